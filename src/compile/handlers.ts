@@ -1,0 +1,57 @@
+/**
+ * Task handlers: user functions keyed by a Task's Resource. Look-ups never reach the
+ * prototype of the handlers object (a Resource of "constructor" or "__proto__" finds
+ * nothing), and Lambda functions are found by name, ARN or qualified ARN alike.
+ */
+export interface TaskContext {
+  /** The context object (`$$`) as the task sees it. */
+  readonly context: Record<string, unknown>;
+  /** 1 for the first attempt, 2 for the first retry, … */
+  readonly attempt: number;
+  /** Aborts when the task times out, misses its heartbeat, or the execution ends. */
+  readonly signal: AbortSignal;
+  /** Resets the HeartbeatSeconds timer. */
+  heartbeat(): void;
+}
+
+export type Handler = (input: any, ctx: TaskContext) => unknown;
+export type Handlers = Readonly<Record<string, Handler>>;
+
+export const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
+
+const lambdaArn = /^arn:aws[\w-]*:lambda:[^:]*:[^:]*:function:([^:]+)(?::[^:]+)?$/;
+const partialLambdaArn = /^(?:\d{12}:)?function:([^:]+)(?::[^:]+)?$|^([^:]+):(?:\$LATEST|[\w-]+)$/;
+
+/** The function name inside a Lambda ARN, partial ARN or qualified name; the text itself otherwise. */
+export function lambdaFunctionName(nameOrArn: string): string {
+  const full = lambdaArn.exec(nameOrArn);
+  if (full) return full[1]!;
+  const partial = partialLambdaArn.exec(nameOrArn);
+  if (partial) return (partial[1] ?? partial[2])!;
+  return nameOrArn;
+}
+
+/** Finds a handler by exact key; a Lambda reference also by its function name. */
+export class HandlerIndex {
+  private readonly exact = new Map<string, Handler>();
+  private readonly byFunctionName = new Map<string, Handler>();
+  constructor(handlers: Handlers) {
+    for (const key of Object.keys(handlers)) {
+      const handler = handlers[key];
+      if (typeof handler !== 'function') continue;
+      this.exact.set(key, handler);
+      const name = lambdaFunctionName(key);
+      if (!this.byFunctionName.has(name)) this.byFunctionName.set(name, handler);
+    }
+  }
+  /** The handler for a Task Resource. */
+  resource(resource: string): Handler | undefined {
+    const exact = this.exact.get(resource);
+    if (exact !== undefined) return exact;
+    return lambdaArn.test(resource) ? this.byFunctionName.get(lambdaFunctionName(resource)) : undefined;
+  }
+  /** The handler for a lambda:invoke FunctionName (name, ARN, or ARN with version/alias). */
+  lambda(functionName: string): Handler | undefined {
+    return this.exact.get(functionName) ?? this.byFunctionName.get(lambdaFunctionName(functionName));
+  }
+}

@@ -1,0 +1,185 @@
+import { randomUUID } from 'node:crypto';
+import { DefinitionError, type Problem } from '../asl/problems.js';
+import { validate } from '../asl/validate.js';
+import { realClock, type Clock } from '../run/clock.js';
+import { AslError, StatesErrors } from '../run/errors.js';
+import { Execution, Frame, VariableScope } from '../run/frame.js';
+import { defaultLimits, jsonByteLength, type Limits } from '../run/limits.js';
+import { ExecutionResult, type ExecutionStatus } from '../run/result.js';
+import { ExecutionTimeout, runStates } from '../run/run-states.js';
+import { isPromiseLike, type StateNode } from '../run/state.js';
+import type { MachineEnv, MapExecutor, QueryLanguage } from './context.js';
+import { HandlerIndex, type Handlers } from './handlers.js';
+import { toAslError } from './recovery.js';
+import { compileScope } from './scope.js';
+
+export interface CompileOptions {
+  /** Task handlers keyed by Resource (or Lambda function name/ARN for lambda:invoke). */
+  handlers?: Handlers;
+  /** Time source; `virtualClock()` makes waits and retry intervals pass instantly. */
+  clock?: Clock;
+  /** Express limits to enforce; defaults: 256 KiB payloads, 5-minute executions. */
+  limits?: Partial<Limits>;
+  /** `$$.StateMachine.Name` and part of every ARN. Default "statemill". */
+  stateMachineName?: string;
+  /** Region and account used to build ARNs. Defaults: us-east-1, 123456789012. */
+  region?: string;
+  accountId?: string;
+  /** `$$.Execution.RoleArn`. */
+  roleArn?: string;
+  /** Runs Map iterations elsewhere (set by the pool for Maps that opt in). */
+  mapExecutor?: MapExecutor;
+}
+
+type Settle = (status: ExecutionStatus, output: unknown, error: string | null | undefined, cause: string | null | undefined) => ExecutionResult;
+
+export interface ExecuteOptions {
+  /** Execution name (`$$.Execution.Name`); a UUID by default. */
+  name?: string;
+  /** Aborting it stops the execution: it settles as ABORTED. */
+  signal?: AbortSignal;
+}
+
+/** A compiled definition: execute it as often as you like, concurrently. */
+export class Machine {
+  readonly stateMachineArn: string;
+  private readonly start: StateNode;
+  private readonly clock: Clock;
+  private readonly limits: Limits;
+  private readonly timeoutMs: number;
+  private readonly stateMachineName: string;
+  private readonly executionArnPrefix: string;
+  private readonly roleArn: string;
+
+  constructor(start: StateNode, definition: Record<string, unknown>, options: CompileOptions, limits: Limits) {
+    const region = options.region ?? 'us-east-1';
+    const account = options.accountId ?? '123456789012';
+    this.stateMachineName = options.stateMachineName ?? 'statemill';
+    this.stateMachineArn = `arn:aws:states:${region}:${account}:stateMachine:${this.stateMachineName}`;
+    this.executionArnPrefix = `arn:aws:states:${region}:${account}:express:${this.stateMachineName}:`;
+    this.roleArn = options.roleArn ?? `arn:aws:iam::${account}:role/statemill`;
+    this.start = start;
+    this.clock = options.clock ?? realClock;
+    this.limits = limits;
+    const ownTimeout = typeof definition.TimeoutSeconds === 'number' ? definition.TimeoutSeconds * 1000 : Infinity;
+    this.timeoutMs = Math.min(ownTimeout, limits.executionMs);
+  }
+
+  /** Runs one execution. Never rejects for a workflow failure: the result says what happened. */
+  execute(input: unknown = {}, options: ExecuteOptions = {}): Promise<ExecutionResult> {
+    const startMs = this.clock.now();
+    const name = options.name ?? randomUUID();
+    const executionArn = this.executionArnPrefix + name;
+    const settle: Settle = (status, output, error, cause) =>
+      new ExecutionResult(executionArn, this.stateMachineArn, name, status, startMs, this.clock.now(), input, output, error, cause);
+
+    if (this.limits.payloadBytes !== Infinity && jsonByteLength(input, this.limits.payloadBytes) > this.limits.payloadBytes) {
+      return Promise.resolve(
+        settle('FAILED', undefined, StatesErrors.DataLimitExceeded, `The execution input exceeds the maximum of ${this.limits.payloadBytes} bytes.`),
+      );
+    }
+    const controller = new AbortController();
+    const exec = new Execution(
+      executionArn,
+      name,
+      input,
+      startMs,
+      this.stateMachineArn,
+      this.stateMachineName,
+      this.roleArn,
+      this.clock,
+      this.limits,
+      controller.signal,
+      startMs + this.timeoutMs,
+    );
+    const frame = new Frame(exec, new VariableScope(null), -1, null);
+    const finished = (output: unknown) => this.succeeded(output, settle);
+    const failed = (thrown: unknown) => this.failed(thrown, settle);
+
+    if (options.signal?.aborted) return Promise.resolve(settle('ABORTED', undefined, 'States.Aborted', abortCause(options.signal)));
+    let out: unknown;
+    try {
+      out = runStates(this.start, input, frame);
+    } catch (thrown) {
+      return Promise.resolve(failed(thrown));
+    }
+    if (!isPromiseLike(out)) return Promise.resolve(finished(out));
+    return this.race(Promise.resolve(out).then(finished, failed), exec, controller, options.signal ?? null, settle);
+  }
+
+  /** An execution that went asynchronous: whichever comes first of completion, the deadline, or abort. */
+  private race(
+    run: Promise<ExecutionResult>,
+    exec: Execution,
+    controller: AbortController,
+    external: AbortSignal | null,
+    settle: Settle,
+  ): Promise<ExecutionResult> {
+    const stopTimer = new AbortController();
+    return new Promise<ExecutionResult>((resolve) => {
+      let done = false;
+      const finish = (result: ExecutionResult, reason: unknown) => {
+        if (done) return;
+        done = true;
+        stopTimer.abort();
+        external?.removeEventListener('abort', onAbort);
+        if (reason !== null) controller.abort(reason);
+        resolve(result);
+      };
+      function onAbort() {
+        finish(settle('ABORTED', undefined, 'States.Aborted', abortCause(external!)), external!.reason);
+      }
+      external?.addEventListener('abort', onAbort, { once: true });
+      const remaining = exec.deadlineMs - exec.clock.now();
+      if (remaining !== Infinity) {
+        exec.clock.sleep(Math.max(0, remaining), stopTimer.signal).then(
+          () => finish(settle('TIMED_OUT', undefined, StatesErrors.Timeout, timeoutCause(this.timeoutMs)), new ExecutionTimeout()),
+          () => {},
+        );
+      }
+      run.then((result) => finish(result, null));
+    });
+  }
+
+  private succeeded(output: unknown, settle: Settle): ExecutionResult {
+    if (this.limits.payloadBytes !== Infinity && jsonByteLength(output, this.limits.payloadBytes) > this.limits.payloadBytes) {
+      return settle('FAILED', undefined, StatesErrors.DataLimitExceeded, `The execution output exceeds the maximum of ${this.limits.payloadBytes} bytes.`);
+    }
+    return settle('SUCCEEDED', output, undefined, undefined);
+  }
+
+  private failed(thrown: unknown, settle: Settle): ExecutionResult {
+    if (thrown instanceof ExecutionTimeout) return settle('TIMED_OUT', undefined, StatesErrors.Timeout, timeoutCause(this.timeoutMs));
+    const error: AslError = toAslError(thrown);
+    return settle('FAILED', undefined, error.error, error.cause);
+  }
+}
+
+function timeoutCause(ms: number): string {
+  return `The execution ran longer than its limit of ${ms / 1000} seconds.`;
+}
+
+function abortCause(signal: AbortSignal): string {
+  const reason = signal.reason;
+  return reason instanceof Error ? reason.message : reason === undefined ? 'The execution was aborted.' : String(reason);
+}
+
+/**
+ * Validates and compiles a definition. Throws one DefinitionError listing every problem
+ * (structure, paths, intrinsics, handlers) when the definition cannot run.
+ */
+export function compile(definition: unknown, options: CompileOptions = {}): Machine {
+  const problems: Problem[] = validate(definition);
+  if (problems.length > 0) throw new DefinitionError(problems);
+  const def = definition as Record<string, unknown>;
+  const limits: Limits = { ...defaultLimits, ...options.limits };
+  const env: MachineEnv = {
+    handlers: new HandlerIndex(options.handlers ?? {}),
+    limits,
+    problems: [],
+    mapExecutor: options.mapExecutor ?? null,
+  };
+  const start = compileScope(env, def, '', (def.QueryLanguage as QueryLanguage | undefined) ?? 'JSONPath');
+  if (env.problems.length > 0) throw new DefinitionError(env.problems);
+  return new Machine(start, def, options, limits);
+}

@@ -1,0 +1,139 @@
+import { AslError, StatesErrors } from '../run/errors.js';
+import type { Frame } from '../run/frame.js';
+import { Interruption } from '../run/run-states.js';
+import { isPromiseLike, type RunState, type StateNode } from '../run/state.js';
+import type { StateEnv } from './context.js';
+import { compileResultPath, type Merge } from './io.js';
+
+/**
+ * Retry and Catch for Task, Parallel and Map. Retriers and catchers are compiled into
+ * matchers once; at run time a state that succeeds pays nothing beyond one try/catch, and
+ * retry counters are allocated only when an error actually happens.
+ */
+type Matcher = (error: string) => boolean;
+
+interface Retrier {
+  readonly matches: Matcher;
+  readonly intervalMs: number;
+  readonly maxAttempts: number;
+  readonly backoffRate: number;
+  readonly maxDelayMs: number;
+  readonly fullJitter: boolean;
+}
+
+interface Catcher {
+  readonly matches: Matcher;
+  readonly next: StateNode;
+  readonly resultPath: Merge;
+}
+
+/** Errors that no retrier or catcher can handle (AWS: States.ALL does not match them). */
+function isTerminal(error: string): boolean {
+  return error === StatesErrors.Runtime;
+}
+
+function compileMatcher(errorEquals: readonly string[]): Matcher {
+  if (errorEquals.includes(StatesErrors.ALL)) {
+    return function matchesAll(error) {
+      return !isTerminal(error);
+    };
+  }
+  const names = new Set(errorEquals);
+  const taskFailed = names.has(StatesErrors.TaskFailed);
+  const timeout = names.has(StatesErrors.Timeout);
+  return function matchesListed(error) {
+    if (names.has(error)) return true;
+    // A missed heartbeat is also a timeout (the spec's States.Timeout covers both).
+    if (timeout && error === StatesErrors.HeartbeatTimeout) return true;
+    // States.TaskFailed covers every task error except a timeout.
+    return taskFailed && error !== StatesErrors.Timeout && !isTerminal(error);
+  };
+}
+
+export function compileRetriers(def: unknown): Retrier[] {
+  if (!Array.isArray(def)) return [];
+  return def.map((r: Record<string, unknown>) => ({
+    matches: compileMatcher(r.ErrorEquals as string[]),
+    intervalMs: 1000 * (typeof r.IntervalSeconds === 'number' ? r.IntervalSeconds : 1),
+    maxAttempts: typeof r.MaxAttempts === 'number' ? r.MaxAttempts : 3,
+    backoffRate: typeof r.BackoffRate === 'number' ? r.BackoffRate : 2,
+    maxDelayMs: typeof r.MaxDelaySeconds === 'number' ? 1000 * r.MaxDelaySeconds : Infinity,
+    fullJitter: r.JitterStrategy === 'FULL',
+  }));
+}
+
+export function compileCatchers(def: unknown, env: StateEnv): Catcher[] {
+  if (!Array.isArray(def)) return [];
+  return def.map((c: Record<string, unknown>) => ({
+    matches: compileMatcher(c.ErrorEquals as string[]),
+    next: env.lookup(c.Next as string),
+    resultPath: compileResultPath(c.ResultPath),
+  }));
+}
+
+/** Converts anything thrown inside a state into an ASL error (internal faults become States.Runtime). */
+export function toAslError(thrown: unknown): AslError {
+  if (thrown instanceof AslError) return thrown;
+  const message = thrown instanceof Error ? thrown.message : String(thrown);
+  return new AslError(StatesErrors.Runtime, `Internal error: ${message}`);
+}
+
+/** The error output a catcher hands on: `{ Error, Cause }`. */
+export function errorOutput(error: AslError): { Error: string | null; Cause: string | null } {
+  return { Error: error.error, Cause: error.cause };
+}
+
+/** Delay before retry number `retry` (1-based) of a retrier, in milliseconds. */
+export function retryDelay(retrier: Retrier, retry: number): number {
+  const delay = Math.min(retrier.intervalMs * Math.pow(retrier.backoffRate, retry - 1), retrier.maxDelayMs);
+  return retrier.fullJitter ? Math.random() * delay : delay;
+}
+
+/** Wraps one attempt of a state with its Retry and Catch fields. */
+export function withRecovery(attempt: RunState, def: Record<string, unknown>, env: StateEnv): RunState {
+  const retriers = compileRetriers(def.Retry);
+  const catchers = compileCatchers(def.Catch, env);
+  if (retriers.length === 0 && catchers.length === 0) return attempt;
+
+  function recover(thrown: unknown, input: unknown, frame: Frame, counts: number[] | null): unknown {
+    if (thrown instanceof Interruption) throw thrown;
+    const error = toAslError(thrown);
+    const name = error.error ?? '';
+    for (let i = 0; i < retriers.length; i++) {
+      const retrier = retriers[i]!;
+      if (!retrier.matches(name)) continue;
+      const used = counts ?? new Array<number>(retriers.length).fill(0);
+      if (used[i]! >= retrier.maxAttempts) break;
+      used[i]!++;
+      const delay = retryDelay(retrier, used[i]!);
+      frame.retryCount++;
+      // Failed attempt: Failed event; the retry: Scheduled + Started (AWS history numbering).
+      frame.exec.eventId += 3;
+      return frame.exec.clock.sleep(delay, frame.exec.signal).then(() => runAttempt(input, frame, used));
+    }
+    for (let i = 0; i < catchers.length; i++) {
+      const catcher = catchers[i]!;
+      if (!catcher.matches(name)) continue;
+      frame.next = catcher.next;
+      return catcher.resultPath(input, errorOutput(error), frame);
+    }
+    throw error;
+  }
+
+  function runAttempt(input: unknown, frame: Frame, counts: number[] | null): unknown {
+    let out: unknown;
+    try {
+      out = attempt(input, frame);
+    } catch (thrown) {
+      return recover(thrown, input, frame, counts);
+    }
+    if (isPromiseLike(out)) {
+      return Promise.resolve(out).then(undefined, (thrown) => recover(thrown, input, frame, counts));
+    }
+    return out;
+  }
+
+  return function runWithRecovery(input, frame) {
+    return runAttempt(input, frame, null);
+  };
+}

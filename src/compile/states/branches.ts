@@ -1,0 +1,52 @@
+import { Frame, StopSignal, VariableScope } from '../../run/frame.js';
+import { runStates } from '../../run/run-states.js';
+import { isPromiseLike, type StateNode } from '../../run/state.js';
+
+/**
+ * Running several threads of control (Parallel branches, Map iterations) under one state.
+ * Each gets its own Frame and variable scope; the first failure stops the rest at their
+ * next state boundary and becomes the state's failure.
+ */
+export function childFrame(parent: Frame, stop: StopSignal, mapIndex: number, mapValue: unknown, isolated: boolean): Frame {
+  const vars = isolated ? new VariableScope(null) : new VariableScope(parent.vars);
+  return new Frame(parent.exec, vars, mapIndex, mapValue, stop);
+}
+
+/** Runs every branch on the same input; returns their outputs in branch order. */
+export function runBranches(starts: readonly StateNode[], input: unknown, parent: Frame): unknown {
+  const stop = new StopSignal(parent.stop);
+  const outputs = new Array<unknown>(starts.length);
+  let pending: Promise<unknown>[] | null = null;
+  for (let i = 0; i < starts.length; i++) {
+    const frame = childFrame(parent, stop, parent.mapIndex, parent.mapValue, false);
+    let out: unknown;
+    try {
+      out = runStates(starts[i]!, input, frame);
+    } catch (error) {
+      stop.stopped = true;
+      // Branches already pending will end as Abandoned; nobody awaits them any more.
+      if (pending !== null) for (const p of pending) p.then(undefined, ignore);
+      throw error;
+    }
+    if (isPromiseLike(out)) {
+      const index = i;
+      (pending ??= []).push(Promise.resolve(out).then((value) => (outputs[index] = value)));
+    } else outputs[i] = out;
+  }
+  if (pending === null) return outputs;
+  return firstFailureStops(pending, stop).then(() => outputs);
+}
+
+function ignore() {}
+
+/** Like Promise.all, and marks the siblings stopped as soon as one fails. */
+export function firstFailureStops(pending: Promise<unknown>[], stop: StopSignal): Promise<unknown> {
+  return Promise.all(
+    pending.map((p) =>
+      p.then(undefined, (error) => {
+        stop.stopped = true;
+        throw error;
+      }),
+    ),
+  );
+}

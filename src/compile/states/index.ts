@@ -1,0 +1,33 @@
+import type { RunState } from '../../run/state.js';
+import type { StateEnv } from '../context.js';
+import { compileChoice } from './choice.js';
+import { compileFail } from './fail.js';
+import { compileMap } from './map.js';
+import { compileParallel } from './parallel.js';
+import { compilePass } from './pass.js';
+import { compileSucceed } from './succeed.js';
+import { compileTask } from './task.js';
+import { compileWait } from './wait.js';
+
+export type StateCompiler = (def: Record<string, unknown>, env: StateEnv) => RunState;
+
+interface StateType {
+  readonly compile: StateCompiler;
+  /**
+   * History events a successful pass adds after StateEntered, as AWS numbers them (the
+   * "event id #N" in causes): Exited, plus e.g. TaskScheduled/Started/Succeeded.
+   */
+  readonly extraEvents: number;
+}
+
+/** Every state type, in one table. */
+export const stateTypes: Readonly<Record<string, StateType>> = {
+  Pass: { compile: compilePass, extraEvents: 1 },
+  Task: { compile: compileTask, extraEvents: 4 },
+  Choice: { compile: compileChoice, extraEvents: 1 },
+  Wait: { compile: compileWait, extraEvents: 1 },
+  Succeed: { compile: compileSucceed, extraEvents: 1 },
+  Fail: { compile: compileFail, extraEvents: 0 },
+  Parallel: { compile: compileParallel, extraEvents: 3 },
+  Map: { compile: compileMap, extraEvents: 3 },
+};

@@ -1,0 +1,56 @@
+/**
+ * Run-time failures are ASL errors: a name matchable by ErrorEquals and a cause.
+ * AslError is deliberately not an Error subclass: failures drive Retry and Catch
+ * on hot paths, and capturing a stack trace per failure would dominate their cost.
+ */
+export class AslError {
+  readonly error: string | null;
+  readonly cause: string | null;
+  constructor(error: string | null, cause: string | null) {
+    this.error = error;
+    this.cause = cause;
+  }
+}
+
+/** Error names AWS raises itself. */
+export const StatesErrors = {
+  ALL: 'States.ALL',
+  Runtime: 'States.Runtime',
+  TaskFailed: 'States.TaskFailed',
+  Timeout: 'States.Timeout',
+  HeartbeatTimeout: 'States.HeartbeatTimeout',
+  DataLimitExceeded: 'States.DataLimitExceeded',
+  NoChoiceMatched: 'States.NoChoiceMatched',
+  IntrinsicFailure: 'States.IntrinsicFailure',
+  ResultPathMatchFailure: 'States.ResultPathMatchFailure',
+  ParameterPathFailure: 'States.ParameterPathFailure',
+  BranchFailed: 'States.BranchFailed',
+  QueryEvaluationError: 'States.QueryEvaluationError',
+  ExceedToleratedFailureThreshold: 'States.ExceedToleratedFailureThreshold',
+  Permissions: 'States.Permissions',
+} as const;
+
+/** Where a run-time failure happened, as AWS words the start of its causes. */
+export interface FailureSite {
+  readonly stateName: string;
+  readonly enteredEventId: number;
+}
+
+export function stateCause(site: FailureSite, detail: string): string {
+  return `An error occurred while executing the state '${site.stateName}' (entered at the event id #${site.enteredEventId}). ${detail}`;
+}
+
+/** A States.Runtime failure located at the current state. Terminal: never retried, never caught. */
+export function runtimeError(site: FailureSite, detail: string): AslError {
+  return new AslError(StatesErrors.Runtime, stateCause(site, detail));
+}
+
+/** JSON text of a value as AWS quotes it inside causes. */
+export function jsonForCause(value: unknown): string {
+  if (value === undefined) return 'null';
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return String(value);
+  }
+}

@@ -1,0 +1,156 @@
+import type { Clock } from './clock.js';
+import type { Limits } from './limits.js';
+
+/** What one execute() call knows about itself: the source of `$$.Execution` and `$$.StateMachine`. */
+export class Execution {
+  readonly id: string;
+  readonly name: string;
+  readonly input: unknown;
+  readonly startMs: number;
+  readonly stateMachineId: string;
+  readonly stateMachineName: string;
+  readonly roleArn: string;
+  readonly clock: Clock;
+  readonly limits: Limits;
+  /** Aborts when the execution is stopped or times out; handlers and sleeps listen to it. */
+  readonly signal: AbortSignal;
+  /** When the execution times out, in milliseconds of its clock. */
+  readonly deadlineMs: number;
+  /** Number of the last history event, as AWS numbers them (causes cite "event id #N"). */
+  eventId: number;
+  /** State transitions so far; long synchronous runs yield to the event loop every so often. */
+  transitions: number;
+  /** Total bytes of variables assigned so far (AWS caps it per execution). */
+  variableBytes: number;
+  constructor(
+    id: string,
+    name: string,
+    input: unknown,
+    startMs: number,
+    stateMachineId: string,
+    stateMachineName: string,
+    roleArn: string,
+    clock: Clock,
+    limits: Limits,
+    signal: AbortSignal,
+    deadlineMs: number = Infinity,
+  ) {
+    this.id = id;
+    this.name = name;
+    this.input = input;
+    this.startMs = startMs;
+    this.stateMachineId = stateMachineId;
+    this.stateMachineName = stateMachineName;
+    this.roleArn = roleArn;
+    this.clock = clock;
+    this.limits = limits;
+    this.signal = signal;
+    this.deadlineMs = deadlineMs;
+    this.eventId = 1;
+    this.transitions = 0;
+    this.variableBytes = 0;
+  }
+}
+
+/** Workflow variables of one scope (a States block); reads fall through to outer scopes. */
+export class VariableScope {
+  readonly values: Map<string, unknown>;
+  readonly parent: VariableScope | null;
+  constructor(parent: VariableScope | null) {
+    this.values = new Map();
+    this.parent = parent;
+  }
+  has(name: string): boolean {
+    for (let s: VariableScope | null = this; s !== null; s = s.parent) if (s.values.has(name)) return true;
+    return false;
+  }
+  get(name: string): unknown {
+    for (let s: VariableScope | null = this; s !== null; s = s.parent) {
+      const v = s.values.get(name);
+      if (v !== undefined || s.values.has(name)) return v;
+    }
+    return undefined;
+  }
+}
+
+export class StopSignal {
+  stopped: boolean;
+  private readonly parent: StopSignal | null;
+  constructor(parent: StopSignal | null = null) {
+    this.stopped = false;
+    this.parent = parent;
+  }
+  /** True once this group or any enclosing one was abandoned. */
+  isStopped(): boolean {
+    for (let s: StopSignal | null = this; s !== null; s = s.parent) if (s.stopped) return true;
+    return false;
+  }
+}
+
+/**
+ * The running position of one thread of control: the execution's main line, one Parallel
+ * branch or one Map iteration. It carries `$$.State` and `$$.Map.Item`, and the `next`
+ * state chosen by the state that just ran.
+ */
+export class Frame {
+  readonly exec: Execution;
+  readonly vars: VariableScope | null;
+  readonly mapIndex: number;
+  readonly mapValue: unknown;
+  /** Shared by sibling branches or iterations; set when one fails and the rest are abandoned. */
+  readonly stop: StopSignal | null;
+  stateName: string;
+  stateType: string;
+  enteredMs: number;
+  enteredEventId: number;
+  retryCount: number;
+  /** Set by each state when it completes: the state to run next, or null at the end. */
+  next: unknown;
+  constructor(exec: Execution, vars: VariableScope | null, mapIndex: number, mapValue: unknown, stop: StopSignal | null = null) {
+    this.exec = exec;
+    this.vars = vars;
+    this.mapIndex = mapIndex;
+    this.mapValue = mapValue;
+    this.stop = stop;
+    this.stateName = '';
+    this.stateType = '';
+    this.enteredMs = 0;
+    this.enteredEventId = 0;
+    this.retryCount = 0;
+    this.next = null;
+  }
+}
+
+/** ISO 8601 with milliseconds, as AWS writes context-object times. */
+export function isoTime(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+/** AWS shows `$$.State.RetryCount` only in states that can retry. */
+function retries(stateType: string): boolean {
+  return stateType === 'Task' || stateType === 'Parallel' || stateType === 'Map';
+}
+
+/** The context object (`$$`), built only when a definition reads it. */
+export function contextObject(frame: Frame): Record<string, unknown> {
+  const exec = frame.exec;
+  const ctx: Record<string, unknown> = {
+    Execution: {
+      Id: exec.id,
+      Input: exec.input,
+      Name: exec.name,
+      RoleArn: exec.roleArn,
+      StartTime: isoTime(exec.startMs),
+      RedriveCount: 0,
+    },
+    State: retries(frame.stateType)
+      ? { EnteredTime: isoTime(frame.enteredMs), Name: frame.stateName, RetryCount: frame.retryCount }
+      : { EnteredTime: isoTime(frame.enteredMs), Name: frame.stateName },
+    StateMachine: {
+      Id: exec.stateMachineId,
+      Name: exec.stateMachineName,
+    },
+  };
+  if (frame.mapIndex >= 0) ctx.Map = { Item: { Index: frame.mapIndex, Value: frame.mapValue } };
+  return ctx;
+}

@@ -1,0 +1,64 @@
+/** Express-workflow limits, configurable per compiled machine. */
+export interface Limits {
+  /** Largest state input, output or task result, in UTF-8 bytes (AWS: 262,144). */
+  payloadBytes: number;
+  /** Longest execution, in milliseconds of the machine's clock (Express: 5 minutes). */
+  executionMs: number;
+  /** Most iterations an inline Map runs at once when MaxConcurrency is 0 (AWS runs about 40). */
+  inlineMapConcurrency: number;
+}
+
+export const defaultLimits: Limits = Object.freeze({
+  payloadBytes: 262_144,
+  executionMs: 300_000,
+  inlineMapConcurrency: 40,
+});
+
+/**
+ * UTF-8 size of a value's JSON text, computed without building the text, giving up as
+ * soon as the size passes `limit` (then returns a number above `limit`).
+ */
+export function jsonByteLength(value: unknown, limit: number): number {
+  let total = 0;
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (v === null || v === undefined) total += 4;
+    else if (typeof v === 'string') total += utf8Length(v) + 2;
+    else if (typeof v === 'number') total += v === (v | 0) && v > -1e9 && v < 1e9 ? digitCount(v) : String(v).length;
+    else if (typeof v === 'boolean') total += v ? 4 : 5;
+    else if (Array.isArray(v)) {
+      total += 2 + (v.length > 0 ? v.length - 1 : 0);
+      for (let i = v.length - 1; i >= 0; i--) stack.push(v[i]);
+    } else if (typeof v === 'object') {
+      const keys = Object.keys(v as object);
+      total += 2 + (keys.length > 0 ? keys.length - 1 : 0);
+      for (const k of keys) {
+        total += utf8Length(k) + 3;
+        stack.push((v as Record<string, unknown>)[k]);
+      }
+    }
+    if (total > limit) return total;
+  }
+  return total;
+}
+
+function digitCount(n: number): number {
+  let len = n < 0 ? 2 : 1;
+  let a = Math.abs(n);
+  while (a >= 10) {
+    a = Math.floor(a / 10);
+    len++;
+  }
+  return len;
+}
+
+function utf8Length(s: string): number {
+  let bytes = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c) bytes += 1;
+    else if (c >= 0x80) bytes += c < 0x800 ? 1 : c >= 0xd800 && c <= 0xdbff ? 1 : 2;
+  }
+  return bytes;
+}

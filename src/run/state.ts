@@ -1,0 +1,29 @@
+import type { Frame } from './frame.js';
+
+/**
+ * A compiled state: what the run loop sees. `run` returns the state's output, or a promise
+ * of it only when something asynchronous happened, and sets `frame.next` (it starts as
+ * `next`, the static transition; Choice and Catch change it).
+ */
+export type RunState = (input: unknown, frame: Frame) => unknown;
+
+export class StateNode {
+  readonly name: string;
+  readonly type: string;
+  run: RunState;
+  /** The static transition, resolved after all states of a scope are compiled; null for End. */
+  next: StateNode | null;
+  /** History events a successful pass through this state adds besides Entered (AWS numbering). */
+  readonly extraEvents: number;
+  constructor(name: string, type: string, run: RunState, extraEvents: number) {
+    this.name = name;
+    this.type = type;
+    this.run = run;
+    this.next = null;
+    this.extraEvents = extraEvents;
+  }
+}
+
+export function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function';
+}

@@ -1,0 +1,58 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { conformanceDir, loadCases, runCase, type CaseOutcome } from './runner.js';
+
+/**
+ * The AWS-recorded cases: every case listed in passing.txt must keep passing (the floor
+ * only goes up). `STATEMILL_UPDATE_CONFORMANCE=1 npm test` rewrites the list.
+ */
+const floorFile = join(import.meta.dirname, 'passing.txt');
+const cases = loadCases();
+
+test('conformance cases recorded against AWS keep passing', async () => {
+  if (cases.length === 0) {
+    console.log(`  conformance: no cases found at ${conformanceDir}; skipped`);
+    return;
+  }
+  const outcomes: CaseOutcome[] = [];
+  for (const c of cases) outcomes.push(await runCase(c));
+  report(outcomes);
+  const passing = new Set(outcomes.filter((o) => o.passed).map((o) => o.name));
+  if (process.env.STATEMILL_UPDATE_CONFORMANCE === '1') {
+    writeFileSync(floorFile, [...passing].sort().join('\n') + '\n');
+  }
+  const floor = readFileSync(floorFile, 'utf8').split('\n').filter(Boolean);
+  const regressed = outcomes.filter((o) => !o.passed && floor.includes(o.name));
+  assert.equal(
+    regressed.map((o) => `${o.name}: ${o.detail}`),
+    [],
+    'cases that passed before fail now',
+  );
+  assert.ok(passing.size >= floor.length, `${passing.size} passing, floor ${floor.length}`);
+});
+
+function report(outcomes: CaseOutcome[]) {
+  const byFeature = new Map<string, { pass: number; total: number }>();
+  for (const o of outcomes) {
+    for (const f of o.features) {
+      const entry = byFeature.get(f) ?? { pass: 0, total: 0 };
+      entry.total++;
+      if (o.passed) entry.pass++;
+      byFeature.set(f, entry);
+    }
+  }
+  const passed = outcomes.filter((o) => o.passed).length;
+  console.log(`\n  conformance: ${passed}/${outcomes.length} cases pass`);
+  const lines = [...byFeature.entries()]
+    .filter(([f]) => !f.includes(':') || f.startsWith('Result:'))
+    .sort((a, b) => b[1].total - a[1].total)
+    .map(([f, e]) => `${f} ${e.pass}/${e.total}`);
+  console.log(`  by feature: ${lines.join(', ')}`);
+  if (process.env.STATEMILL_CONFORMANCE_VERBOSE === '1') {
+    for (const o of outcomes) if (!o.passed) console.log(`  FAIL ${o.name}: ${o.detail}`);
+  }
+}
+
+test.run();

@@ -1,0 +1,131 @@
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { compile, virtualClock, type Handlers } from '../../src/index.js';
+
+/**
+ * Runs the AWS-recorded conformance cases (../shared/conformance, format in its README)
+ * through the public API and says, for each, whether statemill matched AWS.
+ */
+export interface ConformanceCase {
+  name: string;
+  definition: unknown;
+  input: unknown;
+  resources?: Record<string, { behavior: 'echo' | 'return' | 'throw'; functionName: string; value?: unknown; error?: string; cause?: string }>;
+  expected: { status: 'SUCCEEDED' | 'FAILED'; output?: unknown; error?: string | null; cause?: string | null };
+  ignorePaths: string[];
+  features: string[];
+}
+
+export interface CaseOutcome {
+  name: string;
+  features: string[];
+  passed: boolean;
+  /** Why it failed: what differed. */
+  detail: string;
+}
+
+export const conformanceDir = resolve(process.env.STATEMILL_CONFORMANCE_DIR ?? join(import.meta.dirname, '../../../shared/conformance/cases'));
+
+export function loadCases(dir = conformanceDir): ConformanceCase[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as ConformanceCase);
+}
+
+/** The Lambda functions a case may call, as handlers keyed by ARN and by short name. */
+function handlersFor(resources: ConformanceCase['resources']): Handlers {
+  const handlers: Record<string, (input: unknown) => unknown> = {};
+  for (const [arn, r] of Object.entries(resources ?? {})) {
+    let fn: (input: unknown) => unknown;
+    if (r.behavior === 'echo') fn = (input) => input;
+    else if (r.behavior === 'return') fn = () => structuredClone(r.value);
+    else {
+      fn = () => {
+        const error = new Error(r.cause ?? '');
+        error.name = r.error ?? 'Error';
+        throw error;
+      };
+    }
+    handlers[arn] = fn;
+    handlers[r.functionName] = fn;
+  }
+  return handlers;
+}
+
+export async function runCase(c: ConformanceCase): Promise<CaseOutcome> {
+  const outcome = (passed: boolean, detail: string): CaseOutcome => ({ name: c.name, features: c.features, passed, detail });
+  let machine;
+  try {
+    machine = compile(c.definition, { handlers: handlersFor(c.resources), clock: virtualClock(), stateMachineName: 'conformance' });
+  } catch (e) {
+    return outcome(false, `rejected at compile: ${(e as Error).message.split('\n').slice(0, 3).join(' ')}`);
+  }
+  const result = await machine.execute(c.input);
+  if (result.status !== c.expected.status) {
+    return outcome(false, `status ${result.status} (${result.error}: ${result.cause}), expected ${c.expected.status}`);
+  }
+  if (c.expected.status === 'SUCCEEDED') {
+    const actual = withoutPaths(result.output, c.ignorePaths);
+    const expected = withoutPaths(c.expected.output, c.ignorePaths);
+    if (!isDeepStrictEqual(actual, expected)) {
+      return outcome(false, `output ${JSON.stringify(actual)?.slice(0, 300)} expected ${JSON.stringify(expected)?.slice(0, 300)}`);
+    }
+    return outcome(true, '');
+  }
+  if (result.error !== c.expected.error) return outcome(false, `error ${result.error} expected ${c.expected.error} (cause ${result.cause})`);
+  if (c.expected.cause !== null && c.expected.cause !== undefined && result.cause !== c.expected.cause) {
+    return outcome(false, `cause ${JSON.stringify(result.cause)} expected ${JSON.stringify(c.expected.cause)}`);
+  }
+  return outcome(true, '');
+}
+
+/** A deep copy of `value` without the values at the given ignore paths (`$`, `.k`, `['k']`, `[n]`). */
+function withoutPaths(value: unknown, paths: string[]): unknown {
+  let copy = value === undefined ? undefined : structuredClone(value);
+  for (const path of paths) {
+    const segments = parseIgnorePath(path);
+    if (segments.length === 0) {
+      copy = undefined;
+      continue;
+    }
+    let target: unknown = copy;
+    for (let i = 0; i < segments.length - 1 && target !== undefined && target !== null; i++) {
+      target = (target as Record<string | number, unknown>)[segments[i]!];
+    }
+    if (target !== null && typeof target === 'object') delete (target as Record<string | number, unknown>)[segments[segments.length - 1]!];
+  }
+  return copy;
+}
+
+function parseIgnorePath(path: string): (string | number)[] {
+  const out: (string | number)[] = [];
+  let i = 1;
+  while (i < path.length) {
+    if (path[i] === '.') {
+      let j = i + 1;
+      while (j < path.length && path[j] !== '.' && path[j] !== '[') j++;
+      out.push(path.slice(i + 1, j));
+      i = j;
+    } else if (path[i] === '[') {
+      if (path[i + 1] === "'") {
+        let key = '';
+        let j = i + 2;
+        while (j < path.length && path[j] !== "'") {
+          if (path[j] === '\\') j++;
+          key += path[j];
+          j++;
+        }
+        out.push(key);
+        i = j + 2;
+      } else {
+        const j = path.indexOf(']', i);
+        out.push(Number(path.slice(i + 1, j)));
+        i = j + 1;
+      }
+    } else i++;
+  }
+  return out;
+}

@@ -1,0 +1,369 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { compile, virtualClock, DefinitionError, type Handlers } from '../../src/index.js';
+
+/** Execution semantics beyond the AWS-recorded cases: tasks, retries, timeouts, limits, fan-out. */
+const execute = suite('execute');
+
+function machine(definition: unknown, handlers: Handlers = {}, limits = {}) {
+  return compile(definition, { handlers, clock: virtualClock(0), limits });
+}
+const task = (resource: string, extra: Record<string, unknown> = {}) => ({
+  StartAt: 'T',
+  States: { T: { Type: 'Task', Resource: resource, End: true, ...extra } },
+});
+function named(name: string, message: string): Error {
+  const e = new Error(message);
+  e.name = name;
+  return e;
+}
+
+execute('a sync handler keeps the run synchronous and its value is the output', async () => {
+  const m = machine(task('double'), { double: (x: number) => x * 2 });
+  const r = await m.execute(21);
+  assert.is(r.status, 'SUCCEEDED');
+  assert.is(r.output, 42);
+});
+
+execute('an async handler is awaited', async () => {
+  const m = machine(task('later'), { later: async (x: { a: number }) => ({ b: x.a + 1 }) });
+  assert.equal((await m.execute({ a: 1 })).output, { b: 2 });
+});
+
+execute('a handler error names the ASL error and its message is the cause', async () => {
+  const m = machine(task('boom'), { boom: () => { throw named('Custom.Error', 'went wrong'); } });
+  const r = await m.execute({});
+  assert.is(r.status, 'FAILED');
+  assert.is(r.error, 'Custom.Error');
+  assert.is(r.cause, 'went wrong');
+});
+
+execute('a thrown non-Error becomes States.TaskFailed', async () => {
+  const m = machine(task('odd'), { odd: () => { throw 42; } });
+  const r = await m.execute({});
+  assert.is(r.error, 'States.TaskFailed');
+  assert.match(r.cause!, /42/);
+});
+
+execute('a Resource without a handler is a definition problem with a pointer', () => {
+  try {
+    machine(task('missing'));
+    assert.unreachable();
+  } catch (e) {
+    assert.instance(e, DefinitionError);
+    assert.equal((e as DefinitionError).problems.map((p) => [p.code, p.pointer]), [['ERR_ASL_NO_HANDLER', '/States/T/Resource']]);
+  }
+});
+
+execute('handler look-up never reaches the prototype of the handlers object', () => {
+  for (const resource of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+    assert.throws(() => machine(task(resource), {}), (e: unknown) => e instanceof DefinitionError);
+  }
+});
+
+execute('Retry: backoff intervals under the virtual clock, then success', async () => {
+  let calls = 0;
+  const clock = virtualClock(0);
+  const seen: number[] = [];
+  const m = compile(
+    task('flaky', { Retry: [{ ErrorEquals: ['Transient'], IntervalSeconds: 2, BackoffRate: 3, MaxAttempts: 3 }] }),
+    {
+      clock,
+      handlers: {
+        flaky: (_: unknown, ctx) => {
+          seen.push(clock.now());
+          if (++calls < 4) throw named('Transient', 'try again');
+          return { attempt: ctx.attempt };
+        },
+      },
+    },
+  );
+  const r = await m.execute({});
+  assert.is(r.status, 'SUCCEEDED');
+  assert.equal(r.output, { attempt: 4 });
+  assert.equal(seen.map((t) => t - seen[0]!), [0, 2000, 8000, 26000]);
+});
+
+execute('Retry: MaxAttempts 0 never retries; MaxDelaySeconds caps the interval', async () => {
+  let calls = 0;
+  const m = machine(task('f', { Retry: [{ ErrorEquals: ['States.ALL'], MaxAttempts: 0 }] }), {
+    f: () => { calls++; throw named('X', 'x'); },
+  });
+  assert.is((await m.execute({})).error, 'X');
+  assert.is(calls, 1);
+
+  const clock = virtualClock(0);
+  const at: number[] = [];
+  const capped = compile(task('g', { Retry: [{ ErrorEquals: ['X'], IntervalSeconds: 10, BackoffRate: 10, MaxAttempts: 3, MaxDelaySeconds: 15 }] }), {
+    clock,
+    handlers: { g: () => { at.push(clock.now()); throw named('X', 'x'); } },
+  });
+  assert.is((await capped.execute({})).error, 'X');
+  assert.equal(at.map((t) => t - at[0]!), [0, 10000, 25000, 40000]);
+});
+
+execute('Retry: each retrier counts its own attempts; an exhausted first match goes to Catch', async () => {
+  // The spec's example: errors A, B, C, B with retriers [A,B] (2 attempts) and [C] wait 1 s, 2 s, 5 s, then catch.
+  const errors = ['A', 'B', 'C', 'B'];
+  let i = 0;
+  const clock = virtualClock(0);
+  const at: number[] = [];
+  const def = {
+    StartAt: 'T',
+    States: {
+      T: {
+        Type: 'Task',
+        Resource: 'f',
+        Retry: [
+          { ErrorEquals: ['A', 'B'], MaxAttempts: 2, IntervalSeconds: 1, BackoffRate: 2 },
+          { ErrorEquals: ['C'], MaxAttempts: 1, IntervalSeconds: 5 },
+        ],
+        Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Caught' }],
+        End: true,
+      },
+      Caught: { Type: 'Pass', End: true },
+    },
+  };
+  const m = compile(def, { clock, handlers: { f: () => { at.push(clock.now()); throw named(errors[i++]!, 'c'); } } });
+  const r = await m.execute({});
+  assert.equal(r.output, { Error: 'B', Cause: 'c' });
+  assert.equal(at, [0, 1000, 3000, 8000]);
+});
+
+execute('Catch routes to its Next with the error output at ResultPath', async () => {
+  const def = {
+    StartAt: 'T',
+    States: {
+      T: { Type: 'Task', Resource: 'f', Catch: [{ ErrorEquals: ['Nope'], Next: 'Other' }, { ErrorEquals: ['States.ALL'], ResultPath: '$.err', Next: 'Handled' }], Next: 'Done' },
+      Other: { Type: 'Fail', Error: 'Wrong' },
+      Handled: { Type: 'Pass', End: true },
+      Done: { Type: 'Succeed' },
+    },
+  };
+  const m = machine(def, { f: () => { throw named('Bad', 'very bad'); } });
+  const r = await m.execute({ keep: 1 });
+  assert.equal(r.output, { keep: 1, err: { Error: 'Bad', Cause: 'very bad' } });
+});
+
+execute('States.Runtime is neither retried nor caught by States.ALL', async () => {
+  const def = {
+    StartAt: 'T',
+    States: {
+      T: { Type: 'Task', Resource: 'f', InputPath: '$.missing', Retry: [{ ErrorEquals: ['States.ALL'] }], Catch: [{ ErrorEquals: ['States.ALL'], Next: 'C' }], End: true },
+      C: { Type: 'Pass', End: true },
+    },
+  };
+  let calls = 0;
+  const r = await machine(def, { f: () => calls++ }).execute({});
+  assert.is(r.error, 'States.Runtime');
+  assert.is(calls, 0);
+});
+
+execute('TimeoutSeconds fails a slow async task with States.Timeout, and aborts its signal', async () => {
+  const clock = virtualClock(0);
+  let aborted = false;
+  const m = compile(task('slow', { TimeoutSeconds: 5 }), {
+    clock,
+    handlers: {
+      slow: (_: unknown, ctx) => {
+        ctx.signal.addEventListener('abort', () => (aborted = true));
+        return clock.sleep(60_000).then(() => 'late');
+      },
+    },
+  });
+  const r = await m.execute({});
+  assert.is(r.status, 'FAILED');
+  assert.is(r.error, 'States.Timeout');
+  assert.ok(aborted);
+});
+
+execute('HeartbeatSeconds: a task that stops heartbeating fails with States.HeartbeatTimeout', async () => {
+  const clock = virtualClock(0);
+  const silent = compile(task('h', { TimeoutSeconds: 100, HeartbeatSeconds: 3 }), {
+    clock,
+    handlers: { h: () => clock.sleep(10_000).then(() => 'done') },
+  });
+  assert.is((await silent.execute({})).error, 'States.HeartbeatTimeout');
+
+  const clock2 = virtualClock(0);
+  const chatty = compile(task('h', { TimeoutSeconds: 100, HeartbeatSeconds: 3 }), {
+    clock: clock2,
+    handlers: {
+      h: async (_: unknown, ctx) => {
+        for (let i = 0; i < 5; i++) {
+          await clock2.sleep(2000);
+          ctx.heartbeat();
+        }
+        return 'done';
+      },
+    },
+  });
+  const r = await chatty.execute({});
+  assert.is(r.status, 'SUCCEEDED');
+  assert.is(r.output, 'done');
+});
+
+execute('the execution times out as TIMED_OUT after its limit', async () => {
+  const def = { StartAt: 'W', TimeoutSeconds: 10, States: { W: { Type: 'Wait', Seconds: 60, End: true } } };
+  const r = await machine(def).execute({});
+  assert.is(r.status, 'TIMED_OUT');
+  assert.is(r.error, 'States.Timeout');
+});
+
+execute('an endless synchronous loop still times out', async () => {
+  const def = { StartAt: 'A', States: { A: { Type: 'Pass', Next: 'A' } } };
+  const r = await compile(def, { limits: { executionMs: 200 } }).execute({});
+  assert.is(r.status, 'TIMED_OUT');
+});
+
+execute('aborting the signal settles the execution as ABORTED', async () => {
+  const controller = new AbortController();
+  const def = { StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 60, End: true } } };
+  const pending = compile(def).execute({}, { signal: controller.signal });
+  controller.abort();
+  assert.is((await pending).status, 'ABORTED');
+});
+
+execute('a task result over the payload limit fails with States.DataLimitExceeded', async () => {
+  const m = machine(task('big'), { big: () => 'x'.repeat(300_000) });
+  const r = await m.execute({});
+  assert.is(r.error, 'States.DataLimitExceeded');
+  const relaxed = machine(task('big'), { big: () => 'x'.repeat(300_000) }, { payloadBytes: 1_000_000 });
+  assert.is((await relaxed.execute({})).status, 'SUCCEEDED');
+});
+
+execute('execute does not mutate its input', async () => {
+  const def = { StartAt: 'P', States: { P: { Type: 'Pass', Result: 1, ResultPath: '$.a.b', Next: 'Q' }, Q: { Type: 'Pass', Result: 2, ResultPath: '$.c', End: true } } };
+  const input = { a: { x: 1 } };
+  const r = await machine(def).execute(input);
+  assert.equal(r.output, { a: { x: 1, b: 1 }, c: 2 });
+  assert.equal(input, { a: { x: 1 } });
+});
+
+execute('Parallel runs branches on the same input and returns outputs in order', async () => {
+  const clock = virtualClock(0);
+  const def = {
+    StartAt: 'P',
+    States: {
+      P: {
+        Type: 'Parallel',
+        End: true,
+        Branches: [
+          { StartAt: 'Slow', States: { Slow: { Type: 'Task', Resource: 'slow', End: true } } },
+          { StartAt: 'Fast', States: { Fast: { Type: 'Task', Resource: 'fast', End: true } } },
+        ],
+      },
+    },
+  };
+  const m = compile(def, { clock, handlers: { slow: (x: number) => clock.sleep(5000).then(() => x + 1), fast: (x: number) => x + 2 } });
+  const r = await m.execute(1);
+  assert.equal(r.output, [2, 3]);
+  assert.is(clock.now(), 5000);
+});
+
+execute('a failing Parallel branch fails the state and abandons the others', async () => {
+  const clock = virtualClock(0);
+  let laterStates = 0;
+  const def = {
+    StartAt: 'P',
+    States: {
+      P: {
+        Type: 'Parallel',
+        End: true,
+        Branches: [
+          { StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 10, Next: 'After' }, After: { Type: 'Task', Resource: 'count', End: true } } },
+          { StartAt: 'F', States: { F: { Type: 'Fail', Error: 'BranchBroke', Cause: 'no' } } },
+        ],
+      },
+    },
+  };
+  const r = await compile(def, { clock, handlers: { count: () => laterStates++ } }).execute({});
+  assert.is(r.error, 'BranchBroke');
+  await clock.sleep(20_000);
+  assert.is(laterStates, 0);
+});
+
+const mapDef = (extra: Record<string, unknown>) => ({
+  StartAt: 'M',
+  States: {
+    M: {
+      Type: 'Map',
+      End: true,
+      ItemsPath: '$.items',
+      ItemProcessor: { StartAt: 'Work', States: { Work: { Type: 'Task', Resource: 'work', End: true } } },
+      ...extra,
+    },
+  },
+});
+
+execute('Map: results in item order, MaxConcurrency bounds in-flight iterations', async () => {
+  const clock = virtualClock(0);
+  let inFlight = 0;
+  let peak = 0;
+  const work = async (x: number) => {
+    inFlight++;
+    peak = Math.max(peak, inFlight);
+    await clock.sleep((10 - x) * 100);
+    inFlight--;
+    return x * 10;
+  };
+  const m = compile(mapDef({ MaxConcurrency: 3 }), { clock, handlers: { work } });
+  const r = await m.execute({ items: [1, 2, 3, 4, 5, 6, 7] });
+  assert.equal(r.output, [10, 20, 30, 40, 50, 60, 70]);
+  assert.is(peak, 3);
+
+  peak = 0;
+  const unbounded = compile(mapDef({ MaxConcurrency: 0 }), { clock, handlers: { work } });
+  await unbounded.execute({ items: Array.from({ length: 100 }, (_, i) => i % 10) });
+  assert.is(peak, 100);
+});
+
+execute('Map: ItemSelector sees $$.Map.Item.Index and Value', async () => {
+  const m = machine(mapDef({ ItemSelector: { 'i.$': '$$.Map.Item.Index', 'v.$': '$$.Map.Item.Value', 'all.$': '$.tag' } }), { work: (x: unknown) => x });
+  const r = await m.execute({ items: ['a', 'b'], tag: 't' });
+  assert.equal(r.output, [{ i: 0, v: 'a', all: 't' }, { i: 1, v: 'b', all: 't' }]);
+});
+
+execute('Map: tolerated failures keep going; beyond them States.ExceedToleratedFailureThreshold', async () => {
+  const work = (x: number) => {
+    if (x < 0) throw named('Bad', 'negative');
+    return x;
+  };
+  const tolerant = machine(mapDef({ ToleratedFailureCount: 1 }), { work });
+  const ok = await tolerant.execute({ items: [1, -1, 2] });
+  assert.is(ok.status, 'SUCCEEDED');
+  assert.equal(ok.output, [1, { Error: 'Bad', Cause: 'negative' }, 2]);
+  const r = await tolerant.execute({ items: [1, -1, -2] });
+  assert.is(r.error, 'States.ExceedToleratedFailureThreshold');
+  const strict = await machine(mapDef({}), { work }).execute({ items: [1, -1, 2] });
+  assert.is(strict.error, 'Bad');
+});
+
+execute('Map: ItemBatcher groups items with BatchInput', async () => {
+  const m = machine(mapDef({ ItemBatcher: { MaxItemsPerBatch: 2, BatchInput: { 'job.$': '$.job' } } }), { work: (b: unknown) => b });
+  const r = await m.execute({ items: [1, 2, 3], job: 'j' });
+  assert.equal(r.output, [
+    { BatchInput: { job: 'j' }, Items: [1, 2] },
+    { BatchInput: { job: 'j' }, Items: [3] },
+  ]);
+});
+
+execute('lambda:invoke resolves FunctionName by name or ARN and wraps the Payload', async () => {
+  const def = {
+    StartAt: 'L',
+    States: { L: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { 'FunctionName.$': '$.fn', 'Payload.$': '$.p' }, End: true } },
+  };
+  const m = machine(def, { greet: (e: { who: string }) => `hi ${e.who}` });
+  for (const fn of ['greet', 'arn:aws:lambda:us-east-1:123456789012:function:greet', 'arn:aws:lambda:us-east-1:123456789012:function:greet:live']) {
+    const r = await m.execute({ fn, p: { who: 'ann' } });
+    assert.is(r.status, 'SUCCEEDED', fn);
+    const out = r.output as Record<string, unknown>;
+    assert.is(out.Payload, 'hi ann');
+    assert.is(out.StatusCode, 200);
+    assert.is(out.ExecutedVersion, '$LATEST');
+  }
+  const missing = await m.execute({ fn: 'nobody', p: {} });
+  assert.is(missing.error, 'Lambda.ResourceNotFoundException');
+});
+
+execute.run();
