@@ -27,11 +27,14 @@ export interface CompileOptions {
   accountId?: string;
   /** `$$.Execution.RoleArn`. */
   roleArn?: string;
+  /**
+   * EXPRESS (default) or STANDARD. statemill always runs with Express semantics; this only
+   * changes what the context object and ARNs show (Standard executions have a RedriveCount).
+   */
+  workflowType?: 'EXPRESS' | 'STANDARD';
   /** Runs Map iterations elsewhere (set by the pool for Maps that opt in). */
   mapExecutor?: MapExecutor;
 }
-
-type Settle = (status: ExecutionStatus, output: unknown, error: string | null | undefined, cause: string | null | undefined) => ExecutionResult;
 
 export interface ExecuteOptions {
   /** Execution name (`$$.Execution.Name`); a UUID by default. */
@@ -50,13 +53,15 @@ export class Machine {
   private readonly stateMachineName: string;
   private readonly executionArnPrefix: string;
   private readonly roleArn: string;
+  private readonly standard: boolean;
 
   constructor(start: StateNode, definition: Record<string, unknown>, options: CompileOptions, limits: Limits) {
     const region = options.region ?? 'us-east-1';
     const account = options.accountId ?? '123456789012';
     this.stateMachineName = options.stateMachineName ?? 'statemill';
     this.stateMachineArn = `arn:aws:states:${region}:${account}:stateMachine:${this.stateMachineName}`;
-    this.executionArnPrefix = `arn:aws:states:${region}:${account}:express:${this.stateMachineName}:`;
+    this.standard = options.workflowType === 'STANDARD';
+    this.executionArnPrefix = `arn:aws:states:${region}:${account}:${this.standard ? 'execution' : 'express'}:${this.stateMachineName}:`;
     this.roleArn = options.roleArn ?? `arn:aws:iam::${account}:role/statemill`;
     this.start = start;
     this.clock = options.clock ?? realClock;
@@ -69,89 +74,80 @@ export class Machine {
   execute(input: unknown = {}, options: ExecuteOptions = {}): Promise<ExecutionResult> {
     const startMs = this.clock.now();
     const name = options.name ?? randomUUID();
-    const executionArn = this.executionArnPrefix + name;
-    const settle: Settle = (status, output, error, cause) =>
-      new ExecutionResult(executionArn, this.stateMachineArn, name, status, startMs, this.clock.now(), input, output, error, cause);
-
-    if (this.limits.payloadBytes !== Infinity && jsonByteLength(input, this.limits.payloadBytes) > this.limits.payloadBytes) {
-      return Promise.resolve(
-        settle('FAILED', undefined, StatesErrors.DataLimitExceeded, `The execution input exceeds the maximum of ${this.limits.payloadBytes} bytes.`),
-      );
-    }
-    const controller = new AbortController();
     const exec = new Execution(
-      executionArn,
+      this.executionArnPrefix + name,
       name,
       input,
       startMs,
       this.stateMachineArn,
       this.stateMachineName,
       this.roleArn,
+      this.standard,
       this.clock,
       this.limits,
-      controller.signal,
       startMs + this.timeoutMs,
     );
-    const frame = new Frame(exec, new VariableScope(null), -1, null);
-    const finished = (output: unknown) => this.succeeded(output, settle);
-    const failed = (thrown: unknown) => this.failed(thrown, settle);
-
-    if (options.signal?.aborted) return Promise.resolve(settle('ABORTED', undefined, 'States.Aborted', abortCause(options.signal)));
+    if (this.limits.payloadBytes !== Infinity && jsonByteLength(input, this.limits.payloadBytes) > this.limits.payloadBytes) {
+      const cause = `The execution input exceeds the maximum of ${this.limits.payloadBytes} bytes.`;
+      return Promise.resolve(this.settle(exec, 'FAILED', undefined, StatesErrors.DataLimitExceeded, cause));
+    }
+    const external = options.signal ?? null;
+    if (external?.aborted) return Promise.resolve(this.settle(exec, 'ABORTED', undefined, 'States.Aborted', abortCause(external)));
     let out: unknown;
     try {
-      out = runStates(this.start, input, frame);
+      out = runStates(this.start, input, new Frame(exec, new VariableScope(null), -1, null));
     } catch (thrown) {
-      return Promise.resolve(failed(thrown));
+      return Promise.resolve(this.failed(exec, thrown));
     }
-    if (!isPromiseLike(out)) return Promise.resolve(finished(out));
-    return this.race(Promise.resolve(out).then(finished, failed), exec, controller, options.signal ?? null, settle);
+    if (!isPromiseLike(out)) return Promise.resolve(this.succeeded(exec, out));
+    return this.race(exec, out, external);
   }
 
   /** An execution that went asynchronous: whichever comes first of completion, the deadline, or abort. */
-  private race(
-    run: Promise<ExecutionResult>,
-    exec: Execution,
-    controller: AbortController,
-    external: AbortSignal | null,
-    settle: Settle,
-  ): Promise<ExecutionResult> {
+  private race(exec: Execution, pending: PromiseLike<unknown>, external: AbortSignal | null): Promise<ExecutionResult> {
     const stopTimer = new AbortController();
     return new Promise<ExecutionResult>((resolve) => {
       let done = false;
-      const finish = (result: ExecutionResult, reason: unknown) => {
+      const finish = (result: ExecutionResult, abortReason: unknown) => {
         if (done) return;
         done = true;
         stopTimer.abort();
         external?.removeEventListener('abort', onAbort);
-        if (reason !== null) controller.abort(reason);
+        if (abortReason !== null) exec.abort(abortReason);
         resolve(result);
       };
-      function onAbort() {
-        finish(settle('ABORTED', undefined, 'States.Aborted', abortCause(external!)), external!.reason);
-      }
+      const onAbort = () => finish(this.settle(exec, 'ABORTED', undefined, 'States.Aborted', abortCause(external!)), external!.reason);
       external?.addEventListener('abort', onAbort, { once: true });
       const remaining = exec.deadlineMs - exec.clock.now();
       if (remaining !== Infinity) {
         exec.clock.sleep(Math.max(0, remaining), stopTimer.signal).then(
-          () => finish(settle('TIMED_OUT', undefined, StatesErrors.Timeout, timeoutCause(this.timeoutMs)), new ExecutionTimeout()),
+          () => finish(this.settle(exec, 'TIMED_OUT', undefined, StatesErrors.Timeout, timeoutCause(this.timeoutMs)), new ExecutionTimeout()),
           () => {},
         );
       }
-      run.then((result) => finish(result, null));
+      Promise.resolve(pending).then(
+        (output) => finish(this.succeeded(exec, output), null),
+        (thrown) => finish(this.failed(exec, thrown), null),
+      );
     });
   }
 
-  private succeeded(output: unknown, settle: Settle): ExecutionResult {
-    if (this.limits.payloadBytes !== Infinity && jsonByteLength(output, this.limits.payloadBytes) > this.limits.payloadBytes) {
-      return settle('FAILED', undefined, StatesErrors.DataLimitExceeded, `The execution output exceeds the maximum of ${this.limits.payloadBytes} bytes.`);
-    }
-    return settle('SUCCEEDED', output, undefined, undefined);
+  private settle(exec: Execution, status: ExecutionStatus, output: unknown, error: string | null | undefined, cause: string | null | undefined) {
+    return new ExecutionResult(exec.id, this.stateMachineArn, exec.name, status, exec.startMs, this.clock.now(), exec.input, output, error, cause);
   }
 
-  private failed(thrown: unknown, settle: Settle): ExecutionResult {
-    if (thrown instanceof ExecutionTimeout) return settle('TIMED_OUT', undefined, StatesErrors.Timeout, timeoutCause(this.timeoutMs));
+  private succeeded(exec: Execution, output: unknown): ExecutionResult {
+    if (this.limits.payloadBytes !== Infinity && jsonByteLength(output, this.limits.payloadBytes) > this.limits.payloadBytes) {
+      const cause = `The execution output exceeds the maximum of ${this.limits.payloadBytes} bytes.`;
+      return this.settle(exec, 'FAILED', undefined, StatesErrors.DataLimitExceeded, cause);
+    }
+    return this.settle(exec, 'SUCCEEDED', output, undefined, undefined);
+  }
+
+  private failed(exec: Execution, thrown: unknown): ExecutionResult {
+    if (thrown instanceof ExecutionTimeout) return this.settle(exec, 'TIMED_OUT', undefined, StatesErrors.Timeout, timeoutCause(this.timeoutMs));
     const error: AslError = toAslError(thrown);
-    return settle('FAILED', undefined, error.error, error.cause);
+    return this.settle(exec, 'FAILED', undefined, error.error, error.cause);
   }
 }
 

@@ -10,10 +10,13 @@ export class Execution {
   readonly stateMachineId: string;
   readonly stateMachineName: string;
   readonly roleArn: string;
+  /** Standard workflows show `$$.Execution.RedriveCount`; Express ones (the default) do not. */
+  readonly standard: boolean;
   readonly clock: Clock;
   readonly limits: Limits;
-  /** Aborts when the execution is stopped or times out; handlers and sleeps listen to it. */
-  readonly signal: AbortSignal;
+  /** True once the execution was stopped or timed out. */
+  aborted: boolean;
+  private controller: AbortController | null;
   /** When the execution times out, in milliseconds of its clock. */
   readonly deadlineMs: number;
   /** Number of the last history event, as AWS numbers them (causes cite "event id #N"). */
@@ -30,9 +33,9 @@ export class Execution {
     stateMachineId: string,
     stateMachineName: string,
     roleArn: string,
+    standard: boolean,
     clock: Clock,
     limits: Limits,
-    signal: AbortSignal,
     deadlineMs: number = Infinity,
   ) {
     this.id = id;
@@ -42,13 +45,30 @@ export class Execution {
     this.stateMachineId = stateMachineId;
     this.stateMachineName = stateMachineName;
     this.roleArn = roleArn;
+    this.standard = standard;
     this.clock = clock;
     this.limits = limits;
-    this.signal = signal;
+    this.aborted = false;
+    this.controller = null;
     this.deadlineMs = deadlineMs;
     this.eventId = 1;
     this.transitions = 0;
     this.variableBytes = 0;
+  }
+
+  /**
+   * Aborts when the execution is stopped or times out; handlers and sleeps listen to it.
+   * Created on first use: most executions never need one, and creating it is not free.
+   */
+  get signal(): AbortSignal {
+    this.controller ??= new AbortController();
+    if (this.aborted && !this.controller.signal.aborted) this.controller.abort();
+    return this.controller.signal;
+  }
+
+  abort(reason: unknown): void {
+    this.aborted = true;
+    this.controller?.abort(reason);
   }
 }
 
@@ -135,14 +155,9 @@ function retries(stateType: string): boolean {
 export function contextObject(frame: Frame): Record<string, unknown> {
   const exec = frame.exec;
   const ctx: Record<string, unknown> = {
-    Execution: {
-      Id: exec.id,
-      Input: exec.input,
-      Name: exec.name,
-      RoleArn: exec.roleArn,
-      StartTime: isoTime(exec.startMs),
-      RedriveCount: 0,
-    },
+    Execution: exec.standard
+      ? { Id: exec.id, Input: exec.input, Name: exec.name, RoleArn: exec.roleArn, StartTime: isoTime(exec.startMs), RedriveCount: 0 }
+      : { Id: exec.id, Input: exec.input, Name: exec.name, RoleArn: exec.roleArn, StartTime: isoTime(exec.startMs) },
     State: retries(frame.stateType)
       ? { EnteredTime: isoTime(frame.enteredMs), Name: frame.stateName, RetryCount: frame.retryCount }
       : { EnteredTime: isoTime(frame.enteredMs), Name: frame.stateName },

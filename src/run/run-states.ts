@@ -26,7 +26,7 @@ export function runStates(start: StateNode, input: unknown, frame: Frame): unkno
   while (state !== null) {
     if (frame.stop !== null && frame.stop.isStopped()) throw abandoned;
     const now = exec.clock.now();
-    if (now > exec.deadlineMs || exec.signal.aborted) throw new ExecutionTimeout();
+    if (now > exec.deadlineMs || exec.aborted) throw new ExecutionTimeout();
     if (++exec.transitions % TRANSITIONS_PER_SLICE === 0) return resumeLater(state, value, frame);
     frame.stateName = state.name;
     frame.stateType = state.type;

@@ -15,6 +15,7 @@ export interface ConformanceCase {
   expected: { status: 'SUCCEEDED' | 'FAILED'; output?: unknown; error?: string | null; cause?: string | null };
   ignorePaths: string[];
   features: string[];
+  stateMachineType?: 'EXPRESS' | 'STANDARD';
 }
 
 export interface CaseOutcome {
@@ -59,7 +60,7 @@ export async function runCase(c: ConformanceCase): Promise<CaseOutcome> {
   const outcome = (passed: boolean, detail: string): CaseOutcome => ({ name: c.name, features: c.features, passed, detail });
   let machine;
   try {
-    machine = compile(c.definition, { handlers: handlersFor(c.resources), clock: virtualClock(), stateMachineName: 'conformance' });
+    machine = compile(c.definition, { handlers: handlersFor(c.resources), clock: virtualClock(), stateMachineName: 'conformance', workflowType: c.stateMachineType ?? 'STANDARD' });
   } catch (e) {
     return outcome(false, `rejected at compile: ${(e as Error).message.split('\n').slice(0, 3).join(' ')}`);
   }

@@ -211,8 +211,15 @@ execute('the execution times out as TIMED_OUT after its limit', async () => {
 });
 
 execute('an endless synchronous loop still times out', async () => {
-  const def = { StartAt: 'A', States: { A: { Type: 'Pass', Next: 'A' } } };
-  const r = await compile(def, { limits: { executionMs: 200 } }).execute({});
+  const def = {
+    StartAt: 'A',
+    States: {
+      A: { Type: 'Pass', Next: 'Again' },
+      Again: { Type: 'Choice', Choices: [{ Variable: '$.loop', BooleanEquals: true, Next: 'A' }], Default: 'Done' },
+      Done: { Type: 'Succeed' },
+    },
+  };
+  const r = await compile(def, { limits: { executionMs: 200 } }).execute({ loop: true });
   assert.is(r.status, 'TIMED_OUT');
 });
 
