@@ -58,5 +58,7 @@ export class DefinitionError extends Error {
 
 /** Appends one reference token to a JSON pointer, escaping as RFC 6901 requires. */
 export function pointerTo(base: string, token: string | number): string {
-  return `${base}/${String(token).replace(/~/g, '~0').replace(/\//g, '~1')}`;
+  const text = String(token);
+  if (!text.includes('~') && !text.includes('/')) return `${base}/${text}`;
+  return `${base}/${text.replace(/~/g, '~0').replace(/\//g, '~1')}`;
 }
