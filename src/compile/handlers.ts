@@ -19,6 +19,19 @@ export type Handlers = Readonly<Record<string, Handler>>;
 
 export const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
 
+/**
+ * A handler carrying this symbol answers the states named in its set with complete service
+ * responses: it gets the state's effective Parameters and its return value is the task
+ * result as is (a lambda:invoke result is not wrapped again). Mocks use it.
+ */
+export const RAW_RESULT_STATES = Symbol.for('statemill.rawResultStates');
+
+/** True when the handler claims the state as a raw service integration (decided at compile time). */
+export function answersRaw(handler: Handler, stateName: string): boolean {
+  const states = (handler as { [RAW_RESULT_STATES]?: ReadonlySet<string> })[RAW_RESULT_STATES];
+  return states !== undefined && states.has(stateName);
+}
+
 const lambdaArn = /^arn:aws[\w-]*:lambda:[^:]*:[^:]*:function:([^:]+)(?::[^:]+)?$/;
 const partialLambdaArn = /^(?:\d{12}:)?function:([^:]+)(?::[^:]+)?$|^([^:]+):(?:\$LATEST|[\w-]+)$/;
 

@@ -1,0 +1,30 @@
+import { ExitCodes, type ExitCode } from './exit-codes.js';
+
+/** Why the CLI could not do what it was asked, with a stable code; the message says what to do. */
+export const CliErrorCodes = {
+  USAGE: 'ERR_CLI_USAGE',
+  FILE_NOT_FOUND: 'ERR_CLI_FILE_NOT_FOUND',
+  FILE_UNREADABLE: 'ERR_CLI_FILE_UNREADABLE',
+  JSON_SYNTAX: 'ERR_CLI_JSON_SYNTAX',
+  YAML_SYNTAX: 'ERR_CLI_YAML_SYNTAX',
+  /** A file that is neither ASL nor a template with a state machine in it. */
+  NO_STATE_MACHINE: 'ERR_CLI_NO_STATE_MACHINE',
+  /** A template with several state machines, and none chosen. */
+  AMBIGUOUS_STATE_MACHINE: 'ERR_CLI_AMBIGUOUS_STATE_MACHINE',
+  HANDLERS_MODULE: 'ERR_CLI_HANDLERS_MODULE',
+  HANDLERS_EXPORT: 'ERR_CLI_HANDLERS_EXPORT',
+  MOCKS: 'ERR_CLI_MOCKS',
+} as const;
+
+export type CliErrorCode = (typeof CliErrorCodes)[keyof typeof CliErrorCodes];
+
+export class CliError extends Error {
+  override readonly name = 'CliError';
+  readonly code: CliErrorCode;
+  readonly exitCode: ExitCode;
+  constructor(code: CliErrorCode, message: string, exitCode: ExitCode = code === CliErrorCodes.USAGE ? ExitCodes.USAGE : ExitCodes.INPUT) {
+    super(message);
+    this.code = code;
+    this.exitCode = exitCode;
+  }
+}

@@ -1,0 +1,60 @@
+import { stat } from 'node:fs/promises';
+import { extname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Handler, Handlers } from '../compile/handlers.js';
+import { CliError, CliErrorCodes } from './cli-error.js';
+
+const EXAMPLE = "export const handlers = { 'my-resource': async (input, ctx) => ({ ...input, done: true }) };";
+
+/**
+ * Imports a handlers module given by path and returns its `handlers` export (the form the
+ * pool needs too): an object mapping each Task Resource, or Lambda function name, to a function.
+ */
+export async function loadHandlersModule(file: string, cwd: string): Promise<Handlers> {
+  const path = resolve(cwd, file);
+  const found = await stat(path).catch(() => null);
+  if (found === null || !found.isFile()) {
+    throw new CliError(CliErrorCodes.FILE_NOT_FOUND, `handlers module not found: ${file}${path !== file ? ` (looked for ${path})` : ''}`);
+  }
+  let module: Record<string, unknown>;
+  try {
+    module = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+  } catch (error) {
+    throw new CliError(CliErrorCodes.HANDLERS_MODULE, `cannot load handlers module ${file}: ${describeImportError(error, path)}`);
+  }
+  const fromDefault = module.default !== null && typeof module.default === 'object' ? (module.default as Record<string, unknown>).handlers : undefined;
+  const handlers = module.handlers ?? fromDefault;
+  if (handlers === undefined) {
+    const names = Object.keys(module);
+    throw new CliError(
+      CliErrorCodes.HANDLERS_EXPORT,
+      `handlers module ${file} has no \`handlers\` export (its exports: ${names.length > 0 ? names.join(', ') : 'none'}). Export an object mapping each Task Resource to a function:\n  ${EXAMPLE}`,
+    );
+  }
+  if (handlers === null || typeof handlers !== 'object' || Array.isArray(handlers)) {
+    throw new CliError(CliErrorCodes.HANDLERS_EXPORT, `the \`handlers\` export of ${file} must be an object mapping each Task Resource to a function, not ${describe(handlers)}:\n  ${EXAMPLE}`);
+  }
+  const notFunctions = Object.keys(handlers).filter((key) => typeof (handlers as Record<string, unknown>)[key] !== 'function');
+  if (notFunctions.length > 0) {
+    throw new CliError(
+      CliErrorCodes.HANDLERS_EXPORT,
+      `in the \`handlers\` export of ${file}, every value must be a function (input, ctx) => result; these are not: ${notFunctions.map((k) => `'${k}'`).join(', ')}`,
+    );
+  }
+  return handlers as Record<string, Handler>;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return `a ${typeof value}`;
+}
+
+function describeImportError(error: unknown, path: string): string {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  const extension = extname(path);
+  if (code === 'ERR_UNKNOWN_FILE_EXTENSION' && ['.ts', '.mts', '.cts'].includes(extension)) {
+    return `Node cannot import TypeScript by itself; compile it to JavaScript, or run statemill through a TypeScript loader (node --import tsx/esm node_modules/statemill/dist/src/cli/main.js …)`;
+  }
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

@@ -1,0 +1,26 @@
+import { CliError, CliErrorCodes } from './cli-error.js';
+import { readTextFile } from './files.js';
+import { readAll, type CliIo } from './io.js';
+import { parseJsonText } from './json-text.js';
+
+export interface InputOptions {
+  /** A JSON file, or "-" for standard input. */
+  readonly input?: string;
+  /** JSON text. */
+  readonly inputJson?: string;
+}
+
+/**
+ * The execution input: --input-json text, an --input file, or standard input when it is
+ * piped. With none of these, or an empty pipe, the input is `{}` as in the AWS console.
+ */
+export async function readExecutionInput(options: InputOptions, io: CliIo): Promise<unknown> {
+  if (options.input !== undefined && options.inputJson !== undefined) {
+    throw new CliError(CliErrorCodes.USAGE, 'give the input once: either --input <file> or --input-json <json>');
+  }
+  if (options.inputJson !== undefined) return parseJsonText(options.inputJson, '--input-json');
+  if (options.input !== undefined && options.input !== '-') return parseJsonText(await readTextFile(options.input, io.cwd, 'input'), options.input);
+  if (options.input === undefined && io.stdin.isTTY === true) return {};
+  const text = await readAll(io.stdin);
+  return text.trim() === '' ? {} : parseJsonText(text, '<stdin>');
+}

@@ -1,0 +1,127 @@
+import { Command, CommanderError, Option } from 'commander';
+import { CliError } from './cli-error.js';
+import { runCommand, type RunOptions } from './commands/run.js';
+import { validateCommand, type ValidateOptions } from './commands/validate.js';
+import { EXIT_CODES_HELP, ExitCodes } from './exit-codes.js';
+import type { CliIo } from './io.js';
+import { packageVersion } from './version.js';
+
+const RUN_EXAMPLES = `
+Examples:
+  $ statemill run order.asl.json --input-json '{"orderId": "o-1"}' --handlers ./handlers.mjs
+  $ cat event.json | statemill run order.asl.json --handlers ./handlers.mjs
+  $ statemill run template.yaml --resource OrderStateMachine --input event.json --handlers ./handlers.mjs
+  $ statemill run order.asl.json --mocks MockConfigFile.json --test-case HappyPath --virtual-clock
+
+The result is printed as JSON: {"status", "output"} when the execution SUCCEEDED,
+{"status", "error", "cause"} otherwise, then name, ARNs and dates.
+
+A handlers module exports \`handlers\`, mapping each Task Resource (or Lambda
+function name, for arn:aws:states:::lambda:invoke) to a function:
+  export const handlers = { 'arn:aws:lambda:us-east-1:123456789012:function:charge': async (input, ctx) => ({ charged: true }) };
+
+--mocks reads a Step Functions Local mock configuration (StateMachines → TestCases,
+MockedResponses); states the test case does not mock use --handlers.`;
+
+const VALIDATE_EXAMPLES = `
+Examples:
+  $ statemill validate order.asl.json
+  $ statemill validate statemachines/*.json --json
+  $ statemill validate template.yaml     # every state machine of a CloudFormation/SAM/CDK template
+
+Each problem is printed with its JSON pointer, the state it is in, a message, its
+stable code (ERR_ASL_…) and a hint. --json prints {"valid", "definitions": [{file,
+resource, valid, problems: [{code, pointer, state, message, hint}], error}]}.`;
+
+const ROOT_EXAMPLES = `
+Examples:
+  $ statemill validate order.asl.json
+  $ statemill run order.asl.json --input-json '{"orderId": "o-1"}' --handlers ./handlers.mjs
+  $ statemill bench --help
+
+Definitions may be JSON or YAML ASL, or a CloudFormation/SAM/CDK template whose state
+machine resource holds the ASL in Definition, DefinitionString or DefinitionUri.`;
+
+/**
+ * Runs the command line `argv` (without node and script) and resolves to the exit code.
+ * Never exits the process itself, so tests call it in-process.
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let exitCode: number = ExitCodes.OK;
+  try {
+    if (argv[0] === 'bench' || (argv[0] === 'help' && argv[1] === 'bench')) return await runBench(argv[0] === 'bench' ? argv.slice(1) : ['--help'], io);
+    await buildProgram(io, (code) => (exitCode = code)).parseAsync(argv, { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCodes.OK : ExitCodes.USAGE;
+    if (error instanceof CliError) {
+      io.stderr.write(`statemill: ${withCode(error.message, error.code)}\n`);
+      return error.exitCode;
+    }
+    io.stderr.write(`statemill: internal error, please report it: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return ExitCodes.INTERNAL;
+  }
+  return exitCode;
+}
+
+/** The code goes at the end of the first line, before any code frame. */
+function withCode(message: string, code: string): string {
+  const newline = message.indexOf('\n');
+  return newline < 0 ? `${message}  [${code}]` : `${message.slice(0, newline)}  [${code}]${message.slice(newline)}`;
+}
+
+function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
+  const program = new Command('statemill')
+    .description('Run and validate AWS Step Functions (Amazon States Language) workflows locally, with Express semantics.')
+    .version(packageVersion(), '-v, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      outputError: (text, write) => write(text.replace(/^error: /, 'statemill: ')),
+    })
+    .showHelpAfterError('(add --help for usage)')
+    .addHelpText('after', `${ROOT_EXAMPLES}\n\n${EXIT_CODES_HELP}\n`);
+
+  program
+    .command('run')
+    .description('run one execution and print its result as JSON')
+    .argument('<definition>', 'ASL definition (JSON or YAML) or a CloudFormation/SAM/CDK template')
+    .addOption(new Option('--input <file>', 'execution input: a JSON file, or - for stdin (default: stdin when piped, else {})').conflicts('inputJson'))
+    .option('--input-json <json>', 'execution input as JSON text')
+    .option('--handlers <module>', 'module exporting `handlers`: Task Resource → (input, ctx) => result')
+    .option('--mocks <file>', 'Step Functions Local mock configuration (MockConfigFile.json)')
+    .option('--test-case <name>', 'test case of --mocks to run')
+    .option('--state-machine <name>', 'state machine of --mocks, when it configures several; also $$.StateMachine.Name')
+    .option('--resource <logicalId>', 'state machine resource to run, when a template has several')
+    .option('--name <name>', 'execution name ($$.Execution.Name); a UUID by default')
+    .option('--virtual-clock', 'let Wait states, retry intervals and timeouts pass instantly')
+    .addHelpText('after', `${RUN_EXAMPLES}\n\n${EXIT_CODES_HELP}\n`)
+    .action(async (definition: string, options: RunOptions) => setExitCode(await runCommand(definition, options, io)));
+
+  program
+    .command('validate')
+    .description('list every problem of one or more definitions')
+    .argument('<definitions...>', 'ASL definitions (JSON or YAML) or CloudFormation/SAM/CDK templates')
+    .option('--json', 'print the problems as JSON')
+    .addHelpText('after', `${VALIDATE_EXAMPLES}\n\n${EXIT_CODES_HELP}\n`)
+    .action(async (files: string[], options: ValidateOptions) => setExitCode(await validateCommand(files, options, io)));
+
+  // Listed for --help only: runCli hands `bench` and its arguments to the benchmark harness as they are.
+  program.command('bench').description('benchmark the built-in workloads or your own workflow (statemill bench --help)');
+  return program;
+}
+
+/** The benchmark harness, loaded only when asked for: it is large, and an installation may not ship it. */
+async function runBench(argv: readonly string[], io: CliIo): Promise<number> {
+  let bench: typeof import('./bench.js');
+  try {
+    bench = await import('./bench.js');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException)?.code;
+    if (code !== 'ERR_MODULE_NOT_FOUND') throw error;
+    io.stderr.write(`statemill: bench is not available in this installation (${(error as Error).message})\n`);
+    return ExitCodes.USAGE;
+  }
+  return bench.benchCommand(argv, { stdout: process.stdout, stderr: process.stderr });
+}
