@@ -1,0 +1,202 @@
+/**
+ * `statemill bench` options: parsed from the command line into one plain object that the
+ * scenarios read and the results file records.
+ */
+import { parseArgs } from 'node:util';
+import type { CustomWorkflowFiles, Size } from './workflow.js';
+
+export const ScenarioNames = ['throughput', 'latency', 'fanout', 'retry', 'micro'] as const;
+export type ScenarioName = (typeof ScenarioNames)[number];
+export const ModeNames = ['inproc', 'pool', 'sharded'] as const;
+export type ModeName = (typeof ModeNames)[number];
+
+export interface BenchOptions {
+  readonly help: boolean;
+  readonly quick: boolean;
+  /** Built-in workloads by name; empty with `custom` set. */
+  readonly workloads: readonly string[];
+  readonly custom: CustomWorkflowFiles | null;
+  readonly scenarios: readonly ScenarioName[];
+  readonly modes: readonly ModeName[];
+  readonly size: Size;
+  /** Time measured per configuration (split over `rounds`). */
+  readonly durationMs: number;
+  readonly warmupMs: number;
+  readonly rounds: number;
+  /** In-process executions in flight; 1 is sequential. */
+  readonly concurrency: readonly number[];
+  readonly threads: readonly number[];
+  readonly batch: readonly number[];
+  /** Executions the main thread keeps in flight against the pool; null: threads × batch × 3. */
+  readonly poolConcurrency: number | null;
+  /** Open-loop target rate per second; null: half the measured sequential throughput. */
+  readonly rate: number | null;
+  readonly fanoutItems: readonly number[];
+  readonly seed: number;
+  /** Distinct generated inputs per workload, cycled through while timing. */
+  readonly inputs: number;
+  readonly peer: boolean;
+  readonly jsonata: boolean;
+  readonly json: boolean;
+  readonly save: boolean;
+  readonly outDir: string;
+  readonly label: string | null;
+  /** Recorded beside every figure: what else the machine was doing. */
+  readonly note: string | null;
+}
+
+export class OptionsError extends Error {
+  override readonly name = 'OptionsError';
+}
+
+export const HELP = `Usage: statemill bench [options]
+
+Benchmarks workflows: verifies every engine's answers first, then times them, and prints
+a summary table. Each run writes a JSON file and a Markdown report to results/.
+
+Workflows
+  --workload <names>      built-in workloads, comma-separated, or "all" (default: all)
+                          webhook-normalize, order-processing, account-opening, video-transcode
+  --definition <file>     your own workflow definition (ASL JSON) instead of the built-ins
+  --handlers <file>       module exporting \`handlers\` (Resource -> function) for --definition
+  --input <file>          input for --definition: one JSON value, or {"inputs": [...]}
+  --expected <file>       expected outcome(s) for --definition: {"status","output"|"error","cause"},
+                          or {"outcomes": [...]} (default: statemill's own answers, cross-checked)
+  --size <quick|standard> generated input sizes (default: standard; quick with --quick)
+  --inputs <n>            distinct generated inputs per workload (default 64)
+  --seed <n>              generator seed (default 1)
+  --jsonata               also run the JSONata twins of workloads that have one
+
+What to measure
+  --quick                 short run of the built-in workloads (about a minute on 2 cores)
+  --scenario <names>      throughput, latency, fanout, retry, micro (comma-separated, or "all")
+  --mode <names>          inproc, pool, sharded (comma-separated, or "all"; default inproc)
+  --duration <time>       measured time per configuration, e.g. 10s, 500ms (default 3s; quick 1s)
+  --warmup <time>         warm-up per configuration (default 500ms)
+  --rounds <n>            split each measurement into n interleaved rounds (default 3; quick 2)
+  --concurrency <list>    in-process executions in flight (default 1,16)
+  --threads <list>        pool threads (default 1,2)
+  --batch <list>          pool batch sizes (default 1,16,64)
+  --pool-concurrency <n>  executions in flight against the pool (default threads × batch × 3,
+                          enough to keep every worker's batches full)
+  --rate <n>              open-loop target executions/s (default: half the sequential rate)
+  --fanout-items <list>   Map sizes for the fan-out scenario (default 10,100,1000,10000)
+  --no-peer               skip aws-local-stepfunctions
+
+Output
+  --json                  print the results as JSON instead of the table
+  --out <dir>             where to write results (default results/)
+  --label <name>          name of the results files (default: bench-<timestamp>)
+  --note <text>           what else the machine was doing (recorded beside the figures)
+  --no-save               write no files
+  -h, --help              show this help
+`;
+
+/** "10s", "500ms", "2m", or a number of seconds. */
+export function parseDuration(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim());
+  if (match === null) throw new OptionsError(`not a duration: '${text}' (examples: 10s, 500ms, 2m)`);
+  const value = Number(match[1]);
+  const unit = match[2] ?? 's';
+  return unit === 'ms' ? value : unit === 's' ? value * 1000 : value * 60_000;
+}
+
+function parseCount(text: string, name: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) throw new OptionsError(`--${name} takes positive whole numbers, not '${text}'`);
+  return value;
+}
+
+function parseCounts(text: string, name: string): number[] {
+  return text.split(',').map((part) => parseCount(part.trim(), name));
+}
+
+function parseNames<T extends string>(text: string, allowed: readonly T[], name: string): T[] {
+  if (text.trim() === 'all') return [...allowed];
+  return text.split(',').map((part) => {
+    const value = part.trim() as T;
+    if (!allowed.includes(value)) throw new OptionsError(`--${name}: '${part}' is not one of ${allowed.join(', ')}`);
+    return value;
+  });
+}
+
+export function parseBenchOptions(argv: readonly string[]): BenchOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: false,
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        quick: { type: 'boolean' },
+        workload: { type: 'string' },
+        definition: { type: 'string' },
+        handlers: { type: 'string' },
+        input: { type: 'string' },
+        expected: { type: 'string' },
+        size: { type: 'string' },
+        inputs: { type: 'string' },
+        seed: { type: 'string' },
+        jsonata: { type: 'boolean' },
+        scenario: { type: 'string' },
+        mode: { type: 'string' },
+        duration: { type: 'string' },
+        warmup: { type: 'string' },
+        rounds: { type: 'string' },
+        concurrency: { type: 'string' },
+        threads: { type: 'string' },
+        batch: { type: 'string' },
+        'pool-concurrency': { type: 'string' },
+        rate: { type: 'string' },
+        'fanout-items': { type: 'string' },
+        'no-peer': { type: 'boolean' },
+        json: { type: 'boolean' },
+        out: { type: 'string' },
+        label: { type: 'string' },
+        note: { type: 'string' },
+        'no-save': { type: 'boolean' },
+      },
+    }).values;
+  } catch (error) {
+    throw new OptionsError((error as Error).message);
+  }
+  const quick = parsed.quick === true;
+  if (parsed.definition !== undefined && parsed.handlers === undefined) throw new OptionsError('--definition needs --handlers');
+  if (parsed.definition === undefined && (parsed.handlers !== undefined || parsed.input !== undefined)) {
+    throw new OptionsError('--handlers and --input go with --definition');
+  }
+  if (parsed.definition !== undefined && parsed.workload !== undefined) throw new OptionsError('use either --workload or --definition');
+  const size = parsed.size ?? (quick ? 'quick' : 'standard');
+  if (size !== 'quick' && size !== 'standard') throw new OptionsError(`--size is quick or standard, not '${size}'`);
+  const defaultScenarios: ScenarioName[] = quick ? ['throughput', 'retry'] : ['throughput', 'latency', 'retry'];
+  return {
+    help: parsed.help === true,
+    quick,
+    workloads: parsed.workload === undefined || parsed.workload === 'all' ? [] : parsed.workload.split(',').map((name) => name.trim()),
+    custom:
+      parsed.definition === undefined
+        ? null
+        : { definition: parsed.definition, handlers: parsed.handlers!, input: parsed.input ?? null, expected: parsed.expected ?? null },
+    scenarios: parsed.scenario === undefined ? defaultScenarios : parseNames(parsed.scenario, ScenarioNames, 'scenario'),
+    modes: parsed.mode === undefined ? ['inproc'] : parseNames(parsed.mode, ModeNames, 'mode'),
+    size,
+    durationMs: parsed.duration === undefined ? (quick ? 1000 : 3000) : parseDuration(parsed.duration),
+    warmupMs: parsed.warmup === undefined ? 500 : parseDuration(parsed.warmup),
+    rounds: parsed.rounds === undefined ? (quick ? 2 : 3) : parseCount(parsed.rounds, 'rounds'),
+    concurrency: parsed.concurrency === undefined ? [1, 16] : parseCounts(parsed.concurrency, 'concurrency'),
+    threads: parsed.threads === undefined ? [1, 2] : parseCounts(parsed.threads, 'threads'),
+    batch: parsed.batch === undefined ? [1, 16, 64] : parseCounts(parsed.batch, 'batch'),
+    poolConcurrency: parsed['pool-concurrency'] === undefined ? null : parseCount(parsed['pool-concurrency'], 'pool-concurrency'),
+    rate: parsed.rate === undefined ? null : parseCount(parsed.rate, 'rate'),
+    fanoutItems: parsed['fanout-items'] === undefined ? [10, 100, 1000, 10_000] : parseCounts(parsed['fanout-items'], 'fanout-items'),
+    seed: parsed.seed === undefined ? 1 : parseCount(parsed.seed, 'seed'),
+    inputs: parsed.inputs === undefined ? 64 : parseCount(parsed.inputs, 'inputs'),
+    peer: parsed['no-peer'] !== true,
+    jsonata: parsed.jsonata === true,
+    json: parsed.json === true,
+    save: parsed['no-save'] !== true,
+    outDir: parsed.out ?? 'results',
+    label: parsed.label ?? null,
+    note: parsed.note ?? null,
+  };
+}

@@ -1,0 +1,125 @@
+/** The results of one `statemill bench` run: written as JSON, rendered as tables and charts. */
+import type { EngineName } from '../engines/subject.js';
+import type { LatencySummary } from '../histogram.js';
+import type { MachineInfo } from '../machine.js';
+import type { BenchOptions, ModeName } from '../options.js';
+
+export const REPORT_SCHEMA = 'statemill-bench/1';
+
+export interface VerificationRecord {
+  workflow: string;
+  engine: EngineName;
+  inputs: number;
+  matched: number;
+  status: 'ok' | 'mismatch' | 'unsupported';
+  /** The first difference, or why the engine cannot run the workflow. */
+  detail: string | null;
+  note: string | null;
+}
+
+export interface ThroughputRecord {
+  workflow: string;
+  engine: EngineName;
+  mode: ModeName;
+  /** Executions in flight. */
+  concurrency: number;
+  threads: number | null;
+  batch: number | null;
+  executions: number;
+  elapsedMs: number;
+  perSecond: number;
+  /** 1 / throughput, in microseconds (the time per execution when sequential). */
+  usPerExecution: number;
+  latency: LatencySummary;
+  /** Throughput of each round; `perSecond` is their median. */
+  roundsPerSecond: number[];
+}
+
+export interface ComparisonRecord {
+  workflow: string;
+  baselineUs: number | null;
+  statemillUs: number;
+  /** statemill time per execution / baseline's: the target is at most 2.0. */
+  ratioToBaseline: number | null;
+  peerUs: number | null;
+  /** aws-local-stepfunctions time per execution / statemill's: the target is at least 10. */
+  speedupOverPeer: number | null;
+  /** Engine cost beyond the handlers: statemill's time − the baseline's. */
+  statemillOverheadUs: number | null;
+  peerOverheadUs: number | null;
+  /** peerOverheadUs / statemillOverheadUs: how much less statemill adds on top of the same handlers. */
+  overheadSpeedupOverPeer: number | null;
+  /** 'measured', or why the peer has no figure. */
+  peer: string;
+}
+
+export interface LatencyRecord {
+  workflow: string;
+  engine: EngineName;
+  mode: ModeName;
+  threads: number | null;
+  batch: number | null;
+  targetPerSecond: number;
+  achievedPerSecond: number;
+  executions: number;
+  latency: LatencySummary;
+}
+
+export interface FanoutRecord {
+  items: number;
+  mode: ModeName;
+  threads: number;
+  /** One item's handler time, measured alone. */
+  itemUs: number;
+  /** items × itemUs / threads: what the Map would take with no engine cost. */
+  idealMs: number;
+  /** Map entry to Map exit (the definition is the Map alone), median of the runs. */
+  measuredMs: number;
+  ratioToIdeal: number;
+  runs: number;
+}
+
+export interface RetryRecord {
+  /** One failing handler call, measured alone (its own time, subtracted from both sides). */
+  failingCallUs: number;
+  engineNoRetryUs: number;
+  engineOneRetryUs: number;
+  /** engineOneRetryUs − engineNoRetryUs − failingCallUs. */
+  engineOverheadUs: number;
+  handWrittenNoRetryUs: number;
+  handWrittenOneRetryUs: number;
+  handWrittenOverheadUs: number;
+  /** engine overhead / hand-written overhead: the target is at most 2. */
+  ratio: number;
+}
+
+export interface MicroRecord {
+  name: string;
+  opsPerSecond: number;
+  meanUs: number;
+  p99Us: number;
+  samples: number;
+}
+
+export interface BenchReport {
+  schema: typeof REPORT_SCHEMA;
+  label: string;
+  startedAt: string;
+  finishedAt: string;
+  command: string[];
+  machine: MachineInfo;
+  /** Shown beside every figure: what else the machine was doing. */
+  machineNote: string;
+  options: BenchOptions;
+  verification: VerificationRecord[];
+  throughput: ThroughputRecord[];
+  comparisons: ComparisonRecord[];
+  latency: LatencyRecord[];
+  fanout: FanoutRecord[];
+  retry: RetryRecord | null;
+  micro: MicroRecord[];
+  /** Parts of the run that could not be done, and why. */
+  skipped: string[];
+  /** What a reader should know about how figures were obtained. */
+  notes: string[];
+}

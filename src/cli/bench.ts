@@ -1,0 +1,53 @@
+/**
+ * `statemill bench`: benchmark the built-in workloads or your own workflow. Parses the
+ * options, runs the harness (bench/), prints the summary table (or JSON with --json) and
+ * writes the results files. Resolves to the process exit code: 0, 1 when an engine under
+ * test gave a wrong answer, 2 for a usage error.
+ */
+import { HELP, OptionsError, parseBenchOptions, type BenchOptions } from '../../bench/options.js';
+import { writeResults } from '../../bench/report/results.js';
+import { renderSummary } from '../../bench/report/table.js';
+import { BenchSetupError } from '../../bench/errors.js';
+import { Progress } from '../../bench/progress.js';
+import { writeCharts } from '../../bench/report/chart.js';
+import { runBench } from '../../bench/run.js';
+
+export interface BenchIo {
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WriteStream;
+}
+
+export async function benchCommand(argv: readonly string[], io: BenchIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  let options: BenchOptions;
+  try {
+    options = parseBenchOptions(argv);
+  } catch (error) {
+    if (!(error instanceof OptionsError)) throw error;
+    io.stderr.write(`statemill bench: ${error.message}\n\n${HELP}`);
+    return 2;
+  }
+  if (options.help) {
+    io.stdout.write(HELP);
+    return 0;
+  }
+  let run;
+  try {
+    run = await runBench(options, argv, new Progress(io.stderr));
+  } catch (error) {
+    if (!(error instanceof BenchSetupError)) throw error;
+    io.stderr.write(`statemill bench: ${error.message}\n`);
+    return 2;
+  }
+  const { report, answersCorrect } = run;
+  if (options.save) {
+    const charts = await writeCharts(report, options.outDir);
+    const written = await writeResults(report, options.outDir, charts.map((chart) => chart.file));
+    io.stderr.write(`results: ${written.json}, ${written.markdown}${charts.length > 0 ? ', ' + charts.map((c) => c.path).join(', ') : ''}\n`);
+  }
+  io.stdout.write(options.json ? JSON.stringify(report, null, 2) + '\n' : renderSummary(report));
+  if (!answersCorrect) {
+    io.stderr.write('statemill bench: an engine under test gave a wrong answer (see the verification table)\n');
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,80 @@
+import { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { BenchReport } from '../../bench/report/types.js';
+import { benchCommand } from '../../src/cli/bench.js';
+
+const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+
+class Capture extends Writable {
+  text = '';
+  isTTY = false;
+  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
+    this.text += chunk.toString();
+    done();
+  }
+}
+
+async function bench(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout = new Capture();
+  const stderr = new Capture();
+  const code = await benchCommand(argv, { stdout, stderr: stderr as unknown as NodeJS.WriteStream });
+  return { code, stdout: stdout.text, stderr: stderr.text };
+}
+
+const greeting = ['--definition', fixture('greeting.asl.json'), '--handlers', fixture('greeting-handlers.ts'), '--input', fixture('greeting-inputs.json')];
+const short = ['--duration', '150ms', '--warmup', '0ms', '--rounds', '1', '--concurrency', '1,4', '--no-save'];
+
+test('--help lists the options and exits 0', async () => {
+  const { code, stdout } = await bench(['--help']);
+  assert.is(code, 0);
+  for (const option of ['--workload', '--definition', '--mode', '--threads', '--batch', '--duration', '--json']) assert.ok(stdout.includes(option), option);
+});
+
+test('a bad option exits 2 with the reason', async () => {
+  const { code, stderr } = await bench(['--threads', 'many']);
+  assert.is(code, 2);
+  assert.match(stderr, /--threads takes positive whole numbers/);
+});
+
+test('a missing definition file exits 2', async () => {
+  const { code, stderr } = await bench(['--definition', fixture('absent.json'), '--handlers', fixture('greeting-handlers.ts'), '--no-save']);
+  assert.is(code, 2);
+  assert.match(stderr, /cannot read/);
+});
+
+test("a user's workflow: answers verified, then timed, reported as JSON", async () => {
+  const { code, stdout } = await bench([...greeting, '--expected', fixture('greeting-expected.json'), ...short, '--scenario', 'throughput,latency', '--json']);
+  assert.is(code, 0);
+  const report = JSON.parse(stdout) as BenchReport;
+  const statemill = report.verification.find((v) => v.engine === 'statemill')!;
+  assert.is(statemill.status, 'ok');
+  assert.is(statemill.matched, 2);
+  const peer = report.verification.find((v) => v.engine === 'aws-local-stepfunctions')!;
+  assert.is(peer.status, 'ok');
+  const configurations = report.throughput.map((r) => `${r.engine}/${r.concurrency}`);
+  assert.equal(configurations, ['statemill/1', 'statemill/4', 'aws-local-stepfunctions/1']);
+  for (const record of report.throughput) assert.ok(record.executions > 0 && record.latency.count === record.executions);
+  assert.is(report.comparisons[0]!.peer, 'measured');
+  assert.is(report.latency.length, 1);
+  assert.ok(report.machine.cores > 0 && report.machine.nodeVersion.startsWith('v'));
+});
+
+test('a wrong answer is reported and exits 1; that engine is not timed', async () => {
+  const { code, stdout } = await bench([...greeting, '--expected', fixture('greeting-wrong-expected.json'), ...short, '--scenario', 'throughput', '--no-peer']);
+  assert.is(code, 1);
+  assert.match(stdout, /Answers that were not verified/);
+  assert.match(stdout, /\/output\/greeting: expected "Hi, Barbara!", got "Hello, Barbara!"/);
+  assert.not.match(stdout, /statemill\s+in-process/);
+});
+
+test('the summary table names the machine', async () => {
+  const { code, stdout } = await bench([...greeting, ...short, '--scenario', 'throughput', '--no-peer']);
+  assert.is(code, 0);
+  assert.match(stdout, /cores, Node v\d+/);
+  assert.match(stdout, /load average/);
+  assert.match(stdout, /statemill's own answers were the reference/);
+});
+
+test.run();

@@ -1,0 +1,56 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { OptionsError, parseBenchOptions, parseDuration } from '../../bench/options.js';
+
+function rejects(parse: () => unknown): void {
+  assert.throws(parse, (error: unknown) => error instanceof OptionsError);
+}
+
+test('durations: ms, s, m and bare seconds', () => {
+  assert.is(parseDuration('500ms'), 500);
+  assert.is(parseDuration('10s'), 10_000);
+  assert.is(parseDuration('2m'), 120_000);
+  assert.is(parseDuration('1.5'), 1500);
+  rejects(() => parseDuration('ten seconds'));
+});
+
+test('the configuration matrix from the command line', () => {
+  const options = parseBenchOptions(['--workload', 'webhook-normalize', '--mode', 'pool', '--threads', '1,2', '--batch', '1,16,64', '--duration', '10s']);
+  assert.equal(options.workloads, ['webhook-normalize']);
+  assert.equal(options.modes, ['pool']);
+  assert.equal(options.threads, [1, 2]);
+  assert.equal(options.batch, [1, 16, 64]);
+  assert.is(options.durationMs, 10_000);
+});
+
+test('--quick is short and uses the quick sizes', () => {
+  const quick = parseBenchOptions(['--quick']);
+  assert.is(quick.size, 'quick');
+  assert.is(quick.durationMs, 1000);
+  assert.is(quick.rounds, 2);
+  assert.equal(quick.workloads, []);
+});
+
+test('a user workflow needs its handlers', () => {
+  const options = parseBenchOptions(['--definition', 'my.asl.json', '--handlers', './handlers.js', '--input', 'sample.json']);
+  assert.equal(options.custom, { definition: 'my.asl.json', handlers: './handlers.js', input: 'sample.json', expected: null });
+  rejects(() => parseBenchOptions(['--definition', 'my.asl.json']));
+  rejects(() => parseBenchOptions(['--handlers', './handlers.js']));
+  rejects(() => parseBenchOptions(['--definition', 'a.json', '--handlers', 'h.js', '--workload', 'order-processing']));
+});
+
+test('unknown options, scenarios and bad counts are errors', () => {
+  rejects(() => parseBenchOptions(['--turbo']));
+  rejects(() => parseBenchOptions(['--scenario', 'speed']));
+  rejects(() => parseBenchOptions(['--threads', '0']));
+  rejects(() => parseBenchOptions(['--batch', '1,x']));
+  rejects(() => parseBenchOptions(['--size', 'huge']));
+});
+
+test('"all" selects every scenario and mode', () => {
+  const options = parseBenchOptions(['--scenario', 'all', '--mode', 'all']);
+  assert.equal(options.scenarios, ['throughput', 'latency', 'fanout', 'retry', 'micro']);
+  assert.equal(options.modes, ['inproc', 'pool', 'sharded']);
+});
+
+test.run();
