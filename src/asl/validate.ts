@@ -17,6 +17,7 @@ import {
   type FieldSpec,
   type StateTypeSpec,
 } from './fields.js';
+import { jsonataProblems } from '../compile/jsonata-check.js';
 import { ProblemCodes, pointerTo, type Problem, type ProblemCode } from './problems.js';
 import type { QueryLanguage } from './types.js';
 
@@ -39,18 +40,42 @@ export const MAX_DEFINITION_DEPTH = 1000;
 
 const MAX_NAME_LENGTH = 80;
 
-/** Did-you-mean suggestions cost a scan of the scope each; past this many, messages go without. */
-const SUGGESTION_BUDGET = 100;
+/**
+ * A definition's JSON values (objects and arrays), counting a shared object once per place
+ * it appears; more than 1 MiB of JSON text (AWS's largest definition) can hold. An object
+ * built in code may share sub-objects, and the tree it stands for can be exponentially
+ * larger than the object graph: every later walk would take that long.
+ */
+export const MAX_DEFINITION_CONTAINERS = 1_048_576;
+
+/**
+ * Did-you-mean suggestions compare a name with every name of its scope, each comparison a
+ * table of (length × length) cells; past this many cells in one validation, messages go
+ * without, so a large definition full of long unknown names still validates quickly.
+ */
+const SUGGESTION_CELLS = 10_000_000;
 
 /** A name longer than this gets no suggestion (nothing that long is a typo of a state name). */
 const MAX_SUGGESTED_LENGTH = 200;
 
 export function validate(definition: unknown, _options: ValidateOptions = {}): Problem[] {
-  const shape = checkTreeShape(definition);
-  if (shape !== null) return [shape];
-  const v = new Validation(topLevelLanguage(definition));
-  checkMachine(v, definition, '', topLevelFields, null, 'state machine');
-  return v.problems;
+  try {
+    const shape = checkTreeShape(definition);
+    if (shape !== null) return [shape];
+    const v = new Validation(topLevelLanguage(definition));
+    checkMachine(v, definition, '', topLevelFields, null, 'state machine');
+    v.problems.push(...jsonataProblems(definition));
+    return v.problems;
+  } catch (error) {
+    // Only an object built in code can throw when read (a getter, a Proxy): JSON cannot.
+    return [
+      problem(
+        ProblemCodes.NOT_AN_OBJECT,
+        '',
+        `the definition could not be read as JSON data (reading it threw: ${errorMessage(error)}); pass plain objects, arrays and values`,
+      ),
+    ];
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -62,7 +87,7 @@ class Validation {
   readonly topLanguage: QueryLanguage;
   /** Every state name seen so far, machine-wide, with the pointer where it was declared. */
   readonly declared = new Map<string, string>();
-  private suggestionsLeft = SUGGESTION_BUDGET;
+  private suggestionCellsLeft = SUGGESTION_CELLS;
 
   constructor(topLanguage: QueryLanguage) {
     this.topLanguage = topLanguage;
@@ -72,21 +97,29 @@ class Validation {
     this.problems.push({ code, pointer, message });
   }
 
-  suggest(name: string, candidates: Iterable<string>): string | null {
-    if (this.suggestionsLeft <= 0 || name.length > MAX_SUGGESTED_LENGTH) return null;
-    this.suggestionsLeft--;
-    return closestName(name, candidates);
+  /** The state of `scope` whose name is closest to `name`, while the suggestion budget lasts. */
+  suggest(name: string, scope: Scope): string | null {
+    if (name.length > MAX_SUGGESTED_LENGTH) return null;
+    const cells = name.length * scope.nameLength;
+    if (cells > this.suggestionCellsLeft) return null;
+    this.suggestionCellsLeft -= cells;
+    return closestName(name, scope.names);
   }
 }
 
 /** One States block: its names, its enclosing block, and the transitions found in it. */
 class Scope {
   readonly names: ReadonlySet<string>;
+  /** The names' total length: what comparing a name with all of them costs. */
+  readonly nameLength: number;
   readonly parent: Scope | null;
   readonly edges = new Map<string, string[]>();
 
   constructor(names: ReadonlySet<string>, parent: Scope | null) {
     this.names = names;
+    let length = 0;
+    for (const name of names) length += name.length;
+    this.nameLength = length;
     this.parent = parent;
   }
 
@@ -120,9 +153,18 @@ interface Site {
  * Refuses a definition nested deeper than MAX_DEFINITION_DEPTH before anything else looks at
  * it, so every later check may recurse freely. The walk itself recurses at most that deep. An
  * object that contains itself (possible only for objects built in code) is endlessly deep.
+ * It also refuses one holding more than MAX_DEFINITION_CONTAINERS objects and arrays.
  */
 function checkTreeShape(definition: unknown): Problem | null {
-  if (!tooDeep(definition, 0)) return null;
+  const walk = new ShapeWalk();
+  if (!walk.refuses(definition, 0)) return null;
+  if (walk.containersLeft < 0) {
+    return problem(
+      ProblemCodes.NESTING_TOO_DEEP,
+      '',
+      `the definition holds more than ${MAX_DEFINITION_CONTAINERS} objects and arrays (a shared object counts once per place it appears), more than AWS's largest definition (1 MiB of JSON text) can; statemill refuses such definitions`,
+    );
+  }
   const path: (string | number)[] = [];
   findTooDeep(definition, path);
   let pointer = '';
@@ -134,19 +176,24 @@ function checkTreeShape(definition: unknown): Problem | null {
   );
 }
 
-/** The fast check: for-in reads a JSON object's values without building key arrays. */
-function tooDeep(value: unknown, depth: number): boolean {
-  if (value === null || typeof value !== 'object') return false;
-  if (depth >= MAX_DEFINITION_DEPTH) return true;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) if (tooDeep(value[i], depth + 1)) return true;
+/** The fast check, counting containers as it goes: for-in reads a JSON object's values without building key arrays. */
+class ShapeWalk {
+  containersLeft = MAX_DEFINITION_CONTAINERS;
+
+  /** True when `value` is nested too deep or the walk has seen too many containers. */
+  refuses(value: unknown, depth: number): boolean {
+    if (value === null || typeof value !== 'object') return false;
+    if (depth >= MAX_DEFINITION_DEPTH || --this.containersLeft < 0) return true;
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) if (this.refuses(value[i], depth + 1)) return true;
+      return false;
+    }
+    for (const key in value) if (this.refuses((value as Record<string, unknown>)[key], depth + 1)) return true;
     return false;
   }
-  for (const key in value) if (tooDeep((value as Record<string, unknown>)[key], depth + 1)) return true;
-  return false;
 }
 
-/** The same walk, run only once tooDeep has said yes, keeping the tokens that lead to the deep value. */
+/** The same walk, run only once ShapeWalk has found a value too deep, keeping the tokens that lead to the deep value. */
 function findTooDeep(value: unknown, path: (string | number)[]): boolean {
   if (value === null || typeof value !== 'object') return false;
   if (path.length >= MAX_DEFINITION_DEPTH) return true;
@@ -623,7 +670,7 @@ function unknownStateMessage(v: Validation, scope: Scope, key: string, target: s
   if (scope.outerHas(target)) {
     return `${head} of this States block; a Parallel branch or Map processor can only move to its own states`;
   }
-  const guess = v.suggest(target, scope.names);
+  const guess = v.suggest(target, scope);
   return guess === null ? head : `${head}; did you mean '${guess}'?`;
 }
 

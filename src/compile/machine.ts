@@ -87,10 +87,8 @@ export class Machine {
       this.limits,
       startMs + this.timeoutMs,
     );
-    if (this.limits.payloadBytes !== Infinity && jsonByteLength(input, this.limits.payloadBytes) > this.limits.payloadBytes) {
-      const cause = `The execution input exceeds the maximum of ${this.limits.payloadBytes} bytes.`;
-      return Promise.resolve(this.settle(exec, 'FAILED', undefined, StatesErrors.DataLimitExceeded, cause));
-    }
+    const refusedInput = this.checkPayload(exec, input, 'input');
+    if (refusedInput !== null) return Promise.resolve(refusedInput);
     const external = options.signal ?? null;
     if (external?.aborted) return Promise.resolve(this.settle(exec, 'ABORTED', undefined, 'States.Aborted', abortCause(external)));
     let out: unknown;
@@ -137,11 +135,26 @@ export class Machine {
   }
 
   private succeeded(exec: Execution, output: unknown): ExecutionResult {
-    if (this.limits.payloadBytes !== Infinity && jsonByteLength(output, this.limits.payloadBytes) > this.limits.payloadBytes) {
-      const cause = `The execution output exceeds the maximum of ${this.limits.payloadBytes} bytes.`;
-      return this.settle(exec, 'FAILED', undefined, StatesErrors.DataLimitExceeded, cause);
+    return this.checkPayload(exec, output, 'output') ?? this.settle(exec, 'SUCCEEDED', output, undefined, undefined);
+  }
+
+  /**
+   * The FAILED result for an execution input or output over the payload limit, or one that
+   * cannot be read (only values built in code can throw when read: a getter, a Proxy); null
+   * when it is fine. Never throws: execute() must settle whatever it is given.
+   */
+  private checkPayload(exec: Execution, value: unknown, what: 'input' | 'output'): ExecutionResult | null {
+    const limit = this.limits.payloadBytes;
+    if (limit === Infinity) return null;
+    let size: number;
+    try {
+      size = jsonByteLength(value, limit);
+    } catch (thrown) {
+      const detail = thrown instanceof Error ? thrown.message : String(thrown);
+      return this.settle(exec, 'FAILED', undefined, StatesErrors.Runtime, `The execution ${what} could not be read as JSON: ${detail}`);
     }
-    return this.settle(exec, 'SUCCEEDED', output, undefined, undefined);
+    if (size <= limit) return null;
+    return this.settle(exec, 'FAILED', undefined, StatesErrors.DataLimitExceeded, `The execution ${what} exceeds the maximum of ${limit} bytes.`);
   }
 
   private failed(exec: Execution, thrown: unknown): ExecutionResult {

@@ -5,7 +5,8 @@ import { contextObject, type Frame } from '../run/frame.js';
  * JSONPath as ASL uses it (the Jayway dialect AWS runs). A path is parsed once, at compile
  * time, into an accessor closure. Definite paths (names and single indices only) become
  * direct property reads; anything richer (wildcards, slices, unions, filters, deep scan)
- * is handed to jsonpath-plus with its safe evaluator, never JavaScript eval.
+ * is handed to jsonpath-plus, whose filter expressions are evaluated by FilterScript
+ * below over JSON data only: never JavaScript, never a method call.
  *
  * An accessor returns `undefined` when a definite path finds nothing (JSON has no
  * undefined, so it is unambiguous); callers turn that into the error AWS raises for
@@ -163,7 +164,10 @@ const sliceOrUnion = /^(\*|-?\d*:-?\d*(:-?\d*)?|(-?\d+|'[^']*'|"[^"]*")(\s*,\s*(
 
 function checkBracketExpression(inner: string) {
   if (sliceOrUnion.test(inner)) return;
-  if (inner.startsWith('?(') && inner.endsWith(')')) return;
+  if (inner.startsWith('?(') && inner.endsWith(')')) {
+    checkFilter(inner.slice(2, -1));
+    return;
+  }
   if (inner.startsWith('(') && inner.endsWith(')')) {
     throw new PathSyntaxError(`script expressions '[(…)]' are not supported`);
   }
@@ -253,8 +257,205 @@ function walker(segments: readonly Segment[]): Step {
 function indefiniteReader(jsonPath: string): Step {
   return function readIndefinite(v) {
     if (v === undefined) return [];
-    return JSONPath({ path: jsonPath, json: v as object, wrap: true, eval: 'safe' }) as unknown[];
+    return JSONPath({ path: jsonPath, json: v as object, wrap: true, eval: FilterScript, ignoreEvalErrors: true }) as unknown[];
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Filter expressions: `[?(@.price < 10 && @.tags[0] == 'new')]`
+
+/**
+ * jsonpath-plus parses a filter (with jsep) and hands it to an evaluator class; this one
+ * evaluates it over JSON data only. A name reads an own property of an object or an element
+ * of an array, never anything inherited (`@.toString`, `@.constructor`, a string's length),
+ * and there are no calls, assignments or `this`: a filter cannot run a method (`@.list.push(1)`
+ * would change the caller's input, `@.s.repeat(1e9)` exhaust memory), let alone reach code.
+ * A name that is missing gives undefined, so, as in Jayway, the item does not match instead
+ * of the state failing.
+ */
+interface FilterNode {
+  readonly type: string;
+  readonly operator?: string;
+  readonly name?: string;
+  readonly value?: unknown;
+  readonly computed?: boolean;
+  readonly object?: FilterNode;
+  readonly property?: FilterNode;
+  readonly argument?: FilterNode;
+  readonly left?: FilterNode;
+  readonly right?: FilterNode;
+  readonly test?: FilterNode;
+  readonly consequent?: FilterNode;
+  readonly alternate?: FilterNode;
+  readonly elements?: readonly FilterNode[];
+}
+
+/** jsonpath-plus's own parser for filter text (jsep with its plugins), exposed on its prototype. */
+const FilterParser = (JSONPath.prototype as unknown as { safeVm: { Script: new (code: string) => { ast: FilterNode } } }).safeVm.Script;
+
+/** The names jsonpath-plus binds for a filter: `@` is `_$_v`, `@root` is `_$_root`, and so on. */
+const sandboxNames = new Set(['_$_v', '_$_root', '_$_parent', '_$_property', '_$_parentProperty', '_$_path']);
+
+const binaryOperators = new Set(['||', '&&', '==', '!=', '===', '!==', '<', '<=', '>', '>=', '+', '-', '*', '/', '%']);
+const unaryOperators = new Set(['!', '-', '+']);
+
+class FilterScript {
+  private readonly ast: FilterNode;
+  constructor(code: string) {
+    this.ast = parseFilter(code, code);
+  }
+  runInNewContext(context: Record<string, unknown>): unknown {
+    return evaluateFilter(this.ast, context);
+  }
+}
+
+/** A filter's text as jsonpath-plus rewrites it before evaluating: the `@` forms become sandbox names. */
+function sandboxed(code: string): string {
+  return code
+    .replaceAll('@parentProperty', '_$_parentProperty')
+    .replaceAll('@parent', '_$_parent')
+    .replaceAll('@property', '_$_property')
+    .replaceAll('@root', '_$_root')
+    .replaceAll(/@([.\s)[])/gu, '_$_v$1')
+    .replaceAll('@path', '_$_path');
+}
+
+/** At compile time: a filter must parse, and use only what evaluateFilter evaluates. */
+function checkFilter(code: string): void {
+  // jsonpath-plus evaluates a filter nested in a filter (`@.a[?(@.b)]`) piece by piece.
+  if (code.includes('?(')) return;
+  parseFilter(sandboxed(code), code);
+}
+
+/** Parses a sandboxed filter; `shown` is the filter as written, for messages. */
+function parseFilter(code: string, shown: string): FilterNode {
+  let ast: FilterNode;
+  try {
+    ast = new FilterParser(code).ast;
+  } catch (e) {
+    throw new PathSyntaxError(`the filter expression '${shown}' cannot be parsed: ${(e as Error).message}`);
+  }
+  checkFilterNode(ast, shown);
+  return ast;
+}
+
+function checkFilterNode(node: FilterNode, code: string): void {
+  const refuse = (what: string): never => {
+    throw new PathSyntaxError(`the filter expression '${code}' uses ${what}; filters compare values read with @, @root or $ and literals only`);
+  };
+  switch (node.type) {
+    case 'Literal':
+      if (node.value instanceof RegExp) refuse('a regular expression');
+      return;
+    case 'Identifier':
+      if (!sandboxNames.has(node.name!) && node.name !== '$') refuse(`the name '${node.name}'`);
+      return;
+    case 'MemberExpression':
+      checkFilterNode(node.object!, code);
+      if (node.computed) checkFilterNode(node.property!, code);
+      return;
+    case 'UnaryExpression':
+      if (!unaryOperators.has(node.operator!)) refuse(`the operator '${node.operator}'`);
+      checkFilterNode(node.argument!, code);
+      return;
+    case 'BinaryExpression':
+    case 'LogicalExpression':
+      if (!binaryOperators.has(node.operator!)) refuse(`the operator '${node.operator}'`);
+      checkFilterNode(node.left!, code);
+      checkFilterNode(node.right!, code);
+      return;
+    case 'ConditionalExpression':
+      checkFilterNode(node.test!, code);
+      checkFilterNode(node.consequent!, code);
+      checkFilterNode(node.alternate!, code);
+      return;
+    case 'ArrayExpression':
+      for (const element of node.elements!) checkFilterNode(element, code);
+      return;
+    case 'CallExpression':
+      return refuse('a function call');
+    default:
+      return refuse(`a ${node.type}`);
+  }
+}
+
+function evaluateFilter(node: FilterNode, context: Record<string, unknown>): unknown {
+  switch (node.type) {
+    case 'Literal':
+      return node.value;
+    case 'Identifier':
+      // Jayway's `$` is the root of the document the path reads.
+      if (node.name === '$') return context._$_root;
+      return Object.prototype.hasOwnProperty.call(context, node.name!) ? context[node.name!] : undefined;
+    case 'MemberExpression': {
+      const target = evaluateFilter(node.object!, context);
+      const key = node.computed ? evaluateFilter(node.property!, context) : node.property!.name;
+      return jsonMember(target, key);
+    }
+    case 'UnaryExpression': {
+      const value = evaluateFilter(node.argument!, context);
+      return node.operator === '!' ? !value : node.operator === '-' ? -(value as number) : +(value as number);
+    }
+    case 'BinaryExpression':
+    case 'LogicalExpression':
+      return evaluateBinary(node, context);
+    case 'ConditionalExpression':
+      return evaluateFilter(node.test!, context) ? evaluateFilter(node.consequent!, context) : evaluateFilter(node.alternate!, context);
+    case 'ArrayExpression':
+      return node.elements!.map((element) => evaluateFilter(element, context));
+    default:
+      return undefined;
+  }
+}
+
+/** `value.key` or `value[key]` over JSON: an own property of an object, an element of an array. */
+function jsonMember(value: unknown, key: unknown): unknown {
+  if (value === null || typeof value !== 'object') return undefined;
+  if (Array.isArray(value)) {
+    const index = typeof key === 'number' ? key : typeof key === 'string' && digits.test(key) ? Number(key) : NaN;
+    return Number.isInteger(index) ? value[index < 0 ? value.length + index : index] : undefined;
+  }
+  const name = String(key);
+  if (!Object.prototype.hasOwnProperty.call(value, name)) return undefined;
+  const found = (value as Record<string, unknown>)[name];
+  return typeof found === 'function' ? undefined : found;
+}
+
+function evaluateBinary(node: FilterNode, context: Record<string, unknown>): unknown {
+  const left = evaluateFilter(node.left!, context);
+  if (node.operator === '&&') return left && evaluateFilter(node.right!, context);
+  if (node.operator === '||') return left || evaluateFilter(node.right!, context);
+  const right = evaluateFilter(node.right!, context);
+  const a = left as number;
+  const b = right as number;
+  switch (node.operator) {
+    case '==':
+      return left == right;
+    case '!=':
+      return left != right;
+    case '===':
+      return left === right;
+    case '!==':
+      return left !== right;
+    case '<':
+      return a < b;
+    case '<=':
+      return a <= b;
+    case '>':
+      return a > b;
+    case '>=':
+      return a >= b;
+    case '+':
+      return a + b;
+    case '-':
+      return a - b;
+    case '*':
+      return a * b;
+    case '/':
+      return a / b;
+    default:
+      return a % b;
+  }
 }
 
 /** Compiles a Path into an accessor over the state's document, the context object or a variable. */

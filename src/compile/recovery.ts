@@ -4,6 +4,9 @@ import { Interruption } from '../run/run-states.js';
 import { isPromiseLike, type RunState, type StateNode } from '../run/state.js';
 import type { StateEnv } from './context.js';
 import { compileResultPath, type Merge } from './io.js';
+import { StatesScope } from './jsonata.js';
+import { compileOutcome } from './jsonata-state.js';
+import { assignVariables, compileJsonPathAssign } from './variables.js';
 
 /**
  * Retry and Catch for Task, Parallel and Map. Retriers and catchers are compiled into
@@ -21,10 +24,13 @@ interface Retrier {
   readonly fullJitter: boolean;
 }
 
+/** What a catcher makes of the state's raw input and the error output: the state's output. */
+type CatchOutput = (rawInput: unknown, errorOutput: unknown, frame: Frame) => unknown;
+
 interface Catcher {
   readonly matches: Matcher;
   readonly next: StateNode;
-  readonly resultPath: Merge;
+  readonly output: CatchOutput;
 }
 
 /** Errors that no retrier or catcher can handle (AWS: States.ALL does not match them). */
@@ -64,11 +70,32 @@ export function compileRetriers(def: unknown): Retrier[] {
 
 export function compileCatchers(def: unknown, env: StateEnv): Catcher[] {
   if (!Array.isArray(def)) return [];
-  return def.map((c: Record<string, unknown>) => ({
+  return def.map((c: Record<string, unknown>, i) => ({
     matches: compileMatcher(c.ErrorEquals as string[]),
     next: env.lookup(c.Next as string),
-    resultPath: compileResultPath(c.ResultPath),
+    output: env.queryLanguage === 'JSONata' ? compileJsonataCatch(c, `${env.pointer}/Catch/${i}`, env) : compileJsonPathCatch(c),
   }));
+}
+
+/** ResultPath puts the error output into the raw input; Assign reads the error output as `$`. */
+function compileJsonPathCatch(catcher: Record<string, unknown>): CatchOutput {
+  const resultPath: Merge = compileResultPath(catcher.ResultPath);
+  if (!('Assign' in catcher)) return resultPath;
+  const assign = compileJsonPathAssign(catcher.Assign);
+  return function catchAndAssign(rawInput, errorOutput, frame) {
+    const values = assign.evaluate(errorOutput, frame);
+    const output = resultPath(rawInput, errorOutput, frame);
+    assignVariables(frame, assign.names, values);
+    return output;
+  };
+}
+
+/** Output (by default the error output) and Assign, over `$states.input` and `$states.errorOutput`. */
+function compileJsonataCatch(catcher: Record<string, unknown>, pointer: string, env: StateEnv): CatchOutput {
+  const outcome = compileOutcome(catcher, pointer, env.machine.problems);
+  return function catchWithJsonata(rawInput, errorOutput, frame) {
+    return outcome(new StatesScope(frame, rawInput, undefined, errorOutput), errorOutput);
+  };
 }
 
 /** Converts anything thrown inside a state into an ASL error (internal faults become States.Runtime). */
@@ -115,7 +142,7 @@ export function withRecovery(attempt: RunState, def: Record<string, unknown>, en
       const catcher = catchers[i]!;
       if (!catcher.matches(name)) continue;
       frame.next = catcher.next;
-      return catcher.resultPath(input, errorOutput(error), frame);
+      return catcher.output(input, errorOutput(error), frame);
     }
     throw error;
   }

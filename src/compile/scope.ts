@@ -7,14 +7,23 @@ function notCompiled(): never {
   throw new Error('state used before it was compiled');
 }
 
+/** A state's language: its own QueryLanguage (AWS reads anything but "JSONPath" as JSONata), else the machine's. */
+function stateLanguage(def: Record<string, unknown>, machineLanguage: QueryLanguage): QueryLanguage {
+  if (!Object.prototype.hasOwnProperty.call(def, 'QueryLanguage')) return machineLanguage;
+  return def.QueryLanguage === 'JSONPath' ? 'JSONPath' : 'JSONata';
+}
+
 /**
  * Compiles one States block (the machine, a Parallel branch or a Map processor). All
  * nodes are created first, so every Next, Default and Catch Next becomes a direct
  * reference to a node; then each state's run function is compiled.
+ *
+ * A state without its own QueryLanguage follows the top level's, wherever it sits: AWS does
+ * not pass a Parallel's or Map's QueryLanguage on to the states inside it. So nested blocks
+ * are compiled with the machine's language, whatever language the enclosing state asks for.
  */
-export function compileScope(machine: MachineEnv, definition: Record<string, unknown>, pointer: string, inherited: QueryLanguage): StateNode {
+export function compileScope(machine: MachineEnv, definition: Record<string, unknown>, pointer: string, machineLanguage: QueryLanguage): StateNode {
   const states = definition.States as Record<string, Record<string, unknown>>;
-  const queryLanguage = (definition.QueryLanguage as QueryLanguage | undefined) ?? inherited;
   const nodes = new Map<string, StateNode>();
   for (const [name, def] of Object.entries(states)) {
     nodes.set(name, new StateNode(name, def.Type as string, notCompiled, stateTypes[def.Type as string]!.extraEvents));
@@ -26,9 +35,9 @@ export function compileScope(machine: MachineEnv, definition: Record<string, unk
       machine,
       name,
       pointer: pointerTo(pointerTo(pointer, 'States'), name),
-      queryLanguage: (def.QueryLanguage as QueryLanguage | undefined) ?? queryLanguage,
+      queryLanguage: stateLanguage(def, machineLanguage),
       lookup,
-      compileScope: (block, blockPointer, language) => compileScope(machine, block, blockPointer, language),
+      compileScope: (block, blockPointer) => compileScope(machine, block, blockPointer, machineLanguage),
     };
     node.run = stateTypes[def.Type as string]!.compile(def, env);
     node.next = typeof def.Next === 'string' ? lookup(def.Next) : null;

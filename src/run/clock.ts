@@ -15,13 +15,29 @@ function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new Error('aborted');
 }
 
+/**
+ * The longest delay setTimeout honours; a longer one (AWS allows Waits and timeouts of
+ * 99,999,999 seconds, and a retry's backoff can grow without bound) fires after 1 ms.
+ */
+const MAX_TIMER_MS = 2_147_483_647;
+
 export const realClock: Clock = {
   virtual: false,
   now: Date.now,
   sleep(ms, signal) {
     return new Promise<void>((resolve, reject) => {
       if (signal?.aborted) return reject(abortReason(signal));
-      const timer = setTimeout(done, ms);
+      // NaN and negative delays end at once; longer ones are slept in timer-sized steps.
+      let left = ms > 0 ? ms : 0;
+      let timer = nextTimer();
+      function nextTimer() {
+        if (left <= MAX_TIMER_MS) return setTimeout(done, left);
+        left -= MAX_TIMER_MS;
+        return setTimeout(sleepOn, MAX_TIMER_MS);
+      }
+      function sleepOn() {
+        timer = nextTimer();
+      }
       function onAbort() {
         clearTimeout(timer);
         reject(abortReason(signal!));
@@ -61,6 +77,8 @@ export function virtualClock(start: number = Date.now()): Clock {
       const b = pending[earliest]!;
       if (a.due < b.due || (a.due === b.due && a.seq < b.seq)) earliest = i;
     }
+    // An endless sleep (a retry backoff grown to Infinity) is never due: only an abort ends it.
+    if (pending[earliest]!.due === Infinity) return;
     const next = pending.splice(earliest, 1)[0]!;
     if (next.due > current) current = next.due;
     next.resolve();
@@ -79,7 +97,7 @@ export function virtualClock(start: number = Date.now()): Clock {
     sleep(ms, signal) {
       return new Promise<void>((resolve, reject) => {
         if (signal?.aborted) return reject(abortReason(signal));
-        const entry: PendingSleep = { due: current + Math.max(0, ms), seq: seq++, resolve: done };
+        const entry: PendingSleep = { due: current + (ms > 0 ? ms : 0), seq: seq++, resolve: done };
         function onAbort() {
           const i = pending.indexOf(entry);
           if (i >= 0) pending.splice(i, 1);

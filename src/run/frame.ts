@@ -76,9 +76,25 @@ export class Execution {
 export class VariableScope {
   readonly values: Map<string, unknown>;
   readonly parent: VariableScope | null;
+  /** JSON size of this scope's values, kept for AWS's quota on variables (0 when unlimited). */
+  bytes: number;
+  private sizes: Map<string, number> | null;
   constructor(parent: VariableScope | null) {
     this.values = new Map();
     this.parent = parent;
+    this.bytes = 0;
+    this.sizes = null;
+  }
+  /** Sets a variable of this scope; `size` is its JSON size in bytes, or 0 when not measured. */
+  set(name: string, value: unknown, size: number): void {
+    this.values.set(name, value);
+    if (size === 0 && this.sizes === null) return;
+    this.sizes ??= new Map();
+    this.bytes += size - (this.sizes.get(name) ?? 0);
+    this.sizes.set(name, size);
+  }
+  sizeOf(name: string): number {
+    return this.sizes?.get(name) ?? 0;
   }
   has(name: string): boolean {
     for (let s: VariableScope | null = this; s !== null; s = s.parent) if (s.values.has(name)) return true;

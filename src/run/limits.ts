@@ -24,7 +24,9 @@ export function jsonByteLength(value: unknown, limit: number): number {
   while (stack.length > 0) {
     const v = stack.pop();
     if (v === null || v === undefined) total += 4;
-    else if (typeof v === 'string') total += utf8Length(v) + 2;
+    // Every UTF-16 unit takes at least one UTF-8 byte, so a string longer than what is left
+    // is over the limit without reading it (scanning a huge string costs seconds).
+    else if (typeof v === 'string') total += v.length > limit - total ? v.length + 2 : utf8Length(v) + 2;
     else if (typeof v === 'number') total += v === (v | 0) && v > -1e9 && v < 1e9 ? digitCount(v) : String(v).length;
     else if (typeof v === 'boolean') total += v ? 4 : 5;
     else if (Array.isArray(v)) {

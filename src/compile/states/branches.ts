@@ -14,6 +14,8 @@ export function childFrame(parent: Frame, stop: StopSignal, mapIndex: number, ma
 
 /** Runs every branch on the same input; returns their outputs in branch order. */
 export function runBranches(starts: readonly StateNode[], input: unknown, parent: Frame): unknown {
+  // History: ParallelStateStarted comes before any branch's events.
+  parent.exec.eventId++;
   const stop = new StopSignal(parent.stop);
   const outputs = new Array<unknown>(starts.length);
   let pending: Promise<unknown>[] | null = null;

@@ -28,6 +28,7 @@ export const stateTypes: Readonly<Record<string, StateType>> = {
   Wait: { compile: compileWait, extraEvents: 1 },
   Succeed: { compile: compileSucceed, extraEvents: 1 },
   Fail: { compile: compileFail, extraEvents: 0 },
-  Parallel: { compile: compileParallel, extraEvents: 3 },
-  Map: { compile: compileMap, extraEvents: 3 },
+  // Started is counted before the branches or iterations run (they add their own events).
+  Parallel: { compile: compileParallel, extraEvents: 2 },
+  Map: { compile: compileMap, extraEvents: 2 },
 };

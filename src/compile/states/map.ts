@@ -5,9 +5,12 @@ import { Interruption, runStates } from '../../run/run-states.js';
 import { isPromiseLike, type RunState, type StateNode } from '../../run/state.js';
 import type { StateEnv } from '../context.js';
 import { compileResultPath, compileSelectPath, identity, type Transform } from '../io.js';
+import { StatesScope, compileJsonataValue, queryEvaluationError, stateField, type Evaluate } from '../jsonata.js';
+import { andThen, compileItems, compileNumber, compileOutcome, type Checked, type NumberRule } from '../jsonata-state.js';
 import { compileReferencePath } from '../paths.js';
 import { errorOutput, toAslError, withRecovery } from '../recovery.js';
 import { compileTemplate, type Builder } from '../templates.js';
+import { assignVariables, compileJsonPathAssign } from '../variables.js';
 import { childFrame } from './branches.js';
 
 /** A number read from the input at run time, validated as AWS validates it. */
@@ -28,22 +31,14 @@ interface Batching {
  * Map: InputPath → ItemsPath → ItemSelector per item → (ItemBatcher) → iterations, at
  * most MaxConcurrency at once (0: no limit) → results in item order → ResultSelector →
  * ResultPath → OutputPath. Distributed-mode Maps over state input run the same way, with
- * iterations that cannot see the outer variables.
+ * iterations that cannot see the outer variables. Assign reads the results (JSONPath `$`,
+ * before ResultSelector; JSONata `$states.result`).
  */
 export function compileMap(def: Record<string, unknown>, env: StateEnv): RunState {
-  const inputPath = compileSelectPath(def.InputPath);
-  const itemsPath = compileItemsPath(def.ItemsPath);
-  const selector = 'ItemSelector' in def ? compileTemplate(def.ItemSelector) : 'Parameters' in def ? compileTemplate(def.Parameters) : null;
-  const resultSelector: Transform = 'ResultSelector' in def ? compileTemplate(def.ResultSelector) : identity;
-  const resultPath = compileResultPath(def.ResultPath);
-  const outputPath = compileSelectPath(def.OutputPath);
   const processorKey = 'ItemProcessor' in def ? 'ItemProcessor' : 'Iterator';
   const processor = def[processorKey] as Record<string, unknown>;
   const isolated = (processor.ProcessorConfig as Record<string, unknown> | undefined)?.Mode === 'DISTRIBUTED';
   const start = env.compileScope(processor, `${env.pointer}/${processorKey}`, env.queryLanguage);
-  const maxConcurrency = compileSetting(def.MaxConcurrency, def.MaxConcurrencyPath, 'MaxConcurrencyPath', 'integer', 0);
-  const tolerance = compileTolerance(def);
-  const batching = compileBatching(def.ItemBatcher);
   for (const unsupported of ['ItemReader', 'ResultWriter']) {
     if (unsupported in def) {
       env.machine.problems.push({
@@ -53,17 +48,26 @@ export function compileMap(def: Record<string, unknown>, env: StateEnv): RunStat
       });
     }
   }
-  const payloadLimit = env.machine.limits.payloadBytes;
-  const stateName = env.name;
+  if (env.queryLanguage === 'JSONata') return compileJsonataMap(def, env, start, isolated);
+  const inputPath = compileSelectPath(def.InputPath);
+  const itemsPath = compileItemsPath(def.ItemsPath);
+  const selector = 'ItemSelector' in def ? compileTemplate(def.ItemSelector) : 'Parameters' in def ? compileTemplate(def.Parameters) : null;
+  const resultSelector: Transform = 'ResultSelector' in def ? compileTemplate(def.ResultSelector) : identity;
+  const resultPath = compileResultPath(def.ResultPath);
+  const outputPath = compileSelectPath(def.OutputPath);
+  const assign = 'Assign' in def ? compileJsonPathAssign(def.Assign) : null;
+  const maxConcurrency = compileSetting(def.MaxConcurrency, def.MaxConcurrencyPath, 'MaxConcurrencyPath', 'integer', 0);
+  const tolerance = compileTolerance(def);
+  const batching = compileBatching(def.ItemBatcher);
+  const checkSize = compileResultLimit(env);
 
   function finish(raw: unknown, outputs: unknown, frame: Frame): unknown {
-    if (payloadLimit !== Infinity && jsonByteLength(outputs, payloadLimit) > payloadLimit) {
-      throw new AslError(
-        StatesErrors.DataLimitExceeded,
-        `The state/task '${stateName}' returned a result with a size exceeding the maximum number of bytes service limit.`,
-      );
-    }
-    return outputPath(resultPath(raw, resultSelector(outputs, frame), frame), frame);
+    checkSize(outputs);
+    if (assign === null) return outputPath(resultPath(raw, resultSelector(outputs, frame), frame), frame);
+    const values = assign.evaluate(outputs, frame);
+    const output = outputPath(resultPath(raw, resultSelector(outputs, frame), frame), frame);
+    assignVariables(frame, assign.names, values);
+    return output;
   }
 
   function attemptMap(input: unknown, frame: Frame): unknown {
@@ -72,13 +76,24 @@ export function compileMap(def: Record<string, unknown>, env: StateEnv): RunStat
     const limit = maxConcurrency(effective, frame);
     const allowed = toleratedFailures(tolerance, effective, frame, items.length);
     let inputs: unknown[] = items;
-    if (selector !== null) inputs = items.map((item, index) => selectItem(selector, effective, frame, index, item));
+    if (selector !== null) inputs = items.map((item, index) => selector(effective, itemFrame(frame, index, item)));
     if (batching !== null) inputs = batch(batching, inputs, effective, frame);
     const outputs = runIterations(start, inputs, frame, limit, allowed, isolated);
     if (isPromiseLike(outputs)) return Promise.resolve(outputs).then((o) => finish(input, o, frame));
     return finish(input, outputs, frame);
   }
   return withRecovery(attemptMap, def, env);
+}
+
+/** AWS refuses a Map result over the payload limit. */
+function compileResultLimit(env: StateEnv): (outputs: unknown) => void {
+  const payloadLimit = env.machine.limits.payloadBytes;
+  const cause = `The state/task '${env.name}' returned a result with a size exceeding the maximum number of bytes service limit.`;
+  return function checkResultSize(outputs) {
+    if (payloadLimit !== Infinity && jsonByteLength(outputs, payloadLimit) > payloadLimit) {
+      throw new AslError(StatesErrors.DataLimitExceeded, cause);
+    }
+  };
 }
 
 function compileItemsPath(path: unknown): (input: unknown, frame: Frame) => unknown[] {
@@ -95,13 +110,13 @@ function compileItemsPath(path: unknown): (input: unknown, frame: Frame) => unkn
   };
 }
 
-/** ItemSelector sees the Map's effective input as `$` and the item as `$$.Map.Item.Value`. */
-function selectItem(selector: Builder, effective: unknown, parent: Frame, index: number, item: unknown): unknown {
+/** The frame an ItemSelector sees: the Map state's, with `$$.Map.Item.Index/Value` of one item. */
+function itemFrame(parent: Frame, index: number, item: unknown): Frame {
   const frame = childFrame(parent, new StopSignal(), index, item, false);
   frame.stateName = parent.stateName;
   frame.enteredEventId = parent.enteredEventId;
   frame.enteredMs = parent.enteredMs;
-  return selector(effective, frame);
+  return frame;
 }
 
 function compileSetting(value: unknown, path: unknown, field: string, kind: 'integer' | 'float', fallback: number): Setting {
@@ -135,17 +150,25 @@ function compileTolerance(def: Record<string, unknown>): Tolerance {
 /** How many failed iterations the Map tolerates; -1 when any failure fails it at once. */
 function toleratedFailures(tolerance: Tolerance, input: unknown, frame: Frame, total: number): number {
   if (tolerance.count === null && tolerance.percentage === null) return -1;
-  let allowed = Infinity;
+  let count: number | null = null;
+  let percentage: number | null = null;
   if (tolerance.count !== null) {
-    const count = tolerance.count(input, frame);
+    count = tolerance.count(input, frame);
     if (count < 0) throw runtimeError(frame, 'ToleratedFailureCount cannot be negative.');
-    allowed = count;
   }
   if (tolerance.percentage !== null) {
-    const percentage = tolerance.percentage(input, frame);
+    percentage = tolerance.percentage(input, frame);
     if (percentage < 0 || percentage > 100) throw runtimeError(frame, 'ToleratedFailurePercentage must be between 0 and 100.');
-    allowed = Math.min(allowed, Math.floor((percentage / 100) * total));
   }
+  return allowedFailures(count, percentage, total);
+}
+
+/** The failures a count and a percentage of `total` allow together; -1 when neither is set. */
+function allowedFailures(count: number | null, percentage: number | null, total: number): number {
+  if (count === null && percentage === null) return -1;
+  let allowed = Infinity;
+  if (count !== null) allowed = count;
+  if (percentage !== null) allowed = Math.min(allowed, Math.floor((percentage / 100) * total));
   return allowed;
 }
 
@@ -165,9 +188,13 @@ function compileBatching(def: unknown): Batching | null {
 function batch(batching: Batching, items: unknown[], input: unknown, frame: Frame): unknown[] {
   const maxItems = batching.maxItems === null ? Infinity : batching.maxItems(input, frame);
   const maxBytes = batching.maxBytes === null ? 262_144 : batching.maxBytes(input, frame);
+  const batchInput = batching.batchInput === null ? undefined : batching.batchInput(input, frame);
+  return batchItems(items, maxItems, maxBytes, batchInput, frame);
+}
+
+function batchItems(items: unknown[], maxItems: number, maxBytes: number, batchInput: unknown, frame: Frame): unknown[] {
   if (maxItems <= 0) throw runtimeError(frame, 'MaxItemsPerBatch must be a positive integer.');
   if (maxBytes <= 0) throw runtimeError(frame, 'MaxInputBytesPerBatch must be a positive integer.');
-  const batchInput = batching.batchInput === null ? undefined : batching.batchInput(input, frame);
   const batches: unknown[] = [];
   let current: unknown[] = [];
   let bytes = 0;
@@ -189,6 +216,144 @@ function batchOf(items: unknown[], batchInput: unknown): unknown {
   return batchInput === undefined ? { Items: items } : { BatchInput: batchInput, Items: items };
 }
 
+// ---------------------------------------------------------------------------------------------
+// JSONata
+
+/** What a JSONata Map reads before its iterations start, each value computed from `$states.input`. */
+interface JsonataMapSettings {
+  readonly items: Checked<unknown[]> | null;
+  readonly selector: Evaluate | null;
+  readonly maxConcurrency: Checked<number>;
+  readonly toleratedCount: Checked<number> | null;
+  readonly toleratedPercentage: Checked<number> | null;
+  readonly batcher: JsonataBatcher | null;
+}
+
+interface JsonataBatcher {
+  readonly maxItems: Checked<number> | null;
+  readonly maxBytes: Checked<number> | null;
+  readonly batchInput: Evaluate | null;
+}
+
+const nonNegativeInteger = (field: string): NumberRule => ({
+  integer: true,
+  min: 0,
+  max: Number.MAX_SAFE_INTEGER,
+  outOfRange: () => `${field} cannot be negative.`,
+});
+
+const percentage: NumberRule = {
+  integer: false,
+  min: 0,
+  max: 100,
+  outOfRange: () => 'ToleratedFailurePercentage must be between 0 and 100.',
+};
+
+function compileJsonataMapSettings(def: Record<string, unknown>, env: StateEnv): JsonataMapSettings {
+  const problems = env.machine.problems;
+  const field = (key: string) => stateField(env.pointer, key);
+  const number = (key: string, rule: NumberRule) => (key in def ? compileNumber(def[key], field(key), problems, rule) : null);
+  let batcher: JsonataBatcher | null = null;
+  if (def.ItemBatcher !== null && typeof def.ItemBatcher === 'object') {
+    const b = def.ItemBatcher as Record<string, unknown>;
+    const batcherField = field('ItemBatcher');
+    batcher = {
+      maxItems: 'MaxItemsPerBatch' in b ? compileNumber(b.MaxItemsPerBatch, batcherField.child('MaxItemsPerBatch'), problems, nonNegativeInteger('MaxItemsPerBatch')) : null,
+      maxBytes:
+        'MaxInputBytesPerBatch' in b
+          ? compileNumber(b.MaxInputBytesPerBatch, batcherField.child('MaxInputBytesPerBatch'), problems, nonNegativeInteger('MaxInputBytesPerBatch'))
+          : null,
+      batchInput: 'BatchInput' in b ? compileJsonataValue(b.BatchInput, batcherField.child('BatchInput'), problems) : null,
+    };
+  }
+  return {
+    items: 'Items' in def ? compileItems(def.Items, field('Items'), problems) : null,
+    selector: 'ItemSelector' in def ? compileJsonataValue(def.ItemSelector, field('ItemSelector'), problems) : null,
+    maxConcurrency: number('MaxConcurrency', nonNegativeInteger('MaxConcurrency')) ?? (() => 0),
+    toleratedCount: number('ToleratedFailureCount', nonNegativeInteger('ToleratedFailureCount')),
+    toleratedPercentage: number('ToleratedFailurePercentage', percentage),
+    batcher,
+  };
+}
+
+/**
+ * JSONata Map: Items (default: the input, which must then be an array), ItemSelector per item
+ * over `$states.input` and `$states.context.Map.Item`, then the iterations; Output and Assign
+ * over the results. Settings are computed in the order AWS lists them, each maybe by the library.
+ */
+function compileJsonataMap(def: Record<string, unknown>, env: StateEnv, start: StateNode, isolated: boolean): RunState {
+  const settings = compileJsonataMapSettings(def, env);
+  const outcome = compileOutcome(def, env.pointer, env.machine.problems);
+  const checkSize = compileResultLimit(env);
+
+  function readItems(scope: StatesScope): unknown[] | Promise<unknown[]> {
+    if (settings.items !== null) return settings.items(scope);
+    if (!Array.isArray(scope.input)) {
+      throw queryEvaluationError(scope.frame, `Map state input must be an array but was: ${jsonForCause(scope.input)}`);
+    }
+    return scope.input;
+  }
+  function finish(scope: StatesScope, outputs: unknown): unknown {
+    checkSize(outputs);
+    scope.result = outputs;
+    return outcome(scope, outputs);
+  }
+  function iterate(scope: StatesScope, inputs: unknown[], limit: number, allowed: number): unknown {
+    const outputs = runIterations(start, inputs, scope.frame, limit, allowed, isolated);
+    if (isPromiseLike(outputs)) return Promise.resolve(outputs).then((o) => finish(scope, o));
+    return finish(scope, outputs);
+  }
+  function attemptJsonataMap(input: unknown, frame: Frame): unknown {
+    const scope = new StatesScope(frame, input);
+    return andThen(readItems(scope), (items) =>
+      andThen(settings.maxConcurrency(scope), (limit) =>
+        andThen(toleratedFailureSettings(settings, scope, items.length), (allowed) =>
+          andThen(selectItems(settings.selector, scope, items), (selected) =>
+            andThen(batchJsonata(settings.batcher, scope, selected), (inputs) => iterate(scope, inputs, limit, allowed)),
+          ),
+        ),
+      ),
+    );
+  }
+  return withRecovery(attemptJsonataMap, def, env);
+}
+
+function toleratedFailureSettings(settings: JsonataMapSettings, scope: StatesScope, total: number): number | Promise<number> {
+  const count = settings.toleratedCount === null ? null : settings.toleratedCount(scope);
+  return andThen(count, (c) =>
+    andThen(settings.toleratedPercentage === null ? null : settings.toleratedPercentage(scope), (p) => allowedFailures(c, p, total)),
+  );
+}
+
+/** ItemSelector for every item, in order; once one needs the library, the rest wait their turn. */
+function selectItems(selector: Evaluate | null, scope: StatesScope, items: unknown[]): unknown[] | Promise<unknown[]> {
+  if (selector === null) return items;
+  const selected = new Array<unknown>(items.length);
+  for (let i = 0; i < items.length; i++) {
+    const value = selector(new StatesScope(itemFrame(scope.frame, i, items[i]), scope.input));
+    if (isPromiseLike(value)) return selectRest(selector, scope, items, selected, i, value);
+    selected[i] = value;
+  }
+  return selected;
+}
+
+async function selectRest(selector: Evaluate, scope: StatesScope, items: unknown[], selected: unknown[], from: number, pending: PromiseLike<unknown>) {
+  selected[from] = await pending;
+  for (let i = from + 1; i < items.length; i++) selected[i] = await selector(new StatesScope(itemFrame(scope.frame, i, items[i]), scope.input));
+  return selected;
+}
+
+function batchJsonata(batcher: JsonataBatcher | null, scope: StatesScope, items: unknown[]): unknown[] | Promise<unknown[]> {
+  if (batcher === null) return items;
+  return andThen(batcher.maxItems === null ? Infinity : batcher.maxItems(scope), (maxItems) =>
+    andThen(batcher.maxBytes === null ? 262_144 : batcher.maxBytes(scope), (maxBytes) =>
+      andThen(batcher.batchInput === null ? undefined : batcher.batchInput(scope), (batchInput) =>
+        batchItems(items, maxItems, maxBytes, batchInput, scope.frame),
+      ),
+    ),
+  );
+}
+
 /**
  * Runs the iterations, synchronously while each completes synchronously; once one is
  * pending, keeps at most `limit` in flight (0: all). `allowed` failures are tolerated (their
@@ -198,11 +363,16 @@ function runIterations(start: StateNode, inputs: unknown[], parent: Frame, limit
   const n = inputs.length;
   const outputs = new Array<unknown>(n);
   const stop = new StopSignal(parent.stop);
+  const exec = parent.exec;
   let failures = 0;
   let next = 0;
+  // History: MapStateStarted now; MapIterationStarted and MapIterationSucceeded/Failed around
+  // each iteration (MapStateSucceeded and MapStateExited are the state's extraEvents).
+  exec.eventId++;
 
   /** Records a failed iteration; throws when it must fail the whole Map. */
   function failed(thrown: unknown, index: number): void {
+    exec.eventId++;
     if (thrown instanceof Interruption || allowed < 0) {
       stop.stopped = true;
       throw thrown;
@@ -217,12 +387,16 @@ function runIterations(start: StateNode, inputs: unknown[], parent: Frame, limit
   }
   function launch(index: number): unknown {
     const frame = childFrame(parent, stop, index, inputs[index], isolated);
+    exec.eventId++;
+    let out: unknown;
     try {
-      return runStates(start, inputs[index], frame);
+      out = runStates(start, inputs[index], frame);
     } catch (thrown) {
       failed(thrown, index);
       return undefined;
     }
+    if (!isPromiseLike(out)) exec.eventId++;
+    return out;
   }
 
   while (next < n) {
@@ -246,6 +420,7 @@ function runIterations(start: StateNode, inputs: unknown[], parent: Frame, limit
         inFlight++;
         Promise.resolve(pending).then(
           (value) => {
+            exec.eventId++;
             outputs[index] = value;
             inFlight--;
             pump();

@@ -1,24 +1,36 @@
 import type { Frame } from '../../run/frame.js';
-import { isPromiseLike, type RunState } from '../../run/state.js';
+import { isPromiseLike, type RunState, type StateNode } from '../../run/state.js';
 import type { StateEnv } from '../context.js';
 import { compileResultPath, compileSelectPath, identity, type Transform } from '../io.js';
+import { StatesScope, compileJsonataValue, stateField } from '../jsonata.js';
+import { compileOutcome } from '../jsonata-state.js';
 import { withRecovery } from '../recovery.js';
 import { compileTemplate } from '../templates.js';
+import { assignVariables, compileJsonPathAssign } from '../variables.js';
 import { runBranches } from './branches.js';
 
-/** Parallel: every branch gets the effective input; the result is their outputs in order. */
+/**
+ * Parallel: every branch gets the effective input; the result is their outputs in order.
+ * Assign reads that result (JSONPath `$`, before ResultSelector; JSONata `$states.result`).
+ */
 export function compileParallel(def: Record<string, unknown>, env: StateEnv): RunState {
+  const branches = (def.Branches as Record<string, unknown>[]).map((branch, i) =>
+    env.compileScope(branch, `${env.pointer}/Branches/${i}`, env.queryLanguage),
+  );
+  if (env.queryLanguage === 'JSONata') return compileJsonataParallel(def, env, branches);
   const inputPath = compileSelectPath(def.InputPath);
   const parameters: Transform = 'Parameters' in def ? compileTemplate(def.Parameters) : identity;
   const resultSelector: Transform = 'ResultSelector' in def ? compileTemplate(def.ResultSelector) : identity;
   const resultPath = compileResultPath(def.ResultPath);
   const outputPath = compileSelectPath(def.OutputPath);
-  const branches = (def.Branches as Record<string, unknown>[]).map((branch, i) =>
-    env.compileScope(branch, `${env.pointer}/Branches/${i}`, env.queryLanguage),
-  );
+  const assign = 'Assign' in def ? compileJsonPathAssign(def.Assign) : null;
 
   function finish(raw: unknown, outputs: unknown, frame: Frame): unknown {
-    return outputPath(resultPath(raw, resultSelector(outputs, frame), frame), frame);
+    if (assign === null) return outputPath(resultPath(raw, resultSelector(outputs, frame), frame), frame);
+    const values = assign.evaluate(outputs, frame);
+    const output = outputPath(resultPath(raw, resultSelector(outputs, frame), frame), frame);
+    assignVariables(frame, assign.names, values);
+    return output;
   }
   function attemptParallel(input: unknown, frame: Frame): unknown {
     const outputs = runBranches(branches, parameters(inputPath(input, frame), frame), frame);
@@ -26,4 +38,29 @@ export function compileParallel(def: Record<string, unknown>, env: StateEnv): Ru
     return finish(input, outputs, frame);
   }
   return withRecovery(attemptParallel, def, env);
+}
+
+/** JSONata Parallel: Arguments (default: the input) to every branch; Output and Assign over the outputs. */
+function compileJsonataParallel(def: Record<string, unknown>, env: StateEnv, branches: StateNode[]): RunState {
+  const problems = env.machine.problems;
+  const args = 'Arguments' in def ? compileJsonataValue(def.Arguments, stateField(env.pointer, 'Arguments'), problems) : null;
+  const outcome = compileOutcome(def, env.pointer, problems);
+
+  function finish(scope: StatesScope, outputs: unknown): unknown {
+    scope.result = outputs;
+    return outcome(scope, outputs);
+  }
+  function run(scope: StatesScope, effective: unknown): unknown {
+    const outputs = runBranches(branches, effective, scope.frame);
+    if (isPromiseLike(outputs)) return Promise.resolve(outputs).then((o) => finish(scope, o));
+    return finish(scope, outputs);
+  }
+  function attemptJsonataParallel(input: unknown, frame: Frame): unknown {
+    const scope = new StatesScope(frame, input);
+    if (args === null) return run(scope, input);
+    const effective = args(scope);
+    if (isPromiseLike(effective)) return Promise.resolve(effective).then((e) => run(scope, e));
+    return run(scope, effective);
+  }
+  return withRecovery(attemptJsonataParallel, def, env);
 }

@@ -1,23 +1,32 @@
 import { AslError, StatesErrors } from '../../run/errors.js';
+import type { Frame } from '../../run/frame.js';
 import { jsonByteLength } from '../../run/limits.js';
 import type { RunState } from '../../run/state.js';
 import type { StateEnv } from '../context.js';
-import { compileResultPath, compileSelectPath } from '../io.js';
+import { compileResultPath, compileSelectPath, type Merge, type Transform } from '../io.js';
+import { StatesScope } from '../jsonata.js';
+import { compileOutcome } from '../jsonata-state.js';
 import { compileTemplate, constantCopy } from '../templates.js';
+import { assignVariables, compileJsonPathAssign } from '../variables.js';
 
-/** Pass: InputPath → (Result | Parameters) → ResultPath → OutputPath. */
+/**
+ * Pass: InputPath → (Result | Parameters) → ResultPath → OutputPath; in JSONata, Output.
+ * Assign reads the Pass result (JSONPath `$`) or `$states.input` (JSONata).
+ */
 export function compilePass(def: Record<string, unknown>, env: StateEnv): RunState {
+  if (env.queryLanguage === 'JSONata') return compileJsonataPass(def, env);
   const inputPath = compileSelectPath(def.InputPath);
   const resultPath = compileResultPath(def.ResultPath);
   const outputPath = compileSelectPath(def.OutputPath);
+  if ('Result' in def && jsonByteLength(def.Result, env.machine.limits.payloadBytes) > env.machine.limits.payloadBytes) {
+    const cause = `The state/task '${env.name}' returned a result with a size exceeding the maximum number of bytes service limit.`;
+    return function runOversizedPass() {
+      throw new AslError(StatesErrors.DataLimitExceeded, cause);
+    };
+  }
+  if ('Assign' in def) return compilePassWithAssign(def, inputPath, resultPath, outputPath);
   if ('Result' in def) {
     const result = constantCopy(def.Result);
-    if (jsonByteLength(def.Result, env.machine.limits.payloadBytes) > env.machine.limits.payloadBytes) {
-      const cause = `The state/task '${env.name}' returned a result with a size exceeding the maximum number of bytes service limit.`;
-      return function runOversizedPass() {
-        throw new AslError(StatesErrors.DataLimitExceeded, cause);
-      };
-    }
     return function runPassResult(input, frame) {
       return outputPath(resultPath(input, result(input, frame), frame), frame);
     };
@@ -30,5 +39,41 @@ export function compilePass(def: Record<string, unknown>, env: StateEnv): RunSta
   }
   return function runPass(input, frame) {
     return outputPath(resultPath(input, inputPath(input, frame), frame), frame);
+  };
+}
+
+/** Assign sees the Pass result as `$`; its values take effect after OutputPath. */
+function compilePassWithAssign(
+  def: Record<string, unknown>,
+  inputPath: Transform,
+  resultPath: Merge,
+  outputPath: Transform,
+): RunState {
+  const assign = compileJsonPathAssign(def.Assign);
+  let result: (input: unknown, frame: Frame) => unknown;
+  if ('Result' in def) result = constantCopy(def.Result);
+  else if ('Parameters' in def) {
+    const parameters = compileTemplate(def.Parameters);
+    result = (input, frame) => parameters(inputPath(input, frame), frame);
+  } else result = inputPath;
+  return function runPassAndAssign(input, frame) {
+    const value = result(input, frame);
+    const values = assign.evaluate(value, frame);
+    const output = outputPath(resultPath(input, value, frame), frame);
+    assignVariables(frame, assign.names, values);
+    return output;
+  };
+}
+
+/** JSONata Pass: the output is Output evaluated over `$states.input`, or the input itself. */
+function compileJsonataPass(def: Record<string, unknown>, env: StateEnv): RunState {
+  if (!('Output' in def) && !('Assign' in def)) {
+    return function runJsonataPass(input) {
+      return input;
+    };
+  }
+  const outcome = compileOutcome(def, env.pointer, env.machine.problems);
+  return function runJsonataPassOutput(input, frame) {
+    return outcome(new StatesScope(frame, input), input);
   };
 }

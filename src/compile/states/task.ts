@@ -4,11 +4,14 @@ import { contextObject, type Frame } from '../../run/frame.js';
 import { jsonByteLength } from '../../run/limits.js';
 import { isPromiseLike, type RunState } from '../../run/state.js';
 import type { StateEnv } from '../context.js';
-import { LAMBDA_INVOKE, type Handler, type TaskContext } from '../handlers.js';
+import { LAMBDA_INVOKE, answersRaw, type Handler, type TaskContext } from '../handlers.js';
 import { compileResultPath, compileSelectPath, identity, type Transform } from '../io.js';
+import { StatesScope, compileJsonataValue, isJsonataExpression, stateField } from '../jsonata.js';
+import { andThen, compileNumber, compileOutcome, type NumberRule } from '../jsonata-state.js';
 import { compileReferencePath } from '../paths.js';
 import { withRecovery } from '../recovery.js';
 import { compileTemplate } from '../templates.js';
+import { assignVariables, compileJsonPathAssign } from '../variables.js';
 
 /** AWS's default Task timeout: 99999999 seconds, i.e. none (the spec's 60 is not what AWS does). */
 const NO_TIMEOUT = 99_999_999;
@@ -19,40 +22,96 @@ const NO_TIMEOUT = 99_999_999;
  * execution synchronous; timers exist only while a handler's promise is pending.
  */
 export function compileTask(def: Record<string, unknown>, env: StateEnv): RunState {
+  if (env.queryLanguage === 'JSONata') return compileJsonataTask(def, env);
   const inputPath = compileSelectPath(def.InputPath);
   const parameters: Transform = 'Parameters' in def ? compileTemplate(def.Parameters) : identity;
   const resultSelector: Transform = 'ResultSelector' in def ? compileTemplate(def.ResultSelector) : identity;
   const resultPath = compileResultPath(def.ResultPath);
   const outputPath = compileSelectPath(def.OutputPath);
+  const assign = 'Assign' in def ? compileJsonPathAssign(def.Assign) : null;
   const invoke = compileInvocation(def, env);
-  const stateName = env.name;
-  const payloadLimit = env.machine.limits.payloadBytes;
+  const timing = compileTiming(def);
+  const checkSize = compileResultLimit(env);
 
+  // Assign reads the raw result (before ResultSelector); its values take effect after OutputPath.
   function finish(raw: unknown, result: unknown, frame: Frame): unknown {
-    if (payloadLimit !== Infinity && jsonByteLength(result, payloadLimit) > payloadLimit) {
-      throw new AslError(
-        StatesErrors.DataLimitExceeded,
-        `The state/task '${stateName}' returned a result with a size exceeding the maximum number of bytes service limit.`,
-      );
-    }
-    return outputPath(resultPath(raw, resultSelector(result, frame), frame), frame);
+    checkSize(result);
+    if (assign === null) return outputPath(resultPath(raw, resultSelector(result, frame), frame), frame);
+    const values = assign.evaluate(result, frame);
+    const output = outputPath(resultPath(raw, resultSelector(result, frame), frame), frame);
+    assignVariables(frame, assign.names, values);
+    return output;
   }
 
   function attemptTask(input: unknown, frame: Frame): unknown {
     const effective = parameters(inputPath(input, frame), frame);
-    const result = invoke(effective, frame);
+    const result = invoke(effective, frame, timing);
     if (isPromiseLike(result)) return Promise.resolve(result).then((r) => finish(input, r, frame));
     return finish(input, result, frame);
   }
   return withRecovery(attemptTask, def, env);
 }
 
-type Invoke = (effectiveInput: unknown, frame: Frame) => unknown;
+/** AWS refuses a task result over the payload limit. */
+function compileResultLimit(env: StateEnv): (result: unknown) => void {
+  const payloadLimit = env.machine.limits.payloadBytes;
+  const cause = `The state/task '${env.name}' returned a result with a size exceeding the maximum number of bytes service limit.`;
+  return function checkResultSize(result) {
+    if (payloadLimit !== Infinity && jsonByteLength(result, payloadLimit) > payloadLimit) {
+      throw new AslError(StatesErrors.DataLimitExceeded, cause);
+    }
+  };
+}
+
+/**
+ * JSONata Task: Arguments (default: the input) → handler → Output (default: the result),
+ * with Assign; Arguments, TimeoutSeconds and HeartbeatSeconds read `$states.input`, Output and
+ * Assign also `$states.result`.
+ */
+function compileJsonataTask(def: Record<string, unknown>, env: StateEnv): RunState {
+  const problems = env.machine.problems;
+  const args = 'Arguments' in def ? compileJsonataValue(def.Arguments, stateField(env.pointer, 'Arguments'), problems) : null;
+  const outcome = compileOutcome(def, env.pointer, problems);
+  const invoke = compileInvocation(def, env);
+  const timing = compileJsonataTiming(def, env);
+  const checkSize = compileResultLimit(env);
+
+  function finish(scope: StatesScope, result: unknown): unknown {
+    checkSize(result);
+    scope.result = result;
+    return outcome(scope, result);
+  }
+  function invokeWith(scope: StatesScope, effective: unknown, resolved: Timing): unknown {
+    const result = invoke(effective, scope.frame, resolved);
+    if (isPromiseLike(result)) return Promise.resolve(result).then((r) => finish(scope, r));
+    return finish(scope, result);
+  }
+  function timed(scope: StatesScope, effective: unknown): unknown {
+    if (typeof timing !== 'function') return invokeWith(scope, effective, timing);
+    return andThen(timing(scope), (resolved) => invokeWith(scope, effective, resolved));
+  }
+  function attemptJsonataTask(input: unknown, frame: Frame): unknown {
+    const scope = new StatesScope(frame, input);
+    if (args === null) return timed(scope, input);
+    const effective = args(scope);
+    if (isPromiseLike(effective)) return Promise.resolve(effective).then((e) => timed(scope, e));
+    return timed(scope, effective);
+  }
+  return withRecovery(attemptJsonataTask, def, env);
+}
+
+/** Calls the task's handler with its effective input, within `timing`'s timeout and heartbeat. */
+type Invoke = (effectiveInput: unknown, frame: Frame, timing: Timing) => unknown;
 
 function compileInvocation(def: Record<string, unknown>, env: StateEnv): Invoke {
   const resource = def.Resource as string;
-  const timing = compileTiming(def);
-  if (resource === LAMBDA_INVOKE || resource.startsWith(LAMBDA_INVOKE + ':')) return compileLambdaInvoke(env, timing);
+  const raw = env.machine.handlers.resource(resource);
+  if (raw !== undefined && answersRaw(raw, env.name)) {
+    return function invokeRawIntegration(effective, frame, timing) {
+      return callHandler(raw, effective, frame, timing);
+    };
+  }
+  if (resource === LAMBDA_INVOKE || resource.startsWith(LAMBDA_INVOKE + ':')) return compileLambdaInvoke(env);
   const handler = env.machine.handlers.resource(resource);
   if (handler === undefined) {
     env.machine.problems.push({
@@ -62,7 +121,7 @@ function compileInvocation(def: Record<string, unknown>, env: StateEnv): Invoke 
     });
     return () => undefined;
   }
-  return function invokeHandler(effective, frame) {
+  return function invokeHandler(effective, frame, timing) {
     return callHandler(handler, effective, frame, timing);
   };
 }
@@ -71,9 +130,9 @@ function compileInvocation(def: Record<string, unknown>, env: StateEnv): Invoke 
  * `arn:aws:states:::lambda:invoke`: the function comes from FunctionName, the event from
  * Payload, and the result is wrapped in Lambda's response envelope, as AWS does.
  */
-function compileLambdaInvoke(env: StateEnv, timing: Timing): Invoke {
+function compileLambdaInvoke(env: StateEnv): Invoke {
   const handlers = env.machine.handlers;
-  return function invokeLambda(effective, frame) {
+  return function invokeLambda(effective, frame, timing) {
     const args = (effective ?? {}) as Record<string, unknown>;
     const functionName = args.FunctionName;
     if (typeof functionName !== 'string') {
@@ -146,6 +205,33 @@ function compileTiming(def: Record<string, unknown>): Timing {
   return { timeoutSeconds: timeout, heartbeatSeconds: heartbeat, bounded };
 }
 
+function fixedTiming(timeout: number, heartbeat: number): Timing {
+  return { timeoutSeconds: () => timeout, heartbeatSeconds: () => heartbeat, bounded: true };
+}
+
+/** JSONata TimeoutSeconds/HeartbeatSeconds: constants, or expressions evaluated before each attempt. */
+function compileJsonataTiming(def: Record<string, unknown>, env: StateEnv): Timing | ((scope: StatesScope) => Timing | Promise<Timing>) {
+  if (!isJsonataExpression(def.TimeoutSeconds) && !isJsonataExpression(def.HeartbeatSeconds)) return compileTiming(def);
+  const problems = env.machine.problems;
+  const timeout = compileNumber(def.TimeoutSeconds ?? NO_TIMEOUT, stateField(env.pointer, 'TimeoutSeconds'), problems, positiveSeconds('TimeoutSeconds'));
+  const heartbeat = compileNumber(def.HeartbeatSeconds ?? 0, stateField(env.pointer, 'HeartbeatSeconds'), problems, {
+    ...positiveSeconds('HeartbeatSeconds'),
+    min: 'HeartbeatSeconds' in def ? 1 : 0,
+  });
+  return function evaluateTiming(scope) {
+    return andThen(timeout(scope), (t) => andThen(heartbeat(scope), (h) => fixedTiming(t, h)));
+  };
+}
+
+function positiveSeconds(field: string): NumberRule {
+  return {
+    integer: true,
+    min: 1,
+    max: NO_TIMEOUT,
+    outOfRange: (v) => `The ${field} field must be a positive integer of at most ${NO_TIMEOUT}, but was: ${v}`,
+  };
+}
+
 function compileSeconds(value: unknown, path: unknown, field: string, fallback: number) {
   if (typeof path === 'string') {
     const read = compileReferencePath(path);
@@ -163,17 +249,21 @@ function compileSeconds(value: unknown, path: unknown, field: string, fallback: 
 
 class HandlerContext implements TaskContext {
   readonly attempt: number;
-  readonly signal: AbortSignal;
   private readonly frame: Frame;
+  private readonly ownSignal: AbortSignal | null;
   private readonly onHeartbeat: (() => void) | null;
-  constructor(frame: Frame, signal: AbortSignal, onHeartbeat: (() => void) | null) {
+  constructor(frame: Frame, ownSignal: AbortSignal | null, onHeartbeat: (() => void) | null) {
     this.frame = frame;
     this.attempt = frame.retryCount + 1;
-    this.signal = signal;
+    this.ownSignal = ownSignal;
     this.onHeartbeat = onHeartbeat;
   }
   get context(): Record<string, unknown> {
     return contextObject(this.frame);
+  }
+  /** The task's own signal when it has a timeout or heartbeat, else the execution's (made on demand). */
+  get signal(): AbortSignal {
+    return this.ownSignal ?? this.frame.exec.signal;
   }
   heartbeat(): void {
     if (this.onHeartbeat !== null) this.onHeartbeat();
@@ -192,7 +282,7 @@ function callHandler(handler: Handler, input: unknown, frame: Frame, timing: Tim
   if (!timing.bounded) {
     let result: unknown;
     try {
-      result = handler(input, new HandlerContext(frame, frame.exec.signal, null));
+      result = handler(input, new HandlerContext(frame, null, null));
     } catch (thrown) {
       throw handlerError(thrown);
     }

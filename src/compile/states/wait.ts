@@ -3,17 +3,40 @@ import type { Frame } from '../../run/frame.js';
 import type { RunState } from '../../run/state.js';
 import type { StateEnv } from '../context.js';
 import { compileSelectPath } from '../io.js';
+import { StatesScope, stateField } from '../jsonata.js';
+import { andThen, compileNumber, compileOutcome, compileTimestamp, type NumberRule } from '../jsonata-state.js';
 import { compileReferencePath } from '../paths.js';
 import { parseTimestamp } from '../timestamps.js';
+import { assignVariables, compileJsonPathAssign } from '../variables.js';
 
 /** How long to wait, in milliseconds of the machine's clock, given the effective input. */
 type Delay = (input: unknown, frame: Frame) => number;
 
-/** Wait: InputPath → wait → OutputPath. A zero or past wait completes synchronously. */
-export function compileWait(def: Record<string, unknown>, _env: StateEnv): RunState {
+/**
+ * Wait: InputPath → wait → OutputPath (JSONata: Output). A zero or past wait completes
+ * synchronously. Assign reads the effective input (`$` or `$states.input`) and takes effect
+ * when the wait is over.
+ */
+export function compileWait(def: Record<string, unknown>, env: StateEnv): RunState {
+  if (env.queryLanguage === 'JSONata') return compileJsonataWait(def, env);
   const inputPath = compileSelectPath(def.InputPath);
   const outputPath = compileSelectPath(def.OutputPath);
   const delay = compileDelay(def);
+  if ('Assign' in def) {
+    const assign = compileJsonPathAssign(def.Assign);
+    const finish = (effective: unknown, frame: Frame) => {
+      const values = assign.evaluate(effective, frame);
+      const output = outputPath(effective, frame);
+      assignVariables(frame, assign.names, values);
+      return output;
+    };
+    return function runWaitAndAssign(input, frame) {
+      const effective = inputPath(input, frame);
+      const ms = delay(effective, frame);
+      if (ms <= 0) return finish(effective, frame);
+      return frame.exec.clock.sleep(ms, frame.exec.signal).then(() => finish(effective, frame));
+    };
+  }
   return function runWait(input, frame) {
     const effective = inputPath(input, frame);
     const ms = delay(effective, frame);
@@ -21,6 +44,36 @@ export function compileWait(def: Record<string, unknown>, _env: StateEnv): RunSt
     return frame.exec.clock.sleep(ms, frame.exec.signal).then(() => outputPath(effective, frame));
   };
 }
+
+/** JSONata Wait: Seconds (a non-negative integer) or Timestamp, either an expression over `$states.input`. */
+function compileJsonataWait(def: Record<string, unknown>, env: StateEnv): RunState {
+  const problems = env.machine.problems;
+  const outcome = compileOutcome(def, env.pointer, problems);
+  let until: (scope: StatesScope) => number | Promise<number>;
+  if ('Timestamp' in def) {
+    const timestamp = compileTimestamp(def.Timestamp, stateField(env.pointer, 'Timestamp'), problems);
+    until = (scope) => andThen(timestamp(scope), (at) => at - scope.frame.exec.clock.now());
+  } else {
+    const seconds = compileNumber(def.Seconds, stateField(env.pointer, 'Seconds'), problems, waitSeconds);
+    until = (scope) => andThen(seconds(scope), (s) => s * 1000);
+  }
+  function finish(scope: StatesScope, ms: number): unknown {
+    const frame = scope.frame;
+    if (ms <= 0) return outcome(scope, scope.input);
+    return frame.exec.clock.sleep(ms, frame.exec.signal).then(() => outcome(scope, scope.input));
+  }
+  return function runJsonataWait(input, frame) {
+    const scope = new StatesScope(frame, input);
+    return andThen(until(scope), (ms) => finish(scope, ms));
+  };
+}
+
+const waitSeconds: NumberRule = {
+  integer: true,
+  min: 0,
+  max: Number.MAX_SAFE_INTEGER,
+  outOfRange: (v) => `The Seconds field must be a non-negative integer, but was: ${v}`,
+};
 
 function compileDelay(def: Record<string, unknown>): Delay {
   if (typeof def.Seconds === 'number') {

@@ -1,0 +1,197 @@
+import jsonata from 'jsonata';
+
+/**
+ * The JSONata syntax tree as jsonata 2.0.6 builds it, and the facts about an expression
+ * that statemill decides once, at compile time: whether it parses, which names it reads at
+ * its top level (AWS refuses those), which workflow variables it may read, and whether it
+ * names a property every JSON object inherits.
+ */
+export interface ExprNode {
+  readonly type: string;
+  readonly value?: unknown;
+  readonly position?: number;
+  readonly steps?: readonly ExprNode[];
+  readonly stages?: readonly ExprNode[];
+  readonly predicate?: readonly ExprNode[];
+  readonly expr?: ExprNode;
+  readonly expressions?: readonly ExprNode[];
+  readonly arguments?: readonly ExprNode[];
+  readonly procedure?: ExprNode;
+  readonly lhs?: ExprNode | readonly (readonly [ExprNode, ExprNode])[];
+  readonly rhs?: ExprNode;
+  readonly expression?: ExprNode;
+  readonly condition?: ExprNode;
+  readonly then?: ExprNode;
+  readonly else?: ExprNode;
+  readonly body?: ExprNode;
+  readonly terms?: readonly { readonly expression: ExprNode }[];
+  readonly group?: { readonly lhs: readonly (readonly [ExprNode, ExprNode])[] };
+  readonly pattern?: ExprNode;
+  readonly update?: ExprNode;
+  readonly delete?: ExprNode;
+  readonly keepArray?: boolean;
+  readonly keepSingletonArray?: boolean;
+  readonly tuple?: boolean;
+  readonly focus?: string;
+  readonly index?: string;
+}
+
+/** A parse failure, as jsonata reports it (`S0xxx` code, message, position). */
+export class JsonataSyntaxError extends Error {
+  override readonly name = 'JsonataSyntaxError';
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+/** A string is a JSONata expression when it is wholly `{% … %}`, with nothing outside the marks. */
+export function isJsonataExpression(value: unknown): value is string {
+  return typeof value === 'string' && value.length >= 4 && value.startsWith('{%') && value.endsWith('%}');
+}
+
+/** The expression between the marks, as AWS quotes it in causes. */
+export function expressionText(value: string): string {
+  return value.slice(2, -2).trim();
+}
+
+/** Parses one expression; throws JsonataSyntaxError. */
+export function parseJsonata(text: string): jsonata.Expression {
+  try {
+    return jsonata(text);
+  } catch (error) {
+    const e = error as { code?: unknown; message?: unknown };
+    const code = typeof e.code === 'string' ? e.code : 'S0000';
+    throw new JsonataSyntaxError(code, typeof e.message === 'string' ? e.message : String(error));
+  }
+}
+
+export function astOf(expression: jsonata.Expression): ExprNode {
+  return expression.ast() as unknown as ExprNode;
+}
+
+/** Every name a plain JSON object inherits: jsonata's path steps would read these off Object.prototype. */
+export const inheritedNames: ReadonlySet<string> = new Set(Object.getOwnPropertyNames(Object.prototype));
+
+function childrenOf(node: ExprNode): ExprNode[] {
+  const out: ExprNode[] = [];
+  const add = (n: ExprNode | undefined) => {
+    if (n !== undefined && n !== null && typeof n === 'object') out.push(n);
+  };
+  for (const list of [node.steps, node.stages, node.predicate, node.expressions, node.arguments]) if (list) list.forEach(add);
+  add(node.expr);
+  add(node.procedure);
+  add(node.rhs);
+  add(node.expression);
+  add(node.condition);
+  add(node.then);
+  add(node.else);
+  add(node.body);
+  add(node.pattern);
+  add(node.update);
+  add(node.delete);
+  if (node.terms) for (const term of node.terms) add(term.expression);
+  if (node.group) for (const [k, v] of node.group.lhs) (add(k), add(v));
+  if (Array.isArray(node.lhs)) for (const [k, v] of node.lhs as readonly (readonly [ExprNode, ExprNode])[]) (add(k), add(v));
+  else add(node.lhs as ExprNode | undefined);
+  return out;
+}
+
+/** What compile needs to know about an expression beyond its tree. */
+export interface ExpressionFacts {
+  /** Workflow variables it may read (every `$name` other than `$states`, `$` and `$$`). */
+  readonly variables: readonly string[];
+  /** It reads `$states.context` (or `$states` whole), so the context object must be built. */
+  readonly readsContext: boolean;
+  /** A path step names an inherited property (`constructor`, `__proto__`, …). */
+  readonly inheritedName: string | null;
+}
+
+export function factsOf(ast: ExprNode): ExpressionFacts {
+  const variables = new Set<string>();
+  let readsContext = false;
+  let inheritedName: string | null = null;
+  function visit(node: ExprNode, firstStepOf: ExprNode | null): void {
+    if (node.type === 'variable') {
+      const name = node.value as string;
+      if (name !== '' && name !== '$' && name !== 'states') variables.add(name);
+      if (inheritedName === null && inheritedNames.has(name)) inheritedName = name;
+      // `$states` hands over its context unless it starts a path that picks another field.
+      if (name === 'states' && !picksOtherThanContext(firstStepOf)) readsContext = true;
+    } else if (node.type === 'name' && inheritedName === null && inheritedNames.has(node.value as string)) {
+      inheritedName = node.value as string;
+    }
+    const steps = node.type === 'path' ? node.steps! : null;
+    for (const child of childrenOf(node)) visit(child, steps !== null && child === steps[0] ? node : null);
+  }
+  visit(ast, null);
+  return { variables: [...variables], readsContext, inheritedName };
+}
+
+/** True for a path `$states.input…`, `$states.result…` or `$states.errorOutput…`. */
+function picksOtherThanContext(path: ExprNode | null): boolean {
+  if (path === null) return false;
+  const second = path.steps![1];
+  return second !== undefined && second.type === 'name' && second.value !== 'context';
+}
+
+/**
+ * The names an expression reads from the (absent) top-level context, as AWS refuses them:
+ * a bare field (`phone`), `$` and `$$`. Only the first step of a path is read from the top
+ * level; predicates, later steps, sort terms and groups read from what came before, so the
+ * walk never enters them. A lambda body keeps the context of its definition, so it is walked.
+ */
+export function topLevelReferences(ast: ExprNode): string[] {
+  const names = new Set<string>();
+  collectTopLevel(ast, names);
+  return [...names];
+}
+
+function collectTopLevel(node: ExprNode | undefined, names: Set<string>): void {
+  if (node === undefined || node === null || typeof node !== 'object') return;
+  switch (node.type) {
+    case 'path':
+      collectTopLevel(node.steps![0], names);
+      return;
+    case 'name':
+      names.add(node.value as string);
+      return;
+    case 'variable':
+      if (node.value === '') names.add('$');
+      else if (node.value === '$') names.add('$$');
+      return;
+    case 'unary':
+      if (node.value === '[') node.expressions!.forEach((n) => collectTopLevel(n, names));
+      else if (node.value === '{') for (const [k, v] of node.lhs as readonly (readonly [ExprNode, ExprNode])[]) (collectTopLevel(k, names), collectTopLevel(v, names));
+      else collectTopLevel(node.expression, names);
+      return;
+    case 'binary':
+    case 'apply':
+      collectTopLevel(node.lhs as ExprNode, names);
+      collectTopLevel(node.rhs, names);
+      return;
+    case 'function':
+    case 'partial':
+      collectTopLevel(node.procedure, names);
+      node.arguments!.forEach((n) => collectTopLevel(n, names));
+      return;
+    case 'lambda':
+      collectTopLevel(node.body, names);
+      return;
+    case 'condition':
+      collectTopLevel(node.condition, names);
+      collectTopLevel(node.then, names);
+      collectTopLevel(node.else, names);
+      return;
+    case 'block':
+      node.expressions!.forEach((n) => collectTopLevel(n, names));
+      return;
+    case 'bind':
+      collectTopLevel(node.rhs, names);
+      return;
+    default:
+      // Literals, regexes, wildcards, descendants, transforms and sorts read no top-level name.
+      return;
+  }
+}

@@ -1,0 +1,138 @@
+import type { Problem } from '../asl/problems.js';
+import { AslError, StatesErrors, runtimeError, stateCause } from '../run/errors.js';
+import type { Frame, VariableScope } from '../run/frame.js';
+import { jsonByteLength } from '../run/limits.js';
+import { isPromiseLike } from '../run/state.js';
+import { compileJsonataValue, type Evaluate, type JsonataField } from './jsonata.js';
+import type { StatesScope } from './jsonata-scope.js';
+import { compileDynamicValue, compileTemplate, type Builder } from './templates.js';
+
+/**
+ * Workflow variables: `Assign`. Its values are computed from what the state saw (its input,
+ * result or error output, and the variables as they were when it was entered), and take
+ * effect only once the state has produced its output: every expression of a state reads the
+ * values from before it, so `{"x": "{% $y %}", "y": "{% $x %}"}` swaps two variables.
+ *
+ * Scopes follow the States blocks: a Parallel branch or a Map iteration reads the variables
+ * of the blocks around it but may not assign one of their names, and what it assigns dies
+ * with it (run/frame VariableScope). A distributed Map's iterations see nothing outside.
+ *
+ * The names an Assign sets are known at compile time, so it compiles to the list of names and
+ * one evaluator per value; running it yields the values in that order.
+ */
+export interface JsonPathAssign {
+  readonly names: readonly string[];
+  evaluate(document: unknown, frame: Frame): unknown[];
+}
+
+export interface JsonataAssign {
+  readonly names: readonly string[];
+  /** The new values, in the order of `names`; a promise only when a value needed the jsonata library. */
+  evaluate(scope: StatesScope): unknown[] | Promise<unknown[]>;
+}
+
+/** JSONPath Assign: `name.$` keys hold paths (over `$`, `$$` or `$var`) or intrinsic calls; other values are literal. */
+export function compileJsonPathAssign(assign: unknown): JsonPathAssign {
+  const entries = Object.entries(assign as Record<string, unknown>);
+  const names = entries.map(([key]) => (key.endsWith('.$') ? key.slice(0, -2) : key));
+  const builders: Builder[] = entries.map(([key, value]) => (key.endsWith('.$') ? compileDynamicValue(value as string, key) : compileTemplate(value)));
+  return {
+    names,
+    evaluate(document, frame) {
+      const values = new Array<unknown>(builders.length);
+      for (let i = 0; i < builders.length; i++) values[i] = builders[i]!(document, frame);
+      return values;
+    },
+  };
+}
+
+/** JSONata Assign: each value may hold `{% … %}` expressions over `$states`. */
+export function compileJsonataAssign(assign: unknown, field: JsonataField, problems: Problem[]): JsonataAssign {
+  const names = Object.keys(assign as Record<string, unknown>);
+  const entries: Evaluate[] = names.map((name) => compileJsonataValue((assign as Record<string, unknown>)[name], field.child(name), problems));
+  return {
+    names,
+    evaluate(scope) {
+      const values = new Array<unknown>(entries.length);
+      for (let i = 0; i < entries.length; i++) {
+        const v = entries[i]!(scope);
+        if (isPromiseLike(v)) return evaluateRest(entries, scope, values, i, v);
+        values[i] = v;
+      }
+      return values;
+    },
+  };
+}
+
+/** Once one value needed the library, the rest are evaluated one by one, in order. */
+async function evaluateRest(entries: Evaluate[], scope: StatesScope, values: unknown[], from: number, pending: PromiseLike<unknown>): Promise<unknown[]> {
+  values[from] = await pending;
+  for (let i = from + 1; i < entries.length; i++) values[i] = await entries[i]!(scope);
+  return values;
+}
+
+/**
+ * AWS's quotas on variables, in UTF-8 bytes of JSON: one variable and the values of one
+ * Assign hold at most 256 KiB, all variables at most 10 MiB. They follow the machine's
+ * payload limit (AWS's 256 KiB by default): a machine without that limit has none here, and
+ * the total is 40 times it (10 MiB for 256 KiB). The total counts the variables visible
+ * from the assigning scope: its own and those of the scopes around it.
+ */
+const TOTAL_PAYLOADS = 40;
+
+/** Sets the variables of one Assign in the frame's scope, once the state's output is known. */
+export function assignVariables(frame: Frame, names: readonly string[], values: readonly unknown[]): void {
+  const scope = frame.vars!;
+  if (scope.parent !== null) {
+    for (let i = 0; i < names.length; i++) {
+      if (scope.parent.has(names[i]!)) {
+        throw runtimeError(frame, `The variable '${names[i]}' belongs to an enclosing scope and cannot be assigned here.`);
+      }
+    }
+  }
+  const limit = frame.exec.limits.payloadBytes;
+  if (limit === Infinity) {
+    for (let i = 0; i < names.length; i++) scope.set(names[i]!, values[i], 0);
+    return;
+  }
+  const sizes = new Array<number>(names.length);
+  let assigned = 0;
+  let replaced = 0;
+  for (let i = 0; i < names.length; i++) {
+    const size = byteSize(values[i], limit);
+    if (size > limit) throw tooLarge(frame, `The variable '${names[i]}' exceeds the maximum size of ${limit} bytes.`);
+    sizes[i] = size;
+    assigned += size;
+    replaced += scope.sizeOf(names[i]!);
+  }
+  if (assigned > limit) throw tooLarge(frame, `The variables assigned by this state exceed the maximum combined size of ${limit} bytes.`);
+  if (visibleBytes(scope) - replaced + assigned > limit * TOTAL_PAYLOADS) {
+    throw tooLarge(frame, `The workflow variables exceed the maximum total size of ${limit * TOTAL_PAYLOADS} bytes.`);
+  }
+  for (let i = 0; i < names.length; i++) scope.set(names[i]!, values[i], sizes[i]!);
+}
+
+/** JSON size of a value; scalars without a walk. */
+function byteSize(value: unknown, limit: number): number {
+  switch (typeof value) {
+    case 'boolean':
+      return value ? 4 : 5;
+    case 'number':
+      return String(value).length;
+    case 'object':
+      return value === null ? 4 : jsonByteLength(value, limit);
+    default:
+      return jsonByteLength(value, limit);
+  }
+}
+
+function tooLarge(frame: Frame, detail: string): AslError {
+  return new AslError(StatesErrors.DataLimitExceeded, stateCause(frame, detail));
+}
+
+/** Bytes held by this scope and every scope around it. */
+function visibleBytes(scope: VariableScope): number {
+  let total = 0;
+  for (let s: VariableScope | null = scope; s !== null; s = s.parent) total += s.bytes;
+  return total;
+}

@@ -1,0 +1,413 @@
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
+import jsonata from 'jsonata';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { compile, virtualClock, DefinitionError } from '../../src/index.js';
+import { ProblemCodes, type Problem } from '../../src/asl/problems.js';
+import { astOf, parseJsonata } from '../../src/compile/jsonata-ast.js';
+import { jsonataProblems } from '../../src/compile/jsonata-check.js';
+import { BAIL, compileDirect } from '../../src/compile/jsonata-direct.js';
+import { NOW_BINDING, installFunctions, javaRandomDouble } from '../../src/compile/jsonata-functions.js';
+import { JsonataField, StatesScope, compileExpression } from '../../src/compile/jsonata.js';
+import { AslError } from '../../src/run/errors.js';
+import { Execution, Frame, VariableScope } from '../../src/run/frame.js';
+import { defaultLimits } from '../../src/run/limits.js';
+import { isPromiseLike } from '../../src/run/state.js';
+
+function readJson<T>(name: string): T {
+  return JSON.parse(readFileSync(new URL(name, import.meta.url), 'utf8')) as T;
+}
+
+const CLOCK_START = Date.parse('2024-02-03T04:05:06Z');
+
+/** A frame at state 'S', entered at event #2, with these variables. */
+function frameWith(input: unknown, variables: Record<string, unknown>): Frame {
+  const clock = virtualClock(CLOCK_START);
+  const exec = new Execution('exec-id', 'exec', input, CLOCK_START, 'sm-id', 'sm', 'role', false, clock, defaultLimits);
+  const scope = new VariableScope(null);
+  for (const [name, value] of Object.entries(variables)) scope.values.set(name, value);
+  const frame = new Frame(exec, scope, -1, null);
+  frame.stateName = 'S';
+  frame.stateType = 'Pass';
+  frame.enteredEventId = 2;
+  frame.enteredMs = CLOCK_START;
+  return frame;
+}
+
+const RESULT = { value: 42 };
+const ERROR_OUTPUT = { Error: 'E', Cause: 'C' };
+
+/**
+ * What jsonata 2.0.6 itself says, evaluated as Step Functions binds it (no context item),
+ * with the Step Functions functions installed.
+ */
+async function oracle(text: string, frame: Frame, input: unknown): Promise<{ value?: unknown; error?: string }> {
+  const scope = new StatesScope(frame, input, RESULT, ERROR_OUTPUT);
+  const bindings: Record<string, unknown> = { states: scope.statesObject(true), [NOW_BINDING]: CLOCK_START };
+  for (const [name, value] of frame.vars!.values) bindings[name] = value;
+  const expression = jsonata(text);
+  installFunctions(expression);
+  try {
+    const value = await expression.evaluate(undefined, bindings);
+    return { value: asJson(value) };
+  } catch (e) {
+    return { error: (e as { code?: string }).code ?? String(e) };
+  }
+}
+
+/** A value as JSON carries it (JSON has no -0). */
+function asJson(value: unknown): unknown {
+  return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
+}
+
+/** The direct evaluator's answer: a value, or `bailed` when it hands the expression to the library. */
+function direct(text: string, frame: Frame, input: unknown): { compiled: boolean; value?: unknown; bailed?: boolean } {
+  const evaluate = compileDirect(astOf(parseJsonata(text)));
+  if (evaluate === null) return { compiled: false };
+  try {
+    return { compiled: true, value: evaluate(new StatesScope(frame, input, RESULT, ERROR_OUTPUT)) };
+  } catch (e) {
+    if (e === BAIL) return { compiled: true, bailed: true };
+    throw e;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const Direct = suite('direct evaluation agrees with jsonata 2.0.6');
+const table = readJson<{ document: unknown; variables: Record<string, unknown>; direct: string[]; either: string[] }>('./jsonata.expressions.json');
+
+Direct('every expression of the table: same value as the library, and the simple ones never need it', async () => {
+  const frame = frameWith(table.document, table.variables);
+  for (const text of [...table.direct, ...table.either]) {
+    const mine = direct(text, frame, table.document);
+    const theirs = await oracle(text, frame, table.document);
+    if (table.direct.includes(text)) {
+      assert.ok(mine.compiled && !mine.bailed, `${text} should be evaluated directly`);
+      assert.is(theirs.error, undefined, `${text}: jsonata failed with ${theirs.error}`);
+    }
+    if (!mine.compiled || mine.bailed) continue;
+    if (text.includes('constructor')) {
+      // AWS reads own properties; jsonata-js would hand back Object's constructor here.
+      assert.is(mine.value, 'own');
+      continue;
+    }
+    assert.ok(isDeepStrictEqual(asJson(mine.value), theirs.value), `${text}: direct ${JSON.stringify(mine.value)}, jsonata ${JSON.stringify(theirs.value)}`);
+  }
+});
+
+/** A small deterministic generator of expressions over the table's document. */
+function generator(seed: number) {
+  let state = seed >>> 0;
+  const random = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+  const names = ['a', 'b', 'c', 'd', 'items', 'price', 'tags', 'nested', 'single', 'arr2', 'x', 'y', 'deep', 'n', 'f', 's', 'u', 't', 'z', 'e', 'nil', 'empty', 'none', 'k', 'missing'];
+  const literals = ['0', '1', '-3', '2.5', "'a'", "''", "' he  llo '", "'SHA-256'", "'[1, -0, {\"a\": 2}]'", 'true', 'false', 'null', '[]', '{}', "['x', 'y']", "{'a': 1}"];
+  const functions = [
+    '$exists', '$count', '$sum', '$max', '$min', '$average', '$floor', '$ceil', '$abs', '$string', '$number', '$length',
+    '$uppercase', '$lowercase', '$trim', '$boolean', '$not', '$keys', '$merge', '$parse',
+  ];
+  const binaryFunctions = ['$contains', '$substring', '$substringBefore', '$substringAfter', '$join', '$lookup', '$append', '$hash'];
+  const operators = ['+', '-', '*', '/', '%', '=', '!=', '<', '<=', '>', '>=', 'and', 'or', '&', 'in'];
+  function path(): string {
+    let p = pick(['$states.input', '$states.input', '$x', '$y', '$qty', '$name', '$flag', '$sum', '$states.result']);
+    const steps = Math.floor(random() * 4);
+    for (let i = 0; i < steps; i++) {
+      p += '.' + pick(names);
+      if (random() < 0.2) p += `[${pick(['0', '1', '-1', '2'])}]`;
+    }
+    return p;
+  }
+  function expression(depth: number): string {
+    const r = random();
+    if (depth <= 0 || r < 0.3) return random() < 0.7 ? path() : pick(literals);
+    if (r < 0.55) return `(${expression(depth - 1)} ${pick(operators)} ${expression(depth - 1)})`;
+    if (r < 0.65) return `${pick(functions)}(${expression(depth - 1)})`;
+    if (r < 0.72) return `(${expression(depth - 1)} ? ${expression(depth - 1)} : ${expression(depth - 1)})`;
+    if (r < 0.8) return `[${expression(depth - 1)}, ${expression(depth - 1)}]`;
+    if (r < 0.86) return `{'p': ${expression(depth - 1)}, 'q': ${expression(depth - 1)}}`;
+    if (r < 0.92) return `-${expression(depth - 1)}`;
+    return `${pick(binaryFunctions)}(${expression(depth - 1)}, ${expression(depth - 1)})`;
+  }
+  return () => expression(3);
+}
+
+Direct('2000 generated expressions: whatever is evaluated directly equals the library result', async () => {
+  const frame = frameWith(table.document, table.variables);
+  const next = generator(20241122);
+  let directly = 0;
+  for (let i = 0; i < 2000; i++) {
+    const text = next();
+    const mine = direct(text, frame, table.document);
+    assert.ok(mine.compiled, `${text} uses only shapes the direct evaluator knows`);
+    if (mine.bailed) continue;
+    const theirs = await oracle(text, frame, table.document);
+    assert.is(theirs.error, undefined, `${text}: direct gave ${JSON.stringify(mine.value)} where jsonata fails with ${theirs.error}`);
+    assert.ok(isDeepStrictEqual(asJson(mine.value), theirs.value), `${text}: direct ${JSON.stringify(mine.value)}, jsonata ${JSON.stringify(theirs.value)}`);
+    directly++;
+  }
+  // Type errors (which the library must word) are common in random expressions; most still run directly.
+  assert.ok(directly > 800, `only ${directly} of 2000 evaluated directly`);
+});
+
+Direct('an expression of simple shape is evaluated without a promise', () => {
+  const frame = frameWith({ a: { b: 1 } }, { v: 2 });
+  const evaluate = compileExpression("{% {'sum': $states.input.a.b + $v, 'ok': $v > 1} %}", new JsonataField('Output', '/States/S/Output'), []);
+  const value = evaluate(new StatesScope(frame, { a: { b: 1 } }));
+  assert.not.ok(isPromiseLike(value));
+  assert.equal(value, { sum: 3, ok: true });
+});
+
+Direct('an expression the library must run gives a promise of the same kind of value', async () => {
+  const frame = frameWith({ list: [1, 2] }, {});
+  const evaluate = compileExpression('{% $map($states.input.list, function($v){ $v * 3 }) %}', new JsonataField('Output', '/States/S/Output'), []);
+  const value = evaluate(new StatesScope(frame, { list: [1, 2] }));
+  assert.ok(isPromiseLike(value));
+  assert.equal(await value, [3, 6]);
+  // jsonata marks the arrays it builds; what comes out is plain JSON.
+  assert.equal(Object.keys((await value) as object), ['0', '1']);
+});
+
+Direct.run();
+
+// ---------------------------------------------------------------------------------------------
+
+const States = suite('JSONata states');
+
+interface StateCase {
+  name: string;
+  definition: unknown;
+  input: unknown;
+  expected: { status: string; output?: unknown; error?: string; cause?: string };
+}
+
+const handlers = {
+  echo: (input: unknown) => input,
+  double: (n: number) => n * 2,
+  fail: () => {
+    const e = new Error('boom');
+    e.name = 'Custom.Error';
+    throw e;
+  },
+  // Never finishes on its own; stops when the task's timeout aborts it.
+  slow: (_input: unknown, ctx: { signal: AbortSignal }) => new Promise((_resolve, reject) => ctx.signal.addEventListener('abort', reject)),
+};
+
+for (const c of readJson<{ cases: StateCase[] }>('./jsonata.states.json').cases) {
+  States(c.name, async () => {
+    const machine = compile(c.definition, { handlers, clock: virtualClock(CLOCK_START) });
+    const result = await machine.execute(c.input);
+    assert.is(result.status, c.expected.status, `${result.error}: ${result.cause}`);
+    if (c.expected.status === 'SUCCEEDED') assert.equal(result.output, c.expected.output);
+    if (c.expected.error !== undefined) assert.is(result.error, c.expected.error);
+    if (c.expected.cause !== undefined) {
+      if (c.expected.cause.endsWith('…')) assert.ok(result.cause!.startsWith(c.expected.cause.slice(0, -1)), result.cause!);
+      else assert.is(result.cause, c.expected.cause);
+    }
+  });
+}
+
+States('an expression that does not parse is a definition problem at compile, with its pointer', () => {
+  const definition = { QueryLanguage: 'JSONata', StartAt: 'P', States: { P: { Type: 'Pass', Output: { a: '{% 1 + %}' }, End: true } } };
+  try {
+    compile(definition);
+    assert.unreachable();
+  } catch (e) {
+    assert.instance(e, DefinitionError);
+    assert.equal(
+      (e as DefinitionError).problems.map((p) => [p.code, p.pointer]),
+      [[ProblemCodes.JSONATA_SYNTAX, '/States/P/Output/a']],
+    );
+  }
+});
+
+States('fields evaluated by the library are reported in order: the first failing one names the error', async () => {
+  const definition = {
+    QueryLanguage: 'JSONata',
+    StartAt: 'P',
+    States: { P: { Type: 'Pass', Output: { a: '{% $map([1], function($v){ $nothing }) %}', b: '{% $alsoNothing %}' }, End: true } },
+  };
+  const result = await compile(definition).execute({});
+  assert.is(result.error, 'States.QueryEvaluationError');
+  assert.match(result.cause!, /for the field 'Output\/a' returned nothing/);
+});
+
+States('no expression can reach Object.prototype', async () => {
+  const attempts = [
+    "{% $states.input.__proto__.($lookup($, '__defineGetter__')('polluted', $lookup($, 'valueOf'))) %}",
+    "{% $lookup($lookup($states.input, '__proto__'), 'constructor') %}",
+    "{% $states.input ~> |__proto__|{'polluted': 1}| %}",
+    "{% $merge([{}, $parse('{\"__proto__\": {\"polluted\": 1}}')]) %}",
+    "{% $states.input.constructor.constructor('return 1')() %}",
+    "{% $eval('$states.input.__proto__') %}",
+  ];
+  for (const attempt of attempts) {
+    const definition = { QueryLanguage: 'JSONata', StartAt: 'P', States: { P: { Type: 'Pass', Output: { r: attempt }, End: true } } };
+    await compile(definition).execute({});
+  }
+  assert.is(({} as Record<string, unknown>).polluted, undefined);
+  assert.is(Object.prototype.hasOwnProperty.call(Object.prototype, 'polluted'), false);
+});
+
+States.run();
+
+// ---------------------------------------------------------------------------------------------
+
+const Functions = suite('Step Functions JSONata functions');
+
+Functions('$random(seed) is java.util.Random(seed).nextDouble()', () => {
+  assert.is(javaRandomDouble(42), 0.7275636800328681);
+  assert.is(javaRandomDouble(0), 0.730967787376657);
+  assert.is(javaRandomDouble(-7), 0.2691218093260761);
+});
+
+Functions('$uuid() is a version 4 UUID, new each time', async () => {
+  const definition = { QueryLanguage: 'JSONata', StartAt: 'P', States: { P: { Type: 'Pass', Output: ['{% $uuid() %}', '{% $uuid() %}'], End: true } } };
+  const [a, b] = (await compile(definition).execute({})).output as string[];
+  assert.match(a!, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  assert.is.not(a, b);
+});
+
+Functions('$random() without a seed is a number in [0, 1)', async () => {
+  const definition = { QueryLanguage: 'JSONata', StartAt: 'P', States: { P: { Type: 'Pass', Output: '{% $random() %}', End: true } } };
+  const r = (await compile(definition).execute({})).output as number;
+  assert.ok(r >= 0 && r < 1);
+});
+
+Functions('a failure inside a Step Functions function is a query error with its message', async () => {
+  const definition = { QueryLanguage: 'JSONata', StartAt: 'P', States: { P: { Type: 'Pass', Output: "{% $parse('{oops') %}", End: true } } };
+  const result = await compile(definition).execute({});
+  assert.is(result.error, 'States.QueryEvaluationError');
+  assert.match(result.cause!, /threw an error during evaluation\. \$parse could not parse its argument as JSON/);
+});
+
+Functions.run();
+
+// ---------------------------------------------------------------------------------------------
+
+const Problems = suite('jsonataProblems');
+
+function codes(problems: Problem[]): [string, string][] {
+  return problems.map((p) => [p.code, p.pointer]);
+}
+
+Problems('top-level `$`, `$$` and bare names are refused; nested ones are not', () => {
+  const definition = {
+    QueryLanguage: 'JSONata',
+    StartAt: 'P',
+    States: {
+      P: {
+        Type: 'Pass',
+        Output: {
+          bare: '{% phone %}',
+          dollar: '{% $ %}',
+          root: '{% $$ %}',
+          predicate: '{% $states.input.items[price > 10] %}',
+          lambda: '{% $map($states.input.items, function($v){ total }) %}',
+          key: '{% {name: 1} %}',
+          fine: '{% $states.input.a & $var %}',
+        },
+        End: true,
+      },
+    },
+  };
+  assert.equal(codes(jsonataProblems(definition)), [
+    [ProblemCodes.JSONATA_TOP_LEVEL_REFERENCE, '/States/P/Output/bare'],
+    [ProblemCodes.JSONATA_TOP_LEVEL_REFERENCE, '/States/P/Output/dollar'],
+    [ProblemCodes.JSONATA_TOP_LEVEL_REFERENCE, '/States/P/Output/root'],
+    [ProblemCodes.JSONATA_TOP_LEVEL_REFERENCE, '/States/P/Output/lambda'],
+    [ProblemCodes.JSONATA_TOP_LEVEL_REFERENCE, '/States/P/Output/key'],
+  ]);
+  assert.match(jsonataProblems(definition)[0]!.message, /Reference to 'phone' at the top level is not supported/);
+});
+
+Problems('an expression that does not parse, in any evaluated field at any depth', () => {
+  const definition = {
+    QueryLanguage: 'JSONata',
+    StartAt: 'C',
+    States: {
+      C: { Type: 'Choice', Choices: [{ Condition: '{% $states.input.a = %}', Next: 'T', Comment: '{% not evaluated %}' }], Default: 'T' },
+      T: {
+        Type: 'Task',
+        Resource: 'x',
+        Arguments: { list: [{ deep: '{% ) %}' }] },
+        Catch: [{ ErrorEquals: ['States.ALL'], Output: '{% ( %}', Next: 'T' }],
+        End: true,
+      },
+    },
+  };
+  assert.equal(codes(jsonataProblems(definition)), [
+    [ProblemCodes.JSONATA_SYNTAX, '/States/C/Choices/0/Condition'],
+    [ProblemCodes.JSONATA_SYNTAX, '/States/T/Arguments/list/0/deep'],
+    [ProblemCodes.JSONATA_SYNTAX, '/States/T/Catch/0/Output'],
+  ]);
+});
+
+Problems('JSONPath states are not checked; nested blocks follow the machine, not the enclosing state', () => {
+  const definition = {
+    StartAt: 'Par',
+    States: {
+      Par: {
+        Type: 'Parallel',
+        QueryLanguage: 'JSONata',
+        Output: '{% oops %}',
+        Branches: [
+          { StartAt: 'Path', States: { Path: { Type: 'Pass', Result: '{% literal in JSONPath %}', End: true } } },
+          { StartAt: 'Ata', States: { Ata: { Type: 'Pass', QueryLanguage: 'JSONata', Output: '{% again %}', End: true } } },
+        ],
+        End: true,
+      },
+    },
+  };
+  assert.equal(codes(jsonataProblems(definition)), [
+    [ProblemCodes.JSONATA_TOP_LEVEL_REFERENCE, '/States/Par/Output'],
+    [ProblemCodes.JSONATA_TOP_LEVEL_REFERENCE, '/States/Par/Branches/1/States/Ata/Output'],
+  ]);
+});
+
+Problems('never throws, whatever it is given', () => {
+  const hostile = { get States(): never { throw new Error('getter'); }, QueryLanguage: 'JSONata' };
+  for (const value of [null, undefined, 42, 'x', [], {}, { States: [] }, { States: { A: null } }, hostile]) {
+    assert.equal(jsonataProblems(value), []);
+  }
+});
+
+const casesDir = new URL('../../../shared/conformance/cases/', import.meta.url);
+Problems('every AWS-accepted conformance definition has no JSONata problem', () => {
+  if (!existsSync(casesDir)) return;
+  for (const file of readdirSync(casesDir).filter((f) => f.endsWith('.json'))) {
+    const c = JSON.parse(readFileSync(new URL(file, casesDir), 'utf8')) as { definition: unknown };
+    assert.equal(jsonataProblems(c.definition), [], file);
+  }
+});
+
+Problems.run();
+
+// ---------------------------------------------------------------------------------------------
+
+const Errors = suite('query evaluation errors');
+
+Errors('causes name the expression and the field as AWS does', () => {
+  const frame = frameWith({}, {});
+  const evaluate = compileExpression('{% $nothing %}', new JsonataField('Assign', '/States/S/Assign').child('x'), []);
+  try {
+    evaluate(new StatesScope(frame, {}));
+    assert.unreachable();
+  } catch (e) {
+    assert.instance(e, AslError);
+    assert.is((e as AslError).error, 'States.QueryEvaluationError');
+    assert.is(
+      (e as AslError).cause,
+      "An error occurred while executing the state 'S' (entered at the event id #2). The JSONata expression '$nothing' specified for the field 'Assign/x' returned nothing (undefined).",
+    );
+  }
+});
+
+Errors.run();
