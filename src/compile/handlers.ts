@@ -44,10 +44,13 @@ export function lambdaFunctionName(nameOrArn: string): string {
   return nameOrArn;
 }
 
+const MAX_RESOLVED_NAMES = 1024;
+
 /** Finds a handler by exact key; a Lambda reference also by its function name. */
 export class HandlerIndex {
   private readonly exact = new Map<string, Handler>();
   private readonly byFunctionName = new Map<string, Handler>();
+  private readonly resolved = new Map<string, Handler | null>();
   constructor(handlers: Handlers) {
     for (const key of Object.keys(handlers)) {
       const handler = handlers[key];
@@ -65,6 +68,15 @@ export class HandlerIndex {
   }
   /** The handler for a lambda:invoke FunctionName (name, ARN, or ARN with version/alias). */
   lambda(functionName: string): Handler | undefined {
-    return this.exact.get(functionName) ?? this.byFunctionName.get(lambdaFunctionName(functionName));
+    const exact = this.exact.get(functionName);
+    if (exact !== undefined) return exact;
+    // Parsing an ARN costs a regular expression per call; remember the answer.
+    let found = this.resolved.get(functionName);
+    if (found === undefined) {
+      found = this.byFunctionName.get(lambdaFunctionName(functionName)) ?? null;
+      if (this.resolved.size >= MAX_RESOLVED_NAMES) this.resolved.clear();
+      this.resolved.set(functionName, found);
+    }
+    return found ?? undefined;
   }
 }

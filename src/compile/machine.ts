@@ -4,7 +4,7 @@ import { validate } from '../asl/validate.js';
 import { realClock, type Clock } from '../run/clock.js';
 import { AslError, StatesErrors } from '../run/errors.js';
 import { Execution, Frame, VariableScope } from '../run/frame.js';
-import { defaultLimits, jsonByteLength, type Limits } from '../run/limits.js';
+import { defaultLimits, fitsPayload, type Limits } from '../run/limits.js';
 import { ExecutionResult, type ExecutionStatus } from '../run/result.js';
 import { ExecutionTimeout, runStates } from '../run/run-states.js';
 import { isPromiseLike, type StateNode } from '../run/state.js';
@@ -146,14 +146,14 @@ export class Machine {
   private checkPayload(exec: Execution, value: unknown, what: 'input' | 'output'): ExecutionResult | null {
     const limit = this.limits.payloadBytes;
     if (limit === Infinity) return null;
-    let size: number;
+    let fits: boolean;
     try {
-      size = jsonByteLength(value, limit);
+      fits = fitsPayload(value, limit);
     } catch (thrown) {
       const detail = thrown instanceof Error ? thrown.message : String(thrown);
       return this.settle(exec, 'FAILED', undefined, StatesErrors.Runtime, `The execution ${what} could not be read as JSON: ${detail}`);
     }
-    if (size <= limit) return null;
+    if (fits) return null;
     return this.settle(exec, 'FAILED', undefined, StatesErrors.DataLimitExceeded, `The execution ${what} exceeds the maximum of ${limit} bytes.`);
   }
 

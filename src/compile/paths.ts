@@ -1,5 +1,5 @@
 import { JSONPath } from 'jsonpath-plus';
-import { contextObject, type Frame } from '../run/frame.js';
+import { contextFields, contextObject, type Frame } from '../run/frame.js';
 
 /**
  * JSONPath as ASL uses it (the Jayway dialect AWS runs). A path is parsed once, at compile
@@ -476,6 +476,15 @@ export function compileParsed(parsed: ParsedPath): Accessor {
     };
   }
   if (parsed.root === 'context') {
+    const field = parsed.segments === null ? null : contextField(parsed.segments);
+    if (field !== null) {
+      const rest = walker(parsed.segments!.slice(field.depth));
+      const readField = field.read;
+      return function readContextField(_document, frame) {
+        const value = readField(frame);
+        return value === undefined ? undefined : rest(value);
+      };
+    }
     return function readContextPath(_document, frame) {
       return read(contextObject(frame));
     };
@@ -485,6 +494,19 @@ export function compileParsed(parsed: ParsedPath): Accessor {
     if (frame.vars === null || !frame.vars.has(name)) return undefined;
     return read(frame.vars.get(name));
   };
+}
+
+/** The context-object field a definite `$$` path starts with, and how many segments it spans. */
+function contextField(segments: readonly Segment[]): { read: (frame: Frame) => unknown; depth: number } | null {
+  for (const depth of [3, 2]) {
+    if (segments.length < depth || !segments.slice(0, depth).every((s) => 'name' in s)) continue;
+    const key = segments
+      .slice(0, depth)
+      .map((s) => (s as { name: string }).name)
+      .join('.');
+    if (Object.prototype.hasOwnProperty.call(contextFields, key)) return { read: contextFields[key]!, depth };
+  }
+  return null;
 }
 
 /**

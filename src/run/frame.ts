@@ -167,6 +167,26 @@ function retries(stateType: string): boolean {
   return stateType === 'Task' || stateType === 'Parallel' || stateType === 'Map';
 }
 
+/**
+ * The context object's leaf fields, read straight from the frame: a `$$` path that names
+ * one of them (the usual case, e.g. `$$.Map.Item.Index`) never builds the whole object.
+ */
+export const contextFields: Readonly<Record<string, (frame: Frame) => unknown>> = {
+  'Execution.Id': (f) => f.exec.id,
+  'Execution.Input': (f) => f.exec.input,
+  'Execution.Name': (f) => f.exec.name,
+  'Execution.RoleArn': (f) => f.exec.roleArn,
+  'Execution.StartTime': (f) => isoTime(f.exec.startMs),
+  'Execution.RedriveCount': (f) => (f.exec.standard ? 0 : undefined),
+  'State.EnteredTime': (f) => isoTime(f.enteredMs),
+  'State.Name': (f) => f.stateName,
+  'State.RetryCount': (f) => (retries(f.stateType) ? f.retryCount : undefined),
+  'StateMachine.Id': (f) => f.exec.stateMachineId,
+  'StateMachine.Name': (f) => f.exec.stateMachineName,
+  'Map.Item.Index': (f) => (f.mapIndex >= 0 ? f.mapIndex : undefined),
+  'Map.Item.Value': (f) => (f.mapIndex >= 0 ? f.mapValue : undefined),
+};
+
 /** The context object (`$$`), built only when a definition reads it. */
 export function contextObject(frame: Frame): Record<string, unknown> {
   const exec = frame.exec;

@@ -4,15 +4,41 @@ export interface Limits {
   payloadBytes: number;
   /** Longest execution, in milliseconds of the machine's clock (Express: 5 minutes). */
   executionMs: number;
-  /** Most iterations an inline Map runs at once when MaxConcurrency is 0 (AWS runs about 40). */
-  inlineMapConcurrency: number;
 }
 
 export const defaultLimits: Limits = Object.freeze({
   payloadBytes: 262_144,
   executionMs: 300_000,
-  inlineMapConcurrency: 40,
 });
+
+/**
+ * True when a value's JSON text fits in `limit` UTF-8 bytes. Most payloads are far below
+ * the limit, so a first walk adds cheap upper bounds (6 bytes per string unit covers the
+ * worst escape, 24 per number) without reading any string; only a value whose bound passes
+ * the limit is measured exactly.
+ */
+export function fitsPayload(value: unknown, limit: number): boolean {
+  if (limit === Infinity) return true;
+  let bound = 0;
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v === 'string') bound += 6 * v.length + 2;
+    else if (v === null || typeof v !== 'object') bound += 24;
+    else if (Array.isArray(v)) {
+      bound += 1 + v.length;
+      for (let i = 0; i < v.length; i++) stack.push(v[i]);
+    } else {
+      bound += 2;
+      for (const key in v as object) {
+        bound += 6 * key.length + 4;
+        stack.push((v as Record<string, unknown>)[key]);
+      }
+    }
+    if (bound > limit) return jsonByteLength(value, limit) <= limit;
+  }
+  return true;
+}
 
 /**
  * UTF-8 size of a value's JSON text, computed without building the text, giving up as

@@ -1,6 +1,6 @@
 import { AslError, StatesErrors, jsonForCause, runtimeError, stateCause } from '../../run/errors.js';
 import { StopSignal, type Frame } from '../../run/frame.js';
-import { jsonByteLength } from '../../run/limits.js';
+import { fitsPayload, jsonByteLength } from '../../run/limits.js';
 import { Interruption, runStates } from '../../run/run-states.js';
 import { isPromiseLike, type RunState, type StateNode } from '../../run/state.js';
 import type { StateEnv } from '../context.js';
@@ -90,7 +90,7 @@ function compileResultLimit(env: StateEnv): (outputs: unknown) => void {
   const payloadLimit = env.machine.limits.payloadBytes;
   const cause = `The state/task '${env.name}' returned a result with a size exceeding the maximum number of bytes service limit.`;
   return function checkResultSize(outputs) {
-    if (payloadLimit !== Infinity && jsonByteLength(outputs, payloadLimit) > payloadLimit) {
+    if (!fitsPayload(outputs, payloadLimit)) {
       throw new AslError(StatesErrors.DataLimitExceeded, cause);
     }
   };

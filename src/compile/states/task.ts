@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AslError, StatesErrors, jsonForCause, runtimeError } from '../../run/errors.js';
 import { contextObject, type Frame } from '../../run/frame.js';
-import { jsonByteLength } from '../../run/limits.js';
+import { fitsPayload } from '../../run/limits.js';
 import { isPromiseLike, type RunState } from '../../run/state.js';
 import type { StateEnv } from '../context.js';
 import { LAMBDA_INVOKE, answersRaw, type Handler, type TaskContext } from '../handlers.js';
@@ -57,7 +57,7 @@ function compileResultLimit(env: StateEnv): (result: unknown) => void {
   const payloadLimit = env.machine.limits.payloadBytes;
   const cause = `The state/task '${env.name}' returned a result with a size exceeding the maximum number of bytes service limit.`;
   return function checkResultSize(result) {
-    if (payloadLimit !== Infinity && jsonByteLength(result, payloadLimit) > payloadLimit) {
+    if (!fitsPayload(result, payloadLimit)) {
       throw new AslError(StatesErrors.DataLimitExceeded, cause);
     }
   };
