@@ -6,7 +6,8 @@ import { AslError, StatesErrors } from '../run/errors.js';
 import { Execution, Frame, VariableScope } from '../run/frame.js';
 import { defaultLimits, fitsPayload, type Limits } from '../run/limits.js';
 import { ExecutionResult, type ExecutionStatus } from '../run/result.js';
-import { ExecutionTimeout, runStates } from '../run/run-states.js';
+import { ExecutionTimeout, executionEnded } from '../run/interruptions.js';
+import { runStates } from '../run/run-states.js';
 import { isPromiseLike, type StateNode } from '../run/state.js';
 import type { MachineEnv, MapExecutor, QueryLanguage } from './context.js';
 import { HandlerIndex, type Handlers } from './handlers.js';
@@ -103,29 +104,28 @@ export class Machine {
 
   /** An execution that went asynchronous: whichever comes first of completion, the deadline, or abort. */
   private race(exec: Execution, pending: PromiseLike<unknown>, external: AbortSignal | null): Promise<ExecutionResult> {
-    const stopTimer = new AbortController();
     return new Promise<ExecutionResult>((resolve) => {
       let done = false;
-      const finish = (result: ExecutionResult, abortReason: unknown) => {
+      let cancelDeadline: (() => void) | null = null;
+      const finish = (result: ExecutionResult, interrupted: boolean) => {
         if (done) return;
         done = true;
-        stopTimer.abort();
+        cancelDeadline?.();
         external?.removeEventListener('abort', onAbort);
-        if (abortReason !== null) exec.abort(abortReason);
+        if (interrupted) exec.abort(executionEnded);
         resolve(result);
       };
-      const onAbort = () => finish(this.settle(exec, 'ABORTED', undefined, 'States.Aborted', abortCause(external!)), external!.reason);
+      const onAbort = () => finish(this.settle(exec, 'ABORTED', undefined, 'States.Aborted', abortCause(external!)), true);
       external?.addEventListener('abort', onAbort, { once: true });
       const remaining = exec.deadlineMs - exec.clock.now();
       if (remaining !== Infinity) {
-        exec.clock.sleep(Math.max(0, remaining), stopTimer.signal).then(
-          () => finish(this.settle(exec, 'TIMED_OUT', undefined, StatesErrors.Timeout, timeoutCause(this.timeoutMs)), new ExecutionTimeout()),
-          () => {},
+        cancelDeadline = exec.clock.schedule(Math.max(0, remaining), () =>
+          finish(this.settle(exec, 'TIMED_OUT', undefined, StatesErrors.Timeout, timeoutCause(this.timeoutMs)), true),
         );
       }
       Promise.resolve(pending).then(
-        (output) => finish(this.succeeded(exec, output), null),
-        (thrown) => finish(this.failed(exec, thrown), null),
+        (output) => finish(this.succeeded(exec, output), false),
+        (thrown) => finish(this.failed(exec, thrown), false),
       );
     });
   }

@@ -136,7 +136,7 @@ export function withRecovery(attempt: RunState, def: Record<string, unknown>, en
       frame.retryCount++;
       // Failed attempt: Failed event; the retry: Scheduled + Started (AWS history numbering).
       frame.exec.eventId += 3;
-      return frame.exec.clock.sleep(delay, frame.exec.signal).then(() => runAttempt(input, frame, used));
+      return frame.exec.sleep(delay).then(() => runAttempt(input, frame, used));
     }
     for (let i = 0; i < catchers.length; i++) {
       const catcher = catchers[i]!;

@@ -5,14 +5,33 @@
 export interface Clock {
   /** Milliseconds since the epoch. */
   now(): number;
+  /** Calls `callback` after `ms` milliseconds of this clock's time; the returned function cancels it. */
+  schedule(ms: number, callback: () => void): () => void;
   /** Resolves after `ms` milliseconds of this clock's time, or rejects when `signal` aborts. */
   sleep(ms: number, signal?: AbortSignal | null): Promise<void>;
-  /** True when sleeping costs no real time (timeouts are then measured in this clock's time too). */
+  /** True when time passes only as sleeps end (no real waiting). */
   readonly virtual: boolean;
 }
 
 function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new Error('aborted');
+}
+
+/** sleep() on top of schedule(): the one way both clocks wait. */
+function sleepOn(clock: Pick<Clock, 'schedule'>, ms: number, signal: AbortSignal | null | undefined): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(abortReason(signal));
+    const cancel = clock.schedule(ms, done);
+    function onAbort() {
+      cancel();
+      reject(abortReason(signal!));
+    }
+    function done() {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 /**
@@ -24,93 +43,101 @@ const MAX_TIMER_MS = 2_147_483_647;
 export const realClock: Clock = {
   virtual: false,
   now: Date.now,
+  schedule(ms, callback) {
+    // NaN and negative delays fire at once; delays longer than a timer holds pass in steps.
+    let left = ms > 0 ? ms : 0;
+    let timer = nextTimer();
+    function nextTimer(): ReturnType<typeof setTimeout> {
+      if (left <= MAX_TIMER_MS) return setTimeout(callback, left);
+      left -= MAX_TIMER_MS;
+      return setTimeout(waitOn, MAX_TIMER_MS);
+    }
+    function waitOn() {
+      timer = nextTimer();
+    }
+    return () => clearTimeout(timer);
+  },
   sleep(ms, signal) {
-    return new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) return reject(abortReason(signal));
-      // NaN and negative delays end at once; longer ones are slept in timer-sized steps.
-      let left = ms > 0 ? ms : 0;
-      let timer = nextTimer();
-      function nextTimer() {
-        if (left <= MAX_TIMER_MS) return setTimeout(done, left);
-        left -= MAX_TIMER_MS;
-        return setTimeout(sleepOn, MAX_TIMER_MS);
-      }
-      function sleepOn() {
-        timer = nextTimer();
-      }
-      function onAbort() {
-        clearTimeout(timer);
-        reject(abortReason(signal!));
-      }
-      function done() {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
+    return sleepOn(realClock, ms, signal);
   },
 };
 
-interface PendingSleep {
+interface PendingTimer {
   due: number;
   seq: number;
-  resolve: () => void;
+  callback: (() => void) | null;
 }
 
 /**
- * A clock whose sleeps end as soon as nothing else is runnable, in due-time order, with
+ * A clock whose timers fire as soon as nothing else is runnable, in due-time order, with
  * `now()` jumping to each due time: a discrete-event simulation of real time. Concurrent
  * sleeps (Parallel branches, Map iterations) overlap as they would in real time.
  */
 export function virtualClock(start: number = Date.now()): Clock {
   let current = start;
   let seq = 0;
-  const pending: PendingSleep[] = [];
+  let live = 0;
+  const pending: PendingTimer[] = [];
   let tickScheduled = false;
 
   function tick() {
     tickScheduled = false;
-    if (pending.length === 0) return;
-    let earliest = 0;
-    for (let i = 1; i < pending.length; i++) {
-      const a = pending[i]!;
-      const b = pending[earliest]!;
-      if (a.due < b.due || (a.due === b.due && a.seq < b.seq)) earliest = i;
+    let earliest = -1;
+    for (let i = 0; i < pending.length; i++) {
+      const t = pending[i]!;
+      if (t.callback === null) continue;
+      const e = earliest < 0 ? null : pending[earliest]!;
+      if (e === null || t.due < e.due || (t.due === e.due && t.seq < e.seq)) earliest = i;
     }
-    // An endless sleep (a retry backoff grown to Infinity) is never due: only an abort ends it.
-    if (pending[earliest]!.due === Infinity) return;
-    const next = pending.splice(earliest, 1)[0]!;
+    if (earliest < 0) {
+      pending.length = 0;
+      return;
+    }
+    const next = pending[earliest]!;
+    // A timer due at Infinity (a retry backoff grown without bound) never fires.
+    if (next.due === Infinity) return;
+    const callback = next.callback!;
+    next.callback = null;
+    live--;
+    compact();
     if (next.due > current) current = next.due;
-    next.resolve();
-    schedule();
+    callback();
+    arm();
   }
-  function schedule() {
-    if (!tickScheduled && pending.length > 0) {
+  /** Drops cancelled and fired timers once they are the majority. */
+  function compact() {
+    if (pending.length > 32 && live * 2 < pending.length) {
+      let j = 0;
+      for (let i = 0; i < pending.length; i++) if (pending[i]!.callback !== null) pending[j++] = pending[i]!;
+      pending.length = j;
+    }
+  }
+  function arm() {
+    if (!tickScheduled && live > 0) {
       tickScheduled = true;
       setImmediate(tick);
     }
   }
 
-  return {
+  const clock: Clock = {
     virtual: true,
     now: () => current,
+    schedule(ms, callback) {
+      const timer: PendingTimer = { due: current + Math.max(0, ms), seq: seq++, callback };
+      pending.push(timer);
+      live++;
+      arm();
+      return function cancelTimer() {
+        if (timer.callback !== null) {
+          timer.callback = null;
+          live--;
+          compact();
+        }
+      };
+    },
     sleep(ms, signal) {
-      return new Promise<void>((resolve, reject) => {
-        if (signal?.aborted) return reject(abortReason(signal));
-        const entry: PendingSleep = { due: current + (ms > 0 ? ms : 0), seq: seq++, resolve: done };
-        function onAbort() {
-          const i = pending.indexOf(entry);
-          if (i >= 0) pending.splice(i, 1);
-          reject(abortReason(signal!));
-        }
-        function done() {
-          signal?.removeEventListener('abort', onAbort);
-          resolve();
-        }
-        signal?.addEventListener('abort', onAbort, { once: true });
-        pending.push(entry);
-        schedule();
-      });
+      return sleepOn(clock, ms, signal);
     },
   };
+  return clock;
 }

@@ -1,4 +1,5 @@
 import type { Clock } from './clock.js';
+import { executionEnded } from './interruptions.js';
 import type { Limits } from './limits.js';
 
 /** What one execute() call knows about itself: the source of `$$.Execution` and `$$.StateMachine`. */
@@ -17,6 +18,8 @@ export class Execution {
   /** True once the execution was stopped or timed out. */
   aborted: boolean;
   private controller: AbortController | null;
+  /** Cancels for the execution's pending sleeps, so ending it stops them all. */
+  private sleeping: Set<() => void> | null;
   /** When the execution times out, in milliseconds of its clock. */
   readonly deadlineMs: number;
   /** Number of the last history event, as AWS numbers them (causes cite "event id #N"). */
@@ -50,6 +53,7 @@ export class Execution {
     this.limits = limits;
     this.aborted = false;
     this.controller = null;
+    this.sleeping = null;
     this.deadlineMs = deadlineMs;
     this.eventId = 1;
     this.transitions = 0;
@@ -69,6 +73,30 @@ export class Execution {
   abort(reason: unknown): void {
     this.aborted = true;
     this.controller?.abort(reason);
+    if (this.sleeping !== null) {
+      for (const wake of this.sleeping) wake();
+      this.sleeping.clear();
+    }
+  }
+
+  /**
+   * Waits `ms` of the execution's clock (Wait states, retry intervals). Needs no
+   * AbortSignal: ending the execution cancels the timer and rejects with an interruption.
+   */
+  sleep(ms: number): Promise<void> {
+    if (this.aborted) return Promise.reject(executionEnded);
+    return new Promise<void>((resolve, reject) => {
+      const sleeping = (this.sleeping ??= new Set());
+      const interrupt = () => {
+        cancel();
+        reject(executionEnded);
+      };
+      const cancel = this.clock.schedule(ms, () => {
+        sleeping.delete(interrupt);
+        resolve();
+      });
+      sleeping.add(interrupt);
+    });
   }
 }
 

@@ -1,15 +1,8 @@
 import type { Frame } from './frame.js';
+import { abandoned, executionEnded } from './interruptions.js';
+
+export { Abandoned, ExecutionTimeout, Interruption } from './interruptions.js';
 import { isPromiseLike, type StateNode } from './state.js';
-
-/** Ends a thread of control for a reason no Retry or Catch may handle. */
-export class Interruption {}
-
-/** Thrown into a thread of control whose sibling failed (Parallel/Map abandon the rest). */
-export class Abandoned extends Interruption {}
-export const abandoned = new Abandoned();
-
-/** Thrown when the execution passes its deadline (or is aborted) between two states. */
-export class ExecutionTimeout extends Interruption {}
 
 /** A synchronous run yields to the event loop after this many transitions, so timers and aborts get a turn. */
 const TRANSITIONS_PER_SLICE = 10_000;
@@ -26,7 +19,7 @@ export function runStates(start: StateNode, input: unknown, frame: Frame): unkno
   while (state !== null) {
     if (frame.stop !== null && frame.stop.isStopped()) throw abandoned;
     const now = exec.clock.now();
-    if (now > exec.deadlineMs || exec.aborted) throw new ExecutionTimeout();
+    if (now > exec.deadlineMs || exec.aborted) throw executionEnded;
     if (++exec.transitions % TRANSITIONS_PER_SLICE === 0) return resumeLater(state, value, frame);
     frame.stateName = state.name;
     frame.stateType = state.type;

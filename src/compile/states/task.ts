@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AslError, StatesErrors, jsonForCause, runtimeError } from '../../run/errors.js';
-import { contextObject, type Frame } from '../../run/frame.js';
+import { contextObject, type Execution, type Frame } from '../../run/frame.js';
 import { fitsPayload } from '../../run/limits.js';
 import { isPromiseLike, type RunState } from '../../run/state.js';
 import type { StateEnv } from '../context.js';
@@ -250,23 +250,21 @@ function compileSeconds(value: unknown, path: unknown, field: string, fallback: 
 class HandlerContext implements TaskContext {
   readonly attempt: number;
   private readonly frame: Frame;
-  private readonly ownSignal: AbortSignal | null;
-  private readonly onHeartbeat: (() => void) | null;
-  constructor(frame: Frame, ownSignal: AbortSignal | null, onHeartbeat: (() => void) | null) {
+  private readonly deadline: TaskDeadline | null;
+  constructor(frame: Frame, deadline: TaskDeadline | null) {
     this.frame = frame;
     this.attempt = frame.retryCount + 1;
-    this.ownSignal = ownSignal;
-    this.onHeartbeat = onHeartbeat;
+    this.deadline = deadline;
   }
   get context(): Record<string, unknown> {
     return contextObject(this.frame);
   }
   /** The task's own signal when it has a timeout or heartbeat, else the execution's (made on demand). */
   get signal(): AbortSignal {
-    return this.ownSignal ?? this.frame.exec.signal;
+    return this.deadline !== null ? this.deadline.signal : this.frame.exec.signal;
   }
   heartbeat(): void {
-    if (this.onHeartbeat !== null) this.onHeartbeat();
+    if (this.deadline !== null) this.deadline.heartbeat();
   }
 }
 
@@ -282,7 +280,7 @@ function callHandler(handler: Handler, input: unknown, frame: Frame, timing: Tim
   if (!timing.bounded) {
     let result: unknown;
     try {
-      result = handler(input, new HandlerContext(frame, null, null));
+      result = handler(input, new HandlerContext(frame, null));
     } catch (thrown) {
       throw handlerError(thrown);
     }
@@ -296,61 +294,82 @@ function rejectAsAslError(thrown: unknown): never {
   throw handlerError(thrown);
 }
 
-/** A handler run under TimeoutSeconds/HeartbeatSeconds: a race against the clock, aborting the loser. */
+/**
+ * TimeoutSeconds and HeartbeatSeconds of one task attempt: clock timers that fail the
+ * attempt when they fire, and the AbortSignal the handler sees, created only if it asks.
+ */
+class TaskDeadline {
+  private readonly exec: Execution;
+  private readonly heartbeatMs: number;
+  private controller: AbortController | null = null;
+  private cancelTimeout: (() => void) | null = null;
+  private cancelHeartbeat: (() => void) | null = null;
+  private fail: ((error: AslError) => void) | null = null;
+  private settled = false;
+  constructor(exec: Execution, heartbeatMs: number) {
+    this.exec = exec;
+    this.heartbeatMs = heartbeatMs;
+  }
+  get signal(): AbortSignal {
+    if (this.controller === null) {
+      this.controller = new AbortController();
+      const own = this.controller;
+      // The execution ending also ends the task.
+      const execSignal = this.exec.signal;
+      if (execSignal.aborted) own.abort(execSignal.reason);
+      else execSignal.addEventListener('abort', () => own.abort(execSignal.reason), { once: true });
+    }
+    return this.controller.signal;
+  }
+  /** Arms the timers; `fail` settles the attempt when one fires. */
+  start(timeoutMs: number, fail: (error: AslError) => void): void {
+    this.fail = fail;
+    this.cancelTimeout = this.exec.clock.schedule(timeoutMs, () => this.expire(new AslError(StatesErrors.Timeout, null)));
+    this.heartbeat();
+  }
+  heartbeat(): void {
+    if (this.heartbeatMs <= 0 || this.fail === null || this.settled) return;
+    this.cancelHeartbeat?.();
+    this.cancelHeartbeat = this.exec.clock.schedule(this.heartbeatMs, () => this.expire(new AslError(StatesErrors.HeartbeatTimeout, null)));
+  }
+  private expire(error: AslError): void {
+    if (this.settled) return;
+    this.fail!(error);
+    // The handler lost the race: tell it to stop.
+    this.controller?.abort(error);
+  }
+  stop(): void {
+    this.settled = true;
+    this.cancelTimeout?.();
+    this.cancelHeartbeat?.();
+  }
+}
+
+/** A handler run under TimeoutSeconds/HeartbeatSeconds: a race against the clock. */
 function callWithDeadlines(handler: Handler, input: unknown, frame: Frame, timing: Timing): unknown {
   const timeoutMs = timing.timeoutSeconds(input, frame) * 1000;
-  const heartbeatMs = timing.heartbeatSeconds(input, frame) * 1000;
-  const exec = frame.exec;
-  const controller = new AbortController();
-  const stopTimers = new AbortController();
-  const forwardAbort = () => controller.abort(exec.signal.reason);
-  exec.signal.addEventListener('abort', forwardAbort, { once: true });
-  let heartbeatController: AbortController | null = null;
-  let rejectHeartbeat: (e: unknown) => void = () => {};
-  const heartbeatLapse = new Promise<never>((_, reject) => (rejectHeartbeat = reject));
-  function onHeartbeat() {
-    if (heartbeatMs <= 0) return;
-    heartbeatController?.abort();
-    heartbeatController = new AbortController();
-    exec.clock.sleep(heartbeatMs, heartbeatController.signal).then(
-      () => rejectHeartbeat(new AslError(StatesErrors.HeartbeatTimeout, null)),
-      () => {},
-    );
-  }
+  const deadline = new TaskDeadline(frame.exec, timing.heartbeatSeconds(input, frame) * 1000);
   let result: unknown;
   try {
-    result = handler(input, new HandlerContext(frame, controller.signal, onHeartbeat));
+    result = handler(input, new HandlerContext(frame, deadline));
   } catch (thrown) {
-    exec.signal.removeEventListener('abort', forwardAbort);
     throw handlerError(thrown);
   }
-  if (!isPromiseLike(result)) {
-    exec.signal.removeEventListener('abort', forwardAbort);
-    return result;
-  }
-  onHeartbeat();
-  const timeout = new Promise<never>((_, reject) => {
-    exec.clock.sleep(timeoutMs, stopTimers.signal).then(
-      () => reject(new AslError(StatesErrors.Timeout, null)),
-      () => {},
+  if (!isPromiseLike(result)) return result;
+  return new Promise((resolve, reject) => {
+    deadline.start(timeoutMs, (error) => {
+      deadline.stop();
+      reject(error);
+    });
+    Promise.resolve(result).then(
+      (value) => {
+        deadline.stop();
+        resolve(value);
+      },
+      (thrown) => {
+        deadline.stop();
+        reject(handlerError(thrown));
+      },
     );
   });
-  const work = Promise.resolve(result).then(undefined, rejectAsAslError);
-  function cleanUp() {
-    stopTimers.abort();
-    heartbeatController?.abort();
-    exec.signal.removeEventListener('abort', forwardAbort);
-  }
-  return Promise.race([work, timeout, heartbeatLapse]).then(
-    (value) => {
-      cleanUp();
-      return value;
-    },
-    (error) => {
-      cleanUp();
-      // The handler lost the race (or failed): tell it to stop.
-      controller.abort(error);
-      throw error;
-    },
-  );
 }
