@@ -4,7 +4,7 @@ import { validate } from '../asl/validate.js';
 import { realClock, type Clock } from '../run/clock.js';
 import { AslError, StatesErrors } from '../run/errors.js';
 import { Execution, Frame, VariableScope } from '../run/frame.js';
-import { defaultLimits, fitsPayload, type Limits } from '../run/limits.js';
+import { defaultLimits, payloadBound, type Limits } from '../run/limits.js';
 import { ExecutionResult, type ExecutionStatus } from '../run/result.js';
 import { ExecutionTimeout, executionEnded } from '../run/interruptions.js';
 import { runStates } from '../run/run-states.js';
@@ -88,13 +88,15 @@ export class Machine {
       this.limits,
       startMs + this.timeoutMs,
     );
-    const refusedInput = this.checkPayload(exec, input, 'input');
-    if (refusedInput !== null) return Promise.resolve(refusedInput);
+    const inputBound = this.measureInput(exec, input);
+    if (typeof inputBound !== 'number') return Promise.resolve(inputBound);
     const external = options.signal ?? null;
     if (external?.aborted) return Promise.resolve(this.settle(exec, 'ABORTED', undefined, 'States.Aborted', abortCause(external)));
+    const frame = new Frame(exec, new VariableScope(null), -1, null);
+    frame.valueBound = inputBound;
     let out: unknown;
     try {
-      out = runStates(this.start, input, new Frame(exec, new VariableScope(null), -1, null));
+      out = runStates(this.start, input, frame);
     } catch (thrown) {
       return Promise.resolve(this.failed(exec, thrown));
     }
@@ -134,27 +136,31 @@ export class Machine {
     return new ExecutionResult(exec.id, this.stateMachineArn, exec.name, status, exec.startMs, this.clock.now(), exec.input, output, error, cause);
   }
 
+  /**
+   * Every state's output is checked against the payload limit as it is produced, so the
+   * last one, the execution's output, is known to fit.
+   */
   private succeeded(exec: Execution, output: unknown): ExecutionResult {
-    return this.checkPayload(exec, output, 'output') ?? this.settle(exec, 'SUCCEEDED', output, undefined, undefined);
+    return this.settle(exec, 'SUCCEEDED', output, undefined, undefined);
   }
 
   /**
-   * The FAILED result for an execution input or output over the payload limit, or one that
-   * cannot be read (only values built in code can throw when read: a getter, a Proxy); null
-   * when it is fine. Never throws: execute() must settle whatever it is given.
+   * The input's size bound, or the FAILED result for an input over the payload limit or
+   * one that cannot be read (only values built in code can throw when read: a getter, a
+   * Proxy). Never throws: execute() must settle whatever it is given.
    */
-  private checkPayload(exec: Execution, value: unknown, what: 'input' | 'output'): ExecutionResult | null {
+  private measureInput(exec: Execution, input: unknown): number | ExecutionResult {
     const limit = this.limits.payloadBytes;
-    if (limit === Infinity) return null;
-    let fits: boolean;
+    if (limit === Infinity) return Infinity;
+    let bound: number;
     try {
-      fits = fitsPayload(value, limit);
+      bound = payloadBound(input, limit);
     } catch (thrown) {
       const detail = thrown instanceof Error ? thrown.message : String(thrown);
-      return this.settle(exec, 'FAILED', undefined, StatesErrors.Runtime, `The execution ${what} could not be read as JSON: ${detail}`);
+      return this.settle(exec, 'FAILED', undefined, StatesErrors.Runtime, `The execution input could not be read as JSON: ${detail}`);
     }
-    if (fits) return null;
-    return this.settle(exec, 'FAILED', undefined, StatesErrors.DataLimitExceeded, `The execution ${what} exceeds the maximum of ${limit} bytes.`);
+    if (bound <= limit) return bound;
+    return this.settle(exec, 'FAILED', undefined, StatesErrors.DataLimitExceeded, `The execution input exceeds the maximum of ${limit} bytes.`);
   }
 
   private failed(exec: Execution, thrown: unknown): ExecutionResult {

@@ -142,6 +142,7 @@ export function withRecovery(attempt: RunState, def: Record<string, unknown>, en
       const catcher = catchers[i]!;
       if (!catcher.matches(name)) continue;
       frame.next = catcher.next;
+      frame.resultBound = Infinity;
       return catcher.output(input, errorOutput(error), frame);
     }
     throw error;

@@ -3,6 +3,12 @@ import { StateNode } from '../run/state.js';
 import type { MachineEnv, QueryLanguage, StateEnv } from './context.js';
 import { stateTypes } from './states/index.js';
 
+/** Choice, Wait, Succeed and Fail only select from their input, unless a JSONata Output builds a new one. */
+function mayGrow(type: string, def: Record<string, unknown>): boolean {
+  const selects = type === 'Choice' || type === 'Wait' || type === 'Succeed' || type === 'Fail';
+  return !selects || 'Output' in def;
+}
+
 function notCompiled(): never {
   throw new Error('state used before it was compiled');
 }
@@ -26,7 +32,8 @@ export function compileScope(machine: MachineEnv, definition: Record<string, unk
   const states = definition.States as Record<string, Record<string, unknown>>;
   const nodes = new Map<string, StateNode>();
   for (const [name, def] of Object.entries(states)) {
-    nodes.set(name, new StateNode(name, def.Type as string, notCompiled, stateTypes[def.Type as string]!.extraEvents));
+    const type = def.Type as string;
+    nodes.set(name, new StateNode(name, type, notCompiled, stateTypes[type]!.extraEvents, mayGrow(type, def)));
   }
   const lookup = (name: string) => nodes.get(name)!;
   for (const [name, def] of Object.entries(states)) {

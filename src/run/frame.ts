@@ -170,6 +170,13 @@ export class Frame {
   retryCount: number;
   /** Set by each state when it completes: the state to run next, or null at the end. */
   next: unknown;
+  /** Upper bound of the current value's JSON size (Infinity: unknown), for payload-limit checks. */
+  valueBound: number;
+  /**
+   * Set by a state whose output is at most its input plus one checked value (a Task's raw
+   * result, a constant Result): that value's size bound. Infinity otherwise.
+   */
+  resultBound: number;
   constructor(exec: Execution, vars: VariableScope | null, mapIndex: number, mapValue: unknown, stop: StopSignal | null = null) {
     this.exec = exec;
     this.vars = vars;
@@ -182,6 +189,8 @@ export class Frame {
     this.enteredEventId = 0;
     this.retryCount = 0;
     this.next = null;
+    this.valueBound = Infinity;
+    this.resultBound = Infinity;
   }
 }
 

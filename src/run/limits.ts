@@ -18,26 +18,50 @@ export const defaultLimits: Limits = Object.freeze({
  * the limit is measured exactly.
  */
 export function fitsPayload(value: unknown, limit: number): boolean {
-  if (limit === Infinity) return true;
+  return payloadBound(value, limit) <= limit;
+}
+
+/**
+ * An upper bound of a value's JSON size while it fits in `limit`; past the limit, the exact
+ * size (from the point it passed). States keep these bounds so the run loop can often prove
+ * an output fits by adding numbers instead of walking it.
+ */
+export function payloadBound(value: unknown, limit: number): number {
+  if (limit === Infinity) return 0;
+  if (value === null || typeof value !== 'object') {
+    const leaf = leafBound(value);
+    return leaf <= limit ? leaf : jsonByteLength(value, limit);
+  }
   let bound = 0;
-  const stack: unknown[] = [value];
+  const stack: object[] = [value];
   while (stack.length > 0) {
-    const v = stack.pop();
-    if (typeof v === 'string') bound += 6 * v.length + 2;
-    else if (v === null || typeof v !== 'object') bound += 24;
-    else if (Array.isArray(v)) {
+    const v = stack.pop()!;
+    if (Array.isArray(v)) {
       bound += 1 + v.length;
-      for (let i = 0; i < v.length; i++) stack.push(v[i]);
+      for (let i = 0; i < v.length; i++) {
+        const item: unknown = v[i];
+        if (item !== null && typeof item === 'object') stack.push(item);
+        else bound += leafBound(item);
+      }
     } else {
       bound += 2;
-      for (const key in v as object) {
+      for (const key in v) {
+        const item: unknown = (v as Record<string, unknown>)[key];
         bound += 6 * key.length + 4;
-        stack.push((v as Record<string, unknown>)[key]);
+        if (item !== null && typeof item === 'object') stack.push(item);
+        else bound += leafBound(item);
       }
     }
-    if (bound > limit) return jsonByteLength(value, limit) <= limit;
+    if (bound > limit) {
+      return jsonByteLength(value, limit);
+    }
   }
-  return true;
+  return bound;
+}
+
+/** Most bytes a string (every unit escaped as \uXXXX), number or literal can take. */
+function leafBound(value: unknown): number {
+  return typeof value === 'string' ? 6 * value.length + 2 : 24;
 }
 
 /**

@@ -1,8 +1,10 @@
+import { AslError, StatesErrors } from './errors.js';
 import type { Frame } from './frame.js';
 import { abandoned, executionEnded } from './interruptions.js';
+import { payloadBound } from './limits.js';
+import { isPromiseLike, type StateNode } from './state.js';
 
 export { Abandoned, ExecutionTimeout, Interruption } from './interruptions.js';
-import { isPromiseLike, type StateNode } from './state.js';
 
 /** A synchronous run yields to the event loop after this many transitions, so timers and aborts get a turn. */
 const TRANSITIONS_PER_SLICE = 10_000;
@@ -27,8 +29,10 @@ export function runStates(start: StateNode, input: unknown, frame: Frame): unkno
     frame.enteredMs = now;
     frame.retryCount = 0;
     frame.next = state.next;
+    frame.resultBound = Infinity;
     const out = state.run(value, frame);
     if (isPromiseLike(out)) return continueAfter(out, state, frame);
+    if (state.mayGrow) checkOutputSize(state, out, frame);
     exec.eventId += state.extraEvents;
     value = out;
     state = frame.next as StateNode | null;
@@ -40,10 +44,33 @@ function continueAfter(pending: PromiseLike<unknown>, state: StateNode, frame: F
   // A then-chain rather than an async function: errors thrown later (a handler's, on a
   // retry) then capture no async stack frames, which made creating them twice as costly.
   return Promise.resolve(pending).then((value) => {
+    if (state.mayGrow) checkOutputSize(state, value, frame);
     frame.exec.eventId += state.extraEvents;
     const next = frame.next as StateNode | null;
     return next === null ? value : runStates(next, value, frame);
   });
+}
+
+/**
+ * AWS fails a state whose output passes the payload limit, even if a later state would
+ * shrink it. When the state's output is at most its input plus a value already measured,
+ * adding the two bounds proves it fits without walking the output.
+ */
+function checkOutputSize(state: StateNode, output: unknown, frame: Frame): void {
+  const limit = frame.exec.limits.payloadBytes;
+  const sum = frame.valueBound + frame.resultBound;
+  if (sum <= limit) {
+    frame.valueBound = sum;
+    return;
+  }
+  const bound = payloadBound(output, limit);
+  if (bound > limit) {
+    throw new AslError(
+      StatesErrors.DataLimitExceeded,
+      `The state/task '${state.name}' returned a result with a size exceeding the maximum number of bytes service limit.`,
+    );
+  }
+  frame.valueBound = bound;
 }
 
 function resumeLater(state: StateNode, value: unknown, frame: Frame): Promise<unknown> {

@@ -15,12 +15,18 @@ export class StateNode {
   next: StateNode | null;
   /** History events a successful pass through this state adds besides Entered (AWS numbering). */
   readonly extraEvents: number;
-  constructor(name: string, type: string, run: RunState, extraEvents: number) {
+  /**
+   * Whether the output can be larger than the input, so its size must be checked against
+   * the payload limit (a JSONPath Choice, Wait or Succeed only selects from its input).
+   */
+  readonly mayGrow: boolean;
+  constructor(name: string, type: string, run: RunState, extraEvents: number, mayGrow: boolean) {
     this.name = name;
     this.type = type;
     this.run = run;
     this.next = null;
     this.extraEvents = extraEvents;
+    this.mayGrow = mayGrow;
   }
 }
 

@@ -460,17 +460,15 @@ hostile('variable limits: one variable and one Assign hold at most the payload l
   assert.equal([jsonata.status, jsonata.error], ['FAILED', 'States.DataLimitExceeded']);
 });
 
-hostile.skip('BUG task.ts: a Task whose Parameters exceed the payload limit must fail with States.DataLimitExceeded', async () => {
-  // AWS refuses a task input (the effective Parameters) over 256 KiB. statemill hands the
-  // 280 KB value to the handler and the execution SUCCEEDS.
+hostile('a Task whose Parameters exceed the payload limit must fail with States.DataLimitExceeded', async () => {
+  // AWS refuses a task input (the effective Parameters) over 256 KiB before calling anything.
   const definition = { StartAt: 'T', States: { T: { Type: 'Task', Resource: 'h', Parameters: { 'a.$': '$.s', 'b.$': '$.s' }, ResultPath: null, End: true } } };
   const result = await run(definition, { s: 'x'.repeat(140_000) }, { h: () => 1 });
   assert.equal([result.status, result.error], ['FAILED', 'States.DataLimitExceeded']);
 });
 
-hostile.skip('BUG states/pass.ts (and every state): a state output over the payload limit must fail even if a later state shrinks it', async () => {
-  // AWS checks every state's output. Here Grow outputs 280 KB and Shrink keeps 140 KB:
-  // statemill checks only task results and the execution's output, so it SUCCEEDS.
+hostile('a state output over the payload limit must fail even if a later state shrinks it', async () => {
+  // AWS checks every state's output. Here Grow outputs 280 KB and Shrink keeps 140 KB.
   const jsonPath = { StartAt: 'Grow', States: { Grow: { Type: 'Pass', Parameters: { 'a.$': '$.s', 'b.$': '$.s' }, Next: 'Shrink' }, Shrink: { Type: 'Pass', OutputPath: '$.a', End: true } } };
   const jsonata = { QueryLanguage: 'JSONata', StartAt: 'Grow', States: { Grow: { Type: 'Pass', Output: '{% $states.input.s & $states.input.s %}', Next: 'Shrink' }, Shrink: { Type: 'Pass', Output: '{% $length($states.input) %}', End: true } } };
   for (const definition of [jsonPath, jsonata]) {

@@ -1,6 +1,6 @@
 import { AslError, StatesErrors, jsonForCause, runtimeError, stateCause } from '../../run/errors.js';
 import { StopSignal, type Frame } from '../../run/frame.js';
-import { fitsPayload, jsonByteLength } from '../../run/limits.js';
+import { jsonByteLength, payloadBound } from '../../run/limits.js';
 import { Interruption, runStates } from '../../run/run-states.js';
 import { isPromiseLike, type RunState, type StateNode } from '../../run/state.js';
 import type { StateEnv } from '../context.js';
@@ -61,8 +61,11 @@ export function compileMap(def: Record<string, unknown>, env: StateEnv): RunStat
   const batching = compileBatching(def.ItemBatcher);
   const checkSize = compileResultLimit(env);
 
+  const selectsResult = resultSelector === identity;
   function finish(raw: unknown, outputs: unknown, frame: Frame): unknown {
-    checkSize(outputs);
+    const bound = checkSize(outputs);
+    // Without a ResultSelector the output is at most the input plus the results.
+    if (selectsResult) frame.resultBound = bound;
     if (assign === null) return outputPath(resultPath(raw, resultSelector(outputs, frame), frame), frame);
     const values = assign.evaluate(outputs, frame);
     const output = outputPath(resultPath(raw, resultSelector(outputs, frame), frame), frame);
@@ -85,14 +88,14 @@ export function compileMap(def: Record<string, unknown>, env: StateEnv): RunStat
   return withRecovery(attemptMap, def, env);
 }
 
-/** AWS refuses a Map result over the payload limit. */
-function compileResultLimit(env: StateEnv): (outputs: unknown) => void {
+/** AWS refuses a Map result over the payload limit; returns the result's size bound. */
+function compileResultLimit(env: StateEnv): (outputs: unknown) => number {
   const payloadLimit = env.machine.limits.payloadBytes;
   const cause = `The state/task '${env.name}' returned a result with a size exceeding the maximum number of bytes service limit.`;
   return function checkResultSize(outputs) {
-    if (!fitsPayload(outputs, payloadLimit)) {
-      throw new AslError(StatesErrors.DataLimitExceeded, cause);
-    }
+    const bound = payloadBound(outputs, payloadLimit);
+    if (bound > payloadLimit) throw new AslError(StatesErrors.DataLimitExceeded, cause);
+    return bound;
   };
 }
 

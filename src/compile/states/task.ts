@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AslError, StatesErrors, jsonForCause, runtimeError } from '../../run/errors.js';
 import { contextObject, type Execution, type Frame } from '../../run/frame.js';
-import { fitsPayload } from '../../run/limits.js';
+import { fitsPayload, payloadBound } from '../../run/limits.js';
 import { isPromiseLike, type RunState } from '../../run/state.js';
 import type { StateEnv } from '../context.js';
 import { LAMBDA_INVOKE, answersRaw, type Handler, type TaskContext } from '../handlers.js';
@@ -29,13 +29,16 @@ export function compileTask(def: Record<string, unknown>, env: StateEnv): RunSta
   const resultPath = compileResultPath(def.ResultPath);
   const outputPath = compileSelectPath(def.OutputPath);
   const assign = 'Assign' in def ? compileJsonPathAssign(def.Assign) : null;
-  const invoke = compileInvocation(def, env);
+  const invoke = compileInvocation(def, env, !('Parameters' in def));
   const timing = compileTiming(def);
   const checkSize = compileResultLimit(env);
 
   // Assign reads the raw result (before ResultSelector); its values take effect after OutputPath.
+  const selectsResult = resultSelector === identity;
   function finish(raw: unknown, result: unknown, frame: Frame): unknown {
-    checkSize(result);
+    const bound = checkSize(result);
+    // Without a ResultSelector the output is at most the input plus this result.
+    if (selectsResult) frame.resultBound = bound;
     if (assign === null) return outputPath(resultPath(raw, resultSelector(result, frame), frame), frame);
     const values = assign.evaluate(result, frame);
     const output = outputPath(resultPath(raw, resultSelector(result, frame), frame), frame);
@@ -52,14 +55,14 @@ export function compileTask(def: Record<string, unknown>, env: StateEnv): RunSta
   return withRecovery(attemptTask, def, env);
 }
 
-/** AWS refuses a task result over the payload limit. */
-function compileResultLimit(env: StateEnv): (result: unknown) => void {
+/** AWS refuses a task result over the payload limit; returns the result's size bound. */
+function compileResultLimit(env: StateEnv): (result: unknown) => number {
   const payloadLimit = env.machine.limits.payloadBytes;
   const cause = `The state/task '${env.name}' returned a result with a size exceeding the maximum number of bytes service limit.`;
   return function checkResultSize(result) {
-    if (!fitsPayload(result, payloadLimit)) {
-      throw new AslError(StatesErrors.DataLimitExceeded, cause);
-    }
+    const bound = payloadBound(result, payloadLimit);
+    if (bound > payloadLimit) throw new AslError(StatesErrors.DataLimitExceeded, cause);
+    return bound;
   };
 }
 
@@ -72,7 +75,7 @@ function compileJsonataTask(def: Record<string, unknown>, env: StateEnv): RunSta
   const problems = env.machine.problems;
   const args = 'Arguments' in def ? compileJsonataValue(def.Arguments, stateField(env.pointer, 'Arguments'), problems) : null;
   const outcome = compileOutcome(def, env.pointer, problems);
-  const invoke = compileInvocation(def, env);
+  const invoke = compileInvocation(def, env, false);
   const timing = compileJsonataTiming(def, env);
   const checkSize = compileResultLimit(env);
 
@@ -103,7 +106,25 @@ function compileJsonataTask(def: Record<string, unknown>, env: StateEnv): RunSta
 /** Calls the task's handler with its effective input, within `timing`'s timeout and heartbeat. */
 type Invoke = (effectiveInput: unknown, frame: Frame, timing: Timing) => unknown;
 
-function compileInvocation(def: Record<string, unknown>, env: StateEnv): Invoke {
+/**
+ * The handler call, refusing an effective input over the payload limit as AWS does. An
+ * input that only selects from the state's input (no Parameters) fits whenever the state's
+ * input was already known to fit.
+ */
+function compileInvocation(def: Record<string, unknown>, env: StateEnv, selectsFromInput: boolean): Invoke {
+  const invoke = compileHandlerCall(def, env);
+  const limit = env.machine.limits.payloadBytes;
+  if (limit === Infinity) return invoke;
+  const cause = `The state/task '${env.name}' has an input with a size exceeding the maximum number of bytes service limit.`;
+  return function invokeWithinLimit(effective, frame, timing) {
+    if (!(selectsFromInput && frame.valueBound <= limit) && !fitsPayload(effective, limit)) {
+      throw new AslError(StatesErrors.DataLimitExceeded, cause);
+    }
+    return invoke(effective, frame, timing);
+  };
+}
+
+function compileHandlerCall(def: Record<string, unknown>, env: StateEnv): Invoke {
   const resource = def.Resource as string;
   const raw = env.machine.handlers.resource(resource);
   if (raw !== undefined && answersRaw(raw, env.name)) {
