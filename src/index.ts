@@ -7,3 +7,5 @@ export { defaultLimits, type Limits } from './run/limits.js';
 export { ExecutionResult, type ExecutionStatus } from './run/result.js';
 export { mockHandlers, MockConfigError, MockErrorCodes, type MockConfig, type MockedInvocation, type MockOptions } from './mocks/index.js';
 export type * from './asl/types.js';
+export { formatTrace, type TraceOptions } from './run/trace.js';
+export { historyLevels, type HistoryEvent, type HistoryLevel } from './run/history.js';

@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
+import { historyLevels } from '../run/history.js';
 import { CliError } from './cli-error.js';
 import { runCommand, type RunOptions } from './commands/run.js';
 import { validateCommand, type ValidateOptions } from './commands/validate.js';
@@ -12,9 +13,11 @@ Examples:
   $ cat event.json | statemill run order.asl.json --handlers ./handlers.mjs
   $ statemill run template.yaml --resource OrderStateMachine --input event.json --handlers ./handlers.mjs
   $ statemill run order.asl.json --mocks MockConfigFile.json --test-case HappyPath --virtual-clock
+  $ statemill run order.asl.json --input-json '{"orderId": "o-1"}' --handlers ./handlers.mjs --trace
 
 The result is printed as JSON: {"status", "output"} when the execution SUCCEEDED,
-{"status", "error", "cause"} otherwise, then name, ARNs and dates.
+{"status", "error", "cause"} otherwise, then name, ARNs and dates, and with
+--history [ALL|ERROR|FATAL] the history events ("history").
 
 A handlers module exports \`handlers\`, mapping each Task Resource (or Lambda
 function name, for arn:aws:states:::lambda:invoke) to a function:
@@ -96,6 +99,12 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .option('--resource <logicalId>', 'state machine resource to run, when a template has several')
     .option('--name <name>', 'execution name ($$.Execution.Name); a UUID by default')
     .option('--virtual-clock', 'let Wait states, retry intervals and timeouts pass instantly')
+    .addOption(
+      new Option('--history [level]', 'add the execution history (GetExecutionHistory events) to the result, at an Express logging level')
+        .choices(historyLevels)
+        .preset('ALL'),
+    )
+    .option('--trace', 'print a readable trace of the states run (input, output, timings, retries) to stderr')
     .addHelpText('after', `${RUN_EXAMPLES}\n\n${EXIT_CODES_HELP}\n`)
     .action(async (definition: string, options: RunOptions) => setExitCode(await runCommand(definition, options, io)));
 

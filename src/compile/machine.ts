@@ -3,6 +3,7 @@ import { DefinitionError, type Problem } from '../asl/problems.js';
 import { validate } from '../asl/validate.js';
 import { realClock, type Clock } from '../run/clock.js';
 import { AslError, StatesErrors } from '../run/errors.js';
+import { HistoryRecorder, type HistoryLevel } from '../run/history.js';
 import { Execution, Frame, VariableScope } from '../run/frame.js';
 import { defaultLimits, payloadBound, type Limits } from '../run/limits.js';
 import { ExecutionResult, type ExecutionStatus } from '../run/result.js';
@@ -35,6 +36,12 @@ export interface CompileOptions {
   workflowType?: 'EXPRESS' | 'STANDARD';
   /** Runs Map iterations elsewhere (set by the pool for Maps that opt in). */
   mapExecutor?: MapExecutor;
+  /**
+   * Records each execution's history (`result.history`) at an Express logging level: ALL
+   * events, ERROR (failures only), FATAL (the execution's failure only). OFF, the default,
+   * records nothing and costs nothing.
+   */
+  history?: HistoryLevel;
 }
 
 export interface ExecuteOptions {
@@ -55,6 +62,8 @@ export class Machine {
   private readonly executionArnPrefix: string;
   private readonly roleArn: string;
   private readonly standard: boolean;
+  private readonly historyLevel: HistoryLevel;
+  private readonly region: string;
 
   constructor(start: StateNode, definition: Record<string, unknown>, options: CompileOptions, limits: Limits) {
     const region = options.region ?? 'us-east-1';
@@ -62,6 +71,8 @@ export class Machine {
     this.stateMachineName = options.stateMachineName ?? 'statemill';
     this.stateMachineArn = `arn:aws:states:${region}:${account}:stateMachine:${this.stateMachineName}`;
     this.standard = options.workflowType === 'STANDARD';
+    this.region = region;
+    this.historyLevel = options.history ?? 'OFF';
     this.executionArnPrefix = `arn:aws:states:${region}:${account}:${this.standard ? 'execution' : 'express'}:${this.stateMachineName}:`;
     this.roleArn = options.roleArn ?? `arn:aws:iam::${account}:role/statemill`;
     this.start = start;
@@ -88,12 +99,17 @@ export class Machine {
       this.limits,
       startMs + this.timeoutMs,
     );
+    if (this.historyLevel !== 'OFF') {
+      exec.history = new HistoryRecorder(this.historyLevel, this.clock, this.region);
+      exec.history.executionStarted(input, this.roleArn);
+    }
     const inputBound = this.measureInput(exec, input);
     if (typeof inputBound !== 'number') return Promise.resolve(inputBound);
     const external = options.signal ?? null;
     if (external?.aborted) return Promise.resolve(this.settle(exec, 'ABORTED', undefined, 'States.Aborted', abortCause(external)));
     const frame = new Frame(exec, new VariableScope(null), -1, null);
     frame.valueBound = inputBound;
+    frame.historyEventId = 1;
     let out: unknown;
     try {
       out = runStates(this.start, input, frame);
@@ -133,7 +149,10 @@ export class Machine {
   }
 
   private settle(exec: Execution, status: ExecutionStatus, output: unknown, error: string | null | undefined, cause: string | null | undefined) {
-    return new ExecutionResult(exec.id, this.stateMachineArn, exec.name, status, exec.startMs, this.clock.now(), exec.input, output, error, cause);
+    const history = exec.history;
+    if (history !== null) recordEnd(history, status, output, error, cause);
+    const events = history === null ? undefined : history.events;
+    return new ExecutionResult(exec.id, this.stateMachineArn, exec.name, status, exec.startMs, this.clock.now(), exec.input, output, error, cause, events);
   }
 
   /**
@@ -168,6 +187,11 @@ export class Machine {
     const error: AslError = toAslError(thrown);
     return this.settle(exec, 'FAILED', undefined, error.error, error.cause);
   }
+}
+
+function recordEnd(history: HistoryRecorder, status: ExecutionStatus, output: unknown, error: string | null | undefined, cause: string | null | undefined): void {
+  if (status === 'SUCCEEDED') history.executionSucceeded(output);
+  else history.executionEnded(status === 'FAILED' ? 'ExecutionFailed' : status === 'TIMED_OUT' ? 'ExecutionTimedOut' : 'ExecutionAborted', error, cause);
 }
 
 function timeoutCause(ms: number): string {

@@ -1,4 +1,5 @@
 import type { Clock } from './clock.js';
+import type { HistoryRecorder } from './history.js';
 import { executionEnded } from './interruptions.js';
 import type { Limits } from './limits.js';
 
@@ -28,6 +29,8 @@ export class Execution {
   transitions: number;
   /** Total bytes of variables assigned so far (AWS caps it per execution). */
   variableBytes: number;
+  /** Records the execution history; null (the default) records nothing and costs nothing. */
+  history: HistoryRecorder | null;
   constructor(
     id: string,
     name: string,
@@ -58,6 +61,7 @@ export class Execution {
     this.eventId = 1;
     this.transitions = 0;
     this.variableBytes = 0;
+    this.history = null;
   }
 
   /**
@@ -177,6 +181,8 @@ export class Frame {
    * result, a constant Result): that value's size bound. Infinity otherwise.
    */
   resultBound: number;
+  /** Id of this thread's last history event (the next one's previousEventId); kept only while recording. */
+  historyEventId: number;
   constructor(exec: Execution, vars: VariableScope | null, mapIndex: number, mapValue: unknown, stop: StopSignal | null = null) {
     this.exec = exec;
     this.vars = vars;
@@ -191,6 +197,7 @@ export class Frame {
     this.next = null;
     this.valueBound = Infinity;
     this.resultBound = Infinity;
+    this.historyEventId = 0;
   }
 }
 

@@ -1,3 +1,5 @@
+import type { HistoryEvent } from './history.js';
+
 export type ExecutionStatus = 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 
 /**
@@ -18,6 +20,8 @@ export class ExecutionResult {
   /** The error name, when not SUCCEEDED (null when a Fail state named none). */
   readonly error: string | null | undefined;
   readonly cause: string | null | undefined;
+  /** The execution history at the machine's `history` level; undefined when it is OFF. */
+  readonly history: readonly HistoryEvent[] | undefined;
   constructor(
     executionArn: string,
     stateMachineArn: string,
@@ -29,6 +33,7 @@ export class ExecutionResult {
     output: unknown,
     error: string | null | undefined,
     cause: string | null | undefined,
+    history: readonly HistoryEvent[] | undefined = undefined,
   ) {
     this.executionArn = executionArn;
     this.stateMachineArn = stateMachineArn;
@@ -40,5 +45,6 @@ export class ExecutionResult {
     this.output = output;
     this.error = error;
     this.cause = cause;
+    this.history = history;
   }
 }

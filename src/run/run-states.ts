@@ -30,9 +30,11 @@ export function runStates(start: StateNode, input: unknown, frame: Frame): unkno
     frame.retryCount = 0;
     frame.next = state.next;
     frame.resultBound = Infinity;
+    if (exec.history !== null) exec.history.stateEntered(frame, value);
     const out = state.run(value, frame);
     if (isPromiseLike(out)) return continueAfter(out, state, frame);
     if (state.mayGrow) checkOutputSize(state, out, frame);
+    if (exec.history !== null) exec.history.stateExited(frame, out);
     exec.eventId += state.extraEvents;
     value = out;
     state = frame.next as StateNode | null;
@@ -45,6 +47,8 @@ function continueAfter(pending: PromiseLike<unknown>, state: StateNode, frame: F
   // retry) then capture no async stack frames, which made creating them twice as costly.
   return Promise.resolve(pending).then((value) => {
     if (state.mayGrow) checkOutputSize(state, value, frame);
+    const history = frame.exec.history;
+    if (history !== null) history.stateExited(frame, value);
     frame.exec.eventId += state.extraEvents;
     const next = frame.next as StateNode | null;
     return next === null ? value : runStates(next, value, frame);

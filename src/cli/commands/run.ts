@@ -3,7 +3,9 @@ import type { Handlers } from '../../compile/handlers.js';
 import { compile } from '../../compile/machine.js';
 import { MockConfigError, mockHandlers, planTestCase } from '../../mocks/index.js';
 import { virtualClock } from '../../run/clock.js';
+import type { HistoryLevel } from '../../run/history.js';
 import type { ExecutionResult } from '../../run/result.js';
+import { formatTrace } from '../../run/trace.js';
 import { CliError, CliErrorCodes } from '../cli-error.js';
 import { loadDefinition } from '../definition-file.js';
 import { ExitCodes, type ExitCode } from '../exit-codes.js';
@@ -24,6 +26,10 @@ export interface RunOptions {
   readonly resource?: string;
   readonly name?: string;
   readonly virtualClock?: boolean;
+  /** Add the execution history to the printed result, at this level. */
+  readonly history?: HistoryLevel;
+  /** Print a readable trace of the execution to stderr. */
+  readonly trace?: boolean;
 }
 
 const exitCodeOf: Record<ExecutionResult['status'], ExitCode> = {
@@ -59,14 +65,28 @@ export async function runCommand(file: string, options: RunOptions, io: CliIo): 
   }
   let machine;
   try {
-    machine = compile(loaded.definition, { handlers, stateMachineName, ...(options.virtualClock ? { clock: virtualClock() } : {}) });
+    machine = compile(loaded.definition, {
+      handlers,
+      stateMachineName,
+      history: historyLevel(options),
+      ...(options.virtualClock ? { clock: virtualClock() } : {}),
+    });
   } catch (error) {
     if (error instanceof DefinitionError) return refuse(loaded.label, error, io);
     throw error;
   }
   const result = await machine.execute(input, { name: options.name, signal: io.signal });
-  io.stdout.write(JSON.stringify(printable(result), null, 2) + '\n');
+  if (options.trace && result.history !== undefined) io.stderr.write(formatTrace(result.history));
+  const shown = printable(result);
+  if (options.history !== undefined && options.history !== 'OFF') shown.history = result.history ?? [];
+  io.stdout.write(JSON.stringify(shown, null, 2) + '\n');
   return exitCodeOf[result.status];
+}
+
+/** --history's level; a trace needs every event, so --trace alone records ALL. */
+function historyLevel(options: RunOptions): HistoryLevel {
+  if (options.history !== undefined) return options.history;
+  return options.trace ? 'ALL' : 'OFF';
 }
 
 function refuse(label: string, error: DefinitionError, io: CliIo): ExitCode {

@@ -1,5 +1,6 @@
 import { Frame, StopSignal, VariableScope } from '../../run/frame.js';
-import { runStates } from '../../run/run-states.js';
+import type { HistoryRecorder } from '../../run/history.js';
+import { Interruption, runStates } from '../../run/run-states.js';
 import { isPromiseLike, type StateNode } from '../../run/state.js';
 
 /**
@@ -16,11 +17,14 @@ export function childFrame(parent: Frame, stop: StopSignal, mapIndex: number, ma
 export function runBranches(starts: readonly StateNode[], input: unknown, parent: Frame): unknown {
   // History: ParallelStateStarted comes before any branch's events.
   parent.exec.eventId++;
+  const history = parent.exec.history;
+  if (history !== null) history.stateEvent(parent, 'ParallelStateStarted');
   const stop = new StopSignal(parent.stop);
   const outputs = new Array<unknown>(starts.length);
   let pending: Promise<unknown>[] | null = null;
   for (let i = 0; i < starts.length; i++) {
     const frame = childFrame(parent, stop, parent.mapIndex, parent.mapValue, false);
+    if (history !== null) frame.historyEventId = parent.historyEventId;
     let out: unknown;
     try {
       out = runStates(starts[i]!, input, frame);
@@ -28,6 +32,7 @@ export function runBranches(starts: readonly StateNode[], input: unknown, parent
       stop.stopped = true;
       // Branches already pending will end as Abandoned; nobody awaits them any more.
       if (pending !== null) for (const p of pending) p.then(undefined, ignore);
+      if (history !== null) recordParallelEnd(history, parent, error);
       throw error;
     }
     if (isPromiseLike(out)) {
@@ -35,8 +40,28 @@ export function runBranches(starts: readonly StateNode[], input: unknown, parent
       (pending ??= []).push(Promise.resolve(out).then((value) => (outputs[index] = value)));
     } else outputs[i] = out;
   }
-  if (pending === null) return outputs;
-  return firstFailureStops(pending, stop).then(() => outputs);
+  if (pending === null) {
+    if (history !== null) recordParallelEnd(history, parent, null);
+    return outputs;
+  }
+  const all = firstFailureStops(pending, stop).then(() => outputs);
+  if (history === null) return all;
+  return all.then(
+    (value) => {
+      recordParallelEnd(history, parent, null);
+      return value;
+    },
+    (error) => {
+      recordParallelEnd(history, parent, error);
+      throw error;
+    },
+  );
+}
+
+/** ParallelStateSucceeded, or ParallelStateFailed when a branch failed (not when the execution ended). */
+function recordParallelEnd(history: HistoryRecorder, parent: Frame, error: unknown): void {
+  if (error === null) history.stateEvent(parent, 'ParallelStateSucceeded');
+  else if (!(error instanceof Interruption)) history.stateEvent(parent, 'ParallelStateFailed');
 }
 
 function ignore() {}

@@ -372,12 +372,18 @@ function runIterations(start: StateNode, inputs: unknown[], parent: Frame, limit
   // History: MapStateStarted now; MapIterationStarted and MapIterationSucceeded/Failed around
   // each iteration (MapStateSucceeded and MapStateExited are the state's extraEvents).
   exec.eventId++;
+  const history = exec.history;
+  // Each iteration's frame, kept only while recording: its end event follows its last one.
+  const frames: Frame[] | null = history === null ? null : new Array<Frame>(n);
+  if (history !== null) history.mapStarted(parent, n);
 
   /** Records a failed iteration; throws when it must fail the whole Map. */
   function failed(thrown: unknown, index: number): void {
     exec.eventId++;
+    if (history !== null && !(thrown instanceof Interruption)) history.mapIterationEnded(parent, frames![index]!, index, false);
     if (thrown instanceof Interruption || allowed < 0) {
       stop.stopped = true;
+      if (history !== null && !(thrown instanceof Interruption)) history.stateEvent(parent, 'MapStateFailed');
       throw thrown;
     }
     const error = toAslError(thrown);
@@ -385,12 +391,17 @@ function runIterations(start: StateNode, inputs: unknown[], parent: Frame, limit
     outputs[index] = errorOutput(error);
     if (failures > allowed) {
       stop.stopped = true;
+      if (history !== null) history.stateEvent(parent, 'MapStateFailed');
       throw new AslError(StatesErrors.ExceedToleratedFailureThreshold, stateCause(parent, 'The specified tolerated failure threshold was exceeded'));
     }
   }
   function launch(index: number): unknown {
     const frame = childFrame(parent, stop, index, inputs[index], isolated);
     exec.eventId++;
+    if (history !== null) {
+      frames![index] = frame;
+      history.mapIterationStarted(parent, frame, index);
+    }
     let out: unknown;
     try {
       out = runStates(start, inputs[index], frame);
@@ -398,7 +409,10 @@ function runIterations(start: StateNode, inputs: unknown[], parent: Frame, limit
       failed(thrown, index);
       return undefined;
     }
-    if (!isPromiseLike(out)) exec.eventId++;
+    if (!isPromiseLike(out)) {
+      exec.eventId++;
+      if (history !== null) history.mapIterationEnded(parent, frame, index, true);
+    }
     return out;
   }
 
@@ -408,6 +422,7 @@ function runIterations(start: StateNode, inputs: unknown[], parent: Frame, limit
     if (isPromiseLike(out)) return continueAsync(out, index);
     if (outputs[index] === undefined) outputs[index] = out;
   }
+  if (history !== null) history.stateEvent(parent, 'MapStateSucceeded');
   return outputs;
 
   function continueAsync(first: PromiseLike<unknown>, firstIndex: number): Promise<unknown[]> {
@@ -424,6 +439,7 @@ function runIterations(start: StateNode, inputs: unknown[], parent: Frame, limit
         Promise.resolve(pending).then(
           (value) => {
             exec.eventId++;
+            if (history !== null) history.mapIterationEnded(parent, frames![index]!, index, true);
             outputs[index] = value;
             inFlight--;
             pump();
@@ -456,6 +472,7 @@ function runIterations(start: StateNode, inputs: unknown[], parent: Frame, limit
         }
         if (inFlight === 0 && next >= n) {
           settled = true;
+          if (history !== null) history.stateEvent(parent, 'MapStateSucceeded');
           resolve(outputs);
         }
       }

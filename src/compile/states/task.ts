@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AslError, StatesErrors, jsonForCause, runtimeError } from '../../run/errors.js';
 import { contextObject, type Execution, type Frame } from '../../run/frame.js';
+import { Interruption } from '../../run/interruptions.js';
 import { fitsPayload, payloadBound } from '../../run/limits.js';
 import { isPromiseLike, type RunState } from '../../run/state.js';
 import type { StateEnv } from '../context.js';
@@ -106,12 +107,49 @@ function compileJsonataTask(def: Record<string, unknown>, env: StateEnv): RunSta
 /** Calls the task's handler with its effective input, within `timing`'s timeout and heartbeat. */
 type Invoke = (effectiveInput: unknown, frame: Frame, timing: Timing) => unknown;
 
+/** The handler call, recorded in the execution history when the execution keeps one. */
+function compileInvocation(def: Record<string, unknown>, env: StateEnv, selectsFromInput: boolean): Invoke {
+  const invoke = compileLimitedCall(def, env, selectsFromInput);
+  const resource = def.Resource as string;
+  return function invokeTask(effective, frame, timing) {
+    if (frame.exec.history === null) return invoke(effective, frame, timing);
+    return invokeRecorded(invoke, resource, effective, frame, timing);
+  };
+}
+
+/** A handler call recorded in the execution history: scheduled and started, then succeeded or failed. */
+function invokeRecorded(invoke: Invoke, resource: string, effective: unknown, frame: Frame, timing: Timing): unknown {
+  const history = frame.exec.history!;
+  history.taskStarted(frame, resource, effective);
+  let result: unknown;
+  try {
+    result = invoke(effective, frame, timing);
+  } catch (thrown) {
+    if (!(thrown instanceof Interruption)) history.taskFailed(frame, resource, thrown);
+    throw thrown;
+  }
+  if (!isPromiseLike(result)) {
+    history.taskSucceeded(frame, resource, result);
+    return result;
+  }
+  return Promise.resolve(result).then(
+    (value) => {
+      history.taskSucceeded(frame, resource, value);
+      return value;
+    },
+    (thrown) => {
+      if (!(thrown instanceof Interruption)) history.taskFailed(frame, resource, thrown);
+      throw thrown;
+    },
+  );
+}
+
 /**
  * The handler call, refusing an effective input over the payload limit as AWS does. An
  * input that only selects from the state's input (no Parameters) fits whenever the state's
  * input was already known to fit.
  */
-function compileInvocation(def: Record<string, unknown>, env: StateEnv, selectsFromInput: boolean): Invoke {
+function compileLimitedCall(def: Record<string, unknown>, env: StateEnv, selectsFromInput: boolean): Invoke {
   const invoke = compileHandlerCall(def, env);
   const limit = env.machine.limits.payloadBytes;
   if (limit === Infinity) return invoke;

@@ -1,0 +1,212 @@
+import type { Clock } from './clock.js';
+import { AslError } from './errors.js';
+import type { Frame } from './frame.js';
+
+/**
+ * Execution history, shaped like the events AWS's GetExecutionHistory returns (and Express
+ * workflows log): `{ id, previousEventId, timestamp, type, <type>EventDetails }`, with inputs
+ * and outputs as JSON text. Only executions of a machine compiled with a `history` level
+ * other than OFF have a recorder; the engine checks `exec.history !== null` and does
+ * nothing else when there is none.
+ */
+
+/** Express logging levels: ALL events; ERROR only failures; FATAL only the execution's end in failure. */
+export type HistoryLevel = 'ALL' | 'ERROR' | 'FATAL' | 'OFF';
+
+export const historyLevels: readonly HistoryLevel[] = ['ALL', 'ERROR', 'FATAL', 'OFF'];
+
+export interface HistoryEvent {
+  readonly id: number;
+  readonly previousEventId: number;
+  readonly timestamp: Date;
+  readonly type: string;
+  readonly [details: string]: unknown;
+}
+
+/** Details AWS attaches to a payload: statemill never truncates one. */
+const untruncated = Object.freeze({ truncated: false });
+
+/** The execution's end in failure: the only events FATAL keeps. */
+function isFatal(type: string): boolean {
+  return type === 'ExecutionFailed' || type === 'ExecutionAborted' || type === 'ExecutionTimedOut';
+}
+
+/** Every failure event, and a Fail state being entered: what ERROR keeps. */
+function isError(type: string): boolean {
+  return type === 'FailStateEntered' || type.endsWith('Failed') || type.endsWith('Aborted') || type.endsWith('TimedOut');
+}
+
+/** JSON text of a value, as AWS shows payloads; a value that cannot be written shows as null. */
+function jsonText(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? 'null';
+  } catch {
+    return 'null';
+  }
+}
+
+/** `arn:aws:states:::lambda:invoke` → lambda / invoke, as AWS splits a Task's Resource. */
+function splitResource(resource: string): { resourceType: string; resource: string } {
+  const prefix = 'arn:aws:states:::';
+  if (resource.startsWith(prefix)) {
+    const rest = resource.slice(prefix.length);
+    const colon = rest.indexOf(':');
+    if (colon > 0) return { resourceType: rest.slice(0, colon), resource: rest.slice(colon + 1) };
+  }
+  return { resourceType: 'handler', resource };
+}
+
+/** Direct Lambda ARNs get LambdaFunction* events in AWS rather than Task* ones. */
+function isLambdaArn(resource: string): boolean {
+  return resource.startsWith('arn:aws:lambda:');
+}
+
+/**
+ * Records one execution's events. Every event takes the next id whether or not the level
+ * keeps it, so ids match the "event id #N" that causes cite. `previousEventId` links each
+ * event to the one before it in the same thread of control (a Parallel branch, a Map
+ * iteration), as AWS does.
+ */
+export class HistoryRecorder {
+  readonly events: HistoryEvent[];
+  private readonly level: HistoryLevel;
+  private readonly clock: Clock;
+  private readonly region: string;
+  private lastId: number;
+  /** Set once the execution has settled: branches still winding down record nothing more. */
+  private closed: boolean;
+  constructor(level: HistoryLevel, clock: Clock, region: string) {
+    this.events = [];
+    this.level = level;
+    this.clock = clock;
+    this.region = region;
+    this.lastId = 0;
+    this.closed = false;
+  }
+
+  private keeps(type: string): boolean {
+    if (this.closed) return false;
+    if (this.level === 'ALL') return true;
+    return this.level === 'ERROR' ? isError(type) : isFatal(type);
+  }
+
+  /**
+   * Takes the next event id, and records the event when the level keeps it (`details` runs
+   * only then). `frame` is the thread the event belongs to (its last event becomes this one);
+   * `previous` overrides the previous event id (an iteration's end follows its own last event).
+   */
+  private add(frame: Frame | null, type: string, detailsKey: string | null, details: (() => unknown) | null, previous = -1): number {
+    const id = ++this.lastId;
+    const previousEventId = previous >= 0 ? previous : frame !== null ? frame.historyEventId : id - 1;
+    if (frame !== null) frame.historyEventId = id;
+    if (this.keeps(type)) {
+      const event: Record<string, unknown> = { id, previousEventId, timestamp: new Date(this.clock.now()), type };
+      if (detailsKey !== null && details !== null) event[detailsKey] = details();
+      this.events.push(event as unknown as HistoryEvent);
+    }
+    return id;
+  }
+
+  executionStarted(input: unknown, roleArn: string): void {
+    const type = 'ExecutionStarted';
+    this.add(null, type, 'executionStartedEventDetails', (() => ({ input: jsonText(input), inputDetails: untruncated, roleArn })));
+  }
+
+  /** The execution's end; no event is recorded after it. */
+  executionSucceeded(output: unknown): void {
+    const type = 'ExecutionSucceeded';
+    this.add(null, type, 'executionSucceededEventDetails', (() => ({ output: jsonText(output), outputDetails: untruncated })));
+    this.closed = true;
+  }
+
+  /** ExecutionFailed, ExecutionTimedOut or ExecutionAborted, with the error and cause. */
+  executionEnded(type: 'ExecutionFailed' | 'ExecutionTimedOut' | 'ExecutionAborted', error: string | null | undefined, cause: string | null | undefined): void {
+    const key = type === 'ExecutionFailed' ? 'executionFailedEventDetails' : type === 'ExecutionTimedOut' ? 'executionTimedOutEventDetails' : 'executionAbortedEventDetails';
+    this.add(null, type, key, (() => errorDetails(error, cause)));
+    this.closed = true;
+  }
+
+  stateEntered(frame: Frame, input: unknown): number {
+    const type = frame.stateType + 'StateEntered';
+    return this.add(frame, type, 'stateEnteredEventDetails', (() => ({ name: frame.stateName, input: jsonText(input), inputDetails: untruncated })));
+  }
+
+  stateExited(frame: Frame, output: unknown): void {
+    const type = frame.stateType + 'StateExited';
+    this.add(frame, type, 'stateExitedEventDetails', (() => ({ name: frame.stateName, output: jsonText(output), outputDetails: untruncated })));
+  }
+
+  /** TaskScheduled and TaskStarted (LambdaFunctionScheduled/Started for a Lambda ARN). */
+  taskStarted(frame: Frame, resource: string, parameters: unknown): void {
+    if (isLambdaArn(resource)) {
+      const type = 'LambdaFunctionScheduled';
+      this.add(frame, type, 'lambdaFunctionScheduledEventDetails', (() => ({ resource, input: jsonText(parameters), inputDetails: untruncated })));
+      this.add(frame, 'LambdaFunctionStarted', null, null);
+      return;
+    }
+    const split = splitResource(resource);
+    this.add(
+      frame,
+      'TaskScheduled',
+      'taskScheduledEventDetails',
+      (() => ({ ...split, region: this.region, parameters: jsonText(parameters) })),
+    );
+    this.add(frame, 'TaskStarted', 'taskStartedEventDetails', (() => split));
+  }
+
+  taskSucceeded(frame: Frame, resource: string, output: unknown): void {
+    if (isLambdaArn(resource)) {
+      const type = 'LambdaFunctionSucceeded';
+      this.add(frame, type, 'lambdaFunctionSucceededEventDetails', (() => ({ output: jsonText(output), outputDetails: untruncated })));
+      return;
+    }
+    const type = 'TaskSucceeded';
+    this.add(frame, type, 'taskSucceededEventDetails', (() => ({ ...splitResource(resource), output: jsonText(output), outputDetails: untruncated })));
+  }
+
+  /** TaskFailed, or TaskTimedOut for States.Timeout / States.HeartbeatTimeout. */
+  taskFailed(frame: Frame, resource: string, thrown: unknown): void {
+    const error = thrown instanceof AslError ? thrown.error : 'States.Runtime';
+    const cause = thrown instanceof AslError ? thrown.cause : String(thrown);
+    const timedOut = error === 'States.Timeout' || error === 'States.HeartbeatTimeout';
+    if (isLambdaArn(resource)) {
+      const type = timedOut ? 'LambdaFunctionTimedOut' : 'LambdaFunctionFailed';
+      const key = timedOut ? 'lambdaFunctionTimedOutEventDetails' : 'lambdaFunctionFailedEventDetails';
+      this.add(frame, type, key, (() => errorDetails(error, cause)));
+      return;
+    }
+    const type = timedOut ? 'TaskTimedOut' : 'TaskFailed';
+    const key = timedOut ? 'taskTimedOutEventDetails' : 'taskFailedEventDetails';
+    this.add(frame, type, key, (() => ({ ...splitResource(resource), ...errorDetails(error, cause) })));
+  }
+
+  /** ParallelStateStarted, ParallelStateSucceeded, ParallelStateFailed, MapStateSucceeded, MapStateFailed. */
+  stateEvent(frame: Frame, type: string): void {
+    this.add(frame, type, null, null);
+  }
+
+  mapStarted(frame: Frame, length: number): void {
+    const type = 'MapStateStarted';
+    this.add(frame, type, 'mapStateStartedEventDetails', (() => ({ length })));
+  }
+
+  /** MapIterationStarted: the iteration's thread continues from it. */
+  mapIterationStarted(parent: Frame, iteration: Frame, index: number): void {
+    const type = 'MapIterationStarted';
+    iteration.historyEventId = this.add(parent, type, 'mapIterationStartedEventDetails', (() => ({ name: parent.stateName, index })));
+  }
+
+  /** MapIterationSucceeded or MapIterationFailed, following the iteration's last event. */
+  mapIterationEnded(parent: Frame, iteration: Frame, index: number, succeeded: boolean): void {
+    const type = succeeded ? 'MapIterationSucceeded' : 'MapIterationFailed';
+    const key = succeeded ? 'mapIterationSucceededEventDetails' : 'mapIterationFailedEventDetails';
+    this.add(parent, type, key, (() => ({ name: parent.stateName, index })), iteration.historyEventId);
+  }
+}
+
+function errorDetails(error: string | null | undefined, cause: string | null | undefined): Record<string, string> {
+  const details: Record<string, string> = {};
+  if (error !== null && error !== undefined) details.error = error;
+  if (cause !== null && cause !== undefined) details.cause = cause;
+  return details;
+}

@@ -1,0 +1,96 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { compile, virtualClock, type Handlers } from '../../src/index.js';
+import { formatTrace } from '../../src/run/trace.js';
+
+/** The human trace: states entered and left with input, output, durations, retries and failures. */
+const trace = suite('trace');
+
+function named(name: string, message: string): Error {
+  const e = new Error(message);
+  e.name = name;
+  return e;
+}
+async function traceOf(definition: unknown, handlers: Handlers, input: unknown, options = {}): Promise<string[]> {
+  const r = await compile(definition, { handlers, clock: virtualClock(0), history: 'ALL' }).execute(input);
+  return formatTrace(r.history!, options).trimEnd().split('\n');
+}
+
+trace('each state entered and left, with input, output, offset and duration; retries and failures in between', async () => {
+  let calls = 0;
+  const lines = await traceOf(
+    {
+      StartAt: 'Charge',
+      States: {
+        Charge: { Type: 'Task', Resource: 'charge', Retry: [{ ErrorEquals: ['Busy'], IntervalSeconds: 2 }], Next: 'Wait' },
+        Wait: { Type: 'Wait', Seconds: 3, End: true },
+      },
+    },
+    {
+      charge: () => {
+        if (calls++ === 0) throw named('Busy', 'try later');
+        return { ok: true };
+      },
+    },
+    { id: 1 },
+  );
+  assert.equal(lines, [
+    '     +0ms  execution started  input {"id":1}',
+    '     +0ms  -> Charge (Task)  input {"id":1}',
+    '     +0ms    TaskFailed  Busy: try later',
+    '  +2000ms    retry 1',
+    '  +2000ms  <- Charge  output {"ok":true}  2000ms, 1 retry',
+    '  +2000ms  -> Wait (Wait)  input {"ok":true}',
+    '  +5000ms  <- Wait  output {"ok":true}  3000ms',
+    '  +5000ms  execution succeeded  output {"ok":true}',
+  ]);
+});
+
+trace('Map iterations and Parallel branches are indented and labelled', async () => {
+  const lines = await traceOf(
+    {
+      StartAt: 'Par',
+      States: {
+        Par: {
+          Type: 'Parallel',
+          Branches: [
+            { StartAt: 'A', States: { A: { Type: 'Pass', End: true } } },
+            { StartAt: 'M', States: { M: { Type: 'Map', ItemProcessor: { StartAt: 'X', States: { X: { Type: 'Pass', End: true } } }, End: true } } },
+          ],
+          End: true,
+        },
+      },
+    },
+    {},
+    [7, 8],
+  );
+  assert.equal(
+    lines.map((l) => l.slice(11)),
+    [
+      'execution started  input [7,8]',
+      '-> Par (Parallel)  input [7,8]',
+      '  [branch 1] -> A (Pass)  input [7,8]',
+      '  [branch 1] <- A  output [7,8]  0ms',
+      '  [branch 2] -> M (Map)  input [7,8]',
+      '    [branch 2] map over 2 items',
+      '    [0] -> X (Pass)  input 7',
+      '    [0] <- X  output 7  0ms',
+      '    [1] -> X (Pass)  input 8',
+      '    [1] <- X  output 8  0ms',
+      '  [branch 2] <- M  output [7,8]  0ms',
+      '<- Par  output [[7,8],[7,8]]  0ms',
+      'execution succeeded  output [[7,8],[7,8]]',
+    ],
+  );
+});
+
+trace('a failed execution ends with its error and cause; long values are cut', async () => {
+  const lines = await traceOf({ StartAt: 'F', States: { F: { Type: 'Fail', Error: 'Nope', Cause: 'because' } } }, {}, { text: 'x'.repeat(50) }, { maxValueLength: 10 });
+  assert.equal(lines.map((l) => l.slice(11)), ['execution started  input {"text":"x…', '-> F (Fail)  input {"text":"x…', 'execution failed  Nope: because']);
+});
+
+trace('an empty history is an empty trace', () => {
+  assert.is(formatTrace([]), '');
+});
+
+trace.run();
