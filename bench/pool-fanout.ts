@@ -1,0 +1,74 @@
+/**
+ * Map fan-out across the pool: one Map of 1,000 items, each about 0.2 ms of CPU, spread
+ * over T threads with pool.runMap. Target: done in at most 1.2 × (1,000 × 0.2 ms / T).
+ * The ideal is also given from the measured cost of the same items run one after another
+ * on the main thread (the in-process Map), since "0.2 ms" is calibrated, not exact. The
+ * in-process Map and the pools take turns, round after round; figures are medians.
+ *
+ *   node --import tsx/esm bench/pool-fanout.ts [items, default 1000] [ms per item, default 0.2]
+ */
+import { isDeepStrictEqual } from 'node:util';
+import { compile } from '../src/compile/machine.js';
+import { createPool, type Pool } from '../src/pool/index.js';
+import { handlers } from './pool-handlers.js';
+import { bareThreads, cores, fanOutDefinition, fixed, median, poolHandlersModule, printMachine, roundsFor } from './pool-support.js';
+
+const ITEMS = Number(process.argv[2] ?? 1000);
+const ITEM_MS = Number(process.argv[3] ?? 0.2);
+const RUNS = 9;
+
+const rounds = roundsFor(ITEM_MS);
+const items = Array.from({ length: ITEMS }, (_, seed) => ({ rounds, seed }));
+const machine = compile(fanOutDefinition, { handlers });
+
+async function inProcessMs(): Promise<{ ms: number; output: unknown }> {
+  const began = performance.now();
+  const result = await machine.execute({ items });
+  return { ms: performance.now() - began, output: result.output };
+}
+
+printMachine();
+console.log(`${ITEMS} items of ${rounds.toLocaleString('en-US')} hash rounds (≈${ITEM_MS} ms each when calibrated); medians of ${RUNS} interleaved rounds.\n`);
+
+const pools: Pool[] = [];
+try {
+  const expected = (await inProcessMs()).output;
+  const request = { state: '/States/Each', inputs: items, maxConcurrency: 0, toleratedFailures: -1, executionName: 'bench' };
+  for (let threads = 1; threads <= cores; threads++) {
+    const pool = createPool({ threads });
+    pools.push(pool);
+    pool.register('fan', { definition: fanOutDefinition, handlers: poolHandlersModule });
+    const first = await pool.runMap('fan', request);
+    if (!isDeepStrictEqual(first.outputs, expected)) throw new Error('fan-out outputs differ from the in-process Map');
+    await pool.runMap('fan', request);
+  }
+  const local: number[] = [];
+  const times: number[][] = pools.map(() => []);
+  const bare: number[][] = pools.map(() => []);
+  for (let r = 0; r < RUNS; r++) {
+    local.push((await inProcessMs()).ms);
+    for (const [i, pool] of pools.entries()) {
+      const began = performance.now();
+      await pool.runMap('fan', request);
+      times[i]!.push(performance.now() - began);
+      bare[i]!.push(await bareThreads(i + 1, rounds, 200));
+    }
+  }
+  const localMs = median(local);
+  console.log(`In-process Map (iterations one after another on the main thread): ${fixed(localMs)} ms, so ${fixed((localMs / ITEMS) * 1000, 0)} µs per item.`);
+  console.log('The last column is what bare worker threads (a hash loop, no pool) got in the same rounds, against one: the parallelism the shared machine gave.\n');
+  console.log('| threads | fan-out ms (median) | best | target 1.2 × nominal ideal | × nominal ideal | × measured ideal | bare threads × one |');
+  console.log('|---:|---:|---:|---:|---:|---:|---:|');
+  const bareOne = median(bare[0]!);
+  for (const [i, samples] of times.entries()) {
+    const threads = i + 1;
+    const nominal = (ITEMS * ITEM_MS) / threads;
+    const measured = localMs / threads;
+    const ms = median(samples);
+    console.log(
+      `| ${threads} | ${fixed(ms)} | ${fixed(Math.min(...samples))} | ${fixed(1.2 * nominal)} | ${fixed(ms / nominal, 2)} | ${fixed(ms / measured, 2)} | ${fixed(median(bare[i]!) / bareOne, 2)} |`,
+    );
+  }
+} finally {
+  await Promise.all(pools.map((pool) => pool.close()));
+}

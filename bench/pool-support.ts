@@ -1,0 +1,163 @@
+/**
+ * Shared by the pool benchmarks (bench/pool-*.ts): timing loops, the machine line, and the
+ * workflows and handlers they measure. Run any of them with
+ *   node --import tsx/esm bench/pool-<name>.ts
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { describeMachine, machineInfo } from './machine.js';
+import { burn } from './pool-handlers.js';
+
+export const poolHandlersModule = new URL(import.meta.url.endsWith('.ts') ? './pool-handlers.ts' : './pool-handlers.js', import.meta.url);
+
+export const cores = availableParallelism();
+
+/** Six states of trivial work: three Tasks, a Pass, a Choice, a Succeed. */
+export const trivialDefinition = {
+  StartAt: 'Receive',
+  States: {
+    Receive: { Type: 'Task', Resource: 'receive', ResultPath: '$.received', Next: 'Stamp' },
+    Stamp: { Type: 'Pass', Result: 'v1', ResultPath: '$.version', Next: 'Price' },
+    Price: { Type: 'Task', Resource: 'price', ResultPath: '$.price', Next: 'Route' },
+    Route: { Type: 'Choice', Choices: [{ Variable: '$.price.total', NumericGreaterThan: 100, Next: 'Flag' }], Default: 'Done' },
+    Flag: { Type: 'Task', Resource: 'flag', ResultPath: '$.flag', Next: 'Done' },
+    Done: { Type: 'Succeed' },
+  },
+};
+
+/** One Task burning `ms` of CPU per call. */
+export const cpuDefinition = { StartAt: 'Burn', States: { Burn: { Type: 'Task', Resource: 'burn', End: true } } };
+
+/** A Map over `$.items` whose iterations each burn the item's `ms` of CPU. */
+export const fanOutDefinition = {
+  StartAt: 'Each',
+  States: {
+    Each: {
+      Type: 'Map',
+      ItemsPath: '$.items',
+      MaxConcurrency: 0,
+      ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'Burn', States: { Burn: { Type: 'Task', Resource: 'burn', End: true } } },
+      End: true,
+    },
+  },
+};
+
+export function smallInput(i: number): unknown {
+  return { orderId: `order-${i}`, customer: `c-${i % 97}`, amount: (i % 250) + 0.5, lines: i % 5 };
+}
+
+/** A structured workflow context: nested objects and 16 line items, about 2 KB of JSON. */
+export function orderContext(i: number): unknown {
+  const items = [];
+  for (let k = 0; k < 16; k++) {
+    items.push({ sku: `SKU-${i * 16 + k}`, name: `Widget ${k}`, quantity: (k % 5) + 1, unitPrice: 9.99 + k, tags: ['stock', k % 2 === 0 ? 'even' : 'odd'] });
+  }
+  return {
+    orderId: `order-${i}`,
+    placedAt: '2026-01-15T09:00:05.000Z',
+    customer: { id: `c-${i % 97}`, name: 'Jane Doe', email: 'jane@example.com', address: { street: '1 Main St', city: 'Springfield', zip: '12345', country: 'US' } },
+    items,
+    totals: { net: 1234.5, tax: 98.76, currency: 'USD' },
+    flags: { rush: i % 3 === 0, gift: false },
+  };
+}
+
+export function printMachine(): void {
+  console.log(`Machine: ${describeMachine(machineInfo())}. Shared with other engineers: figures vary run to run; compare ratios from the same run.`);
+}
+
+export function fixed(value: number, digits = 1): string {
+  return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Executions per second of `run`, which keeps `inFlight` executions going for `ms` (after `warmupMs`). */
+export async function throughput(start: (i: number) => Promise<unknown>, inFlight: number, ms: number, warmupMs: number): Promise<number> {
+  if (warmupMs > 0) await drive(start, inFlight, warmupMs);
+  const began = performance.now();
+  const done = await drive(start, inFlight, ms);
+  return (done * 1000) / (performance.now() - began);
+}
+
+function drive(start: (i: number) => Promise<unknown>, inFlight: number, ms: number): Promise<number> {
+  const stopAt = performance.now() + ms;
+  let next = 0;
+  let done = 0;
+  let running = 0;
+  return new Promise((resolve, reject) => {
+    function launch(): void {
+      while (running < inFlight && performance.now() < stopAt) {
+        running++;
+        start(next++).then(finished, reject);
+      }
+      if (running === 0) resolve(done);
+    }
+    function finished(): void {
+      running--;
+      done++;
+      launch();
+    }
+    launch();
+  });
+}
+
+/** Calls `fn` until `ms` have passed; returns calls per second. For synchronous work. */
+export function syncThroughput(fn: (i: number) => void, ms: number): number {
+  const stopAt = performance.now() + ms;
+  const began = performance.now();
+  let i = 0;
+  while ((i & 63) !== 0 || performance.now() < stopAt) fn(i++);
+  return (i * 1000) / (performance.now() - began);
+}
+
+/** The hash loop of pool-handlers.ts, as source for bare worker threads. */
+const bareWorkerSource = `
+const { parentPort, workerData } = require('node:worker_threads');
+function burn(rounds, seed) { let h = seed | 0; for (let i = 0; i < rounds; i++) { h ^= h << 13; h ^= h >>> 17; h ^= h << 5; h = (h + i) | 0; } return h; }
+burn(2000000, 1);
+const began = performance.now();
+let calls = 0;
+while (performance.now() - began < workerData.ms) burn(workerData.rounds, calls++);
+parentPort.postMessage(calls / ((performance.now() - began) / 1000));
+`;
+
+/**
+ * What `threads` bare worker threads (no pool, no messages) achieve running `rounds`-round
+ * hash calls for `ms`: the machine's own ceiling at that moment, for comparison with the
+ * pool. Calls per second, all threads together.
+ */
+export async function bareThreads(threads: number, rounds: number, ms: number): Promise<number> {
+  const rates = await Promise.all(
+    Array.from(
+      { length: threads },
+      () =>
+        new Promise<number>((resolve, reject) => {
+          const worker = new Worker(bareWorkerSource, { eval: true, workerData: { rounds, ms } });
+          worker.once('message', (rate: number) => {
+            resolve(rate);
+            void worker.terminate();
+          });
+          worker.once('error', reject);
+        }),
+    ),
+  );
+  return rates.reduce((a, b) => a + b, 0);
+}
+
+/**
+ * Hash rounds that take about `ms` per call on this machine now: burn() is first called
+ * often enough to be optimised as a function (as handlers are), then timed.
+ */
+export function roundsFor(ms: number): number {
+  for (let i = 0; i < 400; i++) burn(20_000, i);
+  const rounds = 50_000;
+  const calls = 40;
+  const began = performance.now();
+  for (let i = 0; i < calls; i++) burn(rounds, i);
+  return Math.max(1, Math.round((ms * rounds * calls) / (performance.now() - began)));
+}

@@ -1,0 +1,108 @@
+/**
+ * The pool's wire format. A batch is a run of msgpack values written by one msgpackr
+ * Packr in sequential record mode: the first value of each object shape carries the shape's
+ * keys, later values of that shape refer to it, so a batch of similar inputs pays for its
+ * keys once. Nothing is shared between batches, so any worker can read any batch and a
+ * worker that dies takes no codec state with it (measured against msgpackr's other modes in
+ * bench/pool-codec.ts).
+ *
+ * Values are packed one by one as they are submitted, so an input that cannot be encoded is
+ * refused by the `execute` call that brought it; `finish()` returns them as one buffer of
+ * exactly their size, ready to be posted to a worker.
+ */
+import { createRequire } from 'node:module';
+import * as msgpackr from 'msgpackr';
+
+/**
+ * Which msgpackr build decodes. 'eval' (msgpackr's default) compiles a reader function per
+ * object shape with `new Function` (keys quoted with JSON.stringify) and reads strings with
+ * its native addon; 'no-eval' (msgpackr/index-no-eval) builds no code from data and runs
+ * in pure JavaScript. See the README for the measured difference.
+ */
+export type DecoderEntry = 'eval' | 'no-eval';
+
+type Msgpackr = typeof msgpackr;
+
+const noEval: Msgpackr = createRequire(import.meta.url)('msgpackr/index-no-eval') as Msgpackr;
+
+function entry(decoder: DecoderEntry): Msgpackr {
+  return decoder === 'eval' ? msgpackr : noEval;
+}
+
+function refuseFunction(): never {
+  throw new TypeError('a function cannot be sent to a worker thread');
+}
+
+
+/** Pack into msgpackr's own buffer from its start each time, and return that buffer (no view allocated). */
+const PACK_IN_PLACE = msgpackr.REUSE_BUFFER_MODE | msgpackr.RESET_BUFFER_MODE;
+
+/** What `pack` returns in PACK_IN_PLACE mode: its buffer, with the value's extent. */
+type PackedInPlace = Buffer & { start: number; end: number };
+
+/** A batch buffer handed from one finished writer to the next, so a thread's steady stream of batches reuses one. */
+let spare: Uint8Array | null = null;
+
+/**
+ * Collects values into one batch buffer. Each value is copied out of msgpackr's buffer as
+ * soon as it is packed, so nothing per value outlives the call. After `add` throws, add
+ * nothing more: finish the batch.
+ */
+export class BatchWriter {
+  private readonly packr: msgpackr.Packr;
+  private bytes: Uint8Array;
+  private length: number;
+  constructor() {
+    // Fresh options each time: msgpackr keeps its structures on the options object it is given.
+    this.packr = new msgpackr.Packr({ sequential: true, useRecords: true, writeFunction: refuseFunction } as msgpackr.Options);
+    this.bytes = spare ?? new Uint8Array(16_384);
+    spare = null;
+    this.length = 0;
+  }
+
+  /** Appends one value; throws when it cannot be encoded (see `encodeFailure`). */
+  add(value: unknown): void {
+    const packed = this.packr.pack(value, PACK_IN_PLACE) as PackedInPlace;
+    const size = packed.end - packed.start;
+    if (this.length + size > this.bytes.length) this.grow(this.length + size);
+    packed.copy(this.bytes, this.length, packed.start, packed.end);
+    this.length += size;
+  }
+
+  /** Bytes written so far. */
+  get byteLength(): number {
+    return this.length;
+  }
+
+  /** The batch as one buffer that owns its memory (safe to transfer). Add nothing after. */
+  finish(): Uint8Array {
+    const out = this.bytes.slice(0, this.length);
+    spare = this.bytes;
+    return out;
+  }
+
+  private grow(needed: number): void {
+    let size = this.bytes.length * 2;
+    while (size < needed) size *= 2;
+    const bigger = new Uint8Array(size);
+    bigger.set(this.bytes.subarray(0, this.length));
+    this.bytes = bigger;
+  }
+}
+
+/** Every value of a batch, in order. */
+export function readBatch(bytes: Uint8Array, decoder: DecoderEntry): unknown[] {
+  if (bytes.length === 0) return [];
+  const unpackr = new (entry(decoder).Unpackr)({ sequential: true, useRecords: true } as msgpackr.Options);
+  return unpackr.unpackMultiple(bytes) as unknown[];
+}
+
+/** Why a value could not be encoded, in words for an error message. */
+export function encodeFailure(thrown: unknown): string {
+  if (thrown instanceof RangeError && /call stack/i.test(thrown.message)) return 'it contains a cycle or is nested too deeply';
+  if (thrown instanceof RangeError && /too large/i.test(thrown.message)) return 'it contains a BigInt wider than 64 bits';
+  const message = thrown instanceof Error ? thrown.message : String(thrown);
+  if (/symbol/i.test(message)) return 'it contains a symbol';
+  if (/function/i.test(message)) return 'it contains a function';
+  return message;
+}

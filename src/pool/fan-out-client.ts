@@ -1,0 +1,60 @@
+/**
+ * Worker side of Map fan-out: a Map running in this worker asks the main thread to spread
+ * its iterations over the whole pool. The items go out as chunk bytes with a private
+ * MessagePort for the answer; the main thread forwards chunks to workers (this one
+ * included) and sends the chunks' outcome bytes back without decoding anything.
+ */
+import { MessageChannel, parentPort } from 'node:worker_threads';
+import type { DecoderEntry } from './codec.js';
+import { collectOutcomes, packChunks, planFanOut, type MapFanOutRequest, type MapFanOutResult } from './fan-out-plan.js';
+import { MAP_FAN_OUT, type MapFanOutMessage, type MapFanOutReply, type WorkflowSpec } from './protocol.js';
+
+/** The engine's Map hook as the pool provides it: a promise of the outcome, or null to run in-process. */
+export type MapFanOutHook = (request: MapFanOutRequest) => Promise<MapFanOutResult> | null;
+
+/**
+ * The Map hook a worker compiles workflow `key` with: Map states the registration opted in
+ * (all, or by name) with at least `mapFanOutMinItems` items fan out; the others, and Maps
+ * too small to be worth a message, run in the worker as usual.
+ */
+export function mapHookFor(key: number, spec: WorkflowSpec, threads: number, decoder: DecoderEntry): MapFanOutHook {
+  const names = spec.mapFanOut === true ? null : new Set(spec.mapFanOut === false ? [] : spec.mapFanOut);
+  return function fanOutMap(request) {
+    const stateName = request.state.slice(request.state.lastIndexOf('/') + 1).replace(/~1/g, '/').replace(/~0/g, '~');
+    if (names !== null && !names.has(stateName)) return null;
+    if (request.inputs.length < spec.mapFanOutMinItems) return null;
+    return fanOutFromWorker(key, request, threads, decoder);
+  };
+}
+
+export function fanOutFromWorker(workflowKey: number, request: MapFanOutRequest, threads: number, decoder: DecoderEntry): Promise<MapFanOutResult> {
+  if (parentPort === null) return Promise.reject(new Error('fanOutFromWorker runs only inside a pool worker'));
+  const plan = planFanOut(request.inputs.length, threads, request.maxConcurrency);
+  let chunks: Uint8Array[];
+  try {
+    chunks = packChunks(request.inputs, plan.counts);
+  } catch (thrown) {
+    return Promise.reject(thrown);
+  }
+  const { port1, port2 } = new MessageChannel();
+  const message: MapFanOutMessage = {
+    type: MAP_FAN_OUT,
+    workflowKey,
+    state: request.state,
+    chunks,
+    counts: plan.counts,
+    concurrency: plan.concurrency,
+    maxChunksInFlight: plan.maxChunksInFlight,
+    tolerated: request.toleratedFailures,
+    context: { executionName: request.executionName, stateName: request.state.slice(request.state.lastIndexOf('/') + 1) },
+    port: port2,
+  };
+  parentPort.postMessage(message, [port2, ...chunks.map((chunk) => chunk.buffer as ArrayBuffer)]);
+  return new Promise((resolve, reject) => {
+    port1.once('message', function fanOutAnswered(reply: MapFanOutReply) {
+      port1.close();
+      if ('error' in reply) reject(Object.assign(new Error(reply.error.message), { name: reply.error.name }));
+      else resolve(collectOutcomes(reply.outcomes, plan.counts, reply.stopped, decoder));
+    });
+  });
+}

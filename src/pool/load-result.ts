@@ -1,0 +1,69 @@
+/** Main side of the sharded load mode: what `pool.load` takes and what it gives back. */
+import { decodeHistogram, latencyHistogram, summarize, type Histogram, type LatencySummary } from './latency.js';
+import type { LoadReply } from './protocol.js';
+
+export interface LoadOptions {
+  /** Module exporting the input generator: file: URL or absolute path. */
+  readonly generator: string | URL;
+  /** Its export name. Default 'generateInput'. */
+  readonly generatorExport?: string;
+  /** Options passed to the generator as its third argument (plain JSON). */
+  readonly generatorOptions?: Readonly<Record<string, number | string | boolean>>;
+  /** Executions per thread (default: no limit, run for `durationMs`). */
+  readonly executionsPerThread?: number;
+  /** How long each thread runs (default: no limit, run `executionsPerThread`). */
+  readonly durationMs?: number;
+  /** Executions in flight at once inside each thread. Default 1. */
+  readonly concurrency?: number;
+  /** Seed of the first thread's input stream; thread i uses seed + i. Default 1. */
+  readonly seed?: number;
+}
+
+export interface LoadResult {
+  readonly threads: number;
+  readonly executions: number;
+  readonly succeeded: number;
+  readonly failed: number;
+  readonly timedOut: number;
+  readonly aborted: number;
+  /** Wall time of the whole run, from the first task sent to the last reply (ms). */
+  readonly elapsedMs: number;
+  /** Executions per second across all threads, over `elapsedMs`. */
+  readonly throughput: number;
+  /** Each thread's own figures. */
+  readonly perThread: readonly { readonly threadId: number; readonly executions: number; readonly elapsedMs: number }[];
+  /** All executions' latencies (µs), merged. */
+  readonly latency: LatencySummary;
+  readonly histogram: Histogram;
+}
+
+/** Adds up the threads' replies. */
+export function loadResult(replies: readonly LoadReply[], elapsedMs: number): LoadResult {
+  const histogram = latencyHistogram();
+  let succeeded = 0;
+  let failed = 0;
+  let timedOut = 0;
+  let aborted = 0;
+  const perThread = replies.map((reply) => {
+    histogram.add(decodeHistogram(reply.histogram));
+    succeeded += reply.succeeded;
+    failed += reply.failed;
+    timedOut += reply.timedOut;
+    aborted += reply.aborted;
+    return { threadId: reply.threadId, executions: reply.succeeded + reply.failed + reply.timedOut + reply.aborted, elapsedMs: reply.elapsedMs };
+  });
+  const executions = succeeded + failed + timedOut + aborted;
+  return {
+    threads: replies.length,
+    executions,
+    succeeded,
+    failed,
+    timedOut,
+    aborted,
+    elapsedMs,
+    throughput: executions / (elapsedMs / 1000),
+    perThread,
+    latency: summarize(histogram),
+    histogram,
+  };
+}

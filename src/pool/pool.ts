@@ -1,0 +1,605 @@
+/**
+ * The pool, main side: executions are packed as they are submitted into one batch per
+ * workflow, batches go to the threads as task slots free up, results come back as one
+ * buffer per batch. The main thread encodes inputs and decodes results and does nothing
+ * else per execution, since on few cores it is the pool's bottleneck.
+ *
+ * Every submitted execution settles exactly once: with its result, with a FAILED result
+ * naming a PoolFault when its thread died under it, or by a rejection at submission.
+ */
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { availableParallelism } from 'node:os';
+import { isAbsolute } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { ResourceLimits } from 'node:worker_threads';
+import { ExecutionResult, type ExecutionStatus } from '../run/result.js';
+import { BatchWriter, encodeFailure, readBatch, type DecoderEntry } from './codec.js';
+import { Dispatcher, LostTask } from './dispatcher.js';
+import { PoolError, PoolErrorCodes, PoolFaults, type ErrorData, type PoolErrorCode } from './errors.js';
+import { collectOutcomes, lostChunkOutcomes, packChunks, planFanOut, type FanOutPlan, type MapFanOutRequest, type MapFanOutResult } from './fan-out-plan.js';
+import { FanOut } from './fan-out.js';
+import type { Fault } from './faults.js';
+import { latencyHistogram, summarize, type Histogram, type LatencySummary } from './latency.js';
+import { loadResult, type LoadOptions, type LoadResult } from './load-result.js';
+import {
+  MAP_FAN_OUT,
+  TaskKinds,
+  type IterationContext,
+  type LoadFailure,
+  type LoadReply,
+  type MapChunkReply,
+  type MapFanOutMessage,
+  type MapFanOutReply,
+  type ResultTuple,
+} from './protocol.js';
+import { Queue } from './queue.js';
+import { createWorkflow, type FillingBatch, type RegisterOptions, type Workflow } from './registry.js';
+import { Submission } from './submission.js';
+import { processorDefinition } from './workflows.js';
+
+export interface PoolOptions {
+  /** Worker threads. Default: the number of cores (os.availableParallelism()). */
+  readonly threads?: number;
+  /** Most executions in one message to a worker. Default 64. */
+  readonly batch?: number;
+  /** A batch is also sent once its inputs reach this many bytes. Default 1 MiB. */
+  readonly maxBatchBytes?: number;
+  /** Most executions waiting to be sent; past it `execute` rejects with ERR_POOL_QUEUE_FULL. Default 10,000. */
+  readonly maxQueue?: number;
+  /** Execution batches in flight per worker. Default 2 (one runs while the other's result travels). */
+  readonly batchesPerWorker?: number;
+  /** How long a worker may go without progress before it is terminated. Default: per workflow, its execution time limit + 1 s. */
+  readonly hangTimeoutMs?: number;
+  /** msgpackr build that decodes messages. Default 'no-eval' (see README: Messaging). */
+  readonly decoder?: DecoderEntry;
+  /** Per-thread V8 heap limits (worker_threads resourceLimits). */
+  readonly resourceLimits?: ResourceLimits;
+  /** Default for `register`: Map states fan their iterations out across the pool. Default false. */
+  readonly mapFanOut?: boolean;
+  /** Maps with fewer items run inside their own worker even when fan-out is on. Default 16. */
+  readonly mapFanOutMinItems?: number;
+}
+
+export interface PoolExecuteOptions {
+  /** Execution name (`$$.Execution.Name`); a UUID by default. */
+  readonly name?: string;
+}
+
+export interface PoolMetrics {
+  /** Executions accepted by `execute`. */
+  readonly submitted: number;
+  /** Executions sent to a worker. */
+  readonly started: number;
+  readonly succeeded: number;
+  /** FAILED results, PoolFaults included. */
+  readonly failed: number;
+  readonly timedOut: number;
+  readonly aborted: number;
+  /** `execute` calls refused (full queue, closed pool, unencodable input, unknown workflow, workflow that will not load). */
+  readonly rejected: number;
+  /** Executions lost with their thread (FAILED with a PoolFault). */
+  readonly faults: number;
+  /** Worker errors outside any task (e.g. a stray rejection while idle). */
+  readonly workerErrors: number;
+  /** Executions waiting to be sent. */
+  readonly queueDepth: number;
+  readonly executionsInFlight: number;
+  /** Per worker: event-loop utilisation since the thread started (0–1). */
+  readonly workers: readonly { readonly threadId: number; readonly utilization: number }[];
+  /** Submission-to-settlement latency of settled executions (µs). */
+  readonly latency: LatencySummary;
+}
+
+/** Executions of one workflow travelling in one task. */
+class Batch implements FillingBatch {
+  readonly workflow: Workflow;
+  readonly writer: BatchWriter;
+  readonly entries: Submission[];
+  bytes: Uint8Array | null;
+  /** Times it was lost with a thread before it started. */
+  retries: number;
+  constructor(workflow: Workflow, writer: BatchWriter) {
+    this.workflow = workflow;
+    this.writer = writer;
+    this.entries = [];
+    this.bytes = null;
+    this.retries = 0;
+  }
+}
+
+/** How often a task lost before it started is sent again. */
+const MAX_RETRIES = 3;
+
+type Counter = 'submitted' | 'started' | 'rejected' | 'faults' | 'workerErrors' | ExecutionStatus;
+
+/** Emits 'drain' when the queue has room again after filling up, and 'workerError' for worker errors outside any task. */
+export class Pool extends EventEmitter {
+  readonly threads: number;
+  readonly batchSize: number;
+  readonly maxQueue: number;
+  private readonly maxBatchBytes: number;
+  private readonly batchTaskLimit: number;
+  private readonly hangTimeoutMs: number | null;
+  private readonly decoder: DecoderEntry;
+  private readonly mapFanOut: boolean;
+  private readonly mapFanOutMinItems: number;
+  private readonly dispatcher: Dispatcher;
+  private readonly workflows: Map<string, Workflow>;
+  private readonly workflowsByKey: Map<number, Workflow>;
+  private nextKey: number;
+  private readonly ready: Queue<Batch>;
+  private readonly filling: Workflow[];
+  private flushScheduled: boolean;
+  private readonly fanOuts: FanOut[];
+  private queued: number;
+  private batchTasks: number;
+  private executionsInFlight: number;
+  private drainWanted: boolean;
+  private closing: Promise<void> | null;
+  private whenIdle: (() => void) | null;
+  private readonly counts: Record<Counter, number>;
+  private readonly latency: Histogram;
+
+  constructor(options: PoolOptions = {}) {
+    super();
+    this.threads = positiveInteger(options.threads ?? availableParallelism(), 'threads');
+    this.batchSize = positiveInteger(options.batch ?? 64, 'batch');
+    this.maxQueue = positiveInteger(options.maxQueue ?? 10_000, 'maxQueue');
+    this.maxBatchBytes = positiveInteger(options.maxBatchBytes ?? 1 << 20, 'maxBatchBytes');
+    const perWorker = positiveInteger(options.batchesPerWorker ?? 2, 'batchesPerWorker');
+    this.batchTaskLimit = this.threads * perWorker;
+    this.hangTimeoutMs = options.hangTimeoutMs ?? null;
+    if (this.hangTimeoutMs !== null && !(this.hangTimeoutMs > 0)) throw invalid('hangTimeoutMs must be a positive number');
+    this.decoder = options.decoder ?? 'no-eval';
+    if (this.decoder !== 'eval' && this.decoder !== 'no-eval') throw invalid("decoder must be 'eval' or 'no-eval'");
+    this.mapFanOut = options.mapFanOut ?? false;
+    this.mapFanOutMinItems = options.mapFanOutMinItems ?? 16;
+    // One more task per worker than execution batches use: room for Map chunks, so an
+    // execution waiting on its Map's fan-out can never hold every slot its chunks need.
+    this.dispatcher = new Dispatcher({ threads: this.threads, tasksPerWorker: perWorker + 1, decoder: this.decoder, resourceLimits: options.resourceLimits });
+    this.dispatcher.on('workerError', (error: unknown) => {
+      this.counts.workerErrors++;
+      this.emit('workerError', error);
+    });
+    this.dispatcher.on('message', (message: unknown) => this.workerMessage(message));
+    this.workflows = new Map();
+    this.workflowsByKey = new Map();
+    this.nextKey = 1;
+    this.ready = new Queue();
+    this.filling = [];
+    this.flushScheduled = false;
+    this.fanOuts = [];
+    this.queued = 0;
+    this.batchTasks = 0;
+    this.executionsInFlight = 0;
+    this.drainWanted = false;
+    this.closing = null;
+    this.whenIdle = null;
+    this.counts = { submitted: 0, started: 0, rejected: 0, faults: 0, workerErrors: 0, SUCCEEDED: 0, FAILED: 0, TIMED_OUT: 0, ABORTED: 0 };
+    this.latency = latencyHistogram();
+  }
+
+  /** Executions waiting to be sent to a worker. */
+  get queueSize(): number {
+    return this.queued;
+  }
+
+  /** True once the queue is full (`maxQueue` waiting), until the 'drain' event. */
+  get needsDrain(): boolean {
+    return this.drainWanted;
+  }
+
+  /**
+   * Registers a workflow under `id`. The definition is validated here (a DefinitionError
+   * lists every problem); each worker compiles it with the handlers module the first time
+   * it runs it.
+   */
+  register(id: string, registration: RegisterOptions): void {
+    if (this.closing !== null) throw new PoolError(PoolErrorCodes.CLOSED, 'the pool is closed');
+    if (this.workflows.has(id)) throw new PoolError(PoolErrorCodes.DUPLICATE_WORKFLOW, `a workflow is already registered as '${id}'`);
+    const key = this.nextKey++;
+    const workflow = createWorkflow(id, registration, key, {
+      hangTimeoutMs: this.hangTimeoutMs,
+      mapFanOut: this.mapFanOut,
+      mapFanOutMinItems: this.mapFanOutMinItems,
+    });
+    this.workflows.set(id, workflow);
+    this.workflowsByKey.set(key, workflow);
+    this.dispatcher.watchEvery(workflow.hangTimeoutMs);
+  }
+
+  /**
+   * Runs one execution of workflow `id` on a worker. Resolves with the same result object
+   * as in-process `execute`; rejects only when the execution is refused at submission.
+   */
+  execute(id: string, input: unknown = {}, options?: PoolExecuteOptions): Promise<ExecutionResult> {
+    if (this.closing !== null) return this.refuse(PoolErrorCodes.CLOSED, 'the pool is closed');
+    const workflow = this.workflows.get(id);
+    if (workflow === undefined) return this.refuse(PoolErrorCodes.UNKNOWN_WORKFLOW, `no workflow is registered as '${id}'`);
+    if (this.queued >= this.maxQueue) {
+      this.drainWanted = true;
+      return this.refuse(PoolErrorCodes.QUEUE_FULL, `the pool's queue is full: maxQueue (${this.maxQueue}) executions are waiting to be sent`);
+    }
+    // Without a name, the worker's engine makes one (a UUID): no work for the main thread.
+    const name = options?.name ?? null;
+    if (name !== null && typeof name !== 'string') return this.refuse(PoolErrorCodes.INVALID_OPTION, 'the execution name must be a string');
+    const batch = (workflow.filling as Batch | null) ?? this.startBatch(workflow);
+    try {
+      batch.writer.add(input);
+    } catch (thrown) {
+      // The writer may hold half of the failed value's shapes: send what it has, start afresh.
+      this.seal(workflow);
+      return this.refuse(PoolErrorCodes.INPUT_NOT_ENCODABLE, `the input cannot be sent to a worker thread: ${encodeFailure(thrown)}`, thrown);
+    }
+    batch.writer.add(name);
+    const submitted = performance.now();
+    const result = new Promise<ExecutionResult>((resolve, reject) => {
+      batch.entries.push(new Submission(input, name, submitted, resolve, reject));
+    });
+    this.queued++;
+    this.counts.submitted++;
+    // Like a stream's write(): once the queue is full, callers may wait for 'drain'.
+    if (this.queued >= this.maxQueue) this.drainWanted = true;
+    if (batch.entries.length >= this.batchSize || batch.writer.byteLength >= this.maxBatchBytes) {
+      this.seal(workflow);
+      this.pump();
+    }
+    return result;
+  }
+
+  /**
+   * Runs a Map state's iterations across the pool: `request.state` points at a Map state of
+   * workflow `id`, whose processor runs each input. Outputs come back in item order;
+   * MaxConcurrency holds across the pool; dispatch stops once more iterations failed than
+   * `toleratedFailures`. This is what a Map that opts into fan-out calls.
+   */
+  runMap(id: string, request: MapFanOutRequest): Promise<MapFanOutResult> {
+    if (this.closing !== null) return Promise.reject(new PoolError(PoolErrorCodes.CLOSED, 'the pool is closed'));
+    const workflow = this.workflows.get(id);
+    if (workflow === undefined) return Promise.reject(new PoolError(PoolErrorCodes.UNKNOWN_WORKFLOW, `no workflow is registered as '${id}'`));
+    const plan = planFanOut(request.inputs.length, this.threads, request.maxConcurrency);
+    let chunks: Uint8Array[];
+    try {
+      processorDefinition(workflow.definition, request.state);
+      chunks = packChunks(request.inputs, plan.counts);
+    } catch (thrown) {
+      if (thrown instanceof PoolError) return Promise.reject(thrown);
+      return Promise.reject(new PoolError(PoolErrorCodes.INPUT_NOT_ENCODABLE, `a Map item cannot be sent to a worker thread: ${encodeFailure(thrown)}`, { cause: thrown }));
+    }
+    const context: IterationContext = { executionName: request.executionName, stateName: request.state.slice(request.state.lastIndexOf('/') + 1) };
+    return new Promise((resolve) => {
+      this.startFanOut(workflow, request.state, context, plan, chunks, request.toleratedFailures, (outcomes, stopped) =>
+        resolve(collectOutcomes(outcomes, plan.counts, stopped, this.decoder)),
+      );
+    });
+  }
+
+  /**
+   * Sharded load mode: every thread generates its own inputs with `options.generator` and
+   * runs them itself, returning only counts and a latency histogram. Runs on an idle pool
+   * only, so that each thread takes one share.
+   */
+  async load(id: string, options: LoadOptions): Promise<LoadResult> {
+    if (this.closing !== null) throw new PoolError(PoolErrorCodes.CLOSED, 'the pool is closed');
+    const workflow = this.workflows.get(id);
+    if (workflow === undefined) throw new PoolError(PoolErrorCodes.UNKNOWN_WORKFLOW, `no workflow is registered as '${id}'`);
+    const executions = options.executionsPerThread ?? Infinity;
+    const durationMs = options.durationMs ?? Infinity;
+    if (executions === Infinity && durationMs === Infinity) throw invalid('load needs executionsPerThread or durationMs');
+    if (this.dispatcher.busySlots > 0 || this.queued > 0) throw invalid('load runs on an idle pool: wait for submitted executions to settle first');
+    const generator = moduleUrl(options.generator, 'load: generator');
+    const concurrency = positiveInteger(options.concurrency ?? 1, 'concurrency');
+    const started = performance.now();
+    const replies = await Promise.all(
+      Array.from({ length: this.threads }, (_, i) =>
+        this.dispatcher
+          .send(
+            (slot) => ({
+              kind: TaskKinds.Load,
+              workflow: workflow.ref,
+              slot,
+              generator,
+              generatorExport: options.generatorExport ?? 'generateInput',
+              generatorOptions: options.generatorOptions ?? null,
+              seed: (options.seed ?? 1) + i,
+              executions,
+              durationMs,
+              concurrency,
+            }),
+            workflow.hangTimeoutMs,
+          )
+          .then(
+            (reply) => {
+              this.pump();
+              if (isLoadFailure(reply)) throw workflowLoadError(reply.loadError);
+              return reply as LoadReply;
+            },
+            (lost: LostTask) => {
+              this.pump();
+              throw new PoolError(PoolErrorCodes.WORKER_LOST, lost.fault?.cause ?? 'the load task was lost with its worker thread before it started');
+            },
+          ),
+      ),
+    );
+    return loadResult(replies, performance.now() - started);
+  }
+
+  /** Counters, queue depth, per-worker utilisation and latency, as of now. */
+  metrics(): PoolMetrics {
+    const c = this.counts;
+    return {
+      submitted: c.submitted,
+      started: c.started,
+      succeeded: c.SUCCEEDED,
+      failed: c.FAILED,
+      timedOut: c.TIMED_OUT,
+      aborted: c.ABORTED,
+      rejected: c.rejected,
+      faults: c.faults,
+      workerErrors: c.workerErrors,
+      queueDepth: this.queued,
+      executionsInFlight: this.executionsInFlight,
+      workers: this.dispatcher.utilization(),
+      latency: summarize(this.latency),
+    };
+  }
+
+  /**
+   * Stops taking work, runs everything already submitted to completion, then stops the
+   * threads. Calling it again returns the same promise.
+   */
+  close(): Promise<void> {
+    if (this.closing !== null) return this.closing;
+    this.closing = new Promise<void>((resolve) => {
+      this.whenIdle = resolve;
+    }).then(() => this.dispatcher.destroy());
+    this.flush();
+    return this.closing;
+  }
+
+  private refuse(code: PoolErrorCode, message: string, cause?: unknown): Promise<never> {
+    this.counts.rejected++;
+    return Promise.reject(new PoolError(code, message, cause === undefined ? undefined : { cause }));
+  }
+
+  private startBatch(workflow: Workflow): Batch {
+    const batch = new Batch(workflow, new BatchWriter());
+    workflow.filling = batch;
+    this.filling.push(workflow);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      // Everything submitted in the same tick travels together; a lone execution waits for nothing.
+      process.nextTick(() => this.flush());
+    }
+    return batch;
+  }
+
+  /** Moves a workflow's filling batch to the ready queue. */
+  private seal(workflow: Workflow): void {
+    const batch = workflow.filling as Batch | null;
+    if (batch === null) return;
+    workflow.filling = null;
+    if (batch.entries.length > 0) this.ready.push(batch);
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    for (const workflow of this.filling) this.seal(workflow);
+    this.filling.length = 0;
+    this.pump();
+  }
+
+  /** Hands work to free task slots: Map chunks first, then execution batches. */
+  private pump(): void {
+    while (this.dispatcher.freeSlots > 0) {
+      const fanOut = this.fanOuts.find((f) => f.wantsSlot);
+      if (fanOut !== undefined) {
+        this.sendChunk(fanOut, fanOut.take());
+        continue;
+      }
+      if (this.batchTasks >= this.batchTaskLimit) break;
+      const batch = this.ready.shift();
+      if (batch === undefined) break;
+      this.sendBatch(batch);
+    }
+    if (this.drainWanted && this.queued < this.maxQueue) {
+      this.drainWanted = false;
+      process.nextTick(() => this.emit('drain'));
+    }
+    if (this.whenIdle !== null && this.queued === 0 && this.dispatcher.busySlots === 0 && this.fanOuts.length === 0) {
+      const idle = this.whenIdle;
+      this.whenIdle = null;
+      idle();
+    }
+  }
+
+  private sendBatch(batch: Batch): void {
+    const workflow = batch.workflow;
+    const count = batch.entries.length;
+    const bytes = (batch.bytes ??= batch.writer.finish());
+    this.queued -= count;
+    this.batchTasks++;
+    this.executionsInFlight += count;
+    if (batch.retries === 0) this.counts.started += count;
+    this.dispatcher.send((slot) => ({ kind: TaskKinds.Run, workflow: workflow.ref, slot, count, batch: bytes }), workflow.hangTimeoutMs).then(
+      (reply: unknown) => this.batchDone(batch, reply),
+      (lost: LostTask) => this.batchLost(batch, lost),
+    );
+  }
+
+  private batchDone(batch: Batch, reply: unknown): void {
+    this.batchTasks--;
+    this.executionsInFlight -= batch.entries.length;
+    if (isLoadFailure(reply)) {
+      const error = workflowLoadError(reply.loadError);
+      for (const entry of batch.entries) entry.reject(error);
+      this.counts.rejected += batch.entries.length;
+    } else {
+      this.settleBatch(batch, reply as Uint8Array);
+    }
+    this.pump();
+  }
+
+  private settleBatch(batch: Batch, reply: Uint8Array): void {
+    let tuples: ResultTuple[];
+    try {
+      tuples = readBatch(reply, this.decoder) as ResultTuple[];
+    } catch (thrown) {
+      this.failBatch(batch, { error: PoolFaults.WorkerCrashed, cause: `The worker's reply cannot be decoded: ${encodeFailure(thrown)}` });
+      return;
+    }
+    const workflow = batch.workflow;
+    for (let i = 0; i < batch.entries.length; i++) {
+      const entry = batch.entries[i]!;
+      const [status, output, error, cause, startMs, stopMs, name] = tuples[i]!;
+      this.settle(entry, new ExecutionResult(workflow.executionArnPrefix + name, workflow.stateMachineArn, name, status as ExecutionStatus, startMs, stopMs, entry.input, output, error, cause));
+    }
+  }
+
+  private batchLost(batch: Batch, lost: LostTask): void {
+    this.batchTasks--;
+    this.executionsInFlight -= batch.entries.length;
+    if (lost.fault === null && batch.retries < MAX_RETRIES) {
+      // Lost before it started: nothing ran, so it runs again (first in line).
+      batch.retries++;
+      this.queued += batch.entries.length;
+      this.ready.unshift(batch);
+    } else {
+      this.failBatch(batch, lost.fault ?? { error: PoolFaults.WorkerCrashed, cause: `The batch was lost with ${MAX_RETRIES + 1} worker threads before any of them started it.` });
+    }
+    this.pump();
+  }
+
+  private failBatch(batch: Batch, fault: Fault): void {
+    const workflow = batch.workflow;
+    const stopMs = Date.now();
+    this.counts.faults += batch.entries.length;
+    for (const entry of batch.entries) {
+      // An execution lost before reporting has no name from its worker: it gets one here.
+      const name = entry.name ?? randomUUID();
+      this.settle(entry, new ExecutionResult(workflow.executionArnPrefix + name, workflow.stateMachineArn, name, 'FAILED', entry.submittedMs, stopMs, entry.input, undefined, fault.error, fault.cause));
+    }
+  }
+
+  private settle(entry: Submission, result: ExecutionResult): void {
+    this.counts[result.status]++;
+    this.latency.recordValue(Math.max(1, Math.round((performance.now() - entry.submittedAt) * 1000)));
+    entry.resolve(result);
+  }
+
+  /** A worker asks to fan a Map out (fan-out-client.ts); the answer goes back on the port it sent. */
+  private workerMessage(message: unknown): void {
+    const request = message as MapFanOutMessage;
+    if (request === null || typeof request !== 'object' || request.type !== MAP_FAN_OUT) return;
+    const port = request.port;
+    const workflow = this.workflowsByKey.get(request.workflowKey);
+    if (workflow === undefined) {
+      port.postMessage({ error: { name: 'PoolError', message: `no workflow is registered under key ${request.workflowKey}` } } satisfies MapFanOutReply);
+      port.close();
+      return;
+    }
+    const plan: FanOutPlan = { counts: request.counts, concurrency: request.concurrency, maxChunksInFlight: request.maxChunksInFlight };
+    const fanOut = this.startFanOut(workflow, request.state, request.context, plan, request.chunks, request.tolerated, (outcomes, stopped) => {
+      port.postMessage({ outcomes, stopped } satisfies MapFanOutReply);
+      port.close();
+    });
+    // The asking thread died: its execution has failed already, so stop its chunks.
+    port.once('close', () => fanOut.cancel());
+  }
+
+  private startFanOut(
+    workflow: Workflow,
+    state: string,
+    context: IterationContext,
+    plan: FanOutPlan,
+    chunks: Uint8Array[],
+    tolerated: number,
+    done: (outcomes: (Uint8Array | null)[], stopped: boolean) => void,
+  ): FanOut {
+    const fanOut = new FanOut(workflow, state, context, plan, chunks, tolerated, (outcomes, stopped) => {
+      const at = this.fanOuts.indexOf(fanOut);
+      if (at >= 0) this.fanOuts.splice(at, 1);
+      done(outcomes, stopped);
+      this.pump();
+    });
+    if (!fanOut.isFinished) this.fanOuts.push(fanOut);
+    this.pump();
+    return fanOut;
+  }
+
+  private sendChunk(fanOut: FanOut, chunk: number): void {
+    const workflow = fanOut.workflow;
+    const count = fanOut.plan.counts[chunk]!;
+    this.dispatcher
+      .send(
+        (slot) => ({
+          kind: TaskKinds.MapChunk,
+          workflow: workflow.ref,
+          slot,
+          state: fanOut.state,
+          first: fanOut.firsts[chunk]!,
+          count,
+          items: fanOut.chunks[chunk]!,
+          concurrency: fanOut.plan.concurrency,
+          stopOnFailure: fanOut.stopOnFailure,
+          context: fanOut.context,
+        }),
+        workflow.hangTimeoutMs,
+      )
+      .then(
+        (reply: unknown) => {
+          if (isLoadFailure(reply)) {
+            const error = workflowLoadError(reply.loadError);
+            fanOut.chunkDone(chunk, lostChunkOutcomes(count, error.code, error.message), count);
+          } else {
+            const { outcomes, failures } = reply as MapChunkReply;
+            fanOut.chunkDone(chunk, outcomes, failures);
+          }
+          this.pump();
+        },
+        (lost: LostTask) => {
+          if (lost.fault === null) fanOut.giveBack(chunk);
+          else fanOut.chunkDone(chunk, lostChunkOutcomes(count, lost.fault.error, lost.fault.cause), count);
+          this.pump();
+        },
+      );
+  }
+}
+
+export function createPool(options?: PoolOptions): Pool {
+  return new Pool(options);
+}
+
+function moduleUrl(module: string | URL, what: string): string {
+  if (module instanceof URL) return module.href;
+  if (typeof module === 'string' && module.startsWith('file:')) return module;
+  if (typeof module === 'string' && isAbsolute(module)) return pathToFileURL(module).href;
+  throw invalid(`${what} must be a file: URL or an absolute path`);
+}
+
+function isLoadFailure(reply: unknown): reply is LoadFailure {
+  return reply !== null && typeof reply === 'object' && 'loadError' in reply;
+}
+
+const poolErrorCodes = new Set<string>(Object.values(PoolErrorCodes));
+
+/**
+ * A PoolError for work a worker could not set up: a workflow it could not load (a
+ * DefinitionError's problems come along), or a load generator it could not use.
+ */
+function workflowLoadError(data: ErrorData): PoolError & { problems: unknown[] | null } {
+  const code = data.code !== null && poolErrorCodes.has(data.code) ? (data.code as PoolErrorCode) : PoolErrorCodes.WORKFLOW_LOAD;
+  const error = new PoolError(code, data.message) as PoolError & { problems: unknown[] | null };
+  error.problems = data.problems;
+  return error;
+}
+
+function positiveInteger(value: number, name: string): number {
+  if (!Number.isInteger(value) || value < 1) throw invalid(`${name} must be a positive integer`);
+  return value;
+}
+
+function invalid(message: string): PoolError {
+  return new PoolError(PoolErrorCodes.INVALID_OPTION, message);
+}

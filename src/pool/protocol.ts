@@ -1,0 +1,178 @@
+/**
+ * The messages between the main thread and the pool's workers. Execution data (inputs,
+ * outputs, Map items) always travels as msgpack bytes written by `codec.ts`, in buffers
+ * that are transferred, never cloned; the objects below only carry small scalars and those
+ * buffers.
+ */
+import type { MessagePort } from 'node:worker_threads';
+import type { Limits } from '../run/limits.js';
+import type { DecoderEntry } from './codec.js';
+import type { ErrorData } from './errors.js';
+
+export const TaskKinds = {
+  /** Run a batch of executions of one workflow. */
+  Run: 1,
+  /** Run a chunk of one Map state's iterations (Map fan-out). */
+  MapChunk: 2,
+  /** Generate inputs and run executions inside the worker (sharded load mode). */
+  Load: 3,
+} as const;
+
+/** Compile options of a registered workflow that can cross threads (no functions). */
+export interface WorkflowOptions {
+  /** 'virtual' gives each worker's copy of the workflow its own `virtualClock()`. Default 'real'. */
+  readonly clock?: 'real' | 'virtual';
+  readonly limits?: Partial<Limits>;
+  readonly stateMachineName?: string;
+  readonly region?: string;
+  readonly accountId?: string;
+  readonly roleArn?: string;
+}
+
+/** Limits as JSON carries them: Infinity (no limit) as the string 'Infinity'. */
+export type WireLimits = Readonly<Record<string, number | 'Infinity'>>;
+
+/** What a worker needs to compile a workflow: JSON text of this, sent with every task. */
+export interface WorkflowSpec {
+  readonly id: string;
+  readonly definition: unknown;
+  /** file: URL of the module exporting `handlers`. */
+  readonly handlers: string;
+  /** The options without `limits`, which travel in `limits`. */
+  readonly options: WorkflowOptions;
+  readonly limits: WireLimits;
+  /** Names of the Map states whose iterations fan out across the pool; true for all. */
+  readonly mapFanOut: boolean | readonly string[];
+  /** Maps with fewer items than this run in their own worker. */
+  readonly mapFanOutMinItems: number;
+}
+
+/**
+ * A workflow as tasks name it. `key` is unique per registration in the pool's lifetime, so
+ * a worker compiles once per key; `spec` is the JSON text of the WorkflowSpec, copied with
+ * each task (a memcpy) and parsed only by a worker that has not seen the key yet.
+ */
+export interface WorkflowRef {
+  readonly key: number;
+  readonly spec: string;
+}
+
+interface TaskBase {
+  readonly workflow: WorkflowRef;
+  /** The task's slot on the progress board (see board.ts). */
+  readonly slot: number;
+}
+
+/** `batch` holds `count` pairs of values: input, then execution name (null: the engine names it). */
+export interface RunTask extends TaskBase {
+  readonly kind: typeof TaskKinds.Run;
+  readonly count: number;
+  readonly batch: Uint8Array;
+}
+
+/** `results` holds one ResultTuple per execution, in batch order. */
+export interface RunReply {
+  readonly results: Uint8Array;
+}
+
+/** [status, output, error, cause, startMs, stopMs, name] of one execution. */
+export type ResultTuple = [string, unknown, string | null | undefined, string | null | undefined, number, number, string];
+
+/** What iterations see of the execution that runs the Map. */
+export interface IterationContext {
+  readonly executionName: string;
+  readonly stateName: string;
+}
+
+export interface MapChunkTask extends TaskBase {
+  readonly kind: typeof TaskKinds.MapChunk;
+  /** JSON pointer of the Map state in the workflow definition, e.g. /States/Transcode. */
+  readonly state: string;
+  /** Index of the chunk's first item in the Map's item list. */
+  readonly first: number;
+  readonly count: number;
+  /** `count` item inputs, in order. */
+  readonly items: Uint8Array;
+  /** Most iterations of this chunk in flight at once; 0 for no limit. */
+  readonly concurrency: number;
+  /** Stop starting iterations after the first failure (the Map tolerates none). */
+  readonly stopOnFailure: boolean;
+  readonly context: IterationContext;
+}
+
+/** One IterationOutcome per item, in order, and how many of them failed. */
+export interface MapChunkReply {
+  readonly outcomes: Uint8Array;
+  readonly failures: number;
+}
+
+/** [0, output] succeeded, [1, error, cause] failed, [2] not run (the chunk stopped early). */
+export type IterationOutcome = [0, unknown] | [1, string | null, string | null] | [2];
+
+export const Outcome = { Succeeded: 0, Failed: 1, NotRun: 2 } as const;
+
+export interface LoadTask extends TaskBase {
+  readonly kind: typeof TaskKinds.Load;
+  /** file: URL of the module exporting the input generator. */
+  readonly generator: string;
+  readonly generatorExport: string;
+  readonly generatorOptions: Readonly<Record<string, number | string | boolean>> | null;
+  readonly seed: number;
+  /** Stop after this many executions (Infinity: run until `durationMs`). */
+  readonly executions: number;
+  readonly durationMs: number;
+  /** Executions in flight at once inside the worker. */
+  readonly concurrency: number;
+}
+
+export interface LoadReply {
+  readonly threadId: number;
+  readonly succeeded: number;
+  readonly failed: number;
+  readonly timedOut: number;
+  readonly aborted: number;
+  readonly elapsedMs: number;
+  /** Latency histogram in microseconds, hdr-histogram compressed base64. */
+  readonly histogram: string;
+}
+
+export type WorkerTask = RunTask | MapChunkTask | LoadTask;
+
+/**
+ * The reply of a task that could not set up: its workflow would not load, or its load
+ * generator would not run. Sent as data, since errors thrown across threads lose their fields.
+ */
+export interface LoadFailure {
+  readonly loadError: ErrorData;
+}
+
+/** A worker's request to fan a Map out across the pool, posted on its parentPort. */
+export interface MapFanOutMessage {
+  readonly type: typeof MAP_FAN_OUT;
+  readonly workflowKey: number;
+  readonly state: string;
+  /** The items, cut into chunks; each chunk's bytes hold its item inputs in order. */
+  readonly chunks: Uint8Array[];
+  readonly counts: number[];
+  readonly concurrency: number;
+  readonly maxChunksInFlight: number;
+  /** Failed iterations the Map tolerates; -1 for none. */
+  readonly tolerated: number;
+  readonly context: IterationContext;
+  /** Where the main thread sends the MapFanOutReply. */
+  readonly port: MessagePort;
+}
+
+export const MAP_FAN_OUT = 'statemill:map-fan-out';
+
+/** Per chunk, its MapChunkReply bytes (null when not run); or why the fan-out failed. */
+export type MapFanOutReply =
+  | { readonly outcomes: (Uint8Array | null)[]; readonly stopped: boolean }
+  | { readonly error: { readonly name: string; readonly message: string } };
+
+/** `workerData` of every pool worker. */
+export interface PoolWorkerData {
+  readonly board: SharedArrayBuffer;
+  readonly threads: number;
+  readonly decoder: DecoderEntry;
+}

@@ -1,0 +1,136 @@
+/**
+ * Main side: workflows registered with a pool. Registration checks everything the main
+ * thread can check (the definition, the options, where the handlers module is), so that a
+ * bad workflow fails at `register` with the usual DefinitionError rather than later inside
+ * a worker.
+ */
+import { isAbsolute } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { DefinitionError } from '../asl/problems.js';
+import { validate } from '../asl/validate.js';
+import { defaultLimits, type Limits } from '../run/limits.js';
+import type { BatchWriter } from './codec.js';
+import { PoolError, PoolErrorCodes } from './errors.js';
+import type { WorkflowOptions, WorkflowRef, WorkflowSpec } from './protocol.js';
+import type { Submission } from './submission.js';
+
+export interface RegisterOptions {
+  /** The state machine definition (ASL JSON as an object). */
+  readonly definition: unknown;
+  /** The module exporting `handlers`: a file: URL (string or URL) or an absolute path. */
+  readonly handlers: string | URL;
+  /** Compile options that can cross threads. */
+  readonly options?: WorkflowOptions;
+  /** Map states (by name) whose iterations fan out across the pool; true for all. Default: the pool's `mapFanOut`. */
+  readonly mapFanOut?: boolean | readonly string[];
+  /** How long a worker may go without progress on this workflow's work before it is terminated. */
+  readonly hangTimeoutMs?: number;
+}
+
+/** Beyond its own time limit, how long an execution may stall its thread before the thread counts as hung. */
+const HANG_GRACE_MS = 1000;
+
+/** Executions of one workflow waiting to be sent, in one batch. */
+export interface FillingBatch {
+  readonly writer: BatchWriter;
+  readonly entries: Submission[];
+}
+
+export class Workflow {
+  readonly id: string;
+  readonly definition: unknown;
+  readonly ref: WorkflowRef;
+  readonly stateMachineArn: string;
+  readonly executionArnPrefix: string;
+  readonly hangTimeoutMs: number;
+  /** The batch now filling, or null. */
+  filling: FillingBatch | null;
+  constructor(id: string, definition: unknown, ref: WorkflowRef, options: WorkflowOptions, hangTimeoutMs: number) {
+    this.id = id;
+    this.definition = definition;
+    this.ref = ref;
+    // The engine's ARN scheme (compile/machine.ts), so results of faults name the same ARNs.
+    const region = options.region ?? 'us-east-1';
+    const account = options.accountId ?? '123456789012';
+    const name = options.stateMachineName ?? 'statemill';
+    this.stateMachineArn = `arn:aws:states:${region}:${account}:stateMachine:${name}`;
+    this.executionArnPrefix = `arn:aws:states:${region}:${account}:express:${name}:`;
+    this.hangTimeoutMs = hangTimeoutMs;
+    this.filling = null;
+  }
+}
+
+export interface RegistryDefaults {
+  readonly hangTimeoutMs: number | null;
+  readonly mapFanOut: boolean;
+  readonly mapFanOutMinItems: number;
+}
+
+/** Checks a registration and builds its Workflow; throws DefinitionError or PoolError. */
+export function createWorkflow(id: string, registration: RegisterOptions, key: number, defaults: RegistryDefaults): Workflow {
+  if (typeof id !== 'string' || id === '') throw invalid('a workflow id must be a non-empty string');
+  if (registration === null || typeof registration !== 'object') throw invalid(`register('${id}', …) needs { definition, handlers }`);
+  const problems = validate(registration.definition);
+  if (problems.length > 0) throw new DefinitionError(problems);
+  const options = checkOptions(id, registration.options ?? {});
+  const mapFanOut = registration.mapFanOut ?? defaults.mapFanOut;
+  if (typeof mapFanOut !== 'boolean' && !(Array.isArray(mapFanOut) && mapFanOut.every((n) => typeof n === 'string'))) {
+    throw invalid(`workflow '${id}': mapFanOut must be a boolean or an array of Map state names`);
+  }
+  const spec: WorkflowSpec = {
+    id,
+    definition: registration.definition,
+    handlers: handlersUrl(id, registration.handlers),
+    options: { ...options, limits: undefined },
+    limits: wireLimits(options.limits ?? {}),
+    mapFanOut,
+    mapFanOutMinItems: defaults.mapFanOutMinItems,
+  };
+  const hangTimeoutMs = registration.hangTimeoutMs ?? defaults.hangTimeoutMs ?? ownTimeLimit(registration.definition, options) + HANG_GRACE_MS;
+  if (!(hangTimeoutMs > 0)) throw invalid(`workflow '${id}': hangTimeoutMs must be a positive number`);
+  return new Workflow(id, registration.definition, { key, spec: JSON.stringify(spec) }, options, hangTimeoutMs);
+}
+
+function handlersUrl(id: string, handlers: string | URL): string {
+  if (handlers instanceof URL) return handlers.href;
+  if (typeof handlers === 'string') {
+    if (handlers.startsWith('file:')) return new URL(handlers).href;
+    if (isAbsolute(handlers)) return pathToFileURL(handlers).href;
+  }
+  throw invalid(`workflow '${id}': handlers must be a file: URL or an absolute path to a module exporting 'handlers'`);
+}
+
+function checkOptions(id: string, options: WorkflowOptions): WorkflowOptions {
+  if (options.clock !== undefined && options.clock !== 'real' && options.clock !== 'virtual') {
+    throw invalid(`workflow '${id}': options.clock must be 'real' or 'virtual'`);
+  }
+  for (const field of ['stateMachineName', 'region', 'accountId', 'roleArn'] as const) {
+    const value = options[field];
+    if (value !== undefined && typeof value !== 'string') throw invalid(`workflow '${id}': options.${field} must be a string`);
+  }
+  const limits = options.limits ?? {};
+  for (const [field, value] of Object.entries(limits)) {
+    if (!(field in defaultLimits) || typeof value !== 'number' || !(value > 0)) {
+      throw invalid(`workflow '${id}': options.limits.${field} must be a positive number`);
+    }
+  }
+  return options;
+}
+
+/** Limits as JSON can carry them: Infinity (no limit) as the string 'Infinity'. */
+function wireLimits(limits: Partial<Limits>): Record<string, number | 'Infinity'> {
+  const wire: Record<string, number | 'Infinity'> = {};
+  for (const [field, value] of Object.entries(limits)) wire[field] = value === Infinity ? 'Infinity' : (value as number);
+  return wire;
+}
+
+/** The execution time limit the engine enforces: TimeoutSeconds or limits.executionMs, whichever is less. */
+function ownTimeLimit(definition: unknown, options: WorkflowOptions): number {
+  const limits: Limits = { ...defaultLimits, ...options.limits };
+  const timeoutSeconds = (definition as { TimeoutSeconds?: unknown }).TimeoutSeconds;
+  return typeof timeoutSeconds === 'number' ? Math.min(timeoutSeconds * 1000, limits.executionMs) : limits.executionMs;
+}
+
+function invalid(message: string): PoolError {
+  return new PoolError(PoolErrorCodes.INVALID_OPTION, message);
+}

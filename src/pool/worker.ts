@@ -1,0 +1,191 @@
+/**
+ * The code each pool thread runs: piscina calls the default export once per task. A task
+ * stamps the progress board when it starts, whenever one of its executions starts, and on
+ * every heartbeat of the thread's event loop: that is how the main thread tells a busy
+ * worker from a hung one.
+ *
+ * Faults are left to crash the thread on purpose: an uncaught exception, an unhandled
+ * rejection or `process.exit()` ends the thread, piscina fails every task in flight on it,
+ * and the main thread settles their executions as FAILED and gets a fresh thread.
+ */
+import { move } from 'piscina';
+import { threadId, workerData } from 'node:worker_threads';
+import type { ExecutionResult } from '../run/result.js';
+import { ProgressBoard } from './board.js';
+import { BatchWriter, encodeFailure, readBatch } from './codec.js';
+import { describeError, errorData, PoolFaults } from './errors.js';
+import { runLoad } from './load.js';
+import {
+  Outcome,
+  TaskKinds,
+  type IterationOutcome,
+  type LoadFailure,
+  type LoadReply,
+  type MapChunkReply,
+  type MapChunkTask,
+  type PoolWorkerData,
+  type ResultTuple,
+  type RunTask,
+  type WorkerTask,
+} from './protocol.js';
+import { workflowFor, type LoadedWorkflow } from './workflows.js';
+
+const data = workerData as PoolWorkerData;
+const board = new ProgressBoard(data.board);
+
+/** Board slots of the tasks running on this thread, stamped by the heartbeat. */
+const active = new Set<number>();
+let heartbeat: NodeJS.Timeout | null = null;
+
+/**
+ * While tasks run, the event loop stamps their slots every HEARTBEAT_MS: a task waiting on
+ * I/O (or on its Map's fan-out) stays alive, and only a thread whose event loop is blocked
+ * (and which starts or ends no execution) goes stale.
+ */
+const HEARTBEAT_MS = 50;
+
+function beat(): void {
+  for (const slot of active) board.touch(slot);
+}
+
+export default function runTask(task: WorkerTask): Promise<unknown> {
+  board.start(task.slot, threadId);
+  active.add(task.slot);
+  if (heartbeat === null) heartbeat = setInterval(beat, HEARTBEAT_MS);
+  let run: Promise<unknown>;
+  try {
+    const workflow = workflowFor(task.workflow);
+    run = workflow instanceof Promise ? workflow.then((w) => runOn(w, task), loadFailure) : runOn(workflow, task);
+  } catch (thrown) {
+    run = Promise.reject(thrown);
+  }
+  return run.finally(function taskEnded() {
+    active.delete(task.slot);
+    if (active.size === 0 && heartbeat !== null) {
+      clearInterval(heartbeat);
+      heartbeat = null;
+    }
+  });
+}
+
+function runOn(workflow: LoadedWorkflow, task: WorkerTask): Promise<unknown> {
+  if (task.kind === TaskKinds.Run) return runBatch(workflow, task);
+  if (task.kind === TaskKinds.MapChunk) return runMapChunk(workflow, task);
+  // A generator that cannot be loaded or throws is the caller's setup error: sent as data.
+  return runLoad(workflow, task, board).then((reply): LoadReply => reply, loadFailure);
+}
+
+function loadFailure(thrown: unknown): LoadFailure {
+  const data = errorData(thrown);
+  const cause = thrown instanceof Error ? thrown.cause : undefined;
+  // The compile error underneath says what is wrong (its problems list, or the import error).
+  return { loadError: cause === undefined ? data : { ...errorData(cause), code: data.code, message: `${data.message}: ${describeError(cause)}` } };
+}
+
+/** Runs every execution of the batch at once; replies with their results in batch order. */
+function runBatch(workflow: LoadedWorkflow, task: RunTask): Promise<unknown> {
+  const values = readBatch(task.batch, data.decoder);
+  const machine = workflow.machine;
+  const pending = new Array<Promise<ExecutionResult>>(task.count);
+  for (let i = 0; i < task.count; i++) {
+    board.touch(task.slot);
+    pending[i] = machine.execute(values[2 * i], { name: (values[2 * i + 1] as string | null) ?? undefined });
+  }
+  return Promise.all(pending).then((results) => move(encodeResults(results)));
+}
+
+function resultTuple(result: ExecutionResult): ResultTuple {
+  return [result.status, result.output, result.error, result.cause, result.startDate.getTime(), result.stopDate.getTime(), result.name];
+}
+
+function encodeResults(results: ExecutionResult[]): Uint8Array {
+  const writer = new BatchWriter();
+  try {
+    for (const result of results) writer.add(resultTuple(result));
+  } catch {
+    return encodeResultsOneByOne(results);
+  }
+  return writer.finish();
+}
+
+/** The slow path after an output failed to encode: find which, and fail just those. */
+function encodeResultsOneByOne(results: ExecutionResult[]): Uint8Array {
+  const writer = new BatchWriter();
+  for (const result of results) {
+    let tuple = resultTuple(result);
+    try {
+      new BatchWriter().add(tuple);
+    } catch (thrown) {
+      const cause = `The execution's output cannot be sent back from the worker thread: ${encodeFailure(thrown)}.`;
+      tuple = ['FAILED', undefined, PoolFaults.OutputNotEncodable, cause, tuple[4], tuple[5], tuple[6]];
+    }
+    writer.add(tuple);
+  }
+  return writer.finish();
+}
+
+/**
+ * Runs one chunk of a Map state's iterations, at most `concurrency` at once (0: all),
+ * replying with one outcome per item in item order.
+ */
+function runMapChunk(workflow: LoadedWorkflow, task: MapChunkTask): Promise<unknown> {
+  const machine = workflow.processor(task.state);
+  const items = readBatch(task.items, data.decoder);
+  const count = task.count;
+  const limit = task.concurrency > 0 ? task.concurrency : count;
+  const outcomes = new Array<IterationOutcome>(count).fill([Outcome.NotRun]);
+  const slot = task.slot;
+  let next = 0;
+  let inFlight = 0;
+  let failures = 0;
+  let stopped = false;
+  return new Promise((resolve) => {
+    function launch(): void {
+      while (!stopped && inFlight < limit && next < count) {
+        const index = next++;
+        inFlight++;
+        board.touch(slot);
+        const name = `${task.context.executionName}-${task.context.stateName}-${task.first + index}`;
+        machine.execute(items[index], { name }).then((result) => {
+          inFlight--;
+          board.touch(slot);
+          if (result.status === 'SUCCEEDED') outcomes[index] = [Outcome.Succeeded, result.output];
+          else {
+            outcomes[index] = [Outcome.Failed, result.error ?? null, result.cause ?? null];
+            failures++;
+            if (task.stopOnFailure) stopped = true;
+          }
+          launch();
+        });
+      }
+      if (inFlight === 0 && (stopped || next >= count)) resolve(chunkReply(outcomes, failures));
+    }
+    launch();
+  });
+}
+
+function chunkReply(outcomes: IterationOutcome[], failures: number): MapChunkReply {
+  const writer = new BatchWriter();
+  try {
+    for (const outcome of outcomes) writer.add(outcome);
+    return { outcomes: writer.finish(), failures };
+  } catch {
+    return chunkReplyOneByOne(outcomes, failures);
+  }
+}
+
+/** The slow path after an output failed to encode: fail just the iterations whose outputs cannot travel. */
+function chunkReplyOneByOne(outcomes: IterationOutcome[], failures: number): MapChunkReply {
+  const writer = new BatchWriter();
+  for (const outcome of outcomes) {
+    let value: IterationOutcome = outcome;
+    try {
+      new BatchWriter().add(outcome);
+    } catch (thrown) {
+      value = [Outcome.Failed, PoolFaults.OutputNotEncodable, `The iteration's output cannot be sent back from the worker thread: ${encodeFailure(thrown)}.`];
+      failures++;
+    }
+    writer.add(value);
+  }
+  return { outcomes: writer.finish(), failures };
+}

@@ -1,0 +1,223 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mapHookFor } from '../../src/pool/fan-out-client.js';
+import { planFanOut, type MapFanOutResult } from '../../src/pool/fan-out-plan.js';
+import { createPool, PoolError, PoolErrorCodes, type Pool } from '../../src/pool/index.js';
+import { processorDefinition } from '../../src/pool/workflows.js';
+
+const handlersUrl = new URL('./fixtures/fan-out-handlers.ts', import.meta.url);
+
+/** Runs `$.fanOut` through the fixture hook, else the Map itself; the Map's processor is what fans out. */
+function parent(resource: string): Record<string, unknown> {
+  return {
+    StartAt: 'Route',
+    States: {
+      Route: { Type: 'Choice', Choices: [{ Variable: '$.inputs', IsPresent: true, Next: 'FanOut' }], Default: 'Each' },
+      FanOut: { Type: 'Task', Resource: 'fanOutHere', End: true },
+      Each: {
+        Type: 'Map',
+        ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'Work', States: { Work: { Type: 'Task', Resource: resource, End: true } } },
+        End: true,
+      },
+    },
+  };
+}
+
+interface Interval {
+  index: number;
+  start: number;
+  end: number;
+}
+
+/** Most intervals that overlap at any instant. */
+function maxOverlap(intervals: Interval[]): number {
+  const edges = intervals.flatMap((i) => [
+    [i.start, 1],
+    [i.end, -1],
+  ]);
+  edges.sort((a, b) => a[0]! - b[0]! || a[1]! - b[1]!);
+  let now = 0;
+  let most = 0;
+  for (const [, step] of edges) most = Math.max(most, (now += step!));
+  return most;
+}
+
+const fanOut = suite<{ pool: Pool }>('Map fan-out');
+
+fanOut.before((context) => {
+  context.pool = createPool({ threads: 2 });
+  // Registered first: key 1, which the fixture hook names.
+  context.pool.register('double map', { definition: parent('double'), handlers: handlersUrl });
+  context.pool.register('interval map', { definition: parent('interval'), handlers: handlersUrl });
+});
+
+fanOut.after(async (context) => {
+  await context.pool.close();
+});
+
+function request(inputs: unknown[], maxConcurrency = 0, toleratedFailures = -1) {
+  return { state: '/States/Each', inputs, maxConcurrency, toleratedFailures, executionName: 'exec' };
+}
+
+fanOut('outputs come back in item order', async ({ pool }) => {
+  const inputs = Array.from({ length: 500 }, (_, n) => ({ n }));
+  const result = await pool.runMap('double map', request(inputs));
+  assert.equal(result.outputs, inputs.map(({ n }) => ({ n: 2 * n })));
+  assert.equal(result.failures, []);
+  assert.is(result.stopped, false);
+});
+
+fanOut('an empty Map returns at once', async ({ pool }) => {
+  assert.equal(await pool.runMap('double map', request([])), { outputs: [], failures: [], stopped: false });
+});
+
+for (const maxConcurrency of [1, 2, 3]) {
+  fanOut(`MaxConcurrency ${maxConcurrency} holds across the pool`, async ({ pool }) => {
+    const inputs = Array.from({ length: 8 }, (_, index) => ({ index, ms: 15 }));
+    const result = await pool.runMap('interval map', request(inputs, maxConcurrency));
+    const intervals = result.outputs as Interval[];
+    assert.equal(intervals.map((i) => i.index), inputs.map((i) => i.index));
+    assert.ok(maxOverlap(intervals) <= maxConcurrency, `${maxOverlap(intervals)} iterations overlapped`);
+  });
+}
+
+fanOut('with no tolerated failures, the first failure stops the Map', async ({ pool }) => {
+  const inputs = Array.from({ length: 64 }, (_, index) => ({ index, ms: 1, fail: index === 5 }));
+  const result = await pool.runMap('interval map', request(inputs, 1));
+  assert.is(result.stopped, true);
+  assert.equal(result.failures, [{ index: 5, error: 'Item.Failed', cause: 'item 5 failed' }]);
+  assert.equal(result.outputs.slice(0, 5).map((o) => (o as Interval).index), [0, 1, 2, 3, 4]);
+  assert.ok(result.outputs.slice(6).includes(undefined), 'items after the failure still all ran');
+});
+
+fanOut('failures within the tolerance leave the others running, reported in item order', async ({ pool }) => {
+  const failing = new Set([3, 40, 41]);
+  const inputs = Array.from({ length: 50 }, (_, index) => ({ index, ms: 1, fail: failing.has(index) }));
+  const result = await pool.runMap('interval map', request(inputs, 0, 3));
+  assert.is(result.stopped, false);
+  assert.equal(result.failures.map((f) => f.index), [3, 40, 41]);
+  result.outputs.forEach((output, index) => {
+    if (failing.has(index)) assert.is(output, undefined);
+    else assert.is((output as Interval).index, index);
+  });
+});
+
+fanOut('past the tolerance, the Map stops', async ({ pool }) => {
+  const inputs = Array.from({ length: 50 }, (_, index) => ({ index, ms: 1, fail: index % 10 === 0 }));
+  const result = await pool.runMap('interval map', request(inputs, 0, 2));
+  assert.is(result.stopped, true);
+  assert.ok(result.failures.length > 2);
+});
+
+fanOut('a Map running inside a worker fans out through the main thread and back', async ({ pool }) => {
+  const inputs = Array.from({ length: 100 }, (_, n) => ({ n }));
+  const result = await pool.execute('double map', { inputs });
+  assert.is(result.status, 'SUCCEEDED');
+  const output = result.output as MapFanOutResult;
+  assert.equal(output.outputs, inputs.map(({ n }) => ({ n: 2 * n })));
+  assert.is(output.stopped, false);
+});
+
+const refusals: [string, () => Record<string, unknown>, string][] = [
+  ['a pointer that is not a Map state', () => ({ ...request([{ n: 1 }]), state: '/States/FanOut' }), PoolErrorCodes.INVALID_OPTION],
+  ['an item that cannot be encoded', () => request([{ n: 1 }, { f: () => 1 }]), PoolErrorCodes.INPUT_NOT_ENCODABLE],
+];
+for (const [what, make, code] of refusals) {
+  fanOut(`runMap refuses ${what}`, async ({ pool }) => {
+    const error = await pool.runMap('double map', make() as never).catch((e: PoolError) => e);
+    assert.instance(error, PoolError);
+    assert.is((error as PoolError).code, code);
+  });
+}
+
+fanOut.run();
+
+const plans = suite('planFanOut');
+
+const planCases: [count: number, threads: number, maxConcurrency: number, concurrency: number, maxChunksInFlight: number][] = [
+  [1000, 2, 0, 0, 3],
+  [1000, 4, 0, 0, 5],
+  [10, 2, 1, 1, 1],
+  [100, 2, 10, 5, 2],
+  [100, 2, 3, 1, 3],
+  [100, 4, 40, 10, 4],
+  [0, 2, 0, 0, 3],
+];
+for (const [count, threads, maxConcurrency, concurrency, maxChunksInFlight] of planCases) {
+  plans(`${count} items on ${threads} threads with MaxConcurrency ${maxConcurrency}`, () => {
+    const plan = planFanOut(count, threads, maxConcurrency);
+    assert.is(plan.counts.reduce((a, b) => a + b, 0), count);
+    assert.is(plan.concurrency, concurrency);
+    assert.is(plan.maxChunksInFlight, maxChunksInFlight);
+    if (maxConcurrency > 0) assert.ok(plan.concurrency * plan.maxChunksInFlight <= maxConcurrency);
+    for (let i = 1; i < plan.counts.length - 1; i++) assert.ok(plan.counts[i]! <= plan.counts[i - 1]!, 'chunks shrink');
+    if (maxConcurrency === 0 && count >= threads * 16) {
+      assert.ok(plan.counts.length >= threads * 3, `only ${plan.counts.length} chunks`);
+      assert.ok(plan.counts[plan.counts.length - 2]! <= Math.ceil(count / (threads * 8)), 'the last chunks are small');
+    }
+  });
+}
+
+plans.run();
+
+const processors = suite('processorDefinition');
+
+const nested = {
+  QueryLanguage: 'JSONata',
+  StartAt: 'Fork',
+  States: {
+    Fork: {
+      Type: 'Parallel',
+      Branches: [
+        {
+          StartAt: 'a/b',
+          States: {
+            'a/b': { Type: 'Map', QueryLanguage: 'JSONPath', Iterator: { StartAt: 'X', States: { X: { Type: 'Pass', End: true } } }, End: true },
+          },
+        },
+      ],
+      End: true,
+    },
+  },
+};
+
+processors('finds a Map by pointer, unescaping tokens, keeping the query language it inherits', () => {
+  assert.equal(processorDefinition(nested, '/States/Fork/Branches/0/States/a~1b'), {
+    QueryLanguage: 'JSONPath',
+    StartAt: 'X',
+    States: { X: { Type: 'Pass', End: true } },
+  });
+});
+
+processors('refuses a pointer to anything but a Map state, and never walks into prototypes', () => {
+  for (const pointer of ['/States/Fork', '/States/Missing', '/__proto__/constructor', '/States/constructor']) {
+    assert.throws(() => processorDefinition(nested, pointer), (e: PoolError) => e.code === PoolErrorCodes.INVALID_OPTION, pointer);
+  }
+});
+
+processors.run();
+
+const hooks = suite('mapHookFor');
+
+const spec = (mapFanOut: boolean | string[]) => ({ id: 'w', definition: {}, handlers: 'file:///h.js', options: {}, limits: {}, mapFanOut, mapFanOutMinItems: 4 });
+const hookRequest = (state: string, count: number) => ({ state, inputs: Array.from({ length: count }, (_, n) => ({ n })), maxConcurrency: 0, toleratedFailures: -1, executionName: 'e' });
+
+hooks('leaves Maps that did not opt in, and Maps below the minimum, to run in-process', () => {
+  assert.is(mapHookFor(1, spec(false), 2, 'eval')(hookRequest('/States/Each', 100)), null);
+  assert.is(mapHookFor(1, spec(['Other']), 2, 'eval')(hookRequest('/States/Each', 100)), null);
+  assert.is(mapHookFor(1, spec(true), 2, 'eval')(hookRequest('/States/Each', 3)), null);
+});
+
+hooks('fans out opted-in Maps (by name, escaped pointer tokens included)', async () => {
+  // Outside a worker the request cannot be posted: a rejection proves it was attempted.
+  for (const [opt, state] of [[true, '/States/Each'], [['a/b'], '/States/a~1b']] as const) {
+    const pending = mapHookFor(1, spec(opt as boolean | string[]), 2, 'eval')(hookRequest(state, 10));
+    assert.ok(pending !== null);
+    await pending.then(
+      () => assert.unreachable('fanned out outside a worker'),
+      (error: Error) => assert.match(error.message, /only inside a pool worker/),
+    );
+  }
+});
+
+hooks.run();

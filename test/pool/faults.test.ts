@@ -1,0 +1,154 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { ExecutionResult } from '../../src/run/result.js';
+import { createPool, PoolFaults, type Pool } from '../../src/pool/index.js';
+
+const handlersUrl = new URL('./fixtures/handlers.ts', import.meta.url);
+
+function task(resource: string): Record<string, unknown> {
+  return { StartAt: 'Run', States: { Run: { Type: 'Task', Resource: resource, End: true } } };
+}
+
+/** Registers one single-Task workflow per handler, named after the handler. */
+function registerAll(pool: Pool, names: string[], extra: { hangTimeoutMs?: number; payloadBytes?: number } = {}): void {
+  for (const name of names) {
+    pool.register(name, {
+      definition: task(name),
+      handlers: handlersUrl,
+      hangTimeoutMs: extra.hangTimeoutMs,
+      options: extra.payloadBytes === undefined ? {} : { limits: { payloadBytes: extra.payloadBytes } },
+    });
+  }
+}
+
+/** Waits for `promise`, failing after `ms` (the timer also keeps the process alive while idle workers do their thing). */
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: nothing after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+const faults = suite<{ pool: Pool }>('worker faults');
+
+faults.before((context) => {
+  context.pool = createPool({ threads: 2, batch: 8 });
+  registerAll(context.pool, ['double', 'exit', 'crash', 'strayRejection', 'fn', 'symbol', 'strayLater']);
+  registerAll(context.pool, ['spin'], { hangTimeoutMs: 300 });
+  context.pool.register('cycle', { definition: task('cycle'), handlers: handlersUrl, options: { limits: { payloadBytes: Infinity } } });
+  context.pool.register('big', { definition: task('big'), handlers: handlersUrl, options: { limits: { payloadBytes: 1000 } } });
+});
+
+faults.after(async (context) => {
+  await context.pool.close();
+});
+
+const threadFaults: [string, string, RegExp][] = [
+  ['exit', PoolFaults.WorkerExited, /exited with code 3/],
+  ['crash', PoolFaults.WorkerCrashed, /thrown from a timer/],
+  ['strayRejection', PoolFaults.WorkerCrashed, /nobody awaits this/],
+  ['spin', PoolFaults.WorkerHung, /no progress for 300 ms/],
+];
+
+for (const [handler, fault, cause] of threadFaults) {
+  faults(`a handler that does '${handler}' fails its execution with ${fault}; the pool carries on`, async ({ pool }) => {
+    const result = await pool.execute(handler, {});
+    assert.is(result.status, 'FAILED');
+    assert.is(result.error, fault);
+    assert.match(result.cause ?? '', cause);
+    assert.is(result.output, undefined);
+    const after = await pool.execute('double', { n: 21 });
+    assert.equal(after.output, { n: 42 });
+  });
+}
+
+faults('an output that cannot be encoded fails only its own execution', async ({ pool }) => {
+  const [fn, neighbour, symbol, cycle] = await Promise.all([
+    pool.execute('fn', {}),
+    pool.execute('double', { n: 2 }),
+    pool.execute('symbol', {}),
+    pool.execute('cycle', {}),
+  ]);
+  for (const result of [fn!, symbol!, cycle!]) {
+    assert.is(result.status, 'FAILED');
+    assert.is(result.error, PoolFaults.OutputNotEncodable);
+  }
+  assert.match(fn!.cause ?? '', /function/);
+  assert.match(cycle!.cause ?? '', /cycle/);
+  assert.equal(neighbour!.output, { n: 4 });
+});
+
+faults('an output over the payload limit fails as States.DataLimitExceeded', async ({ pool }) => {
+  const result = await pool.execute('big', { bytes: 2000 });
+  assert.is(result.status, 'FAILED');
+  assert.is(result.error, 'States.DataLimitExceeded');
+  const small = await pool.execute('big', { bytes: 10 });
+  assert.is(small.status, 'SUCCEEDED');
+});
+
+faults('a stray error on an idle worker is reported as a workerError and the pool carries on', async ({ pool }) => {
+  const reported = new Promise<unknown>((resolve) => pool.once('workerError', resolve));
+  const before = pool.metrics().workerErrors;
+  const result = await pool.execute('strayLater', { n: 1 });
+  assert.equal(result.output, { n: 1 });
+  const error = (await within(reported, 5000, 'workerError')) as Error;
+  assert.match(error.message, /rejected after the execution ended/);
+  assert.is(pool.metrics().workerErrors, before + 1);
+  assert.equal((await pool.execute('double', { n: 1 })).output, { n: 2 });
+});
+
+faults.run();
+
+const single = suite<{ pool: Pool }>('one thread with a 64 MB heap, one execution per batch');
+
+single.before((context) => {
+  context.pool = createPool({ threads: 1, batch: 1, batchesPerWorker: 2, resourceLimits: { maxOldGenerationSizeMb: 64 } });
+  context.pool.register('spinIf', { definition: task('spinIf'), handlers: handlersUrl, hangTimeoutMs: 300 });
+  registerAll(context.pool, ['double', 'exit', 'hog']);
+});
+
+single.after(async (context) => {
+  await context.pool.close();
+});
+
+single('a batch queued behind a hung one on the same thread runs again instead of failing', async ({ pool }) => {
+  // Warm up first, so the hung batch blocks the thread before the queued one can start.
+  assert.equal((await pool.execute('spinIf', { n: 0 })).output, { n: 0 });
+  const [hung, queued] = await Promise.all([pool.execute('spinIf', { n: 1, spin: true }), pool.execute('spinIf', { n: 2 })]);
+  assert.is(hung!.error, PoolFaults.WorkerHung);
+  assert.match(hung!.cause ?? '', /made no progress/);
+  assert.is(queued!.status, 'SUCCEEDED');
+  assert.equal(queued!.output, { n: 2 });
+});
+
+single('a handler that runs its thread out of memory fails with Pool.WorkerCrashed', async ({ pool }) => {
+  const result = await pool.execute('hog', {});
+  assert.is(result.error, PoolFaults.WorkerCrashed);
+  assert.match(result.cause ?? '', /memory/);
+  assert.equal((await pool.execute('double', { n: 4 })).output, { n: 8 });
+});
+
+single('close during a load with a fault settles every submitted execution exactly once, then stops', async ({ pool }) => {
+  const settled = new Map<number, number>();
+  const before = pool.metrics();
+  const pending = Array.from({ length: 40 }, (_, i) =>
+    pool.execute(i === 17 ? 'exit' : 'double', { n: i }).then((result) => {
+      settled.set(i, (settled.get(i) ?? 0) + 1);
+      return result;
+    }),
+  );
+  const closed = pool.close();
+  const results = await Promise.all(pending);
+  await closed;
+  assert.is(settled.size, 40);
+  assert.ok([...settled.values()].every((times) => times === 1));
+  assert.is(results[17]!.error, PoolFaults.WorkerExited);
+  for (const [i, result] of results.entries()) if (i !== 17) assert.equal(result.output, { n: 2 * i }, `execution ${i}`);
+  const after = pool.metrics();
+  assert.is(after.succeeded - before.succeeded + (after.failed - before.failed), 40);
+  assert.is(after.faults - before.faults, 1);
+});
+
+single.run();
+

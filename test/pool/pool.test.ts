@@ -1,0 +1,277 @@
+import { fileURLToPath } from 'node:url';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { DefinitionError, ProblemCodes } from '../../src/asl/problems.js';
+import { compile } from '../../src/compile/machine.js';
+import { virtualClock } from '../../src/run/clock.js';
+import type { ExecutionResult } from '../../src/run/result.js';
+import { createPool, PoolError, PoolErrorCodes, type Pool } from '../../src/pool/index.js';
+import { handlers } from './fixtures/handlers.js';
+
+const handlersUrl = new URL('./fixtures/handlers.ts', import.meta.url);
+
+/** Workflows whose pooled results must equal their in-process results, input for input. */
+const workflows: Record<string, { definition: Record<string, unknown>; virtual?: boolean; input(i: number): unknown }> = {
+  'task then pass': {
+    definition: {
+      StartAt: 'Double',
+      States: {
+        Double: { Type: 'Task', Resource: 'double', ResultPath: '$.doubled', Next: 'Shape' },
+        Shape: { Type: 'Pass', Parameters: { 'original.$': '$.n', 'twice.$': '$.doubled.n', 'name.$': '$$.Execution.Name' }, End: true },
+      },
+    },
+    input: (i) => ({ n: i, note: 'x'.repeat(i % 7), nested: { list: [i, { deep: true }], flag: i % 2 === 0 } }),
+  },
+  'choice, succeed and fail': {
+    definition: {
+      StartAt: 'Even',
+      States: {
+        Even: { Type: 'Choice', Choices: [{ Variable: '$.n', NumericGreaterThan: 1000, Next: 'Big' }], Default: 'Check' },
+        Check: { Type: 'Task', Resource: 'fail', Catch: [{ ErrorEquals: ['Custom.Failure'], ResultPath: '$.caught', Next: 'Caught' }], End: true },
+        Caught: { Type: 'Succeed' },
+        Big: { Type: 'Fail', Error: 'Too.Big', Cause: 'n is over 1000' },
+      },
+    },
+    input: (i) => ({ n: i % 3 === 0 ? 5000 + i : i, reason: `reason ${i}` }),
+  },
+  'async handler': {
+    definition: { StartAt: 'Later', States: { Later: { Type: 'Task', Resource: 'later', End: true } } },
+    input: (i) => ({ n: i }),
+  },
+  'retry on a virtual clock': {
+    definition: {
+      StartAt: 'Flaky',
+      States: { Flaky: { Type: 'Task', Resource: 'flaky', Retry: [{ ErrorEquals: ['Service.Busy'], IntervalSeconds: 30, MaxAttempts: 2 }], End: true } },
+    },
+    virtual: true,
+    input: (i) => ({ n: i }),
+  },
+  'uncaught handler error': {
+    definition: { StartAt: 'Reject', States: { Reject: { Type: 'Task', Resource: 'reject', End: true } } },
+    input: (i) => ({ n: i }),
+  },
+};
+
+/** What must match between a pooled and an in-process result (the dates differ by nature). */
+function comparable(result: ExecutionResult): Record<string, unknown> {
+  return {
+    status: result.status,
+    output: result.output,
+    error: result.error,
+    cause: result.cause,
+    name: result.name,
+    executionArn: result.executionArn,
+    stateMachineArn: result.stateMachineArn,
+    input: result.input,
+  };
+}
+
+const api = suite<{ pool: Pool }>('pool API');
+
+api.before((context) => {
+  context.pool = createPool({ threads: 2, batch: 16 });
+  for (const [id, workflow] of Object.entries(workflows)) {
+    context.pool.register(id, { definition: workflow.definition, handlers: handlersUrl, options: { clock: workflow.virtual ? 'virtual' : 'real' } });
+  }
+});
+
+api.after(async (context) => {
+  await context.pool.close();
+});
+
+for (const [id, workflow] of Object.entries(workflows)) {
+  api(`batched results equal in-process results: ${id}`, async ({ pool }) => {
+    const machine = compile(workflow.definition, { handlers, clock: workflow.virtual ? virtualClock() : undefined });
+    const count = 100;
+    const inputs = Array.from({ length: count }, (_, i) => workflow.input(i));
+    const pooled = await Promise.all(inputs.map((input, i) => pool.execute(id, input, { name: `run-${i}` })));
+    const local = await Promise.all(inputs.map((input, i) => machine.execute(input, { name: `run-${i}` })));
+    for (let i = 0; i < count; i++) assert.equal(comparable(pooled[i]!), comparable(local[i]!), `execution ${i}`);
+    assert.ok(pooled.every((r) => r.startDate instanceof Date && r.stopDate >= r.startDate));
+  });
+}
+
+api('executions of two workflows submitted together are batched apart and all settle', async ({ pool }) => {
+  const pending: Promise<ExecutionResult>[] = [];
+  for (let i = 0; i < 40; i++) {
+    pending.push(pool.execute('task then pass', { n: i }, { name: `a-${i}` }));
+    pending.push(pool.execute('async handler', { n: i }, { name: `b-${i}` }));
+  }
+  const results = await Promise.all(pending);
+  for (let i = 0; i < 40; i++) {
+    assert.equal(results[2 * i]!.output, { original: i, twice: 2 * i, name: `a-${i}` });
+    assert.equal(results[2 * i + 1]!.output, { n: i + 1 });
+  }
+});
+
+api('a lone execution is sent without waiting for a batch to fill', async ({ pool }) => {
+  const result = await pool.execute('async handler', { n: 41 });
+  assert.is(result.status, 'SUCCEEDED');
+  assert.equal(result.output, { n: 42 });
+  assert.match(result.name, /^[0-9a-f-]{36}$/);
+});
+
+api('an execution name is used as given', async ({ pool }) => {
+  const result = await pool.execute('task then pass', { n: 1 }, { name: 'chosen-name' });
+  assert.is(result.name, 'chosen-name');
+  assert.is(result.executionArn, 'arn:aws:states:us-east-1:123456789012:express:statemill:chosen-name');
+  assert.equal(result.output, { original: 1, twice: 2, name: 'chosen-name' });
+});
+
+api('an input that cannot be encoded is refused at execute; the rest of its batch still runs', async ({ pool }) => {
+  const cyclic: Record<string, unknown> = { n: 1 };
+  cyclic.self = cyclic;
+  const refused = [{ n: 1, f: () => 1 }, { n: 1, s: Symbol('s') }, cyclic, { n: 1, big: 2n ** 80n }];
+  const good = Array.from({ length: 6 }, (_, i) => ({ n: i }));
+  const calls: Promise<unknown>[] = [];
+  for (let i = 0; i < good.length; i++) {
+    calls.push(pool.execute('task then pass', good[i], { name: `good-${i}` }));
+    if (i < refused.length) calls.push(pool.execute('task then pass', refused[i]).then(() => 'resolved', (error: PoolError) => error.code));
+  }
+  const settled = await Promise.all(calls);
+  const codes = settled.filter((s) => typeof s === 'string');
+  assert.equal(codes, refused.map(() => PoolErrorCodes.INPUT_NOT_ENCODABLE));
+  const results = settled.filter((s) => typeof s !== 'string') as ExecutionResult[];
+  assert.equal(
+    results.map((r) => r.output),
+    good.map((g, i) => ({ original: g.n, twice: 2 * g.n, name: `good-${i}` })),
+  );
+});
+
+api('register validates the definition on the main thread', ({ pool }) => {
+  try {
+    pool.register('bad', { definition: { StartAt: 'Nowhere', States: { A: { Type: 'Pass', End: true } } }, handlers: handlersUrl });
+    assert.unreachable('register accepted a bad definition');
+  } catch (error) {
+    assert.instance(error, DefinitionError);
+    assert.ok((error as DefinitionError).problems.some((p) => p.code === ProblemCodes.UNKNOWN_STATE));
+  }
+});
+
+const refusals: [string, (pool: Pool) => unknown, string][] = [
+  ['a second registration under the same id', (pool) => pool.register('task then pass', { definition: workflows['task then pass']!.definition, handlers: handlersUrl }), PoolErrorCodes.DUPLICATE_WORKFLOW],
+  ['a relative handlers path', (pool) => pool.register('relative', { definition: workflows['async handler']!.definition, handlers: './handlers.js' }), PoolErrorCodes.INVALID_OPTION],
+  ['an unknown clock', (pool) => pool.register('clock', { definition: workflows['async handler']!.definition, handlers: handlersUrl, options: { clock: 'sundial' as 'real' } }), PoolErrorCodes.INVALID_OPTION],
+  ['a limit that is not a positive number', (pool) => pool.register('limits', { definition: workflows['async handler']!.definition, handlers: handlersUrl, options: { limits: { payloadBytes: -1 } } }), PoolErrorCodes.INVALID_OPTION],
+  ['an empty id', (pool) => pool.register('', { definition: workflows['async handler']!.definition, handlers: handlersUrl }), PoolErrorCodes.INVALID_OPTION],
+];
+for (const [what, call, code] of refusals) {
+  api(`register refuses ${what}`, ({ pool }) => {
+    try {
+      call(pool);
+      assert.unreachable('accepted');
+    } catch (error) {
+      assert.instance(error, PoolError);
+      assert.is((error as PoolError).code, code);
+    }
+  });
+}
+
+api('execute refuses an unknown workflow', async ({ pool }) => {
+  const error = await pool.execute('nope', {}).catch((e: PoolError) => e);
+  assert.is((error as PoolError).code, PoolErrorCodes.UNKNOWN_WORKFLOW);
+});
+
+api('a handlers module without handlers fails its executions with ERR_POOL_WORKFLOW_LOAD', async ({ pool }) => {
+  pool.register('no handlers', { definition: workflows['async handler']!.definition, handlers: new URL('./fixtures/broken-handlers.ts', import.meta.url) });
+  const errors = await Promise.all([1, 2, 3].map((n) => pool.execute('no handlers', { n }).catch((e: PoolError) => e)));
+  for (const error of errors) assert.is((error as PoolError).code, PoolErrorCodes.WORKFLOW_LOAD);
+});
+
+api('a Resource with no handler fails with ERR_POOL_WORKFLOW_LOAD carrying the definition problems', async ({ pool }) => {
+  pool.register('missing handler', { definition: { StartAt: 'T', States: { T: { Type: 'Task', Resource: 'no-such-handler', End: true } } }, handlers: fileURLToPath(handlersUrl) });
+  const error = (await pool.execute('missing handler', {}).catch((e: unknown) => e)) as PoolError & { problems: { code: string }[] };
+  assert.is(error.code, PoolErrorCodes.WORKFLOW_LOAD);
+  assert.ok(error.problems.some((p) => p.code === ProblemCodes.NO_HANDLER));
+});
+
+api('metrics count what happened', async ({ pool }) => {
+  const before = pool.metrics();
+  await Promise.all([pool.execute('choice, succeed and fail', { n: 3000 }), pool.execute('choice, succeed and fail', { n: 1, reason: 'r' })]);
+  const after = pool.metrics();
+  assert.is(after.submitted - before.submitted, 2);
+  assert.is(after.started - before.started, 2);
+  assert.is(after.failed - before.failed, 1);
+  assert.is(after.succeeded - before.succeeded, 1);
+  assert.is(after.latency.count - before.latency.count, 2);
+  assert.is(after.queueDepth, 0);
+  assert.is(after.executionsInFlight, 0);
+  assert.is(after.workers.length, 2);
+  for (const worker of after.workers) assert.ok(worker.utilization >= 0 && worker.utilization <= 1);
+});
+
+api.run();
+
+const pressure = suite<{ pool: Pool }>('backpressure');
+
+pressure.before((context) => {
+  context.pool = createPool({ threads: 1, maxQueue: 5 });
+  context.pool.register('later', { definition: workflows['async handler']!.definition, handlers: handlersUrl });
+});
+
+pressure.after(async (context) => {
+  await context.pool.close();
+});
+
+pressure('past maxQueue waiting executions, execute rejects at once; drain follows', async ({ pool }) => {
+  const drained = new Promise<void>((resolve) => pool.once('drain', resolve));
+  const calls = Array.from({ length: 20 }, (_, n) => pool.execute('later', { n }).then((r) => r.output, (e: PoolError) => e.code));
+  assert.is(pool.queueSize, 5);
+  assert.ok(pool.needsDrain);
+  const settled = await Promise.all(calls);
+  assert.equal(settled.slice(0, 5), [1, 2, 3, 4, 5].map((n) => ({ n })));
+  assert.equal(settled.slice(5), Array(15).fill(PoolErrorCodes.QUEUE_FULL));
+  await drained;
+  assert.not.ok(pool.needsDrain);
+  assert.is(pool.metrics().rejected, 15);
+});
+
+pressure('the queue never holds more than maxQueue however fast callers submit', async ({ pool }) => {
+  let accepted = 0;
+  let refused = 0;
+  let deepest = 0;
+  const pending: Promise<unknown>[] = [];
+  for (let round = 0; round < 20; round++) {
+    for (let i = 0; i < 100; i++) {
+      pending.push(pool.execute('later', { n: i }).then(() => accepted++, () => refused++));
+      deepest = Math.max(deepest, pool.queueSize);
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  await Promise.all(pending);
+  assert.ok(deepest <= 5, `queue reached ${deepest}`);
+  assert.is(accepted + refused, 2000);
+  assert.ok(accepted >= 5 && refused > 0);
+});
+
+pressure('a caller that waits for drain is never refused', async ({ pool }) => {
+  const outputs: unknown[] = [];
+  for (let n = 0; n < 30; n++) {
+    outputs.push(pool.execute('later', { n }).then((r) => r.output));
+    if (pool.needsDrain) await new Promise((resolve) => pool.once('drain', resolve));
+  }
+  assert.equal(await Promise.all(outputs), Array.from({ length: 30 }, (_, n) => ({ n: n + 1 })));
+});
+
+pressure.run();
+
+const closing = suite('close');
+
+closing('close drains everything submitted, then refuses new work; a second close is the same promise', async () => {
+  const pool = createPool({ threads: 1, batch: 4 });
+  pool.register('later', { definition: workflows['async handler']!.definition, handlers: handlersUrl });
+  const results = Array.from({ length: 50 }, (_, n) => pool.execute('later', { n }));
+  const first = pool.close();
+  const second = pool.close();
+  assert.is(first, second);
+  const refused = await pool.execute('later', { n: 0 }).catch((e: PoolError) => e.code);
+  assert.is(refused, PoolErrorCodes.CLOSED);
+  assert.throws(() => pool.register('again', { definition: workflows['async handler']!.definition, handlers: handlersUrl }), (e: PoolError) => e.code === PoolErrorCodes.CLOSED);
+  assert.is(await pool.runMap('later', { state: '/States/Later', inputs: [], maxConcurrency: 0, toleratedFailures: -1, executionName: 'x' }).catch((e: PoolError) => e.code), PoolErrorCodes.CLOSED);
+  const outputs = (await Promise.all(results)).map((r) => r.output);
+  assert.equal(outputs, Array.from({ length: 50 }, (_, n) => ({ n: n + 1 })));
+  await first;
+  assert.is((await pool.execute('later', {}).catch((e: PoolError) => e.code)), PoolErrorCodes.CLOSED);
+});
+
+closing.run();
