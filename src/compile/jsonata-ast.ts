@@ -74,7 +74,8 @@ export function astOf(expression: jsonata.Expression): ExprNode {
 /** Every name a plain JSON object inherits: jsonata's path steps would read these off Object.prototype. */
 export const inheritedNames: ReadonlySet<string> = new Set(Object.getOwnPropertyNames(Object.prototype));
 
-function childrenOf(node: ExprNode): ExprNode[] {
+/** A node's direct children, in no particular order. */
+export function childrenOf(node: ExprNode): ExprNode[] {
   const out: ExprNode[] = [];
   const add = (n: ExprNode | undefined) => {
     if (n !== undefined && n !== null && typeof n === 'object') out.push(n);
@@ -121,6 +122,10 @@ export function factsOf(ast: ExprNode): ExpressionFacts {
       if (name === 'states' && !picksOtherThanContext(firstStepOf)) readsContext = true;
     } else if (node.type === 'name' && inheritedName === null && inheritedNames.has(node.value as string)) {
       inheritedName = node.value as string;
+    }
+    // `@$name` and `#$name` bind variables through an object jsonata builds by assignment.
+    for (const bound of [node.focus, node.index]) {
+      if (inheritedName === null && bound !== undefined && inheritedNames.has(bound)) inheritedName = bound;
     }
     const steps = node.type === 'path' ? node.steps! : null;
     for (const child of childrenOf(node)) visit(child, steps !== null && child === steps[0] ? node : null);

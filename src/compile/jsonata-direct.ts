@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { inheritedNames, type ExprNode } from './jsonata-ast.js';
-import { extensionFunctionNames, hashAlgorithms, parseJson } from './jsonata-functions.js';
+import { defineKey } from './jsonata-data.js';
+import { booleanOf, extensionFunctionNames, hashAlgorithms, parseJson } from './jsonata-functions.js';
 import type { StatesScope } from './jsonata-scope.js';
 
 /**
@@ -449,7 +450,18 @@ function compileObject(pairs: readonly (readonly [ExprNode, ExprNode])[]): Direc
     values.push(value);
     if (k.type === 'string') literalKeys.push(k.value as string);
   }
-  const fixedKeys = literalKeys.length === pairs.length && new Set(literalKeys).size === literalKeys.length && !literalKeys.includes('__proto__');
+  const fixedKeys = literalKeys.length === pairs.length && new Set(literalKeys).size === literalKeys.length;
+  if (fixedKeys && literalKeys.includes('__proto__')) {
+    // AWS keeps `__proto__` as an ordinary key; jsonata would set the prototype and lose it.
+    return function buildObjectWithProtoKey(scope) {
+      const out: Record<string, unknown> = {};
+      for (let i = 0; i < values.length; i++) {
+        const v = values[i]!(scope);
+        if (v !== undefined) defineKey(out, literalKeys[i]!, v);
+      }
+      return out;
+    };
+  }
   if (fixedKeys) {
     return function buildObject(scope) {
       const out: Record<string, unknown> = {};
@@ -466,8 +478,8 @@ function compileObject(pairs: readonly (readonly [ExprNode, ExprNode])[]): Direc
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i]!(scope);
       if (key === undefined) continue;
-      // Non-string keys and one key from two pairs are errors; `__proto__` keys vanish in jsonata.
-      if (typeof key !== 'string' || key === '__proto__' || seen.has(key)) throw BAIL;
+      // Non-string keys and one key from two pairs are errors the library words.
+      if (typeof key !== 'string' || seen.has(key)) throw BAIL;
       seen.add(key);
       names[i] = key;
     }
@@ -476,7 +488,7 @@ function compileObject(pairs: readonly (readonly [ExprNode, ExprNode])[]): Direc
       const name = names[i];
       if (name === undefined) continue;
       const v = values[i]!(scope);
-      if (v !== undefined) out[name] = v;
+      if (v !== undefined) defineKey(out, name, v);
     }
     return out;
   };
@@ -661,15 +673,13 @@ function join(strings: unknown, separator: unknown): unknown {
 /** jsonata's $keys: an object's keys, or the distinct keys of an array's objects; a sequence. */
 function keysOf(v: unknown): string[] {
   if (Array.isArray(v)) {
-    const merged: Record<string, true> = {};
+    // No prototype, so `__proto__` is a key like any other; the order is that of an object's keys, as in jsonata.
+    const merged: Record<string, true> = Object.create(null);
     for (const item of v) for (const key of keysOf(item)) merged[key] = true;
     return Object.keys(merged);
   }
   if (v === null || typeof v !== 'object') return [];
-  const keys = Object.keys(v);
-  // jsonata's own merge object would lose a `__proto__` key.
-  if (keys.includes('__proto__')) throw BAIL;
-  return keys;
+  return Object.keys(v);
 }
 
 /** jsonata's unwrapping of a sequence: nothing is undefined, one item is that item. */
@@ -705,10 +715,7 @@ function merge(v: unknown): unknown {
   const out: Record<string, unknown> = {};
   for (const object of objects) {
     if (object === null || typeof object !== 'object' || Array.isArray(object)) throw BAIL;
-    for (const key of Object.keys(object)) {
-      if (key === '__proto__') throw BAIL;
-      out[key] = (object as Record<string, unknown>)[key];
-    }
+    for (const key of Object.keys(object)) defineKey(out, key, (object as Record<string, unknown>)[key]);
   }
   return out;
 }
@@ -742,28 +749,6 @@ function parse(text: unknown): unknown {
 
 // ---------------------------------------------------------------------------------------------
 // jsonata's casts
-
-/** jsonata's `boolean()`: the effective boolean value; undefined stays undefined. */
-function booleanOf(v: unknown): boolean | undefined {
-  if (v === undefined) return undefined;
-  if (Array.isArray(v)) {
-    if (v.length === 1) return booleanOf(v[0]);
-    for (const x of v) if (booleanOf(x)) return true;
-    return false;
-  }
-  switch (typeof v) {
-    case 'string':
-      return v.length > 0;
-    case 'number':
-      return v !== 0 && !Number.isNaN(v);
-    case 'boolean':
-      return v;
-    case 'object':
-      return v !== null && Object.keys(v).length > 0;
-    default:
-      return false;
-  }
-}
 
 function toBoolean(v: unknown): boolean {
   return booleanOf(v) === true;

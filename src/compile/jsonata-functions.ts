@@ -1,11 +1,14 @@
 import { createHash, randomUUID } from 'node:crypto';
 import jsonata from 'jsonata';
+import { defineKey, neutralised } from './jsonata-data.js';
 
 /**
  * The functions Step Functions adds to JSONata ($partition, $range, $hash, $random with an
  * optional seed, $uuid, $parse), and the built-ins statemill replaces: $now and $millis read
- * the execution's clock, $lookup reads own properties only, and $eval is gone (AWS removes
- * it). Registered on every compiled expression, each with jsonata's signature notation.
+ * the execution's clock, $lookup reads own properties only, $merge, $sift, $spread and $keys
+ * keep `__proto__` keys (jsonata's own lose them, jsonata-data.ts), and $eval is gone (AWS
+ * removes it). Registered on every expression the library evaluates, each with jsonata's
+ * signature notation.
  */
 
 /** The binding holding the evaluation's timestamp; a name with a space no expression can write. */
@@ -95,13 +98,16 @@ function random(seed?: number): number {
   return seed === undefined ? Math.random() : javaRandomDouble(seed);
 }
 
+/** $parse for the library: the parsed data may not pose as a function there (jsonata-data.ts). */
 function parse(text: string | undefined): unknown {
   if (text === undefined) return undefined;
+  let value: unknown;
   try {
-    return parseJson(text);
+    value = parseJson(text);
   } catch (error) {
     throw new FunctionError(`$parse could not parse its argument as JSON: ${(error as Error).message}`);
   }
+  return neutralised(value);
 }
 
 /**
@@ -173,6 +179,108 @@ function lookup(input: unknown, key: string): unknown {
   return Object.prototype.hasOwnProperty.call(input, key) ? (input as Record<string, unknown>)[key] : undefined;
 }
 
+/** jsonata's `boolean()`: the effective boolean value; undefined stays undefined. */
+export function booleanOf(v: unknown): boolean | undefined {
+  if (v === undefined) return undefined;
+  if (Array.isArray(v)) {
+    if (v.length === 1) return booleanOf(v[0]);
+    for (const x of v) if (booleanOf(x)) return true;
+    return false;
+  }
+  switch (typeof v) {
+    case 'string':
+      return v.length > 0;
+    case 'number':
+      return v !== 0 && !Number.isNaN(v);
+    case 'boolean':
+      return v;
+    case 'object':
+      return v !== null && Object.keys(v).length > 0;
+    default:
+      return false;
+  }
+}
+
+/** A jsonata sequence: an array jsonata unwraps when it holds one item or none. */
+type Sequence<T = unknown> = T[] & { sequence?: boolean };
+
+function sequence<T>(): Sequence<T> {
+  const out: Sequence<T> = [];
+  out.sequence = true;
+  return out;
+}
+
+/** jsonata's $merge (`<a<o>:o>`): later objects' keys win. */
+function merge(objects: Record<string, unknown>[] | undefined): unknown {
+  if (objects === undefined) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const object of objects) {
+    const keys = Object.keys(object);
+    for (let i = 0; i < keys.length; i++) defineKey(out, keys[i]!, object[keys[i]!]);
+  }
+  return out;
+}
+
+/** A function argument as jsonata hands it to a built-in: a JavaScript function, with the arity of the jsonata function it wraps. */
+type Callable = ((...args: unknown[]) => unknown) & { arity?: number };
+
+/** jsonata's $sift (`<o-f?:o>`): the entries for which the predicate is true; undefined when none is. */
+async function sift(this: unknown, object: Record<string, unknown>, predicate: Callable | undefined): Promise<unknown> {
+  if (typeof predicate !== 'function') throw new FunctionError('$sift needs a predicate function as its second argument');
+  const arity = typeof predicate.arity === 'number' ? predicate.arity : predicate.length;
+  const out: Record<string, unknown> = {};
+  let kept = 0;
+  for (const key of Object.keys(object)) {
+    const value = object[key];
+    const args: unknown[] = arity >= 3 ? [value, key, object] : arity >= 2 ? [value, key] : [value];
+    if (booleanOf(await predicate.apply(this, args)) === true) {
+      defineKey(out, key, value);
+      kept++;
+    }
+  }
+  return kept === 0 ? undefined : out;
+}
+
+/** jsonata's $append, which $spread builds on: concatenation leaves a plain array, not a sequence. */
+function append(a: unknown, b: unknown): unknown {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  const left: unknown[] = Array.isArray(a) ? a : [a];
+  return left.concat(Array.isArray(b) ? b : [b]);
+}
+
+/** jsonata's $spread (`<x-:a<o>>`): an object as one single-key object per key; functions are left whole. */
+function spread(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    let out: unknown = sequence<unknown>();
+    for (const item of value) out = append(out, spread(item));
+    return out;
+  }
+  if (value === null || typeof value !== 'object' || isFunctionValue(value)) return value;
+  const out = sequence<unknown>();
+  const source = value as Record<string, unknown>;
+  for (const key of Object.keys(source)) {
+    const single: Record<string, unknown> = {};
+    defineKey(single, key, source[key]);
+    out.push(single);
+  }
+  return out;
+}
+
+/** jsonata's $keys (`<x-:a<s>>`): an object's keys, or the distinct keys of an array's objects. */
+function keys(value: unknown): Sequence<string> {
+  const out = sequence<string>();
+  if (Array.isArray(value)) {
+    // No prototype, so `__proto__` is a key like any other; the order is that of an object's keys, as in jsonata.
+    const merged: Record<string, true> = Object.create(null);
+    for (const item of value) for (const key of keys(item)) merged[key] = true;
+    for (const key of Object.keys(merged)) out.push(key);
+  } else if (value !== null && typeof value === 'object' && !isFunctionValue(value)) {
+    for (const key of Object.keys(value)) out.push(key);
+  }
+  return out;
+}
+
 /** A jsonata lambda or built-in function, as jsonata represents them. */
 export function isFunctionValue(value: object): boolean {
   const v = value as { _jsonata_function?: unknown; _jsonata_lambda?: unknown };
@@ -193,5 +301,9 @@ export function installFunctions(expression: jsonata.Expression): void {
   expression.registerFunction('now', now as never, '<s?s?:s>');
   expression.registerFunction('millis', millis as never, '<:n>');
   expression.registerFunction('lookup', lookup as never, '<x-s:x>');
+  expression.registerFunction('merge', merge as never, '<a<o>:o>');
+  expression.registerFunction('sift', sift as never, '<o-f?:o>');
+  expression.registerFunction('spread', spread as never, '<x-:a<o>>');
+  expression.registerFunction('keys', keys as never, '<x-:a<s>>');
   expression.assign('eval', undefined);
 }

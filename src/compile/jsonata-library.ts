@@ -1,14 +1,18 @@
 import type jsonata from 'jsonata';
-import type { ExpressionFacts } from './jsonata-ast.js';
+import { astOf, type ExpressionFacts } from './jsonata-ast.js';
+import { FLAG_TRUE, defineKey, neutralised, prepareSyntaxTree } from './jsonata-data.js';
 import { NOW_BINDING, installFunctions, isFunctionValue } from './jsonata-functions.js';
+import { EvaluationGuard, GUARD_BINDING, installGuard } from './jsonata-guard.js';
 import type { StatesScope } from './jsonata-scope.js';
 
 /**
  * Evaluation by the jsonata library itself (2.0.6, the version AWS runs), for the
  * expressions statemill does not evaluate directly. jsonata is asynchronous throughout, so
  * this path always returns a promise. Only the workflow variables an expression names are
- * bound, and the result is turned back into plain JSON (jsonata marks its sequences with
- * extra array properties, and may build objects that are not plain).
+ * bound, never holding data that could pose as a function (jsonata-data.ts); each evaluation
+ * runs under a guard of its own (jsonata-guard.ts); and the result is turned back into plain
+ * JSON (jsonata marks its sequences with extra array properties, and may build objects that
+ * are not plain).
  */
 
 /** A result JSON cannot hold: a function, or a number that is not finite. */
@@ -18,17 +22,20 @@ export type LibraryEvaluate = (scope: StatesScope) => Promise<unknown>;
 
 export function libraryEvaluator(expression: jsonata.Expression, facts: ExpressionFacts): LibraryEvaluate {
   installFunctions(expression);
+  installGuard(expression);
+  prepareSyntaxTree(expression, astOf(expression));
   const variables = facts.variables;
   const withContext = facts.readsContext;
   return async function evaluateWithLibrary(scope) {
     const bindings: Record<string, unknown> = Object.create(null);
-    bindings.states = scope.statesObject(withContext);
+    bindings.states = neutralised(scope.statesObject(withContext));
     bindings[NOW_BINDING] = scope.now();
+    bindings[GUARD_BINDING] = new EvaluationGuard(scope.frame);
     const vars = scope.frame.vars;
     if (vars !== null) {
       for (let i = 0; i < variables.length; i++) {
         const name = variables[i]!;
-        if (vars.has(name)) bindings[name] = vars.get(name);
+        if (vars.has(name)) bindings[name] = neutralised(vars.get(name));
       }
     }
     return toJson(await expression.evaluate(undefined, bindings));
@@ -59,6 +66,7 @@ function plain(value: unknown): unknown {
     default:
       throw UNSUPPORTED_RESULT;
   }
+  if (value === FLAG_TRUE) return true;
   if (isFunctionValue(value as object)) throw UNSUPPORTED_RESULT;
   if (Array.isArray(value)) {
     const out = new Array<unknown>(value.length);
@@ -78,14 +86,9 @@ function plain(value: unknown): unknown {
     if (copy === null && after === before) continue;
     if (copy === null) {
       copy = {};
-      for (let j = 0; j < i; j++) define(copy, keys[j]!, source[keys[j]!]);
+      for (let j = 0; j < i; j++) defineKey(copy, keys[j]!, source[keys[j]!]);
     }
-    if (after !== undefined) define(copy, key, after);
+    if (after !== undefined) defineKey(copy, key, after);
   }
   return copy ?? source;
-}
-
-function define(target: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-  else target[key] = value;
 }

@@ -5,6 +5,7 @@ import type { Frame } from '../run/frame.js';
 import { isPromiseLike } from '../run/state.js';
 import { JsonataSyntaxError, astOf, expressionText, factsOf, isJsonataExpression, parseJsonata } from './jsonata-ast.js';
 import { BAIL, compileDirect } from './jsonata-direct.js';
+import { EvaluationStopped } from './jsonata-guard.js';
 import { UNSUPPORTED_RESULT, libraryEvaluator, type LibraryEvaluate } from './jsonata-library.js';
 import type { StatesScope } from './jsonata-scope.js';
 import { constantCopy, defineValue } from './templates.js';
@@ -20,7 +21,8 @@ export { StatesScope } from './jsonata-scope.js';
  * when the library had to run, a promise of it.
  *
  * Failures are AWS's States.QueryEvaluationError, with its wording: an expression that
- * returns nothing, one that returns a function, one that throws.
+ * returns nothing, one that returns a function, one that throws (or passes one of the limits
+ * on the library's evaluation, jsonata-guard.ts).
  */
 export type Evaluate = (scope: StatesScope) => unknown;
 
@@ -65,8 +67,12 @@ function jsonType(value: unknown): string {
   return typeof value;
 }
 
-/** jsonata's failures carry a code (T1006, D3030…) and a message; AWS shows both. */
+/**
+ * jsonata's failures carry a code (T1006, D3030…) and a message; AWS shows both. A RangeError
+ * (a stack exhausted by data nested too deeply, a string too long) is named as such.
+ */
 function describeFailure(error: unknown): string {
+  if (error instanceof RangeError) return `${error.name}: ${error.message}`;
   if (error !== null && typeof error === 'object') {
     const e = error as { code?: unknown; message?: unknown };
     const message = typeof e.message === 'string' ? e.message : String(error);
@@ -115,6 +121,8 @@ export function compileExpression(source: string, field: JsonataField, problems:
     return library(scope).then(
       (value) => settle(value, scope),
       (error) => {
+        // The execution ended (deadline, abort, a failed sibling) while the expression ran.
+        if (error instanceof EvaluationStopped) throw error.interruption;
         throw failed(scope, describeFailure(error));
       },
     );
@@ -126,8 +134,9 @@ export function compileExpression(source: string, field: JsonataField, problems:
     try {
       value = direct(scope);
     } catch (error) {
-      if (error !== BAIL) throw error;
-      return evaluateLibrary(scope);
+      if (error === BAIL) return evaluateLibrary(scope);
+      // Data nested too deeply for a recursive step, or a value that throws when read.
+      throw failed(scope, describeFailure(error));
     }
     return settle(value, scope);
   };

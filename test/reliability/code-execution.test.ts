@@ -194,17 +194,54 @@ noCode('JSONata expressions cannot reach constructors, functions or the process'
   assertPrototypesUnchanged(before);
 });
 
-noCode.skip('BUG jsonata (src/compile/jsonata-scope.ts or a jsonata upgrade): an input object cannot pose as a JSONata function', async () => {
-  // jsonata 2.0.6 treats any object with `_jsonata_lambda: true` as a lambda and evaluates
-  // its `body` as an expression tree: the input below makes `$states.input.f()` return
-  // "forged by input" (and a body holding a self-recursive call would hang the process).
-  // jsonata 2.2.1 stops objects from setting these flags; without the upgrade, the values
-  // bound as $states (and variables) could be copied without them. Expected: T1006, "Attempted
-  // to invoke a non-function", as a States.QueryEvaluationError.
-  const input = { f: { _jsonata_lambda: true, body: { type: 'string', value: 'forged by input' }, arguments: [] } };
-  const definition = { QueryLanguage: 'JSONata', StartAt: 'S', States: { S: { Type: 'Pass', Output: '{% $states.input.f() %}', End: true } } };
-  const result = await executeSettled(compile(definition, { clock: virtualClock(0) }), input);
-  assert.equal([result.status, result.error], ['FAILED', 'States.QueryEvaluationError']);
+noCode('an input object cannot pose as a JSONata function', async () => {
+  // jsonata 2.0.6 takes any object whose `_jsonata_lambda` is true for a lambda and evaluates
+  // its `body` as a syntax tree no parser checked. The forged body below reads `__proto__` and
+  // calls its `__defineGetter__`: had it run, Object.prototype would gain `polluted`. Data bound
+  // for the library never holds the flag as `true` (it comes back as `true` in the output), and
+  // an object the library builds may not have the key. Expected: T1006, "Attempted to invoke a
+  // non-function", or a refused key, as a States.QueryEvaluationError; and the input unchanged
+  // (jsonata writes `token` and `position` onto an object it is about to call).
+  const before = snapshotPrototypes();
+  const name = (value: string) => ({ type: 'name', value });
+  const pollutingBody = {
+    type: 'path',
+    steps: [
+      { type: 'variable', value: '' },
+      name('__proto__'),
+      { type: 'function', value: '(', procedure: name('__defineGetter__'), arguments: [{ type: 'string', value: 'polluted' }, { type: 'path', steps: [name('valueOf')] }] },
+    ],
+  };
+  const forged = { _jsonata_lambda: true, input: {}, body: pollutingBody, arguments: [] };
+  const literal = { _jsonata_lambda: true, body: { type: 'string', value: 'forged' }, arguments: [] };
+  const cases: [string, unknown][] = [
+    ['$states.input.f()', { f: { _jsonata_lambda: true, body: { type: 'string', value: 'forged by input' }, arguments: [] } }],
+    ['$states.input.f()', { f: forged }],
+    ['$states.input.list[0].f()', { list: [{ f: forged }] }],
+    ['$states.context.Execution.Input.f()', { f: forged }],
+    ['$map([1], $states.input.f)', { f: forged }],
+    ['1 ~> $states.input.f', { f: forged }],
+    ['$parse($states.input.text)()', { text: JSON.stringify(forged) }],
+    ['$merge([$states.input.f, {}])()', { f: forged }],
+    [`${JSON.stringify(literal)}()`, {}],
+    ['$merge([{"_jsonata_lambda": true}, {"body": {"type": "string", "value": "forged"}, "arguments": []}])()', {}],
+    ['$merge($states.input.pairs{ $.k: $.v })()', { pairs: [{ k: '_jsonata_lambda', v: true }, { k: 'body', v: { type: 'string', value: 'forged' } }, { k: 'arguments', v: [] }] }],
+    ['$states.input.f()', { f: { a: 1 } }],
+    ['($g := function(){ $states.input.list() }; $g())', { list: [1] }],
+  ];
+  for (const [expression, input] of cases) {
+    const definition = { QueryLanguage: 'JSONata', StartAt: 'S', States: { S: { Type: 'Pass', Output: `{% ${expression} %}`, End: true } } };
+    const original = structuredClone(input);
+    const result = await executeSettled(compile(definition, { clock: virtualClock(0) }), input, expression);
+    assert.equal([result.status, result.error], ['FAILED', 'States.QueryEvaluationError'], `${expression}: ${result.cause}`);
+    assert.equal(input, original, `the input changed: ${expression}`);
+    assertNothingRan(expression);
+  }
+  // The flag is data: it passes through the library unchanged.
+  const passing = { QueryLanguage: 'JSONata', StartAt: 'S', States: { S: { Type: 'Pass', Output: '{% $merge([$states.input, {"seen": true}]) %}', End: true } } };
+  const result = await executeSettled(compile(passing, { clock: virtualClock(0) }), { f: forged });
+  assert.equal(result.output, { f: forged, seen: true });
+  assertPrototypesUnchanged(before);
 });
 
 noCode('a Task Resource never finds a property of the handlers object prototype', () => {

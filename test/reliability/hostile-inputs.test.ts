@@ -235,14 +235,30 @@ hostile('JSONata reads own prototype keys of the input and never pollutes', asyn
   assertPrototypesUnchanged(before);
 });
 
-hostile.skip('BUG jsonata (src/compile/jsonata-library.ts, jsonata-direct.ts): a __proto__ key built by JSONata is lost', async () => {
+hostile('a __proto__ key built by JSONata is kept', async () => {
   // AWS evaluates with a Java JSONata in which "__proto__" is an ordinary key. The jsonata
-  // library assigns object keys with `obj[key] = value`, so the key becomes the object's
-  // prototype and toJson() then drops it: expected {"__proto__": {"polluted": 1}}, got {}.
-  for (const expression of ['{"__proto__": {"polluted": 1}}', '$merge([{}, {"__proto__": {"polluted": 1}}])', '$sift($states.input, function($v){true})']) {
-    const result = await run({ QueryLanguage: 'JSONata', StartAt: 'S', States: { S: { Type: 'Pass', Output: `{% ${expression} %}`, End: true } } }, json('{"__proto__": {"polluted": 1}}'));
-    assert.is(JSON.stringify(result.output), '{"__proto__":{"polluted":1}}', expression);
+  // library assigns object keys with `obj[key] = value`, so the key would become the object's
+  // prototype and vanish. statemill's direct evaluation and its own $merge, $sift, $spread and
+  // $keys define the key instead; an object constructor left to the library refuses it.
+  const input = json('{"__proto__": {"polluted": 1}}');
+  const cases: [string, string][] = [
+    ['{"__proto__": {"polluted": 1}}', '{"__proto__":{"polluted":1}}'],
+    ['{$string("__proto__"): {"polluted": 1}}', '{"__proto__":{"polluted":1}}'],
+    ['$merge([{}, {"__proto__": {"polluted": 1}}])', '{"__proto__":{"polluted":1}}'],
+    ['$merge([{}, $states.input])', '{"__proto__":{"polluted":1}}'],
+    ['$sift($states.input, function($v){true})', '{"__proto__":{"polluted":1}}'],
+    ['$spread($states.input)', '{"__proto__":{"polluted":1}}'],
+    ['$keys([$states.input, {"a": 1}])', '["__proto__","a"]'],
+    ['$keys($filter([$states.input, {"a": 1}], function($v){true}))', '["__proto__","a"]'],
+  ];
+  for (const [expression, expected] of cases) {
+    const result = await run({ QueryLanguage: 'JSONata', StartAt: 'S', States: { S: { Type: 'Pass', Output: `{% ${expression} %}`, End: true } } }, input);
+    assert.is(JSON.stringify(result.output), expected, `${expression}: ${result.cause}`);
+    assertPlainOutput(result.output);
   }
+  const refused = await run({ QueryLanguage: 'JSONata', StartAt: 'S', States: { S: { Type: 'Pass', Output: '{% {"__proto__": $map([1], function($v){$v})} %}', End: true } } }, input);
+  assert.equal([refused.status, refused.error], ['FAILED', 'States.QueryEvaluationError']);
+  assertNotPolluted();
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -609,27 +625,35 @@ function runInChild(definition: unknown, executionMs: number, killAfterMs: numbe
 
 const jsonataPass = (expression: string) => ({ QueryLanguage: 'JSONata', StartAt: 'S', States: { S: { Type: 'Pass', Output: `{% ${expression} %}`, End: true } } });
 
-hostile.skip('BUG jsonata-library.ts: JSONata recursion that never ends must time out, not hang the process', async () => {
-  // jsonata evaluates asynchronously and optimises tail calls, so this loops forever in
-  // microtasks: no timer, abort or execution deadline can run again, and the process hangs
-  // (the non-tail variant grows until the heap is exhausted). jsonata 2.0.6 calls an
-  // environment hook, Symbol.for('jsonata.__evaluate_entry'), before every step: a hook that
-  // throws past the execution deadline (and yields to the event loop every few thousand
-  // steps) would end both as States.Timeout.
+hostile('JSONata recursion that never ends times out or fails, and does not hang the process', async () => {
+  // jsonata evaluates asynchronously and optimises tail calls, so the first loops forever in
+  // microtasks, where no timer, abort or execution deadline could run; the second grows until
+  // the heap is exhausted. statemill's hooks on every step (jsonata-guard.ts) let the event
+  // loop run every few thousand steps and end the evaluation past the deadline, and bound the
+  // steps in progress at once.
   for (const expression of ['($f := function($n){ $f($n + 1) }; $f(1))', '($f := function($n){ $f($n) + 1 }; $f(1))']) {
     const outcome = await runInChild(jsonataPass(expression), 1000, 20_000);
     assert.is(outcome.killed, false, `${expression} hung the process`);
-    assert.ok(['TIMED_OUT', 'FAILED'].includes(JSON.parse(outcome.stdout).status), expression);
+    const result = JSON.parse(outcome.stdout) as { status: string; error: string };
+    assert.ok(
+      (result.status === 'TIMED_OUT' && result.error === 'States.Timeout') || (result.status === 'FAILED' && result.error === 'States.QueryEvaluationError'),
+      `${expression}: ${outcome.stdout}`,
+    );
   }
+  // Deep recursion that ends fails the same way, never with a stack overflow; shallow recursion works.
+  const result = await run(jsonataPass('($f := function($n){ $n = 0 ? 0 : 1 + $f($n - 1) }; $f(1000000))'), {});
+  assert.equal([result.status, result.error], ['FAILED', 'States.QueryEvaluationError'], result.cause ?? '');
+  const shallow = await run(jsonataPass('($f := function($n){ $n = 0 ? 0 : 1 + $f($n - 1) }; $f(1000))'), {});
+  assert.is(shallow.output, 1000);
 });
 
-hostile.skip('BUG jsonata-library.ts: a JSONata expression building a billion items must fail, not crash the process', async () => {
-  // Three nested maps over [1..1000] build 10^9 items: the process dies of heap exhaustion
-  // (exit 134) instead of the execution failing. A step budget in the same evaluation hook,
-  // or a cap on sequence sizes, would turn it into a failed execution.
+hostile('a JSONata expression building a billion items fails, and does not crash the process', async () => {
+  // Three nested maps over [1..1000] build 10^9 items: without a limit the process dies of
+  // heap exhaustion (exit 134). The hook after every step counts the items produced.
   const outcome = await runInChild(jsonataPass('($a := [1..1000]; $count($a.($a.($a))))'), 5000, 60_000);
   assert.is(outcome.exitCode, 0, 'the process crashed');
-  assert.is(JSON.parse(outcome.stdout).status, 'FAILED');
+  const result = JSON.parse(outcome.stdout) as { status: string; error: string };
+  assert.equal([result.status, result.error], ['FAILED', 'States.QueryEvaluationError']);
 });
 
 hostile.run();
