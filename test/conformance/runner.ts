@@ -28,8 +28,15 @@ export interface CaseOutcome {
 
 export const conformanceDir = resolve(process.env.STATEMILL_CONFORMANCE_DIR ?? join(import.meta.dirname, '../../../shared/conformance/cases'));
 
+/**
+ * The cases, or [] when the directory is absent (a plain clone has no ../shared); in CI
+ * (CI set) an absent directory is an error, so the cases are never skipped silently there.
+ */
 export function loadCases(dir = conformanceDir): ConformanceCase[] {
-  if (!existsSync(dir)) return [];
+  if (!existsSync(dir)) {
+    if (process.env.CI) throw new Error(`conformance cases not found at ${dir}`);
+    return [];
+  }
   return readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
     .sort()
