@@ -27,8 +27,30 @@ export interface StateEnv {
   compileScope(definition: Record<string, unknown>, pointer: string, queryLanguage: QueryLanguage): StateNode;
 }
 
+/** What a Map hands to a MapExecutor: its iterations' inputs and how to run them. */
+export interface MapIterationsRequest {
+  /** JSON pointer of the Map state in the definition, e.g. /States/Transcode. */
+  readonly state: string;
+  /** Each iteration's input (after ItemSelector and ItemBatcher), in item order. */
+  readonly inputs: readonly unknown[];
+  /** Most iterations in flight at once; 0 for no limit. */
+  readonly maxConcurrency: number;
+  /** Failed iterations the Map tolerates; -1 when the first failure fails the Map. */
+  readonly toleratedFailures: number;
+  readonly executionName: string;
+}
+
+export interface MapIterationsResult {
+  /** Outputs in item order; undefined where the iteration failed or did not run. */
+  readonly outputs: unknown[];
+  /** Failed iterations. */
+  readonly failures: readonly { readonly index: number; readonly error: string | null; readonly cause: string | null }[];
+  /** True when more iterations failed than tolerated and the rest were not started. */
+  readonly stopped: boolean;
+}
+
 /**
- * Map fan-out hook: given the processor definition and the items' inputs, runs the
- * iterations (e.g. on pool workers) and returns their outputs in item order.
+ * Map fan-out hook (the pool sets it): runs a Map's iterations elsewhere and returns a
+ * promise of their outcomes, or null to run them in-process as usual.
  */
-export type MapExecutor = (processor: Record<string, unknown>, inputs: unknown[], maxConcurrency: number) => Promise<unknown[]>;
+export type MapExecutor = (request: MapIterationsRequest) => Promise<MapIterationsResult> | null;

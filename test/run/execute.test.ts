@@ -373,4 +373,29 @@ execute('lambda:invoke resolves FunctionName by name or ARN and wraps the Payloa
   assert.is(missing.error, 'Lambda.ResourceNotFoundException');
 });
 
+execute('Map: a mapExecutor (the pool) may run the iterations; its outcomes are judged like local ones', async () => {
+  const seen: unknown[] = [];
+  const fanned = compile(mapDef({}), {
+    clock: virtualClock(0),
+    handlers: { work: () => { throw new Error('ran locally'); } },
+    mapExecutor: (request) => {
+      seen.push([request.state, request.inputs, request.toleratedFailures]);
+      return Promise.resolve({ outputs: request.inputs.map((x) => (x as number) * 10), failures: [], stopped: false });
+    },
+  });
+  const ok = await fanned.execute({ items: [1, 2] });
+  assert.equal(ok.output, [10, 20]);
+  assert.equal(seen, [['/States/M', [1, 2], -1]]);
+
+  const failing = compile(mapDef({}), {
+    handlers: { work: (x: unknown) => x },
+    mapExecutor: () => Promise.resolve({ outputs: [1, undefined], failures: [{ index: 1, error: 'Bad', cause: 'no' }], stopped: true }),
+  });
+  const r = await failing.execute({ items: [1, 2] });
+  assert.equal([r.error, r.cause], ['Bad', 'no']);
+
+  const declined = compile(mapDef({}), { handlers: { work: (x: number) => x + 1 }, mapExecutor: () => null });
+  assert.equal((await declined.execute({ items: [1, 2] })).output, [2, 3]);
+});
+
 execute.run();

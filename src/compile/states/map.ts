@@ -3,7 +3,7 @@ import { StopSignal, type Frame } from '../../run/frame.js';
 import { jsonByteLength, payloadBound } from '../../run/limits.js';
 import { Interruption, runStates } from '../../run/run-states.js';
 import { isPromiseLike, type RunState, type StateNode } from '../../run/state.js';
-import type { StateEnv } from '../context.js';
+import type { MapIterationsResult, StateEnv } from '../context.js';
 import { compileResultPath, compileSelectPath, identity, type Transform } from '../io.js';
 import { StatesScope, compileJsonataValue, queryEvaluationError, stateField, type Evaluate } from '../jsonata.js';
 import { andThen, compileItems, compileNumber, compileOutcome, type Checked, type NumberRule } from '../jsonata-state.js';
@@ -81,7 +81,7 @@ export function compileMap(def: Record<string, unknown>, env: StateEnv): RunStat
     let inputs: unknown[] = items;
     if (selector !== null) inputs = items.map((item, index) => selector(effective, itemFrame(frame, index, item)));
     if (batching !== null) inputs = batch(batching, inputs, effective, frame);
-    const outputs = runIterations(start, inputs, frame, limit, allowed, isolated);
+    const outputs = runMapIterations(env, start, inputs, frame, limit, allowed, isolated);
     if (isPromiseLike(outputs)) return Promise.resolve(outputs).then((o) => finish(input, o, frame));
     return finish(input, outputs, frame);
   }
@@ -302,7 +302,7 @@ function compileJsonataMap(def: Record<string, unknown>, env: StateEnv, start: S
     return outcome(scope, outputs);
   }
   function iterate(scope: StatesScope, inputs: unknown[], limit: number, allowed: number): unknown {
-    const outputs = runIterations(start, inputs, scope.frame, limit, allowed, isolated);
+    const outputs = runMapIterations(env, start, inputs, scope.frame, limit, allowed, isolated);
     if (isPromiseLike(outputs)) return Promise.resolve(outputs).then((o) => finish(scope, o));
     return finish(scope, outputs);
   }
@@ -362,6 +362,38 @@ function batchJsonata(batcher: JsonataBatcher | null, scope: StatesScope, items:
  * pending, keeps at most `limit` in flight (0: all). `allowed` failures are tolerated (their
  * slots hold the error output); -1 means the first failure fails the Map.
  */
+/** The iterations, on the machine's MapExecutor (the pool) when it takes them, else here. */
+function runMapIterations(
+  env: StateEnv,
+  start: StateNode,
+  inputs: unknown[],
+  parent: Frame,
+  limit: number,
+  allowed: number,
+  isolated: boolean,
+): unknown {
+  const executor = env.machine.mapExecutor;
+  if (executor !== null) {
+    const elsewhere = executor({ state: env.pointer, inputs, maxConcurrency: limit, toleratedFailures: allowed, executionName: parent.exec.name });
+    if (elsewhere !== null) return elsewhere.then((result) => outputsOf(result, allowed, parent));
+  }
+  return runIterations(start, inputs, parent, limit, allowed, isolated);
+}
+
+/** Iteration outcomes from elsewhere, judged as runIterations judges its own. */
+function outputsOf(result: MapIterationsResult, allowed: number, parent: Frame): unknown[] {
+  const outputs = result.outputs.slice();
+  if (result.failures.length > 0) {
+    const first = result.failures.reduce((a, b) => (b.index < a.index ? b : a));
+    if (allowed < 0) throw new AslError(first.error, first.cause);
+    if (result.stopped || result.failures.length > allowed) {
+      throw new AslError(StatesErrors.ExceedToleratedFailureThreshold, stateCause(parent, 'The specified tolerated failure threshold was exceeded'));
+    }
+    for (const f of result.failures) outputs[f.index] = { Error: f.error, Cause: f.cause };
+  }
+  return outputs;
+}
+
 function runIterations(start: StateNode, inputs: unknown[], parent: Frame, limit: number, allowed: number, isolated: boolean): unknown {
   const n = inputs.length;
   const outputs = new Array<unknown>(n);
