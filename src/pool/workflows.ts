@@ -8,7 +8,9 @@ import type { Handlers } from '../compile/handlers.js';
 import { realClock, virtualClock } from '../run/clock.js';
 import { PoolError, PoolErrorCodes } from './errors.js';
 import type { Limits } from '../run/limits.js';
-import type { WireLimits, WorkflowRef, WorkflowSpec } from './protocol.js';
+import { workerData } from 'node:worker_threads';
+import { mapHookFor } from './fan-out-client.js';
+import type { PoolWorkerData, WireLimits, WorkflowRef, WorkflowSpec } from './protocol.js';
 
 export class LoadedWorkflow {
   readonly spec: WorkflowSpec;
@@ -46,7 +48,7 @@ export function workflowFor(ref: WorkflowRef): LoadedWorkflow | Promise<LoadedWo
   let pending = loading.get(ref.key);
   if (pending === undefined) {
     // A failure stays cached: every later task of this registration fails the same way.
-    pending = load(JSON.parse(ref.spec) as WorkflowSpec).then((workflow) => {
+    pending = load(ref.key, JSON.parse(ref.spec) as WorkflowSpec).then((workflow) => {
       loaded.set(ref.key, workflow);
       loading.delete(ref.key);
       return workflow;
@@ -56,7 +58,7 @@ export function workflowFor(ref: WorkflowRef): LoadedWorkflow | Promise<LoadedWo
   return pending;
 }
 
-async function load(spec: WorkflowSpec): Promise<LoadedWorkflow> {
+async function load(key: number, spec: WorkflowSpec): Promise<LoadedWorkflow> {
   const handlers = await importHandlers(spec);
   const options: CompileOptions = {
     handlers,
@@ -67,9 +69,13 @@ async function load(spec: WorkflowSpec): Promise<LoadedWorkflow> {
     accountId: spec.options.accountId,
     roleArn: spec.options.roleArn,
   };
+  // Only the workflow's own Maps fan out; processors compiled from `options` never do.
+  const pool = workerData as PoolWorkerData | null;
+  const machineOptions: CompileOptions =
+    spec.mapFanOut !== false && pool !== null ? { ...options, mapExecutor: mapHookFor(key, spec, pool.threads, pool.decoder) } : options;
   let machine: Machine;
   try {
-    machine = compile(spec.definition, options);
+    machine = compile(spec.definition, machineOptions);
   } catch (thrown) {
     throw new PoolError(PoolErrorCodes.WORKFLOW_LOAD, `workflow '${spec.id}' does not compile with the handlers of ${spec.handlers}`, {
       cause: thrown,
