@@ -51,7 +51,7 @@ export interface PoolOptions {
   readonly batchesPerWorker?: number;
   /** How long a worker may go without progress before it is terminated. Default: per workflow, its execution time limit + 1 s. */
   readonly hangTimeoutMs?: number;
-  /** msgpackr build that decodes messages. Default 'no-eval' (see README: Messaging). */
+  /** msgpackr build that decodes messages. Default 'no-eval' (see the README's worker pool section). */
   readonly decoder?: DecoderEntry;
   /** Per-thread V8 heap limits (worker_threads resourceLimits). */
   readonly resourceLimits?: ResourceLimits;
