@@ -123,9 +123,6 @@ try {
   }
 
   console.log(`\n## CPU-heavy handlers (${rounds.toLocaleString('en-US')} hash rounds ≈ 0.5 ms per call when calibrated)\n`);
-  console.log('Bare worker threads running the same hash calls with no pool and no messages show what the machine gave at that moment.\n');
-  console.log('| engine | threads | executions/s | × in-process | × (threads × in-process) | bare threads × in-process |');
-  console.log('|---|---:|---:|---:|---:|---:|');
   const heavyWorkload = workloads[2]!;
   const heavyPairs = heavyContenders.map((c): [Workload, Contender] => [heavyWorkload, c]);
   const bare = new Map<number, number[]>();
@@ -133,6 +130,9 @@ try {
     for (let threads = 1; threads <= cores; threads++) bare.set(threads, [...(bare.get(threads) ?? []), await bareThreads(threads, rounds, MEASURE_MS)]);
   });
   const heavyBase = heavy.get(heavyPairs[0]!)!;
+  console.log(`In-process, one execution took ${fixed(1000 / heavyBase, 2)} ms. Bare worker threads running the same hash calls with no pool and no messages show what the machine gave at that moment.\n`);
+  console.log('| engine | threads | executions/s | × in-process | × (threads × in-process) | bare threads × in-process |');
+  console.log('|---|---:|---:|---:|---:|---:|');
   for (const pair of heavyPairs) {
     const [, c] = pair;
     const rate = heavy.get(pair)!;

@@ -9,4 +9,4 @@ export { mockHandlers, MockConfigError, MockErrorCodes, type MockConfig, type Mo
 export type * from './asl/types.js';
 export { formatTrace, type TraceOptions } from './run/trace.js';
 export { historyLevels, type HistoryEvent, type HistoryLevel } from './run/history.js';
-export { createPool, Pool, PoolError, PoolErrorCodes, type PoolOptions, type PoolMetrics, type RegisterOptions } from './pool/index.js';
+export { createPool, Pool, PoolError, PoolErrorCodes, PoolFaults, type PoolOptions, type PoolExecuteOptions, type PoolMetrics, type RegisterOptions, type WorkflowOptions, type LoadOptions, type LoadResult, type PoolErrorCode, type PoolFault } from './pool/index.js';

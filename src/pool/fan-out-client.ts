@@ -5,19 +5,17 @@
  * included) and sends the chunks' outcome bytes back without decoding anything.
  */
 import { MessageChannel, parentPort } from 'node:worker_threads';
+import type { MapExecutor } from '../compile/context.js';
 import type { DecoderEntry } from './codec.js';
 import { collectOutcomes, packChunks, planFanOut, type MapFanOutRequest, type MapFanOutResult } from './fan-out-plan.js';
 import { MAP_FAN_OUT, type MapFanOutMessage, type MapFanOutReply, type WorkflowSpec } from './protocol.js';
-
-/** The engine's Map hook as the pool provides it: a promise of the outcome, or null to run in-process. */
-export type MapFanOutHook = (request: MapFanOutRequest) => Promise<MapFanOutResult> | null;
 
 /**
  * The Map hook a worker compiles workflow `key` with: Map states the registration opted in
  * (all, or by name) with at least `mapFanOutMinItems` items fan out; the others, and Maps
  * too small to be worth a message, run in the worker as usual.
  */
-export function mapHookFor(key: number, spec: WorkflowSpec, threads: number, decoder: DecoderEntry): MapFanOutHook {
+export function mapHookFor(key: number, spec: WorkflowSpec, threads: number, decoder: DecoderEntry): MapExecutor {
   const names = spec.mapFanOut === true ? null : new Set(spec.mapFanOut === false ? [] : spec.mapFanOut);
   return function fanOutMap(request) {
     const stateName = request.state.slice(request.state.lastIndexOf('/') + 1).replace(/~1/g, '/').replace(/~0/g, '~');

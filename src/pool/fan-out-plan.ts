@@ -4,37 +4,17 @@
  * forwards chunk bytes; the thread that asked (a worker running the execution, or the main
  * thread itself) encodes the items and decodes the outcomes.
  */
+import type { MapIterationsRequest, MapIterationsResult } from '../compile/context.js';
 import { BatchWriter, readBatch, type DecoderEntry } from './codec.js';
 import { Outcome, type IterationOutcome } from './protocol.js';
 
-/** What a Map state hands over to run its iterations across the pool. */
-export interface MapFanOutRequest {
-  /** JSON pointer of the Map state in the registered definition, e.g. /States/Transcode. */
-  readonly state: string;
-  /** Each iteration's input (after ItemSelector and ItemBatcher), in item order. */
-  readonly inputs: readonly unknown[];
-  /** MaxConcurrency: most iterations in flight at once across the pool; 0 for no limit. */
-  readonly maxConcurrency: number;
-  /** Failed iterations the Map tolerates; -1 when the first failure fails the Map. */
-  readonly toleratedFailures: number;
-  /** Name of the execution running the Map (iteration executions are named after it). */
-  readonly executionName: string;
-}
+/** What a Map state hands over to run its iterations across the pool (the engine's MapExecutor request). */
+export type MapFanOutRequest = MapIterationsRequest;
 
-export interface MapIterationFailure {
-  readonly index: number;
-  readonly error: string | null;
-  readonly cause: string | null;
-}
+/** Outputs in item order, failures, and whether dispatch stopped past the tolerance. */
+export type MapFanOutResult = MapIterationsResult;
 
-export interface MapFanOutResult {
-  /** Outputs in item order; undefined where the iteration failed or did not run. */
-  readonly outputs: unknown[];
-  /** Failed iterations in item order. */
-  readonly failures: MapIterationFailure[];
-  /** True when more iterations failed than tolerated: the rest were not started. */
-  readonly stopped: boolean;
-}
+export type MapIterationFailure = MapIterationsResult['failures'][number];
 
 export interface FanOutPlan {
   /** Item count of each chunk, in order. */

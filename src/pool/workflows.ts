@@ -3,12 +3,12 @@
  * A workflow is compiled once per thread, on the first task that names it; a Map state's
  * processor is compiled once more, on the first chunk of its iterations this thread runs.
  */
-import { compile, type CompileOptions, type Machine } from '../compile/machine.js';
-import type { Handlers } from '../compile/handlers.js';
-import { realClock, virtualClock } from '../run/clock.js';
-import { PoolError, PoolErrorCodes } from './errors.js';
-import type { Limits } from '../run/limits.js';
 import { workerData } from 'node:worker_threads';
+import type { Handlers } from '../compile/handlers.js';
+import { compile, type CompileOptions, type Machine } from '../compile/machine.js';
+import { realClock, virtualClock } from '../run/clock.js';
+import type { Limits } from '../run/limits.js';
+import { PoolError, PoolErrorCodes } from './errors.js';
 import { mapHookFor } from './fan-out-client.js';
 import type { PoolWorkerData, WireLimits, WorkflowRef, WorkflowSpec } from './protocol.js';
 

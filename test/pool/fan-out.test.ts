@@ -2,8 +2,10 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mapHookFor } from '../../src/pool/fan-out-client.js';
 import { planFanOut, type MapFanOutResult } from '../../src/pool/fan-out-plan.js';
+import { compile } from '../../src/compile/machine.js';
 import { createPool, PoolError, PoolErrorCodes, type Pool } from '../../src/pool/index.js';
 import { processorDefinition } from '../../src/pool/workflows.js';
+import { handlers } from './fixtures/fan-out-handlers.js';
 
 const handlersUrl = new URL('./fixtures/fan-out-handlers.ts', import.meta.url);
 
@@ -42,6 +44,27 @@ function maxOverlap(intervals: Interval[]): number {
   return most;
 }
 
+/** A Map over `$.items` whose iterations say which thread ran them. */
+function spreadMap(tolerance: Record<string, unknown>): Record<string, unknown> {
+  return {
+    StartAt: 'Each',
+    States: {
+      Each: {
+        Type: 'Map',
+        ItemsPath: '$.items',
+        ...tolerance,
+        ItemProcessor: { StartAt: 'Where', States: { Where: { Type: 'Task', Resource: 'whereAmI', End: true } } },
+        End: true,
+      },
+    },
+  };
+}
+
+const tolerances: Record<string, Record<string, unknown>> = {
+  'spread map': {},
+  'spread map tolerating one': { ToleratedFailureCount: 1 },
+};
+
 const fanOut = suite<{ pool: Pool }>('Map fan-out');
 
 fanOut.before((context) => {
@@ -49,6 +72,9 @@ fanOut.before((context) => {
   // Registered first: key 1, which the fixture hook names.
   context.pool.register('double map', { definition: parent('double'), handlers: handlersUrl });
   context.pool.register('interval map', { definition: parent('interval'), handlers: handlersUrl });
+  for (const [id, tolerance] of Object.entries(tolerances)) {
+    context.pool.register(id, { definition: spreadMap(tolerance), handlers: handlersUrl, mapFanOut: true });
+  }
 });
 
 fanOut.after(async (context) => {
@@ -117,6 +143,37 @@ fanOut('a Map running inside a worker fans out through the main thread and back'
   assert.equal(output.outputs, inputs.map(({ n }) => ({ n: 2 * n })));
   assert.is(output.stopped, false);
 });
+
+fanOut('a Map in an execution that opted in spreads over every thread; its result equals the in-process one', async ({ pool }) => {
+  const items = Array.from({ length: 200 }, (_, n) => ({ n }));
+  const result = await pool.execute('spread map', { items });
+  assert.is(result.status, 'SUCCEEDED');
+  const outputs = result.output as { n: number; thread: number }[];
+  assert.equal(outputs.map((o) => o.n), items.map((i) => i.n));
+  assert.is(new Set(outputs.map((o) => o.thread)).size, 2);
+});
+
+const failingRuns: [string, string, number[], Record<string, unknown>][] = [
+  ['the first failure fails the Map with its error', 'spread map', [7], { status: 'FAILED', error: 'Item.Failed', cause: 'item 7 failed' }],
+  ['a tolerated failure leaves its error in its slot', 'spread map tolerating one', [7], { status: 'SUCCEEDED', error: undefined, cause: undefined }],
+  ['past the tolerance the Map fails', 'spread map tolerating one', [7, 30], { status: 'FAILED', error: 'States.ExceedToleratedFailureThreshold', cause: undefined }],
+];
+for (const [what, id, failing, expected] of failingRuns) {
+  fanOut(`fanned-out Map: ${what}`, async ({ pool }) => {
+    const items = Array.from({ length: 40 }, (_, n) => ({ n, fail: failing.includes(n) }));
+    const result = await pool.execute(id, { items });
+    const local = await compile(spreadMap(tolerances[id]!), { handlers }).execute({ items });
+    assert.equal([result.status, result.error, result.cause], [local.status, local.error, local.cause]);
+    assert.is(result.status, expected.status);
+    assert.is(result.error, expected.error);
+    if (expected.cause !== undefined) assert.is(result.cause, expected.cause);
+    if (result.status === 'SUCCEEDED') {
+      const outputs = result.output as Record<string, unknown>[];
+      assert.equal(outputs[7], { Error: 'Item.Failed', Cause: 'item 7 failed' });
+      assert.is(outputs[8]!.n, 8);
+    }
+  });
+}
 
 const refusals: [string, () => Record<string, unknown>, string][] = [
   ['a pointer that is not a Map state', () => ({ ...request([{ n: 1 }]), state: '/States/FanOut' }), PoolErrorCodes.INVALID_OPTION],
