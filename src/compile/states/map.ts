@@ -1,16 +1,16 @@
 import { AslError, StatesErrors, jsonForCause, runtimeError, stateCause } from '../../run/errors.js';
 import { StopSignal, type Frame } from '../../run/frame.js';
-import { jsonByteLength, payloadBound } from '../../run/limits.js';
+import { jsonByteLength } from '../../run/limits.js';
 import { Interruption, runStates } from '../../run/run-states.js';
 import { isPromiseLike, type RunState, type StateNode } from '../../run/state.js';
 import type { MapIterationsResult, StateEnv } from '../context.js';
-import { compileResultPath, compileSelectPath, identity, type Transform } from '../io.js';
+import { compileSelectPath } from '../io.js';
 import { StatesScope, compileJsonataValue, queryEvaluationError, stateField, type Evaluate } from '../jsonata.js';
 import { andThen, compileItems, compileNumber, compileOutcome, type Checked, type NumberRule } from '../jsonata-state.js';
 import { compileReferencePath } from '../paths.js';
 import { errorOutput, toAslError, withRecovery } from '../recovery.js';
+import { compileJsonPathFinish, compileResultLimit } from '../results.js';
 import { compileTemplate, type Builder } from '../templates.js';
-import { assignVariables, compileJsonPathAssign } from '../variables.js';
 import { childFrame } from './branches.js';
 
 /** A number read from the input at run time, validated as AWS validates it. */
@@ -52,26 +52,10 @@ export function compileMap(def: Record<string, unknown>, env: StateEnv): RunStat
   const inputPath = compileSelectPath(def.InputPath);
   const itemsPath = compileItemsPath(def.ItemsPath);
   const selector = 'ItemSelector' in def ? compileTemplate(def.ItemSelector) : 'Parameters' in def ? compileTemplate(def.Parameters) : null;
-  const resultSelector: Transform = 'ResultSelector' in def ? compileTemplate(def.ResultSelector) : identity;
-  const resultPath = compileResultPath(def.ResultPath);
-  const outputPath = compileSelectPath(def.OutputPath);
-  const assign = 'Assign' in def ? compileJsonPathAssign(def.Assign) : null;
   const maxConcurrency = compileSetting(def.MaxConcurrency, def.MaxConcurrencyPath, 'MaxConcurrencyPath', 'integer', 0);
   const tolerance = compileTolerance(def);
   const batching = compileBatching(def.ItemBatcher);
-  const checkSize = compileResultLimit(env);
-
-  const selectsResult = resultSelector === identity;
-  function finish(raw: unknown, outputs: unknown, frame: Frame): unknown {
-    const bound = checkSize(outputs);
-    // Without a ResultSelector the output is at most the input plus the results.
-    if (selectsResult) frame.resultBound = bound;
-    if (assign === null) return outputPath(resultPath(raw, resultSelector(outputs, frame), frame), frame);
-    const values = assign.evaluate(outputs, frame);
-    const output = outputPath(resultPath(raw, resultSelector(outputs, frame), frame), frame);
-    assignVariables(frame, assign.names, values);
-    return output;
-  }
+  const finish = compileJsonPathFinish(def, env, true);
 
   function attemptMap(input: unknown, frame: Frame): unknown {
     const effective = inputPath(input, frame);
@@ -86,17 +70,6 @@ export function compileMap(def: Record<string, unknown>, env: StateEnv): RunStat
     return finish(input, outputs, frame);
   }
   return withRecovery(attemptMap, def, env);
-}
-
-/** AWS refuses a Map result over the payload limit; returns the result's size bound. */
-function compileResultLimit(env: StateEnv): (outputs: unknown) => number {
-  const payloadLimit = env.machine.limits.payloadBytes;
-  const cause = `The state/task '${env.name}' returned a result with a size exceeding the maximum number of bytes service limit.`;
-  return function checkResultSize(outputs) {
-    const bound = payloadBound(outputs, payloadLimit);
-    if (bound > payloadLimit) throw new AslError(StatesErrors.DataLimitExceeded, cause);
-    return bound;
-  };
 }
 
 function compileItemsPath(path: unknown): (input: unknown, frame: Frame) => unknown[] {

@@ -1,12 +1,12 @@
 import type { Frame } from '../../run/frame.js';
 import { isPromiseLike, type RunState, type StateNode } from '../../run/state.js';
 import type { StateEnv } from '../context.js';
-import { compileResultPath, compileSelectPath, identity, type Transform } from '../io.js';
+import { compileSelectPath, identity, type Transform } from '../io.js';
 import { StatesScope, compileJsonataValue, stateField } from '../jsonata.js';
 import { compileOutcome } from '../jsonata-state.js';
 import { withRecovery } from '../recovery.js';
+import { compileJsonPathFinish } from '../results.js';
 import { compileTemplate } from '../templates.js';
-import { assignVariables, compileJsonPathAssign } from '../variables.js';
 import { runBranches } from './branches.js';
 
 /**
@@ -20,18 +20,7 @@ export function compileParallel(def: Record<string, unknown>, env: StateEnv): Ru
   if (env.queryLanguage === 'JSONata') return compileJsonataParallel(def, env, branches);
   const inputPath = compileSelectPath(def.InputPath);
   const parameters: Transform = 'Parameters' in def ? compileTemplate(def.Parameters) : identity;
-  const resultSelector: Transform = 'ResultSelector' in def ? compileTemplate(def.ResultSelector) : identity;
-  const resultPath = compileResultPath(def.ResultPath);
-  const outputPath = compileSelectPath(def.OutputPath);
-  const assign = 'Assign' in def ? compileJsonPathAssign(def.Assign) : null;
-
-  function finish(raw: unknown, outputs: unknown, frame: Frame): unknown {
-    if (assign === null) return outputPath(resultPath(raw, resultSelector(outputs, frame), frame), frame);
-    const values = assign.evaluate(outputs, frame);
-    const output = outputPath(resultPath(raw, resultSelector(outputs, frame), frame), frame);
-    assignVariables(frame, assign.names, values);
-    return output;
-  }
+  const finish = compileJsonPathFinish(def, env, false);
   function attemptParallel(input: unknown, frame: Frame): unknown {
     const outputs = runBranches(branches, parameters(inputPath(input, frame), frame), frame);
     if (isPromiseLike(outputs)) return Promise.resolve(outputs).then((o) => finish(input, o, frame));

@@ -2,17 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { AslError, StatesErrors, jsonForCause, runtimeError } from '../../run/errors.js';
 import { contextObject, type Execution, type Frame } from '../../run/frame.js';
 import { Interruption } from '../../run/interruptions.js';
-import { fitsPayload, payloadBound } from '../../run/limits.js';
+import { fitsPayload } from '../../run/limits.js';
 import { isPromiseLike, type RunState } from '../../run/state.js';
 import type { StateEnv } from '../context.js';
 import { LAMBDA_INVOKE, answersRaw, type Handler, type TaskContext } from '../handlers.js';
-import { compileResultPath, compileSelectPath, identity, type Transform } from '../io.js';
+import { compileSelectPath, identity, type Transform } from '../io.js';
 import { StatesScope, compileJsonataValue, isJsonataExpression, stateField } from '../jsonata.js';
 import { andThen, compileNumber, compileOutcome, type NumberRule } from '../jsonata-state.js';
 import { compileReferencePath } from '../paths.js';
 import { withRecovery } from '../recovery.js';
+import { compileJsonPathFinish, compileResultLimit } from '../results.js';
 import { compileTemplate } from '../templates.js';
-import { assignVariables, compileJsonPathAssign } from '../variables.js';
 
 /** AWS's default Task timeout: 99999999 seconds, i.e. none (the spec's 60 is not what AWS does). */
 const NO_TIMEOUT = 99_999_999;
@@ -26,26 +26,9 @@ export function compileTask(def: Record<string, unknown>, env: StateEnv): RunSta
   if (env.queryLanguage === 'JSONata') return compileJsonataTask(def, env);
   const inputPath = compileSelectPath(def.InputPath);
   const parameters: Transform = 'Parameters' in def ? compileTemplate(def.Parameters) : identity;
-  const resultSelector: Transform = 'ResultSelector' in def ? compileTemplate(def.ResultSelector) : identity;
-  const resultPath = compileResultPath(def.ResultPath);
-  const outputPath = compileSelectPath(def.OutputPath);
-  const assign = 'Assign' in def ? compileJsonPathAssign(def.Assign) : null;
   const invoke = compileInvocation(def, env, !('Parameters' in def));
   const timing = compileTiming(def);
-  const checkSize = compileResultLimit(env);
-
-  // Assign reads the raw result (before ResultSelector); its values take effect after OutputPath.
-  const selectsResult = resultSelector === identity;
-  function finish(raw: unknown, result: unknown, frame: Frame): unknown {
-    const bound = checkSize(result);
-    // Without a ResultSelector the output is at most the input plus this result.
-    if (selectsResult) frame.resultBound = bound;
-    if (assign === null) return outputPath(resultPath(raw, resultSelector(result, frame), frame), frame);
-    const values = assign.evaluate(result, frame);
-    const output = outputPath(resultPath(raw, resultSelector(result, frame), frame), frame);
-    assignVariables(frame, assign.names, values);
-    return output;
-  }
+  const finish = compileJsonPathFinish(def, env, true);
 
   function attemptTask(input: unknown, frame: Frame): unknown {
     const effective = parameters(inputPath(input, frame), frame);
@@ -54,17 +37,6 @@ export function compileTask(def: Record<string, unknown>, env: StateEnv): RunSta
     return finish(input, result, frame);
   }
   return withRecovery(attemptTask, def, env);
-}
-
-/** AWS refuses a task result over the payload limit; returns the result's size bound. */
-function compileResultLimit(env: StateEnv): (result: unknown) => number {
-  const payloadLimit = env.machine.limits.payloadBytes;
-  const cause = `The state/task '${env.name}' returned a result with a size exceeding the maximum number of bytes service limit.`;
-  return function checkResultSize(result) {
-    const bound = payloadBound(result, payloadLimit);
-    if (bound > payloadLimit) throw new AslError(StatesErrors.DataLimitExceeded, cause);
-    return bound;
-  };
 }
 
 /**

@@ -1,0 +1,48 @@
+import { AslError, StatesErrors } from '../run/errors.js';
+import type { Frame } from '../run/frame.js';
+import { payloadBound } from '../run/limits.js';
+import type { StateEnv } from './context.js';
+import { compileResultPath, compileSelectPath, identity, type Transform } from './io.js';
+import { compileTemplate } from './templates.js';
+import { assignVariables, compileJsonPathAssign } from './variables.js';
+
+/** AWS refuses a Task or Map result over the payload limit; the check returns the result's size bound. */
+export function compileResultLimit(env: StateEnv): (result: unknown) => number {
+  const payloadLimit = env.machine.limits.payloadBytes;
+  const cause = `The state/task '${env.name}' returned a result with a size exceeding the maximum number of bytes service limit.`;
+  return function checkResultSize(result) {
+    const bound = payloadBound(result, payloadLimit);
+    if (bound > payloadLimit) throw new AslError(StatesErrors.DataLimitExceeded, cause);
+    return bound;
+  };
+}
+
+/** What a JSONPath Task, Map or Parallel does with its result, given its raw input. */
+export type Finish = (raw: unknown, result: unknown, frame: Frame) => unknown;
+
+/**
+ * ResultSelector → ResultPath → OutputPath, the end shared by Task, Map and Parallel.
+ * Assign reads the raw result (before ResultSelector); its values take effect after
+ * OutputPath. With `checksResultSize`, the result is checked against the payload limit
+ * first, and without a ResultSelector its bound is handed to the run loop (the output is
+ * at most the input plus this result).
+ */
+export function compileJsonPathFinish(def: Record<string, unknown>, env: StateEnv, checksResultSize: boolean): Finish {
+  const resultSelector: Transform = 'ResultSelector' in def ? compileTemplate(def.ResultSelector) : identity;
+  const resultPath = compileResultPath(def.ResultPath);
+  const outputPath = compileSelectPath(def.OutputPath);
+  const assign = 'Assign' in def ? compileJsonPathAssign(def.Assign) : null;
+  const checkSize = checksResultSize ? compileResultLimit(env) : null;
+  const selectsResult = resultSelector === identity;
+  return function finishWithResult(raw, result, frame) {
+    if (checkSize !== null) {
+      const bound = checkSize(result);
+      if (selectsResult) frame.resultBound = bound;
+    }
+    if (assign === null) return outputPath(resultPath(raw, resultSelector(result, frame), frame), frame);
+    const values = assign.evaluate(result, frame);
+    const output = outputPath(resultPath(raw, resultSelector(result, frame), frame), frame);
+    assignVariables(frame, assign.names, values);
+    return output;
+  };
+}
