@@ -6,12 +6,16 @@ import { compileResultPath, compileSelectPath, identity, type Transform } from '
 import { compileTemplate } from './templates.js';
 import { assignVariables, compileJsonPathAssign } from './variables.js';
 
-/** AWS refuses a Task or Map result over the payload limit; the check returns the result's size bound. */
-export function compileResultLimit(env: StateEnv): (result: unknown) => number {
+/**
+ * AWS refuses a Task or Map result over the payload limit; the check returns the result's
+ * size bound. `omittedBytes`: the size of parts of the real result left out of the value
+ * checked (a Lambda envelope reduced to its Payload).
+ */
+export function compileResultLimit(env: StateEnv, omittedBytes = 0): (result: unknown) => number {
   const payloadLimit = env.machine.limits.payloadBytes;
   const cause = `The state/task '${env.name}' returned a result with a size exceeding the maximum number of bytes service limit.`;
   return function checkResultSize(result) {
-    const bound = payloadBound(result, payloadLimit);
+    const bound = omittedBytes + payloadBound(result, payloadLimit - omittedBytes);
     if (bound > payloadLimit) throw new AslError(StatesErrors.DataLimitExceeded, cause);
     return bound;
   };
@@ -27,12 +31,12 @@ export type Finish = (raw: unknown, result: unknown, frame: Frame) => unknown;
  * first, and without a ResultSelector its bound is handed to the run loop (the output is
  * at most the input plus this result).
  */
-export function compileJsonPathFinish(def: Record<string, unknown>, env: StateEnv, checksResultSize: boolean): Finish {
+export function compileJsonPathFinish(def: Record<string, unknown>, env: StateEnv, checksResultSize: boolean, omittedBytes = 0): Finish {
   const resultSelector: Transform = 'ResultSelector' in def ? compileTemplate(def.ResultSelector) : identity;
   const resultPath = compileResultPath(def.ResultPath);
   const outputPath = compileSelectPath(def.OutputPath);
   const assign = 'Assign' in def ? compileJsonPathAssign(def.Assign) : null;
-  const checkSize = checksResultSize ? compileResultLimit(env) : null;
+  const checkSize = checksResultSize ? compileResultLimit(env, omittedBytes) : null;
   const selectsResult = resultSelector === identity;
   return function finishWithResult(raw, result, frame) {
     if (checkSize !== null) {

@@ -106,20 +106,21 @@ export class Execution {
 
 /** Workflow variables of one scope (a States block); reads fall through to outer scopes. */
 export class VariableScope {
-  readonly values: Map<string, unknown>;
+  /** Created by the first assignment: most scopes (a Map iteration's, a branch's) never hold one. */
+  private values: Map<string, unknown> | null;
   readonly parent: VariableScope | null;
   /** JSON size of this scope's values, kept for AWS's quota on variables (0 when unlimited). */
   bytes: number;
   private sizes: Map<string, number> | null;
   constructor(parent: VariableScope | null) {
-    this.values = new Map();
+    this.values = null;
     this.parent = parent;
     this.bytes = 0;
     this.sizes = null;
   }
   /** Sets a variable of this scope; `size` is its JSON size in bytes, or 0 when not measured. */
   set(name: string, value: unknown, size: number): void {
-    this.values.set(name, value);
+    (this.values ??= new Map()).set(name, value);
     if (size === 0 && this.sizes === null) return;
     this.sizes ??= new Map();
     this.bytes += size - (this.sizes.get(name) ?? 0);
@@ -129,11 +130,12 @@ export class VariableScope {
     return this.sizes?.get(name) ?? 0;
   }
   has(name: string): boolean {
-    for (let s: VariableScope | null = this; s !== null; s = s.parent) if (s.values.has(name)) return true;
+    for (let s: VariableScope | null = this; s !== null; s = s.parent) if (s.values !== null && s.values.has(name)) return true;
     return false;
   }
   get(name: string): unknown {
     for (let s: VariableScope | null = this; s !== null; s = s.parent) {
+      if (s.values === null) continue;
       const v = s.values.get(name);
       if (v !== undefined || s.values.has(name)) return v;
     }

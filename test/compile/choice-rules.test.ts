@@ -47,7 +47,7 @@ function frameWith(variables: Record<string, unknown> = {}, executionInput: unkn
     new AbortController().signal,
   );
   const scope = new VariableScope(null);
-  for (const [name, value] of Object.entries(variables)) scope.values.set(name, value);
+  for (const [name, value] of Object.entries(variables)) scope.set(name, value, 0);
   const frame = new Frame(exec, scope, -1, null);
   frame.stateName = 'Check';
   frame.enteredEventId = 2;

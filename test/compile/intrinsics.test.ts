@@ -37,7 +37,7 @@ function frameFor({ input, variables, mapItem }: Situation): Frame {
   let vars: VariableScope | null = null;
   if (variables) {
     vars = new VariableScope(null);
-    for (const [name, value] of Object.entries(variables)) vars.values.set(name, value);
+    for (const [name, value] of Object.entries(variables)) vars.set(name, value, 0);
   }
   const frame = new Frame(exec, vars, mapItem ? mapItem.index : -1, mapItem ? mapItem.value : null);
   frame.stateName = 'Pass';

@@ -26,7 +26,7 @@ function frameWith(input: unknown, variables: Record<string, unknown>): Frame {
   const clock = virtualClock(CLOCK_START);
   const exec = new Execution('exec-id', 'exec', input, CLOCK_START, 'sm-id', 'sm', 'role', false, clock, defaultLimits);
   const scope = new VariableScope(null);
-  for (const [name, value] of Object.entries(variables)) scope.values.set(name, value);
+  for (const [name, value] of Object.entries(variables)) scope.set(name, value, 0);
   const frame = new Frame(exec, scope, -1, null);
   frame.stateName = 'S';
   frame.stateType = 'Pass';

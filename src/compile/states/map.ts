@@ -1,5 +1,5 @@
 import { AslError, StatesErrors, jsonForCause, runtimeError, stateCause } from '../../run/errors.js';
-import { StopSignal, type Frame } from '../../run/frame.js';
+import { Frame, StopSignal } from '../../run/frame.js';
 import { jsonByteLength } from '../../run/limits.js';
 import { Interruption, runStates } from '../../run/run-states.js';
 import { isPromiseLike, type RunState, type StateNode } from '../../run/state.js';
@@ -88,7 +88,8 @@ function compileItemsPath(path: unknown): (input: unknown, frame: Frame) => unkn
 
 /** The frame an ItemSelector sees: the Map state's, with `$$.Map.Item.Index/Value` of one item. */
 function itemFrame(parent: Frame, index: number, item: unknown): Frame {
-  const frame = childFrame(parent, new StopSignal(), index, item, false);
+  // Selectors only read, so the Map state's own variables and stop signal serve.
+  const frame = new Frame(parent.exec, parent.vars, index, item, parent.stop);
   frame.stateName = parent.stateName;
   frame.enteredEventId = parent.enteredEventId;
   frame.enteredMs = parent.enteredMs;

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { AslError, StatesErrors, jsonForCause, runtimeError } from '../../run/errors.js';
 import { contextObject, type Execution, type Frame } from '../../run/frame.js';
 import { Interruption } from '../../run/interruptions.js';
@@ -6,6 +5,7 @@ import { fitsPayload } from '../../run/limits.js';
 import { isPromiseLike, type RunState } from '../../run/state.js';
 import type { StateEnv } from '../context.js';
 import { LAMBDA_INVOKE, answersRaw, type Handler, type TaskContext } from '../handlers.js';
+import { LAMBDA_METADATA_BYTES, PayloadOnlyResponse, lambdaEvent, lambdaResponse, readsOnlyPayload } from '../lambda-response.js';
 import { compileSelectPath, identity, type Transform } from '../io.js';
 import { StatesScope, compileJsonataValue, isJsonataExpression, stateField } from '../jsonata.js';
 import { andThen, compileNumber, compileOutcome, type NumberRule } from '../jsonata-state.js';
@@ -26,15 +26,26 @@ export function compileTask(def: Record<string, unknown>, env: StateEnv): RunSta
   if (env.queryLanguage === 'JSONata') return compileJsonataTask(def, env);
   const inputPath = compileSelectPath(def.InputPath);
   const parameters: Transform = 'Parameters' in def ? compileTemplate(def.Parameters) : identity;
-  const invoke = compileInvocation(def, env, !('Parameters' in def));
+  const payloadOnly = readsOnlyPayload(def);
+  const invoke = compileInvocation(def, env, !('Parameters' in def), payloadOnly);
   const timing = compileTiming(def);
   const finish = compileJsonPathFinish(def, env, true);
+  const finishPayload = payloadOnly ? compileJsonPathFinish(def, env, true, LAMBDA_METADATA_BYTES) : finish;
 
+  function finishResult(input: unknown, result: unknown, frame: Frame): unknown {
+    if (!(result instanceof PayloadOnlyResponse)) return finish(input, result, frame);
+    try {
+      return finishPayload(input, result, frame);
+    } catch {
+      // Causes quote the whole result: fail exactly as the full envelope fails.
+      return finish(input, lambdaResponse(result.Payload), frame);
+    }
+  }
   function attemptTask(input: unknown, frame: Frame): unknown {
     const effective = parameters(inputPath(input, frame), frame);
     const result = invoke(effective, frame, timing);
-    if (isPromiseLike(result)) return Promise.resolve(result).then((r) => finish(input, r, frame));
-    return finish(input, result, frame);
+    if (isPromiseLike(result)) return Promise.resolve(result).then((r) => finishResult(input, r, frame));
+    return finishResult(input, result, frame);
   }
   return withRecovery(attemptTask, def, env);
 }
@@ -48,7 +59,7 @@ function compileJsonataTask(def: Record<string, unknown>, env: StateEnv): RunSta
   const problems = env.machine.problems;
   const args = 'Arguments' in def ? compileJsonataValue(def.Arguments, stateField(env.pointer, 'Arguments'), problems) : null;
   const outcome = compileOutcome(def, env.pointer, problems);
-  const invoke = compileInvocation(def, env, false);
+  const invoke = compileInvocation(def, env, false, false);
   const timing = compileJsonataTiming(def, env);
   const checkSize = compileResultLimit(env);
 
@@ -80,8 +91,8 @@ function compileJsonataTask(def: Record<string, unknown>, env: StateEnv): RunSta
 type Invoke = (effectiveInput: unknown, frame: Frame, timing: Timing) => unknown;
 
 /** The handler call, recorded in the execution history when the execution keeps one. */
-function compileInvocation(def: Record<string, unknown>, env: StateEnv, selectsFromInput: boolean): Invoke {
-  const invoke = compileLimitedCall(def, env, selectsFromInput);
+function compileInvocation(def: Record<string, unknown>, env: StateEnv, selectsFromInput: boolean, payloadOnly: boolean): Invoke {
+  const invoke = compileLimitedCall(def, env, selectsFromInput, payloadOnly);
   const resource = def.Resource as string;
   return function invokeTask(effective, frame, timing) {
     if (frame.exec.history === null) return invoke(effective, frame, timing);
@@ -121,8 +132,8 @@ function invokeRecorded(invoke: Invoke, resource: string, effective: unknown, fr
  * input that only selects from the state's input (no Parameters) fits whenever the state's
  * input was already known to fit.
  */
-function compileLimitedCall(def: Record<string, unknown>, env: StateEnv, selectsFromInput: boolean): Invoke {
-  const invoke = compileHandlerCall(def, env);
+function compileLimitedCall(def: Record<string, unknown>, env: StateEnv, selectsFromInput: boolean, payloadOnly: boolean): Invoke {
+  const invoke = compileHandlerCall(def, env, payloadOnly);
   const limit = env.machine.limits.payloadBytes;
   if (limit === Infinity) return invoke;
   const cause = `The state/task '${env.name}' has an input with a size exceeding the maximum number of bytes service limit.`;
@@ -134,7 +145,7 @@ function compileLimitedCall(def: Record<string, unknown>, env: StateEnv, selects
   };
 }
 
-function compileHandlerCall(def: Record<string, unknown>, env: StateEnv): Invoke {
+function compileHandlerCall(def: Record<string, unknown>, env: StateEnv, payloadOnly: boolean): Invoke {
   const resource = def.Resource as string;
   const raw = env.machine.handlers.resource(resource);
   if (raw !== undefined && answersRaw(raw, env.name)) {
@@ -142,7 +153,7 @@ function compileHandlerCall(def: Record<string, unknown>, env: StateEnv): Invoke
       return callHandler(raw, effective, frame, timing);
     };
   }
-  if (resource === LAMBDA_INVOKE || resource.startsWith(LAMBDA_INVOKE + ':')) return compileLambdaInvoke(env);
+  if (resource === LAMBDA_INVOKE || resource.startsWith(LAMBDA_INVOKE + ':')) return compileLambdaInvoke(env, payloadOnly);
   const handler = env.machine.handlers.resource(resource);
   if (handler === undefined) {
     env.machine.problems.push({
@@ -159,10 +170,14 @@ function compileHandlerCall(def: Record<string, unknown>, env: StateEnv): Invoke
 
 /**
  * `arn:aws:states:::lambda:invoke`: the function comes from FunctionName, the event from
- * Payload, and the result is wrapped in Lambda's response envelope, as AWS does.
+ * Payload, and the result is wrapped in Lambda's response envelope, as AWS does; reduced
+ * to its Payload when the state reads nothing else and no history records the envelope.
  */
-function compileLambdaInvoke(env: StateEnv): Invoke {
+function compileLambdaInvoke(env: StateEnv, payloadOnly: boolean): Invoke {
   const handlers = env.machine.handlers;
+  function payloadResponse(payload: unknown): PayloadOnlyResponse {
+    return new PayloadOnlyResponse(payload);
+  }
   return function invokeLambda(effective, frame, timing) {
     const args = (effective ?? {}) as Record<string, unknown>;
     const functionName = args.FunctionName;
@@ -177,48 +192,9 @@ function compileLambdaInvoke(env: StateEnv): Invoke {
       );
     }
     const result = callHandler(handler, lambdaEvent(args.Payload), frame, timing);
-    if (isPromiseLike(result)) return Promise.resolve(result).then(lambdaResponse);
-    return lambdaResponse(result);
-  };
-}
-
-/** AWS sends a null Payload as `{}` and a string Payload as raw JSON text. */
-function lambdaEvent(payload: unknown): unknown {
-  if (payload === undefined || payload === null) return {};
-  if (typeof payload === 'string') {
-    try {
-      return JSON.parse(payload);
-    } catch {
-      return payload;
-    }
-  }
-  return payload;
-}
-
-function lambdaResponse(payload: unknown): unknown {
-  const requestId = randomUUID();
-  return {
-    ExecutedVersion: '$LATEST',
-    Payload: payload === undefined ? null : payload,
-    SdkHttpMetadata: {
-      AllHttpHeaders: {
-        'X-Amz-Executed-Version': ['$LATEST'],
-        'x-amzn-Remapped-Content-Length': ['0'],
-        Connection: ['keep-alive'],
-        'x-amzn-RequestId': [requestId],
-        'Content-Type': ['application/json'],
-      },
-      HttpHeaders: {
-        Connection: 'keep-alive',
-        'Content-Type': 'application/json',
-        'X-Amz-Executed-Version': '$LATEST',
-        'x-amzn-Remapped-Content-Length': '0',
-        'x-amzn-RequestId': requestId,
-      },
-      HttpStatusCode: 200,
-    },
-    SdkResponseMetadata: { RequestId: requestId },
-    StatusCode: 200,
+    const respond = payloadOnly && frame.exec.history === null ? payloadResponse : lambdaResponse;
+    if (isPromiseLike(result)) return Promise.resolve(result).then(respond);
+    return respond(result);
   };
 }
 

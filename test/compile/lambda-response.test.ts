@@ -1,0 +1,97 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { compile, virtualClock } from '../../src/index.js';
+import { readsOnlyPayload } from '../../src/compile/lambda-response.js';
+
+/**
+ * lambda:invoke builds Lambda's whole response envelope only when something can see more
+ * than its Payload. These tests pin down when that is, and that a state reduced to the
+ * Payload behaves exactly as it does with the whole envelope (which history recording forces).
+ */
+const lambda = suite('lambda:invoke response');
+
+const FUNCTION = 'arn:aws:lambda:us-east-1:123456789012:function:shape';
+
+function lambdaState(fields: Record<string, unknown>) {
+  return {
+    StartAt: 'Call',
+    States: {
+      Call: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: FUNCTION, 'Payload.$': '$' }, End: true, ...fields },
+    },
+  };
+}
+
+const readsTable: [string, Record<string, unknown>, boolean][] = [
+  ['no fields: the output is the envelope', {}, false],
+  ['OutputPath $.Payload', { OutputPath: '$.Payload' }, true],
+  ['OutputPath under $.Payload', { OutputPath: '$.Payload.items[0]' }, true],
+  ['OutputPath $.StatusCode', { OutputPath: '$.StatusCode' }, false],
+  ['OutputPath $.PayloadX (another field)', { OutputPath: '$.PayloadX' }, false],
+  ['ResultPath null discards the result', { ResultPath: null }, true],
+  ['ResultPath $.out keeps the envelope', { ResultPath: '$.out', OutputPath: '$.out.Payload' }, false],
+  ['ResultPath $ with OutputPath $.Payload', { ResultPath: '$', OutputPath: '$.Payload' }, true],
+  ['ResultSelector reading only Payload', { ResultSelector: { 'a.$': '$.Payload.a', b: 'constant', 'c.$': '$$.Execution.Name' } }, true],
+  ['ResultSelector reading the request id', { ResultSelector: { 'a.$': '$.Payload.a', 'id.$': '$.SdkResponseMetadata.RequestId' } }, false],
+  ['ResultSelector reading the whole result', { ResultSelector: { 'all.$': '$' } }, false],
+  ['ResultSelector with an intrinsic call', { ResultSelector: { 'a.$': 'States.JsonToString($.Payload)' } }, false],
+  ['ResultSelector with an indefinite path under Payload', { ResultSelector: { 'ids.$': '$.Payload.items[*].id' } }, true],
+  ['ResultSelector with a filter reading the root', { ResultSelector: { 'ids.$': '$.Payload.items[?(@.n == $.StatusCode)]' } }, false],
+  ['Assign reads the whole result', { OutputPath: '$.Payload', Assign: { 'x.$': '$.Payload' } }, false],
+];
+
+for (const [name, fields, expected] of readsTable) {
+  lambda(`readsOnlyPayload: ${name} → ${expected}`, () => {
+    assert.is(readsOnlyPayload(fields), expected);
+  });
+}
+
+const handlers = { [FUNCTION]: (event: { n: number }) => ({ a: event.n, items: [{ id: 1, n: 200 }, { id: 2, n: 3 }] }) };
+
+function run(fields: Record<string, unknown>, input: unknown, history: boolean, limits = {}) {
+  const machine = compile(lambdaState(fields), { handlers, clock: virtualClock(0), limits, history: history ? 'ALL' : 'OFF' });
+  return machine.execute(input);
+}
+
+const sameAsEnvelope: [string, Record<string, unknown>][] = [
+  ['OutputPath $.Payload', { OutputPath: '$.Payload' }],
+  ['OutputPath into Payload', { OutputPath: '$.Payload.items[1]' }],
+  ['ResultPath null', { ResultPath: null }],
+  ['ResultSelector', { ResultSelector: { 'a.$': '$.Payload.a', k: 'v', 'ids.$': '$.Payload.items[*].id' }, ResultPath: '$.r' }],
+  ['ResultSelector missing a field fails with the envelope in the cause', { ResultSelector: { 'x.$': '$.Payload.missing' } }],
+  ['OutputPath missing a field', { OutputPath: '$.Payload.missing' }],
+];
+
+for (const [name, fields] of sameAsEnvelope) {
+  lambda(`reduced to Payload, same outcome as the whole envelope: ${name}`, async () => {
+    const reduced = await run(fields, { n: 7 }, false);
+    const whole = await run(fields, { n: 7 }, true);
+    assert.is(reduced.status, whole.status);
+    assert.equal(reduced.output, whole.output);
+    assert.is(reduced.error, whole.error);
+    // The request id differs from run to run; everything else in the cause must match.
+    const uuid = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
+    assert.is(reduced.cause?.replace(uuid, 'ID'), whole.cause?.replace(uuid, 'ID'));
+  });
+}
+
+lambda('a missing ResultSelector field quotes the whole envelope, as AWS does', async () => {
+  const r = await run({ ResultSelector: { 'x.$': '$.Payload.missing' } }, { n: 7 }, false);
+  assert.is(r.error, 'States.Runtime');
+  assert.ok(r.cause?.includes('SdkHttpMetadata'), r.cause ?? '');
+});
+
+lambda('the payload limit counts the envelope the state does not read', async () => {
+  // A Payload that fits on its own but not inside the envelope: AWS fails the state.
+  const limit = 4096;
+  const big = { [FUNCTION]: () => 'x'.repeat(limit - 200) };
+  for (const fields of [{ OutputPath: '$.Payload' }, {}]) {
+    const machine = compile(lambdaState(fields), { handlers: big, clock: virtualClock(0), limits: { payloadBytes: limit } });
+    const r = await machine.execute({});
+    assert.is(r.error, 'States.DataLimitExceeded', JSON.stringify(fields));
+  }
+  const fits = { [FUNCTION]: () => 'x'.repeat(limit - 1000) };
+  const machine = compile(lambdaState({ OutputPath: '$.Payload' }), { handlers: fits, clock: virtualClock(0), limits: { payloadBytes: limit } });
+  assert.is((await machine.execute({})).status, 'SUCCEEDED');
+});
+
+lambda.run();
