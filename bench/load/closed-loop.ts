@@ -5,6 +5,7 @@
  */
 import { nanosecondHistogram, summarizeLatency, type Histogram, type LatencySummary } from '../histogram.js';
 import { isPromiseLike, type Subject } from '../engines/subject.js';
+import { collectGarbage } from '../gc.js';
 
 export interface ClosedLoopOptions {
   readonly concurrency: number;
@@ -14,6 +15,8 @@ export interface ClosedLoopOptions {
   readonly histogram?: Histogram;
   /** Called now and then with the executions done so far (for the progress line). */
   readonly onProgress?: (executions: number, elapsedMs: number) => void;
+  /** Called after the warm-up, just before the measured part starts. */
+  readonly beforeMeasuring?: () => void;
 }
 
 export interface LoadResult {
@@ -26,7 +29,9 @@ export interface LoadResult {
 const PROGRESS_EVERY_MS = 250;
 
 export async function closedLoop(subject: Subject, inputs: readonly unknown[], options: ClosedLoopOptions): Promise<LoadResult> {
+  collectGarbage();
   if (options.warmupMs > 0) await drive(subject, inputs, options.concurrency, options.warmupMs, null, undefined);
+  options.beforeMeasuring?.();
   const histogram = options.histogram ?? nanosecondHistogram();
   const started = performance.now();
   const executions = await drive(subject, inputs, options.concurrency, options.durationMs, histogram, options.onProgress);

@@ -80,14 +80,17 @@ export interface FanoutRecord {
 }
 
 export interface RetryRecord {
-  /** One failing handler call, measured alone (its own time, subtracted from both sides). */
-  failingCallUs: number;
+  /** Time inside the failing handler call per execution, timed by the handler where statemill calls it. */
+  engineFailingCallUs: number;
+  /** The same, where the hand-written loop calls it. */
+  handWrittenFailingCallUs: number;
   engineNoRetryUs: number;
   engineOneRetryUs: number;
-  /** engineOneRetryUs − engineNoRetryUs − failingCallUs. */
+  /** engineOneRetryUs − engineNoRetryUs − engineFailingCallUs. */
   engineOverheadUs: number;
   handWrittenNoRetryUs: number;
   handWrittenOneRetryUs: number;
+  /** handWrittenOneRetryUs − handWrittenNoRetryUs − handWrittenFailingCallUs. */
   handWrittenOverheadUs: number;
   /** engine overhead / hand-written overhead: the target is at most 2. */
   ratio: number;
