@@ -28,6 +28,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { jsonForCause, runtimeError } from '../run/errors.js';
 import type { Frame } from '../run/frame.js';
+import { copyOwn } from './own-properties.js';
 import { compileParsed, parsePath, PathSyntaxError, type Accessor, type ParsedPath } from './paths.js';
 
 /** Why checkIntrinsic rejected a call; stable, for callers and tests to match on. */
@@ -748,8 +749,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 function jsonMerge(left: unknown, right: unknown, deep: unknown): unknown {
   if (!isPlainObject(left) || !isPlainObject(right)) return reject('both values must be objects');
   if (deep === true) return reject('only shallow merging is supported');
-  // Spread defines own properties, so a "__proto__" key stays data and never sets a prototype.
-  return { ...left, ...right };
+  return copyOwn(copyOwn({}, left), right);
 }
 
 // --- Arrays -----------------------------------------------------------------------------

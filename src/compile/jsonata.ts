@@ -8,7 +8,8 @@ import { BAIL, compileDirect } from './jsonata-direct.js';
 import { EvaluationStopped } from './jsonata-guard.js';
 import { UNSUPPORTED_RESULT, libraryEvaluator, type LibraryEvaluate } from './jsonata-library.js';
 import type { StatesScope } from './jsonata-scope.js';
-import { constantCopy, defineValue } from './templates.js';
+import { setOwn } from './own-properties.js';
+import { constantCopy } from './templates.js';
 
 export { isJsonataExpression } from './jsonata-ast.js';
 export { StatesScope } from './jsonata-scope.js';
@@ -187,7 +188,7 @@ export function compileJsonataValue(value: unknown, field: JsonataField, problem
     for (let i = 0; i < entries.length; i++) {
       const v = entries[i]!(scope);
       if (isPromiseLike(v)) return finishObject(out, i, v, keys, entries, scope);
-      defineValue(out, keys[i]!, v);
+      setOwn(out, keys[i]!, v);
     }
     return out;
   };
@@ -207,7 +208,7 @@ async function finishObject(
   entries: Evaluate[],
   scope: StatesScope,
 ): Promise<Record<string, unknown>> {
-  defineValue(out, keys[from]!, await pending);
-  for (let i = from + 1; i < entries.length; i++) defineValue(out, keys[i]!, await entries[i]!(scope));
+  setOwn(out, keys[from]!, await pending);
+  for (let i = from + 1; i < entries.length; i++) setOwn(out, keys[i]!, await entries[i]!(scope));
   return out;
 }

@@ -1,5 +1,6 @@
 import { JSONPath } from 'jsonpath-plus';
 import { contextFields, contextObject, type Frame } from '../run/frame.js';
+import { copyOwn, setOwn } from './own-properties.js';
 
 /**
  * JSONPath as ASL uses it (the Jayway dialect AWS runs). A path is parsed once, at compile
@@ -558,22 +559,7 @@ function writeAt(target: unknown, segments: readonly Segment[], at: number, valu
   const existing = Object.prototype.hasOwnProperty.call(source, segment.name) ? source[segment.name] : undefined;
   const child = last ? value : writeAt(existing === undefined || existing === null ? {} : existing, segments, at + 1, value);
   if (child === undefined) return undefined;
-  const copy = shallowCopy(source);
+  const copy = copyOwn({}, source);
   setOwn(copy, segment.name, child);
   return copy;
-}
-
-/**
- * A shallow copy of a plain object. A for-in loop, because V8 makes spreading an object
- * and then adding a key several times slower; keys are set without the `__proto__` setter.
- */
-function shallowCopy(source: Record<string, unknown>): Record<string, unknown> {
-  const copy: Record<string, unknown> = {};
-  for (const key in source) setOwn(copy, key, source[key]);
-  return copy;
-}
-
-function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-  else target[key] = value;
 }

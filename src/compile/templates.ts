@@ -1,6 +1,7 @@
 import { runtimeError, jsonForCause } from '../run/errors.js';
 import type { Frame } from '../run/frame.js';
 import { compileIntrinsic, isIntrinsicCall } from './intrinsics.js';
+import { setOwn } from './own-properties.js';
 import { compilePath } from './paths.js';
 
 /**
@@ -40,15 +41,9 @@ function compileNode(node: unknown): Builder {
   }
   return function buildObject(document, frame) {
     const out: Record<string, unknown> = {};
-    for (let i = 0; i < keys.length; i++) defineValue(out, keys[i]!, builders[i]!(document, frame));
+    for (let i = 0; i < keys.length; i++) setOwn(out, keys[i]!, builders[i]!(document, frame));
     return out;
   };
-}
-
-/** Sets a key without ever invoking the `__proto__` setter. */
-export function defineValue(target: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-  else target[key] = value;
 }
 
 /** The value of a `key.$` entry: an intrinsic call or a path, failing as AWS does when the path finds nothing. */
@@ -105,7 +100,7 @@ function copier(value: unknown): () => unknown {
   const items = entries.map((e) => copier(e[1]));
   return function copyObject() {
     const out: Record<string, unknown> = {};
-    for (let i = 0; i < keys.length; i++) defineValue(out, keys[i]!, items[i]!());
+    for (let i = 0; i < keys.length; i++) setOwn(out, keys[i]!, items[i]!());
     return out;
   };
 }
