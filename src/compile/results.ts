@@ -3,7 +3,8 @@ import type { Frame } from '../run/frame.js';
 import { payloadBound } from '../run/limits.js';
 import type { StateEnv } from './context.js';
 import { compileResultPath, compileSelectPath, identity, type Transform } from './io.js';
-import { compileTemplate } from './templates.js';
+import { parseReferencePath } from './paths.js';
+import { WHOLE_DOCUMENT, builtBound, compileTemplate, templateBound } from './templates.js';
 import { assignVariables, compileJsonPathAssign } from './variables.js';
 
 /**
@@ -28,8 +29,9 @@ export type Finish = (raw: unknown, result: unknown, frame: Frame) => unknown;
  * ResultSelector → ResultPath → OutputPath, the end shared by Task, Map and Parallel.
  * Assign reads the raw result (before ResultSelector); its values take effect after
  * OutputPath. With `checksResultSize`, the result is checked against the payload limit
- * first, and without a ResultSelector its bound is handed to the run loop (the output is
- * at most the input plus this result).
+ * first, and when the ResultSelector only copies from the result, the bound of what it
+ * selects is handed to the run loop (the output is at most the input plus that, plus the
+ * keys ResultPath creates).
  */
 export function compileJsonPathFinish(def: Record<string, unknown>, env: StateEnv, checksResultSize: boolean, omittedBytes = 0): Finish {
   const resultSelector: Transform = 'ResultSelector' in def ? compileTemplate(def.ResultSelector) : identity;
@@ -37,11 +39,12 @@ export function compileJsonPathFinish(def: Record<string, unknown>, env: StateEn
   const outputPath = compileSelectPath(def.OutputPath);
   const assign = 'Assign' in def ? compileJsonPathAssign(def.Assign) : null;
   const checkSize = checksResultSize ? compileResultLimit(env, omittedBytes) : null;
-  const selectsResult = resultSelector === identity;
+  const selectedBound = 'ResultSelector' in def ? templateBound(def.ResultSelector) : WHOLE_DOCUMENT;
+  const pathBytes = resultPathBytes(def.ResultPath);
   return function finishWithResult(raw, result, frame) {
     if (checkSize !== null) {
       const bound = checkSize(result);
-      if (selectsResult) frame.resultBound = bound;
+      if (selectedBound !== null) frame.resultBound = builtBound(selectedBound, bound) + pathBytes;
     }
     if (assign === null) return outputPath(resultPath(raw, resultSelector(result, frame), frame), frame);
     const values = assign.evaluate(result, frame);
@@ -49,4 +52,12 @@ export function compileJsonPathFinish(def: Record<string, unknown>, env: StateEn
     assignVariables(frame, assign.names, values);
     return output;
   };
+}
+
+/** Bytes a ResultPath may add around the result: each key it creates, quoted and escaped, with its colon, comma and braces. */
+function resultPathBytes(path: unknown): number {
+  if (typeof path !== 'string') return 0;
+  let bytes = 0;
+  for (const segment of parseReferencePath(path).segments ?? []) if ('name' in segment) bytes += 6 * segment.name.length + 6;
+  return bytes;
 }

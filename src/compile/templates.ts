@@ -2,7 +2,7 @@ import { runtimeError, jsonForCause } from '../run/errors.js';
 import type { Frame } from '../run/frame.js';
 import { compileIntrinsic, isIntrinsicCall } from './intrinsics.js';
 import { setOwn } from './own-properties.js';
-import { compilePath } from './paths.js';
+import { compilePath, parsePath } from './paths.js';
 
 /**
  * Payload templates (Parameters, ResultSelector, ItemSelector, JSONPath Assign): a JSON
@@ -105,3 +105,82 @@ function copier(value: unknown): () => unknown {
   };
 }
 
+
+/**
+ * An upper bound of the JSON size of what a template builds, as `fixed + reads × the
+ * document's bound`: a value copied out of a JSON document is never larger than the
+ * document. Knowing it lets the payload-limit checks add numbers instead of walking values.
+ */
+export interface TemplateBound {
+  /** Bytes of the template's own keys, punctuation and constants. */
+  readonly fixed: number;
+  /** How many of its values are copied from the document. */
+  readonly reads: number;
+}
+
+/** The bound of what `bound`'s template builds from a document bounded by `documentBound`. */
+export function builtBound(bound: TemplateBound, documentBound: number): number {
+  return bound.reads === 0 ? bound.fixed : bound.fixed + bound.reads * documentBound;
+}
+
+/** A template that is the document itself (no Parameters, no ItemSelector). */
+export const WHOLE_DOCUMENT: TemplateBound = { fixed: 0, reads: 1 };
+
+/** `$$.Map.Item.Index` is a small integer. */
+const INDEX_BYTES = 24;
+
+/**
+ * The bound of a template, or null when a value comes from elsewhere (the context object,
+ * a variable, an intrinsic function). In an ItemSelector, `$$.Map.Item.Value` is an item
+ * of the Map's input and counts as a read of the document (`itemIsInDocument`).
+ */
+export function templateBound(template: unknown, itemIsInDocument = false): TemplateBound | null {
+  let reads = 0;
+  let extra = 0;
+  function skeleton(node: unknown): unknown {
+    if (node === null || typeof node !== 'object') return node;
+    if (Array.isArray(node)) return node.map(skeleton);
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(node)) {
+      if (!key.endsWith('.$')) {
+        setOwn(out, key, skeleton(value));
+        continue;
+      }
+      const source = typeof value === 'string' ? sourceOf(value, itemIsInDocument) : 'elsewhere';
+      if (source === 'elsewhere') throw unbounded;
+      if (source === 'document') reads++;
+      else extra += INDEX_BYTES;
+      // null stands in for the value: its 4 bytes are counted on top of the value's bound.
+      setOwn(out, key.slice(0, -2), null);
+    }
+    return out;
+  }
+  try {
+    const text = JSON.stringify(skeleton(template));
+    return { fixed: Buffer.byteLength(text, 'utf8') + extra, reads };
+  } catch (thrown) {
+    if (thrown === unbounded) return null;
+    throw thrown;
+  }
+}
+
+const unbounded = new Error('template reads from outside its document');
+
+/** Where a `key.$` value comes from. Only definite paths count: a deep scan or a union can repeat a value. */
+function sourceOf(text: string, itemIsInDocument: boolean): 'document' | 'index' | 'elsewhere' {
+  if (isIntrinsicCall(text)) return 'elsewhere';
+  let parsed;
+  try {
+    parsed = parsePath(text);
+  } catch {
+    return 'elsewhere';
+  }
+  if (parsed.segments === null) return 'elsewhere';
+  if (parsed.root === 'input') return 'document';
+  if (itemIsInDocument && parsed.root === 'context') {
+    const names = parsed.segments.map((s) => ('name' in s ? s.name : `[${s.index}]`));
+    if (names.length >= 3 && names[0] === 'Map' && names[1] === 'Item' && names[2] === 'Value') return 'document';
+    if (names.length === 3 && names[0] === 'Map' && names[1] === 'Item' && names[2] === 'Index') return 'index';
+  }
+  return 'elsewhere';
+}

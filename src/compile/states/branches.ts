@@ -13,8 +13,8 @@ export function childFrame(parent: Frame, stop: StopSignal, mapIndex: number, ma
   return new Frame(parent.exec, vars, mapIndex, mapValue, stop);
 }
 
-/** Runs every branch on the same input; returns their outputs in branch order. */
-export function runBranches(starts: readonly StateNode[], input: unknown, parent: Frame): unknown {
+/** Runs every branch on the same input (its size bounded by `inputBound`); returns their outputs in branch order. */
+export function runBranches(starts: readonly StateNode[], input: unknown, inputBound: number, parent: Frame): unknown {
   // History: ParallelStateStarted comes before any branch's events.
   parent.exec.eventId++;
   const history = parent.exec.history;
@@ -24,6 +24,7 @@ export function runBranches(starts: readonly StateNode[], input: unknown, parent
   let pending: Promise<unknown>[] | null = null;
   for (let i = 0; i < starts.length; i++) {
     const frame = childFrame(parent, stop, parent.mapIndex, parent.mapValue, false);
+    frame.valueBound = inputBound;
     if (history !== null) frame.historyEventId = parent.historyEventId;
     let out: unknown;
     try {

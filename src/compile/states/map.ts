@@ -10,7 +10,7 @@ import { andThen, compileItems, compileNumber, compileOutcome, type Checked, typ
 import { compileReferencePath } from '../paths.js';
 import { errorOutput, toAslError, withRecovery } from '../recovery.js';
 import { compileJsonPathFinish, compileResultLimit } from '../results.js';
-import { compileTemplate, type Builder } from '../templates.js';
+import { WHOLE_DOCUMENT, builtBound, compileTemplate, templateBound, type Builder, type TemplateBound } from '../templates.js';
 import { childFrame } from './branches.js';
 
 /** A number read from the input at run time, validated as AWS validates it. */
@@ -56,6 +56,9 @@ export function compileMap(def: Record<string, unknown>, env: StateEnv): RunStat
   const tolerance = compileTolerance(def);
   const batching = compileBatching(def.ItemBatcher);
   const finish = compileJsonPathFinish(def, env, true);
+  // Each iteration's input is an item, or built from the Map's input: its size bound.
+  const selectorDef = 'ItemSelector' in def ? def.ItemSelector : def.Parameters;
+  const itemBound: TemplateBound | null = batching !== null ? null : selector === null ? WHOLE_DOCUMENT : templateBound(selectorDef, true);
 
   function attemptMap(input: unknown, frame: Frame): unknown {
     const effective = inputPath(input, frame);
@@ -65,7 +68,8 @@ export function compileMap(def: Record<string, unknown>, env: StateEnv): RunStat
     let inputs: unknown[] = items;
     if (selector !== null) inputs = items.map((item, index) => selector(effective, itemFrame(frame, index, item)));
     if (batching !== null) inputs = batch(batching, inputs, effective, frame);
-    const outputs = runMapIterations(env, start, inputs, frame, limit, allowed, isolated);
+    const inputBound = itemBound === null ? Infinity : builtBound(itemBound, frame.valueBound);
+    const outputs = runMapIterations(env, start, inputs, inputBound, frame, limit, allowed, isolated);
     if (isPromiseLike(outputs)) return Promise.resolve(outputs).then((o) => finish(input, o, frame));
     return finish(input, outputs, frame);
   }
@@ -276,7 +280,7 @@ function compileJsonataMap(def: Record<string, unknown>, env: StateEnv, start: S
     return outcome(scope, outputs);
   }
   function iterate(scope: StatesScope, inputs: unknown[], limit: number, allowed: number): unknown {
-    const outputs = runMapIterations(env, start, inputs, scope.frame, limit, allowed, isolated);
+    const outputs = runMapIterations(env, start, inputs, Infinity, scope.frame, limit, allowed, isolated);
     if (isPromiseLike(outputs)) return Promise.resolve(outputs).then((o) => finish(scope, o));
     return finish(scope, outputs);
   }
@@ -341,6 +345,7 @@ function runMapIterations(
   env: StateEnv,
   start: StateNode,
   inputs: unknown[],
+  inputBound: number,
   parent: Frame,
   limit: number,
   allowed: number,
@@ -351,7 +356,7 @@ function runMapIterations(
     const elsewhere = executor({ state: env.pointer, inputs, maxConcurrency: limit, toleratedFailures: allowed, executionName: parent.exec.name });
     if (elsewhere !== null) return elsewhere.then((result) => outputsOf(result, allowed, parent));
   }
-  return runIterations(start, inputs, parent, limit, allowed, isolated);
+  return runIterations(start, inputs, inputBound, parent, limit, allowed, isolated);
 }
 
 /** Iteration outcomes from elsewhere, judged as runIterations judges its own. */
@@ -368,7 +373,7 @@ function outputsOf(result: MapIterationsResult, allowed: number, parent: Frame):
   return outputs;
 }
 
-function runIterations(start: StateNode, inputs: unknown[], parent: Frame, limit: number, allowed: number, isolated: boolean): unknown {
+function runIterations(start: StateNode, inputs: unknown[], inputBound: number, parent: Frame, limit: number, allowed: number, isolated: boolean): unknown {
   const n = inputs.length;
   const outputs = new Array<unknown>(n);
   const stop = new StopSignal(parent.stop);
@@ -403,6 +408,7 @@ function runIterations(start: StateNode, inputs: unknown[], parent: Frame, limit
   }
   function launch(index: number): unknown {
     const frame = childFrame(parent, stop, index, inputs[index], isolated);
+    frame.valueBound = inputBound;
     exec.eventId++;
     if (history !== null) {
       frames![index] = frame;

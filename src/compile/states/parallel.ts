@@ -6,7 +6,7 @@ import { StatesScope, compileJsonataValue, stateField } from '../jsonata.js';
 import { compileOutcome } from '../jsonata-state.js';
 import { withRecovery } from '../recovery.js';
 import { compileJsonPathFinish } from '../results.js';
-import { compileTemplate } from '../templates.js';
+import { WHOLE_DOCUMENT, builtBound, compileTemplate, templateBound } from '../templates.js';
 import { runBranches } from './branches.js';
 
 /**
@@ -21,8 +21,10 @@ export function compileParallel(def: Record<string, unknown>, env: StateEnv): Ru
   const inputPath = compileSelectPath(def.InputPath);
   const parameters: Transform = 'Parameters' in def ? compileTemplate(def.Parameters) : identity;
   const finish = compileJsonPathFinish(def, env, false);
+  const effectiveBound = 'Parameters' in def ? templateBound(def.Parameters) : WHOLE_DOCUMENT;
   function attemptParallel(input: unknown, frame: Frame): unknown {
-    const outputs = runBranches(branches, parameters(inputPath(input, frame), frame), frame);
+    const inputBound = effectiveBound === null ? Infinity : builtBound(effectiveBound, frame.valueBound);
+    const outputs = runBranches(branches, parameters(inputPath(input, frame), frame), inputBound, frame);
     if (isPromiseLike(outputs)) return Promise.resolve(outputs).then((o) => finish(input, o, frame));
     return finish(input, outputs, frame);
   }
@@ -40,7 +42,7 @@ function compileJsonataParallel(def: Record<string, unknown>, env: StateEnv, bra
     return outcome(scope, outputs);
   }
   function run(scope: StatesScope, effective: unknown): unknown {
-    const outputs = runBranches(branches, effective, scope.frame);
+    const outputs = runBranches(branches, effective, effective === scope.input ? scope.frame.valueBound : Infinity, scope.frame);
     if (isPromiseLike(outputs)) return Promise.resolve(outputs).then((o) => finish(scope, o));
     return finish(scope, outputs);
   }

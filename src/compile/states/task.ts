@@ -12,7 +12,7 @@ import { andThen, compileNumber, compileOutcome, type NumberRule } from '../json
 import { compileReferencePath } from '../paths.js';
 import { withRecovery } from '../recovery.js';
 import { compileJsonPathFinish, compileResultLimit } from '../results.js';
-import { compileTemplate } from '../templates.js';
+import { WHOLE_DOCUMENT, builtBound, compileTemplate, templateBound, type TemplateBound } from '../templates.js';
 
 /** AWS's default Task timeout: 99999999 seconds, i.e. none (the spec's 60 is not what AWS does). */
 const NO_TIMEOUT = 99_999_999;
@@ -27,7 +27,7 @@ export function compileTask(def: Record<string, unknown>, env: StateEnv): RunSta
   const inputPath = compileSelectPath(def.InputPath);
   const parameters: Transform = 'Parameters' in def ? compileTemplate(def.Parameters) : identity;
   const payloadOnly = readsOnlyPayload(def);
-  const invoke = compileInvocation(def, env, !('Parameters' in def), payloadOnly);
+  const invoke = compileInvocation(def, env, 'Parameters' in def ? templateBound(def.Parameters) : WHOLE_DOCUMENT, payloadOnly);
   const timing = compileTiming(def);
   const finish = compileJsonPathFinish(def, env, true);
   const finishPayload = payloadOnly ? compileJsonPathFinish(def, env, true, LAMBDA_METADATA_BYTES) : finish;
@@ -59,7 +59,7 @@ function compileJsonataTask(def: Record<string, unknown>, env: StateEnv): RunSta
   const problems = env.machine.problems;
   const args = 'Arguments' in def ? compileJsonataValue(def.Arguments, stateField(env.pointer, 'Arguments'), problems) : null;
   const outcome = compileOutcome(def, env.pointer, problems);
-  const invoke = compileInvocation(def, env, false, false);
+  const invoke = compileInvocation(def, env, null, false);
   const timing = compileJsonataTiming(def, env);
   const checkSize = compileResultLimit(env);
 
@@ -91,8 +91,8 @@ function compileJsonataTask(def: Record<string, unknown>, env: StateEnv): RunSta
 type Invoke = (effectiveInput: unknown, frame: Frame, timing: Timing) => unknown;
 
 /** The handler call, recorded in the execution history when the execution keeps one. */
-function compileInvocation(def: Record<string, unknown>, env: StateEnv, selectsFromInput: boolean, payloadOnly: boolean): Invoke {
-  const invoke = compileLimitedCall(def, env, selectsFromInput, payloadOnly);
+function compileInvocation(def: Record<string, unknown>, env: StateEnv, inputBound: TemplateBound | null, payloadOnly: boolean): Invoke {
+  const invoke = compileLimitedCall(def, env, inputBound, payloadOnly);
   const resource = def.Resource as string;
   return function invokeTask(effective, frame, timing) {
     if (frame.exec.history === null) return invoke(effective, frame, timing);
@@ -128,17 +128,17 @@ function invokeRecorded(invoke: Invoke, resource: string, effective: unknown, fr
 }
 
 /**
- * The handler call, refusing an effective input over the payload limit as AWS does. An
- * input that only selects from the state's input (no Parameters) fits whenever the state's
- * input was already known to fit.
+ * The handler call, refusing an effective input over the payload limit as AWS does. When
+ * the effective input is built only from the state's input (`inputBound`), its bound often
+ * proves it fits without walking it.
  */
-function compileLimitedCall(def: Record<string, unknown>, env: StateEnv, selectsFromInput: boolean, payloadOnly: boolean): Invoke {
+function compileLimitedCall(def: Record<string, unknown>, env: StateEnv, inputBound: TemplateBound | null, payloadOnly: boolean): Invoke {
   const invoke = compileHandlerCall(def, env, payloadOnly);
   const limit = env.machine.limits.payloadBytes;
   if (limit === Infinity) return invoke;
   const cause = `The state/task '${env.name}' has an input with a size exceeding the maximum number of bytes service limit.`;
   return function invokeWithinLimit(effective, frame, timing) {
-    if (!(selectsFromInput && frame.valueBound <= limit) && !fitsPayload(effective, limit)) {
+    if (!(inputBound !== null && builtBound(inputBound, frame.valueBound) <= limit) && !fitsPayload(effective, limit)) {
       throw new AslError(StatesErrors.DataLimitExceeded, cause);
     }
     return invoke(effective, frame, timing);
