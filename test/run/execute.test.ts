@@ -221,6 +221,10 @@ execute('an endless synchronous loop still times out', async () => {
   };
   const r = await compile(def, { limits: { executionMs: 200 } }).execute({ loop: true });
   assert.is(r.status, 'TIMED_OUT');
+  // Under the virtual clock the loop's first yield lets the clock jump to the deadline.
+  const virtual = await compile(def, { clock: virtualClock(0) }).execute({ loop: true });
+  assert.equal([virtual.status, virtual.error], ['TIMED_OUT', 'States.Timeout']);
+  assert.is(virtual.stopDate.getTime() - virtual.startDate.getTime(), 300_000);
 });
 
 execute('aborting the signal settles the execution as ABORTED', async () => {
