@@ -31,6 +31,8 @@ export const ProblemCodes = {
   VARIABLE_NAME: 'ERR_ASL_VARIABLE_NAME',
   NO_TERMINAL_STATE: 'ERR_ASL_NO_TERMINAL_STATE',
   NESTING_TOO_DEEP: 'ERR_ASL_NESTING_TOO_DEEP',
+  DEFINITION_TOO_LARGE: 'ERR_ASL_DEFINITION_TOO_LARGE',
+  NOT_JSON_DATA: 'ERR_ASL_NOT_JSON_DATA',
 } as const;
 
 export type ProblemCode = (typeof ProblemCodes)[keyof typeof ProblemCodes];

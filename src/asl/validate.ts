@@ -70,7 +70,7 @@ export function validate(definition: unknown, _options: ValidateOptions = {}): P
     // Only an object built in code can throw when read (a getter, a Proxy): JSON cannot.
     return [
       problem(
-        ProblemCodes.NOT_AN_OBJECT,
+        ProblemCodes.NOT_JSON_DATA,
         '',
         `the definition could not be read as JSON data (reading it threw: ${errorMessage(error)}); pass plain objects, arrays and values`,
       ),
@@ -160,7 +160,7 @@ function checkTreeShape(definition: unknown): Problem | null {
   if (!walk.refuses(definition, 0)) return null;
   if (walk.containersLeft < 0) {
     return problem(
-      ProblemCodes.NESTING_TOO_DEEP,
+      ProblemCodes.DEFINITION_TOO_LARGE,
       '',
       `the definition holds more than ${MAX_DEFINITION_CONTAINERS} objects and arrays (a shared object counts once per place it appears), more than AWS's largest definition (1 MiB of JSON text) can; statemill refuses such definitions`,
     );

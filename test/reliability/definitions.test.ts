@@ -120,6 +120,9 @@ definitions('values no JSON text can hold: validate answers, compile throws only
     ['a symbol-keyed field', { StartAt: 'S', States: { S: { Type: 'Pass', End: true, [Symbol('x')]: 1 } } }],
   ];
   for (const [name, definition] of weird) checkAgreement(definition, name);
+  for (const definition of [throwingProxy, getterThrows, stateGetterThrows]) {
+    assert.equal(validate(definition).map((p) => [p.code, p.pointer]), [[ProblemCodes.NOT_JSON_DATA, '']]);
+  }
 });
 
 definitions('a 10,000-state chain compiles and runs; 10,000 broken states are all reported', async () => {
@@ -207,7 +210,7 @@ definitions('regression: shared sub-objects that stand for an exponentially larg
   for (const field of ['Result', 'Parameters', 'Comment']) {
     const definition = { StartAt: 'S', States: { S: { Type: 'Pass', End: true, [field]: shared } } };
     const problems = checkAgreement(definition, field);
-    assert.equal(problems.map((p) => [p.code, p.pointer]), [[ProblemCodes.NESTING_TOO_DEEP, '']], field);
+    assert.equal(problems.map((p) => [p.code, p.pointer]), [[ProblemCodes.DEFINITION_TOO_LARGE, '']], field);
     assert.match(problems[0]!.message, String(MAX_DEFINITION_CONTAINERS));
   }
 });
