@@ -13,6 +13,30 @@ export interface MachineEnv {
   readonly problems: Problem[];
   /** Runs Map iterations elsewhere (the pool) when a Map opts in; null runs them in-process. */
   readonly mapExecutor: MapExecutor | null;
+  /** Each Map state's processor by the Map's JSON pointer, for running its iterations elsewhere. */
+  readonly processors: Map<string, MapProcessor>;
+}
+
+/** A Map state's compiled processor: where its iterations start, and whether they see the outer variables. */
+export interface MapProcessor {
+  readonly start: StateNode;
+  /** Distributed mode: iterations see no variables of the execution. */
+  readonly isolated: boolean;
+}
+
+/**
+ * What iterations run elsewhere need of the execution that reached the Map, so they see
+ * what they would see in it: its context object and the variables the Map can read.
+ */
+export interface IterationParent {
+  readonly executionName: string;
+  readonly executionInput: unknown;
+  /** When the execution started, in milliseconds since the epoch. */
+  readonly executionStartMs: number;
+  /** How long the execution may still run, in milliseconds (Infinity: no limit). */
+  readonly remainingMs: number;
+  /** The variables the Map state can read, innermost scope winning; empty for a distributed Map. */
+  readonly variables: readonly (readonly [string, unknown])[];
 }
 
 export interface StateEnv {
@@ -38,6 +62,7 @@ export interface MapIterationsRequest {
   /** Failed iterations the Map tolerates; -1 when the first failure fails the Map. */
   readonly toleratedFailures: number;
   readonly executionName: string;
+  readonly parent: IterationParent;
 }
 
 export interface MapIterationsResult {

@@ -10,8 +10,9 @@ import { ExecutionResult, type ExecutionStatus } from '../run/result.js';
 import { ExecutionTimeout, executionEnded } from '../run/interruptions.js';
 import { runStates } from '../run/run-states.js';
 import { isPromiseLike, type StateNode } from '../run/state.js';
-import type { MachineEnv, MapExecutor, QueryLanguage } from './context.js';
+import type { IterationParent, MachineEnv, MapExecutor, MapProcessor, QueryLanguage } from './context.js';
 import { HandlerIndex, type Handlers } from './handlers.js';
+import { MapIterations } from './iterations.js';
 import { toAslError } from './recovery.js';
 import { compileScope } from './scope.js';
 
@@ -64,8 +65,9 @@ export class Machine {
   private readonly standard: boolean;
   private readonly historyLevel: HistoryLevel;
   private readonly region: string;
+  private readonly processors: ReadonlyMap<string, MapProcessor>;
 
-  constructor(start: StateNode, definition: Record<string, unknown>, options: CompileOptions, limits: Limits) {
+  constructor(start: StateNode, definition: Record<string, unknown>, options: CompileOptions, limits: Limits, processors: ReadonlyMap<string, MapProcessor>) {
     const region = options.region ?? 'us-east-1';
     const account = options.accountId ?? '123456789012';
     this.stateMachineName = options.stateMachineName ?? 'statemill';
@@ -76,6 +78,7 @@ export class Machine {
     this.executionArnPrefix = `arn:aws:states:${region}:${account}:${this.standard ? 'execution' : 'express'}:${this.stateMachineName}:`;
     this.roleArn = options.roleArn ?? `arn:aws:iam::${account}:role/statemill`;
     this.start = start;
+    this.processors = processors;
     this.clock = options.clock ?? realClock;
     this.limits = limits;
     const ownTimeout = typeof definition.TimeoutSeconds === 'number' ? definition.TimeoutSeconds * 1000 : Infinity;
@@ -118,6 +121,36 @@ export class Machine {
     }
     if (!isPromiseLike(out)) return Promise.resolve(this.succeeded(exec, out));
     return this.race(exec, out, external);
+  }
+
+  /**
+   * Iterations of the Map state at `pointer` (e.g. /States/Transcode) for an execution that
+   * reached it elsewhere: the pool's Map fan-out runs them in other threads. Throws when
+   * there is no Map state at `pointer`.
+   */
+  iterations(pointer: string, parent: IterationParent): MapIterations {
+    const processor = this.processors.get(pointer);
+    if (processor === undefined) throw new RangeError(`no Map state at ${pointer} in this state machine`);
+    const now = this.clock.now();
+    const exec = new Execution(
+      this.executionArnPrefix + parent.executionName,
+      parent.executionName,
+      parent.executionInput,
+      parent.executionStartMs,
+      this.stateMachineArn,
+      this.stateMachineName,
+      this.roleArn,
+      this.standard,
+      this.clock,
+      this.limits,
+      now + parent.remainingMs,
+    );
+    let outer: VariableScope | null = null;
+    if (!processor.isolated) {
+      outer = new VariableScope(null);
+      for (const [name, value] of parent.variables) outer.set(name, value, 0);
+    }
+    return new MapIterations(processor.start, exec, outer);
   }
 
   /** An execution that went asynchronous: whichever comes first of completion, the deadline, or abort. */
@@ -217,8 +250,9 @@ export function compile(definition: unknown, options: CompileOptions = {}): Mach
     limits,
     problems: [],
     mapExecutor: options.mapExecutor ?? null,
+    processors: new Map(),
   };
   const start = compileScope(env, def, '', (def.QueryLanguage as QueryLanguage | undefined) ?? 'JSONPath');
   if (env.problems.length > 0) throw new DefinitionError(env.problems);
-  return new Machine(start, def, options, limits);
+  return new Machine(start, def, options, limits, env.processors);
 }

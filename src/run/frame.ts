@@ -141,6 +141,15 @@ export class VariableScope {
     }
     return undefined;
   }
+  /** Every variable readable from this scope, as [name, value], an inner scope's value hiding an outer one's. */
+  visible(): [string, unknown][] {
+    const seen = new Map<string, unknown>();
+    for (let s: VariableScope | null = this; s !== null; s = s.parent) {
+      if (s.values === null) continue;
+      for (const [name, value] of s.values) if (!seen.has(name)) seen.set(name, value);
+    }
+    return [...seen];
+  }
 }
 
 export class StopSignal {

@@ -3,7 +3,7 @@ import { Frame, StopSignal } from '../../run/frame.js';
 import { jsonByteLength } from '../../run/limits.js';
 import { Interruption, runStates } from '../../run/run-states.js';
 import { isPromiseLike, type RunState, type StateNode } from '../../run/state.js';
-import type { MapIterationsResult, StateEnv } from '../context.js';
+import type { IterationParent, MapIterationsResult, StateEnv } from '../context.js';
 import { compileSelectPath } from '../io.js';
 import { StatesScope, compileJsonataValue, queryEvaluationError, stateField, type Evaluate } from '../jsonata.js';
 import { andThen, compileItems, compileNumber, compileOutcome, type Checked, type NumberRule } from '../jsonata-state.js';
@@ -39,6 +39,7 @@ export function compileMap(def: Record<string, unknown>, env: StateEnv): RunStat
   const processor = def[processorKey] as Record<string, unknown>;
   const isolated = (processor.ProcessorConfig as Record<string, unknown> | undefined)?.Mode === 'DISTRIBUTED';
   const start = env.compileScope(processor, `${env.pointer}/${processorKey}`, env.queryLanguage);
+  env.machine.processors.set(env.pointer, { start, isolated });
   for (const unsupported of ['ItemReader', 'ResultWriter']) {
     if (unsupported in def) {
       env.machine.problems.push({
@@ -353,7 +354,16 @@ function runMapIterations(
 ): unknown {
   const executor = env.machine.mapExecutor;
   if (executor !== null) {
-    const elsewhere = executor({ state: env.pointer, inputs, maxConcurrency: limit, toleratedFailures: allowed, executionName: parent.exec.name });
+    const exec = parent.exec;
+    const iterationParent: IterationParent = {
+      executionName: exec.name,
+      executionInput: exec.input,
+      executionStartMs: exec.startMs,
+      remainingMs: exec.deadlineMs - exec.clock.now(),
+      variables: isolated || parent.vars === null ? [] : parent.vars.visible(),
+    };
+    const request = { state: env.pointer, inputs, maxConcurrency: limit, toleratedFailures: allowed, executionName: exec.name, parent: iterationParent };
+    const elsewhere = executor(request);
     if (elsewhere !== null) return elsewhere.then((result) => outputsOf(result, allowed, parent));
   }
   return runIterations(start, inputs, inputBound, parent, limit, allowed, isolated);
