@@ -38,4 +38,13 @@ test('one-item orders work (the smallest Map)', async () => {
   for (const c of compared) assert.is(output(c.engine).lineCount, 1);
 });
 
+test('the JSONata twin is valid and agrees with the baseline on confirmed, declined and one-item orders', async () => {
+  assert.equal(validate(orderProcessing.jsonataDefinition!), []);
+  assert.is(orderProcessing.jsonataDefinition!.QueryLanguage, 'JSONata');
+  for (const options of [{ declineRate: 0 }, { declineRate: 1 }, { maxItems: 1, declineRate: 0 }]) {
+    const compared = await runBoth(orderProcessing, options, 8, 11, true);
+    assert.equal(differences(compared), [], JSON.stringify(options));
+  }
+});
+
 test.run();
