@@ -1,8 +1,9 @@
 import jsonata from 'jsonata';
 
 /**
- * The JSONata syntax tree as jsonata 2.0.6 builds it, and the facts about an expression
- * that statemill decides once, at compile time: whether it parses, which names it reads at
+ * The JSONata syntax tree as the jsonata library builds it (2.0.6, which AWS runs, and 2.2
+ * build the same), and the facts about an expression that statemill decides once, at
+ * compile time: whether it parses, which names it reads at
  * its top level (AWS refuses those), which workflow variables it may read, and whether it
  * names a property every JSON object inherits.
  */

@@ -2,7 +2,7 @@ import type jsonata from 'jsonata';
 import { childrenOf, type ExprNode } from './jsonata-ast.js';
 
 /**
- * What the jsonata library (2.0.6) must not be handed, and what it must not build.
+ * What the jsonata library must not be handed, and what it must not build.
  *
  * jsonata takes any object whose `_jsonata_lambda` (or `_jsonata_function`) is true for a
  * function, and a lambda's `body` for a syntax tree to evaluate. Data shaped that way, from an

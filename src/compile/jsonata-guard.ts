@@ -7,7 +7,7 @@ import { refuseDataCall } from './jsonata-data.js';
  * Bounds on one evaluation by the jsonata library. jsonata evaluates in microtasks, so an
  * expression that runs away (recursion that never ends, a sequence of a billion items) would
  * hold the event loop, then exhaust the heap: no timer, abort or execution deadline could run.
- * jsonata 2.0.6 calls two hooks around every step it evaluates, found in the evaluation's
+ * jsonata (2.0 to 2.2) calls two hooks around every step it evaluates, found in the evaluation's
  * environment under Symbol.for('jsonata.__evaluate_entry') and '…__evaluate_exit'. statemill's
  * hooks count the steps against the limits below, end the evaluation once the execution has
  * ended (deadline, abort, or a failed sibling branch), and on a real clock let the event loop

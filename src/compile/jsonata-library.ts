@@ -6,7 +6,7 @@ import { EvaluationGuard, GUARD_BINDING, installGuard } from './jsonata-guard.js
 import type { StatesScope } from './jsonata-scope.js';
 
 /**
- * Evaluation by the jsonata library itself (2.0.6, the version AWS runs), for the
+ * Evaluation by the jsonata library itself (2.2, for its security fixes; AWS runs 2.0.6), for the
  * expressions statemill does not evaluate directly. jsonata is asynchronous throughout, so
  * this path always returns a promise. Only the workflow variables an expression names are
  * bound, never holding data that could pose as a function (jsonata-data.ts); each evaluation

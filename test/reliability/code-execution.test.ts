@@ -195,7 +195,7 @@ noCode('JSONata expressions cannot reach constructors, functions or the process'
 });
 
 noCode('an input object cannot pose as a JSONata function', async () => {
-  // jsonata 2.0.6 takes any object whose `_jsonata_lambda` is true for a lambda and evaluates
+  // jsonata (2.0.6, the version AWS runs) takes any object whose `_jsonata_lambda` is true for a lambda and evaluates
   // its `body` as a syntax tree no parser checked. The forged body below reads `__proto__` and
   // calls its `__defineGetter__`: had it run, Object.prototype would gain `polluted`. Data bound
   // for the library never holds the flag as `true` (it comes back as `true` in the output), and
