@@ -43,6 +43,8 @@ export interface BenchOptions {
   readonly label: string | null;
   /** Recorded beside every figure: what else the machine was doing. */
   readonly note: string | null;
+  /** 'ffmpeg': transcode a generated video for real instead (bench/media-run.ts); null otherwise. */
+  readonly media: 'ffmpeg' | null;
 }
 
 export class OptionsError extends Error {
@@ -66,6 +68,9 @@ Workflows
   --inputs <n>            distinct generated inputs per workload (default 64)
   --seed <n>              generator seed (default 1)
   --jsonata               also run the JSONata twins of workloads that have one
+  --media ffmpeg          video-transcode on real media: a generated video transcoded with
+                          ffmpeg in-process and through the pool (needs ffmpeg on the PATH;
+                          uses --threads, --rounds, --json; --quick: a 15 s video)
 
 What to measure
   --quick                 short run of the built-in workloads (about a minute on 2 cores)
@@ -155,6 +160,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
         label: { type: 'string' },
         note: { type: 'string' },
         'no-save': { type: 'boolean' },
+        media: { type: 'string' },
       },
     }).values;
   } catch (error) {
@@ -168,6 +174,12 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   if (parsed.definition !== undefined && parsed.workload !== undefined) throw new OptionsError('use either --workload or --definition');
   const size = parsed.size ?? (quick ? 'quick' : 'standard');
   if (size !== 'quick' && size !== 'standard') throw new OptionsError(`--size is quick or standard, not '${size}'`);
+  if (parsed.media !== undefined) {
+    if (parsed.media !== 'ffmpeg') throw new OptionsError(`--media takes 'ffmpeg', not '${parsed.media}'`);
+    if (parsed.definition !== undefined || (parsed.workload !== undefined && parsed.workload !== 'video-transcode')) {
+      throw new OptionsError('--media ffmpeg goes with --workload video-transcode');
+    }
+  }
   const defaultScenarios: ScenarioName[] = quick ? ['throughput', 'retry'] : ['throughput', 'latency', 'retry'];
   return {
     help: parsed.help === true,
@@ -198,5 +210,6 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     outDir: parsed.out ?? 'results',
     label: parsed.label ?? null,
     note: parsed.note ?? null,
+    media: parsed.media === undefined ? null : 'ffmpeg',
   };
 }

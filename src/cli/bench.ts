@@ -11,6 +11,8 @@ import { BenchSetupError } from '../../bench/errors.js';
 import { Progress } from '../../bench/progress.js';
 import { writeCharts } from '../../bench/report/chart.js';
 import { runBench } from '../../bench/run.js';
+import { mediaOptionsFromBench } from '../../bench/media-options.js';
+import { runMediaBench } from '../../bench/media-run.js';
 
 export interface BenchIo {
   readonly stdout: NodeJS.WritableStream;
@@ -30,6 +32,7 @@ export async function benchCommand(argv: readonly string[], io: BenchIo = { stdo
     io.stdout.write(HELP);
     return 0;
   }
+  if (options.media !== null) return runMediaBench(mediaOptionsFromBench(options), io);
   let run;
   try {
     run = await runBench(options, argv, new Progress(io.stderr));
