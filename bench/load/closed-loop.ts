@@ -15,8 +15,6 @@ export interface ClosedLoopOptions {
   readonly histogram?: Histogram;
   /** Called now and then with the executions done so far (for the progress line). */
   readonly onProgress?: (executions: number, elapsedMs: number) => void;
-  /** Called after the warm-up, just before the measured part starts. */
-  readonly beforeMeasuring?: () => void;
 }
 
 export interface LoadResult {
@@ -31,7 +29,6 @@ const PROGRESS_EVERY_MS = 250;
 export async function closedLoop(subject: Subject, inputs: readonly unknown[], options: ClosedLoopOptions): Promise<LoadResult> {
   collectGarbage();
   if (options.warmupMs > 0) await drive(subject, inputs, options.concurrency, options.warmupMs, null, undefined);
-  options.beforeMeasuring?.();
   const histogram = options.histogram ?? nanosecondHistogram();
   const started = performance.now();
   const executions = await drive(subject, inputs, options.concurrency, options.durationMs, histogram, options.onProgress);
