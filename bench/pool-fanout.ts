@@ -34,7 +34,8 @@ console.log(`${ITEMS} items of ${rounds.toLocaleString('en-US')} hash rounds (â‰
 const pools: Pool[] = [];
 try {
   const expected = (await inProcessMs()).output;
-  const request = { state: '/States/Each', inputs: items, maxConcurrency: 0, toleratedFailures: -1, executionName: 'bench' };
+  const parent = { executionName: 'bench', executionInput: { items }, executionStartMs: Date.now(), remainingMs: Infinity, variables: [] };
+  const request = { state: '/States/Each', inputs: items, maxConcurrency: 0, toleratedFailures: -1, executionName: 'bench', parent };
   for (let threads = 1; threads <= cores; threads++) {
     const pool = createPool({ threads });
     pools.push(pool);
