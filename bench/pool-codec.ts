@@ -6,7 +6,9 @@
  * and a raw JSON body as one long string, about 2–5 KB):
  *
  * - plain:      msgpack maps, no records
- * - records:    sequential records, fresh per batch (the pool's format)
+ * - records:    sequential records, fresh per batch (the pool's format), written with
+ *               msgpackr's progressiveRecords (one pass over each object's keys) and,
+ *               for comparison, without it
  * - structures: shared structures, a fixed key list agreed in advance (an upper bound: the
  *               pool would have to learn and distribute the list)
  * each decoded by msgpackr's default build ('eval') and by msgpackr/index-no-eval, beside
@@ -69,6 +71,18 @@ function records(decoder: 'eval' | 'no-eval'): Codec {
   };
 }
 
+/** The pool's format written without progressiveRecords (two passes over each object's keys). */
+function twoPassRecords(): Codec {
+  return {
+    name: 'records, fresh per batch, two-pass writer, no-eval',
+    encode(at) {
+      const packr = new msgpackr.Packr({ sequential: true, useRecords: true } as msgpackr.Options);
+      return concat(inputs.slice(at, at + BATCH).map((input) => packr.pack(input)));
+    },
+    decode: (bytes) => readBatch(bytes, 'no-eval'),
+  };
+}
+
 function structures(lib: typeof msgpackr, label: string): Codec {
   const learned: string[][] = [];
   const learner = new msgpackr.Packr({ structures: learned, maxSharedStructures: 512 } as msgpackr.Options);
@@ -96,7 +110,7 @@ const clone = {
 };
 
 function codecs(): Codec[] {
-  return [plain(msgpackr, 'eval'), plain(noEval, 'no-eval'), records('eval'), records('no-eval'), structures(msgpackr, 'eval'), structures(noEval, 'no-eval'), json];
+  return [plain(msgpackr, 'eval'), plain(noEval, 'no-eval'), records('eval'), records('no-eval'), twoPassRecords(), structures(msgpackr, 'eval'), structures(noEval, 'no-eval'), json];
 }
 
 function timePerExecution(fn: (at: number) => unknown, batches: number): number {

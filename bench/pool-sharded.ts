@@ -5,6 +5,10 @@
  * 0.9 × T × in-process for T up to the number of cores.
  *
  * The in-process run and the pools take turns, round after round; figures are medians.
+ * Each row also gives the process's CPU time per execution (all threads: the pool's
+ * messaging, if any, would show there) and the cores it kept busy, and the pool's scaling
+ * against what bare threads got in the same rounds: on a shared machine the cores, not the
+ * pool, are often what is missing.
  *
  *   node --import tsx/esm bench/pool-sharded.ts [seconds per measurement, default 2] [rounds, default 3]
  */
@@ -55,6 +59,27 @@ const cases: Case[] = [
   })),
 ];
 
+interface CpuUse {
+  /** CPU time of the whole process per execution (µs). */
+  readonly perExecution: number;
+  /** CPU time over wall time: how many cores the run kept busy. */
+  readonly cores: number;
+}
+
+function cpuNow(): { usage: NodeJS.CpuUsage; at: number } {
+  return { usage: process.cpuUsage(), at: performance.now() };
+}
+
+function cpuUse(before: { usage: NodeJS.CpuUsage; at: number }, executions: number): CpuUse {
+  const used = process.cpuUsage(before.usage);
+  const micros = used.user + used.system;
+  return { perExecution: micros / executions, cores: micros / 1000 / (performance.now() - before.at) };
+}
+
+function cpuColumns(uses: CpuUse[]): string {
+  return `${fixed(median(uses.map((u) => u.perExecution)), 2)} | ${fixed(median(uses.map((u) => u.cores)), 2)}`;
+}
+
 /** The load loop of a pool thread, run on the main thread. */
 async function inProcess(c: Case, ms: number): Promise<LoadReply> {
   const machine = compile(c.definition, { handlers: c.handlers as never, clock: virtualClock() });
@@ -94,8 +119,8 @@ async function verify(c: Case, pool: ReturnType<typeof createPool>): Promise<voi
 printMachine();
 console.log(`${seconds} s per measurement after ${WARMUP_MS} ms of warm-up; ${CONCURRENCY} executions in flight per thread; medians of ${ROUNDS} interleaved rounds.\n`);
 console.log('The last column is what bare worker threads (a hash loop, no pool) got in the same rounds, against one bare thread: the parallelism the shared machine actually gave.\n');
-console.log('| workload | engine | threads | executions/s | × in-process | × (threads × in-process) | p50 µs | p99 µs | bare threads × one |');
-console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|');
+console.log('| workload | engine | threads | executions/s | × in-process | × (threads × in-process) | p50 µs | p99 µs | CPU µs/exec | cores busy | bare threads × one | pool scaling ÷ bare scaling |');
+console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 const hashRounds = Number(cases[2]!.generatorOptions.rounds);
 for (const c of cases) {
   const pools = [];
@@ -110,28 +135,36 @@ for (const c of cases) {
     await inProcess(c, WARMUP_MS);
     for (const pool of pools) await pool.load(c.name, { ...options, durationMs: WARMUP_MS });
     const baseRates: number[] = [];
+    const baseCpu: CpuUse[] = [];
     const runs: LoadResult[][] = pools.map(() => []);
+    const cpu: CpuUse[][] = pools.map(() => []);
     const bare: number[][] = pools.map(() => []);
     for (let round = 0; round < ROUNDS; round++) {
       for (let threads = 1; threads <= cores; threads++) bare[threads - 1]!.push(await bareThreads(threads, hashRounds, MEASURE_MS / 2));
+      let cpuBefore = cpuNow();
       const base = await inProcess(c, MEASURE_MS);
       if (base.succeeded === 0) throw new Error(`${c.name}: no execution succeeded in-process`);
-      baseRates.push(((base.succeeded + base.failed + base.timedOut + base.aborted) * 1000) / base.elapsedMs);
+      const baseExecutions = base.succeeded + base.failed + base.timedOut + base.aborted;
+      baseRates.push((baseExecutions * 1000) / base.elapsedMs);
+      baseCpu.push(cpuUse(cpuBefore, baseExecutions));
       for (const [i, pool] of pools.entries()) {
+        cpuBefore = cpuNow();
         const run = await pool.load(c.name, { ...options, durationMs: MEASURE_MS });
         if (run.succeeded === 0 || run.failed > run.executions / 2) throw new Error(`${c.name}: ${run.failed} of ${run.executions} executions failed in the pool`);
         runs[i]!.push(run);
+        cpu[i]!.push(cpuUse(cpuBefore, run.executions));
       }
     }
     const baseRate = median(baseRates);
-    console.log(`| ${c.name} | in-process | 1 (main) | ${fixed(baseRate, 0)} | 1.00 | 1.00 | | | |`);
+    console.log(`| ${c.name} | in-process | 1 (main) | ${fixed(baseRate, 0)} | 1.00 | 1.00 | | | ${cpuColumns(baseCpu)} | | |`);
     const bareOne = median(bare[0]!);
     for (const [i, results] of runs.entries()) {
       const threads = i + 1;
       const rate = median(results.map((r) => r.throughput));
       const middle = results.find((r) => r.throughput === rate) ?? results[0]!;
+      const bareScaling = median(bare[i]!) / bareOne;
       console.log(
-        `| ${c.name} | pool (sharded) | ${threads} | ${fixed(rate, 0)} | ${fixed(rate / baseRate, 2)} | ${fixed(rate / (threads * baseRate), 2)} | ${fixed(middle.latency.p50, 0)} | ${fixed(middle.latency.p99, 0)} | ${fixed(median(bare[i]!) / bareOne, 2)} |`,
+        `| ${c.name} | pool (sharded) | ${threads} | ${fixed(rate, 0)} | ${fixed(rate / baseRate, 2)} | ${fixed(rate / (threads * baseRate), 2)} | ${fixed(middle.latency.p50, 0)} | ${fixed(middle.latency.p99, 0)} | ${cpuColumns(cpu[i]!)} | ${fixed(bareScaling, 2)} | ${fixed(rate / baseRate / bareScaling, 2)} |`,
       );
     }
   } finally {

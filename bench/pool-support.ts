@@ -3,6 +3,7 @@
  * workflows and handlers they measure. Run any of them with
  *   node --import tsx/esm bench/pool-<name>.ts
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { describeMachine, machineInfo } from './machine.js';
@@ -165,4 +166,50 @@ export function roundsFor(ms: number): number {
     fastest = Math.min(fastest, performance.now() - began);
   }
   return Math.max(1, Math.round((ms * rounds * calls) / fastest));
+}
+
+/** CPU time so far of each thread of this process (µs, by thread id), from Linux's /proc; null elsewhere. */
+export function threadCpuTimes(): Map<string, number> | null {
+  let threads: string[];
+  try {
+    threads = readdirSync('/proc/self/task');
+  } catch {
+    return null;
+  }
+  const ticksPerSecond = 100;
+  const times = new Map<string, number>();
+  for (const thread of threads) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${thread}/stat`, 'utf8');
+      // Fields after the command name: utime and stime are the 12th and 13th.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      times.set(thread, ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / ticksPerSecond);
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+  return times;
+}
+
+/** CPU spent between two `threadCpuTimes()`, per execution: the main thread, the `workers` busiest other threads (each), and all the rest together. */
+export interface CpuSplit {
+  readonly main: number;
+  readonly worker: number;
+  readonly rest: number;
+}
+
+export function cpuSplit(before: Map<string, number> | null, after: Map<string, number> | null, workers: number, executions: number): CpuSplit | null {
+  if (before === null || after === null || executions === 0) return null;
+  const main = String(process.pid);
+  const others: number[] = [];
+  let mainUs = 0;
+  for (const [thread, time] of after) {
+    const spent = time - (before.get(thread) ?? 0);
+    if (thread === main) mainUs = spent;
+    else others.push(spent);
+  }
+  others.sort((a, b) => b - a);
+  const busiest = others.slice(0, workers).reduce((a, b) => a + b, 0);
+  const rest = others.slice(workers).reduce((a, b) => a + b, 0);
+  return { main: mainUs / executions, worker: workers === 0 ? 0 : busiest / workers / executions, rest: rest / executions };
 }

@@ -33,13 +33,13 @@ export class ProgressBoard {
 
   /** Worker side: the task in `slot` starts on thread `threadId`. */
   start(slot: number, threadId: number): void {
-    this.stamps[slot] = Date.now();
+    this.stamps[slot] = stampNow();
     Atomics.store(this.threads, slot, threadId);
   }
 
   /** Worker side: the task in `slot` made progress. */
   touch(slot: number): void {
-    this.stamps[slot] = Date.now();
+    this.stamps[slot] = stampNow();
   }
 
   /** The thread running the task in `slot`, or 0 when it has not started. */
@@ -51,4 +51,13 @@ export class ProgressBoard {
   lastProgress(slot: number): number {
     return this.stamps[slot]!;
   }
+}
+
+/**
+ * Milliseconds since the epoch, to a fraction of a millisecond: the watchdog blames the
+ * slot its thread stamped last, and a heartbeat in the same millisecond as a task's start
+ * must not tie with it.
+ */
+function stampNow(): number {
+  return performance.timeOrigin + performance.now();
 }

@@ -138,20 +138,36 @@ export class Dispatcher extends EventEmitter {
     return kill === undefined ? threadFault(error) : hangFault(kill.hangTimeoutMs, kill.slot === slot);
   }
 
-  /** Terminates the threads whose tasks made no progress within their hang timeout. */
+  /**
+   * Terminates the threads that made no progress within their hang timeout. A task that
+   * blocks its thread stops every task on it at once; the one to blame is the one stamped
+   * last (the others' last stamps came before it took the thread), and its hang timeout
+   * decides when the thread counts as hung.
+   */
   private checkHung(): void {
     const now = Date.now();
     for (let slot = 0; slot < this.board.slots; slot++) {
-      const hangTimeoutMs = this.timeouts[slot]!;
       const thread = this.board.threadOf(slot);
-      if (hangTimeoutMs === 0 || thread === 0 || this.terminated.has(thread)) continue;
-      if (now - this.board.lastProgress(slot) <= hangTimeoutMs) continue;
+      if (this.timeouts[slot] === 0 || thread === 0 || this.terminated.has(thread)) continue;
+      const culprit = this.lastStampedOn(thread);
+      const hangTimeoutMs = this.timeouts[culprit]!;
+      if (now - this.board.lastProgress(culprit) <= hangTimeoutMs) continue;
       const worker = this.piscina.threads.find((w) => w.threadId === thread);
       if (worker === undefined) continue;
       // piscina sees the thread exit and fails every task on it; faultOf then names the hang.
-      this.terminated.set(thread, { slot, hangTimeoutMs });
+      this.terminated.set(thread, { slot: culprit, hangTimeoutMs });
       void worker.terminate();
     }
+  }
+
+  /** The busy slot on `thread` whose task made progress last. */
+  private lastStampedOn(thread: number): number {
+    let latest = -1;
+    for (let slot = 0; slot < this.board.slots; slot++) {
+      if (this.timeouts[slot] === 0 || this.board.threadOf(slot) !== thread) continue;
+      if (latest < 0 || this.board.lastProgress(slot) > this.board.lastProgress(latest)) latest = slot;
+    }
+    return latest;
   }
 }
 

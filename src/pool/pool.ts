@@ -1,8 +1,10 @@
 /**
  * The pool, main side: executions are packed as they are submitted into one batch per
- * workflow, batches go to the threads as task slots free up, results come back as one
- * buffer per batch. The main thread encodes inputs and decodes results and does nothing
- * else per execution, since on few cores it is the pool's bottleneck.
+ * workflow, batches go to the threads as task slots free up (an open batch keeps filling
+ * until one does), results come back as one buffer per batch. The main thread encodes
+ * inputs and decodes results and does little else per execution, since on few cores it is
+ * the pool's bottleneck: names are derived rather than sent, and outputs come back as
+ * patches over the inputs they pass through (protocol.ts, output-patch.ts).
  *
  * Every submitted execution settles exactly once: with its result, with a FAILED result
  * naming a PoolFault when its thread died under it, or by a rejection at submission.
@@ -14,7 +16,7 @@ import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ResourceLimits } from 'node:worker_threads';
 import { ExecutionResult, type ExecutionStatus } from '../run/result.js';
-import { BatchWriter, encodeFailure, readBatch, type DecoderEntry } from './codec.js';
+import { BatchWriter, encodeFailure, readValue, type DecoderEntry } from './codec.js';
 import { Dispatcher, LostTask } from './dispatcher.js';
 import { PoolError, PoolErrorCodes, PoolFaults, type ErrorData, type PoolErrorCode } from './errors.js';
 import { collectOutcomes, lostChunkOutcomes, packChunks, planFanOut, type FanOutPlan, type MapFanOutRequest, type MapFanOutResult } from './fan-out-plan.js';
@@ -23,7 +25,11 @@ import type { Fault } from './faults.js';
 import { latencyHistogram, summarize, type Histogram, type LatencySummary } from './latency.js';
 import { loadResult, type LoadOptions, type LoadResult } from './load-result.js';
 import {
+  BatchNames,
   MAP_FAN_OUT,
+  STATUSES,
+  StatusCodes,
+  SUCCEEDED_AS_PATCH,
   TaskKinds,
   type IterationContext,
   type LoadFailure,
@@ -31,8 +37,10 @@ import {
   type MapChunkReply,
   type MapFanOutMessage,
   type MapFanOutReply,
-  type ResultTuple,
+  type RunReply,
+  type RunTask,
 } from './protocol.js';
+import { applyPatch, snapshotOf } from './output-patch.js';
 import { Queue } from './queue.js';
 import { createWorkflow, type FillingBatch, type RegisterOptions, type Workflow } from './registry.js';
 import { Submission } from './submission.js';
@@ -41,7 +49,11 @@ import { processorDefinition } from './workflows.js';
 export interface PoolOptions {
   /** Worker threads. Default: the number of cores (os.availableParallelism()). */
   readonly threads?: number;
-  /** Most executions in one message to a worker. Default 64. */
+  /**
+   * Most executions in one message to a worker. Default 256. Executions submitted in one
+   * tick travel together, and while every worker is busy a batch keeps filling; a lone
+   * execution on an idle pool is sent at once.
+   */
   readonly batch?: number;
   /** A batch is also sent once its inputs reach this many bytes. Default 1 MiB. */
   readonly maxBatchBytes?: number;
@@ -93,16 +105,28 @@ export interface PoolMetrics {
 
 /** Executions of one workflow travelling in one task. */
 class Batch implements FillingBatch {
+  /** Batches are sent in the order they were started. */
+  readonly sequence: number;
   readonly workflow: Workflow;
   readonly writer: BatchWriter;
   readonly entries: Submission[];
+  /** Per entry, the name its caller chose or null; null while no caller chose one. */
+  names: (string | null)[] | null;
+  /** What the names of its unnamed executions are made from (protocol.ts, BatchNames). */
+  readonly nameBase: string;
+  /** Per entry, 1 when its output may come back as a patch; null while none may. */
+  patchable: Uint8Array | null;
   bytes: Uint8Array | null;
   /** Times it was lost with a thread before it started. */
   retries: number;
-  constructor(workflow: Workflow, writer: BatchWriter) {
+  constructor(sequence: number, workflow: Workflow, writer: BatchWriter) {
+    this.sequence = sequence;
     this.workflow = workflow;
     this.writer = writer;
     this.entries = [];
+    this.names = null;
+    this.nameBase = randomUUID();
+    this.patchable = null;
     this.bytes = null;
     this.retries = 0;
   }
@@ -117,6 +141,8 @@ type Counter = 'submitted' | 'started' | 'rejected' | 'faults' | 'workerErrors' 
 export class Pool extends EventEmitter {
   readonly threads: number;
   readonly batchSize: number;
+  /** While a thread can take a batch at once, batches go out at this size. */
+  private readonly eagerBatchSize: number;
   readonly maxQueue: number;
   private readonly maxBatchBytes: number;
   private readonly batchTaskLimit: number;
@@ -129,7 +155,9 @@ export class Pool extends EventEmitter {
   private readonly workflowsByKey: Map<number, Workflow>;
   private nextKey: number;
   private readonly ready: Queue<Batch>;
-  private readonly filling: Workflow[];
+  /** Batches still taking executions, oldest first. */
+  private readonly open: Batch[];
+  private batchesStarted: number;
   private flushScheduled: boolean;
   private readonly fanOuts: FanOut[];
   private queued: number;
@@ -144,7 +172,8 @@ export class Pool extends EventEmitter {
   constructor(options: PoolOptions = {}) {
     super();
     this.threads = positiveInteger(options.threads ?? availableParallelism(), 'threads');
-    this.batchSize = positiveInteger(options.batch ?? 64, 'batch');
+    this.batchSize = positiveInteger(options.batch ?? 256, 'batch');
+    this.eagerBatchSize = Math.ceil(this.batchSize / 4);
     this.maxQueue = positiveInteger(options.maxQueue ?? 10_000, 'maxQueue');
     this.maxBatchBytes = positiveInteger(options.maxBatchBytes ?? 1 << 20, 'maxBatchBytes');
     const perWorker = positiveInteger(options.batchesPerWorker ?? 2, 'batchesPerWorker');
@@ -167,7 +196,8 @@ export class Pool extends EventEmitter {
     this.workflowsByKey = new Map();
     this.nextKey = 1;
     this.ready = new Queue();
-    this.filling = [];
+    this.open = [];
+    this.batchesStarted = 0;
     this.flushScheduled = false;
     this.fanOuts = [];
     this.queued = 0;
@@ -221,7 +251,7 @@ export class Pool extends EventEmitter {
       this.drainWanted = true;
       return this.refuse(PoolErrorCodes.QUEUE_FULL, `the pool's queue is full: maxQueue (${this.maxQueue}) executions are waiting to be sent`);
     }
-    // Without a name, the worker's engine makes one (a UUID): no work for the main thread.
+    // Without a name, it is named after its batch's UUID (protocol.ts, BatchNames) on both threads.
     const name = options?.name ?? null;
     if (name !== null && typeof name !== 'string') return this.refuse(PoolErrorCodes.INVALID_OPTION, 'the execution name must be a string');
     const batch = (workflow.filling as Batch | null) ?? this.startBatch(workflow);
@@ -229,20 +259,27 @@ export class Pool extends EventEmitter {
       batch.writer.add(input);
     } catch (thrown) {
       // The writer may hold half of the failed value's shapes: send what it has, start afresh.
-      this.seal(workflow);
+      this.seal(batch);
+      if (batch.entries.length > 0) this.ready.push(batch);
       return this.refuse(PoolErrorCodes.INPUT_NOT_ENCODABLE, `the input cannot be sent to a worker thread: ${encodeFailure(thrown)}`, thrown);
     }
-    batch.writer.add(name);
+    if (name !== null) {
+      batch.names ??= new Array<string | null>(batch.entries.length).fill(null);
+      batch.names.push(name);
+    } else if (batch.names !== null) batch.names.push(null);
+    const snapshot = snapshotOf(input);
+    if (snapshot !== null) (batch.patchable ??= new Uint8Array(this.batchSize))[batch.entries.length] = 1;
     const submitted = performance.now();
     const result = new Promise<ExecutionResult>((resolve, reject) => {
-      batch.entries.push(new Submission(input, name, submitted, resolve, reject));
+      batch.entries.push(new Submission(input, snapshot, name, submitted, resolve, reject));
     });
     this.queued++;
     this.counts.submitted++;
     // Like a stream's write(): once the queue is full, callers may wait for 'drain'.
     if (this.queued >= this.maxQueue) this.drainWanted = true;
-    if (batch.entries.length >= this.batchSize || batch.writer.byteLength >= this.maxBatchBytes) {
-      this.seal(workflow);
+    if (batch.entries.length >= this.batchSize || batch.writer.byteLength >= this.maxBatchBytes || (batch.entries.length >= this.eagerBatchSize && this.canSendBatch())) {
+      this.seal(batch);
+      this.ready.push(batch);
       this.pump();
     }
     return result;
@@ -364,9 +401,9 @@ export class Pool extends EventEmitter {
   }
 
   private startBatch(workflow: Workflow): Batch {
-    const batch = new Batch(workflow, new BatchWriter());
+    const batch = new Batch(this.batchesStarted++, workflow, new BatchWriter());
     workflow.filling = batch;
-    this.filling.push(workflow);
+    this.open.push(batch);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       // Everything submitted in the same tick travels together; a lone execution waits for nothing.
@@ -375,19 +412,40 @@ export class Pool extends EventEmitter {
     return batch;
   }
 
-  /** Moves a workflow's filling batch to the ready queue. */
-  private seal(workflow: Workflow): void {
-    const batch = workflow.filling as Batch | null;
-    if (batch === null) return;
-    workflow.filling = null;
-    if (batch.entries.length > 0) this.ready.push(batch);
+  /** The batch takes no more executions. */
+  private seal(batch: Batch): void {
+    batch.workflow.filling = null;
+    const at = this.open.indexOf(batch);
+    if (at >= 0) this.open.splice(at, 1);
   }
 
   private flush(): void {
     this.flushScheduled = false;
-    for (const workflow of this.filling) this.seal(workflow);
-    this.filling.length = 0;
     this.pump();
+  }
+
+  /**
+   * The batch to send next: the first sealed one (full, or sent back after its thread died)
+   * or the oldest open one, whichever was started first. Open batches are sealed only when a thread can take them (or when
+   * full): while every slot is busy they keep filling, so a backlog travels in fewer, larger
+   * messages, and an idle pool still sends a lone execution at once.
+   */
+  private nextBatch(): Batch | undefined {
+    const sealed = this.ready.peek();
+    const open = this.open[0];
+    if (open === undefined || (sealed !== undefined && sealed.sequence < open.sequence)) return this.ready.shift();
+    this.open.shift();
+    open.workflow.filling = null;
+    return open;
+  }
+
+  /**
+   * True when a batch sent now would start at once. A burst of submissions to an idle pool
+   * then goes out in several smaller batches, so every thread gets some and the main thread
+   * encodes the next while the first runs; once every slot is busy, batches fill up.
+   */
+  private canSendBatch(): boolean {
+    return this.batchTasks < this.batchTaskLimit && this.dispatcher.freeSlots > 0;
   }
 
   /** Hands work to free task slots: Map chunks first, then execution batches. */
@@ -399,7 +457,7 @@ export class Pool extends EventEmitter {
         continue;
       }
       if (this.batchTasks >= this.batchTaskLimit) break;
-      const batch = this.ready.shift();
+      const batch = this.nextBatch();
       if (batch === undefined) break;
       this.sendBatch(batch);
     }
@@ -422,7 +480,8 @@ export class Pool extends EventEmitter {
     this.batchTasks++;
     this.executionsInFlight += count;
     if (batch.retries === 0) this.counts.started += count;
-    this.dispatcher.send((slot) => ({ kind: TaskKinds.Run, workflow: workflow.ref, slot, count, batch: bytes }), workflow.hangTimeoutMs).then(
+    const task = (slot: number): RunTask => ({ kind: TaskKinds.Run, workflow: workflow.ref, slot, count, batch: bytes, names: batch.names, nameBase: batch.nameBase, patchable: batch.patchable });
+    this.dispatcher.send(task, workflow.hangTimeoutMs).then(
       (reply: unknown) => this.batchDone(batch, reply),
       (lost: LostTask) => this.batchLost(batch, lost),
     );
@@ -441,20 +500,47 @@ export class Pool extends EventEmitter {
     this.pump();
   }
 
-  private settleBatch(batch: Batch, reply: Uint8Array): void {
-    let tuples: ResultTuple[];
+  private settleBatch(batch: Batch, reply: RunReply): void {
+    let results: ExecutionResult[];
     try {
-      tuples = readBatch(reply, this.decoder) as ResultTuple[];
+      results = this.readReply(batch, reply);
     } catch (thrown) {
       this.failBatch(batch, { error: PoolFaults.WorkerCrashed, cause: `The worker's reply cannot be decoded: ${encodeFailure(thrown)}` });
       return;
     }
+    const now = performance.now();
+    for (let i = 0; i < results.length; i++) this.settle(batch.entries[i]!, results[i]!, now);
+  }
+
+  /** The results a RunReply holds (protocol.ts), in batch order; throws when it cannot be read. */
+  private readReply(batch: Batch, reply: RunReply): ExecutionResult[] {
+    const values = readValue(reply, this.decoder) as unknown[];
     const workflow = batch.workflow;
-    for (let i = 0; i < batch.entries.length; i++) {
-      const entry = batch.entries[i]!;
-      const [status, output, error, cause, startMs, stopMs, name] = tuples[i]!;
-      this.settle(entry, new ExecutionResult(workflow.executionArnPrefix + name, workflow.stateMachineArn, name, status as ExecutionStatus, startMs, stopMs, entry.input, output, error, cause));
+    const entries = batch.entries;
+    const names = batch.names;
+    const generated = new BatchNames(batch.nameBase);
+    const results = new Array<ExecutionResult>(entries.length);
+    const t0 = values[0] as number;
+    let at = 1;
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i]!;
+      const code = values[at++] as number;
+      let output: unknown;
+      let error: string | null | undefined;
+      let cause: string | null | undefined;
+      if (code === StatusCodes.SUCCEEDED) output = values[at++];
+      else if (code === SUCCEEDED_AS_PATCH) output = applyPatch(values[at++] as unknown[], entry.snapshot!);
+      else {
+        error = values[at++] as string | null | undefined;
+        cause = values[at++] as string | null | undefined;
+      }
+      const startMs = t0 + (values[at++] as number);
+      const stopMs = startMs + (values[at++] as number);
+      const name = (names === null ? null : names[i]) ?? generated.of(i);
+      const status = code === SUCCEEDED_AS_PATCH ? 'SUCCEEDED' : STATUSES[code]!;
+      results[i] = new ExecutionResult(workflow.executionArnPrefix + name, workflow.stateMachineArn, name, status, startMs, stopMs, entry.input, output, error, cause);
     }
+    return results;
   }
 
   private batchLost(batch: Batch, lost: LostTask): void {
@@ -474,17 +560,21 @@ export class Pool extends EventEmitter {
   private failBatch(batch: Batch, fault: Fault): void {
     const workflow = batch.workflow;
     const stopMs = Date.now();
+    const now = performance.now();
+    const generated = new BatchNames(batch.nameBase);
     this.counts.faults += batch.entries.length;
-    for (const entry of batch.entries) {
-      // An execution lost before reporting has no name from its worker: it gets one here.
-      const name = entry.name ?? randomUUID();
-      this.settle(entry, new ExecutionResult(workflow.executionArnPrefix + name, workflow.stateMachineArn, name, 'FAILED', entry.submittedMs, stopMs, entry.input, undefined, fault.error, fault.cause));
+    for (let i = 0; i < batch.entries.length; i++) {
+      const entry = batch.entries[i]!;
+      // The name its worker gave it, or would have.
+      const name = entry.name ?? generated.of(i);
+      this.settle(entry, new ExecutionResult(workflow.executionArnPrefix + name, workflow.stateMachineArn, name, 'FAILED', entry.submittedMs, stopMs, entry.input, undefined, fault.error, fault.cause), now);
     }
   }
 
-  private settle(entry: Submission, result: ExecutionResult): void {
+  /** `now`: performance.now() as the batch settles. */
+  private settle(entry: Submission, result: ExecutionResult, now: number): void {
     this.counts[result.status]++;
-    this.latency.recordValue(Math.max(1, Math.round((performance.now() - entry.submittedAt) * 1000)));
+    this.latency.recordValue(Math.max(1, Math.round((now - entry.submittedAt) * 1000)));
     entry.resolve(result);
   }
 

@@ -1,11 +1,13 @@
 /**
  * The messages between the main thread and the pool's workers. Execution data (inputs,
- * outputs, Map items) always travels as msgpack bytes written by `codec.ts`, in buffers
- * that are transferred, never cloned; the objects below only carry small scalars and those
- * buffers.
+ * outputs, Map items) always travels as msgpack bytes written by `codec.ts`; the objects
+ * below carry only those buffers, small scalars and the names callers chose. A batch's
+ * bytes are copied into the message (the main thread keeps them to send the batch again if
+ * its thread dies before starting it); replies are transferred.
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { Limits } from '../run/limits.js';
+import type { ExecutionStatus } from '../run/result.js';
 import type { DecoderEntry } from './codec.js';
 import type { ErrorData } from './errors.js';
 
@@ -63,20 +65,70 @@ interface TaskBase {
   readonly slot: number;
 }
 
-/** `batch` holds `count` pairs of values: input, then execution name (null: the engine names it). */
+/** A batch of executions of one workflow. */
 export interface RunTask extends TaskBase {
   readonly kind: typeof TaskKinds.Run;
   readonly count: number;
+  /** The `count` inputs, one msgpack value each, in order. */
   readonly batch: Uint8Array;
+  /** Per execution, the name its caller chose or null; null when no caller chose one. */
+  readonly names: (string | null)[] | null;
+  /** The UUID the names of this batch's unnamed executions are made from (see BatchNames). */
+  readonly nameBase: string;
+  /** Per execution, 1 when its output may come back as a patch over its input (output-patch.ts); null for none. */
+  readonly patchable: Uint8Array | null;
 }
 
-/** `results` holds one ResultTuple per execution, in batch order. */
-export interface RunReply {
-  readonly results: Uint8Array;
+/**
+ * The reply to a RunTask: one msgpack array holding `t0`, then per execution, in batch
+ * order, its status code (STATUSES), what that status carries, and its times in whole
+ * milliseconds (what a Date keeps of them):
+ *
+ *   SUCCEEDED:  0, output, start - t0, stop - start
+ *               4, patch, start - t0, stop - start   (output-patch.ts: the output over the input)
+ *   otherwise:  code, error, cause, start - t0, stop - start
+ *
+ * Nothing the main thread knows already (input, name, input values the output kept) comes
+ * back, and the small integers take a byte or two where dates would take nine.
+ */
+export type RunReply = Uint8Array;
+
+/** The statuses of RunReply, by code. */
+export const STATUSES: readonly ExecutionStatus[] = ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'];
+export const StatusCodes: Readonly<Record<ExecutionStatus, number>> = { SUCCEEDED: 0, FAILED: 1, TIMED_OUT: 2, ABORTED: 3 };
+/** The RunReply code of a SUCCEEDED execution whose output comes as a patch over its input. */
+export const SUCCEEDED_AS_PATCH = 4;
+
+/**
+ * Names for a batch's executions that the caller did not name: execution i gets the
+ * batch's random UUID with its last 32 bits XORed with i. Both threads derive the same
+ * names, so they never cross; they stay unique and in UUID v4 form.
+ */
+export class BatchNames {
+  private readonly prefix: string;
+  private readonly tail: number;
+  /** The name up to its last two hex digits, for indexes whose XOR leaves the same `headBits`. */
+  private head: string;
+  private headBits: number;
+  constructor(nameBase: string) {
+    this.prefix = nameBase.slice(0, 28);
+    this.tail = Number.parseInt(nameBase.slice(28), 16);
+    this.head = '';
+    this.headBits = -1;
+  }
+
+  of(index: number): string {
+    const bits = (this.tail ^ index) >>> 0;
+    // Only the last byte changes from one index to the next: the rest is built once per 256.
+    if (bits >>> 8 !== this.headBits) {
+      this.headBits = bits >>> 8;
+      this.head = this.prefix + this.headBits.toString(16).padStart(6, '0');
+    }
+    return this.head + HEX_BYTES[bits & 0xff]!;
+  }
 }
 
-/** [status, output, error, cause, startMs, stopMs, name] of one execution. */
-export type ResultTuple = [string, unknown, string | null | undefined, string | null | undefined, number, number, string];
+const HEX_BYTES: readonly string[] = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
 
 /** What iterations see of the execution that runs the Map. */
 export interface IterationContext {

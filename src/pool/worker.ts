@@ -10,13 +10,17 @@
  */
 import { move } from 'piscina';
 import { threadId, workerData } from 'node:worker_threads';
-import type { ExecutionResult } from '../run/result.js';
+import { ExecutionResult } from '../run/result.js';
 import { ProgressBoard } from './board.js';
-import { BatchWriter, encodeFailure, readBatch } from './codec.js';
+import { BatchWriter, encodeFailure, packValue, readBatch } from './codec.js';
 import { describeError, errorData, PoolFaults } from './errors.js';
 import { runLoad } from './load.js';
+import { InputSnapshot, outputPatch } from './output-patch.js';
 import {
+  BatchNames,
   Outcome,
+  StatusCodes,
+  SUCCEEDED_AS_PATCH,
   TaskKinds,
   type IterationOutcome,
   type LoadFailure,
@@ -24,7 +28,6 @@ import {
   type MapChunkReply,
   type MapChunkTask,
   type PoolWorkerData,
-  type ResultTuple,
   type RunTask,
   type WorkerTask,
 } from './protocol.js';
@@ -82,46 +85,70 @@ function loadFailure(thrown: unknown): LoadFailure {
   return { loadError: cause === undefined ? data : { ...errorData(cause), code: data.code, message: `${data.message}: ${describeError(cause)}` } };
 }
 
-/** Runs every execution of the batch at once; replies with their results in batch order. */
+/** Runs every execution of the batch at once; replies with their results in batch order (a RunReply). */
 function runBatch(workflow: LoadedWorkflow, task: RunTask): Promise<unknown> {
-  const values = readBatch(task.batch, data.decoder);
+  const inputs = readBatch(task.batch, data.decoder);
   const machine = workflow.machine;
+  const names = task.names;
+  const generated = new BatchNames(task.nameBase);
+  const patchable = task.patchable;
+  const snapshots = new Array<InputSnapshot | null>(task.count).fill(null);
   const pending = new Array<Promise<ExecutionResult>>(task.count);
   for (let i = 0; i < task.count; i++) {
     board.touch(task.slot);
-    pending[i] = machine.execute(values[2 * i], { name: (values[2 * i + 1] as string | null) ?? undefined });
+    if (patchable !== null && patchable[i] === 1) snapshots[i] = new InputSnapshot(inputs[i] as Record<string, unknown>);
+    pending[i] = machine.execute(inputs[i], { name: (names === null ? null : names[i]) ?? generated.of(i) });
   }
-  return Promise.all(pending).then((results) => move(encodeResults(results)));
+  return Promise.all(pending).then((results) => move(encodeReply(results, snapshots)));
 }
 
-function resultTuple(result: ExecutionResult): ResultTuple {
-  return [result.status, result.output, result.error, result.cause, result.startDate.getTime(), result.stopDate.getTime(), result.name];
-}
-
-function encodeResults(results: ExecutionResult[]): Uint8Array {
-  const writer = new BatchWriter();
+function encodeReply(results: ExecutionResult[], snapshots: readonly (InputSnapshot | null)[]): Uint8Array {
   try {
-    for (const result of results) writer.add(resultTuple(result));
+    return packValue(replyValues(results, snapshots));
   } catch {
-    return encodeResultsOneByOne(results);
+    // The slow path after an output failed to encode: find which, and fail just those.
+    return packValue(replyValues(results.map(sendable), snapshots));
   }
-  return writer.finish();
 }
 
-/** The slow path after an output failed to encode: find which, and fail just those. */
-function encodeResultsOneByOne(results: ExecutionResult[]): Uint8Array {
-  const writer = new BatchWriter();
-  for (const result of results) {
-    let tuple = resultTuple(result);
-    try {
-      new BatchWriter().add(tuple);
-    } catch (thrown) {
-      const cause = `The execution's output cannot be sent back from the worker thread: ${encodeFailure(thrown)}.`;
-      tuple = ['FAILED', undefined, PoolFaults.OutputNotEncodable, cause, tuple[4], tuple[5], tuple[6]];
-    }
-    writer.add(tuple);
+/** The RunReply values of `results` (see protocol.ts); `snapshots` holds the inputs whose outputs may go as patches. */
+function replyValues(results: readonly ExecutionResult[], snapshots: readonly (InputSnapshot | null)[]): unknown[] {
+  const t0 = results.length === 0 ? 0 : results[0]!.startDate.getTime();
+  const values: unknown[] = [t0];
+  for (let i = 0; i < results.length; i++) {
+    const result = results[i]!;
+    const start = result.startDate.getTime();
+    const took = result.stopDate.getTime() - start;
+    if (result.status === 'SUCCEEDED') {
+      const snapshot = snapshots[i]!;
+      const patch = snapshot === null ? null : outputPatch(snapshot, result.output);
+      if (patch === null) values.push(StatusCodes.SUCCEEDED, result.output, start - t0, took);
+      else values.push(SUCCEEDED_AS_PATCH, patch, start - t0, took);
+    } else values.push(StatusCodes[result.status], result.error, result.cause, start - t0, took);
   }
-  return writer.finish();
+  return values;
+}
+
+/** The result itself when it can be sent to the main thread; otherwise a FAILED one saying why not. */
+function sendable(result: ExecutionResult): ExecutionResult {
+  try {
+    packValue([result.output, result.error, result.cause]);
+    return result;
+  } catch (thrown) {
+    const cause = `The execution's output cannot be sent back from the worker thread: ${encodeFailure(thrown)}.`;
+    return new ExecutionResult(
+      result.executionArn,
+      result.stateMachineArn,
+      result.name,
+      'FAILED',
+      result.startDate.getTime(),
+      result.stopDate.getTime(),
+      result.input,
+      undefined,
+      PoolFaults.OutputNotEncodable,
+      cause,
+    );
+  }
 }
 
 /**

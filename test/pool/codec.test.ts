@@ -131,7 +131,10 @@ queue('first in, first out, with unshift putting an item first', () => {
   assert.equal(seen, Array.from({ length: 3000 }, (_, i) => i));
   assert.is(q.shift(), undefined);
   q.unshift(5);
+  assert.is(q.peek(), 5);
+  assert.is(q.length, 1);
   assert.is(q.shift(), 5);
+  assert.is(q.peek(), undefined);
 });
 
 queue.run();

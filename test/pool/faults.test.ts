@@ -38,6 +38,7 @@ faults.before((context) => {
   registerAll(context.pool, ['spin'], { hangTimeoutMs: 300 });
   context.pool.register('cycle', { definition: task('cycle'), handlers: handlersUrl, options: { limits: { payloadBytes: Infinity } } });
   context.pool.register('big', { definition: task('big'), handlers: handlersUrl, options: { limits: { payloadBytes: 1000 } } });
+  context.pool.register('fn kept', { definition: { StartAt: 'Run', States: { Run: { Type: 'Task', Resource: 'fn', ResultPath: '$.made', End: true } } }, handlers: handlersUrl });
 });
 
 faults.after(async (context) => {
@@ -79,6 +80,14 @@ faults('an output that cannot be encoded fails only its own execution', async ({
   assert.equal(neighbour!.output, { n: 4 });
 });
 
+faults('an output sent as a patch over its input that cannot be encoded fails with Pool.OutputNotEncodable', async ({ pool }) => {
+  const [bad, good] = await Promise.all([pool.execute('fn kept', { kept: { a: 1 } }), pool.execute('double', { n: 3 })]);
+  assert.is(bad!.status, 'FAILED');
+  assert.is(bad!.error, PoolFaults.OutputNotEncodable);
+  assert.match(bad!.cause ?? '', /function/);
+  assert.equal(good!.output, { n: 6 });
+});
+
 faults('an output over the payload limit fails as States.DataLimitExceeded', async ({ pool }) => {
   const result = await pool.execute('big', { bytes: 2000 });
   assert.is(result.status, 'FAILED');
@@ -106,6 +115,7 @@ single.before((context) => {
   context.pool = createPool({ threads: 1, batch: 1, batchesPerWorker: 2, resourceLimits: { maxOldGenerationSizeMb: 64 } });
   context.pool.register('spinIf', { definition: task('spinIf'), handlers: handlersUrl, hangTimeoutMs: 300 });
   registerAll(context.pool, ['double', 'exit', 'hog']);
+  registerAll(context.pool, ['interval'], { hangTimeoutMs: 300 });
 });
 
 single.after(async (context) => {
@@ -120,6 +130,16 @@ single('a batch queued behind a hung one on the same thread runs again instead o
   assert.match(hung!.cause ?? '', /made no progress/);
   assert.is(queued!.status, 'SUCCEEDED');
   assert.equal(queued!.output, { n: 2 });
+});
+
+single('a hang is blamed on the execution that hung, not on one waiting beside it on the same thread', async ({ pool }) => {
+  const waiting = pool.execute('interval', { ms: 5000, index: 0 });
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  const [bystander, culprit] = await Promise.all([waiting, pool.execute('spinIf', { n: 1, spin: true })]);
+  assert.is(culprit!.error, PoolFaults.WorkerHung);
+  assert.match(culprit!.cause ?? '', /^The worker thread running this execution made no progress for 300 ms/);
+  assert.is(bystander!.error, PoolFaults.WorkerHung);
+  assert.match(bystander!.cause ?? '', /because other work on it made no progress for 300 ms/);
 });
 
 single('a handler that runs its thread out of memory fails with Pool.WorkerCrashed', async ({ pool }) => {

@@ -46,6 +46,21 @@ const workflows: Record<string, { definition: Record<string, unknown>; virtual?:
     virtual: true,
     input: (i) => ({ n: i }),
   },
+  'result paths over an input of objects (outputs travel as patches)': {
+    definition: {
+      StartAt: 'Double',
+      States: {
+        Double: { Type: 'Task', Resource: 'double', ResultPath: '$.doubled', Next: 'Stamp' },
+        Stamp: { Type: 'Pass', Result: { fixed: true }, ResultPath: '$.nested', Next: 'Done' },
+        Done: { Type: 'Succeed' },
+      },
+    },
+    input: (i) => ({ n: i, nested: { list: [i] }, tags: ['a', `t${i}`], ...(i % 3 === 0 ? { extra: { at: i } } : {}) }),
+  },
+  'a handler that changes its input in place': {
+    definition: { StartAt: 'Mutate', States: { Mutate: { Type: 'Task', Resource: 'mutate', ResultPath: '$.result', End: true } } },
+    input: (i) => ({ gone: i, list: [i], kept: { i }, n: i }),
+  },
   'uncaught handler error': {
     definition: { StartAt: 'Reject', States: { Reject: { Type: 'Task', Resource: 'reject', End: true } } },
     input: (i) => ({ n: i }),
@@ -136,6 +151,21 @@ api('an input that cannot be encoded is refused at execute; the rest of its batc
     results.map((r) => r.output),
     good.map((g, i) => ({ original: g.n, twice: 2 * g.n, name: `good-${i}` })),
   );
+});
+
+api('an output keeps the values its input passed through, as in-process, as the input was at submission', async ({ pool }) => {
+  const definition = { StartAt: 'Double', States: { Double: { Type: 'Task', Resource: 'double', ResultPath: '$.doubled', End: true } } };
+  pool.register('keeps input', { definition, handlers: handlersUrl });
+  const nested = { list: [1, { deep: true }] };
+  const input: Record<string, unknown> = { n: 1, nested, tag: 'a' };
+  const pending = pool.execute('keeps input', input, { name: 'kept' });
+  input.tag = 'changed after submission';
+  delete input.n;
+  const pooled = await pending;
+  assert.equal(pooled.output, { n: 1, nested: { list: [1, { deep: true }] }, tag: 'a', doubled: { n: 2 } });
+  const local = await compile(definition, { handlers }).execute({ n: 1, nested, tag: 'a' });
+  assert.is((local.output as Record<string, unknown>).nested, nested);
+  assert.is((pooled.output as Record<string, unknown>).nested, nested);
 });
 
 api('register validates the definition on the main thread', ({ pool }) => {
@@ -254,6 +284,80 @@ pressure('a caller that waits for drain is never refused', async ({ pool }) => {
 });
 
 pressure.run();
+
+const batching = suite('batching');
+
+batching('while every task slot is busy, executions submitted over several ticks wait in one open batch', async () => {
+  const pool = createPool({ threads: 1, batchesPerWorker: 1, batch: 64 });
+  try {
+    pool.register('interval', { definition: { StartAt: 'Wait', States: { Wait: { Type: 'Task', Resource: 'interval', End: true } } }, handlers: handlersUrl });
+    const first = pool.execute('interval', { ms: 150, index: 0 });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const later: Promise<ExecutionResult>[] = [];
+    for (let index = 1; index <= 5; index++) {
+      later.push(pool.execute('interval', { ms: 1, index }));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const results = await Promise.all([first, ...later]);
+    assert.ok(results.every((r) => r.status === 'SUCCEEDED'));
+    // The names of one batch's unnamed executions come from one UUID (protocol.ts, BatchNames).
+    const prefixes = new Set(results.slice(1).map((r) => r.name.slice(0, 28)));
+    assert.is(prefixes.size, 1);
+    assert.is.not(results[0]!.name.slice(0, 28), [...prefixes][0]);
+  } finally {
+    await pool.close();
+  }
+});
+
+batching('a burst to an idle pool starts at once in a quarter batch; the rest waits in batches up to the batch size', async () => {
+  const pool = createPool({ threads: 1, batchesPerWorker: 1, batch: 8 });
+  try {
+    pool.register('double', { definition: { StartAt: 'D', States: { D: { Type: 'Task', Resource: 'double', End: true } } }, handlers: handlersUrl });
+    const results = await Promise.all(Array.from({ length: 20 }, (_, n) => pool.execute('double', { n })));
+    assert.equal(results.map((r) => r.output), Array.from({ length: 20 }, (_, n) => ({ n: 2 * n })));
+    const batches = new Map<string, number>();
+    for (const r of results) batches.set(r.name.slice(0, 28), (batches.get(r.name.slice(0, 28)) ?? 0) + 1);
+    assert.equal([...batches.values()], [2, 8, 8, 2]);
+    assert.is(new Set(results.map((r) => r.name)).size, 20);
+  } finally {
+    await pool.close();
+  }
+});
+
+batching('a burst to an idle pool of two threads goes out in batches for both', async () => {
+  const pool = createPool({ threads: 2, batchesPerWorker: 1, batch: 64 });
+  try {
+    pool.register('interval', { definition: { StartAt: 'Wait', States: { Wait: { Type: 'Task', Resource: 'interval', End: true } } }, handlers: handlersUrl });
+    await Promise.all([pool.execute('interval', { ms: 1, index: -1 }), pool.execute('interval', { ms: 1, index: -2 })]);
+    const results = await Promise.all(Array.from({ length: 32 }, (_, index) => pool.execute('interval', { ms: 50, index })));
+    const batches = new Set(results.map((r) => r.name.slice(0, 28)));
+    assert.ok(batches.size >= 2, `${batches.size} batch`);
+  } finally {
+    await pool.close();
+  }
+});
+
+batching('batches go out in the order they were started, full or not, so a trickle is not starved by a flood', async () => {
+  const pool = createPool({ threads: 1, batchesPerWorker: 1, batch: 4 });
+  try {
+    const definition = { StartAt: 'Wait', States: { Wait: { Type: 'Task', Resource: 'interval', End: true } } };
+    for (const id of ['slow', 'flood', 'trickle']) pool.register(id, { definition, handlers: handlersUrl });
+    const slow = pool.execute('slow', { ms: 100, index: -1 });
+    const early = Array.from({ length: 8 }, (_, index) => pool.execute('flood', { ms: 10, index }));
+    const trickle = pool.execute('trickle', { ms: 10, index: 100 });
+    const late = Array.from({ length: 8 }, (_, index) => pool.execute('flood', { ms: 10, index: 8 + index }));
+    const started = async (p: Promise<ExecutionResult>) => ((await p).output as { start: number }).start;
+    const [trickleStart, ...earlyStarts] = await Promise.all([started(trickle), ...early.map(started)]);
+    const lateStarts = await Promise.all(late.map(started));
+    await slow;
+    assert.ok(earlyStarts.every((start) => start <= trickleStart!));
+    assert.ok(lateStarts.every((start) => start >= trickleStart!));
+  } finally {
+    await pool.close();
+  }
+});
+
+batching.run();
 
 const closing = suite('close');
 
