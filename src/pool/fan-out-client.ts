@@ -44,7 +44,7 @@ export function fanOutFromWorker(workflowKey: number, request: MapFanOutRequest,
     concurrency: plan.concurrency,
     maxChunksInFlight: plan.maxChunksInFlight,
     tolerated: request.toleratedFailures,
-    context: { executionName: request.executionName, stateName: request.state.slice(request.state.lastIndexOf('/') + 1) },
+    context: request.parent,
     port: port2,
   };
   parentPort.postMessage(message, [port2, ...chunks.map((chunk) => chunk.buffer as ArrayBuffer)]);

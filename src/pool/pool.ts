@@ -304,7 +304,7 @@ export class Pool extends EventEmitter {
       if (thrown instanceof PoolError) return Promise.reject(thrown);
       return Promise.reject(new PoolError(PoolErrorCodes.INPUT_NOT_ENCODABLE, `a Map item cannot be sent to a worker thread: ${encodeFailure(thrown)}`, { cause: thrown }));
     }
-    const context: IterationContext = { executionName: request.executionName, stateName: request.state.slice(request.state.lastIndexOf('/') + 1) };
+    const context: IterationContext = request.parent;
     return new Promise((resolve) => {
       this.startFanOut(workflow, request.state, context, plan, chunks, request.toleratedFailures, (outcomes, stopped) =>
         resolve(collectOutcomes(outcomes, plan.counts, stopped, this.decoder)),

@@ -6,6 +6,7 @@
  * its thread dies before starting it); replies are transferred.
  */
 import type { MessagePort } from 'node:worker_threads';
+import type { IterationParent } from '../compile/context.js';
 import type { Limits } from '../run/limits.js';
 import type { ExecutionStatus } from '../run/result.js';
 import type { DecoderEntry } from './codec.js';
@@ -130,11 +131,8 @@ export class BatchNames {
 
 const HEX_BYTES: readonly string[] = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
 
-/** What iterations see of the execution that runs the Map. */
-export interface IterationContext {
-  readonly executionName: string;
-  readonly stateName: string;
-}
+/** What iterations see of the execution that runs the Map (see machine.iterations()). */
+export type IterationContext = IterationParent;
 
 export interface MapChunkTask extends TaskBase {
   readonly kind: typeof TaskKinds.MapChunk;

@@ -10,6 +10,7 @@
  */
 import { move } from 'piscina';
 import { threadId, workerData } from 'node:worker_threads';
+import type { IterationOutcome as MapIterationOutcome } from '../compile/iterations.js';
 import { ExecutionResult } from '../run/result.js';
 import { ProgressBoard } from './board.js';
 import { BatchWriter, encodeFailure, packValue, readBatch } from './codec.js';
@@ -156,7 +157,7 @@ function sendable(result: ExecutionResult): ExecutionResult {
  * replying with one outcome per item in item order.
  */
 function runMapChunk(workflow: LoadedWorkflow, task: MapChunkTask): Promise<unknown> {
-  const machine = workflow.processor(task.state);
+  const iterations = workflow.iterations(task.state, task.context);
   const items = readBatch(task.items, data.decoder);
   const count = task.count;
   const limit = task.concurrency > 0 ? task.concurrency : count;
@@ -167,21 +168,28 @@ function runMapChunk(workflow: LoadedWorkflow, task: MapChunkTask): Promise<unkn
   let failures = 0;
   let stopped = false;
   return new Promise((resolve) => {
+    function settle(index: number, outcome: MapIterationOutcome): void {
+      if ('output' in outcome) outcomes[index] = [Outcome.Succeeded, outcome.output];
+      else {
+        outcomes[index] = [Outcome.Failed, outcome.error, outcome.cause];
+        failures++;
+        if (task.stopOnFailure) stopped = true;
+      }
+    }
     function launch(): void {
       while (!stopped && inFlight < limit && next < count) {
         const index = next++;
-        inFlight++;
         board.touch(slot);
-        const name = `${task.context.executionName}-${task.context.stateName}-${task.first + index}`;
-        machine.execute(items[index], { name }).then((result) => {
+        const outcome = iterations.run(items[index], task.first + index);
+        if (!(outcome instanceof Promise)) {
+          settle(index, outcome);
+          continue;
+        }
+        inFlight++;
+        outcome.then((settled) => {
           inFlight--;
           board.touch(slot);
-          if (result.status === 'SUCCEEDED') outcomes[index] = [Outcome.Succeeded, result.output];
-          else {
-            outcomes[index] = [Outcome.Failed, result.error ?? null, result.cause ?? null];
-            failures++;
-            if (task.stopOnFailure) stopped = true;
-          }
+          settle(index, settled);
           launch();
         });
       }

@@ -1,40 +1,39 @@
 /**
  * Worker side: the registered workflows this thread has compiled, by registration key.
- * A workflow is compiled once per thread, on the first task that names it; a Map state's
- * processor is compiled once more, on the first chunk of its iterations this thread runs.
+ * A workflow is compiled once per thread, on the first task that names it, and once more,
+ * without the fan-out hook, on the first chunk of Map iterations this thread runs.
  */
 import { workerData } from 'node:worker_threads';
 import type { Handlers } from '../compile/handlers.js';
+import type { MapIterations } from '../compile/iterations.js';
 import { compile, type CompileOptions, type Machine } from '../compile/machine.js';
 import { realClock, virtualClock } from '../run/clock.js';
 import type { Limits } from '../run/limits.js';
 import { PoolError, PoolErrorCodes } from './errors.js';
 import { mapHookFor } from './fan-out-client.js';
-import type { PoolWorkerData, WireLimits, WorkflowRef, WorkflowSpec } from './protocol.js';
+import type { IterationContext, PoolWorkerData, WireLimits, WorkflowRef, WorkflowSpec } from './protocol.js';
 
 export class LoadedWorkflow {
   readonly spec: WorkflowSpec;
   readonly machine: Machine;
   private readonly options: CompileOptions;
-  private readonly processors: Map<string, Machine>;
+  private iterationMachine: Machine | null;
   constructor(spec: WorkflowSpec, machine: Machine, options: CompileOptions) {
     this.spec = spec;
     this.machine = machine;
     this.options = options;
-    this.processors = new Map();
+    this.iterationMachine = null;
   }
 
   /**
-   * The compiled processor (ItemProcessor or Iterator) of the Map state at `pointer`, as a
-   * machine of its own. Its iterations never fan out again, so fan-out cannot nest.
+   * Iterations of the Map state at `pointer` for an execution running in some worker, as
+   * that execution would run them (machine.iterations()). They come from a second copy of
+   * the workflow compiled without the fan-out hook, so a fanned-out iteration never fans
+   * out again.
    */
-  processor(pointer: string): Machine {
-    let machine = this.processors.get(pointer);
-    if (machine === undefined) {
-      machine = compile(processorDefinition(this.spec.definition, pointer), this.options);
-      this.processors.set(pointer, machine);
-    }
-    return machine;
+  iterations(pointer: string, parent: IterationContext): MapIterations {
+    this.iterationMachine ??= compile(this.spec.definition, this.options);
+    return this.iterationMachine.iterations(pointer, parent);
   }
 }
 

@@ -60,6 +60,29 @@ function spreadMap(tolerance: Record<string, unknown>): Record<string, unknown> 
   };
 }
 
+/** A Map whose iterations read the execution's context and an outer variable. */
+const contextMap = {
+  StartAt: 'Remember',
+  States: {
+    Remember: { Type: 'Pass', Assign: { greeting: 'hello' }, Next: 'Each' },
+    Each: {
+      Type: 'Map',
+      ItemsPath: '$.items',
+      ItemProcessor: {
+        StartAt: 'Look',
+        States: {
+          Look: {
+            Type: 'Pass',
+            Parameters: { 'n.$': '$.n', 'execution.$': '$$.Execution.Name', 'input.$': '$$.Execution.Input.tag', 'index.$': '$$.Map.Item.Index', 'greeting.$': '$greeting' },
+            End: true,
+          },
+        },
+      },
+      End: true,
+    },
+  },
+};
+
 const tolerances: Record<string, Record<string, unknown>> = {
   'spread map': {},
   'spread map tolerating one': { ToleratedFailureCount: 1 },
@@ -75,14 +98,18 @@ fanOut.before((context) => {
   for (const [id, tolerance] of Object.entries(tolerances)) {
     context.pool.register(id, { definition: spreadMap(tolerance), handlers: handlersUrl, mapFanOut: true });
   }
+  context.pool.register('context map', { definition: contextMap, handlers: handlersUrl, mapFanOut: true });
 });
 
 fanOut.after(async (context) => {
   await context.pool.close();
 });
 
+/** What the Map's execution passes its iterations (see machine.iterations()). */
+const iterationParent = { executionName: 'exec', executionInput: {}, executionStartMs: 0, remainingMs: 300_000, variables: [] };
+
 function request(inputs: unknown[], maxConcurrency = 0, toleratedFailures = -1) {
-  return { state: '/States/Each', inputs, maxConcurrency, toleratedFailures, executionName: 'exec' };
+  return { state: '/States/Each', inputs, maxConcurrency, toleratedFailures, executionName: 'exec', parent: iterationParent };
 }
 
 fanOut('outputs come back in item order', async ({ pool }) => {
@@ -151,6 +178,15 @@ fanOut('a Map in an execution that opted in spreads over every thread; its resul
   const outputs = result.output as { n: number; thread: number }[];
   assert.equal(outputs.map((o) => o.n), items.map((i) => i.n));
   assert.is(new Set(outputs.map((o) => o.thread)).size, 2);
+});
+
+fanOut('fanned-out iterations see the execution and the outer variables as in-process', async ({ pool }) => {
+  const input = { tag: 't-1', items: Array.from({ length: 60 }, (_, n) => ({ n })) };
+  const result = await pool.execute('context map', input, { name: 'run-7' });
+  const local = await compile(contextMap, { handlers }).execute(input, { name: 'run-7' });
+  assert.is(result.status, 'SUCCEEDED', result.cause ?? '');
+  assert.equal(result.output, local.output);
+  assert.equal((result.output as unknown[])[42], { n: 42, execution: 'run-7', input: 't-1', index: 42, greeting: 'hello' });
 });
 
 const failingRuns: [string, string, number[], Record<string, unknown>][] = [
@@ -257,7 +293,7 @@ processors.run();
 const hooks = suite('mapHookFor');
 
 const spec = (mapFanOut: boolean | string[]) => ({ id: 'w', definition: {}, handlers: 'file:///h.js', options: {}, limits: {}, mapFanOut, mapFanOutMinItems: 4 });
-const hookRequest = (state: string, count: number) => ({ state, inputs: Array.from({ length: count }, (_, n) => ({ n })), maxConcurrency: 0, toleratedFailures: -1, executionName: 'e' });
+const hookRequest = (state: string, count: number) => ({ state, inputs: Array.from({ length: count }, (_, n) => ({ n })), maxConcurrency: 0, toleratedFailures: -1, executionName: 'e', parent: iterationParent });
 
 hooks('leaves Maps that did not opt in, and Maps below the minimum, to run in-process', () => {
   assert.is(mapHookFor(1, spec(false), 2, 'eval')(hookRequest('/States/Each', 100)), null);
