@@ -35,7 +35,7 @@ const pools: Pool[] = [];
 try {
   const expected = (await inProcessMs()).output;
   const parent = { executionName: 'bench', executionInput: { items }, executionStartMs: Date.now(), remainingMs: Infinity, variables: [] };
-  const request = { state: '/States/Each', inputs: items, maxConcurrency: 0, toleratedFailures: -1, executionName: 'bench', parent };
+  const request = { state: '/States/Each', inputs: items, maxConcurrency: 0, toleratedFailures: -1, parent };
   for (let threads = 1; threads <= cores; threads++) {
     const pool = createPool({ threads });
     pools.push(pool);

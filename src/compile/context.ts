@@ -61,7 +61,6 @@ export interface MapIterationsRequest {
   readonly maxConcurrency: number;
   /** Failed iterations the Map tolerates; -1 when the first failure fails the Map. */
   readonly toleratedFailures: number;
-  readonly executionName: string;
   readonly parent: IterationParent;
 }
 

@@ -109,7 +109,7 @@ fanOut.after(async (context) => {
 const iterationParent = { executionName: 'exec', executionInput: {}, executionStartMs: 0, remainingMs: 300_000, variables: [] };
 
 function request(inputs: unknown[], maxConcurrency = 0, toleratedFailures = -1) {
-  return { state: '/States/Each', inputs, maxConcurrency, toleratedFailures, executionName: 'exec', parent: iterationParent };
+  return { state: '/States/Each', inputs, maxConcurrency, toleratedFailures, parent: iterationParent };
 }
 
 fanOut('outputs come back in item order', async ({ pool }) => {
@@ -293,7 +293,7 @@ processors.run();
 const hooks = suite('mapHookFor');
 
 const spec = (mapFanOut: boolean | string[]) => ({ id: 'w', definition: {}, handlers: 'file:///h.js', options: {}, limits: {}, mapFanOut, mapFanOutMinItems: 4 });
-const hookRequest = (state: string, count: number) => ({ state, inputs: Array.from({ length: count }, (_, n) => ({ n })), maxConcurrency: 0, toleratedFailures: -1, executionName: 'e', parent: iterationParent });
+const hookRequest = (state: string, count: number) => ({ state, inputs: Array.from({ length: count }, (_, n) => ({ n })), maxConcurrency: 0, toleratedFailures: -1, parent: iterationParent });
 
 hooks('leaves Maps that did not opt in, and Maps below the minimum, to run in-process', () => {
   assert.is(mapHookFor(1, spec(false), 2, 'eval')(hookRequest('/States/Each', 100)), null);

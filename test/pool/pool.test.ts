@@ -371,7 +371,7 @@ closing('close drains everything submitted, then refuses new work; a second clos
   const refused = await pool.execute('later', { n: 0 }).catch((e: PoolError) => e.code);
   assert.is(refused, PoolErrorCodes.CLOSED);
   assert.throws(() => pool.register('again', { definition: workflows['async handler']!.definition, handlers: handlersUrl }), (e: PoolError) => e.code === PoolErrorCodes.CLOSED);
-  assert.is(await pool.runMap('later', { state: '/States/Later', inputs: [], maxConcurrency: 0, toleratedFailures: -1, executionName: 'x', parent: { executionName: 'x', executionInput: {}, executionStartMs: 0, remainingMs: 1000, variables: [] } }).catch((e: PoolError) => e.code), PoolErrorCodes.CLOSED);
+  assert.is(await pool.runMap('later', { state: '/States/Later', inputs: [], maxConcurrency: 0, toleratedFailures: -1, parent: { executionName: 'x', executionInput: {}, executionStartMs: 0, remainingMs: 1000, variables: [] } }).catch((e: PoolError) => e.code), PoolErrorCodes.CLOSED);
   const outputs = (await Promise.all(results)).map((r) => r.output);
   assert.equal(outputs, Array.from({ length: 50 }, (_, n) => ({ n: n + 1 })));
   await first;

@@ -362,7 +362,7 @@ function runMapIterations(
       remainingMs: exec.deadlineMs - exec.clock.now(),
       variables: isolated || parent.vars === null ? [] : parent.vars.visible(),
     };
-    const request = { state: env.pointer, inputs, maxConcurrency: limit, toleratedFailures: allowed, executionName: exec.name, parent: iterationParent };
+    const request = { state: env.pointer, inputs, maxConcurrency: limit, toleratedFailures: allowed, parent: iterationParent };
     const elsewhere = executor(request);
     if (elsewhere !== null) return elsewhere.then((result) => outputsOf(result, allowed, parent));
   }
