@@ -89,19 +89,7 @@ export class Machine {
   execute(input: unknown = {}, options: ExecuteOptions = {}): Promise<ExecutionResult> {
     const startMs = this.clock.now();
     const name = options.name ?? randomUUID();
-    const exec = new Execution(
-      this.executionArnPrefix + name,
-      name,
-      input,
-      startMs,
-      this.stateMachineArn,
-      this.stateMachineName,
-      this.roleArn,
-      this.standard,
-      this.clock,
-      this.limits,
-      startMs + this.timeoutMs,
-    );
+    const exec = this.execution(name, input, startMs, startMs + this.timeoutMs);
     if (this.historyLevel !== 'OFF') {
       exec.history = new HistoryRecorder(this.historyLevel, this.clock, this.region);
       exec.history.executionStarted(input, this.roleArn);
@@ -131,26 +119,30 @@ export class Machine {
   iterations(pointer: string, parent: IterationParent): MapIterations {
     const processor = this.processors.get(pointer);
     if (processor === undefined) throw new RangeError(`no Map state at ${pointer} in this state machine`);
-    const now = this.clock.now();
-    const exec = new Execution(
-      this.executionArnPrefix + parent.executionName,
-      parent.executionName,
-      parent.executionInput,
-      parent.executionStartMs,
-      this.stateMachineArn,
-      this.stateMachineName,
-      this.roleArn,
-      this.standard,
-      this.clock,
-      this.limits,
-      now + parent.remainingMs,
-    );
+    const exec = this.execution(parent.executionName, parent.executionInput, parent.executionStartMs, this.clock.now() + parent.remainingMs);
     let outer: VariableScope | null = null;
     if (!processor.isolated) {
       outer = new VariableScope(null);
       for (const [name, value] of parent.variables) outer.set(name, value, 0);
     }
     return new MapIterations(processor.start, exec, outer);
+  }
+
+  /** An execution of this machine, ending at `deadlineMs` of its clock. */
+  private execution(name: string, input: unknown, startMs: number, deadlineMs: number): Execution {
+    return new Execution(
+      this.executionArnPrefix + name,
+      name,
+      input,
+      startMs,
+      this.stateMachineArn,
+      this.stateMachineName,
+      this.roleArn,
+      this.standard,
+      this.clock,
+      this.limits,
+      deadlineMs,
+    );
   }
 
   /** An execution that went asynchronous: whichever comes first of completion, the deadline, or abort. */
