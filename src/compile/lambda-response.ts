@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { jsonByteLength } from '../run/limits.js';
 import { isIntrinsicCall } from './intrinsics.js';
 import { parsePath } from './paths.js';
+import { dynamicValues } from './templates.js';
 
 /**
  * What `arn:aws:states:::lambda:invoke` sends and returns around the function's own event
@@ -74,23 +75,12 @@ export const LAMBDA_METADATA_BYTES =
  */
 export function readsOnlyPayload(def: Record<string, unknown>): boolean {
   if ('Assign' in def) return false;
-  if ('ResultSelector' in def) return templateReadsOnlyPayload(def.ResultSelector);
+  if ('ResultSelector' in def) {
+    return dynamicValues(def.ResultSelector).every((value) => typeof value === 'string' && !isIntrinsicCall(value) && pathReadsOnlyPayload(value));
+  }
   if (def.ResultPath === null) return true;
   if (def.ResultPath !== undefined && def.ResultPath !== '$') return false;
   return typeof def.OutputPath === 'string' && pathReadsOnlyPayload(def.OutputPath);
-}
-
-function templateReadsOnlyPayload(node: unknown): boolean {
-  if (node === null || typeof node !== 'object') return true;
-  if (Array.isArray(node)) return node.every(templateReadsOnlyPayload);
-  for (const [key, value] of Object.entries(node)) {
-    if (key.endsWith('.$')) {
-      if (typeof value !== 'string' || isIntrinsicCall(value) || !pathReadsOnlyPayload(value)) return false;
-    } else if (!templateReadsOnlyPayload(value)) {
-      return false;
-    }
-  }
-  return true;
 }
 
 function pathReadsOnlyPayload(text: string): boolean {

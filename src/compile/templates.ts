@@ -137,34 +137,40 @@ const INDEX_BYTES = 24;
 export function templateBound(template: unknown, itemIsInDocument = false): TemplateBound | null {
   let reads = 0;
   let extra = 0;
-  function skeleton(node: unknown): unknown {
-    if (node === null || typeof node !== 'object') return node;
-    if (Array.isArray(node)) return node.map(skeleton);
-    const out: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(node)) {
-      if (!key.endsWith('.$')) {
-        setOwn(out, key, skeleton(value));
-        continue;
-      }
-      const source = typeof value === 'string' ? sourceOf(value, itemIsInDocument) : 'elsewhere';
-      if (source === 'elsewhere') throw unbounded;
-      if (source === 'document') reads++;
-      else extra += INDEX_BYTES;
-      // null stands in for the value: its 4 bytes are counted on top of the value's bound.
-      setOwn(out, key.slice(0, -2), null);
-    }
-    return out;
+  for (const value of dynamicValues(template)) {
+    const source = typeof value === 'string' ? sourceOf(value, itemIsInDocument) : 'elsewhere';
+    if (source === 'elsewhere') return null;
+    if (source === 'document') reads++;
+    else extra += INDEX_BYTES;
   }
-  try {
-    const text = JSON.stringify(skeleton(template));
-    return { fixed: Buffer.byteLength(text, 'utf8') + extra, reads };
-  } catch (thrown) {
-    if (thrown === unbounded) return null;
-    throw thrown;
-  }
+  return { fixed: Buffer.byteLength(JSON.stringify(skeleton(template)), 'utf8') + extra, reads };
 }
 
-const unbounded = new Error('template reads from outside its document');
+/** The template with every `key.$` entry written as `key: null` (null's 4 bytes are counted on top of the value's bound). */
+function skeleton(node: unknown): unknown {
+  if (node === null || typeof node !== 'object') return node;
+  if (Array.isArray(node)) return node.map(skeleton);
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (key.endsWith('.$')) setOwn(out, key.slice(0, -2), null);
+    else setOwn(out, key, skeleton(value));
+  }
+  return out;
+}
+
+/** The values of a template's `key.$` entries, at any depth: its paths and intrinsic calls. */
+export function dynamicValues(node: unknown, found: unknown[] = []): unknown[] {
+  if (node === null || typeof node !== 'object') return found;
+  if (Array.isArray(node)) {
+    for (const item of node) dynamicValues(item, found);
+    return found;
+  }
+  for (const [key, value] of Object.entries(node)) {
+    if (key.endsWith('.$')) found.push(value);
+    else dynamicValues(value, found);
+  }
+  return found;
+}
 
 /** Where a `key.$` value comes from. Only definite paths count: a deep scan or a union can repeat a value. */
 function sourceOf(text: string, itemIsInDocument: boolean): 'document' | 'index' | 'elsewhere' {
