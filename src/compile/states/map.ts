@@ -3,7 +3,7 @@ import { Frame, StopSignal } from '../../run/frame.js';
 import { jsonByteLength } from '../../run/limits.js';
 import { Interruption, runStates } from '../../run/run-states.js';
 import { isPromiseLike, type RunState, type StateNode } from '../../run/state.js';
-import type { IterationParent, MapIterationsResult, StateEnv } from '../context.js';
+import type { IterationParent, MapIterationsRequest, MapIterationsResult, StateEnv } from '../context.js';
 import { compileSelectPath } from '../io.js';
 import { StatesScope, compileJsonataValue, queryEvaluationError, stateField, type Evaluate } from '../jsonata.js';
 import { andThen, compileItems, compileNumber, compileOutcome, type Checked, type NumberRule } from '../jsonata-state.js';
@@ -354,19 +354,32 @@ function runMapIterations(
 ): unknown {
   const executor = env.machine.mapExecutor;
   if (executor !== null) {
-    const exec = parent.exec;
-    const iterationParent: IterationParent = {
-      executionName: exec.name,
-      executionInput: exec.input,
-      executionStartMs: exec.startMs,
-      remainingMs: exec.deadlineMs - exec.clock.now(),
-      variables: isolated || parent.vars === null ? [] : parent.vars.visible(),
+    const request: MapIterationsRequest = {
+      state: env.pointer,
+      inputs,
+      maxConcurrency: limit,
+      toleratedFailures: allowed,
+      // Read only by an executor that takes the iterations: most decline small Maps.
+      get parent() {
+        return iterationParent(parent, isolated);
+      },
     };
-    const request = { state: env.pointer, inputs, maxConcurrency: limit, toleratedFailures: allowed, parent: iterationParent };
     const elsewhere = executor(request);
     if (elsewhere !== null) return elsewhere.then((result) => outputsOf(result, allowed, parent));
   }
   return runIterations(start, inputs, inputBound, parent, limit, allowed, isolated);
+}
+
+/** What iterations run elsewhere see of the execution at `frame` (none of its variables when `isolated`). */
+function iterationParent(frame: Frame, isolated: boolean): IterationParent {
+  const exec = frame.exec;
+  return {
+    executionName: exec.name,
+    executionInput: exec.input,
+    executionStartMs: exec.startMs,
+    remainingMs: exec.deadlineMs - exec.clock.now(),
+    variables: isolated || frame.vars === null ? [] : frame.vars.visible(),
+  };
 }
 
 /** Iteration outcomes from elsewhere, judged as runIterations judges its own. */
