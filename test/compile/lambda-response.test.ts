@@ -94,4 +94,37 @@ lambda('the payload limit counts the envelope the state does not read', async ()
   assert.is((await machine.execute({})).status, 'SUCCEEDED');
 });
 
+/**
+ * A constant FunctionName and a Payload (the console's shape) call the function without
+ * building the Parameters object; recording a history builds it. Both must agree on every
+ * outcome, the handler's event included.
+ */
+const parameterShapes: [string, Record<string, unknown>, unknown, Partial<{ payloadBytes: number }>][] = [
+  ['Payload.$ of the whole input', { FunctionName: FUNCTION, 'Payload.$': '$' }, { n: 3 }, {}],
+  ['Payload.$ of a field', { FunctionName: FUNCTION, 'Payload.$': '$.inner' }, { inner: { n: 4 } }, {}],
+  ['Payload.$ with an intrinsic call', { FunctionName: FUNCTION, 'Payload.$': 'States.StringToJson($.text)' }, { text: '{"n":5}' }, {}],
+  ['Payload.$ missing from the input', { FunctionName: FUNCTION, 'Payload.$': '$.missing' }, { n: 1 }, {}],
+  ['constant Payload template', { FunctionName: FUNCTION, Payload: { 'n.$': '$.n', fixed: true } }, { n: 6 }, {}],
+  ['Payload as JSON text', { FunctionName: FUNCTION, Payload: '{"n":8}' }, {}, {}],
+  ['no Payload', { FunctionName: FUNCTION }, { n: 9 }, {}],
+  ['function by name', { FunctionName: 'shape', 'Payload.$': '$' }, { n: 10 }, {}],
+  ['function with no handler', { FunctionName: 'missing-function', 'Payload.$': '$' }, { n: 11 }, {}],
+  ['another field beside Payload', { FunctionName: FUNCTION, 'Payload.$': '$', InvocationType: 'RequestResponse' }, { n: 12 }, {}],
+  ['Payload over the payload limit', { FunctionName: FUNCTION, 'Payload.$': '$' }, { n: 13, pad: 'x'.repeat(2000) }, { payloadBytes: 2048 }],
+];
+
+for (const [name, parameters, input, limits] of parameterShapes) {
+  lambda(`Parameters without the object, same outcome as with it: ${name}`, async () => {
+    const outcomes = [];
+    for (const history of ['OFF', 'ALL'] as const) {
+      const events: unknown[] = [];
+      const recording = { [FUNCTION]: (event: unknown) => (events.push(event), { got: event }) };
+      const definition = { StartAt: 'Call', States: { Call: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: parameters, OutputPath: '$.Payload', End: true } } };
+      const r = await compile(definition, { handlers: recording, clock: virtualClock(0), limits, history }).execute(input);
+      outcomes.push({ status: r.status, output: r.output, error: r.error, cause: r.cause, events });
+    }
+    assert.equal(outcomes[0], outcomes[1]);
+  });
+}
+
 lambda.run();

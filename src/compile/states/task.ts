@@ -12,7 +12,7 @@ import { andThen, compileNumber, compileOutcome, type NumberRule } from '../json
 import { compileReferencePath } from '../paths.js';
 import { withRecovery } from '../recovery.js';
 import { compileJsonPathFinish, compileResultLimit } from '../results.js';
-import { WHOLE_DOCUMENT, builtBound, compileTemplate, templateBound, type TemplateBound } from '../templates.js';
+import { WHOLE_DOCUMENT, builtBound, compileDynamicValue, compileTemplate, templateBound, type Builder, type TemplateBound } from '../templates.js';
 
 /** AWS's default Task timeout: 99999999 seconds, i.e. none (the spec's 60 is not what AWS does). */
 const NO_TIMEOUT = 99_999_999;
@@ -27,7 +27,12 @@ export function compileTask(def: Record<string, unknown>, env: StateEnv): RunSta
   const inputPath = compileSelectPath(def.InputPath);
   const parameters: Transform = 'Parameters' in def ? compileTemplate(def.Parameters) : identity;
   const payloadOnly = readsOnlyPayload(def);
-  const invoke = compileInvocation(def, env, 'Parameters' in def ? templateBound(def.Parameters) : WHOLE_DOCUMENT, payloadOnly);
+  const inputBound = 'Parameters' in def ? templateBound(def.Parameters) : WHOLE_DOCUMENT;
+  const invoke = compileInvocation(def, env, inputBound, payloadOnly);
+  function invokeWithParameters(selected: unknown, frame: Frame, timing: Timing): unknown {
+    return invoke(parameters(selected, frame), frame, timing);
+  }
+  const call = compileDirectLambda(def, env, inputBound, payloadOnly, invokeWithParameters) ?? invokeWithParameters;
   const timing = compileTiming(def);
   const finish = compileJsonPathFinish(def, env, true);
   const finishPayload = payloadOnly ? compileJsonPathFinish(def, env, true, LAMBDA_METADATA_BYTES) : finish;
@@ -42,8 +47,7 @@ export function compileTask(def: Record<string, unknown>, env: StateEnv): RunSta
     }
   }
   function attemptTask(input: unknown, frame: Frame): unknown {
-    const effective = parameters(inputPath(input, frame), frame);
-    const result = invoke(effective, frame, timing);
+    const result = call(inputPath(input, frame), frame, timing);
     if (isPromiseLike(result)) return Promise.resolve(result).then((r) => finishResult(input, r, frame));
     return finishResult(input, result, frame);
   }
@@ -153,7 +157,7 @@ function compileHandlerCall(def: Record<string, unknown>, env: StateEnv, payload
       return callHandler(raw, effective, frame, timing);
     };
   }
-  if (resource === LAMBDA_INVOKE || resource.startsWith(LAMBDA_INVOKE + ':')) return compileLambdaInvoke(env, payloadOnly);
+  if (isLambdaInvoke(resource)) return compileLambdaInvoke(env, payloadOnly);
   const handler = env.machine.handlers.resource(resource);
   if (handler === undefined) {
     env.machine.problems.push({
@@ -175,9 +179,6 @@ function compileHandlerCall(def: Record<string, unknown>, env: StateEnv, payload
  */
 function compileLambdaInvoke(env: StateEnv, payloadOnly: boolean): Invoke {
   const handlers = env.machine.handlers;
-  function payloadResponse(payload: unknown): PayloadOnlyResponse {
-    return new PayloadOnlyResponse(payload);
-  }
   return function invokeLambda(effective, frame, timing) {
     const args = (effective ?? {}) as Record<string, unknown>;
     const functionName = args.FunctionName;
@@ -196,6 +197,54 @@ function compileLambdaInvoke(env: StateEnv, payloadOnly: boolean): Invoke {
     if (isPromiseLike(result)) return Promise.resolve(result).then(respond);
     return respond(result);
   };
+}
+
+function isLambdaInvoke(resource: string): boolean {
+  return resource === LAMBDA_INVOKE || resource.startsWith(LAMBDA_INVOKE + ':');
+}
+
+/**
+ * lambda:invoke whose Parameters are a constant FunctionName and a Payload, the shape
+ * the console exports: the function is found once, at compile time, and the Payload is
+ * built straight from the state's input, without the Parameters object around it. That
+ * object is built after all (`withParameters`) when a history records it or when the
+ * payload-limit check needs it walked. Null when the state has another shape.
+ */
+function compileDirectLambda(
+  def: Record<string, unknown>,
+  env: StateEnv,
+  inputBound: TemplateBound | null,
+  payloadOnly: boolean,
+  withParameters: Invoke,
+): Invoke | null {
+  const resource = def.Resource as string;
+  const raw = env.machine.handlers.resource(resource);
+  if (!isLambdaInvoke(resource) || (raw !== undefined && answersRaw(raw, env.name))) return null;
+  const params = def.Parameters;
+  if (params === null || typeof params !== 'object' || Array.isArray(params)) return null;
+  const fields = params as Record<string, unknown>;
+  const functionName = fields.FunctionName;
+  if (typeof functionName !== 'string' || ('Payload' in fields && 'Payload.$' in fields)) return null;
+  if (!Object.keys(fields).every((key) => key === 'FunctionName' || key === 'Payload' || key === 'Payload.$')) return null;
+  const handler = env.machine.handlers.lambda(functionName);
+  // A function with no handler fails at run time, as AWS does: the general path says so.
+  if (handler === undefined) return null;
+  const payload: Builder =
+    'Payload.$' in fields ? compileDynamicValue(fields['Payload.$'] as string, 'Payload.$') : compileTemplate(fields.Payload);
+  const limit = env.machine.limits.payloadBytes;
+  const respond = payloadOnly ? payloadResponse : lambdaResponse;
+  return function invokeLambdaDirectly(selected, frame, timing) {
+    if (frame.exec.history !== null || (limit !== Infinity && !(inputBound !== null && builtBound(inputBound, frame.valueBound) <= limit))) {
+      return withParameters(selected, frame, timing);
+    }
+    const result = callHandler(handler, lambdaEvent(payload(selected, frame)), frame, timing);
+    if (isPromiseLike(result)) return Promise.resolve(result).then(respond);
+    return respond(result);
+  };
+}
+
+function payloadResponse(payload: unknown): PayloadOnlyResponse {
+  return new PayloadOnlyResponse(payload);
 }
 
 /** TimeoutSeconds / HeartbeatSeconds, as constants or read from the input at run time. */
