@@ -26,6 +26,7 @@ import {
 } from '../workloads/video-transcode/media/job.js';
 import { detectFfmpeg } from '../workloads/video-transcode/media/tools.js';
 import { describeMachine, machineInfo } from './machine.js';
+import { median } from './median.js';
 
 export interface MediaBenchOptions {
   /** Length of the generated source, in whole seconds. */
@@ -88,12 +89,6 @@ export interface MediaRecord {
   readonly sourceDurationMs: number;
   readonly frames: number;
   readonly digest: string;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /** Linux counts CPU time in ticks of 1/100 s in /proc (USER_HZ). */

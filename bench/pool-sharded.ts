@@ -24,7 +24,8 @@ import { LoadedWorkflow } from '../src/pool/workflows.js';
 import { orderProcessing } from '../workloads/order-processing/workload.js';
 import { webhookNormalize } from '../workloads/webhook-normalize/workload.js';
 import { handlers as benchHandlers } from './pool-handlers.js';
-import { bareThreads, cores, cpuDefinition, fixed, median, poolHandlersModule, printMachine, roundsFor, trivialDefinition } from './pool-support.js';
+import { bareThreads, cores, cpuDefinition, fixed, poolHandlersModule, printMachine, roundsFor, trivialDefinition } from './pool-support.js';
+import { median } from './median.js';
 
 const seconds = Number(process.argv[2] ?? 2);
 const ROUNDS = Number(process.argv[3] ?? 3);

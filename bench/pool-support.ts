@@ -71,12 +71,6 @@ export function fixed(value: number, digits = 1): string {
   return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 
-export function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
 /** Executions per second of `run`, which keeps `inFlight` executions going for `ms` (after `warmupMs`). */
 export async function throughput(start: (i: number) => Promise<unknown>, inFlight: number, ms: number, warmupMs: number): Promise<number> {
   if (warmupMs > 0) await drive(start, inFlight, warmupMs);

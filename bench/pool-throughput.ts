@@ -35,7 +35,6 @@ import {
   cpuDefinition,
   cpuSplit,
   fixed,
-  median,
   poolHandlersModule,
   printMachine,
   roundsFor,
@@ -45,6 +44,7 @@ import {
   trivialDefinition,
   type CpuSplit,
 } from './pool-support.js';
+import { median } from './median.js';
 
 const seconds = Number(process.argv[2] ?? 2);
 const ROUNDS = Number(process.argv[3] ?? 3);

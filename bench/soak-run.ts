@@ -20,6 +20,7 @@ import { runInNewContext } from 'node:vm';
 import { createPool, PoolError, PoolErrorCodes, PoolFaults, type Pool, type PoolErrorCode, type PoolMetrics } from '../src/pool/index.js';
 import type { ExecutionResult } from '../src/run/result.js';
 import { exitCode, faultMessage, FaultKinds, RejectedError, soakDefinition, ThrownError, type FaultKind, type SoakInput } from './soak-handlers.js';
+import { median } from './median.js';
 
 export const soakHandlersModule = new URL(import.meta.url.endsWith('.ts') ? './soak-handlers.ts' : './soak-handlers.js', import.meta.url);
 
@@ -471,12 +472,6 @@ async function resourcesSettle(before: Record<string, number>): Promise<number> 
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   return -1;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length === 0 ? 0 : sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 function trend(samples: readonly MemorySample[], value: (s: MemorySample) => number): MemoryTrend {

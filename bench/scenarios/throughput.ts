@@ -9,6 +9,7 @@ import type { Subject } from '../engines/subject.js';
 import type { ModeName } from '../options.js';
 import { formatRate, type Progress } from '../progress.js';
 import type { ComparisonRecord, ThroughputRecord } from '../report/types.js';
+import { median } from '../median.js';
 
 export interface Contender {
   readonly subject: Subject;
@@ -29,12 +30,6 @@ export function contenderLabel(workflow: string, contender: Contender): string {
   if (contender.threads !== null) parts.push(`${contender.threads} threads`, `batch ${contender.batch}`);
   parts.push(contender.concurrency === 1 ? 'sequential' : `${contender.concurrency} in flight`);
   return parts.join(' · ');
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 export async function measureThroughput(
