@@ -94,13 +94,18 @@ function runBatch(workflow: LoadedWorkflow, task: RunTask): Promise<unknown> {
   const generated = new BatchNames(task.nameBase);
   const patchable = task.patchable;
   const snapshots = new Array<InputSnapshot | null>(task.count).fill(null);
-  const pending = new Array<Promise<ExecutionResult>>(task.count);
+  const results = new Array<ExecutionResult>(task.count);
+  // Most executions end synchronously; only those that wait are awaited.
+  const waiting: Promise<void>[] = [];
   for (let i = 0; i < task.count; i++) {
     board.touch(task.slot);
     if (patchable !== null && patchable[i] === 1) snapshots[i] = new InputSnapshot(inputs[i] as Record<string, unknown>);
-    pending[i] = machine.execute(inputs[i], { name: (names === null ? null : names[i]) ?? generated.of(i) });
+    const result = machine.run(inputs[i], { name: (names === null ? null : names[i]) ?? generated.of(i) });
+    if (result instanceof Promise) waiting.push(result.then((settled) => void (results[i] = settled)));
+    else results[i] = result;
   }
-  return Promise.all(pending).then((results) => move(encodeReply(results, snapshots)));
+  if (waiting.length === 0) return Promise.resolve(move(encodeReply(results, snapshots)));
+  return Promise.all(waiting).then(() => move(encodeReply(results, snapshots)));
 }
 
 function encodeReply(results: ExecutionResult[], snapshots: readonly (InputSnapshot | null)[]): Uint8Array {

@@ -402,4 +402,25 @@ execute('Map: a mapExecutor (the pool) may run the iterations; its outcomes are 
   assert.equal((await declined.execute({ items: [1, 2] })).output, [2, 3]);
 });
 
+execute('run(): the result itself when the execution ends without waiting, a promise when it waits; the same result as execute()', async () => {
+  const definition = { StartAt: 'T', States: { T: { Type: 'Task', Resource: 'h', End: true } } };
+  const sync = compile(definition, { handlers: { h: (x: { n: number }) => ({ n: x.n + 1 }) } });
+  const direct = sync.run({ n: 1 }, { name: 'first' });
+  assert.not.ok(direct instanceof Promise);
+  const awaited = await sync.execute({ n: 1 }, { name: 'first' });
+  assert.equal({ ...direct, startDate: 0, stopDate: 0 }, { ...awaited, startDate: 0, stopDate: 0 });
+
+  const failing = compile({ StartAt: 'F', States: { F: { Type: 'Fail', Error: 'E', Cause: 'c' } } }).run({});
+  assert.not.ok(failing instanceof Promise);
+  assert.equal([(failing as { status: string }).status, (failing as { error: string }).error], ['FAILED', 'E']);
+
+  const waiting = compile({ StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 5, End: true } } }, { clock: virtualClock(0) }).run({ a: 1 });
+  assert.ok(waiting instanceof Promise);
+  assert.equal((await waiting).output, { a: 1 });
+
+  const asyncHandler = compile(definition, { handlers: { h: async (x: { n: number }) => ({ n: x.n * 2 }) } }).run({ n: 4 });
+  assert.ok(asyncHandler instanceof Promise);
+  assert.equal((await asyncHandler).output, { n: 8 });
+});
+
 execute.run();
