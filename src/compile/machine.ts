@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DefinitionError, type Problem } from '../asl/problems.js';
 import { validate } from '../asl/validate.js';
-import { realClock, type Clock } from '../run/clock.js';
+import { realClock, scheduleLimit, type Clock } from '../run/clock.js';
 import { AslError, StatesErrors } from '../run/errors.js';
 import { HistoryRecorder, type HistoryLevel } from '../run/history.js';
 import { Execution, Frame, VariableScope } from '../run/frame.js';
@@ -173,7 +173,7 @@ export class Machine {
       external?.addEventListener('abort', onAbort, { once: true });
       const remaining = exec.deadlineMs - exec.clock.now();
       if (remaining !== Infinity) {
-        cancelDeadline = exec.clock.schedule(Math.max(0, remaining), () =>
+        cancelDeadline = scheduleLimit(exec.clock, Math.max(0, remaining), () =>
           finish(this.settle(exec, 'TIMED_OUT', undefined, StatesErrors.Timeout, timeoutCause(this.timeoutMs)), true),
         );
       }

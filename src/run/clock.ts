@@ -7,6 +7,11 @@ export interface Clock {
   now(): number;
   /** Calls `callback` after `ms` milliseconds of this clock's time; the returned function cancels it. */
   schedule(ms: number, callback: () => void): () => void;
+  /**
+   * Like schedule(), for a time limit (an execution's or a task's timeout, a heartbeat)
+   * rather than a wait. Optional: a clock without it times limits with schedule().
+   */
+  scheduleLimit?(ms: number, callback: () => void): () => void;
   /** Resolves after `ms` milliseconds of this clock's time, or rejects when `signal` aborts. */
   sleep(ms: number, signal?: AbortSignal | null): Promise<void>;
   /** True when time passes only as sleeps end (no real waiting). */
@@ -15,6 +20,11 @@ export interface Clock {
 
 function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new Error('aborted');
+}
+
+/** Times a limit on `clock`: with its scheduleLimit() when it has one. */
+export function scheduleLimit(clock: Clock, ms: number, callback: () => void): () => void {
+  return clock.scheduleLimit !== undefined ? clock.scheduleLimit(ms, callback) : clock.schedule(ms, callback);
 }
 
 /** sleep() on top of schedule(): the one way both clocks wait. */
@@ -66,46 +76,99 @@ interface PendingTimer {
   due: number;
   seq: number;
   callback: (() => void) | null;
+  /** A limit's expiry in real time (performance.now()); Infinity for a sleep. */
+  realDue: number;
 }
 
 /**
- * A clock whose timers fire as soon as nothing else is runnable, in due-time order, with
+ * A clock whose sleeps end as soon as nothing else is runnable, in due-time order, with
  * `now()` jumping to each due time: a discrete-event simulation of real time. Concurrent
  * sleeps (Parallel branches, Map iterations) overlap as they would in real time.
+ *
+ * Time limits (scheduleLimit) expire when the clock passes them on its way to a sleep's
+ * end, or once their duration has passed in real time, whichever is first. A handler busy
+ * with real I/O therefore takes no virtual time and is never timed out by the clock
+ * jumping ahead, while one that never answers still times out, after its limit in real
+ * time.
  */
 export function virtualClock(start: number = Date.now()): Clock {
   let current = start;
   let seq = 0;
-  let live = 0;
+  let liveSleeps = 0;
+  let liveLimits = 0;
   const pending: PendingTimer[] = [];
-  let tickScheduled = false;
+  let nextTick: ReturnType<typeof setImmediate> | null = null;
+  let cancelRealTimer: (() => void) | null = null;
+  let realTimerDue = Infinity;
 
-  function tick() {
-    tickScheduled = false;
-    let earliest = -1;
+  /** The earliest live timer of one kind: limits (true) or sleeps (false). */
+  function earliest(limits: boolean): PendingTimer | null {
+    let found: PendingTimer | null = null;
     for (let i = 0; i < pending.length; i++) {
       const t = pending[i]!;
-      if (t.callback === null) continue;
-      const e = earliest < 0 ? null : pending[earliest]!;
-      if (e === null || t.due < e.due || (t.due === e.due && t.seq < e.seq)) earliest = i;
+      if (t.callback === null || (t.realDue !== Infinity) !== limits) continue;
+      if (found === null || t.due < found.due || (t.due === found.due && t.seq < found.seq)) found = t;
     }
-    if (earliest < 0) {
-      pending.length = 0;
+    return found;
+  }
+  function tick() {
+    nextTick = null;
+    const sleep = earliest(false);
+    if (sleep === null) {
+      if (liveLimits > 0) armRealTimer();
+      else pending.length = 0;
       return;
     }
-    const next = pending[earliest]!;
+    const limit = earliest(true);
+    const next = limit !== null && (limit.due < sleep.due || (limit.due === sleep.due && limit.seq < sleep.seq)) ? limit : sleep;
     // A timer due at Infinity (a retry backoff grown without bound) never fires.
     if (next.due === Infinity) return;
-    const callback = next.callback!;
-    next.callback = null;
-    live--;
-    compact();
-    if (next.due > current) current = next.due;
-    callback();
+    fire(next);
     arm();
+  }
+  function fire(timer: PendingTimer) {
+    const callback = timer.callback!;
+    timer.callback = null;
+    if (timer.realDue === Infinity) liveSleeps--;
+    else liveLimits--;
+    compact();
+    disarmRealTimer();
+    if (timer.due > current) current = timer.due;
+    callback();
+  }
+  /** Expires, in due-time order, the limits whose time has passed in real time. */
+  function expireInRealTime() {
+    cancelRealTimer = null;
+    realTimerDue = Infinity;
+    const now = performance.now();
+    const expired = pending.filter((t) => t.callback !== null && t.realDue <= now);
+    expired.sort((a, b) => a.due - b.due || a.seq - b.seq);
+    // Firing one limit may cancel another (the execution's deadline ends its task's).
+    for (const limit of expired) if (limit.callback !== null) fire(limit);
+    arm();
+  }
+  /** A real-time timer for the limit that expires first in real time. */
+  function armRealTimer() {
+    let due = Infinity;
+    for (let i = 0; i < pending.length; i++) {
+      const t = pending[i]!;
+      if (t.callback !== null && t.realDue < due) due = t.realDue;
+    }
+    if (due >= realTimerDue) return;
+    cancelRealTimer?.();
+    realTimerDue = due;
+    cancelRealTimer = realClock.schedule(due - performance.now(), expireInRealTime);
+  }
+  /** With no limit left, the real-time timer would only keep the process alive. */
+  function disarmRealTimer() {
+    if (liveLimits > 0 || cancelRealTimer === null) return;
+    cancelRealTimer();
+    cancelRealTimer = null;
+    realTimerDue = Infinity;
   }
   /** Drops cancelled and fired timers once they are the majority. */
   function compact() {
+    const live = liveSleeps + liveLimits;
     if (pending.length > 32 && live * 2 < pending.length) {
       let j = 0;
       for (let i = 0; i < pending.length; i++) if (pending[i]!.callback !== null) pending[j++] = pending[i]!;
@@ -113,27 +176,32 @@ export function virtualClock(start: number = Date.now()): Clock {
     }
   }
   function arm() {
-    if (!tickScheduled && live > 0) {
-      tickScheduled = true;
-      setImmediate(tick);
-    }
+    if (nextTick === null && liveSleeps + liveLimits > 0) nextTick = setImmediate(tick);
+  }
+  function add(ms: number, callback: () => void, realDue: number): () => void {
+    const timer: PendingTimer = { due: current + Math.max(0, ms), seq: seq++, callback, realDue };
+    pending.push(timer);
+    if (realDue === Infinity) liveSleeps++;
+    else liveLimits++;
+    arm();
+    return function cancelTimer() {
+      if (timer.callback === null) return;
+      timer.callback = null;
+      if (timer.realDue === Infinity) liveSleeps--;
+      else liveLimits--;
+      compact();
+      disarmRealTimer();
+    };
   }
 
   const clock: Clock = {
     virtual: true,
     now: () => current,
     schedule(ms, callback) {
-      const timer: PendingTimer = { due: current + Math.max(0, ms), seq: seq++, callback };
-      pending.push(timer);
-      live++;
-      arm();
-      return function cancelTimer() {
-        if (timer.callback !== null) {
-          timer.callback = null;
-          live--;
-          compact();
-        }
-      };
+      return add(ms, callback, Infinity);
+    },
+    scheduleLimit(ms, callback) {
+      return add(ms, callback, performance.now() + Math.max(0, ms));
     },
     sleep(ms, signal) {
       return sleepOn(clock, ms, signal);

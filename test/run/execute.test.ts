@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { compile, virtualClock, DefinitionError, type Handlers } from '../../src/index.js';
@@ -221,10 +222,55 @@ execute('an endless synchronous loop still times out', async () => {
   };
   const r = await compile(def, { limits: { executionMs: 200 } }).execute({ loop: true });
   assert.is(r.status, 'TIMED_OUT');
-  // Under the virtual clock the loop's first yield lets the clock jump to the deadline.
-  const virtual = await compile(def, { clock: virtualClock(0) }).execute({ loop: true });
+  // The virtual clock skips waits, not computation: the loop runs until its limit passes in real time.
+  const virtual = await compile(def, { clock: virtualClock(0), limits: { executionMs: 200 } }).execute({ loop: true });
   assert.equal([virtual.status, virtual.error], ['TIMED_OUT', 'States.Timeout']);
-  assert.is(virtual.stopDate.getTime() - virtual.startDate.getTime(), 300_000);
+  assert.is(virtual.stopDate.getTime() - virtual.startDate.getTime(), 200);
+});
+
+execute('under the virtual clock a handler doing real I/O is not timed out by the clock jumping ahead', async () => {
+  const def = task('io', { TimeoutSeconds: 1 });
+  const io = () => new Promise((resolve) => setTimeout(() => resolve('read'), 20));
+  const r = await compile(def, { clock: virtualClock(0), handlers: { io } }).execute({});
+  assert.equal([r.status, r.output], ['SUCCEEDED', 'read']);
+});
+
+execute('under the virtual clock a handler that never answers times out after its limit in real time', async () => {
+  const def = task('hang', { TimeoutSeconds: 1 });
+  const started = performance.now();
+  const r = await compile(def, { clock: virtualClock(0), handlers: { hang: () => new Promise(() => {}) } }).execute({});
+  const elapsed = performance.now() - started;
+  assert.equal([r.status, r.error], ['FAILED', 'States.Timeout']);
+  assert.ok(elapsed >= 990, `timed out after ${elapsed} ms`);
+});
+
+execute('under the virtual clock a wait longer than the limit jumps to the limit', async () => {
+  const def = { StartAt: 'W', TimeoutSeconds: 10, States: { W: { Type: 'Wait', Seconds: 3600, End: true } } };
+  const started = performance.now();
+  const r = await machine(def).execute({});
+  assert.ok(performance.now() - started < 1000);
+  assert.is(r.status, 'TIMED_OUT');
+  assert.is(r.stopDate.getTime() - r.startDate.getTime(), 10_000);
+});
+
+execute('under the virtual clock time limits do not keep the process alive once executions end', async () => {
+  const index = new URL('../../src/index.ts', import.meta.url).href;
+  const script = `
+    import { compile, virtualClock } from ${JSON.stringify(index)};
+    const def = { StartAt: 'T', TimeoutSeconds: 60, States: { T: { Type: 'Task', Resource: 'io', TimeoutSeconds: 30, End: true } } };
+    const io = () => new Promise((resolve) => setTimeout(() => resolve('read'), 10));
+    const r = await compile(def, { clock: virtualClock(0), handlers: { io } }).execute({});
+    console.log(r.status);
+  `;
+  const started = performance.now();
+  const { stdout, code } = await new Promise<{ stdout: string; code: number | null }>((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx/esm', '--input-type=module', '-e', script]);
+    let out = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    child.on('close', (exitCode) => resolve({ stdout: out, code: exitCode }));
+  });
+  assert.equal([stdout.trim(), code], ['SUCCEEDED', 0]);
+  assert.ok(performance.now() - started < 20_000, 'the process waited for the 30 s task limit');
 });
 
 execute('aborting the signal settles the execution as ABORTED', async () => {

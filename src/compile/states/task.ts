@@ -1,3 +1,4 @@
+import { scheduleLimit } from '../../run/clock.js';
 import { AslError, StatesErrors, jsonForCause, runtimeError } from '../../run/errors.js';
 import { contextObject, type Execution, type Frame } from '../../run/frame.js';
 import { Interruption } from '../../run/interruptions.js';
@@ -380,13 +381,13 @@ class TaskDeadline {
   /** Arms the timers; `fail` settles the attempt when one fires. */
   start(timeoutMs: number, fail: (error: AslError) => void): void {
     this.fail = fail;
-    this.cancelTimeout = this.exec.clock.schedule(timeoutMs, () => this.expire(new AslError(StatesErrors.Timeout, null)));
+    this.cancelTimeout = scheduleLimit(this.exec.clock, timeoutMs, () => this.expire(new AslError(StatesErrors.Timeout, null)));
     this.heartbeat();
   }
   heartbeat(): void {
     if (this.heartbeatMs <= 0 || this.fail === null || this.settled) return;
     this.cancelHeartbeat?.();
-    this.cancelHeartbeat = this.exec.clock.schedule(this.heartbeatMs, () => this.expire(new AslError(StatesErrors.HeartbeatTimeout, null)));
+    this.cancelHeartbeat = scheduleLimit(this.exec.clock, this.heartbeatMs, () => this.expire(new AslError(StatesErrors.HeartbeatTimeout, null)));
   }
   private expire(error: AslError): void {
     if (this.settled) return;
