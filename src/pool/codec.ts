@@ -60,7 +60,7 @@ let spare: Uint8Array | null = null;
  * nothing more: finish the batch.
  */
 export class BatchWriter {
-  private readonly packr: msgpackr.Packr;
+  private packr: msgpackr.Packr;
   private bytes: Uint8Array;
   private length: number;
   constructor() {
@@ -77,6 +77,14 @@ export class BatchWriter {
     if (this.length + size > this.bytes.length) this.grow(this.length + size);
     packed.copy(this.bytes, this.length, packed.start, packed.end);
     this.length += size;
+  }
+
+  /**
+   * Values added from now on carry their own record shapes, so the bytes from here on
+   * (a segment) decode without the ones before.
+   */
+  startSegment(): void {
+    this.packr = packer();
   }
 
   /** Bytes written so far. */

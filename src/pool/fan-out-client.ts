@@ -1,14 +1,16 @@
 /**
  * Worker side of Map fan-out: a Map running in this worker asks the main thread to spread
- * its iterations over the whole pool. The items go out as chunk bytes with a private
- * MessagePort for the answer; the main thread forwards chunks to workers (this one
- * included) and sends the chunks' outcome bytes back without decoding anything.
+ * its iterations over the whole pool. The items go out packed in shared memory
+ * (shared-items.ts) with a private MessagePort for the answer; the main thread sends tasks
+ * that claim them to the workers (this one included) and sends the tasks' outcome bytes
+ * back without decoding anything.
  */
 import { MessageChannel, parentPort } from 'node:worker_threads';
 import type { MapExecutor } from '../compile/context.js';
 import type { DecoderEntry } from './codec.js';
-import { collectOutcomes, packChunks, planFanOut, type MapFanOutRequest, type MapFanOutResult } from './fan-out-plan.js';
+import { collectOutcomes, planFanOut, type MapFanOutRequest, type MapFanOutResult } from './fan-out-plan.js';
 import { MAP_FAN_OUT, type MapFanOutMessage, type MapFanOutReply, type WorkflowSpec } from './protocol.js';
+import { SharedItems } from './shared-items.js';
 
 /**
  * The Map hook a worker compiles workflow `key` with: Map states the registration opted in
@@ -28,9 +30,9 @@ export function mapHookFor(key: number, spec: WorkflowSpec, threads: number, dec
 export function fanOutFromWorker(workflowKey: number, request: MapFanOutRequest, threads: number, decoder: DecoderEntry): Promise<MapFanOutResult> {
   if (parentPort === null) return Promise.reject(new Error('fanOutFromWorker runs only inside a pool worker'));
   const plan = planFanOut(request.inputs.length, threads, request.maxConcurrency);
-  let chunks: Uint8Array[];
+  let items: SharedItems;
   try {
-    chunks = packChunks(request.inputs, plan.counts);
+    items = SharedItems.pack(request.inputs, plan.blockSize, request.parent);
   } catch (thrown) {
     return Promise.reject(thrown);
   }
@@ -39,20 +41,17 @@ export function fanOutFromWorker(workflowKey: number, request: MapFanOutRequest,
     type: MAP_FAN_OUT,
     workflowKey,
     state: request.state,
-    chunks,
-    counts: plan.counts,
-    concurrency: plan.concurrency,
-    maxChunksInFlight: plan.maxChunksInFlight,
+    items: items.buffer,
+    concurrencies: plan.concurrencies,
     tolerated: request.toleratedFailures,
-    context: request.parent,
     port: port2,
   };
-  parentPort.postMessage(message, [port2, ...chunks.map((chunk) => chunk.buffer as ArrayBuffer)]);
+  parentPort.postMessage(message, [port2]);
   return new Promise((resolve, reject) => {
     port1.once('message', function fanOutAnswered(reply: MapFanOutReply) {
       port1.close();
       if ('error' in reply) reject(Object.assign(new Error(reply.error.message), { name: reply.error.name }));
-      else resolve(collectOutcomes(reply.outcomes, plan.counts, reply.stopped, decoder));
+      else resolve(collectOutcomes(items.count, items.blockSize, reply.replies, reply.stopped, decoder));
     });
   });
 }

@@ -1,12 +1,15 @@
 /**
- * Map fan-out, the parts both threads share: how a Map's items are cut into chunks, and
- * how the chunks' outcomes are put back together in item order. The main thread only ever
- * forwards chunk bytes; the thread that asked (a worker running the execution, or the main
- * thread itself) encodes the items and decodes the outcomes.
+ * Map fan-out, the parts both threads share: how many tasks a fan-out runs and how many
+ * iterations each may have in flight, and how the tasks' outcomes are put back together in
+ * item order. The items themselves travel in shared memory (shared-items.ts); the main
+ * thread only forwards the buffer and the outcome bytes, and the thread that asked (a
+ * worker running the execution, or the main thread itself) encodes the items and decodes
+ * the outcomes.
  */
 import type { MapIterationsRequest, MapIterationsResult } from '../compile/context.js';
 import { BatchWriter, readBatch, type DecoderEntry } from './codec.js';
-import { Outcome, type IterationOutcome } from './protocol.js';
+import { Outcome, type IterationOutcome, type MapItemsReply } from './protocol.js';
+import { blockSizeFor } from './shared-items.js';
 
 /** What a Map state hands over to run its iterations across the pool (the engine's MapExecutor request). */
 export type MapFanOutRequest = MapIterationsRequest;
@@ -17,75 +20,53 @@ export type MapFanOutResult = MapIterationsResult;
 export type MapIterationFailure = MapIterationsResult['failures'][number];
 
 export interface FanOutPlan {
-  /** Item count of each chunk, in order. */
-  readonly counts: number[];
-  /** Iterations in flight at once within one chunk; 0 for no limit. */
-  readonly concurrency: number;
-  readonly maxChunksInFlight: number;
+  /** Items per block of the shared items. */
+  readonly blockSize: number;
+  /** One entry per task: the most iterations it runs at once, 0 for no limit. */
+  readonly concurrencies: number[];
 }
-
-/** The smallest chunk is about 1/SMALLEST_SHARE of one thread's share of the items. */
-const SMALLEST_SHARE = 16;
 
 /**
- * Cuts `count` items into chunks for `threads` threads. Chunk sizes shrink as the items run
- * out (each takes half of a thread's share of what is left, down to a floor), so the first
- * chunks amortise their messages and the last ones leave no thread idle while another
- * finishes a big one. At most threads + 1 chunks run at once: each thread takes its next
- * chunk as it finishes one (one spare hides the round trip), which balances uneven items.
- *
- * MaxConcurrency m > 0 holds across the pool: each chunk runs at most c = ⌊m / threads⌋ (at
- * least 1) iterations at once, and at most ⌊m / c⌋ chunks run at once.
+ * One task per thread (no more than there are blocks): each claims blocks until none are
+ * left, so the threads share the items however unevenly they run. MaxConcurrency m > 0
+ * holds across the pool: at most m tasks, whose limits add up to m.
  */
 export function planFanOut(count: number, threads: number, maxConcurrency: number): FanOutPlan {
-  const concurrency = maxConcurrency > 0 ? Math.max(1, Math.floor(maxConcurrency / threads)) : 0;
-  const byConcurrency = maxConcurrency > 0 ? Math.max(1, Math.floor(maxConcurrency / concurrency)) : Infinity;
-  const maxChunksInFlight = Math.min(threads + 1, byConcurrency);
-  const floor = Math.max(1, concurrency, Math.ceil(count / (threads * SMALLEST_SHARE)));
-  const counts: number[] = [];
-  for (let left = count; left > 0; ) {
-    const size = Math.min(left, Math.max(floor, Math.ceil(left / (2 * threads))));
-    counts.push(size);
-    left -= size;
+  const blockSize = blockSizeFor(count, threads);
+  const blocks = Math.ceil(count / blockSize);
+  const tasks = Math.max(1, Math.min(threads, blocks, maxConcurrency > 0 ? maxConcurrency : Infinity));
+  const concurrencies: number[] = [];
+  for (let i = 0; i < tasks; i++) {
+    concurrencies.push(maxConcurrency > 0 ? Math.floor(maxConcurrency / tasks) + (i < maxConcurrency % tasks ? 1 : 0) : 0);
   }
-  return { counts, concurrency, maxChunksInFlight };
+  return { blockSize, concurrencies };
 }
 
-/** The chunks' bytes: each holds its items' inputs in order. Throws when an input cannot be encoded. */
-export function packChunks(inputs: readonly unknown[], counts: readonly number[]): Uint8Array[] {
-  const chunks: Uint8Array[] = [];
-  let at = 0;
-  for (const count of counts) {
-    const writer = new BatchWriter();
-    for (let i = 0; i < count; i++) writer.add(inputs[at++]);
-    chunks.push(writer.finish());
-  }
-  return chunks;
-}
-
-/** Puts the chunks' outcomes (null: chunk not run) back together in item order. */
-export function collectOutcomes(outcomes: readonly (Uint8Array | null)[], counts: readonly number[], stopped: boolean, decoder: DecoderEntry): MapFanOutResult {
-  const outputs: unknown[] = [];
+/**
+ * Puts the tasks' outcomes back together in item order: each reply lists the blocks its
+ * task claimed and their items' outcomes in that order. Items no reply covers did not run.
+ */
+export function collectOutcomes(count: number, blockSize: number, replies: readonly MapItemsReply[], stopped: boolean, decoder: DecoderEntry): MapFanOutResult {
+  const outputs = new Array<unknown>(count).fill(undefined);
   const failures: MapIterationFailure[] = [];
-  let index = 0;
-  for (let c = 0; c < counts.length; c++) {
-    const bytes = outcomes[c];
-    const values = bytes === null || bytes === undefined ? null : (readBatch(bytes, decoder) as IterationOutcome[]);
-    for (let i = 0; i < counts[c]!; i++, index++) {
-      const outcome = values === null ? null : values[i]!;
-      if (outcome === null || outcome[0] === Outcome.NotRun) outputs.push(undefined);
-      else if (outcome[0] === Outcome.Succeeded) outputs.push(outcome[1]);
-      else {
-        outputs.push(undefined);
-        failures.push({ index, error: outcome[1], cause: outcome[2] });
+  for (const reply of replies) {
+    const outcomes = readBatch(reply.outcomes, decoder) as IterationOutcome[];
+    let at = 0;
+    for (const block of reply.blocks) {
+      const end = Math.min(count, (block + 1) * blockSize);
+      for (let index = block * blockSize; index < end; index++) {
+        const outcome = outcomes[at++]!;
+        if (outcome[0] === Outcome.Succeeded) outputs[index] = outcome[1];
+        else if (outcome[0] === Outcome.Failed) failures.push({ index, error: outcome[1], cause: outcome[2] });
       }
     }
   }
+  failures.sort((a, b) => a.index - b.index);
   return { outputs, failures, stopped };
 }
 
-/** Outcome bytes for a chunk lost with its worker: every item failed with the fault. */
-export function lostChunkOutcomes(count: number, error: string, cause: string): Uint8Array {
+/** Outcome bytes for `count` items lost with their worker: every one failed with the fault. */
+export function lostOutcomes(count: number, error: string, cause: string): Uint8Array {
   const writer = new BatchWriter();
   for (let i = 0; i < count; i++) writer.add([Outcome.Failed, error, cause]);
   return writer.finish();

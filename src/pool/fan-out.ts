@@ -1,67 +1,69 @@
 /**
- * Main side of one Map fan-out: hands its chunks to the pool as task slots free up (ahead
+ * Main side of one Map fan-out: hands its tasks to the pool as task slots free up (ahead
  * of execution batches, so an execution waiting on its Map is never starved by others),
- * keeps at most `maxChunksInFlight` running, counts failures as chunks report them, and
- * stops handing out chunks once more iterations failed than the Map tolerates.
+ * gathers their replies, and makes sure every item ends up with an outcome. Tasks share
+ * the items through shared memory (shared-items.ts), so a task lost with its thread fails
+ * only the blocks it had claimed, and a replacement task carries on with the rest.
  */
-import type { FanOutPlan } from './fan-out-plan.js';
-import type { IterationContext } from './protocol.js';
+import { PoolFaults } from './errors.js';
+import { lostOutcomes } from './fan-out-plan.js';
+import type { Fault } from './faults.js';
+import type { MapItemsReply } from './protocol.js';
 import type { Workflow } from './registry.js';
+import type { SharedItems } from './shared-items.js';
+
+/** Tasks lost without claiming anything that a fan-out replaces; at one more, the items nobody took fail (as a batch lost before it started is sent again at most 3 times). */
+const MAX_FRUITLESS_LOSSES = 3;
 
 export class FanOut {
   readonly workflow: Workflow;
   readonly state: string;
-  readonly context: IterationContext;
-  readonly plan: FanOutPlan;
-  readonly chunks: readonly Uint8Array[];
-  /** Index of each chunk's first item. */
-  readonly firsts: readonly number[];
-  /** Each chunk's outcome bytes once it has reported; null until then (and for chunks never run). */
-  readonly outcomes: (Uint8Array | null)[];
-  private readonly tolerated: number;
-  private readonly done: (outcomes: (Uint8Array | null)[], stopped: boolean) => void;
-  private next: number;
-  /** Chunks handed back unrun, taken again before new ones. */
-  private readonly retry: number[];
-  private inFlight: number;
+  readonly items: SharedItems;
+  /** Failed iterations the Map tolerates; -1 for none (the first failure stops it). */
+  readonly tolerated: number;
+  /** Past this many failed iterations, the fan-out stops. */
+  private readonly allowed: number;
+  /** Per task still to send, its concurrency. */
+  private readonly unsent: number[];
+  /** The tasks sent and not yet ended, with their concurrency. */
+  private readonly running: Map<number, number>;
+  private nextTask: number;
+  private readonly replies: MapItemsReply[];
   private failures: number;
+  private fruitlessLosses: number;
+  /** Why the last task lost with its thread was lost. */
+  private lastFault: Fault | null;
   private finished: boolean;
+  private readonly done: (replies: MapItemsReply[], stopped: boolean) => void;
 
   constructor(
     workflow: Workflow,
     state: string,
-    context: IterationContext,
-    plan: FanOutPlan,
-    chunks: readonly Uint8Array[],
+    items: SharedItems,
+    concurrencies: readonly number[],
     tolerated: number,
-    done: (outcomes: (Uint8Array | null)[], stopped: boolean) => void,
+    done: (replies: MapItemsReply[], stopped: boolean) => void,
   ) {
     this.workflow = workflow;
     this.state = state;
-    this.context = context;
-    this.plan = plan;
-    this.chunks = chunks;
-    const firsts: number[] = [];
-    let first = 0;
-    for (const count of plan.counts) {
-      firsts.push(first);
-      first += count;
-    }
-    this.firsts = firsts;
-    this.outcomes = chunks.map(() => null);
+    this.items = items;
     this.tolerated = tolerated;
-    this.done = done;
-    this.next = 0;
-    this.retry = [];
-    this.inFlight = 0;
+    this.allowed = Math.max(0, tolerated);
+    this.unsent = [...concurrencies];
+    this.running = new Map();
+    this.nextTask = 1;
+    this.replies = [];
     this.failures = 0;
-    this.finished = chunks.length === 0;
+    this.fruitlessLosses = 0;
+    this.lastFault = null;
+    this.done = done;
+    this.finished = items.count === 0;
     if (this.finished) queueMicrotask(() => done([], false));
   }
 
-  /** True while it has a chunk to hand out now. */
+  /** True while it has a task to send now. */
   get wantsSlot(): boolean {
-    return !this.finished && (this.retry.length > 0 || this.next < this.chunks.length) && this.inFlight < this.plan.maxChunksInFlight;
+    return !this.finished && this.unsent.length > 0 && !this.items.stopped && this.items.claimed < this.items.blocks;
   }
 
   /** True once it has settled; the pool drops it then. */
@@ -69,39 +71,103 @@ export class FanOut {
     return this.finished;
   }
 
-  /** Stop after the first failure inside a chunk: the Map tolerates none. */
-  get stopOnFailure(): boolean {
-    return this.tolerated < 0;
+  /** The next task to send, by number, and its concurrency (call only when `wantsSlot`). */
+  take(): { task: number; concurrency: number } {
+    const concurrency = this.unsent.pop()!;
+    const task = this.nextTask++;
+    this.running.set(task, concurrency);
+    return { task, concurrency };
   }
 
-  /** The next chunk to run (call only when `wantsSlot`). */
-  take(): number {
-    this.inFlight++;
-    return this.retry.length > 0 ? this.retry.pop()! : this.next++;
-  }
-
-  /** Hands a chunk back unrun (its thread died before starting it), to be taken again. */
-  giveBack(chunk: number): void {
-    this.inFlight--;
-    this.retry.push(chunk);
-  }
-
-  chunkDone(chunk: number, outcomes: Uint8Array, failures: number): void {
-    this.inFlight--;
+  taskDone(task: number, reply: MapItemsReply): void {
+    const concurrency = this.end(task);
     if (this.finished) return;
-    this.outcomes[chunk] = outcomes;
-    this.failures += failures;
-    if (this.tolerated < 0 ? this.failures > 0 : this.failures > this.tolerated) this.finish(true);
-    else if (this.next >= this.chunks.length && this.retry.length === 0 && this.inFlight === 0) this.finish(false);
+    this.replies.push(reply);
+    this.failures += reply.failures;
+    this.carryOn(concurrency);
   }
 
-  /** The requester went away (its thread died): hand out no more chunks. */
+  /** Task `task` ended with its thread; `fault` is null when it never started. */
+  taskLost(task: number, fault: Fault | null): void {
+    const concurrency = this.end(task);
+    if (this.finished) return;
+    const blocks = fault === null ? [] : this.items.claimedBy(task);
+    if (fault !== null) {
+      this.lastFault = fault;
+      this.fail(blocks, fault.error, fault.cause);
+    }
+    if (blocks.length === 0 && ++this.fruitlessLosses > MAX_FRUITLESS_LOSSES) {
+      const why = fault ?? { error: PoolFaults.WorkerCrashed, cause: `The Map's items were lost with ${this.fruitlessLosses} worker threads before any of them took one.` };
+      this.fail(this.items.claimRest(), why.error, why.cause);
+    }
+    this.carryOn(concurrency);
+  }
+
+  /** Task `task` could not set up (its workflow would not load): every item not yet taken fails with `error`. */
+  taskRefused(task: number, error: string, cause: string): void {
+    const concurrency = this.end(task);
+    if (this.finished) return;
+    this.fail(this.items.claimRest(), error, cause);
+    this.carryOn(concurrency);
+  }
+
+  /** The requester went away (its thread died): start nothing more. */
   cancel(): void {
-    if (!this.finished) this.finish(true);
+    if (this.finished) return;
+    this.items.stop();
+    this.finish(true);
+  }
+
+  private end(task: number): number {
+    const concurrency = this.running.get(task) ?? 0;
+    this.running.delete(task);
+    return concurrency;
+  }
+
+  /** The items of `blocks` fail with `error`, as one more reply. */
+  private fail(blocks: number[], error: string, cause: string): void {
+    if (blocks.length === 0) return;
+    let count = 0;
+    for (const block of blocks) count += this.items.sizeOf(block);
+    this.replies.push({ blocks, outcomes: lostOutcomes(count, error, cause), failures: count });
+    this.failures += count;
+    if (this.items.addFailures(count) > this.allowed) this.items.stop();
+  }
+
+  /** After a task ended with concurrency `concurrency`: finish, wait for the others, or send one in its place. */
+  private carryOn(concurrency: number): void {
+    if (this.failures > this.allowed) {
+      this.items.stop();
+      this.finish(true);
+      return;
+    }
+    if (!this.items.stopped && this.items.claimed < this.items.blocks) {
+      // Tasks end only when nothing is left to claim, unless lost: another takes its place.
+      this.unsent.push(concurrency);
+      return;
+    }
+    // Nothing left to claim: tasks not sent yet would find nothing.
+    this.unsent.length = 0;
+    if (this.running.size > 0) return;
+    this.failUnreported();
+    this.finish(this.items.stopped);
+  }
+
+  /**
+   * Blocks claimed but in no reply: their task died between claiming them and marking them
+   * as its own, which only a lost task does. They fail with its fault.
+   */
+  private failUnreported(): void {
+    const reported = new Uint8Array(this.items.blocks);
+    for (const reply of this.replies) for (const block of reply.blocks) reported[block] = 1;
+    const missing: number[] = [];
+    for (let block = 0; block < this.items.claimed; block++) if (reported[block] === 0) missing.push(block);
+    const fault = this.lastFault ?? { error: PoolFaults.WorkerCrashed, cause: 'The worker thread running these iterations was lost.' };
+    this.fail(missing, fault.error, fault.cause);
   }
 
   private finish(stopped: boolean): void {
     this.finished = true;
-    this.done(this.outcomes, stopped);
+    this.done(this.replies, stopped);
   }
 }

@@ -3,7 +3,8 @@
  * outputs, Map items) always travels as msgpack bytes written by `codec.ts`; the objects
  * below carry only those buffers, small scalars and the names callers chose. A batch's
  * bytes are copied into the message (the main thread keeps them to send the batch again if
- * its thread dies before starting it); replies are transferred.
+ * its thread dies before starting it); replies are transferred; a Map fan-out's items stay
+ * in one SharedArrayBuffer every task of the fan-out reads (shared-items.ts).
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { IterationParent } from '../compile/context.js';
@@ -15,8 +16,8 @@ import type { ErrorData } from './errors.js';
 export const TaskKinds = {
   /** Run a batch of executions of one workflow. */
   Run: 1,
-  /** Run a chunk of one Map state's iterations (Map fan-out). */
-  MapChunk: 2,
+  /** Run a Map state's iterations, claiming them from the fan-out's shared items (Map fan-out). */
+  MapItems: 2,
   /** Generate inputs and run executions inside the worker (sharded load mode). */
   Load: 3,
 } as const;
@@ -134,29 +135,32 @@ const HEX_BYTES: readonly string[] = Array.from({ length: 256 }, (_, byte) => by
 /** What iterations see of the execution that runs the Map (see machine.iterations()). */
 export type IterationContext = IterationParent;
 
-export interface MapChunkTask extends TaskBase {
-  readonly kind: typeof TaskKinds.MapChunk;
+/**
+ * A task of a Map fan-out: it claims blocks of the fan-out's items from shared memory
+ * (shared-items.ts) and runs them until none are left or the fan-out stops.
+ */
+export interface MapItemsTask extends TaskBase {
+  readonly kind: typeof TaskKinds.MapItems;
   /** JSON pointer of the Map state in the workflow definition, e.g. /States/Transcode. */
   readonly state: string;
-  /** Index of the chunk's first item in the Map's item list. */
-  readonly first: number;
-  readonly count: number;
-  /** `count` item inputs, in order. */
-  readonly items: Uint8Array;
-  /** Most iterations of this chunk in flight at once; 0 for no limit. */
+  /** The fan-out's SharedItems buffer. */
+  readonly items: SharedArrayBuffer;
+  /** The task's number within its fan-out (1 or more), which marks the blocks it claims. */
+  readonly task: number;
+  /** Most iterations of this task in flight at once; 0 for no limit. */
   readonly concurrency: number;
-  /** Stop starting iterations after the first failure (the Map tolerates none). */
-  readonly stopOnFailure: boolean;
-  readonly context: IterationContext;
+  /** Failed iterations the Map tolerates (-1: none); past them every task of the fan-out stops. */
+  readonly tolerated: number;
 }
 
-/** One IterationOutcome per item, in order, and how many of them failed. */
-export interface MapChunkReply {
+/** The blocks a MapItemsTask claimed, in claim order; one IterationOutcome per item of those blocks, in the same order; how many failed. */
+export interface MapItemsReply {
+  readonly blocks: number[];
   readonly outcomes: Uint8Array;
   readonly failures: number;
 }
 
-/** [0, output] succeeded, [1, error, cause] failed, [2] not run (the chunk stopped early). */
+/** [0, output] succeeded, [1, error, cause] failed, [2] not run (the fan-out stopped first). */
 export type IterationOutcome = [0, unknown] | [1, string | null, string | null] | [2];
 
 export const Outcome = { Succeeded: 0, Failed: 1, NotRun: 2 } as const;
@@ -186,7 +190,7 @@ export interface LoadReply {
   readonly histogram: string;
 }
 
-export type WorkerTask = RunTask | MapChunkTask | LoadTask;
+export type WorkerTask = RunTask | MapItemsTask | LoadTask;
 
 /**
  * The reply of a task that could not set up: its workflow would not load, or its load
@@ -201,23 +205,21 @@ export interface MapFanOutMessage {
   readonly type: typeof MAP_FAN_OUT;
   readonly workflowKey: number;
   readonly state: string;
-  /** The items, cut into chunks; each chunk's bytes hold its item inputs in order. */
-  readonly chunks: Uint8Array[];
-  readonly counts: number[];
-  readonly concurrency: number;
-  readonly maxChunksInFlight: number;
+  /** The items and the IterationContext, packed by the asking worker (a SharedItems buffer). */
+  readonly items: SharedArrayBuffer;
+  /** Per task to run, its most iterations in flight (0: no limit). */
+  readonly concurrencies: number[];
   /** Failed iterations the Map tolerates; -1 for none. */
   readonly tolerated: number;
-  readonly context: IterationContext;
   /** Where the main thread sends the MapFanOutReply. */
   readonly port: MessagePort;
 }
 
 export const MAP_FAN_OUT = 'statemill:map-fan-out';
 
-/** Per chunk, its MapChunkReply bytes (null when not run); or why the fan-out failed. */
+/** Every task's reply (and, for tasks lost with their thread, the failures of the items they had claimed); or why the fan-out failed. */
 export type MapFanOutReply =
-  | { readonly outcomes: (Uint8Array | null)[]; readonly stopped: boolean }
+  | { readonly replies: MapItemsReply[]; readonly stopped: boolean }
   | { readonly error: { readonly name: string; readonly message: string } };
 
 /** `workerData` of every pool worker. */

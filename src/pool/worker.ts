@@ -17,6 +17,7 @@ import { BatchWriter, encodeFailure, packValue, readBatch } from './codec.js';
 import { describeError, errorData, PoolFaults } from './errors.js';
 import { runLoad } from './load.js';
 import { InputSnapshot, outputPatch } from './output-patch.js';
+import { SharedItems } from './shared-items.js';
 import {
   BatchNames,
   Outcome,
@@ -26,8 +27,8 @@ import {
   type IterationOutcome,
   type LoadFailure,
   type LoadReply,
-  type MapChunkReply,
-  type MapChunkTask,
+  type MapItemsReply,
+  type MapItemsTask,
   type PoolWorkerData,
   type RunTask,
   type WorkerTask,
@@ -48,7 +49,12 @@ let heartbeat: NodeJS.Timeout | null = null;
  */
 const HEARTBEAT_MS = 50;
 
+/** Stamps the active tasks' slots; stops once none are left (not at each task's end: a steady stream of tasks would start and stop it every time). */
 function beat(): void {
+  if (active.size === 0 && heartbeat !== null) {
+    clearInterval(heartbeat);
+    heartbeat = null;
+  }
   for (const slot of active) board.touch(slot);
 }
 
@@ -65,16 +71,12 @@ export default function runTask(task: WorkerTask): Promise<unknown> {
   }
   return run.finally(function taskEnded() {
     active.delete(task.slot);
-    if (active.size === 0 && heartbeat !== null) {
-      clearInterval(heartbeat);
-      heartbeat = null;
-    }
   });
 }
 
 function runOn(workflow: LoadedWorkflow, task: WorkerTask): Promise<unknown> {
   if (task.kind === TaskKinds.Run) return runBatch(workflow, task);
-  if (task.kind === TaskKinds.MapChunk) return runMapChunk(workflow, task);
+  if (task.kind === TaskKinds.MapItems) return runMapItems(workflow, task);
   // A generator that cannot be loaded or throws is the caller's setup error: sent as data.
   return runLoad(workflow, task, board).then((reply): LoadReply => reply, loadFailure);
 }
@@ -158,64 +160,120 @@ function sendable(result: ExecutionResult): ExecutionResult {
 }
 
 /**
- * Runs one chunk of a Map state's iterations, at most `concurrency` at once (0: all),
- * replying with one outcome per item in item order.
+ * Runs a Map fan-out's items: claims a block of them from the fan-out's shared items,
+ * runs its iterations (at most `concurrency` at once; 0: no limit), claims the next, and
+ * so on until none are left or the fan-out stops (too many failures). Replies with the
+ * blocks it claimed and one outcome per item of them, in claim order. Outcomes are encoded
+ * as they come, so the reply is ready as soon as the last iteration ends.
  */
-function runMapChunk(workflow: LoadedWorkflow, task: MapChunkTask): Promise<unknown> {
-  const iterations = workflow.iterations(task.state, task.context);
-  const items = readBatch(task.items, data.decoder);
-  const count = task.count;
-  const limit = task.concurrency > 0 ? task.concurrency : count;
-  const outcomes = new Array<IterationOutcome>(count).fill([Outcome.NotRun]);
+function runMapItems(workflow: LoadedWorkflow, task: MapItemsTask): Promise<unknown> {
+  const items = new SharedItems(task.items);
+  const iterations = workflow.iterations(task.state, items.context(data.decoder));
+  const limit = task.concurrency > 0 ? task.concurrency : Infinity;
   const slot = task.slot;
+  const blocks: number[] = [];
+  /** Per item claimed, its outcome; undefined while it runs or waits to. */
+  const outcomes: (IterationOutcome | undefined)[] = [];
+  const writer = new BatchWriter();
+  /** Outcomes written so far, from the first; -1 once one could not be encoded. */
+  let written = 0;
+  /** The inputs of the block claimed last, the index of its first item, and where its outcomes start. */
+  let inputs: unknown[] = [];
+  let first = 0;
+  let base = 0;
   let next = 0;
   let inFlight = 0;
   let failures = 0;
-  let stopped = false;
+  let exhausted = false;
+  let replied = false;
   return new Promise((resolve) => {
-    function settle(index: number, outcome: MapIterationOutcome): void {
-      if ('output' in outcome) outcomes[index] = [Outcome.Succeeded, outcome.output];
+    function settle(at: number, outcome: MapIterationOutcome): void {
+      if ('output' in outcome) outcomes[at] = [Outcome.Succeeded, outcome.output];
       else {
-        outcomes[index] = [Outcome.Failed, outcome.error, outcome.cause];
+        outcomes[at] = [Outcome.Failed, outcome.error, outcome.cause];
         failures++;
-        if (task.stopOnFailure) stopped = true;
+        if (items.addFailures(1) > task.tolerated) items.stop();
+      }
+      write();
+    }
+    function write(): void {
+      if (written < 0) return;
+      try {
+        for (let outcome = outcomes[written]; outcome !== undefined; outcome = outcomes[++written]) writer.add(outcome);
+      } catch {
+        written = -1;
       }
     }
+    function claimBlock(): boolean {
+      const block = items.claim(task.task);
+      if (block < 0) return false;
+      blocks.push(block);
+      inputs = items.read(block, data.decoder);
+      first = items.firstOf(block);
+      base = outcomes.length;
+      next = 0;
+      outcomes.length += inputs.length;
+      return true;
+    }
+    function finish(): void {
+      // Only the block claimed last can hold items never started: the fan-out stopped first.
+      for (let at = base + next; at < outcomes.length; at++) outcomes[at] = NOT_RUN;
+      write();
+      const all = outcomes as IterationOutcome[];
+      resolve(written < 0 ? itemsReplyOneByOne(blocks, all, failures) : { blocks, outcomes: writer.finish(), failures });
+    }
     function launch(): void {
-      while (!stopped && inFlight < limit && next < count) {
-        const index = next++;
+      const sliceEnds = performance.now() + SLICE_MS;
+      while (!exhausted && inFlight < limit) {
+        if (next === inputs.length) {
+          if (performance.now() > sliceEnds) {
+            setImmediate(launch);
+            return;
+          }
+          if (!claimBlock()) {
+            exhausted = true;
+            break;
+          }
+        }
+        if (items.stopped) {
+          exhausted = true;
+          break;
+        }
+        const at = base + next;
         board.touch(slot);
-        const outcome = iterations.run(items[index], task.first + index);
+        const outcome = iterations.run(inputs[next], first + next);
+        next++;
         if (!(outcome instanceof Promise)) {
-          settle(index, outcome);
+          settle(at, outcome);
           continue;
         }
         inFlight++;
         outcome.then((settled) => {
           inFlight--;
           board.touch(slot);
-          settle(index, settled);
+          settle(at, settled);
           launch();
         });
       }
-      if (inFlight === 0 && (stopped || next >= count)) resolve(chunkReply(outcomes, failures));
+      if (exhausted && inFlight === 0 && !replied) {
+        replied = true;
+        finish();
+      }
     }
     launch();
   });
 }
 
-function chunkReply(outcomes: IterationOutcome[], failures: number): MapChunkReply {
-  const writer = new BatchWriter();
-  try {
-    for (const outcome of outcomes) writer.add(outcome);
-    return { outcomes: writer.finish(), failures };
-  } catch {
-    return chunkReplyOneByOne(outcomes, failures);
-  }
-}
+const NOT_RUN: IterationOutcome = [Outcome.NotRun];
+
+/**
+ * A fan-out task runs its blocks back to back for at most this long before it lets the
+ * thread's other work run (executions waiting on I/O or timers, tasks queued behind it).
+ */
+const SLICE_MS = 10;
 
 /** The slow path after an output failed to encode: fail just the iterations whose outputs cannot travel. */
-function chunkReplyOneByOne(outcomes: IterationOutcome[], failures: number): MapChunkReply {
+function itemsReplyOneByOne(blocks: number[], outcomes: IterationOutcome[], failures: number): MapItemsReply {
   const writer = new BatchWriter();
   for (const outcome of outcomes) {
     let value: IterationOutcome = outcome;
@@ -227,5 +285,5 @@ function chunkReplyOneByOne(outcomes: IterationOutcome[], failures: number): Map
     }
     writer.add(value);
   }
-  return { outcomes: writer.finish(), failures };
+  return { blocks, outcomes: writer.finish(), failures };
 }

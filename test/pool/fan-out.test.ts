@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { mapHookFor } from '../../src/pool/fan-out-client.js';
 import { planFanOut, type MapFanOutResult } from '../../src/pool/fan-out-plan.js';
 import { compile } from '../../src/compile/machine.js';
-import { createPool, PoolError, PoolErrorCodes, type Pool } from '../../src/pool/index.js';
+import { createPool, PoolError, PoolErrorCodes, PoolFaults, type Pool } from '../../src/pool/index.js';
 import { processorDefinition } from '../../src/pool/workflows.js';
 import { handlers } from './fixtures/fan-out-handlers.js';
 
@@ -99,6 +99,7 @@ fanOut.before((context) => {
     context.pool.register(id, { definition: spreadMap(tolerance), handlers: handlersUrl, mapFanOut: true });
   }
   context.pool.register('context map', { definition: contextMap, handlers: handlersUrl, mapFanOut: true });
+  context.pool.register('double', { definition: { StartAt: 'Run', States: { Run: { Type: 'Task', Resource: 'double', End: true } } }, handlers: handlersUrl });
 });
 
 fanOut.after(async (context) => {
@@ -189,6 +190,19 @@ fanOut('fanned-out iterations see the execution and the outer variables as in-pr
   assert.equal((result.output as unknown[])[42], { n: 42, execution: 'run-7', input: 't-1', index: 42, greeting: 'hello' });
 });
 
+fanOut('a long fan-out lets other executions on its threads run between its blocks', async ({ pool }) => {
+  // About 150 ms of iterations on each thread; the execution comes while they run.
+  const items = Array.from({ length: 1500 }, (_, n) => ({ n }));
+  const settled: string[] = [];
+  const map = pool.runMap('spread map', request(items)).then(() => settled.push('map'));
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  const execution = await pool.execute('double', { n: 4 });
+  settled.push('execution');
+  await map;
+  assert.equal(execution.output, { n: 8 });
+  assert.equal(settled, ['execution', 'map']);
+});
+
 const failingRuns: [string, string, number[], Record<string, unknown>][] = [
   ['the first failure fails the Map with its error', 'spread map', [7], { status: 'FAILED', error: 'Item.Failed', cause: 'item 7 failed' }],
   ['a tolerated failure leaves its error in its slot', 'spread map tolerating one', [7], { status: 'SUCCEEDED', error: undefined, cause: undefined }],
@@ -225,29 +239,94 @@ for (const [what, make, code] of refusals) {
 
 fanOut.run();
 
+const faulty = suite<{ pool: Pool }>('Map fan-out faults');
+
+/** A Map over its input whose iterations run `resource`. */
+function mapOf(resource: string): Record<string, unknown> {
+  return {
+    StartAt: 'Each',
+    States: { Each: { Type: 'Map', ItemProcessor: { StartAt: 'Work', States: { Work: { Type: 'Task', Resource: resource, End: true } } }, End: true } },
+  };
+}
+
+faulty.before((context) => {
+  context.pool = createPool({ threads: 2 });
+  context.pool.register('exit map', { definition: mapOf('exitIf'), handlers: handlersUrl });
+  context.pool.register('function map', { definition: mapOf('functionIf'), handlers: handlersUrl });
+  context.pool.register('broken map', { definition: mapOf('double'), handlers: new URL('./fixtures/broken-handlers.ts', import.meta.url) });
+});
+
+faulty.after(async (context) => {
+  await context.pool.close();
+});
+
+faulty('an iteration whose output cannot be sent back fails alone with Pool.OutputNotEncodable', async ({ pool }) => {
+  const inputs = Array.from({ length: 40 }, (_, n) => ({ n, bad: n === 7 }));
+  const result = await pool.runMap('function map', request(inputs, 0, 1));
+  assert.is(result.stopped, false);
+  assert.equal(result.failures.map((f) => [f.index, f.error]), [[7, PoolFaults.OutputNotEncodable]]);
+  assert.match(result.failures[0]!.cause ?? '', /function/);
+  result.outputs.forEach((output, n) => assert.equal(output, n === 7 ? undefined : { n }));
+});
+
+faulty('a thread lost during a fan-out fails only the items its task had claimed; another task runs the rest', async ({ pool }) => {
+  const inputs = Array.from({ length: 400 }, (_, n) => ({ n, exit: n === 150 }));
+  const result = await pool.runMap('exit map', request(inputs, 0, inputs.length));
+  assert.is(result.stopped, false);
+  const failed = new Set(result.failures.map((f) => f.index));
+  assert.ok(failed.has(150));
+  assert.ok(failed.size < inputs.length / 2, `${failed.size} items failed`);
+  for (const failure of result.failures) {
+    assert.is(failure.error, PoolFaults.WorkerExited);
+    assert.match(failure.cause ?? '', /exited with code 3/);
+  }
+  result.outputs.forEach((output, n) => {
+    if (failed.has(n)) assert.is(output, undefined);
+    else assert.is((output as { n: number }).n, n, `item ${n}`);
+  });
+  const after = await pool.runMap('exit map', request(inputs.slice(0, 100).map(({ n }) => ({ n }))));
+  assert.equal(after.failures, []);
+});
+
+faulty('with no tolerated failures, a thread lost during a fan-out stops it', async ({ pool }) => {
+  const inputs = Array.from({ length: 400 }, (_, n) => ({ n, exit: n === 150 }));
+  const result = await pool.runMap('exit map', request(inputs));
+  assert.is(result.stopped, true);
+  assert.ok(result.failures.some((f) => f.index === 150 && f.error === PoolFaults.WorkerExited));
+});
+
+faulty('a fan-out whose workflow does not load in the workers fails every item with the load error', async ({ pool }) => {
+  const result = await pool.runMap('broken map', request(Array.from({ length: 20 }, (_, n) => ({ n }))));
+  assert.is(result.stopped, true);
+  assert.is(result.failures.length, 20);
+  assert.ok(result.failures.every((f) => f.error === PoolErrorCodes.WORKFLOW_LOAD));
+  assert.match(result.failures[0]!.cause ?? '', /does not export an object named 'handlers'/);
+});
+
+faulty.run();
+
 const plans = suite('planFanOut');
 
-const planCases: [count: number, threads: number, maxConcurrency: number, concurrency: number, maxChunksInFlight: number][] = [
-  [1000, 2, 0, 0, 3],
-  [1000, 4, 0, 0, 5],
-  [10, 2, 1, 1, 1],
-  [100, 2, 10, 5, 2],
-  [100, 2, 3, 1, 3],
-  [100, 4, 40, 10, 4],
-  [0, 2, 0, 0, 3],
+const planCases: [count: number, threads: number, maxConcurrency: number, concurrencies: number[]][] = [
+  [1000, 2, 0, [0, 0]],
+  [1000, 4, 0, [0, 0, 0, 0]],
+  [10, 2, 1, [1]],
+  [100, 2, 10, [5, 5]],
+  [100, 2, 3, [2, 1]],
+  [100, 4, 40, [10, 10, 10, 10]],
+  [100, 4, 6, [2, 2, 1, 1]],
+  [3, 4, 0, [0, 0, 0]],
+  [0, 2, 0, [0]],
 ];
-for (const [count, threads, maxConcurrency, concurrency, maxChunksInFlight] of planCases) {
+for (const [count, threads, maxConcurrency, concurrencies] of planCases) {
   plans(`${count} items on ${threads} threads with MaxConcurrency ${maxConcurrency}`, () => {
     const plan = planFanOut(count, threads, maxConcurrency);
-    assert.is(plan.counts.reduce((a, b) => a + b, 0), count);
-    assert.is(plan.concurrency, concurrency);
-    assert.is(plan.maxChunksInFlight, maxChunksInFlight);
-    if (maxConcurrency > 0) assert.ok(plan.concurrency * plan.maxChunksInFlight <= maxConcurrency);
-    for (let i = 1; i < plan.counts.length - 1; i++) assert.ok(plan.counts[i]! <= plan.counts[i - 1]!, 'chunks shrink');
-    if (maxConcurrency === 0 && count >= threads * 16) {
-      assert.ok(plan.counts.length >= threads * 3, `only ${plan.counts.length} chunks`);
-      assert.ok(plan.counts[plan.counts.length - 2]! <= Math.ceil(count / (threads * 8)), 'the last chunks are small');
-    }
+    assert.equal(plan.concurrencies, concurrencies);
+    if (maxConcurrency > 0) assert.is(plan.concurrencies.reduce((a, b) => a + b, 0), maxConcurrency, "MaxConcurrency holds, and is used in full");
+    // Blocks small enough that the last one any thread runs is short, never empty.
+    assert.ok(plan.blockSize >= 1);
+    if (count >= threads * 64) assert.ok(Math.ceil(count / plan.blockSize) >= threads * 32, `blocks of ${plan.blockSize} items`);
+    else assert.is(plan.blockSize, 1);
   });
 }
 

@@ -324,6 +324,20 @@ batching('a burst to an idle pool starts at once in a quarter batch; the rest wa
   }
 });
 
+batching('by default each worker has three batches in flight, so the next starts while a result travels', async () => {
+  const pool = createPool({ threads: 1, batch: 8 });
+  try {
+    pool.register('interval', { definition: { StartAt: 'Wait', States: { Wait: { Type: 'Task', Resource: 'interval', End: true } } }, handlers: handlersUrl });
+    // A burst to an idle pool goes out in quarter batches (2) while a batch may be sent at once.
+    const pending = Array.from({ length: 20 }, (_, index) => pool.execute('interval', { ms: 20, index }));
+    assert.is(pool.metrics().executionsInFlight, 6);
+    assert.is(pool.queueSize, 14);
+    assert.ok((await Promise.all(pending)).every((r) => r.status === 'SUCCEEDED'));
+  } finally {
+    await pool.close();
+  }
+});
+
 batching('a burst to an idle pool of two threads goes out in batches for both', async () => {
   const pool = createPool({ threads: 2, batchesPerWorker: 1, batch: 64 });
   try {
