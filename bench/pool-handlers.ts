@@ -1,4 +1,5 @@
 /** Handlers of the pool benchmarks (a module, so worker threads can load them). */
+import { threadId } from 'node:worker_threads';
 
 /** A fixed amount of CPU work: `rounds` steps of an integer hash; returns the hash so nothing is optimised away. */
 export function burn(rounds: number, seed: number): number {
@@ -17,4 +18,10 @@ export const handlers = {
   price: (input: { amount: number; lines: number }) => ({ total: input.amount * 1.2, lines: input.lines }),
   flag: () => ({ review: true }),
   burn: (input: { rounds: number; seed: number }) => ({ hash: burn(input.rounds, input.seed) }),
+  /** burn, saying which thread ran it and when (ms since the epoch), for fan-out timelines. */
+  burnTimed: (input: { rounds: number; seed: number }) => {
+    const start = performance.timeOrigin + performance.now();
+    const hash = burn(input.rounds, input.seed);
+    return { hash, thread: threadId, start, end: performance.timeOrigin + performance.now() };
+  },
 };

@@ -48,7 +48,7 @@ const generators = new URL(import.meta.url.endsWith('.ts') ? './pool-generators.
 const cases: Case[] = [
   { name: 'trivial, small input', definition: trivialDefinition, handlers: benchHandlers, handlersModule: poolHandlersModule, generator: generators, generatorExport: 'trivialInput', generatorOptions: {} },
   { name: 'trivial, 2 KB input', definition: trivialDefinition, handlers: benchHandlers, handlersModule: poolHandlersModule, generator: generators, generatorExport: 'contextInput', generatorOptions: {} },
-  { name: 'CPU-heavy (≈0.5 ms)', definition: cpuDefinition, handlers: benchHandlers, handlersModule: poolHandlersModule, generator: generators, generatorExport: 'cpuInput', generatorOptions: { rounds: roundsFor(0.5) } },
+  { name: 'CPU-heavy (≈0.5 ms)', definition: cpuDefinition, handlers: benchHandlers, handlersModule: poolHandlersModule, generator: generators, generatorExport: 'cpuInput', generatorOptions: { rounds: await roundsFor(0.5) } },
   ...[orderProcessing, webhookNormalize].map((w) => ({
     name: `workload ${w.name}`,
     definition: w.definition,

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { describeMachine, machineInfo } from './machine.js';
-import { burn } from './pool-handlers.js';
+import { median } from './median.js';
 
 export const poolHandlersModule = new URL(import.meta.url.endsWith('.ts') ? './pool-handlers.ts' : './pool-handlers.js', import.meta.url);
 
@@ -29,7 +29,7 @@ export const trivialDefinition = {
 /** One Task burning `ms` of CPU per call. */
 export const cpuDefinition = { StartAt: 'Burn', States: { Burn: { Type: 'Task', Resource: 'burn', End: true } } };
 
-/** A Map over `$.items` whose iterations each burn the item's `ms` of CPU. */
+/** A Map over `$.items` whose iterations each burn the item's hash rounds, saying when and on which thread. */
 export const fanOutDefinition = {
   StartAt: 'Each',
   States: {
@@ -37,7 +37,7 @@ export const fanOutDefinition = {
       Type: 'Map',
       ItemsPath: '$.items',
       MaxConcurrency: 0,
-      ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'Burn', States: { Burn: { Type: 'Task', Resource: 'burn', End: true } } },
+      ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'Burn', States: { Burn: { Type: 'Task', Resource: 'burnTimed', End: true } } },
       End: true,
     },
   },
@@ -145,21 +145,18 @@ export async function bareThreads(threads: number, rounds: number, ms: number): 
 }
 
 /**
- * Hash rounds that take about `ms` per call on this machine: burn() is first called often
- * enough to be optimised as a function (as handlers are), then timed five times; the
- * fastest timing counts, being the least disturbed by whatever else the machine runs.
+ * Hash rounds that take about `ms` per call on an idle core of this machine, measured
+ * where items run: in a worker thread alone (bareThreads), as the median of three 150 ms
+ * samples. Timing burn() on the main thread before the pools start was off by up to 35%
+ * either way: each thread compiles the loop on its own, and this VM's cores speed up and
+ * slow down from one moment to the next. Benchmarks still report what an item cost in
+ * their own rounds.
  */
-export function roundsFor(ms: number): number {
-  for (let i = 0; i < 400; i++) burn(20_000, i);
-  const rounds = 50_000;
-  const calls = 20;
-  let fastest = Infinity;
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const began = performance.now();
-    for (let i = 0; i < calls; i++) burn(rounds, i);
-    fastest = Math.min(fastest, performance.now() - began);
-  }
-  return Math.max(1, Math.round((ms * rounds * calls) / fastest));
+export async function roundsFor(ms: number): Promise<number> {
+  const trialRounds = 100_000;
+  const rates: number[] = [];
+  for (let sample = 0; sample < 3; sample++) rates.push(await bareThreads(1, trialRounds, 150));
+  return Math.max(1, Math.round((trialRounds * ms * median(rates)) / 1000));
 }
 
 /** CPU time so far of each thread of this process (µs, by thread id), from Linux's /proc; null elsewhere. */

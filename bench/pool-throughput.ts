@@ -67,7 +67,7 @@ interface Contender {
   readonly start: (workload: Workload) => (i: number) => Promise<unknown>;
 }
 
-const rounds = roundsFor(0.5);
+const rounds = await roundsFor(0.5);
 const workloads: Workload[] = [
   { name: 'trivial, small input', definition: trivialDefinition, input: smallInput },
   { name: 'trivial, 2 KB input', definition: trivialDefinition, input: (i) => contextInput(1, i) },
