@@ -45,7 +45,8 @@ async function selectWorkflows(options: BenchOptions): Promise<BenchWorkflow[]> 
 
 function machineNote(options: BenchOptions, load: readonly number[]): string {
   const base = `Load average ${load.join(' / ')} at the start. Absolute figures depend on the machine and on whatever else ran on it; compare ratios from the same run.`;
-  return options.note === null ? base : `${options.note} ${base}`;
+  if (options.note === null) return base;
+  return /[.!?]$/.test(options.note) ? `${options.note} ${base}` : `${options.note}. ${base}`;
 }
 
 /** statemill for one workflow; a definition it refuses is the user's problem to fix, listed in full. */
