@@ -469,7 +469,9 @@ export class Pool extends EventEmitter {
       this.drainWanted = false;
       process.nextTick(() => this.emit('drain'));
     }
-    if (this.whenIdle !== null && this.queued === 0 && this.dispatcher.busySlots === 0 && this.fanOuts.length === 0) {
+    // batchTasks as well as busy slots: a slot is free again a turn before the pool hears
+    // that its batch was lost unstarted and queues it again.
+    if (this.whenIdle !== null && this.queued === 0 && this.batchTasks === 0 && this.dispatcher.busySlots === 0 && this.fanOuts.length === 0) {
       const idle = this.whenIdle;
       this.whenIdle = null;
       idle();

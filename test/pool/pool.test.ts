@@ -392,4 +392,35 @@ closing('close drains everything submitted, then refuses new work; a second clos
   assert.is((await pool.execute('later', {}).catch((e: PoolError) => e.code)), PoolErrorCodes.CLOSED);
 });
 
+closing('close while a thread dies under one batch: the batches queued behind it on that thread run on its replacement', async () => {
+  // Three one-execution batches go to the one thread at once; the first ends the thread
+  // before the others start, and nothing else is queued, so the pool must not count itself
+  // idle (and stop its threads) before it has sent the two back out.
+  const pool = createPool({ threads: 1, batch: 1 });
+  const definition = {
+    StartAt: 'Which',
+    States: {
+      Which: { Type: 'Choice', Choices: [{ Variable: '$.exit', IsPresent: true, Next: 'Exit' }], Default: 'Double' },
+      Exit: { Type: 'Task', Resource: 'exit', End: true },
+      Double: { Type: 'Task', Resource: 'double', End: true },
+    },
+  };
+  pool.register('exit or double', { definition, handlers: handlersUrl });
+  // Loaded first, so the thread takes each task as it comes rather than all three while it loads.
+  await pool.execute('exit or double', { n: 0 });
+  const pending = [pool.execute('exit or double', { exit: true }), pool.execute('exit or double', { n: 1 }), pool.execute('exit or double', { n: 2 })];
+  assert.is(pool.metrics().executionsInFlight, 3);
+  const closed = pool.close();
+  const [exited, ...others] = await Promise.all(pending);
+  await closed;
+  assert.is(exited!.error, 'Pool.WorkerExited');
+  assert.equal(
+    others.map((r) => [r.status, r.output, r.cause]),
+    [
+      ['SUCCEEDED', { n: 2 }, undefined],
+      ['SUCCEEDED', { n: 4 }, undefined],
+    ],
+  );
+});
+
 closing.run();
