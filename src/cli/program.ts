@@ -98,7 +98,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .option('--state-machine <name>', 'state machine of --mocks, when it configures several; also $$.StateMachine.Name')
     .option('--resource <logicalId>', 'state machine resource to run, when a template has several')
     .option('--name <name>', 'execution name ($$.Execution.Name); a UUID by default')
-    .option('--virtual-clock', 'let Wait states, retry intervals and timeouts pass instantly')
+    .option('--virtual-clock', 'let Wait states and retry intervals pass at once (time limits still hold)')
     .addOption(
       new Option('--history [level]', 'add the execution history (GetExecutionHistory events) to the result, at an Express logging level')
         .choices(historyLevels)

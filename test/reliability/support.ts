@@ -138,9 +138,10 @@ export function compileOrRefuse(definition: unknown, options: CompileOptions, co
 
 /**
  * A virtual clock that also moves 1 ms each time it is read. Under a plain virtual clock a
- * definition that loops without waiting never reaches its deadline; under this one every
- * state costs time, so with a short executionMs an endless loop times out within a few
- * thousand transitions.
+ * definition that loops without waiting reaches its deadline only once that much real time
+ * has passed; under this one every state costs time, so with a short executionMs an
+ * endless loop times out within a few thousand transitions. It has no scheduleLimit(), so
+ * its limits are timed like sleeps.
  */
 export function tickingClock(): Clock {
   const inner = virtualClock(Date.UTC(2024, 0, 1));
