@@ -87,8 +87,8 @@ interface PendingTimer {
  *
  * Time limits (scheduleLimit) expire when the clock passes them on its way to a sleep's
  * end, or once their duration has passed in real time, whichever is first. A handler busy
- * with real I/O therefore takes no virtual time and is never timed out by the clock
- * jumping ahead, while one that never answers still times out, after its limit in real
+ * with real I/O therefore takes no virtual time and is not timed out just because nothing
+ * else is runnable, while one that never answers still times out, after its limit in real
  * time.
  */
 export function virtualClock(start: number = Date.now()): Clock {
