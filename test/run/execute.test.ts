@@ -244,6 +244,20 @@ execute('under the virtual clock a handler that never answers times out after it
   assert.ok(elapsed >= 990, `timed out after ${elapsed} ms`);
 });
 
+execute('under the virtual clock a hung task times out before its execution does, and its Catch carries on', async () => {
+  const def = {
+    StartAt: 'T',
+    TimeoutSeconds: 3,
+    States: {
+      T: { Type: 'Task', Resource: 'hang', TimeoutSeconds: 1, Catch: [{ ErrorEquals: ['States.Timeout'], ResultPath: '$.error', Next: 'After' }], End: true },
+      After: { Type: 'Pass', Parameters: { 'caught.$': '$.error.Error' }, End: true },
+    },
+  };
+  const r = await compile(def, { clock: virtualClock(0), handlers: { hang: () => new Promise(() => {}) } }).execute({});
+  assert.equal([r.status, r.output], ['SUCCEEDED', { caught: 'States.Timeout' }]);
+  assert.is(r.stopDate.getTime(), 1000);
+});
+
 execute('under the virtual clock a wait longer than the limit jumps to the limit', async () => {
   const def = { StartAt: 'W', TimeoutSeconds: 10, States: { W: { Type: 'Wait', Seconds: 3600, End: true } } };
   const started = performance.now();
