@@ -228,6 +228,20 @@ execute('an endless synchronous loop still times out', async () => {
   assert.is(virtual.stopDate.getTime() - virtual.startDate.getTime(), 200);
 });
 
+execute('under the virtual clock a long loop that ends is not timed out when it yields', async () => {
+  // 30,000 transitions: the run yields to the event loop every 10,000.
+  const def = {
+    StartAt: 'Inc',
+    States: {
+      Inc: { Type: 'Pass', Parameters: { 'n.$': 'States.MathAdd($.n, 1)' }, Next: 'More' },
+      More: { Type: 'Choice', Choices: [{ Variable: '$.n', NumericLessThan: 15_000, Next: 'Inc' }], Default: 'Done' },
+      Done: { Type: 'Succeed' },
+    },
+  };
+  const r = await machine(def).execute({ n: 0 });
+  assert.equal([r.status, r.output], ['SUCCEEDED', { n: 15_000 }]);
+});
+
 execute('under the virtual clock a handler doing real I/O is not timed out by the clock jumping ahead', async () => {
   const def = task('io', { TimeoutSeconds: 1 });
   const io = () => new Promise((resolve) => setTimeout(() => resolve('read'), 20));
