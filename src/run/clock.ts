@@ -76,6 +76,8 @@ interface PendingTimer {
   due: number;
   seq: number;
   callback: (() => void) | null;
+  /** True for a time limit (scheduleLimit), false for a sleep. */
+  isLimit: boolean;
   /** A limit's expiry in real time (performance.now()); Infinity for a sleep. */
   realDue: number;
 }
@@ -106,7 +108,7 @@ export function virtualClock(start: number = Date.now()): Clock {
     let found: PendingTimer | null = null;
     for (let i = 0; i < pending.length; i++) {
       const t = pending[i]!;
-      if (t.callback === null || (t.realDue !== Infinity) !== limits) continue;
+      if (t.callback === null || t.isLimit !== limits) continue;
       if (found === null || t.due < found.due || (t.due === found.due && t.seq < found.seq)) found = t;
     }
     return found;
@@ -129,8 +131,8 @@ export function virtualClock(start: number = Date.now()): Clock {
   function fire(timer: PendingTimer) {
     const callback = timer.callback!;
     timer.callback = null;
-    if (timer.realDue === Infinity) liveSleeps--;
-    else liveLimits--;
+    if (timer.isLimit) liveLimits--;
+    else liveSleeps--;
     compact();
     disarmRealTimer();
     if (timer.due > current) current = timer.due;
@@ -178,17 +180,18 @@ export function virtualClock(start: number = Date.now()): Clock {
   function arm() {
     if (nextTick === null && liveSleeps + liveLimits > 0) nextTick = setImmediate(tick);
   }
-  function add(ms: number, callback: () => void, realDue: number): () => void {
-    const timer: PendingTimer = { due: current + Math.max(0, ms), seq: seq++, callback, realDue };
+  function add(ms: number, callback: () => void, isLimit: boolean): () => void {
+    const wait = Math.max(0, ms);
+    const timer: PendingTimer = { due: current + wait, seq: seq++, callback, isLimit, realDue: isLimit ? performance.now() + wait : Infinity };
     pending.push(timer);
-    if (realDue === Infinity) liveSleeps++;
-    else liveLimits++;
+    if (isLimit) liveLimits++;
+    else liveSleeps++;
     arm();
     return function cancelTimer() {
       if (timer.callback === null) return;
       timer.callback = null;
-      if (timer.realDue === Infinity) liveSleeps--;
-      else liveLimits--;
+      if (timer.isLimit) liveLimits--;
+      else liveSleeps--;
       compact();
       disarmRealTimer();
     };
@@ -198,10 +201,10 @@ export function virtualClock(start: number = Date.now()): Clock {
     virtual: true,
     now: () => current,
     schedule(ms, callback) {
-      return add(ms, callback, Infinity);
+      return add(ms, callback, false);
     },
     scheduleLimit(ms, callback) {
-      return add(ms, callback, performance.now() + Math.max(0, ms));
+      return add(ms, callback, true);
     },
     sleep(ms, signal) {
       return sleepOn(clock, ms, signal);

@@ -272,6 +272,16 @@ execute('under the virtual clock a hung task times out before its execution does
   assert.is(r.stopDate.getTime(), 1000);
 });
 
+execute('under the virtual clock a task limit too long to ever expire does not make the clock jump to the execution limit', async () => {
+  const def = task('hang', { TimeoutSecondsPath: '$.seconds' });
+  const started = performance.now();
+  const m = compile(def, { clock: virtualClock(0), handlers: { hang: () => new Promise(() => {}) }, limits: { executionMs: 200 } });
+  const r = await m.execute({ seconds: 1e308 });
+  assert.is(r.status, 'TIMED_OUT');
+  assert.ok(performance.now() - started >= 190, 'timed out before its limit had passed in real time');
+  assert.is(r.stopDate.getTime(), 200);
+});
+
 execute('under the virtual clock a wait longer than the limit jumps to the limit', async () => {
   const def = { StartAt: 'W', TimeoutSeconds: 10, States: { W: { Type: 'Wait', Seconds: 3600, End: true } } };
   const started = performance.now();
