@@ -1,7 +1,7 @@
 /**
  * Worker side: the registered workflows this thread has compiled, by registration key.
  * A workflow is compiled once per thread, on the first task that names it, and once more,
- * without the fan-out hook, on the first chunk of Map iterations this thread runs.
+ * without the fan-out hook, on the first Map fan-out task this thread runs.
  */
 import { workerData } from 'node:worker_threads';
 import type { Handlers } from '../compile/handlers.js';
