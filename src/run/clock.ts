@@ -82,6 +82,11 @@ interface PendingTimer {
   realDue: number;
 }
 
+/** Due-time order; timers due together fire in the order they were scheduled. */
+function before(a: PendingTimer, b: PendingTimer): boolean {
+  return a.due < b.due || (a.due === b.due && a.seq < b.seq);
+}
+
 /**
  * A clock whose sleeps end as soon as nothing else is runnable, in due-time order, with
  * `now()` jumping to each due time: a discrete-event simulation of real time. Concurrent
@@ -103,26 +108,24 @@ export function virtualClock(start: number = Date.now()): Clock {
   let cancelRealTimer: (() => void) | null = null;
   let realTimerDue = Infinity;
 
-  /** The earliest live timer of one kind: limits (true) or sleeps (false). */
-  function earliest(limits: boolean): PendingTimer | null {
-    let found: PendingTimer | null = null;
-    for (let i = 0; i < pending.length; i++) {
-      const t = pending[i]!;
-      if (t.callback === null || t.isLimit !== limits) continue;
-      if (found === null || t.due < found.due || (t.due === found.due && t.seq < found.seq)) found = t;
-    }
-    return found;
-  }
   function tick() {
     nextTick = null;
-    const sleep = earliest(false);
+    // The earliest live sleep, and the earliest live limit, in one pass.
+    let sleep: PendingTimer | null = null;
+    let limit: PendingTimer | null = null;
+    for (let i = 0; i < pending.length; i++) {
+      const t = pending[i]!;
+      if (t.callback === null) continue;
+      if (t.isLimit) {
+        if (limit === null || before(t, limit)) limit = t;
+      } else if (sleep === null || before(t, sleep)) sleep = t;
+    }
     if (sleep === null) {
       if (liveLimits > 0) armRealTimer();
       else pending.length = 0;
       return;
     }
-    const limit = earliest(true);
-    const next = limit !== null && (limit.due < sleep.due || (limit.due === sleep.due && limit.seq < sleep.seq)) ? limit : sleep;
+    const next = limit !== null && before(limit, sleep) ? limit : sleep;
     // A timer due at Infinity (a retry backoff grown without bound) never fires.
     if (next.due === Infinity) return;
     fire(next);
@@ -130,13 +133,17 @@ export function virtualClock(start: number = Date.now()): Clock {
   }
   function fire(timer: PendingTimer) {
     const callback = timer.callback!;
+    retire(timer);
+    if (timer.due > current) current = timer.due;
+    callback();
+  }
+  /** Takes a timer out of the live ones, fired or cancelled. */
+  function retire(timer: PendingTimer) {
     timer.callback = null;
     if (timer.isLimit) liveLimits--;
     else liveSleeps--;
     compact();
     disarmRealTimer();
-    if (timer.due > current) current = timer.due;
-    callback();
   }
   /** Expires, in due-time order, the limits whose time has passed in real time. */
   function expireInRealTime() {
@@ -188,12 +195,7 @@ export function virtualClock(start: number = Date.now()): Clock {
     else liveSleeps++;
     arm();
     return function cancelTimer() {
-      if (timer.callback === null) return;
-      timer.callback = null;
-      if (timer.isLimit) liveLimits--;
-      else liveSleeps--;
-      compact();
-      disarmRealTimer();
+      if (timer.callback !== null) retire(timer);
     };
   }
 
