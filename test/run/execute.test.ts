@@ -223,7 +223,7 @@ execute('an endless synchronous loop still times out', async () => {
   const r = await compile(def, { limits: { executionMs: 200 } }).execute({ loop: true });
   assert.is(r.status, 'TIMED_OUT');
   // The virtual clock skips waits, not computation: the loop runs until its limit passes in real time.
-  const virtual = await compile(def, { clock: virtualClock(0), limits: { executionMs: 200 } }).execute({ loop: true });
+  const virtual = await machine(def, {}, { executionMs: 200 }).execute({ loop: true });
   assert.equal([virtual.status, virtual.error], ['TIMED_OUT', 'States.Timeout']);
   assert.is(virtual.stopDate.getTime() - virtual.startDate.getTime(), 200);
 });
@@ -245,14 +245,14 @@ execute('under the virtual clock a long loop that ends is not timed out when it 
 execute('under the virtual clock a handler doing real I/O is not timed out by the clock jumping ahead', async () => {
   const def = task('io', { TimeoutSeconds: 1 });
   const io = () => new Promise((resolve) => setTimeout(() => resolve('read'), 20));
-  const r = await compile(def, { clock: virtualClock(0), handlers: { io } }).execute({});
+  const r = await machine(def, { io }).execute({});
   assert.equal([r.status, r.output], ['SUCCEEDED', 'read']);
 });
 
 execute('under the virtual clock a handler that never answers times out after its limit in real time', async () => {
   const def = task('hang', { TimeoutSeconds: 1 });
   const started = performance.now();
-  const r = await compile(def, { clock: virtualClock(0), handlers: { hang: () => new Promise(() => {}) } }).execute({});
+  const r = await machine(def, { hang: () => new Promise(() => {}) }).execute({});
   const elapsed = performance.now() - started;
   assert.equal([r.status, r.error], ['FAILED', 'States.Timeout']);
   assert.ok(elapsed >= 990, `timed out after ${elapsed} ms`);
@@ -267,7 +267,7 @@ execute('under the virtual clock a hung task times out before its execution does
       After: { Type: 'Pass', Parameters: { 'caught.$': '$.error.Error' }, End: true },
     },
   };
-  const r = await compile(def, { clock: virtualClock(0), handlers: { hang: () => new Promise(() => {}) } }).execute({});
+  const r = await machine(def, { hang: () => new Promise(() => {}) }).execute({});
   assert.equal([r.status, r.output], ['SUCCEEDED', { caught: 'States.Timeout' }]);
   assert.is(r.stopDate.getTime(), 1000);
 });
@@ -275,7 +275,7 @@ execute('under the virtual clock a hung task times out before its execution does
 execute('under the virtual clock a task limit too long to ever expire does not make the clock jump to the execution limit', async () => {
   const def = task('hang', { TimeoutSecondsPath: '$.seconds' });
   const started = performance.now();
-  const m = compile(def, { clock: virtualClock(0), handlers: { hang: () => new Promise(() => {}) }, limits: { executionMs: 200 } });
+  const m = machine(def, { hang: () => new Promise(() => {}) }, { executionMs: 200 });
   const r = await m.execute({ seconds: 1e308 });
   assert.is(r.status, 'TIMED_OUT');
   assert.ok(performance.now() - started >= 190, 'timed out before its limit had passed in real time');
