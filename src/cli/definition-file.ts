@@ -3,7 +3,6 @@ import { CliError, CliErrorCodes } from './cli-error.js';
 import { findStateMachines, type FoundStateMachine } from './cloudformation.js';
 import { readTextFile } from './files.js';
 import { parseJsonText } from './json-text.js';
-import { parseYamlText } from './yaml-text.js';
 
 /** One state machine definition read from a file. */
 export interface LoadedDefinition {
@@ -17,13 +16,17 @@ export interface LoadedDefinition {
 /** A state machine a file holds, or why it cannot be used. */
 export type DefinitionOutcome = LoadedDefinition | { readonly label: string; readonly resource: string | null; readonly error: CliError };
 
-/** JSON or YAML by extension; otherwise by the first character (JSON starts with `{` or `[`). */
-export function parseDocumentText(text: string, source: string): unknown {
+/**
+ * JSON or YAML by extension; otherwise by the first character (JSON starts with `{` or `[`).
+ * The YAML parser is loaded only for YAML: most runs read JSON, and start-up time counts.
+ */
+export async function parseDocumentText(text: string, source: string): Promise<unknown> {
   const extension = extname(source).toLowerCase();
-  if (extension === '.yaml' || extension === '.yml') return parseYamlText(text, source);
   if (extension === '.json') return parseJsonText(text, source);
   const first = /\S/.exec(text.replace(/^\uFEFF/, ''))?.[0];
-  return first === '{' || first === '[' ? parseJsonText(text, source) : parseYamlText(text, source);
+  if (extension !== '.yaml' && extension !== '.yml' && (first === '{' || first === '[')) return parseJsonText(text, source);
+  const { parseYamlText } = await import('./yaml-text.js');
+  return parseYamlText(text, source);
 }
 
 /**
@@ -32,7 +35,7 @@ export function parseDocumentText(text: string, source: string): unknown {
  * read or holds none; a resource whose definition cannot be read is reported in the list.
  */
 export async function loadDefinitions(file: string, cwd: string): Promise<DefinitionOutcome[]> {
-  const document = parseDocumentText(await readTextFile(file, cwd, 'definition'), file);
+  const document = await parseDocumentText(await readTextFile(file, cwd, 'definition'), file);
   const found = findStateMachines(document);
   if (found === null) {
     throw new CliError(
@@ -76,7 +79,7 @@ async function readMachine(file: string, cwd: string, machine: FoundStateMachine
         return { label, resource: machine.resource, definition: machine.substitute(parseJsonText(source.text, `${label} DefinitionString`)) };
       case 'file': {
         const path = relative(cwd, resolve(cwd, dirname(file), source.path)) || source.path;
-        const definition = parseDocumentText(await readTextFile(path, cwd, 'definition'), path);
+        const definition = await parseDocumentText(await readTextFile(path, cwd, 'definition'), path);
         return { label: `${label} → ${path}`, resource: machine.resource, definition: machine.substitute(definition) };
       }
       case 'unusable':

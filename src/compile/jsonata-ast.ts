@@ -1,4 +1,12 @@
-import jsonata from 'jsonata';
+import { createRequire } from 'node:module';
+import type jsonata from 'jsonata';
+
+let library: typeof jsonata | null = null;
+
+/** The jsonata library, loaded on first use: most definitions never need it, and loading it slows start-up. */
+export function jsonataLibrary(): typeof jsonata {
+  return (library ??= createRequire(import.meta.url)('jsonata') as typeof jsonata);
+}
 
 /**
  * The JSONata syntax tree as the jsonata library builds it (2.0.6, which AWS runs, and 2.2
@@ -60,7 +68,7 @@ export function expressionText(value: string): string {
 /** Parses one expression; throws JsonataSyntaxError. */
 export function parseJsonata(text: string): jsonata.Expression {
   try {
-    return jsonata(text);
+    return jsonataLibrary()(text);
   } catch (error) {
     const e = error as { code?: unknown; message?: unknown };
     const code = typeof e.code === 'string' ? e.code : 'S0000';

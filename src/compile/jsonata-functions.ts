@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import jsonata from 'jsonata';
+import type jsonata from 'jsonata';
+import { jsonataLibrary } from './jsonata-ast.js';
 import { defineKey, neutralised } from './jsonata-data.js';
 
 /**
@@ -154,7 +155,7 @@ let fromMillis: Promise<BuiltinFunction> | null = null;
 
 /** jsonata's own $fromMillis (its date formatter is not exported otherwise), fetched once. */
 function builtinFromMillis(): Promise<BuiltinFunction> {
-  fromMillis ??= jsonata('$fromMillis').evaluate(undefined) as Promise<BuiltinFunction>;
+  fromMillis ??= jsonataLibrary()('$fromMillis').evaluate(undefined) as Promise<BuiltinFunction>;
   return fromMillis;
 }
 
