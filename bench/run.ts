@@ -57,7 +57,7 @@ function compiledSubject(workflow: BenchWorkflow): Subject {
     const problems = (error as { problems?: readonly { code: string; pointer: string; message: string }[] }).problems;
     if (problems === undefined) throw error;
     const listed = problems.map((p) => `  ${p.code} at ${p.pointer || '/'}: ${p.message}`).join('\n');
-    throw new BenchSetupError(`${workflow.name}: the definition is not valid:\n${listed}`);
+    throw new BenchSetupError(`${workflow.name}: the definition is not valid:\n${listed}`, 'ERR_ASL_INVALID_DEFINITION', 4);
   }
 }
 

@@ -3,9 +3,11 @@
  * inputs (cycled through while timing), and, for built-in workloads, the hand-written
  * baseline that gives the expected answers.
  */
-import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
+import { loadDefinition, parseDocumentText } from '../src/cli/definition-file.js';
+import { readTextFile } from '../src/cli/files.js';
+import { loadHandlersModule } from '../src/cli/handlers-module.js';
 import type { GeneratorOptions, Outcome, Workload, WorkloadHandlers } from '../workloads/types.js';
 import { BenchSetupError } from './errors.js';
 
@@ -52,18 +54,9 @@ export interface CustomWorkflowFiles {
   readonly expected: string | null;
 }
 
-async function readJson(path: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new BenchSetupError(`cannot read ${path}: ${(error as Error).message}`);
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    throw new BenchSetupError(`${path} is not JSON: ${(error as Error).message}`);
-  }
+/** JSON or YAML, read as `statemill run` reads its input; a file it cannot use is a CliError (exit code 3). */
+async function readDocument(path: string): Promise<unknown> {
+  return parseDocumentText(await readTextFile(path, process.cwd(), 'input'), path);
 }
 
 function listOf(document: unknown, key: string): unknown[] {
@@ -73,30 +66,25 @@ function listOf(document: unknown, key: string): unknown[] {
   return [document];
 }
 
-/** A user's workflow: `--definition my.asl.json --handlers ./handlers.js --input sample.json`. */
+/**
+ * A user's workflow: `--definition my.asl.json --handlers ./handlers.js --input sample.json`.
+ * Files are read as `statemill run` reads them (JSON or YAML ASL, or a template), with the
+ * same errors and exit codes.
+ */
 export async function workflowFromFiles(files: CustomWorkflowFiles): Promise<BenchWorkflow> {
-  const definition = await readJson(files.definition);
+  const definition = (await loadDefinition(files.definition, process.cwd())).definition;
   if (definition === null || typeof definition !== 'object' || Array.isArray(definition)) {
-    throw new BenchSetupError(`${files.definition} does not hold a state machine definition (a JSON object)`);
+    throw new BenchSetupError(`${files.definition} does not hold a state machine definition (a JSON object)`, 'ERR_CLI_NO_STATE_MACHINE', 3);
   }
   const handlersModule = pathToFileURL(resolve(files.handlers));
-  let loaded: { handlers?: WorkloadHandlers; default?: { handlers?: WorkloadHandlers } };
-  try {
-    loaded = (await import(handlersModule.href)) as typeof loaded;
-  } catch (error) {
-    throw new BenchSetupError(`cannot load ${files.handlers}: ${(error as Error).message}`);
-  }
-  const handlers = loaded.handlers ?? loaded.default?.handlers;
-  if (handlers === undefined || handlers === null || typeof handlers !== 'object') {
-    throw new BenchSetupError(`${files.handlers} must export \`handlers\`: an object mapping each Task Resource to a function`);
-  }
-  const inputs = files.input === null ? [{}] : listOf(await readJson(files.input), 'inputs');
-  const expected = files.expected === null ? null : (listOf(await readJson(files.expected), 'outcomes') as Outcome[]);
+  const handlers = (await loadHandlersModule(files.handlers, process.cwd())) as WorkloadHandlers;
+  const inputs = files.input === null ? [{}] : listOf(await readDocument(files.input), 'inputs');
+  const expected = files.expected === null ? null : (listOf(await readDocument(files.expected), 'outcomes') as Outcome[]);
   if (expected !== null && expected.length !== inputs.length) {
-    throw new BenchSetupError(`${files.expected} holds ${expected.length} outcomes for ${inputs.length} inputs`);
+    throw new BenchSetupError(`${files.expected} holds ${expected.length} outcomes for ${inputs.length} inputs`, 'ERR_CLI_BENCH_EXPECTED', 3);
   }
   return {
-    name: files.definition.replace(/^.*[\\/]/, '').replace(/\.json$/, ''),
+    name: files.definition.replace(/^.*[\\/]/, '').replace(/\.(json|ya?ml)$/, ''),
     definition: definition as Record<string, unknown>,
     handlers,
     handlersModule,

@@ -1,8 +1,9 @@
 /**
  * `statemill bench`: benchmark the built-in workloads or your own workflow. Parses the
  * options, runs the harness (bench/), prints the summary table (or JSON with --json) and
- * writes the results files. Resolves to the process exit code: 0, 1 when an engine under
- * test gave a wrong answer, 2 for a usage error.
+ * writes the results files. Resolves to the process exit code, as every command uses them
+ * (exit-codes.ts): 0, 1 when an engine under test gave a wrong answer, 2 for a usage error,
+ * 3 for a file it cannot use, 4 for a definition with problems.
  */
 import { HELP, OptionsError, parseBenchOptions, type BenchOptions } from '../../bench/options.js';
 import { writeResults } from '../../bench/report/results.js';
@@ -13,6 +14,8 @@ import { writeCharts } from '../../bench/report/chart.js';
 import { runBench } from '../../bench/run.js';
 import { mediaOptionsFromBench } from '../../bench/media-options.js';
 import { runMediaBench } from '../../bench/media-run.js';
+import { CliError, CliErrorCodes, withCode } from './cli-error.js';
+import { ExitCodes } from './exit-codes.js';
 
 export interface BenchIo {
   readonly stdout: NodeJS.WritableStream;
@@ -25,8 +28,8 @@ export async function benchCommand(argv: readonly string[], io: BenchIo = { stdo
     options = parseBenchOptions(argv);
   } catch (error) {
     if (!(error instanceof OptionsError)) throw error;
-    io.stderr.write(`statemill bench: ${error.message}\n\n${HELP}`);
-    return 2;
+    io.stderr.write(`statemill bench: ${error.message}  [${CliErrorCodes.USAGE}]\n(statemill bench --help lists the options)\n`);
+    return ExitCodes.USAGE;
   }
   if (options.help) {
     io.stdout.write(HELP);
@@ -37,9 +40,11 @@ export async function benchCommand(argv: readonly string[], io: BenchIo = { stdo
   try {
     run = await runBench(options, argv, new Progress(io.stderr));
   } catch (error) {
-    if (!(error instanceof BenchSetupError)) throw error;
-    io.stderr.write(`statemill bench: ${error.message}\n`);
-    return 2;
+    if (error instanceof BenchSetupError || error instanceof CliError) {
+      io.stderr.write(`statemill bench: ${withCode(error.message, error.code)}\n`);
+      return error.exitCode;
+    }
+    throw error;
   }
   const { report, answersCorrect } = run;
   if (options.save) {
@@ -50,7 +55,8 @@ export async function benchCommand(argv: readonly string[], io: BenchIo = { stdo
   io.stdout.write(options.json ? JSON.stringify(report, null, 2) + '\n' : renderSummary(report));
   if (!answersCorrect) {
     io.stderr.write('statemill bench: an engine under test gave a wrong answer (see the verification table)\n');
-    return 1;
+    return ExitCodes.FAILED;
   }
-  return 0;
+  return ExitCodes.OK;
 }
+

@@ -14,6 +14,12 @@ export const CliErrorCodes = {
   HANDLERS_MODULE: 'ERR_CLI_HANDLERS_MODULE',
   HANDLERS_EXPORT: 'ERR_CLI_HANDLERS_EXPORT',
   MOCKS: 'ERR_CLI_MOCKS',
+  /** Handler code threw where nothing could catch it (exit code 7). */
+  HANDLER_CRASHED: 'ERR_CLI_HANDLER_CRASHED',
+  /** bench: --expected holds a different number of outcomes than --input has inputs. */
+  BENCH_EXPECTED: 'ERR_CLI_BENCH_EXPECTED',
+  /** `statemill bench` in an installation without the benchmark harness. */
+  BENCH_UNAVAILABLE: 'ERR_CLI_BENCH_UNAVAILABLE',
 } as const;
 
 export type CliErrorCode = (typeof CliErrorCodes)[keyof typeof CliErrorCodes];
@@ -27,4 +33,10 @@ export class CliError extends Error {
     this.code = code;
     this.exitCode = exitCode;
   }
+}
+
+/** The code goes at the end of the first line of a message, before any code frame. */
+export function withCode(message: string, code: string): string {
+  const newline = message.indexOf('\n');
+  return newline < 0 ? `${message}  [${code}]` : `${message.slice(0, newline)}  [${code}]${message.slice(newline)}`;
 }

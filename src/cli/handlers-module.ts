@@ -1,8 +1,10 @@
 import { stat } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Handler, Handlers } from '../compile/handlers.js';
+import type { Handler, Handlers, TaskContext } from '../compile/handlers.js';
+import { AslError, StatesErrors } from '../run/errors.js';
 import { CliError, CliErrorCodes } from './cli-error.js';
+import { notJsonData } from './json-data.js';
 
 const EXAMPLE = "export const handlers = { 'my-resource': async (input, ctx) => ({ ...input, done: true }) };";
 
@@ -42,6 +44,36 @@ export async function loadHandlersModule(file: string, cwd: string): Promise<Han
     );
   }
   return handlers as Record<string, Handler>;
+}
+
+/**
+ * The handlers, each checking that what it returns is JSON data: AWS services answer with
+ * JSON, and a BigInt or an object containing itself cannot be printed or measured. Such a
+ * result fails the execution with States.Runtime naming the state and what was found.
+ */
+export function checkedHandlers(handlers: Handlers): Handlers {
+  const checked: Record<string, Handler> = {};
+  for (const key of Object.keys(handlers)) {
+    const handler = handlers[key]!;
+    const check = (result: unknown, ctx: TaskContext): unknown => {
+      const problem = notJsonData(result);
+      if (problem === null) return result;
+      const state = (ctx.context.State as { Name?: unknown } | undefined)?.Name;
+      throw new AslError(
+        StatesErrors.Runtime,
+        `The handler for '${key}'${typeof state === 'string' ? ` (state '${state}')` : ''} returned a value that is not JSON data: ${problem}. Return plain JSON values, as a Lambda function's result is.`,
+      );
+    };
+    Object.defineProperty(checked, key, {
+      enumerable: true,
+      value: function checkedHandler(input: unknown, ctx: TaskContext): unknown {
+        const result = handler(input, ctx);
+        if (result !== null && typeof (result as PromiseLike<unknown>)?.then === 'function') return Promise.resolve(result).then((value) => check(value, ctx));
+        return check(result, ctx);
+      },
+    });
+  }
+  return checked;
 }
 
 function describe(value: unknown): string {

@@ -1,7 +1,31 @@
 #!/usr/bin/env node
+import { CliErrorCodes } from './cli-error.js';
+import { ExitCodes } from './exit-codes.js';
 import { runCli } from './program.js';
 
-/** The `statemill` executable: Ctrl-C aborts a running execution (it then settles as ABORTED). */
+/**
+ * The `statemill` executable. Ctrl-C aborts a running execution (it then settles as
+ * ABORTED). A reader that stops early (`statemill --help | head -1`) just ends the output.
+ * Handler code that throws where nothing can catch it ends the process with exit code 7
+ * and a message, never with exit code 1, which means FAILED.
+ */
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+  });
+}
+
+function crashed(kind: string, thrown: unknown): void {
+  const detail = thrown instanceof Error ? (thrown.stack ?? `${thrown.name}: ${thrown.message}`) : String(thrown);
+  process.stderr.write(
+    `statemill: ${kind} outside any execution, usually in handler code (a throw from a timer or callback, or a promise nobody awaits); ` +
+      `the run cannot go on  [${CliErrorCodes.HANDLER_CRASHED}]\n  ${detail.replace(/\n/g, '\n  ')}\n`,
+  );
+  process.exit(ExitCodes.HANDLER_CRASHED);
+}
+process.on('uncaughtException', (error) => crashed('uncaught exception', error));
+process.on('unhandledRejection', (reason) => crashed('unhandled promise rejection', reason));
+
 const interrupt = new AbortController();
 process.once('SIGINT', () => interrupt.abort(new Error('Interrupted (Ctrl-C).')));
 process.exitCode = await runCli(process.argv.slice(2), {

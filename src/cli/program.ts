@@ -1,6 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { historyLevels } from '../run/history.js';
-import { CliError } from './cli-error.js';
+import { CliError, CliErrorCodes, withCode } from './cli-error.js';
 import { runCommand, type RunOptions } from './commands/run.js';
 import { validateCommand, type ValidateOptions } from './commands/validate.js';
 import { EXIT_CODES_HELP, ExitCodes } from './exit-codes.js';
@@ -66,10 +66,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   return exitCode;
 }
 
-/** The code goes at the end of the first line, before any code frame. */
-function withCode(message: string, code: string): string {
-  const newline = message.indexOf('\n');
-  return newline < 0 ? `${message}  [${code}]` : `${message.slice(0, newline)}  [${code}]${message.slice(newline)}`;
+/** A commander error ("error: unknown option '--x'") as every CLI error reads, with its code. */
+function usageMessage(text: string): string {
+  return withCode(text.replace(/^error: /, 'statemill: ').trimEnd(), CliErrorCodes.USAGE) + '\n';
 }
 
 function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
@@ -81,7 +80,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
-      outputError: (text, write) => write(text.replace(/^error: /, 'statemill: ')),
+      outputError: (text, write) => write(usageMessage(text)),
     })
     .showHelpAfterError('(add --help for usage)')
     .addHelpText('after', `${ROOT_EXAMPLES}\n\n${EXIT_CODES_HELP}\n`);
@@ -121,15 +120,22 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
   return program;
 }
 
-/** The benchmark harness, loaded only when asked for: it is large, and an installation may not ship it. */
+/**
+ * The benchmark harness, loaded only when asked for: it is large, and the installed package
+ * does not ship it (it needs the workloads, the peers it compares against and the
+ * development dependencies of a source checkout).
+ */
 async function runBench(argv: readonly string[], io: CliIo): Promise<number> {
   let bench: typeof import('./bench.js');
   try {
     bench = await import('./bench.js');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException)?.code;
-    if (code !== 'ERR_MODULE_NOT_FOUND') throw error;
-    io.stderr.write(`statemill: bench is not available in this installation (${(error as Error).message})\n`);
+    if ((error as NodeJS.ErrnoException)?.code !== 'ERR_MODULE_NOT_FOUND') throw error;
+    io.stderr.write(
+      `statemill: bench runs from a source checkout of statemill (git clone, npm ci, then npx statemill bench …); ` +
+        `this installation does not include the benchmark harness  [${CliErrorCodes.BENCH_UNAVAILABLE}]\n` +
+        `  (${(error as Error).message.split('\n')[0]})\n`,
+    );
     return ExitCodes.USAGE;
   }
   return bench.benchCommand(argv, { stdout: process.stdout, stderr: process.stderr });

@@ -38,10 +38,32 @@ test('a bad option exits 2 with the reason', async () => {
   assert.match(stderr, /--threads takes positive whole numbers/);
 });
 
-test('a missing definition file exits 2', async () => {
-  const { code, stderr } = await bench(['--definition', fixture('absent.json'), '--handlers', fixture('greeting-handlers.ts'), '--no-save']);
+test('a bad option is a short usage error with its code, not the whole help', async () => {
+  const { code, stderr } = await bench(['--threads', 'many']);
   assert.is(code, 2);
-  assert.match(stderr, /cannot read/);
+  assert.ok(stderr.split('\n')[0]!.endsWith('[ERR_CLI_USAGE]'), stderr);
+  assert.ok(stderr.trim().split('\n').length <= 2, stderr);
+});
+
+test('a missing definition file exits 3 with ERR_CLI_FILE_NOT_FOUND, as in statemill run', async () => {
+  const { code, stderr } = await bench(['--definition', fixture('absent.json'), '--handlers', fixture('greeting-handlers.ts'), '--no-save']);
+  assert.is(code, 3);
+  assert.match(stderr, /definition file not found: .*absent\.json.*\[ERR_CLI_FILE_NOT_FOUND\]/);
+});
+
+test('an invalid definition exits 4 and lists its problems', async () => {
+  const { code, stderr } = await bench(['--definition', fixture('greeting-broken.asl.json'), '--handlers', fixture('greeting-handlers.ts'), '--no-save']);
+  assert.is(code, 4);
+  assert.match(stderr, /\[ERR_ASL_INVALID_DEFINITION\]/);
+  assert.match(stderr, /ERR_ASL_UNKNOWN_STATE at \/States\/Greet\/Next/);
+});
+
+test('a YAML definition is benchmarked like its JSON twin', async () => {
+  const yaml = ['--definition', fixture('greeting.asl.yaml'), '--handlers', fixture('greeting-handlers.ts'), '--input', fixture('greeting-inputs.json')];
+  const { code, stdout, stderr } = await bench([...yaml, '--expected', fixture('greeting-expected.json'), ...short, '--scenario', 'throughput', '--no-peer', '--json']);
+  assert.is(code, 0, stderr);
+  const report = JSON.parse(stdout) as BenchReport;
+  assert.is(report.verification.find((v) => v.engine === 'statemill')!.matched, 2);
 });
 
 test("a user's workflow: answers verified, then timed, reported as JSON", async () => {

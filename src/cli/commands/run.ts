@@ -10,9 +10,10 @@ import { CliError, CliErrorCodes } from '../cli-error.js';
 import { loadDefinition } from '../definition-file.js';
 import { ExitCodes, type ExitCode } from '../exit-codes.js';
 import { readTextFile } from '../files.js';
-import { loadHandlersModule } from '../handlers-module.js';
+import { checkedHandlers, loadHandlersModule } from '../handlers-module.js';
 import { readExecutionInput } from '../input.js';
 import type { CliIo } from '../io.js';
+import { formatJson } from '../json-output.js';
 import { parseJsonText } from '../json-text.js';
 import { formatProblems, reportProblems } from '../problem-report.js';
 
@@ -49,7 +50,7 @@ export async function runCommand(file: string, options: RunOptions, io: CliIo): 
   }
   const loaded = await loadDefinition(file, io.cwd, options.resource);
   const input = await readExecutionInput(options, io);
-  let handlers: Handlers = options.handlers === undefined ? {} : await loadHandlersModule(options.handlers, io.cwd);
+  let handlers: Handlers = options.handlers === undefined ? {} : checkedHandlers(await loadHandlersModule(options.handlers, io.cwd));
   let stateMachineName: string | undefined;
   try {
     if (options.mocks !== undefined) {
@@ -79,7 +80,7 @@ export async function runCommand(file: string, options: RunOptions, io: CliIo): 
   if (options.trace && result.history !== undefined) io.stderr.write(formatTrace(result.history));
   const shown = printable(result);
   if (options.history !== undefined && options.history !== 'OFF') shown.history = result.history ?? [];
-  io.stdout.write(JSON.stringify(shown, null, 2) + '\n');
+  io.stdout.write(formatJson(shown) + '\n');
   return exitCodeOf[result.status];
 }
 
