@@ -1,3 +1,5 @@
+import { ProblemCodes, pointerTo, type Problem } from '../asl/problems.js';
+
 /**
  * Task handlers: user functions keyed by a Task's Resource. Look-ups never reach the
  * prototype of the handlers object (a Resource of "constructor" or "__proto__" finds
@@ -13,6 +15,14 @@ export interface TaskContext {
   /** Resets the HeartbeatSeconds timer. */
   heartbeat(): void;
 }
+
+/**
+ * The execution a task context belongs to, as an opaque object: the same object for every
+ * task of one execution, and a different one for each execution, even two with the same
+ * name. Mocks count invocations per execution with it (in a WeakMap, so nothing outlives
+ * the execution). Absent from contexts made outside the engine.
+ */
+export const EXECUTION_IDENTITY = Symbol.for('statemill.executionIdentity');
 
 export type Handler = (input: any, ctx: TaskContext) => unknown;
 export type Handlers = Readonly<Record<string, Handler>>;
@@ -79,4 +89,74 @@ export class HandlerIndex {
     }
     return found ?? undefined;
   }
+}
+
+/** Where a state is in a definition, and its Resource when it is a Task. */
+export interface StateSite {
+  readonly type: unknown;
+  /** The Task's Resource, or null for other states (and Tasks without a string Resource). */
+  readonly resource: string | null;
+  /** JSON pointer of the state in the definition. */
+  readonly pointer: string;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/**
+ * Every state of a definition by name, Parallel branches and Map processors included (ASL
+ * names are unique across the whole machine). Tolerates a malformed definition: validate()
+ * is the one to report its problems.
+ */
+export function statesByName(definition: unknown): Map<string, StateSite> {
+  const found = new Map<string, StateSite>();
+  const pending: Array<{ scope: unknown; pointer: string }> = [{ scope: definition, pointer: '' }];
+  while (pending.length > 0) {
+    const { scope, pointer } = pending.pop()!;
+    if (!isObject(scope) || !isObject(scope.States)) continue;
+    const statesPointer = pointerTo(pointer, 'States');
+    for (const name of Object.keys(scope.States)) {
+      const state = scope.States[name];
+      const statePointer = pointerTo(statesPointer, name);
+      if (!isObject(state)) continue;
+      const resource = state.Type === 'Task' && typeof state.Resource === 'string' ? state.Resource : null;
+      if (!found.has(name)) found.set(name, { type: state.Type, resource, pointer: statePointer });
+      if (Array.isArray(state.Branches)) {
+        state.Branches.forEach((branch, i) => pending.push({ scope: branch, pointer: pointerTo(pointerTo(statePointer, 'Branches'), i) }));
+      }
+      for (const processor of ['ItemProcessor', 'Iterator']) {
+        if (isObject(state[processor])) pending.push({ scope: state[processor], pointer: pointerTo(statePointer, processor) });
+      }
+    }
+  }
+  return found;
+}
+
+/** Whether a Task finds its handler at run time, by Parameters.FunctionName (lambda:invoke). */
+export function isLambdaInvokeResource(resource: string): boolean {
+  return resource === LAMBDA_INVOKE || resource.startsWith(LAMBDA_INVOKE + ':') || resource.startsWith(LAMBDA_INVOKE + '.');
+}
+
+/**
+ * ERR_ASL_NO_HANDLER for each Task whose Resource has no handler: what compile() reports
+ * besides the definition's own problems, so that every problem is listed at once.
+ * JSONata Resources, lambda:invoke (found by FunctionName at run time) and Resources
+ * already `reported` (a `.sync` integration, say) are left out.
+ */
+export function missingHandlers(definition: unknown, handlers: Handlers, reported: readonly Problem[] = []): Problem[] {
+  const index = new HandlerIndex(handlers);
+  const already = new Set(reported.map((p) => p.pointer));
+  const problems: Problem[] = [];
+  for (const [name, site] of statesByName(definition)) {
+    const resource = site.resource;
+    if (resource === null || resource.startsWith('{%') || isLambdaInvokeResource(resource) || already.has(`${site.pointer}/Resource`)) continue;
+    if (index.resource(resource) !== undefined) continue;
+    problems.push({
+      code: ProblemCodes.NO_HANDLER,
+      pointer: `${site.pointer}/Resource`,
+      message: `state '${name}' uses Resource '${resource}', which has no handler; pass one as compile(definition, { handlers: { '${resource}': (input, ctx) => … } })`,
+    });
+  }
+  return problems;
 }

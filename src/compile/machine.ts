@@ -11,7 +11,7 @@ import { ExecutionTimeout, executionEnded } from '../run/interruptions.js';
 import { runStates } from '../run/run-states.js';
 import { isPromiseLike, type StateNode } from '../run/state.js';
 import type { IterationParent, MachineEnv, MapExecutor, MapProcessor, QueryLanguage } from './context.js';
-import { HandlerIndex, type Handlers } from './handlers.js';
+import { HandlerIndex, missingHandlers, type Handlers } from './handlers.js';
 import { MapIterations } from './iterations.js';
 import { toAslError } from './recovery.js';
 import { compileScope } from './scope.js';
@@ -245,7 +245,8 @@ function abortCause(signal: AbortSignal): string {
  */
 export function compile(definition: unknown, options: CompileOptions = {}): Machine {
   const problems: Problem[] = validate(definition);
-  if (problems.length > 0) throw new DefinitionError(problems);
+  // Missing handlers are listed with the definition's own problems, not in a second round.
+  if (problems.length > 0) throw new DefinitionError([...problems, ...missingHandlers(definition, options.handlers ?? {}, problems)]);
   const def = definition as Record<string, unknown>;
   const limits: Limits = { ...defaultLimits, ...options.limits };
   const env: MachineEnv = {

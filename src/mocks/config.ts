@@ -32,15 +32,32 @@ export const MockErrorCodes = {
 
 export type MockErrorCode = (typeof MockErrorCodes)[keyof typeof MockErrorCodes];
 
-/** A mock configuration that cannot be used as asked; `pointer` locates the fault in the file. */
+/** One fault of a mock configuration; `pointer` locates it in the file. */
+export interface MockProblem {
+  readonly code: MockErrorCode;
+  readonly pointer: string;
+  readonly message: string;
+}
+
+/**
+ * A mock configuration that cannot be used as asked. `problems` lists every fault found
+ * (all at once, not one per attempt); `code`, `pointer` and `message` are the first one's.
+ */
 export class MockConfigError extends Error {
   override readonly name = 'MockConfigError';
   readonly code: MockErrorCode;
   readonly pointer: string;
-  constructor(code: MockErrorCode, pointer: string, message: string) {
-    super(message);
+  readonly problems: readonly MockProblem[];
+  constructor(code: MockErrorCode, pointer: string, message: string, more: readonly MockProblem[] = []) {
+    super(more.length === 0 ? message : `${message} (and ${more.length} more problem${more.length === 1 ? '' : 's'})`);
     this.code = code;
     this.pointer = pointer;
+    this.problems = [{ code, pointer, message }, ...more];
+  }
+  /** One error carrying every problem; `problems` must not be empty. */
+  static of(problems: readonly MockProblem[]): MockConfigError {
+    const [first, ...more] = problems;
+    return new MockConfigError(first!.code, first!.pointer, first!.message, more);
   }
 }
 
@@ -65,7 +82,7 @@ export interface TestCasePlan {
   readonly testCase: string;
   /** State name → its mocked response. */
   readonly states: ReadonlyMap<string, MockedResponsePlan>;
-  /** State name → the pointer of its entry in the test case, for messages. */
+  /** Every state name the test case lists → the pointer of its entry, for messages. */
   readonly pointers: ReadonlyMap<string, string>;
 }
 
@@ -87,6 +104,18 @@ function listed(names: string[]): string {
  * not stop the others from running, as with Step Functions Local.
  */
 export function planTestCase(config: unknown, testCase: string, stateMachine?: string): TestCasePlan {
+  const { plan, problems } = readTestCase(config, testCase, stateMachine);
+  if (problems.length > 0) throw MockConfigError.of(problems);
+  return plan;
+}
+
+/**
+ * The test case's plan and every fault found in what it uses. Throws MockConfigError only
+ * when the test case itself cannot be found (the file's shape, an unknown state machine or
+ * test case); faults in its entries and responses are returned, so callers can add theirs
+ * and report all of them at once.
+ */
+export function readTestCase(config: unknown, testCase: string, stateMachine?: string): { plan: TestCasePlan; problems: MockProblem[] } {
   if (!isObject(config)) throw new MockConfigError(MockErrorCodes.CONFIG_SHAPE, '', 'a mock configuration is a JSON object with StateMachines and MockedResponses');
   const machines = own(config, 'StateMachines');
   if (!isObject(machines)) throw new MockConfigError(MockErrorCodes.CONFIG_SHAPE, '/StateMachines', 'StateMachines must be an object: state machine name → { TestCases }');
@@ -113,24 +142,31 @@ export function planTestCase(config: unknown, testCase: string, stateMachine?: s
 
   const states = new Map<string, MockedResponsePlan>();
   const pointers = new Map<string, string>();
+  const problems: MockProblem[] = [];
+  const planned = new Map<string, MockedResponsePlan | null>();
   for (const stateName of Object.keys(mockedStates)) {
     const statePointer = pointerTo(casePointer, stateName);
+    pointers.set(stateName, statePointer);
     const responseName = mockedStates[stateName];
     if (typeof responseName !== 'string') {
-      throw new MockConfigError(MockErrorCodes.CONFIG_SHAPE, statePointer, `the mocked response for state '${stateName}' must be the name of an entry of MockedResponses`);
+      problems.push({ code: MockErrorCodes.CONFIG_SHAPE, pointer: statePointer, message: `the mocked response for state '${stateName}' must be the name of an entry of MockedResponses` });
+      continue;
     }
     const response = own(responses, responseName);
     if (response === undefined) {
-      throw new MockConfigError(
-        MockErrorCodes.UNKNOWN_RESPONSE,
-        statePointer,
-        `test case '${testCase}' mocks state '${stateName}' with '${responseName}', which MockedResponses does not define`,
-      );
+      problems.push({
+        code: MockErrorCodes.UNKNOWN_RESPONSE,
+        pointer: statePointer,
+        message: `test case '${testCase}' mocks state '${stateName}' with '${responseName}', which MockedResponses does not define`,
+      });
+      continue;
     }
-    states.set(stateName, planResponse(responseName, response, pointerTo('/MockedResponses', responseName)));
-    pointers.set(stateName, statePointer);
+    // A response several states share is checked (and its faults listed) once.
+    if (!planned.has(responseName)) planned.set(responseName, planResponse(responseName, response, pointerTo('/MockedResponses', responseName), problems));
+    const plan = planned.get(responseName)!;
+    if (plan !== null) states.set(stateName, plan);
   }
-  return { stateMachine: machineName, testCase, states, pointers };
+  return { plan: { stateMachine: machineName, testCase, states, pointers }, problems };
 }
 
 function chooseStateMachine(machines: Record<string, unknown>, wanted: string | undefined): string {
@@ -151,10 +187,13 @@ function chooseStateMachine(machines: Record<string, unknown>, wanted: string | 
 
 const invocationKey = /^(0|[1-9]\d*)(?:-(0|[1-9]\d*))?$/;
 
-function planResponse(name: string, response: unknown, pointer: string): MockedResponsePlan {
+/** The response's plan, or null when it has faults (added to `problems`). */
+function planResponse(name: string, response: unknown, pointer: string, problems: MockProblem[]): MockedResponsePlan | null {
   if (!isObject(response) || Object.keys(response).length === 0) {
-    throw new MockConfigError(MockErrorCodes.CONFIG_SHAPE, pointer, `mocked response '${name}' must be an object with at least one invocation key such as "0" or "0-2"`);
+    problems.push({ code: MockErrorCodes.CONFIG_SHAPE, pointer, message: `mocked response '${name}' must be an object with at least one invocation key such as "0" or "0-2"` });
+    return null;
   }
+  const before = problems.length;
   const ranges: InvocationRange[] = [];
   for (const key of Object.keys(response)) {
     const keyPointer = pointerTo(pointer, key);
@@ -162,36 +201,45 @@ function planResponse(name: string, response: unknown, pointer: string): MockedR
     const first = match ? Number(match[1]) : NaN;
     const last = match ? (match[2] === undefined ? first : Number(match[2])) : NaN;
     if (!match || !Number.isSafeInteger(last) || last < first) {
-      throw new MockConfigError(MockErrorCodes.INVOCATIONS, keyPointer, `'${key}' is not an invocation number ("0") or an inclusive range ("1-2")`);
+      problems.push({ code: MockErrorCodes.INVOCATIONS, pointer: keyPointer, message: `'${key}' is not an invocation number ("0") or an inclusive range ("1-2")` });
+      continue;
     }
-    ranges.push({ first, last, outcome: planOutcome(response[key], keyPointer) });
+    const outcome = planOutcome(response[key], keyPointer, problems);
+    if (outcome !== null) ranges.push({ first, last, outcome });
   }
+  if (problems.length > before) return null;
   ranges.sort((a, b) => a.first - b.first);
   let expected = 0;
   for (const range of ranges) {
     if (range.first !== expected) {
       const what = range.first < expected ? `overlaps the invocations before it` : `leaves invocation${range.first - expected > 1 ? `s ${expected}-${range.first - 1}` : ` ${expected}`} without a response`;
-      throw new MockConfigError(MockErrorCodes.INVOCATIONS, pointerTo(pointer, keyOf(range)), `in mocked response '${name}', '${keyOf(range)}' ${what}; number invocations from 0 without gaps`);
+      problems.push({
+        code: MockErrorCodes.INVOCATIONS,
+        pointer: pointerTo(pointer, keyOf(range)),
+        message: `in mocked response '${name}', '${keyOf(range)}' ${what}; number invocations from 0 without gaps`,
+      });
     }
-    expected = range.last + 1;
+    expected = Math.max(expected, range.last + 1);
   }
-  return { name, ranges };
+  return problems.length > before ? null : { name, ranges };
 }
 
 function keyOf(range: InvocationRange): string {
   return range.first === range.last ? String(range.first) : `${range.first}-${range.last}`;
 }
 
-function planOutcome(entry: unknown, pointer: string): MockOutcome {
+function planOutcome(entry: unknown, pointer: string, problems: MockProblem[]): MockOutcome | null {
   const hasReturn = isObject(entry) && Object.prototype.hasOwnProperty.call(entry, 'Return');
   const hasThrow = isObject(entry) && Object.prototype.hasOwnProperty.call(entry, 'Throw');
   if (!isObject(entry) || hasReturn === hasThrow) {
-    throw new MockConfigError(MockErrorCodes.RESPONSE, pointer, 'each invocation entry holds exactly one field: Return (the task result) or Throw ({ Error, Cause })');
+    problems.push({ code: MockErrorCodes.RESPONSE, pointer, message: 'each invocation entry holds exactly one field: Return (the task result) or Throw ({ Error, Cause })' });
+    return null;
   }
   if (hasReturn) return { returns: entry.Return };
   const thrown = entry.Throw;
   if (!isObject(thrown) || typeof own(thrown, 'Error') !== 'string' || typeof own(thrown, 'Cause') !== 'string') {
-    throw new MockConfigError(MockErrorCodes.RESPONSE, pointerTo(pointer, 'Throw'), 'Throw must be an object with string fields Error and Cause');
+    problems.push({ code: MockErrorCodes.RESPONSE, pointer: pointerTo(pointer, 'Throw'), message: 'Throw must be an object with string fields Error and Cause' });
+    return null;
   }
   return { error: thrown.Error as string, cause: thrown.Cause as string };
 }

@@ -1,8 +1,16 @@
-import { DefinitionError, ProblemCodes, pointerTo, type Problem } from '../asl/problems.js';
-import { HandlerIndex, LAMBDA_INVOKE, RAW_RESULT_STATES, type Handler, type Handlers, type TaskContext } from '../compile/handlers.js';
+import {
+  EXECUTION_IDENTITY,
+  HandlerIndex,
+  isLambdaInvokeResource,
+  RAW_RESULT_STATES,
+  statesByName,
+  type Handler,
+  type Handlers,
+  type StateSite,
+  type TaskContext,
+} from '../compile/handlers.js';
 import { AslError, StatesErrors } from '../run/errors.js';
-import { MockConfigError, MockErrorCodes, outcomeOf, planTestCase, type MockedResponsePlan, type TestCasePlan } from './config.js';
-import { statesByName } from './task-states.js';
+import { MockConfigError, MockErrorCodes, outcomeOf, readTestCase, type MockedResponsePlan, type MockProblem, type TestCasePlan } from './config.js';
 
 export interface MockOptions {
   /** The test case to run, a key of `StateMachines.<name>.TestCases`. */
@@ -23,61 +31,100 @@ export interface RawResultHandler extends Handler {
   readonly [RAW_RESULT_STATES]: ReadonlySet<string>;
 }
 
-/** Executions whose invocation counts are kept; older ones are forgotten first. */
-const REMEMBERED_EXECUTIONS = 1024;
-
-/** Invocation counts per execution and state: each execution starts every state at invocation 0. */
+/**
+ * Invocation counts per execution and state: each execution starts every state at
+ * invocation 0, even one that has the same name as another running at the same time. Kept
+ * in a WeakMap keyed by the execution itself, so a count lives exactly as long as its
+ * execution and is never dropped while it runs.
+ */
 class InvocationCounter {
-  private readonly executions = new Map<string, Map<string, number>>();
-  next(executionId: string, stateName: string): number {
-    let counts = this.executions.get(executionId);
-    if (counts === undefined) {
-      counts = new Map();
-      this.executions.set(executionId, counts);
-      if (this.executions.size > REMEMBERED_EXECUTIONS) this.executions.delete(this.executions.keys().next().value!);
-    }
+  private readonly executions = new WeakMap<object, Map<string, number>>();
+  /** For contexts made outside the engine (no execution identity): counted by execution id. */
+  private readonly byId = new Map<string, object>();
+  next(ctx: TaskContext, stateName: string): number {
+    const execution = (ctx as { [EXECUTION_IDENTITY]?: object })[EXECUTION_IDENTITY] ?? this.identityOf(ctx);
+    let counts = this.executions.get(execution);
+    if (counts === undefined) this.executions.set(execution, (counts = new Map()));
     const invocation = counts.get(stateName) ?? 0;
     counts.set(stateName, invocation + 1);
     return invocation;
   }
+  private identityOf(ctx: TaskContext): object {
+    const id = String((ctx.context.Execution as { Id?: unknown } | undefined)?.Id);
+    let identity = this.byId.get(id);
+    if (identity === undefined) this.byId.set(id, (identity = {}));
+    return identity;
+  }
 }
+
+/** What answers one Task state of the test case. */
+type StateAnswer = { readonly kind: 'mocked'; readonly response: MockedResponsePlan } | { readonly kind: 'unmocked' } | { readonly kind: 'handler' };
 
 /**
  * Handlers that answer a Step Functions Local test case: each mocked Task state returns or
  * throws what its mocked response says for its n-th invocation in the execution (retries
- * count as invocations). States the test case does not mock use `options.handlers`.
- * Throws MockConfigError when the configuration cannot serve the test case, and a
- * DefinitionError (ERR_ASL_NO_HANDLER) when an unmocked state shares a Resource with a
- * mocked one and has no handler of its own.
+ * count as invocations). States the test case does not mock use `options.handlers`; one
+ * with no handler there fails the execution with States.Runtime if the run reaches it (as
+ * with Step Functions Local, a test case needs to mock only the states on its path).
+ * Throws MockConfigError listing every fault when the configuration cannot serve the test
+ * case.
  */
 export function mockHandlers(definition: unknown, config: unknown, options: MockOptions): Handlers {
-  const plan = planTestCase(config, options.testCase, options.stateMachine);
+  const { plan, problems } = readTestCase(config, options.testCase, options.stateMachine);
   const states = statesByName(definition);
+  problems.push(...mockedStateProblems(plan, states));
+  if (problems.length > 0) throw MockConfigError.of(problems);
+
   const base: Handlers = options.handlers ?? {};
-  const byResource = mockedStatesByResource(plan, states);
+  const baseIndex = new HandlerIndex(base);
+  /** Resource → the answer for each Task state using it that the mocks take over. */
+  const claimed = new Map<string, Map<string, StateAnswer>>();
+  for (const [name, site] of states) {
+    if (site.resource === null) continue;
+    const response = plan.states.get(name);
+    const answer: StateAnswer = response !== undefined ? { kind: 'mocked', response } : hasHandler(site, baseIndex, base) ? { kind: 'handler' } : { kind: 'unmocked' };
+    let group = claimed.get(site.resource);
+    if (group === undefined) claimed.set(site.resource, (group = new Map()));
+    group.set(name, answer);
+  }
 
   const handlers: Record<string, Handler> = {};
   for (const key of Object.keys(base)) defineHandler(handlers, key, base[key]!);
-
-  const baseIndex = new HandlerIndex(base);
   const counter = new InvocationCounter();
-  const problems: Problem[] = [];
-  for (const [resource, mocked] of byResource) {
-    const fallback = baseIndex.resource(resource) ?? null;
-    // Unmocked lambda:invoke states never reach this handler: the engine finds theirs by FunctionName.
-    if (fallback === null && !isLambdaInvoke(resource)) {
-      for (const [name, site] of states) {
-        if (site.resource === resource && !mocked.has(name)) problems.push(unmockedWithoutHandler(name, resource, site.pointer, plan));
-      }
-    }
-    defineHandler(handlers, resource, mockedTask(mocked, fallback, counter));
+  for (const [resource, answers] of claimed) {
+    if ([...answers.values()].every((answer) => answer.kind === 'handler')) continue;
+    defineHandler(handlers, resource, testCaseTask(answers, baseIndex.resource(resource) ?? null, counter, plan));
   }
-  if (problems.length > 0) throw new DefinitionError(problems);
   return handlers;
 }
 
-function isLambdaInvoke(resource: string): boolean {
-  return resource === LAMBDA_INVOKE || resource.startsWith(LAMBDA_INVOKE + ':') || resource.startsWith(LAMBDA_INVOKE + '.');
+/** A state the test case lists must exist and be a Task. */
+function mockedStateProblems(plan: TestCasePlan, states: ReadonlyMap<string, StateSite>): MockProblem[] {
+  const problems: MockProblem[] = [];
+  for (const [name, pointer] of plan.pointers) {
+    const site = states.get(name);
+    if (site === undefined) {
+      problems.push({ code: MockErrorCodes.UNKNOWN_STATE, pointer, message: `test case '${plan.testCase}' mocks state '${name}', which the definition does not have` });
+    } else if (site.resource === null) {
+      problems.push({
+        code: MockErrorCodes.NOT_A_TASK,
+        pointer,
+        message: `test case '${plan.testCase}' mocks state '${name}', a ${String(site.type)} state; only Task states can be mocked`,
+      });
+    }
+  }
+  return problems;
+}
+
+/**
+ * Whether an unmocked Task has a handler of its own. A lambda:invoke state finds its handler
+ * by FunctionName at run time: with handlers given, the engine looks (and fails with
+ * Lambda.ResourceNotFoundException as AWS would); with none, it is unmocked.
+ */
+function hasHandler(site: StateSite, index: HandlerIndex, base: Handlers): boolean {
+  const resource = site.resource!;
+  if (index.resource(resource) !== undefined) return true;
+  return isLambdaInvokeResource(resource) && Object.keys(base).length > 0;
 }
 
 /** Own data property, even for a key such as "__proto__". */
@@ -85,42 +132,21 @@ function defineHandler(handlers: Record<string, Handler>, key: string, handler: 
   Object.defineProperty(handlers, key, { value: handler, enumerable: true, writable: true, configurable: true });
 }
 
-function mockedStatesByResource(plan: TestCasePlan, states: ReadonlyMap<string, { type: unknown; resource: string | null }>) {
-  const byResource = new Map<string, Map<string, MockedResponsePlan>>();
-  for (const [name, response] of plan.states) {
-    const site = states.get(name);
-    const pointer = plan.pointers.get(name)!;
-    if (site === undefined) {
-      throw new MockConfigError(MockErrorCodes.UNKNOWN_STATE, pointer, `test case '${plan.testCase}' mocks state '${name}', which the definition does not have`);
+/** The handler for one Resource: mocked states answer from their responses, the others go to the fallback or fail. */
+function testCaseTask(answers: ReadonlyMap<string, StateAnswer>, fallback: Handler | null, counter: InvocationCounter, plan: TestCasePlan): RawResultHandler {
+  function runTestCaseTask(input: unknown, ctx: TaskContext): unknown {
+    const stateName = (ctx.context as { State: { Name: string } }).State.Name;
+    const answer = answers.get(stateName);
+    if (answer === undefined || answer.kind === 'handler') return fallback!(input, ctx);
+    if (answer.kind === 'unmocked') {
+      throw new AslError(
+        StatesErrors.Runtime,
+        `The execution reached state '${stateName}', which test case '${plan.testCase}' (state machine '${plan.stateMachine}') does not mock ` +
+          `and which has no handler; mock it in the test case or pass a handler for its Resource.`,
+      );
     }
-    if (site.resource === null) {
-      throw new MockConfigError(MockErrorCodes.NOT_A_TASK, pointer, `test case '${plan.testCase}' mocks state '${name}', a ${String(site.type)} state; only Task states can be mocked`);
-    }
-    let group = byResource.get(site.resource);
-    if (group === undefined) byResource.set(site.resource, (group = new Map()));
-    group.set(name, response);
-  }
-  return byResource;
-}
-
-function unmockedWithoutHandler(name: string, resource: string, statePointer: string, plan: TestCasePlan): Problem {
-  return {
-    code: ProblemCodes.NO_HANDLER,
-    pointer: pointerTo(statePointer, 'Resource'),
-    message:
-      `state '${name}' uses Resource '${resource}' like a state that test case '${plan.testCase}' mocks, but is not mocked itself ` +
-      `and has no handler; mock it in the test case or pass a handler for '${resource}'`,
-  };
-}
-
-/** The handler for one Resource: mocked states answer from their responses, the others go to the fallback. */
-function mockedTask(mocked: ReadonlyMap<string, MockedResponsePlan>, fallback: Handler | null, counter: InvocationCounter): RawResultHandler {
-  function runMockedTask(input: unknown, ctx: TaskContext): unknown {
-    const context = ctx.context as { Execution: { Id: string }; State: { Name: string } };
-    const stateName = context.State.Name;
-    const response = mocked.get(stateName);
-    if (response === undefined) return fallback!(input, ctx);
-    const invocation = counter.next(context.Execution.Id, stateName);
+    const response = answer.response;
+    const invocation = counter.next(ctx, stateName);
     const outcome = outcomeOf(response, invocation);
     if (outcome === null) {
       throw new AslError(
@@ -133,5 +159,6 @@ function mockedTask(mocked: ReadonlyMap<string, MockedResponsePlan>, fallback: H
     // A fresh copy each time: later states may change the value they are given.
     return structuredClone(outcome.returns);
   }
-  return Object.assign(runMockedTask, { [RAW_RESULT_STATES]: new Set(mocked.keys()) as ReadonlySet<string> });
+  const raw = new Set([...answers].filter(([, answer]) => answer.kind !== 'handler').map(([name]) => name));
+  return Object.assign(runTestCaseTask, { [RAW_RESULT_STATES]: raw as ReadonlySet<string> });
 }

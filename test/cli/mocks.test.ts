@@ -66,4 +66,30 @@ mocks('a missing or malformed mock file exits 3', async () => {
   assert.ok(malformed.stderr.includes('malformed.json:4:41:'), malformed.stderr);
 });
 
+mocks('a test case whose path is all mocked runs without --handlers, as with Step Functions Local', async () => {
+  const r = await cli(['run', 'order.asl.json', '--mocks', 'MockConfigFile.json', '--test-case', 'DeclinedPath', '--input-json', '{"orderId": "m-5", "amount": 1}']);
+  assert.is(r.code, 1, r.stderr);
+  assert.equal([r.json().status, r.json().error], ['FAILED', 'Payment.Declined']);
+});
+
+mocks('reaching an unmocked state with no handler fails the execution, naming the state and the test case', async () => {
+  const r = await cli(['run', 'order.asl.json', '--mocks', 'MockConfigFile.json', '--test-case', 'HappyPath', '--input-json', '{"orderId": "m-6", "amount": 1}']);
+  assert.is(r.code, 1, r.stderr);
+  const result = r.json();
+  assert.is(result.error, 'States.Runtime');
+  assert.ok(result.cause.includes("state 'Ship'") && result.cause.includes("test case 'HappyPath'"), result.cause);
+});
+
+mocks('every fault of the mock configuration is listed at once, with the definition problems beside them', async () => {
+  const r = await cli(mocked('TwoFaultsPath'));
+  assert.is(r.code, 3);
+  const first = r.stderr.split('\n')[0]!;
+  assert.ok(first.includes('(2 problems)') && first.endsWith('[ERR_CLI_MOCKS]'), r.stderr);
+  assert.ok(r.stderr.includes('/TwoFaultsPath/Charg') && r.stderr.includes('[ERR_MOCK_UNKNOWN_STATE]'), r.stderr);
+  assert.ok(r.stderr.includes('/TwoFaultsPath/Charge') && r.stderr.includes('[ERR_MOCK_UNKNOWN_RESPONSE]'), r.stderr);
+  const both = await cli(['run', 'broken.asl.json', '--mocks', 'MockConfigFile.json', '--test-case', 'TwoFaultsPath']);
+  assert.is(both.code, 3);
+  assert.ok(both.stderr.includes('[ERR_MOCK_UNKNOWN_RESPONSE]') && both.stderr.includes('broken.asl.json: 3 problems'), both.stderr);
+});
+
 mocks.run();

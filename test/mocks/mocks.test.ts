@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { compile, DefinitionError, virtualClock, type Handlers } from '../../src/index.js';
+import { compile, virtualClock, type Handlers } from '../../src/index.js';
 import { MockConfigError, mockHandlers } from '../../src/mocks/index.js';
 
 /** Step Functions Local mock configurations: runs from a table, then every configuration fault by code and pointer. */
@@ -130,33 +130,78 @@ mocks('a Resource key such as __proto__ becomes an own handler, never the protot
   assert.ok(Object.prototype.hasOwnProperty.call(handlers, '__proto__'));
 });
 
-mocks('an unmocked state sharing a mocked Resource and without a handler is ERR_ASL_NO_HANDLER at its Resource', () => {
-  const definition = {
-    StartAt: 'T',
-    States: { T: { Type: 'Task', Resource: 'r', Next: 'U' }, U: { Type: 'Task', Resource: 'r', End: true } },
-  };
-  try {
-    mockHandlers(definition, sequence, { testCase: 'T' });
-    assert.unreachable('expected a DefinitionError');
-  } catch (error) {
-    assert.instance(error, DefinitionError);
-    assert.equal((error as DefinitionError).problems.map((p) => [p.code, p.pointer]), [['ERR_ASL_NO_HANDLER', '/States/U/Resource']]);
+mocks('an unmocked state without a handler, sharing a mocked Resource or with its own, compiles and fails only when reached', async () => {
+  for (const resource of ['r', 'elsewhere']) {
+    const definition = {
+      StartAt: 'T',
+      States: {
+        T: { Type: 'Task', Resource: 'r', Next: 'Pick' },
+        Pick: { Type: 'Choice', Choices: [{ Variable: '$$.Execution.Input.go', BooleanEquals: true, Next: 'U' }], Default: 'Done' },
+        U: { Type: 'Task', Resource: resource, End: true },
+        Done: { Type: 'Succeed' },
+      },
+    };
+    const machine = compile(definition, { handlers: mockHandlers(definition, sequence, { testCase: 'T' }), clock: virtualClock(0) });
+    const skipped = await machine.execute({ go: false });
+    assert.is(skipped.status, 'SUCCEEDED', resource);
+    const reached = await machine.execute({ go: true });
+    assert.equal([reached.status, reached.error], ['FAILED', 'States.Runtime'], resource);
+    assert.ok(reached.cause?.includes("state 'U'") && reached.cause.includes("test case 'T'"), reached.cause ?? '');
   }
 });
 
-mocks('an unmocked state with a Resource of its own and no handler is left to compile() to report', () => {
+mocks('every fault of a test case is reported at once: responses, invocation keys, states', () => {
   const definition = {
-    StartAt: 'T',
-    States: { T: { Type: 'Task', Resource: 'r', Next: 'U' }, U: { Type: 'Task', Resource: 'elsewhere', End: true } },
+    StartAt: 'A',
+    States: { A: { Type: 'Task', Resource: 'r', Next: 'B' }, B: { Type: 'Task', Resource: 'r', Next: 'P' }, P: { Type: 'Pass', End: true } },
   };
-  const handlers = mockHandlers(definition, sequence, { testCase: 'T' });
+  const config = {
+    StateMachines: { M: { TestCases: { T: { A: 'Missing', B: 'Broken', P: 'Fine', Ghost: 'Fine' } } } },
+    MockedResponses: { Broken: { x: { Return: 1 }, '1': { Throw: { Error: 'E' } } }, Fine: { '0': { Return: 1 } } },
+  };
   try {
-    compile(definition, { handlers });
-    assert.unreachable('expected a DefinitionError');
+    mockHandlers(definition, config, { testCase: 'T' });
+    assert.unreachable('expected a MockConfigError');
   } catch (error) {
-    assert.instance(error, DefinitionError);
-    assert.equal((error as DefinitionError).problems.map((p) => [p.code, p.pointer]), [['ERR_ASL_NO_HANDLER', '/States/U/Resource']]);
+    assert.instance(error, MockConfigError);
+    assert.equal(
+      (error as MockConfigError).problems.map((p) => [p.code, p.pointer]),
+      [
+        ['ERR_MOCK_UNKNOWN_RESPONSE', '/StateMachines/M/TestCases/T/A'],
+        ['ERR_MOCK_RESPONSE', '/MockedResponses/Broken/1/Throw'],
+        ['ERR_MOCK_INVOCATIONS', '/MockedResponses/Broken/x'],
+        ['ERR_MOCK_NOT_A_TASK', '/StateMachines/M/TestCases/T/P'],
+        ['ERR_MOCK_UNKNOWN_STATE', '/StateMachines/M/TestCases/T/Ghost'],
+      ],
+    );
+    assert.is((error as MockConfigError).code, 'ERR_MOCK_UNKNOWN_RESPONSE');
   }
+});
+
+/** Invocation 0 throws, the retry (invocation 1) returns: a run that needs its own count to succeed. */
+const failOnce = {
+  definition: {
+    StartAt: 'T',
+    States: { T: { Type: 'Task', Resource: 'r', Retry: [{ ErrorEquals: ['Again'], IntervalSeconds: 1, MaxAttempts: 1 }], End: true } },
+  },
+  config: {
+    StateMachines: { M: { TestCases: { T: { T: 'FailOnce' } } } },
+    MockedResponses: { FailOnce: { '0': { Throw: { Error: 'Again', Cause: 'retry me' } }, '1': { Return: 'ok' } } },
+  },
+  testCase: 'T',
+};
+
+mocks('executions with the same name running at once keep separate counts', async () => {
+  const machine = compileMocked(failOnce);
+  const results = await Promise.all([1, 2, 3].map(() => machine.execute({}, { name: 'same-name' })));
+  assert.equal(results.map((r) => [r.status, r.output]), [['SUCCEEDED', 'ok'], ['SUCCEEDED', 'ok'], ['SUCCEEDED', 'ok']]);
+});
+
+mocks('counts are never forgotten while an execution runs, with more than 1,024 executions in flight', async () => {
+  const machine = compileMocked(failOnce);
+  const results = await Promise.all(Array.from({ length: 1100 }, () => machine.execute({})));
+  const statuses = results.map((r) => `${r.status} ${r.output ?? r.cause}`);
+  assert.equal([...new Set(statuses)], ['SUCCEEDED ok']);
 });
 
 mocks.run();

@@ -1,13 +1,15 @@
 import { DefinitionError } from '../../asl/problems.js';
 import type { Handlers } from '../../compile/handlers.js';
 import { compile } from '../../compile/machine.js';
-import { MockConfigError, mockHandlers, planTestCase } from '../../mocks/index.js';
+import { readTestCase } from '../../mocks/config.js';
+import { MockConfigError, mockHandlers } from '../../mocks/index.js';
+import { validate } from '../../asl/validate.js';
 import { virtualClock } from '../../run/clock.js';
 import type { HistoryLevel } from '../../run/history.js';
 import type { ExecutionResult } from '../../run/result.js';
 import { formatTrace } from '../../run/trace.js';
 import { CliError, CliErrorCodes } from '../cli-error.js';
-import { loadDefinition } from '../definition-file.js';
+import { loadDefinition, type LoadedDefinition } from '../definition-file.js';
 import { ExitCodes, type ExitCode } from '../exit-codes.js';
 import { readTextFile } from '../files.js';
 import { checkedHandlers, loadHandlersModule } from '../handlers-module.js';
@@ -52,17 +54,16 @@ export async function runCommand(file: string, options: RunOptions, io: CliIo): 
   const input = await readExecutionInput(options, io);
   let handlers: Handlers = options.handlers === undefined ? {} : checkedHandlers(await loadHandlersModule(options.handlers, io.cwd));
   let stateMachineName: string | undefined;
-  try {
-    if (options.mocks !== undefined) {
-      const config = parseJsonText(await readTextFile(options.mocks, io.cwd, 'mock configuration'), options.mocks);
-      const testCase = options.testCase!;
-      stateMachineName = planTestCase(config, testCase, options.stateMachine).stateMachine;
+  if (options.mocks !== undefined) {
+    const config = parseJsonText(await readTextFile(options.mocks, io.cwd, 'mock configuration'), options.mocks);
+    const testCase = options.testCase!;
+    try {
+      stateMachineName = readTestCase(config, testCase, options.stateMachine).plan.stateMachine;
       handlers = mockHandlers(loaded.definition, config, { testCase, stateMachine: stateMachineName, handlers });
+    } catch (error) {
+      if (!(error instanceof MockConfigError)) throw error;
+      return refuseMocks(options.mocks, loaded, error, io);
     }
-  } catch (error) {
-    if (error instanceof MockConfigError) throw new CliError(CliErrorCodes.MOCKS, `${options.mocks}${error.pointer === '' ? '' : ` at ${error.pointer}`}: ${error.message}  [${error.code}]`);
-    if (error instanceof DefinitionError) return refuse(loaded.label, error, io);
-    throw error;
   }
   let machine;
   try {
@@ -88,6 +89,17 @@ export async function runCommand(file: string, options: RunOptions, io: CliIo): 
 function historyLevel(options: RunOptions): HistoryLevel {
   if (options.history !== undefined) return options.history;
   return options.trace ? 'ALL' : 'OFF';
+}
+
+/** Every fault of the mock configuration, and the definition's own problems with them: one round, not two. */
+function refuseMocks(file: string, loaded: LoadedDefinition, error: MockConfigError, io: CliIo): ExitCode {
+  const count = `${error.problems.length} problem${error.problems.length === 1 ? '' : 's'}`;
+  const lines = [`statemill: ${file}: the mock configuration cannot run this test case (${count})  [${CliErrorCodes.MOCKS}]`];
+  error.problems.forEach((p, n) => lines.push('', `  ${n + 1}. ${p.pointer || '/'}`, `     ${p.message}  [${p.code}]`));
+  io.stderr.write(lines.join('\n') + '\n');
+  const problems = validate(loaded.definition);
+  if (problems.length > 0) io.stderr.write('\n' + formatProblems(loaded.label, reportProblems(problems)));
+  return ExitCodes.INPUT;
 }
 
 function refuse(label: string, error: DefinitionError, io: CliIo): ExitCode {

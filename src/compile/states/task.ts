@@ -5,7 +5,7 @@ import { Interruption } from '../../run/interruptions.js';
 import { fitsPayload } from '../../run/limits.js';
 import { isPromiseLike, type RunState } from '../../run/state.js';
 import type { StateEnv } from '../context.js';
-import { LAMBDA_INVOKE, answersRaw, type Handler, type TaskContext } from '../handlers.js';
+import { EXECUTION_IDENTITY, LAMBDA_INVOKE, answersRaw, type Handler, type TaskContext } from '../handlers.js';
 import { LAMBDA_METADATA_BYTES, PayloadOnlyResponse, lambdaEvent, lambdaResponse, readsOnlyPayload } from '../lambda-response.js';
 import { compileSelectPath, identity, type Transform } from '../io.js';
 import { StatesScope, compileJsonataValue, isJsonataExpression, stateField } from '../jsonata.js';
@@ -315,6 +315,9 @@ class HandlerContext implements TaskContext {
   }
   get context(): Record<string, unknown> {
     return contextObject(this.frame);
+  }
+  get [EXECUTION_IDENTITY](): object {
+    return this.frame.exec;
   }
   /** The task's own signal when it has a timeout or heartbeat, else the execution's (made on demand). */
   get signal(): AbortSignal {

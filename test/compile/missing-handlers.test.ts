@@ -1,0 +1,63 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { compile, DefinitionError } from '../../src/index.js';
+
+/** compile() lists every problem at once: Tasks without handlers beside the definition's own problems. */
+const missing = suite('compile: missing handlers');
+
+function problemsOf(definition: unknown, handlers = {}): string[][] {
+  try {
+    compile(definition, { handlers });
+  } catch (error) {
+    assert.instance(error, DefinitionError);
+    return (error as DefinitionError).problems.map((p) => [p.code, p.pointer]);
+  }
+  assert.unreachable('expected a DefinitionError');
+  return [];
+}
+
+missing('a Task without a handler is reported with the definition problems, not after they are fixed', () => {
+  const definition = {
+    StartAt: 'Charge',
+    States: {
+      Charge: { Type: 'Task', Resource: 'charge', Next: 'Shipp' },
+      Ship: { Type: 'Task', Resource: 'ship', End: true },
+    },
+  };
+  const problems = problemsOf(definition, { ship: () => 1 });
+  assert.ok(problems.some(([code, pointer]) => code === 'ERR_ASL_UNKNOWN_STATE' && pointer === '/States/Charge/Next'), JSON.stringify(problems));
+  assert.ok(problems.some(([code, pointer]) => code === 'ERR_ASL_NO_HANDLER' && pointer === '/States/Charge/Resource'), JSON.stringify(problems));
+  assert.not.ok(problems.some(([, pointer]) => pointer === '/States/Ship/Resource'), 'ship has a handler');
+});
+
+missing('Tasks nested in Parallel branches and Map processors are found; lambda:invoke is left to run time', () => {
+  const definition = {
+    StartAt: 'Fan',
+    States: {
+      Fan: {
+        Type: 'Parallel',
+        Branches: [{ StartAt: 'Left', States: { Left: { Type: 'Task', Resource: 'left', End: true } } }],
+        Next: 'Each',
+      },
+      Each: {
+        Type: 'Map',
+        ItemProcessor: { StartAt: 'Item', States: { Item: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: 'f' }, End: true } } },
+        Next: 'Nowhere',
+      },
+    },
+  };
+  const problems = problemsOf(definition);
+  assert.ok(problems.some(([code, pointer]) => code === 'ERR_ASL_NO_HANDLER' && pointer === '/States/Fan/Branches/0/States/Left/Resource'), JSON.stringify(problems));
+  assert.not.ok(problems.some(([, pointer]) => pointer.endsWith('/Item/Resource')), JSON.stringify(problems));
+});
+
+missing('a Resource the definition check already refused is not reported twice', () => {
+  const definition = {
+    StartAt: 'Run',
+    States: { Run: { Type: 'Task', Resource: 'arn:aws:states:::glue:startJobRun.sync', Next: 'Gone' } },
+  };
+  const problems = problemsOf(definition);
+  assert.is(problems.filter(([, pointer]) => pointer === '/States/Run/Resource').length, 1, JSON.stringify(problems));
+});
+
+missing.run();
