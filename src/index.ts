@@ -1,6 +1,7 @@
 export { validate } from './asl/validate.js';
 export { DefinitionError, ProblemCodes, type Problem, type ProblemCode } from './asl/problems.js';
 export { compile, Machine, type CompileOptions, type ExecuteOptions } from './compile/machine.js';
+export { checkSupport } from './compile/support.js';
 export type { Handler, Handlers, TaskContext } from './compile/handlers.js';
 export { realClock, virtualClock, type Clock } from './run/clock.js';
 export { defaultLimits, type Limits } from './run/limits.js';

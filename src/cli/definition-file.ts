@@ -1,6 +1,6 @@
 import { dirname, extname, relative, resolve } from 'node:path';
 import { CliError, CliErrorCodes } from './cli-error.js';
-import { findStateMachines, type FoundStateMachine } from './cloudformation.js';
+import { findStateMachines, type FoundStateMachine, type WorkflowType } from './cloudformation.js';
 import { readTextFile } from './files.js';
 import { parseJsonText } from './json-text.js';
 
@@ -10,6 +10,10 @@ export interface LoadedDefinition {
   readonly label: string;
   /** The template's logical id of the state machine; null for a plain ASL file. */
   readonly resource: string | null;
+  /** The state machine's name as the template gives it (Name, StateMachineName, else the logical id); null for a plain ASL file. */
+  readonly name: string | null;
+  /** Its type as the template declares it (STANDARD by default, as in AWS); null for a plain ASL file. */
+  readonly type: WorkflowType | null;
   readonly definition: unknown;
 }
 
@@ -34,9 +38,9 @@ export async function parseDocumentText(text: string, source: string): Promise<u
  * resource of a CloudFormation/SAM/CDK template. Throws a CliError when the file cannot be
  * read or holds none; a resource whose definition cannot be read is reported in the list.
  */
-export async function loadDefinitions(file: string, cwd: string): Promise<DefinitionOutcome[]> {
+export async function loadDefinitions(file: string, cwd: string, params: ReadonlyMap<string, string> = new Map()): Promise<DefinitionOutcome[]> {
   const document = await parseDocumentText(await readTextFile(file, cwd, 'definition'), file);
-  const found = findStateMachines(document);
+  const found = findStateMachines(document, params);
   if (found === null) {
     throw new CliError(
       CliErrorCodes.NO_STATE_MACHINE,
@@ -49,9 +53,12 @@ export async function loadDefinitions(file: string, cwd: string): Promise<Defini
   return outcomes;
 }
 
-/** The one state machine to run: the file's only one, or the resource chosen by logical id. */
-export async function loadDefinition(file: string, cwd: string, resource?: string): Promise<LoadedDefinition> {
-  const outcomes = await loadDefinitions(file, cwd);
+/**
+ * The one state machine to run: the file's only one, or the resource chosen by logical id.
+ * `params` (--param Name=Value) fill template parameters and `${Name}` placeholders.
+ */
+export async function loadDefinition(file: string, cwd: string, resource?: string, params: ReadonlyMap<string, string> = new Map()): Promise<LoadedDefinition> {
+  const outcomes = await loadDefinitions(file, cwd, params);
   const ids = outcomes.map((o) => o.resource).filter((id): id is string => id !== null);
   let chosen: DefinitionOutcome | undefined;
   if (resource !== undefined) {
@@ -68,19 +75,38 @@ export async function loadDefinition(file: string, cwd: string, resource?: strin
   return chosen;
 }
 
+/**
+ * Parses definition text after substitution; when it does not parse and placeholders are
+ * left that the template could not fill, says so (they are often what breaks it).
+ */
+async function parseSubstituted<T>(text: string, where: string, parse: (text: string, where: string) => T | Promise<T>): Promise<T> {
+  try {
+    return await parse(text, where);
+  } catch (error) {
+    const left = [...new Set(text.match(/\$\{[^}!][^}]*\}/g) ?? [])];
+    if (!(error instanceof CliError) || left.length === 0) throw error;
+    throw new CliError(
+      error.code,
+      `${error.message}\n(the definition still holds placeholders the template does not fill: ${left.slice(0, 5).join(', ')}${left.length > 5 ? ', …' : ''}; give them with --param Name=Value)`,
+      error.exitCode,
+    );
+  }
+}
+
 async function readMachine(file: string, cwd: string, machine: FoundStateMachine): Promise<DefinitionOutcome> {
   const label = machine.resource === null ? file : `${file} (${machine.resource})`;
   const source = machine.source;
+  const found = { resource: machine.resource, name: machine.name, type: machine.type };
   try {
     switch (source.kind) {
       case 'object':
-        return { label, resource: machine.resource, definition: machine.substitute(source.definition) };
+        return { label, ...found, definition: machine.substitute(source.definition) };
       case 'text':
-        return { label, resource: machine.resource, definition: machine.substitute(parseJsonText(source.text, `${label} DefinitionString`)) };
+        return { label, ...found, definition: await parseSubstituted(machine.substituteText(source.text), `${label} DefinitionString`, (text, where) => parseJsonText(text, where)) };
       case 'file': {
         const path = relative(cwd, resolve(cwd, dirname(file), source.path)) || source.path;
-        const definition = await parseDocumentText(await readTextFile(path, cwd, 'definition'), path);
-        return { label: `${label} → ${path}`, resource: machine.resource, definition: machine.substitute(definition) };
+        const text = machine.substituteText(await readTextFile(path, cwd, 'definition'));
+        return { label: `${label} → ${path}`, ...found, definition: await parseSubstituted(text, path, parseDocumentText) };
       }
       case 'unusable':
         throw new CliError(CliErrorCodes.NO_STATE_MACHINE, `${machine.resource ?? file}: ${source.reason}`);

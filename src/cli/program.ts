@@ -5,13 +5,14 @@ import { runCommand, type RunOptions } from './commands/run.js';
 import { validateCommand, type ValidateOptions } from './commands/validate.js';
 import { EXIT_CODES_HELP, ExitCodes } from './exit-codes.js';
 import type { CliIo } from './io.js';
+import { collectParam } from './params.js';
 import { packageVersion } from './version.js';
 
 const RUN_EXAMPLES = `
 Examples:
   $ statemill run order.asl.json --input-json '{"orderId": "o-1"}' --handlers ./handlers.mjs
   $ cat event.json | statemill run order.asl.json --handlers ./handlers.mjs
-  $ statemill run template.yaml --resource OrderStateMachine --input event.json --handlers ./handlers.mjs
+  $ statemill run template.yaml --resource OrderStateMachine --input event.json --handlers ./handlers.mjs --param Stage=dev
   $ statemill run order.asl.json --mocks MockConfigFile.json --test-case HappyPath --virtual-clock
   $ statemill run order.asl.json --input-json '{"orderId": "o-1"}' --handlers ./handlers.mjs --trace
 
@@ -96,6 +97,8 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .option('--test-case <name>', 'test case of --mocks to run')
     .option('--state-machine <name>', 'state machine of --mocks, when it configures several; also $$.StateMachine.Name')
     .option('--resource <logicalId>', 'state machine resource to run, when a template has several')
+    .option('--param <Name=Value>', 'template parameter or ${Name} placeholder value (repeatable)', collectParam)
+    .addOption(new Option('--type <type>', 'workflow type (default: the template\'s Type/StateMachineType, else EXPRESS); STANDARD allows one-year executions').choices(['EXPRESS', 'STANDARD']))
     .option('--name <name>', 'execution name ($$.Execution.Name); a UUID by default')
     .option('--virtual-clock', 'let Wait states and retry intervals pass at once (time limits still hold)')
     .addOption(
@@ -112,6 +115,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .description('list every problem of one or more definitions')
     .argument('<definitions...>', 'ASL definitions (JSON or YAML) or CloudFormation/SAM/CDK templates')
     .option('--json', 'print the problems as JSON')
+    .option('--param <Name=Value>', 'template parameter or ${Name} placeholder value (repeatable)', collectParam)
     .addHelpText('after', `${VALIDATE_EXAMPLES}\n\n${EXIT_CODES_HELP}\n`)
     .action(async (files: string[], options: ValidateOptions) => setExitCode(await validateCommand(files, options, io)));
 

@@ -12,7 +12,7 @@ function definitions(document: unknown): unknown[] {
   return (findStateMachines(document) ?? []).map((found) => {
     const source = found.source;
     if (source.kind === 'object') return found.substitute(source.definition);
-    if (source.kind === 'text') return found.substitute(JSON.parse(source.text));
+    if (source.kind === 'text') return JSON.parse(found.substituteText(source.text));
     return source;
   });
 }

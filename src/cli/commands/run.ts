@@ -17,6 +17,7 @@ import { readExecutionInput } from '../input.js';
 import type { CliIo } from '../io.js';
 import { formatJson } from '../json-output.js';
 import { parseJsonText } from '../json-text.js';
+import { parseParams } from '../params.js';
 import { formatProblems, reportProblems } from '../problem-report.js';
 
 export interface RunOptions {
@@ -27,6 +28,10 @@ export interface RunOptions {
   readonly testCase?: string;
   readonly stateMachine?: string;
   readonly resource?: string;
+  /** --param Name=Value, as given. */
+  readonly param?: readonly string[];
+  /** Workflow type; by default the template's, else EXPRESS. */
+  readonly type?: 'EXPRESS' | 'STANDARD';
   readonly name?: string;
   readonly virtualClock?: boolean;
   /** Add the execution history to the printed result, at this level. */
@@ -34,6 +39,9 @@ export interface RunOptions {
   /** Print a readable trace of the execution to stderr. */
   readonly trace?: boolean;
 }
+
+/** Standard workflows may run for a year. */
+const STANDARD_EXECUTION_MS = 365 * 24 * 60 * 60 * 1000;
 
 const exitCodeOf: Record<ExecutionResult['status'], ExitCode> = {
   SUCCEEDED: ExitCodes.OK,
@@ -50,7 +58,7 @@ export async function runCommand(file: string, options: RunOptions, io: CliIo): 
   if (options.stateMachine !== undefined && options.mocks === undefined) {
     throw new CliError(CliErrorCodes.USAGE, '--state-machine chooses a state machine in --mocks <file>; give --mocks too');
   }
-  const loaded = await loadDefinition(file, io.cwd, options.resource);
+  const loaded = await loadDefinition(file, io.cwd, options.resource, parseParams(options.param));
   const input = await readExecutionInput(options, io);
   let handlers: Handlers = options.handlers === undefined ? {} : checkedHandlers(await loadHandlersModule(options.handlers, io.cwd));
   let stateMachineName: string | undefined;
@@ -65,11 +73,20 @@ export async function runCommand(file: string, options: RunOptions, io: CliIo): 
       return refuseMocks(options.mocks, loaded, error, io);
     }
   }
+  const workflowType = options.type ?? loaded.type ?? 'EXPRESS';
+  if (workflowType === 'STANDARD') {
+    io.stderr.write(
+      `statemill: ${loaded.label} runs as a STANDARD workflow${options.type === undefined ? ' (its template says so)' : ''}: ` +
+        `executions may take up to a year instead of Express's five minutes; everything else runs as in Express. --type EXPRESS for five minutes.\n`,
+    );
+  }
   let machine;
   try {
     machine = compile(loaded.definition, {
       handlers,
-      stateMachineName,
+      stateMachineName: stateMachineName ?? loaded.name ?? undefined,
+      workflowType,
+      ...(workflowType === 'STANDARD' ? { limits: { executionMs: STANDARD_EXECUTION_MS } } : {}),
       history: historyLevel(options),
       ...(options.virtualClock ? { clock: virtualClock() } : {}),
     });

@@ -1,33 +1,48 @@
 import { validate } from '../../asl/validate.js';
+import { checkSupport } from '../../compile/support.js';
 import { CliError } from '../cli-error.js';
 import { loadDefinitions } from '../definition-file.js';
 import { ExitCodes, type ExitCode } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
+import { parseParams } from '../params.js';
 import { formatProblems, reportProblems, type ReportedProblem } from '../problem-report.js';
 
 export interface ValidateOptions {
   readonly json?: boolean;
+  /** --param Name=Value, as given. */
+  readonly param?: readonly string[];
 }
 
-/** One state machine's verdict; a file that could not be read has `error` instead of problems. */
+/**
+ * One state machine's verdict; a file that could not be read has `error` instead of
+ * problems. `valid` and `problems` are about the language (what AWS accepts); `runs` and
+ * `engineProblems` about what statemill runs (what `statemill run` would refuse besides),
+ * checked once the language is valid (null until then).
+ */
 export interface ValidatedDefinition {
   readonly file: string;
   readonly resource: string | null;
   readonly valid: boolean;
   readonly problems: ReportedProblem[];
+  readonly runs: boolean | null;
+  readonly engineProblems: ReportedProblem[];
   readonly error: { readonly code: string; readonly message: string } | null;
 }
 
 /** `statemill validate <files…>`: every problem of every state machine in the files. */
 export async function validateCommand(files: readonly string[], options: ValidateOptions, io: CliIo): Promise<ExitCode> {
   const results: Array<ValidatedDefinition & { label: string }> = [];
+  const params = parseParams(options.param);
   for (const file of files) {
     try {
-      for (const outcome of await loadDefinitions(file, io.cwd)) {
+      for (const outcome of await loadDefinitions(file, io.cwd, params)) {
         if ('error' in outcome) results.push(unreadable(file, outcome.label, outcome.resource, outcome.error));
         else {
           const problems = reportProblems(validate(outcome.definition));
-          results.push({ file, label: outcome.label, resource: outcome.resource, valid: problems.length === 0, problems, error: null });
+          const workflowType = outcome.type ?? 'EXPRESS';
+          const engineProblems = problems.length === 0 ? reportProblems(checkSupport(outcome.definition, { workflowType })) : [];
+          const runs = problems.length === 0 ? engineProblems.length === 0 : null;
+          results.push({ file, label: outcome.label, resource: outcome.resource, valid: problems.length === 0, problems, runs, engineProblems, error: null });
         }
       }
     } catch (error) {
@@ -35,20 +50,22 @@ export async function validateCommand(files: readonly string[], options: Validat
       results.push(unreadable(file, file, null, error));
     }
   }
-  const exitCode = results.some((r) => r.error !== null) ? ExitCodes.INPUT : results.some((r) => !r.valid) ? ExitCodes.INVALID_DEFINITION : ExitCodes.OK;
+  const refused = (r: ValidatedDefinition) => !r.valid || r.runs === false;
+  const exitCode = results.some((r) => r.error !== null) ? ExitCodes.INPUT : results.some(refused) ? ExitCodes.INVALID_DEFINITION : ExitCodes.OK;
   if (options.json) {
     const definitions = results.map(({ label: _label, ...result }) => result);
     io.stdout.write(JSON.stringify({ valid: exitCode === ExitCodes.OK, definitions }, null, 2) + '\n');
   } else {
     for (const result of results) {
       if (result.error !== null) io.stdout.write(`${result.label}: cannot be validated\n  ${result.error.message.replace(/\n/g, '\n  ')}  [${result.error.code}]\n`);
-      else if (result.valid) io.stdout.write(`${result.label}: valid\n`);
-      else io.stdout.write(formatProblems(result.label, result.problems));
+      else if (!result.valid) io.stdout.write(formatProblems(result.label, result.problems));
+      else if (result.runs) io.stdout.write(`${result.label}: valid\n`);
+      else io.stdout.write(formatProblems(`${result.label}: valid ASL, but statemill cannot run it`, result.engineProblems));
     }
   }
   return exitCode;
 }
 
 function unreadable(file: string, label: string, resource: string | null, error: CliError): ValidatedDefinition & { label: string } {
-  return { file, label, resource, valid: false, problems: [], error: { code: error.code, message: error.message } };
+  return { file, label, resource, valid: false, problems: [], runs: null, engineProblems: [], error: { code: error.code, message: error.message } };
 }

@@ -1,0 +1,28 @@
+import { DefinitionError, ProblemCodes, type Problem } from '../asl/problems.js';
+import { validate } from '../asl/validate.js';
+import { statesByName, type Handler } from './handlers.js';
+import { compile, type CompileOptions } from './machine.js';
+
+/**
+ * What compile() refuses in a definition that validate() accepts: the parts of the language
+ * this engine does not run (an S3 ItemReader or ResultWriter, …). Missing handlers are left
+ * out: they are about how the definition is run, not about the definition. Derived from
+ * compile() itself, so the two can never disagree. [] when the definition has language
+ * problems: compile() looks no further than those.
+ */
+export function checkSupport(definition: unknown, options: Omit<CompileOptions, 'handlers'> = {}): Problem[] {
+  if (validate(definition).length > 0) return [];
+  const placeholders: Record<string, Handler> = {};
+  for (const site of statesByName(definition).values()) {
+    if (site.resource !== null && !Object.prototype.hasOwnProperty.call(placeholders, site.resource)) {
+      Object.defineProperty(placeholders, site.resource, { value: () => null, enumerable: true });
+    }
+  }
+  try {
+    compile(definition, { ...options, handlers: placeholders });
+    return [];
+  } catch (error) {
+    if (!(error instanceof DefinitionError)) throw error;
+    return error.problems.filter((problem) => problem.code !== ProblemCodes.NO_HANDLER);
+  }
+}
