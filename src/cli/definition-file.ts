@@ -104,7 +104,9 @@ async function readMachine(file: string, cwd: string, machine: FoundStateMachine
       case 'text':
         return { label, ...found, definition: await parseSubstituted(machine.substituteText(source.text), `${label} DefinitionString`, (text, where) => parseJsonText(text, where)) };
       case 'file': {
-        const path = relative(cwd, resolve(cwd, dirname(file), source.path)) || source.path;
+        const absolute = resolve(cwd, dirname(file), source.path);
+        // Shown relative to the working directory when it is below it, else in full.
+        const path = relative(cwd, absolute).startsWith('..') ? absolute : relative(cwd, absolute) || source.path;
         const text = machine.substituteText(await readTextFile(path, cwd, 'definition'));
         return { label: `${label} → ${path}`, ...found, definition: await parseSubstituted(text, path, parseDocumentText) };
       }

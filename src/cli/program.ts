@@ -1,8 +1,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import { historyLevels } from '../run/history.js';
 import { CliError, CliErrorCodes, withCode } from './cli-error.js';
-import { runCommand, type RunOptions } from './commands/run.js';
-import { validateCommand, type ValidateOptions } from './commands/validate.js';
+import type { RunOptions } from './commands/run.js';
+import type { ValidateOptions } from './commands/validate.js';
 import { EXIT_CODES_HELP, ExitCodes } from './exit-codes.js';
 import type { CliIo } from './io.js';
 import { collectParam } from './params.js';
@@ -108,7 +108,11 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     )
     .option('--trace', 'print a readable trace of the states run (input, output, timings, retries) to stderr')
     .addHelpText('after', `${RUN_EXAMPLES}\n\n${EXIT_CODES_HELP}\n`)
-    .action(async (definition: string, options: RunOptions) => setExitCode(await runCommand(definition, options, io)));
+    .action(async (definition: string, options: RunOptions) => {
+      // Each command's code loads only when it runs: start-up time counts for a CLI.
+      const { runCommand } = await import('./commands/run.js');
+      setExitCode(await runCommand(definition, options, io));
+    });
 
   program
     .command('validate')
@@ -117,7 +121,10 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .option('--json', 'print the problems as JSON')
     .option('--param <Name=Value>', 'template parameter or ${Name} placeholder value (repeatable)', collectParam)
     .addHelpText('after', `${VALIDATE_EXAMPLES}\n\n${EXIT_CODES_HELP}\n`)
-    .action(async (files: string[], options: ValidateOptions) => setExitCode(await validateCommand(files, options, io)));
+    .action(async (files: string[], options: ValidateOptions) => {
+      const { validateCommand } = await import('./commands/validate.js');
+      setExitCode(await validateCommand(files, options, io));
+    });
 
   // Listed for --help only: runCli hands `bench` and its arguments to the benchmark harness as they are.
   program.command('bench').description('benchmark the built-in workloads or your own workflow (statemill bench --help)');
