@@ -28,13 +28,22 @@ export interface CaseOutcome {
 
 export const conformanceDir = resolve(process.env.STATEMILL_CONFORMANCE_DIR ?? join(import.meta.dirname, '../../../shared/conformance/cases'));
 
+let absenceReported = false;
+
 /**
- * The cases, or [] when the directory is absent (a plain clone has no ../shared); in CI
- * (CI set) an absent directory is an error, so the cases are never skipped silently there.
+ * The cases, or [] when the directory is absent (a plain clone has no ../shared). The
+ * absence is said plainly, once per run, so a run of zero cases is never mistaken for a
+ * pass; conformance.test.ts fails in CI (CI set) when the cases are absent.
  */
 export function loadCases(dir = conformanceDir): ConformanceCase[] {
   if (!existsSync(dir)) {
-    if (process.env.CI) throw new Error(`conformance cases not found at ${dir}`);
+    if (!absenceReported) {
+      absenceReported = true;
+      process.stderr.write(
+        `\nNOTE: the AWS-recorded conformance cases were not found at ${dir}, so none of them ran. ` +
+          `They live in ../shared/conformance beside the checkout; STATEMILL_CONFORMANCE_DIR points elsewhere.\n\n`,
+      );
+    }
     return [];
   }
   return readdirSync(dir)
