@@ -10,11 +10,11 @@ import { packageVersion } from './version.js';
 
 const RUN_EXAMPLES = `
 Examples:
-  $ statemill run order.asl.json --input-json '{"orderId": "o-1"}' --handlers ./handlers.mjs
+  $ statemill run order.asl.json --input-json '{"orderId": "o-1", "amount": 250}' --handlers ./handlers.mjs
   $ cat event.json | statemill run order.asl.json --handlers ./handlers.mjs
   $ statemill run template.yaml --resource OrderStateMachine --input event.json --handlers ./handlers.mjs --param Stage=dev
-  $ statemill run order.asl.json --mocks MockConfigFile.json --test-case HappyPath --virtual-clock
-  $ statemill run order.asl.json --input-json '{"orderId": "o-1"}' --handlers ./handlers.mjs --trace
+  $ statemill run order.asl.json --mocks MockConfigFile.json --test-case HappyPath --handlers ./handlers.mjs --virtual-clock
+  $ statemill run order.asl.json --input-json '{"orderId": "o-1", "amount": 250}' --handlers ./handlers.mjs --trace
 
 The result is printed as JSON: {"status", "output"} when the execution SUCCEEDED,
 {"status", "error", "cause"} otherwise, then name, ARNs and dates, and with
@@ -25,7 +25,12 @@ function name, for arn:aws:states:::lambda:invoke) to a function:
   export const handlers = { 'arn:aws:lambda:us-east-1:123456789012:function:charge': async (input, ctx) => ({ charged: true }) };
 
 --mocks reads a Step Functions Local mock configuration (StateMachines → TestCases,
-MockedResponses); states the test case does not mock use --handlers.`;
+MockedResponses); states the test case does not mock use --handlers, and one with
+no handler fails the execution only if it is reached.
+
+Templates: --param Name=Value fills parameters and \${Name} placeholders; the name and
+type (EXPRESS, or STANDARD with its one-year limit) come from the template, --type
+overrides the type.`;
 
 const VALIDATE_EXAMPLES = `
 Examples:
@@ -34,13 +39,16 @@ Examples:
   $ statemill validate template.yaml     # every state machine of a CloudFormation/SAM/CDK template
 
 Each problem is printed with its JSON pointer, the state it is in, a message, its
-stable code (ERR_ASL_…) and a hint. --json prints {"valid", "definitions": [{file,
-resource, valid, problems: [{code, pointer, state, message, hint}], error}]}.`;
+stable code (ERR_ASL_…) and a hint: first the language's problems (what AWS refuses),
+then, once there are none, what statemill does not run ("valid ASL, but statemill
+cannot run it"), as \`statemill run\` would refuse it. --json prints {"valid",
+"definitions": [{file, resource, valid, problems: [{code, pointer, state, message,
+hint}], runs, engineProblems, error}]}.`;
 
 const ROOT_EXAMPLES = `
 Examples:
   $ statemill validate order.asl.json
-  $ statemill run order.asl.json --input-json '{"orderId": "o-1"}' --handlers ./handlers.mjs
+  $ statemill run order.asl.json --input-json '{"orderId": "o-1", "amount": 250}' --handlers ./handlers.mjs
   $ statemill bench --help
 
 Definitions may be JSON or YAML ASL, or a CloudFormation/SAM/CDK template whose state

@@ -100,6 +100,10 @@ pack('npm pack yields a package a fresh project can install, import, type-check 
     assert.equal(JSON.parse(ran.stdout).output, { n: 4, doubled: 8 });
     const validated = sh(bin, ['validate', 'double.asl.json'], { cwd: app });
     assert.equal([validated.status, validated.stdout], [0, 'double.asl.json: valid\n']);
+    // The benchmark harness needs a source checkout; the installed executable says so.
+    const bench = sh(bin, ['bench', '--help'], { cwd: app });
+    assert.is(bench.status, 2, bench.stdout + bench.stderr);
+    assert.match(bench.stderr, /bench runs from a source checkout of statemill.*\[ERR_CLI_BENCH_UNAVAILABLE\]/);
 
     cpSync(join(root, 'examples'), join(app, 'examples'), { recursive: true });
     for (const example of examples) {
