@@ -104,6 +104,9 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
+/** Parallel branches and Map processors nested deeper than this are not looked into (validate() refuses such definitions). */
+const MAX_SCOPE_DEPTH = 250;
+
 /**
  * Every state of a definition by name, Parallel branches and Map processors included (ASL
  * names are unique across the whole machine). Tolerates a malformed definition: validate()
@@ -111,10 +114,13 @@ function isObject(value: unknown): value is Record<string, unknown> {
  */
 export function statesByName(definition: unknown): Map<string, StateSite> {
   const found = new Map<string, StateSite>();
-  const pending: Array<{ scope: unknown; pointer: string }> = [{ scope: definition, pointer: '' }];
+  const pending: Array<{ scope: unknown; pointer: string; depth: number }> = [{ scope: definition, pointer: '', depth: 0 }];
+  // A definition built in code may contain itself, or nest without end: each scope is visited once, and only so deep.
+  const seen = new Set<object>();
   while (pending.length > 0) {
-    const { scope, pointer } = pending.pop()!;
-    if (!isObject(scope) || !isObject(scope.States)) continue;
+    const { scope, pointer, depth } = pending.pop()!;
+    if (!isObject(scope) || !isObject(scope.States) || seen.has(scope) || depth > MAX_SCOPE_DEPTH) continue;
+    seen.add(scope);
     const statesPointer = pointerTo(pointer, 'States');
     for (const name of Object.keys(scope.States)) {
       const state = scope.States[name];
@@ -123,15 +129,17 @@ export function statesByName(definition: unknown): Map<string, StateSite> {
       const resource = state.Type === 'Task' && typeof state.Resource === 'string' ? state.Resource : null;
       if (!found.has(name)) found.set(name, { type: state.Type, resource, pointer: statePointer });
       if (Array.isArray(state.Branches)) {
-        state.Branches.forEach((branch, i) => pending.push({ scope: branch, pointer: pointerTo(pointerTo(statePointer, 'Branches'), i) }));
+        state.Branches.forEach((branch, i) => pending.push({ scope: branch, pointer: pointerTo(pointerTo(statePointer, 'Branches'), i), depth: depth + 1 }));
       }
       for (const processor of ['ItemProcessor', 'Iterator']) {
-        if (isObject(state[processor])) pending.push({ scope: state[processor], pointer: pointerTo(statePointer, processor) });
+        if (isObject(state[processor])) pending.push({ scope: state[processor], pointer: pointerTo(statePointer, processor), depth: depth + 1 });
       }
     }
   }
   return found;
 }
+
+const UNWALKABLE: ReadonlySet<string> = new Set([ProblemCodes.NESTING_TOO_DEEP, ProblemCodes.DEFINITION_TOO_LARGE, ProblemCodes.NOT_JSON_DATA, ProblemCodes.NOT_AN_OBJECT]);
 
 /** Whether a Task finds its handler at run time, by Parameters.FunctionName (lambda:invoke). */
 export function isLambdaInvokeResource(resource: string): boolean {
@@ -145,6 +153,8 @@ export function isLambdaInvokeResource(resource: string): boolean {
  * already `reported` (a `.sync` integration, say) are left out.
  */
 export function missingHandlers(definition: unknown, handlers: Handlers, reported: readonly Problem[] = []): Problem[] {
+  // A definition too deep, too large or unreadable is not walked again: its problem says enough.
+  if (reported.some((p) => UNWALKABLE.has(p.code))) return [];
   const index = new HandlerIndex(handlers);
   const already = new Set(reported.map((p) => p.pointer));
   const problems: Problem[] = [];

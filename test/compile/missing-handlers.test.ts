@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { compile, DefinitionError } from '../../src/index.js';
+import { statesByName } from '../../src/compile/handlers.js';
+import { compile, DefinitionError, mockHandlers } from '../../src/index.js';
 
 /** compile() lists every problem at once: Tasks without handlers beside the definition's own problems. */
 const missing = suite('compile: missing handlers');
@@ -58,6 +59,14 @@ missing('a Resource the definition check already refused is not reported twice',
   };
   const problems = problemsOf(definition);
   assert.is(problems.filter(([, pointer]) => pointer === '/States/Run/Resource').length, 1, JSON.stringify(problems));
+});
+
+missing('a definition that contains itself is walked once: statesByName ends, mocks do not hang', () => {
+  const cyclic: Record<string, any> = { StartAt: 'P', States: { P: { Type: 'Parallel', End: true, Branches: [] } } };
+  cyclic.States.P.Branches.push(cyclic);
+  assert.equal([...statesByName(cyclic).keys()], ['P']);
+  const config = { StateMachines: { M: { TestCases: { T: {} } } }, MockedResponses: {} };
+  assert.type(mockHandlers(cyclic, config, { testCase: 'T' }), 'object');
 });
 
 missing.run();
