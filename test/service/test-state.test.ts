@@ -312,6 +312,31 @@ const answered: { name: string; request: RequestValues; expected: Record<string,
     },
   },
   {
+    name: 'a mocked distributed Map shows its batches',
+    request: {
+      definition: { ...mapState, ItemProcessor: { ...mapState.ItemProcessor, ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'EXPRESS' } }, ItemBatcher: { MaxItemsPerBatch: 2, BatchInput: { 'k.$': '$.k' } } },
+      input: { items: [1, 2, 3], k: 'x' },
+      mock: { result: [{}, {}] },
+      inspectionLevel: 'DEBUG',
+    },
+    expected: {
+      status: 'SUCCEEDED',
+      output: [{}, {}],
+      inspectionData: {
+        input: { items: [1, 2, 3], k: 'x' },
+        afterInputPath: { items: [1, 2, 3], k: 'x' },
+        afterItemsPath: [1, 2, 3],
+        afterItemBatcher: [
+          { BatchInput: { k: 'x' }, Items: [1, 2] },
+          { BatchInput: { k: 'x' }, Items: [3] },
+        ],
+        maxConcurrency: 0,
+        afterResultSelector: [{}, {}],
+        afterResultPath: [{}, {}],
+      },
+    },
+  },
+  {
     name: 'more failed iterations than tolerated: States.ExceedToleratedFailureThreshold',
     request: { definition: { ...mapState, ToleratedFailureCount: 1 }, input: { items: [1, 2, 3] }, mock: { result: [1, 2, 3] }, stateConfiguration: { mapIterationFailureCount: 2 } },
     expected: { status: 'FAILED', error: 'States.ExceedToleratedFailureThreshold', cause: 'The specified tolerated failure threshold was exceeded' },
