@@ -373,3 +373,34 @@ for (const c of answered) {
 }
 
 answers.run();
+
+const readme = suite('TestState README');
+
+readme('the README example answers as the README says', async () => {
+  const response = await testState({
+    definition: JSON.stringify({
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke',
+      Parameters: { FunctionName: 'charge', 'Payload.$': '$' },
+      Retry: [{ ErrorEquals: ['Payments.Unavailable'], IntervalSeconds: 2, MaxAttempts: 3, BackoffRate: 2 }],
+      Next: 'Ship',
+    }),
+    input: '{"amount": 5}',
+    inspectionLevel: 'DEBUG',
+    mock: { errorOutput: { error: 'Payments.Unavailable', cause: 'no answer' } },
+    stateConfiguration: { retrierRetryCount: 1 },
+  });
+  assert.equal(response, {
+    status: 'RETRIABLE',
+    error: 'Payments.Unavailable',
+    cause: 'no answer',
+    inspectionData: {
+      input: '{"amount":5}',
+      afterInputPath: '{"amount":5}',
+      afterParameters: '{"FunctionName":"charge","Payload":{"amount":5}}',
+      errorDetails: { retryIndex: 0, retryBackoffIntervalSeconds: 4 },
+    },
+  });
+});
+
+readme.run();
