@@ -2,7 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ServiceError } from '../../src/service/errors.js';
 import { testState, type TestStateRequest, type TestStateResponse } from '../../src/service/test-state/index.js';
-import type { Handlers } from '../../src/index.js';
+import { virtualClock, type Handlers, type TaskContext } from '../../src/index.js';
 
 /**
  * TestState's rules, table-driven: each request (definition and JSON members given as
@@ -373,6 +373,34 @@ for (const c of answered) {
 }
 
 answers.run();
+
+const limits = suite('TestState time limits');
+
+limits('a handler past the Task\'s TimeoutSeconds fails the attempt with States.Timeout, which Catch sees', async () => {
+  const clock = virtualClock();
+  const definition = { Type: 'Task', Resource: 'slow', TimeoutSeconds: 1, Catch: [{ ErrorEquals: ['States.Timeout'], Next: 'Late' }], End: true };
+  const response = await testState(
+    { definition: JSON.stringify(definition), roleArn: role },
+    { clock, handlers: { slow: () => clock.sleep(10_000).then(() => 'too late') } },
+  );
+  assert.equal(response, { status: 'CAUGHT_ERROR', error: 'States.Timeout', nextState: 'Late', output: '{"Error":"States.Timeout","Cause":null}' });
+});
+
+limits('a handler running past TestState\'s five minutes fails with States.Timeout', async () => {
+  const clock = virtualClock();
+  let aborted = false;
+  const handlers = {
+    slow: (_input: unknown, ctx: TaskContext) => {
+      ctx.signal.addEventListener('abort', () => (aborted = true));
+      return clock.sleep(301_000).then(() => 'too late');
+    },
+  };
+  const response = await testState({ definition: JSON.stringify({ Type: 'Task', Resource: 'slow', End: true }), roleArn: role }, { clock, handlers });
+  assert.equal(response, { status: 'FAILED', error: 'States.Timeout', cause: 'The TestState call ran longer than its limit of 300 seconds.' });
+  assert.ok(aborted, 'the handler was told to stop');
+});
+
+limits.run();
 
 const readme = suite('TestState README');
 

@@ -6,8 +6,10 @@ import { lambdaEvent, lambdaResponse } from '../../compile/lambda-response.js';
 import { handlerError } from '../../compile/states/task.js';
 import { compileTemplate } from '../../compile/templates.js';
 import { assignVariables, compileJsonPathAssign } from '../../compile/variables.js';
-import { AslError, jsonForCause } from '../../run/errors.js';
-import { contextObject, type Frame } from '../../run/frame.js';
+import { scheduleLimit } from '../../run/clock.js';
+import { AslError, StatesErrors, jsonForCause } from '../../run/errors.js';
+import { contextObject } from '../../run/frame.js';
+import { isPromiseLike } from '../../run/state.js';
 import { ServiceError } from '../errors.js';
 import { recover } from './recovery.js';
 import { refuseCompileProblems, succeeded, type Outcome, type TestRun } from './run-env.js';
@@ -85,7 +87,7 @@ async function invokeHandler(run: TestRun, effective: unknown): Promise<unknown>
   const resource = run.state.def.Resource as string;
   const handlers = run.handlers;
   const raw = handlers.resource(resource);
-  if (raw !== undefined && answersRaw(raw, run.state.name)) return call(raw, effective, run.frame);
+  if (raw !== undefined && answersRaw(raw, run.state.name)) return call(raw, effective, run);
   if (resource === LAMBDA_INVOKE || resource.startsWith(LAMBDA_INVOKE + ':')) {
     const args = (effective ?? {}) as Record<string, unknown>;
     const functionName = args.FunctionName;
@@ -96,7 +98,7 @@ async function invokeHandler(run: TestRun, effective: unknown): Promise<unknown>
     if (handler === undefined) {
       throw new AslError('Lambda.ResourceNotFoundException', `Function not found: ${functionName} (Service: AWSLambda; Status Code: 404; Error Code: ResourceNotFoundException)`);
     }
-    return lambdaResponse(await call(handler, lambdaEvent(args.Payload), run.frame));
+    return lambdaResponse(await call(handler, lambdaEvent(args.Payload), run));
   }
   if (raw === undefined) {
     throw new ServiceError(
@@ -104,19 +106,49 @@ async function invokeHandler(run: TestRun, effective: unknown): Promise<unknown>
       `TestState has no handler for the Resource '${resource}' of state '${run.state.name}': pass one in options.handlers, or give a mock`,
     );
   }
-  return call(raw, effective, run.frame);
+  return call(raw, effective, run);
 }
 
-async function call(handler: Handler, input: unknown, frame: Frame): Promise<unknown> {
+/** AWS ends a TestState call after five minutes with States.Timeout. */
+const TEST_STATE_LIMIT_SECONDS = 300;
+
+/**
+ * One handler call, within the Task's constant TimeoutSeconds and TestState's own five
+ * minutes, on the run's clock; the handler's signal aborts when either passes.
+ * (TimeoutSecondsPath and HeartbeatSeconds are not timed here.)
+ */
+async function call(handler: Handler, input: unknown, run: TestRun): Promise<unknown> {
+  const frame = run.frame;
+  const own = run.state.def.TimeoutSeconds;
+  const taskLimited = typeof own === 'number' && own < TEST_STATE_LIMIT_SECONDS;
+  const seconds = taskLimited ? own : TEST_STATE_LIMIT_SECONDS;
+  const timeout = taskLimited
+    ? new AslError(StatesErrors.Timeout, null)
+    : new AslError(StatesErrors.Timeout, `The TestState call ran longer than its limit of ${TEST_STATE_LIMIT_SECONDS} seconds.`);
+  const controller = new AbortController();
   const context: TaskContext = {
     context: contextObject(frame),
     attempt: frame.retryCount + 1,
-    signal: new AbortController().signal,
+    signal: controller.signal,
     heartbeat() {},
   };
+  let result: unknown;
   try {
-    return await handler(input, context);
+    result = handler(input, context);
   } catch (thrown) {
     throw handlerError(thrown);
+  }
+  if (!isPromiseLike(result)) return result;
+  let cancel: () => void = () => {};
+  const expired = new Promise<never>((_, reject) => {
+    cancel = scheduleLimit(frame.exec.clock, seconds * 1000, () => {
+      controller.abort(timeout);
+      reject(timeout);
+    });
+  });
+  try {
+    return await Promise.race([Promise.resolve(result).then(undefined, (thrown) => Promise.reject(handlerError(thrown))), expired]);
+  } finally {
+    cancel();
   }
 }
