@@ -83,6 +83,7 @@ const refused: { name: string; request: RequestValues; type: string; message: st
   { name: 'an unknown inspection level', request: { definition: { Type: 'Pass', End: true }, inspectionLevel: 'ALL' as 'INFO' }, type: 'ValidationException', message: /Member must satisfy enum value set: \[INFO, DEBUG, TRACE\]/ },
   { name: 'an ItemReader without mapItemReaderData', request: { definition: { ...mapState, ItemReader: { Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: { InputType: 'JSON' }, Parameters: { Bucket: 'b', Key: 'k' } } }, mock: { result: [] } }, type: 'ValidationException', message: 'TestState needs stateConfiguration.mapItemReaderData to test a Map state with an ItemReader.' },
   { name: 'errorCausedByState naming no state of the processor', request: { definition: mapState, input: { items: [] }, mock: { result: [] }, stateConfiguration: { errorCausedByState: 'Nope' } }, type: 'ValidationException', message: "ErrorCausedByState 'Nope' is not a state of the Map state's ItemProcessor." },
+  { name: 'errorCausedByState naming no state of the branches', request: { definition: twoBranches, mock: { errorOutput: { error: 'E', cause: 'C' } }, stateConfiguration: { errorCausedByState: 'C' } }, type: 'ValidationException', message: "ErrorCausedByState 'C' is not a state of the Parallel state's branches." },
   // fieldValidationMode: STRICT checks required members and types, PRESENT only the members there.
   { name: 'STRICT: a required member missing', request: { definition: { Type: 'Task', Resource: 'arn:aws:states:::states:startExecution', Parameters: { StateMachineArn: 'a' }, End: true }, mock: { result: { StartDate: 'now' } } }, type: 'ValidationException', message: "Mock result schema validation error: Required field 'ExecutionArn' is missing" },
   { name: 'STRICT: a number given as text', request: { definition: lambdaTask, mock: { result: { StatusCode: '200' } } }, type: 'ValidationException', message: "Mock result schema validation error: Field 'StatusCode' must be a number" },
@@ -350,6 +351,11 @@ const answered: { name: string; request: RequestValues; expected: Record<string,
     name: 'a Map with an ItemReader iterates over mapItemReaderData',
     request: { definition: { ...mapState, ItemReader: { Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: { InputType: 'JSON' }, Parameters: { Bucket: 'b', Key: 'k' } } }, mock: { result: ['x'] }, stateConfiguration: { mapItemReaderData: '["r"]' }, inspectionLevel: 'DEBUG' },
     expected: { status: 'SUCCEEDED', output: ['x'], inspectionData: { input: {}, afterInputPath: {}, afterItemsPath: ['r'], maxConcurrency: 0, afterResultSelector: ['x'], afterResultPath: ['x'] } },
+  },
+  {
+    name: 'a mocked error raised in a Parallel branch (errorCausedByState) fails the Parallel',
+    request: { definition: twoBranches, mock: { errorOutput: { error: 'Boom', cause: 'b' } }, stateConfiguration: { errorCausedByState: 'B' } },
+    expected: { status: 'FAILED', error: 'Boom', cause: 'b' },
   },
   {
     name: 'a mocked error of a Parallel state goes through its Catch',
