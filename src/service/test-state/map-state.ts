@@ -7,7 +7,7 @@ import { compileTemplate } from '../../compile/templates.js';
 import { AslError, StatesErrors, jsonForCause } from '../../run/errors.js';
 import { Frame } from '../../run/frame.js';
 import { ServiceError } from '../errors.js';
-import { finishJsonPath, mockedResult } from './parallel-state.js';
+import { finishJsonPath, mockedResult } from './result-stages.js';
 import { recover } from './recovery.js';
 import { refuseCompileProblems, succeeded, type Outcome, type TestRun } from './run-env.js';
 

@@ -1,17 +1,17 @@
 import { LAMBDA_INVOKE, answersRaw, type Handler, type TaskContext } from '../../compile/handlers.js';
-import { compileResultPath, compileSelectPath } from '../../compile/io.js';
+import { compileSelectPath } from '../../compile/io.js';
 import { StatesScope, compileJsonataValue, stateField } from '../../compile/jsonata.js';
 import { compileOutcome } from '../../compile/jsonata-state.js';
 import { lambdaEvent, lambdaResponse } from '../../compile/lambda-response.js';
 import { handlerError } from '../../compile/states/task.js';
 import { compileTemplate } from '../../compile/templates.js';
-import { assignVariables, compileJsonPathAssign } from '../../compile/variables.js';
 import { scheduleLimit } from '../../run/clock.js';
 import { AslError, StatesErrors, jsonForCause } from '../../run/errors.js';
 import { contextObject } from '../../run/frame.js';
 import { isPromiseLike } from '../../run/state.js';
 import { ServiceError } from '../errors.js';
 import { recover } from './recovery.js';
+import { finishJsonPath } from './result-stages.js';
 import { refuseCompileProblems, succeeded, type Outcome, type TestRun } from './run-env.js';
 
 /**
@@ -33,15 +33,7 @@ async function jsonPathTask(run: TestRun, input: unknown): Promise<Outcome> {
     run.record('afterParameters', parameters);
     const result = await taskResult(run, parameters);
     run.record('result', result);
-    const assign = 'Assign' in def ? compileJsonPathAssign(def.Assign) : null;
-    const values = assign === null ? null : assign.evaluate(result, frame);
-    const selected = 'ResultSelector' in def ? compileTemplate(def.ResultSelector)(result, frame) : result;
-    run.record('afterResultSelector', selected);
-    const merged = compileResultPath(def.ResultPath)(input, selected, frame);
-    run.record('afterResultPath', merged);
-    const output = compileSelectPath(def.OutputPath)(merged, frame);
-    if (assign !== null) assignVariables(frame, assign.names, values!);
-    return succeeded(output, run.next);
+    return succeeded(finishJsonPath(run, input, result), run.next);
   } catch (thrown) {
     if (thrown instanceof ServiceError) throw thrown;
     return recover(thrown, input, run);
