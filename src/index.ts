@@ -10,6 +10,5 @@ export type * from './asl/types.js';
 export { formatTrace, type TraceOptions } from './run/trace.js';
 export { historyLevels, type HistoryEvent, type HistoryLevel } from './run/history.js';
 export { createPool, Pool, PoolError, PoolErrorCodes, PoolFaults, type PoolOptions, type PoolExecuteOptions, type PoolMetrics, type RegisterOptions, type WorkflowOptions, type LoadOptions, type LoadResult, type PoolErrorCode, type PoolFault } from './pool/index.js';
-export { ServiceError, type ServiceErrorName } from './service/errors.js';
 export { testState, checkedResources, type TestStateRequest, type TestStateResponse, type TestStateOptions, type InspectionData } from './service/test-state/index.js';
 export { testStateOf, type StateTestOptions, type StateTestResult, type StateTestInspection } from './service/test-state/test-helper.js';
