@@ -236,6 +236,12 @@ const answered: { name: string; request: RequestValues; expected: Record<string,
     expected: { status: 'SUCCEEDED', output: { anything: true }, inspectionData: { input: {}, afterInputPath: {}, afterParameters: { token: 't-1' }, result: { anything: true }, afterResultSelector: { anything: true }, afterResultPath: { anything: true } } },
   })),
   {
+    name: 'an unmocked .waitForTaskToken Task runs its handler, which sees the task token',
+    request: { definition: { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken', Parameters: { 'token.$': '$$.Task.Token' }, End: true }, context: { Task: { Token: 't-2' } }, roleArn: role },
+    handlers: { 'arn:aws:states:::sqs:sendMessage.waitForTaskToken': (input: { token: string }, ctx: TaskContext) => ({ sent: input.token, seen: (ctx.context.Task as { Token: string }).Token }) },
+    expected: { status: 'SUCCEEDED', output: { sent: 't-2', seen: 't-2' } },
+  },
+  {
     name: 'NONE checks nothing; results of Resources without a known shape are not checked',
     request: { definition: lambdaTask, mock: { result: { StatusCode: 'two hundred' }, fieldValidationMode: 'NONE' } },
     expected: { status: 'SUCCEEDED', output: { StatusCode: 'two hundred' } },
