@@ -6,6 +6,7 @@ import { realClock, type Clock } from '../run/clock.js';
 import type { HistoryLevel } from '../run/history.js';
 import type { Limits } from '../run/limits.js';
 import type { ExecutionResult } from '../run/result.js';
+import { ActivityQueue, activityPollMs } from './activities.js';
 import { invalidDefinition, judgeDefinition, variableReferences } from './definitions.js';
 import { ServiceError } from './errors.js';
 import type { ActivityRecord, AliasRecord, ExecutionRecord, Revision, StateMachineRecord, VersionRecord } from './records.js';
@@ -74,6 +75,7 @@ export class Service {
   /** Executions still running (Express ones included), so close() can settle them. */
   private readonly running = new Set<ExecutionRecord>();
   private readonly activities = new Map<string, ActivityRecord>();
+  private readonly activityQueues = new Map<string, ActivityQueue>();
   private readonly tags = new Map<string, Map<string, string>>();
   private closed = false;
 
@@ -724,7 +726,7 @@ export class Service {
     const exec = this.execution(request?.executionArn);
     const rev = exec.revision;
     const out: T.DescribeStateMachineForExecutionOutput = {
-      stateMachineArn: exec.versionArn ?? exec.machine.arn,
+      stateMachineArn: exec.machine.arn,
       name: exec.machine.name,
       definition: rev.definitionText,
       roleArn: rev.roleArn,
@@ -841,6 +843,33 @@ export class Service {
     return activity;
   }
 
+  /**
+   * The queue of an existing activity's tasks (created on first use): an execution that
+   * reaches a Task whose Resource is this activity schedules its task here.
+   */
+  activityQueue(arn: unknown): ActivityQueue {
+    const activity = this.activity(arn);
+    let queue = this.activityQueues.get(activity.arn);
+    if (queue === undefined) {
+      queue = new ActivityQueue();
+      this.activityQueues.set(activity.arn, queue);
+    }
+    return queue;
+  }
+
+  /** A worker's long poll: the next task of the activity, or `{}` after 60 seconds without one. */
+  async getActivityTask(request: T.GetActivityTaskInput): Promise<T.GetActivityTaskOutput> {
+    const r = request ?? ({} as T.GetActivityTaskInput);
+    if (r.workerName !== undefined && r.workerName !== null) {
+      requireString(r.workerName, 'workerName');
+      checkLength(r.workerName, 'workerName', 1, 80);
+    }
+    const queue = this.activityQueue(r.activityArn);
+    if (this.closed) return {};
+    const task = await queue.take(this.clock, activityPollMs);
+    return task === null ? {} : { taskToken: task.taskToken, input: task.input };
+  }
+
   async describeActivity(request: T.DescribeActivityInput): Promise<T.DescribeActivityOutput> {
     const activity = this.activity(request?.activityArn);
     return { activityArn: activity.arn, name: activity.name, creationDate: activity.creationDate, encryptionConfiguration: ownedKey };
@@ -855,6 +884,8 @@ export class Service {
   async deleteActivity(request: T.DeleteActivityInput): Promise<T.EmptyOutput> {
     parseArn(request?.activityArn, 'activityArn', ['activity']);
     this.activities.delete(request.activityArn);
+    this.activityQueues.get(request.activityArn)?.release();
+    this.activityQueues.delete(request.activityArn);
     this.tags.delete(request.activityArn);
     return {};
   }
@@ -900,6 +931,7 @@ export class Service {
   /** Stops every running execution (ABORTED) and waits until each has settled; starts nothing more. */
   async close(): Promise<void> {
     this.closed = true;
+    for (const queue of this.activityQueues.values()) queue.release();
     const pending = [...this.running];
     for (const exec of pending) exec.controller.abort(new Error('The service was closed.'));
     await Promise.all(pending.map((e) => e.done));
