@@ -24,6 +24,7 @@ import {
   requireString,
   type ParsedArn,
 } from './requests.js';
+import type { IntegrationHost, ServiceIntegration } from './seam.js';
 import type * as T from './types.js';
 
 export interface ServiceOptions {
@@ -45,6 +46,8 @@ export interface ServiceOptions {
   history?: HistoryLevel;
   /** How many finished executions are kept for Describe/List/GetExecutionHistory; the oldest go first. Default 10,000. */
   retainExecutions?: number;
+  /** Task integrations the service supplies to its executions (see seam.ts). */
+  integrations?: readonly ServiceIntegration[];
 }
 
 const standardExecutionMs = 365 * 24 * 3600 * 1000;
@@ -68,6 +71,8 @@ export class Service {
   private readonly limits: Partial<Limits>;
   private readonly historyLevel: HistoryLevel;
   private readonly retainExecutions: number;
+  private readonly integrations: readonly ServiceIntegration[];
+  private readonly host: IntegrationHost;
   private readonly stateMachines = new Map<string, StateMachineRecord>();
   private readonly executions = new Map<string, ExecutionRecord>();
   /** Finished Standard executions, oldest first: the retention bound drops from the front. */
@@ -88,6 +93,14 @@ export class Service {
     this.limits = options.limits ?? {};
     this.historyLevel = options.history ?? 'ALL';
     this.retainExecutions = options.retainExecutions ?? 10_000;
+    this.integrations = options.integrations ?? [];
+    this.host = {
+      service: this,
+      clock: this.clock,
+      region: this.region,
+      accountId: this.accountId,
+      activityQueue: (arn) => this.activityQueue(arn),
+    };
   }
 
   private arn(kind: string, rest: string): string {
@@ -606,21 +619,29 @@ export class Service {
     }
   }
 
-  /** The compiled machine of a revision (and mock test case), compiled on first use. */
+  /**
+   * The compiled machine of a revision (and mock test case), compiled on first use: the
+   * integrations' handlers under the user's (or the mock test case's), and their compile
+   * options over the service's.
+   */
   private compiled(machine: StateMachineRecord, revision: Revision, testCase: string): Machine {
     const cached = revision.machines.get(testCase);
     if (cached !== undefined) return cached;
-    let handlers = this.handlers;
+    const integrated = { stateMachineArn: machine.arn, name: machine.name, type: machine.type, definition: revision.definition, roleArn: revision.roleArn };
+    let handlers: Handlers = this.handlers;
+    for (const integration of this.integrations) {
+      if (integration.handlers !== undefined) handlers = { ...integration.handlers(integrated, this.host), ...handlers };
+    }
     if (testCase !== '') {
       try {
-        handlers = mockHandlers(revision.definition, this.mocks, { testCase, stateMachine: machine.name, handlers: this.handlers });
+        handlers = mockHandlers(revision.definition, this.mocks, { testCase, stateMachine: machine.name, handlers });
       } catch (thrown) {
         if (thrown instanceof Error && thrown.name === 'MockConfigError') throw new ServiceError('ValidationException', thrown.message);
         throw thrown;
       }
     }
     const standard = machine.type === 'STANDARD';
-    const options: CompileOptions = {
+    let options: CompileOptions = {
       handlers,
       clock: this.clock,
       limits: { ...(standard ? { executionMs: standardExecutionMs } : {}), ...this.limits },
@@ -631,6 +652,9 @@ export class Service {
       workflowType: machine.type,
       history: standard ? this.historyLevel : 'OFF',
     };
+    for (const integration of this.integrations) {
+      if (integration.compileOptions !== undefined) options = { ...options, ...integration.compileOptions(integrated, this.host) };
+    }
     const compiled = compile(revision.definition, options);
     revision.machines.set(testCase, compiled);
     return compiled;
@@ -766,6 +790,16 @@ export class Service {
     });
     const p = page(items, r.maxResults, r.nextToken);
     return { executions: p.items, ...(p.nextToken !== undefined ? { nextToken: p.nextToken } : {}) };
+  }
+
+  /**
+   * Not an AWS operation: resolves, once the Standard execution has ended, with what
+   * DescribeExecution then answers (instead of polling it).
+   */
+  async waitForExecution(request: T.DescribeExecutionInput): Promise<T.DescribeExecutionOutput> {
+    const exec = this.execution(request?.executionArn);
+    await exec.done;
+    return this.describeExecution(request);
   }
 
   async stopExecution(request: T.StopExecutionInput): Promise<T.StopExecutionOutput> {
