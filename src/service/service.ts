@@ -24,7 +24,7 @@ import {
   requireString,
   type ParsedArn,
 } from './requests.js';
-import type { IntegrationHost, ServiceIntegration } from './seam.js';
+import type { IntegrationHost, NestedExecutionHost, ServiceIntegration } from './seam.js';
 import type * as T from './types.js';
 
 export interface ServiceOptions {
@@ -81,6 +81,8 @@ export class Service {
   private readonly running = new Set<ExecutionRecord>();
   private readonly activities = new Map<string, ActivityRecord>();
   private readonly activityQueues = new Map<string, ActivityQueue>();
+  /** Express executions started by nested-execution Tasks, oldest first, for executionEnded(). */
+  private readonly nestedExpress = new Map<string, ExecutionRecord>();
   private readonly tags = new Map<string, Map<string, string>>();
   private closed = false;
 
@@ -100,6 +102,7 @@ export class Service {
       region: this.region,
       accountId: this.accountId,
       activityQueue: (arn) => this.activityQueue(arn),
+      nested: this.nestedExecutions(),
     };
   }
 
@@ -728,30 +731,7 @@ export class Service {
   async describeExecution(request: T.DescribeExecutionInput): Promise<T.DescribeExecutionOutput> {
     const exec = this.execution(request?.executionArn);
     const includedData = checkEnum(request.includedData, 'includedData', ['ALL_DATA', 'METADATA_ONLY'] as const) ?? 'ALL_DATA';
-    const included = includedData === 'ALL_DATA';
-    const out: T.DescribeExecutionOutput = {
-      executionArn: exec.executionArn,
-      stateMachineArn: exec.machine.arn,
-      name: exec.name,
-      status: exec.status,
-      startDate: exec.startDate,
-    };
-    if (exec.stopDate !== undefined) out.stopDate = exec.stopDate;
-    if (included) out.input = exec.inputText;
-    out.inputDetails = { included };
-    if (exec.outputText !== undefined) {
-      if (included) out.output = exec.outputText;
-      out.outputDetails = { included };
-    }
-    if (exec.error !== undefined) out.error = exec.error;
-    if (exec.cause !== undefined) out.cause = exec.cause;
-    if (exec.traceHeader !== undefined) out.traceHeader = exec.traceHeader;
-    if (exec.versionArn !== undefined) out.stateMachineVersionArn = exec.versionArn;
-    if (exec.aliasArn !== undefined) out.stateMachineAliasArn = exec.aliasArn;
-    out.redriveCount = 0;
-    out.redriveStatus = 'NOT_REDRIVABLE';
-    out.redriveStatusReason = exec.status === 'RUNNING' || exec.status === 'SUCCEEDED' ? `Execution is ${exec.status} and cannot be redriven` : 'statemill does not redrive executions';
-    return out;
+    return described(exec, includedData === 'ALL_DATA');
   }
 
   async describeStateMachineForExecution(request: T.DescribeStateMachineForExecutionInput): Promise<T.DescribeStateMachineForExecutionOutput> {
@@ -808,6 +788,53 @@ export class Service {
     const exec = this.execution(request?.executionArn);
     await exec.done;
     return this.describeExecution(request);
+  }
+
+  /**
+   * Executions as a nested-execution Task needs them (`states:startExecution`, `.sync`,
+   * `.sync:2`): start one, learn when it ended, stop it. Standard and Express children
+   * alike: Express ones started here stay reachable by ARN (up to the retention bound),
+   * though the API does not show them.
+   */
+  nestedExecutions(): NestedExecutionHost {
+    return {
+      startExecution: async (request) => {
+        const { target, testCase } = this.splitTestCase(request.stateMachineArn);
+        const resolved = this.stateMachineTarget(target, 'stateMachineArn');
+        const name = request.name === undefined ? randomUUID() : checkName(request.name);
+        const input = parseExecutionInput(request.input);
+        this.refuseWhenClosed();
+        const executionArn = this.arn('execution', `${resolved.machine.name}:${name}`);
+        if (resolved.machine.type === 'STANDARD' && this.executions.has(executionArn)) {
+          throw new ServiceError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
+        }
+        const exec = this.begin(resolved, name, input, undefined, testCase);
+        if (resolved.machine.type === 'EXPRESS') this.rememberNestedExpress(exec);
+        return { executionArn: exec.executionArn, startDate: exec.startDate };
+      },
+      executionEnded: async (executionArn) => {
+        const exec = this.executions.get(executionArn) ?? this.nestedExpress.get(executionArn);
+        if (exec === undefined) throw new ServiceError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
+        await exec.done;
+        return described(exec, true);
+      },
+      stopExecution: (executionArn, error, cause) => {
+        const exec = this.executions.get(executionArn) ?? this.nestedExpress.get(executionArn);
+        if (exec === undefined || exec.status !== 'RUNNING') return;
+        exec.stopRequest = { error, cause };
+        exec.controller.abort(new Error(cause));
+      },
+      startSyncExecution: async (request) => {
+        const answer = await this.startSyncExecution({ stateMachineArn: request.stateMachineArn, name: request.name, input: request.input });
+        const { billingDetails: _billing, inputDetails: _in, outputDetails: _out, ...ended } = answer;
+        return { ...ended, stateMachineArn: answer.stateMachineArn ?? request.stateMachineArn, name: answer.name ?? '' };
+      },
+    };
+  }
+
+  private rememberNestedExpress(exec: ExecutionRecord): void {
+    this.nestedExpress.set(exec.executionArn, exec);
+    if (this.nestedExpress.size > this.retainExecutions) this.nestedExpress.delete(this.nestedExpress.keys().next().value!);
   }
 
   async stopExecution(request: T.StopExecutionInput): Promise<T.StopExecutionOutput> {
@@ -979,6 +1006,33 @@ export class Service {
     for (const exec of pending) exec.controller.abort(new Error('The service was closed.'));
     await Promise.all(pending.map((e) => e.done));
   }
+}
+
+/** DescribeExecution's answer for an execution record. */
+function described(exec: ExecutionRecord, included: boolean): T.DescribeExecutionOutput & { name: string } {
+  const out: T.DescribeExecutionOutput & { name: string } = {
+    executionArn: exec.executionArn,
+    stateMachineArn: exec.machine.arn,
+    name: exec.name,
+    status: exec.status,
+    startDate: exec.startDate,
+  };
+  if (exec.stopDate !== undefined) out.stopDate = exec.stopDate;
+  if (included) out.input = exec.inputText;
+  out.inputDetails = { included };
+  if (exec.outputText !== undefined) {
+    if (included) out.output = exec.outputText;
+    out.outputDetails = { included };
+  }
+  if (exec.error !== undefined) out.error = exec.error;
+  if (exec.cause !== undefined) out.cause = exec.cause;
+  if (exec.traceHeader !== undefined) out.traceHeader = exec.traceHeader;
+  if (exec.versionArn !== undefined) out.stateMachineVersionArn = exec.versionArn;
+  if (exec.aliasArn !== undefined) out.stateMachineAliasArn = exec.aliasArn;
+  out.redriveCount = 0;
+  out.redriveStatus = 'NOT_REDRIVABLE';
+  out.redriveStatusReason = exec.status === 'RUNNING' || exec.status === 'SUCCEEDED' ? `Execution is ${exec.status} and cannot be redriven` : 'statemill does not redrive executions';
+  return out;
 }
 
 type HistoryEventLike = { readonly id: number; readonly previousEventId: number; readonly timestamp: Date; readonly type: string };

@@ -461,4 +461,43 @@ others('integrations: their handlers serve Resources the user left open, under t
   assert.equal(seen, ['m@us-east-1'], 'asked once per compiled revision');
 });
 
+others('nested executions through the integration host: start a child, await its end, stop it; Standard and Express children', async () => {
+  const s = service({
+    clock: realClock,
+    integrations: [
+      {
+        handlers: (_machine, host) => ({
+          // A stand-in for `.sync`: start the child, answer its DescribeExecution when it ends.
+          runChild: async (input: { arn: string }, ctx) => {
+            const child = await host.nested.startExecution({ stateMachineArn: input.arn, name: undefined, input: '{"from":"parent"}', parentExecutionArn: ctx.context.Execution.Id });
+            return host.nested.executionEnded(child.executionArn);
+          },
+        }),
+      },
+    ],
+  });
+  const parent = JSON.stringify({ StartAt: 'T', States: { T: { Type: 'Task', Resource: 'runChild', End: true } } });
+  const { stateMachineArn } = await s.createStateMachine({ name: 'parent', definition: parent, roleArn: ROLE });
+  const standardChild = await s.createStateMachine({ name: 'child', definition: JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }), roleArn: ROLE });
+  const expressChild = await s.createStateMachine({ name: 'xchild', definition: JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }), roleArn: ROLE, type: 'EXPRESS' });
+  for (const child of [standardChild, expressChild]) {
+    const run = await s.startExecution({ stateMachineArn, input: JSON.stringify({ arn: child.stateMachineArn }) });
+    const d = await s.waitForExecution(run);
+    assert.is(d.status, 'SUCCEEDED', d.cause);
+    const ended = JSON.parse(d.output!);
+    assert.equal([ended.status, ended.output, ended.stateMachineArn], ['SUCCEEDED', '{"from":"parent"}', child.stateMachineArn]);
+  }
+  const nested = s.nestedExecutions();
+  const slow = await s.createStateMachine({ name: 'slow', definition: waiting(3600), roleArn: ROLE });
+  const started = await nested.startExecution({ stateMachineArn: slow.stateMachineArn, name: 'kid', input: '{}', parentExecutionArn: 'p' });
+  nested.stopExecution(started.executionArn, 'States.Aborted', 'parent stopped');
+  const stopped = await nested.executionEnded(started.executionArn);
+  assert.equal([stopped.status, stopped.error, stopped.cause], ['ABORTED', 'States.Aborted', 'parent stopped']);
+  const e = await refusal(nested.executionEnded(`${ARN}:execution:slow:nobody`));
+  assert.is(e.name, 'ExecutionDoesNotExist');
+  const sync = await nested.startSyncExecution({ stateMachineArn: expressChild.stateMachineArn, name: undefined, input: '{"a":1}', parentExecutionArn: 'p' });
+  assert.equal([sync.status, sync.output], ['SUCCEEDED', '{"a":1}']);
+  await s.close();
+});
+
 others.run();
