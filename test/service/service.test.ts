@@ -87,6 +87,19 @@ machines('delete: gone from describe and list; deleting again answers {}', async
   assert.equal(await s.deleteStateMachine({ stateMachineArn }), {});
 });
 
+machines('delete lets executions in progress run to their end, as AWS does', async () => {
+  let finish: (value: unknown) => void = () => {};
+  const s = service({ handlers: { slow: () => new Promise((resolve) => (finish = resolve)) } });
+  const definition = JSON.stringify({ StartAt: 'T', States: { T: { Type: 'Task', Resource: 'slow', End: true } } });
+  const { stateMachineArn } = await s.createStateMachine({ name: 'm', definition, roleArn: ROLE });
+  const { executionArn } = await s.startExecution({ stateMachineArn });
+  await s.deleteStateMachine({ stateMachineArn });
+  assert.is((await s.describeExecution({ executionArn })).status, 'RUNNING');
+  finish('done');
+  assert.is((await s.waitForExecution({ executionArn })).status, 'SUCCEEDED');
+  await s.close();
+});
+
 machines('validateStateMachineDefinition: OK, or FAIL with AWS diagnostics; Express refuses Standard-only integrations', async () => {
   const s = service();
   assert.equal(await s.validateStateMachineDefinition({ definition: pass() }), { result: 'OK', diagnostics: [], truncated: false });
