@@ -212,7 +212,7 @@ export class Service {
 
   async listStateMachines(request: T.ListStateMachinesInput = {}): Promise<T.ListStateMachinesOutput> {
     const all = [...this.stateMachines.values()].map((m) => ({ stateMachineArn: m.arn, name: m.name, type: m.type, creationDate: m.creationDate }));
-    const p = page(all, request?.maxResults, request?.nextToken);
+    const p = page(all, request?.maxResults, request?.nextToken, (m) => m.stateMachineArn);
     return { stateMachines: p.items, ...(p.nextToken !== undefined ? { nextToken: p.nextToken } : {}) };
   }
 
@@ -318,7 +318,7 @@ export class Service {
   async listStateMachineVersions(request: T.ListStateMachineVersionsInput): Promise<T.ListStateMachineVersionsOutput> {
     const machine = this.baseMachine(request?.stateMachineArn, 'stateMachineArn');
     const all = [...machine.versions.values()].reverse().map((v) => ({ stateMachineVersionArn: v.arn, creationDate: v.creationDate }));
-    const p = page(all, request.maxResults, request.nextToken);
+    const p = page(all, request.maxResults, request.nextToken, (v) => v.stateMachineVersionArn);
     return { stateMachineVersions: p.items, ...(p.nextToken !== undefined ? { nextToken: p.nextToken } : {}) };
   }
 
@@ -432,7 +432,7 @@ export class Service {
     const maxResults = checkMaxResults(request?.maxResults);
     const machine = this.baseMachine(request?.stateMachineArn, 'stateMachineArn');
     const all = [...machine.aliases.values()].map((a) => ({ stateMachineAliasArn: a.arn, creationDate: a.creationDate }));
-    const p = page(all, maxResults, request.nextToken);
+    const p = page(all, maxResults, request.nextToken, (a) => a.stateMachineAliasArn);
     return { stateMachineAliases: p.items, ...(p.nextToken !== undefined ? { nextToken: p.nextToken } : {}) };
   }
 
@@ -776,7 +776,7 @@ export class Service {
       item.redriveCount = 0;
       return item;
     });
-    const p = page(items, r.maxResults, r.nextToken);
+    const p = page(items, r.maxResults, r.nextToken, (e) => e.executionArn);
     return { executions: p.items, ...(p.nextToken !== undefined ? { nextToken: p.nextToken } : {}) };
   }
 
@@ -863,7 +863,7 @@ export class Service {
     let events = exec.events ?? (exec.liveEvents !== null ? exec.liveEvents.map((e) => ({ ...e })) : [startedEvent(exec)]);
     if (reverse) events = [...events].reverse();
     if (!includeData) events = events.map(withoutData);
-    const p = page(events, r.maxResults, r.nextToken);
+    const p = page(events, r.maxResults, r.nextToken, (e) => String(e.id));
     return { events: p.items, ...(p.nextToken !== undefined ? { nextToken: p.nextToken } : {}) };
   }
 
@@ -947,7 +947,7 @@ export class Service {
 
   async listActivities(request: T.ListActivitiesInput = {}): Promise<T.ListActivitiesOutput> {
     const all = [...this.activities.values()].map((a) => ({ activityArn: a.arn, name: a.name, creationDate: a.creationDate }));
-    const p = page(all, request?.maxResults, request?.nextToken);
+    const p = page(all, request?.maxResults, request?.nextToken, (a) => a.activityArn);
     return { activities: p.items, ...(p.nextToken !== undefined ? { nextToken: p.nextToken } : {}) };
   }
 

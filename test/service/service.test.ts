@@ -291,15 +291,19 @@ executions('listExecutions: newest first, statusFilter, pages', async () => {
   assert.equal((await s.listExecutions({ stateMachineArn, statusFilter: 'FAILED' })).executions, []);
   assert.equal((await s.listExecutions({ stateMachineArn: f.stateMachineArn, statusFilter: 'FAILED' })).executions.map((e) => e.name), ['bad']);
   const page1 = await s.listExecutions({ stateMachineArn, maxResults: 2 });
+  await s.startExecution({ stateMachineArn, name: 'four' });
   const page2 = await s.listExecutions({ stateMachineArn, maxResults: 2, nextToken: page1.nextToken });
-  assert.equal([...page1.executions, ...page2.executions].map((e) => e.name), ['three', 'two', 'one']);
+  assert.equal([...page1.executions, ...page2.executions].map((e) => e.name), ['three', 'two', 'one'], 'an execution started between pages neither repeats nor skips one');
 });
 
-executions('retainExecutions bounds the finished executions kept: the oldest are forgotten', async () => {
+executions('retainExecutions bounds the finished executions kept: the oldest are forgotten, and a page token naming one expires', async () => {
   const s = service({ retainExecutions: 2 });
   const { stateMachineArn } = await s.createStateMachine({ name: 'm', definition: pass(), roleArn: ROLE });
   const arns = [];
-  for (const name of ['a', 'b', 'c']) arns.push((await s.startExecution({ stateMachineArn, name })).executionArn);
+  for (const name of ['a', 'b']) arns.push((await s.startExecution({ stateMachineArn, name })).executionArn);
+  const first = await s.listExecutions({ stateMachineArn, maxResults: 1 });
+  for (const name of ['c']) arns.push((await s.startExecution({ stateMachineArn, name })).executionArn);
+  assert.is((await refusal(s.listExecutions({ stateMachineArn, maxResults: 1, nextToken: first.nextToken }))).name, 'InvalidToken');
   assert.is((await refusal(s.describeExecution({ executionArn: arns[0]! }))).name, 'ExecutionDoesNotExist');
   assert.equal((await s.listExecutions({ stateMachineArn })).executions.map((e) => e.name), ['c', 'b']);
 });
