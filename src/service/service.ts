@@ -75,8 +75,11 @@ export class Service {
   private readonly host: IntegrationHost;
   private readonly stateMachines = new Map<string, StateMachineRecord>();
   private readonly executions = new Map<string, ExecutionRecord>();
-  /** Finished Standard executions, oldest first: the retention bound drops from the front. */
+  /** Finished Standard executions, oldest first from `finishedHead`: the retention bound drops from the front. */
   private readonly finished: ExecutionRecord[] = [];
+  private finishedHead = 0;
+  /** Machines whose execution lists hold forgotten records, compacted with `finished`. */
+  private readonly withForgotten = new Set<StateMachineRecord>();
   /** Executions still running (Express ones included), so close() can settle them. */
   private readonly running = new Set<ExecutionRecord>();
   private readonly activities = new Map<string, ActivityRecord>();
@@ -708,14 +711,29 @@ export class Service {
     }
   }
 
+  /**
+   * Keeps a finished Standard execution, forgetting the oldest past the bound. Forgetting
+   * costs O(1): `finished` advances a head index, and a forgotten record stays in its
+   * machine's list, marked, until both are compacted in one pass once half is dead.
+   */
   private retain(exec: ExecutionRecord): void {
     this.finished.push(exec);
-    while (this.finished.length > this.retainExecutions) {
-      const old = this.finished.shift()!;
-      this.executions.delete(old.executionArn);
-      const list = old.machine.executions;
-      const at = list.indexOf(old);
-      if (at >= 0) list.splice(at, 1);
+    while (this.finished.length - this.finishedHead > this.retainExecutions) {
+      const old = this.finished[this.finishedHead]!;
+      this.finished[this.finishedHead++] = undefined as never;
+      old.forgotten = true;
+      if (this.executions.get(old.executionArn) === old) this.executions.delete(old.executionArn);
+      this.withForgotten.add(old.machine);
+    }
+    if (this.finishedHead >= 1024 && this.finishedHead * 2 >= this.finished.length) {
+      this.finished.splice(0, this.finishedHead);
+      this.finishedHead = 0;
+      for (const machine of this.withForgotten) {
+        const kept = machine.executions.filter((e) => e.forgotten !== true);
+        machine.executions.length = 0;
+        machine.executions.push(...kept);
+      }
+      this.withForgotten.clear();
     }
   }
 
@@ -766,7 +784,7 @@ export class Service {
     if (target.machine.type === 'EXPRESS') throw new ServiceError('StateMachineTypeNotSupported', 'This operation is not supported by this type of state machine');
     const qualifier = target.version?.arn ?? target.alias?.arn;
     const matching = target.machine.executions.filter(
-      (e) => (statusFilter === undefined || e.status === statusFilter) && (qualifier === undefined || e.versionArn === qualifier || e.aliasArn === qualifier),
+      (e) => e.forgotten !== true && (statusFilter === undefined || e.status === statusFilter) && (qualifier === undefined || e.versionArn === qualifier || e.aliasArn === qualifier),
     );
     const items = matching.reverse().map((e) => {
       const item: T.ExecutionListItem = { executionArn: e.executionArn, stateMachineArn: e.machine.arn, name: e.name, status: e.status, startDate: e.startDate };

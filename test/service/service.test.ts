@@ -308,6 +308,19 @@ executions('retainExecutions bounds the finished executions kept: the oldest are
   assert.equal((await s.listExecutions({ stateMachineArn })).executions.map((e) => e.name), ['c', 'b']);
 });
 
+executions('retention past the compaction point: lists and lookups agree on what is kept', async () => {
+  const s = service({ retainExecutions: 1000 });
+  const { stateMachineArn } = await s.createStateMachine({ name: 'm', definition: pass(), roleArn: ROLE });
+  const arns: string[] = [];
+  for (let i = 0; i < 3100; i++) arns.push((await s.startExecution({ stateMachineArn, name: `e${i}` })).executionArn);
+  const listed = await s.listExecutions({ stateMachineArn, maxResults: 1000 });
+  assert.is(listed.executions.length, 1000);
+  assert.is(listed.nextToken, undefined);
+  assert.is(listed.executions[999]!.name, 'e2100');
+  assert.is((await refusal(s.describeExecution({ executionArn: arns[2099]! }))).name, 'ExecutionDoesNotExist');
+  assert.is((await s.describeExecution({ executionArn: arns[2100]! })).status, 'SUCCEEDED');
+});
+
 executions('describeStateMachineForExecution: the revision the execution ran, even after an update', async () => {
   const s = service();
   const { stateMachineArn } = await s.createStateMachine({ name: 'm', definition: pass(1), roleArn: ROLE });
