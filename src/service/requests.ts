@@ -80,19 +80,19 @@ export function checkName(name: unknown, member = 'name'): string {
   return name;
 }
 
-/** Largest execution input, in UTF-8 bytes (AWS: 256 KiB). */
-export const maxInputBytes = 262_144;
+/** Longest execution input the API takes, in characters (the service model's bound). */
+export const maxInputLength = 262_144;
 
 /**
- * An execution's input text and its value; absent means `{}`. Refuses text that is not JSON,
- * or longer than 256 KiB, with InvalidExecutionInput as AWS does.
+ * An execution's input text and its value; absent means `{}`. Refuses text that is not JSON
+ * with InvalidExecutionInput, and text longer than the model allows with ValidationException.
  */
 export function parseExecutionInput(input: unknown): { text: string; value: unknown } {
   if (input === undefined || input === null) return { text: '{}', value: {} };
   if (typeof input !== 'string') throw new ServiceError('ValidationException', `1 validation error detected: Value '${String(input)}' at 'input' failed to satisfy constraint: Member must be a string`);
-  if (Buffer.byteLength(input, 'utf8') > maxInputBytes) {
-    throw new ServiceError('InvalidExecutionInput', `Invalid State Machine Execution Input: 'The input exceeds the maximum size of ${maxInputBytes} bytes.'`);
-  }
+  // The service model bounds the member's length; an input within it whose UTF-8 bytes
+  // pass 256 KiB starts, and fails with States.DataLimitExceeded, as in AWS.
+  checkLength(input, 'input', 0, maxInputLength);
   if (input.trim() === '') throw new ServiceError('InvalidExecutionInput', "Invalid State Machine Execution Input: 'Invalid execution input.'");
   try {
     return { text: input, value: JSON.parse(input) };

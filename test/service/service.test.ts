@@ -184,6 +184,15 @@ executions('a failing execution: FAILED with the error and cause; a Task without
   assert.match(failed.cause!, /nobody/);
 });
 
+executions('an input within the API bound but over 256 KiB of UTF-8 starts and fails with States.DataLimitExceeded', async () => {
+  const s = service();
+  const { stateMachineArn } = await s.createStateMachine({ name: 'm', definition: pass(), roleArn: ROLE });
+  const input = JSON.stringify({ text: 'é'.repeat(200_000) });
+  const { executionArn } = await s.startExecution({ stateMachineArn, input });
+  const d = await s.describeExecution({ executionArn });
+  assert.equal([d.status, d.error], ['FAILED', 'States.DataLimitExceeded']);
+});
+
 executions('Standard name reuse: same name and input while RUNNING → the same execution; otherwise ExecutionAlreadyExists', async () => {
   const s = service({ clock: realClock });
   const { stateMachineArn } = await s.createStateMachine({ name: 'm', definition: waiting(60), roleArn: ROLE });
