@@ -878,7 +878,8 @@ export class Service {
     const exec = this.execution(r.executionArn);
     const reverse = checkBoolean(r.reverseOrder, 'reverseOrder') ?? false;
     const includeData = checkBoolean(r.includeExecutionData, 'includeExecutionData') ?? true;
-    let events = exec.events ?? (exec.liveEvents !== null ? exec.liveEvents.map((e) => ({ ...e })) : [startedEvent(exec)]);
+    // With the `history` option OFF nothing is recorded, and the history is empty.
+    let events = exec.events ?? (exec.liveEvents !== null ? exec.liveEvents.map((e) => ({ ...e })) : []);
     if (reverse) events = [...events].reverse();
     if (!includeData) events = events.map(withoutData);
     const p = page(events, r.maxResults, r.nextToken, (e) => String(e.id));

@@ -288,6 +288,21 @@ executions('getExecutionHistory: pages with maxResults/nextToken, reverseOrder, 
   assert.equal(bare.events[2]!.stateExitedEventDetails, { name: 'A', outputDetails: { truncated: false } });
 });
 
+executions('the history option: ERROR keeps failures only; OFF records nothing, running or ended', async () => {
+  const fail = JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', Next: 'F' }, F: { Type: 'Fail', Error: 'E' } } });
+  const errors = service({ history: 'ERROR' });
+  const a = await errors.createStateMachine({ name: 'f', definition: fail, roleArn: ROLE });
+  const run = await errors.startExecution({ stateMachineArn: a.stateMachineArn });
+  assert.equal((await errors.getExecutionHistory(run)).events.map((e) => e.type), ['FailStateEntered', 'ExecutionFailed']);
+  const off = service({ history: 'OFF', clock: realClock });
+  const b = await off.createStateMachine({ name: 'w', definition: waiting(3600), roleArn: ROLE });
+  const waitingRun = await off.startExecution({ stateMachineArn: b.stateMachineArn });
+  assert.equal((await off.getExecutionHistory(waitingRun)).events, []);
+  await off.stopExecution(waitingRun);
+  assert.equal((await off.getExecutionHistory(waitingRun)).events, []);
+  await off.close();
+});
+
 executions('listExecutions: newest first, statusFilter, pages', async () => {
   const s = service();
   const { stateMachineArn } = await s.createStateMachine({ name: 'm', definition: pass(), roleArn: ROLE });
