@@ -691,8 +691,8 @@ export class Service {
       if (result.status === 'SUCCEEDED') exec.outputText = JSON.stringify(result.output) ?? 'null';
       exec.error = result.error ?? undefined;
       exec.cause = result.cause ?? undefined;
-      const events = (result.history ?? []) as HistoryEventLike[];
-      exec.events = events.map((e) => ({ ...e }) as T.HistoryEventShape);
+      // The recorder's array is the execution's own, and no longer grows: kept as it is.
+      exec.events = (result.history ?? []) as unknown as T.HistoryEventShape[];
       exec.liveEvents = null;
       if (result.status === 'ABORTED') this.recordStop(exec);
     }
@@ -704,10 +704,10 @@ export class Service {
     const stop = exec.stopRequest;
     exec.error = stop?.error;
     exec.cause = stop?.cause;
-    const last = exec.events![exec.events!.length - 1];
+    const events = exec.events!;
+    const last = events[events.length - 1];
     if (last !== undefined && last.type === 'ExecutionAborted') {
-      last.previousEventId = 0;
-      last.executionAbortedEventDetails = errorDetails(exec.error, exec.cause);
+      events[events.length - 1] = { ...last, previousEventId: 0, executionAbortedEventDetails: errorDetails(exec.error, exec.cause) };
     }
   }
 
@@ -879,7 +879,7 @@ export class Service {
     const reverse = checkBoolean(r.reverseOrder, 'reverseOrder') ?? false;
     const includeData = checkBoolean(r.includeExecutionData, 'includeExecutionData') ?? true;
     // With the `history` option OFF nothing is recorded, and the history is empty.
-    let events = exec.events ?? (exec.liveEvents !== null ? exec.liveEvents.map((e) => ({ ...e })) : []);
+    let events = exec.events ?? (exec.liveEvents !== null ? exec.liveEvents.slice() : []);
     if (reverse) events = [...events].reverse();
     if (!includeData) events = events.map(withoutData);
     const p = page(events, r.maxResults, r.nextToken, (e) => String(e.id));
@@ -1053,8 +1053,6 @@ function described(exec: ExecutionRecord, included: boolean): T.DescribeExecutio
   out.redriveStatusReason = exec.status === 'RUNNING' || exec.status === 'SUCCEEDED' ? `Execution is ${exec.status} and cannot be redriven` : 'statemill does not redrive executions';
   return out;
 }
-
-type HistoryEventLike = { readonly id: number; readonly previousEventId: number; readonly timestamp: Date; readonly type: string };
 
 function startedEvent(exec: ExecutionRecord): T.HistoryEventShape {
   return {
