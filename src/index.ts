@@ -12,3 +12,5 @@ export { historyLevels, type HistoryEvent, type HistoryLevel } from './run/histo
 export { createPool, Pool, PoolError, PoolErrorCodes, PoolFaults, type PoolOptions, type PoolExecuteOptions, type PoolMetrics, type RegisterOptions, type WorkflowOptions, type LoadOptions, type LoadResult, type PoolErrorCode, type PoolFault } from './pool/index.js';
 export { testState, checkedResources, type TestStateRequest, type TestStateResponse, type TestStateOptions, type InspectionData } from './service/test-state/index.js';
 export { testStateOf, type StateTestOptions, type StateTestResult, type StateTestInspection } from './service/test-state/test-helper.js';
+export { createService, StepFunctionsService, Service, ServiceError, ServiceErrorNames, ActivityQueue, operations, callOperation, type ServiceOptions, type ServiceErrorName, type CommandLike, type OperationName, type ServiceIntegration, type IntegrationHost, type IntegratedMachine, type NestedExecutionHost, type ActivityTask } from './service/index.js';
+export type * as ServiceTypes from './service/types.js';
