@@ -25,6 +25,7 @@ import {
   type ParsedArn,
 } from './requests.js';
 import type { IntegrationHost, NestedExecutionHost, ServiceIntegration } from './seam.js';
+import { testState, type TestStateRequest, type TestStateResponse } from './test-state/index.js';
 import type * as T from './types.js';
 
 export interface ServiceOptions {
@@ -1018,6 +1019,13 @@ export class Service {
   // ── Lifetime ───────────────────────────────────────────────────────────────────────────
 
   /** Stops every running execution (ABORTED) and waits until each has settled; starts nothing more. */
+  // ── TestState ─────────────────────────────────────────────────────────────────────────
+
+  /** One state run on its own, with its data-flow stages (test-state/); an unmocked Task runs the service's handler. */
+  async testState(request: TestStateRequest): Promise<TestStateResponse> {
+    return testState(request, { handlers: this.handlers, clock: this.clock, region: this.region, accountId: this.accountId });
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     for (const queue of this.activityQueues.values()) queue.release();
