@@ -149,19 +149,56 @@ export class BatchWriter {
 }
 
 /**
- * One value as a buffer that owns its memory (safe to transfer), in the batch format: a
- * shape repeated inside the value carries its keys once. Throws when it cannot be encoded.
+ * Collects values like a BatchWriter, but into `area` (shared memory the main thread can
+ * read even after this thread dies), calling `wrote` with the bytes of whole values after
+ * each one. Values that no longer fit continue in memory of this thread's own. Unlike a
+ * BatchWriter's, a failed `add` leaves it usable: the next value starts a fresh set of
+ * record shapes, which a reader of the whole run picks up as it meets them.
  */
-export function packValue(value: unknown): Uint8Array {
-  const packed = packer().pack(value, PACK_IN_PLACE) as PackedInPlace;
-  const bytes = new Uint8Array(packed.end - packed.start);
-  bytes.set(packed.subarray(packed.start, packed.end));
-  return bytes;
-}
+export class AreaWriter {
+  private packr: msgpackr.Packr;
+  private bytes: Uint8Array;
+  private length: number;
+  private inArea: boolean;
+  private readonly wrote: (bytes: number) => void;
+  constructor(area: SharedArrayBuffer, wrote: (bytes: number) => void) {
+    this.packr = packer();
+    this.bytes = new Uint8Array(area);
+    this.length = 0;
+    this.inArea = true;
+    this.wrote = wrote;
+  }
 
-/** The value `packValue` wrote. */
-export function readValue(bytes: Uint8Array, decoder: DecoderEntry): unknown {
-  return unpacker(decoder).unpack(asBuffer(bytes));
+  /** Appends one value; throws when it cannot be encoded (see `encodeFailure`), having written nothing. */
+  add(value: unknown): void {
+    let packed: PackedInPlace;
+    try {
+      packed = this.packr.pack(value, PACK_IN_PLACE) as PackedInPlace;
+    } catch (thrown) {
+      // The packer may hold shapes it never wrote: later values must not refer to them.
+      this.packr = packer();
+      throw thrown;
+    }
+    const size = packed.end - packed.start;
+    if (this.length + size > this.bytes.length) this.makeRoom(this.length + size);
+    packed.copy(this.bytes, this.length, packed.start, packed.end);
+    this.length += size;
+    if (this.inArea) this.wrote(this.length);
+  }
+
+  /** The byte length when every value is in the area; otherwise all of them, in memory of their own. Add nothing after. */
+  finish(): number | Uint8Array {
+    return this.inArea ? this.length : this.bytes.slice(0, this.length);
+  }
+
+  private makeRoom(needed: number): void {
+    let size = this.bytes.length * 2;
+    while (size < needed) size *= 2;
+    const own = new Uint8Array(size);
+    own.set(this.bytes.subarray(0, this.length));
+    this.bytes = own;
+    this.inArea = false;
+  }
 }
 
 /** Every value of a batch, in order. */

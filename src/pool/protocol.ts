@@ -71,6 +71,11 @@ interface TaskBase {
 export interface RunTask extends TaskBase {
   readonly kind: typeof TaskKinds.Run;
   readonly count: number;
+  /**
+   * The first execution to run; those before it have settled. Above 0 when the batch is sent
+   * again after its thread died having started only some of it (board.ts).
+   */
+  readonly first: number;
   /** The `count` inputs, one msgpack value each, in order. */
   readonly batch: Uint8Array;
   /** Per execution, the name its caller chose or null; null when no caller chose one. */
@@ -82,18 +87,21 @@ export interface RunTask extends TaskBase {
 }
 
 /**
- * The reply to a RunTask: one msgpack array holding `t0`, then per execution, in batch
- * order, its status code (STATUSES), what that status carries, and its times in whole
- * milliseconds (what a Date keeps of them):
+ * The results of a RunTask, written to the task slot's reply area as each execution ends
+ * (board.ts), in the order they end: a msgpack stream of `t0`, then one array per execution
+ * holding its index in the batch, its status code (STATUSES), what that status carries, and
+ * its times in whole milliseconds (what a Date keeps of them):
  *
- *   SUCCEEDED:  0, output, start - t0, stop - start
- *               4, patch, start - t0, stop - start   (output-patch.ts: the output over the input)
- *   otherwise:  code, error, cause, start - t0, stop - start
+ *   SUCCEEDED:  [index, 0, output, start - t0, stop - start]
+ *               [index, 4, patch, start - t0, stop - start]   (output-patch.ts: the output over the input)
+ *   otherwise:  [index, code, error, cause, start - t0, stop - start]
  *
- * Nothing the main thread knows already (input, name, input values the output kept) comes
- * back, and the small integers take a byte or two where dates would take nine.
+ * The task's reply is the stream's length when it fits in the reply area, or the stream
+ * itself when it outgrew it. Nothing the main thread knows already (input, name, input
+ * values the output kept) comes back, and the small integers take a byte or two where
+ * dates would take nine.
  */
-export type RunReply = Uint8Array;
+export type RunReply = number | Uint8Array;
 
 /** The statuses of RunReply, by code. */
 export const STATUSES: readonly ExecutionStatus[] = ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'];
@@ -225,6 +233,8 @@ export type MapFanOutReply =
 /** `workerData` of every pool worker. */
 export interface PoolWorkerData {
   readonly board: SharedArrayBuffer;
+  /** The board's reply areas, one per slot. */
+  readonly replyAreas: readonly SharedArrayBuffer[];
   readonly threads: number;
   readonly decoder: DecoderEntry;
 }

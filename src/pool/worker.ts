@@ -11,9 +11,9 @@
 import { move } from 'piscina';
 import { threadId, workerData } from 'node:worker_threads';
 import type { IterationOutcome as MapIterationOutcome } from '../compile/iterations.js';
-import { ExecutionResult } from '../run/result.js';
+import type { ExecutionResult } from '../run/result.js';
 import { ProgressBoard } from './board.js';
-import { BatchWriter, encodeFailure, packValue, readBatch } from './codec.js';
+import { AreaWriter, BatchWriter, encodeFailure, readBatch } from './codec.js';
 import { describeError, errorData, PoolFaults } from './errors.js';
 import { runLoad } from './load.js';
 import { InputSnapshot, outputPatch } from './output-patch.js';
@@ -36,7 +36,7 @@ import {
 import { workflowFor, type LoadedWorkflow } from './workflows.js';
 
 const data = workerData as PoolWorkerData;
-const board = new ProgressBoard(data.board);
+const board = new ProgressBoard(data.board, data.replyAreas);
 
 /** Board slots of the tasks running on this thread, stamped by the heartbeat. */
 const active = new Set<number>();
@@ -88,74 +88,67 @@ function loadFailure(thrown: unknown): LoadFailure {
   return { loadError: cause === undefined ? data : { ...errorData(cause), code: data.code, message: `${data.message}: ${describeError(cause)}` } };
 }
 
-/** Runs every execution of the batch at once; replies with their results in batch order (a RunReply). */
+/**
+ * Runs every execution of the batch from `first` on at once. Each result goes to the slot's
+ * reply area as its execution ends (RunReply), so the main thread keeps it if the thread
+ * dies later; the board counts the executions started, so it knows which were running.
+ */
 function runBatch(workflow: LoadedWorkflow, task: RunTask): Promise<unknown> {
   const inputs = readBatch(task.batch, data.decoder);
   const machine = workflow.machine;
   const names = task.names;
   const generated = new BatchNames(task.nameBase);
   const patchable = task.patchable;
-  const snapshots = new Array<InputSnapshot | null>(task.count).fill(null);
-  const results = new Array<ExecutionResult>(task.count);
+  const slot = task.slot;
+  const reply = new ReplyWriter(slot);
   // Most executions end synchronously; only those that wait are awaited.
   const waiting: Promise<void>[] = [];
-  for (let i = 0; i < task.count; i++) {
-    board.touch(task.slot);
-    if (patchable !== null && patchable[i] === 1) snapshots[i] = new InputSnapshot(inputs[i] as Record<string, unknown>);
+  for (let i = task.first; i < task.count; i++) {
+    board.startExecution(slot, i);
+    const snapshot = patchable !== null && patchable[i] === 1 ? new InputSnapshot(inputs[i] as Record<string, unknown>) : null;
     const result = machine.run(inputs[i], { name: (names === null ? null : names[i]) ?? generated.of(i) });
-    if (result instanceof Promise) waiting.push(result.then((settled) => void (results[i] = settled)));
-    else results[i] = result;
+    if (result instanceof Promise) waiting.push(result.then((settled) => reply.add(i, settled, snapshot)));
+    else reply.add(i, result, snapshot);
   }
-  if (waiting.length === 0) return Promise.resolve(move(encodeReply(results, snapshots)));
-  return Promise.all(waiting).then(() => move(encodeReply(results, snapshots)));
+  if (waiting.length === 0) return Promise.resolve(reply.finish());
+  return Promise.all(waiting).then(() => reply.finish());
 }
 
-function encodeReply(results: ExecutionResult[], snapshots: readonly (InputSnapshot | null)[]): Uint8Array {
-  try {
-    return packValue(replyValues(results, snapshots));
-  } catch {
-    // The slow path after an output failed to encode: find which, and fail just those.
-    return packValue(replyValues(results.map(sendable), snapshots));
+/** Writes a batch's results to its slot's reply area (RunReply in protocol.ts). */
+class ReplyWriter {
+  private readonly writer: AreaWriter;
+  /** The start time the others are written against; NaN until the first result. */
+  private t0: number;
+  constructor(slot: number) {
+    this.writer = new AreaWriter(data.replyAreas[slot]!, (bytes) => board.wrote(slot, bytes));
+    this.t0 = Number.NaN;
   }
-}
 
-/** The RunReply values of `results` (see protocol.ts); `snapshots` holds the inputs whose outputs may go as patches. */
-function replyValues(results: readonly ExecutionResult[], snapshots: readonly (InputSnapshot | null)[]): unknown[] {
-  const t0 = results.length === 0 ? 0 : results[0]!.startDate.getTime();
-  const values: unknown[] = [t0];
-  for (let i = 0; i < results.length; i++) {
-    const result = results[i]!;
+  /** Execution `index` ended with `result`; `snapshot` is its input's when its output may go as a patch. */
+  add(index: number, result: ExecutionResult, snapshot: InputSnapshot | null): void {
     const start = result.startDate.getTime();
+    if (Number.isNaN(this.t0)) {
+      this.t0 = start;
+      this.writer.add(start);
+    }
     const took = result.stopDate.getTime() - start;
+    let record: unknown[];
     if (result.status === 'SUCCEEDED') {
-      const snapshot = snapshots[i]!;
       const patch = snapshot === null ? null : outputPatch(snapshot, result.output);
-      if (patch === null) values.push(StatusCodes.SUCCEEDED, result.output, start - t0, took);
-      else values.push(SUCCEEDED_AS_PATCH, patch, start - t0, took);
-    } else values.push(StatusCodes[result.status], result.error, result.cause, start - t0, took);
+      record = patch === null ? [index, StatusCodes.SUCCEEDED, result.output, start - this.t0, took] : [index, SUCCEEDED_AS_PATCH, patch, start - this.t0, took];
+    } else record = [index, StatusCodes[result.status], result.error, result.cause, start - this.t0, took];
+    try {
+      this.writer.add(record);
+    } catch (thrown) {
+      const cause = `The execution's output cannot be sent back from the worker thread: ${encodeFailure(thrown)}.`;
+      this.writer.add([index, StatusCodes.FAILED, PoolFaults.OutputNotEncodable, cause, start - this.t0, took]);
+    }
   }
-  return values;
-}
 
-/** The result itself when it can be sent to the main thread; otherwise a FAILED one saying why not. */
-function sendable(result: ExecutionResult): ExecutionResult {
-  try {
-    packValue([result.output, result.error, result.cause]);
-    return result;
-  } catch (thrown) {
-    const cause = `The execution's output cannot be sent back from the worker thread: ${encodeFailure(thrown)}.`;
-    return new ExecutionResult(
-      result.executionArn,
-      result.stateMachineArn,
-      result.name,
-      'FAILED',
-      result.startDate.getTime(),
-      result.stopDate.getTime(),
-      result.input,
-      undefined,
-      PoolFaults.OutputNotEncodable,
-      cause,
-    );
+  /** The task's RunReply; a stream that outgrew the area is moved, not copied, to the main thread. */
+  finish(): unknown {
+    const reply = this.writer.finish();
+    return typeof reply === 'number' ? reply : move(reply);
   }
 }
 
