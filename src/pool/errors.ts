@@ -20,6 +20,8 @@ export const PoolErrorCodes = {
   DUPLICATE_WORKFLOW: 'ERR_POOL_DUPLICATE_WORKFLOW',
   /** The input holds something the pool cannot carry to a worker (a function, a symbol, a cycle, a SharedArrayBuffer). */
   INPUT_NOT_ENCODABLE: 'ERR_POOL_INPUT_NOT_ENCODABLE',
+  /** An input given as JSON text (`inputJson`) is not valid JSON; no execution ran (AWS: InvalidExecutionInput). */
+  INPUT_NOT_JSON: 'ERR_POOL_INPUT_NOT_JSON',
   /** A worker could not load the handlers module or compile the workflow with it. */
   WORKFLOW_LOAD: 'ERR_POOL_WORKFLOW_LOAD',
   /** A load run's task was lost with its worker thread (it crashed, exited or hung). */

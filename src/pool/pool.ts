@@ -26,7 +26,9 @@ import { latencyHistogram, summarize, type Histogram, type LatencySummary } from
 import { loadResult, type LoadOptions, type LoadResult } from './load-result.js';
 import {
   BatchNames,
+  INPUT_REFUSED,
   MAP_FAN_OUT,
+  PayloadFormats,
   STATUSES,
   StatusCodes,
   SUCCEEDED_AS_PATCH,
@@ -80,6 +82,15 @@ export interface PoolOptions {
 export interface PoolExecuteOptions {
   /** Execution name (`$$.Execution.Name`); a UUID by default. */
   readonly name?: string;
+  /**
+   * The input is JSON text: a string, or its UTF-8 bytes (a Buffer or Uint8Array). The main
+   * thread forwards it as it is and the worker parses it, once; text that does not parse
+   * rejects with ERR_POOL_INPUT_NOT_JSON. The payload limit applies to its UTF-8 bytes.
+   * The result's `input` is the text as given.
+   */
+  readonly inputJson?: boolean;
+  /** The result's `output` is the output's JSON text (a string), written by the worker. */
+  readonly outputJson?: boolean;
 }
 
 export interface PoolMetrics {
@@ -126,6 +137,8 @@ class Batch implements FillingBatch {
   readonly nameBase: string;
   /** Per entry, 1 when its output may come back as a patch; null while none may. */
   patchable: Uint8Array | null;
+  /** Per entry, its PayloadFormats; null while every one travels as values. */
+  formats: Uint8Array | null;
   bytes: Uint8Array | null;
   /** The first execution not yet settled: the batch runs from here (see RunTask.first). */
   first: number;
@@ -139,6 +152,7 @@ class Batch implements FillingBatch {
     this.names = null;
     this.nameBase = randomUUID();
     this.patchable = null;
+    this.formats = null;
     this.bytes = null;
     this.first = 0;
     this.retries = 0;
@@ -149,6 +163,10 @@ class Batch implements FillingBatch {
     return this.entries.length - this.first;
   }
 }
+
+/** What became of an execution a worker had: its result, or the refusal its caller gets; undefined while unknown. */
+type Outcome = ExecutionResult | PoolError | undefined;
+
 
 /** How often a batch is sent again after a thread died before starting any more of it. */
 const MAX_RETRIES = 3;
@@ -272,6 +290,10 @@ export class Pool extends EventEmitter {
     // Without a name, it is named after its batch's UUID (protocol.ts, BatchNames) on both threads.
     const name = options?.name ?? null;
     if (name !== null && typeof name !== 'string') return this.refuse(PoolErrorCodes.INVALID_OPTION, 'the execution name must be a string');
+    const format = options === undefined ? 0 : (options.inputJson === true ? PayloadFormats.INPUT_JSON : 0) | (options.outputJson === true ? PayloadFormats.OUTPUT_JSON : 0);
+    if ((format & PayloadFormats.INPUT_JSON) !== 0 && typeof input !== 'string' && !(input instanceof Uint8Array)) {
+      return this.refuse(PoolErrorCodes.INVALID_OPTION, 'with inputJson the input must be JSON text: a string, or its UTF-8 bytes in a Buffer or Uint8Array');
+    }
     const batch = (workflow.filling as Batch | null) ?? this.startBatch(workflow);
     try {
       batch.writer.add(input);
@@ -285,7 +307,9 @@ export class Pool extends EventEmitter {
       batch.names ??= new Array<string | null>(batch.entries.length).fill(null);
       batch.names.push(name);
     } else if (batch.names !== null) batch.names.push(null);
-    const snapshot = snapshotOf(input);
+    if (format !== 0) (batch.formats ??= new Uint8Array(this.batchSize))[batch.entries.length] = format;
+    // An output sent as JSON text is sent whole: the main thread would only turn a patch back into text.
+    const snapshot = (format & PayloadFormats.OUTPUT_JSON) === 0 ? snapshotOf(input) : null;
     if (snapshot !== null) (batch.patchable ??= new Uint8Array(this.batchSize))[batch.entries.length] = 1;
     const submitted = performance.now();
     const result = new Promise<ExecutionResult>((resolve, reject) => {
@@ -501,7 +525,7 @@ export class Pool extends EventEmitter {
     this.batchTasks++;
     this.executionsInFlight += count - first;
     if (first === 0 && batch.retries === 0) this.counts.started += count;
-    const task = (slot: number): RunTask => ({ kind: TaskKinds.Run, workflow: workflow.ref, slot, count, first, batch: bytes, names: batch.names, nameBase: batch.nameBase, patchable: batch.patchable });
+    const task = (slot: number): RunTask => ({ kind: TaskKinds.Run, workflow: workflow.ref, slot, count, first, batch: bytes, names: batch.names, nameBase: batch.nameBase, patchable: batch.patchable, formats: batch.formats });
     this.dispatcher.send(task, workflow.hangTimeoutMs).then(
       (reply: unknown) => this.batchDone(batch, reply),
       (lost: LostTask) => this.batchLost(batch, lost),
@@ -523,7 +547,7 @@ export class Pool extends EventEmitter {
 
   /** Settles every execution of the batch from its first on, from the stream of results its task wrote (RunReply). */
   private settleBatch(batch: Batch, reply: Uint8Array): void {
-    let results: (ExecutionResult | undefined)[];
+    let results: Outcome[];
     try {
       results = this.readResults(batch, reply);
       for (let i = batch.first; i < results.length; i++) if (results[i] === undefined) throw new Error(`execution ${i} has no result`);
@@ -535,20 +559,24 @@ export class Pool extends EventEmitter {
     for (let i = batch.first; i < results.length; i++) this.settle(batch.entries[i]!, results[i]!, now);
   }
 
-  /** The results a RunReply stream holds (protocol.ts), by index in the batch; throws when it cannot be read. */
-  private readResults(batch: Batch, stream: Uint8Array): (ExecutionResult | undefined)[] {
+  /** The outcomes a RunReply stream holds (protocol.ts), by index in the batch; throws when it cannot be read. */
+  private readResults(batch: Batch, stream: Uint8Array): Outcome[] {
     const values = readBatch(stream, this.decoder);
     const workflow = batch.workflow;
     const entries = batch.entries;
     const names = batch.names;
     const generated = new BatchNames(batch.nameBase);
-    const results = new Array<ExecutionResult | undefined>(entries.length);
+    const results = new Array<Outcome>(entries.length);
     const t0 = values[0] as number;
     for (let r = 1; r < values.length; r++) {
       const record = values[r] as unknown[];
       const i = record[0] as number;
       const entry = entries[i]!;
       const code = record[1] as number;
+      if (code === INPUT_REFUSED) {
+        results[i] = new PoolError(PoolErrorCodes.INPUT_NOT_JSON, record[2] as string);
+        continue;
+      }
       let output: unknown;
       let error: string | null | undefined;
       let cause: string | null | undefined;
@@ -581,7 +609,7 @@ export class Pool extends EventEmitter {
     let next = batch.first;
     if (lost.fault !== null) {
       const startedBefore = Math.max(batch.first, lost.startedBefore);
-      let ended: (ExecutionResult | undefined)[] = [];
+      let ended: Outcome[] = [];
       try {
         if (lost.replies.length > 0) ended = this.readResults(batch, lost.replies);
       } catch {
@@ -613,7 +641,7 @@ export class Pool extends EventEmitter {
   }
 
   /** Fails the batch's executions from `from` to before `to` with `fault`, except those with a result in `ended`. */
-  private failExecutions(batch: Batch, from: number, to: number, ended: readonly (ExecutionResult | undefined)[] | null, fault: Fault): void {
+  private failExecutions(batch: Batch, from: number, to: number, ended: readonly Outcome[] | null, fault: Fault): void {
     const workflow = batch.workflow;
     const stopMs = Date.now();
     const now = performance.now();
@@ -628,8 +656,13 @@ export class Pool extends EventEmitter {
     }
   }
 
-  /** `now`: performance.now() as the batch settles. */
-  private settle(entry: Submission, result: ExecutionResult, now: number): void {
+  /** `now`: performance.now() as the batch settles. A PoolError refuses the execution: it never ran. */
+  private settle(entry: Submission, result: ExecutionResult | PoolError, now: number): void {
+    if (result instanceof PoolError) {
+      this.counts.rejected++;
+      entry.reject(result);
+      return;
+    }
     this.counts[result.status]++;
     this.latency.recordValue(Math.max(1, Math.round((now - entry.submittedAt) * 1000)));
     entry.resolve(result);

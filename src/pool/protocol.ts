@@ -84,7 +84,16 @@ export interface RunTask extends TaskBase {
   readonly nameBase: string;
   /** Per execution, 1 when its output may come back as a patch over its input (output-patch.ts); null for none. */
   readonly patchable: Uint8Array | null;
+  /** Per execution, its PayloadFormats flags; null when every one travels as values. */
+  readonly formats: Uint8Array | null;
 }
+
+/**
+ * How an execution's payloads travel. INPUT_JSON: its input in the batch is JSON text (a
+ * string, or UTF-8 bytes) that the worker parses, the main thread having only forwarded
+ * it. OUTPUT_JSON: its output comes back as JSON text the worker wrote.
+ */
+export const PayloadFormats = { INPUT_JSON: 1, OUTPUT_JSON: 2 } as const;
 
 /**
  * The results of a RunTask, written to the task slot's reply area as each execution ends
@@ -95,6 +104,7 @@ export interface RunTask extends TaskBase {
  *   SUCCEEDED:  [index, 0, output, start - t0, stop - start]
  *               [index, 4, patch, start - t0, stop - start]   (output-patch.ts: the output over the input)
  *   otherwise:  [index, code, error, cause, start - t0, stop - start]
+ *   refused:    [index, 5, message]   (a JSON text input that does not parse: no execution ran)
  *
  * The task's reply is the stream's length when it fits in the reply area, or the stream
  * itself when it outgrew it. Nothing the main thread knows already (input, name, input
@@ -108,6 +118,8 @@ export const STATUSES: readonly ExecutionStatus[] = ['SUCCEEDED', 'FAILED', 'TIM
 export const StatusCodes: Readonly<Record<ExecutionStatus, number>> = { SUCCEEDED: 0, FAILED: 1, TIMED_OUT: 2, ABORTED: 3 };
 /** The RunReply code of a SUCCEEDED execution whose output comes as a patch over its input. */
 export const SUCCEEDED_AS_PATCH = 4;
+/** The RunReply code of an execution refused before it started: its JSON text input does not parse. */
+export const INPUT_REFUSED = 5;
 
 /**
  * Names for a batch's executions that the caller did not name: execution i gets the

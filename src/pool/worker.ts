@@ -14,13 +14,16 @@ import type { IterationOutcome as MapIterationOutcome } from '../compile/iterati
 import type { ExecutionResult } from '../run/result.js';
 import { ProgressBoard } from './board.js';
 import { AreaWriter, BatchWriter, encodeFailure, readBatch } from './codec.js';
+import { StatesErrors } from '../run/errors.js';
 import { describeError, errorData, PoolFaults } from './errors.js';
 import { runLoad } from './load.js';
 import { InputSnapshot, outputPatch } from './output-patch.js';
 import { SharedItems } from './shared-items.js';
 import {
   BatchNames,
+  INPUT_REFUSED,
   Outcome,
+  PayloadFormats,
   StatusCodes,
   SUCCEEDED_AS_PATCH,
   TaskKinds,
@@ -99,19 +102,72 @@ function runBatch(workflow: LoadedWorkflow, task: RunTask): Promise<unknown> {
   const names = task.names;
   const generated = new BatchNames(task.nameBase);
   const patchable = task.patchable;
+  const formats = task.formats;
   const slot = task.slot;
   const reply = new ReplyWriter(slot);
   // Most executions end synchronously; only those that wait are awaited.
   const waiting: Promise<void>[] = [];
   for (let i = task.first; i < task.count; i++) {
     board.startExecution(slot, i);
-    const snapshot = patchable !== null && patchable[i] === 1 ? new InputSnapshot(inputs[i] as Record<string, unknown>) : null;
-    const result = machine.run(inputs[i], { name: (names === null ? null : names[i]) ?? generated.of(i) });
-    if (result instanceof Promise) waiting.push(result.then((settled) => reply.add(i, settled, snapshot)));
-    else reply.add(i, result, snapshot);
+    const format = formats === null ? 0 : formats[i]!;
+    let input = inputs[i];
+    if ((format & PayloadFormats.INPUT_JSON) !== 0) {
+      const text = jsonInput(input as string | Uint8Array, workflow.payloadBytes);
+      if (typeof text !== 'string') {
+        reply.addUnrun(i, text);
+        continue;
+      }
+      input = parseInput(text);
+      if (input instanceof SyntaxError) {
+        reply.addRefused(i, `the input is not valid JSON: ${input.message}`);
+        continue;
+      }
+    }
+    const outputJson = (format & PayloadFormats.OUTPUT_JSON) !== 0;
+    const snapshot = patchable !== null && patchable[i] === 1 ? new InputSnapshot(input as Record<string, unknown>) : null;
+    const result = machine.run(input, { name: (names === null ? null : names[i]) ?? generated.of(i) });
+    if (result instanceof Promise) waiting.push(result.then((settled) => reply.add(i, settled, snapshot, outputJson)));
+    else reply.add(i, result, snapshot, outputJson);
   }
   if (waiting.length === 0) return Promise.resolve(reply.finish());
   return Promise.all(waiting).then(() => reply.finish());
+}
+
+/** Why an execution did not run: the error and cause it fails with. */
+interface Unrun {
+  readonly error: string;
+  readonly cause: string;
+}
+
+/**
+ * A JSON text input as a string, or why it fails unrun: over the payload limit, counted in
+ * UTF-8 bytes of the text as given (AWS counts StartExecution's input as sent), which spares
+ * parsing it. The engine measures the parsed value again, as it does every input.
+ */
+function jsonInput(input: string | Uint8Array, payloadBytes: number): string | Unrun {
+  const bytes = typeof input === 'string' ? (input.length * 3 <= payloadBytes ? 0 : Buffer.byteLength(input)) : input.byteLength;
+  if (bytes > payloadBytes) {
+    return { error: StatesErrors.DataLimitExceeded, cause: `The execution input exceeds the maximum of ${payloadBytes} bytes.` };
+  }
+  if (typeof input === 'string') return input;
+  return Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('utf8');
+}
+
+function parseInput(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (thrown) {
+    return thrown instanceof SyntaxError ? thrown : new SyntaxError(String(thrown));
+  }
+}
+
+/** The output as JSON text, or why it cannot be written as JSON (a BigInt, a cycle). */
+function jsonOutput(output: unknown): string | Unrun {
+  try {
+    return JSON.stringify(output) ?? 'null';
+  } catch (thrown) {
+    return { error: PoolFaults.OutputNotEncodable, cause: `The execution's output cannot be written as JSON text: ${describeError(thrown)}.` };
+  }
 }
 
 /** Writes a batch's results to its slot's reply area (RunReply in protocol.ts). */
@@ -124,25 +180,45 @@ class ReplyWriter {
     this.t0 = Number.NaN;
   }
 
-  /** Execution `index` ended with `result`; `snapshot` is its input's when its output may go as a patch. */
-  add(index: number, result: ExecutionResult, snapshot: InputSnapshot | null): void {
-    const start = result.startDate.getTime();
-    if (Number.isNaN(this.t0)) {
-      this.t0 = start;
-      this.writer.add(start);
-    }
-    const took = result.stopDate.getTime() - start;
+  /** Execution `index` ended with `result`; `snapshot` is its input's when its output may go as a patch; `outputJson`: send the output as JSON text. */
+  add(index: number, result: ExecutionResult, snapshot: InputSnapshot | null, outputJson: boolean): void {
+    const start = this.start(result.startDate.getTime());
+    const took = result.stopDate.getTime() - result.startDate.getTime();
     let record: unknown[];
     if (result.status === 'SUCCEEDED') {
       const patch = snapshot === null ? null : outputPatch(snapshot, result.output);
-      record = patch === null ? [index, StatusCodes.SUCCEEDED, result.output, start - this.t0, took] : [index, SUCCEEDED_AS_PATCH, patch, start - this.t0, took];
-    } else record = [index, StatusCodes[result.status], result.error, result.cause, start - this.t0, took];
+      if (patch !== null) record = [index, SUCCEEDED_AS_PATCH, patch, start, took];
+      else if (!outputJson) record = [index, StatusCodes.SUCCEEDED, result.output, start, took];
+      else {
+        const text = jsonOutput(result.output);
+        record = typeof text === 'string' ? [index, StatusCodes.SUCCEEDED, text, start, took] : [index, StatusCodes.FAILED, PoolFaults.OutputNotEncodable, text.cause, start, took];
+      }
+    } else record = [index, StatusCodes[result.status], result.error, result.cause, start, took];
     try {
       this.writer.add(record);
     } catch (thrown) {
       const cause = `The execution's output cannot be sent back from the worker thread: ${encodeFailure(thrown)}.`;
-      this.writer.add([index, StatusCodes.FAILED, PoolFaults.OutputNotEncodable, cause, start - this.t0, took]);
+      this.writer.add([index, StatusCodes.FAILED, PoolFaults.OutputNotEncodable, cause, start, took]);
     }
+  }
+
+  /** Execution `index` failed before it could run. */
+  addUnrun(index: number, unrun: Unrun): void {
+    this.writer.add([index, StatusCodes.FAILED, unrun.error, unrun.cause, this.start(Date.now()), 0]);
+  }
+
+  /** Execution `index` was refused: it never ran, and its caller's execute() rejects. */
+  addRefused(index: number, message: string): void {
+    this.writer.add([index, INPUT_REFUSED, message]);
+  }
+
+  /** `startMs` as the records carry it: against the first result's start, written first. */
+  private start(startMs: number): number {
+    if (Number.isNaN(this.t0)) {
+      this.t0 = startMs;
+      this.writer.add(startMs);
+    }
+    return startMs - this.t0;
   }
 
   /** The task's RunReply; a stream that outgrew the area is moved, not copied, to the main thread. */
