@@ -128,16 +128,36 @@ function ratios(contender: Contender, base: Contender): number[] {
   return mine.map((m, round) => m.rate / theirs[round]!.rate);
 }
 
+/**
+ * Per round, what the ratio would be if each thread had a core of its own: the baseline's CPU
+ * time per execution over that of the contender's busier thread.
+ */
+function ownCoreRatios(contender: Contender, base: Contender): number[] {
+  const mine = runs.get(contender)!;
+  const theirs = runs.get(base)!;
+  const ratios: number[] = [];
+  mine.forEach((m, round) => {
+    const baseCpu = theirs[round]!.cpu;
+    if (m.cpu !== null && baseCpu !== null) ratios.push(baseCpu.main / Math.max(m.cpu.main, contender.pooled ? m.cpu.worker : 0));
+  });
+  return ratios;
+}
+
 function cpu(contender: Contender, part: 'main' | 'worker'): string {
   const cpus = runs.get(contender)!.map((m) => m.cpu).filter((c): c is CpuSplit => c !== null);
   return cpus.length === 0 || (part === 'worker' && !contender.pooled) ? '' : fixed(median(cpus.map((c) => c[part])), 1);
 }
 
-console.log('| contender | executions/s (min / median / max) | × in-process from values | × in-process from JSON text | main CPU µs/exec | worker CPU µs/exec |');
-console.log('|---|---:|---:|---:|---:|---:|');
+console.log('Each cell: min / median / max over the rounds. "Own cores": the ratio if every thread had a core to itself (baseline CPU µs per execution over the busier pool thread\'s).\n');
+console.log('| contender | executions/s | × in-process from values | × in-process from JSON text | × from values, own cores | × from JSON text, own cores | main CPU µs/exec | worker CPU µs/exec |');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
 for (const contender of contenders) {
   const rates = runs.get(contender)!.map((m) => m.rate);
+  const own = (base: Contender) => {
+    const r = ownCoreRatios(contender, base);
+    return r.length === 0 ? '' : spread(r, 2);
+  };
   console.log(
-    `| ${contender.label} | ${spread(rates, 0)} | ${spread(ratios(contender, fromValues), 2)} | ${spread(ratios(contender, fromText), 2)} | ${cpu(contender, 'main')} | ${cpu(contender, 'worker')} |`,
+    `| ${contender.label} | ${spread(rates, 0)} | ${spread(ratios(contender, fromValues), 2)} | ${spread(ratios(contender, fromText), 2)} | ${own(fromValues)} | ${own(fromText)} | ${cpu(contender, 'main')} | ${cpu(contender, 'worker')} |`,
   );
 }
