@@ -11,10 +11,10 @@
 import { move } from 'piscina';
 import { threadId, workerData } from 'node:worker_threads';
 import type { IterationOutcome as MapIterationOutcome } from '../compile/iterations.js';
+import { StatesErrors } from '../run/errors.js';
 import type { ExecutionResult } from '../run/result.js';
 import { ProgressBoard } from './board.js';
 import { AreaWriter, BatchWriter, encodeFailure, readBatch } from './codec.js';
-import { StatesErrors } from '../run/errors.js';
 import { describeError, errorData, PoolFaults } from './errors.js';
 import { runLoad } from './load.js';
 import { InputSnapshot, outputPatch } from './output-patch.js';
@@ -209,10 +209,11 @@ class ReplyWriter {
 
   /** Execution `index` was refused: it never ran, and its caller's execute() rejects. */
   addRefused(index: number, message: string): void {
+    this.start(Date.now());
     this.writer.add([index, INPUT_REFUSED, message]);
   }
 
-  /** `startMs` as the records carry it: against the first result's start, written first. */
+  /** `startMs` as the records carry it: against the first record's start, written before the first record. */
   private start(startMs: number): number {
     if (Number.isNaN(this.t0)) {
       this.t0 = startMs;

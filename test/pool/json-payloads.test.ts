@@ -91,6 +91,12 @@ json('text that is not JSON is refused with ERR_POOL_INPUT_NOT_JSON, saying wher
   assert.is(pool.metrics().rejected - before.rejected, 2);
 });
 
+json('a lone text that is not JSON is refused too (its batch holds nothing else)', async ({ pool }) => {
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  const error = await refusal(pool.execute('shape', '[1, 2', { inputJson: true }));
+  assert.is(error.code, PoolErrorCodes.INPUT_NOT_JSON);
+});
+
 json('inputJson takes text only: another input is refused with ERR_POOL_INVALID_OPTION', async ({ pool }) => {
   for (const input of [{ n: 1 }, 42, null, undefined]) {
     assert.is((await refusal(pool.execute('shape', input, { inputJson: true }))).code, PoolErrorCodes.INVALID_OPTION);
