@@ -167,7 +167,6 @@ class Batch implements FillingBatch {
 /** What became of an execution a worker had: its result, or the refusal its caller gets; undefined while unknown. */
 type Outcome = ExecutionResult | PoolError | undefined;
 
-
 /** How often a batch is sent again after a thread died before starting any more of it. */
 const MAX_RETRIES = 3;
 
