@@ -215,6 +215,19 @@ api('a Resource with no handler fails with ERR_POOL_WORKFLOW_LOAD carrying the d
   assert.ok(error.problems.some((p) => p.code === ProblemCodes.NO_HANDLER));
 });
 
+api('a batch whose results outgrow its reply area (4 MiB) still settles every execution with its result', async ({ pool }) => {
+  pool.register('large outputs', {
+    definition: { StartAt: 'Big', States: { Big: { Type: 'Task', Resource: 'big', End: true } } },
+    handlers: handlersUrl,
+    options: { limits: { payloadBytes: Infinity } },
+  });
+  const results = await Promise.all(Array.from({ length: 16 }, (_, n) => pool.execute('large outputs', { bytes: 1_100_000 + n })));
+  for (const [n, result] of results.entries()) {
+    assert.is(result.status, 'SUCCEEDED', `${n}: ${result.cause}`);
+    assert.is((result.output as { blob: string }).blob.length, 1_100_000 + n);
+  }
+});
+
 api('metrics count what happened', async ({ pool }) => {
   const before = pool.metrics();
   await Promise.all([pool.execute('choice, succeed and fail', { n: 3000 }), pool.execute('choice, succeed and fail', { n: 1, reason: 'r' })]);
