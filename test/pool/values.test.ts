@@ -6,7 +6,9 @@
 import { isDeepStrictEqual } from 'node:util';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { compile } from '../../src/compile/machine.js';
 import { createPool, PoolError, PoolErrorCodes, PoolFaults, type Pool } from '../../src/pool/index.js';
+import { handlers } from './fixtures/handlers.js';
 
 const handlersUrl = new URL('./fixtures/handlers.ts', import.meta.url);
 
@@ -75,6 +77,14 @@ for (const [what, value] of carried) {
     if (ArrayBuffer.isView(back)) assert.is(back.buffer.byteLength, back.byteLength, 'a view owns its memory');
   });
 }
+
+values("in-process, a handler gets the caller's own value (the rule the pool copies: same type, same contents)", async () => {
+  const machine = compile(task('echo'), { handlers });
+  for (const [what, value] of carried) {
+    const result = await machine.execute([value]);
+    assert.is((result.output as unknown[])[0], value, what);
+  }
+});
 
 values('-0 arrives as 0, as in JSON text', async ({ pool }) => {
   const result = await pool.execute('echo', [-0]);
