@@ -136,7 +136,7 @@ api('an execution name is used as given', async ({ pool }) => {
 api('an input that cannot be encoded is refused at execute; the rest of its batch still runs', async ({ pool }) => {
   const cyclic: Record<string, unknown> = { n: 1 };
   cyclic.self = cyclic;
-  const refused = [{ n: 1, f: () => 1 }, { n: 1, s: Symbol('s') }, cyclic, { n: 1, big: 2n ** 80n }];
+  const refused = [{ n: 1, f: () => 1 }, { n: 1, s: Symbol('s') }, cyclic, { n: 1, memory: new SharedArrayBuffer(8) }];
   const good = Array.from({ length: 6 }, (_, i) => ({ n: i }));
   const calls: Promise<unknown>[] = [];
   for (let i = 0; i < good.length; i++) {
@@ -213,6 +213,19 @@ api('a Resource with no handler fails with ERR_POOL_WORKFLOW_LOAD carrying the d
   const error = (await pool.execute('missing handler', {}).catch((e: unknown) => e)) as PoolError & { problems: { code: string }[] };
   assert.is(error.code, PoolErrorCodes.WORKFLOW_LOAD);
   assert.ok(error.problems.some((p) => p.code === ProblemCodes.NO_HANDLER));
+});
+
+api('a batch whose results outgrow its reply area (4 MiB) still settles every execution with its result', async ({ pool }) => {
+  pool.register('large outputs', {
+    definition: { StartAt: 'Big', States: { Big: { Type: 'Task', Resource: 'big', End: true } } },
+    handlers: handlersUrl,
+    options: { limits: { payloadBytes: Infinity } },
+  });
+  const results = await Promise.all(Array.from({ length: 16 }, (_, n) => pool.execute('large outputs', { bytes: 1_100_000 + n })));
+  for (const [n, result] of results.entries()) {
+    assert.is(result.status, 'SUCCEEDED', `${n}: ${result.cause}`);
+    assert.is((result.output as { blob: string }).blob.length, 1_100_000 + n);
+  }
 });
 
 api('metrics count what happened', async ({ pool }) => {
