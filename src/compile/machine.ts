@@ -112,14 +112,21 @@ export class Machine {
     const frame = new Frame(exec, new VariableScope(null), -1, null);
     frame.valueBound = inputBound;
     frame.historyEventId = 1;
+    // An abort while the run is still synchronous (a handler aborting, say) ends it at the next transition.
+    const stopOnAbort = external === null ? null : () => exec.abort(executionEnded);
+    if (stopOnAbort !== null) external!.addEventListener('abort', stopOnAbort, { once: true });
     let out: unknown;
     try {
       out = runStates(this.start, input, frame);
     } catch (thrown) {
-      return this.failed(exec, thrown);
+      if (stopOnAbort !== null) external!.removeEventListener('abort', stopOnAbort);
+      return this.failed(exec, thrown, external);
     }
-    if (!isPromiseLike(out)) return this.succeeded(exec, out);
-    return this.race(exec, out, external);
+    if (!isPromiseLike(out)) {
+      if (stopOnAbort !== null) external!.removeEventListener('abort', stopOnAbort);
+      return this.completed(exec, out, external);
+    }
+    return this.race(exec, out, external, stopOnAbort);
   }
 
   /**
@@ -157,46 +164,62 @@ export class Machine {
   }
 
   /** An execution that went asynchronous: whichever comes first of completion, the deadline, or abort. */
-  private race(exec: Execution, pending: PromiseLike<unknown>, external: AbortSignal | null): Promise<ExecutionResult> {
+  private race(exec: Execution, pending: PromiseLike<unknown>, external: AbortSignal | null, stopOnAbort: (() => void) | null): Promise<ExecutionResult> {
     return new Promise<ExecutionResult>((resolve) => {
       let done = false;
       let cancelDeadline: (() => void) | null = null;
-      const finish = (result: ExecutionResult, interrupted: boolean) => {
+      const finish = (result: ExecutionResult) => {
         if (done) return;
         done = true;
         cancelDeadline?.();
-        external?.removeEventListener('abort', onAbort);
-        if (interrupted) exec.abort(executionEnded);
+        if (external !== null) {
+          external.removeEventListener('abort', onAbort);
+          external.removeEventListener('abort', stopOnAbort!);
+        }
         resolve(result);
       };
-      const onAbort = () => finish(this.settle(exec, 'ABORTED', undefined, 'States.Aborted', abortCause(external!)), true);
+      const onAbort = () => finish(this.settle(exec, 'ABORTED', undefined, 'States.Aborted', abortCause(external!)));
       external?.addEventListener('abort', onAbort, { once: true });
       const remaining = exec.deadlineMs - exec.clock.now();
       if (remaining !== Infinity) {
         cancelDeadline = scheduleLimit(exec.clock, Math.max(0, remaining), () =>
-          finish(this.settle(exec, 'TIMED_OUT', undefined, StatesErrors.Timeout, timeoutCause(this.timeoutMs)), true),
+          finish(this.settle(exec, 'TIMED_OUT', undefined, StatesErrors.Timeout, timeoutCause(this.timeoutMs))),
         );
       }
       Promise.resolve(pending).then(
-        (output) => finish(this.succeeded(exec, output), false),
-        (thrown) => finish(this.failed(exec, thrown), false),
+        (output) => finish(this.completed(exec, output, external)),
+        (thrown) => finish(this.failed(exec, thrown, external)),
       );
     });
   }
 
+  /**
+   * The result of a run that reached its end. The deadline and the abort are checked at
+   * every transition; this checks them once more after the last state, whose handler may
+   * have returned late.
+   */
+  private completed(exec: Execution, output: unknown, external: AbortSignal | null): ExecutionResult {
+    if (exec.aborted || exec.clock.now() > exec.deadlineMs) return this.interrupted(exec, external);
+    return this.settle(exec, 'SUCCEEDED', output, undefined, undefined);
+  }
+
+  /** ABORTED when the caller aborted, else TIMED_OUT: the two ways an execution is interrupted. */
+  private interrupted(exec: Execution, external: AbortSignal | null): ExecutionResult {
+    if (external !== null && external.aborted) return this.settle(exec, 'ABORTED', undefined, 'States.Aborted', abortCause(external));
+    return this.settle(exec, 'TIMED_OUT', undefined, StatesErrors.Timeout, timeoutCause(this.timeoutMs));
+  }
+
+  /**
+   * The execution's result. Once it has failed, timed out or been aborted, whatever still
+   * runs in it (a sibling branch's pending handler, a retry interval, a Wait) is ended: no
+   * handler is called for a settled execution.
+   */
   private settle(exec: Execution, status: ExecutionStatus, output: unknown, error: string | null | undefined, cause: string | null | undefined) {
+    if (status !== 'SUCCEEDED' && !exec.aborted) exec.abort(executionEnded);
     const history = exec.history;
     if (history !== null) recordEnd(history, status, output, error, cause);
     const events = history === null ? undefined : history.events;
     return new ExecutionResult(exec.id, this.stateMachineArn, exec.name, status, exec.startMs, this.clock.now(), exec.input, output, error, cause, events);
-  }
-
-  /**
-   * Every state's output is checked against the payload limit as it is produced, so the
-   * last one, the execution's output, is known to fit.
-   */
-  private succeeded(exec: Execution, output: unknown): ExecutionResult {
-    return this.settle(exec, 'SUCCEEDED', output, undefined, undefined);
   }
 
   /**
@@ -218,8 +241,8 @@ export class Machine {
     return this.settle(exec, 'FAILED', undefined, StatesErrors.DataLimitExceeded, `The execution input exceeds the maximum of ${limit} bytes.`);
   }
 
-  private failed(exec: Execution, thrown: unknown): ExecutionResult {
-    if (thrown instanceof ExecutionTimeout) return this.settle(exec, 'TIMED_OUT', undefined, StatesErrors.Timeout, timeoutCause(this.timeoutMs));
+  private failed(exec: Execution, thrown: unknown, external: AbortSignal | null): ExecutionResult {
+    if (thrown instanceof ExecutionTimeout) return this.interrupted(exec, external);
     const error: AslError = toAslError(thrown);
     return this.settle(exec, 'FAILED', undefined, error.error, error.cause);
   }

@@ -1,5 +1,5 @@
 import { AslError, StatesErrors } from '../run/errors.js';
-import type { Frame } from '../run/frame.js';
+import { checkRunning, type Frame } from '../run/frame.js';
 import { Interruption } from '../run/run-states.js';
 import { isPromiseLike, type RunState, type StateNode } from '../run/state.js';
 import type { StateEnv } from './context.js';
@@ -124,6 +124,8 @@ export function withRecovery(attempt: RunState, def: Record<string, unknown>, en
 
   function recover(thrown: unknown, input: unknown, frame: Frame, counts: number[] | null): unknown {
     if (thrown instanceof Interruption) throw thrown;
+    // A stopped branch or iteration, or an ended execution, neither retries nor catches.
+    checkRunning(frame);
     const error = toAslError(thrown);
     const name = error.error ?? '';
     for (let i = 0; i < retriers.length; i++) {
@@ -136,7 +138,7 @@ export function withRecovery(attempt: RunState, def: Record<string, unknown>, en
       frame.retryCount++;
       // Failed attempt: Failed event; the retry: Scheduled + Started (AWS history numbering).
       frame.exec.eventId += 3;
-      return frame.exec.sleep(delay).then(() => runAttempt(input, frame, used));
+      return frame.exec.sleep(delay, frame.stop).then(() => retryAttempt(input, frame, used));
     }
     for (let i = 0; i < catchers.length; i++) {
       const catcher = catchers[i]!;
@@ -159,6 +161,12 @@ export function withRecovery(attempt: RunState, def: Record<string, unknown>, en
       return Promise.resolve(out).then(undefined, (thrown) => recover(thrown, input, frame, counts));
     }
     return out;
+  }
+
+  /** A retry: the thread may have been stopped while its interval passed. */
+  function retryAttempt(input: unknown, frame: Frame, counts: number[]): unknown {
+    checkRunning(frame);
+    return runAttempt(input, frame, counts);
   }
 
   return function runWithRecovery(input, frame) {

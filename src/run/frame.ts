@@ -1,6 +1,6 @@
 import type { Clock } from './clock.js';
 import type { HistoryRecorder } from './history.js';
-import { executionEnded } from './interruptions.js';
+import { abandoned, executionEnded } from './interruptions.js';
 import type { Limits } from './limits.js';
 
 /** What one execute() call knows about itself: the source of `$$.Execution` and `$$.StateMachine`. */
@@ -19,8 +19,8 @@ export class Execution {
   /** True once the execution was stopped or timed out. */
   aborted: boolean;
   private controller: AbortController | null;
-  /** Cancels for the execution's pending sleeps, so ending it stops them all. */
-  private sleeping: Set<() => void> | null;
+  /** Wakes for the execution's pending sleeps, so ending it ends them all. */
+  private sleeping: Set<Wake> | null;
   /** When the execution times out, in milliseconds of its clock. */
   readonly deadlineMs: number;
   /** Number of the last history event, as AWS numbers them (causes cite "event id #N"). */
@@ -74,35 +74,48 @@ export class Execution {
     return this.controller.signal;
   }
 
+  /** Ends the execution: handlers' signals abort, and every pending sleep ends at once. */
   abort(reason: unknown): void {
     this.aborted = true;
     this.controller?.abort(reason);
     if (this.sleeping !== null) {
-      for (const wake of this.sleeping) wake();
+      for (const wake of [...this.sleeping]) wake(executionEnded);
       this.sleeping.clear();
     }
   }
 
   /**
-   * Waits `ms` of the execution's clock (Wait states, retry intervals). Needs no
-   * AbortSignal: ending the execution cancels the timer and rejects with an interruption.
+   * Waits `ms` of the execution's clock (Wait states, retry intervals) in a thread of control
+   * of the sibling group `stop` (null on the main line). Needs no AbortSignal: ending the
+   * execution, or stopping the group or an enclosing one, cancels the timer and rejects with
+   * an interruption, so a stopped thread never wakes up to run another state or attempt.
    */
-  sleep(ms: number): Promise<void> {
+  sleep(ms: number, stop: StopSignal | null = null): Promise<void> {
     if (this.aborted) return Promise.reject(executionEnded);
+    if (stop !== null && stop.isStopped()) return Promise.reject(abandoned);
     return new Promise<void>((resolve, reject) => {
       const sleeping = (this.sleeping ??= new Set());
-      const interrupt = () => {
+      const wake: Wake = (reason) => {
         cancel();
-        reject(executionEnded);
+        forget();
+        reject(reason);
+      };
+      const forget = () => {
+        sleeping.delete(wake);
+        for (let s = stop; s !== null; s = s.parent) s.forget(wake);
       };
       const cancel = this.clock.schedule(ms, () => {
-        sleeping.delete(interrupt);
+        forget();
         resolve();
       });
-      sleeping.add(interrupt);
+      sleeping.add(wake);
+      for (let s = stop; s !== null; s = s.parent) s.watch(wake);
     });
   }
 }
+
+/** Ends one pending sleep early, rejecting it with `reason` (an Interruption). */
+type Wake = (reason: unknown) => void;
 
 /** Workflow variables of one scope (a States block); reads fall through to outer scopes. */
 export class VariableScope {
@@ -152,18 +165,45 @@ export class VariableScope {
   }
 }
 
+/**
+ * Shared by sibling threads of control (the branches of one Parallel, the iterations of one
+ * Map): stopped when one fails and the rest are abandoned. Groups nest (a Map inside a
+ * branch); stopping a group stops every group inside it.
+ */
 export class StopSignal {
   stopped: boolean;
-  private readonly parent: StopSignal | null;
+  readonly parent: StopSignal | null;
+  /** Wakes for sleeps in this group or groups inside it; created by the first sleep. */
+  private sleepers: Set<Wake> | null;
   constructor(parent: StopSignal | null = null) {
     this.stopped = false;
     this.parent = parent;
+    this.sleepers = null;
   }
   /** True once this group or any enclosing one was abandoned. */
   isStopped(): boolean {
     for (let s: StopSignal | null = this; s !== null; s = s.parent) if (s.stopped) return true;
     return false;
   }
+  /** Abandons the group: its threads stop at their next state or attempt, and their sleeps end now. */
+  stop(): void {
+    this.stopped = true;
+    if (this.sleepers === null) return;
+    for (const wake of [...this.sleepers]) wake(abandoned);
+    this.sleepers.clear();
+  }
+  watch(wake: Wake): void {
+    (this.sleepers ??= new Set()).add(wake);
+  }
+  forget(wake: Wake): void {
+    this.sleepers?.delete(wake);
+  }
+}
+
+/** Throws the interruption that ends a thread of control that must not go on: its group was stopped or the execution ended. */
+export function checkRunning(frame: Frame): void {
+  if (frame.stop !== null && frame.stop.isStopped()) throw abandoned;
+  if (frame.exec.aborted) throw executionEnded;
 }
 
 /**

@@ -416,7 +416,7 @@ function runIterations(start: StateNode, inputs: unknown[], inputBound: number, 
     exec.eventId++;
     if (history !== null && !(thrown instanceof Interruption)) history.mapIterationEnded(parent, frames![index]!, index, false);
     if (thrown instanceof Interruption || allowed < 0) {
-      stop.stopped = true;
+      stop.stop();
       if (history !== null && !(thrown instanceof Interruption)) history.stateEvent(parent, 'MapStateFailed');
       throw thrown;
     }
@@ -424,7 +424,7 @@ function runIterations(start: StateNode, inputs: unknown[], inputBound: number, 
     failures++;
     outputs[index] = errorOutput(error);
     if (failures > allowed) {
-      stop.stopped = true;
+      stop.stop();
       if (history !== null) history.stateEvent(parent, 'MapStateFailed');
       throw new AslError(StatesErrors.ExceedToleratedFailureThreshold, stateCause(parent, 'The specified tolerated failure threshold was exceeded'));
     }

@@ -354,18 +354,26 @@ function rejectAsAslError(thrown: unknown): never {
 /**
  * TimeoutSeconds and HeartbeatSeconds of one task attempt: clock timers that fail the
  * attempt when they fire, and the AbortSignal the handler sees, created only if it asks.
+ * A handler that holds the thread can keep a timer from firing, so its result is also
+ * checked against the limits when it arrives: a late result is a timeout all the same.
  */
 class TaskDeadline {
   private readonly exec: Execution;
+  private readonly timeoutMs: number;
   private readonly heartbeatMs: number;
+  private readonly startMs: number;
+  private lastBeatMs: number;
   private controller: AbortController | null = null;
   private cancelTimeout: (() => void) | null = null;
   private cancelHeartbeat: (() => void) | null = null;
   private fail: ((error: AslError) => void) | null = null;
   private settled = false;
-  constructor(exec: Execution, heartbeatMs: number) {
+  constructor(exec: Execution, timeoutMs: number, heartbeatMs: number) {
     this.exec = exec;
+    this.timeoutMs = timeoutMs;
     this.heartbeatMs = heartbeatMs;
+    this.startMs = exec.clock.now();
+    this.lastBeatMs = this.startMs;
   }
   get signal(): AbortSignal {
     if (this.controller === null) {
@@ -378,16 +386,29 @@ class TaskDeadline {
     }
     return this.controller.signal;
   }
-  /** Arms the timers; `fail` settles the attempt when one fires. */
-  start(timeoutMs: number, fail: (error: AslError) => void): void {
+  /** The limit the attempt has passed by now (States.Timeout first), or null. */
+  passed(): AslError | null {
+    const now = this.exec.clock.now();
+    if (now - this.startMs > this.timeoutMs) return new AslError(StatesErrors.Timeout, null);
+    if (this.heartbeatMs > 0 && now - this.lastBeatMs > this.heartbeatMs) return new AslError(StatesErrors.HeartbeatTimeout, null);
+    return null;
+  }
+  /** Arms the timers for what is left of the limits; `fail` settles the attempt when one fires. */
+  start(fail: (error: AslError) => void): void {
     this.fail = fail;
-    this.cancelTimeout = scheduleLimit(this.exec.clock, timeoutMs, () => this.expire(new AslError(StatesErrors.Timeout, null)));
-    this.heartbeat();
+    const left = this.timeoutMs - (this.exec.clock.now() - this.startMs);
+    this.cancelTimeout = scheduleLimit(this.exec.clock, Math.max(0, left), () => this.expire(new AslError(StatesErrors.Timeout, null)));
+    this.armHeartbeat(this.heartbeatMs - (this.exec.clock.now() - this.lastBeatMs));
   }
   heartbeat(): void {
-    if (this.heartbeatMs <= 0 || this.fail === null || this.settled) return;
+    if (this.heartbeatMs <= 0 || this.settled) return;
+    this.lastBeatMs = this.exec.clock.now();
+    if (this.fail !== null) this.armHeartbeat(this.heartbeatMs);
+  }
+  private armHeartbeat(ms: number): void {
+    if (this.heartbeatMs <= 0) return;
     this.cancelHeartbeat?.();
-    this.cancelHeartbeat = scheduleLimit(this.exec.clock, this.heartbeatMs, () => this.expire(new AslError(StatesErrors.HeartbeatTimeout, null)));
+    this.cancelHeartbeat = scheduleLimit(this.exec.clock, Math.max(0, ms), () => this.expire(new AslError(StatesErrors.HeartbeatTimeout, null)));
   }
   private expire(error: AslError): void {
     if (this.settled) return;
@@ -405,27 +426,34 @@ class TaskDeadline {
 /** A handler run under TimeoutSeconds/HeartbeatSeconds: a race against the clock. */
 function callWithDeadlines(handler: Handler, input: unknown, frame: Frame, timing: Timing): unknown {
   const timeoutMs = timing.timeoutSeconds(input, frame) * 1000;
-  const deadline = new TaskDeadline(frame.exec, timing.heartbeatSeconds(input, frame) * 1000);
+  const deadline = new TaskDeadline(frame.exec, timeoutMs, timing.heartbeatSeconds(input, frame) * 1000);
   let result: unknown;
   try {
     result = handler(input, new HandlerContext(frame, deadline));
   } catch (thrown) {
-    throw handlerError(thrown);
+    throw deadline.passed() ?? handlerError(thrown);
   }
-  if (!isPromiseLike(result)) return result;
+  if (!isPromiseLike(result)) {
+    const late = deadline.passed();
+    if (late !== null) throw late;
+    return result;
+  }
   return new Promise((resolve, reject) => {
-    deadline.start(timeoutMs, (error) => {
+    deadline.start((error) => {
       deadline.stop();
       reject(error);
     });
     Promise.resolve(result).then(
       (value) => {
+        const late = deadline.passed();
         deadline.stop();
-        resolve(value);
+        if (late !== null) reject(late);
+        else resolve(value);
       },
       (thrown) => {
+        const late = deadline.passed();
         deadline.stop();
-        reject(handlerError(thrown));
+        reject(late ?? handlerError(thrown));
       },
     );
   });
