@@ -106,16 +106,36 @@ function compileSetting(value: unknown, path: unknown, field: string, kind: 'int
     const read = compileReferencePath(path);
     return function readSetting(input, frame) {
       const v = read(input, frame);
-      const valid = typeof v === 'number' && (kind === 'float' || Number.isInteger(v));
-      if (!valid) {
+      const setting = kind === 'integer' ? integerSetting(v) : floatSetting(v);
+      if (setting === null) {
         const shown = typeof v === 'string' ? v : jsonForCause(v);
         throw runtimeError(frame, `The ${field} field refers to value "${shown}" which is not a valid ${kind}: ${path}`);
       }
-      return v as number;
+      return setting;
     };
   }
   const constant = typeof value === 'number' ? value : fallback;
   return () => constant;
+}
+
+/**
+ * AWS reads a Map setting's path value as text and parses it as a Java int or float, so
+ * numeric strings count: "1" is an integer, "1.5" is not; " 2.5 " is a float (Java trims
+ * it), as is "1e2". Null when the value is neither a number of the kind nor such a string.
+ */
+function integerSetting(v: unknown): number | null {
+  if (typeof v === 'number') return Number.isInteger(v) ? v : null;
+  if (typeof v !== 'string' || !/^[+-]?\d{1,10}$/.test(v)) return null;
+  const n = Number(v);
+  return n >= -2_147_483_648 && n <= 2_147_483_647 ? n : null;
+}
+
+function floatSetting(v: unknown): number | null {
+  if (typeof v === 'number') return v;
+  if (typeof v !== 'string') return null;
+  const text = v.trim();
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?[fFdD]?$/.test(text)) return null;
+  return Number.parseFloat(text);
 }
 
 function compileTolerance(def: Record<string, unknown>): Tolerance {
@@ -150,8 +170,27 @@ function allowedFailures(count: number | null, percentage: number | null, total:
   if (count === null && percentage === null) return -1;
   let allowed = Infinity;
   if (count !== null) allowed = count;
-  if (percentage !== null) allowed = Math.min(allowed, Math.floor((percentage / 100) * total));
+  if (percentage !== null) allowed = Math.min(allowed, percentOf(percentage, total));
   return allowed;
+}
+
+/**
+ * ⌊percentage × total / 100⌋, exactly: the percentage as the decimal written in the
+ * definition or input, not its binary approximation (29% of 100 is 29 failures, where
+ * floating point makes it 28.999…).
+ */
+export function percentOf(percentage: number, total: number): number {
+  if (Number.isInteger(percentage)) {
+    const scaled = percentage * total;
+    return (scaled - (scaled % 100)) / 100;
+  }
+  // The shortest decimal that reads back as the number: what JSON text gave.
+  const decimal = /^(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/.exec(String(percentage))!;
+  const fraction = decimal[2] ?? '';
+  const exponent = Number(decimal[3] ?? 0) - fraction.length;
+  const digits = BigInt(decimal[1]! + fraction) * BigInt(total);
+  if (exponent >= 0) return Number((digits * 10n ** BigInt(exponent)) / 100n);
+  return Number(digits / (100n * 10n ** BigInt(-exponent)));
 }
 
 function compileBatching(def: unknown): Batching | null {
