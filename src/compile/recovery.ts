@@ -1,4 +1,4 @@
-import { AslError, StatesErrors } from '../run/errors.js';
+import { AslError, StatesErrors, textOf } from '../run/errors.js';
 import { checkRunning, type Frame } from '../run/frame.js';
 import { Interruption } from '../run/run-states.js';
 import { isPromiseLike, type RunState, type StateNode } from '../run/state.js';
@@ -33,26 +33,35 @@ interface Catcher {
   readonly output: CatchOutput;
 }
 
-/** Errors that no retrier or catcher can handle (AWS: States.ALL does not match them). */
+/**
+ * AWS: a States.Runtime error "will always cause the execution to fail": no retrier or
+ * catcher handles it, not even one that names it.
+ */
 function isTerminal(error: string): boolean {
   return error === StatesErrors.Runtime;
+}
+
+/** Errors States.ALL and States.TaskFailed do not match (AWS: DataLimitExceeded is terminal for States.ALL); naming them still does. */
+function isUnmatchedByWildcards(error: string): boolean {
+  return error === StatesErrors.Runtime || error === StatesErrors.DataLimitExceeded;
 }
 
 function compileMatcher(errorEquals: readonly string[]): Matcher {
   if (errorEquals.includes(StatesErrors.ALL)) {
     return function matchesAll(error) {
-      return !isTerminal(error);
+      return !isUnmatchedByWildcards(error);
     };
   }
   const names = new Set(errorEquals);
   const taskFailed = names.has(StatesErrors.TaskFailed);
   const timeout = names.has(StatesErrors.Timeout);
   return function matchesListed(error) {
+    if (isTerminal(error)) return false;
     if (names.has(error)) return true;
     // A missed heartbeat is also a timeout (the spec's States.Timeout covers both).
     if (timeout && error === StatesErrors.HeartbeatTimeout) return true;
     // States.TaskFailed covers every task error except a timeout.
-    return taskFailed && error !== StatesErrors.Timeout && !isTerminal(error);
+    return taskFailed && error !== StatesErrors.Timeout && !isUnmatchedByWildcards(error);
   };
 }
 
@@ -101,8 +110,13 @@ function compileJsonataCatch(catcher: Record<string, unknown>, pointer: string, 
 /** Converts anything thrown inside a state into an ASL error (internal faults become States.Runtime). */
 export function toAslError(thrown: unknown): AslError {
   if (thrown instanceof AslError) return thrown;
-  const message = thrown instanceof Error ? thrown.message : String(thrown);
-  return new AslError(StatesErrors.Runtime, `Internal error: ${message}`);
+  let message: string | null;
+  try {
+    message = thrown instanceof Error ? textOf(thrown.message) : textOf(thrown);
+  } catch {
+    message = null;
+  }
+  return new AslError(StatesErrors.Runtime, `Internal error: ${message ?? 'a value that could not be read'}`);
 }
 
 /** The error output a catcher hands on: `{ Error, Cause }`. */

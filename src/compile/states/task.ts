@@ -1,5 +1,6 @@
+import { types } from 'node:util';
 import { scheduleLimit } from '../../run/clock.js';
-import { AslError, StatesErrors, jsonForCause, runtimeError } from '../../run/errors.js';
+import { AslError, StatesErrors, jsonForCause, runtimeError, textOf } from '../../run/errors.js';
 import { contextObject, type Execution, type Frame } from '../../run/frame.js';
 import { Interruption } from '../../run/interruptions.js';
 import { fitsPayload } from '../../run/limits.js';
@@ -325,12 +326,38 @@ class HandlerContext implements TaskContext {
   }
 }
 
-/** A handler's throw, as an ASL error: its `name` is the error, its `message` the cause. */
+/**
+ * A handler's throw, as an ASL error, whose error and cause are always strings (or null).
+ * An Error gives its `name` as the error and its `message` as the cause, as a Lambda
+ * function's errorType and errorMessage; a name or message that is not a string is written
+ * as text (see textOf). Anything else thrown is States.TaskFailed with the value as the
+ * cause. Reading the thrown value never crashes the engine: a getter or Proxy that throws
+ * leaves States.TaskFailed with a cause that says so.
+ */
 export function handlerError(thrown: unknown): AslError {
-  if (thrown instanceof AslError) return thrown;
-  if (thrown instanceof Error) return new AslError(thrown.name || 'Error', thrown.message);
-  if (typeof thrown === 'string') return new AslError(StatesErrors.TaskFailed, thrown);
-  return new AslError(StatesErrors.TaskFailed, `The task handler threw a non-Error value: ${jsonForCause(thrown)}`);
+  let error: boolean;
+  try {
+    if (thrown instanceof AslError) return thrown;
+    error = isError(thrown);
+  } catch {
+    return new AslError(StatesErrors.TaskFailed, 'The task handler threw a value that could not be read.');
+  }
+  if (!error) {
+    if (typeof thrown === 'string') return new AslError(StatesErrors.TaskFailed, thrown);
+    const shown = thrown === undefined ? 'undefined' : thrown === null ? 'null' : (textOf(thrown) ?? 'a value that could not be read');
+    return new AslError(StatesErrors.TaskFailed, `The task handler threw a non-Error value: ${shown}`);
+  }
+  try {
+    const { name, message } = thrown as { name: unknown; message: unknown };
+    return new AslError((typeof name === 'string' ? name : textOf(name)) || 'Error', (typeof message === 'string' ? message : textOf(message)) ?? '');
+  } catch {
+    return new AslError(StatesErrors.TaskFailed, 'The task handler threw an Error whose name or message could not be read.');
+  }
+}
+
+/** An Error of this realm or another (a worker's, a vm context's). */
+function isError(value: unknown): boolean {
+  return value instanceof Error || types.isNativeError(value);
 }
 
 function callHandler(handler: Handler, input: unknown, frame: Frame, timing: Timing): unknown {
