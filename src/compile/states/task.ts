@@ -49,7 +49,9 @@ export function compileTask(def: Record<string, unknown>, env: StateEnv): RunSta
     }
   }
   function attemptTask(input: unknown, frame: Frame): unknown {
-    const result = call(inputPath(input, frame), frame, timing);
+    const selected = inputPath(input, frame);
+    // TimeoutSecondsPath and HeartbeatSecondsPath read the input after InputPath, not Parameters' result.
+    const result = call(selected, frame, timing.fromPaths ? resolveTiming(timing, selected, frame) : timing);
     if (isPromiseLike(result)) return Promise.resolve(result).then((r) => finishResult(input, r, frame));
     return finishResult(input, result, frame);
   }
@@ -249,22 +251,33 @@ function payloadResponse(payload: unknown): PayloadOnlyResponse {
   return new PayloadOnlyResponse(payload);
 }
 
-/** TimeoutSeconds / HeartbeatSeconds, as constants or read from the input at run time. */
+/**
+ * TimeoutSeconds / HeartbeatSeconds of one attempt. With a `…Path`, the compiled Timing
+ * reads them from the state's input after InputPath (`fromPaths`), and each attempt runs
+ * with the values it read (resolveTiming).
+ */
 interface Timing {
   timeoutSeconds(input: unknown, frame: Frame): number;
   heartbeatSeconds(input: unknown, frame: Frame): number;
   readonly bounded: boolean;
+  readonly fromPaths: boolean;
 }
 
 function compileTiming(def: Record<string, unknown>): Timing {
   const timeout = compileSeconds(def.TimeoutSeconds, def.TimeoutSecondsPath, 'TimeoutSecondsPath', NO_TIMEOUT);
   const heartbeat = compileSeconds(def.HeartbeatSeconds, def.HeartbeatSecondsPath, 'HeartbeatSecondsPath', 0);
   const bounded = 'TimeoutSeconds' in def || 'TimeoutSecondsPath' in def || 'HeartbeatSeconds' in def || 'HeartbeatSecondsPath' in def;
-  return { timeoutSeconds: timeout, heartbeatSeconds: heartbeat, bounded };
+  const fromPaths = typeof def.TimeoutSecondsPath === 'string' || typeof def.HeartbeatSecondsPath === 'string';
+  return { timeoutSeconds: timeout, heartbeatSeconds: heartbeat, bounded, fromPaths };
+}
+
+/** The attempt's timing, its paths read from `selected` (the state's input after InputPath). */
+function resolveTiming(timing: Timing, selected: unknown, frame: Frame): Timing {
+  return fixedTiming(timing.timeoutSeconds(selected, frame), timing.heartbeatSeconds(selected, frame));
 }
 
 function fixedTiming(timeout: number, heartbeat: number): Timing {
-  return { timeoutSeconds: () => timeout, heartbeatSeconds: () => heartbeat, bounded: true };
+  return { timeoutSeconds: () => timeout, heartbeatSeconds: () => heartbeat, bounded: true, fromPaths: false };
 }
 
 /** JSONata TimeoutSeconds/HeartbeatSeconds: constants, or expressions evaluated before each attempt. */
