@@ -1,9 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { DefinitionError, type Problem } from '../asl/problems.js';
 import { validate } from '../asl/validate.js';
 import { realClock, scheduleLimit, type Clock } from '../run/clock.js';
 import { AslError, StatesErrors } from '../run/errors.js';
 import { HistoryRecorder, type HistoryLevel } from '../run/history.js';
+import { UuidSequence } from '../run/ids.js';
+import { checkExecutionName } from '../run/names.js';
 import { Execution, Frame, VariableScope } from '../run/frame.js';
 import { defaultLimits, payloadBound, type Limits } from '../run/limits.js';
 import { ExecutionResult, type ExecutionStatus } from '../run/result.js';
@@ -46,11 +47,23 @@ export interface CompileOptions {
 }
 
 export interface ExecuteOptions {
-  /** Execution name (`$$.Execution.Name`); a UUID by default. */
+  /**
+   * Execution name (`$$.Execution.Name`); a UUID by default. AWS's rules apply (1–80
+   * characters; no white space, brackets, wildcards, control characters or `"#%\^|~`$&,;:/`):
+   * an invalid name throws (run()) or rejects (execute()) an ExecutionNameError.
+   */
   name?: string;
+  /**
+   * The UUID that ends an Express execution's ARN (`…:express:<machine>:<name>:<uuid>`, also
+   * `$$.Execution.Id`); a fresh one by default. The pool passes the one its results show.
+   */
+  executionId?: string;
   /** Aborting it stops the execution: it settles as ABORTED. */
   signal?: AbortSignal;
 }
+
+/** Default execution names and Express ARN ids. */
+const executionIds = new UuidSequence();
 
 /** A compiled definition: execute it as often as you like, concurrently. */
 export class Machine {
@@ -87,7 +100,12 @@ export class Machine {
 
   /** Runs one execution. Never rejects for a workflow failure: the result says what happened. */
   execute(input: unknown = {}, options: ExecuteOptions = {}): Promise<ExecutionResult> {
-    const result = this.run(input, options);
+    let result: ExecutionResult | Promise<ExecutionResult>;
+    try {
+      result = this.run(input, options);
+    } catch (thrown) {
+      return Promise.reject(thrown);
+    }
     return result instanceof Promise ? result : Promise.resolve(result);
   }
 
@@ -98,9 +116,11 @@ export class Machine {
    * queue on each.
    */
   run(input: unknown = {}, options: ExecuteOptions = {}): ExecutionResult | Promise<ExecutionResult> {
+    let name = options.name;
+    if (name === undefined) name = executionIds.next();
+    else checkExecutionName(name);
     const startMs = this.clock.now();
-    const name = options.name ?? randomUUID();
-    const exec = this.execution(name, input, startMs, startMs + this.timeoutMs);
+    const exec = this.execution(name, input, startMs, startMs + this.timeoutMs, options.executionId);
     if (this.historyLevel !== 'OFF') {
       exec.history = new HistoryRecorder(this.historyLevel, this.clock, this.region);
       exec.history.executionStarted(input, this.roleArn);
@@ -111,7 +131,8 @@ export class Machine {
     if (external?.aborted) return this.settle(exec, 'ABORTED', undefined, 'States.Aborted', abortCause(external));
     const frame = new Frame(exec, new VariableScope(null), -1, null);
     frame.valueBound = inputBound;
-    frame.historyEventId = 1;
+    // AWS links the first state's entered event to no event (previousEventId 0), not to ExecutionStarted.
+    frame.historyEventId = 0;
     // An abort while the run is still synchronous (a handler aborting, say) ends it at the next transition.
     const stopOnAbort = external === null ? null : () => exec.abort(executionEnded);
     if (stopOnAbort !== null) external!.addEventListener('abort', stopOnAbort, { once: true });
@@ -137,7 +158,7 @@ export class Machine {
   iterations(pointer: string, parent: IterationParent): MapIterations {
     const processor = this.processors.get(pointer);
     if (processor === undefined) throw new RangeError(`no Map state at ${pointer} in this state machine`);
-    const exec = this.execution(parent.executionName, parent.executionInput, parent.executionStartMs, this.clock.now() + parent.remainingMs);
+    const exec = this.execution(parent.executionName, parent.executionInput, parent.executionStartMs, this.clock.now() + parent.remainingMs, parent.executionId);
     let outer: VariableScope | null = null;
     if (!processor.isolated) {
       outer = new VariableScope(null);
@@ -146,10 +167,13 @@ export class Machine {
     return new MapIterations(processor.start, exec, outer);
   }
 
-  /** An execution of this machine, ending at `deadlineMs` of its clock. */
-  private execution(name: string, input: unknown, startMs: number, deadlineMs: number): Execution {
+  /**
+   * An execution of this machine, ending at `deadlineMs` of its clock. Express ARNs end in a
+   * UUID of their own (`executionId`, or a fresh one): AWS lets Express executions share a name.
+   */
+  private execution(name: string, input: unknown, startMs: number, deadlineMs: number, executionId?: string): Execution {
     return new Execution(
-      this.executionArnPrefix + name,
+      this.standard ? this.executionArnPrefix + name : `${this.executionArnPrefix}${name}:${executionId ?? executionIds.next()}`,
       name,
       input,
       startMs,

@@ -16,6 +16,7 @@ import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ResourceLimits } from 'node:worker_threads';
 import { ExecutionResult, type ExecutionStatus } from '../run/result.js';
+import { executionNameProblem } from '../run/names.js';
 import { BatchWriter, encodeFailure, readValue, type DecoderEntry } from './codec.js';
 import { Dispatcher, LostTask } from './dispatcher.js';
 import { PoolError, PoolErrorCodes, PoolFaults, type ErrorData, type PoolErrorCode } from './errors.js';
@@ -258,7 +259,8 @@ export class Pool extends EventEmitter {
     }
     // Without a name, it is named after its batch's UUID (protocol.ts, BatchNames) on both threads.
     const name = options?.name ?? null;
-    if (name !== null && typeof name !== 'string') return this.refuse(PoolErrorCodes.INVALID_OPTION, 'the execution name must be a string');
+    const nameProblem = name === null ? null : executionNameProblem(name);
+    if (nameProblem !== null) return this.refuse(PoolErrorCodes.INVALID_OPTION, nameProblem);
     const batch = (workflow.filling as Batch | null) ?? this.startBatch(workflow);
     try {
       batch.writer.add(input);
@@ -525,6 +527,7 @@ export class Pool extends EventEmitter {
     const entries = batch.entries;
     const names = batch.names;
     const generated = new BatchNames(batch.nameBase);
+    const ids = BatchNames.ids(batch.nameBase);
     const results = new Array<ExecutionResult>(entries.length);
     const t0 = values[0] as number;
     let at = 1;
@@ -544,7 +547,7 @@ export class Pool extends EventEmitter {
       const stopMs = startMs + (values[at++] as number);
       const name = (names === null ? null : names[i]) ?? generated.of(i);
       const status = code === SUCCEEDED_AS_PATCH ? 'SUCCEEDED' : STATUSES[code]!;
-      results[i] = new ExecutionResult(workflow.executionArnPrefix + name, workflow.stateMachineArn, name, status, startMs, stopMs, entry.input, output, error, cause);
+      results[i] = new ExecutionResult(`${workflow.executionArnPrefix}${name}:${ids.of(i)}`, workflow.stateMachineArn, name, status, startMs, stopMs, entry.input, output, error, cause);
     }
     return results;
   }
@@ -568,12 +571,13 @@ export class Pool extends EventEmitter {
     const stopMs = Date.now();
     const now = performance.now();
     const generated = new BatchNames(batch.nameBase);
+    const ids = BatchNames.ids(batch.nameBase);
     this.counts.faults += batch.entries.length;
     for (let i = 0; i < batch.entries.length; i++) {
       const entry = batch.entries[i]!;
       // The name its worker gave it, or would have.
       const name = entry.name ?? generated.of(i);
-      this.settle(entry, new ExecutionResult(workflow.executionArnPrefix + name, workflow.stateMachineArn, name, 'FAILED', entry.submittedMs, stopMs, entry.input, undefined, fault.error, fault.cause), now);
+      this.settle(entry, new ExecutionResult(`${workflow.executionArnPrefix}${name}:${ids.of(i)}`, workflow.stateMachineArn, name, 'FAILED', entry.submittedMs, stopMs, entry.input, undefined, fault.error, fault.cause), now);
     }
   }
 

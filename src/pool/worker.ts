@@ -94,6 +94,7 @@ function runBatch(workflow: LoadedWorkflow, task: RunTask): Promise<unknown> {
   const machine = workflow.machine;
   const names = task.names;
   const generated = new BatchNames(task.nameBase);
+  const ids = BatchNames.ids(task.nameBase);
   const patchable = task.patchable;
   const snapshots = new Array<InputSnapshot | null>(task.count).fill(null);
   const results = new Array<ExecutionResult>(task.count);
@@ -102,7 +103,7 @@ function runBatch(workflow: LoadedWorkflow, task: RunTask): Promise<unknown> {
   for (let i = 0; i < task.count; i++) {
     board.touch(task.slot);
     if (patchable !== null && patchable[i] === 1) snapshots[i] = new InputSnapshot(inputs[i] as Record<string, unknown>);
-    const result = machine.run(inputs[i], { name: (names === null ? null : names[i]) ?? generated.of(i) });
+    const result = machine.run(inputs[i], { name: (names === null ? null : names[i]) ?? generated.of(i), executionId: ids.of(i) });
     if (result instanceof Promise) waiting.push(result.then((settled) => void (results[i] = settled)));
     else results[i] = result;
   }

@@ -414,6 +414,7 @@ function iterationParent(frame: Frame, isolated: boolean): IterationParent {
   const exec = frame.exec;
   return {
     executionName: exec.name,
+    executionId: exec.standard ? undefined : exec.id.slice(exec.id.lastIndexOf(':') + 1),
     executionInput: exec.input,
     executionStartMs: exec.startMs,
     remainingMs: exec.deadlineMs - exec.clock.now(),
