@@ -121,6 +121,7 @@ export class Machine {
     else checkExecutionName(name);
     const startMs = this.clock.now();
     const exec = this.execution(name, input, startMs, startMs + this.timeoutMs, options.executionId);
+    exec.readClock(startMs);
     if (this.historyLevel !== 'OFF') {
       exec.history = new HistoryRecorder(this.historyLevel, this.clock, this.region);
       exec.history.executionStarted(input, this.roleArn);
@@ -223,8 +224,9 @@ export class Machine {
    * have returned late.
    */
   private completed(exec: Execution, output: unknown, external: AbortSignal | null): ExecutionResult {
-    if (exec.aborted || exec.clock.now() > exec.deadlineMs) return this.interrupted(exec, external);
-    return this.settle(exec, 'SUCCEEDED', output, undefined, undefined);
+    const stopMs = this.clock.now();
+    if (exec.aborted || stopMs > exec.deadlineMs) return this.interrupted(exec, external);
+    return this.settle(exec, 'SUCCEEDED', output, undefined, undefined, stopMs);
   }
 
   /** ABORTED when the caller aborted, else TIMED_OUT: the two ways an execution is interrupted. */
@@ -238,12 +240,19 @@ export class Machine {
    * runs in it (a sibling branch's pending handler, a retry interval, a Wait) is ended: no
    * handler is called for a settled execution.
    */
-  private settle(exec: Execution, status: ExecutionStatus, output: unknown, error: string | null | undefined, cause: string | null | undefined) {
+  private settle(
+    exec: Execution,
+    status: ExecutionStatus,
+    output: unknown,
+    error: string | null | undefined,
+    cause: string | null | undefined,
+    stopMs: number = this.clock.now(),
+  ) {
     if (status !== 'SUCCEEDED' && !exec.aborted) exec.abort(executionEnded);
     const history = exec.history;
     if (history !== null) recordEnd(history, status, output, error, cause);
     const events = history === null ? undefined : history.events;
-    return new ExecutionResult(exec.id, this.stateMachineArn, exec.name, status, exec.startMs, this.clock.now(), exec.input, output, error, cause, events);
+    return new ExecutionResult(exec.id, this.stateMachineArn, exec.name, status, exec.startMs, stopMs, exec.input, output, error, cause, events);
   }
 
   /**

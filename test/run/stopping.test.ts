@@ -276,4 +276,26 @@ stopping('a synchronous handler silent past HeartbeatSeconds fails with States.H
   assert.equal([alive.status, alive.output], ['SUCCEEDED', 'alive']);
 });
 
+stopping('the state after a slow synchronous handler is entered at the time the handler returned', async () => {
+  const clock = manualClock();
+  const definition = {
+    StartAt: 'Slow',
+    States: {
+      Slow: { Type: 'Task', Resource: 'slow', ResultPath: null, Next: 'Quick' },
+      Quick: { Type: 'Pass', Parameters: { 'entered.$': '$$.State.EnteredTime' }, Next: 'Failing' },
+      Failing: { Type: 'Task', Resource: 'failing', Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: null, Next: 'AfterCatch' }], End: true },
+      AfterCatch: { Type: 'Pass', Parameters: { 'first.$': '$.entered', 'second.$': '$$.State.EnteredTime' }, End: true },
+    },
+  };
+  const handlers: Handlers = {
+    slow: () => clock.advance(1500),
+    failing: () => {
+      clock.advance(2000);
+      throw new Error('late failure');
+    },
+  };
+  const r = await compile(definition, { clock, handlers }).execute({});
+  assert.equal(r.output, { first: new Date(1500).toISOString(), second: new Date(3500).toISOString() });
+});
+
 stopping.run();

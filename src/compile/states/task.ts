@@ -374,6 +374,8 @@ function isError(value: unknown): boolean {
 }
 
 function callHandler(handler: Handler, input: unknown, frame: Frame, timing: Timing): unknown {
+  // Handler code takes time: the next transition reads the clock again.
+  frame.exec.clockStale = true;
   if (!timing.bounded) {
     let result: unknown;
     try {
