@@ -35,21 +35,18 @@ interface Catcher {
 
 /**
  * AWS: a States.Runtime error "will always cause the execution to fail": no retrier or
- * catcher handles it, not even one that names it.
+ * catcher handles it, not even one that names it. (States.DataLimitExceeded is "terminal"
+ * in AWS's docs too, but AWS recorded States.ALL catching a task result over the limit; a
+ * state output over the limit is raised after the state, where no catcher applies.)
  */
 function isTerminal(error: string): boolean {
   return error === StatesErrors.Runtime;
 }
 
-/** Errors States.ALL and States.TaskFailed do not match (AWS: DataLimitExceeded is terminal for States.ALL); naming them still does. */
-function isUnmatchedByWildcards(error: string): boolean {
-  return error === StatesErrors.Runtime || error === StatesErrors.DataLimitExceeded;
-}
-
 function compileMatcher(errorEquals: readonly string[]): Matcher {
   if (errorEquals.includes(StatesErrors.ALL)) {
     return function matchesAll(error) {
-      return !isUnmatchedByWildcards(error);
+      return !isTerminal(error);
     };
   }
   const names = new Set(errorEquals);
@@ -61,7 +58,7 @@ function compileMatcher(errorEquals: readonly string[]): Matcher {
     // A missed heartbeat is also a timeout (the spec's States.Timeout covers both).
     if (timeout && error === StatesErrors.HeartbeatTimeout) return true;
     // States.TaskFailed covers every task error except a timeout.
-    return taskFailed && error !== StatesErrors.Timeout && !isUnmatchedByWildcards(error);
+    return taskFailed && error !== StatesErrors.Timeout;
   };
 }
 

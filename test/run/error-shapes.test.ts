@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runInNewContext } from 'node:vm';
-import { compile, type Handlers } from '../../src/index.js';
+import { compile, virtualClock, type Handlers } from '../../src/index.js';
 
 /**
  * Whatever a handler throws, the execution's error and cause, and a catcher's Error and
@@ -98,34 +98,41 @@ for (const [label, thrown, error, cause] of cases) {
   });
 }
 
-/** The errors Retry and Catch may handle: which ErrorEquals matches which error. */
+/**
+ * The errors Retry and Catch may handle. States.Runtime: none (AWS: it "will always cause
+ * the execution to fail"). States.DataLimitExceeded of a task's result: caught by
+ * States.ALL, as AWS recorded it; a state's output over the limit: raised after the state,
+ * where no catcher applies.
+ */
 const resultTooBig = { throw: () => 'x'.repeat(300_000) };
+const outputTooBig = { throw: () => 'x'.repeat(150_000) };
 const missingPath = { throw: () => ({}) };
-const matching: [label: string, handlers: Handlers, resultSelector: boolean, errorEquals: string[], matched: boolean][] = [
-  ['States.Runtime by States.ALL', missingPath, true, ['States.ALL'], false],
-  ['States.Runtime by its own name', missingPath, true, ['States.Runtime'], false],
-  ['States.Runtime by States.TaskFailed', missingPath, true, ['States.TaskFailed'], false],
-  ['States.DataLimitExceeded by States.ALL', resultTooBig, false, ['States.ALL'], false],
-  ['States.DataLimitExceeded by States.TaskFailed', resultTooBig, false, ['States.TaskFailed'], false],
-  ['States.DataLimitExceeded by its own name', resultTooBig, false, ['States.DataLimitExceeded'], true],
+const matching: [label: string, handlers: Handlers, fields: Record<string, unknown>, errorEquals: string[], matched: boolean][] = [
+  ['States.Runtime by States.ALL', missingPath, { ResultSelector: { 'v.$': '$.missing' } }, ['States.ALL'], false],
+  ['States.Runtime by its own name', missingPath, { ResultSelector: { 'v.$': '$.missing' } }, ['States.Runtime'], false],
+  ['States.Runtime by States.TaskFailed', missingPath, { ResultSelector: { 'v.$': '$.missing' } }, ['States.TaskFailed'], false],
+  ['States.DataLimitExceeded of a task result by States.ALL', resultTooBig, {}, ['States.ALL'], true],
+  ['States.DataLimitExceeded of a task result by its own name', resultTooBig, {}, ['States.DataLimitExceeded'], true],
+  ['States.DataLimitExceeded of a state output by States.ALL', outputTooBig, { ResultPath: '$.result' }, ['States.ALL'], false],
 ];
 
-for (const [label, handlers, resultSelector, errorEquals, matched] of matching) {
+for (const [label, handlers, fields, errorEquals, matched] of matching) {
   shapes(`${label}: ${matched ? 'retried and caught' : 'neither retried nor caught'}`, async () => {
     let calls = 0;
     const counted: Handlers = { throw: (x, ctx) => (calls++, handlers.throw!(x, ctx)) };
     const task = {
       Type: 'Task',
       Resource: 'throw',
-      ...(resultSelector ? { ResultSelector: { 'v.$': '$.missing' } } : {}),
+      ...fields,
       Retry: [{ ErrorEquals: errorEquals, IntervalSeconds: 1, MaxAttempts: 1 }],
-      Catch: [{ ErrorEquals: errorEquals, Next: 'Done' }],
+      Catch: [{ ErrorEquals: errorEquals, ResultPath: '$.caught', Next: 'Done' }],
       End: true,
     };
     const definition = { StartAt: 'T', States: { T: task, Done: { Type: 'Pass', End: true } } };
-    const { virtualClock } = await import('../../src/index.js');
-    const r = await compile(definition, { handlers: counted, clock: virtualClock(0) }).execute({});
+    const r = await compile(definition, { handlers: counted, clock: virtualClock(0) }).execute({ padding: 'p'.repeat(150_000) });
     assert.is(r.status, matched ? 'SUCCEEDED' : 'FAILED');
+    if (!matched) assert.is(r.error, label.split(' ')[0]);
+    else assert.is((r.output as { caught: { Error: string } }).caught.Error, 'States.DataLimitExceeded');
     assert.is(calls, matched ? 2 : 1, 'handler calls');
   });
 }
