@@ -246,8 +246,9 @@ export function checkRunning(frame: Frame): void {
 export class Frame {
   readonly exec: Execution;
   readonly vars: VariableScope | null;
-  readonly mapIndex: number;
-  readonly mapValue: unknown;
+  /** `$$.Map.Item.Index` and `.Value` (-1: not in a Map iteration); an ItemSelector's frame moves them item by item. */
+  mapIndex: number;
+  mapValue: unknown;
   /** Shared by sibling branches or iterations; set when one fails and the rest are abandoned. */
   readonly stop: StopSignal | null;
   stateName: string;

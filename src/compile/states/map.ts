@@ -1,5 +1,5 @@
 import { AslError, StatesErrors, jsonForCause, runtimeError, stateCause } from '../../run/errors.js';
-import { Frame, StopSignal } from '../../run/frame.js';
+import { Frame, StopSignal, VariableScope } from '../../run/frame.js';
 import { jsonByteLength } from '../../run/limits.js';
 import { Interruption, runStates } from '../../run/run-states.js';
 import { isPromiseLike, type RunState, type StateNode } from '../../run/state.js';
@@ -15,6 +15,13 @@ import { childFrame } from './branches.js';
 
 /** A number read from the input at run time, validated as AWS validates it. */
 type Setting = (input: unknown, frame: Frame) => number;
+
+/** A Map's iterations: where they start, whether they see the outer variables, whether any state in them assigns. */
+interface Iterations {
+  readonly start: StateNode;
+  readonly isolated: boolean;
+  readonly assigns: boolean;
+}
 
 interface Tolerance {
   readonly count: Setting | null;
@@ -40,6 +47,8 @@ export function compileMap(def: Record<string, unknown>, env: StateEnv): RunStat
   const isolated = (processor.ProcessorConfig as Record<string, unknown> | undefined)?.Mode === 'DISTRIBUTED';
   const start = env.compileScope(processor, `${env.pointer}/${processorKey}`, env.queryLanguage);
   env.machine.processors.set(env.pointer, { start, isolated });
+  // Iterations whose states never assign share a variable scope rather than each making one.
+  const iterations: Iterations = { start, isolated, assigns: containsKey(processor, 'Assign') };
   for (const unsupported of ['ItemReader', 'ResultWriter']) {
     if (unsupported in def) {
       env.machine.problems.push({
@@ -49,7 +58,7 @@ export function compileMap(def: Record<string, unknown>, env: StateEnv): RunStat
       });
     }
   }
-  if (env.queryLanguage === 'JSONata') return compileJsonataMap(def, env, start, isolated);
+  if (env.queryLanguage === 'JSONata') return compileJsonataMap(def, env, iterations);
   const inputPath = compileSelectPath(def.InputPath);
   const itemsPath = compileItemsPath(def.ItemsPath);
   const selector = 'ItemSelector' in def ? compileTemplate(def.ItemSelector) : 'Parameters' in def ? compileTemplate(def.Parameters) : null;
@@ -67,10 +76,10 @@ export function compileMap(def: Record<string, unknown>, env: StateEnv): RunStat
     const limit = maxConcurrency(effective, frame);
     const allowed = toleratedFailures(tolerance, effective, frame, items.length);
     let inputs: unknown[] = items;
-    if (selector !== null) inputs = items.map((item, index) => selector(effective, itemFrame(frame, index, item)));
+    if (selector !== null) inputs = selectEach(selector, effective, items, frame);
     if (batching !== null) inputs = batch(batching, inputs, effective, frame);
     const inputBound = itemBound === null ? Infinity : builtBound(itemBound, frame.valueBound);
-    const outputs = runMapIterations(env, start, inputs, inputBound, frame, limit, allowed, isolated);
+    const outputs = runMapIterations(env, iterations, inputs, inputBound, frame, limit, allowed);
     if (isPromiseLike(outputs)) return Promise.resolve(outputs).then((o) => finish(input, o, frame));
     return finish(input, outputs, frame);
   }
@@ -99,6 +108,29 @@ function itemFrame(parent: Frame, index: number, item: unknown): Frame {
   frame.enteredEventId = parent.enteredEventId;
   frame.enteredMs = parent.enteredMs;
   return frame;
+}
+
+/**
+ * ItemSelector over every item, in order. Selectors only read, synchronously, so one frame
+ * serves every item, its `$$.Map.Item` moved along.
+ */
+function selectEach(selector: Builder, effective: unknown, items: unknown[], parent: Frame): unknown[] {
+  const frame = itemFrame(parent, 0, undefined);
+  const inputs = new Array<unknown>(items.length);
+  for (let i = 0; i < items.length; i++) {
+    frame.mapIndex = i;
+    frame.mapValue = items[i];
+    inputs[i] = selector(effective, frame);
+  }
+  return inputs;
+}
+
+/** True when `key` is a field of `node` or of any object within it. */
+function containsKey(node: unknown, key: string): boolean {
+  if (node === null || typeof node !== 'object') return false;
+  if (Array.isArray(node)) return node.some((item) => containsKey(item, key));
+  for (const [name, value] of Object.entries(node)) if (name === key || containsKey(value, key)) return true;
+  return false;
 }
 
 function compileSetting(value: unknown, path: unknown, field: string, kind: 'integer' | 'float', fallback: number): Setting {
@@ -302,7 +334,7 @@ function compileJsonataMapSettings(def: Record<string, unknown>, env: StateEnv):
  * over `$states.input` and `$states.context.Map.Item`, then the iterations; Output and Assign
  * over the results. Settings are computed in the order AWS lists them, each maybe by the library.
  */
-function compileJsonataMap(def: Record<string, unknown>, env: StateEnv, start: StateNode, isolated: boolean): RunState {
+function compileJsonataMap(def: Record<string, unknown>, env: StateEnv, iterations: Iterations): RunState {
   const settings = compileJsonataMapSettings(def, env);
   const outcome = compileOutcome(def, env.pointer, env.machine.problems);
   const checkSize = compileResultLimit(env);
@@ -320,7 +352,7 @@ function compileJsonataMap(def: Record<string, unknown>, env: StateEnv, start: S
     return outcome(scope, outputs);
   }
   function iterate(scope: StatesScope, inputs: unknown[], limit: number, allowed: number): unknown {
-    const outputs = runMapIterations(env, start, inputs, Infinity, scope.frame, limit, allowed, isolated);
+    const outputs = runMapIterations(env, iterations, inputs, Infinity, scope.frame, limit, allowed);
     if (isPromiseLike(outputs)) return Promise.resolve(outputs).then((o) => finish(scope, o));
     return finish(scope, outputs);
   }
@@ -383,13 +415,12 @@ function batchJsonata(batcher: JsonataBatcher | null, scope: StatesScope, items:
 /** The iterations, on the machine's MapExecutor (the pool) when it takes them, else here. */
 function runMapIterations(
   env: StateEnv,
-  start: StateNode,
+  iterations: Iterations,
   inputs: unknown[],
   inputBound: number,
   parent: Frame,
   limit: number,
   allowed: number,
-  isolated: boolean,
 ): unknown {
   const executor = env.machine.mapExecutor;
   if (executor !== null) {
@@ -400,13 +431,13 @@ function runMapIterations(
       toleratedFailures: allowed,
       // Read only by an executor that takes the iterations: most decline small Maps.
       get parent() {
-        return iterationParent(parent, isolated);
+        return iterationParent(parent, iterations.isolated);
       },
     };
     const elsewhere = executor(request);
     if (elsewhere !== null) return elsewhere.then((result) => outputsOf(result, allowed, parent));
   }
-  return runIterations(start, inputs, inputBound, parent, limit, allowed, isolated);
+  return runIterations(iterations, inputs, inputBound, parent, limit, allowed);
 }
 
 /** What iterations run elsewhere see of the execution at `frame` (none of its variables when `isolated`). */
@@ -436,8 +467,11 @@ function outputsOf(result: MapIterationsResult, allowed: number, parent: Frame):
   return outputs;
 }
 
-function runIterations(start: StateNode, inputs: unknown[], inputBound: number, parent: Frame, limit: number, allowed: number, isolated: boolean): unknown {
+function runIterations(iterations: Iterations, inputs: unknown[], inputBound: number, parent: Frame, limit: number, allowed: number): unknown {
+  const { start, isolated } = iterations;
   const n = inputs.length;
+  // The scope every iteration shares when none assigns: the Map's own (none for a distributed Map).
+  const sharedVars = iterations.assigns ? null : isolated ? new VariableScope(null) : parent.vars;
   const outputs = new Array<unknown>(n);
   const stop = new StopSignal(parent.stop);
   const exec = parent.exec;
@@ -470,7 +504,7 @@ function runIterations(start: StateNode, inputs: unknown[], inputBound: number, 
     }
   }
   function launch(index: number): unknown {
-    const frame = childFrame(parent, stop, index, inputs[index], isolated);
+    const frame = sharedVars === null ? childFrame(parent, stop, index, inputs[index], isolated) : new Frame(parent.exec, sharedVars, index, inputs[index], stop);
     frame.valueBound = inputBound;
     exec.eventId++;
     if (history !== null) {
