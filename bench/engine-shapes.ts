@@ -198,8 +198,10 @@ if (gc !== undefined && (ONLY === null || ONLY.includes('map'))) {
   const machine = compile(mapDefinition(0), { handlers: { price }, limits: MAP_LIMITS });
   const retained = async (fn: () => unknown) => {
     gc();
+    gc();
     const before = process.memoryUsage().heapUsed;
     const kept = await fn();
+    gc();
     gc();
     const bytes = process.memoryUsage().heapUsed - before;
     if (kept === undefined) throw new Error('no result');
