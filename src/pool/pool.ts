@@ -16,6 +16,7 @@ import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ResourceLimits } from 'node:worker_threads';
 import { ExecutionResult, type ExecutionStatus } from '../run/result.js';
+import { executionNameProblem } from '../run/names.js';
 import { BatchWriter, encodeFailure, readBatch, type DecoderEntry } from './codec.js';
 import { Dispatcher, LostTask } from './dispatcher.js';
 import { PoolError, PoolErrorCodes, PoolFaults, type ErrorData, type PoolErrorCode } from './errors.js';
@@ -288,7 +289,8 @@ export class Pool extends EventEmitter {
     }
     // Without a name, it is named after its batch's UUID (protocol.ts, BatchNames) on both threads.
     const name = options?.name ?? null;
-    if (name !== null && typeof name !== 'string') return this.refuse(PoolErrorCodes.INVALID_OPTION, 'the execution name must be a string');
+    const nameProblem = name === null ? null : executionNameProblem(name);
+    if (nameProblem !== null) return this.refuse(PoolErrorCodes.INVALID_OPTION, nameProblem);
     const format = options === undefined ? 0 : (options.inputJson === true ? PayloadFormats.INPUT_JSON : 0) | (options.outputJson === true ? PayloadFormats.OUTPUT_JSON : 0);
     if ((format & PayloadFormats.INPUT_JSON) !== 0 && typeof input !== 'string' && !(input instanceof Uint8Array)) {
       return this.refuse(PoolErrorCodes.INVALID_OPTION, 'with inputJson the input must be JSON text: a string, or its UTF-8 bytes in a Buffer or Uint8Array');
@@ -565,6 +567,7 @@ export class Pool extends EventEmitter {
     const entries = batch.entries;
     const names = batch.names;
     const generated = new BatchNames(batch.nameBase);
+    const ids = BatchNames.ids(batch.nameBase);
     const results = new Array<Outcome>(entries.length);
     const t0 = values[0] as number;
     for (let r = 1; r < values.length; r++) {
@@ -590,7 +593,7 @@ export class Pool extends EventEmitter {
       const stopMs = startMs + (record[at] as number);
       const name = (names === null ? null : names[i]) ?? generated.of(i);
       const status = code === SUCCEEDED_AS_PATCH ? 'SUCCEEDED' : STATUSES[code]!;
-      results[i] = new ExecutionResult(workflow.executionArnPrefix + name, workflow.stateMachineArn, name, status, startMs, stopMs, entry.input, output, error, cause);
+      results[i] = new ExecutionResult(`${workflow.executionArnPrefix}${name}:${ids.of(i)}`, workflow.stateMachineArn, name, status, startMs, stopMs, entry.input, output, error, cause);
     }
     return results;
   }
@@ -645,13 +648,14 @@ export class Pool extends EventEmitter {
     const stopMs = Date.now();
     const now = performance.now();
     const generated = new BatchNames(batch.nameBase);
+    const ids = BatchNames.ids(batch.nameBase);
     for (let i = from; i < to; i++) {
       if (ended !== null && ended[i] !== undefined) continue;
       const entry = batch.entries[i]!;
       // The name its worker gave it, or would have.
       const name = entry.name ?? generated.of(i);
       this.counts.faults++;
-      this.settle(entry, new ExecutionResult(workflow.executionArnPrefix + name, workflow.stateMachineArn, name, 'FAILED', entry.submittedMs, stopMs, entry.input, undefined, fault.error, fault.cause), now);
+      this.settle(entry, new ExecutionResult(`${workflow.executionArnPrefix}${name}:${ids.of(i)}`, workflow.stateMachineArn, name, 'FAILED', entry.submittedMs, stopMs, entry.input, undefined, fault.error, fault.cause), now);
     }
   }
 

@@ -124,7 +124,8 @@ export const INPUT_REFUSED = 5;
 /**
  * Names for a batch's executions that the caller did not name: execution i gets the
  * batch's random UUID with its last 32 bits XORed with i. Both threads derive the same
- * names, so they never cross; they stay unique and in UUID v4 form.
+ * names, so they never cross; they stay unique and in UUID v4 form. `BatchNames.ids` gives
+ * the UUIDs that end each execution's Express ARN the same way, from other bits.
  */
 export class BatchNames {
   private readonly prefix: string;
@@ -132,9 +133,13 @@ export class BatchNames {
   /** The name up to its last two hex digits, for indexes whose XOR leaves the same `headBits`. */
   private head: string;
   private headBits: number;
-  constructor(nameBase: string) {
+  /** The ARN ids of a batch: its names with bit 30 flipped, so no id equals a name of the batch. */
+  static ids(nameBase: string): BatchNames {
+    return new BatchNames(nameBase, 0x40000000);
+  }
+  constructor(nameBase: string, flip = 0) {
     this.prefix = nameBase.slice(0, 28);
-    this.tail = Number.parseInt(nameBase.slice(28), 16);
+    this.tail = (Number.parseInt(nameBase.slice(28), 16) ^ flip) >>> 0;
     this.head = '';
     this.headBits = -1;
   }

@@ -101,6 +101,7 @@ function runBatch(workflow: LoadedWorkflow, task: RunTask): Promise<unknown> {
   const machine = workflow.machine;
   const names = task.names;
   const generated = new BatchNames(task.nameBase);
+  const ids = BatchNames.ids(task.nameBase);
   const patchable = task.patchable;
   const formats = task.formats;
   const slot = task.slot;
@@ -125,7 +126,7 @@ function runBatch(workflow: LoadedWorkflow, task: RunTask): Promise<unknown> {
     }
     const outputJson = (format & PayloadFormats.OUTPUT_JSON) !== 0;
     const snapshot = patchable !== null && patchable[i] === 1 ? new InputSnapshot(input as Record<string, unknown>) : null;
-    const result = machine.run(input, { name: (names === null ? null : names[i]) ?? generated.of(i) });
+    const result = machine.run(input, { name: (names === null ? null : names[i]) ?? generated.of(i), executionId: ids.of(i) });
     if (result instanceof Promise) waiting.push(result.then((settled) => reply.add(i, settled, snapshot, outputJson)));
     else reply.add(i, result, snapshot, outputJson);
   }

@@ -571,7 +571,8 @@ export class Service {
     const version = target.version ?? (alias !== undefined ? this.route(alias, machine) : undefined);
     const revision = version?.revision ?? machine.revision;
     const standard = machine.type === 'STANDARD';
-    const executionArn = standard ? this.arn('execution', `${machine.name}:${name}`) : this.arn('express', `${machine.name}:${name}:${randomUUID()}`);
+    const expressId = standard ? undefined : randomUUID();
+    const executionArn = standard ? this.arn('execution', `${machine.name}:${name}`) : this.arn('express', `${machine.name}:${name}:${expressId}`);
     const startDate = this.now();
     const exec: ExecutionRecord = {
       executionArn,
@@ -613,6 +614,7 @@ export class Service {
     }
     const result = compiled.run(input.value, {
       name,
+      ...(expressId === undefined ? {} : { executionId: expressId }),
       signal: exec.controller.signal,
       onHistory: (events) => {
         exec.liveEvents = events as readonly T.HistoryEventShape[];

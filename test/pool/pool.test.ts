@@ -75,7 +75,8 @@ function comparable(result: ExecutionResult): Record<string, unknown> {
     error: result.error,
     cause: result.cause,
     name: result.name,
-    executionArn: result.executionArn,
+    // Express ARNs end in a UUID of each execution's own.
+    executionArn: result.executionArn.slice(0, result.executionArn.lastIndexOf(':')),
     stateMachineArn: result.stateMachineArn,
     input: result.input,
   };
@@ -129,8 +130,29 @@ api('a lone execution is sent without waiting for a batch to fill', async ({ poo
 api('an execution name is used as given', async ({ pool }) => {
   const result = await pool.execute('task then pass', { n: 1 }, { name: 'chosen-name' });
   assert.is(result.name, 'chosen-name');
-  assert.is(result.executionArn, 'arn:aws:states:us-east-1:123456789012:express:statemill:chosen-name');
+  assert.match(result.executionArn, /^arn:aws:states:us-east-1:123456789012:express:statemill:chosen-name:[0-9a-f-]{36}$/);
   assert.equal(result.output, { original: 1, twice: 2, name: 'chosen-name' });
+});
+
+api('an Express ARN ends in its own UUID, the one $$.Execution.Id shows in the worker, named or not, and distinct per execution', async ({ pool }) => {
+  pool.register('execution id', { definition: { StartAt: 'P', States: { P: { Type: 'Pass', Parameters: { 'id.$': '$$.Execution.Id' }, End: true } } }, handlers: handlersUrl });
+  const results = await Promise.all(Array.from({ length: 40 }, (_, i) => pool.execute('execution id', {}, i % 2 === 0 ? { name: 'same-name' } : undefined)));
+  for (const result of results) {
+    assert.match(result.executionArn, /^arn:aws:states:us-east-1:123456789012:express:statemill:[0-9a-z-]+:[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    assert.is((result.output as { id: string }).id, result.executionArn);
+  }
+  assert.is(new Set(results.map((r) => r.executionArn)).size, results.length);
+});
+
+api('an invalid execution name is refused at execute with ERR_POOL_INVALID_OPTION', async ({ pool }) => {
+  for (const name of ['', 'has space', 'a:b', 'x'.repeat(81), 42, {}]) {
+    try {
+      await pool.execute('task then pass', { n: 1 }, { name: name as string });
+      assert.unreachable(String(name));
+    } catch (e) {
+      assert.is((e as PoolError).code, PoolErrorCodes.INVALID_OPTION, String(name));
+    }
+  }
 });
 
 api('an input that cannot be encoded is refused at execute; the rest of its batch still runs', async ({ pool }) => {
