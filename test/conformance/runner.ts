@@ -28,22 +28,23 @@ export interface CaseOutcome {
 
 export const conformanceDir = resolve(process.env.STATEMILL_CONFORMANCE_DIR ?? join(import.meta.dirname, '../../../shared/conformance/cases'));
 
-let absenceReported = false;
+const absencesReported = new Set<string>();
 
 /**
- * The cases, or [] when the directory is absent (a plain clone has no ../shared). The
- * absence is said plainly, once per run, so a run of zero cases is never mistaken for a
- * pass; conformance.test.ts fails in CI (CI set) when the cases are absent.
+ * Says plainly, once per run and folder, that a corpus of AWS-recorded cases was not found,
+ * so a run of zero cases is never mistaken for a pass. The tests that run a corpus fail in
+ * CI (CI set) when it is absent.
  */
+export function reportMissingCorpus(what: string, dir: string, variable: string): void {
+  if (absencesReported.has(dir)) return;
+  absencesReported.add(dir);
+  process.stderr.write(`\nNOTE: the ${what} were not found at ${dir}, so none of them ran. They live in ../shared beside the checkout; ${variable} points elsewhere.\n\n`);
+}
+
+/** The cases, or [] when the directory is absent (a plain clone has no ../shared), which is reported. */
 export function loadCases(dir = conformanceDir): ConformanceCase[] {
   if (!existsSync(dir)) {
-    if (!absenceReported) {
-      absenceReported = true;
-      process.stderr.write(
-        `\nNOTE: the AWS-recorded conformance cases were not found at ${dir}, so none of them ran. ` +
-          `They live in ../shared/conformance beside the checkout; STATEMILL_CONFORMANCE_DIR points elsewhere.\n\n`,
-      );
-    }
+    reportMissingCorpus('AWS-recorded conformance cases', dir, 'STATEMILL_CONFORMANCE_DIR');
     return [];
   }
   return readdirSync(dir)
@@ -53,7 +54,7 @@ export function loadCases(dir = conformanceDir): ConformanceCase[] {
 }
 
 /** The Lambda functions a case may call, as handlers keyed by ARN and by short name. */
-function handlersFor(resources: ConformanceCase['resources']): Handlers {
+export function handlersFor(resources: ConformanceCase['resources']): Handlers {
   const handlers: Record<string, (input: unknown) => unknown> = {};
   for (const [arn, r] of Object.entries(resources ?? {})) {
     let fn: (input: unknown) => unknown;
@@ -100,7 +101,7 @@ export async function runCase(c: ConformanceCase): Promise<CaseOutcome> {
 }
 
 /** A deep copy of `value` without the values at the given ignore paths (`$`, `.k`, `['k']`, `[n]`). */
-function withoutPaths(value: unknown, paths: string[]): unknown {
+export function withoutPaths(value: unknown, paths: string[]): unknown {
   let copy = value === undefined ? undefined : structuredClone(value);
   for (const path of paths) {
     const segments = parseIgnorePath(path);

@@ -5,6 +5,7 @@ import type { MockConfigError } from '../../mocks/index.js';
 import { validate } from '../../asl/validate.js';
 import { virtualClock } from '../../run/clock.js';
 import type { HistoryLevel } from '../../run/history.js';
+import { executionNameProblem } from '../../run/names.js';
 import type { ExecutionResult } from '../../run/result.js';
 import { CliError, CliErrorCodes } from '../cli-error.js';
 import { loadDefinition, type LoadedDefinition } from '../definition-file.js';
@@ -56,6 +57,8 @@ export async function runCommand(file: string, options: RunOptions, io: CliIo): 
   if (options.stateMachine !== undefined && options.mocks === undefined) {
     throw new CliError(CliErrorCodes.USAGE, '--state-machine chooses a state machine in --mocks <file>; give --mocks too');
   }
+  const nameProblem = options.name === undefined ? null : executionNameProblem(options.name);
+  if (nameProblem !== null) throw new CliError(CliErrorCodes.USAGE, `--name: ${nameProblem}`);
   const loaded = await loadDefinition(file, io.cwd, options.resource, parseParams(options.param));
   const input = await readExecutionInput(options, io);
   let handlers: Handlers = options.handlers === undefined ? {} : checkedHandlers(await loadHandlersModule(options.handlers, io.cwd));
