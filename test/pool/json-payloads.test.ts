@@ -58,7 +58,8 @@ json('JSON text in (a string, a Buffer or a Uint8Array) runs as the value it hol
     const local = await machine.execute(inputs[n], { name: `run-${n}` });
     assert.is(result.status, 'SUCCEEDED', `${n}: ${result.cause}`);
     assert.equal(result.output, local.output, `execution ${n}`);
-    assert.is(result.executionArn, local.executionArn);
+    // Each ARN ends in its execution's own UUID; the rest is the same.
+    assert.is(result.executionArn.replace(/:[0-9a-f-]{36}$/, ''), local.executionArn.replace(/:[0-9a-f-]{36}$/, ''));
     assert.ok(typeof result.input === 'string' || result.input instanceof Uint8Array);
   }
   assert.is((results[0]!.input as string), JSON.stringify(inputs[0]));
