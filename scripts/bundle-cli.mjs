@@ -42,7 +42,7 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  external: ['jsonata', 'yaml', 'js-yaml', 'jsonpath-plus', 'piscina', 'msgpackr', 'hdr-histogram-js', 'bullmq', 'better-sqlite3'],
+  external: ['jsonata', 'yaml', 'js-yaml', 'piscina', 'msgpackr', 'hdr-histogram-js', 'bullmq', 'better-sqlite3'],
   // commander is CommonJS: bundled into ESM, its require() calls need a require.
   banner: { js: "import { createRequire as createRequireForBundle } from 'node:module';\nconst require = createRequireForBundle(import.meta.url);" },
   plugins: [keepUnbundled],
