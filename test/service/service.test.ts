@@ -536,7 +536,7 @@ others('nested executions through the integration host: start a child, await its
         handlers: (_machine, host) => ({
           // A stand-in for `.sync`: start the child, answer its DescribeExecution when it ends.
           runChild: async (input: { arn: string }, ctx) => {
-            const child = await host.nested.startExecution({ stateMachineArn: input.arn, name: undefined, input: '{"from":"parent"}', parentExecutionArn: ctx.context.Execution.Id });
+            const child = await host.nested.startExecution({ stateMachineArn: input.arn, name: undefined, input: '{"from":"parent"}', parentExecutionArn: (ctx.context.Execution as { Id: string }).Id });
             return host.nested.executionEnded(child.executionArn);
           },
         }),
