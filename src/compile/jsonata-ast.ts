@@ -100,6 +100,26 @@ export function childrenOf(node: ExprNode): ExprNode[] {
   return out;
 }
 
+/**
+ * The operators of jsonata 2.1 that AWS's jsonata (2.0.6) lacks: `??` (coalescing) and `?:`
+ * (default). The parser turns both into a plain condition node, so they are told apart from
+ * `a ? b : c` by the two characters before the node's position (just after its operator) in
+ * the parsed text. Returns each operator found once, in the order met.
+ */
+export function newerOperators(ast: ExprNode, parsedText: string): string[] {
+  const found = new Set<string>();
+  const pending: ExprNode[] = [ast];
+  while (pending.length > 0) {
+    const node = pending.pop()!;
+    if (node.type === 'condition' && typeof node.position === 'number') {
+      const operator = parsedText.slice(node.position - 2, node.position);
+      if (operator === '??' || operator === '?:') found.add(operator);
+    }
+    for (const child of childrenOf(node)) pending.push(child);
+  }
+  return [...found];
+}
+
 /** What compile needs to know about an expression beyond its tree. */
 export interface ExpressionFacts {
   /** Workflow variables it may read (every `$name` other than `$states`, `$` and `$$`). */

@@ -1,5 +1,5 @@
 import { ProblemCodes, pointerTo, type Problem } from '../asl/problems.js';
-import { JsonataSyntaxError, astOf, expressionText, isJsonataExpression, parseJsonata, topLevelReferences } from './jsonata-ast.js';
+import { JsonataSyntaxError, astOf, expressionText, isJsonataExpression, newerOperators, parseJsonata, topLevelReferences } from './jsonata-ast.js';
 
 /**
  * The JSONata problems AWS refuses a definition for at creation (INVALID_JSONATA_EXPRESSION,
@@ -83,13 +83,23 @@ function checkValue(value: unknown, pointer: string, problems: Problem[], depth:
 
 function checkExpression(source: string, pointer: string, problems: Problem[]): void {
   const text = expressionText(source);
+  const parsedText = source.slice(2, -2);
   let ast;
   try {
-    ast = astOf(parseJsonata(source.slice(2, -2)));
+    ast = astOf(parseJsonata(parsedText));
   } catch (error) {
     const detail = error instanceof JsonataSyntaxError ? `${error.code}: ${error.message}` : String(error);
     problems.push({ code: ProblemCodes.JSONATA_SYNTAX, pointer, message: `the JSONata expression '${text}' cannot be parsed: ${detail}` });
     return;
+  }
+  for (const operator of newerOperators(ast, parsedText)) {
+    problems.push({
+      code: ProblemCodes.JSONATA_VERSION,
+      pointer,
+      message: `the JSONata expression '${text}' uses '${operator}', an operator of JSONata 2.1; AWS runs JSONata 2.0.6, which cannot parse it. Write ${
+        operator === '??' ? "'$exists(a) ? a : b'" : "'a ? a : b'"
+      } instead`,
+    });
   }
   for (const name of topLevelReferences(ast)) {
     problems.push({

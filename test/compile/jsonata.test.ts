@@ -367,6 +367,27 @@ Problems('an expression that does not parse, in any evaluated field at any depth
   ]);
 });
 
+Problems('regression: the JSONata 2.1 operators ?? and ?: are refused (AWS runs 2.0.6); lookalikes are not', () => {
+  const refused = ['$states.input.a ?? 1', '$states.input.a ?: 1', '$states.input.a?:1', '($states.input.a ?? 1) + 2', '$states.input.b ? ($states.input.a ?? 1) : 2', '[1, 2][$ ?? 0]'];
+  const accepted = [
+    '$states.input.a ? $states.input.a : 1',
+    '$exists($states.input.a) ? $states.input.a : 1',
+    '"??" & ($states.input.a ? "?:" : "x")',
+    '$contains($states.input.s, /a??/) ? 1 : 2',
+    '$states.input.a ? /* ?? */ 1 : 2',
+  ];
+  const output: Record<string, string> = {};
+  [...refused, ...accepted].forEach((e, i) => (output[`e${i}`] = `{% ${e} %}`));
+  const definition = { QueryLanguage: 'JSONata', StartAt: 'P', States: { P: { Type: 'Pass', Output: output, End: true } } };
+  const versionProblems = jsonataProblems(definition).filter((p) => p.code === ProblemCodes.JSONATA_VERSION);
+  assert.equal(
+    versionProblems.map((p) => p.pointer),
+    refused.map((_, i) => `/States/P/Output/e${i}`),
+  );
+  assert.match(versionProblems[0]!.message, /'\?\?', an operator of JSONata 2\.1/);
+  assert.throws(() => compile(definition), (e: unknown) => e instanceof DefinitionError && e.problems.some((p) => p.code === ProblemCodes.JSONATA_VERSION));
+});
+
 Problems('JSONPath states are not checked; nested blocks follow the machine, not the enclosing state', () => {
   const definition = {
     StartAt: 'Par',
