@@ -1,4 +1,5 @@
 import jsonata from 'jsonata';
+import { Re2Engine } from './jsonata-regex.js';
 
 /**
  * The JSONata syntax tree as the jsonata library builds it (2.0.6, which AWS runs, and 2.2
@@ -57,10 +58,13 @@ export function expressionText(value: string): string {
   return value.slice(2, -2).trim();
 }
 
+/** jsonata's options: regex literals run on RE2 (jsonata-regex.ts). */
+const options = { RegexEngine: Re2Engine as unknown as RegExpConstructor };
+
 /** Parses one expression; throws JsonataSyntaxError. */
 export function parseJsonata(text: string): jsonata.Expression {
   try {
-    return jsonata(text);
+    return jsonata(text, options);
   } catch (error) {
     const e = error as { code?: unknown; message?: unknown };
     const code = typeof e.code === 'string' ? e.code : 'S0000';
@@ -118,6 +122,18 @@ export function newerOperators(ast: ExprNode, parsedText: string): string[] {
     for (const child of childrenOf(node)) pending.push(child);
   }
   return [...found];
+}
+
+/** The regex literals (`/…/flags`) of an expression. */
+export function regexLiterals(ast: ExprNode): RegExp[] {
+  const found: RegExp[] = [];
+  const pending: ExprNode[] = [ast];
+  while (pending.length > 0) {
+    const node = pending.pop()!;
+    if (node.type === 'regex' && node.value instanceof RegExp) found.push(node.value);
+    for (const child of childrenOf(node)) pending.push(child);
+  }
+  return found;
 }
 
 /** What compile needs to know about an expression beyond its tree. */

@@ -1,5 +1,6 @@
 import { ProblemCodes, pointerTo, type Problem } from '../asl/problems.js';
-import { JsonataSyntaxError, astOf, expressionText, isJsonataExpression, newerOperators, parseJsonata, topLevelReferences } from './jsonata-ast.js';
+import { JsonataSyntaxError, astOf, expressionText, isJsonataExpression, newerOperators, parseJsonata, regexLiterals, topLevelReferences } from './jsonata-ast.js';
+import { regexProblem } from './jsonata-regex.js';
 
 /**
  * The JSONata problems AWS refuses a definition for at creation (INVALID_JSONATA_EXPRESSION,
@@ -99,6 +100,15 @@ function checkExpression(source: string, pointer: string, problems: Problem[]): 
       message: `the JSONata expression '${text}' uses '${operator}', an operator of JSONata 2.1; AWS runs JSONata 2.0.6, which cannot parse it. Write ${
         operator === '??' ? "'$exists(a) ? a : b'" : "'a ? a : b'"
       } instead`,
+    });
+  }
+  for (const regex of regexLiterals(ast)) {
+    const why = regexProblem(regex);
+    if (why === null) continue;
+    problems.push({
+      code: ProblemCodes.JSONATA_REGEX,
+      pointer,
+      message: `the regular expression ${String(regex).replace(/g(?=[im]*$)/, '')} in '${text}' cannot run on RE2, the linear-time engine statemill matches with: ${why}`,
     });
   }
   for (const name of topLevelReferences(ast)) {
