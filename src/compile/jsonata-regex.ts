@@ -24,9 +24,11 @@ const JS_SPACE = '\\t\\n\\x{0B}\\f\\r \\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202
 
 /**
  * A JavaScript pattern (as jsonata reads it: no `u` flag) in RE2 syntax; throws
- * RegexUnsupported for what RE2 cannot do, saying what.
+ * RegexUnsupported for what RE2 cannot do, saying what. For a Java pattern (JSONPath filters,
+ * Jayway's `=~`), `\s` and `.` keep RE2's meaning, which is close to Java's.
  */
-export function re2Source(source: string): string {
+export function re2Source(source: string, dialect: 'javascript' | 'java' = 'javascript'): string {
+  const javascript = dialect === 'javascript';
   let out = '';
   let inClass = false;
   for (let i = 0; i < source.length; i++) {
@@ -43,8 +45,8 @@ export function re2Source(source: string): string {
       } else if (next === 'c' && /^[A-Za-z]$/.test(source[i + 1] ?? '')) {
         out += `\\x{${(source.charCodeAt(i + 1) % 32).toString(16)}}`;
         i++;
-      } else if (next === 's') out += inClass ? JS_SPACE : `[${JS_SPACE}]`;
-      else if (next === 'S' && !inClass) out += `[^${JS_SPACE}]`;
+      } else if (next === 's' && javascript) out += inClass ? JS_SPACE : `[${JS_SPACE}]`;
+      else if (next === 'S' && javascript && !inClass) out += `[^${JS_SPACE}]`;
       else if (next === '/') out += '/';
       else out += `\\${next}`;
       continue;
@@ -68,7 +70,7 @@ export function re2Source(source: string): string {
         throw new RegexUnsupported(`lookaround ((?${kind.startsWith('<') ? kind : kind[0]}…)) is not supported: RE2 matches in linear time and has none`);
       }
     }
-    out += c === '.' ? '[^\\n\\r\\x{2028}\\x{2029}]' : c;
+    out += c === '.' && javascript ? '[^\\n\\r\\x{2028}\\x{2029}]' : c;
   }
   return out;
 }
@@ -91,6 +93,30 @@ export function compileRegex(regex: RegExp): RE2JS {
     compiled.set(key, re);
   }
   return re;
+}
+
+/**
+ * A Jayway filter's `=~` pattern (Java syntax, flags i, m and s), matched against a whole
+ * string as Java's `matches()` does; throws RegexUnsupported.
+ */
+export function compileWholeMatch(source: string, flags: string): (text: string) => boolean {
+  let bits = 0;
+  for (const flag of flags) {
+    if (flag === 'i') bits |= RE2JS.CASE_INSENSITIVE;
+    else if (flag === 'm') bits |= RE2JS.MULTILINE;
+    else if (flag === 's') bits |= RE2JS.DOTALL;
+    else throw new RegexUnsupported(`the flag '${flag}' is not supported; the flags are i, m and s`);
+  }
+  let re: RE2JS;
+  try {
+    re = RE2JS.compile(`\\A(?:${re2Source(source, 'java')})\\z`, bits);
+  } catch (e) {
+    if (e instanceof RegexUnsupported) throw e;
+    throw new RegexUnsupported((e as Error).message);
+  }
+  return function matchesWhole(text) {
+    return re.matcher(text).find();
+  };
 }
 
 /** Why a regex literal cannot run on RE2, or null when it can. */

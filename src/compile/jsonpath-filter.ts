@@ -1,8 +1,10 @@
+import { compileWholeMatch } from './jsonata-regex.js';
+
 /**
  * Jayway JsonPath filter expressions, `[?( … )]`, parsed at compile time into a predicate
  * over JSON data. The language is Jayway's, not JavaScript: `@`/`$` paths, literals
  * (strings, numbers, true, false, null, JSON arrays and objects), the relational operators
- * `== != === !== < <= > >= in nin subsetof anyof noneof contains size empty exists`, `&&`,
+ * `== != === !== < <= > >= =~ in nin subsetof anyof noneof contains size empty exists`, `&&`,
  * `||`, `!` and parentheses. A path alone tests that it exists. There are no calls, no
  * arithmetic and no assignments: a filter only reads the data it is handed.
  *
@@ -124,9 +126,35 @@ class FilterParser {
         return (read(current, root) as unknown[]).length > 0;
       };
     }
-    if (operator === '=~') this.fail(`the regular-expression operator '=~' is not supported`);
+    if (operator === '=~') return this.regexMatch(left.read);
     const right = this.operand();
     return comparison(operator, left.read, right.read);
+  }
+
+  /**
+   * `left =~ /pattern/flags`: the whole text of a string, number or boolean matches (Java's
+   * `matches()`); anything else is tested as the empty text, as in Jayway. The pattern runs
+   * on RE2, in linear time; what RE2 cannot run is refused.
+   */
+  private regexMatch(left: Operand): Predicate {
+    this.skipSpace();
+    if (this.text[this.pos] !== '/') this.fail(`'=~' must be followed by a regular expression /…/`);
+    const start = ++this.pos;
+    while (this.pos < this.text.length && this.text[this.pos] !== '/') this.pos += this.text[this.pos] === '\\' ? 2 : 1;
+    if (this.pos >= this.text.length) this.fail('the regular expression is never closed');
+    const source = this.text.slice(start, this.pos++);
+    const flagsStart = this.pos;
+    while (this.pos < this.text.length && /[a-zA-Z]/.test(this.text[this.pos]!)) this.pos++;
+    let matches: (text: string) => boolean;
+    try {
+      matches = compileWholeMatch(source, this.text.slice(flagsStart, this.pos));
+    } catch (e) {
+      return this.fail(`the regular expression /${source}/ cannot run on RE2: ${(e as Error).message}`);
+    }
+    return function regexMatches(current, root) {
+      const value = left(current, root);
+      return matches(typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : '');
+    };
   }
 
   private operator(): Operator | null {
@@ -154,7 +182,7 @@ class FilterParser {
       const path = this.path();
       return { read: path.read, path };
     }
-    if (c === '/') this.fail('regular expressions are not supported');
+    if (c === '/') this.fail(`a regular expression can only follow '=~'`);
     const value = this.literal();
     return {
       read: function literal() {
