@@ -111,12 +111,16 @@ function digitCount(n: number): number {
   return len;
 }
 
+const needsEscapeOrSurrogate = /[\u0000-\u001f"\\\ud800-\udfff]/;
+
 /**
  * UTF-8 bytes of a string written as a JSON string, quotes included: `"` and `\` and the five
  * control characters with a short escape (\b \t \n \f \r) take 2, other control characters
  * and lone surrogates take 6 (`\u001f`), a surrogate pair 4, and the rest their UTF-8 size.
  */
 function jsonStringBytes(s: string): number {
+  // Most long strings have nothing to escape and no surrogate: then the native UTF-8 count is exact.
+  if (s.length > 64 && !needsEscapeOrSurrogate.test(s)) return Buffer.byteLength(s, 'utf8') + 2;
   let bytes = s.length + 2;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
