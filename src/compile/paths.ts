@@ -413,9 +413,10 @@ type Emit = (value: unknown, root: unknown, found: unknown[]) => void;
 
 /** Reads a token list from a value: a definite list gives the value or undefined, an indefinite one the array of values found. */
 function tokensReader(tokens: readonly Token[], definite: boolean): (value: unknown, root: unknown) => unknown {
-  if (tokens.every((t) => (t.kind === 'names' || t.kind === 'indices') && (t.kind === 'names' ? t.names.length : t.indices.length) === 1)) {
-    const read = walker(described('', 'input', '', tokens).segments!);
-    if (definite) return (value) => (value === undefined ? undefined : read(value));
+  const segments = described('', 'input', '', tokens).segments;
+  if (segments !== null) {
+    const read = walker(segments);
+    return (value) => (value === undefined ? undefined : read(value));
   }
   const emit = chain(tokens, 0);
   if (definite) {
