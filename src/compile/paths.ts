@@ -100,17 +100,18 @@ function trimSpace(text: string): string {
 }
 
 function described(text: string, root: PathRoot, variable: string, tokens: readonly Token[]): ParsedPath {
-  let simple = true;
+  return { text, root, variable, tokens, definite: isDefiniteTokens(tokens), segments: segmentsOf(tokens) };
+}
+
+/** The tokens as names and indices, when they are only single names and single indices. */
+function segmentsOf(tokens: readonly Token[]): Segment[] | null {
   const segments: Segment[] = [];
   for (const token of tokens) {
     if (token.kind === 'names' && token.names.length === 1) segments.push({ name: token.names[0]! });
     else if (token.kind === 'indices' && token.indices.length === 1) segments.push({ index: token.indices[0]! });
-    else {
-      simple = false;
-      break;
-    }
+    else return null;
   }
-  return { text, root, variable, tokens, definite: isDefiniteTokens(tokens), segments: simple ? segments : null };
+  return segments;
 }
 
 function isDefiniteTokens(tokens: readonly Token[]): boolean {
@@ -413,7 +414,7 @@ type Emit = (value: unknown, root: unknown, found: unknown[]) => void;
 
 /** Reads a token list from a value: a definite list gives the value or undefined, an indefinite one the array of values found. */
 function tokensReader(tokens: readonly Token[], definite: boolean): (value: unknown, root: unknown) => unknown {
-  const segments = described('', 'input', '', tokens).segments;
+  const segments = segmentsOf(tokens);
   if (segments !== null) {
     const read = walker(segments);
     return (value) => (value === undefined ? undefined : read(value));
