@@ -348,8 +348,15 @@ function fastProperty(value: unknown, name: string): unknown {
   return (value as Record<string, unknown>)[name];
 }
 
+/**
+ * A member read by the token evaluator: own properties only for inherited names. Kept apart
+ * from fastProperty so the many shapes an indefinite path meets do not slow the definite
+ * paths' reads (V8 keeps one inline cache per function).
+ */
 function readName(value: unknown, name: string): unknown {
-  return inherited.has(name) ? ownProperty(value, name) : fastProperty(value, name);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  if (inherited.has(name) && !Object.prototype.hasOwnProperty.call(value, name)) return undefined;
+  return (value as Record<string, unknown>)[name];
 }
 
 function element(value: unknown, index: number): unknown {
