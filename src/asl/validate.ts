@@ -826,7 +826,7 @@ function checkDynamicValue(v: Validation, key: string, value: unknown, at: strin
       at,
       `'${shown(key)}' ends in '.$', so its value must be a path or an intrinsic function call, as a string; found ${describe(value)}`,
     );
-  } else if (value.startsWith('$')) {
+  } else if (value.trimStart().startsWith('$')) {
     const parsed = parseWith(parsePath, value);
     if (typeof parsed === 'string') v.report(ProblemCodes.PATH_SYNTAX, at, `'${shown(key)}' holds '${shown(value)}', which is not a valid path: ${parsed}`);
   } else if (isIntrinsicCall(value)) {

@@ -28,6 +28,8 @@ export const problemHints: Partial<Record<ProblemCode, string>> = {
     'Give the Resource a handler: `statemill run … --handlers ./handlers.mjs` with `export const handlers = { "<Resource>": async (input, ctx) => … }` (lambda:invoke tasks are keyed by FunctionName), or mock the state with --mocks and --test-case.',
   ERR_ASL_QUERY_LANGUAGE: 'QueryLanguage is JSONPath or JSONata; each language has its own fields (JSONata: Arguments, Output, Condition; JSONPath: Parameters, ResultPath…).',
   ERR_ASL_JSONATA_SYNTAX: 'A JSONata expression fills the whole string: "{% $states.input.total * 2 %}".',
+  ERR_ASL_JSONATA_VERSION: 'AWS runs JSONata 2.0.6: write "$exists(a) ? a : b" for "a ?? b" and "a ? a : b" for "a ?: b".',
+  ERR_ASL_JSONATA_REGEX: 'Regular expressions run on RE2 (linear time): no backreferences (\\1) and no lookaround ((?=…), (?!…), (?<=…), (?<!…)); match the parts separately instead.',
   ERR_ASL_JSONATA_TOP_LEVEL_REFERENCE: 'In JSONata, read the input as $states.input and the context object as $states.context.',
   ERR_ASL_VARIABLE_NAME: "Variable names are identifiers (a letter or '_', then letters, digits or '_'), up to 80 characters, and not 'states'.",
   ERR_ASL_NO_TERMINAL_STATE: 'Every States block needs a way to finish: a Succeed or Fail state, or a state with "End": true.',

@@ -7,6 +7,7 @@ let library: typeof jsonata | null = null;
 export function jsonataLibrary(): typeof jsonata {
   return (library ??= createRequire(import.meta.url)('jsonata') as typeof jsonata);
 }
+import { Re2Engine } from './jsonata-regex.js';
 
 /**
  * The JSONata syntax tree as the jsonata library builds it (2.0.6, which AWS runs, and 2.2
@@ -65,10 +66,13 @@ export function expressionText(value: string): string {
   return value.slice(2, -2).trim();
 }
 
+/** jsonata's options: regex literals run on RE2 (jsonata-regex.ts). */
+const options = { RegexEngine: Re2Engine as unknown as RegExpConstructor };
+
 /** Parses one expression; throws JsonataSyntaxError. */
 export function parseJsonata(text: string): jsonata.Expression {
   try {
-    return jsonataLibrary()(text);
+    return jsonataLibrary()(text, options);
   } catch (error) {
     const e = error as { code?: unknown; message?: unknown };
     const code = typeof e.code === 'string' ? e.code : 'S0000';
@@ -106,6 +110,38 @@ export function childrenOf(node: ExprNode): ExprNode[] {
   if (Array.isArray(node.lhs)) for (const [k, v] of node.lhs as readonly (readonly [ExprNode, ExprNode])[]) (add(k), add(v));
   else add(node.lhs as ExprNode | undefined);
   return out;
+}
+
+/**
+ * The operators of jsonata 2.1 that AWS's jsonata (2.0.6) lacks: `??` (coalescing) and `?:`
+ * (default). The parser turns both into a plain condition node, so they are told apart from
+ * `a ? b : c` by the two characters before the node's position (just after its operator) in
+ * the parsed text. Returns each operator found once, in the order met.
+ */
+export function newerOperators(ast: ExprNode, parsedText: string): string[] {
+  const found = new Set<string>();
+  const pending: ExprNode[] = [ast];
+  while (pending.length > 0) {
+    const node = pending.pop()!;
+    if (node.type === 'condition' && typeof node.position === 'number') {
+      const operator = parsedText.slice(node.position - 2, node.position);
+      if (operator === '??' || operator === '?:') found.add(operator);
+    }
+    for (const child of childrenOf(node)) pending.push(child);
+  }
+  return [...found];
+}
+
+/** The regex literals (`/…/flags`) of an expression. */
+export function regexLiterals(ast: ExprNode): RegExp[] {
+  const found: RegExp[] = [];
+  const pending: ExprNode[] = [ast];
+  while (pending.length > 0) {
+    const node = pending.pop()!;
+    if (node.type === 'regex' && node.value instanceof RegExp) found.push(node.value);
+    for (const child of childrenOf(node)) pending.push(child);
+  }
+  return found;
 }
 
 /** What compile needs to know about an expression beyond its tree. */

@@ -1,5 +1,6 @@
 import { ProblemCodes, pointerTo, type Problem } from '../asl/problems.js';
-import { JsonataSyntaxError, astOf, expressionText, isJsonataExpression, parseJsonata, topLevelReferences } from './jsonata-ast.js';
+import { JsonataSyntaxError, astOf, expressionText, isJsonataExpression, newerOperators, parseJsonata, regexLiterals, topLevelReferences } from './jsonata-ast.js';
+import { regexProblem } from './jsonata-regex.js';
 
 /**
  * The JSONata problems AWS refuses a definition for at creation (INVALID_JSONATA_EXPRESSION,
@@ -83,13 +84,32 @@ function checkValue(value: unknown, pointer: string, problems: Problem[], depth:
 
 function checkExpression(source: string, pointer: string, problems: Problem[]): void {
   const text = expressionText(source);
+  const parsedText = source.slice(2, -2);
   let ast;
   try {
-    ast = astOf(parseJsonata(source.slice(2, -2)));
+    ast = astOf(parseJsonata(parsedText));
   } catch (error) {
     const detail = error instanceof JsonataSyntaxError ? `${error.code}: ${error.message}` : String(error);
     problems.push({ code: ProblemCodes.JSONATA_SYNTAX, pointer, message: `the JSONata expression '${text}' cannot be parsed: ${detail}` });
     return;
+  }
+  for (const operator of newerOperators(ast, parsedText)) {
+    problems.push({
+      code: ProblemCodes.JSONATA_VERSION,
+      pointer,
+      message: `the JSONata expression '${text}' uses '${operator}', an operator of JSONata 2.1; AWS runs JSONata 2.0.6, which cannot parse it. Write ${
+        operator === '??' ? "'$exists(a) ? a : b'" : "'a ? a : b'"
+      } instead`,
+    });
+  }
+  for (const regex of regexLiterals(ast)) {
+    const why = regexProblem(regex);
+    if (why === null) continue;
+    problems.push({
+      code: ProblemCodes.JSONATA_REGEX,
+      pointer,
+      message: `the regular expression ${String(regex).replace(/g(?=[im]*$)/, '')} in '${text}' cannot run on RE2, the linear-time engine statemill matches with: ${why}`,
+    });
   }
   for (const name of topLevelReferences(ast)) {
     problems.push({

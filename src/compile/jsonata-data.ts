@@ -20,6 +20,13 @@ import { childrenOf, type ExprNode } from './jsonata-ast.js';
  * And jsonata writes `token` and `position` onto an object an expression calls, before it
  * finds that the object is no function: `$states.input.f()` would change the input. The call
  * fails before that, with jsonata's own error (T1006).
+ *
+ * Data is JSON, and JSON holds no functions: a JavaScript function in an input, a task result
+ * or a variable (a member, an item, what a getter returns) would be called by jsonata like one
+ * of its own wherever an expression calls a value (`$f()`, `~>`, `$map`, `$sort`'s comparator…).
+ * Data bound for the library is therefore seen as JSON.stringify sees it: a member holding a
+ * function is left out, an item holding one is null. What a getter returns when jsonata reads
+ * it later is not seen here, so every step's result is checked too (refuseDataFunction).
  */
 
 /** The keys jsonata reads as "this object is a function". */
@@ -32,11 +39,13 @@ export const FLAG_TRUE: object = Object.freeze({});
 const MAX_VISITS = 50_000_000;
 
 /**
- * The value with every function flag that is `true` replaced by FLAG_TRUE. The value itself
- * (nothing copied) when it holds none, which one walk without allocation decides; otherwise
- * a copy of the objects and arrays on the way to each flag.
+ * The value with every function flag that is `true` replaced by FLAG_TRUE and every
+ * JavaScript function left out (a member) or null (an item). The value itself (nothing
+ * copied) when it holds neither, which one walk without allocation decides; otherwise a copy
+ * of the objects and arrays on the way to each.
  */
 export function neutralised(value: unknown): unknown {
+  if (typeof value === 'function') return undefined;
   return holdsFunctionFlag(value) ? withoutFunctionFlags(value) : value;
 }
 
@@ -56,6 +65,7 @@ function holdsFunctionFlag(value: unknown): boolean {
       for (let i = 0; i < v.length; i++) {
         const item: unknown = v[i];
         if (item !== null && typeof item === 'object') pending.push(item);
+        else if (typeof item === 'function') return true;
       }
       continue;
     }
@@ -64,6 +74,7 @@ function holdsFunctionFlag(value: unknown): boolean {
     for (const key in object) {
       const item = object[key];
       if (item !== null && typeof item === 'object') pending.push(item);
+      else if (typeof item === 'function') return true;
     }
   }
   return false;
@@ -76,7 +87,7 @@ function withoutFunctionFlags(value: unknown): unknown {
     let copy: unknown[] | null = null;
     for (let i = 0; i < value.length; i++) {
       const item: unknown = value[i];
-      const after = withoutFunctionFlags(item);
+      const after = typeof item === 'function' ? null : withoutFunctionFlags(item);
       if (after === item) continue;
       copy ??= value.slice();
       copy[i] = after;
@@ -89,15 +100,16 @@ function withoutFunctionFlags(value: unknown): unknown {
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
     const item = source[key];
-    const after = item === true && functionFlags.has(key) ? FLAG_TRUE : withoutFunctionFlags(item);
-    if (after === item) continue;
+    const after = item === true && functionFlags.has(key) ? FLAG_TRUE : typeof item === 'function' ? undefined : withoutFunctionFlags(item);
     if (copy === null) {
+      if (after === item) continue;
       copy = {};
-      for (let j = 0; j < keys.length; j++) defineKey(copy, keys[j]!, source[keys[j]!]);
+      for (let j = 0; j < i; j++) defineKey(copy, keys[j]!, source[keys[j]!]);
     }
-    defineKey(copy, key, after);
+    if (after !== undefined) defineKey(copy, key, after);
   }
-  if (copy !== null || !isFlagged(source)) return copy ?? source;
+  if (copy !== null) return copy;
+  if (!isFlagged(source)) return source;
   // A flag inherited from a prototype (an object built in code): a plain copy shadows it.
   copy = {};
   for (const key of keys) defineKey(copy, key, source[key]);
@@ -175,6 +187,25 @@ class NotAFunction {
  */
 export function refuseDataCall(node: unknown, result: object): void {
   if (callees.has(node as ExprNode) && !isFlagged(result as Record<string, unknown>)) throw new NotAFunction();
+}
+
+/** The closures jsonata builds for regex literals (`/…/`): the only JavaScript functions an evaluation makes itself. */
+const regexClosures = new WeakSet<object>();
+
+/** A JavaScript function that came from data, met as the value of a step. */
+class DataFunctionError {
+  readonly message =
+    'A JavaScript function found in the data (an input, a task result or a variable) cannot be used in an expression: data is JSON, and JSON holds no functions.';
+}
+
+/**
+ * Called with every step's result that is a function, or a sequence of one function
+ * (jsonata unwraps it after the step): only a regex literal's closure may be one. Anything
+ * else came from data (a member, an item, a getter), and would be called if used.
+ */
+export function refuseDataFunction(node: unknown, fn: object): void {
+  if ((node as ExprNode).type === 'regex') regexClosures.add(fn);
+  else if (!regexClosures.has(fn)) throw new DataFunctionError();
 }
 
 function wrapKeys(pairs: Pair[]): void {

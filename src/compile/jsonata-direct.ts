@@ -153,16 +153,25 @@ function statesFieldReader(step: NameStep | undefined): Direct | null {
   }
 }
 
-/** Reads one property the way AWS does: own properties only, never what a prototype supplies. */
+/**
+ * Reads one property the way AWS does: own properties only, never what a prototype supplies;
+ * and data is JSON, so a member holding a JavaScript function is not there.
+ */
 function propertyReader(name: string): (value: object) => unknown {
   if (inheritedNames.has(name)) {
     return function readOwnProperty(value) {
-      return Object.prototype.hasOwnProperty.call(value, name) ? (value as Record<string, unknown>)[name] : undefined;
+      return Object.prototype.hasOwnProperty.call(value, name) ? dataValue((value as Record<string, unknown>)[name]) : undefined;
     };
   }
   return function readProperty(value) {
-    return (value as Record<string, unknown>)[name];
+    const found = (value as Record<string, unknown>)[name];
+    return typeof found === 'function' ? undefined : found;
   };
+}
+
+/** A value read from data: a JavaScript function is no JSON value, so it reads as absent. */
+function dataValue(value: unknown): unknown {
+  return typeof value === 'function' ? undefined : value;
 }
 
 /**
@@ -692,7 +701,7 @@ function lookup(v: unknown, key: unknown): unknown {
   if (typeof key !== 'string') throw BAIL;
   if (!Array.isArray(v)) {
     if (v === null || typeof v !== 'object') return undefined;
-    return Object.prototype.hasOwnProperty.call(v, key) ? (v as Record<string, unknown>)[key] : undefined;
+    return Object.prototype.hasOwnProperty.call(v, key) ? dataValue((v as Record<string, unknown>)[key]) : undefined;
   }
   return unwrap(lookupOwn(v, key));
 }

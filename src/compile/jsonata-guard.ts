@@ -1,7 +1,7 @@
 import type jsonata from 'jsonata';
 import type { Frame } from '../run/frame.js';
 import { abandoned, executionEnded, type Interruption } from '../run/interruptions.js';
-import { refuseDataCall } from './jsonata-data.js';
+import { refuseDataCall, refuseDataFunction } from './jsonata-data.js';
 
 /**
  * Bounds on one evaluation by the jsonata library. jsonata evaluates in microtasks, so an
@@ -12,7 +12,8 @@ import { refuseDataCall } from './jsonata-data.js';
  * hooks count the steps against the limits below, end the evaluation once the execution has
  * ended (deadline, abort, or a failed sibling branch), and on a real clock let the event loop
  * run every few thousand steps so timers and aborts get their turn. The hook after each step
- * also stops a call of data before jsonata writes to it (jsonata-data.ts).
+ * also stops a call of data before jsonata writes to it, and any use of a JavaScript function
+ * found in data (jsonata-data.ts).
  *
  * AWS documents no such limits. These sit far above what expressions over 256 KiB payloads
  * need, and low enough that the process survives the worst an expression can do: a failure is
@@ -128,9 +129,13 @@ function enterStep(_expr: unknown, _input: unknown, environment: Environment): P
 function exitStep(expr: unknown, _input: unknown, environment: Environment, result: unknown): void {
   const guard = environment.lookup(GUARD_BINDING) as EvaluationGuard;
   guard.nested--;
+  if (typeof result === 'function') return refuseDataFunction(expr, result);
   if (result === null || typeof result !== 'object') return;
   refuseDataCall(expr, result);
-  if (Array.isArray(result) && result.length > 0) guard.count(result);
+  if (Array.isArray(result) && result.length > 0) {
+    if (result.length === 1 && typeof result[0] === 'function') refuseDataFunction(expr, result[0] as object);
+    guard.count(result);
+  }
 }
 
 const ENTRY_HOOK = Symbol.for('jsonata.__evaluate_entry');

@@ -1,17 +1,20 @@
-import { JSONPath } from 'jsonpath-plus';
 import { contextFields, contextObject, type Frame } from '../run/frame.js';
+import { compileFilter, FilterSyntaxError, unescapeJayway, type Operand, type Predicate } from './jsonpath-filter.js';
 import { copyOwn, setOwn } from './own-properties.js';
 
 /**
- * JSONPath as ASL uses it (the Jayway dialect AWS runs). A path is parsed once, at compile
- * time, into an accessor closure. Definite paths (names and single indices only) become
- * direct property reads; anything richer (wildcards, slices, unions, filters, deep scan)
- * is handed to jsonpath-plus, whose filter expressions are evaluated by FilterScript
- * below over JSON data only: never JavaScript, never a method call.
+ * JSONPath as ASL uses it: the Jayway JsonPath dialect AWS runs. A path is parsed once, at
+ * compile time, into an accessor closure. Paths of single names and indices become direct
+ * property reads; every other form is compiled into a chain of token closures that follows
+ * Jayway's evaluation (see tokenStep). Filters (`[?(…)]`) are Jayway's filter language over
+ * JSON data (jsonpath-filter.ts), never JavaScript.
  *
  * An accessor returns `undefined` when a definite path finds nothing (JSON has no
  * undefined, so it is unambiguous); callers turn that into the error AWS raises for
  * their field. An indefinite path always returns an array, empty when nothing matched.
+ *
+ * Definite, as in Jayway: no `..`, `*`, slice, filter, index list, and no name list except
+ * as the last token (`$['a','b']` builds one object of those members).
  */
 export type Accessor = (document: unknown, frame: Frame) => unknown;
 
@@ -19,178 +22,322 @@ export type PathRoot = 'input' | 'context' | 'variable';
 
 export type Segment = { readonly name: string } | { readonly index: number };
 
+/** One Jayway path token. */
+export type Token =
+  | { readonly kind: 'names'; readonly names: readonly string[] }
+  | { readonly kind: 'indices'; readonly indices: readonly number[] }
+  | { readonly kind: 'slice'; readonly from: number | null; readonly to: number | null }
+  | { readonly kind: 'wildcard' }
+  | { readonly kind: 'scan' }
+  | { readonly kind: 'filter'; readonly text: string; readonly predicate: Predicate }
+  | { readonly kind: 'function'; readonly name: PathFunction };
+
 export interface ParsedPath {
+  /** The path as written (before trimming). */
   readonly text: string;
   readonly root: PathRoot;
   /** The variable's name when root is 'variable'. */
   readonly variable: string;
-  /** The segments of a definite path; null when the path is indefinite. */
+  /** The tokens after the root. */
+  readonly tokens: readonly Token[];
+  /** The path names one node at most (Jayway's definite path): the accessor returns a value, not an array. */
+  readonly definite: boolean;
+  /** The segments when the path is single names and indices only (a Reference Path); null otherwise. */
   readonly segments: readonly Segment[] | null;
-  /** The path as jsonpath-plus reads it (root rewritten to `$`), for indefinite paths. */
-  readonly indefinite: string;
 }
 
 export class PathSyntaxError extends Error {
   override readonly name = 'PathSyntaxError';
 }
 
+/** The functions Jayway applies at the end of a path that take no argument. */
+const pathFunctions = ['length', 'size', 'min', 'max', 'avg', 'stddev', 'sum', 'keys', 'first', 'last'] as const;
+export type PathFunction = (typeof pathFunctions)[number];
+
 const identStart = /[\p{ID_Start}_]/u;
 const identPart = /[\p{ID_Continue}_$\u200c\u200d]/u;
-const digits = /^-?\d+$/;
 
-/** Parses a Path (`$`, `$$`, or `$name` for a variable) and says whether it is definite. */
+function isSpace(c: string | undefined): boolean {
+  return c === ' ' || c === '\t' || c === '\n' || c === '\r';
+}
+
+/** Parses a Path (`$`, `$$`, or `$name` for a variable); surrounding whitespace is ignored, as Jayway trims it. */
 export function parsePath(text: string): ParsedPath {
-  if (typeof text !== 'string' || text[0] !== '$') throw new PathSyntaxError(`a path must start with '$'`);
+  if (typeof text !== 'string') throw new PathSyntaxError(`a path must be a string`);
+  const trimmed = trimSpace(text);
+  if (trimmed[0] !== '$') throw new PathSyntaxError(`a path must start with '$'`);
   let i = 1;
   let root: PathRoot = 'input';
   let variable = '';
-  if (text[1] === '$') {
+  if (trimmed[1] === '$') {
     root = 'context';
     i = 2;
-  } else if (i < text.length && identStart.test(text[i]!)) {
+  } else if (i < trimmed.length && identStart.test(trimmed[i]!)) {
     root = 'variable';
     let j = i;
-    while (j < text.length && identPart.test(text[j]!)) j++;
-    variable = text.slice(i, j);
+    while (j < trimmed.length && identPart.test(trimmed[j]!)) j++;
+    variable = trimmed.slice(i, j);
     i = j;
   }
+  const tokens = parseTokens(trimmed, i);
+  return described(text, root, variable, tokens);
+}
+
+/** A path inside a filter: `@…` (the item) or `$…` (the document's root). */
+function parseFilterPath(text: string): { tokens: readonly Token[]; fromRoot: boolean; definite: boolean } {
+  const c = text[0];
+  if (c !== '@' && c !== '$') throw new PathSyntaxError(`a filter path must start with '@' or '$'`);
+  const tokens = parseTokens(text, 1);
+  return { tokens, fromRoot: c === '$', definite: isDefiniteTokens(tokens) };
+}
+
+function trimSpace(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && isSpace(text[start])) start++;
+  while (end > start && isSpace(text[end - 1])) end--;
+  return start === 0 && end === text.length ? text : text.slice(start, end);
+}
+
+function described(text: string, root: PathRoot, variable: string, tokens: readonly Token[]): ParsedPath {
+  return { text, root, variable, tokens, definite: isDefiniteTokens(tokens), segments: segmentsOf(tokens) };
+}
+
+/** The tokens as names and indices, when they are only single names and single indices. */
+function segmentsOf(tokens: readonly Token[]): Segment[] | null {
   const segments: Segment[] = [];
-  let definite = true;
+  for (const token of tokens) {
+    if (token.kind === 'names' && token.names.length === 1) segments.push({ name: token.names[0]! });
+    else if (token.kind === 'indices' && token.indices.length === 1) segments.push({ index: token.indices[0]! });
+    else return null;
+  }
+  return segments;
+}
+
+function isDefiniteTokens(tokens: readonly Token[]): boolean {
+  return tokens.every((token, i) => {
+    switch (token.kind) {
+      case 'names':
+        return token.names.length === 1 || i === tokens.length - 1;
+      case 'indices':
+        return token.indices.length === 1;
+      case 'function':
+        return true;
+      default:
+        return false;
+    }
+  });
+}
+
+/** Jayway's tokens from `start` (just after the root) to the end of `text`. */
+function parseTokens(text: string, start: number): Token[] {
+  const tokens: Token[] = [];
+  let i = start;
+  if (i < text.length && text[i] !== '.' && text[i] !== '[') {
+    throw new PathSyntaxError(`unexpected '${text[i]}' at position ${i}; expected '.' or '['`);
+  }
+  if (text.endsWith('.')) throw new PathSyntaxError(`a path must not end with '.' or '..'`);
   while (i < text.length) {
     const c = text[i]!;
     if (c === '.') {
       if (text[i + 1] === '.') {
-        definite = false;
+        tokens.push({ kind: 'scan' });
         i += 2;
-        if (text[i] === '*') {
-          i++;
-          continue;
-        }
-        if (text[i] === '[') continue;
-        const end = scanName(text, i);
-        if (end === i) throw new PathSyntaxError(`'..' must be followed by a name, '*' or '[' at position ${i}`);
-        i = end;
-        continue;
-      }
+      } else i++;
+      if (text[i] === '.') throw new PathSyntaxError(`'.' at position ${i} is not valid`);
+      continue;
+    }
+    if (tokens.length > 0 && tokens[tokens.length - 1]!.kind === 'function') {
+      throw new PathSyntaxError(`a function such as ${functionName(tokens)}() must end the path`);
+    }
+    if (c === '[') i = parseBracket(text, i, tokens);
+    else if (c === '*') {
+      tokens.push({ kind: 'wildcard' });
       i++;
-      if (text[i] === '*') {
-        definite = false;
-        i++;
-        continue;
-      }
-      const end = scanName(text, i);
-      if (end === i) throw new PathSyntaxError(`'.' must be followed by a name at position ${i - 1}`);
-      segments.push({ name: text.slice(i, end) });
-      i = end;
-    } else if (c === '[') {
-      const close = findBracketEnd(text, i);
-      const inner = text.slice(i + 1, close).trim();
-      i = close + 1;
-      if (inner.length === 0) throw new PathSyntaxError(`empty brackets '[]'`);
-      const quoted = parseQuoted(inner);
-      if (quoted !== null) {
-        segments.push({ name: quoted });
-      } else if (digits.test(inner)) {
-        segments.push({ index: Number(inner) });
-      } else {
-        checkBracketExpression(inner);
-        definite = false;
-      }
-    } else {
-      throw new PathSyntaxError(`unexpected '${c}' at position ${i}; expected '.' or '['`);
-    }
+    } else i = parseName(text, i, tokens);
   }
-  const indefinite = definite ? '' : '$' + text.slice(root === 'context' ? 2 : root === 'variable' ? 1 + variable.length : 1);
-  if (!definite) {
-    try {
-      JSONPath.toPathArray(indefinite);
-    } catch (e) {
-      throw new PathSyntaxError((e as Error).message);
-    }
+  const last = tokens.findIndex((t) => t.kind === 'function');
+  if (last >= 0 && !isDefiniteTokens(tokens.slice(0, last))) {
+    throw new PathSyntaxError(`the function ${functionName(tokens)}() can only follow a definite path (no '..', '*', slices, filters or lists)`);
   }
-  return { text, root, variable, segments: definite ? segments : null, indefinite };
+  return tokens;
 }
 
-/** A name in dot notation runs to the next '.', '[' or the end. */
-function scanName(text: string, start: number): number {
+function functionName(tokens: Token[]): string {
+  const found = tokens.find((t) => t.kind === 'function');
+  return found !== undefined && found.kind === 'function' ? found.name : '';
+}
+
+/** A name in dot notation runs to the next '.', '[' or '('; '(' makes it a function. */
+function parseName(text: string, start: number, tokens: Token[]): number {
   let i = start;
   while (i < text.length) {
     const c = text[i]!;
-    if (c === '.' || c === '[' || c === ']' || c === "'" || c === '"' || c === ' ' || c === '(' || c === ')') break;
+    if (c === '.' || c === '[' || c === '(') break;
+    if (isSpace(c)) throw new PathSyntaxError(`a name in dot notation cannot hold a space (position ${i}); write ['my name']`);
     i++;
   }
+  const name = text.slice(start, i);
+  if (text[i] !== '(') {
+    tokens.push({ kind: 'names', names: [name] });
+    return i;
+  }
+  let close = i + 1;
+  while (close < text.length && isSpace(text[close])) close++;
+  if (text[close] !== ')') {
+    throw new PathSyntaxError(`the function '${name}' takes no arguments here; functions with arguments (concat, append, index) are not supported`);
+  }
+  if (!(pathFunctions as readonly string[]).includes(name)) {
+    throw new PathSyntaxError(`'${name}()' is not a JSONPath function; the functions are ${pathFunctions.map((f) => `${f}()`).join(', ')}`);
+  }
+  tokens.push({ kind: 'function', name: name as PathFunction });
+  return close + 1;
+}
+
+/** The index of the next character that is not whitespace, from `from`. */
+function significant(text: string, from: number): number {
+  let i = from;
+  while (i < text.length && isSpace(text[i])) i++;
   return i;
 }
 
-function findBracketEnd(text: string, open: number): number {
+/** `['a']`, `['a','b']`, `[0]`, `[0,1]`, `[1:2]`, `[*]`, `[?(…)]`; returns the position after ']'. */
+function parseBracket(text: string, open: number, tokens: Token[]): number {
+  const first = significant(text, open + 1);
+  const c = text[first];
+  if (c === "'" || c === '"') return parseBracketNames(text, first, c, tokens);
+  if (c === '*') {
+    const close = significant(text, first + 1);
+    if (text[close] !== ']') throw new PathSyntaxError(`'[*' at position ${open} must end with ']'`);
+    tokens.push({ kind: 'wildcard' });
+    return close + 1;
+  }
+  if (c === '?') return parseFilterToken(text, open, first, tokens);
+  const close = text.indexOf(']', open);
+  if (close < 0) throw new PathSyntaxError(`'[' at position ${open} is never closed`);
+  const inner = text.slice(open + 1, close).trim();
+  if (inner === '') throw new PathSyntaxError(`empty brackets '[]' at position ${open}`);
+  if (!/^[-\d,: ]+$/.test(inner)) {
+    throw new PathSyntaxError(`'[${inner}]' is not a quoted name, an index, a slice, '*' or a filter '?(…)'`);
+  }
+  if (inner.includes(':')) tokens.push(parseSlice(inner));
+  else {
+    const indices = inner.split(',').map((part) => {
+      const t = part.trim();
+      if (!/^-?\d+$/.test(t)) throw new PathSyntaxError(`'${t}' in '[${inner}]' is not an index`);
+      return Number(t);
+    });
+    tokens.push({ kind: 'indices', indices });
+  }
+  return close + 1;
+}
+
+function parseSlice(inner: string): Token {
+  const parts = inner.split(':').map((p) => p.trim());
+  if (parts.length !== 2) throw new PathSyntaxError(`'[${inner}]': a slice is [start:end], [start:] or [:end]; JSONPath (Jayway) has no step`);
+  const bound = (p: string): number | null => {
+    if (p === '') return null;
+    if (!/^-?\d+$/.test(p)) throw new PathSyntaxError(`'${p}' in '[${inner}]' is not an index`);
+    return Number(p);
+  };
+  const from = bound(parts[0]!);
+  const to = bound(parts[1]!);
+  if (from === null && to === null) throw new PathSyntaxError(`'[${inner}]' needs a start or an end; use [*] for all items`);
+  return { kind: 'slice', from, to };
+}
+
+/** Quoted names, one or a comma-separated list, each with Jayway's backslash escapes. */
+function parseBracketNames(text: string, first: number, quote: string, tokens: Token[]): number {
+  const names: string[] = [];
+  let i = first;
+  for (;;) {
+    if (text[i] !== quote) throw new PathSyntaxError(`expected a name quoted with ${quote} at position ${i}`);
+    let j = i + 1;
+    while (j < text.length && text[j] !== quote) j += text[j] === '\\' ? 2 : 1;
+    if (j >= text.length) throw new PathSyntaxError(`the name opened with ${quote} at position ${i} is never closed`);
+    names.push(unescapeName(text.slice(i + 1, j)));
+    const next = significant(text, j + 1);
+    if (text[next] === ']') {
+      tokens.push({ kind: 'names', names });
+      return next + 1;
+    }
+    if (text[next] !== ',') throw new PathSyntaxError(`a quoted name must be followed by ',' or ']' (position ${next})`);
+    i = significant(text, next + 1);
+  }
+}
+
+function unescapeName(raw: string): string {
+  try {
+    return unescapeJayway(raw);
+  } catch (e) {
+    throw new PathSyntaxError((e as Error).message);
+  }
+}
+
+/** `[?( … )]`: the filter runs to the ')' that closes its '(' (outside quotes), then ']'. */
+function parseFilterToken(text: string, open: number, question: number, tokens: Token[]): number {
+  const paren = significant(text, question + 1);
+  if (text[paren] !== '(') throw new PathSyntaxError(`a filter is written [?( … )] (position ${open})`);
   let depth = 0;
   let quote = '';
-  for (let i = open; i < text.length; i++) {
+  let i = paren;
+  for (; i < text.length; i++) {
     const c = text[i]!;
-    if (quote) {
+    if (quote !== '') {
       if (c === '\\') i++;
       else if (c === quote) quote = '';
       continue;
     }
     if (c === "'" || c === '"') quote = c;
-    else if (c === '[' || c === '(') depth++;
-    else if (c === ']' || c === ')') {
-      depth--;
-      if (depth === 0) {
-        if (c !== ']') throw new PathSyntaxError(`unbalanced ')' at position ${i}`);
-        return i;
-      }
-    }
+    else if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) break;
   }
-  throw new PathSyntaxError(`'[' at position ${open} is never closed`);
+  if (i >= text.length) throw new PathSyntaxError(`the filter at position ${open} is never closed`);
+  const close = significant(text, i + 1);
+  if (text[close] !== ']') throw new PathSyntaxError(`the filter at position ${open} must end with ')]'`);
+  const filterText = text.slice(paren + 1, i);
+  let predicate: Predicate;
+  try {
+    predicate = compileFilter(filterText, compileFilterPath);
+  } catch (e) {
+    if (e instanceof FilterSyntaxError || e instanceof PathSyntaxError) throw new PathSyntaxError(e.message);
+    throw e;
+  }
+  tokens.push({ kind: 'filter', text: filterText, predicate });
+  return close + 1;
 }
 
-/** `'name'` or `"name"` with backslash escapes; null when `inner` is not one quoted string. */
-function parseQuoted(inner: string): string | null {
-  const q = inner[0];
-  if ((q !== "'" && q !== '"') || inner.length < 2 || inner[inner.length - 1] !== q) return null;
-  let out = '';
-  for (let i = 1; i < inner.length - 1; i++) {
-    const c = inner[i]!;
-    if (c === '\\' && i + 1 < inner.length - 1) {
-      out += inner[++i];
-    } else if (c === q) {
-      return null;
-    } else out += c;
+/** A path inside a filter, read from the item (`@`) or the root (`$`). */
+function compileFilterPath(text: string): { read: Operand; definite: boolean } {
+  const parsed = parseFilterPath(text);
+  const read = tokensReader(parsed.tokens, parsed.definite);
+  if (parsed.fromRoot) {
+    return {
+      read: function readFilterRoot(_current, root) {
+        return read(root, root);
+      },
+      definite: parsed.definite,
+    };
   }
-  return out;
+  return { read, definite: parsed.definite };
 }
 
-const sliceOrUnion = /^(\*|-?\d*:-?\d*(:-?\d*)?|(-?\d+|'[^']*'|"[^"]*")(\s*,\s*(-?\d+|'[^']*'|"[^"]*"))+)$/;
-
-function checkBracketExpression(inner: string) {
-  if (sliceOrUnion.test(inner)) return;
-  if (inner.startsWith('?(') && inner.endsWith(')')) {
-    checkFilter(inner.slice(2, -1));
-    return;
-  }
-  if (inner.startsWith('(') && inner.endsWith(')')) {
-    throw new PathSyntaxError(`script expressions '[(…)]' are not supported`);
-  }
-  throw new PathSyntaxError(`'[${inner}]' is not an index, a quoted name, '*', a slice, a union or a filter`);
-}
-
-/** A Reference Path names at most one node: a definite path. */
+/** A Reference Path names one node: names and single indices only (the ASL spec: no `@ , : ?`, no `*` or `..`). */
 export function parseReferencePath(text: string): ParsedPath {
   const parsed = parsePath(text);
   if (parsed.segments === null) {
-    throw new PathSyntaxError(`a reference path must name a single node; wildcards, slices, unions, filters and '..' are not allowed`);
+    throw new PathSyntaxError(`a reference path must name a single node; wildcards, slices, lists, filters, functions and '..' are not allowed`);
   }
   return parsed;
 }
 
 export function isDefinite(text: string): boolean {
-  return parsePath(text).segments !== null;
+  return parsePath(text).definite;
 }
 
 const inherited = new Set<string>(Object.getOwnPropertyNames(Object.prototype));
 
-/** Reads one property of a JSON object, never anything inherited from a prototype. */
+/** Reads one own property of a JSON object (an array is no object here, as in Jayway), or undefined. */
 function ownProperty(value: unknown, name: string): unknown {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
   return Object.prototype.hasOwnProperty.call(value, name) ? (value as Record<string, unknown>)[name] : undefined;
@@ -198,6 +345,17 @@ function ownProperty(value: unknown, name: string): unknown {
 
 function fastProperty(value: unknown, name: string): unknown {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  return (value as Record<string, unknown>)[name];
+}
+
+/**
+ * A member read by the token evaluator: own properties only for inherited names. Kept apart
+ * from fastProperty so the many shapes an indefinite path meets do not slow the definite
+ * paths' reads (V8 keeps one inline cache per function).
+ */
+function readName(value: unknown, name: string): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  if (inherited.has(name) && !Object.prototype.hasOwnProperty.call(value, name)) return undefined;
   return (value as Record<string, unknown>)[name];
 }
 
@@ -255,209 +413,220 @@ function walker(segments: readonly Segment[]): Step {
   };
 }
 
-function indefiniteReader(jsonPath: string): Step {
-  return function readIndefinite(v) {
-    if (v === undefined) return [];
-    return JSONPath({ path: jsonPath, json: v as object, wrap: true, eval: FilterScript, ignoreEvalErrors: true }) as unknown[];
+// ---------------------------------------------------------------------------------------------
+// Evaluation of the other forms, token by token, as Jayway does it
+
+/** Hands each value a token finds to the rest of the path; the last one collects results. */
+type Emit = (value: unknown, root: unknown, found: unknown[]) => void;
+
+/** Reads a token list from a value: a definite list gives the value or undefined, an indefinite one the array of values found. */
+function tokensReader(tokens: readonly Token[], definite: boolean): (value: unknown, root: unknown) => unknown {
+  const segments = segmentsOf(tokens);
+  if (segments !== null) {
+    const read = walker(segments);
+    return (value) => (value === undefined ? undefined : read(value));
+  }
+  const emit = chain(tokens, 0);
+  if (definite) {
+    return function readDefinite(value, root) {
+      if (value === undefined) return undefined;
+      const found: unknown[] = [];
+      emit(value, root, found);
+      return found.length > 0 ? found[0] : undefined;
+    };
+  }
+  return function readIndefinite(value, root) {
+    const found: unknown[] = [];
+    if (value !== undefined) emit(value, root, found);
+    return found;
   };
 }
 
-// ---------------------------------------------------------------------------------------------
-// Filter expressions: `[?(@.price < 10 && @.tags[0] == 'new')]`
+function collect(value: unknown, _root: unknown, found: unknown[]): void {
+  found.push(value);
+}
+
+/** The closure for tokens[at…]: what each token does with a value, handing what it finds to the next. */
+function chain(tokens: readonly Token[], at: number): Emit {
+  if (at === tokens.length) return collect;
+  const token = tokens[at]!;
+  const isLeaf = at === tokens.length - 1;
+  const next = chain(tokens, at + 1);
+  switch (token.kind) {
+    case 'names':
+      return namesStep(token.names, isLeaf, next);
+    case 'indices': {
+      const indices = token.indices;
+      return function readIndices(value, root, found) {
+        if (!Array.isArray(value)) return;
+        for (const index of indices) {
+          const i = index < 0 ? value.length + index : index;
+          if (i >= 0 && i < value.length) next(value[i], root, found);
+        }
+      };
+    }
+    case 'slice': {
+      const { from, to } = token;
+      return function readSlice(value, root, found) {
+        if (!Array.isArray(value)) return;
+        const length = value.length;
+        const start = from === null ? 0 : from < 0 ? Math.max(0, length + from) : from;
+        const end = to === null ? length : Math.min(length, to < 0 ? length + to : to);
+        for (let i = start; i < end; i++) next(value[i], root, found);
+      };
+    }
+    case 'wildcard':
+      return function readAll(value, root, found) {
+        if (Array.isArray(value)) for (const item of value) next(item, root, found);
+        else if (value !== null && typeof value === 'object') for (const key of Object.keys(value)) next((value as Record<string, unknown>)[key], root, found);
+      };
+    case 'filter':
+      return filterStep(token.predicate, next);
+    case 'function':
+      return functionStep(token.name, next);
+    case 'scan':
+      return scanStep(tokens, at);
+  }
+}
+
+/** One name reads that member of an object; a list at the end builds an object of the members present; elsewhere it reads each. */
+function namesStep(names: readonly string[], isLeaf: boolean, next: Emit): Emit {
+  if (names.length === 1) {
+    const name = names[0]!;
+    return function readName1(value, root, found) {
+      const member = readName(value, name);
+      if (member !== undefined) next(member, root, found);
+    };
+  }
+  if (isLeaf) {
+    return function readMembers(value, root, found) {
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) return;
+      const merged: Record<string, unknown> = {};
+      for (const name of names) {
+        const member = ownProperty(value, name);
+        if (member !== undefined) setOwn(merged, name, member);
+      }
+      next(merged, root, found);
+    };
+  }
+  return function readEachName(value, root, found) {
+    for (const name of names) {
+      const member = readName(value, name);
+      if (member !== undefined) next(member, root, found);
+    }
+  };
+}
+
+/** `[?(…)]`: the items of an array that match, or an object itself when it matches. */
+function filterStep(predicate: Predicate, next: Emit): Emit {
+  return function readMatching(value, root, found) {
+    if (Array.isArray(value)) {
+      for (const item of value) if (predicate(item, root)) next(item, root, found);
+    } else if (value !== null && typeof value === 'object' && predicate(value, root)) next(value, root, found);
+  };
+}
 
 /**
- * jsonpath-plus parses a filter (with jsep) and hands it to an evaluator class; this one
- * evaluates it over JSON data only. A name reads an own property of an object or an element
- * of an array, never anything inherited (`@.toString`, `@.constructor`, a string's length),
- * and there are no calls, assignments or `this`: a filter cannot run a method (`@.list.push(1)`
- * would change the caller's input, `@.s.repeat(1e9)` exhaust memory), let alone reach code.
- * A name that is missing gives undefined, so, as in Jayway, the item does not match instead
- * of the state failing.
+ * `..`: visits the value and everything inside it, parents before children, and applies the
+ * next token wherever it can apply: a name (or list) to objects that have all those names, an
+ * index or slice to arrays, a filter to what it accepts, `*` everywhere. As in Jayway, an
+ * array that matches hands its items straight to the token after the next one.
  */
-interface FilterNode {
-  readonly type: string;
-  readonly operator?: string;
-  readonly name?: string;
-  readonly value?: unknown;
-  readonly computed?: boolean;
-  readonly object?: FilterNode;
-  readonly property?: FilterNode;
-  readonly argument?: FilterNode;
-  readonly left?: FilterNode;
-  readonly right?: FilterNode;
-  readonly test?: FilterNode;
-  readonly consequent?: FilterNode;
-  readonly alternate?: FilterNode;
-  readonly elements?: readonly FilterNode[];
-}
-
-/** jsonpath-plus's own parser for filter text (jsep with its plugins), exposed on its prototype. */
-const FilterParser = (JSONPath.prototype as unknown as { safeVm: { Script: new (code: string) => { ast: FilterNode } } }).safeVm.Script;
-
-/** The names jsonpath-plus binds for a filter: `@` is `_$_v`, `@root` is `_$_root`, and so on. */
-const sandboxNames = new Set(['_$_v', '_$_root', '_$_parent', '_$_property', '_$_parentProperty', '_$_path']);
-
-const binaryOperators = new Set(['||', '&&', '==', '!=', '===', '!==', '<', '<=', '>', '>=', '+', '-', '*', '/', '%']);
-const unaryOperators = new Set(['!', '-', '+']);
-
-class FilterScript {
-  private readonly ast: FilterNode;
-  constructor(code: string) {
-    this.ast = parseFilter(code, code);
-  }
-  runInNewContext(context: Record<string, unknown>): unknown {
-    return evaluateFilter(this.ast, context);
-  }
-}
-
-/** A filter's text as jsonpath-plus rewrites it before evaluating: the `@` forms become sandbox names. */
-function sandboxed(code: string): string {
-  return code
-    .replaceAll('@parentProperty', '_$_parentProperty')
-    .replaceAll('@parent', '_$_parent')
-    .replaceAll('@property', '_$_property')
-    .replaceAll('@root', '_$_root')
-    .replaceAll(/@([.\s)[])/gu, '_$_v$1')
-    .replaceAll('@path', '_$_path');
-}
-
-/** At compile time: a filter must parse, and use only what evaluateFilter evaluates. */
-function checkFilter(code: string): void {
-  // jsonpath-plus evaluates a filter nested in a filter (`@.a[?(@.b)]`) piece by piece.
-  if (code.includes('?(')) return;
-  parseFilter(sandboxed(code), code);
-}
-
-/** Parses a sandboxed filter; `shown` is the filter as written, for messages. */
-function parseFilter(code: string, shown: string): FilterNode {
-  let ast: FilterNode;
-  try {
-    ast = new FilterParser(code).ast;
-  } catch (e) {
-    throw new PathSyntaxError(`the filter expression '${shown}' cannot be parsed: ${(e as Error).message}`);
-  }
-  checkFilterNode(ast, shown);
-  return ast;
-}
-
-function checkFilterNode(node: FilterNode, code: string): void {
-  const refuse = (what: string): never => {
-    throw new PathSyntaxError(`the filter expression '${code}' uses ${what}; filters compare values read with @, @root or $ and literals only`);
+function scanStep(tokens: readonly Token[], at: number): Emit {
+  const target = tokens[at + 1]!;
+  const applyTarget = chain(tokens, at + 1);
+  const targetIsLeaf = at + 1 === tokens.length - 1;
+  const afterTarget = chain(tokens, at + 2);
+  const matches = scanPredicate(target);
+  return function scan(value, root, found) {
+    const pending: unknown[] = [value];
+    let visits = 0;
+    while (pending.length > 0) {
+      const v = pending.pop();
+      if (++visits > MAX_SCAN_VISITS) throw new RangeError(`The JSONPath '..' visited more than ${MAX_SCAN_VISITS} values: the data is too large or cyclic`);
+      if (Array.isArray(v)) {
+        if (matches(v, root)) {
+          if (targetIsLeaf) applyTarget(v, root, found);
+          else for (const item of v) afterTarget(item, root, found);
+        }
+        for (let i = v.length - 1; i >= 0; i--) pending.push(v[i]);
+      } else if (v !== null && typeof v === 'object') {
+        if (matches(v, root)) applyTarget(v, root, found);
+        const keys = Object.keys(v);
+        for (let i = keys.length - 1; i >= 0; i--) pending.push((v as Record<string, unknown>)[keys[i]!]);
+      }
+    }
   };
-  switch (node.type) {
-    case 'Literal':
-      if (node.value instanceof RegExp) refuse('a regular expression');
-      return;
-    case 'Identifier':
-      if (!sandboxNames.has(node.name!) && node.name !== '$') refuse(`the name '${node.name}'`);
-      return;
-    case 'MemberExpression':
-      checkFilterNode(node.object!, code);
-      if (node.computed) checkFilterNode(node.property!, code);
-      return;
-    case 'UnaryExpression':
-      if (!unaryOperators.has(node.operator!)) refuse(`the operator '${node.operator}'`);
-      checkFilterNode(node.argument!, code);
-      return;
-    case 'BinaryExpression':
-    case 'LogicalExpression':
-      if (!binaryOperators.has(node.operator!)) refuse(`the operator '${node.operator}'`);
-      checkFilterNode(node.left!, code);
-      checkFilterNode(node.right!, code);
-      return;
-    case 'ConditionalExpression':
-      checkFilterNode(node.test!, code);
-      checkFilterNode(node.consequent!, code);
-      checkFilterNode(node.alternate!, code);
-      return;
-    case 'ArrayExpression':
-      for (const element of node.elements!) checkFilterNode(element, code);
-      return;
-    case 'CallExpression':
-      return refuse('a function call');
-    default:
-      return refuse(`a ${node.type}`);
-  }
 }
 
-function evaluateFilter(node: FilterNode, context: Record<string, unknown>): unknown {
-  switch (node.type) {
-    case 'Literal':
-      return node.value;
-    case 'Identifier':
-      // Jayway's `$` is the root of the document the path reads.
-      if (node.name === '$') return context._$_root;
-      return Object.prototype.hasOwnProperty.call(context, node.name!) ? context[node.name!] : undefined;
-    case 'MemberExpression': {
-      const target = evaluateFilter(node.object!, context);
-      const key = node.computed ? evaluateFilter(node.property!, context) : node.property!.name;
-      return jsonMember(target, key);
+/** Values one `..` visits at most: far above what a JSON text within any payload limit holds; only a cyclic value built in code gets there. */
+const MAX_SCAN_VISITS = 20_000_000;
+
+function scanPredicate(target: Token): (value: object, root: unknown) => boolean {
+  switch (target.kind) {
+    case 'names': {
+      const names = target.names;
+      return (value) => !Array.isArray(value) && names.every((name) => Object.prototype.hasOwnProperty.call(value, name));
     }
-    case 'UnaryExpression': {
-      const value = evaluateFilter(node.argument!, context);
-      return node.operator === '!' ? !value : node.operator === '-' ? -(value as number) : +(value as number);
-    }
-    case 'BinaryExpression':
-    case 'LogicalExpression':
-      return evaluateBinary(node, context);
-    case 'ConditionalExpression':
-      return evaluateFilter(node.test!, context) ? evaluateFilter(node.consequent!, context) : evaluateFilter(node.alternate!, context);
-    case 'ArrayExpression':
-      return node.elements!.map((element) => evaluateFilter(element, context));
+    case 'indices':
+    case 'slice':
+      return (value) => Array.isArray(value);
+    case 'wildcard':
+      return () => true;
+    case 'filter':
+      return target.predicate;
     default:
-      return undefined;
+      return () => false;
   }
 }
 
-/** `value.key` or `value[key]` over JSON: an own property of an object, an element of an array. */
-function jsonMember(value: unknown, key: unknown): unknown {
-  if (value === null || typeof value !== 'object') return undefined;
-  if (Array.isArray(value)) {
-    const index = typeof key === 'number' ? key : typeof key === 'string' && digits.test(key) ? Number(key) : NaN;
-    return Number.isInteger(index) ? value[index < 0 ? value.length + index : index] : undefined;
-  }
-  const name = String(key);
-  if (!Object.prototype.hasOwnProperty.call(value, name)) return undefined;
-  const found = (value as Record<string, unknown>)[name];
-  return typeof found === 'function' ? undefined : found;
+/** Jayway's functions that end a path: sizes, numeric aggregates over an array's numbers, keys, first and last items. */
+function functionStep(name: PathFunction, next: Emit): Emit {
+  const apply = functions[name];
+  return function applyFunction(value, root, found) {
+    const result = apply(value);
+    if (result !== undefined) next(result, root, found);
+  };
 }
 
-function evaluateBinary(node: FilterNode, context: Record<string, unknown>): unknown {
-  const left = evaluateFilter(node.left!, context);
-  if (node.operator === '&&') return left && evaluateFilter(node.right!, context);
-  if (node.operator === '||') return left || evaluateFilter(node.right!, context);
-  const right = evaluateFilter(node.right!, context);
-  const a = left as number;
-  const b = right as number;
-  switch (node.operator) {
-    case '==':
-      return left == right;
-    case '!=':
-      return left != right;
-    case '===':
-      return left === right;
-    case '!==':
-      return left !== right;
-    case '<':
-      return a < b;
-    case '<=':
-      return a <= b;
-    case '>':
-      return a > b;
-    case '>=':
-      return a >= b;
-    case '+':
-      return a + b;
-    case '-':
-      return a - b;
-    case '*':
-      return a * b;
-    case '/':
-      return a / b;
-    default:
-      return a % b;
-  }
+function numbersOf(value: unknown): number[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const numbers = value.filter((item): item is number => typeof item === 'number');
+  return numbers.length > 0 ? numbers : undefined;
 }
+
+function sizeOf(value: unknown): number | null {
+  if (Array.isArray(value)) return value.length;
+  if (value !== null && typeof value === 'object') return Object.keys(value).length;
+  return null;
+}
+
+const functions: Record<PathFunction, (value: unknown) => unknown> = {
+  length: sizeOf,
+  size: sizeOf,
+  sum: (value) => numbersOf(value)?.reduce((a, b) => a + b, 0),
+  min: (value) => {
+    const numbers = numbersOf(value);
+    return numbers === undefined ? undefined : Math.min(...numbers);
+  },
+  max: (value) => {
+    const numbers = numbersOf(value);
+    return numbers === undefined ? undefined : Math.max(...numbers);
+  },
+  avg: (value) => {
+    const numbers = numbersOf(value);
+    return numbers === undefined ? undefined : numbers.reduce((a, b) => a + b, 0) / numbers.length;
+  },
+  stddev: (value) => {
+    const numbers = numbersOf(value);
+    if (numbers === undefined) return undefined;
+    const mean = numbers.reduce((a, b) => a + b, 0) / numbers.length;
+    return Math.sqrt(numbers.reduce((a, b) => a + b * b, 0) / numbers.length - mean * mean);
+  },
+  keys: (value) => (value !== null && typeof value === 'object' && !Array.isArray(value) ? Object.keys(value) : undefined),
+  first: (value) => (Array.isArray(value) && value.length > 0 ? value[0] : undefined),
+  last: (value) => (Array.isArray(value) && value.length > 0 ? value[value.length - 1] : undefined),
+};
 
 /** Compiles a Path into an accessor over the state's document, the context object or a variable. */
 export function compilePath(text: string): Accessor {
@@ -469,17 +638,18 @@ export function compileReferencePath(text: string): Accessor {
 }
 
 export function compileParsed(parsed: ParsedPath): Accessor {
-  const read = parsed.segments !== null ? walker(parsed.segments) : indefiniteReader(parsed.indefinite);
+  if (parsed.segments === null) return compileTokens(parsed);
+  const read = walker(parsed.segments);
   if (parsed.root === 'input') {
-    if (parsed.segments !== null && parsed.segments.length === 0) return (document) => document;
+    if (parsed.segments.length === 0) return (document) => document;
     return function readInputPath(document) {
       return read(document);
     };
   }
   if (parsed.root === 'context') {
-    const field = parsed.segments === null ? null : contextField(parsed.segments);
+    const field = contextField(parsed.segments);
     if (field !== null) {
-      const rest = walker(parsed.segments!.slice(field.depth));
+      const rest = walker(parsed.segments.slice(field.depth));
       const readField = field.read;
       return function readContextField(_document, frame) {
         if (frame.exec.suppliedContext !== null) return read(frame.exec.suppliedContext);
@@ -495,6 +665,28 @@ export function compileParsed(parsed: ParsedPath): Accessor {
   return function readVariablePath(_document, frame) {
     if (frame.vars === null || !frame.vars.has(name)) return undefined;
     return read(frame.vars.get(name));
+  };
+}
+
+/** A path of other forms than names and indices: `$` inside its filters is the document the path reads. */
+function compileTokens(parsed: ParsedPath): Accessor {
+  const read = tokensReader(parsed.tokens, parsed.definite);
+  if (parsed.root === 'input') {
+    return function readInputTokens(document) {
+      return read(document, document);
+    };
+  }
+  if (parsed.root === 'context') {
+    return function readContextTokens(_document, frame) {
+      const context = contextObject(frame);
+      return read(context, context);
+    };
+  }
+  const name = parsed.variable;
+  return function readVariableTokens(_document, frame) {
+    if (frame.vars === null || !frame.vars.has(name)) return undefined;
+    const value = frame.vars.get(name);
+    return read(value, value);
   };
 }
 

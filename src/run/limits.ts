@@ -37,7 +37,7 @@ export function payloadBound(value: unknown, limit: number): number {
   while (stack.length > 0) {
     const v = stack.pop()!;
     if (Array.isArray(v)) {
-      bound += 1 + v.length;
+      bound += 2 + v.length;
       for (let i = 0; i < v.length; i++) {
         const item: unknown = v[i];
         if (item !== null && typeof item === 'object') stack.push(item);
@@ -65,31 +65,37 @@ function leafBound(value: unknown): number {
 }
 
 /**
- * UTF-8 size of a value's JSON text, computed without building the text, giving up as
- * soon as the size passes `limit` (then returns a number above `limit`).
+ * UTF-8 size of a value's JSON text as JSON.stringify writes it (AWS's limit is on those
+ * bytes), computed without building the text, giving up as soon as the size passes `limit`
+ * (then returns a number above `limit`). As in JSON.stringify, an object member that is
+ * undefined, a function or a symbol is left out, and in an array it is written `null`, as is
+ * a number that is not finite.
  */
 export function jsonByteLength(value: unknown, limit: number): number {
   let total = 0;
   const stack: unknown[] = [value];
   while (stack.length > 0) {
     const v = stack.pop();
-    if (v === null || v === undefined) total += 4;
     // Every UTF-16 unit takes at least one UTF-8 byte, so a string longer than what is left
     // is over the limit without reading it (scanning a huge string costs seconds).
-    else if (typeof v === 'string') total += v.length > limit - total ? v.length + 2 : utf8Length(v) + 2;
-    else if (typeof v === 'number') total += v === (v | 0) && v > -1e9 && v < 1e9 ? digitCount(v) : String(v).length;
+    if (typeof v === 'string') total += v.length > limit - total ? v.length + 2 : jsonStringBytes(v);
+    else if (typeof v === 'number') total += v === (v | 0) && v > -1e9 && v < 1e9 ? digitCount(v) : Number.isFinite(v) ? String(v).length : 4;
     else if (typeof v === 'boolean') total += v ? 4 : 5;
     else if (Array.isArray(v)) {
       total += 2 + (v.length > 0 ? v.length - 1 : 0);
       for (let i = v.length - 1; i >= 0; i--) stack.push(v[i]);
-    } else if (typeof v === 'object') {
-      const keys = Object.keys(v as object);
-      total += 2 + (keys.length > 0 ? keys.length - 1 : 0);
+    } else if (v !== null && typeof v === 'object') {
+      const keys = Object.keys(v);
+      let members = 0;
       for (const k of keys) {
-        total += utf8Length(k) + 3;
-        stack.push((v as Record<string, unknown>)[k]);
+        const item: unknown = (v as Record<string, unknown>)[k];
+        if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
+        members++;
+        total += jsonStringBytes(k) + 1;
+        stack.push(item);
       }
-    }
+      total += 2 + (members > 0 ? members - 1 : 0);
+    } else total += 4;
     if (total > limit) return total;
   }
   return total;
@@ -105,12 +111,28 @@ function digitCount(n: number): number {
   return len;
 }
 
-function utf8Length(s: string): number {
-  let bytes = s.length;
+const needsEscapeOrSurrogate = /[\u0000-\u001f"\\\ud800-\udfff]/;
+
+/**
+ * UTF-8 bytes of a string written as a JSON string, quotes included: `"` and `\` and the five
+ * control characters with a short escape (\b \t \n \f \r) take 2, other control characters
+ * and lone surrogates take 6 (`\u001f`), a surrogate pair 4, and the rest their UTF-8 size.
+ */
+function jsonStringBytes(s: string): number {
+  // Most long strings have nothing to escape and no surrogate: then the native UTF-8 count is exact.
+  if (s.length > 64 && !needsEscapeOrSurrogate.test(s)) return Buffer.byteLength(s, 'utf8') + 2;
+  let bytes = s.length + 2;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c < 0x20 || c === 0x22 || c === 0x5c) bytes += 1;
-    else if (c >= 0x80) bytes += c < 0x800 ? 1 : c >= 0xd800 && c <= 0xdbff ? 1 : 2;
+    if (c < 0x20) bytes += c >= 0x08 && c <= 0x0d && c !== 0x0b ? 1 : 5;
+    else if (c < 0x80) {
+      if (c === 0x22 || c === 0x5c) bytes += 1;
+    } else if (c < 0x800) bytes += 1;
+    else if (c < 0xd800 || c > 0xdfff) bytes += 2;
+    else if (c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 2;
+      i++;
+    } else bytes += 5;
   }
   return bytes;
 }

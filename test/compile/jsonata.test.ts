@@ -367,6 +367,27 @@ Problems('an expression that does not parse, in any evaluated field at any depth
   ]);
 });
 
+Problems('regression: the JSONata 2.1 operators ?? and ?: are refused (AWS runs 2.0.6); lookalikes are not', () => {
+  const refused = ['$states.input.a ?? 1', '$states.input.a ?: 1', '$states.input.a?:1', '($states.input.a ?? 1) + 2', '$states.input.b ? ($states.input.a ?? 1) : 2', '[1, 2][$ ?? 0]'];
+  const accepted = [
+    '$states.input.a ? $states.input.a : 1',
+    '$exists($states.input.a) ? $states.input.a : 1',
+    '"??" & ($states.input.a ? "?:" : "x")',
+    '$contains($states.input.s, /a??/) ? 1 : 2',
+    '$states.input.a ? /* ?? */ 1 : 2',
+  ];
+  const output: Record<string, string> = {};
+  [...refused, ...accepted].forEach((e, i) => (output[`e${i}`] = `{% ${e} %}`));
+  const definition = { QueryLanguage: 'JSONata', StartAt: 'P', States: { P: { Type: 'Pass', Output: output, End: true } } };
+  const versionProblems = jsonataProblems(definition).filter((p) => p.code === ProblemCodes.JSONATA_VERSION);
+  assert.equal(
+    versionProblems.map((p) => p.pointer),
+    refused.map((_, i) => `/States/P/Output/e${i}`),
+  );
+  assert.match(versionProblems[0]!.message, /'\?\?', an operator of JSONata 2\.1/);
+  assert.throws(() => compile(definition), (e: unknown) => e instanceof DefinitionError && e.problems.some((p) => p.code === ProblemCodes.JSONATA_VERSION));
+});
+
 Problems('JSONPath states are not checked; nested blocks follow the machine, not the enclosing state', () => {
   const definition = {
     StartAt: 'Par',
@@ -428,3 +449,86 @@ Errors('causes name the expression and the field as AWS does', () => {
 });
 
 Errors.run();
+
+const Regex = suite('regex literals run on RE2 and agree with jsonata on JavaScript RegExp');
+
+/** Expressions over regex literals: every function that takes one, flags i and m, groups, escapes. */
+const regexExpressions = [
+  '$match("ab12cd34", /(\\d)(\\d)/)',
+  '$match("ab12cd34", /(\\d)(\\d)/, 1)',
+  '$match("aXbxc", /x/i)',
+  '$match("a\\nb\\nc", /^\\w$/m)',
+  '$match("a\\nb", /^b/)',
+  '$match("xa", /(a)(b)?/)',
+  '$match("x-y_z", /(?<sep>[-_])/)',
+  '$match("café", /\\u00e9/)',
+  '$match("tab\\there", /\\s/)',
+  '$match("a\\u00a0b", /\\s/)',
+  '$match("a\\u00a0b", /[\\s]/)',
+  '$match("a\\u00a0b", /\\S+/)',
+  '$match("a.b", /\\./)',
+  '$match("a/b", /\\//)',
+  '$match("line1\\r\\nline2", /.+/)',
+  '$match("ab", /(?:a)(b)/)',
+  '$match("aaa", /a{2}/)',
+  '$match("The Cat", /[A-Z]\\w*/)',
+  '$match("", /x/)',
+  '$match("abc", /x*/)',
+  '$match("abc", /b*/)',
+  '$split("abc", /x*/)',
+  '$contains("abc", /x*/)',
+  '$replace("a-b-c", /-/, "+")',
+  '$replace("a-b-c", /-/, "+", 1)',
+  '$replace("John Smith", /(\\w+)\\s(\\w+)/, "$2, $1")',
+  '$replace("aaa", /a/, "$0$0")',
+  '$replace("abc", /B/i, function($m){ $uppercase($m.match) & "!" })',
+  '$split("a1b22c", /\\d+/)',
+  '$split("a, b,c", /,\\s*/, 2)',
+  '$contains("hello", /l+/)',
+  '$contains("hello", /^h.*o$/)',
+  '$contains("HELLO", /hello/)',
+  '("abc" ~> /b/).match',
+  '$states.input.words[$contains($, /^b/)]',
+  '$states.input.words.$match($, /(.)(.)/).groups',
+];
+
+for (const expression of regexExpressions) {
+  Regex(expression, async () => {
+    const input = { words: ['apple', 'banana', 'blueberry'] };
+    let expected: unknown;
+    let libraryError: string | null = null;
+    try {
+      expected = await jsonata(expression.replaceAll('$states.input', '$$')).evaluate(input);
+    } catch (error) {
+      libraryError = (error as { code: string }).code;
+    }
+    const definition = { QueryLanguage: 'JSONata', StartAt: 'P', States: { P: { Type: 'Pass', Output: { v: `{% ${expression} %}` }, End: true } } };
+    const result = await compile(definition, { clock: virtualClock(0) }).execute(input);
+    if (libraryError !== null) {
+      assert.is(result.error, 'States.QueryEvaluationError', expression);
+      assert.ok(result.cause?.includes(libraryError), `${expression}: ${result.cause}`);
+      return;
+    }
+    if (expected === undefined) {
+      assert.match(result.cause ?? '', /returned nothing \(undefined\)/, expression);
+      return;
+    }
+    assert.is(result.status, 'SUCCEEDED', result.cause ?? undefined);
+    assert.equal((result.output as { v: unknown }).v, JSON.parse(JSON.stringify(expected)), expression);
+  });
+}
+
+Regex('patterns RE2 cannot run are refused at validation with ERR_ASL_JSONATA_REGEX', () => {
+  const refused = ['/(a)\\1/', '/(?<n>a)\\k<n>/', '/a(?=b)/', '/a(?!b)/', '/(?<=a)b/', '/(?<!a)b/', '/[^]/'];
+  const accepted = ['/(a)(b)/', '/(?:a)/', '/(?<n>a)/', '/x[?=]/', '/\\\\1/', '/a\\(?=b\\)/'];
+  const output: Record<string, string> = {};
+  [...refused, ...accepted].forEach((r, i) => (output[`e${i}`] = `{% $contains("ab", ${r}) %}`));
+  const definition = { QueryLanguage: 'JSONata', StartAt: 'P', States: { P: { Type: 'Pass', Output: output, End: true } } };
+  const problems = jsonataProblems(definition);
+  assert.equal(
+    problems.map((p) => [p.code, p.pointer]),
+    refused.map((_, i) => [ProblemCodes.JSONATA_REGEX, `/States/P/Output/e${i}`]),
+  );
+});
+
+Regex.run();

@@ -1,7 +1,10 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { compile, virtualClock } from '../../src/index.js';
-import { builtBound, templateBound } from '../../src/compile/templates.js';
+import * as fc from 'fast-check';
+import { builtBound, compileTemplate, templateBound } from '../../src/compile/templates.js';
+import { payloadBound } from '../../src/run/limits.js';
+import { fuzzOptions } from '../reliability/support.js';
 
 /**
  * The payload-limit checks skip walking a value when a size bound proves it fits. These
@@ -106,5 +109,43 @@ for (const [name, definition, input, error] of limitTable) {
     assert.is(result.status, error === undefined ? 'SUCCEEDED' : 'FAILED');
   });
 }
+
+/** Every definite path into a value: `$`, `$['k']…`, `$[i]…`. */
+function pathsInto(value: unknown, at = '$', found: string[] = []): string[] {
+  found.push(at);
+  if (Array.isArray(value)) value.forEach((item, i) => pathsInto(item, `${at}[${i}]`, found));
+  else if (value !== null && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) pathsInto(item, `${at}['${key.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}']`, found);
+  }
+  return found;
+}
+
+const anyText = fc.string({ unit: 'binary', maxLength: 12 });
+const jsonDocument = fc.dictionary(
+  anyText,
+  fc.jsonValue({ maxDepth: 3 }).chain((v) => fc.oneof(fc.constant(v), anyText, fc.constant([v, '😀\u0001"']))),
+  { maxKeys: 5 },
+);
+
+bounds('property: what a template builds never exceeds its bound over the document bound', () => {
+  fc.assert(
+    fc.property(jsonDocument, fc.array(fc.tuple(anyText, fc.nat(), fc.boolean()), { maxLength: 5 }), fc.nat(400), (document, picks, limit) => {
+      const paths = pathsInto(document);
+      const template: Record<string, unknown> = {};
+      picks.forEach(([key, index, nested], i) => {
+        const entry = { [`${key}${i}.$`]: paths[index % paths.length]! };
+        template[`k${i}`] = nested ? { inner: entry, constant: key } : entry;
+      });
+      const bound = templateBound(template);
+      if (bound === null) return true;
+      const built = compileTemplate(template)(document, {} as never);
+      const size = Buffer.byteLength(JSON.stringify(built), 'utf8');
+      const documentBound = payloadBound(document, limit);
+      // Past the limit the document's bound is only "over the limit"; below it, it bounds the document.
+      return documentBound > limit || builtBound(bound, documentBound) >= size;
+    }),
+    fuzzOptions(500),
+  );
+});
 
 bounds.run();

@@ -625,6 +625,35 @@ function runInChild(definition: unknown, executionMs: number, killAfterMs: numbe
 
 const jsonataPass = (expression: string) => ({ QueryLanguage: 'JSONata', StartAt: 'S', States: { S: { Type: 'Pass', Output: `{% ${expression} %}`, End: true } } });
 
+hostile('regression: a JSONata regex built to backtrack does not block the process (RE2 matches in linear time)', async () => {
+  // A slug check whose nested quantifiers make a backtracking engine try 2^n ways to split the
+  // input: with JavaScript's RegExp, 27 characters took about 7 s, each one more doubling it,
+  // with the event loop blocked (no timer, abort or TimeoutSeconds could interrupt it).
+  const hostileSlug = 'a'.repeat(40) + '!';
+  const slug = '/^([a-z0-9]+-?)+$/';
+  const definition = {
+    QueryLanguage: 'JSONata',
+    StartAt: 'Check',
+    States: {
+      Check: {
+        Type: 'Choice',
+        Choices: [{ Condition: `{% $contains("${hostileSlug}", ${slug}) %}`, Next: 'Valid' }],
+        Default: 'Forms',
+      },
+      Valid: { Type: 'Fail', Error: 'Matched' },
+      Forms: {
+        Type: 'Pass',
+        Output: `{% [$match("${hostileSlug}", ${slug}), $replace("${hostileSlug}", ${slug}, "x"), $split("${hostileSlug}", /(a+)+b/), "${hostileSlug}" ~> ${slug}, $contains("${hostileSlug}", /(a|aa)+$/)] %}`,
+        End: true,
+      },
+    },
+  };
+  const outcome = await runInChild(definition, 10_000, 20_000);
+  assert.is(outcome.killed, false, 'the regex hung the process');
+  const result = JSON.parse(outcome.stdout) as { status: string; cause?: string };
+  assert.is(result.status, 'SUCCEEDED', result.cause);
+});
+
 hostile('JSONata recursion that never ends times out or fails, and does not hang the process', async () => {
   // jsonata evaluates asynchronously and optimises tail calls, so the first loops forever in
   // microtasks, where no timer, abort or execution deadline could run; the second grows until
