@@ -1,7 +1,7 @@
 import type { ProblemCode } from '../asl/problems.js';
 
 /** What to do about each kind of definition problem; the problem's own message says what is wrong. */
-export const problemHints: Partial<Record<ProblemCode, string>> = {
+export const problemHints: Record<ProblemCode, string> = {
   ERR_ASL_NOT_AN_OBJECT: 'A definition is a JSON object with StartAt and States; each state and each field group is an object too.',
   ERR_ASL_MISSING_FIELD: 'Add the field: each state type has required fields (Task needs Resource, Choice needs Choices, Map needs ItemProcessor…).',
   ERR_ASL_UNKNOWN_FIELD: 'Field names are case-sensitive, and each state type allows its own set; check the spelling and the state Type.',
