@@ -199,7 +199,8 @@ export class Machine {
       }
       Promise.resolve(pending).then(
         (output) => finish(this.succeeded(exec, output), false),
-        (thrown) => finish(this.failed(exec, thrown), false),
+        // A failed execution ends its other branches' waits too (tokens, `.sync` children).
+        (thrown) => finish(this.failed(exec, thrown), true),
       );
     });
   }
