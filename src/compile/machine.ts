@@ -177,7 +177,6 @@ export class Machine {
   private race(exec: Execution, pending: PromiseLike<unknown>, external: AbortSignal | null): Promise<ExecutionResult> {
     // randomUUID() builds the name from 20 string pieces; an execution that waits keeps one flat copy instead (about 450 bytes less).
     exec.name.charCodeAt(0);
-    exec.id.charCodeAt(0);
     return new Promise<ExecutionResult>((resolve) => {
       let done = false;
       let cancelDeadline: (() => void) | null = null;
@@ -185,12 +184,13 @@ export class Machine {
         if (done) return;
         done = true;
         cancelDeadline?.();
-        external?.removeEventListener('abort', onAbort);
+        if (onAbort !== null) external!.removeEventListener('abort', onAbort);
         if (interrupted) exec.abort(executionEnded);
         resolve(result);
       };
-      const onAbort = () => finish(this.settle(exec, 'ABORTED', undefined, 'States.Aborted', abortCause(external!)), true);
-      external?.addEventListener('abort', onAbort, { once: true });
+      // Only an execution given a signal listens to it (a waiting execution holds what it creates).
+      const onAbort = external === null ? null : () => finish(this.settle(exec, 'ABORTED', undefined, 'States.Aborted', abortCause(external)), true);
+      if (onAbort !== null) external!.addEventListener('abort', onAbort, { once: true });
       const remaining = exec.deadlineMs - exec.clock.now();
       if (remaining !== Infinity) {
         cancelDeadline = scheduleLimit(exec.clock, Math.max(0, remaining), () =>
