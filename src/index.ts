@@ -10,10 +10,13 @@ export { StandardExecutions, type StandardExecutionsOptions } from './service/st
 export { realClock, virtualClock, type Clock } from './run/clock.js';
 export { defaultLimits, type Limits } from './run/limits.js';
 export { ExecutionResult, type ExecutionStatus } from './run/result.js';
+export { ExecutionNameError, executionNameProblem } from './run/names.js';
 export { mockHandlers, MockConfigError, MockErrorCodes, type MockConfig, type MockedInvocation, type MockOptions } from './mocks/index.js';
 export type * from './asl/types.js';
 export { formatTrace, type TraceOptions } from './run/trace.js';
 export { historyLevels, type HistoryEvent, type HistoryLevel } from './run/history.js';
 export { createPool, Pool, PoolError, PoolErrorCodes, PoolFaults, type PoolOptions, type PoolExecuteOptions, type PoolMetrics, type RegisterOptions, type WorkflowOptions, type LoadOptions, type LoadResult, type PoolErrorCode, type PoolFault } from './pool/index.js';
+export { testState, checkedResources, type TestStateRequest, type TestStateResponse, type TestStateOptions, type InspectionData } from './service/test-state/index.js';
+export { testStateOf, type StateTestOptions, type StateTestResult, type StateTestInspection } from './service/test-state/test-helper.js';
 export { createService, StepFunctionsService, Service, ServiceError, ServiceErrorNames, ActivityQueue, operations, callOperation, type ServiceOptions, type ServiceErrorName, type CommandLike, type OperationName, type ServiceIntegration, type IntegrationHost, type IntegratedMachine, type NestedExecutionHost, type ActivityTask } from './service/index.js';
 export type * as ServiceTypes from './service/types.js';

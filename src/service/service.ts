@@ -27,6 +27,7 @@ import {
   type ParsedArn,
 } from './requests.js';
 import type { IntegrationHost, NestedExecutionHost, ServiceIntegration } from './seam.js';
+import { testState, type TestStateRequest, type TestStateResponse } from './test-state/index.js';
 import type * as T from './types.js';
 
 export interface ServiceOptions {
@@ -576,7 +577,8 @@ export class Service {
     const version = target.version ?? (alias !== undefined ? this.route(alias, machine) : undefined);
     const revision = version?.revision ?? machine.revision;
     const standard = machine.type === 'STANDARD';
-    const executionArn = standard ? this.arn('execution', `${machine.name}:${name}`) : this.arn('express', `${machine.name}:${name}:${randomUUID()}`);
+    const expressId = standard ? undefined : randomUUID();
+    const executionArn = standard ? this.arn('execution', `${machine.name}:${name}`) : this.arn('express', `${machine.name}:${name}:${expressId}`);
     const startDate = this.now();
     const exec: ExecutionRecord = {
       executionArn,
@@ -618,6 +620,7 @@ export class Service {
     }
     const result = compiled.run(input.value, {
       name,
+      ...(expressId === undefined ? {} : { executionId: expressId }),
       signal: exec.controller.signal,
       onHistory: (events) => {
         exec.liveEvents = events as readonly T.HistoryEventShape[];
@@ -1040,6 +1043,13 @@ export class Service {
   // ── Lifetime ───────────────────────────────────────────────────────────────────────────
 
   /** Stops every running execution (ABORTED) and waits until each has settled; starts nothing more. */
+  // ── TestState ─────────────────────────────────────────────────────────────────────────
+
+  /** One state run on its own, with its data-flow stages (test-state/); an unmocked Task runs the service's handler. */
+  async testState(request: TestStateRequest): Promise<TestStateResponse> {
+    return testState(request, { handlers: this.handlers, clock: this.clock, region: this.region, accountId: this.accountId });
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     for (const queue of this.activityQueues.values()) queue.release();

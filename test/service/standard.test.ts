@@ -22,7 +22,7 @@ async function refusal(call: () => unknown): Promise<ServiceError> {
     assert.instance(thrown, ServiceError);
     return thrown as ServiceError;
   }
-  throw new assert.Assertion({ message: 'expected a ServiceError' });
+  return assert.unreachable('expected a ServiceError') as never;
 }
 const isDefinitionError = (e: unknown) => e instanceof DefinitionError;
 const flush = () => new Promise((resolve) => setImmediate(resolve));
