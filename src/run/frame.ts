@@ -3,6 +3,11 @@ import type { HistoryRecorder } from './history.js';
 import { abandoned, executionEnded } from './interruptions.js';
 import type { Limits } from './limits.js';
 
+/** Something waiting that must end when its execution ends (plain data with a method, no closure). */
+export interface EndListener {
+  executionEnded(): void;
+}
+
 /** What one execute() call knows about itself: the source of `$$.Execution` and `$$.StateMachine`. */
 export class Execution {
   readonly id: string;
@@ -21,6 +26,8 @@ export class Execution {
   private controller: AbortController | null;
   /** Wakes for the execution's pending sleeps, so ending it ends them all. */
   private sleeping: Set<Wake> | null;
+  /** Waits other than sleeps that end with the execution; an array, as there is mostly one. */
+  private endListeners: EndListener[] | null;
   /** When the execution times out, in milliseconds of its clock. */
   readonly deadlineMs: number;
   /** Number of the last history event, as AWS numbers them (causes cite "event id #N"). */
@@ -69,6 +76,7 @@ export class Execution {
     this.aborted = false;
     this.controller = null;
     this.sleeping = null;
+    this.endListeners = null;
     this.deadlineMs = deadlineMs;
     this.eventId = 1;
     this.transitions = 0;
@@ -117,6 +125,24 @@ export class Execution {
       for (const wake of [...this.sleeping]) wake(executionEnded);
       this.sleeping.clear();
     }
+    const listeners = this.endListeners;
+    if (listeners !== null) {
+      this.endListeners = null;
+      for (const listener of listeners) listener.executionEnded();
+    }
+  }
+
+  /** Tells `listener` when the execution is stopped or times out (a task waiting for its token). */
+  listenForEnd(listener: EndListener): void {
+    if (this.endListeners === null) this.endListeners = [listener];
+    else this.endListeners.push(listener);
+  }
+
+  forgetEndListener(listener: EndListener): void {
+    const listeners = this.endListeners;
+    if (listeners === null) return;
+    const at = listeners.indexOf(listener);
+    if (at >= 0) listeners.splice(at, 1);
   }
 
   /**
@@ -273,6 +299,8 @@ export class Frame {
   resultBound: number;
   /** Id of this thread's last history event (the next one's previousEventId); kept only while recording. */
   historyEventId: number;
+  /** `$$.Task.Token` of the task attempt running now (`.waitForTaskToken`, activities); null otherwise. */
+  taskToken: string | null;
   constructor(exec: Execution, vars: VariableScope | null, mapIndex: number, mapValue: unknown, stop: StopSignal | null = null) {
     this.exec = exec;
     this.vars = vars;
@@ -288,6 +316,7 @@ export class Frame {
     this.valueBound = Infinity;
     this.resultBound = Infinity;
     this.historyEventId = 0;
+    this.taskToken = null;
   }
 }
 
@@ -319,6 +348,7 @@ export const contextFields: Readonly<Record<string, (frame: Frame) => unknown>> 
   'StateMachine.Name': (f) => f.exec.stateMachineName,
   'Map.Item.Index': (f) => (f.mapIndex >= 0 ? f.mapIndex : undefined),
   'Map.Item.Value': (f) => (f.mapIndex >= 0 ? f.mapValue : undefined),
+  'Task.Token': (f) => f.taskToken ?? undefined,
 };
 
 /** The context object (`$$`), built only when a definition reads it. */
@@ -338,5 +368,6 @@ export function contextObject(frame: Frame): Record<string, unknown> {
     },
   };
   if (frame.mapIndex >= 0) ctx.Map = { Item: { Index: frame.mapIndex, Value: frame.mapValue } };
+  if (frame.taskToken !== null) ctx.Task = { Token: frame.taskToken };
   return ctx;
 }

@@ -133,32 +133,32 @@ templates('--param without = is a usage error', async () => {
   assert.ok(r.stderr.includes('[ERR_CLI_USAGE]'), r.stderr);
 });
 
-templates('validate and run agree: a Distributed Map with an S3 ItemReader is valid ASL that statemill does not run', async () => {
+templates('validate and run agree: a Distributed Map with an S3 ItemReader is valid and runs once S3 has a handler', async () => {
   const v = await cli(['validate', 'distributed-map.asl.json']);
-  assert.is(v.code, 4);
-  assert.ok(v.stdout.startsWith('distributed-map.asl.json: valid ASL, but statemill cannot run it: 1 problem'), v.stdout);
-  assert.ok(v.stdout.includes('/States/EachRow/ItemReader') && v.stdout.includes('[ERR_ASL_UNSUPPORTED_INTEGRATION]'), v.stdout);
+  assert.is(v.code, 0, v.stdout);
   const json = (await cli(['validate', 'distributed-map.asl.json', '--json'])).json();
   const [only] = json.definitions;
-  assert.equal([json.valid, only.valid, only.problems, only.runs, only.engineProblems.map((p: { pointer: string }) => p.pointer)], [false, true, [], false, ['/States/EachRow/ItemReader']]);
+  assert.equal([json.valid, only.valid, only.problems, only.runs, only.engineProblems], [true, true, [], true, []]);
+  // Like any Task without a handler, the reader needs one for S3: run says which, and how.
   const r = await cli(['run', 'distributed-map.asl.json']);
   assert.is(r.code, 4);
-  assert.ok(r.stderr.includes('/States/EachRow/ItemReader'), r.stderr);
+  assert.ok(r.stderr.includes('/States/EachRow/ItemReader/Resource') && r.stderr.includes('[ERR_ASL_NO_HANDLER]'), r.stderr);
+  assert.ok(r.stderr.includes('s3FolderHandlers'), r.stderr);
 });
 
 templates('the library: validate() checks the language, checkSupport() what compile() refuses besides', async () => {
   const { readFileSync } = await import('node:fs');
   const definition = JSON.parse(readFileSync(`${fixtures}distributed-map.asl.json`, 'utf8'));
   assert.equal(validate(definition), []);
-  const unsupported = checkSupport(definition);
-  assert.equal(unsupported.map((p) => [p.code, p.pointer]), [['ERR_ASL_UNSUPPORTED_INTEGRATION', '/States/EachRow/ItemReader']]);
+  assert.equal(checkSupport(definition), []);
   try {
     compile(definition);
-    assert.unreachable('compile() must refuse it');
+    assert.unreachable('compile() must ask for an S3 handler');
   } catch (error) {
     assert.instance(error, DefinitionError);
-    assert.equal((error as DefinitionError).problems, unsupported);
+    assert.equal((error as DefinitionError).problems.map((p) => [p.code, p.pointer]), [['ERR_ASL_NO_HANDLER', '/States/EachRow/ItemReader/Resource']]);
   }
+  compile(definition, { handlers: { 'arn:aws:states:::s3:getObject': () => ({ Body: '' }) } });
   // Missing handlers are not a definition's problem: checkSupport leaves them to compile().
   assert.equal(checkSupport({ StartAt: 'T', States: { T: { Type: 'Task', Resource: 'r', End: true } } }), []);
   assert.equal(checkSupport({ StartAt: 'Nowhere', States: {} }), []);

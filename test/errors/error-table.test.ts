@@ -19,7 +19,7 @@ const codeTables: Record<string, readonly string[]> = {
   CliErrorCodes: Object.values(CliErrorCodes),
   MockErrorCodes: Object.values(MockErrorCodes),
   PoolErrorCodes: Object.values(PoolErrorCodes),
-  ExecutionNameError: [new ExecutionNameError('').code],
+  ExecutionNameError: [new ExecutionNameError('', '').code],
 };
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
