@@ -1,5 +1,5 @@
 import { DefinitionError, ProblemCodes, pointerTo, type Problem } from '../asl/problems.js';
-import { HandlerIndex, LAMBDA_INVOKE, RAW_RESULT_STATES, type Handler, type Handlers, type TaskContext } from '../compile/handlers.js';
+import { HandlerIndex, LAMBDA_FALLBACK, LAMBDA_INVOKE, RAW_RESULT_STATES, type Handler, type Handlers, type TaskContext } from '../compile/handlers.js';
 import { AslError, StatesErrors } from '../run/errors.js';
 import { MockConfigError, MockErrorCodes, outcomeOf, planTestCase, type MockedResponsePlan, type TestCasePlan } from './config.js';
 import { statesByName } from './task-states.js';
@@ -58,6 +58,8 @@ export function mockHandlers(definition: unknown, config: unknown, options: Mock
 
   const handlers: Record<string, Handler> = {};
   for (const key of Object.keys(base)) defineHandler(handlers, key, base[key]!);
+  // Functions with neither a handler nor a mock still reach the caller's Lambda resolver.
+  if (LAMBDA_FALLBACK in base) Object.defineProperty(handlers, LAMBDA_FALLBACK, { value: (base as { [LAMBDA_FALLBACK]?: unknown })[LAMBDA_FALLBACK], enumerable: true });
 
   const baseIndex = new HandlerIndex(base);
   const counter = new InvocationCounter();
