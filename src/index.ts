@@ -10,3 +10,5 @@ export type * from './asl/types.js';
 export { formatTrace, type TraceOptions } from './run/trace.js';
 export { historyLevels, type HistoryEvent, type HistoryLevel } from './run/history.js';
 export { createPool, Pool, PoolError, PoolErrorCodes, PoolFaults, type PoolOptions, type PoolExecuteOptions, type PoolMetrics, type RegisterOptions, type WorkflowOptions, type LoadOptions, type LoadResult, type PoolErrorCode, type PoolFault } from './pool/index.js';
+export { createService, StepFunctionsService, Service, ServiceError, ServiceErrorNames, operations, callOperation, type ServiceOptions, type ServiceErrorName, type CommandLike, type OperationName } from './service/index.js';
+export type * as ServiceTypes from './service/types.js';

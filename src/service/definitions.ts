@@ -1,0 +1,161 @@
+import { ProblemCodes, type Problem } from '../asl/problems.js';
+import { validate } from '../asl/validate.js';
+import { ServiceError } from './errors.js';
+import { jsonFault } from './json-errors.js';
+import type { StateMachineType, ValidateStateMachineDefinitionDiagnostic } from './types.js';
+
+/**
+ * A definition as AWS judges it at CreateStateMachine, UpdateStateMachine and
+ * ValidateStateMachineDefinition: statemill's problems mapped onto AWS's diagnostic codes
+ * (SCHEMA_VALIDATION_FAILED, INVALID_JSON_DESCRIPTION, …) and messages.
+ */
+
+/** Largest definition AWS accepts, in UTF-8 bytes (1 MiB). */
+export const maxDefinitionBytes = 1_048_576;
+
+export type DefinitionVerdict = { ok: true; definition: Record<string, unknown> } | { ok: false; diagnostics: ValidateStateMachineDefinitionDiagnostic[] };
+
+/**
+ * Parses and validates a definition for a machine of `type`. The Standard-only integrations
+ * (activities, `.sync`, `.waitForTaskToken`) are accepted for STANDARD machines, as AWS
+ * accepts them; EXPRESS machines refuse them with AWS's message.
+ */
+export function judgeDefinition(text: string, type: StateMachineType): DefinitionVerdict {
+  if (Buffer.byteLength(text, 'utf8') > maxDefinitionBytes) {
+    return { ok: false, diagnostics: [{ severity: 'ERROR', code: 'SCHEMA_VALIDATION_FAILED', message: `The definition exceeds the maximum size of ${maxDefinitionBytes} bytes`, location: '/' }] };
+  }
+  let definition: unknown;
+  try {
+    definition = JSON.parse(text);
+  } catch {
+    const fault = jsonFault(text)!;
+    return { ok: false, diagnostics: [{ severity: 'ERROR', code: 'INVALID_JSON_DESCRIPTION', message: `${fault.message}\n at ${fault.location}`, location: fault.location }] };
+  }
+  const problems = validate(definition).filter((p) => type === 'EXPRESS' || p.code !== ProblemCodes.UNSUPPORTED_INTEGRATION);
+  if (problems.length === 0) return { ok: true, definition: definition as Record<string, unknown> };
+  return { ok: false, diagnostics: diagnosticsOf(problems, definition) };
+}
+
+/** The InvalidDefinition refusal for a verdict's diagnostics, in AWS's format. */
+export function invalidDefinition(diagnostics: readonly ValidateStateMachineDefinitionDiagnostic[]): ServiceError {
+  const parts = diagnostics.map((d) => (d.code === 'INVALID_JSON_DESCRIPTION' ? `${d.code}: ${d.message}` : `${d.code}: ${d.message} at ${d.location ?? '/'}`));
+  return new ServiceError('InvalidDefinition', `Invalid State Machine Definition: '${parts.join(', ')}'`);
+}
+
+/** Missing fields at one place are listed together, as AWS lists them: `These fields are required: [StartAt, States]`. */
+function diagnosticsOf(problems: readonly Problem[], definition: unknown): ValidateStateMachineDefinitionDiagnostic[] {
+  const required = new Map<string, string[]>();
+  const out: ValidateStateMachineDefinitionDiagnostic[] = [];
+  for (const p of problems) {
+    const location = p.pointer === '' ? '/' : p.pointer;
+    if (p.code === ProblemCodes.MISSING_FIELD) {
+      const field = /needs (?:a |one of )?([A-Z]\w*)/.exec(p.message)?.[1];
+      if (field !== undefined) {
+        const fields = required.get(location);
+        if (fields === undefined) {
+          required.set(location, [field]);
+          out.push({ severity: 'ERROR', code: 'SCHEMA_VALIDATION_FAILED', message: '', location });
+        } else fields.push(field);
+        continue;
+      }
+    }
+    out.push({ severity: 'ERROR', code: codeOf(p), message: messageOf(p, definition), location });
+  }
+  for (const d of out) {
+    const fields = d.message === '' ? required.get(d.location!) : undefined;
+    if (fields !== undefined) d.message = `These fields are required: [${fields.sort().join(', ')}]`;
+  }
+  return out;
+}
+
+function codeOf(p: Problem): string {
+  switch (p.code) {
+    case ProblemCodes.UNKNOWN_STATE:
+      return p.pointer === '/StartAt' ? 'SCHEMA_VALIDATION_FAILED' : 'MISSING_TRANSITION_TARGET';
+    case ProblemCodes.UNREACHABLE_STATE:
+      return 'UNREACHABLE_STATE';
+    case ProblemCodes.DUPLICATE_STATE:
+      return 'DUPLICATE_STATE_NAME';
+    case ProblemCodes.NO_TERMINAL_STATE:
+      return 'NO_TERMINAL_STATE';
+    default:
+      return 'SCHEMA_VALIDATION_FAILED';
+  }
+}
+
+/** AWS's wording where it is known; statemill's otherwise. */
+function messageOf(p: Problem, definition: unknown): string {
+  if (p.code === ProblemCodes.UNSUPPORTED_INTEGRATION) {
+    const resource = resourceAt(definition, p.pointer);
+    if (resource !== undefined && /^arn:[^:]+:states:[^:]*:[^:]*:activity:/.test(resource)) return 'Express state machine does not support Activity ARN';
+    const suffix = resource === undefined ? undefined : /\.(sync(?::2)?|waitForTaskToken)$/.exec(resource)?.[1];
+    if (suffix !== undefined) return `Express state machine does not support '.${suffix}' service integration`;
+  }
+  if (p.code === ProblemCodes.UNKNOWN_FIELD) {
+    const field = p.pointer.slice(p.pointer.lastIndexOf('/') + 1);
+    return `Field "${field.replace(/~1/g, '/').replace(/~0/g, '~')}" is not supported`;
+  }
+  if (p.code === ProblemCodes.UNKNOWN_STATE) {
+    const target = /names '([^']*)'/.exec(p.message)?.[1];
+    if (target !== undefined && p.pointer !== '/StartAt') return `Missing 'Next' target: ${target}`;
+  }
+  return p.message;
+}
+
+function resourceAt(definition: unknown, pointer: string): string | undefined {
+  let at: unknown = definition;
+  for (const token of pointer.split('/').slice(1)) {
+    if (at === null || typeof at !== 'object') return undefined;
+    at = (at as Record<string, unknown>)[token.replace(/~1/g, '/').replace(/~0/g, '~')];
+  }
+  return typeof at === 'string' ? at : undefined;
+}
+
+/** Fields whose states nest other states: their variable references belong to those states. */
+const nestingFields = new Set(['States', 'Branches', 'ItemProcessor', 'Iterator']);
+const variableReference = /(?<![\w$])\$([A-Za-z_][A-Za-z0-9_]*)(?!\s*\()/g;
+
+/**
+ * The workflow variables each state reads, as DescribeStateMachine's `variableReferences`
+ * lists them (state name → sorted names); undefined when no state reads one.
+ */
+export function variableReferences(definition: Record<string, unknown>): Record<string, string[]> | undefined {
+  const found: Record<string, string[]> = {};
+  collectStates(definition, found);
+  return Object.keys(found).length > 0 ? found : undefined;
+}
+
+function collectStates(scope: unknown, found: Record<string, string[]>): void {
+  if (scope === null || typeof scope !== 'object') return;
+  const states = (scope as Record<string, unknown>).States;
+  if (states === null || typeof states !== 'object') return;
+  for (const [name, state] of Object.entries(states as Record<string, unknown>)) {
+    if (state === null || typeof state !== 'object') continue;
+    const names = new Set<string>();
+    collectReferences(state, null, names);
+    if (names.size > 0) found[name] = [...names].sort();
+    const s = state as Record<string, unknown>;
+    if (Array.isArray(s.Branches)) for (const branch of s.Branches) collectStates(branch, found);
+    collectStates(s.ItemProcessor, found);
+    collectStates(s.Iterator, found);
+  }
+}
+
+function collectReferences(value: unknown, key: string | null, names: Set<string>): void {
+  if (typeof value === 'string') {
+    const jsonata = value.startsWith('{%') && value.endsWith('%}');
+    const path = key !== null && (key.endsWith('.$') || key.endsWith('Path') || key === 'Variable');
+    if (!jsonata && !path) return;
+    for (const m of value.matchAll(variableReference)) if (m[1] !== 'states') names.add(m[1]!);
+    return;
+  }
+  if (value === null || typeof value !== 'object') return;
+  if (Array.isArray(value)) {
+    for (const item of value) collectReferences(item, key, names);
+    return;
+  }
+  for (const [k, v] of Object.entries(value)) {
+    if (key === null && nestingFields.has(k)) continue;
+    collectReferences(v, k, names);
+  }
+}

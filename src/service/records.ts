@@ -1,0 +1,97 @@
+import type { Machine } from '../compile/machine.js';
+import type {
+  EncryptionConfiguration,
+  ExecutionStatusName,
+  HistoryEventShape,
+  LoggingConfiguration,
+  RoutingConfigurationListItem,
+  StateMachineType,
+  TracingConfiguration,
+} from './types.js';
+
+/**
+ * What the service keeps: state machines with their revisions, versions and aliases,
+ * executions, activities. Plain records; the Service class owns every change to them.
+ */
+
+/** One content of a state machine: what CreateStateMachine or UpdateStateMachine set. */
+export interface Revision {
+  readonly definitionText: string;
+  readonly definition: Record<string, unknown>;
+  readonly roleArn: string;
+  readonly loggingConfiguration: LoggingConfiguration;
+  readonly tracingConfiguration: TracingConfiguration;
+  readonly encryptionConfiguration: EncryptionConfiguration;
+  /** Set by UpdateStateMachine (AWS shows none before the first update). */
+  readonly revisionId: string | undefined;
+  readonly updateDate: Date;
+  /** Compiled machines of this revision, by mock test case ('' without one). */
+  readonly machines: Map<string, Machine>;
+}
+
+export interface VersionRecord {
+  readonly arn: string;
+  readonly number: number;
+  readonly revision: Revision;
+  readonly description: string | undefined;
+  readonly creationDate: Date;
+}
+
+export interface AliasRecord {
+  readonly arn: string;
+  readonly name: string;
+  description: string | undefined;
+  routing: RoutingConfigurationListItem[];
+  readonly creationDate: Date;
+  updateDate: Date | undefined;
+}
+
+export interface StateMachineRecord {
+  readonly arn: string;
+  readonly name: string;
+  readonly type: StateMachineType;
+  readonly creationDate: Date;
+  revision: Revision;
+  /** Versions by number, and the number the next one takes (numbers are never reused). */
+  readonly versions: Map<number, VersionRecord>;
+  nextVersion: number;
+  readonly aliases: Map<string, AliasRecord>;
+  /** Standard executions, oldest first (Express ones are not listed, as in AWS). */
+  readonly executions: ExecutionRecord[];
+}
+
+export interface ActivityRecord {
+  readonly arn: string;
+  readonly name: string;
+  readonly creationDate: Date;
+}
+
+/** How StopExecution ended an execution: AWS shows these as its error and cause. */
+export interface StopRequest {
+  readonly error: string | undefined;
+  readonly cause: string | undefined;
+}
+
+/** One execution, running or finished. */
+export interface ExecutionRecord {
+  readonly executionArn: string;
+  readonly name: string;
+  readonly machine: StateMachineRecord;
+  readonly revision: Revision;
+  readonly versionArn: string | undefined;
+  readonly aliasArn: string | undefined;
+  readonly inputText: string;
+  readonly traceHeader: string | undefined;
+  readonly startDate: Date;
+  readonly controller: AbortController;
+  status: ExecutionStatusName;
+  stopDate: Date | undefined;
+  outputText: string | undefined;
+  error: string | undefined;
+  cause: string | undefined;
+  /** The recorded history once the execution has ended; null while it runs. */
+  events: HistoryEventShape[] | null;
+  stopRequest: StopRequest | null;
+  /** Settles when the execution has ended and the record says how. */
+  done: Promise<void>;
+}

@@ -1,0 +1,133 @@
+import { ServiceError } from './errors.js';
+import { jsonFault } from './json-errors.js';
+
+/**
+ * Checks of request members, refusing as AWS refuses: ValidationException with the
+ * service model's constraint wording, InvalidArn, InvalidName, InvalidExecutionInput.
+ */
+
+/** The resource types an ARN of Step Functions can name. */
+export type ArnKind = 'stateMachine' | 'execution' | 'express' | 'activity' | 'mapRun';
+
+export interface ParsedArn {
+  readonly region: string;
+  readonly account: string;
+  readonly kind: ArnKind;
+  /** What follows the resource type, split at ':' (a machine's name, then a version or alias). */
+  readonly parts: readonly string[];
+}
+
+const arnPrefix = /^arn:aws[a-z-]*:states:([a-z0-9-]+):(\d{12}):([A-Za-z]+):(.+)$/;
+
+/** Parses a Step Functions ARN of one of `kinds`, or refuses it with AWS's InvalidArn message. */
+export function parseArn(arn: unknown, member: string, kinds: readonly ArnKind[]): ParsedArn {
+  requireString(arn, member);
+  const m = arnPrefix.exec(arn);
+  if (m === null) throw new ServiceError('InvalidArn', `Invalid Arn: 'Invalid ARN prefix: ${arn}'`);
+  const kind = m[3] as ArnKind;
+  if (!kinds.includes(kind)) throw new ServiceError('InvalidArn', `Invalid Arn: 'Resource type not valid in this context: ${m[3]}'`);
+  return { region: m[1]!, account: m[2]!, kind, parts: m[4]!.split(':') };
+}
+
+export function missing(member: string): ServiceError {
+  return new ServiceError('ValidationException', `1 validation error detected: Value null at '${member}' failed to satisfy constraint: Member must not be null`);
+}
+
+export function requireString(value: unknown, member: string): asserts value is string {
+  if (value === undefined || value === null) throw missing(member);
+  if (typeof value !== 'string') throw new ServiceError('ValidationException', `1 validation error detected: Value '${String(value)}' at '${member}' failed to satisfy constraint: Member must be a string`);
+}
+
+export function checkLength(value: string, member: string, min: number, max: number): void {
+  if (value.length < min) throw new ServiceError('ValidationException', `1 validation error detected: Value '${value}' at '${member}' failed to satisfy constraint: Member must have length greater than or equal to ${min}`);
+  if (value.length > max) throw new ServiceError('ValidationException', `1 validation error detected: Value '${value}' at '${member}' failed to satisfy constraint: Member must have length less than or equal to ${max}`);
+}
+
+export function checkEnum<T extends string>(value: unknown, member: string, allowed: readonly T[]): T | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+    throw new ServiceError('ValidationException', `1 validation error detected: Value '${String(value)}' at '${member}' failed to satisfy constraint: Member must satisfy enum value set: [${allowed.join(', ')}]`);
+  }
+  return value as T;
+}
+
+/** A page size: 0 or absent means the default (100 for lists, as AWS). */
+export function checkMaxResults(value: unknown, max = 1000): number {
+  if (value === undefined || value === null || value === 0) return 100;
+  if (typeof value !== 'number' || !Number.isInteger(value)) throw new ServiceError('ValidationException', `1 validation error detected: Value '${String(value)}' at 'maxResults' failed to satisfy constraint: Member must be an integer`);
+  if (value < 0) throw new ServiceError('ValidationException', `1 validation error detected: Value '${value}' at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to 0`);
+  if (value > max) throw new ServiceError('ValidationException', `1 validation error detected: Value '${value}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to ${max}`);
+  return value;
+}
+
+export function checkBoolean(value: unknown, member: string): boolean | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'boolean') throw new ServiceError('ValidationException', `1 validation error detected: Value '${String(value)}' at '${member}' failed to satisfy constraint: Member must be a boolean`);
+  return value;
+}
+
+/**
+ * Characters AWS refuses in the names of state machines, executions, activities: white
+ * space, brackets, wildcards, these punctuation marks, and control characters.
+ */
+const forbiddenInName = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/u;
+
+/** A resource name (1–80 characters, none of the forbidden ones), or InvalidName. */
+export function checkName(name: unknown, member = 'name'): string {
+  requireString(name, member);
+  checkLength(name, member, 1, 80);
+  if (forbiddenInName.test(name)) throw new ServiceError('InvalidName', `Invalid Name: '${name}'`);
+  return name;
+}
+
+/** Largest execution input, in UTF-8 bytes (AWS: 256 KiB). */
+export const maxInputBytes = 262_144;
+
+/**
+ * An execution's input text and its value; absent means `{}`. Refuses text that is not JSON,
+ * or longer than 256 KiB, with InvalidExecutionInput as AWS does.
+ */
+export function parseExecutionInput(input: unknown): { text: string; value: unknown } {
+  if (input === undefined || input === null) return { text: '{}', value: {} };
+  if (typeof input !== 'string') throw new ServiceError('ValidationException', `1 validation error detected: Value '${String(input)}' at 'input' failed to satisfy constraint: Member must be a string`);
+  if (Buffer.byteLength(input, 'utf8') > maxInputBytes) {
+    throw new ServiceError('InvalidExecutionInput', `Invalid State Machine Execution Input: 'The input exceeds the maximum size of ${maxInputBytes} bytes.'`);
+  }
+  if (input.trim() === '') throw new ServiceError('InvalidExecutionInput', "Invalid State Machine Execution Input: 'Invalid execution input.'");
+  try {
+    return { text: input, value: JSON.parse(input) };
+  } catch {
+    const fault = jsonFault(input);
+    throw new ServiceError('InvalidExecutionInput', `Invalid State Machine Execution Input: '${fault?.message ?? 'Invalid execution input.'}'`);
+  }
+}
+
+/** `key:value` tags as AWS takes them: keys 1–128, values 0–256 characters. */
+export function checkTags(tags: unknown, member = 'tags'): { key: string; value: string }[] {
+  if (tags === undefined || tags === null) return [];
+  if (!Array.isArray(tags)) throw new ServiceError('ValidationException', `1 validation error detected: Value at '${member}' failed to satisfy constraint: Member must be a list`);
+  return tags.map((tag: unknown, i) => {
+    const t = (tag ?? {}) as { key?: unknown; value?: unknown };
+    requireString(t.key, `${member}.${i + 1}.member.key`);
+    checkLength(t.key, `${member}.${i + 1}.member.key`, 1, 128);
+    const value = t.value ?? '';
+    requireString(value, `${member}.${i + 1}.member.value`);
+    checkLength(value, `${member}.${i + 1}.member.value`, 0, 256);
+    return { key: t.key, value };
+  });
+}
+
+/** Pages a list: `nextToken` is the index of the first item of the page, as opaque text. */
+export function page<T>(items: readonly T[], maxResults: unknown, nextToken: unknown): { items: T[]; nextToken?: string } {
+  const size = checkMaxResults(maxResults);
+  let start = 0;
+  if (nextToken !== undefined && nextToken !== null) {
+    requireString(nextToken, 'nextToken');
+    const decoded = /^p(\d+)$/.exec(Buffer.from(nextToken, 'base64url').toString('utf8'));
+    if (decoded === null) throw new ServiceError('InvalidToken', `Invalid Token: '${nextToken}'`);
+    start = Number(decoded[1]);
+  }
+  const slice = items.slice(start, start + size);
+  const end = start + slice.length;
+  return end < items.length ? { items: slice, nextToken: Buffer.from(`p${end}`).toString('base64url') } : { items: slice };
+}

@@ -1,0 +1,69 @@
+import { ServiceError } from './errors.js';
+import type { Service } from './service.js';
+
+/**
+ * The operations `send()` and the HTTP endpoint dispatch to: AWS operation name → the
+ * Service method that answers it. An operation missing here is unknown to the service.
+ */
+export const operations = {
+  CreateStateMachine: 'createStateMachine',
+  DescribeStateMachine: 'describeStateMachine',
+  ListStateMachines: 'listStateMachines',
+  UpdateStateMachine: 'updateStateMachine',
+  DeleteStateMachine: 'deleteStateMachine',
+  ValidateStateMachineDefinition: 'validateStateMachineDefinition',
+  StartExecution: 'startExecution',
+  StartSyncExecution: 'startSyncExecution',
+  DescribeExecution: 'describeExecution',
+  DescribeStateMachineForExecution: 'describeStateMachineForExecution',
+  ListExecutions: 'listExecutions',
+  StopExecution: 'stopExecution',
+  GetExecutionHistory: 'getExecutionHistory',
+  RedriveExecution: 'redriveExecution',
+  CreateActivity: 'createActivity',
+  DescribeActivity: 'describeActivity',
+  ListActivities: 'listActivities',
+  DeleteActivity: 'deleteActivity',
+  TagResource: 'tagResource',
+  UntagResource: 'untagResource',
+  ListTagsForResource: 'listTagsForResource',
+  PublishStateMachineVersion: 'publishStateMachineVersion',
+  ListStateMachineVersions: 'listStateMachineVersions',
+  DeleteStateMachineVersion: 'deleteStateMachineVersion',
+  CreateStateMachineAlias: 'createStateMachineAlias',
+  DescribeStateMachineAlias: 'describeStateMachineAlias',
+  UpdateStateMachineAlias: 'updateStateMachineAlias',
+  DeleteStateMachineAlias: 'deleteStateMachineAlias',
+  ListStateMachineAliases: 'listStateMachineAliases',
+  DescribeMapRun: 'describeMapRun',
+  ListMapRuns: 'listMapRuns',
+  UpdateMapRun: 'updateMapRun',
+} as const satisfies Record<string, keyof Service>;
+
+export type OperationName = keyof typeof operations;
+
+/** An @aws-sdk/client-sfn command, as send() reads it: its class name and `.input`. */
+export interface CommandLike {
+  readonly input: unknown;
+  readonly constructor: { readonly name: string };
+}
+
+/**
+ * Calls the operation an AWS operation name names with `input`; an unknown name is refused
+ * with UnknownOperationException, as an AWS JSON service refuses it.
+ */
+export function callOperation(service: Service, operation: string, input: unknown): Promise<unknown> {
+  const method = Object.hasOwn(operations, operation) ? operations[operation as OperationName] : undefined;
+  if (method === undefined) return Promise.reject(new ServiceError('UnknownOperationException', `Operation ${operation} is not supported by this service`));
+  const call = service[method] as (this: Service, request: unknown) => Promise<unknown>;
+  return call.call(service, input ?? {});
+}
+
+/** The operation a command object stands for: `StartExecutionCommand` → `StartExecution`. */
+export function operationOfCommand(command: CommandLike): string {
+  const name = command?.constructor?.name;
+  if (typeof name !== 'string' || !name.endsWith('Command')) {
+    throw new ServiceError('UnknownOperationException', `send() takes an @aws-sdk/client-sfn command object (e.g. new StartExecutionCommand(input)); got ${typeof name === 'string' ? name : typeof command}`);
+  }
+  return name.slice(0, -'Command'.length);
+}
