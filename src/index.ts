@@ -12,3 +12,4 @@ export { historyLevels, type HistoryEvent, type HistoryLevel } from './run/histo
 export { createPool, Pool, PoolError, PoolErrorCodes, PoolFaults, type PoolOptions, type PoolExecuteOptions, type PoolMetrics, type RegisterOptions, type WorkflowOptions, type LoadOptions, type LoadResult, type PoolErrorCode, type PoolFault } from './pool/index.js';
 export { createService, StepFunctionsService, Service, ServiceError, ServiceErrorNames, operations, callOperation, type ServiceOptions, type ServiceErrorName, type CommandLike, type OperationName } from './service/index.js';
 export type * as ServiceTypes from './service/types.js';
+export { serve, createServer, StepFunctionsServer, lambdaEndpointHandlers, hostPrefixAdvice, createLogger, logLevels, DEFAULT_BODY_LIMIT, type ServeOptions, type RunningEndpoint, type ServerOptions, type EndpointService, type Logger, type LogLevel as ServeLogLevel } from './serve/index.js';

@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { historyLevels } from '../run/history.js';
 import { CliError } from './cli-error.js';
 import { runCommand, type RunOptions } from './commands/run.js';
+import { registerServeCommand } from './commands/serve.js';
 import { validateCommand, type ValidateOptions } from './commands/validate.js';
 import { EXIT_CODES_HELP, ExitCodes } from './exit-codes.js';
 import type { CliIo } from './io.js';
@@ -115,6 +116,8 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .option('--json', 'print the problems as JSON')
     .addHelpText('after', `${VALIDATE_EXAMPLES}\n\n${EXIT_CODES_HELP}\n`)
     .action(async (files: string[], options: ValidateOptions) => setExitCode(await validateCommand(files, options, io)));
+
+  registerServeCommand(program, io, setExitCode);
 
   // Listed for --help only: runCli hands `bench` and its arguments to the benchmark harness as they are.
   program.command('bench').description('benchmark the built-in workloads or your own workflow (statemill bench --help)');

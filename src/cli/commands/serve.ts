@@ -1,0 +1,111 @@
+import { Command, Option } from 'commander';
+import type { Handlers } from '../../compile/handlers.js';
+import { hostPrefixAdvice } from '../../serve/host-prefix.js';
+import { logLevels, type LogLevel } from '../../serve/log.js';
+import type { RunningEndpoint } from '../../serve/index.js';
+import { CliError, CliErrorCodes } from '../cli-error.js';
+import { ExitCodes, type ExitCode } from '../exit-codes.js';
+import { readTextFile } from '../files.js';
+import { loadHandlersModule } from '../handlers-module.js';
+import type { CliIo } from '../io.js';
+import { parseJsonText } from '../json-text.js';
+
+export interface ServeCommandOptions {
+  readonly port: string;
+  readonly host: string;
+  readonly handlers?: string;
+  readonly mocks?: string;
+  readonly lambdaEndpoint?: string;
+  readonly region: string;
+  readonly accountId: string;
+  readonly virtualClock?: boolean;
+  readonly logLevel: LogLevel;
+}
+
+const SERVE_EXAMPLES = `
+Examples:
+  $ statemill serve
+  $ statemill serve --port 8083 --handlers ./handlers.mjs --virtual-clock
+  $ statemill serve --mocks MockConfigFile.json      # then StartExecution with stateMachineArn#TestCase
+  $ statemill serve --lambda-endpoint http://127.0.0.1:3001   # sam local start-lambda
+  $ aws stepfunctions --endpoint-url http://127.0.0.1:8083 list-state-machines
+
+A drop-in for Step Functions Local: the AWS SDKs and the AWS CLI work unchanged with the
+endpoint URL (any credentials: SigV4 signatures are accepted and not checked, so the
+server binds to 127.0.0.1 unless --host says otherwise). SIGTERM or Ctrl-C stops it
+gracefully: no new connections, in-flight requests finish, exit 0.`;
+
+/** Registers `statemill serve` on the program. */
+export function registerServeCommand(program: Command, io: CliIo, setExitCode: (code: number) => void): void {
+  program
+    .command('serve')
+    .description('serve the AWS Step Functions API (AWS JSON 1.0) over HTTP: a local endpoint for SDKs, the AWS CLI and test suites')
+    .option('--port <port>', 'port to listen on (0: any free port)', '8083')
+    .option('--host <address>', 'address to bind', '127.0.0.1')
+    .option('--handlers <module>', 'module exporting `handlers`: Task Resource or Lambda function name → (input, ctx) => result')
+    .option('--mocks <file>', 'Step Functions Local mock configuration (MockConfigFile.json), used by StartExecution of stateMachineArn#TestCase')
+    .addOption(new Option('--lambda-endpoint <url>', 'Lambda Invoke API for Lambda functions without a handler (e.g. sam local start-lambda)').env('LAMBDA_ENDPOINT'))
+    .option('--region <region>', 'region in ARNs', 'us-east-1')
+    .option('--account-id <id>', 'account id in ARNs', '123456789012')
+    .option('--virtual-clock', 'let Wait states and retry intervals pass at once (time limits still hold)')
+    .addOption(new Option('--log-level <level>', 'JSON-line logs on stderr at this level').choices(logLevels).default('info'))
+    .addHelpText('after', SERVE_EXAMPLES)
+    .action(async (options: ServeCommandOptions) => setExitCode(await serveCommand(options, io)));
+}
+
+/** `statemill serve`: runs until SIGTERM, SIGINT or the io's signal, then stops gracefully. */
+export async function serveCommand(options: ServeCommandOptions, io: CliIo): Promise<ExitCode> {
+  const port = Number(options.port);
+  if (!(Number.isInteger(port) && port >= 0 && port <= 65535)) throw new CliError(CliErrorCodes.USAGE, `--port must be a port number from 0 to 65535, not ${JSON.stringify(options.port)}`);
+  if (!/^\d{12}$/.test(options.accountId)) throw new CliError(CliErrorCodes.USAGE, `--account-id must be 12 digits, not ${JSON.stringify(options.accountId)}`);
+  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(options.region)) throw new CliError(CliErrorCodes.USAGE, `--region must be a region name such as us-east-1, not ${JSON.stringify(options.region)}`);
+  const handlers: Handlers = options.handlers === undefined ? {} : await loadHandlersModule(options.handlers, io.cwd);
+  const mocks = options.mocks === undefined ? undefined : parseJsonText(await readTextFile(options.mocks, io.cwd, 'mock configuration'), options.mocks);
+  // Loaded here, not at start-up: other commands need none of the service.
+  const { serve } = await import('../../serve/index.js');
+  let endpoint: RunningEndpoint;
+  try {
+    endpoint = await serve({
+      port,
+      host: options.host,
+      handlers,
+      mocks,
+      lambdaEndpoint: options.lambdaEndpoint,
+      region: options.region,
+      accountId: options.accountId,
+      virtualClock: options.virtualClock === true,
+      logLevel: options.logLevel,
+      logWrite: (line) => io.stderr.write(line),
+    });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new CliError(CliErrorCodes.USAGE, `cannot listen on ${options.host}:${port}: the port is in use (choose another with --port)`);
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new CliError(CliErrorCodes.USAGE, `cannot listen on ${options.host}: no such local address (--host)`);
+    if (error instanceof TypeError) throw new CliError(CliErrorCodes.USAGE, error.message);
+    throw error;
+  }
+  io.stdout.write(
+    `statemill serve: AWS Step Functions endpoint at ${endpoint.url} (region ${options.region}, account ${options.accountId})\n` +
+      'SigV4 signatures are accepted and not checked: any credentials work.\n' +
+      `${hostPrefixAdvice(endpoint.url)}\n`,
+  );
+  await stopRequested(io.signal);
+  await endpoint.close();
+  return ExitCodes.OK;
+}
+
+/** Resolves on SIGTERM, SIGINT or the io's abort signal, whichever comes first. */
+function stopRequested(signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = (): void => {
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+      signal?.removeEventListener('abort', stop);
+      resolve();
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+    if (signal?.aborted) stop();
+    else signal?.addEventListener('abort', stop);
+  });
+}
