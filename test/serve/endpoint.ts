@@ -1,3 +1,4 @@
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import * as sfn from '@aws-sdk/client-sfn';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { serve, type RunningEndpoint, type ServeOptions } from '../../src/serve/index.js';
