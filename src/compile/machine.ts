@@ -111,7 +111,8 @@ export class Machine {
     if (external?.aborted) return this.settle(exec, 'ABORTED', undefined, 'States.Aborted', abortCause(external));
     const frame = new Frame(exec, new VariableScope(null), -1, null);
     frame.valueBound = inputBound;
-    frame.historyEventId = 1;
+    // AWS links the first state's entered event to no event (previousEventId 0), not to ExecutionStarted.
+    frame.historyEventId = 0;
     let out: unknown;
     try {
       out = runStates(this.start, input, frame);

@@ -113,7 +113,7 @@ function resourceAt(definition: unknown, pointer: string): string | undefined {
 
 /** Fields whose states nest other states: their variable references belong to those states. */
 const nestingFields = new Set(['States', 'Branches', 'ItemProcessor', 'Iterator']);
-const variableReference = /(?<![\w$])\$([A-Za-z_][A-Za-z0-9_]*)(?!\s*\()/g;
+const variableReference = /(?<![\w$])\$([A-Za-z_][A-Za-z0-9_]*)(?![A-Za-z0-9_]|\s*\()/g;
 
 /**
  * The workflow variables each state reads, as DescribeStateMachine's `variableReferences`

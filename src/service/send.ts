@@ -24,6 +24,7 @@ export const operations = {
   DescribeActivity: 'describeActivity',
   ListActivities: 'listActivities',
   DeleteActivity: 'deleteActivity',
+  GetActivityTask: 'getActivityTask',
   TagResource: 'tagResource',
   UntagResource: 'untagResource',
   ListTagsForResource: 'listTagsForResource',

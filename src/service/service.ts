@@ -6,6 +6,7 @@ import { realClock, type Clock } from '../run/clock.js';
 import type { HistoryLevel } from '../run/history.js';
 import type { Limits } from '../run/limits.js';
 import type { ExecutionResult } from '../run/result.js';
+import { ActivityQueue, activityPollMs } from './activities.js';
 import { invalidDefinition, judgeDefinition, variableReferences } from './definitions.js';
 import { ServiceError } from './errors.js';
 import type { ActivityRecord, AliasRecord, ExecutionRecord, Revision, StateMachineRecord, VersionRecord } from './records.js';
@@ -23,6 +24,7 @@ import {
   requireString,
   type ParsedArn,
 } from './requests.js';
+import type { IntegrationHost, ServiceIntegration } from './seam.js';
 import type * as T from './types.js';
 
 export interface ServiceOptions {
@@ -44,6 +46,8 @@ export interface ServiceOptions {
   history?: HistoryLevel;
   /** How many finished executions are kept for Describe/List/GetExecutionHistory; the oldest go first. Default 10,000. */
   retainExecutions?: number;
+  /** Task integrations the service supplies to its executions (see seam.ts). */
+  integrations?: readonly ServiceIntegration[];
 }
 
 const standardExecutionMs = 365 * 24 * 3600 * 1000;
@@ -67,6 +71,8 @@ export class Service {
   private readonly limits: Partial<Limits>;
   private readonly historyLevel: HistoryLevel;
   private readonly retainExecutions: number;
+  private readonly integrations: readonly ServiceIntegration[];
+  private readonly host: IntegrationHost;
   private readonly stateMachines = new Map<string, StateMachineRecord>();
   private readonly executions = new Map<string, ExecutionRecord>();
   /** Finished Standard executions, oldest first: the retention bound drops from the front. */
@@ -74,6 +80,7 @@ export class Service {
   /** Executions still running (Express ones included), so close() can settle them. */
   private readonly running = new Set<ExecutionRecord>();
   private readonly activities = new Map<string, ActivityRecord>();
+  private readonly activityQueues = new Map<string, ActivityQueue>();
   private readonly tags = new Map<string, Map<string, string>>();
   private closed = false;
 
@@ -86,6 +93,14 @@ export class Service {
     this.limits = options.limits ?? {};
     this.historyLevel = options.history ?? 'ALL';
     this.retainExecutions = options.retainExecutions ?? 10_000;
+    this.integrations = options.integrations ?? [];
+    this.host = {
+      service: this,
+      clock: this.clock,
+      region: this.region,
+      accountId: this.accountId,
+      activityQueue: (arn) => this.activityQueue(arn),
+    };
   }
 
   private arn(kind: string, rest: string): string {
@@ -604,21 +619,29 @@ export class Service {
     }
   }
 
-  /** The compiled machine of a revision (and mock test case), compiled on first use. */
+  /**
+   * The compiled machine of a revision (and mock test case), compiled on first use: the
+   * integrations' handlers under the user's (or the mock test case's), and their compile
+   * options over the service's.
+   */
   private compiled(machine: StateMachineRecord, revision: Revision, testCase: string): Machine {
     const cached = revision.machines.get(testCase);
     if (cached !== undefined) return cached;
-    let handlers = this.handlers;
+    const integrated = { stateMachineArn: machine.arn, name: machine.name, type: machine.type, definition: revision.definition, roleArn: revision.roleArn };
+    let handlers: Handlers = this.handlers;
+    for (const integration of this.integrations) {
+      if (integration.handlers !== undefined) handlers = { ...integration.handlers(integrated, this.host), ...handlers };
+    }
     if (testCase !== '') {
       try {
-        handlers = mockHandlers(revision.definition, this.mocks, { testCase, stateMachine: machine.name, handlers: this.handlers });
+        handlers = mockHandlers(revision.definition, this.mocks, { testCase, stateMachine: machine.name, handlers });
       } catch (thrown) {
         if (thrown instanceof Error && thrown.name === 'MockConfigError') throw new ServiceError('ValidationException', thrown.message);
         throw thrown;
       }
     }
     const standard = machine.type === 'STANDARD';
-    const options: CompileOptions = {
+    let options: CompileOptions = {
       handlers,
       clock: this.clock,
       limits: { ...(standard ? { executionMs: standardExecutionMs } : {}), ...this.limits },
@@ -629,6 +652,9 @@ export class Service {
       workflowType: machine.type,
       history: standard ? this.historyLevel : 'OFF',
     };
+    for (const integration of this.integrations) {
+      if (integration.compileOptions !== undefined) options = { ...options, ...integration.compileOptions(integrated, this.host) };
+    }
     const compiled = compile(revision.definition, options);
     revision.machines.set(testCase, compiled);
     return compiled;
@@ -724,7 +750,7 @@ export class Service {
     const exec = this.execution(request?.executionArn);
     const rev = exec.revision;
     const out: T.DescribeStateMachineForExecutionOutput = {
-      stateMachineArn: exec.versionArn ?? exec.machine.arn,
+      stateMachineArn: exec.machine.arn,
       name: exec.machine.name,
       definition: rev.definitionText,
       roleArn: rev.roleArn,
@@ -764,6 +790,16 @@ export class Service {
     });
     const p = page(items, r.maxResults, r.nextToken);
     return { executions: p.items, ...(p.nextToken !== undefined ? { nextToken: p.nextToken } : {}) };
+  }
+
+  /**
+   * Not an AWS operation: resolves, once the Standard execution has ended, with what
+   * DescribeExecution then answers (instead of polling it).
+   */
+  async waitForExecution(request: T.DescribeExecutionInput): Promise<T.DescribeExecutionOutput> {
+    const exec = this.execution(request?.executionArn);
+    await exec.done;
+    return this.describeExecution(request);
   }
 
   async stopExecution(request: T.StopExecutionInput): Promise<T.StopExecutionOutput> {
@@ -841,6 +877,33 @@ export class Service {
     return activity;
   }
 
+  /**
+   * The queue of an existing activity's tasks (created on first use): an execution that
+   * reaches a Task whose Resource is this activity schedules its task here.
+   */
+  activityQueue(arn: unknown): ActivityQueue {
+    const activity = this.activity(arn);
+    let queue = this.activityQueues.get(activity.arn);
+    if (queue === undefined) {
+      queue = new ActivityQueue();
+      this.activityQueues.set(activity.arn, queue);
+    }
+    return queue;
+  }
+
+  /** A worker's long poll: the next task of the activity, or `{}` after 60 seconds without one. */
+  async getActivityTask(request: T.GetActivityTaskInput): Promise<T.GetActivityTaskOutput> {
+    const r = request ?? ({} as T.GetActivityTaskInput);
+    if (r.workerName !== undefined && r.workerName !== null) {
+      requireString(r.workerName, 'workerName');
+      checkLength(r.workerName, 'workerName', 1, 80);
+    }
+    const queue = this.activityQueue(r.activityArn);
+    if (this.closed) return {};
+    const task = await queue.take(this.clock, activityPollMs);
+    return task === null ? {} : { taskToken: task.taskToken, input: task.input };
+  }
+
   async describeActivity(request: T.DescribeActivityInput): Promise<T.DescribeActivityOutput> {
     const activity = this.activity(request?.activityArn);
     return { activityArn: activity.arn, name: activity.name, creationDate: activity.creationDate, encryptionConfiguration: ownedKey };
@@ -855,6 +918,8 @@ export class Service {
   async deleteActivity(request: T.DeleteActivityInput): Promise<T.EmptyOutput> {
     parseArn(request?.activityArn, 'activityArn', ['activity']);
     this.activities.delete(request.activityArn);
+    this.activityQueues.get(request.activityArn)?.release();
+    this.activityQueues.delete(request.activityArn);
     this.tags.delete(request.activityArn);
     return {};
   }
@@ -900,6 +965,7 @@ export class Service {
   /** Stops every running execution (ABORTED) and waits until each has settled; starts nothing more. */
   async close(): Promise<void> {
     this.closed = true;
+    for (const queue of this.activityQueues.values()) queue.release();
     const pending = [...this.running];
     for (const exec of pending) exec.controller.abort(new Error('The service was closed.'));
     await Promise.all(pending.map((e) => e.done));

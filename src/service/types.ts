@@ -301,6 +301,14 @@ export interface ListActivitiesOutput {
   activities: ActivityListItem[];
   nextToken?: string;
 }
+export interface GetActivityTaskInput {
+  activityArn: string;
+  workerName?: string;
+}
+export interface GetActivityTaskOutput {
+  taskToken?: string;
+  input?: string;
+}
 export interface DeleteActivityInput {
   activityArn: string;
 }

@@ -38,7 +38,7 @@ function citedEventId(cause: string | null | undefined): number {
 /** A state after which the execution fails with States.Runtime, citing its own entered event id. */
 const failsCitingItsEventId = { Type: 'Map', ItemsPath: '$.missing', ItemProcessor: { StartAt: 'I', States: { I: { Type: 'Pass', End: true } } }, End: true };
 
-history('Pass, Choice and Succeed: entered/exited pairs numbered from ExecutionStarted = 1, each following the last', async () => {
+history('Pass, Choice and Succeed: entered/exited pairs numbered from ExecutionStarted = 1, each following the last; the first state links to 0 as AWS records it', async () => {
   const r = await machine({
     StartAt: 'P',
     States: {
@@ -50,7 +50,7 @@ history('Pass, Choice and Succeed: entered/exited pairs numbered from ExecutionS
   assert.is(r.status, 'SUCCEEDED');
   assert.equal(links(r), [
     [1, 0, 'ExecutionStarted'],
-    [2, 1, 'PassStateEntered'],
+    [2, 0, 'PassStateEntered'],
     [3, 2, 'PassStateExited'],
     [4, 3, 'ChoiceStateEntered'],
     [5, 4, 'ChoiceStateExited'],
@@ -130,7 +130,7 @@ history('a Task failing, retried, then caught: Failed/Scheduled/Started per retr
     ).execute({});
     assert.equal(links(r), [
       [1, 0, 'ExecutionStarted'],
-      [2, 1, 'TaskStateEntered'],
+      [2, 0, 'TaskStateEntered'],
       [3, 2, 'TaskScheduled'],
       [4, 3, 'TaskStarted'],
       [5, 4, 'TaskFailed'],
@@ -167,7 +167,7 @@ history('a Fail state: FailStateEntered then ExecutionFailed with its error and 
   const r = await machine({ StartAt: 'F', States: { F: { Type: 'Fail', Error: 'Order.Rejected', Cause: 'no stock' } } }).execute({ id: 7 });
   assert.equal(links(r), [
     [1, 0, 'ExecutionStarted'],
-    [2, 1, 'FailStateEntered'],
+    [2, 0, 'FailStateEntered'],
     [3, 2, 'ExecutionFailed'],
   ]);
   assert.equal(eventOf(r, 'FailStateEntered').stateEnteredEventDetails, { name: 'F', input: '{"id":7}', inputDetails: { truncated: false } });
@@ -270,7 +270,7 @@ history('a Parallel: Started, each branch following it, Succeeded following Star
   assert.equal(r.output, ['a', 'b']);
   assert.equal(links(r), [
     [1, 0, 'ExecutionStarted'],
-    [2, 1, 'ParallelStateEntered'],
+    [2, 0, 'ParallelStateEntered'],
     [3, 2, 'ParallelStateStarted'],
     [4, 3, 'PassStateEntered'],
     [5, 4, 'PassStateExited'],

@@ -70,6 +70,9 @@ export async function runApiCase(c: ApiCase, open: (options: { region: string; a
   try {
     for (const [i, call] of c.calls.entries()) {
       const request = resolveReferences(call.request, answers) as Record<string, unknown>;
+      // The recording replaced page tokens irreversibly (`nextToken: null` where the test
+      // passed the token of the page before): pass the one the service gave.
+      if ('nextToken' in request && request.nextToken === null) request.nextToken = lastNextToken(c.calls.slice(0, i), answers, call.op);
       if (call.via !== undefined) {
         await awaitCondition(service, call, request);
         answers.push(await service.send(commandOf(call.op, request)).catch(() => undefined));
@@ -90,6 +93,14 @@ export async function runApiCase(c: ApiCase, open: (options: { region: string; a
   } finally {
     await service.close();
   }
+}
+
+function lastNextToken(calls: readonly Call[], answers: readonly unknown[], op: string): unknown {
+  for (let i = calls.length - 1; i >= 0; i--) {
+    const token = (answers[i] as { nextToken?: unknown } | undefined)?.nextToken;
+    if (calls[i]!.op === op && token !== undefined) return token;
+  }
+  return null;
 }
 
 /** A stand-in for an SDK command: send() reads only the class name and `.input`. */

@@ -1,0 +1,41 @@
+import type { CompileOptions } from '../compile/machine.js';
+import type { Handlers } from '../compile/handlers.js';
+import type { Clock } from '../run/clock.js';
+import type { ActivityQueue } from './activities.js';
+import type { StateMachineType } from './types.js';
+
+/**
+ * The seam between the service and the Task integrations it supplies to its executions
+ * (nested executions, callbacks, activities, ItemReader — see SEAM.md). An integration is
+ * asked, once per compiled revision of a state machine, for the handlers and compile()
+ * options the machine's executions need; it reaches the service through the host.
+ */
+export interface ServiceIntegration {
+  /**
+   * Handlers keyed by Resource, added to the machine's; a handler the user gave for the
+   * same Resource wins (it mocks the integration).
+   */
+  handlers?(machine: IntegratedMachine, host: IntegrationHost): Handlers;
+  /** Further compile() options (e.g. what runs `.waitForTaskToken`); merged over the service's own. */
+  compileOptions?(machine: IntegratedMachine, host: IntegrationHost): Partial<CompileOptions>;
+}
+
+/** The state machine being compiled, as an integration sees it. */
+export interface IntegratedMachine {
+  readonly stateMachineArn: string;
+  readonly name: string;
+  readonly type: StateMachineType;
+  readonly definition: Readonly<Record<string, unknown>>;
+  readonly roleArn: string;
+}
+
+/** What an integration may use of the service. */
+export interface IntegrationHost {
+  /** The service's API operations (startExecution, stopExecution, describeExecution, …). */
+  readonly service: import('./service.js').Service;
+  readonly clock: Clock;
+  readonly region: string;
+  readonly accountId: string;
+  /** The task queue of an existing activity (ActivityDoesNotExist otherwise). */
+  activityQueue(activityArn: string): ActivityQueue;
+}

@@ -1,0 +1,37 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { apiCasesDir, loadApiCases, runApiCase, type ApiOutcome } from './api-runner.js';
+
+/**
+ * The AWS-recorded API call sequences of ../shared/conformance-api replayed against
+ * createService(): every case in api-passing.txt must keep passing (the floor only goes up),
+ * and at least 95% of all cases must pass. `STATEMILL_UPDATE_CONFORMANCE=1` rewrites the list.
+ */
+const floorFile = join(import.meta.dirname, 'api-passing.txt');
+const cases = loadApiCases();
+
+test('API call sequences recorded against AWS keep passing', async () => {
+  if (cases.length === 0) {
+    console.log(`  conformance-api: no cases found at ${apiCasesDir}; skipped`);
+    return;
+  }
+  const outcomes: ApiOutcome[] = [];
+  for (const c of cases) outcomes.push(await runApiCase(c));
+  const passing = new Set(outcomes.filter((o) => o.passed).map((o) => o.name));
+  console.log(`  conformance-api: ${passing.size}/${outcomes.length} cases pass`);
+  for (const o of outcomes) if (!o.passed) console.log(`    ✘ ${o.name}: ${o.detail.slice(0, 300)}`);
+  if (process.env.STATEMILL_UPDATE_CONFORMANCE === '1') writeFileSync(floorFile, [...passing].sort().join('\n') + '\n');
+  const floor = readFileSync(floorFile, 'utf8').split('\n').filter(Boolean);
+  const regressed = outcomes.filter((o) => !o.passed && floor.includes(o.name));
+  assert.equal(
+    regressed.map((o) => `${o.name}: ${o.detail}`),
+    [],
+    'cases that passed before fail now',
+  );
+  assert.ok(passing.size >= floor.length, `${passing.size} passing, floor ${floor.length}`);
+  assert.ok(passing.size >= Math.ceil(outcomes.length * 0.95), `${passing.size}/${outcomes.length} pass; at least 95% must`);
+});
+
+test.run();
