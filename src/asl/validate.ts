@@ -33,7 +33,14 @@ import type { QueryLanguage } from './types.js';
  */
 
 /** Reserved for modes that change what is accepted; none exists yet. */
-export interface ValidateOptions {}
+export interface ValidateOptions {
+  /**
+   * STANDARD accepts what only Standard workflows run (`.waitForTaskToken`, `.sync`,
+   * activities), as createService() and compile() with `integrations` run them. EXPRESS,
+   * the default, refuses them with AWS's message for Express state machines.
+   */
+  workflowType?: 'STANDARD' | 'EXPRESS';
+}
 
 /** Deeper JSON than this is refused before anything recurses into it, so no check can overflow the stack. */
 export const MAX_DEFINITION_DEPTH = 1000;
@@ -58,11 +65,11 @@ const SUGGESTION_CELLS = 10_000_000;
 /** A name longer than this gets no suggestion (nothing that long is a typo of a state name). */
 const MAX_SUGGESTED_LENGTH = 200;
 
-export function validate(definition: unknown, _options: ValidateOptions = {}): Problem[] {
+export function validate(definition: unknown, options: ValidateOptions = {}): Problem[] {
   try {
     const shape = checkTreeShape(definition);
     if (shape !== null) return [shape];
-    const v = new Validation(topLevelLanguage(definition));
+    const v = new Validation(topLevelLanguage(definition), options.workflowType === 'STANDARD');
     checkMachine(v, definition, '', topLevelFields, null, 'state machine');
     v.problems.push(...jsonataProblems(definition));
     return v.problems;
@@ -87,10 +94,13 @@ class Validation {
   readonly topLanguage: QueryLanguage;
   /** Every state name seen so far, machine-wide, with the pointer where it was declared. */
   readonly declared = new Map<string, string>();
+  /** Standard-only integrations (callbacks, `.sync`, activities) are allowed. */
+  readonly standard: boolean;
   private suggestionCellsLeft = SUGGESTION_CELLS;
 
-  constructor(topLanguage: QueryLanguage) {
+  constructor(topLanguage: QueryLanguage, standard: boolean) {
     this.topLanguage = topLanguage;
+    this.standard = standard;
   }
 
   report(code: ProblemCode, pointer: string, message: string): void {
@@ -690,6 +700,7 @@ function checkResource(v: Validation, value: unknown, at: string): void {
     v.report(ProblemCodes.FIELD_VALUE, at, 'Resource must be a constant ARN; a JSONata expression is not allowed here');
     return;
   }
+  if (v.standard) return;
   if (activityArn.test(value)) {
     v.report(
       ProblemCodes.UNSUPPORTED_INTEGRATION,

@@ -2,6 +2,7 @@ import type { Limits } from '../run/limits.js';
 import type { StateNode } from '../run/state.js';
 import type { Problem } from '../asl/problems.js';
 import type { HandlerIndex } from './handlers.js';
+import type { Integrations } from './task-patterns.js';
 
 export type QueryLanguage = 'JSONPath' | 'JSONata';
 
@@ -15,6 +16,8 @@ export interface MachineEnv {
   readonly mapExecutor: MapExecutor | null;
   /** Each Map state's processor by the Map's JSON pointer, for running its iterations elsewhere. */
   readonly processors: Map<string, MapProcessor>;
+  /** Standard task patterns (callbacks, `.sync`, activities, nested executions); null refuses them. */
+  readonly integrations: Integrations | null;
 }
 
 /** A Map state's compiled processor: where its iterations start, and whether they see the outer variables. */

@@ -12,6 +12,7 @@ import { runStates } from '../run/run-states.js';
 import { isPromiseLike, type StateNode } from '../run/state.js';
 import type { IterationParent, MachineEnv, MapExecutor, MapProcessor, QueryLanguage } from './context.js';
 import { HandlerIndex, type Handlers } from './handlers.js';
+import type { Integrations } from './task-patterns.js';
 import { MapIterations } from './iterations.js';
 import { toAslError } from './recovery.js';
 import { compileScope } from './scope.js';
@@ -43,6 +44,13 @@ export interface CompileOptions {
    * records nothing and costs nothing.
    */
   history?: HistoryLevel;
+  /**
+   * Runs Standard workflows' task patterns: `.waitForTaskToken` callbacks, `.sync` jobs,
+   * activities and nested executions (createService() passes its own). Without it compile()
+   * refuses them, as AWS refuses them in Express workflows. Ignored when `workflowType` is
+   * EXPRESS.
+   */
+  integrations?: Integrations;
 }
 
 export interface ExecuteOptions {
@@ -245,7 +253,8 @@ function abortCause(signal: AbortSignal): string {
  * (structure, paths, intrinsics, handlers) when the definition cannot run.
  */
 export function compile(definition: unknown, options: CompileOptions = {}): Machine {
-  const problems: Problem[] = validate(definition);
+  const integrations = options.workflowType === 'EXPRESS' ? null : (options.integrations ?? null);
+  const problems: Problem[] = validate(definition, { workflowType: integrations === null ? 'EXPRESS' : 'STANDARD' });
   if (problems.length > 0) throw new DefinitionError(problems);
   const def = definition as Record<string, unknown>;
   const limits: Limits = { ...defaultLimits, ...options.limits };
@@ -255,6 +264,7 @@ export function compile(definition: unknown, options: CompileOptions = {}): Mach
     problems: [],
     mapExecutor: options.mapExecutor ?? null,
     processors: new Map(),
+    integrations,
   };
   const start = compileScope(env, def, '', (def.QueryLanguage as QueryLanguage | undefined) ?? 'JSONPath');
   if (env.problems.length > 0) throw new DefinitionError(env.problems);

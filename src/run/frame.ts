@@ -83,6 +83,13 @@ export class Execution {
     }
   }
 
+  /** Calls `interrupt` when the execution is stopped or times out; the returned function forgets it. */
+  whenEnded(interrupt: () => void): () => void {
+    const ending = (this.sleeping ??= new Set());
+    ending.add(interrupt);
+    return () => ending.delete(interrupt);
+  }
+
   /**
    * Waits `ms` of the execution's clock (Wait states, retry intervals). Needs no
    * AbortSignal: ending the execution cancels the timer and rejects with an interruption.
@@ -194,6 +201,8 @@ export class Frame {
   resultBound: number;
   /** Id of this thread's last history event (the next one's previousEventId); kept only while recording. */
   historyEventId: number;
+  /** `$$.Task.Token` of the task attempt running now (`.waitForTaskToken`, activities); null otherwise. */
+  taskToken: string | null;
   constructor(exec: Execution, vars: VariableScope | null, mapIndex: number, mapValue: unknown, stop: StopSignal | null = null) {
     this.exec = exec;
     this.vars = vars;
@@ -209,6 +218,7 @@ export class Frame {
     this.valueBound = Infinity;
     this.resultBound = Infinity;
     this.historyEventId = 0;
+    this.taskToken = null;
   }
 }
 
@@ -240,6 +250,7 @@ export const contextFields: Readonly<Record<string, (frame: Frame) => unknown>> 
   'StateMachine.Name': (f) => f.exec.stateMachineName,
   'Map.Item.Index': (f) => (f.mapIndex >= 0 ? f.mapIndex : undefined),
   'Map.Item.Value': (f) => (f.mapIndex >= 0 ? f.mapValue : undefined),
+  'Task.Token': (f) => f.taskToken ?? undefined,
 };
 
 /** The context object (`$$`), built only when a definition reads it. */
@@ -258,5 +269,6 @@ export function contextObject(frame: Frame): Record<string, unknown> {
     },
   };
   if (frame.mapIndex >= 0) ctx.Map = { Item: { Index: frame.mapIndex, Value: frame.mapValue } };
+  if (frame.taskToken !== null) ctx.Task = { Token: frame.taskToken };
   return ctx;
 }

@@ -13,6 +13,7 @@ import { andThen, compileNumber, compileOutcome, type NumberRule } from '../json
 import { compileReferencePath } from '../paths.js';
 import { withRecovery } from '../recovery.js';
 import { compileJsonPathFinish, compileResultLimit } from '../results.js';
+import { compilePatternCall, withTaskToken, type Invoke, type Timing } from '../task-patterns.js';
 import { WHOLE_DOCUMENT, builtBound, compileDynamicValue, compileTemplate, templateBound, type Builder, type TemplateBound } from '../templates.js';
 
 /** AWS's default Task timeout: 99999999 seconds, i.e. none (the spec's 60 is not what AWS does). */
@@ -52,7 +53,7 @@ export function compileTask(def: Record<string, unknown>, env: StateEnv): RunSta
     if (isPromiseLike(result)) return Promise.resolve(result).then((r) => finishResult(input, r, frame));
     return finishResult(input, result, frame);
   }
-  return withRecovery(attemptTask, def, env);
+  return withRecovery(withTaskToken(attemptTask, def, env), def, env);
 }
 
 /**
@@ -89,11 +90,8 @@ function compileJsonataTask(def: Record<string, unknown>, env: StateEnv): RunSta
     if (isPromiseLike(effective)) return Promise.resolve(effective).then((e) => timed(scope, e));
     return timed(scope, effective);
   }
-  return withRecovery(attemptJsonataTask, def, env);
+  return withRecovery(withTaskToken(attemptJsonataTask, def, env), def, env);
 }
-
-/** Calls the task's handler with its effective input, within `timing`'s timeout and heartbeat. */
-type Invoke = (effectiveInput: unknown, frame: Frame, timing: Timing) => unknown;
 
 /** The handler call, recorded in the execution history when the execution keeps one. */
 function compileInvocation(def: Record<string, unknown>, env: StateEnv, inputBound: TemplateBound | null, payloadOnly: boolean): Invoke {
@@ -152,22 +150,28 @@ function compileLimitedCall(def: Record<string, unknown>, env: StateEnv, inputBo
 
 function compileHandlerCall(def: Record<string, unknown>, env: StateEnv, payloadOnly: boolean): Invoke {
   const resource = def.Resource as string;
-  const raw = env.machine.handlers.resource(resource);
-  if (raw !== undefined && answersRaw(raw, env.name)) {
+  const standard = compilePatternCall(def, env, (r) => compileResourceCall(r, env, payloadOnly));
+  if (standard !== null) return standard;
+  const call = compileResourceCall(resource, env, payloadOnly);
+  if (call !== null) return call;
+  env.machine.problems.push({
+    code: 'ERR_ASL_NO_HANDLER',
+    pointer: `${env.pointer}/Resource`,
+    message: `state '${env.name}' uses Resource '${resource}', which has no handler; pass one as compile(definition, { handlers: { '${resource}': (input, ctx) => … } })`,
+  });
+  return () => undefined;
+}
+
+/** The call of `resource`'s handler (a raw mock, lambda:invoke by FunctionName, or the handler keyed by it); null when none. */
+function compileResourceCall(resource: string, env: StateEnv, payloadOnly: boolean): Invoke | null {
+  const handler = env.machine.handlers.resource(resource);
+  if (handler !== undefined && answersRaw(handler, env.name)) {
     return function invokeRawIntegration(effective, frame, timing) {
-      return callHandler(raw, effective, frame, timing);
+      return callHandler(handler, effective, frame, timing);
     };
   }
   if (isLambdaInvoke(resource)) return compileLambdaInvoke(env, payloadOnly);
-  const handler = env.machine.handlers.resource(resource);
-  if (handler === undefined) {
-    env.machine.problems.push({
-      code: 'ERR_ASL_NO_HANDLER',
-      pointer: `${env.pointer}/Resource`,
-      message: `state '${env.name}' uses Resource '${resource}', which has no handler; pass one as compile(definition, { handlers: { '${resource}': (input, ctx) => … } })`,
-    });
-    return () => undefined;
-  }
+  if (handler === undefined) return null;
   return function invokeHandler(effective, frame, timing) {
     return callHandler(handler, effective, frame, timing);
   };
@@ -246,13 +250,6 @@ function compileDirectLambda(
 
 function payloadResponse(payload: unknown): PayloadOnlyResponse {
   return new PayloadOnlyResponse(payload);
-}
-
-/** TimeoutSeconds / HeartbeatSeconds, as constants or read from the input at run time. */
-interface Timing {
-  timeoutSeconds(input: unknown, frame: Frame): number;
-  heartbeatSeconds(input: unknown, frame: Frame): number;
-  readonly bounded: boolean;
 }
 
 function compileTiming(def: Record<string, unknown>): Timing {

@@ -1,0 +1,396 @@
+import { randomUUID } from 'node:crypto';
+import { AslError, StatesErrors, jsonForCause, runtimeError } from '../run/errors.js';
+import type { Frame } from '../run/frame.js';
+import { isPromiseLike, type RunState } from '../run/state.js';
+import type { TaskTokens } from '../run/tokens.js';
+import type { StateEnv } from './context.js';
+import { answersRaw } from './handlers.js';
+
+/**
+ * Standard workflows' task patterns: `.waitForTaskToken` callbacks, `.sync` jobs, nested
+ * executions (`states:startExecution`) and activities. compile() refuses them unless it is
+ * given `integrations`, the object that owns what lives between transitions: task tokens,
+ * activity queues and other executions (createService() passes its own).
+ */
+export interface Integrations {
+  /** The tokens of callback and activity tasks; SendTaskSuccess/Failure/Heartbeat settle them. */
+  readonly tokens: TaskTokens;
+  /** An activity task is ready: a worker's GetActivityTask should receive `{ taskToken, input }`. */
+  scheduleActivity?(activityArn: string, taskToken: string, input: unknown): void;
+  /** Starts an execution for `states:startExecution[.sync|.sync:2|.waitForTaskToken]` and `aws-sdk:sfn:startExecution`. */
+  startExecution?(request: NestedStart): StartedExecution | Promise<StartedExecution>;
+  /** Settles when the execution ends, with its DescribeExecution answer. */
+  executionEnded?(executionArn: string): Promise<EndedExecution>;
+  /** Stops an execution (its `.sync` parent was stopped, failed, or timed out). */
+  stopExecution?(executionArn: string, error: string, cause: string): void;
+  /** `aws-sdk:sfn:startSyncExecution`: runs an EXPRESS machine to its end. */
+  startSyncExecution?(request: NestedStart): Promise<EndedExecution>;
+}
+
+/** A child execution to start, as the task's Parameters/Arguments ask for it. */
+export interface NestedStart {
+  readonly stateMachineArn: string;
+  readonly name: string | undefined;
+  /** The child's input as JSON text. */
+  readonly input: string;
+  /** The execution whose task starts it. */
+  readonly parentExecutionArn: string;
+}
+
+export interface StartedExecution {
+  readonly executionArn: string;
+  readonly startDate: Date;
+}
+
+/** What DescribeExecution answers for an execution that ended (the fields a `.sync` task reads). */
+export interface EndedExecution {
+  readonly executionArn: string;
+  readonly stateMachineArn: string;
+  readonly name: string;
+  readonly status: string;
+  readonly startDate: Date;
+  readonly stopDate?: Date;
+  readonly input?: string;
+  readonly output?: string;
+  readonly error?: string;
+  readonly cause?: string;
+}
+
+/** Calls a task's resource with its effective input within its timing (see task.ts). */
+export type Invoke = (effectiveInput: unknown, frame: Frame, timing: Timing) => unknown;
+
+export interface Timing {
+  timeoutSeconds(input: unknown, frame: Frame): number;
+  heartbeatSeconds(input: unknown, frame: Frame): number;
+  readonly bounded: boolean;
+}
+
+/** How a Task's Resource asks to be run. */
+export type TaskPattern = 'request' | 'callback' | 'sync' | 'activity';
+
+const activityArn = /^arn:[^:]*:states:[^:]*:[^:]*:activity:[^:]+$/;
+const suffix = /\.(waitForTaskToken|sync(?::(\d+))?)$/;
+const STATES_START_EXECUTION = 'arn:aws:states:::states:startExecution';
+const SDK_START_EXECUTION = 'arn:aws:states:::aws-sdk:sfn:startExecution';
+const SDK_START_SYNC_EXECUTION = 'arn:aws:states:::aws-sdk:sfn:startSyncExecution';
+/** AWS injects this into a nested execution's input so the child knows its parent. */
+export const STARTED_BY = 'AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID';
+
+export interface ParsedResource {
+  readonly pattern: TaskPattern;
+  /** The Resource without its `.waitForTaskToken` / `.sync` / `.sync:N` suffix. */
+  readonly base: string;
+  /** 2 for `.sync:2` (JSON output), 1 for `.sync`, 0 otherwise. */
+  readonly syncVersion: number;
+}
+
+export function parseResource(resource: string): ParsedResource {
+  if (activityArn.test(resource)) return { pattern: 'activity', base: resource, syncVersion: 0 };
+  const match = suffix.exec(resource);
+  if (match === null) return { pattern: 'request', base: resource, syncVersion: 0 };
+  const base = resource.slice(0, match.index);
+  if (match[1] === 'waitForTaskToken') return { pattern: 'callback', base, syncVersion: 0 };
+  return { pattern: 'sync', base, syncVersion: match[2] === undefined ? 1 : Number(match[2]) };
+}
+
+/** The ordinary call of a Resource's handler, or null when no handler answers it. */
+export type PlainCall = (resource: string) => Invoke | null;
+
+const UNBOUNDED: Timing = { timeoutSeconds: () => 99_999_999, heartbeatSeconds: () => 0, bounded: false };
+
+/**
+ * The call of a Task whose Resource needs Standard machinery, or null when it is an ordinary
+ * call. Handlers are found by the full Resource first, then by the Resource without its
+ * suffix; `states:startExecution` and `aws-sdk:sfn:start[Sync]Execution` without a handler
+ * go to the integrations. Pushes a problem when nothing answers.
+ */
+export function compilePatternCall(def: Record<string, unknown>, env: StateEnv, plain: PlainCall): Invoke | null {
+  const resource = def.Resource as string;
+  const integrations = env.machine.integrations;
+  const parsed = parseResource(resource);
+  if (integrations === null) return null;
+  const own = env.machine.handlers.resource(resource);
+  // A mock answering the full Resource gives the task's result itself, as Step Functions Local mocks do.
+  if (own !== undefined && answersRaw(own, env.name)) return null;
+  switch (parsed.pattern) {
+    case 'request':
+      if (own !== undefined) return null;
+      return compileBuiltin(resource, integrations);
+    case 'activity':
+      return compileActivity(resource, integrations, env);
+    case 'callback': {
+      const call = plain(resource) ?? compileBuiltin(parsed.base, integrations) ?? plain(parsed.base);
+      if (call === null) return missingHandler(resource, parsed.base, env);
+      return compileCallback(call, integrations);
+    }
+    case 'sync': {
+      const call = plain(resource);
+      if (call !== null) return call;
+      if (parsed.base === STATES_START_EXECUTION && integrations.startExecution !== undefined) {
+        return compileNestedSync(parsed.syncVersion, integrations, env);
+      }
+      return plain(parsed.base) ?? missingHandler(resource, parsed.base, env);
+    }
+  }
+}
+
+/**
+ * An attempt of a callback or activity task runs with a fresh token in `$$.Task.Token`
+ * (each retry gets its own, as on AWS). Other tasks run as they are.
+ */
+export function withTaskToken(attempt: RunState, def: Record<string, unknown>, env: StateEnv): RunState {
+  const integrations = env.machine.integrations;
+  if (integrations === null) return attempt;
+  const pattern = parseResource(def.Resource as string).pattern;
+  if (pattern !== 'callback' && pattern !== 'activity') return attempt;
+  const tokens = integrations.tokens;
+  return function attemptWithToken(input, frame) {
+    frame.taskToken = tokens.mint();
+    try {
+      return attempt(input, frame);
+    } catch (thrown) {
+      frame.taskToken = null;
+      throw thrown;
+    }
+  };
+}
+
+function missingHandler(resource: string, base: string, env: StateEnv): Invoke {
+  env.machine.problems.push({
+    code: 'ERR_ASL_NO_HANDLER',
+    pointer: `${env.pointer}/Resource`,
+    message: `state '${env.name}' uses Resource '${resource}', which has no handler; pass one keyed by '${resource}' or '${base}' in compile(definition, { handlers })`,
+  });
+  return () => undefined;
+}
+
+/** The token the attempt minted; handed out once, so later states do not see it. */
+function takeToken(frame: Frame): string {
+  const token = frame.taskToken!;
+  frame.taskToken = null;
+  return token;
+}
+
+function waitTimes(timing: Timing, effective: unknown, frame: Frame): [number, number] {
+  return [timing.timeoutSeconds(effective, frame) * 1000, timing.heartbeatSeconds(effective, frame) * 1000];
+}
+
+/**
+ * `.waitForTaskToken`: the wait is registered before the resource is called (a handler may
+ * answer at once, through the service), the resource's own answer is ignored, and its
+ * failure fails the attempt.
+ */
+function compileCallback(call: Invoke, integrations: Integrations): Invoke {
+  const tokens = integrations.tokens;
+  return function invokeWithCallback(effective, frame, timing) {
+    const token = takeToken(frame);
+    const [timeoutMs, heartbeatMs] = waitTimes(timing, effective, frame);
+    const answer = tokens.wait(token, frame.exec, timeoutMs, heartbeatMs);
+    let called: unknown;
+    try {
+      called = call(effective, frame, UNBOUNDED);
+    } catch (thrown) {
+      tokens.withdraw(token);
+      throw thrown;
+    }
+    if (!isPromiseLike(called)) return answer;
+    return new Promise((resolve, reject) => {
+      answer.then(resolve, reject);
+      Promise.resolve(called).then(undefined, (thrown) => {
+        tokens.withdraw(token);
+        reject(thrown);
+      });
+    });
+  };
+}
+
+/** An activity task: queued for a worker (GetActivityTask), settled by its SendTask* calls. */
+function compileActivity(resource: string, integrations: Integrations, env: StateEnv): Invoke {
+  const tokens = integrations.tokens;
+  if (integrations.scheduleActivity === undefined) {
+    env.machine.problems.push({
+      code: 'ERR_ASL_UNSUPPORTED_INTEGRATION',
+      pointer: `${env.pointer}/Resource`,
+      message: `state '${env.name}' runs activity '${resource}', but the integrations given to compile() serve no activities`,
+    });
+    return () => undefined;
+  }
+  return function invokeActivity(effective, frame, timing) {
+    const token = takeToken(frame);
+    const [timeoutMs, heartbeatMs] = waitTimes(timing, effective, frame);
+    const answer = tokens.wait(token, frame.exec, timeoutMs, heartbeatMs, true);
+    integrations.scheduleActivity!(resource, token, effective);
+    return answer;
+  };
+}
+
+/** Resources the integrations answer when no handler does: starting executions. */
+function compileBuiltin(resource: string, integrations: Integrations): Invoke | null {
+  if (resource === STATES_START_EXECUTION && integrations.startExecution !== undefined) {
+    return function invokeStartExecution(effective, frame) {
+      return andThen(startChild(integrations, effective, frame, 'StepFunctions'), startedOutput);
+    };
+  }
+  if (resource === SDK_START_EXECUTION && integrations.startExecution !== undefined) {
+    return function invokeSdkStartExecution(effective, frame) {
+      return andThen(startChild(integrations, effective, frame, 'Sfn'), startedOutput);
+    };
+  }
+  if (resource === SDK_START_SYNC_EXECUTION && integrations.startSyncExecution !== undefined) {
+    return function invokeSdkStartSyncExecution(effective, frame) {
+      const request = nestedStart(effective, frame);
+      return integrations.startSyncExecution!(request).then(syncExecutionOutput, (thrown) => {
+        throw serviceFailure(thrown, 'Sfn');
+      });
+    };
+  }
+  return null;
+}
+
+/**
+ * `states:startExecution.sync` (Output as JSON text) and `.sync:2` (Output as JSON): the
+ * task waits for the child's end; a child that does not succeed fails the task with
+ * States.TaskFailed, its DescribeExecution answer as the cause. The task's timeout and the
+ * parent's end stop the child.
+ */
+function compileNestedSync(version: number, integrations: Integrations, env: StateEnv): Invoke {
+  const tokens = integrations.tokens;
+  if (integrations.executionEnded === undefined) {
+    env.machine.problems.push({
+      code: 'ERR_ASL_UNSUPPORTED_INTEGRATION',
+      pointer: `${env.pointer}/Resource`,
+      message: `state '${env.name}' waits for a nested execution, but the integrations given to compile() cannot follow executions`,
+    });
+    return () => undefined;
+  }
+  return function invokeNestedSync(effective, frame, timing) {
+    const [timeoutMs, heartbeatMs] = waitTimes(timing, effective, frame);
+    return andThen(startChild(integrations, effective, frame, 'StepFunctions'), (started) => {
+      // The child's end settles a private token, so the task's timeout and the parent's end apply as to callbacks.
+      const token = tokens.mint();
+      const answer = tokens.wait(token, frame.exec, timeoutMs, heartbeatMs);
+      let childEnded = false;
+      integrations.executionEnded!(started.executionArn).then(
+        (ended) => {
+          childEnded = true;
+          if (ended.status === 'SUCCEEDED') tokens.succeed(token, describeOutput(ended, version));
+          else tokens.fail(token, StatesErrors.TaskFailed, JSON.stringify(describeOutput(ended, version)));
+        },
+        (thrown) => {
+          childEnded = true;
+          tokens.fail(token, StatesErrors.TaskFailed, thrown instanceof Error ? thrown.message : String(thrown));
+        },
+      );
+      return answer.then(undefined, (thrown) => {
+        if (!childEnded) {
+          const reason = thrown instanceof AslError ? thrown : null;
+          integrations.stopExecution?.(started.executionArn, reason?.error ?? 'States.Aborted', reason?.cause ?? 'The parent execution ended.');
+        }
+        throw thrown;
+      });
+    });
+  };
+}
+
+function startChild(integrations: Integrations, effective: unknown, frame: Frame, service: 'StepFunctions' | 'Sfn'): StartedExecution | Promise<StartedExecution> {
+  const request = nestedStart(effective, frame);
+  let started: StartedExecution | Promise<StartedExecution>;
+  try {
+    started = integrations.startExecution!(request);
+  } catch (thrown) {
+    throw serviceFailure(thrown, service);
+  }
+  if (isPromiseLike(started)) {
+    return Promise.resolve(started).then(undefined, (thrown) => {
+      throw serviceFailure(thrown, service);
+    });
+  }
+  return started;
+}
+
+/** The StartExecution request a task's effective input spells (StateMachineArn, Input, Name). */
+function nestedStart(effective: unknown, frame: Frame): NestedStart {
+  const args = (effective ?? {}) as Record<string, unknown>;
+  const stateMachineArn = args.StateMachineArn;
+  if (typeof stateMachineArn !== 'string') {
+    throw runtimeError(frame, `The field 'StateMachineArn' is required and must be a string, but was: ${jsonForCause(stateMachineArn)}`);
+  }
+  const name = args.Name;
+  if (name !== undefined && typeof name !== 'string') {
+    throw runtimeError(frame, `The field 'Name' must be a string, but was: ${jsonForCause(name)}`);
+  }
+  return { stateMachineArn, name, input: childInput(args.Input, frame.exec.id), parentExecutionArn: frame.exec.id };
+}
+
+/** Input as an object gains the parent's id under AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID; text passes as it is. */
+function childInput(input: unknown, parentArn: string): string {
+  if (input === undefined || input === null) return JSON.stringify({ [STARTED_BY]: parentArn });
+  if (typeof input === 'string') return input;
+  if (typeof input === 'object' && !Array.isArray(input) && !(STARTED_BY in input)) {
+    return JSON.stringify({ ...(input as Record<string, unknown>), [STARTED_BY]: parentArn });
+  }
+  return JSON.stringify(input);
+}
+
+function startedOutput(started: StartedExecution): Record<string, unknown> {
+  return { ExecutionArn: started.executionArn, StartDate: started.startDate.getTime() };
+}
+
+/** The DescribeExecution answer a `.sync` task returns: Input/Output as JSON text (`.sync`) or JSON (`.sync:2`). */
+function describeOutput(ended: EndedExecution, version: number): Record<string, unknown> {
+  const json = version >= 2;
+  const out: Record<string, unknown> = {
+    ExecutionArn: ended.executionArn,
+    Input: json ? parseOrText(ended.input) : ended.input,
+    InputDetails: { Included: true },
+    Name: ended.name,
+  };
+  if (ended.output !== undefined) {
+    out.Output = json ? parseOrText(ended.output) : ended.output;
+    out.OutputDetails = { Included: true };
+  }
+  out.StartDate = ended.startDate.getTime();
+  out.StateMachineArn = ended.stateMachineArn;
+  out.Status = ended.status;
+  if (ended.stopDate !== undefined) out.StopDate = ended.stopDate.getTime();
+  if (ended.error !== undefined) out.Error = ended.error;
+  if (ended.cause !== undefined) out.Cause = ended.cause;
+  return out;
+}
+
+/** StartSyncExecution's answer as the aws-sdk integration returns it (PascalCase; a failed child does not fail the task). */
+function syncExecutionOutput(ended: EndedExecution): Record<string, unknown> {
+  const out = describeOutput(ended, 1);
+  out.BillingDetails = { BilledDurationInMilliseconds: 100, BilledMemoryUsedInMB: 64 };
+  return out;
+}
+
+function parseOrText(text: string | undefined): unknown {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * A service refusal (a ServiceError: `name` is AWS's exception name) as the task error AWS
+ * raises: `StepFunctions.<Name>Exception` for the optimized integration, `Sfn.<Name>Exception`
+ * for the aws-sdk one, with the SDK's wording of the cause.
+ */
+function serviceFailure(thrown: unknown, service: 'StepFunctions' | 'Sfn'): AslError {
+  if (thrown instanceof AslError) return thrown;
+  const name = thrown instanceof Error ? thrown.name : 'ServiceException';
+  const message = thrown instanceof Error ? thrown.message : String(thrown);
+  const exception = name.endsWith('Exception') ? name : `${name}Exception`;
+  const cause =
+    service === 'StepFunctions'
+      ? `${message} (Service: AWSStepFunctions; Status Code: 400; Error Code: ${name}; Request ID: ${randomUUID()}; Proxy: null)`
+      : `${message} (Service: Sfn, Status Code: 400, Request ID: ${randomUUID()})`;
+  return new AslError(`${service}.${exception}`, cause);
+}
+
+function andThen<T>(value: T | Promise<T>, then: (value: T) => unknown): unknown {
+  return isPromiseLike(value) ? Promise.resolve(value).then(then) : then(value);
+}

@@ -1,0 +1,173 @@
+import { randomFillSync } from 'node:crypto';
+import { scheduleLimit } from './clock.js';
+import { AslError, StatesErrors } from './errors.js';
+import type { Execution } from './frame.js';
+import { executionEnded } from './interruptions.js';
+
+/** Random bytes per token: 128 bits, so a token cannot be guessed. */
+const TOKEN_RANDOM_BYTES = 16;
+/** Random bytes drawn from the system at a time; tokens slice them (one system call per 256 tokens). */
+const RANDOM_POOL_BYTES = TOKEN_RANDOM_BYTES * 256;
+/** A task's TimeoutSeconds at or beyond this (AWS's default, 99999999 s) arms no timer: the execution's limit comes first. */
+const UNBOUNDED_MS = 99_999_999_000;
+
+/** What became of a SendTask* call: the task it settled, or why it settled none. */
+export type TokenAnswer = 'settled' | 'invalid' | 'finished' | 'foreign';
+
+/**
+ * One task waiting for SendTaskSuccess/SendTaskFailure: plain fields, no closure beyond
+ * the promise's own resolve/reject. Heartbeat and timeout timers exist only when the
+ * state sets HeartbeatSeconds/TimeoutSeconds.
+ */
+class PendingTask {
+  readonly token: string;
+  readonly exec: Execution;
+  readonly heartbeatMs: number;
+  resolve: ((output: unknown) => void) | null;
+  reject: ((error: unknown) => void) | null;
+  cancelTimeout: (() => void) | null;
+  cancelHeartbeat: (() => void) | null;
+  forgetEnd: (() => void) | null;
+  constructor(token: string, exec: Execution, heartbeatMs: number) {
+    this.token = token;
+    this.exec = exec;
+    this.heartbeatMs = heartbeatMs;
+    this.resolve = null;
+    this.reject = null;
+    this.cancelTimeout = null;
+    this.cancelHeartbeat = null;
+    this.forgetEnd = null;
+  }
+}
+
+/**
+ * Task tokens of `.waitForTaskToken` and activity tasks. A token is this registry's random
+ * prefix and 128 random bits (base64url); it is single-use: the first SendTaskSuccess or
+ * SendTaskFailure settles the task and retires it, and so do the task's timeout, heartbeat
+ * timeout and the end of its execution. A retired token is answered as AWS answers it
+ * (`finished`: TaskTimedOut, "Provided task does not exist anymore"); text that is not a
+ * token at all is `invalid` (InvalidToken); a well-formed token of another registry is
+ * `foreign` (TaskDoesNotExist).
+ */
+export class TaskTokens {
+  private readonly pending = new Map<string, PendingTask>();
+  private readonly prefix: string;
+  private readonly pool = Buffer.allocUnsafe(RANDOM_POOL_BYTES);
+  private poolOffset = RANDOM_POOL_BYTES;
+  private readonly shape: RegExp;
+
+  constructor() {
+    this.prefix = this.randomText(6);
+    this.shape = /^[A-Za-z0-9_-]{30}$/;
+  }
+
+  /** Tasks waiting for their token now. */
+  get size(): number {
+    return this.pending.size;
+  }
+
+  /** A fresh, unguessable token (not yet waited on: see wait()). */
+  mint(): string {
+    return this.prefix + this.randomText(TOKEN_RANDOM_BYTES);
+  }
+
+  /**
+   * Waits for `token`'s answer: resolves with SendTaskSuccess's output, rejects with the
+   * failure's AslError, States.Timeout after `timeoutMs`, States.HeartbeatTimeout when
+   * no heartbeat comes for `heartbeatMs` (0: none), or the execution's end. With
+   * `deferHeartbeat` the heartbeat timer starts at the first heartbeat() (an activity's
+   * starts when a worker takes the task).
+   */
+  wait(token: string, exec: Execution, timeoutMs: number, heartbeatMs: number, deferHeartbeat = false): Promise<unknown> {
+    if (exec.aborted) return Promise.reject(executionEnded);
+    const task = new PendingTask(token, exec, heartbeatMs);
+    this.pending.set(token, task);
+    const promise = new Promise<unknown>((resolve, reject) => {
+      task.resolve = resolve;
+      task.reject = reject;
+    });
+    if (timeoutMs < UNBOUNDED_MS) {
+      task.cancelTimeout = scheduleLimit(exec.clock, timeoutMs, () => this.expire(task, new AslError(StatesErrors.Timeout, null)));
+    }
+    if (heartbeatMs > 0 && !deferHeartbeat) this.armHeartbeat(task);
+    task.forgetEnd = exec.whenEnded(() => this.expire(task, executionEnded));
+    return promise;
+  }
+
+  /** True while `token`'s task waits for an answer. */
+  isPending(token: string): boolean {
+    return this.pending.has(token);
+  }
+
+  succeed(token: string, output: unknown): TokenAnswer {
+    const task = this.take(token);
+    if (typeof task === 'string') return task;
+    task.resolve!(output);
+    return 'settled';
+  }
+
+  fail(token: string, error: string | null, cause: string | null): TokenAnswer {
+    const task = this.take(token);
+    if (typeof task === 'string') return task;
+    task.reject!(new AslError(error, cause));
+    return 'settled';
+  }
+
+  /** Resets the task's HeartbeatSeconds timer. */
+  heartbeat(token: string): TokenAnswer {
+    const task = this.pending.get(token);
+    if (task === undefined) return this.whyMissing(token);
+    if (task.heartbeatMs > 0) this.armHeartbeat(task);
+    return 'settled';
+  }
+
+  /** Ends a task without an answer (its attempt failed before anyone could answer). */
+  withdraw(token: string): void {
+    const task = this.pending.get(token);
+    if (task !== undefined) this.retire(task);
+  }
+
+  /** Why a token settles nothing. */
+  whyMissing(token: string): Exclude<TokenAnswer, 'settled'> {
+    if (typeof token !== 'string' || !this.shape.test(token)) return 'invalid';
+    return token.startsWith(this.prefix) ? 'finished' : 'foreign';
+  }
+
+  private take(token: string): PendingTask | Exclude<TokenAnswer, 'settled'> {
+    const task = this.pending.get(token);
+    if (task === undefined) return this.whyMissing(token);
+    this.retire(task);
+    return task;
+  }
+
+  private expire(task: PendingTask, reason: unknown): void {
+    if (this.pending.get(task.token) !== task) return;
+    this.retire(task);
+    task.reject!(reason);
+  }
+
+  private retire(task: PendingTask): void {
+    this.pending.delete(task.token);
+    task.cancelTimeout?.();
+    task.cancelHeartbeat?.();
+    task.forgetEnd?.();
+    task.cancelTimeout = task.cancelHeartbeat = task.forgetEnd = null;
+  }
+
+  private armHeartbeat(task: PendingTask): void {
+    task.cancelHeartbeat?.();
+    task.cancelHeartbeat = scheduleLimit(task.exec.clock, task.heartbeatMs, () =>
+      this.expire(task, new AslError(StatesErrors.HeartbeatTimeout, null)),
+    );
+  }
+
+  private randomText(bytes: number): string {
+    if (this.poolOffset + bytes > RANDOM_POOL_BYTES) {
+      randomFillSync(this.pool);
+      this.poolOffset = 0;
+    }
+    const text = this.pool.toString('base64url', this.poolOffset, this.poolOffset + bytes);
+    this.poolOffset += bytes;
+    return text;
+  }
+}

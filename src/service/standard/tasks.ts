@@ -1,0 +1,228 @@
+import { realClock, scheduleLimit, type Clock } from '../../run/clock.js';
+import { TaskTokens, type TokenAnswer } from '../../run/tokens.js';
+import type { EndedExecution, Integrations, NestedStart, StartedExecution } from '../../compile/task-patterns.js';
+import { ServiceError } from '../errors.js';
+
+/** AWS's longest GetActivityTask poll: it answers with no task after 60 seconds. */
+const ACTIVITY_POLL_MS = 60_000;
+const MAX_TOKEN_LENGTH = 2048;
+const MAX_OUTPUT_BYTES = 262_144;
+const MAX_ERROR_LENGTH = 256;
+const MAX_CAUSE_LENGTH = 32_768;
+const MAX_WORKER_NAME_LENGTH = 80;
+const ACTIVITY_ARN = /^arn:aws[\w-]*:states:[^:]+:\d{12}:activity:[^:]+$/;
+
+/** What the service does with executions, for nested `states:startExecution` tasks. */
+export interface ExecutionHost {
+  startExecution(request: NestedStart): StartedExecution | Promise<StartedExecution>;
+  executionEnded(executionArn: string): Promise<EndedExecution>;
+  stopExecution(executionArn: string, error: string, cause: string): void;
+  startSyncExecution?(request: NestedStart): Promise<EndedExecution>;
+}
+
+export interface StandardTasksOptions {
+  /** Times GetActivityTask's long poll; the real clock by default. */
+  clock?: Clock;
+  /** True when the activity exists (CreateActivity made it); by default every well-formed activity ARN does. */
+  activityExists?(activityArn: string): boolean;
+}
+
+export interface SendTaskSuccessInput {
+  taskToken: string;
+  output: string;
+}
+export interface SendTaskFailureInput {
+  taskToken: string;
+  error?: string;
+  cause?: string;
+}
+export interface SendTaskHeartbeatInput {
+  taskToken: string;
+}
+export interface GetActivityTaskInput {
+  activityArn: string;
+  workerName?: string;
+}
+export interface GetActivityTaskOutput {
+  taskToken?: string;
+  /** The task's input as JSON text. */
+  input?: string;
+}
+
+interface ActivityTask {
+  readonly taskToken: string;
+  readonly input: string;
+}
+
+/** Tasks of one activity not yet taken, and workers polling for one. */
+interface ActivityQueue {
+  readonly tasks: ActivityTask[];
+  readonly pollers: ((task: ActivityTask) => void)[];
+}
+
+/**
+ * What lives between a Standard execution's transitions: task tokens (SendTaskSuccess,
+ * SendTaskFailure, SendTaskHeartbeat), activity tasks waiting for workers (GetActivityTask)
+ * and, through an ExecutionHost, nested executions. Its operations take and return AWS's
+ * request/response shapes and refuse with AWS's exceptions (ServiceError).
+ */
+export class StandardTasks {
+  readonly tokens = new TaskTokens();
+  private readonly clock: Clock;
+  private readonly activityExists: (activityArn: string) => boolean;
+  private readonly activities = new Map<string, ActivityQueue>();
+
+  constructor(options: StandardTasksOptions = {}) {
+    this.clock = options.clock ?? realClock;
+    this.activityExists = options.activityExists ?? (() => true);
+  }
+
+  /** The `integrations` to compile Standard machines with; nested executions go to `host`. */
+  integrations(host?: ExecutionHost): Integrations {
+    const integrations: Integrations = {
+      tokens: this.tokens,
+      scheduleActivity: (activityArn, taskToken, input) => this.scheduleActivity(activityArn, taskToken, input),
+    };
+    if (host === undefined) return integrations;
+    return {
+      ...integrations,
+      startExecution: (request) => host.startExecution(request),
+      executionEnded: (arn) => host.executionEnded(arn),
+      stopExecution: (arn, error, cause) => host.stopExecution(arn, error, cause),
+      ...(host.startSyncExecution === undefined ? {} : { startSyncExecution: (request: NestedStart) => host.startSyncExecution!(request) }),
+    };
+  }
+
+  sendTaskSuccess(input: SendTaskSuccessInput): Record<string, never> {
+    checkToken(input?.taskToken);
+    if (typeof input.output !== 'string') throw validation('output', 'Member must not be null');
+    if (Buffer.byteLength(input.output) > MAX_OUTPUT_BYTES) {
+      throw validation('output', `Member must have length less than or equal to ${MAX_OUTPUT_BYTES}`);
+    }
+    let output: unknown;
+    try {
+      output = JSON.parse(input.output);
+    } catch {
+      throw new ServiceError('InvalidOutput', `Invalid Output: '${input.output}'`);
+    }
+    answer(this.tokens.succeed(input.taskToken, output));
+    return {};
+  }
+
+  sendTaskFailure(input: SendTaskFailureInput): Record<string, never> {
+    checkToken(input?.taskToken);
+    if (input.error !== undefined && input.error.length > MAX_ERROR_LENGTH) {
+      throw validation('error', `Member must have length less than or equal to ${MAX_ERROR_LENGTH}`);
+    }
+    if (input.cause !== undefined && input.cause.length > MAX_CAUSE_LENGTH) {
+      throw validation('cause', `Member must have length less than or equal to ${MAX_CAUSE_LENGTH}`);
+    }
+    answer(this.tokens.fail(input.taskToken, input.error ?? null, input.cause ?? null));
+    return {};
+  }
+
+  sendTaskHeartbeat(input: SendTaskHeartbeatInput): Record<string, never> {
+    checkToken(input?.taskToken);
+    answer(this.tokens.heartbeat(input.taskToken));
+    return {};
+  }
+
+  /**
+   * A task of the activity for a worker: `{ taskToken, input }` as soon as one is
+   * scheduled, or `{}` when none comes within 60 seconds (AWS's long poll) or `signal` aborts.
+   */
+  getActivityTask(input: GetActivityTaskInput, signal?: AbortSignal): Promise<GetActivityTaskOutput> {
+    const arn = input?.activityArn;
+    if (typeof arn !== 'string') return Promise.reject(validation('activityArn', 'Member must not be null'));
+    if (!arn.startsWith('arn:')) return Promise.reject(new ServiceError('InvalidArn', `Invalid Arn: 'Invalid ARN prefix: ${arn}'`));
+    if (!ACTIVITY_ARN.test(arn)) return Promise.reject(new ServiceError('InvalidArn', `Invalid Arn: 'Resource type not valid in this context: ${arn}'`));
+    if (input.workerName !== undefined && input.workerName.length > MAX_WORKER_NAME_LENGTH) {
+      return Promise.reject(validation('workerName', `Member must have length less than or equal to ${MAX_WORKER_NAME_LENGTH}`));
+    }
+    if (!this.activityExists(arn)) return Promise.reject(new ServiceError('ActivityDoesNotExist', `Activity Does Not Exist: '${arn}'`));
+    const queue = this.queue(arn);
+    const ready = this.nextTask(queue);
+    if (ready !== null) return Promise.resolve(this.handOut(ready));
+    if (signal?.aborted) return Promise.resolve({});
+    return new Promise((resolve) => {
+      const poller = (task: ActivityTask) => {
+        cancel();
+        signal?.removeEventListener('abort', giveUp);
+        resolve(this.handOut(task));
+      };
+      const giveUp = () => {
+        cancel();
+        const at = queue.pollers.indexOf(poller);
+        if (at >= 0) queue.pollers.splice(at, 1);
+        resolve({});
+      };
+      // A limit, not a sleep: under virtualClock the poll still waits for a task to come.
+      const cancel = scheduleLimit(this.clock, ACTIVITY_POLL_MS, giveUp);
+      signal?.addEventListener('abort', giveUp, { once: true });
+      queue.pollers.push(poller);
+    });
+  }
+
+  /** Activity tasks scheduled and not yet taken by a worker (still waiting for their answer). */
+  waitingActivityTasks(activityArn: string): number {
+    const queue = this.activities.get(activityArn);
+    return queue === undefined ? 0 : queue.tasks.filter((t) => this.tokens.isPending(t.taskToken)).length;
+  }
+
+  private scheduleActivity(activityArn: string, taskToken: string, input: unknown): void {
+    const task: ActivityTask = { taskToken, input: JSON.stringify(input ?? null) };
+    const queue = this.queue(activityArn);
+    const poller = queue.pollers.shift();
+    if (poller !== undefined) poller(task);
+    else queue.tasks.push(task);
+  }
+
+  /** The oldest queued task still waiting; tasks that timed out or whose execution ended are dropped. */
+  private nextTask(queue: ActivityQueue): ActivityTask | null {
+    while (queue.tasks.length > 0) {
+      const task = queue.tasks.shift()!;
+      if (this.tokens.isPending(task.taskToken)) return task;
+    }
+    return null;
+  }
+
+  private handOut(task: ActivityTask): GetActivityTaskOutput {
+    // The activity has started: its HeartbeatSeconds run from now.
+    this.tokens.heartbeat(task.taskToken);
+    return { taskToken: task.taskToken, input: task.input };
+  }
+
+  private queue(activityArn: string): ActivityQueue {
+    let queue = this.activities.get(activityArn);
+    if (queue === undefined) {
+      queue = { tasks: [], pollers: [] };
+      this.activities.set(activityArn, queue);
+    }
+    return queue;
+  }
+}
+
+function validation(member: string, constraint: string): ServiceError {
+  return new ServiceError('ValidationException', `1 validation error detected: Value at '${member}' failed to satisfy constraint: ${constraint}`);
+}
+
+function checkToken(token: unknown): asserts token is string {
+  if (typeof token !== 'string') throw validation('taskToken', 'Member must not be null');
+  if (token.length < 1 || token.length > MAX_TOKEN_LENGTH) {
+    throw validation('taskToken', `Member must have length less than or equal to ${MAX_TOKEN_LENGTH}`);
+  }
+}
+
+/** A token that settled nothing, as AWS refuses it. */
+function answer(result: TokenAnswer): void {
+  switch (result) {
+    case 'settled':
+      return;
+    case 'invalid':
+      throw new ServiceError('InvalidToken', "Invalid Token: 'Invalid token'");
+    case 'finished':
+      throw new ServiceError('TaskTimedOut', "Task Timed Out: 'Provided task does not exist anymore'");
+    case 'foreign':
+      throw new ServiceError('TaskDoesNotExist', "Task Does Not Exist: 'Provided task does not exist'");
+  }
+}
