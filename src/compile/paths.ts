@@ -482,6 +482,7 @@ export function compileParsed(parsed: ParsedPath): Accessor {
       const rest = walker(parsed.segments!.slice(field.depth));
       const readField = field.read;
       return function readContextField(_document, frame) {
+        if (frame.exec.suppliedContext !== null) return read(frame.exec.suppliedContext);
         const value = readField(frame);
         return value === undefined ? undefined : rest(value);
       };

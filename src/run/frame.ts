@@ -31,6 +31,11 @@ export class Execution {
   variableBytes: number;
   /** Records the execution history; null (the default) records nothing and costs nothing. */
   history: HistoryRecorder | null;
+  /**
+   * A context object given whole (TestState's `context`): `$$` is then exactly this value.
+   * Null (always, outside TestState): the context object is built from the execution and frame.
+   */
+  suppliedContext: Record<string, unknown> | null;
   constructor(
     id: string,
     name: string,
@@ -62,6 +67,7 @@ export class Execution {
     this.transitions = 0;
     this.variableBytes = 0;
     this.history = null;
+    this.suppliedContext = null;
   }
 
   /**
@@ -256,6 +262,7 @@ export const contextFields: Readonly<Record<string, (frame: Frame) => unknown>> 
 /** The context object (`$$`), built only when a definition reads it. */
 export function contextObject(frame: Frame): Record<string, unknown> {
   const exec = frame.exec;
+  if (exec.suppliedContext !== null) return structuredClone(exec.suppliedContext);
   const ctx: Record<string, unknown> = {
     Execution: exec.standard
       ? { Id: exec.id, Input: exec.input, Name: exec.name, RoleArn: exec.roleArn, StartTime: isoTime(exec.startMs), RedriveCount: 0 }

@@ -44,7 +44,7 @@ export function loadCases(dir = conformanceDir): ConformanceCase[] {
 }
 
 /** The Lambda functions a case may call, as handlers keyed by ARN and by short name. */
-function handlersFor(resources: ConformanceCase['resources']): Handlers {
+export function handlersFor(resources: ConformanceCase['resources']): Handlers {
   const handlers: Record<string, (input: unknown) => unknown> = {};
   for (const [arn, r] of Object.entries(resources ?? {})) {
     let fn: (input: unknown) => unknown;
@@ -91,7 +91,7 @@ export async function runCase(c: ConformanceCase): Promise<CaseOutcome> {
 }
 
 /** A deep copy of `value` without the values at the given ignore paths (`$`, `.k`, `['k']`, `[n]`). */
-function withoutPaths(value: unknown, paths: string[]): unknown {
+export function withoutPaths(value: unknown, paths: string[]): unknown {
   let copy = value === undefined ? undefined : structuredClone(value);
   for (const path of paths) {
     const segments = parseIgnorePath(path);

@@ -1,0 +1,43 @@
+import { ServiceError } from '../errors.js';
+
+/**
+ * TestState's `context`: the context object the state sees instead of the one made up for
+ * the call. AWS accepts only the fields a real context object has (no `Map`: a Map
+ * iteration's context cannot be supplied), each of its JSON type.
+ */
+type FieldType = 'string' | 'integer' | 'any';
+
+const allowedFields: Readonly<Record<string, Readonly<Record<string, FieldType>>>> = {
+  Execution: { Id: 'string', Input: 'any', Name: 'string', RoleArn: 'string', StartTime: 'string', RedriveCount: 'integer', RedriveTime: 'string' },
+  State: { EnteredTime: 'string', Name: 'string', RetryCount: 'integer' },
+  StateMachine: { Id: 'string', Name: 'string' },
+  Task: { Token: 'string' },
+};
+
+/** The supplied context object, or a ValidationException naming what is wrong with it. */
+export function parseSuppliedContext(text: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw invalidContext('the context must be JSON text');
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw invalidContext('the context must be a JSON object');
+  const context = value as Record<string, unknown>;
+  for (const [section, members] of Object.entries(context)) {
+    const fields = Object.prototype.hasOwnProperty.call(allowedFields, section) ? allowedFields[section]! : null;
+    if (fields === null) throw invalidContext(`Field '${section}' is not allowed`);
+    if (members === null || typeof members !== 'object' || Array.isArray(members)) throw invalidContext(`${section} must be an object`);
+    for (const [field, fieldValue] of Object.entries(members as Record<string, unknown>)) {
+      const type = Object.prototype.hasOwnProperty.call(fields, field) ? fields[field]! : null;
+      if (type === null) throw invalidContext(`Field '${field}' is not allowed`);
+      if (type === 'string' && typeof fieldValue !== 'string') throw invalidContext(`${section}.${field} must be a string`);
+      if (type === 'integer' && !Number.isInteger(fieldValue)) throw invalidContext(`${section}.${field} must be an integer`);
+    }
+  }
+  return context;
+}
+
+function invalidContext(detail: string): ServiceError {
+  return new ServiceError('ValidationException', `Invalid Context object provided: ${detail}`);
+}

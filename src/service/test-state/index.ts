@@ -1,0 +1,72 @@
+import { ServiceError } from '../errors.js';
+import { parseSuppliedContext } from './context-object.js';
+import { stateUnderTest } from './definition.js';
+import { evaluateFlowState } from './flow-states.js';
+import { evaluateMap } from './map-state.js';
+import { checkMock } from './mock.js';
+import { evaluateParallel } from './parallel-state.js';
+import type { InspectionLevel, TestStateOptions, TestStateRequest, TestStateResponse } from './request.js';
+import { toResponse } from './response.js';
+import { createRun, type Outcome, type TestRun } from './run-env.js';
+import { evaluateTask } from './task-state.js';
+
+export type * from './request.js';
+export { checkedResources } from './result-shapes.js';
+
+const inspectionLevels: readonly InspectionLevel[] = ['INFO', 'DEBUG', 'TRACE'];
+
+/**
+ * AWS Step Functions' TestState: runs one state (alone, or named in a whole state machine)
+ * on an input, with an optional mock of what it calls, and answers as AWS does: status,
+ * output, error and cause, next state, and at DEBUG or TRACE every data-flow stage.
+ * Refusals are ServiceErrors with AWS's names and messages. A Task without a mock runs the
+ * handler `options.handlers` has for it.
+ */
+export async function testState(request: TestStateRequest, options: TestStateOptions = {}): Promise<TestStateResponse> {
+  if (request === null || typeof request !== 'object') throw new ServiceError('ValidationException', 'The TestState request must be an object');
+  const level = request.inspectionLevel ?? 'INFO';
+  if (!inspectionLevels.includes(level)) {
+    throw new ServiceError('ValidationException', `1 validation error detected: Value '${String(level)}' at 'inspectionLevel' failed to satisfy constraint: Member must satisfy enum value set: [INFO, DEBUG, TRACE]`);
+  }
+  const state = stateUnderTest(request.definition, request.stateName);
+  const mock = checkMock(request, state);
+  if (state.type === 'Task' && mock === null && (request.roleArn === undefined || request.roleArn === '')) {
+    throw new ServiceError('ValidationException', 'RoleArn must be specified when testing a Task state');
+  }
+  const context = request.context === undefined ? null : parseSuppliedContext(request.context);
+  const input = jsonMember(request.input, 'input') ?? {};
+  const variables = jsonMember(request.variables, 'variables');
+  if (variables !== undefined && (variables === null || typeof variables !== 'object' || Array.isArray(variables))) {
+    throw new ServiceError('ValidationException', 'The variables must be a JSON object');
+  }
+  const run = createRun(
+    { state, input, roleArn: request.roleArn ?? null, variables: (variables as Record<string, unknown> | undefined) ?? null, context, mock, config: request.stateConfiguration ?? {} },
+    options,
+  );
+  run.record('input', input);
+  return toResponse(await evaluate(run, input), run, level);
+}
+
+function evaluate(run: TestRun, input: unknown): Promise<Outcome> {
+  switch (run.state.type) {
+    case 'Task':
+      return evaluateTask(run, input);
+    case 'Map':
+      return evaluateMap(run, input);
+    case 'Parallel':
+      return evaluateParallel(run, input);
+    default:
+      return evaluateFlowState(run, input);
+  }
+}
+
+/** A JSON-text member of the request, parsed; undefined when absent. */
+function jsonMember(text: unknown, member: string): unknown {
+  if (text === undefined || text === null) return undefined;
+  if (typeof text !== 'string') throw new ServiceError('ValidationException', `The ${member} must be JSON text`);
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ServiceError('ValidationException', `The ${member} is not valid JSON: ${(error as Error).message}`);
+  }
+}

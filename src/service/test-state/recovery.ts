@@ -1,0 +1,46 @@
+import { compileCatchers, compileRetriers, errorOutput, toAslError } from '../../compile/recovery.js';
+import { AslError } from '../../run/errors.js';
+import type { ErrorDetails } from './request.js';
+import type { Outcome, TestRun } from './run-env.js';
+
+/**
+ * What AWS's TestState makes of an error in a state with Retry and Catch, given
+ * `retrierRetryCount` n: the first retrier that matches decides. While it has attempts left
+ * (n < MaxAttempts) the state is RETRIABLE, and the next retry would wait IntervalSeconds ×
+ * BackoffRate^n, capped by MaxDelaySeconds (jitter left out: the cap is reported). Otherwise
+ * the first matching catcher gives CAUGHT_ERROR with its Next and output; else FAILED.
+ */
+export async function recover(thrown: unknown, rawInput: unknown, run: TestRun): Promise<Outcome> {
+  const error: AslError = toAslError(thrown);
+  const name = error.error ?? '';
+  const details: ErrorDetails = {};
+  const retriers = compileRetriers(run.state.def.Retry);
+  const retryCount = run.config.retrierRetryCount ?? 0;
+  for (let i = 0; i < retriers.length; i++) {
+    const retrier = retriers[i]!;
+    if (!retrier.matches(name)) continue;
+    details.retryIndex = i;
+    if (retryCount < retrier.maxAttempts) {
+      const delayMs = Math.min(retrier.intervalMs * Math.pow(retrier.backoffRate, retryCount), retrier.maxDelayMs);
+      details.retryBackoffIntervalSeconds = delayMs / 1000;
+      return { status: 'RETRIABLE', hasOutput: false, error: error.error, cause: error.cause, errorDetails: details };
+    }
+    break;
+  }
+  const catchers = compileCatchers(run.state.def.Catch, run.env);
+  for (let i = 0; i < catchers.length; i++) {
+    const catcher = catchers[i]!;
+    if (!catcher.matches(name)) continue;
+    details.catchIndex = i;
+    const output = await catcher.output(rawInput, errorOutput(error), run.frame);
+    return { status: 'CAUGHT_ERROR', output, hasOutput: true, error: error.error, cause: error.cause, nextState: catcher.next.name, errorDetails: details };
+  }
+  return failed(error, details);
+}
+
+/** FAILED with the error; `details` only when a retrier or catcher was looked at. */
+export function failed(thrown: unknown, details?: ErrorDetails): Outcome {
+  const error = toAslError(thrown);
+  const withDetails = details !== undefined && Object.keys(details).length > 0 ? { errorDetails: details } : {};
+  return { status: 'FAILED', hasOutput: false, error: error.error, cause: error.cause, ...withDetails };
+}

@@ -1,0 +1,116 @@
+import { testState } from './index.js';
+import type {
+  ErrorDetails,
+  FieldValidationMode,
+  InspectionLevel,
+  TestStateOptions,
+  TestStateRequest,
+  TestStateResponse,
+  TestStateStatus,
+} from './request.js';
+
+/** The role a Task runs as when a test names none (AWS requires one for a Task without a mock). */
+const DEFAULT_ROLE_ARN = 'arn:aws:iam::123456789012:role/statemill-test-state';
+
+/** What a test gives testStateOf(): TestState's request members as values instead of JSON text. */
+export interface StateTestOptions extends TestStateOptions {
+  input?: unknown;
+  /** Default DEBUG, so the data-flow stages are there to assert on. */
+  inspectionLevel?: InspectionLevel;
+  mock?: { result?: unknown; errorOutput?: { error?: string; cause?: string }; fieldValidationMode?: FieldValidationMode };
+  variables?: Record<string, unknown>;
+  context?: Record<string, unknown>;
+  /** Default: a made-up role, so a Task without a mock runs its handler without ceremony. */
+  roleArn?: string;
+  revealSecrets?: boolean;
+  stateConfiguration?: {
+    retrierRetryCount?: number;
+    errorCausedByState?: string;
+    mapIterationFailureCount?: number;
+    mapItemReaderData?: unknown[];
+  };
+}
+
+/** TestState's data-flow stages as values. */
+export interface StateTestInspection {
+  input?: unknown;
+  afterArguments?: unknown;
+  afterInputPath?: unknown;
+  afterParameters?: unknown;
+  result?: unknown;
+  afterResultSelector?: unknown;
+  afterResultPath?: unknown;
+  variables?: Record<string, unknown>;
+  errorDetails?: ErrorDetails;
+  afterItemsPath?: unknown;
+  afterItemSelector?: unknown;
+  afterItemBatcher?: unknown;
+  afterItemsPointer?: unknown;
+  toleratedFailureCount?: number;
+  toleratedFailurePercentage?: number;
+  maxConcurrency?: number;
+}
+
+/** TestState's response with values instead of JSON text. */
+export interface StateTestResult {
+  status: TestStateStatus;
+  output?: unknown;
+  error?: string;
+  cause?: string;
+  nextState?: string;
+  inspectionData?: StateTestInspection;
+}
+
+const textStages = new Set(['input', 'afterArguments', 'afterInputPath', 'afterParameters', 'result', 'afterResultSelector', 'afterResultPath', 'variables', 'afterItemsPath', 'afterItemSelector', 'afterItemBatcher', 'afterItemsPointer']);
+
+/**
+ * TestState for unit tests: one state (a state's definition, or a whole state machine and
+ * the name of the state) on an input, with values in and values out. Refusals reject with
+ * a ServiceError, as testState() does.
+ *
+ *   const r = await testStateOf(machine, 'Charge', { input: { amount: 5 }, mock: { result: { ok: true } } });
+ *   assert.equal(r.nextState, 'Ship');
+ */
+export function testStateOf(definition: unknown, options?: StateTestOptions): Promise<StateTestResult>;
+export function testStateOf(definition: unknown, stateName: string | undefined, options?: StateTestOptions): Promise<StateTestResult>;
+export async function testStateOf(definition: unknown, nameOrOptions?: string | StateTestOptions, maybeOptions?: StateTestOptions): Promise<StateTestResult> {
+  const stateName = typeof nameOrOptions === 'string' ? nameOrOptions : undefined;
+  const options: StateTestOptions = (typeof nameOrOptions === 'object' && nameOrOptions !== null ? nameOrOptions : maybeOptions) ?? {};
+  const request: TestStateRequest = {
+    definition: typeof definition === 'string' ? definition : JSON.stringify(definition),
+    inspectionLevel: options.inspectionLevel ?? 'DEBUG',
+    roleArn: options.roleArn ?? DEFAULT_ROLE_ARN,
+  };
+  if (stateName !== undefined) request.stateName = stateName;
+  if ('input' in options) request.input = JSON.stringify(options.input ?? null);
+  if (options.variables !== undefined) request.variables = JSON.stringify(options.variables);
+  if (options.context !== undefined) request.context = JSON.stringify(options.context);
+  if (options.revealSecrets !== undefined) request.revealSecrets = options.revealSecrets;
+  if (options.mock !== undefined) {
+    const { result, errorOutput, fieldValidationMode } = options.mock;
+    request.mock = {
+      ...('result' in options.mock ? { result: JSON.stringify(result ?? null) } : {}),
+      ...(errorOutput !== undefined ? { errorOutput } : {}),
+      ...(fieldValidationMode !== undefined ? { fieldValidationMode } : {}),
+    };
+  }
+  if (options.stateConfiguration !== undefined) {
+    const { mapItemReaderData, ...rest } = options.stateConfiguration;
+    request.stateConfiguration = { ...rest, ...(mapItemReaderData !== undefined ? { mapItemReaderData: JSON.stringify(mapItemReaderData) } : {}) };
+  }
+  return asValues(await testState(request, { handlers: options.handlers, clock: options.clock, region: options.region, accountId: options.accountId }));
+}
+
+function asValues(response: TestStateResponse): StateTestResult {
+  const result: StateTestResult = { status: response.status };
+  if (response.output !== undefined) result.output = JSON.parse(response.output);
+  if (response.error !== undefined) result.error = response.error;
+  if (response.cause !== undefined) result.cause = response.cause;
+  if (response.nextState !== undefined) result.nextState = response.nextState;
+  if (response.inspectionData !== undefined) {
+    const data: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(response.inspectionData)) data[key] = textStages.has(key) && typeof value === 'string' ? JSON.parse(value) : value;
+    result.inspectionData = data as StateTestInspection;
+  }
+  return result;
+}
