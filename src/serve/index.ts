@@ -1,9 +1,11 @@
 import type { Handlers } from '../compile/handlers.js';
 import { virtualClock, type Clock } from '../run/clock.js';
 import { createService, type ServiceOptions } from '../service/index.js';
+import { testState, type TestStateRequest } from '../service/test-state/index.js';
 import { lambdaEndpointHandlers } from './lambda-endpoint.js';
 import { createLogger, type LogLevel } from './log.js';
-import { createServer, type ServerOptions, type StepFunctionsServer } from './server.js';
+import { METHOD_OF } from './protocol.js';
+import { createServer, type EndpointService, type ServerOptions, type StepFunctionsServer } from './server.js';
 
 export { createServer, StepFunctionsServer, DEFAULT_BODY_LIMIT, type EndpointService, type ServerOptions } from './server.js';
 export { lambdaEndpointHandlers } from './lambda-endpoint.js';
@@ -46,15 +48,20 @@ export interface RunningEndpoint {
 /** `statemill serve` as a function: a service from the options, served over HTTP. */
 export async function serve(options: ServeOptions = {}): Promise<RunningEndpoint> {
   const logger = createLogger(options.logLevel ?? 'info', options.logWrite);
+  const handlers = lambdaEndpointHandlers(options.handlers ?? {}, options.lambdaEndpoint);
+  const clock = options.clock ?? (options.virtualClock ? virtualClock() : undefined);
   const service = createService({
     ...options.service,
-    handlers: lambdaEndpointHandlers(options.handlers ?? {}, options.lambdaEndpoint),
+    handlers,
     ...(options.mocks === undefined ? {} : { mocks: options.mocks }),
     ...(options.region === undefined ? {} : { region: options.region }),
     ...(options.accountId === undefined ? {} : { accountId: options.accountId }),
-    ...(options.clock !== undefined ? { clock: options.clock } : options.virtualClock ? { clock: virtualClock() } : {}),
+    ...(clock === undefined ? {} : { clock }),
   });
-  const server = createServer(service, { bodyLimit: options.bodyLimit, shutdownGraceMs: options.shutdownGraceMs, logger });
+  const operations = endpointOperations(service, (request) =>
+    testState(request, { handlers, ...(clock === undefined ? {} : { clock }), region: service.region, accountId: service.accountId }),
+  );
+  const server = createServer(operations, { bodyLimit: options.bodyLimit, shutdownGraceMs: options.shutdownGraceMs, logger });
   try {
     await server.listen(options.port ?? 8083, options.host ?? '127.0.0.1');
   } catch (error) {
@@ -78,6 +85,20 @@ export async function serve(options: ServeOptions = {}): Promise<RunningEndpoint
       return closing;
     },
   };
+}
+
+/**
+ * The operations the endpoint dispatches to: the service's own methods, bound once, and
+ * TestState from src/service/test-state while the service has no method of its own for it.
+ */
+function endpointOperations(service: object, testStateOperation: (request: TestStateRequest) => Promise<unknown>): EndpointService {
+  const operations: Record<string, unknown> = {};
+  for (const method of METHOD_OF.values()) {
+    const fn = (service as Record<string, unknown>)[method];
+    if (typeof fn === 'function') operations[method] = fn.bind(service);
+  }
+  operations.testState ??= testStateOperation;
+  return operations;
 }
 
 async function closeService(service: object): Promise<void> {

@@ -120,6 +120,28 @@ sdk('the sync- host-prefix trap: without disableHostPrefix the SDK sends StartSy
   }
 });
 
+sdk('TestState (host prefix disabled): a Pass state with DEBUG inspection, and a mocked Task caught by its Catch', async () => {
+  const pass = await t.client.send(
+    new sfn.TestStateCommand({ definition: JSON.stringify({ Type: 'Pass', Parameters: { 'id.$': '$.orderId' }, End: true }), input: '{"orderId":"o-7"}', inspectionLevel: 'DEBUG' }),
+  );
+  assert.is(pass.status, 'SUCCEEDED');
+  assert.equal(JSON.parse(pass.output!), { id: 'o-7' });
+  assert.equal(JSON.parse(pass.inspectionData!.afterParameters!), { id: 'o-7' });
+  const task = await t.client.send(
+    new sfn.TestStateCommand({
+      definition: JSON.stringify({ Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: 'charge' }, Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Refund' }], End: true }),
+      input: '{}',
+      mock: { errorOutput: { error: 'Card.Declined', cause: 'no funds' } },
+    }),
+  );
+  assert.is(task.status, 'CAUGHT_ERROR');
+  assert.is(task.nextState, 'Refund');
+  assert.is(task.error, 'Card.Declined');
+  const refused = await t.client.send(new sfn.TestStateCommand({ definition: JSON.stringify({ Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', End: true }), input: '{}' })).catch((e) => e);
+  assert.instance(refused, sfn.ValidationException);
+  assert.is(refused.message, 'RoleArn must be specified when testing a Task state');
+});
+
 sdk('activities: create, describe, list, delete', async () => {
   const { activityArn } = await t.client.send(new sfn.CreateActivityCommand({ name: 'approve' }));
   assert.is(activityArn, 'arn:aws:states:us-east-1:123456789012:activity:approve');
