@@ -46,7 +46,6 @@ export type OperationName = keyof typeof operations;
 /** An @aws-sdk/client-sfn command, as send() reads it: its class name and `.input`. */
 export interface CommandLike {
   readonly input: unknown;
-  readonly constructor: { readonly name: string };
 }
 
 /**
@@ -60,11 +59,15 @@ export function callOperation(service: Service, operation: string, input: unknow
   return call.call(service, input ?? {});
 }
 
-/** The operation a command object stands for: `StartExecutionCommand` → `StartExecution`. */
+/**
+ * The operation a command object stands for: `StartExecutionCommand` → `StartExecution`.
+ * A bundle that renamed the class still carries the operation in the SDK's operation
+ * schema (`['…', 'com.amazonaws.sfn', 'StartExecution', …]` in SDK v3.7xx+).
+ */
 export function operationOfCommand(command: CommandLike): string {
   const name = command?.constructor?.name;
-  if (typeof name !== 'string' || !name.endsWith('Command')) {
-    throw new ServiceError('UnknownOperationException', `send() takes an @aws-sdk/client-sfn command object (e.g. new StartExecutionCommand(input)); got ${typeof name === 'string' ? name : typeof command}`);
-  }
-  return name.slice(0, -'Command'.length);
+  if (typeof name === 'string' && name.endsWith('Command') && name !== 'Command') return name.slice(0, -'Command'.length);
+  const schema = (command as { schema?: unknown } | null)?.schema;
+  if (Array.isArray(schema) && schema[1] === 'com.amazonaws.sfn' && typeof schema[2] === 'string') return schema[2];
+  throw new ServiceError('UnknownOperationException', `send() takes an @aws-sdk/client-sfn command object (e.g. new StartExecutionCommand(input)); got ${typeof name === 'string' ? name : typeof command}`);
 }

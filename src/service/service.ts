@@ -129,7 +129,7 @@ export class Service {
     const versionDescription = this.versionDescription(r.versionDescription, publish);
     const loggingConfiguration = checkLogging(r.loggingConfiguration);
     const tracingConfiguration = checkTracing(r.tracingConfiguration);
-    const encryptionConfiguration = r.encryptionConfiguration ?? ownedKey;
+    const encryptionConfiguration = checkEncryption(r.encryptionConfiguration) ?? ownedKey;
     const tags = checkTags(r.tags);
     const verdict = judgeDefinition(r.definition, type);
     if (!verdict.ok) throw invalidDefinition(verdict.diagnostics);
@@ -241,7 +241,7 @@ export class Service {
     }
     const loggingConfiguration = r.loggingConfiguration !== undefined ? checkLogging(r.loggingConfiguration) : old.loggingConfiguration;
     const tracingConfiguration = r.tracingConfiguration !== undefined ? checkTracing(r.tracingConfiguration) : old.tracingConfiguration;
-    const encryptionConfiguration = r.encryptionConfiguration ?? old.encryptionConfiguration;
+    const encryptionConfiguration = checkEncryption(r.encryptionConfiguration) ?? old.encryptionConfiguration;
     const changed =
       definitionText !== old.definitionText ||
       roleArn !== old.roleArn ||
@@ -860,6 +860,7 @@ export class Service {
   async createActivity(request: T.CreateActivityInput): Promise<T.CreateActivityOutput> {
     const name = checkName(request?.name);
     const tags = checkTags(request.tags);
+    checkEncryption(request.encryptionConfiguration);
     const arn = this.arn('activity', name);
     const existing = this.activities.get(arn);
     if (existing !== undefined) return { activityArn: arn, creationDate: existing.creationDate };
@@ -1045,6 +1046,30 @@ function checkLogging(value: unknown): T.LoggingConfiguration {
   const out: T.LoggingConfiguration = { level, includeExecutionData };
   if (destinations.length > 0) out.destinations = destinations;
   return out;
+}
+
+/**
+ * Encryption as AWS takes it. statemill holds no keys: a customer managed key is recorded
+ * and shown, not used.
+ */
+function checkEncryption(value: unknown): T.EncryptionConfiguration | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value)) throw new ServiceError('ValidationException', "1 validation error detected: Value at 'encryptionConfiguration' failed to satisfy constraint: Member must be a structure");
+  const v = value as T.EncryptionConfiguration;
+  const type = checkEnum(v.type, 'encryptionConfiguration.type', ['AWS_OWNED_KEY', 'CUSTOMER_MANAGED_KMS_KEY'] as const);
+  if (type === undefined) throw missing('encryptionConfiguration.type');
+  if (type === 'AWS_OWNED_KEY') {
+    if (v.kmsKeyId !== undefined || v.kmsDataKeyReusePeriodSeconds !== undefined) {
+      throw new ServiceError('InvalidEncryptionConfiguration', 'Invalid Encryption Configuration: kmsKeyId and kmsDataKeyReusePeriodSeconds are not allowed with AWS_OWNED_KEY.');
+    }
+    return { type };
+  }
+  if (typeof v.kmsKeyId !== 'string' || v.kmsKeyId.length === 0) throw new ServiceError('InvalidEncryptionConfiguration', 'Invalid Encryption Configuration: kmsKeyId is required with CUSTOMER_MANAGED_KMS_KEY.');
+  const period = v.kmsDataKeyReusePeriodSeconds ?? 300;
+  if (typeof period !== 'number' || !Number.isInteger(period) || period < 60 || period > 900) {
+    throw new ServiceError('ValidationException', `1 validation error detected: Value '${String(period)}' at 'encryptionConfiguration.kmsDataKeyReusePeriodSeconds' failed to satisfy constraint: Member must have value between 60 and 900`);
+  }
+  return { type, kmsKeyId: v.kmsKeyId, kmsDataKeyReusePeriodSeconds: period };
 }
 
 function checkTracing(value: unknown): T.TracingConfiguration {
