@@ -4,6 +4,7 @@ export { compile, Machine, type CompileOptions, type ExecuteOptions } from './co
 export type { Handler, Handlers, TaskContext } from './compile/handlers.js';
 export type { Integrations, NestedStart, StartedExecution, EndedExecution } from './compile/task-patterns.js';
 export { TaskTokens } from './run/tokens.js';
+export { s3FolderHandlers } from './mocks/s3-folder.js';
 export { StandardTasks, type ExecutionHost, type StandardTasksOptions, type GetActivityTaskOutput } from './service/standard/tasks.js';
 export { StandardExecutions, type StandardExecutionsOptions } from './service/standard/executions.js';
 export { realClock, virtualClock, type Clock } from './run/clock.js';

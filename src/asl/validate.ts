@@ -18,6 +18,7 @@ import {
   type StateTypeSpec,
 } from './fields.js';
 import { jsonataProblems } from '../compile/jsonata-check.js';
+import { itemReaderProblems } from './item-reader-rules.js';
 import { ProblemCodes, pointerTo, type Problem, type ProblemCode } from './problems.js';
 import type { QueryLanguage } from './types.js';
 
@@ -375,6 +376,7 @@ function checkState(v: Validation, scope: Scope, name: string, state: unknown, p
   checkPresence(v, spec, state, pointer);
   if (spec.transition === 'nextOrEnd') checkNextOrEnd(v, spec, state, pointer);
   if (spec.type === 'Task') checkTaskTimeouts(v, state, pointer);
+  if (spec.type === 'Map') v.problems.push(...itemReaderProblems(state, pointer));
   return true;
 }
 

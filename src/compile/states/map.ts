@@ -12,6 +12,7 @@ import { errorOutput, toAslError, withRecovery } from '../recovery.js';
 import { compileJsonPathFinish, compileResultLimit } from '../results.js';
 import { WHOLE_DOCUMENT, builtBound, compileTemplate, templateBound, type Builder, type TemplateBound } from '../templates.js';
 import { childFrame } from './branches.js';
+import { compileItemReader, compileResultWriter, type ReadItems, type WriteResults } from '../item-reader.js';
 
 /** A number read from the input at run time, validated as AWS validates it. */
 type Setting = (input: unknown, frame: Frame) => number;
@@ -40,16 +41,9 @@ export function compileMap(def: Record<string, unknown>, env: StateEnv): RunStat
   const isolated = (processor.ProcessorConfig as Record<string, unknown> | undefined)?.Mode === 'DISTRIBUTED';
   const start = env.compileScope(processor, `${env.pointer}/${processorKey}`, env.queryLanguage);
   env.machine.processors.set(env.pointer, { start, isolated });
-  for (const unsupported of ['ItemReader', 'ResultWriter']) {
-    if (unsupported in def) {
-      env.machine.problems.push({
-        code: 'ERR_ASL_UNSUPPORTED_INTEGRATION',
-        pointer: `${env.pointer}/${unsupported}`,
-        message: `state '${env.name}' uses ${unsupported}, which reads or writes Amazon S3; statemill runs Map states over items in the state input only`,
-      });
-    }
-  }
-  if (env.queryLanguage === 'JSONata') return compileJsonataMap(def, env, start, isolated);
+  const reader = compileItemReader(def, env);
+  const writer = compileResultWriter(def, env);
+  if (env.queryLanguage === 'JSONata') return compileJsonataMap(def, env, start, isolated, reader, writer);
   const inputPath = compileSelectPath(def.InputPath);
   const itemsPath = compileItemsPath(def.ItemsPath);
   const selector = 'ItemSelector' in def ? compileTemplate(def.ItemSelector) : 'Parameters' in def ? compileTemplate(def.Parameters) : null;
@@ -63,7 +57,10 @@ export function compileMap(def: Record<string, unknown>, env: StateEnv): RunStat
 
   function attemptMap(input: unknown, frame: Frame): unknown {
     const effective = inputPath(input, frame);
-    const items = itemsPath(effective, frame);
+    if (reader === null) return mapItems(input, effective, itemsPath(effective, frame), frame);
+    return andThen(reader(effective, frame, null), (items) => mapItems(input, effective, items, frame));
+  }
+  function mapItems(input: unknown, effective: unknown, items: unknown[], frame: Frame): unknown {
     const limit = maxConcurrency(effective, frame);
     const allowed = toleratedFailures(tolerance, effective, frame, items.length);
     let inputs: unknown[] = items;
@@ -71,8 +68,11 @@ export function compileMap(def: Record<string, unknown>, env: StateEnv): RunStat
     if (batching !== null) inputs = batch(batching, inputs, effective, frame);
     const inputBound = itemBound === null ? Infinity : builtBound(itemBound, frame.valueBound);
     const outputs = runMapIterations(env, start, inputs, inputBound, frame, limit, allowed, isolated);
-    if (isPromiseLike(outputs)) return Promise.resolve(outputs).then((o) => finish(input, o, frame));
-    return finish(input, outputs, frame);
+    if (writer === null) {
+      if (isPromiseLike(outputs)) return Promise.resolve(outputs).then((o) => finish(input, o, frame));
+      return finish(input, outputs, frame);
+    }
+    return andThen(andThen(outputs as unknown[], (o) => writer(o, inputs, effective, frame, null)), (written) => finish(input, written, frame));
   }
   return withRecovery(attemptMap, def, env);
 }
@@ -263,12 +263,20 @@ function compileJsonataMapSettings(def: Record<string, unknown>, env: StateEnv):
  * over `$states.input` and `$states.context.Map.Item`, then the iterations; Output and Assign
  * over the results. Settings are computed in the order AWS lists them, each maybe by the library.
  */
-function compileJsonataMap(def: Record<string, unknown>, env: StateEnv, start: StateNode, isolated: boolean): RunState {
+function compileJsonataMap(
+  def: Record<string, unknown>,
+  env: StateEnv,
+  start: StateNode,
+  isolated: boolean,
+  reader: ReadItems | null,
+  writer: WriteResults | null,
+): RunState {
   const settings = compileJsonataMapSettings(def, env);
   const outcome = compileOutcome(def, env.pointer, env.machine.problems);
   const checkSize = compileResultLimit(env);
 
   function readItems(scope: StatesScope): unknown[] | Promise<unknown[]> {
+    if (reader !== null) return reader(scope.input, scope.frame, scope);
     if (settings.items !== null) return settings.items(scope);
     if (!Array.isArray(scope.input)) {
       throw queryEvaluationError(scope.frame, `Map state input must be an array but was: ${jsonForCause(scope.input)}`);
@@ -282,6 +290,9 @@ function compileJsonataMap(def: Record<string, unknown>, env: StateEnv, start: S
   }
   function iterate(scope: StatesScope, inputs: unknown[], limit: number, allowed: number): unknown {
     const outputs = runMapIterations(env, start, inputs, Infinity, scope.frame, limit, allowed, isolated);
+    if (writer !== null) {
+      return andThen(andThen(outputs as unknown[], (o) => writer(o, inputs, scope.input, scope.frame, scope)), (written) => finish(scope, written));
+    }
     if (isPromiseLike(outputs)) return Promise.resolve(outputs).then((o) => finish(scope, o));
     return finish(scope, outputs);
   }

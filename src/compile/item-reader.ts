@@ -1,0 +1,378 @@
+import { randomUUID } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { AslError, jsonForCause, runtimeError, stateCause } from '../run/errors.js';
+import type { Frame } from '../run/frame.js';
+import { isPromiseLike } from '../run/state.js';
+import type { StateEnv } from './context.js';
+import type { Handler } from './handlers.js';
+import { StatesScope, compileJsonataValue, stateField, type Evaluate } from './jsonata.js';
+import { compileReferencePath } from './paths.js';
+import { compileTemplate, type Builder } from './templates.js';
+
+/**
+ * Distributed Map's ItemReader and ResultWriter over Amazon S3. The bytes come from the
+ * handlers for `arn:aws:states:::s3:getObject`, `…:s3:listObjectsV2` and `…:s3:putObject`
+ * (s3FolderHandlers() serves a folder as buckets), so they run in plain compile() as soon
+ * as those handlers are given.
+ */
+export const S3_GET_OBJECT = 'arn:aws:states:::s3:getObject';
+export const S3_LIST_OBJECTS = 'arn:aws:states:::s3:listObjectsV2';
+export const S3_PUT_OBJECT = 'arn:aws:states:::s3:putObject';
+
+export const ItemReaderErrors = {
+  ItemReaderFailed: 'States.ItemReaderFailed',
+  ResultWriterFailed: 'States.ResultWriterFailed',
+} as const;
+
+const CSV_DELIMITERS: Readonly<Record<string, string>> = { COMMA: ',', PIPE: '|', SEMICOLON: ';', SPACE: ' ', TAB: '\t' };
+/** AWS's ceiling on MaxItems. */
+const MAX_ITEMS_LIMIT = 100_000_000;
+
+/** Reads a Map's items: from the Map's effective input (JSONPath) or its `$states` scope (JSONata). */
+export type ReadItems = (input: unknown, frame: Frame, scope: StatesScope | null) => unknown[] | Promise<unknown[]>;
+/** Writes a Map's iteration results and answers the Map's result (`{ MapRunArn, ResultWriterDetails }`). */
+export type WriteResults = (outputs: unknown[], inputs: unknown[], input: unknown, frame: Frame, scope: StatesScope | null) => unknown;
+
+interface ReaderConfig {
+  readonly inputType: string | undefined;
+  readonly headerLocation: string;
+  readonly headers: readonly string[] | null;
+  readonly delimiter: string;
+  readonly maxItems: ((input: unknown, frame: Frame) => number) | null;
+}
+
+/** The Map's ItemReader, or null when it has none. */
+export function compileItemReader(def: Record<string, unknown>, env: StateEnv): ReadItems | null {
+  const reader = def.ItemReader as Record<string, unknown> | undefined;
+  if (reader === undefined) return null;
+  const resource = reader.Resource as string;
+  const config = compileReaderConfig((reader.ReaderConfig ?? {}) as Record<string, unknown>);
+  const args = compileArguments(reader, env, 'ItemReader');
+  const get = s3Handler(env, S3_GET_OBJECT, 'ItemReader');
+  if (resource === S3_LIST_OBJECTS) {
+    const list = s3Handler(env, S3_LIST_OBJECTS, 'ItemReader');
+    return function readListedObjects(input, frame, scope) {
+      return guard(frame, () => andThen(args(input, frame, scope), (request) => listAll(list, request as S3Request, frame, limitOf(config, input, frame))));
+    };
+  }
+  return function readObject(input, frame, scope) {
+    return guard(frame, () =>
+      andThen(args(input, frame, scope), (request) => {
+        const limit = limitOf(config, input, frame);
+        if (config.inputType === 'MANIFEST') return readManifest(get, request as S3Request, config, frame, limit);
+        return andThen(getText(get, request as S3Request, frame), (text) => parseItems(text, config, frame, limit));
+      }),
+    );
+  };
+}
+
+/** The Map's ResultWriter, or null when it has none. */
+export function compileResultWriter(def: Record<string, unknown>, env: StateEnv): WriteResults | null {
+  const writer = def.ResultWriter as Record<string, unknown> | undefined;
+  if (writer === undefined) return null;
+  const args = compileArguments(writer, env, 'ResultWriter');
+  const put = s3Handler(env, S3_PUT_OBJECT, 'ResultWriter');
+  const label = typeof def.Label === 'string' ? def.Label : env.name;
+  const config = (writer.WriterConfig ?? {}) as Record<string, unknown>;
+  const transformation = typeof config.Transformation === 'string' ? config.Transformation : 'NONE';
+  const outputType = typeof config.OutputType === 'string' ? config.OutputType : 'JSON';
+  return function writeResults(outputs, inputs, input, frame, scope) {
+    return andThen(args(input, frame, scope), (request) => {
+      const { Bucket, Prefix } = (request ?? {}) as { Bucket?: unknown; Prefix?: unknown };
+      if (typeof Bucket !== 'string') throw runtimeError(frame, `The field 'Bucket' is required in ResultWriter and must be a string, but was: ${jsonForCause(Bucket)}`);
+      const mapRunId = randomUUID();
+      const machine = frame.exec.stateMachineId.split(':').pop();
+      const mapRunArn = frame.exec.stateMachineId.replace(':stateMachine:', ':mapRun:').replace(/:[^:]*$/, `:${machine}/${label}:${mapRunId}`);
+      const records = outputs.map((output, index) => childRecord(output, inputs[index], index, frame, mapRunArn));
+      if (transformation !== 'NONE') {
+        const outputsOnly = records.filter((r) => r.Status === 'SUCCEEDED').map((r) => JSON.parse(r.Output as string) as unknown);
+        const body = transformation === 'FLATTEN' ? outputsOnly.flat() : outputsOnly;
+        const key = joinKey(Prefix, `${mapRunId}/results.${outputType === 'JSONL' ? 'jsonl' : 'json'}`);
+        return andThen(putText(put, Bucket, key, serialise(body, outputType), frame), () => ({
+          MapRunArn: mapRunArn,
+          ResultWriterDetails: { Bucket, Key: key },
+        }));
+      }
+      const base = joinKey(Prefix, mapRunId);
+      const succeeded = records.filter((r) => r.Status === 'SUCCEEDED');
+      const failed = records.filter((r) => r.Status === 'FAILED');
+      const files: Record<string, { Key: string; Size: number }[]> = { FAILED: [], PENDING: [], SUCCEEDED: [] };
+      const writes: unknown[] = [];
+      for (const [status, group] of [['SUCCEEDED', succeeded], ['FAILED', failed]] as const) {
+        if (group.length === 0) continue;
+        const key = `${base}/${status}_0.json`;
+        const body = JSON.stringify(group);
+        files[status]!.push({ Key: key, Size: Buffer.byteLength(body) });
+        writes.push(putText(put, Bucket, key, body, frame));
+      }
+      const manifestKey = `${base}/manifest.json`;
+      const manifest = JSON.stringify({ DestinationBucket: Bucket, MapRunArn: mapRunArn, ResultFiles: files });
+      writes.push(putText(put, Bucket, manifestKey, manifest, frame));
+      const done = { MapRunArn: mapRunArn, ResultWriterDetails: { Bucket, Key: manifestKey } };
+      return writes.some(isPromiseLike) ? Promise.all(writes).then(() => done) : done;
+    });
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+interface S3Request {
+  Bucket?: unknown;
+  Key?: unknown;
+  Prefix?: unknown;
+  [field: string]: unknown;
+}
+
+function compileReaderConfig(config: Record<string, unknown>): ReaderConfig {
+  let maxItems: ReaderConfig['maxItems'] = null;
+  if (typeof config.MaxItemsPath === 'string') {
+    const path = config.MaxItemsPath;
+    const read = compileReferencePath(path);
+    maxItems = function readMaxItems(input, frame) {
+      const value = read(input, frame);
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_ITEMS_LIMIT) {
+        throw runtimeError(frame, `The MaxItemsPath field refers to value "${typeof value === 'string' ? value : jsonForCause(value)}" which is not a valid integer: ${path}`);
+      }
+      return value;
+    };
+  } else if (typeof config.MaxItems === 'number') {
+    const constant = config.MaxItems;
+    maxItems = () => constant;
+  }
+  return {
+    inputType: typeof config.InputType === 'string' ? config.InputType : undefined,
+    headerLocation: typeof config.CSVHeaderLocation === 'string' ? config.CSVHeaderLocation : 'FIRST_ROW',
+    headers: Array.isArray(config.CSVHeaders) ? (config.CSVHeaders as string[]) : null,
+    delimiter: CSV_DELIMITERS[typeof config.CSVDelimiter === 'string' ? config.CSVDelimiter : 'COMMA'] ?? ',',
+    maxItems,
+  };
+}
+
+/** Parameters (JSONPath, over the Map's effective input) or Arguments (JSONata) of a reader or writer. */
+function compileArguments(spec: Record<string, unknown>, env: StateEnv, owner: string): (input: unknown, frame: Frame, scope: StatesScope | null) => unknown {
+  if (env.queryLanguage === 'JSONata') {
+    if (!('Arguments' in spec)) return () => ({});
+    const evaluate: Evaluate = compileJsonataValue(spec.Arguments, stateField(env.pointer, owner).child('Arguments'), env.machine.problems);
+    return (input, frame, scope) => evaluate(scope ?? new StatesScope(frame, input));
+  }
+  if (!('Parameters' in spec)) return () => ({});
+  const build: Builder = compileTemplate(spec.Parameters);
+  return (input, frame) => build(input, frame);
+}
+
+function s3Handler(env: StateEnv, resource: string, owner: string): Handler {
+  const handler = env.machine.handlers.resource(resource);
+  if (handler !== undefined) return handler;
+  env.machine.problems.push({
+    code: 'ERR_ASL_NO_HANDLER',
+    pointer: `${env.pointer}/${owner}/Resource`,
+    message: `state '${env.name}' uses ${owner}, which needs a handler for '${resource}' to reach Amazon S3; pass one in compile(definition, { handlers }), e.g. s3FolderHandlers(dir)`,
+  });
+  return () => {
+    throw new AslError(owner === 'ItemReader' ? ItemReaderErrors.ItemReaderFailed : ItemReaderErrors.ResultWriterFailed, `no handler for ${resource}`);
+  };
+}
+
+function limitOf(config: ReaderConfig, input: unknown, frame: Frame): number {
+  if (config.maxItems === null) return Infinity;
+  const limit = config.maxItems(input, frame);
+  // MaxItems 0 means no limit, as on AWS.
+  return limit === 0 ? Infinity : limit;
+}
+
+/** A reader's failure (a handler's, or unreadable content) as States.ItemReaderFailed. */
+function guard(frame: Frame, read: () => unknown[] | Promise<unknown[]>): unknown[] | Promise<unknown[]> {
+  try {
+    const items = read();
+    if (isPromiseLike(items)) return Promise.resolve(items).then(undefined, (thrown) => rethrowAsReaderFailure(thrown, frame));
+    return items;
+  } catch (thrown) {
+    return rethrowAsReaderFailure(thrown, frame);
+  }
+}
+
+function rethrowAsReaderFailure(thrown: unknown, frame: Frame): never {
+  if (thrown instanceof AslError) throw thrown;
+  const detail = thrown instanceof Error ? `${thrown.name}: ${thrown.message}` : String(thrown);
+  throw new AslError(ItemReaderErrors.ItemReaderFailed, stateCause(frame, `Attempt to read items failed: ${detail}`));
+}
+
+function callS3(handler: Handler, request: S3Request, frame: Frame): unknown {
+  return handler(request, { context: {}, attempt: 1, signal: frame.exec.signal, heartbeat() {} });
+}
+
+/** The object's bytes as text: a handler answers a string, bytes, or an S3 GetObject answer whose Body is one of those. */
+function getText(get: Handler, request: S3Request, frame: Frame): string | Promise<string> {
+  return andThen(callS3(get, request, frame), (answer) => bodyText(answer, true));
+}
+
+function bodyText(answer: unknown, gunzip: boolean): string | Promise<string> {
+  const body = answer !== null && typeof answer === 'object' && 'Body' in answer ? (answer as { Body: unknown }).Body : answer;
+  if (typeof body === 'string') return body;
+  if (body instanceof Uint8Array) {
+    const bytes = gunzip && body[0] === 0x1f && body[1] === 0x8b ? gunzipSync(body) : body;
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  }
+  if (body !== null && typeof body === 'object' && typeof (body as { transformToString?: unknown }).transformToString === 'function') {
+    return (body as { transformToString(): Promise<string> }).transformToString();
+  }
+  throw new Error(`the s3:getObject handler answered ${jsonForCause(body)}; answer the object's content as a string or bytes (or { Body })`);
+}
+
+function parseItems(text: string, config: ReaderConfig, frame: Frame, limit: number): unknown[] {
+  switch (config.inputType) {
+    case 'JSON': {
+      const parsed = JSON.parse(text) as unknown;
+      if (!Array.isArray(parsed)) throw new AslError(ItemReaderErrors.ItemReaderFailed, stateCause(frame, 'Attempt to read items failed: the JSON object is not an array.'));
+      return parsed.length > limit ? parsed.slice(0, limit) : parsed;
+    }
+    case 'JSONL': {
+      const items: unknown[] = [];
+      for (const line of text.split('\n')) {
+        if (items.length >= limit) break;
+        if (line.trim() !== '') items.push(JSON.parse(line));
+      }
+      return items;
+    }
+    case 'CSV':
+      return csvItems(text, config, frame, limit);
+    default:
+      throw new AslError(ItemReaderErrors.ItemReaderFailed, stateCause(frame, `InputType ${String(config.inputType)} is not supported.`));
+  }
+}
+
+/** CSV rows as objects keyed by the header (FIRST_ROW or GIVEN); every value is a string, as on AWS. */
+function csvItems(text: string, config: ReaderConfig, frame: Frame, limit: number, headers: readonly string[] | null = config.headers): unknown[] {
+  const rows = parseCsv(text, { delimiter: config.delimiter, relax_column_count: true, skip_empty_lines: true, bom: true }) as string[][];
+  let names = headers;
+  let from = 0;
+  if (config.headerLocation !== 'GIVEN' || names === null) {
+    names = rows[0] ?? [];
+    from = 1;
+  }
+  const items: Record<string, string>[] = [];
+  for (let i = from; i < rows.length && items.length < limit; i++) {
+    const row = rows[i]!;
+    if (row.length > names.length) {
+      throw new AslError(ItemReaderErrors.ItemReaderFailed, stateCause(frame, `Attempt to read items failed: row ${i + 1} has ${row.length} fields but the header has ${names.length}.`));
+    }
+    const item: Record<string, string> = {};
+    for (let c = 0; c < names.length; c++) item[names[c]!] = row[c] ?? '';
+    items.push(item);
+  }
+  return items;
+}
+
+/** S3 Inventory: manifest.json lists CSV files (gzip or not) whose columns its fileSchema names. */
+function readManifest(get: Handler, request: S3Request, config: ReaderConfig, frame: Frame, limit: number): Promise<unknown[]> | unknown[] {
+  return andThen(getText(get, request, frame), (text) => {
+    const manifest = JSON.parse(text) as { files?: { key: string }[]; fileSchema?: string; destinationBucket?: string; fileFormat?: string };
+    if (!Array.isArray(manifest.files) || typeof manifest.fileSchema !== 'string') {
+      throw new AslError(ItemReaderErrors.ItemReaderFailed, stateCause(frame, 'Attempt to read items failed: the manifest has no files or fileSchema.'));
+    }
+    if (manifest.fileFormat !== undefined && manifest.fileFormat !== 'CSV') {
+      throw new AslError(ItemReaderErrors.ItemReaderFailed, stateCause(frame, `Attempt to read items failed: inventory format ${manifest.fileFormat} is not supported; use CSV.`));
+    }
+    const headers = manifest.fileSchema.split(',').map((name) => name.trim());
+    const bucket = typeof manifest.destinationBucket === 'string' ? manifest.destinationBucket.replace(/^arn:aws[\w-]*:s3:::/, '') : request.Bucket;
+    const csv: ReaderConfig = { ...config, headerLocation: 'GIVEN', headers, delimiter: ',' };
+    const items: unknown[] = [];
+    const files = manifest.files;
+    const next = (index: number): unknown[] | Promise<unknown[]> => {
+      if (index >= files.length || items.length >= limit) return items;
+      return andThen(getText(get, { Bucket: bucket, Key: files[index]!.key }, frame), (part) => {
+        items.push(...csvItems(part, csv, frame, limit - items.length, headers));
+        return next(index + 1);
+      });
+    };
+    return next(0);
+  });
+}
+
+/** listObjectsV2, page by page: each object becomes `{ Etag, Key, LastModified, Size, StorageClass }` as on AWS. */
+function listAll(list: Handler, request: S3Request, frame: Frame, limit: number): unknown[] | Promise<unknown[]> {
+  const items: unknown[] = [];
+  const page = (token: unknown): unknown[] | Promise<unknown[]> =>
+    andThen(callS3(list, token === undefined ? request : { ...request, ContinuationToken: token }, frame), (answer) => {
+      const { Contents, IsTruncated, NextContinuationToken } = (answer ?? {}) as { Contents?: Record<string, unknown>[]; IsTruncated?: boolean; NextContinuationToken?: string };
+      for (const object of Contents ?? []) {
+        if (items.length >= limit) return items;
+        items.push(listedObject(object));
+      }
+      return IsTruncated === true && NextContinuationToken !== undefined && items.length < limit ? page(NextContinuationToken) : items;
+    });
+  return page(undefined);
+}
+
+function listedObject(object: Record<string, unknown>): Record<string, unknown> {
+  const modified = object.LastModified;
+  return {
+    Etag: object.ETag ?? object.Etag,
+    Key: object.Key,
+    LastModified: modified instanceof Date ? Math.floor(modified.getTime() / 1000) : modified,
+    Size: object.Size,
+    StorageClass: object.StorageClass ?? 'STANDARD',
+  };
+}
+
+function putText(put: Handler, bucket: string, key: string, body: string, frame: Frame): unknown {
+  try {
+    const done = callS3(put, { Bucket: bucket, Key: key, Body: body }, frame);
+    if (isPromiseLike(done)) return Promise.resolve(done).then(undefined, (thrown) => rethrowAsWriterFailure(thrown, frame));
+    return done;
+  } catch (thrown) {
+    return rethrowAsWriterFailure(thrown, frame);
+  }
+}
+
+function rethrowAsWriterFailure(thrown: unknown, frame: Frame): never {
+  if (thrown instanceof AslError) throw thrown;
+  const detail = thrown instanceof Error ? `${thrown.name}: ${thrown.message}` : String(thrown);
+  throw new AslError(ItemReaderErrors.ResultWriterFailed, stateCause(frame, `Attempt to write results failed: ${detail}`));
+}
+
+/** One child execution as AWS writes it in a result file. A tolerated failure's slot holds `{ Error, Cause }`. */
+function childRecord(output: unknown, input: unknown, index: number, frame: Frame, mapRunArn: string): Record<string, unknown> {
+  const failed = isErrorOutput(output);
+  const record: Record<string, unknown> = {
+    ExecutionArn: `${mapRunArn.replace(':mapRun:', ':execution:')}:${index}`,
+    Input: JSON.stringify(input ?? null),
+    InputDetails: { Included: true },
+    Name: String(index),
+  };
+  if (failed) {
+    record.Error = (output as { Error: unknown }).Error;
+    record.Cause = (output as { Cause: unknown }).Cause;
+  } else {
+    record.Output = JSON.stringify(output ?? null);
+    record.OutputDetails = { Included: true };
+  }
+  record.RedriveCount = 0;
+  record.RedriveStatus = 'NOT_REDRIVABLE';
+  if (!failed) record.RedriveStatusReason = 'Execution is SUCCEEDED and cannot be redriven';
+  record.StartDate = new Date(frame.enteredMs).toISOString();
+  record.StateMachineArn = frame.exec.stateMachineId;
+  record.Status = failed ? 'FAILED' : 'SUCCEEDED';
+  record.StopDate = new Date(frame.exec.clock.now()).toISOString();
+  return record;
+}
+
+function isErrorOutput(output: unknown): boolean {
+  if (output === null || typeof output !== 'object' || Array.isArray(output)) return false;
+  const keys = Object.keys(output);
+  return keys.length === 2 && 'Error' in output && 'Cause' in output;
+}
+
+function joinKey(prefix: unknown, rest: string): string {
+  if (typeof prefix !== 'string' || prefix === '') return rest;
+  return prefix.endsWith('/') ? prefix + rest : `${prefix}/${rest}`;
+}
+
+function serialise(values: unknown[], outputType: string): string {
+  return outputType === 'JSONL' ? values.map((v) => JSON.stringify(v)).join('\n') + '\n' : JSON.stringify(values);
+}
+
+function andThen<T, R>(value: T | PromiseLike<T>, then: (value: T) => R): R | Promise<Awaited<R>> {
+  return isPromiseLike(value) ? Promise.resolve(value).then(then) as Promise<Awaited<R>> : then(value as T);
+}
