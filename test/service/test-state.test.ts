@@ -312,6 +312,31 @@ const answered: { name: string; request: RequestValues; expected: Record<string,
     },
   },
   {
+    name: 'a mocked distributed Map shows its batches',
+    request: {
+      definition: { ...mapState, ItemProcessor: { ...mapState.ItemProcessor, ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'EXPRESS' } }, ItemBatcher: { MaxItemsPerBatch: 2, BatchInput: { 'k.$': '$.k' } } },
+      input: { items: [1, 2, 3], k: 'x' },
+      mock: { result: [{}, {}] },
+      inspectionLevel: 'DEBUG',
+    },
+    expected: {
+      status: 'SUCCEEDED',
+      output: [{}, {}],
+      inspectionData: {
+        input: { items: [1, 2, 3], k: 'x' },
+        afterInputPath: { items: [1, 2, 3], k: 'x' },
+        afterItemsPath: [1, 2, 3],
+        afterItemBatcher: [
+          { BatchInput: { k: 'x' }, Items: [1, 2] },
+          { BatchInput: { k: 'x' }, Items: [3] },
+        ],
+        maxConcurrency: 0,
+        afterResultSelector: [{}, {}],
+        afterResultPath: [{}, {}],
+      },
+    },
+  },
+  {
     name: 'more failed iterations than tolerated: States.ExceedToleratedFailureThreshold',
     request: { definition: { ...mapState, ToleratedFailureCount: 1 }, input: { items: [1, 2, 3] }, mock: { result: [1, 2, 3] }, stateConfiguration: { mapIterationFailureCount: 2 } },
     expected: { status: 'FAILED', error: 'States.ExceedToleratedFailureThreshold', cause: 'The specified tolerated failure threshold was exceeded' },
@@ -348,3 +373,34 @@ for (const c of answered) {
 }
 
 answers.run();
+
+const readme = suite('TestState README');
+
+readme('the README example answers as the README says', async () => {
+  const response = await testState({
+    definition: JSON.stringify({
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke',
+      Parameters: { FunctionName: 'charge', 'Payload.$': '$' },
+      Retry: [{ ErrorEquals: ['Payments.Unavailable'], IntervalSeconds: 2, MaxAttempts: 3, BackoffRate: 2 }],
+      Next: 'Ship',
+    }),
+    input: '{"amount": 5}',
+    inspectionLevel: 'DEBUG',
+    mock: { errorOutput: { error: 'Payments.Unavailable', cause: 'no answer' } },
+    stateConfiguration: { retrierRetryCount: 1 },
+  });
+  assert.equal(response, {
+    status: 'RETRIABLE',
+    error: 'Payments.Unavailable',
+    cause: 'no answer',
+    inspectionData: {
+      input: '{"amount":5}',
+      afterInputPath: '{"amount":5}',
+      afterParameters: '{"FunctionName":"charge","Payload":{"amount":5}}',
+      errorDetails: { retryIndex: 0, retryBackoffIntervalSeconds: 4 },
+    },
+  });
+});
+
+readme.run();

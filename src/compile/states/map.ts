@@ -174,7 +174,7 @@ function batch(batching: Batching, items: unknown[], input: unknown, frame: Fram
   return batchItems(items, maxItems, maxBytes, batchInput, frame);
 }
 
-function batchItems(items: unknown[], maxItems: number, maxBytes: number, batchInput: unknown, frame: Frame): unknown[] {
+export function batchItems(items: unknown[], maxItems: number, maxBytes: number, batchInput: unknown, frame: Frame): unknown[] {
   if (maxItems <= 0) throw runtimeError(frame, 'MaxItemsPerBatch must be a positive integer.');
   if (maxBytes <= 0) throw runtimeError(frame, 'MaxInputBytesPerBatch must be a positive integer.');
   const batches: unknown[] = [];

@@ -2,6 +2,7 @@ import { compileSelectPath } from '../../compile/io.js';
 import { StatesScope, compileJsonataValue, stateField } from '../../compile/jsonata.js';
 import { compileItems, compileNumber, compileOutcome, type Checked, type NumberRule } from '../../compile/jsonata-state.js';
 import { compileReferencePath } from '../../compile/paths.js';
+import { batchItems } from '../../compile/states/map.js';
 import { compileTemplate } from '../../compile/templates.js';
 import { AslError, StatesErrors, jsonForCause } from '../../run/errors.js';
 import { Frame } from '../../run/frame.js';
@@ -38,10 +39,13 @@ async function jsonPathMap(run: TestRun, input: unknown): Promise<Outcome> {
     const items = readerItems(run) ?? itemsAt(def.ItemsPath, effective, frame);
     run.record('afterItemsPath', items);
     const selectorDef = 'ItemSelector' in def ? def.ItemSelector : 'Parameters' in def ? def.Parameters : undefined;
+    let inputs = items;
     if (selectorDef !== undefined) {
       const selector = compileTemplate(selectorDef);
-      run.record('afterItemSelector', items.map((item, index) => selector(effective, itemFrame(frame, index, item))));
+      inputs = items.map((item, index) => selector(effective, itemFrame(frame, index, item)));
+      run.record('afterItemSelector', inputs);
     }
+    if (def.ItemBatcher !== null && typeof def.ItemBatcher === 'object') run.record('afterItemBatcher', batches(def.ItemBatcher as Record<string, unknown>, inputs, effective, frame));
     run.record('maxConcurrency', setting(def.MaxConcurrency, def.MaxConcurrencyPath, effective, frame) ?? 0);
     const tolerance: Tolerance = {
       count: setting(def.ToleratedFailureCount, def.ToleratedFailureCountPath, effective, frame),
@@ -143,6 +147,14 @@ function itemsAt(path: unknown, input: unknown, frame: Frame): unknown[] {
   // AWS names the path's root `$`, for `$$` too.
   if (!Array.isArray(items)) throw new AslError(StatesErrors.Runtime, `Reference path "${text.replace(/^\$\$/, '$')}" must point to array.`);
   return items;
+}
+
+/** ItemBatcher: the iterations' inputs grouped into `{ Items, BatchInput }` batches, as the Map would run them. */
+function batches(batcher: Record<string, unknown>, inputs: unknown[], input: unknown, frame: Frame): unknown[] {
+  const maxItems = setting(batcher.MaxItemsPerBatch, batcher.MaxItemsPerBatchPath, input, frame) ?? Infinity;
+  const maxBytes = setting(batcher.MaxInputBytesPerBatch, batcher.MaxInputBytesPerBatchPath, input, frame) ?? 262_144;
+  const batchInput = 'BatchInput' in batcher ? compileTemplate(batcher.BatchInput)(input, frame) : undefined;
+  return batchItems(inputs, maxItems, maxBytes, batchInput, frame);
 }
 
 /** MaxConcurrency, ToleratedFailureCount, ToleratedFailurePercentage: a constant, or read by their …Path; null when absent. */
