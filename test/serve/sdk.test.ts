@@ -142,6 +142,24 @@ sdk('TestState (host prefix disabled): a Pass state with DEBUG inspection, and a
   assert.is(refused.message, 'RoleArn must be specified when testing a Task state');
 });
 
+sdk("the README's SDK v3 snippet runs as written (with this server's URL)", async () => {
+  const { SFNClient, CreateStateMachineCommand, StartSyncExecutionCommand } = sfn;
+  const sfnClient = new SFNClient({
+    endpoint: t.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    disableHostPrefix: true, // StartSyncExecution and TestState would go to sync-127.0.0.1
+  });
+  const { stateMachineArn } = await sfnClient.send(new CreateStateMachineCommand({
+    name: 'hello', type: 'EXPRESS', roleArn: 'arn:aws:iam::123456789012:role/local',
+    definition: JSON.stringify({ StartAt: 'Hi', States: { Hi: { Type: 'Pass', End: true } } }),
+  }));
+  const { status, output } = await sfnClient.send(new StartSyncExecutionCommand({ stateMachineArn, input: '{"who":"world"}' }));
+  sfnClient.destroy();
+  assert.is(status, 'SUCCEEDED');
+  assert.is(output, '{"who":"world"}');
+});
+
 sdk('activities: create, describe, list, delete', async () => {
   const { activityArn } = await t.client.send(new sfn.CreateActivityCommand({ name: 'approve' }));
   assert.is(activityArn, 'arn:aws:states:us-east-1:123456789012:activity:approve');
