@@ -28,6 +28,8 @@ export interface ServeOptions extends Omit<ServerOptions, 'logger'> {
   /** Let Wait states and retry intervals pass at once. */
   readonly virtualClock?: boolean;
   readonly clock?: Clock;
+  /** SQLite file keeping state machines, activities, tags and Standard executions across restarts (default: in memory). */
+  readonly store?: string;
   /** Further options for createService(). */
   readonly service?: Partial<ServiceOptions>;
   readonly logLevel?: LogLevel;
@@ -57,6 +59,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningEndpoint
     ...(options.region === undefined ? {} : { region: options.region }),
     ...(options.accountId === undefined ? {} : { accountId: options.accountId }),
     ...(clock === undefined ? {} : { clock }),
+    ...(options.store === undefined ? {} : { store: options.store }),
   });
   const operations = endpointOperations(service, (request) =>
     testState(request, { handlers, ...(clock === undefined ? {} : { clock }), region: service.region, accountId: service.accountId }),

@@ -10,6 +10,7 @@ import { ActivityQueue, activityPollMs } from './activities.js';
 import { invalidDefinition, judgeDefinition, variableReferences } from './definitions.js';
 import { ServiceError } from './errors.js';
 import type { ActivityRecord, AliasRecord, ExecutionRecord, Revision, StateMachineRecord, VersionRecord } from './records.js';
+import { SqliteStore } from './store.js';
 import {
   checkBoolean,
   checkEnum,
@@ -46,6 +47,11 @@ export interface ServiceOptions {
   history?: HistoryLevel;
   /** How many finished executions are kept for Describe/List/GetExecutionHistory; the oldest go first. Default 10,000. */
   retainExecutions?: number;
+  /**
+   * An SQLite file (or an open SqliteStore) keeping state machines, activities, tags and
+   * Standard executions with their history across restarts (see src/service/store.ts).
+   */
+  store?: string | SqliteStore;
   /** Task integrations the service supplies to its executions (see seam.ts). */
   integrations?: readonly ServiceIntegration[];
 }
@@ -83,6 +89,7 @@ export class Service {
   private readonly activityQueues = new Map<string, ActivityQueue>();
   private readonly tags = new Map<string, Map<string, string>>();
   private closed = false;
+  private readonly store: SqliteStore | null;
 
   constructor(options: ServiceOptions = {}) {
     this.region = options.region ?? 'us-east-1';
@@ -101,6 +108,34 @@ export class Service {
       accountId: this.accountId,
       activityQueue: (arn) => this.activityQueue(arn),
     };
+    this.store = options.store === undefined ? null : typeof options.store === 'string' ? new SqliteStore(options.store) : options.store;
+    if (this.store !== null) this.restore(this.store);
+  }
+
+  /**
+   * Rebuilds the records from the store, and has every operation that changes state
+   * machines, activities or tags write them back once it has succeeded.
+   */
+  private restore(store: SqliteStore): void {
+    const restored = store.load(this.retainExecutions, this.now());
+    for (const machine of restored.stateMachines) this.stateMachines.set(machine.arn, machine);
+    for (const activity of restored.activities) this.activities.set(activity.arn, activity);
+    for (const [arn, tags] of restored.tags) this.tags.set(arn, tags);
+    for (const exec of restored.executions) {
+      this.executions.set(exec.executionArn, exec);
+      this.finished.push(exec);
+    }
+    const save = () => store.saveCatalogue(this.stateMachines.values(), this.activities.values(), this.tags);
+    for (const method of catalogueOperations) {
+      const operation = this[method] as (this: Service, request: never) => Promise<unknown>;
+      Object.defineProperty(this, method, {
+        value: async (request: never) => {
+          const answer = await operation.call(this, request);
+          save();
+          return answer;
+        },
+      });
+    }
   }
 
   private arn(kind: string, rest: string): string {
@@ -603,6 +638,7 @@ export class Service {
       this.settle(exec, null, 'States.Runtime', message);
       return exec;
     }
+    if (standard) this.store?.executionStarted(exec);
     const result = compiled.run(input.value, { name, signal: exec.controller.signal });
     if (result instanceof Promise) exec.done = result.then((settled) => this.settle(exec, settled));
     else this.settle(exec, result);
@@ -698,6 +734,7 @@ export class Service {
   }
 
   private retain(exec: ExecutionRecord): void {
+    this.store?.executionEnded(exec);
     this.finished.push(exec);
     while (this.finished.length > this.retainExecutions) {
       const old = this.finished.shift()!;
@@ -705,6 +742,7 @@ export class Service {
       const list = old.machine.executions;
       const at = list.indexOf(old);
       if (at >= 0) list.splice(at, 1);
+      this.store?.executionsForgotten([old]);
     }
   }
 
@@ -970,8 +1008,25 @@ export class Service {
     const pending = [...this.running];
     for (const exec of pending) exec.controller.abort(new Error('The service was closed.'));
     await Promise.all(pending.map((e) => e.done));
+    this.store?.close();
   }
 }
+
+/** The operations that change what the store's catalogue holds. */
+const catalogueOperations = [
+  'createStateMachine',
+  'updateStateMachine',
+  'deleteStateMachine',
+  'publishStateMachineVersion',
+  'deleteStateMachineVersion',
+  'createStateMachineAlias',
+  'updateStateMachineAlias',
+  'deleteStateMachineAlias',
+  'createActivity',
+  'deleteActivity',
+  'tagResource',
+  'untagResource',
+] as const satisfies ReadonlyArray<keyof Service>;
 
 type HistoryEventLike = { readonly id: number; readonly previousEventId: number; readonly timestamp: Date; readonly type: string };
 

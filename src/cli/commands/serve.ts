@@ -1,6 +1,8 @@
+import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import type { Handlers } from '../../compile/handlers.js';
 import { hostPrefixAdvice } from '../../serve/host-prefix.js';
+import { StoreError } from '../../service/store.js';
 import { logLevels, type LogLevel } from '../../serve/log.js';
 import type { RunningEndpoint } from '../../serve/index.js';
 import { CliError, CliErrorCodes } from '../cli-error.js';
@@ -19,6 +21,7 @@ export interface ServeCommandOptions {
   readonly region: string;
   readonly accountId: string;
   readonly virtualClock?: boolean;
+  readonly store?: string;
   readonly logLevel: LogLevel;
 }
 
@@ -48,6 +51,7 @@ export function registerServeCommand(program: Command, io: CliIo, setExitCode: (
     .option('--region <region>', 'region in ARNs', 'us-east-1')
     .option('--account-id <id>', 'account id in ARNs', '123456789012')
     .option('--virtual-clock', 'let Wait states and retry intervals pass at once (time limits still hold)')
+    .option('--store <path>', 'keep state machines, activities, tags and Standard executions with their history in this SQLite file (created if absent; default: in memory)')
     .addOption(new Option('--log-level <level>', 'JSON-line logs on stderr at this level').choices(logLevels).default('info'))
     .addHelpText('after', SERVE_EXAMPLES)
     .action(async (options: ServeCommandOptions) => setExitCode(await serveCommand(options, io)));
@@ -74,6 +78,7 @@ export async function serveCommand(options: ServeCommandOptions, io: CliIo): Pro
       region: options.region,
       accountId: options.accountId,
       virtualClock: options.virtualClock === true,
+      store: options.store === undefined ? undefined : resolve(io.cwd, options.store),
       logLevel: options.logLevel,
       logWrite: (line) => io.stderr.write(line),
     });
@@ -82,6 +87,7 @@ export async function serveCommand(options: ServeCommandOptions, io: CliIo): Pro
     if (code === 'EADDRINUSE') throw new CliError(CliErrorCodes.USAGE, `cannot listen on ${options.host}:${port}: the port is in use (choose another with --port)`);
     if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new CliError(CliErrorCodes.USAGE, `cannot listen on ${options.host}: no such local address (--host)`);
     if (error instanceof TypeError) throw new CliError(CliErrorCodes.USAGE, error.message);
+    if (error instanceof StoreError) throw new CliError(CliErrorCodes.FILE_UNREADABLE, `--store ${options.store}: ${error.message} (${error.code})`);
     throw error;
   }
   io.stdout.write(
