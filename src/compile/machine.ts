@@ -3,7 +3,7 @@ import { DefinitionError, type Problem } from '../asl/problems.js';
 import { validate } from '../asl/validate.js';
 import { realClock, scheduleLimit, type Clock } from '../run/clock.js';
 import { AslError, StatesErrors } from '../run/errors.js';
-import { HistoryRecorder, type HistoryLevel } from '../run/history.js';
+import { HistoryRecorder, type HistoryEvent, type HistoryLevel } from '../run/history.js';
 import { Execution, Frame, VariableScope } from '../run/frame.js';
 import { defaultLimits, payloadBound, type Limits } from '../run/limits.js';
 import { ExecutionResult, type ExecutionStatus } from '../run/result.js';
@@ -58,6 +58,12 @@ export interface ExecuteOptions {
   name?: string;
   /** Aborting it stops the execution: it settles as ABORTED. */
   signal?: AbortSignal;
+  /**
+   * Receives the execution's history events as the execution starts: the recorder's own
+   * array, which grows as the execution runs (read it, don't change it). Called only when
+   * the machine records history.
+   */
+  onHistory?: (events: readonly HistoryEvent[]) => void;
 }
 
 /** A compiled definition: execute it as often as you like, concurrently. */
@@ -112,6 +118,7 @@ export class Machine {
     if (this.historyLevel !== 'OFF') {
       exec.history = new HistoryRecorder(this.historyLevel, this.clock, this.region);
       exec.history.executionStarted(input, this.roleArn);
+      options.onHistory?.(exec.history.events);
     }
     const inputBound = this.measureInput(exec, input);
     if (typeof inputBound !== 'number') return inputBound;

@@ -91,6 +91,8 @@ export interface ExecutionRecord {
   cause: string | undefined;
   /** The recorded history once the execution has ended; null while it runs. */
   events: HistoryEventShape[] | null;
+  /** The machine's history as it grows while the execution runs (null when none is recorded). */
+  liveEvents: readonly HistoryEventShape[] | null;
   stopRequest: StopRequest | null;
   /** Settles when the execution has ended and the record says how. */
   done: Promise<void>;

@@ -618,6 +618,7 @@ export class Service {
       error: undefined,
       cause: undefined,
       events: null,
+      liveEvents: null,
       stopRequest: null,
       done: Promise.resolve(),
     };
@@ -639,7 +640,13 @@ export class Service {
       return exec;
     }
     if (standard) this.store?.executionStarted(exec);
-    const result = compiled.run(input.value, { name, signal: exec.controller.signal });
+    const result = compiled.run(input.value, {
+      name,
+      signal: exec.controller.signal,
+      onHistory: (events) => {
+        exec.liveEvents = events as readonly T.HistoryEventShape[];
+      },
+    });
     if (result instanceof Promise) exec.done = result.then((settled) => this.settle(exec, settled));
     else this.settle(exec, result);
     return exec;
@@ -716,6 +723,7 @@ export class Service {
       exec.cause = result.cause ?? undefined;
       const events = (result.history ?? []) as HistoryEventLike[];
       exec.events = events.map((e) => ({ ...e }) as T.HistoryEventShape);
+      exec.liveEvents = null;
       if (result.status === 'ABORTED') this.recordStop(exec);
     }
     if (exec.machine.type === 'STANDARD') this.retain(exec);
@@ -863,7 +871,7 @@ export class Service {
     const exec = this.execution(r.executionArn);
     const reverse = checkBoolean(r.reverseOrder, 'reverseOrder') ?? false;
     const includeData = checkBoolean(r.includeExecutionData, 'includeExecutionData') ?? true;
-    let events = exec.events ?? [startedEvent(exec)];
+    let events = exec.events ?? (exec.liveEvents !== null ? exec.liveEvents.map((e) => ({ ...e })) : [startedEvent(exec)]);
     if (reverse) events = [...events].reverse();
     if (!includeData) events = events.map(withoutData);
     const p = page(events, r.maxResults, r.nextToken);

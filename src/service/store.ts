@@ -270,6 +270,7 @@ export class SqliteStore {
         error: data.error,
         cause: data.cause,
         events: row.events === null ? null : reviveEvents(row.events),
+        liveEvents: null,
         stopRequest: null,
         done: Promise.resolve(),
       };

@@ -378,4 +378,18 @@ history('each execution of a machine has its own history', async () => {
   assert.is(eventOf(b, 'PassStateEntered').stateEnteredEventDetails.input, '{"n":2}');
 });
 
+history('execute({ onHistory }) sees the events while the execution runs, in the array the result ends with', async () => {
+  let release: (v: unknown) => void = () => {};
+  const m = machine({ StartAt: 'T', States: { T: { Type: 'Task', Resource: 'wait', End: true } } }, { wait: () => new Promise((r) => (release = r)) });
+  let live: readonly { type: string }[] = [];
+  const pending = m.execute({}, { onHistory: (events) => (live = events) });
+  assert.equal(live.map((e) => e.type), ['ExecutionStarted', 'TaskStateEntered', 'TaskScheduled', 'TaskStarted']);
+  release('done');
+  const r = await pending;
+  assert.is(r.history, live);
+  let called = false;
+  await machine({ StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }, {}, 'none').execute({}, { onHistory: () => (called = true) });
+  assert.is(called, false, 'no history recorded, no call');
+});
+
 history.run();
