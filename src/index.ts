@@ -18,5 +18,6 @@ export { createPool, Pool, PoolError, PoolErrorCodes, PoolFaults, type PoolOptio
 export { createService, StepFunctionsService, Service, ServiceError, ServiceErrorNames, operations, callOperation, type ServiceOptions, type ServiceErrorName, type CommandLike, type OperationName } from './service/index.js';
 export type * as ServiceTypes from './service/types.js';
 export { serve, createServer, StepFunctionsServer, lambdaEndpointHandlers, hostPrefixAdvice, createLogger, logLevels, DEFAULT_BODY_LIMIT, type ServeOptions, type RunningEndpoint, type ServerOptions, type EndpointService, type Logger, type LogLevel as ServeLogLevel } from './serve/index.js';
+export { SqliteStore, StoreError, StoreErrorCodes, HOST_STOPPED_ERROR, type StoreErrorCode } from './service/store.js';
 export { testState, checkedResources, type TestStateRequest, type TestStateResponse, type TestStateOptions, type InspectionData } from './service/test-state/index.js';
 export { testStateOf, type StateTestOptions, type StateTestResult, type StateTestInspection } from './service/test-state/test-helper.js';

@@ -2,7 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ServiceError } from '../../src/service/errors.js';
 import { testState, type TestStateRequest, type TestStateResponse } from '../../src/service/test-state/index.js';
-import type { Handlers } from '../../src/index.js';
+import { virtualClock, type Handlers, type TaskContext } from '../../src/index.js';
 
 /**
  * TestState's rules, table-driven: each request (definition and JSON members given as
@@ -83,6 +83,7 @@ const refused: { name: string; request: RequestValues; type: string; message: st
   { name: 'an unknown inspection level', request: { definition: { Type: 'Pass', End: true }, inspectionLevel: 'ALL' as 'INFO' }, type: 'ValidationException', message: /Member must satisfy enum value set: \[INFO, DEBUG, TRACE\]/ },
   { name: 'an ItemReader without mapItemReaderData', request: { definition: { ...mapState, ItemReader: { Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: { InputType: 'JSON' }, Parameters: { Bucket: 'b', Key: 'k' } } }, mock: { result: [] } }, type: 'ValidationException', message: 'TestState needs stateConfiguration.mapItemReaderData to test a Map state with an ItemReader.' },
   { name: 'errorCausedByState naming no state of the processor', request: { definition: mapState, input: { items: [] }, mock: { result: [] }, stateConfiguration: { errorCausedByState: 'Nope' } }, type: 'ValidationException', message: "ErrorCausedByState 'Nope' is not a state of the Map state's ItemProcessor." },
+  { name: 'errorCausedByState naming no state of the branches', request: { definition: twoBranches, mock: { errorOutput: { error: 'E', cause: 'C' } }, stateConfiguration: { errorCausedByState: 'C' } }, type: 'ValidationException', message: "ErrorCausedByState 'C' is not a state of the Parallel state's branches." },
   // fieldValidationMode: STRICT checks required members and types, PRESENT only the members there.
   { name: 'STRICT: a required member missing', request: { definition: { Type: 'Task', Resource: 'arn:aws:states:::states:startExecution', Parameters: { StateMachineArn: 'a' }, End: true }, mock: { result: { StartDate: 'now' } } }, type: 'ValidationException', message: "Mock result schema validation error: Required field 'ExecutionArn' is missing" },
   { name: 'STRICT: a number given as text', request: { definition: lambdaTask, mock: { result: { StatusCode: '200' } } }, type: 'ValidationException', message: "Mock result schema validation error: Field 'StatusCode' must be a number" },
@@ -352,6 +353,11 @@ const answered: { name: string; request: RequestValues; expected: Record<string,
     expected: { status: 'SUCCEEDED', output: ['x'], inspectionData: { input: {}, afterInputPath: {}, afterItemsPath: ['r'], maxConcurrency: 0, afterResultSelector: ['x'], afterResultPath: ['x'] } },
   },
   {
+    name: 'a mocked error raised in a Parallel branch (errorCausedByState) fails the Parallel',
+    request: { definition: twoBranches, mock: { errorOutput: { error: 'Boom', cause: 'b' } }, stateConfiguration: { errorCausedByState: 'B' } },
+    expected: { status: 'FAILED', error: 'Boom', cause: 'b' },
+  },
+  {
     name: 'a mocked error of a Parallel state goes through its Catch',
     request: { definition: { ...twoBranches, Catch: [{ ErrorEquals: ['Boom'], Next: 'H' }] }, mock: { errorOutput: { error: 'Boom', cause: 'b' } }, inspectionLevel: 'DEBUG' },
     expected: { status: 'CAUGHT_ERROR', error: 'Boom', cause: 'b', nextState: 'H', output: { Error: 'Boom', Cause: 'b' }, inspectionData: { input: {}, errorDetails: { catchIndex: 0 } } },
@@ -373,6 +379,34 @@ for (const c of answered) {
 }
 
 answers.run();
+
+const limits = suite('TestState time limits');
+
+limits('a handler past the Task\'s TimeoutSeconds fails the attempt with States.Timeout, which Catch sees', async () => {
+  const clock = virtualClock();
+  const definition = { Type: 'Task', Resource: 'slow', TimeoutSeconds: 1, Catch: [{ ErrorEquals: ['States.Timeout'], Next: 'Late' }], End: true };
+  const response = await testState(
+    { definition: JSON.stringify(definition), roleArn: role },
+    { clock, handlers: { slow: () => clock.sleep(10_000).then(() => 'too late') } },
+  );
+  assert.equal(response, { status: 'CAUGHT_ERROR', error: 'States.Timeout', nextState: 'Late', output: '{"Error":"States.Timeout","Cause":null}' });
+});
+
+limits('a handler running past TestState\'s five minutes fails with States.Timeout', async () => {
+  const clock = virtualClock();
+  let aborted = false;
+  const handlers = {
+    slow: (_input: unknown, ctx: TaskContext) => {
+      ctx.signal.addEventListener('abort', () => (aborted = true));
+      return clock.sleep(301_000).then(() => 'too late');
+    },
+  };
+  const response = await testState({ definition: JSON.stringify({ Type: 'Task', Resource: 'slow', End: true }), roleArn: role }, { clock, handlers });
+  assert.equal(response, { status: 'FAILED', error: 'States.Timeout', cause: 'The TestState call ran longer than its limit of 300 seconds.' });
+  assert.ok(aborted, 'the handler was told to stop');
+});
+
+limits.run();
 
 const readme = suite('TestState README');
 

@@ -7,7 +7,7 @@ import { compileTemplate } from '../../compile/templates.js';
 import { AslError, StatesErrors, jsonForCause } from '../../run/errors.js';
 import { Frame } from '../../run/frame.js';
 import { ServiceError } from '../errors.js';
-import { finishJsonPath, mockedResult } from './parallel-state.js';
+import { finishJsonPath, mockedResult } from './result-stages.js';
 import { recover } from './recovery.js';
 import { refuseCompileProblems, succeeded, type Outcome, type TestRun } from './run-env.js';
 
@@ -26,7 +26,6 @@ interface Tolerance {
  * States.ExceedToleratedFailureThreshold, which Retry and Catch then see.
  */
 export async function evaluateMap(run: TestRun, input: unknown): Promise<Outcome> {
-  checkErrorCausedByState(run);
   return run.state.queryLanguage === 'JSONata' ? jsonataMap(run, input) : jsonPathMap(run, input);
 }
 
@@ -173,15 +172,4 @@ function itemFrame(parent: Frame, index: number, item: unknown): Frame {
   frame.stateName = parent.stateName;
   frame.enteredMs = parent.enteredMs;
   return frame;
-}
-
-/** `errorCausedByState` must name a state of the Map's processor. */
-function checkErrorCausedByState(run: TestRun): void {
-  const name = run.config.errorCausedByState;
-  if (name === undefined) return;
-  const processor = (run.state.def.ItemProcessor ?? run.state.def.Iterator) as Record<string, unknown> | undefined;
-  const states = (processor?.States ?? {}) as Record<string, unknown>;
-  if (!Object.prototype.hasOwnProperty.call(states, name)) {
-    throw new ServiceError('ValidationException', `ErrorCausedByState '${name}' is not a state of the Map state's ItemProcessor.`);
-  }
 }

@@ -36,6 +36,7 @@ export function checkMock(request: TestStateRequest, state: StateUnderTest): Moc
   if (mock.result === undefined && mock.errorOutput === undefined) {
     throw new ServiceError('ValidationException', 'A test mock should have one of the following fields: [result, errorOutput].');
   }
+  checkErrorCausedByState(state, config);
   if (mock.errorOutput !== undefined) return { kind: 'error', error: mock.errorOutput.error ?? '', cause: mock.errorOutput.cause ?? '' };
   const value = parseResult(mock.result!);
   if (state.type === 'Map') checkMapResult(state, value, config);
@@ -145,4 +146,19 @@ export function mismatch(shape: Shape, value: unknown, field: string, strict: bo
 
 function isObject(value: unknown): boolean {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** `errorCausedByState` names the state inside a Map's processor or a Parallel's branches that raised the mocked error. */
+function checkErrorCausedByState(state: StateUnderTest, config: TestStateConfiguration): void {
+  const name = config.errorCausedByState;
+  if (name === undefined || (state.type !== 'Map' && state.type !== 'Parallel')) return;
+  const blocks = (state.type === 'Map' ? [state.def.ItemProcessor ?? state.def.Iterator] : (state.def.Branches as unknown[])) as (Record<string, unknown> | undefined)[];
+  const found = blocks.some((block) => {
+    const states = block?.States;
+    return states !== null && typeof states === 'object' && Object.prototype.hasOwnProperty.call(states, name);
+  });
+  if (!found) {
+    const where = state.type === 'Map' ? "the Map state's ItemProcessor" : "the Parallel state's branches";
+    throw new ServiceError('ValidationException', `ErrorCausedByState '${name}' is not a state of ${where}.`);
+  }
 }

@@ -1,15 +1,17 @@
 import { LAMBDA_INVOKE, answersRaw, type Handler, type TaskContext } from '../../compile/handlers.js';
-import { compileResultPath, compileSelectPath } from '../../compile/io.js';
+import { compileSelectPath } from '../../compile/io.js';
 import { StatesScope, compileJsonataValue, stateField } from '../../compile/jsonata.js';
 import { compileOutcome } from '../../compile/jsonata-state.js';
 import { lambdaEvent, lambdaResponse } from '../../compile/lambda-response.js';
 import { handlerError } from '../../compile/states/task.js';
 import { compileTemplate } from '../../compile/templates.js';
-import { assignVariables, compileJsonPathAssign } from '../../compile/variables.js';
-import { AslError, jsonForCause } from '../../run/errors.js';
-import { contextObject, type Frame } from '../../run/frame.js';
+import { scheduleLimit } from '../../run/clock.js';
+import { AslError, StatesErrors, jsonForCause } from '../../run/errors.js';
+import { contextObject } from '../../run/frame.js';
+import { isPromiseLike } from '../../run/state.js';
 import { ServiceError } from '../errors.js';
 import { recover } from './recovery.js';
+import { finishJsonPath } from './result-stages.js';
 import { refuseCompileProblems, succeeded, type Outcome, type TestRun } from './run-env.js';
 
 /**
@@ -31,15 +33,7 @@ async function jsonPathTask(run: TestRun, input: unknown): Promise<Outcome> {
     run.record('afterParameters', parameters);
     const result = await taskResult(run, parameters);
     run.record('result', result);
-    const assign = 'Assign' in def ? compileJsonPathAssign(def.Assign) : null;
-    const values = assign === null ? null : assign.evaluate(result, frame);
-    const selected = 'ResultSelector' in def ? compileTemplate(def.ResultSelector)(result, frame) : result;
-    run.record('afterResultSelector', selected);
-    const merged = compileResultPath(def.ResultPath)(input, selected, frame);
-    run.record('afterResultPath', merged);
-    const output = compileSelectPath(def.OutputPath)(merged, frame);
-    if (assign !== null) assignVariables(frame, assign.names, values!);
-    return succeeded(output, run.next);
+    return succeeded(finishJsonPath(run, input, result), run.next);
   } catch (thrown) {
     if (thrown instanceof ServiceError) throw thrown;
     return recover(thrown, input, run);
@@ -85,7 +79,7 @@ async function invokeHandler(run: TestRun, effective: unknown): Promise<unknown>
   const resource = run.state.def.Resource as string;
   const handlers = run.handlers;
   const raw = handlers.resource(resource);
-  if (raw !== undefined && answersRaw(raw, run.state.name)) return call(raw, effective, run.frame);
+  if (raw !== undefined && answersRaw(raw, run.state.name)) return call(raw, effective, run);
   if (resource === LAMBDA_INVOKE || resource.startsWith(LAMBDA_INVOKE + ':')) {
     const args = (effective ?? {}) as Record<string, unknown>;
     const functionName = args.FunctionName;
@@ -96,7 +90,7 @@ async function invokeHandler(run: TestRun, effective: unknown): Promise<unknown>
     if (handler === undefined) {
       throw new AslError('Lambda.ResourceNotFoundException', `Function not found: ${functionName} (Service: AWSLambda; Status Code: 404; Error Code: ResourceNotFoundException)`);
     }
-    return lambdaResponse(await call(handler, lambdaEvent(args.Payload), run.frame));
+    return lambdaResponse(await call(handler, lambdaEvent(args.Payload), run));
   }
   if (raw === undefined) {
     throw new ServiceError(
@@ -104,19 +98,49 @@ async function invokeHandler(run: TestRun, effective: unknown): Promise<unknown>
       `TestState has no handler for the Resource '${resource}' of state '${run.state.name}': pass one in options.handlers, or give a mock`,
     );
   }
-  return call(raw, effective, run.frame);
+  return call(raw, effective, run);
 }
 
-async function call(handler: Handler, input: unknown, frame: Frame): Promise<unknown> {
+/** AWS ends a TestState call after five minutes with States.Timeout. */
+const TEST_STATE_LIMIT_SECONDS = 300;
+
+/**
+ * One handler call, within the Task's constant TimeoutSeconds and TestState's own five
+ * minutes, on the run's clock; the handler's signal aborts when either passes.
+ * (TimeoutSecondsPath and HeartbeatSeconds are not timed here.)
+ */
+async function call(handler: Handler, input: unknown, run: TestRun): Promise<unknown> {
+  const frame = run.frame;
+  const own = run.state.def.TimeoutSeconds;
+  const taskLimited = typeof own === 'number' && own < TEST_STATE_LIMIT_SECONDS;
+  const seconds = taskLimited ? own : TEST_STATE_LIMIT_SECONDS;
+  const timeout = taskLimited
+    ? new AslError(StatesErrors.Timeout, null)
+    : new AslError(StatesErrors.Timeout, `The TestState call ran longer than its limit of ${TEST_STATE_LIMIT_SECONDS} seconds.`);
+  const controller = new AbortController();
   const context: TaskContext = {
     context: contextObject(frame),
     attempt: frame.retryCount + 1,
-    signal: new AbortController().signal,
+    signal: controller.signal,
     heartbeat() {},
   };
+  let result: unknown;
   try {
-    return await handler(input, context);
+    result = handler(input, context);
   } catch (thrown) {
     throw handlerError(thrown);
+  }
+  if (!isPromiseLike(result)) return result;
+  let cancel: () => void = () => {};
+  const expired = new Promise<never>((_, reject) => {
+    cancel = scheduleLimit(frame.exec.clock, seconds * 1000, () => {
+      controller.abort(timeout);
+      reject(timeout);
+    });
+  });
+  try {
+    return await Promise.race([Promise.resolve(result).then(undefined, (thrown) => Promise.reject(handlerError(thrown))), expired]);
+  } finally {
+    cancel();
   }
 }
