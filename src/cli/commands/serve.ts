@@ -93,6 +93,7 @@ export async function serveCommand(options: ServeCommandOptions, io: CliIo): Pro
   io.stdout.write(
     `statemill serve: AWS Step Functions endpoint at ${endpoint.url} (region ${options.region}, account ${options.accountId})\n` +
       'SigV4 signatures are accepted and not checked: any credentials work.\n' +
+      (options.store === undefined ? 'State lives in memory (--store <file> keeps it across restarts).\n' : `Store: ${resolve(io.cwd, options.store)} (SQLite, WAL).\n`) +
       `${hostPrefixAdvice(endpoint.url)}\n`,
   );
   await stopRequested(io.signal);

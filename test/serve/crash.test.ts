@@ -1,0 +1,118 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+
+/**
+ * `statemill serve --store` killed with SIGKILL and started again on the same file: machines,
+ * finished executions and their histories are all there, executions that were RUNNING are
+ * FAILED with statemill.HostStopped (none RUNNING, none lost), and the server works on.
+ */
+const crash = suite('serve: --store survives kill -9');
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'statemill-crash-'));
+const roleArn = 'arn:aws:iam::123456789012:role/local';
+
+function startServe(args: string[]): { child: ChildProcess; url: Promise<string>; exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>; stderr: () => string } {
+  const child = spawn(process.execPath, ['--import', 'tsx/esm', 'src/cli/main.ts', 'serve', '--port', '0', '--log-level', 'warn', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (chunk) => (err += chunk));
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const url = new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', (chunk) => {
+      out += chunk;
+      const found = /endpoint at (http:\/\/\S+)/.exec(out);
+      if (found) resolve(found[1]!);
+    });
+    void exit.then(({ code }) => reject(new Error(`serve exited with ${code} before listening: ${err}`)));
+  });
+  return { child, url, exit, stderr: () => err };
+}
+
+async function call(url: string, operation: string, body: unknown): Promise<any> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `AWSStepFunctions.${operation}` }, body: JSON.stringify(body) });
+  const json = await response.json();
+  if (response.status !== 200) throw new Error(`${operation}: ${response.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+async function settled(url: string, executionArn: string): Promise<any> {
+  for (let i = 0; i < 500; i++) {
+    const described = await call(url, 'DescribeExecution', { executionArn });
+    if (described.status !== 'RUNNING') return described;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  throw new Error(`${executionArn} still RUNNING`);
+}
+
+crash('20 finished and 5 waiting Standard executions, 10 Express ones, kill -9, restart: 20 as they were, 5 FAILED (host stopped), the server works on', async () => {
+  const store = join(dir, 'statemill.db');
+  const first = startServe(['--store', store]);
+  const url = await first.url;
+  const quick = await call(url, 'CreateStateMachine', { name: 'quick', roleArn, definition: JSON.stringify({ StartAt: 'Add', States: { Add: { Type: 'Pass', Parameters: { 'sum.$': 'States.MathAdd($.n, 1)' }, End: true } } }) });
+  const sleepy = await call(url, 'CreateStateMachine', { name: 'sleepy', roleArn, definition: JSON.stringify({ StartAt: 'Nap', States: { Nap: { Type: 'Wait', Seconds: 3600, End: true } } }) });
+  const express = await call(url, 'CreateStateMachine', { name: 'express', roleArn, type: 'EXPRESS', definition: JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }) });
+  await call(url, 'TagResource', { resourceArn: quick.stateMachineArn, tags: [{ key: 'kept', value: 'yes' }] });
+  const finished: Array<{ executionArn: string; output: string; events: string[] }> = [];
+  for (let n = 0; n < 20; n++) {
+    const { executionArn } = await call(url, 'StartExecution', { stateMachineArn: quick.stateMachineArn, name: `q${n}`, input: JSON.stringify({ n }) });
+    const described = await settled(url, executionArn);
+    const history = await call(url, 'GetExecutionHistory', { executionArn });
+    finished.push({ executionArn, output: described.output, events: history.events.map((e: { type: string }) => e.type) });
+  }
+  const waiting: string[] = [];
+  for (let n = 0; n < 5; n++) waiting.push((await call(url, 'StartExecution', { stateMachineArn: sleepy.stateMachineArn, name: `w${n}` })).executionArn);
+  for (let n = 0; n < 10; n++) await call(url, 'StartSyncExecution', { stateMachineArn: express.stateMachineArn });
+  for (const executionArn of waiting) assert.is((await call(url, 'DescribeExecution', { executionArn })).status, 'RUNNING');
+
+  first.child.kill('SIGKILL');
+  assert.equal(await first.exit, { code: null, signal: 'SIGKILL' });
+
+  const second = startServe(['--store', store]);
+  const again = await second.url;
+  try {
+    const machines = await call(again, 'ListStateMachines', {});
+    assert.equal(machines.stateMachines.map((m: { name: string }) => m.name).sort(), ['express', 'quick', 'sleepy']);
+    assert.equal((await call(again, 'ListTagsForResource', { resourceArn: quick.stateMachineArn })).tags, [{ key: 'kept', value: 'yes' }]);
+    let same = 0;
+    for (const f of finished) {
+      const described = await call(again, 'DescribeExecution', { executionArn: f.executionArn });
+      const history = await call(again, 'GetExecutionHistory', { executionArn: f.executionArn });
+      if (described.status === 'SUCCEEDED' && described.output === f.output && JSON.stringify(history.events.map((e: { type: string }) => e.type)) === JSON.stringify(f.events)) same++;
+    }
+    assert.is(same, 20, 'every finished execution as it was, history included');
+    const outcomes = await Promise.all(waiting.map((executionArn) => call(again, 'DescribeExecution', { executionArn })));
+    assert.equal(outcomes.map((o) => `${o.status} ${o.error}`), Array(5).fill('FAILED statemill.HostStopped'));
+    const listed = await call(again, 'ListExecutions', { stateMachineArn: sleepy.stateMachineArn });
+    assert.is(listed.executions.length, 5);
+    assert.ok(listed.executions.every((e: { status: string }) => e.status !== 'RUNNING'), 'none RUNNING forever');
+    const fresh = await call(again, 'StartExecution', { stateMachineArn: quick.stateMachineArn, name: 'after-restart', input: '{"n":41}' });
+    assert.is((await settled(again, fresh.executionArn)).output, '{"sum":42}');
+    const sync = await call(again, 'StartSyncExecution', { stateMachineArn: express.stateMachineArn, input: '{"x":1}' });
+    assert.is(sync.status, 'SUCCEEDED');
+    console.log(`  crash test: ${same}/20 finished executions intact, ${outcomes.length}/5 waiting ones FAILED (statemill.HostStopped), 0 RUNNING, 0 lost`);
+  } finally {
+    second.child.kill('SIGTERM');
+    assert.equal(await second.exit, { code: 0, signal: null });
+  }
+});
+
+crash('a store file that is not a statemill store stops start-up with a clear error (exit 3) before listening', async () => {
+  const notes = join(dir, 'notes.txt');
+  writeFileSync(notes, 'not a database\n');
+  const serve = startServe(['--store', notes]);
+  const { code } = await serve.exit;
+  assert.is(code, 3);
+  assert.match(serve.stderr(), /--store .*notes\.txt: .*is not an SQLite database .*\(ERR_STORE_CORRUPT\)/);
+  await serve.url.then(
+    () => assert.unreachable('it must not listen'),
+    () => undefined,
+  );
+});
+
+crash.run();
