@@ -10,6 +10,9 @@
  *   node --import tsx/esm bench/serve.ts [--duration 5] [--rounds 3] [--connections 16] [--executions 100000]
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -58,9 +61,10 @@ async function childMain(kind: string): Promise<void> {
     process.send!({ url: `http://127.0.0.1:${(server.address() as { port: number }).port}` });
     return;
   }
-  if (kind === 'endpoint') {
+  if (kind === 'endpoint' || kind === 'endpoint-store') {
     const { serve } = await import('../src/serve/index.js');
-    const endpoint = await serve({ port: 0, logLevel: 'silent', virtualClock: true });
+    const store = kind === 'endpoint-store' ? join(mkdtempSync(join(tmpdir(), 'statemill-bench-')), 'store.db') : undefined;
+    const endpoint = await serve({ port: 0, logLevel: 'silent', virtualClock: true, store });
     process.send!({ url: endpoint.url });
     return;
   }
@@ -141,8 +145,8 @@ function twoKbInput(): string {
   return JSON.stringify({ orderId: 'o-1', items });
 }
 
-async function standardExecutions(url: string, seconds: number, concurrency: number): Promise<{ executionsPerSecond: number; describesPerExecution: number }> {
-  const { stateMachineArn } = await call(url, 'CreateStateMachine', { name: 'bench-standard', definition: STANDARD, roleArn: 'arn:aws:iam::123456789012:role/bench' });
+async function standardExecutions(url: string, seconds: number, concurrency: number, label: string): Promise<{ executionsPerSecond: number; describesPerExecution: number }> {
+  const { stateMachineArn } = await call(url, 'CreateStateMachine', { name: `bench-standard-${label}`, definition: STANDARD, roleArn: 'arn:aws:iam::123456789012:role/bench' });
   const { Agent } = await import('node:http');
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const { request } = await import('node:http');
@@ -217,9 +221,24 @@ async function parentMain(): Promise<void> {
     p999: median(runs[key].map((r) => r.p999)),
   });
   const table = { bare: summary('bare'), small: summary('small'), big: summary('big') };
-  const standard = await standardExecutions(endpointUrl, duration, connections);
   bare.child.kill();
   endpoint.child.kill();
+  // Standard executions, in memory and with the SQLite store, in alternating rounds.
+  const inMemory = await startChild('endpoint');
+  const stored = await startChild('endpoint-store');
+  const memoryRates: number[] = [];
+  const storeRates: number[] = [];
+  let describesPerExecution = 0;
+  for (let round = 0; round < rounds; round++) {
+    const m = await standardExecutions(inMemory.message.url, duration, connections, `r${round}`);
+    const s = await standardExecutions(stored.message.url, duration, connections, `r${round}`);
+    memoryRates.push(m.executionsPerSecond);
+    storeRates.push(s.executionsPerSecond);
+    describesPerExecution = m.describesPerExecution;
+  }
+  inMemory.child.kill();
+  stored.child.kill();
+  const standard = { inMemory: median(memoryRates), stored: median(storeRates), describesPerExecution };
   const memory = await startChild('memory', values.executions!);
   const line = (label: string, s: ReturnType<typeof summary>) => `| ${label} | ${s.rps} | ${s.p50} | ${s.p99} | ${s.p999} |`;
   process.stdout.write(
@@ -233,7 +252,7 @@ async function parentMain(): Promise<void> {
       line(`StartSyncExecution, trivial Express, ${JSON.parse(big).input.length} B input`, table.big),
       '',
       `endpoint / bare: ${(table.small.rps / table.bare.rps).toFixed(2)}×; 2 KB input costs ${((1 - table.big.rps / table.small.rps) * 100).toFixed(1)}% of req/s`,
-      `Standard, StartExecution + DescribeExecution polling (${connections} in flight): ${Math.round(standard.executionsPerSecond)} executions/s, ${standard.describesPerExecution.toFixed(2)} DescribeExecution calls per execution`,
+      `Standard, StartExecution + DescribeExecution polling (${connections} in flight, ${standard.describesPerExecution.toFixed(2)} DescribeExecution calls per execution): ${Math.round(standard.inMemory)} executions/s in memory, ${Math.round(standard.stored)} with --store (the store's share: ${((1 - standard.stored / standard.inMemory) * 100).toFixed(1)}%)`,
       `Memory: ${memory.message.executions} finished Standard executions kept: RSS ${memory.message.rssMB.toFixed(0)} MB (${memory.message.rssBeforeMB.toFixed(0)} MB before), heap ${memory.message.heapUsedMB.toFixed(0)} MB; first execution still described (${memory.message.firstStatus}, ${memory.message.firstHistoryEvents} history events)`,
       '',
     ].join('\n'),
