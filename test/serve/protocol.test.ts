@@ -157,3 +157,32 @@ wire('GET /health answers ok', async () => {
 });
 
 wire.run();
+
+const logs = suite('serve: logs');
+
+logs('at debug, every request is a JSON line with its request id, operation, status, error type and time; at info, none', async () => {
+  const lines: string[] = [];
+  const debugServer = createServer(stub, { logger: createLogger('debug', (line) => lines.push(line)) });
+  await debugServer.listen(0);
+  await fetch(debugServer.url, { method: 'POST', headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AWSStepFunctions.DescribeExecution' }, body: '{"executionArn":"missing"}' });
+  await debugServer.close();
+  const entry = JSON.parse(lines.find((l) => l.includes('"request"'))!);
+  assert.is(entry.level, 'debug');
+  assert.is(entry.operation, 'DescribeExecution');
+  assert.is(entry.status, 400);
+  assert.is(entry.errorType, 'ExecutionDoesNotExist');
+  assert.match(entry.requestId, /^[0-9a-f-]{36}$/);
+  assert.type(entry.ms, 'number');
+  const quiet: string[] = [];
+  const infoServer = createServer(stub, { logger: createLogger('info', (line) => quiet.push(line)) });
+  await infoServer.listen(0);
+  await fetch(infoServer.url, { method: 'POST', headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AWSStepFunctions.DescribeExecution' }, body: '{}' });
+  await infoServer.close();
+  assert.equal(quiet, []);
+});
+
+logs('an unknown level is refused', () => {
+  assert.throws(() => createLogger('verbose' as never), /log level must be one of silent, error, warn, info, debug/);
+});
+
+logs.run();
