@@ -4,7 +4,7 @@ import { callOperation, operationOfCommand, type CommandLike } from './send.js';
 export { ServiceError, ServiceErrorNames, type ServiceErrorName } from './errors.js';
 export { Service, type ServiceOptions } from './service.js';
 export { ActivityQueue, activityPollMs, type ActivityTask } from './activities.js';
-export type { ServiceIntegration, IntegrationHost, IntegratedMachine } from './seam.js';
+export type { ServiceIntegration, IntegrationHost, IntegratedMachine, NestedExecutionHost, NestedStartRequest, EndedNestedExecution } from './seam.js';
 export { operations, callOperation, type CommandLike, type OperationName } from './send.js';
 export type * from './types.js';
 

@@ -94,6 +94,8 @@ export interface ExecutionRecord {
   /** The machine's history as it grows while the execution runs (null when none is recorded). */
   liveEvents: readonly HistoryEventShape[] | null;
   stopRequest: StopRequest | null;
+  /** Set once the retention bound dropped it: lists skip it until they are compacted. */
+  forgotten?: boolean;
   /** Settles when the execution has ended and the record says how. */
   done: Promise<void>;
 }

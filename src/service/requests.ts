@@ -80,19 +80,19 @@ export function checkName(name: unknown, member = 'name'): string {
   return name;
 }
 
-/** Largest execution input, in UTF-8 bytes (AWS: 256 KiB). */
-export const maxInputBytes = 262_144;
+/** Longest execution input the API takes, in characters (the service model's bound). */
+export const maxInputLength = 262_144;
 
 /**
- * An execution's input text and its value; absent means `{}`. Refuses text that is not JSON,
- * or longer than 256 KiB, with InvalidExecutionInput as AWS does.
+ * An execution's input text and its value; absent means `{}`. Refuses text that is not JSON
+ * with InvalidExecutionInput, and text longer than the model allows with ValidationException.
  */
 export function parseExecutionInput(input: unknown): { text: string; value: unknown } {
   if (input === undefined || input === null) return { text: '{}', value: {} };
   if (typeof input !== 'string') throw new ServiceError('ValidationException', `1 validation error detected: Value '${String(input)}' at 'input' failed to satisfy constraint: Member must be a string`);
-  if (Buffer.byteLength(input, 'utf8') > maxInputBytes) {
-    throw new ServiceError('InvalidExecutionInput', `Invalid State Machine Execution Input: 'The input exceeds the maximum size of ${maxInputBytes} bytes.'`);
-  }
+  // The service model bounds the member's length; an input within it whose UTF-8 bytes
+  // pass 256 KiB starts, and fails with States.DataLimitExceeded, as in AWS.
+  checkLength(input, 'input', 0, maxInputLength);
   if (input.trim() === '') throw new ServiceError('InvalidExecutionInput', "Invalid State Machine Execution Input: 'Invalid execution input.'");
   try {
     return { text: input, value: JSON.parse(input) };
@@ -117,17 +117,25 @@ export function checkTags(tags: unknown, member = 'tags'): { key: string; value:
   });
 }
 
-/** Pages a list: `nextToken` is the index of the first item of the page, as opaque text. */
-export function page<T>(items: readonly T[], maxResults: unknown, nextToken: unknown): { items: T[]; nextToken?: string } {
+/**
+ * Pages a list. `nextToken` names the first item of the next page by its key (an ARN, an
+ * event id), so a list that grows between calls (new executions come first) neither repeats
+ * nor skips items; a token whose item is gone is refused as AWS refuses an expired one.
+ */
+export function page<T>(items: readonly T[], maxResults: unknown, nextToken: unknown, keyOf: (item: T) => string): { items: T[]; nextToken?: string } {
   const size = checkMaxResults(maxResults);
   let start = 0;
   if (nextToken !== undefined && nextToken !== null) {
     requireString(nextToken, 'nextToken');
-    const decoded = /^p(\d+)$/.exec(Buffer.from(nextToken, 'base64url').toString('utf8'));
+    const decoded = /^(\d+):(.*)$/s.exec(Buffer.from(nextToken, 'base64url').toString('utf8'));
     if (decoded === null) throw new ServiceError('InvalidToken', `Invalid Token: '${nextToken}'`);
-    start = Number(decoded[1]);
+    const hint = Number(decoded[1]);
+    const key = decoded[2]!;
+    start = hint < items.length && keyOf(items[hint]!) === key ? hint : items.findIndex((item) => keyOf(item) === key);
+    if (start < 0) throw new ServiceError('InvalidToken', `Invalid Token: 'The token has expired: ${nextToken}'`);
   }
   const slice = items.slice(start, start + size);
   const end = start + slice.length;
-  return end < items.length ? { items: slice, nextToken: Buffer.from(`p${end}`).toString('base64url') } : { items: slice };
+  if (end >= items.length) return { items: slice };
+  return { items: slice, nextToken: Buffer.from(`${end}:${keyOf(items[end]!)}`).toString('base64url') };
 }

@@ -29,6 +29,41 @@ export interface IntegratedMachine {
   readonly roleArn: string;
 }
 
+/** A child execution to start, as a nested-execution Task's Parameters ask for it. */
+export interface NestedStartRequest {
+  readonly stateMachineArn: string;
+  readonly name: string | undefined;
+  /** The child's input as JSON text. */
+  readonly input: string;
+  /** The execution whose Task starts the child. */
+  readonly parentExecutionArn: string;
+}
+
+/** What DescribeExecution answers for an execution that ended (what a `.sync` Task reads). */
+export interface EndedNestedExecution {
+  readonly executionArn: string;
+  readonly stateMachineArn: string;
+  readonly name: string;
+  readonly status: string;
+  readonly startDate: Date;
+  readonly stopDate?: Date;
+  readonly input?: string;
+  readonly output?: string;
+  readonly error?: string;
+  readonly cause?: string;
+}
+
+/** The service's executions, as nested-execution Tasks use them (Service.nestedExecutions()). */
+export interface NestedExecutionHost {
+  startExecution(request: NestedStartRequest): Promise<{ readonly executionArn: string; readonly startDate: Date }>;
+  /** Settles when the execution has ended, with DescribeExecution's answer. */
+  executionEnded(executionArn: string): Promise<EndedNestedExecution>;
+  /** Stops a running execution (its `.sync` parent stopped, failed or timed out); a finished one is left as it is. */
+  stopExecution(executionArn: string, error: string, cause: string): void;
+  /** Runs an EXPRESS machine to its end (`aws-sdk:sfn:startSyncExecution`). */
+  startSyncExecution(request: NestedStartRequest): Promise<EndedNestedExecution>;
+}
+
 /** What an integration may use of the service. */
 export interface IntegrationHost {
   /** The service's API operations (startExecution, stopExecution, describeExecution, …). */
@@ -38,4 +73,6 @@ export interface IntegrationHost {
   readonly accountId: string;
   /** The task queue of an existing activity (ActivityDoesNotExist otherwise). */
   activityQueue(activityArn: string): ActivityQueue;
+  /** Start, await and stop child executions. */
+  readonly nested: NestedExecutionHost;
 }

@@ -25,7 +25,7 @@ import {
   requireString,
   type ParsedArn,
 } from './requests.js';
-import type { IntegrationHost, ServiceIntegration } from './seam.js';
+import type { IntegrationHost, NestedExecutionHost, ServiceIntegration } from './seam.js';
 import type * as T from './types.js';
 
 export interface ServiceOptions {
@@ -81,12 +81,17 @@ export class Service {
   private readonly host: IntegrationHost;
   private readonly stateMachines = new Map<string, StateMachineRecord>();
   private readonly executions = new Map<string, ExecutionRecord>();
-  /** Finished Standard executions, oldest first: the retention bound drops from the front. */
+  /** Finished Standard executions, oldest first from `finishedHead`: the retention bound drops from the front. */
   private readonly finished: ExecutionRecord[] = [];
+  private finishedHead = 0;
+  /** Machines whose execution lists hold forgotten records, compacted with `finished`. */
+  private readonly withForgotten = new Set<StateMachineRecord>();
   /** Executions still running (Express ones included), so close() can settle them. */
   private readonly running = new Set<ExecutionRecord>();
   private readonly activities = new Map<string, ActivityRecord>();
   private readonly activityQueues = new Map<string, ActivityQueue>();
+  /** Express executions started by nested-execution Tasks, oldest first, for executionEnded(). */
+  private readonly nestedExpress = new Map<string, ExecutionRecord>();
   private readonly tags = new Map<string, Map<string, string>>();
   private closed = false;
   private readonly store: SqliteStore | null;
@@ -107,6 +112,7 @@ export class Service {
       region: this.region,
       accountId: this.accountId,
       activityQueue: (arn) => this.activityQueue(arn),
+      nested: this.nestedExecutions(),
     };
     this.store = options.store === undefined ? null : typeof options.store === 'string' ? new SqliteStore(options.store) : options.store;
     if (this.store !== null) this.restore(this.store);
@@ -244,7 +250,7 @@ export class Service {
 
   async listStateMachines(request: T.ListStateMachinesInput = {}): Promise<T.ListStateMachinesOutput> {
     const all = [...this.stateMachines.values()].map((m) => ({ stateMachineArn: m.arn, name: m.name, type: m.type, creationDate: m.creationDate }));
-    const p = page(all, request?.maxResults, request?.nextToken);
+    const p = page(all, request?.maxResults, request?.nextToken, (m) => m.stateMachineArn);
     return { stateMachines: p.items, ...(p.nextToken !== undefined ? { nextToken: p.nextToken } : {}) };
   }
 
@@ -299,11 +305,11 @@ export class Service {
     if (parsed.parts.length > 1) {
       throw new ServiceError('ValidationException', `Invalid Arn: 'Deleting a version or an alias is not supported by DeleteStateMachine: ${arn}'`);
     }
-    const machine = this.stateMachines.get(arn);
-    if (machine === undefined) return {};
+    if (!this.stateMachines.has(arn)) return {};
+    // As in AWS, executions in progress run to their end; the machine is gone at once
+    // (AWS shows it DELETING until they have).
     this.stateMachines.delete(arn);
     this.tags.delete(arn);
-    for (const exec of machine.executions) if (exec.status === 'RUNNING') exec.controller.abort(new Error('The state machine was deleted.'));
     return {};
   }
 
@@ -350,7 +356,7 @@ export class Service {
   async listStateMachineVersions(request: T.ListStateMachineVersionsInput): Promise<T.ListStateMachineVersionsOutput> {
     const machine = this.baseMachine(request?.stateMachineArn, 'stateMachineArn');
     const all = [...machine.versions.values()].reverse().map((v) => ({ stateMachineVersionArn: v.arn, creationDate: v.creationDate }));
-    const p = page(all, request.maxResults, request.nextToken);
+    const p = page(all, request.maxResults, request.nextToken, (v) => v.stateMachineVersionArn);
     return { stateMachineVersions: p.items, ...(p.nextToken !== undefined ? { nextToken: p.nextToken } : {}) };
   }
 
@@ -464,7 +470,7 @@ export class Service {
     const maxResults = checkMaxResults(request?.maxResults);
     const machine = this.baseMachine(request?.stateMachineArn, 'stateMachineArn');
     const all = [...machine.aliases.values()].map((a) => ({ stateMachineAliasArn: a.arn, creationDate: a.creationDate }));
-    const p = page(all, maxResults, request.nextToken);
+    const p = page(all, maxResults, request.nextToken, (a) => a.stateMachineAliasArn);
     return { stateMachineAliases: p.items, ...(p.nextToken !== undefined ? { nextToken: p.nextToken } : {}) };
   }
 
@@ -721,8 +727,8 @@ export class Service {
       if (result.status === 'SUCCEEDED') exec.outputText = JSON.stringify(result.output) ?? 'null';
       exec.error = result.error ?? undefined;
       exec.cause = result.cause ?? undefined;
-      const events = (result.history ?? []) as HistoryEventLike[];
-      exec.events = events.map((e) => ({ ...e }) as T.HistoryEventShape);
+      // The recorder's array is the execution's own, and no longer grows: kept as it is.
+      exec.events = (result.history ?? []) as unknown as T.HistoryEventShape[];
       exec.liveEvents = null;
       if (result.status === 'ABORTED') this.recordStop(exec);
     }
@@ -734,23 +740,38 @@ export class Service {
     const stop = exec.stopRequest;
     exec.error = stop?.error;
     exec.cause = stop?.cause;
-    const last = exec.events![exec.events!.length - 1];
+    const events = exec.events!;
+    const last = events[events.length - 1];
     if (last !== undefined && last.type === 'ExecutionAborted') {
-      last.previousEventId = 0;
-      last.executionAbortedEventDetails = errorDetails(exec.error, exec.cause);
+      events[events.length - 1] = { ...last, previousEventId: 0, executionAbortedEventDetails: errorDetails(exec.error, exec.cause) };
     }
   }
 
+  /**
+   * Keeps a finished Standard execution, forgetting the oldest past the bound. Forgetting
+   * costs O(1): `finished` advances a head index, and a forgotten record stays in its
+   * machine's list, marked, until both are compacted in one pass once half is dead.
+   */
   private retain(exec: ExecutionRecord): void {
     this.store?.executionEnded(exec);
     this.finished.push(exec);
-    while (this.finished.length > this.retainExecutions) {
-      const old = this.finished.shift()!;
-      this.executions.delete(old.executionArn);
-      const list = old.machine.executions;
-      const at = list.indexOf(old);
-      if (at >= 0) list.splice(at, 1);
+    while (this.finished.length - this.finishedHead > this.retainExecutions) {
+      const old = this.finished[this.finishedHead]!;
+      this.finished[this.finishedHead++] = undefined as never;
+      old.forgotten = true;
+      if (this.executions.get(old.executionArn) === old) this.executions.delete(old.executionArn);
+      this.withForgotten.add(old.machine);
       this.store?.executionsForgotten([old]);
+    }
+    if (this.finishedHead >= 1024 && this.finishedHead * 2 >= this.finished.length) {
+      this.finished.splice(0, this.finishedHead);
+      this.finishedHead = 0;
+      for (const machine of this.withForgotten) {
+        const kept = machine.executions.filter((e) => e.forgotten !== true);
+        machine.executions.length = 0;
+        machine.executions.push(...kept);
+      }
+      this.withForgotten.clear();
     }
   }
 
@@ -766,30 +787,7 @@ export class Service {
   async describeExecution(request: T.DescribeExecutionInput): Promise<T.DescribeExecutionOutput> {
     const exec = this.execution(request?.executionArn);
     const includedData = checkEnum(request.includedData, 'includedData', ['ALL_DATA', 'METADATA_ONLY'] as const) ?? 'ALL_DATA';
-    const included = includedData === 'ALL_DATA';
-    const out: T.DescribeExecutionOutput = {
-      executionArn: exec.executionArn,
-      stateMachineArn: exec.machine.arn,
-      name: exec.name,
-      status: exec.status,
-      startDate: exec.startDate,
-    };
-    if (exec.stopDate !== undefined) out.stopDate = exec.stopDate;
-    if (included) out.input = exec.inputText;
-    out.inputDetails = { included };
-    if (exec.outputText !== undefined) {
-      if (included) out.output = exec.outputText;
-      out.outputDetails = { included };
-    }
-    if (exec.error !== undefined) out.error = exec.error;
-    if (exec.cause !== undefined) out.cause = exec.cause;
-    if (exec.traceHeader !== undefined) out.traceHeader = exec.traceHeader;
-    if (exec.versionArn !== undefined) out.stateMachineVersionArn = exec.versionArn;
-    if (exec.aliasArn !== undefined) out.stateMachineAliasArn = exec.aliasArn;
-    out.redriveCount = 0;
-    out.redriveStatus = 'NOT_REDRIVABLE';
-    out.redriveStatusReason = exec.status === 'RUNNING' || exec.status === 'SUCCEEDED' ? `Execution is ${exec.status} and cannot be redriven` : 'statemill does not redrive executions';
-    return out;
+    return described(exec, includedData === 'ALL_DATA');
   }
 
   async describeStateMachineForExecution(request: T.DescribeStateMachineForExecutionInput): Promise<T.DescribeStateMachineForExecutionOutput> {
@@ -824,7 +822,7 @@ export class Service {
     if (target.machine.type === 'EXPRESS') throw new ServiceError('StateMachineTypeNotSupported', 'This operation is not supported by this type of state machine');
     const qualifier = target.version?.arn ?? target.alias?.arn;
     const matching = target.machine.executions.filter(
-      (e) => (statusFilter === undefined || e.status === statusFilter) && (qualifier === undefined || e.versionArn === qualifier || e.aliasArn === qualifier),
+      (e) => e.forgotten !== true && (statusFilter === undefined || e.status === statusFilter) && (qualifier === undefined || e.versionArn === qualifier || e.aliasArn === qualifier),
     );
     const items = matching.reverse().map((e) => {
       const item: T.ExecutionListItem = { executionArn: e.executionArn, stateMachineArn: e.machine.arn, name: e.name, status: e.status, startDate: e.startDate };
@@ -834,7 +832,7 @@ export class Service {
       item.redriveCount = 0;
       return item;
     });
-    const p = page(items, r.maxResults, r.nextToken);
+    const p = page(items, r.maxResults, r.nextToken, (e) => e.executionArn);
     return { executions: p.items, ...(p.nextToken !== undefined ? { nextToken: p.nextToken } : {}) };
   }
 
@@ -846,6 +844,53 @@ export class Service {
     const exec = this.execution(request?.executionArn);
     await exec.done;
     return this.describeExecution(request);
+  }
+
+  /**
+   * Executions as a nested-execution Task needs them (`states:startExecution`, `.sync`,
+   * `.sync:2`): start one, learn when it ended, stop it. Standard and Express children
+   * alike: Express ones started here stay reachable by ARN (up to the retention bound),
+   * though the API does not show them.
+   */
+  nestedExecutions(): NestedExecutionHost {
+    return {
+      startExecution: async (request) => {
+        const { target, testCase } = this.splitTestCase(request.stateMachineArn);
+        const resolved = this.stateMachineTarget(target, 'stateMachineArn');
+        const name = request.name === undefined ? randomUUID() : checkName(request.name);
+        const input = parseExecutionInput(request.input);
+        this.refuseWhenClosed();
+        const executionArn = this.arn('execution', `${resolved.machine.name}:${name}`);
+        if (resolved.machine.type === 'STANDARD' && this.executions.has(executionArn)) {
+          throw new ServiceError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
+        }
+        const exec = this.begin(resolved, name, input, undefined, testCase);
+        if (resolved.machine.type === 'EXPRESS') this.rememberNestedExpress(exec);
+        return { executionArn: exec.executionArn, startDate: exec.startDate };
+      },
+      executionEnded: async (executionArn) => {
+        const exec = this.executions.get(executionArn) ?? this.nestedExpress.get(executionArn);
+        if (exec === undefined) throw new ServiceError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
+        await exec.done;
+        return described(exec, true);
+      },
+      stopExecution: (executionArn, error, cause) => {
+        const exec = this.executions.get(executionArn) ?? this.nestedExpress.get(executionArn);
+        if (exec === undefined || exec.status !== 'RUNNING') return;
+        exec.stopRequest = { error, cause };
+        exec.controller.abort(new Error(cause));
+      },
+      startSyncExecution: async (request) => {
+        const answer = await this.startSyncExecution({ stateMachineArn: request.stateMachineArn, name: request.name, input: request.input });
+        const { billingDetails: _billing, inputDetails: _in, outputDetails: _out, ...ended } = answer;
+        return { ...ended, stateMachineArn: answer.stateMachineArn ?? request.stateMachineArn, name: answer.name ?? '' };
+      },
+    };
+  }
+
+  private rememberNestedExpress(exec: ExecutionRecord): void {
+    this.nestedExpress.set(exec.executionArn, exec);
+    if (this.nestedExpress.size > this.retainExecutions) this.nestedExpress.delete(this.nestedExpress.keys().next().value!);
   }
 
   async stopExecution(request: T.StopExecutionInput): Promise<T.StopExecutionOutput> {
@@ -871,10 +916,11 @@ export class Service {
     const exec = this.execution(r.executionArn);
     const reverse = checkBoolean(r.reverseOrder, 'reverseOrder') ?? false;
     const includeData = checkBoolean(r.includeExecutionData, 'includeExecutionData') ?? true;
-    let events = exec.events ?? (exec.liveEvents !== null ? exec.liveEvents.map((e) => ({ ...e })) : [startedEvent(exec)]);
+    // With the `history` option OFF nothing is recorded, and the history is empty.
+    let events = exec.events ?? (exec.liveEvents !== null ? exec.liveEvents.slice() : []);
     if (reverse) events = [...events].reverse();
     if (!includeData) events = events.map(withoutData);
-    const p = page(events, r.maxResults, r.nextToken);
+    const p = page(events, r.maxResults, r.nextToken, (e) => String(e.id));
     return { events: p.items, ...(p.nextToken !== undefined ? { nextToken: p.nextToken } : {}) };
   }
 
@@ -958,7 +1004,7 @@ export class Service {
 
   async listActivities(request: T.ListActivitiesInput = {}): Promise<T.ListActivitiesOutput> {
     const all = [...this.activities.values()].map((a) => ({ activityArn: a.arn, name: a.name, creationDate: a.creationDate }));
-    const p = page(all, request?.maxResults, request?.nextToken);
+    const p = page(all, request?.maxResults, request?.nextToken, (a) => a.activityArn);
     return { activities: p.items, ...(p.nextToken !== undefined ? { nextToken: p.nextToken } : {}) };
   }
 
@@ -1036,7 +1082,32 @@ const catalogueOperations = [
   'untagResource',
 ] as const satisfies ReadonlyArray<keyof Service>;
 
-type HistoryEventLike = { readonly id: number; readonly previousEventId: number; readonly timestamp: Date; readonly type: string };
+/** DescribeExecution's answer for an execution record. */
+function described(exec: ExecutionRecord, included: boolean): T.DescribeExecutionOutput & { name: string } {
+  const out: T.DescribeExecutionOutput & { name: string } = {
+    executionArn: exec.executionArn,
+    stateMachineArn: exec.machine.arn,
+    name: exec.name,
+    status: exec.status,
+    startDate: exec.startDate,
+  };
+  if (exec.stopDate !== undefined) out.stopDate = exec.stopDate;
+  if (included) out.input = exec.inputText;
+  out.inputDetails = { included };
+  if (exec.outputText !== undefined) {
+    if (included) out.output = exec.outputText;
+    out.outputDetails = { included };
+  }
+  if (exec.error !== undefined) out.error = exec.error;
+  if (exec.cause !== undefined) out.cause = exec.cause;
+  if (exec.traceHeader !== undefined) out.traceHeader = exec.traceHeader;
+  if (exec.versionArn !== undefined) out.stateMachineVersionArn = exec.versionArn;
+  if (exec.aliasArn !== undefined) out.stateMachineAliasArn = exec.aliasArn;
+  out.redriveCount = 0;
+  out.redriveStatus = 'NOT_REDRIVABLE';
+  out.redriveStatusReason = exec.status === 'RUNNING' || exec.status === 'SUCCEEDED' ? `Execution is ${exec.status} and cannot be redriven` : 'statemill does not redrive executions';
+  return out;
+}
 
 function startedEvent(exec: ExecutionRecord): T.HistoryEventShape {
   return {

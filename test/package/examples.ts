@@ -24,6 +24,16 @@ export const examples: readonly ExampleExpectation[] = [
     ],
   },
   { file: 'pool.mjs', lines: ['statuses {"SUCCEEDED":101,"FAILED":99}'] },
+  {
+    file: 'service.mjs',
+    lines: [
+      'HappyPath SUCCEEDED {"approved":true,"receipt":"R-mock"}',
+      'DeclinedPath FAILED Payments.Declined',
+      'failed DeclinedPath',
+      'last event ExecutionFailed',
+      "StateMachineDoesNotExist State Machine Does Not Exist: 'arn:aws:states:us-east-1:123456789012:stateMachine:nope'",
+    ],
+  },
 ];
 
 /** The expected lines missing from an example's output, in order; [] when all are there. */

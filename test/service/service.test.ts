@@ -87,6 +87,19 @@ machines('delete: gone from describe and list; deleting again answers {}', async
   assert.equal(await s.deleteStateMachine({ stateMachineArn }), {});
 });
 
+machines('delete lets executions in progress run to their end, as AWS does', async () => {
+  let finish: (value: unknown) => void = () => {};
+  const s = service({ handlers: { slow: () => new Promise((resolve) => (finish = resolve)) } });
+  const definition = JSON.stringify({ StartAt: 'T', States: { T: { Type: 'Task', Resource: 'slow', End: true } } });
+  const { stateMachineArn } = await s.createStateMachine({ name: 'm', definition, roleArn: ROLE });
+  const { executionArn } = await s.startExecution({ stateMachineArn });
+  await s.deleteStateMachine({ stateMachineArn });
+  assert.is((await s.describeExecution({ executionArn })).status, 'RUNNING');
+  finish('done');
+  assert.is((await s.waitForExecution({ executionArn })).status, 'SUCCEEDED');
+  await s.close();
+});
+
 machines('validateStateMachineDefinition: OK, or FAIL with AWS diagnostics; Express refuses Standard-only integrations', async () => {
   const s = service();
   assert.equal(await s.validateStateMachineDefinition({ definition: pass() }), { result: 'OK', diagnostics: [], truncated: false });
@@ -169,6 +182,15 @@ executions('a failing execution: FAILED with the error and cause; a Task without
   assert.is(failed.status, 'FAILED');
   assert.is(failed.error, 'States.Runtime');
   assert.match(failed.cause!, /nobody/);
+});
+
+executions('an input within the API bound but over 256 KiB of UTF-8 starts and fails with States.DataLimitExceeded', async () => {
+  const s = service();
+  const { stateMachineArn } = await s.createStateMachine({ name: 'm', definition: pass(), roleArn: ROLE });
+  const input = JSON.stringify({ text: 'é'.repeat(200_000) });
+  const { executionArn } = await s.startExecution({ stateMachineArn, input });
+  const d = await s.describeExecution({ executionArn });
+  assert.equal([d.status, d.error], ['FAILED', 'States.DataLimitExceeded']);
 });
 
 executions('Standard name reuse: same name and input while RUNNING → the same execution; otherwise ExecutionAlreadyExists', async () => {
@@ -266,6 +288,21 @@ executions('getExecutionHistory: pages with maxResults/nextToken, reverseOrder, 
   assert.equal(bare.events[2]!.stateExitedEventDetails, { name: 'A', outputDetails: { truncated: false } });
 });
 
+executions('the history option: ERROR keeps failures only; OFF records nothing, running or ended', async () => {
+  const fail = JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', Next: 'F' }, F: { Type: 'Fail', Error: 'E' } } });
+  const errors = service({ history: 'ERROR' });
+  const a = await errors.createStateMachine({ name: 'f', definition: fail, roleArn: ROLE });
+  const run = await errors.startExecution({ stateMachineArn: a.stateMachineArn });
+  assert.equal((await errors.getExecutionHistory(run)).events.map((e) => e.type), ['FailStateEntered', 'ExecutionFailed']);
+  const off = service({ history: 'OFF', clock: realClock });
+  const b = await off.createStateMachine({ name: 'w', definition: waiting(3600), roleArn: ROLE });
+  const waitingRun = await off.startExecution({ stateMachineArn: b.stateMachineArn });
+  assert.equal((await off.getExecutionHistory(waitingRun)).events, []);
+  await off.stopExecution(waitingRun);
+  assert.equal((await off.getExecutionHistory(waitingRun)).events, []);
+  await off.close();
+});
+
 executions('listExecutions: newest first, statusFilter, pages', async () => {
   const s = service();
   const { stateMachineArn } = await s.createStateMachine({ name: 'm', definition: pass(), roleArn: ROLE });
@@ -278,17 +315,34 @@ executions('listExecutions: newest first, statusFilter, pages', async () => {
   assert.equal((await s.listExecutions({ stateMachineArn, statusFilter: 'FAILED' })).executions, []);
   assert.equal((await s.listExecutions({ stateMachineArn: f.stateMachineArn, statusFilter: 'FAILED' })).executions.map((e) => e.name), ['bad']);
   const page1 = await s.listExecutions({ stateMachineArn, maxResults: 2 });
+  await s.startExecution({ stateMachineArn, name: 'four' });
   const page2 = await s.listExecutions({ stateMachineArn, maxResults: 2, nextToken: page1.nextToken });
-  assert.equal([...page1.executions, ...page2.executions].map((e) => e.name), ['three', 'two', 'one']);
+  assert.equal([...page1.executions, ...page2.executions].map((e) => e.name), ['three', 'two', 'one'], 'an execution started between pages neither repeats nor skips one');
 });
 
-executions('retainExecutions bounds the finished executions kept: the oldest are forgotten', async () => {
+executions('retainExecutions bounds the finished executions kept: the oldest are forgotten, and a page token naming one expires', async () => {
   const s = service({ retainExecutions: 2 });
   const { stateMachineArn } = await s.createStateMachine({ name: 'm', definition: pass(), roleArn: ROLE });
   const arns = [];
-  for (const name of ['a', 'b', 'c']) arns.push((await s.startExecution({ stateMachineArn, name })).executionArn);
+  for (const name of ['a', 'b']) arns.push((await s.startExecution({ stateMachineArn, name })).executionArn);
+  const first = await s.listExecutions({ stateMachineArn, maxResults: 1 });
+  for (const name of ['c']) arns.push((await s.startExecution({ stateMachineArn, name })).executionArn);
+  assert.is((await refusal(s.listExecutions({ stateMachineArn, maxResults: 1, nextToken: first.nextToken }))).name, 'InvalidToken');
   assert.is((await refusal(s.describeExecution({ executionArn: arns[0]! }))).name, 'ExecutionDoesNotExist');
   assert.equal((await s.listExecutions({ stateMachineArn })).executions.map((e) => e.name), ['c', 'b']);
+});
+
+executions('retention past the compaction point: lists and lookups agree on what is kept', async () => {
+  const s = service({ retainExecutions: 1000 });
+  const { stateMachineArn } = await s.createStateMachine({ name: 'm', definition: pass(), roleArn: ROLE });
+  const arns: string[] = [];
+  for (let i = 0; i < 3100; i++) arns.push((await s.startExecution({ stateMachineArn, name: `e${i}` })).executionArn);
+  const listed = await s.listExecutions({ stateMachineArn, maxResults: 1000 });
+  assert.is(listed.executions.length, 1000);
+  assert.is(listed.nextToken, undefined);
+  assert.is(listed.executions[999]!.name, 'e2100');
+  assert.is((await refusal(s.describeExecution({ executionArn: arns[2099]! }))).name, 'ExecutionDoesNotExist');
+  assert.is((await s.describeExecution({ executionArn: arns[2100]! })).status, 'SUCCEEDED');
 });
 
 executions('describeStateMachineForExecution: the revision the execution ran, even after an update', async () => {
@@ -459,6 +513,45 @@ others('integrations: their handlers serve Resources the user left open, under t
   assert.is((await s.describeExecution({ executionArn })).output, '{"a":"user","b":"integration"}');
   await s.startExecution({ stateMachineArn });
   assert.equal(seen, ['m@us-east-1'], 'asked once per compiled revision');
+});
+
+others('nested executions through the integration host: start a child, await its end, stop it; Standard and Express children', async () => {
+  const s = service({
+    clock: realClock,
+    integrations: [
+      {
+        handlers: (_machine, host) => ({
+          // A stand-in for `.sync`: start the child, answer its DescribeExecution when it ends.
+          runChild: async (input: { arn: string }, ctx) => {
+            const child = await host.nested.startExecution({ stateMachineArn: input.arn, name: undefined, input: '{"from":"parent"}', parentExecutionArn: ctx.context.Execution.Id });
+            return host.nested.executionEnded(child.executionArn);
+          },
+        }),
+      },
+    ],
+  });
+  const parent = JSON.stringify({ StartAt: 'T', States: { T: { Type: 'Task', Resource: 'runChild', End: true } } });
+  const { stateMachineArn } = await s.createStateMachine({ name: 'parent', definition: parent, roleArn: ROLE });
+  const standardChild = await s.createStateMachine({ name: 'child', definition: JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }), roleArn: ROLE });
+  const expressChild = await s.createStateMachine({ name: 'xchild', definition: JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }), roleArn: ROLE, type: 'EXPRESS' });
+  for (const child of [standardChild, expressChild]) {
+    const run = await s.startExecution({ stateMachineArn, input: JSON.stringify({ arn: child.stateMachineArn }) });
+    const d = await s.waitForExecution(run);
+    assert.is(d.status, 'SUCCEEDED', d.cause);
+    const ended = JSON.parse(d.output!);
+    assert.equal([ended.status, ended.output, ended.stateMachineArn], ['SUCCEEDED', '{"from":"parent"}', child.stateMachineArn]);
+  }
+  const nested = s.nestedExecutions();
+  const slow = await s.createStateMachine({ name: 'slow', definition: waiting(3600), roleArn: ROLE });
+  const started = await nested.startExecution({ stateMachineArn: slow.stateMachineArn, name: 'kid', input: '{}', parentExecutionArn: 'p' });
+  nested.stopExecution(started.executionArn, 'States.Aborted', 'parent stopped');
+  const stopped = await nested.executionEnded(started.executionArn);
+  assert.equal([stopped.status, stopped.error, stopped.cause], ['ABORTED', 'States.Aborted', 'parent stopped']);
+  const e = await refusal(nested.executionEnded(`${ARN}:execution:slow:nobody`));
+  assert.is(e.name, 'ExecutionDoesNotExist');
+  const sync = await nested.startSyncExecution({ stateMachineArn: expressChild.stateMachineArn, name: undefined, input: '{"a":1}', parentExecutionArn: 'p' });
+  assert.equal([sync.status, sync.output], ['SUCCEEDED', '{"a":1}']);
+  await s.close();
 });
 
 others.run();
