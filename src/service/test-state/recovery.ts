@@ -1,7 +1,7 @@
 import { compileCatchers, compileRetriers, errorOutput, toAslError } from '../../compile/recovery.js';
 import { AslError } from '../../run/errors.js';
 import type { ErrorDetails } from './request.js';
-import type { Outcome, TestRun } from './run-env.js';
+import { refuseCompileProblems, type Outcome, type TestRun } from './run-env.js';
 
 /**
  * What AWS's TestState makes of an error in a state with Retry and Catch, given
@@ -28,11 +28,18 @@ export async function recover(thrown: unknown, rawInput: unknown, run: TestRun):
     break;
   }
   const catchers = compileCatchers(run.state.def.Catch, run.env);
+  refuseCompileProblems(run);
   for (let i = 0; i < catchers.length; i++) {
     const catcher = catchers[i]!;
     if (!catcher.matches(name)) continue;
     details.catchIndex = i;
-    const output = await catcher.output(rawInput, errorOutput(error), run.frame);
+    let output: unknown;
+    try {
+      output = await catcher.output(rawInput, errorOutput(error), run.frame);
+    } catch (thrown) {
+      // The catcher's own ResultPath, Output or Assign failed: that error ends the state.
+      return failed(thrown, details);
+    }
     return { status: 'CAUGHT_ERROR', output, hasOutput: true, error: error.error, cause: error.cause, nextState: catcher.next.name, errorDetails: details };
   }
   return failed(error, details);
