@@ -2,10 +2,11 @@ import type { Handlers } from '../compile/handlers.js';
 import { virtualClock, type Clock } from '../run/clock.js';
 import { createService, type ServiceOptions } from '../service/index.js';
 import { testState, type TestStateRequest } from '../service/test-state/index.js';
+import { callbackWiring } from './callbacks.js';
 import { lambdaEndpointHandlers } from './lambda-endpoint.js';
 import { createLogger, type LogLevel } from './log.js';
 import { METHOD_OF } from './protocol.js';
-import { createServer, type EndpointService, type ServerOptions, type StepFunctionsServer } from './server.js';
+import { createServer, type ServerOptions, type StepFunctionsServer } from './server.js';
 
 export { createServer, StepFunctionsServer, DEFAULT_BODY_LIMIT, type EndpointService, type ServerOptions } from './server.js';
 export { lambdaEndpointHandlers } from './lambda-endpoint.js';
@@ -52,8 +53,10 @@ export async function serve(options: ServeOptions = {}): Promise<RunningEndpoint
   const logger = createLogger(options.logLevel ?? 'info', options.logWrite);
   const handlers = lambdaEndpointHandlers(options.handlers ?? {}, options.lambdaEndpoint);
   const clock = options.clock ?? (options.virtualClock ? virtualClock() : undefined);
+  const callbacks = callbackWiring(clock);
   const service = createService({
     ...options.service,
+    ...(callbacks === null ? {} : { integrations: [...(options.service?.integrations ?? []), ...callbacks.integrations] }),
     handlers,
     ...(options.mocks === undefined ? {} : { mocks: options.mocks }),
     ...(options.region === undefined ? {} : { region: options.region }),
@@ -61,9 +64,10 @@ export async function serve(options: ServeOptions = {}): Promise<RunningEndpoint
     ...(clock === undefined ? {} : { clock }),
     ...(options.store === undefined ? {} : { store: options.store }),
   });
-  const operations = endpointOperations(service, (request) =>
-    testState(request, { handlers, ...(clock === undefined ? {} : { clock }), region: service.region, accountId: service.accountId }),
-  );
+  const operations = endpointOperations(service, {
+    testState: (request: TestStateRequest) => testState(request, { handlers, ...(clock === undefined ? {} : { clock }), region: service.region, accountId: service.accountId }),
+  });
+  if (callbacks !== null) Object.assign(operations, callbacks.operations(service));
   const server = createServer(operations, { bodyLimit: options.bodyLimit, shutdownGraceMs: options.shutdownGraceMs, logger });
   try {
     await server.listen(options.port ?? 8083, options.host ?? '127.0.0.1');
@@ -92,15 +96,15 @@ export async function serve(options: ServeOptions = {}): Promise<RunningEndpoint
 
 /**
  * The operations the endpoint dispatches to: the service's own methods, bound once, and
- * TestState from src/service/test-state while the service has no method of its own for it.
+ * the given ones where the service has none (TestState from src/service/test-state).
  */
-function endpointOperations(service: object, testStateOperation: (request: TestStateRequest) => Promise<unknown>): EndpointService {
+function endpointOperations(service: object, fallbacks: Record<string, unknown>): Record<string, unknown> {
   const operations: Record<string, unknown> = {};
   for (const method of METHOD_OF.values()) {
     const fn = (service as Record<string, unknown>)[method];
     if (typeof fn === 'function') operations[method] = fn.bind(service);
   }
-  operations.testState ??= testStateOperation;
+  for (const [method, fn] of Object.entries(fallbacks)) operations[method] ??= fn;
   return operations;
 }
 

@@ -11,13 +11,14 @@ import { clientEnvironment, configFile, run, unavailable } from './external-clie
 const cli = suite('serve: AWS CLI');
 
 const definition = JSON.stringify({ StartAt: 'Step', States: { Step: { Type: 'Pass', Result: 'done', ResultPath: '$.step', End: true } } });
+const outbox: Array<{ TaskToken: string }> = [];
 let t: TestEndpoint;
 let skip: string | null;
 
 cli.before(async () => {
   skip = await unavailable('aws', ['--version']);
   if (skip !== null) console.log(`  (AWS CLI tests skipped: ${skip})`);
-  t = await startEndpoint();
+  t = await startEndpoint({ handlers: { 'arn:aws:states:::sqs:sendMessage': (input: { MessageBody: { TaskToken: string } }) => void outbox.push(input.MessageBody) } });
 });
 cli.after(() => t.close());
 
@@ -64,6 +65,25 @@ cli('start-sync-execution: sync-<host> fails without a fix; AWS_DISABLE_HOST_PRE
   const viaConfig = await aws(['start-sync-execution', '--state-machine-arn', stateMachineArn], { AWS_CONFIG_FILE: config });
   assert.is(viaConfig.code, 0, viaConfig.stderr);
   assert.is(viaConfig.json().status, 'SUCCEEDED');
+});
+
+cli('send-task-success answers a waiting callback task', async () => {
+  if (skip !== null) return;
+  const callback = JSON.stringify({
+    StartAt: 'Ask',
+    States: { Ask: { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken', Parameters: { QueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/q', MessageBody: { 'TaskToken.$': '$$.Task.Token' } }, End: true } },
+  });
+  const created = await aws(['create-state-machine', '--name', 'cli-callback', '--definition', callback, '--role-arn', 'arn:aws:iam::123456789012:role/local']);
+  const started = await aws(['start-execution', '--state-machine-arn', created.json().stateMachineArn]);
+  const executionArn = started.json().executionArn;
+  for (let i = 0; i < 400 && outbox.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+  assert.is(outbox.length, 1);
+  const answered = await aws(['send-task-success', '--task-token', outbox[0]!.TaskToken, '--task-output', '{"approved":true}']);
+  assert.is(answered.code, 0, answered.stderr);
+  await t.endpoint.service.waitForExecution({ executionArn });
+  const described = await aws(['describe-execution', '--execution-arn', executionArn]);
+  assert.is(described.json().status, 'SUCCEEDED');
+  assert.equal(JSON.parse(described.json().output), { approved: true });
 });
 
 cli.run();
