@@ -192,3 +192,20 @@ for (const c of refusals) {
 }
 
 store.run();
+
+const graceful = suite('service: SQLite store, graceful close');
+
+graceful('close() stops a running Standard execution and the store keeps it ABORTED, not RUNNING', async () => {
+  const file = freshFile();
+  const first = createService({ store: file });
+  const { stateMachineArn } = await first.createStateMachine({ name: 'sleepy', definition: nap, roleArn });
+  const { executionArn } = await first.startExecution({ stateMachineArn, name: 'asleep' });
+  await first.close();
+  const second = createService({ store: file });
+  const described = await second.describeExecution({ executionArn });
+  assert.is(described.status, 'ABORTED');
+  assert.is((await second.getExecutionHistory({ executionArn })).events.at(-1)!.type, 'ExecutionAborted');
+  await second.close();
+});
+
+graceful.run();

@@ -22,6 +22,7 @@ export interface ServeCommandOptions {
   readonly accountId: string;
   readonly virtualClock?: boolean;
   readonly store?: string;
+  readonly retainExecutions?: string;
   readonly logLevel: LogLevel;
 }
 
@@ -52,6 +53,7 @@ export function registerServeCommand(program: Command, io: CliIo, setExitCode: (
     .option('--account-id <id>', 'account id in ARNs', '123456789012')
     .option('--virtual-clock', 'let Wait states and retry intervals pass at once (time limits still hold)')
     .option('--store <path>', 'keep state machines, activities, tags and Standard executions with their history in this SQLite file (created if absent; default: in memory)')
+    .option('--retain-executions <count>', 'finished Standard executions kept for Describe/History/List, oldest dropped first (default 10000)')
     .addOption(new Option('--log-level <level>', 'JSON-line logs on stderr at this level').choices(logLevels).default('info'))
     .addHelpText('after', SERVE_EXAMPLES)
     .action(async (options: ServeCommandOptions) => setExitCode(await serveCommand(options, io)));
@@ -63,6 +65,8 @@ export async function serveCommand(options: ServeCommandOptions, io: CliIo): Pro
   if (!(Number.isInteger(port) && port >= 0 && port <= 65535)) throw new CliError(CliErrorCodes.USAGE, `--port must be a port number from 0 to 65535, not ${JSON.stringify(options.port)}`);
   if (!/^\d{12}$/.test(options.accountId)) throw new CliError(CliErrorCodes.USAGE, `--account-id must be 12 digits, not ${JSON.stringify(options.accountId)}`);
   if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(options.region)) throw new CliError(CliErrorCodes.USAGE, `--region must be a region name such as us-east-1, not ${JSON.stringify(options.region)}`);
+  const retain = options.retainExecutions === undefined ? undefined : Number(options.retainExecutions);
+  if (retain !== undefined && !(Number.isSafeInteger(retain) && retain >= 0)) throw new CliError(CliErrorCodes.USAGE, `--retain-executions must be a whole number, not ${JSON.stringify(options.retainExecutions)}`);
   const handlers: Handlers = options.handlers === undefined ? {} : await loadHandlersModule(options.handlers, io.cwd);
   const mocks = options.mocks === undefined ? undefined : parseJsonText(await readTextFile(options.mocks, io.cwd, 'mock configuration'), options.mocks);
   // Loaded here, not at start-up: other commands need none of the service.
@@ -80,6 +84,7 @@ export async function serveCommand(options: ServeCommandOptions, io: CliIo): Pro
       virtualClock: options.virtualClock === true,
       store: options.store === undefined ? undefined : resolve(io.cwd, options.store),
       logLevel: options.logLevel,
+      ...(retain === undefined ? {} : { service: { retainExecutions: retain } }),
       logWrite: (line) => io.stderr.write(line),
     });
   } catch (error) {
