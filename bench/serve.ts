@@ -61,6 +61,15 @@ async function childMain(kind: string): Promise<void> {
     process.send!({ url: `http://127.0.0.1:${(server.address() as { port: number }).port}` });
     return;
   }
+  if (kind === 'layer') {
+    // The HTTP layer alone: createServer() over a stand-in whose StartSyncExecution answers at once.
+    const { createServer, createLogger } = await import('../src/serve/index.js');
+    const answer = { ...JSON.parse(FIXED_ANSWER), startDate: new Date(1796551200123), stopDate: new Date(1796551200124) };
+    const server = createServer({ startSyncExecution: async () => answer }, { logger: createLogger('silent') });
+    await server.listen(0);
+    process.send!({ url: server.url });
+    return;
+  }
   if (kind === 'endpoint' || kind === 'endpoint-store') {
     const { serve } = await import('../src/serve/index.js');
     const store = kind === 'endpoint-store' ? join(mkdtempSync(join(tmpdir(), 'statemill-bench-')), 'store.db') : undefined;
@@ -197,6 +206,7 @@ async function parentMain(): Promise<void> {
   const rounds = Number(values.rounds);
   const connections = Number(values.connections);
   const bare = await startChild('bare');
+  const layer = await startChild('layer');
   const endpoint = await startChild('endpoint');
   const endpointUrl = endpoint.message.url as string;
   const { stateMachineArn } = await call(endpointUrl, 'CreateStateMachine', { name: 'bench-trivial', definition: TRIVIAL, roleArn: 'arn:aws:iam::123456789012:role/bench', type: 'EXPRESS' });
@@ -207,9 +217,10 @@ async function parentMain(): Promise<void> {
     const answer = await call(endpointUrl, 'StartSyncExecution', JSON.parse(body));
     if (answer.status !== 'SUCCEEDED' || answer.output !== JSON.parse(body).input) throw new Error(`wrong answer: ${JSON.stringify(answer)}`);
   }
-  const runs: Record<'bare' | 'small' | 'big', Load[]> = { bare: [], small: [], big: [] };
+  const runs: Record<'bare' | 'layer' | 'small' | 'big', Load[]> = { bare: [], layer: [], small: [], big: [] };
   for (let round = 0; round < rounds; round++) {
     runs.bare.push(await load(bare.message.url, small, duration, connections));
+    runs.layer.push(await load(layer.message.url, small, duration, connections));
     runs.small.push(await load(endpointUrl, small, duration, connections));
     runs.big.push(await load(endpointUrl, big, duration, connections));
     process.stderr.write(`round ${round + 1}/${rounds} done\n`);
@@ -220,8 +231,9 @@ async function parentMain(): Promise<void> {
     p99: median(runs[key].map((r) => r.p99)),
     p999: median(runs[key].map((r) => r.p999)),
   });
-  const table = { bare: summary('bare'), small: summary('small'), big: summary('big') };
+  const table = { bare: summary('bare'), layer: summary('layer'), small: summary('small'), big: summary('big') };
   bare.child.kill();
+  layer.child.kill();
   endpoint.child.kill();
   // Standard executions, in memory and with the SQLite store, in alternating rounds.
   const inMemory = await startChild('endpoint');
@@ -248,10 +260,11 @@ async function parentMain(): Promise<void> {
       '| server | req/s | p50 ms | p99 ms | p99.9 ms |',
       '|---|---:|---:|---:|---:|',
       line('bare node:http, fixed JSON answer', table.bare),
+      line('HTTP layer alone (stand-in service, same answer)', table.layer),
       line('StartSyncExecution, trivial Express, 17 B input', table.small),
       line(`StartSyncExecution, trivial Express, ${JSON.parse(big).input.length} B input`, table.big),
       '',
-      `endpoint / bare: ${(table.small.rps / table.bare.rps).toFixed(2)}×; 2 KB input costs ${((1 - table.big.rps / table.small.rps) * 100).toFixed(1)}% of req/s`,
+      `endpoint / bare: ${(table.small.rps / table.bare.rps).toFixed(2)}× (HTTP layer alone: ${(table.layer.rps / table.bare.rps).toFixed(2)}×); 2 KB input costs ${((1 - table.big.rps / table.small.rps) * 100).toFixed(1)}% of req/s`,
       `Standard, StartExecution + DescribeExecution polling (${connections} in flight, ${standard.describesPerExecution.toFixed(2)} DescribeExecution calls per execution): ${Math.round(standard.inMemory)} executions/s in memory, ${Math.round(standard.stored)} with --store (the store's share: ${((1 - standard.stored / standard.inMemory) * 100).toFixed(1)}%)`,
       `Memory: ${memory.message.executions} finished Standard executions kept: RSS ${memory.message.rssMB.toFixed(0)} MB (${memory.message.rssBeforeMB.toFixed(0)} MB before), heap ${memory.message.heapUsedMB.toFixed(0)} MB; first execution still described (${memory.message.firstStatus}, ${memory.message.firstHistoryEvents} history events)`,
       '',
