@@ -47,4 +47,17 @@ boto3('without inject_host_prefix=False, boto3 sends StartSyncExecution to sync-
   assert.match(result.stdout, /EndpointConnectionError.*sync-127\.0\.0\.1/);
 });
 
+boto3('AWS_DISABLE_HOST_PREFIX_INJECTION=true fixes it for a boto3 client without a Config', async () => {
+  if (skip !== null) return;
+  const code = [
+    'import boto3, json',
+    `c = boto3.client("stepfunctions", endpoint_url="${t.url}", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="y")`,
+    `arn = c.create_state_machine(name="py-env", type="EXPRESS", roleArn="arn:aws:iam::123456789012:role/local", definition=json.dumps({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}))["stateMachineArn"]`,
+    'print(c.start_sync_execution(stateMachineArn=arn, input="{}")["status"])',
+  ].join('\n');
+  const result = await run('python3', ['-c', code], clientEnvironment({ AWS_DISABLE_HOST_PREFIX_INJECTION: 'true' }));
+  assert.is(result.code, 0, result.stderr);
+  assert.is(result.stdout.trim(), 'SUCCEEDED');
+});
+
 boto3.run();
