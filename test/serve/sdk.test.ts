@@ -160,6 +160,16 @@ sdk("the README's SDK v3 snippet runs as written (with this server's URL)", asyn
   assert.is(output, '{"who":"world"}');
 });
 
+sdk('a Lambda function with no handler and no --lambda-endpoint fails its execution with Lambda.ResourceNotFoundException', async () => {
+  const definition = JSON.stringify({ StartAt: 'Call', States: { Call: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:nowhere', End: true } } });
+  const { stateMachineArn } = await t.client.send(new sfn.CreateStateMachineCommand({ name: 'no-function', definition, roleArn }));
+  const { executionArn } = await t.client.send(new sfn.StartExecutionCommand({ stateMachineArn }));
+  const done = await finished(executionArn!);
+  assert.is(done.status, 'FAILED');
+  assert.is(done.error, 'Lambda.ResourceNotFoundException');
+  assert.match(done.cause!, /^Function not found: nowhere \(Service: AWSLambda; Status Code: 404; Error Code: ResourceNotFoundException/);
+});
+
 sdk('activities: create, describe, list, delete', async () => {
   const { activityArn } = await t.client.send(new sfn.CreateActivityCommand({ name: 'approve' }));
   assert.is(activityArn, 'arn:aws:states:us-east-1:123456789012:activity:approve');
