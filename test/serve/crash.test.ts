@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,8 +17,8 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'statemill-crash-'));
 const roleArn = 'arn:aws:iam::123456789012:role/local';
 
-function startServe(args: string[]): { child: ChildProcess; url: Promise<string>; exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>; stderr: () => string } {
-  const child = spawn(process.execPath, ['--import', 'tsx/esm', 'src/cli/main.ts', 'serve', '--port', '0', '--log-level', 'warn', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+function startServe(args: string[], env: Record<string, string> = {}): { child: ChildProcess; url: Promise<string>; exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>; stderr: () => string } {
+  const child = spawn(process.execPath, ['--import', 'tsx/esm', 'src/cli/main.ts', 'serve', '--port', '0', '--log-level', 'warn', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let out = '';
   let err = '';
   child.stderr!.on('data', (chunk) => (err += chunk));
@@ -99,6 +99,49 @@ crash('20 finished and 5 waiting Standard executions, 10 Express ones, kill -9, 
   } finally {
     second.child.kill('SIGTERM');
     assert.equal(await second.exit, { code: 0, signal: null });
+  }
+});
+
+crash('a callback task waiting at kill -9: after the restart its execution is FAILED and SendTaskSuccess with its token is refused with a typed 400, not a 500', async () => {
+  const store = join(dir, 'callbacks.db');
+  const outbox = join(dir, 'outbox.jsonl');
+  writeFileSync(outbox, '');
+  const env = { STATEMILL_TEST_OUTBOX: outbox };
+  const handlers = ['--handlers', join(root, 'test/serve/fixtures/token-outbox.mjs')];
+  const first = startServe(['--store', store, ...handlers], env);
+  const url = await first.url;
+  const definition = JSON.stringify({
+    StartAt: 'Ask',
+    States: { Ask: { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken', Parameters: { QueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/q', MessageBody: { 'TaskToken.$': '$$.Task.Token' } }, End: true } },
+  });
+  const { stateMachineArn } = await call(url, 'CreateStateMachine', { name: 'callback', roleArn, definition });
+  const { executionArn } = await call(url, 'StartExecution', { stateMachineArn });
+  let token = '';
+  for (let i = 0; i < 400 && token === ''; i++) {
+    const line = readFileSync(outbox, 'utf8').trim();
+    if (line !== '') token = JSON.parse(line).TaskToken;
+    else await new Promise((r) => setTimeout(r, 5));
+  }
+  assert.ok(token !== '', 'the token went out');
+  first.child.kill('SIGKILL');
+  await first.exit;
+  const second = startServe(['--store', store, ...handlers], env);
+  const again = await second.url;
+  try {
+    const described = await call(again, 'DescribeExecution', { executionArn });
+    assert.equal([described.status, described.error], ['FAILED', 'statemill.HostStopped']);
+    const response = await fetch(again, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AWSStepFunctions.SendTaskSuccess' },
+      body: JSON.stringify({ taskToken: token, output: '{}' }),
+    });
+    assert.is(response.status, 400);
+    const refusal = await response.json();
+    assert.ok(['com.amazonaws.sfn#TaskDoesNotExist', 'com.amazonaws.sfn#InvalidToken', 'com.amazonaws.sfn#TaskTimedOut'].includes(refusal.__type), JSON.stringify(refusal));
+    console.log(`  crash test: a token issued before the crash is refused with ${refusal.__type.split('#')[1]} after it`);
+  } finally {
+    second.child.kill('SIGTERM');
+    await second.exit;
   }
 });
 
