@@ -14,11 +14,14 @@ export interface CallbackWiring {
   readonly integrations: readonly ServiceIntegration[];
   /** SendTaskSuccess/Failure/Heartbeat and GetActivityTask, answered by the tasks' tokens and queues. */
   operations(service: Service): Record<string, (request: never) => unknown>;
+  /** Answers every pending GetActivityTask long poll with no task (the endpoint is stopping). */
+  release(): void;
 }
 
 export function callbackWiring(clock: Clock | undefined): CallbackWiring | null {
   if (typeof (Service.prototype as unknown as Record<string, unknown>).sendTaskSuccess === 'function') return null;
   let owner: Service | null = null;
+  const stopping = new AbortController();
   const tasks = new StandardTasks({
     ...(clock === undefined ? {} : { clock }),
     // Activities are the service's: an unknown one is refused with ActivityDoesNotExist.
@@ -32,8 +35,9 @@ export function callbackWiring(clock: Clock | undefined): CallbackWiring | null 
         sendTaskSuccess: (request) => tasks.sendTaskSuccess(request),
         sendTaskFailure: (request) => tasks.sendTaskFailure(request),
         sendTaskHeartbeat: (request) => tasks.sendTaskHeartbeat(request),
-        getActivityTask: (request) => tasks.getActivityTask(request),
+        getActivityTask: (request) => tasks.getActivityTask(request, stopping.signal),
       };
     },
+    release: () => stopping.abort(),
   };
 }

@@ -85,7 +85,10 @@ export async function serve(options: ServeOptions = {}): Promise<RunningEndpoint
     close() {
       closing ??= (async () => {
         logger.info('stopping: no new connections; in-flight requests finish');
-        await server.close();
+        const drained = server.close();
+        // Long polls would hold the drain for their 60 s: they answer "no task" now.
+        callbacks?.release();
+        await drained;
         await closeService(service);
         logger.info('stopped');
       })();

@@ -130,4 +130,17 @@ standard('an activity: the execution waits until a worker takes the task with Ge
   assert.instance(missing, sfn.ActivityDoesNotExist);
 });
 
+standard('closing the endpoint answers a pending GetActivityTask long poll with no task, so the drain does not wait 60 s', async () => {
+  const own = await startEndpoint();
+  const { activityArn } = await own.client.send(new sfn.CreateActivityCommand({ name: 'idle' }));
+  const poll = own.client.send(new sfn.GetActivityTaskCommand({ activityArn }));
+  await new Promise((r) => setTimeout(r, 50));
+  const closed = own.endpoint.close();
+  const answer = await poll;
+  assert.is(answer.$metadata.httpStatusCode, 200);
+  assert.is(answer.taskToken, undefined);
+  await closed;
+  own.client.destroy();
+});
+
 standard.run();
