@@ -1,12 +1,13 @@
 import type { Clock } from '../run/clock.js';
 import type { ServiceIntegration } from '../service/seam.js';
-import { Service } from '../service/service.js';
+import { StepFunctionsService } from '../service/index.js';
+import type { Service } from '../service/service.js';
 import { StandardTasks } from '../service/standard/tasks.js';
 
 /**
  * Task tokens, activity tasks and nested executions for the endpoint while the service does
  * not run them itself (SEAM.md: the standard branch's StandardTasks, plugged in through the
- * service's integration seam). Once Service has a sendTaskSuccess method of its own, this
+ * service's integration seam). Once createService()'s class has a sendTaskSuccess method, this
  * gives nothing and the service's operations are served.
  */
 export interface CallbackWiring {
@@ -19,7 +20,7 @@ export interface CallbackWiring {
 }
 
 export function callbackWiring(clock: Clock | undefined): CallbackWiring | null {
-  if (typeof (Service.prototype as unknown as Record<string, unknown>).sendTaskSuccess === 'function') return null;
+  if (typeof (StepFunctionsService.prototype as unknown as Record<string, unknown>).sendTaskSuccess === 'function') return null;
   let owner: Service | null = null;
   const stopping = new AbortController();
   const tasks = new StandardTasks({
