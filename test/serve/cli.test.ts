@@ -30,6 +30,17 @@ options('a handlers module that does not exist is a file error (exit 3)', async 
   assert.match(run.stderr, /handlers module not found: \.\/no-such-handlers\.mjs/);
 });
 
+options('SFN_MOCK_CONFIG is read as --mocks, as Step Functions Local reads it', async () => {
+  process.env.SFN_MOCK_CONFIG = 'no-such-MockConfigFile.json';
+  try {
+    const run = await cli(['serve', '--port', '0']);
+    assert.is(run.code, 3, run.stderr);
+    assert.match(run.stderr, /no-such-MockConfigFile\.json/);
+  } finally {
+    delete process.env.SFN_MOCK_CONFIG;
+  }
+});
+
 options('--help lists every option with the examples', async () => {
   const run = await cli(['serve', '--help']);
   assert.is(run.code, 0);

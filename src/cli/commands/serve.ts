@@ -47,7 +47,7 @@ export function registerServeCommand(program: Command, io: CliIo, setExitCode: (
     .option('--port <port>', 'port to listen on (0: any free port)', '8083')
     .option('--host <address>', 'address to bind', '127.0.0.1')
     .option('--handlers <module>', 'module exporting `handlers`: Task Resource or Lambda function name → (input, ctx) => result')
-    .option('--mocks <file>', 'Step Functions Local mock configuration (MockConfigFile.json), used by StartExecution of stateMachineArn#TestCase')
+    .addOption(new Option('--mocks <file>', 'Step Functions Local mock configuration (MockConfigFile.json), used by StartExecution of stateMachineArn#TestCase').env('SFN_MOCK_CONFIG'))
     .addOption(new Option('--lambda-endpoint <url>', 'Lambda Invoke API for Lambda functions without a handler (e.g. sam local start-lambda)').env('LAMBDA_ENDPOINT'))
     .option('--region <region>', 'region in ARNs', 'us-east-1')
     .option('--account-id <id>', 'account id in ARNs', '123456789012')
