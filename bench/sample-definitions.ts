@@ -9,7 +9,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { parse as parseYaml } from 'yaml';
-import { compile, DefinitionError, StandardExecutions, type Handlers } from '../src/index.js';
+import { compile, DefinitionError, StandardExecutions, type Handler } from '../src/index.js';
 
 const root = process.argv[2];
 if (root === undefined) {
@@ -56,7 +56,7 @@ function definitionsIn(file: string): unknown[] {
 }
 
 function refusal(definition: unknown, standard: boolean): string | null {
-  const handlers: Record<string, Handlers[string]> = Object.fromEntries([...resources(definition, new Set())].map((r) => [r, () => ({})]));
+  const handlers: Record<string, Handler> = Object.fromEntries([...resources(definition, new Set())].map((r) => [r, () => ({})]));
   for (const s3 of ['arn:aws:states:::s3:getObject', 'arn:aws:states:::s3:listObjectsV2', 'arn:aws:states:::s3:putObject']) handlers[s3] = () => '[]';
   try {
     if (standard) new StandardExecutions({ handlers }).createStateMachine('sample', definition);

@@ -174,6 +174,9 @@ export class Machine {
 
   /** An execution that went asynchronous: whichever comes first of completion, the deadline, or abort. */
   private race(exec: Execution, pending: PromiseLike<unknown>, external: AbortSignal | null): Promise<ExecutionResult> {
+    // randomUUID() builds the name from 20 string pieces; an execution that waits keeps one flat copy instead (about 450 bytes less).
+    exec.name.charCodeAt(0);
+    exec.id.charCodeAt(0);
     return new Promise<ExecutionResult>((resolve) => {
       let done = false;
       let cancelDeadline: (() => void) | null = null;

@@ -50,9 +50,126 @@ function sleepOn(clock: Pick<Clock, 'schedule'>, ms: number, signal: AbortSignal
  */
 const MAX_TIMER_MS = 2_147_483_647;
 
+/** One pending limit of the real clock; `callback` is null once it fired or was cancelled. */
+interface LimitEntry {
+  readonly due: number;
+  callback: (() => void) | null;
+}
+
+/**
+ * Time limits of the real clock (execution deadlines, task timeouts, heartbeats) share one
+ * setTimeout, armed for the earliest: most limits are cancelled long before they expire,
+ * and a Node timer per suspended execution would cost more than the execution itself.
+ * Cancelled entries leave the heap lazily, or all at once when they are the majority.
+ */
+class LimitQueue {
+  private heap: LimitEntry[] = [];
+  private live = 0;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private timerDue = Infinity;
+
+  add(ms: number, callback: () => void): () => void {
+    const entry: LimitEntry = { due: performance.now() + (ms > 0 ? ms : 0), callback };
+    this.push(entry);
+    this.live++;
+    if (entry.due < this.timerDue) this.arm();
+    return () => {
+      if (entry.callback === null) return;
+      entry.callback = null;
+      this.retired();
+    };
+  }
+
+  private retired(): void {
+    this.live--;
+    if (this.live === 0) {
+      this.heap = [];
+      this.disarm();
+    } else if (this.heap.length > 1024 && this.live * 2 < this.heap.length) {
+      this.heap = this.heap.filter((e) => e.callback !== null);
+      for (let i = (this.heap.length >> 1) - 1; i >= 0; i--) this.down(i);
+    }
+  }
+
+  private fire = (): void => {
+    this.timer = null;
+    this.timerDue = Infinity;
+    const now = performance.now();
+    while (this.heap.length > 0 && this.heap[0]!.due <= now) {
+      const entry = this.pop();
+      const callback = entry.callback;
+      if (callback === null) continue;
+      entry.callback = null;
+      this.live--;
+      callback();
+    }
+    if (this.live === 0) this.heap = [];
+    else this.arm();
+  };
+
+  private arm(): void {
+    while (this.heap.length > 0 && this.heap[0]!.callback === null) this.pop();
+    const first = this.heap[0];
+    if (first === undefined) return this.disarm();
+    if (this.timer !== null && this.timerDue <= first.due) return;
+    this.disarm();
+    this.timerDue = first.due;
+    this.timer = setTimeout(this.fire, Math.min(Math.max(0, first.due - performance.now()), MAX_TIMER_MS));
+  }
+
+  private disarm(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    this.timerDue = Infinity;
+  }
+
+  private push(entry: LimitEntry): void {
+    const heap = this.heap;
+    let i = heap.push(entry) - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (heap[parent]!.due <= entry.due) break;
+      heap[i] = heap[parent]!;
+      i = parent;
+    }
+    heap[i] = entry;
+  }
+
+  private pop(): LimitEntry {
+    const heap = this.heap;
+    const top = heap[0]!;
+    const last = heap.pop()!;
+    if (heap.length > 0) {
+      heap[0] = last;
+      this.down(0);
+    }
+    return top;
+  }
+
+  private down(from: number): void {
+    const heap = this.heap;
+    const entry = heap[from]!;
+    let i = from;
+    for (;;) {
+      let child = 2 * i + 1;
+      if (child >= heap.length) break;
+      if (child + 1 < heap.length && heap[child + 1]!.due < heap[child]!.due) child++;
+      if (heap[child]!.due >= entry.due) break;
+      heap[i] = heap[child]!;
+      i = child;
+    }
+    heap[i] = entry;
+  }
+}
+
+const realLimits = new LimitQueue();
+
 export const realClock: Clock = {
   virtual: false,
   now: Date.now,
+  scheduleLimit(ms, callback) {
+    return realLimits.add(ms, callback);
+  },
   schedule(ms, callback) {
     // NaN and negative delays fire at once; delays longer than a timer holds pass in steps.
     let left = ms > 0 ? ms : 0;

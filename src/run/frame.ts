@@ -3,6 +3,11 @@ import type { HistoryRecorder } from './history.js';
 import { executionEnded } from './interruptions.js';
 import type { Limits } from './limits.js';
 
+/** Something waiting that must end when its execution ends (plain data with a method, no closure). */
+export interface EndListener {
+  executionEnded(): void;
+}
+
 /** What one execute() call knows about itself: the source of `$$.Execution` and `$$.StateMachine`. */
 export class Execution {
   readonly id: string;
@@ -21,6 +26,8 @@ export class Execution {
   private controller: AbortController | null;
   /** Cancels for the execution's pending sleeps, so ending it stops them all. */
   private sleeping: Set<() => void> | null;
+  /** Waits other than sleeps that end with the execution; an array, as there is mostly one. */
+  private endListeners: EndListener[] | null;
   /** When the execution times out, in milliseconds of its clock. */
   readonly deadlineMs: number;
   /** Number of the last history event, as AWS numbers them (causes cite "event id #N"). */
@@ -62,6 +69,7 @@ export class Execution {
     this.aborted = false;
     this.controller = null;
     this.sleeping = null;
+    this.endListeners = null;
     this.deadlineMs = deadlineMs;
     this.eventId = 1;
     this.transitions = 0;
@@ -87,13 +95,24 @@ export class Execution {
       for (const wake of this.sleeping) wake();
       this.sleeping.clear();
     }
+    const listeners = this.endListeners;
+    if (listeners !== null) {
+      this.endListeners = null;
+      for (const listener of listeners) listener.executionEnded();
+    }
   }
 
-  /** Calls `interrupt` when the execution is stopped or times out; the returned function forgets it. */
-  whenEnded(interrupt: () => void): () => void {
-    const ending = (this.sleeping ??= new Set());
-    ending.add(interrupt);
-    return () => ending.delete(interrupt);
+  /** Tells `listener` when the execution is stopped or times out (a task waiting for its token). */
+  listenForEnd(listener: EndListener): void {
+    if (this.endListeners === null) this.endListeners = [listener];
+    else this.endListeners.push(listener);
+  }
+
+  forgetEndListener(listener: EndListener): void {
+    const listeners = this.endListeners;
+    if (listeners === null) return;
+    const at = listeners.indexOf(listener);
+    if (at >= 0) listeners.splice(at, 1);
   }
 
   /**

@@ -1,7 +1,7 @@
 import { randomFillSync } from 'node:crypto';
 import { scheduleLimit } from './clock.js';
 import { AslError, StatesErrors } from './errors.js';
-import type { Execution } from './frame.js';
+import type { EndListener, Execution } from './frame.js';
 import { executionEnded } from './interruptions.js';
 
 /** Random bytes per token: 128 bits, so a token cannot be guessed. */
@@ -19,24 +19,27 @@ export type TokenAnswer = 'settled' | 'invalid' | 'finished' | 'foreign';
  * the promise's own resolve/reject. Heartbeat and timeout timers exist only when the
  * state sets HeartbeatSeconds/TimeoutSeconds.
  */
-class PendingTask {
+class PendingTask implements EndListener {
   readonly token: string;
   readonly exec: Execution;
   readonly heartbeatMs: number;
+  readonly registry: TaskTokens;
   resolve: ((output: unknown) => void) | null;
   reject: ((error: unknown) => void) | null;
   cancelTimeout: (() => void) | null;
   cancelHeartbeat: (() => void) | null;
-  forgetEnd: (() => void) | null;
-  constructor(token: string, exec: Execution, heartbeatMs: number) {
+  constructor(token: string, exec: Execution, heartbeatMs: number, registry: TaskTokens) {
     this.token = token;
     this.exec = exec;
     this.heartbeatMs = heartbeatMs;
+    this.registry = registry;
     this.resolve = null;
     this.reject = null;
     this.cancelTimeout = null;
     this.cancelHeartbeat = null;
-    this.forgetEnd = null;
+  }
+  executionEnded(): void {
+    this.registry.expire(this, executionEnded);
   }
 }
 
@@ -80,7 +83,7 @@ export class TaskTokens {
    */
   wait(token: string, exec: Execution, timeoutMs: number, heartbeatMs: number, deferHeartbeat = false): Promise<unknown> {
     if (exec.aborted) return Promise.reject(executionEnded);
-    const task = new PendingTask(token, exec, heartbeatMs);
+    const task = new PendingTask(token, exec, heartbeatMs, this);
     this.pending.set(token, task);
     const promise = new Promise<unknown>((resolve, reject) => {
       task.resolve = resolve;
@@ -90,7 +93,7 @@ export class TaskTokens {
       task.cancelTimeout = scheduleLimit(exec.clock, timeoutMs, () => this.expire(task, new AslError(StatesErrors.Timeout, null)));
     }
     if (heartbeatMs > 0 && !deferHeartbeat) this.armHeartbeat(task);
-    task.forgetEnd = exec.whenEnded(() => this.expire(task, executionEnded));
+    exec.listenForEnd(task);
     return promise;
   }
 
@@ -140,7 +143,8 @@ export class TaskTokens {
     return task;
   }
 
-  private expire(task: PendingTask, reason: unknown): void {
+  /** Ends a waiting task with `reason` (its timer fired, or its execution ended). */
+  expire(task: PendingTask, reason: unknown): void {
     if (this.pending.get(task.token) !== task) return;
     this.retire(task);
     task.reject!(reason);
@@ -150,8 +154,8 @@ export class TaskTokens {
     this.pending.delete(task.token);
     task.cancelTimeout?.();
     task.cancelHeartbeat?.();
-    task.forgetEnd?.();
-    task.cancelTimeout = task.cancelHeartbeat = task.forgetEnd = null;
+    task.cancelTimeout = task.cancelHeartbeat = null;
+    task.exec.forgetEndListener(task);
   }
 
   private armHeartbeat(task: PendingTask): void {
