@@ -158,4 +158,13 @@ crash('a store file that is not a statemill store stops start-up with a clear er
   );
 });
 
+crash('without the optional better-sqlite3, --store stops start-up with ERR_STORE_UNAVAILABLE saying what to install (exit 3)', async () => {
+  const child = spawn(process.execPath, ['-r', join(root, 'test/serve/fixtures/hide-better-sqlite3.cjs'), '--import', 'tsx/esm', 'src/cli/main.ts', 'serve', '--port', '0', '--store', join(dir, 'never.db')], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr!.on('data', (chunk) => (err += chunk));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  assert.is(code, 3);
+  assert.match(err, /needs the optional dependency better-sqlite3 12 \(npm install better-sqlite3@12; 13 needs Node 22\).*\(ERR_STORE_UNAVAILABLE\)/);
+});
+
 crash.run();
