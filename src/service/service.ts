@@ -645,7 +645,6 @@ export class Service {
       this.settle(exec, null, 'States.Runtime', message);
       return exec;
     }
-    if (standard) this.store?.executionStarted(exec);
     const result = compiled.run(input.value, {
       name,
       signal: exec.controller.signal,
@@ -653,8 +652,12 @@ export class Service {
         exec.liveEvents = events as readonly T.HistoryEventShape[];
       },
     });
-    if (result instanceof Promise) exec.done = result.then((settled) => this.settle(exec, settled));
-    else this.settle(exec, result);
+    if (result instanceof Promise) {
+      // Still running (waiting, or a handler is): the store learns of it now. One that ended
+      // at once is written once, when it is settled.
+      if (standard) this.store?.executionStarted(exec);
+      exec.done = result.then((settled) => this.settle(exec, settled));
+    } else this.settle(exec, result);
     return exec;
   }
 

@@ -122,6 +122,22 @@ store('Express executions write nothing; Standard ones one row each', async () =
   db.close();
 });
 
+store('an execution that ends at once is written once (when it ends); one still running after its start is written when it starts and when it ends', async () => {
+  const sqlite = new SqliteStore(freshFile());
+  const writes: string[] = [];
+  const started = sqlite.executionStarted.bind(sqlite);
+  const ended = sqlite.executionEnded.bind(sqlite);
+  sqlite.executionStarted = (exec) => (writes.push(`started ${exec.name}`), started(exec));
+  sqlite.executionEnded = (exec) => (writes.push(`ended ${exec.name}`), ended(exec));
+  const service = createService({ store: sqlite });
+  const quick = await service.createStateMachine({ name: 'quick', definition: pass, roleArn });
+  await run(service, quick.stateMachineArn, 'at-once');
+  const slow = await service.createStateMachine({ name: 'slow', definition: nap, roleArn });
+  await service.startExecution({ stateMachineArn: slow.stateMachineArn, name: 'waiting' });
+  await service.close();
+  assert.equal(writes, ['ended at-once', 'started waiting', 'ended waiting']);
+});
+
 store('the retention bound holds in the store too: only the newest executions come back', async () => {
   const file = freshFile();
   const service = createService({ store: file, retainExecutions: 3 });
