@@ -8,8 +8,9 @@ import type { HistoryEventShape } from './types.js';
  * The service's embedded store (`createService({ store: 'path.db' })`, `statemill serve
  * --store`): state machines with their revisions, versions and aliases, activities, tags,
  * and Standard executions with their history, in one SQLite file (better-sqlite3, WAL).
- * Express executions write nothing. A Standard execution is written when it starts and when
- * it ends, one transaction each; what it does in between lives in memory, so an execution
+ * Express executions write nothing. A Standard execution is written when it ends, and also
+ * when its start returns with it still running, one transaction each; what it does in
+ * between lives in memory, so an execution
  * that was RUNNING when the process died is not resumed: the next start marks it FAILED
  * (`statemill.HostStopped`) with a cause saying so.
  */
@@ -317,7 +318,7 @@ export class SqliteStore {
     save();
   }
 
-  /** A Standard execution started: written as RUNNING, so a crash cannot lose it. */
+  /** A Standard execution still running after its start: written as RUNNING, so a crash cannot lose it. */
   executionStarted(exec: ExecutionRecord): void {
     this.writeExecution.run(...this.executionRow(exec, false));
   }
