@@ -10,9 +10,8 @@ import type { HistoryEventShape } from './types.js';
  * and Standard executions with their history, in one SQLite file (better-sqlite3, WAL).
  * Express executions write nothing. A Standard execution is written when it ends, and also
  * when its start returns with it still running, one transaction each; what it does in
- * between lives in memory, so an execution
- * that was RUNNING when the process died is not resumed: the next start marks it FAILED
- * (`statemill.HostStopped`) with a cause saying so.
+ * between lives in memory, so an execution that was RUNNING when the process died is not
+ * resumed: the next start marks it FAILED (`statemill.HostStopped`) with a cause saying so.
  */
 
 export const StoreErrorCodes = {
