@@ -47,8 +47,9 @@ export interface CompileOptions {
   /**
    * Runs Standard workflows' task patterns: `.waitForTaskToken` callbacks, `.sync` jobs,
    * activities and nested executions (createService() passes its own). Without it compile()
-   * refuses them, as AWS refuses them in Express workflows. Ignored when `workflowType` is
-   * EXPRESS.
+   * refuses them, as AWS refuses them in Express workflows. With `workflowType` EXPRESS
+   * they stay refused, and the integrations serve only what Express allows (starting
+   * executions with `states:startExecution` or `aws-sdk:sfn:startSyncExecution`).
    */
   integrations?: Integrations;
 }
@@ -263,8 +264,9 @@ function abortCause(signal: AbortSignal): string {
  * (structure, paths, intrinsics, handlers) when the definition cannot run.
  */
 export function compile(definition: unknown, options: CompileOptions = {}): Machine {
-  const integrations = options.workflowType === 'EXPRESS' ? null : (options.integrations ?? null);
-  const problems: Problem[] = validate(definition, { workflowType: integrations === null ? 'EXPRESS' : 'STANDARD' });
+  const integrations = options.integrations ?? null;
+  const standard = integrations !== null && options.workflowType !== 'EXPRESS';
+  const problems: Problem[] = validate(definition, { workflowType: standard ? 'STANDARD' : 'EXPRESS' });
   if (problems.length > 0) throw new DefinitionError(problems);
   const def = definition as Record<string, unknown>;
   const limits: Limits = { ...defaultLimits, ...options.limits };

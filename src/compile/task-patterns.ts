@@ -17,6 +17,8 @@ export interface Integrations {
   readonly tokens: TaskTokens;
   /** An activity task is ready: a worker's GetActivityTask should receive `{ taskToken, input }`. */
   scheduleActivity?(activityArn: string, taskToken: string, input: unknown): void;
+  /** The activity task ended before or without a worker's answer (timeout, stop): drop it from its queue. */
+  withdrawActivity?(activityArn: string, taskToken: string): void;
   /** Starts an execution for `states:startExecution[.sync|.sync:2|.waitForTaskToken]` and `aws-sdk:sfn:startExecution`. */
   startExecution?(request: NestedStart): StartedExecution | Promise<StartedExecution>;
   /** Settles when the execution ends, with its DescribeExecution answer. */
@@ -220,7 +222,8 @@ function compileActivity(resource: string, integrations: Integrations, env: Stat
     const [timeoutMs, heartbeatMs] = waitTimes(timing, effective, frame);
     const answer = tokens.wait(token, frame.exec, timeoutMs, heartbeatMs, true);
     integrations.scheduleActivity!(resource, token, effective);
-    return answer;
+    if (integrations.withdrawActivity === undefined) return answer;
+    return answer.finally(() => integrations.withdrawActivity!(resource, token));
   };
 }
 

@@ -8,6 +8,8 @@ import type { Limits } from '../run/limits.js';
 import type { ExecutionResult } from '../run/result.js';
 import { ActivityQueue, activityPollMs } from './activities.js';
 import { invalidDefinition, judgeDefinition, variableReferences } from './definitions.js';
+import { standardIntegration } from './standard/integration.js';
+import { StandardTasks, type SendTaskFailureInput, type SendTaskHeartbeatInput, type SendTaskSuccessInput } from './standard/tasks.js';
 import { ServiceError } from './errors.js';
 import type { ActivityRecord, AliasRecord, ExecutionRecord, Revision, StateMachineRecord, VersionRecord } from './records.js';
 import { SqliteStore } from './store.js';
@@ -78,6 +80,8 @@ export class Service {
   private readonly historyLevel: HistoryLevel;
   private readonly retainExecutions: number;
   private readonly integrations: readonly ServiceIntegration[];
+  /** Task tokens and what waits on them (callbacks, activities, `.sync` children). */
+  private readonly standardTasks: StandardTasks;
   private readonly host: IntegrationHost;
   private readonly stateMachines = new Map<string, StateMachineRecord>();
   private readonly executions = new Map<string, ExecutionRecord>();
@@ -105,7 +109,9 @@ export class Service {
     this.limits = options.limits ?? {};
     this.historyLevel = options.history ?? 'ALL';
     this.retainExecutions = options.retainExecutions ?? 10_000;
-    this.integrations = options.integrations ?? [];
+    this.standardTasks = new StandardTasks({ clock: this.clock });
+    // Standard constructs are built in; integrations the user adds come after, so theirs win.
+    this.integrations = [standardIntegration(this.standardTasks), ...(options.integrations ?? [])];
     this.host = {
       service: this,
       clock: this.clock,
@@ -997,7 +1003,23 @@ export class Service {
     const queue = this.activityQueue(r.activityArn);
     if (this.closed) return {};
     const task = await queue.take(this.clock, activityPollMs);
-    return task === null ? {} : { taskToken: task.taskToken, input: task.input };
+    if (task === null) return {};
+    for (const integration of this.integrations) integration.activityTaken?.(task.taskToken);
+    return { taskToken: task.taskToken, input: task.input };
+  }
+
+  // ── Task tokens (callbacks and activities) ──────────────────────────────────────────────
+
+  async sendTaskSuccess(request: SendTaskSuccessInput): Promise<T.EmptyOutput> {
+    return this.standardTasks.sendTaskSuccess(request);
+  }
+
+  async sendTaskFailure(request: SendTaskFailureInput): Promise<T.EmptyOutput> {
+    return this.standardTasks.sendTaskFailure(request);
+  }
+
+  async sendTaskHeartbeat(request: SendTaskHeartbeatInput): Promise<T.EmptyOutput> {
+    return this.standardTasks.sendTaskHeartbeat(request);
   }
 
   async describeActivity(request: T.DescribeActivityInput): Promise<T.DescribeActivityOutput> {

@@ -12,6 +12,12 @@ const MAX_CAUSE_LENGTH = 32_768;
 const MAX_WORKER_NAME_LENGTH = 80;
 const ACTIVITY_ARN = /^arn:aws[\w-]*:states:[^:]+:\d{12}:activity:[^:]+$/;
 
+/** A queue of activity tasks kept elsewhere (the service's), which workers take from. */
+export interface ActivityTaskQueue {
+  schedule(task: { readonly taskToken: string; readonly input: string }): void;
+  withdraw(taskToken: string): boolean;
+}
+
 /** What the service does with executions, for nested `states:startExecution` tasks. */
 export interface ExecutionHost {
   startExecution(request: NestedStart): StartedExecution | Promise<StartedExecution>;
@@ -77,12 +83,20 @@ export class StandardTasks {
     this.activityExists = options.activityExists ?? (() => true);
   }
 
-  /** The `integrations` to compile Standard machines with; nested executions go to `host`. */
-  integrations(host?: ExecutionHost): Integrations {
-    const integrations: Integrations = {
-      tokens: this.tokens,
-      scheduleActivity: (activityArn, taskToken, input) => this.scheduleActivity(activityArn, taskToken, input),
-    };
+  /**
+   * The `integrations` to compile Standard machines with; nested executions go to `host`,
+   * activity tasks to `activityQueue`'s queues when given (the service's), else to this
+   * object's own (getActivityTask()).
+   */
+  integrations(host?: ExecutionHost, activityQueue?: (activityArn: string) => ActivityTaskQueue): Integrations {
+    const integrations: Integrations =
+      activityQueue === undefined
+        ? { tokens: this.tokens, scheduleActivity: (activityArn, taskToken, input) => this.scheduleActivity(activityArn, taskToken, input) }
+        : {
+            tokens: this.tokens,
+            scheduleActivity: (activityArn, taskToken, input) => activityQueue(activityArn).schedule({ taskToken, input: JSON.stringify(input ?? null) }),
+            withdrawActivity: (activityArn, taskToken) => void activityQueue(activityArn).withdraw(taskToken),
+          };
     if (host === undefined) return integrations;
     return {
       ...integrations,
@@ -163,6 +177,11 @@ export class StandardTasks {
     });
   }
 
+  /** A worker took the activity task: its HeartbeatSeconds run from now. */
+  activityStarted(taskToken: string): void {
+    this.tokens.heartbeat(taskToken);
+  }
+
   /** Activity tasks scheduled and not yet taken by a worker (still waiting for their answer). */
   waitingActivityTasks(activityArn: string): number {
     const queue = this.activities.get(activityArn);
@@ -187,8 +206,7 @@ export class StandardTasks {
   }
 
   private handOut(task: ActivityTask): GetActivityTaskOutput {
-    // The activity has started: its HeartbeatSeconds run from now.
-    this.tokens.heartbeat(task.taskToken);
+    this.activityStarted(task.taskToken);
     return { taskToken: task.taskToken, input: task.input };
   }
 
