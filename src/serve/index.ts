@@ -2,7 +2,6 @@ import type { Handlers } from '../compile/handlers.js';
 import { virtualClock, type Clock } from '../run/clock.js';
 import { createService, type ServiceOptions } from '../service/index.js';
 import { testState, type TestStateRequest } from '../service/test-state/index.js';
-import { callbackWiring } from './callbacks.js';
 import { lambdaEndpointHandlers } from './lambda-endpoint.js';
 import { createLogger, type LogLevel } from './log.js';
 import { METHOD_OF } from './protocol.js';
@@ -53,10 +52,8 @@ export async function serve(options: ServeOptions = {}): Promise<RunningEndpoint
   const logger = createLogger(options.logLevel ?? 'info', options.logWrite);
   const handlers = lambdaEndpointHandlers(options.handlers ?? {}, options.lambdaEndpoint);
   const clock = options.clock ?? (options.virtualClock ? virtualClock() : undefined);
-  const callbacks = callbackWiring(clock);
   const service = createService({
     ...options.service,
-    ...(callbacks === null ? {} : { integrations: [...(options.service?.integrations ?? []), ...callbacks.integrations] }),
     handlers,
     ...(options.mocks === undefined ? {} : { mocks: options.mocks }),
     ...(options.region === undefined ? {} : { region: options.region }),
@@ -67,7 +64,6 @@ export async function serve(options: ServeOptions = {}): Promise<RunningEndpoint
   const operations = endpointOperations(service, {
     testState: (request: TestStateRequest) => testState(request, { handlers, ...(clock === undefined ? {} : { clock }), region: service.region, accountId: service.accountId }),
   });
-  if (callbacks !== null) Object.assign(operations, callbacks.operations(service));
   const server = createServer(operations, { bodyLimit: options.bodyLimit, shutdownGraceMs: options.shutdownGraceMs, logger });
   try {
     await server.listen(options.port ?? 8083, options.host ?? '127.0.0.1');
@@ -87,7 +83,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningEndpoint
         logger.info('stopping: no new connections; in-flight requests finish');
         const drained = server.close();
         // Long polls would hold the drain for their 60 s: they answer "no task" now.
-        callbacks?.release();
+        service.releaseActivityPolls();
         await drained;
         await closeService(service);
         logger.info('stopped');

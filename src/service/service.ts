@@ -98,6 +98,8 @@ export class Service {
   private readonly nestedExpress = new Map<string, ExecutionRecord>();
   private readonly tags = new Map<string, Map<string, string>>();
   private closed = false;
+  /** Set by releaseActivityPolls(): GetActivityTask answers at once. */
+  private pollsReleased = false;
   private readonly store: SqliteStore | null;
 
   constructor(options: ServiceOptions = {}) {
@@ -1001,7 +1003,7 @@ export class Service {
       checkLength(r.workerName, 'workerName', 1, 80);
     }
     const queue = this.activityQueue(r.activityArn);
-    if (this.closed) return {};
+    if (this.closed || this.pollsReleased) return {};
     const task = await queue.take(this.clock, activityPollMs);
     if (task === null) return {};
     for (const integration of this.integrations) integration.activityTaken?.(task.taskToken);
@@ -1081,9 +1083,19 @@ export class Service {
   // ── Lifetime ───────────────────────────────────────────────────────────────────────────
 
   /** Stops every running execution (ABORTED) and waits until each has settled; starts nothing more. */
+  /**
+   * Ends every pending GetActivityTask long poll now, and has later ones answer at once,
+   * with no task: an endpoint that is stopping lets its workers go instead of holding their
+   * requests for 60 seconds.
+   */
+  releaseActivityPolls(): void {
+    this.pollsReleased = true;
+    for (const queue of this.activityQueues.values()) queue.release();
+  }
+
   async close(): Promise<void> {
     this.closed = true;
-    for (const queue of this.activityQueues.values()) queue.release();
+    this.releaseActivityPolls();
     const pending = [...this.running];
     for (const exec of pending) exec.controller.abort(new Error('The service was closed.'));
     await Promise.all(pending.map((e) => e.done));
