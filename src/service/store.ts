@@ -352,7 +352,9 @@ export class SqliteStore {
       error: exec.error,
       cause: exec.cause,
     };
-    return [exec.executionArn, exec.status, JSON.stringify(data), exec.events === null ? null : JSON.stringify(exec.events), ended ? ++this.finishedSeq : null];
+    // A running execution's row keeps its history so far (up to where it first waited).
+    const events = exec.events ?? exec.liveEvents;
+    return [exec.executionArn, exec.status, JSON.stringify(data), events === null ? null : JSON.stringify(events), ended ? ++this.finishedSeq : null];
   }
 
   /** A revision's key (a hash of its content), written once. */
@@ -392,14 +394,19 @@ function reviveEvents(text: string): HistoryEventShape[] {
   return events;
 }
 
-/** An execution RUNNING when its host stopped: FAILED now, with a history that says why. */
+/**
+ * An execution RUNNING when its host stopped: FAILED now, its history what was recorded of
+ * it (at least ExecutionStarted) followed by an ExecutionFailed that says why.
+ */
 function markHostStopped(exec: ExecutionRecord, now: Date): void {
   exec.status = 'FAILED';
   exec.stopDate = now;
   exec.error = HOST_STOPPED_ERROR;
   exec.cause = `The statemill process running this execution stopped (crash or kill) while it was RUNNING; executions are not resumed after a restart, so it was marked FAILED when the store was opened again at ${now.toISOString()}.`;
-  exec.events = [
-    { id: 1, previousEventId: 0, timestamp: exec.startDate, type: 'ExecutionStarted', executionStartedEventDetails: { input: exec.inputText, inputDetails: { truncated: false }, roleArn: exec.revision.roleArn } },
-    { id: 2, previousEventId: 0, timestamp: now, type: 'ExecutionFailed', executionFailedEventDetails: { error: exec.error, cause: exec.cause } },
-  ];
+  const recorded: HistoryEventShape[] =
+    exec.events !== null && exec.events.length > 0
+      ? exec.events
+      : [{ id: 1, previousEventId: 0, timestamp: exec.startDate, type: 'ExecutionStarted', executionStartedEventDetails: { input: exec.inputText, inputDetails: { truncated: false }, roleArn: exec.revision.roleArn } }];
+  const last = recorded[recorded.length - 1]!;
+  exec.events = [...recorded, { id: last.id + 1, previousEventId: last.id, timestamp: now, type: 'ExecutionFailed', executionFailedEventDetails: { error: exec.error, cause: exec.cause } }];
 }

@@ -14,11 +14,22 @@ import * as assert from 'uvu/assert';
 const crash = suite('serve: --store survives kill -9');
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Every server process a test starts; a failed assertion must not leave one running. */
+const children = new Set<ChildProcess>();
+function track(child: ChildProcess): ChildProcess {
+  children.add(child);
+  child.on('exit', () => children.delete(child));
+  return child;
+}
+crash.after(() => {
+  for (const child of children) child.kill('SIGKILL');
+});
 const dir = mkdtempSync(join(tmpdir(), 'statemill-crash-'));
 const roleArn = 'arn:aws:iam::123456789012:role/local';
 
 function startServe(args: string[], env: Record<string, string> = {}): { child: ChildProcess; url: Promise<string>; exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>; stderr: () => string } {
-  const child = spawn(process.execPath, ['--import', 'tsx/esm', 'src/cli/main.ts', 'serve', '--port', '0', '--log-level', 'warn', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  const child = track(spawn(process.execPath, ['--import', 'tsx/esm', 'src/cli/main.ts', 'serve', '--port', '0', '--log-level', 'warn', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } }));
   let out = '';
   let err = '';
   child.stderr!.on('data', (chunk) => (err += chunk));

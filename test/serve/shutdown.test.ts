@@ -11,8 +11,19 @@ const shutdown = suite('serve: graceful shutdown on SIGTERM');
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
+/** Every server process a test starts; a failed assertion must not leave one running. */
+const children = new Set<ChildProcess>();
+function track(child: ChildProcess): ChildProcess {
+  children.add(child);
+  child.on('exit', () => children.delete(child));
+  return child;
+}
+shutdown.after(() => {
+  for (const child of children) child.kill('SIGKILL');
+});
+
 function startServe(args: string[]): { child: ChildProcess; url: Promise<string>; stderr: () => string; exit: Promise<number | null> } {
-  const child = spawn(process.execPath, ['--import', 'tsx/esm', 'src/cli/main.ts', 'serve', '--port', '0', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = track(spawn(process.execPath, ['--import', 'tsx/esm', 'src/cli/main.ts', 'serve', '--port', '0', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] }));
   let out = '';
   let err = '';
   child.stderr!.on('data', (chunk) => (err += chunk));

@@ -85,25 +85,33 @@ store('state machines, versions, aliases, tags, activities and finished Standard
   await fourth.close();
 });
 
-store('an execution RUNNING when its process stopped comes back FAILED with statemill.HostStopped and a two-event history; the store records it so', async () => {
+store('an execution RUNNING when its process stopped comes back FAILED with statemill.HostStopped, its history up to where it waited and an ExecutionFailed; the store records it so', async () => {
   const file = freshFile();
   const crashed = createService({ store: file });
-  const { stateMachineArn } = await crashed.createStateMachine({ name: 'sleepy', definition: nap, roleArn });
-  const { executionArn } = await crashed.startExecution({ stateMachineArn, name: 'asleep', input: '{"a":1}' });
-  // No close(): a second service opening the file is what a restart after kill -9 sees.
-  const restarted = createService({ store: file });
-  const described = await restarted.describeExecution({ executionArn });
-  assert.is(described.status, 'FAILED');
-  assert.is(described.error, HOST_STOPPED_ERROR);
-  assert.match(described.cause!, /stopped \(crash or kill\) while it was RUNNING; executions are not resumed after a restart/);
-  const history = await restarted.getExecutionHistory({ executionArn });
-  assert.equal(history.events.map((e) => e.type), ['ExecutionStarted', 'ExecutionFailed']);
-  assert.is(JSON.parse(JSON.stringify(history.events[0]!)).executionStartedEventDetails.input, '{"a":1}');
-  await restarted.close();
-  const third = createService({ store: file });
-  assert.is((await third.describeExecution({ executionArn })).error, HOST_STOPPED_ERROR);
-  await third.close();
-  await crashed.close();
+  // No close() before the restart: a second service opening the file is what a restart after kill -9 sees.
+  const opened = [crashed];
+  try {
+    const { stateMachineArn } = await crashed.createStateMachine({ name: 'sleepy', definition: nap, roleArn });
+    const { executionArn } = await crashed.startExecution({ stateMachineArn, name: 'asleep', input: '{"a":1}' });
+    const restarted = createService({ store: file });
+    opened.push(restarted);
+    const described = await restarted.describeExecution({ executionArn });
+    assert.is(described.status, 'FAILED');
+    assert.is(described.error, HOST_STOPPED_ERROR);
+    assert.match(described.cause!, /stopped \(crash or kill\) while it was RUNNING; executions are not resumed after a restart/);
+    const history = await restarted.getExecutionHistory({ executionArn });
+    assert.equal(history.events.map((e) => e.type), ['ExecutionStarted', 'WaitStateEntered', 'ExecutionFailed'], 'the history up to where it waited, then why it failed');
+    assert.equal(history.events.map((e) => e.id), [1, 2, 3]);
+    assert.is(history.events[2]!.previousEventId, 2, 'ExecutionFailed follows the last recorded event');
+    assert.is(JSON.parse(JSON.stringify(history.events[0]!)).executionStartedEventDetails.input, '{"a":1}');
+    await restarted.close();
+    const third = createService({ store: file });
+    opened.push(third);
+    assert.is((await third.describeExecution({ executionArn })).error, HOST_STOPPED_ERROR);
+  } finally {
+    // A failed assertion must not leave an hour-long Wait keeping the test process alive.
+    for (const service of opened) await service.close();
+  }
 });
 
 store('Express executions write nothing; Standard ones one row each', async () => {
