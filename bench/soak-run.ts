@@ -5,7 +5,8 @@
  *
  * Each execution's fault comes from a hash of (seed, index), so a run is reproducible and the
  * main thread knows what every execution must end with. A fault that kills its thread (exit,
- * crash, hang) also fails the other executions in flight on that thread; those casualties
+ * crash, hang) also fails the other executions running on that thread (waiting on a timer or
+ * a promise); those of its batches that had not started run again elsewhere. Casualties
  * must each be traced to the execution that killed the thread: a crash's cause quotes the
  * killer's error message, an exit's cause its exit code (index + 1), a hang's result settles
  * with the hung execution's.
@@ -146,6 +147,12 @@ export interface SoakReport {
   readonly exitAndCrashDeaths: number;
   /** Executions whose own hang killed their thread. */
   readonly hangKillers: number;
+  /**
+   * Casualties per thread killed (exit, crash or hang): the other executions each death
+   * failed, which were running on that thread when it died (executions of its batches that
+   * had not started run again on another thread).
+   */
+  readonly casualtiesPerDeath: number;
   /** Of those, how many the pool told that other work on their thread hung. */
   readonly hangsBlamedElsewhere: number;
   readonly pendingAfterClose: number;
@@ -645,6 +652,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     workersReplaced,
     exitAndCrashDeaths: ledger.exitAndCrashDeaths,
     hangKillers: ledger.hangKillers,
+    casualtiesPerDeath: killers === 0 ? 0 : c.collateral / killers,
     hangsBlamedElsewhere: ledger.hangsBlamedElsewhere,
     pendingAfterClose,
     closeTimedOut: closed === null,

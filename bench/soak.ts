@@ -152,14 +152,24 @@ function soakMarkdown(report: SoakReport, command: string, note: string | undefi
       `Latency (submission to result, backpressure queue included): p50 ${f1(report.pool.latency.p50 / 1000)} ms, p99 ${f1(report.pool.latency.p99 / 1000)} ms, max ${f1(report.pool.latency.max / 1000)} ms.`,
     '',
   );
-  lines.push('| fault injected | rate | executions | ended as injected | others lost with the thread it killed |', '|---|---:|---:|---:|---:|');
+  lines.push(
+    '| fault injected | rate | executions | ended as injected | others lost with the thread it killed | per thread killed |',
+    '|---|---:|---:|---:|---:|---:|',
+  );
   const casualtyOf: Record<string, string> = { exit: 'Pool.WorkerExited', crash: 'Pool.WorkerCrashed', hang: 'Pool.WorkerHung' };
   for (const kind of FaultKinds) {
     const rate = kind === 'none' ? '' : String(o.faultRates[kind as InjectedFault]);
-    const casualties = casualtyOf[kind] === undefined ? '' : n(report.collateralBy[casualtyOf[kind]!] ?? 0);
-    lines.push(`| ${kind} | ${rate} | ${n(report.injected[kind])} | ${n(report.asInjectedBy[kind])} | ${casualties} |`);
+    const lost = casualtyOf[kind] === undefined ? null : (report.collateralBy[casualtyOf[kind]!] ?? 0);
+    const killed = report.asInjectedBy[kind];
+    const perDeath = lost === null ? '' : killed === 0 ? '–' : f1(lost / killed);
+    lines.push(`| ${kind} | ${rate} | ${n(report.injected[kind])} | ${n(killed)} | ${lost === null ? '' : n(lost)} | ${perDeath} |`);
   }
   lines.push('');
+  lines.push(
+    `Casualties per thread killed: ${f1(report.casualtiesPerDeath)} (${n(c.collateral)} over ${n(report.exitAndCrashDeaths + report.hangKillers)} deaths): the executions that were running on the thread when it died. ` +
+      `Executions of its batches that had not started ran again on another thread: ${n(report.pool.requeued)}.`,
+    '',
+  );
   lines.push(
     `Worker threads replaced: ${n(report.workersReplaced)} (${n(report.exitAndCrashDeaths)} threads ended by an exit or crash fault, ${n(report.hangKillers)} executions hung their thread). ` +
       `Pool metrics: ${n(report.pool.faults)} executions lost with a thread, ${n(report.pool.workerErrors)} worker errors outside any task. ` +

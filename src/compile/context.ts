@@ -33,6 +33,8 @@ export interface MapProcessor {
  */
 export interface IterationParent {
   readonly executionName: string;
+  /** The UUID that ends an Express execution's ARN, so iterations elsewhere show the same `$$.Execution.Id`. */
+  readonly executionId?: string;
   readonly executionInput: unknown;
   /** When the execution started, in milliseconds since the epoch. */
   readonly executionStartMs: number;

@@ -1,9 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { DefinitionError, type Problem } from '../asl/problems.js';
 import { validate } from '../asl/validate.js';
 import { realClock, scheduleLimit, type Clock } from '../run/clock.js';
 import { AslError, StatesErrors } from '../run/errors.js';
 import { HistoryRecorder, type HistoryEvent, type HistoryLevel } from '../run/history.js';
+import { UuidSequence } from '../run/ids.js';
+import { checkExecutionName } from '../run/names.js';
 import { Execution, Frame, VariableScope } from '../run/frame.js';
 import { defaultLimits, payloadBound, type Limits } from '../run/limits.js';
 import { ExecutionResult, type ExecutionStatus } from '../run/result.js';
@@ -55,8 +56,17 @@ export interface CompileOptions {
 }
 
 export interface ExecuteOptions {
-  /** Execution name (`$$.Execution.Name`); a UUID by default. */
+  /**
+   * Execution name (`$$.Execution.Name`); a UUID by default. AWS's rules apply (1–80
+   * characters; no white space, brackets, wildcards, control characters or `"#%\^|~`$&,;:/`):
+   * an invalid name throws (run()) or rejects (execute()) an ExecutionNameError.
+   */
   name?: string;
+  /**
+   * The UUID that ends an Express execution's ARN (`…:express:<machine>:<name>:<uuid>`, also
+   * `$$.Execution.Id`); a fresh one by default. The pool passes the one its results show.
+   */
+  executionId?: string;
   /** Aborting it stops the execution: it settles as ABORTED. */
   signal?: AbortSignal;
   /**
@@ -66,6 +76,9 @@ export interface ExecuteOptions {
    */
   onHistory?: (events: readonly HistoryEvent[]) => void;
 }
+
+/** Default execution names and Express ARN ids. */
+const executionIds = new UuidSequence();
 
 /** A compiled definition: execute it as often as you like, concurrently. */
 export class Machine {
@@ -102,7 +115,12 @@ export class Machine {
 
   /** Runs one execution. Never rejects for a workflow failure: the result says what happened. */
   execute(input: unknown = {}, options: ExecuteOptions = {}): Promise<ExecutionResult> {
-    const result = this.run(input, options);
+    let result: ExecutionResult | Promise<ExecutionResult>;
+    try {
+      result = this.run(input, options);
+    } catch (thrown) {
+      return Promise.reject(thrown);
+    }
     return result instanceof Promise ? result : Promise.resolve(result);
   }
 
@@ -113,9 +131,12 @@ export class Machine {
    * queue on each.
    */
   run(input: unknown = {}, options: ExecuteOptions = {}): ExecutionResult | Promise<ExecutionResult> {
+    let name = options.name;
+    if (name === undefined) name = executionIds.next();
+    else checkExecutionName(name);
     const startMs = this.clock.now();
-    const name = options.name ?? randomUUID();
-    const exec = this.execution(name, input, startMs, startMs + this.timeoutMs);
+    const exec = this.execution(name, input, startMs, startMs + this.timeoutMs, options.executionId);
+    exec.readClock(startMs);
     if (this.historyLevel !== 'OFF') {
       exec.history = new HistoryRecorder(this.historyLevel, this.clock, this.region);
       exec.history.executionStarted(input, this.roleArn);
@@ -129,14 +150,21 @@ export class Machine {
     frame.valueBound = inputBound;
     // AWS links the first state's entered event to no event (previousEventId 0), not to ExecutionStarted.
     frame.historyEventId = 0;
+    // An abort while the run is still synchronous (a handler aborting, say) ends it at the next transition.
+    const stopOnAbort = external === null ? null : () => exec.abort(executionEnded);
+    if (stopOnAbort !== null) external!.addEventListener('abort', stopOnAbort, { once: true });
     let out: unknown;
     try {
       out = runStates(this.start, input, frame);
     } catch (thrown) {
-      return this.failed(exec, thrown);
+      if (stopOnAbort !== null) external!.removeEventListener('abort', stopOnAbort);
+      return this.failed(exec, thrown, external);
     }
-    if (!isPromiseLike(out)) return this.succeeded(exec, out);
-    return this.race(exec, out, external);
+    if (!isPromiseLike(out)) {
+      if (stopOnAbort !== null) external!.removeEventListener('abort', stopOnAbort);
+      return this.completed(exec, out, external);
+    }
+    return this.race(exec, out, external, stopOnAbort);
   }
 
   /**
@@ -147,7 +175,7 @@ export class Machine {
   iterations(pointer: string, parent: IterationParent): MapIterations {
     const processor = this.processors.get(pointer);
     if (processor === undefined) throw new RangeError(`no Map state at ${pointer} in this state machine`);
-    const exec = this.execution(parent.executionName, parent.executionInput, parent.executionStartMs, this.clock.now() + parent.remainingMs);
+    const exec = this.execution(parent.executionName, parent.executionInput, parent.executionStartMs, this.clock.now() + parent.remainingMs, parent.executionId);
     let outer: VariableScope | null = null;
     if (!processor.isolated) {
       outer = new VariableScope(null);
@@ -156,10 +184,13 @@ export class Machine {
     return new MapIterations(processor.start, exec, outer);
   }
 
-  /** An execution of this machine, ending at `deadlineMs` of its clock. */
-  private execution(name: string, input: unknown, startMs: number, deadlineMs: number): Execution {
+  /**
+   * An execution of this machine, ending at `deadlineMs` of its clock. Express ARNs end in a
+   * UUID of their own (`executionId`, or a fresh one): AWS lets Express executions share a name.
+   */
+  private execution(name: string, input: unknown, startMs: number, deadlineMs: number, executionId?: string): Execution {
     return new Execution(
-      this.executionArnPrefix + name,
+      this.standard ? this.executionArnPrefix + name : `${this.executionArnPrefix}${name}:${executionId ?? executionIds.next()}`,
       name,
       input,
       startMs,
@@ -174,49 +205,73 @@ export class Machine {
   }
 
   /** An execution that went asynchronous: whichever comes first of completion, the deadline, or abort. */
-  private race(exec: Execution, pending: PromiseLike<unknown>, external: AbortSignal | null): Promise<ExecutionResult> {
-    // randomUUID() builds the name from 20 string pieces; an execution that waits keeps one flat copy instead (about 450 bytes less).
+  private race(exec: Execution, pending: PromiseLike<unknown>, external: AbortSignal | null, stopOnAbort: (() => void) | null): Promise<ExecutionResult> {
+    // A default name is built from many string pieces; an execution that waits keeps one flat copy instead (about 450 bytes less).
     exec.name.charCodeAt(0);
-    exec.id.charCodeAt(0);
     return new Promise<ExecutionResult>((resolve) => {
       let done = false;
       let cancelDeadline: (() => void) | null = null;
-      const finish = (result: ExecutionResult, interrupted: boolean) => {
+      const finish = (result: ExecutionResult) => {
         if (done) return;
         done = true;
         cancelDeadline?.();
-        external?.removeEventListener('abort', onAbort);
-        if (interrupted) exec.abort(executionEnded);
+        if (external !== null) {
+          external.removeEventListener('abort', onAbort!);
+          external.removeEventListener('abort', stopOnAbort!);
+        }
         resolve(result);
       };
-      const onAbort = () => finish(this.settle(exec, 'ABORTED', undefined, 'States.Aborted', abortCause(external!)), true);
-      external?.addEventListener('abort', onAbort, { once: true });
+      // Only an execution given a signal listens to it (a waiting execution holds what it creates).
+      const onAbort = external === null ? null : () => finish(this.settle(exec, 'ABORTED', undefined, 'States.Aborted', abortCause(external)));
+      if (onAbort !== null) external!.addEventListener('abort', onAbort, { once: true });
       const remaining = exec.deadlineMs - exec.clock.now();
       if (remaining !== Infinity) {
         cancelDeadline = scheduleLimit(exec.clock, Math.max(0, remaining), () =>
-          finish(this.settle(exec, 'TIMED_OUT', undefined, StatesErrors.Timeout, timeoutCause(this.timeoutMs)), true),
+          finish(this.settle(exec, 'TIMED_OUT', undefined, StatesErrors.Timeout, timeoutCause(this.timeoutMs))),
         );
       }
       Promise.resolve(pending).then(
-        (output) => finish(this.succeeded(exec, output), false),
-        (thrown) => finish(this.failed(exec, thrown), false),
+        (output) => finish(this.completed(exec, output, external)),
+        (thrown) => finish(this.failed(exec, thrown, external)),
       );
     });
   }
 
-  private settle(exec: Execution, status: ExecutionStatus, output: unknown, error: string | null | undefined, cause: string | null | undefined) {
-    const history = exec.history;
-    if (history !== null) recordEnd(history, status, output, error, cause);
-    const events = history === null ? undefined : history.events;
-    return new ExecutionResult(exec.id, this.stateMachineArn, exec.name, status, exec.startMs, this.clock.now(), exec.input, output, error, cause, events);
+  /**
+   * The result of a run that reached its end. The deadline and the abort are checked at
+   * every transition; this checks them once more after the last state, whose handler may
+   * have returned late.
+   */
+  private completed(exec: Execution, output: unknown, external: AbortSignal | null): ExecutionResult {
+    const stopMs = this.clock.now();
+    if (exec.aborted || stopMs > exec.deadlineMs) return this.interrupted(exec, external);
+    return this.settle(exec, 'SUCCEEDED', output, undefined, undefined, stopMs);
+  }
+
+  /** ABORTED when the caller aborted, else TIMED_OUT: the two ways an execution is interrupted. */
+  private interrupted(exec: Execution, external: AbortSignal | null): ExecutionResult {
+    if (external !== null && external.aborted) return this.settle(exec, 'ABORTED', undefined, 'States.Aborted', abortCause(external));
+    return this.settle(exec, 'TIMED_OUT', undefined, StatesErrors.Timeout, timeoutCause(this.timeoutMs));
   }
 
   /**
-   * Every state's output is checked against the payload limit as it is produced, so the
-   * last one, the execution's output, is known to fit.
+   * The execution's result. Once it has failed, timed out or been aborted, whatever still
+   * runs in it (a sibling branch's pending handler, a retry interval, a Wait) is ended: no
+   * handler is called for a settled execution.
    */
-  private succeeded(exec: Execution, output: unknown): ExecutionResult {
-    return this.settle(exec, 'SUCCEEDED', output, undefined, undefined);
+  private settle(
+    exec: Execution,
+    status: ExecutionStatus,
+    output: unknown,
+    error: string | null | undefined,
+    cause: string | null | undefined,
+    stopMs: number = this.clock.now(),
+  ) {
+    if (status !== 'SUCCEEDED' && !exec.aborted) exec.abort(executionEnded);
+    const history = exec.history;
+    if (history !== null) recordEnd(history, status, output, error, cause);
+    const events = history === null ? undefined : history.events;
+    return new ExecutionResult(exec.id, this.stateMachineArn, exec.name, status, exec.startMs, stopMs, exec.input, output, error, cause, events);
   }
 
   /**
@@ -238,8 +293,8 @@ export class Machine {
     return this.settle(exec, 'FAILED', undefined, StatesErrors.DataLimitExceeded, `The execution input exceeds the maximum of ${limit} bytes.`);
   }
 
-  private failed(exec: Execution, thrown: unknown): ExecutionResult {
-    if (thrown instanceof ExecutionTimeout) return this.settle(exec, 'TIMED_OUT', undefined, StatesErrors.Timeout, timeoutCause(this.timeoutMs));
+  private failed(exec: Execution, thrown: unknown, external: AbortSignal | null): ExecutionResult {
+    if (thrown instanceof ExecutionTimeout) return this.interrupted(exec, external);
     const error: AslError = toAslError(thrown);
     return this.settle(exec, 'FAILED', undefined, error.error, error.cause);
   }

@@ -1,5 +1,5 @@
-import { AslError, StatesErrors } from '../run/errors.js';
-import type { Frame } from '../run/frame.js';
+import { AslError, StatesErrors, textOf } from '../run/errors.js';
+import { checkRunning, type Frame } from '../run/frame.js';
 import { Interruption } from '../run/run-states.js';
 import { isPromiseLike, type RunState, type StateNode } from '../run/state.js';
 import type { StateEnv } from './context.js';
@@ -33,7 +33,12 @@ interface Catcher {
   readonly output: CatchOutput;
 }
 
-/** Errors that no retrier or catcher can handle (AWS: States.ALL does not match them). */
+/**
+ * AWS: a States.Runtime error "will always cause the execution to fail": no retrier or
+ * catcher handles it, not even one that names it. (States.DataLimitExceeded is "terminal"
+ * in AWS's docs too, but AWS recorded States.ALL catching a task result over the limit; a
+ * state output over the limit is raised after the state, where no catcher applies.)
+ */
 function isTerminal(error: string): boolean {
   return error === StatesErrors.Runtime;
 }
@@ -48,11 +53,12 @@ function compileMatcher(errorEquals: readonly string[]): Matcher {
   const taskFailed = names.has(StatesErrors.TaskFailed);
   const timeout = names.has(StatesErrors.Timeout);
   return function matchesListed(error) {
+    if (isTerminal(error)) return false;
     if (names.has(error)) return true;
     // A missed heartbeat is also a timeout (the spec's States.Timeout covers both).
     if (timeout && error === StatesErrors.HeartbeatTimeout) return true;
     // States.TaskFailed covers every task error except a timeout.
-    return taskFailed && error !== StatesErrors.Timeout && !isTerminal(error);
+    return taskFailed && error !== StatesErrors.Timeout;
   };
 }
 
@@ -101,8 +107,13 @@ function compileJsonataCatch(catcher: Record<string, unknown>, pointer: string, 
 /** Converts anything thrown inside a state into an ASL error (internal faults become States.Runtime). */
 export function toAslError(thrown: unknown): AslError {
   if (thrown instanceof AslError) return thrown;
-  const message = thrown instanceof Error ? thrown.message : String(thrown);
-  return new AslError(StatesErrors.Runtime, `Internal error: ${message}`);
+  let message: string | null;
+  try {
+    message = thrown instanceof Error ? textOf(thrown.message) : textOf(thrown);
+  } catch {
+    message = null;
+  }
+  return new AslError(StatesErrors.Runtime, `Internal error: ${message ?? 'a value that could not be read'}`);
 }
 
 /** The error output a catcher hands on: `{ Error, Cause }`. */
@@ -124,6 +135,8 @@ export function withRecovery(attempt: RunState, def: Record<string, unknown>, en
 
   function recover(thrown: unknown, input: unknown, frame: Frame, counts: number[] | null): unknown {
     if (thrown instanceof Interruption) throw thrown;
+    // A stopped branch or iteration, or an ended execution, neither retries nor catches.
+    checkRunning(frame);
     const error = toAslError(thrown);
     const name = error.error ?? '';
     for (let i = 0; i < retriers.length; i++) {
@@ -136,7 +149,7 @@ export function withRecovery(attempt: RunState, def: Record<string, unknown>, en
       frame.retryCount++;
       // Failed attempt: Failed event; the retry: Scheduled + Started (AWS history numbering).
       frame.exec.eventId += 3;
-      return frame.exec.sleep(delay).then(() => runAttempt(input, frame, used));
+      return frame.exec.sleep(delay, frame.stop).then(() => retryAttempt(input, frame, used));
     }
     for (let i = 0; i < catchers.length; i++) {
       const catcher = catchers[i]!;
@@ -159,6 +172,12 @@ export function withRecovery(attempt: RunState, def: Record<string, unknown>, en
       return Promise.resolve(out).then(undefined, (thrown) => recover(thrown, input, frame, counts));
     }
     return out;
+  }
+
+  /** A retry: the thread may have been stopped while its interval passed. */
+  function retryAttempt(input: unknown, frame: Frame, counts: number[]): unknown {
+    checkRunning(frame);
+    return runAttempt(input, frame, counts);
   }
 
   return function runWithRecovery(input, frame) {

@@ -61,10 +61,16 @@ export interface EndedExecution {
 /** Calls a task's resource with its effective input within its timing (see task.ts). */
 export type Invoke = (effectiveInput: unknown, frame: Frame, timing: Timing) => unknown;
 
+/**
+ * TimeoutSeconds / HeartbeatSeconds of one attempt. With a `…Path`, the compiled Timing
+ * reads them from the state's input after InputPath (`fromPaths`); task.ts resolves them
+ * before calling, so an Invoke always gets the attempt's own values.
+ */
 export interface Timing {
   timeoutSeconds(input: unknown, frame: Frame): number;
   heartbeatSeconds(input: unknown, frame: Frame): number;
   readonly bounded: boolean;
+  readonly fromPaths: boolean;
 }
 
 /** How a Task's Resource asks to be run. */
@@ -98,7 +104,7 @@ export function parseResource(resource: string): ParsedResource {
 /** The ordinary call of a Resource's handler, or null when no handler answers it. */
 export type PlainCall = (resource: string) => Invoke | null;
 
-const UNBOUNDED: Timing = { timeoutSeconds: () => 99_999_999, heartbeatSeconds: () => 0, bounded: false };
+const UNBOUNDED: Timing = { timeoutSeconds: () => 99_999_999, heartbeatSeconds: () => 0, bounded: false, fromPaths: false };
 
 /**
  * The call of a Task whose Resource needs Standard machinery, or null when it is an ordinary

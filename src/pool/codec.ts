@@ -33,16 +33,56 @@ function refuseFunction(): never {
   throw new TypeError('a function cannot be sent to a worker thread');
 }
 
+/** The Packrs this module made: only they refuse shared memory (see below). */
+const poolPackers = new WeakSet<msgpackr.Packr>();
+
+/**
+ * A SharedArrayBuffer has no own properties, so msgpackr writes it as an empty object: the
+ * other side would get `{}` where the caller meant memory to share. The pool's packers
+ * refuse it instead. msgpackr's extensions are process-wide, so this one changes nothing for
+ * other Packrs in the process (returning the value writes it as before) and writes no
+ * extension type.
+ */
+msgpackr.addExtension({
+  Class: SharedArrayBuffer,
+  write(this: msgpackr.Packr, value: SharedArrayBuffer) {
+    if (poolPackers.has(this)) {
+      throw new TypeError('a SharedArrayBuffer cannot be sent to a worker thread: the pool copies values, and shared memory would arrive unshared (send a copy, e.g. new Uint8Array(buffer).slice())');
+    }
+    return value;
+  },
+} as unknown as Parameters<typeof msgpackr.addExtension>[0]);
 
 /**
  * How every pool message is packed. progressiveRecords writes an object in one pass over
  * its keys, inserting the record definition the first time a shape appears: a quarter less
  * encoding time on the pool's inputs and outputs (measured with bench/pool-throughput.ts),
  * and the same bytes on the wire, so the decoder is unchanged.
+ *
+ * moreTypes: a typed array, DataView, ArrayBuffer, Set, Error or RegExp is written as
+ * itself, so it is read back as the same type with the same contents. Without it msgpackr
+ * writes any typed array as plain bytes, read back as a Uint8Array (issue 14).
  */
 function packer(): msgpackr.Packr {
   // Fresh options each time: msgpackr keeps its structures on the options object it is given.
-  return new msgpackr.Packr({ sequential: true, useRecords: true, progressiveRecords: true, writeFunction: refuseFunction } as msgpackr.Options);
+  const packr = new msgpackr.Packr({ sequential: true, useRecords: true, progressiveRecords: true, moreTypes: true, writeFunction: refuseFunction } as msgpackr.Options);
+  poolPackers.add(packr);
+  return packr;
+}
+
+/**
+ * How every pool message is read. copyBuffers: msgpackr otherwise returns bytes (a Buffer,
+ * a Uint8Array) as a view into the message it reads, so a handler's typed array sat over the
+ * whole batch and its `.buffer` held other executions' inputs (issue 14). Each now gets
+ * memory of its own.
+ */
+function unpacker(decoder: DecoderEntry): msgpackr.Unpackr {
+  return new (entry(decoder).Unpackr)({ sequential: true, useRecords: true, moreTypes: true, copyBuffers: true } as msgpackr.Options);
+}
+
+/** A Buffer over the same memory: msgpackr reads bytes back as the type of what it reads, so a Buffer sent arrives as a Buffer. */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /** Pack into msgpackr's own buffer from its start each time, and return that buffer (no view allocated). */
@@ -109,33 +149,67 @@ export class BatchWriter {
 }
 
 /**
- * One value as a buffer that owns its memory (safe to transfer), in the batch format: a
- * shape repeated inside the value carries its keys once. Throws when it cannot be encoded.
+ * Collects values like a BatchWriter, but into `area` (shared memory the main thread can
+ * read even after this thread dies), calling `wrote` with the bytes of whole values after
+ * each one. Values that no longer fit continue in memory of this thread's own. Unlike a
+ * BatchWriter's, a failed `add` leaves it usable: the next value starts a fresh set of
+ * record shapes, which a reader of the whole run picks up as it meets them.
  */
-export function packValue(value: unknown): Uint8Array {
-  const packed = packer().pack(value, PACK_IN_PLACE) as PackedInPlace;
-  const bytes = new Uint8Array(packed.end - packed.start);
-  bytes.set(packed.subarray(packed.start, packed.end));
-  return bytes;
-}
+export class AreaWriter {
+  private packr: msgpackr.Packr;
+  private bytes: Uint8Array;
+  private length: number;
+  private inArea: boolean;
+  private readonly wrote: (bytes: number) => void;
+  constructor(area: SharedArrayBuffer, wrote: (bytes: number) => void) {
+    this.packr = packer();
+    this.bytes = new Uint8Array(area);
+    this.length = 0;
+    this.inArea = true;
+    this.wrote = wrote;
+  }
 
-/** The value `packValue` wrote. */
-export function readValue(bytes: Uint8Array, decoder: DecoderEntry): unknown {
-  const unpackr = new (entry(decoder).Unpackr)({ sequential: true, useRecords: true } as msgpackr.Options);
-  return unpackr.unpack(bytes);
+  /** Appends one value; throws when it cannot be encoded (see `encodeFailure`), having written nothing. */
+  add(value: unknown): void {
+    let packed: PackedInPlace;
+    try {
+      packed = this.packr.pack(value, PACK_IN_PLACE) as PackedInPlace;
+    } catch (thrown) {
+      // The packer may hold shapes it never wrote: later values must not refer to them.
+      this.packr = packer();
+      throw thrown;
+    }
+    const size = packed.end - packed.start;
+    if (this.length + size > this.bytes.length) this.makeRoom(this.length + size);
+    packed.copy(this.bytes, this.length, packed.start, packed.end);
+    this.length += size;
+    if (this.inArea) this.wrote(this.length);
+  }
+
+  /** The byte length when every value is in the area; otherwise all of them, in memory of their own. Add nothing after. */
+  finish(): number | Uint8Array {
+    return this.inArea ? this.length : this.bytes.slice(0, this.length);
+  }
+
+  private makeRoom(needed: number): void {
+    let size = this.bytes.length * 2;
+    while (size < needed) size *= 2;
+    const own = new Uint8Array(size);
+    own.set(this.bytes.subarray(0, this.length));
+    this.bytes = own;
+    this.inArea = false;
+  }
 }
 
 /** Every value of a batch, in order. */
 export function readBatch(bytes: Uint8Array, decoder: DecoderEntry): unknown[] {
   if (bytes.length === 0) return [];
-  const unpackr = new (entry(decoder).Unpackr)({ sequential: true, useRecords: true } as msgpackr.Options);
-  return unpackr.unpackMultiple(bytes) as unknown[];
+  return unpacker(decoder).unpackMultiple(asBuffer(bytes)) as unknown[];
 }
 
 /** Why a value could not be encoded, in words for an error message. */
 export function encodeFailure(thrown: unknown): string {
   if (thrown instanceof RangeError && /call stack/i.test(thrown.message)) return 'it contains a cycle or is nested too deeply';
-  if (thrown instanceof RangeError && /too large/i.test(thrown.message)) return 'it contains a BigInt wider than 64 bits';
   const message = thrown instanceof Error ? thrown.message : String(thrown);
   if (/symbol/i.test(message)) return 'it contains a symbol';
   if (/function/i.test(message)) return 'it contains a function';

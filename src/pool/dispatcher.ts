@@ -12,11 +12,20 @@ import type { DecoderEntry } from './codec.js';
 import { hangFault, threadFault, type Fault } from './faults.js';
 import type { PoolWorkerData, WorkerTask } from './protocol.js';
 
-/** A task that ended with its thread. `fault` is null when the task never started (nothing ran: it may be sent again). */
+/**
+ * A task that ended with its thread. `fault` is null when the task never started (nothing
+ * ran: it may be sent again). For a batch of executions, `startedBefore` and `replies` say
+ * how far it got: every execution before that index had started, and `replies` holds the
+ * results of those that ended (a RunReply stream; empty when none did).
+ */
 export class LostTask {
   readonly fault: Fault | null;
-  constructor(fault: Fault | null) {
+  readonly startedBefore: number;
+  readonly replies: Uint8Array;
+  constructor(fault: Fault | null, startedBefore: number, replies: Uint8Array) {
     this.fault = fault;
+    this.startedBefore = startedBefore;
+    this.replies = replies;
   }
 }
 
@@ -48,7 +57,7 @@ export class Dispatcher extends EventEmitter {
     this.terminated = new Map();
     this.watchdog = null;
     this.watchPeriodMs = 1000;
-    const workerData: PoolWorkerData = { board: this.board.buffer, threads: options.threads, decoder: options.decoder };
+    const workerData: PoolWorkerData = { board: this.board.buffer, replyAreas: this.board.replyAreas, threads: options.threads, decoder: options.decoder };
     this.piscina = new Piscina({
       filename: workerFile(),
       minThreads: options.threads,
@@ -95,13 +104,16 @@ export class Dispatcher extends EventEmitter {
     if (this.watchdog === null) this.startWatchdog();
     return this.piscina.run(make(slot)).then(
       (reply: unknown) => {
+        // A RunReply left in the reply area is copied out before the slot can take another task.
+        const answer = typeof reply === 'number' ? this.board.takeReply(slot, reply) : reply;
         this.release(slot);
-        return reply;
+        return answer;
       },
       (error: unknown) => {
         const thread = this.board.threadOf(slot);
+        const lost = thread === 0 ? new LostTask(null, 0, EMPTY) : new LostTask(this.faultOf(thread, slot, error), this.board.startedBefore(slot), this.board.takeReply(slot));
         this.release(slot);
-        throw new LostTask(thread === 0 ? null : this.faultOf(thread, slot, error));
+        throw lost;
       },
     );
   }
@@ -170,6 +182,8 @@ export class Dispatcher extends EventEmitter {
     return latest;
   }
 }
+
+const EMPTY = new Uint8Array(0);
 
 /** The worker entry next to this module: worker.js once built; from sources, a bootstrap that loads worker.ts through tsx. */
 function workerFile(): string {

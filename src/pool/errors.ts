@@ -18,8 +18,10 @@ export const PoolErrorCodes = {
   UNKNOWN_WORKFLOW: 'ERR_POOL_UNKNOWN_WORKFLOW',
   /** A workflow is already registered under that id. */
   DUPLICATE_WORKFLOW: 'ERR_POOL_DUPLICATE_WORKFLOW',
-  /** The input holds something msgpack cannot carry (a function, a symbol, a cycle, a BigInt wider than 64 bits). */
+  /** The input holds something the pool cannot carry to a worker (a function, a symbol, a cycle, a SharedArrayBuffer). */
   INPUT_NOT_ENCODABLE: 'ERR_POOL_INPUT_NOT_ENCODABLE',
+  /** An input given as JSON text (`inputJson`) is not valid JSON; no execution ran (AWS: InvalidExecutionInput). */
+  INPUT_NOT_JSON: 'ERR_POOL_INPUT_NOT_JSON',
   /** A worker could not load the handlers module or compile the workflow with it. */
   WORKFLOW_LOAD: 'ERR_POOL_WORKFLOW_LOAD',
   /** A load run's task was lost with its worker thread (it crashed, exited or hung). */
@@ -50,7 +52,7 @@ export const PoolFaults = {
   WorkerExited: 'Pool.WorkerExited',
   /** The thread made no progress within the deadline (an endless loop) and was terminated. */
   WorkerHung: 'Pool.WorkerHung',
-  /** The execution finished but its result cannot be encoded (a function, a symbol, a cycle). */
+  /** The execution finished but its result cannot be sent back (a function, a symbol, a cycle, a SharedArrayBuffer). */
   OutputNotEncodable: 'Pool.OutputNotEncodable',
 } as const;
 

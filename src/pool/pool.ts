@@ -16,7 +16,8 @@ import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ResourceLimits } from 'node:worker_threads';
 import { ExecutionResult, type ExecutionStatus } from '../run/result.js';
-import { BatchWriter, encodeFailure, readValue, type DecoderEntry } from './codec.js';
+import { executionNameProblem } from '../run/names.js';
+import { BatchWriter, encodeFailure, readBatch, type DecoderEntry } from './codec.js';
 import { Dispatcher, LostTask } from './dispatcher.js';
 import { PoolError, PoolErrorCodes, PoolFaults, type ErrorData, type PoolErrorCode } from './errors.js';
 import { collectOutcomes, planFanOut, type MapFanOutRequest, type MapFanOutResult } from './fan-out-plan.js';
@@ -26,7 +27,9 @@ import { latencyHistogram, summarize, type Histogram, type LatencySummary } from
 import { loadResult, type LoadOptions, type LoadResult } from './load-result.js';
 import {
   BatchNames,
+  INPUT_REFUSED,
   MAP_FAN_OUT,
+  PayloadFormats,
   STATUSES,
   StatusCodes,
   SUCCEEDED_AS_PATCH,
@@ -36,7 +39,6 @@ import {
   type MapFanOutMessage,
   type MapFanOutReply,
   type MapItemsReply,
-  type RunReply,
   type RunTask,
 } from './protocol.js';
 import { applyPatch, snapshotOf } from './output-patch.js';
@@ -81,6 +83,15 @@ export interface PoolOptions {
 export interface PoolExecuteOptions {
   /** Execution name (`$$.Execution.Name`); a UUID by default. */
   readonly name?: string;
+  /**
+   * The input is JSON text: a string, or its UTF-8 bytes (a Buffer or Uint8Array). The main
+   * thread forwards it as it is and the worker parses it, once; text that does not parse
+   * rejects with ERR_POOL_INPUT_NOT_JSON. The payload limit applies to its UTF-8 bytes.
+   * The result's `input` is the text as given.
+   */
+  readonly inputJson?: boolean;
+  /** The result's `output` is the output's JSON text (a string), written by the worker. */
+  readonly outputJson?: boolean;
 }
 
 export interface PoolMetrics {
@@ -88,6 +99,12 @@ export interface PoolMetrics {
   readonly submitted: number;
   /** Executions sent to a worker. */
   readonly started: number;
+  /**
+   * Executions sent to a worker again because their thread died before starting them (a
+   * thread that dies fails only the executions it was running; the rest of its batches run
+   * elsewhere).
+   */
+  readonly requeued: number;
   readonly succeeded: number;
   /** FAILED results, PoolFaults included. */
   readonly failed: number;
@@ -121,8 +138,12 @@ class Batch implements FillingBatch {
   readonly nameBase: string;
   /** Per entry, 1 when its output may come back as a patch; null while none may. */
   patchable: Uint8Array | null;
+  /** Per entry, its PayloadFormats; null while every one travels as values. */
+  formats: Uint8Array | null;
   bytes: Uint8Array | null;
-  /** Times it was lost with a thread before it started. */
+  /** The first execution not yet settled: the batch runs from here (see RunTask.first). */
+  first: number;
+  /** Times it was lost with a thread before any more of it started. */
   retries: number;
   constructor(sequence: number, workflow: Workflow, writer: BatchWriter) {
     this.sequence = sequence;
@@ -132,15 +153,25 @@ class Batch implements FillingBatch {
     this.names = null;
     this.nameBase = randomUUID();
     this.patchable = null;
+    this.formats = null;
     this.bytes = null;
+    this.first = 0;
     this.retries = 0;
+  }
+
+  /** Executions not yet settled. */
+  get remaining(): number {
+    return this.entries.length - this.first;
   }
 }
 
-/** How often a task lost before it started is sent again. */
+/** What became of an execution a worker had: its result, or the refusal its caller gets; undefined while unknown. */
+type Outcome = ExecutionResult | PoolError | undefined;
+
+/** How often a batch is sent again after a thread died before starting any more of it. */
 const MAX_RETRIES = 3;
 
-type Counter = 'submitted' | 'started' | 'rejected' | 'faults' | 'workerErrors' | ExecutionStatus;
+type Counter = 'submitted' | 'started' | 'requeued' | 'rejected' | 'faults' | 'workerErrors' | ExecutionStatus;
 
 /** Emits 'drain' when the queue has room again after filling up, and 'workerError' for worker errors outside any task. */
 export class Pool extends EventEmitter {
@@ -211,7 +242,7 @@ export class Pool extends EventEmitter {
     this.drainWanted = false;
     this.closing = null;
     this.whenIdle = null;
-    this.counts = { submitted: 0, started: 0, rejected: 0, faults: 0, workerErrors: 0, SUCCEEDED: 0, FAILED: 0, TIMED_OUT: 0, ABORTED: 0 };
+    this.counts = { submitted: 0, started: 0, requeued: 0, rejected: 0, faults: 0, workerErrors: 0, SUCCEEDED: 0, FAILED: 0, TIMED_OUT: 0, ABORTED: 0 };
     this.latency = latencyHistogram();
   }
 
@@ -258,7 +289,12 @@ export class Pool extends EventEmitter {
     }
     // Without a name, it is named after its batch's UUID (protocol.ts, BatchNames) on both threads.
     const name = options?.name ?? null;
-    if (name !== null && typeof name !== 'string') return this.refuse(PoolErrorCodes.INVALID_OPTION, 'the execution name must be a string');
+    const nameProblem = name === null ? null : executionNameProblem(name);
+    if (nameProblem !== null) return this.refuse(PoolErrorCodes.INVALID_OPTION, nameProblem);
+    const format = options === undefined ? 0 : (options.inputJson === true ? PayloadFormats.INPUT_JSON : 0) | (options.outputJson === true ? PayloadFormats.OUTPUT_JSON : 0);
+    if ((format & PayloadFormats.INPUT_JSON) !== 0 && typeof input !== 'string' && !(input instanceof Uint8Array)) {
+      return this.refuse(PoolErrorCodes.INVALID_OPTION, 'with inputJson the input must be JSON text: a string, or its UTF-8 bytes in a Buffer or Uint8Array');
+    }
     const batch = (workflow.filling as Batch | null) ?? this.startBatch(workflow);
     try {
       batch.writer.add(input);
@@ -272,7 +308,9 @@ export class Pool extends EventEmitter {
       batch.names ??= new Array<string | null>(batch.entries.length).fill(null);
       batch.names.push(name);
     } else if (batch.names !== null) batch.names.push(null);
-    const snapshot = snapshotOf(input);
+    if (format !== 0) (batch.formats ??= new Uint8Array(this.batchSize))[batch.entries.length] = format;
+    // An output sent as JSON text is sent whole: the main thread would only turn a patch back into text.
+    const snapshot = (format & PayloadFormats.OUTPUT_JSON) === 0 ? snapshotOf(input) : null;
     if (snapshot !== null) (batch.patchable ??= new Uint8Array(this.batchSize))[batch.entries.length] = 1;
     const submitted = performance.now();
     const result = new Promise<ExecutionResult>((resolve, reject) => {
@@ -372,6 +410,7 @@ export class Pool extends EventEmitter {
     return {
       submitted: c.submitted,
       started: c.started,
+      requeued: c.requeued,
       succeeded: c.SUCCEEDED,
       failed: c.FAILED,
       timedOut: c.TIMED_OUT,
@@ -481,12 +520,13 @@ export class Pool extends EventEmitter {
   private sendBatch(batch: Batch): void {
     const workflow = batch.workflow;
     const count = batch.entries.length;
+    const first = batch.first;
     const bytes = (batch.bytes ??= batch.writer.finish());
-    this.queued -= count;
+    this.queued -= count - first;
     this.batchTasks++;
-    this.executionsInFlight += count;
-    if (batch.retries === 0) this.counts.started += count;
-    const task = (slot: number): RunTask => ({ kind: TaskKinds.Run, workflow: workflow.ref, slot, count, batch: bytes, names: batch.names, nameBase: batch.nameBase, patchable: batch.patchable });
+    this.executionsInFlight += count - first;
+    if (first === 0 && batch.retries === 0) this.counts.started += count;
+    const task = (slot: number): RunTask => ({ kind: TaskKinds.Run, workflow: workflow.ref, slot, count, first, batch: bytes, names: batch.names, nameBase: batch.nameBase, patchable: batch.patchable, formats: batch.formats });
     this.dispatcher.send(task, workflow.hangTimeoutMs).then(
       (reply: unknown) => this.batchDone(batch, reply),
       (lost: LostTask) => this.batchLost(batch, lost),
@@ -495,90 +535,137 @@ export class Pool extends EventEmitter {
 
   private batchDone(batch: Batch, reply: unknown): void {
     this.batchTasks--;
-    this.executionsInFlight -= batch.entries.length;
+    this.executionsInFlight -= batch.remaining;
     if (isLoadFailure(reply)) {
       const error = workflowLoadError(reply.loadError);
-      for (const entry of batch.entries) entry.reject(error);
-      this.counts.rejected += batch.entries.length;
+      for (let i = batch.first; i < batch.entries.length; i++) batch.entries[i]!.reject(error);
+      this.counts.rejected += batch.remaining;
     } else {
       this.settleBatch(batch, reply as Uint8Array);
     }
     this.pump();
   }
 
-  private settleBatch(batch: Batch, reply: RunReply): void {
-    let results: ExecutionResult[];
+  /** Settles every execution of the batch from its first on, from the stream of results its task wrote (RunReply). */
+  private settleBatch(batch: Batch, reply: Uint8Array): void {
+    let results: Outcome[];
     try {
-      results = this.readReply(batch, reply);
+      results = this.readResults(batch, reply);
+      for (let i = batch.first; i < results.length; i++) if (results[i] === undefined) throw new Error(`execution ${i} has no result`);
     } catch (thrown) {
-      this.failBatch(batch, { error: PoolFaults.WorkerCrashed, cause: `The worker's reply cannot be decoded: ${encodeFailure(thrown)}` });
+      this.failExecutions(batch, batch.first, batch.entries.length, null, { error: PoolFaults.WorkerCrashed, cause: `The worker's reply cannot be decoded: ${encodeFailure(thrown)}` });
       return;
     }
     const now = performance.now();
-    for (let i = 0; i < results.length; i++) this.settle(batch.entries[i]!, results[i]!, now);
+    for (let i = batch.first; i < results.length; i++) this.settle(batch.entries[i]!, results[i]!, now);
   }
 
-  /** The results a RunReply holds (protocol.ts), in batch order; throws when it cannot be read. */
-  private readReply(batch: Batch, reply: RunReply): ExecutionResult[] {
-    const values = readValue(reply, this.decoder) as unknown[];
+  /** The outcomes a RunReply stream holds (protocol.ts), by index in the batch; throws when it cannot be read. */
+  private readResults(batch: Batch, stream: Uint8Array): Outcome[] {
+    const values = readBatch(stream, this.decoder);
     const workflow = batch.workflow;
     const entries = batch.entries;
     const names = batch.names;
     const generated = new BatchNames(batch.nameBase);
-    const results = new Array<ExecutionResult>(entries.length);
+    const ids = BatchNames.ids(batch.nameBase);
+    const results = new Array<Outcome>(entries.length);
     const t0 = values[0] as number;
-    let at = 1;
-    for (let i = 0; i < entries.length; i++) {
+    for (let r = 1; r < values.length; r++) {
+      const record = values[r] as unknown[];
+      const i = record[0] as number;
       const entry = entries[i]!;
-      const code = values[at++] as number;
+      const code = record[1] as number;
+      if (code === INPUT_REFUSED) {
+        results[i] = new PoolError(PoolErrorCodes.INPUT_NOT_JSON, record[2] as string);
+        continue;
+      }
       let output: unknown;
       let error: string | null | undefined;
       let cause: string | null | undefined;
-      if (code === StatusCodes.SUCCEEDED) output = values[at++];
-      else if (code === SUCCEEDED_AS_PATCH) output = applyPatch(values[at++] as unknown[], entry.snapshot!);
+      let at = 2;
+      if (code === StatusCodes.SUCCEEDED) output = record[at++];
+      else if (code === SUCCEEDED_AS_PATCH) output = applyPatch(record[at++] as unknown[], entry.snapshot!);
       else {
-        error = values[at++] as string | null | undefined;
-        cause = values[at++] as string | null | undefined;
+        error = record[at++] as string | null | undefined;
+        cause = record[at++] as string | null | undefined;
       }
-      const startMs = t0 + (values[at++] as number);
-      const stopMs = startMs + (values[at++] as number);
+      const startMs = t0 + (record[at++] as number);
+      const stopMs = startMs + (record[at] as number);
       const name = (names === null ? null : names[i]) ?? generated.of(i);
       const status = code === SUCCEEDED_AS_PATCH ? 'SUCCEEDED' : STATUSES[code]!;
-      results[i] = new ExecutionResult(workflow.executionArnPrefix + name, workflow.stateMachineArn, name, status, startMs, stopMs, entry.input, output, error, cause);
+      results[i] = new ExecutionResult(`${workflow.executionArnPrefix}${name}:${ids.of(i)}`, workflow.stateMachineArn, name, status, startMs, stopMs, entry.input, output, error, cause);
     }
     return results;
   }
 
+  /**
+   * The batch's thread died under it, or before starting it. What its executions had done
+   * decides each one's fate: one that ended settles with its result (the worker wrote it to
+   * shared memory as it ended), one that was running fails with the fault, and one that had
+   * not started has had no effect, so it runs again on another thread.
+   */
   private batchLost(batch: Batch, lost: LostTask): void {
     this.batchTasks--;
-    this.executionsInFlight -= batch.entries.length;
-    if (lost.fault === null && batch.retries < MAX_RETRIES) {
-      // Lost before it started: nothing ran, so it runs again (first in line).
-      batch.retries++;
-      this.queued += batch.entries.length;
+    this.executionsInFlight -= batch.remaining;
+    const count = batch.entries.length;
+    let next = batch.first;
+    if (lost.fault !== null) {
+      const startedBefore = Math.max(batch.first, lost.startedBefore);
+      let ended: Outcome[] = [];
+      try {
+        if (lost.replies.length > 0) ended = this.readResults(batch, lost.replies);
+      } catch {
+        // What the area held cannot be read: the executions that ended count as running.
+        ended = [];
+      }
+      const now = performance.now();
+      for (let i = batch.first; i < startedBefore; i++) {
+        const result = ended[i];
+        if (result !== undefined) this.settle(batch.entries[i]!, result, now);
+      }
+      this.failExecutions(batch, batch.first, startedBefore, ended, lost.fault);
+      next = startedBefore;
+    }
+    if (next === count) {
+      batch.first = count;
+    } else if (next > batch.first || batch.retries < MAX_RETRIES) {
+      // Not started: nothing of it ran, so it runs again, first in line.
+      if (next === batch.first) batch.retries++;
+      this.counts.requeued += count - next;
+      batch.first = next;
+      this.queued += count - next;
       this.ready.unshift(batch);
     } else {
-      this.failBatch(batch, lost.fault ?? { error: PoolFaults.WorkerCrashed, cause: `The batch was lost with ${MAX_RETRIES + 1} worker threads before any of them started it.` });
+      this.failExecutions(batch, next, count, null, lost.fault ?? { error: PoolFaults.WorkerCrashed, cause: `The batch was lost with ${MAX_RETRIES + 1} worker threads before any of them started it.` });
+      batch.first = count;
     }
     this.pump();
   }
 
-  private failBatch(batch: Batch, fault: Fault): void {
+  /** Fails the batch's executions from `from` to before `to` with `fault`, except those with a result in `ended`. */
+  private failExecutions(batch: Batch, from: number, to: number, ended: readonly Outcome[] | null, fault: Fault): void {
     const workflow = batch.workflow;
     const stopMs = Date.now();
     const now = performance.now();
     const generated = new BatchNames(batch.nameBase);
-    this.counts.faults += batch.entries.length;
-    for (let i = 0; i < batch.entries.length; i++) {
+    const ids = BatchNames.ids(batch.nameBase);
+    for (let i = from; i < to; i++) {
+      if (ended !== null && ended[i] !== undefined) continue;
       const entry = batch.entries[i]!;
       // The name its worker gave it, or would have.
       const name = entry.name ?? generated.of(i);
-      this.settle(entry, new ExecutionResult(workflow.executionArnPrefix + name, workflow.stateMachineArn, name, 'FAILED', entry.submittedMs, stopMs, entry.input, undefined, fault.error, fault.cause), now);
+      this.counts.faults++;
+      this.settle(entry, new ExecutionResult(`${workflow.executionArnPrefix}${name}:${ids.of(i)}`, workflow.stateMachineArn, name, 'FAILED', entry.submittedMs, stopMs, entry.input, undefined, fault.error, fault.cause), now);
     }
   }
 
-  /** `now`: performance.now() as the batch settles. */
-  private settle(entry: Submission, result: ExecutionResult, now: number): void {
+  /** `now`: performance.now() as the batch settles. A PoolError refuses the execution: it never ran. */
+  private settle(entry: Submission, result: ExecutionResult | PoolError, now: number): void {
+    if (result instanceof PoolError) {
+      this.counts.rejected++;
+      entry.reject(result);
+      return;
+    }
     this.counts[result.status]++;
     this.latency.recordValue(Math.max(1, Math.round((now - entry.submittedAt) * 1000)));
     entry.resolve(result);

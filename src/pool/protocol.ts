@@ -71,6 +71,11 @@ interface TaskBase {
 export interface RunTask extends TaskBase {
   readonly kind: typeof TaskKinds.Run;
   readonly count: number;
+  /**
+   * The first execution to run; those before it have settled. Above 0 when the batch is sent
+   * again after its thread died having started only some of it (board.ts).
+   */
+  readonly first: number;
   /** The `count` inputs, one msgpack value each, in order. */
   readonly batch: Uint8Array;
   /** Per execution, the name its caller chose or null; null when no caller chose one. */
@@ -79,32 +84,48 @@ export interface RunTask extends TaskBase {
   readonly nameBase: string;
   /** Per execution, 1 when its output may come back as a patch over its input (output-patch.ts); null for none. */
   readonly patchable: Uint8Array | null;
+  /** Per execution, its PayloadFormats flags; null when every one travels as values. */
+  readonly formats: Uint8Array | null;
 }
 
 /**
- * The reply to a RunTask: one msgpack array holding `t0`, then per execution, in batch
- * order, its status code (STATUSES), what that status carries, and its times in whole
- * milliseconds (what a Date keeps of them):
- *
- *   SUCCEEDED:  0, output, start - t0, stop - start
- *               4, patch, start - t0, stop - start   (output-patch.ts: the output over the input)
- *   otherwise:  code, error, cause, start - t0, stop - start
- *
- * Nothing the main thread knows already (input, name, input values the output kept) comes
- * back, and the small integers take a byte or two where dates would take nine.
+ * How an execution's payloads travel. INPUT_JSON: its input in the batch is JSON text (a
+ * string, or UTF-8 bytes) that the worker parses, the main thread having only forwarded
+ * it. OUTPUT_JSON: its output comes back as JSON text the worker wrote.
  */
-export type RunReply = Uint8Array;
+export const PayloadFormats = { INPUT_JSON: 1, OUTPUT_JSON: 2 } as const;
+
+/**
+ * The results of a RunTask, written to the task slot's reply area as each execution ends
+ * (board.ts), in the order they end: a msgpack stream of `t0`, then one array per execution
+ * holding its index in the batch, its status code (STATUSES), what that status carries, and
+ * its times in whole milliseconds (what a Date keeps of them):
+ *
+ *   SUCCEEDED:  [index, 0, output, start - t0, stop - start]
+ *               [index, 4, patch, start - t0, stop - start]   (output-patch.ts: the output over the input)
+ *   otherwise:  [index, code, error, cause, start - t0, stop - start]
+ *   refused:    [index, 5, message]   (a JSON text input that does not parse: no execution ran)
+ *
+ * The task's reply is the stream's length when it fits in the reply area, or the stream
+ * itself when it outgrew it. Nothing the main thread knows already (input, name, input
+ * values the output kept) comes back, and the small integers take a byte or two where
+ * dates would take nine.
+ */
+export type RunReply = number | Uint8Array;
 
 /** The statuses of RunReply, by code. */
 export const STATUSES: readonly ExecutionStatus[] = ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'];
 export const StatusCodes: Readonly<Record<ExecutionStatus, number>> = { SUCCEEDED: 0, FAILED: 1, TIMED_OUT: 2, ABORTED: 3 };
 /** The RunReply code of a SUCCEEDED execution whose output comes as a patch over its input. */
 export const SUCCEEDED_AS_PATCH = 4;
+/** The RunReply code of an execution refused before it started: its JSON text input does not parse. */
+export const INPUT_REFUSED = 5;
 
 /**
  * Names for a batch's executions that the caller did not name: execution i gets the
  * batch's random UUID with its last 32 bits XORed with i. Both threads derive the same
- * names, so they never cross; they stay unique and in UUID v4 form.
+ * names, so they never cross; they stay unique and in UUID v4 form. `BatchNames.ids` gives
+ * the UUIDs that end each execution's Express ARN the same way, from other bits.
  */
 export class BatchNames {
   private readonly prefix: string;
@@ -112,9 +133,13 @@ export class BatchNames {
   /** The name up to its last two hex digits, for indexes whose XOR leaves the same `headBits`. */
   private head: string;
   private headBits: number;
-  constructor(nameBase: string) {
+  /** The ARN ids of a batch: its names with bit 30 flipped, so no id equals a name of the batch. */
+  static ids(nameBase: string): BatchNames {
+    return new BatchNames(nameBase, 0x40000000);
+  }
+  constructor(nameBase: string, flip = 0) {
     this.prefix = nameBase.slice(0, 28);
-    this.tail = Number.parseInt(nameBase.slice(28), 16);
+    this.tail = (Number.parseInt(nameBase.slice(28), 16) ^ flip) >>> 0;
     this.head = '';
     this.headBits = -1;
   }
@@ -225,6 +250,8 @@ export type MapFanOutReply =
 /** `workerData` of every pool worker. */
 export interface PoolWorkerData {
   readonly board: SharedArrayBuffer;
+  /** The board's reply areas, one per slot. */
+  readonly replyAreas: readonly SharedArrayBuffer[];
   readonly threads: number;
   readonly decoder: DecoderEntry;
 }

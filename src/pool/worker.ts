@@ -11,16 +11,19 @@
 import { move } from 'piscina';
 import { threadId, workerData } from 'node:worker_threads';
 import type { IterationOutcome as MapIterationOutcome } from '../compile/iterations.js';
-import { ExecutionResult } from '../run/result.js';
+import { StatesErrors } from '../run/errors.js';
+import type { ExecutionResult } from '../run/result.js';
 import { ProgressBoard } from './board.js';
-import { BatchWriter, encodeFailure, packValue, readBatch } from './codec.js';
+import { AreaWriter, BatchWriter, encodeFailure, readBatch } from './codec.js';
 import { describeError, errorData, PoolFaults } from './errors.js';
 import { runLoad } from './load.js';
 import { InputSnapshot, outputPatch } from './output-patch.js';
 import { SharedItems } from './shared-items.js';
 import {
   BatchNames,
+  INPUT_REFUSED,
   Outcome,
+  PayloadFormats,
   StatusCodes,
   SUCCEEDED_AS_PATCH,
   TaskKinds,
@@ -36,7 +39,7 @@ import {
 import { workflowFor, type LoadedWorkflow } from './workflows.js';
 
 const data = workerData as PoolWorkerData;
-const board = new ProgressBoard(data.board);
+const board = new ProgressBoard(data.board, data.replyAreas);
 
 /** Board slots of the tasks running on this thread, stamped by the heartbeat. */
 const active = new Set<number>();
@@ -88,74 +91,142 @@ function loadFailure(thrown: unknown): LoadFailure {
   return { loadError: cause === undefined ? data : { ...errorData(cause), code: data.code, message: `${data.message}: ${describeError(cause)}` } };
 }
 
-/** Runs every execution of the batch at once; replies with their results in batch order (a RunReply). */
+/**
+ * Runs every execution of the batch from `first` on at once. Each result goes to the slot's
+ * reply area as its execution ends (RunReply), so the main thread keeps it if the thread
+ * dies later; the board counts the executions started, so it knows which were running.
+ */
 function runBatch(workflow: LoadedWorkflow, task: RunTask): Promise<unknown> {
   const inputs = readBatch(task.batch, data.decoder);
   const machine = workflow.machine;
   const names = task.names;
   const generated = new BatchNames(task.nameBase);
+  const ids = BatchNames.ids(task.nameBase);
   const patchable = task.patchable;
-  const snapshots = new Array<InputSnapshot | null>(task.count).fill(null);
-  const results = new Array<ExecutionResult>(task.count);
+  const formats = task.formats;
+  const slot = task.slot;
+  const reply = new ReplyWriter(slot);
   // Most executions end synchronously; only those that wait are awaited.
   const waiting: Promise<void>[] = [];
-  for (let i = 0; i < task.count; i++) {
-    board.touch(task.slot);
-    if (patchable !== null && patchable[i] === 1) snapshots[i] = new InputSnapshot(inputs[i] as Record<string, unknown>);
-    const result = machine.run(inputs[i], { name: (names === null ? null : names[i]) ?? generated.of(i) });
-    if (result instanceof Promise) waiting.push(result.then((settled) => void (results[i] = settled)));
-    else results[i] = result;
+  for (let i = task.first; i < task.count; i++) {
+    board.startExecution(slot, i);
+    const format = formats === null ? 0 : formats[i]!;
+    let input = inputs[i];
+    if ((format & PayloadFormats.INPUT_JSON) !== 0) {
+      const text = jsonInput(input as string | Uint8Array, workflow.payloadBytes);
+      if (typeof text !== 'string') {
+        reply.addUnrun(i, text);
+        continue;
+      }
+      input = parseInput(text);
+      if (input instanceof SyntaxError) {
+        reply.addRefused(i, `the input is not valid JSON: ${input.message}`);
+        continue;
+      }
+    }
+    const outputJson = (format & PayloadFormats.OUTPUT_JSON) !== 0;
+    const snapshot = patchable !== null && patchable[i] === 1 ? new InputSnapshot(input as Record<string, unknown>) : null;
+    const result = machine.run(input, { name: (names === null ? null : names[i]) ?? generated.of(i), executionId: ids.of(i) });
+    if (result instanceof Promise) waiting.push(result.then((settled) => reply.add(i, settled, snapshot, outputJson)));
+    else reply.add(i, result, snapshot, outputJson);
   }
-  if (waiting.length === 0) return Promise.resolve(move(encodeReply(results, snapshots)));
-  return Promise.all(waiting).then(() => move(encodeReply(results, snapshots)));
+  if (waiting.length === 0) return Promise.resolve(reply.finish());
+  return Promise.all(waiting).then(() => reply.finish());
 }
 
-function encodeReply(results: ExecutionResult[], snapshots: readonly (InputSnapshot | null)[]): Uint8Array {
+/** Why an execution did not run: the error and cause it fails with. */
+interface Unrun {
+  readonly error: string;
+  readonly cause: string;
+}
+
+/**
+ * A JSON text input as a string, or why it fails unrun: over the payload limit, counted in
+ * UTF-8 bytes of the text as given (AWS counts StartExecution's input as sent), which spares
+ * parsing it. The engine measures the parsed value again, as it does every input.
+ */
+function jsonInput(input: string | Uint8Array, payloadBytes: number): string | Unrun {
+  const bytes = typeof input === 'string' ? (input.length * 3 <= payloadBytes ? 0 : Buffer.byteLength(input)) : input.byteLength;
+  if (bytes > payloadBytes) {
+    return { error: StatesErrors.DataLimitExceeded, cause: `The execution input exceeds the maximum of ${payloadBytes} bytes.` };
+  }
+  if (typeof input === 'string') return input;
+  return Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('utf8');
+}
+
+function parseInput(text: string): unknown {
   try {
-    return packValue(replyValues(results, snapshots));
-  } catch {
-    // The slow path after an output failed to encode: find which, and fail just those.
-    return packValue(replyValues(results.map(sendable), snapshots));
-  }
-}
-
-/** The RunReply values of `results` (see protocol.ts); `snapshots` holds the inputs whose outputs may go as patches. */
-function replyValues(results: readonly ExecutionResult[], snapshots: readonly (InputSnapshot | null)[]): unknown[] {
-  const t0 = results.length === 0 ? 0 : results[0]!.startDate.getTime();
-  const values: unknown[] = [t0];
-  for (let i = 0; i < results.length; i++) {
-    const result = results[i]!;
-    const start = result.startDate.getTime();
-    const took = result.stopDate.getTime() - start;
-    if (result.status === 'SUCCEEDED') {
-      const snapshot = snapshots[i]!;
-      const patch = snapshot === null ? null : outputPatch(snapshot, result.output);
-      if (patch === null) values.push(StatusCodes.SUCCEEDED, result.output, start - t0, took);
-      else values.push(SUCCEEDED_AS_PATCH, patch, start - t0, took);
-    } else values.push(StatusCodes[result.status], result.error, result.cause, start - t0, took);
-  }
-  return values;
-}
-
-/** The result itself when it can be sent to the main thread; otherwise a FAILED one saying why not. */
-function sendable(result: ExecutionResult): ExecutionResult {
-  try {
-    packValue([result.output, result.error, result.cause]);
-    return result;
+    return JSON.parse(text) as unknown;
   } catch (thrown) {
-    const cause = `The execution's output cannot be sent back from the worker thread: ${encodeFailure(thrown)}.`;
-    return new ExecutionResult(
-      result.executionArn,
-      result.stateMachineArn,
-      result.name,
-      'FAILED',
-      result.startDate.getTime(),
-      result.stopDate.getTime(),
-      result.input,
-      undefined,
-      PoolFaults.OutputNotEncodable,
-      cause,
-    );
+    return thrown instanceof SyntaxError ? thrown : new SyntaxError(String(thrown));
+  }
+}
+
+/** The output as JSON text, or why it cannot be written as JSON (a BigInt, a cycle). */
+function jsonOutput(output: unknown): string | Unrun {
+  try {
+    return JSON.stringify(output) ?? 'null';
+  } catch (thrown) {
+    return { error: PoolFaults.OutputNotEncodable, cause: `The execution's output cannot be written as JSON text: ${describeError(thrown)}.` };
+  }
+}
+
+/** Writes a batch's results to its slot's reply area (RunReply in protocol.ts). */
+class ReplyWriter {
+  private readonly writer: AreaWriter;
+  /** The start time the others are written against; NaN until the first result. */
+  private t0: number;
+  constructor(slot: number) {
+    this.writer = new AreaWriter(data.replyAreas[slot]!, (bytes) => board.wrote(slot, bytes));
+    this.t0 = Number.NaN;
+  }
+
+  /** Execution `index` ended with `result`; `snapshot` is its input's when its output may go as a patch; `outputJson`: send the output as JSON text. */
+  add(index: number, result: ExecutionResult, snapshot: InputSnapshot | null, outputJson: boolean): void {
+    const start = this.start(result.startDate.getTime());
+    const took = result.stopDate.getTime() - result.startDate.getTime();
+    let record: unknown[];
+    if (result.status === 'SUCCEEDED') {
+      const patch = snapshot === null ? null : outputPatch(snapshot, result.output);
+      if (patch !== null) record = [index, SUCCEEDED_AS_PATCH, patch, start, took];
+      else if (!outputJson) record = [index, StatusCodes.SUCCEEDED, result.output, start, took];
+      else {
+        const text = jsonOutput(result.output);
+        record = typeof text === 'string' ? [index, StatusCodes.SUCCEEDED, text, start, took] : [index, StatusCodes.FAILED, PoolFaults.OutputNotEncodable, text.cause, start, took];
+      }
+    } else record = [index, StatusCodes[result.status], result.error, result.cause, start, took];
+    try {
+      this.writer.add(record);
+    } catch (thrown) {
+      const cause = `The execution's output cannot be sent back from the worker thread: ${encodeFailure(thrown)}.`;
+      this.writer.add([index, StatusCodes.FAILED, PoolFaults.OutputNotEncodable, cause, start, took]);
+    }
+  }
+
+  /** Execution `index` failed before it could run. */
+  addUnrun(index: number, unrun: Unrun): void {
+    this.writer.add([index, StatusCodes.FAILED, unrun.error, unrun.cause, this.start(Date.now()), 0]);
+  }
+
+  /** Execution `index` was refused: it never ran, and its caller's execute() rejects. */
+  addRefused(index: number, message: string): void {
+    this.start(Date.now());
+    this.writer.add([index, INPUT_REFUSED, message]);
+  }
+
+  /** `startMs` as the records carry it: against the first record's start, written before the first record. */
+  private start(startMs: number): number {
+    if (Number.isNaN(this.t0)) {
+      this.t0 = startMs;
+      this.writer.add(startMs);
+    }
+    return startMs - this.t0;
+  }
+
+  /** The task's RunReply; a stream that outgrew the area is moved, not copied, to the main thread. */
+  finish(): unknown {
+    const reply = this.writer.finish();
+    return typeof reply === 'number' ? reply : move(reply);
   }
 }
 

@@ -8,7 +8,7 @@ import type { Handlers } from '../compile/handlers.js';
 import type { MapIterations } from '../compile/iterations.js';
 import { compile, type CompileOptions, type Machine } from '../compile/machine.js';
 import { realClock, virtualClock } from '../run/clock.js';
-import type { Limits } from '../run/limits.js';
+import { defaultLimits, type Limits } from '../run/limits.js';
 import { PoolError, PoolErrorCodes } from './errors.js';
 import { mapHookFor } from './fan-out-client.js';
 import type { IterationContext, PoolWorkerData, WireLimits, WorkflowRef, WorkflowSpec } from './protocol.js';
@@ -16,11 +16,14 @@ import type { IterationContext, PoolWorkerData, WireLimits, WorkflowRef, Workflo
 export class LoadedWorkflow {
   readonly spec: WorkflowSpec;
   readonly machine: Machine;
+  /** The workflow's payload limit in bytes (Infinity: none), which JSON text inputs are held to before they are parsed. */
+  readonly payloadBytes: number;
   private readonly options: CompileOptions;
   private iterationMachine: Machine | null;
   constructor(spec: WorkflowSpec, machine: Machine, options: CompileOptions) {
     this.spec = spec;
     this.machine = machine;
+    this.payloadBytes = options.limits?.payloadBytes ?? defaultLimits.payloadBytes;
     this.options = options;
     this.iterationMachine = null;
   }

@@ -73,11 +73,14 @@ class LimitQueue {
     this.push(entry);
     this.live++;
     if (entry.due < this.timerDue) this.arm();
-    return () => {
-      if (entry.callback === null) return;
-      entry.callback = null;
-      this.retired();
-    };
+    // A bound function holds no closure context: a waiting execution keeps one per limit.
+    return this.cancel.bind(this, entry);
+  }
+
+  private cancel(entry: LimitEntry): void {
+    if (entry.callback === null) return;
+    entry.callback = null;
+    this.retired();
   }
 
   private retired(): void {

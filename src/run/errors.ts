@@ -54,3 +54,26 @@ export function jsonForCause(value: unknown): string {
     return String(value);
   }
 }
+
+/**
+ * A thrown value, or a part of one (an Error's name or message), as text: strings as they
+ * are, other primitives as JavaScript writes them (a symbol as `Symbol(desc)`), objects as
+ * JSON. Null for null and undefined, and for a value that cannot be read at all (a getter or
+ * a Proxy that throws): the caller picks the fallback. Never throws.
+ */
+export function textOf(value: unknown): string | null {
+  try {
+    if (typeof value === 'string') return value;
+    if (value === null || value === undefined) return null;
+    if (typeof value === 'symbol') return value.toString();
+    if (typeof value !== 'object') return String(value);
+    const json = JSON.stringify(value);
+    return typeof json === 'string' ? json : String(value);
+  } catch {
+    try {
+      return String(value);
+    } catch {
+      return null;
+    }
+  }
+}

@@ -1,6 +1,6 @@
 import type { Clock } from './clock.js';
 import type { HistoryRecorder } from './history.js';
-import { executionEnded } from './interruptions.js';
+import { abandoned, executionEnded } from './interruptions.js';
 import type { Limits } from './limits.js';
 
 /** Something waiting that must end when its execution ends (plain data with a method, no closure). */
@@ -24,8 +24,8 @@ export class Execution {
   /** True once the execution was stopped or timed out. */
   aborted: boolean;
   private controller: AbortController | null;
-  /** Cancels for the execution's pending sleeps, so ending it stops them all. */
-  private sleeping: Set<() => void> | null;
+  /** Wakes for the execution's pending sleeps, so ending it ends them all. */
+  private sleeping: Set<Wake> | null;
   /** Waits other than sleeps that end with the execution; an array, as there is mostly one. */
   private endListeners: EndListener[] | null;
   /** When the execution times out, in milliseconds of its clock. */
@@ -34,6 +34,13 @@ export class Execution {
   eventId: number;
   /** State transitions so far; long synchronous runs yield to the event loop every so often. */
   transitions: number;
+  /**
+   * The clock's time as last read (see now()). Reading a clock costs more than a whole
+   * state transition on some machines, so transitions reuse it while it is fresh.
+   */
+  private nowMs: number;
+  /** Set when time may have passed since nowMs: a handler returned, a promise resolved. */
+  clockStale: boolean;
   /** Total bytes of variables assigned so far (AWS caps it per execution). */
   variableBytes: number;
   /** Records the execution history; null (the default) records nothing and costs nothing. */
@@ -73,9 +80,31 @@ export class Execution {
     this.deadlineMs = deadlineMs;
     this.eventId = 1;
     this.transitions = 0;
+    this.nowMs = startMs;
+    this.clockStale = true;
     this.variableBytes = 0;
     this.history = null;
     this.suppliedContext = null;
+  }
+
+  /**
+   * The time a state transition uses (`$$.State.EnteredTime`, the deadline check): the clock
+   * is read again after anything that can take time (a handler returning, a promise
+   * resolving: handler, Wait, retry interval) and every CLOCK_READ_INTERVAL transitions in
+   * between, so a run of quick states (Pass, Choice, a Map's iterations) shares one reading.
+   */
+  now(): number {
+    if (this.clockStale || (this.transitions & (CLOCK_READ_INTERVAL - 1)) === 0) {
+      this.nowMs = this.clock.now();
+      this.clockStale = false;
+    }
+    return this.nowMs;
+  }
+
+  /** Records a clock reading just taken (the execution's start), so the first transition reuses it. */
+  readClock(ms: number): void {
+    this.nowMs = ms;
+    this.clockStale = false;
   }
 
   /**
@@ -88,11 +117,12 @@ export class Execution {
     return this.controller.signal;
   }
 
+  /** Ends the execution: handlers' signals abort, and every pending sleep ends at once. */
   abort(reason: unknown): void {
     this.aborted = true;
     this.controller?.abort(reason);
     if (this.sleeping !== null) {
-      for (const wake of this.sleeping) wake();
+      for (const wake of [...this.sleeping]) wake(executionEnded);
       this.sleeping.clear();
     }
     const listeners = this.endListeners;
@@ -116,25 +146,40 @@ export class Execution {
   }
 
   /**
-   * Waits `ms` of the execution's clock (Wait states, retry intervals). Needs no
-   * AbortSignal: ending the execution cancels the timer and rejects with an interruption.
+   * Waits `ms` of the execution's clock (Wait states, retry intervals) in a thread of control
+   * of the sibling group `stop` (null on the main line). Needs no AbortSignal: ending the
+   * execution, or stopping the group or an enclosing one, cancels the timer and rejects with
+   * an interruption, so a stopped thread never wakes up to run another state or attempt.
    */
-  sleep(ms: number): Promise<void> {
+  sleep(ms: number, stop: StopSignal | null = null): Promise<void> {
     if (this.aborted) return Promise.reject(executionEnded);
+    if (stop !== null && stop.isStopped()) return Promise.reject(abandoned);
     return new Promise<void>((resolve, reject) => {
       const sleeping = (this.sleeping ??= new Set());
-      const interrupt = () => {
+      const wake: Wake = (reason) => {
         cancel();
-        reject(executionEnded);
+        forget();
+        reject(reason);
+      };
+      const forget = () => {
+        sleeping.delete(wake);
+        for (let s = stop; s !== null; s = s.parent) s.forget(wake);
       };
       const cancel = this.clock.schedule(ms, () => {
-        sleeping.delete(interrupt);
+        forget();
         resolve();
       });
-      sleeping.add(interrupt);
+      sleeping.add(wake);
+      for (let s = stop; s !== null; s = s.parent) s.watch(wake);
     });
   }
 }
+
+/** Transitions that may share one clock reading when no handler ran between them (a power of two). */
+const CLOCK_READ_INTERVAL = 16;
+
+/** Ends one pending sleep early, rejecting it with `reason` (an Interruption). */
+type Wake = (reason: unknown) => void;
 
 /** Workflow variables of one scope (a States block); reads fall through to outer scopes. */
 export class VariableScope {
@@ -184,18 +229,45 @@ export class VariableScope {
   }
 }
 
+/**
+ * Shared by sibling threads of control (the branches of one Parallel, the iterations of one
+ * Map): stopped when one fails and the rest are abandoned. Groups nest (a Map inside a
+ * branch); stopping a group stops every group inside it.
+ */
 export class StopSignal {
   stopped: boolean;
-  private readonly parent: StopSignal | null;
+  readonly parent: StopSignal | null;
+  /** Wakes for sleeps in this group or groups inside it; created by the first sleep. */
+  private sleepers: Set<Wake> | null;
   constructor(parent: StopSignal | null = null) {
     this.stopped = false;
     this.parent = parent;
+    this.sleepers = null;
   }
   /** True once this group or any enclosing one was abandoned. */
   isStopped(): boolean {
     for (let s: StopSignal | null = this; s !== null; s = s.parent) if (s.stopped) return true;
     return false;
   }
+  /** Abandons the group: its threads stop at their next state or attempt, and their sleeps end now. */
+  stop(): void {
+    this.stopped = true;
+    if (this.sleepers === null) return;
+    for (const wake of [...this.sleepers]) wake(abandoned);
+    this.sleepers.clear();
+  }
+  watch(wake: Wake): void {
+    (this.sleepers ??= new Set()).add(wake);
+  }
+  forget(wake: Wake): void {
+    this.sleepers?.delete(wake);
+  }
+}
+
+/** Throws the interruption that ends a thread of control that must not go on: its group was stopped or the execution ended. */
+export function checkRunning(frame: Frame): void {
+  if (frame.stop !== null && frame.stop.isStopped()) throw abandoned;
+  if (frame.exec.aborted) throw executionEnded;
 }
 
 /**
@@ -206,8 +278,9 @@ export class StopSignal {
 export class Frame {
   readonly exec: Execution;
   readonly vars: VariableScope | null;
-  readonly mapIndex: number;
-  readonly mapValue: unknown;
+  /** `$$.Map.Item.Index` and `.Value` (-1: not in a Map iteration); an ItemSelector's frame moves them item by item. */
+  mapIndex: number;
+  mapValue: unknown;
   /** Shared by sibling branches or iterations; set when one fails and the rest are abandoned. */
   readonly stop: StopSignal | null;
   stateName: string;

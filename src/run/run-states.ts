@@ -20,9 +20,9 @@ export function runStates(start: StateNode, input: unknown, frame: Frame): unkno
   const exec = frame.exec;
   while (state !== null) {
     if (frame.stop !== null && frame.stop.isStopped()) throw abandoned;
-    const now = exec.clock.now();
-    if (now > exec.deadlineMs || exec.aborted) throw executionEnded;
     if (++exec.transitions % TRANSITIONS_PER_SLICE === 0) return resumeLater(state, value, frame);
+    const now = exec.now();
+    if (now > exec.deadlineMs || exec.aborted) throw executionEnded;
     frame.stateName = state.name;
     frame.stateType = state.type;
     frame.enteredEventId = ++exec.eventId;
@@ -46,6 +46,8 @@ function continueAfter(pending: PromiseLike<unknown>, state: StateNode, frame: F
   // A then-chain rather than an async function: errors thrown later (a handler's, on a
   // retry) then capture no async stack frames, which made creating them twice as costly.
   return Promise.resolve(pending).then((value) => {
+    // Time passed while the state waited.
+    frame.exec.clockStale = true;
     if (state.mayGrow) checkOutputSize(state, value, frame);
     const history = frame.exec.history;
     if (history !== null) history.stateExited(frame, value);
@@ -79,5 +81,8 @@ function checkOutputSize(state: StateNode, output: unknown, frame: Frame): void 
 
 function resumeLater(state: StateNode, value: unknown, frame: Frame): Promise<unknown> {
   frame.exec.transitions++;
-  return new Promise((resolve) => setImmediate(resolve)).then(() => runStates(state, value, frame));
+  return new Promise((resolve) => setImmediate(resolve)).then(() => {
+    frame.exec.clockStale = true;
+    return runStates(state, value, frame);
+  });
 }

@@ -6,6 +6,8 @@ import { executionEnded } from './interruptions.js';
 
 /** Random bytes per token: 128 bits, so a token cannot be guessed. */
 const TOKEN_RANDOM_BYTES = 16;
+/** Bytes of the registry's prefix (8 base64url characters), which tells its tokens from others'. */
+const PREFIX_BYTES = 6;
 /** Random bytes drawn from the system at a time; tokens slice them (one system call per 256 tokens). */
 const RANDOM_POOL_BYTES = TOKEN_RANDOM_BYTES * 256;
 /** A task's TimeoutSeconds at or beyond this (AWS's default, 99999999 s) arms no timer: the execution's limit comes first. */
@@ -58,9 +60,12 @@ export class TaskTokens {
   private readonly pool = Buffer.allocUnsafe(RANDOM_POOL_BYTES);
   private poolOffset = RANDOM_POOL_BYTES;
   private readonly shape: RegExp;
+  /** A token's bytes: this registry's prefix, then the random part. */
+  private readonly scratch = Buffer.alloc(PREFIX_BYTES + TOKEN_RANDOM_BYTES);
 
   constructor() {
-    this.prefix = this.randomText(6);
+    this.randomBytes(PREFIX_BYTES).copy(this.scratch, 0);
+    this.prefix = this.scratch.toString('base64url', 0, PREFIX_BYTES);
     this.shape = /^[A-Za-z0-9_-]{30}$/;
   }
 
@@ -71,7 +76,9 @@ export class TaskTokens {
 
   /** A fresh, unguessable token (not yet waited on: see wait()). */
   mint(): string {
-    return this.prefix + this.randomText(TOKEN_RANDOM_BYTES);
+    // One toString of prefix and random bytes together gives one flat string (a `+` would keep three).
+    this.randomBytes(TOKEN_RANDOM_BYTES).copy(this.scratch, PREFIX_BYTES);
+    return this.scratch.toString('base64url');
   }
 
   /**
@@ -165,13 +172,13 @@ export class TaskTokens {
     );
   }
 
-  private randomText(bytes: number): string {
+  private randomBytes(bytes: number): Buffer {
     if (this.poolOffset + bytes > RANDOM_POOL_BYTES) {
       randomFillSync(this.pool);
       this.poolOffset = 0;
     }
-    const text = this.pool.toString('base64url', this.poolOffset, this.poolOffset + bytes);
+    const slice = this.pool.subarray(this.poolOffset, this.poolOffset + bytes);
     this.poolOffset += bytes;
-    return text;
+    return slice;
   }
 }

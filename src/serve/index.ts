@@ -1,10 +1,8 @@
 import type { Handlers } from '../compile/handlers.js';
 import { virtualClock, type Clock } from '../run/clock.js';
 import { createService, type ServiceOptions } from '../service/index.js';
-import { testState, type TestStateRequest } from '../service/test-state/index.js';
 import { lambdaEndpointHandlers } from './lambda-endpoint.js';
 import { createLogger, type LogLevel } from './log.js';
-import { METHOD_OF } from './protocol.js';
 import { createServer, type ServerOptions, type StepFunctionsServer } from './server.js';
 
 export { createServer, StepFunctionsServer, DEFAULT_BODY_LIMIT, type EndpointService, type ServerOptions } from './server.js';
@@ -61,14 +59,11 @@ export async function serve(options: ServeOptions = {}): Promise<RunningEndpoint
     ...(clock === undefined ? {} : { clock }),
     ...(options.store === undefined ? {} : { store: options.store }),
   });
-  const operations = endpointOperations(service, {
-    testState: (request: TestStateRequest) => testState(request, { handlers, ...(clock === undefined ? {} : { clock }), region: service.region, accountId: service.accountId }),
-  });
-  const server = createServer(operations, { bodyLimit: options.bodyLimit, shutdownGraceMs: options.shutdownGraceMs, logger });
+  const server = createServer(service, { bodyLimit: options.bodyLimit, shutdownGraceMs: options.shutdownGraceMs, logger });
   try {
     await server.listen(options.port ?? 8083, options.host ?? '127.0.0.1');
   } catch (error) {
-    await closeService(service);
+    await service.close();
     throw error;
   }
   const url = server.url;
@@ -85,29 +80,10 @@ export async function serve(options: ServeOptions = {}): Promise<RunningEndpoint
         // Long polls would hold the drain for their 60 s: they answer "no task" now.
         service.releaseActivityPolls();
         await drained;
-        await closeService(service);
+        await service.close();
         logger.info('stopped');
       })();
       return closing;
     },
   };
-}
-
-/**
- * The operations the endpoint dispatches to: the service's own methods, bound once, and
- * the given ones where the service has none (TestState from src/service/test-state).
- */
-function endpointOperations(service: object, fallbacks: Record<string, unknown>): Record<string, unknown> {
-  const operations: Record<string, unknown> = {};
-  for (const method of METHOD_OF.values()) {
-    const fn = (service as Record<string, unknown>)[method];
-    if (typeof fn === 'function') operations[method] = fn.bind(service);
-  }
-  for (const [method, fn] of Object.entries(fallbacks)) operations[method] ??= fn;
-  return operations;
-}
-
-async function closeService(service: object): Promise<void> {
-  const close = (service as { close?: () => unknown }).close;
-  if (typeof close === 'function') await close.call(service);
 }

@@ -42,6 +42,7 @@ export const operations = {
   DescribeMapRun: 'describeMapRun',
   ListMapRuns: 'listMapRuns',
   UpdateMapRun: 'updateMapRun',
+  TestState: 'testState',
 } as const satisfies Record<string, keyof Service>;
 
 export type OperationName = keyof typeof operations;

@@ -28,6 +28,7 @@ import {
   type ParsedArn,
 } from './requests.js';
 import type { IntegrationHost, NestedExecutionHost, ServiceIntegration } from './seam.js';
+import { testState, type TestStateRequest, type TestStateResponse } from './test-state/index.js';
 import type * as T from './types.js';
 
 export interface ServiceOptions {
@@ -613,7 +614,8 @@ export class Service {
     const version = target.version ?? (alias !== undefined ? this.route(alias, machine) : undefined);
     const revision = version?.revision ?? machine.revision;
     const standard = machine.type === 'STANDARD';
-    const executionArn = standard ? this.arn('execution', `${machine.name}:${name}`) : this.arn('express', `${machine.name}:${name}:${randomUUID()}`);
+    const expressId = standard ? undefined : randomUUID();
+    const executionArn = standard ? this.arn('execution', `${machine.name}:${name}`) : this.arn('express', `${machine.name}:${name}:${expressId}`);
     const startDate = this.now();
     const exec: ExecutionRecord = {
       executionArn,
@@ -655,6 +657,7 @@ export class Service {
     }
     const result = compiled.run(input.value, {
       name,
+      ...(expressId === undefined ? {} : { executionId: expressId }),
       signal: exec.controller.signal,
       onHistory: (events) => {
         exec.liveEvents = events as readonly T.HistoryEventShape[];
@@ -1080,9 +1083,15 @@ export class Service {
     return { tags: [...tags].map(([key, value]) => ({ key, value })) };
   }
 
+  // ── TestState ─────────────────────────────────────────────────────────────────────────
+
+  /** One state run on its own, with its data-flow stages (test-state/); an unmocked Task runs the service's handler. */
+  async testState(request: TestStateRequest): Promise<TestStateResponse> {
+    return testState(request, { handlers: this.handlers, clock: this.clock, region: this.region, accountId: this.accountId });
+  }
+
   // ── Lifetime ───────────────────────────────────────────────────────────────────────────
 
-  /** Stops every running execution (ABORTED) and waits until each has settled; starts nothing more. */
   /**
    * Ends every pending GetActivityTask long poll now, and has later ones answer at once,
    * with no task: an endpoint that is stopping lets its workers go instead of holding their
@@ -1093,6 +1102,7 @@ export class Service {
     for (const queue of this.activityQueues.values()) queue.release();
   }
 
+  /** Stops every running execution (ABORTED) and waits until each has settled; starts nothing more. */
   async close(): Promise<void> {
     this.closed = true;
     this.releaseActivityPolls();

@@ -18,7 +18,7 @@ run('a SUCCEEDED execution prints status and output and exits 0', async () => {
   assert.is(result.status, 'SUCCEEDED');
   assert.equal(result.output, { orderId: 'o-1', amount: 20, payment: { approved: true }, shipment: { tracking: 'T-o-1' } });
   assert.is(result.name, 'first-order');
-  assert.ok(result.executionArn.endsWith(':express:statemill:first-order'));
+  assert.match(result.executionArn, /:express:statemill:first-order:[0-9a-f-]{36}$/);
   assert.ok(!Number.isNaN(Date.parse(result.startDate)) && !Number.isNaN(Date.parse(result.stopDate)));
 });
 
@@ -73,6 +73,14 @@ run('malformed input JSON says where: file, line and column', async () => {
 run('--input and --input-json together are a usage error', async () => {
   const r = await cli([...order, '--input', 'input.json', '--input-json', '{}']);
   assert.is(r.code, 2);
+});
+
+run('an invalid --name is a usage error (exit 2, ERR_CLI_USAGE) naming the rule it breaks', async () => {
+  for (const name of ['has space', 'a:b', 'x'.repeat(81), '']) {
+    const r = await cli([...order, '--input-json', '{}', '--name', name]);
+    assert.is(r.code, 2, name);
+    assert.ok(r.stderr.includes('--name') && r.stderr.includes('[ERR_CLI_USAGE]'), r.stderr);
+  }
 });
 
 run('a missing definition file exits 3 and names the path', async () => {

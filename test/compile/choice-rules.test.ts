@@ -42,9 +42,9 @@ function frameWith(variables: Record<string, unknown> = {}, executionInput: unkn
     'arn:aws:states:us-east-1:000000000000:stateMachine:sm',
     'sm',
     'arn:aws:iam::000000000000:role/r',
+    false,
     virtualClock(0),
     defaultLimits,
-    new AbortController().signal,
   );
   const scope = new VariableScope(null);
   for (const [name, value] of Object.entries(variables)) scope.set(name, value, 0);

@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { BatchWriter, encodeFailure, readBatch, type DecoderEntry } from '../../src/pool/codec.js';
+import { AreaWriter, BatchWriter, encodeFailure, readBatch, type DecoderEntry } from '../../src/pool/codec.js';
 import { ProgressBoard } from '../../src/pool/board.js';
 import { Queue } from '../../src/pool/queue.js';
 
@@ -62,7 +62,7 @@ codec('the finished buffer owns its memory, so it can be transferred', () => {
 const unencodable: [string, unknown, RegExp][] = [
   ['a function', { f: () => 1 }, /function/],
   ['a symbol', { s: Symbol('s') }, /symbol/],
-  ['a BigInt wider than 64 bits', { b: 2n ** 70n }, /BigInt/],
+  ['a SharedArrayBuffer', { s: new SharedArrayBuffer(4) }, /SharedArrayBuffer/],
 ];
 for (const [what, value, reason] of unencodable) {
   codec(`${what} cannot be encoded, and says why`, () => {
@@ -74,6 +74,17 @@ for (const [what, value, reason] of unencodable) {
     }
   });
 }
+
+codec('typed arrays, wide BigInts, Sets and Buffers read back as themselves, each view in memory of its own', () => {
+  const writer = new BatchWriter();
+  const sent = [{ f: new Float64Array([1.5]), b: 2n ** 70n, s: new Set([1]) }, Buffer.from('abc'), new Int16Array(new ArrayBuffer(16), 4, 2)];
+  for (const value of sent) writer.add(value);
+  const read = readBatch(writer.finish(), 'no-eval') as [{ f: Float64Array; b: bigint; s: Set<number> }, Buffer, Int16Array];
+  assert.equal(read, sent);
+  assert.instance(read[0].f, Float64Array);
+  assert.ok(Buffer.isBuffer(read[1]));
+  for (const view of [read[0].f, read[1], read[2]]) assert.is(view.buffer.byteLength, view.byteLength);
+});
 
 codec('a cycle cannot be encoded, and says why', () => {
   const cyclic: Record<string, unknown> = {};
@@ -92,6 +103,38 @@ codec('values written before a failed one still read back', () => {
   writer.add({ a: 2, b: [2] });
   assert.throws(() => writer.add({ a: 3, f: () => 1 }));
   assert.equal(readBatch(writer.finish(), 'eval'), [{ a: 1, b: [1] }, { a: 2, b: [2] }]);
+});
+
+codec('an area writer says after each value how many bytes are whole, and stays usable after a value it cannot encode', () => {
+  const area = new SharedArrayBuffer(1024);
+  const whole: number[] = [];
+  const writer = new AreaWriter(area, (bytes) => whole.push(bytes));
+  writer.add({ a: 1, b: [1] });
+  assert.throws(() => writer.add({ a: 2, f: () => 1 }));
+  writer.add({ a: 3, b: [3] });
+  writer.add({ a: 4, f: 'shape first seen when the packer failed' });
+  const length = writer.finish();
+  assert.is(typeof length, 'number');
+  assert.is(whole.length, 3);
+  assert.is(whole[2], length);
+  // What the main thread reads, during the run or after the thread died: the whole values so far.
+  assert.equal(readBatch(new Uint8Array(area, 0, whole[1]).slice(), 'no-eval'), [{ a: 1, b: [1] }, { a: 3, b: [3] }]);
+  assert.equal(readBatch(new Uint8Array(area, 0, length as number).slice(), 'eval'), [{ a: 1, b: [1] }, { a: 3, b: [3] }, { a: 4, f: 'shape first seen when the packer failed' }]);
+});
+
+codec('an area writer that outgrows its area continues in memory of its own and returns every value', () => {
+  const area = new SharedArrayBuffer(64);
+  const whole: number[] = [];
+  const writer = new AreaWriter(area, (bytes) => whole.push(bytes));
+  const values = Array.from({ length: 10 }, (_, i) => ({ i, text: 'x'.repeat(20) }));
+  for (const value of values) writer.add(value);
+  const bytes = writer.finish() as Uint8Array;
+  assert.instance(bytes, Uint8Array);
+  assert.equal(readBatch(bytes, 'no-eval'), values);
+  // The area still holds the values that fitted, whole.
+  const fitted = readBatch(new Uint8Array(area, 0, whole[whole.length - 1]).slice(), 'no-eval');
+  assert.equal(fitted, values.slice(0, fitted.length));
+  assert.ok(fitted.length >= 1 && fitted.length < values.length, `${fitted.length} fitted`);
 });
 
 codec.run();

@@ -172,3 +172,66 @@ single('close during a load with a fault settles every submitted execution exact
 
 single.run();
 
+const bystanders = suite<{ pool: Pool }>('one thread, one batch: a dying thread takes only what it was running');
+
+bystanders.before((context) => {
+  context.pool = createPool({ threads: 1, batch: 64 });
+  registerAll(context.pool, ['exitIf', 'interval', 'crash']);
+});
+
+bystanders.after(async (context) => {
+  await context.pool.close();
+});
+
+type Answer = { n: number; thread: number };
+
+bystanders('an execution that exits its thread fails alone: those before it keep their results, those after it run on the next thread', async ({ pool }) => {
+  const before = pool.metrics();
+  // 16 executions submitted in one tick to an idle thread travel as one batch.
+  const results = await Promise.all(Array.from({ length: 16 }, (_, n) => pool.execute('exitIf', { n, exit: n === 5 })));
+  assert.is(results[5]!.error, PoolFaults.WorkerExited);
+  for (const [n, result] of results.entries()) {
+    if (n === 5) continue;
+    assert.is(result.status, 'SUCCEEDED', `execution ${n}: ${result.error}: ${result.cause}`);
+    assert.is((result.output as Answer).n, n);
+  }
+  const threadOf = (n: number) => (results[n]!.output as Answer).thread;
+  assert.ok([1, 2, 3, 4].every((n) => threadOf(n) === threadOf(0)), 'the first five ran on the thread that died');
+  assert.ok([7, 8, 9, 10, 11, 12, 13, 14, 15].every((n) => threadOf(n) === threadOf(6)), 'the rest ran on its replacement');
+  assert.is.not(threadOf(6), threadOf(0));
+  const after = pool.metrics();
+  assert.is(after.faults - before.faults, 1);
+  assert.is(after.requeued - before.requeued, 10);
+  assert.is(after.succeeded - before.succeeded, 15);
+});
+
+bystanders('a batch whose executions exit one after another still settles each exactly once, each exit failing only itself', async ({ pool }) => {
+  const settled = new Array<number>(20).fill(0);
+  const results = await Promise.all(
+    Array.from({ length: 20 }, (_, n) =>
+      pool.execute('exitIf', { n, exit: n % 5 === 2 }).then((result) => {
+        settled[n]!++;
+        return result;
+      }),
+    ),
+  );
+  assert.ok(settled.every((times) => times === 1));
+  for (const [n, result] of results.entries()) {
+    if (n % 5 === 2) assert.is(result.error, PoolFaults.WorkerExited, `execution ${n}`);
+    else assert.equal(result.output, { n, thread: (result.output as Answer).thread }, `execution ${n}`);
+  }
+});
+
+bystanders('executions running on a thread that crashes (waiting on a timer) fail with it; the thread is replaced', async ({ pool }) => {
+  const waiting = Array.from({ length: 3 }, (_, index) => pool.execute('interval', { ms: 5000, index }));
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  const crash = await pool.execute('crash', {});
+  assert.is(crash.error, PoolFaults.WorkerCrashed);
+  for (const result of await Promise.all(waiting)) {
+    assert.is(result.error, PoolFaults.WorkerCrashed);
+    assert.match(result.cause ?? '', /thrown from a timer/);
+  }
+  assert.is((await pool.execute('exitIf', { n: 1 })).status, 'SUCCEEDED');
+});
+
+bystanders.run();

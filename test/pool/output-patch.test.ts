@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { packValue, readValue } from '../../src/pool/codec.js';
+import { BatchWriter, readBatch } from '../../src/pool/codec.js';
 import { applyPatch, InputSnapshot, outputPatch, snapshotOf } from '../../src/pool/output-patch.js';
 
 const patches = suite('output patches');
@@ -10,12 +10,19 @@ const patches = suite('output patches');
  * output there, and the output travels back as a patch: the patch, what the main thread
  * rebuilds from it, and the output the worker had.
  */
+/** `value` packed and read back as one batch of one value. */
+function throughMsgpack(value: unknown): unknown {
+  const writer = new BatchWriter();
+  writer.add(value);
+  return readBatch(writer.finish(), 'no-eval')[0];
+}
+
 function roundTrip(input: Record<string, unknown>, make: (decoded: Record<string, unknown>) => unknown): { patch: unknown[] | null; rebuilt: unknown; output: unknown } {
-  const decoded = readValue(packValue(input), 'no-eval') as Record<string, unknown>;
+  const decoded = throughMsgpack(input) as Record<string, unknown>;
   const before = new InputSnapshot(decoded);
   const output = make(decoded);
   const patch = outputPatch(before, output);
-  const rebuilt = patch === null ? null : applyPatch(readValue(packValue(patch), 'no-eval') as unknown[], snapshotOf(input)!);
+  const rebuilt = patch === null ? null : applyPatch(throughMsgpack(patch) as unknown[], snapshotOf(input)!);
   return { patch, rebuilt, output };
 }
 

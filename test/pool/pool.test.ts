@@ -75,7 +75,8 @@ function comparable(result: ExecutionResult): Record<string, unknown> {
     error: result.error,
     cause: result.cause,
     name: result.name,
-    executionArn: result.executionArn,
+    // Express ARNs end in a UUID of each execution's own.
+    executionArn: result.executionArn.slice(0, result.executionArn.lastIndexOf(':')),
     stateMachineArn: result.stateMachineArn,
     input: result.input,
   };
@@ -129,14 +130,35 @@ api('a lone execution is sent without waiting for a batch to fill', async ({ poo
 api('an execution name is used as given', async ({ pool }) => {
   const result = await pool.execute('task then pass', { n: 1 }, { name: 'chosen-name' });
   assert.is(result.name, 'chosen-name');
-  assert.is(result.executionArn, 'arn:aws:states:us-east-1:123456789012:express:statemill:chosen-name');
+  assert.match(result.executionArn, /^arn:aws:states:us-east-1:123456789012:express:statemill:chosen-name:[0-9a-f-]{36}$/);
   assert.equal(result.output, { original: 1, twice: 2, name: 'chosen-name' });
+});
+
+api('an Express ARN ends in its own UUID, the one $$.Execution.Id shows in the worker, named or not, and distinct per execution', async ({ pool }) => {
+  pool.register('execution id', { definition: { StartAt: 'P', States: { P: { Type: 'Pass', Parameters: { 'id.$': '$$.Execution.Id' }, End: true } } }, handlers: handlersUrl });
+  const results = await Promise.all(Array.from({ length: 40 }, (_, i) => pool.execute('execution id', {}, i % 2 === 0 ? { name: 'same-name' } : undefined)));
+  for (const result of results) {
+    assert.match(result.executionArn, /^arn:aws:states:us-east-1:123456789012:express:statemill:[0-9a-z-]+:[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    assert.is((result.output as { id: string }).id, result.executionArn);
+  }
+  assert.is(new Set(results.map((r) => r.executionArn)).size, results.length);
+});
+
+api('an invalid execution name is refused at execute with ERR_POOL_INVALID_OPTION', async ({ pool }) => {
+  for (const name of ['', 'has space', 'a:b', 'x'.repeat(81), 42, {}]) {
+    try {
+      await pool.execute('task then pass', { n: 1 }, { name: name as string });
+      assert.unreachable(String(name));
+    } catch (e) {
+      assert.is((e as PoolError).code, PoolErrorCodes.INVALID_OPTION, String(name));
+    }
+  }
 });
 
 api('an input that cannot be encoded is refused at execute; the rest of its batch still runs', async ({ pool }) => {
   const cyclic: Record<string, unknown> = { n: 1 };
   cyclic.self = cyclic;
-  const refused = [{ n: 1, f: () => 1 }, { n: 1, s: Symbol('s') }, cyclic, { n: 1, big: 2n ** 80n }];
+  const refused = [{ n: 1, f: () => 1 }, { n: 1, s: Symbol('s') }, cyclic, { n: 1, memory: new SharedArrayBuffer(8) }];
   const good = Array.from({ length: 6 }, (_, i) => ({ n: i }));
   const calls: Promise<unknown>[] = [];
   for (let i = 0; i < good.length; i++) {
@@ -213,6 +235,19 @@ api('a Resource with no handler fails with ERR_POOL_WORKFLOW_LOAD carrying the d
   const error = (await pool.execute('missing handler', {}).catch((e: unknown) => e)) as PoolError & { problems: { code: string }[] };
   assert.is(error.code, PoolErrorCodes.WORKFLOW_LOAD);
   assert.ok(error.problems.some((p) => p.code === ProblemCodes.NO_HANDLER));
+});
+
+api('a batch whose results outgrow its reply area (4 MiB) still settles every execution with its result', async ({ pool }) => {
+  pool.register('large outputs', {
+    definition: { StartAt: 'Big', States: { Big: { Type: 'Task', Resource: 'big', End: true } } },
+    handlers: handlersUrl,
+    options: { limits: { payloadBytes: Infinity } },
+  });
+  const results = await Promise.all(Array.from({ length: 16 }, (_, n) => pool.execute('large outputs', { bytes: 1_100_000 + n })));
+  for (const [n, result] of results.entries()) {
+    assert.is(result.status, 'SUCCEEDED', `${n}: ${result.cause}`);
+    assert.is((result.output as { blob: string }).blob.length, 1_100_000 + n);
+  }
 });
 
 api('metrics count what happened', async ({ pool }) => {

@@ -81,6 +81,14 @@ soak('every execution ended as its fault says, or as a casualty traced to the fa
   for (const error of Object.keys(report.collateralBy)) assert.ok([PoolFaults.WorkerExited, PoolFaults.WorkerCrashed, PoolFaults.WorkerHung].includes(error as never), error);
 });
 
+soak('a thread that dies fails only the executions it was running: a few per death, not its batches', ({ report }) => {
+  const deaths = report.exitAndCrashDeaths + report.hangKillers;
+  assert.ok(deaths >= 2, `${deaths} threads killed`);
+  // Before, each death failed every execution of its thread's batches: about 600 at batch 64.
+  assert.ok(report.casualtiesPerDeath <= 16, `${report.casualtiesPerDeath} casualties per death`);
+  assert.ok(report.pool.requeued > 0, 'executions that had not started ran again');
+});
+
 soak('no promise is left pending or settles twice; close() and a second close() behave', ({ report }) => {
   assert.is(report.closeTimedOut, false);
   assert.is(report.pendingAfterClose, 0);

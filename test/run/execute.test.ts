@@ -492,7 +492,9 @@ execute('run(): the result itself when the execution ends without waiting, a pro
   const direct = sync.run({ n: 1 }, { name: 'first' });
   assert.not.ok(direct instanceof Promise);
   const awaited = await sync.execute({ n: 1 }, { name: 'first' });
-  assert.equal({ ...direct, startDate: 0, stopDate: 0 }, { ...awaited, startDate: 0, stopDate: 0 });
+  // Each Express execution's ARN ends in a UUID of its own.
+  const same = (r: object) => ({ ...r, startDate: 0, stopDate: 0, executionArn: (r as { executionArn: string }).executionArn.slice(0, -37) });
+  assert.equal(same(direct), same(awaited));
 
   const failing = compile({ StartAt: 'F', States: { F: { Type: 'Fail', Error: 'E', Cause: 'c' } } }).run({});
   assert.not.ok(failing instanceof Promise);

@@ -13,7 +13,6 @@ const answeredElsewhere: Record<string, string> = {
   SendTaskSuccess: 'callbacks: the standard branch',
   SendTaskFailure: 'callbacks: the standard branch',
   SendTaskHeartbeat: 'callbacks: the standard branch',
-  TestState: 'TestState: a separate function',
 };
 
 test('every SDK command is an operation of the service, or named here as answered elsewhere', () => {
@@ -80,11 +79,21 @@ test("refusals reject with ServiceError named as AWS's exception, with AWS's mes
   assert.is(bad.message, "Invalid Arn: 'Invalid ARN prefix: nope'");
 });
 
-test('send() refuses what is not an SFN command, and commands answered elsewhere, with UnknownOperationException', async () => {
+test('send() refuses what is not an SFN command with UnknownOperationException', async () => {
   const s = createService();
   await assertRefused(s.send({ input: {} }), 'UnknownOperationException');
   await assertRefused(s.send(null as never), 'UnknownOperationException');
-  await assertRefused(s.send(new sfn.TestStateCommand({ definition: '{}', roleArn: ROLE })), 'UnknownOperationException');
+});
+
+test('TestStateCommand through send() answers as service.testState() does, refusals included', async () => {
+  const s = createService({ handlers: { 'arn:aws:lambda:us-east-1:123456789012:function:double': (input: { n: number }) => ({ n: input.n * 2 }) } });
+  const state = { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:double', ResultPath: '$.doubled', End: true };
+  const request = { definition: JSON.stringify(state), roleArn: ROLE, input: '{"n":4}', inspectionLevel: 'DEBUG' as const };
+  const viaSend = await s.send(new sfn.TestStateCommand(request));
+  assert.is(viaSend.status, 'SUCCEEDED');
+  assert.equal(JSON.parse(viaSend.output), { n: 4, doubled: { n: 8 } });
+  assert.equal(viaSend, await s.testState(request));
+  await assertRefused(s.send(new sfn.TestStateCommand({ definition: '{}', roleArn: ROLE })), 'InvalidDefinition');
 });
 
 async function assertRefused(promise: Promise<unknown>, name: string): Promise<ServiceError> {

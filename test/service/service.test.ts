@@ -247,6 +247,19 @@ executions('Express: StartSyncExecution answers the result; its ARN is express:â
   assert.is((await refusal(s.listExecutions({ stateMachineArn }))).name, 'StateMachineTypeNotSupported');
 });
 
+executions('$$.Execution.Id is the execution ARN, Express ARNs ending in their UUID as the API answers them', async () => {
+  const s = service();
+  const definition = JSON.stringify({ StartAt: 'Id', States: { Id: { Type: 'Pass', Parameters: { 'id.$': '$$.Execution.Id' }, End: true } } });
+  const express = await s.createStateMachine({ name: 'ids-x', definition, roleArn: ROLE, type: 'EXPRESS' });
+  const sync = await s.startSyncExecution({ stateMachineArn: express.stateMachineArn, name: 'run' });
+  assert.match(sync.executionArn!, /:express:ids-x:run:[0-9a-f-]{36}$/);
+  assert.equal(JSON.parse(sync.output!), { id: sync.executionArn });
+  const standard = await s.createStateMachine({ name: 'ids-s', definition, roleArn: ROLE });
+  const started = await s.startExecution({ stateMachineArn: standard.stateMachineArn, name: 'run' });
+  const described = await s.waitForExecution({ executionArn: started.executionArn });
+  assert.equal(JSON.parse(described.output!), { id: `${ARN}:execution:ids-s:run` });
+});
+
 executions('stopExecution: ABORTED with the given error and cause; history ends with ExecutionAborted as AWS records it', async () => {
   const s = service({ clock: realClock });
   const { stateMachineArn } = await s.createStateMachine({ name: 'm', definition: waiting(60), roleArn: ROLE });
@@ -523,7 +536,7 @@ others('nested executions through the integration host: start a child, await its
         handlers: (_machine, host) => ({
           // A stand-in for `.sync`: start the child, answer its DescribeExecution when it ends.
           runChild: async (input: { arn: string }, ctx) => {
-            const child = await host.nested.startExecution({ stateMachineArn: input.arn, name: undefined, input: '{"from":"parent"}', parentExecutionArn: ctx.context.Execution.Id });
+            const child = await host.nested.startExecution({ stateMachineArn: input.arn, name: undefined, input: '{"from":"parent"}', parentExecutionArn: (ctx.context.Execution as { Id: string }).Id });
             return host.nested.executionEnded(child.executionArn);
           },
         }),

@@ -15,7 +15,7 @@ async function refusal(promise: Promise<unknown>): Promise<ServiceError> {
     assert.instance(thrown, ServiceError);
     return thrown as ServiceError;
   }
-  throw new assert.Assertion({ message: 'expected a ServiceError' });
+  return assert.unreachable('expected a ServiceError') as never;
 }
 const flush = () => new Promise((resolve) => setImmediate(resolve));
 

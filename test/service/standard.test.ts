@@ -22,7 +22,7 @@ async function refusal(call: () => unknown): Promise<ServiceError> {
     assert.instance(thrown, ServiceError);
     return thrown as ServiceError;
   }
-  throw new assert.Assertion({ message: 'expected a ServiceError' });
+  return assert.unreachable('expected a ServiceError') as never;
 }
 const isDefinitionError = (e: unknown) => e instanceof DefinitionError;
 const flush = () => new Promise((resolve) => setImmediate(resolve));
@@ -387,6 +387,36 @@ standard('.sync of another integration: the handler\'s value (or promise) is the
   assert.equal(JSON.parse((await h.executionEnded(start(h, glue))).output!), { JobName: 'etl', JobRunState: 'SUCCEEDED' });
   const batch = h.createStateMachine('batch', { StartAt: 'T', States: { T: { Type: 'Task', Resource: 'arn:aws:states:::batch:submitJob.sync', End: true } } });
   assert.equal(JSON.parse((await h.executionEnded(start(h, batch))).output!), { Status: 'SUCCEEDED', from: 'full key' });
+});
+
+standard('a failing parent ends the waits of its other branches: their tokens retire and .sync children stop', async () => {
+  let token = '';
+  const h = host({
+    'arn:aws:states:::sqs:sendMessage': (input: { token?: string }) => void (token = input.token ?? token),
+    boom: async () => {
+      await flush();
+      throw Object.assign(new Error('branch failed'), { name: 'Boom' });
+    },
+  });
+  const waiting = h.createStateMachine('waiting', { StartAt: 'W', States: { W: { Type: 'Task', Resource: SQS_WAIT, End: true } } });
+  const arn = h.createStateMachine('parallel', {
+    StartAt: 'Both',
+    States: {
+      Both: {
+        Type: 'Parallel',
+        End: true,
+        Branches: [
+          { StartAt: 'Wait', States: { Wait: { Type: 'Task', Resource: SQS_WAIT, Parameters: { 'token.$': '$$.Task.Token' }, End: true } } },
+          { StartAt: 'Child', States: { Child: { Type: 'Task', Resource: 'arn:aws:states:::states:startExecution.sync:2', Parameters: { StateMachineArn: waiting, Name: 'kid' }, End: true } } },
+          { StartAt: 'Fail', States: { Fail: { Type: 'Task', Resource: 'boom', End: true } } },
+        ],
+      },
+    },
+  });
+  const ended = await h.executionEnded(start(h, arn));
+  assert.is(ended.error, 'Boom');
+  assert.is((await refusal(() => h.tasks.sendTaskSuccess({ taskToken: token, output: '{}' }))).name, 'TaskTimedOut');
+  assert.is((await h.executionEnded('arn:aws:states:us-east-1:123456789012:execution:waiting:kid')).status, 'ABORTED');
 });
 
 const reviewMachine = {

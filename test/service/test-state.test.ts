@@ -45,8 +45,8 @@ async function run(r: RequestValues, handlers: Handlers = {}) {
 const lambdaTask = { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: 'f', 'Payload.$': '$' }, End: true };
 const twoBranches = { Type: 'Parallel', Branches: [{ StartAt: 'A', States: { A: { Type: 'Pass', End: true } } }, { StartAt: 'B', States: { B: { Type: 'Pass', End: true } } }], End: true };
 const mapState = { Type: 'Map', ItemsPath: '$.items', ItemProcessor: { StartAt: 'Each', States: { Each: { Type: 'Pass', End: true } } }, End: true };
-// ItemReader and ResultWriter belong to a Distributed Map (validate refuses them elsewhere).
-const distributedMap = { ...mapState, ItemProcessor: { ...mapState.ItemProcessor, ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' } } };
+// ItemReader and ResultWriter belong to a Distributed Map (validate refuses them in an inline one, as AWS does).
+const distributedMapState = { ...mapState, ItemProcessor: { ...mapState.ItemProcessor, ProcessorConfig: { Mode: 'DISTRIBUTED' } } };
 
 // ---------------------------------------------------------------- refusals
 
@@ -67,7 +67,7 @@ const refused: { name: string; request: RequestValues; type: string; message: st
     message: `State type '${type}' is not supported when a mock is specified`,
   })),
   { name: 'a Map mock that is not an array', request: { definition: mapState, mock: { result: { a: 1 } } }, type: 'ValidationException', message: 'Mocked result must be an array.' },
-  { name: 'a Map with ResultWriter, mocked with an array', request: { definition: { ...distributedMap, ResultWriter: { Resource: 'arn:aws:states:::s3:putObject', Parameters: { Bucket: 'b', Prefix: 'p' } } }, mock: { result: [] } }, type: 'ValidationException', message: 'Mocked result must be a JSON object.' },
+  { name: 'a Map with ResultWriter, mocked with an array', request: { definition: { ...distributedMapState, ResultWriter: { Resource: 'arn:aws:states:::s3:putObject', Parameters: { Bucket: 'b', Prefix: 'p' } } }, mock: { result: [] } }, type: 'ValidationException', message: 'Mocked result must be a JSON object.' },
   { name: 'a Parallel mock that is not an array', request: { definition: twoBranches, mock: { result: { a: 1 } } }, type: 'ValidationException', message: 'Mocked result must be an array.' },
   { name: 'a Parallel mock with one result too few', request: { definition: twoBranches, mock: { result: [1] } }, type: 'ValidationException', message: 'Mocked result must contain the same number of items as number of Parallel branches.' },
   { name: 'a mock result that is not JSON', request: { definition: lambdaTask, mock: { result: {} } }, type: 'ValidationException', message: 'Mocked result must be valid JSON.' },
@@ -84,7 +84,7 @@ const refused: { name: string; request: RequestValues; type: string; message: st
   { name: 'an Execution.Id that is not a string', request: { definition: { Type: 'Pass', End: true }, context: { Execution: { Id: 1 } } }, type: 'ValidationException', message: 'Invalid Context object provided: Execution.Id must be a string' },
   { name: 'variables that are not an object', request: { definition: { Type: 'Pass', End: true }, variables: [1] }, type: 'ValidationException', message: 'The variables must be a JSON object' },
   { name: 'an unknown inspection level', request: { definition: { Type: 'Pass', End: true }, inspectionLevel: 'ALL' as 'INFO' }, type: 'ValidationException', message: /Member must satisfy enum value set: \[INFO, DEBUG, TRACE\]/ },
-  { name: 'an ItemReader without mapItemReaderData', request: { definition: { ...distributedMap, ItemReader: { Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: { InputType: 'JSON' }, Parameters: { Bucket: 'b', Key: 'k' } } }, mock: { result: [] } }, type: 'ValidationException', message: 'TestState needs stateConfiguration.mapItemReaderData to test a Map state with an ItemReader.' },
+  { name: 'an ItemReader without mapItemReaderData', request: { definition: { ...distributedMapState, ItemReader: { Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: { InputType: 'JSON' }, Parameters: { Bucket: 'b', Key: 'k' } } }, mock: { result: [] } }, type: 'ValidationException', message: 'TestState needs stateConfiguration.mapItemReaderData to test a Map state with an ItemReader.' },
   { name: 'errorCausedByState naming no state of the processor', request: { definition: mapState, input: { items: [] }, mock: { result: [] }, stateConfiguration: { errorCausedByState: 'Nope' } }, type: 'ValidationException', message: "ErrorCausedByState 'Nope' is not a state of the Map state's ItemProcessor." },
   { name: 'errorCausedByState naming no state of the branches', request: { definition: twoBranches, mock: { errorOutput: { error: 'E', cause: 'C' } }, stateConfiguration: { errorCausedByState: 'C' } }, type: 'ValidationException', message: "ErrorCausedByState 'C' is not a state of the Parallel state's branches." },
   // fieldValidationMode: STRICT checks required members and types, PRESENT only the members there.
@@ -358,7 +358,7 @@ const answered: { name: string; request: RequestValues; expected: Record<string,
   },
   {
     name: 'a Map with an ItemReader iterates over mapItemReaderData',
-    request: { definition: { ...distributedMap, ItemReader: { Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: { InputType: 'JSON' }, Parameters: { Bucket: 'b', Key: 'k' } } }, mock: { result: ['x'] }, stateConfiguration: { mapItemReaderData: '["r"]' }, inspectionLevel: 'DEBUG' },
+    request: { definition: { ...distributedMapState, ItemReader: { Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: { InputType: 'JSON' }, Parameters: { Bucket: 'b', Key: 'k' } } }, mock: { result: ['x'] }, stateConfiguration: { mapItemReaderData: '["r"]' }, inspectionLevel: 'DEBUG' },
     expected: { status: 'SUCCEEDED', output: ['x'], inspectionData: { input: {}, afterInputPath: {}, afterItemsPath: ['r'], maxConcurrency: 0, afterResultSelector: ['x'], afterResultPath: ['x'] } },
   },
   {

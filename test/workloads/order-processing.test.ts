@@ -41,7 +41,7 @@ test('one-item orders work (the smallest Map)', async () => {
 test('the JSONata twin is valid and agrees with the baseline on confirmed, declined and one-item orders', async () => {
   assert.equal(validate(orderProcessing.jsonataDefinition!), []);
   assert.is(orderProcessing.jsonataDefinition!.QueryLanguage, 'JSONata');
-  for (const options of [{ declineRate: 0 }, { declineRate: 1 }, { maxItems: 1, declineRate: 0 }]) {
+  for (const options of [{ declineRate: 0 }, { declineRate: 1 }, { maxItems: 1, declineRate: 0 }] as Record<string, number>[]) {
     const compared = await runBoth(orderProcessing, options, 8, 11, true);
     assert.equal(differences(compared), [], JSON.stringify(options));
   }

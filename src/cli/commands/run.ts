@@ -4,6 +4,7 @@ import { compile } from '../../compile/machine.js';
 import { MockConfigError, mockHandlers, planTestCase } from '../../mocks/index.js';
 import { virtualClock } from '../../run/clock.js';
 import type { HistoryLevel } from '../../run/history.js';
+import { executionNameProblem } from '../../run/names.js';
 import type { ExecutionResult } from '../../run/result.js';
 import { formatTrace } from '../../run/trace.js';
 import { CliError, CliErrorCodes } from '../cli-error.js';
@@ -47,6 +48,8 @@ export async function runCommand(file: string, options: RunOptions, io: CliIo): 
   if (options.stateMachine !== undefined && options.mocks === undefined) {
     throw new CliError(CliErrorCodes.USAGE, '--state-machine chooses a state machine in --mocks <file>; give --mocks too');
   }
+  const nameProblem = options.name === undefined ? null : executionNameProblem(options.name);
+  if (nameProblem !== null) throw new CliError(CliErrorCodes.USAGE, `--name: ${nameProblem}`);
   const loaded = await loadDefinition(file, io.cwd, options.resource);
   const input = await readExecutionInput(options, io);
   let handlers: Handlers = options.handlers === undefined ? {} : await loadHandlersModule(options.handlers, io.cwd);

@@ -30,7 +30,7 @@ export function runBranches(starts: readonly StateNode[], input: unknown, inputB
     try {
       out = runStates(starts[i]!, input, frame);
     } catch (error) {
-      stop.stopped = true;
+      stop.stop();
       // Branches already pending will end as Abandoned; nobody awaits them any more.
       if (pending !== null) for (const p of pending) p.then(undefined, ignore);
       if (history !== null) recordParallelEnd(history, parent, error);
@@ -72,7 +72,7 @@ export function firstFailureStops(pending: Promise<unknown>[], stop: StopSignal)
   return Promise.all(
     pending.map((p) =>
       p.then(undefined, (error) => {
-        stop.stopped = true;
+        stop.stop();
         throw error;
       }),
     ),

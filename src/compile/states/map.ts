@@ -1,5 +1,5 @@
 import { AslError, StatesErrors, jsonForCause, runtimeError, stateCause } from '../../run/errors.js';
-import { Frame, StopSignal } from '../../run/frame.js';
+import { Frame, StopSignal, VariableScope } from '../../run/frame.js';
 import { jsonByteLength } from '../../run/limits.js';
 import { Interruption, runStates } from '../../run/run-states.js';
 import { isPromiseLike, type RunState, type StateNode } from '../../run/state.js';
@@ -16,6 +16,13 @@ import { compileItemReader, compileResultWriter, type ReadItems, type WriteResul
 
 /** A number read from the input at run time, validated as AWS validates it. */
 type Setting = (input: unknown, frame: Frame) => number;
+
+/** A Map's iterations: where they start, whether they see the outer variables, whether any state in them assigns. */
+interface Iterations {
+  readonly start: StateNode;
+  readonly isolated: boolean;
+  readonly assigns: boolean;
+}
 
 interface Tolerance {
   readonly count: Setting | null;
@@ -41,9 +48,11 @@ export function compileMap(def: Record<string, unknown>, env: StateEnv): RunStat
   const isolated = (processor.ProcessorConfig as Record<string, unknown> | undefined)?.Mode === 'DISTRIBUTED';
   const start = env.compileScope(processor, `${env.pointer}/${processorKey}`, env.queryLanguage);
   env.machine.processors.set(env.pointer, { start, isolated });
+  // Iterations whose states never assign share a variable scope rather than each making one.
+  const iterations: Iterations = { start, isolated, assigns: containsKey(processor, 'Assign') };
   const reader = compileItemReader(def, env);
   const writer = compileResultWriter(def, env);
-  if (env.queryLanguage === 'JSONata') return compileJsonataMap(def, env, start, isolated, reader, writer);
+  if (env.queryLanguage === 'JSONata') return compileJsonataMap(def, env, iterations, reader, writer);
   const inputPath = compileSelectPath(def.InputPath);
   const itemsPath = compileItemsPath(def.ItemsPath);
   const selector = 'ItemSelector' in def ? compileTemplate(def.ItemSelector) : 'Parameters' in def ? compileTemplate(def.Parameters) : null;
@@ -64,10 +73,10 @@ export function compileMap(def: Record<string, unknown>, env: StateEnv): RunStat
     const limit = maxConcurrency(effective, frame);
     const allowed = toleratedFailures(tolerance, effective, frame, items.length);
     let inputs: unknown[] = items;
-    if (selector !== null) inputs = items.map((item, index) => selector(effective, itemFrame(frame, index, item)));
+    if (selector !== null) inputs = selectEach(selector, effective, items, frame);
     if (batching !== null) inputs = batch(batching, inputs, effective, frame);
     const inputBound = itemBound === null ? Infinity : builtBound(itemBound, frame.valueBound);
-    const outputs = runMapIterations(env, start, inputs, inputBound, frame, limit, allowed, isolated);
+    const outputs = runMapIterations(env, iterations, inputs, inputBound, frame, limit, allowed);
     if (writer === null) {
       if (isPromiseLike(outputs)) return Promise.resolve(outputs).then((o) => finish(input, o, frame));
       return finish(input, outputs, frame);
@@ -101,21 +110,64 @@ function itemFrame(parent: Frame, index: number, item: unknown): Frame {
   return frame;
 }
 
+/**
+ * ItemSelector over every item, in order. Selectors only read, synchronously, so one frame
+ * serves every item, its `$$.Map.Item` moved along.
+ */
+function selectEach(selector: Builder, effective: unknown, items: unknown[], parent: Frame): unknown[] {
+  const frame = itemFrame(parent, 0, undefined);
+  const inputs = new Array<unknown>(items.length);
+  for (let i = 0; i < items.length; i++) {
+    frame.mapIndex = i;
+    frame.mapValue = items[i];
+    inputs[i] = selector(effective, frame);
+  }
+  return inputs;
+}
+
+/** True when `key` is a field of `node` or of any object within it. */
+function containsKey(node: unknown, key: string): boolean {
+  if (node === null || typeof node !== 'object') return false;
+  if (Array.isArray(node)) return node.some((item) => containsKey(item, key));
+  for (const [name, value] of Object.entries(node)) if (name === key || containsKey(value, key)) return true;
+  return false;
+}
+
 function compileSetting(value: unknown, path: unknown, field: string, kind: 'integer' | 'float', fallback: number): Setting {
   if (typeof path === 'string') {
     const read = compileReferencePath(path);
     return function readSetting(input, frame) {
       const v = read(input, frame);
-      const valid = typeof v === 'number' && (kind === 'float' || Number.isInteger(v));
-      if (!valid) {
+      const setting = kind === 'integer' ? integerSetting(v) : floatSetting(v);
+      if (setting === null) {
         const shown = typeof v === 'string' ? v : jsonForCause(v);
         throw runtimeError(frame, `The ${field} field refers to value "${shown}" which is not a valid ${kind}: ${path}`);
       }
-      return v as number;
+      return setting;
     };
   }
   const constant = typeof value === 'number' ? value : fallback;
   return () => constant;
+}
+
+/**
+ * AWS reads a Map setting's path value as text and parses it as a Java int or float, so
+ * numeric strings count: "1" is an integer, "1.5" is not; " 2.5 " is a float (Java trims
+ * it), as is "1e2". Null when the value is neither a number of the kind nor such a string.
+ */
+function integerSetting(v: unknown): number | null {
+  if (typeof v === 'number') return Number.isInteger(v) ? v : null;
+  if (typeof v !== 'string' || !/^[+-]?\d{1,10}$/.test(v)) return null;
+  const n = Number(v);
+  return n >= -2_147_483_648 && n <= 2_147_483_647 ? n : null;
+}
+
+function floatSetting(v: unknown): number | null {
+  if (typeof v === 'number') return v;
+  if (typeof v !== 'string') return null;
+  const text = v.trim();
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?[fFdD]?$/.test(text)) return null;
+  return Number.parseFloat(text);
 }
 
 function compileTolerance(def: Record<string, unknown>): Tolerance {
@@ -150,8 +202,27 @@ function allowedFailures(count: number | null, percentage: number | null, total:
   if (count === null && percentage === null) return -1;
   let allowed = Infinity;
   if (count !== null) allowed = count;
-  if (percentage !== null) allowed = Math.min(allowed, Math.floor((percentage / 100) * total));
+  if (percentage !== null) allowed = Math.min(allowed, percentOf(percentage, total));
   return allowed;
+}
+
+/**
+ * ⌊percentage × total / 100⌋, exactly: the percentage as the decimal written in the
+ * definition or input, not its binary approximation (29% of 100 is 29 failures, where
+ * floating point makes it 28.999…).
+ */
+export function percentOf(percentage: number, total: number): number {
+  if (Number.isInteger(percentage)) {
+    const scaled = percentage * total;
+    return (scaled - (scaled % 100)) / 100;
+  }
+  // The shortest decimal that reads back as the number: what JSON text gave.
+  const decimal = /^(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/.exec(String(percentage))!;
+  const fraction = decimal[2] ?? '';
+  const exponent = Number(decimal[3] ?? 0) - fraction.length;
+  const digits = BigInt(decimal[1]! + fraction) * BigInt(total);
+  if (exponent >= 0) return Number((digits * 10n ** BigInt(exponent)) / 100n);
+  return Number(digits / (100n * 10n ** BigInt(-exponent)));
 }
 
 function compileBatching(def: unknown): Batching | null {
@@ -266,8 +337,7 @@ function compileJsonataMapSettings(def: Record<string, unknown>, env: StateEnv):
 function compileJsonataMap(
   def: Record<string, unknown>,
   env: StateEnv,
-  start: StateNode,
-  isolated: boolean,
+  iterations: Iterations,
   reader: ReadItems | null,
   writer: WriteResults | null,
 ): RunState {
@@ -289,7 +359,7 @@ function compileJsonataMap(
     return outcome(scope, outputs);
   }
   function iterate(scope: StatesScope, inputs: unknown[], limit: number, allowed: number): unknown {
-    const outputs = runMapIterations(env, start, inputs, Infinity, scope.frame, limit, allowed, isolated);
+    const outputs = runMapIterations(env, iterations, inputs, Infinity, scope.frame, limit, allowed);
     if (writer !== null) {
       return andThen(andThen(outputs as unknown[], (o) => writer(o, inputs, scope.input, scope.frame, scope)), (written) => finish(scope, written));
     }
@@ -355,13 +425,12 @@ function batchJsonata(batcher: JsonataBatcher | null, scope: StatesScope, items:
 /** The iterations, on the machine's MapExecutor (the pool) when it takes them, else here. */
 function runMapIterations(
   env: StateEnv,
-  start: StateNode,
+  iterations: Iterations,
   inputs: unknown[],
   inputBound: number,
   parent: Frame,
   limit: number,
   allowed: number,
-  isolated: boolean,
 ): unknown {
   const executor = env.machine.mapExecutor;
   if (executor !== null) {
@@ -372,13 +441,13 @@ function runMapIterations(
       toleratedFailures: allowed,
       // Read only by an executor that takes the iterations: most decline small Maps.
       get parent() {
-        return iterationParent(parent, isolated);
+        return iterationParent(parent, iterations.isolated);
       },
     };
     const elsewhere = executor(request);
     if (elsewhere !== null) return elsewhere.then((result) => outputsOf(result, allowed, parent));
   }
-  return runIterations(start, inputs, inputBound, parent, limit, allowed, isolated);
+  return runIterations(iterations, inputs, inputBound, parent, limit, allowed);
 }
 
 /** What iterations run elsewhere see of the execution at `frame` (none of its variables when `isolated`). */
@@ -386,6 +455,7 @@ function iterationParent(frame: Frame, isolated: boolean): IterationParent {
   const exec = frame.exec;
   return {
     executionName: exec.name,
+    executionId: exec.standard ? undefined : exec.id.slice(exec.id.lastIndexOf(':') + 1),
     executionInput: exec.input,
     executionStartMs: exec.startMs,
     remainingMs: exec.deadlineMs - exec.clock.now(),
@@ -407,8 +477,11 @@ function outputsOf(result: MapIterationsResult, allowed: number, parent: Frame):
   return outputs;
 }
 
-function runIterations(start: StateNode, inputs: unknown[], inputBound: number, parent: Frame, limit: number, allowed: number, isolated: boolean): unknown {
+function runIterations(iterations: Iterations, inputs: unknown[], inputBound: number, parent: Frame, limit: number, allowed: number): unknown {
+  const { start, isolated } = iterations;
   const n = inputs.length;
+  // The scope every iteration shares when none assigns: the Map's own (none for a distributed Map).
+  const sharedVars = iterations.assigns ? null : isolated ? new VariableScope(null) : parent.vars;
   const outputs = new Array<unknown>(n);
   const stop = new StopSignal(parent.stop);
   const exec = parent.exec;
@@ -427,7 +500,7 @@ function runIterations(start: StateNode, inputs: unknown[], inputBound: number, 
     exec.eventId++;
     if (history !== null && !(thrown instanceof Interruption)) history.mapIterationEnded(parent, frames![index]!, index, false);
     if (thrown instanceof Interruption || allowed < 0) {
-      stop.stopped = true;
+      stop.stop();
       if (history !== null && !(thrown instanceof Interruption)) history.stateEvent(parent, 'MapStateFailed');
       throw thrown;
     }
@@ -435,13 +508,13 @@ function runIterations(start: StateNode, inputs: unknown[], inputBound: number, 
     failures++;
     outputs[index] = errorOutput(error);
     if (failures > allowed) {
-      stop.stopped = true;
+      stop.stop();
       if (history !== null) history.stateEvent(parent, 'MapStateFailed');
       throw new AslError(StatesErrors.ExceedToleratedFailureThreshold, stateCause(parent, 'The specified tolerated failure threshold was exceeded'));
     }
   }
   function launch(index: number): unknown {
-    const frame = childFrame(parent, stop, index, inputs[index], isolated);
+    const frame = sharedVars === null ? childFrame(parent, stop, index, inputs[index], isolated) : new Frame(parent.exec, sharedVars, index, inputs[index], stop);
     frame.valueBound = inputBound;
     exec.eventId++;
     if (history !== null) {

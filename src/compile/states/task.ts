@@ -1,5 +1,6 @@
+import { types } from 'node:util';
 import { scheduleLimit } from '../../run/clock.js';
-import { AslError, StatesErrors, jsonForCause, runtimeError } from '../../run/errors.js';
+import { AslError, StatesErrors, jsonForCause, runtimeError, textOf } from '../../run/errors.js';
 import { contextObject, type Execution, type Frame } from '../../run/frame.js';
 import { Interruption } from '../../run/interruptions.js';
 import { fitsPayload } from '../../run/limits.js';
@@ -49,7 +50,9 @@ export function compileTask(def: Record<string, unknown>, env: StateEnv): RunSta
     }
   }
   function attemptTask(input: unknown, frame: Frame): unknown {
-    const result = call(inputPath(input, frame), frame, timing);
+    const selected = inputPath(input, frame);
+    // TimeoutSecondsPath and HeartbeatSecondsPath read the input after InputPath, not Parameters' result.
+    const result = call(selected, frame, timing.fromPaths ? resolveTiming(timing, selected, frame) : timing);
     if (isPromiseLike(result)) return Promise.resolve(result).then((r) => finishResult(input, r, frame));
     return finishResult(input, result, frame);
   }
@@ -256,11 +259,17 @@ function compileTiming(def: Record<string, unknown>): Timing {
   const timeout = compileSeconds(def.TimeoutSeconds, def.TimeoutSecondsPath, 'TimeoutSecondsPath', NO_TIMEOUT);
   const heartbeat = compileSeconds(def.HeartbeatSeconds, def.HeartbeatSecondsPath, 'HeartbeatSecondsPath', 0);
   const bounded = 'TimeoutSeconds' in def || 'TimeoutSecondsPath' in def || 'HeartbeatSeconds' in def || 'HeartbeatSecondsPath' in def;
-  return { timeoutSeconds: timeout, heartbeatSeconds: heartbeat, bounded };
+  const fromPaths = typeof def.TimeoutSecondsPath === 'string' || typeof def.HeartbeatSecondsPath === 'string';
+  return { timeoutSeconds: timeout, heartbeatSeconds: heartbeat, bounded, fromPaths };
+}
+
+/** The attempt's timing, its paths read from `selected` (the state's input after InputPath). */
+function resolveTiming(timing: Timing, selected: unknown, frame: Frame): Timing {
+  return fixedTiming(timing.timeoutSeconds(selected, frame), timing.heartbeatSeconds(selected, frame));
 }
 
 function fixedTiming(timeout: number, heartbeat: number): Timing {
-  return { timeoutSeconds: () => timeout, heartbeatSeconds: () => heartbeat, bounded: true };
+  return { timeoutSeconds: () => timeout, heartbeatSeconds: () => heartbeat, bounded: true, fromPaths: false };
 }
 
 /** JSONata TimeoutSeconds/HeartbeatSeconds: constants, or expressions evaluated before each attempt. */
@@ -322,15 +331,43 @@ class HandlerContext implements TaskContext {
   }
 }
 
-/** A handler's throw, as an ASL error: its `name` is the error, its `message` the cause. */
+/**
+ * A handler's throw, as an ASL error, whose error and cause are always strings (or null).
+ * An Error gives its `name` as the error and its `message` as the cause, as a Lambda
+ * function's errorType and errorMessage; a name or message that is not a string is written
+ * as text (see textOf). Anything else thrown is States.TaskFailed with the value as the
+ * cause. Reading the thrown value never crashes the engine: a getter or Proxy that throws
+ * leaves States.TaskFailed with a cause that says so.
+ */
 export function handlerError(thrown: unknown): AslError {
-  if (thrown instanceof AslError) return thrown;
-  if (thrown instanceof Error) return new AslError(thrown.name || 'Error', thrown.message);
-  if (typeof thrown === 'string') return new AslError(StatesErrors.TaskFailed, thrown);
-  return new AslError(StatesErrors.TaskFailed, `The task handler threw a non-Error value: ${jsonForCause(thrown)}`);
+  let error: boolean;
+  try {
+    if (thrown instanceof AslError) return thrown;
+    error = isError(thrown);
+  } catch {
+    return new AslError(StatesErrors.TaskFailed, 'The task handler threw a value that could not be read.');
+  }
+  if (!error) {
+    if (typeof thrown === 'string') return new AslError(StatesErrors.TaskFailed, thrown);
+    const shown = thrown === undefined ? 'undefined' : thrown === null ? 'null' : (textOf(thrown) ?? 'a value that could not be read');
+    return new AslError(StatesErrors.TaskFailed, `The task handler threw a non-Error value: ${shown}`);
+  }
+  try {
+    const { name, message } = thrown as { name: unknown; message: unknown };
+    return new AslError((typeof name === 'string' ? name : textOf(name)) || 'Error', (typeof message === 'string' ? message : textOf(message)) ?? '');
+  } catch {
+    return new AslError(StatesErrors.TaskFailed, 'The task handler threw an Error whose name or message could not be read.');
+  }
+}
+
+/** An Error of this realm or another (a worker's, a vm context's). */
+function isError(value: unknown): boolean {
+  return value instanceof Error || types.isNativeError(value);
 }
 
 function callHandler(handler: Handler, input: unknown, frame: Frame, timing: Timing): unknown {
+  // Handler code takes time: the next transition reads the clock again.
+  frame.exec.clockStale = true;
   if (!timing.bounded) {
     let result: unknown;
     try {
@@ -351,18 +388,26 @@ function rejectAsAslError(thrown: unknown): never {
 /**
  * TimeoutSeconds and HeartbeatSeconds of one task attempt: clock timers that fail the
  * attempt when they fire, and the AbortSignal the handler sees, created only if it asks.
+ * A handler that holds the thread can keep a timer from firing, so its result is also
+ * checked against the limits when it arrives: a late result is a timeout all the same.
  */
 class TaskDeadline {
   private readonly exec: Execution;
+  private readonly timeoutMs: number;
   private readonly heartbeatMs: number;
+  private readonly startMs: number;
+  private lastBeatMs: number;
   private controller: AbortController | null = null;
   private cancelTimeout: (() => void) | null = null;
   private cancelHeartbeat: (() => void) | null = null;
   private fail: ((error: AslError) => void) | null = null;
   private settled = false;
-  constructor(exec: Execution, heartbeatMs: number) {
+  constructor(exec: Execution, timeoutMs: number, heartbeatMs: number) {
     this.exec = exec;
+    this.timeoutMs = timeoutMs;
     this.heartbeatMs = heartbeatMs;
+    this.startMs = exec.clock.now();
+    this.lastBeatMs = this.startMs;
   }
   get signal(): AbortSignal {
     if (this.controller === null) {
@@ -375,16 +420,29 @@ class TaskDeadline {
     }
     return this.controller.signal;
   }
-  /** Arms the timers; `fail` settles the attempt when one fires. */
-  start(timeoutMs: number, fail: (error: AslError) => void): void {
+  /** The limit the attempt has passed by now (States.Timeout first), or null. */
+  passed(): AslError | null {
+    const now = this.exec.clock.now();
+    if (now - this.startMs > this.timeoutMs) return new AslError(StatesErrors.Timeout, null);
+    if (this.heartbeatMs > 0 && now - this.lastBeatMs > this.heartbeatMs) return new AslError(StatesErrors.HeartbeatTimeout, null);
+    return null;
+  }
+  /** Arms the timers for what is left of the limits; `fail` settles the attempt when one fires. */
+  start(fail: (error: AslError) => void): void {
     this.fail = fail;
-    this.cancelTimeout = scheduleLimit(this.exec.clock, timeoutMs, () => this.expire(new AslError(StatesErrors.Timeout, null)));
-    this.heartbeat();
+    const left = this.timeoutMs - (this.exec.clock.now() - this.startMs);
+    this.cancelTimeout = scheduleLimit(this.exec.clock, Math.max(0, left), () => this.expire(new AslError(StatesErrors.Timeout, null)));
+    this.armHeartbeat(this.heartbeatMs - (this.exec.clock.now() - this.lastBeatMs));
   }
   heartbeat(): void {
-    if (this.heartbeatMs <= 0 || this.fail === null || this.settled) return;
+    if (this.heartbeatMs <= 0 || this.settled) return;
+    this.lastBeatMs = this.exec.clock.now();
+    if (this.fail !== null) this.armHeartbeat(this.heartbeatMs);
+  }
+  private armHeartbeat(ms: number): void {
+    if (this.heartbeatMs <= 0) return;
     this.cancelHeartbeat?.();
-    this.cancelHeartbeat = scheduleLimit(this.exec.clock, this.heartbeatMs, () => this.expire(new AslError(StatesErrors.HeartbeatTimeout, null)));
+    this.cancelHeartbeat = scheduleLimit(this.exec.clock, Math.max(0, ms), () => this.expire(new AslError(StatesErrors.HeartbeatTimeout, null)));
   }
   private expire(error: AslError): void {
     if (this.settled) return;
@@ -402,27 +460,34 @@ class TaskDeadline {
 /** A handler run under TimeoutSeconds/HeartbeatSeconds: a race against the clock. */
 function callWithDeadlines(handler: Handler, input: unknown, frame: Frame, timing: Timing): unknown {
   const timeoutMs = timing.timeoutSeconds(input, frame) * 1000;
-  const deadline = new TaskDeadline(frame.exec, timing.heartbeatSeconds(input, frame) * 1000);
+  const deadline = new TaskDeadline(frame.exec, timeoutMs, timing.heartbeatSeconds(input, frame) * 1000);
   let result: unknown;
   try {
     result = handler(input, new HandlerContext(frame, deadline));
   } catch (thrown) {
-    throw handlerError(thrown);
+    throw deadline.passed() ?? handlerError(thrown);
   }
-  if (!isPromiseLike(result)) return result;
+  if (!isPromiseLike(result)) {
+    const late = deadline.passed();
+    if (late !== null) throw late;
+    return result;
+  }
   return new Promise((resolve, reject) => {
-    deadline.start(timeoutMs, (error) => {
+    deadline.start((error) => {
       deadline.stop();
       reject(error);
     });
     Promise.resolve(result).then(
       (value) => {
+        const late = deadline.passed();
         deadline.stop();
-        resolve(value);
+        if (late !== null) reject(late);
+        else resolve(value);
       },
       (thrown) => {
+        const late = deadline.passed();
         deadline.stop();
-        reject(handlerError(thrown));
+        reject(late ?? handlerError(thrown));
       },
     );
   });

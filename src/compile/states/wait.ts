@@ -34,14 +34,14 @@ export function compileWait(def: Record<string, unknown>, env: StateEnv): RunSta
       const effective = inputPath(input, frame);
       const ms = delay(effective, frame);
       if (ms <= 0) return finish(effective, frame);
-      return frame.exec.sleep(ms).then(() => finish(effective, frame));
+      return frame.exec.sleep(ms, frame.stop).then(() => finish(effective, frame));
     };
   }
   return function runWait(input, frame) {
     const effective = inputPath(input, frame);
     const ms = delay(effective, frame);
     if (ms <= 0) return outputPath(effective, frame);
-    return frame.exec.sleep(ms).then(() => outputPath(effective, frame));
+    return frame.exec.sleep(ms, frame.stop).then(() => outputPath(effective, frame));
   };
 }
 
@@ -60,7 +60,7 @@ function compileJsonataWait(def: Record<string, unknown>, env: StateEnv): RunSta
   function finish(scope: StatesScope, ms: number): unknown {
     const frame = scope.frame;
     if (ms <= 0) return outcome(scope, scope.input);
-    return frame.exec.sleep(ms).then(() => outcome(scope, scope.input));
+    return frame.exec.sleep(ms, frame.stop).then(() => outcome(scope, scope.input));
   }
   return function runJsonataWait(input, frame) {
     const scope = new StatesScope(frame, input);

@@ -1,0 +1,218 @@
+/**
+ * The engine's cost on workflow shapes the built-in workloads do not stress, each against
+ * the same steps written by hand (issue 20): a Map over N items whose iteration is
+ * ItemSelector + one Task (trivial synchronous handler) + ResultSelector, at N = 10, 1,000
+ * and 100,000, with MaxConcurrency 0 and 1; a Parallel of 2 to 10 branches; a Task that
+ * fails once and is retried (virtual clock). Engine and hand-written code run in the same
+ * process in interleaved rounds, so the ratios hold on a noisy machine; the report gives
+ * the ratio's min / median / max over the rounds, and the heap a 100,000-item Map's result
+ * keeps per item.
+ *
+ *   node --expose-gc --import tsx/esm bench/engine-shapes.ts [--rounds 7] [--time 300] [--only map,parallel,retry]
+ */
+import { cpus, loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import { compile, virtualClock, type Machine } from '../src/index.js';
+
+const { values: args } = parseArgs({
+  options: {
+    rounds: { type: 'string', default: '7' },
+    time: { type: 'string', default: '300' },
+    only: { type: 'string' },
+  },
+});
+const ROUNDS = Number(args.rounds);
+const ROUND_MS = Number(args.time);
+const ONLY = args.only?.split(',') ?? null;
+
+interface Shape {
+  readonly name: string;
+  readonly group: 'map' | 'parallel' | 'retry';
+  /** One execution of the engine, and the same steps by hand; both return the output. */
+  readonly engine: () => unknown;
+  readonly hand: () => unknown;
+}
+
+interface Item {
+  id: number;
+  price: number;
+  note: string;
+}
+
+const price = (x: { id: number; price: number; currency: string }) => ({ total: x.price * 2, currency: x.currency, id: x.id });
+
+function mapDefinition(maxConcurrency: number) {
+  return {
+    StartAt: 'Prices',
+    States: {
+      Prices: {
+        Type: 'Map',
+        ItemsPath: '$.items',
+        MaxConcurrency: maxConcurrency,
+        ItemSelector: { 'id.$': '$$.Map.Item.Value.id', 'price.$': '$$.Map.Item.Value.price', 'currency.$': '$.currency' },
+        ItemProcessor: { StartAt: 'Price', States: { Price: { Type: 'Task', Resource: 'price', ResultSelector: { 'total.$': '$.total' }, End: true } } },
+        End: true,
+      },
+    },
+  };
+}
+
+/** 100,000 items take megabytes: the payload checks stay on, with room for them. */
+const MAP_LIMITS = { payloadBytes: 64 * 1024 * 1024 };
+
+function mapInput(n: number) {
+  return { currency: 'EUR', items: Array.from({ length: n }, (_, i): Item => ({ id: i, price: i % 97, note: 'x' })) };
+}
+
+/** The Map written by hand: select, call, select the result, per item. */
+function handMap(input: { currency: string; items: Item[] }): unknown[] {
+  const items = input.items;
+  const out = new Array<unknown>(items.length);
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]!;
+    const result = price({ id: item.id, price: item.price, currency: input.currency });
+    out[i] = { total: result.total };
+  }
+  return out;
+}
+
+/** One execution's output (a long one yields to the event loop every 10,000 transitions, so may be a promise). */
+function run(machine: Machine, input: unknown): () => unknown {
+  return () => {
+    const r = machine.run(input);
+    return r instanceof Promise ? r.then((settled) => settled.output) : r.output;
+  };
+}
+
+const shapes: Shape[] = [];
+for (const n of [10, 1_000, 100_000]) {
+  for (const maxConcurrency of [0, 1]) {
+    const input = mapInput(n);
+    const machine = compile(mapDefinition(maxConcurrency), { handlers: { price }, limits: MAP_LIMITS });
+    shapes.push({ name: `Map ${n.toLocaleString('en')} items, MaxConcurrency ${maxConcurrency}`, group: 'map', engine: run(machine, input), hand: () => handMap(input) });
+  }
+}
+
+for (const branches of [2, 5, 10]) {
+  const definition = {
+    StartAt: 'Fan',
+    States: {
+      Fan: {
+        Type: 'Parallel',
+        Branches: Array.from({ length: branches }, (_, i) => ({
+          StartAt: `B${i}`,
+          States: { [`B${i}`]: { Type: 'Task', Resource: 'price', Parameters: { 'id.$': '$.id', 'price.$': '$.price', 'currency.$': '$.currency' }, End: true } },
+        })),
+        End: true,
+      },
+    },
+  };
+  const input = { id: 1, price: 5, currency: 'EUR' };
+  const machine = compile(definition, { handlers: { price } });
+  const hand = () => {
+    const out = new Array<unknown>(branches);
+    for (let i = 0; i < branches; i++) out[i] = price({ id: input.id, price: input.price, currency: input.currency });
+    return out;
+  };
+  shapes.push({ name: `Parallel of ${branches} branches`, group: 'parallel', engine: run(machine, input), hand });
+}
+
+{
+  /** Thrown by every failing attempt, made once: a fresh Error's stack capture is the handler's cost, not the retry's. */
+  const busy = Object.assign(new Error('busy'), { name: 'Service.Busy' });
+  const clock = virtualClock();
+  const flaky = (input: { n: number }, ctx: { attempt: number }) => {
+    if (ctx.attempt === 1) throw busy;
+    return { n: input.n + 1 };
+  };
+  const definition = {
+    StartAt: 'Call',
+    States: { Call: { Type: 'Task', Resource: 'flaky', Retry: [{ ErrorEquals: ['Service.Busy'], IntervalSeconds: 1, MaxAttempts: 2, BackoffRate: 2 }], End: true } },
+  };
+  const machine = compile(definition, { handlers: { flaky }, clock });
+  const input = { n: 1 };
+  const hand = async () => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return flaky(input, { attempt });
+      } catch (error) {
+        if ((error as Error).name !== 'Service.Busy' || attempt > 2) throw error;
+        await clock.sleep(1000 * 2 ** (attempt - 1));
+      }
+    }
+  };
+  shapes.push({ name: 'Task retried once (virtual clock)', group: 'retry', engine: () => machine.execute(input).then((r) => r.output), hand });
+}
+
+/** Microseconds per call of `fn`, over `ms` milliseconds. */
+async function time(fn: () => unknown, ms: number): Promise<number> {
+  let calls = 0;
+  const start = performance.now();
+  const end = start + ms;
+  do {
+    const r = fn();
+    if (r instanceof Promise) await r;
+    calls++;
+  } while (performance.now() < end);
+  return ((performance.now() - start) * 1000) / calls;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+
+console.log(`machine: ${cpus()[0]?.model} × ${cpus().length}, Node ${process.version}, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+const rows: Record<string, string>[] = [];
+for (const shape of shapes) {
+  if (ONLY !== null && !ONLY.includes(shape.group)) continue;
+  // Answers first: the engine must produce what the hand-written code does.
+  const [engineOut, handOut] = [await shape.engine(), await shape.hand()];
+  if (JSON.stringify(engineOut) !== JSON.stringify(handOut)) throw new Error(`${shape.name}: the engine's output differs from the hand-written one`);
+  await time(shape.engine, ROUND_MS / 2);
+  await time(shape.hand, ROUND_MS / 2);
+  const engine: number[] = [];
+  const hand: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    if (round % 2 === 0) {
+      engine.push(await time(shape.engine, ROUND_MS));
+      hand.push(await time(shape.hand, ROUND_MS));
+    } else {
+      hand.push(await time(shape.hand, ROUND_MS));
+      engine.push(await time(shape.engine, ROUND_MS));
+    }
+  }
+  const ratios = engine.map((e, i) => e / hand[i]!).sort((a, b) => a - b);
+  rows.push({
+    shape: shape.name,
+    'engine µs': median(engine).toFixed(2),
+    'hand µs': median(hand).toFixed(2),
+    'ratio min': ratios[0]!.toFixed(2),
+    'ratio median': median(ratios).toFixed(2),
+    'ratio max': ratios[ratios.length - 1]!.toFixed(2),
+  });
+}
+console.table(rows);
+
+const gc = (globalThis as { gc?: () => void }).gc;
+if (gc !== undefined && (ONLY === null || ONLY.includes('map'))) {
+  const n = 100_000;
+  const input = mapInput(n);
+  const machine = compile(mapDefinition(0), { handlers: { price }, limits: MAP_LIMITS });
+  const retained = async (fn: () => unknown) => {
+    gc();
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    const kept = await fn();
+    gc();
+    gc();
+    const bytes = process.memoryUsage().heapUsed - before;
+    if (kept === undefined) throw new Error('no result');
+    return bytes / n;
+  };
+  // Each measured twice, the second kept: the first may collect what came before it.
+  const engineRun = run(machine, input);
+  const handRun = () => handMap(input);
+  await retained(handRun);
+  const hand = await retained(handRun);
+  await retained(engineRun);
+  const engine = await retained(engineRun);
+  console.log(`heap kept per item by a ${n.toLocaleString('en')}-item Map's result: engine ${engine.toFixed(0)} B, hand-written ${hand.toFixed(0)} B`);
+} else if (gc === undefined) console.log('(run with node --expose-gc to report heap per item)');

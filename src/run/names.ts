@@ -1,0 +1,49 @@
+/**
+ * Execution names, checked as AWS checks StartExecution's `name` (InvalidName): 1 to 80
+ * characters (UTF-16 units), none of them white space, `< > { } [ ]`, `? *`,
+ * `" # % \ ^ | ~ ` $ & , ; : /`, a control character (U+0000–001F, U+007F–009F), U+FFFE,
+ * U+FFFF, U+10FFFF or half of a surrogate pair.
+ */
+const FORBIDDEN = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f\ufffe\uffff]|\udbff\udfff/;
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+export const MAX_EXECUTION_NAME_LENGTH = 80;
+
+/** What is wrong with `name` as an execution name, or null when it is a valid one. */
+export function executionNameProblem(name: unknown): string | null {
+  if (typeof name !== 'string') return `an execution name is a string, not ${name === null ? 'null' : Array.isArray(name) ? 'an array' : typeof name}`;
+  if (name.length === 0) return 'an execution name cannot be empty';
+  if (name.length > MAX_EXECUTION_NAME_LENGTH) return `an execution name has at most ${MAX_EXECUTION_NAME_LENGTH} characters; this one has ${name.length}`;
+  const bad = FORBIDDEN.exec(name);
+  if (bad !== null) return `an execution name cannot contain ${describe(bad[0])} (at index ${bad.index})`;
+  if (LONE_SURROGATE.test(name)) return 'an execution name cannot contain half of a surrogate pair';
+  return null;
+}
+
+function describe(character: string): string {
+  if (character.length === 1 && /[\s\u0000-\u001f\u007f-\u009f\ufffe\uffff]/.test(character)) {
+    return `U+${character.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+  }
+  return character.length === 2 ? 'U+10FFFF' : `'${character}'`;
+}
+
+/** Thrown (run()) or rejected (execute()) for an invalid `name` option: no execution starts. */
+export class ExecutionNameError extends TypeError {
+  readonly code = 'ERR_EXECUTION_NAME';
+  constructor(problem: string, name: unknown) {
+    super(`invalid execution name ${shown(name)}: ${problem}`);
+    this.name = 'ExecutionNameError';
+  }
+}
+
+function shown(name: unknown): string {
+  if (typeof name !== 'string') return `(${typeof name})`;
+  return JSON.stringify(name.length > 100 ? `${name.slice(0, 100)}…` : name);
+}
+
+/** Throws ExecutionNameError unless `name` is a valid execution name. */
+export function checkExecutionName(name: unknown): void {
+  const problem = executionNameProblem(name);
+  if (problem !== null) throw new ExecutionNameError(problem, name);
+}
