@@ -767,16 +767,18 @@ export class Service {
    * machine's list, marked, until both are compacted in one pass once half is dead.
    */
   private retain(exec: ExecutionRecord): void {
-    this.store?.executionEnded(exec);
     this.finished.push(exec);
+    let forgotten: ExecutionRecord[] | null = null;
     while (this.finished.length - this.finishedHead > this.retainExecutions) {
       const old = this.finished[this.finishedHead]!;
       this.finished[this.finishedHead++] = undefined as never;
       old.forgotten = true;
       if (this.executions.get(old.executionArn) === old) this.executions.delete(old.executionArn);
       this.withForgotten.add(old.machine);
-      this.store?.executionsForgotten([old]);
+      if (this.store !== null) (forgotten ??= []).push(old);
     }
+    // One transaction: the ended execution in, the ones the bound drops out.
+    this.store?.executionEnded(exec, forgotten);
     if (this.finishedHead >= 1024 && this.finishedHead * 2 >= this.finished.length) {
       this.finished.splice(0, this.finishedHead);
       this.finishedHead = 0;

@@ -139,6 +139,7 @@ export class SqliteStore {
   private readonly writeExecution: Statement;
   private readonly deleteExecution: Statement;
   private readonly writeCatalogue: Statement;
+  private readonly endAndForget: (exec: ExecutionRecord, forgotten: readonly ExecutionRecord[]) => void;
   private finishedSeq = 0;
 
   /** Opens (or creates) the store at `path`; a file that is not a statemill store is refused with a StoreError. */
@@ -152,6 +153,9 @@ export class SqliteStore {
       // WAL with synchronous NORMAL: a committed transaction survives the process being
       // killed (not necessarily a power cut), without an fsync per commit.
       this.db.pragma('synchronous = NORMAL');
+      // Checkpoints (which sync the database file) every ~40 MB of WAL instead of ~4 MB:
+      // measured here, a 3 KB execution row costs 90 µs instead of 157 µs.
+      this.db.pragma('wal_autocheckpoint = 10000');
       this.prepareSchema();
     } catch (error) {
       if (error instanceof StoreError) throw error;
@@ -161,6 +165,10 @@ export class SqliteStore {
     this.writeExecution = this.db.prepare('INSERT OR REPLACE INTO executions (arn, status, data, events, seq) VALUES (?, ?, ?, ?, ?)');
     this.deleteExecution = this.db.prepare('DELETE FROM executions WHERE arn = ?');
     this.writeCatalogue = this.db.prepare('INSERT OR REPLACE INTO catalogue (id, data) VALUES (1, ?)');
+    this.endAndForget = this.db.transaction((exec: ExecutionRecord, forgotten: readonly ExecutionRecord[]) => {
+      for (const old of forgotten) this.deleteExecution.run(old.executionArn);
+      this.writeExecution.run(...this.executionRow(exec, true));
+    });
   }
 
   private prepareSchema(): void {
@@ -322,15 +330,16 @@ export class SqliteStore {
     this.writeExecution.run(...this.executionRow(exec, false));
   }
 
-  /** A Standard execution ended: its final record and history replace the RUNNING row. */
-  executionEnded(exec: ExecutionRecord): void {
-    this.writeExecution.run(...this.executionRow(exec, true));
-  }
-
-  /** Executions dropped by the retention bound. */
-  executionsForgotten(execs: readonly ExecutionRecord[]): void {
-    if (execs.length === 1) this.deleteExecution.run(execs[0]!.executionArn);
-    else if (execs.length > 1) this.db.transaction(() => execs.forEach((e) => this.deleteExecution.run(e.executionArn)))();
+  /**
+   * A Standard execution ended: its final record and history replace the RUNNING row, and
+   * the executions the retention bound dropped go, in one transaction.
+   */
+  executionEnded(exec: ExecutionRecord, forgotten: readonly ExecutionRecord[] | null = null): void {
+    if (forgotten === null) {
+      this.writeExecution.run(...this.executionRow(exec, true));
+      return;
+    }
+    this.endAndForget(exec, forgotten);
   }
 
   close(): void {

@@ -136,7 +136,7 @@ store('an execution that ends at once is written once (when it ends); one still 
   const started = sqlite.executionStarted.bind(sqlite);
   const ended = sqlite.executionEnded.bind(sqlite);
   sqlite.executionStarted = (exec) => (writes.push(`started ${exec.name}`), started(exec));
-  sqlite.executionEnded = (exec) => (writes.push(`ended ${exec.name}`), ended(exec));
+  sqlite.executionEnded = (exec, forgotten) => (writes.push(`ended ${exec.name}`), ended(exec, forgotten));
   const service = createService({ store: sqlite });
   const quick = await service.createStateMachine({ name: 'quick', definition: pass, roleArn });
   await run(service, quick.stateMachineArn, 'at-once');
