@@ -3,6 +3,7 @@ import { historyLevels } from '../run/history.js';
 import { CliError, CliErrorCodes, withCode } from './cli-error.js';
 import type { RunOptions } from './commands/run.js';
 import type { ValidateOptions } from './commands/validate.js';
+import { registerServeCommand } from './commands/serve.js';
 import { EXIT_CODES_HELP, ExitCodes } from './exit-codes.js';
 import type { CliIo } from './io.js';
 import { collectParam } from './params.js';
@@ -133,6 +134,8 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
       const { validateCommand } = await import('./commands/validate.js');
       setExitCode(await validateCommand(files, options, io));
     });
+
+  registerServeCommand(program, io, setExitCode);
 
   // Listed for --help only: runCli hands `bench` and its arguments to the benchmark harness as they are.
   program.command('bench').description('benchmark the built-in workloads or your own workflow (statemill bench --help)');

@@ -37,6 +37,15 @@ export const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
 export const RAW_RESULT_STATES = Symbol.for('statemill.rawResultStates');
 
 /** True when the handler claims the state as a raw service integration (decided at compile time). */
+/**
+ * A handlers object may carry, under this key, a resolver for the Lambda functions it has no
+ * entry for: `(functionName) => Handler | undefined`, asked once per name (e.g. a Lambda
+ * Invoke endpoint, as `statemill serve --lambda-endpoint` gives). Functions are found by
+ * their plain name (an ARN or qualified name is reduced to it).
+ */
+export const LAMBDA_FALLBACK = Symbol.for('statemill.lambdaFallback');
+export type LambdaResolver = (functionName: string) => Handler | undefined;
+
 export function answersRaw(handler: Handler, stateName: string): boolean {
   const states = (handler as { [RAW_RESULT_STATES]?: ReadonlySet<string> })[RAW_RESULT_STATES];
   return states !== undefined && states.has(stateName);
@@ -61,7 +70,10 @@ export class HandlerIndex {
   private readonly exact = new Map<string, Handler>();
   private readonly byFunctionName = new Map<string, Handler>();
   private readonly resolved = new Map<string, Handler | null>();
+  private readonly fallback: LambdaResolver | null;
   constructor(handlers: Handlers) {
+    const fallback = (handlers as { [LAMBDA_FALLBACK]?: unknown })[LAMBDA_FALLBACK];
+    this.fallback = typeof fallback === 'function' ? (fallback as LambdaResolver) : null;
     for (const key of Object.keys(handlers)) {
       const handler = handlers[key];
       if (typeof handler !== 'function') continue;
@@ -74,7 +86,9 @@ export class HandlerIndex {
   resource(resource: string): Handler | undefined {
     const exact = this.exact.get(resource);
     if (exact !== undefined) return exact;
-    return lambdaArn.test(resource) ? this.byFunctionName.get(lambdaFunctionName(resource)) : undefined;
+    if (!lambdaArn.test(resource)) return undefined;
+    const name = lambdaFunctionName(resource);
+    return this.byFunctionName.get(name) ?? this.fallback?.(name);
   }
   /** The handler for a lambda:invoke FunctionName (name, ARN, or ARN with version/alias). */
   lambda(functionName: string): Handler | undefined {
@@ -83,7 +97,8 @@ export class HandlerIndex {
     // Parsing an ARN costs a regular expression per call; remember the answer.
     let found = this.resolved.get(functionName);
     if (found === undefined) {
-      found = this.byFunctionName.get(lambdaFunctionName(functionName)) ?? null;
+      const name = lambdaFunctionName(functionName);
+      found = this.byFunctionName.get(name) ?? this.fallback?.(name) ?? null;
       if (this.resolved.size >= MAX_RESOLVED_NAMES) this.resolved.clear();
       this.resolved.set(functionName, found);
     }

@@ -2,6 +2,7 @@ import {
   EXECUTION_IDENTITY,
   HandlerIndex,
   isLambdaInvokeResource,
+  LAMBDA_FALLBACK,
   RAW_RESULT_STATES,
   statesByName,
   type Handler,
@@ -90,6 +91,8 @@ export function mockHandlers(definition: unknown, config: unknown, options: Mock
 
   const handlers: Record<string, Handler> = {};
   for (const key of Object.keys(base)) defineHandler(handlers, key, base[key]!);
+  // Functions with neither a handler nor a mock still reach the caller's Lambda resolver.
+  if (LAMBDA_FALLBACK in base) Object.defineProperty(handlers, LAMBDA_FALLBACK, { value: (base as { [LAMBDA_FALLBACK]?: unknown })[LAMBDA_FALLBACK], enumerable: true });
   const counter = new InvocationCounter();
   for (const [resource, answers] of claimed) {
     if ([...answers.values()].every((answer) => answer.kind === 'handler')) continue;
@@ -124,7 +127,7 @@ function mockedStateProblems(plan: TestCasePlan, states: ReadonlyMap<string, Sta
 function hasHandler(site: StateSite, index: HandlerIndex, base: Handlers): boolean {
   const resource = site.resource!;
   if (index.resource(resource) !== undefined) return true;
-  return isLambdaInvokeResource(resource) && Object.keys(base).length > 0;
+  return isLambdaInvokeResource(resource) && (Object.keys(base).length > 0 || LAMBDA_FALLBACK in base);
 }
 
 /** Own data property, even for a key such as "__proto__". */

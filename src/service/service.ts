@@ -12,6 +12,7 @@ import { standardIntegration } from './standard/integration.js';
 import { StandardTasks, type SendTaskFailureInput, type SendTaskHeartbeatInput, type SendTaskSuccessInput } from './standard/tasks.js';
 import { ServiceError } from './errors.js';
 import type { ActivityRecord, AliasRecord, ExecutionRecord, Revision, StateMachineRecord, VersionRecord } from './records.js';
+import { SqliteStore } from './store.js';
 import {
   checkBoolean,
   checkEnum,
@@ -49,6 +50,11 @@ export interface ServiceOptions {
   history?: HistoryLevel;
   /** How many finished executions are kept for Describe/List/GetExecutionHistory; the oldest go first. Default 10,000. */
   retainExecutions?: number;
+  /**
+   * An SQLite file (or an open SqliteStore) keeping state machines, activities, tags and
+   * Standard executions with their history across restarts (see src/service/store.ts).
+   */
+  store?: string | SqliteStore;
   /** Task integrations the service supplies to its executions (see seam.ts). */
   integrations?: readonly ServiceIntegration[];
 }
@@ -93,6 +99,9 @@ export class Service {
   private readonly nestedExpress = new Map<string, ExecutionRecord>();
   private readonly tags = new Map<string, Map<string, string>>();
   private closed = false;
+  /** Set by releaseActivityPolls(): GetActivityTask answers at once. */
+  private pollsReleased = false;
+  private readonly store: SqliteStore | null;
 
   constructor(options: ServiceOptions = {}) {
     this.region = options.region ?? 'us-east-1';
@@ -114,6 +123,34 @@ export class Service {
       activityQueue: (arn) => this.activityQueue(arn),
       nested: this.nestedExecutions(),
     };
+    this.store = options.store === undefined ? null : typeof options.store === 'string' ? new SqliteStore(options.store) : options.store;
+    if (this.store !== null) this.restore(this.store);
+  }
+
+  /**
+   * Rebuilds the records from the store, and has every operation that changes state
+   * machines, activities or tags write them back once it has succeeded.
+   */
+  private restore(store: SqliteStore): void {
+    const restored = store.load(this.retainExecutions, this.now());
+    for (const machine of restored.stateMachines) this.stateMachines.set(machine.arn, machine);
+    for (const activity of restored.activities) this.activities.set(activity.arn, activity);
+    for (const [arn, tags] of restored.tags) this.tags.set(arn, tags);
+    for (const exec of restored.executions) {
+      this.executions.set(exec.executionArn, exec);
+      this.finished.push(exec);
+    }
+    const save = () => store.saveCatalogue(this.stateMachines.values(), this.activities.values(), this.tags);
+    for (const method of catalogueOperations) {
+      const operation = this[method] as (this: Service, request: never) => Promise<unknown>;
+      Object.defineProperty(this, method, {
+        value: async (request: never) => {
+          const answer = await operation.call(this, request);
+          save();
+          return answer;
+        },
+      });
+    }
   }
 
   private arn(kind: string, rest: string): string {
@@ -626,8 +663,12 @@ export class Service {
         exec.liveEvents = events as readonly T.HistoryEventShape[];
       },
     });
-    if (result instanceof Promise) exec.done = result.then((settled) => this.settle(exec, settled));
-    else this.settle(exec, result);
+    if (result instanceof Promise) {
+      // Still running (waiting, or a handler is): the store learns of it now. One that ended
+      // at once is written once, when it is settled.
+      if (standard) this.store?.executionStarted(exec);
+      exec.done = result.then((settled) => this.settle(exec, settled));
+    } else this.settle(exec, result);
     return exec;
   }
 
@@ -727,13 +768,17 @@ export class Service {
    */
   private retain(exec: ExecutionRecord): void {
     this.finished.push(exec);
+    let forgotten: ExecutionRecord[] | null = null;
     while (this.finished.length - this.finishedHead > this.retainExecutions) {
       const old = this.finished[this.finishedHead]!;
       this.finished[this.finishedHead++] = undefined as never;
       old.forgotten = true;
       if (this.executions.get(old.executionArn) === old) this.executions.delete(old.executionArn);
       this.withForgotten.add(old.machine);
+      if (this.store !== null) (forgotten ??= []).push(old);
     }
+    // One transaction: the ended execution in, the ones the bound drops out.
+    this.store?.executionEnded(exec, forgotten);
     if (this.finishedHead >= 1024 && this.finishedHead * 2 >= this.finished.length) {
       this.finished.splice(0, this.finishedHead);
       this.finishedHead = 0;
@@ -963,7 +1008,7 @@ export class Service {
       checkLength(r.workerName, 'workerName', 1, 80);
     }
     const queue = this.activityQueue(r.activityArn);
-    if (this.closed) return {};
+    if (this.closed || this.pollsReleased) return {};
     const task = await queue.take(this.clock, activityPollMs);
     if (task === null) return {};
     for (const integration of this.integrations) integration.activityTaken?.(task.taskToken);
@@ -1040,9 +1085,6 @@ export class Service {
     return { tags: [...tags].map(([key, value]) => ({ key, value })) };
   }
 
-  // ── Lifetime ───────────────────────────────────────────────────────────────────────────
-
-  /** Stops every running execution (ABORTED) and waits until each has settled; starts nothing more. */
   // ── TestState ─────────────────────────────────────────────────────────────────────────
 
   /** One state run on its own, with its data-flow stages (test-state/); an unmocked Task runs the service's handler. */
@@ -1050,14 +1092,44 @@ export class Service {
     return testState(request, { handlers: this.handlers, clock: this.clock, region: this.region, accountId: this.accountId });
   }
 
+  // ── Lifetime ───────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Ends every pending GetActivityTask long poll now, and has later ones answer at once,
+   * with no task: an endpoint that is stopping lets its workers go instead of holding their
+   * requests for 60 seconds.
+   */
+  releaseActivityPolls(): void {
+    this.pollsReleased = true;
+    for (const queue of this.activityQueues.values()) queue.release();
+  }
+
+  /** Stops every running execution (ABORTED) and waits until each has settled; starts nothing more. */
   async close(): Promise<void> {
     this.closed = true;
-    for (const queue of this.activityQueues.values()) queue.release();
+    this.releaseActivityPolls();
     const pending = [...this.running];
     for (const exec of pending) exec.controller.abort(new Error('The service was closed.'));
     await Promise.all(pending.map((e) => e.done));
+    this.store?.close();
   }
 }
+
+/** The operations that change what the store's catalogue holds. */
+const catalogueOperations = [
+  'createStateMachine',
+  'updateStateMachine',
+  'deleteStateMachine',
+  'publishStateMachineVersion',
+  'deleteStateMachineVersion',
+  'createStateMachineAlias',
+  'updateStateMachineAlias',
+  'deleteStateMachineAlias',
+  'createActivity',
+  'deleteActivity',
+  'tagResource',
+  'untagResource',
+] as const satisfies ReadonlyArray<keyof Service>;
 
 /** DescribeExecution's answer for an execution record. */
 function described(exec: ExecutionRecord, included: boolean): T.DescribeExecutionOutput & { name: string } {

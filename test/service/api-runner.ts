@@ -56,8 +56,16 @@ export function loadApiCases(dir = apiCasesDir): ApiCase[] {
  */
 const encryptionShownSince = '2024-11-20';
 
-export async function runApiCase(c: ApiCase): Promise<ApiOutcome> {
-  const service = createService({ region: 'us-east-1', accountId: '000000000000' });
+/**
+ * What a case is replayed against: the service itself, or anything that answers `send()`
+ * and `describeExecution()` as it does (the HTTP endpoint through the SDK, in test/serve).
+ */
+export type ApiTarget = Pick<StepFunctionsService, 'send' | 'describeExecution' | 'close'>;
+
+export const inProcessTarget = (options: { region: string; accountId: string }): ApiTarget => createService(options);
+
+export async function runApiCase(c: ApiCase, open: (options: { region: string; accountId: string }) => ApiTarget | Promise<ApiTarget> = inProcessTarget): Promise<ApiOutcome> {
+  const service = await open({ region: 'us-east-1', accountId: '000000000000' });
   const answers: unknown[] = [];
   try {
     for (const [i, call] of c.calls.entries()) {
@@ -102,7 +110,7 @@ function commandOf(op: string, input: unknown): { input: unknown } {
 }
 
 /** A polling helper's condition: the execution has ended (the service needs no more waiting than that). */
-async function awaitCondition(service: StepFunctionsService, call: Call, request: Record<string, unknown>): Promise<void> {
+async function awaitCondition(service: ApiTarget, call: Call, request: Record<string, unknown>): Promise<void> {
   if (!call.via!.startsWith('await_execution') || typeof request.executionArn !== 'string') return;
   const deadline = Date.now() + 5000;
   while (Date.now() < deadline) {

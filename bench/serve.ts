@@ -1,0 +1,277 @@
+/**
+ * `statemill serve` under load: StartSyncExecution of a trivial Express workflow over
+ * keep-alive HTTP (autocannon), side by side in the same run with a bare node:http server
+ * answering a fixed JSON body — the physical limit of this machine and library. Each server
+ * runs in its own child process, the load generator in this one; rounds interleave (bare,
+ * small input, 2 KB input, …) and each figure is the median of its rounds. Then Standard
+ * executions through StartExecution + DescribeExecution polling (executions/s), and the RSS
+ * of 100,000 finished executions kept for Describe/History.
+ *
+ *   node --import tsx/esm bench/serve.ts [--duration 5] [--rounds 3] [--connections 16] [--executions 100000]
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { median } from './median.js';
+
+interface AutocannonResult {
+  requests: { average: number };
+  latency: { p50: number; p99: number; p99_9: number };
+  non2xx: number;
+  errors: number;
+}
+type Autocannon = (options: Record<string, unknown>) => Promise<AutocannonResult>;
+const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+
+const self = fileURLToPath(import.meta.url);
+const TRIVIAL = JSON.stringify({ StartAt: 'Done', States: { Done: { Type: 'Pass', End: true } } });
+const STANDARD = JSON.stringify({ StartAt: 'Step', States: { Step: { Type: 'Pass', Result: { ok: true }, ResultPath: '$.step', Next: 'Done' }, Done: { Type: 'Succeed' } } });
+const FIXED_ANSWER = JSON.stringify({
+  executionArn: 'arn:aws:states:us-east-1:123456789012:express:bench:00000000-0000-0000-0000-000000000000:00000000-0000-0000-0000-000000000000',
+  stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:bench',
+  name: '00000000-0000-0000-0000-000000000000',
+  startDate: 1796551200.123,
+  stopDate: 1796551200.124,
+  status: 'SUCCEEDED',
+  input: '{"orderId":"o-1"}',
+  inputDetails: { included: true },
+  output: '{"orderId":"o-1"}',
+  outputDetails: { included: true },
+  billingDetails: { billedMemoryUsedInMB: 64, billedDurationInMilliseconds: 100 },
+});
+
+// ---- child side: one server per process ----------------------------------------------
+
+async function childMain(kind: string): Promise<void> {
+  if (kind === 'bare') {
+    const server = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0', 'content-length': Buffer.byteLength(FIXED_ANSWER) });
+        response.end(FIXED_ANSWER);
+      });
+    });
+    server.keepAliveTimeout = 65_000;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    process.send!({ url: `http://127.0.0.1:${(server.address() as { port: number }).port}` });
+    return;
+  }
+  if (kind === 'layer') {
+    // The HTTP layer alone: createServer() over a stand-in whose StartSyncExecution answers at once.
+    const { createServer, createLogger } = await import('../src/serve/index.js');
+    const answer = { ...JSON.parse(FIXED_ANSWER), startDate: new Date(1796551200123), stopDate: new Date(1796551200124) };
+    const server = createServer({ startSyncExecution: async () => answer }, { logger: createLogger('silent') });
+    await server.listen(0);
+    process.send!({ url: server.url });
+    return;
+  }
+  if (kind === 'endpoint' || kind === 'endpoint-store') {
+    const { serve } = await import('../src/serve/index.js');
+    const store = kind === 'endpoint-store' ? join(mkdtempSync(join(tmpdir(), 'statemill-bench-')), 'store.db') : undefined;
+    const endpoint = await serve({ port: 0, logLevel: 'silent', virtualClock: true, store });
+    process.send!({ url: endpoint.url });
+    return;
+  }
+  if (kind === 'memory') {
+    await memoryChild(Number(process.argv[4]));
+    return;
+  }
+  throw new Error(`unknown child kind ${kind}`);
+}
+
+async function memoryChild(executions: number): Promise<void> {
+  const { createService } = await import('../src/service/index.js');
+  // Every execution is kept (the default retention is 10,000): the figure is the cost of keeping them.
+  const service = createService({ clock: (await import('../src/run/clock.js')).virtualClock(), retainExecutions: executions }) as any;
+  const before = process.memoryUsage().rss;
+  const { stateMachineArn } = await service.createStateMachine({ name: 'memory', definition: STANDARD, roleArn: 'arn:aws:iam::123456789012:role/bench' });
+  const arns: string[] = [];
+  const chunk = 1000;
+  for (let i = 0; i < executions; i += chunk) {
+    const started = await Promise.all(Array.from({ length: Math.min(chunk, executions - i) }, (_, j) => service.startExecution({ stateMachineArn, input: JSON.stringify({ orderId: `o-${i + j}` }) })));
+    for (const s of started) arns.push(s.executionArn);
+  }
+  // Finished: the last one started is done once the service has run it.
+  for (;;) {
+    const last = await service.describeExecution({ executionArn: arns[arns.length - 1] });
+    if (last.status !== 'RUNNING') break;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  const first = await service.describeExecution({ executionArn: arns[0] });
+  const history = await service.getExecutionHistory({ executionArn: arns[0] });
+  (globalThis as { gc?: () => void }).gc?.();
+  const after = process.memoryUsage();
+  process.send!({ executions, rssBeforeMB: before / 2 ** 20, rssMB: after.rss / 2 ** 20, heapUsedMB: after.heapUsed / 2 ** 20, firstStatus: first.status, firstHistoryEvents: history.events.length });
+  await service.close?.();
+  process.exit(0);
+}
+
+// ---- parent side: load generator and report ---------------------------------------------
+
+function startChild(kind: string, ...args: string[]): Promise<{ child: ChildProcess; message: any }> {
+  const child = fork(self, ['--child', kind, ...args], { execArgv: ['--import', 'tsx/esm', '--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return new Promise((resolve, reject) => {
+    child.once('message', (message) => resolve({ child, message }));
+    child.once('exit', (code) => reject(new Error(`${kind} child exited with ${code} before reporting`)));
+  });
+}
+
+async function call(url: string, operation: string, body: unknown): Promise<any> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `AWSStepFunctions.${operation}` }, body: JSON.stringify(body) });
+  const answer = await response.json();
+  if (response.status !== 200) throw new Error(`${operation}: ${response.status} ${JSON.stringify(answer)}`);
+  return answer;
+}
+
+interface Load {
+  rps: number;
+  p50: number;
+  p99: number;
+  p999: number;
+}
+
+async function load(url: string, body: string, duration: number, connections: number): Promise<Load> {
+  const result = await autocannon({
+    url,
+    method: 'POST',
+    headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AWSStepFunctions.StartSyncExecution' },
+    body,
+    connections,
+    duration,
+  });
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`load on ${url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, p999: result.latency.p99_9 };
+}
+
+function twoKbInput(): string {
+  const items = [];
+  for (let i = 0; JSON.stringify({ orderId: 'o-1', items }).length < 2000; i++) items.push({ sku: `sku-${i}`, quantity: i % 5, price: 9.99 });
+  return JSON.stringify({ orderId: 'o-1', items });
+}
+
+async function standardExecutions(url: string, seconds: number, concurrency: number, label: string): Promise<{ executionsPerSecond: number; describesPerExecution: number }> {
+  const { stateMachineArn } = await call(url, 'CreateStateMachine', { name: `bench-standard-${label}`, definition: STANDARD, roleArn: 'arn:aws:iam::123456789012:role/bench' });
+  const { Agent } = await import('node:http');
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  const { request } = await import('node:http');
+  const target = new URL(url);
+  function post(operation: string, body: unknown): Promise<any> {
+    const text = JSON.stringify(body);
+    return new Promise((resolve, reject) => {
+      const req = request(
+        { agent, host: target.hostname, port: target.port, method: 'POST', path: '/', headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `AWSStepFunctions.${operation}`, 'content-length': Buffer.byteLength(text) } },
+        (res) => {
+          let data = '';
+          res.setEncoding('utf8');
+          res.on('data', (c) => (data += c));
+          res.on('end', () => (res.statusCode === 200 ? resolve(JSON.parse(data)) : reject(new Error(`${operation}: ${res.statusCode} ${data}`))));
+        },
+      );
+      req.on('error', reject);
+      req.end(text);
+    });
+  }
+  const until = performance.now() + seconds * 1000;
+  let done = 0;
+  let describes = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, worker) => {
+      for (let i = 0; performance.now() < until; i++) {
+        const { executionArn } = await post('StartExecution', { stateMachineArn, input: JSON.stringify({ worker, i }) });
+        for (;;) {
+          describes++;
+          const described = await post('DescribeExecution', { executionArn });
+          if (described.status === 'SUCCEEDED') break;
+          if (described.status !== 'RUNNING') throw new Error(`execution ended ${described.status}`);
+        }
+        done++;
+      }
+    }),
+  );
+  agent.destroy();
+  return { executionsPerSecond: done / ((performance.now() - started) / 1000), describesPerExecution: describes / done };
+}
+
+async function parentMain(): Promise<void> {
+  const { values } = parseArgs({
+    options: { duration: { type: 'string', default: '5' }, rounds: { type: 'string', default: '3' }, connections: { type: 'string', default: '16' }, executions: { type: 'string', default: '100000' } },
+  });
+  const duration = Number(values.duration);
+  const rounds = Number(values.rounds);
+  const connections = Number(values.connections);
+  const bare = await startChild('bare');
+  const layer = await startChild('layer');
+  const endpoint = await startChild('endpoint');
+  const endpointUrl = endpoint.message.url as string;
+  const { stateMachineArn } = await call(endpointUrl, 'CreateStateMachine', { name: 'bench-trivial', definition: TRIVIAL, roleArn: 'arn:aws:iam::123456789012:role/bench', type: 'EXPRESS' });
+  const small = JSON.stringify({ stateMachineArn, input: '{"orderId":"o-1"}' });
+  const big = JSON.stringify({ stateMachineArn, input: twoKbInput() });
+  // Answers first: both inputs come back SUCCEEDED with the input as output.
+  for (const body of [small, big]) {
+    const answer = await call(endpointUrl, 'StartSyncExecution', JSON.parse(body));
+    if (answer.status !== 'SUCCEEDED' || answer.output !== JSON.parse(body).input) throw new Error(`wrong answer: ${JSON.stringify(answer)}`);
+  }
+  const runs: Record<'bare' | 'layer' | 'small' | 'big', Load[]> = { bare: [], layer: [], small: [], big: [] };
+  for (let round = 0; round < rounds; round++) {
+    runs.bare.push(await load(bare.message.url, small, duration, connections));
+    runs.layer.push(await load(layer.message.url, small, duration, connections));
+    runs.small.push(await load(endpointUrl, small, duration, connections));
+    runs.big.push(await load(endpointUrl, big, duration, connections));
+    process.stderr.write(`round ${round + 1}/${rounds} done\n`);
+  }
+  const summary = (key: keyof typeof runs) => ({
+    rps: Math.round(median(runs[key].map((r) => r.rps))),
+    p50: median(runs[key].map((r) => r.p50)),
+    p99: median(runs[key].map((r) => r.p99)),
+    p999: median(runs[key].map((r) => r.p999)),
+  });
+  const table = { bare: summary('bare'), layer: summary('layer'), small: summary('small'), big: summary('big') };
+  bare.child.kill();
+  layer.child.kill();
+  endpoint.child.kill();
+  // Standard executions, in memory and with the SQLite store, in alternating rounds.
+  const inMemory = await startChild('endpoint');
+  const stored = await startChild('endpoint-store');
+  const memoryRates: number[] = [];
+  const storeRates: number[] = [];
+  let describesPerExecution = 0;
+  for (let round = 0; round < rounds; round++) {
+    const m = await standardExecutions(inMemory.message.url, duration, connections, `r${round}`);
+    const s = await standardExecutions(stored.message.url, duration, connections, `r${round}`);
+    memoryRates.push(m.executionsPerSecond);
+    storeRates.push(s.executionsPerSecond);
+    describesPerExecution = m.describesPerExecution;
+  }
+  inMemory.child.kill();
+  stored.child.kill();
+  const standard = { inMemory: median(memoryRates), stored: median(storeRates), describesPerExecution };
+  const memory = await startChild('memory', values.executions!);
+  const line = (label: string, s: ReturnType<typeof summary>) => `| ${label} | ${s.rps} | ${s.p50} | ${s.p99} | ${s.p999} |`;
+  process.stdout.write(
+    [
+      `statemill serve, ${connections} keep-alive connections, ${duration} s × ${rounds} rounds (medians), load generator in another process`,
+      '',
+      '| server | req/s | p50 ms | p99 ms | p99.9 ms |',
+      '|---|---:|---:|---:|---:|',
+      line('bare node:http, fixed JSON answer', table.bare),
+      line('HTTP layer alone (stand-in service, same answer)', table.layer),
+      line('StartSyncExecution, trivial Express, 17 B input', table.small),
+      line(`StartSyncExecution, trivial Express, ${JSON.parse(big).input.length} B input`, table.big),
+      '',
+      `endpoint / bare: ${(table.small.rps / table.bare.rps).toFixed(2)}× (HTTP layer alone: ${(table.layer.rps / table.bare.rps).toFixed(2)}×); 2 KB input costs ${((1 - table.big.rps / table.small.rps) * 100).toFixed(1)}% of req/s`,
+      `Standard, StartExecution + DescribeExecution polling (${connections} in flight, ${standard.describesPerExecution.toFixed(2)} DescribeExecution calls per execution): ${Math.round(standard.inMemory)} executions/s in memory, ${Math.round(standard.stored)} with --store (the store's share: ${((1 - standard.stored / standard.inMemory) * 100).toFixed(1)}%)`,
+      `Memory: ${memory.message.executions} finished Standard executions kept: RSS ${memory.message.rssMB.toFixed(0)} MB (${memory.message.rssBeforeMB.toFixed(0)} MB before), heap ${memory.message.heapUsedMB.toFixed(0)} MB; first execution still described (${memory.message.firstStatus}, ${memory.message.firstHistoryEvents} history events)`,
+      '',
+    ].join('\n'),
+  );
+}
+
+const childIndex = process.argv.indexOf('--child');
+if (childIndex >= 0) await childMain(process.argv[childIndex + 1]!);
+else await parentMain();

@@ -1,0 +1,123 @@
+import { resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import type { Handlers } from '../../compile/handlers.js';
+import { hostPrefixAdvice } from '../../serve/host-prefix.js';
+import { StoreError } from '../../service/store.js';
+import { logLevels, type LogLevel } from '../../serve/log.js';
+import type { RunningEndpoint } from '../../serve/index.js';
+import { CliError, CliErrorCodes } from '../cli-error.js';
+import { ExitCodes, type ExitCode } from '../exit-codes.js';
+import { readTextFile } from '../files.js';
+import { loadHandlersModule } from '../handlers-module.js';
+import type { CliIo } from '../io.js';
+import { parseJsonText } from '../json-text.js';
+
+export interface ServeCommandOptions {
+  readonly port: string;
+  readonly host: string;
+  readonly handlers?: string;
+  readonly mocks?: string;
+  readonly lambdaEndpoint?: string;
+  readonly region: string;
+  readonly accountId: string;
+  readonly virtualClock?: boolean;
+  readonly store?: string;
+  readonly retainExecutions?: string;
+  readonly logLevel: LogLevel;
+}
+
+const SERVE_EXAMPLES = `
+Examples:
+  $ statemill serve
+  $ statemill serve --port 8083 --handlers ./handlers.mjs --virtual-clock
+  $ statemill serve --mocks MockConfigFile.json      # then StartExecution with stateMachineArn#TestCase
+  $ statemill serve --lambda-endpoint http://127.0.0.1:3001   # sam local start-lambda
+  $ aws stepfunctions --endpoint-url http://127.0.0.1:8083 list-state-machines
+
+A drop-in for Step Functions Local: the AWS SDKs and the AWS CLI work unchanged with the
+endpoint URL (any credentials: SigV4 signatures are accepted and not checked, so the
+server binds to 127.0.0.1 unless --host says otherwise). SIGTERM or Ctrl-C stops it
+gracefully: no new connections, in-flight requests finish, exit 0.`;
+
+/** Registers `statemill serve` on the program. */
+export function registerServeCommand(program: Command, io: CliIo, setExitCode: (code: number) => void): void {
+  program
+    .command('serve')
+    .description('serve the AWS Step Functions API (AWS JSON 1.0) over HTTP: a local endpoint for SDKs, the AWS CLI and test suites')
+    .option('--port <port>', 'port to listen on (0: any free port)', '8083')
+    .option('--host <address>', 'address to bind', '127.0.0.1')
+    .option('--handlers <module>', 'module exporting `handlers`: Task Resource or Lambda function name → (input, ctx) => result')
+    .addOption(new Option('--mocks <file>', 'Step Functions Local mock configuration (MockConfigFile.json), used by StartExecution of stateMachineArn#TestCase').env('SFN_MOCK_CONFIG'))
+    .addOption(new Option('--lambda-endpoint <url>', 'Lambda Invoke API for Lambda functions without a handler (e.g. sam local start-lambda)').env('LAMBDA_ENDPOINT'))
+    .option('--region <region>', 'region in ARNs', 'us-east-1')
+    .option('--account-id <id>', 'account id in ARNs', '123456789012')
+    .option('--virtual-clock', 'let Wait states and retry intervals pass at once (time limits still hold)')
+    .option('--store <path>', 'keep state machines, activities, tags and Standard executions with their history in this SQLite file (created if absent; default: in memory)')
+    .option('--retain-executions <count>', 'finished Standard executions kept for Describe/History/List, oldest dropped first (default 10000)')
+    .addOption(new Option('--log-level <level>', 'JSON-line logs on stderr at this level').choices(logLevels).default('info'))
+    .addHelpText('after', SERVE_EXAMPLES)
+    .action(async (options: ServeCommandOptions) => setExitCode(await serveCommand(options, io)));
+}
+
+/** `statemill serve`: runs until SIGTERM, SIGINT or the io's signal, then stops gracefully. */
+export async function serveCommand(options: ServeCommandOptions, io: CliIo): Promise<ExitCode> {
+  const port = Number(options.port);
+  if (!(Number.isInteger(port) && port >= 0 && port <= 65535)) throw new CliError(CliErrorCodes.USAGE, `--port must be a port number from 0 to 65535, not ${JSON.stringify(options.port)}`);
+  if (!/^\d{12}$/.test(options.accountId)) throw new CliError(CliErrorCodes.USAGE, `--account-id must be 12 digits, not ${JSON.stringify(options.accountId)}`);
+  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(options.region)) throw new CliError(CliErrorCodes.USAGE, `--region must be a region name such as us-east-1, not ${JSON.stringify(options.region)}`);
+  const retain = options.retainExecutions === undefined ? undefined : Number(options.retainExecutions);
+  if (retain !== undefined && !(Number.isSafeInteger(retain) && retain >= 0)) throw new CliError(CliErrorCodes.USAGE, `--retain-executions must be a whole number, not ${JSON.stringify(options.retainExecutions)}`);
+  const handlers: Handlers = options.handlers === undefined ? {} : await loadHandlersModule(options.handlers, io.cwd);
+  const mocks = options.mocks === undefined ? undefined : parseJsonText(await readTextFile(options.mocks, io.cwd, 'mock configuration'), options.mocks);
+  // Loaded here, not at start-up: other commands need none of the service.
+  const { serve } = await import('../../serve/index.js');
+  let endpoint: RunningEndpoint;
+  try {
+    endpoint = await serve({
+      port,
+      host: options.host,
+      handlers,
+      mocks,
+      lambdaEndpoint: options.lambdaEndpoint,
+      region: options.region,
+      accountId: options.accountId,
+      virtualClock: options.virtualClock === true,
+      store: options.store === undefined ? undefined : resolve(io.cwd, options.store),
+      logLevel: options.logLevel,
+      ...(retain === undefined ? {} : { service: { retainExecutions: retain } }),
+      logWrite: (line) => io.stderr.write(line),
+    });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new CliError(CliErrorCodes.USAGE, `cannot listen on ${options.host}:${port}: the port is in use (choose another with --port)`);
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new CliError(CliErrorCodes.USAGE, `cannot listen on ${options.host}: no such local address (--host)`);
+    if (error instanceof TypeError) throw new CliError(CliErrorCodes.USAGE, error.message);
+    if (error instanceof StoreError) throw new CliError(CliErrorCodes.FILE_UNREADABLE, `--store ${options.store}: ${error.message} (${error.code})`);
+    throw error;
+  }
+  io.stdout.write(
+    `statemill serve: AWS Step Functions endpoint at ${endpoint.url} (region ${options.region}, account ${options.accountId})\n` +
+      'SigV4 signatures are accepted and not checked: any credentials work.\n' +
+      (options.store === undefined ? 'State lives in memory (--store <file> keeps it across restarts).\n' : `Store: ${resolve(io.cwd, options.store)} (SQLite, WAL).\n`) +
+      `${hostPrefixAdvice(endpoint.url)}\n`,
+  );
+  await stopRequested(io.signal);
+  await endpoint.close();
+  return ExitCodes.OK;
+}
+
+/** Resolves on SIGTERM, SIGINT or the io's abort signal, whichever comes first. */
+function stopRequested(signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = (): void => {
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+      signal?.removeEventListener('abort', stop);
+      resolve();
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+    if (signal?.aborted) stop();
+    else signal?.addEventListener('abort', stop);
+  });
+}

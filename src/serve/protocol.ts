@@ -1,0 +1,138 @@
+import { ServiceError, type ServiceErrorName } from '../service/errors.js';
+
+/**
+ * AWS JSON 1.0 as Step Functions speaks it (botocore's `stepfunctions/2016-11-23` model:
+ * `targetPrefix` AWSStepFunctions, `jsonVersion` 1.0): which operations exist, how a
+ * request names one, and how answers and refusals are written.
+ */
+
+export const TARGET_PREFIX = 'AWSStepFunctions.';
+export const CONTENT_TYPE = 'application/x-amz-json-1.0';
+export const ERROR_NAMESPACE = 'com.amazonaws.sfn#';
+
+/** The 37 operations of the service model, by wire name. */
+export const OPERATIONS = [
+  'CreateActivity',
+  'CreateStateMachine',
+  'CreateStateMachineAlias',
+  'DeleteActivity',
+  'DeleteStateMachine',
+  'DeleteStateMachineAlias',
+  'DeleteStateMachineVersion',
+  'DescribeActivity',
+  'DescribeExecution',
+  'DescribeMapRun',
+  'DescribeStateMachine',
+  'DescribeStateMachineAlias',
+  'DescribeStateMachineForExecution',
+  'GetActivityTask',
+  'GetExecutionHistory',
+  'ListActivities',
+  'ListExecutions',
+  'ListMapRuns',
+  'ListStateMachineAliases',
+  'ListStateMachineVersions',
+  'ListStateMachines',
+  'ListTagsForResource',
+  'PublishStateMachineVersion',
+  'RedriveExecution',
+  'SendTaskFailure',
+  'SendTaskHeartbeat',
+  'SendTaskSuccess',
+  'StartExecution',
+  'StartSyncExecution',
+  'StopExecution',
+  'TagResource',
+  'TestState',
+  'UntagResource',
+  'UpdateMapRun',
+  'UpdateStateMachine',
+  'UpdateStateMachineAlias',
+  'ValidateStateMachineDefinition',
+] as const;
+
+export type OperationName = (typeof OPERATIONS)[number];
+
+/** The service method of each operation: its name camelCased (`StartSyncExecution` → `startSyncExecution`). */
+export const METHOD_OF: ReadonlyMap<string, string> = new Map(OPERATIONS.map((op) => [op, op[0]!.toLowerCase() + op.slice(1)]));
+
+/** Operations the SDKs send to `sync-<host>` (the model's `endpoint.hostPrefix`). */
+export const HOST_PREFIXED_OPERATIONS: readonly OperationName[] = ['StartSyncExecution', 'TestState'];
+
+/** An answer with its status: 200 with the operation's output, or a refusal. */
+export interface WireAnswer {
+  readonly status: number;
+  readonly body: string;
+  /** AWS's exception name, for `X-Amzn-Errortype`; null on success. */
+  readonly errorType: string | null;
+}
+
+/**
+ * The operation an `X-Amz-Target` names, or a ServiceError saying why none: a missing or
+ * foreign target and a name outside the model are UnknownOperationException, as AWS answers.
+ */
+export function operationOf(target: string | undefined): OperationName {
+  if (target === undefined || target === '') {
+    throw new ServiceError('UnknownOperationException', 'Missing X-Amz-Target header: expected AWSStepFunctions.<Operation>');
+  }
+  if (!target.startsWith(TARGET_PREFIX) || !METHOD_OF.has(target.slice(TARGET_PREFIX.length))) {
+    throw new ServiceError('UnknownOperationException', `Unknown operation ${JSON.stringify(target)}: expected AWSStepFunctions.<Operation> with one of Step Functions' 37 operations`);
+  }
+  return target.slice(TARGET_PREFIX.length) as OperationName;
+}
+
+/** True for the AWS JSON content types (1.0 is Step Functions'; 1.1 is accepted as AWS's front ends do). */
+export function isAwsJsonContentType(contentType: string | undefined): boolean {
+  if (contentType === undefined) return false;
+  const semicolon = contentType.indexOf(';');
+  const mediaType = (semicolon < 0 ? contentType : contentType.slice(0, semicolon)).trim().toLowerCase();
+  return mediaType === CONTENT_TYPE || mediaType === 'application/x-amz-json-1.1';
+}
+
+/**
+ * The request structure in a body: a JSON object; an empty body is `{}` (clients may send
+ * nothing for an operation without input). Anything else is a SerializationException.
+ */
+export function decodeRequest(body: string): Record<string, unknown> {
+  if (body.length === 0) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch (error) {
+    throw new ServiceError('SerializationException', `The request body is not valid JSON: ${(error as Error).message}`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new ServiceError('SerializationException', `The request body must be a JSON object (the operation's input structure), not ${parsed === null ? 'null' : Array.isArray(parsed) ? 'an array' : `a ${typeof parsed}`}`);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/**
+ * The output with every `Date` as epoch seconds, milliseconds as the fraction (as AWS sends
+ * timestamps); objects and arrays are copied, everything else shared. Twice as fast as a
+ * JSON.stringify replacer, which V8 calls for every key.
+ */
+function toWire(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (value instanceof Date) return value.getTime() / 1000;
+  if (Array.isArray(value)) return value.map(toWire);
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) copy[key] = toWire((value as Record<string, unknown>)[key]);
+  return copy;
+}
+
+/** The operation's output as a JSON body; an operation without output answers `{}`. */
+export function encodeResponse(output: unknown): string {
+  if (output === undefined || output === null) return '{}';
+  return JSON.stringify(toWire(output));
+}
+
+/** A refusal: HTTP 400 (413 for a body over the limit) with the namespaced `__type` and AWS's message. */
+export function encodeError(name: string, message: string, status = 400): WireAnswer {
+  return { status, body: JSON.stringify({ __type: ERROR_NAMESPACE + name, message }), errorType: name };
+}
+
+/** The refusal for a ServiceError (whatever the service or the protocol layer threw). */
+export function encodeServiceError(error: ServiceError): WireAnswer {
+  return encodeError(error.name as ServiceErrorName, error.message, error.name === 'InternalFailure' ? 500 : 400);
+}

@@ -1,0 +1,181 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+
+/**
+ * `statemill serve --store` killed with SIGKILL and started again on the same file: machines,
+ * finished executions and their histories are all there, executions that were RUNNING are
+ * FAILED with statemill.HostStopped (none RUNNING, none lost), and the server works on.
+ */
+const crash = suite('serve: --store survives kill -9');
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Every server process a test starts; a failed assertion must not leave one running. */
+const children = new Set<ChildProcess>();
+function track(child: ChildProcess): ChildProcess {
+  children.add(child);
+  child.on('exit', () => children.delete(child));
+  return child;
+}
+crash.after(() => {
+  for (const child of children) child.kill('SIGKILL');
+});
+const dir = mkdtempSync(join(tmpdir(), 'statemill-crash-'));
+const roleArn = 'arn:aws:iam::123456789012:role/local';
+
+function startServe(args: string[], env: Record<string, string> = {}): { child: ChildProcess; url: Promise<string>; exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>; stderr: () => string } {
+  const child = track(spawn(process.execPath, ['--import', 'tsx/esm', 'src/cli/main.ts', 'serve', '--port', '0', '--log-level', 'warn', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } }));
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (chunk) => (err += chunk));
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const url = new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', (chunk) => {
+      out += chunk;
+      const found = /endpoint at (http:\/\/\S+)/.exec(out);
+      if (found) resolve(found[1]!);
+    });
+    void exit.then(({ code }) => reject(new Error(`serve exited with ${code} before listening: ${err}`)));
+  });
+  return { child, url, exit, stderr: () => err };
+}
+
+async function call(url: string, operation: string, body: unknown): Promise<any> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `AWSStepFunctions.${operation}` }, body: JSON.stringify(body) });
+  const json = await response.json();
+  if (response.status !== 200) throw new Error(`${operation}: ${response.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+async function settled(url: string, executionArn: string): Promise<any> {
+  for (let i = 0; i < 500; i++) {
+    const described = await call(url, 'DescribeExecution', { executionArn });
+    if (described.status !== 'RUNNING') return described;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  throw new Error(`${executionArn} still RUNNING`);
+}
+
+crash('20 finished and 5 waiting Standard executions, 10 Express ones, kill -9, restart: 20 as they were, 5 FAILED (host stopped), the server works on', async () => {
+  const store = join(dir, 'statemill.db');
+  const first = startServe(['--store', store]);
+  const url = await first.url;
+  const quick = await call(url, 'CreateStateMachine', { name: 'quick', roleArn, definition: JSON.stringify({ StartAt: 'Add', States: { Add: { Type: 'Pass', Parameters: { 'sum.$': 'States.MathAdd($.n, 1)' }, End: true } } }) });
+  const sleepy = await call(url, 'CreateStateMachine', { name: 'sleepy', roleArn, definition: JSON.stringify({ StartAt: 'Nap', States: { Nap: { Type: 'Wait', Seconds: 3600, End: true } } }) });
+  const express = await call(url, 'CreateStateMachine', { name: 'express', roleArn, type: 'EXPRESS', definition: JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }) });
+  await call(url, 'TagResource', { resourceArn: quick.stateMachineArn, tags: [{ key: 'kept', value: 'yes' }] });
+  const finished: Array<{ executionArn: string; output: string; events: string[] }> = [];
+  for (let n = 0; n < 20; n++) {
+    const { executionArn } = await call(url, 'StartExecution', { stateMachineArn: quick.stateMachineArn, name: `q${n}`, input: JSON.stringify({ n }) });
+    const described = await settled(url, executionArn);
+    const history = await call(url, 'GetExecutionHistory', { executionArn });
+    finished.push({ executionArn, output: described.output, events: history.events.map((e: { type: string }) => e.type) });
+  }
+  const waiting: string[] = [];
+  for (let n = 0; n < 5; n++) waiting.push((await call(url, 'StartExecution', { stateMachineArn: sleepy.stateMachineArn, name: `w${n}` })).executionArn);
+  for (let n = 0; n < 10; n++) await call(url, 'StartSyncExecution', { stateMachineArn: express.stateMachineArn });
+  for (const executionArn of waiting) assert.is((await call(url, 'DescribeExecution', { executionArn })).status, 'RUNNING');
+
+  first.child.kill('SIGKILL');
+  assert.equal(await first.exit, { code: null, signal: 'SIGKILL' });
+
+  const second = startServe(['--store', store]);
+  const again = await second.url;
+  try {
+    const machines = await call(again, 'ListStateMachines', {});
+    assert.equal(machines.stateMachines.map((m: { name: string }) => m.name).sort(), ['express', 'quick', 'sleepy']);
+    assert.equal((await call(again, 'ListTagsForResource', { resourceArn: quick.stateMachineArn })).tags, [{ key: 'kept', value: 'yes' }]);
+    let same = 0;
+    for (const f of finished) {
+      const described = await call(again, 'DescribeExecution', { executionArn: f.executionArn });
+      const history = await call(again, 'GetExecutionHistory', { executionArn: f.executionArn });
+      if (described.status === 'SUCCEEDED' && described.output === f.output && JSON.stringify(history.events.map((e: { type: string }) => e.type)) === JSON.stringify(f.events)) same++;
+    }
+    assert.is(same, 20, 'every finished execution as it was, history included');
+    const outcomes = await Promise.all(waiting.map((executionArn) => call(again, 'DescribeExecution', { executionArn })));
+    assert.equal(outcomes.map((o) => `${o.status} ${o.error}`), Array(5).fill('FAILED statemill.HostStopped'));
+    const listed = await call(again, 'ListExecutions', { stateMachineArn: sleepy.stateMachineArn });
+    assert.is(listed.executions.length, 5);
+    assert.ok(listed.executions.every((e: { status: string }) => e.status !== 'RUNNING'), 'none RUNNING forever');
+    const fresh = await call(again, 'StartExecution', { stateMachineArn: quick.stateMachineArn, name: 'after-restart', input: '{"n":41}' });
+    assert.is((await settled(again, fresh.executionArn)).output, '{"sum":42}');
+    const sync = await call(again, 'StartSyncExecution', { stateMachineArn: express.stateMachineArn, input: '{"x":1}' });
+    assert.is(sync.status, 'SUCCEEDED');
+    console.log(`  crash test: ${same}/20 finished executions intact, ${outcomes.length}/5 waiting ones FAILED (statemill.HostStopped), 0 RUNNING, 0 lost`);
+  } finally {
+    second.child.kill('SIGTERM');
+    assert.equal(await second.exit, { code: 0, signal: null });
+  }
+});
+
+crash('a callback task waiting at kill -9: after the restart its execution is FAILED and SendTaskSuccess with its token is refused with a typed 400, not a 500', async () => {
+  const store = join(dir, 'callbacks.db');
+  const outbox = join(dir, 'outbox.jsonl');
+  writeFileSync(outbox, '');
+  const env = { STATEMILL_TEST_OUTBOX: outbox };
+  const handlers = ['--handlers', join(root, 'test/serve/fixtures/token-outbox.mjs')];
+  const first = startServe(['--store', store, ...handlers], env);
+  const url = await first.url;
+  const definition = JSON.stringify({
+    StartAt: 'Ask',
+    States: { Ask: { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken', Parameters: { QueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/q', MessageBody: { 'TaskToken.$': '$$.Task.Token' } }, End: true } },
+  });
+  const { stateMachineArn } = await call(url, 'CreateStateMachine', { name: 'callback', roleArn, definition });
+  const { executionArn } = await call(url, 'StartExecution', { stateMachineArn });
+  let token = '';
+  for (let i = 0; i < 400 && token === ''; i++) {
+    const line = readFileSync(outbox, 'utf8').trim();
+    if (line !== '') token = JSON.parse(line).TaskToken;
+    else await new Promise((r) => setTimeout(r, 5));
+  }
+  assert.ok(token !== '', 'the token went out');
+  first.child.kill('SIGKILL');
+  await first.exit;
+  const second = startServe(['--store', store, ...handlers], env);
+  const again = await second.url;
+  try {
+    const described = await call(again, 'DescribeExecution', { executionArn });
+    assert.equal([described.status, described.error], ['FAILED', 'statemill.HostStopped']);
+    const response = await fetch(again, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AWSStepFunctions.SendTaskSuccess' },
+      body: JSON.stringify({ taskToken: token, output: '{}' }),
+    });
+    assert.is(response.status, 400);
+    const refusal = await response.json();
+    assert.ok(['com.amazonaws.sfn#TaskDoesNotExist', 'com.amazonaws.sfn#InvalidToken', 'com.amazonaws.sfn#TaskTimedOut'].includes(refusal.__type), JSON.stringify(refusal));
+    console.log(`  crash test: a token issued before the crash is refused with ${refusal.__type.split('#')[1]} after it`);
+  } finally {
+    second.child.kill('SIGTERM');
+    await second.exit;
+  }
+});
+
+crash('a store file that is not a statemill store stops start-up with a clear error (exit 3) before listening', async () => {
+  const notes = join(dir, 'notes.txt');
+  writeFileSync(notes, 'not a database\n');
+  const serve = startServe(['--store', notes]);
+  const { code } = await serve.exit;
+  assert.is(code, 3);
+  assert.match(serve.stderr(), /--store .*notes\.txt: .*is not an SQLite database .*\(ERR_STORE_CORRUPT\)/);
+  await serve.url.then(
+    () => assert.unreachable('it must not listen'),
+    () => undefined,
+  );
+});
+
+crash('without the optional better-sqlite3, --store stops start-up with ERR_STORE_UNAVAILABLE saying what to install (exit 3)', async () => {
+  const child = spawn(process.execPath, ['-r', join(root, 'test/serve/fixtures/hide-better-sqlite3.cjs'), '--import', 'tsx/esm', 'src/cli/main.ts', 'serve', '--port', '0', '--store', join(dir, 'never.db')], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr!.on('data', (chunk) => (err += chunk));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  assert.is(code, 3);
+  assert.match(err, /needs the optional dependency better-sqlite3 12 \(npm install better-sqlite3@12; 13 needs Node 22\).*\(ERR_STORE_UNAVAILABLE\)/);
+});
+
+crash.run();
