@@ -32,6 +32,8 @@ export function payloadBound(value: unknown, limit: number): number {
     const leaf = leafBound(value);
     return leaf <= limit ? leaf : jsonByteLength(value, limit);
   }
+  const flat = flatObjectBound(value);
+  if (flat >= 0 && flat <= limit) return flat;
   let bound = 0;
   const stack: object[] = [value];
   while (stack.length > 0) {
@@ -55,6 +57,21 @@ export function payloadBound(value: unknown, limit: number): number {
     if (bound > limit) {
       return jsonByteLength(value, limit);
     }
+  }
+  return bound;
+}
+
+/**
+ * payloadBound of an object none of whose values is an object (most task results, item
+ * selections): the same sum, without the walk's stack. -1 for anything else.
+ */
+function flatObjectBound(value: object): number {
+  if (Array.isArray(value)) return -1;
+  let bound = 2;
+  for (const key in value) {
+    const item: unknown = (value as Record<string, unknown>)[key];
+    if (item !== null && typeof item === 'object') return -1;
+    bound += 6 * key.length + 4 + leafBound(item);
   }
   return bound;
 }

@@ -2,6 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { compile, virtualClock } from '../../src/index.js';
 import { builtBound, templateBound } from '../../src/compile/templates.js';
+import { payloadBound } from '../../src/run/limits.js';
 
 /**
  * The payload-limit checks skip walking a value when a size bound proves it fits. These
@@ -106,5 +107,12 @@ for (const [name, definition, input, error] of limitTable) {
     assert.is(result.status, error === undefined ? 'SUCCEEDED' : 'FAILED');
   });
 }
+
+bounds('payloadBound: an object of leaves (counted without the walk) gets the walk\'s bound; past the limit, its exact size', () => {
+  // 2 braces + per key 6 × length + 4, + 6 × length + 2 per string, 24 per number or literal.
+  assert.is(payloadBound({ a: 'xy', b: 1, c: null }, 1000), 2 + (10 + 14) + (10 + 24) + (10 + 24));
+  assert.is(payloadBound({ a: { b: 1 } }, 1000), 2 + 10 + 2 + 10 + 24);
+  assert.is(payloadBound({ a: 'x'.repeat(100) }, 50), Buffer.byteLength(JSON.stringify({ a: 'x'.repeat(100) })));
+});
 
 bounds.run();
