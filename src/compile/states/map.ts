@@ -11,7 +11,7 @@ import { compileReferencePath } from '../paths.js';
 import { errorOutput, toAslError, withRecovery } from '../recovery.js';
 import { compileJsonPathFinish, compileResultLimit } from '../results.js';
 import { WHOLE_DOCUMENT, builtBound, compileTemplate, templateBound, type Builder, type TemplateBound } from '../templates.js';
-import { childFrame } from './branches.js';
+import { childFrame, containsKey } from './branches.js';
 
 /** A number read from the input at run time, validated as AWS validates it. */
 type Setting = (input: unknown, frame: Frame) => number;
@@ -123,14 +123,6 @@ function selectEach(selector: Builder, effective: unknown, items: unknown[], par
     inputs[i] = selector(effective, frame);
   }
   return inputs;
-}
-
-/** True when `key` is a field of `node` or of any object within it. */
-function containsKey(node: unknown, key: string): boolean {
-  if (node === null || typeof node !== 'object') return false;
-  if (Array.isArray(node)) return node.some((item) => containsKey(item, key));
-  for (const [name, value] of Object.entries(node)) if (name === key || containsKey(value, key)) return true;
-  return false;
 }
 
 function compileSetting(value: unknown, path: unknown, field: string, kind: 'integer' | 'float', fallback: number): Setting {
