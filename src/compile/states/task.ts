@@ -7,7 +7,7 @@ import { fitsPayload } from '../../run/limits.js';
 import { isPromiseLike, type RunState } from '../../run/state.js';
 import type { StateEnv } from '../context.js';
 import { LAMBDA_INVOKE, answersRaw, type Handler, type TaskContext } from '../handlers.js';
-import { LAMBDA_METADATA_BYTES, PayloadOnlyResponse, lambdaEvent, lambdaResponse, readsOnlyPayload } from '../lambda-response.js';
+import { LAMBDA_METADATA_BYTES, PayloadOnlyResponse, jsonataReadsOnlyPayload, lambdaEvent, lambdaResponse, readsOnlyPayload } from '../lambda-response.js';
 import { compileSelectPath, identity, type Transform } from '../io.js';
 import { StatesScope, compileJsonataValue, isJsonataExpression, stateField } from '../jsonata.js';
 import { andThen, compileNumber, compileOutcome, type NumberRule } from '../jsonata-state.js';
@@ -67,12 +67,16 @@ function compileJsonataTask(def: Record<string, unknown>, env: StateEnv): RunSta
   const problems = env.machine.problems;
   const args = 'Arguments' in def ? compileJsonataValue(def.Arguments, stateField(env.pointer, 'Arguments'), problems) : null;
   const outcome = compileOutcome(def, env.pointer, problems);
-  const invoke = compileInvocation(def, env, null, false);
+  // Output and Assign that read only `$states.result.Payload…` never need Lambda's envelope built.
+  const payloadOnly = jsonataReadsOnlyPayload(def);
+  const invoke = compileInvocation(def, env, null, payloadOnly);
   const timing = compileJsonataTiming(def, env);
   const checkSize = compileResultLimit(env);
+  const checkPayloadSize = payloadOnly ? compileResultLimit(env, LAMBDA_METADATA_BYTES) : checkSize;
 
   function finish(scope: StatesScope, result: unknown): unknown {
-    checkSize(result);
+    if (result instanceof PayloadOnlyResponse) checkPayloadSize(result);
+    else checkSize(result);
     scope.result = result;
     return outcome(scope, result);
   }
