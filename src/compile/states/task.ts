@@ -10,6 +10,7 @@ import { LAMBDA_INVOKE, answersRaw, type Handler, type TaskContext } from '../ha
 import { LAMBDA_METADATA_BYTES, PayloadOnlyResponse, jsonataReadsOnlyPayload, lambdaEvent, lambdaResponse, readsOnlyPayload } from '../lambda-response.js';
 import { compileSelectPath, identity, type Transform } from '../io.js';
 import { StatesScope, compileJsonataValue, isJsonataExpression, stateField } from '../jsonata.js';
+import { jsonataValueBound } from '../jsonata-bounds.js';
 import { andThen, compileNumber, compileOutcome, type NumberRule } from '../jsonata-state.js';
 import { compileReferencePath } from '../paths.js';
 import { withRecovery } from '../recovery.js';
@@ -69,7 +70,7 @@ function compileJsonataTask(def: Record<string, unknown>, env: StateEnv): RunSta
   const outcome = compileOutcome(def, env.pointer, problems);
   // Output and Assign that read only `$states.result.Payload…` never need Lambda's envelope built.
   const payloadOnly = jsonataReadsOnlyPayload(def);
-  const invoke = compileInvocation(def, env, null, payloadOnly);
+  const invoke = compileInvocation(def, env, 'Arguments' in def ? jsonataValueBound(def.Arguments) : WHOLE_DOCUMENT, payloadOnly);
   const timing = compileJsonataTiming(def, env);
   const checkSize = compileResultLimit(env);
   const checkPayloadSize = payloadOnly ? compileResultLimit(env, LAMBDA_METADATA_BYTES) : checkSize;
