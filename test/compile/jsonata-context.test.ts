@@ -83,4 +83,32 @@ for (const workflowType of ['EXPRESS', 'STANDARD'] as const) {
   });
 }
 
+context('an ItemSelector sees each item\'s own $states.context.Map.Item, also when the library evaluates it', async () => {
+  const definition = {
+    QueryLanguage: 'JSONata',
+    StartAt: 'Each',
+    States: {
+      Each: {
+        Type: 'Map',
+        Items: '{% $states.input.items %}',
+        ItemSelector: {
+          // $map with a function: evaluated by the jsonata library, asynchronously.
+          scaled: '{% $map([$states.context.Map.Item.Index], function($v) { $v * 10 }) %}',
+          value: '{% $states.context.Map.Item.Value %}',
+          item: '{% $states.context.Map.Item %}',
+        },
+        ItemProcessor: { StartAt: 'Echo', States: { Echo: { Type: 'Pass', End: true } } },
+        End: true,
+      },
+    },
+  };
+  const result = await compile(definition, { clock: virtualClock() }).execute({ items: ['a', 'b', 'c'] });
+  assert.is(result.status, 'SUCCEEDED', String(result.cause));
+  assert.equal(result.output, [
+    { scaled: 0, value: 'a', item: { Index: 0, Value: 'a' } },
+    { scaled: 10, value: 'b', item: { Index: 1, Value: 'b' } },
+    { scaled: 20, value: 'c', item: { Index: 2, Value: 'c' } },
+  ]);
+});
+
 context.run();
