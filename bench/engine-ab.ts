@@ -1,7 +1,8 @@
 /**
  * Two builds of the engine side by side in one process (issue 20): the same shapes as
  * bench/engine-shapes.ts (a Map of N items with ItemSelector + Task + ResultSelector, a
- * Parallel, one retry) and the built-in workloads, each executed by build A and build B in
+ * Parallel, one retry), the built-in workloads, and the payload-size walk alone over each
+ * workload's inputs (`bound-…`), each run by build A and build B in
  * interleaved rounds, so a change is judged on this noisy machine by the ratio B / A from
  * the same run (min / median / max over rounds). Outputs are compared before timing.
  *
@@ -36,9 +37,15 @@ const ONLY = args.only?.split(',') ?? null;
 interface Engine {
   compile(definition: unknown, options?: Record<string, unknown>): { run(input: unknown): unknown; execute(input: unknown): Promise<{ output: unknown; status: string }> };
   virtualClock(): unknown;
+  /** From the build's src/run/limits.js: the payload-size bound every state's check starts with. */
+  payloadBound(value: unknown, limit: number): number;
 }
 
-const load = async (dir: string) => (await import(pathToFileURL(resolve(dir, 'src/index.js')).href)) as Engine;
+async function load(dir: string): Promise<Engine> {
+  const index = (await import(pathToFileURL(resolve(dir, 'src/index.js')).href)) as Omit<Engine, 'payloadBound'>;
+  const limits = (await import(pathToFileURL(resolve(dir, 'src/run/limits.js')).href)) as Pick<Engine, 'payloadBound'>;
+  return { compile: index.compile, virtualClock: index.virtualClock, payloadBound: limits.payloadBound };
+}
 const engines = { A: await load(args.a), B: await load(args.b) };
 
 const price = (x: { id: number; price: number; currency: string }) => ({ total: x.price * 2, currency: x.currency, id: x.id });
@@ -132,6 +139,18 @@ for (const workload of builtinWorkloads) {
       },
     });
   }
+}
+
+// The payload-size walk alone, over each workload's inputs (whether it fits is the answer compared).
+for (const workload of builtinWorkloads) {
+  const inputs = Array.from({ length: 64 }, (_, i) => workload.generateInput(1, i, workload.sizes.quick));
+  cases.push({
+    name: `bound-${workload.name}`,
+    make: (e) => {
+      let i = 0;
+      return () => e.payloadBound(inputs[i++ & 63], 262_144) <= 262_144;
+    },
+  });
 }
 
 async function time(fn: Run, ms: number): Promise<number> {
