@@ -27,6 +27,7 @@ import { ClusterError, ClusterErrorCodes, ClusterFaults, type ClusterErrorCode }
 import {
   arnsOf,
   ClusterKeys,
+  limitsToWire,
   Queues,
   type BatchJobData,
   type BlockJobData,
@@ -264,7 +265,7 @@ export class Cluster extends EventEmitter {
       id,
       definition: registration.definition,
       handlers: handlersUrl(id, registration.handlers),
-      options: { ...(registration.options ?? {}) } as Record<string, unknown>,
+      options: { ...(registration.options ?? {}), limits: limitsToWire(registration.options?.limits) } as Record<string, unknown>,
     };
     const text = JSON.stringify(record);
     const key = `${id}@${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;

@@ -146,3 +146,18 @@ export function arnsOf(options: { readonly region?: unknown; readonly accountId?
     executionArnPrefix: `arn:aws:states:${region}:${account}:express:${name}:`,
   };
 }
+
+/** Limits as a registration stores them in JSON: Infinity (no limit) as the string 'Infinity'. */
+export function limitsToWire(limits: unknown): Record<string, number | 'Infinity'> | undefined {
+  if (limits === null || typeof limits !== 'object') return undefined;
+  const wire: Record<string, number | 'Infinity'> = {};
+  for (const [field, value] of Object.entries(limits)) wire[field] = value === Infinity ? 'Infinity' : (value as number);
+  return wire;
+}
+
+export function limitsFromWire(wire: unknown): Record<string, number> | undefined {
+  if (wire === null || typeof wire !== 'object') return undefined;
+  const limits: Record<string, number> = {};
+  for (const [field, value] of Object.entries(wire)) limits[field] = value === 'Infinity' ? Infinity : (value as number);
+  return limits;
+}
