@@ -320,7 +320,7 @@ try {
     redisCosts.push({ workload: workload.name, batch: BATCH, executions, jobs, commands: Object.fromEntries(stats), cpuUs: cpu });
   }
   report.redis = redisCosts;
-  console.log('\nCommands by name (last run):', [...commandStats(await admin.info('commandstats')).entries()].map(([k, v]) => `${k} ${v}`).join(', '));
+  console.log('\nCommands by name (last run: calls, µs inside Redis):', commandTimes(await admin.info('commandstats')));
   console.log(`\nLoad average at the end: ${machineInfo().loadAverage.join(' / ')}`);
   if (args.json !== undefined) writeFileSync(args.json, JSON.stringify(report, null, 2));
 } finally {
@@ -337,4 +337,12 @@ function commandStats(info: string): Map<string, number> {
   const stats = new Map<string, number>();
   for (const match of info.matchAll(/cmdstat_([^:]+):calls=(\d+)/g)) stats.set(match[1]!, Number(match[2]));
   return stats;
+}
+
+function commandTimes(info: string): string {
+  const rows = [...info.matchAll(/cmdstat_([^:]+):calls=(\d+),usec=(\d+)/g)].map((m) => [m[1]!, Number(m[2]), Number(m[3])] as const);
+  return rows
+    .sort((a, b) => b[2] - a[2])
+    .map(([name, calls, usec]) => `${name} ${calls} (${usec} µs)`)
+    .join(', ');
 }

@@ -6,15 +6,19 @@ import type { ExecutionResult } from '../run/result.js';
 import { ClusterFaults } from './errors.js';
 import { arnsOf, type ClusterKeys, type ResultRecord, type WorkflowRecord } from './protocol.js';
 
-/** One XADD (and a day's expiry, so a vanished client's stream does not stay) in one round trip. */
+/**
+ * One XADD (and a day's expiry, so a vanished client's stream does not stay) in one round
+ * trip; for a batch, its inputs' key goes in the same transaction.
+ */
 export async function answer(redis: Redis, keys: ClusterKeys, client: string, jobId: string, kind: string, reply: unknown): Promise<void> {
   const stream = keys.results(client);
   const bytes = packValue(reply);
-  await redis
+  const transaction = redis
     .multi()
     .xadd(stream, '*', 'job', jobId, 'kind', kind, 'data', Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))
-    .expire(stream, 86_400)
-    .exec();
+    .expire(stream, 86_400);
+  if (kind === 'batch') transaction.del(keys.payload(jobId));
+  await transaction.exec();
 }
 
 export function recordOf(result: ExecutionResult): ResultRecord {

@@ -170,6 +170,8 @@ class LoadRun {
 type Counter = 'submitted' | 'started' | 'batches' | 'rejected' | 'faults' | 'duplicateAnswers' | ExecutionStatus;
 
 const DEFAULT_PREFIX = 'statemill';
+/** A batch's inputs outlive a client that vanished by a day at most. */
+const PAYLOAD_TTL_S = 86_400;
 
 /** Emits 'drain' when executions can be submitted again after the queue filled up. */
 export class Cluster extends EventEmitter {
@@ -469,14 +471,12 @@ export class Cluster extends EventEmitter {
     this.unsent -= batch.entries.length;
     this.counts.started += batch.entries.length;
     this.counts.batches++;
-    const data: BatchJobData = {
-      client: this.clientId,
-      workflow: batch.workflow.key,
-      payload: Buffer.from(batch.writer.finish()).toString('base64'),
-      names: batch.names,
-    };
+    const data: BatchJobData = { client: this.clientId, workflow: batch.workflow.key, names: batch.names };
+    const bytes = batch.writer.finish();
+    const payload = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const options = { jobId, removeOnComplete: true, removeOnFail: 1000, attempts: this.jobAttempts, backoff: { type: 'fixed', delay: 100 } };
     batch.workflow.stored
+      .then(() => this.redis.set(this.keys.payload(jobId), payload, 'EX', PAYLOAD_TTL_S))
       .then(() => this.executionsQueue.add('batch', data, options))
       .catch((thrown: unknown) => this.batchLost(jobId, `the batch could not be queued: ${thrown instanceof Error ? thrown.message : String(thrown)}`));
   }

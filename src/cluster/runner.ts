@@ -67,9 +67,11 @@ parentPort!.on('message', async (message: RunnerMessage) => {
 
 async function runBatch(job: Job): Promise<void> {
   const batch = job.data as BatchJobData;
-  const loaded = await workflow(batch.workflow);
-  const inputs = readBatch(Buffer.from(batch.payload, 'base64'), 'no-eval');
+  const [loaded, payload] = await Promise.all([workflow(batch.workflow), redis.getBuffer(keys.payload(job.id!))]);
   let reply: ResultRecord[] | JobFailure;
+  // Gone only if the batch was answered already (a re-run of a batch whose worker died after answering) or a day passed.
+  if (payload === null) return answer(redis, keys, batch.client, job.id!, 'batch', { fault: ClusterFaults.BatchFailed, message: 'the batch inputs are no longer in Redis' });
+  const inputs = readBatch(payload, 'no-eval');
   if ('failure' in loaded) {
     const record = loaded.record;
     reply = record === null ? { fault: ClusterFaults.WorkflowLoad, message: loaded.failure } : inputs.map((_, i) => refusedRecord(record, batch.names?.[i] ?? null, loaded.failure));
