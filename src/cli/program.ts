@@ -119,7 +119,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
 
   program
     .command('worker')
-    .description('run jobs of a cluster (createCluster) from Redis on this host\'s thread pool, until Ctrl-C or SIGTERM')
+    .description('run jobs of a cluster (createCluster) from Redis on this host\'s threads, until Ctrl-C or SIGTERM')
     .requiredOption('--redis <url>', 'the cluster\'s Redis, e.g. redis://127.0.0.1:6379')
     .option('--threads <n>', 'worker threads (default: the number of cores)')
     .option('--concurrency <k>', 'execution batches run at once (default: 3 per thread)')
@@ -127,6 +127,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .option('--prefix <prefix>', 'the cluster\'s key prefix, as its clients use it (default: statemill)')
     .option('--lock-duration-ms <ms>', 'how long a job stays locked to a worker that stopped renewing it (default: 30000)')
     .option('--stalled-interval-ms <ms>', 'how often to look for jobs whose worker died (default: 30000)')
+    .option('--max-stalled-count <n>', 'times a job may stall (its worker died) before it fails for good, as Cluster.BatchFailed (default: 1)')
     .action(async (options: WorkerOptions) => setExitCode(await workerCommand(options, io, stopSignal(io))));
 
   // Listed for --help only: runCli hands `bench` and its arguments to the benchmark harness as they are.

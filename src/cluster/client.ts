@@ -647,6 +647,7 @@ export class Cluster extends EventEmitter {
     const batch = this.batches.get(jobId);
     if (batch === undefined) return;
     this.batches.delete(jobId);
+    this.redis.del(this.keys.payload(jobId)).catch(() => {});
     this.settleBatchAs(batch, ClusterFaults.BatchFailed, reason);
     this.checkIdle();
   }

@@ -13,6 +13,7 @@ export interface WorkerOptions {
   readonly prefix?: string;
   readonly lockDurationMs?: string;
   readonly stalledIntervalMs?: string;
+  readonly maxStalledCount?: string;
 }
 
 /**
@@ -24,6 +25,7 @@ export async function workerCommand(options: WorkerOptions, io: CliIo, stopSigna
   const concurrency = optionalCount(options.concurrency, '--concurrency');
   const lockDurationMs = optionalCount(options.lockDurationMs, '--lock-duration-ms');
   const stalledIntervalMs = optionalCount(options.stalledIntervalMs, '--stalled-interval-ms');
+  const maxStalledCount = optionalCount(options.maxStalledCount, '--max-stalled-count', 0);
   if (!/^rediss?:\/\//.test(options.redis)) throw new CliError(CliErrorCodes.USAGE, `--redis must be a redis:// URL, not '${options.redis}'`);
   let handlers: string | undefined;
   if (options.handlers !== undefined) {
@@ -41,6 +43,7 @@ export async function workerCommand(options: WorkerOptions, io: CliIo, stopSigna
     ...(handlers === undefined ? {} : { handlers }),
     ...(lockDurationMs === undefined ? {} : { lockDurationMs }),
     ...(stalledIntervalMs === undefined ? {} : { stalledIntervalMs }),
+    ...(maxStalledCount === undefined ? {} : { maxStalledCount }),
   });
   await worker.ready();
   io.stdout.write(`statemill worker ${worker.id}: ${worker.threads} threads, ${worker.concurrency} batches at once, taking jobs from ${options.redis}\n`);
@@ -53,9 +56,9 @@ export async function workerCommand(options: WorkerOptions, io: CliIo, stopSigna
   return ExitCodes.OK;
 }
 
-function optionalCount(text: string | undefined, flag: string): number | undefined {
+function optionalCount(text: string | undefined, flag: string, least = 1): number | undefined {
   if (text === undefined) return undefined;
   const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) throw new CliError(CliErrorCodes.USAGE, `${flag} must be a positive integer, not '${text}'`);
+  if (!Number.isInteger(value) || value < least) throw new CliError(CliErrorCodes.USAGE, `${flag} must be an integer ≥ ${least}, not '${text}'`);
   return value;
 }
