@@ -297,27 +297,29 @@ try {
 
   console.log('\n## What Redis does per job\n');
   console.log('A fixed run after CONFIG RESETSTAT; commands from INFO commandstats, CPU from INFO cpu (user + sys of the whole redis-server).\n');
-  console.log('| workload | batch | executions | jobs | commands / job | commands / execution | Redis CPU µs / job | Redis CPU µs / execution | one Redis, executions/s ceiling |');
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+  console.log('| workload | batch | executions | jobs | commands / job | commands / execution | Redis CPU µs / job | Redis CPU µs / execution | network in + out bytes / execution | one Redis, executions/s ceiling |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   const redisCosts: Record<string, unknown>[] = [];
   for (const workload of workloads.slice(0, 2)) {
     const executions = 40 * BATCH;
     await admin.config('RESETSTAT');
     const cpuBefore = redisCpuUs(await admin.info('cpu'));
+    const bytesBefore = networkBytes(await admin.info('stats'));
     const batchesBefore = cluster.metrics().batches;
     await Promise.all(Array.from({ length: executions }, (_, i) => cluster.execute(workload.name, workload.input(i))));
     // Let the workers' last acknowledgements land before reading the counters.
     await new Promise((resolve) => setTimeout(resolve, 300));
     const cpu = redisCpuUs(await admin.info('cpu')) - cpuBefore;
+    const bytes = networkBytes(await admin.info('stats')) - bytesBefore;
     const stats = commandStats(await admin.info('commandstats'));
     const jobs = cluster.metrics().batches - batchesBefore;
     // The INFO and CONFIG calls of this measurement, and the idle polling of the other queues, are not the workload's.
     const calls = [...stats.entries()].filter(([name]) => !['info', 'config'].includes(name)).reduce((sum, [, n]) => sum + n, 0);
     const perJobUs = cpu / jobs;
     console.log(
-      `| ${workload.name} | ${BATCH} | ${executions} | ${jobs} | ${fixed(calls / jobs, 1)} | ${fixed(calls / executions, 2)} | ${fixed(perJobUs, 0)} | ${fixed(cpu / executions, 1)} | ${fixed((BATCH * 1e6) / perJobUs, 0)} |`,
+      `| ${workload.name} | ${BATCH} | ${executions} | ${jobs} | ${fixed(calls / jobs, 1)} | ${fixed(calls / executions, 2)} | ${fixed(perJobUs, 0)} | ${fixed(cpu / executions, 1)} | ${fixed(bytes / executions, 0)} | ${fixed((BATCH * 1e6) / perJobUs, 0)} |`,
     );
-    redisCosts.push({ workload: workload.name, batch: BATCH, executions, jobs, commands: Object.fromEntries(stats), cpuUs: cpu });
+    redisCosts.push({ workload: workload.name, batch: BATCH, executions, jobs, commands: Object.fromEntries(stats), cpuUs: cpu, networkBytes: bytes });
   }
   report.redis = redisCosts;
   console.log('\nCommands by name (last run: calls, µs inside Redis):', commandTimes(await admin.info('commandstats')));
@@ -345,4 +347,8 @@ function commandTimes(info: string): string {
     .sort((a, b) => b[2] - a[2])
     .map(([name, calls, usec]) => `${name} ${calls} (${usec} µs)`)
     .join(', ');
+}
+
+function networkBytes(info: string): number {
+  return Number(/total_net_input_bytes:(\d+)/.exec(info)?.[1] ?? 0) + Number(/total_net_output_bytes:(\d+)/.exec(info)?.[1] ?? 0);
 }

@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import { packValue } from '../pool/codec.js';
 import type { ExecutionResult } from '../run/result.js';
 import { ClusterFaults } from './errors.js';
-import { arnsOf, type ClusterKeys, type ResultRecord, type WorkflowRecord } from './protocol.js';
+import { type ClusterKeys, type ResultRecord, type WorkflowRecord } from './protocol.js';
 
 /**
  * One XADD (and a day's expiry, so a vanished client's stream does not stay) in one round
@@ -21,12 +21,15 @@ export async function answer(redis: Redis, keys: ClusterKeys, client: string, jo
   await transaction.exec();
 }
 
-export function recordOf(result: ExecutionResult): ResultRecord {
+/** A result as it travels; ARNs the client can build from the registration (`arns`) are left out. */
+export function recordOf(result: ExecutionResult, arns: { readonly stateMachineArn: string; readonly executionArnPrefix: string }): ResultRecord {
+  const executionArn = result.executionArn;
+  const built = executionArn.length === arns.executionArnPrefix.length + result.name.length && executionArn.startsWith(arns.executionArnPrefix);
   return [
     result.status,
     result.name,
-    result.executionArn,
-    result.stateMachineArn,
+    built ? null : executionArn,
+    result.stateMachineArn === arns.stateMachineArn ? null : result.stateMachineArn,
     result.startDate.getTime(),
     result.stopDate.getTime(),
     result.output,
@@ -38,10 +41,9 @@ export function recordOf(result: ExecutionResult): ResultRecord {
 
 /** An execution this host could not run (its workflow does not load here): FAILED, as the pool fails a load error. */
 export function refusedRecord(record: WorkflowRecord, name: string | null, message: string): ResultRecord {
-  const arns = arnsOf(record.options);
   const executionName = name ?? randomUUID();
   const now = Date.now();
-  return ['FAILED', executionName, `${arns.executionArnPrefix}${executionName}`, arns.stateMachineArn, now, now, undefined, ClusterFaults.WorkflowLoad, message, null];
+  return ['FAILED', executionName, null, null, now, now, undefined, ClusterFaults.WorkflowLoad, message, null];
 }
 
 export function messageOf(thrown: unknown): string {

@@ -540,7 +540,7 @@ export class Cluster extends EventEmitter {
       if (batch === undefined) return void this.counts.duplicateAnswers++;
       this.batches.delete(jobId);
       const reply = readValue(data, 'no-eval') as ResultRecord[] | JobFailure;
-      if (Array.isArray(reply)) batch.entries.forEach((entry, i) => this.settle(entry, reply[i]!));
+      if (Array.isArray(reply)) batch.entries.forEach((entry, i) => this.settle(batch.workflow, entry, reply[i]!));
       else this.settleBatchAs(batch, reply.fault, reply.message);
     } else if (kind === 'block') {
       const pending = this.blocks.get(jobId);
@@ -560,10 +560,23 @@ export class Cluster extends EventEmitter {
     this.checkIdle();
   }
 
-  private settle(entry: Submission, record: ResultRecord): void {
+  private settle(workflow: ClusterWorkflow, entry: Submission, record: ResultRecord): void {
     const [status, name, executionArn, stateMachineArn, startMs, stopMs, output, error, cause, history] = record;
     const events = (history ?? undefined) as ExecutionResult['history'];
-    this.finish(entry, status, new ExecutionResult(executionArn, stateMachineArn, name, status, startMs, stopMs, entry.input, output, error, cause, events));
+    const result = new ExecutionResult(
+      executionArn ?? `${workflow.executionArnPrefix}${name}`,
+      stateMachineArn ?? workflow.stateMachineArn,
+      name,
+      status,
+      startMs,
+      stopMs,
+      entry.input,
+      output,
+      error,
+      cause,
+      events,
+    );
+    this.finish(entry, status, result);
   }
 
   private settleBatchAs(batch: Batch, fault: string, cause: string): void {

@@ -106,8 +106,10 @@ export interface LoadJobData {
 export type ResultRecord = [
   status: ExecutionStatus,
   name: string,
-  executionArn: string,
-  stateMachineArn: string,
+  /** null when it is the workflow's ARN prefix + name, as the client builds it (arnsOf): most results leave ~150 bytes out. */
+  executionArn: string | null,
+  /** null when it is the workflow's, as the client builds it (arnsOf). */
+  stateMachineArn: string | null,
   startMs: number,
   stopMs: number,
   output: unknown,

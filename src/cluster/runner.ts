@@ -14,7 +14,7 @@ import { realClock, virtualClock } from '../run/clock.js';
 import type { ExecutionResult } from '../run/result.js';
 import { answer, messageOf, recordOf, refusedRecord } from './answers.js';
 import { ClusterFaults } from './errors.js';
-import { ClusterKeys, limitsFromWire, Queues, type BatchJobData, type JobFailure, type ResultRecord, type WorkflowRecord } from './protocol.js';
+import { arnsOf, ClusterKeys, limitsFromWire, Queues, type BatchJobData, type JobFailure, type ResultRecord, type WorkflowRecord } from './protocol.js';
 import { connect, type ClusterConnection } from './redis.js';
 
 /** What the host's main thread gives each runner thread. */
@@ -32,7 +32,7 @@ export interface RunnerData {
 /** Messages between the host's main thread and a runner thread. */
 export type RunnerMessage = { readonly type: 'ready' } | { readonly type: 'close' } | { readonly type: 'closed' };
 
-type Loaded = { readonly machine: Machine; readonly record: WorkflowRecord } | { readonly record: WorkflowRecord | null; readonly failure: string };
+type Loaded = { readonly machine: Machine; readonly record: WorkflowRecord; readonly arns: ReturnType<typeof arnsOf> } | { readonly record: WorkflowRecord | null; readonly failure: string };
 
 const data = workerData as RunnerData;
 const keys = new ClusterKeys(data.prefix);
@@ -81,8 +81,8 @@ async function runBatch(job: Job): Promise<void> {
     for (let i = 0; i < inputs.length; i++) {
       const name = batch.names?.[i] ?? null;
       const ran = loaded.machine.run(inputs[i], name === null ? {} : { name });
-      if (ran instanceof Promise) waiting.push(ran.then((result: ExecutionResult) => void (records[i] = recordOf(result))));
-      else records[i] = recordOf(ran);
+      if (ran instanceof Promise) waiting.push(ran.then((result: ExecutionResult) => void (records[i] = recordOf(result, loaded.arns))));
+      else records[i] = recordOf(ran, loaded.arns);
     }
     if (waiting.length > 0) await Promise.all(waiting);
     reply = records;
@@ -125,7 +125,7 @@ async function load(key: string): Promise<Loaded> {
       ...stringOption('accountId', options.accountId),
       ...stringOption('roleArn', options.roleArn),
     });
-    return { machine, record };
+    return { machine, record, arns: arnsOf(options) };
   } catch (thrown) {
     return { record, failure: `workflow '${record.id}' does not compile with the handlers of ${handlersUrl}: ${messageOf(thrown)}` };
   }

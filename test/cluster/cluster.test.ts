@@ -105,6 +105,11 @@ withRedis('results equal in-process results, input for input, over two worker pr
     const remote = await Promise.all(inputs.map((input, i) => cluster.execute(id, input, { name: `e-${i}` })));
     const local = await Promise.all(inputs.map((input, i) => machine.execute(input, { name: `e-${i}` })));
     assert.equal(remote.map(outcome), local.map(outcome), id);
+    assert.equal(
+      remote.map((result) => [result.executionArn, result.stateMachineArn]),
+      local.map((result) => [result.executionArn, result.stateMachineArn]),
+      `${id}: ARNs`,
+    );
     assert.ok(remote.every((result, i) => result.input === inputs[i]), `${id}: results carry the caller's own input`);
   }
   const metrics = cluster.metrics();
