@@ -65,6 +65,14 @@ export interface ClusterRegisterOptions {
   readonly handlers: string | URL;
   /** Compile options that can cross processes, as for the pool. */
   readonly options?: WorkflowOptions;
+  /**
+   * Map states whose items fan out over the cluster's workers (in blocks, as runMap) when an
+   * execution reaches them on a worker: true for all, or their names. Default false: a Map
+   * runs in the thread running its execution.
+   */
+  readonly mapFanOut?: boolean | readonly string[];
+  /** Maps with fewer items run in the execution's own thread even when they fan out. Default 16. */
+  readonly mapFanOutMinItems?: number;
 }
 
 export interface ClusterExecuteOptions {
@@ -263,11 +271,17 @@ export class Cluster extends EventEmitter {
     if (registration === null || typeof registration !== 'object') throw invalid(`register('${id}', …) needs { definition, handlers }`);
     const problems = validate(registration.definition);
     if (problems.length > 0) throw new DefinitionError(problems);
+    const mapFanOut = registration.mapFanOut ?? false;
+    if (typeof mapFanOut !== 'boolean' && !(Array.isArray(mapFanOut) && mapFanOut.every((name) => typeof name === 'string'))) {
+      throw invalid(`workflow '${id}': mapFanOut must be a boolean or an array of Map state names`);
+    }
+    const mapFanOutMinItems = positiveInteger(registration.mapFanOutMinItems ?? 16, `workflow '${id}': mapFanOutMinItems`);
     const record: WorkflowRecord = {
       id,
       definition: registration.definition,
       handlers: handlersUrl(id, registration.handlers),
       options: { ...(registration.options ?? {}), limits: limitsToWire(registration.options?.limits) } as Record<string, unknown>,
+      ...(mapFanOut === false ? {} : { mapFanOut, mapFanOutMinItems }),
     };
     const text = JSON.stringify(record);
     const key = `${id}@${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
@@ -320,6 +334,15 @@ export class Cluster extends EventEmitter {
       this.send(batch);
     }
     return result;
+  }
+
+  /**
+   * Takes a registration stored by another client as workflow `id`, without storing it again:
+   * how a worker's runner thread fans out the Maps of the executions it runs.
+   * @internal
+   */
+  adopt(id: string, key: string, options: WorkflowOptions): void {
+    if (!this.workflows.has(id)) this.workflows.set(id, new ClusterWorkflow(id, key, Promise.resolve(), options));
   }
 
   /**

@@ -57,6 +57,10 @@ export interface WorkflowRecord {
   readonly handlers: string;
   /** Compile options that can cross processes (pool/protocol.ts WorkflowOptions). */
   readonly options: Record<string, unknown>;
+  /** Map states (by name, or true for all) whose items fan out over the cluster when the execution runs on a worker. */
+  readonly mapFanOut?: boolean | readonly string[];
+  /** Maps with fewer items run in the execution's own thread. */
+  readonly mapFanOutMinItems?: number;
 }
 
 export interface WorkerRecord {

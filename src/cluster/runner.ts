@@ -8,11 +8,14 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { Worker, type Job } from 'bullmq';
+import type { MapExecutor } from '../compile/context.js';
 import { compile, type Machine } from '../compile/machine.js';
+import type { WorkflowOptions } from '../pool/protocol.js';
 import { readBatch } from '../pool/codec.js';
 import { realClock, virtualClock } from '../run/clock.js';
 import type { ExecutionResult } from '../run/result.js';
 import { answer, messageOf, recordOf, refusedRecord } from './answers.js';
+import { Cluster } from './client.js';
 import { ClusterFaults } from './errors.js';
 import { arnsOf, ClusterKeys, limitsFromWire, Queues, type BatchJobData, type JobFailure, type ResultRecord, type WorkflowRecord } from './protocol.js';
 import { connect, type ClusterConnection } from './redis.js';
@@ -35,6 +38,8 @@ export type RunnerMessage = { readonly type: 'ready' } | { readonly type: 'close
 type Loaded = { readonly machine: Machine; readonly record: WorkflowRecord; readonly arns: ReturnType<typeof arnsOf> } | { readonly record: WorkflowRecord | null; readonly failure: string };
 
 const data = workerData as RunnerData;
+/** This thread's client for fanning Maps out over the cluster, made by the first Map that does. */
+let fanOutClient: Cluster | null = null;
 const keys = new ClusterKeys(data.prefix);
 const redis = connect(data.connection);
 const workflows = new Map<string, Promise<Loaded>>();
@@ -59,6 +64,7 @@ parentPort!.on('message', async (message: RunnerMessage) => {
   if (message.type !== 'close') return;
   // Finishes the batches it holds, takes no more.
   await worker.close();
+  await fanOutClient?.close();
   redis.disconnect();
   connection.disconnect();
   parentPort!.postMessage({ type: 'closed' } satisfies RunnerMessage);
@@ -116,7 +122,9 @@ async function load(key: string): Promise<Loaded> {
   if (handlers === null || typeof handlers !== 'object') return { record, failure: `workflow '${record.id}': module ${handlersUrl} does not export an object named 'handlers'` };
   const options = record.options;
   try {
+    const mapExecutor = record.mapFanOut === undefined || record.mapFanOut === false ? undefined : mapHook(key, record);
     const machine = compile(record.definition, {
+      ...(mapExecutor === undefined ? {} : { mapExecutor }),
       handlers: handlers as never,
       clock: options.clock === 'virtual' ? virtualClock() : realClock,
       limits: limitsFromWire(options.limits),
@@ -129,6 +137,25 @@ async function load(key: string): Promise<Loaded> {
   } catch (thrown) {
     return { record, failure: `workflow '${record.id}' does not compile with the handlers of ${handlersUrl}: ${messageOf(thrown)}` };
   }
+}
+
+/**
+ * The Map hook of a workflow registered with mapFanOut: Maps it names (or all) with at least
+ * mapFanOutMinItems items go out as block jobs, which hosts run on their pools — never on the
+ * runner threads, so an execution waiting for its blocks never holds a slot they need. Items
+ * of a block that reach a Map run it in their own thread (a fanned-out item does not fan out again).
+ */
+function mapHook(key: string, record: WorkflowRecord): MapExecutor {
+  const names = record.mapFanOut === true ? null : new Set(record.mapFanOut as readonly string[]);
+  const minItems = record.mapFanOutMinItems ?? 16;
+  return (request) => {
+    const stateName = request.state.slice(request.state.lastIndexOf('/') + 1).replace(/~1/g, '/').replace(/~0/g, '~');
+    if (names !== null && !names.has(stateName)) return null;
+    if (request.inputs.length < minItems) return null;
+    if (fanOutClient === null) fanOutClient = new Cluster({ connection: data.connection, prefix: data.prefix });
+    fanOutClient.adopt(key, key, record.options as WorkflowOptions);
+    return fanOutClient.runMap(key, request);
+  };
 }
 
 function stringOption(name: string, value: unknown): Record<string, string> {
