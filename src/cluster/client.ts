@@ -235,6 +235,8 @@ export class Cluster extends EventEmitter {
     this.executionsQueue = new Queue(Queues.executions, queueOptions);
     this.blocksQueue = new Queue(Queues.mapBlocks, queueOptions);
     this.loadsQueue = new Queue(Queues.loads, queueOptions);
+    // A connection error is retried by ioredis; BullMQ prints errors nobody listens for.
+    for (const queue of [this.executionsQueue, this.blocksQueue, this.loadsQueue]) queue.on('error', () => {});
     // BullMQ answers nothing for a job it gave up on (stalled too often, or kept failing): its 'failed' event is how the client learns.
     this.events = [Queues.executions, Queues.mapBlocks, Queues.loads].map((queue) => {
       const connection = connect(options.connection);
