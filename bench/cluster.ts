@@ -15,7 +15,8 @@
  * job and per execution, and Redis's CPU time per job (INFO cpu), which gives the ceiling of
  * one Redis (it runs commands on one thread): executions/s = batch × 1 s / CPU per job.
  *
- *   node --import tsx/esm bench/cluster.ts [--workers 2] [--threads cores] [--seconds 2] [--rounds 3] [--batch 256] [--json file]
+ *   node --import tsx/esm bench/cluster.ts [--workers 2] [--threads cores] [--seconds 2] [--rounds 3] [--batch 256]
+ *     [--worker-concurrency K (batches each worker runs at once)] [--skip trivial,webhook,cpu,map] [--json file]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -47,6 +48,7 @@ const { values: args } = parseArgs({
     'map-runs': { type: 'string', default: '5' },
     json: { type: 'string' },
     skip: { type: 'string', default: '' },
+    'worker-concurrency': { type: 'string' },
   },
 });
 const WORKERS = Number(args.workers);
@@ -131,7 +133,8 @@ const url = `redis://127.0.0.1:${port}`;
 const workerThreads = THREADS / WORKERS;
 await Promise.all(
   Array.from({ length: WORKERS }, () => {
-    const child = spawn(process.execPath, ['--import', 'tsx/esm', cliMain, 'worker', '--redis', url, '--prefix', PREFIX, '--threads', String(workerThreads)], {
+    const concurrency = args['worker-concurrency'] === undefined ? [] : ['--concurrency', args['worker-concurrency']];
+    const child = spawn(process.execPath, ['--import', 'tsx/esm', cliMain, 'worker', '--redis', url, '--prefix', PREFIX, '--threads', String(workerThreads), ...concurrency], {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
