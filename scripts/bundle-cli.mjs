@@ -6,7 +6,7 @@
  *
  * Left unbundled, loaded from dist/src as built: the benchmark harness (cli/bench.js, which
  * the package does not ship) and modules that find files next to themselves at run time
- * (the worker pool and the service start worker threads from their own directories).
+ * (the worker pool, the service and the cluster start worker threads from their own directories).
  * jsonata, yaml and js-yaml stay in node_modules: they load only when a file needs them.
  */
 import { build } from 'esbuild';
@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const built = resolve(root, 'dist', 'src');
 const outdir = resolve(root, 'dist', 'cli');
-const unbundled = [resolve(built, 'cli', 'bench.js'), resolve(built, 'pool') + sep, resolve(built, 'service') + sep];
+const unbundled = [resolve(built, 'cli', 'bench.js'), resolve(built, 'pool') + sep, resolve(built, 'service') + sep, resolve(built, 'cluster') + sep];
 
 /** Imports of unbundled modules point at their dist/src files from dist/cli. */
 const keepUnbundled = {
@@ -42,7 +42,7 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  external: ['jsonata', 'yaml', 'js-yaml', 'piscina', 'msgpackr', 'hdr-histogram-js', 'bullmq', 'better-sqlite3'],
+  external: ['jsonata', 'yaml', 'js-yaml', 'piscina', 'msgpackr', 'hdr-histogram-js', 'bullmq', 'ioredis', 'better-sqlite3'],
   // commander is CommonJS: bundled into ESM, its require() calls need a require.
   banner: { js: "import { createRequire as createRequireForBundle } from 'node:module';\nconst require = createRequireForBundle(import.meta.url);" },
   plugins: [keepUnbundled],

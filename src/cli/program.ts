@@ -4,6 +4,7 @@ import { CliError, CliErrorCodes, withCode } from './cli-error.js';
 import type { RunOptions } from './commands/run.js';
 import type { ValidateOptions } from './commands/validate.js';
 import { registerServeCommand } from './commands/serve.js';
+import type { WorkerOptions } from './commands/worker.js';
 import { EXIT_CODES_HELP, ExitCodes } from './exit-codes.js';
 import type { CliIo } from './io.js';
 import { collectParam } from './params.js';
@@ -137,9 +138,32 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
 
   registerServeCommand(program, io, setExitCode);
 
+  program
+    .command('worker')
+    .description('run jobs of a cluster (createCluster) from Redis on this host\'s threads, until Ctrl-C or SIGTERM')
+    .requiredOption('--redis <url>', 'the cluster\'s Redis, e.g. redis://127.0.0.1:6379')
+    .option('--threads <n>', 'worker threads (default: the number of cores)')
+    .option('--concurrency <k>', 'execution batches run at once (default: 3 per thread)')
+    .option('--handlers <module>', 'handlers module used for every workflow instead of the path it was registered with')
+    .option('--prefix <prefix>', 'the cluster\'s key prefix, as its clients use it (default: statemill)')
+    .option('--lock-duration-ms <ms>', 'how long a job stays locked to a worker that stopped renewing it (default: 30000)')
+    .option('--stalled-interval-ms <ms>', 'how often to look for jobs whose worker died (default: 30000)')
+    .option('--max-stalled-count <n>', 'times a job may stall (its worker died) before it fails for good, as Cluster.BatchFailed (default: 1)')
+    .action(async (options: WorkerOptions) => {
+      const { workerCommand } = await import('./commands/worker.js');
+      setExitCode(await workerCommand(options, io, stopSignal(io)));
+    });
+
   // Listed for --help only: runCli hands `bench` and its arguments to the benchmark harness as they are.
   program.command('bench').description('benchmark the built-in workloads or your own workflow (statemill bench --help)');
   return program;
+}
+
+/** Ctrl-C (the io's signal) or SIGTERM. */
+function stopSignal(io: CliIo): AbortSignal {
+  const stop = new AbortController();
+  process.once('SIGTERM', () => stop.abort());
+  return io.signal === undefined ? stop.signal : AbortSignal.any([io.signal, stop.signal]);
 }
 
 /**

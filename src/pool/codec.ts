@@ -201,6 +201,22 @@ export class AreaWriter {
   }
 }
 
+/**
+ * One value as a buffer that owns its memory, in the batch format (a shape repeated inside
+ * the value carries its keys once). Throws when it cannot be encoded. The cluster's messages.
+ */
+export function packValue(value: unknown): Uint8Array {
+  const packed = packer().pack(value, PACK_IN_PLACE) as PackedInPlace;
+  const bytes = new Uint8Array(packed.end - packed.start);
+  bytes.set(packed.subarray(packed.start, packed.end));
+  return bytes;
+}
+
+/** The value `packValue` wrote. */
+export function readValue(bytes: Uint8Array, decoder: DecoderEntry): unknown {
+  return unpacker(decoder).unpack(asBuffer(bytes));
+}
+
 /** Every value of a batch, in order. */
 export function readBatch(bytes: Uint8Array, decoder: DecoderEntry): unknown[] {
   if (bytes.length === 0) return [];

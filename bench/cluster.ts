@@ -1,0 +1,357 @@
+/**
+ * The cluster (BullMQ on Redis, src/cluster) against the local pool at the same total
+ * thread count, in the same run: a redis-server and N `statemill worker` processes start on
+ * this machine, each process standing for a host with T/N threads; the pool gets T threads.
+ *
+ * Workloads: trivial handlers (six states, small input), webhook-normalize (the built-in
+ * workload AWS-style webhooks are measured with), CPU-heavy handlers (one Task of ≈0.5 ms),
+ * and a 1,000-item Map of ≈0.2 ms items (pool.runMap against cluster.runMap). Outputs of
+ * both are checked against in-process outputs before anything is timed. The pool and the
+ * cluster take turns, round after round, so a noisy neighbour slows both alike; each row
+ * gives min / median / max over the rounds, and the ratio is the median of the per-round
+ * ratios (the machine is shared: compare only ratios from the same run).
+ *
+ * Then Redis's own cost: with INFO commandstats reset before a fixed run, the commands per
+ * job and per execution, and Redis's CPU time per job (INFO cpu), which gives the ceiling of
+ * one Redis (it runs commands on one thread): executions/s = batch × 1 s / CPU per job.
+ *
+ *   node --import tsx/esm bench/cluster.ts [--workers 2] [--threads cores] [--seconds 2] [--rounds 3] [--batch 256]
+ *     [--worker-concurrency K (batches each worker runs at once)] [--skip trivial,webhook,cpu,map] [--json file]
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { isDeepStrictEqual, parseArgs } from 'node:util';
+import * as hdr from 'hdr-histogram-js';
+import { Redis } from 'ioredis';
+import { createCluster, type Cluster } from '../src/cluster/index.js';
+import { compile } from '../src/compile/machine.js';
+import { virtualClock } from '../src/run/clock.js';
+import { createPool, type Pool } from '../src/pool/index.js';
+import { webhookNormalize } from '../workloads/webhook-normalize/workload.js';
+import { machineInfo, describeMachine } from './machine.js';
+import { median } from './median.js';
+import { handlers as benchHandlers } from './pool-handlers.js';
+import { cores, cpuDefinition, fanOutDefinition, fixed, poolHandlersModule, roundsFor, smallInput, trivialDefinition } from './pool-support.js';
+
+const { values: args } = parseArgs({
+  options: {
+    workers: { type: 'string', default: '2' },
+    threads: { type: 'string', default: String(cores) },
+    seconds: { type: 'string', default: '2' },
+    rounds: { type: 'string', default: '3' },
+    batch: { type: 'string', default: '256' },
+    'map-items': { type: 'string', default: '1000' },
+    'map-runs': { type: 'string', default: '5' },
+    json: { type: 'string' },
+    skip: { type: 'string', default: '' },
+    'worker-concurrency': { type: 'string' },
+  },
+});
+const WORKERS = Number(args.workers);
+const THREADS = Number(args.threads);
+const MEASURE_MS = Number(args.seconds) * 1000;
+const WARMUP_MS = 500;
+const ROUNDS = Number(args.rounds);
+const BATCH = Number(args.batch);
+const MAP_ITEMS = Number(args['map-items']);
+const MAP_RUNS = Number(args['map-runs']);
+if (!(THREADS % WORKERS === 0)) throw new Error(`--threads (${THREADS}) must be a multiple of --workers (${WORKERS}): each worker gets the same share`);
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+const cliMain = join(root, 'src/cli/main.ts');
+const PREFIX = 'bench';
+
+interface Workload {
+  readonly name: string;
+  readonly definition: Record<string, unknown>;
+  readonly handlersModule: URL;
+  readonly handlers: Record<string, (input: never, ctx: never) => unknown>;
+  /** Executions per job: many for cheap executions; fewer for CPU-heavy ones, so every thread gets some. */
+  readonly batch: number;
+  input(i: number): unknown;
+}
+
+const heavyRounds = await roundsFor(0.5);
+const itemRounds = await roundsFor(0.2);
+const webhookInputs = Array.from({ length: 512 }, (_, i) => webhookNormalize.generateInput(7, i, webhookNormalize.sizes.quick));
+const allWorkloads: Workload[] = [
+  { name: 'trivial (6 states)', definition: trivialDefinition, handlersModule: poolHandlersModule, handlers: benchHandlers, batch: BATCH, input: smallInput },
+  {
+    name: 'webhook-normalize',
+    definition: webhookNormalize.definition,
+    handlersModule: webhookNormalize.handlersModule,
+    handlers: webhookNormalize.handlers,
+    batch: BATCH,
+    input: (i) => webhookInputs[i % webhookInputs.length],
+  },
+  { name: 'CPU-heavy (≈0.5 ms)', definition: cpuDefinition, handlersModule: poolHandlersModule, handlers: benchHandlers, batch: 16, input: (i) => ({ rounds: heavyRounds, seed: i }) },
+];
+/** --skip trivial,webhook,cpu,map,redis leaves parts out (to look at one quickly). */
+const skipped = new Set(args.skip!.split(',').filter(Boolean));
+const workloadKeys = ['trivial', 'webhook', 'cpu'];
+const workloads = allWorkloads.filter((_, i) => !skipped.has(workloadKeys[i]!));
+
+// ---- Redis and the worker processes -------------------------------------------------
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as { port: number }).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function started(child: ChildProcess, pattern: RegExp, what: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const look = (chunk: Buffer) => {
+      seen += chunk.toString();
+      if (pattern.test(seen)) resolve();
+    };
+    child.stdout?.on('data', look);
+    child.stderr?.on('data', (chunk: Buffer) => (seen += chunk.toString()));
+    child.once('exit', (code) => reject(new Error(`${what} exited (${code}) before it was ready:\n${seen}`)));
+  });
+}
+
+const children: ChildProcess[] = [];
+const redisDir = mkdtempSync(join(tmpdir(), 'statemill-bench-redis-'));
+const port = await freePort();
+// No persistence: the benchmark measures the queue, not the disk (the tests run Redis with AOF).
+const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', redisDir, '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+children.push(redis);
+await started(redis, /Ready to accept connections/, 'redis-server');
+const url = `redis://127.0.0.1:${port}`;
+
+const workerThreads = THREADS / WORKERS;
+await Promise.all(
+  Array.from({ length: WORKERS }, () => {
+    const concurrency = args['worker-concurrency'] === undefined ? [] : ['--concurrency', args['worker-concurrency']];
+    const child = spawn(process.execPath, ['--import', 'tsx/esm', cliMain, 'worker', '--redis', url, '--prefix', PREFIX, '--threads', String(workerThreads), ...concurrency], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.push(child);
+    return started(child, /taking jobs/, 'statemill worker');
+  }),
+);
+
+const admin = new Redis(url);
+const pool: Pool = createPool({ threads: THREADS, batch: BATCH, maxQueue: 100_000 });
+const cluster: Cluster = createCluster({ connection: url, prefix: PREFIX, batch: BATCH, maxQueue: 100_000 });
+const clusterHeavy: Cluster = createCluster({ connection: url, prefix: PREFIX, batch: 16, maxQueue: 100_000 });
+
+async function shutDown(): Promise<void> {
+  await Promise.allSettled([pool.close(), cluster.close(), clusterHeavy.close()]);
+  admin.disconnect();
+  await Promise.all(
+    children.map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          child.once('exit', () => resolve());
+          child.kill('SIGTERM');
+        }),
+    ),
+  );
+  rmSync(redisDir, { recursive: true, force: true });
+}
+
+// ---- Contenders ---------------------------------------------------------------------
+
+type Execute = (id: string, input: unknown) => Promise<{ status: string; output: unknown }>;
+
+const contenders: { label: string; execute(w: Workload): Execute }[] = [
+  { label: `pool, ${THREADS} threads`, execute: () => (id, input) => pool.execute(id, input) },
+  { label: `cluster, ${WORKERS} workers × ${workerThreads}`, execute: (w) => (w.batch === BATCH ? (id, input) => cluster.execute(id, input) : (id, input) => clusterHeavy.execute(id, input)) },
+];
+
+for (const workload of workloads) {
+  pool.register(workload.name, { definition: workload.definition, handlers: workload.handlersModule, options: { clock: 'virtual' } });
+  const registration = { definition: workload.definition, handlers: workload.handlersModule, options: { clock: 'virtual' as const } };
+  await (workload.batch === BATCH ? cluster : clusterHeavy).register(workload.name, registration);
+  const machine = compile(workload.definition, { handlers: workload.handlers as never, clock: virtualClock() });
+  for (let i = 0; i < 32; i++) {
+    const expected = await machine.execute(workload.input(i));
+    for (const contender of contenders) {
+      const got = await contender.execute(workload)(workload.name, workload.input(i));
+      if (got.status !== expected.status || !isDeepStrictEqual(got.output, expected.output)) throw new Error(`${workload.name}: ${contender.label} differs from in-process at input ${i}`);
+    }
+  }
+}
+pool.register('map', { definition: fanOutDefinition, handlers: poolHandlersModule });
+await cluster.register('map', { definition: fanOutDefinition, handlers: poolHandlersModule });
+
+// ---- Measurements -------------------------------------------------------------------
+
+interface Run {
+  readonly rate: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+}
+
+/** Keeps `inFlight` executions going for `ms`; executions/s and latency percentiles. */
+function drive(execute: Execute, workload: Workload, inFlight: number, ms: number): Promise<Run> {
+  const histogram = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: 3 });
+  const began = performance.now();
+  const stopAt = began + ms;
+  let next = 0;
+  let running = 0;
+  let done = 0;
+  return new Promise((resolve, reject) => {
+    function launch(): void {
+      while (running < inFlight && performance.now() < stopAt) {
+        running++;
+        const start = performance.now();
+        execute(workload.name, workload.input(next++)).then(() => {
+          histogram.recordValue(Math.max(1, Math.round((performance.now() - start) * 1000)));
+          running--;
+          done++;
+          launch();
+        }, reject);
+      }
+      if (running === 0) {
+        const elapsed = performance.now() - began;
+        resolve({ rate: (done * 1000) / elapsed, p50Ms: histogram.getValueAtPercentile(50) / 1000, p99Ms: histogram.getValueAtPercentile(99) / 1000 });
+      }
+    }
+    launch();
+  });
+}
+
+function spread(values: readonly number[], digits: number): string {
+  return `${fixed(Math.min(...values), digits)} / ${fixed(median(values), digits)} / ${fixed(Math.max(...values), digits)}`;
+}
+
+const machine = machineInfo();
+console.log(`Machine: ${describeMachine(machine)}. Shared with other engineers: compare ratios from the same run.`);
+console.log(
+  `Pool: ${THREADS} threads in this process. Cluster: redis-server 127.0.0.1:${port} (no persistence) and ${WORKERS} \`statemill worker\` processes × ${workerThreads} threads on this machine. ` +
+    `${MEASURE_MS / 1000} s per measurement after ${WARMUP_MS} ms of warm-up, ${ROUNDS} interleaved rounds; executions in flight: 4 × threads × batch (at least 1,024).\n`,
+);
+
+const report: Record<string, unknown> = { machine, workers: WORKERS, threads: THREADS, batch: BATCH, rounds: ROUNDS, measureMs: MEASURE_MS };
+const rows: Record<string, unknown>[] = [];
+
+try {
+  console.log('## Throughput\n');
+  console.log('| workload | engine | batch | executions/s min / median / max | p50 ms (median) | p99 ms (median) | cluster × pool (median of rounds) |');
+  console.log('|---|---|---:|---:|---:|---:|---:|');
+  for (const workload of workloads) {
+    const runs = contenders.map(() => [] as Run[]);
+    const inFlight = Math.max(1024, 4 * THREADS * workload.batch);
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [c, contender] of contenders.entries()) {
+        const execute = contender.execute(workload);
+        await drive(execute, workload, inFlight, WARMUP_MS);
+        runs[c]!.push(await drive(execute, workload, inFlight, MEASURE_MS));
+      }
+    }
+    const ratios = runs[1]!.map((run, round) => run.rate / runs[0]![round]!.rate);
+    for (const [c, contender] of contenders.entries()) {
+      const measured = runs[c]!;
+      const ratio = c === 0 ? '' : `${fixed(median(ratios), 2)} (${spread(ratios, 2)})`;
+      console.log(
+        `| ${workload.name} | ${contender.label} | ${workload.batch} | ${spread(measured.map((r) => r.rate), 0)} | ${fixed(median(measured.map((r) => r.p50Ms)), 1)} | ${fixed(median(measured.map((r) => r.p99Ms)), 1)} | ${ratio} |`,
+      );
+      rows.push({ workload: workload.name, engine: contender.label, batch: workload.batch, runs: measured, ratios: c === 0 ? null : ratios });
+    }
+  }
+  report.throughput = rows;
+
+  if (!skipped.has('map')) {
+  console.log(`\n## Map of ${MAP_ITEMS.toLocaleString('en-US')} items of ≈0.2 ms (runMap)\n`);
+  const items = Array.from({ length: MAP_ITEMS }, (_, seed) => ({ rounds: itemRounds, seed }));
+  const request = {
+    state: '/States/Each',
+    inputs: items,
+    maxConcurrency: 0,
+    toleratedFailures: -1,
+    parent: { executionName: 'bench', executionInput: { items }, executionStartMs: Date.now(), remainingMs: 3_600_000, variables: [] },
+  };
+  const expected = (await compile(fanOutDefinition, { handlers: benchHandlers }).execute({ items })).output as { hash: number }[];
+  const mappers = [(r: typeof request) => pool.runMap('map', r), (r: typeof request) => cluster.runMap('map', r)];
+  for (const mapper of mappers) {
+    const result = await mapper(request);
+    if (!isDeepStrictEqual((result.outputs as { hash: number }[]).map((o) => o.hash), expected.map((o) => o.hash))) throw new Error('runMap outputs differ from in-process');
+  }
+  const times = mappers.map(() => [] as number[]);
+  for (let run = 0; run < MAP_RUNS; run++) {
+    for (const [m, mapper] of mappers.entries()) {
+      const began = performance.now();
+      await mapper(request);
+      times[m]!.push(performance.now() - began);
+    }
+  }
+  const mapRatios = times[1]!.map((t, run) => t / times[0]![run]!);
+  console.log('| engine | ms min / median / max | cluster ÷ pool time (median of runs) |');
+  console.log('|---|---:|---:|');
+  console.log(`| pool.runMap, ${THREADS} threads | ${spread(times[0]!, 1)} | |`);
+  console.log(`| cluster.runMap, ${WORKERS} workers × ${workerThreads} | ${spread(times[1]!, 1)} | ${fixed(median(mapRatios), 2)} (${spread(mapRatios, 2)}) |`);
+  report.map = { items: MAP_ITEMS, poolMs: times[0], clusterMs: times[1], ratios: mapRatios };
+  }
+
+  console.log('\n## What Redis does per job\n');
+  console.log('A fixed run after CONFIG RESETSTAT; commands from INFO commandstats, CPU from INFO cpu (user + sys of the whole redis-server).\n');
+  console.log('| workload | batch | executions | jobs | commands / job | commands / execution | Redis CPU µs / job | Redis CPU µs / execution | network in + out bytes / execution | one Redis, executions/s ceiling |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  const redisCosts: Record<string, unknown>[] = [];
+  for (const workload of workloads.slice(0, 2)) {
+    const executions = 40 * BATCH;
+    await admin.config('RESETSTAT');
+    const cpuBefore = redisCpuUs(await admin.info('cpu'));
+    const bytesBefore = networkBytes(await admin.info('stats'));
+    const batchesBefore = cluster.metrics().batches;
+    await Promise.all(Array.from({ length: executions }, (_, i) => cluster.execute(workload.name, workload.input(i))));
+    // Let the workers' last acknowledgements land before reading the counters.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const cpu = redisCpuUs(await admin.info('cpu')) - cpuBefore;
+    const bytes = networkBytes(await admin.info('stats')) - bytesBefore;
+    const stats = commandStats(await admin.info('commandstats'));
+    const jobs = cluster.metrics().batches - batchesBefore;
+    // The INFO and CONFIG calls of this measurement, and the idle polling of the other queues, are not the workload's.
+    const calls = [...stats.entries()].filter(([name]) => !['info', 'config'].includes(name)).reduce((sum, [, n]) => sum + n, 0);
+    const perJobUs = cpu / jobs;
+    console.log(
+      `| ${workload.name} | ${BATCH} | ${executions} | ${jobs} | ${fixed(calls / jobs, 1)} | ${fixed(calls / executions, 2)} | ${fixed(perJobUs, 0)} | ${fixed(cpu / executions, 1)} | ${fixed(bytes / executions, 0)} | ${fixed((BATCH * 1e6) / perJobUs, 0)} |`,
+    );
+    redisCosts.push({ workload: workload.name, batch: BATCH, executions, jobs, commands: Object.fromEntries(stats), cpuUs: cpu, networkBytes: bytes });
+  }
+  report.redis = redisCosts;
+  console.log('\nCommands by name (last run: calls, µs inside Redis):', commandTimes(await admin.info('commandstats')));
+  console.log(`\nLoad average at the end: ${machineInfo().loadAverage.join(' / ')}`);
+  if (args.json !== undefined) writeFileSync(args.json, JSON.stringify(report, null, 2));
+} finally {
+  await shutDown();
+}
+
+function redisCpuUs(info: string): number {
+  const user = Number(/used_cpu_user:([\d.]+)/.exec(info)?.[1] ?? 0);
+  const sys = Number(/used_cpu_sys:([\d.]+)/.exec(info)?.[1] ?? 0);
+  return (user + sys) * 1e6;
+}
+
+function commandStats(info: string): Map<string, number> {
+  const stats = new Map<string, number>();
+  for (const match of info.matchAll(/cmdstat_([^:]+):calls=(\d+)/g)) stats.set(match[1]!, Number(match[2]));
+  return stats;
+}
+
+function commandTimes(info: string): string {
+  const rows = [...info.matchAll(/cmdstat_([^:]+):calls=(\d+),usec=(\d+)/g)].map((m) => [m[1]!, Number(m[2]), Number(m[3])] as const);
+  return rows
+    .sort((a, b) => b[2] - a[2])
+    .map(([name, calls, usec]) => `${name} ${calls} (${usec} µs)`)
+    .join(', ');
+}
+
+function networkBytes(info: string): number {
+  return Number(/total_net_input_bytes:(\d+)/.exec(info)?.[1] ?? 0) + Number(/total_net_output_bytes:(\d+)/.exec(info)?.[1] ?? 0);
+}

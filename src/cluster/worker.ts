@@ -1,0 +1,293 @@
+/**
+ * The cluster, worker side: one process per host (`statemill worker`) takes jobs from the
+ * cluster's BullMQ queues and answers on the submitting client's results stream. Execution
+ * batches go to its runner threads (runner.ts), one per thread of the host, each taking
+ * batches from Redis itself and running them in-thread; Map blocks and load shards run on a
+ * thread pool the main thread starts when the first of them comes.
+ *
+ * Delivery is at-least-once: a worker that dies mid-job leaves the job locked until its
+ * lock expires, then BullMQ's stalled-job check hands it to another worker, which runs the
+ * whole batch again (so a handler of an execution the dead worker had started may run
+ * twice). The client keeps the first answer for each job, so each execution settles once.
+ */
+import { randomUUID } from 'node:crypto';
+import { availableParallelism, hostname } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { isAbsolute } from 'node:path';
+import { Worker as ThreadWorker } from 'node:worker_threads';
+import { Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { readValue } from '../pool/codec.js';
+import { encodeHistogram } from '../pool/latency.js';
+import { createPool, type Pool, type PoolOptions } from '../pool/pool.js';
+import { answer, messageOf } from './answers.js';
+import { ClusterError, ClusterErrorCodes, ClusterFaults } from './errors.js';
+import {
+  ClusterKeys,
+  limitsFromWire,
+  Queues,
+  type BlockJobData,
+  type BlockReply,
+  type IterationParent,
+  type JobFailure,
+  type LoadJobData,
+  type LoadShardReply,
+  type WorkerRecord,
+  type WorkflowRecord,
+} from './protocol.js';
+import { connect, type ClusterConnection } from './redis.js';
+import type { RunnerData, RunnerMessage } from './runner.js';
+
+export interface ClusterWorkerOptions {
+  /** Where Redis is: a redis:// URL or ioredis options. */
+  readonly connection: ClusterConnection;
+  /** The cluster's prefix, as its clients use it. Default 'statemill'. */
+  readonly prefix?: string;
+  /** Runner threads of this host (and threads of its pool for Map blocks and load shards). Default: the number of cores. */
+  readonly threads?: number;
+  /** Execution batches this worker runs at once, shared out over its runner threads. Default: 3 per thread. */
+  readonly concurrency?: number;
+  /** A handlers module (file: URL or absolute path) used for every workflow instead of the one it was registered with. */
+  readonly handlers?: string | URL;
+  /** How long a job stays locked to this worker without renewal; a dead worker's jobs wait this long. Default 30,000 ms. */
+  readonly lockDurationMs?: number;
+  /** How often this worker looks for stalled jobs (whose worker died). Default 30,000 ms. */
+  readonly stalledIntervalMs?: number;
+  /** Times a job may stall before BullMQ fails it for good. Default 1. */
+  readonly maxStalledCount?: number;
+  /** Options of this host's pool for Map blocks and load shards (threads above takes precedence). */
+  readonly pool?: PoolOptions;
+}
+
+/** How often a worker says it is alive (liveWorkers() counts those seen in the last 10 s). */
+const HEARTBEAT_MS = 2_000;
+
+export class ClusterWorker {
+  readonly id: string;
+  readonly threads: number;
+  readonly concurrency: number;
+  private readonly keys: ClusterKeys;
+  private readonly redis: Redis;
+  private readonly poolOptions: PoolOptions;
+  private pool: Pool | null = null;
+  private readonly handlers: string | null;
+  private readonly runnerData: RunnerData;
+  private readonly runners: RunnerThread[] = [];
+  private readonly workers: Worker[];
+  /** Connections handed to BullMQ, which leaves connections it was given open on close. */
+  private readonly connections: Redis[] = [];
+  /** Pool workflow id by registration key, or why it cannot run here. */
+  private readonly workflows = new Map<string, Promise<{ poolId: string; record: WorkflowRecord } | JobFailure>>();
+  private readonly heartbeat: NodeJS.Timeout;
+  private closing: Promise<void> | null = null;
+
+  constructor(options: ClusterWorkerOptions) {
+    if (options === null || typeof options !== 'object') throw invalid('a cluster worker needs { connection }');
+    this.id = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+    this.keys = new ClusterKeys(options.prefix ?? 'statemill');
+    this.threads = options.threads ?? availableParallelism();
+    if (!(Number.isInteger(this.threads) && this.threads > 0)) throw invalid('threads must be a positive integer');
+    this.poolOptions = { maxQueue: 1_000_000, ...options.pool, threads: this.threads };
+    this.concurrency = options.concurrency ?? this.threads * 3;
+    if (!(Number.isInteger(this.concurrency) && this.concurrency > 0)) throw invalid('concurrency must be a positive integer');
+    this.handlers = options.handlers === undefined ? null : moduleUrl(options.handlers);
+    this.redis = connect(options.connection);
+    const common = {
+      prefix: this.keys.prefix,
+      lockDuration: options.lockDurationMs ?? 30_000,
+      stalledInterval: options.stalledIntervalMs ?? 30_000,
+      maxStalledCount: options.maxStalledCount ?? 1,
+    };
+    this.runnerData = {
+      connection: options.connection,
+      prefix: this.keys.prefix,
+      concurrency: Math.ceil(this.concurrency / this.threads),
+      handlers: this.handlers,
+      lockDurationMs: common.lockDuration,
+      stalledIntervalMs: common.stalledInterval,
+      maxStalledCount: common.maxStalledCount,
+    };
+    for (let i = 0; i < this.threads; i++) this.runners.push(this.startRunner());
+    const worker = (queue: string, concurrency: number, process: (job: Job) => Promise<void>): Worker => {
+      const connection = connect(options.connection);
+      this.connections.push(connection);
+      const bullWorker = new Worker(queue, process, { ...common, concurrency, connection });
+      bullWorker.on('error', () => {});
+      return bullWorker;
+    };
+    this.workers = [worker(Queues.mapBlocks, this.threads * 2, (job) => this.runBlock(job)), worker(Queues.loads, 1, (job) => this.runLoad(job))];
+    this.heartbeat = setInterval(() => this.sayAlive(), HEARTBEAT_MS);
+    this.sayAlive();
+  }
+
+  /** Resolves once the worker's queues are connected and taking jobs (rejects when a runner thread cannot start). */
+  async ready(): Promise<void> {
+    await Promise.all([...this.workers.map((worker) => worker.waitUntilReady()), ...this.runners.map((runner) => runner.ready)]);
+  }
+
+  /** Finishes the jobs it is running, takes no more, stops its threads. */
+  close(): Promise<void> {
+    if (this.closing !== null) return this.closing;
+    this.closing = (async () => {
+      clearInterval(this.heartbeat);
+      await Promise.allSettled([...this.workers.map((worker) => worker.close()), ...this.runners.map((runner) => runner.close())]);
+      await this.pool?.close();
+      await this.redis.hdel(this.keys.workers, this.id).catch(() => {});
+      this.redis.disconnect();
+      for (const connection of this.connections) connection.disconnect();
+    })();
+    return this.closing;
+  }
+
+  /** A runner thread; one that ends on its own (a handler ended the thread) is replaced, and BullMQ re-runs the batches it held. */
+  private startRunner(): RunnerThread {
+    const runner = new RunnerThread(this.runnerData);
+    runner.thread.once('exit', () => {
+      if (this.closing !== null || !runner.started) return;
+      const index = this.runners.indexOf(runner);
+      if (index >= 0) this.runners[index] = this.startRunner();
+    });
+    return runner;
+  }
+
+  /** This host's pool, for Map blocks and load shards: started by the first of them. */
+  private hostPool(): Pool {
+    return (this.pool ??= createPool(this.poolOptions));
+  }
+
+  private sayAlive(): void {
+    const record: WorkerRecord = { threads: this.threads, concurrency: this.concurrency, host: hostname(), pid: process.pid, seen: Date.now() };
+    this.redis.hset(this.keys.workers, this.id, JSON.stringify(record)).catch(() => {});
+  }
+
+  private async runBlock(job: Job): Promise<void> {
+    const data = job.data as BlockJobData;
+    let reply: BlockReply | JobFailure;
+    const workflow = await this.workflow(data.workflow);
+    if ('fault' in workflow) reply = workflow;
+    else if ((await this.redis.exists(this.keys.mapStopped(data.map))) === 1) reply = null;
+    else {
+      const [inputs, parent, toleratedFailures] = readValue(Buffer.from(data.payload, 'base64'), 'no-eval') as [unknown[], IterationParent, number];
+      try {
+        reply = await this.hostPool().runMap(workflow.poolId, { state: data.state, inputs, parent, maxConcurrency: data.concurrency, toleratedFailures });
+      } catch (thrown) {
+        reply = { fault: ClusterFaults.WorkflowLoad, message: messageOf(thrown) };
+      }
+    }
+    await answer(this.redis, this.keys, data.client, job.id!, 'block', reply);
+  }
+
+  private async runLoad(job: Job): Promise<void> {
+    const data = job.data as LoadJobData;
+    let reply: LoadShardReply | JobFailure;
+    const workflow = await this.workflow(data.workflow);
+    if ('fault' in workflow) reply = workflow;
+    else {
+      try {
+        const result = await this.hostPool().load(workflow.poolId, {
+          generator: data.generator,
+          generatorExport: data.generatorExport,
+          ...(data.generatorOptions === null ? {} : { generatorOptions: data.generatorOptions }),
+          ...(data.executionsPerThread === null ? {} : { executionsPerThread: data.executionsPerThread }),
+          ...(data.durationMs === null ? {} : { durationMs: data.durationMs }),
+          concurrency: data.concurrency,
+          seed: data.seed,
+        });
+        reply = {
+          worker: this.id,
+          threads: result.threads,
+          executions: result.executions,
+          succeeded: result.succeeded,
+          failed: result.failed,
+          timedOut: result.timedOut,
+          aborted: result.aborted,
+          elapsedMs: result.elapsedMs,
+          histogram: encodeHistogram(result.histogram),
+        };
+      } catch (thrown) {
+        reply = { fault: ClusterFaults.WorkflowLoad, message: messageOf(thrown) };
+      }
+    }
+    await answer(this.redis, this.keys, data.client, job.id!, 'load', reply);
+  }
+
+  /** The registration `key` on this host's pool, registered on first use. */
+  private workflow(key: string): Promise<{ poolId: string; record: WorkflowRecord } | JobFailure> {
+    let found = this.workflows.get(key);
+    if (found === undefined) {
+      found = this.redis.hget(this.keys.workflows, key).then((text) => {
+        if (text === null) {
+          this.workflows.delete(key);
+          return { fault: ClusterFaults.WorkflowLoad, message: `workflow '${key}' is not registered in this cluster's Redis` };
+        }
+        const record = JSON.parse(text) as WorkflowRecord;
+        try {
+          this.hostPool().register(key, { definition: record.definition, handlers: this.handlers ?? record.handlers, options: { ...record.options, limits: limitsFromWire(record.options.limits) } });
+          return { poolId: key, record };
+        } catch (thrown) {
+          return { fault: ClusterFaults.WorkflowLoad, message: `workflow '${record.id}' cannot run on worker ${this.id}: ${messageOf(thrown)}` };
+        }
+      });
+      this.workflows.set(key, found);
+    }
+    return found;
+  }
+}
+
+export function createClusterWorker(options: ClusterWorkerOptions): ClusterWorker {
+  return new ClusterWorker(options);
+}
+
+
+
+
+function moduleUrl(module: string | URL): string {
+  if (module instanceof URL) return module.href;
+  if (module.startsWith('file:')) return module;
+  if (isAbsolute(module)) return pathToFileURL(module).href;
+  throw invalid('handlers must be a file: URL or an absolute path');
+}
+
+function invalid(message: string): ClusterError {
+  return new ClusterError(ClusterErrorCodes.INVALID_OPTION, message);
+}
+
+/** A runner thread (runner.ts) and the messages it says it is ready and closed with. */
+class RunnerThread {
+  readonly thread: ThreadWorker;
+  readonly ready: Promise<void>;
+  started = false;
+  constructor(data: RunnerData) {
+    this.thread = new ThreadWorker(new URL(runnerFile()), { workerData: data });
+    this.ready = new Promise((resolve, reject) => {
+      this.thread.on('message', (message: RunnerMessage) => {
+        if (message.type === 'ready') {
+          this.started = true;
+          resolve();
+        }
+      });
+      this.thread.once('error', (error) => {
+        process.stderr.write(`statemill worker: a runner thread failed: ${messageOf(error)}\n`);
+        reject(error);
+      });
+      this.thread.once('exit', (code) => reject(new Error(`a runner thread exited (${code}) before it was ready`)));
+    });
+    this.ready.catch(() => {});
+  }
+
+  /** Lets it finish the batches it holds, then ends it. */
+  async close(): Promise<void> {
+    if (this.thread.threadId === -1) return;
+    const exited = new Promise<void>((resolve) => this.thread.once('exit', () => resolve()));
+    // Once it says it closed, nothing of a handler's (a stray timer) may keep it alive.
+    this.thread.on('message', (message: RunnerMessage) => message.type === 'closed' && void this.thread.terminate());
+    this.thread.postMessage({ type: 'close' } satisfies RunnerMessage);
+    await exited;
+  }
+}
+
+/** Under tsx (tests, benchmarks) threads need tsx registered first (runner-source.mjs); the built package runs runner.js. */
+function runnerFile(): string {
+  const here = import.meta.url;
+  return new URL(here.endsWith('.ts') ? './runner-source.mjs' : './runner.js', here).href;
+}

@@ -1,0 +1,146 @@
+/** Faults around closing: a client closed mid-load, a worker stopped with SIGTERM, a batch BullMQ fails for good. */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createCluster, ClusterFaults, type Cluster } from '../../src/cluster/index.js';
+import type { ExecutionResult } from '../../src/run/result.js';
+import { fixtures, redisMissing, startRedis, startWorker, type RedisServer, type WorkerProcess } from './support.js';
+
+const missing = redisMissing();
+if (missing !== null) console.log(`cluster faults: ${missing}`);
+
+interface Context {
+  redis: RedisServer | null;
+  workers: WorkerProcess[];
+  clients: Cluster[];
+  prefix: string;
+  dir: string;
+}
+
+const test = suite<Context>('cluster faults', { redis: null, workers: [], clients: [], prefix: '', dir: '' });
+let prefixes = 0;
+
+test.before(async (context) => {
+  if (missing === null) context.redis = await startRedis();
+});
+test.before.each((context) => {
+  context.prefix = `f${prefixes++}`;
+  context.dir = mkdtempSync(join(tmpdir(), 'statemill-cluster-faults-'));
+});
+test.after.each(async (context) => {
+  await Promise.all(context.clients.splice(0).map((client) => client.close()));
+  await Promise.all(context.workers.splice(0).map((worker) => worker.kill('SIGKILL')));
+  rmSync(context.dir, { recursive: true, force: true });
+});
+test.after(async (context) => {
+  await context.redis?.destroy();
+});
+
+function withRedis(name: string, body: Parameters<typeof test>[1]): void {
+  if (missing === null) test(name, body);
+  else test.skip(name, body);
+}
+
+function client(context: Context, options: Record<string, unknown> = {}): Cluster {
+  const cluster = createCluster({ connection: context.redis!.url, prefix: context.prefix, ...options });
+  context.clients.push(cluster);
+  return cluster;
+}
+
+async function worker(context: Context, args: string[] = []): Promise<WorkerProcess> {
+  const started = await startWorker(context.redis!.url, ['--prefix', context.prefix, ...args]);
+  context.workers.push(started);
+  return started;
+}
+
+const slow = { StartAt: 'Work', States: { Work: { Type: 'Task', Resource: 'recorded', End: true } } };
+
+/** Submits `count` executions of the slow workflow (each `ms` long, logged to `log`), counting settlements per name. */
+function submit(cluster: Cluster, count: number, ms: number, log: string, settled: Map<string, number>): Promise<ExecutionResult>[] {
+  return Array.from({ length: count }, (_, i) =>
+    cluster.execute('slow', { n: i, ms, log }, { name: `s-${i}` }).then((result) => {
+      settled.set(result.name, (settled.get(result.name) ?? 0) + 1);
+      return result;
+    }),
+  );
+}
+
+withRedis('close() with executions in flight on running workers: the answered ones succeed, the rest settle as Cluster.ClientClosed, each once', async (context) => {
+  const log = join(context.dir, 'runs.log');
+  await worker(context, ['--concurrency', '1']);
+  const cluster = client(context, { batch: 4, closeTimeoutMs: 700 });
+  await cluster.register('slow', { definition: slow, handlers: fixtures.handlers });
+  const settled = new Map<string, number>();
+  const pending = submit(cluster, 40, 250, log, settled);
+  await waitFor(() => readLines(log).length > 0);
+  await cluster.close();
+  const results = await Promise.all(pending);
+  const kinds = results.map((result) => (result.status === 'SUCCEEDED' ? 'answered' : `${result.status} ${result.error}`));
+  assert.ok(kinds.includes('answered'), 'batches answered before the timeout settle with their results');
+  assert.ok(kinds.includes(`FAILED ${ClusterFaults.ClientClosed}`), 'what was not answered by then settles as ClientClosed');
+  assert.ok(kinds.every((kind) => kind === 'answered' || kind === `FAILED ${ClusterFaults.ClientClosed}`), kinds.join(', '));
+  assert.equal([...settled.values()], new Array(40).fill(1));
+  // Every answered execution is the caller's own, in order of submission within its batch.
+  for (const [i, result] of results.entries()) if (result.status === 'SUCCEEDED') assert.equal(result.output, { n: i });
+});
+
+withRedis('a worker stopped with SIGTERM finishes the batches it holds, then exits 0', async (context) => {
+  const log = join(context.dir, 'runs.log');
+  const only = await worker(context, ['--concurrency', '2']);
+  const cluster = client(context, { batch: 5 });
+  await cluster.register('slow', { definition: slow, handlers: fixtures.handlers });
+  const settled = new Map<string, number>();
+  const pending = submit(cluster, 10, 600, log, settled);
+  await waitFor(() => readLines(log).length > 0);
+  assert.is(await only.kill('SIGTERM'), 0);
+  // No other worker exists: only the stopped one can have answered.
+  const results = await Promise.all(pending);
+  assert.equal(
+    results.map((result) => result.status),
+    new Array(10).fill('SUCCEEDED'),
+  );
+  assert.equal([...settled.values()], new Array(10).fill(1));
+  assert.is(readLines(log).length, 10, 'each ran once');
+});
+
+withRedis('a batch that stalls more often than --max-stalled-count settles as Cluster.BatchFailed, once', async (context) => {
+  const log = join(context.dir, 'runs.log');
+  const doomed = await worker(context, ['--max-stalled-count', '0']);
+  const cluster = client(context, { batch: 3 });
+  await cluster.register('slow', { definition: slow, handlers: fixtures.handlers });
+  const settled = new Map<string, number>();
+  const pending = submit(cluster, 3, 5_000, log, settled);
+  await waitFor(() => readLines(log).length === 3);
+  await doomed.kill('SIGKILL');
+  // The next worker finds the batch stalled and, allowed no stall, fails it for good.
+  await worker(context, ['--max-stalled-count', '0']);
+  const results = await Promise.all(pending);
+  assert.equal(
+    results.map((result) => [result.name, result.status, result.error]),
+    results.map((_, i) => [`s-${i}`, 'FAILED', ClusterFaults.BatchFailed]),
+  );
+  assert.match(results[0]!.cause ?? '', /stalled/);
+  assert.equal([...settled.values()], [1, 1, 1]);
+  assert.is(readLines(log).length, 3, 'the failed batch did not run again');
+  assert.is(cluster.metrics().faults, 3);
+});
+
+test.run();
+
+async function waitFor(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > until) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+function readLines(file: string): string[] {
+  try {
+    return readFileSync(file, 'utf8').split('\n').filter(Boolean);
+  } catch {
+    return [];
+  }
+}
