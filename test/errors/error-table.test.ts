@@ -3,6 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { DefinitionError, ProblemCodes } from '../../src/asl/problems.js';
 import { CliErrorCodes } from '../../src/cli/cli-error.js';
+import { ClusterErrorCodes } from '../../src/cluster/errors.js';
 import { problemHints } from '../../src/cli/hints.js';
 import { MockErrorCodes } from '../../src/mocks/config.js';
 import { PoolErrorCodes } from '../../src/pool/errors.js';
@@ -20,6 +21,7 @@ const codeTables: Record<string, readonly string[]> = {
   CliErrorCodes: Object.values(CliErrorCodes),
   MockErrorCodes: Object.values(MockErrorCodes),
   PoolErrorCodes: Object.values(PoolErrorCodes),
+  ClusterErrorCodes: Object.values(ClusterErrorCodes),
   ExecutionNameError: [new ExecutionNameError('', '').code],
   StoreErrorCodes: Object.values(StoreErrorCodes),
 };
