@@ -11,8 +11,6 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { isAbsolute } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { DefinitionError } from '../asl/problems.js';
@@ -40,6 +38,7 @@ import {
   type WorkflowRecord,
 } from './protocol.js';
 import { connect, type ClusterConnection } from './redis.js';
+import { moduleFileUrl } from '../pool/module-url.js';
 
 export interface ClusterOptions {
   /** Where Redis is: a redis:// URL or ioredis options. */
@@ -744,17 +743,14 @@ function loadResultOf(replies: readonly LoadShardReply[], elapsedMs: number): Lo
 }
 
 function handlersUrl(id: string, handlers: string | URL): string {
-  if (handlers instanceof URL) return handlers.href;
-  if (typeof handlers === 'string') {
-    if (handlers.startsWith('file:')) return new URL(handlers).href;
-    if (isAbsolute(handlers)) return pathToFileURL(handlers).href;
-  }
+  const url = moduleFileUrl(handlers);
+  if (url !== null) return url;
   throw invalid(`workflow '${id}': handlers must be a file: URL or an absolute path to a module exporting 'handlers'`);
 }
 
 function moduleUrl(module: string | URL): string {
-  if (module instanceof URL) return module.href;
-  if (typeof module === 'string' && (module.startsWith('file:') || isAbsolute(module))) return module.startsWith('file:') ? module : pathToFileURL(module).href;
+  const url = moduleFileUrl(module);
+  if (url !== null) return url;
   throw invalid('load: generator must be a file: URL or an absolute path');
 }
 

@@ -12,8 +12,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { availableParallelism, hostname } from 'node:os';
-import { pathToFileURL } from 'node:url';
-import { isAbsolute } from 'node:path';
 import { Worker as ThreadWorker } from 'node:worker_threads';
 import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -37,6 +35,7 @@ import {
 } from './protocol.js';
 import { connect, type ClusterConnection } from './redis.js';
 import type { RunnerData, RunnerMessage } from './runner.js';
+import { moduleFileUrl } from '../pool/module-url.js';
 
 export interface ClusterWorkerOptions {
   /** Where Redis is: a redis:// URL or ioredis options. */
@@ -242,9 +241,8 @@ export function createClusterWorker(options: ClusterWorkerOptions): ClusterWorke
 
 
 function moduleUrl(module: string | URL): string {
-  if (module instanceof URL) return module.href;
-  if (module.startsWith('file:')) return module;
-  if (isAbsolute(module)) return pathToFileURL(module).href;
+  const url = moduleFileUrl(module);
+  if (url !== null) return url;
   throw invalid('handlers must be a file: URL or an absolute path');
 }
 

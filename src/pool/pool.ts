@@ -12,8 +12,6 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { availableParallelism } from 'node:os';
-import { isAbsolute } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { ResourceLimits } from 'node:worker_threads';
 import { ExecutionResult, type ExecutionStatus } from '../run/result.js';
 import { executionNameProblem } from '../run/names.js';
@@ -47,6 +45,7 @@ import { createWorkflow, type FillingBatch, type RegisterOptions, type Workflow 
 import { SharedItems } from './shared-items.js';
 import { Submission } from './submission.js';
 import { processorDefinition } from './workflows.js';
+import { moduleFileUrl } from './module-url.js';
 
 export interface PoolOptions {
   /** Worker threads. Default: the number of cores (os.availableParallelism()). */
@@ -750,9 +749,8 @@ export function createPool(options?: PoolOptions): Pool {
 }
 
 function moduleUrl(module: string | URL, what: string): string {
-  if (module instanceof URL) return module.href;
-  if (typeof module === 'string' && module.startsWith('file:')) return module;
-  if (typeof module === 'string' && isAbsolute(module)) return pathToFileURL(module).href;
+  const url = moduleFileUrl(module);
+  if (url !== null) return url;
   throw invalid(`${what} must be a file: URL or an absolute path`);
 }
 

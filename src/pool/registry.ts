@@ -4,8 +4,6 @@
  * bad workflow fails at `register` with the usual DefinitionError rather than later inside
  * a worker.
  */
-import { isAbsolute } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { DefinitionError } from '../asl/problems.js';
 import { validate } from '../asl/validate.js';
 import { defaultLimits, type Limits } from '../run/limits.js';
@@ -13,6 +11,7 @@ import type { BatchWriter } from './codec.js';
 import { PoolError, PoolErrorCodes } from './errors.js';
 import type { WorkflowOptions, WorkflowRef, WorkflowSpec } from './protocol.js';
 import type { Submission } from './submission.js';
+import { moduleFileUrl } from './module-url.js';
 
 export interface RegisterOptions {
   /** The state machine definition (ASL JSON as an object). */
@@ -92,11 +91,8 @@ export function createWorkflow(id: string, registration: RegisterOptions, key: n
 }
 
 function handlersUrl(id: string, handlers: string | URL): string {
-  if (handlers instanceof URL) return handlers.href;
-  if (typeof handlers === 'string') {
-    if (handlers.startsWith('file:')) return new URL(handlers).href;
-    if (isAbsolute(handlers)) return pathToFileURL(handlers).href;
-  }
+  const url = moduleFileUrl(handlers);
+  if (url !== null) return url;
   throw invalid(`workflow '${id}': handlers must be a file: URL or an absolute path to a module exporting 'handlers'`);
 }
 

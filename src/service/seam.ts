@@ -1,3 +1,4 @@
+import type { EndedExecution } from '../compile/task-patterns.js';
 import type { CompileOptions } from '../compile/machine.js';
 import type { Handlers } from '../compile/handlers.js';
 import type { Clock } from '../run/clock.js';
@@ -42,18 +43,7 @@ export interface NestedStartRequest {
 }
 
 /** What DescribeExecution answers for an execution that ended (what a `.sync` Task reads). */
-export interface EndedNestedExecution {
-  readonly executionArn: string;
-  readonly stateMachineArn: string;
-  readonly name: string;
-  readonly status: string;
-  readonly startDate: Date;
-  readonly stopDate?: Date;
-  readonly input?: string;
-  readonly output?: string;
-  readonly error?: string;
-  readonly cause?: string;
-}
+export type EndedNestedExecution = EndedExecution;
 
 /** The service's executions, as nested-execution Tasks use them (Service.nestedExecutions()). */
 export interface NestedExecutionHost {
