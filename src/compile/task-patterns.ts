@@ -191,15 +191,18 @@ function waitTimes(timing: Timing, effective: unknown, frame: Frame): [number, n
 function compileCallback(call: Invoke, integrations: Integrations): Invoke {
   const tokens = integrations.tokens;
   return function invokeWithCallback(effective, frame, timing) {
-    const token = takeToken(frame);
+    const token = frame.taskToken!;
     const [timeoutMs, heartbeatMs] = waitTimes(timing, effective, frame);
     const answer = tokens.wait(token, frame.exec, timeoutMs, heartbeatMs);
     let called: unknown;
     try {
+      // The handler's context (ctx.context.Task.Token) reads the token from the frame.
       called = call(effective, frame, UNBOUNDED);
     } catch (thrown) {
       tokens.withdraw(token);
       throw thrown;
+    } finally {
+      frame.taskToken = null;
     }
     if (!isPromiseLike(called)) return answer;
     return new Promise((resolve, reject) => {

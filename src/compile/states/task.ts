@@ -314,13 +314,18 @@ class HandlerContext implements TaskContext {
   readonly attempt: number;
   private readonly frame: Frame;
   private readonly deadline: TaskDeadline | null;
+  /** A callback's token, kept for reads after the frame has handed it out (after an await). */
+  private readonly taskToken: string | null;
   constructor(frame: Frame, deadline: TaskDeadline | null) {
     this.frame = frame;
     this.attempt = frame.retryCount + 1;
     this.deadline = deadline;
+    this.taskToken = frame.taskToken;
   }
   get context(): Record<string, unknown> {
-    return contextObject(this.frame);
+    const context = contextObject(this.frame);
+    if (this.taskToken !== null && context.Task === undefined) context.Task = { Token: this.taskToken };
+    return context;
   }
   get [EXECUTION_IDENTITY](): object {
     return this.frame.exec;

@@ -1,0 +1,41 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createService, virtualClock, type TaskContext } from '../../src/index.js';
+
+/**
+ * Defects found running AWS's public sample workflows through createService() with generic
+ * handlers, each kept as the smallest workflow that showed it.
+ */
+const samples = suite('sample-workflows');
+const ROLE = 'arn:aws:iam::123456789012:role/sfn';
+
+samples('a callback handler reads its token from ctx.context.Task.Token, at once and after an await', async () => {
+  const seen: unknown[] = [];
+  const s = createService({
+    clock: virtualClock(0),
+    handlers: {
+      'arn:aws:states:::sqs:sendMessage': async (input: { token: string }, ctx: TaskContext) => {
+        seen.push((ctx.context.Task as { Token: string } | undefined)?.Token === input.token);
+        await Promise.resolve();
+        const token = (ctx.context.Task as { Token: string } | undefined)?.Token;
+        seen.push(token === input.token);
+        setImmediate(() => void s.sendTaskSuccess({ taskToken: input.token, output: '{"answered":true}' }));
+      },
+    },
+  });
+  const { stateMachineArn } = await s.createStateMachine({
+    name: 'callback',
+    roleArn: ROLE,
+    definition: JSON.stringify({
+      StartAt: 'Ask',
+      States: { Ask: { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken', Parameters: { 'token.$': '$$.Task.Token' }, End: true } },
+    }),
+  });
+  const run = await s.startExecution({ stateMachineArn, input: '{}' });
+  const done = await s.waitForExecution(run);
+  assert.is(done.status, 'SUCCEEDED', done.cause);
+  assert.equal(seen, [true, true]);
+  await s.close();
+});
+
+samples.run();
