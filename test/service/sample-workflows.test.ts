@@ -38,4 +38,32 @@ samples('a callback handler reads its token from ctx.context.Task.Token, at once
   await s.close();
 });
 
+samples('a Distributed Map reading listObjectsV2 needs only the listObjectsV2 handler, not getObject', async () => {
+  const s = createService({
+    clock: virtualClock(0),
+    handlers: {
+      'arn:aws:states:::s3:listObjectsV2': () => ({ Contents: [{ Key: 'a.json', Size: 1 }, { Key: 'b.json', Size: 2 }] }),
+    },
+  });
+  const { stateMachineArn } = await s.createStateMachine({
+    name: 'listing',
+    roleArn: ROLE,
+    definition: JSON.stringify({
+      StartAt: 'EachObject',
+      States: {
+        EachObject: {
+          Type: 'Map',
+          ItemReader: { Resource: 'arn:aws:states:::s3:listObjectsV2', Parameters: { Bucket: 'b', Prefix: '' } },
+          ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'EXPRESS' }, StartAt: 'Key', States: { Key: { Type: 'Pass', InputPath: '$.Key', End: true } } },
+          End: true,
+        },
+      },
+    }),
+  });
+  const done = await s.waitForExecution(await s.startExecution({ stateMachineArn, input: '{}' }));
+  assert.is(done.status, 'SUCCEEDED', done.cause);
+  assert.equal(JSON.parse(done.output!), ['a.json', 'b.json']);
+  await s.close();
+});
+
 samples.run();
