@@ -61,6 +61,18 @@ function isLambdaArn(resource: string): boolean {
   return resource.startsWith('arn:aws:lambda:');
 }
 
+/** Activity ARNs get Activity* events in AWS rather than Task* ones. */
+function isActivityArn(resource: string): boolean {
+  return /^arn:[^:]*:states:[^:]*:[^:]*:activity:[^:]+$/.test(resource);
+}
+
+/** A TaskScheduled/ActivityScheduled event's details with the state's limits, where it sets them. */
+function withTiming(details: Record<string, unknown>, timeoutSeconds: number, heartbeatSeconds: number): Record<string, unknown> {
+  if (timeoutSeconds > 0) details.timeoutInSeconds = timeoutSeconds;
+  if (heartbeatSeconds > 0) details.heartbeatInSeconds = heartbeatSeconds;
+  return details;
+}
+
 /**
  * Records one execution's events. Every event takes the next id whether or not the level
  * keeps it, so ids match the "event id #N" that causes cite. `previousEventId` links each
@@ -136,12 +148,21 @@ export class HistoryRecorder {
     this.add(frame, type, 'stateExitedEventDetails', (() => ({ name: frame.stateName, output: jsonText(output), outputDetails: untruncated })));
   }
 
-  /** TaskScheduled and TaskStarted (LambdaFunctionScheduled/Started for a Lambda ARN). */
-  taskStarted(frame: Frame, resource: string, parameters: unknown): void {
+  /**
+   * TaskScheduled and TaskStarted (LambdaFunctionScheduled/Started for a Lambda ARN,
+   * ActivityScheduled alone for an activity: its ActivityStarted comes when a worker takes
+   * it). `timeoutSeconds` and `heartbeatSeconds` are the state's, 0 when it sets none.
+   */
+  taskStarted(frame: Frame, resource: string, parameters: unknown, timeoutSeconds = 0, heartbeatSeconds = 0): void {
     if (isLambdaArn(resource)) {
       const type = 'LambdaFunctionScheduled';
-      this.add(frame, type, 'lambdaFunctionScheduledEventDetails', (() => ({ resource, input: jsonText(parameters), inputDetails: untruncated })));
+      this.add(frame, type, 'lambdaFunctionScheduledEventDetails', (() => withTiming({ resource, input: jsonText(parameters), inputDetails: untruncated }, timeoutSeconds, 0)));
       this.add(frame, 'LambdaFunctionStarted', null, null);
+      return;
+    }
+    if (isActivityArn(resource)) {
+      const type = 'ActivityScheduled';
+      this.add(frame, type, 'activityScheduledEventDetails', (() => withTiming({ resource, input: jsonText(parameters), inputDetails: untruncated }, timeoutSeconds, heartbeatSeconds)));
       return;
     }
     const split = splitResource(resource);
@@ -149,9 +170,21 @@ export class HistoryRecorder {
       frame,
       'TaskScheduled',
       'taskScheduledEventDetails',
-      (() => ({ ...split, region: this.region, parameters: jsonText(parameters) })),
+      (() => withTiming({ ...split, region: this.region, parameters: jsonText(parameters) }, timeoutSeconds, heartbeatSeconds)),
     );
     this.add(frame, 'TaskStarted', 'taskStartedEventDetails', (() => split));
+  }
+
+  /** ActivityStarted: a worker took the activity task. */
+  activityStarted(frame: Frame, workerName: string | undefined): void {
+    const type = 'ActivityStarted';
+    this.add(frame, type, 'activityStartedEventDetails', (() => (workerName === undefined ? {} : { workerName })));
+  }
+
+  /** TaskSubmitted: a callback's or `.sync` job's request went out; `output` is the service's answer to it. */
+  taskSubmitted(frame: Frame, resource: string, output: unknown): void {
+    const type = 'TaskSubmitted';
+    this.add(frame, type, 'taskSubmittedEventDetails', (() => ({ ...splitResource(resource), output: jsonText(output ?? {}), outputDetails: untruncated })));
   }
 
   taskSucceeded(frame: Frame, resource: string, output: unknown): void {
@@ -160,11 +193,16 @@ export class HistoryRecorder {
       this.add(frame, type, 'lambdaFunctionSucceededEventDetails', (() => ({ output: jsonText(output), outputDetails: untruncated })));
       return;
     }
+    if (isActivityArn(resource)) {
+      const type = 'ActivitySucceeded';
+      this.add(frame, type, 'activitySucceededEventDetails', (() => ({ output: jsonText(output), outputDetails: untruncated })));
+      return;
+    }
     const type = 'TaskSucceeded';
     this.add(frame, type, 'taskSucceededEventDetails', (() => ({ ...splitResource(resource), output: jsonText(output), outputDetails: untruncated })));
   }
 
-  /** TaskFailed, or TaskTimedOut for States.Timeout / States.HeartbeatTimeout. */
+  /** TaskFailed, or TaskTimedOut for States.Timeout / States.HeartbeatTimeout (Lambda and activity events alike). */
   taskFailed(frame: Frame, resource: string, thrown: unknown): void {
     const error = thrown instanceof AslError ? thrown.error : 'States.Runtime';
     const cause = thrown instanceof AslError ? thrown.cause : String(thrown);
@@ -172,6 +210,12 @@ export class HistoryRecorder {
     if (isLambdaArn(resource)) {
       const type = timedOut ? 'LambdaFunctionTimedOut' : 'LambdaFunctionFailed';
       const key = timedOut ? 'lambdaFunctionTimedOutEventDetails' : 'lambdaFunctionFailedEventDetails';
+      this.add(frame, type, key, (() => errorDetails(error, cause)));
+      return;
+    }
+    if (isActivityArn(resource)) {
+      const type = timedOut ? 'ActivityTimedOut' : 'ActivityFailed';
+      const key = timedOut ? 'activityTimedOutEventDetails' : 'activityFailedEventDetails';
       this.add(frame, type, key, (() => errorDetails(error, cause)));
       return;
     }

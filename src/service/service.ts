@@ -966,7 +966,7 @@ export class Service {
     if (this.closed) return {};
     const task = await queue.take(this.clock, activityPollMs);
     if (task === null) return {};
-    for (const integration of this.integrations) integration.activityTaken?.(task.taskToken);
+    for (const integration of this.integrations) integration.activityTaken?.(task.taskToken, r.workerName ?? undefined);
     return { taskToken: task.taskToken, input: task.input };
   }
 

@@ -109,7 +109,10 @@ function compileInvocation(def: Record<string, unknown>, env: StateEnv, inputBou
 /** A handler call recorded in the execution history: scheduled and started, then succeeded or failed. */
 function invokeRecorded(invoke: Invoke, resource: string, effective: unknown, frame: Frame, timing: Timing): unknown {
   const history = frame.exec.history!;
-  history.taskStarted(frame, resource, effective);
+  // Resolved by now (paths read before the call): the limits the state set, for TaskScheduled.
+  const limited = timing.bounded && !timing.fromPaths;
+  const timeout = limited ? timing.timeoutSeconds(effective, frame) : 0;
+  history.taskStarted(frame, resource, effective, timeout < NO_TIMEOUT ? timeout : 0, limited ? timing.heartbeatSeconds(effective, frame) : 0);
   let result: unknown;
   try {
     result = invoke(effective, frame, timing);

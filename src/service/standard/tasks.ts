@@ -156,13 +156,13 @@ export class StandardTasks {
     if (!this.activityExists(arn)) return Promise.reject(new ServiceError('ActivityDoesNotExist', `Activity Does Not Exist: '${arn}'`));
     const queue = this.queue(arn);
     const ready = this.nextTask(queue);
-    if (ready !== null) return Promise.resolve(this.handOut(ready));
+    if (ready !== null) return Promise.resolve(this.handOut(ready, input.workerName));
     if (signal?.aborted) return Promise.resolve({});
     return new Promise((resolve) => {
       const poller = (task: ActivityTask) => {
         cancel();
         signal?.removeEventListener('abort', giveUp);
-        resolve(this.handOut(task));
+        resolve(this.handOut(task, input.workerName));
       };
       const giveUp = () => {
         cancel();
@@ -177,9 +177,9 @@ export class StandardTasks {
     });
   }
 
-  /** A worker took the activity task: its HeartbeatSeconds run from now. */
-  activityStarted(taskToken: string): void {
-    this.tokens.heartbeat(taskToken);
+  /** A worker took the activity task: its HeartbeatSeconds run from now, and its history records ActivityStarted. */
+  activityStarted(taskToken: string, workerName?: string): void {
+    this.tokens.started(taskToken, workerName);
   }
 
   /** Activity tasks scheduled and not yet taken by a worker (still waiting for their answer). */
@@ -205,8 +205,8 @@ export class StandardTasks {
     return null;
   }
 
-  private handOut(task: ActivityTask): GetActivityTaskOutput {
-    this.activityStarted(task.taskToken);
+  private handOut(task: ActivityTask, workerName: string | undefined): GetActivityTaskOutput {
+    this.activityStarted(task.taskToken, workerName);
     return { taskToken: task.taskToken, input: task.input };
   }
 
