@@ -1,5 +1,6 @@
 import { ServiceError } from './errors.js';
-import { jsonFault } from './json-errors.js';
+import { jsonFault, nestingFault } from './json-errors.js';
+import { executionNameProblem } from '../run/names.js';
 
 /**
  * Checks of request members, refusing as AWS refuses: ValidationException with the
@@ -76,7 +77,8 @@ const forbiddenInName = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/
 export function checkName(name: unknown, member = 'name'): string {
   requireString(name, member);
   checkLength(name, member, 1, 80);
-  if (forbiddenInName.test(name)) throw new ServiceError('InvalidName', `Invalid Name: '${name}'`);
+  // The engine's rule adds U+FFFE, U+FFFF, U+10FFFF and half a surrogate pair to the characters above.
+  if (forbiddenInName.test(name) || executionNameProblem(name) !== null) throw new ServiceError('InvalidName', `Invalid Name: '${name}'`);
   return name;
 }
 
@@ -94,12 +96,16 @@ export function parseExecutionInput(input: unknown): { text: string; value: unkn
   // pass 256 KiB starts, and fails with States.DataLimitExceeded, as in AWS.
   checkLength(input, 'input', 0, maxInputLength);
   if (input.trim() === '') throw new ServiceError('InvalidExecutionInput', "Invalid State Machine Execution Input: 'Invalid execution input.'");
+  let value: unknown;
   try {
-    return { text: input, value: JSON.parse(input) };
+    value = JSON.parse(input);
   } catch {
     const fault = jsonFault(input);
     throw new ServiceError('InvalidExecutionInput', `Invalid State Machine Execution Input: '${fault?.message ?? 'Invalid execution input.'}'`);
   }
+  const tooDeep = nestingFault(input);
+  if (tooDeep !== null) throw new ServiceError('InvalidExecutionInput', `Invalid State Machine Execution Input: '${tooDeep.message}'`);
+  return { text: input, value };
 }
 
 /** `key:value` tags as AWS takes them: keys 1–128, values 0–256 characters. */
