@@ -11,6 +11,8 @@ import { executionNameProblem } from '../run/names.js';
 export type ArnKind = 'stateMachine' | 'execution' | 'express' | 'activity' | 'mapRun';
 
 export interface ParsedArn {
+  /** `aws`, `aws-cn`, `aws-us-gov`, … */
+  readonly partition: string;
   readonly region: string;
   readonly account: string;
   readonly kind: ArnKind;
@@ -18,16 +20,16 @@ export interface ParsedArn {
   readonly parts: readonly string[];
 }
 
-const arnPrefix = /^arn:aws[a-z-]*:states:([a-z0-9-]+):(\d{12}):([A-Za-z]+):(.+)$/;
+const arnPrefix = /^arn:(aws[a-z-]*):states:([a-z0-9-]+):(\d{12}):([A-Za-z]+):(.+)$/;
 
 /** Parses a Step Functions ARN of one of `kinds`, or refuses it with AWS's InvalidArn message. */
 export function parseArn(arn: unknown, member: string, kinds: readonly ArnKind[]): ParsedArn {
   requireString(arn, member);
   const m = arnPrefix.exec(arn);
   if (m === null) throw new ServiceError('InvalidArn', `Invalid Arn: 'Invalid ARN prefix: ${arn}'`);
-  const kind = m[3] as ArnKind;
-  if (!kinds.includes(kind)) throw new ServiceError('InvalidArn', `Invalid Arn: 'Resource type not valid in this context: ${m[3]}'`);
-  return { region: m[1]!, account: m[2]!, kind, parts: m[4]!.split(':') };
+  const kind = m[4] as ArnKind;
+  if (!kinds.includes(kind)) throw new ServiceError('InvalidArn', `Invalid Arn: 'Resource type not valid in this context: ${m[4]}'`);
+  return { partition: m[1]!, region: m[2]!, account: m[3]!, kind, parts: m[5]!.split(':') };
 }
 
 export function missing(member: string): ServiceError {

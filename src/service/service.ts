@@ -126,7 +126,8 @@ export class Service {
 
   /** An ARN of this service's region and account, else undefined (nothing lives elsewhere). */
   private local(parsed: ParsedArn): boolean {
-    return parsed.region === this.region && parsed.account === this.accountId;
+    // The service's own ARNs are all of the aws partition (see arn()).
+    return parsed.partition === 'aws' && parsed.region === this.region && parsed.account === this.accountId;
   }
 
   // ── State machines ────────────────────────────────────────────────────────────────────
