@@ -23,6 +23,12 @@ export interface HistoryEvent {
   readonly [details: string]: unknown;
 }
 
+/** AWS's hard quota of events in a Standard execution's history. */
+export const STANDARD_HISTORY_EVENTS = 25_000;
+
+/** The cause of the ExecutionFailed that ends an execution at its history quota. */
+export const historyLimitCause = `The execution reached the maximum number of history events (${STANDARD_HISTORY_EVENTS}).`;
+
 /** Details AWS attaches to a payload: statemill never truncates one. */
 const untruncated = Object.freeze({ truncated: false });
 
@@ -81,14 +87,25 @@ function withTiming(details: Record<string, unknown>, timeoutSeconds: number, he
  */
 export class HistoryRecorder {
   readonly events: HistoryEvent[];
+  /** Set when the execution reached its history quota: it ends FAILED with historyLimitCause. */
+  full: boolean;
+  private readonly maxEvents: number;
+  private readonly onFull: (() => void) | null;
   private readonly level: HistoryLevel;
   private readonly clock: Clock;
   private readonly region: string;
   private lastId: number;
   /** Set once the execution has settled: branches still winding down record nothing more. */
   private closed: boolean;
-  constructor(level: HistoryLevel, clock: Clock, region: string) {
+  /**
+   * `maxEvents` is Standard's quota (STANDARD_HISTORY_EVENTS); `onFull` ends the execution
+   * when an event other than ExecutionSucceeded would be the last one the quota allows.
+   */
+  constructor(level: HistoryLevel, clock: Clock, region: string, maxEvents = Infinity, onFull: (() => void) | null = null) {
     this.events = [];
+    this.full = false;
+    this.maxEvents = maxEvents;
+    this.onFull = onFull;
     this.level = level;
     this.clock = clock;
     this.region = region;
@@ -108,6 +125,13 @@ export class HistoryRecorder {
    * `previous` overrides the previous event id (an iteration's end follows its own last event).
    */
   private add(frame: Frame | null, type: string, detailsKey: string | null, details: (() => unknown) | null, previous = -1): number {
+    if (this.full && frame !== null) return this.lastId;
+    if (this.lastId + 1 === this.maxEvents && type !== 'ExecutionSucceeded' && frame !== null) {
+      // The quota's last event may only end the execution: this one is not recorded, the execution fails.
+      this.full = true;
+      this.onFull?.();
+      return this.lastId;
+    }
     const id = ++this.lastId;
     const previousEventId = previous >= 0 ? previous : frame !== null ? frame.historyEventId : id - 1;
     if (frame !== null) frame.historyEventId = id;

@@ -125,4 +125,35 @@ history('a task without TimeoutSeconds or HeartbeatSeconds schedules without the
   await s.close();
 });
 
+history('a Standard execution that reaches 25,000 history events fails with ExecutionFailed as event 25,000', async () => {
+  const s = createService({ clock: virtualClock(0), handlers: { 'arn:aws:states:::dynamodb:getItem': () => ({}) } });
+  const arn = await machine(s, 'loop', {
+    StartAt: 'Get',
+    States: {
+      Get: { Type: 'Task', Resource: 'arn:aws:states:::dynamodb:getItem', Parameters: {}, Next: 'Found?' },
+      'Found?': { Type: 'Choice', Choices: [{ Variable: '$.Item', IsPresent: true, Next: 'Done' }], Default: 'Get' },
+      Done: { Type: 'Succeed' },
+    },
+  });
+  const run = await s.startExecution({ stateMachineArn: arn });
+  const done = await s.waitForExecution(run);
+  assert.equal([done.status, done.error, done.cause], ['FAILED', 'States.Runtime', 'The execution reached the maximum number of history events (25000).']);
+  const { events } = await s.getExecutionHistory({ ...run, reverseOrder: true, maxResults: 2 });
+  assert.equal(events.map((e) => [e.id, e.type]), [[25_000, 'ExecutionFailed'], [24_999, events[1]!.type]]);
+  await s.close();
+});
+
+history('an execution whose 25,000th event is ExecutionSucceeded succeeds', async () => {
+  const s = createService({ clock: virtualClock(0) });
+  // ExecutionStarted, then 12,498 Pass states (entered, exited): event 24,997 exits the last Pass,
+  // 24,998/24,999 the Succeed state, 25,000 ExecutionSucceeded.
+  const states: Record<string, unknown> = {};
+  for (let i = 0; i < 12_498; i++) states[`P${i}`] = { Type: 'Pass', Next: i === 12_497 ? 'End' : `P${i + 1}` };
+  states.End = { Type: 'Succeed' };
+  const arn = await machine(s, 'long', { StartAt: 'P0', States: states });
+  const done = await s.waitForExecution(await s.startExecution({ stateMachineArn: arn }));
+  assert.is(done.status, 'SUCCEEDED', done.cause);
+  await s.close();
+});
+
 history.run();
