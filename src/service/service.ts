@@ -441,8 +441,12 @@ export class Service {
 
   async listStateMachineAliases(request: T.ListStateMachineAliasesInput): Promise<T.ListStateMachineAliasesOutput> {
     const maxResults = checkMaxResults(request?.maxResults);
-    const machine = this.baseMachine(request?.stateMachineArn, 'stateMachineArn');
-    const all = [...machine.aliases.values()].map((a) => ({ stateMachineAliasArn: a.arn, creationDate: a.creationDate }));
+    const arn = request?.stateMachineArn;
+    // A version ARN lists the aliases that route to that version, as AWS documents.
+    const version = typeof arn === 'string' && /:\d+$/.test(arn) ? this.stateMachineTarget(arn, 'stateMachineArn') : null;
+    const machine = version?.machine ?? this.baseMachine(arn, 'stateMachineArn');
+    const aliases = [...machine.aliases.values()].filter((a) => version === null || a.routing.some((r) => r.stateMachineVersionArn === version.version?.arn));
+    const all = aliases.map((a) => ({ stateMachineAliasArn: a.arn, creationDate: a.creationDate }));
     const p = page(all, maxResults, request.nextToken, (a) => a.stateMachineAliasArn);
     return { stateMachineAliases: p.items, ...(p.nextToken !== undefined ? { nextToken: p.nextToken } : {}) };
   }
