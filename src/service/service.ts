@@ -894,6 +894,7 @@ export class Service {
     const includeData = checkBoolean(r.includeExecutionData, 'includeExecutionData') ?? true;
     // With the `history` option OFF nothing is recorded, and the history is empty.
     let events = exec.events ?? (exec.liveEvents !== null ? exec.liveEvents.slice() : []);
+    if (exec.versionArn !== undefined && events.length > 0 && events[0]!.type === 'ExecutionStarted') events = [startedThrough(events[0]!, exec), ...events.slice(1)];
     if (reverse) events = [...events].reverse();
     if (!includeData) events = events.map(withoutData);
     const p = page(events, r.maxResults, r.nextToken, (e) => String(e.id));
@@ -1099,6 +1100,14 @@ function startedEvent(exec: ExecutionRecord): T.HistoryEventShape {
     type: 'ExecutionStarted',
     executionStartedEventDetails: { input: exec.inputText, inputDetails: { truncated: false }, roleArn: exec.revision.roleArn },
   };
+}
+
+/** ExecutionStarted of an execution started through a version or alias: AWS names them in its details. */
+function startedThrough(event: T.HistoryEventShape, exec: ExecutionRecord): T.HistoryEventShape {
+  const details = { ...(event.executionStartedEventDetails as Record<string, unknown>) };
+  if (exec.aliasArn !== undefined) details.stateMachineAliasArn = exec.aliasArn;
+  details.stateMachineVersionArn = exec.versionArn;
+  return { ...event, executionStartedEventDetails: details };
 }
 
 function errorDetails(error: string | undefined, cause: string | undefined): Record<string, string> {

@@ -34,4 +34,20 @@ arns('ListStateMachineAliases with a version ARN lists the aliases that route to
   await s.close();
 });
 
+arns('ExecutionStarted names the version and alias an execution was started through', async () => {
+  const s = await twoVersions();
+  const details = async (stateMachineArn: string) => {
+    const run = await s.startExecution({ stateMachineArn });
+    const { events } = await s.getExecutionHistory({ executionArn: run.executionArn, maxResults: 1 });
+    return events[0]!.executionStartedEventDetails as Record<string, unknown>;
+  };
+  const viaAlias = await details(`${SM}:one`);
+  assert.equal([viaAlias.stateMachineAliasArn, viaAlias.stateMachineVersionArn], [`${SM}:one`, `${SM}:1`]);
+  const viaVersion = await details(`${SM}:2`);
+  assert.equal([viaVersion.stateMachineAliasArn, viaVersion.stateMachineVersionArn], [undefined, `${SM}:2`]);
+  const direct = await details(SM);
+  assert.equal(Object.keys(direct).sort(), ['input', 'inputDetails', 'roleArn']);
+  await s.close();
+});
+
 arns.run();
