@@ -702,15 +702,35 @@ export class Service {
     } else {
       exec.status = result.status;
       exec.stopDate = result.stopDate;
-      if (result.status === 'SUCCEEDED') exec.outputText = JSON.stringify(result.output) ?? 'null';
       exec.error = result.error ?? undefined;
       exec.cause = result.cause ?? undefined;
       // The recorder's array is the execution's own, and no longer grows: kept as it is.
       exec.events = (result.history ?? []) as unknown as T.HistoryEventShape[];
       exec.liveEvents = null;
+      if (result.status === 'SUCCEEDED') this.recordOutput(exec, result.output);
       if (result.status === 'ABORTED') this.recordStop(exec);
     }
     if (exec.machine.type === 'STANDARD') this.retain(exec);
+  }
+
+  /**
+   * The output as JSON text. A value too deep to write (built up state by state: inputs are
+   * refused past 1,000 levels) fails the execution instead, its last event included.
+   */
+  private recordOutput(exec: ExecutionRecord, output: unknown): void {
+    try {
+      exec.outputText = JSON.stringify(output) ?? 'null';
+      return;
+    } catch (thrown) {
+      exec.status = 'FAILED';
+      exec.error = 'States.Runtime';
+      exec.cause = `The execution output could not be written as JSON: ${thrown instanceof Error ? thrown.message : String(thrown)}`;
+    }
+    const events = exec.events!;
+    const last = events[events.length - 1];
+    if (last !== undefined && last.type === 'ExecutionSucceeded') {
+      events[events.length - 1] = { id: last.id, previousEventId: last.previousEventId, timestamp: last.timestamp, type: 'ExecutionFailed', executionFailedEventDetails: errorDetails(exec.error, exec.cause) };
+    }
   }
 
   /** AWS shows a stopped execution's error and cause as StopExecution gave them, and links the event to none. */

@@ -66,4 +66,30 @@ samples('a Distributed Map reading listObjectsV2 needs only the listObjectsV2 ha
   await s.close();
 });
 
+samples('an execution whose output nests past what JSON text can hold fails with States.Runtime, once, for Standard and Express', async () => {
+  const s = createService({ clock: virtualClock(0) });
+  // Each round wraps the value one level deeper, until it is 6,000 levels deep.
+  const definition = JSON.stringify({
+    StartAt: 'Init',
+    States: {
+      Init: { Type: 'Pass', Result: { depth: 0, value: {} }, Next: 'Wrap' },
+      Wrap: { Type: 'Pass', Parameters: { value: { 'inner.$': '$.value' }, 'depth.$': 'States.MathAdd($.depth, 1)' }, Next: 'Deep?' },
+      'Deep?': { Type: 'Choice', Choices: [{ Variable: '$.depth', NumericGreaterThan: 6000, Next: 'Done' }], Default: 'Wrap' },
+      Done: { Type: 'Succeed' },
+    },
+  });
+  const standard = await s.createStateMachine({ name: 'deep', roleArn: ROLE, definition });
+  const run = await s.startExecution({ stateMachineArn: standard.stateMachineArn });
+  const done = await s.waitForExecution(run);
+  assert.equal([done.status, done.error], ['FAILED', 'States.Runtime']);
+  assert.match(done.cause!, /could not be written as JSON/);
+  const { events } = await s.getExecutionHistory({ ...run, reverseOrder: true, maxResults: 1 });
+  assert.is(events[0]!.type, 'ExecutionFailed');
+  assert.is((await s.listExecutions({ stateMachineArn: standard.stateMachineArn, statusFilter: 'RUNNING' })).executions.length, 0);
+  const express = await s.createStateMachine({ name: 'deepx', roleArn: ROLE, definition, type: 'EXPRESS' });
+  const sync = await s.startSyncExecution({ stateMachineArn: express.stateMachineArn });
+  assert.equal([sync.status, sync.error], ['FAILED', 'States.Runtime']);
+  await s.close();
+});
+
 samples.run();
