@@ -49,13 +49,13 @@ export function compileItemReader(def: Record<string, unknown>, env: StateEnv): 
   const resource = reader.Resource as string;
   const config = compileReaderConfig((reader.ReaderConfig ?? {}) as Record<string, unknown>);
   const args = compileArguments(reader, env, 'ItemReader');
-  const get = s3Handler(env, S3_GET_OBJECT, 'ItemReader');
   if (resource === S3_LIST_OBJECTS) {
     const list = s3Handler(env, S3_LIST_OBJECTS, 'ItemReader');
     return function readListedObjects(input, frame, scope) {
       return guard(frame, () => andThen(args(input, frame, scope), (request) => listAll(list, request as S3Request, frame, limitOf(config, input, frame))));
     };
   }
+  const get = s3Handler(env, S3_GET_OBJECT, 'ItemReader');
   return function readObject(input, frame, scope) {
     return guard(frame, () =>
       andThen(args(input, frame, scope), (request) => {

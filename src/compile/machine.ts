@@ -2,7 +2,7 @@ import { DefinitionError, type Problem } from '../asl/problems.js';
 import { validate } from '../asl/validate.js';
 import { realClock, scheduleLimit, type Clock } from '../run/clock.js';
 import { AslError, StatesErrors } from '../run/errors.js';
-import { HistoryRecorder, type HistoryEvent, type HistoryLevel } from '../run/history.js';
+import { HistoryRecorder, STANDARD_HISTORY_EVENTS, historyLimitCause, type HistoryEvent, type HistoryLevel } from '../run/history.js';
 import { UuidSequence } from '../run/ids.js';
 import { checkExecutionName } from '../run/names.js';
 import { Execution, Frame, VariableScope } from '../run/frame.js';
@@ -138,7 +138,9 @@ export class Machine {
     const exec = this.execution(name, input, startMs, startMs + this.timeoutMs, options.executionId);
     exec.readClock(startMs);
     if (this.historyLevel !== 'OFF') {
-      exec.history = new HistoryRecorder(this.historyLevel, this.clock, this.region);
+      exec.history = this.standard
+        ? new HistoryRecorder(this.historyLevel, this.clock, this.region, STANDARD_HISTORY_EVENTS, () => exec.abort(executionEnded))
+        : new HistoryRecorder(this.historyLevel, this.clock, this.region);
       exec.history.executionStarted(input, this.roleArn);
       options.onHistory?.(exec.history.events);
     }
@@ -250,6 +252,7 @@ export class Machine {
 
   /** ABORTED when the caller aborted, else TIMED_OUT: the two ways an execution is interrupted. */
   private interrupted(exec: Execution, external: AbortSignal | null): ExecutionResult {
+    if (exec.history !== null && exec.history.full) return this.settle(exec, 'FAILED', undefined, StatesErrors.Runtime, historyLimitCause);
     if (external !== null && external.aborted) return this.settle(exec, 'ABORTED', undefined, 'States.Aborted', abortCause(external));
     return this.settle(exec, 'TIMED_OUT', undefined, StatesErrors.Timeout, timeoutCause(this.timeoutMs));
   }

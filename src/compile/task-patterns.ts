@@ -129,13 +129,13 @@ export function compilePatternCall(def: Record<string, unknown>, env: StateEnv, 
     case 'callback': {
       const call = plain(resource) ?? compileBuiltin(parsed.base, integrations) ?? plain(parsed.base);
       if (call === null) return missingHandler(resource, parsed.base, env);
-      return compileCallback(call, integrations);
+      return compileCallback(call, resource, integrations);
     }
     case 'sync': {
       const call = plain(resource);
       if (call !== null) return call;
       if (parsed.base === STATES_START_EXECUTION && integrations.startExecution !== undefined) {
-        return compileNestedSync(parsed.syncVersion, integrations, env);
+        return compileNestedSync(resource, parsed.syncVersion, integrations, env);
       }
       return plain(parsed.base) ?? missingHandler(resource, parsed.base, env);
     }
@@ -188,26 +188,39 @@ function waitTimes(timing: Timing, effective: unknown, frame: Frame): [number, n
  * answer at once, through the service), the resource's own answer is ignored, and its
  * failure fails the attempt.
  */
-function compileCallback(call: Invoke, integrations: Integrations): Invoke {
+function compileCallback(call: Invoke, resource: string, integrations: Integrations): Invoke {
   const tokens = integrations.tokens;
   return function invokeWithCallback(effective, frame, timing) {
-    const token = takeToken(frame);
+    const token = frame.taskToken!;
     const [timeoutMs, heartbeatMs] = waitTimes(timing, effective, frame);
     const answer = tokens.wait(token, frame.exec, timeoutMs, heartbeatMs);
     let called: unknown;
     try {
+      // The handler's context (ctx.context.Task.Token) reads the token from the frame.
       called = call(effective, frame, UNBOUNDED);
     } catch (thrown) {
       tokens.withdraw(token);
       throw thrown;
+    } finally {
+      frame.taskToken = null;
     }
-    if (!isPromiseLike(called)) return answer;
+    const history = frame.exec.history;
+    if (!isPromiseLike(called)) {
+      // The answer settles in a later microtask at the earliest, so TaskSubmitted comes first.
+      history?.taskSubmitted(frame, resource, called);
+      return answer;
+    }
     return new Promise((resolve, reject) => {
       answer.then(resolve, reject);
-      Promise.resolve(called).then(undefined, (thrown) => {
-        tokens.withdraw(token);
-        reject(thrown);
-      });
+      Promise.resolve(called).then(
+        (submitted) => {
+          if (history !== null && tokens.isPending(token)) history.taskSubmitted(frame, resource, submitted);
+        },
+        (thrown) => {
+          tokens.withdraw(token);
+          reject(thrown);
+        },
+      );
     });
   };
 }
@@ -227,6 +240,8 @@ function compileActivity(resource: string, integrations: Integrations, env: Stat
     const token = takeToken(frame);
     const [timeoutMs, heartbeatMs] = waitTimes(timing, effective, frame);
     const answer = tokens.wait(token, frame.exec, timeoutMs, heartbeatMs, true);
+    const history = frame.exec.history;
+    if (history !== null) tokens.whenStarted(token, (workerName) => history.activityStarted(frame, workerName));
     integrations.scheduleActivity!(resource, token, effective);
     if (integrations.withdrawActivity === undefined) return answer;
     return answer.finally(() => integrations.withdrawActivity!(resource, token));
@@ -262,7 +277,7 @@ function compileBuiltin(resource: string, integrations: Integrations): Invoke | 
  * States.TaskFailed, its DescribeExecution answer as the cause. The task's timeout and the
  * parent's end stop the child.
  */
-function compileNestedSync(version: number, integrations: Integrations, env: StateEnv): Invoke {
+function compileNestedSync(resource: string, version: number, integrations: Integrations, env: StateEnv): Invoke {
   const tokens = integrations.tokens;
   if (integrations.executionEnded === undefined) {
     env.machine.problems.push({
@@ -275,6 +290,7 @@ function compileNestedSync(version: number, integrations: Integrations, env: Sta
   return function invokeNestedSync(effective, frame, timing) {
     const [timeoutMs, heartbeatMs] = waitTimes(timing, effective, frame);
     return andThen(startChild(integrations, effective, frame, 'StepFunctions'), (started) => {
+      frame.exec.history?.taskSubmitted(frame, resource, startedOutput(started));
       // The child's end settles a private token, so the task's timeout and the parent's end apply as to callbacks.
       const token = tokens.mint();
       const answer = tokens.wait(token, frame.exec, timeoutMs, heartbeatMs);

@@ -23,6 +23,12 @@ export interface HistoryEvent {
   readonly [details: string]: unknown;
 }
 
+/** AWS's hard quota of events in a Standard execution's history. */
+export const STANDARD_HISTORY_EVENTS = 25_000;
+
+/** The cause of the ExecutionFailed that ends an execution at its history quota. */
+export const historyLimitCause = `The execution reached the maximum number of history events (${STANDARD_HISTORY_EVENTS}).`;
+
 /** Details AWS attaches to a payload: statemill never truncates one. */
 const untruncated = Object.freeze({ truncated: false });
 
@@ -61,6 +67,18 @@ function isLambdaArn(resource: string): boolean {
   return resource.startsWith('arn:aws:lambda:');
 }
 
+/** Activity ARNs get Activity* events in AWS rather than Task* ones. */
+function isActivityArn(resource: string): boolean {
+  return /^arn:[^:]*:states:[^:]*:[^:]*:activity:[^:]+$/.test(resource);
+}
+
+/** A TaskScheduled/ActivityScheduled event's details with the state's limits, where it sets them. */
+function withTiming(details: Record<string, unknown>, timeoutSeconds: number, heartbeatSeconds: number): Record<string, unknown> {
+  if (timeoutSeconds > 0) details.timeoutInSeconds = timeoutSeconds;
+  if (heartbeatSeconds > 0) details.heartbeatInSeconds = heartbeatSeconds;
+  return details;
+}
+
 /**
  * Records one execution's events. Every event takes the next id whether or not the level
  * keeps it, so ids match the "event id #N" that causes cite. `previousEventId` links each
@@ -69,14 +87,25 @@ function isLambdaArn(resource: string): boolean {
  */
 export class HistoryRecorder {
   readonly events: HistoryEvent[];
+  /** Set when the execution reached its history quota: it ends FAILED with historyLimitCause. */
+  full: boolean;
+  private readonly maxEvents: number;
+  private readonly onFull: (() => void) | null;
   private readonly level: HistoryLevel;
   private readonly clock: Clock;
   private readonly region: string;
   private lastId: number;
   /** Set once the execution has settled: branches still winding down record nothing more. */
   private closed: boolean;
-  constructor(level: HistoryLevel, clock: Clock, region: string) {
+  /**
+   * `maxEvents` is Standard's quota (STANDARD_HISTORY_EVENTS); `onFull` ends the execution
+   * when an event other than ExecutionSucceeded would be the last one the quota allows.
+   */
+  constructor(level: HistoryLevel, clock: Clock, region: string, maxEvents = Infinity, onFull: (() => void) | null = null) {
     this.events = [];
+    this.full = false;
+    this.maxEvents = maxEvents;
+    this.onFull = onFull;
     this.level = level;
     this.clock = clock;
     this.region = region;
@@ -96,6 +125,13 @@ export class HistoryRecorder {
    * `previous` overrides the previous event id (an iteration's end follows its own last event).
    */
   private add(frame: Frame | null, type: string, detailsKey: string | null, details: (() => unknown) | null, previous = -1): number {
+    if (this.full && frame !== null) return this.lastId;
+    if (this.lastId + 1 === this.maxEvents && type !== 'ExecutionSucceeded' && frame !== null) {
+      // The quota's last event may only end the execution: this one is not recorded, the execution fails.
+      this.full = true;
+      this.onFull?.();
+      return this.lastId;
+    }
     const id = ++this.lastId;
     const previousEventId = previous >= 0 ? previous : frame !== null ? frame.historyEventId : id - 1;
     if (frame !== null) frame.historyEventId = id;
@@ -136,12 +172,21 @@ export class HistoryRecorder {
     this.add(frame, type, 'stateExitedEventDetails', (() => ({ name: frame.stateName, output: jsonText(output), outputDetails: untruncated })));
   }
 
-  /** TaskScheduled and TaskStarted (LambdaFunctionScheduled/Started for a Lambda ARN). */
-  taskStarted(frame: Frame, resource: string, parameters: unknown): void {
+  /**
+   * TaskScheduled and TaskStarted (LambdaFunctionScheduled/Started for a Lambda ARN,
+   * ActivityScheduled alone for an activity: its ActivityStarted comes when a worker takes
+   * it). `timeoutSeconds` and `heartbeatSeconds` are the state's, 0 when it sets none.
+   */
+  taskStarted(frame: Frame, resource: string, parameters: unknown, timeoutSeconds = 0, heartbeatSeconds = 0): void {
     if (isLambdaArn(resource)) {
       const type = 'LambdaFunctionScheduled';
-      this.add(frame, type, 'lambdaFunctionScheduledEventDetails', (() => ({ resource, input: jsonText(parameters), inputDetails: untruncated })));
+      this.add(frame, type, 'lambdaFunctionScheduledEventDetails', (() => withTiming({ resource, input: jsonText(parameters), inputDetails: untruncated }, timeoutSeconds, 0)));
       this.add(frame, 'LambdaFunctionStarted', null, null);
+      return;
+    }
+    if (isActivityArn(resource)) {
+      const type = 'ActivityScheduled';
+      this.add(frame, type, 'activityScheduledEventDetails', (() => withTiming({ resource, input: jsonText(parameters), inputDetails: untruncated }, timeoutSeconds, heartbeatSeconds)));
       return;
     }
     const split = splitResource(resource);
@@ -149,9 +194,21 @@ export class HistoryRecorder {
       frame,
       'TaskScheduled',
       'taskScheduledEventDetails',
-      (() => ({ ...split, region: this.region, parameters: jsonText(parameters) })),
+      (() => withTiming({ ...split, region: this.region, parameters: jsonText(parameters) }, timeoutSeconds, heartbeatSeconds)),
     );
     this.add(frame, 'TaskStarted', 'taskStartedEventDetails', (() => split));
+  }
+
+  /** ActivityStarted: a worker took the activity task. */
+  activityStarted(frame: Frame, workerName: string | undefined): void {
+    const type = 'ActivityStarted';
+    this.add(frame, type, 'activityStartedEventDetails', (() => (workerName === undefined ? {} : { workerName })));
+  }
+
+  /** TaskSubmitted: a callback's or `.sync` job's request went out; `output` is the service's answer to it. */
+  taskSubmitted(frame: Frame, resource: string, output: unknown): void {
+    const type = 'TaskSubmitted';
+    this.add(frame, type, 'taskSubmittedEventDetails', (() => ({ ...splitResource(resource), output: jsonText(output ?? {}), outputDetails: untruncated })));
   }
 
   taskSucceeded(frame: Frame, resource: string, output: unknown): void {
@@ -160,11 +217,16 @@ export class HistoryRecorder {
       this.add(frame, type, 'lambdaFunctionSucceededEventDetails', (() => ({ output: jsonText(output), outputDetails: untruncated })));
       return;
     }
+    if (isActivityArn(resource)) {
+      const type = 'ActivitySucceeded';
+      this.add(frame, type, 'activitySucceededEventDetails', (() => ({ output: jsonText(output), outputDetails: untruncated })));
+      return;
+    }
     const type = 'TaskSucceeded';
     this.add(frame, type, 'taskSucceededEventDetails', (() => ({ ...splitResource(resource), output: jsonText(output), outputDetails: untruncated })));
   }
 
-  /** TaskFailed, or TaskTimedOut for States.Timeout / States.HeartbeatTimeout. */
+  /** TaskFailed, or TaskTimedOut for States.Timeout / States.HeartbeatTimeout (Lambda and activity events alike). */
   taskFailed(frame: Frame, resource: string, thrown: unknown): void {
     const error = thrown instanceof AslError ? thrown.error : 'States.Runtime';
     const cause = thrown instanceof AslError ? thrown.cause : String(thrown);
@@ -172,6 +234,12 @@ export class HistoryRecorder {
     if (isLambdaArn(resource)) {
       const type = timedOut ? 'LambdaFunctionTimedOut' : 'LambdaFunctionFailed';
       const key = timedOut ? 'lambdaFunctionTimedOutEventDetails' : 'lambdaFunctionFailedEventDetails';
+      this.add(frame, type, key, (() => errorDetails(error, cause)));
+      return;
+    }
+    if (isActivityArn(resource)) {
+      const type = timedOut ? 'ActivityTimedOut' : 'ActivityFailed';
+      const key = timedOut ? 'activityTimedOutEventDetails' : 'activityFailedEventDetails';
       this.add(frame, type, key, (() => errorDetails(error, cause)));
       return;
     }

@@ -30,6 +30,8 @@ class PendingTask implements EndListener {
   reject: ((error: unknown) => void) | null;
   cancelTimeout: (() => void) | null;
   cancelHeartbeat: (() => void) | null;
+  /** Called once when a worker takes the task (an activity's ActivityStarted). */
+  onStart: ((workerName: string | undefined) => void) | null;
   constructor(token: string, exec: Execution, heartbeatMs: number, registry: TaskTokens) {
     this.token = token;
     this.exec = exec;
@@ -39,6 +41,7 @@ class PendingTask implements EndListener {
     this.reject = null;
     this.cancelTimeout = null;
     this.cancelHeartbeat = null;
+    this.onStart = null;
   }
   executionEnded(): void {
     this.registry.expire(this, executionEnded);
@@ -127,6 +130,23 @@ export class TaskTokens {
   heartbeat(token: string): TokenAnswer {
     const task = this.pending.get(token);
     if (task === undefined) return this.whyMissing(token);
+    if (task.heartbeatMs > 0) this.armHeartbeat(task);
+    return 'settled';
+  }
+
+  /** Calls `listener` when a worker takes the waiting task (see started()). */
+  whenStarted(token: string, listener: (workerName: string | undefined) => void): void {
+    const task = this.pending.get(token);
+    if (task !== undefined) task.onStart = listener;
+  }
+
+  /** A worker took the task: tells its listener once, and starts its HeartbeatSeconds. */
+  started(token: string, workerName: string | undefined): TokenAnswer {
+    const task = this.pending.get(token);
+    if (task === undefined) return this.whyMissing(token);
+    const listener = task.onStart;
+    task.onStart = null;
+    listener?.(workerName);
     if (task.heartbeatMs > 0) this.armHeartbeat(task);
     return 'settled';
   }

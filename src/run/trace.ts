@@ -105,7 +105,7 @@ export function formatTrace(history: readonly HistoryEvent[], options: TraceOpti
       const retries = state !== null && state.attempts > 1 ? `, ${retriesText(state.attempts - 1)}` : '';
       line(event, thread, 0, `<- ${String(d.name)}  output ${clip(d.output, max)}${took}${retries}`);
       thread = { depth: thread.depth, label: thread.label, state: null, parent: thread.parent };
-    } else if (type === 'TaskScheduled' || type === 'LambdaFunctionScheduled') {
+    } else if (type === 'TaskScheduled' || type === 'LambdaFunctionScheduled' || type === 'ActivityScheduled') {
       if (thread.state !== null) {
         thread.state.attempts++;
         if (thread.state.attempts > 1) line(event, thread, 1, `retry ${thread.state.attempts - 1}`);

@@ -14,18 +14,43 @@ export interface JsonFault {
 
 const expectingValue = "was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')";
 
-/** The first fault of a JSON text, or null when the text parses. */
+/** Jackson's default StreamReadConstraints: deeper documents are refused (and nothing recurses past it). */
+const MAX_NESTING_DEPTH = 1000;
+
+/** The first fault of a JSON text, or null when the text parses and nests no deeper than Jackson allows. */
 export function jsonFault(text: string): JsonFault | null {
   try {
     JSON.parse(text);
-    return null;
   } catch {
     return new FaultScanner(text).scan();
   }
+  return nestingFault(text);
+}
+
+/**
+ * The nesting fault of a text that parses, or null: counted without recursion, and only
+ * for texts long enough to nest that deep (a shorter one costs nothing).
+ */
+export function nestingFault(text: string): JsonFault | null {
+  if (text.length <= 2 * MAX_NESTING_DEPTH) return null;
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // Skip the string: its brackets are text.
+      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c) i++;
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > MAX_NESTING_DEPTH) return new FaultScanner(text).scan();
+    } else if (c === 0x5d || c === 0x7d) {
+      depth--;
+    }
+  }
+  return null;
 }
 
 class FaultScanner {
   private pos = 0;
+  private depth = 0;
   constructor(private readonly text: string) {}
 
   scan(): JsonFault {
@@ -86,11 +111,19 @@ class FaultScanner {
     this.fail(`Unexpected character (${this.charName(this.pos)}): expected a valid value (JSON String, Number, Array, Object or token 'null', 'true' or 'false')`);
   }
 
+  private enter(): void {
+    if (++this.depth > MAX_NESTING_DEPTH) {
+      this.fail(`Document nesting depth (${this.depth}) exceeds the maximum allowed (${MAX_NESTING_DEPTH}, from \`StreamReadConstraints.getMaxNestingDepth()\`)`);
+    }
+  }
+
   private object(): void {
+    this.enter();
     this.pos++;
     this.space();
     if (this.text[this.pos] === '}') {
       this.pos++;
+      this.depth--;
       return;
     }
     for (;;) {
@@ -107,16 +140,21 @@ class FaultScanner {
       if (this.pos >= this.text.length) this.fail('Unexpected end-of-input: expected close marker for Object', this.pos);
       const next = this.text[this.pos];
       this.pos++;
-      if (next === '}') return;
+      if (next === '}') {
+        this.depth--;
+        return;
+      }
       if (next !== ',') this.fail(`Unexpected character (${this.charName(this.pos - 1)}): was expecting comma to separate Object entries`, this.pos);
     }
   }
 
   private array(): void {
+    this.enter();
     this.pos++;
     this.space();
     if (this.text[this.pos] === ']') {
       this.pos++;
+      this.depth--;
       return;
     }
     for (;;) {
@@ -125,7 +163,10 @@ class FaultScanner {
       if (this.pos >= this.text.length) this.fail('Unexpected end-of-input: expected close marker for Array', this.pos);
       const next = this.text[this.pos];
       this.pos++;
-      if (next === ']') return;
+      if (next === ']') {
+        this.depth--;
+        return;
+      }
       if (next !== ',') this.fail(`Unexpected character (${this.charName(this.pos - 1)}): was expecting comma to separate Array entries`, this.pos);
     }
   }

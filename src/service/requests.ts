@@ -1,5 +1,6 @@
 import { ServiceError } from './errors.js';
-import { jsonFault } from './json-errors.js';
+import { jsonFault, nestingFault } from './json-errors.js';
+import { executionNameProblem } from '../run/names.js';
 
 /**
  * Checks of request members, refusing as AWS refuses: ValidationException with the
@@ -10,6 +11,8 @@ import { jsonFault } from './json-errors.js';
 export type ArnKind = 'stateMachine' | 'execution' | 'express' | 'activity' | 'mapRun';
 
 export interface ParsedArn {
+  /** `aws`, `aws-cn`, `aws-us-gov`, … */
+  readonly partition: string;
   readonly region: string;
   readonly account: string;
   readonly kind: ArnKind;
@@ -17,16 +20,16 @@ export interface ParsedArn {
   readonly parts: readonly string[];
 }
 
-const arnPrefix = /^arn:aws[a-z-]*:states:([a-z0-9-]+):(\d{12}):([A-Za-z]+):(.+)$/;
+const arnPrefix = /^arn:(aws[a-z-]*):states:([a-z0-9-]+):(\d{12}):([A-Za-z]+):(.+)$/;
 
 /** Parses a Step Functions ARN of one of `kinds`, or refuses it with AWS's InvalidArn message. */
 export function parseArn(arn: unknown, member: string, kinds: readonly ArnKind[]): ParsedArn {
   requireString(arn, member);
   const m = arnPrefix.exec(arn);
   if (m === null) throw new ServiceError('InvalidArn', `Invalid Arn: 'Invalid ARN prefix: ${arn}'`);
-  const kind = m[3] as ArnKind;
-  if (!kinds.includes(kind)) throw new ServiceError('InvalidArn', `Invalid Arn: 'Resource type not valid in this context: ${m[3]}'`);
-  return { region: m[1]!, account: m[2]!, kind, parts: m[4]!.split(':') };
+  const kind = m[4] as ArnKind;
+  if (!kinds.includes(kind)) throw new ServiceError('InvalidArn', `Invalid Arn: 'Resource type not valid in this context: ${m[4]}'`);
+  return { partition: m[1]!, region: m[2]!, account: m[3]!, kind, parts: m[5]!.split(':') };
 }
 
 export function missing(member: string): ServiceError {
@@ -76,7 +79,8 @@ const forbiddenInName = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/
 export function checkName(name: unknown, member = 'name'): string {
   requireString(name, member);
   checkLength(name, member, 1, 80);
-  if (forbiddenInName.test(name)) throw new ServiceError('InvalidName', `Invalid Name: '${name}'`);
+  // The engine's rule adds U+FFFE, U+FFFF, U+10FFFF and half a surrogate pair to the characters above.
+  if (forbiddenInName.test(name) || executionNameProblem(name) !== null) throw new ServiceError('InvalidName', `Invalid Name: '${name}'`);
   return name;
 }
 
@@ -94,12 +98,16 @@ export function parseExecutionInput(input: unknown): { text: string; value: unkn
   // pass 256 KiB starts, and fails with States.DataLimitExceeded, as in AWS.
   checkLength(input, 'input', 0, maxInputLength);
   if (input.trim() === '') throw new ServiceError('InvalidExecutionInput', "Invalid State Machine Execution Input: 'Invalid execution input.'");
+  let value: unknown;
   try {
-    return { text: input, value: JSON.parse(input) };
+    value = JSON.parse(input);
   } catch {
     const fault = jsonFault(input);
     throw new ServiceError('InvalidExecutionInput', `Invalid State Machine Execution Input: '${fault?.message ?? 'Invalid execution input.'}'`);
   }
+  const tooDeep = nestingFault(input);
+  if (tooDeep !== null) throw new ServiceError('InvalidExecutionInput', `Invalid State Machine Execution Input: '${tooDeep.message}'`);
+  return { text: input, value };
 }
 
 /** `key:value` tags as AWS takes them: keys 1–128, values 0–256 characters. */

@@ -20,7 +20,7 @@ export interface ServiceIntegration {
   /** Further compile() options (e.g. what runs `.waitForTaskToken`); merged over the service's own. */
   compileOptions?(machine: IntegratedMachine, host: IntegrationHost): Partial<CompileOptions>;
   /** A worker took an activity task with GetActivityTask (its HeartbeatSeconds start now). */
-  activityTaken?(taskToken: string): void;
+  activityTaken?(taskToken: string, workerName?: string): void;
 }
 
 /** The state machine being compiled, as an integration sees it. */

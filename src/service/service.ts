@@ -163,7 +163,8 @@ export class Service {
 
   /** An ARN of this service's region and account, else undefined (nothing lives elsewhere). */
   private local(parsed: ParsedArn): boolean {
-    return parsed.region === this.region && parsed.account === this.accountId;
+    // The service's own ARNs are all of the aws partition (see arn()).
+    return parsed.partition === 'aws' && parsed.region === this.region && parsed.account === this.accountId;
   }
 
   // ── State machines ────────────────────────────────────────────────────────────────────
@@ -477,8 +478,12 @@ export class Service {
 
   async listStateMachineAliases(request: T.ListStateMachineAliasesInput): Promise<T.ListStateMachineAliasesOutput> {
     const maxResults = checkMaxResults(request?.maxResults);
-    const machine = this.baseMachine(request?.stateMachineArn, 'stateMachineArn');
-    const all = [...machine.aliases.values()].map((a) => ({ stateMachineAliasArn: a.arn, creationDate: a.creationDate }));
+    const arn = request?.stateMachineArn;
+    // A version ARN lists the aliases that route to that version, as AWS documents.
+    const version = typeof arn === 'string' && /:\d+$/.test(arn) ? this.stateMachineTarget(arn, 'stateMachineArn') : null;
+    const machine = version?.machine ?? this.baseMachine(arn, 'stateMachineArn');
+    const aliases = [...machine.aliases.values()].filter((a) => version === null || a.routing.some((r) => r.stateMachineVersionArn === version.version?.arn));
+    const all = aliases.map((a) => ({ stateMachineAliasArn: a.arn, creationDate: a.creationDate }));
     const p = page(all, maxResults, request.nextToken, (a) => a.stateMachineAliasArn);
     return { stateMachineAliases: p.items, ...(p.nextToken !== undefined ? { nextToken: p.nextToken } : {}) };
   }
@@ -738,15 +743,35 @@ export class Service {
     } else {
       exec.status = result.status;
       exec.stopDate = result.stopDate;
-      if (result.status === 'SUCCEEDED') exec.outputText = JSON.stringify(result.output) ?? 'null';
       exec.error = result.error ?? undefined;
       exec.cause = result.cause ?? undefined;
       // The recorder's array is the execution's own, and no longer grows: kept as it is.
       exec.events = (result.history ?? []) as unknown as T.HistoryEventShape[];
       exec.liveEvents = null;
+      if (result.status === 'SUCCEEDED') this.recordOutput(exec, result.output);
       if (result.status === 'ABORTED') this.recordStop(exec);
     }
     if (exec.machine.type === 'STANDARD') this.retain(exec);
+  }
+
+  /**
+   * The output as JSON text. A value too deep to write (built up state by state: inputs are
+   * refused past 1,000 levels) fails the execution instead, its last event included.
+   */
+  private recordOutput(exec: ExecutionRecord, output: unknown): void {
+    try {
+      exec.outputText = JSON.stringify(output) ?? 'null';
+      return;
+    } catch (thrown) {
+      exec.status = 'FAILED';
+      exec.error = 'States.Runtime';
+      exec.cause = `The execution output could not be written as JSON: ${thrown instanceof Error ? thrown.message : String(thrown)}`;
+    }
+    const events = exec.events!;
+    const last = events[events.length - 1];
+    if (last !== undefined && last.type === 'ExecutionSucceeded') {
+      events[events.length - 1] = { id: last.id, previousEventId: last.previousEventId, timestamp: last.timestamp, type: 'ExecutionFailed', executionFailedEventDetails: errorDetails(exec.error, exec.cause) };
+    }
   }
 
   /** AWS shows a stopped execution's error and cause as StopExecution gave them, and links the event to none. */
@@ -934,6 +959,7 @@ export class Service {
     const includeData = checkBoolean(r.includeExecutionData, 'includeExecutionData') ?? true;
     // With the `history` option OFF nothing is recorded, and the history is empty.
     let events = exec.events ?? (exec.liveEvents !== null ? exec.liveEvents.slice() : []);
+    if (exec.versionArn !== undefined && events.length > 0 && events[0]!.type === 'ExecutionStarted') events = [startedThrough(events[0]!, exec), ...events.slice(1)];
     if (reverse) events = [...events].reverse();
     if (!includeData) events = events.map(withoutData);
     const p = page(events, r.maxResults, r.nextToken, (e) => String(e.id));
@@ -1011,7 +1037,7 @@ export class Service {
     if (this.closed || this.pollsReleased) return {};
     const task = await queue.take(this.clock, activityPollMs);
     if (task === null) return {};
-    for (const integration of this.integrations) integration.activityTaken?.(task.taskToken);
+    for (const integration of this.integrations) integration.activityTaken?.(task.taskToken, r.workerName ?? undefined);
     return { taskToken: task.taskToken, input: task.input };
   }
 
@@ -1166,6 +1192,14 @@ function startedEvent(exec: ExecutionRecord): T.HistoryEventShape {
     type: 'ExecutionStarted',
     executionStartedEventDetails: { input: exec.inputText, inputDetails: { truncated: false }, roleArn: exec.revision.roleArn },
   };
+}
+
+/** ExecutionStarted of an execution started through a version or alias: AWS names them in its details. */
+function startedThrough(event: T.HistoryEventShape, exec: ExecutionRecord): T.HistoryEventShape {
+  const details = { ...(event.executionStartedEventDetails as Record<string, unknown>) };
+  if (exec.aliasArn !== undefined) details.stateMachineAliasArn = exec.aliasArn;
+  details.stateMachineVersionArn = exec.versionArn;
+  return { ...event, executionStartedEventDetails: details };
 }
 
 function errorDetails(error: string | undefined, cause: string | undefined): Record<string, string> {

@@ -42,6 +42,10 @@ async function populated(): Promise<{ service: StepFunctionsService; values: Rec
     ROLE,
     LONG81: 'n'.repeat(81),
     BIGINPUT: JSON.stringify({ big: 'x'.repeat(262_144) }),
+    DEEP1001: '['.repeat(1001) + ']'.repeat(1001),
+    DEEP5000: '['.repeat(5000) + ']'.repeat(5000),
+    UNCLOSED: '['.repeat(100_000),
+    DEEPOBJ: '{"a":'.repeat(5000) + '1' + '}'.repeat(5000),
     TAGS51: Array.from({ length: 51 }, (_, i) => ({ key: `k${i}`, value: 'v' })),
   };
   return { service, values };
@@ -51,7 +55,7 @@ function substitute(value: unknown, values: Record<string, unknown>): unknown {
   if (typeof value === 'string') {
     const whole = /^@([A-Z0-9]+)$/.exec(value);
     if (whole !== null && typeof values[whole[1]!] !== 'string' && values[whole[1]!] !== undefined) return values[whole[1]!];
-    return value.replace(/@(SMEXEC|XEXEC|EXEC|XSM|SM|ACT|PASS|ROLE|LONG81|BIGINPUT)/g, (_, key: string) => values[key] as string);
+    return value.replace(/@(SMEXEC|XEXEC|EXEC|XSM|SM|ACT|PASS|ROLE|LONG81|BIGINPUT|DEEP1001|DEEP5000|DEEPOBJ|UNCLOSED)/g, (_, key: string) => values[key] as string);
   }
   if (Array.isArray(value)) return value.map((v) => substitute(v, values));
   if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, values)]));

@@ -114,7 +114,10 @@ function compileInvocation(def: Record<string, unknown>, env: StateEnv, inputBou
 /** A handler call recorded in the execution history: scheduled and started, then succeeded or failed. */
 function invokeRecorded(invoke: Invoke, resource: string, effective: unknown, frame: Frame, timing: Timing): unknown {
   const history = frame.exec.history!;
-  history.taskStarted(frame, resource, effective);
+  // Resolved by now (paths read before the call): the limits the state set, for TaskScheduled.
+  const limited = timing.bounded && !timing.fromPaths;
+  const timeout = limited ? timing.timeoutSeconds(effective, frame) : 0;
+  history.taskStarted(frame, resource, effective, timeout < NO_TIMEOUT ? timeout : 0, limited ? timing.heartbeatSeconds(effective, frame) : 0);
   let result: unknown;
   try {
     result = invoke(effective, frame, timing);
@@ -319,13 +322,18 @@ class HandlerContext implements TaskContext {
   readonly attempt: number;
   private readonly frame: Frame;
   private readonly deadline: TaskDeadline | null;
+  /** A callback's token, kept for reads after the frame has handed it out (after an await). */
+  private readonly taskToken: string | null;
   constructor(frame: Frame, deadline: TaskDeadline | null) {
     this.frame = frame;
     this.attempt = frame.retryCount + 1;
     this.deadline = deadline;
+    this.taskToken = frame.taskToken;
   }
   get context(): Record<string, unknown> {
-    return contextObject(this.frame);
+    const context = contextObject(this.frame);
+    if (this.taskToken !== null && context.Task === undefined) context.Task = { Token: this.taskToken };
+    return context;
   }
   get [EXECUTION_IDENTITY](): object {
     return this.frame.exec;

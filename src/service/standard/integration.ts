@@ -14,8 +14,8 @@ export function standardIntegration(tasks: StandardTasks): ServiceIntegration {
     compileOptions(_machine, host: IntegrationHost) {
       return { integrations: tasks.integrations(host.nested, (activityArn) => host.activityQueue(activityArn)) };
     },
-    activityTaken(taskToken) {
-      tasks.activityStarted(taskToken);
+    activityTaken(taskToken, workerName) {
+      tasks.activityStarted(taskToken, workerName);
     },
   };
 }

@@ -2,6 +2,7 @@ import { realClock, scheduleLimit, type Clock } from '../../run/clock.js';
 import { TaskTokens, type TokenAnswer } from '../../run/tokens.js';
 import type { EndedExecution, Integrations, NestedStart, StartedExecution } from '../../compile/task-patterns.js';
 import { ServiceError } from '../errors.js';
+import { nestingFault } from '../json-errors.js';
 
 /** AWS's longest GetActivityTask poll: it answers with no task after 60 seconds. */
 const ACTIVITY_POLL_MS = 60_000;
@@ -119,19 +120,18 @@ export class StandardTasks {
     } catch {
       throw new ServiceError('InvalidOutput', `Invalid Output: '${input.output}'`);
     }
+    // Deeper than Jackson reads, the output could not be written back out.
+    if (nestingFault(input.output) !== null) throw new ServiceError('InvalidOutput', `Invalid Output: '${input.output}'`);
     answer(this.tokens.succeed(input.taskToken, output));
     return {};
   }
 
   sendTaskFailure(input: SendTaskFailureInput): Record<string, never> {
     checkToken(input?.taskToken);
-    if (input.error !== undefined && input.error.length > MAX_ERROR_LENGTH) {
-      throw validation('error', `Member must have length less than or equal to ${MAX_ERROR_LENGTH}`);
-    }
-    if (input.cause !== undefined && input.cause.length > MAX_CAUSE_LENGTH) {
-      throw validation('cause', `Member must have length less than or equal to ${MAX_CAUSE_LENGTH}`);
-    }
-    answer(this.tokens.fail(input.taskToken, input.error ?? null, input.cause ?? null));
+    // null is absent, as in the JSON the SDK sends.
+    const error = optionalText(input.error, 'error', MAX_ERROR_LENGTH);
+    const cause = optionalText(input.cause, 'cause', MAX_CAUSE_LENGTH);
+    answer(this.tokens.fail(input.taskToken, error, cause));
     return {};
   }
 
@@ -156,13 +156,13 @@ export class StandardTasks {
     if (!this.activityExists(arn)) return Promise.reject(new ServiceError('ActivityDoesNotExist', `Activity Does Not Exist: '${arn}'`));
     const queue = this.queue(arn);
     const ready = this.nextTask(queue);
-    if (ready !== null) return Promise.resolve(this.handOut(ready));
+    if (ready !== null) return Promise.resolve(this.handOut(ready, input.workerName));
     if (signal?.aborted) return Promise.resolve({});
     return new Promise((resolve) => {
       const poller = (task: ActivityTask) => {
         cancel();
         signal?.removeEventListener('abort', giveUp);
-        resolve(this.handOut(task));
+        resolve(this.handOut(task, input.workerName));
       };
       const giveUp = () => {
         cancel();
@@ -177,9 +177,9 @@ export class StandardTasks {
     });
   }
 
-  /** A worker took the activity task: its HeartbeatSeconds run from now. */
-  activityStarted(taskToken: string): void {
-    this.tokens.heartbeat(taskToken);
+  /** A worker took the activity task: its HeartbeatSeconds run from now, and its history records ActivityStarted. */
+  activityStarted(taskToken: string, workerName?: string): void {
+    this.tokens.started(taskToken, workerName);
   }
 
   /** Activity tasks scheduled and not yet taken by a worker (still waiting for their answer). */
@@ -205,8 +205,8 @@ export class StandardTasks {
     return null;
   }
 
-  private handOut(task: ActivityTask): GetActivityTaskOutput {
-    this.activityStarted(task.taskToken);
+  private handOut(task: ActivityTask, workerName: string | undefined): GetActivityTaskOutput {
+    this.activityStarted(task.taskToken, workerName);
     return { taskToken: task.taskToken, input: task.input };
   }
 
@@ -218,6 +218,13 @@ export class StandardTasks {
     }
     return queue;
   }
+}
+
+function optionalText(value: unknown, member: string, maxLength: number): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string') throw validation(member, 'Member must be a string');
+  if (value.length > maxLength) throw validation(member, `Member must have length less than or equal to ${maxLength}`);
+  return value;
 }
 
 function validation(member: string, constraint: string): ServiceError {

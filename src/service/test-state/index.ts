@@ -1,4 +1,5 @@
 import { ServiceError } from '../errors.js';
+import { nestingFault } from '../json-errors.js';
 import { parseSuppliedContext } from './context-object.js';
 import { stateUnderTest } from './definition.js';
 import { evaluateFlowState } from './flow-states.js';
@@ -64,9 +65,13 @@ function evaluate(run: TestRun, input: unknown): Promise<Outcome> {
 function jsonMember(text: unknown, member: string): unknown {
   if (text === undefined || text === null) return undefined;
   if (typeof text !== 'string') throw new ServiceError('ValidationException', `The ${member} must be JSON text`);
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (error) {
     throw new ServiceError('ValidationException', `The ${member} is not valid JSON: ${(error as Error).message}`);
   }
+  const tooDeep = nestingFault(text);
+  if (tooDeep !== null) throw new ServiceError('ValidationException', `The ${member} is not valid JSON: ${tooDeep.message}`);
+  return value;
 }
