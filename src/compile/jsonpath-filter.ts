@@ -263,6 +263,12 @@ class FilterParser {
       this.pos += number[0].length;
       return Number(number[0]);
     }
+    const bare = /^[A-Za-z_][^\s()'"\\&|=<>!~,[\]{}]*/.exec(this.text.slice(this.pos));
+    if (bare !== null) {
+      // Jayway reads an unquoted word as a number (or true/false/null) and refuses the filter, so AWS does too.
+      const quoted = this.text.slice(0, this.pos) + `'${bare[0]}'` + this.text.slice(this.pos + bare[0].length);
+      return this.fail(`the word ${bare[0]} is not quoted, and Jayway (the JSONPath AWS runs) refuses it; quote a string: ${quoted}`);
+    }
     return this.fail(`unexpected '${c}'; expected a path, a string, a number, true, false, null, or a JSON array or object`);
   }
 

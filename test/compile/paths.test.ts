@@ -119,6 +119,25 @@ paths('intrinsic arguments read the same forms', async () => {
   assert.equal(result.output, { n: 2, q: 'yes' });
 });
 
+paths('a filter comparing with an unquoted word is refused with the fix: quote it (Jayway and so AWS refuse it too)', () => {
+  const cases = [
+    { path: '$.Items[?(@.Name==Receipt)]', fix: "@.Name=='Receipt'" },
+    { path: '$[?(@.status == es)]', fix: "@.status == 'es'" },
+    { path: '$[?(@.a == 1 && @.Name == Receipt)]', fix: "@.a == 1 && @.Name == 'Receipt'" },
+    { path: '$[?(@.x in [a, b])]', fix: "@.x in ['a', b]" },
+  ];
+  for (const { path, fix } of cases) {
+    const problems = validate(single({ Type: 'Pass', InputPath: path }));
+    assert.equal(
+      problems.map((p) => [p.code, p.pointer]),
+      [[ProblemCodes.PATH_SYNTAX, '/States/S/InputPath']],
+      path,
+    );
+    assert.ok(problems[0]!.message.includes(`not quoted`), problems[0]!.message);
+    assert.ok(problems[0]!.message.endsWith(`quote a string: ${fix}`), problems[0]!.message);
+  }
+});
+
 paths('a missing definite path is named in bracket notation in the cause', () => {
   assert.is(bracketNotation("$.a.[0]['it\\'s']"), "$['a'][0]['it's']");
   assert.is(bracketNotation(' $.a '), "$['a']");
