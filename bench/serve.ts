@@ -7,11 +7,15 @@
  * executions through StartExecution + DescribeExecution polling (executions/s), and the RSS
  * of 100,000 finished executions kept for Describe/History.
  *
- *   node --import tsx/esm bench/serve.ts [--duration 5] [--rounds 3] [--connections 16] [--executions 100000]
+ * Figures are min / median / max over the rounds; the load average is printed with them.
+ *
+ *   node --import tsx/esm bench/serve.ts [--duration 5] [--rounds 3] [--connections 16] [--executions 100000] [--sync-only]
+ *
+ * `--sync-only` stops after the StartSyncExecution table (no Standard executions, no memory figure).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
@@ -200,7 +204,7 @@ async function standardExecutions(url: string, seconds: number, concurrency: num
 
 async function parentMain(): Promise<void> {
   const { values } = parseArgs({
-    options: { duration: { type: 'string', default: '5' }, rounds: { type: 'string', default: '3' }, connections: { type: 'string', default: '16' }, executions: { type: 'string', default: '100000' } },
+    options: { duration: { type: 'string', default: '5' }, rounds: { type: 'string', default: '3' }, connections: { type: 'string', default: '16' }, executions: { type: 'string', default: '100000' }, 'sync-only': { type: 'boolean', default: false } },
   });
   const duration = Number(values.duration);
   const rounds = Number(values.rounds);
@@ -218,15 +222,19 @@ async function parentMain(): Promise<void> {
     if (answer.status !== 'SUCCEEDED' || answer.output !== JSON.parse(body).input) throw new Error(`wrong answer: ${JSON.stringify(answer)}`);
   }
   const runs: Record<'bare' | 'layer' | 'small' | 'big', Load[]> = { bare: [], layer: [], small: [], big: [] };
+  const loadAverages: number[] = [loadavg()[0]!];
   for (let round = 0; round < rounds; round++) {
     runs.bare.push(await load(bare.message.url, small, duration, connections));
     runs.layer.push(await load(layer.message.url, small, duration, connections));
     runs.small.push(await load(endpointUrl, small, duration, connections));
     runs.big.push(await load(endpointUrl, big, duration, connections));
+    loadAverages.push(loadavg()[0]!);
     process.stderr.write(`round ${round + 1}/${rounds} done\n`);
   }
   const summary = (key: keyof typeof runs) => ({
     rps: Math.round(median(runs[key].map((r) => r.rps))),
+    rpsMin: Math.round(Math.min(...runs[key].map((r) => r.rps))),
+    rpsMax: Math.round(Math.max(...runs[key].map((r) => r.rps))),
     p50: median(runs[key].map((r) => r.p50)),
     p99: median(runs[key].map((r) => r.p99)),
     p999: median(runs[key].map((r) => r.p999)),
@@ -235,6 +243,35 @@ async function parentMain(): Promise<void> {
   bare.child.kill();
   layer.child.kill();
   endpoint.child.kill();
+  // Ratios per round too: each round's servers ran under the same load.
+  const ratios = (key: 'small' | 'layer') => runs[key].map((r, i) => r.rps / runs.bare[i]!.rps);
+  const bigCosts = runs.big.map((r, i) => 1 - r.rps / runs.small[i]!.rps);
+  const range = (values: number[], digits: number, scale = 1) =>
+    `${(Math.min(...values) * scale).toFixed(digits)} / ${(median(values) * scale).toFixed(digits)} / ${(Math.max(...values) * scale).toFixed(digits)}`;
+  const syncReport = [
+    `statemill serve, ${connections} keep-alive connections, ${duration} s × ${rounds} rounds, load generator in another process; load average ${range(loadAverages, 1)} (min / median / max over the rounds)`,
+    '',
+    '| server | req/s min | median | max | p50 ms | p99 ms | p99.9 ms |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+    ...(
+      [
+        ['bare node:http, fixed JSON answer', 'bare'],
+        ['HTTP layer alone (stand-in service, same answer)', 'layer'],
+        ['StartSyncExecution, trivial Express, 17 B input', 'small'],
+        [`StartSyncExecution, trivial Express, ${JSON.parse(big).input.length} B input`, 'big'],
+      ] as const
+    ).map(([label, key]) => {
+      const s = table[key];
+      return `| ${label} | ${s.rpsMin} | ${s.rps} | ${s.rpsMax} | ${s.p50} | ${s.p99} | ${s.p999} |`;
+    }),
+    '',
+    `endpoint / bare, per round (min / median / max): ${range(ratios('small'), 2)}× (HTTP layer alone: ${range(ratios('layer'), 2)}×); 2 KB input costs ${range(bigCosts, 1, 100)}% of req/s`,
+    '',
+  ];
+  if (values['sync-only']) {
+    process.stdout.write(syncReport.join('\n'));
+    return;
+  }
   // Standard executions, in memory and with the SQLite store, in alternating rounds.
   const inMemory = await startChild('endpoint');
   const stored = await startChild('endpoint-store');
@@ -252,19 +289,9 @@ async function parentMain(): Promise<void> {
   stored.child.kill();
   const standard = { inMemory: median(memoryRates), stored: median(storeRates), describesPerExecution };
   const memory = await startChild('memory', values.executions!);
-  const line = (label: string, s: ReturnType<typeof summary>) => `| ${label} | ${s.rps} | ${s.p50} | ${s.p99} | ${s.p999} |`;
   process.stdout.write(
     [
-      `statemill serve, ${connections} keep-alive connections, ${duration} s × ${rounds} rounds (medians), load generator in another process`,
-      '',
-      '| server | req/s | p50 ms | p99 ms | p99.9 ms |',
-      '|---|---:|---:|---:|---:|',
-      line('bare node:http, fixed JSON answer', table.bare),
-      line('HTTP layer alone (stand-in service, same answer)', table.layer),
-      line('StartSyncExecution, trivial Express, 17 B input', table.small),
-      line(`StartSyncExecution, trivial Express, ${JSON.parse(big).input.length} B input`, table.big),
-      '',
-      `endpoint / bare: ${(table.small.rps / table.bare.rps).toFixed(2)}× (HTTP layer alone: ${(table.layer.rps / table.bare.rps).toFixed(2)}×); 2 KB input costs ${((1 - table.big.rps / table.small.rps) * 100).toFixed(1)}% of req/s`,
+      ...syncReport.slice(0, -1),
       `Standard, StartExecution + DescribeExecution polling (${connections} in flight, ${standard.describesPerExecution.toFixed(2)} DescribeExecution calls per execution): ${Math.round(standard.inMemory)} executions/s in memory, ${Math.round(standard.stored)} with --store (the store's share: ${((1 - standard.stored / standard.inMemory) * 100).toFixed(1)}%)`,
       `Memory: ${memory.message.executions} finished Standard executions kept: RSS ${memory.message.rssMB.toFixed(0)} MB (${memory.message.rssBeforeMB.toFixed(0)} MB before), heap ${memory.message.heapUsedMB.toFixed(0)} MB; first execution still described (${memory.message.firstStatus}, ${memory.message.firstHistoryEvents} history events)`,
       '',

@@ -59,6 +59,17 @@ export function payloadBound(value: unknown, limit: number): number {
   return bound;
 }
 
+/**
+ * An upper bound of the JSON size, in UTF-8 bytes, of the value parsed from a JSON text:
+ * 6 bytes per UTF-16 unit of the text. Writing the value again never takes more: a string's
+ * unit takes at most 6 bytes (a lone surrogate, written `\ud800`), an escape in the text
+ * at least as many units as it writes bytes, white space and repeated keys go, and the
+ * number with the most growth per character is `1e20` (4 characters, written with 21).
+ */
+export function textBound(text: string): number {
+  return 6 * text.length;
+}
+
 /** Most bytes a string (every unit escaped as \uXXXX), number or literal can take. */
 function leafBound(value: unknown): number {
   return typeof value === 'string' ? 6 * value.length + 2 : 24;

@@ -172,26 +172,49 @@ export class StepFunctionsServer {
     request.on('end', () => {
       if (refused) return;
       const body = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
-      void this.answer(operation, body).then((answer) => {
+      const finish = (answer: WireAnswer): void => {
         this.send(response, requestId, answer);
         if (started !== 0) this.log.debug('request', { requestId, operation, status: answer.status, errorType: answer.errorType, ms: Math.round((performance.now() - started) * 100) / 100 });
         this.settled();
-      });
+      };
+      const answer = this.answer(operation, body);
+      if (answer instanceof Promise) void answer.then(finish);
+      else finish(answer);
     });
   }
 
-  /** Decodes, calls the service, encodes: every outcome becomes an answer, never a rejection. */
-  private async answer(operation: OperationName, body: string): Promise<WireAnswer> {
+  /**
+   * Decodes, calls the service, encodes: every outcome becomes an answer, never a
+   * rejection. One promise step after the service's own (a refusal before the call answers
+   * at once).
+   */
+  private answer(operation: OperationName, body: string): WireAnswer | Promise<WireAnswer> {
+    let output: unknown;
     try {
       const input = decodeRequest(body);
       const method = (this.service as Record<string, unknown>)[METHOD_OF.get(operation)!];
       if (typeof method !== 'function') throw new ServiceError('UnknownOperationException', `statemill does not implement ${operation} yet`);
-      return { status: 200, body: encodeResponse(await method.call(this.service, input)), errorType: null };
+      output = method.call(this.service, input);
     } catch (error) {
-      if (error instanceof ServiceError || (error instanceof Error && serviceErrorNames.has(error.name))) return encodeServiceError(error as ServiceError);
-      this.log.error('internal error', { operation, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
-      return encodeError('InternalFailure', `Internal error in statemill while serving ${operation}: ${error instanceof Error ? error.message : String(error)}`, 500);
+      return this.refusal(operation, error);
     }
+    const encode = (value: unknown): WireAnswer => {
+      try {
+        return { status: 200, body: encodeResponse(value), errorType: null };
+      } catch (error) {
+        return this.refusal(operation, error);
+      }
+    };
+    if (output instanceof Promise || typeof (output as PromiseLike<unknown> | null)?.then === 'function') {
+      return Promise.resolve(output).then(encode, (error: unknown) => this.refusal(operation, error));
+    }
+    return encode(output);
+  }
+
+  private refusal(operation: OperationName, error: unknown): WireAnswer {
+    if (error instanceof ServiceError || (error instanceof Error && serviceErrorNames.has(error.name))) return encodeServiceError(error as ServiceError);
+    this.log.error('internal error', { operation, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    return encodeError('InternalFailure', `Internal error in statemill while serving ${operation}: ${error instanceof Error ? error.message : String(error)}`, 500);
   }
 
   private refuseTooLarge(request: IncomingMessage, response: ServerResponse, requestId: string): void {
