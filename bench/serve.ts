@@ -24,7 +24,7 @@ import { parseArgs } from 'node:util';
 import { median } from './median.js';
 
 interface AutocannonResult {
-  requests: { average: number };
+  requests: { average: number; total: number };
   latency: { p50: number; p99: number; p99_9: number };
   non2xx: number;
   errors: number;
@@ -52,6 +52,13 @@ const FIXED_ANSWER = JSON.stringify({
 // ---- child side: one server per process ----------------------------------------------
 
 async function childMain(kind: string): Promise<void> {
+  // The parent asks for this process's CPU time around each load: CPU per request does not depend on what else the machine runs.
+  process.on('message', (message) => {
+    if (message === 'cpu') {
+      const { user, system } = process.cpuUsage();
+      process.send!({ cpuMicros: user + system });
+    }
+  });
   if (kind === 'bare') {
     const server = createServer((request, response) => {
       request.resume();
@@ -134,12 +141,28 @@ async function call(url: string, operation: string, body: unknown): Promise<any>
 
 interface Load {
   rps: number;
+  /** The server process's CPU time per answered request, µs. */
+  cpuPerRequest: number;
   p50: number;
   p99: number;
   p999: number;
 }
 
-async function load(url: string, body: string, duration: number, connections: number): Promise<Load> {
+function cpuOf(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    const answer = (message: any) => {
+      if (typeof message?.cpuMicros !== 'number') return;
+      child.off('message', answer);
+      resolve(message.cpuMicros);
+    };
+    child.on('message', answer);
+    child.send('cpu');
+  });
+}
+
+async function load(server: { child: ChildProcess; message: any }, body: string, duration: number, connections: number): Promise<Load> {
+  const url = server.message.url as string;
+  const cpuBefore = await cpuOf(server.child);
   const result = await autocannon({
     url,
     method: 'POST',
@@ -149,7 +172,8 @@ async function load(url: string, body: string, duration: number, connections: nu
     duration,
   });
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`load on ${url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, p999: result.latency.p99_9 };
+  const cpuPerRequest = (await cpuOf(server.child)) - cpuBefore;
+  return { rps: result.requests.average, cpuPerRequest: cpuPerRequest / Math.max(1, result.requests.total), p50: result.latency.p50, p99: result.latency.p99, p999: result.latency.p99_9 };
 }
 
 function twoKbInput(): string {
@@ -224,10 +248,10 @@ async function parentMain(): Promise<void> {
   const runs: Record<'bare' | 'layer' | 'small' | 'big', Load[]> = { bare: [], layer: [], small: [], big: [] };
   const loadAverages: number[] = [loadavg()[0]!];
   for (let round = 0; round < rounds; round++) {
-    runs.bare.push(await load(bare.message.url, small, duration, connections));
-    runs.layer.push(await load(layer.message.url, small, duration, connections));
-    runs.small.push(await load(endpointUrl, small, duration, connections));
-    runs.big.push(await load(endpointUrl, big, duration, connections));
+    runs.bare.push(await load(bare, small, duration, connections));
+    runs.layer.push(await load(layer, small, duration, connections));
+    runs.small.push(await load(endpoint, small, duration, connections));
+    runs.big.push(await load(endpoint, big, duration, connections));
     loadAverages.push(loadavg()[0]!);
     process.stderr.write(`round ${round + 1}/${rounds} done\n`);
   }
@@ -235,6 +259,7 @@ async function parentMain(): Promise<void> {
     rps: Math.round(median(runs[key].map((r) => r.rps))),
     rpsMin: Math.round(Math.min(...runs[key].map((r) => r.rps))),
     rpsMax: Math.round(Math.max(...runs[key].map((r) => r.rps))),
+    cpu: median(runs[key].map((r) => r.cpuPerRequest)),
     p50: median(runs[key].map((r) => r.p50)),
     p99: median(runs[key].map((r) => r.p99)),
     p999: median(runs[key].map((r) => r.p999)),
@@ -251,8 +276,8 @@ async function parentMain(): Promise<void> {
   const syncReport = [
     `statemill serve, ${connections} keep-alive connections, ${duration} s × ${rounds} rounds, load generator in another process; load average ${range(loadAverages, 1)} (min / median / max over the rounds)`,
     '',
-    '| server | req/s min | median | max | p50 ms | p99 ms | p99.9 ms |',
-    '|---|---:|---:|---:|---:|---:|---:|',
+    '| server | req/s min | median | max | server CPU µs/request | p50 ms | p99 ms | p99.9 ms |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
     ...(
       [
         ['bare node:http, fixed JSON answer', 'bare'],
@@ -262,10 +287,11 @@ async function parentMain(): Promise<void> {
       ] as const
     ).map(([label, key]) => {
       const s = table[key];
-      return `| ${label} | ${s.rpsMin} | ${s.rps} | ${s.rpsMax} | ${s.p50} | ${s.p99} | ${s.p999} |`;
+      return `| ${label} | ${s.rpsMin} | ${s.rps} | ${s.rpsMax} | ${s.cpu.toFixed(1)} | ${s.p50} | ${s.p99} | ${s.p999} |`;
     }),
     '',
     `endpoint / bare, per round (min / median / max): ${range(ratios('small'), 2)}× (HTTP layer alone: ${range(ratios('layer'), 2)}×); 2 KB input costs ${range(bigCosts, 1, 100)}% of req/s`,
+    `server CPU per request (medians): endpoint ${(table.small.cpu / table.bare.cpu).toFixed(2)}× the bare server's (HTTP layer alone ${(table.layer.cpu / table.bare.cpu).toFixed(2)}×); the 2 KB input adds ${((table.big.cpu / table.small.cpu - 1) * 100).toFixed(0)}%`,
     '',
   ];
   if (values['sync-only']) {
