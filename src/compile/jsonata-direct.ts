@@ -3,6 +3,7 @@ import { inheritedNames, type ExprNode } from './jsonata-ast.js';
 import { defineKey } from './jsonata-data.js';
 import { booleanOf, extensionFunctionNames, hashAlgorithms, parseJson } from './jsonata-functions.js';
 import type { StatesScope } from './jsonata-scope.js';
+import { contextFields, type Frame } from '../run/frame.js';
 
 /**
  * Direct, synchronous evaluation of the JSONata that workflows mostly write: `$states.input.a.b`,
@@ -126,6 +127,10 @@ function compilePath(node: ExprNode): Direct | null {
     // `$states.input…` starts from the field itself: no `$states` object is built.
     const rest = names.slice(1);
     if (rest.length === 0) return statesField;
+    if (names[0]!.name === 'context') {
+      const leaf = contextLeaf(rest);
+      if (leaf !== null) return leaf;
+    }
     return function readStatesPath(scope) {
       return continuePath(statesField(scope), rest);
     };
@@ -135,6 +140,31 @@ function compilePath(node: ExprNode): Direct | null {
   return function readPath(scope) {
     return continuePath(start(scope), names);
   };
+}
+
+/**
+ * `$states.context.Map.Item.Index` and other paths to one of the context object's leaf
+ * fields (then maybe further): read from the frame, as JSONPath's `$$` paths are, without
+ * building the whole context object (its two timestamps cost more than the rest of a
+ * transition). A context given whole (TestState) is walked as given. Null for other paths.
+ */
+function contextLeaf(steps: readonly NameStep[]): Direct | null {
+  for (const depth of [3, 2]) {
+    if (steps.length < depth || steps.slice(0, depth).some((s) => s.filters !== null)) continue;
+    const key = steps
+      .slice(0, depth)
+      .map((s) => s.name)
+      .join('.');
+    if (!Object.prototype.hasOwnProperty.call(contextFields, key)) continue;
+    const read: (frame: Frame) => unknown = contextFields[key]!;
+    const after = steps.slice(depth);
+    return function readContextLeaf(scope) {
+      if (scope.frame.exec.suppliedContext !== null) return continuePath(scope.context(), steps);
+      const value = read(scope.frame);
+      return after.length === 0 ? value : continuePath(value, after);
+    };
+  }
+  return null;
 }
 
 function statesFieldReader(step: NameStep | undefined): Direct | null {

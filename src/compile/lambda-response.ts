@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { jsonByteLength } from '../run/limits.js';
 import { isIntrinsicCall } from './intrinsics.js';
+import { astOf, childrenOf, isJsonataExpression, parseJsonata, type ExprNode } from './jsonata-ast.js';
 import { parsePath } from './paths.js';
 import { dynamicValues } from './templates.js';
 
@@ -95,4 +96,68 @@ function pathReadsOnlyPayload(text: string): boolean {
   if (parsed.segments === null) return /^\$\.Payload(?=[.[])/.test(text) && !text.includes('$', 1);
   const first = parsed.segments[0];
   return first !== undefined && 'name' in first && first.name === 'Payload';
+}
+
+/**
+ * True when a JSONata Task's Output and Assign can only see the envelope's Payload: an
+ * Output is given (by default the output is the whole result), and every `$states` in
+ * Output and Assign starts a path that reads `input`, `context`, `errorOutput`, or
+ * `result.Payload…`. `$states` handed on whole, or `result` reached any other way, keeps
+ * the envelope.
+ */
+export function jsonataReadsOnlyPayload(def: Record<string, unknown>): boolean {
+  if (!Object.prototype.hasOwnProperty.call(def, 'Output')) return false;
+  const expressions: string[] = [];
+  collectExpressions(def.Output, expressions);
+  if (Object.prototype.hasOwnProperty.call(def, 'Assign')) collectExpressions(def.Assign, expressions);
+  for (const text of expressions) {
+    let ast: ExprNode;
+    try {
+      ast = astOf(parseJsonata(text.slice(2, -2)));
+    } catch {
+      return false;
+    }
+    if (!statesReadsOnlyPayload(ast, null)) return false;
+  }
+  return true;
+}
+
+function collectExpressions(value: unknown, found: string[]): void {
+  if (isJsonataExpression(value)) found.push(value);
+  else if (Array.isArray(value)) for (const item of value) collectExpressions(item, found);
+  else if (value !== null && typeof value === 'object') for (const key in value) collectExpressions((value as Record<string, unknown>)[key], found);
+}
+
+/** Every `$states` under `node` starts a path to a field other than `result`, or to `result.Payload`. */
+function statesReadsOnlyPayload(node: ExprNode, pathOfFirstStep: ExprNode | null): boolean {
+  // `%` climbs from a value to the object holding it: from the Payload to the envelope.
+  if (node.type === 'parent') return false;
+  if (node.type === 'variable' && node.value === 'states' && !readsOnlyPayloadOfResult(node, pathOfFirstStep)) return false;
+  const steps = node.type === 'path' ? node.steps! : null;
+  for (const child of childrenOf(node)) {
+    if (!statesReadsOnlyPayload(child, steps !== null && child === steps[0] ? node : null)) return false;
+  }
+  return true;
+}
+
+function readsOnlyPayloadOfResult(variable: ExprNode, path: ExprNode | null): boolean {
+  if (path === null || !plainStep(variable)) return false;
+  const field = path.steps![1];
+  if (field === undefined || field.type !== 'name') return false;
+  if (field.value !== 'result') return true;
+  const payload = path.steps![2];
+  return plainStep(field) && payload !== undefined && payload.type === 'name' && payload.value === 'Payload';
+}
+
+/** A step with nothing attached that could read its value some other way (filters, sorts, bindings, groups). */
+function plainStep(step: ExprNode): boolean {
+  return (
+    step.stages === undefined &&
+    step.predicate === undefined &&
+    step.group === undefined &&
+    step.focus === undefined &&
+    step.index === undefined &&
+    step.tuple !== true &&
+    step.keepArray !== true
+  );
 }

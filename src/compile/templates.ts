@@ -39,6 +39,60 @@ function compileNode(node: unknown): Builder {
       builders.push(compileNode(value));
     }
   }
+  return objectBuilder(keys, builders);
+}
+
+/**
+ * A builder of objects with these keys, in order. Templates of up to four keys (most
+ * selectors) get a builder that stores each key at its own site, without a loop or a
+ * `__proto__` test per key: one loop storing every template's keys was the top item of a
+ * Map's profile. A `__proto__` key is decided here, once.
+ */
+function objectBuilder(keys: readonly string[], builders: readonly Builder[]): Builder {
+  if (!keys.includes('__proto__')) {
+    if (keys.length === 1) {
+      const [k0] = keys as [string];
+      const [b0] = builders as [Builder];
+      return function buildObject1(document, frame) {
+        const out: Record<string, unknown> = {};
+        out[k0] = b0(document, frame);
+        return out;
+      };
+    }
+    if (keys.length === 2) {
+      const [k0, k1] = keys as [string, string];
+      const [b0, b1] = builders as [Builder, Builder];
+      return function buildObject2(document, frame) {
+        const out: Record<string, unknown> = {};
+        out[k0] = b0(document, frame);
+        out[k1] = b1(document, frame);
+        return out;
+      };
+    }
+    if (keys.length === 3) {
+      const [k0, k1, k2] = keys as [string, string, string];
+      const [b0, b1, b2] = builders as [Builder, Builder, Builder];
+      return function buildObject3(document, frame) {
+        const out: Record<string, unknown> = {};
+        out[k0] = b0(document, frame);
+        out[k1] = b1(document, frame);
+        out[k2] = b2(document, frame);
+        return out;
+      };
+    }
+    if (keys.length === 4) {
+      const [k0, k1, k2, k3] = keys as [string, string, string, string];
+      const [b0, b1, b2, b3] = builders as [Builder, Builder, Builder, Builder];
+      return function buildObject4(document, frame) {
+        const out: Record<string, unknown> = {};
+        out[k0] = b0(document, frame);
+        out[k1] = b1(document, frame);
+        out[k2] = b2(document, frame);
+        out[k3] = b3(document, frame);
+        return out;
+      };
+    }
+  }
   return function buildObject(document, frame) {
     const out: Record<string, unknown> = {};
     for (let i = 0; i < keys.length; i++) setOwn(out, keys[i]!, builders[i]!(document, frame));

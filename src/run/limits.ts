@@ -32,6 +32,8 @@ export function payloadBound(value: unknown, limit: number): number {
     const leaf = leafBound(value);
     return leaf <= limit ? leaf : jsonByteLength(value, limit);
   }
+  const shallow = shallowBound(value, limit, 0);
+  if (shallow >= 0) return shallow;
   let bound = 0;
   const stack: object[] = [value];
   while (stack.length > 0) {
@@ -68,6 +70,47 @@ export function payloadBound(value: unknown, limit: number): number {
  */
 export function textBound(text: string): number {
   return 6 * text.length;
+}
+
+/** Nesting the recursive walk goes to; deeper values are left to the explicit stack. */
+const SHALLOW_DEPTH = 16;
+
+/**
+ * payloadBound by recursion, for the usual payload (a few levels of objects and arrays,
+ * well under the limit): about twice as fast as the stack walk on a workload's input. -1 as
+ * soon as the bound passes `budget` (what the limit leaves), or when the value nests deeper
+ * than SHALLOW_DEPTH: the stack walk then decides. Arrays count `2 + length` (brackets and at
+ * most one comma per item).
+ */
+function shallowBound(value: object, budget: number, depth: number): number {
+  if (depth === SHALLOW_DEPTH) return -1;
+  let bound: number;
+  if (Array.isArray(value)) {
+    bound = 2 + value.length;
+    for (let i = 0; i < value.length && bound <= budget; i++) {
+      const item: unknown = value[i];
+      if (item === null || typeof item !== 'object') bound += leafBound(item);
+      else {
+        const inner = shallowBound(item, budget - bound, depth + 1);
+        if (inner < 0) return -1;
+        bound += inner;
+      }
+    }
+  } else {
+    bound = 2;
+    for (const key in value) {
+      const item: unknown = (value as Record<string, unknown>)[key];
+      bound += 6 * key.length + 4;
+      if (item === null || typeof item !== 'object') bound += leafBound(item);
+      else {
+        const inner = shallowBound(item, budget - bound, depth + 1);
+        if (inner < 0) return -1;
+        bound += inner;
+      }
+      if (bound > budget) return -1;
+    }
+  }
+  return bound <= budget ? bound : -1;
 }
 
 /** Most bytes a string (every unit escaped as \uXXXX), number or literal can take. */

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { compile, virtualClock } from '../../src/index.js';
-import { readsOnlyPayload } from '../../src/compile/lambda-response.js';
+import { jsonataReadsOnlyPayload, readsOnlyPayload } from '../../src/compile/lambda-response.js';
 
 /**
  * lambda:invoke builds Lambda's whole response envelope only when something can see more
@@ -126,5 +126,71 @@ for (const [name, parameters, input, limits] of parameterShapes) {
     assert.equal(outcomes[0], outcomes[1]);
   });
 }
+
+// JSONata: Output and Assign expressions that read only `$states.result.Payload…`.
+const jsonataReadsTable: [string, Record<string, unknown>, boolean][] = [
+  ['no Output: the output is the whole result', {}, false],
+  ['Output $states.result.Payload', { Output: '{% $states.result.Payload %}' }, true],
+  ['Output deep in Payload, with a filter under it', { Output: { a: '{% $states.result.Payload.items[n > 1].id %}', k: 'v' } }, true],
+  ['Output merging the input with Payload fields', { Output: "{% $merge([$states.input, {'a': $states.result.Payload.a}]) %}" }, true],
+  ['Output reading the context and the input', { Output: { n: '{% $states.context.Execution.Name %}', i: '{% $states.input %}', p: '{% $states.result.Payload %}' } }, true],
+  ['Output of the whole result', { Output: '{% $states.result %}' }, false],
+  ['Output reading StatusCode', { Output: '{% $states.result.StatusCode %}' }, false],
+  ['Output with $states whole', { Output: "{% $lookup($states, 'result') %}" }, false],
+  ['Output binding $states to a variable', { Output: '{% ($s := $states; $s.result.StatusCode) %}' }, false],
+  ['Output climbing back from Payload with %', { Output: '{% $states.result.Payload.%.StatusCode %}' }, false],
+  ['Output with a wildcard over the result', { Output: '{% $states.result.* %}' }, false],
+  ['Output with a filter on result', { Output: '{% $states.result[StatusCode = 200].Payload %}' }, false],
+  ['Output in an array', { Output: ['{% $states.result.Payload.a %}', 1] }, true],
+  ['Assign reading the envelope', { Output: '{% $states.result.Payload %}', Assign: { id: '{% $states.result.SdkResponseMetadata.RequestId %}' } }, false],
+  ['Assign reading Payload', { Output: '{% $states.result.Payload %}', Assign: { a: '{% $states.result.Payload.a %}' } }, true],
+  ['a constant Output', { Output: { fixed: true } }, true],
+];
+
+for (const [name, fields, expected] of jsonataReadsTable) {
+  lambda(`jsonataReadsOnlyPayload: ${name} → ${expected}`, () => {
+    assert.is(jsonataReadsOnlyPayload(fields), expected);
+  });
+}
+
+function jsonataLambdaState(fields: Record<string, unknown>) {
+  return {
+    QueryLanguage: 'JSONata',
+    StartAt: 'Call',
+    States: {
+      Call: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Arguments: { FunctionName: FUNCTION, Payload: '{% $states.input %}' }, End: true, ...fields },
+    },
+  };
+}
+
+const jsonataSameAsEnvelope: [string, Record<string, unknown>][] = [
+  ['Output $states.result.Payload', { Output: '{% $states.result.Payload %}' }],
+  ['Output with a filter under Payload', { Output: { ids: '{% $states.result.Payload.items[n > 100].id %}', a: '{% $states.result.Payload.a %}' } }],
+  ['Output and Assign', { Output: '{% $merge([$states.input, {"a": $states.result.Payload.a, "x": $x}]) %}', Assign: { x: '{% $states.result.Payload.items[0] %}' } }],
+  ['Output of a missing Payload field fails the state', { Output: '{% $states.result.Payload.missing %}' }],
+];
+
+for (const [name, fields] of jsonataSameAsEnvelope) {
+  lambda(`JSONata, reduced to Payload, same outcome as the whole envelope: ${name}`, async () => {
+    const outcomes = [];
+    for (const history of ['OFF', 'ALL'] as const) {
+      const r = await compile(jsonataLambdaState(fields), { handlers, clock: virtualClock(0), history }).execute({ n: 7 });
+      outcomes.push({ status: r.status, output: r.output, error: r.error, cause: r.cause });
+    }
+    assert.equal(outcomes[0], outcomes[1]);
+  });
+}
+
+lambda('JSONata: the payload limit counts the envelope the state does not read', async () => {
+  const limit = 4096;
+  const big = { [FUNCTION]: () => 'x'.repeat(limit - 200) };
+  for (const fields of [{ Output: '{% $states.result.Payload %}' }, {}]) {
+    const r = await compile(jsonataLambdaState(fields), { handlers: big, clock: virtualClock(0), limits: { payloadBytes: limit } }).execute({});
+    assert.is(r.error, 'States.DataLimitExceeded', JSON.stringify(fields));
+  }
+  const fits = { [FUNCTION]: () => 'x'.repeat(limit - 1000) };
+  const r = await compile(jsonataLambdaState({ Output: '{% $states.result.Payload %}' }), { handlers: fits, clock: virtualClock(0), limits: { payloadBytes: limit } }).execute({});
+  assert.is(r.status, 'SUCCEEDED');
+});
 
 lambda.run();

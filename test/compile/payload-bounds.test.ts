@@ -231,4 +231,25 @@ for (const [name, text, limit] of limitCases) {
   });
 }
 
+bounds('payloadBound: an object of leaves (counted without the walk) gets the walk\'s bound; past the limit, its exact size', () => {
+  // 2 braces + per key 6 × length + 4, + 6 × length + 2 per string, 24 per number or literal.
+  assert.is(payloadBound({ a: 'xy', b: 1, c: null }, 1000), 2 + (10 + 14) + (10 + 24) + (10 + 24));
+  assert.is(payloadBound({ a: { b: 1 } }, 1000), 2 + 10 + 2 + 10 + 24);
+  assert.is(payloadBound({ a: 'x'.repeat(100) }, 50), Buffer.byteLength(JSON.stringify({ a: 'x'.repeat(100) })));
+});
+
+bounds('payloadBound: never below the JSON size, and past the limit exactly when the JSON is, at any nesting (recursive walk and stack walk)', () => {
+  const deep = (n: number): unknown => (n === 0 ? 'leaf' : { d: [deep(n - 1)] });
+  const values = [[], {}, [1, 'ab', [null]], { a: [{ b: [] }, 'é"\\'], c: true }, deep(5), deep(40), Array.from({ length: 500 }, (_, i) => ({ i, s: 'x'.repeat(i % 7) }))];
+  fc.assert(
+    fc.property(fc.oneof(fc.jsonValue(), fc.constantFrom(...values)), fc.integer({ min: 0, max: 4000 }), (value, limit) => {
+      const exact = Buffer.byteLength(JSON.stringify(value), 'utf8');
+      assert.ok(payloadBound(value, 1e12) >= exact);
+      const bound = payloadBound(value, limit);
+      assert.is(bound > limit, exact > limit, `limit ${limit}, exact ${exact}, bound ${bound}`);
+    }),
+    { numRuns: 500 },
+  );
+});
+
 bounds.run();

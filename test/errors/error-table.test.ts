@@ -7,6 +7,7 @@ import { problemHints } from '../../src/cli/hints.js';
 import { MockErrorCodes } from '../../src/mocks/config.js';
 import { PoolErrorCodes } from '../../src/pool/errors.js';
 import { ExecutionNameError } from '../../src/run/names.js';
+import { StoreErrorCodes } from '../../src/service/store.js';
 
 /**
  * Every stable error code statemill gives callers, from the tables that define them. The
@@ -20,6 +21,7 @@ const codeTables: Record<string, readonly string[]> = {
   MockErrorCodes: Object.values(MockErrorCodes),
   PoolErrorCodes: Object.values(PoolErrorCodes),
   ExecutionNameError: [new ExecutionNameError('', '').code],
+  StoreErrorCodes: Object.values(StoreErrorCodes),
 };
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');

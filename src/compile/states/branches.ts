@@ -5,16 +5,35 @@ import { isPromiseLike, type StateNode } from '../../run/state.js';
 
 /**
  * Running several threads of control (Parallel branches, Map iterations) under one state.
- * Each gets its own Frame and variable scope; the first failure stops the rest at their
- * next state boundary and becomes the state's failure.
+ * Each gets its own Frame, and its own variable scope when it assigns; the first failure
+ * stops the rest at their next state boundary and becomes the state's failure.
  */
 export function childFrame(parent: Frame, stop: StopSignal, mapIndex: number, mapValue: unknown, isolated: boolean): Frame {
   const vars = isolated ? new VariableScope(null) : new VariableScope(parent.vars);
   return new Frame(parent.exec, vars, mapIndex, mapValue, stop);
 }
 
-/** Runs every branch on the same input (its size bounded by `inputBound`); returns their outputs in branch order. */
-export function runBranches(starts: readonly StateNode[], input: unknown, inputBound: number, parent: Frame): unknown {
+/** True when `key` is a field of `node` or of any object within it. */
+export function containsKey(node: unknown, key: string): boolean {
+  if (node === null || typeof node !== 'object') return false;
+  if (Array.isArray(node)) return node.some((item) => containsKey(item, key));
+  for (const [name, value] of Object.entries(node)) if (name === key || containsKey(value, key)) return true;
+  return false;
+}
+
+/** A Parallel's branches: where each starts, and whether any state in it assigns variables. */
+export interface Branches {
+  readonly starts: readonly StateNode[];
+  readonly assigns: readonly boolean[];
+}
+
+/**
+ * Runs every branch on the same input (its size bounded by `inputBound`); returns their
+ * outputs in branch order. A branch whose states never assign reads the Parallel state's
+ * variable scope itself rather than a scope of its own, which would stay empty.
+ */
+export function runBranches(branches: Branches, input: unknown, inputBound: number, parent: Frame): unknown {
+  const { starts, assigns } = branches;
   // History: ParallelStateStarted comes before any branch's events.
   parent.exec.eventId++;
   const history = parent.exec.history;
@@ -23,7 +42,7 @@ export function runBranches(starts: readonly StateNode[], input: unknown, inputB
   const outputs = new Array<unknown>(starts.length);
   let pending: Promise<unknown>[] | null = null;
   for (let i = 0; i < starts.length; i++) {
-    const frame = childFrame(parent, stop, parent.mapIndex, parent.mapValue, false);
+    const frame = assigns[i] ? childFrame(parent, stop, parent.mapIndex, parent.mapValue, false) : new Frame(parent.exec, parent.vars, parent.mapIndex, parent.mapValue, stop);
     frame.valueBound = inputBound;
     if (history !== null) frame.historyEventId = parent.historyEventId;
     let out: unknown;

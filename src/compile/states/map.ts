@@ -11,7 +11,7 @@ import { compileReferencePath } from '../paths.js';
 import { errorOutput, toAslError, withRecovery } from '../recovery.js';
 import { compileJsonPathFinish, compileResultLimit } from '../results.js';
 import { WHOLE_DOCUMENT, builtBound, compileTemplate, templateBound, type Builder, type TemplateBound } from '../templates.js';
-import { childFrame } from './branches.js';
+import { childFrame, containsKey } from './branches.js';
 import { compileItemReader, compileResultWriter, type ReadItems, type WriteResults } from '../item-reader.js';
 
 /** A number read from the input at run time, validated as AWS validates it. */
@@ -123,14 +123,6 @@ function selectEach(selector: Builder, effective: unknown, items: unknown[], par
     inputs[i] = selector(effective, frame);
   }
   return inputs;
-}
-
-/** True when `key` is a field of `node` or of any object within it. */
-function containsKey(node: unknown, key: string): boolean {
-  if (node === null || typeof node !== 'object') return false;
-  if (Array.isArray(node)) return node.some((item) => containsKey(item, key));
-  for (const [name, value] of Object.entries(node)) if (name === key || containsKey(value, key)) return true;
-  return false;
 }
 
 function compileSetting(value: unknown, path: unknown, field: string, kind: 'integer' | 'float', fallback: number): Setting {
@@ -388,21 +380,32 @@ function toleratedFailureSettings(settings: JsonataMapSettings, scope: StatesSco
   );
 }
 
-/** ItemSelector for every item, in order; once one needs the library, the rest wait their turn. */
+/**
+ * ItemSelector for every item, in order; once one needs the library, the rest wait their
+ * turn. One at a time, so one frame serves every item, its `$$.Map.Item` moved along (each
+ * item still gets its own `$states`).
+ */
 function selectItems(selector: Evaluate | null, scope: StatesScope, items: unknown[]): unknown[] | Promise<unknown[]> {
   if (selector === null) return items;
+  const frame = itemFrame(scope.frame, 0, undefined);
   const selected = new Array<unknown>(items.length);
   for (let i = 0; i < items.length; i++) {
-    const value = selector(new StatesScope(itemFrame(scope.frame, i, items[i]), scope.input));
-    if (isPromiseLike(value)) return selectRest(selector, scope, items, selected, i, value);
+    frame.mapIndex = i;
+    frame.mapValue = items[i];
+    const value = selector(new StatesScope(frame, scope.input));
+    if (isPromiseLike(value)) return selectRest(selector, scope, frame, items, selected, i, value);
     selected[i] = value;
   }
   return selected;
 }
 
-async function selectRest(selector: Evaluate, scope: StatesScope, items: unknown[], selected: unknown[], from: number, pending: PromiseLike<unknown>) {
+async function selectRest(selector: Evaluate, scope: StatesScope, frame: Frame, items: unknown[], selected: unknown[], from: number, pending: PromiseLike<unknown>) {
   selected[from] = await pending;
-  for (let i = from + 1; i < items.length; i++) selected[i] = await selector(new StatesScope(itemFrame(scope.frame, i, items[i]), scope.input));
+  for (let i = from + 1; i < items.length; i++) {
+    frame.mapIndex = i;
+    frame.mapValue = items[i];
+    selected[i] = await selector(new StatesScope(frame, scope.input));
+  }
   return selected;
 }
 

@@ -1,5 +1,5 @@
 import type { Frame } from '../../run/frame.js';
-import { isPromiseLike, type RunState, type StateNode } from '../../run/state.js';
+import { isPromiseLike, type RunState } from '../../run/state.js';
 import type { StateEnv } from '../context.js';
 import { compileSelectPath, identity, type Transform } from '../io.js';
 import { StatesScope, compileJsonataValue, stateField } from '../jsonata.js';
@@ -7,16 +7,18 @@ import { compileOutcome } from '../jsonata-state.js';
 import { withRecovery } from '../recovery.js';
 import { compileJsonPathFinish } from '../results.js';
 import { WHOLE_DOCUMENT, builtBound, compileTemplate, templateBound } from '../templates.js';
-import { runBranches } from './branches.js';
+import { containsKey, runBranches, type Branches } from './branches.js';
 
 /**
  * Parallel: every branch gets the effective input; the result is their outputs in order.
  * Assign reads that result (JSONPath `$`, before ResultSelector; JSONata `$states.result`).
  */
 export function compileParallel(def: Record<string, unknown>, env: StateEnv): RunState {
-  const branches = (def.Branches as Record<string, unknown>[]).map((branch, i) =>
-    env.compileScope(branch, `${env.pointer}/Branches/${i}`, env.queryLanguage),
-  );
+  const definitions = def.Branches as Record<string, unknown>[];
+  const branches: Branches = {
+    starts: definitions.map((branch, i) => env.compileScope(branch, `${env.pointer}/Branches/${i}`, env.queryLanguage)),
+    assigns: definitions.map((branch) => containsKey(branch, 'Assign')),
+  };
   if (env.queryLanguage === 'JSONata') return compileJsonataParallel(def, env, branches);
   const inputPath = compileSelectPath(def.InputPath);
   const parameters: Transform = 'Parameters' in def ? compileTemplate(def.Parameters) : identity;
@@ -32,7 +34,7 @@ export function compileParallel(def: Record<string, unknown>, env: StateEnv): Ru
 }
 
 /** JSONata Parallel: Arguments (default: the input) to every branch; Output and Assign over the outputs. */
-function compileJsonataParallel(def: Record<string, unknown>, env: StateEnv, branches: StateNode[]): RunState {
+function compileJsonataParallel(def: Record<string, unknown>, env: StateEnv, branches: Branches): RunState {
   const problems = env.machine.problems;
   const args = 'Arguments' in def ? compileJsonataValue(def.Arguments, stateField(env.pointer, 'Arguments'), problems) : null;
   const outcome = compileOutcome(def, env.pointer, problems);

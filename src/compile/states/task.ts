@@ -7,9 +7,10 @@ import { fitsPayload } from '../../run/limits.js';
 import { isPromiseLike, type RunState } from '../../run/state.js';
 import type { StateEnv } from '../context.js';
 import { EXECUTION_IDENTITY, LAMBDA_INVOKE, answersRaw, type Handler, type TaskContext } from '../handlers.js';
-import { LAMBDA_METADATA_BYTES, PayloadOnlyResponse, lambdaEvent, lambdaResponse, readsOnlyPayload } from '../lambda-response.js';
+import { LAMBDA_METADATA_BYTES, PayloadOnlyResponse, jsonataReadsOnlyPayload, lambdaEvent, lambdaResponse, readsOnlyPayload } from '../lambda-response.js';
 import { compileSelectPath, identity, type Transform } from '../io.js';
 import { StatesScope, compileJsonataValue, isJsonataExpression, stateField } from '../jsonata.js';
+import { jsonataValueBound } from '../jsonata-bounds.js';
 import { andThen, compileNumber, compileOutcome, type NumberRule } from '../jsonata-state.js';
 import { compileReferencePath } from '../paths.js';
 import { withRecovery } from '../recovery.js';
@@ -68,12 +69,16 @@ function compileJsonataTask(def: Record<string, unknown>, env: StateEnv): RunSta
   const problems = env.machine.problems;
   const args = 'Arguments' in def ? compileJsonataValue(def.Arguments, stateField(env.pointer, 'Arguments'), problems) : null;
   const outcome = compileOutcome(def, env.pointer, problems);
-  const invoke = compileInvocation(def, env, null, false);
+  // Output and Assign that read only `$states.result.Payload…` never need Lambda's envelope built.
+  const payloadOnly = jsonataReadsOnlyPayload(def);
+  const invoke = compileInvocation(def, env, 'Arguments' in def ? jsonataValueBound(def.Arguments) : WHOLE_DOCUMENT, payloadOnly);
   const timing = compileJsonataTiming(def, env);
   const checkSize = compileResultLimit(env);
+  const checkPayloadSize = payloadOnly ? compileResultLimit(env, LAMBDA_METADATA_BYTES) : checkSize;
 
   function finish(scope: StatesScope, result: unknown): unknown {
-    checkSize(result);
+    if (result instanceof PayloadOnlyResponse) checkPayloadSize(result);
+    else checkSize(result);
     scope.result = result;
     return outcome(scope, result);
   }
