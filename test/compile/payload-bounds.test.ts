@@ -148,6 +148,15 @@ bounds('property: what a template builds never exceeds its bound over the docume
   );
 });
 
+bounds('payloadBound: the longest numbers JavaScript writes (25 characters) are within the bound', () => {
+  for (const n of [-0.0000013239486199772232, -1.2345678901234567e-123, -123456789012345680000]) {
+    const written = JSON.stringify(n).length;
+    assert.ok(payloadBound(n, 1000) >= written, `${n}: bound ${payloadBound(n, 1000)} < ${written}`);
+    assert.ok(payloadBound([n], 1000) >= written + 2);
+    assert.ok(payloadBound({ n }, 1000) >= written + 6);
+  }
+});
+
 // Texts whose value takes more bytes written again than the text has characters: numbers
 // written out, lone surrogates escaped, characters taking 3 UTF-8 bytes.
 const growingTexts: [string, string][] = [
@@ -232,9 +241,9 @@ for (const [name, text, limit] of limitCases) {
 }
 
 bounds('payloadBound: an object of leaves (counted without the walk) gets the walk\'s bound; past the limit, its exact size', () => {
-  // 2 braces + per key 6 × length + 4, + 6 × length + 2 per string, 24 per number or literal.
-  assert.is(payloadBound({ a: 'xy', b: 1, c: null }, 1000), 2 + (10 + 14) + (10 + 24) + (10 + 24));
-  assert.is(payloadBound({ a: { b: 1 } }, 1000), 2 + 10 + 2 + 10 + 24);
+  // 2 braces + per key 6 × length + 4, + 6 × length + 2 per string, 25 per number or literal.
+  assert.is(payloadBound({ a: 'xy', b: 1, c: null }, 1000), 2 + (10 + 14) + (10 + 25) + (10 + 25));
+  assert.is(payloadBound({ a: { b: 1 } }, 1000), 2 + 10 + 2 + 10 + 25);
   assert.is(payloadBound({ a: 'x'.repeat(100) }, 50), Buffer.byteLength(JSON.stringify({ a: 'x'.repeat(100) })));
 });
 
