@@ -78,7 +78,7 @@ cli('send-task-success answers a waiting callback task', async () => {
   const executionArn = started.json().executionArn;
   for (let i = 0; i < 400 && outbox.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
   assert.is(outbox.length, 1);
-  const answered = await aws(['send-task-success', '--task-token', outbox[0]!.TaskToken, '--task-output', '{"approved":true}']);
+  const answered = await aws(['send-task-success', `--task-token=${outbox[0]!.TaskToken}`, '--task-output', '{"approved":true}']);
   assert.is(answered.code, 0, answered.stderr);
   await t.endpoint.service.waitForExecution({ executionArn });
   const described = await aws(['describe-execution', '--execution-arn', executionArn]);
