@@ -7,11 +7,15 @@
  * executions through StartExecution + DescribeExecution polling (executions/s), and the RSS
  * of 100,000 finished executions kept for Describe/History.
  *
- *   node --import tsx/esm bench/serve.ts [--duration 5] [--rounds 3] [--connections 16] [--executions 100000]
+ * Figures are min / median / max over the rounds; the load average is printed with them.
+ *
+ *   node --import tsx/esm bench/serve.ts [--duration 5] [--rounds 3] [--connections 16] [--executions 100000] [--sync-only]
+ *
+ * `--sync-only` stops after the StartSyncExecution table (no Standard executions, no memory figure).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
@@ -20,7 +24,7 @@ import { parseArgs } from 'node:util';
 import { median } from './median.js';
 
 interface AutocannonResult {
-  requests: { average: number };
+  requests: { average: number; total: number };
   latency: { p50: number; p99: number; p99_9: number };
   non2xx: number;
   errors: number;
@@ -48,6 +52,13 @@ const FIXED_ANSWER = JSON.stringify({
 // ---- child side: one server per process ----------------------------------------------
 
 async function childMain(kind: string): Promise<void> {
+  // The parent asks for this process's CPU time around each load: CPU per request does not depend on what else the machine runs.
+  process.on('message', (message) => {
+    if (message === 'cpu') {
+      const { user, system } = process.cpuUsage();
+      process.send!({ cpuMicros: user + system });
+    }
+  });
   if (kind === 'bare') {
     const server = createServer((request, response) => {
       request.resume();
@@ -130,12 +141,28 @@ async function call(url: string, operation: string, body: unknown): Promise<any>
 
 interface Load {
   rps: number;
+  /** The server process's CPU time per answered request, µs. */
+  cpuPerRequest: number;
   p50: number;
   p99: number;
   p999: number;
 }
 
-async function load(url: string, body: string, duration: number, connections: number): Promise<Load> {
+function cpuOf(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    const answer = (message: any) => {
+      if (typeof message?.cpuMicros !== 'number') return;
+      child.off('message', answer);
+      resolve(message.cpuMicros);
+    };
+    child.on('message', answer);
+    child.send('cpu');
+  });
+}
+
+async function load(server: { child: ChildProcess; message: any }, body: string, duration: number, connections: number): Promise<Load> {
+  const url = server.message.url as string;
+  const cpuBefore = await cpuOf(server.child);
   const result = await autocannon({
     url,
     method: 'POST',
@@ -145,7 +172,8 @@ async function load(url: string, body: string, duration: number, connections: nu
     duration,
   });
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`load on ${url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, p999: result.latency.p99_9 };
+  const cpuPerRequest = (await cpuOf(server.child)) - cpuBefore;
+  return { rps: result.requests.average, cpuPerRequest: cpuPerRequest / Math.max(1, result.requests.total), p50: result.latency.p50, p99: result.latency.p99, p999: result.latency.p99_9 };
 }
 
 function twoKbInput(): string {
@@ -200,7 +228,7 @@ async function standardExecutions(url: string, seconds: number, concurrency: num
 
 async function parentMain(): Promise<void> {
   const { values } = parseArgs({
-    options: { duration: { type: 'string', default: '5' }, rounds: { type: 'string', default: '3' }, connections: { type: 'string', default: '16' }, executions: { type: 'string', default: '100000' } },
+    options: { duration: { type: 'string', default: '5' }, rounds: { type: 'string', default: '3' }, connections: { type: 'string', default: '16' }, executions: { type: 'string', default: '100000' }, 'sync-only': { type: 'boolean', default: false } },
   });
   const duration = Number(values.duration);
   const rounds = Number(values.rounds);
@@ -218,15 +246,20 @@ async function parentMain(): Promise<void> {
     if (answer.status !== 'SUCCEEDED' || answer.output !== JSON.parse(body).input) throw new Error(`wrong answer: ${JSON.stringify(answer)}`);
   }
   const runs: Record<'bare' | 'layer' | 'small' | 'big', Load[]> = { bare: [], layer: [], small: [], big: [] };
+  const loadAverages: number[] = [loadavg()[0]!];
   for (let round = 0; round < rounds; round++) {
-    runs.bare.push(await load(bare.message.url, small, duration, connections));
-    runs.layer.push(await load(layer.message.url, small, duration, connections));
-    runs.small.push(await load(endpointUrl, small, duration, connections));
-    runs.big.push(await load(endpointUrl, big, duration, connections));
+    runs.bare.push(await load(bare, small, duration, connections));
+    runs.layer.push(await load(layer, small, duration, connections));
+    runs.small.push(await load(endpoint, small, duration, connections));
+    runs.big.push(await load(endpoint, big, duration, connections));
+    loadAverages.push(loadavg()[0]!);
     process.stderr.write(`round ${round + 1}/${rounds} done\n`);
   }
   const summary = (key: keyof typeof runs) => ({
     rps: Math.round(median(runs[key].map((r) => r.rps))),
+    rpsMin: Math.round(Math.min(...runs[key].map((r) => r.rps))),
+    rpsMax: Math.round(Math.max(...runs[key].map((r) => r.rps))),
+    cpu: median(runs[key].map((r) => r.cpuPerRequest)),
     p50: median(runs[key].map((r) => r.p50)),
     p99: median(runs[key].map((r) => r.p99)),
     p999: median(runs[key].map((r) => r.p999)),
@@ -235,6 +268,36 @@ async function parentMain(): Promise<void> {
   bare.child.kill();
   layer.child.kill();
   endpoint.child.kill();
+  // Ratios per round too: each round's servers ran under the same load.
+  const ratios = (key: 'small' | 'layer') => runs[key].map((r, i) => r.rps / runs.bare[i]!.rps);
+  const bigCosts = runs.big.map((r, i) => 1 - r.rps / runs.small[i]!.rps);
+  const range = (values: number[], digits: number, scale = 1) =>
+    `${(Math.min(...values) * scale).toFixed(digits)} / ${(median(values) * scale).toFixed(digits)} / ${(Math.max(...values) * scale).toFixed(digits)}`;
+  const syncReport = [
+    `statemill serve, ${connections} keep-alive connections, ${duration} s × ${rounds} rounds, load generator in another process; load average ${range(loadAverages, 1)} (min / median / max over the rounds)`,
+    '',
+    '| server | req/s min | median | max | server CPU µs/request | p50 ms | p99 ms | p99.9 ms |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    ...(
+      [
+        ['bare node:http, fixed JSON answer', 'bare'],
+        ['HTTP layer alone (stand-in service, same answer)', 'layer'],
+        ['StartSyncExecution, trivial Express, 17 B input', 'small'],
+        [`StartSyncExecution, trivial Express, ${JSON.parse(big).input.length} B input`, 'big'],
+      ] as const
+    ).map(([label, key]) => {
+      const s = table[key];
+      return `| ${label} | ${s.rpsMin} | ${s.rps} | ${s.rpsMax} | ${s.cpu.toFixed(1)} | ${s.p50} | ${s.p99} | ${s.p999} |`;
+    }),
+    '',
+    `endpoint / bare, per round (min / median / max): ${range(ratios('small'), 2)}× (HTTP layer alone: ${range(ratios('layer'), 2)}×); 2 KB input costs ${range(bigCosts, 1, 100)}% of req/s`,
+    `server CPU per request (medians): endpoint ${(table.small.cpu / table.bare.cpu).toFixed(2)}× the bare server's (HTTP layer alone ${(table.layer.cpu / table.bare.cpu).toFixed(2)}×); the 2 KB input adds ${((table.big.cpu / table.small.cpu - 1) * 100).toFixed(0)}%`,
+    '',
+  ];
+  if (values['sync-only']) {
+    process.stdout.write(syncReport.join('\n'));
+    return;
+  }
   // Standard executions, in memory and with the SQLite store, in alternating rounds.
   const inMemory = await startChild('endpoint');
   const stored = await startChild('endpoint-store');
@@ -252,19 +315,9 @@ async function parentMain(): Promise<void> {
   stored.child.kill();
   const standard = { inMemory: median(memoryRates), stored: median(storeRates), describesPerExecution };
   const memory = await startChild('memory', values.executions!);
-  const line = (label: string, s: ReturnType<typeof summary>) => `| ${label} | ${s.rps} | ${s.p50} | ${s.p99} | ${s.p999} |`;
   process.stdout.write(
     [
-      `statemill serve, ${connections} keep-alive connections, ${duration} s × ${rounds} rounds (medians), load generator in another process`,
-      '',
-      '| server | req/s | p50 ms | p99 ms | p99.9 ms |',
-      '|---|---:|---:|---:|---:|',
-      line('bare node:http, fixed JSON answer', table.bare),
-      line('HTTP layer alone (stand-in service, same answer)', table.layer),
-      line('StartSyncExecution, trivial Express, 17 B input', table.small),
-      line(`StartSyncExecution, trivial Express, ${JSON.parse(big).input.length} B input`, table.big),
-      '',
-      `endpoint / bare: ${(table.small.rps / table.bare.rps).toFixed(2)}× (HTTP layer alone: ${(table.layer.rps / table.bare.rps).toFixed(2)}×); 2 KB input costs ${((1 - table.big.rps / table.small.rps) * 100).toFixed(1)}% of req/s`,
+      ...syncReport.slice(0, -1),
       `Standard, StartExecution + DescribeExecution polling (${connections} in flight, ${standard.describesPerExecution.toFixed(2)} DescribeExecution calls per execution): ${Math.round(standard.inMemory)} executions/s in memory, ${Math.round(standard.stored)} with --store (the store's share: ${((1 - standard.stored / standard.inMemory) * 100).toFixed(1)}%)`,
       `Memory: ${memory.message.executions} finished Standard executions kept: RSS ${memory.message.rssMB.toFixed(0)} MB (${memory.message.rssBeforeMB.toFixed(0)} MB before), heap ${memory.message.heapUsedMB.toFixed(0)} MB; first execution still described (${memory.message.firstStatus}, ${memory.message.firstHistoryEvents} history events)`,
       '',

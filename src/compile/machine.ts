@@ -6,7 +6,7 @@ import { HistoryRecorder, STANDARD_HISTORY_EVENTS, historyLimitCause, type Histo
 import { UuidSequence } from '../run/ids.js';
 import { checkExecutionName } from '../run/names.js';
 import { Execution, Frame, VariableScope } from '../run/frame.js';
-import { defaultLimits, payloadBound, type Limits } from '../run/limits.js';
+import { defaultLimits, payloadBound, textBound, type Limits } from '../run/limits.js';
 import { ExecutionResult, type ExecutionStatus } from '../run/result.js';
 import { ExecutionTimeout, executionEnded } from '../run/interruptions.js';
 import { runStates } from '../run/run-states.js';
@@ -67,6 +67,12 @@ export interface ExecuteOptions {
    * `$$.Execution.Id`); a fresh one by default. The pool passes the one its results show.
    */
   executionId?: string;
+  /**
+   * The JSON text `input` was parsed from, when the caller has it (createService() does).
+   * Its length bounds the input's size (`textBound`), so an input whose text is well within
+   * the payload limit is not walked to prove that it fits.
+   */
+  inputText?: string;
   /** Aborting it stops the execution: it settles as ABORTED. */
   signal?: AbortSignal;
   /**
@@ -144,7 +150,7 @@ export class Machine {
       exec.history.executionStarted(input, this.roleArn);
       options.onHistory?.(exec.history.events);
     }
-    const inputBound = this.measureInput(exec, input);
+    const inputBound = this.measureInput(exec, input, options.inputText);
     if (typeof inputBound !== 'number') return inputBound;
     const external = options.signal ?? null;
     if (external?.aborted) return this.settle(exec, 'ABORTED', undefined, 'States.Aborted', abortCause(external));
@@ -282,9 +288,13 @@ export class Machine {
    * one that cannot be read (only values built in code can throw when read: a getter, a
    * Proxy). Never throws: execute() must settle whatever it is given.
    */
-  private measureInput(exec: Execution, input: unknown): number | ExecutionResult {
+  private measureInput(exec: Execution, input: unknown, inputText: string | undefined): number | ExecutionResult {
     const limit = this.limits.payloadBytes;
     if (limit === Infinity) return Infinity;
+    if (inputText !== undefined) {
+      const fromText = textBound(inputText);
+      if (fromText <= limit) return fromText;
+    }
     let bound: number;
     try {
       bound = payloadBound(input, limit);

@@ -14,7 +14,7 @@ export const defaultLimits: Limits = Object.freeze({
 /**
  * True when a value's JSON text fits in `limit` UTF-8 bytes. Most payloads are far below
  * the limit, so a first walk adds cheap upper bounds (6 bytes per string unit covers the
- * worst escape, 24 per number) without reading any string; only a value whose bound passes
+ * worst escape, 25 per number) without reading any string; only a value whose bound passes
  * the limit is measured exactly.
  */
 export function fitsPayload(value: unknown, limit: number): boolean {
@@ -61,6 +61,17 @@ export function payloadBound(value: unknown, limit: number): number {
   return bound;
 }
 
+/**
+ * An upper bound of the JSON size, in UTF-8 bytes, of the value parsed from a JSON text:
+ * 6 bytes per UTF-16 unit of the text. Writing the value again never takes more: a string's
+ * unit takes at most 6 bytes (a lone surrogate, written `\ud800`), an escape in the text
+ * at least as many units as it writes bytes, white space and repeated keys go, and the
+ * number with the most growth per character is `1e20` (4 characters, written with 21).
+ */
+export function textBound(text: string): number {
+  return 6 * text.length;
+}
+
 /** Nesting the recursive walk goes to; deeper values are left to the explicit stack. */
 const SHALLOW_DEPTH = 16;
 
@@ -102,9 +113,13 @@ function shallowBound(value: object, budget: number, depth: number): number {
   return bound <= budget ? bound : -1;
 }
 
-/** Most bytes a string (every unit escaped as \uXXXX), number or literal can take. */
+/**
+ * Most bytes a string (every unit escaped as \uXXXX), number or literal can take. The
+ * longest number JavaScript writes has 25 characters (`-0.0000013239486199772232`: 17
+ * digits after five zeros).
+ */
 function leafBound(value: unknown): number {
-  return typeof value === 'string' ? 6 * value.length + 2 : 24;
+  return typeof value === 'string' ? 6 * value.length + 2 : 25;
 }
 
 /**

@@ -121,10 +121,55 @@ function toWire(value: unknown): unknown {
   return copy;
 }
 
-/** The operation's output as a JSON body; an operation without output answers `{}`. */
+/** `"name":` of the output members met so far (the shapes' member names: a few dozen). */
+const memberPrefixes = new Map<string, string>();
+
+function memberPrefix(key: string): string {
+  let prefix = memberPrefixes.get(key);
+  if (prefix === undefined) {
+    prefix = JSON.stringify(key) + ':';
+    if (memberPrefixes.size < 512) memberPrefixes.set(key, prefix);
+  }
+  return prefix;
+}
+
+/** Strings this long are worth comparing with the previous one before escaping. */
+const REUSED_TEXT_LENGTH = 64;
+
+/**
+ * The operation's output as a JSON body, the text JSON.stringify writes for it with every
+ * `Date` as epoch seconds; an operation without output answers `{}`. The body is written
+ * member by member around each member's JSON, so the large members (`input`, `output`,
+ * `definition`: JSON text in a JSON string) are escaped once each, a member equal to the
+ * one before it (a Pass-through's output is its input) not at all, and only members that
+ * are objects are copied to convert their dates.
+ */
 export function encodeResponse(output: unknown): string {
   if (output === undefined || output === null) return '{}';
-  return JSON.stringify(toWire(output));
+  if (typeof output !== 'object' || Array.isArray(output) || output instanceof Date) return JSON.stringify(toWire(output));
+  let body = '';
+  let lastText: string | null = null;
+  let lastEscaped = '';
+  for (const key of Object.keys(output)) {
+    const value = (output as Record<string, unknown>)[key];
+    let written: string | undefined;
+    if (typeof value === 'string') {
+      if (value === lastText) written = lastEscaped;
+      else {
+        written = JSON.stringify(value);
+        if (value.length >= REUSED_TEXT_LENGTH) {
+          lastText = value;
+          lastEscaped = written;
+        }
+      }
+    } else if (value instanceof Date) written = JSON.stringify(value.getTime() / 1000);
+    else if (value !== null && typeof value === 'object') written = JSON.stringify(toWire(value));
+    else written = JSON.stringify(value);
+    // As in JSON.stringify, a member whose value has no JSON (undefined, a function) is left out.
+    if (written === undefined) continue;
+    body += (body.length === 0 ? '{' : ',') + memberPrefix(key) + written;
+  }
+  return body.length === 0 ? '{}' : body + '}';
 }
 
 /** A refusal: HTTP 400 (413 for a body over the limit) with the namespaced `__type` and AWS's message. */

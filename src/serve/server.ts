@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { UuidSequence } from '../run/ids.js';
 import { ServiceError, ServiceErrorNames } from '../service/errors.js';
 import { createLogger, type Logger } from './log.js';
 import {
@@ -36,6 +36,8 @@ export interface ServerOptions {
 export const DEFAULT_BODY_LIMIT = 4 * 1024 * 1024;
 const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
 const serviceErrorNames: ReadonlySet<string> = new Set(ServiceErrorNames);
+/** `X-Amzn-RequestId`s: distinct UUIDs at the cost of a concatenation (randomUUID() per request costs more). */
+const requestIds = new UuidSequence();
 
 /**
  * Step Functions' wire protocol (AWS JSON 1.0) over `node:http`: `POST /` with
@@ -116,7 +118,7 @@ export class StepFunctionsServer {
   }
 
   private handle(request: IncomingMessage, response: ServerResponse): void {
-    const requestId = randomUUID();
+    const requestId = requestIds.next();
     if (request.url === '/health' && (request.method === 'GET' || request.method === 'HEAD')) {
       const body = this.stopping === null ? '{"status":"ok"}' : '{"status":"stopping"}';
       this.send(response, requestId, { status: this.stopping === null ? 200 : 503, body, errorType: null });
@@ -172,26 +174,49 @@ export class StepFunctionsServer {
     request.on('end', () => {
       if (refused) return;
       const body = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
-      void this.answer(operation, body).then((answer) => {
+      const finish = (answer: WireAnswer): void => {
         this.send(response, requestId, answer);
         if (started !== 0) this.log.debug('request', { requestId, operation, status: answer.status, errorType: answer.errorType, ms: Math.round((performance.now() - started) * 100) / 100 });
         this.settled();
-      });
+      };
+      this.answer(operation, body, finish);
     });
   }
 
-  /** Decodes, calls the service, encodes: every outcome becomes an answer, never a rejection. */
-  private async answer(operation: OperationName, body: string): Promise<WireAnswer> {
+  /**
+   * Decodes, calls the service, encodes, and gives `finish` the answer: every outcome
+   * becomes one, never a rejection. No promise of its own beyond the service's (a refusal
+   * before the call is answered at once).
+   */
+  private answer(operation: OperationName, body: string, finish: (answer: WireAnswer) => void): void {
+    let output: unknown;
     try {
       const input = decodeRequest(body);
       const method = (this.service as Record<string, unknown>)[METHOD_OF.get(operation)!];
       if (typeof method !== 'function') throw new ServiceError('UnknownOperationException', `statemill does not implement ${operation} yet`);
-      return { status: 200, body: encodeResponse(await method.call(this.service, input)), errorType: null };
+      output = method.call(this.service, input);
     } catch (error) {
-      if (error instanceof ServiceError || (error instanceof Error && serviceErrorNames.has(error.name))) return encodeServiceError(error as ServiceError);
-      this.log.error('internal error', { operation, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
-      return encodeError('InternalFailure', `Internal error in statemill while serving ${operation}: ${error instanceof Error ? error.message : String(error)}`, 500);
+      finish(this.refusal(operation, error));
+      return;
     }
+    const encode = (value: unknown): void => {
+      let answer: WireAnswer;
+      try {
+        answer = { status: 200, body: encodeResponse(value), errorType: null };
+      } catch (error) {
+        answer = this.refusal(operation, error);
+      }
+      finish(answer);
+    };
+    if (output instanceof Promise || typeof (output as PromiseLike<unknown> | null)?.then === 'function') {
+      void Promise.resolve(output).then(encode, (error: unknown) => finish(this.refusal(operation, error)));
+    } else encode(output);
+  }
+
+  private refusal(operation: OperationName, error: unknown): WireAnswer {
+    if (error instanceof ServiceError || (error instanceof Error && serviceErrorNames.has(error.name))) return encodeServiceError(error as ServiceError);
+    this.log.error('internal error', { operation, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    return encodeError('InternalFailure', `Internal error in statemill while serving ${operation}: ${error instanceof Error ? error.message : String(error)}`, 500);
   }
 
   private refuseTooLarge(request: IncomingMessage, response: ServerResponse, requestId: string): void {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { compile, type CompileOptions, type Machine } from '../compile/machine.js';
 import type { Handlers } from '../compile/handlers.js';
 import { mockHandlers } from '../mocks/index.js';
@@ -93,6 +94,12 @@ export class Service {
   private readonly withForgotten = new Set<StateMachineRecord>();
   /** Executions still running (Express ones included), so close() can settle them. */
   private readonly running = new Set<ExecutionRecord>();
+  /**
+   * The one abort signal of every StartSyncExecution execution: nothing stops one of them
+   * alone (StopExecution refuses Express ARNs), only close() stops them all, so they share
+   * a controller instead of allocating one each.
+   */
+  private readonly syncExecutions = new AbortController();
   private readonly activities = new Map<string, ActivityRecord>();
   private readonly activityQueues = new Map<string, ActivityQueue>();
   /** Express executions started by nested-execution Tasks, oldest first, for executionEnded(). */
@@ -123,6 +130,8 @@ export class Service {
       activityQueue: (arn) => this.activityQueue(arn),
       nested: this.nestedExecutions(),
     };
+    // Every waiting StartSyncExecution execution listens to it.
+    setMaxListeners(0, this.syncExecutions.signal);
     this.store = options.store === undefined ? null : typeof options.store === 'string' ? new SqliteStore(options.store) : options.store;
     if (this.store !== null) this.restore(this.store);
   }
@@ -556,8 +565,9 @@ export class Service {
     const includedData = checkEnum(r.includedData, 'includedData', ['ALL_DATA', 'METADATA_ONLY'] as const) ?? 'ALL_DATA';
     if (resolved.machine.type !== 'EXPRESS') throw new ServiceError('StateMachineTypeNotSupported', 'This operation is not supported by this type of state machine');
     this.refuseWhenClosed();
-    const exec = this.begin(resolved, name, input, traceHeader, testCase);
-    await exec.done;
+    const exec = this.begin(resolved, name, input, traceHeader, testCase, this.syncExecutions);
+    // Most Express executions end within begin(): then there is nothing to wait for.
+    if (exec.status === 'RUNNING') await exec.done;
     const included = includedData === 'ALL_DATA';
     const out: T.StartSyncExecutionOutput = {
       executionArn: exec.executionArn,
@@ -614,6 +624,7 @@ export class Service {
     input: { text: string; value: unknown },
     traceHeader: string | undefined,
     testCase: string,
+    controller: AbortController = new AbortController(),
   ): ExecutionRecord {
     const { machine, alias } = target;
     const version = target.version ?? (alias !== undefined ? this.route(alias, machine) : undefined);
@@ -632,7 +643,7 @@ export class Service {
       inputText: input.text,
       traceHeader,
       startDate,
-      controller: new AbortController(),
+      controller,
       status: 'RUNNING',
       stopDate: undefined,
       outputText: undefined,
@@ -660,14 +671,20 @@ export class Service {
       this.settle(exec, null, 'States.Runtime', message);
       return exec;
     }
-    const result = compiled.run(input.value, {
-      name,
-      ...(expressId === undefined ? {} : { executionId: expressId }),
-      signal: exec.controller.signal,
-      onHistory: (events) => {
-        exec.liveEvents = events as readonly T.HistoryEventShape[];
-      },
-    });
+    // The input's text bounds its size: the machine need not walk the value to check the payload limit.
+    const result = compiled.run(
+      input.value,
+      standard
+        ? {
+            name,
+            inputText: input.text,
+            signal: exec.controller.signal,
+            onHistory: (events) => {
+              exec.liveEvents = events as readonly T.HistoryEventShape[];
+            },
+          }
+        : { name, executionId: expressId, inputText: input.text, signal: exec.controller.signal },
+    );
     if (result instanceof Promise) {
       // Still running (waiting, or a handler is): the store learns of it now. One that ended
       // at once is written once, when it is settled.

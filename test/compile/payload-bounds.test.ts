@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { compile, virtualClock } from '../../src/index.js';
 import * as fc from 'fast-check';
 import { builtBound, compileTemplate, templateBound } from '../../src/compile/templates.js';
-import { payloadBound } from '../../src/run/limits.js';
+import { jsonByteLength, payloadBound, textBound } from '../../src/run/limits.js';
 import { fuzzOptions } from '../reliability/support.js';
 
 /**
@@ -148,10 +148,102 @@ bounds('property: what a template builds never exceeds its bound over the docume
   );
 });
 
+bounds('payloadBound: the longest numbers JavaScript writes (25 characters) are within the bound', () => {
+  for (const n of [-0.0000013239486199772232, -1.2345678901234567e-123, -123456789012345680000]) {
+    const written = JSON.stringify(n).length;
+    assert.ok(payloadBound(n, 1000) >= written, `${n}: bound ${payloadBound(n, 1000)} < ${written}`);
+    assert.ok(payloadBound([n], 1000) >= written + 2);
+    assert.ok(payloadBound({ n }, 1000) >= written + 6);
+  }
+});
+
+// Texts whose value takes more bytes written again than the text has characters: numbers
+// written out, lone surrogates escaped, characters taking 3 UTF-8 bytes.
+const growingTexts: [string, string][] = [
+  ['a number written out (1e20 → 21 digits)', '1e20'],
+  ['numbers in an array', '[1e20,9e20,1e9,1e21]'],
+  ['a lone surrogate in a string (1 unit → \\ud800)', '"\ud800"'],
+  ['an escaped lone surrogate', '"\\udbff"'],
+  ['3-byte characters', '"€€€"'],
+  ['an emoji (2 units → 4 bytes)', '{"😀":"😀"}'],
+  ['escapes that shrink', '"\\u00e9\\/\\n"'],
+  ['white space and a repeated key', '{ "a" : 1 , "a" : [ 1e5 ] }'],
+];
+
+for (const [name, text] of growingTexts) {
+  bounds(`textBound: ${name}`, () => {
+    const written = jsonByteLength(JSON.parse(text), Infinity);
+    assert.ok(written <= textBound(text), `${written} bytes written > bound ${textBound(text)}`);
+  });
+}
+
+bounds('textBound: every number token of up to 5 characters is written in at most 6 bytes per character', () => {
+  const alphabet = '0123456789-+.eE';
+  let checked = 0;
+  const visit = (token: string): void => {
+    if (token.length > 0) {
+      let value: unknown;
+      try {
+        value = JSON.parse(token);
+      } catch {
+        value = undefined;
+      }
+      if (value !== undefined) {
+        checked++;
+        assert.ok(jsonByteLength(value, Infinity) <= textBound(token), token);
+      }
+    }
+    if (token.length < 5) for (const c of alphabet) visit(token + c);
+  };
+  visit('');
+  assert.ok(checked > 10_000);
+});
+
+bounds('textBound: any JSON text bounds the size of its value written again', () => {
+  fc.assert(
+    fc.property(fc.jsonValue(), fc.boolean(), (value, spaced) => {
+      const text = JSON.stringify(value, null, spaced ? 1 : undefined);
+      return jsonByteLength(JSON.parse(text), Infinity) <= textBound(text);
+    }),
+    fuzzOptions(500),
+  );
+  fc.assert(
+    fc.property(fc.string({ unit: 'binary' }), (s) => {
+      const text = JSON.stringify(s);
+      return jsonByteLength(JSON.parse(text), Infinity) <= textBound(text);
+    }),
+    fuzzOptions(500),
+  );
+});
+
+// run() with the input's text skips the walk only when the text proves the input fits:
+// around the limit the outcome is the same as without it.
+const limitCases: [string, string, number][] = [
+  ['a text within the bound', '{"a":"xyz"}', 66],
+  ['a short text whose value is over the limit (1e20 written out)', '[1e20,1e20]', 43],
+  ['the same value just within the limit', '[1e20,1e20]', 45],
+  ['a lone surrogate over the limit', '"\ud800\ud800"', 13],
+  ['a lone surrogate just within the limit', '"\ud800\ud800"', 14],
+  ['white space over the bound, value within the limit', '[   1   ]', 3],
+  ['value one byte over the limit', '"abcd"', 5],
+];
+
+for (const [name, text, limit] of limitCases) {
+  bounds(`run() with inputText agrees with run() without it: ${name}`, () => {
+    const machine = compile({ StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }, { clock: virtualClock(), limits: { payloadBytes: limit } });
+    const value = JSON.parse(text);
+    const without = machine.run(value) as { status: string; error: string | null };
+    const withText = machine.run(value, { inputText: text }) as { status: string; error: string | null };
+    assert.is(withText.status, without.status);
+    assert.is(withText.error, without.error);
+    assert.is(without.status, jsonByteLength(value, Infinity) <= limit ? 'SUCCEEDED' : 'FAILED');
+  });
+}
+
 bounds('payloadBound: an object of leaves (counted without the walk) gets the walk\'s bound; past the limit, its exact size', () => {
-  // 2 braces + per key 6 × length + 4, + 6 × length + 2 per string, 24 per number or literal.
-  assert.is(payloadBound({ a: 'xy', b: 1, c: null }, 1000), 2 + (10 + 14) + (10 + 24) + (10 + 24));
-  assert.is(payloadBound({ a: { b: 1 } }, 1000), 2 + 10 + 2 + 10 + 24);
+  // 2 braces + per key 6 × length + 4, + 6 × length + 2 per string, 25 per number or literal.
+  assert.is(payloadBound({ a: 'xy', b: 1, c: null }, 1000), 2 + (10 + 14) + (10 + 25) + (10 + 25));
+  assert.is(payloadBound({ a: { b: 1 } }, 1000), 2 + 10 + 2 + 10 + 25);
   assert.is(payloadBound({ a: 'x'.repeat(100) }, 50), Buffer.byteLength(JSON.stringify({ a: 'x'.repeat(100) })));
 });
 

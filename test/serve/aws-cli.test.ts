@@ -67,6 +67,29 @@ cli('start-sync-execution: sync-<host> fails without a fix; AWS_DISABLE_HOST_PRE
   assert.is(viaConfig.json().status, 'SUCCEEDED');
 });
 
+cli('test-state (host prefix injection disabled): a Pass state with DEBUG inspection, and a mocked error caught by a Catch', async () => {
+  if (skip !== null) return;
+  const noPrefix = { AWS_DISABLE_HOST_PREFIX_INJECTION: 'true' };
+  const pass = await aws(['test-state', '--definition', JSON.stringify({ Type: 'Pass', Parameters: { 'id.$': '$.orderId' }, End: true }), '--input', '{"orderId":"o-9"}', '--inspection-level', 'DEBUG'], noPrefix);
+  assert.is(pass.code, 0, pass.stderr);
+  assert.is(pass.json().status, 'SUCCEEDED');
+  assert.equal(JSON.parse(pass.json().output), { id: 'o-9' });
+  assert.equal(JSON.parse(pass.json().inspectionData.afterParameters), { id: 'o-9' });
+  const task = {
+    Type: 'Task',
+    Resource: 'arn:aws:states:::lambda:invoke',
+    Parameters: { FunctionName: 'charge' },
+    Catch: [{ ErrorEquals: ['Card.Declined'], Next: 'Declined' }],
+    End: true,
+  };
+  const caught = await aws(
+    ['test-state', '--definition', JSON.stringify(task), '--input', '{}', '--role-arn', 'arn:aws:iam::123456789012:role/local', '--mock', JSON.stringify({ errorOutput: { error: 'Card.Declined', cause: 'no funds' } })],
+    noPrefix,
+  );
+  assert.is(caught.code, 0, caught.stderr);
+  assert.equal([caught.json().status, caught.json().nextState, caught.json().error], ['CAUGHT_ERROR', 'Declined', 'Card.Declined']);
+});
+
 cli('send-task-success answers a waiting callback task', async () => {
   if (skip !== null) return;
   const callback = JSON.stringify({
@@ -78,7 +101,7 @@ cli('send-task-success answers a waiting callback task', async () => {
   const executionArn = started.json().executionArn;
   for (let i = 0; i < 400 && outbox.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
   assert.is(outbox.length, 1);
-  const answered = await aws(['send-task-success', '--task-token', outbox[0]!.TaskToken, '--task-output', '{"approved":true}']);
+  const answered = await aws(['send-task-success', `--task-token=${outbox[0]!.TaskToken}`, '--task-output', '{"approved":true}']);
   assert.is(answered.code, 0, answered.stderr);
   await t.endpoint.service.waitForExecution({ executionArn });
   const described = await aws(['describe-execution', '--execution-arn', executionArn]);

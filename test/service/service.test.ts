@@ -397,6 +397,27 @@ executions('close(): running executions end ABORTED, pending activity polls answ
   assert.is((await refusal(s.startExecution({ stateMachineArn }))).name, 'ValidationException');
 });
 
+executions('close(): waiting StartSyncExecution calls (which share one abort signal) all answer ABORTED, with no listener-leak warning', async () => {
+  const s = service({ clock: realClock });
+  const { stateMachineArn } = await s.createStateMachine({ name: 'x', definition: waiting(3600), roleArn: ROLE, type: 'EXPRESS' });
+  const warnings: string[] = [];
+  const onWarning = (warning: Error) => warnings.push(warning.name);
+  process.on('warning', onWarning);
+  try {
+    const calls = Array.from({ length: 20 }, (_, i) => s.startSyncExecution({ stateMachineArn, name: `w${i}`, input: '{}' }));
+    // One that ends at once between them, not stopped by the others' signal.
+    const { stateMachineArn: quick } = await s.createStateMachine({ name: 'q', definition: pass({ v: 1 }), roleArn: ROLE, type: 'EXPRESS' });
+    assert.is((await s.startSyncExecution({ stateMachineArn: quick })).status, 'SUCCEEDED');
+    await s.close();
+    const answers = await Promise.all(calls);
+    assert.equal(answers.map((a) => a.status), Array(20).fill('ABORTED'));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(warnings, []);
+  } finally {
+    process.off('warning', onWarning);
+  }
+});
+
 executions('redriveExecution is refused, typed: ExecutionNotRedrivable', async () => {
   const s = service();
   const { stateMachineArn } = await s.createStateMachine({ name: 'm', definition: JSON.stringify({ StartAt: 'F', States: { F: { Type: 'Fail' } } }), roleArn: ROLE });
