@@ -245,3 +245,16 @@ function collectTopLevel(node: ExprNode | undefined, names: Set<string>): void {
       return;
   }
 }
+
+/** A step with nothing attached that could read its value some other way (filters, sorts, bindings, groups). */
+export function plainStep(step: ExprNode): boolean {
+  return (
+    step.stages === undefined &&
+    step.predicate === undefined &&
+    step.group === undefined &&
+    step.focus === undefined &&
+    step.index === undefined &&
+    step.tuple !== true &&
+    step.keepArray !== true
+  );
+}

@@ -1,4 +1,4 @@
-import { astOf, isJsonataExpression, parseJsonata, type ExprNode } from './jsonata-ast.js';
+import { astOf, isJsonataExpression, parseJsonata, plainStep, type ExprNode } from './jsonata-ast.js';
 import { setOwn } from './own-properties.js';
 import type { TemplateBound } from './templates.js';
 
@@ -57,19 +57,7 @@ function readsInput(text: string): boolean {
   }
   if (ast.type !== 'path' || ast.keepSingletonArray === true) return false;
   const steps = ast.steps!;
-  if (steps.length < 2 || steps[0]!.type !== 'variable' || steps[0]!.value !== 'states' || !plain(steps[0]!)) return false;
+  if (steps.length < 2 || steps[0]!.type !== 'variable' || steps[0]!.value !== 'states' || !plainStep(steps[0]!)) return false;
   if (steps[1]!.type !== 'name' || steps[1]!.value !== 'input') return false;
-  return steps.slice(1).every((step) => step.type === 'name' && plain(step));
-}
-
-function plain(step: ExprNode): boolean {
-  return (
-    step.stages === undefined &&
-    step.predicate === undefined &&
-    step.group === undefined &&
-    step.focus === undefined &&
-    step.index === undefined &&
-    step.tuple !== true &&
-    step.keepArray !== true
-  );
+  return steps.slice(1).every((step) => step.type === 'name' && plainStep(step));
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { jsonByteLength } from '../run/limits.js';
 import { isIntrinsicCall } from './intrinsics.js';
-import { astOf, childrenOf, isJsonataExpression, parseJsonata, type ExprNode } from './jsonata-ast.js';
+import { astOf, childrenOf, isJsonataExpression, parseJsonata, plainStep, type ExprNode } from './jsonata-ast.js';
 import { parsePath } from './paths.js';
 import { dynamicValues } from './templates.js';
 
@@ -147,17 +147,4 @@ function readsOnlyPayloadOfResult(variable: ExprNode, path: ExprNode | null): bo
   if (field.value !== 'result') return true;
   const payload = path.steps![2];
   return plainStep(field) && payload !== undefined && payload.type === 'name' && payload.value === 'Payload';
-}
-
-/** A step with nothing attached that could read its value some other way (filters, sorts, bindings, groups). */
-function plainStep(step: ExprNode): boolean {
-  return (
-    step.stages === undefined &&
-    step.predicate === undefined &&
-    step.group === undefined &&
-    step.focus === undefined &&
-    step.index === undefined &&
-    step.tuple !== true &&
-    step.keepArray !== true
-  );
 }
