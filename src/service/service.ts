@@ -261,10 +261,7 @@ export class Service {
       tracingConfiguration: rev.tracingConfiguration,
       encryptionConfiguration: rev.encryptionConfiguration,
     };
-    if (rev.revisionId !== undefined) out.revisionId = rev.revisionId;
-    const references = variableReferences(rev.definition);
-    if (references !== undefined) out.variableReferences = references;
-    return out;
+    return withRevisionDetails(out, rev);
   }
 
   async listStateMachines(request: T.ListStateMachinesInput = {}): Promise<T.ListStateMachinesOutput> {
@@ -861,10 +858,7 @@ export class Service {
       tracingConfiguration: rev.tracingConfiguration,
       encryptionConfiguration: rev.encryptionConfiguration,
     };
-    if (rev.revisionId !== undefined) out.revisionId = rev.revisionId;
-    const references = variableReferences(rev.definition);
-    if (references !== undefined) out.variableReferences = references;
-    return out;
+    return withRevisionDetails(out, rev);
   }
 
   async listExecutions(request: T.ListExecutionsInput = {}): Promise<T.ListExecutionsOutput> {
@@ -1335,4 +1329,12 @@ function checkTraceHeader(value: unknown): string | undefined {
   requireString(value, 'traceHeader');
   checkLength(value, 'traceHeader', 0, 256);
   return value;
+}
+
+/** What a described revision adds when it has it: its revisionId, and the variables its states reference. */
+function withRevisionDetails<Out extends { revisionId?: string; variableReferences?: ReturnType<typeof variableReferences> }>(out: Out, rev: Revision): Out {
+  if (rev.revisionId !== undefined) out.revisionId = rev.revisionId;
+  const references = variableReferences(rev.definition);
+  if (references !== undefined) out.variableReferences = references;
+  return out;
 }
