@@ -18,6 +18,8 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { builtinWorkloads } from '../workloads/index.js';
+import { median } from './median.js';
+import { flaky, mapDefinition, mapInput, MAP_LIMITS, parallelDefinition, parallelInput, price, retryDefinition, timePerCall } from './shapes.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -48,25 +50,6 @@ async function load(dir: string): Promise<Engine> {
 }
 const engines = { A: await load(args.a), B: await load(args.b) };
 
-const price = (x: { id: number; price: number; currency: string }) => ({ total: x.price * 2, currency: x.currency, id: x.id });
-
-function mapDefinition(maxConcurrency: number) {
-  return {
-    StartAt: 'Prices',
-    States: {
-      Prices: {
-        Type: 'Map',
-        ItemsPath: '$.items',
-        MaxConcurrency: maxConcurrency,
-        ItemSelector: { 'id.$': '$$.Map.Item.Value.id', 'price.$': '$$.Map.Item.Value.price', 'currency.$': '$.currency' },
-        ItemProcessor: { StartAt: 'Price', States: { Price: { Type: 'Task', Resource: 'price', ResultSelector: { 'total.$': '$.total' }, End: true } } },
-        End: true,
-      },
-    },
-  };
-}
-
-/** One execution's output, or a promise of it. */
 type Run = () => unknown;
 interface Case {
   readonly name: string;
@@ -83,42 +66,21 @@ function runOf(machine: ReturnType<Engine['compile']>, input: unknown): Run {
 
 const cases: Case[] = [];
 for (const n of [10, 1_000, 100_000]) {
-  const input = { currency: 'EUR', items: Array.from({ length: n }, (_, i) => ({ id: i, price: i % 97, note: 'x' })) };
+  const input = mapInput(n);
   cases.push({
     name: `map-${n}`,
-    make: (e) => runOf(e.compile(mapDefinition(0), { handlers: { price }, limits: { payloadBytes: 64 * 1024 * 1024 } }), input),
+    make: (e) => runOf(e.compile(mapDefinition(0), { handlers: { price }, limits: MAP_LIMITS }), input),
   });
 }
 for (const branches of [2, 10]) {
-  const definition = {
-    StartAt: 'Fan',
-    States: {
-      Fan: {
-        Type: 'Parallel',
-        Branches: Array.from({ length: branches }, (_, i) => ({
-          StartAt: `B${i}`,
-          States: { [`B${i}`]: { Type: 'Task', Resource: 'price', Parameters: { 'id.$': '$.id', 'price.$': '$.price', 'currency.$': '$.currency' }, End: true } },
-        })),
-        End: true,
-      },
-    },
-  };
-  cases.push({ name: `parallel-${branches}`, make: (e) => runOf(e.compile(definition, { handlers: { price } }), { id: 1, price: 5, currency: 'EUR' }) });
+  const definition = parallelDefinition(branches);
+  cases.push({ name: `parallel-${branches}`, make: (e) => runOf(e.compile(definition, { handlers: { price } }), parallelInput) });
 }
 {
-  const busy = Object.assign(new Error('busy'), { name: 'Service.Busy' });
-  const flaky = (input: { n: number }, ctx: { attempt: number }) => {
-    if (ctx.attempt === 1) throw busy;
-    return { n: input.n + 1 };
-  };
-  const definition = {
-    StartAt: 'Call',
-    States: { Call: { Type: 'Task', Resource: 'flaky', Retry: [{ ErrorEquals: ['Service.Busy'], IntervalSeconds: 1, MaxAttempts: 2 }], End: true } },
-  };
   cases.push({
     name: 'retry',
     make: (e) => {
-      const machine = e.compile(definition, { handlers: { flaky }, clock: e.virtualClock() });
+      const machine = e.compile(retryDefinition, { handlers: { flaky }, clock: e.virtualClock() });
       return () => machine.execute({ n: 1 }).then((r) => r.output);
     },
   });
@@ -153,19 +115,6 @@ for (const workload of builtinWorkloads) {
   });
 }
 
-async function time(fn: Run, ms: number): Promise<number> {
-  let calls = 0;
-  const start = performance.now();
-  const end = start + ms;
-  do {
-    const r = fn();
-    if (r instanceof Promise) await r;
-    calls++;
-  } while (performance.now() < end);
-  return ((performance.now() - start) * 1000) / calls;
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 const comparable = (v: unknown) => JSON.stringify(v, (_k, x) => (x !== null && typeof x === 'object' && 'startDate' in x ? { ...x, startDate: 0, stopDate: 0, executionArn: 0, name: 0 } : x));
 
 console.log(`machine: ${cpus()[0]?.model} × ${cpus().length}, Node ${process.version}, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
@@ -180,17 +129,17 @@ for (const c of cases) {
     const [outA, outB] = [await a(), await b()];
     if (comparable(outA) !== comparable(outB)) throw new Error(`${c.name}: the two builds' outputs differ`);
   }
-  await time(a, ROUND_MS / 2);
-  await time(b, ROUND_MS / 2);
+  await timePerCall(a, ROUND_MS / 2);
+  await timePerCall(b, ROUND_MS / 2);
   const ta: number[] = [];
   const tb: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     if (round % 2 === 0) {
-      ta.push(await time(a, ROUND_MS));
-      tb.push(await time(b, ROUND_MS));
+      ta.push(await timePerCall(a, ROUND_MS));
+      tb.push(await timePerCall(b, ROUND_MS));
     } else {
-      tb.push(await time(b, ROUND_MS));
-      ta.push(await time(a, ROUND_MS));
+      tb.push(await timePerCall(b, ROUND_MS));
+      ta.push(await timePerCall(a, ROUND_MS));
     }
   }
   const ratios = tb.map((t, i) => t / ta[i]!).sort((x, y) => x - y);

@@ -16,6 +16,8 @@ import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { compile, virtualClock, type Machine } from '../src/index.js';
 import { payloadBound } from '../src/run/limits.js';
+import { median } from './median.js';
+import { flaky, mapDefinition, mapInput, MAP_LIMITS, parallelDefinition, parallelInput, price, retryDefinition, timePerCall, type PriceItem } from './shapes.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -38,39 +40,8 @@ interface Shape {
   readonly floor?: () => unknown;
 }
 
-interface Item {
-  id: number;
-  price: number;
-  note: string;
-}
-
-const price = (x: { id: number; price: number; currency: string }) => ({ total: x.price * 2, currency: x.currency, id: x.id });
-
-function mapDefinition(maxConcurrency: number) {
-  return {
-    StartAt: 'Prices',
-    States: {
-      Prices: {
-        Type: 'Map',
-        ItemsPath: '$.items',
-        MaxConcurrency: maxConcurrency,
-        ItemSelector: { 'id.$': '$$.Map.Item.Value.id', 'price.$': '$$.Map.Item.Value.price', 'currency.$': '$.currency' },
-        ItemProcessor: { StartAt: 'Price', States: { Price: { Type: 'Task', Resource: 'price', ResultSelector: { 'total.$': '$.total' }, End: true } } },
-        End: true,
-      },
-    },
-  };
-}
-
-/** 100,000 items take megabytes: the payload checks stay on, with room for them. */
-const MAP_LIMITS = { payloadBytes: 64 * 1024 * 1024 };
-
-function mapInput(n: number) {
-  return { currency: 'EUR', items: Array.from({ length: n }, (_, i): Item => ({ id: i, price: i % 97, note: 'x' })) };
-}
-
 /** The Map written by hand: select, call, select the result, per item. */
-function handMap(input: { currency: string; items: Item[] }): unknown[] {
+function handMap(input: { currency: string; items: PriceItem[] }): unknown[] {
   const items = input.items;
   const out = new Array<unknown>(items.length);
   for (let i = 0; i < items.length; i++) {
@@ -88,7 +59,7 @@ function handMap(input: { currency: string; items: Item[] }): unknown[] {
  * payload limit, and the execution's deadline is checked after it returns, which reads the
  * clock. The floor an engine can approach: engine / floor is the engine's own overhead.
  */
-function floorMap(input: { currency: string; items: Item[] }, deadlineMs: number): unknown[] {
+function floorMap(input: { currency: string; items: PriceItem[] }, deadlineMs: number): unknown[] {
   const items = input.items;
   const out = new Array<unknown>(items.length);
   for (let i = 0; i < items.length; i++) {
@@ -132,20 +103,8 @@ for (const n of [10, 1_000, 100_000]) {
 }
 
 for (const branches of [2, 5, 10]) {
-  const definition = {
-    StartAt: 'Fan',
-    States: {
-      Fan: {
-        Type: 'Parallel',
-        Branches: Array.from({ length: branches }, (_, i) => ({
-          StartAt: `B${i}`,
-          States: { [`B${i}`]: { Type: 'Task', Resource: 'price', Parameters: { 'id.$': '$.id', 'price.$': '$.price', 'currency.$': '$.currency' }, End: true } },
-        })),
-        End: true,
-      },
-    },
-  };
-  const input = { id: 1, price: 5, currency: 'EUR' };
+  const definition = parallelDefinition(branches);
+  const input = parallelInput;
   const machine = compile(definition, { handlers: { price } });
   const hand = () => {
     const out = new Array<unknown>(branches);
@@ -156,18 +115,8 @@ for (const branches of [2, 5, 10]) {
 }
 
 {
-  /** Thrown by every failing attempt, made once: a fresh Error's stack capture is the handler's cost, not the retry's. */
-  const busy = Object.assign(new Error('busy'), { name: 'Service.Busy' });
   const clock = virtualClock();
-  const flaky = (input: { n: number }, ctx: { attempt: number }) => {
-    if (ctx.attempt === 1) throw busy;
-    return { n: input.n + 1 };
-  };
-  const definition = {
-    StartAt: 'Call',
-    States: { Call: { Type: 'Task', Resource: 'flaky', Retry: [{ ErrorEquals: ['Service.Busy'], IntervalSeconds: 1, MaxAttempts: 2, BackoffRate: 2 }], End: true } },
-  };
-  const machine = compile(definition, { handlers: { flaky }, clock });
+  const machine = compile(retryDefinition, { handlers: { flaky }, clock });
   const input = { n: 1 };
   const hand = async () => {
     for (let attempt = 1; ; attempt++) {
@@ -182,21 +131,6 @@ for (const branches of [2, 5, 10]) {
   shapes.push({ name: 'Task retried once (virtual clock)', group: 'retry', engine: () => machine.execute(input).then((r) => r.output), hand });
 }
 
-/** Microseconds per call of `fn`, over `ms` milliseconds. */
-async function time(fn: () => unknown, ms: number): Promise<number> {
-  let calls = 0;
-  const start = performance.now();
-  const end = start + ms;
-  do {
-    const r = fn();
-    if (r instanceof Promise) await r;
-    calls++;
-  } while (performance.now() < end);
-  return ((performance.now() - start) * 1000) / calls;
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
-
 console.log(`machine: ${cpus()[0]?.model} × ${cpus().length}, Node ${process.version}, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 const rows: Record<string, string>[] = [];
 for (const shape of shapes) {
@@ -206,18 +140,18 @@ for (const shape of shapes) {
   if (JSON.stringify(engineOut) !== JSON.stringify(handOut)) throw new Error(`${shape.name}: the engine's output differs from the hand-written one`);
   const floor = shape.floor;
   if (floor !== undefined && JSON.stringify(await floor()) !== JSON.stringify(handOut)) throw new Error(`${shape.name}: the floor's output differs`);
-  await time(shape.engine, ROUND_MS / 2);
-  await time(shape.hand, ROUND_MS / 2);
-  if (floor !== undefined) await time(floor, ROUND_MS / 2);
+  await timePerCall(shape.engine, ROUND_MS / 2);
+  await timePerCall(shape.hand, ROUND_MS / 2);
+  if (floor !== undefined) await timePerCall(floor, ROUND_MS / 2);
   const engine: number[] = [];
   const hand: number[] = [];
   const floors: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     // Rotate the order, so no side always runs first.
     const sides = [
-      async () => engine.push(await time(shape.engine, ROUND_MS)),
-      async () => hand.push(await time(shape.hand, ROUND_MS)),
-      ...(floor === undefined ? [] : [async () => floors.push(await time(floor, ROUND_MS))]),
+      async () => engine.push(await timePerCall(shape.engine, ROUND_MS)),
+      async () => hand.push(await timePerCall(shape.hand, ROUND_MS)),
+      ...(floor === undefined ? [] : [async () => floors.push(await timePerCall(floor, ROUND_MS))]),
     ];
     for (let k = 0; k < sides.length; k++) await sides[(round + k) % sides.length]!();
   }
