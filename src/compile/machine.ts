@@ -1,5 +1,6 @@
 import { DefinitionError, type Problem } from '../asl/problems.js';
 import { validate } from '../asl/validate.js';
+import { executionTimeLimit, machineArns } from '../run/arns.js';
 import { realClock, scheduleLimit, type Clock } from '../run/clock.js';
 import { AslError, StatesErrors } from '../run/errors.js';
 import { HistoryRecorder, STANDARD_HISTORY_EVENTS, historyLimitCause, type HistoryEvent, type HistoryLevel } from '../run/history.js';
@@ -102,21 +103,19 @@ export class Machine {
   private readonly processors: ReadonlyMap<string, MapProcessor>;
 
   constructor(start: StateNode, definition: Record<string, unknown>, options: CompileOptions, limits: Limits, processors: ReadonlyMap<string, MapProcessor>) {
-    const region = options.region ?? 'us-east-1';
-    const account = options.accountId ?? '123456789012';
-    this.stateMachineName = options.stateMachineName ?? 'statemill';
-    this.stateMachineArn = `arn:aws:states:${region}:${account}:stateMachine:${this.stateMachineName}`;
     this.standard = options.workflowType === 'STANDARD';
-    this.region = region;
+    const arns = machineArns(options, this.standard);
+    this.stateMachineName = arns.stateMachineName;
+    this.stateMachineArn = arns.stateMachineArn;
+    this.region = arns.region;
     this.historyLevel = options.history ?? 'OFF';
-    this.executionArnPrefix = `arn:aws:states:${region}:${account}:${this.standard ? 'execution' : 'express'}:${this.stateMachineName}:`;
-    this.roleArn = options.roleArn ?? `arn:aws:iam::${account}:role/statemill`;
+    this.executionArnPrefix = arns.executionArnPrefix;
+    this.roleArn = arns.roleArn;
     this.start = start;
     this.processors = processors;
     this.clock = options.clock ?? realClock;
     this.limits = limits;
-    const ownTimeout = typeof definition.TimeoutSeconds === 'number' ? definition.TimeoutSeconds * 1000 : Infinity;
-    this.timeoutMs = Math.min(ownTimeout, limits.executionMs);
+    this.timeoutMs = executionTimeLimit(definition, limits);
   }
 
   /** Runs one execution. Never rejects for a workflow failure: the result says what happened. */
