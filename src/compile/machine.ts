@@ -15,7 +15,7 @@ import { isPromiseLike, type StateNode } from '../run/state.js';
 import type { IterationParent, MachineEnv, MapExecutor, MapProcessor, QueryLanguage } from './context.js';
 import { HandlerIndex, missingHandlers, type Handlers } from './handlers.js';
 import type { Integrations } from './task-patterns.js';
-import { MapIterations } from './iterations.js';
+import { MapIterations } from '../run/iterations.js';
 import { toAslError } from './recovery.js';
 import { compileScope } from './scope.js';
 

@@ -11,7 +11,7 @@ import { compileReferencePath } from '../paths.js';
 import { errorOutput, toAslError, withRecovery } from '../recovery.js';
 import { compileJsonPathFinish, compileResultLimit } from '../results.js';
 import { WHOLE_DOCUMENT, builtBound, compileTemplate, templateBound, type Builder, type TemplateBound } from '../templates.js';
-import { childFrame, containsKey } from './branches.js';
+import { childFrame, containsKey } from '../../run/branches.js';
 import { compileItemReader, compileResultWriter, type ReadItems, type WriteResults } from '../item-reader.js';
 
 /** A number read from the input at run time, validated as AWS validates it. */

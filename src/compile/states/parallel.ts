@@ -7,7 +7,7 @@ import { compileOutcome } from '../jsonata-state.js';
 import { withRecovery } from '../recovery.js';
 import { compileJsonPathFinish } from '../results.js';
 import { WHOLE_DOCUMENT, builtBound, compileTemplate, templateBound } from '../templates.js';
-import { containsKey, runBranches, type Branches } from './branches.js';
+import { containsKey, runBranches, type Branches } from '../../run/branches.js';
 
 /**
  * Parallel: every branch gets the effective input; the result is their outputs in order.

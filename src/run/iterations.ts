@@ -1,9 +1,9 @@
-import { Execution, Frame, VariableScope } from '../run/frame.js';
-import { ExecutionTimeout } from '../run/interruptions.js';
-import { runStates } from '../run/run-states.js';
-import { isPromiseLike, type StateNode } from '../run/state.js';
-import { StatesErrors } from '../run/errors.js';
-import { toAslError } from './recovery.js';
+import { Execution, Frame, VariableScope } from './frame.js';
+import { ExecutionTimeout } from './interruptions.js';
+import { runStates } from './run-states.js';
+import { isPromiseLike, type StateNode } from './state.js';
+import { StatesErrors } from './errors.js';
+import { toAslError } from '../compile/recovery.js';
 
 /** How one iteration ended: its output, or its error and cause. */
 export type IterationOutcome = { readonly output: unknown } | { readonly error: string | null; readonly cause: string | null };

@@ -1,7 +1,7 @@
-import { Frame, StopSignal, VariableScope } from '../../run/frame.js';
-import type { HistoryRecorder } from '../../run/history.js';
-import { Interruption, runStates } from '../../run/run-states.js';
-import { isPromiseLike, type StateNode } from '../../run/state.js';
+import { Frame, StopSignal, VariableScope } from './frame.js';
+import type { HistoryRecorder } from './history.js';
+import { Interruption, runStates } from './run-states.js';
+import { isPromiseLike, type StateNode } from './state.js';
 
 /**
  * Running several threads of control (Parallel branches, Map iterations) under one state.
