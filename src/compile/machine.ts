@@ -2,7 +2,7 @@ import { DefinitionError, type Problem } from '../asl/problems.js';
 import { validate } from '../asl/validate.js';
 import { executionTimeLimit, machineArns } from '../run/arns.js';
 import { realClock, scheduleLimit, type Clock } from '../run/clock.js';
-import { AslError, StatesErrors } from '../run/errors.js';
+import { AslError, StatesErrors, toAslError } from '../run/errors.js';
 import { HistoryRecorder, STANDARD_HISTORY_EVENTS, historyLimitCause, type HistoryEvent, type HistoryLevel } from '../run/history.js';
 import { UuidSequence } from '../run/ids.js';
 import { checkExecutionName } from '../run/names.js';
@@ -12,11 +12,10 @@ import { ExecutionResult, type ExecutionStatus } from '../run/result.js';
 import { ExecutionTimeout, executionEnded } from '../run/interruptions.js';
 import { runStates } from '../run/run-states.js';
 import { isPromiseLike, type StateNode } from '../run/state.js';
-import type { IterationParent, MachineEnv, MapExecutor, MapProcessor, QueryLanguage } from './context.js';
+import type { MachineEnv, QueryLanguage } from './context.js';
 import { HandlerIndex, missingHandlers, type Handlers } from './handlers.js';
 import type { Integrations } from './task-patterns.js';
-import { MapIterations } from '../run/iterations.js';
-import { toAslError } from './recovery.js';
+import { MapIterations, type IterationParent, type MapExecutor, type MapProcessor } from '../run/iterations.js';
 import { compileScope } from './scope.js';
 
 export interface CompileOptions {

@@ -13,14 +13,6 @@ export function childFrame(parent: Frame, stop: StopSignal, mapIndex: number, ma
   return new Frame(parent.exec, vars, mapIndex, mapValue, stop);
 }
 
-/** True when `key` is a field of `node` or of any object within it. */
-export function containsKey(node: unknown, key: string): boolean {
-  if (node === null || typeof node !== 'object') return false;
-  if (Array.isArray(node)) return node.some((item) => containsKey(item, key));
-  for (const [name, value] of Object.entries(node)) if (name === key || containsKey(value, key)) return true;
-  return false;
-}
-
 /** A Parallel's branches: where each starts, and whether any state in it assigns variables. */
 export interface Branches {
   readonly starts: readonly StateNode[];
