@@ -11,7 +11,7 @@ export { StandardTasks, type ExecutionHost, type StandardTasksOptions, type GetA
 export { StandardExecutions, type StandardExecutionsOptions } from './service/standard/executions.js';
 export { realClock, virtualClock, type Clock } from './run/clock.js';
 export { defaultLimits, type Limits } from './run/limits.js';
-export { ExecutionResult, type ExecutionStatus } from './run/result.js';
+export { ExecutionResult, type ExecutionResultInit, type ExecutionStatus } from './run/result.js';
 export { ExecutionNameError, executionNameProblem } from './run/names.js';
 export { mockHandlers, MockConfigError, MockErrorCodes, type MockConfig, type MockedInvocation, type MockOptions } from './mocks/index.js';
 export type * from './asl/types.js';

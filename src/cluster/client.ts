@@ -587,19 +587,19 @@ export class Cluster extends EventEmitter {
   private settle(workflow: ClusterWorkflow, entry: Submission, record: ResultRecord): void {
     const [status, name, executionArn, stateMachineArn, startMs, stopMs, output, error, cause, history] = record;
     const events = (history ?? undefined) as ExecutionResult['history'];
-    const result = new ExecutionResult(
-      executionArn ?? `${workflow.executionArnPrefix}${name}`,
-      stateMachineArn ?? workflow.stateMachineArn,
+    const result = new ExecutionResult({
+      executionArn: executionArn ?? `${workflow.executionArnPrefix}${name}`,
+      stateMachineArn: stateMachineArn ?? workflow.stateMachineArn,
       name,
       status,
       startMs,
       stopMs,
-      entry.input,
+      input: entry.input,
       output,
       error,
       cause,
-      events,
-    );
+      history: events,
+    });
     this.finish(entry, status, result);
   }
 
@@ -608,18 +608,18 @@ export class Cluster extends EventEmitter {
     batch.entries.forEach((entry, i) => {
       const name = batch.names?.[i] ?? randomUUID();
       this.counts.faults++;
-      const result = new ExecutionResult(
-        `${batch.workflow.executionArnPrefix}${name}`,
-        batch.workflow.stateMachineArn,
+      const result = new ExecutionResult({
+        executionArn: `${batch.workflow.executionArnPrefix}${name}`,
+        stateMachineArn: batch.workflow.stateMachineArn,
         name,
-        'FAILED',
-        now,
-        now,
-        entry.input,
-        undefined,
-        fault,
+        status: 'FAILED',
+        startMs: now,
+        stopMs: now,
+        input: entry.input,
+        output: undefined,
+        error: fault,
         cause,
-      );
+      });
       this.finish(entry, 'FAILED', result);
     });
   }

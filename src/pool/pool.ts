@@ -592,7 +592,18 @@ export class Pool extends EventEmitter {
       const stopMs = startMs + (record[at] as number);
       const name = (names === null ? null : names[i]) ?? generated.of(i);
       const status = code === SUCCEEDED_AS_PATCH ? 'SUCCEEDED' : STATUSES[code]!;
-      results[i] = new ExecutionResult(`${workflow.executionArnPrefix}${name}:${ids.of(i)}`, workflow.stateMachineArn, name, status, startMs, stopMs, entry.input, output, error, cause);
+      results[i] = new ExecutionResult({
+        executionArn: `${workflow.executionArnPrefix}${name}:${ids.of(i)}`,
+        stateMachineArn: workflow.stateMachineArn,
+        name,
+        status,
+        startMs,
+        stopMs,
+        input: entry.input,
+        output,
+        error,
+        cause,
+      });
     }
     return results;
   }
@@ -654,7 +665,19 @@ export class Pool extends EventEmitter {
       // The name its worker gave it, or would have.
       const name = entry.name ?? generated.of(i);
       this.counts.faults++;
-      this.settle(entry, new ExecutionResult(`${workflow.executionArnPrefix}${name}:${ids.of(i)}`, workflow.stateMachineArn, name, 'FAILED', entry.submittedMs, stopMs, entry.input, undefined, fault.error, fault.cause), now);
+      const result = new ExecutionResult({
+        executionArn: `${workflow.executionArnPrefix}${name}:${ids.of(i)}`,
+        stateMachineArn: workflow.stateMachineArn,
+        name,
+        status: 'FAILED',
+        startMs: entry.submittedMs,
+        stopMs,
+        input: entry.input,
+        output: undefined,
+        error: fault.error,
+        cause: fault.cause,
+      });
+      this.settle(entry, result, now);
     }
   }
 

@@ -171,19 +171,19 @@ export class Machine {
    * UUID of their own (`executionId`, or a fresh one): AWS lets Express executions share a name.
    */
   private execution(name: string, input: unknown, startMs: number, deadlineMs: number, executionId?: string): Execution {
-    return new Execution(
-      this.standard ? this.executionArnPrefix + name : `${this.executionArnPrefix}${name}:${executionId ?? executionIds.next()}`,
+    return new Execution({
+      id: this.standard ? this.executionArnPrefix + name : `${this.executionArnPrefix}${name}:${executionId ?? executionIds.next()}`,
       name,
       input,
       startMs,
-      this.stateMachineArn,
-      this.stateMachineName,
-      this.roleArn,
-      this.standard,
-      this.clock,
-      this.limits,
+      stateMachineId: this.stateMachineArn,
+      stateMachineName: this.stateMachineName,
+      roleArn: this.roleArn,
+      standard: this.standard,
+      clock: this.clock,
+      limits: this.limits,
       deadlineMs,
-    );
+    });
   }
 
   /** An execution that went asynchronous: whichever comes first of completion, the deadline, or abort. */
@@ -254,7 +254,19 @@ export class Machine {
     const history = exec.history;
     if (history !== null) recordEnd(history, status, output, error, cause);
     const events = history === null ? undefined : history.events;
-    return new ExecutionResult(exec.id, this.stateMachineArn, exec.name, status, exec.startMs, stopMs, exec.input, output, error, cause, events);
+    return new ExecutionResult({
+      executionArn: exec.id,
+      stateMachineArn: this.stateMachineArn,
+      name: exec.name,
+      status,
+      startMs: exec.startMs,
+      stopMs,
+      input: exec.input,
+      output,
+      error,
+      cause,
+      history: events,
+    });
   }
 
   /**

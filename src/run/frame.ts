@@ -8,6 +8,26 @@ export interface EndListener {
   executionEnded(): void;
 }
 
+/** What an Execution is made from: who it is, what it runs with, and until when. */
+export interface ExecutionInit {
+  /** The execution's ARN (`$$.Execution.Id`). */
+  readonly id: string;
+  readonly name: string;
+  readonly input: unknown;
+  /** When it started, in milliseconds of `clock`. */
+  readonly startMs: number;
+  /** `$$.StateMachine.Id`: the state machine's ARN. */
+  readonly stateMachineId: string;
+  readonly stateMachineName: string;
+  readonly roleArn: string;
+  /** Standard workflows show `$$.Execution.RedriveCount`; Express ones do not. */
+  readonly standard: boolean;
+  readonly clock: Clock;
+  readonly limits: Limits;
+  /** When it times out, in milliseconds of `clock`; default Infinity (never). */
+  readonly deadlineMs?: number;
+}
+
 /** What one execute() call knows about itself: the source of `$$.Execution` and `$$.StateMachine`. */
 export class Execution {
   readonly id: string;
@@ -50,37 +70,25 @@ export class Execution {
    * Null (always, outside TestState): the context object is built from the execution and frame.
    */
   suppliedContext: Record<string, unknown> | null;
-  constructor(
-    id: string,
-    name: string,
-    input: unknown,
-    startMs: number,
-    stateMachineId: string,
-    stateMachineName: string,
-    roleArn: string,
-    standard: boolean,
-    clock: Clock,
-    limits: Limits,
-    deadlineMs: number = Infinity,
-  ) {
-    this.id = id;
-    this.name = name;
-    this.input = input;
-    this.startMs = startMs;
-    this.stateMachineId = stateMachineId;
-    this.stateMachineName = stateMachineName;
-    this.roleArn = roleArn;
-    this.standard = standard;
-    this.clock = clock;
-    this.limits = limits;
+  constructor(init: ExecutionInit) {
+    this.id = init.id;
+    this.name = init.name;
+    this.input = init.input;
+    this.startMs = init.startMs;
+    this.stateMachineId = init.stateMachineId;
+    this.stateMachineName = init.stateMachineName;
+    this.roleArn = init.roleArn;
+    this.standard = init.standard;
+    this.clock = init.clock;
+    this.limits = init.limits;
     this.aborted = false;
     this.controller = null;
     this.sleeping = null;
     this.endListeners = null;
-    this.deadlineMs = deadlineMs;
+    this.deadlineMs = init.deadlineMs ?? Infinity;
     this.eventId = 1;
     this.transitions = 0;
-    this.nowMs = startMs;
+    this.nowMs = init.startMs;
     this.clockStale = true;
     this.variableBytes = 0;
     this.history = null;

@@ -2,6 +2,22 @@ import type { HistoryEvent } from './history.js';
 
 export type ExecutionStatus = 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 
+/** What an ExecutionResult is made from; start and stop are milliseconds since the epoch. */
+export interface ExecutionResultInit {
+  readonly executionArn: string;
+  readonly stateMachineArn: string;
+  readonly name: string;
+  readonly status: ExecutionStatus;
+  readonly startMs: number;
+  readonly stopMs: number;
+  readonly input: unknown;
+  readonly output: unknown;
+  readonly error: string | null | undefined;
+  readonly cause: string | null | undefined;
+  /** Undefined (the default) when the machine records no history. */
+  readonly history?: readonly HistoryEvent[];
+}
+
 /**
  * The outcome of one execution, shaped like AWS's StartSyncExecution answer (with `input`
  * and `output` as values rather than JSON text). Every field is always set, so results
@@ -22,29 +38,17 @@ export class ExecutionResult {
   readonly cause: string | null | undefined;
   /** The execution history at the machine's `history` level; undefined when it is OFF. */
   readonly history: readonly HistoryEvent[] | undefined;
-  constructor(
-    executionArn: string,
-    stateMachineArn: string,
-    name: string,
-    status: ExecutionStatus,
-    startMs: number,
-    stopMs: number,
-    input: unknown,
-    output: unknown,
-    error: string | null | undefined,
-    cause: string | null | undefined,
-    history: readonly HistoryEvent[] | undefined = undefined,
-  ) {
-    this.executionArn = executionArn;
-    this.stateMachineArn = stateMachineArn;
-    this.name = name;
-    this.status = status;
-    this.startDate = new Date(startMs);
-    this.stopDate = new Date(stopMs);
-    this.input = input;
-    this.output = output;
-    this.error = error;
-    this.cause = cause;
-    this.history = history;
+  constructor(init: ExecutionResultInit) {
+    this.executionArn = init.executionArn;
+    this.stateMachineArn = init.stateMachineArn;
+    this.name = init.name;
+    this.status = init.status;
+    this.startDate = new Date(init.startMs);
+    this.stopDate = new Date(init.stopMs);
+    this.input = init.input;
+    this.output = init.output;
+    this.error = init.error;
+    this.cause = init.cause;
+    this.history = init.history;
   }
 }

@@ -4,10 +4,9 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { DefinitionError, ProblemCodes } from '../../src/asl/problems.js';
 import { checkChoiceRule, choiceOperators, compileChoiceRule, compileWildcard, type Predicate } from '../../src/compile/choice-rules.js';
-import { virtualClock } from '../../src/run/clock.js';
 import { AslError } from '../../src/run/errors.js';
-import { Execution, Frame, VariableScope } from '../../src/run/frame.js';
-import { defaultLimits } from '../../src/run/limits.js';
+import type { Frame } from '../../src/run/frame.js';
+import { testExecution, testFrame } from '../support/frames.js';
 
 function readJson<T>(name: string): T {
   return JSON.parse(readFileSync(new URL(name, import.meta.url), 'utf8')) as T;
@@ -34,24 +33,15 @@ const table = readJson<{ comparisons: ComparisonRow[]; typeTests: TypeTestRow[];
 
 /** A frame at state 'Check', entered at event #2, as the causes below expect. */
 function frameWith(variables: Record<string, unknown> = {}, executionInput: unknown = {}): Frame {
-  const exec = new Execution(
-    'arn:aws:states:us-east-1:000000000000:execution:sm:run',
-    'run',
-    executionInput,
-    0,
-    'arn:aws:states:us-east-1:000000000000:stateMachine:sm',
-    'sm',
-    'arn:aws:iam::000000000000:role/r',
-    false,
-    virtualClock(0),
-    defaultLimits,
-  );
-  const scope = new VariableScope(null);
-  for (const [name, value] of Object.entries(variables)) scope.set(name, value, 0);
-  const frame = new Frame(exec, scope, -1, null);
-  frame.stateName = 'Check';
-  frame.enteredEventId = 2;
-  return frame;
+  const exec = testExecution({
+    id: 'arn:aws:states:us-east-1:000000000000:execution:sm:run',
+    name: 'run',
+    input: executionInput,
+    stateMachineId: 'arn:aws:states:us-east-1:000000000000:stateMachine:sm',
+    stateMachineName: 'sm',
+    roleArn: 'arn:aws:iam::000000000000:role/r',
+  });
+  return testFrame({ exec, variables, stateName: 'Check', enteredEventId: 2 });
 }
 
 const frame = frameWith();

@@ -9,10 +9,9 @@ import {
   isIntrinsicCall,
   type IntrinsicProblem,
 } from '../../src/compile/intrinsics.js';
-import { virtualClock } from '../../src/run/clock.js';
 import { AslError } from '../../src/run/errors.js';
-import { Execution, Frame, VariableScope } from '../../src/run/frame.js';
-import { defaultLimits } from '../../src/run/limits.js';
+import type { Frame } from '../../src/run/frame.js';
+import { testExecution, testFrame } from '../support/frames.js';
 
 interface Situation {
   input: unknown;
@@ -22,27 +21,15 @@ interface Situation {
 
 /** A frame in state 'Pass', entered at event #2, whose execution input is `input`. */
 function frameFor({ input, variables, mapItem }: Situation): Frame {
-  const exec = new Execution(
-    'arn:aws:states:us-east-1:111111111111:execution:machine:run-1',
-    'run-1',
+  const exec = testExecution({
+    id: 'arn:aws:states:us-east-1:111111111111:execution:machine:run-1',
+    name: 'run-1',
     input,
-    0,
-    'arn:aws:states:us-east-1:111111111111:stateMachine:machine',
-    'machine',
-    'arn:aws:iam::111111111111:role/sfn',
-    false,
-    virtualClock(0),
-    defaultLimits,
-  );
-  let vars: VariableScope | null = null;
-  if (variables) {
-    vars = new VariableScope(null);
-    for (const [name, value] of Object.entries(variables)) vars.set(name, value, 0);
-  }
-  const frame = new Frame(exec, vars, mapItem ? mapItem.index : -1, mapItem ? mapItem.value : null);
-  frame.stateName = 'Pass';
-  frame.enteredEventId = 2;
-  return frame;
+    stateMachineId: 'arn:aws:states:us-east-1:111111111111:stateMachine:machine',
+    stateMachineName: 'machine',
+    roleArn: 'arn:aws:iam::111111111111:role/sfn',
+  });
+  return testFrame({ exec, variables: variables ?? null, mapItem, stateName: 'Pass', enteredEventId: 2 });
 }
 
 function run(call: string, situation: Situation): unknown {

@@ -11,8 +11,8 @@ import { BAIL, compileDirect } from '../../src/compile/jsonata-direct.js';
 import { NOW_BINDING, installFunctions, javaRandomDouble } from '../../src/compile/jsonata-functions.js';
 import { JsonataField, StatesScope, compileExpression } from '../../src/compile/jsonata.js';
 import { AslError } from '../../src/run/errors.js';
-import { Execution, Frame, VariableScope } from '../../src/run/frame.js';
-import { defaultLimits } from '../../src/run/limits.js';
+import type { Frame } from '../../src/run/frame.js';
+import { testExecution, testFrame } from '../support/frames.js';
 import { isPromiseLike } from '../../src/run/state.js';
 
 function readJson<T>(name: string): T {
@@ -23,16 +23,8 @@ const CLOCK_START = Date.parse('2024-02-03T04:05:06Z');
 
 /** A frame at state 'S', entered at event #2, with these variables. */
 function frameWith(input: unknown, variables: Record<string, unknown>): Frame {
-  const clock = virtualClock(CLOCK_START);
-  const exec = new Execution('exec-id', 'exec', input, CLOCK_START, 'sm-id', 'sm', 'role', false, clock, defaultLimits);
-  const scope = new VariableScope(null);
-  for (const [name, value] of Object.entries(variables)) scope.set(name, value, 0);
-  const frame = new Frame(exec, scope, -1, null);
-  frame.stateName = 'S';
-  frame.stateType = 'Pass';
-  frame.enteredEventId = 2;
-  frame.enteredMs = CLOCK_START;
-  return frame;
+  const exec = testExecution({ id: 'exec-id', name: 'exec', input, startMs: CLOCK_START, stateMachineId: 'sm-id', stateMachineName: 'sm', roleArn: 'role' });
+  return testFrame({ exec, variables, stateName: 'S', stateType: 'Pass', enteredEventId: 2 });
 }
 
 const RESULT = { value: 42 };

@@ -1,9 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { compileTemplate } from '../../src/compile/templates.js';
-import { Execution, Frame, VariableScope } from '../../src/run/frame.js';
-import { defaultLimits } from '../../src/run/limits.js';
-import { virtualClock } from '../../src/index.js';
+import { testExecution, testFrame } from '../support/frames.js';
 
 /**
  * Payload templates build objects through builders chosen by key count (one to four keys
@@ -24,7 +22,7 @@ const cases: [string, Record<string, unknown>, string][] = [
   ['a __proto__ key is an own property', { '__proto__.$': '$.w', b: 1 }, '{"__proto__":{"four":4},"b":1}'],
 ];
 
-const frame = new Frame(new Execution('id', 'name', {}, 0, 'sm', 'sm', 'role', false, virtualClock(), defaultLimits), new VariableScope(null), -1, null);
+const frame = testFrame({ exec: testExecution({ id: 'id', name: 'name', stateMachineId: 'sm', stateMachineName: 'sm', roleArn: 'role' }), stateName: '', enteredEventId: 0 });
 
 for (const [name, template, expected] of cases) {
   templates(`builds ${name}`, () => {

@@ -87,18 +87,18 @@ export function createRun(setup: RunSetup, options: TestStateOptions): TestRun {
   const machineName = `TestState-${randomUUID()}`;
   const executionName = randomUUID();
   const now = clock.now();
-  const exec = new Execution(
-    `arn:aws:states:${region}:${account}:express:${machineName}:${executionName}`,
-    executionName,
-    setup.input,
-    now,
-    `arn:aws:states:${region}:${account}:stateMachine:${machineName}`,
-    machineName,
-    setup.roleArn as string,
-    false,
+  const exec = new Execution({
+    id: `arn:aws:states:${region}:${account}:express:${machineName}:${executionName}`,
+    name: executionName,
+    input: setup.input,
+    startMs: now,
+    stateMachineId: `arn:aws:states:${region}:${account}:stateMachine:${machineName}`,
+    stateMachineName: machineName,
+    roleArn: setup.roleArn as string,
+    standard: false,
     clock,
-    defaultLimits,
-  );
+    limits: defaultLimits,
+  });
   exec.suppliedContext = setup.context;
   const scope = new VariableScope(null);
   for (const [name, value] of Object.entries(setup.variables ?? {})) scope.set(name, value, 0);
