@@ -37,19 +37,18 @@ interface Batching {
  */
 export function compileMap(def: Record<string, unknown>, env: StateEnv): RunState {
   const processorKey = 'ItemProcessor' in def ? 'ItemProcessor' : 'Iterator';
-  const processor = def[processorKey] as Record<string, unknown>;
-  const isolated = (processor.ProcessorConfig as Record<string, unknown> | undefined)?.Mode === 'DISTRIBUTED';
-  const iterations: MapProcessor = {
+  const processorDef = def[processorKey] as Record<string, unknown>;
+  const processor: MapProcessor = {
     state: env.pointer,
-    start: env.compileScope(processor, `${env.pointer}/${processorKey}`, env.queryLanguage),
-    isolated,
-    assigns: assignsAnywhere(processor),
+    start: env.compileScope(processorDef, `${env.pointer}/${processorKey}`, env.queryLanguage),
+    isolated: (processorDef.ProcessorConfig as Record<string, unknown> | undefined)?.Mode === 'DISTRIBUTED',
+    assigns: assignsAnywhere(processorDef),
     executor: env.machine.mapExecutor,
   };
-  env.machine.processors.set(env.pointer, iterations);
+  env.machine.processors.set(env.pointer, processor);
   const reader = compileItemReader(def, env);
   const writer = compileResultWriter(def, env);
-  if (env.queryLanguage === 'JSONata') return compileJsonataMap(def, env, iterations, reader, writer);
+  if (env.queryLanguage === 'JSONata') return compileJsonataMap(def, env, processor, reader, writer);
   const inputPath = compileSelectPath(def.InputPath);
   const itemsPath = compileItemsPath(def.ItemsPath);
   const selector = 'ItemSelector' in def ? compileTemplate(def.ItemSelector) : 'Parameters' in def ? compileTemplate(def.Parameters) : null;
@@ -73,7 +72,7 @@ export function compileMap(def: Record<string, unknown>, env: StateEnv): RunStat
     if (selector !== null) inputs = selectEach(selector, effective, items, frame);
     if (batching !== null) inputs = batch(batching, inputs, effective, frame);
     const inputBound = itemBound === null ? Infinity : builtBound(itemBound, frame.valueBound);
-    const outputs = runMapIterations(iterations, inputs, inputBound, frame, limit, allowed);
+    const outputs = runMapIterations(processor, inputs, inputBound, frame, limit, allowed);
     if (writer === null) {
       if (isPromiseLike(outputs)) return Promise.resolve(outputs).then((o) => finish(input, o, frame));
       return finish(input, outputs, frame);
@@ -326,7 +325,7 @@ function compileJsonataMapSettings(def: Record<string, unknown>, env: StateEnv):
 function compileJsonataMap(
   def: Record<string, unknown>,
   env: StateEnv,
-  iterations: MapProcessor,
+  processor: MapProcessor,
   reader: ReadItems | null,
   writer: WriteResults | null,
 ): RunState {
@@ -348,7 +347,7 @@ function compileJsonataMap(
     return outcome(scope, outputs);
   }
   function iterate(scope: StatesScope, inputs: unknown[], limit: number, allowed: number): unknown {
-    const outputs = runMapIterations(iterations, inputs, Infinity, scope.frame, limit, allowed);
+    const outputs = runMapIterations(processor, inputs, Infinity, scope.frame, limit, allowed);
     if (writer !== null) {
       return andThen(andThen(outputs as unknown[], (o) => writer(o, inputs, scope.input, scope.frame, scope)), (written) => finish(scope, written));
     }
