@@ -1,4 +1,4 @@
-export { validate } from './asl/validate.js';
+export { validate } from './compile/validate/validate.js';
 export { DefinitionError, ProblemCodes, type Problem, type ProblemCode } from './asl/problems.js';
 export { compile, Machine, type CompileOptions, type ExecuteOptions } from './compile/machine.js';
 export { checkSupport } from './compile/support.js';

@@ -1,5 +1,5 @@
 import { DefinitionError, type Problem } from '../asl/problems.js';
-import { validate } from '../asl/validate.js';
+import { validate } from './validate/validate.js';
 import { realClock, scheduleLimit, type Clock } from '../run/clock.js';
 import { AslError, StatesErrors } from '../run/errors.js';
 import { HistoryRecorder, STANDARD_HISTORY_EVENTS, historyLimitCause, type HistoryEvent, type HistoryLevel } from '../run/history.js';

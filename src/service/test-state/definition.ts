@@ -1,4 +1,4 @@
-import { validate } from '../../asl/validate.js';
+import { validate } from '../../compile/validate/validate.js';
 import type { Problem } from '../../asl/problems.js';
 import type { QueryLanguage } from '../../compile/context.js';
 import { ServiceError } from '../errors.js';

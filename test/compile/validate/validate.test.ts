@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { loadCases } from '../conformance/runner.js';
+import { loadCases } from '../../conformance/runner.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ProblemCodes, type Problem } from '../../src/asl/problems.js';
-import { MAX_DEFINITION_DEPTH, validate } from '../../src/asl/validate.js';
+import { ProblemCodes, type Problem } from '../../../src/asl/problems.js';
+import { MAX_DEFINITION_DEPTH, validate } from '../../../src/compile/validate/validate.js';
 
 interface FixtureCase {
   name: string;

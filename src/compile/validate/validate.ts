@@ -1,7 +1,7 @@
-import { checkChoiceRule, choiceOperators } from '../compile/choice-rules.js';
-import { checkIntrinsic, isIntrinsicCall } from '../compile/intrinsics.js';
-import { parsePath, parseReferencePath, type ParsedPath } from '../compile/paths.js';
-import { parseTimestamp } from '../compile/timestamps.js';
+import { checkChoiceRule, choiceOperators } from '../choice-rules.js';
+import { checkIntrinsic, isIntrinsicCall } from '../intrinsics.js';
+import { parsePath, parseReferencePath, type ParsedPath } from '../paths.js';
+import { parseTimestamp } from '../timestamps.js';
 import {
   branchFields,
   catcherFields,
@@ -16,11 +16,11 @@ import {
   topLevelFields,
   type FieldSpec,
   type StateTypeSpec,
-} from './fields.js';
-import { jsonataProblems } from '../compile/jsonata-check.js';
-import { itemReaderProblems } from './item-reader-rules.js';
-import { ProblemCodes, pointerTo, type Problem, type ProblemCode } from './problems.js';
-import type { QueryLanguage } from './types.js';
+} from '../../asl/fields.js';
+import { jsonataProblems } from '../jsonata-check.js';
+import { itemReaderProblems } from './item-reader.js';
+import { ProblemCodes, pointerTo, type Problem, type ProblemCode } from '../../asl/problems.js';
+import type { QueryLanguage } from '../../asl/types.js';
 
 /**
  * validate(definition) lists every problem of an ASL definition, each with a stable code and

@@ -1,4 +1,4 @@
-import { ProblemCodes, type Problem } from './problems.js';
+import { ProblemCodes, type Problem } from '../../asl/problems.js';
 
 /**
  * What a Distributed Map's ItemReader and ResultWriter may say beyond their field shapes
