@@ -2,8 +2,8 @@ import { ProblemCodes, type Problem } from '../../asl/problems.js';
 
 /**
  * What a Distributed Map's ItemReader and ResultWriter may say beyond their field shapes
- * (which fields.ts checks): the S3 resources statemill reads and writes, the ReaderConfig
- * settings and how they combine. compile() then needs only the S3 handlers.
+ * (which the table in asl/fields.ts gives): the S3 resources statemill reads and writes, the
+ * ReaderConfig settings and how they combine. compile() then needs only the S3 handlers.
  */
 const READER_RESOURCES = ['arn:aws:states:::s3:getObject', 'arn:aws:states:::s3:listObjectsV2'];
 const WRITER_RESOURCES = ['arn:aws:states:::s3:putObject'];

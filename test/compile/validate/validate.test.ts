@@ -3,7 +3,8 @@ import { loadCases } from '../../conformance/runner.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ProblemCodes, type Problem } from '../../../src/asl/problems.js';
-import { MAX_DEFINITION_DEPTH, validate } from '../../../src/compile/validate/validate.js';
+import { MAX_DEFINITION_DEPTH } from '../../../src/compile/validate/shape.js';
+import { validate } from '../../../src/compile/validate/validate.js';
 
 interface FixtureCase {
   name: string;
