@@ -6,7 +6,7 @@ import type { Frame } from '../run/frame.js';
 import { isPromiseLike } from '../run/state.js';
 import type { StateEnv } from './context.js';
 import type { Handler } from './handlers.js';
-import { StatesScope, compileJsonataValue, stateField, type Evaluate } from './jsonata.js';
+import { StatesScope, compileJsonataValue, stateField, type Evaluate } from './jsonata/index.js';
 import { compileReferencePath } from './paths.js';
 import { compileTemplate, type Builder } from './templates.js';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { jsonByteLength } from '../run/limits.js';
 import { isIntrinsicCall } from './intrinsics.js';
-import { astOf, childrenOf, isJsonataExpression, parseJsonata, plainStep, type ExprNode } from './jsonata-ast.js';
+import { astOf, childrenOf, isJsonataExpression, parseJsonata, plainStep, type ExprNode } from './jsonata/ast.js';
 import { parsePath } from './paths.js';
 import { dynamicValues } from './templates.js';
 

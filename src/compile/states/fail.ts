@@ -3,8 +3,8 @@ import type { Frame } from '../../run/frame.js';
 import type { RunState } from '../../run/state.js';
 import type { StateEnv } from '../context.js';
 import { compileIntrinsic, isIntrinsicCall } from '../intrinsics.js';
-import { StatesScope, stateField } from '../jsonata.js';
-import { andThen, compileString, type Checked } from '../jsonata-state.js';
+import { StatesScope, stateField } from '../jsonata/index.js';
+import { andThen, compileString, type Checked } from '../jsonata/state.js';
 import { compilePath } from '../paths.js';
 
 type StringSource = (input: unknown, frame: Frame) => string | null;

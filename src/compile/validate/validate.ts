@@ -1,6 +1,6 @@
 import { topLevelFields } from '../../asl/fields.js';
 import { ProblemCodes, type Problem } from '../../asl/problems.js';
-import { jsonataProblems } from '../jsonata-check.js';
+import { jsonataProblems } from '../jsonata/check.js';
 import { errorMessage, problem } from './messages.js';
 import { checkTreeShape } from './shape.js';
 import { checkMachine, topLevelLanguage } from './states.js';

@@ -1,6 +1,6 @@
 import { compileSelectPath, compileResultPath } from '../../compile/io.js';
-import { StatesScope } from '../../compile/jsonata.js';
-import { compileOutcome } from '../../compile/jsonata-state.js';
+import { StatesScope } from '../../compile/jsonata/index.js';
+import { compileOutcome } from '../../compile/jsonata/state.js';
 import { compileChoice } from '../../compile/states/choice.js';
 import { compileFail } from '../../compile/states/fail.js';
 import { compileTemplate, constantCopy } from '../../compile/templates.js';

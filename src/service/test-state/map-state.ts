@@ -1,6 +1,6 @@
 import { compileSelectPath } from '../../compile/io.js';
-import { StatesScope, compileJsonataValue, stateField } from '../../compile/jsonata.js';
-import { compileItems, compileNumber, compileOutcome, type Checked, type NumberRule } from '../../compile/jsonata-state.js';
+import { StatesScope, compileJsonataValue, stateField } from '../../compile/jsonata/index.js';
+import { compileItems, compileNumber, compileOutcome, type Checked, type NumberRule } from '../../compile/jsonata/state.js';
 import { compileReferencePath } from '../../compile/paths.js';
 import { batchItems } from '../../compile/states/map.js';
 import { compileTemplate } from '../../compile/templates.js';

@@ -1,6 +1,6 @@
 import { compileSelectPath } from '../../compile/io.js';
-import { StatesScope, compileJsonataValue, stateField } from '../../compile/jsonata.js';
-import { compileOutcome } from '../../compile/jsonata-state.js';
+import { StatesScope, compileJsonataValue, stateField } from '../../compile/jsonata/index.js';
+import { compileOutcome } from '../../compile/jsonata/state.js';
 import { compileTemplate } from '../../compile/templates.js';
 import { finishJsonPath, mockedResult } from './result-stages.js';
 import { recover } from './recovery.js';

@@ -1,9 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { inheritedNames, type ExprNode } from './jsonata-ast.js';
-import { defineKey } from './jsonata-data.js';
-import { booleanOf, extensionFunctionNames, hashAlgorithms, parseJson } from './jsonata-functions.js';
-import type { StatesScope } from './jsonata-scope.js';
-import { contextFields, type Frame } from '../run/frame.js';
+import { inheritedNames, type ExprNode } from './ast.js';
+import { defineKey } from './data.js';
+import { booleanOf, extensionFunctionNames, hashAlgorithms, parseJson } from './functions.js';
+import type { StatesScope } from './scope.js';
+import { contextFields, type Frame } from '../../run/frame.js';
 
 /**
  * Direct, synchronous evaluation of the JSONata that workflows mostly write: `$states.input.a.b`,

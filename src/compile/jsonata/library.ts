@@ -1,9 +1,9 @@
 import type jsonata from 'jsonata';
-import { astOf, type ExpressionFacts } from './jsonata-ast.js';
-import { FLAG_TRUE, defineKey, neutralised, prepareSyntaxTree } from './jsonata-data.js';
-import { NOW_BINDING, installFunctions, isFunctionValue } from './jsonata-functions.js';
-import { EvaluationGuard, GUARD_BINDING, installGuard } from './jsonata-guard.js';
-import type { StatesScope } from './jsonata-scope.js';
+import { astOf, type ExpressionFacts } from './ast.js';
+import { FLAG_TRUE, defineKey, neutralised, prepareSyntaxTree } from './data.js';
+import { NOW_BINDING, installFunctions, isFunctionValue } from './functions.js';
+import { EvaluationGuard, GUARD_BINDING, installGuard } from './guard.js';
+import type { StatesScope } from './scope.js';
 
 /**
  * Evaluation by the jsonata library itself (2.2, for its security fixes; AWS runs 2.0.6), for the

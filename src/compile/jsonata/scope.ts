@@ -1,4 +1,4 @@
-import { contextObject, type Frame } from '../run/frame.js';
+import { contextObject, type Frame } from '../../run/frame.js';
 
 /**
  * What `$states` holds while one JSONata field is evaluated: the state's input, and where

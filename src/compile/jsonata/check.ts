@@ -1,6 +1,6 @@
-import { ProblemCodes, pointerTo, type Problem } from '../asl/problems.js';
-import { JsonataSyntaxError, astOf, expressionText, isJsonataExpression, newerOperators, parseJsonata, regexLiterals, topLevelReferences } from './jsonata-ast.js';
-import { regexProblem } from './jsonata-regex.js';
+import { ProblemCodes, pointerTo, type Problem } from '../../asl/problems.js';
+import { JsonataSyntaxError, astOf, expressionText, isJsonataExpression, newerOperators, parseJsonata, regexLiterals, topLevelReferences } from './ast.js';
+import { regexProblem } from './regex.js';
 
 /**
  * The JSONata problems AWS refuses a definition for at creation (INVALID_JSONATA_EXPRESSION,

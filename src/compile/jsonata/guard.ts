@@ -1,7 +1,7 @@
 import type jsonata from 'jsonata';
-import type { Frame } from '../run/frame.js';
-import { abandoned, executionEnded, type Interruption } from '../run/interruptions.js';
-import { refuseDataCall, refuseDataFunction } from './jsonata-data.js';
+import type { Frame } from '../../run/frame.js';
+import { abandoned, executionEnded, type Interruption } from '../../run/interruptions.js';
+import { refuseDataCall, refuseDataFunction } from './data.js';
 
 /**
  * Bounds on one evaluation by the jsonata library. jsonata evaluates in microtasks, so an

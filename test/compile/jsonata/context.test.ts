@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { compile, virtualClock } from '../../src/index.js';
+import { compile, virtualClock } from '../../../src/index.js';
 
 /**
  * `$states.context.<field>…` paths to a leaf of the context object are read from the

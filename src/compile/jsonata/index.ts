@@ -1,18 +1,18 @@
 import type jsonata from 'jsonata';
-import { ProblemCodes, pointerTo, type Problem } from '../asl/problems.js';
-import { AslError, StatesErrors, jsonForCause, stateCause } from '../run/errors.js';
-import type { Frame } from '../run/frame.js';
-import { isPromiseLike } from '../run/state.js';
-import { JsonataSyntaxError, astOf, expressionText, factsOf, isJsonataExpression, parseJsonata } from './jsonata-ast.js';
-import { BAIL, compileDirect } from './jsonata-direct.js';
-import { EvaluationStopped } from './jsonata-guard.js';
-import { UNSUPPORTED_RESULT, libraryEvaluator, type LibraryEvaluate } from './jsonata-library.js';
-import type { StatesScope } from './jsonata-scope.js';
-import { setOwn } from './own-properties.js';
-import { constantCopy } from './templates.js';
+import { ProblemCodes, pointerTo, type Problem } from '../../asl/problems.js';
+import { AslError, StatesErrors, jsonForCause, stateCause } from '../../run/errors.js';
+import type { Frame } from '../../run/frame.js';
+import { isPromiseLike } from '../../run/state.js';
+import { JsonataSyntaxError, astOf, expressionText, factsOf, isJsonataExpression, parseJsonata } from './ast.js';
+import { BAIL, compileDirect } from './direct.js';
+import { EvaluationStopped } from './guard.js';
+import { UNSUPPORTED_RESULT, libraryEvaluator, type LibraryEvaluate } from './library.js';
+import type { StatesScope } from './scope.js';
+import { setOwn } from '../own-properties.js';
+import { constantCopy } from '../templates.js';
 
-export { isJsonataExpression } from './jsonata-ast.js';
-export { StatesScope } from './jsonata-scope.js';
+export { isJsonataExpression } from './ast.js';
+export { StatesScope } from './scope.js';
 
 /**
  * JSONata fields: a JSON value in which every string written `{% … %}` is an expression,

@@ -1,5 +1,5 @@
 import type jsonata from 'jsonata';
-import { childrenOf, type ExprNode } from './jsonata-ast.js';
+import { childrenOf, type ExprNode } from './ast.js';
 
 /**
  * What the jsonata library must not be handed, and what it must not build.

@@ -1,10 +1,10 @@
-import { pointerTo, type Problem } from '../asl/problems.js';
-import { jsonForCause } from '../run/errors.js';
-import { isPromiseLike } from '../run/state.js';
-import { expressionText, isJsonataExpression } from './jsonata-ast.js';
-import { JsonataField, compileExpression, compileJsonataValue, queryEvaluationError, unexpectedType, type StatesScope } from './jsonata.js';
-import { parseTimestamp } from './timestamps.js';
-import { assignVariables, compileJsonataAssign } from './variables.js';
+import { pointerTo, type Problem } from '../../asl/problems.js';
+import { jsonForCause } from '../../run/errors.js';
+import { isPromiseLike } from '../../run/state.js';
+import { expressionText, isJsonataExpression } from './ast.js';
+import { JsonataField, compileExpression, compileJsonataValue, queryEvaluationError, unexpectedType, type StatesScope } from './index.js';
+import { parseTimestamp } from '../timestamps.js';
+import { assignVariables, compileJsonataAssign } from '../variables.js';
 
 /**
  * What JSONata states share: `Output` and `Assign` (of a state, a Choice rule or a catcher),

@@ -7,7 +7,7 @@ let library: typeof jsonata | null = null;
 export function jsonataLibrary(): typeof jsonata {
   return (library ??= createRequire(import.meta.url)('jsonata') as typeof jsonata);
 }
-import { Re2Engine } from './jsonata-regex.js';
+import { Re2Engine } from './regex.js';
 
 /**
  * The JSONata syntax tree as the jsonata library builds it (2.0.6, which AWS runs, and 2.2

@@ -1,9 +1,9 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { compile, virtualClock } from '../../src/index.js';
-import { jsonataValueBound } from '../../src/compile/jsonata-bounds.js';
-import { builtBound } from '../../src/compile/templates.js';
-import { jsonByteLength } from '../../src/run/limits.js';
+import { compile, virtualClock } from '../../../src/index.js';
+import { jsonataValueBound } from '../../../src/compile/jsonata/bounds.js';
+import { builtBound } from '../../../src/compile/templates.js';
+import { jsonByteLength } from '../../../src/run/limits.js';
 
 /**
  * A JSONata Task's Arguments built from constants and `$states.input` paths have a size

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type jsonata from 'jsonata';
-import { jsonataLibrary } from './jsonata-ast.js';
-import { defineKey, neutralised } from './jsonata-data.js';
+import { jsonataLibrary } from './ast.js';
+import { defineKey, neutralised } from './data.js';
 
 /**
  * The functions Step Functions adds to JSONata ($partition, $range, $hash, $random with an

@@ -3,17 +3,17 @@ import { isDeepStrictEqual } from 'node:util';
 import jsonata from 'jsonata';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { compile, virtualClock, DefinitionError } from '../../src/index.js';
-import { ProblemCodes, type Problem } from '../../src/asl/problems.js';
-import { astOf, parseJsonata } from '../../src/compile/jsonata-ast.js';
-import { jsonataProblems } from '../../src/compile/jsonata-check.js';
-import { BAIL, compileDirect } from '../../src/compile/jsonata-direct.js';
-import { NOW_BINDING, installFunctions, javaRandomDouble } from '../../src/compile/jsonata-functions.js';
-import { JsonataField, StatesScope, compileExpression } from '../../src/compile/jsonata.js';
-import { AslError } from '../../src/run/errors.js';
-import { Execution, Frame, VariableScope } from '../../src/run/frame.js';
-import { defaultLimits } from '../../src/run/limits.js';
-import { isPromiseLike } from '../../src/run/state.js';
+import { compile, virtualClock, DefinitionError } from '../../../src/index.js';
+import { ProblemCodes, type Problem } from '../../../src/asl/problems.js';
+import { astOf, parseJsonata } from '../../../src/compile/jsonata/ast.js';
+import { jsonataProblems } from '../../../src/compile/jsonata/check.js';
+import { BAIL, compileDirect } from '../../../src/compile/jsonata/direct.js';
+import { NOW_BINDING, installFunctions, javaRandomDouble } from '../../../src/compile/jsonata/functions.js';
+import { JsonataField, StatesScope, compileExpression } from '../../../src/compile/jsonata/index.js';
+import { AslError } from '../../../src/run/errors.js';
+import { Execution, Frame, VariableScope } from '../../../src/run/frame.js';
+import { defaultLimits } from '../../../src/run/limits.js';
+import { isPromiseLike } from '../../../src/run/state.js';
 
 function readJson<T>(name: string): T {
   return JSON.parse(readFileSync(new URL(name, import.meta.url), 'utf8')) as T;
@@ -417,7 +417,7 @@ Problems('never throws, whatever it is given', () => {
   }
 });
 
-const casesDir = new URL('../../../shared/conformance/cases/', import.meta.url);
+const casesDir = new URL('../../../../shared/conformance/cases/', import.meta.url);
 Problems('every AWS-accepted conformance definition has no JSONata problem', () => {
   if (!existsSync(casesDir)) return;
   for (const file of readdirSync(casesDir).filter((f) => f.endsWith('.json'))) {
