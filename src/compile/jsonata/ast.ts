@@ -66,7 +66,7 @@ export function expressionText(value: string): string {
   return value.slice(2, -2).trim();
 }
 
-/** jsonata's options: regex literals run on RE2 (jsonata-regex.ts). */
+/** jsonata's options: regex literals run on RE2 (regex.ts). */
 const options = { RegexEngine: Re2Engine as unknown as RegExpConstructor };
 
 /** Parses one expression; throws JsonataSyntaxError. */

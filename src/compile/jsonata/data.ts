@@ -14,7 +14,7 @@ import { childrenOf, type ExprNode } from './ast.js';
  *
  * jsonata also builds objects by assignment, so a `__proto__` key would set the new object's
  * prototype and vanish. statemill's own $merge, $sift, $spread and $keys keep such keys, and
- * object constructors evaluated directly (jsonata-direct.ts) do too; one evaluated by the
+ * object constructors evaluated directly (direct.ts) do too; one evaluated by the
  * library refuses the key rather than lose it.
  *
  * And jsonata writes `token` and `position` onto an object an expression calls, before it
@@ -123,6 +123,11 @@ export function defineKey(target: Record<string, unknown>, key: string, value: u
   else target[key] = value;
 }
 
+/** A value read from data: a JavaScript function is no JSON value, so it reads as absent. */
+export function dataValue(value: unknown): unknown {
+  return typeof value === 'function' ? undefined : value;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Keys of objects the library builds
 
@@ -182,7 +187,7 @@ class NotAFunction {
 }
 
 /**
- * Called with every step's result (jsonata-guard.ts): a data object or array about to be
+ * Called with every step's result (guard.ts): a data object or array about to be
  * called fails here, as jsonata would fail it a moment later, but before jsonata writes to it.
  */
 export function refuseDataCall(node: unknown, result: object): void {

@@ -7,7 +7,7 @@ import { defineKey, neutralised } from './data.js';
  * The functions Step Functions adds to JSONata ($partition, $range, $hash, $random with an
  * optional seed, $uuid, $parse), and the built-ins statemill replaces: $now and $millis read
  * the execution's clock, $lookup reads own properties only, $merge, $sift, $spread and $keys
- * keep `__proto__` keys (jsonata's own lose them, jsonata-data.ts), and $eval is gone (AWS
+ * keep `__proto__` keys (jsonata's own lose them, data.ts), and $eval is gone (AWS
  * removes it). Registered on every expression the library evaluates, each with jsonata's
  * signature notation.
  */
@@ -99,7 +99,7 @@ function random(seed?: number): number {
   return seed === undefined ? Math.random() : javaRandomDouble(seed);
 }
 
-/** $parse for the library: the parsed data may not pose as a function there (jsonata-data.ts). */
+/** $parse for the library: the parsed data may not pose as a function there (data.ts). */
 function parse(text: string | undefined): unknown {
   if (text === undefined) return undefined;
   let value: unknown;

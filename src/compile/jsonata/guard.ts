@@ -13,7 +13,7 @@ import { refuseDataCall, refuseDataFunction } from './data.js';
  * ended (deadline, abort, or a failed sibling branch), and on a real clock let the event loop
  * run every few thousand steps so timers and aborts get their turn. The hook after each step
  * also stops a call of data before jsonata writes to it, and any use of a JavaScript function
- * found in data (jsonata-data.ts).
+ * found in data (data.ts).
  *
  * AWS documents no such limits. These sit far above what expressions over 256 KiB payloads
  * need, and low enough that the process survives the worst an expression can do: a failure is

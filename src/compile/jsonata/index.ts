@@ -4,7 +4,8 @@ import { AslError, StatesErrors, jsonForCause, stateCause } from '../../run/erro
 import type { Frame } from '../../run/frame.js';
 import { isPromiseLike } from '../../run/state.js';
 import { JsonataSyntaxError, astOf, expressionText, factsOf, isJsonataExpression, parseJsonata } from './ast.js';
-import { BAIL, compileDirect } from './direct.js';
+import { BAIL } from './bail.js';
+import { compileDirect } from './direct.js';
 import { EvaluationStopped } from './guard.js';
 import { UNSUPPORTED_RESULT, libraryEvaluator, type LibraryEvaluate } from './library.js';
 import type { StatesScope } from './scope.js';
@@ -17,13 +18,13 @@ export { StatesScope } from './scope.js';
 /**
  * JSONata fields: a JSON value in which every string written `{% … %}` is an expression,
  * at any depth. Each expression is parsed once, at compile time, and evaluated directly and
- * synchronously when its shape allows (jsonata-direct.ts), by the jsonata library otherwise
- * (jsonata-library.ts, always asynchronous). So a field's value is a plain value or, only
+ * synchronously when its shape allows (direct.ts), by the jsonata library otherwise
+ * (library.ts, always asynchronous). So a field's value is a plain value or, only
  * when the library had to run, a promise of it.
  *
  * Failures are AWS's States.QueryEvaluationError, with its wording: an expression that
  * returns nothing, one that returns a function, one that throws (or passes one of the limits
- * on the library's evaluation, jsonata-guard.ts).
+ * on the library's evaluation, guard.ts).
  */
 export type Evaluate = (scope: StatesScope) => unknown;
 

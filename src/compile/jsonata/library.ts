@@ -9,8 +9,8 @@ import type { StatesScope } from './scope.js';
  * Evaluation by the jsonata library itself (2.2, for its security fixes; AWS runs 2.0.6), for the
  * expressions statemill does not evaluate directly. jsonata is asynchronous throughout, so
  * this path always returns a promise. Only the workflow variables an expression names are
- * bound, never holding data that could pose as a function (jsonata-data.ts); each evaluation
- * runs under a guard of its own (jsonata-guard.ts); and the result is turned back into plain
+ * bound, never holding data that could pose as a function (data.ts); each evaluation
+ * runs under a guard of its own (guard.ts); and the result is turned back into plain
  * JSON (jsonata marks its sequences with extra array properties, and may build objects that
  * are not plain).
  */
