@@ -7,7 +7,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { Bench } from 'tinybench';
 import { compile, validate, virtualClock } from '../../src/index.js';
 import { compileIntrinsic } from '../../src/compile/intrinsics.js';
-import { compilePath } from '../../src/compile/paths.js';
+import { compilePath } from '../../src/compile/jsonpath/paths.js';
 import type { Frame } from '../../src/run/frame.js';
 import { builtinWorkloads } from '../../workloads/index.js';
 import { webhookNormalize } from '../../workloads/webhook-normalize/workload.js';

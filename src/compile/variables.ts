@@ -5,7 +5,7 @@ import { jsonByteLength } from '../run/limits.js';
 import { isPromiseLike } from '../run/state.js';
 import { compileJsonataValue, type Evaluate, type JsonataField } from './jsonata/index.js';
 import type { StatesScope } from './jsonata/scope.js';
-import { compileDynamicValue, compileTemplate, type Builder } from './templates.js';
+import { compileDynamicValue, compileTemplate, type Builder } from './jsonpath/templates.js';
 
 /**
  * Workflow variables: `Assign`. Its values are computed from what the state saw (its input,

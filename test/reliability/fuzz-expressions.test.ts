@@ -3,7 +3,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ProblemCodes, validate } from '../../src/index.js';
 import { checkIntrinsic, IntrinsicSyntaxError } from '../../src/compile/intrinsics.js';
-import { bracketNotation, parsePath, parseReferencePath, PathSyntaxError } from '../../src/compile/paths.js';
+import { bracketNotation, parsePath, parseReferencePath, PathSyntaxError } from '../../src/compile/jsonpath/paths.js';
 import {
   assertPrototypesUnchanged,
   assertProblem,

@@ -4,7 +4,7 @@ import * as fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { compile, DefinitionError, realClock, virtualClock, type Handlers, type Limits } from '../../src/index.js';
-import { compileWildcard } from '../../src/compile/choice-rules.js';
+import { compileWildcard } from '../../src/compile/jsonpath/choice-rules.js';
 import { jsonByteLength } from '../../src/run/limits.js';
 import {
   assertPrototypesUnchanged,

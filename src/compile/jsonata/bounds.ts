@@ -1,6 +1,6 @@
 import { astOf, isJsonataExpression, parseJsonata, plainStep, type ExprNode } from './ast.js';
 import { setOwn } from '../own-properties.js';
-import type { TemplateBound } from '../templates.js';
+import type { TemplateBound } from '../jsonpath/templates.js';
 
 /**
  * The size bound of what a JSONata field value (a Task's Arguments) builds, as for JSONPath

@@ -10,7 +10,7 @@ import { EvaluationStopped } from './guard.js';
 import { UNSUPPORTED_RESULT, libraryEvaluator, type LibraryEvaluate } from './library.js';
 import type { StatesScope } from './scope.js';
 import { setOwn } from '../own-properties.js';
-import { constantCopy } from '../templates.js';
+import { constantCopy } from '../jsonpath/templates.js';
 
 export { isJsonataExpression } from './ast.js';
 export { StatesScope } from './scope.js';

@@ -1,7 +1,7 @@
 import { AslError, StatesErrors, stateCause } from '../../run/errors.js';
 import type { Frame } from '../../run/frame.js';
 import { isPromiseLike, type RunState, type StateNode } from '../../run/state.js';
-import { compileChoiceRule, type Predicate } from '../choice-rules.js';
+import { compileChoiceRule, type Predicate } from '../jsonpath/choice-rules.js';
 import type { StateEnv } from '../context.js';
 import { compileSelectPath } from '../io.js';
 import { JsonataField, StatesScope } from '../jsonata/index.js';

@@ -5,7 +5,7 @@ import type { StateEnv } from '../context.js';
 import { compileIntrinsic, isIntrinsicCall } from '../intrinsics.js';
 import { StatesScope, stateField } from '../jsonata/index.js';
 import { andThen, compileString, type Checked } from '../jsonata/state.js';
-import { compilePath } from '../paths.js';
+import { compilePath } from '../jsonpath/paths.js';
 
 type StringSource = (input: unknown, frame: Frame) => string | null;
 

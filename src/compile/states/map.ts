@@ -7,10 +7,10 @@ import type { IterationParent, MapIterationsRequest, MapIterationsResult, StateE
 import { compileSelectPath } from '../io.js';
 import { StatesScope, compileJsonataValue, queryEvaluationError, stateField, type Evaluate } from '../jsonata/index.js';
 import { andThen, compileItems, compileNumber, compileOutcome, type Checked, type NumberRule } from '../jsonata/state.js';
-import { compileReferencePath } from '../paths.js';
+import { compileReferencePath } from '../jsonpath/paths.js';
 import { errorOutput, toAslError, withRecovery } from '../recovery.js';
-import { compileJsonPathFinish, compileResultLimit } from '../results.js';
-import { WHOLE_DOCUMENT, builtBound, compileTemplate, templateBound, type Builder, type TemplateBound } from '../templates.js';
+import { compileJsonPathFinish, compileResultLimit } from '../jsonpath/results.js';
+import { WHOLE_DOCUMENT, builtBound, compileTemplate, templateBound, type Builder, type TemplateBound } from '../jsonpath/templates.js';
 import { childFrame, containsKey } from './branches.js';
 import { compileItemReader, compileResultWriter, type ReadItems, type WriteResults } from '../item-reader.js';
 

@@ -5,8 +5,8 @@ import { compileSelectPath, identity, type Transform } from '../io.js';
 import { StatesScope, compileJsonataValue, stateField } from '../jsonata/index.js';
 import { compileOutcome } from '../jsonata/state.js';
 import { withRecovery } from '../recovery.js';
-import { compileJsonPathFinish } from '../results.js';
-import { WHOLE_DOCUMENT, builtBound, compileTemplate, templateBound } from '../templates.js';
+import { compileJsonPathFinish } from '../jsonpath/results.js';
+import { WHOLE_DOCUMENT, builtBound, compileTemplate, templateBound } from '../jsonpath/templates.js';
 import { containsKey, runBranches, type Branches } from './branches.js';
 
 /**

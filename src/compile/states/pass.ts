@@ -6,7 +6,7 @@ import type { StateEnv } from '../context.js';
 import { compileResultPath, compileSelectPath, type Merge, type Transform } from '../io.js';
 import { StatesScope } from '../jsonata/index.js';
 import { compileOutcome } from '../jsonata/state.js';
-import { compileTemplate, constantCopy } from '../templates.js';
+import { compileTemplate, constantCopy } from '../jsonpath/templates.js';
 import { assignVariables, compileJsonPathAssign } from '../variables.js';
 
 /**

@@ -1,6 +1,6 @@
 import { choiceRuleFields, type FieldSpec } from '../../asl/fields.js';
 import { ProblemCodes, pointerTo, type Problem } from '../../asl/problems.js';
-import { checkChoiceRule, choiceOperators } from '../choice-rules.js';
+import { checkChoiceRule, choiceOperators } from '../jsonpath/choice-rules.js';
 import { checkFields, reportUnknownField } from './fields.js';
 import { describe, errorMessage, problem } from './messages.js';
 import { hasOwn, isObject } from './values.js';

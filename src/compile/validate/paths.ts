@@ -1,6 +1,6 @@
 import { ProblemCodes } from '../../asl/problems.js';
 import { checkIntrinsic, isIntrinsicCall } from '../intrinsics.js';
-import { parsePath, parseReferencePath, type ParsedPath } from '../paths.js';
+import { parsePath, parseReferencePath, type ParsedPath } from '../jsonpath/paths.js';
 import { describe, errorMessage, shown } from './messages.js';
 import type { Validation } from './walk.js';
 

@@ -1,7 +1,7 @@
 import { ProblemCodes, pointerTo } from '../../asl/problems.js';
 import type { QueryLanguage } from '../../asl/types.js';
 import { isIntrinsicCall } from '../intrinsics.js';
-import { parsePath } from '../paths.js';
+import { parsePath } from '../jsonpath/paths.js';
 import { describe, shown } from './messages.js';
 import { intrinsicError, parseWith } from './paths.js';
 import { MAX_NAME_LENGTH, codePointLength, hasOwn, isObject } from './values.js';

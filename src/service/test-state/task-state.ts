@@ -4,7 +4,7 @@ import { StatesScope, compileJsonataValue, stateField } from '../../compile/json
 import { compileOutcome } from '../../compile/jsonata/state.js';
 import { lambdaEvent, lambdaResponse } from '../../compile/lambda-response.js';
 import { handlerError } from '../../compile/states/task.js';
-import { compileTemplate } from '../../compile/templates.js';
+import { compileTemplate } from '../../compile/jsonpath/templates.js';
 import { scheduleLimit } from '../../run/clock.js';
 import { AslError, StatesErrors, jsonForCause } from '../../run/errors.js';
 import { contextObject } from '../../run/frame.js';

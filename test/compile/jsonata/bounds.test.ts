@@ -2,7 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { compile, virtualClock } from '../../../src/index.js';
 import { jsonataValueBound } from '../../../src/compile/jsonata/bounds.js';
-import { builtBound } from '../../../src/compile/templates.js';
+import { builtBound } from '../../../src/compile/jsonpath/templates.js';
 import { jsonByteLength } from '../../../src/run/limits.js';
 
 /**

@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { loadCases } from '../conformance/runner.js';
+import { loadCases } from '../../conformance/runner.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { DefinitionError, ProblemCodes } from '../../src/asl/problems.js';
-import { checkChoiceRule, choiceOperators, compileChoiceRule, compileWildcard, type Predicate } from '../../src/compile/choice-rules.js';
-import { virtualClock } from '../../src/run/clock.js';
-import { AslError } from '../../src/run/errors.js';
-import { Execution, Frame, VariableScope } from '../../src/run/frame.js';
-import { defaultLimits } from '../../src/run/limits.js';
+import { DefinitionError, ProblemCodes } from '../../../src/asl/problems.js';
+import { checkChoiceRule, choiceOperators, compileChoiceRule, compileWildcard, type Predicate } from '../../../src/compile/jsonpath/choice-rules.js';
+import { virtualClock } from '../../../src/run/clock.js';
+import { AslError } from '../../../src/run/errors.js';
+import { Execution, Frame, VariableScope } from '../../../src/run/frame.js';
+import { defaultLimits } from '../../../src/run/limits.js';
 
 function readJson<T>(name: string): T {
   return JSON.parse(readFileSync(new URL(name, import.meta.url), 'utf8')) as T;

@@ -1,9 +1,9 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { compileTemplate } from '../../src/compile/templates.js';
-import { Execution, Frame, VariableScope } from '../../src/run/frame.js';
-import { defaultLimits } from '../../src/run/limits.js';
-import { virtualClock } from '../../src/index.js';
+import { compileTemplate } from '../../../src/compile/jsonpath/templates.js';
+import { Execution, Frame, VariableScope } from '../../../src/run/frame.js';
+import { defaultLimits } from '../../../src/run/limits.js';
+import { virtualClock } from '../../../src/index.js';
 
 /**
  * Payload templates build objects through builders chosen by key count (one to four keys

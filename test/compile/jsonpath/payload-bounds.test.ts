@@ -1,10 +1,10 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { compile, virtualClock } from '../../src/index.js';
+import { compile, virtualClock } from '../../../src/index.js';
 import * as fc from 'fast-check';
-import { builtBound, compileTemplate, templateBound } from '../../src/compile/templates.js';
-import { jsonByteLength, payloadBound, textBound } from '../../src/run/limits.js';
-import { fuzzOptions } from '../reliability/support.js';
+import { builtBound, compileTemplate, templateBound } from '../../../src/compile/jsonpath/templates.js';
+import { jsonByteLength, payloadBound, textBound } from '../../../src/run/limits.js';
+import { fuzzOptions } from '../../reliability/support.js';
 
 /**
  * The payload-limit checks skip walking a value when a size bound proves it fits. These

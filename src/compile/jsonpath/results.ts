@@ -1,11 +1,11 @@
-import { AslError, StatesErrors } from '../run/errors.js';
-import type { Frame } from '../run/frame.js';
-import { payloadBound } from '../run/limits.js';
-import type { StateEnv } from './context.js';
-import { compileResultPath, compileSelectPath, identity, type Transform } from './io.js';
+import { AslError, StatesErrors } from '../../run/errors.js';
+import type { Frame } from '../../run/frame.js';
+import { payloadBound } from '../../run/limits.js';
+import type { StateEnv } from '../context.js';
+import { compileResultPath, compileSelectPath, identity, type Transform } from '../io.js';
 import { parseReferencePath } from './paths.js';
 import { WHOLE_DOCUMENT, builtBound, compileTemplate, templateBound } from './templates.js';
-import { assignVariables, compileJsonPathAssign } from './variables.js';
+import { assignVariables, compileJsonPathAssign } from '../variables.js';
 
 /**
  * AWS refuses a Task or Map result over the payload limit; the check returns the result's

@@ -1,6 +1,6 @@
-import { contextFields, contextObject, type Frame } from '../run/frame.js';
-import { compileFilter, FilterSyntaxError, unescapeJayway, type Operand, type Predicate } from './jsonpath-filter.js';
-import { copyOwn, setOwn } from './own-properties.js';
+import { contextFields, contextObject, type Frame } from '../../run/frame.js';
+import { compileFilter, FilterSyntaxError, unescapeJayway, type Operand, type Predicate } from './filter.js';
+import { copyOwn, setOwn } from '../own-properties.js';
 
 /**
  * JSONPath as ASL uses it: the Jayway JsonPath dialect AWS runs. A path is parsed once, at

@@ -1,4 +1,4 @@
-import { compileWholeMatch } from './jsonata/regex.js';
+import { compileWholeMatch } from '../jsonata/regex.js';
 
 /**
  * Jayway JsonPath filter expressions, `[?( … )]`, parsed at compile time into a predicate

@@ -1,8 +1,8 @@
-import { DefinitionError, ProblemCodes, pointerTo, type Problem, type ProblemCode } from '../asl/problems.js';
-import { runtimeError, type AslError } from '../run/errors.js';
-import type { Frame } from '../run/frame.js';
+import { DefinitionError, ProblemCodes, pointerTo, type Problem, type ProblemCode } from '../../asl/problems.js';
+import { runtimeError, type AslError } from '../../run/errors.js';
+import type { Frame } from '../../run/frame.js';
 import { compilePath, compileReferencePath, parsePath, parseReferencePath, PathSyntaxError, type Accessor } from './paths.js';
-import { compareInstants, Instant, isTimestamp, parseInstant, readTimestamp } from './timestamps.js';
+import { compareInstants, Instant, isTimestamp, parseInstant, readTimestamp } from '../timestamps.js';
 
 /**
  * JSONPath Choice rules (data-tests, And, Or, Not), compiled once into predicate closures

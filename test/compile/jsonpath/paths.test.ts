@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { compile, ProblemCodes, validate, virtualClock } from '../../src/index.js';
-import { bracketNotation, parsePath, parseReferencePath, PathSyntaxError } from '../../src/compile/paths.js';
+import { compile, ProblemCodes, validate, virtualClock } from '../../../src/index.js';
+import { bracketNotation, parsePath, parseReferencePath, PathSyntaxError } from '../../../src/compile/jsonpath/paths.js';
 
 /**
  * JSONPath forms and what Jayway JsonPath (the dialect AWS runs) gives for them: the examples
