@@ -4,8 +4,8 @@ import type { TemplateBound } from '../jsonpath/templates.js';
 
 /**
  * The size bound of what a JSONata field value (a Task's Arguments) builds, as for JSONPath
- * templates (templates.ts): `fixed + reads × the state input's bound`. Only values made of
- * constants and expressions that are `$states.input` or a path of plain names under it
+ * templates (jsonpath/templates.ts): `fixed + reads × the state input's bound`. Only values
+ * made of constants and expressions that are `$states.input` or a path of plain names under it
  * count: such a path yields parts of the input, each at most once, so its JSON is never
  * longer than the input's. Null when any expression may compute or fetch something else.
  * The payload-limit check then adds numbers instead of walking the built value.

@@ -6,7 +6,10 @@ import { describe, errorMessage, problem } from './messages.js';
 import { hasOwn, isObject } from './values.js';
 import type { Site, Validation } from './walk.js';
 
-/** A Choice state's rules: Next, Assign, Output and Condition here; a JSONPath rule's test in compile/choice-rules. */
+/**
+ * A Choice state's rules: their Next, Assign, Output and Condition are checked here, a JSONPath
+ * rule's test by compile/jsonpath/choice-rules.
+ */
 
 const jsonPathRuleKeys = new Set(['Variable', 'And', 'Or', 'Not', ...choiceOperators]);
 
@@ -21,7 +24,7 @@ export function checkChoices(v: Validation, site: Site, value: unknown, at: stri
 
 /**
  * A top-level rule: its Next, Assign, Output and Condition are checked here; in JSONPath its test
- * (Variable and an operator, or And/Or/Not, nested at any depth) goes to compile/choice-rules.
+ * (Variable and an operator, or And/Or/Not, nested at any depth) goes to compile/jsonpath/choice-rules.
  */
 function checkTopLevelRule(v: Validation, site: Site, rule: unknown, at: string): void {
   if (site.language === 'JSONPath') {
@@ -38,7 +41,7 @@ function checkTopLevelRule(v: Validation, site: Site, rule: unknown, at: string)
   }
 }
 
-/** A field beside Next, Assign, Output and Condition: in JSONPath the rule's test, checked by compile/choice-rules. */
+/** A field beside Next, Assign, Output and Condition: in JSONPath the rule's test, checked by compile/jsonpath/choice-rules. */
 function reportRuleTestField(v: Validation, site: Site, key: string, at: string, fields: ReadonlyMap<string, FieldSpec>, owner: string): void {
   if (site.language === 'JSONPath') return;
   if (jsonPathRuleKeys.has(key)) {
@@ -48,7 +51,7 @@ function reportRuleTestField(v: Validation, site: Site, key: string, at: string,
   }
 }
 
-/** The problems compile/choice-rules finds in a rule's test, leaving out the fields this module checks. */
+/** The problems compile/jsonpath/choice-rules finds in a rule's test, leaving out the fields this module checks. */
 function checkRuleTest(rule: unknown, at: string): Problem[] {
   try {
     return checkChoiceRule(isObject(rule) ? withoutRuleFields(rule) : rule, at);
