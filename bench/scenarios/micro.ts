@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { Bench } from 'tinybench';
 import { compile, validate, virtualClock } from '../../src/index.js';
-import { compileIntrinsic } from '../../src/compile/intrinsics.js';
+import { compileIntrinsic } from '../../src/compile/intrinsics/intrinsics.js';
 import { compilePath } from '../../src/compile/jsonpath/paths.js';
 import type { Frame } from '../../src/run/frame.js';
 import { builtinWorkloads } from '../../workloads/index.js';

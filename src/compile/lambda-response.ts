@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { jsonByteLength } from '../run/limits.js';
-import { isIntrinsicCall } from './intrinsics.js';
+import { isIntrinsicCall } from './intrinsics/intrinsics.js';
 import { astOf, childrenOf, isJsonataExpression, parseJsonata, plainStep, type ExprNode } from './jsonata/ast.js';
 import { parsePath } from './jsonpath/paths.js';
 import { dynamicValues } from './jsonpath/templates.js';

@@ -1,6 +1,6 @@
 import { runtimeError, jsonForCause } from '../../run/errors.js';
 import type { Frame } from '../../run/frame.js';
-import { compileIntrinsic, isIntrinsicCall } from '../intrinsics.js';
+import { compileIntrinsic, isIntrinsicCall } from '../intrinsics/intrinsics.js';
 import { setOwn } from '../own-properties.js';
 import { compilePath, parsePath } from './paths.js';
 

@@ -1,5 +1,5 @@
 import { ProblemCodes } from '../../asl/problems.js';
-import { checkIntrinsic, isIntrinsicCall } from '../intrinsics.js';
+import { checkIntrinsic, isIntrinsicCall } from '../intrinsics/intrinsics.js';
 import { parsePath, parseReferencePath, type ParsedPath } from '../jsonpath/paths.js';
 import { describe, errorMessage, shown } from './messages.js';
 import type { Validation } from './walk.js';

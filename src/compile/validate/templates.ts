@@ -1,6 +1,6 @@
 import { ProblemCodes, pointerTo } from '../../asl/problems.js';
 import type { QueryLanguage } from '../../asl/types.js';
-import { isIntrinsicCall } from '../intrinsics.js';
+import { isIntrinsicCall } from '../intrinsics/intrinsics.js';
 import { parsePath } from '../jsonpath/paths.js';
 import { describe, shown } from './messages.js';
 import { intrinsicError, parseWith } from './paths.js';

@@ -8,11 +8,11 @@ import {
   IntrinsicSyntaxError,
   isIntrinsicCall,
   type IntrinsicProblem,
-} from '../../src/compile/intrinsics.js';
-import { virtualClock } from '../../src/run/clock.js';
-import { AslError } from '../../src/run/errors.js';
-import { Execution, Frame, VariableScope } from '../../src/run/frame.js';
-import { defaultLimits } from '../../src/run/limits.js';
+} from '../../../src/compile/intrinsics/intrinsics.js';
+import { virtualClock } from '../../../src/run/clock.js';
+import { AslError } from '../../../src/run/errors.js';
+import { Execution, Frame, VariableScope } from '../../../src/run/frame.js';
+import { defaultLimits } from '../../../src/run/limits.js';
 
 interface Situation {
   input: unknown;

@@ -26,10 +26,10 @@
  * likeliest generator behind AWS (its seeded values are not recorded either).
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { jsonForCause, runtimeError } from '../run/errors.js';
-import type { Frame } from '../run/frame.js';
-import { copyOwn } from './own-properties.js';
-import { compileParsed, parsePath, PathSyntaxError, type Accessor, type ParsedPath } from './jsonpath/paths.js';
+import { jsonForCause, runtimeError } from '../../run/errors.js';
+import type { Frame } from '../../run/frame.js';
+import { copyOwn } from '../own-properties.js';
+import { compileParsed, parsePath, PathSyntaxError, type Accessor, type ParsedPath } from '../jsonpath/paths.js';
 
 /** Why checkIntrinsic rejected a call; stable, for callers and tests to match on. */
 export const IntrinsicProblems = {
