@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { runtimeError } from '../../run/errors.js';
-import { copyOwn } from '../own-properties.js';
+import { copyOwn } from '../../json.js';
 import type { ArgNode, CallNode, Evaluator } from './parse.js';
 
 /**

@@ -1,5 +1,5 @@
 import { astOf, isJsonataExpression, parseJsonata, plainStep, type ExprNode } from './ast.js';
-import { setOwn } from '../own-properties.js';
+import { setOwn } from '../../json.js';
 import type { TemplateBound } from '../jsonpath/templates.js';
 
 /**

@@ -9,7 +9,7 @@ import { compileDirect } from './direct.js';
 import { EvaluationStopped } from './guard.js';
 import { UNSUPPORTED_RESULT, libraryEvaluator, type LibraryEvaluate } from './library.js';
 import type { StatesScope } from './scope.js';
-import { setOwn } from '../own-properties.js';
+import { setOwn } from '../../json.js';
 import { constantCopy } from '../jsonpath/templates.js';
 
 export { isJsonataExpression } from './ast.js';

@@ -1,4 +1,4 @@
-import { setOwn } from '../own-properties.js';
+import { setOwn } from '../../json.js';
 import type { Predicate } from './filter.js';
 import type { PathFunction, Segment, Token } from './paths.js';
 

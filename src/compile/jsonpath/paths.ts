@@ -1,6 +1,6 @@
 import { contextFields, contextObject, type Frame } from '../../run/frame.js';
 import { compileFilter, FilterSyntaxError, unescapeJayway, type Operand, type Predicate } from './filter.js';
-import { copyOwn, setOwn } from '../own-properties.js';
+import { copyOwn, setOwn } from '../../json.js';
 import { segmentsOf, tokensReader, walker } from './evaluate.js';
 
 /**

@@ -1,7 +1,7 @@
 import { runtimeError, jsonForCause } from '../../run/errors.js';
 import type { Frame } from '../../run/frame.js';
 import { compileIntrinsic, isIntrinsicCall } from '../intrinsics/intrinsics.js';
-import { setOwn } from '../own-properties.js';
+import { setOwn } from '../../json.js';
 import { compilePath, parsePath } from './paths.js';
 
 /**
