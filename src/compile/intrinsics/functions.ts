@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { runtimeError } from '../../run/errors.js';
 import { copyOwn } from '../../json.js';
 import type { ArgNode, CallNode, Evaluator } from './parse.js';
+import { isObject } from '../../json.js';
 
 /**
  * The bodies of the intrinsic functions. A body returns a Rejection (never throws) when its
@@ -148,12 +149,9 @@ export function stringToJson(text: unknown): unknown {
   }
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 export function jsonMerge(left: unknown, right: unknown, deep: unknown): unknown {
-  if (!isPlainObject(left) || !isPlainObject(right)) return reject('both values must be objects');
+  if (!isObject(left) || !isObject(right)) return reject('both values must be objects');
   if (deep === true) return reject('only shallow merging is supported');
   return copyOwn(copyOwn({}, left), right);
 }

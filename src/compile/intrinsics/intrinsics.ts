@@ -26,6 +26,7 @@
  * StringToJson of a blank string is null. A seeded MathRandom draws from java.util.Random, the
  * likeliest generator behind AWS (its seeded values are not recorded either).
  */
+import { setOwn } from '../../json.js';
 import { jsonForCause, runtimeError } from '../../run/errors.js';
 import { compileParsed, type Accessor } from '../jsonpath/paths.js';
 import { isRejection } from './functions.js';
@@ -236,10 +237,6 @@ function copyJson(value: unknown): unknown {
     return copy;
   }
   const copy: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) {
-    const item = copyJson((value as Record<string, unknown>)[key]);
-    if (key === '__proto__') Object.defineProperty(copy, key, { value: item, enumerable: true, writable: true, configurable: true });
-    else copy[key] = item;
-  }
+  for (const key of Object.keys(value)) setOwn(copy, key, copyJson((value as Record<string, unknown>)[key]));
   return copy;
 }

@@ -1,6 +1,7 @@
 import { ProblemCodes, pointerTo, type Problem } from '../../asl/problems.js';
 import { JsonataSyntaxError, astOf, expressionText, isJsonataExpression, newerOperators, parseJsonata, regexLiterals, topLevelReferences } from './ast.js';
 import { regexProblem } from './regex.js';
+import { hasOwn, isObject } from '../../json.js';
 
 /**
  * The JSONata problems AWS refuses a definition for at creation (INVALID_JSONATA_EXPRESSION,
@@ -120,10 +121,5 @@ function checkExpression(source: string, pointer: string, problems: Problem[]): 
   }
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
-function hasOwn(object: object, key: string): boolean {
-  return Object.prototype.hasOwnProperty.call(object, key);
-}
+

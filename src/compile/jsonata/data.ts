@@ -1,4 +1,5 @@
 import type jsonata from 'jsonata';
+import { setOwn } from '../../json.js';
 import { childrenOf, type ExprNode } from './ast.js';
 
 /**
@@ -104,23 +105,17 @@ function withoutFunctionFlags(value: unknown): unknown {
     if (copy === null) {
       if (after === item) continue;
       copy = {};
-      for (let j = 0; j < i; j++) defineKey(copy, keys[j]!, source[keys[j]!]);
+      for (let j = 0; j < i; j++) setOwn(copy, keys[j]!, source[keys[j]!]);
     }
-    if (after !== undefined) defineKey(copy, key, after);
+    if (after !== undefined) setOwn(copy, key, after);
   }
   if (copy !== null) return copy;
   if (!isFlagged(source)) return source;
   // A flag inherited from a prototype (an object built in code): a plain copy shadows it.
   copy = {};
-  for (const key of keys) defineKey(copy, key, source[key]);
+  for (const key of keys) setOwn(copy, key, source[key]);
   for (const flag of functionFlags) if (source[flag] === true) copy[flag] = FLAG_TRUE;
   return copy;
-}
-
-/** Sets an own data property, `__proto__` included, without ever setting a prototype. */
-export function defineKey(target: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-  else target[key] = value;
 }
 
 /** A value read from data: a JavaScript function is no JSON value, so it reads as absent. */

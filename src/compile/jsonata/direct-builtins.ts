@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { BAIL } from './bail.js';
-import { dataValue, defineKey } from './data.js';
+import { setOwn } from '../../json.js';
+import { dataValue } from './data.js';
 import { booleanOf, extensionFunctionNames, hashAlgorithms, parseJson } from './functions.js';
 import type { StatesScope } from './scope.js';
 
@@ -207,7 +208,7 @@ function merge(v: unknown): unknown {
   const out: Record<string, unknown> = {};
   for (const object of objects) {
     if (object === null || typeof object !== 'object' || Array.isArray(object)) throw BAIL;
-    for (const key of Object.keys(object)) defineKey(out, key, (object as Record<string, unknown>)[key]);
+    for (const key of Object.keys(object)) setOwn(out, key, (object as Record<string, unknown>)[key]);
   }
   return out;
 }

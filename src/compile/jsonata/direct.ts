@@ -1,6 +1,7 @@
 import { inheritedNames, type ExprNode } from './ast.js';
 import { BAIL } from './bail.js';
-import { dataValue, defineKey } from './data.js';
+import { setOwn } from '../../json.js';
+import { dataValue } from './data.js';
 import { builtinNames, builtins, deepEqual, toBoolean, toText } from './direct-builtins.js';
 import type { StatesScope } from './scope.js';
 import { contextFields, type Frame } from '../../run/frame.js';
@@ -480,7 +481,7 @@ function compileObject(pairs: readonly (readonly [ExprNode, ExprNode])[]): Direc
       const out: Record<string, unknown> = {};
       for (let i = 0; i < values.length; i++) {
         const v = values[i]!(scope);
-        if (v !== undefined) defineKey(out, literalKeys[i]!, v);
+        if (v !== undefined) setOwn(out, literalKeys[i]!, v);
       }
       return out;
     };
@@ -511,7 +512,7 @@ function compileObject(pairs: readonly (readonly [ExprNode, ExprNode])[]): Direc
       const name = names[i];
       if (name === undefined) continue;
       const v = values[i]!(scope);
-      if (v !== undefined) defineKey(out, name, v);
+      if (v !== undefined) setOwn(out, name, v);
     }
     return out;
   };

@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type jsonata from 'jsonata';
 import { jsonataLibrary } from './ast.js';
-import { defineKey, neutralised } from './data.js';
+import { setOwn } from '../../json.js';
+import { neutralised } from './data.js';
 
 /**
  * The functions Step Functions adds to JSONata ($partition, $range, $hash, $random with an
@@ -217,7 +218,7 @@ function merge(objects: Record<string, unknown>[] | undefined): unknown {
   const out: Record<string, unknown> = {};
   for (const object of objects) {
     const keys = Object.keys(object);
-    for (let i = 0; i < keys.length; i++) defineKey(out, keys[i]!, object[keys[i]!]);
+    for (let i = 0; i < keys.length; i++) setOwn(out, keys[i]!, object[keys[i]!]);
   }
   return out;
 }
@@ -235,7 +236,7 @@ async function sift(this: unknown, object: Record<string, unknown>, predicate: C
     const value = object[key];
     const args: unknown[] = arity >= 3 ? [value, key, object] : arity >= 2 ? [value, key] : [value];
     if (booleanOf(await predicate.apply(this, args)) === true) {
-      defineKey(out, key, value);
+      setOwn(out, key, value);
       kept++;
     }
   }
@@ -262,7 +263,7 @@ function spread(value: unknown): unknown {
   const source = value as Record<string, unknown>;
   for (const key of Object.keys(source)) {
     const single: Record<string, unknown> = {};
-    defineKey(single, key, source[key]);
+    setOwn(single, key, source[key]);
     out.push(single);
   }
   return out;

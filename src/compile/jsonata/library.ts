@@ -1,6 +1,7 @@
 import type jsonata from 'jsonata';
 import { astOf, type ExpressionFacts } from './ast.js';
-import { FLAG_TRUE, defineKey, neutralised, prepareSyntaxTree } from './data.js';
+import { setOwn } from '../../json.js';
+import { FLAG_TRUE, neutralised, prepareSyntaxTree } from './data.js';
 import { NOW_BINDING, installFunctions, isFunctionValue } from './functions.js';
 import { EvaluationGuard, GUARD_BINDING, installGuard } from './guard.js';
 import type { StatesScope } from './scope.js';
@@ -86,9 +87,9 @@ function plain(value: unknown): unknown {
     if (copy === null && after === before) continue;
     if (copy === null) {
       copy = {};
-      for (let j = 0; j < i; j++) defineKey(copy, keys[j]!, source[keys[j]!]);
+      for (let j = 0; j < i; j++) setOwn(copy, keys[j]!, source[keys[j]!]);
     }
-    if (after !== undefined) defineKey(copy, key, after);
+    if (after !== undefined) setOwn(copy, key, after);
   }
   return copy ?? source;
 }

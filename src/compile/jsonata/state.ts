@@ -5,6 +5,7 @@ import { expressionText, isJsonataExpression } from './ast.js';
 import { JsonataField, compileExpression, compileJsonataValue, queryEvaluationError, unexpectedType, type StatesScope } from './index.js';
 import { parseTimestamp } from '../timestamps.js';
 import { assignVariables, compileJsonataAssign } from '../variables.js';
+import { hasOwn } from '../../json.js';
 
 /**
  * What JSONata states share: `Output` and `Assign` (of a state, a Choice rule or a catcher),
@@ -16,17 +17,14 @@ import { assignVariables, compileJsonataAssign } from '../variables.js';
 /** Produces the output from `$states` (the default when there is no Output field), then applies Assign. */
 export type Outcome = (scope: StatesScope, fallback: unknown) => unknown;
 
-function own(owner: Record<string, unknown>, key: string): boolean {
-  return Object.prototype.hasOwnProperty.call(owner, key);
-}
 
 /**
  * `Output` and `Assign` of one owner. Assign is evaluated first, then Output, both against the
  * same `$states` and the variables as they were; the new values are set once Output succeeded.
  */
 export function compileOutcome(owner: Record<string, unknown>, ownerPointer: string, problems: Problem[]): Outcome {
-  const output = own(owner, 'Output') ? compileJsonataValue(owner.Output, new JsonataField('Output', pointerTo(ownerPointer, 'Output')), problems) : null;
-  if (!own(owner, 'Assign')) {
+  const output = hasOwn(owner, 'Output') ? compileJsonataValue(owner.Output, new JsonataField('Output', pointerTo(ownerPointer, 'Output')), problems) : null;
+  if (!hasOwn(owner, 'Assign')) {
     if (output === null) return passThrough;
     return function produceOutput(scope) {
       return output(scope);

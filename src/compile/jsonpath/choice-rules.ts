@@ -3,6 +3,7 @@ import { runtimeError, type AslError } from '../../run/errors.js';
 import type { Frame } from '../../run/frame.js';
 import { compilePath, compileReferencePath, parsePath, parseReferencePath, PathSyntaxError, type Accessor } from './paths.js';
 import { compareInstants, Instant, isTimestamp, parseInstant, readTimestamp } from '../timestamps.js';
+import { hasOwn, isObject } from '../../json.js';
 
 /**
  * JSONPath Choice rules (data-tests, And, Or, Not), compiled once into predicate closures
@@ -456,13 +457,7 @@ export function compileWildcard(pattern: string): ((text: string) => boolean) | 
 
 // ---------------------------------------------------------------------------------------------
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
-function hasOwn(value: object, key: string): boolean {
-  return Object.prototype.hasOwnProperty.call(value, key);
-}
 
 function problem(code: ProblemCode, pointer: string, message: string): Problem {
   return { code, pointer, message };

@@ -1,3 +1,4 @@
+import { setOwn } from '../../json.js';
 import { compileWholeMatch } from '../jsonata/regex.js';
 
 /**
@@ -248,7 +249,7 @@ class FilterParser {
         const key = this.stringLiteral(q);
         if (!this.take(':')) this.fail(`expected ':'`);
         this.skipSpace();
-        Object.defineProperty(object, key, { value: this.literal(), enumerable: true, writable: true, configurable: true });
+        setOwn(object, key, this.literal());
       } while (this.take(','));
       if (!this.take('}')) this.fail(`expected ',' or '}'`);
       return object;

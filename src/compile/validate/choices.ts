@@ -1,9 +1,9 @@
 import { choiceRuleFields, type FieldSpec } from '../../asl/fields.js';
+import { hasOwn, isObject, setOwn } from '../../json.js';
 import { ProblemCodes, pointerTo, type Problem } from '../../asl/problems.js';
 import { checkChoiceRule, choiceOperators } from '../jsonpath/choice-rules.js';
 import { checkFields, reportUnknownField } from './fields.js';
 import { describe, errorMessage, problem } from './messages.js';
-import { hasOwn, isObject } from './values.js';
 import type { Site, Validation } from './walk.js';
 
 /**
@@ -65,7 +65,7 @@ function withoutRuleFields(rule: Record<string, unknown>): Record<string, unknow
   const test: Record<string, unknown> = {};
   for (const key of Object.keys(rule)) {
     if (key === 'Condition' || key === 'Output' || key === 'Comment') continue;
-    Object.defineProperty(test, key, { value: rule[key], enumerable: true, writable: true, configurable: true });
+    setOwn(test, key, rule[key]);
   }
   return test;
 }

@@ -1,8 +1,8 @@
 import { catcherFields, retrierFields } from '../../asl/fields.js';
+import { hasOwn, isObject } from '../../json.js';
 import { ProblemCodes, pointerTo } from '../../asl/problems.js';
 import { checkFields } from './fields.js';
 import { describe } from './messages.js';
-import { hasOwn, isObject } from './values.js';
 import type { Site, Validation } from './walk.js';
 
 /** Retry and Catch: retriers, catchers and their ErrorEquals. */

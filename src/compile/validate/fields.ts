@@ -6,6 +6,7 @@ import {
   resultWriterFields,
   type FieldSpec,
 } from '../../asl/fields.js';
+import { hasOwn, isObject } from '../../json.js';
 import { ProblemCodes, pointerTo } from '../../asl/problems.js';
 import type { QueryLanguage } from '../../asl/types.js';
 import { parseTimestamp } from '../timestamps.js';
@@ -15,7 +16,7 @@ import { closestName, describe, shown } from './messages.js';
 import { checkPathField, checkReferencePathField, checkResultPath } from './paths.js';
 import { checkBranches, checkMachine } from './states.js';
 import { checkAssign, checkPayloadTemplate } from './templates.js';
-import { hasOwn, isJsonataExpression, isObject } from './values.js';
+import { isJsonataExpression } from './values.js';
 import type { Scope, Site, Validation } from './walk.js';
 
 // ---------------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 import { ProblemCodes, type Problem } from '../../asl/problems.js';
+import { isObject } from '../../json.js';
 
 /**
  * What a Distributed Map's ItemReader and ResultWriter may say beyond their field shapes
@@ -14,9 +15,6 @@ const TRANSFORMATIONS = ['NONE', 'COMPACT', 'FLATTEN'];
 const OUTPUT_TYPES = ['JSON', 'JSONL'];
 const MAX_ITEMS_LIMIT = 100_000_000;
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 function oneOf(problems: Problem[], pointer: string, field: string, value: unknown, allowed: readonly string[]): void {
   if (typeof value !== 'string' || !allowed.includes(value)) {

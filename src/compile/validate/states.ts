@@ -1,10 +1,11 @@
 import { branchFields, stateTypes, type FieldSpec, type StateTypeSpec } from '../../asl/fields.js';
 import { ProblemCodes, pointerTo } from '../../asl/problems.js';
 import type { QueryLanguage } from '../../asl/types.js';
+import { hasOwn, isObject, own } from '../../json.js';
 import { checkFields, reportUnknownField, unknownStateMessage } from './fields.js';
 import { itemReaderProblems } from './item-reader.js';
 import { article, closestName, describe, shown } from './messages.js';
-import { MAX_NAME_LENGTH, codePointLength, hasOwn, isObject, own } from './values.js';
+import { MAX_NAME_LENGTH, codePointLength } from './values.js';
 import { Scope, type Site, type Validation } from './walk.js';
 
 // ---------------------------------------------------------------------------------------------

@@ -1,10 +1,11 @@
 import { ProblemCodes, pointerTo } from '../../asl/problems.js';
 import type { QueryLanguage } from '../../asl/types.js';
+import { hasOwn, isObject } from '../../json.js';
 import { isIntrinsicCall } from '../intrinsics/intrinsics.js';
 import { parsePath } from '../jsonpath/paths.js';
 import { describe, shown } from './messages.js';
 import { intrinsicError, parseWith } from './paths.js';
-import { MAX_NAME_LENGTH, codePointLength, hasOwn, isObject } from './values.js';
+import { MAX_NAME_LENGTH, codePointLength } from './values.js';
 import type { Validation } from './walk.js';
 
 /** Payload templates and Assign: their `key.$` entries hold paths or intrinsic calls. */

@@ -3,19 +3,6 @@
 /** State names and variable names are at most this many characters (code points). */
 export const MAX_NAME_LENGTH = 80;
 
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-export function hasOwn(object: object, key: string): boolean {
-  return Object.prototype.hasOwnProperty.call(object, key);
-}
-
-/** A field's own value; names such as `constructor` never reach the prototype. */
-export function own(object: Record<string, unknown>, key: string): unknown {
-  return hasOwn(object, key) ? object[key] : undefined;
-}
-
 /** A string is a JSONata expression when it is wholly `{% … %}`. */
 export function isJsonataExpression(value: unknown): boolean {
   return typeof value === 'string' && value.startsWith('{%') && value.endsWith('%}') && value.length >= 4;
