@@ -1,4 +1,4 @@
-export { validate } from './asl/validate.js';
+export { validate } from './compile/validate/validate.js';
 export { DefinitionError, ProblemCodes, type Problem, type ProblemCode } from './asl/problems.js';
 export { compile, type CompileOptions } from './compile/machine.js';
 export { Machine, type ExecuteOptions } from './run/execution.js';

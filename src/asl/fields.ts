@@ -337,8 +337,8 @@ export const catcherFields: ReadonlyMap<string, FieldSpec> = new Map([
 
 /**
  * The fields a top-level Choice rule carries beside its test. A JSONPath rule's test (Variable
- * and an operator, or And/Or/Not) is checked by compile/choice-rules; a JSONata rule's is its
- * Condition.
+ * and an operator, or And/Or/Not) is checked by compile/jsonpath/choice-rules; a JSONata
+ * rule's is its Condition.
  */
 export const choiceRuleFields: ReadonlyMap<string, FieldSpec> = new Map([
   ['Next', field('stateName')],

@@ -1,3 +1,4 @@
+import { isObject, own } from '../json.js';
 /**
  * Finding the ASL inside CloudFormation, SAM and CDK output. A state machine resource holds
  * its definition as an object (`Definition`), as JSON text built with intrinsic functions
@@ -54,13 +55,7 @@ export interface FoundStateMachine {
   substituteText(text: string): string;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
-function own(object: Record<string, unknown>, key: string): unknown {
-  return Object.prototype.hasOwnProperty.call(object, key) ? object[key] : undefined;
-}
 
 /**
  * The state machines a document holds: itself when it is ASL, each state machine resource of

@@ -14,7 +14,7 @@ import { EventEmitter } from 'node:events';
 import { Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { DefinitionError } from '../asl/problems.js';
-import { validate } from '../asl/validate.js';
+import { validate } from '../compile/validate/validate.js';
 import type { MapIterationsRequest, MapIterationsResult } from '../run/iterations.js';
 import { BatchWriter, encodeFailure, packValue, readValue } from '../pool/codec.js';
 import { decodeHistogram, latencyHistogram, summarize, type Histogram, type LatencySummary } from '../pool/latency.js';

@@ -1,4 +1,5 @@
 import { ProblemCodes, pointerTo, type Problem } from '../asl/problems.js';
+import { isObject } from '../json.js';
 
 /**
  * Task handlers: user functions keyed by a Task's Resource. Look-ups never reach the
@@ -115,9 +116,6 @@ export interface StateSite {
   readonly pointer: string;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 /** Parallel branches and Map processors nested deeper than this are not looked into (validate() refuses such definitions). */
 const MAX_SCOPE_DEPTH = 250;

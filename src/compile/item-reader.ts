@@ -6,9 +6,9 @@ import type { Frame } from '../run/frame.js';
 import { isPromiseLike } from '../run/state.js';
 import type { StateEnv } from './context.js';
 import type { Handler } from './handlers.js';
-import { StatesScope, compileJsonataValue, stateField, type Evaluate } from './jsonata.js';
-import { compileReferencePath } from './paths.js';
-import { compileTemplate, type Builder } from './templates.js';
+import { StatesScope, compileJsonataValue, stateField, type Evaluate } from './jsonata/index.js';
+import { compileReferencePath } from './jsonpath/paths.js';
+import { compileTemplate, type Builder } from './jsonpath/templates.js';
 
 /**
  * Distributed Map's ItemReader and ResultWriter over Amazon S3. The bytes come from the

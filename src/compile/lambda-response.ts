@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { jsonByteLength } from '../run/limits.js';
-import { isIntrinsicCall } from './intrinsics.js';
-import { astOf, childrenOf, isJsonataExpression, parseJsonata, plainStep, type ExprNode } from './jsonata-ast.js';
-import { parsePath } from './paths.js';
-import { dynamicValues } from './templates.js';
+import { isIntrinsicCall } from './intrinsics/intrinsics.js';
+import { astOf, childrenOf, isJsonataExpression, parseJsonata, plainStep, type ExprNode } from './jsonata/ast.js';
+import { parsePath } from './jsonpath/paths.js';
+import { dynamicValues } from './jsonpath/templates.js';
 
 /**
  * What `arn:aws:states:::lambda:invoke` sends and returns around the function's own event

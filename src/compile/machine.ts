@@ -1,5 +1,5 @@
 import { DefinitionError, type Problem } from '../asl/problems.js';
-import { validate } from '../asl/validate.js';
+import { validate } from './validate/validate.js';
 import { executionTimeLimit, machineArns } from '../run/arns.js';
 import { realClock, type Clock } from '../run/clock.js';
 import { Machine } from '../run/execution.js';

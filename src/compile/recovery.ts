@@ -4,8 +4,8 @@ import { Interruption } from '../run/run-states.js';
 import { isPromiseLike, type RunState, type StateNode } from '../run/state.js';
 import type { StateEnv } from './context.js';
 import { compileResultPath, type Merge } from './io.js';
-import { StatesScope } from './jsonata.js';
-import { compileOutcome } from './jsonata-state.js';
+import { StatesScope } from './jsonata/index.js';
+import { compileOutcome } from './jsonata/state.js';
 import { assignVariables, compileJsonPathAssign } from './variables.js';
 
 /**

@@ -1,5 +1,5 @@
 import { DefinitionError, ProblemCodes, type Problem } from '../asl/problems.js';
-import { validate } from '../asl/validate.js';
+import { validate } from './validate/validate.js';
 import { statesByName, type Handler } from './handlers.js';
 import { compile, type CompileOptions } from './machine.js';
 

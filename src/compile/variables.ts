@@ -3,9 +3,9 @@ import { AslError, StatesErrors, runtimeError, stateCause } from '../run/errors.
 import type { Frame, VariableScope } from '../run/frame.js';
 import { jsonByteLength } from '../run/limits.js';
 import { isPromiseLike } from '../run/state.js';
-import { compileJsonataValue, type Evaluate, type JsonataField } from './jsonata.js';
-import type { StatesScope } from './jsonata-scope.js';
-import { compileDynamicValue, compileTemplate, type Builder } from './templates.js';
+import { compileJsonataValue, type Evaluate, type JsonataField } from './jsonata/index.js';
+import type { StatesScope } from './jsonata/scope.js';
+import { compileDynamicValue, compileTemplate, type Builder } from './jsonpath/templates.js';
 
 /**
  * Workflow variables: `Assign`. Its values are computed from what the state saw (its input,

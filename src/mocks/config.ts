@@ -1,4 +1,5 @@
 import { pointerTo } from '../asl/problems.js';
+import { isObject, own } from '../json.js';
 
 /**
  * The mock configuration file of AWS Step Functions Local: test cases name, per Task state,
@@ -86,13 +87,7 @@ export interface TestCasePlan {
   readonly pointers: ReadonlyMap<string, string>;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
-function own(object: Record<string, unknown>, key: string): unknown {
-  return Object.prototype.hasOwnProperty.call(object, key) ? object[key] : undefined;
-}
 
 function listed(names: string[]): string {
   return names.length === 0 ? 'none' : names.map((n) => `'${n}'`).join(', ');

@@ -15,7 +15,7 @@
  * those holding an object or array: for an input of four numbers and strings, patches cost
  * the main thread 3 µs per execution more than they saved the worker (measured).
  */
-import { setOwn } from '../compile/own-properties.js';
+import { setOwn } from '../json.js';
 
 /** An input's top-level keys and values at one moment. */
 export class InputSnapshot {

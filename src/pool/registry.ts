@@ -5,7 +5,7 @@
  * a worker.
  */
 import { DefinitionError } from '../asl/problems.js';
-import { validate } from '../asl/validate.js';
+import { validate } from '../compile/validate/validate.js';
 import { executionTimeLimit, machineArns } from '../run/arns.js';
 import { defaultLimits, type Limits } from '../run/limits.js';
 import type { BatchWriter } from './codec.js';

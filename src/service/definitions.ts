@@ -1,5 +1,5 @@
 import { ProblemCodes, type Problem } from '../asl/problems.js';
-import { validate } from '../asl/validate.js';
+import { validate } from '../compile/validate/validate.js';
 import { ServiceError } from './errors.js';
 import { jsonFault } from './json-errors.js';
 import type { StateMachineType, ValidateStateMachineDefinitionDiagnostic } from './types.js';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { compile, DefinitionError, ProblemCodes, validate, virtualClock, type Problem } from '../../src/index.js';
-import { MAX_DEFINITION_CONTAINERS, MAX_DEFINITION_DEPTH } from '../../src/asl/validate.js';
+import { MAX_DEFINITION_CONTAINERS, MAX_DEFINITION_DEPTH } from '../../src/compile/validate/shape.js';
 import { loadCases } from '../conformance/runner.js';
 import { assertDefinitionError, assertProblem, assertSettled, json, nestedArrays, nestedObjects } from './support.js';
 

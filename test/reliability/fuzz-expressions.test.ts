@@ -2,8 +2,8 @@ import * as fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ProblemCodes, validate } from '../../src/index.js';
-import { checkIntrinsic, IntrinsicSyntaxError } from '../../src/compile/intrinsics.js';
-import { bracketNotation, parsePath, parseReferencePath, PathSyntaxError } from '../../src/compile/paths.js';
+import { checkIntrinsic, IntrinsicSyntaxError } from '../../src/compile/intrinsics/intrinsics.js';
+import { bracketNotation, parsePath, parseReferencePath, PathSyntaxError } from '../../src/compile/jsonpath/paths.js';
 import {
   assertPrototypesUnchanged,
   assertProblem,

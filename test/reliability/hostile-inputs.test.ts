@@ -4,7 +4,7 @@ import * as fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { compile, DefinitionError, realClock, virtualClock, type Handlers, type Limits } from '../../src/index.js';
-import { compileWildcard } from '../../src/compile/choice-rules.js';
+import { compileWildcard } from '../../src/compile/jsonpath/choice-rules.js';
 import { jsonByteLength } from '../../src/run/limits.js';
 import {
   assertPrototypesUnchanged,
@@ -657,7 +657,7 @@ hostile('regression: a JSONata regex built to backtrack does not block the proce
 hostile('JSONata recursion that never ends times out or fails, and does not hang the process', async () => {
   // jsonata evaluates asynchronously and optimises tail calls, so the first loops forever in
   // microtasks, where no timer, abort or execution deadline could run; the second grows until
-  // the heap is exhausted. statemill's hooks on every step (jsonata-guard.ts) let the event
+  // the heap is exhausted. statemill's hooks on every step (compile/jsonata/guard.ts) let the event
   // loop run every few thousand steps and end the evaluation past the deadline, and bound the
   // steps in progress at once.
   for (const expression of ['($f := function($n){ $f($n + 1) }; $f(1))', '($f := function($n){ $f($n) + 1 }; $f(1))']) {

@@ -2,7 +2,7 @@ import { DefinitionError } from '../../asl/problems.js';
 import type { Handlers } from '../../compile/handlers.js';
 import { compile } from '../../compile/machine.js';
 import type { MockConfigError } from '../../mocks/index.js';
-import { validate } from '../../asl/validate.js';
+import { validate } from '../../compile/validate/validate.js';
 import { virtualClock } from '../../run/clock.js';
 import type { HistoryLevel } from '../../run/history.js';
 import { executionNameProblem } from '../../run/names.js';

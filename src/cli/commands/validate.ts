@@ -1,4 +1,4 @@
-import { validate } from '../../asl/validate.js';
+import { validate } from '../../compile/validate/validate.js';
 import { checkSupport } from '../../compile/support.js';
 import { CliError } from '../cli-error.js';
 import { loadDefinitions } from '../definition-file.js';

@@ -1,11 +1,11 @@
 import { AslError, StatesErrors, stateCause } from '../../run/errors.js';
 import type { Frame } from '../../run/frame.js';
 import { isPromiseLike, type RunState, type StateNode } from '../../run/state.js';
-import { compileChoiceRule, type Predicate } from '../choice-rules.js';
+import { compileChoiceRule, type Predicate } from '../jsonpath/choice-rules.js';
 import type { StateEnv } from '../context.js';
 import { compileSelectPath } from '../io.js';
-import { JsonataField, StatesScope } from '../jsonata.js';
-import { compileCondition, compileOutcome, type Checked, type Outcome } from '../jsonata-state.js';
+import { JsonataField, StatesScope } from '../jsonata/index.js';
+import { compileCondition, compileOutcome, type Checked, type Outcome } from '../jsonata/state.js';
 import { assignVariables, compileJsonPathAssign, type JsonPathAssign } from '../variables.js';
 
 interface Branch {

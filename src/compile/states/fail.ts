@@ -2,10 +2,10 @@ import { AslError, jsonForCause, runtimeError } from '../../run/errors.js';
 import type { Frame } from '../../run/frame.js';
 import type { RunState } from '../../run/state.js';
 import type { StateEnv } from '../context.js';
-import { compileIntrinsic, isIntrinsicCall } from '../intrinsics.js';
-import { StatesScope, stateField } from '../jsonata.js';
-import { andThen, compileString, type Checked } from '../jsonata-state.js';
-import { compilePath } from '../paths.js';
+import { compileIntrinsic, isIntrinsicCall } from '../intrinsics/intrinsics.js';
+import { StatesScope, stateField } from '../jsonata/index.js';
+import { andThen, compileString, type Checked } from '../jsonata/state.js';
+import { compilePath } from '../jsonpath/paths.js';
 
 type StringSource = (input: unknown, frame: Frame) => string | null;
 

@@ -5,12 +5,12 @@ import { jsonByteLength } from '../../run/limits.js';
 import { isPromiseLike, type RunState } from '../../run/state.js';
 import type { StateEnv } from '../context.js';
 import { compileSelectPath } from '../io.js';
-import { StatesScope, compileJsonataValue, queryEvaluationError, stateField, type Evaluate } from '../jsonata.js';
-import { andThen, compileItems, compileNumber, compileOutcome, type Checked, type NumberRule } from '../jsonata-state.js';
-import { compileReferencePath } from '../paths.js';
+import { StatesScope, compileJsonataValue, queryEvaluationError, stateField, type Evaluate } from '../jsonata/index.js';
+import { andThen, compileItems, compileNumber, compileOutcome, type Checked, type NumberRule } from '../jsonata/state.js';
+import { compileReferencePath } from '../jsonpath/paths.js';
 import { withRecovery } from '../recovery.js';
-import { compileJsonPathFinish, compileResultLimit } from '../results.js';
-import { WHOLE_DOCUMENT, builtBound, compileTemplate, templateBound, type Builder, type TemplateBound } from '../templates.js';
+import { compileJsonPathFinish, compileResultLimit } from '../jsonpath/results.js';
+import { WHOLE_DOCUMENT, builtBound, compileTemplate, templateBound, type Builder, type TemplateBound } from '../jsonpath/templates.js';
 import { assignsAnywhere } from '../variables.js';
 import { compileItemReader, compileResultWriter, type ReadItems, type WriteResults } from '../item-reader.js';
 

@@ -2,12 +2,12 @@ import type { Frame } from '../../run/frame.js';
 import { isPromiseLike, type RunState } from '../../run/state.js';
 import type { StateEnv } from '../context.js';
 import { compileSelectPath, identity, type Transform } from '../io.js';
-import { StatesScope, compileJsonataValue, stateField } from '../jsonata.js';
-import { compileOutcome } from '../jsonata-state.js';
+import { StatesScope, compileJsonataValue, stateField } from '../jsonata/index.js';
+import { compileOutcome } from '../jsonata/state.js';
 import { withRecovery } from '../recovery.js';
-import { compileJsonPathFinish } from '../results.js';
+import { compileJsonPathFinish } from '../jsonpath/results.js';
 import { assignsAnywhere } from '../variables.js';
-import { WHOLE_DOCUMENT, builtBound, compileTemplate, templateBound } from '../templates.js';
+import { WHOLE_DOCUMENT, builtBound, compileTemplate, templateBound } from '../jsonpath/templates.js';
 import { runBranches, type Branches } from '../../run/branches.js';
 
 /**

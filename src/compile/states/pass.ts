@@ -4,9 +4,9 @@ import { jsonByteLength } from '../../run/limits.js';
 import type { RunState } from '../../run/state.js';
 import type { StateEnv } from '../context.js';
 import { compileResultPath, compileSelectPath, type Merge, type Transform } from '../io.js';
-import { StatesScope } from '../jsonata.js';
-import { compileOutcome } from '../jsonata-state.js';
-import { compileTemplate, constantCopy } from '../templates.js';
+import { StatesScope } from '../jsonata/index.js';
+import { compileOutcome } from '../jsonata/state.js';
+import { compileTemplate, constantCopy } from '../jsonpath/templates.js';
 import { assignVariables, compileJsonPathAssign } from '../variables.js';
 
 /**

@@ -1,8 +1,8 @@
 import type { RunState } from '../../run/state.js';
 import type { StateEnv } from '../context.js';
 import { compileSelectPath } from '../io.js';
-import { StatesScope } from '../jsonata.js';
-import { compileOutcome } from '../jsonata-state.js';
+import { StatesScope } from '../jsonata/index.js';
+import { compileOutcome } from '../jsonata/state.js';
 
 /** Succeed: InputPath → OutputPath (JSONata: Output), then the thread of control ends. */
 export function compileSucceed(def: Record<string, unknown>, env: StateEnv): RunState {

@@ -9,14 +9,14 @@ import type { StateEnv } from '../context.js';
 import { EXECUTION_IDENTITY, LAMBDA_INVOKE, answersRaw, type Handler, type TaskContext } from '../handlers.js';
 import { LAMBDA_METADATA_BYTES, PayloadOnlyResponse, jsonataReadsOnlyPayload, lambdaEvent, lambdaResponse, readsOnlyPayload } from '../lambda-response.js';
 import { compileSelectPath, identity, type Transform } from '../io.js';
-import { StatesScope, compileJsonataValue, isJsonataExpression, stateField } from '../jsonata.js';
-import { jsonataValueBound } from '../jsonata-bounds.js';
-import { andThen, compileNumber, compileOutcome, type NumberRule } from '../jsonata-state.js';
-import { compileReferencePath } from '../paths.js';
+import { StatesScope, compileJsonataValue, isJsonataExpression, stateField } from '../jsonata/index.js';
+import { jsonataValueBound } from '../jsonata/bounds.js';
+import { andThen, compileNumber, compileOutcome, type NumberRule } from '../jsonata/state.js';
+import { compileReferencePath } from '../jsonpath/paths.js';
 import { withRecovery } from '../recovery.js';
-import { compileJsonPathFinish, compileResultLimit } from '../results.js';
+import { compileJsonPathFinish, compileResultLimit } from '../jsonpath/results.js';
 import { compilePatternCall, withTaskToken, type Invoke, type Timing } from '../task-patterns.js';
-import { WHOLE_DOCUMENT, builtBound, compileDynamicValue, compileTemplate, templateBound, type Builder, type TemplateBound } from '../templates.js';
+import { WHOLE_DOCUMENT, builtBound, compileDynamicValue, compileTemplate, templateBound, type Builder, type TemplateBound } from '../jsonpath/templates.js';
 
 /** AWS's default Task timeout: 99999999 seconds, i.e. none (the spec's 60 is not what AWS does). */
 const NO_TIMEOUT = 99_999_999;

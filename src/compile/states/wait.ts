@@ -3,9 +3,9 @@ import type { Frame } from '../../run/frame.js';
 import type { RunState } from '../../run/state.js';
 import type { StateEnv } from '../context.js';
 import { compileSelectPath } from '../io.js';
-import { StatesScope, stateField } from '../jsonata.js';
-import { andThen, compileNumber, compileOutcome, compileTimestamp, type NumberRule } from '../jsonata-state.js';
-import { compileReferencePath } from '../paths.js';
+import { StatesScope, stateField } from '../jsonata/index.js';
+import { andThen, compileNumber, compileOutcome, compileTimestamp, type NumberRule } from '../jsonata/state.js';
+import { compileReferencePath } from '../jsonpath/paths.js';
 import { parseTimestamp } from '../timestamps.js';
 import { assignVariables, compileJsonPathAssign } from '../variables.js';
 

@@ -1,7 +1,8 @@
-import { validate } from '../../asl/validate.js';
+import { validate } from '../../compile/validate/validate.js';
 import type { Problem } from '../../asl/problems.js';
 import type { QueryLanguage } from '../../compile/context.js';
 import { ServiceError } from '../errors.js';
+import { isObject } from '../../json.js';
 
 /** The name AWS gives a state tested on its own (its definition pointers read /States/StateName). */
 export const SINGLE_STATE_NAME = 'StateName';
@@ -134,6 +135,4 @@ function escape(name: string): string {
   return name.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
-function isObject(value: unknown): boolean {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
+

@@ -1,9 +1,9 @@
 import { compileSelectPath, compileResultPath } from '../../compile/io.js';
-import { StatesScope } from '../../compile/jsonata.js';
-import { compileOutcome } from '../../compile/jsonata-state.js';
+import { StatesScope } from '../../compile/jsonata/index.js';
+import { compileOutcome } from '../../compile/jsonata/state.js';
 import { compileChoice } from '../../compile/states/choice.js';
 import { compileFail } from '../../compile/states/fail.js';
-import { compileTemplate, constantCopy } from '../../compile/templates.js';
+import { compileTemplate, constantCopy } from '../../compile/jsonpath/templates.js';
 import { assignVariables, compileJsonPathAssign } from '../../compile/variables.js';
 import type { StateNode } from '../../run/state.js';
 import { failed } from './recovery.js';

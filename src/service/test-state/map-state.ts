@@ -1,9 +1,9 @@
 import { compileSelectPath } from '../../compile/io.js';
-import { StatesScope, compileJsonataValue, stateField } from '../../compile/jsonata.js';
-import { compileItems, compileNumber, compileOutcome, type Checked, type NumberRule } from '../../compile/jsonata-state.js';
-import { compileReferencePath } from '../../compile/paths.js';
+import { StatesScope, compileJsonataValue, stateField } from '../../compile/jsonata/index.js';
+import { compileItems, compileNumber, compileOutcome, type Checked, type NumberRule } from '../../compile/jsonata/state.js';
+import { compileReferencePath } from '../../compile/jsonpath/paths.js';
 import { batchItems } from '../../compile/states/map.js';
-import { compileTemplate } from '../../compile/templates.js';
+import { compileTemplate } from '../../compile/jsonpath/templates.js';
 import { AslError, StatesErrors, jsonForCause } from '../../run/errors.js';
 import { Frame } from '../../run/frame.js';
 import { ServiceError } from '../errors.js';

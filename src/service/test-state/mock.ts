@@ -2,6 +2,7 @@ import { ServiceError } from '../errors.js';
 import type { FieldValidationMode, TestStateConfiguration, TestStateMock, TestStateRequest } from './request.js';
 import { resultShapes, type Shape } from './result-shapes.js';
 import type { StateUnderTest } from './definition.js';
+import { isObject } from '../../json.js';
 
 /** What the state's task, branches or iterations produce instead of running. */
 export type Mocked = { readonly kind: 'result'; readonly value: unknown } | { readonly kind: 'error'; readonly error: string; readonly cause: string };
@@ -144,9 +145,6 @@ export function mismatch(shape: Shape, value: unknown, field: string, strict: bo
   }
 }
 
-function isObject(value: unknown): boolean {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 /** `errorCausedByState` names the state inside a Map's processor or a Parallel's branches that raised the mocked error. */
 function checkErrorCausedByState(state: StateUnderTest, config: TestStateConfiguration): void {

@@ -1,7 +1,7 @@
 import { compileSelectPath } from '../../compile/io.js';
-import { StatesScope, compileJsonataValue, stateField } from '../../compile/jsonata.js';
-import { compileOutcome } from '../../compile/jsonata-state.js';
-import { compileTemplate } from '../../compile/templates.js';
+import { StatesScope, compileJsonataValue, stateField } from '../../compile/jsonata/index.js';
+import { compileOutcome } from '../../compile/jsonata/state.js';
+import { compileTemplate } from '../../compile/jsonpath/templates.js';
 import { finishJsonPath, mockedResult } from './result-stages.js';
 import { recover } from './recovery.js';
 import { refuseCompileProblems, succeeded, type Outcome, type TestRun } from './run-env.js';

@@ -1,5 +1,5 @@
 import { compileResultPath, compileSelectPath } from '../../compile/io.js';
-import { compileTemplate } from '../../compile/templates.js';
+import { compileTemplate } from '../../compile/jsonpath/templates.js';
 import { assignVariables, compileJsonPathAssign } from '../../compile/variables.js';
 import { AslError } from '../../run/errors.js';
 import type { Mocked } from './mock.js';

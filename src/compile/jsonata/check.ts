@@ -1,0 +1,125 @@
+import { ProblemCodes, pointerTo, type Problem } from '../../asl/problems.js';
+import { JsonataSyntaxError, astOf, expressionText, isJsonataExpression, newerOperators, parseJsonata, regexLiterals, topLevelReferences } from './ast.js';
+import { regexProblem } from './regex.js';
+import { hasOwn, isObject } from '../../json.js';
+
+/**
+ * The JSONata problems AWS refuses a definition for at creation (INVALID_JSONATA_EXPRESSION,
+ * UNSUPPORTED_JSONATA_EXPRESSION), found in every `{% … %}` string of every JSONata state:
+ * an expression that does not parse, and one that reads `$`, `$$` or a bare field name at
+ * its top level (an expression has no context item there; the input is `$states.input`).
+ * Each problem points at the string. Never throws, whatever it is given.
+ */
+export function jsonataProblems(definition: unknown): Problem[] {
+  const problems: Problem[] = [];
+  try {
+    if (!isObject(definition)) return problems;
+    const machineLanguage = hasOwn(definition, 'QueryLanguage') && definition.QueryLanguage !== 'JSONPath' ? 'JSONata' : 'JSONPath';
+    checkBlock(definition, '', machineLanguage, problems, 0);
+  } catch {
+    // A definition malformed beyond what the walk expects: validate() reports its shape.
+  }
+  return problems;
+}
+
+/** Deeper than this the walk stops; validate() refuses such definitions anyway. */
+const MAX_DEPTH = 1000;
+
+/** State fields that never hold expressions, or that are walked on their own. */
+const notEvaluated = new Set(['Type', 'Comment', 'QueryLanguage', 'Next', 'End', 'Default', 'Resource', 'Retry', 'Branches', 'ItemProcessor', 'Iterator']);
+
+function checkBlock(block: Record<string, unknown>, pointer: string, machineLanguage: string, problems: Problem[], depth: number): void {
+  const states = block.States;
+  if (!isObject(states) || depth > MAX_DEPTH) return;
+  for (const name of Object.keys(states)) {
+    const state = states[name];
+    if (!isObject(state)) continue;
+    const statePointer = pointerTo(pointerTo(pointer, 'States'), name);
+    const language = hasOwn(state, 'QueryLanguage') ? (state.QueryLanguage === 'JSONPath' ? 'JSONPath' : 'JSONata') : machineLanguage;
+    if (language === 'JSONata') checkState(state, statePointer, problems, depth);
+    // Nested blocks follow the machine's language, not this state's.
+    if (Array.isArray(state.Branches)) {
+      state.Branches.forEach((branch, i) => {
+        if (isObject(branch)) checkBlock(branch, pointerTo(pointerTo(statePointer, 'Branches'), i), machineLanguage, problems, depth + 1);
+      });
+    }
+    for (const key of ['ItemProcessor', 'Iterator']) {
+      const processor = state[key];
+      if (isObject(processor)) checkBlock(processor, pointerTo(statePointer, key), machineLanguage, problems, depth + 1);
+    }
+  }
+}
+
+function checkState(state: Record<string, unknown>, pointer: string, problems: Problem[], depth: number): void {
+  for (const key of Object.keys(state)) {
+    if (notEvaluated.has(key)) continue;
+    const at = pointerTo(pointer, key);
+    if (key === 'Choices' || key === 'Catch') {
+      const entries = state[key];
+      if (!Array.isArray(entries)) continue;
+      entries.forEach((entry, i) => {
+        if (!isObject(entry)) return;
+        for (const field of ['Condition', 'Output', 'Assign']) {
+          if (hasOwn(entry, field)) checkValue(entry[field], pointerTo(pointerTo(at, i), field), problems, depth);
+        }
+      });
+      continue;
+    }
+    checkValue(state[key], at, problems, depth);
+  }
+}
+
+/** Every `{% … %}` string inside a field's value, at any depth. */
+function checkValue(value: unknown, pointer: string, problems: Problem[], depth: number): void {
+  if (depth > MAX_DEPTH) return;
+  if (typeof value === 'string') {
+    if (isJsonataExpression(value)) checkExpression(value, pointer, problems);
+    return;
+  }
+  if (Array.isArray(value)) {
+    value.forEach((item, i) => checkValue(item, pointerTo(pointer, i), problems, depth + 1));
+  } else if (isObject(value)) {
+    for (const key of Object.keys(value)) checkValue(value[key], pointerTo(pointer, key), problems, depth + 1);
+  }
+}
+
+function checkExpression(source: string, pointer: string, problems: Problem[]): void {
+  const text = expressionText(source);
+  const parsedText = source.slice(2, -2);
+  let ast;
+  try {
+    ast = astOf(parseJsonata(parsedText));
+  } catch (error) {
+    const detail = error instanceof JsonataSyntaxError ? `${error.code}: ${error.message}` : String(error);
+    problems.push({ code: ProblemCodes.JSONATA_SYNTAX, pointer, message: `the JSONata expression '${text}' cannot be parsed: ${detail}` });
+    return;
+  }
+  for (const operator of newerOperators(ast, parsedText)) {
+    problems.push({
+      code: ProblemCodes.JSONATA_VERSION,
+      pointer,
+      message: `the JSONata expression '${text}' uses '${operator}', an operator of JSONata 2.1; AWS runs JSONata 2.0.6, which cannot parse it. Write ${
+        operator === '??' ? "'$exists(a) ? a : b'" : "'a ? a : b'"
+      } instead`,
+    });
+  }
+  for (const regex of regexLiterals(ast)) {
+    const why = regexProblem(regex);
+    if (why === null) continue;
+    problems.push({
+      code: ProblemCodes.JSONATA_REGEX,
+      pointer,
+      message: `the regular expression ${String(regex).replace(/g(?=[im]*$)/, '')} in '${text}' cannot run on RE2, the linear-time engine statemill matches with: ${why}`,
+    });
+  }
+  for (const name of topLevelReferences(ast)) {
+    problems.push({
+      code: ProblemCodes.JSONATA_TOP_LEVEL_REFERENCE,
+      pointer,
+      message: `Reference to '${name}' at the top level is not supported. An expression has no context value: read the state input as $states.input, variables as $name`,
+    });
+  }
+}
+
+
+

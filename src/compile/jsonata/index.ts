@@ -1,0 +1,215 @@
+import type jsonata from 'jsonata';
+import { ProblemCodes, pointerTo, type Problem } from '../../asl/problems.js';
+import { AslError, StatesErrors, jsonForCause, stateCause } from '../../run/errors.js';
+import type { Frame } from '../../run/frame.js';
+import { isPromiseLike } from '../../run/state.js';
+import { JsonataSyntaxError, astOf, expressionText, factsOf, isJsonataExpression, parseJsonata } from './ast.js';
+import { BAIL } from './bail.js';
+import { compileDirect } from './direct.js';
+import { EvaluationStopped } from './guard.js';
+import { UNSUPPORTED_RESULT, libraryEvaluator, type LibraryEvaluate } from './library.js';
+import type { StatesScope } from './scope.js';
+import { setOwn } from '../../json.js';
+import { constantCopy } from '../jsonpath/templates.js';
+
+export { isJsonataExpression } from './ast.js';
+export { StatesScope } from './scope.js';
+
+/**
+ * JSONata fields: a JSON value in which every string written `{% … %}` is an expression,
+ * at any depth. Each expression is parsed once, at compile time, and evaluated directly and
+ * synchronously when its shape allows (direct.ts), by the jsonata library otherwise
+ * (library.ts, always asynchronous). So a field's value is a plain value or, only
+ * when the library had to run, a promise of it.
+ *
+ * Failures are AWS's States.QueryEvaluationError, with its wording: an expression that
+ * returns nothing, one that returns a function, one that throws (or passes one of the limits
+ * on the library's evaluation, guard.ts).
+ */
+export type Evaluate = (scope: StatesScope) => unknown;
+
+/** Where a field sits: its name in AWS causes (`Output/result`) and its JSON pointer. */
+export class JsonataField {
+  readonly label: string;
+  readonly pointer: string;
+  constructor(label: string, pointer: string) {
+    this.label = label;
+    this.pointer = pointer;
+  }
+  child(key: string | number): JsonataField {
+    return new JsonataField(`${this.label}/${key}`, pointerTo(this.pointer, key));
+  }
+}
+
+/** The field named `key` of the state at `statePointer`. */
+export function stateField(statePointer: string, key: string): JsonataField {
+  return new JsonataField(key, pointerTo(statePointer, key));
+}
+
+export function queryEvaluationError(frame: Frame, detail: string): AslError {
+  return new AslError(StatesErrors.QueryEvaluationError, stateCause(frame, detail));
+}
+
+function described(text: string, field: JsonataField): string {
+  return `The JSONata expression '${text}' specified for the field '${field.label}'`;
+}
+
+/** A result of the wrong JSON type for its field (Items not an array, and so on). */
+export function unexpectedType(frame: Frame, text: string, field: JsonataField, expected: string, value: unknown): AslError {
+  return queryEvaluationError(
+    frame,
+    `${described(text, field)} returned an unexpected result type. Expected '${expected}', but was '${jsonType(value)}' for value: ${jsonForCause(value)}`,
+  );
+}
+
+/** The JSON type name AWS reports for a value. */
+function jsonType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  return typeof value;
+}
+
+/**
+ * jsonata's failures carry a code (T1006, D3030…) and a message; AWS shows both. A RangeError
+ * (a stack exhausted by data nested too deeply, a string too long) is named as such.
+ */
+function describeFailure(error: unknown): string {
+  if (error instanceof RangeError) return `${error.name}: ${error.message}`;
+  if (error !== null && typeof error === 'object') {
+    const e = error as { code?: unknown; message?: unknown };
+    const message = typeof e.message === 'string' ? e.message : String(error);
+    return typeof e.code === 'string' ? `${e.code}: ${message}` : message;
+  }
+  return String(error);
+}
+
+/**
+ * Compiles one `{% … %}` string. The evaluator returns the expression's value (never
+ * undefined: that is an error) or a promise of it.
+ */
+export function compileExpression(source: string, field: JsonataField, problems: Problem[]): Evaluate {
+  const text = expressionText(source);
+  let expression: jsonata.Expression;
+  try {
+    expression = parseJsonata(source.slice(2, -2));
+  } catch (error) {
+    const message = error instanceof JsonataSyntaxError ? `${error.code}: ${error.message}` : String(error);
+    problems.push({ code: ProblemCodes.JSONATA_SYNTAX, pointer: field.pointer, message: `the JSONata expression '${text}' cannot be parsed: ${message}` });
+    return function unparsable() {
+      throw new AslError(StatesErrors.Runtime, `The JSONata expression '${text}' cannot be parsed`);
+    };
+  }
+  const ast = astOf(expression);
+  const facts = factsOf(ast);
+  const direct = compileDirect(ast);
+  // Names that every object inherits would reach the engine's own functions through the
+  // library; such expressions are evaluated directly (own properties only) or not at all.
+  // The library's evaluator is set up the first time it is needed: most expressions never need it.
+  let library: LibraryEvaluate | null = null;
+
+  function settle(value: unknown, scope: StatesScope): unknown {
+    if (value === undefined) throw queryEvaluationError(scope.frame, `${described(text, field)} returned nothing (undefined).`);
+    if (value === UNSUPPORTED_RESULT) throw queryEvaluationError(scope.frame, `${described(text, field)} returned an unsupported result type.`);
+    return value;
+  }
+  function failed(scope: StatesScope, detail: string): AslError {
+    return queryEvaluationError(scope.frame, `${described(text, field)} threw an error during evaluation. ${detail}`);
+  }
+  function evaluateLibrary(scope: StatesScope): Promise<unknown> {
+    if (facts.inheritedName !== null) {
+      return Promise.reject(failed(scope, `statemill reads the name '${facts.inheritedName}' only in simple paths such as $states.input.${facts.inheritedName}`));
+    }
+    library ??= libraryEvaluator(expression, facts);
+    return library(scope).then(
+      (value) => settle(value, scope),
+      (error) => {
+        // The execution ended (deadline, abort, a failed sibling) while the expression ran.
+        if (error instanceof EvaluationStopped) throw error.interruption;
+        throw failed(scope, describeFailure(error));
+      },
+    );
+  }
+
+  if (direct === null) return evaluateLibrary;
+  return function evaluateJsonata(scope) {
+    let value: unknown;
+    try {
+      value = direct(scope);
+    } catch (error) {
+      if (error === BAIL) return evaluateLibrary(scope);
+      // Data nested too deeply for a recursive step, or a value that throws when read.
+      throw failed(scope, describeFailure(error));
+    }
+    return settle(value, scope);
+  };
+}
+
+/** True when a JSON value holds a `{% … %}` string anywhere. */
+function containsExpression(value: unknown): boolean {
+  if (isJsonataExpression(value)) return true;
+  if (value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) return value.some(containsExpression);
+  return Object.values(value as Record<string, unknown>).some(containsExpression);
+}
+
+/**
+ * A JSONata field's value: expressions anywhere inside it are evaluated, everything else is
+ * copied as written. Entries are evaluated in order; once one needs the library, the rest
+ * follow it one by one, so the first failing entry is still the one reported.
+ */
+export function compileJsonataValue(value: unknown, field: JsonataField, problems: Problem[]): Evaluate {
+  if (isJsonataExpression(value)) return compileExpression(value, field, problems);
+  if (!containsExpression(value)) {
+    if (value === null || typeof value !== 'object') {
+      return function literal() {
+        return value;
+      };
+    }
+    const copy = constantCopy(value);
+    return function literalCopy(scope) {
+      return copy(undefined, scope.frame);
+    };
+  }
+  if (Array.isArray(value)) {
+    const items = value.map((item, i) => compileJsonataValue(item, field.child(i), problems));
+    return function buildArray(scope) {
+      const out = new Array<unknown>(items.length);
+      for (let i = 0; i < items.length; i++) {
+        const v = items[i]!(scope);
+        if (isPromiseLike(v)) return finishArray(out, i, v, items, scope);
+        out[i] = v;
+      }
+      return out;
+    };
+  }
+  const keys = Object.keys(value as object);
+  const entries = keys.map((key) => compileJsonataValue((value as Record<string, unknown>)[key], field.child(key), problems));
+  return function buildObject(scope) {
+    const out: Record<string, unknown> = {};
+    for (let i = 0; i < entries.length; i++) {
+      const v = entries[i]!(scope);
+      if (isPromiseLike(v)) return finishObject(out, i, v, keys, entries, scope);
+      setOwn(out, keys[i]!, v);
+    }
+    return out;
+  };
+}
+
+async function finishArray(out: unknown[], from: number, pending: PromiseLike<unknown>, items: Evaluate[], scope: StatesScope): Promise<unknown[]> {
+  out[from] = await pending;
+  for (let i = from + 1; i < items.length; i++) out[i] = await items[i]!(scope);
+  return out;
+}
+
+async function finishObject(
+  out: Record<string, unknown>,
+  from: number,
+  pending: PromiseLike<unknown>,
+  keys: string[],
+  entries: Evaluate[],
+  scope: StatesScope,
+): Promise<Record<string, unknown>> {
+  setOwn(out, keys[from]!, await pending);
+  for (let i = from + 1; i < entries.length; i++) setOwn(out, keys[i]!, await entries[i]!(scope));
+  return out;
+}

@@ -1,0 +1,63 @@
+import { AslError, StatesErrors } from '../../run/errors.js';
+import type { Frame } from '../../run/frame.js';
+import { payloadBound } from '../../run/limits.js';
+import type { StateEnv } from '../context.js';
+import { compileResultPath, compileSelectPath, identity, type Transform } from '../io.js';
+import { parseReferencePath } from './paths.js';
+import { WHOLE_DOCUMENT, builtBound, compileTemplate, templateBound } from './templates.js';
+import { assignVariables, compileJsonPathAssign } from '../variables.js';
+
+/**
+ * AWS refuses a Task or Map result over the payload limit; the check returns the result's
+ * size bound. `omittedBytes`: the size of parts of the real result left out of the value
+ * checked (a Lambda envelope reduced to its Payload).
+ */
+export function compileResultLimit(env: StateEnv, omittedBytes = 0): (result: unknown) => number {
+  const payloadLimit = env.machine.limits.payloadBytes;
+  const cause = `The state/task '${env.name}' returned a result with a size exceeding the maximum number of bytes service limit.`;
+  return function checkResultSize(result) {
+    const bound = omittedBytes + payloadBound(result, payloadLimit - omittedBytes);
+    if (bound > payloadLimit) throw new AslError(StatesErrors.DataLimitExceeded, cause);
+    return bound;
+  };
+}
+
+/** What a JSONPath Task, Map or Parallel does with its result, given its raw input. */
+export type Finish = (raw: unknown, result: unknown, frame: Frame) => unknown;
+
+/**
+ * ResultSelector → ResultPath → OutputPath, the end shared by Task, Map and Parallel.
+ * Assign reads the raw result (before ResultSelector); its values take effect after
+ * OutputPath. With `checksResultSize`, the result is checked against the payload limit
+ * first, and when the ResultSelector only copies from the result, the bound of what it
+ * selects is handed to the run loop (the output is at most the input plus that, plus the
+ * keys ResultPath creates).
+ */
+export function compileJsonPathFinish(def: Record<string, unknown>, env: StateEnv, checksResultSize: boolean, omittedBytes = 0): Finish {
+  const resultSelector: Transform = 'ResultSelector' in def ? compileTemplate(def.ResultSelector) : identity;
+  const resultPath = compileResultPath(def.ResultPath);
+  const outputPath = compileSelectPath(def.OutputPath);
+  const assign = 'Assign' in def ? compileJsonPathAssign(def.Assign) : null;
+  const checkSize = checksResultSize ? compileResultLimit(env, omittedBytes) : null;
+  const selectedBound = 'ResultSelector' in def ? templateBound(def.ResultSelector) : WHOLE_DOCUMENT;
+  const pathBytes = resultPathBytes(def.ResultPath);
+  return function finishWithResult(raw, result, frame) {
+    if (checkSize !== null) {
+      const bound = checkSize(result);
+      if (selectedBound !== null) frame.resultBound = builtBound(selectedBound, bound) + pathBytes;
+    }
+    if (assign === null) return outputPath(resultPath(raw, resultSelector(result, frame), frame), frame);
+    const values = assign.evaluate(result, frame);
+    const output = outputPath(resultPath(raw, resultSelector(result, frame), frame), frame);
+    assignVariables(frame, assign.names, values);
+    return output;
+  };
+}
+
+/** Bytes a ResultPath may add around the result: each key it creates, quoted and escaped, with its colon, comma and braces. */
+function resultPathBytes(path: unknown): number {
+  if (typeof path !== 'string') return 0;
+  let bytes = 0;
+  for (const segment of parseReferencePath(path).segments ?? []) if ('name' in segment) bytes += 6 * segment.name.length + 6;
+  return bytes;
+}

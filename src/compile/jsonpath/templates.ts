@@ -1,0 +1,246 @@
+import { runtimeError, jsonForCause } from '../../run/errors.js';
+import type { Frame } from '../../run/frame.js';
+import { compileIntrinsic, isIntrinsicCall } from '../intrinsics/intrinsics.js';
+import { setOwn } from '../../json.js';
+import { compilePath, parsePath } from './paths.js';
+
+/**
+ * Payload templates (Parameters, ResultSelector, ItemSelector, JSONPath Assign): a JSON
+ * value in which every key ending in `.$` holds a path or an intrinsic call. Compiled once
+ * into a builder that constructs a fresh value per use; constant parts are rebuilt from a
+ * literal-like closure, so no two executions ever share a mutable object.
+ */
+export type Builder = (document: unknown, frame: Frame) => unknown;
+
+export function compileTemplate(template: unknown): Builder {
+  return compileNode(template);
+}
+
+function compileNode(node: unknown): Builder {
+  if (node === null || typeof node !== 'object') return constant(node);
+  if (Array.isArray(node)) {
+    if (!containsDynamic(node)) return constantCopy(node);
+    const items = node.map(compileNode);
+    return function buildArray(document, frame) {
+      const out = new Array(items.length);
+      for (let i = 0; i < items.length; i++) out[i] = items[i]!(document, frame);
+      return out;
+    };
+  }
+  if (!containsDynamic(node)) return constantCopy(node);
+  const keys: string[] = [];
+  const builders: Builder[] = [];
+  for (const [key, value] of Object.entries(node)) {
+    if (key.endsWith('.$')) {
+      keys.push(key.slice(0, -2));
+      builders.push(compileDynamicValue(value as string, key));
+    } else {
+      keys.push(key);
+      builders.push(compileNode(value));
+    }
+  }
+  return objectBuilder(keys, builders);
+}
+
+/**
+ * A builder of objects with these keys, in order. Templates of up to four keys (most
+ * selectors) get a builder that stores each key at its own site, without a loop or a
+ * `__proto__` test per key: one loop storing every template's keys was the top item of a
+ * Map's profile. A `__proto__` key is decided here, once.
+ */
+function objectBuilder(keys: readonly string[], builders: readonly Builder[]): Builder {
+  if (!keys.includes('__proto__')) {
+    if (keys.length === 1) {
+      const [k0] = keys as [string];
+      const [b0] = builders as [Builder];
+      return function buildObject1(document, frame) {
+        const out: Record<string, unknown> = {};
+        out[k0] = b0(document, frame);
+        return out;
+      };
+    }
+    if (keys.length === 2) {
+      const [k0, k1] = keys as [string, string];
+      const [b0, b1] = builders as [Builder, Builder];
+      return function buildObject2(document, frame) {
+        const out: Record<string, unknown> = {};
+        out[k0] = b0(document, frame);
+        out[k1] = b1(document, frame);
+        return out;
+      };
+    }
+    if (keys.length === 3) {
+      const [k0, k1, k2] = keys as [string, string, string];
+      const [b0, b1, b2] = builders as [Builder, Builder, Builder];
+      return function buildObject3(document, frame) {
+        const out: Record<string, unknown> = {};
+        out[k0] = b0(document, frame);
+        out[k1] = b1(document, frame);
+        out[k2] = b2(document, frame);
+        return out;
+      };
+    }
+    if (keys.length === 4) {
+      const [k0, k1, k2, k3] = keys as [string, string, string, string];
+      const [b0, b1, b2, b3] = builders as [Builder, Builder, Builder, Builder];
+      return function buildObject4(document, frame) {
+        const out: Record<string, unknown> = {};
+        out[k0] = b0(document, frame);
+        out[k1] = b1(document, frame);
+        out[k2] = b2(document, frame);
+        out[k3] = b3(document, frame);
+        return out;
+      };
+    }
+  }
+  return function buildObject(document, frame) {
+    const out: Record<string, unknown> = {};
+    for (let i = 0; i < keys.length; i++) setOwn(out, keys[i]!, builders[i]!(document, frame));
+    return out;
+  };
+}
+
+/** The value of a `key.$` entry: an intrinsic call or a path, failing as AWS does when the path finds nothing. */
+export function compileDynamicValue(text: string, key: string): Builder {
+  if (isIntrinsicCall(text)) return compileIntrinsic(text);
+  const read = compilePath(text);
+  return function readTemplatePath(document, frame) {
+    const value = read(document, frame);
+    if (value === undefined) {
+      throw runtimeError(
+        frame,
+        `The JSONPath '${text}' specified for the field '${key}' could not be found in the input '${jsonForCause(document)}'`,
+      );
+    }
+    return value;
+  };
+}
+
+function containsDynamic(node: unknown): boolean {
+  if (node === null || typeof node !== 'object') return false;
+  if (Array.isArray(node)) return node.some(containsDynamic);
+  for (const [key, value] of Object.entries(node)) {
+    if (key.endsWith('.$') || containsDynamic(value)) return true;
+  }
+  return false;
+}
+
+function constant(value: unknown): Builder {
+  return function constantValue() {
+    return value;
+  };
+}
+
+/** A constant object or array, rebuilt on every use from a compiled copier. */
+export function constantCopy(value: unknown): Builder {
+  const copy = copier(value);
+  return function buildConstant() {
+    return copy();
+  };
+}
+
+function copier(value: unknown): () => unknown {
+  if (value === null || typeof value !== 'object') return () => value;
+  if (Array.isArray(value)) {
+    const items = value.map(copier);
+    return function copyArray() {
+      const out = new Array(items.length);
+      for (let i = 0; i < items.length; i++) out[i] = items[i]!();
+      return out;
+    };
+  }
+  const entries = Object.entries(value);
+  const keys = entries.map((e) => e[0]);
+  const items = entries.map((e) => copier(e[1]));
+  return function copyObject() {
+    const out: Record<string, unknown> = {};
+    for (let i = 0; i < keys.length; i++) setOwn(out, keys[i]!, items[i]!());
+    return out;
+  };
+}
+
+
+/**
+ * An upper bound of the JSON size of what a template builds, as `fixed + reads × the
+ * document's bound`: a value copied out of a JSON document is never larger than the
+ * document. Knowing it lets the payload-limit checks add numbers instead of walking values.
+ */
+export interface TemplateBound {
+  /** Bytes of the template's own keys, punctuation and constants. */
+  readonly fixed: number;
+  /** How many of its values are copied from the document. */
+  readonly reads: number;
+}
+
+/** The bound of what `bound`'s template builds from a document bounded by `documentBound`. */
+export function builtBound(bound: TemplateBound, documentBound: number): number {
+  return bound.reads === 0 ? bound.fixed : bound.fixed + bound.reads * documentBound;
+}
+
+/** A template that is the document itself (no Parameters, no ItemSelector). */
+export const WHOLE_DOCUMENT: TemplateBound = { fixed: 0, reads: 1 };
+
+/** `$$.Map.Item.Index` is a small integer. */
+const INDEX_BYTES = 24;
+
+/**
+ * The bound of a template, or null when a value comes from elsewhere (the context object,
+ * a variable, an intrinsic function). In an ItemSelector, `$$.Map.Item.Value` is an item
+ * of the Map's input and counts as a read of the document (`itemIsInDocument`).
+ */
+export function templateBound(template: unknown, itemIsInDocument = false): TemplateBound | null {
+  let reads = 0;
+  let extra = 0;
+  for (const value of dynamicValues(template)) {
+    const source = typeof value === 'string' ? sourceOf(value, itemIsInDocument) : 'elsewhere';
+    if (source === 'elsewhere') return null;
+    if (source === 'document') reads++;
+    else extra += INDEX_BYTES;
+  }
+  return { fixed: Buffer.byteLength(JSON.stringify(skeleton(template)), 'utf8') + extra, reads };
+}
+
+/** The template with every `key.$` entry written as `key: null` (null's 4 bytes are counted on top of the value's bound). */
+function skeleton(node: unknown): unknown {
+  if (node === null || typeof node !== 'object') return node;
+  if (Array.isArray(node)) return node.map(skeleton);
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (key.endsWith('.$')) setOwn(out, key.slice(0, -2), null);
+    else setOwn(out, key, skeleton(value));
+  }
+  return out;
+}
+
+/** The values of a template's `key.$` entries, at any depth: its paths and intrinsic calls. */
+export function dynamicValues(node: unknown, found: unknown[] = []): unknown[] {
+  if (node === null || typeof node !== 'object') return found;
+  if (Array.isArray(node)) {
+    for (const item of node) dynamicValues(item, found);
+    return found;
+  }
+  for (const [key, value] of Object.entries(node)) {
+    if (key.endsWith('.$')) found.push(value);
+    else dynamicValues(value, found);
+  }
+  return found;
+}
+
+/** Where a `key.$` value comes from. Only definite paths count: a deep scan or a union can repeat a value. */
+function sourceOf(text: string, itemIsInDocument: boolean): 'document' | 'index' | 'elsewhere' {
+  if (isIntrinsicCall(text)) return 'elsewhere';
+  let parsed;
+  try {
+    parsed = parsePath(text);
+  } catch {
+    return 'elsewhere';
+  }
+  if (parsed.segments === null) return 'elsewhere';
+  if (parsed.root === 'input') return 'document';
+  if (itemIsInDocument && parsed.root === 'context') {
+    const names = parsed.segments.map((s) => ('name' in s ? s.name : `[${s.index}]`));
+    if (names.length >= 3 && names[0] === 'Map' && names[1] === 'Item' && names[2] === 'Value') return 'document';
+    if (names.length === 3 && names[0] === 'Map' && names[1] === 'Item' && names[2] === 'Index') return 'index';
+  }
+  return 'elsewhere';
+}

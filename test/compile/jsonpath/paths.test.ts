@@ -1,0 +1,146 @@
+import { readFileSync } from 'node:fs';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { compile, ProblemCodes, validate, virtualClock } from '../../../src/index.js';
+import { bracketNotation, parsePath, parseReferencePath, PathSyntaxError } from '../../../src/compile/jsonpath/paths.js';
+
+/**
+ * JSONPath forms and what Jayway JsonPath (the dialect AWS runs) gives for them: the examples
+ * of Jayway's README over its store document, the forms from AWS's published samples that
+ * issue 14 lists, names that need brackets and escapes, and forms Jayway refuses. Each path is
+ * evaluated in every place a Path can be written: Parameters (`.$`), InputPath, the context
+ * object (`$$.Execution.Input…`), a variable (`$doc…`), and a Choice rule's Variable.
+ */
+const paths = suite('JSONPath (Jayway)');
+
+interface Case {
+  path: string;
+  expected?: unknown;
+  missing?: true;
+  refused?: true;
+  source: string;
+}
+interface Table {
+  name: string;
+  document: unknown;
+  cases: Case[];
+}
+
+const tables = JSON.parse(readFileSync(new URL('./paths.jayway.json', import.meta.url), 'utf8')) as Table[];
+
+async function runDefinition(definition: unknown, input: unknown) {
+  return compile(definition, { clock: virtualClock(0) }).execute(input);
+}
+
+const single = (state: Record<string, unknown>) => ({ StartAt: 'S', States: { S: { ...state, End: true } } });
+
+/** The same path read from another root: `$$.Execution.Input…` or `$doc…`; null when a filter inside reads `$`. */
+function rerooted(path: string, root: string): string | null {
+  const trimmed = path.trim();
+  if (trimmed.slice(1).includes('$')) return null;
+  return root + trimmed.slice(1);
+}
+
+async function checkRead(label: string, state: Record<string, unknown>, document: unknown, c: Case, read: (output: unknown) => unknown) {
+  const result = await runDefinition(single(state), document);
+  if (c.missing) {
+    assert.equal([result.status, result.error], ['FAILED', 'States.Runtime'], `${label} ${c.path}: ${result.cause}`);
+  } else {
+    assert.is(result.status, 'SUCCEEDED', `${label} ${c.path}: ${result.cause}`);
+    assert.equal(read(result.output), c.expected, `${label} ${c.path} (${c.source})`);
+  }
+}
+
+for (const table of tables) {
+  for (const c of table.cases) {
+    paths(`${table.name}: ${JSON.stringify(c.path)} — ${c.source}`, async () => {
+      if (c.refused) {
+        assert.throws(() => parsePath(c.path), (e: unknown) => e instanceof PathSyntaxError);
+        const problems = validate(single({ Type: 'Pass', Parameters: { 'v.$': c.path } }));
+        assert.equal(
+          problems.map((p) => p.code),
+          [ProblemCodes.PATH_SYNTAX],
+          c.path,
+        );
+        return;
+      }
+      const document = table.document;
+      await checkRead('Parameters', { Type: 'Pass', Parameters: { 'v.$': c.path } }, document, c, (o) => (o as { v: unknown }).v);
+      await checkRead('InputPath', { Type: 'Pass', InputPath: c.path }, document, c, (o) => o);
+      const context = rerooted(c.path, '$$.Execution.Input');
+      if (context !== null) {
+        await checkRead('context', { Type: 'Pass', Parameters: { 'v.$': context } }, document, c, (o) => (o as { v: unknown }).v);
+      }
+      const variable = rerooted(c.path, '$doc');
+      if (variable !== null) {
+        const definition = {
+          StartAt: 'A',
+          States: { A: { Type: 'Pass', Assign: { 'doc.$': '$' }, Next: 'S' }, S: { Type: 'Pass', Parameters: { 'v.$': variable }, End: true } },
+        };
+        const result = await runDefinition(definition, document);
+        if (c.missing) assert.is(result.error, 'States.Runtime', `variable ${variable}`);
+        else assert.equal((result.output as { v: unknown }).v, c.expected, `variable ${variable}`);
+      }
+      if (parsePath(c.path).definite) {
+        const choice = {
+          StartAt: 'C',
+          States: {
+            C: { Type: 'Choice', Choices: [{ Variable: c.path, IsPresent: true, Next: 'Yes' }], Default: 'No' },
+            Yes: { Type: 'Pass', Result: 'present', End: true },
+            No: { Type: 'Pass', Result: 'absent', End: true },
+          },
+        };
+        const result = await runDefinition(choice, document);
+        assert.is(result.output, c.missing ? 'absent' : 'present', `Choice ${c.path}: ${result.cause}`);
+      }
+    });
+  }
+}
+
+paths('Reference Paths (ResultPath, ItemsPath, *Path) take names and single indices, with the same escapes and trimming', async () => {
+  for (const text of ['$.a.[0]', "$['it\\'s']", ' $.a ', '$.a["b"][-1]']) parseReferencePath(text);
+  for (const text of ["$['a','b']", '$.a[0,1]', '$.a[*]', '$..a', '$.a[?(@.b)]', '$.a[1:]', '$.a.length()']) {
+    assert.throws(() => parseReferencePath(text), (e: unknown) => e instanceof PathSyntaxError, text);
+  }
+  const result = await runDefinition(single({ Type: 'Pass', Result: 'x', ResultPath: "$.list.[1]['it\\'s']" }), { list: [{}, { a: 1 }] });
+  assert.equal(result.output, { list: [{}, { a: 1, "it's": 'x' }] });
+  const items = await runDefinition(
+    single({ Type: 'Map', ItemsPath: ' $.[0].items ', ItemProcessor: { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } } }),
+    [{ items: [1, 2] }],
+  );
+  assert.equal(items.output, [1, 2]);
+});
+
+paths('intrinsic arguments read the same forms', async () => {
+  const result = await runDefinition(
+    single({ Type: 'Pass', Parameters: { 'n.$': "States.ArrayLength($.items[*]['bucket','key'])", 'q.$': "States.Format('{}', $['it\\'s'])" } }),
+    { items: [{ bucket: 'b', key: 'k' }, { bucket: 'c' }], "it's": 'yes' },
+  );
+  assert.equal(result.output, { n: 2, q: 'yes' });
+});
+
+paths('a filter comparing with an unquoted word is refused with the fix: quote it (Jayway and so AWS refuse it too)', () => {
+  const cases = [
+    { path: '$.Items[?(@.Name==Receipt)]', fix: "@.Name=='Receipt'" },
+    { path: '$[?(@.status == es)]', fix: "@.status == 'es'" },
+    { path: '$[?(@.a == 1 && @.Name == Receipt)]', fix: "@.a == 1 && @.Name == 'Receipt'" },
+    { path: '$[?(@.x in [a, b])]', fix: "@.x in ['a', b]" },
+  ];
+  for (const { path, fix } of cases) {
+    const problems = validate(single({ Type: 'Pass', InputPath: path }));
+    assert.equal(
+      problems.map((p) => [p.code, p.pointer]),
+      [[ProblemCodes.PATH_SYNTAX, '/States/S/InputPath']],
+      path,
+    );
+    assert.ok(problems[0]!.message.includes(`not quoted`), problems[0]!.message);
+    assert.ok(problems[0]!.message.endsWith(`quote a string: ${fix}`), problems[0]!.message);
+  }
+});
+
+paths('a missing definite path is named in bracket notation in the cause', () => {
+  assert.is(bracketNotation("$.a.[0]['it\\'s']"), "$['a'][0]['it's']");
+  assert.is(bracketNotation(' $.a '), "$['a']");
+});
+
+paths.run();
