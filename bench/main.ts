@@ -3,6 +3,6 @@
  *   npm run bench                 the quick benchmark of the built-in workloads
  *   npm run bench -- --help       every option
  */
-import { benchCommand } from '../src/cli/bench.js';
+import { benchCommand } from './command.js';
 
 process.exitCode = await benchCommand(process.argv.slice(2));

@@ -4,9 +4,10 @@
  * Node 20 spends about half a millisecond on each ES module it resolves and links; the CLI
  * loads about 70, so the bundle starts some 40 ms sooner (bench/startup.ts measures it).
  *
- * Left unbundled, loaded from dist/src as built: the benchmark harness (cli/bench.js, which
- * the package does not ship) and modules that find files next to themselves at run time
- * (the worker pool, the service and the cluster start worker threads from their own directories).
+ * Left unbundled, loaded from dist as built: the benchmark harness (dist/bench/command.js, in
+ * a checkout only: the package does not ship it) and modules that find files next to themselves
+ * at run time (the worker pool, the service and the cluster start worker threads from their
+ * own directories).
  * jsonata, yaml and js-yaml stay in node_modules: they load only when a file needs them.
  */
 import { build } from 'esbuild';
@@ -17,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const built = resolve(root, 'dist', 'src');
 const outdir = resolve(root, 'dist', 'cli');
-const unbundled = [resolve(built, 'cli', 'bench.js'), resolve(built, 'pool') + sep, resolve(built, 'service') + sep, resolve(built, 'cluster') + sep];
+const unbundled = [resolve(root, 'dist', 'bench') + sep, resolve(built, 'pool') + sep, resolve(built, 'service') + sep, resolve(built, 'cluster') + sep];
 
 /** Imports of unbundled modules point at their dist/src files from dist/cli. */
 const keepUnbundled = {

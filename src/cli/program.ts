@@ -199,19 +199,20 @@ function stopSignal(io: CliIo): AbortSignal {
 }
 
 /**
- * The benchmark harness, loaded only when asked for: it is large, and the installed package
- * does not ship it (it needs the workloads, the peers it compares against and the
- * development dependencies of a source checkout).
+ * The benchmark harness (bench/command.ts), loaded only when asked for and only where it is:
+ * a checkout of the repository ships it beside src/, built to dist/bench; the npm package
+ * does not (it needs the workloads, the peers it compares against and the development
+ * dependencies of a checkout).
  */
 async function runBench(argv: readonly string[], io: CliIo): Promise<number> {
-  let bench: typeof import('./bench.js');
+  let bench: typeof import('../../bench/command.js');
   try {
-    bench = await import('./bench.js');
+    bench = await import('../../bench/command.js');
   } catch (error) {
     if ((error as NodeJS.ErrnoException)?.code !== 'ERR_MODULE_NOT_FOUND') throw error;
     io.stderr.write(
-      `statemill: bench runs from a source checkout of statemill (git clone, npm ci, then npx statemill bench …); ` +
-        `this installation does not include the benchmark harness  [${CliErrorCodes.BENCH_UNAVAILABLE}]\n` +
+      `statemill: bench: the benchmark harness ships with statemill's repository, not with the npm package; ` +
+        `run it from a checkout (git clone, npm ci, npm run build, then npx statemill bench …)  [${CliErrorCodes.BENCH_UNAVAILABLE}]\n` +
         `  (${(error as Error).message.split('\n')[0]})\n`,
     );
     return ExitCodes.USAGE;

@@ -13,7 +13,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mediaOptionsFromBench, parseMediaOptions } from '../../bench/media-options.js';
 import { OptionsError, parseBenchOptions } from '../../bench/options.js';
-import { benchCommand } from '../../src/cli/bench.js';
+import { benchCommand } from '../../bench/command.js';
 import { compile, createPool, validate, virtualClock } from '../../src/index.js';
 import videoDefinition from '../../workloads/video-transcode/definition.asl.json' with { type: 'json' };
 import {
