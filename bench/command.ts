@@ -12,8 +12,8 @@ import { BenchSetupError } from './errors.js';
 import { Progress } from './progress.js';
 import { writeCharts } from './report/chart.js';
 import { runBench } from './run.js';
-import { mediaOptionsFromBench } from './media-options.js';
-import { runMediaBench } from './media-run.js';
+import { mediaOptionsFromBench } from './media/options.js';
+import { runMediaBench } from './media/run.js';
 import { CliError, CliErrorCodes, withCode } from '../src/cli/cli-error.js';
 import { ExitCodes } from '../src/cli/exit-codes.js';
 

@@ -11,7 +11,7 @@ import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mediaOptionsFromBench, parseMediaOptions } from '../../bench/media-options.js';
+import { mediaOptionsFromBench, parseMediaOptions } from '../../bench/media/options.js';
 import { OptionsError, parseBenchOptions } from '../../bench/options.js';
 import { benchCommand } from '../../bench/command.js';
 import { compile, createPool, validate, virtualClock } from '../../src/index.js';

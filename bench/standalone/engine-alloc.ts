@@ -8,8 +8,8 @@
  *   node --expose-gc --min-semi-space-size=64 --max-semi-space-size=64 --import tsx/esm bench/engine-alloc.ts
  */
 import { cpus, loadavg } from 'node:os';
-import { compile, virtualClock } from '../src/index.js';
-import { builtinWorkloads } from '../workloads/index.js';
+import { compile, virtualClock } from '../../src/index.js';
+import { builtinWorkloads } from '../../workloads/index.js';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (gc === undefined) throw new Error('run with node --expose-gc (see the header)');

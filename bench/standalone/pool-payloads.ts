@@ -19,9 +19,9 @@
  *   node --import tsx/esm bench/pool-payloads.ts [seconds per measurement, default 2] [rounds, default 5]
  */
 import { isDeepStrictEqual } from 'node:util';
-import { compile } from '../src/compile/machine.js';
-import { createPool, type PoolExecuteOptions } from '../src/pool/index.js';
-import { median } from './median.js';
+import { compile } from '../../src/compile/machine.js';
+import { createPool, type PoolExecuteOptions } from '../../src/pool/index.js';
+import { median } from '../median.js';
 import { contextInput } from './pool-generators.js';
 import { handlers } from './pool-handlers.js';
 import { cpuSplit, fixed, poolHandlersModule, printMachine, threadCpuTimes, throughput, trivialDefinition, type CpuSplit } from './pool-support.js';

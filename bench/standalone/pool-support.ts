@@ -6,8 +6,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { describeMachine, machineInfo } from './machine.js';
-import { median } from './median.js';
+import { describeMachine, machineInfo } from '../machine.js';
+import { median } from '../median.js';
 
 export const poolHandlersModule = new URL(import.meta.url.endsWith('.ts') ? './pool-handlers.ts' : './pool-handlers.js', import.meta.url);
 

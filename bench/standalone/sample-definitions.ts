@@ -9,7 +9,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { parse as parseYaml } from 'yaml';
-import { compile, DefinitionError, StandardExecutions, type Handler } from '../src/index.js';
+import { compile, DefinitionError, StandardExecutions, type Handler } from '../../src/index.js';
 
 const root = process.argv[2];
 if (root === undefined) {

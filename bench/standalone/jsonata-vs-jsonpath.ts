@@ -19,8 +19,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import { cpus, loadavg } from 'node:os';
 import { Bench } from 'tinybench';
-import { compile, virtualClock, type Handlers } from '../src/index.js';
-import { webhookNormalize } from '../workloads/webhook-normalize/workload.js';
+import { compile, virtualClock, type Handlers } from '../../src/index.js';
+import { webhookNormalize } from '../../workloads/webhook-normalize/workload.js';
 
 interface Order {
   id: string;

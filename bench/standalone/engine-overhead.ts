@@ -7,7 +7,7 @@
  */
 import { cpus, loadavg } from 'node:os';
 import { Bench } from 'tinybench';
-import { compile, virtualClock } from '../src/index.js';
+import { compile, virtualClock } from '../../src/index.js';
 
 const definition = {
   Comment: 'Order check: six states, trivial handlers',

@@ -8,7 +8,7 @@
  */
 import { cpus, loadavg } from 'node:os';
 import { Bench } from 'tinybench';
-import { compile, virtualClock, type CompileOptions } from '../src/index.js';
+import { compile, virtualClock, type CompileOptions } from '../../src/index.js';
 
 const definition = {
   StartAt: 'Validate',

@@ -15,7 +15,7 @@
  */
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { compile, StandardExecutions, StandardTasks, type Machine } from '../src/index.js';
+import { compile, StandardExecutions, StandardTasks, type Machine } from '../../src/index.js';
 
 const suspendedArg = process.argv.indexOf('--suspended');
 const SUSPENDED = suspendedArg > 0 ? Number(process.argv[suspendedArg + 1]) : 100_000;

@@ -6,9 +6,9 @@
  *   node --import tsx/esm bench/serve-inprocess.ts [--calls 100000]
  */
 import { parseArgs } from 'node:util';
-import { virtualClock } from '../src/run/clock.js';
-import { decodeRequest, encodeResponse } from '../src/serve/protocol.js';
-import { createService } from '../src/service/index.js';
+import { virtualClock } from '../../src/run/clock.js';
+import { decodeRequest, encodeResponse } from '../../src/serve/protocol.js';
+import { createService } from '../../src/service/index.js';
 
 const { values } = parseArgs({ options: { calls: { type: 'string', default: '100000' } } });
 const calls = Number(values.calls);

@@ -14,9 +14,9 @@
  */
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { compile, virtualClock, type Machine } from '../src/index.js';
-import { payloadBound } from '../src/run/limits.js';
-import { median } from './median.js';
+import { compile, virtualClock, type Machine } from '../../src/index.js';
+import { payloadBound } from '../../src/run/limits.js';
+import { median } from '../median.js';
 import { flaky, mapDefinition, mapInput, MAP_LIMITS, parallelDefinition, parallelInput, price, retryDefinition, timePerCall, type PriceItem } from './shapes.js';
 
 const { values: args } = parseArgs({

@@ -17,8 +17,8 @@ import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { builtinWorkloads } from '../workloads/index.js';
-import { median } from './median.js';
+import { builtinWorkloads } from '../../workloads/index.js';
+import { median } from '../median.js';
 import { flaky, mapDefinition, mapInput, MAP_LIMITS, parallelDefinition, parallelInput, price, retryDefinition, timePerCall } from './shapes.js';
 
 const { values: args } = parseArgs({
