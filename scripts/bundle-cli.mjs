@@ -2,7 +2,7 @@
  * Bundles the `statemill` executable (after tsc has built dist/src) into dist/cli: one file
  * for what `run` and `validate` load at start, plus chunks for what they load on demand.
  * Node 20 spends about half a millisecond on each ES module it resolves and links; the CLI
- * loads about 70, so the bundle starts some 40 ms sooner (bench/startup.ts measures it).
+ * loads about 70, so the bundle starts some 40 ms sooner (bench/standalone/startup.ts measures it).
  *
  * Left unbundled, loaded from dist as built: the benchmark harness (dist/bench/command.js, in
  * a checkout only: the package does not ship it) and modules that find files next to themselves

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:media`: the real-media benchmark (bench/media-run.ts) from the command line.
+ * `npm run bench:media`: the real-media benchmark (bench/media/run.ts) from the command line.
  *   npm run bench:media                  60 s video, 3 rounds
  *   npm run bench:media -- --help        every option
  */

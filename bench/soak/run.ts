@@ -1,6 +1,6 @@
 /**
  * The soak run: sustained load through a pool with faults injected at random, every outcome
- * checked against the fault its execution was given. bench/soak.ts is the command line;
+ * checked against the fault its execution was given. bench/soak/soak.ts is the command line;
  * test/reliability/soak.test.ts runs a short one.
  *
  * Each execution's fault comes from a hash of (seed, index), so a run is reproducible and the

@@ -2,7 +2,7 @@
  * Standard callbacks in-process: what a `.waitForTaskToken` round trip costs, what resuming
  * a suspended execution costs, and how much memory a suspended execution holds.
  *
- *   node --expose-gc --import tsx/esm bench/callbacks.ts [--suspended 100000]
+ *   node --expose-gc --import tsx/esm bench/standalone/callbacks.ts [--suspended 100000]
  *
  * The workflow has three states: a Pass, a callback Task whose handler hands its token to
  * the bench, and a Pass. Figures, all from the same run:

@@ -15,7 +15,7 @@
  * job and per execution, and Redis's CPU time per job (INFO cpu), which gives the ceiling of
  * one Redis (it runs commands on one thread): executions/s = batch × 1 s / CPU per job.
  *
- *   node --import tsx/esm bench/cluster.ts [--workers 2] [--threads cores] [--seconds 2] [--rounds 3] [--batch 256]
+ *   node --import tsx/esm bench/standalone/cluster.ts [--workers 2] [--threads cores] [--seconds 2] [--rounds 3] [--batch 256]
  *     [--worker-concurrency K (batches each worker runs at once)] [--skip trivial,webhook,cpu,map] [--json file]
  */
 import { spawn, type ChildProcess } from 'node:child_process';

@@ -10,7 +10,7 @@
  * per-item work ASL requires of any engine (see floorMap), so engine / floor is what the
  * engine itself adds.
  *
- *   node --expose-gc --import tsx/esm bench/engine-shapes.ts [--rounds 7] [--time 300] [--only map,parallel,retry]
+ *   node --expose-gc --import tsx/esm bench/standalone/engine-shapes.ts [--rounds 7] [--time 300] [--only map,parallel,retry]
  */
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';

@@ -4,7 +4,7 @@
  * must cost nothing (the engine checks one field per state and allocates nothing); ERROR
  * numbers every event but keeps none on success; ALL writes every input and output as JSON.
  *
- *   node --import tsx/esm bench/history-overhead.ts
+ *   node --import tsx/esm bench/standalone/history-overhead.ts
  */
 import { cpus, loadavg } from 'node:os';
 import { Bench } from 'tinybench';

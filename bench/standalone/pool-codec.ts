@@ -14,7 +14,7 @@
  * each decoded by msgpackr's default build ('eval') and by msgpackr/index-no-eval, beside
  * JSON and structuredClone for reference.
  *
- *   node --import tsx/esm bench/pool-codec.ts
+ *   node --import tsx/esm bench/standalone/pool-codec.ts
  */
 import { createRequire } from 'node:module';
 import * as msgpackr from 'msgpackr';

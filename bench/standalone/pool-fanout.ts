@@ -11,7 +11,7 @@
  * last item the result was back, and how much of the threads' time went to items.
  * The in-process Map and the pools take turns, round after round; figures are medians.
  *
- *   node --import tsx/esm bench/pool-fanout.ts [items, default 1000] [ms per item, default 0.2]
+ *   node --import tsx/esm bench/standalone/pool-fanout.ts [items, default 1000] [ms per item, default 0.2]
  */
 import { compile } from '../../src/compile/machine.js';
 import { createPool, type Pool } from '../../src/pool/index.js';

@@ -10,7 +10,7 @@
  * against what bare threads got in the same rounds: on a shared machine the cores, not the
  * pool, are often what is missing.
  *
- *   node --import tsx/esm bench/pool-sharded.ts [seconds per measurement, default 2] [rounds, default 3]
+ *   node --import tsx/esm bench/standalone/pool-sharded.ts [seconds per measurement, default 2] [rounds, default 3]
  */
 import { isDeepStrictEqual } from 'node:util';
 import { threadId } from 'node:worker_threads';

@@ -1,7 +1,7 @@
 /**
- * Shared by the pool benchmarks (bench/pool-*.ts): timing loops, the machine line, and the
+ * Shared by the pool benchmarks (bench/standalone/pool-*.ts): timing loops, the machine line, and the
  * workflows and handlers they measure. Run any of them with
- *   node --import tsx/esm bench/pool-<name>.ts
+ *   node --import tsx/esm bench/standalone/pool-<name>.ts
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';

@@ -22,7 +22,7 @@
  * slots full and the next batch filling. A deeper backlog costs the main thread garbage
  * collection of everything it holds, which the third argument shows.
  *
- *   node --import tsx/esm bench/pool-throughput.ts [seconds per measurement, default 2] [rounds, default 3] [executions submitted]
+ *   node --import tsx/esm bench/standalone/pool-throughput.ts [seconds per measurement, default 2] [rounds, default 3] [executions submitted]
  */
 import { isDeepStrictEqual } from 'node:util';
 import { compile } from '../../src/compile/machine.js';

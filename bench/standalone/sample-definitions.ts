@@ -3,7 +3,7 @@
  * (compile() with handlers for every Resource) and once as a Standard one (with the
  * Standard integrations). Prints the counts and each remaining refusal with its reason.
  *
- *   node --import tsx/esm bench/sample-definitions.ts <git dir of aws-samples/step-functions-workflows-collection>
+ *   node --import tsx/esm bench/standalone/sample-definitions.ts <git dir of aws-samples/step-functions-workflows-collection>
  *
  * Reads the files of the repository's HEAD commit (a bare clone or a checkout).
  */

@@ -9,7 +9,7 @@
  *
  * Figures are min / median / max over the rounds; the load average is printed with them.
  *
- *   node --import tsx/esm bench/serve.ts [--duration 5] [--rounds 3] [--connections 16] [--executions 100000] [--sync-only]
+ *   node --import tsx/esm bench/standalone/serve.ts [--duration 5] [--rounds 3] [--connections 16] [--executions 100000] [--sync-only]
  *
  * `--sync-only` stops after the StartSyncExecution table (no Standard executions, no memory figure).
  */
