@@ -48,7 +48,7 @@ const linkThroughIndexes = {
       if (!args.path.startsWith(cli)) return undefined;
       const from = dirname(args.path);
       const text = readFileSync(args.path, 'utf8');
-      const contents = text.replace(/import\s*\{([^}]*)\}\s*from\s*'(\.[^']*\/index\.js)';/g, (statement, names, specifier) => {
+      const contents = text.replace(/import\s*\{([^}]*)\}\s*from\s*(['"])(\.[^'"]*\/index\.js)\2;/g, (statement, names, _quote, specifier) => {
         const index = resolve(from, specifier);
         if (index.startsWith(cli)) return statement;
         const byModule = new Map();
@@ -68,7 +68,7 @@ const linkThroughIndexes = {
 /** The module that defines `name`, which `file` exports, following re-exports (`export { a as b } from './x.js'`). */
 function definitionOf(file, name) {
   const text = readFileSync(file, 'utf8');
-  for (const [, names, specifier] of text.matchAll(/export\s*\{([^}]*)\}\s*from\s*'([^']*)';/g)) {
+  for (const [, names, , specifier] of text.matchAll(/export\s*\{([^}]*)\}\s*from\s*(['"])([^'"]*)\2;/g)) {
     for (const entry of names.split(',').map((part) => part.trim())) {
       const [inner, outer = inner] = entry.split(/\s+as\s+/);
       if (outer === name) return definitionOf(resolve(dirname(file), specifier), inner);
