@@ -43,7 +43,7 @@ export interface BenchOptions {
   readonly label: string | null;
   /** Recorded beside every figure: what else the machine was doing. */
   readonly note: string | null;
-  /** 'ffmpeg': transcode a generated video for real instead (bench/media-run.ts); null otherwise. */
+  /** 'ffmpeg': transcode a generated video for real instead (bench/media/run.ts); null otherwise. */
   readonly media: 'ffmpeg' | null;
 }
 

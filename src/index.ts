@@ -13,7 +13,7 @@ export { realClock, virtualClock, type Clock } from './run/clock.js';
 export { defaultLimits, type Limits } from './run/limits.js';
 export { ExecutionResult, type ExecutionResultInit, type ExecutionStatus } from './run/result.js';
 export { ExecutionNameError, executionNameProblem } from './run/names.js';
-export { mockHandlers, MockConfigError, MockErrorCodes, type MockConfig, type MockedInvocation, type MockOptions } from './mocks/index.js';
+export { mockHandlers, planTestCase, MockConfigError, MockErrorCodes, type MockConfig, type MockedInvocation, type MockOptions } from './mocks/index.js';
 export type * from './asl/types.js';
 export { formatTrace, type TraceOptions } from './run/trace.js';
 export { historyLevels, type HistoryEvent, type HistoryLevel } from './run/history.js';

@@ -1,8 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Handler, Handlers, TaskContext } from '../compile/handlers.js';
-import { AslError, StatesErrors } from '../run/errors.js';
+import type { Handler, Handlers, TaskContext } from '../index.js';
 import { CliError, CliErrorCodes } from './cli-error.js';
 import { notJsonData } from './json-data.js';
 
@@ -59,8 +58,7 @@ export function checkedHandlers(handlers: Handlers): Handlers {
       const problem = notJsonData(result);
       if (problem === null) return result;
       const state = (ctx.context.State as { Name?: unknown } | undefined)?.Name;
-      throw new AslError(
-        StatesErrors.Runtime,
+      throw runtimeError(
         `The handler for '${key}'${typeof state === 'string' ? ` (state '${state}')` : ''} returned a value that is not JSON data: ${problem}. Return plain JSON values, as a Lambda function's result is.`,
       );
     };
@@ -74,6 +72,13 @@ export function checkedHandlers(handlers: Handlers): Handlers {
     });
   }
   return checked;
+}
+
+/** Fails the Task with States.Runtime: a handler names an ASL error by the name of what it throws. */
+function runtimeError(message: string): Error {
+  const error = new Error(message);
+  error.name = 'States.Runtime';
+  return error;
 }
 
 function describe(value: unknown): string {

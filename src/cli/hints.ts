@@ -1,4 +1,4 @@
-import type { ProblemCode } from '../asl/problems.js';
+import type { ProblemCode } from '../index.js';
 
 /** What to do about each kind of definition problem; the problem's own message says what is wrong. */
 export const problemHints: Record<ProblemCode, string> = {

@@ -1,5 +1,3 @@
-import { pointerTo } from '../asl/problems.js';
-
 /**
  * What keeps a value from being JSON data, with a JSON pointer to it, or null when it is
  * JSON data. A BigInt or a circular reference can come back from a handler (AWS would never
@@ -29,4 +27,11 @@ export function notJsonData(root: unknown): string | null {
     }
   }
   return null;
+}
+
+/** Appends one reference token to a JSON pointer, escaped as RFC 6901 requires. */
+function pointerTo(base: string, token: string | number): string {
+  const text = String(token);
+  if (!text.includes('~') && !text.includes('/')) return `${base}/${text}`;
+  return `${base}/${text.replace(/~/g, '~0').replace(/\//g, '~1')}`;
 }

@@ -1,4 +1,4 @@
-import type { Problem } from '../asl/problems.js';
+import type { Problem } from '../index.js';
 import { problemHints } from './hints.js';
 
 /** A definition problem as the CLI shows it: with the state it is in and what to do. */

@@ -1,9 +1,9 @@
 import { Command, CommanderError, Option } from 'commander';
-import { historyLevels } from '../run/history.js';
+import { historyLevels, logLevels } from '../index.js';
 import { CliError, CliErrorCodes, withCode } from './cli-error.js';
 import type { RunOptions } from './commands/run.js';
+import type { ServeCommandOptions } from './commands/serve.js';
 import type { ValidateOptions } from './commands/validate.js';
-import { registerServeCommand } from './commands/serve.js';
 import type { WorkerOptions } from './commands/worker.js';
 import { EXIT_CODES_HELP, ExitCodes } from './exit-codes.js';
 import type { CliIo } from './io.js';
@@ -46,6 +46,19 @@ then, once there are none, what statemill does not run ("valid ASL, but statemil
 cannot run it"), as \`statemill run\` would refuse it. --json prints {"valid",
 "definitions": [{file, resource, valid, problems: [{code, pointer, state, message,
 hint}], runs, engineProblems, error}]}.`;
+
+const SERVE_EXAMPLES = `
+Examples:
+  $ statemill serve
+  $ statemill serve --port 8083 --handlers ./handlers.mjs --virtual-clock
+  $ statemill serve --mocks MockConfigFile.json      # then StartExecution with stateMachineArn#TestCase
+  $ statemill serve --lambda-endpoint http://127.0.0.1:3001   # sam local start-lambda
+  $ aws stepfunctions --endpoint-url http://127.0.0.1:8083 list-state-machines
+
+A drop-in for Step Functions Local: the AWS SDKs and the AWS CLI work unchanged with the
+endpoint URL (any credentials: SigV4 signatures are accepted and not checked, so the
+server binds to 127.0.0.1 unless --host says otherwise). SIGTERM or Ctrl-C stops it
+gracefully: no new connections, in-flight requests finish, exit 0.`;
 
 const ROOT_EXAMPLES = `
 Examples:
@@ -136,7 +149,26 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
       setExitCode(await validateCommand(files, options, io));
     });
 
-  registerServeCommand(program, io, setExitCode);
+  program
+    .command('serve')
+    .description('serve the AWS Step Functions API (AWS JSON 1.0) over HTTP: a local endpoint for SDKs, the AWS CLI and test suites')
+    .option('--port <port>', 'port to listen on (0: any free port)', '8083')
+    .option('--host <address>', 'address to bind', '127.0.0.1')
+    .option('--handlers <module>', 'module exporting `handlers`: Task Resource or Lambda function name → (input, ctx) => result')
+    .addOption(new Option('--mocks <file>', 'Step Functions Local mock configuration (MockConfigFile.json), used by StartExecution of stateMachineArn#TestCase').env('SFN_MOCK_CONFIG'))
+    .addOption(new Option('--lambda-endpoint <url>', 'Lambda Invoke API for Lambda functions without a handler (e.g. sam local start-lambda)').env('LAMBDA_ENDPOINT'))
+    .option('--region <region>', 'region in ARNs', 'us-east-1')
+    .option('--account-id <id>', 'account id in ARNs', '123456789012')
+    .option('--virtual-clock', 'let Wait states and retry intervals pass at once (time limits still hold)')
+    .option('--store <path>', 'keep state machines, activities, tags and Standard executions with their history in this SQLite file (created if absent; default: in memory)')
+    .option('--retain-executions <count>', 'finished Standard executions kept for Describe/History/List, oldest dropped first (default 10000)')
+    .addOption(new Option('--log-level <level>', 'JSON-line logs on stderr at this level').choices(logLevels).default('info'))
+    .addHelpText('after', SERVE_EXAMPLES)
+    .action(async (options: ServeCommandOptions) => {
+      // The service loads only for this command: the others need none of it.
+      const { serveCommand } = await import('./commands/serve.js');
+      setExitCode(await serveCommand(options, io));
+    });
 
   program
     .command('worker')
@@ -167,19 +199,20 @@ function stopSignal(io: CliIo): AbortSignal {
 }
 
 /**
- * The benchmark harness, loaded only when asked for: it is large, and the installed package
- * does not ship it (it needs the workloads, the peers it compares against and the
- * development dependencies of a source checkout).
+ * The benchmark harness (bench/command.ts), loaded only when asked for and only where it is:
+ * a checkout of the repository ships it beside src/, built to dist/bench; the npm package
+ * does not (it needs the workloads, the peers it compares against and the development
+ * dependencies of a checkout).
  */
 async function runBench(argv: readonly string[], io: CliIo): Promise<number> {
-  let bench: typeof import('./bench.js');
+  let bench: typeof import('../../bench/command.js');
   try {
-    bench = await import('./bench.js');
+    bench = await import('../../bench/command.js');
   } catch (error) {
     if ((error as NodeJS.ErrnoException)?.code !== 'ERR_MODULE_NOT_FOUND') throw error;
     io.stderr.write(
-      `statemill: bench runs from a source checkout of statemill (git clone, npm ci, then npx statemill bench …); ` +
-        `this installation does not include the benchmark harness  [${CliErrorCodes.BENCH_UNAVAILABLE}]\n` +
+      `statemill: bench: the benchmark harness ships with statemill's repository, not with the npm package; ` +
+        `run it from a checkout (git clone, npm ci, npm run build, then npx statemill bench …)  [${CliErrorCodes.BENCH_UNAVAILABLE}]\n` +
         `  (${(error as Error).message.split('\n')[0]})\n`,
     );
     return ExitCodes.USAGE;

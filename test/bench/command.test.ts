@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { BenchReport } from '../../bench/report/types.js';
-import { benchCommand } from '../../src/cli/bench.js';
+import { benchCommand } from '../../bench/command.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 

@@ -1,8 +1,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createPool, PoolFaults, type Pool } from '../../src/pool/index.js';
-import { soakDefinition } from '../../bench/soak-handlers.js';
-import { faultSchedule, runSoak, soakHandlersModule, type FaultRates, type SoakOptions, type SoakReport } from '../../bench/soak-run.js';
+import { soakDefinition } from '../../bench/soak/handlers.js';
+import { faultSchedule, runSoak, soakHandlersModule, type FaultRates, type SoakOptions, type SoakReport } from '../../bench/soak/run.js';
 
 /**
  * The short soak: 40,000 executions through two threads with every kind of fault injected

@@ -11,9 +11,9 @@ import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mediaOptionsFromBench, parseMediaOptions } from '../../bench/media-options.js';
+import { mediaOptionsFromBench, parseMediaOptions } from '../../bench/media/options.js';
 import { OptionsError, parseBenchOptions } from '../../bench/options.js';
-import { benchCommand } from '../../src/cli/bench.js';
+import { benchCommand } from '../../bench/command.js';
 import { compile, createPool, validate, virtualClock } from '../../src/index.js';
 import videoDefinition from '../../workloads/video-transcode/definition.asl.json' with { type: 'json' };
 import {

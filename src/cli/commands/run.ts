@@ -1,12 +1,17 @@
-import { DefinitionError } from '../../asl/problems.js';
-import type { Handlers } from '../../compile/handlers.js';
-import { compile } from '../../compile/machine.js';
-import type { MockConfigError } from '../../mocks/index.js';
-import { validate } from '../../compile/validate/validate.js';
-import { virtualClock } from '../../run/clock.js';
-import type { HistoryLevel } from '../../run/history.js';
-import { executionNameProblem } from '../../run/names.js';
-import type { ExecutionResult } from '../../run/result.js';
+import {
+  compile,
+  DefinitionError,
+  executionNameProblem,
+  formatTrace,
+  MockConfigError,
+  mockHandlers,
+  planTestCase,
+  validate,
+  virtualClock,
+  type ExecutionResult,
+  type Handlers,
+  type HistoryLevel,
+} from '../../index.js';
 import { CliError, CliErrorCodes } from '../cli-error.js';
 import { loadDefinition, type LoadedDefinition } from '../definition-file.js';
 import { ExitCodes, type ExitCode } from '../exit-codes.js';
@@ -66,11 +71,10 @@ export async function runCommand(file: string, options: RunOptions, io: CliIo): 
   if (options.mocks !== undefined) {
     const config = parseJsonText(await readTextFile(options.mocks, io.cwd, 'mock configuration'), options.mocks);
     const testCase = options.testCase!;
-    // Loaded only for --mocks, like the trace below: start-up time counts for a CLI.
-    const [{ MockConfigError, readTestCase }, { mockHandlers }] = await Promise.all([import('../../mocks/config.js'), import('../../mocks/handlers.js')]);
     try {
-      stateMachineName = readTestCase(config, testCase, options.stateMachine).plan.stateMachine;
-      handlers = mockHandlers(loaded.definition, config, { testCase, stateMachine: stateMachineName, handlers });
+      handlers = mockHandlers(loaded.definition, config, { testCase, stateMachine: options.stateMachine, handlers });
+      // The configuration serves the test case (mockHandlers checked all of it): its state machine names $$.StateMachine.
+      stateMachineName = planTestCase(config, testCase, options.stateMachine).stateMachine;
     } catch (error) {
       if (!(error instanceof MockConfigError)) throw error;
       return refuseMocks(options.mocks, loaded, error, io);
@@ -98,7 +102,7 @@ export async function runCommand(file: string, options: RunOptions, io: CliIo): 
     throw error;
   }
   const result = await machine.execute(input, { name: options.name, signal: io.signal });
-  if (options.trace && result.history !== undefined) io.stderr.write((await import('../../run/trace.js')).formatTrace(result.history));
+  if (options.trace && result.history !== undefined) io.stderr.write(formatTrace(result.history));
   const shown = printable(result);
   if (options.history !== undefined && options.history !== 'OFF') shown.history = result.history ?? [];
   io.stdout.write(formatJson(shown) + '\n');

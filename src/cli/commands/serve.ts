@@ -1,10 +1,5 @@
 import { resolve } from 'node:path';
-import { Command, Option } from 'commander';
-import type { Handlers } from '../../compile/handlers.js';
-import { hostPrefixAdvice } from '../../serve/host-prefix.js';
-import { StoreError } from '../../service/store.js';
-import { logLevels, type LogLevel } from '../../serve/log.js';
-import type { RunningEndpoint } from '../../serve/index.js';
+import { hostPrefixAdvice, serve, StoreError, type Handlers, type RunningEndpoint, type ServeLogLevel } from '../../index.js';
 import { CliError, CliErrorCodes } from '../cli-error.js';
 import { ExitCodes, type ExitCode } from '../exit-codes.js';
 import { readTextFile } from '../files.js';
@@ -23,40 +18,7 @@ export interface ServeCommandOptions {
   readonly virtualClock?: boolean;
   readonly store?: string;
   readonly retainExecutions?: string;
-  readonly logLevel: LogLevel;
-}
-
-const SERVE_EXAMPLES = `
-Examples:
-  $ statemill serve
-  $ statemill serve --port 8083 --handlers ./handlers.mjs --virtual-clock
-  $ statemill serve --mocks MockConfigFile.json      # then StartExecution with stateMachineArn#TestCase
-  $ statemill serve --lambda-endpoint http://127.0.0.1:3001   # sam local start-lambda
-  $ aws stepfunctions --endpoint-url http://127.0.0.1:8083 list-state-machines
-
-A drop-in for Step Functions Local: the AWS SDKs and the AWS CLI work unchanged with the
-endpoint URL (any credentials: SigV4 signatures are accepted and not checked, so the
-server binds to 127.0.0.1 unless --host says otherwise). SIGTERM or Ctrl-C stops it
-gracefully: no new connections, in-flight requests finish, exit 0.`;
-
-/** Registers `statemill serve` on the program. */
-export function registerServeCommand(program: Command, io: CliIo, setExitCode: (code: number) => void): void {
-  program
-    .command('serve')
-    .description('serve the AWS Step Functions API (AWS JSON 1.0) over HTTP: a local endpoint for SDKs, the AWS CLI and test suites')
-    .option('--port <port>', 'port to listen on (0: any free port)', '8083')
-    .option('--host <address>', 'address to bind', '127.0.0.1')
-    .option('--handlers <module>', 'module exporting `handlers`: Task Resource or Lambda function name → (input, ctx) => result')
-    .addOption(new Option('--mocks <file>', 'Step Functions Local mock configuration (MockConfigFile.json), used by StartExecution of stateMachineArn#TestCase').env('SFN_MOCK_CONFIG'))
-    .addOption(new Option('--lambda-endpoint <url>', 'Lambda Invoke API for Lambda functions without a handler (e.g. sam local start-lambda)').env('LAMBDA_ENDPOINT'))
-    .option('--region <region>', 'region in ARNs', 'us-east-1')
-    .option('--account-id <id>', 'account id in ARNs', '123456789012')
-    .option('--virtual-clock', 'let Wait states and retry intervals pass at once (time limits still hold)')
-    .option('--store <path>', 'keep state machines, activities, tags and Standard executions with their history in this SQLite file (created if absent; default: in memory)')
-    .option('--retain-executions <count>', 'finished Standard executions kept for Describe/History/List, oldest dropped first (default 10000)')
-    .addOption(new Option('--log-level <level>', 'JSON-line logs on stderr at this level').choices(logLevels).default('info'))
-    .addHelpText('after', SERVE_EXAMPLES)
-    .action(async (options: ServeCommandOptions) => setExitCode(await serveCommand(options, io)));
+  readonly logLevel: ServeLogLevel;
 }
 
 /** `statemill serve`: runs until SIGTERM, SIGINT or the io's signal, then stops gracefully. */
@@ -69,8 +31,6 @@ export async function serveCommand(options: ServeCommandOptions, io: CliIo): Pro
   if (retain !== undefined && !(Number.isSafeInteger(retain) && retain >= 0)) throw new CliError(CliErrorCodes.USAGE, `--retain-executions must be a whole number, not ${JSON.stringify(options.retainExecutions)}`);
   const handlers: Handlers = options.handlers === undefined ? {} : await loadHandlersModule(options.handlers, io.cwd);
   const mocks = options.mocks === undefined ? undefined : parseJsonText(await readTextFile(options.mocks, io.cwd, 'mock configuration'), options.mocks);
-  // Loaded here, not at start-up: other commands need none of the service.
-  const { serve } = await import('../../serve/index.js');
   let endpoint: RunningEndpoint;
   try {
     endpoint = await serve({

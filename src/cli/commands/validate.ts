@@ -1,5 +1,4 @@
-import { validate } from '../../compile/validate/validate.js';
-import { checkSupport } from '../../compile/support.js';
+import { checkSupport, validate } from '../../index.js';
 import { CliError } from '../cli-error.js';
 import { loadDefinitions } from '../definition-file.js';
 import { ExitCodes, type ExitCode } from '../exit-codes.js';

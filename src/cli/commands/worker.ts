@@ -34,7 +34,7 @@ export async function workerCommand(options: WorkerOptions, io: CliIo, stopSigna
     handlers = pathToFileURL(resolve(io.cwd, options.handlers)).href;
   }
   // Loaded only for this command: BullMQ and ioredis take ~0.5 s to import.
-  const { createClusterWorker } = await import('../../cluster/worker.js');
+  const { createClusterWorker } = await import('../../cluster/index.js');
   const worker = createClusterWorker({
     connection: options.redis,
     ...(options.prefix === undefined ? {} : { prefix: options.prefix }),

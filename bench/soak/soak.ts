@@ -8,10 +8,10 @@
  *   npm run soak -- --duration 60s --faults throw=0.05,crash=0.0001
  */
 import { parseArgs } from 'node:util';
-import { describeMachine, machineInfo } from './machine.js';
-import { parseDuration } from './options.js';
-import { FaultKinds } from './soak-handlers.js';
-import { defaultFaultRates, noFaults, runSoak, type FaultRates, type InjectedFault, type MemorySample, type SoakOptions, type SoakReport } from './soak-run.js';
+import { describeMachine, machineInfo } from '../machine.js';
+import { parseDuration } from '../options.js';
+import { FaultKinds } from './handlers.js';
+import { defaultFaultRates, noFaults, runSoak, type FaultRates, type InjectedFault, type MemorySample, type SoakOptions, type SoakReport } from './run.js';
 
 const HELP = `Usage: npm run soak -- [options]
 

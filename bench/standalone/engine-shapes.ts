@@ -10,13 +10,13 @@
  * per-item work ASL requires of any engine (see floorMap), so engine / floor is what the
  * engine itself adds.
  *
- *   node --expose-gc --import tsx/esm bench/engine-shapes.ts [--rounds 7] [--time 300] [--only map,parallel,retry]
+ *   node --expose-gc --import tsx/esm bench/standalone/engine-shapes.ts [--rounds 7] [--time 300] [--only map,parallel,retry]
  */
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { compile, virtualClock, type Machine } from '../src/index.js';
-import { payloadBound } from '../src/run/limits.js';
-import { median } from './median.js';
+import { compile, virtualClock, type Machine } from '../../src/index.js';
+import { payloadBound } from '../../src/run/limits.js';
+import { median } from '../median.js';
 import { flaky, mapDefinition, mapInput, MAP_LIMITS, parallelDefinition, parallelInput, price, retryDefinition, timePerCall, type PriceItem } from './shapes.js';
 
 const { values: args } = parseArgs({

@@ -3,12 +3,12 @@
  * request body, the service's work, and encoding the answer, for a trivial Express workflow
  * with a 17 B and a 2 KB input — where the endpoint's time goes (profile it with --cpu-prof).
  *
- *   node --import tsx/esm bench/serve-inprocess.ts [--calls 100000]
+ *   node --import tsx/esm bench/standalone/serve-inprocess.ts [--calls 100000]
  */
 import { parseArgs } from 'node:util';
-import { virtualClock } from '../src/run/clock.js';
-import { decodeRequest, encodeResponse } from '../src/serve/protocol.js';
-import { createService } from '../src/service/index.js';
+import { virtualClock } from '../../src/run/clock.js';
+import { decodeRequest, encodeResponse } from '../../src/serve/protocol.js';
+import { createService } from '../../src/service/index.js';
 
 const { values } = parseArgs({ options: { calls: { type: 'string', default: '100000' } } });
 const calls = Number(values.calls);

@@ -1,5 +1,5 @@
 /**
- * Handlers of the soak run (bench/soak-run.ts), loaded by each pool thread. Every input
+ * Handlers of the soak run (bench/soak/run.ts), loaded by each pool thread. Every input
  * names the fault its execution injects, so the main thread knows each outcome in advance.
  */
 import { threadId } from 'node:worker_threads';

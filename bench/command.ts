@@ -5,17 +5,17 @@
  * (exit-codes.ts): 0, 1 when an engine under test gave a wrong answer, 2 for a usage error,
  * 3 for a file it cannot use, 4 for a definition with problems.
  */
-import { HELP, OptionsError, parseBenchOptions, type BenchOptions } from '../../bench/options.js';
-import { writeResults } from '../../bench/report/results.js';
-import { renderSummary } from '../../bench/report/table.js';
-import { BenchSetupError } from '../../bench/errors.js';
-import { Progress } from '../../bench/progress.js';
-import { writeCharts } from '../../bench/report/chart.js';
-import { runBench } from '../../bench/run.js';
-import { mediaOptionsFromBench } from '../../bench/media-options.js';
-import { runMediaBench } from '../../bench/media-run.js';
-import { CliError, CliErrorCodes, withCode } from './cli-error.js';
-import { ExitCodes } from './exit-codes.js';
+import { HELP, OptionsError, parseBenchOptions, type BenchOptions } from './options.js';
+import { writeResults } from './report/results.js';
+import { renderSummary } from './report/table.js';
+import { BenchSetupError } from './errors.js';
+import { Progress } from './progress.js';
+import { writeCharts } from './report/chart.js';
+import { runBench } from './run.js';
+import { mediaOptionsFromBench } from './media/options.js';
+import { runMediaBench } from './media/run.js';
+import { CliError, CliErrorCodes, withCode } from '../src/cli/cli-error.js';
+import { ExitCodes } from '../src/cli/exit-codes.js';
 
 export interface BenchIo {
   readonly stdout: NodeJS.WritableStream;

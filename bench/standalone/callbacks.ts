@@ -2,7 +2,7 @@
  * Standard callbacks in-process: what a `.waitForTaskToken` round trip costs, what resuming
  * a suspended execution costs, and how much memory a suspended execution holds.
  *
- *   node --expose-gc --import tsx/esm bench/callbacks.ts [--suspended 100000]
+ *   node --expose-gc --import tsx/esm bench/standalone/callbacks.ts [--suspended 100000]
  *
  * The workflow has three states: a Pass, a callback Task whose handler hands its token to
  * the bench, and a Pass. Figures, all from the same run:
@@ -15,7 +15,7 @@
  */
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { compile, StandardExecutions, StandardTasks, type Machine } from '../src/index.js';
+import { compile, StandardExecutions, StandardTasks, type Machine } from '../../src/index.js';
 
 const suspendedArg = process.argv.indexOf('--suspended');
 const SUSPENDED = suspendedArg > 0 ? Number(process.argv[suspendedArg + 1]) : 100_000;

@@ -9,7 +9,7 @@
  *
  * Figures are min / median / max over the rounds; the load average is printed with them.
  *
- *   node --import tsx/esm bench/serve.ts [--duration 5] [--rounds 3] [--connections 16] [--executions 100000] [--sync-only]
+ *   node --import tsx/esm bench/standalone/serve.ts [--duration 5] [--rounds 3] [--connections 16] [--executions 100000] [--sync-only]
  *
  * `--sync-only` stops after the StartSyncExecution table (no Standard executions, no memory figure).
  */
@@ -21,7 +21,7 @@ import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { median } from './median.js';
+import { median } from '../median.js';
 
 interface AutocannonResult {
   requests: { average: number; total: number };
@@ -74,7 +74,7 @@ async function childMain(kind: string): Promise<void> {
   }
   if (kind === 'layer') {
     // The HTTP layer alone: createServer() over a stand-in whose StartSyncExecution answers at once.
-    const { createServer, createLogger } = await import('../src/serve/index.js');
+    const { createServer, createLogger } = await import('../../src/serve/index.js');
     const answer = { ...JSON.parse(FIXED_ANSWER), startDate: new Date(1796551200123), stopDate: new Date(1796551200124) };
     const server = createServer({ startSyncExecution: async () => answer }, { logger: createLogger('silent') });
     await server.listen(0);
@@ -82,7 +82,7 @@ async function childMain(kind: string): Promise<void> {
     return;
   }
   if (kind === 'endpoint' || kind === 'endpoint-store') {
-    const { serve } = await import('../src/serve/index.js');
+    const { serve } = await import('../../src/serve/index.js');
     const store = kind === 'endpoint-store' ? join(mkdtempSync(join(tmpdir(), 'statemill-bench-')), 'store.db') : undefined;
     const endpoint = await serve({ port: 0, logLevel: 'silent', virtualClock: true, store });
     process.send!({ url: endpoint.url });
@@ -96,9 +96,9 @@ async function childMain(kind: string): Promise<void> {
 }
 
 async function memoryChild(executions: number): Promise<void> {
-  const { createService } = await import('../src/service/index.js');
+  const { createService } = await import('../../src/service/index.js');
   // Every execution is kept (the default retention is 10,000): the figure is the cost of keeping them.
-  const service = createService({ clock: (await import('../src/run/clock.js')).virtualClock(), retainExecutions: executions }) as any;
+  const service = createService({ clock: (await import('../../src/run/clock.js')).virtualClock(), retainExecutions: executions }) as any;
   const before = process.memoryUsage().rss;
   const { stateMachineArn } = await service.createStateMachine({ name: 'memory', definition: STANDARD, roleArn: 'arn:aws:iam::123456789012:role/bench' });
   const arns: string[] = [];

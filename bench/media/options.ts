@@ -3,8 +3,8 @@
  * or from `statemill bench --workload video-transcode --media ffmpeg`.
  */
 import { parseArgs } from 'node:util';
-import { defaultMediaOptions, type MediaBenchOptions } from './media-run.js';
-import { OptionsError, type BenchOptions } from './options.js';
+import { defaultMediaOptions, type MediaBenchOptions } from './run.js';
+import { OptionsError, type BenchOptions } from '../options.js';
 
 export const MEDIA_HELP = `Usage: npm run bench:media -- [options]
 

@@ -4,7 +4,7 @@
  * the same way in the same rounds (what no CLI can go below). Runs the built CLI
  * (dist/cli/main.js, the bundle the package's bin points at), so build first:
  *
- *   npm run build && node --import tsx/esm bench/startup.ts [--runs 30]
+ *   npm run build && node --import tsx/esm bench/standalone/startup.ts [--runs 30]
  *
  * Prints min / median / max per command in milliseconds, and the median over bare node;
  * with /usr/bin/time present, also the CPU time (user + system), which a busy shared
@@ -16,15 +16,15 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { median } from './median.js';
+import { median } from '../median.js';
 
-const root = fileURLToPath(new URL('../', import.meta.url));
+const root = fileURLToPath(new URL('../../', import.meta.url));
 const cli = join(root, 'dist', 'cli', 'main.js');
 const runsAt = process.argv.indexOf('--runs');
 const runs = runsAt > 0 ? Number(process.argv[runsAt + 1]) : 30;
 
 if (!existsSync(cli)) {
-  console.error(`bench/startup: ${cli} is missing; run npm run build first`);
+  console.error(`bench/standalone/startup: ${cli} is missing; run npm run build first`);
   process.exit(2);
 }
 

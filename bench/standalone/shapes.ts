@@ -1,5 +1,5 @@
 /**
- * The workflow shapes bench/engine-shapes.ts and bench/engine-ab.ts both time — a Map whose
+ * The workflow shapes bench/standalone/engine-shapes.ts and bench/standalone/engine-ab.ts both time — a Map whose
  * iteration is ItemSelector + one Task + ResultSelector, a Parallel of Tasks, a Task that
  * fails once and is retried — and the per-call timer they share.
  */

@@ -14,13 +14,13 @@
  * comparison runs several rounds and reports each form's time per execution and its ratio to
  * the JSONPath twin from the same round (the machines are shared and noisy).
  *
- *   node --import tsx/esm bench/jsonata-vs-jsonpath.ts
+ *   node --import tsx/esm bench/standalone/jsonata-vs-jsonpath.ts
  */
 import { isDeepStrictEqual } from 'node:util';
 import { cpus, loadavg } from 'node:os';
 import { Bench } from 'tinybench';
-import { compile, virtualClock, type Handlers } from '../src/index.js';
-import { webhookNormalize } from '../workloads/webhook-normalize/workload.js';
+import { compile, virtualClock, type Handlers } from '../../src/index.js';
+import { webhookNormalize } from '../../workloads/webhook-normalize/workload.js';
 
 interface Order {
   id: string;

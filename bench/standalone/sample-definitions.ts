@@ -3,13 +3,13 @@
  * (compile() with handlers for every Resource) and once as a Standard one (with the
  * Standard integrations). Prints the counts and each remaining refusal with its reason.
  *
- *   node --import tsx/esm bench/sample-definitions.ts <git dir of aws-samples/step-functions-workflows-collection>
+ *   node --import tsx/esm bench/standalone/sample-definitions.ts <git dir of aws-samples/step-functions-workflows-collection>
  *
  * Reads the files of the repository's HEAD commit (a bare clone or a checkout).
  */
 import { execFileSync } from 'node:child_process';
 import { parse as parseYaml } from 'yaml';
-import { compile, DefinitionError, StandardExecutions, type Handler } from '../src/index.js';
+import { compile, DefinitionError, StandardExecutions, type Handler } from '../../src/index.js';
 
 const root = process.argv[2];
 if (root === undefined) {

@@ -10,22 +10,22 @@
  * against what bare threads got in the same rounds: on a shared machine the cores, not the
  * pool, are often what is missing.
  *
- *   node --import tsx/esm bench/pool-sharded.ts [seconds per measurement, default 2] [rounds, default 3]
+ *   node --import tsx/esm bench/standalone/pool-sharded.ts [seconds per measurement, default 2] [rounds, default 3]
  */
 import { isDeepStrictEqual } from 'node:util';
 import { threadId } from 'node:worker_threads';
-import { compile } from '../src/compile/machine.js';
-import { virtualClock } from '../src/run/clock.js';
-import { ProgressBoard } from '../src/pool/board.js';
-import { createPool, type LoadResult } from '../src/pool/index.js';
-import { runLoad } from '../src/pool/load.js';
-import { TaskKinds, type LoadReply } from '../src/pool/protocol.js';
-import { LoadedWorkflow } from '../src/pool/workflows.js';
-import { orderProcessing } from '../workloads/order-processing/workload.js';
-import { webhookNormalize } from '../workloads/webhook-normalize/workload.js';
+import { compile } from '../../src/compile/machine.js';
+import { virtualClock } from '../../src/run/clock.js';
+import { ProgressBoard } from '../../src/pool/board.js';
+import { createPool, type LoadResult } from '../../src/pool/index.js';
+import { runLoad } from '../../src/pool/load.js';
+import { TaskKinds, type LoadReply } from '../../src/pool/protocol.js';
+import { LoadedWorkflow } from '../../src/pool/workflows.js';
+import { orderProcessing } from '../../workloads/order-processing/workload.js';
+import { webhookNormalize } from '../../workloads/webhook-normalize/workload.js';
 import { handlers as benchHandlers } from './pool-handlers.js';
 import { bareThreads, cores, cpuDefinition, fixed, poolHandlersModule, printMachine, roundsFor, trivialDefinition } from './pool-support.js';
-import { median } from './median.js';
+import { median } from '../median.js';
 
 const seconds = Number(process.argv[2] ?? 2);
 const ROUNDS = Number(process.argv[3] ?? 3);

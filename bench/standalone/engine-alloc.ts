@@ -1,15 +1,15 @@
 /**
  * Bytes allocated per execution, statemill against the hand-written baseline, for every
  * built-in workload (JSONPath and JSONata twins) and the Map and Parallel shapes of
- * bench/engine-shapes.ts (issue 20: allocation drives the tail). Outputs are compared
+ * bench/standalone/engine-shapes.ts (issue 20: allocation drives the tail). Outputs are compared
  * before measuring. Each figure is the median over batches of the heap growth across a
  * batch, with the young generation made large enough that no collection runs inside one.
  *
- *   node --expose-gc --min-semi-space-size=64 --max-semi-space-size=64 --import tsx/esm bench/engine-alloc.ts
+ *   node --expose-gc --min-semi-space-size=64 --max-semi-space-size=64 --import tsx/esm bench/standalone/engine-alloc.ts
  */
 import { cpus, loadavg } from 'node:os';
-import { compile, virtualClock } from '../src/index.js';
-import { builtinWorkloads } from '../workloads/index.js';
+import { compile, virtualClock } from '../../src/index.js';
+import { builtinWorkloads } from '../../workloads/index.js';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (gc === undefined) throw new Error('run with node --expose-gc (see the header)');

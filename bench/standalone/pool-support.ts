@@ -1,13 +1,13 @@
 /**
- * Shared by the pool benchmarks (bench/pool-*.ts): timing loops, the machine line, and the
+ * Shared by the pool benchmarks (bench/standalone/pool-*.ts): timing loops, the machine line, and the
  * workflows and handlers they measure. Run any of them with
- *   node --import tsx/esm bench/pool-<name>.ts
+ *   node --import tsx/esm bench/standalone/pool-<name>.ts
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { describeMachine, machineInfo } from './machine.js';
-import { median } from './median.js';
+import { describeMachine, machineInfo } from '../machine.js';
+import { median } from '../median.js';
 
 export const poolHandlersModule = new URL(import.meta.url.endsWith('.ts') ? './pool-handlers.ts' : './pool-handlers.js', import.meta.url);
 

@@ -1,11 +1,11 @@
 /**
- * `npm run bench:media`: the real-media benchmark (bench/media-run.ts) from the command line.
+ * `npm run bench:media`: the real-media benchmark (bench/media/run.ts) from the command line.
  *   npm run bench:media                  60 s video, 3 rounds
  *   npm run bench:media -- --help        every option
  */
-import { MEDIA_HELP, parseMediaOptions } from './media-options.js';
-import { MediaExitCodes, runMediaBench } from './media-run.js';
-import { OptionsError } from './options.js';
+import { MEDIA_HELP, parseMediaOptions } from './options.js';
+import { MediaExitCodes, runMediaBench } from './run.js';
+import { OptionsError } from '../options.js';
 
 async function main(argv: readonly string[]): Promise<number> {
   let options;

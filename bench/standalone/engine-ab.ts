@@ -1,6 +1,6 @@
 /**
  * Two builds of the engine side by side in one process (issue 20): the same shapes as
- * bench/engine-shapes.ts (a Map of N items with ItemSelector + Task + ResultSelector, a
+ * bench/standalone/engine-shapes.ts (a Map of N items with ItemSelector + Task + ResultSelector, a
  * Parallel, one retry), the built-in workloads, and the payload-size walk alone over each
  * workload's inputs (`bound-…`), each run by build A and build B in
  * interleaved rounds, so a change is judged on this noisy machine by the ratio B / A from
@@ -8,7 +8,7 @@
  *
  *   npx tsc -p tsconfig.json --outDir /tmp/a   # at the commit before
  *   npx tsc -p tsconfig.json --outDir /tmp/b   # at the commit after
- *   node --import tsx/esm bench/engine-ab.ts --a /tmp/a --b /tmp/b [--rounds 9] [--time 200] [--only map-1000,account-opening]
+ *   node --import tsx/esm bench/standalone/engine-ab.ts --a /tmp/a --b /tmp/b [--rounds 9] [--time 200] [--only map-1000,account-opening]
  *
  * A build directory holds `src/index.js` (tsc's output); it needs a package.json saying
  * `"type": "module"` in it or above it, and a node_modules (a link to this checkout's) there too.
@@ -17,8 +17,8 @@ import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { builtinWorkloads } from '../workloads/index.js';
-import { median } from './median.js';
+import { builtinWorkloads } from '../../workloads/index.js';
+import { median } from '../median.js';
 import { flaky, mapDefinition, mapInput, MAP_LIMITS, parallelDefinition, parallelInput, price, retryDefinition, timePerCall } from './shapes.js';
 
 const { values: args } = parseArgs({

@@ -22,11 +22,11 @@
  * slots full and the next batch filling. A deeper backlog costs the main thread garbage
  * collection of everything it holds, which the third argument shows.
  *
- *   node --import tsx/esm bench/pool-throughput.ts [seconds per measurement, default 2] [rounds, default 3] [executions submitted]
+ *   node --import tsx/esm bench/standalone/pool-throughput.ts [seconds per measurement, default 2] [rounds, default 3] [executions submitted]
  */
 import { isDeepStrictEqual } from 'node:util';
-import { compile } from '../src/compile/machine.js';
-import { createPool, type DecoderEntry, type Pool } from '../src/pool/index.js';
+import { compile } from '../../src/compile/machine.js';
+import { createPool, type DecoderEntry, type Pool } from '../../src/pool/index.js';
 import { contextInput } from './pool-generators.js';
 import { handlers } from './pool-handlers.js';
 import {
@@ -44,7 +44,7 @@ import {
   trivialDefinition,
   type CpuSplit,
 } from './pool-support.js';
-import { median } from './median.js';
+import { median } from '../median.js';
 
 const seconds = Number(process.argv[2] ?? 2);
 const ROUNDS = Number(process.argv[3] ?? 3);

@@ -11,13 +11,13 @@
  * last item the result was back, and how much of the threads' time went to items.
  * The in-process Map and the pools take turns, round after round; figures are medians.
  *
- *   node --import tsx/esm bench/pool-fanout.ts [items, default 1000] [ms per item, default 0.2]
+ *   node --import tsx/esm bench/standalone/pool-fanout.ts [items, default 1000] [ms per item, default 0.2]
  */
-import { compile } from '../src/compile/machine.js';
-import { createPool, type Pool } from '../src/pool/index.js';
+import { compile } from '../../src/compile/machine.js';
+import { createPool, type Pool } from '../../src/pool/index.js';
 import { handlers } from './pool-handlers.js';
 import { bareThreads, cores, fanOutDefinition, fixed, poolHandlersModule, printMachine, roundsFor } from './pool-support.js';
-import { median } from './median.js';
+import { median } from '../median.js';
 
 const ITEMS = Number(process.argv[2] ?? 1000);
 const ITEM_MS = Number(process.argv[3] ?? 0.2);

@@ -16,12 +16,12 @@
  * and max over the rounds. CPU time per execution of the main and worker threads (Linux
  * /proc) shows which thread limits the pool.
  *
- *   node --import tsx/esm bench/pool-payloads.ts [seconds per measurement, default 2] [rounds, default 5]
+ *   node --import tsx/esm bench/standalone/pool-payloads.ts [seconds per measurement, default 2] [rounds, default 5]
  */
 import { isDeepStrictEqual } from 'node:util';
-import { compile } from '../src/compile/machine.js';
-import { createPool, type PoolExecuteOptions } from '../src/pool/index.js';
-import { median } from './median.js';
+import { compile } from '../../src/compile/machine.js';
+import { createPool, type PoolExecuteOptions } from '../../src/pool/index.js';
+import { median } from '../median.js';
 import { contextInput } from './pool-generators.js';
 import { handlers } from './pool-handlers.js';
 import { cpuSplit, fixed, poolHandlersModule, printMachine, threadCpuTimes, throughput, trivialDefinition, type CpuSplit } from './pool-support.js';

@@ -15,7 +15,7 @@
  * job and per execution, and Redis's CPU time per job (INFO cpu), which gives the ceiling of
  * one Redis (it runs commands on one thread): executions/s = batch × 1 s / CPU per job.
  *
- *   node --import tsx/esm bench/cluster.ts [--workers 2] [--threads cores] [--seconds 2] [--rounds 3] [--batch 256]
+ *   node --import tsx/esm bench/standalone/cluster.ts [--workers 2] [--threads cores] [--seconds 2] [--rounds 3] [--batch 256]
  *     [--worker-concurrency K (batches each worker runs at once)] [--skip trivial,webhook,cpu,map] [--json file]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -27,13 +27,13 @@ import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
 import * as hdr from 'hdr-histogram-js';
 import { Redis } from 'ioredis';
-import { createCluster, type Cluster } from '../src/cluster/index.js';
-import { compile } from '../src/compile/machine.js';
-import { virtualClock } from '../src/run/clock.js';
-import { createPool, type Pool } from '../src/pool/index.js';
-import { webhookNormalize } from '../workloads/webhook-normalize/workload.js';
-import { machineInfo, describeMachine } from './machine.js';
-import { median } from './median.js';
+import { createCluster, type Cluster } from '../../src/cluster/index.js';
+import { compile } from '../../src/compile/machine.js';
+import { virtualClock } from '../../src/run/clock.js';
+import { createPool, type Pool } from '../../src/pool/index.js';
+import { webhookNormalize } from '../../workloads/webhook-normalize/workload.js';
+import { machineInfo, describeMachine } from '../machine.js';
+import { median } from '../median.js';
 import { handlers as benchHandlers } from './pool-handlers.js';
 import { cores, cpuDefinition, fanOutDefinition, fixed, poolHandlersModule, roundsFor, smallInput, trivialDefinition } from './pool-support.js';
 
@@ -61,7 +61,7 @@ const MAP_ITEMS = Number(args['map-items']);
 const MAP_RUNS = Number(args['map-runs']);
 if (!(THREADS % WORKERS === 0)) throw new Error(`--threads (${THREADS}) must be a multiple of --workers (${WORKERS}): each worker gets the same share`);
 
-const root = fileURLToPath(new URL('../', import.meta.url));
+const root = fileURLToPath(new URL('../../', import.meta.url));
 const cliMain = join(root, 'src/cli/main.ts');
 const PREFIX = 'bench';
 

@@ -3,11 +3,11 @@
  * in-process, against a hand-written function doing the same steps. Both run in the same
  * process, interleaved by tinybench, so the ratio is comparable even on a noisy machine.
  *
- *   node --import tsx/esm bench/engine-overhead.ts
+ *   node --import tsx/esm bench/standalone/engine-overhead.ts
  */
 import { cpus, loadavg } from 'node:os';
 import { Bench } from 'tinybench';
-import { compile, virtualClock } from '../src/index.js';
+import { compile, virtualClock } from '../../src/index.js';
 
 const definition = {
   Comment: 'Order check: six states, trivial handlers',

@@ -4,11 +4,11 @@
  * must cost nothing (the engine checks one field per state and allocates nothing); ERROR
  * numbers every event but keeps none on success; ALL writes every input and output as JSON.
  *
- *   node --import tsx/esm bench/history-overhead.ts
+ *   node --import tsx/esm bench/standalone/history-overhead.ts
  */
 import { cpus, loadavg } from 'node:os';
 import { Bench } from 'tinybench';
-import { compile, virtualClock, type CompileOptions } from '../src/index.js';
+import { compile, virtualClock, type CompileOptions } from '../../src/index.js';
 
 const definition = {
   StartAt: 'Validate',

@@ -14,14 +14,14 @@
  * each decoded by msgpackr's default build ('eval') and by msgpackr/index-no-eval, beside
  * JSON and structuredClone for reference.
  *
- *   node --import tsx/esm bench/pool-codec.ts
+ *   node --import tsx/esm bench/standalone/pool-codec.ts
  */
 import { createRequire } from 'node:module';
 import * as msgpackr from 'msgpackr';
-import { BatchWriter, readBatch } from '../src/pool/codec.js';
-import { webhookNormalize } from '../workloads/webhook-normalize/workload.js';
+import { BatchWriter, readBatch } from '../../src/pool/codec.js';
+import { webhookNormalize } from '../../workloads/webhook-normalize/workload.js';
 import { fixed, orderContext, printMachine } from './pool-support.js';
-import { median } from './median.js';
+import { median } from '../median.js';
 
 const noEval = createRequire(import.meta.url)('msgpackr/index-no-eval') as typeof msgpackr;
 const BATCH = 64;

@@ -1,6 +1,6 @@
 /**
  * The soak run: sustained load through a pool with faults injected at random, every outcome
- * checked against the fault its execution was given. bench/soak.ts is the command line;
+ * checked against the fault its execution was given. bench/soak/soak.ts is the command line;
  * test/reliability/soak.test.ts runs a short one.
  *
  * Each execution's fault comes from a hash of (seed, index), so a run is reproducible and the
@@ -18,12 +18,12 @@
 import { once } from 'node:events';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { createPool, PoolError, PoolErrorCodes, PoolFaults, type Pool, type PoolErrorCode, type PoolMetrics } from '../src/pool/index.js';
-import type { ExecutionResult } from '../src/run/result.js';
-import { exitCode, faultMessage, FaultKinds, RejectedError, soakDefinition, ThrownError, type FaultKind, type SoakInput } from './soak-handlers.js';
-import { median } from './median.js';
+import { createPool, PoolError, PoolErrorCodes, PoolFaults, type Pool, type PoolErrorCode, type PoolMetrics } from '../../src/pool/index.js';
+import type { ExecutionResult } from '../../src/run/result.js';
+import { exitCode, faultMessage, FaultKinds, RejectedError, soakDefinition, ThrownError, type FaultKind, type SoakInput } from './handlers.js';
+import { median } from '../median.js';
 
-export const soakHandlersModule = new URL(import.meta.url.endsWith('.ts') ? './soak-handlers.ts' : './soak-handlers.js', import.meta.url);
+export const soakHandlersModule = new URL(import.meta.url.endsWith('.ts') ? './handlers.ts' : './handlers.js', import.meta.url);
 
 export type InjectedFault = Exclude<FaultKind, 'none'>;
 

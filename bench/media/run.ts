@@ -8,10 +8,10 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { compile } from '../src/index.js';
-import { createPool, type Pool } from '../src/pool/index.js';
-import type { SourceSpec } from '../workloads/video-transcode/media/commands.js';
-import { handlers } from '../workloads/video-transcode/media/handlers.js';
+import { compile } from '../../src/index.js';
+import { createPool, type Pool } from '../../src/pool/index.js';
+import type { SourceSpec } from '../../workloads/video-transcode/media/commands.js';
+import { handlers } from '../../workloads/video-transcode/media/handlers.js';
 import {
   defaultRendition,
   defaultSource,
@@ -23,10 +23,10 @@ import {
   mediaProblems,
   removeWorkDir,
   type MediaOutput,
-} from '../workloads/video-transcode/media/job.js';
-import { detectFfmpeg } from '../workloads/video-transcode/media/tools.js';
-import { describeMachine, machineInfo } from './machine.js';
-import { median } from './median.js';
+} from '../../workloads/video-transcode/media/job.js';
+import { detectFfmpeg } from '../../workloads/video-transcode/media/tools.js';
+import { describeMachine, machineInfo } from '../machine.js';
+import { median } from '../median.js';
 
 export interface MediaBenchOptions {
   /** Length of the generated source, in whole seconds. */
