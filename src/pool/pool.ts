@@ -44,7 +44,6 @@ import { Queue } from './queue.js';
 import { createWorkflow, type FillingBatch, type RegisterOptions, type Workflow } from './registry.js';
 import { SharedItems } from './shared-items.js';
 import { Submission } from './submission.js';
-import { processorDefinition } from './workflows.js';
 import { moduleFileUrl } from './module-url.js';
 
 export interface PoolOptions {
@@ -337,13 +336,12 @@ export class Pool extends EventEmitter {
     if (this.closing !== null) return Promise.reject(new PoolError(PoolErrorCodes.CLOSED, 'the pool is closed'));
     const workflow = this.workflows.get(id);
     if (workflow === undefined) return Promise.reject(new PoolError(PoolErrorCodes.UNKNOWN_WORKFLOW, `no workflow is registered as '${id}'`));
+    if (!workflow.mapStates.has(request.state)) return Promise.reject(invalid(`no Map state at ${request.state}`));
     const plan = planFanOut(request.inputs.length, this.threads, request.maxConcurrency);
     let items: SharedItems;
     try {
-      processorDefinition(workflow.definition, request.state);
       items = SharedItems.pack(request.inputs, plan.blockSize, request.parent);
     } catch (thrown) {
-      if (thrown instanceof PoolError) return Promise.reject(thrown);
       return Promise.reject(new PoolError(PoolErrorCodes.INPUT_NOT_ENCODABLE, `a Map item cannot be sent to a worker thread: ${encodeFailure(thrown)}`, { cause: thrown }));
     }
     return new Promise((resolve) => {

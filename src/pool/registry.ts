@@ -6,6 +6,7 @@
  */
 import { DefinitionError } from '../asl/problems.js';
 import { validate } from '../asl/validate.js';
+import { statesByName } from '../compile/handlers.js';
 import { defaultLimits, type Limits } from '../run/limits.js';
 import type { BatchWriter } from './codec.js';
 import { PoolError, PoolErrorCodes } from './errors.js';
@@ -37,16 +38,17 @@ export interface FillingBatch {
 
 export class Workflow {
   readonly id: string;
-  readonly definition: unknown;
+  /** JSON pointers of its Map states, as compile names them: the states `runMap` may name. */
+  readonly mapStates: ReadonlySet<string>;
   readonly ref: WorkflowRef;
   readonly stateMachineArn: string;
   readonly executionArnPrefix: string;
   readonly hangTimeoutMs: number;
   /** The batch now filling, or null. */
   filling: FillingBatch | null;
-  constructor(id: string, definition: unknown, ref: WorkflowRef, options: WorkflowOptions, hangTimeoutMs: number) {
+  constructor(id: string, mapStates: ReadonlySet<string>, ref: WorkflowRef, options: WorkflowOptions, hangTimeoutMs: number) {
     this.id = id;
-    this.definition = definition;
+    this.mapStates = mapStates;
     this.ref = ref;
     // The engine's ARN scheme (compile/machine.ts), so results of faults name the same ARNs.
     const region = options.region ?? 'us-east-1';
@@ -87,7 +89,13 @@ export function createWorkflow(id: string, registration: RegisterOptions, key: n
   };
   const hangTimeoutMs = registration.hangTimeoutMs ?? defaults.hangTimeoutMs ?? ownTimeLimit(registration.definition, options) + HANG_GRACE_MS;
   if (!(hangTimeoutMs > 0)) throw invalid(`workflow '${id}': hangTimeoutMs must be a positive number`);
-  return new Workflow(id, registration.definition, { key, spec: JSON.stringify(spec) }, options, hangTimeoutMs);
+  return new Workflow(id, mapStatePointers(registration.definition), { key, spec: JSON.stringify(spec) }, options, hangTimeoutMs);
+}
+
+function mapStatePointers(definition: unknown): Set<string> {
+  const pointers = new Set<string>();
+  for (const site of statesByName(definition).values()) if (site.type === 'Map') pointers.add(site.pointer);
+  return pointers;
 }
 
 function handlersUrl(id: string, handlers: string | URL): string {

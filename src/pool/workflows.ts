@@ -105,31 +105,3 @@ async function importHandlers(spec: WorkflowSpec): Promise<Handlers> {
   }
   return handlers as Handlers;
 }
-
-/**
- * The processor of the Map state at `pointer` as a stand-alone definition: its StartAt and
- * States, in the query language it inherits. Pointer tokens only ever read own properties.
- */
-export function processorDefinition(definition: unknown, pointer: string): Record<string, unknown> {
-  let node: unknown = definition;
-  let queryLanguage: unknown = ownField(definition, 'QueryLanguage');
-  for (const raw of pointer.split('/').slice(1)) {
-    const token = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    node = ownField(node, token);
-    const language = ownField(node, 'QueryLanguage');
-    if (typeof language === 'string') queryLanguage = language;
-  }
-  const processor = ownField(node, 'ItemProcessor') ?? ownField(node, 'Iterator');
-  if (processor === undefined || ownField(node, 'Type') !== 'Map') {
-    throw new PoolError(PoolErrorCodes.INVALID_OPTION, `no Map state at ${pointer}`);
-  }
-  const states = ownField(processor, 'States');
-  const startAt = ownField(processor, 'StartAt');
-  const language = ownField(processor, 'QueryLanguage') ?? queryLanguage;
-  return language === undefined ? { StartAt: startAt, States: states } : { QueryLanguage: language, StartAt: startAt, States: states };
-}
-
-function ownField(node: unknown, key: string): unknown {
-  if (node === null || typeof node !== 'object' || !Object.hasOwn(node, key)) return undefined;
-  return (node as Record<string, unknown>)[key];
-}

@@ -4,7 +4,6 @@ import { mapHookFor } from '../../src/pool/fan-out-client.js';
 import { planFanOut, type MapFanOutResult } from '../../src/pool/fan-out-plan.js';
 import { compile } from '../../src/compile/machine.js';
 import { createPool, PoolError, PoolErrorCodes, PoolFaults, type Pool } from '../../src/pool/index.js';
-import { processorDefinition } from '../../src/pool/workflows.js';
 import { handlers } from './fixtures/fan-out-handlers.js';
 
 const handlersUrl = new URL('./fixtures/fan-out-handlers.ts', import.meta.url);
@@ -83,6 +82,25 @@ const contextMap = {
   },
 };
 
+/** A Map named with a slash (escaped in its pointer), inside a Parallel branch, with the older Iterator field. */
+const nestedMap = {
+  StartAt: 'Fork',
+  States: {
+    Fork: {
+      Type: 'Parallel',
+      Branches: [
+        {
+          StartAt: 'a/b',
+          States: {
+            'a/b': { Type: 'Map', Iterator: { StartAt: 'X', States: { X: { Type: 'Pass', End: true } } }, End: true },
+          },
+        },
+      ],
+      End: true,
+    },
+  },
+};
+
 const tolerances: Record<string, Record<string, unknown>> = {
   'spread map': {},
   'spread map tolerating one': { ToleratedFailureCount: 1 },
@@ -99,6 +117,7 @@ fanOut.before((context) => {
     context.pool.register(id, { definition: spreadMap(tolerance), handlers: handlersUrl, mapFanOut: true });
   }
   context.pool.register('context map', { definition: contextMap, handlers: handlersUrl, mapFanOut: true });
+  context.pool.register('nested map', { definition: nestedMap, handlers: handlersUrl });
   context.pool.register('double', { definition: { StartAt: 'Run', States: { Run: { Type: 'Task', Resource: 'double', End: true } } }, handlers: handlersUrl });
 });
 
@@ -225,8 +244,17 @@ for (const [what, id, failing, expected] of failingRuns) {
   });
 }
 
+fanOut('runMap finds a nested Map by its pointer, escaped tokens included', async ({ pool }) => {
+  const result = await pool.runMap('nested map', { ...request([{ n: 1 }, { n: 2 }]), state: '/States/Fork/Branches/0/States/a~1b' });
+  assert.equal(result.outputs, [{ n: 1 }, { n: 2 }]);
+  assert.equal(result.failures, []);
+});
+
 const refusals: [string, () => Record<string, unknown>, string][] = [
-  ['a pointer that is not a Map state', () => ({ ...request([{ n: 1 }]), state: '/States/FanOut' }), PoolErrorCodes.INVALID_OPTION],
+  ['a pointer to a state that is not a Map', () => ({ ...request([{ n: 1 }]), state: '/States/FanOut' }), PoolErrorCodes.INVALID_OPTION],
+  ['a pointer to no state', () => ({ ...request([{ n: 1 }]), state: '/States/Missing' }), PoolErrorCodes.INVALID_OPTION],
+  ['a pointer into a prototype', () => ({ ...request([{ n: 1 }]), state: '/__proto__/constructor' }), PoolErrorCodes.INVALID_OPTION],
+  ["a pointer to an inherited property's name", () => ({ ...request([{ n: 1 }]), state: '/States/constructor' }), PoolErrorCodes.INVALID_OPTION],
   ['an item that cannot be encoded', () => request([{ n: 1 }, { f: () => 1 }]), PoolErrorCodes.INPUT_NOT_ENCODABLE],
 ];
 for (const [what, make, code] of refusals) {
@@ -331,43 +359,6 @@ for (const [count, threads, maxConcurrency, concurrencies] of planCases) {
 }
 
 plans.run();
-
-const processors = suite('processorDefinition');
-
-const nested = {
-  QueryLanguage: 'JSONata',
-  StartAt: 'Fork',
-  States: {
-    Fork: {
-      Type: 'Parallel',
-      Branches: [
-        {
-          StartAt: 'a/b',
-          States: {
-            'a/b': { Type: 'Map', QueryLanguage: 'JSONPath', Iterator: { StartAt: 'X', States: { X: { Type: 'Pass', End: true } } }, End: true },
-          },
-        },
-      ],
-      End: true,
-    },
-  },
-};
-
-processors('finds a Map by pointer, unescaping tokens, keeping the query language it inherits', () => {
-  assert.equal(processorDefinition(nested, '/States/Fork/Branches/0/States/a~1b'), {
-    QueryLanguage: 'JSONPath',
-    StartAt: 'X',
-    States: { X: { Type: 'Pass', End: true } },
-  });
-});
-
-processors('refuses a pointer to anything but a Map state, and never walks into prototypes', () => {
-  for (const pointer of ['/States/Fork', '/States/Missing', '/__proto__/constructor', '/States/constructor']) {
-    assert.throws(() => processorDefinition(nested, pointer), (e: PoolError) => e.code === PoolErrorCodes.INVALID_OPTION, pointer);
-  }
-});
-
-processors.run();
 
 const hooks = suite('mapHookFor');
 
