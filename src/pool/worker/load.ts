@@ -5,11 +5,11 @@
  * figure measures the engine on this core, not the main thread's messaging.
  */
 import { threadId } from 'node:worker_threads';
-import type { ExecutionResult } from '../run/result.js';
-import type { ProgressBoard } from './board.js';
-import { describeError, PoolError, PoolErrorCodes } from './errors.js';
-import { encodeHistogram, latencyHistogram } from './latency.js';
-import type { LoadReply, LoadTask } from './protocol.js';
+import type { ExecutionResult } from '../../run/result.js';
+import type { ProgressBoard } from '../board.js';
+import { describeError, PoolError, PoolErrorCodes } from '../errors.js';
+import { encodeHistogram, latencyHistogram } from '../latency.js';
+import type { LoadReply, LoadTask } from '../protocol.js';
 import type { LoadedWorkflow } from './workflows.js';
 
 type Generator = (seed: number, index: number, options?: Readonly<Record<string, number | string | boolean>>) => unknown;

@@ -10,15 +10,15 @@
  */
 import { move } from 'piscina';
 import { threadId, workerData } from 'node:worker_threads';
-import type { IterationOutcome as MapIterationOutcome } from '../compile/iterations.js';
-import { StatesErrors } from '../run/errors.js';
-import type { ExecutionResult } from '../run/result.js';
-import { ProgressBoard } from './board.js';
-import { AreaWriter, BatchWriter, encodeFailure, readBatch } from './codec.js';
-import { describeError, errorData, PoolFaults } from './errors.js';
+import type { IterationOutcome as MapIterationOutcome } from '../../compile/iterations.js';
+import { StatesErrors } from '../../run/errors.js';
+import type { ExecutionResult } from '../../run/result.js';
+import { ProgressBoard } from '../board.js';
+import { AreaWriter, BatchWriter, encodeFailure, readBatch } from '../codec.js';
+import { describeError, errorData, PoolFaults } from '../errors.js';
 import { runLoad } from './load.js';
-import { InputSnapshot, outputPatch } from './output-patch.js';
-import { SharedItems } from './shared-items.js';
+import { InputSnapshot, outputPatch } from '../output-patch.js';
+import { SharedItems } from '../shared-items.js';
 import {
   BatchNames,
   INPUT_REFUSED,
@@ -35,7 +35,7 @@ import {
   type PoolWorkerData,
   type RunTask,
   type WorkerTask,
-} from './protocol.js';
+} from '../protocol.js';
 import { workflowFor, type LoadedWorkflow } from './workflows.js';
 
 const data = workerData as PoolWorkerData;

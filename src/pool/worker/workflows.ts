@@ -4,14 +4,14 @@
  * without the fan-out hook, on the first Map fan-out task this thread runs.
  */
 import { workerData } from 'node:worker_threads';
-import type { Handlers } from '../compile/handlers.js';
-import type { MapIterations } from '../compile/iterations.js';
-import { compile, type CompileOptions, type Machine } from '../compile/machine.js';
-import { realClock, virtualClock } from '../run/clock.js';
-import { defaultLimits, type Limits } from '../run/limits.js';
-import { PoolError, PoolErrorCodes } from './errors.js';
+import type { Handlers } from '../../compile/handlers.js';
+import type { MapIterations } from '../../compile/iterations.js';
+import { compile, type CompileOptions, type Machine } from '../../compile/machine.js';
+import { realClock, virtualClock } from '../../run/clock.js';
+import { defaultLimits, type Limits } from '../../run/limits.js';
+import { PoolError, PoolErrorCodes } from '../errors.js';
 import { mapHookFor } from './fan-out-client.js';
-import type { IterationContext, PoolWorkerData, WireLimits, WorkflowRef, WorkflowSpec } from './protocol.js';
+import type { IterationContext, PoolWorkerData, WireLimits, WorkflowRef, WorkflowSpec } from '../protocol.js';
 
 export class LoadedWorkflow {
   readonly spec: WorkflowSpec;
