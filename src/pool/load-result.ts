@@ -1,6 +1,14 @@
-/** Main side of the sharded load mode: what `pool.load` takes and what it gives back. */
+/**
+ * Main side of the sharded load mode: what `pool.load` takes, the one task it sends each
+ * thread, and what it gives back.
+ */
+import { invalid, moduleUrl, positiveInteger } from './checks.js';
+import type { Dispatcher, LostTask } from './dispatcher.js';
+import { PoolError, PoolErrorCodes } from './errors.js';
 import { decodeHistogram, latencyHistogram, summarize, type Histogram, type LatencySummary } from './latency.js';
-import type { LoadReply } from './protocol.js';
+import { TaskKinds, type LoadReply } from './protocol.js';
+import type { Workflow } from './registry.js';
+import { isLoadFailure, workflowLoadError } from './replies.js';
 
 export interface LoadOptions {
   /** Module exporting the input generator: file: URL or absolute path. */
@@ -35,6 +43,53 @@ export interface LoadResult {
   /** All executions' latencies (µs), merged. */
   readonly latency: LatencySummary;
   readonly histogram: Histogram;
+}
+
+/**
+ * Sends every thread one task that generates inputs with `options.generator` and runs them
+ * there; `pump` runs as each task ends (its slot is free again). Only on an idle pool
+ * (`poolIdle`), so that each thread takes one task.
+ */
+export async function runShards(dispatcher: Dispatcher, threads: number, workflow: Workflow, options: LoadOptions, poolIdle: boolean, pump: () => void): Promise<LoadResult> {
+  const executions = options.executionsPerThread ?? Infinity;
+  const durationMs = options.durationMs ?? Infinity;
+  if (executions === Infinity && durationMs === Infinity) throw invalid('load needs executionsPerThread or durationMs');
+  if (!poolIdle) throw invalid('load runs on an idle pool: wait for submitted executions to settle first');
+  const generator = moduleUrl(options.generator, 'load: generator');
+  const concurrency = positiveInteger(options.concurrency ?? 1, 'concurrency');
+  const started = performance.now();
+  const replies = await Promise.all(
+    Array.from({ length: threads }, (_, i) =>
+      dispatcher
+        .send(
+          (slot) => ({
+            kind: TaskKinds.Load,
+            workflow: workflow.ref,
+            slot,
+            generator,
+            generatorExport: options.generatorExport ?? 'generateInput',
+            generatorOptions: options.generatorOptions ?? null,
+            seed: (options.seed ?? 1) + i,
+            executions,
+            durationMs,
+            concurrency,
+          }),
+          workflow.hangTimeoutMs,
+        )
+        .then(
+          (reply) => {
+            pump();
+            if (isLoadFailure(reply)) throw workflowLoadError(reply.loadError);
+            return reply as LoadReply;
+          },
+          (lost: LostTask) => {
+            pump();
+            throw new PoolError(PoolErrorCodes.WORKER_LOST, lost.fault?.cause ?? 'the load task was lost with its worker thread before it started');
+          },
+        ),
+    ),
+  );
+  return loadResult(replies, performance.now() - started);
 }
 
 /** Adds up the threads' replies. */

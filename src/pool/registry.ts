@@ -9,7 +9,7 @@ import { validate } from '../asl/validate.js';
 import { statesByName } from '../compile/handlers.js';
 import { defaultLimits, type Limits } from '../run/limits.js';
 import type { BatchWriter } from './codec.js';
-import { PoolError, PoolErrorCodes } from './errors.js';
+import { invalid } from './checks.js';
 import type { WorkflowOptions, WorkflowRef, WorkflowSpec } from './protocol.js';
 import type { Submission } from './submission.js';
 import { moduleFileUrl } from './module-url.js';
@@ -133,8 +133,4 @@ function ownTimeLimit(definition: unknown, options: WorkflowOptions): number {
   const limits: Limits = { ...defaultLimits, ...options.limits };
   const timeoutSeconds = (definition as { TimeoutSeconds?: unknown }).TimeoutSeconds;
   return typeof timeoutSeconds === 'number' ? Math.min(timeoutSeconds * 1000, limits.executionMs) : limits.executionMs;
-}
-
-function invalid(message: string): PoolError {
-  return new PoolError(PoolErrorCodes.INVALID_OPTION, message);
 }
