@@ -15,7 +15,7 @@ import { snapshotOf } from './output-patch.js';
 import { BatchNames, PayloadFormats, TaskKinds, type RunTask } from './protocol.js';
 import { Queue } from './queue.js';
 import type { Workflow } from './registry.js';
-import { isLoadFailure, readResults, workflowLoadError, type Outcome } from './replies.js';
+import { isSetupFailure, readResults, setupPoolError, type Outcome } from './replies.js';
 import { Submission } from './submission.js';
 import type { Tally } from './tally.js';
 
@@ -212,8 +212,8 @@ export class Batches {
   private batchDone(batch: Batch, reply: unknown): void {
     this.batchTasks--;
     this.executionsInFlight -= batch.remaining;
-    if (isLoadFailure(reply)) {
-      const error = workflowLoadError(reply.loadError);
+    if (isSetupFailure(reply)) {
+      const error = setupPoolError(reply.setupError);
       for (let i = batch.first; i < batch.entries.length; i++) batch.entries[i]!.reject(error);
       this.tally.counts.rejected += batch.remaining;
     } else {

@@ -11,7 +11,7 @@ import { FanOut } from './fan-out.js';
 import { invalid } from './checks.js';
 import { MAP_FAN_OUT, TaskKinds, type MapFanOutMessage, type MapFanOutReply, type MapItemsReply } from './protocol.js';
 import type { Workflow } from './registry.js';
-import { isLoadFailure, workflowLoadError } from './replies.js';
+import { isSetupFailure, setupPoolError } from './replies.js';
 import { SharedItems } from './shared-items.js';
 
 export class FanOuts {
@@ -121,8 +121,8 @@ export class FanOuts {
       )
       .then(
         (reply: unknown) => {
-          if (isLoadFailure(reply)) {
-            const error = workflowLoadError(reply.loadError);
+          if (isSetupFailure(reply)) {
+            const error = setupPoolError(reply.setupError);
             fanOut.taskRefused(task, error.code, error.message);
           } else {
             fanOut.taskDone(task, reply as MapItemsReply);

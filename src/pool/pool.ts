@@ -1,7 +1,7 @@
 /**
  * The pool, main side: the public facade. Executions travel in batches (batches.ts), Map
  * iterations in fan-outs (fan-outs.ts), the sharded load mode in one task per thread
- * (load-result.ts); all of them take task slots from one dispatcher (dispatcher.ts), and
+ * (shards.ts); all of them take task slots from one dispatcher (dispatcher.ts), and
  * `pump` hands each slot that frees up to the next piece of work: fan-out tasks first.
  *
  * Every submitted execution settles exactly once: with its result, with a FAILED result
@@ -19,7 +19,7 @@ import { PoolError, PoolErrorCodes } from './errors.js';
 import type { MapFanOutRequest, MapFanOutResult } from './fan-out-plan.js';
 import { FanOuts } from './fan-outs.js';
 import { summarize, type LatencySummary } from './latency.js';
-import { runShards, type LoadOptions, type LoadResult } from './load-result.js';
+import { runShards, type LoadOptions, type LoadResult } from './shards.js';
 import { createWorkflow, type RegisterOptions, type Workflow } from './registry.js';
 import { Tally } from './tally.js';
 
@@ -85,7 +85,7 @@ export interface PoolMetrics {
   readonly failed: number;
   readonly timedOut: number;
   readonly aborted: number;
-  /** `execute` calls refused (full queue, closed pool, unencodable input, unknown workflow, workflow that will not load). */
+  /** `execute` calls refused (full queue, closed pool, unencodable input, unknown workflow, workflow that will not compile). */
   readonly rejected: number;
   /** Executions lost with their thread (FAILED with a PoolFault). */
   readonly faults: number;

@@ -8,7 +8,7 @@ import type { Batch } from './batch.js';
 import { readBatch, type DecoderEntry } from './codec.js';
 import { PoolError, PoolErrorCodes, type ErrorData, type PoolErrorCode } from './errors.js';
 import { applyPatch } from './output-patch.js';
-import { BatchNames, INPUT_REFUSED, STATUSES, StatusCodes, SUCCEEDED_AS_PATCH, type LoadFailure } from './protocol.js';
+import { BatchNames, INPUT_REFUSED, STATUSES, StatusCodes, SUCCEEDED_AS_PATCH, type SetupFailure } from './protocol.js';
 
 /** What became of an execution a worker had: its result, or the refusal its caller gets; undefined while unknown. */
 export type Outcome = ExecutionResult | PoolError | undefined;
@@ -51,17 +51,17 @@ export function readResults(batch: Batch, stream: Uint8Array, decoder: DecoderEn
   return results;
 }
 
-export function isLoadFailure(reply: unknown): reply is LoadFailure {
-  return reply !== null && typeof reply === 'object' && 'loadError' in reply;
+export function isSetupFailure(reply: unknown): reply is SetupFailure {
+  return reply !== null && typeof reply === 'object' && 'setupError' in reply;
 }
 
 const poolErrorCodes = new Set<string>(Object.values(PoolErrorCodes));
 
 /**
- * A PoolError for work a worker could not set up: a workflow it could not load (a
- * DefinitionError's problems come along), or a load generator it could not use.
+ * The PoolError for work a worker could not set up (a SetupFailure): a workflow it could not
+ * compile (a DefinitionError's problems come along), or a shard's generator it could not use.
  */
-export function workflowLoadError(data: ErrorData): PoolError & { problems: unknown[] | null } {
+export function setupPoolError(data: ErrorData): PoolError & { problems: unknown[] | null } {
   const code = data.code !== null && poolErrorCodes.has(data.code) ? (data.code as PoolErrorCode) : PoolErrorCodes.WORKFLOW_LOAD;
   const error = new PoolError(code, data.message) as PoolError & { problems: unknown[] | null };
   error.problems = data.problems;

@@ -16,7 +16,7 @@ import type { ExecutionResult } from '../../run/result.js';
 import { ProgressBoard } from '../board.js';
 import { AreaWriter, BatchWriter, encodeFailure, readBatch } from '../codec.js';
 import { describeError, errorData, PoolFaults } from '../errors.js';
-import { runLoad } from './load.js';
+import { runShard } from './shard.js';
 import { InputSnapshot, outputPatch } from '../output-patch.js';
 import { SharedItems } from '../shared-items.js';
 import {
@@ -28,15 +28,15 @@ import {
   SUCCEEDED_AS_PATCH,
   TaskKinds,
   type IterationOutcome,
-  type LoadFailure,
-  type LoadReply,
+  type SetupFailure,
+  type ShardReply,
   type MapItemsReply,
   type MapItemsTask,
   type PoolWorkerData,
   type RunTask,
   type WorkerTask,
 } from '../protocol.js';
-import { workflowFor, type LoadedWorkflow } from './workflows.js';
+import { workflowFor, type CompiledWorkflow } from './workflows.js';
 
 const data = workerData as PoolWorkerData;
 const board = new ProgressBoard(data.board, data.replyAreas);
@@ -68,7 +68,7 @@ export default function runTask(task: WorkerTask): Promise<unknown> {
   let run: Promise<unknown>;
   try {
     const workflow = workflowFor(task.workflow);
-    run = workflow instanceof Promise ? workflow.then((w) => runOn(w, task), loadFailure) : runOn(workflow, task);
+    run = workflow instanceof Promise ? workflow.then((w) => runOn(w, task), setupFailure) : runOn(workflow, task);
   } catch (thrown) {
     run = Promise.reject(thrown);
   }
@@ -77,18 +77,18 @@ export default function runTask(task: WorkerTask): Promise<unknown> {
   });
 }
 
-function runOn(workflow: LoadedWorkflow, task: WorkerTask): Promise<unknown> {
+function runOn(workflow: CompiledWorkflow, task: WorkerTask): Promise<unknown> {
   if (task.kind === TaskKinds.Run) return runBatch(workflow, task);
   if (task.kind === TaskKinds.MapItems) return runMapItems(workflow, task);
-  // A generator that cannot be loaded or throws is the caller's setup error: sent as data.
-  return runLoad(workflow, task, board).then((reply): LoadReply => reply, loadFailure);
+  // A generator that cannot be imported or throws is the caller's setup error: sent as data.
+  return runShard(workflow, task, board).then((reply): ShardReply => reply, setupFailure);
 }
 
-function loadFailure(thrown: unknown): LoadFailure {
+function setupFailure(thrown: unknown): SetupFailure {
   const data = errorData(thrown);
   const cause = thrown instanceof Error ? thrown.cause : undefined;
   // The compile error underneath says what is wrong (its problems list, or the import error).
-  return { loadError: cause === undefined ? data : { ...errorData(cause), code: data.code, message: `${data.message}: ${describeError(cause)}` } };
+  return { setupError: cause === undefined ? data : { ...errorData(cause), code: data.code, message: `${data.message}: ${describeError(cause)}` } };
 }
 
 /**
@@ -96,7 +96,7 @@ function loadFailure(thrown: unknown): LoadFailure {
  * reply area as its execution ends (RunReply), so the main thread keeps it if the thread
  * dies later; the board counts the executions started, so it knows which were running.
  */
-function runBatch(workflow: LoadedWorkflow, task: RunTask): Promise<unknown> {
+function runBatch(workflow: CompiledWorkflow, task: RunTask): Promise<unknown> {
   const inputs = readBatch(task.batch, data.decoder);
   const machine = workflow.machine;
   const names = task.names;
@@ -237,7 +237,7 @@ class ReplyWriter {
  * blocks it claimed and one outcome per item of them, in claim order. Outcomes are encoded
  * as they come, so the reply is ready as soon as the last iteration ends.
  */
-function runMapItems(workflow: LoadedWorkflow, task: MapItemsTask): Promise<unknown> {
+function runMapItems(workflow: CompiledWorkflow, task: MapItemsTask): Promise<unknown> {
   const items = new SharedItems(task.items);
   const iterations = workflow.iterations(task.state, items.context(data.decoder));
   const limit = task.concurrency > 0 ? task.concurrency : Infinity;

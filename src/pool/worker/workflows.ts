@@ -13,7 +13,7 @@ import { PoolError, PoolErrorCodes } from '../errors.js';
 import { mapHookFor } from './fan-out-client.js';
 import type { IterationContext, PoolWorkerData, WireLimits, WorkflowRef, WorkflowSpec } from '../protocol.js';
 
-export class LoadedWorkflow {
+export class CompiledWorkflow {
   readonly spec: WorkflowSpec;
   readonly machine: Machine;
   /** The workflow's payload limit in bytes (Infinity: none), which JSON text inputs are held to before they are parsed. */
@@ -40,27 +40,27 @@ export class LoadedWorkflow {
   }
 }
 
-const loaded = new Map<number, LoadedWorkflow>();
-const loading = new Map<number, Promise<LoadedWorkflow>>();
+const compiled = new Map<number, CompiledWorkflow>();
+const compiling = new Map<number, Promise<CompiledWorkflow>>();
 
 /** The workflow a task names: compiled already (synchronous), or a promise of it. */
-export function workflowFor(ref: WorkflowRef): LoadedWorkflow | Promise<LoadedWorkflow> {
-  const ready = loaded.get(ref.key);
+export function workflowFor(ref: WorkflowRef): CompiledWorkflow | Promise<CompiledWorkflow> {
+  const ready = compiled.get(ref.key);
   if (ready !== undefined) return ready;
-  let pending = loading.get(ref.key);
+  let pending = compiling.get(ref.key);
   if (pending === undefined) {
     // A failure stays cached: every later task of this registration fails the same way.
-    pending = load(ref.key, JSON.parse(ref.spec) as WorkflowSpec).then((workflow) => {
-      loaded.set(ref.key, workflow);
-      loading.delete(ref.key);
+    pending = compileWorkflow(ref.key, JSON.parse(ref.spec) as WorkflowSpec).then((workflow) => {
+      compiled.set(ref.key, workflow);
+      compiling.delete(ref.key);
       return workflow;
     });
-    loading.set(ref.key, pending);
+    compiling.set(ref.key, pending);
   }
   return pending;
 }
 
-async function load(key: number, spec: WorkflowSpec): Promise<LoadedWorkflow> {
+async function compileWorkflow(key: number, spec: WorkflowSpec): Promise<CompiledWorkflow> {
   const handlers = await importHandlers(spec);
   const options: CompileOptions = {
     handlers,
@@ -83,7 +83,7 @@ async function load(key: number, spec: WorkflowSpec): Promise<LoadedWorkflow> {
       cause: thrown,
     });
   }
-  return new LoadedWorkflow(spec, machine, options);
+  return new CompiledWorkflow(spec, machine, options);
 }
 
 function limitsOf(wire: WireLimits): Partial<Limits> {

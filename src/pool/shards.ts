@@ -6,9 +6,9 @@ import { invalid, moduleUrl, positiveInteger } from './checks.js';
 import type { Dispatcher, LostTask } from './dispatcher.js';
 import { PoolError, PoolErrorCodes } from './errors.js';
 import { decodeHistogram, latencyHistogram, summarize, type Histogram, type LatencySummary } from './latency.js';
-import { TaskKinds, type LoadReply } from './protocol.js';
+import { TaskKinds, type ShardReply } from './protocol.js';
 import type { Workflow } from './registry.js';
-import { isLoadFailure, workflowLoadError } from './replies.js';
+import { isSetupFailure, setupPoolError } from './replies.js';
 
 export interface LoadOptions {
   /** Module exporting the input generator: file: URL or absolute path. */
@@ -63,7 +63,7 @@ export async function runShards(dispatcher: Dispatcher, threads: number, workflo
       dispatcher
         .send(
           (slot) => ({
-            kind: TaskKinds.Load,
+            kind: TaskKinds.Shard,
             workflow: workflow.ref,
             slot,
             generator,
@@ -79,8 +79,8 @@ export async function runShards(dispatcher: Dispatcher, threads: number, workflo
         .then(
           (reply) => {
             pump();
-            if (isLoadFailure(reply)) throw workflowLoadError(reply.loadError);
-            return reply as LoadReply;
+            if (isSetupFailure(reply)) throw setupPoolError(reply.setupError);
+            return reply as ShardReply;
           },
           (lost: LostTask) => {
             pump();
@@ -89,11 +89,11 @@ export async function runShards(dispatcher: Dispatcher, threads: number, workflo
         ),
     ),
   );
-  return loadResult(replies, performance.now() - started);
+  return sumShards(replies, performance.now() - started);
 }
 
 /** Adds up the threads' replies. */
-export function loadResult(replies: readonly LoadReply[], elapsedMs: number): LoadResult {
+export function sumShards(replies: readonly ShardReply[], elapsedMs: number): LoadResult {
   const histogram = latencyHistogram();
   let succeeded = 0;
   let failed = 0;
