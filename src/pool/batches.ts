@@ -2,7 +2,10 @@
  * Executions on their way through the pool in batches: packed as they are submitted into
  * one batch per workflow, sent to the threads as task slots free up (an open batch keeps
  * filling until one does), and settled from the one reply per batch, or as far as a thread
- * that died under the batch got with it.
+ * that died under the batch got with it. The main thread encodes inputs and decodes results
+ * and does little else per execution, since on few cores it is the pool's bottleneck: names
+ * are derived rather than sent, and outputs come back as patches over the inputs they pass
+ * through (protocol.ts, output-patch.ts).
  */
 import { ExecutionResult } from '../run/result.js';
 import { executionNameProblem } from '../run/names.js';

@@ -1,5 +1,5 @@
 /**
- * The pool's Map fan-outs, main side: starts one when a worker asks (fan-out-client.ts) or
+ * The pool's Map fan-outs, main side: starts one when a worker asks (worker/fan-out-client.ts) or
  * `runMap` is called, hands their tasks to free task slots ahead of execution batches, and
  * answers each with its tasks' outcome bytes (fan-out.ts follows a single fan-out).
  */
@@ -55,7 +55,7 @@ export class FanOuts {
     });
   }
 
-  /** A worker asks to fan a Map out (fan-out-client.ts); the answer goes back on the port it sent. Other messages are not ours. */
+  /** A worker asks to fan a Map out (worker/fan-out-client.ts); the answer goes back on the port it sent. Other messages are not ours. */
   fromWorker(message: unknown): void {
     const request = message as MapFanOutMessage;
     if (request === null || typeof request !== 'object' || request.type !== MAP_FAN_OUT) return;
