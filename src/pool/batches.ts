@@ -51,13 +51,12 @@ export class Batches {
   private readonly open: Batch[];
   private batchesStarted: number;
   private flushScheduled: boolean;
-  /** Executions waiting to be sent. */
-  queued: number;
+  private queued: number;
   /** Execution batches sent and not yet back. */
   private batchTasks: number;
-  executionsInFlight: number;
+  private inFlight: number;
   /** True once the queue filled up, until the pump sees room again. */
-  drainWanted: boolean;
+  private drainWanted: boolean;
 
   constructor(options: BatchesOptions, dispatcher: Dispatcher, tally: Tally, pump: () => void) {
     this.batchSize = options.batchSize;
@@ -75,8 +74,23 @@ export class Batches {
     this.flushScheduled = false;
     this.queued = 0;
     this.batchTasks = 0;
-    this.executionsInFlight = 0;
+    this.inFlight = 0;
     this.drainWanted = false;
+  }
+
+  /** Executions waiting to be sent. */
+  get queueSize(): number {
+    return this.queued;
+  }
+
+  /** Executions sent to a worker and not yet settled. */
+  get executionsInFlight(): number {
+    return this.inFlight;
+  }
+
+  /** True once the queue is full, until the pump sees room again (the pool's 'drain'). */
+  get needsDrain(): boolean {
+    return this.drainWanted;
   }
 
   /** True when no execution waits to be sent and no batch is out. */
@@ -203,7 +217,7 @@ export class Batches {
     const bytes = (batch.bytes ??= batch.writer.finish());
     this.queued -= count - first;
     this.batchTasks++;
-    this.executionsInFlight += count - first;
+    this.inFlight += count - first;
     if (first === 0 && batch.retries === 0) this.tally.counts.started += count;
     const task = (slot: number): RunTask => ({ kind: TaskKinds.Run, workflow: workflow.ref, slot, count, first, batch: bytes, names: batch.names, nameBase: batch.nameBase, patchable: batch.patchable, formats: batch.formats });
     this.dispatcher.send(task, workflow.hangTimeoutMs).then(
@@ -214,7 +228,7 @@ export class Batches {
 
   private batchDone(batch: Batch, reply: unknown): void {
     this.batchTasks--;
-    this.executionsInFlight -= batch.remaining;
+    this.inFlight -= batch.remaining;
     if (isSetupFailure(reply)) {
       const error = setupPoolError(reply.setupError);
       for (let i = batch.first; i < batch.entries.length; i++) batch.entries[i]!.reject(error);
@@ -247,7 +261,7 @@ export class Batches {
    */
   private batchLost(batch: Batch, lost: LostTask): void {
     this.batchTasks--;
-    this.executionsInFlight -= batch.remaining;
+    this.inFlight -= batch.remaining;
     const count = batch.entries.length;
     let next = batch.first;
     if (lost.fault !== null) {

@@ -157,12 +157,12 @@ export class Pool extends EventEmitter {
 
   /** Executions waiting to be sent to a worker. */
   get queueSize(): number {
-    return this.batches.queued;
+    return this.batches.queueSize;
   }
 
   /** True once the queue is full (`maxQueue` waiting), until the 'drain' event. */
   get needsDrain(): boolean {
-    return this.batches.drainWanted;
+    return this.batches.needsDrain;
   }
 
   /**
@@ -219,7 +219,7 @@ export class Pool extends EventEmitter {
     if (this.closing !== null) throw new PoolError(PoolErrorCodes.CLOSED, 'the pool is closed');
     const workflow = this.workflows.get(id);
     if (workflow === undefined) throw new PoolError(PoolErrorCodes.UNKNOWN_WORKFLOW, `no workflow is registered as '${id}'`);
-    const idle = this.dispatcher.busySlots === 0 && this.batches.queued === 0;
+    const idle = this.dispatcher.busySlots === 0 && this.batches.queueSize === 0;
     return runShards(this.dispatcher, this.threads, workflow, options, idle, () => this.pump());
   }
 
@@ -237,7 +237,7 @@ export class Pool extends EventEmitter {
       rejected: c.rejected,
       faults: c.faults,
       workerErrors: c.workerErrors,
-      queueDepth: this.batches.queued,
+      queueDepth: this.batches.queueSize,
       executionsInFlight: this.batches.executionsInFlight,
       workers: this.dispatcher.utilization(),
       latency: summarize(this.tally.latency),
