@@ -1,7 +1,7 @@
 /**
  * Sharded load mode against in-process throughput, in the same run. Each pool thread
  * generates its own inputs and runs them itself (pool.load); the in-process figure runs the
- * very same loop (src/pool/load.ts) on the main thread. All on a virtual clock. Target: T threads reach at least
+ * very same loop (src/pool/worker/shard.ts) on the main thread. All on a virtual clock. Target: T threads reach at least
  * 0.9 × T × in-process for T up to the number of cores.
  *
  * The in-process run and the pools take turns, round after round; figures are medians.
@@ -18,9 +18,9 @@ import { compile } from '../../src/compile/machine.js';
 import { virtualClock } from '../../src/run/clock.js';
 import { ProgressBoard } from '../../src/pool/board.js';
 import { createPool, type LoadResult } from '../../src/pool/index.js';
-import { runLoad } from '../../src/pool/load.js';
-import { TaskKinds, type LoadReply } from '../../src/pool/protocol.js';
-import { LoadedWorkflow } from '../../src/pool/workflows.js';
+import { runShard } from '../../src/pool/worker/shard.js';
+import { TaskKinds, type ShardReply } from '../../src/pool/protocol.js';
+import { CompiledWorkflow } from '../../src/pool/worker/workflows.js';
 import { orderProcessing } from '../../workloads/order-processing/workload.js';
 import { webhookNormalize } from '../../workloads/webhook-normalize/workload.js';
 import { handlers as benchHandlers } from './pool-handlers.js';
@@ -82,14 +82,14 @@ function cpuColumns(uses: CpuUse[]): string {
 }
 
 /** The load loop of a pool thread, run on the main thread. */
-async function inProcess(c: Case, ms: number): Promise<LoadReply> {
+async function inProcess(c: Case, ms: number): Promise<ShardReply> {
   const machine = compile(c.definition, { handlers: c.handlers as never, clock: virtualClock() });
   const spec = { id: c.name, definition: c.definition, handlers: c.handlersModule.href, options: {}, limits: {}, mapFanOut: false, mapFanOutMinItems: 16 };
-  const workflow = new LoadedWorkflow(spec, machine, {});
-  return runLoad(
+  const workflow = new CompiledWorkflow(spec, machine, {});
+  return runShard(
     workflow,
     {
-      kind: TaskKinds.Load,
+      kind: TaskKinds.Shard,
       workflow: { key: 0, spec: '' },
       slot: 0,
       generator: c.generator.href,

@@ -18,7 +18,7 @@ import { validate } from '../compile/validate/validate.js';
 import type { MapIterationsRequest, MapIterationsResult } from '../run/iterations.js';
 import { BatchWriter, encodeFailure, packValue, readValue } from '../pool/codec.js';
 import { decodeHistogram, latencyHistogram, summarize, type Histogram, type LatencySummary } from '../pool/latency.js';
-import type { LoadOptions, LoadResult } from '../pool/load-result.js';
+import type { LoadOptions, LoadResult } from '../pool/shards.js';
 import type { WorkflowOptions } from '../pool/protocol.js';
 import { ExecutionResult, type ExecutionStatus } from '../run/result.js';
 import { ClusterError, ClusterErrorCodes, ClusterFaults, type ClusterErrorCode } from './errors.js';

@@ -4,7 +4,7 @@
  * keys, later values of that shape refer to it, so a batch of similar inputs pays for its
  * keys once. Nothing is shared between batches, so any worker can read any batch and a
  * worker that dies takes no codec state with it (measured against msgpackr's other modes in
- * bench/pool-codec.ts).
+ * bench/standalone/pool-codec.ts).
  *
  * Values are packed one by one as they are submitted, so an input that cannot be encoded is
  * refused by the `execute` call that brought it; `finish()` returns them as one buffer of
@@ -56,7 +56,7 @@ msgpackr.addExtension({
 /**
  * How every pool message is packed. progressiveRecords writes an object in one pass over
  * its keys, inserting the record definition the first time a shape appears: a quarter less
- * encoding time on the pool's inputs and outputs (measured with bench/pool-throughput.ts),
+ * encoding time on the pool's inputs and outputs (measured with bench/standalone/pool-throughput.ts),
  * and the same bytes on the wire, so the decoder is unchanged.
  *
  * moreTypes: a typed array, DataView, ArrayBuffer, Set, Error or RegExp is written as

@@ -185,8 +185,8 @@ export class Dispatcher extends EventEmitter {
 
 const EMPTY = new Uint8Array(0);
 
-/** The worker entry next to this module: worker.js once built; from sources, a bootstrap that loads worker.ts through tsx. */
+/** The worker entry in worker/ beside this module: entry.js once built; from sources, a bootstrap that loads entry.ts through tsx. */
 function workerFile(): string {
   const here = import.meta.url;
-  return new URL(here.endsWith('.ts') ? './worker-source.mjs' : './worker.js', here).href;
+  return new URL(here.endsWith('.ts') ? './worker/entry-source.mjs' : './worker/entry.js', here).href;
 }

@@ -22,7 +22,7 @@ export const PoolErrorCodes = {
   INPUT_NOT_ENCODABLE: 'ERR_POOL_INPUT_NOT_ENCODABLE',
   /** An input given as JSON text (`inputJson`) is not valid JSON; no execution ran (AWS: InvalidExecutionInput). */
   INPUT_NOT_JSON: 'ERR_POOL_INPUT_NOT_JSON',
-  /** A worker could not load the handlers module or compile the workflow with it. */
+  /** A worker could not import the handlers module or compile the workflow with it. */
   WORKFLOW_LOAD: 'ERR_POOL_WORKFLOW_LOAD',
   /** A load run's task was lost with its worker thread (it crashed, exited or hung). */
   WORKER_LOST: 'ERR_POOL_WORKER_LOST',

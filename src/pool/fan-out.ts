@@ -103,7 +103,7 @@ export class FanOut {
     this.carryOn(concurrency);
   }
 
-  /** Task `task` could not set up (its workflow would not load): every item not yet taken fails with `error`. */
+  /** Task `task` could not set up (its workflow would not compile): every item not yet taken fails with `error`. */
   taskRefused(task: number, error: string, cause: string): void {
     const concurrency = this.end(task);
     if (this.finished) return;

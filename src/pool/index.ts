@@ -1,6 +1,6 @@
 /** statemill's worker pool: the public surface. */
 export { createPool, Pool, type PoolExecuteOptions, type PoolMetrics, type PoolOptions } from './pool.js';
-export type { LoadOptions, LoadResult } from './load-result.js';
+export type { LoadOptions, LoadResult } from './shards.js';
 export type { RegisterOptions } from './registry.js';
 export type { WorkflowOptions } from './protocol.js';
 export type { MapFanOutRequest, MapFanOutResult, MapIterationFailure } from './fan-out-plan.js';

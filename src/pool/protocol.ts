@@ -18,8 +18,8 @@ export const TaskKinds = {
   Run: 1,
   /** Run a Map state's iterations, claiming them from the fan-out's shared items (Map fan-out). */
   MapItems: 2,
-  /** Generate inputs and run executions inside the worker (sharded load mode). */
-  Load: 3,
+  /** Generate inputs and run executions inside the worker: one shard of the sharded load mode. */
+  Shard: 3,
 } as const;
 
 /** Compile options of a registered workflow that can cross threads (no functions). */
@@ -190,8 +190,9 @@ export type IterationOutcome = [0, unknown] | [1, string | null, string | null] 
 
 export const Outcome = { Succeeded: 0, Failed: 1, NotRun: 2 } as const;
 
-export interface LoadTask extends TaskBase {
-  readonly kind: typeof TaskKinds.Load;
+/** One thread's share of the sharded load mode (`pool.load`). */
+export interface ShardTask extends TaskBase {
+  readonly kind: typeof TaskKinds.Shard;
   /** file: URL of the module exporting the input generator. */
   readonly generator: string;
   readonly generatorExport: string;
@@ -204,7 +205,7 @@ export interface LoadTask extends TaskBase {
   readonly concurrency: number;
 }
 
-export interface LoadReply {
+export interface ShardReply {
   readonly threadId: number;
   readonly succeeded: number;
   readonly failed: number;
@@ -215,14 +216,15 @@ export interface LoadReply {
   readonly histogram: string;
 }
 
-export type WorkerTask = RunTask | MapItemsTask | LoadTask;
+export type WorkerTask = RunTask | MapItemsTask | ShardTask;
 
 /**
- * The reply of a task that could not set up: its workflow would not load, or its load
- * generator would not run. Sent as data, since errors thrown across threads lose their fields.
+ * The reply of a task that could not set up: its workflow would not compile (or its handlers
+ * module would not import), or its shard's input generator would not run. Sent as data,
+ * since errors thrown across threads lose their fields.
  */
-export interface LoadFailure {
-  readonly loadError: ErrorData;
+export interface SetupFailure {
+  readonly setupError: ErrorData;
 }
 
 /** A worker's request to fan a Map out across the pool, posted on its parentPort. */

@@ -6,10 +6,11 @@
  */
 import { DefinitionError } from '../asl/problems.js';
 import { validate } from '../compile/validate/validate.js';
+import { statesByName } from '../compile/handlers.js';
 import { executionTimeLimit, machineArns } from '../run/arns.js';
 import { defaultLimits, type Limits } from '../run/limits.js';
 import type { BatchWriter } from './codec.js';
-import { PoolError, PoolErrorCodes } from './errors.js';
+import { invalid } from './checks.js';
 import type { WorkflowOptions, WorkflowRef, WorkflowSpec } from './protocol.js';
 import type { Submission } from './submission.js';
 import { moduleFileUrl } from './module-url.js';
@@ -38,16 +39,17 @@ export interface FillingBatch {
 
 export class Workflow {
   readonly id: string;
-  readonly definition: unknown;
+  /** JSON pointers of its Map states, as compile names them: the states `runMap` may name. */
+  readonly mapStates: ReadonlySet<string>;
   readonly ref: WorkflowRef;
   readonly stateMachineArn: string;
   readonly executionArnPrefix: string;
   readonly hangTimeoutMs: number;
   /** The batch now filling, or null. */
   filling: FillingBatch | null;
-  constructor(id: string, definition: unknown, ref: WorkflowRef, options: WorkflowOptions, hangTimeoutMs: number) {
+  constructor(id: string, mapStates: ReadonlySet<string>, ref: WorkflowRef, options: WorkflowOptions, hangTimeoutMs: number) {
     this.id = id;
-    this.definition = definition;
+    this.mapStates = mapStates;
     this.ref = ref;
     const arns = machineArns(options, false);
     this.stateMachineArn = arns.stateMachineArn;
@@ -85,7 +87,13 @@ export function createWorkflow(id: string, registration: RegisterOptions, key: n
   };
   const hangTimeoutMs = registration.hangTimeoutMs ?? defaults.hangTimeoutMs ?? executionTimeLimit(registration.definition, { ...defaultLimits, ...options.limits }) + HANG_GRACE_MS;
   if (!(hangTimeoutMs > 0)) throw invalid(`workflow '${id}': hangTimeoutMs must be a positive number`);
-  return new Workflow(id, registration.definition, { key, spec: JSON.stringify(spec) }, options, hangTimeoutMs);
+  return new Workflow(id, mapStatePointers(registration.definition), { key, spec: JSON.stringify(spec) }, options, hangTimeoutMs);
+}
+
+function mapStatePointers(definition: unknown): Set<string> {
+  const pointers = new Set<string>();
+  for (const site of statesByName(definition).values()) if (site.type === 'Map') pointers.add(site.pointer);
+  return pointers;
 }
 
 function handlersUrl(id: string, handlers: string | URL): string {
@@ -118,6 +126,3 @@ function wireLimits(limits: Partial<Limits>): Record<string, number | 'Infinity'
   return wire;
 }
 
-function invalid(message: string): PoolError {
-  return new PoolError(PoolErrorCodes.INVALID_OPTION, message);
-}

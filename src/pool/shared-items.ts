@@ -5,7 +5,7 @@
  * counter until none are left. Threads that finish early simply claim more, so all of them
  * stay busy until the last block, with no message per block: on a VM where waking a thread
  * costs a millisecond or more, a round trip per chunk and a last chunk finishing alone
- * each cost more than the blocks do (bench/pool-fanout.ts).
+ * each cost more than the blocks do (bench/standalone/pool-fanout.ts).
  *
  * Beside the counter, the buffer holds the failed-iteration count and a stop flag all tasks
  * see at once, which task claimed each block (so the main thread knows which items a task

@@ -1,10 +1,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mapHookFor } from '../../src/pool/fan-out-client.js';
 import { planFanOut, type MapFanOutResult } from '../../src/pool/fan-out-plan.js';
 import { compile } from '../../src/compile/machine.js';
 import { createPool, PoolError, PoolErrorCodes, PoolFaults, type Pool } from '../../src/pool/index.js';
-import { processorDefinition } from '../../src/pool/workflows.js';
 import { handlers } from './fixtures/fan-out-handlers.js';
 
 const handlersUrl = new URL('./fixtures/fan-out-handlers.ts', import.meta.url);
@@ -83,6 +81,25 @@ const contextMap = {
   },
 };
 
+/** A Map named with a slash (escaped in its pointer), inside a Parallel branch, with the older Iterator field. */
+const nestedMap = {
+  StartAt: 'Fork',
+  States: {
+    Fork: {
+      Type: 'Parallel',
+      Branches: [
+        {
+          StartAt: 'a/b',
+          States: {
+            'a/b': { Type: 'Map', Iterator: { StartAt: 'X', States: { X: { Type: 'Pass', End: true } } }, End: true },
+          },
+        },
+      ],
+      End: true,
+    },
+  },
+};
+
 const tolerances: Record<string, Record<string, unknown>> = {
   'spread map': {},
   'spread map tolerating one': { ToleratedFailureCount: 1 },
@@ -99,6 +116,7 @@ fanOut.before((context) => {
     context.pool.register(id, { definition: spreadMap(tolerance), handlers: handlersUrl, mapFanOut: true });
   }
   context.pool.register('context map', { definition: contextMap, handlers: handlersUrl, mapFanOut: true });
+  context.pool.register('nested map', { definition: nestedMap, handlers: handlersUrl });
   context.pool.register('double', { definition: { StartAt: 'Run', States: { Run: { Type: 'Task', Resource: 'double', End: true } } }, handlers: handlersUrl });
 });
 
@@ -225,8 +243,17 @@ for (const [what, id, failing, expected] of failingRuns) {
   });
 }
 
+fanOut('runMap finds a nested Map by its pointer, escaped tokens included', async ({ pool }) => {
+  const result = await pool.runMap('nested map', { ...request([{ n: 1 }, { n: 2 }]), state: '/States/Fork/Branches/0/States/a~1b' });
+  assert.equal(result.outputs, [{ n: 1 }, { n: 2 }]);
+  assert.equal(result.failures, []);
+});
+
 const refusals: [string, () => Record<string, unknown>, string][] = [
-  ['a pointer that is not a Map state', () => ({ ...request([{ n: 1 }]), state: '/States/FanOut' }), PoolErrorCodes.INVALID_OPTION],
+  ['a pointer to a state that is not a Map', () => ({ ...request([{ n: 1 }]), state: '/States/FanOut' }), PoolErrorCodes.INVALID_OPTION],
+  ['a pointer to no state', () => ({ ...request([{ n: 1 }]), state: '/States/Missing' }), PoolErrorCodes.INVALID_OPTION],
+  ['a pointer into a prototype', () => ({ ...request([{ n: 1 }]), state: '/__proto__/constructor' }), PoolErrorCodes.INVALID_OPTION],
+  ["a pointer to an inherited property's name", () => ({ ...request([{ n: 1 }]), state: '/States/constructor' }), PoolErrorCodes.INVALID_OPTION],
   ['an item that cannot be encoded', () => request([{ n: 1 }, { f: () => 1 }]), PoolErrorCodes.INPUT_NOT_ENCODABLE],
 ];
 for (const [what, make, code] of refusals) {
@@ -331,65 +358,3 @@ for (const [count, threads, maxConcurrency, concurrencies] of planCases) {
 }
 
 plans.run();
-
-const processors = suite('processorDefinition');
-
-const nested = {
-  QueryLanguage: 'JSONata',
-  StartAt: 'Fork',
-  States: {
-    Fork: {
-      Type: 'Parallel',
-      Branches: [
-        {
-          StartAt: 'a/b',
-          States: {
-            'a/b': { Type: 'Map', QueryLanguage: 'JSONPath', Iterator: { StartAt: 'X', States: { X: { Type: 'Pass', End: true } } }, End: true },
-          },
-        },
-      ],
-      End: true,
-    },
-  },
-};
-
-processors('finds a Map by pointer, unescaping tokens, keeping the query language it inherits', () => {
-  assert.equal(processorDefinition(nested, '/States/Fork/Branches/0/States/a~1b'), {
-    QueryLanguage: 'JSONPath',
-    StartAt: 'X',
-    States: { X: { Type: 'Pass', End: true } },
-  });
-});
-
-processors('refuses a pointer to anything but a Map state, and never walks into prototypes', () => {
-  for (const pointer of ['/States/Fork', '/States/Missing', '/__proto__/constructor', '/States/constructor']) {
-    assert.throws(() => processorDefinition(nested, pointer), (e: PoolError) => e.code === PoolErrorCodes.INVALID_OPTION, pointer);
-  }
-});
-
-processors.run();
-
-const hooks = suite('mapHookFor');
-
-const spec = (mapFanOut: boolean | string[]) => ({ id: 'w', definition: {}, handlers: 'file:///h.js', options: {}, limits: {}, mapFanOut, mapFanOutMinItems: 4 });
-const hookRequest = (state: string, count: number) => ({ state, inputs: Array.from({ length: count }, (_, n) => ({ n })), maxConcurrency: 0, toleratedFailures: -1, parent: iterationParent });
-
-hooks('leaves Maps that did not opt in, and Maps below the minimum, to run in-process', () => {
-  assert.is(mapHookFor(1, spec(false), 2, 'eval')(hookRequest('/States/Each', 100)), null);
-  assert.is(mapHookFor(1, spec(['Other']), 2, 'eval')(hookRequest('/States/Each', 100)), null);
-  assert.is(mapHookFor(1, spec(true), 2, 'eval')(hookRequest('/States/Each', 3)), null);
-});
-
-hooks('fans out opted-in Maps (by name, escaped pointer tokens included)', async () => {
-  // Outside a worker the request cannot be posted: a rejection proves it was attempted.
-  for (const [opt, state] of [[true, '/States/Each'], [['a/b'], '/States/a~1b']] as const) {
-    const pending = mapHookFor(1, spec(opt as boolean | string[]), 2, 'eval')(hookRequest(state, 10));
-    assert.ok(pending !== null);
-    await pending.then(
-      () => assert.unreachable('fanned out outside a worker'),
-      (error: Error) => assert.match(error.message, /only inside a pool worker/),
-    );
-  }
-});
-
-hooks.run();

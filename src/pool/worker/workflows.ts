@@ -4,16 +4,16 @@
  * without the fan-out hook, on the first Map fan-out task this thread runs.
  */
 import { workerData } from 'node:worker_threads';
-import type { Handlers } from '../compile/handlers.js';
-import type { MapIterations } from '../run/iterations.js';
-import { compile, type CompileOptions, type Machine } from '../compile/machine.js';
-import { realClock, virtualClock } from '../run/clock.js';
-import { defaultLimits, type Limits } from '../run/limits.js';
-import { PoolError, PoolErrorCodes } from './errors.js';
+import type { Handlers } from '../../compile/handlers.js';
+import type { MapIterations } from '../../run/iterations.js';
+import { compile, type CompileOptions, type Machine } from '../../compile/machine.js';
+import { realClock, virtualClock } from '../../run/clock.js';
+import { defaultLimits, type Limits } from '../../run/limits.js';
+import { PoolError, PoolErrorCodes } from '../errors.js';
 import { mapHookFor } from './fan-out-client.js';
-import type { IterationContext, PoolWorkerData, WireLimits, WorkflowRef, WorkflowSpec } from './protocol.js';
+import type { IterationContext, PoolWorkerData, WireLimits, WorkflowRef, WorkflowSpec } from '../protocol.js';
 
-export class LoadedWorkflow {
+export class CompiledWorkflow {
   readonly spec: WorkflowSpec;
   readonly machine: Machine;
   /** The workflow's payload limit in bytes (Infinity: none), which JSON text inputs are held to before they are parsed. */
@@ -40,27 +40,27 @@ export class LoadedWorkflow {
   }
 }
 
-const loaded = new Map<number, LoadedWorkflow>();
-const loading = new Map<number, Promise<LoadedWorkflow>>();
+const compiled = new Map<number, CompiledWorkflow>();
+const compiling = new Map<number, Promise<CompiledWorkflow>>();
 
 /** The workflow a task names: compiled already (synchronous), or a promise of it. */
-export function workflowFor(ref: WorkflowRef): LoadedWorkflow | Promise<LoadedWorkflow> {
-  const ready = loaded.get(ref.key);
+export function workflowFor(ref: WorkflowRef): CompiledWorkflow | Promise<CompiledWorkflow> {
+  const ready = compiled.get(ref.key);
   if (ready !== undefined) return ready;
-  let pending = loading.get(ref.key);
+  let pending = compiling.get(ref.key);
   if (pending === undefined) {
     // A failure stays cached: every later task of this registration fails the same way.
-    pending = load(ref.key, JSON.parse(ref.spec) as WorkflowSpec).then((workflow) => {
-      loaded.set(ref.key, workflow);
-      loading.delete(ref.key);
+    pending = compileWorkflow(ref.key, JSON.parse(ref.spec) as WorkflowSpec).then((workflow) => {
+      compiled.set(ref.key, workflow);
+      compiling.delete(ref.key);
       return workflow;
     });
-    loading.set(ref.key, pending);
+    compiling.set(ref.key, pending);
   }
   return pending;
 }
 
-async function load(key: number, spec: WorkflowSpec): Promise<LoadedWorkflow> {
+async function compileWorkflow(key: number, spec: WorkflowSpec): Promise<CompiledWorkflow> {
   const handlers = await importHandlers(spec);
   const options: CompileOptions = {
     handlers,
@@ -83,7 +83,7 @@ async function load(key: number, spec: WorkflowSpec): Promise<LoadedWorkflow> {
       cause: thrown,
     });
   }
-  return new LoadedWorkflow(spec, machine, options);
+  return new CompiledWorkflow(spec, machine, options);
 }
 
 function limitsOf(wire: WireLimits): Partial<Limits> {
@@ -104,32 +104,4 @@ async function importHandlers(spec: WorkflowSpec): Promise<Handlers> {
     throw new PoolError(PoolErrorCodes.WORKFLOW_LOAD, `workflow '${spec.id}': module ${spec.handlers} does not export an object named 'handlers'`);
   }
   return handlers as Handlers;
-}
-
-/**
- * The processor of the Map state at `pointer` as a stand-alone definition: its StartAt and
- * States, in the query language it inherits. Pointer tokens only ever read own properties.
- */
-export function processorDefinition(definition: unknown, pointer: string): Record<string, unknown> {
-  let node: unknown = definition;
-  let queryLanguage: unknown = ownField(definition, 'QueryLanguage');
-  for (const raw of pointer.split('/').slice(1)) {
-    const token = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    node = ownField(node, token);
-    const language = ownField(node, 'QueryLanguage');
-    if (typeof language === 'string') queryLanguage = language;
-  }
-  const processor = ownField(node, 'ItemProcessor') ?? ownField(node, 'Iterator');
-  if (processor === undefined || ownField(node, 'Type') !== 'Map') {
-    throw new PoolError(PoolErrorCodes.INVALID_OPTION, `no Map state at ${pointer}`);
-  }
-  const states = ownField(processor, 'States');
-  const startAt = ownField(processor, 'StartAt');
-  const language = ownField(processor, 'QueryLanguage') ?? queryLanguage;
-  return language === undefined ? { StartAt: startAt, States: states } : { QueryLanguage: language, StartAt: startAt, States: states };
-}
-
-function ownField(node: unknown, key: string): unknown {
-  if (node === null || typeof node !== 'object' || !Object.hasOwn(node, key)) return undefined;
-  return (node as Record<string, unknown>)[key];
 }

@@ -5,19 +5,19 @@
  * figure measures the engine on this core, not the main thread's messaging.
  */
 import { threadId } from 'node:worker_threads';
-import type { ExecutionResult } from '../run/result.js';
-import type { ProgressBoard } from './board.js';
-import { describeError, PoolError, PoolErrorCodes } from './errors.js';
-import { encodeHistogram, latencyHistogram } from './latency.js';
-import type { LoadReply, LoadTask } from './protocol.js';
-import type { LoadedWorkflow } from './workflows.js';
+import type { ExecutionResult } from '../../run/result.js';
+import type { ProgressBoard } from '../board.js';
+import { describeError, PoolError, PoolErrorCodes } from '../errors.js';
+import { encodeHistogram, latencyHistogram } from '../latency.js';
+import type { ShardReply, ShardTask } from '../protocol.js';
+import type { CompiledWorkflow } from './workflows.js';
 
 type Generator = (seed: number, index: number, options?: Readonly<Record<string, number | string | boolean>>) => unknown;
 
 /** Launches between yields to the event loop, so timers (and virtual-clock sleeps) keep running. */
 const LAUNCHES_PER_SLICE = 256;
 
-export async function runLoad(workflow: LoadedWorkflow, task: LoadTask, board: ProgressBoard): Promise<LoadReply> {
+export async function runShard(workflow: CompiledWorkflow, task: ShardTask, board: ProgressBoard): Promise<ShardReply> {
   const generate = await importGenerator(task);
   const machine = workflow.machine;
   const histogram = latencyHistogram();
@@ -29,7 +29,7 @@ export async function runLoad(workflow: LoadedWorkflow, task: LoadTask, board: P
   let inFlight = 0;
   let done = false;
 
-  return new Promise<LoadReply>((resolve, reject) => {
+  return new Promise<ShardReply>((resolve, reject) => {
     function finish(): void {
       if (done) return;
       done = true;
@@ -74,7 +74,7 @@ export async function runLoad(workflow: LoadedWorkflow, task: LoadTask, board: P
   });
 }
 
-async function importGenerator(task: LoadTask): Promise<Generator> {
+async function importGenerator(task: ShardTask): Promise<Generator> {
   const module = (await import(task.generator)) as Record<string, unknown>;
   const generate = module[task.generatorExport];
   if (typeof generate !== 'function') {
