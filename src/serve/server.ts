@@ -208,18 +208,13 @@ export class StepFunctionsServer {
       return;
     }
     const headers = request.headers;
-    const target = headers['x-amz-target'];
-    let operation = typeof target === 'string' ? OPERATION_OF_TARGET.get(target) : undefined;
+    const target = headerText(headers['x-amz-target']);
+    const operation = target === undefined ? undefined : OPERATION_OF_TARGET.get(target);
     const contentType = headers['content-type'];
     if (operation === undefined || (contentType !== CONTENT_TYPE && !isAwsJsonContentType(contentType))) {
-      try {
-        operation = operationOf(headerText(target));
-        throw new ServiceError('SerializationException', `Content-Type must be ${CONTENT_TYPE}, not ${contentType === undefined ? 'absent' : JSON.stringify(contentType)}`);
-      } catch (error) {
-        this.sendAnswer(response, requestId, encodeServiceError(error as ServiceError));
-        request.resume();
-        return;
-      }
+      this.sendAnswer(response, requestId, encodeServiceError(headerFault(target, contentType)));
+      request.resume();
+      return;
     }
     if (Number(headers['content-length']) > this.bodyLimit) {
       this.refuseTooLarge(request, response, requestId);
@@ -319,6 +314,16 @@ export class StepFunctionsServer {
 
 function headerText(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
+}
+
+/** Why a request's headers are refused: an unknown operation first, then the content type. */
+function headerFault(target: string | undefined, contentType: string | undefined): ServiceError {
+  try {
+    operationOf(target);
+  } catch (error) {
+    return error as ServiceError;
+  }
+  return new ServiceError('SerializationException', `Content-Type must be ${CONTENT_TYPE}, not ${contentType === undefined ? 'absent' : JSON.stringify(contentType)}`);
 }
 
 /** The endpoint for a service: `createServer(service).listen(port, host)`. */
