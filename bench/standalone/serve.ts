@@ -9,17 +9,20 @@
  *
  * Figures are min / median / max over the rounds; the load average is printed with them.
  *
- *   node --import tsx/esm bench/standalone/serve.ts [--duration 5] [--rounds 3] [--connections 16] [--executions 100000] [--sync-only]
+ *   node --import tsx/esm bench/standalone/serve.ts [--duration 5] [--rounds 3] [--connections 16] [--executions 100000] [--sync-only] [--baseline DIR]
  *
  * `--sync-only` stops after the StartSyncExecution table (no Standard executions, no memory figure).
+ * `--baseline DIR` adds the HTTP layer and the endpoint of another checkout of statemill
+ * (e.g. `git archive <commit> | tar -x -C DIR`, with node_modules linked) to the same rounds:
+ * before / after in one run, each also as a ratio to the bare server of its round.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { median } from '../median.js';
 
@@ -33,6 +36,8 @@ type Autocannon = (options: Record<string, unknown>) => Promise<AutocannonResult
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
 const self = fileURLToPath(import.meta.url);
+/** The checkout this bench belongs to: children import its src/serve unless given another. */
+const ownSource = dirname(dirname(dirname(self)));
 const TRIVIAL = JSON.stringify({ StartAt: 'Done', States: { Done: { Type: 'Pass', End: true } } });
 const STANDARD = JSON.stringify({ StartAt: 'Step', States: { Step: { Type: 'Pass', Result: { ok: true }, ResultPath: '$.step', Next: 'Done' }, Done: { Type: 'Succeed' } } });
 const FIXED_ANSWER = JSON.stringify({
@@ -51,7 +56,8 @@ const FIXED_ANSWER = JSON.stringify({
 
 // ---- child side: one server per process ----------------------------------------------
 
-async function childMain(kind: string): Promise<void> {
+async function childMain(kind: string, sourceDir: string): Promise<void> {
+  const serveModule = pathToFileURL(join(sourceDir, 'src/serve/index.ts')).href;
   // The parent asks for this process's CPU time around each load: CPU per request does not depend on what else the machine runs.
   process.on('message', (message) => {
     if (message === 'cpu') {
@@ -74,7 +80,7 @@ async function childMain(kind: string): Promise<void> {
   }
   if (kind === 'layer') {
     // The HTTP layer alone: createServer() over a stand-in whose StartSyncExecution answers at once.
-    const { createServer, createLogger } = await import('../../src/serve/index.js');
+    const { createServer, createLogger } = await import(serveModule);
     const answer = { ...JSON.parse(FIXED_ANSWER), startDate: new Date(1796551200123), stopDate: new Date(1796551200124) };
     const server = createServer({ startSyncExecution: async () => answer }, { logger: createLogger('silent') });
     await server.listen(0);
@@ -82,14 +88,14 @@ async function childMain(kind: string): Promise<void> {
     return;
   }
   if (kind === 'endpoint' || kind === 'endpoint-store') {
-    const { serve } = await import('../../src/serve/index.js');
+    const { serve } = await import(serveModule);
     const store = kind === 'endpoint-store' ? join(mkdtempSync(join(tmpdir(), 'statemill-bench-')), 'store.db') : undefined;
     const endpoint = await serve({ port: 0, logLevel: 'silent', virtualClock: true, store });
     process.send!({ url: endpoint.url });
     return;
   }
   if (kind === 'memory') {
-    await memoryChild(Number(process.argv[4]));
+    await memoryChild(Number(process.argv[5]));
     return;
   }
   throw new Error(`unknown child kind ${kind}`);
@@ -124,8 +130,8 @@ async function memoryChild(executions: number): Promise<void> {
 
 // ---- parent side: load generator and report ---------------------------------------------
 
-function startChild(kind: string, ...args: string[]): Promise<{ child: ChildProcess; message: any }> {
-  const child = fork(self, ['--child', kind, ...args], { execArgv: ['--import', 'tsx/esm', '--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+function startChild(kind: string, sourceDir: string, ...args: string[]): Promise<{ child: ChildProcess; message: any }> {
+  const child = fork(self, ['--child', kind, sourceDir, ...args], { execArgv: ['--import', 'tsx/esm', '--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     child.once('message', (message) => resolve({ child, message }));
     child.once('exit', (code) => reject(new Error(`${kind} child exited with ${code} before reporting`)));
@@ -226,16 +232,17 @@ async function standardExecutions(url: string, seconds: number, concurrency: num
   return { executionsPerSecond: done / ((performance.now() - started) / 1000), describesPerExecution: describes / done };
 }
 
-async function parentMain(): Promise<void> {
-  const { values } = parseArgs({
-    options: { duration: { type: 'string', default: '5' }, rounds: { type: 'string', default: '3' }, connections: { type: 'string', default: '16' }, executions: { type: 'string', default: '100000' }, 'sync-only': { type: 'boolean', default: false } },
-  });
-  const duration = Number(values.duration);
-  const rounds = Number(values.rounds);
-  const connections = Number(values.connections);
-  const bare = await startChild('bare');
-  const layer = await startChild('layer');
-  const endpoint = await startChild('endpoint');
+/** The servers of one checkout: the HTTP layer over a stand-in, and the endpoint with a trivial Express machine. */
+interface Checkout {
+  layer: { child: ChildProcess; message: any };
+  endpoint: { child: ChildProcess; message: any };
+  small: string;
+  big: string;
+}
+
+async function startCheckout(sourceDir: string): Promise<Checkout> {
+  const layer = await startChild('layer', sourceDir);
+  const endpoint = await startChild('endpoint', sourceDir);
   const endpointUrl = endpoint.message.url as string;
   const { stateMachineArn } = await call(endpointUrl, 'CreateStateMachine', { name: 'bench-trivial', definition: TRIVIAL, roleArn: 'arn:aws:iam::123456789012:role/bench', type: 'EXPRESS' });
   const small = JSON.stringify({ stateMachineArn, input: '{"orderId":"o-1"}' });
@@ -245,17 +252,42 @@ async function parentMain(): Promise<void> {
     const answer = await call(endpointUrl, 'StartSyncExecution', JSON.parse(body));
     if (answer.status !== 'SUCCEEDED' || answer.output !== JSON.parse(body).input) throw new Error(`wrong answer: ${JSON.stringify(answer)}`);
   }
-  const runs: Record<'bare' | 'layer' | 'small' | 'big', Load[]> = { bare: [], layer: [], small: [], big: [] };
+  return { layer, endpoint, small, big };
+}
+
+type RowKey = 'bare' | 'layer' | 'small' | 'big' | 'baseLayer' | 'baseSmall' | 'baseBig';
+
+async function parentMain(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      duration: { type: 'string', default: '5' },
+      rounds: { type: 'string', default: '3' },
+      connections: { type: 'string', default: '16' },
+      executions: { type: 'string', default: '100000' },
+      'sync-only': { type: 'boolean', default: false },
+      baseline: { type: 'string' },
+    },
+  });
+  const duration = Number(values.duration);
+  const rounds = Number(values.rounds);
+  const connections = Number(values.connections);
+  const bare = await startChild('bare', ownSource);
+  const own = await startCheckout(ownSource);
+  const base = values.baseline === undefined ? null : await startCheckout(resolve(values.baseline));
+  const runs: Record<RowKey, Load[]> = { bare: [], layer: [], small: [], big: [], baseLayer: [], baseSmall: [], baseBig: [] };
   const loadAverages: number[] = [loadavg()[0]!];
   for (let round = 0; round < rounds; round++) {
-    runs.bare.push(await load(bare, small, duration, connections));
-    runs.layer.push(await load(layer, small, duration, connections));
-    runs.small.push(await load(endpoint, small, duration, connections));
-    runs.big.push(await load(endpoint, big, duration, connections));
+    runs.bare.push(await load(bare, own.small, duration, connections));
+    if (base !== null) runs.baseLayer.push(await load(base.layer, base.small, duration, connections));
+    runs.layer.push(await load(own.layer, own.small, duration, connections));
+    if (base !== null) runs.baseSmall.push(await load(base.endpoint, base.small, duration, connections));
+    runs.small.push(await load(own.endpoint, own.small, duration, connections));
+    if (base !== null) runs.baseBig.push(await load(base.endpoint, base.big, duration, connections));
+    runs.big.push(await load(own.endpoint, own.big, duration, connections));
     loadAverages.push(loadavg()[0]!);
     process.stderr.write(`round ${round + 1}/${rounds} done\n`);
   }
-  const summary = (key: keyof typeof runs) => ({
+  const summary = (key: RowKey) => ({
     rps: Math.round(median(runs[key].map((r) => r.rps))),
     rpsMin: Math.round(Math.min(...runs[key].map((r) => r.rps))),
     rpsMax: Math.round(Math.max(...runs[key].map((r) => r.rps))),
@@ -264,34 +296,43 @@ async function parentMain(): Promise<void> {
     p99: median(runs[key].map((r) => r.p99)),
     p999: median(runs[key].map((r) => r.p999)),
   });
-  const table = { bare: summary('bare'), layer: summary('layer'), small: summary('small'), big: summary('big') };
-  bare.child.kill();
-  layer.child.kill();
-  endpoint.child.kill();
+  for (const server of [bare, own.layer, own.endpoint, base?.layer, base?.endpoint]) server?.child.kill();
   // Ratios per round too: each round's servers ran under the same load.
-  const ratios = (key: 'small' | 'layer') => runs[key].map((r, i) => r.rps / runs.bare[i]!.rps);
-  const bigCosts = runs.big.map((r, i) => 1 - r.rps / runs.small[i]!.rps);
+  const ratios = (key: RowKey) => runs[key].map((r, i) => r.rps / runs.bare[i]!.rps);
+  const bigCosts = (small: RowKey, big: RowKey) => runs[big].map((r, i) => 1 - r.rps / runs[small][i]!.rps);
   const range = (values: number[], digits: number, scale = 1) =>
     `${(Math.min(...values) * scale).toFixed(digits)} / ${(median(values) * scale).toFixed(digits)} / ${(Math.max(...values) * scale).toFixed(digits)}`;
+  const bigLength = JSON.parse(own.big).input.length;
+  const rows: [string, RowKey][] = [
+    ['bare node:http, fixed JSON answer', 'bare'],
+    ...(base === null
+      ? []
+      : ([
+          ['baseline: HTTP layer alone', 'baseLayer'],
+          ['baseline: StartSyncExecution, 17 B input', 'baseSmall'],
+          [`baseline: StartSyncExecution, ${bigLength} B input`, 'baseBig'],
+        ] as [string, RowKey][])),
+    ['HTTP layer alone (stand-in service, same answer)', 'layer'],
+    ['StartSyncExecution, trivial Express, 17 B input', 'small'],
+    [`StartSyncExecution, trivial Express, ${bigLength} B input`, 'big'],
+  ];
+  const table = Object.fromEntries(rows.map(([, key]) => [key, summary(key)])) as Record<RowKey, ReturnType<typeof summary>>;
+  const ratioLines = (label: string, layer: RowKey, small: RowKey, big: RowKey) => [
+    `${label}endpoint / bare, per round (min / median / max): ${range(ratios(small), 2)}× (HTTP layer alone: ${range(ratios(layer), 2)}×); 2 KB input costs ${range(bigCosts(small, big), 1, 100)}% of req/s`,
+    `${label}server CPU per request (medians): endpoint ${(table[small].cpu / table.bare.cpu).toFixed(2)}× the bare server's (HTTP layer alone ${(table[layer].cpu / table.bare.cpu).toFixed(2)}×); the 2 KB input adds ${((table[big].cpu / table[small].cpu - 1) * 100).toFixed(0)}%`,
+  ];
   const syncReport = [
     `statemill serve, ${connections} keep-alive connections, ${duration} s × ${rounds} rounds, load generator in another process; load average ${range(loadAverages, 1)} (min / median / max over the rounds)`,
     '',
     '| server | req/s min | median | max | server CPU µs/request | p50 ms | p99 ms | p99.9 ms |',
     '|---|---:|---:|---:|---:|---:|---:|---:|',
-    ...(
-      [
-        ['bare node:http, fixed JSON answer', 'bare'],
-        ['HTTP layer alone (stand-in service, same answer)', 'layer'],
-        ['StartSyncExecution, trivial Express, 17 B input', 'small'],
-        [`StartSyncExecution, trivial Express, ${JSON.parse(big).input.length} B input`, 'big'],
-      ] as const
-    ).map(([label, key]) => {
+    ...rows.map(([label, key]) => {
       const s = table[key];
       return `| ${label} | ${s.rpsMin} | ${s.rps} | ${s.rpsMax} | ${s.cpu.toFixed(1)} | ${s.p50} | ${s.p99} | ${s.p999} |`;
     }),
     '',
-    `endpoint / bare, per round (min / median / max): ${range(ratios('small'), 2)}× (HTTP layer alone: ${range(ratios('layer'), 2)}×); 2 KB input costs ${range(bigCosts, 1, 100)}% of req/s`,
-    `server CPU per request (medians): endpoint ${(table.small.cpu / table.bare.cpu).toFixed(2)}× the bare server's (HTTP layer alone ${(table.layer.cpu / table.bare.cpu).toFixed(2)}×); the 2 KB input adds ${((table.big.cpu / table.small.cpu - 1) * 100).toFixed(0)}%`,
+    ...(base === null ? [] : ratioLines('baseline: ', 'baseLayer', 'baseSmall', 'baseBig')),
+    ...ratioLines('', 'layer', 'small', 'big'),
     '',
   ];
   if (values['sync-only']) {
@@ -299,8 +340,8 @@ async function parentMain(): Promise<void> {
     return;
   }
   // Standard executions, in memory and with the SQLite store, in alternating rounds.
-  const inMemory = await startChild('endpoint');
-  const stored = await startChild('endpoint-store');
+  const inMemory = await startChild('endpoint', ownSource);
+  const stored = await startChild('endpoint-store', ownSource);
   const memoryRates: number[] = [];
   const storeRates: number[] = [];
   let describesPerExecution = 0;
@@ -314,7 +355,7 @@ async function parentMain(): Promise<void> {
   inMemory.child.kill();
   stored.child.kill();
   const standard = { inMemory: median(memoryRates), stored: median(storeRates), describesPerExecution };
-  const memory = await startChild('memory', values.executions!);
+  const memory = await startChild('memory', ownSource, values.executions!);
   process.stdout.write(
     [
       ...syncReport.slice(0, -1),
@@ -326,5 +367,5 @@ async function parentMain(): Promise<void> {
 }
 
 const childIndex = process.argv.indexOf('--child');
-if (childIndex >= 0) await childMain(process.argv[childIndex + 1]!);
+if (childIndex >= 0) await childMain(process.argv[childIndex + 1]!, process.argv[childIndex + 2]!);
 else await parentMain();

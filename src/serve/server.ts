@@ -1,4 +1,4 @@
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpServer, IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { UuidSequence } from '../run/ids.js';
 import { ServiceError, ServiceErrorNames } from '../service/errors.js';
@@ -6,6 +6,8 @@ import { createLogger, type Logger } from './log.js';
 import {
   CONTENT_TYPE,
   METHOD_OF,
+  OPERATIONS,
+  TARGET_PREFIX,
   decodeRequest,
   encodeError,
   encodeResponse,
@@ -38,6 +40,63 @@ const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
 const serviceErrorNames: ReadonlySet<string> = new Set(ServiceErrorNames);
 /** `X-Amzn-RequestId`s: distinct UUIDs at the cost of a concatenation (randomUUID() per request costs more). */
 const requestIds = new UuidSequence();
+/** The operation each well-formed `X-Amz-Target` names: one lookup (operationOf() explains the others). */
+const OPERATION_OF_TARGET: ReadonlyMap<string, OperationName> = new Map(OPERATIONS.map((operation) => [TARGET_PREFIX + operation, operation]));
+
+/** What a request reports to its server once its body is read (or cannot be). */
+interface BodyReader {
+  readonly bodyLimit: number;
+  read(request: EndpointRequest): void;
+  tooLarge(request: EndpointRequest): void;
+  failed(): void;
+}
+
+/**
+ * A request as the endpoint reads it. node:http makes one per request (the server's
+ * IncomingMessage class), so what the endpoint keeps while the body arrives lives here and
+ * the body's listeners are this class's methods: no closures per request.
+ */
+class EndpointRequest extends IncomingMessage {
+  endpoint: BodyReader | null = null;
+  response: ServerResponse | null = null;
+  operation: OperationName | null = null;
+  requestId = '';
+  /** performance.now() when the body began, for the debug log; 0 when not logging. */
+  started = 0;
+  private firstChunk: Buffer | null = null;
+  private moreChunks: Buffer[] | null = null;
+  private received = 0;
+  private refused = false;
+
+  onChunk(this: EndpointRequest, chunk: Buffer): void {
+    if (this.refused) return;
+    this.received += chunk.length;
+    if (this.received > this.endpoint!.bodyLimit) {
+      this.refused = true;
+      this.endpoint!.tooLarge(this);
+      return;
+    }
+    // Most bodies arrive in one chunk: no array for them.
+    if (this.firstChunk === null) this.firstChunk = chunk;
+    else (this.moreChunks ??= [this.firstChunk]).push(chunk);
+  }
+
+  onEnd(this: EndpointRequest): void {
+    if (!this.refused) this.endpoint!.read(this);
+  }
+
+  onError(this: EndpointRequest): void {
+    if (this.refused) return;
+    this.refused = true;
+    this.endpoint!.failed();
+  }
+
+  /** The body as text ('' when there was none). */
+  body(): string {
+    if (this.moreChunks !== null) return Buffer.concat(this.moreChunks).toString('utf8');
+    return this.firstChunk === null ? '' : this.firstChunk.toString('utf8');
+  }
+}
 
 /**
  * Step Functions' wire protocol (AWS JSON 1.0) over `node:http`: `POST /` with
@@ -54,6 +113,9 @@ export class StepFunctionsServer {
   private inFlight = 0;
   private stopping: Promise<void> | null = null;
   private drained: (() => void) | null = null;
+  /** True when each request is logged (the level is fixed at construction). */
+  private readonly debug: boolean;
+  private readonly reader: BodyReader;
 
   constructor(service: EndpointService, options: ServerOptions = {}) {
     this.service = service;
@@ -61,7 +123,17 @@ export class StepFunctionsServer {
     if (!(Number.isSafeInteger(this.bodyLimit) && this.bodyLimit > 0)) throw new TypeError(`bodyLimit must be a positive integer number of bytes, not ${String(options.bodyLimit)}`);
     this.log = options.logger ?? createLogger('info');
     this.graceMs = options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS;
-    this.http = createHttpServer((request, response) => this.handle(request, response));
+    this.debug = this.log.enabled('debug');
+    this.reader = {
+      bodyLimit: this.bodyLimit,
+      read: (request) => this.bodyRead(request),
+      tooLarge: (request) => {
+        this.refuseTooLarge(request, request.response!, request.requestId);
+        this.settled();
+      },
+      failed: () => this.settled(),
+    };
+    this.http = createHttpServer<typeof EndpointRequest>({ IncomingMessage: EndpointRequest }, (request, response) => this.handle(request, response));
     // Clients keep connections alive between calls; their idle timeout is longer than Node's 5 s default.
     this.http.keepAliveTimeout = 65_000;
   }
@@ -117,78 +189,52 @@ export class StepFunctionsServer {
     return this.stopping;
   }
 
-  private handle(request: IncomingMessage, response: ServerResponse): void {
+  private handle(request: EndpointRequest, response: ServerResponse): void {
     const requestId = requestIds.next();
-    if (request.url === '/health' && (request.method === 'GET' || request.method === 'HEAD')) {
-      const body = this.stopping === null ? '{"status":"ok"}' : '{"status":"stopping"}';
-      this.send(response, requestId, { status: this.stopping === null ? 200 : 503, body, errorType: null });
-      return;
-    }
-    if (request.url !== '/' && !request.url?.startsWith('/?')) {
-      this.send(response, requestId, encodeError('UnknownOperationException', `No such resource: ${request.method} ${request.url} (Step Functions answers POST / only; GET /health reports the server's state)`, 404));
+    const url = request.url;
+    if (url !== '/' && !url?.startsWith('/?')) {
+      if (url === '/health' && (request.method === 'GET' || request.method === 'HEAD')) {
+        const body = this.stopping === null ? '{"status":"ok"}' : '{"status":"stopping"}';
+        this.send(response, requestId, this.stopping === null ? 200 : 503, body, null);
+        return;
+      }
+      this.sendAnswer(response, requestId, encodeError('UnknownOperationException', `No such resource: ${request.method} ${url} (Step Functions answers POST / only; GET /health reports the server's state)`, 404));
       request.resume();
       return;
     }
     if (request.method !== 'POST') {
-      this.send(response, requestId, encodeError('UnknownOperationException', `Method ${request.method} not allowed: Step Functions operations are POST / with X-Amz-Target`, 405));
+      this.sendAnswer(response, requestId, encodeError('UnknownOperationException', `Method ${request.method} not allowed: Step Functions operations are POST / with X-Amz-Target`, 405));
       request.resume();
       return;
     }
-    let operation: OperationName;
-    try {
-      operation = operationOf(headerText(request.headers['x-amz-target']));
-      if (!isAwsJsonContentType(request.headers['content-type'])) {
-        throw new ServiceError('SerializationException', `Content-Type must be ${CONTENT_TYPE}, not ${request.headers['content-type'] === undefined ? 'absent' : JSON.stringify(request.headers['content-type'])}`);
-      }
-    } catch (error) {
-      this.send(response, requestId, encodeServiceError(error as ServiceError));
+    const headers = request.headers;
+    const target = headerText(headers['x-amz-target']);
+    const operation = target === undefined ? undefined : OPERATION_OF_TARGET.get(target);
+    const contentType = headers['content-type'];
+    if (operation === undefined || (contentType !== CONTENT_TYPE && !isAwsJsonContentType(contentType))) {
+      this.sendAnswer(response, requestId, encodeServiceError(headerFault(target, contentType)));
       request.resume();
       return;
     }
-    const declared = Number(request.headers['content-length']);
-    if (declared > this.bodyLimit) {
+    if (Number(headers['content-length']) > this.bodyLimit) {
       this.refuseTooLarge(request, response, requestId);
       return;
     }
     this.inFlight++;
-    const started = this.log.enabled('debug') ? performance.now() : 0;
-    const chunks: Buffer[] = [];
-    let received = 0;
-    let refused = false;
-    request.on('data', (chunk: Buffer) => {
-      if (refused) return;
-      received += chunk.length;
-      if (received > this.bodyLimit) {
-        refused = true;
-        this.refuseTooLarge(request, response, requestId);
-        this.settled();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    request.on('error', () => {
-      if (refused) return;
-      refused = true;
-      this.settled();
-    });
-    request.on('end', () => {
-      if (refused) return;
-      const body = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
-      const finish = (answer: WireAnswer): void => {
-        this.send(response, requestId, answer);
-        if (started !== 0) this.log.debug('request', { requestId, operation, status: answer.status, errorType: answer.errorType, ms: Math.round((performance.now() - started) * 100) / 100 });
-        this.settled();
-      };
-      this.answer(operation, body, finish);
-    });
+    request.endpoint = this.reader;
+    request.response = response;
+    request.operation = operation;
+    request.requestId = requestId;
+    if (this.debug) request.started = performance.now();
+    request.on('data', request.onChunk);
+    request.on('end', request.onEnd);
+    request.on('error', request.onError);
   }
 
-  /**
-   * Decodes, calls the service, encodes, and gives `finish` the answer: every outcome
-   * becomes one, never a rejection. No promise of its own beyond the service's (a refusal
-   * before the call is answered at once).
-   */
-  private answer(operation: OperationName, body: string, finish: (answer: WireAnswer) => void): void {
+  /** The request's body has arrived: decode, call the service, encode, answer. */
+  private bodyRead(request: EndpointRequest): void {
+    const body = request.body();
+    const operation = request.operation!;
     let output: unknown;
     try {
       const input = decodeRequest(body);
@@ -196,21 +242,38 @@ export class StepFunctionsServer {
       if (typeof method !== 'function') throw new ServiceError('UnknownOperationException', `statemill does not implement ${operation} yet`);
       output = method.call(this.service, input);
     } catch (error) {
-      finish(this.refusal(operation, error));
+      this.finish(request, this.refusal(operation, error));
       return;
     }
-    const encode = (value: unknown): void => {
-      let answer: WireAnswer;
-      try {
-        answer = { status: 200, body: encodeResponse(value), errorType: null };
-      } catch (error) {
-        answer = this.refusal(operation, error);
-      }
-      finish(answer);
-    };
     if (output instanceof Promise || typeof (output as PromiseLike<unknown> | null)?.then === 'function') {
-      void Promise.resolve(output).then(encode, (error: unknown) => finish(this.refusal(operation, error)));
-    } else encode(output);
+      void Promise.resolve(output).then(
+        (value) => this.encoded(request, value),
+        (error: unknown) => this.finish(request, this.refusal(operation, error)),
+      );
+    } else this.encoded(request, output);
+  }
+
+  private encoded(request: EndpointRequest, output: unknown): void {
+    let body: string;
+    try {
+      body = encodeResponse(output);
+    } catch (error) {
+      this.finish(request, this.refusal(request.operation!, error));
+      return;
+    }
+    this.send(request.response!, request.requestId, 200, body, null);
+    if (request.started !== 0) this.logAnswered(request, 200, null);
+    this.settled();
+  }
+
+  private finish(request: EndpointRequest, answer: WireAnswer): void {
+    this.sendAnswer(request.response!, request.requestId, answer);
+    if (request.started !== 0) this.logAnswered(request, answer.status, answer.errorType);
+    this.settled();
+  }
+
+  private logAnswered(request: EndpointRequest, status: number, errorType: string | null): void {
+    this.log.debug('request', { requestId: request.requestId, operation: request.operation, status, errorType, ms: Math.round((performance.now() - request.started) * 100) / 100 });
   }
 
   private refusal(operation: OperationName, error: unknown): WireAnswer {
@@ -221,19 +284,23 @@ export class StepFunctionsServer {
 
   private refuseTooLarge(request: IncomingMessage, response: ServerResponse, requestId: string): void {
     response.setHeader('connection', 'close');
-    this.send(response, requestId, encodeError('ValidationException', `Request body exceeds the limit of ${this.bodyLimit} bytes`, 413));
+    this.sendAnswer(response, requestId, encodeError('ValidationException', `Request body exceeds the limit of ${this.bodyLimit} bytes`, 413));
     // The rest of the body is not read: the connection closes once the answer is out.
     response.on('finish', () => request.destroy());
   }
 
-  private send(response: ServerResponse, requestId: string, answer: WireAnswer): void {
+  private sendAnswer(response: ServerResponse, requestId: string, answer: WireAnswer): void {
+    this.send(response, requestId, answer.status, answer.body, answer.errorType);
+  }
+
+  private send(response: ServerResponse, requestId: string, status: number, body: string, errorType: string | null): void {
     if (response.headersSent) return;
     // A flat [name, value, …] list: Node writes it without walking an object.
-    const headers: string[] = ['content-type', CONTENT_TYPE, 'content-length', String(Buffer.byteLength(answer.body)), 'x-amzn-requestid', requestId];
-    if (answer.errorType !== null) headers.push('x-amzn-errortype', answer.errorType);
+    const headers: string[] = ['content-type', CONTENT_TYPE, 'content-length', String(Buffer.byteLength(body)), 'x-amzn-requestid', requestId];
+    if (errorType !== null) headers.push('x-amzn-errortype', errorType);
     if (this.stopping !== null) headers.push('connection', 'close');
-    response.writeHead(answer.status, headers);
-    response.end(answer.body);
+    response.writeHead(status, headers);
+    response.end(body);
   }
 
   private settled(): void {
@@ -247,6 +314,16 @@ export class StepFunctionsServer {
 
 function headerText(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
+}
+
+/** Why a request's headers are refused: an unknown operation first, then the content type. */
+function headerFault(target: string | undefined, contentType: string | undefined): ServiceError {
+  try {
+    operationOf(target);
+  } catch (error) {
+    return error as ServiceError;
+  }
+  return new ServiceError('SerializationException', `Content-Type must be ${CONTENT_TYPE}, not ${contentType === undefined ? 'absent' : JSON.stringify(contentType)}`);
 }
 
 /** The endpoint for a service: `createServer(service).listen(port, host)`. */

@@ -33,6 +33,8 @@ export function jsonFault(text: string): JsonFault | null {
  */
 export function nestingFault(text: string): JsonFault | null {
   if (text.length <= 2 * MAX_NESTING_DEPTH) return null;
+  // Nesting past the limit takes more brackets than the limit: counting them with indexOf (native) clears most texts.
+  if (openBracketsAtMost(text, MAX_NESTING_DEPTH)) return null;
   let depth = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -46,6 +48,14 @@ export function nestingFault(text: string): JsonFault | null {
     }
   }
   return null;
+}
+
+/** True when the text holds at most `limit` of `{` and `[` (in strings or not). */
+function openBracketsAtMost(text: string, limit: number): boolean {
+  let count = 0;
+  for (let i = text.indexOf('{'); i >= 0; i = text.indexOf('{', i + 1)) if (++count > limit) return false;
+  for (let i = text.indexOf('['); i >= 0; i = text.indexOf('[', i + 1)) if (++count > limit) return false;
+  return true;
 }
 
 class FaultScanner {

@@ -512,6 +512,9 @@ export class Service {
 
   /** A machine, a version of it or an alias of it, as StartExecution and DescribeStateMachine take them. */
   private stateMachineTarget(arn: unknown, member: string): { machine: StateMachineRecord; version?: VersionRecord; alias?: AliasRecord } {
+    // A machine's ARN in this region and account is its key: the parse below would find the same machine.
+    const own = typeof arn === 'string' ? this.stateMachines.get(arn) : undefined;
+    if (own !== undefined && arn === this.arn('stateMachine', own.name)) return { machine: own };
     const parsed = parseArn(arn, member, ['stateMachine']);
     const notFound = () => new ServiceError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${String(arn)}'`);
     if (!this.local(parsed) || parsed.parts.length > 2) throw notFound();
