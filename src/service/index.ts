@@ -1,8 +1,8 @@
-import { Service, type ServiceOptions } from './executions.js';
+import { Service, type ServiceOptions } from './service.js';
 import { callOperation, operationOfCommand, type CommandLike } from './send.js';
 
 export { ServiceError, ServiceErrorNames, type ServiceErrorName } from './errors.js';
-export { Service, type ServiceOptions } from './executions.js';
+export { Service, type ServiceOptions } from './service.js';
 export { ActivityQueue, activityPollMs, type ActivityTask } from './activities.js';
 export type { ServiceIntegration, IntegrationHost, IntegratedMachine, NestedExecutionHost, NestedStartRequest, EndedNestedExecution } from './seam.js';
 export { operations, callOperation, type CommandLike, type OperationName } from './send.js';

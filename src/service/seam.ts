@@ -59,7 +59,7 @@ export interface NestedExecutionHost {
 /** What an integration may use of the service. */
 export interface IntegrationHost {
   /** The service's API operations (startExecution, stopExecution, describeExecution, …). */
-  readonly service: import('./executions.js').Service;
+  readonly service: import('./service.js').Service;
   readonly clock: Clock;
   readonly region: string;
   readonly accountId: string;

@@ -1,5 +1,5 @@
 import { ServiceError } from './errors.js';
-import type { Service } from './executions.js';
+import type { Service } from './service.js';
 
 /**
  * The operations `send()` and the HTTP endpoint dispatch to: AWS operation name → the

@@ -1,0 +1,346 @@
+import type { Handlers } from '../compile/handlers.js';
+import { realClock, type Clock } from '../run/clock.js';
+import type { HistoryLevel } from '../run/history.js';
+import type { Limits } from '../run/limits.js';
+import { Activities, type ActivityQueue } from './activities.js';
+import { Executions } from './executions.js';
+import { executionHistory } from './history.js';
+import { MapRuns } from './map-runs.js';
+import { Registry } from './registry.js';
+import type { ServiceIntegration } from './seam.js';
+import { StateMachines } from './state-machines.js';
+import { standardIntegration } from './standard/integration.js';
+import { StandardTasks, type SendTaskFailureInput, type SendTaskHeartbeatInput, type SendTaskSuccessInput } from './standard/tasks.js';
+import { SqliteStore } from './store.js';
+import { Tags } from './tags.js';
+import { testState, type TestStateRequest, type TestStateResponse } from './test-state/index.js';
+import type * as T from './types.js';
+import { Versions } from './versions.js';
+
+export interface ServiceOptions {
+  /** Task handlers keyed by Resource, as compile() takes them. */
+  handlers?: Handlers;
+  /** Time source; `virtualClock()` makes waits and retry intervals pass instantly. */
+  clock?: Clock;
+  /**
+   * A Step Functions Local mock configuration (MockConfigFile.json's content). StartExecution
+   * on `stateMachineArn#TestCase` runs that test case, as Step Functions Local does.
+   */
+  mocks?: unknown;
+  /** Region and account of every ARN. Defaults: us-east-1, 123456789012. */
+  region?: string;
+  accountId?: string;
+  /** Limits for every execution; Standard executions default to one year, Express ones to five minutes. */
+  limits?: Partial<Limits>;
+  /** History level recorded for Standard executions (default ALL, as AWS keeps all); Express executions record none. */
+  history?: HistoryLevel;
+  /** How many finished executions are kept for Describe/List/GetExecutionHistory; the oldest go first. Default 10,000. */
+  retainExecutions?: number;
+  /**
+   * An SQLite file (or an open SqliteStore) keeping state machines, activities, tags and
+   * Standard executions with their history across restarts (see src/service/store.ts).
+   */
+  store?: string | SqliteStore;
+  /** Task integrations the service supplies to its executions (see seam.ts). */
+  integrations?: readonly ServiceIntegration[];
+}
+
+/**
+ * AWS Step Functions' API in-process: every method is an API operation, camelCased, async,
+ * taking and returning AWS's request and response shapes; every refusal is a ServiceError
+ * named after AWS's exception. The operations live in one module per resource (state
+ * machines, versions and aliases, executions, history, activities, tags, map runs), over
+ * one Registry of records; this class wires them together.
+ */
+export class Service {
+  readonly region: string;
+  readonly accountId: string;
+  readonly clock: Clock;
+  private readonly handlers: Handlers;
+  private readonly registry: Registry;
+  /** Task tokens and what waits on them (callbacks, activities, `.sync` children). */
+  private readonly standardTasks: StandardTasks;
+  private readonly stateMachineOperations: StateMachines;
+  private readonly versionOperations: Versions;
+  private readonly executionOperations: Executions;
+  private readonly activityOperations: Activities;
+  private readonly tagOperations: Tags;
+  private readonly mapRunOperations: MapRuns;
+  private readonly store: SqliteStore | null;
+
+  constructor(options: ServiceOptions = {}) {
+    this.region = options.region ?? 'us-east-1';
+    this.accountId = options.accountId ?? '123456789012';
+    this.clock = options.clock ?? realClock;
+    this.handlers = options.handlers ?? {};
+    this.registry = new Registry(this.region, this.accountId, this.clock);
+    this.standardTasks = new StandardTasks({ clock: this.clock });
+    // Standard constructs are built in; integrations the user adds come after, so theirs win.
+    const integrations = [standardIntegration(this.standardTasks), ...(options.integrations ?? [])];
+    this.store = options.store === undefined ? null : typeof options.store === 'string' ? new SqliteStore(options.store) : options.store;
+    this.versionOperations = new Versions(this.registry);
+    this.stateMachineOperations = new StateMachines(this.registry, this.versionOperations);
+    this.activityOperations = new Activities(this.registry, integrations);
+    this.tagOperations = new Tags(this.registry);
+    this.mapRunOperations = new MapRuns(this.registry);
+    const executionOptions = {
+      handlers: this.handlers,
+      mocks: options.mocks,
+      limits: options.limits ?? {},
+      history: options.history ?? 'ALL',
+      retainExecutions: options.retainExecutions ?? 10_000,
+      integrations,
+      store: this.store,
+    };
+    this.executionOperations = new Executions(this.registry, this.versionOperations, executionOptions, {
+      service: this,
+      clock: this.clock,
+      region: this.region,
+      accountId: this.accountId,
+      activityQueue: (arn) => this.activityQueue(arn),
+    });
+    if (this.store !== null) this.restore(this.store, executionOptions.retainExecutions);
+  }
+
+  /**
+   * Rebuilds the records from the store, and has every operation that changes state
+   * machines, activities or tags write them back once it has succeeded.
+   */
+  private restore(store: SqliteStore, retainExecutions: number): void {
+    const restored = store.load(retainExecutions, this.registry.now());
+    const { stateMachines, activities, tags } = this.registry;
+    for (const machine of restored.stateMachines) stateMachines.set(machine.arn, machine);
+    for (const activity of restored.activities) activities.set(activity.arn, activity);
+    for (const [arn, resourceTags] of restored.tags) tags.set(arn, resourceTags);
+    for (const exec of restored.executions) this.executionOperations.restored(exec);
+    const save = () => store.saveCatalogue(stateMachines.values(), activities.values(), tags);
+    for (const method of catalogueOperations) {
+      const operation = this[method] as (this: Service, request: never) => Promise<unknown>;
+      Object.defineProperty(this, method, {
+        value: async (request: never) => {
+          const answer = await operation.call(this, request);
+          save();
+          return answer;
+        },
+      });
+    }
+  }
+
+  // ── State machines ────────────────────────────────────────────────────────────────────
+
+  createStateMachine(request: T.CreateStateMachineInput): Promise<T.CreateStateMachineOutput> {
+    return this.stateMachineOperations.createStateMachine(request);
+  }
+
+  describeStateMachine(request: T.DescribeStateMachineInput): Promise<T.DescribeStateMachineOutput> {
+    return this.stateMachineOperations.describeStateMachine(request);
+  }
+
+  listStateMachines(request: T.ListStateMachinesInput = {}): Promise<T.ListStateMachinesOutput> {
+    return this.stateMachineOperations.listStateMachines(request);
+  }
+
+  updateStateMachine(request: T.UpdateStateMachineInput): Promise<T.UpdateStateMachineOutput> {
+    return this.stateMachineOperations.updateStateMachine(request);
+  }
+
+  deleteStateMachine(request: T.DeleteStateMachineInput): Promise<T.EmptyOutput> {
+    return this.stateMachineOperations.deleteStateMachine(request);
+  }
+
+  validateStateMachineDefinition(request: T.ValidateStateMachineDefinitionInput): Promise<T.ValidateStateMachineDefinitionOutput> {
+    return this.stateMachineOperations.validateStateMachineDefinition(request);
+  }
+
+  // ── Versions and aliases ───────────────────────────────────────────────────────────────
+
+  publishStateMachineVersion(request: T.PublishStateMachineVersionInput): Promise<T.PublishStateMachineVersionOutput> {
+    return this.versionOperations.publishStateMachineVersion(request);
+  }
+
+  listStateMachineVersions(request: T.ListStateMachineVersionsInput): Promise<T.ListStateMachineVersionsOutput> {
+    return this.versionOperations.listStateMachineVersions(request);
+  }
+
+  deleteStateMachineVersion(request: T.DeleteStateMachineVersionInput): Promise<T.EmptyOutput> {
+    return this.versionOperations.deleteStateMachineVersion(request);
+  }
+
+  createStateMachineAlias(request: T.CreateStateMachineAliasInput): Promise<T.CreateStateMachineAliasOutput> {
+    return this.versionOperations.createStateMachineAlias(request);
+  }
+
+  describeStateMachineAlias(request: T.DescribeStateMachineAliasInput): Promise<T.DescribeStateMachineAliasOutput> {
+    return this.versionOperations.describeStateMachineAlias(request);
+  }
+
+  updateStateMachineAlias(request: T.UpdateStateMachineAliasInput): Promise<T.UpdateStateMachineAliasOutput> {
+    return this.versionOperations.updateStateMachineAlias(request);
+  }
+
+  deleteStateMachineAlias(request: T.DeleteStateMachineAliasInput): Promise<T.EmptyOutput> {
+    return this.versionOperations.deleteStateMachineAlias(request);
+  }
+
+  listStateMachineAliases(request: T.ListStateMachineAliasesInput): Promise<T.ListStateMachineAliasesOutput> {
+    return this.versionOperations.listStateMachineAliases(request);
+  }
+
+  // ── Executions ─────────────────────────────────────────────────────────────────────────
+
+  startExecution(request: T.StartExecutionInput): Promise<T.StartExecutionOutput> {
+    return this.executionOperations.startExecution(request);
+  }
+
+  startSyncExecution(request: T.StartSyncExecutionInput): Promise<T.StartSyncExecutionOutput> {
+    return this.executionOperations.startSyncExecution(request);
+  }
+
+  describeExecution(request: T.DescribeExecutionInput): Promise<T.DescribeExecutionOutput> {
+    return this.executionOperations.describeExecution(request);
+  }
+
+  describeStateMachineForExecution(request: T.DescribeStateMachineForExecutionInput): Promise<T.DescribeStateMachineForExecutionOutput> {
+    return this.executionOperations.describeStateMachineForExecution(request);
+  }
+
+  listExecutions(request: T.ListExecutionsInput = {}): Promise<T.ListExecutionsOutput> {
+    return this.executionOperations.listExecutions(request);
+  }
+
+  /**
+   * Not an AWS operation: resolves, once the Standard execution has ended, with what
+   * DescribeExecution then answers (instead of polling it).
+   */
+  waitForExecution(request: T.DescribeExecutionInput): Promise<T.DescribeExecutionOutput> {
+    return this.executionOperations.waitForExecution(request);
+  }
+
+  /** Start, await and stop executions as nested-execution Tasks do (see NestedExecutionHost). */
+  nestedExecutions(): ReturnType<Executions['nestedExecutions']> {
+    return this.executionOperations.nestedExecutions();
+  }
+
+  stopExecution(request: T.StopExecutionInput): Promise<T.StopExecutionOutput> {
+    return this.executionOperations.stopExecution(request);
+  }
+
+  async getExecutionHistory(request: T.GetExecutionHistoryInput): Promise<T.GetExecutionHistoryOutput> {
+    return executionHistory(this.registry, request);
+  }
+
+  redriveExecution(request: T.RedriveExecutionInput): Promise<T.RedriveExecutionOutput> {
+    return this.executionOperations.redriveExecution(request);
+  }
+
+  // ── Map runs ───────────────────────────────────────────────────────────────────────────
+
+  describeMapRun(request: T.DescribeMapRunInput): Promise<never> {
+    return this.mapRunOperations.describeMapRun(request);
+  }
+
+  listMapRuns(request: T.ListMapRunsInput): Promise<T.ListMapRunsOutput> {
+    return this.mapRunOperations.listMapRuns(request);
+  }
+
+  updateMapRun(request: T.UpdateMapRunInput): Promise<T.EmptyOutput> {
+    return this.mapRunOperations.updateMapRun(request);
+  }
+
+  // ── Activities ─────────────────────────────────────────────────────────────────────────
+
+  createActivity(request: T.CreateActivityInput): Promise<T.CreateActivityOutput> {
+    return this.activityOperations.createActivity(request);
+  }
+
+  describeActivity(request: T.DescribeActivityInput): Promise<T.DescribeActivityOutput> {
+    return this.activityOperations.describeActivity(request);
+  }
+
+  listActivities(request: T.ListActivitiesInput = {}): Promise<T.ListActivitiesOutput> {
+    return this.activityOperations.listActivities(request);
+  }
+
+  deleteActivity(request: T.DeleteActivityInput): Promise<T.EmptyOutput> {
+    return this.activityOperations.deleteActivity(request);
+  }
+
+  getActivityTask(request: T.GetActivityTaskInput): Promise<T.GetActivityTaskOutput> {
+    return this.activityOperations.getActivityTask(request);
+  }
+
+  /** The task queue of an existing activity (created on first use), or ActivityDoesNotExist. */
+  activityQueue(arn: unknown): ActivityQueue {
+    return this.activityOperations.activityQueue(arn);
+  }
+
+  // ── Task tokens (callbacks and activities) ──────────────────────────────────────────────
+
+  async sendTaskSuccess(request: SendTaskSuccessInput): Promise<T.EmptyOutput> {
+    return this.standardTasks.sendTaskSuccess(request);
+  }
+
+  async sendTaskFailure(request: SendTaskFailureInput): Promise<T.EmptyOutput> {
+    return this.standardTasks.sendTaskFailure(request);
+  }
+
+  async sendTaskHeartbeat(request: SendTaskHeartbeatInput): Promise<T.EmptyOutput> {
+    return this.standardTasks.sendTaskHeartbeat(request);
+  }
+
+  // ── Tags ───────────────────────────────────────────────────────────────────────────────
+
+  tagResource(request: T.TagResourceInput): Promise<T.EmptyOutput> {
+    return this.tagOperations.tagResource(request);
+  }
+
+  untagResource(request: T.UntagResourceInput): Promise<T.EmptyOutput> {
+    return this.tagOperations.untagResource(request);
+  }
+
+  listTagsForResource(request: T.ListTagsForResourceInput): Promise<T.ListTagsForResourceOutput> {
+    return this.tagOperations.listTagsForResource(request);
+  }
+
+  // ── TestState ─────────────────────────────────────────────────────────────────────────
+
+  /** One state run on its own, with its data-flow stages (test-state/); an unmocked Task runs the service's handler. */
+  async testState(request: TestStateRequest): Promise<TestStateResponse> {
+    return testState(request, { handlers: this.handlers, clock: this.clock, region: this.region, accountId: this.accountId });
+  }
+
+  // ── Lifetime ───────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Ends every pending GetActivityTask long poll now, and has later ones answer at once,
+   * with no task: an endpoint that is stopping lets its workers go instead of holding their
+   * requests for 60 seconds.
+   */
+  releaseActivityPolls(): void {
+    this.activityOperations.releaseActivityPolls();
+  }
+
+  /** Stops every running execution (ABORTED) and waits until each has settled; starts nothing more. */
+  async close(): Promise<void> {
+    this.registry.closed = true;
+    this.releaseActivityPolls();
+    await this.executionOperations.close();
+    this.store?.close();
+  }
+}
+
+/** The operations that change what the store's catalogue holds. */
+const catalogueOperations = [
+  'createStateMachine',
+  'updateStateMachine',
+  'deleteStateMachine',
+  'publishStateMachineVersion',
+  'deleteStateMachineVersion',
+  'createStateMachineAlias',
+  'updateStateMachineAlias',
+  'deleteStateMachineAlias',
+  'createActivity',
+  'deleteActivity',
+  'tagResource',
+  'untagResource',
+] as const satisfies ReadonlyArray<keyof Service>;
