@@ -1,6 +1,7 @@
 export { validate } from './asl/validate.js';
 export { DefinitionError, ProblemCodes, type Problem, type ProblemCode } from './asl/problems.js';
-export { compile, Machine, type CompileOptions, type ExecuteOptions } from './compile/machine.js';
+export { compile, type CompileOptions } from './compile/machine.js';
+export { Machine, type ExecuteOptions } from './run/execution.js';
 export { checkSupport } from './compile/support.js';
 export type { Handler, Handlers, TaskContext } from './compile/handlers.js';
 export type { Integrations, NestedStart, StartedExecution, EndedExecution } from './compile/task-patterns.js';

@@ -15,7 +15,7 @@ import { Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { DefinitionError } from '../asl/problems.js';
 import { validate } from '../asl/validate.js';
-import type { MapIterationsRequest, MapIterationsResult } from '../compile/context.js';
+import type { MapIterationsRequest, MapIterationsResult } from '../run/iterations.js';
 import { BatchWriter, encodeFailure, packValue, readValue } from '../pool/codec.js';
 import { decodeHistogram, latencyHistogram, summarize, type Histogram, type LatencySummary } from '../pool/latency.js';
 import type { LoadOptions, LoadResult } from '../pool/load-result.js';

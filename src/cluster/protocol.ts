@@ -10,7 +10,7 @@
  * of the job it answers, so a client reads only its own answers and a re-run job's second
  * answer is recognised and dropped.
  */
-import type { IterationParent, MapIterationsResult } from '../compile/context.js';
+import type { IterationParent, MapIterationsResult } from '../run/iterations.js';
 import type { ExecutionStatus } from '../run/result.js';
 
 /** Names of the queues and Redis keys of one cluster, all under one prefix. */

@@ -8,7 +8,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { Worker, type Job } from 'bullmq';
-import type { MapExecutor } from '../compile/context.js';
+import type { MapExecutor } from '../run/iterations.js';
 import { compile, type Machine } from '../compile/machine.js';
 import type { WorkflowOptions } from '../pool/protocol.js';
 import { readBatch } from '../pool/codec.js';

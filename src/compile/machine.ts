@@ -1,22 +1,17 @@
 import { DefinitionError, type Problem } from '../asl/problems.js';
 import { validate } from '../asl/validate.js';
-import { realClock, scheduleLimit, type Clock } from '../run/clock.js';
-import { AslError, StatesErrors } from '../run/errors.js';
-import { HistoryRecorder, STANDARD_HISTORY_EVENTS, historyLimitCause, type HistoryEvent, type HistoryLevel } from '../run/history.js';
-import { UuidSequence } from '../run/ids.js';
-import { checkExecutionName } from '../run/names.js';
-import { Execution, Frame, VariableScope } from '../run/frame.js';
-import { defaultLimits, payloadBound, textBound, type Limits } from '../run/limits.js';
-import { ExecutionResult, type ExecutionStatus } from '../run/result.js';
-import { ExecutionTimeout, executionEnded } from '../run/interruptions.js';
-import { runStates } from '../run/run-states.js';
-import { isPromiseLike, type StateNode } from '../run/state.js';
-import type { IterationParent, MachineEnv, MapExecutor, MapProcessor, QueryLanguage } from './context.js';
+import { executionTimeLimit, machineArns } from '../run/arns.js';
+import { realClock, type Clock } from '../run/clock.js';
+import { Machine } from '../run/execution.js';
+import type { HistoryLevel } from '../run/history.js';
+import type { MapExecutor } from '../run/iterations.js';
+import { defaultLimits, type Limits } from '../run/limits.js';
+import type { MachineEnv, QueryLanguage } from './context.js';
 import { HandlerIndex, missingHandlers, type Handlers } from './handlers.js';
 import type { Integrations } from './task-patterns.js';
-import { MapIterations } from './iterations.js';
-import { toAslError } from './recovery.js';
 import { compileScope } from './scope.js';
+
+export { Machine, type ExecuteOptions } from '../run/execution.js';
 
 export interface CompileOptions {
   /** Task handlers keyed by Resource (or Lambda function name/ARN for lambda:invoke). */
@@ -55,278 +50,6 @@ export interface CompileOptions {
   integrations?: Integrations;
 }
 
-export interface ExecuteOptions {
-  /**
-   * Execution name (`$$.Execution.Name`); a UUID by default. AWS's rules apply (1–80
-   * characters; no white space, brackets, wildcards, control characters or `"#%\^|~`$&,;:/`):
-   * an invalid name throws (run()) or rejects (execute()) an ExecutionNameError.
-   */
-  name?: string;
-  /**
-   * The UUID that ends an Express execution's ARN (`…:express:<machine>:<name>:<uuid>`, also
-   * `$$.Execution.Id`); a fresh one by default. The pool passes the one its results show.
-   */
-  executionId?: string;
-  /**
-   * The JSON text `input` was parsed from, when the caller has it (createService() does).
-   * Its length bounds the input's size (`textBound`), so an input whose text is well within
-   * the payload limit is not walked to prove that it fits.
-   */
-  inputText?: string;
-  /** Aborting it stops the execution: it settles as ABORTED. */
-  signal?: AbortSignal;
-  /**
-   * Receives the execution's history events as the execution starts: the recorder's own
-   * array, which grows as the execution runs (read it, don't change it). Called only when
-   * the machine records history.
-   */
-  onHistory?: (events: readonly HistoryEvent[]) => void;
-}
-
-/** Default execution names and Express ARN ids. */
-const executionIds = new UuidSequence();
-
-/** A compiled definition: execute it as often as you like, concurrently. */
-export class Machine {
-  readonly stateMachineArn: string;
-  private readonly start: StateNode;
-  private readonly clock: Clock;
-  private readonly limits: Limits;
-  private readonly timeoutMs: number;
-  private readonly stateMachineName: string;
-  private readonly executionArnPrefix: string;
-  private readonly roleArn: string;
-  private readonly standard: boolean;
-  private readonly historyLevel: HistoryLevel;
-  private readonly region: string;
-  private readonly processors: ReadonlyMap<string, MapProcessor>;
-
-  constructor(start: StateNode, definition: Record<string, unknown>, options: CompileOptions, limits: Limits, processors: ReadonlyMap<string, MapProcessor>) {
-    const region = options.region ?? 'us-east-1';
-    const account = options.accountId ?? '123456789012';
-    this.stateMachineName = options.stateMachineName ?? 'statemill';
-    this.stateMachineArn = `arn:aws:states:${region}:${account}:stateMachine:${this.stateMachineName}`;
-    this.standard = options.workflowType === 'STANDARD';
-    this.region = region;
-    this.historyLevel = options.history ?? 'OFF';
-    this.executionArnPrefix = `arn:aws:states:${region}:${account}:${this.standard ? 'execution' : 'express'}:${this.stateMachineName}:`;
-    this.roleArn = options.roleArn ?? `arn:aws:iam::${account}:role/statemill`;
-    this.start = start;
-    this.processors = processors;
-    this.clock = options.clock ?? realClock;
-    this.limits = limits;
-    const ownTimeout = typeof definition.TimeoutSeconds === 'number' ? definition.TimeoutSeconds * 1000 : Infinity;
-    this.timeoutMs = Math.min(ownTimeout, limits.executionMs);
-  }
-
-  /** Runs one execution. Never rejects for a workflow failure: the result says what happened. */
-  execute(input: unknown = {}, options: ExecuteOptions = {}): Promise<ExecutionResult> {
-    let result: ExecutionResult | Promise<ExecutionResult>;
-    try {
-      result = this.run(input, options);
-    } catch (thrown) {
-      return Promise.reject(thrown);
-    }
-    return result instanceof Promise ? result : Promise.resolve(result);
-  }
-
-  /**
-   * Like execute(), but an execution that ends without waiting for anything (no
-   * asynchronous handler, Wait or retry interval) returns its result itself, not a
-   * promise: a loop running many executions saves a promise and a turn of the microtask
-   * queue on each.
-   */
-  run(input: unknown = {}, options: ExecuteOptions = {}): ExecutionResult | Promise<ExecutionResult> {
-    let name = options.name;
-    if (name === undefined) name = executionIds.next();
-    else checkExecutionName(name);
-    const startMs = this.clock.now();
-    const exec = this.execution(name, input, startMs, startMs + this.timeoutMs, options.executionId);
-    exec.readClock(startMs);
-    if (this.historyLevel !== 'OFF') {
-      exec.history = this.standard
-        ? new HistoryRecorder(this.historyLevel, this.clock, this.region, STANDARD_HISTORY_EVENTS, () => exec.abort(executionEnded))
-        : new HistoryRecorder(this.historyLevel, this.clock, this.region);
-      exec.history.executionStarted(input, this.roleArn);
-      options.onHistory?.(exec.history.events);
-    }
-    const inputBound = this.measureInput(exec, input, options.inputText);
-    if (typeof inputBound !== 'number') return inputBound;
-    const external = options.signal ?? null;
-    if (external?.aborted) return this.settle(exec, 'ABORTED', undefined, 'States.Aborted', abortCause(external));
-    const frame = new Frame(exec, new VariableScope(null), -1, null);
-    frame.valueBound = inputBound;
-    // AWS links the first state's entered event to no event (previousEventId 0), not to ExecutionStarted.
-    frame.historyEventId = 0;
-    // An abort while the run is still synchronous (a handler aborting, say) ends it at the next transition.
-    const stopOnAbort = external === null ? null : () => exec.abort(executionEnded);
-    if (stopOnAbort !== null) external!.addEventListener('abort', stopOnAbort, { once: true });
-    let out: unknown;
-    try {
-      out = runStates(this.start, input, frame);
-    } catch (thrown) {
-      if (stopOnAbort !== null) external!.removeEventListener('abort', stopOnAbort);
-      return this.failed(exec, thrown, external);
-    }
-    if (!isPromiseLike(out)) {
-      if (stopOnAbort !== null) external!.removeEventListener('abort', stopOnAbort);
-      return this.completed(exec, out, external);
-    }
-    return this.race(exec, out, external, stopOnAbort);
-  }
-
-  /**
-   * Iterations of the Map state at `pointer` (e.g. /States/Transcode) for an execution that
-   * reached it elsewhere: the pool's Map fan-out runs them in other threads. Throws when
-   * there is no Map state at `pointer`.
-   */
-  iterations(pointer: string, parent: IterationParent): MapIterations {
-    const processor = this.processors.get(pointer);
-    if (processor === undefined) throw new RangeError(`no Map state at ${pointer} in this state machine`);
-    const exec = this.execution(parent.executionName, parent.executionInput, parent.executionStartMs, this.clock.now() + parent.remainingMs, parent.executionId);
-    let outer: VariableScope | null = null;
-    if (!processor.isolated) {
-      outer = new VariableScope(null);
-      for (const [name, value] of parent.variables) outer.set(name, value, 0);
-    }
-    return new MapIterations(processor.start, exec, outer);
-  }
-
-  /**
-   * An execution of this machine, ending at `deadlineMs` of its clock. Express ARNs end in a
-   * UUID of their own (`executionId`, or a fresh one): AWS lets Express executions share a name.
-   */
-  private execution(name: string, input: unknown, startMs: number, deadlineMs: number, executionId?: string): Execution {
-    return new Execution(
-      this.standard ? this.executionArnPrefix + name : `${this.executionArnPrefix}${name}:${executionId ?? executionIds.next()}`,
-      name,
-      input,
-      startMs,
-      this.stateMachineArn,
-      this.stateMachineName,
-      this.roleArn,
-      this.standard,
-      this.clock,
-      this.limits,
-      deadlineMs,
-    );
-  }
-
-  /** An execution that went asynchronous: whichever comes first of completion, the deadline, or abort. */
-  private race(exec: Execution, pending: PromiseLike<unknown>, external: AbortSignal | null, stopOnAbort: (() => void) | null): Promise<ExecutionResult> {
-    // A default name is built from many string pieces; an execution that waits keeps one flat copy instead (about 450 bytes less).
-    exec.name.charCodeAt(0);
-    return new Promise<ExecutionResult>((resolve) => {
-      let done = false;
-      let cancelDeadline: (() => void) | null = null;
-      const finish = (result: ExecutionResult) => {
-        if (done) return;
-        done = true;
-        cancelDeadline?.();
-        if (external !== null) {
-          external.removeEventListener('abort', onAbort!);
-          external.removeEventListener('abort', stopOnAbort!);
-        }
-        resolve(result);
-      };
-      // Only an execution given a signal listens to it (a waiting execution holds what it creates).
-      const onAbort = external === null ? null : () => finish(this.settle(exec, 'ABORTED', undefined, 'States.Aborted', abortCause(external)));
-      if (onAbort !== null) external!.addEventListener('abort', onAbort, { once: true });
-      const remaining = exec.deadlineMs - exec.clock.now();
-      if (remaining !== Infinity) {
-        cancelDeadline = scheduleLimit(exec.clock, Math.max(0, remaining), () =>
-          finish(this.settle(exec, 'TIMED_OUT', undefined, StatesErrors.Timeout, timeoutCause(this.timeoutMs))),
-        );
-      }
-      Promise.resolve(pending).then(
-        (output) => finish(this.completed(exec, output, external)),
-        (thrown) => finish(this.failed(exec, thrown, external)),
-      );
-    });
-  }
-
-  /**
-   * The result of a run that reached its end. The deadline and the abort are checked at
-   * every transition; this checks them once more after the last state, whose handler may
-   * have returned late.
-   */
-  private completed(exec: Execution, output: unknown, external: AbortSignal | null): ExecutionResult {
-    const stopMs = this.clock.now();
-    if (exec.aborted || stopMs > exec.deadlineMs) return this.interrupted(exec, external);
-    return this.settle(exec, 'SUCCEEDED', output, undefined, undefined, stopMs);
-  }
-
-  /** ABORTED when the caller aborted, else TIMED_OUT: the two ways an execution is interrupted. */
-  private interrupted(exec: Execution, external: AbortSignal | null): ExecutionResult {
-    if (exec.history !== null && exec.history.full) return this.settle(exec, 'FAILED', undefined, StatesErrors.Runtime, historyLimitCause);
-    if (external !== null && external.aborted) return this.settle(exec, 'ABORTED', undefined, 'States.Aborted', abortCause(external));
-    return this.settle(exec, 'TIMED_OUT', undefined, StatesErrors.Timeout, timeoutCause(this.timeoutMs));
-  }
-
-  /**
-   * The execution's result. Once it has failed, timed out or been aborted, whatever still
-   * runs in it (a sibling branch's pending handler, a retry interval, a Wait) is ended: no
-   * handler is called for a settled execution.
-   */
-  private settle(
-    exec: Execution,
-    status: ExecutionStatus,
-    output: unknown,
-    error: string | null | undefined,
-    cause: string | null | undefined,
-    stopMs: number = this.clock.now(),
-  ) {
-    if (status !== 'SUCCEEDED' && !exec.aborted) exec.abort(executionEnded);
-    const history = exec.history;
-    if (history !== null) recordEnd(history, status, output, error, cause);
-    const events = history === null ? undefined : history.events;
-    return new ExecutionResult(exec.id, this.stateMachineArn, exec.name, status, exec.startMs, stopMs, exec.input, output, error, cause, events);
-  }
-
-  /**
-   * The input's size bound, or the FAILED result for an input over the payload limit or
-   * one that cannot be read (only values built in code can throw when read: a getter, a
-   * Proxy). Never throws: execute() must settle whatever it is given.
-   */
-  private measureInput(exec: Execution, input: unknown, inputText: string | undefined): number | ExecutionResult {
-    const limit = this.limits.payloadBytes;
-    if (limit === Infinity) return Infinity;
-    if (inputText !== undefined) {
-      const fromText = textBound(inputText);
-      if (fromText <= limit) return fromText;
-    }
-    let bound: number;
-    try {
-      bound = payloadBound(input, limit);
-    } catch (thrown) {
-      const detail = thrown instanceof Error ? thrown.message : String(thrown);
-      return this.settle(exec, 'FAILED', undefined, StatesErrors.Runtime, `The execution input could not be read as JSON: ${detail}`);
-    }
-    if (bound <= limit) return bound;
-    return this.settle(exec, 'FAILED', undefined, StatesErrors.DataLimitExceeded, `The execution input exceeds the maximum of ${limit} bytes.`);
-  }
-
-  private failed(exec: Execution, thrown: unknown, external: AbortSignal | null): ExecutionResult {
-    if (thrown instanceof ExecutionTimeout) return this.interrupted(exec, external);
-    const error: AslError = toAslError(thrown);
-    return this.settle(exec, 'FAILED', undefined, error.error, error.cause);
-  }
-}
-
-function recordEnd(history: HistoryRecorder, status: ExecutionStatus, output: unknown, error: string | null | undefined, cause: string | null | undefined): void {
-  if (status === 'SUCCEEDED') history.executionSucceeded(output);
-  else history.executionEnded(status === 'FAILED' ? 'ExecutionFailed' : status === 'TIMED_OUT' ? 'ExecutionTimedOut' : 'ExecutionAborted', error, cause);
-}
-
-function timeoutCause(ms: number): string {
-  return `The execution ran longer than its limit of ${ms / 1000} seconds.`;
-}
-
-function abortCause(signal: AbortSignal): string {
-  const reason = signal.reason;
-  return reason instanceof Error ? reason.message : reason === undefined ? 'The execution was aborted.' : String(reason);
-}
-
 /**
  * Validates and compiles a definition. Throws one DefinitionError listing every problem
  * (structure, paths, intrinsics, handlers) when the definition cannot run.
@@ -352,5 +75,15 @@ export function compile(definition: unknown, options: CompileOptions = {}): Mach
   };
   const start = compileScope(env, def, '', (def.QueryLanguage as QueryLanguage | undefined) ?? 'JSONPath');
   if (env.problems.length > 0) throw new DefinitionError(env.problems);
-  return new Machine(start, def, options, limits, env.processors);
+  const standardWorkflow = options.workflowType === 'STANDARD';
+  return new Machine({
+    start,
+    processors: env.processors,
+    arns: machineArns(options, standardWorkflow),
+    standard: standardWorkflow,
+    clock: options.clock ?? realClock,
+    limits,
+    timeoutMs: executionTimeLimit(def, limits),
+    history: options.history ?? 'OFF',
+  });
 }

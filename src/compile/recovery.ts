@@ -1,4 +1,4 @@
-import { AslError, StatesErrors, textOf } from '../run/errors.js';
+import { StatesErrors, errorOutput, toAslError } from '../run/errors.js';
 import { checkRunning, type Frame } from '../run/frame.js';
 import { Interruption } from '../run/run-states.js';
 import { isPromiseLike, type RunState, type StateNode } from '../run/state.js';
@@ -102,23 +102,6 @@ function compileJsonataCatch(catcher: Record<string, unknown>, pointer: string, 
   return function catchWithJsonata(rawInput, errorOutput, frame) {
     return outcome(new StatesScope(frame, rawInput, undefined, errorOutput), errorOutput);
   };
-}
-
-/** Converts anything thrown inside a state into an ASL error (internal faults become States.Runtime). */
-export function toAslError(thrown: unknown): AslError {
-  if (thrown instanceof AslError) return thrown;
-  let message: string | null;
-  try {
-    message = thrown instanceof Error ? textOf(thrown.message) : textOf(thrown);
-  } catch {
-    message = null;
-  }
-  return new AslError(StatesErrors.Runtime, `Internal error: ${message ?? 'a value that could not be read'}`);
-}
-
-/** The error output a catcher hands on: `{ Error, Cause }`. */
-export function errorOutput(error: AslError): { Error: string | null; Cause: string | null } {
-  return { Error: error.error, Cause: error.cause };
 }
 
 /** Delay before retry number `retry` (1-based) of a retrier, in milliseconds. */

@@ -1,7 +1,7 @@
 import { pointerTo } from '../asl/problems.js';
 import { StateNode } from '../run/state.js';
 import type { MachineEnv, QueryLanguage, StateEnv } from './context.js';
-import { stateTypes } from './states/index.js';
+import { stateCompilers } from './states/index.js';
 
 /** Choice, Wait, Succeed and Fail only select from their input, unless a JSONata Output builds a new one. */
 function mayGrow(type: string, def: Record<string, unknown>): boolean {
@@ -33,7 +33,7 @@ export function compileScope(machine: MachineEnv, definition: Record<string, unk
   const nodes = new Map<string, StateNode>();
   for (const [name, def] of Object.entries(states)) {
     const type = def.Type as string;
-    nodes.set(name, new StateNode(name, type, notCompiled, stateTypes[type]!.extraEvents, mayGrow(type, def)));
+    nodes.set(name, new StateNode(name, type, notCompiled, stateCompilers[type]!.extraEvents, mayGrow(type, def)));
   }
   const lookup = (name: string) => nodes.get(name)!;
   for (const [name, def] of Object.entries(states)) {
@@ -46,7 +46,7 @@ export function compileScope(machine: MachineEnv, definition: Record<string, unk
       lookup,
       compileScope: (block, blockPointer) => compileScope(machine, block, blockPointer, machineLanguage),
     };
-    node.run = stateTypes[def.Type as string]!.compile(def, env);
+    node.run = stateCompilers[def.Type as string]!.compile(def, env);
     node.next = typeof def.Next === 'string' ? lookup(def.Next) : null;
   }
   return lookup(definition.StartAt as string);

@@ -136,3 +136,16 @@ function visibleBytes(scope: VariableScope): number {
   for (let s: VariableScope | null = scope; s !== null; s = s.parent) total += s.bytes;
   return total;
 }
+
+/** True when some state inside `block` (a Parallel branch, a Map processor, at any depth) has an Assign field. */
+export function assignsAnywhere(block: unknown): boolean {
+  return containsKey(block, 'Assign');
+}
+
+/** True when `key` is a field of `node` or of any object within it. */
+export function containsKey(node: unknown, key: string): boolean {
+  if (node === null || typeof node !== 'object') return false;
+  if (Array.isArray(node)) return node.some((item) => containsKey(item, key));
+  for (const [name, value] of Object.entries(node)) if (name === key || containsKey(value, key)) return true;
+  return false;
+}

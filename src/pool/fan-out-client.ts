@@ -6,7 +6,7 @@
  * back without decoding anything.
  */
 import { MessageChannel, parentPort } from 'node:worker_threads';
-import type { MapExecutor } from '../compile/context.js';
+import type { MapExecutor } from '../run/iterations.js';
 import type { DecoderEntry } from './codec.js';
 import { collectOutcomes, planFanOut, type MapFanOutRequest, type MapFanOutResult } from './fan-out-plan.js';
 import { MAP_FAN_OUT, type MapFanOutMessage, type MapFanOutReply, type WorkflowSpec } from './protocol.js';

@@ -6,7 +6,7 @@
  * worker running the execution, or the main thread itself) encodes the items and decodes
  * the outcomes.
  */
-import type { MapIterationsRequest, MapIterationsResult } from '../compile/context.js';
+import type { MapIterationsRequest, MapIterationsResult } from '../run/iterations.js';
 import { BatchWriter, readBatch, type DecoderEntry } from './codec.js';
 import { Outcome, type IterationOutcome, type MapItemsReply } from './protocol.js';
 import { blockSizeFor } from './shared-items.js';

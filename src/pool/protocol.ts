@@ -7,7 +7,7 @@
  * in one SharedArrayBuffer every task of the fan-out reads (shared-items.ts).
  */
 import type { MessagePort } from 'node:worker_threads';
-import type { IterationParent } from '../compile/context.js';
+import type { IterationParent } from '../run/iterations.js';
 import type { Limits } from '../run/limits.js';
 import type { ExecutionStatus } from '../run/result.js';
 import type { DecoderEntry } from './codec.js';

@@ -6,6 +6,7 @@
  */
 import { DefinitionError } from '../asl/problems.js';
 import { validate } from '../asl/validate.js';
+import { executionTimeLimit, machineArns } from '../run/arns.js';
 import { defaultLimits, type Limits } from '../run/limits.js';
 import type { BatchWriter } from './codec.js';
 import { PoolError, PoolErrorCodes } from './errors.js';
@@ -48,12 +49,9 @@ export class Workflow {
     this.id = id;
     this.definition = definition;
     this.ref = ref;
-    // The engine's ARN scheme (compile/machine.ts), so results of faults name the same ARNs.
-    const region = options.region ?? 'us-east-1';
-    const account = options.accountId ?? '123456789012';
-    const name = options.stateMachineName ?? 'statemill';
-    this.stateMachineArn = `arn:aws:states:${region}:${account}:stateMachine:${name}`;
-    this.executionArnPrefix = `arn:aws:states:${region}:${account}:express:${name}:`;
+    const arns = machineArns(options, false);
+    this.stateMachineArn = arns.stateMachineArn;
+    this.executionArnPrefix = arns.executionArnPrefix;
     this.hangTimeoutMs = hangTimeoutMs;
     this.filling = null;
   }
@@ -85,7 +83,7 @@ export function createWorkflow(id: string, registration: RegisterOptions, key: n
     mapFanOut,
     mapFanOutMinItems: defaults.mapFanOutMinItems,
   };
-  const hangTimeoutMs = registration.hangTimeoutMs ?? defaults.hangTimeoutMs ?? ownTimeLimit(registration.definition, options) + HANG_GRACE_MS;
+  const hangTimeoutMs = registration.hangTimeoutMs ?? defaults.hangTimeoutMs ?? executionTimeLimit(registration.definition, { ...defaultLimits, ...options.limits }) + HANG_GRACE_MS;
   if (!(hangTimeoutMs > 0)) throw invalid(`workflow '${id}': hangTimeoutMs must be a positive number`);
   return new Workflow(id, registration.definition, { key, spec: JSON.stringify(spec) }, options, hangTimeoutMs);
 }
@@ -118,13 +116,6 @@ function wireLimits(limits: Partial<Limits>): Record<string, number | 'Infinity'
   const wire: Record<string, number | 'Infinity'> = {};
   for (const [field, value] of Object.entries(limits)) wire[field] = value === Infinity ? 'Infinity' : (value as number);
   return wire;
-}
-
-/** The execution time limit the engine enforces: TimeoutSeconds or limits.executionMs, whichever is less. */
-function ownTimeLimit(definition: unknown, options: WorkflowOptions): number {
-  const limits: Limits = { ...defaultLimits, ...options.limits };
-  const timeoutSeconds = (definition as { TimeoutSeconds?: unknown }).TimeoutSeconds;
-  return typeof timeoutSeconds === 'number' ? Math.min(timeoutSeconds * 1000, limits.executionMs) : limits.executionMs;
 }
 
 function invalid(message: string): PoolError {

@@ -10,7 +10,7 @@
  */
 import { move } from 'piscina';
 import { threadId, workerData } from 'node:worker_threads';
-import type { IterationOutcome as MapIterationOutcome } from '../compile/iterations.js';
+import type { IterationEnd as MapIterationOutcome } from '../run/iterations.js';
 import { StatesErrors } from '../run/errors.js';
 import type { ExecutionResult } from '../run/result.js';
 import { ProgressBoard } from './board.js';

@@ -5,7 +5,7 @@
  */
 import { workerData } from 'node:worker_threads';
 import type { Handlers } from '../compile/handlers.js';
-import type { MapIterations } from '../compile/iterations.js';
+import type { MapIterations } from '../run/iterations.js';
 import { compile, type CompileOptions, type Machine } from '../compile/machine.js';
 import { realClock, virtualClock } from '../run/clock.js';
 import { defaultLimits, type Limits } from '../run/limits.js';

@@ -77,3 +77,20 @@ export function textOf(value: unknown): string | null {
     }
   }
 }
+
+/** Converts anything thrown inside a state into an ASL error (internal faults become States.Runtime). */
+export function toAslError(thrown: unknown): AslError {
+  if (thrown instanceof AslError) return thrown;
+  let message: string | null;
+  try {
+    message = thrown instanceof Error ? textOf(thrown.message) : textOf(thrown);
+  } catch {
+    message = null;
+  }
+  return new AslError(StatesErrors.Runtime, `Internal error: ${message ?? 'a value that could not be read'}`);
+}
+
+/** The error output a catcher hands on: `{ Error, Cause }`. */
+export function errorOutput(error: AslError): { Error: string | null; Cause: string | null } {
+  return { Error: error.error, Cause: error.cause };
+}

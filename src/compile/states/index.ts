@@ -11,7 +11,7 @@ import { compileWait } from './wait.js';
 
 export type StateCompiler = (def: Record<string, unknown>, env: StateEnv) => RunState;
 
-interface StateType {
+interface StateTypeCompiler {
   readonly compile: StateCompiler;
   /**
    * History events a successful pass adds after StateEntered, as AWS numbers them (the
@@ -20,8 +20,8 @@ interface StateType {
   readonly extraEvents: number;
 }
 
-/** Every state type, in one table. */
-export const stateTypes: Readonly<Record<string, StateType>> = {
+/** Every state type's compiler, in one table (asl/fields.ts stateTypes lists their fields). */
+export const stateCompilers: Readonly<Record<string, StateTypeCompiler>> = {
   Pass: { compile: compilePass, extraEvents: 1 },
   Task: { compile: compileTask, extraEvents: 4 },
   Choice: { compile: compileChoice, extraEvents: 1 },

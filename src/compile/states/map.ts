@@ -1,28 +1,21 @@
-import { AslError, StatesErrors, jsonForCause, runtimeError, stateCause } from '../../run/errors.js';
-import { Frame, StopSignal, VariableScope } from '../../run/frame.js';
+import { jsonForCause, runtimeError } from '../../run/errors.js';
+import { Frame } from '../../run/frame.js';
+import { runMapIterations, type MapProcessor } from '../../run/iterations.js';
 import { jsonByteLength } from '../../run/limits.js';
-import { Interruption, runStates } from '../../run/run-states.js';
-import { isPromiseLike, type RunState, type StateNode } from '../../run/state.js';
-import type { IterationParent, MapIterationsRequest, MapIterationsResult, StateEnv } from '../context.js';
+import { isPromiseLike, type RunState } from '../../run/state.js';
+import type { StateEnv } from '../context.js';
 import { compileSelectPath } from '../io.js';
 import { StatesScope, compileJsonataValue, queryEvaluationError, stateField, type Evaluate } from '../jsonata.js';
 import { andThen, compileItems, compileNumber, compileOutcome, type Checked, type NumberRule } from '../jsonata-state.js';
 import { compileReferencePath } from '../paths.js';
-import { errorOutput, toAslError, withRecovery } from '../recovery.js';
+import { withRecovery } from '../recovery.js';
 import { compileJsonPathFinish, compileResultLimit } from '../results.js';
 import { WHOLE_DOCUMENT, builtBound, compileTemplate, templateBound, type Builder, type TemplateBound } from '../templates.js';
-import { childFrame, containsKey } from './branches.js';
+import { assignsAnywhere } from '../variables.js';
 import { compileItemReader, compileResultWriter, type ReadItems, type WriteResults } from '../item-reader.js';
 
 /** A number read from the input at run time, validated as AWS validates it. */
 type Setting = (input: unknown, frame: Frame) => number;
-
-/** A Map's iterations: where they start, whether they see the outer variables, whether any state in them assigns. */
-interface Iterations {
-  readonly start: StateNode;
-  readonly isolated: boolean;
-  readonly assigns: boolean;
-}
 
 interface Tolerance {
   readonly count: Setting | null;
@@ -46,10 +39,14 @@ export function compileMap(def: Record<string, unknown>, env: StateEnv): RunStat
   const processorKey = 'ItemProcessor' in def ? 'ItemProcessor' : 'Iterator';
   const processor = def[processorKey] as Record<string, unknown>;
   const isolated = (processor.ProcessorConfig as Record<string, unknown> | undefined)?.Mode === 'DISTRIBUTED';
-  const start = env.compileScope(processor, `${env.pointer}/${processorKey}`, env.queryLanguage);
-  env.machine.processors.set(env.pointer, { start, isolated });
-  // Iterations whose states never assign share a variable scope rather than each making one.
-  const iterations: Iterations = { start, isolated, assigns: containsKey(processor, 'Assign') };
+  const iterations: MapProcessor = {
+    state: env.pointer,
+    start: env.compileScope(processor, `${env.pointer}/${processorKey}`, env.queryLanguage),
+    isolated,
+    assigns: assignsAnywhere(processor),
+    executor: env.machine.mapExecutor,
+  };
+  env.machine.processors.set(env.pointer, iterations);
   const reader = compileItemReader(def, env);
   const writer = compileResultWriter(def, env);
   if (env.queryLanguage === 'JSONata') return compileJsonataMap(def, env, iterations, reader, writer);
@@ -76,7 +73,7 @@ export function compileMap(def: Record<string, unknown>, env: StateEnv): RunStat
     if (selector !== null) inputs = selectEach(selector, effective, items, frame);
     if (batching !== null) inputs = batch(batching, inputs, effective, frame);
     const inputBound = itemBound === null ? Infinity : builtBound(itemBound, frame.valueBound);
-    const outputs = runMapIterations(env, iterations, inputs, inputBound, frame, limit, allowed);
+    const outputs = runMapIterations(iterations, inputs, inputBound, frame, limit, allowed);
     if (writer === null) {
       if (isPromiseLike(outputs)) return Promise.resolve(outputs).then((o) => finish(input, o, frame));
       return finish(input, outputs, frame);
@@ -329,7 +326,7 @@ function compileJsonataMapSettings(def: Record<string, unknown>, env: StateEnv):
 function compileJsonataMap(
   def: Record<string, unknown>,
   env: StateEnv,
-  iterations: Iterations,
+  iterations: MapProcessor,
   reader: ReadItems | null,
   writer: WriteResults | null,
 ): RunState {
@@ -351,7 +348,7 @@ function compileJsonataMap(
     return outcome(scope, outputs);
   }
   function iterate(scope: StatesScope, inputs: unknown[], limit: number, allowed: number): unknown {
-    const outputs = runMapIterations(env, iterations, inputs, Infinity, scope.frame, limit, allowed);
+    const outputs = runMapIterations(iterations, inputs, Infinity, scope.frame, limit, allowed);
     if (writer !== null) {
       return andThen(andThen(outputs as unknown[], (o) => writer(o, inputs, scope.input, scope.frame, scope)), (written) => finish(scope, written));
     }
@@ -418,188 +415,4 @@ function batchJsonata(batcher: JsonataBatcher | null, scope: StatesScope, items:
       ),
     ),
   );
-}
-
-/**
- * Runs the iterations, synchronously while each completes synchronously; once one is
- * pending, keeps at most `limit` in flight (0: all). `allowed` failures are tolerated (their
- * slots hold the error output); -1 means the first failure fails the Map.
- */
-/** The iterations, on the machine's MapExecutor (the pool) when it takes them, else here. */
-function runMapIterations(
-  env: StateEnv,
-  iterations: Iterations,
-  inputs: unknown[],
-  inputBound: number,
-  parent: Frame,
-  limit: number,
-  allowed: number,
-): unknown {
-  const executor = env.machine.mapExecutor;
-  if (executor !== null) {
-    const request: MapIterationsRequest = {
-      state: env.pointer,
-      inputs,
-      maxConcurrency: limit,
-      toleratedFailures: allowed,
-      // Read only by an executor that takes the iterations: most decline small Maps.
-      get parent() {
-        return iterationParent(parent, iterations.isolated);
-      },
-    };
-    const elsewhere = executor(request);
-    if (elsewhere !== null) return elsewhere.then((result) => outputsOf(result, allowed, parent));
-  }
-  return runIterations(iterations, inputs, inputBound, parent, limit, allowed);
-}
-
-/** What iterations run elsewhere see of the execution at `frame` (none of its variables when `isolated`). */
-function iterationParent(frame: Frame, isolated: boolean): IterationParent {
-  const exec = frame.exec;
-  return {
-    executionName: exec.name,
-    executionId: exec.standard ? undefined : exec.id.slice(exec.id.lastIndexOf(':') + 1),
-    executionInput: exec.input,
-    executionStartMs: exec.startMs,
-    remainingMs: exec.deadlineMs - exec.clock.now(),
-    variables: isolated || frame.vars === null ? [] : frame.vars.visible(),
-  };
-}
-
-/** Iteration outcomes from elsewhere, judged as runIterations judges its own. */
-function outputsOf(result: MapIterationsResult, allowed: number, parent: Frame): unknown[] {
-  const outputs = result.outputs.slice();
-  if (result.failures.length > 0) {
-    const first = result.failures.reduce((a, b) => (b.index < a.index ? b : a));
-    if (allowed < 0) throw new AslError(first.error, first.cause);
-    if (result.stopped || result.failures.length > allowed) {
-      throw new AslError(StatesErrors.ExceedToleratedFailureThreshold, stateCause(parent, 'The specified tolerated failure threshold was exceeded'));
-    }
-    for (const f of result.failures) outputs[f.index] = { Error: f.error, Cause: f.cause };
-  }
-  return outputs;
-}
-
-function runIterations(iterations: Iterations, inputs: unknown[], inputBound: number, parent: Frame, limit: number, allowed: number): unknown {
-  const { start, isolated } = iterations;
-  const n = inputs.length;
-  // The scope every iteration shares when none assigns: the Map's own (none for a distributed Map).
-  const sharedVars = iterations.assigns ? null : isolated ? new VariableScope(null) : parent.vars;
-  const outputs = new Array<unknown>(n);
-  const stop = new StopSignal(parent.stop);
-  const exec = parent.exec;
-  let failures = 0;
-  let next = 0;
-  // History: MapStateStarted now; MapIterationStarted and MapIterationSucceeded/Failed around
-  // each iteration (MapStateSucceeded and MapStateExited are the state's extraEvents).
-  exec.eventId++;
-  const history = exec.history;
-  // Each iteration's frame, kept only while recording: its end event follows its last one.
-  const frames: Frame[] | null = history === null ? null : new Array<Frame>(n);
-  if (history !== null) history.mapStarted(parent, n);
-
-  /** Records a failed iteration; throws when it must fail the whole Map. */
-  function failed(thrown: unknown, index: number): void {
-    exec.eventId++;
-    if (history !== null && !(thrown instanceof Interruption)) history.mapIterationEnded(parent, frames![index]!, index, false);
-    if (thrown instanceof Interruption || allowed < 0) {
-      stop.stop();
-      if (history !== null && !(thrown instanceof Interruption)) history.stateEvent(parent, 'MapStateFailed');
-      throw thrown;
-    }
-    const error = toAslError(thrown);
-    failures++;
-    outputs[index] = errorOutput(error);
-    if (failures > allowed) {
-      stop.stop();
-      if (history !== null) history.stateEvent(parent, 'MapStateFailed');
-      throw new AslError(StatesErrors.ExceedToleratedFailureThreshold, stateCause(parent, 'The specified tolerated failure threshold was exceeded'));
-    }
-  }
-  function launch(index: number): unknown {
-    const frame = sharedVars === null ? childFrame(parent, stop, index, inputs[index], isolated) : new Frame(parent.exec, sharedVars, index, inputs[index], stop);
-    frame.valueBound = inputBound;
-    exec.eventId++;
-    if (history !== null) {
-      frames![index] = frame;
-      history.mapIterationStarted(parent, frame, index);
-    }
-    let out: unknown;
-    try {
-      out = runStates(start, inputs[index], frame);
-    } catch (thrown) {
-      failed(thrown, index);
-      return undefined;
-    }
-    if (!isPromiseLike(out)) {
-      exec.eventId++;
-      if (history !== null) history.mapIterationEnded(parent, frame, index, true);
-    }
-    return out;
-  }
-
-  while (next < n) {
-    const index = next++;
-    const out = launch(index);
-    if (isPromiseLike(out)) return continueAsync(out, index);
-    if (outputs[index] === undefined) outputs[index] = out;
-  }
-  if (history !== null) history.stateEvent(parent, 'MapStateSucceeded');
-  return outputs;
-
-  function continueAsync(first: PromiseLike<unknown>, firstIndex: number): Promise<unknown[]> {
-    return new Promise<unknown[]>((resolve, reject) => {
-      let inFlight = 0;
-      let settled = false;
-      function fail(thrown: unknown) {
-        if (settled) return;
-        settled = true;
-        reject(thrown);
-      }
-      function track(pending: PromiseLike<unknown>, index: number) {
-        inFlight++;
-        Promise.resolve(pending).then(
-          (value) => {
-            exec.eventId++;
-            if (history !== null) history.mapIterationEnded(parent, frames![index]!, index, true);
-            outputs[index] = value;
-            inFlight--;
-            pump();
-          },
-          (thrown) => {
-            inFlight--;
-            try {
-              failed(thrown, index);
-            } catch (fatal) {
-              fail(fatal);
-              return;
-            }
-            pump();
-          },
-        );
-      }
-      function pump() {
-        if (settled) return;
-        while ((limit <= 0 || inFlight < limit) && next < n) {
-          const index = next++;
-          let out: unknown;
-          try {
-            out = launch(index);
-          } catch (fatal) {
-            fail(fatal);
-            return;
-          }
-          if (isPromiseLike(out)) track(out, index);
-          else if (outputs[index] === undefined) outputs[index] = out;
-        }
-        if (inFlight === 0 && next >= n) {
-          settled = true;
-          if (history !== null) history.stateEvent(parent, 'MapStateSucceeded');
-          resolve(outputs);
-        }
-      }
-      track(first, firstIndex);
-      pump();
-    });
-  }
 }

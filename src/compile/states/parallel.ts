@@ -6,8 +6,9 @@ import { StatesScope, compileJsonataValue, stateField } from '../jsonata.js';
 import { compileOutcome } from '../jsonata-state.js';
 import { withRecovery } from '../recovery.js';
 import { compileJsonPathFinish } from '../results.js';
+import { assignsAnywhere } from '../variables.js';
 import { WHOLE_DOCUMENT, builtBound, compileTemplate, templateBound } from '../templates.js';
-import { containsKey, runBranches, type Branches } from './branches.js';
+import { runBranches, type Branches } from '../../run/branches.js';
 
 /**
  * Parallel: every branch gets the effective input; the result is their outputs in order.
@@ -17,7 +18,7 @@ export function compileParallel(def: Record<string, unknown>, env: StateEnv): Ru
   const definitions = def.Branches as Record<string, unknown>[];
   const branches: Branches = {
     starts: definitions.map((branch, i) => env.compileScope(branch, `${env.pointer}/Branches/${i}`, env.queryLanguage)),
-    assigns: definitions.map((branch) => containsKey(branch, 'Assign')),
+    assigns: definitions.map(assignsAnywhere),
   };
   if (env.queryLanguage === 'JSONata') return compileJsonataParallel(def, env, branches);
   const inputPath = compileSelectPath(def.InputPath);

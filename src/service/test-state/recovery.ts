@@ -1,5 +1,5 @@
-import { compileCatchers, compileRetriers, errorOutput, toAslError } from '../../compile/recovery.js';
-import { AslError } from '../../run/errors.js';
+import { compileCatchers, compileRetriers } from '../../compile/recovery.js';
+import { AslError, errorOutput, toAslError } from '../../run/errors.js';
 import type { ErrorDetails } from './request.js';
 import { refuseCompileProblems, type Outcome, type TestRun } from './run-env.js';
 

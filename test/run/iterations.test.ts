@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { compile, virtualClock, type Machine } from '../../src/index.js';
-import type { MapIterationsRequest, MapIterationsResult } from '../../src/compile/context.js';
+import type { MapIterationsRequest, MapIterationsResult } from '../../src/run/iterations.js';
 
 /**
  * machine.iterations(): Map iterations run outside the execution that reached the Map (the

@@ -1,7 +1,7 @@
-import { Frame, StopSignal, VariableScope } from '../../run/frame.js';
-import type { HistoryRecorder } from '../../run/history.js';
-import { Interruption, runStates } from '../../run/run-states.js';
-import { isPromiseLike, type StateNode } from '../../run/state.js';
+import { Frame, StopSignal, VariableScope } from './frame.js';
+import type { HistoryRecorder } from './history.js';
+import { Interruption, runStates } from './run-states.js';
+import { isPromiseLike, type StateNode } from './state.js';
 
 /**
  * Running several threads of control (Parallel branches, Map iterations) under one state.
@@ -11,14 +11,6 @@ import { isPromiseLike, type StateNode } from '../../run/state.js';
 export function childFrame(parent: Frame, stop: StopSignal, mapIndex: number, mapValue: unknown, isolated: boolean): Frame {
   const vars = isolated ? new VariableScope(null) : new VariableScope(parent.vars);
   return new Frame(parent.exec, vars, mapIndex, mapValue, stop);
-}
-
-/** True when `key` is a field of `node` or of any object within it. */
-export function containsKey(node: unknown, key: string): boolean {
-  if (node === null || typeof node !== 'object') return false;
-  if (Array.isArray(node)) return node.some((item) => containsKey(item, key));
-  for (const [name, value] of Object.entries(node)) if (name === key || containsKey(value, key)) return true;
-  return false;
 }
 
 /** A Parallel's branches: where each starts, and whether any state in it assigns variables. */

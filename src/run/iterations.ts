@@ -1,0 +1,286 @@
+import { AslError, StatesErrors, errorOutput, stateCause, toAslError } from './errors.js';
+import { childFrame } from './branches.js';
+import { Execution, Frame, StopSignal, VariableScope } from './frame.js';
+import { ExecutionTimeout } from './interruptions.js';
+import { Interruption, runStates } from './run-states.js';
+import { isPromiseLike, type StateNode } from './state.js';
+
+/** A Map state's iterations as compiled: where they start, what they see, and where they may run. */
+export interface MapProcessor {
+  /** JSON pointer of the Map state, e.g. /States/Transcode. */
+  readonly state: string;
+  readonly start: StateNode;
+  /** Distributed mode: iterations see no variables of the execution. */
+  readonly isolated: boolean;
+  /** True when some state in the processor assigns; iterations that never assign share one variable scope. */
+  readonly assigns: boolean;
+  /** Runs the iterations elsewhere (the pool) when the Map opts in; null runs them in-process. */
+  readonly executor: MapExecutor | null;
+}
+
+/**
+ * What iterations run elsewhere need of the execution that reached the Map, so they see
+ * what they would see in it: its context object and the variables the Map can read.
+ */
+export interface IterationParent {
+  readonly executionName: string;
+  /** The UUID that ends an Express execution's ARN, so iterations elsewhere show the same `$$.Execution.Id`. */
+  readonly executionId?: string;
+  readonly executionInput: unknown;
+  /** When the execution started, in milliseconds since the epoch. */
+  readonly executionStartMs: number;
+  /** How long the execution may still run, in milliseconds (Infinity: no limit). */
+  readonly remainingMs: number;
+  /** The variables the Map state can read, innermost scope winning; empty for a distributed Map. */
+  readonly variables: readonly (readonly [string, unknown])[];
+}
+
+/** What a Map hands to a MapExecutor: its iterations' inputs and how to run them. */
+export interface MapIterationsRequest {
+  /** JSON pointer of the Map state in the definition, e.g. /States/Transcode. */
+  readonly state: string;
+  /** Each iteration's input (after ItemSelector and ItemBatcher), in item order. */
+  readonly inputs: readonly unknown[];
+  /** Most iterations in flight at once; 0 for no limit. */
+  readonly maxConcurrency: number;
+  /** Failed iterations the Map tolerates; -1 when the first failure fails the Map. */
+  readonly toleratedFailures: number;
+  readonly parent: IterationParent;
+}
+
+export interface MapIterationsResult {
+  /** Outputs in item order; undefined where the iteration failed or did not run. */
+  readonly outputs: unknown[];
+  /** Failed iterations. */
+  readonly failures: readonly { readonly index: number; readonly error: string | null; readonly cause: string | null }[];
+  /** True when more iterations failed than tolerated and the rest were not started. */
+  readonly stopped: boolean;
+}
+
+/**
+ * Map fan-out hook (the pool sets it): runs a Map's iterations elsewhere and returns a
+ * promise of their outcomes, or null to run them in-process as usual.
+ */
+export type MapExecutor = (request: MapIterationsRequest) => Promise<MapIterationsResult> | null;
+
+/** How one iteration run elsewhere ended: its output, or its error and cause. */
+export type IterationEnd = { readonly output: unknown } | { readonly error: string | null; readonly cause: string | null };
+
+/**
+ * Iterations of one Map state for one execution that reached it somewhere else (the
+ * pool's Map fan-out runs some of them in each of its threads). They share a stand-in for
+ * that execution, so each sees what it would see there: `$$.Execution`, its own
+ * `$$.Map.Item`, and the variables the Map can read.
+ */
+export class MapIterations {
+  private readonly start: StateNode;
+  private readonly exec: Execution;
+  private readonly outer: VariableScope | null;
+  constructor(start: StateNode, exec: Execution, outer: VariableScope | null) {
+    this.start = start;
+    this.exec = exec;
+    this.outer = outer;
+  }
+
+  /** Runs the iteration of item number `index`. Never throws or rejects: a failure is an outcome. */
+  run(item: unknown, index: number): IterationEnd | Promise<IterationEnd> {
+    const frame = new Frame(this.exec, new VariableScope(this.outer), index, item);
+    let out: unknown;
+    try {
+      out = runStates(this.start, item, frame);
+    } catch (thrown) {
+      return failedElsewhere(thrown);
+    }
+    if (isPromiseLike(out)) return Promise.resolve(out).then(succeededElsewhere, failedElsewhere);
+    return { output: out };
+  }
+}
+
+function succeededElsewhere(output: unknown): IterationEnd {
+  return { output };
+}
+
+function failedElsewhere(thrown: unknown): IterationEnd {
+  if (thrown instanceof ExecutionTimeout) return { error: StatesErrors.Timeout, cause: 'The execution ran out of time during this iteration.' };
+  const error = toAslError(thrown);
+  return { error: error.error, cause: error.cause };
+}
+
+/**
+ * A Map's iterations, on its MapExecutor (the pool) when that takes them, else here. Returns
+ * their outputs in item order, or a promise of them; `allowed` failures are tolerated (their
+ * slots hold the error output), -1 meaning the first failure fails the Map.
+ */
+export function runMapIterations(processor: MapProcessor, inputs: unknown[], inputBound: number, parent: Frame, limit: number, allowed: number): unknown {
+  const executor = processor.executor;
+  if (executor !== null) {
+    const request: MapIterationsRequest = {
+      state: processor.state,
+      inputs,
+      maxConcurrency: limit,
+      toleratedFailures: allowed,
+      // Read only by an executor that takes the iterations: most decline small Maps.
+      get parent() {
+        return iterationParent(parent, processor.isolated);
+      },
+    };
+    const elsewhere = executor(request);
+    if (elsewhere !== null) return elsewhere.then((result) => outputsOf(result, allowed, parent));
+  }
+  return runIterations(processor, inputs, inputBound, parent, limit, allowed);
+}
+
+/** What iterations run elsewhere see of the execution at `frame` (none of its variables when `isolated`). */
+function iterationParent(frame: Frame, isolated: boolean): IterationParent {
+  const exec = frame.exec;
+  return {
+    executionName: exec.name,
+    executionId: exec.standard ? undefined : exec.id.slice(exec.id.lastIndexOf(':') + 1),
+    executionInput: exec.input,
+    executionStartMs: exec.startMs,
+    remainingMs: exec.deadlineMs - exec.clock.now(),
+    variables: isolated || frame.vars === null ? [] : frame.vars.visible(),
+  };
+}
+
+/** Iteration outcomes from elsewhere, judged as runIterations judges its own. */
+function outputsOf(result: MapIterationsResult, allowed: number, parent: Frame): unknown[] {
+  const outputs = result.outputs.slice();
+  if (result.failures.length > 0) {
+    const first = result.failures.reduce((a, b) => (b.index < a.index ? b : a));
+    if (allowed < 0) throw new AslError(first.error, first.cause);
+    if (result.stopped || result.failures.length > allowed) {
+      throw new AslError(StatesErrors.ExceedToleratedFailureThreshold, stateCause(parent, 'The specified tolerated failure threshold was exceeded'));
+    }
+    for (const f of result.failures) outputs[f.index] = { Error: f.error, Cause: f.cause };
+  }
+  return outputs;
+}
+
+/**
+ * Runs the iterations here, synchronously while each completes synchronously; once one is
+ * pending, keeps at most `limit` in flight (0: all).
+ */
+function runIterations(processor: MapProcessor, inputs: unknown[], inputBound: number, parent: Frame, limit: number, allowed: number): unknown {
+  const { start, isolated } = processor;
+  const n = inputs.length;
+  // The scope every iteration shares when none assigns: the Map's own (none for a distributed Map).
+  const sharedVars = processor.assigns ? null : isolated ? new VariableScope(null) : parent.vars;
+  const outputs = new Array<unknown>(n);
+  const stop = new StopSignal(parent.stop);
+  const exec = parent.exec;
+  let failures = 0;
+  let next = 0;
+  // History: MapStateStarted now; MapIterationStarted and MapIterationSucceeded/Failed around
+  // each iteration (MapStateSucceeded and MapStateExited are the state's extraEvents).
+  exec.eventId++;
+  const history = exec.history;
+  // Each iteration's frame, kept only while recording: its end event follows its last one.
+  const frames: Frame[] | null = history === null ? null : new Array<Frame>(n);
+  if (history !== null) history.mapStarted(parent, n);
+
+  /** Records a failed iteration; throws when it must fail the whole Map. */
+  function failed(thrown: unknown, index: number): void {
+    exec.eventId++;
+    if (history !== null && !(thrown instanceof Interruption)) history.mapIterationEnded(parent, frames![index]!, index, false);
+    if (thrown instanceof Interruption || allowed < 0) {
+      stop.stop();
+      if (history !== null && !(thrown instanceof Interruption)) history.stateEvent(parent, 'MapStateFailed');
+      throw thrown;
+    }
+    const error = toAslError(thrown);
+    failures++;
+    outputs[index] = errorOutput(error);
+    if (failures > allowed) {
+      stop.stop();
+      if (history !== null) history.stateEvent(parent, 'MapStateFailed');
+      throw new AslError(StatesErrors.ExceedToleratedFailureThreshold, stateCause(parent, 'The specified tolerated failure threshold was exceeded'));
+    }
+  }
+  function launch(index: number): unknown {
+    const frame = sharedVars === null ? childFrame(parent, stop, index, inputs[index], isolated) : new Frame(parent.exec, sharedVars, index, inputs[index], stop);
+    frame.valueBound = inputBound;
+    exec.eventId++;
+    if (history !== null) {
+      frames![index] = frame;
+      history.mapIterationStarted(parent, frame, index);
+    }
+    let out: unknown;
+    try {
+      out = runStates(start, inputs[index], frame);
+    } catch (thrown) {
+      failed(thrown, index);
+      return undefined;
+    }
+    if (!isPromiseLike(out)) {
+      exec.eventId++;
+      if (history !== null) history.mapIterationEnded(parent, frame, index, true);
+    }
+    return out;
+  }
+
+  while (next < n) {
+    const index = next++;
+    const out = launch(index);
+    if (isPromiseLike(out)) return continueAsync(out, index);
+    if (outputs[index] === undefined) outputs[index] = out;
+  }
+  if (history !== null) history.stateEvent(parent, 'MapStateSucceeded');
+  return outputs;
+
+  function continueAsync(first: PromiseLike<unknown>, firstIndex: number): Promise<unknown[]> {
+    return new Promise<unknown[]>((resolve, reject) => {
+      let inFlight = 0;
+      let settled = false;
+      function fail(thrown: unknown) {
+        if (settled) return;
+        settled = true;
+        reject(thrown);
+      }
+      function track(pending: PromiseLike<unknown>, index: number) {
+        inFlight++;
+        Promise.resolve(pending).then(
+          (value) => {
+            exec.eventId++;
+            if (history !== null) history.mapIterationEnded(parent, frames![index]!, index, true);
+            outputs[index] = value;
+            inFlight--;
+            pump();
+          },
+          (thrown) => {
+            inFlight--;
+            try {
+              failed(thrown, index);
+            } catch (fatal) {
+              fail(fatal);
+              return;
+            }
+            pump();
+          },
+        );
+      }
+      function pump() {
+        if (settled) return;
+        while ((limit <= 0 || inFlight < limit) && next < n) {
+          const index = next++;
+          let out: unknown;
+          try {
+            out = launch(index);
+          } catch (fatal) {
+            fail(fatal);
+            return;
+          }
+          if (isPromiseLike(out)) track(out, index);
+          else if (outputs[index] === undefined) outputs[index] = out;
+        }
+        if (inFlight === 0 && next >= n) {
+          settled = true;
+          if (history !== null) history.stateEvent(parent, 'MapStateSucceeded');
+          resolve(outputs);
+        }
+      }
+      track(first, firstIndex);
+      pump();
+    });
+  }
+}
