@@ -1,0 +1,84 @@
+import type { ExecutionRecord } from './records.js';
+import type { Registry } from './registry.js';
+import { checkBoolean, page } from './requests.js';
+import type * as T from './types.js';
+
+/** GetExecutionHistory: an execution's events, paged, oldest first unless reversed. */
+export function executionHistory(registry: Registry, request: T.GetExecutionHistoryInput): T.GetExecutionHistoryOutput {
+  const r = request ?? ({} as T.GetExecutionHistoryInput);
+  const exec = registry.execution(r.executionArn);
+  const reverse = checkBoolean(r.reverseOrder, 'reverseOrder') ?? false;
+  const includeData = checkBoolean(r.includeExecutionData, 'includeExecutionData') ?? true;
+  // With the `history` option OFF nothing is recorded, and the history is empty.
+  let events = exec.events ?? (exec.liveEvents !== null ? exec.liveEvents.slice() : []);
+  if (exec.versionArn !== undefined && events.length > 0 && events[0]!.type === 'ExecutionStarted') events = [startedThrough(events[0]!, exec), ...events.slice(1)];
+  if (reverse) events = [...events].reverse();
+  if (!includeData) events = events.map(withoutData);
+  const p = page(events, r.maxResults, r.nextToken, (e) => String(e.id));
+  return { events: p.items, ...(p.nextToken !== undefined ? { nextToken: p.nextToken } : {}) };
+}
+
+/** DescribeExecution's answer for an execution record. */
+export function described(exec: ExecutionRecord, included: boolean): T.DescribeExecutionOutput & { name: string } {
+  const out: T.DescribeExecutionOutput & { name: string } = {
+    executionArn: exec.executionArn,
+    stateMachineArn: exec.machine.arn,
+    name: exec.name,
+    status: exec.status,
+    startDate: exec.startDate,
+  };
+  if (exec.stopDate !== undefined) out.stopDate = exec.stopDate;
+  if (included) out.input = exec.inputText;
+  out.inputDetails = { included };
+  if (exec.outputText !== undefined) {
+    if (included) out.output = exec.outputText;
+    out.outputDetails = { included };
+  }
+  if (exec.error !== undefined) out.error = exec.error;
+  if (exec.cause !== undefined) out.cause = exec.cause;
+  if (exec.traceHeader !== undefined) out.traceHeader = exec.traceHeader;
+  if (exec.versionArn !== undefined) out.stateMachineVersionArn = exec.versionArn;
+  if (exec.aliasArn !== undefined) out.stateMachineAliasArn = exec.aliasArn;
+  out.redriveCount = 0;
+  out.redriveStatus = 'NOT_REDRIVABLE';
+  out.redriveStatusReason = exec.status === 'RUNNING' || exec.status === 'SUCCEEDED' ? `Execution is ${exec.status} and cannot be redriven` : 'statemill does not redrive executions';
+  return out;
+}
+
+export function startedEvent(exec: ExecutionRecord): T.HistoryEventShape {
+  return {
+    id: 1,
+    previousEventId: 0,
+    timestamp: exec.startDate,
+    type: 'ExecutionStarted',
+    executionStartedEventDetails: { input: exec.inputText, inputDetails: { truncated: false }, roleArn: exec.revision.roleArn },
+  };
+}
+
+/** ExecutionStarted of an execution started through a version or alias: AWS names them in its details. */
+function startedThrough(event: T.HistoryEventShape, exec: ExecutionRecord): T.HistoryEventShape {
+  const details = { ...(event.executionStartedEventDetails as Record<string, unknown>) };
+  if (exec.aliasArn !== undefined) details.stateMachineAliasArn = exec.aliasArn;
+  details.stateMachineVersionArn = exec.versionArn;
+  return { ...event, executionStartedEventDetails: details };
+}
+
+export function errorDetails(error: string | undefined, cause: string | undefined): Record<string, string> {
+  const details: Record<string, string> = {};
+  if (error !== undefined) details.error = error;
+  if (cause !== undefined) details.cause = cause;
+  return details;
+}
+
+/** An event without its payloads (GetExecutionHistory's includeExecutionData: false). */
+function withoutData(event: T.HistoryEventShape): T.HistoryEventShape {
+  const out: T.HistoryEventShape = { ...event };
+  for (const [key, value] of Object.entries(event)) {
+    if (!key.endsWith('EventDetails') || value === null || typeof value !== 'object') continue;
+    const details = { ...(value as Record<string, unknown>) };
+    delete details.input;
+    delete details.output;
+    out[key] = details;
+  }
+  return out;
+}
