@@ -42,7 +42,7 @@ export interface ClusterOptions {
   readonly batch?: number;
   /** Most executions submitted and not yet settled; past it `execute` rejects with ERR_CLUSTER_QUEUE_FULL. Default 10,000. */
   readonly maxQueue?: number;
-  /** Items per job when a Map fans out. Default: a 64th of the items (at least 1). */
+  /** Items per job when a Map fans out. Default: the items shared into 8 blocks per thread of the live workers (64 blocks when none is known). */
   readonly mapBlockSize?: number;
   /** How long `close()` waits for answers before settling what is left as Cluster.ClientClosed. Default 30,000 ms. */
   readonly closeTimeoutMs?: number;
@@ -129,6 +129,8 @@ export class Cluster extends EventEmitter {
   private whenIdle: (() => void) | null = null;
   private readonly counts: Record<Counter, number>;
   private readonly latency: Histogram;
+  /** Threads of the live workers, as last read, and when (runMap sizes blocks by it). */
+  private threadsSeen: { threads: Promise<number>; at: number } | null = null;
 
   constructor(options: ClusterOptions) {
     super();
@@ -162,7 +164,7 @@ export class Cluster extends EventEmitter {
     this.latency = latencyHistogram();
     const checkIdle = () => this.checkIdle();
     this.batches = new ExecutionBatches(this.clientId, this.keys, this.redis, this.executionsQueue, this.batchSize, jobAttempts, (entry, status, result) => this.finish(entry, status, result), checkIdle);
-    this.fanOuts = new MapFanOuts(this.clientId, this.keys, this.redis, this.blocksQueue, mapBlockSize, jobAttempts, checkIdle);
+    this.fanOuts = new MapFanOuts(this.clientId, this.keys, this.redis, this.blocksQueue, mapBlockSize, () => this.liveThreads(), jobAttempts, checkIdle);
     this.loads = new ShardedLoads(this.clientId, this.loadsQueue);
     this.results = new ResultStream(this.keys.results(this.clientId), reader, this.redis, (jobId, kind, data) => this.answer(jobId, kind, data));
   }
@@ -289,6 +291,19 @@ export class Cluster extends EventEmitter {
     return Object.entries(all)
       .map(([id, text]) => ({ id, ...(JSON.parse(text) as WorkerRecord) }))
       .filter((worker) => now - worker.seen < 10_000);
+  }
+
+  /** Runner threads of the workers alive now, read at most every 5 s; 0 when Redis cannot tell. */
+  private liveThreads(): Promise<number> {
+    const now = performance.now();
+    if (this.threadsSeen === null || now - this.threadsSeen.at > 5_000) {
+      const threads = this.liveWorkers().then(
+        (workers) => workers.reduce((sum, worker) => sum + worker.threads, 0),
+        () => 0,
+      );
+      this.threadsSeen = { threads, at: now };
+    }
+    return this.threadsSeen.threads;
   }
 
   metrics(): ClusterMetrics {

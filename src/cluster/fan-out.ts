@@ -33,35 +33,55 @@ class FanOut {
   }
 }
 
+/**
+ * Blocks a Map's items go out in when the client chose no block size: 8 per worker thread,
+ * so every thread takes several and the last to finish trails the others by an eighth of a
+ * thread's share; 64 when no worker said it is alive. Each block costs a job's Redis round
+ * trips and a host-pool dispatch (~1 ms in all on 2 cores): a 64th of 1,000 items of 0.2 ms
+ * (63 blocks) spent as much on blocks as on items (results/cluster-2026-12-06-r2.md).
+ */
+function blocksFor(threads: number): number {
+  return threads > 0 ? threads * 8 : 64;
+}
+
 export class MapFanOuts {
   /** Map blocks not yet answered, by job id: their fan-out and block index. */
   private readonly pending = new Map<string, { fanOut: FanOut; block: number }>();
   private sequence = 0;
+  /** Fan-outs waiting to learn the workers' threads before sending their blocks. */
+  private sizing = 0;
 
   constructor(
     private readonly clientId: string,
     private readonly keys: ClusterKeys,
     private readonly redis: Redis,
     private readonly queue: Queue,
-    /** Items per block; null for a 64th of the items (at least 1). */
+    /** Items per block; null to size blocks by the threads of the live workers (blocksFor). */
     private readonly blockSize: number | null,
+    /** Runner threads of the workers alive now (0 when unknown). */
+    private readonly threads: () => Promise<number>,
     private readonly jobAttempts: number,
     /** Called when blocks settled other than by an answer the client read. */
     private readonly changed: () => void,
   ) {}
 
-  /** Blocks sent and not yet answered. */
+  /** Blocks sent and not yet answered, and fan-outs about to send theirs. */
   get size(): number {
-    return this.pending.size;
+    return this.pending.size + this.sizing;
   }
 
   /** Runs `request`'s items over the cluster in blocks of `workflow`; `request` has at least one item. */
-  run(workflow: ClusterWorkflow, request: MapIterationsRequest): Promise<MapIterationsResult> {
+  async run(workflow: ClusterWorkflow, request: MapIterationsRequest): Promise<MapIterationsResult> {
     const count = request.inputs.length;
     const maxConcurrency = request.maxConcurrency;
-    // With MaxConcurrency m, m blocks run at once, each one item at a time.
-    const blockSize = this.blockSize ?? Math.max(1, Math.ceil(count / 64));
+    let blockSize = this.blockSize;
+    if (blockSize === null) {
+      this.sizing++;
+      blockSize = Math.ceil(count / blocksFor(await this.threads()));
+      this.sizing--;
+    }
     const blocks = Math.ceil(count / blockSize);
+    // With MaxConcurrency m, m blocks run at once, each one item at a time.
     const maxBlocks = maxConcurrency > 0 ? maxConcurrency : Infinity;
     return new Promise((resolve) => {
       const fanOut = new FanOut(`${this.clientId}-m${this.sequence++}`, workflow, request, blockSize, blocks, maxBlocks, resolve);
