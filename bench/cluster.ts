@@ -153,16 +153,15 @@ const clusterHeavy: Cluster = createCluster({ connection: url, prefix: PREFIX, b
 async function shutDown(): Promise<void> {
   await Promise.allSettled([pool.close(), cluster.close(), clusterHeavy.close()]);
   admin.disconnect();
-  await Promise.all(
-    children.map(
-      (child) =>
-        new Promise<void>((resolve) => {
-          if (child.exitCode !== null || child.signalCode !== null) return resolve();
-          child.once('exit', () => resolve());
-          child.kill('SIGTERM');
-        }),
-    ),
-  );
+  const stop = (child: ChildProcess) =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+  // Workers first: a worker stopping gracefully needs Redis, and waited for it forever when Redis stopped first.
+  await Promise.all(children.filter((child) => child !== redis).map(stop));
+  await stop(redis);
   rmSync(redisDir, { recursive: true, force: true });
 }
 
