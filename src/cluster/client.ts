@@ -42,7 +42,7 @@ export interface ClusterOptions {
   readonly batch?: number;
   /** Most executions submitted and not yet settled; past it `execute` rejects with ERR_CLUSTER_QUEUE_FULL. Default 10,000. */
   readonly maxQueue?: number;
-  /** Items per job when a Map fans out. Default: the items shared into 8 blocks per thread of the live workers (64 blocks when none is known). */
+  /** Items per job when a Map fans out. Default: the items shared into 2 blocks per thread of the live workers, as many as they run at once (64 blocks when none is known). */
   readonly mapBlockSize?: number;
   /** How long `close()` waits for answers before settling what is left as Cluster.ClientClosed. Default 30,000 ms. */
   readonly closeTimeoutMs?: number;

@@ -34,14 +34,16 @@ class FanOut {
 }
 
 /**
- * Blocks a Map's items go out in when the client chose no block size: 8 per worker thread,
- * so every thread takes several and the last to finish trails the others by an eighth of a
- * thread's share; 64 when no worker said it is alive. Each block costs a job's Redis round
- * trips and a host-pool dispatch (~1 ms in all on 2 cores): a 64th of 1,000 items of 0.2 ms
- * (63 blocks) spent as much on blocks as on items (results/cluster-2026-12-06-r2.md).
+ * Blocks a Map's items go out in when the client chose no block size: 2 per worker thread,
+ * which is as many as the workers run at once (each takes 2 blocks per thread), so every
+ * block starts at once instead of waiting for a slot; 64 when no worker said it is alive.
+ * Each block costs a job's Redis round trips and a host-pool dispatch (~1 ms in all on 2
+ * cores): a 64th of 1,000 items of 0.2 ms (63 blocks) spent as much on blocks as on items
+ * (results/cluster-2026-12-06-r2.md: 1.7–1.9× the pool's time; 8 blocks per thread 1.2×,
+ * 4 per thread 1.15×, 2 per thread 1.0×).
  */
 function blocksFor(threads: number): number {
-  return threads > 0 ? threads * 8 : 64;
+  return threads > 0 ? threads * 2 : 64;
 }
 
 export class MapFanOuts {
