@@ -146,7 +146,7 @@ export class ClusterWorker {
     return this.closing;
   }
 
-  /** A runner thread; one that ends on its own (a handler ended the thread) is replaced, and BullMQ re-runs the batches it held. */
+  /** A runner thread; one that ends (a handler ended the thread, or the hang watchdog terminated it) is replaced; BullMQ re-runs the batches a thread that ended on its own held. */
   private startRunner(): RunnerThread {
     const runner = new RunnerThread({ ...this.runnerData, beat: new SharedArrayBuffer(RunnerBeat.length * Int32Array.BYTES_PER_ELEMENT) });
     runner.thread.once('exit', () => {
