@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { packValue } from '../pool/codec.js';
 import type { ExecutionResult } from '../run/result.js';
+import { StatesErrors } from '../run/errors.js';
 import { ClusterFaults } from './errors.js';
 import { type ClusterKeys, type ResultRecord, type WorkflowRecord } from './protocol.js';
 
@@ -44,6 +45,15 @@ export function refusedRecord(record: WorkflowRecord, name: string | null, messa
   const executionName = name ?? randomUUID();
   const now = Date.now();
   return ['FAILED', executionName, null, null, now, now, undefined, ClusterFaults.WorkflowLoad, message, null];
+}
+
+/** An execution of a batch whose runner thread the hang watchdog terminated (worker.ts): the one blocking it TIMED_OUT, the others lost with it. */
+export function hungRecord(name: string | null, blocking: boolean, timeLimitMs: number, stalledMs: number): ResultRecord {
+  const executionName = name ?? randomUUID();
+  const now = Date.now();
+  if (blocking) return ['TIMED_OUT', executionName, null, null, now, now, undefined, StatesErrors.Timeout, `The execution ran longer than its limit of ${timeLimitMs / 1000} seconds.`, null];
+  const cause = `The runner thread running this execution made no progress for ${stalledMs} ms, past its batch's time limit of ${timeLimitMs} ms, and was terminated.`;
+  return ['FAILED', executionName, null, null, now, now, undefined, ClusterFaults.RunnerHung, cause, null];
 }
 
 export function messageOf(thrown: unknown): string {

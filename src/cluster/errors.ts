@@ -41,6 +41,12 @@ export const ClusterFaults = {
   BatchFailed: 'Cluster.BatchFailed',
   /** The client closed before the execution's result came back. */
   ClientClosed: 'Cluster.ClientClosed',
+  /**
+   * The runner thread running the execution's batch made no progress past the execution's
+   * time limit (a handler blocking it in a loop) and was terminated; this execution was not
+   * the one blocking it, or which one was could not be told.
+   */
+  RunnerHung: 'Cluster.RunnerHung',
   /** The worker could not run the workflow (its handlers module does not load there, or it does not compile). */
   WorkflowLoad: 'Cluster.WorkflowLoad',
 } as const;

@@ -4,7 +4,7 @@
  * one job per shard. Payloads are msgpack (the pool's batch format, pool/codec.ts). A batch's
  * inputs are stored as bytes under their own key beside the job, not in the job's data:
  * BullMQ keeps job data as JSON text and hands it through its Lua scripts, which cost Redis
- * ~6 ms per job of 256 × 2 KB inputs as base64 (25 µs per execution, bench/cluster.ts),
+ * ~6 ms per job of 256 × 2 KB inputs as base64 (25 µs per execution, bench/standalone/cluster.ts),
  * against well under 1 ms as a plain SET and GET. Block payloads are small and stay base64. Every answer goes back on the
  * submitting client's own results stream (one Redis stream per client), tagged with the id
  * of the job it answers, so a client reads only its own answers and a re-run job's second

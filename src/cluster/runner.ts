@@ -4,7 +4,7 @@
  * compiled workflow, and answers the client directly. The batch's bytes are decoded once,
  * here, and the answer encoded once, here: the host's main thread never touches an
  * execution. (Through the host's pool each execution was decoded and encoded twice more, on
- * the main thread, which was the ceiling on two cores: bench/cluster.ts.)
+ * the main thread, which was the ceiling on two cores: bench/standalone/cluster.ts.)
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { Worker, type Job } from 'bullmq';
@@ -13,29 +13,18 @@ import { compile, type Machine } from '../compile/machine.js';
 import type { WorkflowOptions } from '../pool/protocol.js';
 import { readBatch } from '../pool/codec.js';
 import { realClock, virtualClock } from '../run/clock.js';
+import { defaultLimits } from '../run/limits.js';
 import type { ExecutionResult } from '../run/result.js';
 import { answer, messageOf, recordOf, refusedRecord } from './answers.js';
 import { Cluster } from './client.js';
 import { ClusterFaults } from './errors.js';
-import { arnsOf, ClusterKeys, limitsFromWire, Queues, type BatchJobData, type JobFailure, type ResultRecord, type WorkflowRecord } from './protocol.js';
-import { connect, type ClusterConnection } from './redis.js';
+import { arnsOf, ClusterKeys, limitsFromWire, Queues, type BatchJobData, type ResultRecord, type WorkflowRecord } from './protocol.js';
+import { connect } from './redis.js';
+import { BEAT_MS, RunnerBeat, type HeldBatch, type RunnerData, type RunnerMessage } from './runner-protocol.js';
 
-/** What the host's main thread gives each runner thread. */
-export interface RunnerData {
-  readonly connection: ClusterConnection;
-  readonly prefix: string;
-  /** Batches this thread runs at once. */
-  readonly concurrency: number;
-  readonly handlers: string | null;
-  readonly lockDurationMs: number;
-  readonly stalledIntervalMs: number;
-  readonly maxStalledCount: number;
-}
-
-/** Messages between the host's main thread and a runner thread. */
-export type RunnerMessage = { readonly type: 'ready' } | { readonly type: 'close' } | { readonly type: 'closed' };
-
-type Loaded = { readonly machine: Machine; readonly record: WorkflowRecord; readonly arns: ReturnType<typeof arnsOf> } | { readonly record: WorkflowRecord | null; readonly failure: string };
+type Loaded =
+  | { readonly machine: Machine; readonly record: WorkflowRecord; readonly arns: ReturnType<typeof arnsOf>; readonly timeLimitMs: number }
+  | { readonly record: WorkflowRecord | null; readonly failure: string };
 
 const data = workerData as RunnerData;
 /** This thread's client for fanning Maps out over the cluster, made by the first Map that does. */
@@ -43,6 +32,10 @@ let fanOutClient: Cluster | null = null;
 const keys = new ClusterKeys(data.prefix);
 const redis = connect(data.connection);
 const workflows = new Map<string, Promise<Loaded>>();
+const beat = new Int32Array(data.beat);
+let batchSerial = 0;
+Atomics.store(beat, RunnerBeat.RUNNING_BATCH, -1);
+setInterval(() => Atomics.add(beat, RunnerBeat.BEAT, 1), BEAT_MS).unref();
 
 // A stray asynchronous error of a handler (a promise nobody awaited) must not end the thread and every batch it holds.
 process.on('unhandledRejection', (reason) => process.stderr.write(`statemill worker: an unhandled rejection in a handler: ${messageOf(reason)}\n`));
@@ -73,27 +66,39 @@ parentPort!.on('message', async (message: RunnerMessage) => {
 
 async function runBatch(job: Job): Promise<void> {
   const batch = job.data as BatchJobData;
-  const [loaded, payload] = await Promise.all([workflow(batch.workflow), redis.getBuffer(keys.payload(job.id!))]);
-  let reply: ResultRecord[] | JobFailure;
+  const jobId = job.id!;
+  const [loaded, payload] = await Promise.all([workflow(batch.workflow), redis.getBuffer(keys.payload(jobId))]);
   // Gone only if the batch was answered already (a re-run of a batch whose worker died after answering) or a day passed.
-  if (payload === null) return answer(redis, keys, batch.client, job.id!, 'batch', { fault: ClusterFaults.BatchFailed, message: 'the batch inputs are no longer in Redis' });
+  if (payload === null) return answer(redis, keys, batch.client, jobId, 'batch', { fault: ClusterFaults.BatchFailed, message: 'the batch inputs are no longer in Redis' });
   const inputs = readBatch(payload, 'no-eval');
   if ('failure' in loaded) {
     const record = loaded.record;
-    reply = record === null ? { fault: ClusterFaults.WorkflowLoad, message: loaded.failure } : inputs.map((_, i) => refusedRecord(record, batch.names?.[i] ?? null, loaded.failure));
-  } else {
-    const records = new Array<ResultRecord>(inputs.length);
-    const waiting: Promise<void>[] = [];
+    const refused = record === null ? { fault: ClusterFaults.WorkflowLoad, message: loaded.failure } : inputs.map((_, i) => refusedRecord(record, batch.names?.[i] ?? null, loaded.failure));
+    return answer(redis, keys, batch.client, jobId, 'batch', refused);
+  }
+  const serial = batchSerial++;
+  const held: HeldBatch = { jobId, serial, client: batch.client, names: batch.names, count: inputs.length, timeLimitMs: loaded.timeLimitMs };
+  parentPort!.postMessage({ type: 'holds', batch: held } satisfies RunnerMessage);
+  const records = new Array<ResultRecord>(inputs.length);
+  const waiting: Promise<void>[] = [];
+  try {
+    Atomics.store(beat, RunnerBeat.RUNNING_BATCH, serial);
     for (let i = 0; i < inputs.length; i++) {
       const name = batch.names?.[i] ?? null;
+      // Each execution that starts is progress: a long batch of executions within their limits is not a hang.
+      Atomics.add(beat, RunnerBeat.BEAT, 1);
+      Atomics.store(beat, RunnerBeat.RUNNING_INDEX, i);
       const ran = loaded.machine.run(inputs[i], name === null ? {} : { name });
       if (ran instanceof Promise) waiting.push(ran.then((result: ExecutionResult) => void (records[i] = recordOf(result, loaded.arns))));
       else records[i] = recordOf(ran, loaded.arns);
     }
+    Atomics.store(beat, RunnerBeat.RUNNING_BATCH, -1);
     if (waiting.length > 0) await Promise.all(waiting);
-    reply = records;
+    await answer(redis, keys, batch.client, jobId, 'batch', records);
+  } finally {
+    Atomics.store(beat, RunnerBeat.RUNNING_BATCH, -1);
+    parentPort!.postMessage({ type: 'released', jobId } satisfies RunnerMessage);
   }
-  await answer(redis, keys, batch.client, job.id!, 'batch', reply);
 }
 
 /** The registration `key`, compiled in this thread on first use. */
@@ -133,7 +138,7 @@ async function load(key: string): Promise<Loaded> {
       ...stringOption('accountId', options.accountId),
       ...stringOption('roleArn', options.roleArn),
     });
-    return { machine, record, arns: arnsOf(options) };
+    return { machine, record, arns: arnsOf(options), timeLimitMs: timeLimitOf(record) };
   } catch (thrown) {
     return { record, failure: `workflow '${record.id}' does not compile with the handlers of ${handlersUrl}: ${messageOf(thrown)}` };
   }
@@ -156,6 +161,13 @@ function mapHook(key: string, record: WorkflowRecord): MapExecutor {
     fanOutClient.adopt(key, key, record.options as WorkflowOptions);
     return fanOutClient.runMap(key, request);
   };
+}
+
+/** The execution time limit the engine enforces (compile/machine.ts): TimeoutSeconds or limits.executionMs, whichever is less. */
+function timeLimitOf(record: WorkflowRecord): number {
+  const executionMs = limitsFromWire(record.options.limits)?.executionMs ?? defaultLimits.executionMs;
+  const timeoutSeconds = (record.definition as { TimeoutSeconds?: unknown }).TimeoutSeconds;
+  return typeof timeoutSeconds === 'number' ? Math.min(timeoutSeconds * 1000, executionMs) : executionMs;
 }
 
 function stringOption(name: string, value: unknown): Record<string, string> {

@@ -18,7 +18,7 @@ import type { Redis } from 'ioredis';
 import { readValue } from '../pool/codec.js';
 import { encodeHistogram } from '../pool/latency.js';
 import { createPool, type Pool, type PoolOptions } from '../pool/pool.js';
-import { answer, messageOf } from './answers.js';
+import { answer, hungRecord, messageOf } from './answers.js';
 import { ClusterError, ClusterErrorCodes, ClusterFaults } from './errors.js';
 import {
   ClusterKeys,
@@ -30,11 +30,12 @@ import {
   type JobFailure,
   type LoadJobData,
   type LoadShardReply,
+  type ResultRecord,
   type WorkerRecord,
   type WorkflowRecord,
 } from './protocol.js';
 import { connect, type ClusterConnection } from './redis.js';
-import type { RunnerData, RunnerMessage } from './runner.js';
+import { RunnerBeat, type HeldBatch, type RunnerData, type RunnerMessage } from './runner-protocol.js';
 import { moduleFileUrl } from '../pool/module-url.js';
 
 export interface ClusterWorkerOptions {
@@ -60,6 +61,10 @@ export interface ClusterWorkerOptions {
 
 /** How often a worker says it is alive (liveWorkers() counts those seen in the last 10 s). */
 const HEARTBEAT_MS = 2_000;
+/** How often the hang watchdog looks at the runner threads. */
+const WATCH_MS = 250;
+/** Beyond its batches' time limit, how long a runner thread may make no progress before it counts as hung (as the pool's). */
+const HANG_GRACE_MS = 1_000;
 
 export class ClusterWorker {
   readonly id: string;
@@ -70,7 +75,7 @@ export class ClusterWorker {
   private readonly poolOptions: PoolOptions;
   private pool: Pool | null = null;
   private readonly handlers: string | null;
-  private readonly runnerData: RunnerData;
+  private readonly runnerData: Omit<RunnerData, 'beat'>;
   private readonly runners: RunnerThread[] = [];
   private readonly workers: Worker[];
   /** Connections handed to BullMQ, which leaves connections it was given open on close. */
@@ -78,6 +83,7 @@ export class ClusterWorker {
   /** Pool workflow id by registration key, or why it cannot run here. */
   private readonly workflows = new Map<string, Promise<{ poolId: string; record: WorkflowRecord } | JobFailure>>();
   private readonly heartbeat: NodeJS.Timeout;
+  private readonly watchdog: NodeJS.Timeout;
   private closing: Promise<void> | null = null;
 
   constructor(options: ClusterWorkerOptions) {
@@ -116,6 +122,7 @@ export class ClusterWorker {
     };
     this.workers = [worker(Queues.mapBlocks, this.threads * 2, (job) => this.runBlock(job)), worker(Queues.loads, 1, (job) => this.runLoad(job))];
     this.heartbeat = setInterval(() => this.sayAlive(), HEARTBEAT_MS);
+    this.watchdog = setInterval(() => this.checkHung(), WATCH_MS);
     this.sayAlive();
   }
 
@@ -129,6 +136,7 @@ export class ClusterWorker {
     if (this.closing !== null) return this.closing;
     this.closing = (async () => {
       clearInterval(this.heartbeat);
+      clearInterval(this.watchdog);
       await Promise.allSettled([...this.workers.map((worker) => worker.close()), ...this.runners.map((runner) => runner.close())]);
       await this.pool?.close();
       await this.redis.hdel(this.keys.workers, this.id).catch(() => {});
@@ -138,15 +146,45 @@ export class ClusterWorker {
     return this.closing;
   }
 
-  /** A runner thread; one that ends on its own (a handler ended the thread) is replaced, and BullMQ re-runs the batches it held. */
+  /** A runner thread; one that ends (a handler ended the thread, or the hang watchdog terminated it) is replaced; BullMQ re-runs the batches a thread that ended on its own held. */
   private startRunner(): RunnerThread {
-    const runner = new RunnerThread(this.runnerData);
+    const runner = new RunnerThread({ ...this.runnerData, beat: new SharedArrayBuffer(RunnerBeat.length * Int32Array.BYTES_PER_ELEMENT) });
     runner.thread.once('exit', () => {
       if (this.closing !== null || !runner.started) return;
       const index = this.runners.indexOf(runner);
       if (index >= 0) this.runners[index] = this.startRunner();
     });
     return runner;
+  }
+
+  /**
+   * The hang watchdog: a runner thread holding batches that made no progress (its event loop
+   * did not turn and no execution started) for longer than the longest time limit of those
+   * batches plus a grace is terminated and replaced, and this thread answers for its batches:
+   * the execution it was blocked in, when known, TIMED_OUT (States.Timeout, as its time limit
+   * passed), every other one FAILED with Cluster.RunnerHung. If BullMQ hands a batch out again
+   * after its lock lapsed, its inputs are gone with this answer and the re-run answers nothing new.
+   */
+  private checkHung(): void {
+    const now = Date.now();
+    for (const runner of this.runners) {
+      const stalledMs = runner.stalledMs(now);
+      if (runner.hung || runner.held.size === 0 || stalledMs <= runner.hangTimeoutMs()) continue;
+      runner.hung = true;
+      const runningBatch = Atomics.load(runner.beat, RunnerBeat.RUNNING_BATCH);
+      const runningIndex = Atomics.load(runner.beat, RunnerBeat.RUNNING_INDEX);
+      const held = [...runner.held.values()];
+      void runner.thread.terminate();
+      process.stderr.write(`statemill worker: a runner thread made no progress for ${stalledMs} ms and was terminated; ${held.length} batch(es) answered for it\n`);
+      for (const batch of held) {
+        const records: ResultRecord[] = [];
+        for (let i = 0; i < batch.count; i++) {
+          const culprit = batch.serial === runningBatch && i === runningIndex;
+          records.push(hungRecord(batch.names?.[i] ?? null, culprit, batch.timeLimitMs, stalledMs));
+        }
+        answer(this.redis, this.keys, batch.client, batch.jobId, 'batch', records).catch(() => {});
+      }
+    }
   }
 
   /** This host's pool, for Map blocks and load shards: started by the first of them. */
@@ -250,16 +288,26 @@ function invalid(message: string): ClusterError {
   return new ClusterError(ClusterErrorCodes.INVALID_OPTION, message);
 }
 
-/** A runner thread (runner.ts) and the messages it says it is ready and closed with. */
+/** A runner thread (runner.ts), the batches it holds and how long since it made progress. */
 class RunnerThread {
   readonly thread: ThreadWorker;
   readonly ready: Promise<void>;
+  readonly beat: Int32Array;
+  /** Batches it runs now, by job id. */
+  readonly held = new Map<string, HeldBatch>();
   started = false;
+  /** Terminated by the watchdog. */
+  hung = false;
+  private lastBeat = 0;
+  private lastBeatAt = Date.now();
   constructor(data: RunnerData) {
+    this.beat = new Int32Array(data.beat);
     this.thread = new ThreadWorker(new URL(runnerFile()), { workerData: data });
     this.ready = new Promise((resolve, reject) => {
       this.thread.on('message', (message: RunnerMessage) => {
-        if (message.type === 'ready') {
+        if (message.type === 'holds') this.held.set(message.batch.jobId, message.batch);
+        else if (message.type === 'released') this.held.delete(message.jobId);
+        else if (message.type === 'ready') {
           this.started = true;
           resolve();
         }
@@ -271,6 +319,23 @@ class RunnerThread {
       this.thread.once('exit', (code) => reject(new Error(`a runner thread exited (${code}) before it was ready`)));
     });
     this.ready.catch(() => {});
+  }
+
+  /** Milliseconds since the thread last made progress. */
+  stalledMs(now: number): number {
+    const beat = Atomics.load(this.beat, RunnerBeat.BEAT);
+    if (beat !== this.lastBeat) {
+      this.lastBeat = beat;
+      this.lastBeatAt = now;
+    }
+    return now - this.lastBeatAt;
+  }
+
+  /** How long it may make no progress: the longest time limit of the batches it holds, plus a grace. */
+  hangTimeoutMs(): number {
+    let limit = 0;
+    for (const batch of this.held.values()) limit = Math.max(limit, batch.timeLimitMs);
+    return limit + HANG_GRACE_MS;
   }
 
   /** Lets it finish the batches it holds, then ends it. */

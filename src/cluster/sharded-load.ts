@@ -1,0 +1,123 @@
+/**
+ * Sharded load mode over the cluster: one job per shard, each worker running its shard on its
+ * own pool (pool.load) with inputs it generates; only counts and histograms come back, merged
+ * here into the pool's LoadResult.
+ */
+import type { Queue } from 'bullmq';
+import { readValue } from '../pool/codec.js';
+import { decodeHistogram, latencyHistogram, summarize } from '../pool/latency.js';
+import type { LoadOptions, LoadResult } from '../pool/shards.js';
+import { moduleFileUrl } from '../pool/module-url.js';
+import { ClusterError, ClusterErrorCodes } from './errors.js';
+import type { JobFailure, LoadJobData, LoadShardReply } from './protocol.js';
+import type { ClusterWorkflow } from './submission.js';
+
+class LoadRun {
+  readonly replies: LoadShardReply[] = [];
+  constructor(
+    readonly shards: number,
+    readonly resolve: (replies: LoadShardReply[]) => void,
+    readonly reject: (error: Error) => void,
+  ) {}
+}
+
+export class ShardedLoads {
+  /** Shards not yet answered, by job id. */
+  private readonly pending = new Map<string, LoadRun>();
+  private sequence = 0;
+
+  constructor(
+    private readonly clientId: string,
+    private readonly queue: Queue,
+  ) {}
+
+  /** Shards sent and not yet answered. */
+  get size(): number {
+    return this.pending.size;
+  }
+
+  /** Runs `shards` shards of `options` for `workflow` (stored in Redis already) and merges their figures. */
+  async run(workflow: ClusterWorkflow, options: LoadOptions, shards: number, executionsPerThread: number | null, durationMs: number | null): Promise<LoadResult> {
+    const generator = moduleUrl(options.generator);
+    const started = performance.now();
+    const replies = await new Promise<LoadShardReply[]>((resolve, reject) => {
+      const run = new LoadRun(shards, resolve, reject);
+      const jobs = Array.from({ length: shards }, (_, shard) => {
+        const jobId = `${this.clientId}-l${this.sequence++}`;
+        this.pending.set(jobId, run);
+        const data: LoadJobData = {
+          client: this.clientId,
+          workflow: workflow.key,
+          generator,
+          generatorExport: options.generatorExport ?? 'generateInput',
+          generatorOptions: options.generatorOptions ?? null,
+          seed: (options.seed ?? 1) + shard * 1000,
+          executionsPerThread,
+          durationMs,
+          concurrency: options.concurrency ?? 1,
+        };
+        return { name: 'load', data, opts: { jobId, removeOnComplete: true, removeOnFail: 1000, attempts: 1 } };
+      });
+      this.queue.addBulk(jobs).catch((thrown: unknown) => reject(new ClusterError(ClusterErrorCodes.REDIS, 'the load run could not be queued', { cause: thrown })));
+    });
+    return loadResultOf(replies, performance.now() - started);
+  }
+
+  /** The answer to job `jobId`; false when it is not a pending shard. */
+  answered(jobId: string, data: Buffer): boolean {
+    const run = this.pending.get(jobId);
+    if (run === undefined) return false;
+    this.pending.delete(jobId);
+    const reply = readValue(data, 'no-eval') as LoadShardReply | JobFailure;
+    if ('fault' in reply) this.fail(run, reply.message);
+    else {
+      run.replies.push(reply);
+      if (run.replies.length === run.shards) run.resolve(run.replies);
+    }
+    return true;
+  }
+
+  /** BullMQ gave up on job `jobId`: its run rejects. False when it is not a pending shard. */
+  lost(jobId: string, reason: string): boolean {
+    const run = this.pending.get(jobId);
+    if (run === undefined) return false;
+    this.fail(run, reason);
+    return true;
+  }
+
+  /** Rejects every unfinished run. */
+  abandon(): void {
+    for (const run of new Set(this.pending.values())) this.fail(run, 'the cluster client closed first');
+  }
+
+  private fail(run: LoadRun, message: string): void {
+    for (const [jobId, pending] of this.pending) if (pending === run) this.pending.delete(jobId);
+    run.reject(new ClusterError(ClusterErrorCodes.REDIS, `a load shard failed: ${message}`));
+  }
+}
+
+function loadResultOf(replies: readonly LoadShardReply[], elapsedMs: number): LoadResult {
+  const histogram = latencyHistogram();
+  let succeeded = 0;
+  let failed = 0;
+  let timedOut = 0;
+  let aborted = 0;
+  let threads = 0;
+  const perThread = replies.map((reply, i) => {
+    histogram.add(decodeHistogram(reply.histogram));
+    succeeded += reply.succeeded;
+    failed += reply.failed;
+    timedOut += reply.timedOut;
+    aborted += reply.aborted;
+    threads += reply.threads;
+    return { threadId: i, executions: reply.executions, elapsedMs: reply.elapsedMs };
+  });
+  const executions = succeeded + failed + timedOut + aborted;
+  return { threads, executions, succeeded, failed, timedOut, aborted, elapsedMs, throughput: executions / (elapsedMs / 1000), perThread, latency: summarize(histogram), histogram };
+}
+
+function moduleUrl(module: string | URL): string {
+  const url = moduleFileUrl(module);
+  if (url !== null) return url;
+  throw new ClusterError(ClusterErrorCodes.INVALID_OPTION, 'load: generator must be a file: URL or an absolute path');
+}

@@ -1,0 +1,219 @@
+/**
+ * The cluster client's executions: submitted ones gather in one batch per workflow until the
+ * tick ends (or the batch is full), go to Redis as one job, and settle from that job's answer
+ * — or as a ClusterFault when the job is lost or the client closes first.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { BatchWriter, readValue } from '../pool/codec.js';
+import type { WorkflowOptions } from '../pool/protocol.js';
+import { ExecutionResult, type ExecutionStatus } from '../run/result.js';
+import { ClusterFaults } from './errors.js';
+import { arnsOf, type BatchJobData, type ClusterKeys, type JobFailure, type ResultRecord } from './protocol.js';
+
+/** A batch's inputs outlive a client that vanished by a day at most. */
+const PAYLOAD_TTL_S = 86_400;
+
+/** One submitted execution, waiting for its result. */
+export class Submission {
+  constructor(
+    readonly input: unknown,
+    readonly submitted: number,
+    readonly resolve: (result: ExecutionResult) => void,
+  ) {}
+}
+
+/** A workflow as a client knows it: where its registration is and the ARNs its results name. */
+export class ClusterWorkflow {
+  /** Resolves once workers can read the registration from Redis. */
+  readonly stored: Promise<void>;
+  readonly stateMachineArn: string;
+  readonly executionArnPrefix: string;
+  filling: Batch | null;
+  constructor(
+    readonly id: string,
+    /** `id@version`: the registration workers look up; a changed definition is another version. */
+    readonly key: string,
+    stored: Promise<void>,
+    options: WorkflowOptions,
+  ) {
+    this.stored = stored;
+    const arns = arnsOf(options);
+    this.stateMachineArn = arns.stateMachineArn;
+    this.executionArnPrefix = arns.executionArnPrefix;
+    this.filling = null;
+  }
+}
+
+export class Batch {
+  readonly writer = new BatchWriter();
+  readonly entries: Submission[] = [];
+  names: (string | null)[] | null = null;
+  sent = false;
+  constructor(readonly workflow: ClusterWorkflow) {}
+}
+
+/** How a settled execution is counted and handed to its caller (the client's backpressure lives there). */
+export type Finish = (entry: Submission, status: ExecutionStatus, result: ExecutionResult) => void;
+
+/** The client's execution batches: filling, sent and not yet answered. */
+export class ExecutionBatches {
+  /** Executions not yet handed to Redis. */
+  unsent = 0;
+  /** Executions whose batch was handed to Redis. */
+  started = 0;
+  /** Jobs those executions travelled in. */
+  sent = 0;
+  /** Executions settled with a ClusterFault. */
+  faults = 0;
+  private readonly open: Batch[] = [];
+  /** Batches handed to Redis and not yet answered, by job id. */
+  private readonly pending = new Map<string, Batch>();
+  private sequence = 0;
+  private flushScheduled = false;
+
+  constructor(
+    private readonly clientId: string,
+    private readonly keys: ClusterKeys,
+    private readonly redis: Redis,
+    private readonly queue: Queue,
+    private readonly batchSize: number,
+    private readonly jobAttempts: number,
+    private readonly finish: Finish,
+    /** Called when a batch settled other than by an answer the client read. */
+    private readonly changed: () => void,
+  ) {}
+
+  /** Batches sent and not yet answered. */
+  get size(): number {
+    return this.pending.size;
+  }
+
+  /** The batch `workflow`'s next execution joins, started when none is filling. */
+  filling(workflow: ClusterWorkflow): Batch {
+    const filling = workflow.filling;
+    if (filling !== null) return filling;
+    const batch = new Batch(workflow);
+    workflow.filling = batch;
+    this.open.push(batch);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      // Everything submitted in the same tick travels together.
+      process.nextTick(() => this.flush());
+    }
+    return batch;
+  }
+
+  /** Adds an execution whose input the batch's writer holds; sends the batch once full. */
+  add(batch: Batch, input: unknown, name: string | null): Promise<ExecutionResult> {
+    if (name !== null) {
+      batch.names ??= new Array<string | null>(batch.entries.length).fill(null);
+      batch.names.push(name);
+    } else if (batch.names !== null) batch.names.push(null);
+    const submitted = performance.now();
+    const result = new Promise<ExecutionResult>((resolve) => batch.entries.push(new Submission(input, submitted, resolve)));
+    this.unsent++;
+    if (batch.entries.length >= this.batchSize) {
+      batch.workflow.filling = null;
+      this.send(batch);
+    }
+    return result;
+  }
+
+  flush(): void {
+    this.flushScheduled = false;
+    for (const batch of this.open.splice(0)) {
+      if (batch.workflow.filling === batch) batch.workflow.filling = null;
+      if (batch.entries.length > 0 && !batch.sent) this.send(batch);
+    }
+  }
+
+  /** The answer to job `jobId`; false when it was answered already (a re-run batch). */
+  answered(jobId: string, data: Buffer): boolean {
+    const batch = this.pending.get(jobId);
+    if (batch === undefined) return false;
+    this.pending.delete(jobId);
+    const reply = readValue(data, 'no-eval') as ResultRecord[] | JobFailure;
+    if (Array.isArray(reply)) batch.entries.forEach((entry, i) => this.settle(batch.workflow, entry, reply[i]!));
+    else this.settleAs(batch, reply.fault, reply.message);
+    return true;
+  }
+
+  /** BullMQ gave up on job `jobId` (or it could not be queued); false when it is not a pending batch. */
+  lost(jobId: string, reason: string): boolean {
+    const batch = this.pending.get(jobId);
+    if (batch === undefined) return false;
+    this.pending.delete(jobId);
+    this.redis.del(this.keys.payload(jobId)).catch(() => {});
+    this.settleAs(batch, ClusterFaults.BatchFailed, reason);
+    return true;
+  }
+
+  /** Settles every unanswered execution as Cluster.ClientClosed. */
+  abandon(): void {
+    for (const [jobId, batch] of this.pending) {
+      this.pending.delete(jobId);
+      this.settleAs(batch, ClusterFaults.ClientClosed, 'the cluster client closed before the execution was answered');
+    }
+  }
+
+  private send(batch: Batch): void {
+    const jobId = `${this.clientId}-b${this.sequence++}`;
+    batch.sent = true;
+    this.pending.set(jobId, batch);
+    this.unsent -= batch.entries.length;
+    this.started += batch.entries.length;
+    this.sent++;
+    const data: BatchJobData = { client: this.clientId, workflow: batch.workflow.key, names: batch.names };
+    const bytes = batch.writer.finish();
+    const payload = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const options = { jobId, removeOnComplete: true, removeOnFail: 1000, attempts: this.jobAttempts, backoff: { type: 'fixed', delay: 100 } };
+    batch.workflow.stored
+      .then(() => this.redis.set(this.keys.payload(jobId), payload, 'EX', PAYLOAD_TTL_S))
+      .then(() => this.queue.add('batch', data, options))
+      .catch((thrown: unknown) => {
+        if (this.lost(jobId, `the batch could not be queued: ${thrown instanceof Error ? thrown.message : String(thrown)}`)) this.changed();
+      });
+  }
+
+  private settle(workflow: ClusterWorkflow, entry: Submission, record: ResultRecord): void {
+    const [status, name, executionArn, stateMachineArn, startMs, stopMs, output, error, cause, history] = record;
+    const events = (history ?? undefined) as ExecutionResult['history'];
+    const result = new ExecutionResult({
+      executionArn: executionArn ?? `${workflow.executionArnPrefix}${name}`,
+      stateMachineArn: stateMachineArn ?? workflow.stateMachineArn,
+      name,
+      status,
+      startMs,
+      stopMs,
+      input: entry.input,
+      output,
+      error,
+      cause,
+      history: events,
+    });
+    this.finish(entry, status, result);
+  }
+
+  private settleAs(batch: Batch, fault: string, cause: string): void {
+    const now = Date.now();
+    batch.entries.forEach((entry, i) => {
+      const name = batch.names?.[i] ?? randomUUID();
+      this.faults++;
+      const result = new ExecutionResult({
+        executionArn: `${batch.workflow.executionArnPrefix}${name}`,
+        stateMachineArn: batch.workflow.stateMachineArn,
+        name,
+        status: 'FAILED',
+        startMs: now,
+        stopMs: now,
+        input: entry.input,
+        output: undefined,
+        error: fault,
+        cause,
+      });
+      this.finish(entry, 'FAILED', result);
+    });
+  }
+}
