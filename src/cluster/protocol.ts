@@ -10,6 +10,7 @@
  * of the job it answers, so a client reads only its own answers and a re-run job's second
  * answer is recognised and dropped.
  */
+import { machineArns, type MachineArns } from '../run/arns.js';
 import type { IterationParent, MapIterationsResult } from '../run/iterations.js';
 import type { ExecutionStatus } from '../run/result.js';
 
@@ -146,18 +147,10 @@ export interface JobFailure {
 
 export type { IterationParent };
 
-/** The ARNs results name, from a workflow's options: the engine's scheme (compile/machine.ts). */
-export function arnsOf(options: { readonly region?: unknown; readonly accountId?: unknown; readonly stateMachineName?: unknown }): {
-  stateMachineArn: string;
-  executionArnPrefix: string;
-} {
-  const region = typeof options.region === 'string' ? options.region : 'us-east-1';
-  const account = typeof options.accountId === 'string' ? options.accountId : '123456789012';
-  const name = typeof options.stateMachineName === 'string' ? options.stateMachineName : 'statemill';
-  return {
-    stateMachineArn: `arn:aws:states:${region}:${account}:stateMachine:${name}`,
-    executionArnPrefix: `arn:aws:states:${region}:${account}:express:${name}:`,
-  };
+/** The ARNs results name, from a workflow's options as they came over the wire: the engine's one scheme (run/arns.ts). */
+export function arnsOf(options: { readonly region?: unknown; readonly accountId?: unknown; readonly stateMachineName?: unknown }): MachineArns {
+  const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  return machineArns({ region: text(options.region), accountId: text(options.accountId), stateMachineName: text(options.stateMachineName) }, false);
 }
 
 /** Limits as a registration stores them in JSON: Infinity (no limit) as the string 'Infinity'. */

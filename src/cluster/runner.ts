@@ -6,6 +6,7 @@
  * execution. (Through the host's pool each execution was decoded and encoded twice more, on
  * the main thread, which was the ceiling on two cores: bench/standalone/cluster.ts.)
  */
+import { executionTimeLimit } from '../run/arns.js';
 import { parentPort, workerData } from 'node:worker_threads';
 import { Worker, type Job } from 'bullmq';
 import type { MapExecutor } from '../run/iterations.js';
@@ -166,8 +167,7 @@ function mapHook(key: string, record: WorkflowRecord): MapExecutor {
 /** The execution time limit the engine enforces (compile/machine.ts): TimeoutSeconds or limits.executionMs, whichever is less. */
 function timeLimitOf(record: WorkflowRecord): number {
   const executionMs = limitsFromWire(record.options.limits)?.executionMs ?? defaultLimits.executionMs;
-  const timeoutSeconds = (record.definition as { TimeoutSeconds?: unknown }).TimeoutSeconds;
-  return typeof timeoutSeconds === 'number' ? Math.min(timeoutSeconds * 1000, executionMs) : executionMs;
+  return executionTimeLimit(record.definition, { executionMs });
 }
 
 function stringOption(name: string, value: unknown): Record<string, string> {
