@@ -2,6 +2,7 @@ import { StatesErrors, errorOutput, toAslError } from '../run/errors.js';
 import { checkRunning, type Frame } from '../run/frame.js';
 import { Interruption } from '../run/run-states.js';
 import { isPromiseLike, type RunState, type StateNode } from '../run/state.js';
+import { Suspension } from '../run/suspension.js';
 import type { StateEnv } from './context.js';
 import { compileResultPath, type Merge } from './io.js';
 import { StatesScope } from './jsonata/index.js';
@@ -112,12 +113,31 @@ export function retryDelay(retrier: Retrier, retry: number): number {
 
 /** Wraps one attempt of a state with its Retry and Catch fields. */
 export function withRecovery(attempt: RunState, def: Record<string, unknown>, env: StateEnv): RunState {
+  return compileRecovery(attempt, def, env).run;
+}
+
+/**
+ * Finishes an attempt that was suspended (`settle` runs its result step, or throws its
+ * error) under the state's Retry and Catch, with the retry counters it had (`counts`).
+ */
+export type ResumeAttempt = (input: unknown, frame: Frame, counts: number[] | null, settle: () => unknown) => unknown;
+
+function settleAlone(_input: unknown, _frame: Frame, _counts: number[] | null, settle: () => unknown): unknown {
+  return settle();
+}
+
+/** A state's attempt under its Retry and Catch (`run`), and the re-entry of a suspended attempt (`resume`). */
+export function compileRecovery(attempt: RunState, def: Record<string, unknown>, env: StateEnv): { run: RunState; resume: ResumeAttempt } {
   const retriers = compileRetriers(def.Retry);
   const catchers = compileCatchers(def.Catch, env);
-  if (retriers.length === 0 && catchers.length === 0) return attempt;
+  if (retriers.length === 0 && catchers.length === 0) return { run: attempt, resume: settleAlone };
 
   function recover(thrown: unknown, input: unknown, frame: Frame, counts: number[] | null): unknown {
-    if (thrown instanceof Interruption) throw thrown;
+    if (thrown instanceof Interruption) {
+      // A suspended attempt takes its retry counters along, to go on counting when resumed.
+      if (thrown instanceof Suspension) thrown.retries = counts;
+      throw thrown;
+    }
     // A stopped branch or iteration, or an ended execution, neither retries nor catches.
     checkRunning(frame);
     const error = toAslError(thrown);
@@ -163,7 +183,23 @@ export function withRecovery(attempt: RunState, def: Record<string, unknown>, en
     return runAttempt(input, frame, counts);
   }
 
-  return function runWithRecovery(input, frame) {
-    return runAttempt(input, frame, null);
+  function resumeAttempt(input: unknown, frame: Frame, counts: number[] | null, settle: () => unknown): unknown {
+    let out: unknown;
+    try {
+      out = settle();
+    } catch (thrown) {
+      return recover(thrown, input, frame, counts);
+    }
+    if (isPromiseLike(out)) {
+      return Promise.resolve(out).then(undefined, (thrown) => recover(thrown, input, frame, counts));
+    }
+    return out;
+  }
+
+  return {
+    run: function runWithRecovery(input, frame) {
+      return runAttempt(input, frame, null);
+    },
+    resume: resumeAttempt,
   };
 }

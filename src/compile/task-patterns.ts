@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { AslError, StatesErrors, jsonForCause, runtimeError } from '../run/errors.js';
 import type { Frame } from '../run/frame.js';
 import { isPromiseLike, type RunState } from '../run/state.js';
+import { Suspension, type TaskResume } from '../run/suspension.js';
 import type { TaskTokens } from '../run/tokens.js';
 import type { StateEnv } from './context.js';
 import { answersRaw } from './handlers.js';
@@ -144,23 +145,47 @@ export function compilePatternCall(def: Record<string, unknown>, env: StateEnv, 
 
 /**
  * An attempt of a callback or activity task runs with a fresh token in `$$.Task.Token`
- * (each retry gets its own, as on AWS). Other tasks run as they are.
+ * (each retry gets its own, as on AWS). Other tasks run as they are. An attempt that
+ * suspends its execution (see suspends()) hands its Suspension the state's node, raw input
+ * and result step (`resume`), to re-enter the state when the token is answered.
  */
-export function withTaskToken(attempt: RunState, def: Record<string, unknown>, env: StateEnv): RunState {
+export function withTaskToken(attempt: RunState, def: Record<string, unknown>, env: StateEnv, resume: TaskResume): RunState {
   const integrations = env.machine.integrations;
   if (integrations === null) return attempt;
   const pattern = parseResource(def.Resource as string).pattern;
   if (pattern !== 'callback' && pattern !== 'activity') return attempt;
   const tokens = integrations.tokens;
+  const node = env.lookup(env.name);
+  function resumable(thrown: unknown, input: unknown): never {
+    if (thrown instanceof Suspension) {
+      thrown.node = node;
+      thrown.rawInput = input;
+      thrown.resume = resume;
+    }
+    throw thrown;
+  }
   return function attemptWithToken(input, frame) {
     frame.taskToken = tokens.mint();
+    let out: unknown;
     try {
-      return attempt(input, frame);
+      out = attempt(input, frame);
     } catch (thrown) {
       frame.taskToken = null;
-      throw thrown;
+      return resumable(thrown, input);
     }
+    // An attempt that went asynchronous before its call (JSONata Arguments) suspends later.
+    if (isPromiseLike(out) && suspends(frame)) return Promise.resolve(out).then(undefined, (thrown) => resumable(thrown, input));
+    return out;
   };
+}
+
+/**
+ * Whether a task waiting for its token suspends its execution (a plain-data Suspension, no
+ * promise): on the main line of an execution that Machine.run() started. Inside a Parallel
+ * branch or a Map iteration the wait stays a promise, which the branches' join awaits.
+ */
+function suspends(frame: Frame): boolean {
+  return frame.exec.suspendable && frame.stop === null && frame.mapIndex < 0;
 }
 
 function missingHandler(resource: string, base: string, env: StateEnv): Invoke {
@@ -193,6 +218,7 @@ function compileCallback(call: Invoke, resource: string, integrations: Integrati
   return function invokeWithCallback(effective, frame, timing) {
     const token = frame.taskToken!;
     const [timeoutMs, heartbeatMs] = waitTimes(timing, effective, frame);
+    if (suspends(frame)) return suspendOnCallback(call, resource, tokens, token, effective, frame, timeoutMs, heartbeatMs);
     const answer = tokens.wait(token, frame.exec, timeoutMs, heartbeatMs);
     let called: unknown;
     try {
@@ -225,6 +251,42 @@ function compileCallback(call: Invoke, resource: string, integrations: Integrati
   };
 }
 
+/** A callback on the main line: the resource is called as above, then the execution suspends (throws its Suspension). */
+function suspendOnCallback(
+  call: Invoke,
+  resource: string,
+  tokens: TaskTokens,
+  token: string,
+  effective: unknown,
+  frame: Frame,
+  timeoutMs: number,
+  heartbeatMs: number,
+): never {
+  const suspension = tokens.suspend(token, frame, timeoutMs, heartbeatMs);
+  let called: unknown;
+  try {
+    called = call(effective, frame, UNBOUNDED);
+  } catch (thrown) {
+    tokens.withdraw(token);
+    throw thrown;
+  } finally {
+    frame.taskToken = null;
+  }
+  const history = frame.exec.history;
+  if (!isPromiseLike(called)) {
+    // An answer given inside the call waits in the suspension until the execution is parked: TaskSubmitted comes first.
+    history?.taskSubmitted(frame, resource, called);
+    throw suspension;
+  }
+  Promise.resolve(called).then(
+    (submitted) => {
+      if (history !== null && tokens.isPending(token)) history.taskSubmitted(frame, resource, submitted);
+    },
+    (thrown) => tokens.failWith(token, thrown),
+  );
+  throw suspension;
+}
+
 /** An activity task: queued for a worker (GetActivityTask), settled by its SendTask* calls. */
 function compileActivity(resource: string, integrations: Integrations, env: StateEnv): Invoke {
   const tokens = integrations.tokens;
@@ -239,8 +301,18 @@ function compileActivity(resource: string, integrations: Integrations, env: Stat
   return function invokeActivity(effective, frame, timing) {
     const token = takeToken(frame);
     const [timeoutMs, heartbeatMs] = waitTimes(timing, effective, frame);
-    const answer = tokens.wait(token, frame.exec, timeoutMs, heartbeatMs, true);
     const history = frame.exec.history;
+    if (suspends(frame)) {
+      const suspension = tokens.suspend(token, frame, timeoutMs, heartbeatMs, true);
+      if (history !== null) tokens.whenStarted(token, (workerName) => history.activityStarted(frame, workerName));
+      if (integrations.withdrawActivity !== undefined) {
+        suspension.activityArn = resource;
+        suspension.activities = integrations;
+      }
+      integrations.scheduleActivity!(resource, token, effective);
+      throw suspension;
+    }
+    const answer = tokens.wait(token, frame.exec, timeoutMs, heartbeatMs, true);
     if (history !== null) tokens.whenStarted(token, (workerName) => history.activityStarted(frame, workerName));
     integrations.scheduleActivity!(resource, token, effective);
     if (integrations.withdrawActivity === undefined) return answer;

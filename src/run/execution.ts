@@ -11,6 +11,7 @@ import { checkExecutionName } from './names.js';
 import { ExecutionResult, type ExecutionStatus } from './result.js';
 import { runStates } from './run-states.js';
 import { isPromiseLike, type StateNode } from './state.js';
+import { Suspension, follow, type ResultPort } from './suspension.js';
 
 /** What compile() builds: the compiled states, and the settings every execution of them shares. */
 export interface CompiledMachine {
@@ -117,6 +118,7 @@ export class Machine {
     const startMs = this.clock.now();
     const exec = this.execution(name, input, startMs, startMs + this.timeoutMs, options.executionId);
     exec.readClock(startMs);
+    exec.suspendable = true;
     if (this.historyLevel !== 'OFF') {
       exec.history = this.standard
         ? new HistoryRecorder(this.historyLevel, this.clock, this.region, STANDARD_HISTORY_EVENTS, () => exec.abort(executionEnded))
@@ -139,6 +141,7 @@ export class Machine {
     try {
       out = runStates(this.start, input, frame);
     } catch (thrown) {
+      if (thrown instanceof Suspension) return this.race(exec, thrown, external, stopOnAbort);
       if (stopOnAbort !== null) external!.removeEventListener('abort', stopOnAbort);
       return this.failed(exec, thrown, external);
     }
@@ -186,36 +189,17 @@ export class Machine {
     });
   }
 
-  /** An execution that went asynchronous: whichever comes first of completion, the deadline, or abort. */
-  private race(exec: Execution, pending: PromiseLike<unknown>, external: AbortSignal | null, stopOnAbort: (() => void) | null): Promise<ExecutionResult> {
+  /**
+   * An execution that went asynchronous (`pending`: its run's promise, or the suspension it
+   * waits in): whichever comes first of completion, the deadline, or abort.
+   */
+  private race(exec: Execution, pending: PromiseLike<unknown> | Suspension, external: AbortSignal | null, stopOnAbort: (() => void) | null): Promise<ExecutionResult> {
     // A default name is built from many string pieces; an execution that waits keeps one flat copy instead (about 450 bytes less).
     exec.name.charCodeAt(0);
     return new Promise<ExecutionResult>((resolve) => {
-      let done = false;
-      let cancelDeadline: (() => void) | null = null;
-      const finish = (result: ExecutionResult) => {
-        if (done) return;
-        done = true;
-        cancelDeadline?.();
-        if (external !== null) {
-          external.removeEventListener('abort', onAbort!);
-          external.removeEventListener('abort', stopOnAbort!);
-        }
-        resolve(result);
-      };
-      // Only an execution given a signal listens to it (a waiting execution holds what it creates).
-      const onAbort = external === null ? null : () => finish(this.settle(exec, 'ABORTED', undefined, 'States.Aborted', abortCause(external)));
-      if (onAbort !== null) external!.addEventListener('abort', onAbort, { once: true });
-      const remaining = exec.deadlineMs - exec.clock.now();
-      if (remaining !== Infinity) {
-        cancelDeadline = scheduleLimit(exec.clock, Math.max(0, remaining), () =>
-          finish(this.settle(exec, 'TIMED_OUT', undefined, StatesErrors.Timeout, timeoutCause(this.timeoutMs))),
-        );
-      }
-      Promise.resolve(pending).then(
-        (output) => finish(this.completed(exec, output, external)),
-        (thrown) => finish(this.failed(exec, thrown, external)),
-      );
+      const race = new ExecutionRace(this, exec, external, stopOnAbort, resolve);
+      if (pending instanceof Suspension) pending.park(race);
+      else follow(pending, race);
     });
   }
 
@@ -296,6 +280,60 @@ export class Machine {
     if (thrown instanceof ExecutionTimeout) return this.interrupted(exec, external);
     const error: AslError = toAslError(thrown);
     return this.settle(exec, 'FAILED', undefined, error.error, error.cause);
+  }
+}
+
+/**
+ * The race of one asynchronous execution, as plain fields and methods rather than closures,
+ * so that an execution waiting for a task token holds little: the port its run's output or
+ * failure goes to (ResultPort), its abort listener and its deadline. It settles through the
+ * Machine's private completed/failed/settle (read by name: the Machine's API stays as it was).
+ */
+class ExecutionRace implements ResultPort {
+  private readonly machine: Machine;
+  private readonly exec: Execution;
+  private readonly external: AbortSignal | null;
+  private readonly resolve: (result: ExecutionResult) => void;
+  private done: boolean;
+  private cancelDeadline: (() => void) | null;
+  /** Listens to the caller's signal (null without one). */
+  private readonly onAbort: (() => void) | null;
+  constructor(machine: Machine, exec: Execution, external: AbortSignal | null, stopOnAbort: (() => void) | null, resolve: (result: ExecutionResult) => void) {
+    this.machine = machine;
+    this.exec = exec;
+    this.external = external;
+    this.resolve = resolve;
+    this.done = false;
+    this.cancelDeadline = null;
+    // Only an execution given a signal listens to it (a waiting execution holds what it
+    // creates); this listener also does what stopOnAbort did while the run was synchronous.
+    this.onAbort = null;
+    if (external !== null) {
+      if (stopOnAbort !== null) external.removeEventListener('abort', stopOnAbort);
+      this.onAbort = () => this.aborted();
+      external.addEventListener('abort', this.onAbort, { once: true });
+    }
+    const remaining = exec.deadlineMs - exec.clock.now();
+    if (remaining !== Infinity) this.cancelDeadline = scheduleLimit(exec.clock, Math.max(0, remaining), () => this.timedOut());
+  }
+  complete(output: unknown): void {
+    if (!this.done) this.finish(this.machine['completed'](this.exec, output, this.external));
+  }
+  fail(thrown: unknown): void {
+    if (!this.done) this.finish(this.machine['failed'](this.exec, thrown, this.external));
+  }
+  private aborted(): void {
+    if (!this.done) this.finish(this.machine['settle'](this.exec, 'ABORTED', undefined, 'States.Aborted', abortCause(this.external!)));
+  }
+  private timedOut(): void {
+    if (!this.done) this.finish(this.machine['settle'](this.exec, 'TIMED_OUT', undefined, StatesErrors.Timeout, timeoutCause(this.machine['timeoutMs'])));
+  }
+  private finish(result: ExecutionResult): void {
+    if (this.done) return;
+    this.done = true;
+    this.cancelDeadline?.();
+    if (this.onAbort !== null) this.external!.removeEventListener('abort', this.onAbort);
+    this.resolve(result);
   }
 }
 

@@ -70,6 +70,8 @@ export class Execution {
    * Null (always, outside TestState): the context object is built from the execution and frame.
    */
   suppliedContext: Record<string, unknown> | null;
+  /** Set by Machine.run(): a task waiting for its token on the main line may suspend the execution (run/suspension.ts). */
+  suspendable: boolean;
   constructor(init: ExecutionInit) {
     this.id = init.id;
     this.name = init.name;
@@ -93,6 +95,7 @@ export class Execution {
     this.variableBytes = 0;
     this.history = null;
     this.suppliedContext = null;
+    this.suspendable = false;
   }
 
   /**

@@ -42,6 +42,20 @@ export function runStates(start: StateNode, input: unknown, frame: Frame): unkno
   return value;
 }
 
+/**
+ * Runs on after `state` produced `out` (its output, or a promise of it) as runStates would
+ * have: a suspended execution re-enters here once its Task has its answer.
+ */
+export function continueFrom(state: StateNode, out: unknown, frame: Frame): unknown {
+  if (isPromiseLike(out)) return continueAfter(out, state, frame);
+  if (state.mayGrow) checkOutputSize(state, out, frame);
+  const exec = frame.exec;
+  if (exec.history !== null) exec.history.stateExited(frame, out);
+  exec.eventId += state.extraEvents;
+  const next = frame.next as StateNode | null;
+  return next === null ? out : runStates(next, out, frame);
+}
+
 function continueAfter(pending: PromiseLike<unknown>, state: StateNode, frame: Frame): Promise<unknown> {
   // A then-chain rather than an async function: errors thrown later (a handler's, on a
   // retry) then capture no async stack frames, which made creating them twice as costly.

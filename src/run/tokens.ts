@@ -1,8 +1,9 @@
 import { randomFillSync } from 'node:crypto';
 import { scheduleLimit } from './clock.js';
 import { AslError, StatesErrors } from './errors.js';
-import type { EndListener, Execution } from './frame.js';
+import type { EndListener, Execution, Frame } from './frame.js';
 import { executionEnded } from './interruptions.js';
+import { Suspension } from './suspension.js';
 
 /** Random bytes per token: 128 bits, so a token cannot be guessed. */
 const TOKEN_RANDOM_BYTES = 16;
@@ -17,9 +18,11 @@ const UNBOUNDED_MS = 99_999_999_000;
 export type TokenAnswer = 'settled' | 'invalid' | 'finished' | 'foreign';
 
 /**
- * One task waiting for SendTaskSuccess/SendTaskFailure: plain fields, no closure beyond
- * the promise's own resolve/reject. Heartbeat and timeout timers exist only when the
- * state sets HeartbeatSeconds/TimeoutSeconds.
+ * One task waiting for SendTaskSuccess/SendTaskFailure: plain fields, and either the
+ * suspension of its execution (the main line's wait: see suspend()) or a promise's
+ * resolve/reject (a wait inside a Parallel branch or a Map iteration, or a nested `.sync`
+ * child's end). Heartbeat and timeout timers exist only when the state sets
+ * HeartbeatSeconds/TimeoutSeconds.
  */
 class PendingTask implements EndListener {
   readonly token: string;
@@ -28,6 +31,7 @@ class PendingTask implements EndListener {
   readonly registry: TaskTokens;
   resolve: ((output: unknown) => void) | null;
   reject: ((error: unknown) => void) | null;
+  suspension: Suspension | null;
   cancelTimeout: (() => void) | null;
   cancelHeartbeat: (() => void) | null;
   /** Called once when a worker takes the task (an activity's ActivityStarted). */
@@ -39,6 +43,7 @@ class PendingTask implements EndListener {
     this.registry = registry;
     this.resolve = null;
     this.reject = null;
+    this.suspension = null;
     this.cancelTimeout = null;
     this.cancelHeartbeat = null;
     this.onStart = null;
@@ -99,12 +104,32 @@ export class TaskTokens {
       task.resolve = resolve;
       task.reject = reject;
     });
-    if (timeoutMs < UNBOUNDED_MS) {
-      task.cancelTimeout = scheduleLimit(exec.clock, timeoutMs, () => this.expire(task, new AslError(StatesErrors.Timeout, null)));
-    }
-    if (heartbeatMs > 0 && !deferHeartbeat) this.armHeartbeat(task);
-    exec.listenForEnd(task);
+    this.arm(task, timeoutMs, deferHeartbeat);
     return promise;
+  }
+
+  /** Starts a waiting task's timers, and has its execution's end end it. */
+  private arm(task: PendingTask, timeoutMs: number, deferHeartbeat: boolean): void {
+    if (timeoutMs < UNBOUNDED_MS) {
+      task.cancelTimeout = scheduleLimit(task.exec.clock, timeoutMs, () => this.expire(task, new AslError(StatesErrors.Timeout, null)));
+    }
+    if (task.heartbeatMs > 0 && !deferHeartbeat) this.armHeartbeat(task);
+    task.exec.listenForEnd(task);
+  }
+
+  /**
+   * Suspends the execution on `token` (its main line waits): as wait(), but the answer goes
+   * to the returned Suspension, which the caller throws, instead of a promise.
+   */
+  suspend(token: string, frame: Frame, timeoutMs: number, heartbeatMs: number, deferHeartbeat = false): Suspension {
+    const exec = frame.exec;
+    if (exec.aborted) throw executionEnded;
+    const task = new PendingTask(token, exec, heartbeatMs, this);
+    const suspension = new Suspension(frame, token);
+    task.suspension = suspension;
+    this.pending.set(token, task);
+    this.arm(task, timeoutMs, deferHeartbeat);
+    return suspension;
   }
 
   /** True while `token`'s task waits for an answer. */
@@ -115,14 +140,15 @@ export class TaskTokens {
   succeed(token: string, output: unknown): TokenAnswer {
     const task = this.take(token);
     if (typeof task === 'string') return task;
-    task.resolve!(output);
+    if (task.suspension !== null) task.suspension.settle(true, output);
+    else task.resolve!(output);
     return 'settled';
   }
 
   fail(token: string, error: string | null, cause: string | null): TokenAnswer {
     const task = this.take(token);
     if (typeof task === 'string') return task;
-    task.reject!(new AslError(error, cause));
+    settleFailed(task, new AslError(error, cause));
     return 'settled';
   }
 
@@ -151,6 +177,12 @@ export class TaskTokens {
     return 'settled';
   }
 
+  /** Fails a waiting task with `reason` (the call that handed its token out failed later). */
+  failWith(token: string, reason: unknown): void {
+    const task = this.pending.get(token);
+    if (task !== undefined) this.expire(task, reason);
+  }
+
   /** Ends a task without an answer (its attempt failed before anyone could answer). */
   withdraw(token: string): void {
     const task = this.pending.get(token);
@@ -174,7 +206,7 @@ export class TaskTokens {
   expire(task: PendingTask, reason: unknown): void {
     if (this.pending.get(task.token) !== task) return;
     this.retire(task);
-    task.reject!(reason);
+    settleFailed(task, reason);
   }
 
   private retire(task: PendingTask): void {
@@ -201,4 +233,9 @@ export class TaskTokens {
     this.poolOffset += bytes;
     return slice;
   }
+}
+
+function settleFailed(task: PendingTask, reason: unknown): void {
+  if (task.suspension !== null) task.suspension.settle(false, reason);
+  else task.reject!(reason);
 }

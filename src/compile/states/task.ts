@@ -3,6 +3,7 @@ import { scheduleLimit } from '../../run/clock.js';
 import { AslError, StatesErrors, jsonForCause, runtimeError, textOf } from '../../run/errors.js';
 import { contextObject, type Execution, type Frame } from '../../run/frame.js';
 import { Interruption } from '../../run/interruptions.js';
+import type { Suspension } from '../../run/suspension.js';
 import { fitsPayload } from '../../run/limits.js';
 import { isPromiseLike, type RunState } from '../../run/state.js';
 import type { StateEnv } from '../context.js';
@@ -13,7 +14,7 @@ import { StatesScope, compileJsonataValue, isJsonataExpression, stateField } fro
 import { jsonataValueBound } from '../jsonata/bounds.js';
 import { andThen, compileNumber, compileOutcome, type NumberRule } from '../jsonata/state.js';
 import { compileReferencePath } from '../jsonpath/paths.js';
-import { withRecovery } from '../recovery.js';
+import { compileRecovery } from '../recovery.js';
 import { compileJsonPathFinish, compileResultLimit } from '../jsonpath/results.js';
 import { compilePatternCall, withTaskToken, type Invoke, type Timing } from '../task-patterns.js';
 import { WHOLE_DOCUMENT, builtBound, compileDynamicValue, compileTemplate, templateBound, type Builder, type TemplateBound } from '../jsonpath/templates.js';
@@ -57,7 +58,29 @@ export function compileTask(def: Record<string, unknown>, env: StateEnv): RunSta
     if (isPromiseLike(result)) return Promise.resolve(result).then((r) => finishResult(input, r, frame));
     return finishResult(input, result, frame);
   }
-  return withRecovery(withTaskToken(attemptTask, def, env), def, env);
+  const resource = def.Resource as string;
+  function resumeTask(suspension: Suspension): unknown {
+    const input = suspension.rawInput;
+    const frame = suspension.frame;
+    return recovery.resume(input, frame, suspension.retries, () => finishResult(input, taskAnswer(suspension, resource), frame));
+  }
+  const recovery = compileRecovery(withTaskToken(attemptTask, def, env, resumeTask), def, env);
+  return recovery.run;
+}
+
+/**
+ * A suspended task's answer as its call would have returned it: SendTaskSuccess's output,
+ * or thrown, the failure (SendTaskFailure, a timeout, the execution's end); recorded in the
+ * history as the call's end is.
+ */
+function taskAnswer(suspension: Suspension, resource: string): unknown {
+  const history = suspension.frame.exec.history;
+  if (suspension.answerOk) {
+    history?.taskSucceeded(suspension.frame, resource, suspension.answer);
+    return suspension.answer;
+  }
+  if (history !== null && !(suspension.answer instanceof Interruption)) history.taskFailed(suspension.frame, resource, suspension.answer);
+  throw suspension.answer;
 }
 
 /**
@@ -98,7 +121,14 @@ function compileJsonataTask(def: Record<string, unknown>, env: StateEnv): RunSta
     if (isPromiseLike(effective)) return Promise.resolve(effective).then((e) => timed(scope, e));
     return timed(scope, effective);
   }
-  return withRecovery(withTaskToken(attemptJsonataTask, def, env), def, env);
+  const resource = def.Resource as string;
+  function resumeJsonataTask(suspension: Suspension): unknown {
+    const input = suspension.rawInput;
+    const frame = suspension.frame;
+    return recovery.resume(input, frame, suspension.retries, () => finish(new StatesScope(frame, input), taskAnswer(suspension, resource)));
+  }
+  const recovery = compileRecovery(withTaskToken(attemptJsonataTask, def, env, resumeJsonataTask), def, env);
+  return recovery.run;
 }
 
 /** The handler call, recorded in the execution history when the execution keeps one. */
