@@ -8,7 +8,7 @@ import { isPromiseLike, type RunState } from '../../run/state.js';
 import type { StateEnv } from '../context.js';
 import { LAMBDA_INVOKE, answersRaw } from '../handlers.js';
 import { LAMBDA_METADATA_BYTES, PayloadOnlyResponse, jsonataReadsOnlyPayload, lambdaEvent, lambdaResponse, readsOnlyPayload } from '../lambda-response.js';
-import { compileSelectPath, identity, type Transform } from '../io.js';
+import { compileSelectPath, identity, type Transform } from '../jsonpath/io.js';
 import { StatesScope, compileJsonataValue, isJsonataExpression, stateField } from '../jsonata/index.js';
 import { jsonataValueBound } from '../jsonata/bounds.js';
 import { andThen, compileNumber, compileOutcome, type NumberRule } from '../jsonata/state.js';

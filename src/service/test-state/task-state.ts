@@ -1,5 +1,5 @@
 import { LAMBDA_INVOKE, answersRaw, type Handler, type TaskContext } from '../../compile/handlers.js';
-import { compileSelectPath } from '../../compile/io.js';
+import { compileSelectPath } from '../../compile/jsonpath/io.js';
 import { StatesScope, compileJsonataValue, stateField } from '../../compile/jsonata/index.js';
 import { compileOutcome } from '../../compile/jsonata/state.js';
 import { lambdaEvent, lambdaResponse } from '../../compile/lambda-response.js';
