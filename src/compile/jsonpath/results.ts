@@ -22,6 +22,16 @@ export function compileResultLimit(env: StateEnv, omittedBytes = 0): (result: un
   };
 }
 
+/** A result's size bound when it fits in the payload limit, else Infinity: nothing is refused here. */
+function compileResultBound(env: StateEnv): (result: unknown) => number {
+  const payloadLimit = env.machine.limits.payloadBytes;
+  if (payloadLimit === Infinity) return () => Infinity;
+  return function measureResult(result) {
+    const bound = payloadBound(result, payloadLimit);
+    return bound <= payloadLimit ? bound : Infinity;
+  };
+}
+
 /** What a JSONPath Task, Map or Parallel does with its result, given its raw input. */
 export type Finish = (raw: unknown, result: unknown, frame: Frame) => unknown;
 
@@ -29,22 +39,23 @@ export type Finish = (raw: unknown, result: unknown, frame: Frame) => unknown;
  * ResultSelector → ResultPath → OutputPath, the end shared by Task, Map and Parallel.
  * Assign reads the raw result (before ResultSelector); its values take effect after
  * OutputPath. With `checksResultSize`, the result is checked against the payload limit
- * first, and when the ResultSelector only copies from the result, the bound of what it
- * selects is handed to the run loop (the output is at most the input plus that, plus the
- * keys ResultPath creates).
+ * first; without it (Parallel: AWS checks only its output), the result is only measured.
+ * Either way, when the result fits and the ResultSelector only copies from it, the bound
+ * of what it selects is handed to the run loop (the output is at most the input plus
+ * that, plus the keys ResultPath creates), which then need not walk the whole output.
  */
 export function compileJsonPathFinish(def: Record<string, unknown>, env: StateEnv, checksResultSize: boolean, omittedBytes = 0): Finish {
   const resultSelector: Transform = 'ResultSelector' in def ? compileTemplate(def.ResultSelector) : identity;
   const resultPath = compileResultPath(def.ResultPath);
   const outputPath = compileSelectPath(def.OutputPath);
   const assign = 'Assign' in def ? compileJsonPathAssign(def.Assign) : null;
-  const checkSize = checksResultSize ? compileResultLimit(env, omittedBytes) : null;
   const selectedBound = 'ResultSelector' in def ? templateBound(def.ResultSelector) : WHOLE_DOCUMENT;
+  const checkSize = checksResultSize ? compileResultLimit(env, omittedBytes) : selectedBound !== null ? compileResultBound(env) : null;
   const pathBytes = resultPathBytes(def.ResultPath);
   return function finishWithResult(raw, result, frame) {
     if (checkSize !== null) {
       const bound = checkSize(result);
-      if (selectedBound !== null) frame.resultBound = builtBound(selectedBound, bound) + pathBytes;
+      if (selectedBound !== null && bound !== Infinity) frame.resultBound = builtBound(selectedBound, bound) + pathBytes;
     }
     if (assign === null) return outputPath(resultPath(raw, resultSelector(result, frame), frame), frame);
     const values = assign.evaluate(result, frame);
@@ -55,7 +66,7 @@ export function compileJsonPathFinish(def: Record<string, unknown>, env: StateEn
 }
 
 /** Bytes a ResultPath may add around the result: each key it creates, quoted and escaped, with its colon, comma and braces. */
-function resultPathBytes(path: unknown): number {
+export function resultPathBytes(path: unknown): number {
   if (typeof path !== 'string') return 0;
   let bytes = 0;
   for (const segment of parseReferencePath(path).segments ?? []) if ('name' in segment) bytes += 6 * segment.name.length + 6;

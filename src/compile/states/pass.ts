@@ -6,7 +6,8 @@ import type { StateEnv } from '../context.js';
 import { compileResultPath, compileSelectPath, type Merge, type Transform } from '../jsonpath/io.js';
 import { StatesScope } from '../jsonata/index.js';
 import { compileOutcome } from '../jsonata/state.js';
-import { compileTemplate, constantCopy } from '../jsonpath/templates.js';
+import { builtBound, compileTemplate, constantCopy, templateBound } from '../jsonpath/templates.js';
+import { resultPathBytes } from '../jsonpath/results.js';
 import { assignVariables, compileJsonPathAssign } from '../variables.js';
 
 /**
@@ -25,15 +26,28 @@ export function compilePass(def: Record<string, unknown>, env: StateEnv): RunSta
     };
   }
   if ('Assign' in def) return compilePassWithAssign(def, inputPath, resultPath, outputPath);
+  // The output is at most the input plus the result and the keys ResultPath creates: the run
+  // loop proves it fits by adding bounds instead of walking it (see checkOutputSize).
+  const pathBytes = resultPathBytes(def.ResultPath);
   if ('Result' in def) {
     const result = constantCopy(def.Result);
+    const resultBound = jsonByteLength(def.Result, Infinity) + pathBytes;
     return function runPassResult(input, frame) {
+      frame.resultBound = resultBound;
       return outputPath(resultPath(input, result(input, frame), frame), frame);
     };
   }
   if ('Parameters' in def) {
     const parameters = compileTemplate(def.Parameters);
-    return function runPassParameters(input, frame) {
+    const bound = templateBound(def.Parameters);
+    if (bound === null) {
+      return function runPassParameters(input, frame) {
+        return outputPath(resultPath(input, parameters(inputPath(input, frame), frame), frame), frame);
+      };
+    }
+    return function runPassBoundedParameters(input, frame) {
+      // InputPath only selects, so what Parameters reads is within the input's bound.
+      frame.resultBound = builtBound(bound, frame.valueBound) + pathBytes;
       return outputPath(resultPath(input, parameters(inputPath(input, frame), frame), frame), frame);
     };
   }

@@ -100,6 +100,33 @@ const limitTable: [string, unknown, unknown, string | undefined][] = [
     half,
     'States.DataLimitExceeded',
   ],
+  ['Pass Parameters copying the input twice: over', single({ Type: 'Pass', Parameters: { 'a.$': '$', 'b.$': '$' } }), half, 'States.DataLimitExceeded'],
+  ['Pass Parameters copying the input twice: under', single({ Type: 'Pass', Parameters: { 'a.$': '$', 'b.$': '$' } }), small, undefined],
+  ['Pass Parameters after InputPath, beside the input: over', single({ Type: 'Pass', InputPath: '$.s', Parameters: { 'a.$': '$' }, ResultPath: '$.copy' }), half, 'States.DataLimitExceeded'],
+  ['Pass Result beside the input: over', single({ Type: 'Pass', Result: { r: 'z'.repeat(LIMIT * 0.5) }, ResultPath: '$.r' }), half, 'States.DataLimitExceeded'],
+  ['Pass Result beside the input: under', single({ Type: 'Pass', Result: { r: 'z'.repeat(LIMIT * 0.5) }, ResultPath: '$.r' }), small, undefined],
+  [
+    'Parallel result beside its input: over',
+    single({ Type: 'Parallel', ResultPath: '$.outputs', Branches: [{ StartAt: 'T', States: { T: { Type: 'Task', Resource: 'echo', End: true } } }] }),
+    half,
+    'States.DataLimitExceeded',
+  ],
+  [
+    'Parallel result beside its input: under',
+    single({ Type: 'Parallel', ResultPath: '$.outputs', Branches: [{ StartAt: 'T', States: { T: { Type: 'Task', Resource: 'echo', End: true } } }] }),
+    small,
+    undefined,
+  ],
+  [
+    'Parallel ResultSelector copying its result twice: over',
+    single({
+      Type: 'Parallel',
+      ResultSelector: { 'a.$': '$[0]', 'b.$': '$[0]' },
+      Branches: [{ StartAt: 'T', States: { T: { Type: 'Task', Resource: 'big', End: true } } }],
+    }),
+    small,
+    'States.DataLimitExceeded',
+  ],
 ];
 
 for (const [name, definition, input, error] of limitTable) {
