@@ -3,6 +3,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { ActivityRecord, AliasRecord, ExecutionRecord, Revision, StateMachineRecord, VersionRecord } from './records.js';
 import type { HistoryEventShape } from './types.js';
+import type { DurableSuspension } from '../run/execution.js';
 
 /**
  * The service's embedded store (`createService({ store: 'path.db' })`, `statemill serve
@@ -68,6 +69,8 @@ export interface RestoredState {
   readonly executions: ExecutionRecord[];
   /** How many executions were RUNNING when the host stopped, now FAILED. */
   readonly interrupted: number;
+  /** Executions that were suspended on a task token: still RUNNING, each with its `suspension`, for the service to resume. */
+  readonly suspended: ExecutionRecord[];
 }
 
 interface RevisionData {
@@ -110,6 +113,8 @@ interface ExecutionData {
   outputText?: string;
   error?: string;
   cause?: string;
+  /** A RUNNING execution parked on a task token: what a restart resumes it from. */
+  suspension?: DurableSuspension;
 }
 
 interface ExecutionRow {
@@ -253,6 +258,7 @@ export class SqliteStore {
     const rows = this.db.prepare('SELECT arn, status, data, events FROM executions ORDER BY seq, rowid').all() as ExecutionRow[];
     const finished: ExecutionRecord[] = [];
     const interrupted: ExecutionRecord[] = [];
+    const suspended: ExecutionRecord[] = [];
     for (const row of rows) {
       const data = JSON.parse(row.data) as ExecutionData;
       let machine = machinesByArn.get(data.machine.arn);
@@ -282,7 +288,10 @@ export class SqliteStore {
         stopRequest: null,
         done: Promise.resolve(),
       };
-      if (exec.status === 'RUNNING') {
+      if (exec.status === 'RUNNING' && data.suspension !== undefined) {
+        exec.suspension = checkSuspension(data.suspension, row.arn, this.path);
+        suspended.push(exec);
+      } else if (exec.status === 'RUNNING') {
         markHostStopped(exec, now);
         interrupted.push(exec);
       } else finished.push(exec);
@@ -295,11 +304,11 @@ export class SqliteStore {
       for (const exec of interrupted) if (kept.includes(exec)) this.writeExecution.run(...this.executionRow(exec, true));
     });
     rewrite();
-    for (const exec of [...kept].sort((a, b) => a.startDate.getTime() - b.startDate.getTime())) exec.machine.executions.push(exec);
+    for (const exec of [...kept, ...suspended].sort((a, b) => a.startDate.getTime() - b.startDate.getTime())) exec.machine.executions.push(exec);
     this.finishedSeq = (this.db.prepare('SELECT max(seq) AS seq FROM executions').get() as { seq: number | null }).seq ?? 0;
     const tags = catalogue.tags.map(([arn, pairs]): [string, Map<string, string>] => [arn, new Map(pairs)]);
     const activities = catalogue.activities.map((a) => ({ arn: a.arn, name: a.name, creationDate: new Date(a.creationDate) }));
-    return { stateMachines, activities, tags, executions: kept, interrupted: interrupted.length };
+    return { stateMachines, activities, tags, executions: kept, interrupted: interrupted.length, suspended };
   }
 
   /** Writes the state machines, activities and tags (after an operation that changed them). */
@@ -327,6 +336,14 @@ export class SqliteStore {
 
   /** A Standard execution still running after its start: written as RUNNING, so a crash cannot lose it. */
   executionStarted(exec: ExecutionRecord): void {
+    this.writeExecution.run(...this.executionRow(exec, false));
+  }
+
+  /**
+   * A Standard execution parked on a task token (exec.suspension set), or ran on from one
+   * (cleared): its RUNNING row with the history so far, in one transaction.
+   */
+  executionSuspended(exec: ExecutionRecord): void {
     this.writeExecution.run(...this.executionRow(exec, false));
   }
 
@@ -361,6 +378,7 @@ export class SqliteStore {
       error: exec.error,
       cause: exec.cause,
     };
+    if (!ended && exec.suspension != null) data.suspension = exec.suspension;
     // A running execution's row keeps its history so far (up to where it first waited).
     const events = exec.events ?? exec.liveEvents;
     return [exec.executionArn, exec.status, JSON.stringify(data), events === null ? null : JSON.stringify(events), ended ? ++this.finishedSeq : null];
@@ -395,6 +413,28 @@ function checkHeader(path: string): void {
   if (size === 0) return;
   const head = readFileSync(path).subarray(0, SQLITE_HEADER.length).toString('latin1');
   if (head !== SQLITE_HEADER) throw new StoreError(StoreErrorCodes.CORRUPT, path, `${path} is not an SQLite database (a statemill store is one); give --store a new file or one statemill made`);
+}
+
+const suspensionNumbers = ['heartbeatMs', 'enteredMs', 'enteredEventId', 'retryCount', 'historyEventId', 'startMs', 'eventId', 'transitions', 'variableBytes'] as const;
+const suspensionTimes = ['timeoutAt', 'heartbeatAt', 'valueBound', 'deadlineMs'] as const;
+
+/** A suspension record read back: its shape checked, so a damaged one is refused at start-up, not when its token is answered. */
+function checkSuspension(value: unknown, arn: string, path: string): DurableSuspension {
+  const refuse = (what: string): never => {
+    throw new StoreError(StoreErrorCodes.CORRUPT, path, `${path}: the suspension record of execution ${arn} is damaged (${what}); it cannot be resumed`);
+  };
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return refuse('not an object');
+  const record = value as Record<string, unknown>;
+  if (typeof record.stateName !== 'string' || record.stateName === '') refuse('stateName is not a state name');
+  if (typeof record.token !== 'string' || record.token === '') refuse('token is not a task token');
+  for (const key of suspensionNumbers) if (typeof record[key] !== 'number') refuse(`${key} is not a number`);
+  for (const key of suspensionTimes) if (record[key] !== null && typeof record[key] !== 'number') refuse(`${key} is neither a number nor null`);
+  if (record.retries !== null && !(Array.isArray(record.retries) && record.retries.every((n) => typeof n === 'number'))) refuse('retries is not a list of counts');
+  if (!Array.isArray(record.variables) || !record.variables.every((v) => Array.isArray(v) && v.length === 3 && typeof v[0] === 'string' && typeof v[2] === 'number')) {
+    refuse('variables is not a list of [name, value, size]');
+  }
+  if (!('rawInput' in record)) refuse('rawInput is missing');
+  return record as unknown as DurableSuspension;
 }
 
 function reviveEvents(text: string): HistoryEventShape[] {
