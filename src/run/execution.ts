@@ -83,6 +83,8 @@ export interface DurableSuspension {
   readonly retryCount: number;
   readonly valueBound: number | null;
   readonly historyEventId: number;
+  /** The history recorder's last event id (events a level leaves out count too); 0 without history. */
+  readonly historyLastId: number;
   readonly startMs: number;
   readonly deadlineMs: number | null;
   readonly eventId: number;
@@ -112,6 +114,7 @@ export function durableRecord(suspension: Suspension, tokens: TaskTokens): Durab
     retryCount: frame.retryCount,
     valueBound: finiteOrNull(frame.valueBound),
     historyEventId: frame.historyEventId,
+    historyLastId: exec.history === null ? 0 : exec.history['lastId'],
     startMs: exec.startMs,
     deadlineMs: finiteOrNull(exec.deadlineMs),
     eventId: exec.eventId,
@@ -323,7 +326,7 @@ export class Machine {
         ? new HistoryRecorder(this.historyLevel, this.clock, this.region, STANDARD_HISTORY_EVENTS, () => exec.abort(executionEnded))
         : new HistoryRecorder(this.historyLevel, this.clock, this.region);
       exec.history.events.push(...options.events);
-      exec.history['lastId'] = options.events.length === 0 ? record.eventId : Math.max(record.eventId, options.events[options.events.length - 1]!.id);
+      exec.history['lastId'] = Math.max(record.historyLastId, options.events.length === 0 ? 0 : options.events[options.events.length - 1]!.id);
       options.onHistory?.(exec.history.events);
     }
     const frame = new Frame(exec, vars, -1, null);

@@ -81,7 +81,7 @@ export class Executions {
     this.running.add(exec);
     let result: Promise<ExecutionResult>;
     try {
-      const compiled = this.compiled(exec.machine, exec.revision, '');
+      const compiled = this.compiled(exec.machine, exec.revision, exec.testCase ?? '');
       result = compiled.resume(record, {
         name: exec.name,
         input: JSON.parse(exec.inputText) as unknown,
@@ -237,6 +237,7 @@ export class Executions {
     if (standard) {
       this.registry.executions.set(executionArn, exec);
       machine.executions.push(exec);
+      if (testCase !== '') exec.testCase = testCase;
     }
     this.running.add(exec);
     let compiled: Machine;

@@ -99,6 +99,8 @@ export interface ExecutionRecord {
   forgotten?: boolean;
   /** Set while it waits on a task token and a store keeps it: what a restart resumes it from (run/execution.ts durableRecord). */
   suspension?: DurableSuspension | null;
+  /** The mock test case it was started with (`arn#TestCase`), so a resumed execution runs with the same mocks. */
+  testCase?: string;
   /** Settles when the execution has ended and the record says how. */
   done: Promise<void>;
 }

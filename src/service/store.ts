@@ -9,10 +9,12 @@ import type { DurableSuspension } from '../run/execution.js';
  * The service's embedded store (`createService({ store: 'path.db' })`, `statemill serve
  * --store`): state machines with their revisions, versions and aliases, activities, tags,
  * and Standard executions with their history, in one SQLite file (better-sqlite3, WAL).
- * Express executions write nothing. A Standard execution is written when it ends, and also
- * when its start returns with it still running, one transaction each; what it does in
- * between lives in memory, so an execution that was RUNNING when the process died is not
- * resumed: the next start marks it FAILED (`statemill.HostStopped`) with a cause saying so.
+ * Express executions write nothing. A Standard execution is written when it ends, when its
+ * start returns with it still running, and each time it parks on a task token on its main
+ * line (its durable record: run/execution.ts durableRecord) or runs on from one, one
+ * transaction each. At the next start a parked execution is resumed on the same token
+ * (Executions.resumeSuspended); any other that was RUNNING when the process died is marked
+ * FAILED (`statemill.HostStopped`) with a cause saying so.
  */
 
 export const StoreErrorCodes = {
@@ -113,8 +115,9 @@ interface ExecutionData {
   outputText?: string;
   error?: string;
   cause?: string;
-  /** A RUNNING execution parked on a task token: what a restart resumes it from. */
+  /** A RUNNING execution parked on a task token: what a restart resumes it from, and its mock test case. */
   suspension?: DurableSuspension;
+  testCase?: string;
 }
 
 interface ExecutionRow {
@@ -290,6 +293,7 @@ export class SqliteStore {
       };
       if (exec.status === 'RUNNING' && data.suspension !== undefined) {
         exec.suspension = checkSuspension(data.suspension, row.arn, this.path);
+        if (data.testCase !== undefined) exec.testCase = data.testCase;
         suspended.push(exec);
       } else if (exec.status === 'RUNNING') {
         markHostStopped(exec, now);
@@ -378,7 +382,10 @@ export class SqliteStore {
       error: exec.error,
       cause: exec.cause,
     };
-    if (!ended && exec.suspension != null) data.suspension = exec.suspension;
+    if (!ended && exec.suspension != null) {
+      data.suspension = exec.suspension;
+      if (exec.testCase !== undefined) data.testCase = exec.testCase;
+    }
     // A running execution's row keeps its history so far (up to where it first waited).
     const events = exec.events ?? exec.liveEvents;
     return [exec.executionArn, exec.status, JSON.stringify(data), events === null ? null : JSON.stringify(events), ended ? ++this.finishedSeq : null];
@@ -415,13 +422,13 @@ function checkHeader(path: string): void {
   if (head !== SQLITE_HEADER) throw new StoreError(StoreErrorCodes.CORRUPT, path, `${path} is not an SQLite database (a statemill store is one); give --store a new file or one statemill made`);
 }
 
-const suspensionNumbers = ['heartbeatMs', 'enteredMs', 'enteredEventId', 'retryCount', 'historyEventId', 'startMs', 'eventId', 'transitions', 'variableBytes'] as const;
+const suspensionNumbers = ['heartbeatMs', 'enteredMs', 'enteredEventId', 'retryCount', 'historyEventId', 'historyLastId', 'startMs', 'eventId', 'transitions', 'variableBytes'] as const;
 const suspensionTimes = ['timeoutAt', 'heartbeatAt', 'valueBound', 'deadlineMs'] as const;
 
 /** A suspension record read back: its shape checked, so a damaged one is refused at start-up, not when its token is answered. */
 function checkSuspension(value: unknown, arn: string, path: string): DurableSuspension {
   const refuse = (what: string): never => {
-    throw new StoreError(StoreErrorCodes.CORRUPT, path, `${path}: the suspension record of execution ${arn} is damaged (${what}); it cannot be resumed`);
+    throw new StoreError(StoreErrorCodes.CORRUPT, path, `the suspension record of execution ${arn} in ${path} is damaged (${what}); it cannot be resumed`);
   };
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return refuse('not an object');
   const record = value as Record<string, unknown>;
@@ -451,7 +458,7 @@ function markHostStopped(exec: ExecutionRecord, now: Date): void {
   exec.status = 'FAILED';
   exec.stopDate = now;
   exec.error = HOST_STOPPED_ERROR;
-  exec.cause = `The statemill process running this execution stopped (crash or kill) while it was RUNNING; executions are not resumed after a restart, so it was marked FAILED when the store was opened again at ${now.toISOString()}.`;
+  exec.cause = `The statemill process running this execution stopped (crash or kill) while it was RUNNING; only executions waiting on a task token on their main line are resumed after a restart, so it was marked FAILED when the store was opened again at ${now.toISOString()}.`;
   const recorded: HistoryEventShape[] =
     exec.events !== null && exec.events.length > 0
       ? exec.events

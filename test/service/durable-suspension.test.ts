@@ -99,6 +99,33 @@ durable('SendTaskFailure after the restart goes through the Task’s Catch; Send
   }
 });
 
+durable('Retry counters survive the restart: an attempt failed before it and one after it exhaust MaxAttempts 1, and the Catch takes over', async () => {
+  const file = freshFile();
+  const opened: StepFunctionsService[] = [];
+  try {
+    const definition = askMachine(
+      { Retry: [{ ErrorEquals: ['Busy'], IntervalSeconds: 1, MaxAttempts: 1 }], Catch: [{ ErrorEquals: ['Busy'], ResultPath: '$.error', Next: 'GaveUp' }] },
+      { GaveUp: { Type: 'Pass', Parameters: { 'error.$': '$.error.Error' }, End: true } },
+    );
+    const first = outbox();
+    const crashed = createService({ store: file, handlers: first.handlers });
+    opened.push(crashed);
+    const { stateMachineArn } = await crashed.createStateMachine({ name: 'ask', definition, roleArn });
+    const { executionArn } = await crashed.startExecution({ stateMachineArn, name: 'asking', input: '{"who":"ada"}' });
+    await crashed.sendTaskFailure({ taskToken: first.tokens[0]!, error: 'Busy' });
+    for (let i = 0; i < 300 && first.tokens.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.is(first.tokens.length, 2, 'the retry called the resource with a new token');
+    const restarted = createService({ store: file, handlers: outbox().handlers });
+    opened.push(restarted);
+    await restarted.sendTaskFailure({ taskToken: first.tokens[1]!, error: 'Busy' });
+    const described = await restarted.waitForExecution({ executionArn });
+    assert.is(described.status, 'SUCCEEDED', JSON.stringify(described));
+    assert.equal(JSON.parse(described.output!).error, 'Busy', 'no second retry: the counter came through the restart');
+  } finally {
+    for (const service of opened) await service.close();
+  }
+});
+
 durable('a TimeoutSeconds that ran out while the host was down ends the wait as States.Timeout at start-up (Catch applies); a HeartbeatSeconds as States.HeartbeatTimeout', async () => {
   for (const [field, error] of [['TimeoutSeconds', 'States.Timeout'], ['HeartbeatSeconds', 'States.HeartbeatTimeout']] as const) {
     const file = freshFile();
@@ -126,6 +153,47 @@ durable('a TimeoutSeconds that ran out while the host was down ends the wait as 
   }
 });
 
+durable('an execution that suspends again after being resumed is recorded again: a second restart resumes it at its second wait; StopExecution stops a resumed one', async () => {
+  const file = freshFile();
+  const opened: StepFunctionsService[] = [];
+  try {
+    const definition = askMachine({ Next: 'AskAgain' }, {
+      AskAgain: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken',
+        Parameters: { QueueUrl: 'q', MessageBody: { 'TaskToken.$': '$$.Task.Token', 'who.$': '$.who' } },
+        ResultPath: '$.answer',
+        Next: 'Greet',
+      },
+    });
+    const { executionArn, token } = await crashedWithToken(file, definition, opened);
+    const second = outbox();
+    const restarted = createService({ store: file, handlers: second.handlers });
+    opened.push(restarted);
+    await restarted.sendTaskSuccess({ taskToken: token, output: '{"word":"first"}' });
+    for (let i = 0; i < 50 && second.tokens.length === 0; i++) await new Promise((r) => setImmediate(r));
+    assert.is(second.tokens.length, 1, 'the second Task called its resource after the restart');
+    const third = createService({ store: file, handlers: outbox().handlers });
+    opened.push(third);
+    await third.sendTaskSuccess({ taskToken: second.tokens[0]!, output: '{"word":"second"}' });
+    const described = await third.waitForExecution({ executionArn });
+    assert.is(described.status, 'SUCCEEDED');
+    assert.is(JSON.parse(described.output!).text, 'hello ada: second');
+    const history = (await third.getExecutionHistory({ executionArn })).events;
+    assert.equal(history.map((e) => e.id), history.map((_, i) => i + 1), 'ids continue without a gap across two restarts');
+    assert.equal(history.filter((e) => e.type === 'TaskStateEntered').length, 2);
+
+    const { executionArn: stopped } = await third.startExecution({ stateMachineArn: described.stateMachineArn, name: 'stopped', input: '{"who":"bob"}' });
+    const fourth = createService({ store: file, handlers: outbox().handlers });
+    opened.push(fourth);
+    await fourth.stopExecution({ executionArn: stopped, error: 'Enough', cause: 'stopped after the restart' });
+    const aborted = await fourth.waitForExecution({ executionArn: stopped });
+    assert.equal([aborted.status, aborted.error], ['ABORTED', 'Enough']);
+  } finally {
+    for (const service of opened) await service.close();
+  }
+});
+
 durable('a damaged suspension record stops start-up with ERR_STORE_CORRUPT naming the execution and the field', async () => {
   const file = freshFile();
   const opened: StepFunctionsService[] = [];
@@ -148,7 +216,7 @@ durable('a damaged suspension record stops start-up with ERR_STORE_CORRUPT namin
   } catch (thrown) {
     assert.instance(thrown, StoreError);
     assert.is((thrown as StoreError).code, StoreErrorCodes.CORRUPT);
-    assert.match((thrown as Error).message, new RegExp(`suspension record of execution ${executionArn} is damaged \\(token is not a task token\\)`));
+    assert.match((thrown as Error).message, new RegExp(`suspension record of execution ${executionArn} in \\S+ is damaged \\(token is not a task token\\)`));
   }
 });
 
