@@ -3,7 +3,7 @@ export { DefinitionError, ProblemCodes, type Problem, type ProblemCode } from '.
 export { compile, type CompileOptions } from './compile/machine.js';
 export { Machine, type ExecuteOptions } from './run/execution.js';
 export { checkSupport } from './compile/support.js';
-export type { Handler, Handlers, TaskContext } from './compile/handlers.js';
+export type { Handler, Handlers, TaskContext } from './run/task-call.js';
 export type { Integrations, NestedStart, StartedExecution, EndedExecution } from './compile/task-patterns.js';
 export { TaskTokens } from './run/tokens.js';
 export { s3FolderHandlers } from './mocks/s3-folder.js';

@@ -13,7 +13,6 @@
  *   node --import tsx/esm bench/standalone/pool-sharded.ts [seconds per measurement, default 2] [rounds, default 3]
  */
 import { isDeepStrictEqual } from 'node:util';
-import { threadId } from 'node:worker_threads';
 import { compile } from '../../src/compile/machine.js';
 import { virtualClock } from '../../src/run/clock.js';
 import { ProgressBoard } from '../../src/pool/board.js';

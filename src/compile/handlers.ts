@@ -1,32 +1,13 @@
 import { ProblemCodes, pointerTo, type Problem } from '../asl/problems.js';
 import { isObject } from '../json.js';
+import type { Handler, Handlers } from '../run/task-call.js';
 
 /**
  * Task handlers: user functions keyed by a Task's Resource. Look-ups never reach the
  * prototype of the handlers object (a Resource of "constructor" or "__proto__" finds
  * nothing), and Lambda functions are found by name, ARN or qualified ARN alike.
  */
-export interface TaskContext {
-  /** The context object (`$$`) as the task sees it. */
-  readonly context: Record<string, unknown>;
-  /** 1 for the first attempt, 2 for the first retry, … */
-  readonly attempt: number;
-  /** Aborts when the task times out, misses its heartbeat, or the execution ends. */
-  readonly signal: AbortSignal;
-  /** Resets the HeartbeatSeconds timer. */
-  heartbeat(): void;
-}
-
-/**
- * The execution a task context belongs to, as an opaque object: the same object for every
- * task of one execution, and a different one for each execution, even two with the same
- * name. Mocks count invocations per execution with it (in a WeakMap, so nothing outlives
- * the execution). Absent from contexts made outside the engine.
- */
-export const EXECUTION_IDENTITY = Symbol.for('statemill.executionIdentity');
-
-export type Handler = (input: any, ctx: TaskContext) => unknown;
-export type Handlers = Readonly<Record<string, Handler>>;
+export { EXECUTION_IDENTITY, type Handler, type Handlers, type TaskContext } from '../run/task-call.js';
 
 export const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
 

@@ -4,7 +4,7 @@ import { Interruption } from '../run/run-states.js';
 import { isPromiseLike, type RunState, type StateNode } from '../run/state.js';
 import { Suspension } from '../run/suspension.js';
 import type { StateEnv } from './context.js';
-import { compileResultPath, type Merge } from './io.js';
+import { compileResultPath, type Merge } from './jsonpath/io.js';
 import { StatesScope } from './jsonata/index.js';
 import { compileOutcome } from './jsonata/state.js';
 import { assignVariables, compileJsonPathAssign } from './variables.js';

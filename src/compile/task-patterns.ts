@@ -3,6 +3,7 @@ import { AslError, StatesErrors, jsonForCause, runtimeError } from '../run/error
 import type { Frame } from '../run/frame.js';
 import { isPromiseLike, type RunState } from '../run/state.js';
 import { Suspension, type TaskResume } from '../run/suspension.js';
+import type { Timing } from '../run/task-call.js';
 import type { TaskTokens } from '../run/tokens.js';
 import type { StateEnv } from './context.js';
 import { answersRaw } from './handlers.js';
@@ -60,19 +61,8 @@ export interface EndedExecution {
 }
 
 /** Calls a task's resource with its effective input within its timing (see task.ts). */
+export type { Timing };
 export type Invoke = (effectiveInput: unknown, frame: Frame, timing: Timing) => unknown;
-
-/**
- * TimeoutSeconds / HeartbeatSeconds of one attempt. With a `…Path`, the compiled Timing
- * reads them from the state's input after InputPath (`fromPaths`); task.ts resolves them
- * before calling, so an Invoke always gets the attempt's own values.
- */
-export interface Timing {
-  timeoutSeconds(input: unknown, frame: Frame): number;
-  heartbeatSeconds(input: unknown, frame: Frame): number;
-  readonly bounded: boolean;
-  readonly fromPaths: boolean;
-}
 
 /** How a Task's Resource asks to be run. */
 export type TaskPattern = 'request' | 'callback' | 'sync' | 'activity';

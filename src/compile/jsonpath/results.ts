@@ -2,7 +2,7 @@ import { AslError, StatesErrors } from '../../run/errors.js';
 import type { Frame } from '../../run/frame.js';
 import { payloadBound } from '../../run/limits.js';
 import type { StateEnv } from '../context.js';
-import { compileResultPath, compileSelectPath, identity, type Transform } from '../io.js';
+import { compileResultPath, compileSelectPath, identity, type Transform } from './io.js';
 import { parseReferencePath } from './paths.js';
 import { WHOLE_DOCUMENT, builtBound, compileTemplate, templateBound } from './templates.js';
 import { assignVariables, compileJsonPathAssign } from '../variables.js';

@@ -3,7 +3,7 @@ import type { Frame } from '../../run/frame.js';
 import { isPromiseLike, type RunState, type StateNode } from '../../run/state.js';
 import { compileChoiceRule, type Predicate } from '../jsonpath/choice-rules.js';
 import type { StateEnv } from '../context.js';
-import { compileSelectPath } from '../io.js';
+import { compileSelectPath } from '../jsonpath/io.js';
 import { JsonataField, StatesScope } from '../jsonata/index.js';
 import { compileCondition, compileOutcome, type Checked, type Outcome } from '../jsonata/state.js';
 import { assignVariables, compileJsonPathAssign, type JsonPathAssign } from '../variables.js';

@@ -4,7 +4,7 @@ import { runMapIterations, type MapProcessor } from '../../run/iterations.js';
 import { jsonByteLength } from '../../run/limits.js';
 import { isPromiseLike, type RunState } from '../../run/state.js';
 import type { StateEnv } from '../context.js';
-import { compileSelectPath } from '../io.js';
+import { compileSelectPath } from '../jsonpath/io.js';
 import { StatesScope, compileJsonataValue, queryEvaluationError, stateField, type Evaluate } from '../jsonata/index.js';
 import { andThen, compileItems, compileNumber, compileOutcome, type Checked, type NumberRule } from '../jsonata/state.js';
 import { compileReferencePath } from '../jsonpath/paths.js';

@@ -1,7 +1,7 @@
 import type { Frame } from '../../run/frame.js';
 import { isPromiseLike, type RunState } from '../../run/state.js';
 import type { StateEnv } from '../context.js';
-import { compileSelectPath, identity, type Transform } from '../io.js';
+import { compileSelectPath, identity, type Transform } from '../jsonpath/io.js';
 import { StatesScope, compileJsonataValue, stateField } from '../jsonata/index.js';
 import { compileOutcome } from '../jsonata/state.js';
 import { withRecovery } from '../recovery.js';

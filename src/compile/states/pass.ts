@@ -3,7 +3,7 @@ import type { Frame } from '../../run/frame.js';
 import { jsonByteLength } from '../../run/limits.js';
 import type { RunState } from '../../run/state.js';
 import type { StateEnv } from '../context.js';
-import { compileResultPath, compileSelectPath, type Merge, type Transform } from '../io.js';
+import { compileResultPath, compileSelectPath, type Merge, type Transform } from '../jsonpath/io.js';
 import { StatesScope } from '../jsonata/index.js';
 import { compileOutcome } from '../jsonata/state.js';
 import { compileTemplate, constantCopy } from '../jsonpath/templates.js';

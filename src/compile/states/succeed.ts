@@ -1,6 +1,6 @@
 import type { RunState } from '../../run/state.js';
 import type { StateEnv } from '../context.js';
-import { compileSelectPath } from '../io.js';
+import { compileSelectPath } from '../jsonpath/io.js';
 import { StatesScope } from '../jsonata/index.js';
 import { compileOutcome } from '../jsonata/state.js';
 

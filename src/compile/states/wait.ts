@@ -2,7 +2,7 @@ import { jsonForCause, runtimeError } from '../../run/errors.js';
 import type { Frame } from '../../run/frame.js';
 import type { RunState } from '../../run/state.js';
 import type { StateEnv } from '../context.js';
-import { compileSelectPath } from '../io.js';
+import { compileSelectPath } from '../jsonpath/io.js';
 import { StatesScope, stateField } from '../jsonata/index.js';
 import { andThen, compileNumber, compileOutcome, compileTimestamp, type NumberRule } from '../jsonata/state.js';
 import { compileReferencePath } from '../jsonpath/paths.js';

@@ -1,4 +1,4 @@
-import { compileSelectPath, compileResultPath } from '../../compile/io.js';
+import { compileSelectPath, compileResultPath } from '../../compile/jsonpath/io.js';
 import { StatesScope } from '../../compile/jsonata/index.js';
 import { compileOutcome } from '../../compile/jsonata/state.js';
 import { compileChoice } from '../../compile/states/choice.js';

@@ -1,4 +1,4 @@
-import { compileSelectPath } from '../../compile/io.js';
+import { compileSelectPath } from '../../compile/jsonpath/io.js';
 import { StatesScope, compileJsonataValue, stateField } from '../../compile/jsonata/index.js';
 import { compileItems, compileNumber, compileOutcome, type Checked, type NumberRule } from '../../compile/jsonata/state.js';
 import { compileReferencePath } from '../../compile/jsonpath/paths.js';

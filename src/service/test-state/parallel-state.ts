@@ -1,4 +1,4 @@
-import { compileSelectPath } from '../../compile/io.js';
+import { compileSelectPath } from '../../compile/jsonpath/io.js';
 import { StatesScope, compileJsonataValue, stateField } from '../../compile/jsonata/index.js';
 import { compileOutcome } from '../../compile/jsonata/state.js';
 import { compileTemplate } from '../../compile/jsonpath/templates.js';

@@ -1,4 +1,4 @@
-import { compileResultPath, compileSelectPath } from '../../compile/io.js';
+import { compileResultPath, compileSelectPath } from '../../compile/jsonpath/io.js';
 import { compileTemplate } from '../../compile/jsonpath/templates.js';
 import { assignVariables, compileJsonPathAssign } from '../../compile/variables.js';
 import { AslError } from '../../run/errors.js';

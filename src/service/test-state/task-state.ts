@@ -1,9 +1,9 @@
 import { LAMBDA_INVOKE, answersRaw, type Handler, type TaskContext } from '../../compile/handlers.js';
-import { compileSelectPath } from '../../compile/io.js';
+import { compileSelectPath } from '../../compile/jsonpath/io.js';
 import { StatesScope, compileJsonataValue, stateField } from '../../compile/jsonata/index.js';
 import { compileOutcome } from '../../compile/jsonata/state.js';
 import { lambdaEvent, lambdaResponse } from '../../compile/lambda-response.js';
-import { handlerError } from '../../compile/states/task.js';
+import { handlerError } from '../../run/task-call.js';
 import { compileTemplate } from '../../compile/jsonpath/templates.js';
 import { scheduleLimit } from '../../run/clock.js';
 import { AslError, StatesErrors, jsonForCause } from '../../run/errors.js';

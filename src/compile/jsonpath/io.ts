@@ -1,6 +1,6 @@
-import { AslError, StatesErrors, jsonForCause, runtimeError, stateCause } from '../run/errors.js';
-import type { Frame } from '../run/frame.js';
-import { bracketNotation, compilePath, compileSetter } from './jsonpath/paths.js';
+import { AslError, StatesErrors, jsonForCause, runtimeError, stateCause } from '../../run/errors.js';
+import type { Frame } from '../../run/frame.js';
+import { bracketNotation, compilePath, compileSetter } from './paths.js';
 
 /**
  * The JSONPath input/output fields shared by most state types, each compiled into the

@@ -1,0 +1,236 @@
+import { types } from 'node:util';
+import { scheduleLimit } from './clock.js';
+import { AslError, StatesErrors, textOf } from './errors.js';
+import { contextObject, type Execution, type Frame } from './frame.js';
+import { isPromiseLike } from './state.js';
+
+/**
+ * A Task's handler call at run time: the context the handler sees, its throws as ASL
+ * errors, and TimeoutSeconds/HeartbeatSeconds as a race against the clock. The Task's
+ * compiler (compile/states/task.ts) decides when to call; this is what a call does.
+ */
+
+export interface TaskContext {
+  /** The context object (`$$`) as the task sees it. */
+  readonly context: Record<string, unknown>;
+  /** 1 for the first attempt, 2 for the first retry, … */
+  readonly attempt: number;
+  /** Aborts when the task times out, misses its heartbeat, or the execution ends. */
+  readonly signal: AbortSignal;
+  /** Resets the HeartbeatSeconds timer. */
+  heartbeat(): void;
+}
+
+/**
+ * The execution a task context belongs to, as an opaque object: the same object for every
+ * task of one execution, and a different one for each execution, even two with the same
+ * name. Mocks count invocations per execution with it (in a WeakMap, so nothing outlives
+ * the execution). Absent from contexts made outside the engine.
+ */
+export const EXECUTION_IDENTITY = Symbol.for('statemill.executionIdentity');
+
+export type Handler = (input: any, ctx: TaskContext) => unknown;
+export type Handlers = Readonly<Record<string, Handler>>;
+
+/**
+ * TimeoutSeconds / HeartbeatSeconds of one attempt. With a `…Path`, the compiled Timing
+ * reads them from the state's input after InputPath (`fromPaths`); the Task resolves them
+ * before calling, so a call always gets the attempt's own values.
+ */
+export interface Timing {
+  timeoutSeconds(input: unknown, frame: Frame): number;
+  heartbeatSeconds(input: unknown, frame: Frame): number;
+  readonly bounded: boolean;
+  readonly fromPaths: boolean;
+}
+
+class HandlerContext implements TaskContext {
+  readonly attempt: number;
+  private readonly frame: Frame;
+  private readonly deadline: TaskDeadline | null;
+  /** A callback's token, kept for reads after the frame has handed it out (after an await). */
+  private readonly taskToken: string | null;
+  constructor(frame: Frame, deadline: TaskDeadline | null) {
+    this.frame = frame;
+    this.attempt = frame.retryCount + 1;
+    this.deadline = deadline;
+    this.taskToken = frame.taskToken;
+  }
+  get context(): Record<string, unknown> {
+    const context = contextObject(this.frame);
+    if (this.taskToken !== null && context.Task === undefined) context.Task = { Token: this.taskToken };
+    return context;
+  }
+  get [EXECUTION_IDENTITY](): object {
+    return this.frame.exec;
+  }
+  /** The task's own signal when it has a timeout or heartbeat, else the execution's (made on demand). */
+  get signal(): AbortSignal {
+    return this.deadline !== null ? this.deadline.signal : this.frame.exec.signal;
+  }
+  heartbeat(): void {
+    if (this.deadline !== null) this.deadline.heartbeat();
+  }
+}
+
+/**
+ * A handler's throw, as an ASL error, whose error and cause are always strings (or null).
+ * An Error gives its `name` as the error and its `message` as the cause, as a Lambda
+ * function's errorType and errorMessage; a name or message that is not a string is written
+ * as text (see textOf). Anything else thrown is States.TaskFailed with the value as the
+ * cause. Reading the thrown value never crashes the engine: a getter or Proxy that throws
+ * leaves States.TaskFailed with a cause that says so.
+ */
+export function handlerError(thrown: unknown): AslError {
+  let error: boolean;
+  try {
+    if (thrown instanceof AslError) return thrown;
+    error = isError(thrown);
+  } catch {
+    return new AslError(StatesErrors.TaskFailed, 'The task handler threw a value that could not be read.');
+  }
+  if (!error) {
+    if (typeof thrown === 'string') return new AslError(StatesErrors.TaskFailed, thrown);
+    const shown = thrown === undefined ? 'undefined' : thrown === null ? 'null' : (textOf(thrown) ?? 'a value that could not be read');
+    return new AslError(StatesErrors.TaskFailed, `The task handler threw a non-Error value: ${shown}`);
+  }
+  try {
+    const { name, message } = thrown as { name: unknown; message: unknown };
+    return new AslError((typeof name === 'string' ? name : textOf(name)) || 'Error', (typeof message === 'string' ? message : textOf(message)) ?? '');
+  } catch {
+    return new AslError(StatesErrors.TaskFailed, 'The task handler threw an Error whose name or message could not be read.');
+  }
+}
+
+/** An Error of this realm or another (a worker's, a vm context's). */
+function isError(value: unknown): boolean {
+  return value instanceof Error || types.isNativeError(value);
+}
+
+export function callHandler(handler: Handler, input: unknown, frame: Frame, timing: Timing): unknown {
+  // Handler code takes time: the next transition reads the clock again.
+  frame.exec.clockStale = true;
+  if (!timing.bounded) {
+    let result: unknown;
+    try {
+      result = handler(input, new HandlerContext(frame, null));
+    } catch (thrown) {
+      throw handlerError(thrown);
+    }
+    if (isPromiseLike(result)) return Promise.resolve(result).then(undefined, rejectAsAslError);
+    return result;
+  }
+  return callWithDeadlines(handler, input, frame, timing);
+}
+
+function rejectAsAslError(thrown: unknown): never {
+  throw handlerError(thrown);
+}
+
+/**
+ * TimeoutSeconds and HeartbeatSeconds of one task attempt: clock timers that fail the
+ * attempt when they fire, and the AbortSignal the handler sees, created only if it asks.
+ * A handler that holds the thread can keep a timer from firing, so its result is also
+ * checked against the limits when it arrives: a late result is a timeout all the same.
+ */
+class TaskDeadline {
+  private readonly exec: Execution;
+  private readonly timeoutMs: number;
+  private readonly heartbeatMs: number;
+  private readonly startMs: number;
+  private lastBeatMs: number;
+  private controller: AbortController | null = null;
+  private cancelTimeout: (() => void) | null = null;
+  private cancelHeartbeat: (() => void) | null = null;
+  private fail: ((error: AslError) => void) | null = null;
+  private settled = false;
+  constructor(exec: Execution, timeoutMs: number, heartbeatMs: number) {
+    this.exec = exec;
+    this.timeoutMs = timeoutMs;
+    this.heartbeatMs = heartbeatMs;
+    this.startMs = exec.clock.now();
+    this.lastBeatMs = this.startMs;
+  }
+  get signal(): AbortSignal {
+    if (this.controller === null) {
+      this.controller = new AbortController();
+      const own = this.controller;
+      // The execution ending also ends the task.
+      const execSignal = this.exec.signal;
+      if (execSignal.aborted) own.abort(execSignal.reason);
+      else execSignal.addEventListener('abort', () => own.abort(execSignal.reason), { once: true });
+    }
+    return this.controller.signal;
+  }
+  /** The limit the attempt has passed by now (States.Timeout first), or null. */
+  passed(): AslError | null {
+    const now = this.exec.clock.now();
+    if (now - this.startMs > this.timeoutMs) return new AslError(StatesErrors.Timeout, null);
+    if (this.heartbeatMs > 0 && now - this.lastBeatMs > this.heartbeatMs) return new AslError(StatesErrors.HeartbeatTimeout, null);
+    return null;
+  }
+  /** Arms the timers for what is left of the limits; `fail` settles the attempt when one fires. */
+  start(fail: (error: AslError) => void): void {
+    this.fail = fail;
+    const left = this.timeoutMs - (this.exec.clock.now() - this.startMs);
+    this.cancelTimeout = scheduleLimit(this.exec.clock, Math.max(0, left), () => this.expire(new AslError(StatesErrors.Timeout, null)));
+    this.armHeartbeat(this.heartbeatMs - (this.exec.clock.now() - this.lastBeatMs));
+  }
+  heartbeat(): void {
+    if (this.heartbeatMs <= 0 || this.settled) return;
+    this.lastBeatMs = this.exec.clock.now();
+    if (this.fail !== null) this.armHeartbeat(this.heartbeatMs);
+  }
+  private armHeartbeat(ms: number): void {
+    if (this.heartbeatMs <= 0) return;
+    this.cancelHeartbeat?.();
+    this.cancelHeartbeat = scheduleLimit(this.exec.clock, Math.max(0, ms), () => this.expire(new AslError(StatesErrors.HeartbeatTimeout, null)));
+  }
+  private expire(error: AslError): void {
+    if (this.settled) return;
+    this.fail!(error);
+    // The handler lost the race: tell it to stop.
+    this.controller?.abort(error);
+  }
+  stop(): void {
+    this.settled = true;
+    this.cancelTimeout?.();
+    this.cancelHeartbeat?.();
+  }
+}
+
+/** A handler run under TimeoutSeconds/HeartbeatSeconds: a race against the clock. */
+function callWithDeadlines(handler: Handler, input: unknown, frame: Frame, timing: Timing): unknown {
+  const timeoutMs = timing.timeoutSeconds(input, frame) * 1000;
+  const deadline = new TaskDeadline(frame.exec, timeoutMs, timing.heartbeatSeconds(input, frame) * 1000);
+  let result: unknown;
+  try {
+    result = handler(input, new HandlerContext(frame, deadline));
+  } catch (thrown) {
+    throw deadline.passed() ?? handlerError(thrown);
+  }
+  if (!isPromiseLike(result)) {
+    const late = deadline.passed();
+    if (late !== null) throw late;
+    return result;
+  }
+  return new Promise((resolve, reject) => {
+    deadline.start((error) => {
+      deadline.stop();
+      reject(error);
+    });
+    Promise.resolve(result).then(
+      (value) => {
+        const late = deadline.passed();
+        deadline.stop();
+        if (late !== null) reject(late);
+        else resolve(value);
+      },
+      (thrown) => {
+        const late = deadline.passed();
+        deadline.stop();
+        reject(late ?? handlerError(thrown));
+      },
+    );
+  });
+}
