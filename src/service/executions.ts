@@ -16,7 +16,7 @@ import type { ExecutionRecord, Revision, StateMachineRecord } from './records.js
 import type { Registry, StateMachineTarget } from './registry.js';
 import { checkEnum, checkLength, checkName, page, parseArn, parseExecutionInput, requireString } from './requests.js';
 import type { IntegrationHost, NestedExecutionHost, ServiceIntegration } from './seam.js';
-import { HOST_STOPPED_ERROR, type SqliteStore } from './store.js';
+import { markHostStopped, type SqliteStore } from './store.js';
 import type * as T from './types.js';
 import type { Versions } from './versions.js';
 
@@ -91,9 +91,12 @@ export class Executions {
         ...this.durableHooks(exec),
       });
     } catch (thrown) {
-      exec.events = null;
       exec.suspension = null;
-      this.settle(exec, null, HOST_STOPPED_ERROR, `The statemill process running this execution stopped while it waited on a task token, and it could not be resumed: ${thrown instanceof Error ? thrown.message : String(thrown)}`);
+      const reason = thrown instanceof Error ? thrown.message : String(thrown);
+      // Its history as recorded, then an ExecutionFailed saying why.
+      markHostStopped(exec, this.registry.now(), `The statemill process running this execution stopped while it waited on a task token, and it could not be resumed: ${reason}`);
+      this.running.delete(exec);
+      this.retain(exec);
       return;
     }
     exec.events = null;

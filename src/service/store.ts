@@ -454,11 +454,13 @@ function reviveEvents(text: string): HistoryEventShape[] {
  * An execution RUNNING when its host stopped: FAILED now, its history what was recorded of
  * it (at least ExecutionStarted) followed by an ExecutionFailed that says why.
  */
-function markHostStopped(exec: ExecutionRecord, now: Date): void {
+export function markHostStopped(exec: ExecutionRecord, now: Date, cause?: string): void {
   exec.status = 'FAILED';
   exec.stopDate = now;
   exec.error = HOST_STOPPED_ERROR;
-  exec.cause = `The statemill process running this execution stopped (crash or kill) while it was RUNNING; only executions waiting on a task token on their main line are resumed after a restart, so it was marked FAILED when the store was opened again at ${now.toISOString()}.`;
+  exec.cause =
+    cause ??
+    `The statemill process running this execution stopped (crash or kill) while it was RUNNING; only executions waiting on a task token on their main line are resumed after a restart, so it was marked FAILED when the store was opened again at ${now.toISOString()}.`;
   const recorded: HistoryEventShape[] =
     exec.events !== null && exec.events.length > 0
       ? exec.events

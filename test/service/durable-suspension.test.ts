@@ -224,7 +224,7 @@ durable('a record naming a state the machine does not have ends FAILED (statemil
   const file = freshFile();
   const opened: StepFunctionsService[] = [];
   try {
-    const { executionArn } = await crashedWithToken(file, askMachine(), opened);
+    const { executionArn, before } = await crashedWithToken(file, askMachine(), opened);
     const db = new Database(file);
     const row = db.prepare('SELECT data FROM executions WHERE arn = ?').get(executionArn) as { data: string };
     const data = JSON.parse(row.data);
@@ -236,6 +236,8 @@ durable('a record naming a state the machine does not have ends FAILED (statemil
     const described = await restarted.describeExecution({ executionArn });
     assert.equal([described.status, described.error], ['FAILED', HOST_STOPPED_ERROR]);
     assert.match(described.cause!, /could not be resumed: no state 'Gone'/);
+    const history = (await restarted.getExecutionHistory({ executionArn })).events;
+    assert.equal(history.map((e) => e.type), [...before.map((e) => e.type), 'ExecutionFailed'], 'its history as recorded, then why it failed');
   } finally {
     for (const service of opened) await service.close();
   }
