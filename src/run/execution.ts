@@ -303,31 +303,25 @@ export class Machine {
    * Re-creates an execution that was suspended on a task token in another process (its
    * durable record, see durableRecord()): same ARN, context, variables and history; it waits
    * on the same token again, its timers firing at the recorded times. Throws a RangeError
-   * when the record does not fit this machine (no Task of that name on the main line
-   * reachable from StartAt through Next, or one that does not wait for a token).
+   * (or rejects, when the Task's attempt went asynchronous first) when the record does not
+   * fit this machine (no Task of that name on the main line reachable from StartAt through
+   * Next, or one that does not wait for a token).
    */
   resume(record: DurableSuspension, options: ResumeOptions): Promise<ExecutionResult> {
     const node = this.mainLineState(record.stateName);
+    const vars = new VariableScope(null);
+    for (const [name, value, size] of record.variables) vars.set(name, value, size);
     const exec = this.execution(options.name, options.input, record.startMs, record.deadlineMs ?? Infinity);
     exec.suspendable = true;
     exec.eventId = record.eventId;
     exec.transitions = record.transitions;
     exec.variableBytes = record.variableBytes;
-    const vars = new VariableScope(null);
-    for (const [name, value, size] of record.variables) vars.set(name, value, size);
-    // The Task's result step is a compiled closure: a probe attempt, stopped at its suspension point before any resource is called, hands it over.
-    const probeFrame = new Frame(this.execution(options.name, options.input, record.startMs, Infinity), vars, -1, null);
-    probeFrame.exec.suspendable = true;
-    probeFrame.retryCount = record.retryCount;
-    const probe = options.tokens.probeResume(() => node.run(record.rawInput, probeFrame));
-    if (probe === null || probe.resume === null) throw new RangeError(`state '${record.stateName}' does not wait for a task token on the execution's main line`);
     if (this.historyLevel !== 'OFF') {
       exec.history = this.standard
         ? new HistoryRecorder(this.historyLevel, this.clock, this.region, STANDARD_HISTORY_EVENTS, () => exec.abort(executionEnded))
         : new HistoryRecorder(this.historyLevel, this.clock, this.region);
       exec.history.events.push(...options.events);
       exec.history['lastId'] = Math.max(record.historyLastId, options.events.length === 0 ? 0 : options.events[options.events.length - 1]!.id);
-      options.onHistory?.(exec.history.events);
     }
     const frame = new Frame(exec, vars, -1, null);
     frame.stateName = node.name;
@@ -338,12 +332,34 @@ export class Machine {
     frame.next = node.next;
     frame.valueBound = record.valueBound ?? Infinity;
     frame.historyEventId = record.historyEventId;
+    // The token waits from now on: an answer that comes while the probe below runs is kept until the execution is parked.
     const suspension = options.tokens.resuspend(record.token, frame, record.timeoutAt ?? Infinity, record.heartbeatMs, record.heartbeatAt ?? Infinity);
     suspension.node = node;
     suspension.rawInput = record.rawInput;
-    suspension.resume = probe.resume;
     suspension.retries = record.retries;
+    // The Task's result step is a compiled closure: a probe attempt, stopped at its suspension point before any resource is called, hands it over.
+    const probeFrame = new Frame(this.execution(options.name, options.input, record.startMs, Infinity), vars, -1, null);
+    probeFrame.exec.suspendable = true;
+    probeFrame.retryCount = record.retryCount;
+    const probe = options.tokens.probeResume(probeFrame, () => node.run(record.rawInput, probeFrame));
+    if (probe instanceof Promise) return probe.then((found) => this.resumeAt(suspension, found, options));
+    return this.resumeAt(suspension, probe, options);
+  }
+
+  /** resume() once the probe found the Task's result step: the execution is parked in `suspension`. */
+  private resumeAt(suspension: Suspension, probe: Suspension | null, options: ResumeOptions): Promise<ExecutionResult> {
+    const exec = suspension.frame.exec;
+    if (probe === null || probe.resume === null) {
+      options.tokens.withdraw(suspension.token);
+      throw new RangeError(`state '${suspension.node!.name}' does not wait for a task token on the execution's main line`);
+    }
+    suspension.resume = probe.resume;
+    if (exec.history !== null) options.onHistory?.(exec.history.events);
     const external = options.signal ?? null;
+    if (external !== null && external.aborted) {
+      options.tokens.withdraw(suspension.token);
+      return Promise.resolve(this.settle(exec, 'ABORTED', undefined, 'States.Aborted', abortCause(external)));
+    }
     return this.race(exec, suspension, external, null, options, true);
   }
 

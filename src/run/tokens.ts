@@ -3,6 +3,7 @@ import { scheduleLimit } from './clock.js';
 import { AslError, StatesErrors } from './errors.js';
 import type { EndListener, Execution, Frame } from './frame.js';
 import { executionEnded } from './interruptions.js';
+import { isPromiseLike } from './state.js';
 import { Suspension } from './suspension.js';
 
 /** Random bytes per token: 128 bits, so a token cannot be guessed. */
@@ -72,7 +73,9 @@ export class TaskTokens {
   private readonly prefix: string;
   private readonly pool = Buffer.allocUnsafe(RANDOM_POOL_BYTES);
   private poolOffset = RANDOM_POOL_BYTES;
-  private probing = false;
+  /** Frames of probe attempts (see probeResume()), and how many run now. */
+  private readonly probes = new WeakSet<Frame>();
+  private probing = 0;
   private readonly shape: RegExp;
   /** A token's bytes: this registry's prefix, then the random part. */
   private readonly scratch = Buffer.alloc(PREFIX_BYTES + TOKEN_RANDOM_BYTES);
@@ -132,7 +135,7 @@ export class TaskTokens {
     const exec = frame.exec;
     if (exec.aborted) throw executionEnded;
     // A probe (see probeResume()) stops at the suspension point: nothing is registered, no resource called.
-    if (this.probing) throw new Suspension(frame, token);
+    if (this.probing > 0 && this.probes.has(frame)) throw new Suspension(frame, token);
     const task = new PendingTask(token, exec, heartbeatMs, this);
     const suspension = new Suspension(frame, token);
     task.suspension = suspension;
@@ -156,19 +159,27 @@ export class TaskTokens {
   }
 
   /**
-   * Runs `attempt` with suspend() stopping at the suspension point: the Suspension it throws
-   * carries the Task's result step (the compiled closure a restart needs) and nothing waits.
+   * Runs `attempt` (a Task's attempt on `frame`) with suspend() stopping at the suspension
+   * point for that frame alone: the Suspension it throws carries the Task's result step (the
+   * compiled closure a restart needs), nothing waits and no resource is called. Null when the
+   * attempt does not suspend; a promise when it went asynchronous first (JSONata's library).
    */
-  probeResume(attempt: () => unknown): Suspension | null {
-    this.probing = true;
+  probeResume(frame: Frame, attempt: () => unknown): Suspension | null | Promise<Suspension | null> {
+    this.probing++;
+    this.probes.add(frame);
+    const done = (thrown: unknown): Suspension | null => {
+      this.probing--;
+      this.probes.delete(frame);
+      return thrown instanceof Suspension ? thrown : null;
+    };
+    let out: unknown;
     try {
-      attempt();
+      out = attempt();
     } catch (thrown) {
-      if (thrown instanceof Suspension) return thrown;
-    } finally {
-      this.probing = false;
+      return done(thrown);
     }
-    return null;
+    if (!isPromiseLike(out)) return done(null);
+    return Promise.resolve(out).then(() => done(null), done);
   }
 
   /** A waiting task's timers for a durable record: when its timeout and heartbeat timeout fire (Infinity: not armed). */

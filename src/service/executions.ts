@@ -91,16 +91,22 @@ export class Executions {
         ...this.durableHooks(exec),
       });
     } catch (thrown) {
-      exec.suspension = null;
-      const reason = thrown instanceof Error ? thrown.message : String(thrown);
-      // Its history as recorded, then an ExecutionFailed saying why.
-      markHostStopped(exec, this.registry.now(), `The statemill process running this execution stopped while it waited on a task token, and it could not be resumed: ${reason}`);
-      this.running.delete(exec);
-      this.retain(exec);
+      this.cannotResume(exec, thrown);
       return;
     }
-    exec.events = null;
-    exec.done = result.then((settled) => this.settle(exec, settled));
+    exec.done = result.then(
+      (settled) => this.settle(exec, settled),
+      (thrown) => this.cannotResume(exec, thrown),
+    );
+  }
+
+  /** A suspended execution that does not fit its machine any more: its history as recorded, then an ExecutionFailed saying why. */
+  private cannotResume(exec: ExecutionRecord, thrown: unknown): void {
+    exec.suspension = null;
+    const reason = thrown instanceof Error ? thrown.message : String(thrown);
+    markHostStopped(exec, this.registry.now(), `The statemill process running this execution stopped while it waited on a task token, and it could not be resumed: ${reason}`);
+    this.running.delete(exec);
+    this.retain(exec);
   }
 
   /** A Standard execution's store hooks: its durable record is written where it parks on a task token and cleared when it runs on. */
@@ -108,6 +114,8 @@ export class Executions {
     const store = this.options.store;
     const onHistory = (events: readonly HistoryEvent[]) => {
       exec.liveEvents = events as unknown as readonly T.HistoryEventShape[];
+      // A resumed execution's recorder took over the events read back from the store.
+      exec.events = null;
     };
     if (store === null) return { onHistory };
     return {

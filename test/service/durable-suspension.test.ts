@@ -50,6 +50,7 @@ async function crashedWithToken(file: string, definition: string, opened: StepFu
   opened.push(crashed);
   const { stateMachineArn } = await crashed.createStateMachine({ name: 'ask', definition, roleArn });
   const { executionArn } = await crashed.startExecution({ stateMachineArn, name: 'asking', input: '{"who":"ada"}' });
+  for (let i = 0; i < 100 && first.tokens.length === 0; i++) await new Promise((r) => setImmediate(r));
   assert.is(first.tokens.length, 1, 'the token went out once');
   const before = await crashed.getExecutionHistory({ executionArn });
   return { executionArn, token: first.tokens[0]!, before: before.events };
@@ -76,6 +77,40 @@ durable('SendTaskSuccess on a token issued before the restart completes the exec
     const third = createService({ store: file });
     opened.push(third);
     assert.is((await third.describeExecution({ executionArn })).status, 'SUCCEEDED', 'the end is in the store, no suspension left');
+  } finally {
+    for (const service of opened) await service.close();
+  }
+});
+
+durable('a JSONata Task whose Arguments evaluate asynchronously resumes too: its Output and Assign run after the restart on the pre-crash token, its resource not called again', async () => {
+  const file = freshFile();
+  const opened: StepFunctionsService[] = [];
+  try {
+    const definition = JSON.stringify({
+      QueryLanguage: 'JSONata',
+      StartAt: 'Ask',
+      States: {
+        Ask: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken',
+          // $sift runs in JSONata's library, which is asynchronous: the attempt goes asynchronous before its call.
+          Arguments: { QueueUrl: 'q', MessageBody: { TaskToken: '{% $states.context.Task.Token %}', who: '{% $sift($states.input, function($v, $k) { $k = "who" }).who %}' } },
+          Assign: { word: '{% $states.result.word %}' },
+          Output: { who: '{% $states.input.who %}', said: '{% $states.result.word %}' },
+          Next: 'Echo',
+        },
+        Echo: { Type: 'Pass', Output: '{% $states.input.who & " said " & $word %}', End: true },
+      },
+    });
+    const { executionArn, token } = await crashedWithToken(file, definition, opened);
+    const again = outbox();
+    const restarted = createService({ store: file, handlers: again.handlers });
+    opened.push(restarted);
+    await restarted.sendTaskSuccess({ taskToken: token, output: '{"word":"yes"}' });
+    const described = await restarted.waitForExecution({ executionArn });
+    assert.is(described.status, 'SUCCEEDED', JSON.stringify(described));
+    assert.is(JSON.parse(described.output!), 'ada said yes');
+    assert.equal(again.tokens, [], 'the resource is not called again');
   } finally {
     for (const service of opened) await service.close();
   }
