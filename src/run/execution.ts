@@ -12,6 +12,7 @@ import { ExecutionResult, type ExecutionStatus } from './result.js';
 import { runStates } from './run-states.js';
 import { isPromiseLike, type StateNode } from './state.js';
 import { Suspension, follow, type ResultPort } from './suspension.js';
+import type { TaskTokens } from './tokens.js';
 
 /** What compile() builds: the compiled states, and the settings every execution of them shares. */
 export interface CompiledMachine {
@@ -54,6 +55,90 @@ export interface ExecuteOptions {
    * the machine records history.
    */
   onHistory?: (events: readonly HistoryEvent[]) => void;
+  /**
+   * Called when the execution parks on a task token on its main line (see run/suspension.ts),
+   * with the Suspension: durableRecord() makes it plain data for a store.
+   */
+  onSuspend?: (suspension: Suspension) => void;
+  /** Called when a parked execution runs on (its token was answered, or its wait ended). */
+  onResume?: () => void;
+}
+
+/**
+ * What resuming a suspended execution in another process needs, as JSON-ready data: where it
+ * waits (state, raw input, Retry counters, token and timers), its variables, and the
+ * execution's and frame's counters. Times are milliseconds of the clock; null: not armed.
+ */
+export interface DurableSuspension {
+  readonly stateName: string;
+  readonly rawInput: unknown;
+  readonly retries: number[] | null;
+  readonly token: string;
+  readonly timeoutAt: number | null;
+  readonly heartbeatMs: number;
+  readonly heartbeatAt: number | null;
+  readonly variables: Array<[string, unknown, number]>;
+  readonly enteredMs: number;
+  readonly enteredEventId: number;
+  readonly retryCount: number;
+  readonly valueBound: number | null;
+  readonly historyEventId: number;
+  /** The history recorder's last event id (events a level leaves out count too); 0 without history. */
+  readonly historyLastId: number;
+  readonly startMs: number;
+  readonly deadlineMs: number | null;
+  readonly eventId: number;
+  readonly transitions: number;
+  readonly variableBytes: number;
+}
+
+/** A suspension's durable record, or null when it cannot be resumed elsewhere (an activity task's, whose queue is not kept). */
+export function durableRecord(suspension: Suspension, tokens: TaskTokens): DurableSuspension | null {
+  if (suspension.activityArn !== null || suspension.node === null) return null;
+  const timers = tokens.timers(suspension.token);
+  if (timers === null) return null;
+  const frame = suspension.frame;
+  const exec = frame.exec;
+  const vars = frame.vars;
+  return {
+    stateName: suspension.node.name,
+    rawInput: suspension.rawInput,
+    retries: suspension.retries,
+    token: suspension.token,
+    timeoutAt: finiteOrNull(timers.timeoutAt),
+    heartbeatMs: timers.heartbeatMs,
+    heartbeatAt: finiteOrNull(timers.heartbeatAt),
+    variables: vars === null ? [] : vars.visible().map(([name, value]) => [name, value, vars.sizeOf(name)]),
+    enteredMs: frame.enteredMs,
+    enteredEventId: frame.enteredEventId,
+    retryCount: frame.retryCount,
+    valueBound: finiteOrNull(frame.valueBound),
+    historyEventId: frame.historyEventId,
+    historyLastId: exec.history === null ? 0 : exec.history['lastId'],
+    startMs: exec.startMs,
+    deadlineMs: finiteOrNull(exec.deadlineMs),
+    eventId: exec.eventId,
+    transitions: exec.transitions,
+    variableBytes: exec.variableBytes,
+  };
+}
+
+/** What Machine.resume() takes besides the durable record. */
+export interface ResumeOptions {
+  name: string;
+  input: unknown;
+  /** The history recorded up to the suspension: events after the restart continue its numbering. */
+  events: readonly HistoryEvent[];
+  /** The registry the token is waited on again (the one SendTask* calls reach). */
+  tokens: TaskTokens;
+  signal?: AbortSignal;
+  onHistory?: (events: readonly HistoryEvent[]) => void;
+  onSuspend?: (suspension: Suspension) => void;
+  onResume?: () => void;
+}
+
+function finiteOrNull(value: number): number | null {
+  return Number.isFinite(value) ? value : null;
 }
 
 /** Default execution names and Express ARN ids. */
@@ -141,7 +226,7 @@ export class Machine {
     try {
       out = runStates(this.start, input, frame);
     } catch (thrown) {
-      if (thrown instanceof Suspension) return this.race(exec, thrown, external, stopOnAbort);
+      if (thrown instanceof Suspension) return this.race(exec, thrown, external, stopOnAbort, options);
       if (stopOnAbort !== null) external!.removeEventListener('abort', stopOnAbort);
       return this.failed(exec, thrown, external);
     }
@@ -149,7 +234,7 @@ export class Machine {
       if (stopOnAbort !== null) external!.removeEventListener('abort', stopOnAbort);
       return this.completed(exec, out, external);
     }
-    return this.race(exec, out, external, stopOnAbort);
+    return this.race(exec, out, external, stopOnAbort, options);
   }
 
   /**
@@ -193,14 +278,99 @@ export class Machine {
    * An execution that went asynchronous (`pending`: its run's promise, or the suspension it
    * waits in): whichever comes first of completion, the deadline, or abort.
    */
-  private race(exec: Execution, pending: PromiseLike<unknown> | Suspension, external: AbortSignal | null, stopOnAbort: (() => void) | null): Promise<ExecutionResult> {
+  private race(
+    exec: Execution,
+    pending: PromiseLike<unknown> | Suspension,
+    external: AbortSignal | null,
+    stopOnAbort: (() => void) | null,
+    hooks: ExecuteOptions,
+    resumed = false,
+  ): Promise<ExecutionResult> {
     // A default name is built from many string pieces; an execution that waits keeps one flat copy instead (about 450 bytes less).
     exec.name.charCodeAt(0);
     return new Promise<ExecutionResult>((resolve) => {
       const race = new ExecutionRace(this, exec, external, stopOnAbort, resolve);
+      race.onResume = hooks.onResume ?? null;
+      // A resumed execution's record is already durable: it is not written again as it parks.
+      if (!resumed) race.onSuspend = hooks.onSuspend ?? null;
       if (pending instanceof Suspension) pending.park(race);
       else follow(pending, race);
+      race.onSuspend = hooks.onSuspend ?? null;
     });
+  }
+
+  /**
+   * Re-creates an execution that was suspended on a task token in another process (its
+   * durable record, see durableRecord()): same ARN, context, variables and history; it waits
+   * on the same token again, its timers firing at the recorded times. Throws a RangeError
+   * (or rejects, when the Task's attempt went asynchronous first) when the record does not
+   * fit this machine (no Task of that name on the main line reachable from StartAt through
+   * Next, or one that does not wait for a token).
+   */
+  resume(record: DurableSuspension, options: ResumeOptions): Promise<ExecutionResult> {
+    const node = this.mainLineState(record.stateName);
+    const vars = new VariableScope(null);
+    for (const [name, value, size] of record.variables) vars.set(name, value, size);
+    const exec = this.execution(options.name, options.input, record.startMs, record.deadlineMs ?? Infinity);
+    exec.suspendable = true;
+    exec.eventId = record.eventId;
+    exec.transitions = record.transitions;
+    exec.variableBytes = record.variableBytes;
+    if (this.historyLevel !== 'OFF') {
+      exec.history = this.standard
+        ? new HistoryRecorder(this.historyLevel, this.clock, this.region, STANDARD_HISTORY_EVENTS, () => exec.abort(executionEnded))
+        : new HistoryRecorder(this.historyLevel, this.clock, this.region);
+      exec.history.events.push(...options.events);
+      exec.history['lastId'] = Math.max(record.historyLastId, options.events.length === 0 ? 0 : options.events[options.events.length - 1]!.id);
+    }
+    const frame = new Frame(exec, vars, -1, null);
+    frame.stateName = node.name;
+    frame.stateType = node.type;
+    frame.enteredMs = record.enteredMs;
+    frame.enteredEventId = record.enteredEventId;
+    frame.retryCount = record.retryCount;
+    frame.next = node.next;
+    frame.valueBound = record.valueBound ?? Infinity;
+    frame.historyEventId = record.historyEventId;
+    // The token waits from now on: an answer that comes while the probe below runs is kept until the execution is parked.
+    const suspension = options.tokens.resuspend(record.token, frame, record.timeoutAt ?? Infinity, record.heartbeatMs, record.heartbeatAt ?? Infinity);
+    suspension.node = node;
+    suspension.rawInput = record.rawInput;
+    suspension.retries = record.retries;
+    // The Task's result step is a compiled closure: a probe attempt, stopped at its suspension point before any resource is called, hands it over.
+    const probeFrame = new Frame(this.execution(options.name, options.input, record.startMs, Infinity), vars, -1, null);
+    probeFrame.exec.suspendable = true;
+    probeFrame.retryCount = record.retryCount;
+    const probe = options.tokens.probeResume(probeFrame, () => node.run(record.rawInput, probeFrame));
+    if (probe instanceof Promise) return probe.then((found) => this.resumeAt(suspension, found, options));
+    return this.resumeAt(suspension, probe, options);
+  }
+
+  /** resume() once the probe found the Task's result step: the execution is parked in `suspension`. */
+  private resumeAt(suspension: Suspension, probe: Suspension | null, options: ResumeOptions): Promise<ExecutionResult> {
+    const exec = suspension.frame.exec;
+    if (probe === null || probe.resume === null) {
+      options.tokens.withdraw(suspension.token);
+      throw new RangeError(`state '${suspension.node!.name}' does not wait for a task token on the execution's main line`);
+    }
+    suspension.resume = probe.resume;
+    if (exec.history !== null) options.onHistory?.(exec.history.events);
+    const external = options.signal ?? null;
+    if (external !== null && external.aborted) {
+      options.tokens.withdraw(suspension.token);
+      return Promise.resolve(this.settle(exec, 'ABORTED', undefined, 'States.Aborted', abortCause(external)));
+    }
+    return this.race(exec, suspension, external, null, options, true);
+  }
+
+  /** The state named `name` among those reached from StartAt through Next transitions. */
+  private mainLineState(name: string): StateNode {
+    const seen = new Set<StateNode>();
+    for (let node: StateNode | null = this.start; node !== null && !seen.has(node); node = node.next) {
+      if (node.name === name) return node;
+      seen.add(node);
+    }
+    throw new RangeError(`no state '${name}' on this state machine's main line (reached from StartAt through Next)`);
   }
 
   /**
@@ -296,6 +466,9 @@ class ExecutionRace implements ResultPort {
   private readonly resolve: (result: ExecutionResult) => void;
   private done: boolean;
   private cancelDeadline: (() => void) | null;
+  /** The caller's durable-store hooks (ExecuteOptions.onSuspend / onResume). */
+  onSuspend: ((suspension: Suspension) => void) | null;
+  onResume: (() => void) | null;
   /** Listens to the caller's signal (null without one). */
   private readonly onAbort: (() => void) | null;
   constructor(machine: Machine, exec: Execution, external: AbortSignal | null, stopOnAbort: (() => void) | null, resolve: (result: ExecutionResult) => void) {
@@ -305,6 +478,8 @@ class ExecutionRace implements ResultPort {
     this.resolve = resolve;
     this.done = false;
     this.cancelDeadline = null;
+    this.onSuspend = null;
+    this.onResume = null;
     // Only an execution given a signal listens to it (a waiting execution holds what it
     // creates); this listener also does what stopOnAbort did while the run was synchronous.
     this.onAbort = null;
@@ -315,6 +490,12 @@ class ExecutionRace implements ResultPort {
     }
     const remaining = exec.deadlineMs - exec.clock.now();
     if (remaining !== Infinity) this.cancelDeadline = scheduleLimit(exec.clock, Math.max(0, remaining), () => this.timedOut());
+  }
+  suspended(suspension: Suspension): void {
+    if (!this.done) this.onSuspend?.(suspension);
+  }
+  resumed(): void {
+    if (!this.done) this.onResume?.();
   }
   complete(output: unknown): void {
     if (!this.done) this.finish(this.machine['completed'](this.exec, output, this.external));

@@ -7,6 +7,10 @@ import { isPromiseLike, type StateNode } from './state.js';
 export interface ResultPort {
   complete(output: unknown): void;
   fail(thrown: unknown): void;
+  /** The execution is parked in `suspension` (a durable store records it here). */
+  suspended?(suspension: Suspension): void;
+  /** A parked execution runs on (its durable record no longer holds). */
+  resumed?(): void;
 }
 
 /** What drops an answered activity task from its queue (the integrations' withdrawActivity). */
@@ -69,6 +73,7 @@ export class Suspension extends Interruption {
   park(port: ResultPort): void {
     this.port = port;
     if (this.answered) queueMicrotask(() => resumeExecution(this));
+    else port.suspended?.(this);
   }
 
   /** The token was answered (ok: SendTaskSuccess's output) or the wait ended (the error). */
@@ -90,6 +95,7 @@ export class Suspension extends Interruption {
 function resumeExecution(suspension: Suspension): void {
   const port = suspension.port!;
   suspension.port = null;
+  port.resumed?.();
   const frame = suspension.frame;
   // Time passed while the task waited.
   frame.exec.clockStale = true;

@@ -3,6 +3,7 @@ import { scheduleLimit } from './clock.js';
 import { AslError, StatesErrors } from './errors.js';
 import type { EndListener, Execution, Frame } from './frame.js';
 import { executionEnded } from './interruptions.js';
+import { isPromiseLike } from './state.js';
 import { Suspension } from './suspension.js';
 
 /** Random bytes per token: 128 bits, so a token cannot be guessed. */
@@ -34,6 +35,9 @@ class PendingTask implements EndListener {
   suspension: Suspension | null;
   cancelTimeout: (() => void) | null;
   cancelHeartbeat: (() => void) | null;
+  /** When the armed timers fire, in the clock's milliseconds (Infinity: not armed), for a durable record. */
+  timeoutAt: number;
+  heartbeatAt: number;
   /** Called once when a worker takes the task (an activity's ActivityStarted). */
   onStart: ((workerName: string | undefined) => void) | null;
   constructor(token: string, exec: Execution, heartbeatMs: number, registry: TaskTokens) {
@@ -46,6 +50,8 @@ class PendingTask implements EndListener {
     this.suspension = null;
     this.cancelTimeout = null;
     this.cancelHeartbeat = null;
+    this.timeoutAt = Infinity;
+    this.heartbeatAt = Infinity;
     this.onStart = null;
   }
   executionEnded(): void {
@@ -67,6 +73,9 @@ export class TaskTokens {
   private readonly prefix: string;
   private readonly pool = Buffer.allocUnsafe(RANDOM_POOL_BYTES);
   private poolOffset = RANDOM_POOL_BYTES;
+  /** Frames of probe attempts (see probeResume()), and how many run now. */
+  private readonly probes = new WeakSet<Frame>();
+  private probing = 0;
   private readonly shape: RegExp;
   /** A token's bytes: this registry's prefix, then the random part. */
   private readonly scratch = Buffer.alloc(PREFIX_BYTES + TOKEN_RANDOM_BYTES);
@@ -109,11 +118,12 @@ export class TaskTokens {
   }
 
   /** Starts a waiting task's timers, and has its execution's end end it. */
-  private arm(task: PendingTask, timeoutMs: number, deferHeartbeat: boolean): void {
+  private arm(task: PendingTask, timeoutMs: number, deferHeartbeat: boolean, firstHeartbeatMs = task.heartbeatMs): void {
     if (timeoutMs < UNBOUNDED_MS) {
-      task.cancelTimeout = scheduleLimit(task.exec.clock, timeoutMs, () => this.expire(task, new AslError(StatesErrors.Timeout, null)));
+      task.timeoutAt = task.exec.clock.now() + timeoutMs;
+      task.cancelTimeout = scheduleLimit(task.exec.clock, Math.max(0, timeoutMs), () => this.expire(task, new AslError(StatesErrors.Timeout, null)));
     }
-    if (task.heartbeatMs > 0 && !deferHeartbeat) this.armHeartbeat(task);
+    if (task.heartbeatMs > 0 && !deferHeartbeat) this.armHeartbeat(task, firstHeartbeatMs);
     task.exec.listenForEnd(task);
   }
 
@@ -124,12 +134,58 @@ export class TaskTokens {
   suspend(token: string, frame: Frame, timeoutMs: number, heartbeatMs: number, deferHeartbeat = false): Suspension {
     const exec = frame.exec;
     if (exec.aborted) throw executionEnded;
+    // A probe (see probeResume()) stops at the suspension point: nothing is registered, no resource called.
+    if (this.probing > 0 && this.probes.has(frame)) throw new Suspension(frame, token);
     const task = new PendingTask(token, exec, heartbeatMs, this);
     const suspension = new Suspension(frame, token);
     task.suspension = suspension;
     this.pending.set(token, task);
     this.arm(task, timeoutMs, deferHeartbeat);
     return suspension;
+  }
+
+  /**
+   * Suspends `frame`'s execution again on `token` after a restart (a durable record's wait):
+   * its timers fire at the recorded times, at once when these passed while the host was down.
+   */
+  resuspend(token: string, frame: Frame, timeoutAt: number, heartbeatMs: number, heartbeatAt: number): Suspension {
+    const task = new PendingTask(token, frame.exec, heartbeatMs, this);
+    const suspension = new Suspension(frame, token);
+    task.suspension = suspension;
+    this.pending.set(token, task);
+    const now = frame.exec.clock.now();
+    this.arm(task, timeoutAt === Infinity ? UNBOUNDED_MS : timeoutAt - now, heartbeatAt === Infinity, heartbeatAt - now);
+    return suspension;
+  }
+
+  /**
+   * Runs `attempt` (a Task's attempt on `frame`) with suspend() stopping at the suspension
+   * point for that frame alone: the Suspension it throws carries the Task's result step (the
+   * compiled closure a restart needs), nothing waits and no resource is called. Null when the
+   * attempt does not suspend; a promise when it went asynchronous first (JSONata's library).
+   */
+  probeResume(frame: Frame, attempt: () => unknown): Suspension | null | Promise<Suspension | null> {
+    this.probing++;
+    this.probes.add(frame);
+    const done = (thrown: unknown): Suspension | null => {
+      this.probing--;
+      this.probes.delete(frame);
+      return thrown instanceof Suspension ? thrown : null;
+    };
+    let out: unknown;
+    try {
+      out = attempt();
+    } catch (thrown) {
+      return done(thrown);
+    }
+    if (!isPromiseLike(out)) return done(null);
+    return Promise.resolve(out).then(() => done(null), done);
+  }
+
+  /** A waiting task's timers for a durable record: when its timeout and heartbeat timeout fire (Infinity: not armed). */
+  timers(token: string): { timeoutAt: number; heartbeatMs: number; heartbeatAt: number } | null {
+    const task = this.pending.get(token);
+    return task === undefined ? null : { timeoutAt: task.timeoutAt, heartbeatMs: task.heartbeatMs, heartbeatAt: task.heartbeatAt };
   }
 
   /** True while `token`'s task waits for an answer. */
@@ -214,12 +270,14 @@ export class TaskTokens {
     task.cancelTimeout?.();
     task.cancelHeartbeat?.();
     task.cancelTimeout = task.cancelHeartbeat = null;
+    task.timeoutAt = task.heartbeatAt = Infinity;
     task.exec.forgetEndListener(task);
   }
 
-  private armHeartbeat(task: PendingTask): void {
+  private armHeartbeat(task: PendingTask, ms = task.heartbeatMs): void {
     task.cancelHeartbeat?.();
-    task.cancelHeartbeat = scheduleLimit(task.exec.clock, task.heartbeatMs, () =>
+    task.heartbeatAt = task.exec.clock.now() + ms;
+    task.cancelHeartbeat = scheduleLimit(task.exec.clock, Math.max(0, ms), () =>
       this.expire(task, new AslError(StatesErrors.HeartbeatTimeout, null)),
     );
   }

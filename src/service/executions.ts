@@ -6,6 +6,9 @@ import { mockHandlers } from '../mocks/index.js';
 import type { HistoryLevel } from '../run/history.js';
 import type { Limits } from '../run/limits.js';
 import type { ExecutionResult } from '../run/result.js';
+import { durableRecord, type ExecuteOptions } from '../run/execution.js';
+import type { HistoryEvent } from '../run/history.js';
+import type { TaskTokens } from '../run/tokens.js';
 import { withRevisionDetails } from './configurations.js';
 import { ServiceError } from './errors.js';
 import { described, errorDetails, startedEvent } from './history.js';
@@ -13,7 +16,7 @@ import type { ExecutionRecord, Revision, StateMachineRecord } from './records.js
 import type { Registry, StateMachineTarget } from './registry.js';
 import { checkEnum, checkLength, checkName, page, parseArn, parseExecutionInput, requireString } from './requests.js';
 import type { IntegrationHost, NestedExecutionHost, ServiceIntegration } from './seam.js';
-import type { SqliteStore } from './store.js';
+import { markHostStopped, type SqliteStore } from './store.js';
 import type * as T from './types.js';
 import type { Versions } from './versions.js';
 
@@ -29,6 +32,8 @@ export interface ExecutionOptions {
   readonly retainExecutions: number;
   readonly integrations: readonly ServiceIntegration[];
   readonly store: SqliteStore | null;
+  /** The task tokens SendTask* reaches: a restored suspension waits on its token there again. */
+  readonly tokens: TaskTokens;
 }
 
 /**
@@ -63,6 +68,68 @@ export class Executions {
     this.host = { ...host, nested: this.nestedExecutions() };
     // Every waiting StartSyncExecution execution listens to it.
     setMaxListeners(0, this.syncExecutions.signal);
+  }
+
+  /**
+   * Takes back an execution that was suspended on a task token when the store was last
+   * written: it waits on the same token again (see Machine.resume). One whose record does
+   * not fit its machine any more ends FAILED (statemill.HostStopped) with a cause saying why.
+   */
+  resumeSuspended(exec: ExecutionRecord): void {
+    const record = exec.suspension!;
+    this.registry.executions.set(exec.executionArn, exec);
+    this.running.add(exec);
+    let result: Promise<ExecutionResult>;
+    try {
+      const compiled = this.compiled(exec.machine, exec.revision, exec.testCase ?? '');
+      result = compiled.resume(record, {
+        name: exec.name,
+        input: JSON.parse(exec.inputText) as unknown,
+        events: (exec.events ?? []) as unknown as HistoryEvent[],
+        tokens: this.options.tokens,
+        signal: exec.controller.signal,
+        ...this.durableHooks(exec),
+      });
+    } catch (thrown) {
+      this.cannotResume(exec, thrown);
+      return;
+    }
+    exec.done = result.then(
+      (settled) => this.settle(exec, settled),
+      (thrown) => this.cannotResume(exec, thrown),
+    );
+  }
+
+  /** A suspended execution that does not fit its machine any more: its history as recorded, then an ExecutionFailed saying why. */
+  private cannotResume(exec: ExecutionRecord, thrown: unknown): void {
+    exec.suspension = null;
+    const reason = thrown instanceof Error ? thrown.message : String(thrown);
+    markHostStopped(exec, this.registry.now(), `The statemill process running this execution stopped while it waited on a task token, and it could not be resumed: ${reason}`);
+    this.running.delete(exec);
+    this.retain(exec);
+  }
+
+  /** A Standard execution's store hooks: its durable record is written where it parks on a task token and cleared when it runs on. */
+  private durableHooks(exec: ExecutionRecord): Pick<ExecuteOptions, 'onHistory' | 'onSuspend' | 'onResume'> {
+    const store = this.options.store;
+    const onHistory = (events: readonly HistoryEvent[]) => {
+      exec.liveEvents = events as unknown as readonly T.HistoryEventShape[];
+      // A resumed execution's recorder took over the events read back from the store.
+      exec.events = null;
+    };
+    if (store === null) return { onHistory };
+    return {
+      onHistory,
+      onSuspend: (suspension) => {
+        exec.suspension = durableRecord(suspension, this.options.tokens);
+        store.executionSuspended(exec);
+      },
+      onResume: () => {
+        if (exec.suspension == null) return;
+        exec.suspension = null;
+        store.executionSuspended(exec);
+      },
+    };
   }
 
   /** Takes back a finished execution read from the store. */
@@ -181,6 +248,7 @@ export class Executions {
     if (standard) {
       this.registry.executions.set(executionArn, exec);
       machine.executions.push(exec);
+      if (testCase !== '') exec.testCase = testCase;
     }
     this.running.add(exec);
     let compiled: Machine;
@@ -199,20 +267,13 @@ export class Executions {
     const result = compiled.run(
       input.value,
       standard
-        ? {
-            name,
-            inputText: input.text,
-            signal: exec.controller.signal,
-            onHistory: (events) => {
-              exec.liveEvents = events as readonly T.HistoryEventShape[];
-            },
-          }
+        ? { name, inputText: input.text, signal: exec.controller.signal, ...this.durableHooks(exec) }
         : { name, executionId: expressId, inputText: input.text, signal: exec.controller.signal },
     );
     if (result instanceof Promise) {
       // Still running (waiting, or a handler is): the store learns of it now. One that ended
       // at once is written once, when it is settled.
-      if (standard) this.options.store?.executionStarted(exec);
+      if (standard && exec.suspension == null) this.options.store?.executionStarted(exec);
       exec.done = result.then((settled) => this.settle(exec, settled));
     } else this.settle(exec, result);
     return exec;

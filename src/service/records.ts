@@ -1,3 +1,4 @@
+import type { DurableSuspension } from '../run/execution.js';
 import type { Machine } from '../compile/machine.js';
 import type {
   EncryptionConfiguration,
@@ -96,6 +97,10 @@ export interface ExecutionRecord {
   stopRequest: StopRequest | null;
   /** Set once the retention bound dropped it: lists skip it until they are compacted. */
   forgotten?: boolean;
+  /** Set while it waits on a task token and a store keeps it: what a restart resumes it from (run/execution.ts durableRecord). */
+  suspension?: DurableSuspension | null;
+  /** The mock test case it was started with (`arn#TestCase`), so a resumed execution runs with the same mocks. */
+  testCase?: string;
   /** Settles when the execution has ended and the record says how. */
   done: Promise<void>;
 }

@@ -91,6 +91,7 @@ export class Service {
       retainExecutions: options.retainExecutions ?? 10_000,
       integrations,
       store: this.store,
+      tokens: this.standardTasks.tokens,
     };
     this.executionOperations = new Executions(this.registry, this.versionOperations, executionOptions, {
       service: this,
@@ -113,6 +114,7 @@ export class Service {
     for (const activity of restored.activities) activities.set(activity.arn, activity);
     for (const [arn, resourceTags] of restored.tags) tags.set(arn, resourceTags);
     for (const exec of restored.executions) this.executionOperations.restored(exec);
+    for (const exec of restored.suspended) this.executionOperations.resumeSuspended(exec);
     const save = () => store.saveCatalogue(stateMachines.values(), activities.values(), tags);
     for (const method of catalogueOperations) {
       const operation = this[method] as (this: Service, request: never) => Promise<unknown>;

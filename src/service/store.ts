@@ -3,15 +3,18 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { ActivityRecord, AliasRecord, ExecutionRecord, Revision, StateMachineRecord, VersionRecord } from './records.js';
 import type { HistoryEventShape } from './types.js';
+import type { DurableSuspension } from '../run/execution.js';
 
 /**
  * The service's embedded store (`createService({ store: 'path.db' })`, `statemill serve
  * --store`): state machines with their revisions, versions and aliases, activities, tags,
  * and Standard executions with their history, in one SQLite file (better-sqlite3, WAL).
- * Express executions write nothing. A Standard execution is written when it ends, and also
- * when its start returns with it still running, one transaction each; what it does in
- * between lives in memory, so an execution that was RUNNING when the process died is not
- * resumed: the next start marks it FAILED (`statemill.HostStopped`) with a cause saying so.
+ * Express executions write nothing. A Standard execution is written when it ends, when its
+ * start returns with it still running, and each time it parks on a task token on its main
+ * line (its durable record: run/execution.ts durableRecord) or runs on from one, one
+ * transaction each. At the next start a parked execution is resumed on the same token
+ * (Executions.resumeSuspended); any other that was RUNNING when the process died is marked
+ * FAILED (`statemill.HostStopped`) with a cause saying so.
  */
 
 export const StoreErrorCodes = {
@@ -68,6 +71,8 @@ export interface RestoredState {
   readonly executions: ExecutionRecord[];
   /** How many executions were RUNNING when the host stopped, now FAILED. */
   readonly interrupted: number;
+  /** Executions that were suspended on a task token: still RUNNING, each with its `suspension`, for the service to resume. */
+  readonly suspended: ExecutionRecord[];
 }
 
 interface RevisionData {
@@ -110,6 +115,9 @@ interface ExecutionData {
   outputText?: string;
   error?: string;
   cause?: string;
+  /** A RUNNING execution parked on a task token: what a restart resumes it from, and its mock test case. */
+  suspension?: DurableSuspension;
+  testCase?: string;
 }
 
 interface ExecutionRow {
@@ -253,6 +261,7 @@ export class SqliteStore {
     const rows = this.db.prepare('SELECT arn, status, data, events FROM executions ORDER BY seq, rowid').all() as ExecutionRow[];
     const finished: ExecutionRecord[] = [];
     const interrupted: ExecutionRecord[] = [];
+    const suspended: ExecutionRecord[] = [];
     for (const row of rows) {
       const data = JSON.parse(row.data) as ExecutionData;
       let machine = machinesByArn.get(data.machine.arn);
@@ -282,7 +291,11 @@ export class SqliteStore {
         stopRequest: null,
         done: Promise.resolve(),
       };
-      if (exec.status === 'RUNNING') {
+      if (exec.status === 'RUNNING' && data.suspension !== undefined) {
+        exec.suspension = checkSuspension(data.suspension, row.arn, this.path);
+        if (data.testCase !== undefined) exec.testCase = data.testCase;
+        suspended.push(exec);
+      } else if (exec.status === 'RUNNING') {
         markHostStopped(exec, now);
         interrupted.push(exec);
       } else finished.push(exec);
@@ -295,11 +308,11 @@ export class SqliteStore {
       for (const exec of interrupted) if (kept.includes(exec)) this.writeExecution.run(...this.executionRow(exec, true));
     });
     rewrite();
-    for (const exec of [...kept].sort((a, b) => a.startDate.getTime() - b.startDate.getTime())) exec.machine.executions.push(exec);
+    for (const exec of [...kept, ...suspended].sort((a, b) => a.startDate.getTime() - b.startDate.getTime())) exec.machine.executions.push(exec);
     this.finishedSeq = (this.db.prepare('SELECT max(seq) AS seq FROM executions').get() as { seq: number | null }).seq ?? 0;
     const tags = catalogue.tags.map(([arn, pairs]): [string, Map<string, string>] => [arn, new Map(pairs)]);
     const activities = catalogue.activities.map((a) => ({ arn: a.arn, name: a.name, creationDate: new Date(a.creationDate) }));
-    return { stateMachines, activities, tags, executions: kept, interrupted: interrupted.length };
+    return { stateMachines, activities, tags, executions: kept, interrupted: interrupted.length, suspended };
   }
 
   /** Writes the state machines, activities and tags (after an operation that changed them). */
@@ -327,6 +340,14 @@ export class SqliteStore {
 
   /** A Standard execution still running after its start: written as RUNNING, so a crash cannot lose it. */
   executionStarted(exec: ExecutionRecord): void {
+    this.writeExecution.run(...this.executionRow(exec, false));
+  }
+
+  /**
+   * A Standard execution parked on a task token (exec.suspension set), or ran on from one
+   * (cleared): its RUNNING row with the history so far, in one transaction.
+   */
+  executionSuspended(exec: ExecutionRecord): void {
     this.writeExecution.run(...this.executionRow(exec, false));
   }
 
@@ -361,6 +382,10 @@ export class SqliteStore {
       error: exec.error,
       cause: exec.cause,
     };
+    if (!ended && exec.suspension != null) {
+      data.suspension = exec.suspension;
+      if (exec.testCase !== undefined) data.testCase = exec.testCase;
+    }
     // A running execution's row keeps its history so far (up to where it first waited).
     const events = exec.events ?? exec.liveEvents;
     return [exec.executionArn, exec.status, JSON.stringify(data), events === null ? null : JSON.stringify(events), ended ? ++this.finishedSeq : null];
@@ -397,6 +422,28 @@ function checkHeader(path: string): void {
   if (head !== SQLITE_HEADER) throw new StoreError(StoreErrorCodes.CORRUPT, path, `${path} is not an SQLite database (a statemill store is one); give --store a new file or one statemill made`);
 }
 
+const suspensionNumbers = ['heartbeatMs', 'enteredMs', 'enteredEventId', 'retryCount', 'historyEventId', 'historyLastId', 'startMs', 'eventId', 'transitions', 'variableBytes'] as const;
+const suspensionTimes = ['timeoutAt', 'heartbeatAt', 'valueBound', 'deadlineMs'] as const;
+
+/** A suspension record read back: its shape checked, so a damaged one is refused at start-up, not when its token is answered. */
+function checkSuspension(value: unknown, arn: string, path: string): DurableSuspension {
+  const refuse = (what: string): never => {
+    throw new StoreError(StoreErrorCodes.CORRUPT, path, `the suspension record of execution ${arn} in ${path} is damaged (${what}); it cannot be resumed`);
+  };
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return refuse('not an object');
+  const record = value as Record<string, unknown>;
+  if (typeof record.stateName !== 'string' || record.stateName === '') refuse('stateName is not a state name');
+  if (typeof record.token !== 'string' || record.token === '') refuse('token is not a task token');
+  for (const key of suspensionNumbers) if (typeof record[key] !== 'number') refuse(`${key} is not a number`);
+  for (const key of suspensionTimes) if (record[key] !== null && typeof record[key] !== 'number') refuse(`${key} is neither a number nor null`);
+  if (record.retries !== null && !(Array.isArray(record.retries) && record.retries.every((n) => typeof n === 'number'))) refuse('retries is not a list of counts');
+  if (!Array.isArray(record.variables) || !record.variables.every((v) => Array.isArray(v) && v.length === 3 && typeof v[0] === 'string' && typeof v[2] === 'number')) {
+    refuse('variables is not a list of [name, value, size]');
+  }
+  if (!('rawInput' in record)) refuse('rawInput is missing');
+  return record as unknown as DurableSuspension;
+}
+
 function reviveEvents(text: string): HistoryEventShape[] {
   const events = JSON.parse(text) as Array<HistoryEventShape & { timestamp: string }>;
   for (const event of events) (event as HistoryEventShape).timestamp = new Date(event.timestamp);
@@ -407,11 +454,13 @@ function reviveEvents(text: string): HistoryEventShape[] {
  * An execution RUNNING when its host stopped: FAILED now, its history what was recorded of
  * it (at least ExecutionStarted) followed by an ExecutionFailed that says why.
  */
-function markHostStopped(exec: ExecutionRecord, now: Date): void {
+export function markHostStopped(exec: ExecutionRecord, now: Date, cause?: string): void {
   exec.status = 'FAILED';
   exec.stopDate = now;
   exec.error = HOST_STOPPED_ERROR;
-  exec.cause = `The statemill process running this execution stopped (crash or kill) while it was RUNNING; executions are not resumed after a restart, so it was marked FAILED when the store was opened again at ${now.toISOString()}.`;
+  exec.cause =
+    cause ??
+    `The statemill process running this execution stopped (crash or kill) while it was RUNNING; only executions waiting on a task token on their main line are resumed after a restart, so it was marked FAILED when the store was opened again at ${now.toISOString()}.`;
   const recorded: HistoryEventShape[] =
     exec.events !== null && exec.events.length > 0
       ? exec.events

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,8 +9,9 @@ import * as assert from 'uvu/assert';
 
 /**
  * `statemill serve --store` killed with SIGKILL and started again on the same file: machines,
- * finished executions and their histories are all there, executions that were RUNNING are
- * FAILED with statemill.HostStopped (none RUNNING, none lost), and the server works on.
+ * finished executions and their histories are all there, an execution suspended on a task
+ * token waits on it again (its pre-crash token completes it), other executions that were
+ * RUNNING are FAILED with statemill.HostStopped (none RUNNING, none lost), and the server works on.
  */
 const crash = suite('serve: --store survives kill -9');
 
@@ -113,7 +115,7 @@ crash('20 finished and 5 waiting Standard executions, 10 Express ones, kill -9, 
   }
 });
 
-crash('a callback task waiting at kill -9: after the restart its execution is FAILED and SendTaskSuccess with its token is refused with a typed 400, not a 500', async () => {
+crash('a callback task waiting at kill -9: after the restart SendTaskSuccess with its pre-crash token completes the execution (output, history numbering continued); a damaged suspension record then stops start-up with ERR_STORE_CORRUPT', async () => {
   const store = join(dir, 'callbacks.db');
   const outbox = join(dir, 'outbox.jsonl');
   writeFileSync(outbox, '');
@@ -123,10 +125,19 @@ crash('a callback task waiting at kill -9: after the restart its execution is FA
   const url = await first.url;
   const definition = JSON.stringify({
     StartAt: 'Ask',
-    States: { Ask: { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken', Parameters: { QueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/q', MessageBody: { 'TaskToken.$': '$$.Task.Token' } }, End: true } },
+    States: {
+      Ask: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken',
+        Parameters: { QueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/q', MessageBody: { 'TaskToken.$': '$$.Task.Token' } },
+        ResultPath: '$.answer',
+        Next: 'Done',
+      },
+      Done: { Type: 'Pass', Parameters: { 'order.$': '$.order', 'approved.$': '$.answer.approved' }, End: true },
+    },
   });
   const { stateMachineArn } = await call(url, 'CreateStateMachine', { name: 'callback', roleArn, definition });
-  const { executionArn } = await call(url, 'StartExecution', { stateMachineArn });
+  const { executionArn } = await call(url, 'StartExecution', { stateMachineArn, name: 'approval', input: '{"order":7}' });
   let token = '';
   for (let i = 0; i < 400 && token === ''; i++) {
     const line = readFileSync(outbox, 'utf8').trim();
@@ -134,26 +145,50 @@ crash('a callback task waiting at kill -9: after the restart its execution is FA
     else await new Promise((r) => setTimeout(r, 5));
   }
   assert.ok(token !== '', 'the token went out');
+  const before = (await call(url, 'GetExecutionHistory', { executionArn })).events;
   first.child.kill('SIGKILL');
-  await first.exit;
+  assert.equal(await first.exit, { code: null, signal: 'SIGKILL' });
   const second = startServe(['--store', store, ...handlers], env);
   const again = await second.url;
   try {
-    const described = await call(again, 'DescribeExecution', { executionArn });
-    assert.equal([described.status, described.error], ['FAILED', 'statemill.HostStopped']);
-    const response = await fetch(again, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AWSStepFunctions.SendTaskSuccess' },
-      body: JSON.stringify({ taskToken: token, output: '{}' }),
-    });
-    assert.is(response.status, 400);
-    const refusal = await response.json();
-    assert.ok(['com.amazonaws.sfn#TaskDoesNotExist', 'com.amazonaws.sfn#InvalidToken', 'com.amazonaws.sfn#TaskTimedOut'].includes(refusal.__type), JSON.stringify(refusal));
-    console.log(`  crash test: a token issued before the crash is refused with ${refusal.__type.split('#')[1]} after it`);
+    assert.is((await call(again, 'DescribeExecution', { executionArn })).status, 'RUNNING', 'still waiting on its token');
+    await call(again, 'SendTaskSuccess', { taskToken: token, output: '{"approved":true}' });
+    const described = await settled(again, executionArn);
+    assert.equal([described.status, described.output], ['SUCCEEDED', '{"order":7,"approved":true}']);
+    const events = (await call(again, 'GetExecutionHistory', { executionArn })).events as Array<{ id: number; type: string }>;
+    assert.equal(events.slice(0, before.length), before, 'the history before the crash, as it was');
+    assert.equal(events.slice(before.length).map((e) => e.type), ['TaskSucceeded', 'TaskStateExited', 'PassStateEntered', 'PassStateExited', 'ExecutionSucceeded']);
+    assert.equal(events.map((e) => e.id), events.map((_, i) => i + 1), 'events after the restart continue the numbering');
+    assert.is(readFileSync(outbox, 'utf8').trim().split('\n').length, 1, 'the resource was called once, before the crash');
+    console.log(`  crash test: a token issued before kill -9 completed its execution after the restart (${before.length} events before, ${events.length} in all)`);
   } finally {
     second.child.kill('SIGTERM');
-    await second.exit;
+    assert.equal(await second.exit, { code: 0, signal: null });
   }
+
+  // A second execution waits at the next kill -9; its record is then damaged, as another writer might.
+  const third = startServe(['--store', store, ...handlers], env);
+  const thirdUrl = await third.url;
+  const damaged = (await call(thirdUrl, 'StartExecution', { stateMachineArn, name: 'damaged', input: '{"order":8}' })).executionArn;
+  for (let i = 0; i < 400 && readFileSync(outbox, 'utf8').trim().split('\n').length < 2; i++) await new Promise((r) => setTimeout(r, 5));
+  third.child.kill('SIGKILL');
+  await third.exit;
+  const db = new Database(store);
+  const row = db.prepare('SELECT data FROM executions WHERE arn = ?').get(damaged) as { data: string };
+  const data = JSON.parse(row.data);
+  assert.type(data.suspension, 'object', 'the waiting execution was recorded with its suspension');
+  data.suspension.variables = 'not a list';
+  db.prepare('UPDATE executions SET data = ? WHERE arn = ?').run(JSON.stringify(data), damaged);
+  db.close();
+  const refused = startServe(['--store', store, ...handlers], env);
+  const listened = refused.url.then(
+    () => true,
+    () => false,
+  );
+  const { code } = await refused.exit;
+  assert.is(await listened, false, 'it must not listen');
+  assert.is(code, 3);
+  assert.match(refused.stderr(), /suspension record of execution \S+:damaged in \S+callbacks\.db is damaged \(variables is not a list of \[name, value, size\]\).*\(ERR_STORE_CORRUPT\)/);
 });
 
 crash('a store file that is not a statemill store stops start-up with a clear error (exit 3) before listening', async () => {

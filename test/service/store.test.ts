@@ -98,7 +98,7 @@ store('an execution RUNNING when its process stopped comes back FAILED with stat
     const described = await restarted.describeExecution({ executionArn });
     assert.is(described.status, 'FAILED');
     assert.is(described.error, HOST_STOPPED_ERROR);
-    assert.match(described.cause!, /stopped \(crash or kill\) while it was RUNNING; executions are not resumed after a restart/);
+    assert.match(described.cause!, /stopped \(crash or kill\) while it was RUNNING; only executions waiting on a task token on their main line are resumed after a restart/);
     const history = await restarted.getExecutionHistory({ executionArn });
     assert.equal(history.events.map((e) => e.type), ['ExecutionStarted', 'WaitStateEntered', 'ExecutionFailed'], 'the history up to where it waited, then why it failed');
     assert.equal(history.events.map((e) => e.id), [1, 2, 3]);
