@@ -9,7 +9,7 @@ import { defaultLimits, type Limits } from '../run/limits.js';
 import type { MachineEnv, QueryLanguage } from './context.js';
 import { HandlerIndex, missingHandlers, type Handlers } from './handlers.js';
 import type { Integrations } from './task-patterns.js';
-import { compileScope } from './scope.js';
+import { compileStates } from './scope.js';
 
 export { Machine, type ExecuteOptions } from '../run/execution.js';
 
@@ -73,11 +73,12 @@ export function compile(definition: unknown, options: CompileOptions = {}): Mach
     processors: new Map(),
     integrations,
   };
-  const start = compileScope(env, def, '', (def.QueryLanguage as QueryLanguage | undefined) ?? 'JSONPath');
+  const states = compileStates(env, def, '', (def.QueryLanguage as QueryLanguage | undefined) ?? 'JSONPath');
   if (env.problems.length > 0) throw new DefinitionError(env.problems);
   const standardWorkflow = options.workflowType === 'STANDARD';
   return new Machine({
-    start,
+    start: states.get(def.StartAt as string)!,
+    states,
     processors: env.processors,
     arns: machineArns(options, standardWorkflow),
     standard: standardWorkflow,

@@ -29,6 +29,16 @@ function stateLanguage(def: Record<string, unknown>, machineLanguage: QueryLangu
  * are compiled with the machine's language, whatever language the enclosing state asks for.
  */
 export function compileScope(machine: MachineEnv, definition: Record<string, unknown>, pointer: string, machineLanguage: QueryLanguage): StateNode {
+  return compileStates(machine, definition, pointer, machineLanguage).get(definition.StartAt as string)!;
+}
+
+/** compileScope's work: every state of one States block, compiled, by name. */
+export function compileStates(
+  machine: MachineEnv,
+  definition: Record<string, unknown>,
+  pointer: string,
+  machineLanguage: QueryLanguage,
+): ReadonlyMap<string, StateNode> {
   const states = definition.States as Record<string, Record<string, unknown>>;
   const nodes = new Map<string, StateNode>();
   for (const [name, def] of Object.entries(states)) {
@@ -49,5 +59,5 @@ export function compileScope(machine: MachineEnv, definition: Record<string, unk
     node.run = stateCompilers[def.Type as string]!.compile(def, env);
     node.next = typeof def.Next === 'string' ? lookup(def.Next) : null;
   }
-  return lookup(definition.StartAt as string);
+  return nodes;
 }

@@ -17,6 +17,8 @@ import type { TaskTokens } from './tokens.js';
 /** What compile() builds: the compiled states, and the settings every execution of them shares. */
 export interface CompiledMachine {
   readonly start: StateNode;
+  /** The top-level states by name: where a suspended execution resumes (resume()). */
+  readonly states: ReadonlyMap<string, StateNode>;
   /** Each Map state's processor by the Map's JSON pointer, for machine.iterations(). */
   readonly processors: ReadonlyMap<string, MapProcessor>;
   readonly arns: MachineArns;
@@ -152,6 +154,7 @@ const executionIds = new UuidSequence();
 export class Machine {
   readonly stateMachineArn: string;
   private readonly start: StateNode;
+  private readonly states: ReadonlyMap<string, StateNode>;
   private readonly clock: Clock;
   private readonly limits: Limits;
   private readonly timeoutMs: number;
@@ -173,6 +176,7 @@ export class Machine {
     this.standard = compiled.standard;
     this.historyLevel = compiled.history;
     this.start = compiled.start;
+    this.states = compiled.states;
     this.processors = compiled.processors;
     this.clock = compiled.clock;
     this.limits = compiled.limits;
@@ -304,11 +308,10 @@ export class Machine {
    * durable record, see durableRecord()): same ARN, context, variables and history; it waits
    * on the same token again, its timers firing at the recorded times. Throws a RangeError
    * (or rejects, when the Task's attempt went asynchronous first) when the record does not
-   * fit this machine (no Task of that name on the main line reachable from StartAt through
-   * Next, or one that does not wait for a token).
+   * fit this machine (no top-level Task of that name, or one that does not wait for a token).
    */
   resume(record: DurableSuspension, options: ResumeOptions): Promise<ExecutionResult> {
-    const node = this.mainLineState(record.stateName);
+    const node = this.topLevelState(record.stateName);
     const vars = new VariableScope(null);
     for (const [name, value, size] of record.variables) vars.set(name, value, size);
     const exec = this.execution(options.name, options.input, record.startMs, record.deadlineMs ?? Infinity);
@@ -363,14 +366,11 @@ export class Machine {
     return this.race(exec, suspension, external, null, options, true);
   }
 
-  /** The state named `name` among those reached from StartAt through Next transitions. */
-  private mainLineState(name: string): StateNode {
-    const seen = new Set<StateNode>();
-    for (let node: StateNode | null = this.start; node !== null && !seen.has(node); node = node.next) {
-      if (node.name === name) return node;
-      seen.add(node);
-    }
-    throw new RangeError(`no state '${name}' on this state machine's main line (reached from StartAt through Next)`);
+  /** The top-level state named `name`: a resumed record names the Task it parked in. */
+  private topLevelState(name: string): StateNode {
+    const node = this.states.get(name);
+    if (node === undefined) throw new RangeError(`no state '${name}' at the top level of this state machine`);
+    return node;
   }
 
   /**
