@@ -20,11 +20,19 @@ export interface Branches {
 }
 
 /**
- * Runs every branch on the same input (its size bounded by `inputBound`); returns their
- * outputs in branch order. A branch whose states never assign reads the Parallel state's
- * variable scope itself rather than a scope of its own, which would stay empty.
+ * What a Parallel makes of its branches' outputs (in branch order): `context` is what the
+ * caller handed to runBranches, `outputsBound` an upper bound of the outputs' JSON size
+ * (Infinity when a branch's was not known), so the result need not be walked to measure it.
  */
-export function runBranches(branches: Branches, input: unknown, inputBound: number, parent: Frame): unknown {
+export type BranchesDone<T> = (context: T, outputs: unknown[], frame: Frame, outputsBound: number) => unknown;
+
+/**
+ * Runs every branch on the same input (its size bounded by `inputBound`) and hands their
+ * outputs to `done`; returns what it returns. A branch whose states never assign reads
+ * the Parallel state's variable scope itself rather than a scope of its own, which would
+ * stay empty.
+ */
+export function runBranches<T>(branches: Branches, input: unknown, inputBound: number, parent: Frame, context: T, done: BranchesDone<T>): unknown {
   const { starts, assigns } = branches;
   // History: ParallelStateStarted comes before any branch's events.
   parent.exec.eventId++;
@@ -32,6 +40,8 @@ export function runBranches(branches: Branches, input: unknown, inputBound: numb
   if (history !== null) history.stateEvent(parent, 'ParallelStateStarted');
   const stop = new StopSignal(parent.stop);
   const outputs = new Array<unknown>(starts.length);
+  // The run loop leaves each branch frame's valueBound bounding its output; the array adds its brackets and commas.
+  let outputsBound = 2 + starts.length;
   let pending: Promise<unknown>[] | null = null;
   for (let i = 0; i < starts.length; i++) {
     const frame = assigns[i] ? childFrame(parent, stop, parent.mapIndex, parent.mapValue, false) : new Frame(parent.exec, parent.vars, parent.mapIndex, parent.mapValue, stop);
@@ -49,19 +59,27 @@ export function runBranches(branches: Branches, input: unknown, inputBound: numb
     }
     if (isPromiseLike(out)) {
       const index = i;
-      (pending ??= []).push(Promise.resolve(out).then((value) => (outputs[index] = value)));
-    } else outputs[i] = out;
+      (pending ??= []).push(
+        Promise.resolve(out).then((value) => {
+          outputs[index] = value;
+          outputsBound += frame.valueBound;
+        }),
+      );
+    } else {
+      outputs[i] = out;
+      outputsBound += frame.valueBound;
+    }
   }
   if (pending === null) {
     if (history !== null) recordParallelEnd(history, parent, null);
-    return outputs;
+    return done(context, outputs, parent, outputsBound);
   }
-  const all = firstFailureStops(pending, stop).then(() => outputs);
-  if (history === null) return all;
+  const all = firstFailureStops(pending, stop);
+  if (history === null) return all.then(() => done(context, outputs, parent, outputsBound));
   return all.then(
-    (value) => {
+    () => {
       recordParallelEnd(history, parent, null);
-      return value;
+      return done(context, outputs, parent, outputsBound);
     },
     (error) => {
       recordParallelEnd(history, parent, error);

@@ -22,18 +22,26 @@ export function compileResultLimit(env: StateEnv, omittedBytes = 0): (result: un
   };
 }
 
-/** A result's size bound when it fits in the payload limit, else Infinity: nothing is refused here. */
-function compileResultBound(env: StateEnv): (result: unknown) => number {
+/**
+ * A result's size bound when it fits in the payload limit, else Infinity: nothing is refused
+ * here. A bound the caller already knows (a Parallel's: its branches' output bounds added)
+ * spares the walk when it is within the limit.
+ */
+function compileResultBound(env: StateEnv): (result: unknown, knownBound: number) => number {
   const payloadLimit = env.machine.limits.payloadBytes;
   if (payloadLimit === Infinity) return () => Infinity;
-  return function measureResult(result) {
+  return function measureResult(result, knownBound) {
+    if (knownBound <= payloadLimit) return knownBound;
     const bound = payloadBound(result, payloadLimit);
     return bound <= payloadLimit ? bound : Infinity;
   };
 }
 
-/** What a JSONPath Task, Map or Parallel does with its result, given its raw input. */
-export type Finish = (raw: unknown, result: unknown, frame: Frame) => unknown;
+/**
+ * What a JSONPath Task, Map or Parallel does with its result, given its raw input;
+ * `resultBound`, when known, is an upper bound of the result's JSON size (default Infinity).
+ */
+export type Finish = (raw: unknown, result: unknown, frame: Frame, resultBound?: number) => unknown;
 
 /**
  * ResultSelector → ResultPath → OutputPath, the end shared by Task, Map and Parallel.
@@ -52,9 +60,9 @@ export function compileJsonPathFinish(def: Record<string, unknown>, env: StateEn
   const selectedBound = 'ResultSelector' in def ? templateBound(def.ResultSelector) : WHOLE_DOCUMENT;
   const checkSize = checksResultSize ? compileResultLimit(env, omittedBytes) : selectedBound !== null ? compileResultBound(env) : null;
   const pathBytes = resultPathBytes(def.ResultPath);
-  return function finishWithResult(raw, result, frame) {
+  return function finishWithResult(raw, result, frame, resultBound = Infinity) {
     if (checkSize !== null) {
-      const bound = checkSize(result);
+      const bound = checkSize(result, resultBound);
       if (selectedBound !== null && bound !== Infinity) frame.resultBound = builtBound(selectedBound, bound) + pathBytes;
     }
     if (assign === null) return outputPath(resultPath(raw, resultSelector(result, frame), frame), frame);

@@ -27,9 +27,7 @@ export function compileParallel(def: Record<string, unknown>, env: StateEnv): Ru
   const effectiveBound = 'Parameters' in def ? templateBound(def.Parameters) : WHOLE_DOCUMENT;
   function attemptParallel(input: unknown, frame: Frame): unknown {
     const inputBound = effectiveBound === null ? Infinity : builtBound(effectiveBound, frame.valueBound);
-    const outputs = runBranches(branches, parameters(inputPath(input, frame), frame), inputBound, frame);
-    if (isPromiseLike(outputs)) return Promise.resolve(outputs).then((o) => finish(input, o, frame));
-    return finish(input, outputs, frame);
+    return runBranches(branches, parameters(inputPath(input, frame), frame), inputBound, frame, input, finish);
   }
   return withRecovery(attemptParallel, def, env);
 }
@@ -45,9 +43,7 @@ function compileJsonataParallel(def: Record<string, unknown>, env: StateEnv, bra
     return outcome(scope, outputs);
   }
   function run(scope: StatesScope, effective: unknown): unknown {
-    const outputs = runBranches(branches, effective, effective === scope.input ? scope.frame.valueBound : Infinity, scope.frame);
-    if (isPromiseLike(outputs)) return Promise.resolve(outputs).then((o) => finish(scope, o));
-    return finish(scope, outputs);
+    return runBranches(branches, effective, effective === scope.input ? scope.frame.valueBound : Infinity, scope.frame, scope, finish);
   }
   function attemptJsonataParallel(input: unknown, frame: Frame): unknown {
     const scope = new StatesScope(frame, input);

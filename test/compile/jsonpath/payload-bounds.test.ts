@@ -43,7 +43,14 @@ bounds('builtBound: fixed plus reads times the document bound; constants need no
 
 const LIMIT = 10_000;
 const echo = (input: unknown) => input;
-const handlers = { echo, big: () => ({ x: 'x'.repeat(LIMIT * 0.6) }) };
+const handlers = {
+  echo,
+  later: async (input: unknown) => input,
+  fail: () => {
+    throw Object.assign(new Error('m'.repeat(LIMIT * 0.3)), { name: 'Boom' });
+  },
+  big: () => ({ x: 'x'.repeat(LIMIT * 0.6) }),
+};
 
 function run(definition: unknown, input: unknown) {
   return compile(definition, { handlers, clock: virtualClock(0), limits: { payloadBytes: LIMIT } }).execute(input);
@@ -51,6 +58,24 @@ function run(definition: unknown, input: unknown) {
 const single = (state: Record<string, unknown>) => ({ StartAt: 'S', States: { S: { ...state, End: true } } });
 const half = { s: 'y'.repeat(LIMIT * 0.6) };
 const small = { s: 'y'.repeat(LIMIT * 0.2) };
+const third = { s: 'y'.repeat(LIMIT * 0.35) };
+/** A Parallel whose branch i runs `branches[i](i)` alone: their outputs' bounds add up to the result's. */
+type Branch = (i: number) => Record<string, unknown>;
+const parallelOf = (branches: Branch[], fields: Record<string, unknown>) =>
+  single({ Type: 'Parallel', ...fields, Branches: branches.map((branch, i) => ({ StartAt: `B${i}`, States: { [`B${i}`]: { ...branch(i), End: true } } })) });
+const passBranch: Branch = () => ({ Type: 'Pass' });
+const laterBranch: Branch = () => ({ Type: 'Task', Resource: 'later' });
+/** A failing Task whose Catch puts the error beside the input, in a Parallel of its own (so the branch's last state grows it). */
+const caughtBranch: Branch = (i) => ({
+  Type: 'Parallel',
+  OutputPath: '$[0]',
+  Branches: [
+    {
+      StartAt: `F${i}`,
+      States: { [`F${i}`]: { Type: 'Task', Resource: 'fail', Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: `Done${i}` }], End: true }, [`Done${i}`]: { Type: 'Succeed' } },
+    },
+  ],
+});
 
 const limitTable: [string, unknown, unknown, string | undefined][] = [
   ['Parameters copying the input twice: over', single({ Type: 'Task', Resource: 'echo', Parameters: { 'a.$': '$', 'b.$': '$' } }), half, 'States.DataLimitExceeded'],
@@ -127,6 +152,17 @@ const limitTable: [string, unknown, unknown, string | undefined][] = [
     small,
     'States.DataLimitExceeded',
   ],
+  // The branches' output bounds, added, stand for the Parallel's result: each route must still refuse an output over the limit.
+  ['Parallel of two branches beside its input: over', parallelOf([passBranch, passBranch], { ResultPath: '$.r' }), third, 'States.DataLimitExceeded'],
+  ['Parallel of two branches beside its input: under', parallelOf([passBranch, passBranch], { ResultPath: '$.r' }), small, undefined],
+  ['Parallel of three branches: over', parallelOf([passBranch, passBranch, passBranch], {}), third, 'States.DataLimitExceeded'],
+  ['Parallel of three branches: under', parallelOf([passBranch, passBranch, passBranch], {}), small, undefined],
+  ['Parallel of asynchronous branches beside its input: over', parallelOf([laterBranch, passBranch], { ResultPath: '$.r' }), third, 'States.DataLimitExceeded'],
+  ['Parallel of asynchronous branches beside its input: under', parallelOf([laterBranch, laterBranch], { ResultPath: '$.r' }), small, undefined],
+  ['Parallel ResultSelector copying two branches twice: over', parallelOf([passBranch, passBranch], { ResultSelector: { 'a.$': '$', 'b.$': '$[0]' } }), third, 'States.DataLimitExceeded'],
+  ['Parallel ResultSelector copying one branch: under', parallelOf([passBranch, passBranch], { ResultSelector: { 'a.$': '$[0]' } }), third, undefined],
+  ['Parallel of branches whose Catch adds the error: over', parallelOf([caughtBranch, caughtBranch], { ResultPath: '$.r' }), small, 'States.DataLimitExceeded'],
+  ['Parallel of a branch whose Catch adds the error: under', parallelOf([caughtBranch], { ResultPath: '$.r' }), small, undefined],
 ];
 
 for (const [name, definition, input, error] of limitTable) {
