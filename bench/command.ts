@@ -49,7 +49,11 @@ export async function benchCommand(argv: readonly string[], io: BenchIo = { stdo
   const { report, answersCorrect } = run;
   if (options.save) {
     const charts = await writeCharts(report, options.outDir);
-    const written = await writeResults(report, options.outDir, charts.map((chart) => chart.file));
+    const written = await writeResults(
+      report,
+      options.outDir,
+      charts.map((chart) => chart.file),
+    );
     io.stderr.write(`results: ${written.json}, ${written.markdown}${charts.length > 0 ? ', ' + charts.map((c) => c.path).join(', ') : ''}\n`);
   }
   io.stdout.write(options.json ? JSON.stringify(report, null, 2) + '\n' : renderSummary(report));
@@ -59,4 +63,3 @@ export async function benchCommand(argv: readonly string[], io: BenchIo = { stdo
   }
   return ExitCodes.OK;
 }
-

@@ -33,8 +33,5 @@ function round2(value: number): number {
 }
 
 export function describeMachine(machine: MachineInfo): string {
-  return (
-    `${machine.cpuModel}, ${machine.cores} cores, Node ${machine.nodeVersion}, ${machine.platform}, ` +
-    `load average ${machine.loadAverage.join(' / ')}`
-  );
+  return `${machine.cpuModel}, ${machine.cores} cores, Node ${machine.nodeVersion}, ${machine.platform}, ` + `load average ${machine.loadAverage.join(' / ')}`;
 }

@@ -26,13 +26,16 @@ import { workflowFromFiles, workflowFromWorkload, type BenchWorkflow } from './w
 
 async function selectWorkflows(options: BenchOptions): Promise<BenchWorkflow[]> {
   if (options.custom !== null) return [await workflowFromFiles(options.custom)];
-  const chosen = options.workloads.length === 0 ? builtinWorkloads : options.workloads.map((name) => {
-    const workload = findWorkload(name);
-    if (workload === undefined) {
-      throw new BenchSetupError(`no built-in workload '${name}' (there are: ${builtinWorkloads.map((w) => w.name).join(', ')})`);
-    }
-    return workload;
-  });
+  const chosen =
+    options.workloads.length === 0
+      ? builtinWorkloads
+      : options.workloads.map((name) => {
+          const workload = findWorkload(name);
+          if (workload === undefined) {
+            throw new BenchSetupError(`no built-in workload '${name}' (there are: ${builtinWorkloads.map((w) => w.name).join(', ')})`);
+          }
+          return workload;
+        });
   const workflows: BenchWorkflow[] = [];
   for (const workload of chosen) {
     workflows.push(workflowFromWorkload(workload, options.size, options.seed, options.inputs));
@@ -88,7 +91,15 @@ async function verifiedSubjects(workflow: BenchWorkflow, options: BenchOptions, 
     if (candidate instanceof Unsupported) {
       if (candidate.engine === 'aws-local-stepfunctions') peerStatus = candidate.reason;
       if (candidate.engine !== 'baseline' || workflow.baseline !== null) {
-        report.verification.push({ workflow: workflow.name, engine: candidate.engine, inputs: 0, matched: 0, status: 'unsupported', detail: candidate.reason, note: null });
+        report.verification.push({
+          workflow: workflow.name,
+          engine: candidate.engine,
+          inputs: 0,
+          matched: 0,
+          status: 'unsupported',
+          detail: candidate.reason,
+          note: null,
+        });
       }
       continue;
     }
@@ -106,7 +117,14 @@ async function verifiedSubjects(workflow: BenchWorkflow, options: BenchOptions, 
   return { expected, subjects, peerStatus, allCorrect };
 }
 
-async function measurePool(workflow: BenchWorkflow, options: BenchOptions, timing: Timing, report: BenchReport, progress: Progress, expected: readonly Outcome[]): Promise<void> {
+async function measurePool(
+  workflow: BenchWorkflow,
+  options: BenchOptions,
+  timing: Timing,
+  report: BenchReport,
+  progress: Progress,
+  expected: readonly Outcome[],
+): Promise<void> {
   for (const threads of options.threads) {
     for (const batch of options.batch) {
       const subject = await poolSubject(workflow, { threads, batch });
@@ -156,7 +174,14 @@ async function measureSharded(workflow: BenchWorkflow, options: BenchOptions, re
   }
 }
 
-async function measureOpenLoop(workflow: BenchWorkflow, subject: Subject, sequential: ThroughputRecord | undefined, options: BenchOptions, report: BenchReport, progress: Progress): Promise<void> {
+async function measureOpenLoop(
+  workflow: BenchWorkflow,
+  subject: Subject,
+  sequential: ThroughputRecord | undefined,
+  options: BenchOptions,
+  report: BenchReport,
+  progress: Progress,
+): Promise<void> {
   const ratePerSecond = options.rate ?? Math.max(1, Math.round((sequential?.perSecond ?? 100) / 2));
   progress.start(`${workflow.name} · ${subject.engine} · open loop at ${formatRate(ratePerSecond)}/s`);
   const result = await openLoop(subject, workflow.inputs, {

@@ -52,7 +52,10 @@ const linkThroughIndexes = {
         const index = resolve(from, specifier);
         if (index.startsWith(cli)) return statement;
         const byModule = new Map();
-        for (const entry of names.split(',').map((name) => name.trim()).filter(Boolean)) {
+        for (const entry of names
+          .split(',')
+          .map((name) => name.trim())
+          .filter(Boolean)) {
           const [imported, local = imported] = entry.split(/\s+as\s+/);
           const { file, name } = definitionOf(index, imported);
           if (!byModule.has(file)) byModule.set(file, []);

@@ -17,10 +17,65 @@ export { mockHandlers, planTestCase, MockConfigError, MockErrorCodes, type MockC
 export type * from './asl/types.js';
 export { formatTrace, type TraceOptions } from './run/trace.js';
 export { historyLevels, type HistoryEvent, type HistoryLevel } from './run/history.js';
-export { createPool, Pool, PoolError, PoolErrorCodes, PoolFaults, type PoolOptions, type PoolExecuteOptions, type PoolMetrics, type RegisterOptions, type WorkflowOptions, type LoadOptions, type LoadResult, type PoolErrorCode, type PoolFault } from './pool/index.js';
-export { createService, StepFunctionsService, Service, ServiceError, ServiceErrorNames, ActivityQueue, operations, callOperation, type ServiceOptions, type ServiceErrorName, type CommandLike, type OperationName, type ServiceIntegration, type IntegrationHost, type IntegratedMachine, type NestedExecutionHost, type ActivityTask } from './service/index.js';
+export {
+  createPool,
+  Pool,
+  PoolError,
+  PoolErrorCodes,
+  PoolFaults,
+  type PoolOptions,
+  type PoolExecuteOptions,
+  type PoolMetrics,
+  type RegisterOptions,
+  type WorkflowOptions,
+  type LoadOptions,
+  type LoadResult,
+  type PoolErrorCode,
+  type PoolFault,
+} from './pool/index.js';
+export {
+  createService,
+  StepFunctionsService,
+  Service,
+  ServiceError,
+  ServiceErrorNames,
+  ActivityQueue,
+  operations,
+  callOperation,
+  type ServiceOptions,
+  type ServiceErrorName,
+  type CommandLike,
+  type OperationName,
+  type ServiceIntegration,
+  type IntegrationHost,
+  type IntegratedMachine,
+  type NestedExecutionHost,
+  type ActivityTask,
+} from './service/index.js';
 export type * as ServiceTypes from './service/types.js';
-export { serve, createServer, StepFunctionsServer, lambdaEndpointHandlers, hostPrefixAdvice, createLogger, logLevels, DEFAULT_BODY_LIMIT, type ServeOptions, type RunningEndpoint, type ServerOptions, type EndpointService, type Logger, type LogLevel as ServeLogLevel } from './serve/index.js';
+export {
+  serve,
+  createServer,
+  StepFunctionsServer,
+  lambdaEndpointHandlers,
+  hostPrefixAdvice,
+  createLogger,
+  logLevels,
+  DEFAULT_BODY_LIMIT,
+  type ServeOptions,
+  type RunningEndpoint,
+  type ServerOptions,
+  type EndpointService,
+  type Logger,
+  type LogLevel as ServeLogLevel,
+} from './serve/index.js';
 export { SqliteStore, StoreError, StoreErrorCodes, HOST_STOPPED_ERROR, type StoreErrorCode } from './service/store.js';
-export { testState, checkedResources, type TestStateRequest, type TestStateResponse, type TestStateOptions, type InspectionData } from './service/test-state/index.js';
+export {
+  testState,
+  checkedResources,
+  type TestStateRequest,
+  type TestStateResponse,
+  type TestStateOptions,
+  type InspectionData,
+} from './service/test-state/index.js';
 export { testStateOf, type StateTestOptions, type StateTestResult, type StateTestInspection } from './service/test-state/test-helper.js';

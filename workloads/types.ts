@@ -24,8 +24,7 @@ export type InputGenerator = (seed: number, index: number, options?: GeneratorOp
 
 /** The end of an execution as the harness compares it, whatever engine ran it. */
 export type Outcome =
-  | { readonly status: 'SUCCEEDED'; readonly output: unknown }
-  | { readonly status: 'FAILED'; readonly error: string | null; readonly cause: string | null };
+  { readonly status: 'SUCCEEDED'; readonly output: unknown } | { readonly status: 'FAILED'; readonly error: string | null; readonly cause: string | null };
 
 export interface Workload {
   readonly name: string;

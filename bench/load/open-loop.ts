@@ -70,7 +70,11 @@ export async function openLoop(subject: Subject, inputs: readonly unknown[], opt
     scheduled++;
     inFlight++;
     const out = subject.run(input);
-    if (isPromiseLike(out)) out.then(() => finish(dueAt), () => finish(dueAt));
+    if (isPromiseLike(out))
+      out.then(
+        () => finish(dueAt),
+        () => finish(dueAt),
+      );
     else finish(dueAt);
     // When behind schedule, still let completions and timers run now and then.
     if (scheduled % 64 === 0) await pause(0);

@@ -150,7 +150,12 @@ function configurations(options: MediaBenchOptions, pools: Map<number, Pool>): C
   ];
   for (const threads of options.threads) {
     const pool = createPool({ threads, batch: 1, mapFanOutMinItems: 1 });
-    pool.register(POOL_WORKFLOW, { definition: mediaDefinition, handlers: mediaHandlersModule, mapFanOut: true, options: { limits: { executionMs: EXECUTION_LIMIT_MS } } });
+    pool.register(POOL_WORKFLOW, {
+      definition: mediaDefinition,
+      handlers: mediaHandlersModule,
+      mapFanOut: true,
+      options: { limits: { executionMs: EXECUTION_LIMIT_MS } },
+    });
     pools.set(threads, pool);
     list.push({
       key: `c${threads}`,
@@ -214,7 +219,8 @@ export async function runMediaBench(options: MediaBenchOptions, io: MediaBenchIo
     }
     const reference = checked.get('a')!;
     for (const [key, output] of checked) {
-      if (output.digest !== reference.digest) throw new WrongResult(`configuration ${key} made different bytes than (a): ${output.digest} vs ${reference.digest}`);
+      if (output.digest !== reference.digest)
+        throw new WrongResult(`configuration ${key} made different bytes than (a): ${output.digest} vs ${reference.digest}`);
     }
 
     // Then time, in interleaved rounds so a busy neighbour slows every configuration alike.
@@ -259,7 +265,18 @@ export async function runMediaBench(options: MediaBenchOptions, io: MediaBenchIo
     const endLoad = machineInfo().loadAverage;
     const rendition = defaultRendition;
     if (options.json) {
-      const report = { machine, loadAverageAtEnd: endLoad, ffmpeg: detection.version, ffmpegThreads: 1, source: spec, generatedMs: Math.round(generatedMs), rendition, failureRate: options.failureRate, rounds: options.rounds, records };
+      const report = {
+        machine,
+        loadAverageAtEnd: endLoad,
+        ffmpeg: detection.version,
+        ffmpegThreads: 1,
+        source: spec,
+        generatedMs: Math.round(generatedMs),
+        rendition,
+        failureRate: options.failureRate,
+        rounds: options.rounds,
+        records,
+      };
       io.stdout.write(JSON.stringify(report, null, 2) + '\n');
     } else {
       io.stdout.write(

@@ -8,7 +8,11 @@ import { join } from 'node:path';
 import type { BenchReport, ThroughputRecord } from './types.js';
 
 interface ChartApi {
-  init(dom: null, theme: null, options: { renderer: 'svg'; ssr: true; width: number; height: number }): {
+  init(
+    dom: null,
+    theme: null,
+    options: { renderer: 'svg'; ssr: true; width: number; height: number },
+  ): {
     setOption(option: Record<string, unknown>): void;
     renderToSVGString(): string;
     dispose(): void;
@@ -85,7 +89,9 @@ function poolOption(report: BenchReport): Record<string, unknown> | null {
     name,
     type: 'line',
     symbolSize: 7,
-    data: batches.map((batch) => records.find((r) => `${r.workflow} · ${r.threads} thread${r.threads === 1 ? '' : 's'}` === name && r.batch === batch)?.perSecond ?? null),
+    data: batches.map(
+      (batch) => records.find((r) => `${r.workflow} · ${r.threads} thread${r.threads === 1 ? '' : 's'}` === name && r.batch === batch)?.perSecond ?? null,
+    ),
   }));
   return {
     title: { text: 'Pool executions per second against threads and batch size', subtext: subtitle(report), left: 'center' },

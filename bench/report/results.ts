@@ -5,7 +5,10 @@ import { renderMarkdown } from './markdown.js';
 import type { BenchReport } from './types.js';
 
 export function defaultLabel(startedAt: Date): string {
-  return `bench-${startedAt.toISOString().replace(/[:]/g, '').replace(/\.\d+Z$/, 'Z')}`;
+  return `bench-${startedAt
+    .toISOString()
+    .replace(/[:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')}`;
 }
 
 export interface WrittenResults {

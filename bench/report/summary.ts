@@ -78,7 +78,7 @@ function peerNotes(report: BenchReport): string[] {
   const notes = [...byNote].map(([note, workflows]) => `aws-local-stepfunctions on ${workflows.join(', ')}: ${note}`);
   notes.push(
     'baseline: the same handlers called by plain code (the limit an engine can approach)',
-    'overhead: time per execution minus the baseline\'s, i.e. what the engine adds on top of the handlers',
+    "overhead: time per execution minus the baseline's, i.e. what the engine adds on top of the handlers",
   );
   return notes;
 }

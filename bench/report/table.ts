@@ -6,7 +6,10 @@ import { summaryRows, type Table } from './summary.js';
 export function renderTable(table: Table): string {
   const widths = table.headers.map((header, column) => Math.max(header.length, ...table.rows.map((row) => row[column]!.length)));
   const line = (cells: readonly string[]) =>
-    cells.map((cell, column) => (table.alignRight[column] ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!))).join('  ').trimEnd();
+    cells
+      .map((cell, column) => (table.alignRight[column] ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!)))
+      .join('  ')
+      .trimEnd();
   return [line(table.headers), widths.map((width) => '─'.repeat(width)).join('  '), ...table.rows.map(line)].join('\n');
 }
 

@@ -36,9 +36,7 @@ function fanoutInput(items: number): { jobId: string; source: { fps: number }; p
 }
 
 function expectedParts(input: ReturnType<typeof fanoutInput>): TranscodedPart[] {
-  return input.segments.map((segment) =>
-    transcodeSegment({ jobId: input.jobId, fps: FPS, profile: input.profile as never, segment }, { attempt: 1 }),
-  );
+  return input.segments.map((segment) => transcodeSegment({ jobId: input.jobId, fps: FPS, profile: input.profile as never, segment }, { attempt: 1 }));
 }
 
 /** Median time of one segment's transcode, called directly. */
@@ -107,7 +105,10 @@ export async function measureFanout(plan: FanoutPlan, progress: Progress, skippe
           const out = subject.run(input);
           if (isPromiseLike(out)) await out;
           times.push(performance.now() - started);
-          progress.update(run + 1, times.reduce((a, b) => a + b, 0));
+          progress.update(
+            run + 1,
+            times.reduce((a, b) => a + b, 0),
+          );
         }
         times.sort((a, b) => a - b);
         const measuredMs = times[times.length >> 1]!;

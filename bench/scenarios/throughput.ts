@@ -73,7 +73,7 @@ export async function measureThroughput(
       executions: own.executions,
       elapsedMs: Math.round(own.elapsedMs),
       perSecond: Math.round(perSecond * 10) / 10,
-      usPerExecution: Math.round((1e7 / perSecond)) / 10,
+      usPerExecution: Math.round(1e7 / perSecond) / 10,
       latency: summarizeLatency(own.histogram),
       roundsPerSecond: own.rates.map((rate) => Math.round(rate * 10) / 10),
     };

@@ -369,7 +369,8 @@ class Ledger {
     const code = error instanceof PoolError ? error.code : null;
     if (code === PoolErrorCodes.QUEUE_FULL) this.counts.rejectedQueueFull++;
     if (code === PoolErrorCodes.CLOSED) this.counts.rejectedClosed++;
-    if (code !== refusal) this.mismatch(index, this.faultFor(index), refusal === null ? 'accepted' : `refused with ${refusal}`, `refused with ${code ?? String(error)}`);
+    if (code !== refusal)
+      this.mismatch(index, this.faultFor(index), refusal === null ? 'accepted' : `refused with ${refusal}`, `refused with ${code ?? String(error)}`);
   }
 
   private result(index: number, fault: FaultKind, result: ExecutionResult, refusal: PoolErrorCode | null): void {
@@ -419,7 +420,12 @@ class Ledger {
         this.counts.collateral++;
         this.collateralBy[casualty.error] = (this.collateralBy[casualty.error] ?? 0) + 1;
       } else {
-        this.mismatch(casualty.index, casualty.fault, 'its own outcome, or a casualty traced to a thread-killing fault', `FAILED ${casualty.error}: ${casualty.cause} (no killer found)`);
+        this.mismatch(
+          casualty.index,
+          casualty.fault,
+          'its own outcome, or a casualty traced to a thread-killing fault',
+          `FAILED ${casualty.error}: ${casualty.cause} (no killer found)`,
+        );
       }
     }
     this.casualties = waiting;
@@ -548,7 +554,13 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   function sample(): void {
     collectGarbage();
     const memory = process.memoryUsage();
-    const s = { seconds: (performance.now() - began) / 1000, settled: ledger.settled, rssMb: mb(memory.rss), heapUsedMb: mb(memory.heapUsed), queue: pool.queueSize };
+    const s = {
+      seconds: (performance.now() - began) / 1000,
+      settled: ledger.settled,
+      rssMb: mb(memory.rss),
+      heapUsedMb: mb(memory.heapUsed),
+      queue: pool.queueSize,
+    };
     samples.push(s);
     ledger.trace(false);
     options.onSample?.(s, ledger.counts);
@@ -566,7 +578,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     }
     if (index >= nextOverrun) {
       nextOverrun = index + options.overrunEvery;
-      for (let i = 0; i < options.overrunBy && index < executions; i++) ledger.submit(index++, pool.queueSize >= pool.maxQueue ? PoolErrorCodes.QUEUE_FULL : null);
+      for (let i = 0; i < options.overrunBy && index < executions; i++)
+        ledger.submit(index++, pool.queueSize >= pool.maxQueue ? PoolErrorCodes.QUEUE_FULL : null);
     }
     if ((await withTimeout(once(pool, 'drain'), options.closeTimeoutMs)) === null) {
       drainLost = true;
@@ -624,7 +637,14 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     },
     { name: "'drain' follows every full queue", ok: !drainLost, detail: drainLost ? `no 'drain' within ${options.closeTimeoutMs} ms of a full queue` : 'yes' },
     { name: 'no promise settled twice', ok: c.strays === 0, detail: `${c.strays} stray settlements` },
-    { name: 'close() settles every submitted execution', ok: closed !== null && pendingAfterClose === 0, detail: closed === null ? `close() did not resolve within ${options.closeTimeoutMs} ms; ${pendingAfterClose} pending` : `${pendingAfterClose} pending after close()` },
+    {
+      name: 'close() settles every submitted execution',
+      ok: closed !== null && pendingAfterClose === 0,
+      detail:
+        closed === null
+          ? `close() did not resolve within ${options.closeTimeoutMs} ms; ${pendingAfterClose} pending`
+          : `${pendingAfterClose} pending after close()`,
+    },
     { name: 'a second close() returns the same promise', ok: secondCloseSamePromise, detail: String(secondCloseSamePromise) },
     {
       name: 'no handle left open after close()',
@@ -636,8 +656,16 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       ok: workersReplaced >= ledger.exitAndCrashDeaths && workersReplaced <= killers,
       detail: `${workersReplaced} replaced; ${ledger.exitAndCrashDeaths} exit/crash deaths; ${killers} killers`,
     },
-    { name: `main heap flat after warm-up (growth ≤ ${options.heapToleranceMb} MB)`, ok: heap.growthMb <= options.heapToleranceMb, detail: `growth ${heap.growthMb.toFixed(1)} MB, slope ${heap.slopeMbPerMinute.toFixed(2)} MB/min over ${judged.length} samples` },
-    { name: `RSS flat after warm-up (growth ≤ ${options.rssToleranceMb} MB)`, ok: rss.growthMb <= options.rssToleranceMb, detail: `growth ${rss.growthMb.toFixed(1)} MB, slope ${rss.slopeMbPerMinute.toFixed(2)} MB/min over ${judged.length} samples` },
+    {
+      name: `main heap flat after warm-up (growth ≤ ${options.heapToleranceMb} MB)`,
+      ok: heap.growthMb <= options.heapToleranceMb,
+      detail: `growth ${heap.growthMb.toFixed(1)} MB, slope ${heap.slopeMbPerMinute.toFixed(2)} MB/min over ${judged.length} samples`,
+    },
+    {
+      name: `RSS flat after warm-up (growth ≤ ${options.rssToleranceMb} MB)`,
+      ok: rss.growthMb <= options.rssToleranceMb,
+      detail: `growth ${rss.growthMb.toFixed(1)} MB, slope ${rss.slopeMbPerMinute.toFixed(2)} MB/min over ${judged.length} samples`,
+    },
     { name: 'enough memory samples after warm-up to judge', ok: judged.length >= 6, detail: `${judged.length} samples` },
   ];
   const { onSample: _onSample, ...shown } = options;

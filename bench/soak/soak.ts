@@ -177,7 +177,10 @@ function soakMarkdown(report: SoakReport, command: string, note: string | undefi
     '',
   );
   lines.push('| memory after warm-up | start MB | end MB | peak MB | slope MB/min | growth MB |', '|---|---:|---:|---:|---:|---:|');
-  for (const [name, t] of [['RSS (process, all threads)', report.rss], ['main-thread heap used', report.heap]] as const) {
+  for (const [name, t] of [
+    ['RSS (process, all threads)', report.rss],
+    ['main-thread heap used', report.heap],
+  ] as const) {
     lines.push(`| ${name} | ${f1(t.startMb)} | ${f1(t.endMb)} | ${f1(t.peakMb)} | ${t.slopeMbPerMinute.toFixed(2)} | ${f1(t.growthMb)} |`);
   }
   lines.push(

@@ -26,7 +26,13 @@ const definition = (resource: string, token = true) => ({
   StartAt: 'Prepare',
   States: {
     Prepare: { Type: 'Pass', Parameters: { 'order.$': '$.order' }, Next: 'Approve' },
-    Approve: { Type: 'Task', Resource: resource, Parameters: token ? { 'token.$': '$$.Task.Token', 'order.$': '$.order' } : { 'order.$': '$.order' }, ResultPath: '$.approval', Next: 'Finish' },
+    Approve: {
+      Type: 'Task',
+      Resource: resource,
+      Parameters: token ? { 'token.$': '$$.Task.Token', 'order.$': '$.order' } : { 'order.$': '$.order' },
+      ResultPath: '$.approval',
+      Next: 'Finish',
+    },
     Finish: { Type: 'Pass', Result: 'done', ResultPath: '$.stage', End: true },
   },
 });
@@ -47,7 +53,8 @@ const answer = '{"approved":true}';
   const pending = callback.execute(input);
   tasks.sendTaskSuccess({ taskToken: lastToken, output: answer });
   const r = await pending;
-  if (r.status !== 'SUCCEEDED' || JSON.stringify(r.output) !== '{"order":"o-1","approval":{"approved":true},"stage":"done"}') throw new Error(`wrong answer: ${JSON.stringify(r)}`);
+  if (r.status !== 'SUCCEEDED' || JSON.stringify(r.output) !== '{"order":"o-1","approval":{"approved":true},"stage":"done"}')
+    throw new Error(`wrong answer: ${JSON.stringify(r)}`);
   const b = await requestResponse.execute(input);
   if (JSON.stringify(b.output) !== JSON.stringify(r.output)) throw new Error('baseline answers differently');
 }
@@ -173,13 +180,23 @@ const hostBytes = await suspendedBytes(
 );
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-console.log(`machine: ${cpus()[0]?.model ?? 'unknown'} × ${cpus().length}, node ${process.version}, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(
+  `machine: ${cpus()[0]?.model ?? 'unknown'} × ${cpus().length}, node ${process.version}, load ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
 console.log('');
 console.log('| figure | value |');
 console.log('|---|---|');
-console.log(`| callback round trips/s, one at a time | ${fmt(seqCallback)} (request-response baseline ${fmt(seqBaseline)}/s, ratio ${(seqCallback / seqBaseline).toFixed(2)}) |`);
-console.log(`| callback round trips/s, 1,000 in flight | ${fmt(wideCallback)} (request-response baseline ${fmt(wideBaseline)}/s, ratio ${(wideCallback / wideBaseline).toFixed(2)}) |`);
+console.log(
+  `| callback round trips/s, one at a time | ${fmt(seqCallback)} (request-response baseline ${fmt(seqBaseline)}/s, ratio ${(seqCallback / seqBaseline).toFixed(2)}) |`,
+);
+console.log(
+  `| callback round trips/s, 1,000 in flight | ${fmt(wideCallback)} (request-response baseline ${fmt(wideBaseline)}/s, ratio ${(wideCallback / wideBaseline).toFixed(2)}) |`,
+);
 console.log(`| resume by SendTaskSuccess → SUCCEEDED, per execution | ${resumeUs.toFixed(2)} µs |`);
-console.log(`| heap per suspended execution, engine (${fmt(SUSPENDED)} waiting) | ${fmt(engineBytes - payloadBytes)} B beyond payload (${fmt(engineBytes)} B total, payload ${fmt(payloadBytes)} B) |`);
+console.log(
+  `| heap per suspended execution, engine (${fmt(SUSPENDED)} waiting) | ${fmt(engineBytes - payloadBytes)} B beyond payload (${fmt(engineBytes)} B total, payload ${fmt(payloadBytes)} B) |`,
+);
 console.log(`| heap per suspended execution, StandardExecutions host | ${fmt(hostBytes - payloadBytes)} B beyond payload (${fmt(hostBytes)} B total) |`);
 process.exit(0);

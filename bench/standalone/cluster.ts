@@ -90,7 +90,14 @@ const allWorkloads: Workload[] = [
     batch: BATCH,
     input: (i) => webhookInputs[i % webhookInputs.length],
   },
-  { name: 'CPU-heavy (≈0.5 ms)', definition: cpuDefinition, handlersModule: poolHandlersModule, handlers: benchHandlers, batch: 16, input: (i) => ({ rounds: heavyRounds, seed: i }) },
+  {
+    name: 'CPU-heavy (≈0.5 ms)',
+    definition: cpuDefinition,
+    handlersModule: poolHandlersModule,
+    handlers: benchHandlers,
+    batch: 16,
+    input: (i) => ({ rounds: heavyRounds, seed: i }),
+  },
 ];
 /** --skip trivial,webhook,cpu,map,redis leaves parts out (to look at one quickly). */
 const skipped = new Set(args.skip!.split(',').filter(Boolean));
@@ -127,7 +134,9 @@ const children: ChildProcess[] = [];
 const redisDir = mkdtempSync(join(tmpdir(), 'statemill-bench-redis-'));
 const port = await freePort();
 // No persistence: the benchmark measures the queue, not the disk (the tests run Redis with AOF).
-const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', redisDir, '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', redisDir, '--save', '', '--appendonly', 'no'], {
+  stdio: ['ignore', 'pipe', 'pipe'],
+});
 children.push(redis);
 await started(redis, /Ready to accept connections/, 'redis-server');
 const url = `redis://127.0.0.1:${port}`;
@@ -136,10 +145,14 @@ const workerThreads = THREADS / WORKERS;
 await Promise.all(
   Array.from({ length: WORKERS }, () => {
     const concurrency = args['worker-concurrency'] === undefined ? [] : ['--concurrency', args['worker-concurrency']];
-    const child = spawn(process.execPath, ['--import', 'tsx/esm', cliMain, 'worker', '--redis', url, '--prefix', PREFIX, '--threads', String(workerThreads), ...concurrency], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx/esm', cliMain, 'worker', '--redis', url, '--prefix', PREFIX, '--threads', String(workerThreads), ...concurrency],
+      {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     children.push(child);
     return started(child, /taking jobs/, 'statemill worker');
   }),
@@ -171,7 +184,10 @@ type Execute = (id: string, input: unknown) => Promise<{ status: string; output:
 
 const contenders: { label: string; execute(w: Workload): Execute }[] = [
   { label: `pool, ${THREADS} threads`, execute: () => (id, input) => pool.execute(id, input) },
-  { label: `cluster, ${WORKERS} workers × ${workerThreads}`, execute: (w) => (w.batch === BATCH ? (id, input) => cluster.execute(id, input) : (id, input) => clusterHeavy.execute(id, input)) },
+  {
+    label: `cluster, ${WORKERS} workers × ${workerThreads}`,
+    execute: (w) => (w.batch === BATCH ? (id, input) => cluster.execute(id, input) : (id, input) => clusterHeavy.execute(id, input)),
+  },
 ];
 
 for (const workload of workloads) {
@@ -183,7 +199,8 @@ for (const workload of workloads) {
     const expected = await machine.execute(workload.input(i));
     for (const contender of contenders) {
       const got = await contender.execute(workload)(workload.name, workload.input(i));
-      if (got.status !== expected.status || !isDeepStrictEqual(got.output, expected.output)) throw new Error(`${workload.name}: ${contender.label} differs from in-process at input ${i}`);
+      if (got.status !== expected.status || !isDeepStrictEqual(got.output, expected.output))
+        throw new Error(`${workload.name}: ${contender.label} differs from in-process at input ${i}`);
     }
   }
 }
@@ -260,7 +277,10 @@ try {
       const measured = runs[c]!;
       const ratio = c === 0 ? '' : `${fixed(median(ratios), 2)} (${spread(ratios, 2)})`;
       console.log(
-        `| ${workload.name} | ${contender.label} | ${workload.batch} | ${spread(measured.map((r) => r.rate), 0)} | ${fixed(median(measured.map((r) => r.p50Ms)), 1)} | ${fixed(median(measured.map((r) => r.p99Ms)), 1)} | ${ratio} |`,
+        `| ${workload.name} | ${contender.label} | ${workload.batch} | ${spread(
+          measured.map((r) => r.rate),
+          0,
+        )} | ${fixed(median(measured.map((r) => r.p50Ms)), 1)} | ${fixed(median(measured.map((r) => r.p99Ms)), 1)} | ${ratio} |`,
       );
       rows.push({ workload: workload.name, engine: contender.label, batch: workload.batch, runs: measured, ratios: c === 0 ? null : ratios });
     }
@@ -268,47 +288,69 @@ try {
   report.throughput = rows;
 
   if (!skipped.has('map')) {
-  console.log(`\n## Map of ${MAP_ITEMS.toLocaleString('en-US')} items of ≈0.2 ms (runMap)\n`);
-  const items = Array.from({ length: MAP_ITEMS }, (_, seed) => ({ rounds: itemRounds, seed }));
-  const request = {
-    state: '/States/Each',
-    inputs: items,
-    maxConcurrency: 0,
-    toleratedFailures: -1,
-    parent: { executionName: 'bench', executionInput: { items }, executionStartMs: Date.now(), remainingMs: 3_600_000, variables: [] },
-  };
-  const expected = (await compile(fanOutDefinition, { handlers: benchHandlers }).execute({ items })).output as { hash: number }[];
-  // The block size the cluster chose before it sized blocks by the workers' threads (a 64th of the items), beside the default, in the same run.
-  const sixtyFourth = Math.max(1, Math.ceil(MAP_ITEMS / 64));
-  const clusterSixtyFourth = createCluster({ connection: url, prefix: PREFIX, mapBlockSize: sixtyFourth });
-  await clusterSixtyFourth.register('map', { definition: fanOutDefinition, handlers: poolHandlersModule });
-  const mappers = [(r: typeof request) => pool.runMap('map', r), (r: typeof request) => cluster.runMap('map', r), (r: typeof request) => clusterSixtyFourth.runMap('map', r)];
-  for (const mapper of mappers) {
-    const result = await mapper(request);
-    if (!isDeepStrictEqual((result.outputs as { hash: number }[]).map((o) => o.hash), expected.map((o) => o.hash))) throw new Error('runMap outputs differ from in-process');
-  }
-  const times = mappers.map(() => [] as number[]);
-  for (let run = 0; run < MAP_RUNS; run++) {
-    for (const [m, mapper] of mappers.entries()) {
-      const began = performance.now();
-      await mapper(request);
-      times[m]!.push(performance.now() - began);
+    console.log(`\n## Map of ${MAP_ITEMS.toLocaleString('en-US')} items of ≈0.2 ms (runMap)\n`);
+    const items = Array.from({ length: MAP_ITEMS }, (_, seed) => ({ rounds: itemRounds, seed }));
+    const request = {
+      state: '/States/Each',
+      inputs: items,
+      maxConcurrency: 0,
+      toleratedFailures: -1,
+      parent: { executionName: 'bench', executionInput: { items }, executionStartMs: Date.now(), remainingMs: 3_600_000, variables: [] },
+    };
+    const expected = (await compile(fanOutDefinition, { handlers: benchHandlers }).execute({ items })).output as { hash: number }[];
+    // The block size the cluster chose before it sized blocks by the workers' threads (a 64th of the items), beside the default, in the same run.
+    const sixtyFourth = Math.max(1, Math.ceil(MAP_ITEMS / 64));
+    const clusterSixtyFourth = createCluster({ connection: url, prefix: PREFIX, mapBlockSize: sixtyFourth });
+    await clusterSixtyFourth.register('map', { definition: fanOutDefinition, handlers: poolHandlersModule });
+    const mappers = [
+      (r: typeof request) => pool.runMap('map', r),
+      (r: typeof request) => cluster.runMap('map', r),
+      (r: typeof request) => clusterSixtyFourth.runMap('map', r),
+    ];
+    for (const mapper of mappers) {
+      const result = await mapper(request);
+      if (
+        !isDeepStrictEqual(
+          (result.outputs as { hash: number }[]).map((o) => o.hash),
+          expected.map((o) => o.hash),
+        )
+      )
+        throw new Error('runMap outputs differ from in-process');
     }
-  }
-  await clusterSixtyFourth.close();
-  const mapRatios = times[1]!.map((t, run) => t / times[0]![run]!);
-  const sixtyFourthRatios = times[2]!.map((t, run) => t / times[0]![run]!);
-  console.log('| engine | ms min / median / max | cluster ÷ pool time (median of runs) |');
-  console.log('|---|---:|---:|');
-  console.log(`| pool.runMap, ${THREADS} threads | ${spread(times[0]!, 1)} | |`);
-  console.log(`| cluster.runMap, ${WORKERS} workers × ${workerThreads} | ${spread(times[1]!, 1)} | ${fixed(median(mapRatios), 2)} (${spread(mapRatios, 2)}) |`);
-  console.log(`| cluster.runMap, blocks of ${sixtyFourth} (a 64th: the former default) | ${spread(times[2]!, 1)} | ${fixed(median(sixtyFourthRatios), 2)} (${spread(sixtyFourthRatios, 2)}) |`);
-  report.map = { items: MAP_ITEMS, poolMs: times[0], clusterMs: times[1], ratios: mapRatios, sixtyFourthBlocks: { blockSize: sixtyFourth, clusterMs: times[2], ratios: sixtyFourthRatios } };
+    const times = mappers.map(() => [] as number[]);
+    for (let run = 0; run < MAP_RUNS; run++) {
+      for (const [m, mapper] of mappers.entries()) {
+        const began = performance.now();
+        await mapper(request);
+        times[m]!.push(performance.now() - began);
+      }
+    }
+    await clusterSixtyFourth.close();
+    const mapRatios = times[1]!.map((t, run) => t / times[0]![run]!);
+    const sixtyFourthRatios = times[2]!.map((t, run) => t / times[0]![run]!);
+    console.log('| engine | ms min / median / max | cluster ÷ pool time (median of runs) |');
+    console.log('|---|---:|---:|');
+    console.log(`| pool.runMap, ${THREADS} threads | ${spread(times[0]!, 1)} | |`);
+    console.log(
+      `| cluster.runMap, ${WORKERS} workers × ${workerThreads} | ${spread(times[1]!, 1)} | ${fixed(median(mapRatios), 2)} (${spread(mapRatios, 2)}) |`,
+    );
+    console.log(
+      `| cluster.runMap, blocks of ${sixtyFourth} (a 64th: the former default) | ${spread(times[2]!, 1)} | ${fixed(median(sixtyFourthRatios), 2)} (${spread(sixtyFourthRatios, 2)}) |`,
+    );
+    report.map = {
+      items: MAP_ITEMS,
+      poolMs: times[0],
+      clusterMs: times[1],
+      ratios: mapRatios,
+      sixtyFourthBlocks: { blockSize: sixtyFourth, clusterMs: times[2], ratios: sixtyFourthRatios },
+    };
   }
 
   console.log('\n## What Redis does per job\n');
   console.log('A fixed run after CONFIG RESETSTAT; commands from INFO commandstats, CPU from INFO cpu (user + sys of the whole redis-server).\n');
-  console.log('| workload | batch | executions | jobs | commands / job | commands / execution | Redis CPU µs / job | Redis CPU µs / execution | network in + out bytes / execution | one Redis, executions/s ceiling |');
+  console.log(
+    '| workload | batch | executions | jobs | commands / job | commands / execution | Redis CPU µs / job | Redis CPU µs / execution | network in + out bytes / execution | one Redis, executions/s ceiling |',
+  );
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   const redisCosts: Record<string, unknown>[] = [];
   for (const workload of skipped.has('redis') ? [] : workloads.slice(0, 2)) {

@@ -37,7 +37,10 @@ const ONLY = args.only?.split(',') ?? null;
 
 /** What this harness uses of a build. */
 interface Engine {
-  compile(definition: unknown, options?: Record<string, unknown>): { run(input: unknown): unknown; execute(input: unknown): Promise<{ output: unknown; status: string }> };
+  compile(
+    definition: unknown,
+    options?: Record<string, unknown>,
+  ): { run(input: unknown): unknown; execute(input: unknown): Promise<{ output: unknown; status: string }> };
   virtualClock(): unknown;
   /** From the build's src/run/limits.js: the payload-size bound every state's check starts with. */
   payloadBound(value: unknown, limit: number): number;
@@ -56,7 +59,7 @@ interface Case {
   readonly make: (engine: Engine) => Run;
 }
 
-const output = (r: unknown) => (r as { status: string; output: unknown; error?: string; cause?: string });
+const output = (r: unknown) => r as { status: string; output: unknown; error?: string; cause?: string };
 function runOf(machine: ReturnType<Engine['compile']>, input: unknown): Run {
   return () => {
     const r = machine.run(input);
@@ -87,7 +90,10 @@ for (const branches of [2, 10]) {
 }
 for (const workload of builtinWorkloads) {
   const inputs = Array.from({ length: 64 }, (_, i) => workload.generateInput(1, i, workload.sizes.quick));
-  for (const [language, definition] of [['', workload.definition], ['-jsonata', workload.jsonataDefinition]] as const) {
+  for (const [language, definition] of [
+    ['', workload.definition],
+    ['-jsonata', workload.jsonataDefinition],
+  ] as const) {
     if (definition === null) continue;
     cases.push({
       name: `${workload.name}${language}`,
@@ -115,9 +121,14 @@ for (const workload of builtinWorkloads) {
   });
 }
 
-const comparable = (v: unknown) => JSON.stringify(v, (_k, x) => (x !== null && typeof x === 'object' && 'startDate' in x ? { ...x, startDate: 0, stopDate: 0, executionArn: 0, name: 0 } : x));
+const comparable = (v: unknown) =>
+  JSON.stringify(v, (_k, x) => (x !== null && typeof x === 'object' && 'startDate' in x ? { ...x, startDate: 0, stopDate: 0, executionArn: 0, name: 0 } : x));
 
-console.log(`machine: ${cpus()[0]?.model} × ${cpus().length}, Node ${process.version}, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(
+  `machine: ${cpus()[0]?.model} × ${cpus().length}, Node ${process.version}, load ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
 console.log(`A: ${args.a}\nB: ${args.b}`);
 const rows: Record<string, string>[] = [];
 for (const c of cases) {

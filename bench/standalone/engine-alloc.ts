@@ -21,12 +21,16 @@ interface Subject {
 }
 
 const settle = (r: unknown) => (r instanceof Promise ? r : r);
-const outputOf = (r: unknown) => (r as { status: string; output?: unknown }).status === 'SUCCEEDED' ? (r as { output: unknown }).output : (r as { error: unknown }).error;
+const outputOf = (r: unknown) =>
+  (r as { status: string; output?: unknown }).status === 'SUCCEEDED' ? (r as { output: unknown }).output : (r as { error: unknown }).error;
 
 const subjects: Subject[] = [];
 for (const workload of builtinWorkloads) {
   const inputs = Array.from({ length: 64 }, (_, i) => workload.generateInput(1, i, workload.sizes.quick));
-  for (const [language, definition] of [['JSONPath', workload.definition], ['JSONata', workload.jsonataDefinition]] as const) {
+  for (const [language, definition] of [
+    ['JSONPath', workload.definition],
+    ['JSONata', workload.jsonataDefinition],
+  ] as const) {
     if (definition === null) continue;
     const machine = compile(definition, { handlers: workload.handlers, clock: virtualClock() });
     subjects.push({
@@ -83,7 +87,11 @@ async function allocated(fn: (i: number) => unknown, batch: number): Promise<num
   return samples[samples.length >> 1]!;
 }
 
-console.log(`machine: ${cpus()[0]?.model} × ${cpus().length}, Node ${process.version}, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(
+  `machine: ${cpus()[0]?.model} × ${cpus().length}, Node ${process.version}, load ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
 const rows: Record<string, string>[] = [];
 for (const s of subjects) {
   // Answers first.
@@ -94,6 +102,12 @@ for (const s of subjects) {
   const batch = s.name.startsWith('Map of 1,000') ? 20 : 200;
   const engine = await allocated(s.engine, batch);
   const hand = await allocated(s.hand, batch);
-  rows.push({ subject: s.name, 'engine B/exec': engine.toFixed(0), 'baseline B/exec': hand.toFixed(0), 'engine − baseline': (engine - hand).toFixed(0), ratio: (engine / hand).toFixed(2) });
+  rows.push({
+    subject: s.name,
+    'engine B/exec': engine.toFixed(0),
+    'baseline B/exec': hand.toFixed(0),
+    'engine − baseline': (engine - hand).toFixed(0),
+    ratio: (engine / hand).toFixed(2),
+  });
 }
 console.table(rows);

@@ -26,7 +26,10 @@ const definition = {
   },
 };
 
-interface Order { id: string; items: { price: number; qty: number }[] }
+interface Order {
+  id: string;
+  items: { price: number; qty: number }[];
+}
 const handlers = {
   validate: (o: Order) => o.items.length > 0,
   price: (p: { items: Order['items'] }) => p.items.reduce((s, i) => s + i.price * i.qty, 0),
@@ -41,7 +44,13 @@ function handWritten(order: Order) {
   return handlers.summarise({ id: order.id, total, stage: 'priced' });
 }
 
-const order: Order = { id: 'o-1', items: [{ price: 3, qty: 2 }, { price: 5, qty: 1 }] };
+const order: Order = {
+  id: 'o-1',
+  items: [
+    { price: 3, qty: 2 },
+    { price: 5, qty: 1 },
+  ],
+};
 const machine = compile(definition, { handlers, clock: virtualClock(), limits: { payloadBytes: Infinity } });
 const checked = compile(definition, { handlers, clock: virtualClock() });
 
@@ -69,7 +78,11 @@ await bench.run();
 
 const mean = (name: string) => (bench.tasks.find((t) => t.name === name)!.result as { latency: { mean: number } }).latency.mean * 1e6;
 const base = mean('hand-written (awaited, as execute is)');
-console.log(`machine: ${cpus()[0]?.model} × ${cpus().length}, Node ${process.version}, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(
+  `machine: ${cpus()[0]?.model} × ${cpus().length}, Node ${process.version}, load ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
 console.table(
   bench.tasks.map((t) => ({
     task: t.name,

@@ -17,7 +17,18 @@ import { parseArgs } from 'node:util';
 import { compile, virtualClock, type Machine } from '../../src/index.js';
 import { payloadBound } from '../../src/run/limits.js';
 import { median } from '../median.js';
-import { flaky, mapDefinition, mapInput, MAP_LIMITS, parallelDefinition, parallelInput, price, retryDefinition, timePerCall, type PriceItem } from './shapes.js';
+import {
+  flaky,
+  mapDefinition,
+  mapInput,
+  MAP_LIMITS,
+  parallelDefinition,
+  parallelInput,
+  price,
+  retryDefinition,
+  timePerCall,
+  type PriceItem,
+} from './shapes.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -131,7 +142,11 @@ for (const branches of [2, 5, 10]) {
   shapes.push({ name: 'Task retried once (virtual clock)', group: 'retry', engine: () => machine.execute(input).then((r) => r.output), hand });
 }
 
-console.log(`machine: ${cpus()[0]?.model} × ${cpus().length}, Node ${process.version}, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(
+  `machine: ${cpus()[0]?.model} × ${cpus().length}, Node ${process.version}, load ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
 const rows: Record<string, string>[] = [];
 for (const shape of shapes) {
   if (ONLY !== null && !ONLY.includes(shape.group)) continue;

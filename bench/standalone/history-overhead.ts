@@ -27,12 +27,22 @@ const definition = {
   },
 };
 
-interface Item { price: number; qty: number }
+interface Item {
+  price: number;
+  qty: number;
+}
 const handlers = {
   validate: (o: { items: Item[] }) => o.items.length > 0,
   price: (i: Item) => i.price * i.qty,
 };
-const order = { id: 'o-1', items: [{ price: 3, qty: 2 }, { price: 5, qty: 1 }, { price: 1, qty: 9 }] };
+const order = {
+  id: 'o-1',
+  items: [
+    { price: 3, qty: 2 },
+    { price: 5, qty: 1 },
+    { price: 1, qty: 9 },
+  ],
+};
 
 const variants: [string, CompileOptions['history'] | undefined][] = [
   ['no history option', undefined],
@@ -46,7 +56,8 @@ const machines = variants.map(([name, history]) => {
 });
 for (const m of machines) {
   const r = await m.machine.execute(order);
-  if (r.status !== 'SUCCEEDED' || JSON.stringify((r.output as { prices: unknown }).prices) !== '[6,5,9]') throw new Error(`${m.name}: wrong result ${JSON.stringify(r)}`);
+  if (r.status !== 'SUCCEEDED' || JSON.stringify((r.output as { prices: unknown }).prices) !== '[6,5,9]')
+    throw new Error(`${m.name}: wrong result ${JSON.stringify(r)}`);
   m.events = r.history?.length ?? 0;
 }
 
@@ -60,7 +71,11 @@ await bench.run();
 
 const mean = (name: string) => (bench.tasks.find((t) => t.name === name)!.result as { latency: { mean: number } }).latency.mean * 1e6;
 const base = mean('no history option');
-console.log(`machine: ${cpus()[0]?.model} × ${cpus().length}, Node ${process.version}, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(
+  `machine: ${cpus()[0]?.model} × ${cpus().length}, Node ${process.version}, load ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
 console.table(
   machines.map((m) => ({
     variant: m.name,

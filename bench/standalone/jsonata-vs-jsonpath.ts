@@ -155,7 +155,15 @@ interface Flow {
 const flows: Flow[] = [
   {
     name: 'order (6 states, variables)',
-    inputs: [{ id: 'o-1', items: [{ price: 3, qty: 2 }, { price: 5, qty: 1 }] } satisfies Order],
+    inputs: [
+      {
+        id: 'o-1',
+        items: [
+          { price: 3, qty: 2 },
+          { price: 5, qty: 1 },
+        ],
+      } satisfies Order,
+    ],
     handlers: orderHandlers,
     forms: [
       { name: 'JSONPath', definition: orderJsonPath },
@@ -231,7 +239,11 @@ for (const flow of flows) {
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-console.log(`machine: ${cpus()[0]?.model} × ${cpus().length}, Node ${process.version}, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(
+  `machine: ${cpus()[0]?.model} × ${cpus().length}, Node ${process.version}, load ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
 console.log(`median time per execution over ${ROUNDS} rounds; ratio to the JSONPath twin of the same round`);
 console.table(
   rows.map((r) => ({

@@ -100,8 +100,18 @@ function structures(lib: typeof msgpackr, label: string): Codec {
 
 const json: Codec = {
   name: 'JSON (reference)',
-  encode: (at) => new TextEncoder().encode(inputs.slice(at, at + BATCH).map((input) => JSON.stringify(input)).join('\n')),
-  decode: (bytes) => new TextDecoder().decode(bytes).split('\n').map((line) => JSON.parse(line) as unknown),
+  encode: (at) =>
+    new TextEncoder().encode(
+      inputs
+        .slice(at, at + BATCH)
+        .map((input) => JSON.stringify(input))
+        .join('\n'),
+    ),
+  decode: (bytes) =>
+    new TextDecoder()
+      .decode(bytes)
+      .split('\n')
+      .map((line) => JSON.parse(line) as unknown),
 };
 
 /** structuredClone is what piscina does with a plain object; its encode and decode are one step. */
@@ -111,7 +121,16 @@ const clone = {
 };
 
 function codecs(): Codec[] {
-  return [plain(msgpackr, 'eval'), plain(noEval, 'no-eval'), records('eval'), records('no-eval'), twoPassRecords(), structures(msgpackr, 'eval'), structures(noEval, 'no-eval'), json];
+  return [
+    plain(msgpackr, 'eval'),
+    plain(noEval, 'no-eval'),
+    records('eval'),
+    records('no-eval'),
+    twoPassRecords(),
+    structures(msgpackr, 'eval'),
+    structures(noEval, 'no-eval'),
+    json,
+  ];
 }
 
 function timePerExecution(fn: (at: number) => unknown, batches: number): number {
@@ -126,7 +145,9 @@ function verify(codec: Codec): void {
 }
 
 printMachine();
-console.log(`msgpackr native extension: ${msgpackr.isNativeAccelerationEnabled ? 'loaded' : 'missing'}; ${BATCH} inputs per batch; medians of ${ROUNDS} rounds, codecs interleaved.`);
+console.log(
+  `msgpackr native extension: ${msgpackr.isNativeAccelerationEnabled ? 'loaded' : 'missing'}; ${BATCH} inputs per batch; medians of ${ROUNDS} rounds, codecs interleaved.`,
+);
 console.log('Encoding always uses the default build (packing builds no code); eval/no-eval is the decoder.');
 for (const [dataset, values] of Object.entries(datasets)) {
   inputs = values;
@@ -134,7 +155,10 @@ for (const [dataset, values] of Object.entries(datasets)) {
   const buffers = new Map<Codec, Uint8Array[]>();
   for (const codec of all) {
     verify(codec);
-    buffers.set(codec, Array.from({ length: inputs.length / BATCH }, (_, b) => codec.encode(b * BATCH)));
+    buffers.set(
+      codec,
+      Array.from({ length: inputs.length / BATCH }, (_, b) => codec.encode(b * BATCH)),
+    );
   }
   const encode = new Map<Codec | string, number[]>();
   const decode = new Map<Codec, number[]>();

@@ -122,9 +122,13 @@ try {
     `What an item cost in these rounds: ${fixed((localMs / ITEMS) * 1000, 0)} µs on the main thread (the in-process Map, ${fixed(localMs)} ms for all), ` +
       `${fixed(1e6 / bareOne, 0)} µs in a bare worker thread (the hash loop alone); nominal ${fixed(ITEM_MS * 1000, 0)} µs.`,
   );
-  console.log('The measured ideal is the in-process Map over T; "bare threads × one" is what T bare worker threads (no pool) got against one in the same rounds: the parallelism the shared machine gave.\n');
+  console.log(
+    'The measured ideal is the in-process Map over T; "bare threads × one" is what T bare worker threads (no pool) got against one in the same rounds: the parallelism the shared machine gave.\n',
+  );
   console.log('"runMap" is the Map alone; "execute" is a whole execution whose Map, running in a worker, fans out through the main thread.\n');
-  console.log('| threads | runMap ms (median) | best | execute ms (median) | nominal ideal ms | measured ideal ms | target 1.2 × nominal ideal | runMap × nominal ideal | runMap × measured ideal | bare threads × one |');
+  console.log(
+    '| threads | runMap ms (median) | best | execute ms (median) | nominal ideal ms | measured ideal ms | target 1.2 × nominal ideal | runMap × nominal ideal | runMap × measured ideal | bare threads × one |',
+  );
   console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const [i, samples] of times.entries()) {
     const threads = i + 1;
@@ -140,7 +144,9 @@ try {
   console.log('|---:|---:|---:|---:|---:|');
   for (const [i, samples] of timelines.entries()) {
     const of = (field: keyof Timeline) => median(samples.map((t) => t[field]));
-    console.log(`| ${i + 1} | ${fixed(of('startLatency'), 2)} | ${fixed(of('finishSpread'), 2)} | ${fixed(of('endLatency'), 2)} | ${fixed(of('busy') * 100, 0)}% |`);
+    console.log(
+      `| ${i + 1} | ${fixed(of('startLatency'), 2)} | ${fixed(of('finishSpread'), 2)} | ${fixed(of('endLatency'), 2)} | ${fixed(of('busy') * 100, 0)}% |`,
+    );
   }
 } finally {
   await Promise.all(pools.map((pool) => pool.close()));

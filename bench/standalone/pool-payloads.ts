@@ -66,7 +66,12 @@ function pooled(label: string, options: PoolExecuteOptions, text: boolean): Cont
   };
 }
 
-const fromValues: Contender = { label: 'in-process, values', pooled: false, start: (i) => machine.execute(values[i % DISTINCT]).then((r) => r.output), outputValue: asIs };
+const fromValues: Contender = {
+  label: 'in-process, values',
+  pooled: false,
+  start: (i) => machine.execute(values[i % DISTINCT]).then((r) => r.output),
+  outputValue: asIs,
+};
 const fromText: Contender = {
   label: 'in-process, JSON text in and out',
   pooled: false,
@@ -144,12 +149,19 @@ function ownCoreRatios(contender: Contender, base: Contender): number[] {
 }
 
 function cpu(contender: Contender, part: 'main' | 'worker'): string {
-  const cpus = runs.get(contender)!.map((m) => m.cpu).filter((c): c is CpuSplit => c !== null);
+  const cpus = runs
+    .get(contender)!
+    .map((m) => m.cpu)
+    .filter((c): c is CpuSplit => c !== null);
   return cpus.length === 0 || (part === 'worker' && !contender.pooled) ? '' : fixed(median(cpus.map((c) => c[part])), 1);
 }
 
-console.log('Each cell: min / median / max over the rounds. "Own cores": the ratio if every thread had a core to itself (baseline CPU µs per execution over the busier pool thread\'s).\n');
-console.log('| contender | executions/s | × in-process from values | × in-process from JSON text | × from values, own cores | × from JSON text, own cores | main CPU µs/exec | worker CPU µs/exec |');
+console.log(
+  'Each cell: min / median / max over the rounds. "Own cores": the ratio if every thread had a core to itself (baseline CPU µs per execution over the busier pool thread\'s).\n',
+);
+console.log(
+  '| contender | executions/s | × in-process from values | × in-process from JSON text | × from values, own cores | × from JSON text, own cores | main CPU µs/exec | worker CPU µs/exec |',
+);
 console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
 for (const contender of contenders) {
   const rates = runs.get(contender)!.map((m) => m.rate);

@@ -45,9 +45,33 @@ interface Case {
 const generators = new URL(import.meta.url.endsWith('.ts') ? './pool-generators.ts' : './pool-generators.js', import.meta.url);
 
 const cases: Case[] = [
-  { name: 'trivial, small input', definition: trivialDefinition, handlers: benchHandlers, handlersModule: poolHandlersModule, generator: generators, generatorExport: 'trivialInput', generatorOptions: {} },
-  { name: 'trivial, 2 KB input', definition: trivialDefinition, handlers: benchHandlers, handlersModule: poolHandlersModule, generator: generators, generatorExport: 'contextInput', generatorOptions: {} },
-  { name: 'CPU-heavy (≈0.5 ms)', definition: cpuDefinition, handlers: benchHandlers, handlersModule: poolHandlersModule, generator: generators, generatorExport: 'cpuInput', generatorOptions: { rounds: await roundsFor(0.5) } },
+  {
+    name: 'trivial, small input',
+    definition: trivialDefinition,
+    handlers: benchHandlers,
+    handlersModule: poolHandlersModule,
+    generator: generators,
+    generatorExport: 'trivialInput',
+    generatorOptions: {},
+  },
+  {
+    name: 'trivial, 2 KB input',
+    definition: trivialDefinition,
+    handlers: benchHandlers,
+    handlersModule: poolHandlersModule,
+    generator: generators,
+    generatorExport: 'contextInput',
+    generatorOptions: {},
+  },
+  {
+    name: 'CPU-heavy (≈0.5 ms)',
+    definition: cpuDefinition,
+    handlers: benchHandlers,
+    handlersModule: poolHandlersModule,
+    generator: generators,
+    generatorExport: 'cpuInput',
+    generatorOptions: { rounds: await roundsFor(0.5) },
+  },
   ...[orderProcessing, webhookNormalize].map((w) => ({
     name: `workload ${w.name}`,
     definition: w.definition,
@@ -117,9 +141,15 @@ async function verify(c: Case, pool: ReturnType<typeof createPool>): Promise<voi
 }
 
 printMachine();
-console.log(`${seconds} s per measurement after ${WARMUP_MS} ms of warm-up; ${CONCURRENCY} executions in flight per thread; medians of ${ROUNDS} interleaved rounds.\n`);
-console.log('The last column is what bare worker threads (a hash loop, no pool) got in the same rounds, against one bare thread: the parallelism the shared machine actually gave.\n');
-console.log('| workload | engine | threads | executions/s | × in-process | × (threads × in-process) | p50 µs | p99 µs | CPU µs/exec | cores busy | bare threads × one | pool scaling ÷ bare scaling |');
+console.log(
+  `${seconds} s per measurement after ${WARMUP_MS} ms of warm-up; ${CONCURRENCY} executions in flight per thread; medians of ${ROUNDS} interleaved rounds.\n`,
+);
+console.log(
+  'The last column is what bare worker threads (a hash loop, no pool) got in the same rounds, against one bare thread: the parallelism the shared machine actually gave.\n',
+);
+console.log(
+  '| workload | engine | threads | executions/s | × in-process | × (threads × in-process) | p50 µs | p99 µs | CPU µs/exec | cores busy | bare threads × one | pool scaling ÷ bare scaling |',
+);
 console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 const hashRounds = Number(cases[2]!.generatorOptions.rounds);
 for (const c of cases) {
@@ -150,7 +180,8 @@ for (const c of cases) {
       for (const [i, pool] of pools.entries()) {
         cpuBefore = cpuNow();
         const run = await pool.load(c.name, { ...options, durationMs: MEASURE_MS });
-        if (run.succeeded === 0 || run.failed > run.executions / 2) throw new Error(`${c.name}: ${run.failed} of ${run.executions} executions failed in the pool`);
+        if (run.succeeded === 0 || run.failed > run.executions / 2)
+          throw new Error(`${c.name}: ${run.failed} of ${run.executions} executions failed in the pool`);
         runs[i]!.push(run);
         cpu[i]!.push(cpuUse(cpuBefore, run.executions));
       }

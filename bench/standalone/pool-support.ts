@@ -56,7 +56,12 @@ export function orderContext(i: number): unknown {
   return {
     orderId: `order-${i}`,
     placedAt: '2026-01-15T09:00:05.000Z',
-    customer: { id: `c-${i % 97}`, name: 'Jane Doe', email: 'jane@example.com', address: { street: '1 Main St', city: 'Springfield', zip: '12345', country: 'US' } },
+    customer: {
+      id: `c-${i % 97}`,
+      name: 'Jane Doe',
+      email: 'jane@example.com',
+      address: { street: '1 Main St', city: 'Springfield', zip: '12345', country: 'US' },
+    },
     items,
     totals: { net: 1234.5, tax: 98.76, currency: 'USD' },
     flags: { rush: i % 3 === 0, gift: false },

@@ -95,8 +95,12 @@ async function pooled(threads: number, batch: number, decoder: DecoderEntry): Pr
     pool.register(workload.name, { definition: workload.definition, handlers: poolHandlersModule });
     const machine = machines.get(workload)!;
     for (let i = 0; i < 40; i++) {
-      const [a, b] = await Promise.all([pool.execute(workload.name, workload.input(i), { name: `check-${i}` }), machine.execute(workload.input(i), { name: `check-${i}` })]);
-      if (a.status !== b.status || !isDeepStrictEqual(a.output, b.output)) throw new Error(`${workload.name}: pooled output differs from in-process at input ${i}`);
+      const [a, b] = await Promise.all([
+        pool.execute(workload.name, workload.input(i), { name: `check-${i}` }),
+        machine.execute(workload.input(i), { name: `check-${i}` }),
+      ]);
+      if (a.status !== b.status || !isDeepStrictEqual(a.output, b.output))
+        throw new Error(`${workload.name}: pooled output differs from in-process at input ${i}`);
     }
   }
   return { label: 'pool', threads, batch, decoder, start: (workload) => (i) => pool.execute(workload.name, workload.input(i)) };
@@ -151,7 +155,8 @@ async function measure(pairs: [Workload, Contender][], alsoEachRound?: () => Pro
 
 function medianOf(measured: Measured[]): Measured {
   const cpus = measured.map((m) => m.cpu).filter((c): c is CpuSplit => c !== null);
-  const cpu = cpus.length === 0 ? null : { main: median(cpus.map((c) => c.main)), worker: median(cpus.map((c) => c.worker)), rest: median(cpus.map((c) => c.rest)) };
+  const cpu =
+    cpus.length === 0 ? null : { main: median(cpus.map((c) => c.main)), worker: median(cpus.map((c) => c.worker)), rest: median(cpus.map((c) => c.rest)) };
   return { rate: median(measured.map((m) => m.rate)), cpu };
 }
 
@@ -164,7 +169,9 @@ function cpuColumns(m: Measured, base: Measured, pooled: boolean): string {
 
 try {
   console.log('\n## Trivial handlers\n');
-  console.log('| workload | engine | threads | batch | decoder | executions/s | × in-process | main CPU µs/exec | each worker CPU µs/exec | × in-process, own cores |');
+  console.log(
+    '| workload | engine | threads | batch | decoder | executions/s | × in-process | main CPU µs/exec | each worker CPU µs/exec | × in-process, own cores |',
+  );
   console.log('|---|---|---:|---:|---|---:|---:|---:|---:|---:|');
   const trivialPairs = workloads.slice(0, 2).flatMap((w) => trivialContenders.map((c): [Workload, Contender] => [w, c]));
   const trivial = await measure(trivialPairs);
@@ -174,7 +181,9 @@ try {
       const [w, c] = pair;
       const m = trivial.get(pair)!;
       const threads = c === inProcess ? '1 (main)' : String(c.threads);
-      console.log(`| ${w.name} | ${c.label} | ${threads} | ${c.batch || ''} | ${c.decoder ?? ''} | ${fixed(m.rate, 0)} | ${fixed(m.rate / base.rate, 2)} | ${cpuColumns(m, base, c !== inProcess)} |`);
+      console.log(
+        `| ${w.name} | ${c.label} | ${threads} | ${c.batch || ''} | ${c.decoder ?? ''} | ${fixed(m.rate, 0)} | ${fixed(m.rate / base.rate, 2)} | ${cpuColumns(m, base, c !== inProcess)} |`,
+      );
     }
   }
 
@@ -186,8 +195,12 @@ try {
     for (let threads = 1; threads <= cores; threads++) bare.set(threads, [...(bare.get(threads) ?? []), await bareThreads(threads, rounds, MEASURE_MS)]);
   });
   const heavyBase = heavy.get(heavyPairs[0]!)!;
-  console.log(`In-process, one execution took ${fixed(1000 / heavyBase.rate, 2)} ms. Bare worker threads running the same hash calls with no pool and no messages show what the machine gave at that moment.\n`);
-  console.log('| engine | threads | executions/s | × in-process | × (threads × in-process) | bare threads × in-process | pool × bare threads | main CPU µs/exec | each worker CPU µs/exec |');
+  console.log(
+    `In-process, one execution took ${fixed(1000 / heavyBase.rate, 2)} ms. Bare worker threads running the same hash calls with no pool and no messages show what the machine gave at that moment.\n`,
+  );
+  console.log(
+    '| engine | threads | executions/s | × in-process | × (threads × in-process) | bare threads × in-process | pool × bare threads | main CPU µs/exec | each worker CPU µs/exec |',
+  );
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const pair of heavyPairs) {
     const [, c] = pair;

@@ -89,6 +89,8 @@ for (const file of files) {
 }
 console.log(`definitions: ${total}`);
 console.log(`refused by compile() (Express): ${refusedExpress}`);
-console.log(`of those, compile in the Standard service now: ${refusedExpress - remaining.length} (${standardStandardOnly} refused for Standard-only constructs)`);
+console.log(
+  `of those, compile in the Standard service now: ${refusedExpress - remaining.length} (${standardStandardOnly} refused for Standard-only constructs)`,
+);
 console.log(`still refused: ${remaining.length}`);
 for (const line of remaining) console.log(`  ${line}`);

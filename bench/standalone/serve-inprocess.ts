@@ -14,7 +14,12 @@ const { values } = parseArgs({ options: { calls: { type: 'string', default: '100
 const calls = Number(values.calls);
 const service = createService({ clock: virtualClock() });
 const definition = JSON.stringify({ StartAt: 'Done', States: { Done: { Type: 'Pass', End: true } } });
-const { stateMachineArn } = await service.createStateMachine({ name: 'bench-trivial', definition, roleArn: 'arn:aws:iam::123456789012:role/bench', type: 'EXPRESS' });
+const { stateMachineArn } = await service.createStateMachine({
+  name: 'bench-trivial',
+  definition,
+  roleArn: 'arn:aws:iam::123456789012:role/bench',
+  type: 'EXPRESS',
+});
 
 function twoKbInput(): string {
   const items = [];
@@ -43,7 +48,10 @@ async function measure(body: string): Promise<{ decode: number; service: number;
   return { decode: us(decode), service: us(work), encode: us(encode), bytes };
 }
 
-for (const [label, input] of [['17 B input', '{"orderId":"o-1"}'], [`${twoKbInput().length} B input`, twoKbInput()]] as const) {
+for (const [label, input] of [
+  ['17 B input', '{"orderId":"o-1"}'],
+  [`${twoKbInput().length} B input`, twoKbInput()],
+] as const) {
   const body = JSON.stringify({ stateMachineArn, input });
   await measure(body); // warm-up
   const m = await measure(body);

@@ -39,7 +39,10 @@ const self = fileURLToPath(import.meta.url);
 /** The checkout this bench belongs to: children import its src/serve unless given another. */
 const ownSource = dirname(dirname(dirname(self)));
 const TRIVIAL = JSON.stringify({ StartAt: 'Done', States: { Done: { Type: 'Pass', End: true } } });
-const STANDARD = JSON.stringify({ StartAt: 'Step', States: { Step: { Type: 'Pass', Result: { ok: true }, ResultPath: '$.step', Next: 'Done' }, Done: { Type: 'Succeed' } } });
+const STANDARD = JSON.stringify({
+  StartAt: 'Step',
+  States: { Step: { Type: 'Pass', Result: { ok: true }, ResultPath: '$.step', Next: 'Done' }, Done: { Type: 'Succeed' } },
+});
 const FIXED_ANSWER = JSON.stringify({
   executionArn: 'arn:aws:states:us-east-1:123456789012:express:bench:00000000-0000-0000-0000-000000000000:00000000-0000-0000-0000-000000000000',
   stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:bench',
@@ -110,7 +113,11 @@ async function memoryChild(executions: number): Promise<void> {
   const arns: string[] = [];
   const chunk = 1000;
   for (let i = 0; i < executions; i += chunk) {
-    const started = await Promise.all(Array.from({ length: Math.min(chunk, executions - i) }, (_, j) => service.startExecution({ stateMachineArn, input: JSON.stringify({ orderId: `o-${i + j}` }) })));
+    const started = await Promise.all(
+      Array.from({ length: Math.min(chunk, executions - i) }, (_, j) =>
+        service.startExecution({ stateMachineArn, input: JSON.stringify({ orderId: `o-${i + j}` }) }),
+      ),
+    );
     for (const s of started) arns.push(s.executionArn);
   }
   // Finished: the last one started is done once the service has run it.
@@ -123,7 +130,14 @@ async function memoryChild(executions: number): Promise<void> {
   const history = await service.getExecutionHistory({ executionArn: arns[0] });
   (globalThis as { gc?: () => void }).gc?.();
   const after = process.memoryUsage();
-  process.send!({ executions, rssBeforeMB: before / 2 ** 20, rssMB: after.rss / 2 ** 20, heapUsedMB: after.heapUsed / 2 ** 20, firstStatus: first.status, firstHistoryEvents: history.events.length });
+  process.send!({
+    executions,
+    rssBeforeMB: before / 2 ** 20,
+    rssMB: after.rss / 2 ** 20,
+    heapUsedMB: after.heapUsed / 2 ** 20,
+    firstStatus: first.status,
+    firstHistoryEvents: history.events.length,
+  });
   await service.close?.();
   process.exit(0);
 }
@@ -131,7 +145,10 @@ async function memoryChild(executions: number): Promise<void> {
 // ---- parent side: load generator and report ---------------------------------------------
 
 function startChild(kind: string, sourceDir: string, ...args: string[]): Promise<{ child: ChildProcess; message: any }> {
-  const child = fork(self, ['--child', kind, sourceDir, ...args], { execArgv: ['--import', 'tsx/esm', '--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(self, ['--child', kind, sourceDir, ...args], {
+    execArgv: ['--import', 'tsx/esm', '--expose-gc'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   return new Promise((resolve, reject) => {
     child.once('message', (message) => resolve({ child, message }));
     child.once('exit', (code) => reject(new Error(`${kind} child exited with ${code} before reporting`)));
@@ -139,7 +156,11 @@ function startChild(kind: string, sourceDir: string, ...args: string[]): Promise
 }
 
 async function call(url: string, operation: string, body: unknown): Promise<any> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `AWSStepFunctions.${operation}` }, body: JSON.stringify(body) });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `AWSStepFunctions.${operation}` },
+    body: JSON.stringify(body),
+  });
   const answer = await response.json();
   if (response.status !== 200) throw new Error(`${operation}: ${response.status} ${JSON.stringify(answer)}`);
   return answer;
@@ -179,7 +200,13 @@ async function load(server: { child: ChildProcess; message: any }, body: string,
   });
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`load on ${url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
   const cpuPerRequest = (await cpuOf(server.child)) - cpuBefore;
-  return { rps: result.requests.average, cpuPerRequest: cpuPerRequest / Math.max(1, result.requests.total), p50: result.latency.p50, p99: result.latency.p99, p999: result.latency.p99_9 };
+  return {
+    rps: result.requests.average,
+    cpuPerRequest: cpuPerRequest / Math.max(1, result.requests.total),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    p999: result.latency.p99_9,
+  };
 }
 
 function twoKbInput(): string {
@@ -188,8 +215,17 @@ function twoKbInput(): string {
   return JSON.stringify({ orderId: 'o-1', items });
 }
 
-async function standardExecutions(url: string, seconds: number, concurrency: number, label: string): Promise<{ executionsPerSecond: number; describesPerExecution: number }> {
-  const { stateMachineArn } = await call(url, 'CreateStateMachine', { name: `bench-standard-${label}`, definition: STANDARD, roleArn: 'arn:aws:iam::123456789012:role/bench' });
+async function standardExecutions(
+  url: string,
+  seconds: number,
+  concurrency: number,
+  label: string,
+): Promise<{ executionsPerSecond: number; describesPerExecution: number }> {
+  const { stateMachineArn } = await call(url, 'CreateStateMachine', {
+    name: `bench-standard-${label}`,
+    definition: STANDARD,
+    roleArn: 'arn:aws:iam::123456789012:role/bench',
+  });
   const { Agent } = await import('node:http');
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const { request } = await import('node:http');
@@ -198,7 +234,14 @@ async function standardExecutions(url: string, seconds: number, concurrency: num
     const text = JSON.stringify(body);
     return new Promise((resolve, reject) => {
       const req = request(
-        { agent, host: target.hostname, port: target.port, method: 'POST', path: '/', headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `AWSStepFunctions.${operation}`, 'content-length': Buffer.byteLength(text) } },
+        {
+          agent,
+          host: target.hostname,
+          port: target.port,
+          method: 'POST',
+          path: '/',
+          headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `AWSStepFunctions.${operation}`, 'content-length': Buffer.byteLength(text) },
+        },
         (res) => {
           let data = '';
           res.setEncoding('utf8');
@@ -244,7 +287,12 @@ async function startCheckout(sourceDir: string): Promise<Checkout> {
   const layer = await startChild('layer', sourceDir);
   const endpoint = await startChild('endpoint', sourceDir);
   const endpointUrl = endpoint.message.url as string;
-  const { stateMachineArn } = await call(endpointUrl, 'CreateStateMachine', { name: 'bench-trivial', definition: TRIVIAL, roleArn: 'arn:aws:iam::123456789012:role/bench', type: 'EXPRESS' });
+  const { stateMachineArn } = await call(endpointUrl, 'CreateStateMachine', {
+    name: 'bench-trivial',
+    definition: TRIVIAL,
+    roleArn: 'arn:aws:iam::123456789012:role/bench',
+    type: 'EXPRESS',
+  });
   const small = JSON.stringify({ stateMachineArn, input: '{"orderId":"o-1"}' });
   const big = JSON.stringify({ stateMachineArn, input: twoKbInput() });
   // Answers first: both inputs come back SUCCEEDED with the input as output.

@@ -44,7 +44,9 @@ export function parallelDefinition(branches: number) {
         Type: 'Parallel',
         Branches: Array.from({ length: branches }, (_, i) => ({
           StartAt: `B${i}`,
-          States: { [`B${i}`]: { Type: 'Task', Resource: 'price', Parameters: { 'id.$': '$.id', 'price.$': '$.price', 'currency.$': '$.currency' }, End: true } },
+          States: {
+            [`B${i}`]: { Type: 'Task', Resource: 'price', Parameters: { 'id.$': '$.id', 'price.$': '$.price', 'currency.$': '$.currency' }, End: true },
+          },
         })),
         End: true,
       },
@@ -65,7 +67,9 @@ export const flaky = (input: { n: number }, ctx: { attempt: number }) => {
 
 export const retryDefinition = {
   StartAt: 'Call',
-  States: { Call: { Type: 'Task', Resource: 'flaky', Retry: [{ ErrorEquals: ['Service.Busy'], IntervalSeconds: 1, MaxAttempts: 2, BackoffRate: 2 }], End: true } },
+  States: {
+    Call: { Type: 'Task', Resource: 'flaky', Retry: [{ ErrorEquals: ['Service.Busy'], IntervalSeconds: 1, MaxAttempts: 2, BackoffRate: 2 }], End: true },
+  },
 };
 
 /** Microseconds per call of `fn`, over `ms` milliseconds. */

@@ -91,6 +91,11 @@ function report(title: string, times: number[][]): void {
   });
 }
 
-console.log(`start-up, ${runs} runs each, Node ${process.version}, load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(2)).join(' / ')}`);
+console.log(
+  `start-up, ${runs} runs each, Node ${process.version}, load average ${(await import('node:os'))
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' / ')}`,
+);
 report('wall ms (min / median / max)', walls);
 report('CPU ms, user + system (min / median / max)', cpus);

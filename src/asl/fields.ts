@@ -155,11 +155,9 @@ const task = spec(
   },
 );
 
-const pass = spec(
-  'Pass',
-  [common, transition, assign, output, inputOutputPaths, parametersAndResultPath, [['Result', field('anyJson', 'JSONPath')]]],
-  { transition: 'nextOrEnd' },
-);
+const pass = spec('Pass', [common, transition, assign, output, inputOutputPaths, parametersAndResultPath, [['Result', field('anyJson', 'JSONPath')]]], {
+  transition: 'nextOrEnd',
+});
 
 const choice = spec(
   'Choice',
@@ -282,9 +280,7 @@ const map = spec(
 );
 
 /** Every state type, by its `Type` value. */
-export const stateTypes: ReadonlyMap<string, StateTypeSpec> = new Map(
-  [task, pass, choice, wait, succeed, fail, parallel, map].map((s) => [s.type, s]),
-);
+export const stateTypes: ReadonlyMap<string, StateTypeSpec> = new Map([task, pass, choice, wait, succeed, fail, parallel, map].map((s) => [s.type, s]));
 
 /** The fields of a state machine: the top level, a Parallel branch, a Map's ItemProcessor/Iterator. */
 export const topLevelFields: ReadonlyMap<string, FieldSpec> = new Map([

@@ -232,11 +232,7 @@ type StringOperator = 'StringEquals' | 'StringLessThan' | 'StringGreaterThan' | 
 type NumericOperator = 'NumericEquals' | 'NumericLessThan' | 'NumericGreaterThan' | 'NumericLessThanEquals' | 'NumericGreaterThanEquals';
 type TimestampOperator = 'TimestampEquals' | 'TimestampLessThan' | 'TimestampGreaterThan' | 'TimestampLessThanEquals' | 'TimestampGreaterThanEquals';
 type TypeTestOperator = 'IsNull' | 'IsPresent' | 'IsNumeric' | 'IsString' | 'IsBoolean' | 'IsTimestamp';
-type PathOperator =
-  | `${Exclude<StringOperator, 'StringMatches'>}Path`
-  | `${NumericOperator}Path`
-  | `${TimestampOperator}Path`
-  | 'BooleanEqualsPath';
+type PathOperator = `${Exclude<StringOperator, 'StringMatches'>}Path` | `${NumericOperator}Path` | `${TimestampOperator}Path` | 'BooleanEqualsPath';
 
 /** A data test: `Variable` and exactly one comparison operator. */
 export type DataTestRule = { Variable: Path; Comment?: string } & (
@@ -288,11 +284,7 @@ export type ChoiceState = JsonPathChoiceState | JsonataChoiceState;
 // Wait
 
 /** Exactly one of these gives the delay. */
-type JsonPathDelay =
-  | { Seconds: number }
-  | { Timestamp: string }
-  | { SecondsPath: ReferencePath }
-  | { TimestampPath: ReferencePath };
+type JsonPathDelay = { Seconds: number } | { Timestamp: string } | { SecondsPath: ReferencePath } | { TimestampPath: ReferencePath };
 
 type JsonataDelay = { Seconds: JsonataNumber } | { Timestamp: string };
 

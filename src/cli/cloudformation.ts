@@ -55,8 +55,6 @@ export interface FoundStateMachine {
   substituteText(text: string): string;
 }
 
-
-
 /**
  * The state machines a document holds: itself when it is ASL, each state machine resource of
  * a template, or the definition in a bare resource Properties object or in the output of
@@ -91,7 +89,14 @@ export function findStateMachines(document: unknown, values: ReadonlyMap<string,
   }
   if (typeof own(document, 'definition') === 'string' && typeof own(document, 'stateMachineArn') === 'string') {
     const type = own(document, 'type');
-    return [{ ...bare, name: typeof own(document, 'name') === 'string' ? (document.name as string) : null, type: type === 'EXPRESS' || type === 'STANDARD' ? type : null, source: { kind: 'text', text: document.definition as string } }];
+    return [
+      {
+        ...bare,
+        name: typeof own(document, 'name') === 'string' ? (document.name as string) : null,
+        type: type === 'EXPRESS' || type === 'STANDARD' ? type : null,
+        source: { kind: 'text', text: document.definition as string },
+      },
+    ];
   }
   return null;
 }
@@ -111,7 +116,12 @@ function fromProperties(logicalId: string | null, properties: Record<string, unk
   if (text !== undefined) return { ...found, source: { kind: 'text', text: resolver.resolveString(text, 0) } };
   const uri = own(properties, 'DefinitionUri');
   if (typeof uri === 'string' && !/^s3:\/\//.test(uri)) return { ...found, source: { kind: 'file', path: uri } };
-  const where = uri !== undefined ? 'in S3 (DefinitionUri)' : own(properties, 'DefinitionS3Location') !== undefined ? 'in S3 (DefinitionS3Location)' : 'nowhere: it has no Definition, DefinitionString or DefinitionUri';
+  const where =
+    uri !== undefined
+      ? 'in S3 (DefinitionUri)'
+      : own(properties, 'DefinitionS3Location') !== undefined
+        ? 'in S3 (DefinitionS3Location)'
+        : 'nowhere: it has no Definition, DefinitionString or DefinitionUri';
   return { ...found, source: { kind: 'unusable', reason: `its definition is ${where}; point statemill at the definition file itself` } };
 }
 

@@ -64,12 +64,18 @@ export async function loadDefinition(file: string, cwd: string, resource?: strin
   if (resource !== undefined) {
     chosen = outcomes.find((o) => o.resource === resource);
     if (chosen === undefined) {
-      throw new CliError(CliErrorCodes.NO_STATE_MACHINE, `${file} has no state machine resource '${resource}'${ids.length > 0 ? `; it has ${ids.join(', ')}` : ' (it is not a template)'}`);
+      throw new CliError(
+        CliErrorCodes.NO_STATE_MACHINE,
+        `${file} has no state machine resource '${resource}'${ids.length > 0 ? `; it has ${ids.join(', ')}` : ' (it is not a template)'}`,
+      );
     }
   } else if (outcomes.length === 1) {
     chosen = outcomes[0]!;
   } else {
-    throw new CliError(CliErrorCodes.AMBIGUOUS_STATE_MACHINE, `${file} has ${outcomes.length} state machines (${ids.join(', ')}); choose one with --resource <logical id>`);
+    throw new CliError(
+      CliErrorCodes.AMBIGUOUS_STATE_MACHINE,
+      `${file} has ${outcomes.length} state machines (${ids.join(', ')}); choose one with --resource <logical id>`,
+    );
   }
   if ('error' in chosen) throw chosen.error;
   return chosen;
@@ -102,7 +108,11 @@ async function readMachine(file: string, cwd: string, machine: FoundStateMachine
       case 'object':
         return { label, ...found, definition: machine.substitute(source.definition) };
       case 'text':
-        return { label, ...found, definition: await parseSubstituted(machine.substituteText(source.text), `${label} DefinitionString`, (text, where) => parseJsonText(text, where)) };
+        return {
+          label,
+          ...found,
+          definition: await parseSubstituted(machine.substituteText(source.text), `${label} DefinitionString`, (text, where) => parseJsonText(text, where)),
+        };
       case 'file': {
         const absolute = resolve(cwd, dirname(file), source.path);
         // Shown relative to the working directory when it is below it, else in full.

@@ -33,7 +33,10 @@ export async function loadHandlersModule(file: string, cwd: string): Promise<Han
     );
   }
   if (handlers === null || typeof handlers !== 'object' || Array.isArray(handlers)) {
-    throw new CliError(CliErrorCodes.HANDLERS_EXPORT, `the \`handlers\` export of ${file} must be an object mapping each Task Resource to a function, not ${describe(handlers)}:\n  ${EXAMPLE}`);
+    throw new CliError(
+      CliErrorCodes.HANDLERS_EXPORT,
+      `the \`handlers\` export of ${file} must be an object mapping each Task Resource to a function, not ${describe(handlers)}:\n  ${EXAMPLE}`,
+    );
   }
   const notFunctions = Object.keys(handlers).filter((key) => typeof (handlers as Record<string, unknown>)[key] !== 'function');
   if (notFunctions.length > 0) {

@@ -8,7 +8,8 @@ export const problemHints: Record<ProblemCode, string> = {
   ERR_ASL_FIELD_TYPE: 'Give the field a value of the expected JSON type.',
   ERR_ASL_FIELD_VALUE: 'Use one of the values the field allows.',
   ERR_ASL_EXCLUSIVE_FIELDS: 'Keep one of these fields: they say the same thing in different ways.',
-  ERR_ASL_UNKNOWN_STATE: 'StartAt, Next, Default and Catch Next must name a state of the same States block; a branch or Map processor cannot jump outside itself.',
+  ERR_ASL_UNKNOWN_STATE:
+    'StartAt, Next, Default and Catch Next must name a state of the same States block; a branch or Map processor cannot jump outside itself.',
   ERR_ASL_UNKNOWN_STATE_TYPE: 'Type is one of Task, Pass, Choice, Wait, Succeed, Fail, Parallel or Map.',
   ERR_ASL_STATE_NAME: 'State names are 1 to 80 characters.',
   ERR_ASL_DUPLICATE_STATE: 'State names are unique across the whole machine, Parallel branches and Map processors included; rename one.',
@@ -26,10 +27,12 @@ export const problemHints: Record<ProblemCode, string> = {
     'statemill runs Express workflows in-process: for .sync, .waitForTaskToken or an activity, call the service plainly and let your handler wait; for an S3 ItemReader or ResultWriter, pass the items in the state input and return the results.',
   ERR_ASL_NO_HANDLER:
     'Give the Resource a handler: `statemill run … --handlers ./handlers.mjs` with `export const handlers = { "<Resource>": async (input, ctx) => … }` (lambda:invoke tasks are keyed by FunctionName), or mock the state with --mocks and --test-case.',
-  ERR_ASL_QUERY_LANGUAGE: 'QueryLanguage is JSONPath or JSONata; each language has its own fields (JSONata: Arguments, Output, Condition; JSONPath: Parameters, ResultPath…).',
+  ERR_ASL_QUERY_LANGUAGE:
+    'QueryLanguage is JSONPath or JSONata; each language has its own fields (JSONata: Arguments, Output, Condition; JSONPath: Parameters, ResultPath…).',
   ERR_ASL_JSONATA_SYNTAX: 'A JSONata expression fills the whole string: "{% $states.input.total * 2 %}".',
   ERR_ASL_JSONATA_VERSION: 'AWS runs JSONata 2.0.6: write "$exists(a) ? a : b" for "a ?? b" and "a ? a : b" for "a ?: b".',
-  ERR_ASL_JSONATA_REGEX: 'Regular expressions run on RE2 (linear time): no backreferences (\\1) and no lookaround ((?=…), (?!…), (?<=…), (?<!…)); match the parts separately instead.',
+  ERR_ASL_JSONATA_REGEX:
+    'Regular expressions run on RE2 (linear time): no backreferences (\\1) and no lookaround ((?=…), (?!…), (?<=…), (?<!…)); match the parts separately instead.',
   ERR_ASL_JSONATA_TOP_LEVEL_REFERENCE: 'In JSONata, read the input as $states.input and the context object as $states.context.',
   ERR_ASL_VARIABLE_NAME: "Variable names are identifiers (a letter or '_', then letters, digits or '_'), up to 80 characters, and not 'states'.",
   ERR_ASL_NO_TERMINAL_STATE: 'Every States block needs a way to finish: a Succeed or Fail state, or a state with "End": true.',

@@ -119,7 +119,8 @@ export function findJsonSyntaxFault(text: string): JsonSyntaxFault | null {
           const match = numberPattern.exec(text);
           if (match === null) return { offset: i, reason: 'invalid number' };
           const end = i + match[0].length;
-          if (text[end] !== undefined && /[\d.eE+-]/.test(text[end]!)) return { offset: i, reason: 'invalid number (JSON numbers have no leading zeros, and need digits around a decimal point)' };
+          if (text[end] !== undefined && /[\d.eE+-]/.test(text[end]!))
+            return { offset: i, reason: 'invalid number (JSON numbers have no leading zeros, and need digits around a decimal point)' };
           i = end;
           expecting = afterValue();
           continue;

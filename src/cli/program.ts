@@ -121,7 +121,12 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .option('--state-machine <name>', 'state machine of --mocks, when it configures several; also $$.StateMachine.Name')
     .option('--resource <logicalId>', 'state machine resource to run, when a template has several')
     .option('--param <Name=Value>', 'template parameter or ${Name} placeholder value (repeatable)', collectParam)
-    .addOption(new Option('--type <type>', 'workflow type (default: the template\'s Type/StateMachineType, else EXPRESS); STANDARD allows one-year executions').choices(['EXPRESS', 'STANDARD']))
+    .addOption(
+      new Option('--type <type>', "workflow type (default: the template's Type/StateMachineType, else EXPRESS); STANDARD allows one-year executions").choices([
+        'EXPRESS',
+        'STANDARD',
+      ]),
+    )
     .option('--name <name>', 'execution name ($$.Execution.Name); a UUID by default')
     .option('--virtual-clock', 'let Wait states and retry intervals pass at once (time limits still hold)')
     .addOption(
@@ -155,12 +160,21 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .option('--port <port>', 'port to listen on (0: any free port)', '8083')
     .option('--host <address>', 'address to bind', '127.0.0.1')
     .option('--handlers <module>', 'module exporting `handlers`: Task Resource or Lambda function name → (input, ctx) => result')
-    .addOption(new Option('--mocks <file>', 'Step Functions Local mock configuration (MockConfigFile.json), used by StartExecution of stateMachineArn#TestCase').env('SFN_MOCK_CONFIG'))
-    .addOption(new Option('--lambda-endpoint <url>', 'Lambda Invoke API for Lambda functions without a handler (e.g. sam local start-lambda)').env('LAMBDA_ENDPOINT'))
+    .addOption(
+      new Option('--mocks <file>', 'Step Functions Local mock configuration (MockConfigFile.json), used by StartExecution of stateMachineArn#TestCase').env(
+        'SFN_MOCK_CONFIG',
+      ),
+    )
+    .addOption(
+      new Option('--lambda-endpoint <url>', 'Lambda Invoke API for Lambda functions without a handler (e.g. sam local start-lambda)').env('LAMBDA_ENDPOINT'),
+    )
     .option('--region <region>', 'region in ARNs', 'us-east-1')
     .option('--account-id <id>', 'account id in ARNs', '123456789012')
     .option('--virtual-clock', 'let Wait states and retry intervals pass at once (time limits still hold)')
-    .option('--store <path>', 'keep state machines, activities, tags and Standard executions with their history in this SQLite file (created if absent; default: in memory)')
+    .option(
+      '--store <path>',
+      'keep state machines, activities, tags and Standard executions with their history in this SQLite file (created if absent; default: in memory)',
+    )
     .option('--retain-executions <count>', 'finished Standard executions kept for Describe/History/List, oldest dropped first (default 10000)')
     .addOption(new Option('--log-level <level>', 'JSON-line logs on stderr at this level').choices(logLevels).default('info'))
     .addHelpText('after', SERVE_EXAMPLES)
@@ -172,12 +186,12 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
 
   program
     .command('worker')
-    .description('run jobs of a cluster (createCluster) from Redis on this host\'s threads, until Ctrl-C or SIGTERM')
-    .requiredOption('--redis <url>', 'the cluster\'s Redis, e.g. redis://127.0.0.1:6379')
+    .description("run jobs of a cluster (createCluster) from Redis on this host's threads, until Ctrl-C or SIGTERM")
+    .requiredOption('--redis <url>', "the cluster's Redis, e.g. redis://127.0.0.1:6379")
     .option('--threads <n>', 'worker threads (default: the number of cores)')
     .option('--concurrency <k>', 'execution batches run at once (default: 3 per thread)')
     .option('--handlers <module>', 'handlers module used for every workflow instead of the path it was registered with')
-    .option('--prefix <prefix>', 'the cluster\'s key prefix, as its clients use it (default: statemill)')
+    .option('--prefix <prefix>', "the cluster's key prefix, as its clients use it (default: statemill)")
     .option('--lock-duration-ms <ms>', 'how long a job stays locked to a worker that stopped renewing it (default: 30000)')
     .option('--stalled-interval-ms <ms>', 'how often to look for jobs whose worker died (default: 30000)')
     .option('--max-stalled-count <n>', 'times a job may stall (its worker died) before it fails for good, as Cluster.BatchFailed (default: 1)')

@@ -61,8 +61,27 @@ function expandShortForms(doc: Document): void {
 
 /** The CloudFormation short forms a lenient parse understands (a strict one takes any `!Name`). */
 const SHORT_FORMS = [
-  'Ref', 'Condition', 'GetAtt', 'Sub', 'Join', 'Select', 'Split', 'If', 'Equals', 'Not', 'And', 'Or', 'FindInMap', 'Base64',
-  'GetAZs', 'ImportValue', 'Cidr', 'Transform', 'Length', 'ToJsonString', 'ForEach',
+  'Ref',
+  'Condition',
+  'GetAtt',
+  'Sub',
+  'Join',
+  'Select',
+  'Split',
+  'If',
+  'Equals',
+  'Not',
+  'And',
+  'Or',
+  'FindInMap',
+  'Base64',
+  'GetAZs',
+  'ImportValue',
+  'Cidr',
+  'Transform',
+  'Length',
+  'ToJsonString',
+  'ForEach',
 ];
 
 type JsYaml = typeof import('js-yaml');

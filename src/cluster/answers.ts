@@ -51,7 +51,19 @@ export function refusedRecord(record: WorkflowRecord, name: string | null, messa
 export function hungRecord(name: string | null, blocking: boolean, timeLimitMs: number, stalledMs: number): ResultRecord {
   const executionName = name ?? randomUUID();
   const now = Date.now();
-  if (blocking) return ['TIMED_OUT', executionName, null, null, now, now, undefined, StatesErrors.Timeout, `The execution ran longer than its limit of ${timeLimitMs / 1000} seconds.`, null];
+  if (blocking)
+    return [
+      'TIMED_OUT',
+      executionName,
+      null,
+      null,
+      now,
+      now,
+      undefined,
+      StatesErrors.Timeout,
+      `The execution ran longer than its limit of ${timeLimitMs / 1000} seconds.`,
+      null,
+    ];
   const cause = `The runner thread running this execution made no progress for ${stalledMs} ms, past its batch's time limit of ${timeLimitMs} ms, and was terminated.`;
   return ['FAILED', executionName, null, null, now, now, undefined, ClusterFaults.RunnerHung, cause, null];
 }

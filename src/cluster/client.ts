@@ -163,7 +163,16 @@ export class Cluster extends EventEmitter {
     this.counts = { submitted: 0, rejected: 0, duplicateAnswers: 0, SUCCEEDED: 0, FAILED: 0, TIMED_OUT: 0, ABORTED: 0 };
     this.latency = latencyHistogram();
     const checkIdle = () => this.checkIdle();
-    this.batches = new ExecutionBatches(this.clientId, this.keys, this.redis, this.executionsQueue, this.batchSize, jobAttempts, (entry, status, result) => this.finish(entry, status, result), checkIdle);
+    this.batches = new ExecutionBatches(
+      this.clientId,
+      this.keys,
+      this.redis,
+      this.executionsQueue,
+      this.batchSize,
+      jobAttempts,
+      (entry, status, result) => this.finish(entry, status, result),
+      checkIdle,
+    );
     this.fanOuts = new MapFanOuts(this.clientId, this.keys, this.redis, this.blocksQueue, mapBlockSize, () => this.liveThreads(), jobAttempts, checkIdle);
     this.loads = new ShardedLoads(this.clientId, this.loadsQueue);
     this.results = new ResultStream(this.keys.results(this.clientId), reader, this.redis, (jobId, kind, data) => this.answer(jobId, kind, data));
@@ -347,7 +356,12 @@ export class Cluster extends EventEmitter {
       await Promise.allSettled([...this.workflows.values()].map((workflow) => workflow.stored));
       await this.results.stop();
       await this.redis.del(this.keys.results(this.clientId)).catch(() => {});
-      await Promise.allSettled([...this.events.map((events) => events.close()), this.executionsQueue.close(), this.blocksQueue.close(), this.loadsQueue.close()]);
+      await Promise.allSettled([
+        ...this.events.map((events) => events.close()),
+        this.executionsQueue.close(),
+        this.blocksQueue.close(),
+        this.loadsQueue.close(),
+      ]);
       this.redis.disconnect();
       for (const connection of this.connections) connection.disconnect();
     })();
@@ -360,7 +374,14 @@ export class Cluster extends EventEmitter {
   }
 
   private answer(jobId: string, kind: string, data: Buffer): void {
-    const expected = kind === 'batch' ? this.batches.answered(jobId, data) : kind === 'block' ? this.fanOuts.answered(jobId, data) : kind === 'load' ? this.loads.answered(jobId, data) : true;
+    const expected =
+      kind === 'batch'
+        ? this.batches.answered(jobId, data)
+        : kind === 'block'
+          ? this.fanOuts.answered(jobId, data)
+          : kind === 'load'
+            ? this.loads.answered(jobId, data)
+            : true;
     if (!expected) this.counts.duplicateAnswers++;
     this.checkIdle();
   }

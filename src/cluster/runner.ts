@@ -70,11 +70,15 @@ async function runBatch(job: Job): Promise<void> {
   const jobId = job.id!;
   const [loaded, payload] = await Promise.all([workflow(batch.workflow), redis.getBuffer(keys.payload(jobId))]);
   // Gone only if the batch was answered already (a re-run of a batch whose worker died after answering) or a day passed.
-  if (payload === null) return answer(redis, keys, batch.client, jobId, 'batch', { fault: ClusterFaults.BatchFailed, message: 'the batch inputs are no longer in Redis' });
+  if (payload === null)
+    return answer(redis, keys, batch.client, jobId, 'batch', { fault: ClusterFaults.BatchFailed, message: 'the batch inputs are no longer in Redis' });
   const inputs = readBatch(payload, 'no-eval');
   if ('failure' in loaded) {
     const record = loaded.record;
-    const refused = record === null ? { fault: ClusterFaults.WorkflowLoad, message: loaded.failure } : inputs.map((_, i) => refusedRecord(record, batch.names?.[i] ?? null, loaded.failure));
+    const refused =
+      record === null
+        ? { fault: ClusterFaults.WorkflowLoad, message: loaded.failure }
+        : inputs.map((_, i) => refusedRecord(record, batch.names?.[i] ?? null, loaded.failure));
     return answer(redis, keys, batch.client, jobId, 'batch', refused);
   }
   const serial = batchSerial++;
@@ -109,7 +113,10 @@ function workflow(key: string): Promise<Loaded> {
     found = load(key);
     workflows.set(key, found);
     // Not registered (yet): look again next time.
-    found.then((loaded) => loaded.record === null && workflows.delete(key), () => workflows.delete(key));
+    found.then(
+      (loaded) => loaded.record === null && workflows.delete(key),
+      () => workflows.delete(key),
+    );
   }
   return found;
 }
@@ -125,7 +132,8 @@ async function load(key: string): Promise<Loaded> {
   } catch (thrown) {
     return { record, failure: `workflow '${record.id}': cannot import handlers module ${handlersUrl}: ${messageOf(thrown)}` };
   }
-  if (handlers === null || typeof handlers !== 'object') return { record, failure: `workflow '${record.id}': module ${handlersUrl} does not export an object named 'handlers'` };
+  if (handlers === null || typeof handlers !== 'object')
+    return { record, failure: `workflow '${record.id}': module ${handlersUrl} does not export an object named 'handlers'` };
   const options = record.options;
   try {
     const mapExecutor = record.mapFanOut === undefined || record.mapFanOut === false ? undefined : mapHook(key, record);
@@ -155,7 +163,10 @@ function mapHook(key: string, record: WorkflowRecord): MapExecutor {
   const names = record.mapFanOut === true ? null : new Set(record.mapFanOut as readonly string[]);
   const minItems = record.mapFanOutMinItems ?? 16;
   return (request) => {
-    const stateName = request.state.slice(request.state.lastIndexOf('/') + 1).replace(/~1/g, '/').replace(/~0/g, '~');
+    const stateName = request.state
+      .slice(request.state.lastIndexOf('/') + 1)
+      .replace(/~1/g, '/')
+      .replace(/~0/g, '~');
     if (names !== null && !names.has(stateName)) return null;
     if (request.inputs.length < minItems) return null;
     if (fanOutClient === null) fanOutClient = new Cluster({ connection: data.connection, prefix: data.prefix });

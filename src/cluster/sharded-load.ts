@@ -37,7 +37,13 @@ export class ShardedLoads {
   }
 
   /** Runs `shards` shards of `options` for `workflow` (stored in Redis already) and merges their figures. */
-  async run(workflow: ClusterWorkflow, options: LoadOptions, shards: number, executionsPerThread: number | null, durationMs: number | null): Promise<LoadResult> {
+  async run(
+    workflow: ClusterWorkflow,
+    options: LoadOptions,
+    shards: number,
+    executionsPerThread: number | null,
+    durationMs: number | null,
+  ): Promise<LoadResult> {
     const generator = moduleUrl(options.generator);
     const started = performance.now();
     const replies = await new Promise<LoadShardReply[]>((resolve, reject) => {
@@ -58,7 +64,9 @@ export class ShardedLoads {
         };
         return { name: 'load', data, opts: { jobId, removeOnComplete: true, removeOnFail: 1000, attempts: 1 } };
       });
-      this.queue.addBulk(jobs).catch((thrown: unknown) => reject(new ClusterError(ClusterErrorCodes.REDIS, 'the load run could not be queued', { cause: thrown })));
+      this.queue
+        .addBulk(jobs)
+        .catch((thrown: unknown) => reject(new ClusterError(ClusterErrorCodes.REDIS, 'the load run could not be queued', { cause: thrown })));
     });
     return loadResultOf(replies, performance.now() - started);
   }
@@ -113,7 +121,19 @@ function loadResultOf(replies: readonly LoadShardReply[], elapsedMs: number): Lo
     return { threadId: i, executions: reply.executions, elapsedMs: reply.elapsedMs };
   });
   const executions = succeeded + failed + timedOut + aborted;
-  return { threads, executions, succeeded, failed, timedOut, aborted, elapsedMs, throughput: executions / (elapsedMs / 1000), perThread, latency: summarize(histogram), histogram };
+  return {
+    threads,
+    executions,
+    succeeded,
+    failed,
+    timedOut,
+    aborted,
+    elapsedMs,
+    throughput: executions / (elapsedMs / 1000),
+    perThread,
+    latency: summarize(histogram),
+    histogram,
+  };
 }
 
 function moduleUrl(module: string | URL): string {

@@ -175,7 +175,9 @@ export class ClusterWorker {
       const runningIndex = Atomics.load(runner.beat, RunnerBeat.RUNNING_INDEX);
       const held = [...runner.held.values()];
       void runner.thread.terminate();
-      process.stderr.write(`statemill worker: a runner thread made no progress for ${stalledMs} ms and was terminated; ${held.length} batch(es) answered for it\n`);
+      process.stderr.write(
+        `statemill worker: a runner thread made no progress for ${stalledMs} ms and was terminated; ${held.length} batch(es) answered for it\n`,
+      );
       for (const batch of held) {
         const records: ResultRecord[] = [];
         for (let i = 0; i < batch.count; i++) {
@@ -259,7 +261,11 @@ export class ClusterWorker {
         }
         const record = JSON.parse(text) as WorkflowRecord;
         try {
-          this.hostPool().register(key, { definition: record.definition, handlers: this.handlers ?? record.handlers, options: { ...record.options, limits: limitsFromWire(record.options.limits) } });
+          this.hostPool().register(key, {
+            definition: record.definition,
+            handlers: this.handlers ?? record.handlers,
+            options: { ...record.options, limits: limitsFromWire(record.options.limits) },
+          });
           return { poolId: key, record };
         } catch (thrown) {
           return { fault: ClusterFaults.WorkflowLoad, message: `workflow '${record.id}' cannot run on worker ${this.id}: ${messageOf(thrown)}` };
@@ -274,9 +280,6 @@ export class ClusterWorker {
 export function createClusterWorker(options: ClusterWorkerOptions): ClusterWorker {
   return new ClusterWorker(options);
 }
-
-
-
 
 function moduleUrl(module: string | URL): string {
   const url = moduleFileUrl(module);

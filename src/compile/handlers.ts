@@ -97,7 +97,6 @@ export interface StateSite {
   readonly pointer: string;
 }
 
-
 /** Parallel branches and Map processors nested deeper than this are not looked into (validate() refuses such definitions). */
 const MAX_SCOPE_DEPTH = 250;
 
@@ -133,7 +132,12 @@ export function statesByName(definition: unknown): Map<string, StateSite> {
   return found;
 }
 
-const UNWALKABLE: ReadonlySet<string> = new Set([ProblemCodes.NESTING_TOO_DEEP, ProblemCodes.DEFINITION_TOO_LARGE, ProblemCodes.NOT_JSON_DATA, ProblemCodes.NOT_AN_OBJECT]);
+const UNWALKABLE: ReadonlySet<string> = new Set([
+  ProblemCodes.NESTING_TOO_DEEP,
+  ProblemCodes.DEFINITION_TOO_LARGE,
+  ProblemCodes.NOT_JSON_DATA,
+  ProblemCodes.NOT_AN_OBJECT,
+]);
 
 /** Whether a Task finds its handler at run time, by Parameters.FunctionName (lambda:invoke). */
 export function isLambdaInvokeResource(resource: string): boolean {

@@ -80,7 +80,8 @@ export function compileResultWriter(def: Record<string, unknown>, env: StateEnv)
   return function writeResults(outputs, inputs, input, frame, scope) {
     return andThen(args(input, frame, scope), (request) => {
       const { Bucket, Prefix } = (request ?? {}) as { Bucket?: unknown; Prefix?: unknown };
-      if (typeof Bucket !== 'string') throw runtimeError(frame, `The field 'Bucket' is required in ResultWriter and must be a string, but was: ${jsonForCause(Bucket)}`);
+      if (typeof Bucket !== 'string')
+        throw runtimeError(frame, `The field 'Bucket' is required in ResultWriter and must be a string, but was: ${jsonForCause(Bucket)}`);
       const mapRunId = randomUUID();
       const machine = frame.exec.stateMachineId.split(':').pop();
       const mapRunArn = frame.exec.stateMachineId.replace(':stateMachine:', ':mapRun:').replace(/:[^:]*$/, `:${machine}/${label}:${mapRunId}`);
@@ -99,7 +100,10 @@ export function compileResultWriter(def: Record<string, unknown>, env: StateEnv)
       const failed = records.filter((r) => r.Status === 'FAILED');
       const files: Record<string, { Key: string; Size: number }[]> = { FAILED: [], PENDING: [], SUCCEEDED: [] };
       const writes: unknown[] = [];
-      for (const [status, group] of [['SUCCEEDED', succeeded], ['FAILED', failed]] as const) {
+      for (const [status, group] of [
+        ['SUCCEEDED', succeeded],
+        ['FAILED', failed],
+      ] as const) {
         if (group.length === 0) continue;
         const key = `${base}/${status}_0.json`;
         const body = JSON.stringify(group);
@@ -132,7 +136,10 @@ function compileReaderConfig(config: Record<string, unknown>): ReaderConfig {
     maxItems = function readMaxItems(input, frame) {
       const value = read(input, frame);
       if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_ITEMS_LIMIT) {
-        throw runtimeError(frame, `The MaxItemsPath field refers to value "${typeof value === 'string' ? value : jsonForCause(value)}" which is not a valid integer: ${path}`);
+        throw runtimeError(
+          frame,
+          `The MaxItemsPath field refers to value "${typeof value === 'string' ? value : jsonForCause(value)}" which is not a valid integer: ${path}`,
+        );
       }
       return value;
     };
@@ -224,7 +231,8 @@ function parseItems(text: string, config: ReaderConfig, frame: Frame, limit: num
   switch (config.inputType) {
     case 'JSON': {
       const parsed = JSON.parse(text) as unknown;
-      if (!Array.isArray(parsed)) throw new AslError(ItemReaderErrors.ItemReaderFailed, stateCause(frame, 'Attempt to read items failed: the JSON object is not an array.'));
+      if (!Array.isArray(parsed))
+        throw new AslError(ItemReaderErrors.ItemReaderFailed, stateCause(frame, 'Attempt to read items failed: the JSON object is not an array.'));
       return parsed.length > limit ? parsed.slice(0, limit) : parsed;
     }
     case 'JSONL': {
@@ -255,7 +263,10 @@ function csvItems(text: string, config: ReaderConfig, frame: Frame, limit: numbe
   for (let i = from; i < rows.length && items.length < limit; i++) {
     const row = rows[i]!;
     if (row.length > names.length) {
-      throw new AslError(ItemReaderErrors.ItemReaderFailed, stateCause(frame, `Attempt to read items failed: row ${i + 1} has ${row.length} fields but the header has ${names.length}.`));
+      throw new AslError(
+        ItemReaderErrors.ItemReaderFailed,
+        stateCause(frame, `Attempt to read items failed: row ${i + 1} has ${row.length} fields but the header has ${names.length}.`),
+      );
     }
     const item: Record<string, string> = {};
     for (let c = 0; c < names.length; c++) item[names[c]!] = row[c] ?? '';
@@ -272,7 +283,10 @@ function readManifest(get: Handler, request: S3Request, config: ReaderConfig, fr
       throw new AslError(ItemReaderErrors.ItemReaderFailed, stateCause(frame, 'Attempt to read items failed: the manifest has no files or fileSchema.'));
     }
     if (manifest.fileFormat !== undefined && manifest.fileFormat !== 'CSV') {
-      throw new AslError(ItemReaderErrors.ItemReaderFailed, stateCause(frame, `Attempt to read items failed: inventory format ${manifest.fileFormat} is not supported; use CSV.`));
+      throw new AslError(
+        ItemReaderErrors.ItemReaderFailed,
+        stateCause(frame, `Attempt to read items failed: inventory format ${manifest.fileFormat} is not supported; use CSV.`),
+      );
     }
     const headers = manifest.fileSchema.split(',').map((name) => name.trim());
     const bucket = typeof manifest.destinationBucket === 'string' ? manifest.destinationBucket.replace(/^arn:aws[\w-]*:s3:::/, '') : request.Bucket;
@@ -295,7 +309,11 @@ function listAll(list: Handler, request: S3Request, frame: Frame, limit: number)
   const items: unknown[] = [];
   const page = (token: unknown): unknown[] | Promise<unknown[]> =>
     andThen(callS3(list, token === undefined ? request : { ...request, ContinuationToken: token }, frame), (answer) => {
-      const { Contents, IsTruncated, NextContinuationToken } = (answer ?? {}) as { Contents?: Record<string, unknown>[]; IsTruncated?: boolean; NextContinuationToken?: string };
+      const { Contents, IsTruncated, NextContinuationToken } = (answer ?? {}) as {
+        Contents?: Record<string, unknown>[];
+        IsTruncated?: boolean;
+        NextContinuationToken?: string;
+      };
       for (const object of Contents ?? []) {
         if (items.length >= limit) return items;
         items.push(listedObject(object));
@@ -374,5 +392,5 @@ function serialise(values: unknown[], outputType: string): string {
 }
 
 function andThen<T, R>(value: T | PromiseLike<T>, then: (value: T) => R): R | Promise<Awaited<R>> {
-  return isPromiseLike(value) ? Promise.resolve(value).then(then) as Promise<Awaited<R>> : then(value as T);
+  return isPromiseLike(value) ? (Promise.resolve(value).then(then) as Promise<Awaited<R>>) : then(value as T);
 }

@@ -64,8 +64,7 @@ export class PayloadOnlyResponse {
 }
 
 /** Bytes the full envelope adds to `{"Payload":…}`: the payload-limit check adds them back. */
-export const LAMBDA_METADATA_BYTES =
-  jsonByteLength(lambdaResponse(null), Infinity) - jsonByteLength(new PayloadOnlyResponse(null), Infinity);
+export const LAMBDA_METADATA_BYTES = jsonByteLength(lambdaResponse(null), Infinity) - jsonByteLength(new PayloadOnlyResponse(null), Infinity);
 
 /**
  * True when a JSONPath Task's handling of its result can only see the envelope's Payload:

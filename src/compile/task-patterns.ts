@@ -379,7 +379,12 @@ function compileNestedSync(resource: string, version: number, integrations: Inte
   };
 }
 
-function startChild(integrations: Integrations, effective: unknown, frame: Frame, service: 'StepFunctions' | 'Sfn'): StartedExecution | Promise<StartedExecution> {
+function startChild(
+  integrations: Integrations,
+  effective: unknown,
+  frame: Frame,
+  service: 'StepFunctions' | 'Sfn',
+): StartedExecution | Promise<StartedExecution> {
   const request = nestedStart(effective, frame);
   let started: StartedExecution | Promise<StartedExecution>;
   try {

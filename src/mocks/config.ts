@@ -87,8 +87,6 @@ export interface TestCasePlan {
   readonly pointers: ReadonlyMap<string, string>;
 }
 
-
-
 function listed(names: string[]): string {
   return names.length === 0 ? 'none' : names.map((n) => `'${n}'`).join(', ');
 }
@@ -111,18 +109,29 @@ export function planTestCase(config: unknown, testCase: string, stateMachine?: s
  * and report all of them at once.
  */
 export function readTestCase(config: unknown, testCase: string, stateMachine?: string): { plan: TestCasePlan; problems: MockProblem[] } {
-  if (!isObject(config)) throw new MockConfigError(MockErrorCodes.CONFIG_SHAPE, '', 'a mock configuration is a JSON object with StateMachines and MockedResponses');
+  if (!isObject(config))
+    throw new MockConfigError(MockErrorCodes.CONFIG_SHAPE, '', 'a mock configuration is a JSON object with StateMachines and MockedResponses');
   const machines = own(config, 'StateMachines');
-  if (!isObject(machines)) throw new MockConfigError(MockErrorCodes.CONFIG_SHAPE, '/StateMachines', 'StateMachines must be an object: state machine name → { TestCases }');
+  if (!isObject(machines))
+    throw new MockConfigError(MockErrorCodes.CONFIG_SHAPE, '/StateMachines', 'StateMachines must be an object: state machine name → { TestCases }');
   const responses = own(config, 'MockedResponses');
-  if (!isObject(responses)) throw new MockConfigError(MockErrorCodes.CONFIG_SHAPE, '/MockedResponses', 'MockedResponses must be an object: response name → { "0": { Return | Throw }, … }');
+  if (!isObject(responses))
+    throw new MockConfigError(
+      MockErrorCodes.CONFIG_SHAPE,
+      '/MockedResponses',
+      'MockedResponses must be an object: response name → { "0": { Return | Throw }, … }',
+    );
 
   const machineName = chooseStateMachine(machines, stateMachine);
   const machinePointer = pointerTo('/StateMachines', machineName);
   const machine = machines[machineName];
   const testCases = isObject(machine) ? own(machine, 'TestCases') : undefined;
   if (!isObject(testCases)) {
-    throw new MockConfigError(MockErrorCodes.CONFIG_SHAPE, pointerTo(machinePointer, 'TestCases'), `state machine '${machineName}' must have a TestCases object`);
+    throw new MockConfigError(
+      MockErrorCodes.CONFIG_SHAPE,
+      pointerTo(machinePointer, 'TestCases'),
+      `state machine '${machineName}' must have a TestCases object`,
+    );
   }
   const casePointer = pointerTo(pointerTo(machinePointer, 'TestCases'), testCase);
   const mockedStates = own(testCases, testCase);
@@ -133,7 +142,8 @@ export function readTestCase(config: unknown, testCase: string, stateMachine?: s
       `state machine '${machineName}' has no test case '${testCase}'; it has ${listed(Object.keys(testCases))}`,
     );
   }
-  if (!isObject(mockedStates)) throw new MockConfigError(MockErrorCodes.CONFIG_SHAPE, casePointer, `test case '${testCase}' must be an object: state name → mocked response name`);
+  if (!isObject(mockedStates))
+    throw new MockConfigError(MockErrorCodes.CONFIG_SHAPE, casePointer, `test case '${testCase}' must be an object: state name → mocked response name`);
 
   const states = new Map<string, MockedResponsePlan>();
   const pointers = new Map<string, string>();
@@ -144,7 +154,11 @@ export function readTestCase(config: unknown, testCase: string, stateMachine?: s
     pointers.set(stateName, statePointer);
     const responseName = mockedStates[stateName];
     if (typeof responseName !== 'string') {
-      problems.push({ code: MockErrorCodes.CONFIG_SHAPE, pointer: statePointer, message: `the mocked response for state '${stateName}' must be the name of an entry of MockedResponses` });
+      problems.push({
+        code: MockErrorCodes.CONFIG_SHAPE,
+        pointer: statePointer,
+        message: `the mocked response for state '${stateName}' must be the name of an entry of MockedResponses`,
+      });
       continue;
     }
     const response = own(responses, responseName);
@@ -168,7 +182,11 @@ function chooseStateMachine(machines: Record<string, unknown>, wanted: string | 
   const names = Object.keys(machines);
   if (wanted !== undefined) {
     if (own(machines, wanted) === undefined) {
-      throw new MockConfigError(MockErrorCodes.UNKNOWN_STATE_MACHINE, pointerTo('/StateMachines', wanted), `the mock configuration has no state machine '${wanted}'; it has ${listed(names)}`);
+      throw new MockConfigError(
+        MockErrorCodes.UNKNOWN_STATE_MACHINE,
+        pointerTo('/StateMachines', wanted),
+        `the mock configuration has no state machine '${wanted}'; it has ${listed(names)}`,
+      );
     }
     return wanted;
   }
@@ -176,7 +194,9 @@ function chooseStateMachine(machines: Record<string, unknown>, wanted: string | 
   throw new MockConfigError(
     MockErrorCodes.STATE_MACHINE_REQUIRED,
     '/StateMachines',
-    names.length === 0 ? 'the mock configuration defines no state machine' : `the mock configuration defines several state machines (${listed(names)}); choose one`,
+    names.length === 0
+      ? 'the mock configuration defines no state machine'
+      : `the mock configuration defines several state machines (${listed(names)}); choose one`,
   );
 }
 
@@ -185,7 +205,11 @@ const invocationKey = /^(0|[1-9]\d*)(?:-(0|[1-9]\d*))?$/;
 /** The response's plan, or null when it has faults (added to `problems`). */
 function planResponse(name: string, response: unknown, pointer: string, problems: MockProblem[]): MockedResponsePlan | null {
   if (!isObject(response) || Object.keys(response).length === 0) {
-    problems.push({ code: MockErrorCodes.CONFIG_SHAPE, pointer, message: `mocked response '${name}' must be an object with at least one invocation key such as "0" or "0-2"` });
+    problems.push({
+      code: MockErrorCodes.CONFIG_SHAPE,
+      pointer,
+      message: `mocked response '${name}' must be an object with at least one invocation key such as "0" or "0-2"`,
+    });
     return null;
   }
   const before = problems.length;
@@ -196,7 +220,11 @@ function planResponse(name: string, response: unknown, pointer: string, problems
     const first = match ? Number(match[1]) : NaN;
     const last = match ? (match[2] === undefined ? first : Number(match[2])) : NaN;
     if (!match || !Number.isSafeInteger(last) || last < first) {
-      problems.push({ code: MockErrorCodes.INVOCATIONS, pointer: keyPointer, message: `'${key}' is not an invocation number ("0") or an inclusive range ("1-2")` });
+      problems.push({
+        code: MockErrorCodes.INVOCATIONS,
+        pointer: keyPointer,
+        message: `'${key}' is not an invocation number ("0") or an inclusive range ("1-2")`,
+      });
       continue;
     }
     const outcome = planOutcome(response[key], keyPointer, problems);
@@ -207,7 +235,10 @@ function planResponse(name: string, response: unknown, pointer: string, problems
   let expected = 0;
   for (const range of ranges) {
     if (range.first !== expected) {
-      const what = range.first < expected ? `overlaps the invocations before it` : `leaves invocation${range.first - expected > 1 ? `s ${expected}-${range.first - 1}` : ` ${expected}`} without a response`;
+      const what =
+        range.first < expected
+          ? `overlaps the invocations before it`
+          : `leaves invocation${range.first - expected > 1 ? `s ${expected}-${range.first - 1}` : ` ${expected}`} without a response`;
       problems.push({
         code: MockErrorCodes.INVOCATIONS,
         pointer: pointerTo(pointer, keyOf(range)),
@@ -227,13 +258,21 @@ function planOutcome(entry: unknown, pointer: string, problems: MockProblem[]): 
   const hasReturn = isObject(entry) && Object.prototype.hasOwnProperty.call(entry, 'Return');
   const hasThrow = isObject(entry) && Object.prototype.hasOwnProperty.call(entry, 'Throw');
   if (!isObject(entry) || hasReturn === hasThrow) {
-    problems.push({ code: MockErrorCodes.RESPONSE, pointer, message: 'each invocation entry holds exactly one field: Return (the task result) or Throw ({ Error, Cause })' });
+    problems.push({
+      code: MockErrorCodes.RESPONSE,
+      pointer,
+      message: 'each invocation entry holds exactly one field: Return (the task result) or Throw ({ Error, Cause })',
+    });
     return null;
   }
   if (hasReturn) return { returns: entry.Return };
   const thrown = entry.Throw;
   if (!isObject(thrown) || typeof own(thrown, 'Error') !== 'string' || typeof own(thrown, 'Cause') !== 'string') {
-    problems.push({ code: MockErrorCodes.RESPONSE, pointer: pointerTo(pointer, 'Throw'), message: 'Throw must be an object with string fields Error and Cause' });
+    problems.push({
+      code: MockErrorCodes.RESPONSE,
+      pointer: pointerTo(pointer, 'Throw'),
+      message: 'Throw must be an object with string fields Error and Cause',
+    });
     return null;
   }
   return { error: thrown.Error as string, cause: thrown.Cause as string };

@@ -83,7 +83,8 @@ export function mockHandlers(definition: unknown, config: unknown, options: Mock
   for (const [name, site] of states) {
     if (site.resource === null) continue;
     const response = plan.states.get(name);
-    const answer: StateAnswer = response !== undefined ? { kind: 'mocked', response } : hasHandler(site, baseIndex, base) ? { kind: 'handler' } : { kind: 'unmocked' };
+    const answer: StateAnswer =
+      response !== undefined ? { kind: 'mocked', response } : hasHandler(site, baseIndex, base) ? { kind: 'handler' } : { kind: 'unmocked' };
     let group = claimed.get(site.resource);
     if (group === undefined) claimed.set(site.resource, (group = new Map()));
     group.set(name, answer);
@@ -92,7 +93,8 @@ export function mockHandlers(definition: unknown, config: unknown, options: Mock
   const handlers: Record<string, Handler> = {};
   for (const key of Object.keys(base)) defineHandler(handlers, key, base[key]!);
   // Functions with neither a handler nor a mock still reach the caller's Lambda resolver.
-  if (LAMBDA_FALLBACK in base) Object.defineProperty(handlers, LAMBDA_FALLBACK, { value: (base as { [LAMBDA_FALLBACK]?: unknown })[LAMBDA_FALLBACK], enumerable: true });
+  if (LAMBDA_FALLBACK in base)
+    Object.defineProperty(handlers, LAMBDA_FALLBACK, { value: (base as { [LAMBDA_FALLBACK]?: unknown })[LAMBDA_FALLBACK], enumerable: true });
   const counter = new InvocationCounter();
   for (const [resource, answers] of claimed) {
     if ([...answers.values()].every((answer) => answer.kind === 'handler')) continue;
@@ -107,7 +109,11 @@ function mockedStateProblems(plan: TestCasePlan, states: ReadonlyMap<string, Sta
   for (const [name, pointer] of plan.pointers) {
     const site = states.get(name);
     if (site === undefined) {
-      problems.push({ code: MockErrorCodes.UNKNOWN_STATE, pointer, message: `test case '${plan.testCase}' mocks state '${name}', which the definition does not have` });
+      problems.push({
+        code: MockErrorCodes.UNKNOWN_STATE,
+        pointer,
+        message: `test case '${plan.testCase}' mocks state '${name}', which the definition does not have`,
+      });
     } else if (site.resource === null) {
       problems.push({
         code: MockErrorCodes.NOT_A_TASK,

@@ -28,7 +28,9 @@ export function s3FolderHandlers(root: string): Handlers {
   const listObjectsV2: Handler = (input: { Bucket?: string; Prefix?: string; ContinuationToken?: string; MaxKeys?: number }) => {
     const bucket = bucketPath(base, input.Bucket);
     const prefix = input.Prefix ?? '';
-    const keys = allKeys(bucket).filter((key) => key.startsWith(prefix)).sort();
+    const keys = allKeys(bucket)
+      .filter((key) => key.startsWith(prefix))
+      .sort();
     const start = input.ContinuationToken === undefined ? 0 : Number(Buffer.from(input.ContinuationToken, 'base64url').toString());
     const size = Math.min(input.MaxKeys ?? LIST_PAGE, LIST_PAGE);
     const page = keys.slice(start, start + size);
@@ -37,7 +39,13 @@ export function s3FolderHandlers(root: string): Handlers {
       Contents: page.map((key) => {
         const file = join(bucket, ...key.split('/'));
         const stat = statSync(file);
-        return { Key: key, Size: stat.size, ETag: `"${createHash('md5').update(readFileSync(file)).digest('hex')}"`, LastModified: stat.mtime, StorageClass: 'STANDARD' };
+        return {
+          Key: key,
+          Size: stat.size,
+          ETag: `"${createHash('md5').update(readFileSync(file)).digest('hex')}"`,
+          LastModified: stat.mtime,
+          StorageClass: 'STANDARD',
+        };
       }),
       IsTruncated: truncated,
       KeyCount: page.length,

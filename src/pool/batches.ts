@@ -145,7 +145,11 @@ export class Batches {
     tally.counts.submitted++;
     // Like a stream's write(): once the queue is full, callers may wait for 'drain'.
     if (this.queued >= this.maxQueue) this.drainWanted = true;
-    if (batch.entries.length >= this.batchSize || batch.writer.byteLength >= this.maxBatchBytes || (batch.entries.length >= this.eagerBatchSize && this.canSendBatch())) {
+    if (
+      batch.entries.length >= this.batchSize ||
+      batch.writer.byteLength >= this.maxBatchBytes ||
+      (batch.entries.length >= this.eagerBatchSize && this.canSendBatch())
+    ) {
       this.seal(batch);
       this.ready.push(batch);
       this.pump();
@@ -219,7 +223,18 @@ export class Batches {
     this.batchTasks++;
     this.inFlight += count - first;
     if (first === 0 && batch.retries === 0) this.tally.counts.started += count;
-    const task = (slot: number): RunTask => ({ kind: TaskKinds.Run, workflow: workflow.ref, slot, count, first, batch: bytes, names: batch.names, nameBase: batch.nameBase, patchable: batch.patchable, formats: batch.formats });
+    const task = (slot: number): RunTask => ({
+      kind: TaskKinds.Run,
+      workflow: workflow.ref,
+      slot,
+      count,
+      first,
+      batch: bytes,
+      names: batch.names,
+      nameBase: batch.nameBase,
+      patchable: batch.patchable,
+      formats: batch.formats,
+    });
     this.dispatcher.send(task, workflow.hangTimeoutMs).then(
       (reply: unknown) => this.batchDone(batch, reply),
       (lost: LostTask) => this.batchLost(batch, lost),
@@ -246,7 +261,10 @@ export class Batches {
       results = readResults(batch, reply, this.decoder);
       for (let i = batch.first; i < results.length; i++) if (results[i] === undefined) throw new Error(`execution ${i} has no result`);
     } catch (thrown) {
-      this.failExecutions(batch, batch.first, batch.entries.length, null, { error: PoolFaults.WorkerCrashed, cause: `The worker's reply cannot be decoded: ${encodeFailure(thrown)}` });
+      this.failExecutions(batch, batch.first, batch.entries.length, null, {
+        error: PoolFaults.WorkerCrashed,
+        cause: `The worker's reply cannot be decoded: ${encodeFailure(thrown)}`,
+      });
       return;
     }
     const now = performance.now();
@@ -291,7 +309,13 @@ export class Batches {
       this.queued += count - next;
       this.ready.unshift(batch);
     } else {
-      this.failExecutions(batch, next, count, null, lost.fault ?? { error: PoolFaults.WorkerCrashed, cause: `The batch was lost with ${MAX_RETRIES + 1} worker threads before any of them started it.` });
+      this.failExecutions(
+        batch,
+        next,
+        count,
+        null,
+        lost.fault ?? { error: PoolFaults.WorkerCrashed, cause: `The batch was lost with ${MAX_RETRIES + 1} worker threads before any of them started it.` },
+      );
       batch.first = count;
     }
     this.pump();

@@ -47,7 +47,9 @@ msgpackr.addExtension({
   Class: SharedArrayBuffer,
   write(this: msgpackr.Packr, value: SharedArrayBuffer) {
     if (poolPackers.has(this)) {
-      throw new TypeError('a SharedArrayBuffer cannot be sent to a worker thread: the pool copies values, and shared memory would arrive unshared (send a copy, e.g. new Uint8Array(buffer).slice())');
+      throw new TypeError(
+        'a SharedArrayBuffer cannot be sent to a worker thread: the pool copies values, and shared memory would arrive unshared (send a copy, e.g. new Uint8Array(buffer).slice())',
+      );
     }
     return value;
   },
@@ -65,7 +67,13 @@ msgpackr.addExtension({
  */
 function packer(): msgpackr.Packr {
   // Fresh options each time: msgpackr keeps its structures on the options object it is given.
-  const packr = new msgpackr.Packr({ sequential: true, useRecords: true, progressiveRecords: true, moreTypes: true, writeFunction: refuseFunction } as msgpackr.Options);
+  const packr = new msgpackr.Packr({
+    sequential: true,
+    useRecords: true,
+    progressiveRecords: true,
+    moreTypes: true,
+    writeFunction: refuseFunction,
+  } as msgpackr.Options);
   poolPackers.add(packr);
   return packr;
 }

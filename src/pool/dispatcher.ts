@@ -111,7 +111,10 @@ export class Dispatcher extends EventEmitter {
       },
       (error: unknown) => {
         const thread = this.board.threadOf(slot);
-        const lost = thread === 0 ? new LostTask(null, 0, EMPTY) : new LostTask(this.faultOf(thread, slot, error), this.board.startedBefore(slot), this.board.takeReply(slot));
+        const lost =
+          thread === 0
+            ? new LostTask(null, 0, EMPTY)
+            : new LostTask(this.faultOf(thread, slot, error), this.board.startedBefore(slot), this.board.takeReply(slot));
         this.release(slot);
         throw lost;
       },

@@ -97,7 +97,10 @@ export class FanOut {
       this.fail(blocks, fault.error, fault.cause);
     }
     if (blocks.length === 0 && ++this.fruitlessLosses > MAX_FRUITLESS_LOSSES) {
-      const why = fault ?? { error: PoolFaults.WorkerCrashed, cause: `The Map's items were lost with ${this.fruitlessLosses} worker threads before any of them took one.` };
+      const why = fault ?? {
+        error: PoolFaults.WorkerCrashed,
+        cause: `The Map's items were lost with ${this.fruitlessLosses} worker threads before any of them took one.`,
+      };
       this.fail(this.items.claimRest(), why.error, why.cause);
     }
     this.carryOn(concurrency);

@@ -46,7 +46,9 @@ export class FanOuts {
     try {
       items = SharedItems.pack(request.inputs, plan.blockSize, request.parent);
     } catch (thrown) {
-      return Promise.reject(new PoolError(PoolErrorCodes.INPUT_NOT_ENCODABLE, `a Map item cannot be sent to a worker thread: ${encodeFailure(thrown)}`, { cause: thrown }));
+      return Promise.reject(
+        new PoolError(PoolErrorCodes.INPUT_NOT_ENCODABLE, `a Map item cannot be sent to a worker thread: ${encodeFailure(thrown)}`, { cause: thrown }),
+      );
     }
     return new Promise((resolve) => {
       this.start(workflow, request.state, items, plan.concurrencies, request.toleratedFailures, (replies, stopped) =>
@@ -68,7 +70,10 @@ export class FanOuts {
     }
     const items = new SharedItems(request.items);
     const fanOut = this.start(workflow, request.state, items, request.concurrencies, request.tolerated, (replies, stopped) => {
-      port.postMessage({ replies, stopped } satisfies MapFanOutReply, replies.map((reply) => reply.outcomes.buffer as ArrayBuffer));
+      port.postMessage(
+        { replies, stopped } satisfies MapFanOutReply,
+        replies.map((reply) => reply.outcomes.buffer as ArrayBuffer),
+      );
       port.close();
     });
     // The asking thread died: its execution has failed already, so stop its tasks.

@@ -67,7 +67,7 @@ export function outputPatch(input: InputSnapshot, output: unknown): unknown[] | 
 /** Main side: the output `patch` describes over the input that `snapshot` keeps. */
 export function applyPatch(patch: readonly unknown[], snapshot: InputSnapshot): Record<string, unknown> {
   const output: Record<string, unknown> = {};
-  for (let i = 0; i < patch.length; ) {
+  for (let i = 0; i < patch.length;) {
     const entry = patch[i++];
     if (typeof entry === 'number') setOwn(output, snapshot.keys[entry]!, snapshot.values[entry]);
     else setOwn(output, entry as string, patch[i++]);

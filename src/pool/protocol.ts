@@ -246,8 +246,7 @@ export const MAP_FAN_OUT = 'statemill:map-fan-out';
 
 /** Every task's reply (and, for tasks lost with their thread, the failures of the items they had claimed); or why the fan-out failed. */
 export type MapFanOutReply =
-  | { readonly replies: MapItemsReply[]; readonly stopped: boolean }
-  | { readonly error: { readonly name: string; readonly message: string } };
+  { readonly replies: MapItemsReply[]; readonly stopped: boolean } | { readonly error: { readonly name: string; readonly message: string } };
 
 /** `workerData` of every pool worker. */
 export interface PoolWorkerData {

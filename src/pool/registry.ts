@@ -85,7 +85,10 @@ export function createWorkflow(id: string, registration: RegisterOptions, key: n
     mapFanOut,
     mapFanOutMinItems: defaults.mapFanOutMinItems,
   };
-  const hangTimeoutMs = registration.hangTimeoutMs ?? defaults.hangTimeoutMs ?? executionTimeLimit(registration.definition, { ...defaultLimits, ...options.limits }) + HANG_GRACE_MS;
+  const hangTimeoutMs =
+    registration.hangTimeoutMs ??
+    defaults.hangTimeoutMs ??
+    executionTimeLimit(registration.definition, { ...defaultLimits, ...options.limits }) + HANG_GRACE_MS;
   if (!(hangTimeoutMs > 0)) throw invalid(`workflow '${id}': hangTimeoutMs must be a positive number`);
   return new Workflow(id, mapStatePointers(registration.definition), { key, spec: JSON.stringify(spec) }, options, hangTimeoutMs);
 }
@@ -125,4 +128,3 @@ function wireLimits(limits: Partial<Limits>): Record<string, number | 'Infinity'
   for (const [field, value] of Object.entries(limits)) wire[field] = value === Infinity ? 'Infinity' : (value as number);
   return wire;
 }
-

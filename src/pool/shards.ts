@@ -50,7 +50,14 @@ export interface LoadResult {
  * there; `pump` runs as each task ends (its slot is free again). Only on an idle pool
  * (`poolIdle`), so that each thread takes one task.
  */
-export async function runShards(dispatcher: Dispatcher, threads: number, workflow: Workflow, options: LoadOptions, poolIdle: boolean, pump: () => void): Promise<LoadResult> {
+export async function runShards(
+  dispatcher: Dispatcher,
+  threads: number,
+  workflow: Workflow,
+  options: LoadOptions,
+  poolIdle: boolean,
+  pump: () => void,
+): Promise<LoadResult> {
   const executions = options.executionsPerThread ?? Infinity;
   const durationMs = options.durationMs ?? Infinity;
   if (executions === Infinity && durationMs === Infinity) throw invalid('load needs executionsPerThread or durationMs');

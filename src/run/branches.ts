@@ -44,7 +44,9 @@ export function runBranches<T>(branches: Branches, input: unknown, inputBound: n
   let outputsBound = 2 + starts.length;
   let pending: Promise<unknown>[] | null = null;
   for (let i = 0; i < starts.length; i++) {
-    const frame = assigns[i] ? childFrame(parent, stop, parent.mapIndex, parent.mapValue, false) : new Frame(parent.exec, parent.vars, parent.mapIndex, parent.mapValue, stop);
+    const frame = assigns[i]
+      ? childFrame(parent, stop, parent.mapIndex, parent.mapValue, false)
+      : new Frame(parent.exec, parent.vars, parent.mapIndex, parent.mapValue, stop);
     frame.valueBound = inputBound;
     if (history !== null) frame.historyEventId = parent.historyEventId;
     let out: unknown;

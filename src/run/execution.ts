@@ -249,7 +249,13 @@ export class Machine {
   iterations(pointer: string, parent: IterationParent): MapIterations {
     const processor = this.processors.get(pointer);
     if (processor === undefined) throw new RangeError(`no Map state at ${pointer} in this state machine`);
-    const exec = this.execution(parent.executionName, parent.executionInput, parent.executionStartMs, this.clock.now() + parent.remainingMs, parent.executionId);
+    const exec = this.execution(
+      parent.executionName,
+      parent.executionInput,
+      parent.executionStartMs,
+      this.clock.now() + parent.remainingMs,
+      parent.executionId,
+    );
     let outer: VariableScope | null = null;
     if (!processor.isolated) {
       outer = new VariableScope(null);
@@ -518,7 +524,13 @@ class ExecutionRace implements ResultPort {
   }
 }
 
-function recordEnd(history: HistoryRecorder, status: ExecutionStatus, output: unknown, error: string | null | undefined, cause: string | null | undefined): void {
+function recordEnd(
+  history: HistoryRecorder,
+  status: ExecutionStatus,
+  output: unknown,
+  error: string | null | undefined,
+  cause: string | null | undefined,
+): void {
   if (status === 'SUCCEEDED') history.executionSucceeded(output);
   else history.executionEnded(status === 'FAILED' ? 'ExecutionFailed' : status === 'TIMED_OUT' ? 'ExecutionTimedOut' : 'ExecutionAborted', error, cause);
 }

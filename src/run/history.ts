@@ -145,31 +145,36 @@ export class HistoryRecorder {
 
   executionStarted(input: unknown, roleArn: string): void {
     const type = 'ExecutionStarted';
-    this.add(null, type, 'executionStartedEventDetails', (() => ({ input: jsonText(input), inputDetails: untruncated, roleArn })));
+    this.add(null, type, 'executionStartedEventDetails', () => ({ input: jsonText(input), inputDetails: untruncated, roleArn }));
   }
 
   /** The execution's end; no event is recorded after it. */
   executionSucceeded(output: unknown): void {
     const type = 'ExecutionSucceeded';
-    this.add(null, type, 'executionSucceededEventDetails', (() => ({ output: jsonText(output), outputDetails: untruncated })));
+    this.add(null, type, 'executionSucceededEventDetails', () => ({ output: jsonText(output), outputDetails: untruncated }));
     this.closed = true;
   }
 
   /** ExecutionFailed, ExecutionTimedOut or ExecutionAborted, with the error and cause. */
   executionEnded(type: 'ExecutionFailed' | 'ExecutionTimedOut' | 'ExecutionAborted', error: string | null | undefined, cause: string | null | undefined): void {
-    const key = type === 'ExecutionFailed' ? 'executionFailedEventDetails' : type === 'ExecutionTimedOut' ? 'executionTimedOutEventDetails' : 'executionAbortedEventDetails';
-    this.add(null, type, key, (() => errorDetails(error, cause)));
+    const key =
+      type === 'ExecutionFailed'
+        ? 'executionFailedEventDetails'
+        : type === 'ExecutionTimedOut'
+          ? 'executionTimedOutEventDetails'
+          : 'executionAbortedEventDetails';
+    this.add(null, type, key, () => errorDetails(error, cause));
     this.closed = true;
   }
 
   stateEntered(frame: Frame, input: unknown): number {
     const type = frame.stateType + 'StateEntered';
-    return this.add(frame, type, 'stateEnteredEventDetails', (() => ({ name: frame.stateName, input: jsonText(input), inputDetails: untruncated })));
+    return this.add(frame, type, 'stateEnteredEventDetails', () => ({ name: frame.stateName, input: jsonText(input), inputDetails: untruncated }));
   }
 
   stateExited(frame: Frame, output: unknown): void {
     const type = frame.stateType + 'StateExited';
-    this.add(frame, type, 'stateExitedEventDetails', (() => ({ name: frame.stateName, output: jsonText(output), outputDetails: untruncated })));
+    this.add(frame, type, 'stateExitedEventDetails', () => ({ name: frame.stateName, output: jsonText(output), outputDetails: untruncated }));
   }
 
   /**
@@ -180,50 +185,51 @@ export class HistoryRecorder {
   taskStarted(frame: Frame, resource: string, parameters: unknown, timeoutSeconds = 0, heartbeatSeconds = 0): void {
     if (isLambdaArn(resource)) {
       const type = 'LambdaFunctionScheduled';
-      this.add(frame, type, 'lambdaFunctionScheduledEventDetails', (() => withTiming({ resource, input: jsonText(parameters), inputDetails: untruncated }, timeoutSeconds, 0)));
+      this.add(frame, type, 'lambdaFunctionScheduledEventDetails', () =>
+        withTiming({ resource, input: jsonText(parameters), inputDetails: untruncated }, timeoutSeconds, 0),
+      );
       this.add(frame, 'LambdaFunctionStarted', null, null);
       return;
     }
     if (isActivityArn(resource)) {
       const type = 'ActivityScheduled';
-      this.add(frame, type, 'activityScheduledEventDetails', (() => withTiming({ resource, input: jsonText(parameters), inputDetails: untruncated }, timeoutSeconds, heartbeatSeconds)));
+      this.add(frame, type, 'activityScheduledEventDetails', () =>
+        withTiming({ resource, input: jsonText(parameters), inputDetails: untruncated }, timeoutSeconds, heartbeatSeconds),
+      );
       return;
     }
     const split = splitResource(resource);
-    this.add(
-      frame,
-      'TaskScheduled',
-      'taskScheduledEventDetails',
-      (() => withTiming({ ...split, region: this.region, parameters: jsonText(parameters) }, timeoutSeconds, heartbeatSeconds)),
+    this.add(frame, 'TaskScheduled', 'taskScheduledEventDetails', () =>
+      withTiming({ ...split, region: this.region, parameters: jsonText(parameters) }, timeoutSeconds, heartbeatSeconds),
     );
-    this.add(frame, 'TaskStarted', 'taskStartedEventDetails', (() => split));
+    this.add(frame, 'TaskStarted', 'taskStartedEventDetails', () => split);
   }
 
   /** ActivityStarted: a worker took the activity task. */
   activityStarted(frame: Frame, workerName: string | undefined): void {
     const type = 'ActivityStarted';
-    this.add(frame, type, 'activityStartedEventDetails', (() => (workerName === undefined ? {} : { workerName })));
+    this.add(frame, type, 'activityStartedEventDetails', () => (workerName === undefined ? {} : { workerName }));
   }
 
   /** TaskSubmitted: a callback's or `.sync` job's request went out; `output` is the service's answer to it. */
   taskSubmitted(frame: Frame, resource: string, output: unknown): void {
     const type = 'TaskSubmitted';
-    this.add(frame, type, 'taskSubmittedEventDetails', (() => ({ ...splitResource(resource), output: jsonText(output ?? {}), outputDetails: untruncated })));
+    this.add(frame, type, 'taskSubmittedEventDetails', () => ({ ...splitResource(resource), output: jsonText(output ?? {}), outputDetails: untruncated }));
   }
 
   taskSucceeded(frame: Frame, resource: string, output: unknown): void {
     if (isLambdaArn(resource)) {
       const type = 'LambdaFunctionSucceeded';
-      this.add(frame, type, 'lambdaFunctionSucceededEventDetails', (() => ({ output: jsonText(output), outputDetails: untruncated })));
+      this.add(frame, type, 'lambdaFunctionSucceededEventDetails', () => ({ output: jsonText(output), outputDetails: untruncated }));
       return;
     }
     if (isActivityArn(resource)) {
       const type = 'ActivitySucceeded';
-      this.add(frame, type, 'activitySucceededEventDetails', (() => ({ output: jsonText(output), outputDetails: untruncated })));
+      this.add(frame, type, 'activitySucceededEventDetails', () => ({ output: jsonText(output), outputDetails: untruncated }));
       return;
     }
     const type = 'TaskSucceeded';
-    this.add(frame, type, 'taskSucceededEventDetails', (() => ({ ...splitResource(resource), output: jsonText(output), outputDetails: untruncated })));
+    this.add(frame, type, 'taskSucceededEventDetails', () => ({ ...splitResource(resource), output: jsonText(output), outputDetails: untruncated }));
   }
 
   /** TaskFailed, or TaskTimedOut for States.Timeout / States.HeartbeatTimeout (Lambda and activity events alike). */
@@ -234,18 +240,18 @@ export class HistoryRecorder {
     if (isLambdaArn(resource)) {
       const type = timedOut ? 'LambdaFunctionTimedOut' : 'LambdaFunctionFailed';
       const key = timedOut ? 'lambdaFunctionTimedOutEventDetails' : 'lambdaFunctionFailedEventDetails';
-      this.add(frame, type, key, (() => errorDetails(error, cause)));
+      this.add(frame, type, key, () => errorDetails(error, cause));
       return;
     }
     if (isActivityArn(resource)) {
       const type = timedOut ? 'ActivityTimedOut' : 'ActivityFailed';
       const key = timedOut ? 'activityTimedOutEventDetails' : 'activityFailedEventDetails';
-      this.add(frame, type, key, (() => errorDetails(error, cause)));
+      this.add(frame, type, key, () => errorDetails(error, cause));
       return;
     }
     const type = timedOut ? 'TaskTimedOut' : 'TaskFailed';
     const key = timedOut ? 'taskTimedOutEventDetails' : 'taskFailedEventDetails';
-    this.add(frame, type, key, (() => ({ ...splitResource(resource), ...errorDetails(error, cause) })));
+    this.add(frame, type, key, () => ({ ...splitResource(resource), ...errorDetails(error, cause) }));
   }
 
   /** ParallelStateStarted, ParallelStateSucceeded, ParallelStateFailed, MapStateSucceeded, MapStateFailed. */
@@ -255,20 +261,20 @@ export class HistoryRecorder {
 
   mapStarted(frame: Frame, length: number): void {
     const type = 'MapStateStarted';
-    this.add(frame, type, 'mapStateStartedEventDetails', (() => ({ length })));
+    this.add(frame, type, 'mapStateStartedEventDetails', () => ({ length }));
   }
 
   /** MapIterationStarted: the iteration's thread continues from it. */
   mapIterationStarted(parent: Frame, iteration: Frame, index: number): void {
     const type = 'MapIterationStarted';
-    iteration.historyEventId = this.add(parent, type, 'mapIterationStartedEventDetails', (() => ({ name: parent.stateName, index })));
+    iteration.historyEventId = this.add(parent, type, 'mapIterationStartedEventDetails', () => ({ name: parent.stateName, index }));
   }
 
   /** MapIterationSucceeded or MapIterationFailed, following the iteration's last event. */
   mapIterationEnded(parent: Frame, iteration: Frame, index: number, succeeded: boolean): void {
     const type = succeeded ? 'MapIterationSucceeded' : 'MapIterationFailed';
     const key = succeeded ? 'mapIterationSucceededEventDetails' : 'mapIterationFailedEventDetails';
-    this.add(parent, type, key, (() => ({ name: parent.stateName, index })), iteration.historyEventId);
+    this.add(parent, type, key, () => ({ name: parent.stateName, index }), iteration.historyEventId);
   }
 }
 

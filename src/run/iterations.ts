@@ -198,7 +198,8 @@ function runIterations(processor: MapProcessor, inputs: unknown[], inputBound: n
     }
   }
   function launch(index: number): unknown {
-    const frame = sharedVars === null ? childFrame(parent, stop, index, inputs[index], isolated) : new Frame(parent.exec, sharedVars, index, inputs[index], stop);
+    const frame =
+      sharedVars === null ? childFrame(parent, stop, index, inputs[index], isolated) : new Frame(parent.exec, sharedVars, index, inputs[index], stop);
     frame.valueBound = inputBound;
     exec.eventId++;
     if (history !== null) {

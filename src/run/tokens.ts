@@ -277,9 +277,7 @@ export class TaskTokens {
   private armHeartbeat(task: PendingTask, ms = task.heartbeatMs): void {
     task.cancelHeartbeat?.();
     task.heartbeatAt = task.exec.clock.now() + ms;
-    task.cancelHeartbeat = scheduleLimit(task.exec.clock, Math.max(0, ms), () =>
-      this.expire(task, new AslError(StatesErrors.HeartbeatTimeout, null)),
-    );
+    task.cancelHeartbeat = scheduleLimit(task.exec.clock, Math.max(0, ms), () => this.expire(task, new AslError(StatesErrors.HeartbeatTimeout, null)));
   }
 
   private randomBytes(bytes: number): Buffer {

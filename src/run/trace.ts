@@ -30,7 +30,6 @@ interface Thread {
 
 const rootThread: Thread = { depth: 0, label: '', state: null, parent: null };
 
-
 function details(event: HistoryEvent): Record<string, unknown> {
   for (const key of Object.keys(event)) {
     if (key.endsWith('EventDetails')) return event[key] as Record<string, unknown>;

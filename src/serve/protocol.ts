@@ -76,7 +76,10 @@ export function operationOf(target: string | undefined): OperationName {
     throw new ServiceError('UnknownOperationException', 'Missing X-Amz-Target header: expected AWSStepFunctions.<Operation>');
   }
   if (!target.startsWith(TARGET_PREFIX) || !METHOD_OF.has(target.slice(TARGET_PREFIX.length))) {
-    throw new ServiceError('UnknownOperationException', `Unknown operation ${JSON.stringify(target)}: expected AWSStepFunctions.<Operation> with one of Step Functions' 37 operations`);
+    throw new ServiceError(
+      'UnknownOperationException',
+      `Unknown operation ${JSON.stringify(target)}: expected AWSStepFunctions.<Operation> with one of Step Functions' 37 operations`,
+    );
   }
   return target.slice(TARGET_PREFIX.length) as OperationName;
 }
@@ -102,7 +105,10 @@ export function decodeRequest(body: string): Record<string, unknown> {
     throw new ServiceError('SerializationException', `The request body is not valid JSON: ${(error as Error).message}`);
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new ServiceError('SerializationException', `The request body must be a JSON object (the operation's input structure), not ${parsed === null ? 'null' : Array.isArray(parsed) ? 'an array' : `a ${typeof parsed}`}`);
+    throw new ServiceError(
+      'SerializationException',
+      `The request body must be a JSON object (the operation's input structure), not ${parsed === null ? 'null' : Array.isArray(parsed) ? 'an array' : `a ${typeof parsed}`}`,
+    );
   }
   return parsed as Record<string, unknown>;
 }

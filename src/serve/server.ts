@@ -120,7 +120,8 @@ export class StepFunctionsServer {
   constructor(service: EndpointService, options: ServerOptions = {}) {
     this.service = service;
     this.bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
-    if (!(Number.isSafeInteger(this.bodyLimit) && this.bodyLimit > 0)) throw new TypeError(`bodyLimit must be a positive integer number of bytes, not ${String(options.bodyLimit)}`);
+    if (!(Number.isSafeInteger(this.bodyLimit) && this.bodyLimit > 0))
+      throw new TypeError(`bodyLimit must be a positive integer number of bytes, not ${String(options.bodyLimit)}`);
     this.log = options.logger ?? createLogger('info');
     this.graceMs = options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS;
     this.debug = this.log.enabled('debug');
@@ -198,12 +199,24 @@ export class StepFunctionsServer {
         this.send(response, requestId, this.stopping === null ? 200 : 503, body, null);
         return;
       }
-      this.sendAnswer(response, requestId, encodeError('UnknownOperationException', `No such resource: ${request.method} ${url} (Step Functions answers POST / only; GET /health reports the server's state)`, 404));
+      this.sendAnswer(
+        response,
+        requestId,
+        encodeError(
+          'UnknownOperationException',
+          `No such resource: ${request.method} ${url} (Step Functions answers POST / only; GET /health reports the server's state)`,
+          404,
+        ),
+      );
       request.resume();
       return;
     }
     if (request.method !== 'POST') {
-      this.sendAnswer(response, requestId, encodeError('UnknownOperationException', `Method ${request.method} not allowed: Step Functions operations are POST / with X-Amz-Target`, 405));
+      this.sendAnswer(
+        response,
+        requestId,
+        encodeError('UnknownOperationException', `Method ${request.method} not allowed: Step Functions operations are POST / with X-Amz-Target`, 405),
+      );
       request.resume();
       return;
     }
@@ -273,13 +286,23 @@ export class StepFunctionsServer {
   }
 
   private logAnswered(request: EndpointRequest, status: number, errorType: string | null): void {
-    this.log.debug('request', { requestId: request.requestId, operation: request.operation, status, errorType, ms: Math.round((performance.now() - request.started) * 100) / 100 });
+    this.log.debug('request', {
+      requestId: request.requestId,
+      operation: request.operation,
+      status,
+      errorType,
+      ms: Math.round((performance.now() - request.started) * 100) / 100,
+    });
   }
 
   private refusal(operation: OperationName, error: unknown): WireAnswer {
     if (error instanceof ServiceError || (error instanceof Error && serviceErrorNames.has(error.name))) return encodeServiceError(error as ServiceError);
     this.log.error('internal error', { operation, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
-    return encodeError('InternalFailure', `Internal error in statemill while serving ${operation}: ${error instanceof Error ? error.message : String(error)}`, 500);
+    return encodeError(
+      'InternalFailure',
+      `Internal error in statemill while serving ${operation}: ${error instanceof Error ? error.message : String(error)}`,
+      500,
+    );
   }
 
   private refuseTooLarge(request: IncomingMessage, response: ServerResponse, requestId: string): void {
@@ -323,7 +346,10 @@ function headerFault(target: string | undefined, contentType: string | undefined
   } catch (error) {
     return error as ServiceError;
   }
-  return new ServiceError('SerializationException', `Content-Type must be ${CONTENT_TYPE}, not ${contentType === undefined ? 'absent' : JSON.stringify(contentType)}`);
+  return new ServiceError(
+    'SerializationException',
+    `Content-Type must be ${CONTENT_TYPE}, not ${contentType === undefined ? 'absent' : JSON.stringify(contentType)}`,
+  );
 }
 
 /** The endpoint for a service: `createServer(service).listen(port, host)`. */

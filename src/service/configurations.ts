@@ -22,7 +22,17 @@ export function revisionOf(
   revisionId: string | undefined,
   updateDate: Date,
 ): Revision {
-  return { definitionText, definition, roleArn, loggingConfiguration, tracingConfiguration, encryptionConfiguration, revisionId, updateDate, machines: new Map() };
+  return {
+    definitionText,
+    definition,
+    roleArn,
+    loggingConfiguration,
+    tracingConfiguration,
+    encryptionConfiguration,
+    revisionId,
+    updateDate,
+    machines: new Map(),
+  };
 }
 
 export function sameJson(a: unknown, b: unknown): boolean {
@@ -32,18 +42,28 @@ export function sameJson(a: unknown, b: unknown): boolean {
 /** Logging as AWS stores it: level OFF and no execution data unless given; a level other than OFF needs one destination. */
 export function checkLogging(value: unknown): T.LoggingConfiguration {
   if (value === undefined || value === null) return { level: 'OFF', includeExecutionData: false };
-  if (typeof value !== 'object') throw new ServiceError('ValidationException', "1 validation error detected: Value at 'loggingConfiguration' failed to satisfy constraint: Member must be a structure");
+  if (typeof value !== 'object')
+    throw new ServiceError(
+      'ValidationException',
+      "1 validation error detected: Value at 'loggingConfiguration' failed to satisfy constraint: Member must be a structure",
+    );
   const v = value as T.LoggingConfiguration;
   const level = checkEnum(v.level, 'loggingConfiguration.level', logLevels) ?? 'OFF';
   const includeExecutionData = checkBoolean(v.includeExecutionData, 'loggingConfiguration.includeExecutionData') ?? false;
   const destinations = v.destinations ?? [];
-  if (!Array.isArray(destinations)) throw new ServiceError('InvalidLoggingConfiguration', 'Invalid Logging Configuration: Must specify exactly one Log Destination.');
-  if (level !== 'OFF' && destinations.length !== 1) throw new ServiceError('InvalidLoggingConfiguration', 'Invalid Logging Configuration: Must specify exactly one Log Destination.');
-  if (destinations.length > 1) throw new ServiceError('InvalidLoggingConfiguration', 'Invalid Logging Configuration: Must specify exactly one Log Destination.');
+  if (!Array.isArray(destinations))
+    throw new ServiceError('InvalidLoggingConfiguration', 'Invalid Logging Configuration: Must specify exactly one Log Destination.');
+  if (level !== 'OFF' && destinations.length !== 1)
+    throw new ServiceError('InvalidLoggingConfiguration', 'Invalid Logging Configuration: Must specify exactly one Log Destination.');
+  if (destinations.length > 1)
+    throw new ServiceError('InvalidLoggingConfiguration', 'Invalid Logging Configuration: Must specify exactly one Log Destination.');
   for (const d of destinations) {
     const arn = d?.cloudWatchLogsLogGroup?.logGroupArn;
     if (typeof arn !== 'string' || !/^arn:aws[a-z-]*:logs:[a-z0-9-]+:\d{12}:log-group:.+:\*$/.test(arn)) {
-      throw new ServiceError('InvalidLoggingConfiguration', `Invalid Logging Configuration: Log Destination not a valid CloudWatch Logs log group ARN: ${String(arn)}`);
+      throw new ServiceError(
+        'InvalidLoggingConfiguration',
+        `Invalid Logging Configuration: Log Destination not a valid CloudWatch Logs log group ARN: ${String(arn)}`,
+      );
     }
   }
   const out: T.LoggingConfiguration = { level, includeExecutionData };
@@ -57,34 +77,50 @@ export function checkLogging(value: unknown): T.LoggingConfiguration {
  */
 export function checkEncryption(value: unknown): T.EncryptionConfiguration | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'object' || Array.isArray(value)) throw new ServiceError('ValidationException', "1 validation error detected: Value at 'encryptionConfiguration' failed to satisfy constraint: Member must be a structure");
+  if (typeof value !== 'object' || Array.isArray(value))
+    throw new ServiceError(
+      'ValidationException',
+      "1 validation error detected: Value at 'encryptionConfiguration' failed to satisfy constraint: Member must be a structure",
+    );
   const v = value as T.EncryptionConfiguration;
   const type = checkEnum(v.type, 'encryptionConfiguration.type', ['AWS_OWNED_KEY', 'CUSTOMER_MANAGED_KMS_KEY'] as const);
   if (type === undefined) throw missing('encryptionConfiguration.type');
   if (type === 'AWS_OWNED_KEY') {
     if (v.kmsKeyId !== undefined || v.kmsDataKeyReusePeriodSeconds !== undefined) {
-      throw new ServiceError('InvalidEncryptionConfiguration', 'Invalid Encryption Configuration: kmsKeyId and kmsDataKeyReusePeriodSeconds are not allowed with AWS_OWNED_KEY.');
+      throw new ServiceError(
+        'InvalidEncryptionConfiguration',
+        'Invalid Encryption Configuration: kmsKeyId and kmsDataKeyReusePeriodSeconds are not allowed with AWS_OWNED_KEY.',
+      );
     }
     return { type };
   }
-  if (typeof v.kmsKeyId !== 'string' || v.kmsKeyId.length === 0) throw new ServiceError('InvalidEncryptionConfiguration', 'Invalid Encryption Configuration: kmsKeyId is required with CUSTOMER_MANAGED_KMS_KEY.');
+  if (typeof v.kmsKeyId !== 'string' || v.kmsKeyId.length === 0)
+    throw new ServiceError('InvalidEncryptionConfiguration', 'Invalid Encryption Configuration: kmsKeyId is required with CUSTOMER_MANAGED_KMS_KEY.');
   const period = v.kmsDataKeyReusePeriodSeconds ?? 300;
   if (typeof period !== 'number' || !Number.isInteger(period) || period < 60 || period > 900) {
-    throw new ServiceError('ValidationException', `1 validation error detected: Value '${String(period)}' at 'encryptionConfiguration.kmsDataKeyReusePeriodSeconds' failed to satisfy constraint: Member must have value between 60 and 900`);
+    throw new ServiceError(
+      'ValidationException',
+      `1 validation error detected: Value '${String(period)}' at 'encryptionConfiguration.kmsDataKeyReusePeriodSeconds' failed to satisfy constraint: Member must have value between 60 and 900`,
+    );
   }
   return { type, kmsKeyId: v.kmsKeyId, kmsDataKeyReusePeriodSeconds: period };
 }
 
 export function checkTracing(value: unknown): T.TracingConfiguration {
   if (value === undefined || value === null) return { enabled: false };
-  if (typeof value !== 'object') throw new ServiceError('InvalidTracingConfiguration', 'Invalid Tracing Configuration: must be an object with a boolean "enabled"');
+  if (typeof value !== 'object')
+    throw new ServiceError('InvalidTracingConfiguration', 'Invalid Tracing Configuration: must be an object with a boolean "enabled"');
   const enabled = (value as T.TracingConfiguration).enabled;
-  if (enabled !== undefined && typeof enabled !== 'boolean') throw new ServiceError('InvalidTracingConfiguration', 'Invalid Tracing Configuration: "enabled" must be a boolean');
+  if (enabled !== undefined && typeof enabled !== 'boolean')
+    throw new ServiceError('InvalidTracingConfiguration', 'Invalid Tracing Configuration: "enabled" must be a boolean');
   return { enabled: enabled ?? false };
 }
 
 /** What a described revision adds when it has it: its revisionId, and the variables its states reference. */
-export function withRevisionDetails<Out extends { revisionId?: string; variableReferences?: ReturnType<typeof variableReferences> }>(out: Out, rev: Revision): Out {
+export function withRevisionDetails<Out extends { revisionId?: string; variableReferences?: ReturnType<typeof variableReferences> }>(
+  out: Out,
+  rev: Revision,
+): Out {
   if (rev.revisionId !== undefined) out.revisionId = rev.revisionId;
   const references = variableReferences(rev.definition);
   if (references !== undefined) out.variableReferences = references;

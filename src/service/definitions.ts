@@ -22,14 +22,27 @@ export type DefinitionVerdict = { ok: true; definition: Record<string, unknown> 
  */
 export function judgeDefinition(text: string, type: StateMachineType): DefinitionVerdict {
   if (Buffer.byteLength(text, 'utf8') > maxDefinitionBytes) {
-    return { ok: false, diagnostics: [{ severity: 'ERROR', code: 'SCHEMA_VALIDATION_FAILED', message: `The definition exceeds the maximum size of ${maxDefinitionBytes} bytes`, location: '/' }] };
+    return {
+      ok: false,
+      diagnostics: [
+        {
+          severity: 'ERROR',
+          code: 'SCHEMA_VALIDATION_FAILED',
+          message: `The definition exceeds the maximum size of ${maxDefinitionBytes} bytes`,
+          location: '/',
+        },
+      ],
+    };
   }
   let definition: unknown;
   try {
     definition = JSON.parse(text);
   } catch {
     const fault = jsonFault(text)!;
-    return { ok: false, diagnostics: [{ severity: 'ERROR', code: 'INVALID_JSON_DESCRIPTION', message: `${fault.message}\n at ${fault.location}`, location: fault.location }] };
+    return {
+      ok: false,
+      diagnostics: [{ severity: 'ERROR', code: 'INVALID_JSON_DESCRIPTION', message: `${fault.message}\n at ${fault.location}`, location: fault.location }],
+    };
   }
   const problems = validate(definition).filter((p) => type === 'EXPRESS' || p.code !== ProblemCodes.UNSUPPORTED_INTEGRATION);
   if (problems.length === 0) return { ok: true, definition: definition as Record<string, unknown> };

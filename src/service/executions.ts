@@ -104,7 +104,11 @@ export class Executions {
   private cannotResume(exec: ExecutionRecord, thrown: unknown): void {
     exec.suspension = null;
     const reason = thrown instanceof Error ? thrown.message : String(thrown);
-    markHostStopped(exec, this.registry.now(), `The statemill process running this execution stopped while it waited on a task token, and it could not be resumed: ${reason}`);
+    markHostStopped(
+      exec,
+      this.registry.now(),
+      `The statemill process running this execution stopped while it waited on a task token, and it could not be resumed: ${reason}`,
+    );
     this.running.delete(exec);
     this.retain(exec);
   }
@@ -167,7 +171,8 @@ export class Executions {
     const input = parseExecutionInput(r.input);
     const traceHeader = checkTraceHeader(r.traceHeader);
     const includedData = checkEnum(r.includedData, 'includedData', ['ALL_DATA', 'METADATA_ONLY'] as const) ?? 'ALL_DATA';
-    if (resolved.machine.type !== 'EXPRESS') throw new ServiceError('StateMachineTypeNotSupported', 'This operation is not supported by this type of state machine');
+    if (resolved.machine.type !== 'EXPRESS')
+      throw new ServiceError('StateMachineTypeNotSupported', 'This operation is not supported by this type of state machine');
     this.refuseWhenClosed();
     const exec = this.begin(resolved, name, input, traceHeader, testCase, this.syncExecutions);
     // Most Express executions end within begin(): then there is nothing to wait for.
@@ -222,7 +227,9 @@ export class Executions {
     const revision = version?.revision ?? machine.revision;
     const standard = machine.type === 'STANDARD';
     const expressId = standard ? undefined : randomUUID();
-    const executionArn = standard ? this.registry.arn('execution', `${machine.name}:${name}`) : this.registry.arn('express', `${machine.name}:${name}:${expressId}`);
+    const executionArn = standard
+      ? this.registry.arn('execution', `${machine.name}:${name}`)
+      : this.registry.arn('express', `${machine.name}:${name}:${expressId}`);
     const startDate = this.registry.now();
     const exec: ExecutionRecord = {
       executionArn,
@@ -372,7 +379,13 @@ export class Executions {
     const events = exec.events!;
     const last = events[events.length - 1];
     if (last !== undefined && last.type === 'ExecutionSucceeded') {
-      events[events.length - 1] = { id: last.id, previousEventId: last.previousEventId, timestamp: last.timestamp, type: 'ExecutionFailed', executionFailedEventDetails: errorDetails(exec.error, exec.cause) };
+      events[events.length - 1] = {
+        id: last.id,
+        previousEventId: last.previousEventId,
+        timestamp: last.timestamp,
+        type: 'ExecutionFailed',
+        executionFailedEventDetails: errorDetails(exec.error, exec.cause),
+      };
     }
   }
 
@@ -450,15 +463,26 @@ export class Executions {
       parseArn(r.mapRunArn, 'mapRunArn', ['mapRun']);
       throw new ServiceError('ResourceNotFound', `Resource not found: '${r.mapRunArn}'`);
     }
-    if (r.stateMachineArn === undefined || r.stateMachineArn === null) throw new ServiceError('ValidationException', 'Must provide a StateMachine ARN or MapRun ARN');
+    if (r.stateMachineArn === undefined || r.stateMachineArn === null)
+      throw new ServiceError('ValidationException', 'Must provide a StateMachine ARN or MapRun ARN');
     const target = this.registry.stateMachineTarget(r.stateMachineArn, 'stateMachineArn');
-    if (target.machine.type === 'EXPRESS') throw new ServiceError('StateMachineTypeNotSupported', 'This operation is not supported by this type of state machine');
+    if (target.machine.type === 'EXPRESS')
+      throw new ServiceError('StateMachineTypeNotSupported', 'This operation is not supported by this type of state machine');
     const qualifier = target.version?.arn ?? target.alias?.arn;
     const matching = target.machine.executions.filter(
-      (e) => e.forgotten !== true && (statusFilter === undefined || e.status === statusFilter) && (qualifier === undefined || e.versionArn === qualifier || e.aliasArn === qualifier),
+      (e) =>
+        e.forgotten !== true &&
+        (statusFilter === undefined || e.status === statusFilter) &&
+        (qualifier === undefined || e.versionArn === qualifier || e.aliasArn === qualifier),
     );
     const items = matching.reverse().map((e) => {
-      const item: T.ExecutionListItem = { executionArn: e.executionArn, stateMachineArn: e.machine.arn, name: e.name, status: e.status, startDate: e.startDate };
+      const item: T.ExecutionListItem = {
+        executionArn: e.executionArn,
+        stateMachineArn: e.machine.arn,
+        name: e.name,
+        status: e.status,
+        startDate: e.startDate,
+      };
       if (e.stopDate !== undefined) item.stopDate = e.stopDate;
       if (e.versionArn !== undefined) item.stateMachineVersionArn = e.versionArn;
       if (e.aliasArn !== undefined) item.stateMachineAliasArn = e.aliasArn;
@@ -544,10 +568,12 @@ export class Executions {
     return { stopDate: exec.stopDate! };
   }
 
-
   async redriveExecution(request: T.RedriveExecutionInput): Promise<T.RedriveExecutionOutput> {
     const exec = this.registry.execution(request?.executionArn);
-    throw new ServiceError('ExecutionNotRedrivable', `Execution is ${exec.status} and cannot be redriven: statemill does not redrive executions ('${exec.executionArn}')`);
+    throw new ServiceError(
+      'ExecutionNotRedrivable',
+      `Execution is ${exec.status} and cannot be redriven: statemill does not redrive executions ('${exec.executionArn}')`,
+    );
   }
 
   /** Stops every running execution (ABORTED) and waits until each has settled. */

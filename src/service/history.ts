@@ -11,7 +11,8 @@ export function executionHistory(registry: Registry, request: T.GetExecutionHist
   const includeData = checkBoolean(r.includeExecutionData, 'includeExecutionData') ?? true;
   // With the `history` option OFF nothing is recorded, and the history is empty.
   let events = exec.events ?? (exec.liveEvents !== null ? exec.liveEvents.slice() : []);
-  if (exec.versionArn !== undefined && events.length > 0 && events[0]!.type === 'ExecutionStarted') events = [startedThrough(events[0]!, exec), ...events.slice(1)];
+  if (exec.versionArn !== undefined && events.length > 0 && events[0]!.type === 'ExecutionStarted')
+    events = [startedThrough(events[0]!, exec), ...events.slice(1)];
   if (reverse) events = [...events].reverse();
   if (!includeData) events = events.map(withoutData);
   const p = page(events, r.maxResults, r.nextToken, (e) => String(e.id));
@@ -41,7 +42,8 @@ export function described(exec: ExecutionRecord, included: boolean): T.DescribeE
   if (exec.aliasArn !== undefined) out.stateMachineAliasArn = exec.aliasArn;
   out.redriveCount = 0;
   out.redriveStatus = 'NOT_REDRIVABLE';
-  out.redriveStatusReason = exec.status === 'RUNNING' || exec.status === 'SUCCEEDED' ? `Execution is ${exec.status} and cannot be redriven` : 'statemill does not redrive executions';
+  out.redriveStatusReason =
+    exec.status === 'RUNNING' || exec.status === 'SUCCEEDED' ? `Execution is ${exec.status} and cannot be redriven` : 'statemill does not redrive executions';
   return out;
 }
 

@@ -118,12 +118,16 @@ class FaultScanner {
       this.pos += word[0].length;
       this.fail(`Unrecognized token '${word[0]}': ${expectingValue}`, this.pos);
     }
-    this.fail(`Unexpected character (${this.charName(this.pos)}): expected a valid value (JSON String, Number, Array, Object or token 'null', 'true' or 'false')`);
+    this.fail(
+      `Unexpected character (${this.charName(this.pos)}): expected a valid value (JSON String, Number, Array, Object or token 'null', 'true' or 'false')`,
+    );
   }
 
   private enter(): void {
     if (++this.depth > MAX_NESTING_DEPTH) {
-      this.fail(`Document nesting depth (${this.depth}) exceeds the maximum allowed (${MAX_NESTING_DEPTH}, from \`StreamReadConstraints.getMaxNestingDepth()\`)`);
+      this.fail(
+        `Document nesting depth (${this.depth}) exceeds the maximum allowed (${MAX_NESTING_DEPTH}, from \`StreamReadConstraints.getMaxNestingDepth()\`)`,
+      );
     }
   }
 

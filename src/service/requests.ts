@@ -33,23 +33,41 @@ export function parseArn(arn: unknown, member: string, kinds: readonly ArnKind[]
 }
 
 export function missing(member: string): ServiceError {
-  return new ServiceError('ValidationException', `1 validation error detected: Value null at '${member}' failed to satisfy constraint: Member must not be null`);
+  return new ServiceError(
+    'ValidationException',
+    `1 validation error detected: Value null at '${member}' failed to satisfy constraint: Member must not be null`,
+  );
 }
 
 export function requireString(value: unknown, member: string): asserts value is string {
   if (value === undefined || value === null) throw missing(member);
-  if (typeof value !== 'string') throw new ServiceError('ValidationException', `1 validation error detected: Value '${String(value)}' at '${member}' failed to satisfy constraint: Member must be a string`);
+  if (typeof value !== 'string')
+    throw new ServiceError(
+      'ValidationException',
+      `1 validation error detected: Value '${String(value)}' at '${member}' failed to satisfy constraint: Member must be a string`,
+    );
 }
 
 export function checkLength(value: string, member: string, min: number, max: number): void {
-  if (value.length < min) throw new ServiceError('ValidationException', `1 validation error detected: Value '${value}' at '${member}' failed to satisfy constraint: Member must have length greater than or equal to ${min}`);
-  if (value.length > max) throw new ServiceError('ValidationException', `1 validation error detected: Value '${value}' at '${member}' failed to satisfy constraint: Member must have length less than or equal to ${max}`);
+  if (value.length < min)
+    throw new ServiceError(
+      'ValidationException',
+      `1 validation error detected: Value '${value}' at '${member}' failed to satisfy constraint: Member must have length greater than or equal to ${min}`,
+    );
+  if (value.length > max)
+    throw new ServiceError(
+      'ValidationException',
+      `1 validation error detected: Value '${value}' at '${member}' failed to satisfy constraint: Member must have length less than or equal to ${max}`,
+    );
 }
 
 export function checkEnum<T extends string>(value: unknown, member: string, allowed: readonly T[]): T | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
-    throw new ServiceError('ValidationException', `1 validation error detected: Value '${String(value)}' at '${member}' failed to satisfy constraint: Member must satisfy enum value set: [${allowed.join(', ')}]`);
+    throw new ServiceError(
+      'ValidationException',
+      `1 validation error detected: Value '${String(value)}' at '${member}' failed to satisfy constraint: Member must satisfy enum value set: [${allowed.join(', ')}]`,
+    );
   }
   return value as T;
 }
@@ -57,15 +75,31 @@ export function checkEnum<T extends string>(value: unknown, member: string, allo
 /** A page size: 0 or absent means the default (100 for lists, as AWS). */
 export function checkMaxResults(value: unknown, max = 1000): number {
   if (value === undefined || value === null || value === 0) return 100;
-  if (typeof value !== 'number' || !Number.isInteger(value)) throw new ServiceError('ValidationException', `1 validation error detected: Value '${String(value)}' at 'maxResults' failed to satisfy constraint: Member must be an integer`);
-  if (value < 0) throw new ServiceError('ValidationException', `1 validation error detected: Value '${value}' at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to 0`);
-  if (value > max) throw new ServiceError('ValidationException', `1 validation error detected: Value '${value}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to ${max}`);
+  if (typeof value !== 'number' || !Number.isInteger(value))
+    throw new ServiceError(
+      'ValidationException',
+      `1 validation error detected: Value '${String(value)}' at 'maxResults' failed to satisfy constraint: Member must be an integer`,
+    );
+  if (value < 0)
+    throw new ServiceError(
+      'ValidationException',
+      `1 validation error detected: Value '${value}' at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to 0`,
+    );
+  if (value > max)
+    throw new ServiceError(
+      'ValidationException',
+      `1 validation error detected: Value '${value}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to ${max}`,
+    );
   return value;
 }
 
 export function checkBoolean(value: unknown, member: string): boolean | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'boolean') throw new ServiceError('ValidationException', `1 validation error detected: Value '${String(value)}' at '${member}' failed to satisfy constraint: Member must be a boolean`);
+  if (typeof value !== 'boolean')
+    throw new ServiceError(
+      'ValidationException',
+      `1 validation error detected: Value '${String(value)}' at '${member}' failed to satisfy constraint: Member must be a boolean`,
+    );
   return value;
 }
 
@@ -93,7 +127,11 @@ export const maxInputLength = 262_144;
  */
 export function parseExecutionInput(input: unknown): { text: string; value: unknown } {
   if (input === undefined || input === null) return { text: '{}', value: {} };
-  if (typeof input !== 'string') throw new ServiceError('ValidationException', `1 validation error detected: Value '${String(input)}' at 'input' failed to satisfy constraint: Member must be a string`);
+  if (typeof input !== 'string')
+    throw new ServiceError(
+      'ValidationException',
+      `1 validation error detected: Value '${String(input)}' at 'input' failed to satisfy constraint: Member must be a string`,
+    );
   // The service model bounds the member's length; an input within it whose UTF-8 bytes
   // pass 256 KiB starts, and fails with States.DataLimitExceeded, as in AWS.
   checkLength(input, 'input', 0, maxInputLength);
@@ -113,7 +151,8 @@ export function parseExecutionInput(input: unknown): { text: string; value: unkn
 /** `key:value` tags as AWS takes them: keys 1–128, values 0–256 characters. */
 export function checkTags(tags: unknown, member = 'tags'): { key: string; value: string }[] {
   if (tags === undefined || tags === null) return [];
-  if (!Array.isArray(tags)) throw new ServiceError('ValidationException', `1 validation error detected: Value at '${member}' failed to satisfy constraint: Member must be a list`);
+  if (!Array.isArray(tags))
+    throw new ServiceError('ValidationException', `1 validation error detected: Value at '${member}' failed to satisfy constraint: Member must be a list`);
   return tags.map((tag: unknown, i) => {
     const t = (tag ?? {}) as { key?: unknown; value?: unknown };
     requireString(t.key, `${member}.${i + 1}.member.key`);

@@ -73,5 +73,8 @@ export function operationOfCommand(command: CommandLike): string {
   if (typeof name === 'string' && name.endsWith('Command') && name !== 'Command') return name.slice(0, -'Command'.length);
   const schema = (command as { schema?: unknown } | null)?.schema;
   if (Array.isArray(schema) && schema[1] === 'com.amazonaws.sfn' && typeof schema[2] === 'string') return schema[2];
-  throw new ServiceError('UnknownOperationException', `send() takes an @aws-sdk/client-sfn command object (e.g. new StartExecutionCommand(input)); got ${typeof name === 'string' ? name : typeof command}`);
+  throw new ServiceError(
+    'UnknownOperationException',
+    `send() takes an @aws-sdk/client-sfn command object (e.g. new StartExecutionCommand(input)); got ${typeof name === 'string' ? name : typeof command}`,
+  );
 }

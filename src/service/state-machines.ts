@@ -52,7 +52,16 @@ export class StateMachines {
       name,
       type,
       creationDate,
-      revision: revisionOf(r.definition, verdict.definition, r.roleArn, loggingConfiguration, tracingConfiguration, encryptionConfiguration, undefined, creationDate),
+      revision: revisionOf(
+        r.definition,
+        verdict.definition,
+        r.roleArn,
+        loggingConfiguration,
+        tracingConfiguration,
+        encryptionConfiguration,
+        undefined,
+        creationDate,
+      ),
       versions: new Map(),
       nextVersion: 1,
       aliases: new Map(),
@@ -116,8 +125,17 @@ export class StateMachines {
     if (machine === undefined) throw new ServiceError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${r.stateMachineArn}'`);
     const publish = checkBoolean(r.publish, 'publish') ?? false;
     const versionDescription = this.versionDescription(r.versionDescription, publish);
-    if (r.definition === undefined && r.roleArn === undefined && r.loggingConfiguration === undefined && r.tracingConfiguration === undefined && r.encryptionConfiguration === undefined) {
-      throw new ServiceError('MissingRequiredParameter', 'Either the definition, the role ARN, the LoggingConfiguration, or the TracingConfiguration must be specified');
+    if (
+      r.definition === undefined &&
+      r.roleArn === undefined &&
+      r.loggingConfiguration === undefined &&
+      r.tracingConfiguration === undefined &&
+      r.encryptionConfiguration === undefined
+    ) {
+      throw new ServiceError(
+        'MissingRequiredParameter',
+        'Either the definition, the role ARN, the LoggingConfiguration, or the TracingConfiguration must be specified',
+      );
     }
     const old = machine.revision;
     let definitionText = old.definitionText;
@@ -146,7 +164,16 @@ export class StateMachines {
       !sameJson(encryptionConfiguration, old.encryptionConfiguration);
     const updateDate = this.registry.now();
     if (changed) {
-      machine.revision = revisionOf(definitionText, definition, roleArn, loggingConfiguration, tracingConfiguration, encryptionConfiguration, randomUUID(), updateDate);
+      machine.revision = revisionOf(
+        definitionText,
+        definition,
+        roleArn,
+        loggingConfiguration,
+        tracingConfiguration,
+        encryptionConfiguration,
+        randomUUID(),
+        updateDate,
+      );
     }
     const out: T.UpdateStateMachineOutput = { updateDate };
     if (machine.revision.revisionId !== undefined) out.revisionId = machine.revision.revisionId;

@@ -192,13 +192,23 @@ export class SqliteStore {
       this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?), (?, ?)').run('application', APPLICATION, 'schema', SCHEMA_VERSION);
       return;
     }
-    const application = tables.includes('meta') ? (this.db.prepare("SELECT value FROM meta WHERE key = 'application'").get() as { value: string } | undefined)?.value : undefined;
+    const application = tables.includes('meta')
+      ? (this.db.prepare("SELECT value FROM meta WHERE key = 'application'").get() as { value: string } | undefined)?.value
+      : undefined;
     if (application !== APPLICATION) {
-      throw new StoreError(StoreErrorCodes.FOREIGN, this.path, `${this.path} is an SQLite database of another program (tables: ${tables.join(', ')}), not a statemill store; give --store a new file or one statemill made`);
+      throw new StoreError(
+        StoreErrorCodes.FOREIGN,
+        this.path,
+        `${this.path} is an SQLite database of another program (tables: ${tables.join(', ')}), not a statemill store; give --store a new file or one statemill made`,
+      );
     }
     const schema = (this.db.prepare("SELECT value FROM meta WHERE key = 'schema'").get() as { value: string } | undefined)?.value;
     if (schema !== SCHEMA_VERSION) {
-      throw new StoreError(StoreErrorCodes.VERSION, this.path, `${this.path} is a statemill store of schema ${schema ?? 'unknown'}; this version reads schema ${SCHEMA_VERSION}`);
+      throw new StoreError(
+        StoreErrorCodes.VERSION,
+        this.path,
+        `${this.path} is a statemill store of schema ${schema ?? 'unknown'}; this version reads schema ${SCHEMA_VERSION}`,
+      );
     }
   }
 
@@ -243,7 +253,14 @@ export class SqliteStore {
     const catalogue: CatalogueData = catalogueRow === undefined ? { machines: [], activities: [], tags: [] } : (JSON.parse(catalogueRow.data) as CatalogueData);
     const stateMachines = catalogue.machines.map((m): StateMachineRecord => {
       const versions = new Map<number, VersionRecord>();
-      for (const v of m.versions) versions.set(v.number, { arn: `${m.arn}:${v.number}`, number: v.number, revision: revisionOf(v.revision), description: v.description, creationDate: new Date(v.creationDate) });
+      for (const v of m.versions)
+        versions.set(v.number, {
+          arn: `${m.arn}:${v.number}`,
+          number: v.number,
+          revision: revisionOf(v.revision),
+          description: v.description,
+          creationDate: new Date(v.creationDate),
+        });
       const aliases = new Map<string, AliasRecord>();
       for (const a of m.aliases) {
         aliases.set(a.name, {
@@ -255,7 +272,17 @@ export class SqliteStore {
           updateDate: a.updateDate === undefined ? undefined : new Date(a.updateDate),
         });
       }
-      return { arn: m.arn, name: m.name, type: m.type, creationDate: new Date(m.creationDate), revision: revisionOf(m.revision), versions, nextVersion: m.nextVersion, aliases, executions: [] };
+      return {
+        arn: m.arn,
+        name: m.name,
+        type: m.type,
+        creationDate: new Date(m.creationDate),
+        revision: revisionOf(m.revision),
+        versions,
+        nextVersion: m.nextVersion,
+        aliases,
+        executions: [],
+      };
     });
     const machinesByArn = new Map(stateMachines.map((m) => [m.arn, m]));
     const rows = this.db.prepare('SELECT arn, status, data, events FROM executions ORDER BY seq, rowid').all() as ExecutionRow[];
@@ -267,7 +294,15 @@ export class SqliteStore {
       let machine = machinesByArn.get(data.machine.arn);
       if (machine === undefined) {
         // The machine was deleted after the execution ran: AWS still describes the execution.
-        machine = { ...data.machine, creationDate: new Date(data.machine.creationDate), revision: revisionOf(data.revision), versions: new Map(), nextVersion: 1, aliases: new Map(), executions: [] };
+        machine = {
+          ...data.machine,
+          creationDate: new Date(data.machine.creationDate),
+          revision: revisionOf(data.revision),
+          versions: new Map(),
+          nextVersion: 1,
+          aliases: new Map(),
+          executions: [],
+        };
         machinesByArn.set(machine.arn, machine);
       }
       const exec: ExecutionRecord = {
@@ -326,9 +361,21 @@ export class SqliteStore {
           type: m.type,
           creationDate: m.creationDate.getTime(),
           revision: this.revisionKey(m.revision),
-          versions: [...m.versions.values()].map((v) => ({ number: v.number, revision: this.revisionKey(v.revision), description: v.description, creationDate: v.creationDate.getTime() })),
+          versions: [...m.versions.values()].map((v) => ({
+            number: v.number,
+            revision: this.revisionKey(v.revision),
+            description: v.description,
+            creationDate: v.creationDate.getTime(),
+          })),
           nextVersion: m.nextVersion,
-          aliases: [...m.aliases.values()].map((a) => ({ arn: a.arn, name: a.name, description: a.description, routing: a.routing, creationDate: a.creationDate.getTime(), updateDate: a.updateDate?.getTime() })),
+          aliases: [...m.aliases.values()].map((a) => ({
+            arn: a.arn,
+            name: a.name,
+            description: a.description,
+            routing: a.routing,
+            creationDate: a.creationDate.getTime(),
+            updateDate: a.updateDate?.getTime(),
+          })),
         })),
         activities: [...activities].map((a) => ({ arn: a.arn, name: a.name, creationDate: a.creationDate.getTime() })),
         tags: [...tags].map(([arn, pairs]) => [arn, [...pairs]]),
@@ -419,10 +466,26 @@ function checkHeader(path: string): void {
   const size = statSync(path).size;
   if (size === 0) return;
   const head = readFileSync(path).subarray(0, SQLITE_HEADER.length).toString('latin1');
-  if (head !== SQLITE_HEADER) throw new StoreError(StoreErrorCodes.CORRUPT, path, `${path} is not an SQLite database (a statemill store is one); give --store a new file or one statemill made`);
+  if (head !== SQLITE_HEADER)
+    throw new StoreError(
+      StoreErrorCodes.CORRUPT,
+      path,
+      `${path} is not an SQLite database (a statemill store is one); give --store a new file or one statemill made`,
+    );
 }
 
-const suspensionNumbers = ['heartbeatMs', 'enteredMs', 'enteredEventId', 'retryCount', 'historyEventId', 'historyLastId', 'startMs', 'eventId', 'transitions', 'variableBytes'] as const;
+const suspensionNumbers = [
+  'heartbeatMs',
+  'enteredMs',
+  'enteredEventId',
+  'retryCount',
+  'historyEventId',
+  'historyLastId',
+  'startMs',
+  'eventId',
+  'transitions',
+  'variableBytes',
+] as const;
 const suspensionTimes = ['timeoutAt', 'heartbeatAt', 'valueBound', 'deadlineMs'] as const;
 
 /** A suspension record read back: its shape checked, so a damaged one is refused at start-up, not when its token is answered. */
@@ -436,8 +499,12 @@ function checkSuspension(value: unknown, arn: string, path: string): DurableSusp
   if (typeof record.token !== 'string' || record.token === '') refuse('token is not a task token');
   for (const key of suspensionNumbers) if (typeof record[key] !== 'number') refuse(`${key} is not a number`);
   for (const key of suspensionTimes) if (record[key] !== null && typeof record[key] !== 'number') refuse(`${key} is neither a number nor null`);
-  if (record.retries !== null && !(Array.isArray(record.retries) && record.retries.every((n) => typeof n === 'number'))) refuse('retries is not a list of counts');
-  if (!Array.isArray(record.variables) || !record.variables.every((v) => Array.isArray(v) && v.length === 3 && typeof v[0] === 'string' && typeof v[2] === 'number')) {
+  if (record.retries !== null && !(Array.isArray(record.retries) && record.retries.every((n) => typeof n === 'number')))
+    refuse('retries is not a list of counts');
+  if (
+    !Array.isArray(record.variables) ||
+    !record.variables.every((v) => Array.isArray(v) && v.length === 3 && typeof v[0] === 'string' && typeof v[2] === 'number')
+  ) {
     refuse('variables is not a list of [name, value, size]');
   }
   if (!('rawInput' in record)) refuse('rawInput is missing');
@@ -464,7 +531,24 @@ export function markHostStopped(exec: ExecutionRecord, now: Date, cause?: string
   const recorded: HistoryEventShape[] =
     exec.events !== null && exec.events.length > 0
       ? exec.events
-      : [{ id: 1, previousEventId: 0, timestamp: exec.startDate, type: 'ExecutionStarted', executionStartedEventDetails: { input: exec.inputText, inputDetails: { truncated: false }, roleArn: exec.revision.roleArn } }];
+      : [
+          {
+            id: 1,
+            previousEventId: 0,
+            timestamp: exec.startDate,
+            type: 'ExecutionStarted',
+            executionStartedEventDetails: { input: exec.inputText, inputDetails: { truncated: false }, roleArn: exec.revision.roleArn },
+          },
+        ];
   const last = recorded[recorded.length - 1]!;
-  exec.events = [...recorded, { id: last.id + 1, previousEventId: last.id, timestamp: now, type: 'ExecutionFailed', executionFailedEventDetails: { error: exec.error, cause: exec.cause } }];
+  exec.events = [
+    ...recorded,
+    {
+      id: last.id + 1,
+      previousEventId: last.id,
+      timestamp: now,
+      type: 'ExecutionFailed',
+      executionFailedEventDetails: { error: exec.error, cause: exec.cause },
+    },
+  ];
 }

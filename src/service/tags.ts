@@ -10,7 +10,8 @@ export class Tags {
   /** The tag map of an existing state machine or activity, or ResourceNotFound. */
   private tagsOf(arn: unknown): Map<string, string> {
     const parsed = parseArn(arn, 'resourceArn', ['stateMachine', 'activity']);
-    const exists = parsed.kind === 'activity' ? this.registry.activities.has(arn as string) : parsed.parts.length === 1 && this.registry.stateMachines.has(arn as string);
+    const exists =
+      parsed.kind === 'activity' ? this.registry.activities.has(arn as string) : parsed.parts.length === 1 && this.registry.stateMachines.has(arn as string);
     if (!exists) throw new ServiceError('ResourceNotFound', `Resource not found: '${String(arn)}'`);
     let tags = this.registry.tags.get(arn as string);
     if (tags === undefined) {

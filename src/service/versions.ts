@@ -30,7 +30,10 @@ export class Versions {
       checkLength(r.description, 'description', 0, 256);
     }
     if (r.revisionId !== undefined && r.revisionId !== null && r.revisionId !== (machine.revision.revisionId ?? 'INITIAL')) {
-      throw new ServiceError('ConflictException', `Failed to publish the State Machine version for revision ${r.revisionId}. The current State Machine revision is ${machine.revision.revisionId ?? 'INITIAL'}.`);
+      throw new ServiceError(
+        'ConflictException',
+        `Failed to publish the State Machine version for revision ${r.revisionId}. The current State Machine revision is ${machine.revision.revisionId ?? 'INITIAL'}.`,
+      );
     }
     const version = this.publish(machine, r.description);
     return { creationDate: version.creationDate, stateMachineVersionArn: version.arn };
@@ -70,8 +73,12 @@ export class Versions {
     const arn = `${machine.arn}:${name}`;
     const existing = machine.aliases.get(name);
     if (existing !== undefined) {
-      if (existing.description === description && sameJson(existing.routing, routing)) return { stateMachineAliasArn: arn, creationDate: existing.creationDate };
-      throw new ServiceError('ConflictException', 'Failed to create alias because an alias with the same name and a different routing configuration already exists.');
+      if (existing.description === description && sameJson(existing.routing, routing))
+        return { stateMachineAliasArn: arn, creationDate: existing.creationDate };
+      throw new ServiceError(
+        'ConflictException',
+        'Failed to create alias because an alias with the same name and a different routing configuration already exists.',
+      );
     }
     const alias: AliasRecord = { arn, name, description, routing, creationDate: this.registry.now(), updateDate: undefined };
     machine.aliases.set(name, alias);
@@ -81,9 +88,16 @@ export class Versions {
   /** Routing to one or two versions of one machine, weights summing to 100. */
   private checkRouting(value: unknown): { machine: StateMachineRecord; routing: T.RoutingConfigurationListItem[] } {
     if (value === undefined || value === null) throw missing('routingConfiguration');
-    if (!Array.isArray(value)) throw new ServiceError('ValidationException', "1 validation error detected: Value at 'routingConfiguration' failed to satisfy constraint: Member must be a list");
+    if (!Array.isArray(value))
+      throw new ServiceError(
+        'ValidationException',
+        "1 validation error detected: Value at 'routingConfiguration' failed to satisfy constraint: Member must be a list",
+      );
     if (value.length < 1 || value.length > 2) {
-      throw new ServiceError('ValidationException', `1 validation error detected: Value '${JSON.stringify(value)}' at 'routingConfiguration' failed to satisfy constraint: Member must have length less than or equal to 2`);
+      throw new ServiceError(
+        'ValidationException',
+        `1 validation error detected: Value '${JSON.stringify(value)}' at 'routingConfiguration' failed to satisfy constraint: Member must have length less than or equal to 2`,
+      );
     }
     const routing: T.RoutingConfigurationListItem[] = [];
     const parsedArns: ParsedArn[] = [];
@@ -92,20 +106,27 @@ export class Versions {
       const parsed = parseArn(route.stateMachineVersionArn, `routingConfiguration.${i + 1}.member.stateMachineVersionArn`, ['stateMachine']);
       parsedArns.push(parsed);
       if (typeof route.weight !== 'number' || !Number.isInteger(route.weight) || route.weight < 0 || route.weight > 100) {
-        throw new ServiceError('ValidationException', `1 validation error detected: Value '${String(route.weight)}' at 'routingConfiguration.${i + 1}.member.weight' failed to satisfy constraint: Member must have value between 0 and 100`);
+        throw new ServiceError(
+          'ValidationException',
+          `1 validation error detected: Value '${String(route.weight)}' at 'routingConfiguration.${i + 1}.member.weight' failed to satisfy constraint: Member must have value between 0 and 100`,
+        );
       }
       routing.push({ stateMachineVersionArn: route.stateMachineVersionArn as string, weight: route.weight });
     }
     const unversioned = parsedArns.filter((p) => p.parts.length !== 2 || !/^\d+$/.test(p.parts[1]!));
     if (unversioned.length > 0) {
-      throw new ServiceError('ValidationException', `Routing configuration must contain state machine version ARNs. Received: [${routing.map((route) => route.stateMachineVersionArn).join(', ')}]`);
+      throw new ServiceError(
+        'ValidationException',
+        `Routing configuration must contain state machine version ARNs. Received: [${routing.map((route) => route.stateMachineVersionArn).join(', ')}]`,
+      );
     }
     const names = new Set(parsedArns.map((p) => p.parts[0]));
     if (names.size > 1) throw new ServiceError('ValidationException', 'Routing configuration must contain versions of the same state machine.');
     if (new Set(routing.map((route) => route.stateMachineVersionArn)).size !== routing.length) {
       throw new ServiceError('ValidationException', 'Routing configuration must contain distinct state machine version ARNs.');
     }
-    if (routing.reduce((sum, route) => sum + route.weight, 0) !== 100) throw new ServiceError('ValidationException', 'Sum of routing configuration weights must equal 100.');
+    if (routing.reduce((sum, route) => sum + route.weight, 0) !== 100)
+      throw new ServiceError('ValidationException', 'Sum of routing configuration weights must equal 100.');
     const machine = this.registry.stateMachines.get(this.registry.arn('stateMachine', parsedArns[0]!.parts[0]!));
     for (const [i, p] of parsedArns.entries()) {
       if (machine === undefined || !this.registry.local(p) || !machine.versions.has(Number(p.parts[1]))) {
@@ -144,7 +165,8 @@ export class Versions {
   async deleteStateMachineAlias(request: T.DeleteStateMachineAliasInput): Promise<T.EmptyOutput> {
     const arn = request?.stateMachineAliasArn;
     const parsed = parseArn(arn, 'stateMachineAliasArn', ['stateMachine']);
-    if (parsed.parts.length !== 2 || /^\d+$/.test(parsed.parts[1]!)) throw new ServiceError('ValidationException', `Invalid Arn: 'Not a state machine alias ARN: ${arn}'`);
+    if (parsed.parts.length !== 2 || /^\d+$/.test(parsed.parts[1]!))
+      throw new ServiceError('ValidationException', `Invalid Arn: 'Not a state machine alias ARN: ${arn}'`);
     this.registry.stateMachines.get(this.registry.arn('stateMachine', parsed.parts[0]!))?.aliases.delete(parsed.parts[1]!);
     return {};
   }
@@ -163,8 +185,11 @@ export class Versions {
 
   private aliasOf(arn: unknown): AliasRecord {
     const parsed = parseArn(arn, 'stateMachineAliasArn', ['stateMachine']);
-    if (parsed.parts.length !== 2 || /^\d+$/.test(parsed.parts[1]!)) throw new ServiceError('ValidationException', `Invalid Arn: 'Not a state machine alias ARN: ${String(arn)}'`);
-    const alias = this.registry.local(parsed) ? this.registry.stateMachines.get(this.registry.arn('stateMachine', parsed.parts[0]!))?.aliases.get(parsed.parts[1]!) : undefined;
+    if (parsed.parts.length !== 2 || /^\d+$/.test(parsed.parts[1]!))
+      throw new ServiceError('ValidationException', `Invalid Arn: 'Not a state machine alias ARN: ${String(arn)}'`);
+    const alias = this.registry.local(parsed)
+      ? this.registry.stateMachines.get(this.registry.arn('stateMachine', parsed.parts[0]!))?.aliases.get(parsed.parts[1]!)
+      : undefined;
     if (alias === undefined) throw new ServiceError('ResourceNotFound', 'Request references a resource that does not exist.');
     return alias;
   }
@@ -187,7 +212,10 @@ function checkAliasName(name: unknown): string {
   requireString(name, 'name');
   checkLength(name, 'name', 1, 80);
   if (!aliasNamePattern.test(name)) {
-    throw new ServiceError('ValidationException', `1 validation error detected: Value '${name}' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: ^(?=.*[a-zA-Z_\\-\\.])[a-zA-Z0-9_\\-\\.]+$`);
+    throw new ServiceError(
+      'ValidationException',
+      `1 validation error detected: Value '${name}' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: ^(?=.*[a-zA-Z_\\-\\.])[a-zA-Z0-9_\\-\\.]+$`,
+    );
   }
   return name;
 }

@@ -65,7 +65,10 @@ test('what ALSF cannot run is reported, not timed', async () => {
   assert.instance(missing, Unsupported);
   assert.match((missing as Unsupported).reason, /no handler for resource nowhere/);
   const dynamic = await alsfSubject(
-    workflow({ StartAt: 'T', States: { T: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { 'FunctionName.$': '$.f' }, End: true } } }, {}),
+    workflow(
+      { StartAt: 'T', States: { T: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { 'FunctionName.$': '$.f' }, End: true } } },
+      {},
+    ),
   );
   assert.match((dynamic as Unsupported).reason, /constant FunctionName/);
 });

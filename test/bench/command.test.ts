@@ -60,7 +60,16 @@ test('an invalid definition exits 4 and lists its problems', async () => {
 
 test('a YAML definition is benchmarked like its JSON twin', async () => {
   const yaml = ['--definition', fixture('greeting.asl.yaml'), '--handlers', fixture('greeting-handlers.ts'), '--input', fixture('greeting-inputs.json')];
-  const { code, stdout, stderr } = await bench([...yaml, '--expected', fixture('greeting-expected.json'), ...short, '--scenario', 'throughput', '--no-peer', '--json']);
+  const { code, stdout, stderr } = await bench([
+    ...yaml,
+    '--expected',
+    fixture('greeting-expected.json'),
+    ...short,
+    '--scenario',
+    'throughput',
+    '--no-peer',
+    '--json',
+  ]);
   assert.is(code, 0, stderr);
   const report = JSON.parse(stdout) as BenchReport;
   assert.is(report.verification.find((v) => v.engine === 'statemill')!.matched, 2);

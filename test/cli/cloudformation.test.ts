@@ -44,8 +44,16 @@ cfn('YAML keeps __proto__ an own key and refuses alias bombs', () => {
   assert.is(Object.getPrototypeOf(parsed), Object.prototype);
   assert.is(({} as Record<string, unknown>).polluted, undefined);
   const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
-  for (let i = 0; i < 8; i++) bomb.push(`${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill('*' + String.fromCharCode(97 + i)).join(', ')}]`);
-  assert.throws(() => parseYamlText(bomb.join('\n'), 'bomb.yaml'), (e: unknown) => e instanceof CliError && e.code === 'ERR_CLI_YAML_SYNTAX');
+  for (let i = 0; i < 8; i++)
+    bomb.push(
+      `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10)
+        .fill('*' + String.fromCharCode(97 + i))
+        .join(', ')}]`,
+    );
+  assert.throws(
+    () => parseYamlText(bomb.join('\n'), 'bomb.yaml'),
+    (e: unknown) => e instanceof CliError && e.code === 'ERR_CLI_YAML_SYNTAX',
+  );
 });
 
 cfn('Definition objects resolve Ref, GetAtt, Sub and pseudo parameters', () => {
@@ -111,11 +119,16 @@ cfn('DefinitionString: plain text, Fn::Sub and CDK-style Fn::Join', () => {
     Resources: {
       A: machine({ DefinitionString: text }),
       B: machine({ DefinitionString: { 'Fn::Sub': JSON.stringify(pass('${AWS::Partition}')) } }),
-      C: machine({ DefinitionString: { 'Fn::Join': ['', ['{"StartAt":"P","States":{"P":{"Type":"Pass","Result":"', { Ref: 'AWS::Region' }, '","End":true}}}']] } }),
+      C: machine({
+        DefinitionString: { 'Fn::Join': ['', ['{"StartAt":"P","States":{"P":{"Type":"Pass","Result":"', { Ref: 'AWS::Region' }, '","End":true}}}']] },
+      }),
     },
   };
   assert.equal(definitions(template), [pass('plain'), pass('aws'), pass('us-east-1')]);
-  assert.equal(findStateMachines(template)!.map((m) => m.resource), ['A', 'B', 'C']);
+  assert.equal(
+    findStateMachines(template)!.map((m) => m.resource),
+    ['A', 'B', 'C'],
+  );
 });
 
 cfn('a definition elsewhere is a file to read (DefinitionUri) or unusable (S3)', () => {

@@ -67,8 +67,20 @@ crashes('an input 5,000 levels deep runs and prints (the library runs it; printi
 
 crashes('formatJson prints what JSON.stringify(value, null, 2) prints, at any depth', () => {
   const values: unknown[] = [
-    null, 0, -1.5, 'text "quoted"\n', true, [], {}, [1, [2, [3]]], { a: { b: [] }, c: 'd' },
-    { skipped: undefined, fn: () => 1, kept: 1 }, [undefined, () => 1], { date: new Date(0) }, { '': { 'x"y': [null] } }, nested(50),
+    null,
+    0,
+    -1.5,
+    'text "quoted"\n',
+    true,
+    [],
+    {},
+    [1, [2, [3]]],
+    { a: { b: [] }, c: 'd' },
+    { skipped: undefined, fn: () => 1, kept: 1 },
+    [undefined, () => 1],
+    { date: new Date(0) },
+    { '': { 'x"y': [null] } },
+    nested(50),
   ];
   for (const value of values) {
     assert.is(formatJsonIteratively(value), JSON.stringify(value, null, 2));

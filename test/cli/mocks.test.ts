@@ -6,7 +6,16 @@ import { cli } from './run-cli.js';
 const mocks = suite('cli mocks');
 
 const mocked = (testCase: string, ...extra: string[]) => [
-  'run', 'order.asl.json', '--mocks', 'MockConfigFile.json', '--test-case', testCase, '--handlers', './handlers.mjs', '--virtual-clock', ...extra,
+  'run',
+  'order.asl.json',
+  '--mocks',
+  'MockConfigFile.json',
+  '--test-case',
+  testCase,
+  '--handlers',
+  './handlers.mjs',
+  '--virtual-clock',
+  ...extra,
 ];
 
 mocks('a test case mocks its states; the others use --handlers', async () => {
@@ -67,13 +76,31 @@ mocks('a missing or malformed mock file exits 3', async () => {
 });
 
 mocks('a test case whose path is all mocked runs without --handlers, as with Step Functions Local', async () => {
-  const r = await cli(['run', 'order.asl.json', '--mocks', 'MockConfigFile.json', '--test-case', 'DeclinedPath', '--input-json', '{"orderId": "m-5", "amount": 1}']);
+  const r = await cli([
+    'run',
+    'order.asl.json',
+    '--mocks',
+    'MockConfigFile.json',
+    '--test-case',
+    'DeclinedPath',
+    '--input-json',
+    '{"orderId": "m-5", "amount": 1}',
+  ]);
   assert.is(r.code, 1, r.stderr);
   assert.equal([r.json().status, r.json().error], ['FAILED', 'Payment.Declined']);
 });
 
 mocks('reaching an unmocked state with no handler fails the execution, naming the state and the test case', async () => {
-  const r = await cli(['run', 'order.asl.json', '--mocks', 'MockConfigFile.json', '--test-case', 'HappyPath', '--input-json', '{"orderId": "m-6", "amount": 1}']);
+  const r = await cli([
+    'run',
+    'order.asl.json',
+    '--mocks',
+    'MockConfigFile.json',
+    '--test-case',
+    'HappyPath',
+    '--input-json',
+    '{"orderId": "m-6", "amount": 1}',
+  ]);
   assert.is(r.code, 1, r.stderr);
   const result = r.json();
   assert.is(result.error, 'States.Runtime');

@@ -49,7 +49,10 @@ program('unknown commands and options, and missing arguments, exit 2 with a poin
 program('the executable starts with a shebang and runs as a script', () => {
   const main = readFileSync(new URL('../../src/cli/main.ts', import.meta.url), 'utf8');
   assert.ok(main.startsWith('#!/usr/bin/env node\n'));
-  const r = spawnSync(process.execPath, ['--import', 'tsx/esm', 'src/cli/main.ts', 'validate', 'test/cli/fixtures/broken.asl.json'], { cwd: root, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--import', 'tsx/esm', 'src/cli/main.ts', 'validate', 'test/cli/fixtures/broken.asl.json'], {
+    cwd: root,
+    encoding: 'utf8',
+  });
   assert.is(r.status, 4, r.stderr);
   assert.ok(r.stdout.startsWith('test/cli/fixtures/broken.asl.json: 3 problems'), r.stdout);
 });

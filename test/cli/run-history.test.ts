@@ -26,9 +26,15 @@ run('--history adds every event to the printed result, after the other fields', 
 run('--history ERROR and FATAL keep only failure events', async () => {
   const error = await cli([...order, ...declined, '--history', 'ERROR']);
   assert.is(error.code, ExitCodes.FAILED);
-  assert.equal(error.json().history.map((e: { type: string }) => e.type), ['FailStateEntered', 'ExecutionFailed']);
+  assert.equal(
+    error.json().history.map((e: { type: string }) => e.type),
+    ['FailStateEntered', 'ExecutionFailed'],
+  );
   const fatal = await cli([...order, ...declined, '--history', 'FATAL']);
-  assert.equal(fatal.json().history.map((e: { type: string }) => e.type), ['ExecutionFailed']);
+  assert.equal(
+    fatal.json().history.map((e: { type: string }) => e.type),
+    ['ExecutionFailed'],
+  );
 });
 
 run('without --history, or with OFF, the result has no history', async () => {

@@ -15,8 +15,16 @@ const templates = suite('templates');
 
 const lenientCases: Array<{ name: string; yaml: string; expected: unknown }> = [
   { name: 'a duplicate key keeps its last value', yaml: 'a: 1\nb: 2\na: 3\n', expected: { a: 3, b: 2 } },
-  { name: 'a flow mapping may close left of its key', yaml: 'r:\n  p:\n    doc: {\n      "v": 1\n  }\n  q: 2\n', expected: { r: { p: { doc: { v: 1 } }, q: 2 } } },
-  { name: 'a double-quoted string may run over lines at its key\'s indentation', yaml: 'r:\n  a: "one\n  two"\n  b: 1\n', expected: { r: { a: 'one two', b: 1 } } },
+  {
+    name: 'a flow mapping may close left of its key',
+    yaml: 'r:\n  p:\n    doc: {\n      "v": 1\n  }\n  q: 2\n',
+    expected: { r: { p: { doc: { v: 1 } }, q: 2 } },
+  },
+  {
+    name: "a double-quoted string may run over lines at its key's indentation",
+    yaml: 'r:\n  a: "one\n  two"\n  b: 1\n',
+    expected: { r: { a: 'one two', b: 1 } },
+  },
   {
     name: 'short forms still expand in a leniently read file',
     yaml: 'a: !Ref X\nb: !GetAtt F.Arn\nc: !Sub ["${A}", {A: !Ref Y}]\nd: {\n  "e": !Join ["", [x]]\n }\nd: !Select [0, [z]]\n',
@@ -32,14 +40,25 @@ for (const c of lenientCases) {
 
 templates('YAML that AWS refuses too is still a syntax error with line and column', () => {
   for (const yaml of ['a: [1, 2\nb: 3\n', 'a: "open\n', 'a:\n\t- tab\n']) {
-    assert.throws(() => parseYamlText(yaml, 'bad.yaml'), (e: unknown) => e instanceof CliError && e.code === 'ERR_CLI_YAML_SYNTAX' && /^bad\.yaml:\d+:\d+: /.test(e.message));
+    assert.throws(
+      () => parseYamlText(yaml, 'bad.yaml'),
+      (e: unknown) => e instanceof CliError && e.code === 'ERR_CLI_YAML_SYNTAX' && /^bad\.yaml:\d+:\d+: /.test(e.message),
+    );
   }
 });
 
 templates('an alias bomb is refused on the lenient path too', () => {
   const bomb = ['x: {\n  "y": 1\n }', 'a: &a [x, x, x, x, x, x, x, x, x, x]'];
-  for (let i = 0; i < 8; i++) bomb.push(`${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill('*' + String.fromCharCode(97 + i)).join(', ')}]`);
-  assert.throws(() => parseYamlText(bomb.join('\n'), 'bomb.yaml'), (e: unknown) => e instanceof CliError && e.code === 'ERR_CLI_YAML_SYNTAX');
+  for (let i = 0; i < 8; i++)
+    bomb.push(
+      `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10)
+        .fill('*' + String.fromCharCode(97 + i))
+        .join(', ')}]`,
+    );
+  assert.throws(
+    () => parseYamlText(bomb.join('\n'), 'bomb.yaml'),
+    (e: unknown) => e instanceof CliError && e.code === 'ERR_CLI_YAML_SYNTAX',
+  );
 });
 
 templates('a template with lenient YAML outside the state machine loads; name and type come from it', async () => {
@@ -59,10 +78,19 @@ templates('--param fills DefinitionSubstitutions and placeholders the template l
   const definition = { StartAt: 'P', States: { P: { Type: 'Pass', Result: { table: '${Table}', queue: '${Queue}', left: '${Left}' }, End: true } } };
   const template = {
     Resources: {
-      M: { Type: 'AWS::StepFunctions::StateMachine', Properties: { Definition: definition, DefinitionSubstitutions: { Table: 'from-template', Queue: 'from-template' } } },
+      M: {
+        Type: 'AWS::StepFunctions::StateMachine',
+        Properties: { Definition: definition, DefinitionSubstitutions: { Table: 'from-template', Queue: 'from-template' } },
+      },
     },
   };
-  const [found] = findStateMachines(template, new Map([['Queue', 'given'], ['Left', 'filled']]))!;
+  const [found] = findStateMachines(
+    template,
+    new Map([
+      ['Queue', 'given'],
+      ['Left', 'filled'],
+    ]),
+  )!;
   const result = (found!.substitute((found!.source as { definition: unknown }).definition) as any).States.P.Result;
   assert.equal(result, { table: 'from-template', queue: 'given', left: 'filled' });
   const [bare] = findStateMachines(definition, new Map([['Table', 't']]))!;
@@ -78,8 +106,18 @@ templates('machine name and type: Name/Type (SAM), StateMachineName/StateMachine
       Plain: { Type: 'AWS::StepFunctions::StateMachine', Properties: { Definition: definition } },
     },
   })!;
-  assert.equal(found.map((f) => [f.resource, f.name, f.type]), [['Sam', 'sam-name', 'EXPRESS'], ['Cfn', 'cfn-name', 'EXPRESS'], ['Plain', 'Plain', 'STANDARD']]);
-  assert.equal(findStateMachines(definition)!.map((f) => [f.name, f.type]), [[null, null]]);
+  assert.equal(
+    found.map((f) => [f.resource, f.name, f.type]),
+    [
+      ['Sam', 'sam-name', 'EXPRESS'],
+      ['Cfn', 'cfn-name', 'EXPRESS'],
+      ['Plain', 'Plain', 'STANDARD'],
+    ],
+  );
+  assert.equal(
+    findStateMachines(definition)!.map((f) => [f.name, f.type]),
+    [[null, null]],
+  );
 });
 
 templates('activities resolve to activity ARNs: !Ref is the ARN, !GetAtt .Name the name (the logical id without one)', async () => {
@@ -102,7 +140,8 @@ templates('DefinitionUri text is substituted before it is parsed, as AWS does: "
 });
 
 templates('a placeholder left open in definition text that then does not parse is named, with --param as the way out', async () => {
-  const template = 'Resources:\n  M:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      DefinitionString: \'{"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": ${Delay}, "End": true}}}\'\n';
+  const template =
+    'Resources:\n  M:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      DefinitionString: \'{"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": ${Delay}, "End": true}}}\'\n';
   const { mkdtempSync, writeFileSync } = await import('node:fs');
   const { join } = await import('node:path');
   const { tmpdir } = await import('node:os');
@@ -115,7 +154,7 @@ templates('a placeholder left open in definition text that then does not parse i
   assert.is(filled.code, 0, filled.stdout);
 });
 
-templates('a STANDARD machine runs with Standard\'s one-year limit and says so; --type EXPRESS brings back five minutes', async () => {
+templates("a STANDARD machine runs with Standard's one-year limit and says so; --type EXPRESS brings back five minutes", async () => {
   const standard = await cli(['run', 'standard-template.yaml', '--virtual-clock']);
   assert.is(standard.code, 0, standard.stdout + standard.stderr);
   const result = standard.json();
@@ -156,7 +195,10 @@ templates('the library: validate() checks the language, checkSupport() what comp
     assert.unreachable('compile() must ask for an S3 handler');
   } catch (error) {
     assert.instance(error, DefinitionError);
-    assert.equal((error as DefinitionError).problems.map((p) => [p.code, p.pointer]), [['ERR_ASL_NO_HANDLER', '/States/EachRow/ItemReader/Resource']]);
+    assert.equal(
+      (error as DefinitionError).problems.map((p) => [p.code, p.pointer]),
+      [['ERR_ASL_NO_HANDLER', '/States/EachRow/ItemReader/Resource']],
+    );
   }
   compile(definition, { handlers: { 'arn:aws:states:::s3:getObject': () => ({ Body: '' }) } });
   // Missing handlers are not a definition's problem: checkSupport leaves them to compile().

@@ -28,10 +28,13 @@ validate('--json gives every problem as data', async () => {
   assert.is(r.code, 4);
   const report = r.json();
   assert.is(report.valid, false);
-  assert.equal(report.definitions.map((d: any) => [d.file, d.resource, d.valid]), [
-    ['broken.asl.json', null, false],
-    ['order.asl.json', null, true],
-  ]);
+  assert.equal(
+    report.definitions.map((d: any) => [d.file, d.resource, d.valid]),
+    [
+      ['broken.asl.json', null, false],
+      ['order.asl.json', null, true],
+    ],
+  );
   const problem = report.definitions[0].problems.find((p: any) => p.pointer === '/States/Charge/Next');
   assert.equal(Object.keys(problem), ['code', 'pointer', 'state', 'message', 'hint']);
   assert.equal([problem.code, problem.state], ['ERR_ASL_UNKNOWN_STATE', 'Charge']);
@@ -42,11 +45,20 @@ validate('every state machine of a template is validated', async () => {
   const r = await cli(['validate', 'two-machines.yaml', '--json']);
   assert.is(r.code, 4);
   const report = r.json();
-  assert.equal(report.definitions.map((d: any) => [d.resource, d.valid]), [['First', true], ['Second', false]]);
-  assert.equal(report.definitions[1].problems.map((p: any) => [p.code, p.pointer]), [
-    ['ERR_ASL_UNKNOWN_STATE', '/States/A/Next'],
-    ['ERR_ASL_NO_TERMINAL_STATE', ''],
-  ]);
+  assert.equal(
+    report.definitions.map((d: any) => [d.resource, d.valid]),
+    [
+      ['First', true],
+      ['Second', false],
+    ],
+  );
+  assert.equal(
+    report.definitions[1].problems.map((p: any) => [p.code, p.pointer]),
+    [
+      ['ERR_ASL_UNKNOWN_STATE', '/States/A/Next'],
+      ['ERR_ASL_NO_TERMINAL_STATE', ''],
+    ],
+  );
 });
 
 validate('templates: SAM Definition, CloudFormation DefinitionString, CDK Fn::Join, SAM DefinitionUri, describe-state-machine output', async () => {

@@ -107,13 +107,19 @@ withRedis('results equal in-process results, input for input, over two worker pr
     assert.equal(remote.map(outcome), local.map(outcome), id);
     // Each Express ARN ends in its execution's own UUID; the rest is the same.
     const withoutId = (arn: string) => arn.replace(/:[0-9a-f-]{36}$/, '');
-    assert.ok(remote.every((result) => /:[0-9a-f-]{36}$/.test(result.executionArn)), `${id}: ARNs end in a UUID`);
+    assert.ok(
+      remote.every((result) => /:[0-9a-f-]{36}$/.test(result.executionArn)),
+      `${id}: ARNs end in a UUID`,
+    );
     assert.equal(
       remote.map((result) => [withoutId(result.executionArn), result.stateMachineArn]),
       local.map((result) => [withoutId(result.executionArn), result.stateMachineArn]),
       `${id}: ARNs`,
     );
-    assert.ok(remote.every((result, i) => result.input === inputs[i]), `${id}: results carry the caller's own input`);
+    assert.ok(
+      remote.every((result, i) => result.input === inputs[i]),
+      `${id}: results carry the caller's own input`,
+    );
   }
   const metrics = cluster.metrics();
   assert.is(metrics.submitted, 180);
@@ -149,7 +155,10 @@ withRedis('a worker killed mid-batch: its batch runs again elsewhere and every e
     for (let i = 0; i < 100 && !readLines(log).some((line) => line.startsWith(`${doomed!.pid} `)); i++) await sleep(20);
     await doomed!.kill('SIGKILL');
     const results = await Promise.all(all);
-    assert.ok(results.every((result) => result.status === 'SUCCEEDED'), JSON.stringify(results.filter((r) => r.status !== 'SUCCEEDED').map(outcome)));
+    assert.ok(
+      results.every((result) => result.status === 'SUCCEEDED'),
+      JSON.stringify(results.filter((r) => r.status !== 'SUCCEEDED').map(outcome)),
+    );
     assert.equal([...settled.values()], new Array(40).fill(1));
     const runs = readLines(log);
     const byName = new Map<string, string[]>();
@@ -250,7 +259,7 @@ function parent(name: string) {
   return { executionName: name, executionInput: {}, executionStartMs: Date.now(), remainingMs: 60_000, variables: [] };
 }
 
-withRedis('runMap: a Map\'s items run in blocks across workers and come back in item order, as in-process', async (context) => {
+withRedis("runMap: a Map's items run in blocks across workers and come back in item order, as in-process", async (context) => {
   await Promise.all([worker(context), worker(context)]);
   const cluster = client(context, { mapBlockSize: 7 });
   await cluster.register('map', { definition: mapDefinition, handlers: fixtures.handlers });
@@ -311,9 +320,18 @@ withRedis('refusals: unknown and duplicate workflows, bad definitions, inputs ms
   const cluster = client(context);
   await assertRefused(cluster.execute('nothing', {}), ClusterErrorCodes.UNKNOWN_WORKFLOW);
   await cluster.register('double', { definition: workflows['task then pass']!.definition, handlers: fixtures.handlers });
-  assert.throws(() => cluster.register('double', { definition: workflows['task then pass']!.definition, handlers: fixtures.handlers }), isCode(ClusterErrorCodes.DUPLICATE_WORKFLOW));
-  assert.throws(() => cluster.register('bad', { definition: { StartAt: 'Nowhere', States: {} }, handlers: fixtures.handlers }), (e: unknown) => e instanceof DefinitionError);
-  assert.throws(() => cluster.register('relative', { definition: workflows['task then pass']!.definition, handlers: './handlers.js' }), isCode(ClusterErrorCodes.INVALID_OPTION));
+  assert.throws(
+    () => cluster.register('double', { definition: workflows['task then pass']!.definition, handlers: fixtures.handlers }),
+    isCode(ClusterErrorCodes.DUPLICATE_WORKFLOW),
+  );
+  assert.throws(
+    () => cluster.register('bad', { definition: { StartAt: 'Nowhere', States: {} }, handlers: fixtures.handlers }),
+    (e: unknown) => e instanceof DefinitionError,
+  );
+  assert.throws(
+    () => cluster.register('relative', { definition: workflows['task then pass']!.definition, handlers: './handlers.js' }),
+    isCode(ClusterErrorCodes.INVALID_OPTION),
+  );
   await assertRefused(cluster.execute('double', { f: () => 1 }), ClusterErrorCodes.INPUT_NOT_ENCODABLE);
   await assertRefused(cluster.execute('double', {}, { name: 7 as unknown as string }), ClusterErrorCodes.INVALID_OPTION);
   assert.throws(() => createCluster({ connection: 'http://localhost' }), isCode(ClusterErrorCodes.INVALID_OPTION));

@@ -75,7 +75,12 @@ withRedis('a Map inside an execution fans its items out over both workers; the r
   const remote = await cluster.execute('spread', input, { name: 'spread-1' });
   const local = await compile(definition, { handlers }).execute({ ...input, log: join(context.dir, 'local.log') }, { name: 'spread-1' });
   assert.equal(outcome(remote), { ...(outcome(local) as object), output: { ...(local.output as object), log } });
-  const pids = new Set(readFileSync(log, 'utf8').split('\n').filter(Boolean).map((line) => line.split(' ')[0]));
+  const pids = new Set(
+    readFileSync(log, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => line.split(' ')[0]),
+  );
   assert.equal(pids, new Set(context.workers.map((worker) => String(worker.pid))), 'items ran in both worker processes');
 });
 

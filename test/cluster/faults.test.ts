@@ -67,24 +67,30 @@ function submit(cluster: Cluster, count: number, ms: number, log: string, settle
   );
 }
 
-withRedis('close() with executions in flight on running workers: the answered ones succeed, the rest settle as Cluster.ClientClosed, each once', async (context) => {
-  const log = join(context.dir, 'runs.log');
-  await worker(context, ['--concurrency', '1']);
-  const cluster = client(context, { batch: 4, closeTimeoutMs: 700 });
-  await cluster.register('slow', { definition: slow, handlers: fixtures.handlers });
-  const settled = new Map<string, number>();
-  const pending = submit(cluster, 40, 250, log, settled);
-  await waitFor(() => readLines(log).length > 0);
-  await cluster.close();
-  const results = await Promise.all(pending);
-  const kinds = results.map((result) => (result.status === 'SUCCEEDED' ? 'answered' : `${result.status} ${result.error}`));
-  assert.ok(kinds.includes('answered'), 'batches answered before the timeout settle with their results');
-  assert.ok(kinds.includes(`FAILED ${ClusterFaults.ClientClosed}`), 'what was not answered by then settles as ClientClosed');
-  assert.ok(kinds.every((kind) => kind === 'answered' || kind === `FAILED ${ClusterFaults.ClientClosed}`), kinds.join(', '));
-  assert.equal([...settled.values()], new Array(40).fill(1));
-  // Every answered execution is the caller's own, in order of submission within its batch.
-  for (const [i, result] of results.entries()) if (result.status === 'SUCCEEDED') assert.equal(result.output, { n: i });
-});
+withRedis(
+  'close() with executions in flight on running workers: the answered ones succeed, the rest settle as Cluster.ClientClosed, each once',
+  async (context) => {
+    const log = join(context.dir, 'runs.log');
+    await worker(context, ['--concurrency', '1']);
+    const cluster = client(context, { batch: 4, closeTimeoutMs: 700 });
+    await cluster.register('slow', { definition: slow, handlers: fixtures.handlers });
+    const settled = new Map<string, number>();
+    const pending = submit(cluster, 40, 250, log, settled);
+    await waitFor(() => readLines(log).length > 0);
+    await cluster.close();
+    const results = await Promise.all(pending);
+    const kinds = results.map((result) => (result.status === 'SUCCEEDED' ? 'answered' : `${result.status} ${result.error}`));
+    assert.ok(kinds.includes('answered'), 'batches answered before the timeout settle with their results');
+    assert.ok(kinds.includes(`FAILED ${ClusterFaults.ClientClosed}`), 'what was not answered by then settles as ClientClosed');
+    assert.ok(
+      kinds.every((kind) => kind === 'answered' || kind === `FAILED ${ClusterFaults.ClientClosed}`),
+      kinds.join(', '),
+    );
+    assert.equal([...settled.values()], new Array(40).fill(1));
+    // Every answered execution is the caller's own, in order of submission within its batch.
+    for (const [i, result] of results.entries()) if (result.status === 'SUCCEEDED') assert.equal(result.output, { n: i });
+  },
+);
 
 withRedis('a worker stopped with SIGTERM finishes the batches it holds, then exits 0', async (context) => {
   const log = join(context.dir, 'runs.log');
@@ -127,40 +133,46 @@ withRedis('a batch that stalls more often than --max-stalled-count settles as Cl
   assert.is(cluster.metrics().faults, 3);
 });
 
-withRedis('a runner thread stuck in a handler past the time limit is replaced; its batch settles once: the blocking execution TIMED_OUT, the others Cluster.RunnerHung', async (context) => {
-  await worker(context);
-  const cluster = client(context, { batch: 3 });
-  const stuck = { TimeoutSeconds: 1, StartAt: 'Work', States: { Work: { Type: 'Task', Resource: 'busy', End: true } } };
-  await cluster.register('stuck', { definition: stuck, handlers: fixtures.handlers });
-  await cluster.register('double', { definition: { StartAt: 'Double', States: { Double: { Type: 'Task', Resource: 'double', End: true } } }, handlers: fixtures.handlers });
-  const settled = new Map<string, number>();
-  const pending = [0, 1, 2].map((n) =>
-    cluster.execute('stuck', { n, spin: n === 1 }, { name: `x-${n}` }).then((result) => {
-      settled.set(result.name, (settled.get(result.name) ?? 0) + 1);
-      return result;
-    }),
-  );
-  const results = await within(20_000, Promise.all(pending), 'the stuck batch never settled');
-  // x-0 had finished, but its result was in the terminated thread; x-1 blocked it; x-2 never started.
-  assert.equal(
-    results.map((result) => [result.name, result.status, result.error]),
-    [
-      ['x-0', 'FAILED', ClusterFaults.RunnerHung],
-      ['x-1', 'TIMED_OUT', 'States.Timeout'],
-      ['x-2', 'FAILED', ClusterFaults.RunnerHung],
-    ],
-  );
-  assert.is(results[1]!.cause, 'The execution ran longer than its limit of 1 seconds.');
-  assert.match(results[0]!.cause ?? '', /made no progress for \d+ ms, past its batch's time limit of 1000 ms/);
-  assert.equal(results[0]!.input, { n: 0, spin: false });
-  // The worker's only runner thread was replaced: it takes work again.
-  const after = await within(20_000, cluster.execute('double', { n: 4 }), 'no runner thread took work after the hang');
-  assert.equal([after.status, after.output], ['SUCCEEDED', { n: 8 }]);
-  // The dead thread's lock lapses and BullMQ hands the batch out again; that run's answer is dropped.
-  await waitFor(() => cluster.metrics().duplicateAnswers === 1);
-  assert.equal([...settled.values()], [1, 1, 1]);
-  assert.is(cluster.metrics().timedOut, 1);
-});
+withRedis(
+  'a runner thread stuck in a handler past the time limit is replaced; its batch settles once: the blocking execution TIMED_OUT, the others Cluster.RunnerHung',
+  async (context) => {
+    await worker(context);
+    const cluster = client(context, { batch: 3 });
+    const stuck = { TimeoutSeconds: 1, StartAt: 'Work', States: { Work: { Type: 'Task', Resource: 'busy', End: true } } };
+    await cluster.register('stuck', { definition: stuck, handlers: fixtures.handlers });
+    await cluster.register('double', {
+      definition: { StartAt: 'Double', States: { Double: { Type: 'Task', Resource: 'double', End: true } } },
+      handlers: fixtures.handlers,
+    });
+    const settled = new Map<string, number>();
+    const pending = [0, 1, 2].map((n) =>
+      cluster.execute('stuck', { n, spin: n === 1 }, { name: `x-${n}` }).then((result) => {
+        settled.set(result.name, (settled.get(result.name) ?? 0) + 1);
+        return result;
+      }),
+    );
+    const results = await within(20_000, Promise.all(pending), 'the stuck batch never settled');
+    // x-0 had finished, but its result was in the terminated thread; x-1 blocked it; x-2 never started.
+    assert.equal(
+      results.map((result) => [result.name, result.status, result.error]),
+      [
+        ['x-0', 'FAILED', ClusterFaults.RunnerHung],
+        ['x-1', 'TIMED_OUT', 'States.Timeout'],
+        ['x-2', 'FAILED', ClusterFaults.RunnerHung],
+      ],
+    );
+    assert.is(results[1]!.cause, 'The execution ran longer than its limit of 1 seconds.');
+    assert.match(results[0]!.cause ?? '', /made no progress for \d+ ms, past its batch's time limit of 1000 ms/);
+    assert.equal(results[0]!.input, { n: 0, spin: false });
+    // The worker's only runner thread was replaced: it takes work again.
+    const after = await within(20_000, cluster.execute('double', { n: 4 }), 'no runner thread took work after the hang');
+    assert.equal([after.status, after.output], ['SUCCEEDED', { n: 8 }]);
+    // The dead thread's lock lapses and BullMQ hands the batch out again; that run's answer is dropped.
+    await waitFor(() => cluster.metrics().duplicateAnswers === 1);
+    assert.equal([...settled.values()], [1, 1, 1]);
+    assert.is(cluster.metrics().timedOut, 1);
+  },
+);
 
 test.run();
 

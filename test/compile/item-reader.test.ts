@@ -43,7 +43,10 @@ for (const row of cases.reads) {
     assert.is(result.status, 'SUCCEEDED', `${result.error} ${result.cause}`);
     if (row.keys !== undefined) {
       const listed = result.output as { Key: string; Etag: string; Size: number; LastModified: number; StorageClass: string }[];
-      assert.equal(listed.map((o) => o.Key), row.keys);
+      assert.equal(
+        listed.map((o) => o.Key),
+        row.keys,
+      );
       for (const object of listed) {
         assert.equal(Object.keys(object), ['Etag', 'Key', 'LastModified', 'Size', 'StorageClass']);
         assert.match(object.Etag, /^"[0-9a-f]{32}"$/);
@@ -64,7 +67,10 @@ for (const row of cases.problems) {
     const found = validate(definition).find((p) => p.pointer === row.pointer);
     assert.ok(found, `no problem at ${row.pointer}: ${JSON.stringify(validate(definition))}`);
     assert.is(found.code, row.code);
-    assert.throws(() => compile(definition, { handlers: s3FolderHandlers(buckets) }), (e: unknown) => e instanceof DefinitionError);
+    assert.throws(
+      () => compile(definition, { handlers: s3FolderHandlers(buckets) }),
+      (e: unknown) => e instanceof DefinitionError,
+    );
   });
 }
 
@@ -85,7 +91,15 @@ itemReader('compile names the missing S3 handler; validate accepts the definitio
 itemReader('ItemBatcher groups the items an ItemReader read', async () => {
   const machine = compile(mapWith({ ItemReader: cases.reads[0]!.reader, ItemBatcher: { MaxItemsPerBatch: 2 } }), { handlers: s3FolderHandlers(buckets) });
   const result = await machine.execute({});
-  assert.equal(result.output, [{ Items: [{ id: 1, name: 'ann' }, { id: 2, name: 'bob' }] }, { Items: [{ id: 3, name: 'cy' }] }]);
+  assert.equal(result.output, [
+    {
+      Items: [
+        { id: 1, name: 'ann' },
+        { id: 2, name: 'bob' },
+      ],
+    },
+    { Items: [{ id: 3, name: 'cy' }] },
+  ]);
 });
 
 itemReader('ResultWriter writes the manifest and result files through s3:putObject and answers where', async () => {
@@ -117,8 +131,14 @@ itemReader('ResultWriter writes the manifest and result files through s3:putObje
     assert.is(manifest.MapRunArn, out.MapRunArn);
     assert.equal(manifest.ResultFiles.PENDING, []);
     const succeeded = JSON.parse(readFileSync(join(dir, 'data', manifest.ResultFiles.SUCCEEDED[0].Key), 'utf8'));
-    assert.equal(succeeded.map((r: { Output: string }) => JSON.parse(r.Output)), [{ upper: 'ann' }, { upper: 'cy' }]);
-    assert.equal(succeeded.map((r: { Input: string }) => JSON.parse(r.Input).id), [1, 3]);
+    assert.equal(
+      succeeded.map((r: { Output: string }) => JSON.parse(r.Output)),
+      [{ upper: 'ann' }, { upper: 'cy' }],
+    );
+    assert.equal(
+      succeeded.map((r: { Input: string }) => JSON.parse(r.Input).id),
+      [1, 3],
+    );
     assert.is(succeeded[0].Status, 'SUCCEEDED');
     const failed = JSON.parse(readFileSync(join(dir, 'data', manifest.ResultFiles.FAILED[0].Key), 'utf8'));
     assert.is(failed.length, 1);
@@ -136,8 +156,16 @@ itemReader('ResultWriter with WriterConfig FLATTEN writes only the outputs, flat
     cpSync(buckets, dir, { recursive: true });
     const definition = mapWith({
       ItemReader: cases.reads[0]!.reader,
-      ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED' }, StartAt: 'Pair', States: { Pair: { Type: 'Pass', Parameters: { 'v.$': 'States.Array($.id, $.id)' }, OutputPath: '$.v', End: true } } },
-      ResultWriter: { Resource: 'arn:aws:states:::s3:putObject', Parameters: { Bucket: 'data', Prefix: 'flat/' }, WriterConfig: { Transformation: 'FLATTEN', OutputType: 'JSONL' } },
+      ItemProcessor: {
+        ProcessorConfig: { Mode: 'DISTRIBUTED' },
+        StartAt: 'Pair',
+        States: { Pair: { Type: 'Pass', Parameters: { 'v.$': 'States.Array($.id, $.id)' }, OutputPath: '$.v', End: true } },
+      },
+      ResultWriter: {
+        Resource: 'arn:aws:states:::s3:putObject',
+        Parameters: { Bucket: 'data', Prefix: 'flat/' },
+        WriterConfig: { Transformation: 'FLATTEN', OutputType: 'JSONL' },
+      },
     });
     const result = await compile(definition, { handlers: s3FolderHandlers(dir) }).execute({});
     const out = result.output as { ResultWriterDetails: { Key: string } };

@@ -45,7 +45,15 @@ for (const [name, fields, expected] of readsTable) {
   });
 }
 
-const handlers = { [FUNCTION]: (event: { n: number }) => ({ a: event.n, items: [{ id: 1, n: 200 }, { id: 2, n: 3 }] }) };
+const handlers = {
+  [FUNCTION]: (event: { n: number }) => ({
+    a: event.n,
+    items: [
+      { id: 1, n: 200 },
+      { id: 2, n: 3 },
+    ],
+  }),
+};
 
 function run(fields: Record<string, unknown>, input: unknown, history: boolean, limits = {}) {
   const machine = compile(lambdaState(fields), { handlers, clock: virtualClock(0), limits, history: history ? 'ALL' : 'OFF' });
@@ -119,7 +127,10 @@ for (const [name, parameters, input, limits] of parameterShapes) {
     for (const history of ['OFF', 'ALL'] as const) {
       const events: unknown[] = [];
       const recording = { [FUNCTION]: (event: unknown) => (events.push(event), { got: event }) };
-      const definition = { StartAt: 'Call', States: { Call: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: parameters, OutputPath: '$.Payload', End: true } } };
+      const definition = {
+        StartAt: 'Call',
+        States: { Call: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: parameters, OutputPath: '$.Payload', End: true } },
+      };
       const r = await compile(definition, { handlers: recording, clock: virtualClock(0), limits, history }).execute(input);
       outcomes.push({ status: r.status, output: r.output, error: r.error, cause: r.cause, events });
     }
@@ -133,7 +144,11 @@ const jsonataReadsTable: [string, Record<string, unknown>, boolean][] = [
   ['Output $states.result.Payload', { Output: '{% $states.result.Payload %}' }, true],
   ['Output deep in Payload, with a filter under it', { Output: { a: '{% $states.result.Payload.items[n > 1].id %}', k: 'v' } }, true],
   ['Output merging the input with Payload fields', { Output: "{% $merge([$states.input, {'a': $states.result.Payload.a}]) %}" }, true],
-  ['Output reading the context and the input', { Output: { n: '{% $states.context.Execution.Name %}', i: '{% $states.input %}', p: '{% $states.result.Payload %}' } }, true],
+  [
+    'Output reading the context and the input',
+    { Output: { n: '{% $states.context.Execution.Name %}', i: '{% $states.input %}', p: '{% $states.result.Payload %}' } },
+    true,
+  ],
   ['Output of the whole result', { Output: '{% $states.result %}' }, false],
   ['Output reading StatusCode', { Output: '{% $states.result.StatusCode %}' }, false],
   ['Output with $states whole', { Output: "{% $lookup($states, 'result') %}" }, false],
@@ -158,7 +173,13 @@ function jsonataLambdaState(fields: Record<string, unknown>) {
     QueryLanguage: 'JSONata',
     StartAt: 'Call',
     States: {
-      Call: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Arguments: { FunctionName: FUNCTION, Payload: '{% $states.input %}' }, End: true, ...fields },
+      Call: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::lambda:invoke',
+        Arguments: { FunctionName: FUNCTION, Payload: '{% $states.input %}' },
+        End: true,
+        ...fields,
+      },
     },
   };
 }
@@ -166,7 +187,10 @@ function jsonataLambdaState(fields: Record<string, unknown>) {
 const jsonataSameAsEnvelope: [string, Record<string, unknown>][] = [
   ['Output $states.result.Payload', { Output: '{% $states.result.Payload %}' }],
   ['Output with a filter under Payload', { Output: { ids: '{% $states.result.Payload.items[n > 100].id %}', a: '{% $states.result.Payload.a %}' } }],
-  ['Output and Assign', { Output: '{% $merge([$states.input, {"a": $states.result.Payload.a, "x": $x}]) %}', Assign: { x: '{% $states.result.Payload.items[0] %}' } }],
+  [
+    'Output and Assign',
+    { Output: '{% $merge([$states.input, {"a": $states.result.Payload.a, "x": $x}]) %}', Assign: { x: '{% $states.result.Payload.items[0] %}' } },
+  ],
   ['Output of a missing Payload field fails the state', { Output: '{% $states.result.Payload.missing %}' }],
 ];
 
@@ -189,7 +213,11 @@ lambda('JSONata: the payload limit counts the envelope the state does not read',
     assert.is(r.error, 'States.DataLimitExceeded', JSON.stringify(fields));
   }
   const fits = { [FUNCTION]: () => 'x'.repeat(limit - 1000) };
-  const r = await compile(jsonataLambdaState({ Output: '{% $states.result.Payload %}' }), { handlers: fits, clock: virtualClock(0), limits: { payloadBytes: limit } }).execute({});
+  const r = await compile(jsonataLambdaState({ Output: '{% $states.result.Payload %}' }), {
+    handlers: fits,
+    clock: virtualClock(0),
+    limits: { payloadBytes: limit },
+  }).execute({});
   assert.is(r.status, 'SUCCEEDED');
 });
 

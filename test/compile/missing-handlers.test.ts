@@ -26,9 +26,18 @@ missing('a Task without a handler is reported with the definition problems, not 
     },
   };
   const problems = problemsOf(definition, { ship: () => 1 });
-  assert.ok(problems.some(([code, pointer]) => code === 'ERR_ASL_UNKNOWN_STATE' && pointer === '/States/Charge/Next'), JSON.stringify(problems));
-  assert.ok(problems.some(([code, pointer]) => code === 'ERR_ASL_NO_HANDLER' && pointer === '/States/Charge/Resource'), JSON.stringify(problems));
-  assert.not.ok(problems.some(([, pointer]) => pointer === '/States/Ship/Resource'), 'ship has a handler');
+  assert.ok(
+    problems.some(([code, pointer]) => code === 'ERR_ASL_UNKNOWN_STATE' && pointer === '/States/Charge/Next'),
+    JSON.stringify(problems),
+  );
+  assert.ok(
+    problems.some(([code, pointer]) => code === 'ERR_ASL_NO_HANDLER' && pointer === '/States/Charge/Resource'),
+    JSON.stringify(problems),
+  );
+  assert.not.ok(
+    problems.some(([, pointer]) => pointer === '/States/Ship/Resource'),
+    'ship has a handler',
+  );
 });
 
 missing('Tasks nested in Parallel branches and Map processors are found; lambda:invoke is left to run time', () => {
@@ -42,14 +51,23 @@ missing('Tasks nested in Parallel branches and Map processors are found; lambda:
       },
       Each: {
         Type: 'Map',
-        ItemProcessor: { StartAt: 'Item', States: { Item: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: 'f' }, End: true } } },
+        ItemProcessor: {
+          StartAt: 'Item',
+          States: { Item: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: 'f' }, End: true } },
+        },
         Next: 'Nowhere',
       },
     },
   };
   const problems = problemsOf(definition);
-  assert.ok(problems.some(([code, pointer]) => code === 'ERR_ASL_NO_HANDLER' && pointer === '/States/Fan/Branches/0/States/Left/Resource'), JSON.stringify(problems));
-  assert.not.ok(problems.some(([, pointer]) => pointer.endsWith('/Item/Resource')), JSON.stringify(problems));
+  assert.ok(
+    problems.some(([code, pointer]) => code === 'ERR_ASL_NO_HANDLER' && pointer === '/States/Fan/Branches/0/States/Left/Resource'),
+    JSON.stringify(problems),
+  );
+  assert.not.ok(
+    problems.some(([, pointer]) => pointer.endsWith('/Item/Resource')),
+    JSON.stringify(problems),
+  );
 });
 
 missing('a Resource the definition check already refused is not reported twice', () => {

@@ -75,7 +75,15 @@ Limits('all variables together may hold 40 times the payload limit (10 MiB for 2
 });
 
 Limits('assigning a variable again replaces its size instead of adding to the total', async () => {
-  assert.is((await run(assigning(100, 1000, () => 'same'), 1000)).status, 'SUCCEEDED');
+  assert.is(
+    (
+      await run(
+        assigning(100, 1000, () => 'same'),
+        1000,
+      )
+    ).status,
+    'SUCCEEDED',
+  );
 });
 
 Limits('a machine without a payload limit measures nothing', async () => {

@@ -14,7 +14,10 @@ const cases = loadCases();
 test('conformance cases recorded against AWS keep passing', async () => {
   if (cases.length === 0) {
     // A CI run must run them: an absent corpus there is a broken set-up, not a pass.
-    assert.not.ok(process.env.CI, `the AWS-recorded conformance cases were not found at ${conformanceDir}; CI must run them (copy shared/ beside the clone or set STATEMILL_CONFORMANCE_DIR)`);
+    assert.not.ok(
+      process.env.CI,
+      `the AWS-recorded conformance cases were not found at ${conformanceDir}; CI must run them (copy shared/ beside the clone or set STATEMILL_CONFORMANCE_DIR)`,
+    );
     return;
   }
   const outcomes: CaseOutcome[] = [];

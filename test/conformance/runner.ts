@@ -38,7 +38,9 @@ const absencesReported = new Set<string>();
 export function reportMissingCorpus(what: string, dir: string, variable: string): void {
   if (absencesReported.has(dir)) return;
   absencesReported.add(dir);
-  process.stderr.write(`\nNOTE: the ${what} were not found at ${dir}, so none of them ran. They live in ../shared beside the checkout; ${variable} points elsewhere.\n\n`);
+  process.stderr.write(
+    `\nNOTE: the ${what} were not found at ${dir}, so none of them ran. They live in ../shared beside the checkout; ${variable} points elsewhere.\n\n`,
+  );
 }
 
 /** The cases, or [] when the directory is absent (a plain clone has no ../shared), which is reported. */
@@ -77,7 +79,12 @@ export async function runCase(c: ConformanceCase): Promise<CaseOutcome> {
   const outcome = (passed: boolean, detail: string): CaseOutcome => ({ name: c.name, features: c.features, passed, detail });
   let machine;
   try {
-    machine = compile(c.definition, { handlers: handlersFor(c.resources), clock: virtualClock(), stateMachineName: 'conformance', workflowType: c.stateMachineType ?? 'STANDARD' });
+    machine = compile(c.definition, {
+      handlers: handlersFor(c.resources),
+      clock: virtualClock(),
+      stateMachineName: 'conformance',
+      workflowType: c.stateMachineType ?? 'STANDARD',
+    });
   } catch (e) {
     return outcome(false, `rejected at compile: ${(e as Error).message.split('\n').slice(0, 3).join(' ')}`);
   }

@@ -96,7 +96,10 @@ mocks('concurrent executions keep separate counts', async () => {
   };
   const machine = compileMocked({ definition, config, testCase: 'T' });
   const results = await Promise.all([machine.execute({}), machine.execute({}), machine.execute({})]);
-  assert.equal(results.map((r) => r.output), ['ok', 'ok', 'ok']);
+  assert.equal(
+    results.map((r) => r.output),
+    ['ok', 'ok', 'ok'],
+  );
 });
 
 mocks('each invocation gets its own copy of the mocked value', async () => {
@@ -194,7 +197,14 @@ const failOnce = {
 mocks('executions with the same name running at once keep separate counts', async () => {
   const machine = compileMocked(failOnce);
   const results = await Promise.all([1, 2, 3].map(() => machine.execute({}, { name: 'same-name' })));
-  assert.equal(results.map((r) => [r.status, r.output]), [['SUCCEEDED', 'ok'], ['SUCCEEDED', 'ok'], ['SUCCEEDED', 'ok']]);
+  assert.equal(
+    results.map((r) => [r.status, r.output]),
+    [
+      ['SUCCEEDED', 'ok'],
+      ['SUCCEEDED', 'ok'],
+      ['SUCCEEDED', 'ok'],
+    ],
+  );
 });
 
 mocks('counts are never forgotten while an execution runs, with more than 1,024 executions in flight', async () => {

@@ -14,11 +14,11 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 
 for (const example of examples) {
   runnable(`examples/${example.file} runs`, () => {
-    const r = spawnSync(
-      process.execPath,
-      ['--import', 'tsx/esm', '--import', './test/package/statemill-from-source.mjs', `examples/${example.file}`],
-      { cwd: root, encoding: 'utf8', timeout: 60_000 },
-    );
+    const r = spawnSync(process.execPath, ['--import', 'tsx/esm', '--import', './test/package/statemill-from-source.mjs', `examples/${example.file}`], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     assert.is(r.status, 0, r.stderr);
     assert.equal(missingLines(r.stdout, example.lines), [], r.stdout);
   });

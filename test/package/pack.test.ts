@@ -86,8 +86,23 @@ pack('npm pack yields a package a fresh project can install, import, type-check 
     writeFileSync(join(app, 'typed.ts'), typed);
     const checked = sh(
       process.execPath,
-      [typescript, '--noEmit', '--strict', '--target', 'es2022', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--skipLibCheck',
-        '--typeRoots', join(root, 'node_modules', '@types'), '--types', 'node', 'typed.ts'],
+      [
+        typescript,
+        '--noEmit',
+        '--strict',
+        '--target',
+        'es2022',
+        '--module',
+        'nodenext',
+        '--moduleResolution',
+        'nodenext',
+        '--skipLibCheck',
+        '--typeRoots',
+        join(root, 'node_modules', '@types'),
+        '--types',
+        'node',
+        'typed.ts',
+      ],
       { cwd: app },
     );
     assert.is(checked.status, 0, checked.stdout + checked.stderr);

@@ -7,7 +7,14 @@ import { Queue } from '../../src/pool/queue.js';
 const codec = suite('codec');
 
 const values: unknown[] = [
-  { orderId: 'o-1', items: [{ sku: 'a', qty: 1 }, { sku: 'b', qty: 2 }], total: 12.5 },
+  {
+    orderId: 'o-1',
+    items: [
+      { sku: 'a', qty: 1 },
+      { sku: 'b', qty: 2 },
+    ],
+    total: 12.5,
+  },
   { orderId: 'o-2', items: [{ sku: 'c', qty: 3 }], total: 3 },
   'a string',
   42,
@@ -102,7 +109,10 @@ codec('values written before a failed one still read back', () => {
   writer.add({ a: 1, b: [1] });
   writer.add({ a: 2, b: [2] });
   assert.throws(() => writer.add({ a: 3, f: () => 1 }));
-  assert.equal(readBatch(writer.finish(), 'eval'), [{ a: 1, b: [1] }, { a: 2, b: [2] }]);
+  assert.equal(readBatch(writer.finish(), 'eval'), [
+    { a: 1, b: [1] },
+    { a: 2, b: [2] },
+  ]);
 });
 
 codec('an area writer says after each value how many bytes are whole, and stays usable after a value it cannot encode', () => {
@@ -118,8 +128,15 @@ codec('an area writer says after each value how many bytes are whole, and stays 
   assert.is(whole.length, 3);
   assert.is(whole[2], length);
   // What the main thread reads, during the run or after the thread died: the whole values so far.
-  assert.equal(readBatch(new Uint8Array(area, 0, whole[1]).slice(), 'no-eval'), [{ a: 1, b: [1] }, { a: 3, b: [3] }]);
-  assert.equal(readBatch(new Uint8Array(area, 0, length as number).slice(), 'eval'), [{ a: 1, b: [1] }, { a: 3, b: [3] }, { a: 4, f: 'shape first seen when the packer failed' }]);
+  assert.equal(readBatch(new Uint8Array(area, 0, whole[1]).slice(), 'no-eval'), [
+    { a: 1, b: [1] },
+    { a: 3, b: [3] },
+  ]);
+  assert.equal(readBatch(new Uint8Array(area, 0, length as number).slice(), 'eval'), [
+    { a: 1, b: [1] },
+    { a: 3, b: [3] },
+    { a: 4, f: 'shape first seen when the packer failed' },
+  ]);
 });
 
 codec('an area writer that outgrows its area continues in memory of its own and returns every value', () => {
@@ -171,7 +188,10 @@ queue('first in, first out, with unshift putting an item first', () => {
   assert.is(q.length, 1001);
   assert.is(q.shift(), -1);
   for (let i = 2000; i < 3000; i++) seen.push(q.shift()!);
-  assert.equal(seen, Array.from({ length: 3000 }, (_, i) => i));
+  assert.equal(
+    seen,
+    Array.from({ length: 3000 }, (_, i) => i),
+  );
   assert.is(q.shift(), undefined);
   q.unshift(5);
   assert.is(q.peek(), 5);

@@ -38,7 +38,10 @@ test('tasks are handed out once each, with their own concurrency', () => {
   const { fanOut } = tenItems(-1, [2, 1]);
   assert.ok(fanOut.wantsSlot);
   const taken = [fanOut.take(), fanOut.take()];
-  assert.equal(taken.map((t) => t.task), [1, 2]);
+  assert.equal(
+    taken.map((t) => t.task),
+    [1, 2],
+  );
   assert.equal(taken.map((t) => t.concurrency).sort(), [1, 2]);
   assert.not.ok(fanOut.wantsSlot);
 });
@@ -60,7 +63,10 @@ test('a task lost before it started is replaced; one lost after claiming fails j
   const { outputs, failures, stopped } = result();
   assert.is(stopped, false);
   assert.equal(outputs, [undefined, undefined, undefined, undefined, 40, 50, 60, 70, 80, 90]);
-  assert.equal(failures.map((f) => [f.index, f.error, f.cause]), [0, 1, 2, 3].map((index) => [index, crashed.error, crashed.cause]));
+  assert.equal(
+    failures.map((f) => [f.index, f.error, f.cause]),
+    [0, 1, 2, 3].map((index) => [index, crashed.error, crashed.cause]),
+  );
 });
 
 test('with no failures tolerated, a lost task stops the fan-out at once', () => {
@@ -71,7 +77,10 @@ test('with no failures tolerated, a lost task stops the fan-out at once', () => 
   fanOut.taskLost(first, crashed);
   assert.ok(items.stopped, 'running tasks see the stop');
   assert.is(finished[0]!.stopped, true);
-  assert.equal(result().failures.map((f) => f.index), [0, 1]);
+  assert.equal(
+    result().failures.map((f) => f.index),
+    [0, 1],
+  );
   assert.not.ok(fanOut.wantsSlot);
 });
 
@@ -91,15 +100,21 @@ test('a block claimed but never marked or reported (its thread died in between) 
   const second = fanOut.take().task;
   // The first task's thread takes block 0 and dies before writing down whose it is.
   Atomics.add(new Int32Array(items.buffer, 0, 1), 0, 1);
-  assert.equal([1, 2, 3, 4].map(() => items.claim(second)), [1, 2, 3, 4]);
+  assert.equal(
+    [1, 2, 3, 4].map(() => items.claim(second)),
+    [1, 2, 3, 4],
+  );
   fanOut.taskDone(second, ran(items, [1, 2, 3, 4]));
   fanOut.taskLost(first, crashed);
   const { outputs, failures } = result();
   assert.equal(outputs.slice(2), [20, 30, 40, 50, 60, 70, 80, 90]);
-  assert.equal(failures.map((f) => [f.index, f.error]), [
-    [0, crashed.error],
-    [1, crashed.error],
-  ]);
+  assert.equal(
+    failures.map((f) => [f.index, f.error]),
+    [
+      [0, crashed.error],
+      [1, crashed.error],
+    ],
+  );
 });
 
 test('a task whose workflow does not load fails every item not yet taken', () => {
@@ -110,7 +125,10 @@ test('a task whose workflow does not load fails every item not yet taken', () =>
   fanOut.taskRefused(first, 'ERR_POOL_WORKFLOW_LOAD', 'cannot import handlers module');
   const { failures, stopped } = result();
   assert.is(stopped, true);
-  assert.equal(failures.map((f) => f.index), [2, 3, 4, 5, 6, 7, 8, 9]);
+  assert.equal(
+    failures.map((f) => f.index),
+    [2, 3, 4, 5, 6, 7, 8, 9],
+  );
   assert.ok(failures.every((f) => f.error === 'ERR_POOL_WORKFLOW_LOAD'));
 });
 
@@ -122,7 +140,10 @@ test('cancel stops the tasks through shared memory and settles once', () => {
   fanOut.taskDone(task, ran(items, []));
   assert.ok(items.stopped);
   assert.is(items.claim(task), -1);
-  assert.equal(finished.map((f) => f.stopped), [true]);
+  assert.equal(
+    finished.map((f) => f.stopped),
+    [true],
+  );
 });
 
 test('an empty fan-out settles without tasks', async () => {

@@ -71,7 +71,13 @@ const contextMap = {
         States: {
           Look: {
             Type: 'Pass',
-            Parameters: { 'n.$': '$.n', 'execution.$': '$$.Execution.Name', 'input.$': '$$.Execution.Input.tag', 'index.$': '$$.Map.Item.Index', 'greeting.$': '$greeting' },
+            Parameters: {
+              'n.$': '$.n',
+              'execution.$': '$$.Execution.Name',
+              'input.$': '$$.Execution.Input.tag',
+              'index.$': '$$.Map.Item.Index',
+              'greeting.$': '$greeting',
+            },
             End: true,
           },
         },
@@ -134,7 +140,10 @@ function request(inputs: unknown[], maxConcurrency = 0, toleratedFailures = -1) 
 fanOut('outputs come back in item order', async ({ pool }) => {
   const inputs = Array.from({ length: 500 }, (_, n) => ({ n }));
   const result = await pool.runMap('double map', request(inputs));
-  assert.equal(result.outputs, inputs.map(({ n }) => ({ n: 2 * n })));
+  assert.equal(
+    result.outputs,
+    inputs.map(({ n }) => ({ n: 2 * n })),
+  );
   assert.equal(result.failures, []);
   assert.is(result.stopped, false);
 });
@@ -148,7 +157,10 @@ for (const maxConcurrency of [1, 2, 3]) {
     const inputs = Array.from({ length: 8 }, (_, index) => ({ index, ms: 15 }));
     const result = await pool.runMap('interval map', request(inputs, maxConcurrency));
     const intervals = result.outputs as Interval[];
-    assert.equal(intervals.map((i) => i.index), inputs.map((i) => i.index));
+    assert.equal(
+      intervals.map((i) => i.index),
+      inputs.map((i) => i.index),
+    );
     assert.ok(maxOverlap(intervals) <= maxConcurrency, `${maxOverlap(intervals)} iterations overlapped`);
   });
 }
@@ -158,7 +170,10 @@ fanOut('with no tolerated failures, the first failure stops the Map', async ({ p
   const result = await pool.runMap('interval map', request(inputs, 1));
   assert.is(result.stopped, true);
   assert.equal(result.failures, [{ index: 5, error: 'Item.Failed', cause: 'item 5 failed' }]);
-  assert.equal(result.outputs.slice(0, 5).map((o) => (o as Interval).index), [0, 1, 2, 3, 4]);
+  assert.equal(
+    result.outputs.slice(0, 5).map((o) => (o as Interval).index),
+    [0, 1, 2, 3, 4],
+  );
   assert.ok(result.outputs.slice(6).includes(undefined), 'items after the failure still all ran');
 });
 
@@ -167,7 +182,10 @@ fanOut('failures within the tolerance leave the others running, reported in item
   const inputs = Array.from({ length: 50 }, (_, index) => ({ index, ms: 1, fail: failing.has(index) }));
   const result = await pool.runMap('interval map', request(inputs, 0, 3));
   assert.is(result.stopped, false);
-  assert.equal(result.failures.map((f) => f.index), [3, 40, 41]);
+  assert.equal(
+    result.failures.map((f) => f.index),
+    [3, 40, 41],
+  );
   result.outputs.forEach((output, index) => {
     if (failing.has(index)) assert.is(output, undefined);
     else assert.is((output as Interval).index, index);
@@ -186,7 +204,10 @@ fanOut('a Map running inside a worker fans out through the main thread and back'
   const result = await pool.execute('double map', { inputs });
   assert.is(result.status, 'SUCCEEDED');
   const output = result.output as MapFanOutResult;
-  assert.equal(output.outputs, inputs.map(({ n }) => ({ n: 2 * n })));
+  assert.equal(
+    output.outputs,
+    inputs.map(({ n }) => ({ n: 2 * n })),
+  );
   assert.is(output.stopped, false);
 });
 
@@ -195,7 +216,10 @@ fanOut('a Map in an execution that opted in spreads over every thread; its resul
   const result = await pool.execute('spread map', { items });
   assert.is(result.status, 'SUCCEEDED');
   const outputs = result.output as { n: number; thread: number }[];
-  assert.equal(outputs.map((o) => o.n), items.map((i) => i.n));
+  assert.equal(
+    outputs.map((o) => o.n),
+    items.map((i) => i.n),
+  );
   assert.is(new Set(outputs.map((o) => o.thread)).size, 2);
 });
 
@@ -224,7 +248,12 @@ fanOut('a long fan-out lets other executions on its threads run between its bloc
 const failingRuns: [string, string, number[], Record<string, unknown>][] = [
   ['the first failure fails the Map with its error', 'spread map', [7], { status: 'FAILED', error: 'Item.Failed', cause: 'item 7 failed' }],
   ['a tolerated failure leaves its error in its slot', 'spread map tolerating one', [7], { status: 'SUCCEEDED', error: undefined, cause: undefined }],
-  ['past the tolerance the Map fails', 'spread map tolerating one', [7, 30], { status: 'FAILED', error: 'States.ExceedToleratedFailureThreshold', cause: undefined }],
+  [
+    'past the tolerance the Map fails',
+    'spread map tolerating one',
+    [7, 30],
+    { status: 'FAILED', error: 'States.ExceedToleratedFailureThreshold', cause: undefined },
+  ],
 ];
 for (const [what, id, failing, expected] of failingRuns) {
   fanOut(`fanned-out Map: ${what}`, async ({ pool }) => {
@@ -291,7 +320,10 @@ faulty('an iteration whose output cannot be sent back fails alone with Pool.Outp
   const inputs = Array.from({ length: 40 }, (_, n) => ({ n, bad: n === 7 }));
   const result = await pool.runMap('function map', request(inputs, 0, 1));
   assert.is(result.stopped, false);
-  assert.equal(result.failures.map((f) => [f.index, f.error]), [[7, PoolFaults.OutputNotEncodable]]);
+  assert.equal(
+    result.failures.map((f) => [f.index, f.error]),
+    [[7, PoolFaults.OutputNotEncodable]],
+  );
   assert.match(result.failures[0]!.cause ?? '', /function/);
   result.outputs.forEach((output, n) => assert.equal(output, n === 7 ? undefined : { n }));
 });
@@ -349,7 +381,12 @@ for (const [count, threads, maxConcurrency, concurrencies] of planCases) {
   plans(`${count} items on ${threads} threads with MaxConcurrency ${maxConcurrency}`, () => {
     const plan = planFanOut(count, threads, maxConcurrency);
     assert.equal(plan.concurrencies, concurrencies);
-    if (maxConcurrency > 0) assert.is(plan.concurrencies.reduce((a, b) => a + b, 0), maxConcurrency, "MaxConcurrency holds, and is used in full");
+    if (maxConcurrency > 0)
+      assert.is(
+        plan.concurrencies.reduce((a, b) => a + b, 0),
+        maxConcurrency,
+        'MaxConcurrency holds, and is used in full',
+      );
     // Blocks small enough that the last one any thread runs is short, never empty.
     assert.ok(plan.blockSize >= 1);
     if (count >= threads * 64) assert.ok(Math.ceil(count / plan.blockSize) >= threads * 32, `blocks of ${plan.blockSize} items`);

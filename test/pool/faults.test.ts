@@ -38,7 +38,10 @@ faults.before((context) => {
   registerAll(context.pool, ['spin'], { hangTimeoutMs: 300 });
   context.pool.register('cycle', { definition: task('cycle'), handlers: handlersUrl, options: { limits: { payloadBytes: Infinity } } });
   context.pool.register('big', { definition: task('big'), handlers: handlersUrl, options: { limits: { payloadBytes: 1000 } } });
-  context.pool.register('fn kept', { definition: { StartAt: 'Run', States: { Run: { Type: 'Task', Resource: 'fn', ResultPath: '$.made', End: true } } }, handlers: handlersUrl });
+  context.pool.register('fn kept', {
+    definition: { StartAt: 'Run', States: { Run: { Type: 'Task', Resource: 'fn', ResultPath: '$.made', End: true } } },
+    handlers: handlersUrl,
+  });
 });
 
 faults.after(async (context) => {
@@ -196,8 +199,14 @@ bystanders('an execution that exits its thread fails alone: those before it keep
     assert.is((result.output as Answer).n, n);
   }
   const threadOf = (n: number) => (results[n]!.output as Answer).thread;
-  assert.ok([1, 2, 3, 4].every((n) => threadOf(n) === threadOf(0)), 'the first five ran on the thread that died');
-  assert.ok([7, 8, 9, 10, 11, 12, 13, 14, 15].every((n) => threadOf(n) === threadOf(6)), 'the rest ran on its replacement');
+  assert.ok(
+    [1, 2, 3, 4].every((n) => threadOf(n) === threadOf(0)),
+    'the first five ran on the thread that died',
+  );
+  assert.ok(
+    [7, 8, 9, 10, 11, 12, 13, 14, 15].every((n) => threadOf(n) === threadOf(6)),
+    'the rest ran on its replacement',
+  );
   assert.is.not(threadOf(6), threadOf(0));
   const after = pool.metrics();
   assert.is(after.faults - before.faults, 1);

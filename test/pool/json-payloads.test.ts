@@ -53,7 +53,9 @@ const inputs = Array.from({ length: 40 }, (_, n) => ({ n, kept: { list: [n, 'ün
 json('JSON text in (a string, a Buffer or a Uint8Array) runs as the value it holds; the result keeps the text as its input', async ({ pool }) => {
   const machine = compile(definition, { handlers });
   const forms = [(text: string) => text, (text: string) => Buffer.from(text), (text: string) => new TextEncoder().encode(text)];
-  const results = await Promise.all(inputs.map((input, n) => pool.execute('shape', forms[n % 3]!(JSON.stringify(input)), { name: `run-${n}`, inputJson: true })));
+  const results = await Promise.all(
+    inputs.map((input, n) => pool.execute('shape', forms[n % 3]!(JSON.stringify(input)), { name: `run-${n}`, inputJson: true })),
+  );
   for (const [n, result] of results.entries()) {
     const local = await machine.execute(inputs[n], { name: `run-${n}` });
     assert.is(result.status, 'SUCCEEDED', `${n}: ${result.cause}`);
@@ -62,7 +64,7 @@ json('JSON text in (a string, a Buffer or a Uint8Array) runs as the value it hol
     assert.is(result.executionArn.replace(/:[0-9a-f-]{36}$/, ''), local.executionArn.replace(/:[0-9a-f-]{36}$/, ''));
     assert.ok(typeof result.input === 'string' || result.input instanceof Uint8Array);
   }
-  assert.is((results[0]!.input as string), JSON.stringify(inputs[0]));
+  assert.is(results[0]!.input as string, JSON.stringify(inputs[0]));
 });
 
 json('JSON text out: the output is the JSON text of the output, for value and for text inputs', async ({ pool }) => {

@@ -17,7 +17,10 @@ function throughMsgpack(value: unknown): unknown {
   return readBatch(writer.finish(), 'no-eval')[0];
 }
 
-function roundTrip(input: Record<string, unknown>, make: (decoded: Record<string, unknown>) => unknown): { patch: unknown[] | null; rebuilt: unknown; output: unknown } {
+function roundTrip(
+  input: Record<string, unknown>,
+  make: (decoded: Record<string, unknown>) => unknown,
+): { patch: unknown[] | null; rebuilt: unknown; output: unknown } {
   const decoded = throughMsgpack(input) as Record<string, unknown>;
   const before = new InputSnapshot(decoded);
   const output = make(decoded);
@@ -58,7 +61,7 @@ for (const [what, input, output] of whole) {
   });
 }
 
-patches('a handler that changes its input\'s top level changes the output as in-process', () => {
+patches("a handler that changes its input's top level changes the output as in-process", () => {
   const reassigned = roundTrip({ list: [1], other: { kept: true }, n: 1 }, (i) => {
     i.list = [2];
     return { ...i, added: true };

@@ -135,10 +135,16 @@ api('an execution name is used as given', async ({ pool }) => {
 });
 
 api('an Express ARN ends in its own UUID, the one $$.Execution.Id shows in the worker, named or not, and distinct per execution', async ({ pool }) => {
-  pool.register('execution id', { definition: { StartAt: 'P', States: { P: { Type: 'Pass', Parameters: { 'id.$': '$$.Execution.Id' }, End: true } } }, handlers: handlersUrl });
+  pool.register('execution id', {
+    definition: { StartAt: 'P', States: { P: { Type: 'Pass', Parameters: { 'id.$': '$$.Execution.Id' }, End: true } } },
+    handlers: handlersUrl,
+  });
   const results = await Promise.all(Array.from({ length: 40 }, (_, i) => pool.execute('execution id', {}, i % 2 === 0 ? { name: 'same-name' } : undefined)));
   for (const result of results) {
-    assert.match(result.executionArn, /^arn:aws:states:us-east-1:123456789012:express:statemill:[0-9a-z-]+:[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    assert.match(
+      result.executionArn,
+      /^arn:aws:states:us-east-1:123456789012:express:statemill:[0-9a-z-]+:[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
     assert.is((result.output as { id: string }).id, result.executionArn);
   }
   assert.is(new Set(results.map((r) => r.executionArn)).size, results.length);
@@ -163,11 +169,20 @@ api('an input that cannot be encoded is refused at execute; the rest of its batc
   const calls: Promise<unknown>[] = [];
   for (let i = 0; i < good.length; i++) {
     calls.push(pool.execute('task then pass', good[i], { name: `good-${i}` }));
-    if (i < refused.length) calls.push(pool.execute('task then pass', refused[i]).then(() => 'resolved', (error: PoolError) => error.code));
+    if (i < refused.length)
+      calls.push(
+        pool.execute('task then pass', refused[i]).then(
+          () => 'resolved',
+          (error: PoolError) => error.code,
+        ),
+      );
   }
   const settled = await Promise.all(calls);
   const codes = settled.filter((s) => typeof s === 'string');
-  assert.equal(codes, refused.map(() => PoolErrorCodes.INPUT_NOT_ENCODABLE));
+  assert.equal(
+    codes,
+    refused.map(() => PoolErrorCodes.INPUT_NOT_ENCODABLE),
+  );
   const results = settled.filter((s) => typeof s !== 'string') as ExecutionResult[];
   assert.equal(
     results.map((r) => r.output),
@@ -201,10 +216,26 @@ api('register validates the definition on the main thread', ({ pool }) => {
 });
 
 const refusals: [string, (pool: Pool) => unknown, string][] = [
-  ['a second registration under the same id', (pool) => pool.register('task then pass', { definition: workflows['task then pass']!.definition, handlers: handlersUrl }), PoolErrorCodes.DUPLICATE_WORKFLOW],
-  ['a relative handlers path', (pool) => pool.register('relative', { definition: workflows['async handler']!.definition, handlers: './handlers.js' }), PoolErrorCodes.INVALID_OPTION],
-  ['an unknown clock', (pool) => pool.register('clock', { definition: workflows['async handler']!.definition, handlers: handlersUrl, options: { clock: 'sundial' as 'real' } }), PoolErrorCodes.INVALID_OPTION],
-  ['a limit that is not a positive number', (pool) => pool.register('limits', { definition: workflows['async handler']!.definition, handlers: handlersUrl, options: { limits: { payloadBytes: -1 } } }), PoolErrorCodes.INVALID_OPTION],
+  [
+    'a second registration under the same id',
+    (pool) => pool.register('task then pass', { definition: workflows['task then pass']!.definition, handlers: handlersUrl }),
+    PoolErrorCodes.DUPLICATE_WORKFLOW,
+  ],
+  [
+    'a relative handlers path',
+    (pool) => pool.register('relative', { definition: workflows['async handler']!.definition, handlers: './handlers.js' }),
+    PoolErrorCodes.INVALID_OPTION,
+  ],
+  [
+    'an unknown clock',
+    (pool) => pool.register('clock', { definition: workflows['async handler']!.definition, handlers: handlersUrl, options: { clock: 'sundial' as 'real' } }),
+    PoolErrorCodes.INVALID_OPTION,
+  ],
+  [
+    'a limit that is not a positive number',
+    (pool) => pool.register('limits', { definition: workflows['async handler']!.definition, handlers: handlersUrl, options: { limits: { payloadBytes: -1 } } }),
+    PoolErrorCodes.INVALID_OPTION,
+  ],
   ['an empty id', (pool) => pool.register('', { definition: workflows['async handler']!.definition, handlers: handlersUrl }), PoolErrorCodes.INVALID_OPTION],
 ];
 for (const [what, call, code] of refusals) {
@@ -231,7 +262,10 @@ api('a handlers module without handlers fails its executions with ERR_POOL_WORKF
 });
 
 api('a Resource with no handler fails with ERR_POOL_WORKFLOW_LOAD carrying the definition problems', async ({ pool }) => {
-  pool.register('missing handler', { definition: { StartAt: 'T', States: { T: { Type: 'Task', Resource: 'no-such-handler', End: true } } }, handlers: fileURLToPath(handlersUrl) });
+  pool.register('missing handler', {
+    definition: { StartAt: 'T', States: { T: { Type: 'Task', Resource: 'no-such-handler', End: true } } },
+    handlers: fileURLToPath(handlersUrl),
+  });
   const error = (await pool.execute('missing handler', {}).catch((e: unknown) => e)) as PoolError & { problems: { code: string }[] };
   assert.is(error.code, PoolErrorCodes.WORKFLOW_LOAD);
   assert.ok(error.problems.some((p) => p.code === ProblemCodes.NO_HANDLER));
@@ -280,11 +314,19 @@ pressure.after(async (context) => {
 
 pressure('past maxQueue waiting executions, execute rejects at once; drain follows', async ({ pool }) => {
   const drained = new Promise<void>((resolve) => pool.once('drain', resolve));
-  const calls = Array.from({ length: 20 }, (_, n) => pool.execute('later', { n }).then((r) => r.output, (e: PoolError) => e.code));
+  const calls = Array.from({ length: 20 }, (_, n) =>
+    pool.execute('later', { n }).then(
+      (r) => r.output,
+      (e: PoolError) => e.code,
+    ),
+  );
   assert.is(pool.queueSize, 5);
   assert.ok(pool.needsDrain);
   const settled = await Promise.all(calls);
-  assert.equal(settled.slice(0, 5), [1, 2, 3, 4, 5].map((n) => ({ n })));
+  assert.equal(
+    settled.slice(0, 5),
+    [1, 2, 3, 4, 5].map((n) => ({ n })),
+  );
   assert.equal(settled.slice(5), Array(15).fill(PoolErrorCodes.QUEUE_FULL));
   await drained;
   assert.not.ok(pool.needsDrain);
@@ -298,7 +340,12 @@ pressure('the queue never holds more than maxQueue however fast callers submit',
   const pending: Promise<unknown>[] = [];
   for (let round = 0; round < 20; round++) {
     for (let i = 0; i < 100; i++) {
-      pending.push(pool.execute('later', { n: i }).then(() => accepted++, () => refused++));
+      pending.push(
+        pool.execute('later', { n: i }).then(
+          () => accepted++,
+          () => refused++,
+        ),
+      );
       deepest = Math.max(deepest, pool.queueSize);
     }
     await new Promise((resolve) => setImmediate(resolve));
@@ -315,7 +362,10 @@ pressure('a caller that waits for drain is never refused', async ({ pool }) => {
     outputs.push(pool.execute('later', { n }).then((r) => r.output));
     if (pool.needsDrain) await new Promise((resolve) => pool.once('drain', resolve));
   }
-  assert.equal(await Promise.all(outputs), Array.from({ length: 30 }, (_, n) => ({ n: n + 1 })));
+  assert.equal(
+    await Promise.all(outputs),
+    Array.from({ length: 30 }, (_, n) => ({ n: n + 1 })),
+  );
 });
 
 pressure.run();
@@ -349,7 +399,10 @@ batching('a burst to an idle pool starts at once in a quarter batch; the rest wa
   try {
     pool.register('double', { definition: { StartAt: 'D', States: { D: { Type: 'Task', Resource: 'double', End: true } } }, handlers: handlersUrl });
     const results = await Promise.all(Array.from({ length: 20 }, (_, n) => pool.execute('double', { n })));
-    assert.equal(results.map((r) => r.output), Array.from({ length: 20 }, (_, n) => ({ n: 2 * n })));
+    assert.equal(
+      results.map((r) => r.output),
+      Array.from({ length: 20 }, (_, n) => ({ n: 2 * n })),
+    );
     const batches = new Map<string, number>();
     for (const r of results) batches.set(r.name.slice(0, 28), (batches.get(r.name.slice(0, 28)) ?? 0) + 1);
     assert.equal([...batches.values()], [2, 8, 8, 2]);
@@ -419,12 +472,29 @@ closing('close drains everything submitted, then refuses new work; a second clos
   assert.is(first, second);
   const refused = await pool.execute('later', { n: 0 }).catch((e: PoolError) => e.code);
   assert.is(refused, PoolErrorCodes.CLOSED);
-  assert.throws(() => pool.register('again', { definition: workflows['async handler']!.definition, handlers: handlersUrl }), (e: PoolError) => e.code === PoolErrorCodes.CLOSED);
-  assert.is(await pool.runMap('later', { state: '/States/Later', inputs: [], maxConcurrency: 0, toleratedFailures: -1, parent: { executionName: 'x', executionInput: {}, executionStartMs: 0, remainingMs: 1000, variables: [] } }).catch((e: PoolError) => e.code), PoolErrorCodes.CLOSED);
+  assert.throws(
+    () => pool.register('again', { definition: workflows['async handler']!.definition, handlers: handlersUrl }),
+    (e: PoolError) => e.code === PoolErrorCodes.CLOSED,
+  );
+  assert.is(
+    await pool
+      .runMap('later', {
+        state: '/States/Later',
+        inputs: [],
+        maxConcurrency: 0,
+        toleratedFailures: -1,
+        parent: { executionName: 'x', executionInput: {}, executionStartMs: 0, remainingMs: 1000, variables: [] },
+      })
+      .catch((e: PoolError) => e.code),
+    PoolErrorCodes.CLOSED,
+  );
   const outputs = (await Promise.all(results)).map((r) => r.output);
-  assert.equal(outputs, Array.from({ length: 50 }, (_, n) => ({ n: n + 1 })));
+  assert.equal(
+    outputs,
+    Array.from({ length: 50 }, (_, n) => ({ n: n + 1 })),
+  );
   await first;
-  assert.is((await pool.execute('later', {}).catch((e: PoolError) => e.code)), PoolErrorCodes.CLOSED);
+  assert.is(await pool.execute('later', {}).catch((e: PoolError) => e.code), PoolErrorCodes.CLOSED);
 });
 
 closing('close while a thread dies under one batch: the batches queued behind it on that thread run on its replacement', async () => {

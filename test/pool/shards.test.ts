@@ -23,7 +23,10 @@ load('each thread runs its share and sends back counts and a histogram', async (
   assert.is(result.executions, 600);
   assert.is(result.succeeded, 600);
   assert.is(result.failed, 0);
-  assert.equal(result.perThread.map((t) => t.executions), [300, 300]);
+  assert.equal(
+    result.perThread.map((t) => t.executions),
+    [300, 300],
+  );
   assert.is(new Set(result.perThread.map((t) => t.threadId)).size, 2);
   assert.is(result.latency.count, 600);
   assert.ok(result.latency.p50 > 0 && result.latency.p50 <= result.latency.max);
@@ -45,8 +48,16 @@ load('a duration bounds the run', async ({ pool }) => {
 const refusals: [string, (pool: Pool) => Promise<unknown>, string][] = [
   ['neither a count nor a duration', (pool) => pool.load('double', { generator: generatorUrl }), PoolErrorCodes.INVALID_OPTION],
   ['a relative generator path', (pool) => pool.load('double', { generator: './generator.ts', executionsPerThread: 1 }), PoolErrorCodes.INVALID_OPTION],
-  ['a generator module without that export', (pool) => pool.load('double', { generator: generatorUrl, generatorExport: 'nothing', executionsPerThread: 1 }), PoolErrorCodes.INVALID_OPTION],
-  ['a generator that throws', (pool) => pool.load('double', { generator: generatorUrl, generatorExport: 'throwingInput', executionsPerThread: 1 }), PoolErrorCodes.INVALID_OPTION],
+  [
+    'a generator module without that export',
+    (pool) => pool.load('double', { generator: generatorUrl, generatorExport: 'nothing', executionsPerThread: 1 }),
+    PoolErrorCodes.INVALID_OPTION,
+  ],
+  [
+    'a generator that throws',
+    (pool) => pool.load('double', { generator: generatorUrl, generatorExport: 'throwingInput', executionsPerThread: 1 }),
+    PoolErrorCodes.INVALID_OPTION,
+  ],
   ['an unknown workflow', (pool) => pool.load('nope', { generator: generatorUrl, executionsPerThread: 1 }), PoolErrorCodes.UNKNOWN_WORKFLOW],
   [
     'a busy pool',

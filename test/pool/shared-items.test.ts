@@ -3,7 +3,13 @@ import * as assert from 'uvu/assert';
 import { Worker } from 'node:worker_threads';
 import { blockSizeFor, SharedItems } from '../../src/pool/shared-items.js';
 
-const context = { executionName: 'run-1', executionInput: { tag: 't' }, executionStartMs: 5, remainingMs: Infinity, variables: [['greeting', 'hello']] as [string, unknown][] };
+const context = {
+  executionName: 'run-1',
+  executionInput: { tag: 't' },
+  executionStartMs: 5,
+  remainingMs: Infinity,
+  variables: [['greeting', 'hello']] as [string, unknown][],
+};
 
 function tenItems(): SharedItems {
   return SharedItems.pack(
@@ -16,9 +22,18 @@ function tenItems(): SharedItems {
 test('packs items in blocks of consecutive items, each readable on its own', () => {
   const items = tenItems();
   assert.equal([items.count, items.blocks, items.blockSize], [10, 4, 3]);
-  assert.equal([0, 1, 2, 3].map((b) => items.sizeOf(b)), [3, 3, 3, 1]);
-  assert.equal([0, 1, 2, 3].map((b) => items.firstOf(b)), [0, 3, 6, 9]);
-  assert.equal(items.read(2, 'no-eval'), [6, 7, 8].map((n) => ({ n, name: `item-${n}` })));
+  assert.equal(
+    [0, 1, 2, 3].map((b) => items.sizeOf(b)),
+    [3, 3, 3, 1],
+  );
+  assert.equal(
+    [0, 1, 2, 3].map((b) => items.firstOf(b)),
+    [0, 3, 6, 9],
+  );
+  assert.equal(
+    items.read(2, 'no-eval'),
+    [6, 7, 8].map((n) => ({ n, name: `item-${n}` })),
+  );
   assert.equal(items.read(3, 'eval'), [{ n: 9, name: 'item-9' }]);
   assert.equal(items.context('no-eval'), context);
 });
@@ -64,7 +79,10 @@ test('tasks in other threads claim every block exactly once between them', async
         }),
     ),
   );
-  assert.equal(claimed.flat().sort((a, b) => a - b), Array.from({ length: 3000 }, (_, n) => n));
+  assert.equal(
+    claimed.flat().sort((a, b) => a - b),
+    Array.from({ length: 3000 }, (_, n) => n),
+  );
   // Each thread's own record of what it claimed agrees with the shared one.
   for (const [i, got] of claimed.entries()) assert.equal(items.claimedBy(i + 1), got);
 });

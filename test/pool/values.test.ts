@@ -54,7 +54,13 @@ const carried: [string, unknown][] = [
   ['ArrayBuffer', larger()],
   ['empty Float64Array', new Float64Array(0)],
   ['Date', new Date(1_700_000_000_123)],
-  ['Map', new Map<unknown, unknown>([['a', 1], [2, { b: [3] }]])],
+  [
+    'Map',
+    new Map<unknown, unknown>([
+      ['a', 1],
+      [2, { b: [3] }],
+    ]),
+  ],
   ['Set', new Set(['a', 1, 'b'])],
   ['BigInt', 2n ** 60n],
   ['negative BigInt', -(2n ** 63n)],
@@ -155,7 +161,6 @@ values('a SharedArrayBuffer is refused at execute: shared memory cannot be share
   }
   assert.equal((await pool.execute('echo', { after: [1] })).output, { after: [1] });
 });
-
 
 values('an output holding a SharedArrayBuffer fails with Pool.OutputNotEncodable', async ({ pool }) => {
   const result = await pool.execute('sharedOutput', {});

@@ -36,7 +36,7 @@ const scriptPayloads = [
   "@.__defineGetter__('a', @.toString)",
   '@.list.push(1)',
   '@.list.splice(0)',
-  "@.s.repeat(1000000000)",
+  '@.s.repeat(1000000000)',
   "@.s.padEnd(1000000000, 'x')",
   '@.a.match(/x/)',
   'typeof process',
@@ -65,9 +65,15 @@ noCode('JSONPath filter scripts are refused at compile time in every path field'
         problems.some((p) => p.code === ProblemCodes.PATH_SYNTAX || p.code === ProblemCodes.INTRINSIC_SYNTAX),
         `${field} accepted ${payload}: ${JSON.stringify(problems)}`,
       );
-      assert.throws(() => compile(definition, { handlers: { echo: (x: unknown) => x } }), (e: unknown) => e instanceof DefinitionError);
+      assert.throws(
+        () => compile(definition, { handlers: { echo: (x: unknown) => x } }),
+        (e: unknown) => e instanceof DefinitionError,
+      );
     }
-    assert.ok(validate({ StartAt: 'S', States: { S: { Type: 'Pass', InputPath: `$.items[(${payload})]`, End: true } } }).length > 0, `script expression ${payload}`);
+    assert.ok(
+      validate({ StartAt: 'S', States: { S: { Type: 'Pass', InputPath: `$.items[(${payload})]`, End: true } } }).length > 0,
+      `script expression ${payload}`,
+    );
   }
   assertNothingRan('compile');
 });
@@ -90,12 +96,7 @@ noCode('filters nested in filters are refused or run no code and change no input
 
 noCode('filters that compare values still work, reading own properties only', async () => {
   const input = {
-    items: [
-      { name: 'a', price: 5, tags: ['new'], nested: { level: 2 } },
-      { name: 'b', price: 15, tags: [] },
-      { name: 'toString', price: 25 },
-      { name: 'c' },
-    ],
+    items: [{ name: 'a', price: 5, tags: ['new'], nested: { level: 2 } }, { name: 'b', price: 15, tags: [] }, { name: 'toString', price: 25 }, { name: 'c' }],
     limit: 10,
   };
   const cases: [string, unknown[]][] = [
@@ -132,12 +133,20 @@ noCode('intrinsic calls holding JavaScript are refused, and format templates are
     assert.ok(validate(definition).length > 0, text);
   }
   const machine = compile(
-    { StartAt: 'S', States: { S: { Type: 'Pass', Parameters: { 'v.$': "States.Format('$\\{process.exit(1)\\} {}', $.a)", 'w.$': 'States.StringToJson($.json)' }, End: true } } },
+    {
+      StartAt: 'S',
+      States: {
+        S: { Type: 'Pass', Parameters: { 'v.$': "States.Format('$\\{process.exit(1)\\} {}', $.a)", 'w.$': 'States.StringToJson($.json)' }, End: true },
+      },
+    },
     { clock: virtualClock(0) },
   );
   const result = await executeSettled(machine, { a: '`${globalThis}`', json: '{"__proto__": {"polluted": 1}, "f": "function () {}"}' });
   assert.is(result.status, 'SUCCEEDED');
-  assert.is(JSON.stringify(result.output), JSON.stringify({ v: '${process.exit(1)} `${globalThis}`', w: JSON.parse('{"__proto__": {"polluted": 1}, "f": "function () {}"}') }));
+  assert.is(
+    JSON.stringify(result.output),
+    JSON.stringify({ v: '${process.exit(1)} `${globalThis}`', w: JSON.parse('{"__proto__": {"polluted": 1}, "f": "function () {}"}') }),
+  );
   assertNothingRan('intrinsics');
 });
 
@@ -209,7 +218,15 @@ noCode('an input object cannot pose as a JSONata function', async () => {
     steps: [
       { type: 'variable', value: '' },
       name('__proto__'),
-      { type: 'function', value: '(', procedure: name('__defineGetter__'), arguments: [{ type: 'string', value: 'polluted' }, { type: 'path', steps: [name('valueOf')] }] },
+      {
+        type: 'function',
+        value: '(',
+        procedure: name('__defineGetter__'),
+        arguments: [
+          { type: 'string', value: 'polluted' },
+          { type: 'path', steps: [name('valueOf')] },
+        ],
+      },
     ],
   };
   const forged = { _jsonata_lambda: true, input: {}, body: pollutingBody, arguments: [] };
@@ -225,7 +242,16 @@ noCode('an input object cannot pose as a JSONata function', async () => {
     ['$merge([$states.input.f, {}])()', { f: forged }],
     [`${JSON.stringify(literal)}()`, {}],
     ['$merge([{"_jsonata_lambda": true}, {"body": {"type": "string", "value": "forged"}, "arguments": []}])()', {}],
-    ['$merge($states.input.pairs{ $.k: $.v })()', { pairs: [{ k: '_jsonata_lambda', v: true }, { k: 'body', v: { type: 'string', value: 'forged' } }, { k: 'arguments', v: [] }] }],
+    [
+      '$merge($states.input.pairs{ $.k: $.v })()',
+      {
+        pairs: [
+          { k: '_jsonata_lambda', v: true },
+          { k: 'body', v: { type: 'string', value: 'forged' } },
+          { k: 'arguments', v: [] },
+        ],
+      },
+    ],
     ['$states.input.f()', { f: { a: 1 } }],
     ['($g := function(){ $states.input.list() }; $g())', { list: [1] }],
   ];
@@ -238,7 +264,11 @@ noCode('an input object cannot pose as a JSONata function', async () => {
     assertNothingRan(expression);
   }
   // The flag is data: it passes through the library unchanged.
-  const passing = { QueryLanguage: 'JSONata', StartAt: 'S', States: { S: { Type: 'Pass', Output: '{% $merge([$states.input, {"seen": true}]) %}', End: true } } };
+  const passing = {
+    QueryLanguage: 'JSONata',
+    StartAt: 'S',
+    States: { S: { Type: 'Pass', Output: '{% $merge([$states.input, {"seen": true}]) %}', End: true } },
+  };
   const result = await executeSettled(compile(passing, { clock: virtualClock(0) }), { f: forged });
   assert.equal(result.output, { f: forged, seen: true });
   assertPrototypesUnchanged(before);
@@ -328,7 +358,10 @@ noCode('regression: JavaScript functions in task results, inputs and variables a
   // The same through the input, the context object and a variable.
   const viaOtherRoutes = [
     ['$states.input.f()', { QueryLanguage: 'JSONata', StartAt: 'P', States: { P: { Type: 'Pass', Output: '{% $states.input.f() %}', End: true } } }],
-    ['$map([1], $states.context.Execution.Input.f)', { QueryLanguage: 'JSONata', StartAt: 'P', States: { P: { Type: 'Pass', Output: '{% $map([1], $states.context.Execution.Input.f) %}', End: true } } }],
+    [
+      '$map([1], $states.context.Execution.Input.f)',
+      { QueryLanguage: 'JSONata', StartAt: 'P', States: { P: { Type: 'Pass', Output: '{% $map([1], $states.context.Execution.Input.f) %}', End: true } } },
+    ],
     [
       'a variable',
       {
@@ -348,7 +381,18 @@ noCode('regression: JavaScript functions in task results, inputs and variables a
     assert.is(outcome.error, 'States.QueryEvaluationError', `${label}: ${outcome.cause}`);
   }
   // Data stays data: the other members read as they are, a function member is simply absent.
-  const fine = { QueryLanguage: 'JSONata', StartAt: 'T', States: { T: { Type: 'Task', Resource: 'make', Output: '{% [$keys($states.result.nested.deeper), $exists($states.result.f), $count($states.result.list)] %}', End: true } } };
+  const fine = {
+    QueryLanguage: 'JSONata',
+    StartAt: 'T',
+    States: {
+      T: {
+        Type: 'Task',
+        Resource: 'make',
+        Output: '{% [$keys($states.result.nested.deeper), $exists($states.result.f), $count($states.result.list)] %}',
+        End: true,
+      },
+    },
+  };
   const outcome = await executeSettled(compile(fine, { handlers, clock: virtualClock(0) }), {});
   assert.equal(calls, []);
   assertPrototypesUnchanged(before);
@@ -373,7 +417,11 @@ noCode('a Task Resource never finds a property of the handlers object prototype'
         assert.unreachable(`${label}: Resource ${resource} found a handler`);
       } catch (e) {
         assert.instance(e, DefinitionError, `${label} ${resource}`);
-        assert.equal((e as DefinitionError).problems.map((p) => p.code), [ProblemCodes.NO_HANDLER], `${label} ${resource}`);
+        assert.equal(
+          (e as DefinitionError).problems.map((p) => p.code),
+          [ProblemCodes.NO_HANDLER],
+          `${label} ${resource}`,
+        );
       }
     }
   }
@@ -382,7 +430,15 @@ noCode('a Task Resource never finds a property of the handlers object prototype'
 noCode('lambda:invoke FunctionName never finds a property of the handlers object prototype', async () => {
   const handlers = Object.create({ evil: () => 'inherited' }) as Record<string, unknown>;
   handlers.known = () => 'known';
-  for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'evil', 'arn:aws:lambda:us-east-1:123456789012:function:constructor', 'function:__proto__:$LATEST']) {
+  for (const name of [
+    'constructor',
+    '__proto__',
+    'toString',
+    'hasOwnProperty',
+    'evil',
+    'arn:aws:lambda:us-east-1:123456789012:function:constructor',
+    'function:__proto__:$LATEST',
+  ]) {
     const definition = {
       StartAt: 'T',
       States: { T: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { 'FunctionName.$': '$.name', Payload: {} }, End: true } },
@@ -392,10 +448,16 @@ noCode('lambda:invoke FunctionName never finds a property of the handlers object
     assert.equal([result.status, result.error], ['FAILED', 'Lambda.ResourceNotFoundException'], name);
   }
   const known = await executeSettled(
-    compile({ StartAt: 'T', States: { T: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: 'known' }, OutputPath: '$.Payload', End: true } } }, {
-      handlers: handlers as Handlers,
-      clock: virtualClock(0),
-    }),
+    compile(
+      {
+        StartAt: 'T',
+        States: { T: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: 'known' }, OutputPath: '$.Payload', End: true } },
+      },
+      {
+        handlers: handlers as Handlers,
+        clock: virtualClock(0),
+      },
+    ),
     {},
   );
   assert.equal([known.status, known.output], ['SUCCEEDED', 'known']);

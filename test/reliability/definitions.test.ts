@@ -94,8 +94,21 @@ definitions('values no JSON text can hold: validate answers, compile throws only
       throw new Error('getter');
     },
   };
-  const stateGetterThrows = { StartAt: 'S', States: { S: { Type: 'Pass', get End(): unknown { throw new Error('End getter'); } } } };
-  const nullPrototype = Object.assign(Object.create(null) as object, { StartAt: 'S', States: Object.assign(Object.create(null) as object, { S: { Type: 'Pass', End: true } }) });
+  const stateGetterThrows = {
+    StartAt: 'S',
+    States: {
+      S: {
+        Type: 'Pass',
+        get End(): unknown {
+          throw new Error('End getter');
+        },
+      },
+    },
+  };
+  const nullPrototype = Object.assign(Object.create(null) as object, {
+    StartAt: 'S',
+    States: Object.assign(Object.create(null) as object, { S: { Type: 'Pass', End: true } }),
+  });
   class Definition {
     StartAt = 'S';
     States = { S: { Type: 'Pass', End: true } };
@@ -116,15 +129,24 @@ definitions('values no JSON text can hold: validate answers, compile throws only
     ['a frozen definition', Object.freeze({ StartAt: 'S', States: Object.freeze({ S: Object.freeze({ Type: 'Pass', End: true }) }) })],
     ['symbols as values', { StartAt: 'S', States: { S: { Type: 'Pass', Result: Symbol('r'), Next: Symbol('n') } } }],
     ['a bigint Seconds', { StartAt: 'S', States: { S: { Type: 'Wait', Seconds: 5n, End: true } } }],
-    ['NaN and Infinity', { StartAt: 'S', States: { S: { Type: 'Wait', Seconds: NaN, Next: 'T' }, T: { Type: 'Task', Resource: 'r', TimeoutSeconds: Infinity, End: true } } }],
-    ['a sparse Branches array', { StartAt: 'S', States: { S: { Type: 'Parallel', Branches: [, { StartAt: 'B', States: { B: { Type: 'Pass', End: true } } }], End: true } } }],
+    [
+      'NaN and Infinity',
+      { StartAt: 'S', States: { S: { Type: 'Wait', Seconds: NaN, Next: 'T' }, T: { Type: 'Task', Resource: 'r', TimeoutSeconds: Infinity, End: true } } },
+    ],
+    [
+      'a sparse Branches array',
+      { StartAt: 'S', States: { S: { Type: 'Parallel', Branches: [, { StartAt: 'B', States: { B: { Type: 'Pass', End: true } } }], End: true } } },
+    ],
     ['a function as a template value', { StartAt: 'S', States: { S: { Type: 'Pass', Parameters: { 'a.$': () => '$' }, End: true } } }],
     ['a boxed string path', { StartAt: 'S', States: { S: { Type: 'Pass', InputPath: new String('$.a'), End: true } } }],
     ['a symbol-keyed field', { StartAt: 'S', States: { S: { Type: 'Pass', End: true, [Symbol('x')]: 1 } } }],
   ];
   for (const [name, definition] of weird) checkAgreement(definition, name);
   for (const definition of [throwingProxy, getterThrows, stateGetterThrows]) {
-    assert.equal(validate(definition).map((p) => [p.code, p.pointer]), [[ProblemCodes.NOT_JSON_DATA, '']]);
+    assert.equal(
+      validate(definition).map((p) => [p.code, p.pointer]),
+      [[ProblemCodes.NOT_JSON_DATA, '']],
+    );
   }
 });
 
@@ -164,9 +186,17 @@ definitions('nesting tens of thousands of levels deep is refused with a pointer 
   const cases: [string, unknown, string][] = [
     ['Result objects', { StartAt: 'S', States: { S: { Type: 'Pass', Result: nestedObjects(deep), End: true } } }, '/States/S/Result/a/a'],
     ['Result arrays', { StartAt: 'S', States: { S: { Type: 'Pass', Result: nestedArrays(deep), End: true } } }, '/States/S/Result/0/0'],
-    ['Parameters', { StartAt: 'S', States: { S: { Type: 'Pass', Parameters: nestedObjects(deep, 'k', { 'v.$': '$' }), End: true } } }, '/States/S/Parameters/k/k'],
+    [
+      'Parameters',
+      { StartAt: 'S', States: { S: { Type: 'Pass', Parameters: nestedObjects(deep, 'k', { 'v.$': '$' }), End: true } } },
+      '/States/S/Parameters/k/k',
+    ],
     ['Parallel branches', parallel, '/States/'],
-    ['Choice rules', { StartAt: 'C', States: { C: { Type: 'Choice', Choices: [{ ...(rule as object), Next: 'E' }] }, E: { Type: 'Succeed' } } }, '/States/C/Choices/0/Not/Not'],
+    [
+      'Choice rules',
+      { StartAt: 'C', States: { C: { Type: 'Choice', Choices: [{ ...(rule as object), Next: 'E' }] }, E: { Type: 'Succeed' } } },
+      '/States/C/Choices/0/Not/Not',
+    ],
   ];
   for (const [name, definition, prefix] of cases) {
     const problems = checkAgreement(definition, name);
@@ -201,7 +231,11 @@ definitions('a definition that contains itself is refused, wherever the cycle pa
     ['Parameters', throughParameters],
   ] as const) {
     const problems = checkAgreement(definition, name);
-    assert.equal(problems.map((p) => p.code), [ProblemCodes.NESTING_TOO_DEEP], name);
+    assert.equal(
+      problems.map((p) => p.code),
+      [ProblemCodes.NESTING_TOO_DEEP],
+      name,
+    );
   }
 });
 
@@ -213,7 +247,11 @@ definitions('regression: shared sub-objects that stand for an exponentially larg
   for (const field of ['Result', 'Parameters', 'Comment']) {
     const definition = { StartAt: 'S', States: { S: { Type: 'Pass', End: true, [field]: shared } } };
     const problems = checkAgreement(definition, field);
-    assert.equal(problems.map((p) => [p.code, p.pointer]), [[ProblemCodes.DEFINITION_TOO_LARGE, '']], field);
+    assert.equal(
+      problems.map((p) => [p.code, p.pointer]),
+      [[ProblemCodes.DEFINITION_TOO_LARGE, '']],
+      field,
+    );
     assert.match(problems[0]!.message, String(MAX_DEFINITION_CONTAINERS));
   }
 });

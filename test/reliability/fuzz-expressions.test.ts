@@ -52,7 +52,24 @@ function grammarAndNoise(valid: fc.Arbitrary<string>, alphabet: string): fc.Arbi
 // ---------------------------------------------------------------------------------------------
 // JSONPath
 
-const names = ['a', 'b', 'items', '__proto__', 'constructor', 'prototype', 'toString', 'length', 'Execution', 'Input', 'Name', 'Map', 'Item', 'Value', 'ü', '0'];
+const names = [
+  'a',
+  'b',
+  'items',
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'length',
+  'Execution',
+  'Input',
+  'Name',
+  'Map',
+  'Item',
+  'Value',
+  'ü',
+  '0',
+];
 const filters = [
   '?(@.a)',
   '?(@.a > 1)',
@@ -66,7 +83,7 @@ const filters = [
   "?(@property.constructor.constructor('globalThis.__statemillCodeRan = 3')())",
   '?(@.a = 1)',
   '?(@.__proto__.polluted = 1)',
-  "?(process.exit(9))",
+  '?(process.exit(9))',
   "?(require('fs'))",
   '?(globalThis.__statemillCodeRan = 4)',
   '?(@path)',
@@ -79,13 +96,29 @@ const filters = [
 const segment = fc.oneof(
   fc.constantFrom(...names).map((n) => `.${n}`),
   fc.constantFrom(...names).map((n) => `..${n}`),
-  fc.constantFrom('.*', '..*', '[*]', '[0]', '[1]', '[-1]', '[0:2]', '[::2]', '[1:]', "['a','b']", '[0,1]', "['__proto__']", '["constructor"]', "['a.b']", "['it\\'s']"),
+  fc.constantFrom(
+    '.*',
+    '..*',
+    '[*]',
+    '[0]',
+    '[1]',
+    '[-1]',
+    '[0:2]',
+    '[::2]',
+    '[1:]',
+    "['a','b']",
+    '[0,1]',
+    "['__proto__']",
+    '["constructor"]',
+    "['a.b']",
+    "['it\\'s']",
+  ),
   fc.constantFrom(...filters).map((f) => `[${f}]`),
 );
 const root = fc.constantFrom('$', '$$', '$v', '$var');
 const jsonPath = grammarAndNoise(
   fc.tuple(root, fc.array(segment, { maxLength: 4 })).map(([r, s]) => r + s.join('')),
-  "$.[]()'\"?@*:,-=!&<>01a_ \\",
+  '$.[]()\'"?@*:,-=!&<>01a_ \\',
 );
 
 function parses(parse: (text: string) => unknown, text: string): boolean {
@@ -119,7 +152,11 @@ fuzz('JSONPath: parsers throw only PathSyntaxError and agree with validate', () 
       assert.ok(isPath || !isReference, `a reference path that is not a path: ${text}`);
       assert.type(bracketNotation(text), 'string');
       const problems = validate({ StartAt: 'S', States: { S: { Type: 'Pass', InputPath: text, End: true } } });
-      assert.is(problems.some((p) => p.code === ProblemCodes.PATH_SYNTAX), !isPath, `validate and parsePath disagree on ${JSON.stringify(text)}`);
+      assert.is(
+        problems.some((p) => p.code === ProblemCodes.PATH_SYNTAX),
+        !isPath,
+        `validate and parsePath disagree on ${JSON.stringify(text)}`,
+      );
     }),
     fuzzOptions(2000),
   );
@@ -189,7 +226,7 @@ const literal = fc.constantFrom(
   "'SHA-256'",
   "'MD5'",
   "','",
-  "'{\"a\": 1}'",
+  '\'{"a": 1}\'',
   "'[1,2]'",
   "'__proto__'",
   '0',
@@ -205,11 +242,22 @@ const literal = fc.constantFrom(
   'false',
   'null',
 );
-const pathArgument = fc.constantFrom('$', '$.a', '$.b', '$.items', '$[0]', '$$.Execution.Name', '$$.Execution.Input', '$v', '$.__proto__', '$.constructor', '$..a', '$.items[*]');
+const pathArgument = fc.constantFrom(
+  '$',
+  '$.a',
+  '$.b',
+  '$.items',
+  '$[0]',
+  '$$.Execution.Name',
+  '$$.Execution.Input',
+  '$v',
+  '$.__proto__',
+  '$.constructor',
+  '$..a',
+  '$.items[*]',
+);
 const { call } = fc.letrec<{ call: string; argument: string }>((tie) => ({
-  call: fc
-    .tuple(fc.constantFrom(...functionNames), fc.array(tie('argument'), { maxLength: 4 }))
-    .map(([name, args]) => `${name}(${args.join(', ')})`),
+  call: fc.tuple(fc.constantFrom(...functionNames), fc.array(tie('argument'), { maxLength: 4 })).map(([name, args]) => `${name}(${args.join(', ')})`),
   argument: fc.oneof({ depthSize: 'small', maxDepth: 3 }, literal, pathArgument, tie('call')),
 }));
 const intrinsic = grammarAndNoise(call, "States.()',\\{}$ 01aF");

@@ -34,7 +34,9 @@ const pass = (state: Record<string, unknown>) => ({ StartAt: 'S', States: { S: {
 
 /** An object whose own keys are the prototype keys, as JSON.parse builds it. */
 const pollutingInput = () =>
-  json<Record<string, unknown>>('{"__proto__": {"polluted": "proto"}, "constructor": {"prototype": {"polluted": "ctor"}}, "prototype": {"polluted": "prototype"}, "a": {"__proto__": {"polluted": "nested"}}}');
+  json<Record<string, unknown>>(
+    '{"__proto__": {"polluted": "proto"}, "constructor": {"prototype": {"polluted": "ctor"}}, "prototype": {"polluted": "prototype"}, "a": {"__proto__": {"polluted": "nested"}}}',
+  );
 
 function assertNotPolluted(): void {
   const probe: Record<string, unknown> = {};
@@ -57,8 +59,16 @@ hostile('inputs with prototype keys pass through every state type unchanged', as
     pass({}),
     pass({ Parameters: { 'copy.$': '$' }, OutputPath: '$.copy' }),
     { StartAt: 'T', States: { T: { Type: 'Task', Resource: 'echo', Next: 'U' }, U: { Type: 'Task', Resource: 'later', End: true } } },
-    { StartAt: 'P', States: { P: { Type: 'Parallel', Branches: [{ StartAt: 'B', States: { B: { Type: 'Pass', End: true } } }], OutputPath: '$[0]', End: true } } },
-    { StartAt: 'M', States: { M: { Type: 'Map', ItemsPath: '$.items', ItemProcessor: { StartAt: 'B', States: { B: { Type: 'Pass', End: true } } }, ResultPath: '$.items', End: true } } },
+    {
+      StartAt: 'P',
+      States: { P: { Type: 'Parallel', Branches: [{ StartAt: 'B', States: { B: { Type: 'Pass', End: true } } }], OutputPath: '$[0]', End: true } },
+    },
+    {
+      StartAt: 'M',
+      States: {
+        M: { Type: 'Map', ItemsPath: '$.items', ItemProcessor: { StartAt: 'B', States: { B: { Type: 'Pass', End: true } } }, ResultPath: '$.items', End: true },
+      },
+    },
     { QueryLanguage: 'JSONata', StartAt: 'J', States: { J: { Type: 'Pass', Output: '{% $states.input %}', End: true } } },
   ];
   for (const definition of definitions) {
@@ -132,7 +142,12 @@ hostile('Parameters templates with prototype keys build own keys, constant or dy
       "parsed.$": "States.StringToJson($.text)"
     }`),
   });
-  const input = { value: { polluted: 'dynamic' }, left: { a: 1 }, right: json('{"__proto__": {"polluted": "merged"}}'), text: '{"__proto__": {"polluted": "parsed"}}' };
+  const input = {
+    value: { polluted: 'dynamic' },
+    left: { a: 1 },
+    right: json('{"__proto__": {"polluted": "merged"}}'),
+    text: '{"__proto__": {"polluted": "parsed"}}',
+  };
   const result = await run(definition, input);
   assert.is(result.status, 'SUCCEEDED', result.cause ?? '');
   assert.is(
@@ -153,7 +168,14 @@ hostile('Parameters templates with prototype keys build own keys, constant or dy
 });
 
 hostile('ResultPath and Catch ResultPath targets naming prototype keys create own keys', async () => {
-  const targets = ['$.__proto__', '$.__proto__.polluted', "$['__proto__']['polluted']", '$.constructor.prototype.polluted', '$.prototype', '$.a.__proto__.polluted'];
+  const targets = [
+    '$.__proto__',
+    '$.__proto__.polluted',
+    "$['__proto__']['polluted']",
+    '$.constructor.prototype.polluted',
+    '$.prototype',
+    '$.a.__proto__.polluted',
+  ];
   for (const target of targets) {
     const result = await run(pass({ Result: 'written', ResultPath: target }), { a: { b: 1 } });
     assert.is(result.status, 'SUCCEEDED', `${target}: ${result.cause}`);
@@ -164,7 +186,12 @@ hostile('ResultPath and Catch ResultPath targets naming prototype keys create ow
       {
         StartAt: 'P',
         States: {
-          P: { Type: 'Parallel', Branches: [{ StartAt: 'F', States: { F: { Type: 'Fail', Error: 'E', Cause: 'C' } } }], Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: target, Next: 'D' }], End: true },
+          P: {
+            Type: 'Parallel',
+            Branches: [{ StartAt: 'F', States: { F: { Type: 'Fail', Error: 'E', Cause: 'C' } } }],
+            Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: target, Next: 'D' }],
+            End: true,
+          },
           D: { Type: 'Succeed' },
         },
       },
@@ -223,12 +250,24 @@ hostile('JSONata reads own prototype keys of the input and never pollutes', asyn
     ['$states.input ~> | $ | {"polluted": "transform"} | ~> $keys()', ['__proto__', 'constructor', 'prototype', 'a', 'polluted']],
   ];
   for (const [expression, expected] of expressions) {
-    const result = await run({ QueryLanguage: 'JSONata', StartAt: 'S', States: { S: { Type: 'Pass', Output: `{% ${expression} %}`, End: true } } }, pollutingInput());
+    const result = await run(
+      { QueryLanguage: 'JSONata', StartAt: 'S', States: { S: { Type: 'Pass', Output: `{% ${expression} %}`, End: true } } },
+      pollutingInput(),
+    );
     assert.is(result.status, 'SUCCEEDED', `${expression}: ${result.cause}`);
     assert.is(JSON.stringify(result.output), JSON.stringify(expected), expression);
   }
-  for (const expression of ['$merge([{}, {"__proto__": {"polluted": 1}}])', '{"__proto__": {"polluted": 1}}', '$sift($states.input, function($v){true})', '$states.input ~> | __proto__ | {"polluted": 1} |', '$spread($states.input)']) {
-    const result = await run({ QueryLanguage: 'JSONata', StartAt: 'S', States: { S: { Type: 'Pass', Output: `{% ${expression} %}`, End: true } } }, pollutingInput());
+  for (const expression of [
+    '$merge([{}, {"__proto__": {"polluted": 1}}])',
+    '{"__proto__": {"polluted": 1}}',
+    '$sift($states.input, function($v){true})',
+    '$states.input ~> | __proto__ | {"polluted": 1} |',
+    '$spread($states.input)',
+  ]) {
+    const result = await run(
+      { QueryLanguage: 'JSONata', StartAt: 'S', States: { S: { Type: 'Pass', Output: `{% ${expression} %}`, End: true } } },
+      pollutingInput(),
+    );
     if (result.status === 'SUCCEEDED') assertPlainOutput(result.output);
   }
   assertNotPolluted();
@@ -256,7 +295,10 @@ hostile('a __proto__ key built by JSONata is kept', async () => {
     assert.is(JSON.stringify(result.output), expected, `${expression}: ${result.cause}`);
     assertPlainOutput(result.output);
   }
-  const refused = await run({ QueryLanguage: 'JSONata', StartAt: 'S', States: { S: { Type: 'Pass', Output: '{% {"__proto__": $map([1], function($v){$v})} %}', End: true } } }, input);
+  const refused = await run(
+    { QueryLanguage: 'JSONata', StartAt: 'S', States: { S: { Type: 'Pass', Output: '{% {"__proto__": $map([1], function($v){$v})} %}', End: true } } },
+    input,
+  );
   assert.equal([refused.status, refused.error], ['FAILED', 'States.QueryEvaluationError']);
   assertNotPolluted();
 });
@@ -278,9 +320,18 @@ const deepDefinitions: [string, unknown][] = [
   ['ArrayUnique', pass({ Parameters: { 'x.$': 'States.ArrayUnique(States.Array($, $))' } })],
   ['JsonMerge', pass({ Parameters: { 'x.$': 'States.JsonMerge(States.StringToJson(\'{"k": 1}\'), $$.Execution, false)' } })],
   ['Assign', { StartAt: 'A', States: { A: { Type: 'Pass', Assign: { 'v.$': '$' }, Next: 'B' }, B: { Type: 'Pass', Parameters: { 'x.$': '$v' }, End: true } } }],
-  ['Choice', { StartAt: 'C', States: { C: { Type: 'Choice', Choices: [{ Variable: '$.a.a', IsPresent: true, Next: 'E' }], Default: 'E' }, E: { Type: 'Succeed' } } }],
+  [
+    'Choice',
+    { StartAt: 'C', States: { C: { Type: 'Choice', Choices: [{ Variable: '$.a.a', IsPresent: true, Next: 'E' }], Default: 'E' }, E: { Type: 'Succeed' } } },
+  ],
   ['Task', { StartAt: 'T', States: { T: { Type: 'Task', Resource: 'echo', Next: 'U' }, U: { Type: 'Task', Resource: 'later', End: true } } }],
-  ['Map', { StartAt: 'M', States: { M: { Type: 'Map', ItemsPath: '$.items', ItemProcessor: { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }, End: true } } }],
+  [
+    'Map',
+    {
+      StartAt: 'M',
+      States: { M: { Type: 'Map', ItemsPath: '$.items', ItemProcessor: { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }, End: true } },
+    },
+  ],
   ['Parallel', { StartAt: 'P', States: { P: { Type: 'Parallel', Branches: [{ StartAt: 'Q', States: { Q: { Type: 'Pass', End: true } } }], End: true } } }],
   ['JSONata input', { QueryLanguage: 'JSONata', StartAt: 'S', States: { S: { Type: 'Pass', Output: '{% $states.input %}', End: true } } }],
   ['JSONata string', { QueryLanguage: 'JSONata', StartAt: 'S', States: { S: { Type: 'Pass', Output: '{% $string($states.input) %}', End: true } } }],
@@ -346,8 +397,24 @@ hostile('execute settles for inputs no JSON text can hold', async () => {
   cyclic.self = cyclic;
   const inputs: [string, unknown][] = [
     ['a throwing Proxy', throwingProxy],
-    ['a throwing getter', { get a() { throw new Error('getter'); } }],
-    ['a nested throwing getter', { b: { get a() { throw new Error('getter'); } } }],
+    [
+      'a throwing getter',
+      {
+        get a() {
+          throw new Error('getter');
+        },
+      },
+    ],
+    [
+      'a nested throwing getter',
+      {
+        b: {
+          get a() {
+            throw new Error('getter');
+          },
+        },
+      },
+    ],
     ['a cyclic object', cyclic],
     ['a BigInt', { a: 10n }],
     ['a symbol', { a: Symbol('s') }],
@@ -356,7 +423,14 @@ hostile('execute settles for inputs no JSON text can hold', async () => {
     ['undefined inside', { a: undefined, items: [undefined] }],
     ['a sparse array', { items: [, 1] }],
     ['a thenable', { then: (resolve: (v: unknown) => void) => resolve(1) }],
-    ['a throwing thenable', { then() { throw new Error('then'); } }],
+    [
+      'a throwing thenable',
+      {
+        then() {
+          throw new Error('then');
+        },
+      },
+    ],
     ['a Date and a Map', { a: new Date(0), b: new Map([[1, 2]]) }],
     ['a null-prototype object', Object.assign(Object.create(null) as object, { a: 1 })],
   ];
@@ -375,9 +449,17 @@ hostile('regression: an input whose reading throws fails the execution instead o
   const machine = compile(pass({}), { clock: virtualClock(0) });
   let pending: Promise<unknown> | null = null;
   assert.not.throws(() => {
-    pending = machine.execute({ get a() { throw new Error('getter'); } });
+    pending = machine.execute({
+      get a() {
+        throw new Error('getter');
+      },
+    });
   });
-  const result = await executeSettled(machine, { get a() { throw new Error('getter'); } });
+  const result = await executeSettled(machine, {
+    get a() {
+      throw new Error('getter');
+    },
+  });
   assert.is(result.status, 'FAILED');
   assert.is(result.error, 'States.Runtime');
   await pending;
@@ -385,11 +467,26 @@ hostile('regression: an input whose reading throws fails the execution instead o
 
 hostile('handlers returning unreadable or non-JSON values settle the execution', async () => {
   const results: unknown[] = [
-    { get a() { throw new Error('getter'); } },
-    new Proxy({}, { ownKeys() { throw new Error('proxy'); } }),
+    {
+      get a() {
+        throw new Error('getter');
+      },
+    },
+    new Proxy(
+      {},
+      {
+        ownKeys() {
+          throw new Error('proxy');
+        },
+      },
+    ),
     { a: 10n },
     { a: Symbol('s') },
-    { then() { throw new Error('then'); } },
+    {
+      then() {
+        throw new Error('then');
+      },
+    },
     (() => {
       const c: Record<string, unknown> = {};
       c.c = c;
@@ -472,7 +569,10 @@ hostile('variable limits: one variable and one Assign hold at most the payload l
   assert.equal([tooBig.status, tooBig.error], ['FAILED', 'States.DataLimitExceeded']);
   const together = await run(pass({ Assign: { 'a.$': '$.s', 'b.$': '$.s' } }), { s: 'x'.repeat(140_000) });
   assert.equal([together.status, together.error], ['FAILED', 'States.DataLimitExceeded']);
-  const jsonata = await run({ QueryLanguage: 'JSONata', StartAt: 'S', States: { S: { Type: 'Pass', Assign: { v: '{% $states.input.s & $states.input.s %}' }, End: true } } }, { s: 'x'.repeat(140_000) });
+  const jsonata = await run(
+    { QueryLanguage: 'JSONata', StartAt: 'S', States: { S: { Type: 'Pass', Assign: { v: '{% $states.input.s & $states.input.s %}' }, End: true } } },
+    { s: 'x'.repeat(140_000) },
+  );
   assert.equal([jsonata.status, jsonata.error], ['FAILED', 'States.DataLimitExceeded']);
 });
 
@@ -485,8 +585,18 @@ hostile('a Task whose Parameters exceed the payload limit must fail with States.
 
 hostile('a state output over the payload limit must fail even if a later state shrinks it', async () => {
   // AWS checks every state's output. Here Grow outputs 280 KB and Shrink keeps 140 KB.
-  const jsonPath = { StartAt: 'Grow', States: { Grow: { Type: 'Pass', Parameters: { 'a.$': '$.s', 'b.$': '$.s' }, Next: 'Shrink' }, Shrink: { Type: 'Pass', OutputPath: '$.a', End: true } } };
-  const jsonata = { QueryLanguage: 'JSONata', StartAt: 'Grow', States: { Grow: { Type: 'Pass', Output: '{% $states.input.s & $states.input.s %}', Next: 'Shrink' }, Shrink: { Type: 'Pass', Output: '{% $length($states.input) %}', End: true } } };
+  const jsonPath = {
+    StartAt: 'Grow',
+    States: { Grow: { Type: 'Pass', Parameters: { 'a.$': '$.s', 'b.$': '$.s' }, Next: 'Shrink' }, Shrink: { Type: 'Pass', OutputPath: '$.a', End: true } },
+  };
+  const jsonata = {
+    QueryLanguage: 'JSONata',
+    StartAt: 'Grow',
+    States: {
+      Grow: { Type: 'Pass', Output: '{% $states.input.s & $states.input.s %}', Next: 'Shrink' },
+      Shrink: { Type: 'Pass', Output: '{% $length($states.input) %}', End: true },
+    },
+  };
   for (const definition of [jsonPath, jsonata]) {
     const result = await run(definition, { s: 'x'.repeat(140_000) });
     assert.equal([result.status, result.error], ['FAILED', 'States.DataLimitExceeded']);
@@ -512,7 +622,14 @@ hostile('regression: a Wait longer than 2^31 ms (about 25 days) waits instead of
 hostile('a retry backoff that grows to Infinity waits until the execution times out', async () => {
   const definition = {
     StartAt: 'T',
-    States: { T: { Type: 'Task', Resource: 'fail', Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 1, MaxAttempts: 99_999_999, BackoffRate: 1e308 }], End: true } },
+    States: {
+      T: {
+        Type: 'Task',
+        Resource: 'fail',
+        Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 1, MaxAttempts: 99_999_999, BackoffRate: 1e308 }],
+        End: true,
+      },
+    },
   };
   let calls = 0;
   const machine = compile(definition, {
@@ -623,7 +740,11 @@ function runInChild(definition: unknown, executionMs: number, killAfterMs: numbe
   });
 }
 
-const jsonataPass = (expression: string) => ({ QueryLanguage: 'JSONata', StartAt: 'S', States: { S: { Type: 'Pass', Output: `{% ${expression} %}`, End: true } } });
+const jsonataPass = (expression: string) => ({
+  QueryLanguage: 'JSONata',
+  StartAt: 'S',
+  States: { S: { Type: 'Pass', Output: `{% ${expression} %}`, End: true } },
+});
 
 hostile('regression: a JSONata regex built to backtrack does not block the process (RE2 matches in linear time)', async () => {
   // A slug check whose nested quantifiers make a backtracking engine try 2^n ways to split the

@@ -78,7 +78,8 @@ soak('every execution ended as its fault says, or as a casualty traced to the fa
   assert.is(report.counts.mismatches, 0);
   assert.is(report.counts.asInjected + report.counts.collateral + report.counts.rejected, report.counts.submitted);
   assert.is(report.counts.timedOut, report.asInjectedBy.executionTimeout);
-  for (const error of Object.keys(report.collateralBy)) assert.ok([PoolFaults.WorkerExited, PoolFaults.WorkerCrashed, PoolFaults.WorkerHung].includes(error as never), error);
+  for (const error of Object.keys(report.collateralBy))
+    assert.ok([PoolFaults.WorkerExited, PoolFaults.WorkerCrashed, PoolFaults.WorkerHung].includes(error as never), error);
 });
 
 soak('a thread that dies fails only the executions it was running: a few per death, not its batches', ({ report }) => {
@@ -102,7 +103,10 @@ soak('no handle is left open after close()', ({ report }) => {
 
 soak('workers replaced: at least one per exit or crash death, at most one per killer', ({ report }) => {
   assert.ok(report.workersReplaced >= report.exitAndCrashDeaths, `${report.workersReplaced} replaced, ${report.exitAndCrashDeaths} exit/crash deaths`);
-  assert.ok(report.workersReplaced <= report.exitAndCrashDeaths + report.hangKillers, `${report.workersReplaced} replaced, ${report.exitAndCrashDeaths + report.hangKillers} killers`);
+  assert.ok(
+    report.workersReplaced <= report.exitAndCrashDeaths + report.hangKillers,
+    `${report.workersReplaced} replaced, ${report.exitAndCrashDeaths + report.hangKillers} killers`,
+  );
 });
 
 soak('the main heap and RSS are flat after warm-up', ({ report }) => {

@@ -15,7 +15,10 @@ arns('machineArns: AWS-looking defaults, Express and Standard', () => {
     executionArnPrefix: 'arn:aws:states:us-east-1:123456789012:express:statemill:',
     roleArn: 'arn:aws:iam::123456789012:role/statemill',
   });
-  const standard = machineArns({ region: 'eu-west-1', accountId: '111122223333', stateMachineName: 'orders', roleArn: 'arn:aws:iam::111122223333:role/r' }, true);
+  const standard = machineArns(
+    { region: 'eu-west-1', accountId: '111122223333', stateMachineName: 'orders', roleArn: 'arn:aws:iam::111122223333:role/r' },
+    true,
+  );
   assert.equal(standard, {
     region: 'eu-west-1',
     stateMachineName: 'orders',
@@ -44,14 +47,22 @@ const options = { region: 'ap-south-1', accountId: '444455556666', stateMachineN
 
 arns('a compiled machine and a pool workflow name the same ARNs', async () => {
   const machine = compile(pass, options);
-  const workflow = createWorkflow('flow', { definition: pass, handlers: 'file:///tmp/handlers.js', options }, 1, { hangTimeoutMs: null, mapFanOut: false, mapFanOutMinItems: 0 });
+  const workflow = createWorkflow('flow', { definition: pass, handlers: 'file:///tmp/handlers.js', options }, 1, {
+    hangTimeoutMs: null,
+    mapFanOut: false,
+    mapFanOutMinItems: 0,
+  });
   assert.is(workflow.stateMachineArn, machine.stateMachineArn);
   const result = await machine.execute({}, { name: 'run-1', executionId: 'id-1' });
   assert.is(result.executionArn, `${workflow.executionArnPrefix}run-1:id-1`);
 });
 
 arns("a pool workflow's hang timeout is the machine's time limit and a grace second", () => {
-  const workflow = createWorkflow('flow', { definition: pass, handlers: 'file:///tmp/handlers.js', options }, 1, { hangTimeoutMs: null, mapFanOut: false, mapFanOutMinItems: 0 });
+  const workflow = createWorkflow('flow', { definition: pass, handlers: 'file:///tmp/handlers.js', options }, 1, {
+    hangTimeoutMs: null,
+    mapFanOut: false,
+    mapFanOutMinItems: 0,
+  });
   assert.is(workflow.hangTimeoutMs, executionTimeLimit(pass, defaultLimits) + 1000);
   assert.is(workflow.hangTimeoutMs, 4000);
 });

@@ -62,15 +62,34 @@ const cases: [label: string, thrown: () => unknown, error: string, cause: string
   ['an Error with a null name and an undefined message', () => withFields(null, undefined), 'Error', ''],
   ['an Error with a number message', () => withFields('E', 3.5), 'E', '3.5'],
   ['an Error with a BigInt message', () => withFields('E', 10n), 'E', '10'],
-  ['an Error whose name getter throws', () => throwingGetter('name'), 'States.TaskFailed', 'The task handler threw an Error whose name or message could not be read.'],
-  ['an Error whose message getter throws', () => throwingGetter('message'), 'States.TaskFailed', 'The task handler threw an Error whose name or message could not be read.'],
+  [
+    'an Error whose name getter throws',
+    () => throwingGetter('name'),
+    'States.TaskFailed',
+    'The task handler threw an Error whose name or message could not be read.',
+  ],
+  [
+    'an Error whose message getter throws',
+    () => throwingGetter('message'),
+    'States.TaskFailed',
+    'The task handler threw an Error whose name or message could not be read.',
+  ],
   ['a string', () => 'plain words', 'States.TaskFailed', 'plain words'],
   ['null', () => null, 'States.TaskFailed', 'The task handler threw a non-Error value: null'],
   ['undefined', () => undefined, 'States.TaskFailed', 'The task handler threw a non-Error value: undefined'],
   ['a number', () => 42, 'States.TaskFailed', 'The task handler threw a non-Error value: 42'],
   ['a symbol', () => Symbol('s'), 'States.TaskFailed', 'The task handler threw a non-Error value: Symbol(s)'],
   ['a plain object', () => ({ name: 5, message: 6 }), 'States.TaskFailed', 'The task handler threw a non-Error value: {"name":5,"message":6}'],
-  ['a circular object', () => { const o: Record<string, unknown> = {}; o.self = o; return o; }, 'States.TaskFailed', 'The task handler threw a non-Error value: [object Object]'],
+  [
+    'a circular object',
+    () => {
+      const o: Record<string, unknown> = {};
+      o.self = o;
+      return o;
+    },
+    'States.TaskFailed',
+    'The task handler threw a non-Error value: [object Object]',
+  ],
   ['an object that cannot be written', () => unprintable, 'States.TaskFailed', 'The task handler threw a non-Error value: a value that could not be read'],
   ['a Proxy whose every trap throws', () => hostile, 'States.TaskFailed', 'The task handler threw a value that could not be read.'],
 ];
@@ -88,7 +107,12 @@ for (const [label, thrown, error, cause] of cases) {
   shapes(`a handler throwing ${label}: error and cause are strings`, async () => {
     for (const mode of ['sync', 'async']) {
       const handlers: Handlers = {
-        throw: mode === 'sync' ? () => { throw thrown(); } : () => Promise.reject(thrown()),
+        throw:
+          mode === 'sync'
+            ? () => {
+                throw thrown();
+              }
+            : () => Promise.reject(thrown()),
       };
       const failed = await compile(single, { handlers }).execute({});
       assert.equal([failed.status, failed.error, failed.cause], ['FAILED', error, cause], `${mode} result`);

@@ -32,7 +32,11 @@ execute('an async handler is awaited', async () => {
 });
 
 execute('a handler error names the ASL error and its message is the cause', async () => {
-  const m = machine(task('boom'), { boom: () => { throw named('Custom.Error', 'went wrong'); } });
+  const m = machine(task('boom'), {
+    boom: () => {
+      throw named('Custom.Error', 'went wrong');
+    },
+  });
   const r = await m.execute({});
   assert.is(r.status, 'FAILED');
   assert.is(r.error, 'Custom.Error');
@@ -40,7 +44,11 @@ execute('a handler error names the ASL error and its message is the cause', asyn
 });
 
 execute('a thrown non-Error becomes States.TaskFailed', async () => {
-  const m = machine(task('odd'), { odd: () => { throw 42; } });
+  const m = machine(task('odd'), {
+    odd: () => {
+      throw 42;
+    },
+  });
   const r = await m.execute({});
   assert.is(r.error, 'States.TaskFailed');
   assert.match(r.cause!, /42/);
@@ -52,13 +60,19 @@ execute('a Resource without a handler is a definition problem with a pointer', (
     assert.unreachable();
   } catch (e) {
     assert.instance(e, DefinitionError);
-    assert.equal((e as DefinitionError).problems.map((p) => [p.code, p.pointer]), [['ERR_ASL_NO_HANDLER', '/States/T/Resource']]);
+    assert.equal(
+      (e as DefinitionError).problems.map((p) => [p.code, p.pointer]),
+      [['ERR_ASL_NO_HANDLER', '/States/T/Resource']],
+    );
   }
 });
 
 execute('handler look-up never reaches the prototype of the handlers object', () => {
   for (const resource of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
-    assert.throws(() => machine(task(resource), {}), (e: unknown) => e instanceof DefinitionError);
+    assert.throws(
+      () => machine(task(resource), {}),
+      (e: unknown) => e instanceof DefinitionError,
+    );
   }
 });
 
@@ -66,29 +80,32 @@ execute('Retry: backoff intervals under the virtual clock, then success', async 
   let calls = 0;
   const clock = virtualClock(0);
   const seen: number[] = [];
-  const m = compile(
-    task('flaky', { Retry: [{ ErrorEquals: ['Transient'], IntervalSeconds: 2, BackoffRate: 3, MaxAttempts: 3 }] }),
-    {
-      clock,
-      handlers: {
-        flaky: (_: unknown, ctx) => {
-          seen.push(clock.now());
-          if (++calls < 4) throw named('Transient', 'try again');
-          return { attempt: ctx.attempt };
-        },
+  const m = compile(task('flaky', { Retry: [{ ErrorEquals: ['Transient'], IntervalSeconds: 2, BackoffRate: 3, MaxAttempts: 3 }] }), {
+    clock,
+    handlers: {
+      flaky: (_: unknown, ctx) => {
+        seen.push(clock.now());
+        if (++calls < 4) throw named('Transient', 'try again');
+        return { attempt: ctx.attempt };
       },
     },
-  );
+  });
   const r = await m.execute({});
   assert.is(r.status, 'SUCCEEDED');
   assert.equal(r.output, { attempt: 4 });
-  assert.equal(seen.map((t) => t - seen[0]!), [0, 2000, 8000, 26000]);
+  assert.equal(
+    seen.map((t) => t - seen[0]!),
+    [0, 2000, 8000, 26000],
+  );
 });
 
 execute('Retry: MaxAttempts 0 never retries; MaxDelaySeconds caps the interval', async () => {
   let calls = 0;
   const m = machine(task('f', { Retry: [{ ErrorEquals: ['States.ALL'], MaxAttempts: 0 }] }), {
-    f: () => { calls++; throw named('X', 'x'); },
+    f: () => {
+      calls++;
+      throw named('X', 'x');
+    },
   });
   assert.is((await m.execute({})).error, 'X');
   assert.is(calls, 1);
@@ -97,10 +114,18 @@ execute('Retry: MaxAttempts 0 never retries; MaxDelaySeconds caps the interval',
   const at: number[] = [];
   const capped = compile(task('g', { Retry: [{ ErrorEquals: ['X'], IntervalSeconds: 10, BackoffRate: 10, MaxAttempts: 3, MaxDelaySeconds: 15 }] }), {
     clock,
-    handlers: { g: () => { at.push(clock.now()); throw named('X', 'x'); } },
+    handlers: {
+      g: () => {
+        at.push(clock.now());
+        throw named('X', 'x');
+      },
+    },
   });
   assert.is((await capped.execute({})).error, 'X');
-  assert.equal(at.map((t) => t - at[0]!), [0, 10000, 25000, 40000]);
+  assert.equal(
+    at.map((t) => t - at[0]!),
+    [0, 10000, 25000, 40000],
+  );
 });
 
 execute('Retry: each retrier counts its own attempts; an exhausted first match goes to Catch', async () => {
@@ -125,7 +150,15 @@ execute('Retry: each retrier counts its own attempts; an exhausted first match g
       Caught: { Type: 'Pass', End: true },
     },
   };
-  const m = compile(def, { clock, handlers: { f: () => { at.push(clock.now()); throw named(errors[i++]!, 'c'); } } });
+  const m = compile(def, {
+    clock,
+    handlers: {
+      f: () => {
+        at.push(clock.now());
+        throw named(errors[i++]!, 'c');
+      },
+    },
+  });
   const r = await m.execute({});
   assert.equal(r.output, { Error: 'B', Cause: 'c' });
   assert.equal(at, [0, 1000, 3000, 8000]);
@@ -135,13 +168,25 @@ execute('Catch routes to its Next with the error output at ResultPath', async ()
   const def = {
     StartAt: 'T',
     States: {
-      T: { Type: 'Task', Resource: 'f', Catch: [{ ErrorEquals: ['Nope'], Next: 'Other' }, { ErrorEquals: ['States.ALL'], ResultPath: '$.err', Next: 'Handled' }], Next: 'Done' },
+      T: {
+        Type: 'Task',
+        Resource: 'f',
+        Catch: [
+          { ErrorEquals: ['Nope'], Next: 'Other' },
+          { ErrorEquals: ['States.ALL'], ResultPath: '$.err', Next: 'Handled' },
+        ],
+        Next: 'Done',
+      },
       Other: { Type: 'Fail', Error: 'Wrong' },
       Handled: { Type: 'Pass', End: true },
       Done: { Type: 'Succeed' },
     },
   };
-  const m = machine(def, { f: () => { throw named('Bad', 'very bad'); } });
+  const m = machine(def, {
+    f: () => {
+      throw named('Bad', 'very bad');
+    },
+  });
   const r = await m.execute({ keep: 1 });
   assert.equal(r.output, { keep: 1, err: { Error: 'Bad', Cause: 'very bad' } });
 });
@@ -150,7 +195,14 @@ execute('States.Runtime is neither retried nor caught by States.ALL', async () =
   const def = {
     StartAt: 'T',
     States: {
-      T: { Type: 'Task', Resource: 'f', InputPath: '$.missing', Retry: [{ ErrorEquals: ['States.ALL'] }], Catch: [{ ErrorEquals: ['States.ALL'], Next: 'C' }], End: true },
+      T: {
+        Type: 'Task',
+        Resource: 'f',
+        InputPath: '$.missing',
+        Retry: [{ ErrorEquals: ['States.ALL'] }],
+        Catch: [{ ErrorEquals: ['States.ALL'], Next: 'C' }],
+        End: true,
+      },
       C: { Type: 'Pass', End: true },
     },
   };
@@ -328,7 +380,10 @@ execute('a task result over the payload limit fails with States.DataLimitExceede
 });
 
 execute('execute does not mutate its input', async () => {
-  const def = { StartAt: 'P', States: { P: { Type: 'Pass', Result: 1, ResultPath: '$.a.b', Next: 'Q' }, Q: { Type: 'Pass', Result: 2, ResultPath: '$.c', End: true } } };
+  const def = {
+    StartAt: 'P',
+    States: { P: { Type: 'Pass', Result: 1, ResultPath: '$.a.b', Next: 'Q' }, Q: { Type: 'Pass', Result: 2, ResultPath: '$.c', End: true } },
+  };
   const input = { a: { x: 1 } };
   const r = await machine(def).execute(input);
   assert.equal(r.output, { a: { x: 1, b: 1 }, c: 2 });
@@ -416,7 +471,10 @@ execute('Map: results in item order, MaxConcurrency bounds in-flight iterations'
 execute('Map: ItemSelector sees $$.Map.Item.Index and Value', async () => {
   const m = machine(mapDef({ ItemSelector: { 'i.$': '$$.Map.Item.Index', 'v.$': '$$.Map.Item.Value', 'all.$': '$.tag' } }), { work: (x: unknown) => x });
   const r = await m.execute({ items: ['a', 'b'], tag: 't' });
-  assert.equal(r.output, [{ i: 0, v: 'a', all: 't' }, { i: 1, v: 'b', all: 't' }]);
+  assert.equal(r.output, [
+    { i: 0, v: 'a', all: 't' },
+    { i: 1, v: 'b', all: 't' },
+  ]);
 });
 
 execute('Map: tolerated failures keep going; beyond them States.ExceedToleratedFailureThreshold', async () => {
@@ -465,7 +523,11 @@ execute('Map: a mapExecutor (the pool) may run the iterations; its outcomes are 
   const seen: unknown[] = [];
   const fanned = compile(mapDef({}), {
     clock: virtualClock(0),
-    handlers: { work: () => { throw new Error('ran locally'); } },
+    handlers: {
+      work: () => {
+        throw new Error('ran locally');
+      },
+    },
     mapExecutor: (request) => {
       seen.push([request.state, request.inputs, request.toleratedFailures]);
       return Promise.resolve({ outputs: request.inputs.map((x) => (x as number) * 10), failures: [], stopped: false });

@@ -38,44 +38,58 @@ function citedEventId(cause: string | null | undefined): number {
 /** A state after which the execution fails with States.Runtime, citing its own entered event id. */
 const failsCitingItsEventId = { Type: 'Map', ItemsPath: '$.missing', ItemProcessor: { StartAt: 'I', States: { I: { Type: 'Pass', End: true } } }, End: true };
 
-history('Pass, Choice and Succeed: entered/exited pairs numbered from ExecutionStarted = 1, each following the last; the first state links to 0 as AWS records it', async () => {
-  const r = await machine({
-    StartAt: 'P',
-    States: {
-      P: { Type: 'Pass', Result: { go: true }, Next: 'C' },
-      C: { Type: 'Choice', Choices: [{ Variable: '$.go', BooleanEquals: true, Next: 'S' }], Default: 'S' },
-      S: { Type: 'Succeed' },
-    },
-  }).execute({ a: 1 });
-  assert.is(r.status, 'SUCCEEDED');
-  assert.equal(links(r), [
-    [1, 0, 'ExecutionStarted'],
-    [2, 0, 'PassStateEntered'],
-    [3, 2, 'PassStateExited'],
-    [4, 3, 'ChoiceStateEntered'],
-    [5, 4, 'ChoiceStateExited'],
-    [6, 5, 'SucceedStateEntered'],
-    [7, 6, 'SucceedStateExited'],
-    [8, 7, 'ExecutionSucceeded'],
-  ]);
-  const started = eventOf(r, 'ExecutionStarted');
-  assert.equal(started.executionStartedEventDetails, {
-    input: '{"a":1}',
-    inputDetails: { truncated: false },
-    roleArn: 'arn:aws:iam::123456789012:role/statemill',
-  });
-  assert.equal(eventOf(r, 'PassStateEntered').stateEnteredEventDetails, { name: 'P', input: '{"a":1}', inputDetails: { truncated: false } });
-  assert.equal(eventOf(r, 'PassStateExited').stateExitedEventDetails, { name: 'P', output: '{"go":true}', outputDetails: { truncated: false } });
-  assert.equal(eventOf(r, 'ExecutionSucceeded').executionSucceededEventDetails, { output: '{"go":true}', outputDetails: { truncated: false } });
-  for (const e of r.history!) assert.instance(e.timestamp, Date);
-  assert.equal(Object.keys(r.history![1]!), ['id', 'previousEventId', 'timestamp', 'type', 'stateEnteredEventDetails']);
-});
+history(
+  'Pass, Choice and Succeed: entered/exited pairs numbered from ExecutionStarted = 1, each following the last; the first state links to 0 as AWS records it',
+  async () => {
+    const r = await machine({
+      StartAt: 'P',
+      States: {
+        P: { Type: 'Pass', Result: { go: true }, Next: 'C' },
+        C: { Type: 'Choice', Choices: [{ Variable: '$.go', BooleanEquals: true, Next: 'S' }], Default: 'S' },
+        S: { Type: 'Succeed' },
+      },
+    }).execute({ a: 1 });
+    assert.is(r.status, 'SUCCEEDED');
+    assert.equal(links(r), [
+      [1, 0, 'ExecutionStarted'],
+      [2, 0, 'PassStateEntered'],
+      [3, 2, 'PassStateExited'],
+      [4, 3, 'ChoiceStateEntered'],
+      [5, 4, 'ChoiceStateExited'],
+      [6, 5, 'SucceedStateEntered'],
+      [7, 6, 'SucceedStateExited'],
+      [8, 7, 'ExecutionSucceeded'],
+    ]);
+    const started = eventOf(r, 'ExecutionStarted');
+    assert.equal(started.executionStartedEventDetails, {
+      input: '{"a":1}',
+      inputDetails: { truncated: false },
+      roleArn: 'arn:aws:iam::123456789012:role/statemill',
+    });
+    assert.equal(eventOf(r, 'PassStateEntered').stateEnteredEventDetails, { name: 'P', input: '{"a":1}', inputDetails: { truncated: false } });
+    assert.equal(eventOf(r, 'PassStateExited').stateExitedEventDetails, { name: 'P', output: '{"go":true}', outputDetails: { truncated: false } });
+    assert.equal(eventOf(r, 'ExecutionSucceeded').executionSucceededEventDetails, { output: '{"go":true}', outputDetails: { truncated: false } });
+    for (const e of r.history!) assert.instance(e.timestamp, Date);
+    assert.equal(Object.keys(r.history![1]!), ['id', 'previousEventId', 'timestamp', 'type', 'stateEnteredEventDetails']);
+  },
+);
 
 history('a Task that succeeds: Scheduled (resource split as AWS does), Started, Succeeded', async () => {
   for (const handlerIsAsync of [false, true]) {
     const double = (x: number) => x * 2;
     const r = await machine(
-      { StartAt: 'T', States: { T: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: 'double', 'Payload.$': '$' }, OutputPath: '$.Payload', End: true } } },
+      {
+        StartAt: 'T',
+        States: {
+          T: {
+            Type: 'Task',
+            Resource: 'arn:aws:states:::lambda:invoke',
+            Parameters: { FunctionName: 'double', 'Payload.$': '$' },
+            OutputPath: '$.Payload',
+            End: true,
+          },
+        },
+      },
       { double: handlerIsAsync ? async (x: number) => double(x) : double },
     ).execute(21);
     assert.is(r.output, 42);
@@ -97,13 +111,27 @@ history('a handler named by a plain Resource and a direct Lambda ARN', async () 
   const plain = await machine({ StartAt: 'T', States: { T: { Type: 'Task', Resource: 'ship', End: true } } }, { ship: () => 'ok' }).execute({});
   assert.equal(eventOf(plain, 'TaskScheduled').taskScheduledEventDetails, { resourceType: 'handler', resource: 'ship', region: 'us-east-1', parameters: '{}' });
   const arn = 'arn:aws:lambda:us-east-1:123456789012:function:fail';
-  const lambda = await machine({ StartAt: 'T', States: { T: { Type: 'Task', Resource: arn, End: true } } }, {
-    [arn]: () => {
-      throw named('Oops', 'broken');
+  const lambda = await machine(
+    { StartAt: 'T', States: { T: { Type: 'Task', Resource: arn, End: true } } },
+    {
+      [arn]: () => {
+        throw named('Oops', 'broken');
+      },
     },
-  }).execute({ k: 1 });
-  assert.equal(types(lambda), ['ExecutionStarted', 'TaskStateEntered', 'LambdaFunctionScheduled', 'LambdaFunctionStarted', 'LambdaFunctionFailed', 'ExecutionFailed']);
-  assert.equal(eventOf(lambda, 'LambdaFunctionScheduled').lambdaFunctionScheduledEventDetails, { resource: arn, input: '{"k":1}', inputDetails: { truncated: false } });
+  ).execute({ k: 1 });
+  assert.equal(types(lambda), [
+    'ExecutionStarted',
+    'TaskStateEntered',
+    'LambdaFunctionScheduled',
+    'LambdaFunctionStarted',
+    'LambdaFunctionFailed',
+    'ExecutionFailed',
+  ]);
+  assert.equal(eventOf(lambda, 'LambdaFunctionScheduled').lambdaFunctionScheduledEventDetails, {
+    resource: arn,
+    input: '{"k":1}',
+    inputDetails: { truncated: false },
+  });
   assert.equal(eventOf(lambda, 'LambdaFunctionFailed').lambdaFunctionFailedEventDetails, { error: 'Oops', cause: 'broken' });
 });
 
@@ -155,9 +183,12 @@ history('a Task failing, retried, then caught: Failed/Scheduled/Started per retr
 });
 
 history('a task timeout is TaskTimedOut with States.Timeout', async () => {
-  const r = await machine({ StartAt: 'T', States: { T: { Type: 'Task', Resource: 'slow', TimeoutSeconds: 5, End: true } } }, {
-    slow: () => new Promise(() => {}),
-  }).execute({});
+  const r = await machine(
+    { StartAt: 'T', States: { T: { Type: 'Task', Resource: 'slow', TimeoutSeconds: 5, End: true } } },
+    {
+      slow: () => new Promise(() => {}),
+    },
+  ).execute({});
   assert.is(r.status, 'FAILED');
   assert.equal(types(r), ['ExecutionStarted', 'TaskStateEntered', 'TaskScheduled', 'TaskStarted', 'TaskTimedOut', 'ExecutionFailed']);
   assert.equal(eventOf(r, 'TaskTimedOut').taskTimedOutEventDetails, { resourceType: 'handler', resource: 'slow', error: 'States.Timeout' });
@@ -194,8 +225,20 @@ history('a Map: Started with its length, each iteration Started/Succeeded around
     const r = await machine(mapDefinition, { double: handlerIsAsync ? async (x: number) => double(x) : double }).execute({ items: [1, 2] });
     // Asynchronous iterations interleave; the events are the same.
     assert.equal(
-      types(r).filter((t) => t.startsWith('Map')).sort(),
-      ['MapStateEntered', 'MapStateStarted', 'MapIterationStarted', 'MapIterationStarted', 'MapIterationSucceeded', 'MapIterationSucceeded', 'MapStateSucceeded', 'MapStateExited', 'MapStateEntered'].sort(),
+      types(r)
+        .filter((t) => t.startsWith('Map'))
+        .sort(),
+      [
+        'MapStateEntered',
+        'MapStateStarted',
+        'MapIterationStarted',
+        'MapIterationStarted',
+        'MapIterationSucceeded',
+        'MapIterationSucceeded',
+        'MapStateSucceeded',
+        'MapStateExited',
+        'MapStateEntered',
+      ].sort(),
     );
     assert.equal(eventOf(r, 'MapStateStarted').mapStateStartedEventDetails, { length: 2 });
     for (const index of [0, 1]) {
@@ -210,7 +253,10 @@ history('a Map: Started with its length, each iteration Started/Succeeded around
     assert.equal(JSON.parse(eventOf(r, 'MapStateExited').stateExitedEventDetails.output).doubled, [2, 4]);
     assert.is(citedEventId(r.cause), eventOf(r, 'MapStateEntered', 1).id);
     const ids = r.history!.map((e) => e.id);
-    assert.equal(ids, ids.map((_, i) => i + 1));
+    assert.equal(
+      ids,
+      ids.map((_, i) => i + 1),
+    );
   }
 });
 
@@ -254,19 +300,22 @@ history('a failing Map iteration: MapIterationFailed then MapStateFailed', async
 });
 
 history('a Parallel: Started, each branch following it, Succeeded following Started', async () => {
-  const r = await machine({
-    StartAt: 'Par',
-    States: {
-      Par: {
-        Type: 'Parallel',
-        Branches: [
-          { StartAt: 'A', States: { A: { Type: 'Pass', Result: 'a', End: true } } },
-          { StartAt: 'B', States: { B: { Type: 'Task', Resource: 'b', End: true } } },
-        ],
-        End: true,
+  const r = await machine(
+    {
+      StartAt: 'Par',
+      States: {
+        Par: {
+          Type: 'Parallel',
+          Branches: [
+            { StartAt: 'A', States: { A: { Type: 'Pass', Result: 'a', End: true } } },
+            { StartAt: 'B', States: { B: { Type: 'Task', Resource: 'b', End: true } } },
+          ],
+          End: true,
+        },
       },
     },
-  }, { b: async () => 'b' }).execute({});
+    { b: async () => 'b' },
+  ).execute({});
   assert.equal(r.output, ['a', 'b']);
   assert.equal(links(r), [
     [1, 0, 'ExecutionStarted'],
@@ -319,12 +368,18 @@ history('levels filter as Express logging does, keeping the ids of the full hist
     ],
     FATAL: [[13, 'ExecutionFailed']],
   };
-  assert.equal(idsOf(all).filter(([id]) => [7, 10, 12, 13].includes(id as number)), expected.ERROR);
+  assert.equal(
+    idsOf(all).filter(([id]) => [7, 10, 12, 13].includes(id as number)),
+    expected.ERROR,
+  );
   for (const level of ['ERROR', 'FATAL'] as const) {
     const r = await machine(retriedThenFailed, flaky, level).execute({});
     assert.equal(idsOf(r), expected[level], level);
     const kept = r.history!.map((e) => e.id);
-    assert.equal(r.history, all.history!.filter((e) => kept.includes(e.id)).map((e, i) => ({ ...e, timestamp: r.history![i]!.timestamp })));
+    assert.equal(
+      r.history,
+      all.history!.filter((e) => kept.includes(e.id)).map((e, i) => ({ ...e, timestamp: r.history![i]!.timestamp })),
+    );
   }
   const succeeded = await machine({ StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }, {}, 'ERROR').execute({});
   assert.equal(succeeded.history, []);
@@ -383,7 +438,10 @@ history('execute({ onHistory }) sees the events while the execution runs, in the
   const m = machine({ StartAt: 'T', States: { T: { Type: 'Task', Resource: 'wait', End: true } } }, { wait: () => new Promise((r) => (release = r)) });
   let live: readonly { type: string }[] = [];
   const pending = m.execute({}, { onHistory: (events) => (live = events) });
-  assert.equal(live.map((e) => e.type), ['ExecutionStarted', 'TaskStateEntered', 'TaskScheduled', 'TaskStarted']);
+  assert.equal(
+    live.map((e) => e.type),
+    ['ExecutionStarted', 'TaskStateEntered', 'TaskScheduled', 'TaskStarted'],
+  );
   release('done');
   const r = await pending;
   assert.is(r.history, live);

@@ -75,10 +75,18 @@ iterations('an iteration sees the execution, its item and the outer variables as
   assert.is(calls(), 1);
   assert.is(b.status, 'SUCCEEDED', b.cause ?? '');
   assert.equal(b.output, a.output);
-  assert.equal((b.output as { execution: string; greeting: string }[])[2], { item: 'c', execution: 'run-1', input: 3, started: '1970-01-01T00:00:00.000Z', index: 2, greeting: 'hello', count: 3 });
+  assert.equal((b.output as { execution: string; greeting: string }[])[2], {
+    item: 'c',
+    execution: 'run-1',
+    input: 3,
+    started: '1970-01-01T00:00:00.000Z',
+    index: 2,
+    greeting: 'hello',
+    count: 3,
+  });
 });
 
-iterations('a distributed Map\'s iterations see no outer variables, there as here', async () => {
+iterations("a distributed Map's iterations see no outer variables, there as here", async () => {
   const distributed = structuredClone(seeing) as any;
   distributed.States.Each.ItemProcessor.ProcessorConfig = { Mode: 'DISTRIBUTED', ExecutionType: 'EXPRESS' };
   distributed.States.Each.ItemProcessor.States.Look.Parameters = { 'item.$': '$', 'index.$': '$$.Map.Item.Index' };
@@ -121,14 +129,23 @@ iterations('a failing iteration fails the Map with its error, there as here', as
 
 iterations('an unknown pointer is refused', () => {
   const { local } = both(seeing);
-  assert.throws(() => local.iterations('/States/Remember', { executionName: 'x', executionInput: {}, executionStartMs: 0, remainingMs: 1000, variables: [] }), /no Map state/);
+  assert.throws(
+    () => local.iterations('/States/Remember', { executionName: 'x', executionInput: {}, executionStartMs: 0, remainingMs: 1000, variables: [] }),
+    /no Map state/,
+  );
   assert.ok(local.iterations('/States/Each', { executionName: 'x', executionInput: {}, executionStartMs: 0, remainingMs: 1000, variables: [] }));
 });
 
-iterations('an iteration past the execution\'s remaining time ends as States.Timeout', async () => {
+iterations("an iteration past the execution's remaining time ends as States.Timeout", async () => {
   const { local } = both({
     StartAt: 'Each',
-    States: { Each: { Type: 'Map', ItemProcessor: { StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 10, Next: 'P' }, P: { Type: 'Pass', End: true } } }, End: true } },
+    States: {
+      Each: {
+        Type: 'Map',
+        ItemProcessor: { StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 10, Next: 'P' }, P: { Type: 'Pass', End: true } } },
+        End: true,
+      },
+    },
   });
   const runner = local.iterations('/States/Each', { executionName: 'x', executionInput: {}, executionStartMs: 0, remainingMs: 5_000, variables: [] });
   const outcome = await runner.run({}, 0);

@@ -19,7 +19,9 @@ function map(fields: Record<string, unknown>, language: 'JSONPath' | 'JSONata' =
     {
       QueryLanguage: language,
       StartAt: 'M',
-      States: { M: { Type: 'Map', ...items, ...fields, End: true, ItemProcessor: { StartAt: 'T', States: { T: { Type: 'Task', Resource: 'fail', End: true } } } } },
+      States: {
+        M: { Type: 'Map', ...items, ...fields, End: true, ItemProcessor: { StartAt: 'T', States: { T: { Type: 'Task', Resource: 'fail', End: true } } } },
+      },
     },
     { handlers: failing, clock: virtualClock(0) },
   );

@@ -27,7 +27,9 @@ const task = (fields: Record<string, unknown>, resource = 'slow') => ({
 
 const map = (fields: Record<string, unknown>) => ({
   StartAt: 'M',
-  States: { M: { Type: 'Map', InputPath: '$.job', ...fields, End: true, ItemProcessor: { StartAt: 'T', States: { T: { Type: 'Task', Resource: 'fail', End: true } } } } },
+  States: {
+    M: { Type: 'Map', InputPath: '$.job', ...fields, End: true, ItemProcessor: { StartAt: 'T', States: { T: { Type: 'Task', Resource: 'fail', End: true } } } },
+  },
 });
 
 const cases: { name: string; definition: object; input: unknown; status: string; error?: string; output?: unknown }[] = [
@@ -64,7 +66,13 @@ const cases: { name: string; definition: object; input: unknown; status: string;
     definition: {
       StartAt: 'T',
       States: {
-        T: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: 'slow', 'Payload.$': '$' }, TimeoutSecondsPath: '$.limit', End: true },
+        T: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke',
+          Parameters: { FunctionName: 'slow', 'Payload.$': '$' },
+          TimeoutSecondsPath: '$.limit',
+          End: true,
+        },
       },
     },
     input: { limit: 2 },

@@ -51,7 +51,10 @@ const cases: { name: string; definition: object; expectedCalls: number }[] = [
   },
   {
     name: 'a sibling in a Wait state',
-    definition: parallel({ StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 5, Next: 'Flaky' }, Flaky: { Type: 'Task', Resource: 'flaky', End: true } } }, 1),
+    definition: parallel(
+      { StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 5, Next: 'Flaky' }, Flaky: { Type: 'Task', Resource: 'flaky', End: true } } },
+      1,
+    ),
     expectedCalls: 0,
   },
   {
@@ -146,7 +149,11 @@ stopping('real clock: a retry interval of a stopped sibling is cancelled, not sl
 
 stopping('real clock: the execution ending (TimeoutSeconds) cancels every pending retry', async () => {
   let calls = 0;
-  const definition = { TimeoutSeconds: 1, StartAt: 'Flaky', States: { Flaky: { ...retrying('flaky'), Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 2 }] } } };
+  const definition = {
+    TimeoutSeconds: 1,
+    StartAt: 'Flaky',
+    States: { Flaky: { ...retrying('flaky'), Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 2 }] } },
+  };
   const handlers: Handlers = {
     flaky: () => {
       calls++;

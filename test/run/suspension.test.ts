@@ -52,7 +52,10 @@ suspension('SendTaskSuccess runs a suspended execution on at once: the next stat
 suspension('an answer given inside the handler resumes once the execution is parked', async () => {
   const tasks = new StandardTasks();
   const machine = compile(
-    { StartAt: 'Approve', States: { Approve: { Type: 'Task', Resource: SQS_WAIT, Parameters: { 'token.$': '$$.Task.Token' }, ResultPath: '$.answer', End: true } } },
+    {
+      StartAt: 'Approve',
+      States: { Approve: { Type: 'Task', Resource: SQS_WAIT, Parameters: { 'token.$': '$$.Task.Token' }, ResultPath: '$.answer', End: true } },
+    },
     {
       handlers: { 'arn:aws:states:::sqs:sendMessage': (input: { token: string }) => void tasks.sendTaskSuccess({ taskToken: input.token, output: '"now"' }) },
       integrations: tasks.integrations(),
@@ -81,11 +84,17 @@ suspension('SendTaskFailure re-enters Retry with the counters the attempt had, t
 });
 
 suspension('a suspended task times out (States.Timeout) and its catcher runs', async () => {
-  const { tasks, tokens, machine } = callbackMachine({ TimeoutSeconds: 5, Catch: [{ ErrorEquals: ['States.Timeout'], ResultPath: '$.error', Next: 'Caught' }] });
+  const { tasks, tokens, machine } = callbackMachine({
+    TimeoutSeconds: 5,
+    Catch: [{ ErrorEquals: ['States.Timeout'], ResultPath: '$.error', Next: 'Caught' }],
+  });
   const result = await machine.execute({ order: 2 });
   assert.is(result.status, 'SUCCEEDED');
   assert.equal(result.output, { order: 2, error: { Error: 'States.Timeout', Cause: null } });
-  assert.throws(() => tasks.sendTaskSuccess({ taskToken: tokens[0]!, output: '{}' }), (e: Error) => e.name === 'TaskTimedOut');
+  assert.throws(
+    () => tasks.sendTaskSuccess({ taskToken: tokens[0]!, output: '{}' }),
+    (e: Error) => e.name === 'TaskTimedOut',
+  );
 });
 
 suspension('aborting a suspended execution ends it ABORTED and retires its token', async () => {

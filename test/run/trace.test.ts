@@ -85,8 +85,16 @@ trace('Map iterations and Parallel branches are indented and labelled', async ()
 });
 
 trace('a failed execution ends with its error and cause; long values are cut', async () => {
-  const lines = await traceOf({ StartAt: 'F', States: { F: { Type: 'Fail', Error: 'Nope', Cause: 'because' } } }, {}, { text: 'x'.repeat(50) }, { maxValueLength: 10 });
-  assert.equal(lines.map((l) => l.slice(11)), ['execution started  input {"text":"x…', '-> F (Fail)  input {"text":"x…', 'execution failed  Nope: because']);
+  const lines = await traceOf(
+    { StartAt: 'F', States: { F: { Type: 'Fail', Error: 'Nope', Cause: 'because' } } },
+    {},
+    { text: 'x'.repeat(50) },
+    { maxValueLength: 10 },
+  );
+  assert.equal(
+    lines.map((l) => l.slice(11)),
+    ['execution started  input {"text":"x…', '-> F (Fail)  input {"text":"x…', 'execution failed  Nope: because'],
+  );
 });
 
 trace('an empty history is an empty trace', () => {

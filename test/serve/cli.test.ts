@@ -44,7 +44,20 @@ options('SFN_MOCK_CONFIG is read as --mocks, as Step Functions Local reads it', 
 options('--help lists every option with the examples', async () => {
   const run = await cli(['serve', '--help']);
   assert.is(run.code, 0);
-  for (const flag of ['--port', '--host', '--handlers', '--mocks', '--lambda-endpoint', '--region', '--account-id', '--virtual-clock', '--store', '--retain-executions', '--log-level']) assert.ok(run.stdout.includes(flag), flag);
+  for (const flag of [
+    '--port',
+    '--host',
+    '--handlers',
+    '--mocks',
+    '--lambda-endpoint',
+    '--region',
+    '--account-id',
+    '--virtual-clock',
+    '--store',
+    '--retain-executions',
+    '--log-level',
+  ])
+    assert.ok(run.stdout.includes(flag), flag);
   assert.match(run.stdout, /SigV4 signatures are accepted and not checked/);
 });
 

@@ -30,8 +30,17 @@ crash.after(() => {
 const dir = mkdtempSync(join(tmpdir(), 'statemill-crash-'));
 const roleArn = 'arn:aws:iam::123456789012:role/local';
 
-function startServe(args: string[], env: Record<string, string> = {}): { child: ChildProcess; url: Promise<string>; exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>; stderr: () => string } {
-  const child = track(spawn(process.execPath, ['--import', 'tsx/esm', 'src/cli/main.ts', 'serve', '--port', '0', '--log-level', 'warn', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } }));
+function startServe(
+  args: string[],
+  env: Record<string, string> = {},
+): { child: ChildProcess; url: Promise<string>; exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>; stderr: () => string } {
+  const child = track(
+    spawn(process.execPath, ['--import', 'tsx/esm', 'src/cli/main.ts', 'serve', '--port', '0', '--log-level', 'warn', ...args], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...env },
+    }),
+  );
   let out = '';
   let err = '';
   child.stderr!.on('data', (chunk) => (err += chunk));
@@ -48,7 +57,11 @@ function startServe(args: string[], env: Record<string, string> = {}): { child: 
 }
 
 async function call(url: string, operation: string, body: unknown): Promise<any> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `AWSStepFunctions.${operation}` }, body: JSON.stringify(body) });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `AWSStepFunctions.${operation}` },
+    body: JSON.stringify(body),
+  });
   const json = await response.json();
   if (response.status !== 200) throw new Error(`${operation}: ${response.status} ${JSON.stringify(json)}`);
   return json;
@@ -63,133 +76,175 @@ async function settled(url: string, executionArn: string): Promise<any> {
   throw new Error(`${executionArn} still RUNNING`);
 }
 
-crash('20 finished and 5 waiting Standard executions, 10 Express ones, kill -9, restart: 20 as they were, 5 FAILED (host stopped), the server works on', async () => {
-  const store = join(dir, 'statemill.db');
-  const first = startServe(['--store', store]);
-  const url = await first.url;
-  const quick = await call(url, 'CreateStateMachine', { name: 'quick', roleArn, definition: JSON.stringify({ StartAt: 'Add', States: { Add: { Type: 'Pass', Parameters: { 'sum.$': 'States.MathAdd($.n, 1)' }, End: true } } }) });
-  const sleepy = await call(url, 'CreateStateMachine', { name: 'sleepy', roleArn, definition: JSON.stringify({ StartAt: 'Nap', States: { Nap: { Type: 'Wait', Seconds: 3600, End: true } } }) });
-  const express = await call(url, 'CreateStateMachine', { name: 'express', roleArn, type: 'EXPRESS', definition: JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }) });
-  await call(url, 'TagResource', { resourceArn: quick.stateMachineArn, tags: [{ key: 'kept', value: 'yes' }] });
-  const finished: Array<{ executionArn: string; output: string; events: string[] }> = [];
-  for (let n = 0; n < 20; n++) {
-    const { executionArn } = await call(url, 'StartExecution', { stateMachineArn: quick.stateMachineArn, name: `q${n}`, input: JSON.stringify({ n }) });
-    const described = await settled(url, executionArn);
-    const history = await call(url, 'GetExecutionHistory', { executionArn });
-    finished.push({ executionArn, output: described.output, events: history.events.map((e: { type: string }) => e.type) });
-  }
-  const waiting: string[] = [];
-  for (let n = 0; n < 5; n++) waiting.push((await call(url, 'StartExecution', { stateMachineArn: sleepy.stateMachineArn, name: `w${n}` })).executionArn);
-  for (let n = 0; n < 10; n++) await call(url, 'StartSyncExecution', { stateMachineArn: express.stateMachineArn });
-  for (const executionArn of waiting) assert.is((await call(url, 'DescribeExecution', { executionArn })).status, 'RUNNING');
-
-  first.child.kill('SIGKILL');
-  assert.equal(await first.exit, { code: null, signal: 'SIGKILL' });
-
-  const second = startServe(['--store', store]);
-  const again = await second.url;
-  try {
-    const machines = await call(again, 'ListStateMachines', {});
-    assert.equal(machines.stateMachines.map((m: { name: string }) => m.name).sort(), ['express', 'quick', 'sleepy']);
-    assert.equal((await call(again, 'ListTagsForResource', { resourceArn: quick.stateMachineArn })).tags, [{ key: 'kept', value: 'yes' }]);
-    let same = 0;
-    for (const f of finished) {
-      const described = await call(again, 'DescribeExecution', { executionArn: f.executionArn });
-      const history = await call(again, 'GetExecutionHistory', { executionArn: f.executionArn });
-      if (described.status === 'SUCCEEDED' && described.output === f.output && JSON.stringify(history.events.map((e: { type: string }) => e.type)) === JSON.stringify(f.events)) same++;
+crash(
+  '20 finished and 5 waiting Standard executions, 10 Express ones, kill -9, restart: 20 as they were, 5 FAILED (host stopped), the server works on',
+  async () => {
+    const store = join(dir, 'statemill.db');
+    const first = startServe(['--store', store]);
+    const url = await first.url;
+    const quick = await call(url, 'CreateStateMachine', {
+      name: 'quick',
+      roleArn,
+      definition: JSON.stringify({ StartAt: 'Add', States: { Add: { Type: 'Pass', Parameters: { 'sum.$': 'States.MathAdd($.n, 1)' }, End: true } } }),
+    });
+    const sleepy = await call(url, 'CreateStateMachine', {
+      name: 'sleepy',
+      roleArn,
+      definition: JSON.stringify({ StartAt: 'Nap', States: { Nap: { Type: 'Wait', Seconds: 3600, End: true } } }),
+    });
+    const express = await call(url, 'CreateStateMachine', {
+      name: 'express',
+      roleArn,
+      type: 'EXPRESS',
+      definition: JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }),
+    });
+    await call(url, 'TagResource', { resourceArn: quick.stateMachineArn, tags: [{ key: 'kept', value: 'yes' }] });
+    const finished: Array<{ executionArn: string; output: string; events: string[] }> = [];
+    for (let n = 0; n < 20; n++) {
+      const { executionArn } = await call(url, 'StartExecution', { stateMachineArn: quick.stateMachineArn, name: `q${n}`, input: JSON.stringify({ n }) });
+      const described = await settled(url, executionArn);
+      const history = await call(url, 'GetExecutionHistory', { executionArn });
+      finished.push({ executionArn, output: described.output, events: history.events.map((e: { type: string }) => e.type) });
     }
-    assert.is(same, 20, 'every finished execution as it was, history included');
-    const outcomes = await Promise.all(waiting.map((executionArn) => call(again, 'DescribeExecution', { executionArn })));
-    assert.equal(outcomes.map((o) => `${o.status} ${o.error}`), Array(5).fill('FAILED statemill.HostStopped'));
-    const listed = await call(again, 'ListExecutions', { stateMachineArn: sleepy.stateMachineArn });
-    assert.is(listed.executions.length, 5);
-    assert.ok(listed.executions.every((e: { status: string }) => e.status !== 'RUNNING'), 'none RUNNING forever');
-    const fresh = await call(again, 'StartExecution', { stateMachineArn: quick.stateMachineArn, name: 'after-restart', input: '{"n":41}' });
-    assert.is((await settled(again, fresh.executionArn)).output, '{"sum":42}');
-    const sync = await call(again, 'StartSyncExecution', { stateMachineArn: express.stateMachineArn, input: '{"x":1}' });
-    assert.is(sync.status, 'SUCCEEDED');
-    console.log(`  crash test: ${same}/20 finished executions intact, ${outcomes.length}/5 waiting ones FAILED (statemill.HostStopped), 0 RUNNING, 0 lost`);
-  } finally {
-    second.child.kill('SIGTERM');
-    assert.equal(await second.exit, { code: 0, signal: null });
-  }
-});
+    const waiting: string[] = [];
+    for (let n = 0; n < 5; n++) waiting.push((await call(url, 'StartExecution', { stateMachineArn: sleepy.stateMachineArn, name: `w${n}` })).executionArn);
+    for (let n = 0; n < 10; n++) await call(url, 'StartSyncExecution', { stateMachineArn: express.stateMachineArn });
+    for (const executionArn of waiting) assert.is((await call(url, 'DescribeExecution', { executionArn })).status, 'RUNNING');
 
-crash('a callback task waiting at kill -9: after the restart SendTaskSuccess with its pre-crash token completes the execution (output, history numbering continued); a damaged suspension record then stops start-up with ERR_STORE_CORRUPT', async () => {
-  const store = join(dir, 'callbacks.db');
-  const outbox = join(dir, 'outbox.jsonl');
-  writeFileSync(outbox, '');
-  const env = { STATEMILL_TEST_OUTBOX: outbox };
-  const handlers = ['--handlers', join(root, 'test/serve/fixtures/token-outbox.mjs')];
-  const first = startServe(['--store', store, ...handlers], env);
-  const url = await first.url;
-  const definition = JSON.stringify({
-    StartAt: 'Ask',
-    States: {
-      Ask: {
-        Type: 'Task',
-        Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken',
-        Parameters: { QueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/q', MessageBody: { 'TaskToken.$': '$$.Task.Token' } },
-        ResultPath: '$.answer',
-        Next: 'Done',
+    first.child.kill('SIGKILL');
+    assert.equal(await first.exit, { code: null, signal: 'SIGKILL' });
+
+    const second = startServe(['--store', store]);
+    const again = await second.url;
+    try {
+      const machines = await call(again, 'ListStateMachines', {});
+      assert.equal(machines.stateMachines.map((m: { name: string }) => m.name).sort(), ['express', 'quick', 'sleepy']);
+      assert.equal((await call(again, 'ListTagsForResource', { resourceArn: quick.stateMachineArn })).tags, [{ key: 'kept', value: 'yes' }]);
+      let same = 0;
+      for (const f of finished) {
+        const described = await call(again, 'DescribeExecution', { executionArn: f.executionArn });
+        const history = await call(again, 'GetExecutionHistory', { executionArn: f.executionArn });
+        if (
+          described.status === 'SUCCEEDED' &&
+          described.output === f.output &&
+          JSON.stringify(history.events.map((e: { type: string }) => e.type)) === JSON.stringify(f.events)
+        )
+          same++;
+      }
+      assert.is(same, 20, 'every finished execution as it was, history included');
+      const outcomes = await Promise.all(waiting.map((executionArn) => call(again, 'DescribeExecution', { executionArn })));
+      assert.equal(
+        outcomes.map((o) => `${o.status} ${o.error}`),
+        Array(5).fill('FAILED statemill.HostStopped'),
+      );
+      const listed = await call(again, 'ListExecutions', { stateMachineArn: sleepy.stateMachineArn });
+      assert.is(listed.executions.length, 5);
+      assert.ok(
+        listed.executions.every((e: { status: string }) => e.status !== 'RUNNING'),
+        'none RUNNING forever',
+      );
+      const fresh = await call(again, 'StartExecution', { stateMachineArn: quick.stateMachineArn, name: 'after-restart', input: '{"n":41}' });
+      assert.is((await settled(again, fresh.executionArn)).output, '{"sum":42}');
+      const sync = await call(again, 'StartSyncExecution', { stateMachineArn: express.stateMachineArn, input: '{"x":1}' });
+      assert.is(sync.status, 'SUCCEEDED');
+      console.log(`  crash test: ${same}/20 finished executions intact, ${outcomes.length}/5 waiting ones FAILED (statemill.HostStopped), 0 RUNNING, 0 lost`);
+    } finally {
+      second.child.kill('SIGTERM');
+      assert.equal(await second.exit, { code: 0, signal: null });
+    }
+  },
+);
+
+crash(
+  'a callback task waiting at kill -9: after the restart SendTaskSuccess with its pre-crash token completes the execution (output, history numbering continued); a damaged suspension record then stops start-up with ERR_STORE_CORRUPT',
+  async () => {
+    const store = join(dir, 'callbacks.db');
+    const outbox = join(dir, 'outbox.jsonl');
+    writeFileSync(outbox, '');
+    const env = { STATEMILL_TEST_OUTBOX: outbox };
+    const handlers = ['--handlers', join(root, 'test/serve/fixtures/token-outbox.mjs')];
+    const first = startServe(['--store', store, ...handlers], env);
+    const url = await first.url;
+    const definition = JSON.stringify({
+      StartAt: 'Ask',
+      States: {
+        Ask: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken',
+          Parameters: { QueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/q', MessageBody: { 'TaskToken.$': '$$.Task.Token' } },
+          ResultPath: '$.answer',
+          Next: 'Done',
+        },
+        Done: { Type: 'Pass', Parameters: { 'order.$': '$.order', 'approved.$': '$.answer.approved' }, End: true },
       },
-      Done: { Type: 'Pass', Parameters: { 'order.$': '$.order', 'approved.$': '$.answer.approved' }, End: true },
-    },
-  });
-  const { stateMachineArn } = await call(url, 'CreateStateMachine', { name: 'callback', roleArn, definition });
-  const { executionArn } = await call(url, 'StartExecution', { stateMachineArn, name: 'approval', input: '{"order":7}' });
-  let token = '';
-  for (let i = 0; i < 400 && token === ''; i++) {
-    const line = readFileSync(outbox, 'utf8').trim();
-    if (line !== '') token = JSON.parse(line).TaskToken;
-    else await new Promise((r) => setTimeout(r, 5));
-  }
-  assert.ok(token !== '', 'the token went out');
-  const before = (await call(url, 'GetExecutionHistory', { executionArn })).events;
-  first.child.kill('SIGKILL');
-  assert.equal(await first.exit, { code: null, signal: 'SIGKILL' });
-  const second = startServe(['--store', store, ...handlers], env);
-  const again = await second.url;
-  try {
-    assert.is((await call(again, 'DescribeExecution', { executionArn })).status, 'RUNNING', 'still waiting on its token');
-    await call(again, 'SendTaskSuccess', { taskToken: token, output: '{"approved":true}' });
-    const described = await settled(again, executionArn);
-    assert.equal([described.status, described.output], ['SUCCEEDED', '{"order":7,"approved":true}']);
-    const events = (await call(again, 'GetExecutionHistory', { executionArn })).events as Array<{ id: number; type: string }>;
-    assert.equal(events.slice(0, before.length), before, 'the history before the crash, as it was');
-    assert.equal(events.slice(before.length).map((e) => e.type), ['TaskSucceeded', 'TaskStateExited', 'PassStateEntered', 'PassStateExited', 'ExecutionSucceeded']);
-    assert.equal(events.map((e) => e.id), events.map((_, i) => i + 1), 'events after the restart continue the numbering');
-    assert.is(readFileSync(outbox, 'utf8').trim().split('\n').length, 1, 'the resource was called once, before the crash');
-    console.log(`  crash test: a token issued before kill -9 completed its execution after the restart (${before.length} events before, ${events.length} in all)`);
-  } finally {
-    second.child.kill('SIGTERM');
-    assert.equal(await second.exit, { code: 0, signal: null });
-  }
+    });
+    const { stateMachineArn } = await call(url, 'CreateStateMachine', { name: 'callback', roleArn, definition });
+    const { executionArn } = await call(url, 'StartExecution', { stateMachineArn, name: 'approval', input: '{"order":7}' });
+    let token = '';
+    for (let i = 0; i < 400 && token === ''; i++) {
+      const line = readFileSync(outbox, 'utf8').trim();
+      if (line !== '') token = JSON.parse(line).TaskToken;
+      else await new Promise((r) => setTimeout(r, 5));
+    }
+    assert.ok(token !== '', 'the token went out');
+    const before = (await call(url, 'GetExecutionHistory', { executionArn })).events;
+    first.child.kill('SIGKILL');
+    assert.equal(await first.exit, { code: null, signal: 'SIGKILL' });
+    const second = startServe(['--store', store, ...handlers], env);
+    const again = await second.url;
+    try {
+      assert.is((await call(again, 'DescribeExecution', { executionArn })).status, 'RUNNING', 'still waiting on its token');
+      await call(again, 'SendTaskSuccess', { taskToken: token, output: '{"approved":true}' });
+      const described = await settled(again, executionArn);
+      assert.equal([described.status, described.output], ['SUCCEEDED', '{"order":7,"approved":true}']);
+      const events = (await call(again, 'GetExecutionHistory', { executionArn })).events as Array<{ id: number; type: string }>;
+      assert.equal(events.slice(0, before.length), before, 'the history before the crash, as it was');
+      assert.equal(
+        events.slice(before.length).map((e) => e.type),
+        ['TaskSucceeded', 'TaskStateExited', 'PassStateEntered', 'PassStateExited', 'ExecutionSucceeded'],
+      );
+      assert.equal(
+        events.map((e) => e.id),
+        events.map((_, i) => i + 1),
+        'events after the restart continue the numbering',
+      );
+      assert.is(readFileSync(outbox, 'utf8').trim().split('\n').length, 1, 'the resource was called once, before the crash');
+      console.log(
+        `  crash test: a token issued before kill -9 completed its execution after the restart (${before.length} events before, ${events.length} in all)`,
+      );
+    } finally {
+      second.child.kill('SIGTERM');
+      assert.equal(await second.exit, { code: 0, signal: null });
+    }
 
-  // A second execution waits at the next kill -9; its record is then damaged, as another writer might.
-  const third = startServe(['--store', store, ...handlers], env);
-  const thirdUrl = await third.url;
-  const damaged = (await call(thirdUrl, 'StartExecution', { stateMachineArn, name: 'damaged', input: '{"order":8}' })).executionArn;
-  for (let i = 0; i < 400 && readFileSync(outbox, 'utf8').trim().split('\n').length < 2; i++) await new Promise((r) => setTimeout(r, 5));
-  third.child.kill('SIGKILL');
-  await third.exit;
-  const db = new Database(store);
-  const row = db.prepare('SELECT data FROM executions WHERE arn = ?').get(damaged) as { data: string };
-  const data = JSON.parse(row.data);
-  assert.type(data.suspension, 'object', 'the waiting execution was recorded with its suspension');
-  data.suspension.variables = 'not a list';
-  db.prepare('UPDATE executions SET data = ? WHERE arn = ?').run(JSON.stringify(data), damaged);
-  db.close();
-  const refused = startServe(['--store', store, ...handlers], env);
-  const listened = refused.url.then(
-    () => true,
-    () => false,
-  );
-  const { code } = await refused.exit;
-  assert.is(await listened, false, 'it must not listen');
-  assert.is(code, 3);
-  assert.match(refused.stderr(), /suspension record of execution \S+:damaged in \S+callbacks\.db is damaged \(variables is not a list of \[name, value, size\]\).*\(ERR_STORE_CORRUPT\)/);
-});
+    // A second execution waits at the next kill -9; its record is then damaged, as another writer might.
+    const third = startServe(['--store', store, ...handlers], env);
+    const thirdUrl = await third.url;
+    const damaged = (await call(thirdUrl, 'StartExecution', { stateMachineArn, name: 'damaged', input: '{"order":8}' })).executionArn;
+    for (let i = 0; i < 400 && readFileSync(outbox, 'utf8').trim().split('\n').length < 2; i++) await new Promise((r) => setTimeout(r, 5));
+    third.child.kill('SIGKILL');
+    await third.exit;
+    const db = new Database(store);
+    const row = db.prepare('SELECT data FROM executions WHERE arn = ?').get(damaged) as { data: string };
+    const data = JSON.parse(row.data);
+    assert.type(data.suspension, 'object', 'the waiting execution was recorded with its suspension');
+    data.suspension.variables = 'not a list';
+    db.prepare('UPDATE executions SET data = ? WHERE arn = ?').run(JSON.stringify(data), damaged);
+    db.close();
+    const refused = startServe(['--store', store, ...handlers], env);
+    const listened = refused.url.then(
+      () => true,
+      () => false,
+    );
+    const { code } = await refused.exit;
+    assert.is(await listened, false, 'it must not listen');
+    assert.is(code, 3);
+    assert.match(
+      refused.stderr(),
+      /suspension record of execution \S+:damaged in \S+callbacks\.db is damaged \(variables is not a list of \[name, value, size\]\).*\(ERR_STORE_CORRUPT\)/,
+    );
+  },
+);
 
 crash('a store file that is not a statemill store stops start-up with a clear error (exit 3) before listening', async () => {
   const notes = join(dir, 'notes.txt');
@@ -205,7 +260,22 @@ crash('a store file that is not a statemill store stops start-up with a clear er
 });
 
 crash('without the optional better-sqlite3, --store stops start-up with ERR_STORE_UNAVAILABLE saying what to install (exit 3)', async () => {
-  const child = spawn(process.execPath, ['-r', join(root, 'test/serve/fixtures/hide-better-sqlite3.cjs'), '--import', 'tsx/esm', 'src/cli/main.ts', 'serve', '--port', '0', '--store', join(dir, 'never.db')], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [
+      '-r',
+      join(root, 'test/serve/fixtures/hide-better-sqlite3.cjs'),
+      '--import',
+      'tsx/esm',
+      'src/cli/main.ts',
+      'serve',
+      '--port',
+      '0',
+      '--store',
+      join(dir, 'never.db'),
+    ],
+    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let err = '';
   child.stderr!.on('data', (chunk) => (err += chunk));
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));

@@ -17,7 +17,13 @@ export const dummyCredentials = { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'lo
 
 export async function startEndpoint(options: ServeOptions = {}): Promise<TestEndpoint> {
   const endpoint = await serve({ port: 0, logLevel: 'silent', ...options });
-  const client = new SFNClient({ endpoint: endpoint.url, region: options.region ?? 'us-east-1', credentials: dummyCredentials, disableHostPrefix: true, maxAttempts: 1 });
+  const client = new SFNClient({
+    endpoint: endpoint.url,
+    region: options.region ?? 'us-east-1',
+    credentials: dummyCredentials,
+    disableHostPrefix: true,
+    maxAttempts: 1,
+  });
   return {
     endpoint,
     client,

@@ -20,14 +20,24 @@ const PASS = JSON.stringify({ StartAt: 'Done', States: { Done: { Type: 'Pass', E
 
 fast.before(async () => {
   t = await startEndpoint({ virtualClock: true });
-  const created = await call('CreateStateMachine', { name: 'fast', definition: PASS, roleArn: 'arn:aws:iam::123456789012:role/r', type: 'EXPRESS', publish: true });
+  const created = await call('CreateStateMachine', {
+    name: 'fast',
+    definition: PASS,
+    roleArn: 'arn:aws:iam::123456789012:role/r',
+    type: 'EXPRESS',
+    publish: true,
+  });
   assert.is(created.status, 200);
   machineArn = created.json.stateMachineArn;
 });
 fast.after(() => t.close());
 
 async function call(operation: string, body: unknown): Promise<{ status: number; json: any }> {
-  const response = await fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `AWSStepFunctions.${operation}` }, body: JSON.stringify(body) });
+  const response = await fetch(t.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `AWSStepFunctions.${operation}` },
+    body: JSON.stringify(body),
+  });
   return { status: response.status, json: await response.json() };
 }
 
@@ -35,12 +45,16 @@ async function call(operation: string, body: unknown): Promise<{ status: number;
 function postInParts(operation: string, parts: Buffer[]): Promise<{ status: number; json: any }> {
   const length = parts.reduce((sum, part) => sum + part.length, 0);
   return new Promise((resolve, reject) => {
-    const req = httpRequest(t.url, { method: 'POST', headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `AWSStepFunctions.${operation}`, 'content-length': length } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode!, json: JSON.parse(text) }));
-    });
+    const req = httpRequest(
+      t.url,
+      { method: 'POST', headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `AWSStepFunctions.${operation}`, 'content-length': length } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode!, json: JSON.parse(text) }));
+      },
+    );
     req.on('error', reject);
     req.flushHeaders();
     let i = 0;
@@ -97,11 +111,17 @@ fast('the machine ARN and its version ARN both start executions of the machine',
 fast('a machine kept in a store is not found by the ARN of its first region once the store is served in another', async () => {
   const store = join(mkdtempSync(join(tmpdir(), 'statemill-fast-')), 'store.db');
   const first = await startEndpoint({ store });
-  const arn = (await first.client.send(new CreateStateMachineCommand({ name: 'moved', definition: PASS, roleArn: 'arn:aws:iam::123456789012:role/r', type: 'EXPRESS' }))).stateMachineArn!;
+  const arn = (
+    await first.client.send(new CreateStateMachineCommand({ name: 'moved', definition: PASS, roleArn: 'arn:aws:iam::123456789012:role/r', type: 'EXPRESS' }))
+  ).stateMachineArn!;
   await first.close();
   const second = await startEndpoint({ store, region: 'eu-west-1' });
   try {
-    const response = await fetch(second.url, { method: 'POST', headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AWSStepFunctions.StartSyncExecution' }, body: JSON.stringify({ stateMachineArn: arn }) });
+    const response = await fetch(second.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AWSStepFunctions.StartSyncExecution' },
+      body: JSON.stringify({ stateMachineArn: arn }),
+    });
     assert.is(response.status, 400);
     assert.equal(await response.json(), { __type: 'com.amazonaws.sfn#StateMachineDoesNotExist', message: `State Machine Does Not Exist: '${arn}'` });
   } finally {
@@ -115,7 +135,11 @@ const inputs: [string, string, string | null][] = [
   ['1,001 arrays and strings full of brackets, 3 deep', JSON.stringify(Array.from({ length: 1001 }, () => ['{[{['])), null],
   ['nested 1,000 deep (the limit)', nested(1000), null],
   ['nested 1,001 deep', nested(1001), 'Document nesting depth (1001) exceeds the maximum allowed (1000, from `StreamReadConstraints.getMaxNestingDepth()`)'],
-  ['nested 1,001 deep behind 2,000 brackets in a string', `["${'{'.repeat(2000)}",${nested(1000)}]`, 'Document nesting depth (1001) exceeds the maximum allowed (1000, from `StreamReadConstraints.getMaxNestingDepth()`)'],
+  [
+    'nested 1,001 deep behind 2,000 brackets in a string',
+    `["${'{'.repeat(2000)}",${nested(1000)}]`,
+    'Document nesting depth (1001) exceeds the maximum allowed (1000, from `StreamReadConstraints.getMaxNestingDepth()`)',
+  ],
 ];
 for (const [why, input, refusal] of inputs) {
   fast(`input ${why}: ${refusal === null ? 'runs' : 'InvalidExecutionInput'}`, async () => {

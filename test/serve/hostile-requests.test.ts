@@ -28,15 +28,53 @@ const arnish = fc.constantFrom(
   'arn:',
   '',
 );
-const member = fc.oneof(arnish, fc.jsonValue({ maxDepth: 2 }), fc.string({ maxLength: 20 }), fc.constant('{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}'));
-const names = ['stateMachineArn', 'executionArn', 'activityArn', 'resourceArn', 'name', 'definition', 'roleArn', 'input', 'output', 'taskToken', 'maxResults', 'nextToken', 'type', 'tags', 'tagKeys', 'mapRunArn', 'stateMachineAliasArn', 'stateMachineVersionArn', 'routingConfiguration', 'inspectionLevel', 'mock', 'error', 'cause', 'reverseOrder', 'includedData', 'statusFilter', 'publish', 'description'];
+const member = fc.oneof(
+  arnish,
+  fc.jsonValue({ maxDepth: 2 }),
+  fc.string({ maxLength: 20 }),
+  fc.constant('{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}'),
+);
+const names = [
+  'stateMachineArn',
+  'executionArn',
+  'activityArn',
+  'resourceArn',
+  'name',
+  'definition',
+  'roleArn',
+  'input',
+  'output',
+  'taskToken',
+  'maxResults',
+  'nextToken',
+  'type',
+  'tags',
+  'tagKeys',
+  'mapRunArn',
+  'stateMachineAliasArn',
+  'stateMachineVersionArn',
+  'routingConfiguration',
+  'inspectionLevel',
+  'mock',
+  'error',
+  'cause',
+  'reverseOrder',
+  'includedData',
+  'statusFilter',
+  'publish',
+  'description',
+];
 const body = fc.dictionary(fc.constantFrom(...names), member, { maxKeys: 5 });
 
 hostile('random request structures for every operation: 200 or a typed 4xx, never a 5xx', async () => {
   const operations = OPERATIONS.filter((op) => op !== 'GetActivityTask');
   await fc.assert(
     fc.asyncProperty(fc.constantFrom(...operations), body, async (operation, request) => {
-      const response = await fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `AWSStepFunctions.${operation}` }, body: JSON.stringify(request) });
+      const response = await fetch(t.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `AWSStepFunctions.${operation}` },
+        body: JSON.stringify(request),
+      });
       const answer = (await response.json()) as { __type?: string; message?: string };
       if (response.status === 200) return;
       assert.ok(response.status >= 400 && response.status < 500, `${operation} ${JSON.stringify(request)} → ${response.status} ${JSON.stringify(answer)}`);

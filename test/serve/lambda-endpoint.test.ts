@@ -23,7 +23,9 @@ endpoint.after(() => lambda.close());
 const resourceTask = (resource: string) => ({ StartAt: 'T', States: { T: { Type: 'Task', Resource: resource, End: true } } });
 const invokeTask = (functionName: string, extra: Record<string, unknown> = {}) => ({
   StartAt: 'T',
-  States: { T: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: functionName, 'Payload.$': '$' }, End: true, ...extra } },
+  States: {
+    T: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: functionName, 'Payload.$': '$' }, End: true, ...extra },
+  },
 });
 
 endpoint('a Lambda ARN as Resource is invoked at the endpoint with the effective input', async () => {
@@ -43,7 +45,18 @@ endpoint('lambda:invoke with a name, an ARN or a qualified ARN calls the functio
 });
 
 endpoint('a dynamic FunctionName is resolved at run time', async () => {
-  const definition = { StartAt: 'T', States: { T: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { 'FunctionName.$': '$.fn', Payload: { n: 1 } }, OutputPath: '$.Payload', End: true } } };
+  const definition = {
+    StartAt: 'T',
+    States: {
+      T: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::lambda:invoke',
+        Parameters: { 'FunctionName.$': '$.fn', Payload: { n: 1 } },
+        OutputPath: '$.Payload',
+        End: true,
+      },
+    },
+  };
   const result = await compile(definition, { handlers: lambdaEndpointHandlers({}, lambda.url) }).execute({ fn: 'double' });
   assert.equal(result.output, { n: 2 });
 });
@@ -72,14 +85,17 @@ endpoint('a function the endpoint does not have is Lambda.ResourceNotFoundExcept
   assert.match(result.cause!, /^Function not found: absent \(Service: AWSLambda; Status Code: 404; Error Code: ResourceNotFoundException/);
 });
 
-endpoint('without an endpoint, a Lambda with no handler fails the task with Lambda.ResourceNotFoundException (Resource ARN and lambda:invoke alike)', async () => {
-  for (const definition of [resourceTask(`${FN}:nowhere`), invokeTask('nowhere')]) {
-    const result = await compile(definition, { handlers: lambdaEndpointHandlers({}) }).execute({});
-    assert.is(result.status, 'FAILED');
-    assert.is(result.error, 'Lambda.ResourceNotFoundException');
-    assert.match(result.cause!, /^Function not found: nowhere \(Service: AWSLambda; Status Code: 404/);
-  }
-});
+endpoint(
+  'without an endpoint, a Lambda with no handler fails the task with Lambda.ResourceNotFoundException (Resource ARN and lambda:invoke alike)',
+  async () => {
+    for (const definition of [resourceTask(`${FN}:nowhere`), invokeTask('nowhere')]) {
+      const result = await compile(definition, { handlers: lambdaEndpointHandlers({}) }).execute({});
+      assert.is(result.status, 'FAILED');
+      assert.is(result.error, 'Lambda.ResourceNotFoundException');
+      assert.match(result.cause!, /^Function not found: nowhere \(Service: AWSLambda; Status Code: 404/);
+    }
+  },
+);
 
 endpoint('an unreachable endpoint is Lambda.SdkClientException naming the endpoint', async () => {
   const closed = await startFakeLambda({});
@@ -101,11 +117,20 @@ endpoint('mocked states answer from the mock configuration; the unmocked Lambda 
   const definition = {
     StartAt: 'Mocked',
     States: {
-      Mocked: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: 'charge', Payload: {} }, ResultSelector: { 'n.$': '$.Payload.n' }, Next: 'Live' },
+      Mocked: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::lambda:invoke',
+        Parameters: { FunctionName: 'charge', Payload: {} },
+        ResultSelector: { 'n.$': '$.Payload.n' },
+        Next: 'Live',
+      },
       Live: { Type: 'Task', Resource: `${FN}:double`, End: true },
     },
   };
-  const config = { StateMachines: { M: { TestCases: { Happy: { Mocked: 'Charged' } } } }, MockedResponses: { Charged: { '0': { Return: { StatusCode: 200, Payload: { n: 8 } } } } } };
+  const config = {
+    StateMachines: { M: { TestCases: { Happy: { Mocked: 'Charged' } } } },
+    MockedResponses: { Charged: { '0': { Return: { StatusCode: 200, Payload: { n: 8 } } } } },
+  };
   const handlers = mockHandlers(definition, config, { testCase: 'Happy', stateMachine: 'M', handlers: lambdaEndpointHandlers({}, lambda.url) });
   const result = await compile(definition, { handlers }).execute({});
   assert.is(result.status, 'SUCCEEDED');

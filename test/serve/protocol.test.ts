@@ -57,7 +57,13 @@ wire('an operation answers 200 with epoch-second timestamps (milliseconds as the
   assert.is(r.headers.get('content-type'), 'application/x-amz-json-1.0');
   assert.match(r.headers.get('x-amzn-requestid') ?? '', /^[0-9a-f-]{36}$/);
   assert.is(r.headers.get('x-amzn-errortype'), null);
-  assert.equal(r.json(), { executionArn: 'arn:x', status: 'SUCCEEDED', startDate: 1796551200.123, stopDate: 1796551200.123, events: [{ timestamp: 1796551200.123 }] });
+  assert.equal(r.json(), {
+    executionArn: 'arn:x',
+    status: 'SUCCEEDED',
+    startDate: 1796551200.123,
+    stopDate: 1796551200.123,
+    events: [{ timestamp: 1796551200.123 }],
+  });
 });
 
 wire('an operation without output answers {}', async () => {
@@ -88,20 +94,100 @@ wire('an unexpected failure in the service is InternalFailure 500, logged with i
   assert.match(logged, /"level":"error".*"operation":"StopExecution".*boom/);
 });
 
-const refusals: Array<{ name: string; headers: Record<string, string>; body: string; path?: string; method?: string; status: number; type: string; message: RegExp }> = [
-  { name: 'no X-Amz-Target', headers: { 'content-type': 'application/x-amz-json-1.0' }, body: '{}', status: 400, type: 'UnknownOperationException', message: /Missing X-Amz-Target/ },
-  { name: 'an operation outside the model', headers: awsJson('LaunchRockets'), body: '{}', status: 400, type: 'UnknownOperationException', message: /AWSStepFunctions\.LaunchRockets/ },
-  { name: "another service's target", headers: { ...awsJson('x'), 'x-amz-target': 'AmazonSQS.SendMessage' }, body: '{}', status: 400, type: 'UnknownOperationException', message: /AmazonSQS\.SendMessage/ },
-  { name: 'a model operation the service does not implement', headers: awsJson('UpdateMapRun'), body: '{}', status: 400, type: 'UnknownOperationException', message: /does not implement UpdateMapRun/ },
-  { name: 'a prototype member as operation name', headers: { ...awsJson('x'), 'x-amz-target': 'AWSStepFunctions.constructor' }, body: '{}', status: 400, type: 'UnknownOperationException', message: /constructor/ },
-  { name: 'a JSON content type of another protocol', headers: { ...awsJson('DescribeExecution'), 'content-type': 'application/json' }, body: '{}', status: 400, type: 'SerializationException', message: /Content-Type must be application\/x-amz-json-1\.0/ },
-  { name: 'a text body (fetch labels it text/plain)', headers: { 'x-amz-target': 'AWSStepFunctions.DescribeExecution' }, body: '{}', status: 400, type: 'SerializationException', message: /not "text\/plain/ },
-  { name: 'a body that is not JSON', headers: awsJson('DescribeExecution'), body: '{"executionArn": ', status: 400, type: 'SerializationException', message: /not valid JSON/ },
+const refusals: Array<{
+  name: string;
+  headers: Record<string, string>;
+  body: string;
+  path?: string;
+  method?: string;
+  status: number;
+  type: string;
+  message: RegExp;
+}> = [
+  {
+    name: 'no X-Amz-Target',
+    headers: { 'content-type': 'application/x-amz-json-1.0' },
+    body: '{}',
+    status: 400,
+    type: 'UnknownOperationException',
+    message: /Missing X-Amz-Target/,
+  },
+  {
+    name: 'an operation outside the model',
+    headers: awsJson('LaunchRockets'),
+    body: '{}',
+    status: 400,
+    type: 'UnknownOperationException',
+    message: /AWSStepFunctions\.LaunchRockets/,
+  },
+  {
+    name: "another service's target",
+    headers: { ...awsJson('x'), 'x-amz-target': 'AmazonSQS.SendMessage' },
+    body: '{}',
+    status: 400,
+    type: 'UnknownOperationException',
+    message: /AmazonSQS\.SendMessage/,
+  },
+  {
+    name: 'a model operation the service does not implement',
+    headers: awsJson('UpdateMapRun'),
+    body: '{}',
+    status: 400,
+    type: 'UnknownOperationException',
+    message: /does not implement UpdateMapRun/,
+  },
+  {
+    name: 'a prototype member as operation name',
+    headers: { ...awsJson('x'), 'x-amz-target': 'AWSStepFunctions.constructor' },
+    body: '{}',
+    status: 400,
+    type: 'UnknownOperationException',
+    message: /constructor/,
+  },
+  {
+    name: 'a JSON content type of another protocol',
+    headers: { ...awsJson('DescribeExecution'), 'content-type': 'application/json' },
+    body: '{}',
+    status: 400,
+    type: 'SerializationException',
+    message: /Content-Type must be application\/x-amz-json-1\.0/,
+  },
+  {
+    name: 'a text body (fetch labels it text/plain)',
+    headers: { 'x-amz-target': 'AWSStepFunctions.DescribeExecution' },
+    body: '{}',
+    status: 400,
+    type: 'SerializationException',
+    message: /not "text\/plain/,
+  },
+  {
+    name: 'a body that is not JSON',
+    headers: awsJson('DescribeExecution'),
+    body: '{"executionArn": ',
+    status: 400,
+    type: 'SerializationException',
+    message: /not valid JSON/,
+  },
   { name: 'a JSON array body', headers: awsJson('DescribeExecution'), body: '[]', status: 400, type: 'SerializationException', message: /not an array/ },
   { name: 'a JSON null body', headers: awsJson('DescribeExecution'), body: 'null', status: 400, type: 'SerializationException', message: /not null/ },
-  { name: 'a body over the limit', headers: awsJson('DescribeExecution'), body: JSON.stringify({ input: 'x'.repeat(2000) }), status: 413, type: 'ValidationException', message: /exceeds the limit of 1024 bytes/ },
+  {
+    name: 'a body over the limit',
+    headers: awsJson('DescribeExecution'),
+    body: JSON.stringify({ input: 'x'.repeat(2000) }),
+    status: 413,
+    type: 'ValidationException',
+    message: /exceeds the limit of 1024 bytes/,
+  },
   { name: 'a GET of /', headers: {}, body: '', method: 'GET', status: 405, type: 'UnknownOperationException', message: /Method GET not allowed/ },
-  { name: 'another path', headers: awsJson('DescribeExecution'), body: '{}', path: '/2015-03-31/functions', status: 404, type: 'UnknownOperationException', message: /No such resource/ },
+  {
+    name: 'another path',
+    headers: awsJson('DescribeExecution'),
+    body: '{}',
+    path: '/2015-03-31/functions',
+    status: 404,
+    type: 'UnknownOperationException',
+    message: /No such resource/,
+  },
 ];
 
 for (const c of refusals) {
@@ -136,7 +222,13 @@ wire('any Host is served: a hosts entry for sync-localhost reaches the server', 
   const address = server.address()!;
   const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
     const req = request(
-      { host: '127.0.0.1', port: address.port, method: 'POST', path: '/', headers: { ...awsJson('DescribeExecution'), host: `sync-localhost:${address.port}` } },
+      {
+        host: '127.0.0.1',
+        port: address.port,
+        method: 'POST',
+        path: '/',
+        headers: { ...awsJson('DescribeExecution'), host: `sync-localhost:${address.port}` },
+      },
       (res) => {
         let body = '';
         res.on('data', (chunk) => (body += chunk));
@@ -164,7 +256,11 @@ logs('at debug, every request is a JSON line with its request id, operation, sta
   const lines: string[] = [];
   const debugServer = createServer(stub, { logger: createLogger('debug', (line) => lines.push(line)) });
   await debugServer.listen(0);
-  await fetch(debugServer.url, { method: 'POST', headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AWSStepFunctions.DescribeExecution' }, body: '{"executionArn":"missing"}' });
+  await fetch(debugServer.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AWSStepFunctions.DescribeExecution' },
+    body: '{"executionArn":"missing"}',
+  });
   await debugServer.close();
   const entry = JSON.parse(lines.find((l) => l.includes('"request"'))!);
   assert.is(entry.level, 'debug');
@@ -176,7 +272,11 @@ logs('at debug, every request is a JSON line with its request id, operation, sta
   const quiet: string[] = [];
   const infoServer = createServer(stub, { logger: createLogger('info', (line) => quiet.push(line)) });
   await infoServer.listen(0);
-  await fetch(infoServer.url, { method: 'POST', headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AWSStepFunctions.DescribeExecution' }, body: '{}' });
+  await fetch(infoServer.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AWSStepFunctions.DescribeExecution' },
+    body: '{}',
+  });
   await infoServer.close();
   assert.equal(quiet, []);
 });

@@ -8,7 +8,10 @@ import { dummyCredentials, startEndpoint, type TestEndpoint } from './endpoint.j
 const sdk = suite('serve: @aws-sdk/client-sfn over HTTP');
 
 const roleArn = 'arn:aws:iam::123456789012:role/local';
-const passDefinition = JSON.stringify({ StartAt: 'Step', States: { Step: { Type: 'Pass', Result: { done: true }, ResultPath: '$.step', Next: 'Finish' }, Finish: { Type: 'Succeed' } } });
+const passDefinition = JSON.stringify({
+  StartAt: 'Step',
+  States: { Step: { Type: 'Pass', Result: { done: true }, ResultPath: '$.step', Next: 'Finish' }, Finish: { Type: 'Succeed' } },
+});
 const waitDefinition = JSON.stringify({ StartAt: 'Nap', States: { Nap: { Type: 'Wait', Seconds: 3600, End: true } } });
 const failDefinition = JSON.stringify({ StartAt: 'Boom', States: { Boom: { Type: 'Fail', Error: 'Custom.Failure', Cause: 'it broke' } } });
 
@@ -54,7 +57,9 @@ sdk('a refusal reaches the SDK as its typed exception with AWS message and a 400
   assert.is(duplicate.name, 'InvalidDefinition');
   assert.is(duplicate.$metadata.httpStatusCode, 400);
   assert.match(duplicate.message, /^Invalid State Machine Definition: /);
-  const missing = await t.client.send(new sfn.DescribeExecutionCommand({ executionArn: 'arn:aws:states:us-east-1:123456789012:execution:none:none' })).catch((e) => e);
+  const missing = await t.client
+    .send(new sfn.DescribeExecutionCommand({ executionArn: 'arn:aws:states:us-east-1:123456789012:execution:none:none' }))
+    .catch((e) => e);
   assert.instance(missing, sfn.ExecutionDoesNotExist);
   assert.match(missing.$metadata.requestId, /^[0-9a-f-]{36}$/);
 });
@@ -68,16 +73,25 @@ sdk('Standard executions: start, poll, history (pages, reverse order), list, des
   assert.equal(JSON.parse(done.output!), { orderId: 'o-1', step: { done: true } });
   assert.instance(done.stopDate, Date);
   const all = await t.client.send(new sfn.GetExecutionHistoryCommand({ executionArn: started.executionArn }));
-  assert.equal(all.events!.map((e) => e.type), ['ExecutionStarted', 'PassStateEntered', 'PassStateExited', 'SucceedStateEntered', 'SucceedStateExited', 'ExecutionSucceeded']);
+  assert.equal(
+    all.events!.map((e) => e.type),
+    ['ExecutionStarted', 'PassStateEntered', 'PassStateExited', 'SucceedStateEntered', 'SucceedStateExited', 'ExecutionSucceeded'],
+  );
   assert.instance(all.events![0]!.timestamp, Date);
   const page = await t.client.send(new sfn.GetExecutionHistoryCommand({ executionArn: started.executionArn, maxResults: 4 }));
   assert.is(page.events!.length, 4);
   const rest = await t.client.send(new sfn.GetExecutionHistoryCommand({ executionArn: started.executionArn, maxResults: 4, nextToken: page.nextToken }));
-  assert.equal([...page.events!, ...rest.events!].map((e) => e.id), all.events!.map((e) => e.id));
+  assert.equal(
+    [...page.events!, ...rest.events!].map((e) => e.id),
+    all.events!.map((e) => e.id),
+  );
   const reversed = await t.client.send(new sfn.GetExecutionHistoryCommand({ executionArn: started.executionArn, reverseOrder: true }));
   assert.is(reversed.events![0]!.type, 'ExecutionSucceeded');
   const listed = await t.client.send(new sfn.ListExecutionsCommand({ stateMachineArn }));
-  assert.equal(listed.executions!.map((e) => e.name), ['first']);
+  assert.equal(
+    listed.executions!.map((e) => e.name),
+    ['first'],
+  );
   const forExecution = await t.client.send(new sfn.DescribeStateMachineForExecutionCommand({ executionArn: started.executionArn }));
   assert.is(forExecution.definition, passDefinition);
 });
@@ -99,7 +113,9 @@ sdk('StartSyncExecution of an Express machine (host prefix disabled): SUCCEEDED 
   assert.equal(JSON.parse(ok.output!), { a: 1, step: { done: true } });
   assert.instance(ok.startDate, Date);
   assert.match(ok.executionArn!, /^arn:aws:states:us-east-1:123456789012:express:express:/);
-  const { stateMachineArn: failing } = await t.client.send(new sfn.CreateStateMachineCommand({ name: 'express-fail', definition: failDefinition, roleArn, type: 'EXPRESS' }));
+  const { stateMachineArn: failing } = await t.client.send(
+    new sfn.CreateStateMachineCommand({ name: 'express-fail', definition: failDefinition, roleArn, type: 'EXPRESS' }),
+  );
   const failed = await t.client.send(new sfn.StartSyncExecutionCommand({ stateMachineArn: failing }));
   assert.is(failed.status, 'FAILED');
   assert.is(failed.error, 'Custom.Failure');
@@ -109,7 +125,9 @@ sdk('StartSyncExecution of an Express machine (host prefix disabled): SUCCEEDED 
 sdk('the sync- host-prefix trap: without disableHostPrefix the SDK sends StartSyncExecution to sync-127.0.0.1, which does not resolve', async () => {
   const prefixed = new SFNClient({ endpoint: t.url, region: 'us-east-1', credentials: dummyCredentials, maxAttempts: 1 });
   try {
-    const error = await prefixed.send(new sfn.StartSyncExecutionCommand({ stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:express' })).catch((e) => e);
+    const error = await prefixed
+      .send(new sfn.StartSyncExecutionCommand({ stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:express' }))
+      .catch((e) => e);
     assert.instance(error, Error);
     assert.match(`${error.code ?? ''} ${error.hostname ?? ''} ${error.message}`, /sync-127\.0\.0\.1/);
     // Operations without the prefix reach the server from the same client.
@@ -122,14 +140,24 @@ sdk('the sync- host-prefix trap: without disableHostPrefix the SDK sends StartSy
 
 sdk('TestState (host prefix disabled): a Pass state with DEBUG inspection, and a mocked Task caught by its Catch', async () => {
   const pass = await t.client.send(
-    new sfn.TestStateCommand({ definition: JSON.stringify({ Type: 'Pass', Parameters: { 'id.$': '$.orderId' }, End: true }), input: '{"orderId":"o-7"}', inspectionLevel: 'DEBUG' }),
+    new sfn.TestStateCommand({
+      definition: JSON.stringify({ Type: 'Pass', Parameters: { 'id.$': '$.orderId' }, End: true }),
+      input: '{"orderId":"o-7"}',
+      inspectionLevel: 'DEBUG',
+    }),
   );
   assert.is(pass.status, 'SUCCEEDED');
   assert.equal(JSON.parse(pass.output!), { id: 'o-7' });
   assert.equal(JSON.parse(pass.inspectionData!.afterParameters!), { id: 'o-7' });
   const task = await t.client.send(
     new sfn.TestStateCommand({
-      definition: JSON.stringify({ Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: 'charge' }, Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Refund' }], End: true }),
+      definition: JSON.stringify({
+        Type: 'Task',
+        Resource: 'arn:aws:states:::lambda:invoke',
+        Parameters: { FunctionName: 'charge' },
+        Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Refund' }],
+        End: true,
+      }),
       input: '{}',
       mock: { errorOutput: { error: 'Card.Declined', cause: 'no funds' } },
     }),
@@ -137,7 +165,9 @@ sdk('TestState (host prefix disabled): a Pass state with DEBUG inspection, and a
   assert.is(task.status, 'CAUGHT_ERROR');
   assert.is(task.nextState, 'Refund');
   assert.is(task.error, 'Card.Declined');
-  const refused = await t.client.send(new sfn.TestStateCommand({ definition: JSON.stringify({ Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', End: true }), input: '{}' })).catch((e) => e);
+  const refused = await t.client
+    .send(new sfn.TestStateCommand({ definition: JSON.stringify({ Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', End: true }), input: '{}' }))
+    .catch((e) => e);
   assert.instance(refused, sfn.ValidationException);
   assert.is(refused.message, 'RoleArn must be specified when testing a Task state');
 });
@@ -150,10 +180,14 @@ sdk("the README's SDK v3 snippet runs as written (with this server's URL)", asyn
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     disableHostPrefix: true, // StartSyncExecution and TestState would go to sync-127.0.0.1
   });
-  const { stateMachineArn } = await sfnClient.send(new CreateStateMachineCommand({
-    name: 'hello', type: 'EXPRESS', roleArn: 'arn:aws:iam::123456789012:role/local',
-    definition: JSON.stringify({ StartAt: 'Hi', States: { Hi: { Type: 'Pass', End: true } } }),
-  }));
+  const { stateMachineArn } = await sfnClient.send(
+    new CreateStateMachineCommand({
+      name: 'hello',
+      type: 'EXPRESS',
+      roleArn: 'arn:aws:iam::123456789012:role/local',
+      definition: JSON.stringify({ StartAt: 'Hi', States: { Hi: { Type: 'Pass', End: true } } }),
+    }),
+  );
   const { status, output } = await sfnClient.send(new StartSyncExecutionCommand({ stateMachineArn, input: '{"who":"world"}' }));
   sfnClient.destroy();
   assert.is(status, 'SUCCEEDED');
@@ -161,7 +195,10 @@ sdk("the README's SDK v3 snippet runs as written (with this server's URL)", asyn
 });
 
 sdk('a Lambda function with no handler and no --lambda-endpoint fails its execution with Lambda.ResourceNotFoundException', async () => {
-  const definition = JSON.stringify({ StartAt: 'Call', States: { Call: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:nowhere', End: true } } });
+  const definition = JSON.stringify({
+    StartAt: 'Call',
+    States: { Call: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:nowhere', End: true } },
+  });
   const { stateMachineArn } = await t.client.send(new sfn.CreateStateMachineCommand({ name: 'no-function', definition, roleArn }));
   const { executionArn } = await t.client.send(new sfn.StartExecutionCommand({ stateMachineArn }));
   const done = await finished(executionArn!);
@@ -182,13 +219,18 @@ sdk('activities: create, describe, list, delete', async () => {
 });
 
 sdk('tags: tag, list, untag', async () => {
-  const { stateMachineArn } = await t.client.send(new sfn.CreateStateMachineCommand({ name: 'tagged', definition: passDefinition, roleArn, tags: [{ key: 'team', value: 'a' }] }));
+  const { stateMachineArn } = await t.client.send(
+    new sfn.CreateStateMachineCommand({ name: 'tagged', definition: passDefinition, roleArn, tags: [{ key: 'team', value: 'a' }] }),
+  );
   await t.client.send(new sfn.TagResourceCommand({ resourceArn: stateMachineArn, tags: [{ key: 'env', value: 'dev' }] }));
   const tags = await t.client.send(new sfn.ListTagsForResourceCommand({ resourceArn: stateMachineArn }));
   assert.equal(new Set(tags.tags!.map((x) => `${x.key}=${x.value}`)), new Set(['team=a', 'env=dev']));
   await t.client.send(new sfn.UntagResourceCommand({ resourceArn: stateMachineArn, tagKeys: ['team'] }));
   const after = await t.client.send(new sfn.ListTagsForResourceCommand({ resourceArn: stateMachineArn }));
-  assert.equal(after.tags!.map((x) => x.key), ['env']);
+  assert.equal(
+    after.tags!.map((x) => x.key),
+    ['env'],
+  );
 });
 
 sdk('versions and aliases: publish, list, alias create/describe/update/list/delete, delete version', async () => {
@@ -196,7 +238,10 @@ sdk('versions and aliases: publish, list, alias create/describe/update/list/dele
   const { stateMachineVersionArn } = await t.client.send(new sfn.PublishStateMachineVersionCommand({ stateMachineArn, description: 'v1' }));
   assert.is(stateMachineVersionArn, `${stateMachineArn}:1`);
   const versions = await t.client.send(new sfn.ListStateMachineVersionsCommand({ stateMachineArn }));
-  assert.equal(versions.stateMachineVersions!.map((v) => v.stateMachineVersionArn), [stateMachineVersionArn]);
+  assert.equal(
+    versions.stateMachineVersions!.map((v) => v.stateMachineVersionArn),
+    [stateMachineVersionArn],
+  );
   const { stateMachineAliasArn } = await t.client.send(
     new sfn.CreateStateMachineAliasCommand({ name: 'live', routingConfiguration: [{ stateMachineVersionArn, weight: 100 }] }),
   );
@@ -218,10 +263,14 @@ sdk('map runs and redrive answer as AWS does for executions without them', async
   assert.is((await finished(executionArn!)).status, 'FAILED');
   const runs = await t.client.send(new sfn.ListMapRunsCommand({ executionArn }));
   assert.equal(runs.mapRuns, []);
-  const describeRun = await t.client.send(new sfn.DescribeMapRunCommand({ mapRunArn: `${executionArn!.replace(':execution:', ':mapRun:')}/m:1` })).catch((e) => e);
+  const describeRun = await t.client
+    .send(new sfn.DescribeMapRunCommand({ mapRunArn: `${executionArn!.replace(':execution:', ':mapRun:')}/m:1` }))
+    .catch((e) => e);
   assert.instance(describeRun, Error);
   assert.ok(describeRun.$metadata?.httpStatusCode === 400, `${describeRun.name}: ${describeRun.message}`);
-  const updateRun = await t.client.send(new sfn.UpdateMapRunCommand({ mapRunArn: `${executionArn!.replace(':execution:', ':mapRun:')}/m:1`, maxConcurrency: 1 })).catch((e) => e);
+  const updateRun = await t.client
+    .send(new sfn.UpdateMapRunCommand({ mapRunArn: `${executionArn!.replace(':execution:', ':mapRun:')}/m:1`, maxConcurrency: 1 }))
+    .catch((e) => e);
   assert.is(updateRun.$metadata?.httpStatusCode, 400, `${updateRun.name}: ${updateRun.message}`);
   const redrive = await t.client.send(new sfn.RedriveExecutionCommand({ executionArn })).catch((e) => e);
   const status = (redrive as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;

@@ -48,7 +48,9 @@ local.before(async () => {
   });
   const endpoint = await Promise.race([url, exited.then((code) => Promise.reject(new Error(`serve exited with ${code}: ${stderr}`)))]);
   client = new SFNClient({ endpoint, region: 'us-east-1', credentials: dummyCredentials });
-  ({ stateMachineArn } = (await client.send(new sfn.CreateStateMachineCommand({ name: 'LambdaSQSIntegration', definition, roleArn: 'arn:aws:iam::123456789012:role/DummyRole' }))) as { stateMachineArn: string });
+  ({ stateMachineArn } = (await client.send(
+    new sfn.CreateStateMachineCommand({ name: 'LambdaSQSIntegration', definition, roleArn: 'arn:aws:iam::123456789012:role/DummyRole' }),
+  )) as { stateMachineArn: string });
 });
 
 local.after(async () => {
@@ -79,7 +81,9 @@ local('the start-up banner names the endpoint, says signatures are not checked, 
 });
 
 local('HappyPath: the mocked Lambda result flows into the mocked SQS task; the execution succeeds', async () => {
-  const { executionArn } = await client.send(new sfn.StartExecutionCommand({ stateMachineArn: `${stateMachineArn}#HappyPath`, name: 'happy', input: '{"name":"a"}' }));
+  const { executionArn } = await client.send(
+    new sfn.StartExecutionCommand({ stateMachineArn: `${stateMachineArn}#HappyPath`, name: 'happy', input: '{"name":"a"}' }),
+  );
   const events = await historyWhenDone(executionArn!);
   assert.is(events[events.length - 1]!.type, 'ExecutionSucceeded');
   const lambdaExit = events.find((e) => e.type === 'TaskStateExited' && e.stateExitedEventDetails!.name === 'LambdaState')!;
@@ -93,7 +97,10 @@ local('RetryPath: three mocked failures are retried (virtual clock), the fourth 
   const events = await historyWhenDone(executionArn!);
   assert.is(events[events.length - 1]!.type, 'ExecutionSucceeded');
   assert.is(events.filter((e) => e.type === 'TaskFailed').length, 3);
-  assert.equal(events.filter((e) => e.type === 'TaskFailed').map((e) => e.taskFailedEventDetails!.error), ['Lambda.ServiceException', 'Lambda.ServiceException', 'Lambda.ServiceException']);
+  assert.equal(
+    events.filter((e) => e.type === 'TaskFailed').map((e) => e.taskFailedEventDetails!.error),
+    ['Lambda.ServiceException', 'Lambda.ServiceException', 'Lambda.ServiceException'],
+  );
 });
 
 local('HybridPath: the unmocked Lambda is invoked at --lambda-endpoint; the SQS task stays mocked', async () => {

@@ -23,7 +23,9 @@ shutdown.after(() => {
 });
 
 function startServe(args: string[]): { child: ChildProcess; url: Promise<string>; stderr: () => string; exit: Promise<number | null> } {
-  const child = track(spawn(process.execPath, ['--import', 'tsx/esm', 'src/cli/main.ts', 'serve', '--port', '0', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] }));
+  const child = track(
+    spawn(process.execPath, ['--import', 'tsx/esm', 'src/cli/main.ts', 'serve', '--port', '0', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] }),
+  );
   let out = '';
   let err = '';
   child.stderr!.on('data', (chunk) => (err += chunk));
@@ -40,14 +42,21 @@ function startServe(args: string[]): { child: ChildProcess; url: Promise<string>
 }
 
 async function call(url: string, operation: string, body: unknown): Promise<{ status: number; json: any }> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `AWSStepFunctions.${operation}` }, body: JSON.stringify(body) });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `AWSStepFunctions.${operation}` },
+    body: JSON.stringify(body),
+  });
   return { status: response.status, json: await response.json() };
 }
 
 shutdown('a StartSyncExecution in flight at SIGTERM gets its answer; then no new connections; exit status 0', async () => {
   const serve = startServe(['--log-level', 'info']);
   const url = await serve.url;
-  const definition = JSON.stringify({ StartAt: 'Pause', States: { Pause: { Type: 'Wait', Seconds: 1, Next: 'Done' }, Done: { Type: 'Pass', Result: 'finished', End: true } } });
+  const definition = JSON.stringify({
+    StartAt: 'Pause',
+    States: { Pause: { Type: 'Wait', Seconds: 1, Next: 'Done' }, Done: { Type: 'Pass', Result: 'finished', End: true } },
+  });
   const created = await call(url, 'CreateStateMachine', { name: 'slow', definition, roleArn: 'arn:aws:iam::123456789012:role/x', type: 'EXPRESS' });
   assert.is(created.status, 200, JSON.stringify(created.json));
   const inFlight = call(url, 'StartSyncExecution', { stateMachineArn: created.json.stateMachineArn });
@@ -60,8 +69,15 @@ shutdown('a StartSyncExecution in flight at SIGTERM gets its answer; then no new
   assert.is(await serve.exit, 0);
   const refused = await fetch(`${url}/health`).catch((e) => e);
   assert.instance(refused, Error, 'the port no longer answers');
-  const logs = serve.stderr().trim().split('\n').map((line) => JSON.parse(line));
-  assert.equal(logs.map((l) => l.msg), ['listening', 'stopping: no new connections; in-flight requests finish', 'stopped']);
+  const logs = serve
+    .stderr()
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line));
+  assert.equal(
+    logs.map((l) => l.msg),
+    ['listening', 'stopping: no new connections; in-flight requests finish', 'stopped'],
+  );
   assert.ok(logs.every((l) => l.level === 'info' && typeof l.time === 'string'));
 });
 

@@ -27,7 +27,10 @@ const approval = JSON.stringify({
     RequestApproval: {
       Type: 'Task',
       Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken',
-      Parameters: { QueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/approvals', MessageBody: { 'TaskToken.$': '$$.Task.Token', 'order.$': '$.order' } },
+      Parameters: {
+        QueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/approvals',
+        MessageBody: { 'TaskToken.$': '$$.Task.Token', 'order.$': '$.order' },
+      },
       ResultPath: '$.approval',
       Next: 'Approved?',
     },
@@ -65,7 +68,13 @@ standard('human approval: the execution waits for its token; SendTaskSuccess ove
   assert.equal(JSON.parse(done.output!), { order: 'o-1', approval: { approved: true }, outcome: 'shipped' });
   const history = await t.client.send(new sfn.GetExecutionHistoryCommand({ executionArn }));
   const types = history.events!.map((e) => e.type);
-  assert.equal(types.slice(0, 5), ['ExecutionStarted', 'TaskStateEntered', 'TaskScheduled', 'TaskStarted', types.includes('TaskSubmitted') ? 'TaskSubmitted' : 'TaskSucceeded']);
+  assert.equal(types.slice(0, 5), [
+    'ExecutionStarted',
+    'TaskStateEntered',
+    'TaskScheduled',
+    'TaskStarted',
+    types.includes('TaskSubmitted') ? 'TaskSubmitted' : 'TaskSucceeded',
+  ]);
   assert.is(JSON.parse(history.events!.find((e) => e.type === 'TaskSucceeded')!.taskSucceededEventDetails!.output!).approved, true);
   const again = await t.client.send(new sfn.SendTaskSuccessCommand({ taskToken: message.TaskToken, output: '{}' })).catch((e) => e);
   assert.instance(again, sfn.TaskTimedOut);
@@ -86,22 +95,43 @@ standard('human approval: SendTaskFailure over HTTP fails the task with its erro
 });
 
 standard('nested executions: .sync:2 returns the child output as JSON, .sync as JSON text', async () => {
-  const child = await t.client.send(new sfn.CreateStateMachineCommand({
-    name: 'child',
-    roleArn,
-    definition: JSON.stringify({ StartAt: 'Double', States: { Double: { Type: 'Pass', Parameters: { 'doubled.$': 'States.MathAdd($.n, $.n)' }, End: true } } }),
-  }));
-  const parent = await t.client.send(new sfn.CreateStateMachineCommand({
-    name: 'parent',
-    roleArn,
-    definition: JSON.stringify({
-      StartAt: 'Sync2',
-      States: {
-        Sync2: { Type: 'Task', Resource: 'arn:aws:states:::states:startExecution.sync:2', Parameters: { StateMachineArn: child.stateMachineArn, Input: { 'n.$': '$.n' } }, ResultSelector: { 'output.$': '$.Output', 'status.$': '$.Status' }, ResultPath: '$.sync2', Next: 'Sync' },
-        Sync: { Type: 'Task', Resource: 'arn:aws:states:::states:startExecution.sync', Parameters: { StateMachineArn: child.stateMachineArn, Input: { n: 5 } }, ResultSelector: { 'output.$': '$.Output' }, ResultPath: '$.sync', End: true },
-      },
+  const child = await t.client.send(
+    new sfn.CreateStateMachineCommand({
+      name: 'child',
+      roleArn,
+      definition: JSON.stringify({
+        StartAt: 'Double',
+        States: { Double: { Type: 'Pass', Parameters: { 'doubled.$': 'States.MathAdd($.n, $.n)' }, End: true } },
+      }),
     }),
-  }));
+  );
+  const parent = await t.client.send(
+    new sfn.CreateStateMachineCommand({
+      name: 'parent',
+      roleArn,
+      definition: JSON.stringify({
+        StartAt: 'Sync2',
+        States: {
+          Sync2: {
+            Type: 'Task',
+            Resource: 'arn:aws:states:::states:startExecution.sync:2',
+            Parameters: { StateMachineArn: child.stateMachineArn, Input: { 'n.$': '$.n' } },
+            ResultSelector: { 'output.$': '$.Output', 'status.$': '$.Status' },
+            ResultPath: '$.sync2',
+            Next: 'Sync',
+          },
+          Sync: {
+            Type: 'Task',
+            Resource: 'arn:aws:states:::states:startExecution.sync',
+            Parameters: { StateMachineArn: child.stateMachineArn, Input: { n: 5 } },
+            ResultSelector: { 'output.$': '$.Output' },
+            ResultPath: '$.sync',
+            End: true,
+          },
+        },
+      }),
+    }),
+  );
   const { executionArn } = await t.client.send(new sfn.StartExecutionCommand({ stateMachineArn: parent.stateMachineArn, input: '{"n":21}' }));
   const done = await ended(executionArn!);
   assert.is(done.status, 'SUCCEEDED', `${done.error}: ${done.cause}`);
@@ -114,11 +144,13 @@ standard('nested executions: .sync:2 returns the child output as JSON, .sync as 
 
 standard('an activity: the execution waits until a worker takes the task with GetActivityTask and answers with SendTaskSuccess', async () => {
   const { activityArn } = await t.client.send(new sfn.CreateActivityCommand({ name: 'review' }));
-  const { stateMachineArn } = await t.client.send(new sfn.CreateStateMachineCommand({
-    name: 'with-activity',
-    roleArn,
-    definition: JSON.stringify({ StartAt: 'Review', States: { Review: { Type: 'Task', Resource: activityArn, End: true } } }),
-  }));
+  const { stateMachineArn } = await t.client.send(
+    new sfn.CreateStateMachineCommand({
+      name: 'with-activity',
+      roleArn,
+      definition: JSON.stringify({ StartAt: 'Review', States: { Review: { Type: 'Task', Resource: activityArn, End: true } } }),
+    }),
+  );
   const { executionArn } = await t.client.send(new sfn.StartExecutionCommand({ stateMachineArn, input: '{"doc":"d-1"}' }));
   const task = await t.client.send(new sfn.GetActivityTaskCommand({ activityArn, workerName: 'worker-1' }));
   assert.equal(JSON.parse(task.input!), { doc: 'd-1' });

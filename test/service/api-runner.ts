@@ -64,7 +64,10 @@ export type ApiTarget = Pick<StepFunctionsService, 'send' | 'describeExecution' 
 
 export const inProcessTarget = (options: { region: string; accountId: string }): ApiTarget => createService(options);
 
-export async function runApiCase(c: ApiCase, open: (options: { region: string; accountId: string }) => ApiTarget | Promise<ApiTarget> = inProcessTarget): Promise<ApiOutcome> {
+export async function runApiCase(
+  c: ApiCase,
+  open: (options: { region: string; accountId: string }) => ApiTarget | Promise<ApiTarget> = inProcessTarget,
+): Promise<ApiOutcome> {
   const service = await open({ region: 'us-east-1', accountId: '000000000000' });
   const answers: unknown[] = [];
   try {
@@ -105,7 +108,11 @@ function lastNextToken(calls: readonly Call[], answers: readonly unknown[], op: 
 
 /** A stand-in for an SDK command: send() reads only the class name and `.input`. */
 function commandOf(op: string, input: unknown): { input: unknown } {
-  const Command = { [`${op}Command`]: class { constructor(readonly input: unknown) {} } }[`${op}Command`]!;
+  const Command = {
+    [`${op}Command`]: class {
+      constructor(readonly input: unknown) {}
+    },
+  }[`${op}Command`]!;
   return new Command(input);
 }
 
@@ -124,9 +131,11 @@ function judge(c: ApiCase, call: Call, answer: unknown, refusal: unknown): strin
   const expected = call.expected;
   if (expected?.error !== undefined) {
     if (refusal === null) return `expected ${expected.error.type ?? 'a refusal'}, got ${JSON.stringify(answer)}`;
-    if (!(refusal instanceof ServiceError)) return `refused with a ${String((refusal as Error)?.name)} that is not a ServiceError: ${String((refusal as Error)?.message)}`;
+    if (!(refusal instanceof ServiceError))
+      return `refused with a ${String((refusal as Error)?.name)} that is not a ServiceError: ${String((refusal as Error)?.message)}`;
     if (expected.error.type !== null && refusal.name !== expected.error.type) return `expected ${expected.error.type}, got ${refusal.name}: ${refusal.message}`;
-    if (expected.error.message !== null && refusal.message !== expected.error.message) return `message ${JSON.stringify(refusal.message)}, AWS: ${JSON.stringify(expected.error.message)}`;
+    if (expected.error.message !== null && refusal.message !== expected.error.message)
+      return `message ${JSON.stringify(refusal.message)}, AWS: ${JSON.stringify(expected.error.message)}`;
     if (expected.error.message === null && expected.error.messageTemplate !== undefined && !templateMatches(expected.error.messageTemplate, refusal.message)) {
       return `message ${JSON.stringify(refusal.message)} does not match ${JSON.stringify(expected.error.messageTemplate)}`;
     }
@@ -144,7 +153,8 @@ function judge(c: ApiCase, call: Call, answer: unknown, refusal: unknown): strin
     deletePath(actual, path);
     deletePath(wanted, path);
   }
-  if (c.recordedAt < encryptionShownSince && !('encryptionConfiguration' in wanted) && call.op.startsWith('DescribeStateMachine')) delete actual.encryptionConfiguration;
+  if (c.recordedAt < encryptionShownSince && !('encryptionConfiguration' in wanted) && call.op.startsWith('DescribeStateMachine'))
+    delete actual.encryptionConfiguration;
   const difference = differ(actual, wanted, '$');
   return difference === null ? null : `answer differs at ${difference}`;
 }
@@ -183,13 +193,27 @@ function getPath(root: unknown, path: string): unknown {
 
 function setPath(root: unknown, path: string, value: unknown): void {
   const ts = tokens(path);
-  const parent: any = getPath(root, '$' + ts.slice(0, -1).map((t) => (typeof t === 'number' ? `[${t}]` : `.${t}`)).join(''));
+  const parent: any = getPath(
+    root,
+    '$' +
+      ts
+        .slice(0, -1)
+        .map((t) => (typeof t === 'number' ? `[${t}]` : `.${t}`))
+        .join(''),
+  );
   if (parent !== null && typeof parent === 'object') parent[ts[ts.length - 1]!] = value;
 }
 
 function deletePath(root: unknown, path: string): void {
   const ts = tokens(path);
-  const parent: any = getPath(root, '$' + ts.slice(0, -1).map((t) => (typeof t === 'number' ? `[${t}]` : `.${t}`)).join(''));
+  const parent: any = getPath(
+    root,
+    '$' +
+      ts
+        .slice(0, -1)
+        .map((t) => (typeof t === 'number' ? `[${t}]` : `.${t}`))
+        .join(''),
+  );
   if (parent !== null && typeof parent === 'object') delete parent[ts[ts.length - 1]!];
 }
 

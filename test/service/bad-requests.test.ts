@@ -55,7 +55,10 @@ function substitute(value: unknown, values: Record<string, unknown>): unknown {
   if (typeof value === 'string') {
     const whole = /^@([A-Z0-9]+)$/.exec(value);
     if (whole !== null && typeof values[whole[1]!] !== 'string' && values[whole[1]!] !== undefined) return values[whole[1]!];
-    return value.replace(/@(SMEXEC|XEXEC|EXEC|XSM|SM|ACT|PASS|ROLE|LONG81|BIGINPUT|DEEP1001|DEEP5000|DEEPOBJ|UNCLOSED)/g, (_, key: string) => values[key] as string);
+    return value.replace(
+      /@(SMEXEC|XEXEC|EXEC|XSM|SM|ACT|PASS|ROLE|LONG81|BIGINPUT|DEEP1001|DEEP5000|DEEPOBJ|UNCLOSED)/g,
+      (_, key: string) => values[key] as string,
+    );
   }
   if (Array.isArray(value)) return value.map((v) => substitute(v, values));
   if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, values)]));
@@ -82,7 +85,11 @@ for (const row of rows) {
     const { service, values } = await populated();
     const before = await snapshot(service);
     const request = substitute(row.request, values);
-    const command = { [`${row.op}Command`]: class { constructor(readonly input: unknown) {} } }[`${row.op}Command`]!;
+    const command = {
+      [`${row.op}Command`]: class {
+        constructor(readonly input: unknown) {}
+      },
+    }[`${row.op}Command`]!;
     try {
       const answer = await service.send(new command(request));
       assert.unreachable(`answered ${JSON.stringify(answer).slice(0, 200)}`);

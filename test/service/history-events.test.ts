@@ -27,22 +27,39 @@ const flush = () => new Promise((resolve) => setImmediate(resolve));
 history('an activity records ActivityScheduled, ActivityStarted (with the worker), ActivitySucceeded', async () => {
   const s = createService({ clock: virtualClock(0) });
   const { activityArn } = await s.createActivity({ name: 'work' });
-  const arn = await machine(s, 'act', { StartAt: 'Work', States: { Work: { Type: 'Task', Resource: activityArn, TimeoutSeconds: 300, HeartbeatSeconds: 60, End: true } } });
+  const arn = await machine(s, 'act', {
+    StartAt: 'Work',
+    States: { Work: { Type: 'Task', Resource: activityArn, TimeoutSeconds: 300, HeartbeatSeconds: 60, End: true } },
+  });
   const { executionArn } = await s.startExecution({ stateMachineArn: arn, input: '{"n":1}' });
   await flush();
   const task = await s.getActivityTask({ activityArn, workerName: 'worker-1' });
   await s.sendTaskSuccess({ taskToken: task.taskToken!, output: '{"done":true}' });
   assert.is((await s.waitForExecution({ executionArn })).status, 'SUCCEEDED');
   const events = await eventsOf(s, executionArn);
-  assert.equal(events.map((e) => e.type), ['ExecutionStarted', 'TaskStateEntered', 'ActivityScheduled', 'ActivityStarted', 'ActivitySucceeded', 'TaskStateExited', 'ExecutionSucceeded']);
+  assert.equal(
+    events.map((e) => e.type),
+    ['ExecutionStarted', 'TaskStateEntered', 'ActivityScheduled', 'ActivityStarted', 'ActivitySucceeded', 'TaskStateExited', 'ExecutionSucceeded'],
+  );
   assert.equal(events[2], {
     id: 3,
     previousEventId: 2,
     type: 'ActivityScheduled',
-    activityScheduledEventDetails: { resource: activityArn, input: '{"n":1}', inputDetails: { truncated: false }, timeoutInSeconds: 300, heartbeatInSeconds: 60 },
+    activityScheduledEventDetails: {
+      resource: activityArn,
+      input: '{"n":1}',
+      inputDetails: { truncated: false },
+      timeoutInSeconds: 300,
+      heartbeatInSeconds: 60,
+    },
   });
   assert.equal(events[3], { id: 4, previousEventId: 3, type: 'ActivityStarted', activityStartedEventDetails: { workerName: 'worker-1' } });
-  assert.equal(events[4], { id: 5, previousEventId: 4, type: 'ActivitySucceeded', activitySucceededEventDetails: { output: '{"done":true}', outputDetails: { truncated: false } } });
+  assert.equal(events[4], {
+    id: 5,
+    previousEventId: 4,
+    type: 'ActivitySucceeded',
+    activitySucceededEventDetails: { output: '{"done":true}', outputDetails: { truncated: false } },
+  });
   await s.close();
 });
 
@@ -55,7 +72,9 @@ history('an activity that fails or times out records ActivityFailed / ActivityTi
   const task = await s.getActivityTask({ activityArn });
   await s.sendTaskFailure({ taskToken: task.taskToken!, error: 'Broken', cause: 'it broke' });
   await s.waitForExecution(failed);
-  const failure = (await eventsOf(s, failed.executionArn)).find((e) => e.type.startsWith('Activity') && e.type !== 'ActivityScheduled' && e.type !== 'ActivityStarted');
+  const failure = (await eventsOf(s, failed.executionArn)).find(
+    (e) => e.type.startsWith('Activity') && e.type !== 'ActivityScheduled' && e.type !== 'ActivityStarted',
+  );
   assert.equal(failure, { id: 5, previousEventId: 4, type: 'ActivityFailed', activityFailedEventDetails: { error: 'Broken', cause: 'it broke' } });
 
   const timed = await machine(s, 'timed', { StartAt: 'Work', States: { Work: { Type: 'Task', Resource: activityArn, TimeoutSeconds: 5, End: true } } });
@@ -67,7 +86,7 @@ history('an activity that fails or times out records ActivityFailed / ActivityTi
   await s.close();
 });
 
-history('a callback records TaskSubmitted with the request\'s answer between TaskStarted and TaskSucceeded', async () => {
+history("a callback records TaskSubmitted with the request's answer between TaskStarted and TaskSucceeded", async () => {
   const s: StepFunctionsService = createService({
     clock: virtualClock(0),
     handlers: {
@@ -79,30 +98,49 @@ history('a callback records TaskSubmitted with the request\'s answer between Tas
   });
   const arn = await machine(s, 'cb', {
     StartAt: 'Ask',
-    States: { Ask: { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken', TimeoutSeconds: 60, HeartbeatSeconds: 30, Parameters: { 'token.$': '$$.Task.Token' }, End: true } },
+    States: {
+      Ask: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken',
+        TimeoutSeconds: 60,
+        HeartbeatSeconds: 30,
+        Parameters: { 'token.$': '$$.Task.Token' },
+        End: true,
+      },
+    },
   });
   const run = await s.startExecution({ stateMachineArn: arn });
   assert.is((await s.waitForExecution(run)).status, 'SUCCEEDED');
   const events = await eventsOf(s, run.executionArn);
-  assert.equal(events.map((e) => e.type), ['ExecutionStarted', 'TaskStateEntered', 'TaskScheduled', 'TaskStarted', 'TaskSubmitted', 'TaskSucceeded', 'TaskStateExited', 'ExecutionSucceeded']);
+  assert.equal(
+    events.map((e) => e.type),
+    ['ExecutionStarted', 'TaskStateEntered', 'TaskScheduled', 'TaskStarted', 'TaskSubmitted', 'TaskSucceeded', 'TaskStateExited', 'ExecutionSucceeded'],
+  );
   const scheduled = events[2]!.taskScheduledEventDetails as Record<string, unknown>;
   assert.equal([scheduled.timeoutInSeconds, scheduled.heartbeatInSeconds], [60, 30]);
   assert.equal(events[4], {
     id: 5,
     previousEventId: 4,
     type: 'TaskSubmitted',
-    taskSubmittedEventDetails: { resourceType: 'sqs', resource: 'sendMessage.waitForTaskToken', output: '{"MessageId":"m-1"}', outputDetails: { truncated: false } },
+    taskSubmittedEventDetails: {
+      resourceType: 'sqs',
+      resource: 'sendMessage.waitForTaskToken',
+      output: '{"MessageId":"m-1"}',
+      outputDetails: { truncated: false },
+    },
   });
   assert.is(events[5]!.previousEventId, 5);
   await s.close();
 });
 
-history('a nested .sync task records TaskSubmitted with StartExecution\'s answer', async () => {
+history("a nested .sync task records TaskSubmitted with StartExecution's answer", async () => {
   const s = createService({ clock: virtualClock(0) });
   const child = await machine(s, 'child', { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } });
   const parent = await machine(s, 'parent', {
     StartAt: 'Run',
-    States: { Run: { Type: 'Task', Resource: 'arn:aws:states:::states:startExecution.sync:2', Parameters: { StateMachineArn: child, Name: 'kid' }, End: true } },
+    States: {
+      Run: { Type: 'Task', Resource: 'arn:aws:states:::states:startExecution.sync:2', Parameters: { StateMachineArn: child, Name: 'kid' }, End: true },
+    },
   });
   const run = await s.startExecution({ stateMachineArn: parent });
   assert.is((await s.waitForExecution(run)).status, 'SUCCEEDED');
@@ -139,7 +177,13 @@ history('a Standard execution that reaches 25,000 history events fails with Exec
   const done = await s.waitForExecution(run);
   assert.equal([done.status, done.error, done.cause], ['FAILED', 'States.Runtime', 'The execution reached the maximum number of history events (25000).']);
   const { events } = await s.getExecutionHistory({ ...run, reverseOrder: true, maxResults: 2 });
-  assert.equal(events.map((e) => [e.id, e.type]), [[25_000, 'ExecutionFailed'], [24_999, events[1]!.type]]);
+  assert.equal(
+    events.map((e) => [e.id, e.type]),
+    [
+      [25_000, 'ExecutionFailed'],
+      [24_999, events[1]!.type],
+    ],
+  );
   await s.close();
 });
 

@@ -42,7 +42,12 @@ samples('a Distributed Map reading listObjectsV2 needs only the listObjectsV2 ha
   const s = createService({
     clock: virtualClock(0),
     handlers: {
-      'arn:aws:states:::s3:listObjectsV2': () => ({ Contents: [{ Key: 'a.json', Size: 1 }, { Key: 'b.json', Size: 2 }] }),
+      'arn:aws:states:::s3:listObjectsV2': () => ({
+        Contents: [
+          { Key: 'a.json', Size: 1 },
+          { Key: 'b.json', Size: 2 },
+        ],
+      }),
     },
   });
   const { stateMachineArn } = await s.createStateMachine({
@@ -54,7 +59,11 @@ samples('a Distributed Map reading listObjectsV2 needs only the listObjectsV2 ha
         EachObject: {
           Type: 'Map',
           ItemReader: { Resource: 'arn:aws:states:::s3:listObjectsV2', Parameters: { Bucket: 'b', Prefix: '' } },
-          ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'EXPRESS' }, StartAt: 'Key', States: { Key: { Type: 'Pass', InputPath: '$.Key', End: true } } },
+          ItemProcessor: {
+            ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'EXPRESS' },
+            StartAt: 'Key',
+            States: { Key: { Type: 'Pass', InputPath: '$.Key', End: true } },
+          },
           End: true,
         },
       },

@@ -45,7 +45,9 @@ test('a whole SDK session through send(): every operation the service answers', 
   assert.is(updated.stateMachineVersionArn, `${arn}:2`);
   assert.is((await s.send(new sfn.PublishStateMachineVersionCommand({ stateMachineArn: arn }))).stateMachineVersionArn, `${arn}:2`);
   assert.is((await s.send(new sfn.ListStateMachineVersionsCommand({ stateMachineArn: arn }))).stateMachineVersions.length, 2);
-  const alias = await s.send(new sfn.CreateStateMachineAliasCommand({ name: 'live', routingConfiguration: [{ stateMachineVersionArn: `${arn}:1`, weight: 100 }] }));
+  const alias = await s.send(
+    new sfn.CreateStateMachineAliasCommand({ name: 'live', routingConfiguration: [{ stateMachineVersionArn: `${arn}:1`, weight: 100 }] }),
+  );
   assert.is((await s.send(new sfn.DescribeStateMachineAliasCommand({ stateMachineAliasArn: alias.stateMachineAliasArn }))).name, 'live');
   await s.send(new sfn.UpdateStateMachineAliasCommand({ stateMachineAliasArn: alias.stateMachineAliasArn, description: 'now' }));
   assert.is((await s.send(new sfn.ListStateMachineAliasesCommand({ stateMachineArn: arn }))).stateMachineAliases.length, 1);

@@ -5,7 +5,8 @@ import { createService, realClock, ServiceError, virtualClock, type ServiceOptio
 const ROLE = 'arn:aws:iam::123456789012:role/r';
 const ARN = 'arn:aws:states:us-east-1:123456789012';
 const pass = (result: unknown = { ok: true }) => JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Pass', Result: result, End: true } } });
-const waiting = (seconds: number) => JSON.stringify({ StartAt: 'W', States: { W: { Type: 'Wait', Seconds: seconds, Next: 'P' }, P: { Type: 'Pass', End: true } } });
+const waiting = (seconds: number) =>
+  JSON.stringify({ StartAt: 'W', States: { W: { Type: 'Wait', Seconds: seconds, Next: 'P' }, P: { Type: 'Pass', End: true } } });
 
 function service(options: ServiceOptions = {}) {
   return createService({ clock: virtualClock(0), ...options });
@@ -59,10 +60,16 @@ machines('list pages with maxResults and nextToken, in creation order', async ()
   const s = service();
   for (const name of ['a', 'b', 'c']) await s.createStateMachine({ name, definition: pass(), roleArn: ROLE });
   const first = await s.listStateMachines({ maxResults: 2 });
-  assert.equal(first.stateMachines.map((m) => m.name), ['a', 'b']);
+  assert.equal(
+    first.stateMachines.map((m) => m.name),
+    ['a', 'b'],
+  );
   assert.type(first.nextToken, 'string');
   const second = await s.listStateMachines({ maxResults: 2, nextToken: first.nextToken });
-  assert.equal(second.stateMachines.map((m) => m.name), ['c']);
+  assert.equal(
+    second.stateMachines.map((m) => m.name),
+    ['c'],
+  );
   assert.is(second.nextToken, undefined);
 });
 
@@ -111,9 +118,10 @@ machines('validateStateMachineDefinition: OK, or FAIL with AWS diagnostics; Expr
   const callback = JSON.stringify({ StartAt: 'T', States: { T: { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken', End: true } } });
   assert.is((await s.validateStateMachineDefinition({ definition: callback })).result, 'OK');
   const express = await s.validateStateMachineDefinition({ definition: callback, type: 'EXPRESS' });
-  assert.equal(express.diagnostics.map((d) => [d.code, d.message, d.location]), [
-    ['SCHEMA_VALIDATION_FAILED', "Express state machine does not support '.waitForTaskToken' service integration", '/States/T/Resource'],
-  ]);
+  assert.equal(
+    express.diagnostics.map((d) => [d.code, d.message, d.location]),
+    [['SCHEMA_VALIDATION_FAILED', "Express state machine does not support '.waitForTaskToken' service integration", '/States/T/Resource']],
+  );
   const many = JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Pass', Next: 'X', Foo: 1, Bar: 2 } } });
   const truncated = await s.validateStateMachineDefinition({ definition: many, maxResults: 1 });
   assert.is(truncated.diagnostics.length, 1);
@@ -266,17 +274,24 @@ executions('stopExecution: ABORTED with the given error and cause; history ends 
   const { executionArn } = await s.startExecution({ stateMachineArn });
   assert.is((await s.describeExecution({ executionArn })).status, 'RUNNING');
   const running = await s.getExecutionHistory({ executionArn });
-  assert.equal(running.events.map((e) => e.type), ['ExecutionStarted', 'WaitStateEntered'], 'a running execution shows its history so far');
+  assert.equal(
+    running.events.map((e) => e.type),
+    ['ExecutionStarted', 'WaitStateEntered'],
+    'a running execution shows its history so far',
+  );
   const stopped = await s.stopExecution({ executionArn, error: 'Halt', cause: 'by hand' });
   assert.instance(stopped.stopDate, Date);
   const d = await s.describeExecution({ executionArn });
   assert.equal([d.status, d.error, d.cause], ['ABORTED', 'Halt', 'by hand']);
   const history = await s.getExecutionHistory({ executionArn });
-  assert.equal(history.events.map((e) => [e.id, e.previousEventId, e.type]), [
-    [1, 0, 'ExecutionStarted'],
-    [2, 0, 'WaitStateEntered'],
-    [3, 0, 'ExecutionAborted'],
-  ]);
+  assert.equal(
+    history.events.map((e) => [e.id, e.previousEventId, e.type]),
+    [
+      [1, 0, 'ExecutionStarted'],
+      [2, 0, 'WaitStateEntered'],
+      [3, 0, 'ExecutionAborted'],
+    ],
+  );
   assert.equal(history.events[2]!.executionAbortedEventDetails, { error: 'Halt', cause: 'by hand' });
   const again = await s.stopExecution({ executionArn });
   assert.equal(again.stopDate, stopped.stopDate);
@@ -288,14 +303,26 @@ executions('getExecutionHistory: pages with maxResults/nextToken, reverseOrder, 
   const { stateMachineArn } = await s.createStateMachine({ name: 'm', definition: pass(), roleArn: ROLE });
   const { executionArn } = await s.startExecution({ stateMachineArn, input: '{"x":1}' });
   const all = await s.getExecutionHistory({ executionArn });
-  assert.equal(all.events.map((e) => e.type), ['ExecutionStarted', 'PassStateEntered', 'PassStateExited', 'ExecutionSucceeded']);
+  assert.equal(
+    all.events.map((e) => e.type),
+    ['ExecutionStarted', 'PassStateEntered', 'PassStateExited', 'ExecutionSucceeded'],
+  );
   const first = await s.getExecutionHistory({ executionArn, maxResults: 3 });
-  assert.equal(first.events.map((e) => e.id), [1, 2, 3]);
+  assert.equal(
+    first.events.map((e) => e.id),
+    [1, 2, 3],
+  );
   const rest = await s.getExecutionHistory({ executionArn, maxResults: 3, nextToken: first.nextToken });
-  assert.equal(rest.events.map((e) => e.id), [4]);
+  assert.equal(
+    rest.events.map((e) => e.id),
+    [4],
+  );
   assert.is(rest.nextToken, undefined);
   const reversed = await s.getExecutionHistory({ executionArn, reverseOrder: true, maxResults: 2 });
-  assert.equal(reversed.events.map((e) => e.id), [4, 3]);
+  assert.equal(
+    reversed.events.map((e) => e.id),
+    [4, 3],
+  );
   const bare = await s.getExecutionHistory({ executionArn, includeExecutionData: false });
   assert.equal(bare.events[0]!.executionStartedEventDetails, { inputDetails: { truncated: false }, roleArn: ROLE });
   assert.equal(bare.events[2]!.stateExitedEventDetails, { name: 'A', outputDetails: { truncated: false } });
@@ -306,7 +333,10 @@ executions('the history option: ERROR keeps failures only; OFF records nothing, 
   const errors = service({ history: 'ERROR' });
   const a = await errors.createStateMachine({ name: 'f', definition: fail, roleArn: ROLE });
   const run = await errors.startExecution({ stateMachineArn: a.stateMachineArn });
-  assert.equal((await errors.getExecutionHistory(run)).events.map((e) => e.type), ['FailStateEntered', 'ExecutionFailed']);
+  assert.equal(
+    (await errors.getExecutionHistory(run)).events.map((e) => e.type),
+    ['FailStateEntered', 'ExecutionFailed'],
+  );
   const off = service({ history: 'OFF', clock: realClock });
   const b = await off.createStateMachine({ name: 'w', definition: waiting(3600), roleArn: ROLE });
   const waitingRun = await off.startExecution({ stateMachineArn: b.stateMachineArn });
@@ -323,14 +353,24 @@ executions('listExecutions: newest first, statusFilter, pages', async () => {
   for (const name of ['one', 'two', 'three']) await s.startExecution({ stateMachineArn, name });
   await s.startExecution({ stateMachineArn: f.stateMachineArn, name: 'bad' });
   const listed = await s.listExecutions({ stateMachineArn });
-  assert.equal(listed.executions.map((e) => e.name), ['three', 'two', 'one']);
+  assert.equal(
+    listed.executions.map((e) => e.name),
+    ['three', 'two', 'one'],
+  );
   assert.equal(Object.keys(listed.executions[0]!).sort(), ['executionArn', 'name', 'redriveCount', 'startDate', 'stateMachineArn', 'status', 'stopDate']);
   assert.equal((await s.listExecutions({ stateMachineArn, statusFilter: 'FAILED' })).executions, []);
-  assert.equal((await s.listExecutions({ stateMachineArn: f.stateMachineArn, statusFilter: 'FAILED' })).executions.map((e) => e.name), ['bad']);
+  assert.equal(
+    (await s.listExecutions({ stateMachineArn: f.stateMachineArn, statusFilter: 'FAILED' })).executions.map((e) => e.name),
+    ['bad'],
+  );
   const page1 = await s.listExecutions({ stateMachineArn, maxResults: 2 });
   await s.startExecution({ stateMachineArn, name: 'four' });
   const page2 = await s.listExecutions({ stateMachineArn, maxResults: 2, nextToken: page1.nextToken });
-  assert.equal([...page1.executions, ...page2.executions].map((e) => e.name), ['three', 'two', 'one'], 'an execution started between pages neither repeats nor skips one');
+  assert.equal(
+    [...page1.executions, ...page2.executions].map((e) => e.name),
+    ['three', 'two', 'one'],
+    'an execution started between pages neither repeats nor skips one',
+  );
 });
 
 executions('retainExecutions bounds the finished executions kept: the oldest are forgotten, and a page token naming one expires', async () => {
@@ -342,7 +382,10 @@ executions('retainExecutions bounds the finished executions kept: the oldest are
   for (const name of ['c']) arns.push((await s.startExecution({ stateMachineArn, name })).executionArn);
   assert.is((await refusal(s.listExecutions({ stateMachineArn, maxResults: 1, nextToken: first.nextToken }))).name, 'InvalidToken');
   assert.is((await refusal(s.describeExecution({ executionArn: arns[0]! }))).name, 'ExecutionDoesNotExist');
-  assert.equal((await s.listExecutions({ stateMachineArn })).executions.map((e) => e.name), ['c', 'b']);
+  assert.equal(
+    (await s.listExecutions({ stateMachineArn })).executions.map((e) => e.name),
+    ['c', 'b'],
+  );
 });
 
 executions('retention past the compaction point: lists and lookups agree on what is kept', async () => {
@@ -375,7 +418,10 @@ executions('mocks: stateMachineArn#TestCase runs a Step Functions Local test cas
     MockedResponses: { SqsOk: { '0': { Return: { MessageId: 'm-1' } } } },
   };
   const s = service({ mocks });
-  const definition = JSON.stringify({ StartAt: 'Send', States: { Send: { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage', Parameters: { QueueUrl: 'q', MessageBody: 'x' }, End: true } } });
+  const definition = JSON.stringify({
+    StartAt: 'Send',
+    States: { Send: { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage', Parameters: { QueueUrl: 'q', MessageBody: 'x' }, End: true } },
+  });
   const { stateMachineArn } = await s.createStateMachine({ name: 'orders', definition, roleArn: ROLE });
   const { executionArn } = await s.startExecution({ stateMachineArn: `${stateMachineArn}#Happy` });
   assert.match(executionArn, /:execution:orders:/);
@@ -410,7 +456,10 @@ executions('close(): waiting StartSyncExecution calls (which share one abort sig
     assert.is((await s.startSyncExecution({ stateMachineArn: quick })).status, 'SUCCEEDED');
     await s.close();
     const answers = await Promise.all(calls);
-    assert.equal(answers.map((a) => a.status), Array(20).fill('ABORTED'));
+    assert.equal(
+      answers.map((a) => a.status),
+      Array(20).fill('ABORTED'),
+    );
     await new Promise((resolve) => setImmediate(resolve));
     assert.equal(warnings, []);
   } finally {
@@ -420,7 +469,11 @@ executions('close(): waiting StartSyncExecution calls (which share one abort sig
 
 executions('redriveExecution is refused, typed: ExecutionNotRedrivable', async () => {
   const s = service();
-  const { stateMachineArn } = await s.createStateMachine({ name: 'm', definition: JSON.stringify({ StartAt: 'F', States: { F: { Type: 'Fail' } } }), roleArn: ROLE });
+  const { stateMachineArn } = await s.createStateMachine({
+    name: 'm',
+    definition: JSON.stringify({ StartAt: 'F', States: { F: { Type: 'Fail' } } }),
+    roleArn: ROLE,
+  });
   const { executionArn } = await s.startExecution({ stateMachineArn });
   assert.is((await refusal(s.redriveExecution({ executionArn }))).name, 'ExecutionNotRedrivable');
 });
@@ -438,14 +491,20 @@ versions('publish numbers versions; publishing an unchanged revision returns the
   const updated = await s.updateStateMachine({ stateMachineArn: created.stateMachineArn, definition: pass(2), publish: true });
   assert.is(updated.stateMachineVersionArn, `${ARN}:stateMachine:m:2`);
   const listed = await s.listStateMachineVersions({ stateMachineArn: created.stateMachineArn });
-  assert.equal(listed.stateMachineVersions.map((v) => v.stateMachineVersionArn), [`${ARN}:stateMachine:m:2`, `${ARN}:stateMachine:m:1`]);
+  assert.equal(
+    listed.stateMachineVersions.map((v) => v.stateMachineVersionArn),
+    [`${ARN}:stateMachine:m:2`, `${ARN}:stateMachine:m:1`],
+  );
   const v1 = await s.describeStateMachine({ stateMachineArn: created.stateMachineVersionArn! });
   assert.equal([v1.stateMachineArn, v1.definition, v1.description], [created.stateMachineVersionArn, pass(1), 'first']);
   const run = await s.startExecution({ stateMachineArn: created.stateMachineVersionArn! });
   const d = await s.describeExecution({ executionArn: run.executionArn });
   assert.equal([d.output, d.stateMachineVersionArn, d.stateMachineArn], ['1', created.stateMachineVersionArn, created.stateMachineArn]);
   const viaVersion = await s.listExecutions({ stateMachineArn: created.stateMachineVersionArn! });
-  assert.equal(viaVersion.executions.map((e) => e.executionArn), [run.executionArn]);
+  assert.equal(
+    viaVersion.executions.map((e) => e.executionArn),
+    [run.executionArn],
+  );
   await s.deleteStateMachineVersion({ stateMachineVersionArn: `${ARN}:stateMachine:m:2` });
   assert.equal((await s.listStateMachineVersions({ stateMachineArn: created.stateMachineArn })).stateMachineVersions.length, 1);
   const next = await s.updateStateMachine({ stateMachineArn: created.stateMachineArn, definition: pass(3), publish: true });
@@ -477,7 +536,10 @@ versions('aliases: create (idempotent), describe, update, route executions by we
   const described = await s.describeStateMachineAlias({ stateMachineAliasArn: alias.stateMachineAliasArn });
   assert.is(described.description, 'd');
   assert.instance(described.updateDate, Date);
-  assert.equal((await s.listStateMachineAliases({ stateMachineArn })).stateMachineAliases.map((a) => a.stateMachineAliasArn), [alias.stateMachineAliasArn]);
+  assert.equal(
+    (await s.listStateMachineAliases({ stateMachineArn })).stateMachineAliases.map((a) => a.stateMachineAliasArn),
+    [alias.stateMachineAliasArn],
+  );
   await s.deleteStateMachineAlias({ stateMachineAliasArn: alias.stateMachineAliasArn });
   assert.equal((await s.listStateMachineAliases({ stateMachineArn })).stateMachineAliases, []);
   assert.is((await refusal(s.startExecution({ stateMachineArn: alias.stateMachineAliasArn }))).name, 'StateMachineDoesNotExist');
@@ -493,7 +555,10 @@ others('activities: create (idempotent), describe, list, delete; GetActivityTask
   assert.is(created.activityArn, `${ARN}:activity:work`);
   assert.equal(await s.createActivity({ name: 'work' }), created);
   assert.equal(await s.describeActivity(created), { ...created, name: 'work', encryptionConfiguration: { type: 'AWS_OWNED_KEY' } });
-  assert.equal((await s.listActivities({})).activities.map((a) => a.name), ['work']);
+  assert.equal(
+    (await s.listActivities({})).activities.map((a) => a.name),
+    ['work'],
+  );
   const poll = s.getActivityTask({ activityArn: created.activityArn, workerName: 'w1' });
   s.activityQueue(created.activityArn).schedule({ taskToken: 't1', input: '{"a":1}' });
   assert.equal(await poll, { taskToken: 't1', input: '{"a":1}' });
@@ -507,8 +572,17 @@ others('activities: create (idempotent), describe, list, delete; GetActivityTask
 others('tags on machines and activities: add, overwrite, remove, list', async () => {
   const s = service();
   const { stateMachineArn } = await s.createStateMachine({ name: 'm', definition: pass(), roleArn: ROLE, tags: [{ key: 'team', value: 'a' }] });
-  await s.tagResource({ resourceArn: stateMachineArn, tags: [{ key: 'team', value: 'b' }, { key: 'env', value: 'dev' }] });
-  assert.equal((await s.listTagsForResource({ resourceArn: stateMachineArn })).tags, [{ key: 'team', value: 'b' }, { key: 'env', value: 'dev' }]);
+  await s.tagResource({
+    resourceArn: stateMachineArn,
+    tags: [
+      { key: 'team', value: 'b' },
+      { key: 'env', value: 'dev' },
+    ],
+  });
+  assert.equal((await s.listTagsForResource({ resourceArn: stateMachineArn })).tags, [
+    { key: 'team', value: 'b' },
+    { key: 'env', value: 'dev' },
+  ]);
   await s.untagResource({ resourceArn: stateMachineArn, tagKeys: ['team', 'absent'] });
   assert.equal((await s.listTagsForResource({ resourceArn: stateMachineArn })).tags, [{ key: 'env', value: 'dev' }]);
   const { activityArn } = await s.createActivity({ name: 'a', tags: [{ key: 'k', value: 'v' }] });
@@ -540,7 +614,10 @@ others('integrations: their handlers serve Resources the user left open, under t
   });
   const definition = JSON.stringify({
     StartAt: 'A',
-    States: { A: { Type: 'Task', Resource: 'mine', ResultPath: '$.a', Next: 'B' }, B: { Type: 'Task', Resource: 'arn:aws:states:::x:y', ResultPath: '$.b', End: true } },
+    States: {
+      A: { Type: 'Task', Resource: 'mine', ResultPath: '$.a', Next: 'B' },
+      B: { Type: 'Task', Resource: 'arn:aws:states:::x:y', ResultPath: '$.b', End: true },
+    },
   });
   const { stateMachineArn } = await s.createStateMachine({ name: 'm', definition, roleArn: ROLE });
   const { executionArn } = await s.startExecution({ stateMachineArn });
@@ -557,7 +634,12 @@ others('nested executions through the integration host: start a child, await its
         handlers: (_machine, host) => ({
           // A stand-in for `.sync`: start the child, answer its DescribeExecution when it ends.
           runChild: async (input: { arn: string }, ctx) => {
-            const child = await host.nested.startExecution({ stateMachineArn: input.arn, name: undefined, input: '{"from":"parent"}', parentExecutionArn: (ctx.context.Execution as { Id: string }).Id });
+            const child = await host.nested.startExecution({
+              stateMachineArn: input.arn,
+              name: undefined,
+              input: '{"from":"parent"}',
+              parentExecutionArn: (ctx.context.Execution as { Id: string }).Id,
+            });
             return host.nested.executionEnded(child.executionArn);
           },
         }),
@@ -566,8 +648,17 @@ others('nested executions through the integration host: start a child, await its
   });
   const parent = JSON.stringify({ StartAt: 'T', States: { T: { Type: 'Task', Resource: 'runChild', End: true } } });
   const { stateMachineArn } = await s.createStateMachine({ name: 'parent', definition: parent, roleArn: ROLE });
-  const standardChild = await s.createStateMachine({ name: 'child', definition: JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }), roleArn: ROLE });
-  const expressChild = await s.createStateMachine({ name: 'xchild', definition: JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }), roleArn: ROLE, type: 'EXPRESS' });
+  const standardChild = await s.createStateMachine({
+    name: 'child',
+    definition: JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }),
+    roleArn: ROLE,
+  });
+  const expressChild = await s.createStateMachine({
+    name: 'xchild',
+    definition: JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }),
+    roleArn: ROLE,
+    type: 'EXPRESS',
+  });
   for (const child of [standardChild, expressChild]) {
     const run = await s.startExecution({ stateMachineArn, input: JSON.stringify({ arn: child.stateMachineArn }) });
     const d = await s.waitForExecution(run);

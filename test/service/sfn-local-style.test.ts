@@ -34,12 +34,26 @@ const definition = {
       ResultPath: '$.charge',
       Next: 'Approve',
     },
-    Approve: { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken', Parameters: { QueueUrl: 'q', MessageBody: { 'token.$': '$$.Task.Token' } }, ResultPath: '$.approval', End: true },
+    Approve: {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken',
+      Parameters: { QueueUrl: 'q', MessageBody: { 'token.$': '$$.Task.Token' } },
+      ResultPath: '$.approval',
+      End: true,
+    },
     Declined: { Type: 'Fail', Error: 'Declined' },
   },
 };
 const mocks = {
-  StateMachines: { order: { TestCases: { HappyPath: { Charge: 'ChargeOk', Approve: 'Approved' }, Flaky: { Charge: 'ChargeFlaky', Approve: 'Approved' }, Declined: { Charge: 'ChargeDeclined' } } } },
+  StateMachines: {
+    order: {
+      TestCases: {
+        HappyPath: { Charge: 'ChargeOk', Approve: 'Approved' },
+        Flaky: { Charge: 'ChargeFlaky', Approve: 'Approved' },
+        Declined: { Charge: 'ChargeDeclined' },
+      },
+    },
+  },
   MockedResponses: {
     ChargeOk: { '0': { Return: { StatusCode: 200, Payload: { charged: true } } } },
     ChargeFlaky: { '0': { Throw: { Error: 'Lambda.ServiceException', Cause: 'busy' } }, '1': { Return: { StatusCode: 200, Payload: { charged: true } } } },
@@ -58,15 +72,37 @@ async function historyWhenDone(s: StepFunctionsService, executionArn: string): P
 
 for (const [testCase, status, types] of [
   ['HappyPath', 'SUCCEEDED', ['TaskScheduled', 'TaskStarted', 'TaskSucceeded', 'TaskScheduled', 'TaskStarted', 'TaskSucceeded', 'ExecutionSucceeded']],
-  ['Flaky', 'SUCCEEDED', ['TaskScheduled', 'TaskStarted', 'TaskFailed', 'TaskScheduled', 'TaskStarted', 'TaskSucceeded', 'TaskScheduled', 'TaskStarted', 'TaskSucceeded', 'ExecutionSucceeded']],
+  [
+    'Flaky',
+    'SUCCEEDED',
+    [
+      'TaskScheduled',
+      'TaskStarted',
+      'TaskFailed',
+      'TaskScheduled',
+      'TaskStarted',
+      'TaskSucceeded',
+      'TaskScheduled',
+      'TaskStarted',
+      'TaskSucceeded',
+      'ExecutionSucceeded',
+    ],
+  ],
   ['Declined', 'FAILED', ['TaskScheduled', 'TaskStarted', 'TaskFailed', 'ExecutionFailed']],
 ] as const) {
   local(`test case ${testCase}: ${status}, the task events in order`, async () => {
     const s = createService({ clock: virtualClock(0), mocks });
-    const { stateMachineArn } = (await s.send(new CreateStateMachineCommand({ name: 'order', definition: JSON.stringify(definition), roleArn: ROLE }))) as { stateMachineArn: string };
-    const { executionArn } = (await s.send(new StartExecutionCommand({ stateMachineArn: `${stateMachineArn}#${testCase}`, input: '{"order":7}' }))) as { executionArn: string };
+    const { stateMachineArn } = (await s.send(new CreateStateMachineCommand({ name: 'order', definition: JSON.stringify(definition), roleArn: ROLE }))) as {
+      stateMachineArn: string;
+    };
+    const { executionArn } = (await s.send(new StartExecutionCommand({ stateMachineArn: `${stateMachineArn}#${testCase}`, input: '{"order":7}' }))) as {
+      executionArn: string;
+    };
     const events = await historyWhenDone(s, executionArn);
-    assert.equal(events.map((e) => e.type).filter((t) => /^(Task[A-Z][a-z]+$|Execution(?!Started))/.test(t!) && !t!.startsWith('TaskState')), [...types]);
+    assert.equal(
+      events.map((e) => e.type).filter((t) => /^(Task[A-Z][a-z]+$|Execution(?!Started))/.test(t!) && !t!.startsWith('TaskState')),
+      [...types],
+    );
     assert.is(((await s.send(new DescribeExecutionCommand({ executionArn }))) as { status: string }).status, status);
     await s.close();
   });
@@ -76,7 +112,11 @@ local('an activity worker heartbeats through SendTaskHeartbeatCommand and answer
   const s = createService({ clock: virtualClock(0) });
   const { activityArn } = (await s.send(new CreateActivityCommand({ name: 'pack' }))) as { activityArn: string };
   const { stateMachineArn } = (await s.send(
-    new CreateStateMachineCommand({ name: 'packer', roleArn: ROLE, definition: JSON.stringify({ StartAt: 'Pack', States: { Pack: { Type: 'Task', Resource: activityArn, HeartbeatSeconds: 10, End: true } } }) }),
+    new CreateStateMachineCommand({
+      name: 'packer',
+      roleArn: ROLE,
+      definition: JSON.stringify({ StartAt: 'Pack', States: { Pack: { Type: 'Task', Resource: activityArn, HeartbeatSeconds: 10, End: true } } }),
+    }),
   )) as { stateMachineArn: string };
   const { executionArn } = (await s.send(new StartExecutionCommand({ stateMachineArn, input: '{"box":1}' }))) as { executionArn: string };
   const task = (await s.send(new GetActivityTaskCommand({ activityArn, workerName: 'packer-1' }))) as { taskToken: string; input: string };
@@ -84,7 +124,10 @@ local('an activity worker heartbeats through SendTaskHeartbeatCommand and answer
   assert.equal(await s.send(new SendTaskHeartbeatCommand({ taskToken: task.taskToken })), {});
   await s.send(new SendTaskSuccessCommand({ taskToken: task.taskToken, output: '{"packed":true}' }));
   const events = await historyWhenDone(s, executionArn);
-  assert.equal(events.filter((e) => e.type!.startsWith('Activity')).map((e) => e.type), ['ActivityScheduled', 'ActivityStarted', 'ActivitySucceeded']);
+  assert.equal(
+    events.filter((e) => e.type!.startsWith('Activity')).map((e) => e.type),
+    ['ActivityScheduled', 'ActivityStarted', 'ActivitySucceeded'],
+  );
   assert.equal(events.find((e) => e.type === 'ActivityStarted')!.activityStartedEventDetails, { workerName: 'packer-1' });
   await s.close();
 });

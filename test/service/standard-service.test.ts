@@ -25,7 +25,9 @@ async function machine(s: StepFunctionsService, name: string, definition: unknow
 
 service('human approval: the notifier hands the token out; an approver answers with SendTaskSuccess through send()', async () => {
   const inbox: { token: string; order: string }[] = [];
-  const s = createService({ handlers: { 'arn:aws:states:::sns:publish': (input: { Message: { token: string; order: string } }) => void inbox.push(input.Message) } });
+  const s = createService({
+    handlers: { 'arn:aws:states:::sns:publish': (input: { Message: { token: string; order: string } }) => void inbox.push(input.Message) },
+  });
   const arn = await machine(s, 'approval', {
     StartAt: 'AskApprover',
     States: {
@@ -45,7 +47,10 @@ service('human approval: the notifier hands the token out; an approver answers w
   const no = await s.startExecution({ stateMachineArn: arn, input: '{"order":"o-2"}' });
   await flush();
   assert.is((await s.describeExecution(yes)).status, 'RUNNING');
-  assert.equal(inbox.map((m) => m.order), ['o-1', 'o-2']);
+  assert.equal(
+    inbox.map((m) => m.order),
+    ['o-1', 'o-2'],
+  );
   await s.send(new SendTaskSuccessCommand({ taskToken: inbox[0]!.token, output: '{"approved":true}' }));
   await s.send(new SendTaskSuccessCommand({ taskToken: inbox[1]!.token, output: '{"approved":false}' }));
   const approved = await s.waitForExecution(yes);
@@ -57,14 +62,23 @@ service('human approval: the notifier hands the token out; an approver answers w
   const invalid = await refusal(s.sendTaskSuccess({ taskToken: 'forged', output: '{}' }));
   assert.equal([invalid.name, invalid.message], ['InvalidToken', "Invalid Token: 'Invalid token'"]);
   const history = await s.getExecutionHistory({ executionArn: yes.executionArn });
-  assert.ok(history.events.some((e) => e.type === 'TaskSucceeded'), 'the history shows the task');
+  assert.ok(
+    history.events.some((e) => e.type === 'TaskSucceeded'),
+    'the history shows the task',
+  );
   await s.close();
 });
 
 service('workflow within a workflow through the service: .sync:2, .sync, fire and forget; stopping the parent stops the child', async () => {
   const s = createService({ handlers: { 'arn:aws:states:::sqs:sendMessage': () => undefined } });
-  const child = await machine(s, 'child', { StartAt: 'Add', States: { Add: { Type: 'Pass', Parameters: { 'sum.$': 'States.MathAdd($.a, $.b)' }, End: true } } });
-  const waits = await machine(s, 'waits', { StartAt: 'W', States: { W: { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken', End: true } } });
+  const child = await machine(s, 'child', {
+    StartAt: 'Add',
+    States: { Add: { Type: 'Pass', Parameters: { 'sum.$': 'States.MathAdd($.a, $.b)' }, End: true } },
+  });
+  const waits = await machine(s, 'waits', {
+    StartAt: 'W',
+    States: { W: { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken', End: true } },
+  });
   const parentOf = (resource: string) => ({
     StartAt: 'Run',
     States: { Run: { Type: 'Task', Resource: resource, Parameters: { 'StateMachineArn.$': '$.arn', 'Input.$': '$.input', 'Name.$': '$.name' }, End: true } },
@@ -125,7 +139,15 @@ service('activities through the service: a worker loop with GetActivityTask (als
 service('an EXPRESS machine may start executions but not wait for tokens, as AWS allows', async () => {
   const s = createService();
   const child = await machine(s, 'child', { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } });
-  const express = await machine(s, 'starter', { StartAt: 'Start', States: { Start: { Type: 'Task', Resource: 'arn:aws:states:::states:startExecution', Parameters: { StateMachineArn: child }, End: true } } }, 'EXPRESS');
+  const express = await machine(
+    s,
+    'starter',
+    {
+      StartAt: 'Start',
+      States: { Start: { Type: 'Task', Resource: 'arn:aws:states:::states:startExecution', Parameters: { StateMachineArn: child }, End: true } },
+    },
+    'EXPRESS',
+  );
   const answer = await s.startSyncExecution({ stateMachineArn: express, input: '{}' });
   assert.is(answer.status, 'SUCCEEDED', answer.cause);
   assert.match(JSON.parse(answer.output!).ExecutionArn, /:execution:child:/);

@@ -34,7 +34,10 @@ const approval = {
     RequestApproval: {
       Type: 'Task',
       Resource: SQS_WAIT,
-      Parameters: { QueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/approvals', MessageBody: { 'TaskToken.$': '$$.Task.Token', 'order.$': '$.order' } },
+      Parameters: {
+        QueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/approvals',
+        MessageBody: { 'TaskToken.$': '$$.Task.Token', 'order.$': '$.order' },
+      },
       ResultPath: '$.approval',
       Catch: [{ ErrorEquals: ['Rejected'], ResultPath: '$.rejection', Next: 'Rejected' }],
       Next: 'Approved?',
@@ -101,15 +104,18 @@ standard('a handler that fails fails the callback task, and its token is retired
 
 standard('JSONata: $states.context.Task.Token is the token, and each retry gets a new one', async () => {
   const tokens: string[] = [];
-  const h = host({
-    worker: (input: { token: string }) => {
-      tokens.push(input.token);
-      queueMicrotask(() => {
-        if (tokens.length === 1) h.tasks.sendTaskFailure({ taskToken: input.token, error: 'Flaky' });
-        else h.tasks.sendTaskSuccess({ taskToken: input.token, output: '"done"' });
-      });
+  const h = host(
+    {
+      worker: (input: { token: string }) => {
+        tokens.push(input.token);
+        queueMicrotask(() => {
+          if (tokens.length === 1) h.tasks.sendTaskFailure({ taskToken: input.token, error: 'Flaky' });
+          else h.tasks.sendTaskSuccess({ taskToken: input.token, output: '"done"' });
+        });
+      },
     },
-  }, virtualClock(0));
+    virtualClock(0),
+  );
   const arn = h.createStateMachine('jsonata', {
     QueryLanguage: 'JSONata',
     StartAt: 'Call',
@@ -132,7 +138,10 @@ standard('JSONata: $states.context.Task.Token is the token, and each retry gets 
 
 standard('handler look-up: the full Resource first, then the Resource without its suffix', async () => {
   const seen: string[] = [];
-  const definition = (resource: string) => ({ StartAt: 'T', States: { T: { Type: 'Task', Resource: resource, Parameters: { 't.$': '$$.Task.Token' }, End: true } } });
+  const definition = (resource: string) => ({
+    StartAt: 'T',
+    States: { T: { Type: 'Task', Resource: resource, Parameters: { 't.$': '$$.Task.Token' }, End: true } },
+  });
   const h = host({
     'arn:aws:states:::sns:publish.waitForTaskToken': (input: { t: string }) => {
       seen.push('full');
@@ -201,7 +210,9 @@ standard('TimeoutSeconds ends a callback task with States.Timeout, which Retry s
   const h = host({ 'arn:aws:states:::sqs:sendMessage': () => void calls++ }, clock);
   const arn = h.createStateMachine('timeout', {
     StartAt: 'T',
-    States: { T: { Type: 'Task', Resource: SQS_WAIT, TimeoutSeconds: 5, Retry: [{ ErrorEquals: ['States.Timeout'], MaxAttempts: 1, IntervalSeconds: 1 }], End: true } },
+    States: {
+      T: { Type: 'Task', Resource: SQS_WAIT, TimeoutSeconds: 5, Retry: [{ ErrorEquals: ['States.Timeout'], MaxAttempts: 1, IntervalSeconds: 1 }], End: true },
+    },
   });
   const exec = start(h, arn);
   await clock.sleep(20_000);
@@ -214,17 +225,40 @@ standard('TimeoutSeconds ends a callback task with States.Timeout, which Retry s
 standard('tokens: single use, unknown, malformed, and bad output answer with AWS exceptions', async () => {
   const tokens: string[] = [];
   const h = host({ 'arn:aws:states:::sqs:sendMessage': (input: { token: string }) => void tokens.push(input.token) });
-  const arn = h.createStateMachine('tokens', { StartAt: 'T', States: { T: { Type: 'Task', Resource: SQS_WAIT, Parameters: { 'token.$': '$$.Task.Token' }, End: true } } });
+  const arn = h.createStateMachine('tokens', {
+    StartAt: 'T',
+    States: { T: { Type: 'Task', Resource: SQS_WAIT, Parameters: { 'token.$': '$$.Task.Token' }, End: true } },
+  });
   const exec = start(h, arn);
   await flush();
   const token = tokens[0]!;
   const cases: [string, () => unknown, string, string][] = [
     ['malformed token', () => h.tasks.sendTaskSuccess({ taskToken: 'not-a-token', output: '{}' }), 'InvalidToken', "Invalid Token: 'Invalid token'"],
-    ['token of another service', () => h.tasks.sendTaskSuccess({ taskToken: new StandardTasks().tokens.mint(), output: '{}' }), 'TaskDoesNotExist', "Task Does Not Exist: 'Provided task does not exist'"],
+    [
+      'token of another service',
+      () => h.tasks.sendTaskSuccess({ taskToken: new StandardTasks().tokens.mint(), output: '{}' }),
+      'TaskDoesNotExist',
+      "Task Does Not Exist: 'Provided task does not exist'",
+    ],
     ['output that is not JSON', () => h.tasks.sendTaskSuccess({ taskToken: token, output: '{oops' }), 'InvalidOutput', "Invalid Output: '{oops'"],
-    ['empty token', () => h.tasks.sendTaskFailure({ taskToken: '' }), 'ValidationException', "1 validation error detected: Value at 'taskToken' failed to satisfy constraint: Member must have length less than or equal to 2048"],
-    ['missing output', () => h.tasks.sendTaskSuccess({ taskToken: token } as never), 'ValidationException', "1 validation error detected: Value at 'output' failed to satisfy constraint: Member must not be null"],
-    ['error over 256 characters', () => h.tasks.sendTaskFailure({ taskToken: token, error: 'e'.repeat(257) }), 'ValidationException', "1 validation error detected: Value at 'error' failed to satisfy constraint: Member must have length less than or equal to 256"],
+    [
+      'empty token',
+      () => h.tasks.sendTaskFailure({ taskToken: '' }),
+      'ValidationException',
+      "1 validation error detected: Value at 'taskToken' failed to satisfy constraint: Member must have length less than or equal to 2048",
+    ],
+    [
+      'missing output',
+      () => h.tasks.sendTaskSuccess({ taskToken: token } as never),
+      'ValidationException',
+      "1 validation error detected: Value at 'output' failed to satisfy constraint: Member must not be null",
+    ],
+    [
+      'error over 256 characters',
+      () => h.tasks.sendTaskFailure({ taskToken: token, error: 'e'.repeat(257) }),
+      'ValidationException',
+      "1 validation error detected: Value at 'error' failed to satisfy constraint: Member must have length less than or equal to 256",
+    ],
   ];
   for (const [what, call, name, message] of cases) {
     const e = await refusal(call);
@@ -243,7 +277,10 @@ standard('tokens: single use, unknown, malformed, and bad output answer with AWS
 standard('stopping an execution retires its token', async () => {
   let token = '';
   const h = host({ 'arn:aws:states:::sqs:sendMessage': (input: { token: string }) => void (token = input.token) });
-  const arn = h.createStateMachine('stop', { StartAt: 'T', States: { T: { Type: 'Task', Resource: SQS_WAIT, Parameters: { 'token.$': '$$.Task.Token' }, End: true } } });
+  const arn = h.createStateMachine('stop', {
+    StartAt: 'T',
+    States: { T: { Type: 'Task', Resource: SQS_WAIT, Parameters: { 'token.$': '$$.Task.Token' }, End: true } },
+  });
   const exec = start(h, arn);
   await flush();
   h.stopExecution(exec, 'Operator', 'stopped by hand');
@@ -278,7 +315,12 @@ function parentOf(resource: string, extra: Record<string, unknown> = {}) {
 standard('workflow within a workflow: .sync returns the child execution with Output as JSON text', async () => {
   const h = host();
   const childArn = h.createStateMachine('child', child);
-  const parent = start(h, h.createStateMachine('parent', parentOf('arn:aws:states:::states:startExecution.sync')), { machine: childArn, input: { n: 21 } }, 'p1');
+  const parent = start(
+    h,
+    h.createStateMachine('parent', parentOf('arn:aws:states:::states:startExecution.sync')),
+    { machine: childArn, input: { n: 21 } },
+    'p1',
+  );
   const ended = await h.executionEnded(parent);
   assert.is(ended.status, 'SUCCEEDED');
   const out = JSON.parse(ended.output!);
@@ -298,7 +340,9 @@ standard('workflow within a workflow: .sync returns the child execution with Out
 standard('workflow within a workflow: .sync:2 returns Output as JSON', async () => {
   const h = host();
   const childArn = h.createStateMachine('child', child);
-  const ended = await h.executionEnded(start(h, h.createStateMachine('parent', parentOf('arn:aws:states:::states:startExecution.sync:2')), { machine: childArn, input: { n: 2 } }, 'p2'));
+  const ended = await h.executionEnded(
+    start(h, h.createStateMachine('parent', parentOf('arn:aws:states:::states:startExecution.sync:2')), { machine: childArn, input: { n: 2 } }, 'p2'),
+  );
   const out = JSON.parse(ended.output!);
   assert.equal(out.Output, { doubled: 4, parent: 'arn:aws:states:us-east-1:123456789012:execution:parent:p2' });
   assert.is(out.Input.n, 2);
@@ -307,7 +351,9 @@ standard('workflow within a workflow: .sync:2 returns Output as JSON', async () 
 standard('workflow within a workflow: fire and forget returns ExecutionArn and StartDate at once', async () => {
   const h = host();
   const childArn = h.createStateMachine('child', child);
-  const ended = await h.executionEnded(start(h, h.createStateMachine('parent', parentOf('arn:aws:states:::states:startExecution')), { machine: childArn, input: { n: 1 } }));
+  const ended = await h.executionEnded(
+    start(h, h.createStateMachine('parent', parentOf('arn:aws:states:::states:startExecution')), { machine: childArn, input: { n: 1 } }),
+  );
   const out = JSON.parse(ended.output!);
   assert.equal(Object.keys(out), ['ExecutionArn', 'StartDate']);
   assert.is(out.ExecutionArn, 'arn:aws:states:us-east-1:123456789012:execution:child:child-run');
@@ -319,7 +365,10 @@ standard("workflow within a workflow: a child's failure fails the task with Stat
   const h = host();
   const childArn = h.createStateMachine('child', child);
   for (const resource of ['arn:aws:states:::states:startExecution.sync', 'arn:aws:states:::states:startExecution.sync:2']) {
-    const parentArn = h.createStateMachine(`parent${resource.length}`, parentOf(resource, { Parameters: { 'StateMachineArn.$': '$.machine', 'Input.$': '$.input' } }));
+    const parentArn = h.createStateMachine(
+      `parent${resource.length}`,
+      parentOf(resource, { Parameters: { 'StateMachineArn.$': '$.machine', 'Input.$': '$.input' } }),
+    );
     const ended = await h.executionEnded(start(h, parentArn, { machine: childArn, input: { fail: true } }));
     assert.is(ended.status, 'FAILED', resource);
     assert.is(ended.error, 'States.TaskFailed', resource);
@@ -336,14 +385,20 @@ standard('workflow within a workflow: an unknown machine fails the task as the S
   const parentArn = h.createStateMachine('parent', parentOf('arn:aws:states:::states:startExecution.sync'));
   const ended = await h.executionEnded(start(h, parentArn, { machine: 'arn:aws:states:us-east-1:123456789012:stateMachine:nope', input: {} }));
   assert.is(ended.error, 'StepFunctions.StateMachineDoesNotExistException');
-  assert.match(ended.cause!, /^State Machine Does Not Exist: 'arn:aws:states:us-east-1:123456789012:stateMachine:nope' \(Service: AWSStepFunctions; Status Code: 400; Error Code: StateMachineDoesNotExist; Request ID: [0-9a-f-]{36}; Proxy: null\)$/);
+  assert.match(
+    ended.cause!,
+    /^State Machine Does Not Exist: 'arn:aws:states:us-east-1:123456789012:stateMachine:nope' \(Service: AWSStepFunctions; Status Code: 400; Error Code: StateMachineDoesNotExist; Request ID: [0-9a-f-]{36}; Proxy: null\)$/,
+  );
 });
 
 standard('workflow within a workflow: stopping the parent stops its .sync child; the task timeout does too', async () => {
   const clock = virtualClock(0);
   const h = host({ 'arn:aws:states:::sqs:sendMessage': () => undefined }, clock);
   const waiting = h.createStateMachine('waiting', { StartAt: 'Wait', States: { Wait: { Type: 'Task', Resource: SQS_WAIT, End: true } } });
-  const parentArn = h.createStateMachine('parent', parentOf('arn:aws:states:::states:startExecution.sync:2', { Parameters: { 'StateMachineArn.$': '$.machine', 'Name.$': '$.name' } }));
+  const parentArn = h.createStateMachine(
+    'parent',
+    parentOf('arn:aws:states:::states:startExecution.sync:2', { Parameters: { 'StateMachineArn.$': '$.machine', 'Name.$': '$.name' } }),
+  );
   const stopped = start(h, parentArn, { machine: waiting, name: 'c1' });
   await flush();
   const childOf = 'arn:aws:states:us-east-1:123456789012:execution:waiting:';
@@ -352,7 +407,10 @@ standard('workflow within a workflow: stopping the parent stops its .sync child;
   assert.is((await h.executionEnded(stopped)).status, 'ABORTED');
   assert.is((await h.executionEnded(childOf + 'c1')).status, 'ABORTED');
 
-  const timedArn = h.createStateMachine('timed', parentOf('arn:aws:states:::states:startExecution.sync', { Parameters: { 'StateMachineArn.$': '$.machine', 'Name.$': '$.name' }, TimeoutSeconds: 30 }));
+  const timedArn = h.createStateMachine(
+    'timed',
+    parentOf('arn:aws:states:::states:startExecution.sync', { Parameters: { 'StateMachineArn.$': '$.machine', 'Name.$': '$.name' }, TimeoutSeconds: 30 }),
+  );
   const timed = start(h, timedArn, { machine: waiting, name: 'c2' });
   await clock.sleep(31_000);
   const ended = await h.executionEnded(timed);
@@ -365,7 +423,12 @@ standard('aws-sdk:sfn:startSyncExecution runs an EXPRESS child to its end; a fai
   // Input given as JSON text (the SDK's shape) reaches the child as it is, without the parent's id.
   const doubling = { ...child, States: { ...child.States, Done: { Type: 'Pass', Parameters: { 'doubled.$': 'States.MathAdd($.n, $.n)' }, End: true } } };
   const express = h.createStateMachine('express-child', doubling, 'EXPRESS');
-  const parentArn = h.createStateMachine('parent', parentOf('arn:aws:states:::aws-sdk:sfn:startSyncExecution', { Parameters: { 'StateMachineArn.$': '$.machine', 'Input.$': 'States.JsonToString($.input)' } }));
+  const parentArn = h.createStateMachine(
+    'parent',
+    parentOf('arn:aws:states:::aws-sdk:sfn:startSyncExecution', {
+      Parameters: { 'StateMachineArn.$': '$.machine', 'Input.$': 'States.JsonToString($.input)' },
+    }),
+  );
   const ok = JSON.parse((await h.executionEnded(start(h, parentArn, { machine: express, input: { n: 5 } }))).output!);
   assert.is(ok.Status, 'SUCCEEDED');
   assert.equal(JSON.parse(ok.Output), { doubled: 10 });
@@ -377,13 +440,19 @@ standard('aws-sdk:sfn:startSyncExecution runs an EXPRESS child to its end; a fai
   assert.is(refused.error, 'Sfn.StateMachineTypeNotSupportedException');
 });
 
-standard('.sync of another integration: the handler\'s value (or promise) is the completed job\'s result', async () => {
+standard(".sync of another integration: the handler's value (or promise) is the completed job's result", async () => {
   const clock = virtualClock(0);
-  const h = host({
-    'arn:aws:states:::glue:startJobRun': async (input: { JobName: string }) => ({ JobName: input.JobName, JobRunState: 'SUCCEEDED' }),
-    'arn:aws:states:::batch:submitJob.sync': () => ({ Status: 'SUCCEEDED', from: 'full key' }),
-  }, clock);
-  const glue = h.createStateMachine('glue', { StartAt: 'T', States: { T: { Type: 'Task', Resource: 'arn:aws:states:::glue:startJobRun.sync', Parameters: { JobName: 'etl' }, End: true } } });
+  const h = host(
+    {
+      'arn:aws:states:::glue:startJobRun': async (input: { JobName: string }) => ({ JobName: input.JobName, JobRunState: 'SUCCEEDED' }),
+      'arn:aws:states:::batch:submitJob.sync': () => ({ Status: 'SUCCEEDED', from: 'full key' }),
+    },
+    clock,
+  );
+  const glue = h.createStateMachine('glue', {
+    StartAt: 'T',
+    States: { T: { Type: 'Task', Resource: 'arn:aws:states:::glue:startJobRun.sync', Parameters: { JobName: 'etl' }, End: true } },
+  });
   assert.equal(JSON.parse((await h.executionEnded(start(h, glue))).output!), { JobName: 'etl', JobRunState: 'SUCCEEDED' });
   const batch = h.createStateMachine('batch', { StartAt: 'T', States: { T: { Type: 'Task', Resource: 'arn:aws:states:::batch:submitJob.sync', End: true } } });
   assert.equal(JSON.parse((await h.executionEnded(start(h, batch))).output!), { Status: 'SUCCEEDED', from: 'full key' });
@@ -407,7 +476,17 @@ standard('a failing parent ends the waits of its other branches: their tokens re
         End: true,
         Branches: [
           { StartAt: 'Wait', States: { Wait: { Type: 'Task', Resource: SQS_WAIT, Parameters: { 'token.$': '$$.Task.Token' }, End: true } } },
-          { StartAt: 'Child', States: { Child: { Type: 'Task', Resource: 'arn:aws:states:::states:startExecution.sync:2', Parameters: { StateMachineArn: waiting, Name: 'kid' }, End: true } } },
+          {
+            StartAt: 'Child',
+            States: {
+              Child: {
+                Type: 'Task',
+                Resource: 'arn:aws:states:::states:startExecution.sync:2',
+                Parameters: { StateMachineArn: waiting, Name: 'kid' },
+                End: true,
+              },
+            },
+          },
           { StartAt: 'Fail', States: { Fail: { Type: 'Task', Resource: 'boom', End: true } } },
         ],
       },
@@ -442,7 +521,10 @@ standard('activities: a worker loop takes tasks with GetActivityTask and answers
   const ended = await Promise.all(runs.map((r) => h.executionEnded(r)));
   stopWorker.abort();
   await worker;
-  assert.equal(ended.map((e) => e.status), ['SUCCEEDED', 'FAILED', 'SUCCEEDED']);
+  assert.equal(
+    ended.map((e) => e.status),
+    ['SUCCEEDED', 'FAILED', 'SUCCEEDED'],
+  );
   assert.equal(JSON.parse(ended[0]!.output!), { reviewed: 1 });
   assert.is(ended[1]!.error, 'Review.Refused');
   assert.is(ended[1]!.cause, 'n is 2');
@@ -464,7 +546,10 @@ standard('activities: a worker that stops heartbeating fails the task with State
 standard('activities: tasks wait for a worker before the heartbeat clock starts; expired tasks are not handed out', async () => {
   const clock = virtualClock(0);
   const h = host({}, clock);
-  const arn = h.createStateMachine('short', { StartAt: 'R', States: { R: { Type: 'Task', Resource: ACTIVITY, TimeoutSeconds: 5, HeartbeatSeconds: 2, End: true } } });
+  const arn = h.createStateMachine('short', {
+    StartAt: 'R',
+    States: { R: { Type: 'Task', Resource: ACTIVITY, TimeoutSeconds: 5, HeartbeatSeconds: 2, End: true } },
+  });
   const exec = start(h, arn);
   await flush();
   assert.is(h.tasks.waitingActivityTasks(ACTIVITY), 1);
@@ -481,8 +566,16 @@ standard('GetActivityTask refuses bad ARNs and unknown activities as AWS does', 
   const tasks = new StandardTasks({ activityExists: (arn) => arn === ACTIVITY });
   const cases: [string, string, string][] = [
     ['no_an_activity_arn', 'InvalidArn', "Invalid Arn: 'Invalid ARN prefix: no_an_activity_arn'"],
-    ['arn:aws:states:us-east-1:123456789012:stateMachine:x', 'InvalidArn', "Invalid Arn: 'Resource type not valid in this context: arn:aws:states:us-east-1:123456789012:stateMachine:x'"],
-    ['arn:aws:states:us-east-1:123456789012:activity:other', 'ActivityDoesNotExist', "Activity Does Not Exist: 'arn:aws:states:us-east-1:123456789012:activity:other'"],
+    [
+      'arn:aws:states:us-east-1:123456789012:stateMachine:x',
+      'InvalidArn',
+      "Invalid Arn: 'Resource type not valid in this context: arn:aws:states:us-east-1:123456789012:stateMachine:x'",
+    ],
+    [
+      'arn:aws:states:us-east-1:123456789012:activity:other',
+      'ActivityDoesNotExist',
+      "Activity Does Not Exist: 'arn:aws:states:us-east-1:123456789012:activity:other'",
+    ],
   ];
   for (const [activityArn, name, message] of cases) {
     const e = await refusal(() => tasks.getActivityTask({ activityArn }));

@@ -57,7 +57,15 @@ store('state machines, versions, aliases, tags, activities and finished Standard
   await first.updateStateMachine({ stateMachineArn, definition: pass.replace('"Result":1', '"Result":2') });
   const after = await run(first, stateMachineArn, 'after-update', '{"n":2}');
   const viaAlias = await run(first, `${stateMachineArn}:live`, 'via-alias');
-  const failing = JSON.parse(JSON.stringify(await first.createStateMachine({ name: 'failing', definition: JSON.stringify({ StartAt: 'F', States: { F: { Type: 'Fail', Error: 'E', Cause: 'c' } } }), roleArn })));
+  const failing = JSON.parse(
+    JSON.stringify(
+      await first.createStateMachine({
+        name: 'failing',
+        definition: JSON.stringify({ StartAt: 'F', States: { F: { Type: 'Fail', Error: 'E', Cause: 'c' } } }),
+        roleArn,
+      }),
+    ),
+  );
   await run(first, failing.stateMachineArn, 'failed-one');
   const arns = [before, after, viaAlias];
   const expected = await snapshot(first, stateMachineArn, arns);
@@ -76,43 +84,64 @@ store('state machines, versions, aliases, tags, activities and finished Standard
   await second.close();
 
   const third = createService({ store: file });
-  assert.equal((await third.listExecutions({ stateMachineArn })).executions.map((e) => e.name).sort(), ['after-restart', 'after-update', 'before-update', 'via-alias']);
+  assert.equal((await third.listExecutions({ stateMachineArn })).executions.map((e) => e.name).sort(), [
+    'after-restart',
+    'after-update',
+    'before-update',
+    'via-alias',
+  ]);
   await third.deleteStateMachine({ stateMachineArn });
   await third.close();
   const fourth = createService({ store: file });
-  assert.equal((await fourth.listStateMachines({})).stateMachines.map((m) => m.name), ['failing']);
+  assert.equal(
+    (await fourth.listStateMachines({})).stateMachines.map((m) => m.name),
+    ['failing'],
+  );
   assert.is((await fourth.describeExecution({ executionArn: before })).status, 'SUCCEEDED', "a deleted machine's executions stay described, as on AWS");
   await fourth.close();
 });
 
-store('an execution RUNNING when its process stopped comes back FAILED with statemill.HostStopped, its history up to where it waited and an ExecutionFailed; the store records it so', async () => {
-  const file = freshFile();
-  const crashed = createService({ store: file });
-  // No close() before the restart: a second service opening the file is what a restart after kill -9 sees.
-  const opened = [crashed];
-  try {
-    const { stateMachineArn } = await crashed.createStateMachine({ name: 'sleepy', definition: nap, roleArn });
-    const { executionArn } = await crashed.startExecution({ stateMachineArn, name: 'asleep', input: '{"a":1}' });
-    const restarted = createService({ store: file });
-    opened.push(restarted);
-    const described = await restarted.describeExecution({ executionArn });
-    assert.is(described.status, 'FAILED');
-    assert.is(described.error, HOST_STOPPED_ERROR);
-    assert.match(described.cause!, /stopped \(crash or kill\) while it was RUNNING; only executions waiting on a task token on their main line are resumed after a restart/);
-    const history = await restarted.getExecutionHistory({ executionArn });
-    assert.equal(history.events.map((e) => e.type), ['ExecutionStarted', 'WaitStateEntered', 'ExecutionFailed'], 'the history up to where it waited, then why it failed');
-    assert.equal(history.events.map((e) => e.id), [1, 2, 3]);
-    assert.is(history.events[2]!.previousEventId, 2, 'ExecutionFailed follows the last recorded event');
-    assert.is(JSON.parse(JSON.stringify(history.events[0]!)).executionStartedEventDetails.input, '{"a":1}');
-    await restarted.close();
-    const third = createService({ store: file });
-    opened.push(third);
-    assert.is((await third.describeExecution({ executionArn })).error, HOST_STOPPED_ERROR);
-  } finally {
-    // A failed assertion must not leave an hour-long Wait keeping the test process alive.
-    for (const service of opened) await service.close();
-  }
-});
+store(
+  'an execution RUNNING when its process stopped comes back FAILED with statemill.HostStopped, its history up to where it waited and an ExecutionFailed; the store records it so',
+  async () => {
+    const file = freshFile();
+    const crashed = createService({ store: file });
+    // No close() before the restart: a second service opening the file is what a restart after kill -9 sees.
+    const opened = [crashed];
+    try {
+      const { stateMachineArn } = await crashed.createStateMachine({ name: 'sleepy', definition: nap, roleArn });
+      const { executionArn } = await crashed.startExecution({ stateMachineArn, name: 'asleep', input: '{"a":1}' });
+      const restarted = createService({ store: file });
+      opened.push(restarted);
+      const described = await restarted.describeExecution({ executionArn });
+      assert.is(described.status, 'FAILED');
+      assert.is(described.error, HOST_STOPPED_ERROR);
+      assert.match(
+        described.cause!,
+        /stopped \(crash or kill\) while it was RUNNING; only executions waiting on a task token on their main line are resumed after a restart/,
+      );
+      const history = await restarted.getExecutionHistory({ executionArn });
+      assert.equal(
+        history.events.map((e) => e.type),
+        ['ExecutionStarted', 'WaitStateEntered', 'ExecutionFailed'],
+        'the history up to where it waited, then why it failed',
+      );
+      assert.equal(
+        history.events.map((e) => e.id),
+        [1, 2, 3],
+      );
+      assert.is(history.events[2]!.previousEventId, 2, 'ExecutionFailed follows the last recorded event');
+      assert.is(JSON.parse(JSON.stringify(history.events[0]!)).executionStartedEventDetails.input, '{"a":1}');
+      await restarted.close();
+      const third = createService({ store: file });
+      opened.push(third);
+      assert.is((await third.describeExecution({ executionArn })).error, HOST_STOPPED_ERROR);
+    } finally {
+      // A failed assertion must not leave an hour-long Wait keeping the test process alive.
+      for (const service of opened) await service.close();
+    }
+  },
+);
 
 store('Express executions write nothing; Standard ones one row each', async () => {
   const file = freshFile();
@@ -125,26 +154,32 @@ store('Express executions write nothing; Standard ones one row each', async () =
   await run(service, standard.stateMachineArn, 'two');
   await service.close();
   const db = new Database(file, { readonly: true });
-  assert.equal(db.prepare('SELECT arn FROM executions ORDER BY arn').all(), [{ arn: `${standard.stateMachineArn.replace(':stateMachine:', ':execution:')}:one` }, { arn: `${standard.stateMachineArn.replace(':stateMachine:', ':execution:')}:two` }]);
+  assert.equal(db.prepare('SELECT arn FROM executions ORDER BY arn').all(), [
+    { arn: `${standard.stateMachineArn.replace(':stateMachine:', ':execution:')}:one` },
+    { arn: `${standard.stateMachineArn.replace(':stateMachine:', ':execution:')}:two` },
+  ]);
   assert.is(db.pragma('journal_mode', { simple: true }), 'wal');
   db.close();
 });
 
-store('an execution that ends at once is written once (when it ends); one still running after its start is written when it starts and when it ends', async () => {
-  const sqlite = new SqliteStore(freshFile());
-  const writes: string[] = [];
-  const started = sqlite.executionStarted.bind(sqlite);
-  const ended = sqlite.executionEnded.bind(sqlite);
-  sqlite.executionStarted = (exec) => (writes.push(`started ${exec.name}`), started(exec));
-  sqlite.executionEnded = (exec, forgotten) => (writes.push(`ended ${exec.name}`), ended(exec, forgotten));
-  const service = createService({ store: sqlite });
-  const quick = await service.createStateMachine({ name: 'quick', definition: pass, roleArn });
-  await run(service, quick.stateMachineArn, 'at-once');
-  const slow = await service.createStateMachine({ name: 'slow', definition: nap, roleArn });
-  await service.startExecution({ stateMachineArn: slow.stateMachineArn, name: 'waiting' });
-  await service.close();
-  assert.equal(writes, ['ended at-once', 'started waiting', 'ended waiting']);
-});
+store(
+  'an execution that ends at once is written once (when it ends); one still running after its start is written when it starts and when it ends',
+  async () => {
+    const sqlite = new SqliteStore(freshFile());
+    const writes: string[] = [];
+    const started = sqlite.executionStarted.bind(sqlite);
+    const ended = sqlite.executionEnded.bind(sqlite);
+    sqlite.executionStarted = (exec) => (writes.push(`started ${exec.name}`), started(exec));
+    sqlite.executionEnded = (exec, forgotten) => (writes.push(`ended ${exec.name}`), ended(exec, forgotten));
+    const service = createService({ store: sqlite });
+    const quick = await service.createStateMachine({ name: 'quick', definition: pass, roleArn });
+    await run(service, quick.stateMachineArn, 'at-once');
+    const slow = await service.createStateMachine({ name: 'slow', definition: nap, roleArn });
+    await service.startExecution({ stateMachineArn: slow.stateMachineArn, name: 'waiting' });
+    await service.close();
+    assert.equal(writes, ['ended at-once', 'started waiting', 'ended waiting']);
+  },
+);
 
 store('the retention bound holds in the store too: only the newest executions come back', async () => {
   const file = freshFile();

@@ -83,7 +83,8 @@ export async function runTestStateCase(c: TestStateCase): Promise<TestStateCaseO
     const expected = c.expected.error;
     if (refusal === null) return outcome(false, `answered ${JSON.stringify(response).slice(0, 300)}, expected refusal ${expected.type}: ${expected.message}`);
     if (refusal.name !== expected.type) return outcome(false, `refused ${refusal.name}: ${refusal.message}, expected ${expected.type}: ${expected.message}`);
-    if (expected.message !== null && refusal.message !== expected.message) return outcome(false, `message ${JSON.stringify(refusal.message)}, expected ${JSON.stringify(expected.message)}`);
+    if (expected.message !== null && refusal.message !== expected.message)
+      return outcome(false, `message ${JSON.stringify(refusal.message)}, expected ${JSON.stringify(expected.message)}`);
     if (expected.message === null && expected.messageTemplate !== undefined && !matchesTemplate(refusal.message, expected.messageTemplate)) {
       return outcome(false, `message ${JSON.stringify(refusal.message)} does not match ${JSON.stringify(expected.messageTemplate)}`);
     }
@@ -93,24 +94,30 @@ export async function runTestStateCase(c: TestStateCase): Promise<TestStateCaseO
   if (refusal !== null) return outcome(false, `refused ${refusal.name}: ${refusal.message}, expected status ${expected.status}`);
   const r = response!;
   for (const member of ['status', 'error', 'nextState'] as const) {
-    if ((r[member] ?? undefined) !== (expected[member] ?? undefined)) return outcome(false, `${member} ${r[member]} expected ${expected[member]} (error ${r.error}: ${r.cause})`);
+    if ((r[member] ?? undefined) !== (expected[member] ?? undefined))
+      return outcome(false, `${member} ${r[member]} expected ${expected[member]} (error ${r.error}: ${r.cause})`);
   }
   const cause = r.cause === undefined ? undefined : parseText(r.cause);
   if (!('cause' in expected) || expected.cause === undefined) {
     if (cause !== undefined) return outcome(false, `cause ${JSON.stringify(r.cause)}, expected none`);
   } else if (expected.cause === null) {
     if (cause === undefined) return outcome(false, 'no cause, expected one');
-    if (expected.causeTemplate !== undefined && !matchesTemplate(r.cause!, expected.causeTemplate)) return outcome(false, `cause ${JSON.stringify(r.cause)} does not match ${expected.causeTemplate}`);
+    if (expected.causeTemplate !== undefined && !matchesTemplate(r.cause!, expected.causeTemplate))
+      return outcome(false, `cause ${JSON.stringify(r.cause)} does not match ${expected.causeTemplate}`);
   } else if (typeof expected.cause === 'string' ? r.cause !== expected.cause : !isDeepStrictEqual(cause, expected.cause)) {
     return outcome(false, `cause ${JSON.stringify(r.cause)} expected ${JSON.stringify(expected.cause)}`);
   }
   const actualData: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(r.inspectionData ?? {})) actualData[key] = textStages.has(key) && typeof value === 'string' ? parseText(value) : value;
+  for (const [key, value] of Object.entries(r.inspectionData ?? {}))
+    actualData[key] = textStages.has(key) && typeof value === 'string' ? parseText(value) : value;
   const actual = { output: r.output === undefined ? undefined : parseText(r.output), inspectionData: r.inspectionData === undefined ? undefined : actualData };
   const wanted = { output: expected.output, inspectionData: expected.inspectionData };
   for (const member of ['output', 'inspectionData'] as const) {
     if ((actual[member] === undefined) !== (wanted[member] === undefined)) {
-      return outcome(false, `${member} ${actual[member] === undefined ? 'absent' : JSON.stringify(actual[member]).slice(0, 300)}, expected ${wanted[member] === undefined ? 'none' : JSON.stringify(wanted[member]).slice(0, 300)}`);
+      return outcome(
+        false,
+        `${member} ${actual[member] === undefined ? 'absent' : JSON.stringify(actual[member]).slice(0, 300)}, expected ${wanted[member] === undefined ? 'none' : JSON.stringify(wanted[member]).slice(0, 300)}`,
+      );
     }
   }
   const a = withoutPaths(actual, c.ignorePaths);

@@ -43,7 +43,14 @@ async function run(r: RequestValues, handlers: Handlers = {}) {
 }
 
 const lambdaTask = { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: 'f', 'Payload.$': '$' }, End: true };
-const twoBranches = { Type: 'Parallel', Branches: [{ StartAt: 'A', States: { A: { Type: 'Pass', End: true } } }, { StartAt: 'B', States: { B: { Type: 'Pass', End: true } } }], End: true };
+const twoBranches = {
+  Type: 'Parallel',
+  Branches: [
+    { StartAt: 'A', States: { A: { Type: 'Pass', End: true } } },
+    { StartAt: 'B', States: { B: { Type: 'Pass', End: true } } },
+  ],
+  End: true,
+};
 const mapState = { Type: 'Map', ItemsPath: '$.items', ItemProcessor: { StartAt: 'Each', States: { Each: { Type: 'Pass', End: true } } }, End: true };
 // ItemReader and ResultWriter belong to a Distributed Map (validate refuses them in an inline one, as AWS does).
 const distributedMapState = { ...mapState, ItemProcessor: { ...mapState.ItemProcessor, ProcessorConfig: { Mode: 'DISTRIBUTED' } } };
@@ -53,47 +60,259 @@ const distributedMapState = { ...mapState, ItemProcessor: { ...mapState.ItemProc
 const refusals = suite('TestState refusals');
 
 const refused: { name: string; request: RequestValues; type: string; message: string | RegExp }[] = [
-  { name: 'result and errorOutput together', request: { definition: lambdaTask, mock: { result: {}, errorOutput: { error: 'E', cause: 'C' } } }, type: 'ValidationException', message: 'A test mock should have only one of the following fields: [result, errorOutput].' },
-  { name: 'a mock with neither', request: { definition: lambdaTask, mock: { fieldValidationMode: 'NONE' } }, type: 'ValidationException', message: 'A test mock should have one of the following fields: [result, errorOutput].' },
-  { name: 'revealSecrets with a mock', request: { definition: lambdaTask, mock: { result: {} }, revealSecrets: true }, type: 'ValidationException', message: 'TestState does not support RevealSecrets when a mock is specified.' },
-  { name: 'a Map without a mock', request: { definition: mapState, input: { items: [] } }, type: 'InvalidDefinition', message: 'TestState API does not support Map or Parallel states. Supported state types include: [Task, Wait, Pass, Succeed, Fail, Choice]' },
-  { name: 'a Parallel without a mock', request: { definition: twoBranches }, type: 'InvalidDefinition', message: 'TestState API does not support Map or Parallel states. Supported state types include: [Task, Wait, Pass, Succeed, Fail, Choice]' },
-  { name: 'mapIterationFailureCount without a mock', request: { definition: mapState, stateConfiguration: { mapIterationFailureCount: 1 } }, type: 'ValidationException', message: 'TestState does not support MapIterationFailureCount when a mock is not specified.' },
-  { name: 'mapIterationFailureCount above the mocked iterations', request: { definition: mapState, input: { items: [1] }, mock: { result: [1] }, stateConfiguration: { mapIterationFailureCount: 2 } }, type: 'ValidationException', message: 'MapIterationFailureCount must not be greater than the number of items in the mocked result.' },
+  {
+    name: 'result and errorOutput together',
+    request: { definition: lambdaTask, mock: { result: {}, errorOutput: { error: 'E', cause: 'C' } } },
+    type: 'ValidationException',
+    message: 'A test mock should have only one of the following fields: [result, errorOutput].',
+  },
+  {
+    name: 'a mock with neither',
+    request: { definition: lambdaTask, mock: { fieldValidationMode: 'NONE' } },
+    type: 'ValidationException',
+    message: 'A test mock should have one of the following fields: [result, errorOutput].',
+  },
+  {
+    name: 'revealSecrets with a mock',
+    request: { definition: lambdaTask, mock: { result: {} }, revealSecrets: true },
+    type: 'ValidationException',
+    message: 'TestState does not support RevealSecrets when a mock is specified.',
+  },
+  {
+    name: 'a Map without a mock',
+    request: { definition: mapState, input: { items: [] } },
+    type: 'InvalidDefinition',
+    message: 'TestState API does not support Map or Parallel states. Supported state types include: [Task, Wait, Pass, Succeed, Fail, Choice]',
+  },
+  {
+    name: 'a Parallel without a mock',
+    request: { definition: twoBranches },
+    type: 'InvalidDefinition',
+    message: 'TestState API does not support Map or Parallel states. Supported state types include: [Task, Wait, Pass, Succeed, Fail, Choice]',
+  },
+  {
+    name: 'mapIterationFailureCount without a mock',
+    request: { definition: mapState, stateConfiguration: { mapIterationFailureCount: 1 } },
+    type: 'ValidationException',
+    message: 'TestState does not support MapIterationFailureCount when a mock is not specified.',
+  },
+  {
+    name: 'mapIterationFailureCount above the mocked iterations',
+    request: { definition: mapState, input: { items: [1] }, mock: { result: [1] }, stateConfiguration: { mapIterationFailureCount: 2 } },
+    type: 'ValidationException',
+    message: 'MapIterationFailureCount must not be greater than the number of items in the mocked result.',
+  },
   ...['Pass', 'Succeed', 'Fail', 'Wait', 'Choice'].map((type) => ({
     name: `a mock for a ${type} state`,
-    request: { definition: { Pass: { Type: 'Pass', End: true }, Succeed: { Type: 'Succeed' }, Fail: { Type: 'Fail' }, Wait: { Type: 'Wait', Seconds: 1, End: true }, Choice: { Type: 'Choice', Choices: [{ Variable: '$.a', IsPresent: true, Next: 'X' }] } }[type], mock: { result: {} } },
+    request: {
+      definition: {
+        Pass: { Type: 'Pass', End: true },
+        Succeed: { Type: 'Succeed' },
+        Fail: { Type: 'Fail' },
+        Wait: { Type: 'Wait', Seconds: 1, End: true },
+        Choice: { Type: 'Choice', Choices: [{ Variable: '$.a', IsPresent: true, Next: 'X' }] },
+      }[type],
+      mock: { result: {} },
+    },
     type: 'ValidationException',
     message: `State type '${type}' is not supported when a mock is specified`,
   })),
-  { name: 'a Map mock that is not an array', request: { definition: mapState, mock: { result: { a: 1 } } }, type: 'ValidationException', message: 'Mocked result must be an array.' },
-  { name: 'a Map with ResultWriter, mocked with an array', request: { definition: { ...distributedMapState, ResultWriter: { Resource: 'arn:aws:states:::s3:putObject', Parameters: { Bucket: 'b', Prefix: 'p' } } }, mock: { result: [] } }, type: 'ValidationException', message: 'Mocked result must be a JSON object.' },
-  { name: 'a Parallel mock that is not an array', request: { definition: twoBranches, mock: { result: { a: 1 } } }, type: 'ValidationException', message: 'Mocked result must be an array.' },
-  { name: 'a Parallel mock with one result too few', request: { definition: twoBranches, mock: { result: [1] } }, type: 'ValidationException', message: 'Mocked result must contain the same number of items as number of Parallel branches.' },
-  { name: 'a mock result that is not JSON', request: { definition: lambdaTask, mock: { result: {} } }, type: 'ValidationException', message: 'Mocked result must be valid JSON.' },
-  { name: 'a state name not in the definition', request: { definition: { StartAt: 'A', States: { A: { Type: 'Pass', End: true } } }, stateName: 'B' }, type: 'ValidationException', message: 'State not found in definition' },
-  { name: 'a definition that does not validate', request: { definition: { Type: 'Parallel', Branches: [], End: true }, mock: { result: [] } }, type: 'InvalidDefinition', message: "Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: Value cannot be empty at /States/StateName/Branches'" },
-  { name: 'a JSONata expression that does not parse', request: { definition: { Type: 'Pass', QueryLanguage: 'JSONata', Output: '{% $states.input. %}', End: true } }, type: 'InvalidDefinition', message: /^Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: .* at \/States\/StateName\/Output'$/ },
-  { name: "a catcher's JSONata Output that does not parse", request: { definition: { ...lambdaTask, QueryLanguage: 'JSONata', Parameters: undefined, Arguments: { FunctionName: 'f' }, Catch: [{ ErrorEquals: ['States.ALL'], Output: '{% $states.errorOutput. %}', Next: 'H' }] }, mock: { errorOutput: { error: 'E', cause: 'C' } } }, type: 'InvalidDefinition', message: /^Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: .* at \/States\/StateName\/Catch\/0\/Output'$/ },
-  { name: 'a Task without a mock and without a role', request: { definition: lambdaTask }, type: 'ValidationException', message: 'RoleArn must be specified when testing a Task state' },
-  { name: 'a Task without a mock whose Resource has no handler', request: { definition: { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage', End: true }, roleArn: role }, type: 'ValidationException', message: "TestState has no handler for the Resource 'arn:aws:states:::sqs:sendMessage' of state 'StateName': pass one in options.handlers, or give a mock" },
-  { name: 'a context with an unknown section', request: { definition: { Type: 'Pass', End: true }, context: { Pokedex: {} } }, type: 'ValidationException', message: "Invalid Context object provided: Field 'Pokedex' is not allowed" },
-  { name: 'a context with a Map section', request: { definition: { Type: 'Pass', End: true }, context: { Map: { Item: { Index: 0 } } } }, type: 'ValidationException', message: "Invalid Context object provided: Field 'Map' is not allowed" },
-  { name: 'a context with an unknown field', request: { definition: { Type: 'Pass', End: true }, context: { State: { Colour: 'red' } } }, type: 'ValidationException', message: "Invalid Context object provided: Field 'Colour' is not allowed" },
-  { name: 'a context field of the wrong type', request: { definition: { Type: 'Pass', End: true }, context: { State: { RetryCount: 'one' } } }, type: 'ValidationException', message: 'Invalid Context object provided: State.RetryCount must be an integer' },
-  { name: 'an Execution.Id that is not a string', request: { definition: { Type: 'Pass', End: true }, context: { Execution: { Id: 1 } } }, type: 'ValidationException', message: 'Invalid Context object provided: Execution.Id must be a string' },
-  { name: 'variables that are not an object', request: { definition: { Type: 'Pass', End: true }, variables: [1] }, type: 'ValidationException', message: 'The variables must be a JSON object' },
-  { name: 'an unknown inspection level', request: { definition: { Type: 'Pass', End: true }, inspectionLevel: 'ALL' as 'INFO' }, type: 'ValidationException', message: /Member must satisfy enum value set: \[INFO, DEBUG, TRACE\]/ },
-  { name: 'an ItemReader without mapItemReaderData', request: { definition: { ...distributedMapState, ItemReader: { Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: { InputType: 'JSON' }, Parameters: { Bucket: 'b', Key: 'k' } } }, mock: { result: [] } }, type: 'ValidationException', message: 'TestState needs stateConfiguration.mapItemReaderData to test a Map state with an ItemReader.' },
-  { name: 'errorCausedByState naming no state of the processor', request: { definition: mapState, input: { items: [] }, mock: { result: [] }, stateConfiguration: { errorCausedByState: 'Nope' } }, type: 'ValidationException', message: "ErrorCausedByState 'Nope' is not a state of the Map state's ItemProcessor." },
-  { name: 'errorCausedByState naming no state of the branches', request: { definition: twoBranches, mock: { errorOutput: { error: 'E', cause: 'C' } }, stateConfiguration: { errorCausedByState: 'C' } }, type: 'ValidationException', message: "ErrorCausedByState 'C' is not a state of the Parallel state's branches." },
+  {
+    name: 'a Map mock that is not an array',
+    request: { definition: mapState, mock: { result: { a: 1 } } },
+    type: 'ValidationException',
+    message: 'Mocked result must be an array.',
+  },
+  {
+    name: 'a Map with ResultWriter, mocked with an array',
+    request: {
+      definition: { ...distributedMapState, ResultWriter: { Resource: 'arn:aws:states:::s3:putObject', Parameters: { Bucket: 'b', Prefix: 'p' } } },
+      mock: { result: [] },
+    },
+    type: 'ValidationException',
+    message: 'Mocked result must be a JSON object.',
+  },
+  {
+    name: 'a Parallel mock that is not an array',
+    request: { definition: twoBranches, mock: { result: { a: 1 } } },
+    type: 'ValidationException',
+    message: 'Mocked result must be an array.',
+  },
+  {
+    name: 'a Parallel mock with one result too few',
+    request: { definition: twoBranches, mock: { result: [1] } },
+    type: 'ValidationException',
+    message: 'Mocked result must contain the same number of items as number of Parallel branches.',
+  },
+  {
+    name: 'a mock result that is not JSON',
+    request: { definition: lambdaTask, mock: { result: {} } },
+    type: 'ValidationException',
+    message: 'Mocked result must be valid JSON.',
+  },
+  {
+    name: 'a state name not in the definition',
+    request: { definition: { StartAt: 'A', States: { A: { Type: 'Pass', End: true } } }, stateName: 'B' },
+    type: 'ValidationException',
+    message: 'State not found in definition',
+  },
+  {
+    name: 'a definition that does not validate',
+    request: { definition: { Type: 'Parallel', Branches: [], End: true }, mock: { result: [] } },
+    type: 'InvalidDefinition',
+    message: "Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: Value cannot be empty at /States/StateName/Branches'",
+  },
+  {
+    name: 'a JSONata expression that does not parse',
+    request: { definition: { Type: 'Pass', QueryLanguage: 'JSONata', Output: '{% $states.input. %}', End: true } },
+    type: 'InvalidDefinition',
+    message: /^Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: .* at \/States\/StateName\/Output'$/,
+  },
+  {
+    name: "a catcher's JSONata Output that does not parse",
+    request: {
+      definition: {
+        ...lambdaTask,
+        QueryLanguage: 'JSONata',
+        Parameters: undefined,
+        Arguments: { FunctionName: 'f' },
+        Catch: [{ ErrorEquals: ['States.ALL'], Output: '{% $states.errorOutput. %}', Next: 'H' }],
+      },
+      mock: { errorOutput: { error: 'E', cause: 'C' } },
+    },
+    type: 'InvalidDefinition',
+    message: /^Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: .* at \/States\/StateName\/Catch\/0\/Output'$/,
+  },
+  {
+    name: 'a Task without a mock and without a role',
+    request: { definition: lambdaTask },
+    type: 'ValidationException',
+    message: 'RoleArn must be specified when testing a Task state',
+  },
+  {
+    name: 'a Task without a mock whose Resource has no handler',
+    request: { definition: { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage', End: true }, roleArn: role },
+    type: 'ValidationException',
+    message: "TestState has no handler for the Resource 'arn:aws:states:::sqs:sendMessage' of state 'StateName': pass one in options.handlers, or give a mock",
+  },
+  {
+    name: 'a context with an unknown section',
+    request: { definition: { Type: 'Pass', End: true }, context: { Pokedex: {} } },
+    type: 'ValidationException',
+    message: "Invalid Context object provided: Field 'Pokedex' is not allowed",
+  },
+  {
+    name: 'a context with a Map section',
+    request: { definition: { Type: 'Pass', End: true }, context: { Map: { Item: { Index: 0 } } } },
+    type: 'ValidationException',
+    message: "Invalid Context object provided: Field 'Map' is not allowed",
+  },
+  {
+    name: 'a context with an unknown field',
+    request: { definition: { Type: 'Pass', End: true }, context: { State: { Colour: 'red' } } },
+    type: 'ValidationException',
+    message: "Invalid Context object provided: Field 'Colour' is not allowed",
+  },
+  {
+    name: 'a context field of the wrong type',
+    request: { definition: { Type: 'Pass', End: true }, context: { State: { RetryCount: 'one' } } },
+    type: 'ValidationException',
+    message: 'Invalid Context object provided: State.RetryCount must be an integer',
+  },
+  {
+    name: 'an Execution.Id that is not a string',
+    request: { definition: { Type: 'Pass', End: true }, context: { Execution: { Id: 1 } } },
+    type: 'ValidationException',
+    message: 'Invalid Context object provided: Execution.Id must be a string',
+  },
+  {
+    name: 'variables that are not an object',
+    request: { definition: { Type: 'Pass', End: true }, variables: [1] },
+    type: 'ValidationException',
+    message: 'The variables must be a JSON object',
+  },
+  {
+    name: 'an unknown inspection level',
+    request: { definition: { Type: 'Pass', End: true }, inspectionLevel: 'ALL' as 'INFO' },
+    type: 'ValidationException',
+    message: /Member must satisfy enum value set: \[INFO, DEBUG, TRACE\]/,
+  },
+  {
+    name: 'an ItemReader without mapItemReaderData',
+    request: {
+      definition: {
+        ...distributedMapState,
+        ItemReader: { Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: { InputType: 'JSON' }, Parameters: { Bucket: 'b', Key: 'k' } },
+      },
+      mock: { result: [] },
+    },
+    type: 'ValidationException',
+    message: 'TestState needs stateConfiguration.mapItemReaderData to test a Map state with an ItemReader.',
+  },
+  {
+    name: 'errorCausedByState naming no state of the processor',
+    request: { definition: mapState, input: { items: [] }, mock: { result: [] }, stateConfiguration: { errorCausedByState: 'Nope' } },
+    type: 'ValidationException',
+    message: "ErrorCausedByState 'Nope' is not a state of the Map state's ItemProcessor.",
+  },
+  {
+    name: 'errorCausedByState naming no state of the branches',
+    request: { definition: twoBranches, mock: { errorOutput: { error: 'E', cause: 'C' } }, stateConfiguration: { errorCausedByState: 'C' } },
+    type: 'ValidationException',
+    message: "ErrorCausedByState 'C' is not a state of the Parallel state's branches.",
+  },
   // fieldValidationMode: STRICT checks required members and types, PRESENT only the members there.
-  { name: 'STRICT: a required member missing', request: { definition: { Type: 'Task', Resource: 'arn:aws:states:::states:startExecution', Parameters: { StateMachineArn: 'a' }, End: true }, mock: { result: { StartDate: 'now' } } }, type: 'ValidationException', message: "Mock result schema validation error: Required field 'ExecutionArn' is missing" },
-  { name: 'STRICT: a number given as text', request: { definition: lambdaTask, mock: { result: { StatusCode: '200' } } }, type: 'ValidationException', message: "Mock result schema validation error: Field 'StatusCode' must be a number" },
-  { name: 'PRESENT: an item of a list of the wrong type', request: { definition: { Type: 'Task', Resource: 'arn:aws:states:::events:putEvents', Parameters: { Entries: [] }, End: true }, mock: { result: { Entries: [{ EventId: 'a' }, { EventId: 1 }] }, fieldValidationMode: 'PRESENT' } }, type: 'ValidationException', message: "Mock result schema validation error: Field 'EventId' must be a string" },
-  { name: 'PRESENT: a value outside an enumeration', request: { definition: { Type: 'Task', Resource: 'arn:aws:states:::aws-sdk:s3:getObject', Parameters: { Bucket: 'b', Key: 'k' }, End: true }, mock: { result: { StorageClass: 'Papyrus' }, fieldValidationMode: 'PRESENT' } }, type: 'ValidationException', message: "Mock result schema validation error: Field 'StorageClass' is not an expected value" },
-  { name: 'PRESENT: a value over its maximum', request: { definition: { Type: 'Task', Resource: 'arn:aws:states:::aws-sdk:lambda:getFunction', Parameters: { FunctionName: 'f' }, End: true }, mock: { result: { Configuration: { MemorySize: 10241 } } } }, type: 'ValidationException', message: "Mock result schema validation error: Field 'MemorySize' exceeds the maximum value" },
-  { name: 'PRESENT: a value under its minimum length', request: { definition: { Type: 'Task', Resource: 'arn:aws:states:::aws-sdk:kms:encrypt', Parameters: { KeyId: 'k', Plaintext: 'p' }, End: true }, mock: { result: { CiphertextBlob: '' }, fieldValidationMode: 'PRESENT' } }, type: 'ValidationException', message: "Mock result schema validation error: Field 'CiphertextBlob' is smaller than the minimum length" },
+  {
+    name: 'STRICT: a required member missing',
+    request: {
+      definition: { Type: 'Task', Resource: 'arn:aws:states:::states:startExecution', Parameters: { StateMachineArn: 'a' }, End: true },
+      mock: { result: { StartDate: 'now' } },
+    },
+    type: 'ValidationException',
+    message: "Mock result schema validation error: Required field 'ExecutionArn' is missing",
+  },
+  {
+    name: 'STRICT: a number given as text',
+    request: { definition: lambdaTask, mock: { result: { StatusCode: '200' } } },
+    type: 'ValidationException',
+    message: "Mock result schema validation error: Field 'StatusCode' must be a number",
+  },
+  {
+    name: 'PRESENT: an item of a list of the wrong type',
+    request: {
+      definition: { Type: 'Task', Resource: 'arn:aws:states:::events:putEvents', Parameters: { Entries: [] }, End: true },
+      mock: { result: { Entries: [{ EventId: 'a' }, { EventId: 1 }] }, fieldValidationMode: 'PRESENT' },
+    },
+    type: 'ValidationException',
+    message: "Mock result schema validation error: Field 'EventId' must be a string",
+  },
+  {
+    name: 'PRESENT: a value outside an enumeration',
+    request: {
+      definition: { Type: 'Task', Resource: 'arn:aws:states:::aws-sdk:s3:getObject', Parameters: { Bucket: 'b', Key: 'k' }, End: true },
+      mock: { result: { StorageClass: 'Papyrus' }, fieldValidationMode: 'PRESENT' },
+    },
+    type: 'ValidationException',
+    message: "Mock result schema validation error: Field 'StorageClass' is not an expected value",
+  },
+  {
+    name: 'PRESENT: a value over its maximum',
+    request: {
+      definition: { Type: 'Task', Resource: 'arn:aws:states:::aws-sdk:lambda:getFunction', Parameters: { FunctionName: 'f' }, End: true },
+      mock: { result: { Configuration: { MemorySize: 10241 } } },
+    },
+    type: 'ValidationException',
+    message: "Mock result schema validation error: Field 'MemorySize' exceeds the maximum value",
+  },
+  {
+    name: 'PRESENT: a value under its minimum length',
+    request: {
+      definition: { Type: 'Task', Resource: 'arn:aws:states:::aws-sdk:kms:encrypt', Parameters: { KeyId: 'k', Plaintext: 'p' }, End: true },
+      mock: { result: { CiphertextBlob: '' }, fieldValidationMode: 'PRESENT' },
+    },
+    type: 'ValidationException',
+    message: "Mock result schema validation error: Field 'CiphertextBlob' is smaller than the minimum length",
+  },
 ];
 
 for (const c of refused) {
@@ -159,7 +378,17 @@ const answered: { name: string; request: RequestValues; expected: Record<string,
   ].map(([n, seconds]) => ({
     name: `a mocked error on retry ${n} is RETRIABLE after ${seconds} s`,
     request: { definition: retrying, input: { a: 1 }, mock: flaky, stateConfiguration: { retrierRetryCount: n }, inspectionLevel: 'DEBUG' as const },
-    expected: { status: 'RETRIABLE', error: 'Flaky', cause: 'try again', inspectionData: { input: { a: 1 }, afterInputPath: { a: 1 }, afterParameters: { FunctionName: 'f' }, errorDetails: { retryIndex: 1, retryBackoffIntervalSeconds: seconds } } },
+    expected: {
+      status: 'RETRIABLE',
+      error: 'Flaky',
+      cause: 'try again',
+      inspectionData: {
+        input: { a: 1 },
+        afterInputPath: { a: 1 },
+        afterParameters: { FunctionName: 'f' },
+        errorDetails: { retryIndex: 1, retryBackoffIntervalSeconds: seconds },
+      },
+    },
   })),
   {
     name: 'once the retrier is exhausted, the matching catcher gives CAUGHT_ERROR and its Next',
@@ -181,12 +410,27 @@ const answered: { name: string; request: RequestValues; expected: Record<string,
   {
     name: 'a retrier with MaxAttempts 0 never retries',
     request: { definition: { ...lambdaTask, Retry: [{ ErrorEquals: ['Flaky'], MaxAttempts: 0 }] }, mock: flaky, inspectionLevel: 'DEBUG' },
-    expected: { status: 'FAILED', error: 'Flaky', cause: 'try again', inspectionData: { input: {}, afterInputPath: {}, afterParameters: { FunctionName: 'f', Payload: {} }, errorDetails: { retryIndex: 0 } } },
+    expected: {
+      status: 'FAILED',
+      error: 'Flaky',
+      cause: 'try again',
+      inspectionData: { input: {}, afterInputPath: {}, afterParameters: { FunctionName: 'f', Payload: {} }, errorDetails: { retryIndex: 0 } },
+    },
   },
   {
     name: 'a JSONPath Task shows every stage; the mocked result is the service response as is',
     request: {
-      definition: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', InputPath: '$.order', Parameters: { FunctionName: 'f', 'Payload.$': '$' }, ResultSelector: { 'total.$': '$.Payload.total' }, ResultPath: '$.charged', OutputPath: '$.charged', Assign: { 'code.$': '$.StatusCode' }, Next: 'Ship' },
+      definition: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::lambda:invoke',
+        InputPath: '$.order',
+        Parameters: { FunctionName: 'f', 'Payload.$': '$' },
+        ResultSelector: { 'total.$': '$.Payload.total' },
+        ResultPath: '$.charged',
+        OutputPath: '$.charged',
+        Assign: { 'code.$': '$.StatusCode' },
+        Next: 'Ship',
+      },
       input: { order: { id: 7 } },
       mock: { result: { StatusCode: 200, Payload: { total: 12 } } },
       inspectionLevel: 'TRACE',
@@ -209,12 +453,23 @@ const answered: { name: string; request: RequestValues; expected: Record<string,
   {
     name: 'a JSONata Task shows its Arguments and result; Output reads $states.result',
     request: {
-      definition: { Type: 'Task', QueryLanguage: 'JSONata', Resource: 'arn:aws:states:::lambda:invoke', Arguments: { FunctionName: 'f', Payload: '{% $states.input.n * 2 %}' }, Output: '{% $states.result.Payload %}', End: true },
+      definition: {
+        Type: 'Task',
+        QueryLanguage: 'JSONata',
+        Resource: 'arn:aws:states:::lambda:invoke',
+        Arguments: { FunctionName: 'f', Payload: '{% $states.input.n * 2 %}' },
+        Output: '{% $states.result.Payload %}',
+        End: true,
+      },
       input: { n: 4 },
       mock: { result: { Payload: 'done' } },
       inspectionLevel: 'DEBUG',
     },
-    expected: { status: 'SUCCEEDED', output: 'done', inspectionData: { input: { n: 4 }, afterArguments: { FunctionName: 'f', Payload: 8 }, result: { Payload: 'done' } } },
+    expected: {
+      status: 'SUCCEEDED',
+      output: 'done',
+      inspectionData: { input: { n: 4 }, afterArguments: { FunctionName: 'f', Payload: 8 }, result: { Payload: 'done' } },
+    },
   },
   {
     name: 'a Task without a mock runs its handler; lambda:invoke wraps the function result',
@@ -224,7 +479,10 @@ const answered: { name: string; request: RequestValues; expected: Record<string,
   },
   {
     name: "a handler's error goes through Catch",
-    request: { definition: { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage', Catch: [{ ErrorEquals: ['Queue.Full'], Next: 'Later' }], End: true }, roleArn: role },
+    request: {
+      definition: { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage', Catch: [{ ErrorEquals: ['Queue.Full'], Next: 'Later' }], End: true },
+      roleArn: role,
+    },
     handlers: {
       'arn:aws:states:::sqs:sendMessage': () => {
         throw Object.assign(new Error('no room'), { name: 'Queue.Full' });
@@ -232,15 +490,44 @@ const answered: { name: string; request: RequestValues; expected: Record<string,
     },
     expected: { status: 'CAUGHT_ERROR', error: 'Queue.Full', cause: 'no room', nextState: 'Later', output: { Error: 'Queue.Full', Cause: 'no room' } },
   },
-  ...['arn:aws:states:::sqs:sendMessage.waitForTaskToken', 'arn:aws:states:::states:startExecution.sync:2', 'arn:aws:states:us-east-1:123456789012:activity:approve'].map((resource) => ({
+  ...[
+    'arn:aws:states:::sqs:sendMessage.waitForTaskToken',
+    'arn:aws:states:::states:startExecution.sync:2',
+    'arn:aws:states:us-east-1:123456789012:activity:approve',
+  ].map((resource) => ({
     name: `a mocked ${resource.split(':').slice(-2).join(':')} Task is accepted`,
-    request: { definition: { Type: 'Task', Resource: resource, Parameters: { 'token.$': '$$.Task.Token' }, End: true }, context: { Task: { Token: 't-1' } }, mock: { result: { anything: true } }, inspectionLevel: 'DEBUG' as const },
-    expected: { status: 'SUCCEEDED', output: { anything: true }, inspectionData: { input: {}, afterInputPath: {}, afterParameters: { token: 't-1' }, result: { anything: true }, afterResultSelector: { anything: true }, afterResultPath: { anything: true } } },
+    request: {
+      definition: { Type: 'Task', Resource: resource, Parameters: { 'token.$': '$$.Task.Token' }, End: true },
+      context: { Task: { Token: 't-1' } },
+      mock: { result: { anything: true } },
+      inspectionLevel: 'DEBUG' as const,
+    },
+    expected: {
+      status: 'SUCCEEDED',
+      output: { anything: true },
+      inspectionData: {
+        input: {},
+        afterInputPath: {},
+        afterParameters: { token: 't-1' },
+        result: { anything: true },
+        afterResultSelector: { anything: true },
+        afterResultPath: { anything: true },
+      },
+    },
   })),
   {
     name: 'an unmocked .waitForTaskToken Task runs its handler, which sees the task token',
-    request: { definition: { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken', Parameters: { 'token.$': '$$.Task.Token' }, End: true }, context: { Task: { Token: 't-2' } }, roleArn: role },
-    handlers: { 'arn:aws:states:::sqs:sendMessage.waitForTaskToken': (input: { token: string }, ctx: TaskContext) => ({ sent: input.token, seen: (ctx.context.Task as { Token: string }).Token }) },
+    request: {
+      definition: { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken', Parameters: { 'token.$': '$$.Task.Token' }, End: true },
+      context: { Task: { Token: 't-2' } },
+      roleArn: role,
+    },
+    handlers: {
+      'arn:aws:states:::sqs:sendMessage.waitForTaskToken': (input: { token: string }, ctx: TaskContext) => ({
+        sent: input.token,
+        seen: (ctx.context.Task as { Token: string }).Token,
+      }),
+    },
     expected: { status: 'SUCCEEDED', output: { sent: 't-2', seen: 't-2' } },
   },
   {
@@ -250,12 +537,29 @@ const answered: { name: string; request: RequestValues; expected: Record<string,
   },
   {
     name: 'PRESENT does not ask for required members; unknown members are tolerated',
-    request: { definition: { Type: 'Task', Resource: 'arn:aws:states:::states:startExecution', Parameters: { StateMachineArn: 'a' }, End: true }, mock: { result: { extra: 1 }, fieldValidationMode: 'PRESENT' } },
+    request: {
+      definition: { Type: 'Task', Resource: 'arn:aws:states:::states:startExecution', Parameters: { StateMachineArn: 'a' }, End: true },
+      mock: { result: { extra: 1 }, fieldValidationMode: 'PRESENT' },
+    },
     expected: { status: 'SUCCEEDED', output: { extra: 1 } },
   },
   {
     name: 'the made-up context object: State.Name "StateName", no role, RetryCount from retrierRetryCount',
-    request: { definition: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: 'f', 'state.$': '$$.State', 'role.$': '$$.Execution.RoleArn', 'input.$': '$$.Execution.Input' }, Retry: [{ ErrorEquals: ['X'] }], ResultPath: null, OutputPath: '$', End: true }, input: { a: 1 }, mock: { result: {} }, stateConfiguration: { retrierRetryCount: 2 }, inspectionLevel: 'DEBUG' },
+    request: {
+      definition: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::lambda:invoke',
+        Parameters: { FunctionName: 'f', 'state.$': '$$.State', 'role.$': '$$.Execution.RoleArn', 'input.$': '$$.Execution.Input' },
+        Retry: [{ ErrorEquals: ['X'] }],
+        ResultPath: null,
+        OutputPath: '$',
+        End: true,
+      },
+      input: { a: 1 },
+      mock: { result: {} },
+      stateConfiguration: { retrierRetryCount: 2 },
+      inspectionLevel: 'DEBUG',
+    },
     expected: 'check-context',
   } as never,
   {
@@ -271,22 +575,39 @@ const answered: { name: string; request: RequestValues; expected: Record<string,
   {
     name: 'a Pass with Result shows the result, not InputPath and Parameters',
     request: { definition: { Type: 'Pass', Result: { r: 1 }, ResultPath: '$.r', Next: 'N' }, input: { i: 0 }, inspectionLevel: 'DEBUG' },
-    expected: { status: 'SUCCEEDED', output: { i: 0, r: { r: 1 } }, nextState: 'N', inspectionData: { input: { i: 0 }, result: { r: 1 }, afterResultSelector: { r: 1 }, afterResultPath: { i: 0, r: { r: 1 } } } },
+    expected: {
+      status: 'SUCCEEDED',
+      output: { i: 0, r: { r: 1 } },
+      nextState: 'N',
+      inspectionData: { input: { i: 0 }, result: { r: 1 }, afterResultSelector: { r: 1 }, afterResultPath: { i: 0, r: { r: 1 } } },
+    },
   },
   {
     name: 'variables are read, and Assign shows in inspectionData.variables',
-    request: { definition: { Type: 'Pass', QueryLanguage: 'JSONata', Output: '{% $base + 1 %}', Assign: { next: '{% $base * 10 %}' }, End: true }, variables: { base: 4 }, inspectionLevel: 'DEBUG' },
+    request: {
+      definition: { Type: 'Pass', QueryLanguage: 'JSONata', Output: '{% $base + 1 %}', Assign: { next: '{% $base * 10 %}' }, End: true },
+      variables: { base: 4 },
+      inspectionLevel: 'DEBUG',
+    },
     expected: { status: 'SUCCEEDED', output: 5, inspectionData: { input: {}, variables: { base: 4, next: 40 } } },
   },
   {
     name: 'a Choice gives the next state; no match and no Default is FAILED',
-    request: { definition: { Type: 'Choice', Choices: [{ Variable: '$.n', NumericGreaterThan: 1, Next: 'Big' }], Default: 'Small' }, input: { n: 2 }, inspectionLevel: 'DEBUG' },
+    request: {
+      definition: { Type: 'Choice', Choices: [{ Variable: '$.n', NumericGreaterThan: 1, Next: 'Big' }], Default: 'Small' },
+      input: { n: 2 },
+      inspectionLevel: 'DEBUG',
+    },
     expected: { status: 'SUCCEEDED', output: { n: 2 }, nextState: 'Big', inspectionData: { input: { n: 2 }, afterInputPath: { n: 2 } } },
   },
   {
     name: 'a Choice with no match and no Default fails with States.NoChoiceMatched',
     request: { definition: { Type: 'Choice', Choices: [{ Variable: '$.n', NumericGreaterThan: 1, Next: 'Big' }] }, input: { n: 0 } },
-    expected: { status: 'FAILED', error: 'States.NoChoiceMatched', cause: "An error occurred while executing the state 'StateName' (entered at the event id #0). No Choice rule matched and there is no Default." },
+    expected: {
+      status: 'FAILED',
+      error: 'States.NoChoiceMatched',
+      cause: "An error occurred while executing the state 'StateName' (entered at the event id #0). No Choice rule matched and there is no Default.",
+    },
   },
   {
     name: 'a Wait passes its input on at once',
@@ -300,12 +621,30 @@ const answered: { name: string; request: RequestValues; expected: Record<string,
   },
   {
     name: 'a state named in a whole machine, inside a Map processor',
-    request: { definition: { StartAt: 'M', States: { M: { ...mapState, ItemProcessor: { StartAt: 'Inner', States: { Inner: { Type: 'Pass', Parameters: { 'v.$': '$.v' }, End: true } } } } } }, stateName: 'Inner', input: { v: 3, w: 4 } },
+    request: {
+      definition: {
+        StartAt: 'M',
+        States: { M: { ...mapState, ItemProcessor: { StartAt: 'Inner', States: { Inner: { Type: 'Pass', Parameters: { 'v.$': '$.v' }, End: true } } } } },
+      },
+      stateName: 'Inner',
+      input: { v: 3, w: 4 },
+    },
     expected: { status: 'SUCCEEDED', output: { v: 3 } },
   },
   {
     name: 'a mocked Map shows its items, selector and settings',
-    request: { definition: { ...mapState, ItemSelector: { 'item.$': '$$.Map.Item.Value', 'i.$': '$$.Map.Item.Index' }, MaxConcurrency: 2, ToleratedFailurePercentage: 50, ResultPath: '$.out' }, input: { items: ['a', 'b'] }, mock: { result: [1, 2] }, inspectionLevel: 'DEBUG' },
+    request: {
+      definition: {
+        ...mapState,
+        ItemSelector: { 'item.$': '$$.Map.Item.Value', 'i.$': '$$.Map.Item.Index' },
+        MaxConcurrency: 2,
+        ToleratedFailurePercentage: 50,
+        ResultPath: '$.out',
+      },
+      input: { items: ['a', 'b'] },
+      mock: { result: [1, 2] },
+      inspectionLevel: 'DEBUG',
+    },
     expected: {
       status: 'SUCCEEDED',
       output: { items: ['a', 'b'], out: [1, 2] },
@@ -313,7 +652,10 @@ const answered: { name: string; request: RequestValues; expected: Record<string,
         input: { items: ['a', 'b'] },
         afterInputPath: { items: ['a', 'b'] },
         afterItemsPath: ['a', 'b'],
-        afterItemSelector: [{ item: 'a', i: 0 }, { item: 'b', i: 1 }],
+        afterItemSelector: [
+          { item: 'a', i: 0 },
+          { item: 'b', i: 1 },
+        ],
         maxConcurrency: 2,
         toleratedFailurePercentage: 50,
         afterResultSelector: [1, 2],
@@ -324,7 +666,11 @@ const answered: { name: string; request: RequestValues; expected: Record<string,
   {
     name: 'a mocked distributed Map shows its batches',
     request: {
-      definition: { ...mapState, ItemProcessor: { ...mapState.ItemProcessor, ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'EXPRESS' } }, ItemBatcher: { MaxItemsPerBatch: 2, BatchInput: { 'k.$': '$.k' } } },
+      definition: {
+        ...mapState,
+        ItemProcessor: { ...mapState.ItemProcessor, ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'EXPRESS' } },
+        ItemBatcher: { MaxItemsPerBatch: 2, BatchInput: { 'k.$': '$.k' } },
+      },
       input: { items: [1, 2, 3], k: 'x' },
       mock: { result: [{}, {}] },
       inspectionLevel: 'DEBUG',
@@ -348,18 +694,40 @@ const answered: { name: string; request: RequestValues; expected: Record<string,
   },
   {
     name: 'more failed iterations than tolerated: States.ExceedToleratedFailureThreshold',
-    request: { definition: { ...mapState, ToleratedFailureCount: 1 }, input: { items: [1, 2, 3] }, mock: { result: [1, 2, 3] }, stateConfiguration: { mapIterationFailureCount: 2 } },
+    request: {
+      definition: { ...mapState, ToleratedFailureCount: 1 },
+      input: { items: [1, 2, 3] },
+      mock: { result: [1, 2, 3] },
+      stateConfiguration: { mapIterationFailureCount: 2 },
+    },
     expected: { status: 'FAILED', error: 'States.ExceedToleratedFailureThreshold', cause: 'The specified tolerated failure threshold was exceeded' },
   },
   {
     name: 'failed iterations within the tolerated percentage',
-    request: { definition: { ...mapState, ToleratedFailurePercentage: 50 }, input: { items: [1, 2] }, mock: { result: [1, 2] }, stateConfiguration: { mapIterationFailureCount: 1 } },
+    request: {
+      definition: { ...mapState, ToleratedFailurePercentage: 50 },
+      input: { items: [1, 2] },
+      mock: { result: [1, 2] },
+      stateConfiguration: { mapIterationFailureCount: 1 },
+    },
     expected: { status: 'SUCCEEDED', output: [1, 2] },
   },
   {
     name: 'a Map with an ItemReader iterates over mapItemReaderData',
-    request: { definition: { ...distributedMapState, ItemReader: { Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: { InputType: 'JSON' }, Parameters: { Bucket: 'b', Key: 'k' } } }, mock: { result: ['x'] }, stateConfiguration: { mapItemReaderData: '["r"]' }, inspectionLevel: 'DEBUG' },
-    expected: { status: 'SUCCEEDED', output: ['x'], inspectionData: { input: {}, afterInputPath: {}, afterItemsPath: ['r'], maxConcurrency: 0, afterResultSelector: ['x'], afterResultPath: ['x'] } },
+    request: {
+      definition: {
+        ...distributedMapState,
+        ItemReader: { Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: { InputType: 'JSON' }, Parameters: { Bucket: 'b', Key: 'k' } },
+      },
+      mock: { result: ['x'] },
+      stateConfiguration: { mapItemReaderData: '["r"]' },
+      inspectionLevel: 'DEBUG',
+    },
+    expected: {
+      status: 'SUCCEEDED',
+      output: ['x'],
+      inspectionData: { input: {}, afterInputPath: {}, afterItemsPath: ['r'], maxConcurrency: 0, afterResultSelector: ['x'], afterResultPath: ['x'] },
+    },
   },
   {
     name: 'a mocked error raised in a Parallel branch (errorCausedByState) fails the Parallel',
@@ -367,14 +735,33 @@ const answered: { name: string; request: RequestValues; expected: Record<string,
     expected: { status: 'FAILED', error: 'Boom', cause: 'b' },
   },
   {
-    name: "a catcher whose ResultPath cannot be applied fails the state with that error",
-    request: { definition: { ...lambdaTask, Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.a.b', Next: 'H' }] }, input: { a: 1 }, mock: { errorOutput: { error: 'E', cause: 'C' } } },
-    expected: { status: 'FAILED', error: 'States.ResultPathMatchFailure', cause: "An error occurred while executing the state 'StateName' (entered at the event id #0). Unable to apply ResultPath '$.a.b' to input '{\"a\":1}'" },
+    name: 'a catcher whose ResultPath cannot be applied fails the state with that error',
+    request: {
+      definition: { ...lambdaTask, Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.a.b', Next: 'H' }] },
+      input: { a: 1 },
+      mock: { errorOutput: { error: 'E', cause: 'C' } },
+    },
+    expected: {
+      status: 'FAILED',
+      error: 'States.ResultPathMatchFailure',
+      cause: "An error occurred while executing the state 'StateName' (entered at the event id #0). Unable to apply ResultPath '$.a.b' to input '{\"a\":1}'",
+    },
   },
   {
     name: 'a mocked error of a Parallel state goes through its Catch',
-    request: { definition: { ...twoBranches, Catch: [{ ErrorEquals: ['Boom'], Next: 'H' }] }, mock: { errorOutput: { error: 'Boom', cause: 'b' } }, inspectionLevel: 'DEBUG' },
-    expected: { status: 'CAUGHT_ERROR', error: 'Boom', cause: 'b', nextState: 'H', output: { Error: 'Boom', Cause: 'b' }, inspectionData: { input: {}, errorDetails: { catchIndex: 0 } } },
+    request: {
+      definition: { ...twoBranches, Catch: [{ ErrorEquals: ['Boom'], Next: 'H' }] },
+      mock: { errorOutput: { error: 'Boom', cause: 'b' } },
+      inspectionLevel: 'DEBUG',
+    },
+    expected: {
+      status: 'CAUGHT_ERROR',
+      error: 'Boom',
+      cause: 'b',
+      nextState: 'H',
+      output: { Error: 'Boom', Cause: 'b' },
+      inspectionData: { input: {}, errorDetails: { catchIndex: 0 } },
+    },
   },
 ];
 
@@ -396,7 +783,7 @@ answers.run();
 
 const limits = suite('TestState time limits');
 
-limits('a handler past the Task\'s TimeoutSeconds fails the attempt with States.Timeout, which Catch sees', async () => {
+limits("a handler past the Task's TimeoutSeconds fails the attempt with States.Timeout, which Catch sees", async () => {
   const clock = virtualClock();
   const definition = { Type: 'Task', Resource: 'slow', TimeoutSeconds: 1, Catch: [{ ErrorEquals: ['States.Timeout'], Next: 'Late' }], End: true };
   const response = await testState(
@@ -406,7 +793,7 @@ limits('a handler past the Task\'s TimeoutSeconds fails the attempt with States.
   assert.equal(response, { status: 'CAUGHT_ERROR', error: 'States.Timeout', nextState: 'Late', output: '{"Error":"States.Timeout","Cause":null}' });
 });
 
-limits('a handler running past TestState\'s five minutes fails with States.Timeout', async () => {
+limits("a handler running past TestState's five minutes fails with States.Timeout", async () => {
   const clock = virtualClock();
   let aborted = false;
   const handlers = {

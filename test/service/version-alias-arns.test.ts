@@ -13,14 +13,21 @@ async function twoVersions() {
   await s.createStateMachine({ name: 'm', definition: PASS, roleArn: ROLE, publish: true });
   await s.updateStateMachine({ stateMachineArn: SM, definition: JSON.stringify({ StartAt: 'B', States: { B: { Type: 'Pass', End: true } } }), publish: true });
   await s.createStateMachineAlias({ name: 'one', routingConfiguration: [{ stateMachineVersionArn: `${SM}:1`, weight: 100 }] });
-  await s.createStateMachineAlias({ name: 'both', routingConfiguration: [{ stateMachineVersionArn: `${SM}:1`, weight: 50 }, { stateMachineVersionArn: `${SM}:2`, weight: 50 }] });
+  await s.createStateMachineAlias({
+    name: 'both',
+    routingConfiguration: [
+      { stateMachineVersionArn: `${SM}:1`, weight: 50 },
+      { stateMachineVersionArn: `${SM}:2`, weight: 50 },
+    ],
+  });
   await s.createStateMachineAlias({ name: 'two', routingConfiguration: [{ stateMachineVersionArn: `${SM}:2`, weight: 100 }] });
   return s;
 }
 
 arns('ListStateMachineAliases with a version ARN lists the aliases that route to that version', async () => {
   const s = await twoVersions();
-  const names = async (arn: string) => (await s.listStateMachineAliases({ stateMachineArn: arn })).stateMachineAliases.map((a) => a.stateMachineAliasArn.slice(SM.length + 1)).sort();
+  const names = async (arn: string) =>
+    (await s.listStateMachineAliases({ stateMachineArn: arn })).stateMachineAliases.map((a) => a.stateMachineAliasArn.slice(SM.length + 1)).sort();
   assert.equal(await names(SM), ['both', 'one', 'two']);
   assert.equal(await names(`${SM}:1`), ['both', 'one']);
   assert.equal(await names(`${SM}:2`), ['both', 'two']);

@@ -29,7 +29,8 @@ test('a listed applicant is declined', async () => {
 test('a mistyped document number is declined as unverified', async () => {
   const compared = await runBoth(accountOpening, { watchListRate: 0, badDocumentRate: 1 }, 4);
   assert.equal(differences(compared), []);
-  for (const c of compared) assert.equal(output(c.engine), { applicationId: c.input.applicationId, decision: 'DECLINED', sanctionsMatch: false, identityVerified: false });
+  for (const c of compared)
+    assert.equal(output(c.engine), { applicationId: c.input.applicationId, decision: 'DECLINED', sanctionsMatch: false, identityVerified: false });
 });
 
 test('MRZ check digits follow ICAO 9303 (weights 7, 3, 1)', () => {

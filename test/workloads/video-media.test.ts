@@ -110,7 +110,10 @@ test('a program that is not ffmpeg is not taken for one', async () => {
 
 test('mediaTools reads STATEMILL_FFMPEG and STATEMILL_FFPROBE, else the PATH names', () => {
   assert.equal(mediaTools({}), { ffmpeg: 'ffmpeg', ffprobe: 'ffprobe' });
-  assert.equal(mediaTools({ STATEMILL_FFMPEG: '/opt/ff/ffmpeg', STATEMILL_FFPROBE: '/opt/ff/ffprobe' }), { ffmpeg: '/opt/ff/ffmpeg', ffprobe: '/opt/ff/ffprobe' });
+  assert.equal(mediaTools({ STATEMILL_FFMPEG: '/opt/ff/ffmpeg', STATEMILL_FFPROBE: '/opt/ff/ffprobe' }), {
+    ffmpeg: '/opt/ff/ffmpeg',
+    ffprobe: '/opt/ff/ffprobe',
+  });
 });
 
 test('runTool resolves with stdout and passes arguments untouched, without a shell', async () => {
@@ -272,8 +275,19 @@ test('bench:media options: defaults, lists, and refusals', () => {
   assert.is(defaults.failureRate, 0);
   const chosen = parseMediaOptions(['--seconds', '9', '--threads', '1,2', '--cores', '4', '--rounds', '1', '--failure-rate', '0.5', '--keep', '--json']);
   assert.equal({ ...chosen }, { help: false, seconds: 9, threads: [1, 2], cores: 4, rounds: 1, failureRate: 0.5, keep: true, json: true });
-  for (const bad of [['--seconds', '0'], ['--seconds', '2.5'], ['--threads', '1,x'], ['--failure-rate', '2'], ['--rounds', '-1'], ['--frames', '3']]) {
-    assert.instance(thrown(() => parseMediaOptions(bad)), OptionsError, bad.join(' '));
+  for (const bad of [
+    ['--seconds', '0'],
+    ['--seconds', '2.5'],
+    ['--threads', '1,x'],
+    ['--failure-rate', '2'],
+    ['--rounds', '-1'],
+    ['--frames', '3'],
+  ]) {
+    assert.instance(
+      thrown(() => parseMediaOptions(bad)),
+      OptionsError,
+      bad.join(' '),
+    );
   }
 });
 
@@ -283,8 +297,14 @@ test('statemill bench --media ffmpeg: only with video-transcode; --quick, --thre
   const media = mediaOptionsFromBench(options);
   assert.equal([media.seconds, media.threads, media.rounds, media.json], [15, [1, 2], 2, true]);
   assert.is(parseBenchOptions([]).media, null);
-  assert.instance(thrown(() => parseBenchOptions(['--media', 'gstreamer'])), OptionsError);
-  assert.instance(thrown(() => parseBenchOptions(['--workload', 'webhook-normalize', '--media', 'ffmpeg'])), OptionsError);
+  assert.instance(
+    thrown(() => parseBenchOptions(['--media', 'gstreamer'])),
+    OptionsError,
+  );
+  assert.instance(
+    thrown(() => parseBenchOptions(['--workload', 'webhook-normalize', '--media', 'ffmpeg'])),
+    OptionsError,
+  );
 });
 
 class Capture extends Writable {

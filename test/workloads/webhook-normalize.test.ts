@@ -55,7 +55,10 @@ test('verification rejects a body changed after signing', () => {
   const input = webhookNormalize.generateInput(3, 0, { invalidSignatureRate: 0 }) as { provider: string; headers: Record<string, string>; rawBody: string };
   verifySignature(input);
   const tampered = { ...input, rawBody: input.rawBody.replace(/.$/, ' }') };
-  assert.throws(() => verifySignature(tampered), (error: Error) => error.name === 'Webhook.InvalidSignature');
+  assert.throws(
+    () => verifySignature(tampered),
+    (error: Error) => error.name === 'Webhook.InvalidSignature',
+  );
 });
 
 test('the JSONata twin is valid and gives the same outcomes, failures included', async () => {

@@ -44,7 +44,7 @@ export function generateInput(seed: number, index: number, options?: GeneratorOp
       country: random.pick(COUNTRIES),
       email: `${fullName.toLowerCase().replace(/ /g, '.')}@example.com`,
       annualIncomeCents,
-      existingDebtCents: Math.round(annualIncomeCents * random.int(0, 80) / 100),
+      existingDebtCents: Math.round((annualIncomeCents * random.int(0, 80)) / 100),
       employment: random.pick(['employed', 'employed', 'self-employed', 'student', 'unemployed']),
       document: { type: 'passport', number: documentNumber, expires: '2031-05-31' },
     },

@@ -66,12 +66,16 @@ export function checkCredit(input: {
   const employmentBonus = input.employment === 'employed' ? 60 : input.employment === 'self-employed' ? 30 : 0;
   const raw = 620 + employmentBonus + (history % 180) - Math.round(debtRatio * 200);
   const score = Math.max(300, Math.min(850, raw));
-  const maxLimitCents = Math.max(0, Math.round((input.annualIncomeCents - input.existingDebtCents) * 0.25 / 10_000) * 10_000);
+  const maxLimitCents = Math.max(0, Math.round(((input.annualIncomeCents - input.existingDebtCents) * 0.25) / 10_000) * 10_000);
   return { score, maxLimitCents, delinquent: history % 23 === 0 };
 }
 
 function normalizeName(name: string): string {
-  return name.toUpperCase().replace(/[^A-Z ]/g, '').replace(/ +/g, ' ').trim();
+  return name
+    .toUpperCase()
+    .replace(/[^A-Z ]/g, '')
+    .replace(/ +/g, ' ')
+    .trim();
 }
 
 /** The distinct trigrams of a name, each packed into one number. */

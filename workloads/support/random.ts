@@ -36,7 +36,10 @@ export class SeededRandom {
   }
   hex(length: number): string {
     let text = '';
-    while (text.length < length) text += Math.floor(this.next() * 0x100000000).toString(16).padStart(8, '0');
+    while (text.length < length)
+      text += Math.floor(this.next() * 0x100000000)
+        .toString(16)
+        .padStart(8, '0');
     return text.slice(0, length);
   }
   /** Letters and digits, as in Stripe-style identifiers. */

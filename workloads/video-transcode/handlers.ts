@@ -54,7 +54,7 @@ export function locateKeyframes(input: { jobId: string; durationSeconds: number;
   const totalFrames = Math.round(input.durationSeconds * input.fps);
   const gopFrames = Math.max(1, Math.round(input.gopSeconds * input.fps));
   const keyframesMs: number[] = [];
-  for (let frame = 0; frame < totalFrames; ) {
+  for (let frame = 0; frame < totalFrames;) {
     keyframesMs.push(frameTimeMs(frame, input.fps));
     const sceneCut = random.chance(0.3);
     frame += sceneCut ? random.int(Math.max(1, gopFrames >> 2), gopFrames - 1 || 1) : gopFrames;
@@ -76,7 +76,7 @@ export function splitSegments(input: {
   const faults = new SeededRandom(hashString(input.jobId) ^ 0x5bd1e995);
   const segments: Segment[] = [];
   let k = 0;
-  for (let start = 0; start < totalMs; ) {
+  for (let start = 0; start < totalMs;) {
     const nominalEnd = start + targetMs;
     while (k < keyframes.length && keyframes[k]! <= start) k++;
     // Cut on the keyframe nearest the nominal end (segments can only start on keyframes).
@@ -111,10 +111,7 @@ function synthesizeFrames(seed: number, frames: number, frameBytes: number): Uin
   return new Uint8Array(data.buffer);
 }
 
-export function transcodeSegment(
-  input: { jobId: string; fps: number; profile: Profile; segment: Segment },
-  ctx: HandlerContext,
-): TranscodedPart {
+export function transcodeSegment(input: { jobId: string; fps: number; profile: Profile; segment: Segment }, ctx: HandlerContext): TranscodedPart {
   const segment = input.segment;
   if (ctx.attempt <= segment.glitches) {
     throw workflowError('Transcode.EncoderBusy', `Encoder busy while transcoding segment ${segment.index} of ${input.jobId}`);

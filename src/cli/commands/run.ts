@@ -57,7 +57,10 @@ const exitCodeOf: Record<ExecutionResult['status'], ExitCode> = {
 /** `statemill run <definition>`: one execution, its result printed as JSON. */
 export async function runCommand(file: string, options: RunOptions, io: CliIo): Promise<ExitCode> {
   if ((options.mocks === undefined) !== (options.testCase === undefined)) {
-    throw new CliError(CliErrorCodes.USAGE, options.mocks === undefined ? '--test-case needs --mocks <file>' : '--mocks needs --test-case <name>: the test case to run');
+    throw new CliError(
+      CliErrorCodes.USAGE,
+      options.mocks === undefined ? '--test-case needs --mocks <file>' : '--mocks needs --test-case <name>: the test case to run',
+    );
   }
   if (options.stateMachine !== undefined && options.mocks === undefined) {
     throw new CliError(CliErrorCodes.USAGE, '--state-machine chooses a state machine in --mocks <file>; give --mocks too');

@@ -24,11 +24,14 @@ export interface ServeCommandOptions {
 /** `statemill serve`: runs until SIGTERM, SIGINT or the io's signal, then stops gracefully. */
 export async function serveCommand(options: ServeCommandOptions, io: CliIo): Promise<ExitCode> {
   const port = Number(options.port);
-  if (!(Number.isInteger(port) && port >= 0 && port <= 65535)) throw new CliError(CliErrorCodes.USAGE, `--port must be a port number from 0 to 65535, not ${JSON.stringify(options.port)}`);
+  if (!(Number.isInteger(port) && port >= 0 && port <= 65535))
+    throw new CliError(CliErrorCodes.USAGE, `--port must be a port number from 0 to 65535, not ${JSON.stringify(options.port)}`);
   if (!/^\d{12}$/.test(options.accountId)) throw new CliError(CliErrorCodes.USAGE, `--account-id must be 12 digits, not ${JSON.stringify(options.accountId)}`);
-  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(options.region)) throw new CliError(CliErrorCodes.USAGE, `--region must be a region name such as us-east-1, not ${JSON.stringify(options.region)}`);
+  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(options.region))
+    throw new CliError(CliErrorCodes.USAGE, `--region must be a region name such as us-east-1, not ${JSON.stringify(options.region)}`);
   const retain = options.retainExecutions === undefined ? undefined : Number(options.retainExecutions);
-  if (retain !== undefined && !(Number.isSafeInteger(retain) && retain >= 0)) throw new CliError(CliErrorCodes.USAGE, `--retain-executions must be a whole number, not ${JSON.stringify(options.retainExecutions)}`);
+  if (retain !== undefined && !(Number.isSafeInteger(retain) && retain >= 0))
+    throw new CliError(CliErrorCodes.USAGE, `--retain-executions must be a whole number, not ${JSON.stringify(options.retainExecutions)}`);
   const handlers: Handlers = options.handlers === undefined ? {} : await loadHandlersModule(options.handlers, io.cwd);
   const mocks = options.mocks === undefined ? undefined : parseJsonText(await readTextFile(options.mocks, io.cwd, 'mock configuration'), options.mocks);
   let endpoint: RunningEndpoint;
@@ -49,8 +52,10 @@ export async function serveCommand(options: ServeCommandOptions, io: CliIo): Pro
     });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new CliError(CliErrorCodes.USAGE, `cannot listen on ${options.host}:${port}: the port is in use (choose another with --port)`);
-    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new CliError(CliErrorCodes.USAGE, `cannot listen on ${options.host}: no such local address (--host)`);
+    if (code === 'EADDRINUSE')
+      throw new CliError(CliErrorCodes.USAGE, `cannot listen on ${options.host}:${port}: the port is in use (choose another with --port)`);
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+      throw new CliError(CliErrorCodes.USAGE, `cannot listen on ${options.host}: no such local address (--host)`);
     if (error instanceof TypeError) throw new CliError(CliErrorCodes.USAGE, error.message);
     if (error instanceof StoreError) throw new CliError(CliErrorCodes.FILE_UNREADABLE, `--store ${options.store}: ${error.message} (${error.code})`);
     throw error;
@@ -58,7 +63,9 @@ export async function serveCommand(options: ServeCommandOptions, io: CliIo): Pro
   io.stdout.write(
     `statemill serve: AWS Step Functions endpoint at ${endpoint.url} (region ${options.region}, account ${options.accountId})\n` +
       'SigV4 signatures are accepted and not checked: any credentials work.\n' +
-      (options.store === undefined ? 'State lives in memory (--store <file> keeps it across restarts).\n' : `Store: ${resolve(io.cwd, options.store)} (SQLite, WAL).\n`) +
+      (options.store === undefined
+        ? 'State lives in memory (--store <file> keeps it across restarts).\n'
+        : `Store: ${resolve(io.cwd, options.store)} (SQLite, WAL).\n`) +
       `${hostPrefixAdvice(endpoint.url)}\n`,
   );
   await stopRequested(io.signal);

@@ -56,7 +56,8 @@ export async function validateCommand(files: readonly string[], options: Validat
     io.stdout.write(JSON.stringify({ valid: exitCode === ExitCodes.OK, definitions }, null, 2) + '\n');
   } else {
     for (const result of results) {
-      if (result.error !== null) io.stdout.write(`${result.label}: cannot be validated\n  ${result.error.message.replace(/\n/g, '\n  ')}  [${result.error.code}]\n`);
+      if (result.error !== null)
+        io.stdout.write(`${result.label}: cannot be validated\n  ${result.error.message.replace(/\n/g, '\n  ')}  [${result.error.code}]\n`);
       else if (!result.valid) io.stdout.write(formatProblems(result.label, result.problems));
       else if (result.runs) io.stdout.write(`${result.label}: valid\n`);
       else io.stdout.write(formatProblems(`${result.label}: valid ASL, but statemill cannot run it`, result.engineProblems));

@@ -149,7 +149,6 @@ export function stringToJson(text: unknown): unknown {
   }
 }
 
-
 export function jsonMerge(left: unknown, right: unknown, deep: unknown): unknown {
   if (!isObject(left) || !isObject(right)) return reject('both values must be objects');
   if (deep === true) return reject('only shallow merging is supported');

@@ -240,11 +240,7 @@ function parseNumber(cursor: Cursor, fn: FunctionSpec, index: number): LiteralNo
   if (match === null || (next !== undefined && next !== ',' && next !== ')' && !isSpace(next))) {
     let stop = at;
     while (stop < text.length && text[stop] !== ',' && text[stop] !== ')' && !isSpace(text[stop]!)) stop++;
-    throw new IntrinsicSyntaxError(
-      `${fn.name} argument ${index}: '${text.slice(at, stop)}' at position ${at} is not a number`,
-      IntrinsicProblems.SYNTAX,
-      at,
-    );
+    throw new IntrinsicSyntaxError(`${fn.name} argument ${index}: '${text.slice(at, stop)}' at position ${at} is not a number`, IntrinsicProblems.SYNTAX, at);
   }
   const value = Number(match[0]);
   if (!Number.isFinite(value)) {
@@ -385,16 +381,47 @@ const functionList: FunctionSpec[] = [
     pure: true,
     evaluate: (values) => values.slice(),
   },
-  fixed('States.ArrayPartition', [arrayParam, { kinds: ['number'], check: (v) => (Math.trunc(v as number) > 0 ? null : 'must be at least 1') }], 'array', arrayPartition),
+  fixed(
+    'States.ArrayPartition',
+    [arrayParam, { kinds: ['number'], check: (v) => (Math.trunc(v as number) > 0 ? null : 'must be at least 1') }],
+    'array',
+    arrayPartition,
+  ),
   fixed('States.ArrayContains', [arrayParam, anyParam], 'boolean', arrayContains),
-  fixed('States.ArrayRange', [numberParam, numberParam, { kinds: ['number'], check: (v) => (Math.trunc(v as number) !== 0 ? null : 'must not be 0') }], 'array', arrayRange),
-  fixed('States.ArrayGetItem', [arrayParam, { kinds: ['number'], check: (v) => (Math.trunc(v as number) >= 0 ? null : 'must not be negative') }], 'any', arrayGetItem),
+  fixed(
+    'States.ArrayRange',
+    [numberParam, numberParam, { kinds: ['number'], check: (v) => (Math.trunc(v as number) !== 0 ? null : 'must not be 0') }],
+    'array',
+    arrayRange,
+  ),
+  fixed(
+    'States.ArrayGetItem',
+    [arrayParam, { kinds: ['number'], check: (v) => (Math.trunc(v as number) >= 0 ? null : 'must not be negative') }],
+    'any',
+    arrayGetItem,
+  ),
   fixed('States.ArrayLength', [arrayParam], 'number', (array) => (Array.isArray(array) ? array.length : reject('the argument is not an array'))),
   fixed('States.ArrayUnique', [arrayParam], 'array', arrayUnique),
   fixed('States.Base64Encode', [textInputParam], 'string', base64Encode),
   fixed('States.Base64Decode', [textInputParam], 'string', base64Decode),
-  fixed('States.Hash', [anyParam, { kinds: ['string'], check: (v) => (hashAlgorithms.has(v as string) ? null : `must be one of ${[...hashAlgorithms.keys()].join(', ')}, got '${String(v)}'`) }], 'string', hash),
-  fixed('States.JsonMerge', [objectParam, objectParam, { kinds: 'any', check: (v) => (v === true ? 'must be false: only shallow merging is supported' : null) }], 'object', jsonMerge),
+  fixed(
+    'States.Hash',
+    [
+      anyParam,
+      {
+        kinds: ['string'],
+        check: (v) => (hashAlgorithms.has(v as string) ? null : `must be one of ${[...hashAlgorithms.keys()].join(', ')}, got '${String(v)}'`),
+      },
+    ],
+    'string',
+    hash,
+  ),
+  fixed(
+    'States.JsonMerge',
+    [objectParam, objectParam, { kinds: 'any', check: (v) => (v === true ? 'must be false: only shallow merging is supported' : null) }],
+    'object',
+    jsonMerge,
+  ),
   fixed('States.MathRandom', [numberParam, numberParam, numberParam], 'number', mathRandom, { min: 2, pure: false, checkCall: checkRandomBounds }),
   fixed('States.MathAdd', [numberParam, numberParam], 'number', mathAdd),
   fixed('States.StringSplit', [stringParam, stringParam], 'array', stringSplit),

@@ -213,7 +213,8 @@ function collectTopLevel(node: ExprNode | undefined, names: Set<string>): void {
       return;
     case 'unary':
       if (node.value === '[') node.expressions!.forEach((n) => collectTopLevel(n, names));
-      else if (node.value === '{') for (const [k, v] of node.lhs as readonly (readonly [ExprNode, ExprNode])[]) (collectTopLevel(k, names), collectTopLevel(v, names));
+      else if (node.value === '{')
+        for (const [k, v] of node.lhs as readonly (readonly [ExprNode, ExprNode])[]) (collectTopLevel(k, names), collectTopLevel(v, names));
       else collectTopLevel(node.expression, names);
       return;
     case 'binary':

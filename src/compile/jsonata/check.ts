@@ -120,6 +120,3 @@ function checkExpression(source: string, pointer: string, problems: Problem[]): 
     });
   }
 }
-
-
-

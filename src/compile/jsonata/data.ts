@@ -131,7 +131,10 @@ const KEY_CHECK = ' checkObjectKey';
 
 /** A key the library must not build, and why. */
 const refusedKeys: ReadonlyMap<string, string> = new Map([
-  ['__proto__', "jsonata would make the value the object's prototype; statemill keeps the key only in object constructors it evaluates directly (whose keys and values are literals, paths, operators and simple functions)"],
+  [
+    '__proto__',
+    "jsonata would make the value the object's prototype; statemill keeps the key only in object constructors it evaluates directly (whose keys and values are literals, paths, operators and simple functions)",
+  ],
   ['_jsonata_lambda', 'jsonata would take the object for a function'],
   ['_jsonata_function', 'jsonata would take the object for a function'],
 ]);

@@ -117,7 +117,9 @@ export function compileExpression(source: string, field: JsonataField, problems:
   }
   function evaluateLibrary(scope: StatesScope): Promise<unknown> {
     if (facts.inheritedName !== null) {
-      return Promise.reject(failed(scope, `statemill reads the name '${facts.inheritedName}' only in simple paths such as $states.input.${facts.inheritedName}`));
+      return Promise.reject(
+        failed(scope, `statemill reads the name '${facts.inheritedName}' only in simple paths such as $states.input.${facts.inheritedName}`),
+      );
     }
     library ??= libraryEvaluator(expression, facts);
     return library(scope).then(

@@ -17,7 +17,6 @@ import { hasOwn } from '../../json.js';
 /** Produces the output from `$states` (the default when there is no Output field), then applies Assign. */
 export type Outcome = (scope: StatesScope, fallback: unknown) => unknown;
 
-
 /**
  * `Output` and `Assign` of one owner. Assign is evaluated first, then Output, both against the
  * same `$states` and the variables as they were; the new values are set once Output succeeded.

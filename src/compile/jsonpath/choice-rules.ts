@@ -457,8 +457,6 @@ export function compileWildcard(pattern: string): ((text: string) => boolean) | 
 
 // ---------------------------------------------------------------------------------------------
 
-
-
 function problem(code: ProblemCode, pointer: string, message: string): Problem {
   return { code, pointer, message };
 }

@@ -15,9 +15,10 @@ export const identity: Transform = (value) => value;
 /** InputPath and OutputPath: a Path over the value; null gives an empty object. */
 export function compileSelectPath(path: unknown): Transform {
   if (path === undefined || path === '$') return identity;
-  if (path === null) return function selectNothing() {
-    return {};
-  };
+  if (path === null)
+    return function selectNothing() {
+      return {};
+    };
   const text = path as string;
   const read = compilePath(text);
   return function selectPath(value, frame) {
@@ -31,21 +32,20 @@ export function compileSelectPath(path: unknown): Transform {
 
 /** ResultPath: where the result goes in the raw input. */
 export function compileResultPath(path: unknown): Merge {
-  if (path === undefined || path === '$') return function replaceWithResult(_raw, result) {
-    return result;
-  };
-  if (path === null) return function discardResult(raw) {
-    return raw;
-  };
+  if (path === undefined || path === '$')
+    return function replaceWithResult(_raw, result) {
+      return result;
+    };
+  if (path === null)
+    return function discardResult(raw) {
+      return raw;
+    };
   const text = path as string;
   const write = compileSetter(text);
   return function mergeResult(raw, result, frame) {
     const merged = write(raw, result);
     if (merged === undefined) {
-      throw new AslError(
-        StatesErrors.ResultPathMatchFailure,
-        stateCause(frame, `Unable to apply ResultPath '${text}' to input '${jsonForCause(raw)}'`),
-      );
+      throw new AslError(StatesErrors.ResultPathMatchFailure, stateCause(frame, `Unable to apply ResultPath '${text}' to input '${jsonForCause(raw)}'`));
     }
     return merged;
   };

@@ -107,10 +107,7 @@ export function compileDynamicValue(text: string, key: string): Builder {
   return function readTemplatePath(document, frame) {
     const value = read(document, frame);
     if (value === undefined) {
-      throw runtimeError(
-        frame,
-        `The JSONPath '${text}' specified for the field '${key}' could not be found in the input '${jsonForCause(document)}'`,
-      );
+      throw runtimeError(frame, `The JSONPath '${text}' specified for the field '${key}' could not be found in the input '${jsonForCause(document)}'`);
     }
     return value;
   };
@@ -158,7 +155,6 @@ function copier(value: unknown): () => unknown {
     return out;
   };
 }
-
 
 /**
  * An upper bound of the JSON size of what a template builds, as `fixed + reads × the

@@ -25,10 +25,7 @@ function compileSource(constant: unknown, path: unknown, field: string): StringS
     return function readFailField(input, frame) {
       const value = read(input, frame);
       if (value === undefined) {
-        throw runtimeError(
-          frame,
-          `The JSONPath '${path}' specified for the field '${field}' could not be found in the input '${jsonForCause(input)}'`,
-        );
+        throw runtimeError(frame, `The JSONPath '${path}' specified for the field '${field}' could not be found in the input '${jsonForCause(input)}'`);
       }
       if (typeof value !== 'string') {
         throw runtimeError(frame, `The ${field} field must reference a string value but found: ${jsonForCause(value)}`);

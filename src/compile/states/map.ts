@@ -77,7 +77,10 @@ export function compileMap(def: Record<string, unknown>, env: StateEnv): RunStat
       if (isPromiseLike(outputs)) return Promise.resolve(outputs).then((o) => finish(input, o, frame));
       return finish(input, outputs, frame);
     }
-    return andThen(andThen(outputs as unknown[], (o) => writer(o, inputs, effective, frame, null)), (written) => finish(input, written, frame));
+    return andThen(
+      andThen(outputs as unknown[], (o) => writer(o, inputs, effective, frame, null)),
+      (written) => finish(input, written, frame),
+    );
   }
   return withRecovery(attemptMap, def, env);
 }
@@ -299,7 +302,10 @@ function compileJsonataMapSettings(def: Record<string, unknown>, env: StateEnv):
     const b = def.ItemBatcher as Record<string, unknown>;
     const batcherField = field('ItemBatcher');
     batcher = {
-      maxItems: 'MaxItemsPerBatch' in b ? compileNumber(b.MaxItemsPerBatch, batcherField.child('MaxItemsPerBatch'), problems, nonNegativeInteger('MaxItemsPerBatch')) : null,
+      maxItems:
+        'MaxItemsPerBatch' in b
+          ? compileNumber(b.MaxItemsPerBatch, batcherField.child('MaxItemsPerBatch'), problems, nonNegativeInteger('MaxItemsPerBatch'))
+          : null,
       maxBytes:
         'MaxInputBytesPerBatch' in b
           ? compileNumber(b.MaxInputBytesPerBatch, batcherField.child('MaxInputBytesPerBatch'), problems, nonNegativeInteger('MaxInputBytesPerBatch'))
@@ -349,7 +355,10 @@ function compileJsonataMap(
   function iterate(scope: StatesScope, inputs: unknown[], limit: number, allowed: number): unknown {
     const outputs = runMapIterations(processor, inputs, Infinity, scope.frame, limit, allowed);
     if (writer !== null) {
-      return andThen(andThen(outputs as unknown[], (o) => writer(o, inputs, scope.input, scope.frame, scope)), (written) => finish(scope, written));
+      return andThen(
+        andThen(outputs as unknown[], (o) => writer(o, inputs, scope.input, scope.frame, scope)),
+        (written) => finish(scope, written),
+      );
     }
     if (isPromiseLike(outputs)) return Promise.resolve(outputs).then((o) => finish(scope, o));
     return finish(scope, outputs);
@@ -395,7 +404,15 @@ function selectItems(selector: Evaluate | null, scope: StatesScope, items: unkno
   return selected;
 }
 
-async function selectRest(selector: Evaluate, scope: StatesScope, frame: Frame, items: unknown[], selected: unknown[], from: number, pending: PromiseLike<unknown>) {
+async function selectRest(
+  selector: Evaluate,
+  scope: StatesScope,
+  frame: Frame,
+  items: unknown[],
+  selected: unknown[],
+  from: number,
+  pending: PromiseLike<unknown>,
+) {
   selected[from] = await pending;
   for (let i = from + 1; i < items.length; i++) {
     frame.mapIndex = i;

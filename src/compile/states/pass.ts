@@ -57,12 +57,7 @@ export function compilePass(def: Record<string, unknown>, env: StateEnv): RunSta
 }
 
 /** Assign sees the Pass result as `$`; its values take effect after OutputPath. */
-function compilePassWithAssign(
-  def: Record<string, unknown>,
-  inputPath: Transform,
-  resultPath: Merge,
-  outputPath: Transform,
-): RunState {
+function compilePassWithAssign(def: Record<string, unknown>, inputPath: Transform, resultPath: Merge, outputPath: Transform): RunState {
   const assign = compileJsonPathAssign(def.Assign);
   let result: (input: unknown, frame: Frame) => unknown;
   if ('Result' in def) result = constantCopy(def.Result);

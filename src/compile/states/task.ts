@@ -274,8 +274,7 @@ function compileDirectLambda(
   const handler = env.machine.handlers.lambda(functionName);
   // A function with no handler fails at run time, as AWS does: the general path says so.
   if (handler === undefined) return null;
-  const payload: Builder =
-    'Payload.$' in fields ? compileDynamicValue(fields['Payload.$'] as string, 'Payload.$') : compileTemplate(fields.Payload);
+  const payload: Builder = 'Payload.$' in fields ? compileDynamicValue(fields['Payload.$'] as string, 'Payload.$') : compileTemplate(fields.Payload);
   const limit = env.machine.limits.payloadBytes;
   const respond = payloadOnly ? payloadResponse : lambdaResponse;
   return function invokeLambdaDirectly(selected, frame, timing) {

@@ -1,11 +1,4 @@
-import {
-  itemBatcherFields,
-  itemProcessorFields,
-  itemReaderFields,
-  processorConfigFields,
-  resultWriterFields,
-  type FieldSpec,
-} from '../../asl/fields.js';
+import { itemBatcherFields, itemProcessorFields, itemReaderFields, processorConfigFields, resultWriterFields, type FieldSpec } from '../../asl/fields.js';
 import { hasOwn, isObject } from '../../json.js';
 import { ProblemCodes, pointerTo } from '../../asl/problems.js';
 import type { QueryLanguage } from '../../asl/types.js';
@@ -265,7 +258,7 @@ function checkResource(v: Validation, value: unknown, at: string): void {
     return;
   }
   if (value.length === 0) {
-    v.report(ProblemCodes.FIELD_VALUE, at, 'Resource must name the task\'s resource, usually an ARN; found an empty string');
+    v.report(ProblemCodes.FIELD_VALUE, at, "Resource must name the task's resource, usually an ARN; found an empty string");
     return;
   }
   if (isJsonataExpression(value)) {

@@ -15,7 +15,6 @@ const TRANSFORMATIONS = ['NONE', 'COMPACT', 'FLATTEN'];
 const OUTPUT_TYPES = ['JSON', 'JSONL'];
 const MAX_ITEMS_LIMIT = 100_000_000;
 
-
 function oneOf(problems: Problem[], pointer: string, field: string, value: unknown, allowed: readonly string[]): void {
   if (typeof value !== 'string' || !allowed.includes(value)) {
     problems.push({ code: ProblemCodes.FIELD_VALUE, pointer, message: `${field} must be one of ${allowed.join(', ')}; found ${JSON.stringify(value)}` });
@@ -30,7 +29,10 @@ export function itemReaderProblems(state: Record<string, unknown>, pointer: stri
   if (!hasReader && !hasWriter) return problems;
   const processor = state.ItemProcessor;
   const distributed = isObject(processor) && isObject(processor.ProcessorConfig) && processor.ProcessorConfig.Mode === 'DISTRIBUTED';
-  for (const [present, field] of [[hasReader, 'ItemReader'], [hasWriter, 'ResultWriter']] as const) {
+  for (const [present, field] of [
+    [hasReader, 'ItemReader'],
+    [hasWriter, 'ResultWriter'],
+  ] as const) {
     if (present && !distributed) {
       problems.push({
         code: ProblemCodes.FIELD_VALUE,
@@ -56,7 +58,11 @@ function readerProblems(problems: Problem[], reader: Record<string, unknown>, at
   const config = reader.ReaderConfig;
   if (config === undefined) {
     if (resource === READER_RESOURCES[0]) {
-      problems.push({ code: ProblemCodes.MISSING_FIELD, pointer: `${at}/ReaderConfig`, message: 'an ItemReader reading s3:getObject needs ReaderConfig.InputType (CSV, JSON, JSONL or MANIFEST)' });
+      problems.push({
+        code: ProblemCodes.MISSING_FIELD,
+        pointer: `${at}/ReaderConfig`,
+        message: 'an ItemReader reading s3:getObject needs ReaderConfig.InputType (CSV, JSON, JSONL or MANIFEST)',
+      });
     }
     return;
   }
@@ -64,12 +70,20 @@ function readerProblems(problems: Problem[], reader: Record<string, unknown>, at
   const cat = `${at}/ReaderConfig`;
   if ('InputType' in config) {
     if (config.InputType === 'PARQUET') {
-      problems.push({ code: ProblemCodes.UNSUPPORTED_INTEGRATION, pointer: `${cat}/InputType`, message: 'InputType PARQUET is not supported by statemill; convert the items to CSV, JSON or JSONL' });
+      problems.push({
+        code: ProblemCodes.UNSUPPORTED_INTEGRATION,
+        pointer: `${cat}/InputType`,
+        message: 'InputType PARQUET is not supported by statemill; convert the items to CSV, JSON or JSONL',
+      });
     } else {
       oneOf(problems, `${cat}/InputType`, 'InputType', config.InputType, INPUT_TYPES);
     }
   } else if (resource === READER_RESOURCES[0]) {
-    problems.push({ code: ProblemCodes.MISSING_FIELD, pointer: `${cat}/InputType`, message: 'an ItemReader reading s3:getObject needs ReaderConfig.InputType (CSV, JSON, JSONL or MANIFEST)' });
+    problems.push({
+      code: ProblemCodes.MISSING_FIELD,
+      pointer: `${cat}/InputType`,
+      message: 'an ItemReader reading s3:getObject needs ReaderConfig.InputType (CSV, JSON, JSONL or MANIFEST)',
+    });
   }
   const csv = config.InputType === 'CSV';
   for (const field of ['CSVHeaderLocation', 'CSVHeaders', 'CSVDelimiter']) {
@@ -81,7 +95,11 @@ function readerProblems(problems: Problem[], reader: Record<string, unknown>, at
   if ('CSVDelimiter' in config) oneOf(problems, `${cat}/CSVDelimiter`, 'CSVDelimiter', config.CSVDelimiter, DELIMITERS);
   const given = config.CSVHeaderLocation === 'GIVEN';
   if (given && !('CSVHeaders' in config)) {
-    problems.push({ code: ProblemCodes.MISSING_FIELD, pointer: `${cat}/CSVHeaders`, message: 'CSVHeaderLocation GIVEN needs CSVHeaders, the list of column names' });
+    problems.push({
+      code: ProblemCodes.MISSING_FIELD,
+      pointer: `${cat}/CSVHeaders`,
+      message: 'CSVHeaderLocation GIVEN needs CSVHeaders, the list of column names',
+    });
   }
   if ('CSVHeaders' in config) {
     const headers = config.CSVHeaders;
@@ -98,11 +116,19 @@ function readerProblems(problems: Problem[], reader: Record<string, unknown>, at
     const max = config.MaxItems;
     const expression = typeof max === 'string' && max.startsWith('{%');
     if (!expression && (typeof max !== 'number' || !Number.isInteger(max) || max < 0 || max > MAX_ITEMS_LIMIT)) {
-      problems.push({ code: ProblemCodes.FIELD_VALUE, pointer: `${cat}/MaxItems`, message: `MaxItems must be an integer from 0 to ${MAX_ITEMS_LIMIT}; found ${JSON.stringify(max)}` });
+      problems.push({
+        code: ProblemCodes.FIELD_VALUE,
+        pointer: `${cat}/MaxItems`,
+        message: `MaxItems must be an integer from 0 to ${MAX_ITEMS_LIMIT}; found ${JSON.stringify(max)}`,
+      });
     }
   }
   if ('MaxItemsPath' in config && (typeof config.MaxItemsPath !== 'string' || !config.MaxItemsPath.startsWith('$'))) {
-    problems.push({ code: ProblemCodes.FIELD_VALUE, pointer: `${cat}/MaxItemsPath`, message: `MaxItemsPath must be a reference path starting with $; found ${JSON.stringify(config.MaxItemsPath)}` });
+    problems.push({
+      code: ProblemCodes.FIELD_VALUE,
+      pointer: `${cat}/MaxItemsPath`,
+      message: `MaxItemsPath must be a reference path starting with $; found ${JSON.stringify(config.MaxItemsPath)}`,
+    });
   }
 }
 
@@ -117,7 +143,11 @@ function writerProblems(problems: Problem[], writer: Record<string, unknown>, at
   }
   const config = writer.WriterConfig;
   if (!('Resource' in writer)) {
-    problems.push({ code: ProblemCodes.UNSUPPORTED_INTEGRATION, pointer: `${at}/Resource`, message: 'a ResultWriter without Resource only reshapes the results; statemill needs arn:aws:states:::s3:putObject' });
+    problems.push({
+      code: ProblemCodes.UNSUPPORTED_INTEGRATION,
+      pointer: `${at}/Resource`,
+      message: 'a ResultWriter without Resource only reshapes the results; statemill needs arn:aws:states:::s3:putObject',
+    });
   }
   if (!isObject(config)) return;
   if ('Transformation' in config) oneOf(problems, `${at}/WriterConfig/Transformation`, 'Transformation', config.Transformation, TRANSFORMATIONS);

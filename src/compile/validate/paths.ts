@@ -51,7 +51,11 @@ export function checkResultPath(v: Validation, key: string, value: unknown, at: 
   } else if (parsed.root === 'context') {
     v.report(ProblemCodes.FIELD_VALUE, at, `${key} '${shown(value)}' points into the context object; a result can only be placed in the state's input ($…)`);
   } else if (parsed.root === 'variable') {
-    v.report(ProblemCodes.FIELD_VALUE, at, `${key} '${shown(value)}' names a variable; a result can only be placed in the state's input ($…), use Assign to set variables`);
+    v.report(
+      ProblemCodes.FIELD_VALUE,
+      at,
+      `${key} '${shown(value)}' names a variable; a result can only be placed in the state's input ($…), use Assign to set variables`,
+    );
   }
 }
 

@@ -68,11 +68,7 @@ export function checkMachine(
     if (isTerminalState(state)) terminal = true;
   }
   if (names.length > 0 && !terminal) {
-    v.report(
-      ProblemCodes.NO_TERMINAL_STATE,
-      pointer,
-      `no state in this ${what} ends it: give a state End: true, or add a Succeed or Fail state`,
-    );
+    v.report(ProblemCodes.NO_TERMINAL_STATE, pointer, `no state in this ${what} ends it: give a state End: true, or add a Succeed or Fail state`);
   }
   // A state whose type is unknown has transitions nobody read; judging reachability would only add noise.
   if (start !== null && allTyped) reportUnreachable(v, scope, start, names, statesPointer);

@@ -20,7 +20,10 @@ import { SharedItems } from '../shared-items.js';
 export function mapHookFor(key: number, spec: WorkflowSpec, threads: number, decoder: DecoderEntry): MapExecutor {
   const names = spec.mapFanOut === true ? null : new Set(spec.mapFanOut === false ? [] : spec.mapFanOut);
   return function fanOutMap(request) {
-    const stateName = request.state.slice(request.state.lastIndexOf('/') + 1).replace(/~1/g, '/').replace(/~0/g, '~');
+    const stateName = request.state
+      .slice(request.state.lastIndexOf('/') + 1)
+      .replace(/~1/g, '/')
+      .replace(/~0/g, '~');
     if (names !== null && !names.has(stateName)) return null;
     if (request.inputs.length < spec.mapFanOutMinItems) return null;
     return fanOutFromWorker(key, request, threads, decoder);

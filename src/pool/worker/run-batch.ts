@@ -110,7 +110,10 @@ class ReplyWriter {
       else if (!outputJson) record = [index, StatusCodes.SUCCEEDED, result.output, start, took];
       else {
         const text = jsonOutput(result.output);
-        record = typeof text === 'string' ? [index, StatusCodes.SUCCEEDED, text, start, took] : [index, StatusCodes.FAILED, PoolFaults.OutputNotEncodable, text.cause, start, took];
+        record =
+          typeof text === 'string'
+            ? [index, StatusCodes.SUCCEEDED, text, start, took]
+            : [index, StatusCodes.FAILED, PoolFaults.OutputNotEncodable, text.cause, start, took];
       }
     } else record = [index, StatusCodes[result.status], result.error, result.cause, start, took];
     try {

@@ -75,7 +75,8 @@ export class StandardExecutions implements ExecutionHost {
       throw new ServiceError('InvalidExecutionInput', `Invalid State Machine Execution Input: 'Unexpected input: ${request.input}'`);
     }
     const name = request.name ?? randomUUID();
-    const executionArn = registered.machine.stateMachineArn.replace(':stateMachine:', registered.type === 'STANDARD' ? ':execution:' : ':express:') + ':' + name;
+    const executionArn =
+      registered.machine.stateMachineArn.replace(':stateMachine:', registered.type === 'STANDARD' ? ':execution:' : ':express:') + ':' + name;
     if (this.runs.has(executionArn)) throw new ServiceError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
     const stop = new AbortController();
     const startDate = new Date();

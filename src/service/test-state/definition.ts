@@ -24,19 +24,27 @@ export interface StateUnderTest {
  * does not validate.
  */
 export function stateUnderTest(definitionText: unknown, stateName: string | undefined): StateUnderTest {
-  if (typeof definitionText !== 'string') throw new ServiceError('ValidationException', "1 validation error detected: Value at 'definition' failed to satisfy constraint: Member must not be null");
+  if (typeof definitionText !== 'string')
+    throw new ServiceError('ValidationException', "1 validation error detected: Value at 'definition' failed to satisfy constraint: Member must not be null");
   let parsed: unknown;
   try {
     parsed = JSON.parse(definitionText);
   } catch (error) {
     throw invalidDefinition('INVALID_JSON_DESCRIPTION', `${(error as Error).message}`);
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw invalidDefinition('SCHEMA_VALIDATION_FAILED', 'The definition must be a JSON object');
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw invalidDefinition('SCHEMA_VALIDATION_FAILED', 'The definition must be a JSON object');
   const definition = parsed as Record<string, unknown>;
   if (stateName === undefined) {
     const machine = { StartAt: SINGLE_STATE_NAME, States: { [SINGLE_STATE_NAME]: definition, ...targetStubs(definition) } };
     refuseProblems(machine);
-    return { name: SINGLE_STATE_NAME, def: definition, type: definition.Type as string, queryLanguage: languageOf(definition, 'JSONPath'), pointer: `/States/${SINGLE_STATE_NAME}` };
+    return {
+      name: SINGLE_STATE_NAME,
+      def: definition,
+      type: definition.Type as string,
+      queryLanguage: languageOf(definition, 'JSONPath'),
+      pointer: `/States/${SINGLE_STATE_NAME}`,
+    };
   }
   if (!('States' in definition)) throw new ServiceError('ValidationException', 'State not found in definition');
   const topLanguage: QueryLanguage = definition.QueryLanguage === 'JSONata' ? 'JSONata' : 'JSONPath';
@@ -57,7 +65,8 @@ function findState(block: Record<string, unknown>, name: string, pointer: string
   const states = block.States;
   if (states === null || typeof states !== 'object') return null;
   const entries = states as Record<string, unknown>;
-  if (Object.prototype.hasOwnProperty.call(entries, name) && isObject(entries[name])) return { def: entries[name] as Record<string, unknown>, pointer: `${pointer}/States/${escape(name)}` };
+  if (Object.prototype.hasOwnProperty.call(entries, name) && isObject(entries[name]))
+    return { def: entries[name] as Record<string, unknown>, pointer: `${pointer}/States/${escape(name)}` };
   for (const [stateName, value] of Object.entries(entries)) {
     if (!isObject(value)) continue;
     const state = value as Record<string, unknown>;
@@ -134,5 +143,3 @@ function invalidDefinition(code: string, detail: string): ServiceError {
 function escape(name: string): string {
   return name.replace(/~/g, '~0').replace(/\//g, '~1');
 }
-
-

@@ -27,7 +27,10 @@ export async function testState(request: TestStateRequest, options: TestStateOpt
   if (request === null || typeof request !== 'object') throw new ServiceError('ValidationException', 'The TestState request must be an object');
   const level = request.inspectionLevel ?? 'INFO';
   if (!inspectionLevels.includes(level)) {
-    throw new ServiceError('ValidationException', `1 validation error detected: Value '${String(level)}' at 'inspectionLevel' failed to satisfy constraint: Member must satisfy enum value set: [INFO, DEBUG, TRACE]`);
+    throw new ServiceError(
+      'ValidationException',
+      `1 validation error detected: Value '${String(level)}' at 'inspectionLevel' failed to satisfy constraint: Member must satisfy enum value set: [INFO, DEBUG, TRACE]`,
+    );
   }
   const state = stateUnderTest(request.definition, request.stateName);
   const mock = checkMock(request, state);
@@ -41,7 +44,15 @@ export async function testState(request: TestStateRequest, options: TestStateOpt
     throw new ServiceError('ValidationException', 'The variables must be a JSON object');
   }
   const run = createRun(
-    { state, input, roleArn: request.roleArn ?? null, variables: (variables as Record<string, unknown> | undefined) ?? null, context, mock, config: request.stateConfiguration ?? {} },
+    {
+      state,
+      input,
+      roleArn: request.roleArn ?? null,
+      variables: (variables as Record<string, unknown> | undefined) ?? null,
+      context,
+      mock,
+      config: request.stateConfiguration ?? {},
+    },
     options,
   );
   run.record('input', input);

@@ -44,7 +44,8 @@ async function jsonPathMap(run: TestRun, input: unknown): Promise<Outcome> {
       inputs = items.map((item, index) => selector(effective, itemFrame(frame, index, item)));
       run.record('afterItemSelector', inputs);
     }
-    if (def.ItemBatcher !== null && typeof def.ItemBatcher === 'object') run.record('afterItemBatcher', batches(def.ItemBatcher as Record<string, unknown>, inputs, effective, frame));
+    if (def.ItemBatcher !== null && typeof def.ItemBatcher === 'object')
+      run.record('afterItemBatcher', batches(def.ItemBatcher as Record<string, unknown>, inputs, effective, frame));
     run.record('maxConcurrency', setting(def.MaxConcurrency, def.MaxConcurrencyPath, effective, frame) ?? 0);
     const tolerance: Tolerance = {
       count: setting(def.ToleratedFailureCount, def.ToleratedFailureCountPath, effective, frame),
@@ -123,7 +124,8 @@ function iterationResults(run: TestRun, tolerance: Tolerance): unknown {
 function readerItems(run: TestRun): unknown[] | null {
   if (!('ItemReader' in run.state.def)) return null;
   const text = run.config.mapItemReaderData;
-  if (text === undefined) throw new ServiceError('ValidationException', 'TestState needs stateConfiguration.mapItemReaderData to test a Map state with an ItemReader.');
+  if (text === undefined)
+    throw new ServiceError('ValidationException', 'TestState needs stateConfiguration.mapItemReaderData to test a Map state with an ItemReader.');
   let items: unknown;
   try {
     items = JSON.parse(text);

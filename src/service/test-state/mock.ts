@@ -29,7 +29,10 @@ export function checkMock(request: TestStateRequest, state: StateUnderTest): Moc
       throw new ServiceError('ValidationException', 'TestState does not support MapIterationFailureCount when a mock is not specified.');
     }
     if (state.type === 'Map' || state.type === 'Parallel') {
-      throw new ServiceError('InvalidDefinition', 'TestState API does not support Map or Parallel states. Supported state types include: [Task, Wait, Pass, Succeed, Fail, Choice]');
+      throw new ServiceError(
+        'InvalidDefinition',
+        'TestState API does not support Map or Parallel states. Supported state types include: [Task, Wait, Pass, Succeed, Fail, Choice]',
+      );
     }
     return null;
   }
@@ -57,7 +60,8 @@ function parseResult(text: string): unknown {
 /** A Map's mock is its iterations' results: an array (an object when a ResultWriter writes them). */
 function checkMapResult(state: StateUnderTest, value: unknown, config: TestStateConfiguration): void {
   if ('ResultWriter' in state.def) {
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new ServiceError('ValidationException', 'Mocked result must be a JSON object.');
+    if (value === null || typeof value !== 'object' || Array.isArray(value))
+      throw new ServiceError('ValidationException', 'Mocked result must be a JSON object.');
     return;
   }
   if (!Array.isArray(value)) throw new ServiceError('ValidationException', 'Mocked result must be an array.');
@@ -99,7 +103,8 @@ export function mismatch(shape: Shape, value: unknown, field: string, strict: bo
     case 'structure': {
       if (!isObject(value)) return `Field '${field}' must be an object`;
       const members = value as Record<string, unknown>;
-      if (strict) for (const name of shape.required ?? []) if (!Object.prototype.hasOwnProperty.call(members, name)) return `Required field '${name}' is missing`;
+      if (strict)
+        for (const name of shape.required ?? []) if (!Object.prototype.hasOwnProperty.call(members, name)) return `Required field '${name}' is missing`;
       for (const [name, member] of Object.entries(shape.members)) {
         if (!Object.prototype.hasOwnProperty.call(members, name)) continue;
         const problem = mismatch(member, members[name], name, strict);
@@ -145,12 +150,13 @@ export function mismatch(shape: Shape, value: unknown, field: string, strict: bo
   }
 }
 
-
 /** `errorCausedByState` names the state inside a Map's processor or a Parallel's branches that raised the mocked error. */
 function checkErrorCausedByState(state: StateUnderTest, config: TestStateConfiguration): void {
   const name = config.errorCausedByState;
   if (name === undefined || (state.type !== 'Map' && state.type !== 'Parallel')) return;
-  const blocks = (state.type === 'Map' ? [state.def.ItemProcessor ?? state.def.Iterator] : (state.def.Branches as unknown[])) as (Record<string, unknown> | undefined)[];
+  const blocks = (state.type === 'Map' ? [state.def.ItemProcessor ?? state.def.Iterator] : (state.def.Branches as unknown[])) as (
+    Record<string, unknown> | undefined
+  )[];
   const found = blocks.some((block) => {
     const states = block?.States;
     return states !== null && typeof states === 'object' && Object.prototype.hasOwnProperty.call(states, name);

@@ -88,7 +88,10 @@ async function invokeHandler(run: TestRun, effective: unknown): Promise<unknown>
     }
     const handler = handlers.lambda(functionName);
     if (handler === undefined) {
-      throw new AslError('Lambda.ResourceNotFoundException', `Function not found: ${functionName} (Service: AWSLambda; Status Code: 404; Error Code: ResourceNotFoundException)`);
+      throw new AslError(
+        'Lambda.ResourceNotFoundException',
+        `Function not found: ${functionName} (Service: AWSLambda; Status Code: 404; Error Code: ResourceNotFoundException)`,
+      );
     }
     return lambdaResponse(await call(handler, lambdaEvent(args.Payload), run));
   }

@@ -1,13 +1,5 @@
 import { testState } from './index.js';
-import type {
-  ErrorDetails,
-  FieldValidationMode,
-  InspectionLevel,
-  TestStateOptions,
-  TestStateRequest,
-  TestStateResponse,
-  TestStateStatus,
-} from './request.js';
+import type { ErrorDetails, FieldValidationMode, InspectionLevel, TestStateOptions, TestStateRequest, TestStateResponse, TestStateStatus } from './request.js';
 
 /** The role a Task runs as when a test names none (AWS requires one for a Task without a mock). */
 const DEFAULT_ROLE_ARN = 'arn:aws:iam::123456789012:role/statemill-test-state';
@@ -61,7 +53,20 @@ export interface StateTestResult {
   inspectionData?: StateTestInspection;
 }
 
-const textStages = new Set(['input', 'afterArguments', 'afterInputPath', 'afterParameters', 'result', 'afterResultSelector', 'afterResultPath', 'variables', 'afterItemsPath', 'afterItemSelector', 'afterItemBatcher', 'afterItemsPointer']);
+const textStages = new Set([
+  'input',
+  'afterArguments',
+  'afterInputPath',
+  'afterParameters',
+  'result',
+  'afterResultSelector',
+  'afterResultPath',
+  'variables',
+  'afterItemsPath',
+  'afterItemSelector',
+  'afterItemBatcher',
+  'afterItemsPointer',
+]);
 
 /**
  * TestState for unit tests: one state (a state's definition, or a whole state machine and
@@ -109,7 +114,8 @@ function asValues(response: TestStateResponse): StateTestResult {
   if (response.nextState !== undefined) result.nextState = response.nextState;
   if (response.inspectionData !== undefined) {
     const data: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(response.inspectionData)) data[key] = textStages.has(key) && typeof value === 'string' ? JSON.parse(value) : value;
+    for (const [key, value] of Object.entries(response.inspectionData))
+      data[key] = textStages.has(key) && typeof value === 'string' ? JSON.parse(value) : value;
     result.inspectionData = data as StateTestInspection;
   }
   return result;

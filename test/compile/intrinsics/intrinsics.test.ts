@@ -107,7 +107,7 @@ const semantics: Array<[call: string, input: unknown, expected: unknown]> = [
   ['States.StringToJson($.s)', { s: '[1,2,3]' }, [1, 2, 3]],
   ['States.StringToJson($.s)', { s: ' {"a":1} ' }, { a: 1 }],
   ['States.StringToJson($.s)', { s: '{"a":"it\'s"}' }, { a: "it's" }],
-  ["States.StringToJson('{\"a\": [1, {\"b\": null}]}')", {}, { a: [1, { b: null }] }],
+  ['States.StringToJson(\'{"a": [1, {"b": null}]}\')', {}, { a: [1, { b: null }] }],
   ['States.StringToJson(States.JsonToString($.o))', { o: { a: 1, nested: { ok: true } } }, { a: 1, nested: { ok: true } }],
   // JsonToString
   ['States.JsonToString($)', { b: [1, 'x', null], a: { c: true } }, '{"b":[1,"x",null],"a":{"c":true}}'],
@@ -132,7 +132,17 @@ const semantics: Array<[call: string, input: unknown, expected: unknown]> = [
   ['States.ArrayContains($.a, $.t)', { a: ['9007199254740991'], t: 9007199254740991 }, true],
   ['States.ArrayContains($.a, $.t)', { a: [{ a: 1, b: 2 }], t: { b: 2, a: 1 } }, false],
   ['States.ArrayContains($.a, $.t)', { a: [{ a: 1 }], t: { a: 1, extra: null } }, false],
-  ['States.ArrayContains($.a, $.t)', { a: [[1, 2], [3, 4]], t: [3, 4] }, true],
+  [
+    'States.ArrayContains($.a, $.t)',
+    {
+      a: [
+        [1, 2],
+        [3, 4],
+      ],
+      t: [3, 4],
+    },
+    true,
+  ],
   ["States.ArrayContains($.a, '[1,2]')", { a: [[1, 2]] }, false],
   // ArrayRange: inclusive end, fractions dropped
   ['States.ArrayRange(1, 9, 2)', {}, [1, 3, 5, 7, 9]],
@@ -172,7 +182,7 @@ const semantics: Array<[call: string, input: unknown, expected: unknown]> = [
   ['States.JsonMerge($.a, $.b, false)', { a: { x: 1, y: 2 }, b: { y: 3, z: 4 } }, { x: 1, y: 3, z: 4 }],
   ['States.JsonMerge($.a, $.b, false)', { a: { n: { a1: 1 } }, b: { n: { a3: 3 } } }, { n: { a3: 3 } }],
   ['States.JsonMerge($.a, $.b, $.deep)', { a: { x: 1 }, b: {}, deep: 'false' }, { x: 1 }],
-  ["States.JsonMerge(States.StringToJson('{\"l\":1}'), States.StringToJson('{\"r\":2}'), false)", {}, { l: 1, r: 2 }],
+  ['States.JsonMerge(States.StringToJson(\'{"l":1}\'), States.StringToJson(\'{"r":2}\'), false)', {}, { l: 1, r: 2 }],
   // MathAdd: half-up rounding, 32-bit integers
   ['States.MathAdd(5, 3)', {}, 8],
   ['States.MathAdd($.val, -1)', { val: 111 }, 110],
@@ -251,7 +261,11 @@ test('States.MathRandom without a seed stays in [start, end) with fractions drop
 });
 
 test('a constant call is computed once and returns a fresh copy each time', () => {
-  for (const call of ["States.StringToJson('{\"a\": [1, {\"b\": 2}]}')", 'States.Array(States.Array(1), 2)', 'States.ArrayPartition(States.ArrayRange(1, 4, 1), 2)']) {
+  for (const call of [
+    'States.StringToJson(\'{"a": [1, {"b": 2}]}\')',
+    'States.Array(States.Array(1), 2)',
+    'States.ArrayPartition(States.ArrayRange(1, 4, 1), 2)',
+  ]) {
     const evaluate = compileIntrinsic(call);
     const frame = frameFor({ input: {} });
     const first = evaluate(undefined, frame) as Record<string, unknown>;
@@ -264,11 +278,14 @@ test('a constant call is computed once and returns a fresh copy each time', () =
 });
 
 test('keys named __proto__ stay plain data', () => {
-  const merged = run('States.JsonMerge($.a, $.b, false)', { input: JSON.parse('{"a": {"__proto__": {"polluted": true}}, "b": {"x": 1}}') }) as Record<string, unknown>;
+  const merged = run('States.JsonMerge($.a, $.b, false)', { input: JSON.parse('{"a": {"__proto__": {"polluted": true}}, "b": {"x": 1}}') }) as Record<
+    string,
+    unknown
+  >;
   assert.is(Object.getPrototypeOf(merged), Object.prototype);
   assert.equal(Object.keys(merged), ['__proto__', 'x']);
   assert.is((merged as { polluted?: unknown }).polluted, undefined);
-  const parsed = run("States.StringToJson('{\"__proto__\": {\"polluted\": true}}')", { input: {} }) as Record<string, unknown>;
+  const parsed = run('States.StringToJson(\'{"__proto__": {"polluted": true}}\')', { input: {} }) as Record<string, unknown>;
   assert.is(Object.getPrototypeOf(parsed), Object.prototype);
   assert.equal(Object.keys(parsed), ['__proto__']);
   const copied = compileIntrinsic("States.JsonMerge(States.StringToJson('{\"__proto__\": 1}'), States.StringToJson('{}'), false)")({}, frameFor({ input: {} }));
@@ -325,7 +342,7 @@ const invalidArguments: Array<[call: string, input: unknown]> = [
   ['States.MathAdd($.a, 1)', { a: [1] }],
   ['States.MathAdd($.a, 1)', { a: 2147483647 }],
   ['States.MathAdd($.a, 1)', { a: 3000000000 }],
-  ['States.StringSplit($.s, \',\')', { s: 1 }],
+  ["States.StringSplit($.s, ',')", { s: 1 }],
   ["States.StringSplit('a', $.d)", { d: 1 }],
 ];
 
@@ -484,7 +501,10 @@ for (const [call, problem] of rejected) {
     assert.is(e.problem, problem);
     const name = /^States\.[A-Za-z]+/.exec(call)?.[0];
     if (name !== undefined && problem !== 'syntax') assert.ok(e.message.includes('States.'), e.message);
-    assert.throws(() => compileIntrinsic(call), (thrown: unknown) => thrown instanceof IntrinsicSyntaxError && thrown.problem === problem);
+    assert.throws(
+      () => compileIntrinsic(call),
+      (thrown: unknown) => thrown instanceof IntrinsicSyntaxError && thrown.problem === problem,
+    );
   });
 }
 
@@ -511,7 +531,13 @@ test('string literals keep newlines and other characters as written', () => {
 });
 
 test('paths may contain brackets, unions, quotes and filters', () => {
-  const input = { a: [{ n: 1, 'x,y': 'q' }, { n: 5, 'x,y': 'r' }], 'b)c': 2 };
+  const input = {
+    a: [
+      { n: 1, 'x,y': 'q' },
+      { n: 5, 'x,y': 'r' },
+    ],
+    'b)c': 2,
+  };
   assert.equal(run("States.Array($.a[?(@.n > 2)].n, $['b)c'], $.a[0]['x,y'])", { input }), [[5], 2, 'q']);
 });
 

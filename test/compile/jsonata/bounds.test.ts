@@ -16,8 +16,16 @@ const bounds = suite('JSONata value bounds');
 const table: [string, unknown, { fixed: number; reads: number } | null][] = [
   ['a constant', { a: 1, b: 'x' }, { fixed: '{"a":1,"b":"x"}'.length, reads: 0 }],
   ['the input', '{% $states.input %}', { fixed: 4, reads: 1 }],
-  ['the input under a key, beside a constant', { FunctionName: 'f', Payload: '{% $states.input %}' }, { fixed: '{"FunctionName":"f","Payload":null}'.length, reads: 1 }],
-  ['paths of names, nested and in arrays', { a: ['{% $states.input.x %}', { b: '{% $states.input.y.z %}' }] }, { fixed: '{"a":[null,{"b":null}]}'.length, reads: 2 }],
+  [
+    'the input under a key, beside a constant',
+    { FunctionName: 'f', Payload: '{% $states.input %}' },
+    { fixed: '{"FunctionName":"f","Payload":null}'.length, reads: 1 },
+  ],
+  [
+    'paths of names, nested and in arrays',
+    { a: ['{% $states.input.x %}', { b: '{% $states.input.y.z %}' }] },
+    { fixed: '{"a":[null,{"b":null}]}'.length, reads: 2 },
+  ],
   ['a computed value is unbounded', { a: '{% $states.input.x & "!" %}' }, null],
   ['a function call is unbounded', { a: '{% $string($states.input) %}' }, null],
   ['a filter is unbounded (it is not a plain name step)', { a: '{% $states.input.items[0] %}' }, null],
@@ -44,8 +52,12 @@ function lambdaTask(args: unknown) {
   };
 }
 
-bounds('what the Arguments build is never larger than the bound over the input\'s size', async () => {
-  const inputs = [{ x: 'é'.repeat(10), y: { z: [1, 2, { q: '"' }] } }, { x: [{ x: 1 }, { x: 2 }], y: [{ z: 'a' }, { z: ['b', 'c'] }] }, { x: 0, y: { z: null } }];
+bounds("what the Arguments build is never larger than the bound over the input's size", async () => {
+  const inputs = [
+    { x: 'é'.repeat(10), y: { z: [1, 2, { q: '"' }] } },
+    { x: [{ x: 1 }, { x: 2 }], y: [{ z: 'a' }, { z: ['b', 'c'] }] },
+    { x: 0, y: { z: null } },
+  ];
   const args = { FunctionName: FUNCTION, Payload: { all: '{% $states.input %}', x: '{% $states.input.x %}', z: ['{% $states.input.y.z %}'] } };
   const bound = jsonataValueBound(args)!;
   for (const input of inputs) {

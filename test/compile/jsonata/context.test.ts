@@ -83,7 +83,7 @@ for (const workflowType of ['EXPRESS', 'STANDARD'] as const) {
   });
 }
 
-context('an ItemSelector sees each item\'s own $states.context.Map.Item, also when the library evaluates it', async () => {
+context("an ItemSelector sees each item's own $states.context.Map.Item, also when the library evaluates it", async () => {
   const definition = {
     QueryLanguage: 'JSONata',
     StartAt: 'Each',

@@ -101,11 +101,72 @@ function generator(seed: number) {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
-  const names = ['a', 'b', 'c', 'd', 'items', 'price', 'tags', 'nested', 'single', 'arr2', 'x', 'y', 'deep', 'n', 'f', 's', 'u', 't', 'z', 'e', 'nil', 'empty', 'none', 'k', 'missing'];
-  const literals = ['0', '1', '-3', '2.5', "'a'", "''", "' he  llo '", "'SHA-256'", "'[1, -0, {\"a\": 2}]'", 'true', 'false', 'null', '[]', '{}', "['x', 'y']", "{'a': 1}"];
+  const names = [
+    'a',
+    'b',
+    'c',
+    'd',
+    'items',
+    'price',
+    'tags',
+    'nested',
+    'single',
+    'arr2',
+    'x',
+    'y',
+    'deep',
+    'n',
+    'f',
+    's',
+    'u',
+    't',
+    'z',
+    'e',
+    'nil',
+    'empty',
+    'none',
+    'k',
+    'missing',
+  ];
+  const literals = [
+    '0',
+    '1',
+    '-3',
+    '2.5',
+    "'a'",
+    "''",
+    "' he  llo '",
+    "'SHA-256'",
+    '\'[1, -0, {"a": 2}]\'',
+    'true',
+    'false',
+    'null',
+    '[]',
+    '{}',
+    "['x', 'y']",
+    "{'a': 1}",
+  ];
   const functions = [
-    '$exists', '$count', '$sum', '$max', '$min', '$average', '$floor', '$ceil', '$abs', '$string', '$number', '$length',
-    '$uppercase', '$lowercase', '$trim', '$boolean', '$not', '$keys', '$merge', '$parse',
+    '$exists',
+    '$count',
+    '$sum',
+    '$max',
+    '$min',
+    '$average',
+    '$floor',
+    '$ceil',
+    '$abs',
+    '$string',
+    '$number',
+    '$length',
+    '$uppercase',
+    '$lowercase',
+    '$trim',
+    '$boolean',
+    '$not',
+    '$keys',
+    '$merge',
+    '$parse',
   ];
   const binaryFunctions = ['$contains', '$substring', '$substringBefore', '$substringAfter', '$join', '$lookup', '$append', '$hash'];
   const operators = ['+', '-', '*', '/', '%', '=', '!=', '<', '<=', '>', '>=', 'and', 'or', '&', 'in'];
@@ -254,7 +315,7 @@ States('no expression can reach Object.prototype', async () => {
     "{% $states.input.__proto__.($lookup($, '__defineGetter__')('polluted', $lookup($, 'valueOf'))) %}",
     "{% $lookup($lookup($states.input, '__proto__'), 'constructor') %}",
     "{% $states.input ~> |__proto__|{'polluted': 1}| %}",
-    "{% $merge([{}, $parse('{\"__proto__\": {\"polluted\": 1}}')]) %}",
+    '{% $merge([{}, $parse(\'{"__proto__": {"polluted": 1}}\')]) %}',
     "{% $states.input.constructor.constructor('return 1')() %}",
     "{% $eval('$states.input.__proto__') %}",
   ];
@@ -361,7 +422,14 @@ Problems('an expression that does not parse, in any evaluated field at any depth
 });
 
 Problems('regression: the JSONata 2.1 operators ?? and ?: are refused (AWS runs 2.0.6); lookalikes are not', () => {
-  const refused = ['$states.input.a ?? 1', '$states.input.a ?: 1', '$states.input.a?:1', '($states.input.a ?? 1) + 2', '$states.input.b ? ($states.input.a ?? 1) : 2', '[1, 2][$ ?? 0]'];
+  const refused = [
+    '$states.input.a ?? 1',
+    '$states.input.a ?: 1',
+    '$states.input.a?:1',
+    '($states.input.a ?? 1) + 2',
+    '$states.input.b ? ($states.input.a ?? 1) : 2',
+    '[1, 2][$ ?? 0]',
+  ];
   const accepted = [
     '$states.input.a ? $states.input.a : 1',
     '$exists($states.input.a) ? $states.input.a : 1',
@@ -378,7 +446,10 @@ Problems('regression: the JSONata 2.1 operators ?? and ?: are refused (AWS runs 
     refused.map((_, i) => `/States/P/Output/e${i}`),
   );
   assert.match(versionProblems[0]!.message, /'\?\?', an operator of JSONata 2\.1/);
-  assert.throws(() => compile(definition), (e: unknown) => e instanceof DefinitionError && e.problems.some((p) => p.code === ProblemCodes.JSONATA_VERSION));
+  assert.throws(
+    () => compile(definition),
+    (e: unknown) => e instanceof DefinitionError && e.problems.some((p) => p.code === ProblemCodes.JSONATA_VERSION),
+  );
 });
 
 Problems('JSONPath states are not checked; nested blocks follow the machine, not the enclosing state', () => {
@@ -404,7 +475,12 @@ Problems('JSONPath states are not checked; nested blocks follow the machine, not
 });
 
 Problems('never throws, whatever it is given', () => {
-  const hostile = { get States(): never { throw new Error('getter'); }, QueryLanguage: 'JSONata' };
+  const hostile = {
+    get States(): never {
+      throw new Error('getter');
+    },
+    QueryLanguage: 'JSONata',
+  };
   for (const value of [null, undefined, 42, 'x', [], {}, { States: [] }, { States: { A: null } }, hostile]) {
     assert.equal(jsonataProblems(value), []);
   }

@@ -311,7 +311,12 @@ Logic('nesting to any depth', () => {
     }
   }
   const test = compileChoiceRule(rule);
-  for (const input of [{ n: -5, even: false }, { n: 5, even: false }, { n: 50, even: false }, { n: -5, even: true }]) {
+  for (const input of [
+    { n: -5, even: false },
+    { n: 5, even: false },
+    { n: 50, even: false },
+    { n: -5, even: true },
+  ]) {
     assert.is(test(input, frame), model(input), show(input));
   }
 });
@@ -320,7 +325,15 @@ Logic('AWS documentation example', () => {
   const rules: [object, string][] = [
     [{ Not: { Variable: '$.type', StringEquals: 'Private' } }, 'Public'],
     [{ Variable: '$.value', NumericEquals: 0 }, 'ValueIsZero'],
-    [{ And: [{ Variable: '$.value', NumericGreaterThanEquals: 20 }, { Variable: '$.value', NumericLessThan: 30 }] }, 'ValueInTwenties'],
+    [
+      {
+        And: [
+          { Variable: '$.value', NumericGreaterThanEquals: 20 },
+          { Variable: '$.value', NumericLessThan: 30 },
+        ],
+      },
+      'ValueInTwenties',
+    ],
   ];
   const compiled = rules.map(([rule, next]) => [compileChoiceRule(rule), next] as [Predicate, string]);
   const choose = (input: unknown) => compiled.find(([test]) => test(input, frame))?.[1] ?? 'Default';
@@ -354,7 +367,10 @@ Compile('throws a DefinitionError carrying every problem, at the given pointer',
 });
 
 Compile('refuses a JSONata rule: its Condition belongs to the JSONata compiler', () => {
-  assert.throws(() => compileChoiceRule({ Condition: '{% true %}', Next: 'X' }), (e: unknown) => e instanceof DefinitionError);
+  assert.throws(
+    () => compileChoiceRule({ Condition: '{% true %}', Next: 'X' }),
+    (e: unknown) => e instanceof DefinitionError,
+  );
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -55,7 +55,10 @@ for (const table of tables) {
   for (const c of table.cases) {
     paths(`${table.name}: ${JSON.stringify(c.path)} — ${c.source}`, async () => {
       if (c.refused) {
-        assert.throws(() => parsePath(c.path), (e: unknown) => e instanceof PathSyntaxError);
+        assert.throws(
+          () => parsePath(c.path),
+          (e: unknown) => e instanceof PathSyntaxError,
+        );
         const problems = validate(single({ Type: 'Pass', Parameters: { 'v.$': c.path } }));
         assert.equal(
           problems.map((p) => p.code),
@@ -100,7 +103,11 @@ for (const table of tables) {
 paths('Reference Paths (ResultPath, ItemsPath, *Path) take names and single indices, with the same escapes and trimming', async () => {
   for (const text of ['$.a.[0]', "$['it\\'s']", ' $.a ', '$.a["b"][-1]']) parseReferencePath(text);
   for (const text of ["$['a','b']", '$.a[0,1]', '$.a[*]', '$..a', '$.a[?(@.b)]', '$.a[1:]', '$.a.length()']) {
-    assert.throws(() => parseReferencePath(text), (e: unknown) => e instanceof PathSyntaxError, text);
+    assert.throws(
+      () => parseReferencePath(text),
+      (e: unknown) => e instanceof PathSyntaxError,
+      text,
+    );
   }
   const result = await runDefinition(single({ Type: 'Pass', Result: 'x', ResultPath: "$.list.[1]['it\\'s']" }), { list: [{}, { a: 1 }] });
   assert.equal(result.output, { list: [{}, { a: 1, "it's": 'x' }] });

@@ -19,13 +19,18 @@ const boundTable: [string, unknown, boolean, { fixed: number; reads: number } | 
   ['one input path', { 'a.$': '$.x' }, false, { fixed: '{"a":null}'.length, reads: 1 }],
   ['the whole input twice', { 'a.$': '$', 'b.$': '$' }, false, { fixed: '{"a":null,"b":null}'.length, reads: 2 }],
   ['nested', { outer: { 'a.$': '$.x', list: [1, { 'b.$': '$.y' }] } }, false, { fixed: '{"outer":{"a":null,"list":[1,{"b":null}]}}'.length, reads: 2 }],
-  ['an intrinsic call is unbounded', { 'a.$': 'States.Format(\'{}\', $.x)' }, false, null],
+  ['an intrinsic call is unbounded', { 'a.$': "States.Format('{}', $.x)" }, false, null],
   ['a context path is unbounded', { 'a.$': '$$.Execution.Input' }, false, null],
   ['a variable is unbounded', { 'a.$': '$total' }, false, null],
   ['a deep scan can repeat values', { 'a.$': '$..x' }, false, null],
   ['a union can repeat values', { 'a.$': '$.x[0,0,0]' }, false, null],
   ['the Map item outside an ItemSelector is unbounded', { 'a.$': '$$.Map.Item.Value' }, false, null],
-  ['the Map item in an ItemSelector is a read', { 'a.$': '$$.Map.Item.Value', 'i.$': '$$.Map.Item.Index' }, true, { fixed: '{"a":null,"i":null}'.length + 24, reads: 1 }],
+  [
+    'the Map item in an ItemSelector is a read',
+    { 'a.$': '$$.Map.Item.Value', 'i.$': '$$.Map.Item.Index' },
+    true,
+    { fixed: '{"a":null,"i":null}'.length + 24, reads: 1 },
+  ],
   ['non-ASCII keys count in UTF-8 bytes', { 'é.$': '$' }, false, { fixed: Buffer.byteLength('{"é":null}'), reads: 1 }],
 ];
 
@@ -72,13 +77,21 @@ const caughtBranch: Branch = (i) => ({
   Branches: [
     {
       StartAt: `F${i}`,
-      States: { [`F${i}`]: { Type: 'Task', Resource: 'fail', Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: `Done${i}` }], End: true }, [`Done${i}`]: { Type: 'Succeed' } },
+      States: {
+        [`F${i}`]: { Type: 'Task', Resource: 'fail', Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: `Done${i}` }], End: true },
+        [`Done${i}`]: { Type: 'Succeed' },
+      },
     },
   ],
 });
 
 const limitTable: [string, unknown, unknown, string | undefined][] = [
-  ['Parameters copying the input twice: over', single({ Type: 'Task', Resource: 'echo', Parameters: { 'a.$': '$', 'b.$': '$' } }), half, 'States.DataLimitExceeded'],
+  [
+    'Parameters copying the input twice: over',
+    single({ Type: 'Task', Resource: 'echo', Parameters: { 'a.$': '$', 'b.$': '$' } }),
+    half,
+    'States.DataLimitExceeded',
+  ],
   ['Parameters copying the input twice: under', single({ Type: 'Task', Resource: 'echo', Parameters: { 'a.$': '$', 'b.$': '$' } }), small, undefined],
   [
     'ResultSelector copying the result twice: over',
@@ -127,7 +140,12 @@ const limitTable: [string, unknown, unknown, string | undefined][] = [
   ],
   ['Pass Parameters copying the input twice: over', single({ Type: 'Pass', Parameters: { 'a.$': '$', 'b.$': '$' } }), half, 'States.DataLimitExceeded'],
   ['Pass Parameters copying the input twice: under', single({ Type: 'Pass', Parameters: { 'a.$': '$', 'b.$': '$' } }), small, undefined],
-  ['Pass Parameters after InputPath, beside the input: over', single({ Type: 'Pass', InputPath: '$.s', Parameters: { 'a.$': '$' }, ResultPath: '$.copy' }), half, 'States.DataLimitExceeded'],
+  [
+    'Pass Parameters after InputPath, beside the input: over',
+    single({ Type: 'Pass', InputPath: '$.s', Parameters: { 'a.$': '$' }, ResultPath: '$.copy' }),
+    half,
+    'States.DataLimitExceeded',
+  ],
   ['Pass Result beside the input: over', single({ Type: 'Pass', Result: { r: 'z'.repeat(LIMIT * 0.5) }, ResultPath: '$.r' }), half, 'States.DataLimitExceeded'],
   ['Pass Result beside the input: under', single({ Type: 'Pass', Result: { r: 'z'.repeat(LIMIT * 0.5) }, ResultPath: '$.r' }), small, undefined],
   [
@@ -159,7 +177,12 @@ const limitTable: [string, unknown, unknown, string | undefined][] = [
   ['Parallel of three branches: under', parallelOf([passBranch, passBranch, passBranch], {}), small, undefined],
   ['Parallel of asynchronous branches beside its input: over', parallelOf([laterBranch, passBranch], { ResultPath: '$.r' }), third, 'States.DataLimitExceeded'],
   ['Parallel of asynchronous branches beside its input: under', parallelOf([laterBranch, laterBranch], { ResultPath: '$.r' }), small, undefined],
-  ['Parallel ResultSelector copying two branches twice: over', parallelOf([passBranch, passBranch], { ResultSelector: { 'a.$': '$', 'b.$': '$[0]' } }), third, 'States.DataLimitExceeded'],
+  [
+    'Parallel ResultSelector copying two branches twice: over',
+    parallelOf([passBranch, passBranch], { ResultSelector: { 'a.$': '$', 'b.$': '$[0]' } }),
+    third,
+    'States.DataLimitExceeded',
+  ],
   ['Parallel ResultSelector copying one branch: under', parallelOf([passBranch, passBranch], { ResultSelector: { 'a.$': '$[0]' } }), third, undefined],
   ['Parallel of branches whose Catch adds the error: over', parallelOf([caughtBranch, caughtBranch], { ResultPath: '$.r' }), small, 'States.DataLimitExceeded'],
   ['Parallel of a branch whose Catch adds the error: under', parallelOf([caughtBranch], { ResultPath: '$.r' }), small, undefined],
@@ -303,7 +326,7 @@ for (const [name, text, limit] of limitCases) {
   });
 }
 
-bounds('payloadBound: an object of leaves (counted without the walk) gets the walk\'s bound; past the limit, its exact size', () => {
+bounds("payloadBound: an object of leaves (counted without the walk) gets the walk's bound; past the limit, its exact size", () => {
   // 2 braces + per key 6 × length + 4, + 6 × length + 2 per string, 25 per number or literal.
   assert.is(payloadBound({ a: 'xy', b: 1, c: null }, 1000), 2 + (10 + 14) + (10 + 25) + (10 + 25));
   assert.is(payloadBound({ a: { b: 1 } }, 1000), 2 + 10 + 2 + 10 + 25);
@@ -312,7 +335,15 @@ bounds('payloadBound: an object of leaves (counted without the walk) gets the wa
 
 bounds('payloadBound: never below the JSON size, and past the limit exactly when the JSON is, at any nesting (recursive walk and stack walk)', () => {
   const deep = (n: number): unknown => (n === 0 ? 'leaf' : { d: [deep(n - 1)] });
-  const values = [[], {}, [1, 'ab', [null]], { a: [{ b: [] }, 'é"\\'], c: true }, deep(5), deep(40), Array.from({ length: 500 }, (_, i) => ({ i, s: 'x'.repeat(i % 7) }))];
+  const values = [
+    [],
+    {},
+    [1, 'ab', [null]],
+    { a: [{ b: [] }, 'é"\\'], c: true },
+    deep(5),
+    deep(40),
+    Array.from({ length: 500 }, (_, i) => ({ i, s: 'x'.repeat(i % 7) })),
+  ];
   fc.assert(
     fc.property(fc.oneof(fc.jsonValue(), fc.constantFrom(...values)), fc.integer({ min: 0, max: 4000 }), (value, limit) => {
       const exact = Buffer.byteLength(JSON.stringify(value), 'utf8');

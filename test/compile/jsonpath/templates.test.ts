@@ -18,11 +18,15 @@ const cases: [string, Record<string, unknown>, string][] = [
   ['three keys', { 'a.$': '$.x', 'b.$': '$.y', c: { 'd.$': '$.z' } }, '{"a":1,"b":"two","c":{"d":[3]}}'],
   ['four keys', { 'a.$': '$.x', 'b.$': '$.y', 'c.$': '$.z', 'd.$': '$.w' }, '{"a":1,"b":"two","c":[3],"d":{"four":4}}'],
   ['five keys', { 'a.$': '$.x', 'b.$': '$.y', 'c.$': '$.z', 'd.$': '$.w', 'e.$': '$.v' }, '{"a":1,"b":"two","c":[3],"d":{"four":4},"e":null}'],
-  ['a key given twice (plain and .$): the later wins, in the first one\'s place', { a: 0, b: 2, 'a.$': '$.x' }, '{"a":1,"b":2}'],
+  ["a key given twice (plain and .$): the later wins, in the first one's place", { a: 0, b: 2, 'a.$': '$.x' }, '{"a":1,"b":2}'],
   ['a __proto__ key is an own property', { '__proto__.$': '$.w', b: 1 }, '{"__proto__":{"four":4},"b":1}'],
 ];
 
-const frame = testFrame({ exec: testExecution({ id: 'id', name: 'name', stateMachineId: 'sm', stateMachineName: 'sm', roleArn: 'role' }), stateName: '', enteredEventId: 0 });
+const frame = testFrame({
+  exec: testExecution({ id: 'id', name: 'name', stateMachineId: 'sm', stateMachineName: 'sm', roleArn: 'role' }),
+  stateName: '',
+  enteredEventId: 0,
+});
 
 for (const [name, template, expected] of cases) {
   templates(`builds ${name}`, () => {

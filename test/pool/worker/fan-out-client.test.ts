@@ -7,8 +7,22 @@ const iterationParent = { executionName: 'exec', executionInput: {}, executionSt
 
 const hooks = suite('mapHookFor');
 
-const spec = (mapFanOut: boolean | string[]) => ({ id: 'w', definition: {}, handlers: 'file:///h.js', options: {}, limits: {}, mapFanOut, mapFanOutMinItems: 4 });
-const hookRequest = (state: string, count: number) => ({ state, inputs: Array.from({ length: count }, (_, n) => ({ n })), maxConcurrency: 0, toleratedFailures: -1, parent: iterationParent });
+const spec = (mapFanOut: boolean | string[]) => ({
+  id: 'w',
+  definition: {},
+  handlers: 'file:///h.js',
+  options: {},
+  limits: {},
+  mapFanOut,
+  mapFanOutMinItems: 4,
+});
+const hookRequest = (state: string, count: number) => ({
+  state,
+  inputs: Array.from({ length: count }, (_, n) => ({ n })),
+  maxConcurrency: 0,
+  toleratedFailures: -1,
+  parent: iterationParent,
+});
 
 hooks('leaves Maps that did not opt in, and Maps below the minimum, to run in-process', () => {
   assert.is(mapHookFor(1, spec(false), 2, 'eval')(hookRequest('/States/Each', 100)), null);
@@ -18,7 +32,10 @@ hooks('leaves Maps that did not opt in, and Maps below the minimum, to run in-pr
 
 hooks('fans out opted-in Maps (by name, escaped pointer tokens included)', async () => {
   // Outside a worker the request cannot be posted: a rejection proves it was attempted.
-  for (const [opt, state] of [[true, '/States/Each'], [['a/b'], '/States/a~1b']] as const) {
+  for (const [opt, state] of [
+    [true, '/States/Each'],
+    [['a/b'], '/States/a~1b'],
+  ] as const) {
     const pending = mapHookFor(1, spec(opt as boolean | string[]), 2, 'eval')(hookRequest(state, 10));
     assert.ok(pending !== null);
     await pending.then(

@@ -77,7 +77,8 @@ export function checkProfile(profile: unknown): RenditionProfile {
 
 export function checkSource(spec: SourceSpec): SourceSpec {
   const seconds = spec.seconds;
-  if (typeof seconds !== 'number' || !(seconds > 0 && seconds <= 36_000)) throw workflowError(INVALID_INPUT, `seconds must be above 0 and at most 36000, got ${seconds}`);
+  if (typeof seconds !== 'number' || !(seconds > 0 && seconds <= 36_000))
+    throw workflowError(INVALID_INPUT, `seconds must be above 0 and at most 36000, got ${seconds}`);
   const fps = integerIn(spec.fps, 1, 240, 'fps');
   if (typeof spec.gopSeconds !== 'number' || !(spec.gopSeconds > 0) || !Number.isInteger(spec.gopSeconds * fps)) {
     throw workflowError(INVALID_INPUT, `gopSeconds must be a positive whole number of frames at ${fps} fps, got ${spec.gopSeconds}`);
@@ -91,12 +92,38 @@ export function sourceVideoArgs(spec: SourceSpec, output: string): string[] {
   const gopFrames = String(Math.round(s.gopSeconds * s.fps));
   return [
     ...QUIET,
-    '-f', 'lavfi', '-i', `testsrc2=size=${s.width}x${s.height}:rate=${s.fps}:duration=${s.seconds}`,
-    '-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=48000:duration=${s.seconds}`,
-    '-map', '0:v:0', '-map', '1:a:0',
-    '-c:v', 'libx264', '-preset', 'superfast', '-threads', '1',
-    '-g', gopFrames, '-keyint_min', gopFrames, '-sc_threshold', '0', '-pix_fmt', 'yuv420p', '-b:v', '1500k',
-    '-c:a', 'aac', '-b:a', '128k',
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc2=size=${s.width}x${s.height}:rate=${s.fps}:duration=${s.seconds}`,
+    '-f',
+    'lavfi',
+    '-i',
+    `sine=frequency=440:sample_rate=48000:duration=${s.seconds}`,
+    '-map',
+    '0:v:0',
+    '-map',
+    '1:a:0',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'superfast',
+    '-threads',
+    '1',
+    '-g',
+    gopFrames,
+    '-keyint_min',
+    gopFrames,
+    '-sc_threshold',
+    '0',
+    '-pix_fmt',
+    'yuv420p',
+    '-b:v',
+    '1500k',
+    '-c:a',
+    'aac',
+    '-b:a',
+    '128k',
     ...BITEXACT,
     fileArg(output),
   ];
@@ -105,16 +132,31 @@ export function sourceVideoArgs(spec: SourceSpec, output: string): string[] {
 /** Every video packet's time and flags (a `K` marks a keyframe), and the video stream's facts, as JSON. */
 export function probeSourceArgs(source: string): string[] {
   return [
-    '-hide_banner', '-v', 'error', '-select_streams', 'v:0',
-    '-show_entries', 'packet=pts_time,flags:stream=codec_name,width,height,r_frame_rate,nb_frames,duration:format=duration',
-    '-of', 'json=compact=1',
+    '-hide_banner',
+    '-v',
+    'error',
+    '-select_streams',
+    'v:0',
+    '-show_entries',
+    'packet=pts_time,flags:stream=codec_name,width,height,r_frame_rate,nb_frames,duration:format=duration',
+    '-of',
+    'json=compact=1',
     fileArg(source),
   ];
 }
 
 /** The streams of a finished file, as JSON. */
 export function probeOutputArgs(file: string): string[] {
-  return ['-hide_banner', '-v', 'error', '-show_entries', 'stream=codec_type,codec_name,width,height,nb_frames,duration:format=duration', '-of', 'json=compact=1', fileArg(file)];
+  return [
+    '-hide_banner',
+    '-v',
+    'error',
+    '-show_entries',
+    'stream=codec_type,codec_name,width,height,nb_frames,duration:format=duration',
+    '-of',
+    'json=compact=1',
+    fileArg(file),
+  ];
 }
 
 /**
@@ -131,9 +173,19 @@ export function splitArgs(source: string, cutsMs: readonly number[], pattern: st
   const cuts = cutsMs.length === 0 ? ['-segment_time', NO_CUT_SECONDS] : ['-segment_times', cutsMs.map(cutTime).join(',')];
   return [
     ...QUIET,
-    '-i', fileArg(source),
-    '-map', '0:v:0', '-c', 'copy',
-    '-f', 'segment', ...cuts, '-reset_timestamps', '1', '-segment_format', 'mp4',
+    '-i',
+    fileArg(source),
+    '-map',
+    '0:v:0',
+    '-c',
+    'copy',
+    '-f',
+    'segment',
+    ...cuts,
+    '-reset_timestamps',
+    '1',
+    '-segment_format',
+    'mp4',
     fileArg(pattern),
   ];
 }
@@ -143,13 +195,34 @@ export function transcodeArgs(segment: string, part: string, profile: RenditionP
   const p = checkProfile(profile);
   return [
     ...QUIET,
-    '-threads', '1', '-i', fileArg(segment),
-    '-map', '0:v:0', '-filter_threads', '1', '-vf', `scale=${p.width}:${p.height}`,
-    '-c:v', 'libx264', '-preset', p.preset, '-threads', '1',
-    '-b:v', `${p.bitrateKbps}k`, '-maxrate', `${Math.round(p.bitrateKbps * 1.2)}k`, '-bufsize', `${p.bitrateKbps * 2}k`,
-    '-pix_fmt', 'yuv420p',
+    '-threads',
+    '1',
+    '-i',
+    fileArg(segment),
+    '-map',
+    '0:v:0',
+    '-filter_threads',
+    '1',
+    '-vf',
+    `scale=${p.width}:${p.height}`,
+    '-c:v',
+    'libx264',
+    '-preset',
+    p.preset,
+    '-threads',
+    '1',
+    '-b:v',
+    `${p.bitrateKbps}k`,
+    '-maxrate',
+    `${Math.round(p.bitrateKbps * 1.2)}k`,
+    '-bufsize',
+    `${p.bitrateKbps * 2}k`,
+    '-pix_fmt',
+    'yuv420p',
     ...BITEXACT,
-    '-f', 'mp4', fileArg(part),
+    '-f',
+    'mp4',
+    fileArg(part),
   ];
 }
 
@@ -157,11 +230,21 @@ export function transcodeArgs(segment: string, part: string, profile: RenditionP
 export function concatArgs(list: string, source: string, output: string): string[] {
   return [
     ...QUIET,
-    '-f', 'concat', '-i', fileArg(list),
-    '-i', fileArg(source),
-    '-map', '0:v:0', '-map', '1:a:0?', '-c', 'copy',
+    '-f',
+    'concat',
+    '-i',
+    fileArg(list),
+    '-i',
+    fileArg(source),
+    '-map',
+    '0:v:0',
+    '-map',
+    '1:a:0?',
+    '-c',
+    'copy',
     ...BITEXACT,
-    '-movflags', '+faststart',
+    '-movflags',
+    '+faststart',
     fileArg(output),
   ];
 }

@@ -48,7 +48,8 @@ async function runStep(command: string, args: string[], signal: AbortSignal | un
     return await runTool(command, args, signal);
   } catch (error) {
     if (!(error instanceof ToolFailure)) throw error;
-    if (error.code === ToolFailures.NOT_FOUND) throw workflowError('Media.ToolMissing', `${error.detail}: install ffmpeg or set STATEMILL_FFMPEG / STATEMILL_FFPROBE`);
+    if (error.code === ToolFailures.NOT_FOUND)
+      throw workflowError('Media.ToolMissing', `${error.detail}: install ffmpeg or set STATEMILL_FFMPEG / STATEMILL_FFPROBE`);
     if (error.code === ToolFailures.ABORTED) throw workflowError('Media.Aborted', error.message);
     throw workflowError(error.code === ToolFailures.BUSY ? busyError : failedError, error.message);
   }

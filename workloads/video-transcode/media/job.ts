@@ -97,13 +97,15 @@ export async function mediaProblems(output: MediaOutput, spec: SourceSpec, workD
     problems.push(`the output lasts ${output.durationMs} ms, the source ${output.source.durationMs} ms (more than two frames apart)`);
   }
   if (output.frames !== output.source.frames) problems.push(`the output has ${output.frames} frames, the source ${output.source.frames}`);
-  if (output.width !== profile.width || output.height !== profile.height) problems.push(`the output is ${output.width}x${output.height}, expected ${profile.width}x${profile.height}`);
+  if (output.width !== profile.width || output.height !== profile.height)
+    problems.push(`the output is ${output.width}x${output.height}, expected ${profile.width}x${profile.height}`);
   if (!output.hasAudio) problems.push('the output has no audio');
   const file = await stat(join(workDir, 'output.mp4')).catch(() => null);
   if (file === null) problems.push('no output.mp4 in the working directory');
   else if (file.size !== output.bytes) problems.push(`output.mp4 has ${file.size} bytes, the result says ${output.bytes}`);
   const manifest = await readFile(join(workDir, 'manifest.json'), 'utf8').catch(() => null);
   if (manifest === null) problems.push('no manifest.json in the working directory');
-  else if ((JSON.parse(manifest) as { output?: { sha256?: string } }).output?.sha256 !== output.digest) problems.push("the manifest's digest differs from the result's");
+  else if ((JSON.parse(manifest) as { output?: { sha256?: string } }).output?.sha256 !== output.digest)
+    problems.push("the manifest's digest differs from the result's");
   return problems;
 }

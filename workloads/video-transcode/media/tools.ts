@@ -96,7 +96,10 @@ function unavailable(code: MediaUnavailableCode, reason: string): MediaDetection
 
 async function versionLine(command: string): Promise<string | ToolFailure> {
   try {
-    return (await runTool(command, ['-hide_banner', '-version'])).split('\n', 1)[0]!.replace(/\s+Copyright.*/, '').trim();
+    return (await runTool(command, ['-hide_banner', '-version']))
+      .split('\n', 1)[0]!
+      .replace(/\s+Copyright.*/, '')
+      .trim();
   } catch (error) {
     if (error instanceof ToolFailure) return error;
     throw error;
@@ -110,11 +113,17 @@ async function versionLine(command: string): Promise<string | ToolFailure> {
 export async function detectFfmpeg(tools: MediaTools = mediaTools()): Promise<MediaDetection> {
   const ffmpeg = await versionLine(tools.ffmpeg);
   if (ffmpeg instanceof ToolFailure) {
-    return unavailable(MediaUnavailableCodes.FFMPEG_NOT_FOUND, `ffmpeg is not available: '${tools.ffmpeg}' could not be run (${ffmpeg.detail}); ${INSTALL_HINT}`);
+    return unavailable(
+      MediaUnavailableCodes.FFMPEG_NOT_FOUND,
+      `ffmpeg is not available: '${tools.ffmpeg}' could not be run (${ffmpeg.detail}); ${INSTALL_HINT}`,
+    );
   }
   const ffprobe = await versionLine(tools.ffprobe);
   if (ffprobe instanceof ToolFailure) {
-    return unavailable(MediaUnavailableCodes.FFPROBE_NOT_FOUND, `ffprobe is not available: '${tools.ffprobe}' could not be run (${ffprobe.detail}); ${INSTALL_HINT}`);
+    return unavailable(
+      MediaUnavailableCodes.FFPROBE_NOT_FOUND,
+      `ffprobe is not available: '${tools.ffprobe}' could not be run (${ffprobe.detail}); ${INSTALL_HINT}`,
+    );
   }
   let encoders: string;
   let filters: string;
