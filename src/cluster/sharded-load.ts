@@ -5,8 +5,7 @@
  */
 import type { Queue } from 'bullmq';
 import { readValue } from '../pool/codec.js';
-import { decodeHistogram, latencyHistogram, summarize } from '../pool/latency.js';
-import type { LoadOptions, LoadResult } from '../pool/shards.js';
+import { addUpShards, type LoadOptions, type LoadResult } from '../pool/shards.js';
 import { moduleFileUrl } from '../pool/module-url.js';
 import { ClusterError, ClusterErrorCodes } from './errors.js';
 import type { JobFailure, LoadJobData, LoadShardReply } from './protocol.js';
@@ -104,36 +103,10 @@ export class ShardedLoads {
   }
 }
 
+/** The workers' shards as one LoadResult: each worker is one entry of perThread, its threads all counted. */
 function loadResultOf(replies: readonly LoadShardReply[], elapsedMs: number): LoadResult {
-  const histogram = latencyHistogram();
-  let succeeded = 0;
-  let failed = 0;
-  let timedOut = 0;
-  let aborted = 0;
-  let threads = 0;
-  const perThread = replies.map((reply, i) => {
-    histogram.add(decodeHistogram(reply.histogram));
-    succeeded += reply.succeeded;
-    failed += reply.failed;
-    timedOut += reply.timedOut;
-    aborted += reply.aborted;
-    threads += reply.threads;
-    return { threadId: i, executions: reply.executions, elapsedMs: reply.elapsedMs };
-  });
-  const executions = succeeded + failed + timedOut + aborted;
-  return {
-    threads,
-    executions,
-    succeeded,
-    failed,
-    timedOut,
-    aborted,
-    elapsedMs,
-    throughput: executions / (elapsedMs / 1000),
-    perThread,
-    latency: summarize(histogram),
-    histogram,
-  };
+  const threads = replies.reduce((sum, reply) => sum + reply.threads, 0);
+  return addUpShards(replies, threads, elapsedMs, (_, index) => index);
 }
 
 function moduleUrl(module: string | URL): string {

@@ -101,22 +101,35 @@ export async function runShards(
 
 /** Adds up the threads' replies. */
 export function sumShards(replies: readonly ShardReply[], elapsedMs: number): LoadResult {
+  return addUpShards(replies, replies.length, elapsedMs, (reply) => reply.threadId);
+}
+
+/** What one shard reports: a pool thread's run, or a cluster worker's (all of its threads). */
+export type ShardCounts = Pick<ShardReply, 'succeeded' | 'failed' | 'timedOut' | 'aborted' | 'elapsedMs' | 'histogram'>;
+
+/** Shards' counts and latency histograms as one LoadResult; `threads` is how many threads ran them. */
+export function addUpShards<Reply extends ShardCounts>(
+  replies: readonly Reply[],
+  threads: number,
+  elapsedMs: number,
+  shardId: (reply: Reply, index: number) => number,
+): LoadResult {
   const histogram = latencyHistogram();
   let succeeded = 0;
   let failed = 0;
   let timedOut = 0;
   let aborted = 0;
-  const perThread = replies.map((reply) => {
+  const perThread = replies.map((reply, i) => {
     histogram.add(decodeHistogram(reply.histogram));
     succeeded += reply.succeeded;
     failed += reply.failed;
     timedOut += reply.timedOut;
     aborted += reply.aborted;
-    return { threadId: reply.threadId, executions: reply.succeeded + reply.failed + reply.timedOut + reply.aborted, elapsedMs: reply.elapsedMs };
+    return { threadId: shardId(reply, i), executions: reply.succeeded + reply.failed + reply.timedOut + reply.aborted, elapsedMs: reply.elapsedMs };
   });
   const executions = succeeded + failed + timedOut + aborted;
   return {
-    threads: replies.length,
+    threads,
     executions,
     succeeded,
     failed,
