@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { ServiceError } from '../../src/service/errors.js';
 import { testState, type TestStateRequest } from '../../src/service/test-state/index.js';
+import { inspectionTextStages } from '../../src/service/test-state/test-helper.js';
 import { handlersFor, withoutPaths, type ConformanceCase } from '../conformance/runner.js';
 
 /**
@@ -52,22 +53,6 @@ export function loadTestStateCases(dir = testStateCasesDir): TestStateCase[] | n
     .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as TestStateCase);
 }
 
-/** JSON-text members of inspectionData (the others are numbers or structures). */
-const textStages = new Set([
-  'input',
-  'afterArguments',
-  'afterInputPath',
-  'afterParameters',
-  'result',
-  'afterResultSelector',
-  'afterResultPath',
-  'variables',
-  'afterItemsPath',
-  'afterItemSelector',
-  'afterItemBatcher',
-  'afterItemsPointer',
-]);
-
 export async function runTestStateCase(c: TestStateCase): Promise<TestStateCaseOutcome> {
   const outcome = (passed: boolean, detail: string): TestStateCaseOutcome => ({ name: c.name, passed, detail });
   const request = { ...c.request, definition: JSON.stringify(c.request.definition) } as TestStateRequest;
@@ -109,7 +94,7 @@ export async function runTestStateCase(c: TestStateCase): Promise<TestStateCaseO
   }
   const actualData: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(r.inspectionData ?? {}))
-    actualData[key] = textStages.has(key) && typeof value === 'string' ? parseText(value) : value;
+    actualData[key] = inspectionTextStages.has(key) && typeof value === 'string' ? parseText(value) : value;
   const actual = { output: r.output === undefined ? undefined : parseText(r.output), inspectionData: r.inspectionData === undefined ? undefined : actualData };
   const wanted = { output: expected.output, inspectionData: expected.inspectionData };
   for (const member of ['output', 'inspectionData'] as const) {

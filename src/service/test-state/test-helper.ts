@@ -53,7 +53,8 @@ export interface StateTestResult {
   inspectionData?: StateTestInspection;
 }
 
-const textStages = new Set([
+/** The members of TestState's inspectionData that hold JSON text (the others are numbers or structures). */
+export const inspectionTextStages: ReadonlySet<string> = new Set([
   'input',
   'afterArguments',
   'afterInputPath',
@@ -115,7 +116,7 @@ function asValues(response: TestStateResponse): StateTestResult {
   if (response.inspectionData !== undefined) {
     const data: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(response.inspectionData))
-      data[key] = textStages.has(key) && typeof value === 'string' ? JSON.parse(value) : value;
+      data[key] = inspectionTextStages.has(key) && typeof value === 'string' ? JSON.parse(value) : value;
     result.inspectionData = data as StateTestInspection;
   }
   return result;
