@@ -210,16 +210,7 @@ function compileCallback(call: Invoke, resource: string, integrations: Integrati
     const [timeoutMs, heartbeatMs] = waitTimes(timing, effective, frame);
     if (suspends(frame)) return suspendOnCallback(call, resource, tokens, token, effective, frame, timeoutMs, heartbeatMs);
     const answer = tokens.wait(token, frame.exec, timeoutMs, heartbeatMs);
-    let called: unknown;
-    try {
-      // The handler's context (ctx.context.Task.Token) reads the token from the frame.
-      called = call(effective, frame, UNBOUNDED);
-    } catch (thrown) {
-      tokens.withdraw(token);
-      throw thrown;
-    } finally {
-      frame.taskToken = null;
-    }
+    const called = callHoldingToken(call, tokens, token, effective, frame);
     const history = frame.exec.history;
     if (!isPromiseLike(called)) {
       // The answer settles in a later microtask at the earliest, so TaskSubmitted comes first.
@@ -241,6 +232,22 @@ function compileCallback(call: Invoke, resource: string, integrations: Integrati
   };
 }
 
+/**
+ * The resource's call of a callback Task. Its handler context (ctx.context.Task.Token) reads
+ * the token from the frame, which hands it out only for this call; a call that throws
+ * withdraws the token, so no answer can come for it.
+ */
+function callHoldingToken(call: Invoke, tokens: TaskTokens, token: string, effective: unknown, frame: Frame): unknown {
+  try {
+    return call(effective, frame, UNBOUNDED);
+  } catch (thrown) {
+    tokens.withdraw(token);
+    throw thrown;
+  } finally {
+    frame.taskToken = null;
+  }
+}
+
 /** A callback on the main line: the resource is called as above, then the execution suspends (throws its Suspension). */
 function suspendOnCallback(
   call: Invoke,
@@ -253,15 +260,7 @@ function suspendOnCallback(
   heartbeatMs: number,
 ): never {
   const suspension = tokens.suspend(token, frame, timeoutMs, heartbeatMs);
-  let called: unknown;
-  try {
-    called = call(effective, frame, UNBOUNDED);
-  } catch (thrown) {
-    tokens.withdraw(token);
-    throw thrown;
-  } finally {
-    frame.taskToken = null;
-  }
+  const called = callHoldingToken(call, tokens, token, effective, frame);
   const history = frame.exec.history;
   if (!isPromiseLike(called)) {
     // An answer given inside the call waits in the suspension until the execution is parked: TaskSubmitted comes first.
