@@ -81,6 +81,7 @@ Direct('every expression of the table: same value as the library, and the simple
       assert.is(theirs.error, undefined, `${text}: jsonata failed with ${theirs.error}`);
     }
     if (!mine.compiled || mine.bailed) continue;
+    assert.is(theirs.error, undefined, `${text}: direct gave ${JSON.stringify(mine.value)} where jsonata fails with ${theirs.error}`);
     if (text.includes('constructor')) {
       // AWS reads own properties; jsonata-js would hand back Object's constructor here.
       assert.is(mine.value, 'own');
@@ -190,7 +191,7 @@ function generator(seed: number) {
     if (r < 0.92) return `-${expression(depth - 1)}`;
     return `${pick(binaryFunctions)}(${expression(depth - 1)}, ${expression(depth - 1)})`;
   }
-  return () => expression(3);
+  return (depth = 3) => expression(depth);
 }
 
 Direct('2000 generated expressions: whatever is evaluated directly equals the library result', async () => {
@@ -209,6 +210,35 @@ Direct('2000 generated expressions: whatever is evaluated directly equals the li
   }
   // Type errors (which the library must word) are common in random expressions; most still run directly.
   assert.ok(directly > 800, `only ${directly} of 2000 evaluated directly`);
+});
+
+Direct('1000 generated $merge([…]) calls: whatever is evaluated directly equals the library result', async () => {
+  // Items of every kind: paths to objects, arrays and scalars, object constructors (evaluated
+  // straight into the result), nested arrays, anything the generator makes.
+  const frame = frameWith(table.document, table.variables);
+  const next = generator(20261206);
+  const objects = ['$states.input', '$states.input.a', '$states.input.items', '$states.input.empty', '$y', '$states.input.deep.a', '$states.result'];
+  let state = 7;
+  const random = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const item = () => {
+    const r = random();
+    if (r < 0.35) return objects[Math.floor(random() * objects.length)]!;
+    if (r < 0.7) return `{'p': ${next(1)}, 'a': ${next(1)}}`;
+    if (r < 0.8) return `[${next(1)}]`;
+    return next(2);
+  };
+  let directly = 0;
+  for (let i = 0; i < 1000; i++) {
+    const text = `$merge([${Array.from({ length: Math.floor(random() * 4) }, item).join(', ')}])`;
+    const mine = direct(text, frame, table.document);
+    assert.ok(mine.compiled, `${text} uses only shapes the direct evaluator knows`);
+    if (mine.bailed) continue;
+    const theirs = await oracle(text, frame, table.document);
+    assert.is(theirs.error, undefined, `${text}: direct gave ${JSON.stringify(mine.value)} where jsonata fails with ${theirs.error}`);
+    assert.ok(isDeepStrictEqual(asJson(mine.value), theirs.value), `${text}: direct ${JSON.stringify(mine.value)}, jsonata ${JSON.stringify(theirs.value)}`);
+    directly++;
+  }
+  assert.ok(directly > 300, `only ${directly} of 1000 evaluated directly`);
 });
 
 Direct('numbers become strings as in jsonata 2.0.6, the version AWS runs: 15 significant digits', () => {
