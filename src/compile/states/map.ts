@@ -7,6 +7,7 @@ import type { StateEnv } from '../context.js';
 import { compileSelectPath } from '../jsonpath/io.js';
 import { StatesScope, compileJsonataValue, queryEvaluationError, stateField, type Evaluate } from '../jsonata/index.js';
 import { andThen, compileItems, compileNumber, compileOutcome, type Checked, type NumberRule } from '../jsonata/state.js';
+import { jsonataItemBound } from '../jsonata/bounds.js';
 import { compileReferencePath } from '../jsonpath/paths.js';
 import { withRecovery } from '../recovery.js';
 import { compileJsonPathFinish, compileResultLimit } from '../jsonpath/results.js';
@@ -338,6 +339,8 @@ function compileJsonataMap(
   const settings = compileJsonataMapSettings(def, env);
   const outcome = compileOutcome(def, env.pointer, env.machine.problems);
   const checkSize = compileResultLimit(env);
+  // Each iteration's input, when built from parts of the Map's input: its size bound.
+  const itemBound = reader === null && settings.batcher === null ? jsonataItemBound(def) : null;
 
   function readItems(scope: StatesScope): unknown[] | Promise<unknown[]> {
     if (reader !== null) return reader(scope.input, scope.frame, scope);
@@ -348,12 +351,14 @@ function compileJsonataMap(
     return scope.input;
   }
   function finish(scope: StatesScope, outputs: unknown): unknown {
-    checkSize(outputs);
+    scope.resultBound = checkSize(outputs);
     scope.result = outputs;
     return outcome(scope, outputs);
   }
   function iterate(scope: StatesScope, inputs: unknown[], limit: number, allowed: number): unknown {
-    const outputs = runMapIterations(processor, inputs, Infinity, scope.frame, limit, allowed);
+    const frame = scope.frame;
+    const inputBound = itemBound === null || frame.exec.suppliedContext !== null ? Infinity : builtBound(itemBound, frame.valueBound);
+    const outputs = runMapIterations(processor, inputs, inputBound, frame, limit, allowed);
     if (writer !== null) {
       return andThen(
         andThen(outputs as unknown[], (o) => writer(o, inputs, scope.input, scope.frame, scope)),

@@ -99,8 +99,7 @@ function compileJsonataTask(def: Record<string, unknown>, env: StateEnv): RunSta
   const checkPayloadSize = payloadOnly ? compileResultLimit(env, LAMBDA_METADATA_BYTES) : checkSize;
 
   function finish(scope: StatesScope, result: unknown): unknown {
-    if (result instanceof PayloadOnlyResponse) checkPayloadSize(result);
-    else checkSize(result);
+    scope.resultBound = result instanceof PayloadOnlyResponse ? checkPayloadSize(result) : checkSize(result);
     scope.result = result;
     return outcome(scope, result);
   }
