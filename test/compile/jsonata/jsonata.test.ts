@@ -1,5 +1,6 @@
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
+import fc from 'fast-check';
 import jsonata from 'jsonata';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -9,7 +10,7 @@ import { astOf, parseJsonata } from '../../../src/compile/jsonata/ast.js';
 import { jsonataProblems } from '../../../src/compile/jsonata/check.js';
 import { BAIL } from '../../../src/compile/jsonata/bail.js';
 import { compileDirect } from '../../../src/compile/jsonata/direct.js';
-import { NOW_BINDING, installFunctions, javaRandomDouble } from '../../../src/compile/jsonata/functions.js';
+import { NOW_BINDING, installFunctions, javaRandomDouble, mayHoldNegativeZero, parseJson } from '../../../src/compile/jsonata/functions.js';
 import { JsonataField, StatesScope, compileExpression } from '../../../src/compile/jsonata/index.js';
 import { AslError } from '../../../src/run/errors.js';
 import type { Frame } from '../../../src/run/frame.js';
@@ -367,6 +368,36 @@ Functions('$random(seed) is java.util.Random(seed).nextDouble()', () => {
   assert.is(javaRandomDouble(42), 0.7275636800328681);
   assert.is(javaRandomDouble(0), 0.730967787376657);
   assert.is(javaRandomDouble(-7), 0.2691218093260761);
+});
+
+Functions('$parse reads -0 as 0, and looks for one only where a -0 number may be', () => {
+  const cases: [string, boolean][] = [
+    ['-0', true],
+    ['[1, -0]', true],
+    ['{"a": -0.000}', true],
+    ['-0e5', true],
+    ['-0E-2', true],
+    ['"2024-05-01T00:00:00-07:00"', false],
+    ['-0.5', false],
+    ['-0.05', false],
+    ['[-01]', false],
+    ['{"a": -10}', false],
+    ['', false],
+  ];
+  for (const [text, expected] of cases) assert.is(mayHoldNegativeZero(text), expected, text);
+  // Never misses a number the JSON grammar reads as -0, wherever it sits.
+  fc.assert(
+    fc.property(
+      fc.array(fc.oneof(fc.constantFrom('-0', '-0.0', '-0e1', '-0.5', '-05', '2024-05-01', ',', ' ', '.', 'e', '"', '1', '0')), { maxLength: 8 }),
+      (parts) => {
+        const text = parts.join('');
+        if (/-0(?:\.0*)?(?:[eE][+-]?\d+)?(?![\d.eE])/.test(text)) assert.ok(mayHoldNegativeZero(text), text);
+      },
+    ),
+    { numRuns: 2000, seed: 20261206 },
+  );
+  assert.equal(parseJson('{"a": [-0, -0.0, 1], "d": "2024-05-01"}'), { a: [0, 0, 1], d: '2024-05-01' });
+  assert.ok(Object.is((parseJson('[-0]') as number[])[0], 0));
 });
 
 Functions('$uuid() is a version 4 UUID, new each time', async () => {
