@@ -28,6 +28,16 @@ export class StatesScope {
     this.nowValue = -1;
   }
 
+  /**
+   * Makes the scope serve the next Map item's ItemSelector (the frame's `$$.Map.Item` moved
+   * on): what was built for the item before is forgotten. Only once the evaluation for that
+   * item has finished.
+   */
+  nextItem(): void {
+    this.contextValue = null;
+    this.nowValue = -1;
+  }
+
   /** `$states.context`: the context object as of now. */
   context(): Record<string, unknown> {
     return (this.contextValue ??= contextObject(this.frame));
