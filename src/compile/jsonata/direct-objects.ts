@@ -58,6 +58,7 @@ export function compileObject(pairs: readonly (readonly [ExprNode, ExprNode])[],
       return out;
     };
   }
+  if (fixedKeys && values.length >= 1 && values.length <= 3) return smallObject(literalKeys, values);
   if (fixedKeys) {
     return function buildObject(scope) {
       const out: Record<string, unknown> = {};
@@ -86,6 +87,43 @@ export function compileObject(pairs: readonly (readonly [ExprNode, ExprNode])[],
       const v = values[i]!(scope);
       if (v !== undefined) setOwn(out, name, v);
     }
+    return out;
+  };
+}
+
+/**
+ * An object constructor of up to three literal keys (none `__proto__`): each key stored at
+ * a site of its own, without a loop over the keys (as jsonpath/templates.ts does for templates).
+ */
+function smallObject(keys: readonly string[], values: readonly Direct[]): Direct {
+  const [k0, k1, k2] = keys as [string, string?, string?];
+  const [v0, v1, v2] = values as [Direct, Direct?, Direct?];
+  if (v1 === undefined) {
+    return function buildObject1(scope) {
+      const out: Record<string, unknown> = {};
+      const a = v0(scope);
+      if (a !== undefined) out[k0] = a;
+      return out;
+    };
+  }
+  if (v2 === undefined) {
+    return function buildObject2(scope) {
+      const out: Record<string, unknown> = {};
+      const a = v0(scope);
+      if (a !== undefined) out[k0] = a;
+      const b = v1(scope);
+      if (b !== undefined) out[k1!] = b;
+      return out;
+    };
+  }
+  return function buildObject3(scope) {
+    const out: Record<string, unknown> = {};
+    const a = v0(scope);
+    if (a !== undefined) out[k0] = a;
+    const b = v1(scope);
+    if (b !== undefined) out[k1!] = b;
+    const c = v2(scope);
+    if (c !== undefined) out[k2!] = c;
     return out;
   };
 }
