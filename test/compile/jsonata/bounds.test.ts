@@ -168,6 +168,12 @@ bounds("Output hands the run loop the output's bound beyond the input's, only wh
   compileOutcome(owner, '/States/S', [])(new StatesScope(unknown, { a: 1 }, 'x'), undefined);
   assert.is(unknown.resultBound, Infinity);
 
+  // A result not measured against the payload limit (a Parallel's) gives no bound.
+  const unmeasured = testFrame();
+  unmeasured.valueBound = 100;
+  compileOutcome(owner, '/States/S', [])(new StatesScope(unmeasured, { a: 1 }, 'x'), undefined);
+  assert.is(unmeasured.resultBound, Infinity);
+
   const unbounded = testFrame();
   unbounded.valueBound = 100;
   compileOutcome({ Output: "{% $states.input.a & '' %}" }, '/States/S', [])(new StatesScope(unbounded, { a: 1 }), undefined);
