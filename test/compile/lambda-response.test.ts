@@ -205,6 +205,43 @@ for (const [name, fields] of jsonataSameAsEnvelope) {
   });
 }
 
+/**
+ * JSONata Arguments of a constant FunctionName and a Payload call the function without
+ * building the Arguments object, unless a history records them: the same outcome either way.
+ */
+const directArguments: [string, Record<string, unknown>][] = [
+  ['Payload the input', { FunctionName: FUNCTION, Payload: '{% $states.input %}' }],
+  ['Payload before FunctionName', { Payload: { n: '{% $states.input.n %}', k: 'v' }, FunctionName: FUNCTION }],
+  ['no Payload', { FunctionName: FUNCTION }],
+  ['a Payload the library evaluates', { FunctionName: FUNCTION, Payload: '{% $map([1, 2], function($v) { $v * $states.input.n }) %}' }],
+  ['a Payload that returns nothing fails the state', { FunctionName: FUNCTION, Payload: '{% $states.input.missing %}' }],
+  ['a Payload the library fails', { FunctionName: FUNCTION, Payload: "{% $number('x') %}" }],
+  ['a FunctionName without a handler fails the state', { FunctionName: 'arn:aws:lambda:us-east-1:123456789012:function:none', Payload: '{% $states.input %}' }],
+];
+
+for (const [name, args] of directArguments) {
+  lambda(`JSONata lambda:invoke called directly, same outcome as through the Arguments object: ${name}`, async () => {
+    const definition = jsonataLambdaState({ Arguments: args, Output: { payload: '{% $states.result.Payload %}', status: '{% $states.result.StatusCode %}' } });
+    const outcomes = [];
+    for (const history of ['OFF', 'ALL'] as const) {
+      const r = await compile(definition, { handlers: { [FUNCTION]: (event: unknown) => ({ event }) }, clock: virtualClock(0), history }).execute({ n: 7 });
+      outcomes.push({ status: r.status, output: r.output, error: r.error, cause: r.cause });
+    }
+    assert.equal(outcomes[0], outcomes[1]);
+  });
+}
+
+lambda('JSONata lambda:invoke called directly: a Payload over the payload limit still fails, one under it runs', async () => {
+  const limit = 2048;
+  const definition = jsonataLambdaState({
+    Arguments: { FunctionName: FUNCTION, Payload: { wrapped: '{% $states.input %}' } },
+    Output: '{% $states.result.Payload %}',
+  });
+  const machine = compile(definition, { handlers: { [FUNCTION]: () => 'ok' }, clock: virtualClock(0), limits: { payloadBytes: limit } });
+  assert.is((await machine.execute({ pad: 'x'.repeat(limit - 40) })).error, 'States.DataLimitExceeded');
+  assert.is((await machine.execute({ pad: 'x'.repeat(limit - 200) })).status, 'SUCCEEDED');
+});
+
 lambda('JSONata: the payload limit counts the envelope the state does not read', async () => {
   const limit = 4096;
   const big = { [FUNCTION]: () => 'x'.repeat(limit - 200) };

@@ -3,33 +3,76 @@ import { setOwn } from '../../json.js';
 import type { TemplateBound } from '../jsonpath/templates.js';
 
 /**
- * The size bound of what a JSONata field value (a Task's Arguments) builds, as for JSONPath
- * templates (jsonpath/templates.ts): `fixed + reads × the state input's bound`. Only values
- * made of constants and expressions that are `$states.input` or a path of plain names under it
- * count: such a path yields parts of the input, each at most once, so its JSON is never
- * longer than the input's. Null when any expression may compute or fetch something else.
- * The payload-limit check then adds numbers instead of walking the built value.
+ * Size bounds of what JSONata fields build, as for JSONPath templates (jsonpath/templates.ts),
+ * so that payload-limit checks add numbers instead of walking values: a field's JSON is at
+ * most `fixed + input × (the state input's bound) + result × (the result's bound)`. Only
+ * shapes whose size follows from their parts count:
+ *
+ * - `$states.input` or a path of plain names under it: parts of the input, each at most once,
+ *   so never longer than the input (likewise `$states.result…`, and in an ItemSelector whose
+ *   items come from the input, `$states.context.Map.Item.Value…`);
+ * - `$states.context.Map.Item.Index`, a small integer;
+ * - literals; object and array constructors (their parts, keys, punctuation);
+ * - `$merge(…)`: every pair of the merged object comes from one of the objects merged, so it
+ *   is no longer than its argument; a condition: at most both branches; numbers and
+ *   booleans that operators and $count/$exists compute.
+ *
+ * Anything else (variables, the rest of the context, strings computed by `&` or functions)
+ * has no bound: null.
  */
-export function jsonataValueBound(value: unknown): TemplateBound | null {
-  const counted = { reads: 0 };
-  const skeleton = skeletonOf(value, counted);
+export interface ExpressionBound {
+  readonly fixed: number;
+  readonly input: number;
+  readonly result: number;
+}
+
+/** Where a bound may read from: in an ItemSelector whose items are parts of the input, an item counts as a read of the input. */
+export interface BoundSources {
+  readonly itemInInput: boolean;
+}
+
+const OUTPUT: BoundSources = { itemInInput: false };
+
+/** Most bytes a number takes in JSON (as payloadBound counts them). */
+const NUMBER_BYTES = 25;
+/** `false`. */
+const BOOLEAN_BYTES = 5;
+
+/**
+ * The bound of a Task's Arguments: reads of the input only (the result does not exist yet).
+ * Null when any part is unbounded.
+ */
+export function jsonataValueBound(value: unknown, sources: BoundSources = OUTPUT): TemplateBound | null {
+  const bound = fieldBound(value, sources);
+  if (bound === null || bound.result !== 0) return null;
+  return { fixed: bound.fixed, reads: bound.input };
+}
+
+/** The bound of a JSONata field's value (JSON with `{% … %}` strings at any depth); null when unbounded. */
+export function fieldBound(value: unknown, sources: BoundSources = OUTPUT): ExpressionBound | null {
+  const total = { fixed: 0, input: 0, result: 0 };
+  const skeleton = skeletonOf(value, sources, total);
   if (skeleton === UNBOUNDED) return null;
-  return { fixed: Buffer.byteLength(JSON.stringify(skeleton), 'utf8'), reads: counted.reads };
+  // Each expression sits in the skeleton as `null`: its 4 bytes are counted on top of its own bound.
+  return { fixed: total.fixed + utf8Length(JSON.stringify(skeleton)), input: total.input, result: total.result };
 }
 
 const UNBOUNDED = Symbol('unbounded');
 
-/** The value with every expression written as null (its 4 bytes counted on top of the read's bound). */
-function skeletonOf(value: unknown, counted: { reads: number }): unknown {
+/** The value with every expression written as null, its bound added to `total`. */
+function skeletonOf(value: unknown, sources: BoundSources, total: { fixed: number; input: number; result: number }): unknown {
   if (isJsonataExpression(value)) {
-    if (!readsInput(value)) return UNBOUNDED;
-    counted.reads++;
+    const bound = textBound(value, sources);
+    if (bound === null) return UNBOUNDED;
+    total.fixed += bound.fixed;
+    total.input += bound.input;
+    total.result += bound.result;
     return null;
   }
   if (Array.isArray(value)) {
     const out: unknown[] = [];
     for (const item of value) {
-      const s = skeletonOf(item, counted);
+      const s = skeletonOf(item, sources, total);
       if (s === UNBOUNDED) return UNBOUNDED;
       out.push(s);
     }
@@ -38,7 +81,7 @@ function skeletonOf(value: unknown, counted: { reads: number }): unknown {
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) {
-      const s = skeletonOf(item, counted);
+      const s = skeletonOf(item, sources, total);
       if (s === UNBOUNDED) return UNBOUNDED;
       setOwn(out, key, s);
     }
@@ -47,17 +90,157 @@ function skeletonOf(value: unknown, counted: { reads: number }): unknown {
   return value;
 }
 
-/** `{% $states.input %}` or `{% $states.input.a.b %}`: plain name steps, nothing attached. */
-function readsInput(text: string): boolean {
+function textBound(text: string, sources: BoundSources): ExpressionBound | null {
+  let ast: ExprNode;
+  try {
+    ast = astOf(parseJsonata(text.slice(2, -2)));
+  } catch {
+    return null;
+  }
+  return nodeBound(ast, sources);
+}
+
+function utf8Length(text: string): number {
+  return Buffer.byteLength(text, 'utf8');
+}
+
+function constantBound(bytes: number): ExpressionBound {
+  return { fixed: bytes, input: 0, result: 0 };
+}
+
+function sum(bounds: readonly ExpressionBound[], fixed: number): ExpressionBound {
+  let input = 0;
+  let result = 0;
+  for (const b of bounds) {
+    fixed += b.fixed;
+    input += b.input;
+    result += b.result;
+  }
+  return { fixed, input, result };
+}
+
+/** Operators whose value is a number, or undefined. */
+const numberOperators: ReadonlySet<string> = new Set(['+', '-', '*', '/', '%']);
+/** Operators whose value is a boolean, or undefined. */
+const booleanOperators: ReadonlySet<string> = new Set(['=', '!=', '<', '<=', '>', '>=', 'and', 'or', 'in']);
+
+function nodeBound(node: ExprNode, sources: BoundSources): ExpressionBound | null {
+  if (node.group !== undefined || node.keepArray === true || node.tuple === true || node.predicate !== undefined || node.stages !== undefined) return null;
+  switch (node.type) {
+    case 'string':
+      return constantBound(utf8Length(JSON.stringify(node.value)));
+    case 'number':
+      return constantBound(NUMBER_BYTES);
+    case 'value':
+      return constantBound(BOOLEAN_BYTES);
+    case 'path':
+      return pathBound(node, sources);
+    case 'binary':
+      if (numberOperators.has(node.value as string)) return constantBound(NUMBER_BYTES);
+      if (booleanOperators.has(node.value as string)) return constantBound(BOOLEAN_BYTES);
+      return null;
+    case 'condition': {
+      const then = nodeBound(node.then!, sources);
+      const otherwise = node.else === undefined ? constantBound(0) : nodeBound(node.else, sources);
+      return then === null || otherwise === null ? null : sum([then, otherwise], 0);
+    }
+    case 'block':
+      return node.expressions!.length === 1 ? nodeBound(node.expressions![0]!, sources) : null;
+    case 'unary':
+      return constructorBound(node, sources);
+    case 'function':
+      return callBound(node, sources);
+    default:
+      return null;
+  }
+}
+
+/**
+ * An array constructor: brackets, and each item with a comma (an array value spliced in loses
+ * its brackets). An object constructor with string keys: braces, each key quoted with its
+ * colon and comma, and the values.
+ */
+function constructorBound(node: ExprNode, sources: BoundSources): ExpressionBound | null {
+  if (node.value === '[') {
+    const items: ExpressionBound[] = [];
+    for (const e of node.expressions!) {
+      const b = nodeBound(e, sources);
+      if (b === null) return null;
+      items.push(b);
+    }
+    return sum(items, 2 + items.length);
+  }
+  if (node.value !== '{') return null;
+  const parts: ExpressionBound[] = [];
+  let fixed = 2;
+  for (const [key, value] of node.lhs as readonly (readonly [ExprNode, ExprNode])[]) {
+    if (key.type !== 'string') return null;
+    const b = nodeBound(value, sources);
+    if (b === null) return null;
+    fixed += utf8Length(JSON.stringify(key.value)) + 2;
+    parts.push(b);
+  }
+  return sum(parts, fixed);
+}
+
+function callBound(node: ExprNode, sources: BoundSources): ExpressionBound | null {
+  const procedure = node.procedure!;
+  if (procedure.type !== 'variable' || !plainStep(procedure)) return null;
+  const args = node.arguments!;
+  switch (procedure.value) {
+    case 'merge':
+      return args.length === 1 ? nodeBound(args[0]!, sources) : null;
+    case 'count':
+      return constantBound(NUMBER_BYTES);
+    case 'exists':
+      return constantBound(BOOLEAN_BYTES);
+    default:
+      return null;
+  }
+}
+
+/** `$states.input…`, `$states.result…`, `$states.context.Map.Item.Index`, `$states.context.Map.Item.Value…`: plain name steps only. */
+function pathBound(node: ExprNode, sources: BoundSources): ExpressionBound | null {
+  if (node.keepSingletonArray === true) return null;
+  const steps = node.steps!;
+  if (steps.length < 2 || steps[0]!.type !== 'variable' || steps[0]!.value !== 'states') return null;
+  if (!steps.every((step, i) => plainStep(step) && (i === 0 || step.type === 'name'))) return null;
+  const names = steps.slice(1).map((step) => step.value as string);
+  switch (names[0]) {
+    case 'input':
+      return { fixed: 0, input: 1, result: 0 };
+    case 'result':
+      return { fixed: 0, input: 0, result: 1 };
+    case 'context':
+      if (names[1] !== 'Map' || names[2] !== 'Item') return null;
+      if (names[3] === 'Index' && names.length === 4) return constantBound(NUMBER_BYTES);
+      if (names[3] === 'Value' && sources.itemInInput) return { fixed: 0, input: 1, result: 0 };
+      return null;
+    default:
+      return null;
+  }
+}
+
+/**
+ * The bound of each iteration's input of a JSONata Map, when its items are parts of the
+ * Map's input (no Items field, or Items a path of plain names under `$states.input`): the
+ * ItemSelector's, or the item's own. Null otherwise (and for a Map with an ItemReader or an
+ * ItemBatcher, which the caller leaves out).
+ */
+export function jsonataItemBound(def: Record<string, unknown>): TemplateBound | null {
+  const itemInInput = !('Items' in def) || (isJsonataExpression(def.Items) && readsInputPath(def.Items));
+  if ('ItemSelector' in def) return jsonataValueBound(def.ItemSelector, { itemInInput });
+  return itemInInput ? { fixed: 0, reads: 1 } : null;
+}
+
+function readsInputPath(text: string): boolean {
   let ast: ExprNode;
   try {
     ast = astOf(parseJsonata(text.slice(2, -2)));
   } catch {
     return false;
   }
-  if (ast.type !== 'path' || ast.keepSingletonArray === true) return false;
-  const steps = ast.steps!;
-  if (steps.length < 2 || steps[0]!.type !== 'variable' || steps[0]!.value !== 'states' || !plainStep(steps[0]!)) return false;
-  if (steps[1]!.type !== 'name' || steps[1]!.value !== 'input') return false;
-  return steps.slice(1).every((step) => step.type === 'name' && plainStep(step));
+  if (ast.type !== 'path') return false;
+  const bound = pathBound(ast, OUTPUT);
+  return bound !== null && bound.input === 1 && bound.fixed === 0;
 }

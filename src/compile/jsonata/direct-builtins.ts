@@ -83,7 +83,11 @@ export const builtinNames: ReadonlySet<string> = new Set([
 // ---------------------------------------------------------------------------------------------
 // Built-in functions
 
-type Builtin = (args: readonly unknown[], scope: StatesScope) => unknown;
+/**
+ * A built-in called with its arguments in place (those not written are undefined): no array
+ * is built per call.
+ */
+type Builtin = (a: unknown, b: unknown, c: unknown, scope: StatesScope) => unknown;
 
 export interface BuiltinSpec {
   readonly minArity: number;
@@ -101,37 +105,37 @@ function fixed(arity: number, call: Builtin): BuiltinSpec {
  * function itself would raise an error, so the library words it.
  */
 export const builtins: ReadonlyMap<string, BuiltinSpec> = new Map<string, BuiltinSpec>([
-  ['exists', fixed(1, ([v]) => v !== undefined)],
-  ['count', fixed(1, ([v]) => (v === undefined ? 0 : Array.isArray(v) ? v.length : 1))],
-  ['sum', fixed(1, ([v]) => aggregate(v, sumOf))],
-  ['max', fixed(1, ([v]) => aggregate(v, (n) => (n.length === 0 ? undefined : Math.max(...n))))],
-  ['min', fixed(1, ([v]) => aggregate(v, (n) => (n.length === 0 ? undefined : Math.min(...n))))],
-  ['average', fixed(1, ([v]) => aggregate(v, (n) => (n.length === 0 ? undefined : sumOf(n) / n.length)))],
-  ['floor', fixed(1, ([v]) => numberFunction(v, Math.floor))],
-  ['ceil', fixed(1, ([v]) => numberFunction(v, Math.ceil))],
-  ['abs', fixed(1, ([v]) => numberFunction(v, Math.abs))],
-  ['string', fixed(1, ([v]) => (v === undefined ? undefined : toText(v)))],
-  ['number', fixed(1, ([v]) => toNumber(v))],
-  ['length', fixed(1, ([v]) => stringFunction(v, codePointLength))],
-  ['uppercase', fixed(1, ([v]) => stringFunction(v, (s) => s.toUpperCase()))],
-  ['lowercase', fixed(1, ([v]) => stringFunction(v, (s) => s.toLowerCase()))],
-  ['trim', fixed(1, ([v]) => stringFunction(v, trim))],
-  ['substring', { minArity: 2, maxArity: 3, call: ([s, start, length]) => substring(s, start, length) }],
-  ['substringBefore', fixed(2, ([s, chars]) => substringAround(s, chars, true))],
-  ['substringAfter', fixed(2, ([s, chars]) => substringAround(s, chars, false))],
-  ['contains', fixed(2, ([s, p]) => contains(s, p))],
-  ['join', { minArity: 1, maxArity: 2, call: ([strings, separator]) => join(strings, separator) }],
-  ['boolean', fixed(1, ([v]) => booleanOf(v))],
-  ['not', fixed(1, ([v]) => (v === undefined ? undefined : !booleanOf(v)))],
-  ['keys', fixed(1, ([v]) => unwrap(keysOf(v)))],
-  ['lookup', fixed(2, ([v, key]) => lookup(v, key))],
-  ['merge', fixed(1, ([v]) => merge(v))],
-  ['append', fixed(2, ([a, b]) => append(a, b))],
-  ['now', fixed(0, (_, scope) => new Date(scope.now()).toISOString())],
-  ['millis', fixed(0, (_, scope) => scope.now())],
+  ['exists', fixed(1, (v) => v !== undefined)],
+  ['count', fixed(1, (v) => (v === undefined ? 0 : Array.isArray(v) ? v.length : 1))],
+  ['sum', fixed(1, (v) => aggregate(v, sumOf))],
+  ['max', fixed(1, (v) => aggregate(v, (n) => (n.length === 0 ? undefined : Math.max(...n))))],
+  ['min', fixed(1, (v) => aggregate(v, (n) => (n.length === 0 ? undefined : Math.min(...n))))],
+  ['average', fixed(1, (v) => aggregate(v, (n) => (n.length === 0 ? undefined : sumOf(n) / n.length)))],
+  ['floor', fixed(1, (v) => numberFunction(v, Math.floor))],
+  ['ceil', fixed(1, (v) => numberFunction(v, Math.ceil))],
+  ['abs', fixed(1, (v) => numberFunction(v, Math.abs))],
+  ['string', fixed(1, (v) => (v === undefined ? undefined : toText(v)))],
+  ['number', fixed(1, (v) => toNumber(v))],
+  ['length', fixed(1, (v) => stringFunction(v, codePointLength))],
+  ['uppercase', fixed(1, (v) => stringFunction(v, (s) => s.toUpperCase()))],
+  ['lowercase', fixed(1, (v) => stringFunction(v, (s) => s.toLowerCase()))],
+  ['trim', fixed(1, (v) => stringFunction(v, trim))],
+  ['substring', { minArity: 2, maxArity: 3, call: substring }],
+  ['substringBefore', fixed(2, (s, chars) => substringAround(s, chars, true))],
+  ['substringAfter', fixed(2, (s, chars) => substringAround(s, chars, false))],
+  ['contains', fixed(2, contains)],
+  ['join', { minArity: 1, maxArity: 2, call: join }],
+  ['boolean', fixed(1, (v) => booleanOf(v))],
+  ['not', fixed(1, (v) => (v === undefined ? undefined : !booleanOf(v)))],
+  ['keys', fixed(1, (v) => unwrap(keysOf(v)))],
+  ['lookup', fixed(2, lookup)],
+  ['merge', fixed(1, merge)],
+  ['append', fixed(2, append)],
+  ['now', fixed(0, (_a, _b, _c, scope) => new Date(scope.now()).toISOString())],
+  ['millis', fixed(0, (_a, _b, _c, scope) => scope.now())],
   ['uuid', fixed(0, () => randomUUID())],
-  ['hash', fixed(2, ([data, algorithm]) => hash(data, algorithm))],
-  ['parse', fixed(1, ([text]) => parse(text))],
+  ['hash', fixed(2, hash)],
+  ['parse', fixed(1, parse)],
 ]);
 
 /** A function of an array of numbers (`<a<n>:n>`): a single number counts as an array of one. */

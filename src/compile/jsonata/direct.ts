@@ -1,8 +1,8 @@
 import { inheritedNames, type ExprNode } from './ast.js';
 import { BAIL } from './bail.js';
-import { setOwn } from '../../json.js';
 import { dataValue } from './data.js';
 import { builtinNames, builtins, deepEqual, toBoolean, toText } from './direct-builtins.js';
+import { compileArray, compileMergeOfArray, compileObject } from './direct-objects.js';
 import type { StatesScope } from './scope.js';
 import { contextFields, type Frame } from '../../run/frame.js';
 
@@ -434,88 +434,9 @@ function compileUnary(node: ExprNode): Direct | null {
       throw BAIL;
     };
   }
-  if (node.value === '[') return compileArray(node.expressions!);
-  if (node.value === '{') return compileObject(node.lhs as readonly (readonly [ExprNode, ExprNode])[]);
+  if (node.value === '[') return compileArray(node.expressions!, compileNode);
+  if (node.value === '{') return compileObject(node.lhs as readonly (readonly [ExprNode, ExprNode])[], compileNode);
   return null;
-}
-
-/** An array constructor: undefined items vanish, array values are spliced in unless written as `[…]`. */
-function compileArray(expressions: readonly ExprNode[]): Direct | null {
-  const items: Direct[] = [];
-  const nested: boolean[] = [];
-  for (const e of expressions) {
-    const item = compileNode(e);
-    if (item === null) return null;
-    items.push(item);
-    nested.push(e.type === 'unary' && e.value === '[');
-  }
-  return function buildArray(scope) {
-    const out: unknown[] = [];
-    for (let i = 0; i < items.length; i++) {
-      const v = items[i]!(scope);
-      if (v === undefined) continue;
-      if (!nested[i] && Array.isArray(v)) for (const x of v) out.push(x);
-      else out.push(v);
-    }
-    return out;
-  };
-}
-
-/** An object constructor evaluated with no context item: one group, undefined keys and values dropped. */
-function compileObject(pairs: readonly (readonly [ExprNode, ExprNode])[]): Direct | null {
-  const keys: Direct[] = [];
-  const values: Direct[] = [];
-  const literalKeys: string[] = [];
-  for (const [k, v] of pairs) {
-    const key = compileNode(k);
-    const value = compileNode(v);
-    if (key === null || value === null) return null;
-    keys.push(key);
-    values.push(value);
-    if (k.type === 'string') literalKeys.push(k.value as string);
-  }
-  const fixedKeys = literalKeys.length === pairs.length && new Set(literalKeys).size === literalKeys.length;
-  if (fixedKeys && literalKeys.includes('__proto__')) {
-    // AWS keeps `__proto__` as an ordinary key; jsonata would set the prototype and lose it.
-    return function buildObjectWithProtoKey(scope) {
-      const out: Record<string, unknown> = {};
-      for (let i = 0; i < values.length; i++) {
-        const v = values[i]!(scope);
-        if (v !== undefined) setOwn(out, literalKeys[i]!, v);
-      }
-      return out;
-    };
-  }
-  if (fixedKeys) {
-    return function buildObject(scope) {
-      const out: Record<string, unknown> = {};
-      for (let i = 0; i < values.length; i++) {
-        const v = values[i]!(scope);
-        if (v !== undefined) out[literalKeys[i]!] = v;
-      }
-      return out;
-    };
-  }
-  return function buildObjectWithComputedKeys(scope) {
-    const names: (string | undefined)[] = new Array(keys.length);
-    const seen = new Set<string>();
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i]!(scope);
-      if (key === undefined) continue;
-      // Non-string keys and one key from two pairs are errors the library words.
-      if (typeof key !== 'string' || seen.has(key)) throw BAIL;
-      seen.add(key);
-      names[i] = key;
-    }
-    const out: Record<string, unknown> = {};
-    for (let i = 0; i < keys.length; i++) {
-      const name = names[i];
-      if (name === undefined) continue;
-      const v = values[i]!(scope);
-      if (v !== undefined) setOwn(out, name, v);
-    }
-    return out;
-  };
 }
 
 function compileCondition(node: ExprNode): Direct | null {
@@ -535,6 +456,16 @@ function compileCall(node: ExprNode): Direct | null {
   const builtin = builtins.get(name);
   const arity = node.arguments!.length;
   if (builtin === undefined || arity < builtin.minArity || arity > builtin.maxArity) return null;
+  const argument = node.arguments![0];
+  if (name === 'merge' && argument!.type === 'unary' && argument!.value === '[') {
+    const merge = compileMergeOfArray(argument!, compileNode);
+    if (merge !== null) {
+      return function callMerge(scope) {
+        if (hidden(scope, name)) throw BAIL;
+        return merge(scope);
+      };
+    }
+  }
   const args: Direct[] = [];
   for (const a of node.arguments!) {
     const arg = compileNode(a);
@@ -542,12 +473,37 @@ function compileCall(node: ExprNode): Direct | null {
     args.push(arg);
   }
   const call = builtin.call;
-  return function callBuiltin(scope) {
-    // A workflow variable of the same name hides the built-in.
-    const vars = scope.frame.vars;
-    if (vars !== null && vars.has(name)) throw BAIL;
-    const values = new Array<unknown>(args.length);
-    for (let i = 0; i < args.length; i++) values[i] = args[i]!(scope);
-    return call(values, scope);
-  };
+  // One closure per arity, so no array of argument values is built per call.
+  const [first, second, third] = args;
+  switch (args.length) {
+    case 0:
+      return function callBuiltin0(scope) {
+        if (hidden(scope, name)) throw BAIL;
+        return call(undefined, undefined, undefined, scope);
+      };
+    case 1:
+      return function callBuiltin1(scope) {
+        if (hidden(scope, name)) throw BAIL;
+        return call(first!(scope), undefined, undefined, scope);
+      };
+    case 2:
+      return function callBuiltin2(scope) {
+        if (hidden(scope, name)) throw BAIL;
+        const a = first!(scope);
+        return call(a, second!(scope), undefined, scope);
+      };
+    default:
+      return function callBuiltin3(scope) {
+        if (hidden(scope, name)) throw BAIL;
+        const a = first!(scope);
+        const b = second!(scope);
+        return call(a, b, third!(scope), scope);
+      };
+  }
+}
+
+/** A workflow variable of a built-in's name hides the built-in. */
+function hidden(scope: StatesScope, name: string): boolean {
+  const vars = scope.frame.vars;
+  return vars !== null && vars.has(name);
 }

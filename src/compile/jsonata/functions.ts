@@ -118,11 +118,41 @@ function parse(text: string | undefined): unknown {
  */
 export function parseJson(text: string): unknown {
   const value: unknown = JSON.parse(text);
-  return mayHoldNegativeZero.test(text) ? withoutNegativeZero(value) : value;
+  return mayHoldNegativeZero(text) ? withoutNegativeZero(value) : value;
 }
 
-/** A number token that reads as -0 (`-0`, `-0.00`, `-0e5`); dates such as 2024-05-01 do not match. */
-const mayHoldNegativeZero = /-0(?:\.0*)?(?:[eE][+-]?\d+)?(?![\d.eE])/;
+/**
+ * Whether the text may hold a number token that reads as -0 (`-0`, `-0.00`, `-0e5`): some
+ * `-0` where a value may start (after `[`, `,`, `:`, white space, or at the start), not
+ * followed by a digit, nor by a fraction with a digit other than 0. Dates such as 2024-05-01
+ * and ids such as `ab-0c` do not count. A scan from one `-0` to the next, where a regular
+ * expression took a few percent of a workload that parses a webhook body per execution.
+ */
+export function mayHoldNegativeZero(text: string): boolean {
+  for (let at = text.indexOf('-0'); at >= 0; at = text.indexOf('-0', at + 2)) {
+    if (at > 0 && !valueStart(text.charCodeAt(at - 1))) continue;
+    let next = at + 2;
+    let c = text.charCodeAt(next);
+    if (c === DOT) {
+      do c = text.charCodeAt(++next);
+      while (c === ZERO);
+      if (c > ZERO && c <= NINE) continue;
+      return true;
+    }
+    if (c >= ZERO && c <= NINE) continue;
+    return true;
+  }
+  return false;
+}
+
+/** `[`, `,`, `:` or JSON white space: what may come before a value. */
+function valueStart(c: number): boolean {
+  return c === 91 || c === 44 || c === 58 || c === 32 || c === 10 || c === 13 || c === 9;
+}
+
+const DOT = 46;
+const ZERO = 48;
+const NINE = 57;
 
 /** Replaces -0 by 0 in a freshly parsed value, in place. */
 function withoutNegativeZero(value: unknown): unknown {

@@ -186,6 +186,7 @@ export function compileJsonataValue(value: unknown, field: JsonataField, problem
   }
   const keys = Object.keys(value as object);
   const entries = keys.map((key) => compileJsonataValue((value as Record<string, unknown>)[key], field.child(key), problems));
+  if (keys.length >= 1 && keys.length <= 4 && !keys.includes('__proto__')) return smallObject(keys, entries);
   return function buildObject(scope) {
     const out: Record<string, unknown> = {};
     for (let i = 0; i < entries.length; i++) {
@@ -193,6 +194,36 @@ export function compileJsonataValue(value: unknown, field: JsonataField, problem
       if (isPromiseLike(v)) return finishObject(out, i, v, keys, entries, scope);
       setOwn(out, keys[i]!, v);
     }
+    return out;
+  };
+}
+
+/**
+ * An object of up to four keys (none `__proto__`, which setOwn handles): each key stored at a
+ * site of its own rather than in a loop over the keys, as jsonpath/templates.ts does for
+ * templates (most Arguments, ItemSelectors and Outputs are this small).
+ */
+function smallObject(keys: readonly string[], entries: readonly Evaluate[]): Evaluate {
+  const [k0, k1, k2, k3] = keys as [string, string, string, string];
+  const [e0, e1, e2, e3] = entries as [Evaluate, Evaluate, Evaluate, Evaluate];
+  const count = keys.length;
+  return function buildSmallObject(scope) {
+    const out: Record<string, unknown> = {};
+    let v = e0(scope);
+    if (isPromiseLike(v)) return finishObject(out, 0, v, keys, entries, scope);
+    out[k0] = v;
+    if (count === 1) return out;
+    v = e1(scope);
+    if (isPromiseLike(v)) return finishObject(out, 1, v, keys, entries, scope);
+    out[k1] = v;
+    if (count === 2) return out;
+    v = e2(scope);
+    if (isPromiseLike(v)) return finishObject(out, 2, v, keys, entries, scope);
+    out[k2] = v;
+    if (count === 3) return out;
+    v = e3(scope);
+    if (isPromiseLike(v)) return finishObject(out, 3, v, keys, entries, scope);
+    out[k3] = v;
     return out;
   };
 }
@@ -207,8 +238,8 @@ async function finishObject(
   out: Record<string, unknown>,
   from: number,
   pending: PromiseLike<unknown>,
-  keys: string[],
-  entries: Evaluate[],
+  keys: readonly string[],
+  entries: readonly Evaluate[],
   scope: StatesScope,
 ): Promise<Record<string, unknown>> {
   setOwn(out, keys[from]!, await pending);

@@ -13,6 +13,8 @@ export class StatesScope {
   result: unknown;
   /** `$states.errorOutput`: undefined outside a Catch. */
   readonly errorOutput: unknown;
+  /** An upper bound of the result's JSON size, once the result was checked against the payload limit; Infinity until then. */
+  resultBound: number;
   private contextValue: Record<string, unknown> | null;
   private nowValue: number;
 
@@ -21,6 +23,17 @@ export class StatesScope {
     this.input = input;
     this.result = result;
     this.errorOutput = errorOutput;
+    this.resultBound = Infinity;
+    this.contextValue = null;
+    this.nowValue = -1;
+  }
+
+  /**
+   * Makes the scope serve the next Map item's ItemSelector (the frame's `$$.Map.Item` moved
+   * on): what was built for the item before is forgotten. Only once the evaluation for that
+   * item has finished.
+   */
+  nextItem(): void {
     this.contextValue = null;
     this.nowValue = -1;
   }

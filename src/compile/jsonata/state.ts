@@ -6,6 +6,7 @@ import { JsonataField, compileExpression, compileJsonataValue, queryEvaluationEr
 import { parseTimestamp } from '../timestamps.js';
 import { assignVariables, compileJsonataAssign } from '../variables.js';
 import { hasOwn } from '../../json.js';
+import { fieldBound, type ExpressionBound } from './bounds.js';
 
 /**
  * What JSONata states share: `Output` and `Assign` (of a state, a Choice rule or a catcher),
@@ -20,13 +21,19 @@ export type Outcome = (scope: StatesScope, fallback: unknown) => unknown;
 /**
  * `Output` and `Assign` of one owner. Assign is evaluated first, then Output, both against the
  * same `$states` and the variables as they were; the new values are set once Output succeeded.
+ * The output's size bound, when it follows from the input's and the result's, is handed to
+ * the run loop (outputBound), which then need not walk the output for the payload limit.
  */
 export function compileOutcome(owner: Record<string, unknown>, ownerPointer: string, problems: Problem[]): Outcome {
-  const output = hasOwn(owner, 'Output') ? compileJsonataValue(owner.Output, new JsonataField('Output', pointerTo(ownerPointer, 'Output')), problems) : null;
+  const hasOutput = hasOwn(owner, 'Output');
+  const output = hasOutput ? compileJsonataValue(owner.Output, new JsonataField('Output', pointerTo(ownerPointer, 'Output')), problems) : null;
+  const bound = hasOutput ? fieldBound(owner.Output) : null;
   if (!hasOwn(owner, 'Assign')) {
     if (output === null) return passThrough;
     return function produceOutput(scope) {
-      return output(scope);
+      const out = output(scope);
+      if (bound !== null && !isPromiseLike(out)) noteOutputBound(scope, bound);
+      return out;
     };
   }
   const assign = compileJsonataAssign(owner.Assign, new JsonataField('Assign', pointerTo(ownerPointer, 'Assign')), problems);
@@ -40,6 +47,8 @@ export function compileOutcome(owner: Record<string, unknown>, ownerPointer: str
       });
     }
     assignVariables(scope.frame, names, values);
+    if (output === null) noteFallbackBound(scope, out);
+    else if (bound !== null) noteOutputBound(scope, bound);
     return out;
   }
   return function assignThenProduce(scope, fallback) {
@@ -49,8 +58,32 @@ export function compileOutcome(owner: Record<string, unknown>, ownerPointer: str
   };
 }
 
-function passThrough(_scope: StatesScope, fallback: unknown): unknown {
+function passThrough(scope: StatesScope, fallback: unknown): unknown {
+  noteFallbackBound(scope, fallback);
   return fallback;
+}
+
+/**
+ * Tells the run loop the output's size bound. The loop adds `frame.resultBound` to the bound
+ * of the state's input (`frame.valueBound`), so the difference is what is set. Only where
+ * the input's bound is known; and not with a context given whole (TestState), where
+ * `$states.context.Map.Item.Index` may hold anything.
+ */
+function noteOutputBound(scope: StatesScope, bound: ExpressionBound): void {
+  const frame = scope.frame;
+  const inputBound = frame.valueBound;
+  if (inputBound === Infinity || frame.exec.suppliedContext !== null) return;
+  let total = bound.fixed + bound.input * inputBound;
+  if (bound.result !== 0) total += bound.result * scope.resultBound;
+  if (total !== Infinity) frame.resultBound = total - inputBound;
+}
+
+/** With no Output field, the output is the input or the result (a Catch's error output is not measured). */
+function noteFallbackBound(scope: StatesScope, fallback: unknown): void {
+  const frame = scope.frame;
+  if (frame.valueBound === Infinity) return;
+  if (fallback === scope.input) frame.resultBound = 0;
+  else if (fallback === scope.result && scope.resultBound !== Infinity) frame.resultBound = scope.resultBound - frame.valueBound;
 }
 
 /** A field whose expression must yield a particular kind of value; `check` returns it or throws. */

@@ -7,6 +7,7 @@ import type { StateEnv } from '../context.js';
 import { compileSelectPath } from '../jsonpath/io.js';
 import { StatesScope, compileJsonataValue, queryEvaluationError, stateField, type Evaluate } from '../jsonata/index.js';
 import { andThen, compileItems, compileNumber, compileOutcome, type Checked, type NumberRule } from '../jsonata/state.js';
+import { jsonataItemBound } from '../jsonata/bounds.js';
 import { compileReferencePath } from '../jsonpath/paths.js';
 import { withRecovery } from '../recovery.js';
 import { compileJsonPathFinish, compileResultLimit } from '../jsonpath/results.js';
@@ -338,6 +339,8 @@ function compileJsonataMap(
   const settings = compileJsonataMapSettings(def, env);
   const outcome = compileOutcome(def, env.pointer, env.machine.problems);
   const checkSize = compileResultLimit(env);
+  // Each iteration's input, when built from parts of the Map's input: its size bound.
+  const itemBound = reader === null && settings.batcher === null ? jsonataItemBound(def) : null;
 
   function readItems(scope: StatesScope): unknown[] | Promise<unknown[]> {
     if (reader !== null) return reader(scope.input, scope.frame, scope);
@@ -348,12 +351,14 @@ function compileJsonataMap(
     return scope.input;
   }
   function finish(scope: StatesScope, outputs: unknown): unknown {
-    checkSize(outputs);
+    scope.resultBound = checkSize(outputs);
     scope.result = outputs;
     return outcome(scope, outputs);
   }
   function iterate(scope: StatesScope, inputs: unknown[], limit: number, allowed: number): unknown {
-    const outputs = runMapIterations(processor, inputs, Infinity, scope.frame, limit, allowed);
+    const frame = scope.frame;
+    const inputBound = itemBound === null || frame.exec.suppliedContext !== null ? Infinity : builtBound(itemBound, frame.valueBound);
+    const outputs = runMapIterations(processor, inputs, inputBound, frame, limit, allowed);
     if (writer !== null) {
       return andThen(
         andThen(outputs as unknown[], (o) => writer(o, inputs, scope.input, scope.frame, scope)),
@@ -363,22 +368,36 @@ function compileJsonataMap(
     if (isPromiseLike(outputs)) return Promise.resolve(outputs).then((o) => finish(scope, o));
     return finish(scope, outputs);
   }
+  // The settings are read in order, each once the one before is known; named stages rather
+  // than a chain of callbacks, so a Map whose expressions are all synchronous allocates none.
   function attemptJsonataMap(input: unknown, frame: Frame): unknown {
     const scope = new StatesScope(frame, input);
-    return andThen(readItems(scope), (items) =>
-      andThen(settings.maxConcurrency(scope), (limit) =>
-        andThen(toleratedFailureSettings(settings, scope, items.length), (allowed) =>
-          andThen(selectItems(settings.selector, scope, items), (selected) =>
-            andThen(batchJsonata(settings.batcher, scope, selected), (inputs) => iterate(scope, inputs, limit, allowed)),
-          ),
-        ),
-      ),
-    );
+    const items = readItems(scope);
+    if (isPromiseLike(items)) return Promise.resolve(items).then((i) => readLimit(scope, i));
+    return readLimit(scope, items);
+  }
+  function readLimit(scope: StatesScope, items: unknown[]): unknown {
+    const limit = settings.maxConcurrency(scope);
+    if (isPromiseLike(limit)) return Promise.resolve(limit).then((l) => readTolerance(scope, items, l));
+    return readTolerance(scope, items, limit);
+  }
+  function readTolerance(scope: StatesScope, items: unknown[], limit: number): unknown {
+    const allowed = toleratedFailureSettings(settings, scope, items.length);
+    if (isPromiseLike(allowed)) return Promise.resolve(allowed).then((a) => selectThenIterate(scope, items, limit, a));
+    return selectThenIterate(scope, items, limit, allowed);
+  }
+  function selectThenIterate(scope: StatesScope, items: unknown[], limit: number, allowed: number): unknown {
+    const selected = selectItems(settings.selector, scope, items);
+    if (isPromiseLike(selected) || settings.batcher !== null) {
+      return andThen(selected, (s) => andThen(batchJsonata(settings.batcher, scope, s), (inputs) => iterate(scope, inputs, limit, allowed)));
+    }
+    return iterate(scope, selected, limit, allowed);
   }
   return withRecovery(attemptJsonataMap, def, env);
 }
 
 function toleratedFailureSettings(settings: JsonataMapSettings, scope: StatesScope, total: number): number | Promise<number> {
+  if (settings.toleratedCount === null && settings.toleratedPercentage === null) return allowedFailures(null, null, total);
   const count = settings.toleratedCount === null ? null : settings.toleratedCount(scope);
   return andThen(count, (c) =>
     andThen(settings.toleratedPercentage === null ? null : settings.toleratedPercentage(scope), (p) => allowedFailures(c, p, total)),
@@ -387,17 +406,19 @@ function toleratedFailureSettings(settings: JsonataMapSettings, scope: StatesSco
 
 /**
  * ItemSelector for every item, in order; once one needs the library, the rest wait their
- * turn. One at a time, so one frame serves every item, its `$$.Map.Item` moved along (each
- * item still gets its own `$states`).
+ * turn. One at a time, so one frame and one `$states` serve every item, its `$$.Map.Item`
+ * moved along (an item whose expression went to the library keeps its own).
  */
 function selectItems(selector: Evaluate | null, scope: StatesScope, items: unknown[]): unknown[] | Promise<unknown[]> {
   if (selector === null) return items;
   const frame = itemFrame(scope.frame, 0, undefined);
   const selected = new Array<unknown>(items.length);
+  const itemScope = new StatesScope(frame, scope.input);
   for (let i = 0; i < items.length; i++) {
     frame.mapIndex = i;
     frame.mapValue = items[i];
-    const value = selector(new StatesScope(frame, scope.input));
+    if (i > 0) itemScope.nextItem();
+    const value = selector(itemScope);
     if (isPromiseLike(value)) return selectRest(selector, scope, frame, items, selected, i, value);
     selected[i] = value;
   }

@@ -93,14 +93,15 @@ function compileJsonataTask(def: Record<string, unknown>, env: StateEnv): RunSta
   const outcome = compileOutcome(def, env.pointer, problems);
   // Output and Assign that read only `$states.result.Payload…` never need Lambda's envelope built.
   const payloadOnly = jsonataReadsOnlyPayload(def);
-  const invoke = compileInvocation(def, env, 'Arguments' in def ? jsonataValueBound(def.Arguments) : WHOLE_DOCUMENT, payloadOnly);
+  const argumentsBound = 'Arguments' in def ? jsonataValueBound(def.Arguments) : WHOLE_DOCUMENT;
+  const invoke = compileInvocation(def, env, argumentsBound, payloadOnly);
   const timing = compileJsonataTiming(def, env);
+  const direct = typeof timing === 'function' ? null : compileJsonataDirectLambda(def, env, argumentsBound, payloadOnly);
   const checkSize = compileResultLimit(env);
   const checkPayloadSize = payloadOnly ? compileResultLimit(env, LAMBDA_METADATA_BYTES) : checkSize;
 
   function finish(scope: StatesScope, result: unknown): unknown {
-    if (result instanceof PayloadOnlyResponse) checkPayloadSize(result);
-    else checkSize(result);
+    scope.resultBound = result instanceof PayloadOnlyResponse ? checkPayloadSize(result) : checkSize(result);
     scope.result = result;
     return outcome(scope, result);
   }
@@ -113,8 +114,18 @@ function compileJsonataTask(def: Record<string, unknown>, env: StateEnv): RunSta
     if (typeof timing !== 'function') return invokeWith(scope, effective, timing);
     return andThen(timing(scope), (resolved) => invokeWith(scope, effective, resolved));
   }
+  function callDirectly(scope: StatesScope, payload: unknown): unknown {
+    const result = direct!.call(payload, scope.frame, timing as Timing);
+    if (isPromiseLike(result)) return Promise.resolve(result).then((r) => finish(scope, r));
+    return finish(scope, result);
+  }
   function attemptJsonataTask(input: unknown, frame: Frame): unknown {
     const scope = new StatesScope(frame, input);
+    if (direct !== null && direct.applies(frame)) {
+      const payload = direct.payload(scope);
+      if (isPromiseLike(payload)) return Promise.resolve(payload).then((p) => callDirectly(scope, p));
+      return callDirectly(scope, payload);
+    }
     if (args === null) return timed(scope, input);
     const effective = args(scope);
     if (isPromiseLike(effective)) return Promise.resolve(effective).then((e) => timed(scope, e));
@@ -284,6 +295,58 @@ function compileDirectLambda(
     const result = callHandler(handler, lambdaEvent(payload(selected, frame)), frame, timing);
     if (isPromiseLike(result)) return Promise.resolve(result).then(respond);
     return respond(result);
+  };
+}
+
+/** A JSONata lambda:invoke called without its Arguments object (compileJsonataDirectLambda). */
+interface DirectLambda {
+  /** Whether this attempt may take the direct path: no history records the Arguments, and their bound proves they fit. */
+  applies(frame: Frame): boolean;
+  /** The Payload's value (undefined when there is none), or a promise of it. */
+  payload(scope: StatesScope): unknown;
+  /** The function's call with that Payload, answered as Lambda answers. */
+  call(payload: unknown, frame: Frame, timing: Timing): unknown;
+}
+
+/**
+ * compileDirectLambda for JSONata: Arguments that are a constant FunctionName and a Payload.
+ * The Payload is evaluated alone and handed to the function found at compile time; the
+ * Arguments object is built (the general path) only when a history records it or when the
+ * payload-limit check must walk it. Null for other shapes, and when the function has no handler.
+ */
+function compileJsonataDirectLambda(
+  def: Record<string, unknown>,
+  env: StateEnv,
+  argumentsBound: TemplateBound | null,
+  payloadOnly: boolean,
+): DirectLambda | null {
+  const resource = def.Resource as string;
+  const raw = env.machine.handlers.resource(resource);
+  if (!isLambdaInvoke(resource) || (raw !== undefined && answersRaw(raw, env.name))) return null;
+  const args = def.Arguments;
+  if (args === null || typeof args !== 'object' || Array.isArray(args)) return null;
+  const fields = args as Record<string, unknown>;
+  const functionName = fields.FunctionName;
+  if (typeof functionName !== 'string' || isJsonataExpression(functionName)) return null;
+  if (!Object.keys(fields).every((key) => key === 'FunctionName' || key === 'Payload')) return null;
+  const handler = env.machine.handlers.lambda(functionName);
+  if (handler === undefined) return null;
+  // Its problems, if any, were reported when the Arguments were compiled.
+  const payload = 'Payload' in fields ? compileJsonataValue(fields.Payload, stateField(env.pointer, 'Arguments').child('Payload'), []) : null;
+  const limit = env.machine.limits.payloadBytes;
+  const respond = payloadOnly ? payloadResponse : lambdaResponse;
+  return {
+    applies(frame) {
+      return frame.exec.history === null && (limit === Infinity || (argumentsBound !== null && builtBound(argumentsBound, frame.valueBound) <= limit));
+    },
+    payload(scope) {
+      return payload === null ? undefined : payload(scope);
+    },
+    call(value, frame, timing) {
+      const result = callHandler(handler, lambdaEvent(value), frame, timing);
+      if (isPromiseLike(result)) return Promise.resolve(result).then(respond);
+      return respond(result);
+    },
   };
 }
 

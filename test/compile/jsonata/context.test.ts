@@ -111,4 +111,28 @@ context("an ItemSelector sees each item's own $states.context.Map.Item, also whe
   ]);
 });
 
+context("an ItemSelector evaluated directly item by item sees each item's own context object, read whole", async () => {
+  // One `$states` serves the items in turn: what it built for one item must not serve the next.
+  const definition = {
+    QueryLanguage: 'JSONata',
+    StartAt: 'Each',
+    States: {
+      Each: {
+        Type: 'Map',
+        Items: '{% $states.input.items %}',
+        ItemSelector: { index: '{% $states.context.Map.Item.Index %}', whole: '{% $states.context %}', states: '{% $states %}' },
+        ItemProcessor: { StartAt: 'Echo', States: { Echo: { Type: 'Pass', End: true } } },
+        End: true,
+      },
+    },
+  };
+  const result = await compile(definition, { clock: virtualClock() }).execute({ items: ['a', 'b', 'c'] });
+  assert.is(result.status, 'SUCCEEDED', String(result.cause));
+  const items = result.output as { index: number; whole: { Map: { Item: unknown } }; states: { context: { Map: { Item: unknown } } } }[];
+  items.forEach((item, i) => {
+    assert.equal(item.whole.Map.Item, { Index: i, Value: ['a', 'b', 'c'][i] });
+    assert.equal(item.states.context.Map.Item, { Index: i, Value: ['a', 'b', 'c'][i] });
+  });
+});
+
 context.run();

@@ -1,5 +1,6 @@
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
+import fc from 'fast-check';
 import jsonata from 'jsonata';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -9,7 +10,7 @@ import { astOf, parseJsonata } from '../../../src/compile/jsonata/ast.js';
 import { jsonataProblems } from '../../../src/compile/jsonata/check.js';
 import { BAIL } from '../../../src/compile/jsonata/bail.js';
 import { compileDirect } from '../../../src/compile/jsonata/direct.js';
-import { NOW_BINDING, installFunctions, javaRandomDouble } from '../../../src/compile/jsonata/functions.js';
+import { NOW_BINDING, installFunctions, javaRandomDouble, mayHoldNegativeZero, parseJson } from '../../../src/compile/jsonata/functions.js';
 import { JsonataField, StatesScope, compileExpression } from '../../../src/compile/jsonata/index.js';
 import { AslError } from '../../../src/run/errors.js';
 import type { Frame } from '../../../src/run/frame.js';
@@ -81,6 +82,7 @@ Direct('every expression of the table: same value as the library, and the simple
       assert.is(theirs.error, undefined, `${text}: jsonata failed with ${theirs.error}`);
     }
     if (!mine.compiled || mine.bailed) continue;
+    assert.is(theirs.error, undefined, `${text}: direct gave ${JSON.stringify(mine.value)} where jsonata fails with ${theirs.error}`);
     if (text.includes('constructor')) {
       // AWS reads own properties; jsonata-js would hand back Object's constructor here.
       assert.is(mine.value, 'own');
@@ -190,7 +192,7 @@ function generator(seed: number) {
     if (r < 0.92) return `-${expression(depth - 1)}`;
     return `${pick(binaryFunctions)}(${expression(depth - 1)}, ${expression(depth - 1)})`;
   }
-  return () => expression(3);
+  return (depth = 3) => expression(depth);
 }
 
 Direct('2000 generated expressions: whatever is evaluated directly equals the library result', async () => {
@@ -209,6 +211,35 @@ Direct('2000 generated expressions: whatever is evaluated directly equals the li
   }
   // Type errors (which the library must word) are common in random expressions; most still run directly.
   assert.ok(directly > 800, `only ${directly} of 2000 evaluated directly`);
+});
+
+Direct('1000 generated $merge([…]) calls: whatever is evaluated directly equals the library result', async () => {
+  // Items of every kind: paths to objects, arrays and scalars, object constructors (evaluated
+  // straight into the result), nested arrays, anything the generator makes.
+  const frame = frameWith(table.document, table.variables);
+  const next = generator(20261206);
+  const objects = ['$states.input', '$states.input.a', '$states.input.items', '$states.input.empty', '$y', '$states.input.deep.a', '$states.result'];
+  let state = 7;
+  const random = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const item = () => {
+    const r = random();
+    if (r < 0.35) return objects[Math.floor(random() * objects.length)]!;
+    if (r < 0.7) return `{'p': ${next(1)}, 'a': ${next(1)}}`;
+    if (r < 0.8) return `[${next(1)}]`;
+    return next(2);
+  };
+  let directly = 0;
+  for (let i = 0; i < 1000; i++) {
+    const text = `$merge([${Array.from({ length: Math.floor(random() * 4) }, item).join(', ')}])`;
+    const mine = direct(text, frame, table.document);
+    assert.ok(mine.compiled, `${text} uses only shapes the direct evaluator knows`);
+    if (mine.bailed) continue;
+    const theirs = await oracle(text, frame, table.document);
+    assert.is(theirs.error, undefined, `${text}: direct gave ${JSON.stringify(mine.value)} where jsonata fails with ${theirs.error}`);
+    assert.ok(isDeepStrictEqual(asJson(mine.value), theirs.value), `${text}: direct ${JSON.stringify(mine.value)}, jsonata ${JSON.stringify(theirs.value)}`);
+    directly++;
+  }
+  assert.ok(directly > 300, `only ${directly} of 1000 evaluated directly`);
 });
 
 Direct('numbers become strings as in jsonata 2.0.6, the version AWS runs: 15 significant digits', () => {
@@ -337,6 +368,46 @@ Functions('$random(seed) is java.util.Random(seed).nextDouble()', () => {
   assert.is(javaRandomDouble(42), 0.7275636800328681);
   assert.is(javaRandomDouble(0), 0.730967787376657);
   assert.is(javaRandomDouble(-7), 0.2691218093260761);
+});
+
+Functions('$parse reads -0 as 0, and looks for one only where a -0 number may be', () => {
+  const cases: [string, boolean][] = [
+    ['-0', true],
+    ['[1, -0]', true],
+    ['{"a": -0.000}', true],
+    ['-0e5', true],
+    ['-0E-2', true],
+    ['"2024-05-01T00:00:00-07:00"', false],
+    ['-0.5', false],
+    ['"ab-0c"', false],
+    ['{"a":-0}', true],
+    ['{"a":\n -0}', true],
+    ['-0.05', false],
+    ['[-01]', false],
+    ['{"a": -10}', false],
+    ['', false],
+  ];
+  for (const [text, expected] of cases) assert.is(mayHoldNegativeZero(text), expected, text);
+  // Never misses a number the JSON grammar reads as -0, wherever it sits.
+  fc.assert(
+    fc.property(
+      fc.array(fc.oneof(fc.constantFrom('-0', '-0.0', '-0e1', '-0.5', '-05', '"2024-05-01"', '"a-0"', ',', ' ', '.', 'e', '1', '0')), { maxLength: 8 }),
+      (parts) => {
+        const text = parts.join('');
+        // What JSON.parse reads as -0: the text parses, and some number in it is -0.
+        let value: unknown;
+        try {
+          value = JSON.parse(`[${text}]`);
+        } catch {
+          return;
+        }
+        if ((value as unknown[]).some((v) => Object.is(v, -0))) assert.ok(mayHoldNegativeZero(`[${text}]`), text);
+      },
+    ),
+    { numRuns: 2000, seed: 20261206 },
+  );
+  assert.equal(parseJson('{"a": [-0, -0.0, 1], "d": "2024-05-01"}'), { a: [0, 0, 1], d: '2024-05-01' });
+  assert.ok(Object.is((parseJson('[-0]') as number[])[0], 0));
 });
 
 Functions('$uuid() is a version 4 UUID, new each time', async () => {

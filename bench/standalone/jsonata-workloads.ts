@@ -1,0 +1,187 @@
+/**
+ * The built-in workloads' JSONata twins against their hand-written baselines and their
+ * JSONPath twins, for one or two builds of the engine in one process (issue 20, targets 3
+ * and 4): time per execution, sequential latency percentiles and bytes allocated per
+ * execution, each subject interleaved round by round with the others, so ratios come from
+ * the same run on a shared, noisy machine. Outputs are checked against the baseline first.
+ *
+ * Time is the process's CPU time (user + system) per execution, which other processes on
+ * the machine disturb less than wall time; `--wall` measures wall time instead. Latencies
+ * are per execution, wall clock, in the same rounds. Bytes per execution are measured as
+ * engine-alloc.ts does, when the process runs with --expose-gc (and a large young
+ * generation, so no collection runs inside a batch).
+ *
+ *   npx tsc -p tsconfig.json --outDir /tmp/a   # at the commit before (see engine-ab.ts for the build directory)
+ *   npx tsc -p tsconfig.json --outDir /tmp/b   # at the commit after
+ *   node --expose-gc --min-semi-space-size=64 --max-semi-space-size=64 --import tsx/esm \
+ *     bench/standalone/jsonata-workloads.ts --a /tmp/a --b /tmp/b [--rounds 15] [--time 200]
+ *
+ * Without --a/--b, this checkout's own source is the one build.
+ */
+import { cpus, loadavg } from 'node:os';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { isDeepStrictEqual, parseArgs } from 'node:util';
+import * as hdr from 'hdr-histogram-js';
+import { median } from '../median.js';
+
+const { values: args } = parseArgs({
+  options: {
+    a: { type: 'string' },
+    b: { type: 'string' },
+    rounds: { type: 'string', default: '15' },
+    time: { type: 'string', default: '200' },
+    wall: { type: 'boolean', default: false },
+  },
+});
+const ROUNDS = Number(args.rounds);
+const ROUND_MS = Number(args.time);
+
+interface Machine {
+  run(input: unknown): unknown;
+}
+interface Engine {
+  compile(definition: unknown, options?: Record<string, unknown>): Machine;
+  virtualClock(): unknown;
+}
+interface Workload {
+  readonly name: string;
+  readonly definition: unknown;
+  readonly jsonataDefinition: unknown;
+  readonly handlers: Record<string, unknown>;
+  readonly sizes: { readonly quick: Record<string, unknown> };
+  generateInput(seed: number, index: number, options: Record<string, unknown>): unknown;
+  baseline(input: unknown): unknown;
+}
+
+async function load(dir: string | null): Promise<{ label: string; engine: Engine; workloads: readonly Workload[] }> {
+  const src = dir === null ? new URL('../../src/index.js', import.meta.url).href : pathToFileURL(resolve(dir, 'src/index.js')).href;
+  const wl = dir === null ? new URL('../../workloads/index.js', import.meta.url).href : pathToFileURL(resolve(dir, 'workloads/index.js')).href;
+  const engine = (await import(src)) as Engine;
+  const { builtinWorkloads } = (await import(wl)) as { builtinWorkloads: readonly Workload[] };
+  return { label: dir ?? 'this checkout', engine, workloads: builtinWorkloads };
+}
+const builds = args.a === undefined ? [await load(null)] : [await load(args.a), ...(args.b === undefined ? [] : [await load(args.b)])];
+
+/** One thing timed: a function of the execution's number. */
+interface Subject {
+  readonly name: string;
+  readonly call: (i: number) => unknown;
+  readonly times: number[];
+  readonly latency: hdr.Histogram;
+  bytes: number;
+}
+
+const gc = (globalThis as { gc?: () => void }).gc;
+const settle = async (r: unknown) => (r instanceof Promise ? await r : r);
+const outcomeOf = (r: unknown) => {
+  const result = r as { status?: string; output?: unknown; error?: unknown; cause?: unknown };
+  return result.status === 'SUCCEEDED' ? result.output : [result.error, result.cause];
+};
+
+/** CPU (or wall) microseconds per call over `ms` of wall time; each call's wall time into `latency`. */
+async function timeCalls(call: (i: number) => unknown, ms: number, latency: hdr.Histogram | null): Promise<number> {
+  let calls = 0;
+  const start = performance.now();
+  const end = start + ms;
+  const cpu = process.cpuUsage();
+  let before = start;
+  do {
+    const r = call(calls);
+    if (r instanceof Promise) await r;
+    calls++;
+    const now = performance.now();
+    latency?.recordValue(Math.round((now - before) * 1e6));
+    before = now;
+  } while (before < end);
+  if (args.wall) return ((performance.now() - start) * 1000) / calls;
+  const used = process.cpuUsage(cpu);
+  return (used.user + used.system) / calls;
+}
+
+/** Median bytes allocated per call (engine-alloc.ts's method). */
+async function allocated(call: (i: number) => unknown): Promise<number> {
+  const samples: number[] = [];
+  for (let i = 0; i < 2000; i++) await settle(call(i));
+  for (let batch = 0; batch < 15; batch++) {
+    gc!();
+    const before = process.memoryUsage().heapUsed;
+    for (let i = 0; i < 200; i++) {
+      const r = call(i);
+      if (r instanceof Promise) await r;
+    }
+    samples.push((process.memoryUsage().heapUsed - before) / 200);
+  }
+  return median(samples);
+}
+
+console.log(
+  `machine: ${cpus()[0]?.model} × ${cpus().length}, Node ${process.version}, load ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
+console.log(builds.map((b, i) => `build ${String.fromCharCode(65 + i)}: ${b.label}`).join('\n'));
+console.log(`${ROUNDS} rounds of ${ROUND_MS} ms per subject, ${args.wall ? 'wall' : 'CPU'} time per execution`);
+
+for (const workload of builds[0]!.workloads) {
+  if (workload.jsonataDefinition === null) {
+    console.log(`\n${workload.name}: no JSONata twin (skipped, as statemill bench --jsonata skips it)`);
+    continue;
+  }
+  const inputs = Array.from({ length: 64 }, (_, i) => workload.generateInput(1, i, workload.sizes.quick));
+  const subject = (name: string, call: (i: number) => unknown): Subject => ({
+    name,
+    call,
+    times: [],
+    latency: hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: 3 }),
+    bytes: NaN,
+  });
+  const subjects: Subject[] = [subject('baseline', (i) => workload.baseline(inputs[i & 63]))];
+  const first = builds[0]!.engine;
+  const jsonPath = first.compile(workload.definition, { handlers: workload.handlers, clock: first.virtualClock() });
+  subjects.push(subject(`JSONPath (${builds.length > 1 ? 'A' : 'engine'})`, (i) => jsonPath.run(inputs[i & 63])));
+  builds.forEach((build, b) => {
+    const own = build.workloads.find((w) => w.name === workload.name)!;
+    const machine = build.engine.compile(own.jsonataDefinition, { handlers: own.handlers, clock: build.engine.virtualClock() });
+    subjects.push(subject(`JSONata${builds.length > 1 ? ` (${String.fromCharCode(65 + b)})` : ''}`, (i) => machine.run(inputs[i & 63])));
+  });
+
+  // Answers first: every subject must end as the baseline does.
+  for (let i = 0; i < 64; i++) {
+    const expected = outcomeOf(await settle(subjects[0]!.call(i)));
+    for (const s of subjects.slice(1)) {
+      const got = outcomeOf(await settle(s.call(i)));
+      if (!isDeepStrictEqual(JSON.parse(JSON.stringify(got)), JSON.parse(JSON.stringify(expected)))) {
+        throw new Error(`${workload.name}, ${s.name}: input ${i} ends differently from the baseline`);
+      }
+    }
+  }
+  for (const s of subjects) await timeCalls(s.call, ROUND_MS, null);
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = round % 2 === 0 ? subjects : [...subjects].reverse();
+    for (const s of order) s.times.push(await timeCalls(s.call, ROUND_MS, s.latency));
+  }
+  if (gc !== undefined) for (const s of subjects) s.bytes = await allocated(s.call);
+
+  const base = subjects[0]!;
+  const row = (s: Subject) => {
+    const ratios = s.times.map((t, r) => t / base.times[r]!).sort((x, y) => x - y);
+    const µs = (percentile: number) => s.latency.getValueAtPercentile(percentile) / 1000;
+    const p999 = µs(99.9);
+    return {
+      subject: s.name,
+      'µs/exec (median)': median(s.times).toFixed(2),
+      '× baseline min': ratios[0]!.toFixed(2),
+      '× baseline median': median(ratios).toFixed(2),
+      '× baseline max': ratios[ratios.length - 1]!.toFixed(2),
+      'p50 µs': µs(50).toFixed(1),
+      'p99 µs': µs(99).toFixed(1),
+      'p99.9 µs': p999.toFixed(1),
+      'p99.9 × baseline': (p999 / (base.latency.getValueAtPercentile(99.9) / 1000)).toFixed(2),
+      'B/exec': Number.isNaN(s.bytes) ? '—' : s.bytes.toFixed(0),
+      'B × baseline': Number.isNaN(s.bytes) ? '—' : (s.bytes / base.bytes).toFixed(2),
+    };
+  };
+  console.log(`\n${workload.name}`);
+  console.table(subjects.map(row));
+}
