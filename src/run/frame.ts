@@ -143,6 +143,11 @@ export class Execution {
     }
   }
 
+  /** A stop handle's request while the run is synchronous (run/stop.ts): the run ends at its next transition. */
+  stopRequested(): void {
+    this.abort(executionEnded);
+  }
+
   /** Tells `listener` when the execution is stopped or times out (a task waiting for its token). */
   listenForEnd(listener: EndListener): void {
     if (this.endListeners === null) this.endListeners = [listener];

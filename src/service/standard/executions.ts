@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../run/clock.js';
 import type { ExecutionResult } from '../../run/result.js';
+import { StopHandle } from '../../run/stop.js';
 import { compile, type Machine } from '../../compile/machine.js';
 import type { Handlers } from '../../compile/handlers.js';
 import type { EndedExecution, NestedStart, StartedExecution } from '../../compile/task-patterns.js';
@@ -28,7 +29,7 @@ interface Run {
   readonly name: string;
   readonly input: string;
   readonly startDate: Date;
-  readonly stop: AbortController;
+  readonly stop: StopHandle;
   readonly ended: Promise<EndedExecution>;
   result: EndedExecution | null;
 }
@@ -78,7 +79,7 @@ export class StandardExecutions implements ExecutionHost {
     const executionArn =
       registered.machine.stateMachineArn.replace(':stateMachine:', registered.type === 'STANDARD' ? ':execution:' : ':express:') + ':' + name;
     if (this.runs.has(executionArn)) throw new ServiceError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
-    const stop = new AbortController();
+    const stop = new StopHandle();
     const startDate = new Date();
     const run: Run = {
       executionArn,
@@ -88,7 +89,7 @@ export class StandardExecutions implements ExecutionHost {
       startDate,
       stop,
       result: null,
-      ended: registered.machine.execute(input, { name, signal: stop.signal }).then((result) => {
+      ended: registered.machine.execute(input, { name, stop }).then((result) => {
         run.result = ended(run, result);
         return run.result;
       }),
@@ -112,7 +113,7 @@ export class StandardExecutions implements ExecutionHost {
 
   stopExecution(executionArn: string, error: string, cause: string): void {
     const run = this.run(executionArn);
-    if (run.result === null) run.stop.abort(new StopReason(error, cause));
+    if (run.result === null) run.stop.stop(new StopReason(error, cause));
   }
 
   /** DescribeExecution's answer while running or after the end. */
