@@ -52,6 +52,8 @@ export class Executions {
   private readonly nestedExpress = new Map<string, ExecutionRecord>();
   /** What the integrations reach the service through. */
   private readonly host: IntegrationHost;
+  /** `…:execution:<machine>:` by machine name, built once (see executionArn()). */
+  private readonly executionArnPrefixes = new Map<string, string>();
 
   constructor(
     private readonly registry: Registry,
@@ -108,12 +110,16 @@ export class Executions {
   /** A Standard execution's store hooks: its durable record is written where it parks on a task token and cleared when it runs on. */
   private durableHooks(exec: ExecutionRecord): Pick<ExecuteOptions, 'onHistory' | 'onSuspend' | 'onResume'> {
     const store = this.options.store;
-    const onHistory = (events: readonly HistoryEvent[]) => {
-      exec.liveEvents = events as unknown as readonly T.HistoryEventShape[];
-      // A resumed execution's recorder took over the events read back from the store.
-      exec.events = null;
-    };
-    if (store === null) return { onHistory };
+    // Without history the machine never calls onHistory: a waiting execution need not hold the closure.
+    const onHistory =
+      this.options.history === 'OFF'
+        ? undefined
+        : (events: readonly HistoryEvent[]) => {
+            exec.liveEvents = events as unknown as readonly T.HistoryEventShape[];
+            // A resumed execution's recorder took over the events read back from the store.
+            exec.events = null;
+          };
+    if (store === null) return onHistory === undefined ? {} : { onHistory };
     return {
       onHistory,
       onSuspend: (suspension) => {
@@ -126,6 +132,20 @@ export class Executions {
         store.executionSuspended(exec);
       },
     };
+  }
+
+  /**
+   * A Standard execution's ARN: its machine's prefix, built once, joined to the name. A
+   * waiting execution keeps it, and one join to a shared prefix costs a fraction of an ARN
+   * built afresh from its seven parts (about 200 bytes less).
+   */
+  private executionArn(machineName: string, name: string): string {
+    let prefix = this.executionArnPrefixes.get(machineName);
+    if (prefix === undefined) {
+      prefix = this.registry.arn('execution', `${machineName}:`);
+      this.executionArnPrefixes.set(machineName, prefix);
+    }
+    return prefix + name;
   }
 
   /** Takes back a finished execution read from the store. */
@@ -144,7 +164,7 @@ export class Executions {
     this.refuseWhenClosed();
     const { machine } = resolved;
     if (machine.type === 'STANDARD') {
-      const executionArn = this.registry.arn('execution', `${machine.name}:${name}`);
+      const executionArn = this.executionArn(machine.name, name);
       const existing = this.registry.executions.get(executionArn);
       if (existing !== undefined) {
         if (existing.status === 'RUNNING' && existing.inputText === input.text) return { executionArn, startDate: existing.startDate };
@@ -218,9 +238,7 @@ export class Executions {
     const revision = version?.revision ?? machine.revision;
     const standard = machine.type === 'STANDARD';
     const expressId = standard ? undefined : randomUUID();
-    const executionArn = standard
-      ? this.registry.arn('execution', `${machine.name}:${name}`)
-      : this.registry.arn('express', `${machine.name}:${name}:${expressId}`);
+    const executionArn = standard ? this.executionArn(machine.name, name) : this.registry.arn('express', `${machine.name}:${name}:${expressId}`);
     const startDate = this.registry.now();
     const exec: ExecutionRecord = {
       executionArn,
@@ -508,7 +526,7 @@ export class Executions {
         const name = request.name === undefined ? randomUUID() : checkName(request.name);
         const input = parseExecutionInput(request.input);
         this.refuseWhenClosed();
-        const executionArn = this.registry.arn('execution', `${resolved.machine.name}:${name}`);
+        const executionArn = this.executionArn(resolved.machine.name, name);
         if (resolved.machine.type === 'STANDARD' && this.registry.executions.has(executionArn)) {
           throw new ServiceError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
         }

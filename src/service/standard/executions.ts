@@ -20,6 +20,8 @@ export interface StandardExecutionsOptions {
 interface Registered {
   readonly machine: Machine;
   readonly type: 'STANDARD' | 'EXPRESS';
+  /** `…:execution:<machine>:` (or `…:express:…`): an execution's ARN is one join to it, not a string built afresh. */
+  readonly executionArnPrefix: string;
 }
 
 /** One execution: running (a pending result and its stop switch) or ended. */
@@ -63,7 +65,8 @@ export class StandardExecutions implements ExecutionHost {
       limits: type === 'STANDARD' ? { executionMs: 365 * 24 * 3_600_000 } : undefined,
       integrations: this.tasks.integrations(this),
     });
-    this.machines.set(machine.stateMachineArn, { machine, type });
+    const executionArnPrefix = machine.stateMachineArn.replace(':stateMachine:', type === 'STANDARD' ? ':execution:' : ':express:') + ':';
+    this.machines.set(machine.stateMachineArn, { machine, type, executionArnPrefix });
     return machine.stateMachineArn;
   }
 
@@ -76,8 +79,7 @@ export class StandardExecutions implements ExecutionHost {
       throw new ServiceError('InvalidExecutionInput', `Invalid State Machine Execution Input: 'Unexpected input: ${request.input}'`);
     }
     const name = request.name ?? randomUUID();
-    const executionArn =
-      registered.machine.stateMachineArn.replace(':stateMachine:', registered.type === 'STANDARD' ? ':execution:' : ':express:') + ':' + name;
+    const executionArn = registered.executionArnPrefix + name;
     if (this.runs.has(executionArn)) throw new ServiceError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
     const stop = new StopHandle();
     const startDate = new Date();
