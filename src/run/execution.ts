@@ -498,7 +498,8 @@ class ExecutionRace implements ResultPort, StopTarget {
     // A stop from now on settles the race at once (a suspended execution has no run to notice it); one that came while the run was synchronous already ended the execution.
     if (stop !== null && !stop.stopped) stop.attach(this);
     const remaining = exec.deadlineMs - exec.clock.now();
-    if (remaining !== Infinity) this.cancelDeadline = scheduleLimit(exec.clock, Math.max(0, remaining), () => this.timedOut());
+    // A bound method holds no closure context: a waiting execution keeps it.
+    if (remaining !== Infinity) this.cancelDeadline = scheduleLimit(exec.clock, Math.max(0, remaining), this.timedOut.bind(this));
   }
   suspended(suspension: Suspension): void {
     if (!this.done) this.onSuspend?.(suspension);
