@@ -11,11 +11,13 @@
  * - resume: the time from SendTaskSuccess to SUCCEEDED per execution, for 20,000 suspended
  *   executions answered in one go;
  * - memory: heap bytes per suspended execution (100,000 waiting), beyond their payloads,
- *   for the engine alone (compile() with integrations) and through StandardExecutions.
+ *   for the engine alone (compile() with integrations), through StandardExecutions, and
+ *   through createService() (history ALL, its default, and OFF: history events hold
+ *   copies of the payloads, so the two lines show what the history adds).
  */
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { compile, StandardExecutions, StandardTasks, type Machine } from '../../src/index.js';
+import { compile, createService, StandardExecutions, StandardTasks, type HistoryLevel, type Machine } from '../../src/index.js';
 
 const suspendedArg = process.argv.indexOf('--suspended');
 const SUSPENDED = suspendedArg > 0 ? Number(process.argv[suspendedArg + 1]) : 100_000;
@@ -179,6 +181,41 @@ const hostBytes = await suspendedBytes(
   },
 );
 
+/** Heap bytes per execution waiting on a token through createService() recording history at `level`. */
+async function serviceBytes(level: HistoryLevel): Promise<number> {
+  const service = createService({
+    handlers: { 'arn:aws:states:::sqs:sendMessage': (i: { token: string }) => void (lastToken = i.token) },
+    history: level,
+    retainExecutions: 1,
+  });
+  const { stateMachineArn } = await service.createStateMachine({
+    name: `callbacks-${level}`,
+    definition: JSON.stringify(definition('arn:aws:states:::sqs:sendMessage.waitForTaskToken')),
+    roleArn: 'arn:aws:iam::123456789012:role/bench',
+  });
+  const started = await service.startExecution({ stateMachineArn, name: 'check', input: JSON.stringify(input) });
+  await service.sendTaskSuccess({ taskToken: lastToken, output: answer });
+  const checked = await service.waitForExecution({ executionArn: started.executionArn });
+  if (checked.status !== 'SUCCEEDED' || checked.output !== JSON.stringify({ order: 'o-1', approval: { approved: true }, stage: 'done' }))
+    throw new Error(`createService answers wrongly: ${JSON.stringify(checked)}`);
+  const serviceTokens: string[] = [];
+  const bytes = await suspendedBytes(
+    (i) => {
+      // The execution runs up to its token before startExecution's promise is returned; the service keeps its record.
+      void service.startExecution({ stateMachineArn, name: `e${i}`, input: JSON.stringify({ order: `o-${i}` }) });
+      serviceTokens.push(lastToken);
+    },
+    async () => {
+      for (const token of serviceTokens) await service.sendTaskSuccess({ taskToken: token, output: answer });
+      serviceTokens.length = 0;
+    },
+  );
+  await service.close();
+  return bytes;
+}
+const serviceBytesAll = await serviceBytes('ALL');
+const serviceBytesOff = await serviceBytes('OFF');
+
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 console.log(
   `machine: ${cpus()[0]?.model ?? 'unknown'} × ${cpus().length}, node ${process.version}, load ${loadavg()
@@ -199,4 +236,10 @@ console.log(
   `| heap per suspended execution, engine (${fmt(SUSPENDED)} waiting) | ${fmt(engineBytes - payloadBytes)} B beyond payload (${fmt(engineBytes)} B total, payload ${fmt(payloadBytes)} B) |`,
 );
 console.log(`| heap per suspended execution, StandardExecutions host | ${fmt(hostBytes - payloadBytes)} B beyond payload (${fmt(hostBytes)} B total) |`);
+console.log(
+  `| heap per suspended execution, createService(), history OFF | ${fmt(serviceBytesOff - payloadBytes)} B beyond payload (${fmt(serviceBytesOff)} B total) |`,
+);
+console.log(
+  `| heap per suspended execution, createService(), history ALL (default) | ${fmt(serviceBytesAll - payloadBytes)} B beyond payload (${fmt(serviceBytesAll)} B total) |`,
+);
 process.exit(0);

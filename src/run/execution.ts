@@ -11,6 +11,7 @@ import { checkExecutionName } from './names.js';
 import { ExecutionResult, type ExecutionStatus } from './result.js';
 import { runStates } from './run-states.js';
 import { isPromiseLike, type StateNode } from './state.js';
+import { SignalStop, StopHandle, stopCause, type StopTarget } from './stop.js';
 import { Suspension, follow, type ResultPort } from './suspension.js';
 import type { TaskTokens } from './tokens.js';
 
@@ -51,6 +52,11 @@ export interface ExecuteOptions {
   inputText?: string;
   /** Aborting it stops the execution: it settles as ABORTED. */
   signal?: AbortSignal;
+  /**
+   * Stopping it stops the execution, as aborting `signal` does, without an AbortSignal and
+   * its listener (a host of many waiting executions holds one each). Used when `signal` is absent.
+   */
+  stop?: StopHandle;
   /**
    * Receives the execution's history events as the execution starts: the recorder's own
    * array, which grows as the execution runs (read it, don't change it). Called only when
@@ -134,6 +140,7 @@ export interface ResumeOptions {
   /** The registry the token is waited on again (the one SendTask* calls reach). */
   tokens: TaskTokens;
   signal?: AbortSignal;
+  stop?: StopHandle;
   onHistory?: (events: readonly HistoryEvent[]) => void;
   onSuspend?: (suspension: Suspension) => void;
   onResume?: () => void;
@@ -217,28 +224,27 @@ export class Machine {
     }
     const inputBound = this.measureInput(exec, input, options.inputText);
     if (typeof inputBound !== 'number') return inputBound;
-    const external = options.signal ?? null;
-    if (external?.aborted) return this.settle(exec, 'ABORTED', undefined, 'States.Aborted', abortCause(external));
+    const stop = stopOf(options);
+    if (stop?.stopped) return this.stopped(exec, stop);
     const frame = new Frame(exec, new VariableScope(null), -1, null);
     frame.valueBound = inputBound;
     // AWS links the first state's entered event to no event (previousEventId 0), not to ExecutionStarted.
     frame.historyEventId = 0;
-    // An abort while the run is still synchronous (a handler aborting, say) ends it at the next transition.
-    const stopOnAbort = external === null ? null : () => exec.abort(executionEnded);
-    if (stopOnAbort !== null) external!.addEventListener('abort', stopOnAbort, { once: true });
+    // A stop while the run is still synchronous (a handler aborting, say) ends it at the next transition.
+    stop?.attach(exec);
     let out: unknown;
     try {
       out = runStates(this.start, input, frame);
     } catch (thrown) {
-      if (thrown instanceof Suspension) return this.race(exec, thrown, external, stopOnAbort, options);
-      if (stopOnAbort !== null) external!.removeEventListener('abort', stopOnAbort);
-      return this.failed(exec, thrown, external);
+      if (thrown instanceof Suspension) return this.race(exec, thrown, stop, options);
+      stop?.attach(null);
+      return this.failed(exec, thrown, stop);
     }
     if (!isPromiseLike(out)) {
-      if (stopOnAbort !== null) external!.removeEventListener('abort', stopOnAbort);
-      return this.completed(exec, out, external);
+      stop?.attach(null);
+      return this.completed(exec, out, stop);
     }
-    return this.race(exec, out, external, stopOnAbort, options);
+    return this.race(exec, out, stop, options);
   }
 
   /**
@@ -291,15 +297,14 @@ export class Machine {
   private race(
     exec: Execution,
     pending: PromiseLike<unknown> | Suspension,
-    external: AbortSignal | null,
-    stopOnAbort: (() => void) | null,
+    stop: StopHandle | null,
     hooks: ExecuteOptions,
     resumed = false,
   ): Promise<ExecutionResult> {
     // A default name is built from many string pieces; an execution that waits keeps one flat copy instead (about 450 bytes less).
     exec.name.charCodeAt(0);
     return new Promise<ExecutionResult>((resolve) => {
-      const race = new ExecutionRace(this, exec, external, stopOnAbort, resolve);
+      const race = new ExecutionRace(this, exec, stop, resolve);
       race.onResume = hooks.onResume ?? null;
       // A resumed execution's record is already durable: it is not written again as it parks.
       if (!resumed) race.onSuspend = hooks.onSuspend ?? null;
@@ -364,12 +369,12 @@ export class Machine {
     }
     suspension.resume = probe.resume;
     if (exec.history !== null) options.onHistory?.(exec.history.events);
-    const external = options.signal ?? null;
-    if (external !== null && external.aborted) {
+    const stop = stopOf(options);
+    if (stop?.stopped) {
       options.tokens.withdraw(suspension.token);
-      return Promise.resolve(this.settle(exec, 'ABORTED', undefined, 'States.Aborted', abortCause(external)));
+      return Promise.resolve(this.stopped(exec, stop));
     }
-    return this.race(exec, suspension, external, null, options, true);
+    return this.race(exec, suspension, stop, options, true);
   }
 
   /** The top-level state named `name`: a resumed record names the Task it parked in. */
@@ -384,16 +389,16 @@ export class Machine {
    * every transition; this checks them once more after the last state, whose handler may
    * have returned late.
    */
-  private completed(exec: Execution, output: unknown, external: AbortSignal | null): ExecutionResult {
+  private completed(exec: Execution, output: unknown, stop: StopHandle | null): ExecutionResult {
     const stopMs = this.clock.now();
-    if (exec.aborted || stopMs > exec.deadlineMs) return this.interrupted(exec, external);
+    if (exec.aborted || stopMs > exec.deadlineMs) return this.interrupted(exec, stop);
     return this.settle(exec, 'SUCCEEDED', output, undefined, undefined, stopMs);
   }
 
   /** ABORTED when the caller aborted, else TIMED_OUT: the two ways an execution is interrupted. */
-  private interrupted(exec: Execution, external: AbortSignal | null): ExecutionResult {
+  private interrupted(exec: Execution, stop: StopHandle | null): ExecutionResult {
     if (exec.history !== null && exec.history.full) return this.settle(exec, 'FAILED', undefined, StatesErrors.Runtime, historyLimitCause);
-    if (external !== null && external.aborted) return this.settle(exec, 'ABORTED', undefined, 'States.Aborted', abortCause(external));
+    if (stop !== null && stop.stopped) return this.stopped(exec, stop);
     return this.settle(exec, 'TIMED_OUT', undefined, StatesErrors.Timeout, timeoutCause(this.timeoutMs));
   }
 
@@ -452,8 +457,13 @@ export class Machine {
     return this.settle(exec, 'FAILED', undefined, StatesErrors.DataLimitExceeded, `The execution input exceeds the maximum of ${limit} bytes.`);
   }
 
-  private failed(exec: Execution, thrown: unknown, external: AbortSignal | null): ExecutionResult {
-    if (thrown instanceof ExecutionTimeout) return this.interrupted(exec, external);
+  /** The ABORTED result of a stopped execution. */
+  private stopped(exec: Execution, stop: StopHandle): ExecutionResult {
+    return this.settle(exec, 'ABORTED', undefined, 'States.Aborted', stopCause(stop));
+  }
+
+  private failed(exec: Execution, thrown: unknown, stop: StopHandle | null): ExecutionResult {
+    if (thrown instanceof ExecutionTimeout) return this.interrupted(exec, stop);
     const error: AslError = toAslError(thrown);
     return this.settle(exec, 'FAILED', undefined, error.error, error.cause);
   }
@@ -462,40 +472,34 @@ export class Machine {
 /**
  * The race of one asynchronous execution, as plain fields and methods rather than closures,
  * so that an execution waiting for a task token holds little: the port its run's output or
- * failure goes to (ResultPort), its abort listener and its deadline. It settles through the
- * Machine's private completed/failed/settle (read by name: the Machine's API stays as it was).
+ * failure goes to (ResultPort), its stop handle's target and its deadline. It settles
+ * through the Machine's private completed/failed/settle (read by name: the Machine's API
+ * stays as it was).
  */
-class ExecutionRace implements ResultPort {
+class ExecutionRace implements ResultPort, StopTarget {
   private readonly machine: Machine;
   private readonly exec: Execution;
-  private readonly external: AbortSignal | null;
+  private readonly stop: StopHandle | null;
   private readonly resolve: (result: ExecutionResult) => void;
   private done: boolean;
   private cancelDeadline: (() => void) | null;
   /** The caller's durable-store hooks (ExecuteOptions.onSuspend / onResume). */
   onSuspend: ((suspension: Suspension) => void) | null;
   onResume: (() => void) | null;
-  /** Listens to the caller's signal (null without one). */
-  private readonly onAbort: (() => void) | null;
-  constructor(machine: Machine, exec: Execution, external: AbortSignal | null, stopOnAbort: (() => void) | null, resolve: (result: ExecutionResult) => void) {
+  constructor(machine: Machine, exec: Execution, stop: StopHandle | null, resolve: (result: ExecutionResult) => void) {
     this.machine = machine;
     this.exec = exec;
-    this.external = external;
+    this.stop = stop;
     this.resolve = resolve;
     this.done = false;
     this.cancelDeadline = null;
     this.onSuspend = null;
     this.onResume = null;
-    // Only an execution given a signal listens to it (a waiting execution holds what it
-    // creates); this listener also does what stopOnAbort did while the run was synchronous.
-    this.onAbort = null;
-    if (external !== null) {
-      if (stopOnAbort !== null) external.removeEventListener('abort', stopOnAbort);
-      this.onAbort = () => this.aborted();
-      external.addEventListener('abort', this.onAbort, { once: true });
-    }
+    // A stop from now on settles the race at once (a suspended execution has no run to notice it); one that came while the run was synchronous already ended the execution.
+    if (stop !== null && !stop.stopped) stop.attach(this);
     const remaining = exec.deadlineMs - exec.clock.now();
-    if (remaining !== Infinity) this.cancelDeadline = scheduleLimit(exec.clock, Math.max(0, remaining), () => this.timedOut());
+    // A bound method holds no closure context: a waiting execution keeps it.
+    if (remaining !== Infinity) this.cancelDeadline = scheduleLimit(exec.clock, Math.max(0, remaining), this.timedOut.bind(this));
   }
   suspended(suspension: Suspension): void {
     if (!this.done) this.onSuspend?.(suspension);
@@ -504,13 +508,13 @@ class ExecutionRace implements ResultPort {
     if (!this.done) this.onResume?.();
   }
   complete(output: unknown): void {
-    if (!this.done) this.finish(this.machine['completed'](this.exec, output, this.external));
+    if (!this.done) this.finish(this.machine['completed'](this.exec, output, this.stop));
   }
   fail(thrown: unknown): void {
-    if (!this.done) this.finish(this.machine['failed'](this.exec, thrown, this.external));
+    if (!this.done) this.finish(this.machine['failed'](this.exec, thrown, this.stop));
   }
-  private aborted(): void {
-    if (!this.done) this.finish(this.machine['settle'](this.exec, 'ABORTED', undefined, 'States.Aborted', abortCause(this.external!)));
+  stopRequested(): void {
+    if (!this.done) this.finish(this.machine['stopped'](this.exec, this.stop!));
   }
   private timedOut(): void {
     if (!this.done) this.finish(this.machine['settle'](this.exec, 'TIMED_OUT', undefined, StatesErrors.Timeout, timeoutCause(this.machine['timeoutMs'])));
@@ -519,9 +523,15 @@ class ExecutionRace implements ResultPort {
     if (this.done) return;
     this.done = true;
     this.cancelDeadline?.();
-    if (this.onAbort !== null) this.external!.removeEventListener('abort', this.onAbort);
+    this.stop?.attach(null);
     this.resolve(result);
   }
+}
+
+/** Where a stop request comes from: the caller's signal, else its stop handle; null with neither. */
+function stopOf(options: { signal?: AbortSignal; stop?: StopHandle }): StopHandle | null {
+  const signal = options.signal ?? null;
+  return signal !== null ? new SignalStop(signal) : (options.stop ?? null);
 }
 
 function recordEnd(
@@ -537,9 +547,4 @@ function recordEnd(
 
 function timeoutCause(ms: number): string {
   return `The execution ran longer than its limit of ${ms / 1000} seconds.`;
-}
-
-function abortCause(signal: AbortSignal): string {
-  const reason = signal.reason;
-  return reason instanceof Error ? reason.message : reason === undefined ? 'The execution was aborted.' : String(reason);
 }

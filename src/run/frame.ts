@@ -46,8 +46,11 @@ export class Execution {
   private controller: AbortController | null;
   /** Wakes for the execution's pending sleeps, so ending it ends them all. */
   private sleeping: Set<Wake> | null;
-  /** Waits other than sleeps that end with the execution; an array, as there is mostly one. */
-  private endListeners: EndListener[] | null;
+  /**
+   * Waits other than sleeps that end with the execution: the one there mostly is (a task
+   * waiting for its token), then an array once a second one comes.
+   */
+  private endListeners: EndListener | EndListener[] | null;
   /** When the execution times out, in milliseconds of its clock. */
   readonly deadlineMs: number;
   /** Number of the last history event, as AWS numbers them (causes cite "event id #N"). */
@@ -139,21 +142,31 @@ export class Execution {
     const listeners = this.endListeners;
     if (listeners !== null) {
       this.endListeners = null;
-      for (const listener of listeners) listener.executionEnded();
+      if (Array.isArray(listeners)) for (const listener of listeners) listener.executionEnded();
+      else listeners.executionEnded();
     }
+  }
+
+  /** A stop handle's request while the run is synchronous (run/stop.ts): the run ends at its next transition. */
+  stopRequested(): void {
+    this.abort(executionEnded);
   }
 
   /** Tells `listener` when the execution is stopped or times out (a task waiting for its token). */
   listenForEnd(listener: EndListener): void {
-    if (this.endListeners === null) this.endListeners = [listener];
-    else this.endListeners.push(listener);
+    const listeners = this.endListeners;
+    if (listeners === null) this.endListeners = listener;
+    else if (Array.isArray(listeners)) listeners.push(listener);
+    else this.endListeners = [listeners, listener];
   }
 
   forgetEndListener(listener: EndListener): void {
     const listeners = this.endListeners;
-    if (listeners === null) return;
-    const at = listeners.indexOf(listener);
-    if (at >= 0) listeners.splice(at, 1);
+    if (listeners === listener) this.endListeners = null;
+    else if (Array.isArray(listeners)) {
+      const at = listeners.indexOf(listener);
+      if (at >= 0) listeners.splice(at, 1);
+    }
   }
 
   /**

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { setMaxListeners } from 'node:events';
 import { compile, type CompileOptions, type Machine } from '../compile/machine.js';
 import type { Handlers } from '../compile/handlers.js';
 import { mockHandlers } from '../mocks/index.js';
@@ -8,6 +7,7 @@ import type { Limits } from '../run/limits.js';
 import type { ExecutionResult } from '../run/result.js';
 import { durableRecord, type ExecuteOptions } from '../run/execution.js';
 import type { HistoryEvent } from '../run/history.js';
+import { StopHandle } from '../run/stop.js';
 import type { TaskTokens } from '../run/tokens.js';
 import { withRevisionDetails } from './configurations.js';
 import { ServiceError } from './errors.js';
@@ -48,16 +48,12 @@ export class Executions {
   private readonly withForgotten = new Set<StateMachineRecord>();
   /** Executions still running (Express ones included), so close() can settle them. */
   private readonly running = new Set<ExecutionRecord>();
-  /**
-   * The one abort signal of every StartSyncExecution execution: nothing stops one of them
-   * alone (StopExecution refuses Express ARNs), only close() stops them all, so they share
-   * a controller instead of allocating one each.
-   */
-  private readonly syncExecutions = new AbortController();
   /** Express executions started by nested-execution Tasks, oldest first, for executionEnded(). */
   private readonly nestedExpress = new Map<string, ExecutionRecord>();
   /** What the integrations reach the service through. */
   private readonly host: IntegrationHost;
+  /** `…:execution:<machine>:` by machine name, built once (see executionArn()). */
+  private readonly executionArnPrefixes = new Map<string, string>();
 
   constructor(
     private readonly registry: Registry,
@@ -66,8 +62,6 @@ export class Executions {
     host: Omit<IntegrationHost, 'nested'>,
   ) {
     this.host = { ...host, nested: this.nestedExecutions() };
-    // Every waiting StartSyncExecution execution listens to it.
-    setMaxListeners(0, this.syncExecutions.signal);
   }
 
   /**
@@ -87,7 +81,7 @@ export class Executions {
         input: JSON.parse(exec.inputText) as unknown,
         events: (exec.events ?? []) as unknown as HistoryEvent[],
         tokens: this.options.tokens,
-        signal: exec.controller.signal,
+        stop: exec.stopHandle,
         ...this.durableHooks(exec),
       });
     } catch (thrown) {
@@ -116,12 +110,16 @@ export class Executions {
   /** A Standard execution's store hooks: its durable record is written where it parks on a task token and cleared when it runs on. */
   private durableHooks(exec: ExecutionRecord): Pick<ExecuteOptions, 'onHistory' | 'onSuspend' | 'onResume'> {
     const store = this.options.store;
-    const onHistory = (events: readonly HistoryEvent[]) => {
-      exec.liveEvents = events as unknown as readonly T.HistoryEventShape[];
-      // A resumed execution's recorder took over the events read back from the store.
-      exec.events = null;
-    };
-    if (store === null) return { onHistory };
+    // Without history the machine never calls onHistory: a waiting execution need not hold the closure.
+    const onHistory =
+      this.options.history === 'OFF'
+        ? undefined
+        : (events: readonly HistoryEvent[]) => {
+            exec.liveEvents = events as unknown as readonly T.HistoryEventShape[];
+            // A resumed execution's recorder took over the events read back from the store.
+            exec.events = null;
+          };
+    if (store === null) return onHistory === undefined ? {} : { onHistory };
     return {
       onHistory,
       onSuspend: (suspension) => {
@@ -134,6 +132,16 @@ export class Executions {
         store.executionSuspended(exec);
       },
     };
+  }
+
+  /** A Standard execution's ARN: the name joined to its machine's prefix, built once (a waiting execution keeps it: ~200 bytes less than built afresh). */
+  private executionArn(machineName: string, name: string): string {
+    let prefix = this.executionArnPrefixes.get(machineName);
+    if (prefix === undefined) {
+      prefix = this.registry.arn('execution', `${machineName}:`);
+      this.executionArnPrefixes.set(machineName, prefix);
+    }
+    return prefix + name;
   }
 
   /** Takes back a finished execution read from the store. */
@@ -152,7 +160,7 @@ export class Executions {
     this.refuseWhenClosed();
     const { machine } = resolved;
     if (machine.type === 'STANDARD') {
-      const executionArn = this.registry.arn('execution', `${machine.name}:${name}`);
+      const executionArn = this.executionArn(machine.name, name);
       const existing = this.registry.executions.get(executionArn);
       if (existing !== undefined) {
         if (existing.status === 'RUNNING' && existing.inputText === input.text) return { executionArn, startDate: existing.startDate };
@@ -174,7 +182,7 @@ export class Executions {
     if (resolved.machine.type !== 'EXPRESS')
       throw new ServiceError('StateMachineTypeNotSupported', 'This operation is not supported by this type of state machine');
     this.refuseWhenClosed();
-    const exec = this.begin(resolved, name, input, traceHeader, testCase, this.syncExecutions);
+    const exec = this.begin(resolved, name, input, traceHeader, testCase);
     // Most Express executions end within begin(): then there is nothing to wait for.
     if (exec.status === 'RUNNING') await exec.done;
     const included = includedData === 'ALL_DATA';
@@ -220,16 +228,13 @@ export class Executions {
     input: { text: string; value: unknown },
     traceHeader: string | undefined,
     testCase: string,
-    controller: AbortController = new AbortController(),
   ): ExecutionRecord {
     const { machine, alias } = target;
     const version = target.version ?? (alias !== undefined ? this.versions.route(alias, machine) : undefined);
     const revision = version?.revision ?? machine.revision;
     const standard = machine.type === 'STANDARD';
     const expressId = standard ? undefined : randomUUID();
-    const executionArn = standard
-      ? this.registry.arn('execution', `${machine.name}:${name}`)
-      : this.registry.arn('express', `${machine.name}:${name}:${expressId}`);
+    const executionArn = standard ? this.executionArn(machine.name, name) : this.registry.arn('express', `${machine.name}:${name}:${expressId}`);
     const startDate = this.registry.now();
     const exec: ExecutionRecord = {
       executionArn,
@@ -241,7 +246,7 @@ export class Executions {
       inputText: input.text,
       traceHeader,
       startDate,
-      controller,
+      stopHandle: new StopHandle(),
       status: 'RUNNING',
       stopDate: undefined,
       outputText: undefined,
@@ -274,8 +279,8 @@ export class Executions {
     const result = compiled.run(
       input.value,
       standard
-        ? { name, inputText: input.text, signal: exec.controller.signal, ...this.durableHooks(exec) }
-        : { name, executionId: expressId, inputText: input.text, signal: exec.controller.signal },
+        ? { name, inputText: input.text, stop: exec.stopHandle, ...this.durableHooks(exec) }
+        : { name, executionId: expressId, inputText: input.text, stop: exec.stopHandle },
     );
     if (result instanceof Promise) {
       // Still running (waiting, or a handler is): the store learns of it now. One that ended
@@ -517,7 +522,7 @@ export class Executions {
         const name = request.name === undefined ? randomUUID() : checkName(request.name);
         const input = parseExecutionInput(request.input);
         this.refuseWhenClosed();
-        const executionArn = this.registry.arn('execution', `${resolved.machine.name}:${name}`);
+        const executionArn = this.executionArn(resolved.machine.name, name);
         if (resolved.machine.type === 'STANDARD' && this.registry.executions.has(executionArn)) {
           throw new ServiceError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
         }
@@ -535,7 +540,7 @@ export class Executions {
         const exec = this.registry.executions.get(executionArn) ?? this.nestedExpress.get(executionArn);
         if (exec === undefined || exec.status !== 'RUNNING') return;
         exec.stopRequest = { error, cause };
-        exec.controller.abort(new Error(cause));
+        exec.stopHandle.stop(new Error(cause));
       },
       startSyncExecution: async (request) => {
         const answer = await this.startSyncExecution({ stateMachineArn: request.stateMachineArn, name: request.name, input: request.input });
@@ -563,7 +568,7 @@ export class Executions {
     }
     if (exec.status !== 'RUNNING') return { stopDate: exec.stopDate! };
     exec.stopRequest = { error: r.error ?? undefined, cause: r.cause ?? undefined };
-    exec.controller.abort(new Error(r.cause ?? 'The execution was stopped.'));
+    exec.stopHandle.stop(new Error(r.cause ?? 'The execution was stopped.'));
     await exec.done;
     return { stopDate: exec.stopDate! };
   }
@@ -579,7 +584,7 @@ export class Executions {
   /** Stops every running execution (ABORTED) and waits until each has settled. */
   async close(): Promise<void> {
     const pending = [...this.running];
-    for (const exec of pending) exec.controller.abort(new Error('The service was closed.'));
+    for (const exec of pending) exec.stopHandle.stop(new Error('The service was closed.'));
     await Promise.all(pending.map((x) => x.done));
   }
 }

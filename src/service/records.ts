@@ -1,5 +1,6 @@
 import type { DurableSuspension } from '../run/execution.js';
 import type { Machine } from '../compile/machine.js';
+import type { StopHandle } from '../run/stop.js';
 import type {
   EncryptionConfiguration,
   ExecutionStatusName,
@@ -84,7 +85,8 @@ export interface ExecutionRecord {
   readonly inputText: string;
   readonly traceHeader: string | undefined;
   readonly startDate: Date;
-  readonly controller: AbortController;
+  /** Stopping it stops the execution: StopExecution, a `.sync` parent's end and close() do. */
+  readonly stopHandle: StopHandle;
   status: ExecutionStatusName;
   stopDate: Date | undefined;
   outputText: string | undefined;

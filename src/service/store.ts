@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import type { ActivityRecord, AliasRecord, ExecutionRecord, Revision, StateMachineRecord, VersionRecord } from './records.js';
 import type { HistoryEventShape } from './types.js';
 import type { DurableSuspension } from '../run/execution.js';
+import { StopHandle } from '../run/stop.js';
 
 /**
  * The service's embedded store (`createService({ store: 'path.db' })`, `statemill serve
@@ -315,7 +316,7 @@ export class SqliteStore {
         inputText: data.inputText,
         traceHeader: data.traceHeader,
         startDate: new Date(data.startDate),
-        controller: new AbortController(),
+        stopHandle: new StopHandle(),
         status: row.status,
         stopDate: data.stopDate === undefined ? undefined : new Date(data.stopDate),
         outputText: data.outputText,

@@ -182,6 +182,39 @@ history('a Task failing, retried, then caught: Failed/Scheduled/Started per retr
   }
 });
 
+history("Task events' details keep AWS's member order, and their timestamps follow the clock across events", async () => {
+  let calls = 0;
+  const r = await machine(
+    {
+      StartAt: 'T',
+      States: {
+        T: { Type: 'Task', Resource: 'flaky', TimeoutSeconds: 30, Retry: [{ ErrorEquals: ['Boom'], IntervalSeconds: 2 }], End: true },
+      },
+    },
+    {
+      flaky: () => {
+        if (calls++ === 0) throw named('Boom', 'once');
+        return 'ok';
+      },
+    },
+  ).execute({});
+  assert.is(r.status, 'SUCCEEDED');
+  const details = (type: string, key: string) => JSON.stringify(eventOf(r, type)[key]);
+  assert.is(
+    details('TaskScheduled', 'taskScheduledEventDetails'),
+    '{"resourceType":"handler","resource":"flaky","region":"us-east-1","parameters":"{}","timeoutInSeconds":30}',
+  );
+  assert.is(details('TaskFailed', 'taskFailedEventDetails'), '{"resourceType":"handler","resource":"flaky","error":"Boom","cause":"once"}');
+  assert.is(
+    details('TaskSucceeded', 'taskSucceededEventDetails'),
+    '{"resourceType":"handler","resource":"flaky","output":"\\"ok\\"","outputDetails":{"truncated":false}}',
+  );
+  assert.equal(
+    r.history!.map((e) => e.timestamp.getTime()),
+    [0, 0, 0, 0, 0, 2000, 2000, 2000, 2000, 2000],
+  );
+});
+
 history('a task timeout is TaskTimedOut with States.Timeout', async () => {
   const r = await machine(
     { StartAt: 'T', States: { T: { Type: 'Task', Resource: 'slow', TimeoutSeconds: 5, End: true } } },

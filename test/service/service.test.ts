@@ -443,7 +443,7 @@ executions('close(): running executions end ABORTED, pending activity polls answ
   assert.is((await refusal(s.startExecution({ stateMachineArn }))).name, 'ValidationException');
 });
 
-executions('close(): waiting StartSyncExecution calls (which share one abort signal) all answer ABORTED, with no listener-leak warning', async () => {
+executions('close(): waiting StartSyncExecution calls all answer ABORTED, with no listener-leak warning', async () => {
   const s = service({ clock: realClock });
   const { stateMachineArn } = await s.createStateMachine({ name: 'x', definition: waiting(3600), roleArn: ROLE, type: 'EXPRESS' });
   const warnings: string[] = [];

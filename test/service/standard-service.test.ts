@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SFNClient, SendTaskSuccessCommand, SendTaskFailureCommand, GetActivityTaskCommand } from '@aws-sdk/client-sfn';
-import { createService, virtualClock, ServiceError, type StepFunctionsService } from '../../src/index.js';
+import { createService, virtualClock, ServiceError, type StepFunctionsService, type TaskContext } from '../../src/index.js';
 
 /** Standard constructs through createService(): callbacks, nested executions, activities, SDK commands. */
 const service = suite('standard-service');
@@ -109,6 +109,63 @@ service('workflow within a workflow through the service: .sync:2, .sync, fire an
   await s.stopExecution({ executionArn: parent.executionArn, error: 'Stop', cause: 'operator' });
   assert.is((await s.waitForExecution(parent)).status, 'ABORTED');
   assert.is((await s.waitForExecution({ executionArn: kid })).status, 'ABORTED');
+  await s.close();
+});
+
+service(
+  'StopExecution of an execution suspended on a task token: ABORTED with the given error and cause, history ending ExecutionAborted, the token retired',
+  async () => {
+    const tokens: string[] = [];
+    const s = createService({ handlers: { 'arn:aws:states:::sqs:sendMessage': (input: { token: string }) => void tokens.push(input.token) } });
+    const arn = await machine(s, 'stoppable', {
+      StartAt: 'Ask',
+      States: {
+        Ask: { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken', Parameters: { 'token.$': '$$.Task.Token' }, Next: 'Done' },
+        Done: { Type: 'Succeed' },
+      },
+    });
+    const started = await s.startExecution({ stateMachineArn: arn, input: '{}' });
+    assert.is(tokens.length, 1);
+    const stopped = await s.stopExecution({ executionArn: started.executionArn, error: 'Operator', cause: 'no longer needed' });
+    const described = await s.describeExecution(started);
+    assert.equal([described.status, described.error, described.cause], ['ABORTED', 'Operator', 'no longer needed']);
+    assert.equal(described.stopDate, stopped.stopDate);
+    const history = await s.getExecutionHistory({ executionArn: started.executionArn });
+    const last = history.events.at(-1)!;
+    assert.equal(
+      history.events.map((e) => e.type),
+      ['ExecutionStarted', 'TaskStateEntered', 'TaskScheduled', 'TaskStarted', 'TaskSubmitted', 'ExecutionAborted'],
+    );
+    assert.equal([last.previousEventId, last.executionAbortedEventDetails], [0, { error: 'Operator', cause: 'no longer needed' }]);
+    const late = await refusal(s.sendTaskSuccess({ taskToken: tokens[0]!, output: '{}' }));
+    assert.equal([late.name, late.message], ['TaskTimedOut', "Task Timed Out: 'Provided task does not exist anymore'"]);
+    assert.is((await refusal(s.sendTaskHeartbeat({ taskToken: tokens[0]! }))).name, 'TaskTimedOut');
+    await s.close();
+  },
+);
+
+service('StopExecution of an execution in an asynchronous handler: the handler sees its signal abort, the execution ends ABORTED', async () => {
+  const signals: AbortSignal[] = [];
+  const s = createService({
+    handlers: {
+      slow: (_input: unknown, ctx: TaskContext) => {
+        signals.push(ctx.signal);
+        return new Promise((resolve) => ctx.signal.addEventListener('abort', () => resolve('gave up'), { once: true }));
+      },
+    },
+  });
+  const arn = await machine(s, 'slow', { StartAt: 'Work', States: { Work: { Type: 'Task', Resource: 'slow', End: true } } });
+  const started = await s.startExecution({ stateMachineArn: arn, input: '{}' });
+  assert.equal(
+    signals.map((signal) => signal.aborted),
+    [false],
+  );
+  await s.stopExecution({ executionArn: started.executionArn, cause: 'halt' });
+  assert.equal(
+    signals.map((signal) => signal.aborted),
+    [true],
+  );
+  assert.equal((await s.describeExecution(started)).status, 'ABORTED');
   await s.close();
 });
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../run/clock.js';
 import type { ExecutionResult } from '../../run/result.js';
+import { StopHandle } from '../../run/stop.js';
 import { compile, type Machine } from '../../compile/machine.js';
 import type { Handlers } from '../../compile/handlers.js';
 import type { EndedExecution, NestedStart, StartedExecution } from '../../compile/task-patterns.js';
@@ -19,6 +20,8 @@ export interface StandardExecutionsOptions {
 interface Registered {
   readonly machine: Machine;
   readonly type: 'STANDARD' | 'EXPRESS';
+  /** `…:execution:<machine>:` (or `…:express:…`): an execution's ARN is one join to it, not a string built afresh. */
+  readonly executionArnPrefix: string;
 }
 
 /** One execution: running (a pending result and its stop switch) or ended. */
@@ -28,7 +31,7 @@ interface Run {
   readonly name: string;
   readonly input: string;
   readonly startDate: Date;
-  readonly stop: AbortController;
+  readonly stop: StopHandle;
   readonly ended: Promise<EndedExecution>;
   result: EndedExecution | null;
 }
@@ -62,7 +65,8 @@ export class StandardExecutions implements ExecutionHost {
       limits: type === 'STANDARD' ? { executionMs: 365 * 24 * 3_600_000 } : undefined,
       integrations: this.tasks.integrations(this),
     });
-    this.machines.set(machine.stateMachineArn, { machine, type });
+    const executionArnPrefix = machine.stateMachineArn.replace(':stateMachine:', type === 'STANDARD' ? ':execution:' : ':express:') + ':';
+    this.machines.set(machine.stateMachineArn, { machine, type, executionArnPrefix });
     return machine.stateMachineArn;
   }
 
@@ -75,10 +79,9 @@ export class StandardExecutions implements ExecutionHost {
       throw new ServiceError('InvalidExecutionInput', `Invalid State Machine Execution Input: 'Unexpected input: ${request.input}'`);
     }
     const name = request.name ?? randomUUID();
-    const executionArn =
-      registered.machine.stateMachineArn.replace(':stateMachine:', registered.type === 'STANDARD' ? ':execution:' : ':express:') + ':' + name;
+    const executionArn = registered.executionArnPrefix + name;
     if (this.runs.has(executionArn)) throw new ServiceError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
-    const stop = new AbortController();
+    const stop = new StopHandle();
     const startDate = new Date();
     const run: Run = {
       executionArn,
@@ -88,7 +91,7 @@ export class StandardExecutions implements ExecutionHost {
       startDate,
       stop,
       result: null,
-      ended: registered.machine.execute(input, { name, signal: stop.signal }).then((result) => {
+      ended: registered.machine.execute(input, { name, stop }).then((result) => {
         run.result = ended(run, result);
         return run.result;
       }),
@@ -112,7 +115,7 @@ export class StandardExecutions implements ExecutionHost {
 
   stopExecution(executionArn: string, error: string, cause: string): void {
     const run = this.run(executionArn);
-    if (run.result === null) run.stop.abort(new StopReason(error, cause));
+    if (run.result === null) run.stop.stop(new StopReason(error, cause));
   }
 
   /** DescribeExecution's answer while running or after the end. */

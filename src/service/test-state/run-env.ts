@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { MachineEnv, StateEnv } from '../../compile/context.js';
 import { HandlerIndex } from '../../compile/handlers.js';
+import { machineArns } from '../../run/arns.js';
 import { realClock } from '../../run/clock.js';
 import { Execution, Frame, VariableScope } from '../../run/frame.js';
 import { defaultLimits } from '../../run/limits.js';
@@ -81,19 +82,17 @@ export interface RunSetup {
  * request's role (null without one), `$$.State.Name` "StateName"; or the supplied context.
  */
 export function createRun(setup: RunSetup, options: TestStateOptions): TestRun {
-  const region = options.region ?? 'us-east-1';
-  const account = options.accountId ?? '123456789012';
   const clock = options.clock ?? realClock;
-  const machineName = `TestState-${randomUUID()}`;
+  const arns = machineArns({ region: options.region, accountId: options.accountId, stateMachineName: `TestState-${randomUUID()}` }, false);
   const executionName = randomUUID();
   const now = clock.now();
   const exec = new Execution({
-    id: `arn:aws:states:${region}:${account}:express:${machineName}:${executionName}`,
+    id: arns.executionArnPrefix + executionName,
     name: executionName,
     input: setup.input,
     startMs: now,
-    stateMachineId: `arn:aws:states:${region}:${account}:stateMachine:${machineName}`,
-    stateMachineName: machineName,
+    stateMachineId: arns.stateMachineArn,
+    stateMachineName: arns.stateMachineName,
     roleArn: setup.roleArn as string,
     standard: false,
     clock,
