@@ -71,9 +71,10 @@ export class Executions {
   }
 
   /**
-   * Takes back an execution that was suspended on a task token when the store was last
-   * written: it waits on the same token again (see Machine.resume). One whose record does
-   * not fit its machine any more ends FAILED (statemill.HostStopped) with a cause saying why.
+   * Takes back an execution that was parked on its main line when the store was last
+   * written: it waits on the same token, activity task or timer again (see Machine.resume).
+   * One whose record does not fit its machine any more ends FAILED (statemill.HostStopped)
+   * with a cause saying why.
    */
   resumeSuspended(exec: ExecutionRecord): void {
     const record = exec.suspension!;
@@ -107,13 +108,13 @@ export class Executions {
     markHostStopped(
       exec,
       this.registry.now(),
-      `The statemill process running this execution stopped while it waited on a task token, and it could not be resumed: ${reason}`,
+      `The statemill process running this execution stopped while it was parked on its main line, and it could not be resumed: ${reason}`,
     );
     this.running.delete(exec);
     this.retain(exec);
   }
 
-  /** A Standard execution's store hooks: its durable record is written where it parks on a task token and cleared when it runs on. */
+  /** A Standard execution's store hooks: its durable record is written where it parks on its main line and cleared when it runs on. */
   private durableHooks(exec: ExecutionRecord): Pick<ExecuteOptions, 'onHistory' | 'onSuspend' | 'onResume'> {
     const store = this.options.store;
     const onHistory = (events: readonly HistoryEvent[]) => {

@@ -97,7 +97,7 @@ export interface ExecutionRecord {
   stopRequest: StopRequest | null;
   /** Set once the retention bound dropped it: lists skip it until they are compacted. */
   forgotten?: boolean;
-  /** Set while it waits on a task token and a store keeps it: what a restart resumes it from (run/execution.ts durableRecord). */
+  /** Set while it is parked on its main line and a store keeps it: what a restart resumes it from (run/execution.ts durableRecord). */
   suspension?: DurableSuspension | null;
   /** The mock test case it was started with (`arn#TestCase`), so a resumed execution runs with the same mocks. */
   testCase?: string;
