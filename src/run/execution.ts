@@ -383,7 +383,9 @@ export class Machine {
    * `suspension`. An activity task no worker took before the restart is handed out again.
    */
   private resumeAt(suspension: Suspension, probe: Suspension | null, record: DurableSuspension, options: ResumeOptions): Promise<ExecutionResult> {
-    if (probe === null || probe.resume === null) {
+    if (probe === null || probe.resume === null || probe.token === '') {
+      // A probe that failed into a retry interval parked on a timer of its own: that timer goes too.
+      probe?.settle(false, executionEnded);
       options.tokens.withdraw(suspension.token);
       throw new RangeError(`state '${suspension.node!.name}' does not wait for a task token on the execution's main line`);
     }

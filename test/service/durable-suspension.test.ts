@@ -399,6 +399,44 @@ durable('a record naming a state the machine does not have ends FAILED (statemil
   });
 });
 
+durable(
+  'a token record whose Task now fails before it suspends (and retries) ends FAILED (statemill.HostStopped) at start-up, its retry timer gone',
+  async () => {
+    await withFreshStore(async (store) => {
+      const definition = JSON.stringify({
+        QueryLanguage: 'JSONata',
+        StartAt: 'Ask',
+        States: {
+          Ask: {
+            Type: 'Task',
+            Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken',
+            Arguments: { MessageBody: { TaskToken: '{% $states.context.Task.Token %}', who: '{% $states.input.fail ? $error("boom") : $states.input.who %}' } },
+            Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 3600 }],
+            End: true,
+          },
+        },
+      });
+      const { executionArn } = await crashedWithToken(store, definition);
+      const db = new Database(store.file);
+      const row = db.prepare('SELECT data FROM executions WHERE arn = ?').get(executionArn) as { data: string };
+      const data = JSON.parse(row.data);
+      data.suspension.rawInput = { who: 'ada', fail: true };
+      db.prepare('UPDATE executions SET data = ? WHERE arn = ?').run(JSON.stringify(data), executionArn);
+      db.close();
+      const clock = manualClock(T0);
+      const restarted = store.open({ clock, handlers: outbox().handlers });
+      await turns();
+      const described = await restarted.describeExecution({ executionArn });
+      assert.equal([described.status, described.error], ['FAILED', HOST_STOPPED_ERROR]);
+      assert.match(described.cause!, /could not be resumed: state 'Ask' does not wait for a task token/);
+      assert.ok(clock.requested.includes(3_600_000), 'the probe parked in its retry interval');
+      clock.advance(3_600_000);
+      await turns();
+      assert.is((await restarted.describeExecution({ executionArn })).status, 'FAILED', 'nothing woke up');
+    });
+  },
+);
+
 /** Wait states of every kind, each 10 s after T0 (the input carries the path's values). */
 const waits: Array<{ name: string; wait: Record<string, unknown>; jsonata?: boolean }> = [
   { name: 'Seconds', wait: { Seconds: 10 } },
