@@ -656,6 +656,37 @@ durable('Retry counters survive a restart in a retry interval: the retry that fa
   });
 });
 
+durable('a top-level Parallel parked in its retry interval runs its branches again after the restart', async () => {
+  await withFreshStore(async (store) => {
+    const definition = JSON.stringify({
+      StartAt: 'Both',
+      States: {
+        Both: {
+          Type: 'Parallel',
+          Branches: [{ StartAt: 'Work', States: { Work: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:work', End: true } } }],
+          Retry: [{ ErrorEquals: ['Busy'], IntervalSeconds: 5, MaxAttempts: 1 }],
+          End: true,
+        },
+      },
+    });
+    const crashedClock = manualClock(T0);
+    const first = attempts([busy()]);
+    const crashed = store.open({ clock: crashedClock, handlers: first.handlers });
+    const { stateMachineArn } = await crashed.createStateMachine({ name: 'parallel', definition, roleArn });
+    const { executionArn } = await crashed.startExecution({ stateMachineArn, name: 'both', input: '{}' });
+    await turns();
+    crashedClock.halt();
+    // The branch's Task is on its first attempt each time the Parallel runs.
+    const again = attempts([{ done: 'after' }]);
+    const restarted = store.open({ clock: manualClock(T0 + 60_000), handlers: again.handlers });
+    const described = await restarted.waitForExecution({ executionArn });
+    assert.is(described.status, 'SUCCEEDED', JSON.stringify(described));
+    assert.equal(JSON.parse(described.output!), [{ done: 'after' }]);
+    assert.equal([first.seen, again.seen], [[1], [1]], 'the branch ran once before the crash, once after');
+    assertNoGaps((await restarted.getExecutionHistory({ executionArn })).events, 'parallel retry');
+  });
+});
+
 const activityDefinition = (activityArn: string) =>
   JSON.stringify({
     StartAt: 'Review',
