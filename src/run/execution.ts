@@ -362,7 +362,7 @@ export class Machine {
     if (record.waitsOn === 'timer') {
       if (node.wake === null) throw new RangeError(`state '${node.name}' does not wait on a timer on the execution's main line`);
       // Armed for what is left of the wait: a wake-up time that passed while the host was down fires at once.
-      return this.parkResumed(Suspension.timed(frame, node, record.rawInput, record.wakeAt ?? Infinity, record.retries), options);
+      return this.resumeAt(Suspension.timed(frame, node, record.rawInput, record.wakeAt ?? Infinity, record.retries), null, record, options);
     }
     // The token waits from now on: an answer that comes while the probe below runs is kept until the execution is parked.
     const suspension = options.tokens.resuspend(record.token, frame, record.timeoutAt ?? Infinity, record.heartbeatMs, record.heartbeatAt ?? Infinity);
@@ -379,10 +379,24 @@ export class Machine {
   }
 
   /**
-   * resume() once the probe found the Task's result step: the execution is parked in
-   * `suspension`. An activity task no worker took before the restart is handed out again.
+   * resume() once the execution waits again: a timer's at once, a token's once the probe
+   * found the Task's result step (an activity task no worker took before the restart is
+   * handed out again). The execution is parked in `suspension`.
    */
   private resumeAt(suspension: Suspension, probe: Suspension | null, record: DurableSuspension, options: ResumeOptions): Promise<ExecutionResult> {
+    const exec = suspension.frame.exec;
+    if (suspension.token !== '') this.takeResumeStep(suspension, probe, record, options);
+    if (exec.history !== null) options.onHistory?.(exec.history.events);
+    const external = options.signal ?? null;
+    if (external !== null && external.aborted) {
+      options.tokens.withdraw(suspension.token);
+      return Promise.resolve(this.settle(exec, 'ABORTED', undefined, 'States.Aborted', abortCause(external)));
+    }
+    return this.race(exec, suspension, external, null, options, true);
+  }
+
+  /** A token's suspension takes the Task's result step (and activity queues) from the probe, or the record does not fit. */
+  private takeResumeStep(suspension: Suspension, probe: Suspension | null, record: DurableSuspension, options: ResumeOptions): void {
     if (probe === null || probe.resume === null || probe.token === '') {
       // A probe that failed into a retry interval parked on a timer of its own: that timer goes too.
       probe?.settle(false, executionEnded);
@@ -391,25 +405,11 @@ export class Machine {
     }
     suspension.resume = probe.resume;
     const queues = probe.activity?.queues;
-    if (queues !== undefined) {
-      const activity = { arn: probe.activity!.arn, input: record.activityInput, queues, taken: record.activityTaken === true };
-      suspension.activity = activity;
-      options.tokens.whenStarted(suspension.token, (workerName) => suspension.activityTaken(workerName));
-      if (!activity.taken) queues.scheduleActivity?.(activity.arn, suspension.token, activity.input);
-    }
-    return this.parkResumed(suspension, options);
-  }
-
-  /** A resumed execution, its history handed to the caller, parked in `suspension` (or ended at once when its signal has aborted). */
-  private parkResumed(suspension: Suspension, options: ResumeOptions): Promise<ExecutionResult> {
-    const exec = suspension.frame.exec;
-    if (exec.history !== null) options.onHistory?.(exec.history.events);
-    const external = options.signal ?? null;
-    // Settling ends the execution, and with it the wait (its token, timer or activity task).
-    if (external !== null && external.aborted) {
-      return Promise.resolve(this.settle(exec, 'ABORTED', undefined, 'States.Aborted', abortCause(external)));
-    }
-    return this.race(exec, suspension, external, null, options, true);
+    if (queues === undefined) return;
+    const activity = { arn: probe.activity!.arn, input: record.activityInput, queues, taken: record.activityTaken === true };
+    suspension.activity = activity;
+    options.tokens.whenStarted(suspension.token, (workerName) => suspension.activityTaken(workerName));
+    if (!activity.taken) queues.scheduleActivity?.(activity.arn, suspension.token, activity.input);
   }
 
   /** The top-level state named `name`: a resumed record names the Task it parked in. */
