@@ -419,7 +419,7 @@ export class Executions {
       if (this.options.store !== null) (forgotten ??= []).push(old);
     }
     // One transaction: the ended execution in, the ones the bound drops out.
-    this.options.store?.executionEnded(exec, forgotten);
+    if (exec.keptParked !== true) this.options.store?.executionEnded(exec, forgotten);
     if (this.finishedHead >= 1024 && this.finishedHead * 2 >= this.finished.length) {
       this.finished.splice(0, this.finishedHead);
       this.finishedHead = 0;
@@ -577,8 +577,13 @@ export class Executions {
     );
   }
 
-  /** Stops every running execution (ABORTED) and waits until each has settled. */
+  /**
+   * Stops every running execution (ABORTED) and waits until each has settled. With a store,
+   * one parked on its main line stays in the store as it parked, as after a crash: the next
+   * start resumes it (a graceful stop persists what a kill -9 would not lose).
+   */
   async close(): Promise<void> {
+    if (this.options.store !== null) for (const exec of this.running) if (exec.suspension != null) exec.keptParked = true;
     const pending = [...this.running];
     for (const exec of pending) exec.controller.abort(new Error('The service was closed.'));
     await Promise.all(pending.map((x) => x.done));

@@ -99,6 +99,8 @@ export interface ExecutionRecord {
   forgotten?: boolean;
   /** Set while it is parked on its main line and a store keeps it: what a restart resumes it from (run/execution.ts durableRecord). */
   suspension?: DurableSuspension | null;
+  /** Set when the service closed while it was parked with a store: its record stays as written (RUNNING, parked), for the next start to resume. */
+  keptParked?: boolean;
   /** The mock test case it was started with (`arn#TestCase`), so a resumed execution runs with the same mocks. */
   testCase?: string;
   /** Settles when the execution has ended and the record says how. */

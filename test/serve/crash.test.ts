@@ -309,6 +309,31 @@ crash('a Wait of 2 s killed -9 midway, restarted after it ended: the execution g
   }
 });
 
+crash('SIGTERM during a Wait: the server exits 0 and leaves the execution parked; restarted, it goes on and SUCCEEDS', async () => {
+  const store = join(dir, 'graceful-waits.db');
+  const first = startServe(['--store', store]);
+  const url = await first.url;
+  const definition = JSON.stringify({ StartAt: 'Nap', States: { Nap: { Type: 'Wait', Seconds: 1, Next: 'Done' }, Done: { Type: 'Pass', End: true } } });
+  const { stateMachineArn } = await call(url, 'CreateStateMachine', { name: 'napping', roleArn, definition });
+  const { executionArn } = await call(url, 'StartExecution', { stateMachineArn, name: 'nap', input: '{"order":3}' });
+  first.child.kill('SIGTERM');
+  assert.equal(await first.exit, { code: 0, signal: null });
+  const second = startServe(['--store', store]);
+  const again = await second.url;
+  try {
+    const described = await settled(again, executionArn);
+    assert.equal([described.status, described.output], ['SUCCEEDED', '{"order":3}']);
+    const events = (await call(again, 'GetExecutionHistory', { executionArn })).events as Array<{ id: number; type: string }>;
+    assert.equal(
+      events.map((e) => `${e.id} ${e.type}`),
+      ['1 ExecutionStarted', '2 WaitStateEntered', '3 WaitStateExited', '4 PassStateEntered', '5 PassStateExited', '6 ExecutionSucceeded'],
+    );
+  } finally {
+    second.child.kill('SIGTERM');
+    assert.equal(await second.exit, { code: 0, signal: null });
+  }
+});
+
 crash('a store file that is not a statemill store stops start-up with a clear error (exit 3) before listening', async () => {
   const notes = join(dir, 'notes.txt');
   writeFileSync(notes, 'not a database\n');

@@ -359,7 +359,7 @@ durable('a damaged suspension record stops start-up with ERR_STORE_CORRUPT namin
   await withFreshStore(async (store) => {
     const { executionArn } = await crashedWithToken(store, askMachine());
     await store.closeAll();
-    // close() ended the execution: put a damaged suspension on a RUNNING row, as a foreign writer might.
+    // close() left it parked: damage its suspension record, as a foreign writer might.
     const db = new Database(store.file);
     const row = db.prepare('SELECT data FROM executions WHERE arn = ?').get(executionArn) as { data: string };
     const data = JSON.parse(row.data);

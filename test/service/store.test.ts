@@ -259,10 +259,10 @@ store.run();
 
 const graceful = suite('service: SQLite store, graceful close');
 
-graceful('close() stops a running Standard execution and the store keeps it ABORTED, not RUNNING', async () => {
+graceful('close() stops a running Standard execution that is not parked, and the store keeps it ABORTED, not RUNNING', async () => {
   const file = freshFile();
   const first = createService({ store: file });
-  const { stateMachineArn } = await first.createStateMachine({ name: 'sleepy', definition: nap, roleArn });
+  const { stateMachineArn } = await first.createStateMachine({ name: 'sleepy', definition: napInBranch, roleArn });
   const { executionArn } = await first.startExecution({ stateMachineArn, name: 'asleep' });
   await first.close();
   const second = createService({ store: file });
@@ -270,6 +270,30 @@ graceful('close() stops a running Standard execution and the store keeps it ABOR
   assert.is(described.status, 'ABORTED');
   assert.is((await second.getExecutionHistory({ executionArn })).events.at(-1)!.type, 'ExecutionAborted');
   await second.close();
+});
+
+graceful('close() leaves an execution parked on its main line in the store as it parked: the next start resumes it', async () => {
+  const file = freshFile();
+  const first = createService({ store: file });
+  const { stateMachineArn } = await first.createStateMachine({ name: 'sleepy', definition: nap, roleArn });
+  const { executionArn } = await first.startExecution({ stateMachineArn, name: 'asleep' });
+  await first.close();
+  const second = createService({ store: file });
+  try {
+    const described = await second.describeExecution({ executionArn });
+    assert.is(described.status, 'RUNNING', 'waiting in its Wait again');
+    assert.equal(
+      (await second.getExecutionHistory({ executionArn })).events.map((e) => e.type),
+      ['ExecutionStarted', 'WaitStateEntered'],
+    );
+  } finally {
+    await second.close();
+  }
+  const third = createService({ store: file });
+  assert.is((await third.describeExecution({ executionArn })).status, 'RUNNING', 'and again after a second close');
+  await third.stopExecution({ executionArn });
+  assert.is((await third.describeExecution({ executionArn })).status, 'ABORTED');
+  await third.close();
 });
 
 graceful.run();
