@@ -76,7 +76,7 @@ export interface DurableSuspension {
   readonly stateName: string;
   readonly rawInput: unknown;
   readonly retries: number[] | null;
-  /** What it waits on: a task token's answer, or a timer (a Wait state, a retry interval). Absent in records of statemill 0.x before timers: a token. */
+  /** What it waits on: a task token's answer, or a timer (a Wait state, a retry interval). Absent in records written before timers were kept: a token. */
   readonly waitsOn?: 'token' | 'timer';
   /** A timer's wake-up time (null: never, a backoff grown without bound). */
   readonly wakeAt?: number | null;

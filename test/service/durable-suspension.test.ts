@@ -571,6 +571,37 @@ durable('StopExecution ends a Wait resumed after the restart: ABORTED, its timer
   });
 });
 
+const damagedTimerRecords: Array<{ change: Record<string, unknown>; says: string }> = [
+  { change: { waitsOn: 'sometimes' }, says: 'waitsOn is neither "token" nor "timer"' },
+  { change: { wakeAt: 'soon' }, says: 'wakeAt is neither a number nor null' },
+  { change: { waitsOn: 'token' }, says: 'token is not a task token' },
+  { change: { activityTaken: 'yes' }, says: 'activityTaken is not a boolean' },
+];
+
+durable('a damaged timer record stops start-up with ERR_STORE_CORRUPT naming the field', async () => {
+  for (const { change, says } of damagedTimerRecords) {
+    await withFreshStore(async (store) => {
+      const { executionArn } = await crashedInWait(store, waitMachine({ Seconds: 10 }));
+      await store.closeAll();
+      const db = new Database(store.file);
+      const row = db.prepare('SELECT data FROM executions WHERE arn = ?').get(executionArn) as { data: string };
+      const data = JSON.parse(row.data);
+      Object.assign(data.suspension, change);
+      db.prepare('UPDATE executions SET data = ? WHERE arn = ?').run(JSON.stringify(data), executionArn);
+      db.close();
+      let refused: unknown = null;
+      try {
+        store.open();
+      } catch (thrown) {
+        refused = thrown;
+      }
+      assert.instance(refused, StoreError, says);
+      assert.is((refused as StoreError).code, StoreErrorCodes.CORRUPT);
+      assert.ok((refused as Error).message.includes(`is damaged (${says})`), (refused as Error).message);
+    });
+  }
+});
+
 /** A Task failing with Busy on its first attempt, retried after 5 s; MaxAttempts 1, then a Catch. */
 function retryMachine(): string {
   return JSON.stringify({
