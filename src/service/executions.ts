@@ -71,10 +71,8 @@ export class Executions {
   }
 
   /**
-   * Takes back an execution that was parked on its main line when the store was last
-   * written: it waits on the same token, activity task or timer again (see Machine.resume).
-   * One whose record does not fit its machine any more ends FAILED (statemill.HostStopped)
-   * with a cause saying why.
+   * Takes back an execution parked on its main line when the store was last written: it waits on the same token,
+   * activity task or timer again (Machine.resume). One whose record does not fit its machine ends FAILED (HostStopped), saying why.
    */
   resumeSuspended(exec: ExecutionRecord): void {
     const record = exec.suspension!;
@@ -432,8 +430,6 @@ export class Executions {
     }
   }
 
-  /** A Standard execution by ARN; Express ARNs are refused as AWS refuses them. */
-
   async describeExecution(request: T.DescribeExecutionInput): Promise<T.DescribeExecutionOutput> {
     const exec = this.registry.execution(request?.executionArn);
     const includedData = checkEnum(request.includedData, 'includedData', ['ALL_DATA', 'METADATA_ONLY'] as const) ?? 'ALL_DATA';
@@ -577,11 +573,7 @@ export class Executions {
     );
   }
 
-  /**
-   * Stops every running execution (ABORTED) and waits until each has settled. With a store,
-   * one parked on its main line stays in the store as it parked, as after a crash: the next
-   * start resumes it (a graceful stop persists what a kill -9 would not lose).
-   */
+  /** Stops every running execution (ABORTED) and waits until each has settled; with a store, one parked on its main line stays parked there for the next start. */
   async close(): Promise<void> {
     if (this.options.store !== null) for (const exec of this.running) if (exec.suspension != null) exec.keptParked = true;
     const pending = [...this.running];
