@@ -2,7 +2,7 @@ import { StatesErrors, errorOutput, toAslError } from '../run/errors.js';
 import { checkRunning, type Frame } from '../run/frame.js';
 import { Interruption } from '../run/run-states.js';
 import { isPromiseLike, type RunState, type StateNode } from '../run/state.js';
-import { Suspension } from '../run/suspension.js';
+import { Suspension, parksOnTimer } from '../run/suspension.js';
 import type { StateEnv } from './context.js';
 import { compileResultPath, type Merge } from './jsonpath/io.js';
 import { StatesScope } from './jsonata/index.js';
@@ -131,6 +131,7 @@ export function compileRecovery(attempt: RunState, def: Record<string, unknown>,
   const retriers = compileRetriers(def.Retry);
   const catchers = compileCatchers(def.Catch, env);
   if (retriers.length === 0 && catchers.length === 0) return { run: attempt, resume: settleAlone };
+  const node = env.lookup(env.name);
 
   function recover(thrown: unknown, input: unknown, frame: Frame, counts: number[] | null): unknown {
     if (thrown instanceof Interruption) {
@@ -152,6 +153,7 @@ export function compileRecovery(attempt: RunState, def: Record<string, unknown>,
       frame.retryCount++;
       // Failed attempt: Failed event; the retry: Scheduled + Started (AWS history numbering).
       frame.exec.eventId += 3;
+      if (parksOnTimer(frame)) throw Suspension.timed(frame, node, input, frame.exec.clock.now() + delay, used);
       return frame.exec.sleep(delay, frame.stop).then(() => retryAttempt(input, frame, used));
     }
     for (let i = 0; i < catchers.length; i++) {
@@ -196,6 +198,10 @@ export function compileRecovery(attempt: RunState, def: Record<string, unknown>,
     return out;
   }
 
+  // A retry interval parked on the main line (see recover) goes on here, after a restart too.
+  node.wake = function wakeForRetry(suspension) {
+    return retryAttempt(suspension.rawInput, suspension.frame, suspension.retries!);
+  };
   return {
     run: function runWithRecovery(input, frame) {
       return runAttempt(input, frame, null);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { AslError, StatesErrors, jsonForCause, runtimeError } from '../run/errors.js';
 import type { Frame } from '../run/frame.js';
 import { isPromiseLike, type RunState } from '../run/state.js';
-import { Suspension, type TaskResume } from '../run/suspension.js';
+import { Suspension, type ResumeStep } from '../run/suspension.js';
 import type { Timing } from '../run/task-call.js';
 import type { TaskTokens } from '../run/tokens.js';
 import type { StateEnv } from './context.js';
@@ -139,7 +139,7 @@ export function compilePatternCall(def: Record<string, unknown>, env: StateEnv, 
  * suspends its execution (see suspends()) hands its Suspension the state's node, raw input
  * and result step (`resume`), to re-enter the state when the token is answered.
  */
-export function withTaskToken(attempt: RunState, def: Record<string, unknown>, env: StateEnv, resume: TaskResume): RunState {
+export function withTaskToken(attempt: RunState, def: Record<string, unknown>, env: StateEnv, resume: ResumeStep): RunState {
   const integrations = env.machine.integrations;
   if (integrations === null) return attempt;
   const pattern = parseResource(def.Resource as string).pattern;
@@ -292,12 +292,8 @@ function compileActivity(resource: string, integrations: Integrations, env: Stat
     const [timeoutMs, heartbeatMs] = waitTimes(timing, effective, frame);
     const history = frame.exec.history;
     if (suspends(frame)) {
-      const suspension = tokens.suspend(token, frame, timeoutMs, heartbeatMs, true);
-      if (history !== null) tokens.whenStarted(token, (workerName) => history.activityStarted(frame, workerName));
-      if (integrations.withdrawActivity !== undefined) {
-        suspension.activityArn = resource;
-        suspension.activities = integrations;
-      }
+      const suspension = tokens.suspend(token, frame, timeoutMs, heartbeatMs, { arn: resource, input: effective, queues: integrations, taken: false });
+      tokens.whenStarted(token, (workerName) => suspension.activityTaken(workerName));
       integrations.scheduleActivity!(resource, token, effective);
       throw suspension;
     }

@@ -74,17 +74,26 @@ export interface ExecuteOptions {
 
 /**
  * What resuming a suspended execution in another process needs, as JSON-ready data: where it
- * waits (state, raw input, Retry counters, token and timers), its variables, and the
- * execution's and frame's counters. Times are milliseconds of the clock; null: not armed.
+ * waits (state, raw input, Retry counters; a token and its timers, or a timer's wake-up
+ * time; an activity task), its variables, and the execution's and frame's counters. Times
+ * are milliseconds of the clock; null: not armed.
  */
 export interface DurableSuspension {
   readonly stateName: string;
   readonly rawInput: unknown;
   readonly retries: number[] | null;
+  /** What it waits on: a task token's answer, or a timer (a Wait state, a retry interval). Absent in records written before timers were kept: a token. */
+  readonly waitsOn?: 'token' | 'timer';
+  /** A timer's wake-up time (null: never, a backoff grown without bound). */
+  readonly wakeAt?: number | null;
+  /** The token ('' for a timer) and its timers. */
   readonly token: string;
   readonly timeoutAt: number | null;
   readonly heartbeatMs: number;
   readonly heartbeatAt: number | null;
+  /** An activity task: its input as workers get it, and whether a worker took it (then it is not handed out again). */
+  readonly activityInput?: unknown;
+  readonly activityTaken?: boolean;
   readonly variables: Array<[string, unknown, number]>;
   readonly enteredMs: number;
   readonly enteredEventId: number;
@@ -100,23 +109,17 @@ export interface DurableSuspension {
   readonly variableBytes: number;
 }
 
-/** A suspension's durable record, or null when it cannot be resumed elsewhere (an activity task's, whose queue is not kept). */
+/** A suspension's durable record, or null when it cannot be resumed elsewhere (its token no longer waits). */
 export function durableRecord(suspension: Suspension, tokens: TaskTokens): DurableSuspension | null {
-  if (suspension.activityArn !== null || suspension.node === null) return null;
-  const timers = tokens.timers(suspension.token);
-  if (timers === null) return null;
+  if (suspension.node === null) return null;
   const frame = suspension.frame;
   const exec = frame.exec;
   const vars = frame.vars;
-  return {
+  const common = {
     stateName: suspension.node.name,
     rawInput: suspension.rawInput,
     retries: suspension.retries,
-    token: suspension.token,
-    timeoutAt: finiteOrNull(timers.timeoutAt),
-    heartbeatMs: timers.heartbeatMs,
-    heartbeatAt: finiteOrNull(timers.heartbeatAt),
-    variables: vars === null ? [] : vars.visible().map(([name, value]) => [name, value, vars.sizeOf(name)]),
+    variables: vars === null ? [] : vars.visible().map(([name, value]): [string, unknown, number] => [name, value, vars.sizeOf(name)]),
     enteredMs: frame.enteredMs,
     enteredEventId: frame.enteredEventId,
     retryCount: frame.retryCount,
@@ -129,6 +132,21 @@ export function durableRecord(suspension: Suspension, tokens: TaskTokens): Durab
     transitions: exec.transitions,
     variableBytes: exec.variableBytes,
   };
+  if (suspension.token === '') {
+    return { ...common, waitsOn: 'timer', wakeAt: finiteOrNull(suspension.wakeAt), token: '', timeoutAt: null, heartbeatMs: 0, heartbeatAt: null };
+  }
+  const timers = tokens.timers(suspension.token);
+  if (timers === null) return null;
+  const record: DurableSuspension = {
+    ...common,
+    waitsOn: 'token',
+    token: suspension.token,
+    timeoutAt: finiteOrNull(timers.timeoutAt),
+    heartbeatMs: timers.heartbeatMs,
+    heartbeatAt: finiteOrNull(timers.heartbeatAt),
+  };
+  const activity = suspension.activity;
+  return activity === null ? record : { ...record, activityInput: activity.input, activityTaken: activity.taken };
 }
 
 /** What Machine.resume() takes besides the durable record. */
@@ -346,6 +364,11 @@ export class Machine {
     frame.next = node.next;
     frame.valueBound = record.valueBound ?? Infinity;
     frame.historyEventId = record.historyEventId;
+    if (record.waitsOn === 'timer') {
+      if (node.wake === null) throw new RangeError(`state '${node.name}' does not wait on a timer on the execution's main line`);
+      // Armed for what is left of the wait: a wake-up time that passed while the host was down fires at once.
+      return this.resumeAt(Suspension.timed(frame, node, record.rawInput, record.wakeAt ?? Infinity, record.retries), null, record, options);
+    }
     // The token waits from now on: an answer that comes while the probe below runs is kept until the execution is parked.
     const suspension = options.tokens.resuspend(record.token, frame, record.timeoutAt ?? Infinity, record.heartbeatMs, record.heartbeatAt ?? Infinity);
     suspension.node = node;
@@ -356,18 +379,18 @@ export class Machine {
     probeFrame.exec.suspendable = true;
     probeFrame.retryCount = record.retryCount;
     const probe = options.tokens.probeResume(probeFrame, () => node.run(record.rawInput, probeFrame));
-    if (probe instanceof Promise) return probe.then((found) => this.resumeAt(suspension, found, options));
-    return this.resumeAt(suspension, probe, options);
+    if (probe instanceof Promise) return probe.then((found) => this.resumeAt(suspension, found, record, options));
+    return this.resumeAt(suspension, probe, record, options);
   }
 
-  /** resume() once the probe found the Task's result step: the execution is parked in `suspension`. */
-  private resumeAt(suspension: Suspension, probe: Suspension | null, options: ResumeOptions): Promise<ExecutionResult> {
+  /**
+   * resume() once the execution waits again: a timer's at once, a token's once the probe
+   * found the Task's result step (an activity task no worker took before the restart is
+   * handed out again). The execution is parked in `suspension`.
+   */
+  private resumeAt(suspension: Suspension, probe: Suspension | null, record: DurableSuspension, options: ResumeOptions): Promise<ExecutionResult> {
     const exec = suspension.frame.exec;
-    if (probe === null || probe.resume === null) {
-      options.tokens.withdraw(suspension.token);
-      throw new RangeError(`state '${suspension.node!.name}' does not wait for a task token on the execution's main line`);
-    }
-    suspension.resume = probe.resume;
+    if (suspension.token !== '') this.takeResumeStep(suspension, probe, record, options);
     if (exec.history !== null) options.onHistory?.(exec.history.events);
     const stop = stopOf(options);
     if (stop?.stopped) {
@@ -375,6 +398,23 @@ export class Machine {
       return Promise.resolve(this.stopped(exec, stop));
     }
     return this.race(exec, suspension, stop, options, true);
+  }
+
+  /** A token's suspension takes the Task's result step (and activity queues) from the probe, or the record does not fit. */
+  private takeResumeStep(suspension: Suspension, probe: Suspension | null, record: DurableSuspension, options: ResumeOptions): void {
+    if (probe === null || probe.resume === null || probe.token === '') {
+      // A probe that failed into a retry interval parked on a timer of its own: that timer goes too.
+      probe?.settle(false, executionEnded);
+      options.tokens.withdraw(suspension.token);
+      throw new RangeError(`state '${suspension.node!.name}' does not wait for a task token on the execution's main line`);
+    }
+    suspension.resume = probe.resume;
+    const queues = probe.activity?.queues;
+    if (queues === undefined) return;
+    const activity = { arn: probe.activity!.arn, input: record.activityInput, queues, taken: record.activityTaken === true };
+    suspension.activity = activity;
+    options.tokens.whenStarted(suspension.token, (workerName) => suspension.activityTaken(workerName));
+    if (!activity.taken) queues.scheduleActivity?.(activity.arn, suspension.token, activity.input);
   }
 
   /** The top-level state named `name`: a resumed record names the Task it parked in. */

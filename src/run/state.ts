@@ -1,4 +1,5 @@
 import type { Frame } from './frame.js';
+import type { Suspension } from './suspension.js';
 
 /**
  * A compiled state: what the run loop sees. `run` returns the state's output, or a promise
@@ -20,6 +21,12 @@ export class StateNode {
    * the payload limit (a JSONPath Choice, Wait or Succeed only selects from its input).
    */
   readonly mayGrow: boolean;
+  /**
+   * How the state runs on once a timed wait of its own ends on the execution's main line (a
+   * Wait's wait, a retry interval: see Suspension.timed): set by the state's compiler, null
+   * for a state that never parks on a timer. A restart finds it here, by the state's name.
+   */
+  wake: ((suspension: Suspension) => unknown) | null;
   constructor(name: string, type: string, run: RunState, extraEvents: number, mayGrow: boolean) {
     this.name = name;
     this.type = type;
@@ -27,6 +34,7 @@ export class StateNode {
     this.next = null;
     this.extraEvents = extraEvents;
     this.mayGrow = mayGrow;
+    this.wake = null;
   }
 }
 

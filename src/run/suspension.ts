@@ -1,5 +1,5 @@
-import type { Frame } from './frame.js';
-import { Interruption } from './interruptions.js';
+import type { EndListener, Frame } from './frame.js';
+import { Interruption, executionEnded } from './interruptions.js';
 import { continueFrom } from './run-states.js';
 import { isPromiseLike, type StateNode } from './state.js';
 
@@ -7,66 +7,111 @@ import { isPromiseLike, type StateNode } from './state.js';
 export interface ResultPort {
   complete(output: unknown): void;
   fail(thrown: unknown): void;
-  /** The execution is parked in `suspension` (a durable store records it here). */
+  /** The execution is parked in `suspension`, or its parked wait changed (a worker took its activity task): a durable store records it here. */
   suspended?(suspension: Suspension): void;
   /** A parked execution runs on (its durable record no longer holds). */
   resumed?(): void;
 }
 
-/** What drops an answered activity task from its queue (the integrations' withdrawActivity). */
-export interface ActivityWithdrawal {
+/** What hands an activity task to workers and drops it once answered (the integrations' scheduleActivity/withdrawActivity). */
+export interface ActivityQueues {
+  scheduleActivity?(activityArn: string, taskToken: string, input: unknown): void;
   withdrawActivity?(activityArn: string, taskToken: string): void;
 }
 
-/**
- * A Task's result step, compiled once per Task state: with the suspension's answer it runs
- * what the attempt would have run after its handler (ResultSelector, ResultPath, Output,
- * Assign; Retry and Catch on a failure) and returns the state's output, or a promise of it.
- */
-export type TaskResume = (suspension: Suspension) => unknown;
+/** The activity task a suspension waits on: its activity, the input workers get, and whether one took it. */
+export interface ActivityWait {
+  readonly arn: string;
+  readonly input: unknown;
+  readonly queues: ActivityQueues;
+  taken: boolean;
+}
 
 /**
- * An execution waiting for a task token on its main line (`.waitForTaskToken`, an activity),
- * as plain data: no promise chain and no closure stack is left of it. Thrown by the Task's
- * call (an Interruption: no Retry or Catch handles it), it collects on its way out what
- * resuming needs: the Task's state node and raw input and its Retry counters; the frame
- * holds the rest (state name, entered time, retry count, variables, history ids), and the
- * execution the context object. The machine then parks it with the port its result goes to;
- * SendTaskSuccess/Failure, a timeout or the execution's end answers it (TaskTokens), and the
- * execution runs on from the Task's result step.
+ * What runs a suspended state on once its wait is over, compiled once per state: a Task's
+ * result step (ResultSelector, ResultPath, Output, Assign; Retry and Catch on a failure)
+ * with the token's answer, a Wait's end (OutputPath, Assign), a retry's next attempt. It
+ * returns the state's output, or a promise of it.
  */
-export class Suspension extends Interruption {
+export type ResumeStep = (suspension: Suspension) => unknown;
+
+/**
+ * An execution waiting on its main line, as plain data: no promise chain and no closure
+ * stack is left of it. It waits for a task token (`.waitForTaskToken`, an activity) or on a
+ * timer (`token` empty: a Wait state, a retry interval, until `wakeAt`). Thrown by the
+ * state (an Interruption: no Retry or Catch handles it), it collects on its way out what
+ * resuming needs: the state's node and raw input and its Retry counters; the frame holds
+ * the rest (state name, entered time, retry count, variables, history ids), and the
+ * execution the context object. The machine then parks it with the port its result goes to;
+ * SendTaskSuccess/Failure, a timeout, the timer or the execution's end answers it, and the
+ * execution runs on from the state's resume step.
+ */
+export class Suspension extends Interruption implements EndListener {
   readonly frame: Frame;
+  /** The task token it waits for; empty for a timed wait. */
   readonly token: string;
-  /** The waiting Task's state node, its input, and its result step. */
+  /** When a timed wait ends, in milliseconds of the clock (Infinity: never); Infinity for a token's wait. */
+  wakeAt: number;
+  /** The waiting state's node, its input, and its resume step. */
   node: StateNode | null;
   rawInput: unknown;
-  resume: TaskResume | null;
-  /** The Task's Retry counters so far (null: no retry yet). */
+  resume: ResumeStep | null;
+  /** The state's Retry counters so far (null: no retry yet). */
   retries: number[] | null;
-  /** An activity task's ARN and the integrations whose queue drops it once answered. */
-  activityArn: string | null;
-  activities: ActivityWithdrawal | null;
+  /** The activity task it waits on (null: none). */
+  activity: ActivityWait | null;
   /** Set once the machine parked it; null while the run is still unwinding. */
   port: ResultPort | null;
   /** The answer: a success's output, else the error that ends the wait. */
   answered: boolean;
   answerOk: boolean;
   answer: unknown;
+  /** Cancels a timed wait's timer. */
+  private cancelWake: (() => void) | null;
   constructor(frame: Frame, token: string) {
     super();
     this.frame = frame;
     this.token = token;
+    this.wakeAt = Infinity;
     this.node = null;
     this.rawInput = undefined;
     this.resume = null;
     this.retries = null;
-    this.activityArn = null;
-    this.activities = null;
+    this.activity = null;
     this.port = null;
     this.answered = false;
     this.answerOk = false;
     this.answer = undefined;
+    this.cancelWake = null;
+  }
+
+  /**
+   * Parks `frame`'s execution until `wakeAt` of its clock (at once when that has passed, as
+   * after a restart): `node`'s wait or retry interval, run on by `node.wake` with `rawInput`
+   * and the Retry counters `retries`. The execution's end ends it early.
+   */
+  static timed(frame: Frame, node: StateNode, rawInput: unknown, wakeAt: number, retries: number[] | null = null): Suspension {
+    const exec = frame.exec;
+    if (exec.aborted) throw executionEnded;
+    const suspension = new Suspension(frame, '');
+    suspension.node = node;
+    suspension.rawInput = rawInput;
+    suspension.resume = node.wake;
+    suspension.retries = retries;
+    suspension.wakeAt = wakeAt;
+    const clock = exec.clock;
+    suspension.cancelWake = clock.schedule(Math.max(0, wakeAt - clock.now()), suspension.woke.bind(suspension));
+    exec.listenForEnd(suspension);
+    return suspension;
+  }
+
+  private woke(): void {
+    this.settle(true, undefined);
+  }
+
+  /** A timed wait ends with its execution. */
+  executionEnded(): void {
+    this.settle(false, executionEnded);
   }
 
   /** The machine hands over where the result goes; an answer that came while the run unwound is taken now. */
@@ -76,13 +121,25 @@ export class Suspension extends Interruption {
     else port.suspended?.(this);
   }
 
-  /** The token was answered (ok: SendTaskSuccess's output) or the wait ended (the error). */
+  /** A worker took the activity task: its history says so, and a durable record learns it is not to be handed out again. */
+  activityTaken(workerName: string | undefined): void {
+    this.activity!.taken = true;
+    this.frame.exec.history?.activityStarted(this.frame, workerName);
+    if (this.port !== null && !this.answered) this.port.suspended?.(this);
+  }
+
+  /** The token was answered (ok: SendTaskSuccess's output), the timer fired (ok), or the wait ended (the error). */
   settle(ok: boolean, value: unknown): void {
     if (this.answered) return;
     this.answered = true;
     this.answerOk = ok;
     this.answer = value;
-    if (this.activities !== null) this.activities.withdrawActivity?.(this.activityArn!, this.token);
+    if (this.cancelWake !== null) {
+      this.cancelWake();
+      this.cancelWake = null;
+      this.frame.exec.forgetEndListener(this);
+    }
+    if (this.activity !== null) this.activity.queues.withdrawActivity?.(this.activity.arn, this.token);
     if (this.port === null) return;
     // The execution's end answers from inside the machine's settling: the run goes on (and
     // sees it ended) once that is done, as a promise would have.
@@ -91,7 +148,18 @@ export class Suspension extends Interruption {
   }
 }
 
-/** Runs a parked execution on from its Task's result step, to its end or its next suspension. */
+/**
+ * Whether a timed wait here (a Wait state, a retry interval) parks the execution as plain
+ * data (Suspension.timed) rather than sleeping in a promise: on the main line of a Standard
+ * execution that Machine.run() started, on a clock that really waits (a virtual clock's
+ * waits pass at once).
+ */
+export function parksOnTimer(frame: Frame): boolean {
+  const exec = frame.exec;
+  return exec.suspendable && exec.standard && !exec.clock.virtual && frame.stop === null && frame.mapIndex < 0;
+}
+
+/** Runs a parked execution on from its state's resume step, to its end or its next suspension. */
 function resumeExecution(suspension: Suspension): void {
   const port = suspension.port!;
   suspension.port = null;
@@ -99,6 +167,11 @@ function resumeExecution(suspension: Suspension): void {
   const frame = suspension.frame;
   // Time passed while the task waited.
   frame.exec.clockStale = true;
+  // A timer ends its wait with nothing but the execution's end: there is no state to run on.
+  if (!suspension.answerOk && suspension.token === '') {
+    port.fail(suspension.answer);
+    return;
+  }
   let out: unknown;
   try {
     out = continueFrom(suspension.node!, suspension.resume!(suspension), frame);

@@ -4,7 +4,7 @@ import { AslError, StatesErrors } from './errors.js';
 import type { EndListener, Execution, Frame } from './frame.js';
 import { executionEnded } from './interruptions.js';
 import { isPromiseLike } from './state.js';
-import { Suspension } from './suspension.js';
+import { Suspension, type ActivityWait } from './suspension.js';
 
 /** Random bytes per token: 128 bits, so a token cannot be guessed. */
 const TOKEN_RANDOM_BYTES = 16;
@@ -129,18 +129,20 @@ export class TaskTokens {
 
   /**
    * Suspends the execution on `token` (its main line waits): as wait(), but the answer goes
-   * to the returned Suspension, which the caller throws, instead of a promise.
+   * to the returned Suspension, which the caller throws, instead of a promise. An activity
+   * task's (`activity`) heartbeat timer starts when a worker takes it.
    */
-  suspend(token: string, frame: Frame, timeoutMs: number, heartbeatMs: number, deferHeartbeat = false): Suspension {
+  suspend(token: string, frame: Frame, timeoutMs: number, heartbeatMs: number, activity: ActivityWait | null = null): Suspension {
     const exec = frame.exec;
     if (exec.aborted) throw executionEnded;
-    // A probe (see probeResume()) stops at the suspension point: nothing is registered, no resource called.
-    if (this.probing > 0 && this.probes.has(frame)) throw new Suspension(frame, token);
-    const task = new PendingTask(token, exec, heartbeatMs, this);
     const suspension = new Suspension(frame, token);
+    suspension.activity = activity;
+    // A probe (see probeResume()) stops at the suspension point: nothing is registered, no resource called.
+    if (this.probing > 0 && this.probes.has(frame)) throw suspension;
+    const task = new PendingTask(token, exec, heartbeatMs, this);
     task.suspension = suspension;
     this.pending.set(token, task);
-    this.arm(task, timeoutMs, deferHeartbeat);
+    this.arm(task, timeoutMs, activity !== null);
     return suspension;
   }
 
@@ -161,7 +163,7 @@ export class TaskTokens {
   /**
    * Runs `attempt` (a Task's attempt on `frame`) with suspend() stopping at the suspension
    * point for that frame alone: the Suspension it throws carries the Task's result step (the
-   * compiled closure a restart needs), nothing waits and no resource is called. Null when the
+   * compiled closure a restart needs) and an activity's queues, nothing waits and no resource is called. Null when the
    * attempt does not suspend; a promise when it went asynchronous first (JSONata's library).
    */
   probeResume(frame: Frame, attempt: () => unknown): Suspension | null | Promise<Suspension | null> {
@@ -226,10 +228,11 @@ export class TaskTokens {
   started(token: string, workerName: string | undefined): TokenAnswer {
     const task = this.pending.get(token);
     if (task === undefined) return this.whyMissing(token);
+    // The heartbeat timer first: the listener may record the task's timers (a durable record).
+    if (task.heartbeatMs > 0) this.armHeartbeat(task);
     const listener = task.onStart;
     task.onStart = null;
     listener?.(workerName);
-    if (task.heartbeatMs > 0) this.armHeartbeat(task);
     return 'settled';
   }
 

@@ -65,9 +65,8 @@ export class Executions {
   }
 
   /**
-   * Takes back an execution that was suspended on a task token when the store was last
-   * written: it waits on the same token again (see Machine.resume). One whose record does
-   * not fit its machine any more ends FAILED (statemill.HostStopped) with a cause saying why.
+   * Takes back an execution parked on its main line when the store was last written: it waits on the same token,
+   * activity task or timer again (Machine.resume). One whose record does not fit its machine ends FAILED (HostStopped), saying why.
    */
   resumeSuspended(exec: ExecutionRecord): void {
     const record = exec.suspension!;
@@ -101,13 +100,13 @@ export class Executions {
     markHostStopped(
       exec,
       this.registry.now(),
-      `The statemill process running this execution stopped while it waited on a task token, and it could not be resumed: ${reason}`,
+      `The statemill process running this execution stopped while it was parked on its main line, and it could not be resumed: ${reason}`,
     );
     this.running.delete(exec);
     this.retain(exec);
   }
 
-  /** A Standard execution's store hooks: its durable record is written where it parks on a task token and cleared when it runs on. */
+  /** A Standard execution's store hooks: its durable record is written where it parks on its main line and cleared when it runs on. */
   private durableHooks(exec: ExecutionRecord): Pick<ExecuteOptions, 'onHistory' | 'onSuspend' | 'onResume'> {
     const store = this.options.store;
     // Without history the machine never calls onHistory: a waiting execution need not hold the closure.
@@ -423,7 +422,7 @@ export class Executions {
       if (this.options.store !== null) (forgotten ??= []).push(old);
     }
     // One transaction: the ended execution in, the ones the bound drops out.
-    this.options.store?.executionEnded(exec, forgotten);
+    if (exec.keptParked !== true) this.options.store?.executionEnded(exec, forgotten);
     if (this.finishedHead >= 1024 && this.finishedHead * 2 >= this.finished.length) {
       this.finished.splice(0, this.finishedHead);
       this.finishedHead = 0;
@@ -435,8 +434,6 @@ export class Executions {
       this.withForgotten.clear();
     }
   }
-
-  /** A Standard execution by ARN; Express ARNs are refused as AWS refuses them. */
 
   async describeExecution(request: T.DescribeExecutionInput): Promise<T.DescribeExecutionOutput> {
     const exec = this.registry.execution(request?.executionArn);
@@ -581,8 +578,9 @@ export class Executions {
     );
   }
 
-  /** Stops every running execution (ABORTED) and waits until each has settled. */
+  /** Stops every running execution (ABORTED) and waits until each has settled; with a store, one parked on its main line stays parked there for the next start. */
   async close(): Promise<void> {
+    if (this.options.store !== null) for (const exec of this.running) if (exec.suspension != null) exec.keptParked = true;
     const pending = [...this.running];
     for (const exec of pending) exec.stopHandle.stop(new Error('The service was closed.'));
     await Promise.all(pending.map((x) => x.done));

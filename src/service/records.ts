@@ -99,8 +99,10 @@ export interface ExecutionRecord {
   stopRequest: StopRequest | null;
   /** Set once the retention bound dropped it: lists skip it until they are compacted. */
   forgotten?: boolean;
-  /** Set while it waits on a task token and a store keeps it: what a restart resumes it from (run/execution.ts durableRecord). */
+  /** Set while it is parked on its main line and a store keeps it: what a restart resumes it from (run/execution.ts durableRecord). */
   suspension?: DurableSuspension | null;
+  /** Set when the service closed while it was parked with a store: its record stays as written (RUNNING, parked), for the next start to resume. */
+  keptParked?: boolean;
   /** The mock test case it was started with (`arn#TestCase`), so a resumed execution runs with the same mocks. */
   testCase?: string;
   /** Settles when the execution has ended and the record says how. */

@@ -322,7 +322,10 @@ export class Service {
     this.activityOperations.releaseActivityPolls();
   }
 
-  /** Stops every running execution (ABORTED) and waits until each has settled; starts nothing more. */
+  /**
+   * Stops every running execution (ABORTED) and waits until each has settled; starts nothing
+   * more. With a store, executions parked on their main line stay parked in it for the next start.
+   */
   async close(): Promise<void> {
     this.registry.closed = true;
     this.releaseActivityPolls();

@@ -11,9 +11,10 @@ import { StopHandle } from '../run/stop.js';
  * --store`): state machines with their revisions, versions and aliases, activities, tags,
  * and Standard executions with their history, in one SQLite file (better-sqlite3, WAL).
  * Express executions write nothing. A Standard execution is written when it ends, when its
- * start returns with it still running, and each time it parks on a task token on its main
- * line (its durable record: run/execution.ts durableRecord) or runs on from one, one
- * transaction each. At the next start a parked execution is resumed on the same token
+ * start returns with it still running, and each time it parks on its main line (a task
+ * token, an activity task, a Wait state, a retry interval: its durable record, see
+ * run/execution.ts durableRecord), a worker takes its activity task, or it runs on, one
+ * transaction each. At the next start a parked execution is resumed where it waited
  * (Executions.resumeSuspended); any other that was RUNNING when the process died is marked
  * FAILED (`statemill.HostStopped`) with a cause saying so.
  */
@@ -72,7 +73,7 @@ export interface RestoredState {
   readonly executions: ExecutionRecord[];
   /** How many executions were RUNNING when the host stopped, now FAILED. */
   readonly interrupted: number;
-  /** Executions that were suspended on a task token: still RUNNING, each with its `suspension`, for the service to resume. */
+  /** Executions that were parked on their main line: still RUNNING, each with its `suspension`, for the service to resume. */
   readonly suspended: ExecutionRecord[];
 }
 
@@ -116,7 +117,7 @@ interface ExecutionData {
   outputText?: string;
   error?: string;
   cause?: string;
-  /** A RUNNING execution parked on a task token: what a restart resumes it from, and its mock test case. */
+  /** A RUNNING execution parked on its main line: what a restart resumes it from, and its mock test case. */
   suspension?: DurableSuspension;
   testCase?: string;
 }
@@ -392,8 +393,8 @@ export class SqliteStore {
   }
 
   /**
-   * A Standard execution parked on a task token (exec.suspension set), or ran on from one
-   * (cleared): its RUNNING row with the history so far, in one transaction.
+   * A Standard execution parked on its main line (exec.suspension set), whose parked wait
+   * changed, or that ran on (cleared): its RUNNING row with the history so far, in one transaction.
    */
   executionSuspended(exec: ExecutionRecord): void {
     this.writeExecution.run(...this.executionRow(exec, false));
@@ -497,7 +498,11 @@ function checkSuspension(value: unknown, arn: string, path: string): DurableSusp
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return refuse('not an object');
   const record = value as Record<string, unknown>;
   if (typeof record.stateName !== 'string' || record.stateName === '') refuse('stateName is not a state name');
-  if (typeof record.token !== 'string' || record.token === '') refuse('token is not a task token');
+  const waitsOn = record.waitsOn ?? 'token';
+  if (waitsOn !== 'token' && waitsOn !== 'timer') refuse('waitsOn is neither "token" nor "timer"');
+  if (typeof record.token !== 'string' || (waitsOn === 'token' && record.token === '')) refuse('token is not a task token');
+  if (waitsOn === 'timer' && record.wakeAt !== null && typeof record.wakeAt !== 'number') refuse('wakeAt is neither a number nor null');
+  if (record.activityTaken !== undefined && typeof record.activityTaken !== 'boolean') refuse('activityTaken is not a boolean');
   for (const key of suspensionNumbers) if (typeof record[key] !== 'number') refuse(`${key} is not a number`);
   for (const key of suspensionTimes) if (record[key] !== null && typeof record[key] !== 'number') refuse(`${key} is neither a number nor null`);
   if (record.retries !== null && !(Array.isArray(record.retries) && record.retries.every((n) => typeof n === 'number')))
@@ -528,7 +533,7 @@ export function markHostStopped(exec: ExecutionRecord, now: Date, cause?: string
   exec.error = HOST_STOPPED_ERROR;
   exec.cause =
     cause ??
-    `The statemill process running this execution stopped (crash or kill) while it was RUNNING; only executions waiting on a task token on their main line are resumed after a restart, so it was marked FAILED when the store was opened again at ${now.toISOString()}.`;
+    `The statemill process running this execution stopped (crash or kill) while it was RUNNING; only executions parked on their main line (a task token, an activity task, a Wait state, a retry interval) are resumed after a restart, so it was marked FAILED when the store was opened again at ${now.toISOString()}.`;
   const recorded: HistoryEventShape[] =
     exec.events !== null && exec.events.length > 0
       ? exec.events

@@ -10,8 +10,9 @@ import * as assert from 'uvu/assert';
 /**
  * `statemill serve --store` killed with SIGKILL and started again on the same file: machines,
  * finished executions and their histories are all there, an execution suspended on a task
- * token waits on it again (its pre-crash token completes it), other executions that were
- * RUNNING are FAILED with statemill.HostStopped (none RUNNING, none lost), and the server works on.
+ * token waits on it again (its pre-crash token completes it), one in a Wait that ended while
+ * the server was down goes on at once, other executions that were RUNNING are FAILED with
+ * statemill.HostStopped (none RUNNING, none lost), and the server works on.
  */
 const crash = suite('serve: --store survives kill -9');
 
@@ -77,7 +78,7 @@ async function settled(url: string, executionArn: string): Promise<any> {
 }
 
 crash(
-  '20 finished and 5 waiting Standard executions, 10 Express ones, kill -9, restart: 20 as they were, 5 FAILED (host stopped), the server works on',
+  '20 finished and 5 Standard executions waiting inside a Parallel, 10 Express ones, kill -9, restart: 20 as they were, 5 FAILED (host stopped), the server works on',
   async () => {
     const store = join(dir, 'statemill.db');
     const first = startServe(['--store', store]);
@@ -90,7 +91,11 @@ crash(
     const sleepy = await call(url, 'CreateStateMachine', {
       name: 'sleepy',
       roleArn,
-      definition: JSON.stringify({ StartAt: 'Nap', States: { Nap: { Type: 'Wait', Seconds: 3600, End: true } } }),
+      // A Wait inside a Parallel branch is not parked as plain data: the restart cannot resume it.
+      definition: JSON.stringify({
+        StartAt: 'Both',
+        States: { Both: { Type: 'Parallel', Branches: [{ StartAt: 'Nap', States: { Nap: { Type: 'Wait', Seconds: 3600, End: true } } }], End: true } },
+      }),
     });
     const express = await call(url, 'CreateStateMachine', {
       name: 'express',
@@ -245,6 +250,89 @@ crash(
     );
   },
 );
+
+crash('a Wait of 2 s killed -9 midway, restarted after it ended: the execution goes on at once and SUCCEEDS, its history complete, without gaps', async () => {
+  const store = join(dir, 'waits.db');
+  const first = startServe(['--store', store]);
+  const url = await first.url;
+  const definition = JSON.stringify({
+    StartAt: 'Before',
+    States: {
+      Before: { Type: 'Pass', Result: 'ready', ResultPath: '$.before', Next: 'Nap' },
+      Nap: { Type: 'Wait', Seconds: 2, Next: 'After' },
+      After: { Type: 'Pass', Parameters: { 'before.$': '$.before', 'order.$': '$.order' }, End: true },
+    },
+  });
+  const { stateMachineArn } = await call(url, 'CreateStateMachine', { name: 'napping', roleArn, definition });
+  const { executionArn, startDate } = await call(url, 'StartExecution', { stateMachineArn, name: 'nap', input: '{"order":9}' });
+  const before = (await call(url, 'GetExecutionHistory', { executionArn })).events as Array<{ id: number; type: string }>;
+  assert.equal(
+    before.map((e) => e.type),
+    ['ExecutionStarted', 'PassStateEntered', 'PassStateExited', 'WaitStateEntered'],
+  );
+  first.child.kill('SIGKILL');
+  assert.equal(await first.exit, { code: null, signal: 'SIGKILL' });
+  // Down until the Wait is over.
+  const endsAt = startDate * 1000 + 2000;
+  await new Promise((r) => setTimeout(r, Math.max(0, endsAt - Date.now()) + 100));
+  const second = startServe(['--store', store]);
+  const again = await second.url;
+  try {
+    const described = await settled(again, executionArn);
+    assert.equal([described.status, described.output], ['SUCCEEDED', '{"before":"ready","order":9}']);
+    const events = (await call(again, 'GetExecutionHistory', { executionArn })).events as Array<{
+      id: number;
+      previousEventId: number;
+      type: string;
+      timestamp: number;
+    }>;
+    assert.equal(events.slice(0, before.length), before, 'the history before the crash, as it was');
+    assert.equal(
+      events.slice(before.length).map((e) => e.type),
+      ['WaitStateExited', 'PassStateEntered', 'PassStateExited', 'ExecutionSucceeded'],
+    );
+    assert.equal(
+      events.map((e) => e.id),
+      events.map((_, i) => i + 1),
+      'ids continue without a gap',
+    );
+    assert.ok(
+      events.every((e) => e.previousEventId < e.id),
+      'each event follows an earlier one',
+    );
+    const exited = events[before.length]!;
+    assert.ok(exited.timestamp * 1000 >= endsAt, 'the Wait ended no earlier than its 2 s');
+    console.log(`  crash test: a 2 s Wait killed -9 midway SUCCEEDED after the restart (${before.length} events before, ${events.length} in all, no gap)`);
+  } finally {
+    second.child.kill('SIGTERM');
+    assert.equal(await second.exit, { code: 0, signal: null });
+  }
+});
+
+crash('SIGTERM during a Wait: the server exits 0 and leaves the execution parked; restarted, it goes on and SUCCEEDS', async () => {
+  const store = join(dir, 'graceful-waits.db');
+  const first = startServe(['--store', store]);
+  const url = await first.url;
+  const definition = JSON.stringify({ StartAt: 'Nap', States: { Nap: { Type: 'Wait', Seconds: 1, Next: 'Done' }, Done: { Type: 'Pass', End: true } } });
+  const { stateMachineArn } = await call(url, 'CreateStateMachine', { name: 'napping', roleArn, definition });
+  const { executionArn } = await call(url, 'StartExecution', { stateMachineArn, name: 'nap', input: '{"order":3}' });
+  first.child.kill('SIGTERM');
+  assert.equal(await first.exit, { code: 0, signal: null });
+  const second = startServe(['--store', store]);
+  const again = await second.url;
+  try {
+    const described = await settled(again, executionArn);
+    assert.equal([described.status, described.output], ['SUCCEEDED', '{"order":3}']);
+    const events = (await call(again, 'GetExecutionHistory', { executionArn })).events as Array<{ id: number; type: string }>;
+    assert.equal(
+      events.map((e) => `${e.id} ${e.type}`),
+      ['1 ExecutionStarted', '2 WaitStateEntered', '3 WaitStateExited', '4 PassStateEntered', '5 PassStateExited', '6 ExecutionSucceeded'],
+    );
+  } finally {
+    second.child.kill('SIGTERM');
+    assert.equal(await second.exit, { code: 0, signal: null });
+  }
+});
 
 crash('a store file that is not a statemill store stops start-up with a clear error (exit 3) before listening', async () => {
   const notes = join(dir, 'notes.txt');

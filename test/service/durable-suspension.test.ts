@@ -4,20 +4,111 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createService, type StepFunctionsService } from '../../src/service/index.js';
+import { virtualClock } from '../../src/run/clock.js';
+import { createService, type ServiceOptions, type StepFunctionsService } from '../../src/service/index.js';
 import { HOST_STOPPED_ERROR, StoreError, StoreErrorCodes } from '../../src/service/store.js';
+import type { Clock } from '../../src/run/clock.js';
 
 /**
- * Executions suspended on a task token survive a restart over the same store: a second
+ * Executions parked on their main line survive a restart over the same store: a second
  * service opening the file (what a restart after kill -9 sees) waits on the same tokens,
- * and SendTask* on a token issued before the restart resumes and completes the execution.
+ * activity tasks and timers; SendTask* on a token issued before the restart resumes and
+ * completes the execution, a Wait or retry interval that ended while the host was down
+ * goes on at once, one still pending waits for the time that is left.
  */
 const durable = suite('service: suspended executions resume after a restart');
 
 const dir = mkdtempSync(join(tmpdir(), 'statemill-durable-'));
 let fileNumber = 0;
-const freshFile = () => join(dir, `durable-${++fileNumber}.db`);
 const roleArn = 'arn:aws:iam::123456789012:role/local';
+
+/** A store file of its own, and the services a test opens on it (each a "process" of the same host). */
+interface FreshStore {
+  readonly file: string;
+  /** A service on the store: a start, or a restart after the ones before "crashed" (a second service opening the file is what a restart after kill -9 sees). */
+  open(options?: ServiceOptions): StepFunctionsService;
+  /** Closes every service opened so far. */
+  closeAll(): Promise<void>;
+}
+
+/** Runs `test` on a fresh store file, closing every service it opened however it ends. */
+async function withFreshStore(test: (store: FreshStore) => Promise<void>): Promise<void> {
+  const file = join(dir, `durable-${++fileNumber}.db`);
+  const opened: StepFunctionsService[] = [];
+  const closeAll = async () => {
+    for (const service of opened.splice(0)) await service.close();
+  };
+  try {
+    await test({
+      file,
+      open: (options = {}) => {
+        const service = createService({ store: file, ...options });
+        opened.push(service);
+        return service;
+      },
+      closeAll,
+    });
+  } finally {
+    await closeAll();
+  }
+}
+
+/**
+ * A clock that really waits (not virtual: Waits park as they do on the real clock) whose
+ * time moves only when the test says: advance() fires what falls due; a wait of 0 fires on
+ * the next turn of the event loop, as a real timer would. `requested` lists every wait
+ * asked of it, in milliseconds; halt() drops every pending timer, as a killed process loses them.
+ */
+function manualClock(start: number) {
+  let now = start;
+  const pending = new Set<{ due: number; callback: () => void }>();
+  const requested: number[] = [];
+  const clock: Clock & { advance(ms: number): void; halt(): void; requested: number[] } = {
+    virtual: false,
+    requested,
+    now: () => now,
+    schedule(ms, callback) {
+      requested.push(ms);
+      if (ms <= 0) {
+        const immediate = setImmediate(callback);
+        return () => clearImmediate(immediate);
+      }
+      const timer = { due: now + ms, callback };
+      pending.add(timer);
+      return () => pending.delete(timer);
+    },
+    sleep(ms) {
+      return new Promise((resolve) => clock.schedule(ms, resolve));
+    },
+    advance(ms) {
+      now += ms;
+      for (const timer of [...pending].sort((a, b) => a.due - b.due)) {
+        if (timer.due > now || !pending.delete(timer)) continue;
+        timer.callback();
+      }
+    },
+    halt() {
+      pending.clear();
+    },
+  };
+  return clock;
+}
+
+const T0 = Date.parse('2030-01-01T00:00:00.000Z');
+
+async function turns(n = 20): Promise<void> {
+  for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r));
+}
+
+/** Ids 1, 2, 3, … and each event's previousEventId an earlier id: the history has no gap. */
+function assertNoGaps(history: Array<{ id: number; previousEventId?: number }>, message: string): void {
+  assert.equal(
+    history.map((e) => e.id),
+    history.map((_, i) => i + 1),
+    message,
+  );
+  for (const event of history) assert.ok((event.previousEventId ?? 0) < event.id, `${message}: event ${event.id} follows an earlier one`);
+}
 
 /** A handler for the callback's message that keeps each token it is given. */
 function outbox() {
@@ -51,10 +142,9 @@ function askMachine(ask: Record<string, unknown> = {}, extraStates: Record<strin
   });
 }
 
-async function crashedWithToken(file: string, definition: string, opened: StepFunctionsService[]) {
+async function crashedWithToken(store: FreshStore, definition: string) {
   const first = outbox();
-  const crashed = createService({ store: file, handlers: first.handlers });
-  opened.push(crashed);
+  const crashed = store.open({ handlers: first.handlers });
   const { stateMachineArn } = await crashed.createStateMachine({ name: 'ask', definition, roleArn });
   const { executionArn } = await crashed.startExecution({ stateMachineArn, name: 'asking', input: '{"who":"ada"}' });
   for (let i = 0; i < 100 && first.tokens.length === 0; i++) await new Promise((r) => setImmediate(r));
@@ -66,13 +156,10 @@ async function crashedWithToken(file: string, definition: string, opened: StepFu
 durable(
   'SendTaskSuccess on a token issued before the restart completes the execution: output, variables, context, history numbering continued; the handler is not called again',
   async () => {
-    const file = freshFile();
-    const opened: StepFunctionsService[] = [];
-    try {
-      const { executionArn, token, before } = await crashedWithToken(file, askMachine(), opened);
+    await withFreshStore(async (store) => {
+      const { executionArn, token, before } = await crashedWithToken(store, askMachine());
       const again = outbox();
-      const restarted = createService({ store: file, handlers: again.handlers });
-      opened.push(restarted);
+      const restarted = store.open({ handlers: again.handlers });
       assert.is((await restarted.describeExecution({ executionArn })).status, 'RUNNING');
       await restarted.sendTaskSuccess({ taskToken: token, output: '{"word":"yes"}' });
       const described = await restarted.waitForExecution({ executionArn });
@@ -94,19 +181,14 @@ durable(
         history.slice(before.length).map((e) => e.type),
         ['TaskSucceeded', 'TaskStateExited', 'PassStateEntered', 'PassStateExited', 'ExecutionSucceeded'],
       );
-      const third = createService({ store: file });
-      opened.push(third);
+      const third = store.open();
       assert.is((await third.describeExecution({ executionArn })).status, 'SUCCEEDED', 'the end is in the store, no suspension left');
-    } finally {
-      for (const service of opened) await service.close();
-    }
+    });
   },
 );
 
 durable('a Task reached only through a Choice rule (not by Next from StartAt) resumes after the restart too', async () => {
-  const file = freshFile();
-  const opened: StepFunctionsService[] = [];
-  try {
+  await withFreshStore(async (store) => {
     const asking = JSON.parse(askMachine()) as { States: Record<string, unknown> };
     const definition = JSON.stringify({
       StartAt: 'Route',
@@ -116,25 +198,20 @@ durable('a Task reached only through a Choice rule (not by Next from StartAt) re
         ...asking.States,
       },
     });
-    const { executionArn, token } = await crashedWithToken(file, definition, opened);
-    const restarted = createService({ store: file, handlers: outbox().handlers });
-    opened.push(restarted);
+    const { executionArn, token } = await crashedWithToken(store, definition);
+    const restarted = store.open({ handlers: outbox().handlers });
     assert.is((await restarted.describeExecution({ executionArn })).status, 'RUNNING');
     await restarted.sendTaskSuccess({ taskToken: token, output: '{"word":"yes"}' });
     const described = await restarted.waitForExecution({ executionArn });
     assert.is(described.status, 'SUCCEEDED', JSON.stringify(described));
     assert.equal(JSON.parse(described.output!), { text: 'hello ada: yes', entered: 'asking' });
-  } finally {
-    for (const service of opened) await service.close();
-  }
+  });
 });
 
 durable(
   'a JSONata Task whose Arguments evaluate asynchronously resumes too: its Output and Assign run after the restart on the pre-crash token, its resource not called again',
   async () => {
-    const file = freshFile();
-    const opened: StepFunctionsService[] = [];
-    try {
+    await withFreshStore(async (store) => {
       const definition = JSON.stringify({
         QueryLanguage: 'JSONata',
         StartAt: 'Ask',
@@ -154,67 +231,53 @@ durable(
           Echo: { Type: 'Pass', Output: '{% $states.input.who & " said " & $word %}', End: true },
         },
       });
-      const { executionArn, token } = await crashedWithToken(file, definition, opened);
+      const { executionArn, token } = await crashedWithToken(store, definition);
       const again = outbox();
-      const restarted = createService({ store: file, handlers: again.handlers });
-      opened.push(restarted);
+      const restarted = store.open({ handlers: again.handlers });
       await restarted.sendTaskSuccess({ taskToken: token, output: '{"word":"yes"}' });
       const described = await restarted.waitForExecution({ executionArn });
       assert.is(described.status, 'SUCCEEDED', JSON.stringify(described));
       assert.is(JSON.parse(described.output!), 'ada said yes');
       assert.equal(again.tokens, [], 'the resource is not called again');
-    } finally {
-      for (const service of opened) await service.close();
-    }
+    });
   },
 );
 
 durable('SendTaskFailure after the restart goes through the Task’s Catch; SendTaskHeartbeat is accepted', async () => {
-  const file = freshFile();
-  const opened: StepFunctionsService[] = [];
-  try {
+  await withFreshStore(async (store) => {
     const definition = askMachine(
       { HeartbeatSeconds: 600, Catch: [{ ErrorEquals: ['Refused'], ResultPath: '$.error', Next: 'Declined' }] },
       { Declined: { Type: 'Pass', Parameters: { 'error.$': '$.error.Error' }, End: true } },
     );
-    const { executionArn, token } = await crashedWithToken(file, definition, opened);
-    const restarted = createService({ store: file, handlers: outbox().handlers });
-    opened.push(restarted);
+    const { executionArn, token } = await crashedWithToken(store, definition);
+    const restarted = store.open({ handlers: outbox().handlers });
     await restarted.sendTaskHeartbeat({ taskToken: token });
     await restarted.sendTaskFailure({ taskToken: token, error: 'Refused', cause: 'no' });
     const described = await restarted.waitForExecution({ executionArn });
     assert.is(described.status, 'SUCCEEDED');
     assert.equal(JSON.parse(described.output!), { error: 'Refused' });
-  } finally {
-    for (const service of opened) await service.close();
-  }
+  });
 });
 
 durable('Retry counters survive the restart: an attempt failed before it and one after it exhaust MaxAttempts 1, and the Catch takes over', async () => {
-  const file = freshFile();
-  const opened: StepFunctionsService[] = [];
-  try {
+  await withFreshStore(async (store) => {
     const definition = askMachine(
       { Retry: [{ ErrorEquals: ['Busy'], IntervalSeconds: 1, MaxAttempts: 1 }], Catch: [{ ErrorEquals: ['Busy'], ResultPath: '$.error', Next: 'GaveUp' }] },
       { GaveUp: { Type: 'Pass', Parameters: { 'error.$': '$.error.Error' }, End: true } },
     );
     const first = outbox();
-    const crashed = createService({ store: file, handlers: first.handlers });
-    opened.push(crashed);
+    const crashed = store.open({ handlers: first.handlers });
     const { stateMachineArn } = await crashed.createStateMachine({ name: 'ask', definition, roleArn });
     const { executionArn } = await crashed.startExecution({ stateMachineArn, name: 'asking', input: '{"who":"ada"}' });
     await crashed.sendTaskFailure({ taskToken: first.tokens[0]!, error: 'Busy' });
     for (let i = 0; i < 300 && first.tokens.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
     assert.is(first.tokens.length, 2, 'the retry called the resource with a new token');
-    const restarted = createService({ store: file, handlers: outbox().handlers });
-    opened.push(restarted);
+    const restarted = store.open({ handlers: outbox().handlers });
     await restarted.sendTaskFailure({ taskToken: first.tokens[1]!, error: 'Busy' });
     const described = await restarted.waitForExecution({ executionArn });
     assert.is(described.status, 'SUCCEEDED', JSON.stringify(described));
     assert.equal(JSON.parse(described.output!).error, 'Busy', 'no second retry: the counter came through the restart');
-  } finally {
-    for (const service of opened) await service.close();
-  }
+  });
 });
 
 durable(
@@ -224,16 +287,14 @@ durable(
       ['TimeoutSeconds', 'States.Timeout'],
       ['HeartbeatSeconds', 'States.HeartbeatTimeout'],
     ] as const) {
-      const file = freshFile();
-      const opened: StepFunctionsService[] = [];
-      try {
+      await withFreshStore(async (store) => {
         const definition = askMachine(
           { [field]: 1, Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Late' }] },
           { Late: { Type: 'Pass', Parameters: { 'error.$': '$.error.Error' }, End: true } },
         );
-        const { executionArn } = await crashedWithToken(file, definition, opened);
+        const { executionArn } = await crashedWithToken(store, definition);
         // The first service stops without a trace (its timers too), as a killed process would.
-        const db = new Database(file);
+        const db = new Database(store.file);
         const row = db.prepare('SELECT data FROM executions WHERE arn = ?').get(executionArn) as { data: string };
         const data = JSON.parse(row.data);
         const key = field === 'TimeoutSeconds' ? 'timeoutAt' : 'heartbeatAt';
@@ -241,14 +302,11 @@ durable(
         data.suspension[key] -= 5000;
         db.prepare('UPDATE executions SET data = ? WHERE arn = ?').run(JSON.stringify(data), executionArn);
         db.close();
-        const restarted = createService({ store: file, handlers: outbox().handlers });
-        opened.push(restarted);
+        const restarted = store.open({ handlers: outbox().handlers });
         const described = await restarted.waitForExecution({ executionArn });
         assert.is(described.status, 'SUCCEEDED', field);
         assert.equal(JSON.parse(described.output!), { error }, field);
-      } finally {
-        for (const service of opened) await service.close();
-      }
+      });
     }
   },
 );
@@ -256,9 +314,7 @@ durable(
 durable(
   'an execution that suspends again after being resumed is recorded again: a second restart resumes it at its second wait; StopExecution stops a resumed one',
   async () => {
-    const file = freshFile();
-    const opened: StepFunctionsService[] = [];
-    try {
+    await withFreshStore(async (store) => {
       const definition = askMachine(
         { Next: 'AskAgain' },
         {
@@ -271,15 +327,13 @@ durable(
           },
         },
       );
-      const { executionArn, token } = await crashedWithToken(file, definition, opened);
+      const { executionArn, token } = await crashedWithToken(store, definition);
       const second = outbox();
-      const restarted = createService({ store: file, handlers: second.handlers });
-      opened.push(restarted);
+      const restarted = store.open({ handlers: second.handlers });
       await restarted.sendTaskSuccess({ taskToken: token, output: '{"word":"first"}' });
       for (let i = 0; i < 50 && second.tokens.length === 0; i++) await new Promise((r) => setImmediate(r));
       assert.is(second.tokens.length, 1, 'the second Task called its resource after the restart');
-      const third = createService({ store: file, handlers: outbox().handlers });
-      opened.push(third);
+      const third = store.open({ handlers: outbox().handlers });
       await third.sendTaskSuccess({ taskToken: second.tokens[0]!, output: '{"word":"second"}' });
       const described = await third.waitForExecution({ executionArn });
       assert.is(described.status, 'SUCCEEDED');
@@ -293,56 +347,46 @@ durable(
       assert.equal(history.filter((e) => e.type === 'TaskStateEntered').length, 2);
 
       const { executionArn: stopped } = await third.startExecution({ stateMachineArn: described.stateMachineArn, name: 'stopped', input: '{"who":"bob"}' });
-      const fourth = createService({ store: file, handlers: outbox().handlers });
-      opened.push(fourth);
+      const fourth = store.open({ handlers: outbox().handlers });
       await fourth.stopExecution({ executionArn: stopped, error: 'Enough', cause: 'stopped after the restart' });
       const aborted = await fourth.waitForExecution({ executionArn: stopped });
       assert.equal([aborted.status, aborted.error], ['ABORTED', 'Enough']);
-    } finally {
-      for (const service of opened) await service.close();
-    }
+    });
   },
 );
 
 durable('a damaged suspension record stops start-up with ERR_STORE_CORRUPT naming the execution and the field', async () => {
-  const file = freshFile();
-  const opened: StepFunctionsService[] = [];
-  let executionArn = '';
-  try {
-    executionArn = (await crashedWithToken(file, askMachine(), opened)).executionArn;
-  } finally {
-    for (const service of opened) await service.close();
-  }
-  // close() ended the execution: put a damaged suspension on a RUNNING row, as a foreign writer might.
-  const db = new Database(file);
-  const row = db.prepare('SELECT data FROM executions WHERE arn = ?').get(executionArn) as { data: string };
-  const data = JSON.parse(row.data);
-  data.suspension = { stateName: 'Ask', token: 42 };
-  db.prepare("UPDATE executions SET status = 'RUNNING', data = ? WHERE arn = ?").run(JSON.stringify(data), executionArn);
-  db.close();
-  try {
-    createService({ store: file });
-    assert.unreachable('a damaged record must be refused');
-  } catch (thrown) {
-    assert.instance(thrown, StoreError);
-    assert.is((thrown as StoreError).code, StoreErrorCodes.CORRUPT);
-    assert.match((thrown as Error).message, new RegExp(`suspension record of execution ${executionArn} in \\S+ is damaged \\(token is not a task token\\)`));
-  }
+  await withFreshStore(async (store) => {
+    const { executionArn } = await crashedWithToken(store, askMachine());
+    await store.closeAll();
+    // close() left it parked: damage its suspension record, as a foreign writer might.
+    const db = new Database(store.file);
+    const row = db.prepare('SELECT data FROM executions WHERE arn = ?').get(executionArn) as { data: string };
+    const data = JSON.parse(row.data);
+    data.suspension = { stateName: 'Ask', token: 42 };
+    db.prepare("UPDATE executions SET status = 'RUNNING', data = ? WHERE arn = ?").run(JSON.stringify(data), executionArn);
+    db.close();
+    try {
+      store.open();
+      assert.unreachable('a damaged record must be refused');
+    } catch (thrown) {
+      assert.instance(thrown, StoreError);
+      assert.is((thrown as StoreError).code, StoreErrorCodes.CORRUPT);
+      assert.match((thrown as Error).message, new RegExp(`suspension record of execution ${executionArn} in \\S+ is damaged \\(token is not a task token\\)`));
+    }
+  });
 });
 
 durable('a record naming a state the machine does not have ends FAILED (statemill.HostStopped) with a cause saying why, at start-up', async () => {
-  const file = freshFile();
-  const opened: StepFunctionsService[] = [];
-  try {
-    const { executionArn, before } = await crashedWithToken(file, askMachine(), opened);
-    const db = new Database(file);
+  await withFreshStore(async (store) => {
+    const { executionArn, before } = await crashedWithToken(store, askMachine());
+    const db = new Database(store.file);
     const row = db.prepare('SELECT data FROM executions WHERE arn = ?').get(executionArn) as { data: string };
     const data = JSON.parse(row.data);
     data.suspension.stateName = 'Gone';
     db.prepare('UPDATE executions SET data = ? WHERE arn = ?').run(JSON.stringify(data), executionArn);
     db.close();
-    const restarted = createService({ store: file, handlers: outbox().handlers });
-    opened.push(restarted);
+    const restarted = store.open({ handlers: outbox().handlers });
     const described = await restarted.describeExecution({ executionArn });
     assert.equal([described.status, described.error], ['FAILED', HOST_STOPPED_ERROR]);
     assert.match(described.cause!, /could not be resumed: no state 'Gone'/);
@@ -352,9 +396,398 @@ durable('a record naming a state the machine does not have ends FAILED (statemil
       [...before.map((e) => e.type), 'ExecutionFailed'],
       'its history as recorded, then why it failed',
     );
-  } finally {
-    for (const service of opened) await service.close();
+  });
+});
+
+durable(
+  'a token record whose Task now fails before it suspends (and retries) ends FAILED (statemill.HostStopped) at start-up, its retry timer gone',
+  async () => {
+    await withFreshStore(async (store) => {
+      const definition = JSON.stringify({
+        QueryLanguage: 'JSONata',
+        StartAt: 'Ask',
+        States: {
+          Ask: {
+            Type: 'Task',
+            Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken',
+            Arguments: { MessageBody: { TaskToken: '{% $states.context.Task.Token %}', who: '{% $states.input.fail ? $error("boom") : $states.input.who %}' } },
+            Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 3600 }],
+            End: true,
+          },
+        },
+      });
+      const { executionArn } = await crashedWithToken(store, definition);
+      const db = new Database(store.file);
+      const row = db.prepare('SELECT data FROM executions WHERE arn = ?').get(executionArn) as { data: string };
+      const data = JSON.parse(row.data);
+      data.suspension.rawInput = { who: 'ada', fail: true };
+      db.prepare('UPDATE executions SET data = ? WHERE arn = ?').run(JSON.stringify(data), executionArn);
+      db.close();
+      const clock = manualClock(T0);
+      const restarted = store.open({ clock, handlers: outbox().handlers });
+      await turns();
+      const described = await restarted.describeExecution({ executionArn });
+      assert.equal([described.status, described.error], ['FAILED', HOST_STOPPED_ERROR]);
+      assert.match(described.cause!, /could not be resumed: state 'Ask' does not wait for a task token/);
+      assert.ok(clock.requested.includes(3_600_000), 'the probe parked in its retry interval');
+      clock.advance(3_600_000);
+      await turns();
+      assert.is((await restarted.describeExecution({ executionArn })).status, 'FAILED', 'nothing woke up');
+    });
+  },
+);
+
+/** Wait states of every kind, each 10 s after T0 (the input carries the path's values). */
+const waits: Array<{ name: string; wait: Record<string, unknown>; jsonata?: boolean }> = [
+  { name: 'Seconds', wait: { Seconds: 10 } },
+  { name: 'SecondsPath', wait: { SecondsPath: '$.seconds' } },
+  { name: 'Timestamp', wait: { Timestamp: '2030-01-01T00:00:10Z' } },
+  { name: 'TimestampPath', wait: { TimestampPath: '$.at' } },
+  { name: 'JSONata Seconds', wait: { Seconds: '{% $states.input.seconds %}' }, jsonata: true },
+  { name: 'JSONata Timestamp', wait: { Timestamp: '{% $states.input.at %}' }, jsonata: true },
+];
+
+function waitMachine(wait: Record<string, unknown>, jsonata = false): string {
+  const assign = jsonata ? { Assign: { waited: '{% $states.input.seconds %}' } } : { Assign: { 'waited.$': '$.seconds' } };
+  const after = jsonata
+    ? { Type: 'Pass', Output: { waited: '{% $waited %}', name: '{% $states.context.Execution.Name %}' }, End: true }
+    : { Type: 'Pass', Parameters: { 'waited.$': '$waited', 'name.$': '$$.Execution.Name' }, End: true };
+  return JSON.stringify({
+    ...(jsonata ? { QueryLanguage: 'JSONata' } : {}),
+    StartAt: 'Nap',
+    States: { Nap: { Type: 'Wait', ...wait, ...assign, Next: 'After' }, After: after },
+  });
+}
+
+/** Starts a Wait machine on a service whose clock is then halted (a kill -9 during the Wait); its store holds the parked execution. */
+async function crashedInWait(store: FreshStore, definition: string) {
+  const clock = manualClock(T0);
+  const crashed = store.open({ clock });
+  const { stateMachineArn } = await crashed.createStateMachine({ name: 'napping', definition, roleArn });
+  const { executionArn } = await crashed.startExecution({ stateMachineArn, name: 'nap', input: JSON.stringify({ seconds: 10, at: '2030-01-01T00:00:10Z' }) });
+  await turns();
+  const before = (await crashed.getExecutionHistory({ executionArn })).events;
+  clock.halt();
+  return { executionArn, before };
+}
+
+for (const { name, wait, jsonata } of waits) {
+  durable(
+    `a Wait (${name}) that ended while the host was down goes on at once after the restart: WaitStateExited and the rest follow, Assign and context kept`,
+    async () => {
+      await withFreshStore(async (store) => {
+        const { executionArn, before } = await crashedInWait(store, waitMachine(wait, jsonata));
+        assert.equal(
+          before.map((e) => e.type),
+          ['ExecutionStarted', 'WaitStateEntered'],
+        );
+        const clock = manualClock(T0 + 60_000);
+        const restarted = store.open({ clock });
+        assert.is((await restarted.describeExecution({ executionArn })).status, 'RUNNING');
+        const described = await restarted.waitForExecution({ executionArn });
+        assert.is(described.status, 'SUCCEEDED', JSON.stringify(described));
+        assert.equal(JSON.parse(described.output!), { waited: 10, name: 'nap' });
+        assert.equal(clock.requested.slice(0, 1), [0], 'armed for no time at all');
+        const history = (await restarted.getExecutionHistory({ executionArn })).events;
+        assert.equal(
+          history.map((e) => e.type),
+          ['ExecutionStarted', 'WaitStateEntered', 'WaitStateExited', 'PassStateEntered', 'PassStateExited', 'ExecutionSucceeded'],
+        );
+        assert.equal(history.slice(0, 2), before, 'the history before the crash, as it was');
+        assertNoGaps(history, name);
+        assert.is(history[2]!.timestamp.getTime(), T0 + 60_000, 'the Wait ended after the restart');
+      });
+    },
+  );
+}
+
+durable('a Wait still pending at the restart is armed for the time that is left, and goes on once that has passed', async () => {
+  await withFreshStore(async (store) => {
+    const { executionArn } = await crashedInWait(store, waitMachine({ TimestampPath: '$.at' }));
+    const clock = manualClock(T0 + 4_000);
+    const restarted = store.open({ clock });
+    await turns();
+    assert.ok(clock.requested.includes(6_000), `armed for the 6 s left: ${clock.requested}`);
+    assert.is((await restarted.describeExecution({ executionArn })).status, 'RUNNING', 'still waiting');
+    clock.advance(5_999);
+    await turns();
+    assert.is((await restarted.describeExecution({ executionArn })).status, 'RUNNING', 'not before its time');
+    clock.advance(1);
+    const described = await restarted.waitForExecution({ executionArn });
+    assert.is(described.status, 'SUCCEEDED');
+    assert.is(described.stopDate!.getTime(), T0 + 10_000);
+  });
+});
+
+durable('a parked Wait is written to the store where it parks and cleared when it runs on; under virtualClock a Wait never parks', async () => {
+  await withFreshStore(async (store) => {
+    const clock = manualClock(T0);
+    const service = store.open({ clock });
+    const { stateMachineArn } = await service.createStateMachine({ name: 'napping', definition: waitMachine({ Seconds: 10 }), roleArn });
+    const { executionArn } = await service.startExecution({ stateMachineArn, name: 'nap', input: '{"seconds":10}' });
+    await turns();
+    const suspensionOf = () => {
+      const db = new Database(store.file, { readonly: true });
+      const row = db.prepare('SELECT status, data FROM executions WHERE arn = ?').get(executionArn) as { status: string; data: string };
+      db.close();
+      return [row.status, JSON.parse(row.data).suspension ?? null];
+    };
+    const [status, parked] = suspensionOf();
+    assert.is(status, 'RUNNING');
+    assert.equal([parked.stateName, parked.waitsOn, parked.wakeAt, parked.rawInput], ['Nap', 'timer', T0 + 10_000, { seconds: 10 }]);
+    clock.advance(10_000);
+    await service.waitForExecution({ executionArn });
+    assert.equal(suspensionOf(), ['SUCCEEDED', null]);
+  });
+  await withFreshStore(async (store) => {
+    const service = store.open({ clock: virtualClock(T0) });
+    const { stateMachineArn } = await service.createStateMachine({ name: 'napping', definition: waitMachine({ Seconds: 3600 }), roleArn });
+    const { executionArn } = await service.startExecution({ stateMachineArn, name: 'nap', input: '{"seconds":3600}' });
+    const db = new Database(store.file, { readonly: true });
+    const row = db.prepare('SELECT data FROM executions WHERE arn = ?').get(executionArn) as { data: string };
+    db.close();
+    assert.is(JSON.parse(row.data).suspension, undefined, 'a virtual Wait is not parked');
+    const described = await service.waitForExecution({ executionArn });
+    assert.equal([described.status, described.stopDate!.getTime()], ['SUCCEEDED', T0 + 3_600_000]);
+  });
+});
+
+durable('StopExecution ends a Wait resumed after the restart: ABORTED, its timer gone', async () => {
+  await withFreshStore(async (store) => {
+    const { executionArn } = await crashedInWait(store, waitMachine({ Seconds: 10 }));
+    const clock = manualClock(T0 + 1_000);
+    const restarted = store.open({ clock });
+    await restarted.stopExecution({ executionArn, error: 'Enough' });
+    const described = await restarted.describeExecution({ executionArn });
+    assert.equal([described.status, described.error], ['ABORTED', 'Enough']);
+    clock.advance(60_000);
+    await turns();
+    const history = (await restarted.getExecutionHistory({ executionArn })).events;
+    assert.equal(
+      history.map((e) => e.type),
+      ['ExecutionStarted', 'WaitStateEntered', 'ExecutionAborted'],
+      'nothing ran after the stop',
+    );
+  });
+});
+
+const damagedTimerRecords: Array<{ change: Record<string, unknown>; says: string }> = [
+  { change: { waitsOn: 'sometimes' }, says: 'waitsOn is neither "token" nor "timer"' },
+  { change: { wakeAt: 'soon' }, says: 'wakeAt is neither a number nor null' },
+  { change: { waitsOn: 'token' }, says: 'token is not a task token' },
+  { change: { activityTaken: 'yes' }, says: 'activityTaken is not a boolean' },
+];
+
+durable('a damaged timer record stops start-up with ERR_STORE_CORRUPT naming the field', async () => {
+  for (const { change, says } of damagedTimerRecords) {
+    await withFreshStore(async (store) => {
+      const { executionArn } = await crashedInWait(store, waitMachine({ Seconds: 10 }));
+      await store.closeAll();
+      const db = new Database(store.file);
+      const row = db.prepare('SELECT data FROM executions WHERE arn = ?').get(executionArn) as { data: string };
+      const data = JSON.parse(row.data);
+      Object.assign(data.suspension, change);
+      db.prepare('UPDATE executions SET data = ? WHERE arn = ?').run(JSON.stringify(data), executionArn);
+      db.close();
+      let refused: unknown = null;
+      try {
+        store.open();
+      } catch (thrown) {
+        refused = thrown;
+      }
+      assert.instance(refused, StoreError, says);
+      assert.is((refused as StoreError).code, StoreErrorCodes.CORRUPT);
+      assert.ok((refused as Error).message.includes(`is damaged (${says})`), (refused as Error).message);
+    });
   }
+});
+
+/** A Task failing with Busy on its first attempt, retried after 5 s; MaxAttempts 1, then a Catch. */
+function retryMachine(): string {
+  return JSON.stringify({
+    StartAt: 'Work',
+    States: {
+      Work: {
+        Type: 'Task',
+        Resource: 'arn:aws:lambda:us-east-1:123456789012:function:work',
+        Retry: [{ ErrorEquals: ['Busy'], IntervalSeconds: 5, MaxAttempts: 1 }],
+        Catch: [{ ErrorEquals: ['Busy'], ResultPath: '$.error', Next: 'GaveUp' }],
+        End: true,
+      },
+      GaveUp: { Type: 'Pass', Parameters: { 'gaveUp.$': '$.error.Error' }, End: true },
+    },
+  });
+}
+
+/** A handler answering each attempt with `answers[attempt - 1]` (an Error is thrown), noting the attempts it saw. */
+function attempts(answers: unknown[]) {
+  const seen: number[] = [];
+  return {
+    seen,
+    handlers: {
+      'arn:aws:lambda:us-east-1:123456789012:function:work': (_input: unknown, ctx: { attempt: number }) => {
+        seen.push(ctx.attempt);
+        const answer = answers[ctx.attempt - 1];
+        if (answer instanceof Error) throw answer;
+        return answer;
+      },
+    },
+  };
+}
+
+function busy(): Error {
+  return Object.assign(new Error('try later'), { name: 'Busy' });
+}
+
+durable('a retry interval that ended while the host was down: the retry runs after the restart, as attempt 2, its handler called once for it', async () => {
+  await withFreshStore(async (store) => {
+    const first = attempts([busy()]);
+    const crashedClock = manualClock(T0);
+    const crashed = store.open({ clock: crashedClock, handlers: first.handlers });
+    const { stateMachineArn } = await crashed.createStateMachine({ name: 'retrying', definition: retryMachine(), roleArn });
+    const { executionArn } = await crashed.startExecution({ stateMachineArn, name: 'retry', input: '{"job":1}' });
+    await turns();
+    assert.equal(first.seen, [1], 'the first attempt failed before the crash');
+    const before = (await crashed.getExecutionHistory({ executionArn })).events;
+    crashedClock.halt();
+    const again = attempts([busy(), { done: true }]);
+    const restarted = store.open({ clock: manualClock(T0 + 60_000), handlers: again.handlers });
+    const described = await restarted.waitForExecution({ executionArn });
+    assert.is(described.status, 'SUCCEEDED', JSON.stringify(described));
+    assert.equal(JSON.parse(described.output!), { done: true });
+    assert.equal(again.seen, [2], 'the retry is attempt 2: the attempt counter came through the restart');
+    const history = (await restarted.getExecutionHistory({ executionArn })).events;
+    assert.equal(history.slice(0, before.length), before);
+    assert.equal(
+      history.slice(before.length).map((e) => e.type),
+      ['LambdaFunctionScheduled', 'LambdaFunctionStarted', 'LambdaFunctionSucceeded', 'TaskStateExited', 'ExecutionSucceeded'],
+    );
+    assertNoGaps(history, 'retry');
+  });
+});
+
+durable('Retry counters survive a restart in a retry interval: the retry that fails again exhausts MaxAttempts 1, and the Catch takes over', async () => {
+  await withFreshStore(async (store) => {
+    const crashedClock = manualClock(T0);
+    const crashed = store.open({ clock: crashedClock, handlers: attempts([busy()]).handlers });
+    const { stateMachineArn } = await crashed.createStateMachine({ name: 'retrying', definition: retryMachine(), roleArn });
+    const { executionArn } = await crashed.startExecution({ stateMachineArn, name: 'retry', input: '{"job":1}' });
+    await turns();
+    crashedClock.halt();
+    const clock = manualClock(T0 + 2_000);
+    const again = attempts([busy(), busy(), busy()]);
+    const restarted = store.open({ clock, handlers: again.handlers });
+    await turns();
+    assert.ok(clock.requested.includes(3_000), `the retry waits the 3 s left of its 5 s interval: ${clock.requested}`);
+    assert.equal(again.seen, [], 'not before its interval is over');
+    clock.advance(3_000);
+    const described = await restarted.waitForExecution({ executionArn });
+    assert.equal(JSON.parse(described.output!), { gaveUp: 'Busy' });
+    assert.equal(again.seen, [2], 'no further retry');
+  });
+});
+
+durable('a top-level Parallel parked in its retry interval runs its branches again after the restart', async () => {
+  await withFreshStore(async (store) => {
+    const definition = JSON.stringify({
+      StartAt: 'Both',
+      States: {
+        Both: {
+          Type: 'Parallel',
+          Branches: [{ StartAt: 'Work', States: { Work: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:work', End: true } } }],
+          Retry: [{ ErrorEquals: ['Busy'], IntervalSeconds: 5, MaxAttempts: 1 }],
+          End: true,
+        },
+      },
+    });
+    const crashedClock = manualClock(T0);
+    const first = attempts([busy()]);
+    const crashed = store.open({ clock: crashedClock, handlers: first.handlers });
+    const { stateMachineArn } = await crashed.createStateMachine({ name: 'parallel', definition, roleArn });
+    const { executionArn } = await crashed.startExecution({ stateMachineArn, name: 'both', input: '{}' });
+    await turns();
+    crashedClock.halt();
+    // The branch's Task is on its first attempt each time the Parallel runs.
+    const again = attempts([{ done: 'after' }]);
+    const restarted = store.open({ clock: manualClock(T0 + 60_000), handlers: again.handlers });
+    const described = await restarted.waitForExecution({ executionArn });
+    assert.is(described.status, 'SUCCEEDED', JSON.stringify(described));
+    assert.equal(JSON.parse(described.output!), [{ done: 'after' }]);
+    assert.equal([first.seen, again.seen], [[1], [1]], 'the branch ran once before the crash, once after');
+    assertNoGaps((await restarted.getExecutionHistory({ executionArn })).events, 'parallel retry');
+  });
+});
+
+const activityDefinition = (activityArn: string) =>
+  JSON.stringify({
+    StartAt: 'Review',
+    States: {
+      Review: { Type: 'Task', Resource: activityArn, Parameters: { 'doc.$': '$.doc' }, HeartbeatSeconds: 600, ResultPath: '$.review', End: true },
+    },
+  });
+
+async function crashedInActivity(store: FreshStore, take: boolean) {
+  const clock = manualClock(T0);
+  const crashed = store.open({ clock });
+  const { activityArn } = await crashed.createActivity({ name: 'review' });
+  const { stateMachineArn } = await crashed.createStateMachine({ name: 'reviewing', definition: activityDefinition(activityArn), roleArn });
+  const { executionArn } = await crashed.startExecution({ stateMachineArn, name: 'doc', input: '{"doc":"a.txt"}' });
+  await turns();
+  const taken = take ? await crashed.getActivityTask({ activityArn, workerName: 'before' }) : null;
+  clock.halt();
+  return { activityArn, executionArn, taken };
+}
+
+durable('an activity task no worker took before the crash is handed out by GetActivityTask after the restart; its answer completes the execution', async () => {
+  await withFreshStore(async (store) => {
+    const { activityArn, executionArn } = await crashedInActivity(store, false);
+    const restarted = store.open({ clock: manualClock(T0 + 1_000) });
+    const task = await restarted.getActivityTask({ activityArn, workerName: 'after' });
+    assert.equal(JSON.parse(task.input!), { doc: 'a.txt' });
+    await restarted.sendTaskSuccess({ taskToken: task.taskToken!, output: '{"ok":true}' });
+    const described = await restarted.waitForExecution({ executionArn });
+    assert.is(described.status, 'SUCCEEDED', JSON.stringify(described));
+    assert.equal(JSON.parse(described.output!), { doc: 'a.txt', review: { ok: true } });
+    const history = (await restarted.getExecutionHistory({ executionArn })).events;
+    assert.equal(
+      history.map((e) => e.type),
+      ['ExecutionStarted', 'TaskStateEntered', 'ActivityScheduled', 'ActivityStarted', 'ActivitySucceeded', 'TaskStateExited', 'ExecutionSucceeded'],
+    );
+    assert.equal((history[3] as { activityStartedEventDetails?: unknown }).activityStartedEventDetails, { workerName: 'after' });
+    assertNoGaps(history, 'activity');
+  });
+});
+
+durable(
+  'an activity task a worker took before the crash is not handed out again; the worker answers with its token after the restart, its heartbeat kept',
+  async () => {
+    await withFreshStore(async (store) => {
+      const { activityArn, executionArn, taken } = await crashedInActivity(store, true);
+      assert.type(taken!.taskToken, 'string');
+      const clock = manualClock(T0 + 1_000);
+      const restarted = store.open({ clock });
+      const poll = restarted.getActivityTask({ activityArn, workerName: 'other' });
+      await turns();
+      clock.advance(60_000);
+      assert.equal(await poll, {}, 'no task for another worker');
+      await restarted.sendTaskHeartbeat({ taskToken: taken!.taskToken! });
+      await restarted.sendTaskSuccess({ taskToken: taken!.taskToken!, output: '{"ok":"before"}' });
+      const described = await restarted.waitForExecution({ executionArn });
+      assert.equal(JSON.parse(described.output!).review, { ok: 'before' });
+      const history = (await restarted.getExecutionHistory({ executionArn })).events;
+      assert.equal(history.filter((e) => e.type === 'ActivityStarted').length, 1, 'started once, before the crash');
+      assertNoGaps(history, 'taken activity');
+    });
+  },
+);
+
+durable('an activity task whose HeartbeatSeconds ran out while the host was down fails with States.HeartbeatTimeout at start-up', async () => {
+  await withFreshStore(async (store) => {
+    const { executionArn } = await crashedInActivity(store, true);
+    const restarted = store.open({ clock: manualClock(T0 + 700_000) });
+    const described = await restarted.waitForExecution({ executionArn });
+    assert.equal([described.status, described.error], ['FAILED', 'States.HeartbeatTimeout']);
+  });
 });
 
 durable.run();

@@ -20,6 +20,11 @@ const freshFile = () => join(dir, `store-${++fileNumber}.db`);
 const roleArn = 'arn:aws:iam::123456789012:role/local';
 const pass = JSON.stringify({ StartAt: 'Step', States: { Step: { Type: 'Pass', Result: 1, ResultPath: '$.step', End: true } } });
 const nap = JSON.stringify({ StartAt: 'Nap', States: { Nap: { Type: 'Wait', Seconds: 3600, End: true } } });
+/** A Wait inside a Parallel branch: not on the main line, so not parked as plain data; a restart cannot resume it. */
+const napInBranch = JSON.stringify({
+  StartAt: 'Both',
+  States: { Both: { Type: 'Parallel', Branches: [{ StartAt: 'Nap', States: { Nap: { Type: 'Wait', Seconds: 3600, End: true } } }], End: true } },
+});
 
 async function run(service: StepFunctionsService, stateMachineArn: string, name: string, input = '{}'): Promise<string> {
   const { executionArn } = await service.startExecution({ stateMachineArn, name, input });
@@ -109,7 +114,7 @@ store(
     // No close() before the restart: a second service opening the file is what a restart after kill -9 sees.
     const opened = [crashed];
     try {
-      const { stateMachineArn } = await crashed.createStateMachine({ name: 'sleepy', definition: nap, roleArn });
+      const { stateMachineArn } = await crashed.createStateMachine({ name: 'sleepy', definition: napInBranch, roleArn });
       const { executionArn } = await crashed.startExecution({ stateMachineArn, name: 'asleep', input: '{"a":1}' });
       const restarted = createService({ store: file });
       opened.push(restarted);
@@ -118,19 +123,19 @@ store(
       assert.is(described.error, HOST_STOPPED_ERROR);
       assert.match(
         described.cause!,
-        /stopped \(crash or kill\) while it was RUNNING; only executions waiting on a task token on their main line are resumed after a restart/,
+        /stopped \(crash or kill\) while it was RUNNING; only executions parked on their main line \(a task token, an activity task, a Wait state, a retry interval\) are resumed after a restart/,
       );
       const history = await restarted.getExecutionHistory({ executionArn });
       assert.equal(
         history.events.map((e) => e.type),
-        ['ExecutionStarted', 'WaitStateEntered', 'ExecutionFailed'],
+        ['ExecutionStarted', 'ParallelStateEntered', 'ParallelStateStarted', 'WaitStateEntered', 'ExecutionFailed'],
         'the history up to where it waited, then why it failed',
       );
       assert.equal(
         history.events.map((e) => e.id),
-        [1, 2, 3],
+        [1, 2, 3, 4, 5],
       );
-      assert.is(history.events[2]!.previousEventId, 2, 'ExecutionFailed follows the last recorded event');
+      assert.is(history.events[4]!.previousEventId, 4, 'ExecutionFailed follows the last recorded event');
       assert.is(JSON.parse(JSON.stringify(history.events[0]!)).executionStartedEventDetails.input, '{"a":1}');
       await restarted.close();
       const third = createService({ store: file });
@@ -174,7 +179,7 @@ store(
     const service = createService({ store: sqlite });
     const quick = await service.createStateMachine({ name: 'quick', definition: pass, roleArn });
     await run(service, quick.stateMachineArn, 'at-once');
-    const slow = await service.createStateMachine({ name: 'slow', definition: nap, roleArn });
+    const slow = await service.createStateMachine({ name: 'slow', definition: napInBranch, roleArn });
     await service.startExecution({ stateMachineArn: slow.stateMachineArn, name: 'waiting' });
     await service.close();
     assert.equal(writes, ['ended at-once', 'started waiting', 'ended waiting']);
@@ -254,10 +259,10 @@ store.run();
 
 const graceful = suite('service: SQLite store, graceful close');
 
-graceful('close() stops a running Standard execution and the store keeps it ABORTED, not RUNNING', async () => {
+graceful('close() stops a running Standard execution that is not parked, and the store keeps it ABORTED, not RUNNING', async () => {
   const file = freshFile();
   const first = createService({ store: file });
-  const { stateMachineArn } = await first.createStateMachine({ name: 'sleepy', definition: nap, roleArn });
+  const { stateMachineArn } = await first.createStateMachine({ name: 'sleepy', definition: napInBranch, roleArn });
   const { executionArn } = await first.startExecution({ stateMachineArn, name: 'asleep' });
   await first.close();
   const second = createService({ store: file });
@@ -265,6 +270,30 @@ graceful('close() stops a running Standard execution and the store keeps it ABOR
   assert.is(described.status, 'ABORTED');
   assert.is((await second.getExecutionHistory({ executionArn })).events.at(-1)!.type, 'ExecutionAborted');
   await second.close();
+});
+
+graceful('close() leaves an execution parked on its main line in the store as it parked: the next start resumes it', async () => {
+  const file = freshFile();
+  const first = createService({ store: file });
+  const { stateMachineArn } = await first.createStateMachine({ name: 'sleepy', definition: nap, roleArn });
+  const { executionArn } = await first.startExecution({ stateMachineArn, name: 'asleep' });
+  await first.close();
+  const second = createService({ store: file });
+  try {
+    const described = await second.describeExecution({ executionArn });
+    assert.is(described.status, 'RUNNING', 'waiting in its Wait again');
+    assert.equal(
+      (await second.getExecutionHistory({ executionArn })).events.map((e) => e.type),
+      ['ExecutionStarted', 'WaitStateEntered'],
+    );
+  } finally {
+    await second.close();
+  }
+  const third = createService({ store: file });
+  assert.is((await third.describeExecution({ executionArn })).status, 'RUNNING', 'and again after a second close');
+  await third.stopExecution({ executionArn });
+  assert.is((await third.describeExecution({ executionArn })).status, 'ABORTED');
+  await third.close();
 });
 
 graceful.run();

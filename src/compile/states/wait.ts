@@ -1,6 +1,7 @@
 import { jsonForCause, runtimeError } from '../../run/errors.js';
 import type { Frame } from '../../run/frame.js';
 import type { RunState } from '../../run/state.js';
+import { Suspension, parksOnTimer } from '../../run/suspension.js';
 import type { StateEnv } from '../context.js';
 import { compileSelectPath } from '../jsonpath/io.js';
 import { StatesScope, stateField } from '../jsonata/index.js';
@@ -15,33 +16,35 @@ type Delay = (input: unknown, frame: Frame) => number;
 /**
  * Wait: InputPath → wait → OutputPath (JSONata: Output). A zero or past wait completes
  * synchronously. Assign reads the effective input (`$` or `$states.input`) and takes effect
- * when the wait is over.
+ * when the wait is over. On a Standard execution's main line the wait parks the execution
+ * as plain data (Suspension.timed: a store keeps it across a restart), and the node's
+ * `wake` finishes the state; elsewhere it sleeps in a promise.
  */
 export function compileWait(def: Record<string, unknown>, env: StateEnv): RunState {
   if (env.queryLanguage === 'JSONata') return compileJsonataWait(def, env);
   const inputPath = compileSelectPath(def.InputPath);
   const outputPath = compileSelectPath(def.OutputPath);
   const delay = compileDelay(def);
+  const node = env.lookup(env.name);
+  let finish: (effective: unknown, frame: Frame) => unknown = outputPath;
   if ('Assign' in def) {
     const assign = compileJsonPathAssign(def.Assign);
-    const finish = (effective: unknown, frame: Frame) => {
+    finish = function finishWaitAndAssign(effective, frame) {
       const values = assign.evaluate(effective, frame);
       const output = outputPath(effective, frame);
       assignVariables(frame, assign.names, values);
       return output;
     };
-    return function runWaitAndAssign(input, frame) {
-      const effective = inputPath(input, frame);
-      const ms = delay(effective, frame);
-      if (ms <= 0) return finish(effective, frame);
-      return frame.exec.sleep(ms, frame.stop).then(() => finish(effective, frame));
-    };
   }
+  node.wake = function wakeFromWait(suspension) {
+    return finish(suspension.rawInput, suspension.frame);
+  };
   return function runWait(input, frame) {
     const effective = inputPath(input, frame);
     const ms = delay(effective, frame);
-    if (ms <= 0) return outputPath(effective, frame);
-    return frame.exec.sleep(ms, frame.stop).then(() => outputPath(effective, frame));
+    if (ms <= 0) return finish(effective, frame);
+    if (parksOnTimer(frame)) throw Suspension.timed(frame, node, effective, frame.exec.clock.now() + ms);
+    return frame.exec.sleep(ms, frame.stop).then(() => finish(effective, frame));
   };
 }
 
@@ -57,9 +60,14 @@ function compileJsonataWait(def: Record<string, unknown>, env: StateEnv): RunSta
     const seconds = compileNumber(def.Seconds, stateField(env.pointer, 'Seconds'), problems, waitSeconds);
     until = (scope) => andThen(seconds(scope), (s) => s * 1000);
   }
+  const node = env.lookup(env.name);
+  node.wake = function wakeFromJsonataWait(suspension) {
+    return outcome(new StatesScope(suspension.frame, suspension.rawInput), suspension.rawInput);
+  };
   function finish(scope: StatesScope, ms: number): unknown {
     const frame = scope.frame;
     if (ms <= 0) return outcome(scope, scope.input);
+    if (parksOnTimer(frame)) throw Suspension.timed(frame, node, scope.input, frame.exec.clock.now() + ms);
     return frame.exec.sleep(ms, frame.stop).then(() => outcome(scope, scope.input));
   }
   return function runJsonataWait(input, frame) {
