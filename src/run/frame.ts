@@ -365,6 +365,26 @@ export class Frame {
     this.historyEventId = 0;
     this.taskToken = null;
   }
+
+  /**
+   * Makes the frame of a sibling thread that finished synchronously the frame of the next one
+   * (`mapIndex`/`mapValue`: its Map item), as if new: Parallel branches and Map iterations
+   * that complete one after the other then share one frame instead of making one each.
+   */
+  restart(mapIndex: number, mapValue: unknown): void {
+    this.mapIndex = mapIndex;
+    this.mapValue = mapValue;
+    this.stateName = '';
+    this.stateType = '';
+    this.enteredMs = 0;
+    this.enteredEventId = 0;
+    this.retryCount = 0;
+    this.next = null;
+    this.valueBound = Infinity;
+    this.resultBound = Infinity;
+    this.historyEventId = 0;
+    this.taskToken = null;
+  }
 }
 
 /** ISO 8601 with milliseconds, as AWS writes context-object times. */
