@@ -152,7 +152,7 @@ export function compileRecovery(attempt: RunState, def: Record<string, unknown>,
       frame.retryCount++;
       // Failed attempt: Failed event; the retry: Scheduled + Started (AWS history numbering).
       frame.exec.eventId += 3;
-      return frame.exec.sleep(delay, frame.stop).then(() => retryAttempt(input, frame, used));
+      return frame.exec.sleepThen(delay, frame.stop, () => retryAttempt(input, frame, used));
     }
     for (let i = 0; i < catchers.length; i++) {
       const catcher = catchers[i]!;

@@ -164,10 +164,18 @@ export class Execution {
    * an interruption, so a stopped thread never wakes up to run another state or attempt.
    */
   sleep(ms: number, stop: StopSignal | null = null): Promise<void> {
+    return this.sleepThen(ms, stop, null) as Promise<void>;
+  }
+
+  /**
+   * sleep(), then `then` once the time has passed, settling with what it returns or throws:
+   * one promise for the wait and what follows it (a retry attempt) instead of two.
+   */
+  sleepThen(ms: number, stop: StopSignal | null, then: (() => unknown) | null): Promise<unknown> {
     if (this.aborted) return Promise.reject(executionEnded);
     if (stop !== null && stop.isStopped()) return Promise.reject(abandoned);
-    return new Promise<void>((resolve, reject) => {
-      const sleep = new Sleep(this, stop, resolve, reject);
+    return new Promise((resolve, reject) => {
+      const sleep = new Sleep(this, stop, then, resolve, reject);
       (this.sleeping ??= []).push(sleep);
       for (let s = stop; s !== null; s = s.parent) s.watch(sleep);
       sleep.cancel = this.clock.schedule(ms, () => sleep.end());
@@ -187,21 +195,35 @@ export class Execution {
 class Sleep {
   private readonly exec: Execution;
   private readonly stop: StopSignal | null;
-  private readonly resolve: () => void;
+  /** What runs once the time has passed (null: nothing, the sleep resolves empty). */
+  private readonly then: (() => unknown) | null;
+  private readonly resolve: (value: unknown) => void;
   private readonly reject: (reason: unknown) => void;
   /** Cancels the clock's timer; set once the timer is scheduled. */
   cancel: (() => void) | null;
-  constructor(exec: Execution, stop: StopSignal | null, resolve: () => void, reject: (reason: unknown) => void) {
+  constructor(exec: Execution, stop: StopSignal | null, then: (() => unknown) | null, resolve: (value: unknown) => void, reject: (reason: unknown) => void) {
     this.exec = exec;
     this.stop = stop;
+    this.then = then;
     this.resolve = resolve;
     this.reject = reject;
     this.cancel = null;
   }
-  /** The clock's timer fired: the sleep is over. */
+  /** The clock's timer fired: the sleep is over, and what follows it runs. */
   end(): void {
     this.forget();
-    this.resolve();
+    if (this.then === null) {
+      this.resolve(undefined);
+      return;
+    }
+    let value: unknown;
+    try {
+      value = this.then();
+    } catch (thrown) {
+      this.reject(thrown);
+      return;
+    }
+    this.resolve(value);
   }
   /** Ends the sleep early, rejecting it with `reason` (an Interruption). */
   wake(reason: unknown): void {
