@@ -154,7 +154,7 @@ export function compileRecovery(attempt: RunState, def: Record<string, unknown>,
       // Failed attempt: Failed event; the retry: Scheduled + Started (AWS history numbering).
       frame.exec.eventId += 3;
       if (parksOnTimer(frame)) throw Suspension.timed(frame, node, input, frame.exec.clock.now() + delay, used);
-      return frame.exec.sleep(delay, frame.stop).then(() => retryAttempt(input, frame, used));
+      return frame.exec.sleepThen(delay, frame.stop, () => retryAttempt(input, frame, used));
     }
     for (let i = 0; i < catchers.length; i++) {
       const catcher = catchers[i]!;

@@ -43,10 +43,17 @@ export function runBranches<T>(branches: Branches, input: unknown, inputBound: n
   // The run loop leaves each branch frame's valueBound bounding its output; the array adds its brackets and commas.
   let outputsBound = 2 + starts.length;
   let pending: Promise<unknown>[] | null = null;
+  // The frame of a branch that finished synchronously, for the next branch that shares the
+  // Parallel's scope (not while recording: a history's events name their branch's frame).
+  let spare: Frame | null = null;
   for (let i = 0; i < starts.length; i++) {
-    const frame = assigns[i]
-      ? childFrame(parent, stop, parent.mapIndex, parent.mapValue, false)
-      : new Frame(parent.exec, parent.vars, parent.mapIndex, parent.mapValue, stop);
+    let frame: Frame;
+    if (assigns[i]) frame = childFrame(parent, stop, parent.mapIndex, parent.mapValue, false);
+    else if (spare !== null) {
+      frame = spare;
+      spare = null;
+      frame.restart(parent.mapIndex, parent.mapValue);
+    } else frame = new Frame(parent.exec, parent.vars, parent.mapIndex, parent.mapValue, stop);
     frame.valueBound = inputBound;
     if (history !== null) frame.historyEventId = parent.historyEventId;
     let out: unknown;
@@ -70,6 +77,7 @@ export function runBranches<T>(branches: Branches, input: unknown, inputBound: n
     } else {
       outputs[i] = out;
       outputsBound += frame.valueBound;
+      if (history === null && !assigns[i]) spare = frame;
     }
   }
   if (pending === null) {

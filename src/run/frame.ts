@@ -44,8 +44,8 @@ export class Execution {
   /** True once the execution was stopped or timed out. */
   aborted: boolean;
   private controller: AbortController | null;
-  /** Wakes for the execution's pending sleeps, so ending it ends them all. */
-  private sleeping: Set<Wake> | null;
+  /** The execution's pending sleeps, so ending it ends them all (an array: mostly one at a time). */
+  private sleeping: Sleep[] | null;
   /**
    * Waits other than sleeps that end with the execution: the one there mostly is (a task
    * waiting for its token), then an array once a second one comes.
@@ -135,9 +135,10 @@ export class Execution {
   abort(reason: unknown): void {
     this.aborted = true;
     this.controller?.abort(reason);
-    if (this.sleeping !== null) {
-      for (const wake of [...this.sleeping]) wake(executionEnded);
-      this.sleeping.clear();
+    const sleeping = this.sleeping;
+    if (sleeping !== null) {
+      this.sleeping = null;
+      for (const sleep of sleeping) sleep.wake(executionEnded);
     }
     const listeners = this.endListeners;
     if (listeners !== null) {
@@ -176,34 +177,90 @@ export class Execution {
    * an interruption, so a stopped thread never wakes up to run another state or attempt.
    */
   sleep(ms: number, stop: StopSignal | null = null): Promise<void> {
+    return this.sleepThen(ms, stop, null) as Promise<void>;
+  }
+
+  /**
+   * sleep(), then `then` once the time has passed, settling with what it returns or throws:
+   * one promise for the wait and what follows it (a retry attempt) instead of two.
+   */
+  sleepThen(ms: number, stop: StopSignal | null, then: (() => unknown) | null): Promise<unknown> {
     if (this.aborted) return Promise.reject(executionEnded);
     if (stop !== null && stop.isStopped()) return Promise.reject(abandoned);
-    return new Promise<void>((resolve, reject) => {
-      const sleeping = (this.sleeping ??= new Set());
-      const wake: Wake = (reason) => {
-        cancel();
-        forget();
-        reject(reason);
-      };
-      const forget = () => {
-        sleeping.delete(wake);
-        for (let s = stop; s !== null; s = s.parent) s.forget(wake);
-      };
-      const cancel = this.clock.schedule(ms, () => {
-        forget();
-        resolve();
-      });
-      sleeping.add(wake);
-      for (let s = stop; s !== null; s = s.parent) s.watch(wake);
+    return new Promise((resolve, reject) => {
+      const sleep = new Sleep(this, stop, then, resolve, reject);
+      (this.sleeping ??= []).push(sleep);
+      for (let s = stop; s !== null; s = s.parent) s.watch(sleep);
+      sleep.cancel = this.clock.schedule(ms, () => sleep.end());
     });
   }
+
+  /** Forgets a sleep that ended or was woken. */
+  forgetSleep(sleep: Sleep): void {
+    removeFrom(this.sleeping, sleep);
+  }
+}
+
+/**
+ * One pending sleep of an execution (sleep()): one object with its promise's ends, rather than
+ * a closure per way it can end, so a retry interval or a Wait allocates little.
+ */
+class Sleep {
+  private readonly exec: Execution;
+  private readonly stop: StopSignal | null;
+  /** What runs once the time has passed (null: nothing, the sleep resolves empty). */
+  private readonly then: (() => unknown) | null;
+  private readonly resolve: (value: unknown) => void;
+  private readonly reject: (reason: unknown) => void;
+  /** Cancels the clock's timer; set once the timer is scheduled. */
+  cancel: (() => void) | null;
+  constructor(exec: Execution, stop: StopSignal | null, then: (() => unknown) | null, resolve: (value: unknown) => void, reject: (reason: unknown) => void) {
+    this.exec = exec;
+    this.stop = stop;
+    this.then = then;
+    this.resolve = resolve;
+    this.reject = reject;
+    this.cancel = null;
+  }
+  /** The clock's timer fired: the sleep is over, and what follows it runs. */
+  end(): void {
+    this.forget();
+    if (this.then === null) {
+      this.resolve(undefined);
+      return;
+    }
+    let value: unknown;
+    try {
+      value = this.then();
+    } catch (thrown) {
+      this.reject(thrown);
+      return;
+    }
+    this.resolve(value);
+  }
+  /** Ends the sleep early, rejecting it with `reason` (an Interruption). */
+  wake(reason: unknown): void {
+    this.cancel?.();
+    this.forget();
+    this.reject(reason);
+  }
+  private forget(): void {
+    this.exec.forgetSleep(this);
+    for (let s = this.stop; s !== null; s = s.parent) s.forget(this);
+  }
+}
+
+/** Takes `item` out of `list` (order does not matter: sleeps are woken all together). */
+function removeFrom<T>(list: T[] | null, item: T): void {
+  if (list === null) return;
+  const at = list.indexOf(item);
+  if (at < 0) return;
+  list[at] = list[list.length - 1]!;
+  list.pop();
 }
 
 /** Transitions that may share one clock reading when no handler ran between them (a power of two). */
 const CLOCK_READ_INTERVAL = 16;
-
-/** Ends one pending sleep early, rejecting it with `reason` (an Interruption). */
-type Wake = (reason: unknown) => void;
 
 /** Workflow variables of one scope (a States block); reads fall through to outer scopes. */
 export class VariableScope {
@@ -261,8 +318,8 @@ export class VariableScope {
 export class StopSignal {
   stopped: boolean;
   readonly parent: StopSignal | null;
-  /** Wakes for sleeps in this group or groups inside it; created by the first sleep. */
-  private sleepers: Set<Wake> | null;
+  /** Sleeps in this group or groups inside it; created by the first sleep. */
+  private sleepers: Sleep[] | null;
   constructor(parent: StopSignal | null = null) {
     this.stopped = false;
     this.parent = parent;
@@ -276,15 +333,16 @@ export class StopSignal {
   /** Abandons the group: its threads stop at their next state or attempt, and their sleeps end now. */
   stop(): void {
     this.stopped = true;
-    if (this.sleepers === null) return;
-    for (const wake of [...this.sleepers]) wake(abandoned);
-    this.sleepers.clear();
+    const sleepers = this.sleepers;
+    if (sleepers === null) return;
+    this.sleepers = null;
+    for (const sleep of sleepers) sleep.wake(abandoned);
   }
-  watch(wake: Wake): void {
-    (this.sleepers ??= new Set()).add(wake);
+  watch(sleep: Sleep): void {
+    (this.sleepers ??= []).push(sleep);
   }
-  forget(wake: Wake): void {
-    this.sleepers?.delete(wake);
+  forget(sleep: Sleep): void {
+    removeFrom(this.sleepers, sleep);
   }
 }
 
@@ -331,6 +389,26 @@ export class Frame {
     this.mapIndex = mapIndex;
     this.mapValue = mapValue;
     this.stop = stop;
+    this.stateName = '';
+    this.stateType = '';
+    this.enteredMs = 0;
+    this.enteredEventId = 0;
+    this.retryCount = 0;
+    this.next = null;
+    this.valueBound = Infinity;
+    this.resultBound = Infinity;
+    this.historyEventId = 0;
+    this.taskToken = null;
+  }
+
+  /**
+   * Makes the frame of a sibling thread that finished synchronously the frame of the next one
+   * (`mapIndex`/`mapValue`: its Map item), as if new: Parallel branches and Map iterations
+   * that complete one after the other then share one frame instead of making one each.
+   */
+  restart(mapIndex: number, mapValue: unknown): void {
+    this.mapIndex = mapIndex;
+    this.mapValue = mapValue;
     this.stateName = '';
     this.stateType = '';
     this.enteredMs = 0;

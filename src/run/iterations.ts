@@ -197,9 +197,17 @@ function runIterations(processor: MapProcessor, inputs: unknown[], inputBound: n
       throw new AslError(StatesErrors.ExceedToleratedFailureThreshold, stateCause(parent, 'The specified tolerated failure threshold was exceeded'));
     }
   }
+  // The frame of an iteration that finished synchronously, for the next one (only when they
+  // share a scope and nothing records: a history's events name their iteration's frame).
+  let spare: Frame | null = null;
   function launch(index: number): unknown {
-    const frame =
-      sharedVars === null ? childFrame(parent, stop, index, inputs[index], isolated) : new Frame(parent.exec, sharedVars, index, inputs[index], stop);
+    let frame: Frame;
+    if (sharedVars === null) frame = childFrame(parent, stop, index, inputs[index], isolated);
+    else if (spare !== null) {
+      frame = spare;
+      spare = null;
+      frame.restart(index, inputs[index]);
+    } else frame = new Frame(parent.exec, sharedVars, index, inputs[index], stop);
     frame.valueBound = inputBound;
     exec.eventId++;
     if (history !== null) {
@@ -216,6 +224,7 @@ function runIterations(processor: MapProcessor, inputs: unknown[], inputBound: n
     if (!isPromiseLike(out)) {
       exec.eventId++;
       if (history !== null) history.mapIterationEnded(parent, frame, index, true);
+      else if (sharedVars !== null) spare = frame;
     }
     return out;
   }

@@ -88,8 +88,20 @@ export function walker(segments: readonly Segment[]): Step {
         return x === undefined ? undefined : fastProperty(x, b);
       };
     }
+    if (names.length === 3) {
+      const [a, b, c] = names as [string, string, string];
+      return function readPath3(v) {
+        const x = fastProperty(v, a);
+        if (x === undefined) return undefined;
+        const y = fastProperty(x, b);
+        return y === undefined ? undefined : fastProperty(y, c);
+      };
+    }
   }
-  if (steps.length === 0) return (v) => v;
+  if (steps.length === 0)
+    return function readWhole(v) {
+      return v;
+    };
   return function readPath(v) {
     let x = v;
     for (let i = 0; i < steps.length && x !== undefined; i++) x = steps[i]!(x);

@@ -337,12 +337,8 @@ export function compileReferencePath(text: string): Accessor {
 export function compileParsed(parsed: ParsedPath): Accessor {
   if (parsed.segments === null) return compileTokens(parsed);
   const read = walker(parsed.segments);
-  if (parsed.root === 'input') {
-    if (parsed.segments.length === 0) return (document) => document;
-    return function readInputPath(document) {
-      return read(document);
-    };
-  }
+  // The walker itself reads the document: no wrapper call per read.
+  if (parsed.root === 'input') return read;
   if (parsed.root === 'context') {
     const field = contextField(parsed.segments);
     if (field !== null) {
@@ -426,6 +422,17 @@ export function compileSetter(text: string): Setter {
   const parsed = parseReferencePath(text);
   const segments = parsed.segments!;
   if (segments.length === 0) return (_document, value) => value;
+  const first = segments[0]!;
+  if (segments.length === 1 && 'name' in first) {
+    // `$.name`, the usual ResultPath: a copy of the document with one member set.
+    const name = first.name;
+    return function writeMember(document, value) {
+      if (value === undefined || document === null || typeof document !== 'object' || Array.isArray(document)) return undefined;
+      const copy = copyOwn({}, document as Record<string, unknown>);
+      setOwn(copy, name, value);
+      return copy;
+    };
+  }
   return function writeResultPath(document, value) {
     return writeAt(document, segments, 0, value);
   };
@@ -446,8 +453,11 @@ function writeAt(target: unknown, segments: readonly Segment[], at: number, valu
   }
   if (target === null || typeof target !== 'object' || Array.isArray(target)) return undefined;
   const source = target as Record<string, unknown>;
-  const existing = Object.prototype.hasOwnProperty.call(source, segment.name) ? source[segment.name] : undefined;
-  const child = last ? value : writeAt(existing === undefined || existing === null ? {} : existing, segments, at + 1, value);
+  let child = value;
+  if (!last) {
+    const existing = Object.prototype.hasOwnProperty.call(source, segment.name) ? source[segment.name] : undefined;
+    child = writeAt(existing === undefined || existing === null ? {} : existing, segments, at + 1, value);
+  }
   if (child === undefined) return undefined;
   const copy = copyOwn({}, source);
   setOwn(copy, segment.name, child);

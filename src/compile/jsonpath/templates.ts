@@ -43,8 +43,8 @@ function compileNode(node: unknown): Builder {
 }
 
 /**
- * A builder of objects with these keys, in order. Templates of up to four keys (most
- * selectors) get a builder that stores each key at its own site, without a loop or a
+ * A builder of objects with these keys, in order. Templates of up to six keys (most
+ * selectors and Parameters) get a builder that stores each key at its own site, without a loop or a
  * `__proto__` test per key: one loop storing every template's keys was the top item of a
  * Map's profile. A `__proto__` key is decided here, once.
  */
@@ -92,6 +92,33 @@ function objectBuilder(keys: readonly string[], builders: readonly Builder[]): B
         return out;
       };
     }
+    if (keys.length === 5) {
+      const [k0, k1, k2, k3, k4] = keys as [string, string, string, string, string];
+      const [b0, b1, b2, b3, b4] = builders as [Builder, Builder, Builder, Builder, Builder];
+      return function buildObject5(document, frame) {
+        const out: Record<string, unknown> = {};
+        out[k0] = b0(document, frame);
+        out[k1] = b1(document, frame);
+        out[k2] = b2(document, frame);
+        out[k3] = b3(document, frame);
+        out[k4] = b4(document, frame);
+        return out;
+      };
+    }
+    if (keys.length === 6) {
+      const [k0, k1, k2, k3, k4, k5] = keys as [string, string, string, string, string, string];
+      const [b0, b1, b2, b3, b4, b5] = builders as [Builder, Builder, Builder, Builder, Builder, Builder];
+      return function buildObject6(document, frame) {
+        const out: Record<string, unknown> = {};
+        out[k0] = b0(document, frame);
+        out[k1] = b1(document, frame);
+        out[k2] = b2(document, frame);
+        out[k3] = b3(document, frame);
+        out[k4] = b4(document, frame);
+        out[k5] = b5(document, frame);
+        return out;
+      };
+    }
   }
   return function buildObject(document, frame) {
     const out: Record<string, unknown> = {};
@@ -103,6 +130,8 @@ function objectBuilder(keys: readonly string[], builders: readonly Builder[]): B
 /** The value of a `key.$` entry: an intrinsic call or a path, failing as AWS does when the path finds nothing. */
 export function compileDynamicValue(text: string, key: string): Builder {
   if (isIntrinsicCall(text)) return compileIntrinsic(text);
+  const names = plainInputNames(text);
+  if (names !== null && names.length >= 1 && names.length <= 2) return memberReader(names, text, key);
   const read = compilePath(text);
   return function readTemplatePath(document, frame) {
     const value = read(document, frame);
@@ -111,6 +140,46 @@ export function compileDynamicValue(text: string, key: string): Builder {
     }
     return value;
   };
+}
+
+/**
+ * `$.a` and `$.a.b` (the usual template value) read straight from the document, one call
+ * per value instead of a template read calling a path reader.
+ */
+function memberReader(names: readonly string[], text: string, key: string): Builder {
+  const missing = (document: unknown, frame: Frame) =>
+    runtimeError(frame, `The JSONPath '${text}' specified for the field '${key}' could not be found in the input '${jsonForCause(document)}'`);
+  const [a, b] = names as [string, string | undefined];
+  if (b === undefined) {
+    return function readTemplateMember(document, frame) {
+      const value = document !== null && typeof document === 'object' && !Array.isArray(document) ? (document as Record<string, unknown>)[a] : undefined;
+      if (value === undefined) throw missing(document, frame);
+      return value;
+    };
+  }
+  return function readTemplateMember2(document, frame) {
+    const outer = document !== null && typeof document === 'object' && !Array.isArray(document) ? (document as Record<string, unknown>)[a] : undefined;
+    const value = outer !== null && typeof outer === 'object' && !Array.isArray(outer) ? (outer as Record<string, unknown>)[b] : undefined;
+    if (value === undefined) throw missing(document, frame);
+    return value;
+  };
+}
+
+/** The names of a path of the input made only of plain member names (none an Object.prototype name), else null. */
+function plainInputNames(text: string): string[] | null {
+  let parsed;
+  try {
+    parsed = parsePath(text);
+  } catch {
+    return null;
+  }
+  if (parsed.root !== 'input' || parsed.segments === null) return null;
+  const names: string[] = [];
+  for (const segment of parsed.segments) {
+    if (!('name' in segment) || segment.name in Object.prototype) return null;
+    names.push(segment.name);
+  }
+  return names;
 }
 
 function containsDynamic(node: unknown): boolean {

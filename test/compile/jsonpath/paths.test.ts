@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { compile, ProblemCodes, validate, virtualClock } from '../../../src/index.js';
-import { bracketNotation, parsePath, parseReferencePath, PathSyntaxError } from '../../../src/compile/jsonpath/paths.js';
+import { bracketNotation, compileSetter, parsePath, parseReferencePath, PathSyntaxError } from '../../../src/compile/jsonpath/paths.js';
 
 /**
  * JSONPath forms and what Jayway JsonPath (the dialect AWS runs) gives for them: the examples
@@ -148,6 +148,31 @@ paths('a filter comparing with an unquoted word is refused with the fix: quote i
 paths('a missing definite path is named in bracket notation in the cause', () => {
   assert.is(bracketNotation("$.a.[0]['it\\'s']"), "$['a'][0]['it's']");
   assert.is(bracketNotation(' $.a '), "$['a']");
+});
+
+paths('a ResultPath write copies the document, sets the member and leaves the original as it was; a non-object on the way is no match', () => {
+  const cases: { path: string; document: unknown; value: unknown; expected: unknown }[] = [
+    { path: '$.r', document: { a: 1 }, value: 2, expected: { a: 1, r: 2 } },
+    { path: '$.a', document: { a: 1, b: 2 }, value: { x: 1 }, expected: { a: { x: 1 }, b: 2 } },
+    { path: '$.r', document: {}, value: null, expected: { r: null } },
+    { path: '$.r.s', document: { a: 1 }, value: 2, expected: { a: 1, r: { s: 2 } } },
+    { path: '$.r.s', document: { r: { t: 1 } }, value: 2, expected: { r: { t: 1, s: 2 } } },
+    { path: '$.r', document: [1, 2], value: 2, expected: undefined },
+    { path: '$.r', document: 'text', value: 2, expected: undefined },
+    { path: '$.r', document: null, value: 2, expected: undefined },
+    { path: '$.r.s', document: { r: 5 }, value: 2, expected: undefined },
+    { path: '$.r', document: { a: 1 }, value: undefined, expected: undefined },
+    { path: '$.r.s', document: { a: 1 }, value: undefined, expected: undefined },
+  ];
+  for (const { path, document, value, expected } of cases) {
+    const before = JSON.stringify(document);
+    assert.equal(compileSetter(path)(document, value), expected, `${path} on ${before}`);
+    assert.is(JSON.stringify(document), before, `${path} left ${before} unchanged`);
+  }
+  const written = compileSetter("$['__proto__']")({ a: 1 }, { polluted: true }) as Record<string, unknown>;
+  assert.ok(Object.prototype.hasOwnProperty.call(written, '__proto__'), 'an own member named __proto__');
+  assert.is(Object.getPrototypeOf(written), Object.prototype);
+  assert.is(({} as Record<string, unknown>).polluted, undefined);
 });
 
 paths.run();

@@ -1,16 +1,19 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { compileTemplate } from '../../../src/compile/jsonpath/templates.js';
+import { AslError } from '../../../src/run/errors.js';
 import { testExecution, testFrame } from '../../support/frames.js';
 
 /**
- * Payload templates build objects through builders chosen by key count (one to four keys
- * get their own, more keys and `__proto__` the general one): every builder must give the
- * same keys, in the template's order, with the same values, and never touch a prototype.
+ * Payload templates build objects through builders chosen by key count (one to six keys
+ * get their own, more keys and `__proto__` the general one), and read `$.a` and `$.a.b`
+ * through readers of their own: every builder must give the same keys, in the template's
+ * order, with the same values, never touch a prototype, and fail on a missing path as the
+ * general path reader does.
  */
 const templates = suite('payload templates');
 
-const document = { x: 1, y: 'two', z: [3], w: { four: 4 }, v: null };
+const document = { x: 1, y: 'two', z: [3], w: { four: 4 }, v: null, u: { v: { w: 5 } } };
 
 const cases: [string, Record<string, unknown>, string][] = [
   ['one key', { 'a.$': '$.x' }, '{"a":1}'],
@@ -18,6 +21,13 @@ const cases: [string, Record<string, unknown>, string][] = [
   ['three keys', { 'a.$': '$.x', 'b.$': '$.y', c: { 'd.$': '$.z' } }, '{"a":1,"b":"two","c":{"d":[3]}}'],
   ['four keys', { 'a.$': '$.x', 'b.$': '$.y', 'c.$': '$.z', 'd.$': '$.w' }, '{"a":1,"b":"two","c":[3],"d":{"four":4}}'],
   ['five keys', { 'a.$': '$.x', 'b.$': '$.y', 'c.$': '$.z', 'd.$': '$.w', 'e.$': '$.v' }, '{"a":1,"b":"two","c":[3],"d":{"four":4},"e":null}'],
+  ['six keys', { 'a.$': '$.x', 'b.$': '$.y', 'c.$': '$.z', 'd.$': '$.w', 'e.$': '$.v', f: 6 }, '{"a":1,"b":"two","c":[3],"d":{"four":4},"e":null,"f":6}'],
+  ['seven keys', { a: 1, b: 2, c: 3, d: 4, e: 5, f: 6, 'g.$': '$.w.four' }, '{"a":1,"b":2,"c":3,"d":4,"e":5,"f":6,"g":4}'],
+  [
+    'member paths of one, two and three names',
+    { 'a.$': '$.w', 'b.$': '$.w.four', 'c.$': '$.u.v.w', 'd.$': "$['y']" },
+    '{"a":{"four":4},"b":4,"c":5,"d":"two"}',
+  ],
   ["a key given twice (plain and .$): the later wins, in the first one's place", { a: 0, b: 2, 'a.$': '$.x' }, '{"a":1,"b":2}'],
   ['a __proto__ key is an own property', { '__proto__.$': '$.w', b: 1 }, '{"__proto__":{"four":4},"b":1}'],
 ];
@@ -40,6 +50,38 @@ templates('builds a fresh object on every use', () => {
   const build = compileTemplate({ 'a.$': '$.x', b: 'k' });
   const first = build(document, frame);
   assert.is.not(first, build(document, frame));
+});
+
+templates('a path that finds nothing fails with States.Runtime naming the path, the field and the input', () => {
+  const missing: [string, unknown][] = [
+    ['$.q', document],
+    ['$.w.q', document],
+    ['$.x.q', document],
+    ['$.z.length', document],
+    ['$.constructor', document],
+    ['$.w.toString', document],
+    ['$.a', [1, 2]],
+    ['$.a', 'text'],
+    ['$.a', null],
+    ['$.a.b', { a: [1] }],
+    ['$.u.v.q', document],
+  ];
+  for (const [path, doc] of missing) {
+    const build = compileTemplate({ 'field.$': path });
+    let thrown: unknown;
+    try {
+      build(doc, frame);
+    } catch (error) {
+      thrown = error;
+    }
+    assert.instance(thrown, AslError, path);
+    const error = thrown as AslError;
+    assert.is(error.error, 'States.Runtime', path);
+    assert.ok(
+      error.cause!.endsWith(`The JSONPath '${path}' specified for the field 'field.$' could not be found in the input '${JSON.stringify(doc)}'`),
+      error.cause!,
+    );
+  }
 });
 
 templates.run();
