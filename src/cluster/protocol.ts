@@ -130,7 +130,6 @@ export type BlockReply = MapIterationsResult | null;
 export interface LoadShardReply {
   readonly worker: string;
   readonly threads: number;
-  readonly executions: number;
   readonly succeeded: number;
   readonly failed: number;
   readonly timedOut: number;

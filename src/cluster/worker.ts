@@ -235,7 +235,6 @@ export class ClusterWorker {
         reply = {
           worker: this.id,
           threads: result.threads,
-          executions: result.executions,
           succeeded: result.succeeded,
           failed: result.failed,
           timedOut: result.timedOut,
