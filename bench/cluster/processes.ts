@@ -4,7 +4,7 @@
  * a host. `statemill bench --cluster` and bench/standalone/cluster.ts both start them here.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -173,4 +173,20 @@ export async function startWorkers(settings: WorkerSettings): Promise<WorkerProc
     throw error;
   }
   return workers;
+}
+
+/** Linux counts a process's CPU time in ticks of 1/100 s (USER_HZ) in /proc/<pid>/stat. */
+const US_PER_TICK = 10_000;
+
+/** CPU time (user + system, all threads) a process has used so far, in µs; null off Linux or once it is gone. */
+export function processCpuUs(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime, fields 14 and 15 of proc(5), counted from `state` (field 3).
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? ticks * US_PER_TICK : null;
+  } catch {
+    return null;
+  }
 }

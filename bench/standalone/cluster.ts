@@ -38,7 +38,7 @@ import { createPool, type Pool } from '../../src/pool/index.js';
 import { webhookNormalize } from '../../workloads/webhook-normalize/workload.js';
 import { machineInfo, describeMachine } from '../machine.js';
 import { median } from '../median.js';
-import { checkoutSource, startRedis, startWorkers, thisCheckout, type WorkerProcesses } from '../cluster/processes.js';
+import { checkoutSource, processCpuUs, startRedis, startWorkers, thisCheckout, type WorkerProcesses } from '../cluster/processes.js';
 import { commandStats, commandTimes, networkBytes, redisCpuUs } from '../cluster/redis-stats.js';
 import { handlers as benchHandlers } from './pool-handlers.js';
 import { cores, cpuDefinition, fanOutDefinition, fixed, poolHandlersModule, roundsFor, smallInput, trivialDefinition } from './pool-support.js';
@@ -189,12 +189,30 @@ for (const c of clusters) await c.batched.register('map', { definition: fanOutDe
 
 interface Run {
   readonly rate: number;
+  readonly executions: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
+  /** CPU time of this process, every worker process and Redis, per execution: what the machine spent, whatever else it ran meanwhile. */
+  readonly cpuUsPerExecution: number;
+}
+
+/** CPU time used so far by this process (pool threads and cluster clients), the worker processes and redis-server, in µs. */
+async function machineCpuUs(): Promise<number> {
+  const own = process.cpuUsage();
+  let total = own.user + own.system + redisCpuUs(await admin.info('cpu'));
+  for (const set of workerSets) for (const child of set.children) total += processCpuUs(child.pid!) ?? 0;
+  return total;
+}
+
+/** drive(), with the CPU time every process of the benchmark spent on it. */
+async function measureRun(execute: Execute, workload: Workload, inFlight: number, ms: number): Promise<Run> {
+  const before = await machineCpuUs();
+  const run = await drive(execute, workload, inFlight, ms);
+  return { ...run, cpuUsPerExecution: ((await machineCpuUs()) - before) / run.executions };
 }
 
 /** Keeps `inFlight` executions going for `ms`; executions/s and latency percentiles. */
-function drive(execute: Execute, workload: Workload, inFlight: number, ms: number): Promise<Run> {
+function drive(execute: Execute, workload: Workload, inFlight: number, ms: number): Promise<Omit<Run, 'cpuUsPerExecution'>> {
   const histogram = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: 3 });
   const began = performance.now();
   const stopAt = began + ms;
@@ -215,7 +233,12 @@ function drive(execute: Execute, workload: Workload, inFlight: number, ms: numbe
       }
       if (running === 0) {
         const elapsed = performance.now() - began;
-        resolve({ rate: (done * 1000) / elapsed, p50Ms: histogram.getValueAtPercentile(50) / 1000, p99Ms: histogram.getValueAtPercentile(99) / 1000 });
+        resolve({
+          rate: (done * 1000) / elapsed,
+          executions: done,
+          p50Ms: histogram.getValueAtPercentile(50) / 1000,
+          p99Ms: histogram.getValueAtPercentile(99) / 1000,
+        });
       }
     }
     launch();
@@ -235,11 +258,14 @@ console.log(
 
 const report: Record<string, unknown> = { machine, workers: WORKERS, threads: THREADS, batch: BATCH, rounds: ROUNDS, measureMs: MEASURE_MS };
 const rows: Record<string, unknown>[] = [];
+const baselineRatios: string[] = [];
 
 try {
   console.log('## Throughput\n');
-  console.log('| workload | engine | batch | executions/s min / median / max | p50 ms (median) | p99 ms (median) | cluster × pool (median of rounds) |');
-  console.log('|---|---|---:|---:|---:|---:|---:|');
+  console.log(
+    '| workload | engine | batch | executions/s min / median / max | p50 ms (median) | p99 ms (median) | cluster × pool (median of rounds) | CPU µs / execution, all processes (median) |',
+  );
+  console.log('|---|---|---:|---:|---:|---:|---:|---:|');
   for (const workload of workloads) {
     const runs = contenders.map(() => [] as Run[]);
     const inFlight = Math.max(1024, 4 * THREADS * workload.batch);
@@ -247,7 +273,7 @@ try {
       for (const [c, contender] of contenders.entries()) {
         const execute = contender.execute(workload);
         await drive(execute, workload, inFlight, WARMUP_MS);
-        runs[c]!.push(await drive(execute, workload, inFlight, MEASURE_MS));
+        runs[c]!.push(await measureRun(execute, workload, inFlight, MEASURE_MS));
       }
     }
     for (const [c, contender] of contenders.entries()) {
@@ -258,12 +284,18 @@ try {
         `| ${workload.name} | ${contender.label} | ${workload.batch} | ${spread(
           measured.map((r) => r.rate),
           0,
-        )} | ${fixed(median(measured.map((r) => r.p50Ms)), 1)} | ${fixed(median(measured.map((r) => r.p99Ms)), 1)} | ${ratio} |`,
+        )} | ${fixed(median(measured.map((r) => r.p50Ms)), 1)} | ${fixed(median(measured.map((r) => r.p99Ms)), 1)} | ${ratio} | ${fixed(median(measured.map((r) => r.cpuUsPerExecution)), 1)} |`,
       );
       rows.push({ workload: workload.name, engine: contender.label, batch: workload.batch, runs: measured, ratios: c === 0 ? null : ratios });
     }
+    if (contenders.length > 2) {
+      const againstBaseline = runs[1]!.map((run, round) => run.rate / runs[2]![round]!.rate);
+      baselineRatios.push(`${workload.name}: ${fixed(median(againstBaseline), 2)} (${spread(againstBaseline, 2)})`);
+    }
   }
   report.throughput = rows;
+  if (baselineRatios.length > 0)
+    console.log(`\nThis checkout's cluster ÷ the baseline checkout's, executions/s, median (min / median / max) of rounds: ${baselineRatios.join('; ')}`);
 
   if (!skipped.has('map')) {
     console.log(`\n## Map of ${MAP_ITEMS.toLocaleString('en-US')} items of ≈0.2 ms (runMap)\n`);
@@ -331,7 +363,7 @@ try {
   );
   console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   const redisCosts: Record<string, unknown>[] = [];
-  for (const workload of skipped.has('redis') ? [] : workloads.slice(0, 2)) {
+  for (const workload of skipped.has('redis') ? [] : workloads.filter((w) => w.batch === BATCH)) {
     for (const { label, batched: cluster } of clusters) {
       const executions = 40 * BATCH;
       await admin.config('RESETSTAT');
