@@ -21,7 +21,7 @@
  * (a symbolic link to this checkout's will do). `--cpu-prof DIR` writes a CPU profile of every
  * worker process there (and profiles this process if node was started with --cpu-prof).
  *
- *   node --import tsx/esm bench/standalone/cluster.ts [--workers 2] [--threads cores] [--seconds 2] [--rounds 3] [--batch 256]
+ *   node --import tsx/esm bench/standalone/cluster.ts [--workers 2] [--threads cores] [--seconds 2] [--rounds 3] [--batch 256] [--heavy-batch 16]
  *     [--worker-concurrency K (batches each worker runs at once)] [--map-block-size N] [--skip trivial,webhook,cpu,map,redis] [--json file]
  *     [--baseline DIR] [--cpu-prof DIR]
  */
@@ -50,6 +50,7 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '2' },
     rounds: { type: 'string', default: '3' },
     batch: { type: 'string', default: '256' },
+    'heavy-batch': { type: 'string', default: '16' },
     'map-items': { type: 'string', default: '1000' },
     'map-runs': { type: 'string', default: '5' },
     'map-block-size': { type: 'string' },
@@ -66,6 +67,8 @@ const MEASURE_MS = Number(args.seconds) * 1000;
 const WARMUP_MS = 500;
 const ROUNDS = Number(args.rounds);
 const BATCH = Number(args.batch);
+/** The cluster's batch for CPU-heavy executions (the pool keeps --batch, as a tick's worth or less). */
+const HEAVY_BATCH = Number(args['heavy-batch']);
 const MAP_ITEMS = Number(args['map-items']);
 const MAP_RUNS = Number(args['map-runs']);
 const MAP_BLOCK_SIZE = args['map-block-size'] === undefined ? {} : { mapBlockSize: Number(args['map-block-size']) };
@@ -82,6 +85,8 @@ interface Workload {
   readonly handlers: Record<string, (input: never, ctx: never) => unknown>;
   /** Executions per job: many for cheap executions; fewer for CPU-heavy ones, so every thread gets some. */
   readonly batch: number;
+  /** Runs on the clients made with --heavy-batch. */
+  readonly heavy: boolean;
   input(i: number): unknown;
 }
 
@@ -89,13 +94,22 @@ const heavyRounds = await roundsFor(0.5);
 const itemRounds = await roundsFor(0.2);
 const webhookInputs = Array.from({ length: 512 }, (_, i) => webhookNormalize.generateInput(7, i, webhookNormalize.sizes.quick));
 const allWorkloads: Workload[] = [
-  { name: 'trivial (6 states)', definition: trivialDefinition, handlersModule: poolHandlersModule, handlers: benchHandlers, batch: BATCH, input: smallInput },
+  {
+    name: 'trivial (6 states)',
+    definition: trivialDefinition,
+    handlersModule: poolHandlersModule,
+    handlers: benchHandlers,
+    batch: BATCH,
+    heavy: false,
+    input: smallInput,
+  },
   {
     name: 'webhook-normalize',
     definition: webhookNormalize.definition,
     handlersModule: webhookNormalize.handlersModule,
     handlers: webhookNormalize.handlers,
     batch: BATCH,
+    heavy: false,
     input: (i) => webhookInputs[i % webhookInputs.length],
   },
   {
@@ -103,7 +117,8 @@ const allWorkloads: Workload[] = [
     definition: cpuDefinition,
     handlersModule: poolHandlersModule,
     handlers: benchHandlers,
-    batch: 16,
+    batch: HEAVY_BATCH,
+    heavy: true,
     input: (i) => ({ rounds: heavyRounds, seed: i }),
   },
 ];
@@ -132,12 +147,12 @@ if (baselineDir !== null) await startSet(BASELINE_PREFIX, checkoutSource(baselin
 const admin = new Redis(url);
 const pool: Pool = createPool({ threads: THREADS, batch: BATCH, maxQueue: 100_000 });
 const cluster: Cluster = createCluster({ connection: url, prefix: PREFIX, batch: BATCH, maxQueue: 100_000, ...MAP_BLOCK_SIZE });
-const clusterHeavy: Cluster = createCluster({ connection: url, prefix: PREFIX, batch: 16, maxQueue: 100_000 });
+const clusterHeavy: Cluster = createCluster({ connection: url, prefix: PREFIX, batch: HEAVY_BATCH, maxQueue: 100_000 });
 /** The baseline checkout's clients, from its own sources. */
 const baselineModule =
   baselineDir === null ? null : ((await import(pathToFileURL(join(baselineDir, 'src/cluster/index.ts')).href)) as { createCluster: typeof createCluster });
 const baseline = baselineModule?.createCluster({ connection: url, prefix: BASELINE_PREFIX, batch: BATCH, maxQueue: 100_000, ...MAP_BLOCK_SIZE }) ?? null;
-const baselineHeavy = baselineModule?.createCluster({ connection: url, prefix: BASELINE_PREFIX, batch: 16, maxQueue: 100_000 }) ?? null;
+const baselineHeavy = baselineModule?.createCluster({ connection: url, prefix: BASELINE_PREFIX, batch: HEAVY_BATCH, maxQueue: 100_000 }) ?? null;
 
 async function shutDown(): Promise<void> {
   await Promise.allSettled([pool.close(), cluster.close(), clusterHeavy.close(), baseline?.close(), baselineHeavy?.close()]);
@@ -164,14 +179,14 @@ const contenders: { label: string; execute(w: Workload): Execute }[] = [
   { label: `pool, ${THREADS} threads`, execute: () => (id, input) => pool.execute(id, input) },
   ...clusters.map((c) => ({
     label: c.label,
-    execute: (w: Workload): Execute => (w.batch === BATCH ? (id, input) => c.batched.execute(id, input) : (id, input) => c.heavy.execute(id, input)),
+    execute: (w: Workload): Execute => (w.heavy ? (id, input) => c.heavy.execute(id, input) : (id, input) => c.batched.execute(id, input)),
   })),
 ];
 
 for (const workload of workloads) {
   pool.register(workload.name, { definition: workload.definition, handlers: workload.handlersModule, options: { clock: 'virtual' } });
   const registration = { definition: workload.definition, handlers: workload.handlersModule, options: { clock: 'virtual' as const } };
-  for (const c of clusters) await (workload.batch === BATCH ? c.batched : c.heavy).register(workload.name, registration);
+  for (const c of clusters) await (workload.heavy ? c.heavy : c.batched).register(workload.name, registration);
   const machine = compile(workload.definition, { handlers: workload.handlers as never, clock: virtualClock() });
   for (let i = 0; i < 32; i++) {
     const expected = await machine.execute(workload.input(i));
@@ -363,7 +378,7 @@ try {
   );
   console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   const redisCosts: Record<string, unknown>[] = [];
-  for (const workload of skipped.has('redis') ? [] : workloads.filter((w) => w.batch === BATCH)) {
+  for (const workload of skipped.has('redis') ? [] : workloads.filter((w) => !w.heavy)) {
     for (const { label, batched: cluster } of clusters) {
       const executions = 40 * BATCH;
       await admin.config('RESETSTAT');
