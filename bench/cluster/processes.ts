@@ -71,6 +71,11 @@ export class BenchRedis {
     this.url = `redis://127.0.0.1:${port}`;
   }
 
+  /** The redis-server's process id. */
+  get pid(): number {
+    return this.child.pid!;
+  }
+
   async stop(): Promise<void> {
     await stop(this.child);
     rmSync(this.dir, { recursive: true, force: true });

@@ -23,10 +23,13 @@ import type { Table } from '../report/summary.js';
 import { renderTable } from '../report/table.js';
 import type { ThroughputRecord, VerificationRecord } from '../report/types.js';
 import { compiledSubject, selectWorkflows } from '../run.js';
-import { measureThroughput, type Contender } from '../scenarios/throughput.js';
+import { contenderLabel, type Contender } from '../scenarios/throughput.js';
+import { nanosecondHistogram, summarizeLatency } from '../histogram.js';
+import { closedLoop } from '../load/closed-loop.js';
+import { formatRate } from '../progress.js';
 import { verifySubject } from '../scenarios/verify.js';
 import type { BenchWorkflow } from '../workflow.js';
-import { startRedis, startWorkers, thisCheckout, type BenchRedis, type WorkerProcesses } from './processes.js';
+import { processCpuUs, startRedis, startWorkers, thisCheckout, type BenchRedis, type WorkerProcesses } from './processes.js';
 
 export const CLUSTER_REPORT_SCHEMA = 'statemill-bench-cluster/1';
 
@@ -48,6 +51,13 @@ export interface ClusterBenchReport {
   throughput: ThroughputRecord[];
   /** Per workload: cluster ÷ pool executions/s of each round, and their median. */
   ratios: { workflow: string; rounds: number[]; median: number }[];
+  /**
+   * CPU time of every process of the run (this one: the pool's threads and the cluster
+   * client; the worker processes; Redis) per execution, per round, for each throughput
+   * record in order; empty where /proc cannot be read. What an execution costs the machine,
+   * whatever else runs on it.
+   */
+  cpuUsPerExecution: number[][];
   skipped: string[];
 }
 
@@ -96,6 +106,7 @@ export async function runClusterBench(
     verification: [],
     throughput: [],
     ratios: [],
+    cpuUsPerExecution: [],
     skipped: [],
   };
   progress.note(`starting redis-server and ${settings.workers} worker process(es) × ${threadsEach} thread(s) …`);
@@ -133,8 +144,11 @@ export async function runClusterBench(
           continue;
         }
         const contenders: Contender[] = subjects.map((subject, i) => ({ subject, mode: i === 0 ? 'pool' : 'cluster', concurrency: inFlight, threads, batch }));
-        const [poolRecord, clusterRecord] = await measureThroughput(workflow.name, contenders, workflow.inputs, timing, progress);
+        const machineCpu = () => machineCpuUs(redis, workers!);
+        const measured = await measureRounds(workflow, contenders, timing, progress, machineCpu);
+        const [poolRecord, clusterRecord] = measured.map((m) => m.record);
         report.throughput.push(poolRecord!, clusterRecord!);
+        report.cpuUsPerExecution.push(...measured.map((m) => m.cpuUsPerExecution));
         const rounds = clusterRecord!.roundsPerSecond.map((rate, round) => Math.round((rate / poolRecord!.roundsPerSecond[round]!) * 100) / 100);
         report.ratios.push({ workflow: workflow.name, rounds, median: median(rounds) });
       } finally {
@@ -149,6 +163,76 @@ export async function runClusterBench(
   report.loadAverageAtEnd = machineInfo().loadAverage;
   report.finishedAt = new Date().toISOString();
   return { report, answersCorrect };
+}
+
+/** CPU time (µs) this process, the worker processes and Redis have used; null off Linux. */
+function machineCpuUs(redis: BenchRedis, workers: WorkerProcesses): number | null {
+  const own = process.cpuUsage();
+  let total = own.user + own.system;
+  for (const pid of [redis.pid, ...workers.children.map((child) => child.pid!)]) {
+    const used = processCpuUs(pid);
+    if (used === null) return null;
+    total += used;
+  }
+  return total;
+}
+
+/**
+ * The contenders in interleaved rounds (A B, A B, …), as measureThroughput does, with the
+ * CPU time every process spent on each round.
+ */
+async function measureRounds(
+  workflow: BenchWorkflow,
+  contenders: readonly Contender[],
+  timing: { readonly durationMs: number; readonly warmupMs: number; readonly rounds: number },
+  progress: Progress,
+  machineCpu: () => number | null,
+): Promise<{ record: ThroughputRecord; cpuUsPerExecution: number[] }[]> {
+  const state = contenders.map(() => ({ histogram: nanosecondHistogram(), rates: [] as number[], cpu: [] as number[], executions: 0, elapsedMs: 0 }));
+  const roundMs = timing.durationMs / timing.rounds;
+  for (let round = 0; round < timing.rounds; round++) {
+    for (const [c, contender] of contenders.entries()) {
+      const own = state[c]!;
+      progress.start(`${contenderLabel(workflow.name, contender)}${timing.rounds > 1 ? ` (round ${round + 1}/${timing.rounds})` : ''}`);
+      if (round === 0 && timing.warmupMs > 0)
+        await closedLoop(contender.subject, workflow.inputs, { concurrency: contender.concurrency, durationMs: timing.warmupMs, warmupMs: 0 });
+      const before = machineCpu();
+      const result = await closedLoop(contender.subject, workflow.inputs, {
+        concurrency: contender.concurrency,
+        durationMs: roundMs,
+        warmupMs: 0,
+        histogram: own.histogram,
+        onProgress: (executions, elapsedMs) => progress.update(executions, elapsedMs),
+      });
+      const after = machineCpu();
+      if (before !== null && after !== null) own.cpu.push(Math.round(((after - before) / result.executions) * 10) / 10);
+      own.rates.push(result.perSecond);
+      own.executions += result.executions;
+      own.elapsedMs += result.elapsedMs;
+      progress.done(`${formatRate(result.perSecond)}/s, p50 ${result.latency.p50Us} µs`);
+    }
+  }
+  return contenders.map((contender, c) => {
+    const own = state[c]!;
+    const perSecond = median(own.rates);
+    return {
+      record: {
+        workflow: workflow.name,
+        engine: contender.subject.engine,
+        mode: contender.mode,
+        concurrency: contender.concurrency,
+        threads: contender.threads,
+        batch: contender.batch,
+        executions: own.executions,
+        elapsedMs: Math.round(own.elapsedMs),
+        perSecond: Math.round(perSecond * 10) / 10,
+        usPerExecution: Math.round(1e7 / perSecond) / 10,
+        latency: summarizeLatency(own.histogram),
+        roundsPerSecond: own.rates.map((rate) => Math.round(rate * 10) / 10),
+      },
+      cpuUsPerExecution: own.cpu,
+    };
+  });
 }
 
 /** In-process statemill, the pool and the cluster on every input, against the expected outcomes (statemill's own when none are known). */
@@ -182,10 +266,21 @@ function ms(us: number): string {
 export function clusterTables(report: ClusterBenchReport): Table[] {
   const throughput: Table = {
     title: `Pool and cluster at ${report.threads} threads (executions/s over ${report.throughput[0]?.roundsPerSecond.length ?? 0} interleaved rounds; ratios from the same run)`,
-    headers: ['workload', 'engine', 'threads', 'batch', 'executions/s min / median / max', 'p50 ms', 'p99 ms', 'cluster × pool (per-round min – max)'],
-    alignRight: [false, false, true, true, true, true, true, true],
-    rows: report.throughput.map((record) => {
-      const ratio = report.ratios.find((r) => r.workflow === record.workflow);
+    headers: [
+      'workload',
+      'engine',
+      'threads',
+      'batch',
+      'executions/s min / median / max',
+      'p50 ms',
+      'p99 ms',
+      'cluster × pool (per-round min – max)',
+      'CPU µs / execution',
+    ],
+    alignRight: [false, false, true, true, true, true, true, true, true],
+    rows: report.throughput.map((record, r) => {
+      const cpu = report.cpuUsPerExecution[r] ?? [];
+      const ratio = report.ratios.find((entry) => entry.workflow === record.workflow);
       const cell =
         record.mode === 'cluster' && ratio !== undefined
           ? `${ratio.median.toFixed(2)}× (${Math.min(...ratio.rounds).toFixed(2)} – ${Math.max(...ratio.rounds).toFixed(2)})`
@@ -200,10 +295,12 @@ export function clusterTables(report: ClusterBenchReport): Table[] {
         ms(record.latency.p50Us),
         ms(record.latency.p99Us),
         cell,
+        cpu.length === 0 ? 'n/a' : median(cpu).toFixed(1),
       ];
     }),
     notes: [
       `${report.inFlight} executions in flight against each engine; latency from submission to result, over all rounds`,
+      'CPU µs / execution: the CPU time of this process (pool threads, cluster client), the worker processes and Redis over a round, per execution (median of rounds): what an execution costs the machine whatever else runs on it; pool ÷ cluster of it is the throughput ratio to expect where both are CPU-bound',
       `cluster: redis-server on 127.0.0.1 (no persistence) and ${report.workers} \`statemill worker\` processes on this machine, each standing for a host: client, Redis and workers share its cores`,
     ],
   };

@@ -4,6 +4,7 @@
  * in-process ones, and prints the pool and the cluster side by side. Short settings: this
  * proves the command and its table, not speed.
  */
+import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -31,44 +32,45 @@ async function bench(argv: string[]): Promise<{ code: number; stdout: string; st
 }
 
 const workloads = ['webhook-normalize', 'order-processing'];
-const short = (names: readonly string[]) => [
-  '--workload',
-  names.join(','),
-  '--batch',
-  '16',
-  '--inputs',
-  '12',
-  '--duration',
-  '400ms',
-  '--warmup',
-  '0ms',
-  '--rounds',
-  '2',
-  '--no-save',
-];
 
-(missing === null ? test : test.skip)('bench --cluster: a row per engine and workload, answers equal to in-process, a cluster × pool ratio', async () => {
-  const { code, stdout, stderr } = await bench(['--cluster', '--workers', '2', '--threads', '2', ...short(workloads)]);
-  assert.is(code, 0, stderr);
-  const lines = stdout.split('\n');
-  for (const workload of workloads) {
-    const pool = lines.find((line) => line.startsWith(workload) && line.includes('pool, 2 threads'));
-    const cluster = lines.find((line) => line.startsWith(workload) && line.includes('cluster, 2 workers × 1'));
-    assert.ok(pool !== undefined && cluster !== undefined, `${workload}: both rows in\n${stdout}`);
-    // threads, batch, min / median / max executions/s, p50, p99 (and the ratio on the cluster's row).
-    assert.match(pool!, /\s2\s+16\s+[\d,]+ \/ [\d,]+ \/ [\d,]+\s+[\d.]+\s+[\d.]+$/);
-    assert.match(cluster!, /\s2\s+16\s+[\d,]+ \/ [\d,]+ \/ [\d,]+\s+[\d.]+\s+[\d.]+\s+\d+\.\d\d× \(\d+\.\d\d – \d+\.\d\d\)$/);
-    for (const engine of ['statemill', 'statemill-pool', 'statemill-cluster']) {
-      assert.ok(
-        lines.some((line) => new RegExp(`^${workload}\\s+${engine}\\s+12/12\\s*$`).test(line)),
-        `${workload}: ${engine} matched every expected answer in\n${stdout}`,
-      );
+/** The command README's "Running on many hosts" shows, as arguments after `statemill bench`. */
+function readmeCommand(): string[] {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const section = readme.slice(readme.indexOf('\n## Running on many hosts\n'));
+  const line = /^npx statemill bench (--cluster .*)$/m.exec(section.slice(0, section.indexOf('\n## ', 1)));
+  assert.ok(line !== null, 'README "Running on many hosts" shows a statemill bench --cluster command');
+  return line![1]!.split(/\s+/);
+}
+const quick = ['--batch', '16', '--inputs', '12', '--duration', '400ms', '--warmup', '0ms', '--rounds', '2', '--no-save'];
+
+(missing === null ? test : test.skip)(
+  'bench --cluster as README shows it: a row per engine and workload, answers equal to in-process, a cluster × pool ratio',
+  async () => {
+    const shown = readmeCommand();
+    assert.equal(shown, ['--cluster', '--workers', '2', '--workload', workloads.join(',')]);
+    // Shorter than a real run: this proves the command and its table, not speed.
+    const { code, stdout, stderr } = await bench([...shown, '--threads', '2', ...quick]);
+    assert.is(code, 0, stderr);
+    const lines = stdout.split('\n');
+    for (const workload of workloads) {
+      const pool = lines.find((line) => line.startsWith(workload) && line.includes('pool, 2 threads'));
+      const cluster = lines.find((line) => line.startsWith(workload) && line.includes('cluster, 2 workers × 1'));
+      assert.ok(pool !== undefined && cluster !== undefined, `${workload}: both rows in\n${stdout}`);
+      // threads, batch, min / median / max executions/s, p50, p99, (the ratio on the cluster's row,) CPU µs per execution.
+      assert.match(pool!, /\s2\s+16\s+[\d,]+ \/ [\d,]+ \/ [\d,]+\s+[\d.]+\s+[\d.]+\s+[\d.]+$/);
+      assert.match(cluster!, /\s2\s+16\s+[\d,]+ \/ [\d,]+ \/ [\d,]+\s+[\d.]+\s+[\d.]+\s+\d+\.\d\d× \(\d+\.\d\d – \d+\.\d\d\)\s+[\d.]+$/);
+      for (const engine of ['statemill', 'statemill-pool', 'statemill-cluster']) {
+        assert.ok(
+          lines.some((line) => new RegExp(`^${workload}\\s+${engine}\\s+12/12\\s*$`).test(line)),
+          `${workload}: ${engine} matched every expected answer in\n${stdout}`,
+        );
+      }
     }
-  }
-});
+  },
+);
 
 (missing === null ? test : test.skip)('bench --cluster --json: the report holds both engines, per-round ratios, and answers that matched', async () => {
-  const { code, stdout, stderr } = await bench(['--cluster', '--workers', '1', '--threads', '1', '--json', ...short(['order-processing'])]);
+  const { code, stdout, stderr } = await bench(['--cluster', '--workers', '1', '--threads', '1', '--json', '--workload', 'order-processing', ...quick]);
   assert.is(code, 0, stderr);
   const report = JSON.parse(stdout) as ClusterBenchReport;
   assert.is(report.workers, 1);
@@ -85,6 +87,8 @@ const short = (names: readonly string[]) => [
     assert.ok(record.executions > 0 && record.latency.p99Us >= record.latency.p50Us);
   }
   assert.is(report.ratios[0]!.rounds.length, 2);
+  assert.is(report.cpuUsPerExecution.length, 2);
+  for (const rounds of report.cpuUsPerExecution) assert.ok(rounds.length === 2 && rounds.every((us) => us > 0), String(rounds));
   assert.equal(
     report.verification.map((v) => [v.engine, v.matched, v.status]),
     [
@@ -99,7 +103,7 @@ test('bench --cluster without redis-server: exit 2 and ERR_BENCH_REDIS_MISSING s
   const before = process.env.STATEMILL_REDIS_SERVER;
   process.env.STATEMILL_REDIS_SERVER = '/nonexistent/redis-server';
   try {
-    const { code, stdout, stderr } = await bench(['--cluster', '--workers', '1', '--threads', '1', ...short(workloads)]);
+    const { code, stdout, stderr } = await bench(['--cluster', '--workers', '1', '--threads', '1', '--workload', 'order-processing', ...quick]);
     assert.is(code, 2);
     assert.is(stdout, '');
     assert.match(stderr, /\[ERR_BENCH_REDIS_MISSING\]/);
