@@ -18,6 +18,13 @@ export function redisServerCommand(): string {
 
 export const REDIS_MISSING_CODE = 'ERR_BENCH_REDIS_MISSING';
 
+/**
+ * Redis and the workers run in process groups of their own, so a Ctrl-C at the terminal
+ * reaches the benchmark alone, which stops them in order (workers, then Redis): signalled
+ * together, Redis went first and the workers, stopping gracefully, waited for it forever.
+ */
+const OWN_PROCESS_GROUP = true;
+
 /** How long a process may take to say it is ready: a worker from source compiles TypeScript first. */
 const START_TIMEOUT_MS = 60_000;
 
@@ -92,6 +99,7 @@ export async function startRedis(): Promise<BenchRedis> {
   const port = await freePort();
   const child = spawn(command, ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: OWN_PROCESS_GROUP,
   });
   try {
     await ready(child, /Ready to accept connections/, 'redis-server');
@@ -167,7 +175,7 @@ export async function startWorkers(settings: WorkerSettings): Promise<WorkerProc
         String(settings.threadsEach),
         ...concurrency,
       ],
-      { cwd: settings.source.cwd, stdio: ['ignore', 'pipe', 'pipe'] },
+      { cwd: settings.source.cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: OWN_PROCESS_GROUP },
     ),
   );
   const workers = new WorkerProcesses(children);

@@ -114,6 +114,15 @@ export async function runClusterBench(
   let workers: WorkerProcesses | null = null;
   let cluster: Cluster | null = null;
   let answersCorrect = true;
+  // Interrupted: the processes this run started stop with it (workers first: they need Redis to stop).
+  const onInterrupt = () => {
+    void (async () => {
+      await workers?.stop();
+      await redis.stop();
+      process.exit(130);
+    })();
+  };
+  process.once('SIGINT', onInterrupt);
   try {
     const prefix = `bench-${randomUUID().slice(0, 8)}`;
     workers = await startWorkers({
@@ -156,6 +165,7 @@ export async function runClusterBench(
       }
     }
   } finally {
+    process.removeListener('SIGINT', onInterrupt);
     await cluster?.close();
     await workers?.stop();
     await redis.stop();
