@@ -9,14 +9,13 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CliErrorCodes } from '../../src/cli/cli-error.js';
 import { BenchSetupError } from '../errors.js';
 
 /** The redis-server to run: STATEMILL_REDIS_SERVER, or the one on the PATH. */
 export function redisServerCommand(): string {
   return process.env.STATEMILL_REDIS_SERVER ?? 'redis-server';
 }
-
-export const REDIS_MISSING_CODE = 'ERR_BENCH_REDIS_MISSING';
 
 /**
  * Redis and the workers run in process groups of their own, so a Ctrl-C at the terminal
@@ -109,7 +108,7 @@ export async function startRedis(): Promise<BenchRedis> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new BenchSetupError(
         `--cluster needs redis-server, and '${command}' was not found (install it: apt-get install redis-server, brew install redis; or set STATEMILL_REDIS_SERVER)`,
-        REDIS_MISSING_CODE,
+        CliErrorCodes.BENCH_REDIS_MISSING,
       );
     }
     throw error;

@@ -99,14 +99,14 @@ const quick = ['--batch', '16', '--inputs', '12', '--duration', '400ms', '--warm
   );
 });
 
-test('bench --cluster without redis-server: exit 2 and ERR_BENCH_REDIS_MISSING saying how to get it', async () => {
+test('bench --cluster without redis-server: exit 2 and ERR_CLI_BENCH_REDIS_MISSING saying how to get it', async () => {
   const before = process.env.STATEMILL_REDIS_SERVER;
   process.env.STATEMILL_REDIS_SERVER = '/nonexistent/redis-server';
   try {
     const { code, stdout, stderr } = await bench(['--cluster', '--workers', '1', '--threads', '1', '--workload', 'order-processing', ...quick]);
     assert.is(code, 2);
     assert.is(stdout, '');
-    assert.match(stderr, /\[ERR_BENCH_REDIS_MISSING\]/);
+    assert.match(stderr, /\[ERR_CLI_BENCH_REDIS_MISSING\]/);
     assert.match(stderr, /\/nonexistent\/redis-server/);
   } finally {
     if (before === undefined) delete process.env.STATEMILL_REDIS_SERVER;
