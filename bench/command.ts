@@ -14,6 +14,7 @@ import { writeCharts } from './report/chart.js';
 import { runBench } from './run.js';
 import { mediaOptionsFromBench } from './media/options.js';
 import { runMediaBench } from './media/run.js';
+import { renderClusterSummary, runClusterBench, writeClusterResults } from './cluster/run.js';
 import { CliError, CliErrorCodes, withCode } from '../src/cli/cli-error.js';
 import { ExitCodes } from '../src/cli/exit-codes.js';
 
@@ -36,6 +37,7 @@ export async function benchCommand(argv: readonly string[], io: BenchIo = { stdo
     return 0;
   }
   if (options.media !== null) return runMediaBench(mediaOptionsFromBench(options), io);
+  if (options.cluster !== null) return clusterCommand(options, options.cluster, argv, io);
   let run;
   try {
     run = await runBench(options, argv, new Progress(io.stderr));
@@ -57,6 +59,31 @@ export async function benchCommand(argv: readonly string[], io: BenchIo = { stdo
     io.stderr.write(`results: ${written.json}, ${written.markdown}${charts.length > 0 ? ', ' + charts.map((c) => c.path).join(', ') : ''}\n`);
   }
   io.stdout.write(options.json ? JSON.stringify(report, null, 2) + '\n' : renderSummary(report));
+  if (!answersCorrect) {
+    io.stderr.write('statemill bench: an engine under test gave a wrong answer (see the verification table)\n');
+    return ExitCodes.FAILED;
+  }
+  return ExitCodes.OK;
+}
+
+/** `statemill bench --cluster`: the pool against Redis and worker processes on this machine (cluster/run.ts). */
+async function clusterCommand(options: BenchOptions, cluster: NonNullable<BenchOptions['cluster']>, argv: readonly string[], io: BenchIo): Promise<number> {
+  let run;
+  try {
+    run = await runClusterBench(options, cluster, argv, new Progress(io.stderr));
+  } catch (error) {
+    if (error instanceof BenchSetupError || error instanceof CliError) {
+      io.stderr.write(`statemill bench: ${withCode(error.message, error.code)}\n`);
+      return error.exitCode;
+    }
+    throw error;
+  }
+  const { report, answersCorrect } = run;
+  if (options.save) {
+    const written = await writeClusterResults(report, options.outDir);
+    io.stderr.write(`results: ${written.json}, ${written.markdown}\n`);
+  }
+  io.stdout.write(options.json ? JSON.stringify(report, null, 2) + '\n' : renderClusterSummary(report));
   if (!answersCorrect) {
     io.stderr.write('statemill bench: an engine under test gave a wrong answer (see the verification table)\n');
     return ExitCodes.FAILED;

@@ -2,13 +2,23 @@
  * `statemill bench` options: parsed from the command line into one plain object that the
  * scenarios read and the results file records.
  */
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { CustomWorkflowFiles, Size } from './workflow.js';
 
 export const ScenarioNames = ['throughput', 'latency', 'fanout', 'retry', 'micro'] as const;
 export type ScenarioName = (typeof ScenarioNames)[number];
 export const ModeNames = ['inproc', 'pool', 'sharded'] as const;
-export type ModeName = (typeof ModeNames)[number];
+/** How an engine ran: the modes `--mode` picks, and the cluster that `--cluster` sets beside the pool. */
+export type ModeName = (typeof ModeNames)[number] | 'cluster';
+
+/** `--cluster`: Redis and worker processes on this machine against the pool at the same total thread count. */
+export interface ClusterBenchOptions {
+  /** Worker processes, each standing for a host with threads ÷ workers threads. */
+  readonly workers: number;
+  /** Batches each worker process runs at once; null: the worker's default. */
+  readonly workerConcurrency: number | null;
+}
 
 export interface BenchOptions {
   readonly help: boolean;
@@ -45,6 +55,8 @@ export interface BenchOptions {
   readonly note: string | null;
   /** 'ffmpeg': transcode a generated video for real instead (bench/media/run.ts); null otherwise. */
   readonly media: 'ffmpeg' | null;
+  /** The pool against the cluster instead (bench/cluster/run.ts); null otherwise. */
+  readonly cluster: ClusterBenchOptions | null;
 }
 
 export class OptionsError extends Error {
@@ -87,6 +99,18 @@ What to measure
   --rate <n>              open-loop target executions/s (default: half the sequential rate)
   --fanout-items <list>   Map sizes for the fan-out scenario (default 10,100,1000,10000)
   --no-peer               skip aws-local-stepfunctions
+
+The cluster (needs redis-server on the PATH, or STATEMILL_REDIS_SERVER)
+  --cluster               start Redis (free loopback port, temporary directory) and
+                          --workers \`statemill worker\` processes on this machine, each
+                          standing for a host, and compare them with the pool at the
+                          same total thread count, in interleaved rounds: executions/s,
+                          p50 and p99 per workload (uses --workload, --threads: one
+                          total, default the number of cores; --batch: one size,
+                          default 256; --duration, --warmup, --rounds, --inputs, --pool-concurrency)
+  --workers <n>           worker processes for --cluster (default 2); threads are shared out evenly
+  --worker-concurrency <n>
+                          batches each worker process runs at once (default 3 per thread)
 
 Output
   --json                  print the results as JSON instead of the table
@@ -161,6 +185,9 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
         note: { type: 'string' },
         'no-save': { type: 'boolean' },
         media: { type: 'string' },
+        cluster: { type: 'boolean' },
+        workers: { type: 'string' },
+        'worker-concurrency': { type: 'string' },
       },
     }).values;
   } catch (error) {
@@ -180,8 +207,9 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
       throw new OptionsError('--media ffmpeg goes with --workload video-transcode');
     }
   }
+  const cluster = clusterOptions(parsed);
   const defaultScenarios: ScenarioName[] = quick ? ['throughput', 'retry'] : ['throughput', 'latency', 'retry'];
-  return {
+  const options: BenchOptions = {
     help: parsed.help === true,
     quick,
     workloads: parsed.workload === undefined || parsed.workload === 'all' ? [] : parsed.workload.split(',').map((name) => name.trim()),
@@ -196,8 +224,8 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     warmupMs: parsed.warmup === undefined ? 500 : parseDuration(parsed.warmup),
     rounds: parsed.rounds === undefined ? (quick ? 2 : 3) : parseCount(parsed.rounds, 'rounds'),
     concurrency: parsed.concurrency === undefined ? [1, 16] : parseCounts(parsed.concurrency, 'concurrency'),
-    threads: parsed.threads === undefined ? [1, 2] : parseCounts(parsed.threads, 'threads'),
-    batch: parsed.batch === undefined ? [1, 16, 64] : parseCounts(parsed.batch, 'batch'),
+    threads: parsed.threads === undefined ? (cluster === null ? [1, 2] : [availableParallelism()]) : parseCounts(parsed.threads, 'threads'),
+    batch: parsed.batch === undefined ? (cluster === null ? [1, 16, 64] : [256]) : parseCounts(parsed.batch, 'batch'),
     poolConcurrency: parsed['pool-concurrency'] === undefined ? null : parseCount(parsed['pool-concurrency'], 'pool-concurrency'),
     rate: parsed.rate === undefined ? null : parseCount(parsed.rate, 'rate'),
     fanoutItems: parsed['fanout-items'] === undefined ? [10, 100, 1000, 10_000] : parseCounts(parsed['fanout-items'], 'fanout-items'),
@@ -211,5 +239,36 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     label: parsed.label ?? null,
     note: parsed.note ?? null,
     media: parsed.media === undefined ? null : 'ffmpeg',
+    cluster,
   };
+  if (cluster !== null) clusterLayout(options, cluster);
+  return options;
+}
+
+/** --cluster and what goes with it (the thread count's fit to the workers: clusterLayout). */
+function clusterOptions(parsed: Record<string, string | boolean | undefined>): ClusterBenchOptions | null {
+  if (parsed.cluster !== true) {
+    for (const name of ['workers', 'worker-concurrency']) if (parsed[name] !== undefined) throw new OptionsError(`--${name} goes with --cluster`);
+    return null;
+  }
+  for (const name of ['mode', 'scenario', 'media'])
+    if (parsed[name] !== undefined) throw new OptionsError(`--cluster measures throughput of the pool and the cluster; --${name} does not go with it`);
+  for (const name of ['threads', 'batch']) {
+    const text = parsed[name];
+    if (typeof text === 'string' && text.includes(',')) throw new OptionsError(`--${name} takes one number with --cluster, not '${text}'`);
+  }
+  const workerConcurrency = parsed['worker-concurrency'];
+  return {
+    workers: parsed.workers === undefined ? 2 : parseCount(parsed.workers as string, 'workers'),
+    workerConcurrency: workerConcurrency === undefined ? null : parseCount(workerConcurrency as string, 'worker-concurrency'),
+  };
+}
+
+/** Threads per worker process: the total (`--threads`) shared out evenly over `--workers`. */
+export function clusterLayout(options: BenchOptions, cluster: ClusterBenchOptions): { threads: number; threadsEach: number; batch: number } {
+  const threads = options.threads[0]!;
+  if (threads % cluster.workers !== 0) {
+    throw new OptionsError(`--threads (${threads}) must be a multiple of --workers (${cluster.workers}): each worker process gets the same share`);
+  }
+  return { threads, threadsEach: threads / cluster.workers, batch: options.batch[0]! };
 }

@@ -24,7 +24,7 @@ import { compare, measureThroughput, type Contender, type Timing } from './scena
 import { verifySubject } from './scenarios/verify.js';
 import { workflowFromFiles, workflowFromWorkload, type BenchWorkflow } from './workflow.js';
 
-async function selectWorkflows(options: BenchOptions): Promise<BenchWorkflow[]> {
+export async function selectWorkflows(options: BenchOptions): Promise<BenchWorkflow[]> {
   if (options.custom !== null) return [await workflowFromFiles(options.custom)];
   const chosen =
     options.workloads.length === 0
@@ -53,7 +53,7 @@ function machineNote(options: BenchOptions, load: readonly number[]): string {
 }
 
 /** statemill for one workflow; a definition it refuses is the user's problem to fix, listed in full. */
-function compiledSubject(workflow: BenchWorkflow): Subject {
+export function compiledSubject(workflow: BenchWorkflow): Subject {
   try {
     return statemillSubject(workflow);
   } catch (error) {

@@ -1,7 +1,7 @@
 /** Something the harness can time: one engine (or the baseline) set up for one workflow. */
 import type { Outcome } from '../outcome.js';
 
-export type EngineName = 'baseline' | 'statemill' | 'statemill-pool' | 'aws-local-stepfunctions';
+export type EngineName = 'baseline' | 'statemill' | 'statemill-pool' | 'statemill-cluster' | 'aws-local-stepfunctions';
 
 export interface Subject {
   readonly engine: EngineName;

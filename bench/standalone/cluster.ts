@@ -15,15 +15,19 @@
  * job and per execution, and Redis's CPU time per job (INFO cpu), which gives the ceiling of
  * one Redis (it runs commands on one thread): executions/s = batch × 1 s / CPU per job.
  *
- *   node --import tsx/esm bench/standalone/cluster.ts [--workers 2] [--threads cores] [--seconds 2] [--rounds 3] [--batch 256]
+ * `--baseline DIR` adds a third contender: the cluster of another checkout (its client imported
+ * from DIR/src, its own worker processes started from DIR on their own prefix, in the same
+ * Redis), so a change is measured before and after in the same run. DIR needs node_modules
+ * (a symbolic link to this checkout's will do). `--cpu-prof DIR` writes a CPU profile of every
+ * worker process there (and profiles this process if node was started with --cpu-prof).
+ *
+ *   node --import tsx/esm bench/standalone/cluster.ts [--workers 2] [--threads cores] [--seconds 2] [--rounds 3] [--batch 256] [--heavy-batch 16]
  *     [--worker-concurrency K (batches each worker runs at once)] [--map-block-size N] [--skip trivial,webhook,cpu,map,redis] [--json file]
+ *     [--baseline DIR] [--cpu-prof DIR]
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
 import * as hdr from 'hdr-histogram-js';
 import { Redis } from 'ioredis';
@@ -34,6 +38,8 @@ import { createPool, type Pool } from '../../src/pool/index.js';
 import { webhookNormalize } from '../../workloads/webhook-normalize/workload.js';
 import { machineInfo, describeMachine } from '../machine.js';
 import { median } from '../median.js';
+import { checkoutSource, processCpuUs, startRedis, startWorkers, thisCheckout, type WorkerProcesses } from '../cluster/processes.js';
+import { commandStats, commandTimes, networkBytes, redisCpuUs } from '../cluster/redis-stats.js';
 import { handlers as benchHandlers } from './pool-handlers.js';
 import { cores, cpuDefinition, fanOutDefinition, fixed, poolHandlersModule, roundsFor, smallInput, trivialDefinition } from './pool-support.js';
 
@@ -44,12 +50,15 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '2' },
     rounds: { type: 'string', default: '3' },
     batch: { type: 'string', default: '256' },
+    'heavy-batch': { type: 'string', default: '16' },
     'map-items': { type: 'string', default: '1000' },
     'map-runs': { type: 'string', default: '5' },
     'map-block-size': { type: 'string' },
     json: { type: 'string' },
     skip: { type: 'string', default: '' },
     'worker-concurrency': { type: 'string' },
+    baseline: { type: 'string' },
+    'cpu-prof': { type: 'string' },
   },
 });
 const WORKERS = Number(args.workers);
@@ -58,14 +67,16 @@ const MEASURE_MS = Number(args.seconds) * 1000;
 const WARMUP_MS = 500;
 const ROUNDS = Number(args.rounds);
 const BATCH = Number(args.batch);
+/** The cluster's batch for CPU-heavy executions (the pool keeps --batch, as a tick's worth or less). */
+const HEAVY_BATCH = Number(args['heavy-batch']);
 const MAP_ITEMS = Number(args['map-items']);
 const MAP_RUNS = Number(args['map-runs']);
 const MAP_BLOCK_SIZE = args['map-block-size'] === undefined ? {} : { mapBlockSize: Number(args['map-block-size']) };
 if (!(THREADS % WORKERS === 0)) throw new Error(`--threads (${THREADS}) must be a multiple of --workers (${WORKERS}): each worker gets the same share`);
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const cliMain = join(root, 'src/cli/main.ts');
 const PREFIX = 'bench';
+const BASELINE_PREFIX = 'bench-baseline';
+const baselineDir = args.baseline === undefined ? null : resolve(args.baseline);
 
 interface Workload {
   readonly name: string;
@@ -74,6 +85,8 @@ interface Workload {
   readonly handlers: Record<string, (input: never, ctx: never) => unknown>;
   /** Executions per job: many for cheap executions; fewer for CPU-heavy ones, so every thread gets some. */
   readonly batch: number;
+  /** Runs on the clients made with --heavy-batch. */
+  readonly heavy: boolean;
   input(i: number): unknown;
 }
 
@@ -81,13 +94,22 @@ const heavyRounds = await roundsFor(0.5);
 const itemRounds = await roundsFor(0.2);
 const webhookInputs = Array.from({ length: 512 }, (_, i) => webhookNormalize.generateInput(7, i, webhookNormalize.sizes.quick));
 const allWorkloads: Workload[] = [
-  { name: 'trivial (6 states)', definition: trivialDefinition, handlersModule: poolHandlersModule, handlers: benchHandlers, batch: BATCH, input: smallInput },
+  {
+    name: 'trivial (6 states)',
+    definition: trivialDefinition,
+    handlersModule: poolHandlersModule,
+    handlers: benchHandlers,
+    batch: BATCH,
+    heavy: false,
+    input: smallInput,
+  },
   {
     name: 'webhook-normalize',
     definition: webhookNormalize.definition,
     handlersModule: webhookNormalize.handlersModule,
     handlers: webhookNormalize.handlers,
     batch: BATCH,
+    heavy: false,
     input: (i) => webhookInputs[i % webhookInputs.length],
   },
   {
@@ -95,7 +117,8 @@ const allWorkloads: Workload[] = [
     definition: cpuDefinition,
     handlersModule: poolHandlersModule,
     handlers: benchHandlers,
-    batch: 16,
+    batch: HEAVY_BATCH,
+    heavy: true,
     input: (i) => ({ rounds: heavyRounds, seed: i }),
   },
 ];
@@ -106,94 +129,64 @@ const workloads = allWorkloads.filter((_, i) => !skipped.has(workloadKeys[i]!));
 
 // ---- Redis and the worker processes -------------------------------------------------
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function started(child: ChildProcess, pattern: RegExp, what: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let seen = '';
-    const look = (chunk: Buffer) => {
-      seen += chunk.toString();
-      if (pattern.test(seen)) resolve();
-    };
-    child.stdout?.on('data', look);
-    child.stderr?.on('data', (chunk: Buffer) => (seen += chunk.toString()));
-    child.once('exit', (code) => reject(new Error(`${what} exited (${code}) before it was ready:\n${seen}`)));
-  });
-}
-
-const children: ChildProcess[] = [];
-const redisDir = mkdtempSync(join(tmpdir(), 'statemill-bench-redis-'));
-const port = await freePort();
-// No persistence: the benchmark measures the queue, not the disk (the tests run Redis with AOF).
-const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', redisDir, '--save', '', '--appendonly', 'no'], {
-  stdio: ['ignore', 'pipe', 'pipe'],
-});
-children.push(redis);
-await started(redis, /Ready to accept connections/, 'redis-server');
-const url = `redis://127.0.0.1:${port}`;
-
+const redis = await startRedis();
+const url = redis.url;
+const port = redis.port;
 const workerThreads = THREADS / WORKERS;
-await Promise.all(
-  Array.from({ length: WORKERS }, () => {
-    const concurrency = args['worker-concurrency'] === undefined ? [] : ['--concurrency', args['worker-concurrency']];
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx/esm', cliMain, 'worker', '--redis', url, '--prefix', PREFIX, '--threads', String(workerThreads), ...concurrency],
-      {
-        cwd: root,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    children.push(child);
-    return started(child, /taking jobs/, 'statemill worker');
-  }),
-);
+const workerConcurrency = args['worker-concurrency'] === undefined ? null : Number(args['worker-concurrency']);
+const profiling = args['cpu-prof'] === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', resolve(args['cpu-prof'])];
+const workerSets: WorkerProcesses[] = [];
+const startSet = async (prefix: string, source: ReturnType<typeof thisCheckout>) => {
+  workerSets.push(
+    await startWorkers({ url, prefix, processes: WORKERS, threadsEach: workerThreads, concurrency: workerConcurrency, source, nodeArgs: profiling }),
+  );
+};
+await startSet(PREFIX, thisCheckout());
+if (baselineDir !== null) await startSet(BASELINE_PREFIX, checkoutSource(baselineDir));
 
 const admin = new Redis(url);
 const pool: Pool = createPool({ threads: THREADS, batch: BATCH, maxQueue: 100_000 });
 const cluster: Cluster = createCluster({ connection: url, prefix: PREFIX, batch: BATCH, maxQueue: 100_000, ...MAP_BLOCK_SIZE });
-const clusterHeavy: Cluster = createCluster({ connection: url, prefix: PREFIX, batch: 16, maxQueue: 100_000 });
+const clusterHeavy: Cluster = createCluster({ connection: url, prefix: PREFIX, batch: HEAVY_BATCH, maxQueue: 100_000 });
+/** The baseline checkout's clients, from its own sources. */
+const baselineModule =
+  baselineDir === null ? null : ((await import(pathToFileURL(join(baselineDir, 'src/cluster/index.ts')).href)) as { createCluster: typeof createCluster });
+const baseline = baselineModule?.createCluster({ connection: url, prefix: BASELINE_PREFIX, batch: BATCH, maxQueue: 100_000, ...MAP_BLOCK_SIZE }) ?? null;
+const baselineHeavy = baselineModule?.createCluster({ connection: url, prefix: BASELINE_PREFIX, batch: HEAVY_BATCH, maxQueue: 100_000 }) ?? null;
 
 async function shutDown(): Promise<void> {
-  await Promise.allSettled([pool.close(), cluster.close(), clusterHeavy.close()]);
+  await Promise.allSettled([pool.close(), cluster.close(), clusterHeavy.close(), baseline?.close(), baselineHeavy?.close()]);
   admin.disconnect();
-  const stop = (child: ChildProcess) =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    });
   // Workers first: a worker stopping gracefully needs Redis, and waited for it forever when Redis stopped first.
-  await Promise.all(children.filter((child) => child !== redis).map(stop));
-  await stop(redis);
-  rmSync(redisDir, { recursive: true, force: true });
+  await Promise.all(workerSets.map((set) => set.stop()));
+  await redis.stop();
 }
 
 // ---- Contenders ---------------------------------------------------------------------
 
 type Execute = (id: string, input: unknown) => Promise<{ status: string; output: unknown }>;
 
+interface ContenderCluster {
+  readonly label: string;
+  readonly batched: Cluster;
+  readonly heavy: Cluster;
+}
+const clusters: ContenderCluster[] = [{ label: `cluster, ${WORKERS} workers × ${workerThreads}`, batched: cluster, heavy: clusterHeavy }];
+if (baseline !== null && baselineHeavy !== null)
+  clusters.push({ label: `baseline checkout's cluster (${baselineDir})`, batched: baseline, heavy: baselineHeavy });
+
 const contenders: { label: string; execute(w: Workload): Execute }[] = [
   { label: `pool, ${THREADS} threads`, execute: () => (id, input) => pool.execute(id, input) },
-  {
-    label: `cluster, ${WORKERS} workers × ${workerThreads}`,
-    execute: (w) => (w.batch === BATCH ? (id, input) => cluster.execute(id, input) : (id, input) => clusterHeavy.execute(id, input)),
-  },
+  ...clusters.map((c) => ({
+    label: c.label,
+    execute: (w: Workload): Execute => (w.heavy ? (id, input) => c.heavy.execute(id, input) : (id, input) => c.batched.execute(id, input)),
+  })),
 ];
 
 for (const workload of workloads) {
   pool.register(workload.name, { definition: workload.definition, handlers: workload.handlersModule, options: { clock: 'virtual' } });
   const registration = { definition: workload.definition, handlers: workload.handlersModule, options: { clock: 'virtual' as const } };
-  await (workload.batch === BATCH ? cluster : clusterHeavy).register(workload.name, registration);
+  for (const c of clusters) await (workload.heavy ? c.heavy : c.batched).register(workload.name, registration);
   const machine = compile(workload.definition, { handlers: workload.handlers as never, clock: virtualClock() });
   for (let i = 0; i < 32; i++) {
     const expected = await machine.execute(workload.input(i));
@@ -205,18 +198,36 @@ for (const workload of workloads) {
   }
 }
 pool.register('map', { definition: fanOutDefinition, handlers: poolHandlersModule });
-await cluster.register('map', { definition: fanOutDefinition, handlers: poolHandlersModule });
+for (const c of clusters) await c.batched.register('map', { definition: fanOutDefinition, handlers: poolHandlersModule });
 
 // ---- Measurements -------------------------------------------------------------------
 
 interface Run {
   readonly rate: number;
+  readonly executions: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
+  /** CPU time of this process, every worker process and Redis, per execution: what the machine spent, whatever else it ran meanwhile. */
+  readonly cpuUsPerExecution: number;
+}
+
+/** CPU time used so far by this process (pool threads and cluster clients), the worker processes and redis-server, in µs. */
+async function machineCpuUs(): Promise<number> {
+  const own = process.cpuUsage();
+  let total = own.user + own.system + redisCpuUs(await admin.info('cpu'));
+  for (const set of workerSets) for (const child of set.children) total += processCpuUs(child.pid!) ?? 0;
+  return total;
+}
+
+/** drive(), with the CPU time every process of the benchmark spent on it. */
+async function measureRun(execute: Execute, workload: Workload, inFlight: number, ms: number): Promise<Run> {
+  const before = await machineCpuUs();
+  const run = await drive(execute, workload, inFlight, ms);
+  return { ...run, cpuUsPerExecution: ((await machineCpuUs()) - before) / run.executions };
 }
 
 /** Keeps `inFlight` executions going for `ms`; executions/s and latency percentiles. */
-function drive(execute: Execute, workload: Workload, inFlight: number, ms: number): Promise<Run> {
+function drive(execute: Execute, workload: Workload, inFlight: number, ms: number): Promise<Omit<Run, 'cpuUsPerExecution'>> {
   const histogram = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: 3 });
   const began = performance.now();
   const stopAt = began + ms;
@@ -237,7 +248,12 @@ function drive(execute: Execute, workload: Workload, inFlight: number, ms: numbe
       }
       if (running === 0) {
         const elapsed = performance.now() - began;
-        resolve({ rate: (done * 1000) / elapsed, p50Ms: histogram.getValueAtPercentile(50) / 1000, p99Ms: histogram.getValueAtPercentile(99) / 1000 });
+        resolve({
+          rate: (done * 1000) / elapsed,
+          executions: done,
+          p50Ms: histogram.getValueAtPercentile(50) / 1000,
+          p99Ms: histogram.getValueAtPercentile(99) / 1000,
+        });
       }
     }
     launch();
@@ -257,11 +273,14 @@ console.log(
 
 const report: Record<string, unknown> = { machine, workers: WORKERS, threads: THREADS, batch: BATCH, rounds: ROUNDS, measureMs: MEASURE_MS };
 const rows: Record<string, unknown>[] = [];
+const baselineRatios: string[] = [];
 
 try {
   console.log('## Throughput\n');
-  console.log('| workload | engine | batch | executions/s min / median / max | p50 ms (median) | p99 ms (median) | cluster × pool (median of rounds) |');
-  console.log('|---|---|---:|---:|---:|---:|---:|');
+  console.log(
+    '| workload | engine | batch | executions/s min / median / max | p50 ms (median) | p99 ms (median) | cluster × pool (median of rounds) | CPU µs / execution, all processes (median) |',
+  );
+  console.log('|---|---|---:|---:|---:|---:|---:|---:|');
   for (const workload of workloads) {
     const runs = contenders.map(() => [] as Run[]);
     const inFlight = Math.max(1024, 4 * THREADS * workload.batch);
@@ -269,23 +288,29 @@ try {
       for (const [c, contender] of contenders.entries()) {
         const execute = contender.execute(workload);
         await drive(execute, workload, inFlight, WARMUP_MS);
-        runs[c]!.push(await drive(execute, workload, inFlight, MEASURE_MS));
+        runs[c]!.push(await measureRun(execute, workload, inFlight, MEASURE_MS));
       }
     }
-    const ratios = runs[1]!.map((run, round) => run.rate / runs[0]![round]!.rate);
     for (const [c, contender] of contenders.entries()) {
       const measured = runs[c]!;
+      const ratios = runs[c]!.map((run, round) => run.rate / runs[0]![round]!.rate);
       const ratio = c === 0 ? '' : `${fixed(median(ratios), 2)} (${spread(ratios, 2)})`;
       console.log(
         `| ${workload.name} | ${contender.label} | ${workload.batch} | ${spread(
           measured.map((r) => r.rate),
           0,
-        )} | ${fixed(median(measured.map((r) => r.p50Ms)), 1)} | ${fixed(median(measured.map((r) => r.p99Ms)), 1)} | ${ratio} |`,
+        )} | ${fixed(median(measured.map((r) => r.p50Ms)), 1)} | ${fixed(median(measured.map((r) => r.p99Ms)), 1)} | ${ratio} | ${fixed(median(measured.map((r) => r.cpuUsPerExecution)), 1)} |`,
       );
       rows.push({ workload: workload.name, engine: contender.label, batch: workload.batch, runs: measured, ratios: c === 0 ? null : ratios });
     }
+    if (contenders.length > 2) {
+      const againstBaseline = runs[1]!.map((run, round) => run.rate / runs[2]![round]!.rate);
+      baselineRatios.push(`${workload.name}: ${fixed(median(againstBaseline), 2)} (${spread(againstBaseline, 2)})`);
+    }
   }
   report.throughput = rows;
+  if (baselineRatios.length > 0)
+    console.log(`\nThis checkout's cluster ÷ the baseline checkout's, executions/s, median (min / median / max) of rounds: ${baselineRatios.join('; ')}`);
 
   if (!skipped.has('map')) {
     console.log(`\n## Map of ${MAP_ITEMS.toLocaleString('en-US')} items of ≈0.2 ms (runMap)\n`);
@@ -349,30 +374,41 @@ try {
   console.log('\n## What Redis does per job\n');
   console.log('A fixed run after CONFIG RESETSTAT; commands from INFO commandstats, CPU from INFO cpu (user + sys of the whole redis-server).\n');
   console.log(
-    '| workload | batch | executions | jobs | commands / job | commands / execution | Redis CPU µs / job | Redis CPU µs / execution | network in + out bytes / execution | one Redis, executions/s ceiling |',
+    '| workload | engine | batch | executions | jobs | commands / job | commands / execution | Redis CPU µs / job | Redis CPU µs / execution | network in + out bytes / execution | one Redis, executions/s ceiling |',
   );
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   const redisCosts: Record<string, unknown>[] = [];
-  for (const workload of skipped.has('redis') ? [] : workloads.slice(0, 2)) {
-    const executions = 40 * BATCH;
-    await admin.config('RESETSTAT');
-    const cpuBefore = redisCpuUs(await admin.info('cpu'));
-    const bytesBefore = networkBytes(await admin.info('stats'));
-    const batchesBefore = cluster.metrics().batches;
-    await Promise.all(Array.from({ length: executions }, (_, i) => cluster.execute(workload.name, workload.input(i))));
-    // Let the workers' last acknowledgements land before reading the counters.
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const cpu = redisCpuUs(await admin.info('cpu')) - cpuBefore;
-    const bytes = networkBytes(await admin.info('stats')) - bytesBefore;
-    const stats = commandStats(await admin.info('commandstats'));
-    const jobs = cluster.metrics().batches - batchesBefore;
-    // The INFO and CONFIG calls of this measurement, and the idle polling of the other queues, are not the workload's.
-    const calls = [...stats.entries()].filter(([name]) => !['info', 'config'].includes(name)).reduce((sum, [, n]) => sum + n, 0);
-    const perJobUs = cpu / jobs;
-    console.log(
-      `| ${workload.name} | ${BATCH} | ${executions} | ${jobs} | ${fixed(calls / jobs, 1)} | ${fixed(calls / executions, 2)} | ${fixed(perJobUs, 0)} | ${fixed(cpu / executions, 1)} | ${fixed(bytes / executions, 0)} | ${fixed((BATCH * 1e6) / perJobUs, 0)} |`,
-    );
-    redisCosts.push({ workload: workload.name, batch: BATCH, executions, jobs, commands: Object.fromEntries(stats), cpuUs: cpu, networkBytes: bytes });
+  for (const workload of skipped.has('redis') ? [] : workloads.filter((w) => !w.heavy)) {
+    for (const { label, batched: cluster } of clusters) {
+      const executions = 40 * BATCH;
+      await admin.config('RESETSTAT');
+      const cpuBefore = redisCpuUs(await admin.info('cpu'));
+      const bytesBefore = networkBytes(await admin.info('stats'));
+      const batchesBefore = cluster.metrics().batches;
+      await Promise.all(Array.from({ length: executions }, (_, i) => cluster.execute(workload.name, workload.input(i))));
+      // Let the workers' last acknowledgements land before reading the counters.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const cpu = redisCpuUs(await admin.info('cpu')) - cpuBefore;
+      const bytes = networkBytes(await admin.info('stats')) - bytesBefore;
+      const stats = commandStats(await admin.info('commandstats'));
+      const jobs = cluster.metrics().batches - batchesBefore;
+      // The INFO and CONFIG calls of this measurement, and the idle polling of the other queues, are not the workload's.
+      const calls = [...stats.entries()].filter(([name]) => !['info', 'config'].includes(name)).reduce((sum, [, n]) => sum + n, 0);
+      const perJobUs = cpu / jobs;
+      console.log(
+        `| ${workload.name} | ${label} | ${BATCH} | ${executions} | ${jobs} | ${fixed(calls / jobs, 1)} | ${fixed(calls / executions, 2)} | ${fixed(perJobUs, 0)} | ${fixed(cpu / executions, 1)} | ${fixed(bytes / executions, 0)} | ${fixed((BATCH * 1e6) / perJobUs, 0)} |`,
+      );
+      redisCosts.push({
+        workload: workload.name,
+        engine: label,
+        batch: BATCH,
+        executions,
+        jobs,
+        commands: Object.fromEntries(stats),
+        cpuUs: cpu,
+        networkBytes: bytes,
+      });
+    }
   }
   report.redis = redisCosts;
   console.log('\nCommands by name (last run: calls, µs inside Redis):', commandTimes(await admin.info('commandstats')));
@@ -380,28 +416,4 @@ try {
   if (args.json !== undefined) writeFileSync(args.json, JSON.stringify(report, null, 2));
 } finally {
   await shutDown();
-}
-
-function redisCpuUs(info: string): number {
-  const user = Number(/used_cpu_user:([\d.]+)/.exec(info)?.[1] ?? 0);
-  const sys = Number(/used_cpu_sys:([\d.]+)/.exec(info)?.[1] ?? 0);
-  return (user + sys) * 1e6;
-}
-
-function commandStats(info: string): Map<string, number> {
-  const stats = new Map<string, number>();
-  for (const match of info.matchAll(/cmdstat_([^:]+):calls=(\d+)/g)) stats.set(match[1]!, Number(match[2]));
-  return stats;
-}
-
-function commandTimes(info: string): string {
-  const rows = [...info.matchAll(/cmdstat_([^:]+):calls=(\d+),usec=(\d+)/g)].map((m) => [m[1]!, Number(m[2]), Number(m[3])] as const);
-  return rows
-    .sort((a, b) => b[2] - a[2])
-    .map(([name, calls, usec]) => `${name} ${calls} (${usec} µs)`)
-    .join(', ');
-}
-
-function networkBytes(info: string): number {
-  return Number(/total_net_input_bytes:(\d+)/.exec(info)?.[1] ?? 0) + Number(/total_net_output_bytes:(\d+)/.exec(info)?.[1] ?? 0);
 }

@@ -20,6 +20,8 @@ export const CliErrorCodes = {
   BENCH_EXPECTED: 'ERR_CLI_BENCH_EXPECTED',
   /** `statemill bench` in an installation without the benchmark harness. */
   BENCH_UNAVAILABLE: 'ERR_CLI_BENCH_UNAVAILABLE',
+  /** `statemill bench --cluster` where no redis-server can be started. */
+  BENCH_REDIS_MISSING: 'ERR_CLI_BENCH_REDIS_MISSING',
 } as const;
 
 export type CliErrorCode = (typeof CliErrorCodes)[keyof typeof CliErrorCodes];

@@ -1,11 +1,10 @@
 /** What the worker's main thread and its runner threads share: answering a client, and how results and failures are written. */
-import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { packValue } from '../pool/codec.js';
 import type { ExecutionResult } from '../run/result.js';
 import { StatesErrors } from '../run/errors.js';
 import { ClusterFaults } from './errors.js';
-import { type ClusterKeys, type ResultRecord, type WorkflowRecord } from './protocol.js';
+import { type ClusterKeys, type ResultRecord } from './protocol.js';
 
 /**
  * One XADD (and a day's expiry, so a vanished client's stream does not stay) in one round
@@ -22,17 +21,35 @@ export async function answer(redis: Redis, keys: ClusterKeys, client: string, jo
   await transaction.exec();
 }
 
-/** A result as it travels; ARNs the client can build from the registration (`arns`) are left out. */
-export function recordOf(result: ExecutionResult, arns: { readonly stateMachineArn: string; readonly executionArnPrefix: string }): ResultRecord {
-  const executionArn = result.executionArn;
-  const built = executionArn.length === arns.executionArnPrefix.length + result.name.length && executionArn.startsWith(arns.executionArnPrefix);
+/**
+ * A result as it travels: its name left out when it is `name` (the one the batch gave it or
+ * its caller chose), its ARN when it is the one the client builds from the name and
+ * `executionId`, the state machine's when it is the workflow's.
+ */
+export function recordOf(
+  result: ExecutionResult,
+  arns: { readonly stateMachineArn: string; readonly executionArnPrefix: string },
+  name: string,
+  executionId: string,
+): ResultRecord {
+  const prefix = arns.executionArnPrefix;
+  const arn = result.executionArn;
+  // prefix + name + ':' + executionId, compared without building it.
+  const built =
+    result.name === name &&
+    arn.length === prefix.length + name.length + 1 + executionId.length &&
+    arn.startsWith(prefix) &&
+    arn.startsWith(name, prefix.length) &&
+    arn.endsWith(executionId) &&
+    arn.charCodeAt(prefix.length + name.length) === COLON;
+  const startMs = result.startDate.getTime();
   return [
     result.status,
-    result.name,
-    built ? null : executionArn,
+    result.name === name ? null : result.name,
+    built ? null : arn,
     result.stateMachineArn === arns.stateMachineArn ? null : result.stateMachineArn,
-    result.startDate.getTime(),
-    result.stopDate.getTime(),
+    startMs,
+    result.stopDate.getTime() - startMs,
     result.output,
     result.error,
     result.cause,
@@ -40,32 +57,31 @@ export function recordOf(result: ExecutionResult, arns: { readonly stateMachineA
   ];
 }
 
-/** An execution this host could not run (its workflow does not load here): FAILED, as the pool fails a load error. */
-export function refusedRecord(record: WorkflowRecord, name: string | null, message: string): ResultRecord {
-  const executionName = name ?? randomUUID();
-  const now = Date.now();
-  return ['FAILED', executionName, null, null, now, now, undefined, ClusterFaults.WorkflowLoad, message, null];
+const COLON = 58;
+
+/** An execution this host could not run (its workflow does not load here): FAILED, as the pool fails a load error, under the name and ARN the client builds. */
+export function refusedRecord(message: string): ResultRecord {
+  return ['FAILED', null, null, null, Date.now(), 0, undefined, ClusterFaults.WorkflowLoad, message, null];
 }
 
-/** An execution of a batch whose runner thread the hang watchdog terminated (worker.ts): the one blocking it TIMED_OUT, the others lost with it. */
-export function hungRecord(name: string | null, blocking: boolean, timeLimitMs: number, stalledMs: number): ResultRecord {
-  const executionName = name ?? randomUUID();
+/** An execution of a batch whose runner thread the hang watchdog terminated (worker.ts): the one blocking it TIMED_OUT, the others lost with it; under the name and ARN the client builds. */
+export function hungRecord(blocking: boolean, timeLimitMs: number, stalledMs: number): ResultRecord {
   const now = Date.now();
   if (blocking)
     return [
       'TIMED_OUT',
-      executionName,
+      null,
       null,
       null,
       now,
-      now,
+      0,
       undefined,
       StatesErrors.Timeout,
       `The execution ran longer than its limit of ${timeLimitMs / 1000} seconds.`,
       null,
     ];
   const cause = `The runner thread running this execution made no progress for ${stalledMs} ms, past its batch's time limit of ${timeLimitMs} ms, and was terminated.`;
-  return ['FAILED', executionName, null, null, now, now, undefined, ClusterFaults.RunnerHung, cause, null];
+  return ['FAILED', null, null, null, now, 0, undefined, ClusterFaults.RunnerHung, cause, null];
 }
 
 export function messageOf(thrown: unknown): string {

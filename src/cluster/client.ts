@@ -175,7 +175,7 @@ export class Cluster extends EventEmitter {
     );
     this.fanOuts = new MapFanOuts(this.clientId, this.keys, this.redis, this.blocksQueue, mapBlockSize, () => this.liveThreads(), jobAttempts, checkIdle);
     this.loads = new ShardedLoads(this.clientId, this.loadsQueue);
-    this.results = new ResultStream(this.keys.results(this.clientId), reader, this.redis, (jobId, kind, data) => this.answer(jobId, kind, data));
+    this.results = new ResultStream(this.keys.results(this.clientId), reader, (jobId, kind, data) => this.answer(jobId, kind, data));
   }
 
   /** True once `maxQueue` executions are unsettled, until the 'drain' event. */

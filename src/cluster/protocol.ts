@@ -77,6 +77,8 @@ export interface WorkerRecord {
 export interface BatchJobData {
   readonly client: string;
   readonly workflow: string;
+  /** A UUID of the batch's own, from which names and execution ids of those without a caller's name are made (pool/protocol.ts BatchNames). */
+  readonly nameBase: string;
   /** Per execution, the name its caller chose or null; null when none chose one. */
   readonly names: (string | null)[] | null;
 }
@@ -107,16 +109,21 @@ export interface LoadJobData {
   readonly concurrency: number;
 }
 
-/** How each execution of a batch ended. */
+/**
+ * How each execution of a batch ended. What the client can build itself is left out: most
+ * results carry neither a name nor an ARN (~170 bytes of the ~260 a trivial result took).
+ */
 export type ResultRecord = [
   status: ExecutionStatus,
-  name: string,
-  /** null when it is the workflow's ARN prefix + name, as the client builds it (arnsOf): most results leave ~150 bytes out. */
+  /** null when it is the batch's generated name for the execution (BatchNames.of over the batch's nameBase) or the one its caller chose. */
+  name: string | null,
+  /** null when it is the workflow's ARN prefix + name + ':' + the batch's generated id for the execution (BatchNames.ids), as the pool's are. */
   executionArn: string | null,
   /** null when it is the workflow's, as the client builds it (arnsOf). */
   stateMachineArn: string | null,
   startMs: number,
-  stopMs: number,
+  /** stopMs − startMs: a small integer where an absolute time takes 9 bytes. */
+  durationMs: number,
   output: unknown,
   error: string | null | undefined,
   cause: string | null | undefined,
@@ -130,7 +137,6 @@ export type BlockReply = MapIterationsResult | null;
 export interface LoadShardReply {
   readonly worker: string;
   readonly threads: number;
-  readonly executions: number;
   readonly succeeded: number;
   readonly failed: number;
   readonly timedOut: number;

@@ -1,6 +1,8 @@
 /**
  * A client's results stream: workers XADD each job's answer to it (answers.ts); the client
- * reads it on a connection of its own with blocking XREADs and deletes what it read.
+ * reads it on a connection of its own with blocking XREADs and deletes what it read with
+ * the next XREAD, in one write and one round trip (a separate XDEL cost a command and a
+ * socket write of its own per read).
  */
 import type { Redis } from 'ioredis';
 
@@ -18,10 +20,8 @@ export class ResultStream {
 
   constructor(
     private readonly stream: string,
-    /** The connection the blocking reads use, and nothing else. */
+    /** The connection the blocking reads (and the deletions before them) use, and nothing else. */
     private readonly reader: Redis,
-    /** The connection the deletions use. */
-    private readonly redis: Redis,
     private readonly onAnswer: AnswerHandler,
   ) {
     this.reading = this.read();
@@ -36,25 +36,41 @@ export class ResultStream {
 
   private async read(): Promise<void> {
     let last = '0-0';
+    /** Entries read and handled, deleted with the next read (kept until a read succeeds). */
+    let read: string[] = [];
     while (!this.stopping) {
       let reply: [Buffer, [Buffer, Buffer[]][]][] | null;
       try {
-        reply = (await this.reader.xreadBuffer('COUNT', READ_COUNT, 'BLOCK', BLOCK_MS, 'STREAMS', this.stream, last)) as typeof reply;
+        reply = await this.next(read, last);
+        read = [];
       } catch {
         if (this.stopping) return;
         await new Promise((resolve) => setTimeout(resolve, 50));
         continue;
       }
       if (reply === null) continue;
-      const ids: string[] = [];
       for (const [, entries] of reply) {
         for (const [id, fields] of entries) {
           last = id.toString();
-          ids.push(last);
+          read.push(last);
           this.onAnswer(fields[1]!.toString(), fields[3]!.toString(), fields[5]!);
         }
       }
-      this.redis.xdel(this.stream, ...ids).catch(() => {});
     }
+  }
+
+  /** The next entries after `last`, deleting `read` first in the same round trip. */
+  private async next(read: readonly string[], last: string): Promise<[Buffer, [Buffer, Buffer[]][]][] | null> {
+    type Reply = [Buffer, [Buffer, Buffer[]][]][] | null;
+    if (read.length === 0) return (await this.reader.xreadBuffer('COUNT', READ_COUNT, 'BLOCK', BLOCK_MS, 'STREAMS', this.stream, last)) as Reply;
+    const results = await this.reader
+      .pipeline()
+      .xdel(this.stream, ...read)
+      .xreadBuffer('COUNT', READ_COUNT, 'BLOCK', BLOCK_MS, 'STREAMS', this.stream, last)
+      .exec();
+    const [deleted, entries] = results!;
+    if (deleted![0] !== null) throw deleted![0];
+    if (entries![0] !== null) throw entries![0];
+    return entries![1] as Reply;
   }
 }

@@ -41,6 +41,10 @@ export type RunnerMessage =
   | { readonly type: 'ready' }
   | { readonly type: 'close' }
   | { readonly type: 'closed' }
-  | { readonly type: 'holds'; readonly batch: HeldBatch }
-  /** The batch is answered (or its answer failed and BullMQ will retry it): the thread no longer holds it. */
-  | { readonly type: 'released'; readonly jobId: string };
+  /**
+   * It starts running `batch`, and no longer holds the `released` ones (answered, or their
+   * answer failed and BullMQ will retry them). Releases ride on the next batch's message, or
+   * go alone at the next beat when none comes: one message per batch, not two.
+   */
+  | { readonly type: 'holds'; readonly batch: HeldBatch; readonly released: readonly string[] }
+  | { readonly type: 'released'; readonly jobIds: readonly string[] };

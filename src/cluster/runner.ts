@@ -11,7 +11,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { Worker, type Job } from 'bullmq';
 import type { MapExecutor } from '../run/iterations.js';
 import { compile, type Machine } from '../compile/machine.js';
-import type { WorkflowOptions } from '../pool/protocol.js';
+import { BatchNames, type WorkflowOptions } from '../pool/protocol.js';
 import { readBatch } from '../pool/codec.js';
 import { realClock, virtualClock } from '../run/clock.js';
 import { defaultLimits } from '../run/limits.js';
@@ -35,8 +35,19 @@ const redis = connect(data.connection);
 const workflows = new Map<string, Promise<Loaded>>();
 const beat = new Int32Array(data.beat);
 let batchSerial = 0;
+/** Batches answered since the host's main thread was last told: it learns with the next batch's 'holds', or at the next beat. */
+let released: string[] = [];
 Atomics.store(beat, RunnerBeat.RUNNING_BATCH, -1);
-setInterval(() => Atomics.add(beat, RunnerBeat.BEAT, 1), BEAT_MS).unref();
+setInterval(() => {
+  Atomics.add(beat, RunnerBeat.BEAT, 1);
+  if (released.length > 0) parentPort!.postMessage({ type: 'released', jobIds: takeReleased() } satisfies RunnerMessage);
+}, BEAT_MS).unref();
+
+function takeReleased(): string[] {
+  const jobIds = released;
+  released = [];
+  return jobIds;
+}
 
 // A stray asynchronous error of a handler (a promise nobody awaited) must not end the thread and every batch it holds.
 process.on('unhandledRejection', (reason) => process.stderr.write(`statemill worker: an unhandled rejection in a handler: ${messageOf(reason)}\n`));
@@ -75,34 +86,34 @@ async function runBatch(job: Job): Promise<void> {
   const inputs = readBatch(payload, 'no-eval');
   if ('failure' in loaded) {
     const record = loaded.record;
-    const refused =
-      record === null
-        ? { fault: ClusterFaults.WorkflowLoad, message: loaded.failure }
-        : inputs.map((_, i) => refusedRecord(record, batch.names?.[i] ?? null, loaded.failure));
+    const refused = record === null ? { fault: ClusterFaults.WorkflowLoad, message: loaded.failure } : inputs.map(() => refusedRecord(loaded.failure));
     return answer(redis, keys, batch.client, jobId, 'batch', refused);
   }
   const serial = batchSerial++;
   const held: HeldBatch = { jobId, serial, client: batch.client, names: batch.names, count: inputs.length, timeLimitMs: loaded.timeLimitMs };
-  parentPort!.postMessage({ type: 'holds', batch: held } satisfies RunnerMessage);
+  parentPort!.postMessage({ type: 'holds', batch: held, released: takeReleased() } satisfies RunnerMessage);
   const records = new Array<ResultRecord>(inputs.length);
   const waiting: Promise<void>[] = [];
+  const generated = new BatchNames(batch.nameBase);
+  const ids = BatchNames.ids(batch.nameBase);
   try {
     Atomics.store(beat, RunnerBeat.RUNNING_BATCH, serial);
     for (let i = 0; i < inputs.length; i++) {
-      const name = batch.names?.[i] ?? null;
+      const name = batch.names?.[i] ?? generated.of(i);
+      const executionId = ids.of(i);
       // Each execution that starts is progress: a long batch of executions within their limits is not a hang.
       Atomics.add(beat, RunnerBeat.BEAT, 1);
       Atomics.store(beat, RunnerBeat.RUNNING_INDEX, i);
-      const ran = loaded.machine.run(inputs[i], name === null ? {} : { name });
-      if (ran instanceof Promise) waiting.push(ran.then((result: ExecutionResult) => void (records[i] = recordOf(result, loaded.arns))));
-      else records[i] = recordOf(ran, loaded.arns);
+      const ran = loaded.machine.run(inputs[i], { name, executionId });
+      if (ran instanceof Promise) waiting.push(ran.then((result: ExecutionResult) => void (records[i] = recordOf(result, loaded.arns, name, executionId))));
+      else records[i] = recordOf(ran, loaded.arns, name, executionId);
     }
     Atomics.store(beat, RunnerBeat.RUNNING_BATCH, -1);
     if (waiting.length > 0) await Promise.all(waiting);
     await answer(redis, keys, batch.client, jobId, 'batch', records);
   } finally {
     Atomics.store(beat, RunnerBeat.RUNNING_BATCH, -1);
-    parentPort!.postMessage({ type: 'released', jobId } satisfies RunnerMessage);
+    released.push(jobId);
   }
 }
 

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { BatchWriter, readValue } from '../pool/codec.js';
-import type { WorkflowOptions } from '../pool/protocol.js';
+import { BatchNames, type WorkflowOptions } from '../pool/protocol.js';
 import { ExecutionResult, type ExecutionStatus } from '../run/result.js';
 import { ClusterFaults } from './errors.js';
 import { arnsOf, type BatchJobData, type ClusterKeys, type JobFailure, type ResultRecord } from './protocol.js';
@@ -49,6 +49,8 @@ export class ClusterWorkflow {
 export class Batch {
   readonly writer = new BatchWriter();
   readonly entries: Submission[] = [];
+  /** Names and execution ids of its executions without a caller's name derive from it, on the worker and here alike. */
+  readonly nameBase = randomUUID();
   names: (string | null)[] | null = null;
   sent = false;
   constructor(readonly workflow: ClusterWorkflow) {}
@@ -135,8 +137,11 @@ export class ExecutionBatches {
     if (batch === undefined) return false;
     this.pending.delete(jobId);
     const reply = readValue(data, 'no-eval') as ResultRecord[] | JobFailure;
-    if (Array.isArray(reply)) batch.entries.forEach((entry, i) => this.settle(batch.workflow, entry, reply[i]!));
-    else this.settleAs(batch, reply.fault, reply.message);
+    if (Array.isArray(reply)) {
+      const generated = new BatchNames(batch.nameBase);
+      const ids = BatchNames.ids(batch.nameBase);
+      batch.entries.forEach((entry, i) => this.settle(batch, entry, reply[i]!, batch.names?.[i] ?? generated.of(i), ids.of(i)));
+    } else this.settleAs(batch, reply.fault, reply.message);
     return true;
   }
 
@@ -165,28 +170,30 @@ export class ExecutionBatches {
     this.unsent -= batch.entries.length;
     this.started += batch.entries.length;
     this.sent++;
-    const data: BatchJobData = { client: this.clientId, workflow: batch.workflow.key, names: batch.names };
+    const data: BatchJobData = { client: this.clientId, workflow: batch.workflow.key, nameBase: batch.nameBase, names: batch.names };
     const bytes = batch.writer.finish();
     const payload = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const options = { jobId, removeOnComplete: true, removeOnFail: 1000, attempts: this.jobAttempts, backoff: { type: 'fixed', delay: 100 } };
+    // The inputs' SET and the job's add go out together: Redis runs one connection's commands in order, so no worker can take the job before its inputs are there.
     batch.workflow.stored
-      .then(() => this.redis.set(this.keys.payload(jobId), payload, 'EX', PAYLOAD_TTL_S))
-      .then(() => this.queue.add('batch', data, options))
+      .then(() => Promise.all([this.redis.set(this.keys.payload(jobId), payload, 'EX', PAYLOAD_TTL_S), this.queue.add('batch', data, options)]))
       .catch((thrown: unknown) => {
         if (this.lost(jobId, `the batch could not be queued: ${thrown instanceof Error ? thrown.message : String(thrown)}`)) this.changed();
       });
   }
 
-  private settle(workflow: ClusterWorkflow, entry: Submission, record: ResultRecord): void {
-    const [status, name, executionArn, stateMachineArn, startMs, stopMs, output, error, cause, history] = record;
+  /** Execution `entry` of `batch` as `record` says it ended; `name` and `executionId` are the ones the batch gave it. */
+  private settle(batch: Batch, entry: Submission, record: ResultRecord, name: string, executionId: string): void {
+    const [status, sentName, executionArn, stateMachineArn, startMs, durationMs, output, error, cause, history] = record;
+    const workflow = batch.workflow;
     const events = (history ?? undefined) as ExecutionResult['history'];
     const result = new ExecutionResult({
-      executionArn: executionArn ?? `${workflow.executionArnPrefix}${name}`,
+      executionArn: executionArn ?? `${workflow.executionArnPrefix}${name}:${executionId}`,
       stateMachineArn: stateMachineArn ?? workflow.stateMachineArn,
-      name,
+      name: sentName ?? name,
       status,
       startMs,
-      stopMs,
+      stopMs: startMs + durationMs,
       input: entry.input,
       output,
       error,

@@ -182,7 +182,7 @@ export class ClusterWorker {
         const records: ResultRecord[] = [];
         for (let i = 0; i < batch.count; i++) {
           const culprit = batch.serial === runningBatch && i === runningIndex;
-          records.push(hungRecord(batch.names?.[i] ?? null, culprit, batch.timeLimitMs, stalledMs));
+          records.push(hungRecord(culprit, batch.timeLimitMs, stalledMs));
         }
         answer(this.redis, this.keys, batch.client, batch.jobId, 'batch', records).catch(() => {});
       }
@@ -235,7 +235,6 @@ export class ClusterWorker {
         reply = {
           worker: this.id,
           threads: result.threads,
-          executions: result.executions,
           succeeded: result.succeeded,
           failed: result.failed,
           timedOut: result.timedOut,
@@ -308,9 +307,12 @@ class RunnerThread {
     this.thread = new ThreadWorker(new URL(runnerFile()), { workerData: data });
     this.ready = new Promise((resolve, reject) => {
       this.thread.on('message', (message: RunnerMessage) => {
-        if (message.type === 'holds') this.held.set(message.batch.jobId, message.batch);
-        else if (message.type === 'released') this.held.delete(message.jobId);
-        else if (message.type === 'ready') {
+        if (message.type === 'holds') {
+          for (const jobId of message.released) this.held.delete(jobId);
+          this.held.set(message.batch.jobId, message.batch);
+        } else if (message.type === 'released') {
+          for (const jobId of message.jobIds) this.held.delete(jobId);
+        } else if (message.type === 'ready') {
           this.started = true;
           resolve();
         }

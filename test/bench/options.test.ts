@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { OptionsError, parseBenchOptions, parseDuration } from '../../bench/options.js';
+import { clusterLayout, OptionsError, parseBenchOptions, parseDuration } from '../../bench/options.js';
 
 function rejects(parse: () => unknown): void {
   assert.throws(parse, (error: unknown) => error instanceof OptionsError);
@@ -52,5 +52,36 @@ test('"all" selects every scenario and mode', () => {
   assert.equal(options.scenarios, ['throughput', 'latency', 'fanout', 'retry', 'micro']);
   assert.equal(options.modes, ['inproc', 'pool', 'sharded']);
 });
+
+test('--cluster: one total thread count shared evenly over --workers, one batch size, defaults of the cluster', () => {
+  const options = parseBenchOptions(['--cluster', '--workers', '2', '--threads', '4', '--worker-concurrency', '6']);
+  assert.equal(options.cluster, { workers: 2, workerConcurrency: 6 });
+  assert.equal(clusterLayout(options, options.cluster!), { threads: 4, threadsEach: 2, batch: 256 });
+  const defaults = parseBenchOptions(['--cluster', '--threads', '2']);
+  assert.equal(defaults.cluster, { workers: 2, workerConcurrency: null });
+  assert.equal(defaults.batch, [256]);
+  assert.is(parseBenchOptions([]).cluster, null);
+});
+
+const clusterMisuse: { argv: string[]; names: RegExp }[] = [
+  { argv: ['--workers', '2'], names: /--workers goes with --cluster/ },
+  { argv: ['--worker-concurrency', '2'], names: /--worker-concurrency goes with --cluster/ },
+  { argv: ['--cluster', '--workers', '0', '--threads', '2'], names: /--workers takes positive whole numbers/ },
+  { argv: ['--cluster', '--workers', '2', '--threads', '3'], names: /--threads \(3\) must be a multiple of --workers \(2\)/ },
+  { argv: ['--cluster', '--threads', '1,2'], names: /--threads takes one number with --cluster/ },
+  { argv: ['--cluster', '--threads', '2', '--batch', '16,64'], names: /--batch takes one number with --cluster/ },
+  { argv: ['--cluster', '--threads', '2', '--mode', 'pool'], names: /--mode does not go with it/ },
+  { argv: ['--cluster', '--threads', '2', '--scenario', 'latency'], names: /--scenario does not go with it/ },
+  { argv: ['--cluster', '--threads', '2', '--media', 'ffmpeg'], names: /--media does not go with it/ },
+];
+
+for (const { argv, names } of clusterMisuse) {
+  test(`--cluster misuse is a usage error naming the option: ${argv.join(' ')}`, () => {
+    assert.throws(
+      () => parseBenchOptions(argv),
+      (error: unknown) => error instanceof OptionsError && names.test(error.message),
+    );
+  });
+}
 
 test.run();

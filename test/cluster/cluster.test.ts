@@ -127,6 +127,33 @@ withRedis('results equal in-process results, input for input, over two worker pr
   assert.is(metrics.executionsInFlight, 0);
 });
 
+withRedis(
+  'executions without a name: each gets its own UUID name, and its ARN and $$.Execution.Id end in an id of its own, as in the pool',
+  async (context) => {
+    await worker(context);
+    const cluster = client(context, { batch: 50 });
+    const definition = {
+      StartAt: 'Who',
+      States: { Who: { Type: 'Pass', Parameters: { 'name.$': '$$.Execution.Name', 'id.$': '$$.Execution.Id' }, End: true } },
+    };
+    await cluster.register('who', { definition, handlers: fixtures.handlers });
+    const named = cluster.execute('who', {}, { name: 'chosen' });
+    const results = [await named, ...(await Promise.all(Array.from({ length: 120 }, () => cluster.execute('who', {}))))];
+    assert.is(results[0]!.name, 'chosen');
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+    for (const result of results) {
+      const output = result.output as { name: string; id: string };
+      assert.equal([output.name, output.id], [result.name, result.executionArn]);
+      const [name, id] = result.executionArn.split(':').slice(-2);
+      assert.is(name, result.name);
+      assert.ok(uuid.test(id!) && id !== name, result.executionArn);
+      if (result !== results[0]) assert.ok(uuid.test(result.name), result.name);
+    }
+    assert.is(new Set(results.map((result) => result.name)).size, results.length);
+    assert.is(new Set(results.map((result) => result.executionArn)).size, results.length);
+  },
+);
+
 withRedis('executions submitted in one tick travel as batches of at most `batch`', async (context) => {
   await worker(context);
   const cluster = client(context, { batch: 100 });

@@ -1,0 +1,117 @@
+/**
+ * `statemill bench --cluster --workers N`, run as the CLI runs it (benchCommand): it starts
+ * its own redis-server and worker processes, checks every engine's answers against the
+ * in-process ones, and prints the pool and the cluster side by side. Short settings: this
+ * proves the command and its table, not speed.
+ */
+import { readFileSync } from 'node:fs';
+import { Writable } from 'node:stream';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { benchCommand } from '../../bench/command.js';
+import type { ClusterBenchReport } from '../../bench/cluster/run.js';
+import { redisMissing } from './support.js';
+
+const missing = redisMissing();
+if (missing !== null) console.log(`statemill bench --cluster: ${missing}`);
+
+class Capture extends Writable {
+  text = '';
+  isTTY = false;
+  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
+    this.text += chunk.toString();
+    done();
+  }
+}
+
+async function bench(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout = new Capture();
+  const stderr = new Capture();
+  const code = await benchCommand(argv, { stdout, stderr: stderr as unknown as NodeJS.WriteStream });
+  return { code, stdout: stdout.text, stderr: stderr.text };
+}
+
+const workloads = ['webhook-normalize', 'order-processing'];
+
+/** The command README's "Running on many hosts" shows, as arguments after `statemill bench`. */
+function readmeCommand(): string[] {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const section = readme.slice(readme.indexOf('\n## Running on many hosts\n'));
+  const line = /^npx statemill bench (--cluster .*)$/m.exec(section.slice(0, section.indexOf('\n## ', 1)));
+  assert.ok(line !== null, 'README "Running on many hosts" shows a statemill bench --cluster command');
+  return line![1]!.split(/\s+/);
+}
+const quick = ['--batch', '16', '--inputs', '12', '--duration', '400ms', '--warmup', '0ms', '--rounds', '2', '--no-save'];
+
+(missing === null ? test : test.skip)(
+  'bench --cluster as README shows it: a row per engine and workload, answers equal to in-process, a cluster × pool ratio',
+  async () => {
+    const shown = readmeCommand();
+    assert.equal(shown, ['--cluster', '--workers', '2', '--workload', workloads.join(',')]);
+    // Shorter than a real run: this proves the command and its table, not speed.
+    const { code, stdout, stderr } = await bench([...shown, '--threads', '2', ...quick]);
+    assert.is(code, 0, stderr);
+    const lines = stdout.split('\n');
+    for (const workload of workloads) {
+      const pool = lines.find((line) => line.startsWith(workload) && line.includes('pool, 2 threads'));
+      const cluster = lines.find((line) => line.startsWith(workload) && line.includes('cluster, 2 workers × 1'));
+      assert.ok(pool !== undefined && cluster !== undefined, `${workload}: both rows in\n${stdout}`);
+      // threads, batch, min / median / max executions/s, p50, p99, (the ratio on the cluster's row,) CPU µs per execution.
+      assert.match(pool!, /\s2\s+16\s+[\d,]+ \/ [\d,]+ \/ [\d,]+\s+[\d.]+\s+[\d.]+\s+[\d.]+$/);
+      assert.match(cluster!, /\s2\s+16\s+[\d,]+ \/ [\d,]+ \/ [\d,]+\s+[\d.]+\s+[\d.]+\s+\d+\.\d\d× \(\d+\.\d\d – \d+\.\d\d\)\s+[\d.]+$/);
+      for (const engine of ['statemill', 'statemill-pool', 'statemill-cluster']) {
+        assert.ok(
+          lines.some((line) => new RegExp(`^${workload}\\s+${engine}\\s+12/12\\s*$`).test(line)),
+          `${workload}: ${engine} matched every expected answer in\n${stdout}`,
+        );
+      }
+    }
+  },
+);
+
+(missing === null ? test : test.skip)('bench --cluster --json: the report holds both engines, per-round ratios, and answers that matched', async () => {
+  const { code, stdout, stderr } = await bench(['--cluster', '--workers', '1', '--threads', '1', '--json', '--workload', 'order-processing', ...quick]);
+  assert.is(code, 0, stderr);
+  const report = JSON.parse(stdout) as ClusterBenchReport;
+  assert.is(report.workers, 1);
+  assert.is(report.threadsPerWorker, 1);
+  assert.equal(
+    report.throughput.map((r) => [r.workflow, r.engine, r.mode, r.threads, r.batch]),
+    [
+      ['order-processing', 'statemill-pool', 'pool', 1, 16],
+      ['order-processing', 'statemill-cluster', 'cluster', 1, 16],
+    ],
+  );
+  for (const record of report.throughput) {
+    assert.is(record.roundsPerSecond.length, 2);
+    assert.ok(record.executions > 0 && record.latency.p99Us >= record.latency.p50Us);
+  }
+  assert.is(report.ratios[0]!.rounds.length, 2);
+  assert.is(report.cpuUsPerExecution.length, 2);
+  for (const rounds of report.cpuUsPerExecution) assert.ok(rounds.length === 2 && rounds.every((us) => us > 0), String(rounds));
+  assert.equal(
+    report.verification.map((v) => [v.engine, v.matched, v.status]),
+    [
+      ['statemill', 12, 'ok'],
+      ['statemill-pool', 12, 'ok'],
+      ['statemill-cluster', 12, 'ok'],
+    ],
+  );
+});
+
+test('bench --cluster without redis-server: exit 2 and ERR_CLI_BENCH_REDIS_MISSING saying how to get it', async () => {
+  const before = process.env.STATEMILL_REDIS_SERVER;
+  process.env.STATEMILL_REDIS_SERVER = '/nonexistent/redis-server';
+  try {
+    const { code, stdout, stderr } = await bench(['--cluster', '--workers', '1', '--threads', '1', '--workload', 'order-processing', ...quick]);
+    assert.is(code, 2);
+    assert.is(stdout, '');
+    assert.match(stderr, /\[ERR_CLI_BENCH_REDIS_MISSING\]/);
+    assert.match(stderr, /\/nonexistent\/redis-server/);
+  } finally {
+    if (before === undefined) delete process.env.STATEMILL_REDIS_SERVER;
+    else process.env.STATEMILL_REDIS_SERVER = before;
+  }
+});
+
+test.run();
