@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { gunzipSync } from 'node:zlib';
 import { AslError, jsonForCause, runtimeError, stateCause } from '../run/errors.js';
 import type { Frame } from '../run/frame.js';
 import { isPromiseLike } from '../run/state.js';
@@ -12,10 +11,15 @@ import { compileTemplate, type Builder } from './jsonpath/templates.js';
 
 type CsvParse = typeof import('csv-parse/sync');
 let csvParse: CsvParse | null = null;
+let zlib: typeof import('node:zlib') | null = null;
 
-/** csv-parse, loaded on first use: only CSV item readers need it, and it would slow every start-up. */
+/** csv-parse and node:zlib, loaded on first use: only some item readers need them, and they would slow every start-up. */
 function csvLibrary(): CsvParse {
   return (csvParse ??= createRequire(import.meta.url)('csv-parse/sync') as CsvParse);
+}
+function gunzipSync(bytes: Uint8Array): Buffer {
+  zlib ??= createRequire(import.meta.url)('node:zlib') as typeof import('node:zlib');
+  return zlib.gunzipSync(bytes);
 }
 
 /**
