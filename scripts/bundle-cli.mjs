@@ -83,6 +83,25 @@ function definitionOf(file, name) {
   return { file, name };
 }
 
+/**
+ * commander requires node:child_process at load, for executable subcommands, which statemill
+ * does not have; loading it costs every start some milliseconds. commander gets a stand-in
+ * that loads node:child_process only if a subcommand were ever spawned.
+ */
+const childProcessOnUse = {
+  name: 'child-process-on-use',
+  setup(esbuild) {
+    const commander = resolve(root, 'node_modules', 'commander') + sep;
+    esbuild.onResolve({ filter: /^node:child_process$/ }, (args) =>
+      args.importer.startsWith(commander) ? { path: 'child-process-on-use', namespace: 'child-process-on-use' } : undefined,
+    );
+    esbuild.onLoad({ filter: /.*/, namespace: 'child-process-on-use' }, () => ({
+      contents: "module.exports = { spawn: (...args) => require('child_process').spawn(...args) };",
+      loader: 'js',
+    }));
+  },
+};
+
 // Chunk names carry content hashes: start empty, so no chunk of an earlier build lingers.
 rmSync(outdir, { recursive: true, force: true });
 
@@ -97,7 +116,7 @@ await build({
   external: ['jsonata', 'yaml', 'js-yaml', 'piscina', 'msgpackr', 'hdr-histogram-js', 'bullmq', 'ioredis', 'better-sqlite3'],
   // commander is CommonJS: bundled into ESM, its require() calls need a require.
   banner: { js: "import { createRequire as createRequireForBundle } from 'node:module';\nconst require = createRequireForBundle(import.meta.url);" },
-  plugins: [linkThroughIndexes, keepUnbundled],
+  plugins: [linkThroughIndexes, keepUnbundled, childProcessOnUse],
   // Less text to parse at every start; names stay, so stack traces and profiles still read.
   minifyWhitespace: true,
   minifySyntax: true,

@@ -4,7 +4,11 @@
  * the same way in the same rounds (what no CLI can go below). Runs the built CLI
  * (dist/cli/main.js, the bundle the package's bin points at), so build first:
  *
- *   npm run build && node --import tsx/esm bench/standalone/startup.ts [--runs 30]
+ *   npm run build && node --import tsx/esm bench/standalone/startup.ts [--runs 30] [--baseline DIR]
+ *
+ * `--baseline DIR` adds the same two commands run by another checkout's built CLI
+ * (DIR/dist/cli/main.js: e.g. `git archive <commit> | tar -x -C DIR`, node_modules linked,
+ * `npm run build` there) to the same rounds: before / after in one run.
  *
  * Prints min / median / max per command in milliseconds, and the median over bare node;
  * with /usr/bin/time present, also the CPU time (user + system), which a busy shared
@@ -22,10 +26,14 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const cli = join(root, 'dist', 'cli', 'main.js');
 const runsAt = process.argv.indexOf('--runs');
 const runs = runsAt > 0 ? Number(process.argv[runsAt + 1]) : 30;
+const baselineAt = process.argv.indexOf('--baseline');
+const baselineCli = baselineAt > 0 ? join(process.argv[baselineAt + 1]!, 'dist', 'cli', 'main.js') : null;
 
-if (!existsSync(cli)) {
-  console.error(`bench/standalone/startup: ${cli} is missing; run npm run build first`);
-  process.exit(2);
+for (const built of baselineCli === null ? [cli] : [cli, baselineCli]) {
+  if (!existsSync(built)) {
+    console.error(`bench/standalone/startup: ${built} is missing; run npm run build first`);
+    process.exit(2);
+  }
 }
 
 const work = mkdtempSync(join(tmpdir(), 'statemill-startup-'));
@@ -46,6 +54,12 @@ const commands: Array<{ name: string; args: string[]; expectedStatus: number }> 
   { name: 'node (bare)', args: ['-e', '0'], expectedStatus: 0 },
   { name: 'statemill run, 3 states', args: [cli, 'run', small, '--input-json', '{}'], expectedStatus: 0 },
   { name: 'statemill validate, 20,000 states', args: [cli, 'validate', large], expectedStatus: 0 },
+  ...(baselineCli === null
+    ? []
+    : [
+        { name: 'baseline: run, 3 states', args: [baselineCli, 'run', small, '--input-json', '{}'], expectedStatus: 0 },
+        { name: 'baseline: validate, 20,000 states', args: [baselineCli, 'validate', large], expectedStatus: 0 },
+      ]),
 ];
 
 const timeTool = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;

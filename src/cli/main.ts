@@ -31,7 +31,10 @@ process.once('SIGINT', () => interrupt.abort(new Error('Interrupted (Ctrl-C).'))
 process.exitCode = await runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
-  stdin: process.stdin,
+  // Opened only when a command reads it (no --input-json or --input): creating it costs every start.
+  get stdin() {
+    return process.stdin;
+  },
   cwd: process.cwd(),
   signal: interrupt.signal,
 });

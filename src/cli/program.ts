@@ -77,7 +77,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   let exitCode: number = ExitCodes.OK;
   try {
     if (argv[0] === 'bench' || (argv[0] === 'help' && argv[1] === 'bench')) return await runBench(argv[0] === 'bench' ? argv.slice(1) : ['--help'], io);
-    await buildProgram(io, (code) => (exitCode = code)).parseAsync(argv, { from: 'user' });
+    await buildProgram(io, (code) => (exitCode = code), subcommandOf(argv)).parseAsync(argv, { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCodes.OK : ExitCodes.USAGE;
     if (error instanceof CliError) {
@@ -95,7 +95,19 @@ function usageMessage(text: string): string {
   return withCode(text.replace(/^error: /, 'statemill: ').trimEnd(), CliErrorCodes.USAGE) + '\n';
 }
 
-function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
+const SUBCOMMANDS = ['run', 'validate', 'serve', 'worker'];
+
+/** The subcommand argv starts with, or null (root options, help, an unknown command). */
+function subcommandOf(argv: readonly string[]): string | null {
+  return SUBCOMMANDS.includes(argv[0]!) ? argv[0]! : null;
+}
+
+/**
+ * The command line's program. Given the subcommand argv starts with, only that one is built:
+ * the others (dozens of options) matter only to root help and unknown-command errors, and
+ * building them costs every start.
+ */
+function buildProgram(io: CliIo, setExitCode: (code: number) => void, only: string | null): Command {
   const program = new Command('statemill')
     .description('Run and validate AWS Step Functions (Amazon States Language) workflows locally, with Express semantics.')
     .version(packageVersion(), '-v, --version', 'print the version')
@@ -109,99 +121,106 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .showHelpAfterError('(add --help for usage)')
     .addHelpText('after', `${ROOT_EXAMPLES}\n\n${EXIT_CODES_HELP}\n`);
 
-  program
-    .command('run')
-    .description('run one execution and print its result as JSON')
-    .argument('<definition>', 'ASL definition (JSON or YAML) or a CloudFormation/SAM/CDK template')
-    .addOption(new Option('--input <file>', 'execution input: a JSON file, or - for stdin (default: stdin when piped, else {})').conflicts('inputJson'))
-    .option('--input-json <json>', 'execution input as JSON text')
-    .option('--handlers <module>', 'module exporting `handlers`: Task Resource → (input, ctx) => result')
-    .option('--mocks <file>', 'Step Functions Local mock configuration (MockConfigFile.json)')
-    .option('--test-case <name>', 'test case of --mocks to run')
-    .option('--state-machine <name>', 'state machine of --mocks, when it configures several; also $$.StateMachine.Name')
-    .option('--resource <logicalId>', 'state machine resource to run, when a template has several')
-    .option('--param <Name=Value>', 'template parameter or ${Name} placeholder value (repeatable)', collectParam)
-    .addOption(
-      new Option('--type <type>', "workflow type (default: the template's Type/StateMachineType, else EXPRESS); STANDARD allows one-year executions").choices([
-        'EXPRESS',
-        'STANDARD',
-      ]),
-    )
-    .option('--name <name>', 'execution name ($$.Execution.Name); a UUID by default')
-    .option('--virtual-clock', 'let Wait states and retry intervals pass at once (time limits still hold)')
-    .addOption(
-      new Option('--history [level]', 'add the execution history (GetExecutionHistory events) to the result, at an Express logging level')
-        .choices(historyLevels)
-        .preset('ALL'),
-    )
-    .option('--trace', 'print a readable trace of the states run (input, output, timings, retries) to stderr')
-    .addHelpText('after', `${RUN_EXAMPLES}\n\n${EXIT_CODES_HELP}\n`)
-    .action(async (definition: string, options: RunOptions) => {
-      // Each command's code loads only when it runs: start-up time counts for a CLI.
-      const { runCommand } = await import('./commands/run.js');
-      setExitCode(await runCommand(definition, options, io));
-    });
+  if (only === null || only === 'run') {
+    program
+      .command('run')
+      .description('run one execution and print its result as JSON')
+      .argument('<definition>', 'ASL definition (JSON or YAML) or a CloudFormation/SAM/CDK template')
+      .addOption(new Option('--input <file>', 'execution input: a JSON file, or - for stdin (default: stdin when piped, else {})').conflicts('inputJson'))
+      .option('--input-json <json>', 'execution input as JSON text')
+      .option('--handlers <module>', 'module exporting `handlers`: Task Resource → (input, ctx) => result')
+      .option('--mocks <file>', 'Step Functions Local mock configuration (MockConfigFile.json)')
+      .option('--test-case <name>', 'test case of --mocks to run')
+      .option('--state-machine <name>', 'state machine of --mocks, when it configures several; also $$.StateMachine.Name')
+      .option('--resource <logicalId>', 'state machine resource to run, when a template has several')
+      .option('--param <Name=Value>', 'template parameter or ${Name} placeholder value (repeatable)', collectParam)
+      .addOption(
+        new Option('--type <type>', "workflow type (default: the template's Type/StateMachineType, else EXPRESS); STANDARD allows one-year executions").choices(
+          ['EXPRESS', 'STANDARD'],
+        ),
+      )
+      .option('--name <name>', 'execution name ($$.Execution.Name); a UUID by default')
+      .option('--virtual-clock', 'let Wait states and retry intervals pass at once (time limits still hold)')
+      .addOption(
+        new Option('--history [level]', 'add the execution history (GetExecutionHistory events) to the result, at an Express logging level')
+          .choices(historyLevels)
+          .preset('ALL'),
+      )
+      .option('--trace', 'print a readable trace of the states run (input, output, timings, retries) to stderr')
+      .addHelpText('after', `${RUN_EXAMPLES}\n\n${EXIT_CODES_HELP}\n`)
+      .action(async (definition: string, options: RunOptions) => {
+        // Each command's code loads only when it runs: start-up time counts for a CLI.
+        const { runCommand } = await import('./commands/run.js');
+        setExitCode(await runCommand(definition, options, io));
+      });
+  }
 
-  program
-    .command('validate')
-    .description('list every problem of one or more definitions')
-    .argument('<definitions...>', 'ASL definitions (JSON or YAML) or CloudFormation/SAM/CDK templates')
-    .option('--json', 'print the problems as JSON')
-    .option('--param <Name=Value>', 'template parameter or ${Name} placeholder value (repeatable)', collectParam)
-    .addHelpText('after', `${VALIDATE_EXAMPLES}\n\n${EXIT_CODES_HELP}\n`)
-    .action(async (files: string[], options: ValidateOptions) => {
-      const { validateCommand } = await import('./commands/validate.js');
-      setExitCode(await validateCommand(files, options, io));
-    });
+  if (only === null || only === 'validate') {
+    program
+      .command('validate')
+      .description('list every problem of one or more definitions')
+      .argument('<definitions...>', 'ASL definitions (JSON or YAML) or CloudFormation/SAM/CDK templates')
+      .option('--json', 'print the problems as JSON')
+      .option('--param <Name=Value>', 'template parameter or ${Name} placeholder value (repeatable)', collectParam)
+      .addHelpText('after', `${VALIDATE_EXAMPLES}\n\n${EXIT_CODES_HELP}\n`)
+      .action(async (files: string[], options: ValidateOptions) => {
+        const { validateCommand } = await import('./commands/validate.js');
+        setExitCode(await validateCommand(files, options, io));
+      });
+  }
 
-  program
-    .command('serve')
-    .description('serve the AWS Step Functions API (AWS JSON 1.0) over HTTP: a local endpoint for SDKs, the AWS CLI and test suites')
-    .option('--port <port>', 'port to listen on (0: any free port)', '8083')
-    .option('--host <address>', 'address to bind', '127.0.0.1')
-    .option('--handlers <module>', 'module exporting `handlers`: Task Resource or Lambda function name → (input, ctx) => result')
-    .addOption(
-      new Option('--mocks <file>', 'Step Functions Local mock configuration (MockConfigFile.json), used by StartExecution of stateMachineArn#TestCase').env(
-        'SFN_MOCK_CONFIG',
-      ),
-    )
-    .addOption(
-      new Option('--lambda-endpoint <url>', 'Lambda Invoke API for Lambda functions without a handler (e.g. sam local start-lambda)').env('LAMBDA_ENDPOINT'),
-    )
-    .option('--region <region>', 'region in ARNs', 'us-east-1')
-    .option('--account-id <id>', 'account id in ARNs', '123456789012')
-    .option('--virtual-clock', 'let Wait states and retry intervals pass at once (time limits still hold)')
-    .option(
-      '--store <path>',
-      'keep state machines, activities, tags and Standard executions with their history in this SQLite file (created if absent; default: in memory)',
-    )
-    .option('--retain-executions <count>', 'finished Standard executions kept for Describe/History/List, oldest dropped first (default 10000)')
-    .addOption(new Option('--log-level <level>', 'JSON-line logs on stderr at this level').choices(logLevels).default('info'))
-    .addHelpText('after', SERVE_EXAMPLES)
-    .action(async (options: ServeCommandOptions) => {
-      // The service loads only for this command: the others need none of it.
-      const { serveCommand } = await import('./commands/serve.js');
-      setExitCode(await serveCommand(options, io));
-    });
+  if (only === null || only === 'serve') {
+    program
+      .command('serve')
+      .description('serve the AWS Step Functions API (AWS JSON 1.0) over HTTP: a local endpoint for SDKs, the AWS CLI and test suites')
+      .option('--port <port>', 'port to listen on (0: any free port)', '8083')
+      .option('--host <address>', 'address to bind', '127.0.0.1')
+      .option('--handlers <module>', 'module exporting `handlers`: Task Resource or Lambda function name → (input, ctx) => result')
+      .addOption(
+        new Option('--mocks <file>', 'Step Functions Local mock configuration (MockConfigFile.json), used by StartExecution of stateMachineArn#TestCase').env(
+          'SFN_MOCK_CONFIG',
+        ),
+      )
+      .addOption(
+        new Option('--lambda-endpoint <url>', 'Lambda Invoke API for Lambda functions without a handler (e.g. sam local start-lambda)').env('LAMBDA_ENDPOINT'),
+      )
+      .option('--region <region>', 'region in ARNs', 'us-east-1')
+      .option('--account-id <id>', 'account id in ARNs', '123456789012')
+      .option('--virtual-clock', 'let Wait states and retry intervals pass at once (time limits still hold)')
+      .option(
+        '--store <path>',
+        'keep state machines, activities, tags and Standard executions with their history in this SQLite file (created if absent; default: in memory)',
+      )
+      .option('--retain-executions <count>', 'finished Standard executions kept for Describe/History/List, oldest dropped first (default 10000)')
+      .addOption(new Option('--log-level <level>', 'JSON-line logs on stderr at this level').choices(logLevels).default('info'))
+      .addHelpText('after', SERVE_EXAMPLES)
+      .action(async (options: ServeCommandOptions) => {
+        // The service loads only for this command: the others need none of it.
+        const { serveCommand } = await import('./commands/serve.js');
+        setExitCode(await serveCommand(options, io));
+      });
+  }
 
-  program
-    .command('worker')
-    .description("run jobs of a cluster (createCluster) from Redis on this host's threads, until Ctrl-C or SIGTERM")
-    .requiredOption('--redis <url>', "the cluster's Redis, e.g. redis://127.0.0.1:6379")
-    .option('--threads <n>', 'worker threads (default: the number of cores)')
-    .option('--concurrency <k>', 'execution batches run at once (default: 3 per thread)')
-    .option('--handlers <module>', 'handlers module used for every workflow instead of the path it was registered with')
-    .option('--prefix <prefix>', "the cluster's key prefix, as its clients use it (default: statemill)")
-    .option('--lock-duration-ms <ms>', 'how long a job stays locked to a worker that stopped renewing it (default: 30000)')
-    .option('--stalled-interval-ms <ms>', 'how often to look for jobs whose worker died (default: 30000)')
-    .option('--max-stalled-count <n>', 'times a job may stall (its worker died) before it fails for good, as Cluster.BatchFailed (default: 1)')
-    .action(async (options: WorkerOptions) => {
-      const { workerCommand } = await import('./commands/worker.js');
-      setExitCode(await workerCommand(options, io, stopSignal(io)));
-    });
+  if (only === null || only === 'worker') {
+    program
+      .command('worker')
+      .description("run jobs of a cluster (createCluster) from Redis on this host's threads, until Ctrl-C or SIGTERM")
+      .requiredOption('--redis <url>', "the cluster's Redis, e.g. redis://127.0.0.1:6379")
+      .option('--threads <n>', 'worker threads (default: the number of cores)')
+      .option('--concurrency <k>', 'execution batches run at once (default: 3 per thread)')
+      .option('--handlers <module>', 'handlers module used for every workflow instead of the path it was registered with')
+      .option('--prefix <prefix>', "the cluster's key prefix, as its clients use it (default: statemill)")
+      .option('--lock-duration-ms <ms>', 'how long a job stays locked to a worker that stopped renewing it (default: 30000)')
+      .option('--stalled-interval-ms <ms>', 'how often to look for jobs whose worker died (default: 30000)')
+      .option('--max-stalled-count <n>', 'times a job may stall (its worker died) before it fails for good, as Cluster.BatchFailed (default: 1)')
+      .action(async (options: WorkerOptions) => {
+        const { workerCommand } = await import('./commands/worker.js');
+        setExitCode(await workerCommand(options, io, stopSignal(io)));
+      });
+  }
 
   // Listed for --help only: runCli hands `bench` and its arguments to the benchmark harness as they are.
-  program.command('bench').description('benchmark the built-in workloads or your own workflow (statemill bench --help)');
+  if (only === null) program.command('bench').description('benchmark the built-in workloads or your own workflow (statemill bench --help)');
   return program;
 }
 

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { gunzipSync } from 'node:zlib';
-import { parse as parseCsv } from 'csv-parse/sync';
+import { createRequire } from 'node:module';
 import { AslError, jsonForCause, runtimeError, stateCause } from '../run/errors.js';
 import type { Frame } from '../run/frame.js';
 import { isPromiseLike } from '../run/state.js';
@@ -9,6 +8,19 @@ import type { Handler } from './handlers.js';
 import { StatesScope, compileJsonataValue, stateField, type Evaluate } from './jsonata/index.js';
 import { compileReferencePath } from './jsonpath/paths.js';
 import { compileTemplate, type Builder } from './jsonpath/templates.js';
+
+type CsvParse = typeof import('csv-parse/sync');
+let csvParse: CsvParse | null = null;
+let zlib: typeof import('node:zlib') | null = null;
+
+/** csv-parse and node:zlib, loaded on first use: only some item readers need them, and they would slow every start-up. */
+function csvLibrary(): CsvParse {
+  return (csvParse ??= createRequire(import.meta.url)('csv-parse/sync') as CsvParse);
+}
+function gunzipSync(bytes: Uint8Array): Buffer {
+  zlib ??= createRequire(import.meta.url)('node:zlib') as typeof import('node:zlib');
+  return zlib.gunzipSync(bytes);
+}
 
 /**
  * Distributed Map's ItemReader and ResultWriter over Amazon S3. The bytes come from the
@@ -252,7 +264,7 @@ function parseItems(text: string, config: ReaderConfig, frame: Frame, limit: num
 
 /** CSV rows as objects keyed by the header (FIRST_ROW or GIVEN); every value is a string, as on AWS. */
 function csvItems(text: string, config: ReaderConfig, frame: Frame, limit: number, headers: readonly string[] | null = config.headers): unknown[] {
-  const rows = parseCsv(text, { delimiter: config.delimiter, relax_column_count: true, skip_empty_lines: true, bom: true }) as string[][];
+  const rows = csvLibrary().parse(text, { delimiter: config.delimiter, relax_column_count: true, skip_empty_lines: true, bom: true }) as string[][];
   let names = headers;
   let from = 0;
   if (config.headerLocation !== 'GIVEN' || names === null) {

@@ -1,4 +1,12 @@
-import { RE2JS } from 're2js';
+import { createRequire } from 'node:module';
+import type { RE2JS } from 're2js';
+
+let re2: typeof RE2JS | null = null;
+
+/** re2js, loaded on first use: few definitions have a regex, and its 190 KB slow every start-up. */
+function re2Library(): typeof RE2JS {
+  return (re2 ??= (createRequire(import.meta.url)('re2js') as typeof import('re2js')).RE2JS);
+}
 
 /**
  * JSONata regex literals (`/…/i`, used by $match, $contains, $replace, $split and `~>`) run
@@ -82,9 +90,10 @@ export function compileRegex(regex: RegExp): RE2JS {
   const key = `${regex.flags}/${regex.source}`;
   let re = compiled.get(key);
   if (re === undefined) {
-    const flags = (regex.ignoreCase ? RE2JS.CASE_INSENSITIVE : 0) | (regex.multiline ? RE2JS.MULTILINE : 0);
+    const RE2 = re2Library();
+    const flags = (regex.ignoreCase ? RE2.CASE_INSENSITIVE : 0) | (regex.multiline ? RE2.MULTILINE : 0);
     try {
-      re = RE2JS.compile(re2Source(regex.source), flags);
+      re = RE2.compile(re2Source(regex.source), flags);
     } catch (e) {
       if (e instanceof RegexUnsupported) throw e;
       throw new RegexUnsupported((e as Error).message);
@@ -100,16 +109,17 @@ export function compileRegex(regex: RegExp): RE2JS {
  * string as Java's `matches()` does; throws RegexUnsupported.
  */
 export function compileWholeMatch(source: string, flags: string): (text: string) => boolean {
+  const RE2 = re2Library();
   let bits = 0;
   for (const flag of flags) {
-    if (flag === 'i') bits |= RE2JS.CASE_INSENSITIVE;
-    else if (flag === 'm') bits |= RE2JS.MULTILINE;
-    else if (flag === 's') bits |= RE2JS.DOTALL;
+    if (flag === 'i') bits |= RE2.CASE_INSENSITIVE;
+    else if (flag === 'm') bits |= RE2.MULTILINE;
+    else if (flag === 's') bits |= RE2.DOTALL;
     else throw new RegexUnsupported(`the flag '${flag}' is not supported; the flags are i, m and s`);
   }
   let re: RE2JS;
   try {
-    re = RE2JS.compile(`\\A(?:${re2Source(source, 'java')})\\z`, bits);
+    re = RE2.compile(`\\A(?:${re2Source(source, 'java')})\\z`, bits);
   } catch (e) {
     if (e instanceof RegexUnsupported) throw e;
     throw new RegexUnsupported((e as Error).message);
