@@ -23,8 +23,8 @@ import type { Table } from '../report/summary.js';
 import { renderTable } from '../report/table.js';
 import type { ThroughputRecord, VerificationRecord } from '../report/types.js';
 import { compiledSubject, selectWorkflows } from '../run.js';
-import { contenderLabel, type Contender } from '../scenarios/throughput.js';
-import { nanosecondHistogram, summarizeLatency } from '../histogram.js';
+import { contenderLabel, throughputRecord, type Contender } from '../scenarios/throughput.js';
+import { nanosecondHistogram } from '../histogram.js';
 import { closedLoop } from '../load/closed-loop.js';
 import { formatRate } from '../progress.js';
 import { verifySubject } from '../scenarios/verify.js';
@@ -222,27 +222,7 @@ async function measureRounds(
       progress.done(`${formatRate(result.perSecond)}/s, p50 ${result.latency.p50Us} µs`);
     }
   }
-  return contenders.map((contender, c) => {
-    const own = state[c]!;
-    const perSecond = median(own.rates);
-    return {
-      record: {
-        workflow: workflow.name,
-        engine: contender.subject.engine,
-        mode: contender.mode,
-        concurrency: contender.concurrency,
-        threads: contender.threads,
-        batch: contender.batch,
-        executions: own.executions,
-        elapsedMs: Math.round(own.elapsedMs),
-        perSecond: Math.round(perSecond * 10) / 10,
-        usPerExecution: Math.round(1e7 / perSecond) / 10,
-        latency: summarizeLatency(own.histogram),
-        roundsPerSecond: own.rates.map((rate) => Math.round(rate * 10) / 10),
-      },
-      cpuUsPerExecution: own.cpu,
-    };
-  });
+  return contenders.map((contender, c) => ({ record: throughputRecord(workflow.name, contender, state[c]!), cpuUsPerExecution: state[c]!.cpu }));
 }
 
 /** In-process statemill, the pool and the cluster on every input, against the expected outcomes (statemill's own when none are known). */

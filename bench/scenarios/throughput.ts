@@ -60,24 +60,33 @@ export async function measureThroughput(
       progress.done(`${formatRate(result.perSecond)}/s, p50 ${result.latency.p50Us} µs`);
     }
   }
-  return contenders.map((contender, c) => {
-    const own = state[c]!;
-    const perSecond = median(own.rates);
-    return {
-      workflow,
-      engine: contender.subject.engine,
-      mode: contender.mode,
-      concurrency: contender.concurrency,
-      threads: contender.threads,
-      batch: contender.batch,
-      executions: own.executions,
-      elapsedMs: Math.round(own.elapsedMs),
-      perSecond: Math.round(perSecond * 10) / 10,
-      usPerExecution: Math.round(1e7 / perSecond) / 10,
-      latency: summarizeLatency(own.histogram),
-      roundsPerSecond: own.rates.map((rate) => Math.round(rate * 10) / 10),
-    };
-  });
+  return contenders.map((contender, c) => throughputRecord(workflow, contender, state[c]!));
+}
+
+/** What one contender measured over its rounds, summed up as a ThroughputRecord. */
+export interface Measured {
+  readonly histogram: Histogram;
+  readonly rates: readonly number[];
+  readonly executions: number;
+  readonly elapsedMs: number;
+}
+
+export function throughputRecord(workflow: string, contender: Contender, own: Measured): ThroughputRecord {
+  const perSecond = median(own.rates);
+  return {
+    workflow,
+    engine: contender.subject.engine,
+    mode: contender.mode,
+    concurrency: contender.concurrency,
+    threads: contender.threads,
+    batch: contender.batch,
+    executions: own.executions,
+    elapsedMs: Math.round(own.elapsedMs),
+    perSecond: Math.round(perSecond * 10) / 10,
+    usPerExecution: Math.round(1e7 / perSecond) / 10,
+    latency: summarizeLatency(own.histogram),
+    roundsPerSecond: own.rates.map((rate) => Math.round(rate * 10) / 10),
+  };
 }
 
 function ratio(numerator: number, denominator: number): number {

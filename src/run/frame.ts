@@ -405,6 +405,8 @@ export class Frame {
    * Makes the frame of a sibling thread that finished synchronously the frame of the next one
    * (`mapIndex`/`mapValue`: its Map item), as if new: Parallel branches and Map iterations
    * that complete one after the other then share one frame instead of making one each.
+   * It repeats the constructor's assignments on purpose: a constructor that called it
+   * measured 4–9% slower on Map iterations.
    */
   restart(mapIndex: number, mapValue: unknown): void {
     this.mapIndex = mapIndex;
