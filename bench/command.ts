@@ -42,11 +42,7 @@ export async function benchCommand(argv: readonly string[], io: BenchIo = { stdo
   try {
     run = await runBench(options, argv, new Progress(io.stderr));
   } catch (error) {
-    if (error instanceof BenchSetupError || error instanceof CliError) {
-      io.stderr.write(`statemill bench: ${withCode(error.message, error.code)}\n`);
-      return error.exitCode;
-    }
-    throw error;
+    return setupFailure(error, io);
   }
   const { report, answersCorrect } = run;
   if (options.save) {
@@ -59,11 +55,7 @@ export async function benchCommand(argv: readonly string[], io: BenchIo = { stdo
     io.stderr.write(`results: ${written.json}, ${written.markdown}${charts.length > 0 ? ', ' + charts.map((c) => c.path).join(', ') : ''}\n`);
   }
   io.stdout.write(options.json ? JSON.stringify(report, null, 2) + '\n' : renderSummary(report));
-  if (!answersCorrect) {
-    io.stderr.write('statemill bench: an engine under test gave a wrong answer (see the verification table)\n');
-    return ExitCodes.FAILED;
-  }
-  return ExitCodes.OK;
+  return verdict(answersCorrect, io);
 }
 
 /** `statemill bench --cluster`: the pool against Redis and worker processes on this machine (cluster/run.ts). */
@@ -72,11 +64,7 @@ async function clusterCommand(options: BenchOptions, cluster: NonNullable<BenchO
   try {
     run = await runClusterBench(options, cluster, argv, new Progress(io.stderr));
   } catch (error) {
-    if (error instanceof BenchSetupError || error instanceof CliError) {
-      io.stderr.write(`statemill bench: ${withCode(error.message, error.code)}\n`);
-      return error.exitCode;
-    }
-    throw error;
+    return setupFailure(error, io);
   }
   const { report, answersCorrect } = run;
   if (options.save) {
@@ -84,9 +72,21 @@ async function clusterCommand(options: BenchOptions, cluster: NonNullable<BenchO
     io.stderr.write(`results: ${written.json}, ${written.markdown}\n`);
   }
   io.stdout.write(options.json ? JSON.stringify(report, null, 2) + '\n' : renderClusterSummary(report));
-  if (!answersCorrect) {
-    io.stderr.write('statemill bench: an engine under test gave a wrong answer (see the verification table)\n');
-    return ExitCodes.FAILED;
+  return verdict(answersCorrect, io);
+}
+
+/** The exit code of a run that could not start (a bad workflow file, no redis-server, …); anything else is a bug and is thrown on. */
+function setupFailure(error: unknown, io: BenchIo): number {
+  if (error instanceof BenchSetupError || error instanceof CliError) {
+    io.stderr.write(`statemill bench: ${withCode(error.message, error.code)}\n`);
+    return error.exitCode;
   }
-  return ExitCodes.OK;
+  throw error;
+}
+
+/** FAILED when an engine under test answered wrongly, so a benchmark never reports figures of wrong answers as a success. */
+function verdict(answersCorrect: boolean, io: BenchIo): number {
+  if (answersCorrect) return ExitCodes.OK;
+  io.stderr.write('statemill bench: an engine under test gave a wrong answer (see the verification table)\n');
+  return ExitCodes.FAILED;
 }
