@@ -964,4 +964,21 @@ durable('a record naming a .sync child for a Task that no longer starts one ends
   });
 });
 
+durable('an Express .sync child is not kept in the store: after the restart its parent’s Task fails with States.TaskFailed, the child not found', async () => {
+  await withFreshStore(async (store) => {
+    const clock = manualClock(T0);
+    const crashed = store.open({ clock });
+    const kid = await crashed.createStateMachine({ name: 'quick', type: 'EXPRESS', definition: napMachine({ Type: 'Succeed' }), roleArn });
+    const parent = await crashed.createStateMachine({ name: 'parent', definition: parentMachine(kid.stateMachineArn, `${SYNC}:2`), roleArn });
+    const { executionArn } = await crashed.startExecution({ stateMachineArn: parent.stateMachineArn, name: 'waiting', input: '{"who":"ada"}' });
+    await turns();
+    clock.halt();
+    const restarted = store.open({ clock: manualClock(T0 + 120_000) });
+    await restarted.waitForExecution({ executionArn });
+    const failed = (await restarted.getExecutionHistory({ executionArn })).events.find((e) => e.type === 'TaskFailed');
+    assert.is(failed?.taskFailedEventDetails?.error, 'States.TaskFailed');
+    assert.match(failed?.taskFailedEventDetails?.cause ?? '', /Execution Does Not Exist: 'arn:aws:states:us-east-1:123456789012:express:quick:kid/);
+  });
+});
+
 durable.run();
