@@ -981,4 +981,18 @@ durable('an Express .sync child is not kept in the store: after the restart its 
   });
 });
 
+durable('a .sync child that was mid-transition in the crash comes back FAILED (HostStopped), and its parent’s Catch sees States.TaskFailed', async () => {
+  await withFreshStore(async (store) => {
+    const slow = 'arn:aws:lambda:us-east-1:123456789012:function:slow';
+    const child = JSON.stringify({ StartAt: 'Slow', States: { Slow: { Type: 'Task', Resource: slow, End: true } } });
+    const { executionArn, childArn } = await crashedWithChild(store, `${SYNC}:2`, child, { handlers: { [slow]: () => new Promise(() => {}) } });
+    const restarted = store.open();
+    const parent = await restarted.waitForExecution({ executionArn });
+    assert.is(parent.status, 'SUCCEEDED', JSON.stringify(parent));
+    const result = JSON.parse(parent.output!) as { error: string; child: Record<string, unknown> };
+    assert.equal([result.error, result.child.Status, result.child.Error], ['States.TaskFailed', 'FAILED', HOST_STOPPED_ERROR]);
+    assert.is((await restarted.describeExecution({ executionArn: childArn })).error, HOST_STOPPED_ERROR);
+  });
+});
+
 durable.run();
