@@ -135,7 +135,8 @@ export class Suspension extends Interruption implements EndListener {
   park(port: ResultPort): void {
     this.port = port;
     if (this.answered) queueMicrotask(() => resumeExecution(this));
-    else port.suspended?.(this);
+    // A `.sync` child not started yet leaves nothing to record: its start's answer records the wait (childStarted).
+    else if (this.child === null || this.child.executionArn !== '') port.suspended?.(this);
   }
 
   /** A worker took the activity task: its history says so, and a durable record learns it is not to be handed out again. */
