@@ -976,8 +976,9 @@ durable('an Express .sync child is not kept in the store: after the restart its 
     const restarted = store.open({ clock: manualClock(T0 + 120_000) });
     await restarted.waitForExecution({ executionArn });
     const failed = (await restarted.getExecutionHistory({ executionArn })).events.find((e) => e.type === 'TaskFailed');
-    assert.is(failed?.taskFailedEventDetails?.error, 'States.TaskFailed');
-    assert.match(failed?.taskFailedEventDetails?.cause ?? '', /Execution Does Not Exist: 'arn:aws:states:us-east-1:123456789012:express:quick:kid/);
+    const details = failed?.taskFailedEventDetails as { error?: string; cause?: string } | undefined;
+    assert.is(details?.error, 'States.TaskFailed');
+    assert.match(details?.cause ?? '', /Execution Does Not Exist: 'arn:aws:states:us-east-1:123456789012:express:quick:kid/);
   });
 });
 
