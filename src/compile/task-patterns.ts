@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { AslError, StatesErrors, jsonForCause, runtimeError } from '../run/errors.js';
 import type { Frame } from '../run/frame.js';
 import { isPromiseLike, type RunState } from '../run/state.js';
-import { Suspension, type ResumeStep } from '../run/suspension.js';
+import { Suspension, type ChildWait, type ResumeStep } from '../run/suspension.js';
 import type { Timing } from '../run/task-call.js';
 import type { TaskTokens } from '../run/tokens.js';
 import type { StateEnv } from './context.js';
@@ -142,8 +142,16 @@ export function compilePatternCall(def: Record<string, unknown>, env: StateEnv, 
 export function withTaskToken(attempt: RunState, def: Record<string, unknown>, env: StateEnv, resume: ResumeStep): RunState {
   const integrations = env.machine.integrations;
   if (integrations === null) return attempt;
-  const pattern = parseResource(def.Resource as string).pattern;
-  if (pattern !== 'callback' && pattern !== 'activity') return attempt;
+  const resource = def.Resource as string;
+  const parsed = parseResource(resource);
+  const mintsToken = parsed.pattern === 'callback' || parsed.pattern === 'activity';
+  // A nested `.sync` child's wait carries no token of its own in $$.Task.Token, but suspends as a callback does.
+  const followsChild =
+    parsed.pattern === 'sync' &&
+    parsed.base === STATES_START_EXECUTION &&
+    integrations.startExecution !== undefined &&
+    env.machine.handlers.resource(resource) === undefined;
+  if (!mintsToken && !followsChild) return attempt;
   const tokens = integrations.tokens;
   const node = env.lookup(env.name);
   function resumable(thrown: unknown, input: unknown): never {
@@ -155,12 +163,12 @@ export function withTaskToken(attempt: RunState, def: Record<string, unknown>, e
     throw thrown;
   }
   return function attemptWithToken(input, frame) {
-    frame.taskToken = tokens.mint();
+    if (mintsToken) frame.taskToken = tokens.mint();
     let out: unknown;
     try {
       out = attempt(input, frame);
     } catch (thrown) {
-      frame.taskToken = null;
+      if (mintsToken) frame.taskToken = null;
       return resumable(thrown, input);
     }
     // An attempt that went asynchronous before its call (JSONata Arguments) suspends later.
@@ -346,32 +354,94 @@ function compileNestedSync(resource: string, version: number, integrations: Inte
   }
   return function invokeNestedSync(effective, frame, timing) {
     const [timeoutMs, heartbeatMs] = waitTimes(timing, effective, frame);
+    if (suspends(frame)) return suspendOnChild(resource, version, integrations, effective, frame, timeoutMs, heartbeatMs);
     return andThen(startChild(integrations, effective, frame, 'StepFunctions'), (started) => {
       frame.exec.history?.taskSubmitted(frame, resource, startedOutput(started));
       // The child's end settles a private token, so the task's timeout and the parent's end apply as to callbacks.
       const token = tokens.mint();
       const answer = tokens.wait(token, frame.exec, timeoutMs, heartbeatMs);
-      let childEnded = false;
-      integrations.executionEnded!(started.executionArn).then(
-        (ended) => {
-          childEnded = true;
-          if (ended.status === 'SUCCEEDED') tokens.succeed(token, describeOutput(ended, version));
-          else tokens.fail(token, StatesErrors.TaskFailed, JSON.stringify(describeOutput(ended, version)));
-        },
-        (thrown) => {
-          childEnded = true;
-          tokens.fail(token, StatesErrors.TaskFailed, thrown instanceof Error ? thrown.message : String(thrown));
-        },
-      );
+      const child = childWait(integrations, version);
+      child.executionArn = started.executionArn;
+      child.follow(token);
       return answer.then(undefined, (thrown) => {
-        if (!childEnded) {
-          const reason = thrown instanceof AslError ? thrown : null;
-          integrations.stopExecution?.(started.executionArn, reason?.error ?? 'States.Aborted', reason?.cause ?? 'The parent execution ended.');
-        }
+        if (!child.ended) child.stop(thrown);
         throw thrown;
       });
     });
   };
+}
+
+/**
+ * A `.sync` child started on the main line: the execution suspends on a private token
+ * (registered before the child starts) that the child's end settles; its durable record
+ * names the child once the start is answered, so a restart follows the same child again.
+ */
+function suspendOnChild(
+  resource: string,
+  version: number,
+  integrations: Integrations,
+  effective: unknown,
+  frame: Frame,
+  timeoutMs: number,
+  heartbeatMs: number,
+): never {
+  const tokens = integrations.tokens;
+  const token = tokens.mint();
+  const child = childWait(integrations, version);
+  let suspension: Suspension;
+  try {
+    suspension = tokens.suspend(token, frame, timeoutMs, heartbeatMs);
+  } catch (thrown) {
+    // A probe after a restart stops here, starting nothing: its suspension hands over how to follow the child.
+    if (thrown instanceof Suspension) thrown.child = child;
+    throw thrown;
+  }
+  suspension.child = child;
+  let started: StartedExecution | Promise<StartedExecution>;
+  try {
+    started = startChild(integrations, effective, frame, 'StepFunctions');
+  } catch (thrown) {
+    tokens.withdraw(token);
+    throw thrown;
+  }
+  const onStarted = (done: StartedExecution) => {
+    frame.exec.history?.taskSubmitted(frame, resource, startedOutput(done));
+    suspension.childStarted(done.executionArn);
+    child.follow(token);
+  };
+  if (isPromiseLike(started)) Promise.resolve(started).then(onStarted, (thrown) => tokens.failWith(token, thrown));
+  else onStarted(started);
+  throw suspension;
+}
+
+/** A `.sync` Task's child: its end settles the wait's token with its DescribeExecution answer in `version`'s shape, or States.TaskFailed. */
+function childWait(integrations: Integrations, version: number): ChildWait {
+  const tokens = integrations.tokens;
+  const child: ChildWait = {
+    executionArn: '',
+    ended: false,
+    follow(token) {
+      // A restart takes parked executions back one by one: the child may come back after its parent.
+      Promise.resolve(child.executionArn)
+        .then((arn) => integrations.executionEnded!(arn))
+        .then(
+          (ended) => {
+            child.ended = true;
+            if (ended.status === 'SUCCEEDED') tokens.succeed(token, describeOutput(ended, version));
+            else tokens.fail(token, StatesErrors.TaskFailed, JSON.stringify(describeOutput(ended, version)));
+          },
+          (thrown) => {
+            child.ended = true;
+            tokens.fail(token, StatesErrors.TaskFailed, thrown instanceof Error ? thrown.message : String(thrown));
+          },
+        );
+    },
+    stop(reason) {
+      const error = reason instanceof AslError ? reason : null;
+      integrations.stopExecution?.(child.executionArn, error?.error ?? 'States.Aborted', error?.cause ?? 'The parent execution ended.');
+    },
+  };
+  return child;
 }
 
 function startChild(

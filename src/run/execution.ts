@@ -94,6 +94,8 @@ export interface DurableSuspension {
   /** An activity task: its input as workers get it, and whether a worker took it (then it is not handed out again). */
   readonly activityInput?: unknown;
   readonly activityTaken?: boolean;
+  /** The nested execution a `.sync` Task waits on. */
+  readonly childArn?: string;
   readonly variables: Array<[string, unknown, number]>;
   readonly enteredMs: number;
   readonly enteredEventId: number;
@@ -146,6 +148,8 @@ export function durableRecord(suspension: Suspension, tokens: TaskTokens): Durab
     heartbeatAt: finiteOrNull(timers.heartbeatAt),
   };
   const activity = suspension.activity;
+  // A `.sync` child is followed again after a restart by its ARN: until its start is answered the execution cannot resume elsewhere.
+  if (suspension.child !== null) return suspension.child.executionArn === '' ? null : { ...record, childArn: suspension.child.executionArn };
   return activity === null ? record : { ...record, activityInput: activity.input, activityTaken: activity.taken };
 }
 
@@ -402,7 +406,7 @@ export class Machine {
 
   /** A token's suspension takes the Task's result step (and activity queues) from the probe, or the record does not fit. */
   private takeResumeStep(suspension: Suspension, probe: Suspension | null, record: DurableSuspension, options: ResumeOptions): void {
-    if (probe === null || probe.resume === null || probe.token === '') {
+    if (probe === null || probe.resume === null || probe.token === '' || !suspension.followsChild(probe.child, record.childArn)) {
       // A probe that failed into a retry interval parked on a timer of its own: that timer goes too.
       probe?.settle(false, executionEnded);
       options.tokens.withdraw(suspension.token);

@@ -28,6 +28,20 @@ export interface ActivityWait {
 }
 
 /**
+ * The nested execution a `states:startExecution.sync` Task waits on: its ARN once its start
+ * was answered ('' until then), whether it ended, and how to follow it (again, after a
+ * restart) and stop it.
+ */
+export interface ChildWait {
+  executionArn: string;
+  ended: boolean;
+  /** Follows the child to its end, which settles the wait on `token`. */
+  follow(token: string): void;
+  /** Stops the child: the wait ended first (the Task's timeout, the parent's end) with `reason`. */
+  stop(reason: unknown): void;
+}
+
+/**
  * What runs a suspended state on once its wait is over, compiled once per state: a Task's
  * result step (ResultSelector, ResultPath, Output, Assign; Retry and Catch on a failure)
  * with the token's answer, a Wait's end (OutputPath, Assign), a retry's next attempt. It
@@ -60,6 +74,8 @@ export class Suspension extends Interruption implements EndListener {
   retries: number[] | null;
   /** The activity task it waits on (null: none). */
   activity: ActivityWait | null;
+  /** The nested execution it waits on (null: none). */
+  child: ChildWait | null;
   /** Set once the machine parked it; null while the run is still unwinding. */
   port: ResultPort | null;
   /** The answer: a success's output, else the error that ends the wait. */
@@ -78,6 +94,7 @@ export class Suspension extends Interruption implements EndListener {
     this.resume = null;
     this.retries = null;
     this.activity = null;
+    this.child = null;
     this.port = null;
     this.answered = false;
     this.answerOk = false;
@@ -118,7 +135,8 @@ export class Suspension extends Interruption implements EndListener {
   park(port: ResultPort): void {
     this.port = port;
     if (this.answered) queueMicrotask(() => resumeExecution(this));
-    else port.suspended?.(this);
+    // A `.sync` child not started yet leaves nothing to record: its start's answer records the wait (childStarted).
+    else if (this.child === null || this.child.executionArn !== '') port.suspended?.(this);
   }
 
   /** A worker took the activity task: its history says so, and a durable record learns it is not to be handed out again. */
@@ -126,6 +144,28 @@ export class Suspension extends Interruption implements EndListener {
     this.activity!.taken = true;
     this.frame.exec.history?.activityStarted(this.frame, workerName);
     if (this.port !== null && !this.answered) this.port.suspended?.(this);
+  }
+
+  /** The nested execution's start was answered: a durable record learns which execution it waits on. */
+  childStarted(executionArn: string): void {
+    const child = this.child!;
+    child.executionArn = executionArn;
+    // A wait that ended before the start was answered (a timeout, the parent stopped) stops the child now.
+    if (this.answered) {
+      if (!this.answerOk && !child.ended) child.stop(this.answer);
+    } else if (this.port !== null) this.port.suspended?.(this);
+  }
+
+  /**
+   * After a restart: whether the record (`executionArn`: the child it names) fits the Task, whose
+   * probe gave `child` (null: not a `.sync` child's wait); a fitting child is followed again.
+   */
+  followsChild(child: ChildWait | null, executionArn: string | undefined): boolean {
+    if (child === null || executionArn === undefined) return child === null && executionArn === undefined;
+    this.child = child;
+    child.executionArn = executionArn;
+    child.follow(this.token);
+    return true;
   }
 
   /** The token was answered (ok: SendTaskSuccess's output), the timer fired (ok), or the wait ended (the error). */
@@ -140,6 +180,8 @@ export class Suspension extends Interruption implements EndListener {
       this.frame.exec.forgetEndListener(this);
     }
     if (this.activity !== null) this.activity.queues.withdrawActivity?.(this.activity.arn, this.token);
+    const child = this.child;
+    if (!ok && child !== null && !child.ended && child.executionArn !== '') child.stop(value);
     if (this.port === null) return;
     // The execution's end answers from inside the machine's settling: the run goes on (and
     // sees it ended) once that is done, as a promise would have.

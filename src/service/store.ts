@@ -503,6 +503,7 @@ function checkSuspension(value: unknown, arn: string, path: string): DurableSusp
   if (typeof record.token !== 'string' || (waitsOn === 'token' && record.token === '')) refuse('token is not a task token');
   if (waitsOn === 'timer' && record.wakeAt !== null && typeof record.wakeAt !== 'number') refuse('wakeAt is neither a number nor null');
   if (record.activityTaken !== undefined && typeof record.activityTaken !== 'boolean') refuse('activityTaken is not a boolean');
+  if (record.childArn !== undefined && (typeof record.childArn !== 'string' || record.childArn === '')) refuse('childArn is not an execution ARN');
   for (const key of suspensionNumbers) if (typeof record[key] !== 'number') refuse(`${key} is not a number`);
   for (const key of suspensionTimes) if (record[key] !== null && typeof record[key] !== 'number') refuse(`${key} is neither a number nor null`);
   if (record.retries !== null && !(Array.isArray(record.retries) && record.retries.every((n) => typeof n === 'number')))

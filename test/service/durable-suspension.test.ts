@@ -790,4 +790,210 @@ durable('an activity task whose HeartbeatSeconds ran out while the host was down
   });
 });
 
+const SYNC = 'arn:aws:states:::states:startExecution.sync';
+
+/** A parent whose top-level Task runs the child `kid` of `childArn` through `resource` (.sync or .sync:2); a failed child goes to its Catch. */
+function parentMachine(childArn: string, resource: string): string {
+  return JSON.stringify({
+    StartAt: 'RunChild',
+    States: {
+      RunChild: {
+        Type: 'Task',
+        Resource: resource,
+        Parameters: { StateMachineArn: childArn, Name: 'kid', Input: { 'who.$': '$.who' } },
+        ResultSelector: { 'status.$': '$.Status', 'output.$': '$.Output' },
+        Catch: [{ ErrorEquals: ['States.TaskFailed'], ResultPath: '$.failure', Next: 'ChildFailed' }],
+        Next: 'Done',
+      },
+      Done: { Type: 'Pass', End: true },
+      ChildFailed: {
+        Type: 'Pass',
+        Parameters: { 'error.$': '$.failure.Error', 'child.$': 'States.StringToJson($.failure.Cause)' },
+        End: true,
+      },
+    },
+  });
+}
+
+/** A parent parked on its `.sync` child, which waits for a callback's token; then the service "crashes" (a second one opens the store). */
+async function crashedWithChild(store: FreshStore, resource: string, child: string = askMachine(), options: ServiceOptions = {}) {
+  const first = outbox();
+  const crashed = store.open({ handlers: first.handlers, ...options });
+  const kid = await crashed.createStateMachine({ name: 'ask', definition: child, roleArn });
+  const parent = await crashed.createStateMachine({ name: 'parent', definition: parentMachine(kid.stateMachineArn, resource), roleArn });
+  const { executionArn } = await crashed.startExecution({ stateMachineArn: parent.stateMachineArn, name: 'waiting', input: '{"who":"ada"}' });
+  await turns();
+  const childArn = kid.stateMachineArn.replace(':stateMachine:', ':execution:') + ':kid';
+  assert.is((await crashed.describeExecution({ executionArn: childArn })).status, 'RUNNING', 'the child runs');
+  const before = (await crashed.getExecutionHistory({ executionArn })).events;
+  return { executionArn, childArn, token: first.tokens[0], before };
+}
+
+durable(
+  'a parent parked on its .sync:2 child: after the restart, SendTaskSuccess to the child’s token completes the child, then the parent with the child’s output as JSON',
+  async () => {
+    await withFreshStore(async (store) => {
+      const { executionArn, childArn, token, before } = await crashedWithChild(store, `${SYNC}:2`);
+      assert.is(typeof token, 'string', 'the child’s token went out');
+      const again = outbox();
+      const restarted = store.open({ handlers: again.handlers });
+      assert.is((await restarted.describeExecution({ executionArn })).status, 'RUNNING', 'the parent is waiting, not HostStopped');
+      await restarted.sendTaskSuccess({ taskToken: token!, output: '{"word":"yes"}' });
+      const child = await restarted.waitForExecution({ executionArn: childArn });
+      assert.is(child.status, 'SUCCEEDED', JSON.stringify(child));
+      const parent = await restarted.waitForExecution({ executionArn });
+      assert.is(parent.status, 'SUCCEEDED', JSON.stringify(parent));
+      assert.equal(JSON.parse(parent.output!), { status: 'SUCCEEDED', output: { text: 'hello ada: yes', entered: 'kid' } });
+      assert.equal(again.tokens, [], 'the child’s resource is not called again');
+      const history = (await restarted.getExecutionHistory({ executionArn })).events;
+      assert.equal(
+        history.slice(0, before.length).map((e) => [e.id, e.type]),
+        before.map((e) => [e.id, e.type]),
+      );
+      assert.ok(
+        before.some((e) => e.type === 'TaskSubmitted'),
+        'the child’s start was recorded before the crash',
+      );
+      assert.equal(
+        history.slice(before.length).map((e) => e.type),
+        ['TaskSucceeded', 'TaskStateExited', 'PassStateEntered', 'PassStateExited', 'ExecutionSucceeded'],
+      );
+      assertNoGaps(history, '.sync:2 parent');
+      const third = store.open();
+      assert.is((await third.describeExecution({ executionArn })).status, 'SUCCEEDED', 'the parent’s end is in the store');
+    });
+  },
+);
+
+/** A child that waits 60 s, then ends as `end` says. */
+function napMachine(end: Record<string, unknown>): string {
+  return JSON.stringify({ StartAt: 'Nap', States: { Nap: { Type: 'Wait', Seconds: 60, Next: 'End' }, End: end } });
+}
+
+const childEnds = [
+  {
+    name: '.sync: the child succeeded; Output as JSON text',
+    resource: SYNC,
+    end: { Type: 'Pass', Result: { napped: true }, End: true },
+    output: { status: 'SUCCEEDED', output: '{"napped":true}' },
+    childStatus: 'SUCCEEDED',
+  },
+  {
+    name: '.sync:2: the child succeeded; Output as JSON',
+    resource: `${SYNC}:2`,
+    end: { Type: 'Pass', Result: { napped: true }, End: true },
+    output: { status: 'SUCCEEDED', output: { napped: true } },
+    childStatus: 'SUCCEEDED',
+  },
+  {
+    name: '.sync:2: the child failed; the parent’s Catch sees States.TaskFailed with the child’s error and cause',
+    resource: `${SYNC}:2`,
+    end: { Type: 'Fail', Error: 'Tired', Cause: 'too long a nap' },
+    output: { error: 'States.TaskFailed', child: { Status: 'FAILED', Error: 'Tired', Cause: 'too long a nap' } },
+    childStatus: 'FAILED',
+  },
+];
+
+for (const { name, resource, end, output, childStatus } of childEnds) {
+  durable(`a .sync child whose Wait ended while the host was down ends at start-up, and its parent runs on (${name})`, async () => {
+    await withFreshStore(async (store) => {
+      const clock = manualClock(T0);
+      const { executionArn, childArn } = await crashedWithChild(store, resource, napMachine(end), { clock });
+      clock.halt();
+      const restarted = store.open({ clock: manualClock(T0 + 120_000) });
+      const child = await restarted.waitForExecution({ executionArn: childArn });
+      assert.is(child.status, childStatus, JSON.stringify(child));
+      const parent = await restarted.waitForExecution({ executionArn });
+      assert.is(parent.status, 'SUCCEEDED', JSON.stringify(parent));
+      const result = JSON.parse(parent.output!) as Record<string, unknown>;
+      if ('child' in result) result.child = pick(result.child as Record<string, unknown>, ['Status', 'Error', 'Cause']);
+      assert.equal(result, output);
+      assertNoGaps((await restarted.getExecutionHistory({ executionArn })).events, name);
+    });
+  });
+}
+
+function pick(value: Record<string, unknown>, keys: string[]): Record<string, unknown> {
+  return Object.fromEntries(keys.map((key) => [key, value[key]]));
+}
+
+durable('a child whose end was written before the crash, its parent still parked: the parent runs on at start-up with the child’s output', async () => {
+  await withFreshStore(async (store) => {
+    const { executionArn, childArn, token } = await crashedWithChild(store, `${SYNC}:2`);
+    const db = new Database(store.file);
+    const parked = db.prepare('SELECT arn, status, data, events, seq FROM executions WHERE arn = ?').get(executionArn);
+    const second = store.open({ handlers: outbox().handlers });
+    await second.sendTaskSuccess({ taskToken: token!, output: '{"word":"yes"}' });
+    assert.is((await second.waitForExecution({ executionArn: childArn })).status, 'SUCCEEDED');
+    await second.waitForExecution({ executionArn });
+    // The host died after writing the child's end and before its parent ran on: the store holds the parent as it was parked.
+    db.prepare('INSERT OR REPLACE INTO executions (arn, status, data, events, seq) VALUES (@arn, @status, @data, @events, @seq)').run(parked);
+    db.close();
+    const restarted = store.open({ handlers: outbox().handlers });
+    const parent = await restarted.waitForExecution({ executionArn });
+    assert.is(parent.status, 'SUCCEEDED', JSON.stringify(parent));
+    assert.equal(JSON.parse(parent.output!), { status: 'SUCCEEDED', output: { text: 'hello ada: yes', entered: 'kid' } });
+  });
+});
+
+durable('stopping a parent resumed after the restart stops its .sync child too', async () => {
+  await withFreshStore(async (store) => {
+    const { executionArn, childArn } = await crashedWithChild(store, `${SYNC}:2`);
+    const restarted = store.open({ handlers: outbox().handlers });
+    await turns();
+    await restarted.stopExecution({ executionArn, error: 'Enough', cause: 'stopped by the test' });
+    assert.is((await restarted.describeExecution({ executionArn })).status, 'ABORTED');
+    const child = await restarted.waitForExecution({ executionArn: childArn });
+    assert.is(child.status, 'ABORTED', JSON.stringify(child));
+  });
+});
+
+durable('a record naming a .sync child for a Task that no longer starts one ends FAILED (HostStopped) at start-up, saying why', async () => {
+  await withFreshStore(async (store) => {
+    const { executionArn } = await crashedWithToken(store, askMachine());
+    const db = new Database(store.file);
+    const row = db.prepare('SELECT data FROM executions WHERE arn = ?').get(executionArn) as { data: string };
+    const data = JSON.parse(row.data) as { suspension: Record<string, unknown> };
+    data.suspension.childArn = 'arn:aws:states:us-east-1:123456789012:execution:ask:kid';
+    db.prepare('UPDATE executions SET data = ? WHERE arn = ?').run(JSON.stringify(data), executionArn);
+    db.close();
+    const restarted = store.open({ handlers: outbox().handlers });
+    const described = await restarted.describeExecution({ executionArn });
+    assert.equal([described.status, described.error], ['FAILED', HOST_STOPPED_ERROR]);
+    assert.match(described.cause!, /could not be resumed: state 'Ask' does not wait/);
+  });
+});
+
+durable('an Express .sync child is not kept in the store: after the restart its parent’s Task fails with States.TaskFailed, the child not found', async () => {
+  await withFreshStore(async (store) => {
+    const clock = manualClock(T0);
+    const crashed = store.open({ clock });
+    const kid = await crashed.createStateMachine({ name: 'quick', type: 'EXPRESS', definition: napMachine({ Type: 'Succeed' }), roleArn });
+    const parent = await crashed.createStateMachine({ name: 'parent', definition: parentMachine(kid.stateMachineArn, `${SYNC}:2`), roleArn });
+    const { executionArn } = await crashed.startExecution({ stateMachineArn: parent.stateMachineArn, name: 'waiting', input: '{"who":"ada"}' });
+    await turns();
+    clock.halt();
+    const restarted = store.open({ clock: manualClock(T0 + 120_000) });
+    await restarted.waitForExecution({ executionArn });
+    const failed = (await restarted.getExecutionHistory({ executionArn })).events.find((e) => e.type === 'TaskFailed');
+    const details = failed?.taskFailedEventDetails as { error?: string; cause?: string } | undefined;
+    assert.is(details?.error, 'States.TaskFailed');
+    assert.match(details?.cause ?? '', /Execution Does Not Exist: 'arn:aws:states:us-east-1:123456789012:express:quick:kid/);
+  });
+});
+
+durable('a .sync child that was mid-transition in the crash comes back FAILED (HostStopped), and its parent’s Catch sees States.TaskFailed', async () => {
+  await withFreshStore(async (store) => {
+    const slow = 'arn:aws:lambda:us-east-1:123456789012:function:slow';
+    const child = JSON.stringify({ StartAt: 'Slow', States: { Slow: { Type: 'Task', Resource: slow, End: true } } });
+    const { executionArn, childArn } = await crashedWithChild(store, `${SYNC}:2`, child, { handlers: { [slow]: () => new Promise(() => {}) } });
+    const restarted = store.open();
+    const parent = await restarted.waitForExecution({ executionArn });
+    assert.is(parent.status, 'SUCCEEDED', JSON.stringify(parent));
+    const result = JSON.parse(parent.output!) as { error: string; child: Record<string, unknown> };
+    assert.equal([result.error, result.child.Status, result.child.Error], ['States.TaskFailed', 'FAILED', HOST_STOPPED_ERROR]);
+    assert.is((await restarted.describeExecution({ executionArn: childArn })).error, HOST_STOPPED_ERROR);
+  });
+});
+
 durable.run();
