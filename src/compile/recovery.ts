@@ -105,6 +105,14 @@ function compileJsonataCatch(catcher: Record<string, unknown>, pointer: string, 
   };
 }
 
+/** Retry counters of a state's retriers, all 0 (a literal for the usual single retrier: no holey array to fill). */
+function zeroCounts(retriers: number): number[] {
+  if (retriers === 1) return [0];
+  const counts: number[] = [];
+  for (let i = 0; i < retriers; i++) counts.push(0);
+  return counts;
+}
+
 /** Delay before retry number `retry` (1-based) of a retrier, in milliseconds. */
 export function retryDelay(retrier: Retrier, retry: number): number {
   const delay = Math.min(retrier.intervalMs * Math.pow(retrier.backoffRate, retry - 1), retrier.maxDelayMs);
@@ -146,7 +154,7 @@ export function compileRecovery(attempt: RunState, def: Record<string, unknown>,
     for (let i = 0; i < retriers.length; i++) {
       const retrier = retriers[i]!;
       if (!retrier.matches(name)) continue;
-      const used = counts ?? new Array<number>(retriers.length).fill(0);
+      const used = counts ?? zeroCounts(retriers.length);
       if (used[i]! >= retrier.maxAttempts) break;
       used[i]!++;
       const delay = retryDelay(retrier, used[i]!);

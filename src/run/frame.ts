@@ -44,8 +44,11 @@ export class Execution {
   /** True once the execution was stopped or timed out. */
   aborted: boolean;
   private controller: AbortController | null;
-  /** The execution's pending sleeps, so ending it ends them all (an array: mostly one at a time). */
-  private sleeping: Sleep[] | null;
+  /**
+   * The execution's pending sleeps, so ending it ends them all: the one there mostly is (a
+   * retry interval, a Wait), then an array once a second one comes.
+   */
+  private sleeping: Sleep | Sleep[] | null;
   /**
    * Waits other than sleeps that end with the execution: the one there mostly is (a task
    * waiting for its token), then an array once a second one comes.
@@ -138,7 +141,8 @@ export class Execution {
     const sleeping = this.sleeping;
     if (sleeping !== null) {
       this.sleeping = null;
-      for (const sleep of sleeping) sleep.wake(executionEnded);
+      if (Array.isArray(sleeping)) for (const sleep of sleeping) sleep.wake(executionEnded);
+      else sleeping.wake(executionEnded);
     }
     const listeners = this.endListeners;
     if (listeners !== null) {
@@ -189,7 +193,10 @@ export class Execution {
     if (stop !== null && stop.isStopped()) return Promise.reject(abandoned);
     return new Promise((resolve, reject) => {
       const sleep = new Sleep(this, stop, then, resolve, reject);
-      (this.sleeping ??= []).push(sleep);
+      const sleeping = this.sleeping;
+      if (sleeping === null) this.sleeping = sleep;
+      else if (Array.isArray(sleeping)) sleeping.push(sleep);
+      else this.sleeping = [sleeping, sleep];
       for (let s = stop; s !== null; s = s.parent) s.watch(sleep);
       sleep.cancel = this.clock.schedule(ms, () => sleep.end());
     });
@@ -197,7 +204,9 @@ export class Execution {
 
   /** Forgets a sleep that ended or was woken. */
   forgetSleep(sleep: Sleep): void {
-    removeFrom(this.sleeping, sleep);
+    const sleeping = this.sleeping;
+    if (sleeping === sleep) this.sleeping = null;
+    else if (Array.isArray(sleeping)) removeFrom(sleeping, sleep);
   }
 }
 
