@@ -79,16 +79,101 @@ function withTiming(details: Record<string, unknown>, timeoutSeconds: number, he
   return details;
 }
 
+/** What an event's details are made from (EventRecord's `a`–`d`), and so how they are built. */
+const enum Kind {
+  /** No details (TaskStarted of a Lambda, ParallelStateStarted, …). */
+  None,
+  /** a: input text, b: role ARN. */
+  ExecutionStarted,
+  /** a: output text. */
+  Output,
+  /** a: error, b: cause. */
+  Error,
+  /** a: resource, b: error, c: cause. */
+  TaskError,
+  /** a: state name, b: input text. */
+  StateEntered,
+  /** a: state name, b: output text. */
+  StateExited,
+  /** a: resource, b: input text, c: timeout seconds, d: heartbeat seconds (Lambda and activity). */
+  ResourceScheduled,
+  /** a: resource, b: parameters text, c: timeout seconds, d: heartbeat seconds. */
+  TaskScheduled,
+  /** a: resource. */
+  TaskStarted,
+  /** a: worker name or undefined. */
+  Worker,
+  /** a: resource, b: output text. */
+  TaskOutput,
+  /** a: the Map's item count. */
+  MapLength,
+  /** a: Map state name, b: iteration index. */
+  Iteration,
+  /** a: a whole HistoryEvent, read back from a durable store. */
+  Restored,
+}
+
+/**
+ * One recorded event, kept compact while the execution runs: a waiting execution holds its
+ * history, and AWS's event objects (a details object each, split resources) are built only
+ * when someone reads them. Payloads are kept as JSON text, written when the event happens:
+ * a handler may change a value it was given afterwards. One fixed shape for every event.
+ */
+class EventRecord {
+  constructor(
+    readonly type: string,
+    readonly id: number,
+    readonly previousEventId: number,
+    /** Shared by the events of the same millisecond. */
+    readonly timestamp: Date,
+    public kind: Kind,
+    public a: unknown,
+    public b: unknown,
+    public c: unknown,
+    public d: unknown,
+  ) {}
+}
+
+/** `Task` → `TaskStateEntered`, and so on: made once per state type, not once per event. */
+const enteredTypes = new Map<string, string>();
+const exitedTypes = new Map<string, string>();
+
+function typeOf(types: Map<string, string>, stateType: string, suffix: string): string {
+  let type = types.get(stateType);
+  if (type === undefined) types.set(stateType, (type = stateType + suffix));
+  return type;
+}
+
+/** `TaskScheduled` → `taskScheduledEventDetails`: AWS names each event's details after its type. */
+const detailsKeys = new Map<string, string>();
+
+function detailsKey(record: EventRecord): string {
+  if (record.kind === Kind.StateEntered) return 'stateEnteredEventDetails';
+  if (record.kind === Kind.StateExited) return 'stateExitedEventDetails';
+  let key = detailsKeys.get(record.type);
+  if (key === undefined) detailsKeys.set(record.type, (key = record.type[0]!.toLowerCase() + record.type.slice(1) + 'EventDetails'));
+  return key;
+}
+
+/** A marker that no payload is carried over to the next event. */
+const nothingCarried = Symbol('nothing carried');
+
+/** A history being recorded, as a caller watching a running execution reads it. */
+export interface RecordedHistory {
+  /** The events so far, as AWS's GetExecutionHistory shows them: built afresh on each call. */
+  events(): HistoryEvent[];
+}
+
 /**
  * Records one execution's events. Every event takes the next id whether or not the level
  * keeps it, so ids match the "event id #N" that causes cite. `previousEventId` links each
  * event to the one before it in the same thread of control (a Parallel branch, a Map
  * iteration), as AWS does.
  */
-export class HistoryRecorder {
-  readonly events: HistoryEvent[];
+export class HistoryRecorder implements RecordedHistory {
   /** Set when the execution reached its history quota: it ends FAILED with historyLimitCause. */
   full: boolean;
+  private readonly records: EventRecord[];
   private readonly maxEvents: number;
   private readonly onFull: (() => void) | null;
   private readonly level: HistoryLevel;
@@ -97,18 +182,22 @@ export class HistoryRecorder {
   private lastId: number;
   /** Set once the execution has settled: branches still winding down record nothing more. */
   private closed: boolean;
-  /**
-   * The last event's timestamp: events of the same millisecond share it (a Date takes 96
-   * bytes, and a run records several events per millisecond). Treat timestamps as read-only.
-   */
+  /** The last event's timestamp: events of the same millisecond share it (a Date takes 96 bytes). */
   private stamp: Date | null;
+  /**
+   * A payload and its text that the very next event may reuse: a state's output is the next
+   * state's input, and the execution's input the first state's, with nothing run between.
+   */
+  private carriedValue: unknown;
+  private carriedText: string;
+  private carriedFrame: Frame | null;
   /**
    * `maxEvents` is Standard's quota (STANDARD_HISTORY_EVENTS); `onFull` ends the execution
    * when an event other than ExecutionSucceeded would be the last one the quota allows.
    */
   constructor(level: HistoryLevel, clock: Clock, region: string, maxEvents = Infinity, onFull: (() => void) | null = null) {
-    this.events = [];
     this.full = false;
+    this.records = [];
     this.maxEvents = maxEvents;
     this.onFull = onFull;
     this.level = level;
@@ -117,6 +206,22 @@ export class HistoryRecorder {
     this.lastId = 0;
     this.closed = false;
     this.stamp = null;
+    this.carriedValue = nothingCarried;
+    this.carriedText = '';
+    this.carriedFrame = null;
+  }
+
+  events(): HistoryEvent[] {
+    const out = new Array<HistoryEvent>(this.records.length);
+    for (let i = 0; i < this.records.length; i++) out[i] = this.event(this.records[i]!);
+    return out;
+  }
+
+  /** Takes over the events a resumed execution had recorded before; its ids go on after `lastId`. */
+  restore(events: readonly HistoryEvent[], lastId: number): void {
+    for (const event of events)
+      this.records.push(new EventRecord(event.type, event.id, event.previousEventId, event.timestamp, Kind.Restored, event, null, null, null));
+    this.lastId = Math.max(lastId, events.length === 0 ? 0 : events[events.length - 1]!.id);
   }
 
   private keeps(type: string): boolean {
@@ -126,30 +231,40 @@ export class HistoryRecorder {
   }
 
   /**
-   * Takes the next event id, and records the event when the level keeps it (`details` runs
-   * only then). `frame` is the thread the event belongs to (its last event becomes this one);
-   * `previous` overrides the previous event id (an iteration's end follows its own last event).
+   * Takes the next event id, and returns the event's record when the level keeps it (its
+   * details to be filled in), else null. `frame` is the thread the event belongs to (its last
+   * event becomes this one); `previous` overrides the previous event id (an iteration's end
+   * follows its own last event).
    */
-  private add(frame: Frame | null, type: string, detailsKey: string | null, details: (() => unknown) | null, previous = -1): number {
-    if (this.full && frame !== null) return this.lastId;
+  private add(frame: Frame | null, type: string, previous = -1): EventRecord | null {
+    this.carriedValue = nothingCarried;
+    if (this.full && frame !== null) return null;
     if (this.lastId + 1 === this.maxEvents && type !== 'ExecutionSucceeded' && frame !== null) {
       // The quota's last event may only end the execution: this one is not recorded, the execution fails.
       this.full = true;
       this.onFull?.();
-      return this.lastId;
+      return null;
     }
     const id = ++this.lastId;
     const previousEventId = previous >= 0 ? previous : frame !== null ? frame.historyEventId : id - 1;
     if (frame !== null) frame.historyEventId = id;
-    if (this.keeps(type)) {
-      // The details in the literal, not added after: an added property needs a backing store of its own.
-      const event =
-        detailsKey !== null && details !== null
-          ? { id, previousEventId, timestamp: this.timestamp(), type, [detailsKey]: details() }
-          : { id, previousEventId, timestamp: this.timestamp(), type };
-      this.events.push(event as unknown as HistoryEvent);
+    if (!this.keeps(type)) return null;
+    const record = new EventRecord(type, id, previousEventId, this.timestamp(), Kind.None, null, null, null, null);
+    this.records.push(record);
+    return record;
+  }
+
+  /** The id of the event just taken (recorded or not). */
+  private record(frame: Frame | null, type: string, kind: Kind, a: unknown = null, b: unknown = null, c: unknown = null, d: unknown = null): number {
+    const record = this.add(frame, type);
+    if (record !== null) {
+      record.kind = kind;
+      record.a = a;
+      record.b = b;
+      record.c = c;
+      record.d = d;
     }
-    return id;
+    return this.lastId;
   }
 
   private timestamp(): Date {
@@ -159,38 +274,58 @@ export class HistoryRecorder {
     return (this.stamp = new Date(now));
   }
 
+  /** A payload's JSON text, reusing the carried one when it is the same value in the same thread (`frame`; null: any). */
+  private text(frame: Frame | null, value: unknown): string {
+    const carried = value === this.carriedValue && (frame === null || this.carriedFrame === null || this.carriedFrame === frame);
+    return carried ? this.carriedText : jsonText(value);
+  }
+
+  /** Lets the next event reuse `text` for `value`: `frame` is the thread it was recorded in (null: the execution's start). */
+  private carry(frame: Frame | null, value: unknown, text: string): void {
+    this.carriedValue = value;
+    this.carriedText = text;
+    this.carriedFrame = frame;
+  }
+
   executionStarted(input: unknown, roleArn: string): void {
     const type = 'ExecutionStarted';
-    this.add(null, type, 'executionStartedEventDetails', () => ({ input: jsonText(input), inputDetails: untruncated, roleArn }));
+    const record = this.add(null, type);
+    if (record === null) return;
+    const text = jsonText(input);
+    record.kind = Kind.ExecutionStarted;
+    record.a = text;
+    record.b = roleArn;
+    this.carry(null, input, text);
   }
 
   /** The execution's end; no event is recorded after it. */
   executionSucceeded(output: unknown): void {
     const type = 'ExecutionSucceeded';
-    this.add(null, type, 'executionSucceededEventDetails', () => ({ output: jsonText(output), outputDetails: untruncated }));
+    this.record(null, type, Kind.Output, this.keeps(type) ? this.text(null, output) : '');
     this.closed = true;
   }
 
   /** ExecutionFailed, ExecutionTimedOut or ExecutionAborted, with the error and cause. */
   executionEnded(type: 'ExecutionFailed' | 'ExecutionTimedOut' | 'ExecutionAborted', error: string | null | undefined, cause: string | null | undefined): void {
-    const key =
-      type === 'ExecutionFailed'
-        ? 'executionFailedEventDetails'
-        : type === 'ExecutionTimedOut'
-          ? 'executionTimedOutEventDetails'
-          : 'executionAbortedEventDetails';
-    this.add(null, type, key, () => errorDetails(error, cause));
+    this.record(null, type, Kind.Error, error, cause);
     this.closed = true;
   }
 
   stateEntered(frame: Frame, input: unknown): number {
-    const type = frame.stateType + 'StateEntered';
-    return this.add(frame, type, 'stateEnteredEventDetails', () => ({ name: frame.stateName, input: jsonText(input), inputDetails: untruncated }));
+    const type = typeOf(enteredTypes, frame.stateType, 'StateEntered');
+    const text = this.keeps(type) ? this.text(frame, input) : '';
+    return this.record(frame, type, Kind.StateEntered, frame.stateName, text);
   }
 
   stateExited(frame: Frame, output: unknown): void {
-    const type = frame.stateType + 'StateExited';
-    this.add(frame, type, 'stateExitedEventDetails', () => ({ name: frame.stateName, output: jsonText(output), outputDetails: untruncated }));
+    const type = typeOf(exitedTypes, frame.stateType, 'StateExited');
+    if (!this.keeps(type)) {
+      this.add(frame, type);
+      return;
+    }
+    const text = jsonText(output);
+    this.record(frame, type, Kind.StateExited, frame.stateName, text);
+    this.carry(frame, output, text);
   }
 
   /**
@@ -199,57 +334,34 @@ export class HistoryRecorder {
    * it). `timeoutSeconds` and `heartbeatSeconds` are the state's, 0 when it sets none.
    */
   taskStarted(frame: Frame, resource: string, parameters: unknown, timeoutSeconds = 0, heartbeatSeconds = 0): void {
-    if (isLambdaArn(resource)) {
-      const type = 'LambdaFunctionScheduled';
-      this.add(frame, type, 'lambdaFunctionScheduledEventDetails', () =>
-        withTiming({ resource, input: jsonText(parameters), inputDetails: untruncated }, timeoutSeconds, 0),
-      );
-      this.add(frame, 'LambdaFunctionStarted', null, null);
+    const lambda = isLambdaArn(resource);
+    const type = lambda ? 'LambdaFunctionScheduled' : isActivityArn(resource) ? 'ActivityScheduled' : 'TaskScheduled';
+    const text = this.keeps(type) ? jsonText(parameters) : '';
+    if (type === 'TaskScheduled') {
+      this.record(frame, type, Kind.TaskScheduled, resource, text, timeoutSeconds, heartbeatSeconds);
+      this.record(frame, 'TaskStarted', Kind.TaskStarted, resource);
       return;
     }
-    if (isActivityArn(resource)) {
-      const type = 'ActivityScheduled';
-      this.add(frame, type, 'activityScheduledEventDetails', () =>
-        withTiming({ resource, input: jsonText(parameters), inputDetails: untruncated }, timeoutSeconds, heartbeatSeconds),
-      );
-      return;
-    }
-    const split = splitResource(resource);
-    this.add(frame, 'TaskScheduled', 'taskScheduledEventDetails', () =>
-      withTiming(
-        { resourceType: split.resourceType, resource: split.resource, region: this.region, parameters: jsonText(parameters) },
-        timeoutSeconds,
-        heartbeatSeconds,
-      ),
-    );
-    this.add(frame, 'TaskStarted', 'taskStartedEventDetails', () => split);
+    this.record(frame, type, Kind.ResourceScheduled, resource, text, timeoutSeconds, lambda ? 0 : heartbeatSeconds);
+    if (lambda) this.record(frame, 'LambdaFunctionStarted', Kind.None);
   }
 
   /** ActivityStarted: a worker took the activity task. */
   activityStarted(frame: Frame, workerName: string | undefined): void {
-    const type = 'ActivityStarted';
-    this.add(frame, type, 'activityStartedEventDetails', () => (workerName === undefined ? {} : { workerName }));
+    this.record(frame, 'ActivityStarted', Kind.Worker, workerName);
   }
 
   /** TaskSubmitted: a callback's or `.sync` job's request went out; `output` is the service's answer to it. */
   taskSubmitted(frame: Frame, resource: string, output: unknown): void {
     const type = 'TaskSubmitted';
-    this.add(frame, type, 'taskSubmittedEventDetails', () => resourceOutput(resource, output ?? {}));
+    this.record(frame, type, Kind.TaskOutput, resource, this.keeps(type) ? jsonText(output ?? {}) : '');
   }
 
   taskSucceeded(frame: Frame, resource: string, output: unknown): void {
-    if (isLambdaArn(resource)) {
-      const type = 'LambdaFunctionSucceeded';
-      this.add(frame, type, 'lambdaFunctionSucceededEventDetails', () => ({ output: jsonText(output), outputDetails: untruncated }));
-      return;
-    }
-    if (isActivityArn(resource)) {
-      const type = 'ActivitySucceeded';
-      this.add(frame, type, 'activitySucceededEventDetails', () => ({ output: jsonText(output), outputDetails: untruncated }));
-      return;
-    }
-    const type = 'TaskSucceeded';
-    this.add(frame, type, 'taskSucceededEventDetails', () => resourceOutput(resource, output));
+    const type = isLambdaArn(resource) ? 'LambdaFunctionSucceeded' : isActivityArn(resource) ? 'ActivitySucceeded' : 'TaskSucceeded';
+    const text = this.keeps(type) ? jsonText(output) : '';
+    if (type === 'TaskSucceeded') this.record(frame, type, Kind.TaskOutput, resource, text);
+    else this.record(frame, type, Kind.Output, text);
   }
 
   /** TaskFailed, or TaskTimedOut for States.Timeout / States.HeartbeatTimeout (Lambda and activity events alike). */
@@ -257,58 +369,86 @@ export class HistoryRecorder {
     const error = thrown instanceof AslError ? thrown.error : 'States.Runtime';
     const cause = thrown instanceof AslError ? thrown.cause : String(thrown);
     const timedOut = error === 'States.Timeout' || error === 'States.HeartbeatTimeout';
-    if (isLambdaArn(resource)) {
-      const type = timedOut ? 'LambdaFunctionTimedOut' : 'LambdaFunctionFailed';
-      const key = timedOut ? 'lambdaFunctionTimedOutEventDetails' : 'lambdaFunctionFailedEventDetails';
-      this.add(frame, type, key, () => errorDetails(error, cause));
-      return;
-    }
-    if (isActivityArn(resource)) {
-      const type = timedOut ? 'ActivityTimedOut' : 'ActivityFailed';
-      const key = timedOut ? 'activityTimedOutEventDetails' : 'activityFailedEventDetails';
-      this.add(frame, type, key, () => errorDetails(error, cause));
-      return;
-    }
-    const type = timedOut ? 'TaskTimedOut' : 'TaskFailed';
-    const key = timedOut ? 'taskTimedOutEventDetails' : 'taskFailedEventDetails';
-    this.add(frame, type, key, () => {
-      const split = splitResource(resource);
-      return errorDetails(error, cause, { resourceType: split.resourceType, resource: split.resource });
-    });
+    if (isLambdaArn(resource)) this.record(frame, timedOut ? 'LambdaFunctionTimedOut' : 'LambdaFunctionFailed', Kind.Error, error, cause);
+    else if (isActivityArn(resource)) this.record(frame, timedOut ? 'ActivityTimedOut' : 'ActivityFailed', Kind.Error, error, cause);
+    else this.record(frame, timedOut ? 'TaskTimedOut' : 'TaskFailed', Kind.TaskError, resource, error, cause);
   }
 
   /** ParallelStateStarted, ParallelStateSucceeded, ParallelStateFailed, MapStateSucceeded, MapStateFailed. */
   stateEvent(frame: Frame, type: string): void {
-    this.add(frame, type, null, null);
+    this.record(frame, type, Kind.None);
   }
 
   mapStarted(frame: Frame, length: number): void {
-    const type = 'MapStateStarted';
-    this.add(frame, type, 'mapStateStartedEventDetails', () => ({ length }));
+    this.record(frame, 'MapStateStarted', Kind.MapLength, length);
   }
 
   /** MapIterationStarted: the iteration's thread continues from it. */
   mapIterationStarted(parent: Frame, iteration: Frame, index: number): void {
-    const type = 'MapIterationStarted';
-    iteration.historyEventId = this.add(parent, type, 'mapIterationStartedEventDetails', () => ({ name: parent.stateName, index }));
+    iteration.historyEventId = this.record(parent, 'MapIterationStarted', Kind.Iteration, parent.stateName, index);
   }
 
   /** MapIterationSucceeded or MapIterationFailed, following the iteration's last event. */
   mapIterationEnded(parent: Frame, iteration: Frame, index: number, succeeded: boolean): void {
-    const type = succeeded ? 'MapIterationSucceeded' : 'MapIterationFailed';
-    const key = succeeded ? 'mapIterationSucceededEventDetails' : 'mapIterationFailedEventDetails';
-    this.add(parent, type, key, () => ({ name: parent.stateName, index }), iteration.historyEventId);
+    const record = this.add(parent, succeeded ? 'MapIterationSucceeded' : 'MapIterationFailed', iteration.historyEventId);
+    if (record === null) return;
+    record.kind = Kind.Iteration;
+    record.a = parent.stateName;
+    record.b = index;
+  }
+
+  /** AWS's event for a record. The details in the literal, not added after: an added property needs a backing store of its own. */
+  private event(record: EventRecord): HistoryEvent {
+    if (record.kind === Kind.Restored) return record.a as HistoryEvent;
+    const { id, previousEventId, timestamp, type } = record;
+    const details = this.details(record);
+    const event = details === null ? { id, previousEventId, timestamp, type } : { id, previousEventId, timestamp, type, [detailsKey(record)]: details };
+    return event as unknown as HistoryEvent;
+  }
+
+  private details(record: EventRecord): Record<string, unknown> | null {
+    const { a, b, c, d } = record;
+    switch (record.kind) {
+      case Kind.ExecutionStarted:
+        return { input: a, inputDetails: untruncated, roleArn: b };
+      case Kind.Output:
+        return { output: a, outputDetails: untruncated };
+      case Kind.Error:
+        return errorDetails(a as string | null | undefined, b as string | null | undefined);
+      case Kind.TaskError: {
+        const split = splitResource(a as string);
+        return errorDetails(b as string, c as string, { resourceType: split.resourceType, resource: split.resource });
+      }
+      case Kind.StateEntered:
+        return { name: a, input: b, inputDetails: untruncated };
+      case Kind.StateExited:
+        return { name: a, output: b, outputDetails: untruncated };
+      case Kind.ResourceScheduled:
+        return withTiming({ resource: a, input: b, inputDetails: untruncated }, c as number, d as number);
+      case Kind.TaskScheduled: {
+        const split = splitResource(a as string);
+        return withTiming({ resourceType: split.resourceType, resource: split.resource, region: this.region, parameters: b }, c as number, d as number);
+      }
+      case Kind.TaskStarted:
+        return splitResource(a as string);
+      case Kind.Worker:
+        return a === undefined ? {} : { workerName: a };
+      case Kind.TaskOutput:
+        return resourceOutput(a as string, b as string);
+      case Kind.MapLength:
+        return { length: a };
+      case Kind.Iteration:
+        return { name: a, index: b };
+      default:
+        return null;
+    }
   }
 }
 
-/**
- * A Task event's resource and output. Written as one literal: an object spread followed by
- * more properties gives each event a hidden class of its own (about 200 bytes), and a
- * waiting execution keeps its events.
- */
-function resourceOutput(resource: string, output: unknown): Record<string, unknown> {
+/** A Task event's resource and output (its JSON text). */
+function resourceOutput(resource: string, outputText: string): Record<string, unknown> {
   const split = splitResource(resource);
-  return { resourceType: split.resourceType, resource: split.resource, output: jsonText(output), outputDetails: untruncated };
+  return { resourceType: split.resourceType, resource: split.resource, output: outputText, outputDetails: untruncated };
 }
 
 /** `details` (empty by default) with the error and cause, where there are ones. */
