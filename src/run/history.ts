@@ -117,21 +117,28 @@ const enum Kind {
  * One recorded event, kept compact while the execution runs: a waiting execution holds its
  * history, and AWS's event objects (a details object each, split resources) are built only
  * when someone reads them. Payloads are kept as JSON text, written when the event happens:
- * a handler may change a value it was given afterwards. One fixed shape for every event.
+ * a handler may change a value it was given afterwards. Every record is made by the same
+ * literal, so all share one hidden class and take no slack.
  */
-class EventRecord {
-  constructor(
-    readonly type: string,
-    readonly id: number,
-    readonly previousEventId: number,
-    /** Shared by the events of the same millisecond. */
-    readonly timestamp: Date,
-    public kind: Kind,
-    public a: unknown,
-    public b: unknown,
-    public c: unknown,
-    public d: unknown,
-  ) {}
+interface EventRecord {
+  readonly type: string;
+  readonly id: number;
+  readonly previousEventId: number;
+  /** Shared by every event recorded in the same millisecond, of any execution: never handed out. */
+  readonly timestamp: Date;
+  readonly kind: Kind;
+  readonly a: unknown;
+  readonly b: unknown;
+  readonly c: unknown;
+  readonly d: unknown;
+}
+
+/** The last timestamp any recorder took: a Date takes 96 bytes, and many events share a millisecond. */
+let sharedStamp = new Date(0);
+
+function stampOf(ms: number): Date {
+  if (sharedStamp.getTime() !== ms) sharedStamp = new Date(ms);
+  return sharedStamp;
 }
 
 /** `Task` → `TaskStateEntered`, and so on: made once per state type, not once per event. */
@@ -182,8 +189,6 @@ export class HistoryRecorder implements RecordedHistory {
   private lastId: number;
   /** Set once the execution has settled: branches still winding down record nothing more. */
   private closed: boolean;
-  /** The last event's timestamp: events of the same millisecond share it (a Date takes 96 bytes). */
-  private stamp: Date | null;
   /**
    * A payload and its text that the very next event may reuse: a state's output is the next
    * state's input, and the execution's input the first state's, with nothing run between.
@@ -205,7 +210,6 @@ export class HistoryRecorder implements RecordedHistory {
     this.region = region;
     this.lastId = 0;
     this.closed = false;
-    this.stamp = null;
     this.carriedValue = nothingCarried;
     this.carriedText = '';
     this.carriedFrame = null;
@@ -213,14 +217,31 @@ export class HistoryRecorder implements RecordedHistory {
 
   events(): HistoryEvent[] {
     const out = new Array<HistoryEvent>(this.records.length);
-    for (let i = 0; i < this.records.length; i++) out[i] = this.event(this.records[i]!);
+    // Each call hands out Dates of its own, one per millisecond, as the records share theirs with other executions.
+    let stamp: Date | null = null;
+    let date = new Date(0);
+    for (let i = 0; i < this.records.length; i++) {
+      const record = this.records[i]!;
+      if (record.timestamp !== stamp) date = new Date((stamp = record.timestamp).getTime());
+      out[i] = this.event(record, date);
+    }
     return out;
   }
 
   /** Takes over the events a resumed execution had recorded before; its ids go on after `lastId`. */
   restore(events: readonly HistoryEvent[], lastId: number): void {
     for (const event of events)
-      this.records.push(new EventRecord(event.type, event.id, event.previousEventId, event.timestamp, Kind.Restored, event, null, null, null));
+      this.records.push({
+        type: event.type,
+        id: event.id,
+        previousEventId: event.previousEventId,
+        timestamp: event.timestamp,
+        kind: Kind.Restored,
+        a: event,
+        b: null,
+        c: null,
+        d: null,
+      });
     this.lastId = Math.max(lastId, events.length === 0 ? 0 : events[events.length - 1]!.id);
   }
 
@@ -231,47 +252,34 @@ export class HistoryRecorder implements RecordedHistory {
   }
 
   /**
-   * Takes the next event id, and returns the event's record when the level keeps it (its
-   * details to be filled in), else null. `frame` is the thread the event belongs to (its last
-   * event becomes this one); `previous` overrides the previous event id (an iteration's end
-   * follows its own last event).
+   * Takes the next event id, and records the event when the level keeps it, its details made
+   * from `a`–`d` as `kind` says. `frame` is the thread the event belongs to (its last event
+   * becomes this one); `previous` overrides the previous event id (an iteration's end follows
+   * its own last event). Returns the id taken (the last one, when none was).
    */
-  private add(frame: Frame | null, type: string, previous = -1): EventRecord | null {
+  private add(
+    frame: Frame | null,
+    type: string,
+    kind: Kind,
+    a: unknown = null,
+    b: unknown = null,
+    c: unknown = null,
+    d: unknown = null,
+    previous = -1,
+  ): number {
     this.carriedValue = nothingCarried;
-    if (this.full && frame !== null) return null;
+    if (this.full && frame !== null) return this.lastId;
     if (this.lastId + 1 === this.maxEvents && type !== 'ExecutionSucceeded' && frame !== null) {
       // The quota's last event may only end the execution: this one is not recorded, the execution fails.
       this.full = true;
       this.onFull?.();
-      return null;
+      return this.lastId;
     }
     const id = ++this.lastId;
     const previousEventId = previous >= 0 ? previous : frame !== null ? frame.historyEventId : id - 1;
     if (frame !== null) frame.historyEventId = id;
-    if (!this.keeps(type)) return null;
-    const record = new EventRecord(type, id, previousEventId, this.timestamp(), Kind.None, null, null, null, null);
-    this.records.push(record);
-    return record;
-  }
-
-  /** The id of the event just taken (recorded or not). */
-  private record(frame: Frame | null, type: string, kind: Kind, a: unknown = null, b: unknown = null, c: unknown = null, d: unknown = null): number {
-    const record = this.add(frame, type);
-    if (record !== null) {
-      record.kind = kind;
-      record.a = a;
-      record.b = b;
-      record.c = c;
-      record.d = d;
-    }
-    return this.lastId;
-  }
-
-  private timestamp(): Date {
-    const now = this.clock.now();
-    const last = this.stamp;
-    if (last !== null && last.getTime() === now) return last;
-    return (this.stamp = new Date(now));
+    if (this.keeps(type)) this.records.push({ type, id, previousEventId, timestamp: stampOf(this.clock.now()), kind, a, b, c, d });
+    return id;
   }
 
   /** A payload's JSON text, reusing the carried one when it is the same value in the same thread (`frame`; null: any). */
@@ -289,42 +297,34 @@ export class HistoryRecorder implements RecordedHistory {
 
   executionStarted(input: unknown, roleArn: string): void {
     const type = 'ExecutionStarted';
-    const record = this.add(null, type);
-    if (record === null) return;
-    const text = jsonText(input);
-    record.kind = Kind.ExecutionStarted;
-    record.a = text;
-    record.b = roleArn;
+    const text = this.keeps(type) ? jsonText(input) : '';
+    this.add(null, type, Kind.ExecutionStarted, text, roleArn);
     this.carry(null, input, text);
   }
 
   /** The execution's end; no event is recorded after it. */
   executionSucceeded(output: unknown): void {
     const type = 'ExecutionSucceeded';
-    this.record(null, type, Kind.Output, this.keeps(type) ? this.text(null, output) : '');
+    this.add(null, type, Kind.Output, this.keeps(type) ? this.text(null, output) : '');
     this.closed = true;
   }
 
   /** ExecutionFailed, ExecutionTimedOut or ExecutionAborted, with the error and cause. */
   executionEnded(type: 'ExecutionFailed' | 'ExecutionTimedOut' | 'ExecutionAborted', error: string | null | undefined, cause: string | null | undefined): void {
-    this.record(null, type, Kind.Error, error, cause);
+    this.add(null, type, Kind.Error, error, cause);
     this.closed = true;
   }
 
   stateEntered(frame: Frame, input: unknown): number {
     const type = typeOf(enteredTypes, frame.stateType, 'StateEntered');
     const text = this.keeps(type) ? this.text(frame, input) : '';
-    return this.record(frame, type, Kind.StateEntered, frame.stateName, text);
+    return this.add(frame, type, Kind.StateEntered, frame.stateName, text);
   }
 
   stateExited(frame: Frame, output: unknown): void {
     const type = typeOf(exitedTypes, frame.stateType, 'StateExited');
-    if (!this.keeps(type)) {
-      this.add(frame, type);
-      return;
-    }
-    const text = jsonText(output);
-    this.record(frame, type, Kind.StateExited, frame.stateName, text);
+    const text = this.keeps(type) ? jsonText(output) : '';
+    this.add(frame, type, Kind.StateExited, frame.stateName, text);
     this.carry(frame, output, text);
   }
 
@@ -338,30 +338,30 @@ export class HistoryRecorder implements RecordedHistory {
     const type = lambda ? 'LambdaFunctionScheduled' : isActivityArn(resource) ? 'ActivityScheduled' : 'TaskScheduled';
     const text = this.keeps(type) ? jsonText(parameters) : '';
     if (type === 'TaskScheduled') {
-      this.record(frame, type, Kind.TaskScheduled, resource, text, timeoutSeconds, heartbeatSeconds);
-      this.record(frame, 'TaskStarted', Kind.TaskStarted, resource);
+      this.add(frame, type, Kind.TaskScheduled, resource, text, timeoutSeconds, heartbeatSeconds);
+      this.add(frame, 'TaskStarted', Kind.TaskStarted, resource);
       return;
     }
-    this.record(frame, type, Kind.ResourceScheduled, resource, text, timeoutSeconds, lambda ? 0 : heartbeatSeconds);
-    if (lambda) this.record(frame, 'LambdaFunctionStarted', Kind.None);
+    this.add(frame, type, Kind.ResourceScheduled, resource, text, timeoutSeconds, lambda ? 0 : heartbeatSeconds);
+    if (lambda) this.add(frame, 'LambdaFunctionStarted', Kind.None);
   }
 
   /** ActivityStarted: a worker took the activity task. */
   activityStarted(frame: Frame, workerName: string | undefined): void {
-    this.record(frame, 'ActivityStarted', Kind.Worker, workerName);
+    this.add(frame, 'ActivityStarted', Kind.Worker, workerName);
   }
 
   /** TaskSubmitted: a callback's or `.sync` job's request went out; `output` is the service's answer to it. */
   taskSubmitted(frame: Frame, resource: string, output: unknown): void {
     const type = 'TaskSubmitted';
-    this.record(frame, type, Kind.TaskOutput, resource, this.keeps(type) ? jsonText(output ?? {}) : '');
+    this.add(frame, type, Kind.TaskOutput, resource, this.keeps(type) ? jsonText(output ?? {}) : '');
   }
 
   taskSucceeded(frame: Frame, resource: string, output: unknown): void {
     const type = isLambdaArn(resource) ? 'LambdaFunctionSucceeded' : isActivityArn(resource) ? 'ActivitySucceeded' : 'TaskSucceeded';
     const text = this.keeps(type) ? jsonText(output) : '';
-    if (type === 'TaskSucceeded') this.record(frame, type, Kind.TaskOutput, resource, text);
-    else this.record(frame, type, Kind.Output, text);
+    if (type === 'TaskSucceeded') this.add(frame, type, Kind.TaskOutput, resource, text);
+    else this.add(frame, type, Kind.Output, text);
   }
 
   /** TaskFailed, or TaskTimedOut for States.Timeout / States.HeartbeatTimeout (Lambda and activity events alike). */
@@ -369,38 +369,35 @@ export class HistoryRecorder implements RecordedHistory {
     const error = thrown instanceof AslError ? thrown.error : 'States.Runtime';
     const cause = thrown instanceof AslError ? thrown.cause : String(thrown);
     const timedOut = error === 'States.Timeout' || error === 'States.HeartbeatTimeout';
-    if (isLambdaArn(resource)) this.record(frame, timedOut ? 'LambdaFunctionTimedOut' : 'LambdaFunctionFailed', Kind.Error, error, cause);
-    else if (isActivityArn(resource)) this.record(frame, timedOut ? 'ActivityTimedOut' : 'ActivityFailed', Kind.Error, error, cause);
-    else this.record(frame, timedOut ? 'TaskTimedOut' : 'TaskFailed', Kind.TaskError, resource, error, cause);
+    if (isLambdaArn(resource)) this.add(frame, timedOut ? 'LambdaFunctionTimedOut' : 'LambdaFunctionFailed', Kind.Error, error, cause);
+    else if (isActivityArn(resource)) this.add(frame, timedOut ? 'ActivityTimedOut' : 'ActivityFailed', Kind.Error, error, cause);
+    else this.add(frame, timedOut ? 'TaskTimedOut' : 'TaskFailed', Kind.TaskError, resource, error, cause);
   }
 
   /** ParallelStateStarted, ParallelStateSucceeded, ParallelStateFailed, MapStateSucceeded, MapStateFailed. */
   stateEvent(frame: Frame, type: string): void {
-    this.record(frame, type, Kind.None);
+    this.add(frame, type, Kind.None);
   }
 
   mapStarted(frame: Frame, length: number): void {
-    this.record(frame, 'MapStateStarted', Kind.MapLength, length);
+    this.add(frame, 'MapStateStarted', Kind.MapLength, length);
   }
 
   /** MapIterationStarted: the iteration's thread continues from it. */
   mapIterationStarted(parent: Frame, iteration: Frame, index: number): void {
-    iteration.historyEventId = this.record(parent, 'MapIterationStarted', Kind.Iteration, parent.stateName, index);
+    iteration.historyEventId = this.add(parent, 'MapIterationStarted', Kind.Iteration, parent.stateName, index);
   }
 
   /** MapIterationSucceeded or MapIterationFailed, following the iteration's last event. */
   mapIterationEnded(parent: Frame, iteration: Frame, index: number, succeeded: boolean): void {
-    const record = this.add(parent, succeeded ? 'MapIterationSucceeded' : 'MapIterationFailed', iteration.historyEventId);
-    if (record === null) return;
-    record.kind = Kind.Iteration;
-    record.a = parent.stateName;
-    record.b = index;
+    const type = succeeded ? 'MapIterationSucceeded' : 'MapIterationFailed';
+    this.add(parent, type, Kind.Iteration, parent.stateName, index, null, null, iteration.historyEventId);
   }
 
   /** AWS's event for a record. The details in the literal, not added after: an added property needs a backing store of its own. */
-  private event(record: EventRecord): HistoryEvent {
+  private event(record: EventRecord, timestamp: Date): HistoryEvent {
     if (record.kind === Kind.Restored) return record.a as HistoryEvent;
-    const { id, previousEventId, timestamp, type } = record;
+    const { id, previousEventId, type } = record;
     const details = this.details(record);
     const event = details === null ? { id, previousEventId, timestamp, type } : { id, previousEventId, timestamp, type, [detailsKey(record)]: details };
     return event as unknown as HistoryEvent;
