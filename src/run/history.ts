@@ -73,13 +73,14 @@ function isActivityArn(resource: string): boolean {
 }
 
 /** A TaskScheduled/ActivityScheduled event's details with the state's limits, where it sets them. */
-function withTiming(details: Record<string, unknown>, timeoutSeconds: number, heartbeatSeconds: number): Record<string, unknown> {
-  if (timeoutSeconds > 0) details.timeoutInSeconds = timeoutSeconds;
-  if (heartbeatSeconds > 0) details.heartbeatInSeconds = heartbeatSeconds;
+function withTiming(details: Record<string, unknown>, timing: readonly [number, number] | null): Record<string, unknown> {
+  if (timing === null) return details;
+  if (timing[0] > 0) details.timeoutInSeconds = timing[0];
+  if (timing[1] > 0) details.heartbeatInSeconds = timing[1];
   return details;
 }
 
-/** What an event's details are made from (EventRecord's `a`–`d`), and so how they are built. */
+/** What an event's details are made from (EventRecord's `a`–`c`), and so how they are built. */
 const enum Kind {
   /** No details (TaskStarted of a Lambda, ParallelStateStarted, …). */
   None,
@@ -95,9 +96,9 @@ const enum Kind {
   StateEntered,
   /** a: state name, b: output text. */
   StateExited,
-  /** a: resource, b: input text, c: timeout seconds, d: heartbeat seconds (Lambda and activity). */
+  /** a: resource, b: input text, c: timing (Lambda and activity). */
   ResourceScheduled,
-  /** a: resource, b: parameters text, c: timeout seconds, d: heartbeat seconds. */
+  /** a: resource, b: parameters text, c: timing. */
   TaskScheduled,
   /** a: resource. */
   TaskStarted,
@@ -109,8 +110,54 @@ const enum Kind {
   MapLength,
   /** a: Map state name, b: iteration index. */
   Iteration,
-  /** a: a whole HistoryEvent, read back from a durable store. */
-  Restored,
+}
+
+/** Which details an event of `type` has: each type has one kind, so records need not keep it. */
+function kindOf(type: string): Kind {
+  switch (type) {
+    case 'ExecutionStarted':
+      return Kind.ExecutionStarted;
+    case 'ExecutionSucceeded':
+    case 'LambdaFunctionSucceeded':
+    case 'ActivitySucceeded':
+      return Kind.Output;
+    case 'ExecutionFailed':
+    case 'ExecutionTimedOut':
+    case 'ExecutionAborted':
+    case 'LambdaFunctionFailed':
+    case 'LambdaFunctionTimedOut':
+    case 'ActivityFailed':
+    case 'ActivityTimedOut':
+      return Kind.Error;
+    case 'TaskFailed':
+    case 'TaskTimedOut':
+      return Kind.TaskError;
+    case 'LambdaFunctionScheduled':
+    case 'ActivityScheduled':
+      return Kind.ResourceScheduled;
+    case 'TaskScheduled':
+      return Kind.TaskScheduled;
+    case 'TaskStarted':
+      return Kind.TaskStarted;
+    case 'ActivityStarted':
+      return Kind.Worker;
+    case 'TaskSubmitted':
+    case 'TaskSucceeded':
+      return Kind.TaskOutput;
+    case 'MapStateStarted':
+      return Kind.MapLength;
+    case 'MapIterationStarted':
+    case 'MapIterationSucceeded':
+    case 'MapIterationFailed':
+      return Kind.Iteration;
+    default:
+      return type.endsWith('StateEntered') ? Kind.StateEntered : type.endsWith('StateExited') ? Kind.StateExited : Kind.None;
+  }
+}
+
+/** A scheduled event's timeout and heartbeat seconds, kept only where the state sets one (most set none). */
+function timingOf(timeoutSeconds: number, heartbeatSeconds: number): readonly [number, number] | null {
+  return timeoutSeconds > 0 || heartbeatSeconds > 0 ? [timeoutSeconds, heartbeatSeconds] : null;
 }
 
 /**
@@ -126,11 +173,9 @@ interface EventRecord {
   readonly previousEventId: number;
   /** Shared by every event recorded in the same millisecond, of any execution: never handed out. */
   readonly timestamp: Date;
-  readonly kind: Kind;
   readonly a: unknown;
   readonly b: unknown;
   readonly c: unknown;
-  readonly d: unknown;
 }
 
 /** The last timestamp any recorder took: a Date takes 96 bytes, and many events share a millisecond. */
@@ -154,9 +199,9 @@ function typeOf(types: Map<string, string>, stateType: string, suffix: string): 
 /** `TaskScheduled` → `taskScheduledEventDetails`: AWS names each event's details after its type. */
 const detailsKeys = new Map<string, string>();
 
-function detailsKey(record: EventRecord): string {
-  if (record.kind === Kind.StateEntered) return 'stateEnteredEventDetails';
-  if (record.kind === Kind.StateExited) return 'stateExitedEventDetails';
+function detailsKey(record: EventRecord, kind: Kind): string {
+  if (kind === Kind.StateEntered) return 'stateEnteredEventDetails';
+  if (kind === Kind.StateExited) return 'stateExitedEventDetails';
   let key = detailsKeys.get(record.type);
   if (key === undefined) detailsKeys.set(record.type, (key = record.type[0]!.toLowerCase() + record.type.slice(1) + 'EventDetails'));
   return key;
@@ -181,6 +226,8 @@ export class HistoryRecorder implements RecordedHistory {
   /** Set when the execution reached its history quota: it ends FAILED with historyLimitCause. */
   full: boolean;
   private readonly records: EventRecord[];
+  /** Events a resumed execution had recorded before its host restarted, as read back from the store. */
+  private restored: readonly HistoryEvent[];
   private readonly maxEvents: number;
   private readonly onFull: (() => void) | null;
   private readonly level: HistoryLevel;
@@ -203,6 +250,7 @@ export class HistoryRecorder implements RecordedHistory {
   constructor(level: HistoryLevel, clock: Clock, region: string, maxEvents = Infinity, onFull: (() => void) | null = null) {
     this.full = false;
     this.records = [];
+    this.restored = [];
     this.maxEvents = maxEvents;
     this.onFull = onFull;
     this.level = level;
@@ -216,32 +264,23 @@ export class HistoryRecorder implements RecordedHistory {
   }
 
   events(): HistoryEvent[] {
-    const out = new Array<HistoryEvent>(this.records.length);
+    const restored = this.restored.length;
+    const out = new Array<HistoryEvent>(restored + this.records.length);
+    for (let i = 0; i < restored; i++) out[i] = this.restored[i]!;
     // Each call hands out Dates of its own, one per millisecond, as the records share theirs with other executions.
     let stamp: Date | null = null;
     let date = new Date(0);
     for (let i = 0; i < this.records.length; i++) {
       const record = this.records[i]!;
       if (record.timestamp !== stamp) date = new Date((stamp = record.timestamp).getTime());
-      out[i] = this.event(record, date);
+      out[restored + i] = this.event(record, date);
     }
     return out;
   }
 
-  /** Takes over the events a resumed execution had recorded before; its ids go on after `lastId`. */
+  /** Takes over the events a resumed execution had recorded before (it records none before this); its ids go on after `lastId`. */
   restore(events: readonly HistoryEvent[], lastId: number): void {
-    for (const event of events)
-      this.records.push({
-        type: event.type,
-        id: event.id,
-        previousEventId: event.previousEventId,
-        timestamp: event.timestamp,
-        kind: Kind.Restored,
-        a: event,
-        b: null,
-        c: null,
-        d: null,
-      });
+    this.restored = events;
     this.lastId = Math.max(lastId, events.length === 0 ? 0 : events[events.length - 1]!.id);
   }
 
@@ -253,20 +292,11 @@ export class HistoryRecorder implements RecordedHistory {
 
   /**
    * Takes the next event id, and records the event when the level keeps it, its details made
-   * from `a`–`d` as `kind` says. `frame` is the thread the event belongs to (its last event
+   * from `a`–`c` as its type's Kind says. `frame` is the thread the event belongs to (its last event
    * becomes this one); `previous` overrides the previous event id (an iteration's end follows
    * its own last event). Returns the id taken (the last one, when none was).
    */
-  private add(
-    frame: Frame | null,
-    type: string,
-    kind: Kind,
-    a: unknown = null,
-    b: unknown = null,
-    c: unknown = null,
-    d: unknown = null,
-    previous = -1,
-  ): number {
+  private add(frame: Frame | null, type: string, a: unknown = null, b: unknown = null, c: unknown = null, previous = -1): number {
     this.carriedValue = nothingCarried;
     if (this.full && frame !== null) return this.lastId;
     if (this.lastId + 1 === this.maxEvents && type !== 'ExecutionSucceeded' && frame !== null) {
@@ -278,7 +308,7 @@ export class HistoryRecorder implements RecordedHistory {
     const id = ++this.lastId;
     const previousEventId = previous >= 0 ? previous : frame !== null ? frame.historyEventId : id - 1;
     if (frame !== null) frame.historyEventId = id;
-    if (this.keeps(type)) this.records.push({ type, id, previousEventId, timestamp: stampOf(this.clock.now()), kind, a, b, c, d });
+    if (this.keeps(type)) this.records.push({ type, id, previousEventId, timestamp: stampOf(this.clock.now()), a, b, c });
     return id;
   }
 
@@ -298,33 +328,33 @@ export class HistoryRecorder implements RecordedHistory {
   executionStarted(input: unknown, roleArn: string): void {
     const type = 'ExecutionStarted';
     const text = this.keeps(type) ? jsonText(input) : '';
-    this.add(null, type, Kind.ExecutionStarted, text, roleArn);
+    this.add(null, type, text, roleArn);
     this.carry(null, input, text);
   }
 
   /** The execution's end; no event is recorded after it. */
   executionSucceeded(output: unknown): void {
     const type = 'ExecutionSucceeded';
-    this.add(null, type, Kind.Output, this.keeps(type) ? this.text(null, output) : '');
+    this.add(null, type, this.keeps(type) ? this.text(null, output) : '');
     this.closed = true;
   }
 
   /** ExecutionFailed, ExecutionTimedOut or ExecutionAborted, with the error and cause. */
   executionEnded(type: 'ExecutionFailed' | 'ExecutionTimedOut' | 'ExecutionAborted', error: string | null | undefined, cause: string | null | undefined): void {
-    this.add(null, type, Kind.Error, error, cause);
+    this.add(null, type, error, cause);
     this.closed = true;
   }
 
   stateEntered(frame: Frame, input: unknown): number {
     const type = typeOf(enteredTypes, frame.stateType, 'StateEntered');
     const text = this.keeps(type) ? this.text(frame, input) : '';
-    return this.add(frame, type, Kind.StateEntered, frame.stateName, text);
+    return this.add(frame, type, frame.stateName, text);
   }
 
   stateExited(frame: Frame, output: unknown): void {
     const type = typeOf(exitedTypes, frame.stateType, 'StateExited');
     const text = this.keeps(type) ? jsonText(output) : '';
-    this.add(frame, type, Kind.StateExited, frame.stateName, text);
+    this.add(frame, type, frame.stateName, text);
     this.carry(frame, output, text);
   }
 
@@ -338,30 +368,30 @@ export class HistoryRecorder implements RecordedHistory {
     const type = lambda ? 'LambdaFunctionScheduled' : isActivityArn(resource) ? 'ActivityScheduled' : 'TaskScheduled';
     const text = this.keeps(type) ? jsonText(parameters) : '';
     if (type === 'TaskScheduled') {
-      this.add(frame, type, Kind.TaskScheduled, resource, text, timeoutSeconds, heartbeatSeconds);
-      this.add(frame, 'TaskStarted', Kind.TaskStarted, resource);
+      this.add(frame, type, resource, text, timingOf(timeoutSeconds, heartbeatSeconds));
+      this.add(frame, 'TaskStarted', resource);
       return;
     }
-    this.add(frame, type, Kind.ResourceScheduled, resource, text, timeoutSeconds, lambda ? 0 : heartbeatSeconds);
-    if (lambda) this.add(frame, 'LambdaFunctionStarted', Kind.None);
+    this.add(frame, type, resource, text, timingOf(timeoutSeconds, lambda ? 0 : heartbeatSeconds));
+    if (lambda) this.add(frame, 'LambdaFunctionStarted');
   }
 
   /** ActivityStarted: a worker took the activity task. */
   activityStarted(frame: Frame, workerName: string | undefined): void {
-    this.add(frame, 'ActivityStarted', Kind.Worker, workerName);
+    this.add(frame, 'ActivityStarted', workerName);
   }
 
   /** TaskSubmitted: a callback's or `.sync` job's request went out; `output` is the service's answer to it. */
   taskSubmitted(frame: Frame, resource: string, output: unknown): void {
     const type = 'TaskSubmitted';
-    this.add(frame, type, Kind.TaskOutput, resource, this.keeps(type) ? jsonText(output ?? {}) : '');
+    this.add(frame, type, resource, this.keeps(type) ? jsonText(output ?? {}) : '');
   }
 
   taskSucceeded(frame: Frame, resource: string, output: unknown): void {
     const type = isLambdaArn(resource) ? 'LambdaFunctionSucceeded' : isActivityArn(resource) ? 'ActivitySucceeded' : 'TaskSucceeded';
     const text = this.keeps(type) ? jsonText(output) : '';
-    if (type === 'TaskSucceeded') this.add(frame, type, Kind.TaskOutput, resource, text);
-    else this.add(frame, type, Kind.Output, text);
+    if (type === 'TaskSucceeded') this.add(frame, type, resource, text);
+    else this.add(frame, type, text);
   }
 
   /** TaskFailed, or TaskTimedOut for States.Timeout / States.HeartbeatTimeout (Lambda and activity events alike). */
@@ -369,43 +399,44 @@ export class HistoryRecorder implements RecordedHistory {
     const error = thrown instanceof AslError ? thrown.error : 'States.Runtime';
     const cause = thrown instanceof AslError ? thrown.cause : String(thrown);
     const timedOut = error === 'States.Timeout' || error === 'States.HeartbeatTimeout';
-    if (isLambdaArn(resource)) this.add(frame, timedOut ? 'LambdaFunctionTimedOut' : 'LambdaFunctionFailed', Kind.Error, error, cause);
-    else if (isActivityArn(resource)) this.add(frame, timedOut ? 'ActivityTimedOut' : 'ActivityFailed', Kind.Error, error, cause);
-    else this.add(frame, timedOut ? 'TaskTimedOut' : 'TaskFailed', Kind.TaskError, resource, error, cause);
+    if (isLambdaArn(resource)) this.add(frame, timedOut ? 'LambdaFunctionTimedOut' : 'LambdaFunctionFailed', error, cause);
+    else if (isActivityArn(resource)) this.add(frame, timedOut ? 'ActivityTimedOut' : 'ActivityFailed', error, cause);
+    else this.add(frame, timedOut ? 'TaskTimedOut' : 'TaskFailed', resource, error, cause);
   }
 
   /** ParallelStateStarted, ParallelStateSucceeded, ParallelStateFailed, MapStateSucceeded, MapStateFailed. */
   stateEvent(frame: Frame, type: string): void {
-    this.add(frame, type, Kind.None);
+    this.add(frame, type);
   }
 
   mapStarted(frame: Frame, length: number): void {
-    this.add(frame, 'MapStateStarted', Kind.MapLength, length);
+    this.add(frame, 'MapStateStarted', length);
   }
 
   /** MapIterationStarted: the iteration's thread continues from it. */
   mapIterationStarted(parent: Frame, iteration: Frame, index: number): void {
-    iteration.historyEventId = this.add(parent, 'MapIterationStarted', Kind.Iteration, parent.stateName, index);
+    iteration.historyEventId = this.add(parent, 'MapIterationStarted', parent.stateName, index);
   }
 
   /** MapIterationSucceeded or MapIterationFailed, following the iteration's last event. */
   mapIterationEnded(parent: Frame, iteration: Frame, index: number, succeeded: boolean): void {
     const type = succeeded ? 'MapIterationSucceeded' : 'MapIterationFailed';
-    this.add(parent, type, Kind.Iteration, parent.stateName, index, null, null, iteration.historyEventId);
+    this.add(parent, type, parent.stateName, index, null, iteration.historyEventId);
   }
 
   /** AWS's event for a record. The details in the literal, not added after: an added property needs a backing store of its own. */
   private event(record: EventRecord, timestamp: Date): HistoryEvent {
-    if (record.kind === Kind.Restored) return record.a as HistoryEvent;
     const { id, previousEventId, type } = record;
-    const details = this.details(record);
-    const event = details === null ? { id, previousEventId, timestamp, type } : { id, previousEventId, timestamp, type, [detailsKey(record)]: details };
+    const kind = kindOf(type);
+    const details = this.details(record, kind);
+    const event = details === null ? { id, previousEventId, timestamp, type } : { id, previousEventId, timestamp, type, [detailsKey(record, kind)]: details };
     return event as unknown as HistoryEvent;
   }
 
-  private details(record: EventRecord): Record<string, unknown> | null {
-    const { a, b, c, d } = record;
-    switch (record.kind) {
+  private details(record: EventRecord, kind: Kind): Record<string, unknown> | null {
+    const { a, b, c } = record;
+    const timing = c as readonly [number, number] | null;
+    switch (kind) {
       case Kind.ExecutionStarted:
         return { input: a, inputDetails: untruncated, roleArn: b };
       case Kind.Output:
@@ -421,10 +452,10 @@ export class HistoryRecorder implements RecordedHistory {
       case Kind.StateExited:
         return { name: a, output: b, outputDetails: untruncated };
       case Kind.ResourceScheduled:
-        return withTiming({ resource: a, input: b, inputDetails: untruncated }, c as number, d as number);
+        return withTiming({ resource: a, input: b, inputDetails: untruncated }, timing);
       case Kind.TaskScheduled: {
         const split = splitResource(a as string);
-        return withTiming({ resourceType: split.resourceType, resource: split.resource, region: this.region, parameters: b }, c as number, d as number);
+        return withTiming({ resourceType: split.resourceType, resource: split.resource, region: this.region, parameters: b }, timing);
       }
       case Kind.TaskStarted:
         return splitResource(a as string);
