@@ -320,6 +320,8 @@ export class HistoryRecorder implements RecordedHistory {
 
   /** Lets the next event reuse `text` for `value`: `frame` is the thread it was recorded in (null: the execution's start). */
   private carry(frame: Frame | null, value: unknown, text: string): void {
+    // No text was written when the level does not keep the event.
+    if (text === '') return;
     this.carriedValue = value;
     this.carriedText = text;
     this.carriedFrame = frame;

@@ -518,4 +518,12 @@ history('payload texts are the values as they were when each event happened, tho
   assert.is(eventOf(r, 'ExecutionSucceeded').executionSucceededEventDetails.output, '{"a":1,"changed":"by the handler","later":true}');
 });
 
+history('ERROR keeps a Fail state entered with its input as JSON text, the state before it kept none', async () => {
+  const r = await machine({ StartAt: 'P', States: { P: { Type: 'Pass', Next: 'F' }, F: { Type: 'Fail', Error: 'Bad', Cause: 'bad' } } }, {}, 'ERROR').execute({
+    a: 1,
+  });
+  assert.equal(types(r), ['FailStateEntered', 'ExecutionFailed']);
+  assert.is(eventOf(r, 'FailStateEntered').stateEnteredEventDetails.input, '{"a":1}');
+});
+
 history.run();
