@@ -12,8 +12,8 @@
  *   executions answered in one go;
  * - memory: heap bytes per suspended execution (100,000 waiting), beyond their payloads,
  *   for the engine alone (compile() with integrations), through StandardExecutions, and
- *   through createService() (history ALL, its default, and OFF: history events hold
- *   copies of the payloads, so the two lines show what the history adds).
+ *   through createService() (history ALL, its default, and OFF: history records hold
+ *   the payloads' JSON texts, so the two lines show what the history adds).
  */
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';

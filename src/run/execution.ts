@@ -2,7 +2,7 @@ import type { MachineArns } from './arns.js';
 import { scheduleLimit, type Clock } from './clock.js';
 import { AslError, StatesErrors, toAslError } from './errors.js';
 import { Execution, Frame, VariableScope } from './frame.js';
-import { HistoryRecorder, STANDARD_HISTORY_EVENTS, historyLimitCause, type HistoryEvent, type HistoryLevel } from './history.js';
+import { HistoryRecorder, STANDARD_HISTORY_EVENTS, historyLimitCause, type HistoryEvent, type HistoryLevel, type RecordedHistory } from './history.js';
 import { UuidSequence } from './ids.js';
 import { ExecutionTimeout, executionEnded } from './interruptions.js';
 import { MapIterations, type IterationParent, type MapProcessor } from './iterations.js';
@@ -58,11 +58,11 @@ export interface ExecuteOptions {
    */
   stop?: StopHandle;
   /**
-   * Receives the execution's history events as the execution starts: the recorder's own
-   * array, which grows as the execution runs (read it, don't change it). Called only when
-   * the machine records history.
+   * Receives the execution's history as the execution starts: its `events()` are the events
+   * recorded so far, each time it is called, while the execution runs. Called only when the
+   * machine records history.
    */
-  onHistory?: (events: readonly HistoryEvent[]) => void;
+  onHistory?: (history: RecordedHistory) => void;
   /**
    * Called when the execution parks on a task token on its main line (see run/suspension.ts),
    * with the Suspension: durableRecord() makes it plain data for a store.
@@ -163,7 +163,7 @@ export interface ResumeOptions {
   tokens: TaskTokens;
   signal?: AbortSignal;
   stop?: StopHandle;
-  onHistory?: (events: readonly HistoryEvent[]) => void;
+  onHistory?: (history: RecordedHistory) => void;
   onSuspend?: (suspension: Suspension) => void;
   onResume?: () => void;
 }
@@ -242,7 +242,7 @@ export class Machine {
         ? new HistoryRecorder(this.historyLevel, this.clock, this.region, STANDARD_HISTORY_EVENTS, () => exec.abort(executionEnded))
         : new HistoryRecorder(this.historyLevel, this.clock, this.region);
       exec.history.executionStarted(input, this.roleArn);
-      options.onHistory?.(exec.history.events);
+      options.onHistory?.(exec.history);
     }
     const inputBound = this.measureInput(exec, input, options.inputText);
     if (typeof inputBound !== 'number') return inputBound;
@@ -356,8 +356,7 @@ export class Machine {
       exec.history = this.standard
         ? new HistoryRecorder(this.historyLevel, this.clock, this.region, STANDARD_HISTORY_EVENTS, () => exec.abort(executionEnded))
         : new HistoryRecorder(this.historyLevel, this.clock, this.region);
-      exec.history.events.push(...options.events);
-      exec.history['lastId'] = Math.max(record.historyLastId, options.events.length === 0 ? 0 : options.events[options.events.length - 1]!.id);
+      exec.history.restore(options.events, record.historyLastId);
     }
     const frame = new Frame(exec, vars, -1, null);
     frame.stateName = node.name;
@@ -395,7 +394,7 @@ export class Machine {
   private resumeAt(suspension: Suspension, probe: Suspension | null, record: DurableSuspension, options: ResumeOptions): Promise<ExecutionResult> {
     const exec = suspension.frame.exec;
     if (suspension.token !== '') this.takeResumeStep(suspension, probe, record, options);
-    if (exec.history !== null) options.onHistory?.(exec.history.events);
+    if (exec.history !== null) options.onHistory?.(exec.history);
     const stop = stopOf(options);
     if (stop?.stopped) {
       options.tokens.withdraw(suspension.token);
@@ -462,7 +461,6 @@ export class Machine {
     if (status !== 'SUCCEEDED' && !exec.aborted) exec.abort(executionEnded);
     const history = exec.history;
     if (history !== null) recordEnd(history, status, output, error, cause);
-    const events = history === null ? undefined : history.events;
     return new ExecutionResult({
       executionArn: exec.id,
       stateMachineArn: this.stateMachineArn,
@@ -474,7 +472,7 @@ export class Machine {
       output,
       error,
       cause,
-      history: events,
+      history: history ?? undefined,
     });
   }
 

@@ -1,4 +1,4 @@
-import type { HistoryEvent } from './history.js';
+import type { HistoryEvent, RecordedHistory } from './history.js';
 
 export type ExecutionStatus = 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 
@@ -14,8 +14,8 @@ export interface ExecutionResultInit {
   readonly output: unknown;
   readonly error: string | null | undefined;
   readonly cause: string | null | undefined;
-  /** Undefined (the default) when the machine records no history. */
-  readonly history?: readonly HistoryEvent[];
+  /** Undefined (the default) when the machine records no history; events, or a recorder that builds them when read. */
+  readonly history?: readonly HistoryEvent[] | RecordedHistory;
 }
 
 /**
@@ -36,8 +36,9 @@ export class ExecutionResult {
   /** The error name, when not SUCCEEDED (null when a Fail state named none). */
   readonly error: string | null | undefined;
   readonly cause: string | null | undefined;
-  /** The execution history at the machine's `history` level; undefined when it is OFF. */
-  readonly history: readonly HistoryEvent[] | undefined;
+  /** The recorded history, its events built when `history` is first read (many results are never asked for theirs). */
+  private readonly recorded: readonly HistoryEvent[] | RecordedHistory | undefined;
+  private historyEvents: readonly HistoryEvent[] | undefined;
   constructor(init: ExecutionResultInit) {
     this.executionArn = init.executionArn;
     this.stateMachineArn = init.stateMachineArn;
@@ -49,6 +50,14 @@ export class ExecutionResult {
     this.output = init.output;
     this.error = init.error;
     this.cause = init.cause;
-    this.history = init.history;
+    this.recorded = init.history;
+    this.historyEvents = undefined;
+  }
+
+  /** The execution history at the machine's `history` level; undefined when it is OFF. */
+  get history(): readonly HistoryEvent[] | undefined {
+    if (this.historyEvents === undefined && this.recorded !== undefined)
+      this.historyEvents = 'events' in this.recorded ? this.recorded.events() : this.recorded;
+    return this.historyEvents;
   }
 }

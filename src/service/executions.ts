@@ -6,7 +6,7 @@ import type { HistoryLevel } from '../run/history.js';
 import type { Limits } from '../run/limits.js';
 import type { ExecutionResult } from '../run/result.js';
 import { durableRecord, type ExecuteOptions } from '../run/execution.js';
-import type { HistoryEvent } from '../run/history.js';
+import type { HistoryEvent, RecordedHistory } from '../run/history.js';
 import { StopHandle } from '../run/stop.js';
 import type { TaskTokens } from '../run/tokens.js';
 import { withRevisionDetails } from './configurations.js';
@@ -113,8 +113,8 @@ export class Executions {
     const onHistory =
       this.options.history === 'OFF'
         ? undefined
-        : (events: readonly HistoryEvent[]) => {
-            exec.liveEvents = events as unknown as readonly T.HistoryEventShape[];
+        : (history: RecordedHistory) => {
+            exec.liveEvents = history;
             // A resumed execution's recorder took over the events read back from the store.
             exec.events = null;
           };

@@ -10,7 +10,7 @@ export function executionHistory(registry: Registry, request: T.GetExecutionHist
   const reverse = checkBoolean(r.reverseOrder, 'reverseOrder') ?? false;
   const includeData = checkBoolean(r.includeExecutionData, 'includeExecutionData') ?? true;
   // With the `history` option OFF nothing is recorded, and the history is empty.
-  let events = exec.events ?? (exec.liveEvents !== null ? exec.liveEvents.slice() : []);
+  let events = exec.events ?? (exec.liveEvents !== null ? (exec.liveEvents.events() as unknown as T.HistoryEventShape[]) : []);
   if (exec.versionArn !== undefined && events.length > 0 && events[0]!.type === 'ExecutionStarted')
     events = [startedThrough(events[0]!, exec), ...events.slice(1)];
   if (reverse) events = [...events].reverse();

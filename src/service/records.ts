@@ -1,4 +1,5 @@
 import type { DurableSuspension } from '../run/execution.js';
+import type { RecordedHistory } from '../run/history.js';
 import type { Machine } from '../compile/machine.js';
 import type { StopHandle } from '../run/stop.js';
 import type {
@@ -94,8 +95,8 @@ export interface ExecutionRecord {
   cause: string | undefined;
   /** The recorded history once the execution has ended; null while it runs. */
   events: HistoryEventShape[] | null;
-  /** The machine's history as it grows while the execution runs (null when none is recorded). */
-  liveEvents: readonly HistoryEventShape[] | null;
+  /** The machine's history while the execution runs, its events built when read (null when none is recorded). */
+  liveEvents: RecordedHistory | null;
   stopRequest: StopRequest | null;
   /** Set once the retention bound dropped it: lists skip it until they are compacted. */
   forgotten?: boolean;

@@ -436,7 +436,7 @@ export class SqliteStore {
       if (exec.testCase !== undefined) data.testCase = exec.testCase;
     }
     // A running execution's row keeps its history so far (up to where it first waited).
-    const events = exec.events ?? exec.liveEvents;
+    const events = exec.events ?? exec.liveEvents?.events() ?? null;
     return [exec.executionArn, exec.status, JSON.stringify(data), events === null ? null : JSON.stringify(events), ended ? ++this.finishedSeq : null];
   }
 

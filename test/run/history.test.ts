@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { compile, virtualClock, type Handlers } from '../../src/index.js';
-import type { HistoryLevel } from '../../src/run/history.js';
+import type { HistoryLevel, RecordedHistory } from '../../src/run/history.js';
 import type { ExecutionResult } from '../../src/run/result.js';
 
 /** Execution history: AWS's event types, ids, previousEventId links and details, and Express logging levels. */
@@ -466,21 +466,64 @@ history('each execution of a machine has its own history', async () => {
   assert.is(eventOf(b, 'PassStateEntered').stateEnteredEventDetails.input, '{"n":2}');
 });
 
-history('execute({ onHistory }) sees the events while the execution runs, in the array the result ends with', async () => {
+history('execute({ onHistory }) sees the events while the execution runs, as the result ends with them', async () => {
   let release: (v: unknown) => void = () => {};
   const m = machine({ StartAt: 'T', States: { T: { Type: 'Task', Resource: 'wait', End: true } } }, { wait: () => new Promise((r) => (release = r)) });
-  let live: readonly { type: string }[] = [];
-  const pending = m.execute({}, { onHistory: (events) => (live = events) });
+  const seen: RecordedHistory[] = [];
+  const pending = m.execute({}, { onHistory: (history) => void seen.push(history) });
+  assert.is(seen.length, 1);
   assert.equal(
-    live.map((e) => e.type),
+    seen[0]!.events().map((e) => e.type),
     ['ExecutionStarted', 'TaskStateEntered', 'TaskScheduled', 'TaskStarted'],
   );
   release('done');
   const r = await pending;
-  assert.is(r.history, live);
+  assert.equal(seen[0]!.events(), r.history);
+  assert.is(r.history, r.history, 'the events are built once');
   let called = false;
   await machine({ StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }, {}, 'none').execute({}, { onHistory: () => (called = true) });
   assert.is(called, false, 'no history recorded, no call');
+});
+
+history('payload texts are the values as they were when each event happened, though a handler changes its input later', async () => {
+  const r = await machine(
+    {
+      StartAt: 'P',
+      States: {
+        P: { Type: 'Pass', Next: 'T' },
+        T: { Type: 'Task', Resource: 'change', Next: 'Q' },
+        Q: { Type: 'Pass', End: true },
+      },
+    },
+    {
+      change: (input: Record<string, unknown>) => {
+        input.changed = 'by the handler';
+        return new Promise((resolve) =>
+          setImmediate(() => {
+            input.later = true;
+            resolve(input);
+          }),
+        );
+      },
+    },
+  ).execute({ a: 1 });
+  assert.is(r.status, 'SUCCEEDED');
+  assert.is(eventOf(r, 'ExecutionStarted').executionStartedEventDetails.input, '{"a":1}');
+  assert.is(eventOf(r, 'PassStateEntered').stateEnteredEventDetails.input, '{"a":1}');
+  assert.is(eventOf(r, 'PassStateExited').stateExitedEventDetails.output, '{"a":1}');
+  assert.is(eventOf(r, 'TaskStateEntered').stateEnteredEventDetails.input, '{"a":1}');
+  assert.is(eventOf(r, 'TaskScheduled').taskScheduledEventDetails.parameters, '{"a":1}');
+  assert.is(eventOf(r, 'TaskSucceeded').taskSucceededEventDetails.output, '{"a":1,"changed":"by the handler","later":true}');
+  assert.is(eventOf(r, 'PassStateEntered', 1).stateEnteredEventDetails.input, '{"a":1,"changed":"by the handler","later":true}');
+  assert.is(eventOf(r, 'ExecutionSucceeded').executionSucceededEventDetails.output, '{"a":1,"changed":"by the handler","later":true}');
+});
+
+history('ERROR keeps a Fail state entered with its input as JSON text, the state before it kept none', async () => {
+  const r = await machine({ StartAt: 'P', States: { P: { Type: 'Pass', Next: 'F' }, F: { Type: 'Fail', Error: 'Bad', Cause: 'bad' } } }, {}, 'ERROR').execute({
+    a: 1,
+  });
+  assert.equal(types(r), ['FailStateEntered', 'ExecutionFailed']);
+  assert.is(eventOf(r, 'FailStateEntered').stateEnteredEventDetails.input, '{"a":1}');
 });
 
 history.run();
