@@ -1,27 +1,10 @@
-import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { BenchReport } from '../../bench/report/types.js';
-import { benchCommand } from '../../bench/command.js';
+import { runBenchCommand as bench } from '../support/bench-command.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
-
-class Capture extends Writable {
-  text = '';
-  isTTY = false;
-  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
-
-async function bench(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new Capture();
-  const stderr = new Capture();
-  const code = await benchCommand(argv, { stdout, stderr: stderr as unknown as NodeJS.WriteStream });
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
 
 const greeting = ['--definition', fixture('greeting.asl.json'), '--handlers', fixture('greeting-handlers.ts'), '--input', fixture('greeting-inputs.json')];
 const short = ['--duration', '150ms', '--warmup', '0ms', '--rounds', '1', '--concurrency', '1,4', '--no-save'];

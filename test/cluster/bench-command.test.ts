@@ -5,31 +5,14 @@
  * proves the command and its table, not speed.
  */
 import { readFileSync } from 'node:fs';
-import { Writable } from 'node:stream';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { benchCommand } from '../../bench/command.js';
+import { runBenchCommand as bench } from '../support/bench-command.js';
 import type { ClusterBenchReport } from '../../bench/cluster/run.js';
 import { redisMissing } from './support.js';
 
 const missing = redisMissing();
 if (missing !== null) console.log(`statemill bench --cluster: ${missing}`);
-
-class Capture extends Writable {
-  text = '';
-  isTTY = false;
-  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
-
-async function bench(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new Capture();
-  const stderr = new Capture();
-  const code = await benchCommand(argv, { stdout, stderr: stderr as unknown as NodeJS.WriteStream });
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
 
 const workloads = ['webhook-normalize', 'order-processing'];
 

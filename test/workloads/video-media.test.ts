@@ -7,13 +7,12 @@
 import { execFile } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mediaOptionsFromBench, parseMediaOptions } from '../../bench/media/options.js';
 import { OptionsError, parseBenchOptions } from '../../bench/options.js';
-import { benchCommand } from '../../bench/command.js';
+import { runBenchCommand } from '../support/bench-command.js';
 import { compile, createPool, validate, virtualClock } from '../../src/index.js';
 import videoDefinition from '../../workloads/video-transcode/definition.asl.json' with { type: 'json' };
 import {
@@ -307,24 +306,12 @@ test('statemill bench --media ffmpeg: only with video-transcode; --quick, --thre
   );
 });
 
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
-
 test('statemill bench --media ffmpeg without ffmpeg says so and exits 2', async () => {
-  const stdout = new Capture();
-  const stderr = new Capture();
-  const code = await withEnv({ STATEMILL_FFMPEG: MISSING }, () =>
-    benchCommand(['--workload', 'video-transcode', '--media', 'ffmpeg'], { stdout, stderr: stderr as unknown as NodeJS.WriteStream }),
-  );
+  const { code, stdout, stderr } = await withEnv({ STATEMILL_FFMPEG: MISSING }, () => runBenchCommand(['--workload', 'video-transcode', '--media', 'ffmpeg']));
   assert.is(code, 2);
-  assert.is(stdout.text, '');
-  assert.ok(stderr.text.includes('ffmpeg is not available'), stderr.text);
-  assert.ok(stderr.text.includes(MISSING), stderr.text);
+  assert.is(stdout, '');
+  assert.ok(stderr.includes('ffmpeg is not available'), stderr);
+  assert.ok(stderr.includes(MISSING), stderr);
 });
 
 // ---- with ffmpeg ----
