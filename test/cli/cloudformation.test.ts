@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { findStateMachines } from '../../src/cli/cloudformation.js';
 import { parseYamlText } from '../../src/cli/yaml-text.js';
 import { CliError } from '../../src/cli/cli-error.js';
+import { aliasBombLines } from './fixtures/alias-bomb.js';
 
 /** Finding and resolving the ASL inside CloudFormation, SAM and CDK documents. */
 const cfn = suite('cloudformation');
@@ -43,13 +44,7 @@ cfn('YAML keeps __proto__ an own key and refuses alias bombs', () => {
   const parsed = parseYamlText('__proto__: { polluted: true }\n', 't.yaml') as Record<string, unknown>;
   assert.is(Object.getPrototypeOf(parsed), Object.prototype);
   assert.is(({} as Record<string, unknown>).polluted, undefined);
-  const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
-  for (let i = 0; i < 8; i++)
-    bomb.push(
-      `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10)
-        .fill('*' + String.fromCharCode(97 + i))
-        .join(', ')}]`,
-    );
+  const bomb = aliasBombLines();
   assert.throws(
     () => parseYamlText(bomb.join('\n'), 'bomb.yaml'),
     (e: unknown) => e instanceof CliError && e.code === 'ERR_CLI_YAML_SYNTAX',
