@@ -31,4 +31,9 @@ export interface StateEnv {
   lookup(name: string): StateNode;
   /** Compiles a nested States block (Parallel branch, Map processor) and returns its start. */
   compileScope(definition: Record<string, unknown>, pointer: string, queryLanguage: QueryLanguage): StateNode;
+  /**
+   * Compiles a nested States block and returns all its states by name (a parked Parallel
+   * branch is found again by its state's name); absent where states run alone (TestState).
+   */
+  compileBlock?(definition: Record<string, unknown>, pointer: string): ReadonlyMap<string, StateNode>;
 }

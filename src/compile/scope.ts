@@ -55,6 +55,7 @@ export function compileStates(
       queryLanguage: stateLanguage(def, machineLanguage),
       lookup,
       compileScope: (block, blockPointer) => compileScope(machine, block, blockPointer, machineLanguage),
+      compileBlock: (block, blockPointer) => compileStates(machine, block, blockPointer, machineLanguage),
     };
     node.run = stateCompilers[def.Type as string]!.compile(def, env);
     node.next = typeof def.Next === 'string' ? lookup(def.Next) : null;

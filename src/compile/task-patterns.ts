@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { AslError, StatesErrors, jsonForCause, runtimeError } from '../run/errors.js';
 import type { Frame } from '../run/frame.js';
 import { isPromiseLike, type RunState } from '../run/state.js';
-import { Suspension, type ChildWait, type ResumeStep } from '../run/suspension.js';
+import { Suspension, mayPark, type ChildWait, type ResumeStep } from '../run/suspension.js';
 import type { Timing } from '../run/task-call.js';
 import type { TaskTokens } from '../run/tokens.js';
 import type { StateEnv } from './context.js';
@@ -179,11 +179,11 @@ export function withTaskToken(attempt: RunState, def: Record<string, unknown>, e
 
 /**
  * Whether a task waiting for its token suspends its execution (a plain-data Suspension, no
- * promise): on the main line of an execution that Machine.run() started. Inside a Parallel
- * branch or a Map iteration the wait stays a promise, which the branches' join awaits.
+ * promise): see mayPark(). Inside a Map iteration the wait stays a promise, which the
+ * iterations' join awaits.
  */
 function suspends(frame: Frame): boolean {
-  return frame.exec.suspendable && frame.stop === null && frame.mapIndex < 0;
+  return mayPark(frame);
 }
 
 function missingHandler(resource: string, base: string, env: StateEnv): Invoke {

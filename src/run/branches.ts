@@ -1,7 +1,10 @@
 import { Frame, StopSignal, VariableScope } from './frame.js';
 import type { HistoryRecorder } from './history.js';
 import { Interruption, runStates } from './run-states.js';
+import { ParkedBranches } from './parked-branches.js';
 import { isPromiseLike, type StateNode } from './state.js';
+import { mayPark, type ResumeStep } from './suspension.js';
+import type { TaskTokens } from './tokens.js';
 
 /**
  * Running several threads of control (Parallel branches, Map iterations) under one state.
@@ -17,6 +20,14 @@ export function childFrame(parent: Frame, stop: StopSignal, mapIndex: number, ma
 export interface Branches {
   readonly starts: readonly StateNode[];
   readonly assigns: readonly boolean[];
+  /** Each branch's states by name: a restart finds a parked branch's state here. */
+  readonly states: readonly ReadonlyMap<string, StateNode>[];
+  /** The Parallel state's node. */
+  readonly node: StateNode;
+  /** The Parallel's join step once its branches parked (ParkedBranches): its result step under Retry and Catch. */
+  join: ResumeStep | null;
+  /** The registry parked branches' tokens are withdrawn from when a sibling fails (null: no Standard integrations). */
+  readonly tokens: TaskTokens | null;
 }
 
 /**
@@ -32,12 +43,21 @@ export type BranchesDone<T> = (context: T, outputs: unknown[], frame: Frame, out
  * the Parallel state's variable scope itself rather than a scope of its own, which would
  * stay empty.
  */
-export function runBranches<T>(branches: Branches, input: unknown, inputBound: number, parent: Frame, context: T, done: BranchesDone<T>): unknown {
+export function runBranches<T>(
+  branches: Branches,
+  input: unknown,
+  inputBound: number,
+  parent: Frame,
+  rawInput: unknown,
+  context: T,
+  done: BranchesDone<T>,
+): unknown {
   const { starts, assigns } = branches;
   // History: ParallelStateStarted comes before any branch's events.
   parent.exec.eventId++;
   const history = parent.exec.history;
   if (history !== null) history.stateEvent(parent, 'ParallelStateStarted');
+  if (parent.exec.standard && mayPark(parent)) return runParkableBranches(branches, input, inputBound, parent, rawInput, context, done);
   const stop = new StopSignal(parent.stop);
   const outputs = new Array<unknown>(starts.length);
   // The run loop leaves each branch frame's valueBound bounding its output; the array adds its brackets and commas.
@@ -94,6 +114,64 @@ export function runBranches<T>(branches: Branches, input: unknown, inputBound: n
     (error) => {
       recordParallelEnd(history, parent, error);
       throw error;
+    },
+  );
+}
+
+/**
+ * runBranches where the branches' waits park the execution (see run/parked-branches.ts): each
+ * branch in a frame of its own, its output, failure or parked point gathered by a
+ * ParkedBranches, which is thrown (or rejects the returned promise) once every branch that
+ * did not finish is parked.
+ */
+function runParkableBranches<T>(
+  branches: Branches,
+  input: unknown,
+  inputBound: number,
+  parent: Frame,
+  rawInput: unknown,
+  context: T,
+  done: BranchesDone<T>,
+): unknown {
+  const { starts, assigns } = branches;
+  const history = parent.exec.history;
+  const stop = new StopSignal(parent.stop, true);
+  const group = new ParkedBranches(parent, branches, rawInput, stop);
+  for (let i = 0; i < starts.length && !group.failed; i++) {
+    const frame = assigns[i]
+      ? childFrame(parent, stop, parent.mapIndex, parent.mapValue, false)
+      : new Frame(parent.exec, parent.vars, parent.mapIndex, parent.mapValue, stop);
+    frame.valueBound = inputBound;
+    if (history !== null) frame.historyEventId = parent.historyEventId;
+    group.started(i, frame);
+    let out: unknown;
+    try {
+      out = runStates(starts[i]!, input, frame);
+    } catch (thrown) {
+      group.threw(i, thrown);
+      continue;
+    }
+    group.gave(i, out);
+  }
+  let outputs: unknown[] | Promise<unknown[]>;
+  try {
+    outputs = group.launched();
+  } catch (thrown) {
+    if (history !== null) recordParallelEnd(history, parent, thrown);
+    throw thrown;
+  }
+  if (!(outputs instanceof Promise)) {
+    if (history !== null) recordParallelEnd(history, parent, null);
+    return done(context, outputs, parent, group.outputsBound);
+  }
+  return outputs.then(
+    (all) => {
+      if (history !== null) recordParallelEnd(history, parent, null);
+      return done(context, all, parent, group.outputsBound);
+    },
+    (thrown) => {
+      if (history !== null) recordParallelEnd(history, parent, thrown);
+      throw thrown;
     },
   );
 }

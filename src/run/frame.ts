@@ -308,6 +308,11 @@ export class VariableScope {
     }
     return undefined;
   }
+  /** This scope's own variables as [name, value, size] (not its parents'), for a durable record. */
+  own(): [string, unknown, number][] {
+    if (this.values === null) return [];
+    return [...this.values].map(([name, value]): [string, unknown, number] => [name, value, this.sizeOf(name)]);
+  }
   /** Every variable readable from this scope, as [name, value], an inner scope's value hiding an outer one's. */
   visible(): [string, unknown][] {
     const seen = new Map<string, unknown>();
@@ -327,11 +332,14 @@ export class VariableScope {
 export class StopSignal {
   stopped: boolean;
   readonly parent: StopSignal | null;
+  /** Whether a wait in these threads parks the execution as plain data (run/parked-branches.ts) rather than in a promise. */
+  readonly parks: boolean;
   /** Sleeps in this group or groups inside it; created by the first sleep. */
   private sleepers: Sleep[] | null;
-  constructor(parent: StopSignal | null = null) {
+  constructor(parent: StopSignal | null = null, parks = false) {
     this.stopped = false;
     this.parent = parent;
+    this.parks = parks;
     this.sleepers = null;
   }
   /** True once this group or any enclosing one was abandoned. */

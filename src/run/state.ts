@@ -1,4 +1,5 @@
 import type { Frame } from './frame.js';
+import type { Branches } from './branches.js';
 import type { Suspension } from './suspension.js';
 
 /**
@@ -27,6 +28,8 @@ export class StateNode {
    * for a state that never parks on a timer. A restart finds it here, by the state's name.
    */
   wake: ((suspension: Suspension) => unknown) | null;
+  /** A Parallel's branches (null for other states): a restart finds a parked branch's states and the join step here. */
+  branches: Branches | null;
   constructor(name: string, type: string, run: RunState, extraEvents: number, mayGrow: boolean) {
     this.name = name;
     this.type = type;
@@ -35,6 +38,7 @@ export class StateNode {
     this.extraEvents = extraEvents;
     this.mayGrow = mayGrow;
     this.wake = null;
+    this.branches = null;
   }
 }
 

@@ -1,5 +1,5 @@
 import type { EndListener, Frame } from './frame.js';
-import { Interruption, executionEnded } from './interruptions.js';
+import { Interruption, abandoned, executionEnded } from './interruptions.js';
 import { continueFrom } from './run-states.js';
 import { isPromiseLike, type StateNode } from './state.js';
 
@@ -168,6 +168,16 @@ export class Suspension extends Interruption implements EndListener {
     return true;
   }
 
+  /**
+   * Ends the wait unanswered and runs nothing on: its thread of control was abandoned (a
+   * sibling branch failed). Its timer, activity task and `.sync` child go with it; a token's
+   * registry entry is the caller's to withdraw.
+   */
+  withdraw(): void {
+    this.port = null;
+    this.settle(false, abandoned);
+  }
+
   /** The token was answered (ok: SendTaskSuccess's output), the timer fired (ok), or the wait ended (the error). */
   settle(ok: boolean, value: unknown): void {
     if (this.answered) return;
@@ -191,14 +201,24 @@ export class Suspension extends Interruption implements EndListener {
 }
 
 /**
+ * Whether a wait at `frame` parks its execution as plain data (a Suspension) rather than in
+ * a promise: on the main line of an execution that Machine.run() started, and in the
+ * branches of a Parallel that parks (a Standard execution's, itself where it may park: see
+ * run/parked-branches.ts). Map iterations wait in promises.
+ */
+export function mayPark(frame: Frame): boolean {
+  const stop = frame.stop;
+  return frame.exec.suspendable && (stop === null ? frame.mapIndex < 0 : stop.parks);
+}
+
+/**
  * Whether a timed wait here (a Wait state, a retry interval) parks the execution as plain
- * data (Suspension.timed) rather than sleeping in a promise: on the main line of a Standard
- * execution that Machine.run() started, on a clock that really waits (a virtual clock's
- * waits pass at once).
+ * data (Suspension.timed) rather than sleeping in a promise: where mayPark() says, in a
+ * Standard execution, on a clock that really waits (a virtual clock's waits pass at once).
  */
 export function parksOnTimer(frame: Frame): boolean {
   const exec = frame.exec;
-  return exec.suspendable && exec.standard && !exec.clock.virtual && frame.stop === null && frame.mapIndex < 0;
+  return exec.standard && !exec.clock.virtual && mayPark(frame);
 }
 
 /** Runs a parked execution on from its state's resume step, to its end or its next suspension. */
@@ -209,8 +229,8 @@ function resumeExecution(suspension: Suspension): void {
   const frame = suspension.frame;
   // Time passed while the task waited.
   frame.exec.clockStale = true;
-  // A timer ends its wait with nothing but the execution's end: there is no state to run on.
-  if (!suspension.answerOk && suspension.token === '') {
+  // A timer (or a Parallel's parked branches) ends early with nothing but the execution's end: there is no state to run on.
+  if (!suspension.answerOk && suspension.token === '' && suspension.answer instanceof Interruption) {
     port.fail(suspension.answer);
     return;
   }

@@ -1,10 +1,11 @@
 import type { Frame } from '../../run/frame.js';
-import { isPromiseLike, type RunState } from '../../run/state.js';
+import type { ParkedBranches } from '../../run/parked-branches.js';
+import { isPromiseLike, type RunState, type StateNode } from '../../run/state.js';
 import type { StateEnv } from '../context.js';
 import { compileSelectPath, identity, type Transform } from '../jsonpath/io.js';
 import { StatesScope, compileJsonataValue, stateField } from '../jsonata/index.js';
 import { compileOutcome } from '../jsonata/state.js';
-import { withRecovery } from '../recovery.js';
+import { compileRecovery } from '../recovery.js';
 import { compileJsonPathFinish } from '../jsonpath/results.js';
 import { assignsAnywhere } from '../variables.js';
 import { WHOLE_DOCUMENT, builtBound, compileTemplate, templateBound } from '../jsonpath/templates.js';
@@ -16,10 +17,17 @@ import { runBranches, type Branches } from '../../run/branches.js';
  */
 export function compileParallel(def: Record<string, unknown>, env: StateEnv): RunState {
   const definitions = def.Branches as Record<string, unknown>[];
+  const states = definitions.map((branch, i) => env.compileBlock?.(branch, `${env.pointer}/Branches/${i}`) ?? new Map<string, StateNode>());
+  const node = env.lookup(env.name);
   const branches: Branches = {
-    starts: definitions.map((branch, i) => env.compileScope(branch, `${env.pointer}/Branches/${i}`, env.queryLanguage)),
+    starts: definitions.map((branch, i) => states[i]!.get(branch.StartAt as string) ?? env.compileScope(branch, `${env.pointer}/Branches/${i}`, env.queryLanguage)),
     assigns: definitions.map(assignsAnywhere),
+    states,
+    node,
+    join: null,
+    tokens: env.machine.integrations?.tokens ?? null,
   };
+  node.branches = branches;
   if (env.queryLanguage === 'JSONata') return compileJsonataParallel(def, env, branches);
   const inputPath = compileSelectPath(def.InputPath);
   const parameters: Transform = 'Parameters' in def ? compileTemplate(def.Parameters) : identity;
@@ -27,9 +35,15 @@ export function compileParallel(def: Record<string, unknown>, env: StateEnv): Ru
   const effectiveBound = 'Parameters' in def ? templateBound(def.Parameters) : WHOLE_DOCUMENT;
   function attemptParallel(input: unknown, frame: Frame): unknown {
     const inputBound = effectiveBound === null ? Infinity : builtBound(effectiveBound, frame.valueBound);
-    return runBranches(branches, parameters(inputPath(input, frame), frame), inputBound, frame, input, finish);
+    return runBranches(branches, parameters(inputPath(input, frame), frame), inputBound, frame, input, input, finish);
   }
-  return withRecovery(attemptParallel, def, env);
+  const recovery = compileRecovery(attemptParallel, def, env);
+  branches.join = function joinParallel(suspension) {
+    const group = suspension as ParkedBranches;
+    const input = group.rawInput;
+    return recovery.resume(input, group.frame, group.retries, () => finish(input, group.joined(), group.frame, group.outputsBound));
+  };
+  return recovery.run;
 }
 
 /** JSONata Parallel: Arguments (default: the input) to every branch; Output and Assign over the outputs. */
@@ -43,7 +57,7 @@ function compileJsonataParallel(def: Record<string, unknown>, env: StateEnv, bra
     return outcome(scope, outputs);
   }
   function run(scope: StatesScope, effective: unknown): unknown {
-    return runBranches(branches, effective, effective === scope.input ? scope.frame.valueBound : Infinity, scope.frame, scope, finish);
+    return runBranches(branches, effective, effective === scope.input ? scope.frame.valueBound : Infinity, scope.frame, scope.input, scope, finish);
   }
   function attemptJsonataParallel(input: unknown, frame: Frame): unknown {
     const scope = new StatesScope(frame, input);
@@ -52,5 +66,11 @@ function compileJsonataParallel(def: Record<string, unknown>, env: StateEnv, bra
     if (isPromiseLike(effective)) return Promise.resolve(effective).then((e) => run(scope, e));
     return run(scope, effective);
   }
-  return withRecovery(attemptJsonataParallel, def, env);
+  const recovery = compileRecovery(attemptJsonataParallel, def, env);
+  branches.join = function joinJsonataParallel(suspension) {
+    const group = suspension as ParkedBranches;
+    const input = group.rawInput;
+    return recovery.resume(input, group.frame, group.retries, () => finish(new StatesScope(group.frame, input), group.joined()));
+  };
+  return recovery.run;
 }
