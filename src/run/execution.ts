@@ -14,6 +14,7 @@ import { isPromiseLike, type StateNode } from './state.js';
 import { SignalStop, StopHandle, stopCause, type StopTarget } from './stop.js';
 import { Suspension, follow, type ResultPort } from './suspension.js';
 import type { TaskTokens } from './tokens.js';
+import { restorePoint, type DurableSuspension, type RestoreContext } from './durable.js';
 
 /** What compile() builds: the compiled states, and the settings every execution of them shares. */
 export interface CompiledMachine {
@@ -72,86 +73,7 @@ export interface ExecuteOptions {
   onResume?: () => void;
 }
 
-/**
- * What resuming a suspended execution in another process needs, as JSON-ready data: where it
- * waits (state, raw input, Retry counters; a token and its timers, or a timer's wake-up
- * time; an activity task), its variables, and the execution's and frame's counters. Times
- * are milliseconds of the clock; null: not armed.
- */
-export interface DurableSuspension {
-  readonly stateName: string;
-  readonly rawInput: unknown;
-  readonly retries: number[] | null;
-  /** What it waits on: a task token's answer, or a timer (a Wait state, a retry interval). Absent in records written before timers were kept: a token. */
-  readonly waitsOn?: 'token' | 'timer';
-  /** A timer's wake-up time (null: never, a backoff grown without bound). */
-  readonly wakeAt?: number | null;
-  /** The token ('' for a timer) and its timers. */
-  readonly token: string;
-  readonly timeoutAt: number | null;
-  readonly heartbeatMs: number;
-  readonly heartbeatAt: number | null;
-  /** An activity task: its input as workers get it, and whether a worker took it (then it is not handed out again). */
-  readonly activityInput?: unknown;
-  readonly activityTaken?: boolean;
-  /** The nested execution a `.sync` Task waits on. */
-  readonly childArn?: string;
-  readonly variables: Array<[string, unknown, number]>;
-  readonly enteredMs: number;
-  readonly enteredEventId: number;
-  readonly retryCount: number;
-  readonly valueBound: number | null;
-  readonly historyEventId: number;
-  /** The history recorder's last event id (events a level leaves out count too); 0 without history. */
-  readonly historyLastId: number;
-  readonly startMs: number;
-  readonly deadlineMs: number | null;
-  readonly eventId: number;
-  readonly transitions: number;
-  readonly variableBytes: number;
-}
-
-/** A suspension's durable record, or null when it cannot be resumed elsewhere (its token no longer waits). */
-export function durableRecord(suspension: Suspension, tokens: TaskTokens): DurableSuspension | null {
-  if (suspension.node === null) return null;
-  const frame = suspension.frame;
-  const exec = frame.exec;
-  const vars = frame.vars;
-  const common = {
-    stateName: suspension.node.name,
-    rawInput: suspension.rawInput,
-    retries: suspension.retries,
-    variables: vars === null ? [] : vars.visible().map(([name, value]): [string, unknown, number] => [name, value, vars.sizeOf(name)]),
-    enteredMs: frame.enteredMs,
-    enteredEventId: frame.enteredEventId,
-    retryCount: frame.retryCount,
-    valueBound: finiteOrNull(frame.valueBound),
-    historyEventId: frame.historyEventId,
-    historyLastId: exec.history === null ? 0 : exec.history['lastId'],
-    startMs: exec.startMs,
-    deadlineMs: finiteOrNull(exec.deadlineMs),
-    eventId: exec.eventId,
-    transitions: exec.transitions,
-    variableBytes: exec.variableBytes,
-  };
-  if (suspension.token === '') {
-    return { ...common, waitsOn: 'timer', wakeAt: finiteOrNull(suspension.wakeAt), token: '', timeoutAt: null, heartbeatMs: 0, heartbeatAt: null };
-  }
-  const timers = tokens.timers(suspension.token);
-  if (timers === null) return null;
-  const record: DurableSuspension = {
-    ...common,
-    waitsOn: 'token',
-    token: suspension.token,
-    timeoutAt: finiteOrNull(timers.timeoutAt),
-    heartbeatMs: timers.heartbeatMs,
-    heartbeatAt: finiteOrNull(timers.heartbeatAt),
-  };
-  const activity = suspension.activity;
-  // A `.sync` child is followed again after a restart by its ARN: until its start is answered the execution cannot resume elsewhere.
-  if (suspension.child !== null) return suspension.child.executionArn === '' ? null : { ...record, childArn: suspension.child.executionArn };
-  return activity === null ? record : { ...record, activityInput: activity.input, activityTaken: activity.taken };
-}
+export { durableRecord, type DurablePoint, type DurableSuspension } from './durable.js';
 
 /** What Machine.resume() takes besides the durable record. */
 export interface ResumeOptions {
@@ -166,10 +88,6 @@ export interface ResumeOptions {
   onHistory?: (history: RecordedHistory) => void;
   onSuspend?: (suspension: Suspension) => void;
   onResume?: () => void;
-}
-
-function finiteOrNull(value: number): number | null {
-  return Number.isFinite(value) ? value : null;
 }
 
 /** Default execution names and Express ARN ids. */
@@ -358,42 +276,22 @@ export class Machine {
         : new HistoryRecorder(this.historyLevel, this.clock, this.region);
       exec.history.restore(options.events, record.historyLastId);
     }
-    const frame = new Frame(exec, vars, -1, null);
-    frame.stateName = node.name;
-    frame.stateType = node.type;
-    frame.enteredMs = record.enteredMs;
-    frame.enteredEventId = record.enteredEventId;
-    frame.retryCount = record.retryCount;
-    frame.next = node.next;
-    frame.valueBound = record.valueBound ?? Infinity;
-    frame.historyEventId = record.historyEventId;
-    if (record.waitsOn === 'timer') {
-      if (node.wake === null) throw new RangeError(`state '${node.name}' does not wait on a timer on the execution's main line`);
-      // Armed for what is left of the wait: a wake-up time that passed while the host was down fires at once.
-      return this.resumeAt(Suspension.timed(frame, node, record.rawInput, record.wakeAt ?? Infinity, record.retries), null, record, options);
-    }
-    // The token waits from now on: an answer that comes while the probe below runs is kept until the execution is parked.
-    const suspension = options.tokens.resuspend(record.token, frame, record.timeoutAt ?? Infinity, record.heartbeatMs, record.heartbeatAt ?? Infinity);
-    suspension.node = node;
-    suspension.rawInput = record.rawInput;
-    suspension.retries = record.retries;
-    // The Task's result step is a compiled closure: a probe attempt, stopped at its suspension point before any resource is called, hands it over.
-    const probeFrame = new Frame(this.execution(options.name, options.input, record.startMs, Infinity), vars, -1, null);
-    probeFrame.exec.suspendable = true;
-    probeFrame.retryCount = record.retryCount;
-    const probe = options.tokens.probeResume(probeFrame, () => node.run(record.rawInput, probeFrame));
-    if (probe instanceof Promise) return probe.then((found) => this.resumeAt(suspension, found, record, options));
-    return this.resumeAt(suspension, probe, record, options);
+    const context: RestoreContext = {
+      tokens: options.tokens,
+      probeExecution: () => {
+        const probe = this.execution(options.name, options.input, record.startMs, Infinity);
+        probe.suspendable = true;
+        return probe;
+      },
+    };
+    const parked = restorePoint(node, new Frame(exec, vars, -1, null), record, context);
+    if (parked instanceof Promise) return parked.then((suspension) => this.resumeAt(suspension, options));
+    return this.resumeAt(parked, options);
   }
 
-  /**
-   * resume() once the execution waits again: a timer's at once, a token's once the probe
-   * found the Task's result step (an activity task no worker took before the restart is
-   * handed out again). The execution is parked in `suspension`.
-   */
-  private resumeAt(suspension: Suspension, probe: Suspension | null, record: DurableSuspension, options: ResumeOptions): Promise<ExecutionResult> {
+  /** resume() once the execution waits again (restorePoint): it is parked in `suspension`, unless it was stopped meanwhile. */
+  private resumeAt(suspension: Suspension, options: ResumeOptions): Promise<ExecutionResult> {
     const exec = suspension.frame.exec;
-    if (suspension.token !== '') this.takeResumeStep(suspension, probe, record, options);
     if (exec.history !== null) options.onHistory?.(exec.history);
     const stop = stopOf(options);
     if (stop?.stopped) {
@@ -401,23 +299,6 @@ export class Machine {
       return Promise.resolve(this.stopped(exec, stop));
     }
     return this.race(exec, suspension, stop, options, true);
-  }
-
-  /** A token's suspension takes the Task's result step (and activity queues) from the probe, or the record does not fit. */
-  private takeResumeStep(suspension: Suspension, probe: Suspension | null, record: DurableSuspension, options: ResumeOptions): void {
-    if (probe === null || probe.resume === null || probe.token === '' || !suspension.followsChild(probe.child, record.childArn)) {
-      // A probe that failed into a retry interval parked on a timer of its own: that timer goes too.
-      probe?.settle(false, executionEnded);
-      options.tokens.withdraw(suspension.token);
-      throw new RangeError(`state '${suspension.node!.name}' does not wait for a task token on the execution's main line`);
-    }
-    suspension.resume = probe.resume;
-    const queues = probe.activity?.queues;
-    if (queues === undefined) return;
-    const activity = { arn: probe.activity!.arn, input: record.activityInput, queues, taken: record.activityTaken === true };
-    suspension.activity = activity;
-    options.tokens.whenStarted(suspension.token, (workerName) => suspension.activityTaken(workerName));
-    if (!activity.taken) queues.scheduleActivity?.(activity.arn, suspension.token, activity.input);
   }
 
   /** The top-level state named `name`: a resumed record names the Task it parked in. */

@@ -476,46 +476,57 @@ function checkHeader(path: string): void {
     );
 }
 
-const suspensionNumbers = [
-  'heartbeatMs',
-  'enteredMs',
-  'enteredEventId',
-  'retryCount',
-  'historyEventId',
-  'historyLastId',
-  'startMs',
-  'eventId',
-  'transitions',
-  'variableBytes',
-] as const;
-const suspensionTimes = ['timeoutAt', 'heartbeatAt', 'valueBound', 'deadlineMs'] as const;
+/** Counters of every parked point (the main line's, a branch's). */
+const pointNumbers = ['heartbeatMs', 'enteredMs', 'enteredEventId', 'retryCount', 'historyEventId'] as const;
+/** Counters of the execution, in the main line's record. */
+const executionNumbers = ['historyLastId', 'startMs', 'eventId', 'transitions', 'variableBytes'] as const;
+const pointTimes = ['timeoutAt', 'heartbeatAt', 'valueBound'] as const;
 
 /** A suspension record read back: its shape checked, so a damaged one is refused at start-up, not when its token is answered. */
 function checkSuspension(value: unknown, arn: string, path: string): DurableSuspension {
   const refuse = (what: string): never => {
     throw new StoreError(StoreErrorCodes.CORRUPT, path, `the suspension record of execution ${arn} in ${path} is damaged (${what}); it cannot be resumed`);
   };
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return refuse('not an object');
+  const record = checkPoint(value, '', refuse);
+  for (const key of executionNumbers) if (typeof record[key] !== 'number') refuse(`${key} is not a number`);
+  if (record.deadlineMs !== null && typeof record.deadlineMs !== 'number') refuse('deadlineMs is neither a number nor null');
+  return record as unknown as DurableSuspension;
+}
+
+/** One parked point's shape (`at`: where it sits in the record, e.g. "branches/1/point/"), its branches' recursively. */
+function checkPoint(value: unknown, at: string, refuse: (what: string) => never): Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return refuse(`${at || 'the record'} is not an object`);
   const record = value as Record<string, unknown>;
-  if (typeof record.stateName !== 'string' || record.stateName === '') refuse('stateName is not a state name');
+  if (typeof record.stateName !== 'string' || record.stateName === '') refuse(`${at}stateName is not a state name`);
   const waitsOn = record.waitsOn ?? 'token';
-  if (waitsOn !== 'token' && waitsOn !== 'timer') refuse('waitsOn is neither "token" nor "timer"');
-  if (typeof record.token !== 'string' || (waitsOn === 'token' && record.token === '')) refuse('token is not a task token');
-  if (waitsOn === 'timer' && record.wakeAt !== null && typeof record.wakeAt !== 'number') refuse('wakeAt is neither a number nor null');
-  if (record.activityTaken !== undefined && typeof record.activityTaken !== 'boolean') refuse('activityTaken is not a boolean');
-  if (record.childArn !== undefined && (typeof record.childArn !== 'string' || record.childArn === '')) refuse('childArn is not an execution ARN');
-  for (const key of suspensionNumbers) if (typeof record[key] !== 'number') refuse(`${key} is not a number`);
-  for (const key of suspensionTimes) if (record[key] !== null && typeof record[key] !== 'number') refuse(`${key} is neither a number nor null`);
+  if (waitsOn !== 'token' && waitsOn !== 'timer' && waitsOn !== 'branches') refuse(`${at}waitsOn is not "token", "timer" or "branches"`);
+  if (typeof record.token !== 'string' || (waitsOn === 'token' && record.token === '')) refuse(`${at}token is not a task token`);
+  if (waitsOn === 'timer' && record.wakeAt !== null && typeof record.wakeAt !== 'number') refuse(`${at}wakeAt is neither a number nor null`);
+  if (record.activityTaken !== undefined && typeof record.activityTaken !== 'boolean') refuse(`${at}activityTaken is not a boolean`);
+  if (record.childArn !== undefined && (typeof record.childArn !== 'string' || record.childArn === '')) refuse(`${at}childArn is not an execution ARN`);
+  for (const key of pointNumbers) if (typeof record[key] !== 'number') refuse(`${at}${key} is not a number`);
+  for (const key of pointTimes) if (record[key] !== null && typeof record[key] !== 'number') refuse(`${at}${key} is neither a number nor null`);
   if (record.retries !== null && !(Array.isArray(record.retries) && record.retries.every((n) => typeof n === 'number')))
-    refuse('retries is not a list of counts');
+    refuse(`${at}retries is not a list of counts`);
   if (
     !Array.isArray(record.variables) ||
     !record.variables.every((v) => Array.isArray(v) && v.length === 3 && typeof v[0] === 'string' && typeof v[2] === 'number')
   ) {
-    refuse('variables is not a list of [name, value, size]');
+    refuse(`${at}variables is not a list of [name, value, size]`);
   }
-  if (!('rawInput' in record)) refuse('rawInput is missing');
-  return record as unknown as DurableSuspension;
+  if (!('rawInput' in record)) refuse(`${at}rawInput is missing`);
+  if (waitsOn === 'branches') {
+    if (!Array.isArray(record.branches) || record.branches.length === 0) refuse(`${at}branches is not a list of branches`);
+    if (record.outputsBound !== null && typeof record.outputsBound !== 'number') refuse(`${at}outputsBound is neither a number nor null`);
+    (record.branches as unknown[]).forEach((branch, i) => {
+      const where = `${at}branches/${i}/`;
+      if (branch === null || typeof branch !== 'object' || typeof (branch as { finished?: unknown }).finished !== 'boolean')
+        refuse(`${where}finished is not a boolean`);
+      const entry = branch as { finished: boolean; point?: unknown };
+      if (!entry.finished) checkPoint(entry.point, `${where}point/`, refuse);
+    });
+  }
+  return record;
 }
 
 function reviveEvents(text: string): HistoryEventShape[] {
@@ -534,7 +545,7 @@ export function markHostStopped(exec: ExecutionRecord, now: Date, cause?: string
   exec.error = HOST_STOPPED_ERROR;
   exec.cause =
     cause ??
-    `The statemill process running this execution stopped (crash or kill) while it was RUNNING; only executions parked on their main line (a task token, an activity task, a Wait state, a retry interval) are resumed after a restart, so it was marked FAILED when the store was opened again at ${now.toISOString()}.`;
+    `The statemill process running this execution stopped (crash or kill) while it was RUNNING and not parked: only executions whose every running thread waits (a task token, an activity task, a Wait state, a retry interval, a .sync child — on the main line or in the branches of a Parallel state, not in a Map iteration) are resumed after a restart, so it was marked FAILED when the store was opened again at ${now.toISOString()}.`;
   const recorded: HistoryEventShape[] =
     exec.events !== null && exec.events.length > 0
       ? exec.events

@@ -572,7 +572,7 @@ durable('StopExecution ends a Wait resumed after the restart: ABORTED, its timer
 });
 
 const damagedTimerRecords: Array<{ change: Record<string, unknown>; says: string }> = [
-  { change: { waitsOn: 'sometimes' }, says: 'waitsOn is neither "token" nor "timer"' },
+  { change: { waitsOn: 'sometimes' }, says: 'waitsOn is not "token", "timer" or "branches"' },
   { change: { wakeAt: 'soon' }, says: 'wakeAt is neither a number nor null' },
   { change: { waitsOn: 'token' }, says: 'token is not a task token' },
   { change: { activityTaken: 'yes' }, says: 'activityTaken is not a boolean' },

@@ -21,9 +21,12 @@ const roleArn = 'arn:aws:iam::123456789012:role/local';
 const pass = JSON.stringify({ StartAt: 'Step', States: { Step: { Type: 'Pass', Result: 1, ResultPath: '$.step', End: true } } });
 const nap = JSON.stringify({ StartAt: 'Nap', States: { Nap: { Type: 'Wait', Seconds: 3600, End: true } } });
 /** A Wait inside a Parallel branch: not on the main line, so not parked as plain data; a restart cannot resume it. */
-const napInBranch = JSON.stringify({
-  StartAt: 'Both',
-  States: { Both: { Type: 'Parallel', Branches: [{ StartAt: 'Nap', States: { Nap: { Type: 'Wait', Seconds: 3600, End: true } } }], End: true } },
+/** A Wait inside a Map iteration: it sleeps in a promise, which no restart resumes. */
+const napInIteration = JSON.stringify({
+  StartAt: 'Each',
+  States: {
+    Each: { Type: 'Map', ItemsPath: '$.items', ItemProcessor: { StartAt: 'Nap', States: { Nap: { Type: 'Wait', Seconds: 3600, End: true } } }, End: true },
+  },
 });
 
 async function run(service: StepFunctionsService, stateMachineArn: string, name: string, input = '{}'): Promise<string> {
@@ -114,8 +117,8 @@ store(
     // No close() before the restart: a second service opening the file is what a restart after kill -9 sees.
     const opened = [crashed];
     try {
-      const { stateMachineArn } = await crashed.createStateMachine({ name: 'sleepy', definition: napInBranch, roleArn });
-      const { executionArn } = await crashed.startExecution({ stateMachineArn, name: 'asleep', input: '{"a":1}' });
+      const { stateMachineArn } = await crashed.createStateMachine({ name: 'sleepy', definition: napInIteration, roleArn });
+      const { executionArn } = await crashed.startExecution({ stateMachineArn, name: 'asleep', input: '{"items":[1]}' });
       const restarted = createService({ store: file });
       opened.push(restarted);
       const described = await restarted.describeExecution({ executionArn });
@@ -123,20 +126,20 @@ store(
       assert.is(described.error, HOST_STOPPED_ERROR);
       assert.match(
         described.cause!,
-        /stopped \(crash or kill\) while it was RUNNING; only executions parked on their main line \(a task token, an activity task, a Wait state, a retry interval\) are resumed after a restart/,
+        /stopped \(crash or kill\) while it was RUNNING and not parked: only executions whose every running thread waits .* not in a Map iteration\) are resumed after a restart/,
       );
       const history = await restarted.getExecutionHistory({ executionArn });
       assert.equal(
         history.events.map((e) => e.type),
-        ['ExecutionStarted', 'ParallelStateEntered', 'ParallelStateStarted', 'WaitStateEntered', 'ExecutionFailed'],
+        ['ExecutionStarted', 'MapStateEntered', 'MapStateStarted', 'MapIterationStarted', 'WaitStateEntered', 'ExecutionFailed'],
         'the history up to where it waited, then why it failed',
       );
       assert.equal(
         history.events.map((e) => e.id),
-        [1, 2, 3, 4, 5],
+        [1, 2, 3, 4, 5, 6],
       );
-      assert.is(history.events[4]!.previousEventId, 4, 'ExecutionFailed follows the last recorded event');
-      assert.is(JSON.parse(JSON.stringify(history.events[0]!)).executionStartedEventDetails.input, '{"a":1}');
+      assert.is(history.events[5]!.previousEventId, 5, 'ExecutionFailed follows the last recorded event');
+      assert.is(JSON.parse(JSON.stringify(history.events[0]!)).executionStartedEventDetails.input, '{"items":[1]}');
       await restarted.close();
       const third = createService({ store: file });
       opened.push(third);
@@ -179,8 +182,8 @@ store(
     const service = createService({ store: sqlite });
     const quick = await service.createStateMachine({ name: 'quick', definition: pass, roleArn });
     await run(service, quick.stateMachineArn, 'at-once');
-    const slow = await service.createStateMachine({ name: 'slow', definition: napInBranch, roleArn });
-    await service.startExecution({ stateMachineArn: slow.stateMachineArn, name: 'waiting' });
+    const slow = await service.createStateMachine({ name: 'slow', definition: napInIteration, roleArn });
+    await service.startExecution({ stateMachineArn: slow.stateMachineArn, name: 'waiting', input: '{"items":[1]}' });
     await service.close();
     assert.equal(writes, ['ended at-once', 'started waiting', 'ended waiting']);
   },
@@ -262,8 +265,8 @@ const graceful = suite('service: SQLite store, graceful close');
 graceful('close() stops a running Standard execution that is not parked, and the store keeps it ABORTED, not RUNNING', async () => {
   const file = freshFile();
   const first = createService({ store: file });
-  const { stateMachineArn } = await first.createStateMachine({ name: 'sleepy', definition: napInBranch, roleArn });
-  const { executionArn } = await first.startExecution({ stateMachineArn, name: 'asleep' });
+  const { stateMachineArn } = await first.createStateMachine({ name: 'sleepy', definition: napInIteration, roleArn });
+  const { executionArn } = await first.startExecution({ stateMachineArn, name: 'asleep', input: '{"items":[1]}' });
   await first.close();
   const second = createService({ store: file });
   const described = await second.describeExecution({ executionArn });
@@ -276,7 +279,7 @@ graceful('close() leaves an execution parked on its main line in the store as it
   const file = freshFile();
   const first = createService({ store: file });
   const { stateMachineArn } = await first.createStateMachine({ name: 'sleepy', definition: nap, roleArn });
-  const { executionArn } = await first.startExecution({ stateMachineArn, name: 'asleep' });
+  const { executionArn } = await first.startExecution({ stateMachineArn, name: 'asleep', input: '{"items":[1]}' });
   await first.close();
   const second = createService({ store: file });
   try {

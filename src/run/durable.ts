@@ -1,0 +1,270 @@
+import { Frame, StopSignal, VariableScope, type Execution } from './frame.js';
+import { executionEnded } from './interruptions.js';
+import { ParkedBranches } from './parked-branches.js';
+import type { StateNode } from './state.js';
+import { Suspension } from './suspension.js';
+import type { TaskTokens } from './tokens.js';
+
+/**
+ * Where one thread of control waits, as JSON-ready data: the state and its raw input and
+ * Retry counters; a token and its timers, a timer's wake-up time, an activity task, a
+ * `.sync` child, or (a Parallel) its branches; the variables of the thread's own scope; the
+ * frame's counters. Times are milliseconds of the clock; null: not armed.
+ */
+export interface DurablePoint {
+  readonly stateName: string;
+  readonly rawInput: unknown;
+  readonly retries: number[] | null;
+  /** What it waits on: a task token's answer, a timer (a Wait state, a retry interval), or a Parallel's branches. Absent in records written before timers were kept: a token. */
+  readonly waitsOn?: 'token' | 'timer' | 'branches';
+  /** A timer's wake-up time (null: never, a backoff grown without bound). */
+  readonly wakeAt?: number | null;
+  /** The token ('' for a timer or branches) and its timers. */
+  readonly token: string;
+  readonly timeoutAt: number | null;
+  readonly heartbeatMs: number;
+  readonly heartbeatAt: number | null;
+  /** An activity task: its input as workers get it, and whether a worker took it (then it is not handed out again). */
+  readonly activityInput?: unknown;
+  readonly activityTaken?: boolean;
+  /** The nested execution a `.sync` Task waits on. */
+  readonly childArn?: string;
+  /** The main line: every variable; a branch: those of its own scope (none when it has no scope of its own). */
+  readonly variables: Array<[string, unknown, number]>;
+  readonly enteredMs: number;
+  readonly enteredEventId: number;
+  readonly retryCount: number;
+  readonly valueBound: number | null;
+  readonly historyEventId: number;
+  /** A Parallel's branches, in order: each finished (its output) or parked (its point). */
+  readonly branches?: DurableBranch[];
+  /** Upper bound of the finished branches' outputs' JSON size (null: unknown). */
+  readonly outputsBound?: number | null;
+}
+
+export type DurableBranch = { readonly finished: true; readonly output?: unknown } | { readonly finished: false; readonly point: DurablePoint };
+
+/** What resuming a suspended execution in another process needs: where its main line waits, and the execution's counters. */
+export interface DurableSuspension extends DurablePoint {
+  /** The history recorder's last event id (events a level leaves out count too); 0 without history. */
+  readonly historyLastId: number;
+  readonly startMs: number;
+  readonly deadlineMs: number | null;
+  readonly eventId: number;
+  readonly transitions: number;
+  readonly variableBytes: number;
+}
+
+/** A suspension's durable record, or null when it cannot be resumed elsewhere (its token no longer waits, a branch runs). */
+export function durableRecord(suspension: Suspension, tokens: TaskTokens): DurableSuspension | null {
+  const frame = suspension.frame;
+  const exec = frame.exec;
+  const vars = frame.vars;
+  const point = pointRecord(
+    suspension,
+    tokens,
+    vars === null ? [] : vars.visible().map(([name, value]): [string, unknown, number] => [name, value, vars.sizeOf(name)]),
+  );
+  if (point === null) return null;
+  return {
+    ...point,
+    historyLastId: exec.history === null ? 0 : exec.history['lastId'],
+    startMs: exec.startMs,
+    deadlineMs: finiteOrNull(exec.deadlineMs),
+    eventId: exec.eventId,
+    transitions: exec.transitions,
+    variableBytes: exec.variableBytes,
+  };
+}
+
+function pointRecord(suspension: Suspension, tokens: TaskTokens, variables: Array<[string, unknown, number]>): DurablePoint | null {
+  if (suspension.node === null) return null;
+  const frame = suspension.frame;
+  const common = {
+    stateName: suspension.node.name,
+    rawInput: suspension.rawInput,
+    retries: suspension.retries,
+    variables,
+    enteredMs: frame.enteredMs,
+    enteredEventId: frame.enteredEventId,
+    retryCount: frame.retryCount,
+    valueBound: finiteOrNull(frame.valueBound),
+    historyEventId: frame.historyEventId,
+  };
+  if (suspension instanceof ParkedBranches) {
+    const branches = branchRecords(suspension, tokens);
+    if (branches === null) return null;
+    return {
+      ...common,
+      waitsOn: 'branches',
+      token: '',
+      timeoutAt: null,
+      heartbeatMs: 0,
+      heartbeatAt: null,
+      branches,
+      outputsBound: finiteOrNull(suspension.outputsBound),
+    };
+  }
+  if (suspension.token === '') {
+    return { ...common, waitsOn: 'timer', wakeAt: finiteOrNull(suspension.wakeAt), token: '', timeoutAt: null, heartbeatMs: 0, heartbeatAt: null };
+  }
+  const timers = tokens.timers(suspension.token);
+  if (timers === null) return null;
+  const record: DurablePoint = {
+    ...common,
+    waitsOn: 'token',
+    token: suspension.token,
+    timeoutAt: finiteOrNull(timers.timeoutAt),
+    heartbeatMs: timers.heartbeatMs,
+    heartbeatAt: finiteOrNull(timers.heartbeatAt),
+  };
+  const activity = suspension.activity;
+  // A `.sync` child is followed again after a restart by its ARN: until its start is answered the execution cannot resume elsewhere.
+  if (suspension.child !== null) return suspension.child.executionArn === '' ? null : { ...record, childArn: suspension.child.executionArn };
+  return activity === null ? record : { ...record, activityInput: activity.input, activityTaken: activity.taken };
+}
+
+/** Each branch's output or parked point; null while one runs (between two waits nothing durable holds). */
+function branchRecords(group: ParkedBranches, tokens: TaskTokens): DurableBranch[] | null {
+  const records: DurableBranch[] = [];
+  for (let i = 0; i < group.finished.length; i++) {
+    if (group.finished[i]) {
+      records.push({ finished: true, output: group.outputs[i] });
+      continue;
+    }
+    const point = group.points[i];
+    if (point === null || point === undefined) return null;
+    const vars = point.frame.vars;
+    const record = pointRecord(point, tokens, group.plan.assigns[i] && vars !== null ? vars.own() : []);
+    if (record === null) return null;
+    records.push({ finished: false, point: record });
+  }
+  return records;
+}
+
+function finiteOrNull(value: number): number | null {
+  return Number.isFinite(value) ? value : null;
+}
+
+/** What restoring a point needs besides its record. */
+export interface RestoreContext {
+  /** The registry the tokens are waited on again (the one SendTask* calls reach). */
+  readonly tokens: TaskTokens;
+  /** A fresh execution of the machine for a probe attempt (no history, no deadline). */
+  probeExecution(): Execution;
+}
+
+/**
+ * Parks `frame` again where `record` says it waited, in `node` (a restart): a timer armed for
+ * what is left, a token waited on again (its timers at the recorded times), a Parallel's
+ * branches each parked again. A promise when a probe went asynchronous (JSONata's library).
+ * Throws a RangeError (or rejects) when the record does not fit the machine any more.
+ */
+export function restorePoint(node: StateNode, frame: Frame, record: DurablePoint, ctx: RestoreContext): Suspension | Promise<Suspension> {
+  frame.stateName = node.name;
+  frame.stateType = node.type;
+  frame.enteredMs = record.enteredMs;
+  frame.enteredEventId = record.enteredEventId;
+  frame.retryCount = record.retryCount;
+  frame.next = node.next;
+  frame.valueBound = record.valueBound ?? Infinity;
+  frame.historyEventId = record.historyEventId;
+  if (record.waitsOn === 'branches') return restoreBranches(node, frame, record, ctx);
+  if (record.waitsOn === 'timer') {
+    if (node.wake === null) throw new RangeError(`state '${node.name}' does not wait on a timer where the record says it did`);
+    // Armed for what is left of the wait: a wake-up time that passed while the host was down fires at once.
+    return Suspension.timed(frame, node, record.rawInput, record.wakeAt ?? Infinity, record.retries);
+  }
+  const tokens = ctx.tokens;
+  // The token waits from now on: an answer that comes while the probe below runs is kept until the execution is parked.
+  const suspension = tokens.resuspend(record.token, frame, record.timeoutAt ?? Infinity, record.heartbeatMs, record.heartbeatAt ?? Infinity);
+  suspension.node = node;
+  suspension.rawInput = record.rawInput;
+  suspension.retries = record.retries;
+  // The Task's result step is a compiled closure: a probe attempt, stopped at its suspension point before any resource is called, hands it over.
+  const probeFrame = new Frame(ctx.probeExecution(), frame.vars, frame.mapIndex, frame.mapValue, frame.stop);
+  probeFrame.retryCount = record.retryCount;
+  const probe = tokens.probeResume(probeFrame, () => node.run(record.rawInput, probeFrame));
+  if (probe instanceof Promise) return probe.then((found) => takeResumeStep(suspension, found, record, tokens));
+  return takeResumeStep(suspension, probe, record, tokens);
+}
+
+/** A token's suspension takes the Task's result step (and activity queues) from the probe, or the record does not fit. */
+function takeResumeStep(suspension: Suspension, probe: Suspension | null, record: DurablePoint, tokens: TaskTokens): Suspension {
+  if (probe === null || probe.resume === null || probe.token === '' || !suspension.followsChild(probe.child, record.childArn)) {
+    // A probe that failed into a retry interval parked on a timer of its own: that timer goes too.
+    probe?.settle(false, executionEnded);
+    tokens.withdraw(suspension.token);
+    throw new RangeError(`state '${suspension.node!.name}' does not wait for a task token where the record says it did`);
+  }
+  suspension.resume = probe.resume;
+  const queues = probe.activity?.queues;
+  if (queues === undefined) return suspension;
+  const activity = { arn: probe.activity!.arn, input: record.activityInput, queues, taken: record.activityTaken === true };
+  suspension.activity = activity;
+  tokens.whenStarted(suspension.token, (workerName) => suspension.activityTaken(workerName));
+  if (!activity.taken) queues.scheduleActivity?.(activity.arn, suspension.token, activity.input);
+  return suspension;
+}
+
+/** A Parallel's branches parked again: finished ones keep their outputs, parked ones wait where they did. */
+function restoreBranches(node: StateNode, frame: Frame, record: DurablePoint, ctx: RestoreContext): ParkedBranches | Promise<ParkedBranches> {
+  const plan = node.branches;
+  const records = record.branches ?? [];
+  if (plan === null || records.length !== plan.starts.length) {
+    throw new RangeError(`state '${node.name}' is not a Parallel state with the ${records.length} branches the record names`);
+  }
+  const group = new ParkedBranches(frame, plan, record.rawInput, new StopSignal(frame.stop, true));
+  group.retries = record.retries;
+  group.outputsBound = record.outputsBound ?? Infinity;
+  const frames: (Frame | null)[] = [];
+  const points: (Suspension | Promise<Suspension> | null)[] = [];
+  try {
+    for (let i = 0; i < records.length; i++) {
+      const branch = records[i]!;
+      frames.push(null);
+      points.push(null);
+      if (branch.finished) {
+        group.restoredOutput(i, branch.output);
+        continue;
+      }
+      const point = branch.point;
+      const branchNode = plan.states[i]!.get(point.stateName);
+      if (branchNode === undefined) throw new RangeError(`no state '${point.stateName}' in branch ${i} of Parallel state '${node.name}'`);
+      let vars = frame.vars;
+      if (plan.assigns[i]) {
+        vars = new VariableScope(frame.vars);
+        for (const [name, value, size] of point.variables) vars.set(name, value, size);
+      }
+      frames[i] = new Frame(frame.exec, vars, frame.mapIndex, frame.mapValue, group.stop);
+      points[i] = restorePoint(branchNode, frames[i]!, point, ctx);
+    }
+  } catch (thrown) {
+    abandon(points, ctx.tokens);
+    throw thrown;
+  }
+  const park = (parked: (Suspension | null)[]): ParkedBranches => {
+    for (let i = 0; i < parked.length; i++) if (parked[i] !== null) group.restored(i, frames[i]!, parked[i]!);
+    group.relaunched();
+    return group;
+  };
+  if (!points.some((p) => p instanceof Promise)) return park(points as (Suspension | null)[]);
+  return Promise.allSettled(points).then((settled) => {
+    const failure = settled.find((s) => s.status === 'rejected');
+    const parked = settled.map((s) => (s.status === 'fulfilled' ? s.value : null));
+    if (failure !== undefined) {
+      abandon(parked, ctx.tokens);
+      throw (failure as PromiseRejectedResult).reason;
+    }
+    return park(parked);
+  });
+}
+
+/** Withdraws points restored before the record turned out not to fit. */
+function abandon(points: readonly (Suspension | Promise<Suspension> | null)[], tokens: TaskTokens): void {
+  for (const point of points) {
+    if (!(point instanceof Suspension)) continue;
+    point.withdraw();
+    if (point.token !== '') tokens.withdraw(point.token);
+  }
+}
