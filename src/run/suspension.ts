@@ -223,7 +223,9 @@ export function parksOnTimer(frame: Frame): boolean {
 
 /** Runs a parked execution on from its state's resume step, to its end or its next suspension. */
 function resumeExecution(suspension: Suspension): void {
-  const port = suspension.port!;
+  const port = suspension.port;
+  // Withdrawn since the answer came (its Parallel branch was abandoned): nothing runs on.
+  if (port === null) return;
   suspension.port = null;
   port.resumed?.();
   const frame = suspension.frame;

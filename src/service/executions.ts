@@ -65,8 +65,8 @@ export class Executions {
   }
 
   /**
-   * Takes back an execution parked on its main line when the store was last written: it waits on the same token,
-   * activity task or timer again (Machine.resume). One whose record does not fit its machine ends FAILED (HostStopped), saying why.
+   * Takes back an execution parked when the store was last written (on its main line, or in a Parallel's branches): it
+   * waits on the same tokens, activity tasks or timers again (Machine.resume). One whose record does not fit its machine ends FAILED (HostStopped), saying why.
    */
   resumeSuspended(exec: ExecutionRecord): void {
     const record = exec.suspension!;
@@ -100,7 +100,7 @@ export class Executions {
     markHostStopped(
       exec,
       this.registry.now(),
-      `The statemill process running this execution stopped while it was parked on its main line, and it could not be resumed: ${reason}`,
+      `The statemill process running this execution stopped while it was parked, and it could not be resumed: ${reason}`,
     );
     this.running.delete(exec);
     this.retain(exec);

@@ -996,4 +996,433 @@ durable('a .sync child that was mid-transition in the crash comes back FAILED (H
   });
 });
 
+/** A message handler that keeps each token it is given, by the branch that sent it. */
+function branchOutbox() {
+  const tokens: Record<string, string[]> = {};
+  return {
+    tokens,
+    handlers: {
+      'arn:aws:states:::sqs:sendMessage': (input: { MessageBody: { TaskToken: string; branch: string } }) => {
+        (tokens[input.MessageBody.branch] ??= []).push(input.MessageBody.TaskToken);
+        return {};
+      },
+    },
+  };
+}
+
+/** A callback Task of branch `branch` (its answer in `$.<branch>`), and what follows it in the branch. */
+function askIn(branch: string, ask: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    Type: 'Task',
+    Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken',
+    Parameters: { QueueUrl: 'q', MessageBody: { 'TaskToken.$': '$$.Task.Token', branch, 'who.$': '$.who' } },
+    ResultPath: `$.${branch}`,
+    ...ask,
+  };
+}
+
+/**
+ * Two approvals in parallel: branch a asks, then a Pass assigns and reshapes; branch b (or
+ * `second`) asks. ResultSelector and ResultPath put both answers beside the input; `parallel`
+ * adds fields to the Parallel state (Retry, Catch).
+ */
+function approvals(parallel: Record<string, unknown> = {}, second?: Record<string, unknown>, extraStates: Record<string, unknown> = {}): string {
+  return JSON.stringify({
+    StartAt: 'Prepare',
+    States: {
+      Prepare: { Type: 'Pass', Assign: { greeting: 'hello' }, Next: 'Both' },
+      Both: {
+        Type: 'Parallel',
+        Branches: [
+          {
+            StartAt: 'AskA',
+            States: {
+              AskA: askIn('a', { Next: 'NoteA' }),
+              NoteA: { Type: 'Pass', Assign: { heardA: '{% $states.input.a.word %}' }, QueryLanguage: 'JSONata', Next: 'DoneA' },
+              DoneA: { Type: 'Pass', Parameters: { 'a.$': '$heardA', 'g.$': '$greeting' }, End: true },
+            },
+          },
+          second ?? { StartAt: 'AskB', States: { AskB: askIn('b', { End: true }) } },
+        ],
+        ResultSelector: { 'first.$': '$[0]', 'second.$': '$[1].b.word' },
+        ResultPath: '$.answers',
+        Next: 'Greet',
+        ...parallel,
+      },
+      Greet: { Type: 'Pass', Parameters: { 'text.$': "States.Format('{} {}: {} {}', $greeting, $.who, $.answers.first.a, $.answers.second)" }, End: true },
+      ...extraStates,
+    },
+  });
+}
+
+/** Starts `definition` on a service of the store, waits until every branch's token went out; `answerA` answers branch a before the "crash". */
+async function crashedInBranches(store: FreshStore, definition: string, answerA: boolean, options: ServiceOptions = {}) {
+  const first = branchOutbox();
+  const crashed = store.open({ handlers: first.handlers, ...options });
+  const { stateMachineArn } = await crashed.createStateMachine({ name: 'approvals', definition, roleArn });
+  const { executionArn } = await crashed.startExecution({ stateMachineArn, name: 'asking', input: '{"who":"ada"}' });
+  await turns();
+  assert.equal(
+    Object.keys(first.tokens)
+      .sort()
+      .map((b) => [b, first.tokens[b]!.length]),
+    [
+      ['a', 1],
+      ['b', 1],
+    ],
+    'each branch sent its token once',
+  );
+  if (answerA) await crashed.sendTaskSuccess({ taskToken: first.tokens.a![0]!, output: '{"word":"yes"}' });
+  await turns();
+  const before = (await crashed.getExecutionHistory({ executionArn })).events;
+  return { crashed, executionArn, tokens: { a: first.tokens.a![0]!, b: first.tokens.b![0]! }, before };
+}
+
+durable(
+  'a Parallel whose branches wait on tokens: one branch finished before the crash, the other answered after the restart; output, variables, gap-free history in AWS’s order, no resource called again',
+  async () => {
+    await withFreshStore(async (store) => {
+      const { executionArn, tokens, before } = await crashedInBranches(store, approvals(), true);
+      assert.equal(
+        before.map((e) => e.type),
+        [
+          'ExecutionStarted',
+          'PassStateEntered',
+          'PassStateExited',
+          'ParallelStateEntered',
+          'ParallelStateStarted',
+          'TaskStateEntered',
+          'TaskScheduled',
+          'TaskStarted',
+          'TaskSubmitted',
+          'TaskStateEntered',
+          'TaskScheduled',
+          'TaskStarted',
+          'TaskSubmitted',
+          'TaskSucceeded',
+          'TaskStateExited',
+          'PassStateEntered',
+          'PassStateExited',
+          'PassStateEntered',
+          'PassStateExited',
+        ],
+        'branch a ran to its end before the crash',
+      );
+      const again = branchOutbox();
+      const restarted = store.open({ handlers: again.handlers });
+      assert.is((await restarted.describeExecution({ executionArn })).status, 'RUNNING', 'waiting again, not HostStopped');
+      await restarted.sendTaskSuccess({ taskToken: tokens.b, output: '{"word":"ok"}' });
+      const described = await restarted.waitForExecution({ executionArn });
+      assert.is(described.status, 'SUCCEEDED', JSON.stringify(described));
+      assert.equal(JSON.parse(described.output!), { text: 'hello ada: yes ok' });
+      assert.equal(again.tokens, {}, 'no resource is called again');
+      const history = (await restarted.getExecutionHistory({ executionArn })).events;
+      assert.equal(history.slice(0, before.length), before, 'the history before the restart, as it was');
+      assert.equal(
+        history.slice(before.length).map((e) => e.type),
+        ['TaskSucceeded', 'TaskStateExited', 'ParallelStateSucceeded', 'ParallelStateExited', 'PassStateEntered', 'PassStateExited', 'ExecutionSucceeded'],
+      );
+      assertNoGaps(history, 'parallel');
+      const taskB = history.find((e) => e.type === 'TaskSubmitted' && e.id > 10)!;
+      assert.is(history[before.length]!.previousEventId, taskB.id, 'branch b’s TaskSucceeded follows its own TaskSubmitted');
+      assert.is((await store.open().describeExecution({ executionArn })).status, 'SUCCEEDED', 'the end is in the store');
+    });
+  },
+);
+
+durable('the same history with and without the restart: a Parallel resumed from the store numbers and links its events as one that never stopped', async () => {
+  const runOnce = async (restart: boolean) => {
+    let events: Array<{ id: number; previousEventId?: number; type: string }> = [];
+    await withFreshStore(async (store) => {
+      const { crashed, executionArn, tokens } = await crashedInBranches(store, approvals(), true);
+      const service = restart ? store.open({ handlers: branchOutbox().handlers }) : crashed;
+      await service.sendTaskSuccess({ taskToken: tokens.b, output: '{"word":"ok"}' });
+      await service.waitForExecution({ executionArn });
+      events = (await service.getExecutionHistory({ executionArn })).events.map((e) => ({ id: e.id, previousEventId: e.previousEventId, type: e.type }));
+    });
+    return events;
+  };
+  assert.equal(await runOnce(true), await runOnce(false));
+});
+
+durable('neither branch answered before the crash: both answered after the restart, in the other order; the Parallel’s output keeps branch order', async () => {
+  await withFreshStore(async (store) => {
+    const { executionArn, tokens } = await crashedInBranches(store, approvals(), false);
+    const restarted = store.open({ handlers: branchOutbox().handlers });
+    await restarted.sendTaskSuccess({ taskToken: tokens.b, output: '{"word":"second"}' });
+    await turns();
+    assert.is((await restarted.describeExecution({ executionArn })).status, 'RUNNING', 'branch a still waits');
+    const third = store.open({ handlers: branchOutbox().handlers });
+    assert.is((await third.describeExecution({ executionArn })).status, 'RUNNING', 'a second crash after branch b finished: still resumable');
+    await third.sendTaskSuccess({ taskToken: tokens.a, output: '{"word":"first"}' });
+    const described = await third.waitForExecution({ executionArn });
+    assert.equal(JSON.parse(described.output!), { text: 'hello ada: first second' });
+    assertNoGaps((await third.getExecutionHistory({ executionArn })).events, 'two restarts');
+  });
+});
+
+durable('a Wait state in a branch: one that ended while the host was down goes on at start-up; the other branch’s token completes the Parallel', async () => {
+  await withFreshStore(async (store) => {
+    const nap = {
+      StartAt: 'Nap',
+      States: { Nap: { Type: 'Wait', Seconds: 60, Next: 'Woke' }, Woke: { Type: 'Pass', Result: { word: 'rested' }, ResultPath: '$.b', End: true } },
+    };
+    const definition = approvals({}, nap);
+    const clock = manualClock(T0);
+    const first = branchOutbox();
+    const crashed = store.open({ clock, handlers: first.handlers });
+    const { stateMachineArn } = await crashed.createStateMachine({ name: 'napping', definition, roleArn });
+    const { executionArn } = await crashed.startExecution({ stateMachineArn, name: 'asking', input: '{"who":"ada"}' });
+    await turns();
+    assert.ok(clock.requested.includes(60_000), 'the branch’s Wait parked on the clock');
+    clock.halt();
+    const later = manualClock(T0 + 120_000);
+    const restarted = store.open({ clock: later, handlers: branchOutbox().handlers });
+    await turns();
+    const history = (await restarted.getExecutionHistory({ executionArn })).events;
+    assert.ok(
+      history.some((e) => e.type === 'WaitStateExited'),
+      'the Wait ended at start-up',
+    );
+    assert.is((await restarted.describeExecution({ executionArn })).status, 'RUNNING', 'branch a still waits for its token');
+    await restarted.sendTaskSuccess({ taskToken: first.tokens.a![0]!, output: '{"word":"yes"}' });
+    const described = await restarted.waitForExecution({ executionArn });
+    assert.equal(JSON.parse(described.output!), { text: 'hello ada: yes rested' });
+    assertNoGaps((await restarted.getExecutionHistory({ executionArn })).events, 'wait in a branch');
+  });
+});
+
+durable('a Wait in a branch still pending at the restart waits for the time that is left', async () => {
+  await withFreshStore(async (store) => {
+    const nap = {
+      StartAt: 'Nap',
+      States: { Nap: { Type: 'Wait', Seconds: 60, Next: 'Woke' }, Woke: { Type: 'Pass', Result: { word: 'rested' }, ResultPath: '$.b', End: true } },
+    };
+    const clock = manualClock(T0);
+    const first = branchOutbox();
+    const crashed = store.open({ clock, handlers: first.handlers });
+    const { stateMachineArn } = await crashed.createStateMachine({ name: 'napping', definition: approvals({}, nap), roleArn });
+    const { executionArn } = await crashed.startExecution({ stateMachineArn, name: 'asking', input: '{"who":"ada"}' });
+    await turns();
+    await crashed.sendTaskSuccess({ taskToken: first.tokens.a![0]!, output: '{"word":"yes"}' });
+    await turns();
+    clock.halt();
+    const later = manualClock(T0 + 20_000);
+    const restarted = store.open({ clock: later, handlers: branchOutbox().handlers });
+    await turns();
+    assert.ok(later.requested.includes(40_000), `armed for the 40 s left: ${later.requested}`);
+    assert.is((await restarted.describeExecution({ executionArn })).status, 'RUNNING');
+    later.advance(40_000);
+    const described = await restarted.waitForExecution({ executionArn });
+    assert.equal(JSON.parse(described.output!), { text: 'hello ada: yes rested' });
+  });
+});
+
+durable('a branch failing after the restart goes through the Parallel’s Catch; the other branch’s token is withdrawn', async () => {
+  await withFreshStore(async (store) => {
+    const definition = approvals({ Catch: [{ ErrorEquals: ['Refused'], ResultPath: '$.error', Next: 'Declined' }] }, undefined, {
+      Declined: { Type: 'Pass', Parameters: { 'error.$': '$.error.Error', 'cause.$': '$.error.Cause' }, End: true },
+    });
+    const { executionArn, tokens } = await crashedInBranches(store, definition, false);
+    const restarted = store.open({ handlers: branchOutbox().handlers });
+    await restarted.sendTaskFailure({ taskToken: tokens.b, error: 'Refused', cause: 'no' });
+    const described = await restarted.waitForExecution({ executionArn });
+    assert.equal(JSON.parse(described.output!), { error: 'Refused', cause: 'no' });
+    const refused = await restarted.sendTaskSuccess({ taskToken: tokens.a, output: '{}' }).then(
+      () => null,
+      (e: Error) => e.name,
+    );
+    assert.ok(refused !== null, 'the abandoned branch’s token settles nothing');
+    const history = (await restarted.getExecutionHistory({ executionArn })).events;
+    assert.equal(
+      history.slice(-6).map((e) => e.type),
+      ['TaskFailed', 'ParallelStateFailed', 'ParallelStateExited', 'PassStateEntered', 'PassStateExited', 'ExecutionSucceeded'],
+    );
+    assertNoGaps(history, 'catch');
+  });
+});
+
+durable('a branch failing after the restart is retried by the Parallel’s Retry: the branches run again, and their new tokens complete it', async () => {
+  await withFreshStore(async (store) => {
+    const definition = approvals({ Retry: [{ ErrorEquals: ['Refused'], IntervalSeconds: 1, MaxAttempts: 1 }] });
+    const { executionArn, tokens } = await crashedInBranches(store, definition, true, { clock: virtualClock() });
+    const again = branchOutbox();
+    const restarted = store.open({ handlers: again.handlers, clock: virtualClock() });
+    await restarted.sendTaskFailure({ taskToken: tokens.b, error: 'Refused', cause: 'not yet' });
+    for (let i = 0; i < 100 && Object.keys(again.tokens).length < 2; i++) await turns(1);
+    assert.equal(Object.keys(again.tokens).sort(), ['a', 'b'], 'the retry ran both branches again');
+    await restarted.sendTaskSuccess({ taskToken: again.tokens.a![0]!, output: '{"word":"again"}' });
+    await restarted.sendTaskSuccess({ taskToken: again.tokens.b![0]!, output: '{"word":"now"}' });
+    const described = await restarted.waitForExecution({ executionArn });
+    assert.equal(JSON.parse(described.output!), { text: 'hello ada: again now' });
+  });
+});
+
+durable('StopExecution of a Parallel resumed after the restart: ABORTED, its branches’ tokens withdrawn', async () => {
+  await withFreshStore(async (store) => {
+    const { executionArn, tokens } = await crashedInBranches(store, approvals(), true);
+    const restarted = store.open({ handlers: branchOutbox().handlers });
+    await restarted.stopExecution({ executionArn, error: 'Enough', cause: 'stopped by hand' });
+    const described = await restarted.describeExecution({ executionArn });
+    assert.equal([described.status, described.error], ['ABORTED', 'Enough']);
+    const answered = await restarted.sendTaskSuccess({ taskToken: tokens.b, output: '{}' }).then(
+      () => 'settled',
+      (e: Error) => e.name,
+    );
+    assert.ok(answered !== 'settled', 'the stopped branch’s token no longer waits');
+    assert.is((await store.open().describeExecution({ executionArn })).status, 'ABORTED', 'the end is in the store');
+  });
+});
+
+durable('a branch token’s TimeoutSeconds after the restart ends it with States.Timeout, which the Parallel’s Catch takes', async () => {
+  await withFreshStore(async (store) => {
+    const definition = approvals(
+      { Catch: [{ ErrorEquals: ['States.Timeout'], ResultPath: '$.error', Next: 'Late' }] },
+      { StartAt: 'AskB', States: { AskB: askIn('b', { TimeoutSeconds: 30, End: true }) } },
+      {
+        Late: { Type: 'Pass', Parameters: { 'error.$': '$.error.Error' }, End: true },
+      },
+    );
+    const clock = manualClock(T0);
+    const { executionArn } = await crashedInBranches(store, definition, true, { clock });
+    clock.halt();
+    const later = manualClock(T0 + 10_000);
+    const restarted = store.open({ clock: later, handlers: branchOutbox().handlers });
+    await turns();
+    assert.ok(later.requested.includes(20_000), `the timeout armed for the 20 s left: ${later.requested}`);
+    later.advance(20_000);
+    const described = await restarted.waitForExecution({ executionArn });
+    assert.equal(JSON.parse(described.output!), { error: 'States.Timeout' });
+  });
+});
+
+durable('a branch token’s HeartbeatSeconds that ran out while the host was down ends it at start-up with States.HeartbeatTimeout', async () => {
+  await withFreshStore(async (store) => {
+    const definition = approvals(
+      { Catch: [{ ErrorEquals: ['States.HeartbeatTimeout'], ResultPath: '$.error', Next: 'Silent' }] },
+      { StartAt: 'AskB', States: { AskB: askIn('b', { HeartbeatSeconds: 30, End: true }) } },
+      { Silent: { Type: 'Pass', Parameters: { 'error.$': '$.error.Error' }, End: true } },
+    );
+    const clock = manualClock(T0);
+    const { executionArn } = await crashedInBranches(store, definition, false, { clock });
+    clock.halt();
+    const restarted = store.open({ clock: manualClock(T0 + 60_000), handlers: branchOutbox().handlers });
+    const described = await restarted.waitForExecution({ executionArn });
+    assert.equal(JSON.parse(described.output!), { error: 'States.HeartbeatTimeout' });
+  });
+});
+
+durable('a Parallel inside a branch parks too: the inner branches’ tokens resume it after the restart', async () => {
+  await withFreshStore(async (store) => {
+    const inner = {
+      StartAt: 'Inner',
+      States: {
+        Inner: {
+          Type: 'Parallel',
+          Branches: [
+            { StartAt: 'AskB', States: { AskB: askIn('b', { End: true }) } },
+            { StartAt: 'AskC', States: { AskC: askIn('c', { End: true }) } },
+          ],
+          OutputPath: '$[0]',
+          End: true,
+        },
+      },
+    };
+    const first = branchOutbox();
+    const crashed = store.open({ handlers: first.handlers });
+    const { stateMachineArn } = await crashed.createStateMachine({ name: 'nested', definition: approvals({}, inner), roleArn });
+    const { executionArn } = await crashed.startExecution({ stateMachineArn, name: 'asking', input: '{"who":"ada"}' });
+    await turns();
+    await crashed.sendTaskSuccess({ taskToken: first.tokens.c![0]!, output: '{"word":"c"}' });
+    await turns();
+    const restarted = store.open({ handlers: branchOutbox().handlers });
+    assert.is((await restarted.describeExecution({ executionArn })).status, 'RUNNING');
+    await restarted.sendTaskSuccess({ taskToken: first.tokens.a![0]!, output: '{"word":"yes"}' });
+    await restarted.sendTaskSuccess({ taskToken: first.tokens.b![0]!, output: '{"word":"inner"}' });
+    const described = await restarted.waitForExecution({ executionArn });
+    assert.is(described.status, 'SUCCEEDED', JSON.stringify(described));
+    assert.equal(JSON.parse(described.output!), { text: 'hello ada: yes inner' });
+    assertNoGaps((await restarted.getExecutionHistory({ executionArn })).events, 'nested parallel');
+  });
+});
+
+/** Rewrites the stored suspension record of `executionArn`. */
+function editRecord(file: string, executionArn: string, edit: (suspension: Record<string, any>) => void): void {
+  const db = new Database(file);
+  const row = db.prepare('SELECT data FROM executions WHERE arn = ?').get(executionArn) as { data: string };
+  const data = JSON.parse(row.data);
+  edit(data.suspension);
+  db.prepare('UPDATE executions SET data = ? WHERE arn = ?').run(JSON.stringify(data), executionArn);
+  db.close();
+}
+
+for (const { name, edit, says } of [
+  {
+    name: 'a branch parked in a state the branch no longer has',
+    edit: (s: Record<string, any>) => (s.branches[1].point.stateName = 'Gone'),
+    says: /could not be resumed: no state 'Gone' in branch 1 of Parallel state 'Both'/,
+  },
+  {
+    name: 'a Parallel with another number of branches',
+    edit: (s: Record<string, any>) => s.branches.push({ finished: true, output: {} }),
+    says: /could not be resumed: state 'Both' is not a Parallel state with the 3 branches the record names/,
+  },
+  {
+    name: 'a branch parked on a token in a state that no longer waits for one',
+    edit: (s: Record<string, any>) => (s.branches[0].point.stateName = 'DoneA'),
+    says: /could not be resumed: state 'DoneA' does not wait for a task token where the record says it did/,
+  },
+]) {
+  durable(`a record that no longer fits the machine (${name}) ends FAILED (statemill.HostStopped) at start-up, saying why`, async () => {
+    await withFreshStore(async (store) => {
+      const { executionArn, tokens } = await crashedInBranches(store, approvals(), false);
+      editRecord(store.file, executionArn, edit);
+      const restarted = store.open({ handlers: branchOutbox().handlers });
+      await turns();
+      const described = await restarted.describeExecution({ executionArn });
+      assert.equal([described.status, described.error], ['FAILED', HOST_STOPPED_ERROR]);
+      assert.match(described.cause!, says);
+      const answered = await restarted.sendTaskSuccess({ taskToken: tokens.b, output: '{}' }).then(
+        () => 'settled',
+        (e: Error) => e.name,
+      );
+      assert.ok(answered !== 'settled', 'no token of it waits');
+    });
+  });
+}
+
+durable('a damaged branch record stops start-up with ERR_STORE_CORRUPT naming the branch and field', async () => {
+  await withFreshStore(async (store) => {
+    const { executionArn } = await crashedInBranches(store, approvals(), true);
+    editRecord(store.file, executionArn, (s) => (s.branches[1].point.retryCount = 'twice'));
+    let refused: unknown = null;
+    try {
+      store.open();
+    } catch (thrown) {
+      refused = thrown;
+    }
+    assert.instance(refused, StoreError);
+    assert.is((refused as StoreError).code, StoreErrorCodes.CORRUPT);
+    assert.ok((refused as Error).message.includes('is damaged (branches/1/point/retryCount is not a number)'), (refused as Error).message);
+  });
+});
+
+durable('a wait inside a Map iteration is not resumed: FAILED (statemill.HostStopped) at start-up, the cause saying what resumes', async () => {
+  await withFreshStore(async (store) => {
+    const definition = JSON.stringify({
+      StartAt: 'Each',
+      States: { Each: { Type: 'Map', ItemsPath: '$.items', ItemProcessor: { StartAt: 'AskB', States: { AskB: askIn('b', { End: true }) } }, End: true } },
+    });
+    const first = branchOutbox();
+    const crashed = store.open({ handlers: first.handlers });
+    const { stateMachineArn } = await crashed.createStateMachine({ name: 'each', definition, roleArn });
+    const { executionArn } = await crashed.startExecution({ stateMachineArn, name: 'asking', input: '{"items":[{"who":"ada"}]}' });
+    await turns();
+    const restarted = store.open({ handlers: branchOutbox().handlers });
+    const described = await restarted.describeExecution({ executionArn });
+    assert.equal([described.status, described.error], ['FAILED', HOST_STOPPED_ERROR]);
+    assert.match(described.cause!, /not in a Map iteration/);
+  });
+});
+
 durable.run();
