@@ -78,7 +78,7 @@ async function settled(url: string, executionArn: string): Promise<any> {
 }
 
 crash(
-  '20 finished and 5 Standard executions waiting inside a Parallel, 10 Express ones, kill -9, restart: 20 as they were, 5 FAILED (host stopped), the server works on',
+  '20 finished and 5 Standard executions waiting inside a Map iteration, 10 Express ones, kill -9, restart: 20 as they were, 5 FAILED (host stopped), the server works on',
   async () => {
     const store = join(dir, 'statemill.db');
     const first = startServe(['--store', store]);
@@ -91,10 +91,17 @@ crash(
     const sleepy = await call(url, 'CreateStateMachine', {
       name: 'sleepy',
       roleArn,
-      // A Wait inside a Parallel branch is not parked as plain data: the restart cannot resume it.
+      // A Wait inside a Map iteration is not parked as plain data: the restart cannot resume it.
       definition: JSON.stringify({
-        StartAt: 'Both',
-        States: { Both: { Type: 'Parallel', Branches: [{ StartAt: 'Nap', States: { Nap: { Type: 'Wait', Seconds: 3600, End: true } } }], End: true } },
+        StartAt: 'Each',
+        States: {
+          Each: {
+            Type: 'Map',
+            ItemsPath: '$.items',
+            ItemProcessor: { StartAt: 'Nap', States: { Nap: { Type: 'Wait', Seconds: 3600, End: true } } },
+            End: true,
+          },
+        },
       }),
     });
     const express = await call(url, 'CreateStateMachine', {
@@ -112,7 +119,8 @@ crash(
       finished.push({ executionArn, output: described.output, events: history.events.map((e: { type: string }) => e.type) });
     }
     const waiting: string[] = [];
-    for (let n = 0; n < 5; n++) waiting.push((await call(url, 'StartExecution', { stateMachineArn: sleepy.stateMachineArn, name: `w${n}` })).executionArn);
+    for (let n = 0; n < 5; n++)
+      waiting.push((await call(url, 'StartExecution', { stateMachineArn: sleepy.stateMachineArn, name: `w${n}`, input: '{"items":[1]}' })).executionArn);
     for (let n = 0; n < 10; n++) await call(url, 'StartSyncExecution', { stateMachineArn: express.stateMachineArn });
     for (const executionArn of waiting) assert.is((await call(url, 'DescribeExecution', { executionArn })).status, 'RUNNING');
 
@@ -248,6 +256,92 @@ crash(
       refused.stderr(),
       /suspension record of execution \S+:damaged in \S+callbacks\.db is damaged \(variables is not a list of \[name, value, size\]\).*\(ERR_STORE_CORRUPT\)/,
     );
+  },
+);
+
+crash(
+  'a human approval inside a Parallel branch at kill -9: after the restart SendTaskSuccess with the branch’s pre-crash token completes the Parallel (the other branch finished before the crash), output and history whole, no resource called twice',
+  async () => {
+    const store = join(dir, 'branches.db');
+    const outbox = join(dir, 'branch-outbox.jsonl');
+    writeFileSync(outbox, '');
+    const env = { STATEMILL_TEST_OUTBOX: outbox };
+    const handlers = ['--handlers', join(root, 'test/serve/fixtures/token-outbox.mjs')];
+    const first = startServe(['--store', store, ...handlers], env);
+    const url = await first.url;
+    const ask = (branch: string) => ({
+      Type: 'Task',
+      Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken',
+      Parameters: { QueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/q', MessageBody: { 'TaskToken.$': '$$.Task.Token', branch } },
+      ResultPath: '$.answer',
+      OutputPath: '$.answer',
+      End: true,
+    });
+    const definition = JSON.stringify({
+      StartAt: 'Approvals',
+      States: {
+        Approvals: {
+          Type: 'Parallel',
+          Branches: [
+            { StartAt: 'Manager', States: { Manager: ask('manager') } },
+            { StartAt: 'Finance', States: { Finance: ask('finance') } },
+          ],
+          ResultSelector: { 'manager.$': '$[0].approved', 'finance.$': '$[1].approved' },
+          Next: 'Done',
+        },
+        Done: { Type: 'Pass', End: true },
+      },
+    });
+    const { stateMachineArn } = await call(url, 'CreateStateMachine', { name: 'approvals', roleArn, definition });
+    const { executionArn } = await call(url, 'StartExecution', { stateMachineArn, name: 'order-11', input: '{"order":11}' });
+    const tokens: Record<string, string> = {};
+    for (let i = 0; i < 400 && Object.keys(tokens).length < 2; i++) {
+      for (const line of readFileSync(outbox, 'utf8').trim().split('\n').filter(Boolean)) {
+        const message = JSON.parse(line) as { branch: string; TaskToken: string };
+        tokens[message.branch] = message.TaskToken;
+      }
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    assert.equal(Object.keys(tokens).sort(), ['finance', 'manager'], 'both branches sent their token');
+    await call(url, 'SendTaskSuccess', { taskToken: tokens.manager, output: '{"approved":"manager"}' });
+    let before: Array<{ id: number; type: string }> = [];
+    for (let i = 0; i < 400; i++) {
+      before = (await call(url, 'GetExecutionHistory', { executionArn })).events;
+      if (before.some((e) => e.type === 'TaskStateExited')) break;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    first.child.kill('SIGKILL');
+    assert.equal(await first.exit, { code: null, signal: 'SIGKILL' });
+    const second = startServe(['--store', store, ...handlers], env);
+    const again = await second.url;
+    try {
+      assert.is((await call(again, 'DescribeExecution', { executionArn })).status, 'RUNNING', 'still waiting on its branch’s token');
+      await call(again, 'SendTaskSuccess', { taskToken: tokens.finance, output: '{"approved":"finance"}' });
+      const described = await settled(again, executionArn);
+      assert.equal([described.status, described.output], ['SUCCEEDED', '{"manager":"manager","finance":"finance"}']);
+      const events = (await call(again, 'GetExecutionHistory', { executionArn })).events as Array<{ id: number; previousEventId: number; type: string }>;
+      assert.equal(events.slice(0, before.length), before, 'the history before the crash, as it was');
+      assert.equal(
+        events.slice(before.length).map((e) => e.type),
+        ['TaskSucceeded', 'TaskStateExited', 'ParallelStateSucceeded', 'ParallelStateExited', 'PassStateEntered', 'PassStateExited', 'ExecutionSucceeded'],
+      );
+      assert.equal(
+        events.map((e) => e.id),
+        events.map((_, i) => i + 1),
+        'events after the restart continue the numbering',
+      );
+      assert.ok(
+        events.every((e) => e.previousEventId < e.id),
+        'each event follows an earlier one',
+      );
+      assert.is(readFileSync(outbox, 'utf8').trim().split('\n').length, 2, 'each branch’s resource was called once, before the crash');
+      console.log(
+        `  crash test: a token issued in a Parallel branch before kill -9 completed the Parallel after the restart (${before.length} events before, ${events.length} in all)`,
+      );
+    } finally {
+      second.child.kill('SIGTERM');
+      assert.equal(await second.exit, { code: 0, signal: null });
+    }
   },
 );
 
