@@ -58,27 +58,27 @@ const answer = '{"ok":true}';
 }
 
 const payloadBytes = (() => {
-  gc();
-  gc();
+  gc!();
+  gc!();
   const before = process.memoryUsage().heapUsed;
   const inputs = Array.from({ length: WAITING }, (_, i) => ({ order: `o-${i}` }));
   const strings = Array.from({ length: 2 * WAITING }, () => tasks.tokens.mint());
-  gc();
-  gc();
+  gc!();
+  gc!();
   const bytes = (process.memoryUsage().heapUsed - before) / WAITING;
   if (inputs.length + strings.length === 0) throw new Error('unreachable');
   return bytes;
 })();
 
 async function waitingBytes(): Promise<number> {
-  gc();
-  gc();
+  gc!();
+  gc!();
   const before = process.memoryUsage().heapUsed;
   const held = new Array<unknown>(WAITING);
   for (let i = 0; i < WAITING; i++) held[i] = machine.execute({ order: `o-${i}` });
   await new Promise((r) => setImmediate(r));
-  gc();
-  gc();
+  gc!();
+  gc!();
   const bytes = (process.memoryUsage().heapUsed - before) / WAITING;
   if (tokens.length !== 2 * WAITING) throw new Error(`expected ${2 * WAITING} tokens, got ${tokens.length}`);
   for (const token of tokens.splice(0)) tasks.sendTaskSuccess({ taskToken: token, output: answer });

@@ -31,7 +31,7 @@ import { Suspension, follow, type ResultPort } from './suspension.js';
  * twice. A Parallel inside a branch nests: the inner one is the branch's parked point.
  * Map iterations still wait in promises.
  */
-export class ParkedBranches extends Suspension {
+export class ParkedBranches extends Suspension implements ThreadGroup {
   readonly plan: Branches;
   /** The branches' stop signal: stopped when one fails. */
   readonly stop: StopSignal;
@@ -250,11 +250,19 @@ export class ParkedBranches extends Suspension {
   }
 }
 
-/** Where one branch's run goes: its output, failure, parking and running on reach the group. */
-class BranchPort implements ResultPort {
-  private readonly group: ParkedBranches;
+/** What a group of parked threads (a Parallel's branches, a Map's iterations) learns of each thread. */
+export interface ThreadGroup {
+  branchDone(index: number, output: unknown): void;
+  branchFailed(index: number, thrown: unknown): void;
+  branchParked(index: number, point: Suspension): void;
+  branchResumed(index: number): void;
+}
+
+/** Where one thread's run goes: its output, failure, parking and running on reach its group. */
+export class BranchPort implements ResultPort {
+  private readonly group: ThreadGroup;
   private readonly index: number;
-  constructor(group: ParkedBranches, index: number) {
+  constructor(group: ThreadGroup, index: number) {
     this.group = group;
     this.index = index;
   }
