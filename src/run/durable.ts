@@ -1,6 +1,7 @@
 import { Frame, StopSignal, VariableScope, type Execution } from './frame.js';
 import { executionEnded } from './interruptions.js';
 import { ParkedBranches } from './parked-branches.js';
+import { ParkedIterations } from './parked-iterations.js';
 import type { StateNode } from './state.js';
 import { Suspension } from './suspension.js';
 import type { TaskTokens } from './tokens.js';
@@ -15,8 +16,8 @@ export interface DurablePoint {
   readonly stateName: string;
   readonly rawInput: unknown;
   readonly retries: number[] | null;
-  /** What it waits on: a task token's answer, a timer (a Wait state, a retry interval), or a Parallel's branches. Absent in records written before timers were kept: a token. */
-  readonly waitsOn?: 'token' | 'timer' | 'branches';
+  /** What it waits on: a task token's answer, a timer (a Wait state, a retry interval), a Parallel's branches or a Map's iterations. Absent in records written before timers were kept: a token. */
+  readonly waitsOn?: 'token' | 'timer' | 'branches' | 'iterations';
   /** A timer's wake-up time (null: never, a backoff grown without bound). */
   readonly wakeAt?: number | null;
   /** The token ('' for a timer or branches) and its timers. */
@@ -40,6 +41,14 @@ export interface DurablePoint {
   readonly branches?: DurableBranch[];
   /** Upper bound of the finished branches' outputs' JSON size (null: unknown). */
   readonly outputsBound?: number | null;
+  /** A Map: its iterations' inputs, their size bound (null: unknown), MaxConcurrency (0: none), the failures it tolerates (-1: none) and has seen. */
+  readonly inputs?: unknown[];
+  readonly inputBound?: number | null;
+  readonly limit?: number;
+  readonly allowed?: number;
+  readonly failures?: number;
+  /** A Map: the iterations started so far, in item order, each finished (its output) or parked (its point). */
+  readonly iterations?: DurableBranch[];
 }
 
 export type DurableBranch = { readonly finished: true; readonly output?: unknown } | { readonly finished: false; readonly point: DurablePoint };
@@ -92,7 +101,7 @@ function pointRecord(suspension: Suspension, tokens: TaskTokens, variables: Arra
     historyEventId: frame.historyEventId,
   };
   if (suspension instanceof ParkedBranches) {
-    const branches = branchRecords(suspension, tokens);
+    const branches = threadRecords(suspension, suspension.finished.length, suspension.plan.assigns, tokens);
     if (branches === null) return null;
     return {
       ...common,
@@ -103,6 +112,25 @@ function pointRecord(suspension: Suspension, tokens: TaskTokens, variables: Arra
       heartbeatAt: null,
       branches,
       outputsBound: finiteOrNull(suspension.outputsBound),
+    };
+  }
+  if (suspension instanceof ParkedIterations) {
+    const assigns = suspension.processor.assigns;
+    const iterations = threadRecords(suspension, suspension.next, () => assigns, tokens);
+    if (iterations === null) return null;
+    return {
+      ...common,
+      waitsOn: 'iterations',
+      token: '',
+      timeoutAt: null,
+      heartbeatMs: 0,
+      heartbeatAt: null,
+      inputs: suspension.inputs,
+      inputBound: finiteOrNull(suspension.inputBound),
+      limit: suspension.limit,
+      allowed: suspension.allowed,
+      failures: suspension.failures,
+      iterations,
     };
   }
   if (suspension.token === '') {
@@ -124,10 +152,22 @@ function pointRecord(suspension: Suspension, tokens: TaskTokens, variables: Arra
   return activity === null ? record : { ...record, activityInput: activity.input, activityTaken: activity.taken };
 }
 
-/** Each branch's output or parked point; null while one runs (between two waits nothing durable holds). */
-function branchRecords(group: ParkedBranches, tokens: TaskTokens): DurableBranch[] | null {
+/** The threads of a parked group (Parallel branches, Map iterations) as they stand. */
+interface ParkedThreads {
+  readonly finished: readonly boolean[];
+  readonly outputs: readonly unknown[];
+  readonly points: readonly (Suspension | null)[];
+}
+
+/** Each of the first `count` threads' output or parked point; null while one runs (between two waits nothing durable holds). */
+function threadRecords(
+  group: ParkedThreads,
+  count: number,
+  assigns: readonly boolean[] | ((index: number) => boolean),
+  tokens: TaskTokens,
+): DurableBranch[] | null {
   const records: DurableBranch[] = [];
-  for (let i = 0; i < group.finished.length; i++) {
+  for (let i = 0; i < count; i++) {
     if (group.finished[i]) {
       records.push({ finished: true, output: group.outputs[i] });
       continue;
@@ -135,7 +175,8 @@ function branchRecords(group: ParkedBranches, tokens: TaskTokens): DurableBranch
     const point = group.points[i];
     if (point === null || point === undefined) return null;
     const vars = point.frame.vars;
-    const record = pointRecord(point, tokens, group.plan.assigns[i] && vars !== null ? vars.own() : []);
+    const ownScope = typeof assigns === 'function' ? assigns(i) : assigns[i];
+    const record = pointRecord(point, tokens, ownScope && vars !== null ? vars.own() : []);
     if (record === null) return null;
     records.push({ finished: false, point: record });
   }
@@ -170,6 +211,7 @@ export function restorePoint(node: StateNode, frame: Frame, record: DurablePoint
   frame.valueBound = record.valueBound ?? Infinity;
   frame.historyEventId = record.historyEventId;
   if (record.waitsOn === 'branches') return restoreBranches(node, frame, record, ctx);
+  if (record.waitsOn === 'iterations') return restoreIterations(node, frame, record, ctx);
   if (record.waitsOn === 'timer') {
     if (node.wake === null) throw new RangeError(`state '${node.name}' does not wait on a timer where the record says it did`);
     // Armed for what is left of the wait: a wake-up time that passed while the host was down fires at once.
@@ -243,7 +285,66 @@ function restoreBranches(node: StateNode, frame: Frame, record: DurablePoint, ct
     abandon(points, ctx.tokens);
     throw thrown;
   }
-  const park = (parked: (Suspension | null)[]): ParkedBranches => {
+  return parkAll(group, frames, points, ctx.tokens);
+}
+
+/** A Map's iterations parked again: finished ones keep their outputs, parked ones wait where they did, the rest start as there is room. */
+function restoreIterations(node: StateNode, frame: Frame, record: DurablePoint, ctx: RestoreContext): ParkedIterations | Promise<ParkedIterations> {
+  const processor = node.iterations;
+  const records = record.iterations ?? [];
+  const inputs = record.inputs ?? [];
+  if (processor === null || processor.isolated) throw new RangeError(`state '${node.name}' is not an inline Map state`);
+  if (records.length > inputs.length) throw new RangeError(`the record of Map state '${node.name}' names more iterations than items`);
+  const group = new ParkedIterations(
+    frame,
+    processor,
+    record.rawInput,
+    inputs,
+    record.inputBound ?? Infinity,
+    record.limit ?? 0,
+    record.allowed ?? -1,
+    new StopSignal(frame.stop, true),
+  );
+  group.retries = record.retries;
+  group.next = records.length;
+  group.failures = record.failures ?? 0;
+  const frames: (Frame | null)[] = [];
+  const points: (Suspension | Promise<Suspension> | null)[] = [];
+  try {
+    for (let i = 0; i < records.length; i++) {
+      const iteration = records[i]!;
+      frames.push(null);
+      points.push(null);
+      if (iteration.finished) {
+        group.restoredOutput(i, iteration.output);
+        continue;
+      }
+      const point = iteration.point;
+      const iterationNode = processor.states.get(point.stateName);
+      if (iterationNode === undefined) throw new RangeError(`no state '${point.stateName}' in the iterations of Map state '${node.name}'`);
+      let vars: VariableScope | undefined;
+      if (processor.assigns) {
+        vars = new VariableScope(frame.vars);
+        for (const [name, value, size] of point.variables) vars.set(name, value, size);
+      }
+      frames[i] = group.iterationFrame(i, vars);
+      points[i] = restorePoint(iterationNode, frames[i]!, point, ctx);
+    }
+  } catch (thrown) {
+    abandon(points, ctx.tokens);
+    throw thrown;
+  }
+  return parkAll(group, frames, points, ctx.tokens);
+}
+
+/** Parks each restored point in its group (once every probe is done), then lets the group go on. */
+function parkAll<G extends ParkedBranches | ParkedIterations>(
+  group: G,
+  frames: readonly (Frame | null)[],
+  points: readonly (Suspension | Promise<Suspension> | null)[],
+  tokens: TaskTokens,
+): G | Promise<G> {
+  const park = (parked: readonly (Suspension | null)[]): G => {
     for (let i = 0; i < parked.length; i++) if (parked[i] !== null) group.restored(i, frames[i]!, parked[i]!);
     group.relaunched();
     return group;
@@ -253,7 +354,7 @@ function restoreBranches(node: StateNode, frame: Frame, record: DurablePoint, ct
     const failure = settled.find((s) => s.status === 'rejected');
     const parked = settled.map((s) => (s.status === 'fulfilled' ? s.value : null));
     if (failure !== undefined) {
-      abandon(parked, ctx.tokens);
+      abandon(parked, tokens);
       throw (failure as PromiseRejectedResult).reason;
     }
     return park(parked);

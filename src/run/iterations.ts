@@ -3,7 +3,10 @@ import { childFrame } from './branches.js';
 import { Execution, Frame, StopSignal, VariableScope } from './frame.js';
 import { ExecutionTimeout } from './interruptions.js';
 import { Interruption, runStates } from './run-states.js';
+import { ParkedIterations } from './parked-iterations.js';
 import { isPromiseLike, type StateNode } from './state.js';
+import { mayPark, type ResumeStep } from './suspension.js';
+import type { TaskTokens } from './tokens.js';
 
 /** A Map state's iterations as compiled: where they start, what they see, and where they may run. */
 export interface MapProcessor {
@@ -16,6 +19,14 @@ export interface MapProcessor {
   readonly assigns: boolean;
   /** Runs the iterations elsewhere (the pool) when the Map opts in; null runs them in-process. */
   readonly executor: MapExecutor | null;
+  /** The Map state's node: its waiting iterations park as plain data (run/parked-iterations.ts) under it. */
+  readonly node: StateNode | null;
+  /** The processor's states by name: a restart finds a parked iteration's state here. */
+  readonly states: ReadonlyMap<string, StateNode>;
+  /** The Map's join step once its iterations parked: its result step under Retry and Catch. */
+  join: ResumeStep | null;
+  /** The registry waiting iterations' tokens are withdrawn from when the Map fails (null: no Standard integrations). */
+  readonly tokens: TaskTokens | null;
 }
 
 /**
@@ -111,7 +122,15 @@ function failedElsewhere(thrown: unknown): IterationEnd {
  * their outputs in item order, or a promise of them; `allowed` failures are tolerated (their
  * slots hold the error output), -1 meaning the first failure fails the Map.
  */
-export function runMapIterations(processor: MapProcessor, inputs: unknown[], inputBound: number, parent: Frame, limit: number, allowed: number): unknown {
+export function runMapIterations(
+  processor: MapProcessor,
+  inputs: unknown[],
+  inputBound: number,
+  parent: Frame,
+  rawInput: unknown,
+  limit: number,
+  allowed: number,
+): unknown {
   const executor = processor.executor;
   if (executor !== null) {
     const request: MapIterationsRequest = {
@@ -127,7 +146,28 @@ export function runMapIterations(processor: MapProcessor, inputs: unknown[], inp
     const elsewhere = executor(request);
     if (elsewhere !== null) return elsewhere.then((result) => outputsOf(result, allowed, parent));
   }
+  if (!processor.isolated && processor.node !== null && parent.exec.standard && mayPark(parent)) {
+    return runParkableIterations(processor, inputs, inputBound, parent, rawInput, limit, allowed);
+  }
   return runIterations(processor, inputs, inputBound, parent, limit, allowed);
+}
+
+/** An inline Map's iterations whose waits park the execution (see run/parked-iterations.ts). */
+function runParkableIterations(
+  processor: MapProcessor,
+  inputs: unknown[],
+  inputBound: number,
+  parent: Frame,
+  rawInput: unknown,
+  limit: number,
+  allowed: number,
+): unknown[] | Promise<unknown[]> {
+  const exec = parent.exec;
+  exec.eventId++;
+  exec.history?.mapStarted(parent, inputs.length);
+  const group = new ParkedIterations(parent, processor, rawInput, inputs, inputBound, limit, allowed, new StopSignal(parent.stop, true));
+  group.startMore();
+  return group.launched();
 }
 
 /** What iterations run elsewhere see of the execution at `frame` (none of its variables when `isolated`). */

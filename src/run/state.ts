@@ -1,5 +1,6 @@
 import type { Frame } from './frame.js';
 import type { Branches } from './branches.js';
+import type { MapProcessor } from './iterations.js';
 import type { Suspension } from './suspension.js';
 
 /**
@@ -30,6 +31,8 @@ export class StateNode {
   wake: ((suspension: Suspension) => unknown) | null;
   /** A Parallel's branches (null for other states): a restart finds a parked branch's states and the join step here. */
   branches: Branches | null;
+  /** A Map's processor (null for other states): a restart finds a parked iteration's states and the join step here. */
+  iterations: MapProcessor | null;
   constructor(name: string, type: string, run: RunState, extraEvents: number, mayGrow: boolean) {
     this.name = name;
     this.type = type;
@@ -39,6 +42,7 @@ export class StateNode {
     this.mayGrow = mayGrow;
     this.wake = null;
     this.branches = null;
+    this.iterations = null;
   }
 }
 

@@ -499,7 +499,8 @@ function checkPoint(value: unknown, at: string, refuse: (what: string) => never)
   const record = value as Record<string, unknown>;
   if (typeof record.stateName !== 'string' || record.stateName === '') refuse(`${at}stateName is not a state name`);
   const waitsOn = record.waitsOn ?? 'token';
-  if (waitsOn !== 'token' && waitsOn !== 'timer' && waitsOn !== 'branches') refuse(`${at}waitsOn is not "token", "timer" or "branches"`);
+  if (waitsOn !== 'token' && waitsOn !== 'timer' && waitsOn !== 'branches' && waitsOn !== 'iterations')
+    refuse(`${at}waitsOn is not "token", "timer", "branches" or "iterations"`);
   if (typeof record.token !== 'string' || (waitsOn === 'token' && record.token === '')) refuse(`${at}token is not a task token`);
   if (waitsOn === 'timer' && record.wakeAt !== null && typeof record.wakeAt !== 'number') refuse(`${at}wakeAt is neither a number nor null`);
   if (record.activityTaken !== undefined && typeof record.activityTaken !== 'boolean') refuse(`${at}activityTaken is not a boolean`);
@@ -518,15 +519,28 @@ function checkPoint(value: unknown, at: string, refuse: (what: string) => never)
   if (waitsOn === 'branches') {
     if (!Array.isArray(record.branches) || record.branches.length === 0) refuse(`${at}branches is not a list of branches`);
     if (record.outputsBound !== null && typeof record.outputsBound !== 'number') refuse(`${at}outputsBound is neither a number nor null`);
-    (record.branches as unknown[]).forEach((branch, i) => {
-      const where = `${at}branches/${i}/`;
-      if (branch === null || typeof branch !== 'object' || typeof (branch as { finished?: unknown }).finished !== 'boolean')
-        refuse(`${where}finished is not a boolean`);
-      const entry = branch as { finished: boolean; point?: unknown };
-      if (!entry.finished) checkPoint(entry.point, `${where}point/`, refuse);
-    });
+    checkThreads(record.branches as unknown[], `${at}branches/`, refuse);
+  }
+  if (waitsOn === 'iterations') {
+    if (!Array.isArray(record.inputs)) refuse(`${at}inputs is not a list of iteration inputs`);
+    if (!Array.isArray(record.iterations) || record.iterations.length > (record.inputs as unknown[]).length)
+      refuse(`${at}iterations is not a list of at most as many iterations as inputs`);
+    for (const key of ['limit', 'allowed', 'failures'] as const) if (typeof record[key] !== 'number') refuse(`${at}${key} is not a number`);
+    if (record.inputBound !== null && typeof record.inputBound !== 'number') refuse(`${at}inputBound is neither a number nor null`);
+    checkThreads(record.iterations as unknown[], `${at}iterations/`, refuse);
   }
   return record;
+}
+
+/** A Parallel's branches or a Map's iterations: each finished, or parked at a point of its own. */
+function checkThreads(threads: unknown[], at: string, refuse: (what: string) => never): void {
+  threads.forEach((thread, i) => {
+    const where = `${at}${i}/`;
+    if (thread === null || typeof thread !== 'object' || typeof (thread as { finished?: unknown }).finished !== 'boolean')
+      refuse(`${where}finished is not a boolean`);
+    const entry = thread as { finished: boolean; point?: unknown };
+    if (!entry.finished) checkPoint(entry.point, `${where}point/`, refuse);
+  });
 }
 
 function reviveEvents(text: string): HistoryEventShape[] {
@@ -545,7 +559,7 @@ export function markHostStopped(exec: ExecutionRecord, now: Date, cause?: string
   exec.error = HOST_STOPPED_ERROR;
   exec.cause =
     cause ??
-    `The statemill process running this execution stopped (crash or kill) while it was RUNNING and not parked: only executions whose every running thread waits (a task token, an activity task, a Wait state, a retry interval, a .sync child — on the main line or in the branches of a Parallel state, not in a Map iteration) are resumed after a restart, so it was marked FAILED when the store was opened again at ${now.toISOString()}.`;
+    `The statemill process running this execution stopped (crash or kill) while it was RUNNING and not parked: only executions whose every running thread waits (a task token, an activity task, a Wait state, a retry interval, a .sync child — on the main line, in the branches of a Parallel state or the iterations of an inline Map state, not in a distributed Map) are resumed after a restart, so it was marked FAILED when the store was opened again at ${now.toISOString()}.`;
   const recorded: HistoryEventShape[] =
     exec.events !== null && exec.events.length > 0
       ? exec.events

@@ -78,7 +78,7 @@ async function settled(url: string, executionArn: string): Promise<any> {
 }
 
 crash(
-  '20 finished and 5 Standard executions waiting inside a Map iteration, 10 Express ones, kill -9, restart: 20 as they were, 5 FAILED (host stopped), the server works on',
+  '20 finished and 5 Standard executions waiting inside a distributed Map iteration, 10 Express ones, kill -9, restart: 20 as they were, 5 FAILED (host stopped), the server works on',
   async () => {
     const store = join(dir, 'statemill.db');
     const first = startServe(['--store', store]);
@@ -91,14 +91,18 @@ crash(
     const sleepy = await call(url, 'CreateStateMachine', {
       name: 'sleepy',
       roleArn,
-      // A Wait inside a Map iteration is not parked as plain data: the restart cannot resume it.
+      // A Wait inside a distributed Map's iteration is not parked as plain data: the restart cannot resume it.
       definition: JSON.stringify({
         StartAt: 'Each',
         States: {
           Each: {
             Type: 'Map',
             ItemsPath: '$.items',
-            ItemProcessor: { StartAt: 'Nap', States: { Nap: { Type: 'Wait', Seconds: 3600, End: true } } },
+            ItemProcessor: {
+              ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+              StartAt: 'Nap',
+              States: { Nap: { Type: 'Wait', Seconds: 3600, End: true } },
+            },
             End: true,
           },
         },

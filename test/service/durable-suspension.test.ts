@@ -572,7 +572,7 @@ durable('StopExecution ends a Wait resumed after the restart: ABORTED, its timer
 });
 
 const damagedTimerRecords: Array<{ change: Record<string, unknown>; says: string }> = [
-  { change: { waitsOn: 'sometimes' }, says: 'waitsOn is not "token", "timer" or "branches"' },
+  { change: { waitsOn: 'sometimes' }, says: 'waitsOn is not "token", "timer", "branches" or "iterations"' },
   { change: { wakeAt: 'soon' }, says: 'wakeAt is neither a number nor null' },
   { change: { waitsOn: 'token' }, says: 'token is not a task token' },
   { change: { activityTaken: 'yes' }, says: 'activityTaken is not a boolean' },
@@ -1407,11 +1407,18 @@ durable('a damaged branch record stops start-up with ERR_STORE_CORRUPT naming th
   });
 });
 
-durable('a wait inside a Map iteration is not resumed: FAILED (statemill.HostStopped) at start-up, the cause saying what resumes', async () => {
+durable('a wait inside a distributed Map’s iteration is not resumed: FAILED (statemill.HostStopped) at start-up, the cause saying what resumes', async () => {
   await withFreshStore(async (store) => {
     const definition = JSON.stringify({
       StartAt: 'Each',
-      States: { Each: { Type: 'Map', ItemsPath: '$.items', ItemProcessor: { StartAt: 'AskB', States: { AskB: askIn('b', { End: true }) } }, End: true } },
+      States: {
+        Each: {
+          Type: 'Map',
+          ItemsPath: '$.items',
+          ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'AskB', States: { AskB: askIn('b', { End: true }) } },
+          End: true,
+        },
+      },
     });
     const first = branchOutbox();
     const crashed = store.open({ handlers: first.handlers });
@@ -1421,7 +1428,7 @@ durable('a wait inside a Map iteration is not resumed: FAILED (statemill.HostSto
     const restarted = store.open({ handlers: branchOutbox().handlers });
     const described = await restarted.describeExecution({ executionArn });
     assert.equal([described.status, described.error], ['FAILED', HOST_STOPPED_ERROR]);
-    assert.match(described.cause!, /not in a Map iteration/);
+    assert.match(described.cause!, /not in a distributed Map/);
   });
 });
 

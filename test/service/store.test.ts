@@ -21,11 +21,20 @@ const roleArn = 'arn:aws:iam::123456789012:role/local';
 const pass = JSON.stringify({ StartAt: 'Step', States: { Step: { Type: 'Pass', Result: 1, ResultPath: '$.step', End: true } } });
 const nap = JSON.stringify({ StartAt: 'Nap', States: { Nap: { Type: 'Wait', Seconds: 3600, End: true } } });
 /** A Wait inside a Parallel branch: not on the main line, so not parked as plain data; a restart cannot resume it. */
-/** A Wait inside a Map iteration: it sleeps in a promise, which no restart resumes. */
+/** A Wait inside a distributed Map's iteration: it sleeps in a promise, which no restart resumes. */
 const napInIteration = JSON.stringify({
   StartAt: 'Each',
   States: {
-    Each: { Type: 'Map', ItemsPath: '$.items', ItemProcessor: { StartAt: 'Nap', States: { Nap: { Type: 'Wait', Seconds: 3600, End: true } } }, End: true },
+    Each: {
+      Type: 'Map',
+      ItemsPath: '$.items',
+      ItemProcessor: {
+        ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+        StartAt: 'Nap',
+        States: { Nap: { Type: 'Wait', Seconds: 3600, End: true } },
+      },
+      End: true,
+    },
   },
 });
 
@@ -126,7 +135,7 @@ store(
       assert.is(described.error, HOST_STOPPED_ERROR);
       assert.match(
         described.cause!,
-        /stopped \(crash or kill\) while it was RUNNING and not parked: only executions whose every running thread waits .* not in a Map iteration\) are resumed after a restart/,
+        /stopped \(crash or kill\) while it was RUNNING and not parked: only executions whose every running thread waits .* not in a distributed Map\) are resumed after a restart/,
       );
       const history = await restarted.getExecutionHistory({ executionArn });
       assert.equal(

@@ -1,6 +1,7 @@
 import { jsonForCause, runtimeError } from '../../run/errors.js';
 import { Frame } from '../../run/frame.js';
 import { runMapIterations, type MapProcessor } from '../../run/iterations.js';
+import type { ParkedIterations } from '../../run/parked-iterations.js';
 import { jsonByteLength } from '../../run/limits.js';
 import { isPromiseLike, type RunState } from '../../run/state.js';
 import type { StateEnv } from '../context.js';
@@ -9,7 +10,7 @@ import { StatesScope, compileJsonataValue, queryEvaluationError, stateField, typ
 import { andThen, compileItems, compileNumber, compileOutcome, type Checked, type NumberRule } from '../jsonata/state.js';
 import { jsonataItemBound } from '../jsonata/bounds.js';
 import { compileReferencePath } from '../jsonpath/paths.js';
-import { withRecovery } from '../recovery.js';
+import { compileRecovery } from '../recovery.js';
 import { compileJsonPathFinish, compileResultLimit } from '../jsonpath/results.js';
 import { WHOLE_DOCUMENT, builtBound, compileTemplate, templateBound, type Builder, type TemplateBound } from '../jsonpath/templates.js';
 import { assignsAnywhere } from '../variables.js';
@@ -39,13 +40,21 @@ interface Batching {
 export function compileMap(def: Record<string, unknown>, env: StateEnv): RunState {
   const processorKey = 'ItemProcessor' in def ? 'ItemProcessor' : 'Iterator';
   const processorDef = def[processorKey] as Record<string, unknown>;
+  const processorPointer = `${env.pointer}/${processorKey}`;
+  const states = env.compileBlock?.(processorDef, processorPointer) ?? null;
   const processor: MapProcessor = {
     state: env.pointer,
-    start: env.compileScope(processorDef, `${env.pointer}/${processorKey}`, env.queryLanguage),
+    start: states?.get(processorDef.StartAt as string) ?? env.compileScope(processorDef, processorPointer, env.queryLanguage),
     isolated: (processorDef.ProcessorConfig as Record<string, unknown> | undefined)?.Mode === 'DISTRIBUTED',
     assigns: assignsAnywhere(processorDef),
     executor: env.machine.mapExecutor,
+    // Where states run alone (TestState) no iteration parks.
+    node: states === null ? null : env.lookup(env.name),
+    states: states ?? new Map(),
+    join: null,
+    tokens: env.machine.integrations?.tokens ?? null,
   };
+  if (processor.node !== null) processor.node.iterations = processor;
   env.machine.processors.set(env.pointer, processor);
   const reader = compileItemReader(def, env);
   const writer = compileResultWriter(def, env);
@@ -73,7 +82,7 @@ export function compileMap(def: Record<string, unknown>, env: StateEnv): RunStat
     if (selector !== null) inputs = selectEach(selector, effective, items, frame);
     if (batching !== null) inputs = batch(batching, inputs, effective, frame);
     const inputBound = itemBound === null ? Infinity : builtBound(itemBound, frame.valueBound);
-    const outputs = runMapIterations(processor, inputs, inputBound, frame, limit, allowed);
+    const outputs = runMapIterations(processor, inputs, inputBound, frame, input, limit, allowed);
     if (writer === null) {
       if (isPromiseLike(outputs)) return Promise.resolve(outputs).then((o) => finish(input, o, frame));
       return finish(input, outputs, frame);
@@ -83,7 +92,13 @@ export function compileMap(def: Record<string, unknown>, env: StateEnv): RunStat
       (written) => finish(input, written, frame),
     );
   }
-  return withRecovery(attemptMap, def, env);
+  const recovery = compileRecovery(attemptMap, def, env);
+  processor.join = function joinMap(suspension) {
+    const group = suspension as ParkedIterations;
+    const input = group.rawInput;
+    return recovery.resume(input, group.frame, group.retries, () => finish(input, group.joined(), group.frame));
+  };
+  return recovery.run;
 }
 
 function compileItemsPath(path: unknown): (input: unknown, frame: Frame) => unknown[] {
@@ -358,7 +373,7 @@ function compileJsonataMap(
   function iterate(scope: StatesScope, inputs: unknown[], limit: number, allowed: number): unknown {
     const frame = scope.frame;
     const inputBound = itemBound === null || frame.exec.suppliedContext !== null ? Infinity : builtBound(itemBound, frame.valueBound);
-    const outputs = runMapIterations(processor, inputs, inputBound, frame, limit, allowed);
+    const outputs = runMapIterations(processor, inputs, inputBound, frame, scope.input, limit, allowed);
     if (writer !== null) {
       return andThen(
         andThen(outputs as unknown[], (o) => writer(o, inputs, scope.input, scope.frame, scope)),
@@ -393,7 +408,13 @@ function compileJsonataMap(
     }
     return iterate(scope, selected, limit, allowed);
   }
-  return withRecovery(attemptJsonataMap, def, env);
+  const recovery = compileRecovery(attemptJsonataMap, def, env);
+  processor.join = function joinJsonataMap(suspension) {
+    const group = suspension as ParkedIterations;
+    const input = group.rawInput;
+    return recovery.resume(input, group.frame, group.retries, () => finish(new StatesScope(group.frame, input), group.joined()));
+  };
+  return recovery.run;
 }
 
 function toleratedFailureSettings(settings: JsonataMapSettings, scope: StatesScope, total: number): number | Promise<number> {
