@@ -1432,4 +1432,185 @@ durable('a wait inside a distributed Map’s iteration is not resumed: FAILED (s
   });
 });
 
+/** A message handler that keeps each token it is given by the item (`$.index`) that sent it. */
+function itemOutbox() {
+  const tokens: Record<number, string> = {};
+  return {
+    tokens,
+    handlers: {
+      'arn:aws:states:::sqs:sendMessage': (input: { MessageBody: { TaskToken: string; index: number } }) => {
+        tokens[input.MessageBody.index] = input.MessageBody.TaskToken;
+        return {};
+      },
+    },
+  };
+}
+
+/** A Map over `$.items` whose iterations each ask for an approval; `map` adds fields to the Map state. */
+function approvalsPerItem(map: Record<string, unknown> = {}, extraStates: Record<string, unknown> = {}): string {
+  return JSON.stringify({
+    StartAt: 'Prepare',
+    States: {
+      Prepare: { Type: 'Pass', Assign: { greeting: 'hello' }, Next: 'Each' },
+      Each: {
+        Type: 'Map',
+        ItemsPath: '$.items',
+        ItemSelector: { 'index.$': '$$.Map.Item.Index', 'value.$': '$$.Map.Item.Value' },
+        ItemProcessor: {
+          StartAt: 'AskItem',
+          States: {
+            AskItem: {
+              Type: 'Task',
+              Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken',
+              Parameters: { QueueUrl: 'q', MessageBody: { 'TaskToken.$': '$$.Task.Token', 'index.$': '$.index' } },
+              ResultPath: '$.answer',
+              Next: 'Said',
+            },
+            Said: { Type: 'Pass', Parameters: { 'text.$': "States.Format('{} {} #{}: {}', $greeting, $.value, $.index, $.answer.word)" }, End: true },
+          },
+        },
+        ResultPath: '$.said',
+        End: true,
+        ...map,
+      },
+      ...extraStates,
+    },
+  });
+}
+
+async function startedMap(store: FreshStore, definition: string, items: string[], options: ServiceOptions = {}) {
+  const first = itemOutbox();
+  const crashed = store.open({ handlers: first.handlers, ...options });
+  const { stateMachineArn } = await crashed.createStateMachine({ name: 'each', definition, roleArn });
+  const { executionArn } = await crashed.startExecution({ stateMachineArn, name: 'items', input: JSON.stringify({ items }) });
+  await turns();
+  return { crashed, executionArn, tokens: first.tokens };
+}
+
+durable(
+  'a Map whose iterations wait on tokens: one answered before the crash, the others after the restart in reverse order; results in item order, $$.Map.Item kept, history gap-free and as without a restart',
+  async () => {
+    const runOnce = async (restart: boolean) => {
+      let outcome: { output: unknown; events: unknown[]; calledAgain: number } = { output: null, events: [], calledAgain: 0 };
+      await withFreshStore(async (store) => {
+        const { crashed, executionArn, tokens } = await startedMap(store, approvalsPerItem(), ['ada', 'bob', 'cy']);
+        assert.equal(Object.keys(tokens).sort(), ['0', '1', '2'], 'every iteration sent its token');
+        await crashed.sendTaskSuccess({ taskToken: tokens[1]!, output: '{"word":"yes"}' });
+        await turns();
+        const again = itemOutbox();
+        const service = restart ? store.open({ handlers: again.handlers }) : crashed;
+        assert.is((await service.describeExecution({ executionArn })).status, 'RUNNING');
+        await service.sendTaskSuccess({ taskToken: tokens[2]!, output: '{"word":"sure"}' });
+        await service.sendTaskSuccess({ taskToken: tokens[0]!, output: '{"word":"ok"}' });
+        const described = await service.waitForExecution({ executionArn });
+        assert.is(described.status, 'SUCCEEDED', JSON.stringify(described));
+        const history = (await service.getExecutionHistory({ executionArn })).events;
+        assertNoGaps(history, 'map');
+        outcome = {
+          output: JSON.parse(described.output!),
+          events: history.map((e) => [e.id, e.previousEventId, e.type]),
+          calledAgain: Object.keys(again.tokens).length,
+        };
+      });
+      return outcome;
+    };
+    const restarted = await runOnce(true);
+    assert.equal(restarted.output, {
+      items: ['ada', 'bob', 'cy'],
+      said: [{ text: 'hello ada #0: ok' }, { text: 'hello bob #1: yes' }, { text: 'hello cy #2: sure' }],
+    });
+    assert.is(restarted.calledAgain, 0, 'no resource is called again');
+    assert.equal(restarted.events, (await runOnce(false)).events, 'the same history as without the restart');
+  },
+);
+
+durable('MaxConcurrency 1: the item waiting at the crash resumes after the restart, and the next items start only then, one at a time', async () => {
+  await withFreshStore(async (store) => {
+    const { executionArn, tokens } = await startedMap(store, approvalsPerItem({ MaxConcurrency: 1 }), ['ada', 'bob', 'cy']);
+    assert.equal(Object.keys(tokens), ['0'], 'one iteration in flight');
+    const again = itemOutbox();
+    const restarted = store.open({ handlers: again.handlers });
+    await restarted.sendTaskSuccess({ taskToken: tokens[0]!, output: '{"word":"one"}' });
+    await turns();
+    assert.equal(Object.keys(again.tokens), ['1'], 'the second item started after the restart');
+    const third = store.open({ handlers: again.handlers });
+    await third.sendTaskSuccess({ taskToken: again.tokens[1]!, output: '{"word":"two"}' });
+    await turns();
+    assert.equal(Object.keys(again.tokens), ['1', '2'], 'then the third, after a second restart');
+    await third.sendTaskSuccess({ taskToken: again.tokens[2]!, output: '{"word":"three"}' });
+    const described = await third.waitForExecution({ executionArn });
+    assert.equal(
+      (JSON.parse(described.output!) as { said: Array<{ text: string }> }).said.map((s) => s.text),
+      ['hello ada #0: one', 'hello bob #1: two', 'hello cy #2: three'],
+    );
+    assertNoGaps((await third.getExecutionHistory({ executionArn })).events, 'map one at a time');
+  });
+});
+
+durable(
+  'ToleratedFailureCount across the restart: a failure before it and one after it are tolerated (error outputs in their slots); the next exceeds it and the Catch takes States.ExceedToleratedFailureThreshold',
+  async () => {
+    await withFreshStore(async (store) => {
+      const caught = { Catch: [{ ErrorEquals: ['States.ExceedToleratedFailureThreshold'], ResultPath: '$.error', Next: 'TooMany' }] };
+      const tooMany = { TooMany: { Type: 'Pass', Parameters: { 'error.$': '$.error.Error' }, End: true } };
+      const tolerant = approvalsPerItem({ ToleratedFailureCount: 2, ...caught }, tooMany);
+      const { crashed, executionArn, tokens } = await startedMap(store, tolerant, ['ada', 'bob', 'cy']);
+      await crashed.sendTaskFailure({ taskToken: tokens[0]!, error: 'No', cause: 'first' });
+      await turns();
+      const restarted = store.open({ handlers: itemOutbox().handlers });
+      await restarted.sendTaskFailure({ taskToken: tokens[2]!, error: 'No', cause: 'third' });
+      await restarted.sendTaskSuccess({ taskToken: tokens[1]!, output: '{"word":"yes"}' });
+      const described = await restarted.waitForExecution({ executionArn });
+      assert.equal((JSON.parse(described.output!) as { said: unknown }).said, [
+        { Error: 'No', Cause: 'first' },
+        { text: 'hello bob #1: yes' },
+        { Error: 'No', Cause: 'third' },
+      ]);
+    });
+  },
+);
+
+durable(
+  'ToleratedFailureCount 1 across the restart: a failure before it is tolerated, the one after it exceeds it; the Catch takes States.ExceedToleratedFailureThreshold and the waiting item is withdrawn',
+  async () => {
+    await withFreshStore(async (store) => {
+      const strict = approvalsPerItem(
+        { ToleratedFailureCount: 1, Catch: [{ ErrorEquals: ['States.ExceedToleratedFailureThreshold'], ResultPath: '$.error', Next: 'TooMany' }] },
+        { TooMany: { Type: 'Pass', Parameters: { 'error.$': '$.error.Error' }, End: true } },
+      );
+      const { crashed, executionArn, tokens } = await startedMap(store, strict, ['ada', 'bob', 'cy']);
+      await crashed.sendTaskFailure({ taskToken: tokens[0]!, error: 'No', cause: 'first' });
+      await turns();
+      const restarted = store.open({ handlers: itemOutbox().handlers });
+      assert.is((await restarted.describeExecution({ executionArn })).status, 'RUNNING', 'one failure is tolerated');
+      await restarted.sendTaskFailure({ taskToken: tokens[2]!, error: 'No', cause: 'third' });
+      const described = await restarted.waitForExecution({ executionArn });
+      assert.equal(JSON.parse(described.output!), { error: 'States.ExceedToleratedFailureThreshold' });
+      const answered = await restarted.sendTaskSuccess({ taskToken: tokens[1]!, output: '{}' }).then(
+        () => 'settled',
+        (e: Error) => e.name,
+      );
+      assert.ok(answered !== 'settled', 'the waiting item’s token was withdrawn');
+      const history = (await restarted.getExecutionHistory({ executionArn })).events;
+      assert.equal(
+        history.slice(-7).map((e) => e.type),
+        ['TaskFailed', 'MapIterationFailed', 'MapStateFailed', 'MapStateExited', 'PassStateEntered', 'PassStateExited', 'ExecutionSucceeded'],
+      );
+      assertNoGaps(history, 'map tolerance');
+    });
+  },
+);
+
+durable('a record naming a Map iteration in a state the processor no longer has ends FAILED (statemill.HostStopped) at start-up, saying why', async () => {
+  await withFreshStore(async (store) => {
+    const { executionArn } = await startedMap(store, approvalsPerItem(), ['ada']);
+    editRecord(store.file, executionArn, (s) => (s.iterations[0].point.stateName = 'Gone'));
+    const restarted = store.open({ handlers: itemOutbox().handlers });
+    await turns();
+    const described = await restarted.describeExecution({ executionArn });
+    assert.equal([described.status, described.error], ['FAILED', HOST_STOPPED_ERROR]);
+    assert.match(described.cause!, /could not be resumed: no state 'Gone' in the iterations of Map state 'Each'/);
+  });
+});
+
 durable.run();
