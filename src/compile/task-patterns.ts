@@ -179,8 +179,8 @@ export function withTaskToken(attempt: RunState, def: Record<string, unknown>, e
 
 /**
  * Whether a task waiting for its token suspends its execution (a plain-data Suspension, no
- * promise): see mayPark(). Inside a Map iteration the wait stays a promise, which the
- * iterations' join awaits.
+ * promise): see mayPark(). Inside a distributed Map's iteration the wait stays a promise,
+ * which the iterations' join awaits.
  */
 function suspends(frame: Frame): boolean {
   return mayPark(frame);

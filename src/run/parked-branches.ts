@@ -28,8 +28,8 @@ import { Suspension, follow, type ResultPort } from './suspension.js';
  * variables of its own scope, Retry counters, token and its timers / wake-up time / activity
  * task / child, history ids). While a branch runs between two waits the record is cleared, so
  * a crash then ends the execution FAILED (statemill.HostStopped), never running a handler
- * twice. A Parallel inside a branch nests: the inner one is the branch's parked point.
- * Map iterations still wait in promises.
+ * twice. A Parallel (or an inline Map: run/parked-iterations.ts) inside a branch nests: it
+ * is the branch's parked point, and its record the point's.
  */
 export class ParkedBranches extends Suspension implements ThreadGroup {
   readonly plan: Branches;
