@@ -3,7 +3,7 @@ import type { HistoryRecorder } from './history.js';
 import { Interruption, runStates } from './run-states.js';
 import { ParkedBranches } from './parked-branches.js';
 import { isPromiseLike, type StateNode } from './state.js';
-import { mayPark, type ResumeStep } from './suspension.js';
+import { Suspension, mayPark, type ResumeStep } from './suspension.js';
 import type { TaskTokens } from './tokens.js';
 
 /**
@@ -136,22 +136,42 @@ function runParkableBranches<T>(
   const { starts, assigns } = branches;
   const history = parent.exec.history;
   const stop = new StopSignal(parent.stop, true);
-  const group = new ParkedBranches(parent, branches, rawInput, stop);
-  for (let i = 0; i < starts.length && !group.failed; i++) {
+  // Made when a branch first parks or goes asynchronous: branches that all finish at once need none.
+  let group: ParkedBranches | null = null;
+  const finished = new Array<unknown>(starts.length);
+  let finishedBound = 2 + starts.length;
+  for (let i = 0; i < starts.length && !(group !== null && group.failed); i++) {
     const frame = assigns[i]
       ? childFrame(parent, stop, parent.mapIndex, parent.mapValue, false)
       : new Frame(parent.exec, parent.vars, parent.mapIndex, parent.mapValue, stop);
     frame.valueBound = inputBound;
     if (history !== null) frame.historyEventId = parent.historyEventId;
-    group.started(i, frame);
     let out: unknown;
     try {
       out = runStates(starts[i]!, input, frame);
     } catch (thrown) {
+      if (group === null && !(thrown instanceof Suspension)) {
+        stop.stop();
+        if (history !== null) recordParallelEnd(history, parent, thrown);
+        throw thrown;
+      }
+      group ??= ParkedBranches.after(parent, branches, rawInput, stop, finished, i, finishedBound);
+      group.started(i, frame);
       group.threw(i, thrown);
       continue;
     }
+    if (group === null && !isPromiseLike(out)) {
+      finished[i] = out;
+      finishedBound += frame.valueBound;
+      continue;
+    }
+    group ??= ParkedBranches.after(parent, branches, rawInput, stop, finished, i, finishedBound);
+    group.started(i, frame);
     group.gave(i, out);
+  }
+  if (group === null) {
+    if (history !== null) recordParallelEnd(history, parent, null);
+    return done(context, finished, parent, finishedBound);
   }
   let outputs: unknown[] | Promise<unknown[]>;
   try {

@@ -1,6 +1,7 @@
 import type { Branches } from './branches.js';
 import type { Frame, StopSignal } from './frame.js';
 import { Interruption, abandoned } from './interruptions.js';
+import { isPromiseLike } from './state.js';
 import { Suspension, follow, type ResultPort } from './suspension.js';
 
 /**
@@ -79,6 +80,14 @@ export class ParkedBranches extends Suspension implements ThreadGroup {
     for (let i = 0; i < n; i++) this.ports.push(new BranchPort(this, i));
   }
 
+  /** The group of branches whose first `count` finished at once (`outputs`, their bound `outputsBound`) before one parked or went asynchronous. */
+  static after(frame: Frame, plan: Branches, rawInput: unknown, stop: StopSignal, outputs: unknown[], count: number, outputsBound: number): ParkedBranches {
+    const group = new ParkedBranches(frame, plan, rawInput, stop);
+    for (let i = 0; i < count; i++) group.restoredOutput(i, outputs[i]);
+    group.outputsBound = outputsBound;
+    return group;
+  }
+
   /** Branch `index` starts in `frame`. */
   started(index: number, frame: Frame): void {
     this.frames[index] = frame;
@@ -87,7 +96,8 @@ export class ParkedBranches extends Suspension implements ThreadGroup {
 
   /** What branch `index`'s run returned: its output, or a promise of it. */
   gave(index: number, out: unknown): void {
-    follow(out, this.ports[index]!);
+    if (isPromiseLike(out)) follow(out, this.ports[index]!);
+    else this.branchDone(index, out);
   }
 
   /** What branch `index`'s run threw: its parked point, or its failure. */

@@ -5,6 +5,7 @@ import { Interruption, abandoned } from './interruptions.js';
 import type { MapProcessor } from './iterations.js';
 import { BranchPort, type ThreadGroup } from './parked-branches.js';
 import { runStates } from './run-states.js';
+import { isPromiseLike } from './state.js';
 import { Suspension, follow } from './suspension.js';
 
 /**
@@ -48,6 +49,8 @@ export class ParkedIterations extends Suspension implements ThreadGroup {
   private starting: boolean;
   private pending: { resolve(outputs: unknown[]): void; reject(reason: unknown): void } | null;
   private readonly ports: BranchPort[];
+  /** The frame of an iteration that finished at once, for the next one (see start()). */
+  private spare: Frame | null;
 
   constructor(
     frame: Frame,
@@ -85,6 +88,7 @@ export class ParkedIterations extends Suspension implements ThreadGroup {
     this.starting = false;
     this.pending = null;
     this.ports = [];
+    this.spare = null;
   }
 
   /** Iteration `index`'s port, made when it starts. */
@@ -114,7 +118,12 @@ export class ParkedIterations extends Suspension implements ThreadGroup {
   private start(index: number): void {
     const parent = this.frame;
     const exec = parent.exec;
-    const frame = this.iterationFrame(index, undefined);
+    let frame: Frame;
+    if (this.spare !== null) {
+      frame = this.spare;
+      this.spare = null;
+      frame.restart(index, this.inputs[index]);
+    } else frame = this.iterationFrame(index, undefined);
     frame.valueBound = this.inputBound;
     this.frames[index] = frame;
     this.running++;
@@ -128,7 +137,11 @@ export class ParkedIterations extends Suspension implements ThreadGroup {
       else this.branchFailed(index, thrown);
       return;
     }
-    follow(out, this.portOf(index));
+    if (!isPromiseLike(out)) {
+      this.branchDone(index, out);
+      // Nothing refers to the frame of an iteration that finished at once unless a history records it: the next iteration may take it.
+      if (this.sharedVars !== null && exec.history === null) this.spare = frame;
+    } else follow(out, this.portOf(index));
   }
 
   /** An iteration restored after a restart, parked at `point` in `frame`. */
