@@ -1677,4 +1677,88 @@ durable('a Map inside a Parallel branch, and a Parallel inside its iterations, n
   });
 });
 
+durable(
+  'a .sync:2 child started in a Parallel branch: after the restart the child’s token completes the child, then the branch and the Parallel with its output',
+  async () => {
+    await withFreshStore(async (store) => {
+      const first = outbox();
+      const crashed = store.open({ handlers: first.handlers });
+      const kid = await crashed.createStateMachine({ name: 'ask', definition: askMachine(), roleArn });
+      const parent = JSON.parse(parentMachine(kid.stateMachineArn, `${SYNC}:2`)) as { States: Record<string, Record<string, unknown>> };
+      const definition = JSON.stringify({
+        StartAt: 'Both',
+        States: {
+          Both: {
+            Type: 'Parallel',
+            Branches: [
+              { StartAt: 'RunChild', States: parent.States },
+              { StartAt: 'Other', States: { Other: { Type: 'Pass', Result: 'other', End: true } } },
+            ],
+            End: true,
+          },
+        },
+      });
+      const { stateMachineArn } = await crashed.createStateMachine({ name: 'parent', definition, roleArn });
+      const { executionArn } = await crashed.startExecution({ stateMachineArn, name: 'waiting', input: '{"who":"ada"}' });
+      await turns();
+      const again = outbox();
+      const restarted = store.open({ handlers: again.handlers });
+      assert.is((await restarted.describeExecution({ executionArn })).status, 'RUNNING', 'the parent waits on its child again');
+      await restarted.sendTaskSuccess({ taskToken: first.tokens[0]!, output: '{"word":"yes"}' });
+      const described = await restarted.waitForExecution({ executionArn });
+      assert.is(described.status, 'SUCCEEDED', JSON.stringify(described));
+      assert.equal(JSON.parse(described.output!), [{ status: 'SUCCEEDED', output: { text: 'hello ada: yes', entered: 'kid' } }, 'other']);
+      assert.equal(again.tokens, [], 'no resource called again');
+    });
+  },
+);
+
+durable('a retry interval of a Task in a Parallel branch that ended while the host was down: the retry runs after the restart as attempt 2', async () => {
+  await withFreshStore(async (store) => {
+    const retrying = JSON.parse(retryMachine()) as { States: Record<string, unknown> };
+    const definition = JSON.stringify({
+      StartAt: 'Both',
+      States: { Both: { Type: 'Parallel', Branches: [{ StartAt: 'Work', States: retrying.States }], End: true } },
+    });
+    const crashedClock = manualClock(T0);
+    const first = attempts([busy()]);
+    const crashed = store.open({ clock: crashedClock, handlers: first.handlers });
+    const { stateMachineArn } = await crashed.createStateMachine({ name: 'retrying', definition, roleArn });
+    const { executionArn } = await crashed.startExecution({ stateMachineArn, name: 'retry', input: '{"job":1}' });
+    await turns();
+    assert.equal(first.seen, [1]);
+    crashedClock.halt();
+    const again = attempts([busy(), { done: true }]);
+    const restarted = store.open({ clock: manualClock(T0 + 60_000), handlers: again.handlers });
+    const described = await restarted.waitForExecution({ executionArn });
+    assert.equal(JSON.parse(described.output!), [{ done: true }]);
+    assert.equal(again.seen, [2], 'the branch’s retry is attempt 2');
+    assertNoGaps((await restarted.getExecutionHistory({ executionArn })).events, 'retry in a branch');
+  });
+});
+
+durable(
+  'an activity task in a Parallel branch that no worker took before the crash is handed out again after the restart; its answer completes the Parallel',
+  async () => {
+    await withFreshStore(async (store) => {
+      const crashed = store.open({ clock: manualClock(T0) });
+      const { activityArn } = await crashed.createActivity({ name: 'review' });
+      const review = JSON.parse(activityDefinition(activityArn)) as { States: Record<string, unknown> };
+      const definition = JSON.stringify({
+        StartAt: 'Both',
+        States: { Both: { Type: 'Parallel', Branches: [{ StartAt: 'Review', States: review.States }], OutputPath: '$[0].review', End: true } },
+      });
+      const { stateMachineArn } = await crashed.createStateMachine({ name: 'reviewing', definition, roleArn });
+      const { executionArn } = await crashed.startExecution({ stateMachineArn, name: 'doc', input: '{"doc":"a.txt"}' });
+      await turns();
+      const restarted = store.open({ clock: manualClock(T0 + 1_000) });
+      const task = await restarted.getActivityTask({ activityArn, workerName: 'after' });
+      assert.equal(JSON.parse(task.input!), { doc: 'a.txt' });
+      await restarted.sendTaskSuccess({ taskToken: task.taskToken!, output: '{"ok":true}' });
+      const described = await restarted.waitForExecution({ executionArn });
+      assert.equal(JSON.parse(described.output!), { ok: true });
+    });
+  },
+);
+
 durable.run();
