@@ -1761,4 +1761,16 @@ durable(
   },
 );
 
+durable('close() leaves a Parallel parked in its branches in the store as it parked: the next start resumes it', async () => {
+  await withFreshStore(async (store) => {
+    const { crashed, executionArn, tokens } = await crashedInBranches(store, approvals(), true);
+    await crashed.close();
+    const reopened = store.open({ handlers: branchOutbox().handlers });
+    assert.is((await reopened.describeExecution({ executionArn })).status, 'RUNNING', 'parked, not ABORTED');
+    await reopened.sendTaskSuccess({ taskToken: tokens.b, output: '{"word":"ok"}' });
+    const described = await reopened.waitForExecution({ executionArn });
+    assert.equal(JSON.parse(described.output!), { text: 'hello ada: yes ok' });
+  });
+});
+
 durable.run();
