@@ -34,7 +34,8 @@ writeFileSync(
 chmodSync(join(bin, 'statemill'), 0o755);
 
 function shell(line: string, cwd: string): { status: number | null; output: string } {
-  const r = spawnSync('bash', ['-c', line], {
+  // `npx statemill` of a checkout is the package's own bin, which needs a build: run the source's instead.
+  const r = spawnSync('bash', ['-c', line.replace(/^npx statemill\b/, 'statemill')], {
     cwd,
     env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
     encoding: 'utf8',
