@@ -3,6 +3,7 @@ import { checkRunning, type Frame } from '../run/frame.js';
 import { Interruption } from '../run/run-states.js';
 import { isPromiseLike, type RunState, type StateNode } from '../run/state.js';
 import { Suspension, parksOnTimer } from '../run/suspension.js';
+import { TaskFailure } from '../run/task-call.js';
 import type { StateEnv } from './context.js';
 import { compileResultPath, type Merge } from './jsonpath/io.js';
 import { StatesScope } from './jsonata/index.js';
@@ -119,9 +120,9 @@ export function retryDelay(retrier: Retrier, retry: number): number {
   return retrier.fullJitter ? Math.random() * delay : delay;
 }
 
-/** Wraps one attempt of a state with its Retry and Catch fields. */
+/** Wraps one attempt of a Parallel or Map state with its Retry and Catch fields. */
 export function withRecovery(attempt: RunState, def: Record<string, unknown>, env: StateEnv): RunState {
-  return compileRecovery(attempt, def, env).run;
+  return compileRecovery(attempt, def, env)?.run ?? attempt;
 }
 
 /**
@@ -134,11 +135,37 @@ function settleAlone(_input: unknown, _frame: Frame, _counts: number[] | null, s
   return settle();
 }
 
-/** A state's attempt under its Retry and Catch (`run`), and the re-entry of a suspended attempt (`resume`). */
-export function compileRecovery(attempt: RunState, def: Record<string, unknown>, env: StateEnv): { run: RunState; resume: ResumeAttempt } {
+interface Recovery {
+  readonly run: RunState;
+  readonly resume: ResumeAttempt;
+}
+
+/**
+ * A Task's attempt under its Retry and Catch, which read the handler's failure that the
+ * attempt returns (a TaskFailure); with neither, that failure is thrown, as the run loop
+ * expects of every state.
+ */
+export function compileTaskRecovery(attempt: RunState, def: Record<string, unknown>, env: StateEnv): Recovery {
+  const recovery = compileRecovery(attempt, def, env);
+  if (recovery !== null) return recovery;
+  return {
+    run: function runTaskAttempt(input, frame) {
+      const out = attempt(input, frame);
+      if (out instanceof TaskFailure) throw out.error;
+      return out;
+    },
+    resume: settleAlone,
+  };
+}
+
+/**
+ * A state's attempt under its Retry and Catch (`run`), and the re-entry of a suspended
+ * attempt (`resume`); null when the state has neither.
+ */
+function compileRecovery(attempt: RunState, def: Record<string, unknown>, env: StateEnv): Recovery | null {
   const retriers = compileRetriers(def.Retry);
   const catchers = compileCatchers(def.Catch, env);
-  if (retriers.length === 0 && catchers.length === 0) return { run: attempt, resume: settleAlone };
+  if (retriers.length === 0 && catchers.length === 0) return null;
   const node = env.lookup(env.name);
 
   function recover(thrown: unknown, input: unknown, frame: Frame, counts: number[] | null): unknown {
@@ -181,6 +208,7 @@ export function compileRecovery(attempt: RunState, def: Record<string, unknown>,
     } catch (thrown) {
       return recover(thrown, input, frame, counts);
     }
+    if (out instanceof TaskFailure) return recover(out.error, input, frame, counts);
     if (isPromiseLike(out)) {
       return Promise.resolve(out).then(undefined, (thrown) => recover(thrown, input, frame, counts));
     }
