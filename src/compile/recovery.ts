@@ -120,9 +120,17 @@ export function retryDelay(retrier: Retrier, retry: number): number {
   return retrier.fullJitter ? Math.random() * delay : delay;
 }
 
-/** Wraps one attempt of a Parallel or Map state with its Retry and Catch fields. */
+/** Wraps one attempt of a state with its Retry and Catch fields. */
 export function withRecovery(attempt: RunState, def: Record<string, unknown>, env: StateEnv): RunState {
-  return compileRecovery(attempt, def, env)?.run ?? attempt;
+  return compileRecovery(attempt, def, env).run;
+}
+
+/**
+ * Whether a state has a retrier or a catcher. A Task without one throws its handler's
+ * failure itself rather than returning it (a TaskFailure) to a recovery that is not there.
+ */
+export function recovers(def: Record<string, unknown>): boolean {
+  return (Array.isArray(def.Retry) && def.Retry.length > 0) || (Array.isArray(def.Catch) && def.Catch.length > 0);
 }
 
 /**
@@ -135,37 +143,15 @@ function settleAlone(_input: unknown, _frame: Frame, _counts: number[] | null, s
   return settle();
 }
 
-interface Recovery {
-  readonly run: RunState;
-  readonly resume: ResumeAttempt;
-}
-
-/**
- * A Task's attempt under its Retry and Catch, which read the handler's failure that the
- * attempt returns (a TaskFailure); with neither, that failure is thrown, as the run loop
- * expects of every state.
- */
-export function compileTaskRecovery(attempt: RunState, def: Record<string, unknown>, env: StateEnv): Recovery {
-  const recovery = compileRecovery(attempt, def, env);
-  if (recovery !== null) return recovery;
-  return {
-    run: function runTaskAttempt(input, frame) {
-      const out = attempt(input, frame);
-      if (out instanceof TaskFailure) throw out.error;
-      return out;
-    },
-    resume: settleAlone,
-  };
-}
-
 /**
  * A state's attempt under its Retry and Catch (`run`), and the re-entry of a suspended
- * attempt (`resume`); null when the state has neither.
+ * attempt (`resume`). A Task's attempt may return its handler's failure (a TaskFailure)
+ * instead of throwing it: Retry and Catch read it as they read a throw.
  */
-function compileRecovery(attempt: RunState, def: Record<string, unknown>, env: StateEnv): Recovery | null {
+export function compileRecovery(attempt: RunState, def: Record<string, unknown>, env: StateEnv): { run: RunState; resume: ResumeAttempt } {
   const retriers = compileRetriers(def.Retry);
   const catchers = compileCatchers(def.Catch, env);
-  if (retriers.length === 0 && catchers.length === 0) return null;
+  if (!recovers(def)) return { run: attempt, resume: settleAlone };
   const node = env.lookup(env.name);
 
   function recover(thrown: unknown, input: unknown, frame: Frame, counts: number[] | null): unknown {

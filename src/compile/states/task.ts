@@ -13,7 +13,7 @@ import { StatesScope, compileJsonataValue, isJsonataExpression, stateField } fro
 import { jsonataValueBound } from '../jsonata/bounds.js';
 import { andThen, compileNumber, compileOutcome, type NumberRule } from '../jsonata/state.js';
 import { compileReferencePath } from '../jsonpath/paths.js';
-import { compileTaskRecovery } from '../recovery.js';
+import { compileRecovery, recovers } from '../recovery.js';
 import { compileJsonPathFinish, compileResultLimit } from '../jsonpath/results.js';
 import { compilePatternCall, withTaskToken, type Invoke, type Timing } from '../task-patterns.js';
 import { WHOLE_DOCUMENT, builtBound, compileDynamicValue, compileTemplate, templateBound, type Builder, type TemplateBound } from '../jsonpath/templates.js';
@@ -39,6 +39,7 @@ export function compileTask(def: Record<string, unknown>, env: StateEnv): RunSta
   const call = compileDirectLambda(def, env, inputBound, payloadOnly, invokeWithParameters) ?? invokeWithParameters;
   const timing = compileTiming(def);
   const finish = compileJsonPathFinish(def, env, true);
+  const throwsFailure = !recovers(def);
   const finishPayload = payloadOnly ? compileJsonPathFinish(def, env, true, LAMBDA_METADATA_BYTES) : finish;
 
   function finishResult(input: unknown, result: unknown, frame: Frame): unknown {
@@ -55,8 +56,7 @@ export function compileTask(def: Record<string, unknown>, env: StateEnv): RunSta
     // TimeoutSecondsPath and HeartbeatSecondsPath read the input after InputPath, not Parameters' result.
     const result = call(selected, frame, timing.fromPaths ? resolveTiming(timing, selected, frame) : timing);
     if (isPromiseLike(result)) return Promise.resolve(result).then((r) => finishResult(input, r, frame));
-    // A handler's failure goes up to Retry and Catch as it came.
-    if (result instanceof TaskFailure) return result;
+    if (result instanceof TaskFailure) return failed(result, throwsFailure);
     return finishResult(input, result, frame);
   }
   const resource = def.Resource as string;
@@ -65,8 +65,17 @@ export function compileTask(def: Record<string, unknown>, env: StateEnv): RunSta
     const frame = suspension.frame;
     return recovery.resume(input, frame, suspension.retries, () => finishResult(input, taskAnswer(suspension, resource), frame));
   }
-  const recovery = compileTaskRecovery(withTaskToken(attemptTask, def, env, resumeTask), def, env);
+  const recovery = compileRecovery(withTaskToken(attemptTask, def, env, resumeTask), def, env);
   return recovery.run;
+}
+
+/**
+ * A handler's failure at the top of the Task's attempt: handed to Retry and Catch as it came,
+ * or thrown, as the run loop expects a state's failure, when the state has neither.
+ */
+function failed(failure: TaskFailure, throwsFailure: boolean): TaskFailure {
+  if (throwsFailure) throw failure.error;
+  return failure;
 }
 
 /**
@@ -101,6 +110,7 @@ function compileJsonataTask(def: Record<string, unknown>, env: StateEnv): RunSta
   const direct = typeof timing === 'function' ? null : compileJsonataDirectLambda(def, env, argumentsBound, payloadOnly);
   const checkSize = compileResultLimit(env);
   const checkPayloadSize = payloadOnly ? compileResultLimit(env, LAMBDA_METADATA_BYTES) : checkSize;
+  const throwsFailure = !recovers(def);
 
   function finish(scope: StatesScope, result: unknown): unknown {
     scope.resultBound = result instanceof PayloadOnlyResponse ? checkPayloadSize(result) : checkSize(result);
@@ -110,7 +120,7 @@ function compileJsonataTask(def: Record<string, unknown>, env: StateEnv): RunSta
   function invokeWith(scope: StatesScope, effective: unknown, resolved: Timing): unknown {
     const result = invoke(effective, scope.frame, resolved);
     if (isPromiseLike(result)) return Promise.resolve(result).then((r) => finish(scope, r));
-    if (result instanceof TaskFailure) return result;
+    if (result instanceof TaskFailure) return failed(result, throwsFailure);
     return finish(scope, result);
   }
   function timed(scope: StatesScope, effective: unknown): unknown {
@@ -123,7 +133,7 @@ function compileJsonataTask(def: Record<string, unknown>, env: StateEnv): RunSta
   function callDirectly(scope: StatesScope, payload: unknown): unknown {
     const result = direct!.call(payload, scope.frame, timing as Timing);
     if (isPromiseLike(result)) return Promise.resolve(result).then((r) => finish(scope, r));
-    if (result instanceof TaskFailure) return result;
+    if (result instanceof TaskFailure) return failed(result, throwsFailure);
     return finish(scope, result);
   }
   function attemptJsonataTask(input: unknown, frame: Frame): unknown {
@@ -144,7 +154,7 @@ function compileJsonataTask(def: Record<string, unknown>, env: StateEnv): RunSta
     const frame = suspension.frame;
     return recovery.resume(input, frame, suspension.retries, () => finish(new StatesScope(frame, input), taskAnswer(suspension, resource)));
   }
-  const recovery = compileTaskRecovery(withTaskToken(attemptJsonataTask, def, env, resumeJsonataTask), def, env);
+  const recovery = compileRecovery(withTaskToken(attemptJsonataTask, def, env, resumeJsonataTask), def, env);
   return recovery.run;
 }
 
