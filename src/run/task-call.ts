@@ -112,8 +112,9 @@ function isError(value: unknown): boolean {
  * Retry and Catch sit about ten frames above the handler, and a throw costs by the frames
  * it unwinds: handing the failure up as a value saves a rethrow per failed attempt. Every
  * layer between the call and the state's recovery passes it on as it is (`instanceof
- * TaskFailure`); none resolves a promise with it, so it exists only synchronously. A
- * failure that comes later (a rejected promise) stays a rejection.
+ * TaskFailure`); a state with neither Retry nor Catch throws it at the top of its attempt.
+ * None resolves a promise with it, so it exists only synchronously. A failure that comes
+ * later (a rejected promise) stays a rejection.
  */
 export class TaskFailure {
   readonly error: AslError;
