@@ -105,6 +105,21 @@ function failingCallUs(): number {
   return ((performance.now() - started) * 1000) / calls;
 }
 
+/**
+ * The warm-up of every round after the first. closedLoop() collects all garbage before it
+ * measures, and a full collection made while none of a subject's objects are alive (its
+ * previous round ended two collections ago) lets their hidden classes die, and with them
+ * the optimized code built on them: V8 deoptimizes it ("weak objects") and optimizes it
+ * again inside the measured time. After one such collection the engine had 32 functions
+ * deoptimized and 45 optimized again, the loop 7 and 13; over the next 300 ms an execution
+ * that retries cost the engine 11× its steady CPU time, the loop 1.5× (on this machine,
+ * under load). Without a warm-up after the collection every round after the first charged
+ * the engine that recompilation. Both sides warm up alike: at most one round's length.
+ */
+function rewarmMs(warmupMs: number, roundMs: number): number {
+  return Math.min(warmupMs, roundMs);
+}
+
 export async function measureRetryOverhead(timing: Timing, progress: Progress): Promise<RetryRecord> {
   const noRetry = [{ failures: 0, value: 21 }];
   const oneRetry = [{ failures: 1, value: 21 }];
@@ -121,13 +136,14 @@ export async function measureRetryOverhead(timing: Timing, progress: Progress): 
     { label: 'retry overhead · hand-written · no retry', subject: hand, inputs: noRetry, rates: [] as number[] },
     { label: 'retry overhead · hand-written · one retry', subject: hand, inputs: oneRetry, rates: [] as number[] },
   ];
+  const roundMs = timing.durationMs / timing.rounds;
   for (let round = 0; round < timing.rounds; round++) {
     for (const entry of cases) {
       progress.start(entry.label);
       const result = await closedLoop(entry.subject, entry.inputs, {
         concurrency: 1,
-        durationMs: timing.durationMs / timing.rounds,
-        warmupMs: round === 0 ? timing.warmupMs : 0,
+        durationMs: roundMs,
+        warmupMs: round === 0 ? timing.warmupMs : rewarmMs(timing.warmupMs, roundMs),
         onProgress: (executions, elapsedMs) => progress.update(executions, elapsedMs),
       });
       entry.rates.push(result.perSecond);

@@ -3,6 +3,7 @@ import { checkRunning, type Frame } from '../run/frame.js';
 import { Interruption } from '../run/run-states.js';
 import { isPromiseLike, type RunState, type StateNode } from '../run/state.js';
 import { Suspension, parksOnTimer } from '../run/suspension.js';
+import { TaskFailure } from '../run/task-call.js';
 import type { StateEnv } from './context.js';
 import { compileResultPath, type Merge } from './jsonpath/io.js';
 import { StatesScope } from './jsonata/index.js';
@@ -125,6 +126,14 @@ export function withRecovery(attempt: RunState, def: Record<string, unknown>, en
 }
 
 /**
+ * Whether a state has a retrier or a catcher. A Task without one throws its handler's
+ * failure itself rather than returning it (a TaskFailure) to a recovery that is not there.
+ */
+export function recovers(def: Record<string, unknown>): boolean {
+  return (Array.isArray(def.Retry) && def.Retry.length > 0) || (Array.isArray(def.Catch) && def.Catch.length > 0);
+}
+
+/**
  * Finishes an attempt that was suspended (`settle` runs its result step, or throws its
  * error) under the state's Retry and Catch, with the retry counters it had (`counts`).
  */
@@ -134,11 +143,15 @@ function settleAlone(_input: unknown, _frame: Frame, _counts: number[] | null, s
   return settle();
 }
 
-/** A state's attempt under its Retry and Catch (`run`), and the re-entry of a suspended attempt (`resume`). */
+/**
+ * A state's attempt under its Retry and Catch (`run`), and the re-entry of a suspended
+ * attempt (`resume`). A Task's attempt may return its handler's failure (a TaskFailure)
+ * instead of throwing it: Retry and Catch read it as they read a throw.
+ */
 export function compileRecovery(attempt: RunState, def: Record<string, unknown>, env: StateEnv): { run: RunState; resume: ResumeAttempt } {
   const retriers = compileRetriers(def.Retry);
   const catchers = compileCatchers(def.Catch, env);
-  if (retriers.length === 0 && catchers.length === 0) return { run: attempt, resume: settleAlone };
+  if (!recovers(def)) return { run: attempt, resume: settleAlone };
   const node = env.lookup(env.name);
 
   function recover(thrown: unknown, input: unknown, frame: Frame, counts: number[] | null): unknown {
@@ -181,6 +194,7 @@ export function compileRecovery(attempt: RunState, def: Record<string, unknown>,
     } catch (thrown) {
       return recover(thrown, input, frame, counts);
     }
+    if (out instanceof TaskFailure) return recover(out.error, input, frame, counts);
     if (isPromiseLike(out)) {
       return Promise.resolve(out).then(undefined, (thrown) => recover(thrown, input, frame, counts));
     }

@@ -3,7 +3,7 @@ import { AslError, StatesErrors, jsonForCause, runtimeError } from '../run/error
 import type { Frame } from '../run/frame.js';
 import { isPromiseLike, type RunState } from '../run/state.js';
 import { Suspension, mayPark, type ChildWait, type ResumeStep } from '../run/suspension.js';
-import type { Timing } from '../run/task-call.js';
+import { TaskFailure, type Timing } from '../run/task-call.js';
 import type { TaskTokens } from '../run/tokens.js';
 import type { StateEnv } from './context.js';
 import { answersRaw } from './handlers.js';
@@ -60,7 +60,10 @@ export interface EndedExecution {
   readonly cause?: string;
 }
 
-/** Calls a task's resource with its effective input within its timing (see task.ts). */
+/**
+ * Calls a task's resource with its effective input within its timing (see task.ts): its
+ * result, a promise of it, or a TaskFailure (run/task-call.ts) when the handler threw.
+ */
 export type { Timing };
 export type Invoke = (effectiveInput: unknown, frame: Frame, timing: Timing) => unknown;
 
@@ -219,6 +222,7 @@ function compileCallback(call: Invoke, resource: string, integrations: Integrati
     if (suspends(frame)) return suspendOnCallback(call, resource, tokens, token, effective, frame, timeoutMs, heartbeatMs);
     const answer = tokens.wait(token, frame.exec, timeoutMs, heartbeatMs);
     const called = callHoldingToken(call, tokens, token, effective, frame);
+    if (called instanceof TaskFailure) return called;
     const history = frame.exec.history;
     if (!isPromiseLike(called)) {
       // The answer settles in a later microtask at the earliest, so TaskSubmitted comes first.
@@ -242,12 +246,14 @@ function compileCallback(call: Invoke, resource: string, integrations: Integrati
 
 /**
  * The resource's call of a callback Task. Its handler context (ctx.context.Task.Token) reads
- * the token from the frame, which hands it out only for this call; a call that throws
+ * the token from the frame, which hands it out only for this call; a call that fails
  * withdraws the token, so no answer can come for it.
  */
 function callHoldingToken(call: Invoke, tokens: TaskTokens, token: string, effective: unknown, frame: Frame): unknown {
   try {
-    return call(effective, frame, UNBOUNDED);
+    const called = call(effective, frame, UNBOUNDED);
+    if (called instanceof TaskFailure) tokens.withdraw(token);
+    return called;
   } catch (thrown) {
     tokens.withdraw(token);
     throw thrown;
@@ -256,7 +262,10 @@ function callHoldingToken(call: Invoke, tokens: TaskTokens, token: string, effec
   }
 }
 
-/** A callback on the main line: the resource is called as above, then the execution suspends (throws its Suspension). */
+/**
+ * A callback on the main line: the resource is called as above, then the execution suspends
+ * (throws its Suspension); a call that failed at once fails the attempt instead (its TaskFailure).
+ */
 function suspendOnCallback(
   call: Invoke,
   resource: string,
@@ -266,9 +275,10 @@ function suspendOnCallback(
   frame: Frame,
   timeoutMs: number,
   heartbeatMs: number,
-): never {
+): TaskFailure {
   const suspension = tokens.suspend(token, frame, timeoutMs, heartbeatMs);
   const called = callHoldingToken(call, tokens, token, effective, frame);
+  if (called instanceof TaskFailure) return called;
   const history = frame.exec.history;
   if (!isPromiseLike(called)) {
     // An answer given inside the call waits in the suspension until the execution is parked: TaskSubmitted comes first.

@@ -107,6 +107,32 @@ function isError(value: unknown): boolean {
   return value instanceof Error || types.isNativeError(value);
 }
 
+/**
+ * A handler's synchronous failure, returned by callHandler instead of thrown. The Task's
+ * Retry and Catch sit about ten frames above the handler, and a throw costs by the frames
+ * it unwinds: handing the failure up as a value saves a rethrow per failed attempt. Every
+ * layer between the call and the state's recovery passes it on as it is (`instanceof
+ * TaskFailure`); a state with neither Retry nor Catch throws it at the top of its attempt.
+ * None resolves a promise with it, so it exists only synchronously. A failure that comes
+ * later (a rejected promise) stays a rejection.
+ */
+export class TaskFailure {
+  readonly error: AslError;
+  constructor(error: AslError) {
+    this.error = error;
+  }
+}
+
+/** A value that may be a TaskFailure, as the throw that code outside the Task's call chain expects. */
+export function throwIfFailed(value: unknown): unknown {
+  if (value instanceof TaskFailure) throw value.error;
+  return value;
+}
+
+/**
+ * Calls a Task's handler: its result, a promise of it (rejected with an AslError), or a
+ * TaskFailure when the handler threw or its result came too late.
+ */
 export function callHandler(handler: Handler, input: unknown, frame: Frame, timing: Timing): unknown {
   // Handler code takes time: the next transition reads the clock again.
   frame.exec.clockStale = true;
@@ -115,7 +141,7 @@ export function callHandler(handler: Handler, input: unknown, frame: Frame, timi
     try {
       result = handler(input, new HandlerContext(frame, null));
     } catch (thrown) {
-      throw handlerError(thrown);
+      return new TaskFailure(handlerError(thrown));
     }
     if (isPromiseLike(result)) return Promise.resolve(result).then(undefined, rejectAsAslError);
     return result;
@@ -207,12 +233,11 @@ function callWithDeadlines(handler: Handler, input: unknown, frame: Frame, timin
   try {
     result = handler(input, new HandlerContext(frame, deadline));
   } catch (thrown) {
-    throw deadline.passed() ?? handlerError(thrown);
+    return new TaskFailure(deadline.passed() ?? handlerError(thrown));
   }
   if (!isPromiseLike(result)) {
     const late = deadline.passed();
-    if (late !== null) throw late;
-    return result;
+    return late !== null ? new TaskFailure(late) : result;
   }
   return new Promise((resolve, reject) => {
     deadline.start((error) => {

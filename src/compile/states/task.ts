@@ -2,7 +2,7 @@ import { AslError, StatesErrors, jsonForCause, runtimeError } from '../../run/er
 import type { Frame } from '../../run/frame.js';
 import { Interruption } from '../../run/interruptions.js';
 import type { Suspension } from '../../run/suspension.js';
-import { callHandler } from '../../run/task-call.js';
+import { TaskFailure, callHandler, throwIfFailed } from '../../run/task-call.js';
 import { fitsPayload } from '../../run/limits.js';
 import { isPromiseLike, type RunState } from '../../run/state.js';
 import type { StateEnv } from '../context.js';
@@ -13,7 +13,7 @@ import { StatesScope, compileJsonataValue, isJsonataExpression, stateField } fro
 import { jsonataValueBound } from '../jsonata/bounds.js';
 import { andThen, compileNumber, compileOutcome, type NumberRule } from '../jsonata/state.js';
 import { compileReferencePath } from '../jsonpath/paths.js';
-import { compileRecovery } from '../recovery.js';
+import { compileRecovery, recovers } from '../recovery.js';
 import { compileJsonPathFinish, compileResultLimit } from '../jsonpath/results.js';
 import { compilePatternCall, withTaskToken, type Invoke, type Timing } from '../task-patterns.js';
 import { WHOLE_DOCUMENT, builtBound, compileDynamicValue, compileTemplate, templateBound, type Builder, type TemplateBound } from '../jsonpath/templates.js';
@@ -39,6 +39,7 @@ export function compileTask(def: Record<string, unknown>, env: StateEnv): RunSta
   const call = compileDirectLambda(def, env, inputBound, payloadOnly, invokeWithParameters) ?? invokeWithParameters;
   const timing = compileTiming(def);
   const finish = compileJsonPathFinish(def, env, true);
+  const throwsFailure = !recovers(def);
   const finishPayload = payloadOnly ? compileJsonPathFinish(def, env, true, LAMBDA_METADATA_BYTES) : finish;
 
   function finishResult(input: unknown, result: unknown, frame: Frame): unknown {
@@ -55,6 +56,7 @@ export function compileTask(def: Record<string, unknown>, env: StateEnv): RunSta
     // TimeoutSecondsPath and HeartbeatSecondsPath read the input after InputPath, not Parameters' result.
     const result = call(selected, frame, timing.fromPaths ? resolveTiming(timing, selected, frame) : timing);
     if (isPromiseLike(result)) return Promise.resolve(result).then((r) => finishResult(input, r, frame));
+    if (result instanceof TaskFailure) return failed(result, throwsFailure);
     return finishResult(input, result, frame);
   }
   const resource = def.Resource as string;
@@ -65,6 +67,15 @@ export function compileTask(def: Record<string, unknown>, env: StateEnv): RunSta
   }
   const recovery = compileRecovery(withTaskToken(attemptTask, def, env, resumeTask), def, env);
   return recovery.run;
+}
+
+/**
+ * A handler's failure at the top of the Task's attempt: handed to Retry and Catch as it came,
+ * or thrown, as the run loop expects a state's failure, when the state has neither.
+ */
+function failed(failure: TaskFailure, throwsFailure: boolean): TaskFailure {
+  if (throwsFailure) throw failure.error;
+  return failure;
 }
 
 /**
@@ -99,6 +110,7 @@ function compileJsonataTask(def: Record<string, unknown>, env: StateEnv): RunSta
   const direct = typeof timing === 'function' ? null : compileJsonataDirectLambda(def, env, argumentsBound, payloadOnly);
   const checkSize = compileResultLimit(env);
   const checkPayloadSize = payloadOnly ? compileResultLimit(env, LAMBDA_METADATA_BYTES) : checkSize;
+  const throwsFailure = !recovers(def);
 
   function finish(scope: StatesScope, result: unknown): unknown {
     scope.resultBound = result instanceof PayloadOnlyResponse ? checkPayloadSize(result) : checkSize(result);
@@ -108,27 +120,32 @@ function compileJsonataTask(def: Record<string, unknown>, env: StateEnv): RunSta
   function invokeWith(scope: StatesScope, effective: unknown, resolved: Timing): unknown {
     const result = invoke(effective, scope.frame, resolved);
     if (isPromiseLike(result)) return Promise.resolve(result).then((r) => finish(scope, r));
+    if (result instanceof TaskFailure) return failed(result, throwsFailure);
     return finish(scope, result);
   }
   function timed(scope: StatesScope, effective: unknown): unknown {
     if (typeof timing !== 'function') return invokeWith(scope, effective, timing);
-    return andThen(timing(scope), (resolved) => invokeWith(scope, effective, resolved));
+    const resolved = timing(scope);
+    // After an awaited timing, the call's failure settles a promise: it rejects it.
+    if (isPromiseLike(resolved)) return Promise.resolve(resolved).then((t) => throwIfFailed(invokeWith(scope, effective, t)));
+    return invokeWith(scope, effective, resolved);
   }
   function callDirectly(scope: StatesScope, payload: unknown): unknown {
     const result = direct!.call(payload, scope.frame, timing as Timing);
     if (isPromiseLike(result)) return Promise.resolve(result).then((r) => finish(scope, r));
+    if (result instanceof TaskFailure) return failed(result, throwsFailure);
     return finish(scope, result);
   }
   function attemptJsonataTask(input: unknown, frame: Frame): unknown {
     const scope = new StatesScope(frame, input);
     if (direct !== null && direct.applies(frame)) {
       const payload = direct.payload(scope);
-      if (isPromiseLike(payload)) return Promise.resolve(payload).then((p) => callDirectly(scope, p));
+      if (isPromiseLike(payload)) return Promise.resolve(payload).then((p) => throwIfFailed(callDirectly(scope, p)));
       return callDirectly(scope, payload);
     }
     if (args === null) return timed(scope, input);
     const effective = args(scope);
-    if (isPromiseLike(effective)) return Promise.resolve(effective).then((e) => timed(scope, e));
+    if (isPromiseLike(effective)) return Promise.resolve(effective).then((e) => throwIfFailed(timed(scope, e)));
     return timed(scope, effective);
   }
   const resource = def.Resource as string;
@@ -164,6 +181,10 @@ function invokeRecorded(invoke: Invoke, resource: string, effective: unknown, fr
   } catch (thrown) {
     if (!(thrown instanceof Interruption)) history.taskFailed(frame, resource, thrown);
     throw thrown;
+  }
+  if (result instanceof TaskFailure) {
+    history.taskFailed(frame, resource, result.error);
+    return result;
   }
   if (!isPromiseLike(result)) {
     history.taskSucceeded(frame, resource, result);
@@ -251,7 +272,7 @@ function compileLambdaInvoke(env: StateEnv, payloadOnly: boolean): Invoke {
     const result = callHandler(handler, lambdaEvent(args.Payload), frame, timing);
     const respond = payloadOnly && frame.exec.history === null ? payloadResponse : lambdaResponse;
     if (isPromiseLike(result)) return Promise.resolve(result).then(respond);
-    return respond(result);
+    return result instanceof TaskFailure ? result : respond(result);
   };
 }
 
@@ -294,7 +315,7 @@ function compileDirectLambda(
     }
     const result = callHandler(handler, lambdaEvent(payload(selected, frame)), frame, timing);
     if (isPromiseLike(result)) return Promise.resolve(result).then(respond);
-    return respond(result);
+    return result instanceof TaskFailure ? result : respond(result);
   };
 }
 
@@ -345,7 +366,7 @@ function compileJsonataDirectLambda(
     call(value, frame, timing) {
       const result = callHandler(handler, lambdaEvent(value), frame, timing);
       if (isPromiseLike(result)) return Promise.resolve(result).then(respond);
-      return respond(result);
+      return result instanceof TaskFailure ? result : respond(result);
     },
   };
 }
