@@ -1,5 +1,5 @@
-import { createServer as createHttpServer, IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createHttpServer, IncomingMessage, STATUS_CODES, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { UuidSequence } from '../run/ids.js';
 import { ServiceError, ServiceErrorNames } from '../service/errors.js';
 import { createLogger, type Logger } from './log.js';
@@ -135,6 +135,16 @@ export class StepFunctionsServer {
       failed: () => this.settled(),
     };
     this.http = createHttpServer<typeof EndpointRequest>({ IncomingMessage: EndpointRequest }, (request, response) => this.handle(request, response));
+    // Without these, node:http answers bytes it cannot parse and unknown Expect headers with a bare status and no body.
+    this.http.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => answerUnreadable(error, socket));
+    this.http.on('checkExpectation', (request: EndpointRequest, response: ServerResponse) => {
+      this.sendAnswer(
+        response,
+        requestIds.next(),
+        encodeError('ValidationException', `Unsupported Expect header ${JSON.stringify(request.headers.expect)}: only 100-continue is understood`, 417),
+      );
+      request.resume();
+    });
     // Clients keep connections alive between calls; their idle timeout is longer than Node's 5 s default.
     this.http.keepAliveTimeout = 65_000;
   }
@@ -349,6 +359,25 @@ function headerFault(target: string | undefined, contentType: string | undefined
   return new ServiceError(
     'SerializationException',
     `Content-Type must be ${CONTENT_TYPE}, not ${contentType === undefined ? 'absent' : JSON.stringify(contentType)}`,
+  );
+}
+
+/**
+ * The answer to a request node:http could not read (a malformed request line, header or
+ * chunk; headers over its size limit; a request that took too long to arrive): a typed error
+ * like every other refusal, then the connection closes. A connection that already carried
+ * an answer is only closed, as node:http does, so no answer is written into another's bytes.
+ */
+function answerUnreadable(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || !socket.writable || socket.bytesWritten > 0) {
+    socket.destroy();
+    return;
+  }
+  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  const answer = encodeError('SerializationException', `Malformed HTTP request (${error.code ?? 'unknown'}): ${error.message}`, status);
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: ${CONTENT_TYPE}\r\ncontent-length: ${Buffer.byteLength(answer.body)}\r\n` +
+      `x-amzn-requestid: ${requestIds.next()}\r\nx-amzn-errortype: ${answer.errorType}\r\nconnection: close\r\n\r\n${answer.body}`,
   );
 }
 
