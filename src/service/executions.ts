@@ -556,12 +556,12 @@ export class Executions {
     const r = request ?? ({} as T.StopExecutionInput);
     const exec = this.registry.execution(r.executionArn);
     if (r.error !== undefined && r.error !== null) {
-      requireString(r.error, 'error');
-      checkLength(r.error, 'error', 0, 256);
+      requireString(r.error, 'error', true);
+      checkLength(r.error, 'error', 0, 256, true);
     }
     if (r.cause !== undefined && r.cause !== null) {
-      requireString(r.cause, 'cause');
-      checkLength(r.cause, 'cause', 0, 32768);
+      requireString(r.cause, 'cause', true);
+      checkLength(r.cause, 'cause', 0, 32768, true);
     }
     if (exec.status !== 'RUNNING') return { stopDate: exec.stopDate! };
     exec.stopRequest = { error: r.error ?? undefined, cause: r.cause ?? undefined };

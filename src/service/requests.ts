@@ -39,25 +39,34 @@ export function missing(member: string): ServiceError {
   );
 }
 
-export function requireString(value: unknown, member: string): asserts value is string {
+/**
+ * How a validation message shows a member's value: members the service model marks sensitive
+ * (definition, input, output, error, cause, task token, an alias's description) are left out,
+ * as AWS leaves them out, so a 256 KiB input is not echoed back in its refusal.
+ */
+function valueOf(value: unknown, sensitive: boolean): string {
+  return sensitive ? 'Value' : `Value '${String(value)}'`;
+}
+
+export function requireString(value: unknown, member: string, sensitive = false): asserts value is string {
   if (value === undefined || value === null) throw missing(member);
   if (typeof value !== 'string')
     throw new ServiceError(
       'ValidationException',
-      `1 validation error detected: Value '${String(value)}' at '${member}' failed to satisfy constraint: Member must be a string`,
+      `1 validation error detected: ${valueOf(value, sensitive)} at '${member}' failed to satisfy constraint: Member must be a string`,
     );
 }
 
-export function checkLength(value: string, member: string, min: number, max: number): void {
+export function checkLength(value: string, member: string, min: number, max: number, sensitive = false): void {
   if (value.length < min)
     throw new ServiceError(
       'ValidationException',
-      `1 validation error detected: Value '${value}' at '${member}' failed to satisfy constraint: Member must have length greater than or equal to ${min}`,
+      `1 validation error detected: ${valueOf(value, sensitive)} at '${member}' failed to satisfy constraint: Member must have length greater than or equal to ${min}`,
     );
   if (value.length > max)
     throw new ServiceError(
       'ValidationException',
-      `1 validation error detected: Value '${value}' at '${member}' failed to satisfy constraint: Member must have length less than or equal to ${max}`,
+      `1 validation error detected: ${valueOf(value, sensitive)} at '${member}' failed to satisfy constraint: Member must have length less than or equal to ${max}`,
     );
 }
 
@@ -127,14 +136,10 @@ export const maxInputLength = 262_144;
  */
 export function parseExecutionInput(input: unknown): { text: string; value: unknown } {
   if (input === undefined || input === null) return { text: '{}', value: {} };
-  if (typeof input !== 'string')
-    throw new ServiceError(
-      'ValidationException',
-      `1 validation error detected: Value '${String(input)}' at 'input' failed to satisfy constraint: Member must be a string`,
-    );
+  requireString(input, 'input', true);
   // The service model bounds the member's length; an input within it whose UTF-8 bytes
   // pass 256 KiB starts, and fails with States.DataLimitExceeded, as in AWS.
-  checkLength(input, 'input', 0, maxInputLength);
+  checkLength(input, 'input', 0, maxInputLength, true);
   if (input.trim() === '') throw new ServiceError('InvalidExecutionInput', "Invalid State Machine Execution Input: 'Invalid execution input.'");
   let value: unknown;
   try {

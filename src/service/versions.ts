@@ -222,7 +222,7 @@ function checkAliasName(name: unknown): string {
 
 function checkDescription(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
-  requireString(value, 'description');
-  checkLength(value, 'description', 0, 256);
+  requireString(value, 'description', true);
+  checkLength(value, 'description', 0, 256, true);
   return value;
 }

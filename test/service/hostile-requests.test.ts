@@ -1,0 +1,89 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createService, ServiceError, virtualClock, type StepFunctionsService } from '../../src/index.js';
+
+/**
+ * Requests at and past AWS's bounds: each refusal is the ValidationException AWS words for
+ * it, and members the service model marks sensitive (definition, input, error, cause, task
+ * token, an alias's description) are left out of the message, as AWS leaves them out, so a
+ * refused 256 KiB input is not echoed back.
+ */
+const hostile = suite('service: hostile requests');
+
+const ROLE = 'arn:aws:iam::123456789012:role/r';
+const MACHINE = 'arn:aws:states:us-east-1:123456789012:stateMachine:waits';
+const CALLBACK = JSON.stringify({
+  StartAt: 'Wait',
+  States: { Wait: { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken', Parameters: { 'token.$': '$$.Task.Token' }, End: true } },
+});
+
+let service: StepFunctionsService;
+let executionArn: string;
+
+hostile.before(async () => {
+  service = createService({ clock: virtualClock(0), handlers: { 'arn:aws:states:::sqs:sendMessage': () => ({}) } });
+  await service.createStateMachine({ name: 'waits', definition: CALLBACK, roleArn: ROLE, publish: true });
+  ({ executionArn } = await service.startExecution({ stateMachineArn: MACHINE, name: 'running' }));
+});
+hostile.after(() => service.close());
+
+const tooLong = (member: string, max: number) =>
+  `1 validation error detected: Value at '${member}' failed to satisfy constraint: Member must have length less than or equal to ${max}`;
+
+const cases: [what: string, call: () => Promise<unknown>, message: string][] = [
+  [
+    'an empty task token is under the minimum length of 1, not over 2048',
+    () => service.sendTaskHeartbeat({ taskToken: '' }),
+    "1 validation error detected: Value at 'taskToken' failed to satisfy constraint: Member must have length greater than or equal to 1",
+  ],
+  ['a task token over 2048 characters', () => service.sendTaskSuccess({ taskToken: 't'.repeat(2049), output: '{}' }), tooLong('taskToken', 2048)],
+  [
+    'an execution input over 262144 characters',
+    () => service.startExecution({ stateMachineArn: MACHINE, input: `"${'x'.repeat(262_143)}"` }),
+    tooLong('input', 262_144),
+  ],
+  [
+    'an execution input that is not a string',
+    () => service.startExecution({ stateMachineArn: MACHINE, input: { a: 1 } as never }),
+    "1 validation error detected: Value at 'input' failed to satisfy constraint: Member must be a string",
+  ],
+  [
+    'a definition to validate over 1 MiB',
+    () => service.validateStateMachineDefinition({ definition: ' '.repeat(1_048_577) }),
+    tooLong('definition', 1_048_576),
+  ],
+  ['a StopExecution error over 256 characters', () => service.stopExecution({ executionArn, error: 'e'.repeat(257) }), tooLong('error', 256)],
+  ['a StopExecution cause over 32768 characters', () => service.stopExecution({ executionArn, cause: 'c'.repeat(32_769) }), tooLong('cause', 32_768)],
+  [
+    'an alias description over 256 characters',
+    () =>
+      service.createStateMachineAlias({
+        name: 'live',
+        description: 'd'.repeat(257),
+        routingConfiguration: [{ stateMachineVersionArn: `${MACHINE}:1`, weight: 100 }],
+      }),
+    tooLong('description', 256),
+  ],
+];
+
+for (const [what, call, message] of cases) {
+  hostile(what, async () => {
+    let refused: unknown = null;
+    try {
+      await call();
+    } catch (error) {
+      refused = error;
+    }
+    assert.instance(refused, ServiceError, what);
+    assert.is((refused as ServiceError).name, 'ValidationException');
+    assert.is((refused as ServiceError).message, message);
+  });
+}
+
+hostile('refused requests leave the execution running and create nothing', async () => {
+  assert.is((await service.describeExecution({ executionArn })).status, 'RUNNING');
+  assert.equal((await service.listStateMachineAliases({ stateMachineArn: MACHINE })).stateMachineAliases, []);
+  assert.is((await service.listExecutions({ stateMachineArn: MACHINE })).executions.length, 1);
+});
+
+hostile.run();
