@@ -263,7 +263,8 @@ export class StepFunctionsServer {
       const input = decodeRequest(body);
       const method = (this.service as Record<string, unknown>)[METHOD_OF.get(operation)!];
       if (typeof method !== 'function') throw new ServiceError('UnknownOperationException', `statemill does not implement ${operation} yet`);
-      output = method.call(this.service, input);
+      // A long poll ends when its worker hangs up, so the next task goes to a worker that is still there.
+      output = operation === 'GetActivityTask' ? method.call(this.service, input, hangUpSignal(request.response!)) : method.call(this.service, input);
     } catch (error) {
       this.finish(request, this.refusal(operation, error));
       return;
@@ -343,6 +344,15 @@ export class StepFunctionsServer {
       if (this.inFlight === 0 && this.drained !== null) this.drained();
     }
   }
+}
+
+/** Aborts when the connection closes before `response` is written out (the client hung up). */
+function hangUpSignal(response: ServerResponse): AbortSignal {
+  const hangUp = new AbortController();
+  response.once('close', () => {
+    if (!response.writableFinished) hangUp.abort();
+  });
+  return hangUp.signal;
 }
 
 function headerText(value: string | string[] | undefined): string | undefined {
