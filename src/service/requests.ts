@@ -45,7 +45,20 @@ export function missing(member: string): ServiceError {
  * as AWS leaves them out, so a 256 KiB input is not echoed back in its refusal.
  */
 function valueOf(value: unknown, sensitive: boolean): string {
-  return sensitive ? 'Value' : `Value '${String(value)}'`;
+  return sensitive ? 'Value' : `Value '${shown(value)}'`;
+}
+
+/**
+ * A request member's value as a refusal shows it (what String() makes of it). String() of an
+ * array recurses through its elements, so an array nested thousands deep, or an object
+ * without a prototype, is named by its kind instead of crashing the refusal.
+ */
+export function shown(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return Array.isArray(value) ? '(an array nested too deep to show)' : '(a value that cannot be shown)';
+  }
 }
 
 export function requireString(value: unknown, member: string, sensitive = false): asserts value is string {
@@ -75,7 +88,7 @@ export function checkEnum<T extends string>(value: unknown, member: string, allo
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
     throw new ServiceError(
       'ValidationException',
-      `1 validation error detected: Value '${String(value)}' at '${member}' failed to satisfy constraint: Member must satisfy enum value set: [${allowed.join(', ')}]`,
+      `1 validation error detected: Value '${shown(value)}' at '${member}' failed to satisfy constraint: Member must satisfy enum value set: [${allowed.join(', ')}]`,
     );
   }
   return value as T;
@@ -87,7 +100,7 @@ export function checkMaxResults(value: unknown, max = 1000): number {
   if (typeof value !== 'number' || !Number.isInteger(value))
     throw new ServiceError(
       'ValidationException',
-      `1 validation error detected: Value '${String(value)}' at 'maxResults' failed to satisfy constraint: Member must be an integer`,
+      `1 validation error detected: Value '${shown(value)}' at 'maxResults' failed to satisfy constraint: Member must be an integer`,
     );
   if (value < 0)
     throw new ServiceError(
@@ -107,7 +120,7 @@ export function checkBoolean(value: unknown, member: string): boolean | undefine
   if (typeof value !== 'boolean')
     throw new ServiceError(
       'ValidationException',
-      `1 validation error detected: Value '${String(value)}' at '${member}' failed to satisfy constraint: Member must be a boolean`,
+      `1 validation error detected: Value '${shown(value)}' at '${member}' failed to satisfy constraint: Member must be a boolean`,
     );
   return value;
 }

@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createService, ServiceError, virtualClock, type StepFunctionsService } from '../../src/index.js';
+import { createService, operations, ServiceError, virtualClock, type StepFunctionsService } from '../../src/index.js';
 
 /**
  * Requests at and past AWS's bounds: each refusal is the ValidationException AWS words for
@@ -84,6 +84,68 @@ hostile('refused requests leave the execution running and create nothing', async
   assert.is((await service.describeExecution({ executionArn })).status, 'RUNNING');
   assert.equal((await service.listStateMachineAliases({ stateMachineArn: MACHINE })).stateMachineAliases, []);
   assert.is((await service.listExecutions({ stateMachineArn: MACHINE })).executions.length, 1);
+});
+
+/** A value String() cannot print: an array nested deeper than the stack (String() recurses through arrays). */
+function arrayNested(depth: number): unknown[] {
+  let value: unknown[] = [];
+  for (let i = 0; i < depth; i++) value = [value];
+  return value;
+}
+
+const unprintable: [kind: string, value: unknown][] = [
+  ['an array nested 50,000 deep', arrayNested(50_000)],
+  ['an object without a prototype', Object.create(null)],
+  ['a list holding an object without a prototype', [Object.create(null)]],
+];
+const members = [
+  'name',
+  'definition',
+  'roleArn',
+  'type',
+  'publish',
+  'tags',
+  'stateMachineArn',
+  'executionArn',
+  'activityArn',
+  'resourceArn',
+  'stateMachineAliasArn',
+  'stateMachineVersionArn',
+  'mapRunArn',
+  'maxResults',
+  'nextToken',
+  'statusFilter',
+  'includedData',
+  'reverseOrder',
+  'routingConfiguration',
+  'loggingConfiguration',
+  'encryptionConfiguration',
+  'inspectionLevel',
+  'stateName',
+  'workerName',
+];
+
+hostile('regression: members String() cannot print (deep arrays, objects without a prototype) are refused with a ServiceError by every operation', async () => {
+  const untyped: string[] = [];
+  for (const [operation, method] of Object.entries(operations)) {
+    if (operation === 'GetActivityTask') continue;
+    for (const member of members) {
+      for (const [kind, value] of unprintable) {
+        try {
+          await (service[method] as (request: unknown) => Promise<unknown>).call(service, {
+            stateMachineArn: MACHINE,
+            name: 'n',
+            definition: CALLBACK,
+            roleArn: ROLE,
+            [member]: value,
+          });
+        } catch (error) {
+          if (!(error instanceof ServiceError)) untyped.push(`${operation} with ${member} = ${kind}: ${String(error)}`);
+        }
+      }
+    }
+  }
+  assert.equal(untyped, []);
 });
 
 hostile.run();
