@@ -134,7 +134,10 @@ export class StepFunctionsServer {
       },
       failed: () => this.settled(),
     };
-    this.http = createHttpServer<typeof EndpointRequest>({ IncomingMessage: EndpointRequest }, (request, response) => this.handle(request, response));
+    // Any Host is served (SDKs prefix it with sync-), so a request without one is too: node:http would answer it a bare 400.
+    this.http = createHttpServer<typeof EndpointRequest>({ IncomingMessage: EndpointRequest, requireHostHeader: false }, (request, response) =>
+      this.handle(request, response),
+    );
     // Without these, node:http answers bytes it cannot parse and unknown Expect headers with a bare status and no body.
     this.http.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => answerUnreadable(error, socket));
     this.http.on('checkExpectation', (request: EndpointRequest, response: ServerResponse) => {
@@ -204,7 +207,7 @@ export class StepFunctionsServer {
     const requestId = requestIds.next();
     const url = request.url;
     if (url !== '/' && !url?.startsWith('/?')) {
-      if (url === '/health' && (request.method === 'GET' || request.method === 'HEAD')) {
+      if ((url === '/health' || url?.startsWith('/health?')) && (request.method === 'GET' || request.method === 'HEAD')) {
         const body = this.stopping === null ? '{"status":"ok"}' : '{"status":"stopping"}';
         this.send(response, requestId, this.stopping === null ? 200 : 503, body, null);
         return;

@@ -99,6 +99,22 @@ hostile('the endpoint still serves after each malformed request', async () => {
   assert.equal(JSON.parse(answer.body), { stateMachines: [] });
 });
 
+hostile('regression: a request without a Host header is served, as any Host is', async () => {
+  const answer = parseAnswer(
+    await exchange(
+      'POST / HTTP/1.1\r\nContent-Type: application/x-amz-json-1.0\r\nX-Amz-Target: AWSStepFunctions.ListStateMachines\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}',
+    ),
+  );
+  assert.is(answer.status, 200);
+  assert.equal(JSON.parse(answer.body), { stateMachines: [] });
+});
+
+hostile('GET /health answers with a query string too', async () => {
+  const answer = parseAnswer(await exchange('GET /health?probe=1 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n'));
+  assert.is(answer.status, 200);
+  assert.equal(JSON.parse(answer.body), { status: 'ok' });
+});
+
 hostile('Expect: 100-continue is honoured', async () => {
   const raw = await exchange(`POST / HTTP/1.1\r\n${target}Expect: 100-continue\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`);
   assert.ok(raw.startsWith('HTTP/1.1 100 Continue\r\n'));
