@@ -66,6 +66,20 @@ const cases: [what: string, call: () => Promise<unknown>, message: string][] = [
   ],
 ];
 
+hostile('regression: ListMapRuns refuses a nextToken no list gave, as every list does', async () => {
+  for (const nextToken of ['bogus', Buffer.from('0:arn:aws:states:us-east-1:123456789012:mapRun:waits/m:1').toString('base64url')]) {
+    let refused: unknown = null;
+    try {
+      await service.listMapRuns({ executionArn, nextToken });
+    } catch (error) {
+      refused = error;
+    }
+    assert.instance(refused, ServiceError, nextToken);
+    assert.is((refused as ServiceError).name, 'InvalidToken');
+  }
+  assert.equal(await service.listMapRuns({ executionArn }), { mapRuns: [] });
+});
+
 for (const [what, call, message] of cases) {
   hostile(what, async () => {
     let refused: unknown = null;
