@@ -1,4 +1,5 @@
 import { connect } from 'node:net';
+import fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startEndpoint, type TestEndpoint } from './endpoint.js';
@@ -97,6 +98,44 @@ hostile('the endpoint still serves after each malformed request', async () => {
   const answer = parseAnswer(await exchange(`POST / HTTP/1.1\r\n${target}Content-Length: 2\r\nConnection: close\r\n\r\n{}`));
   assert.is(answer.status, 200);
   assert.equal(JSON.parse(answer.body), { stateMachines: [] });
+});
+
+hostile('random methods, paths, targets and content types: 200 or a typed 4xx, never a 5xx or an untyped answer', async () => {
+  const printable = fc.string({ unit: fc.constantFrom(...'abcXYZ019./-_;=: %?#&'.split('')), maxLength: 30 });
+  const request = fc.record({
+    method: fc.constantFrom('GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'),
+    path: fc.oneof(
+      fc.constantFrom('/', '/health', '/?x=1', '//', '/..', '/%2e%2e/'),
+      printable.map((text) => `/${encodeURIComponent(text)}`),
+    ),
+    target: fc.oneof(
+      fc.constant(undefined),
+      fc.constantFrom('AWSStepFunctions.ListStateMachines', 'AWSStepFunctions.', 'AWSStepFunctions.constructor'),
+      printable,
+    ),
+    contentType: fc.oneof(
+      fc.constant(undefined),
+      fc.constantFrom('application/x-amz-json-1.0', 'application/x-amz-json-1.1; charset=utf-8', 'application/json'),
+      printable,
+    ),
+    body: fc.oneof(fc.constant('{}'), fc.constant(''), fc.string({ maxLength: 40 })),
+  });
+  await fc.assert(
+    fc.asyncProperty(request, async ({ method, path, target, contentType, body }) => {
+      const headers: Record<string, string> = {};
+      if (target !== undefined) headers['x-amz-target'] = target;
+      if (contentType !== undefined) headers['content-type'] = contentType;
+      const response = await fetch(t.url + path, { method, headers, body: method === 'GET' || method === 'HEAD' ? undefined : body });
+      const text = await response.text();
+      const context = `${method} ${path} ${JSON.stringify(headers)} → ${response.status} ${text}`;
+      assert.ok(response.status < 500, context);
+      if (response.status === 200 || method === 'HEAD') return;
+      assert.ok(response.status >= 400, context);
+      assert.match((JSON.parse(text) as { __type: string }).__type, /^com\.amazonaws\.sfn#\w+$/, context);
+      assert.is(response.headers.get('content-type'), 'application/x-amz-json-1.0');
+    }),
+    { numRuns: 300, seed: 20261206 },
+  );
 });
 
 hostile('regression: a request without a Host header is served, as any Host is', async () => {
