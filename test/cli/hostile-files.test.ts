@@ -41,8 +41,8 @@ const cases: [name: string, file: string, content: string | Buffer | null, exit:
     'a number beyond the double range in JSON',
     'huge.json',
     PASS.replace('"End":true', '"End":true,"Result":1e999'),
-    4,
-    /\/States\/P\/Result.*\[ERR_ASL_NOT_JSON_DATA\]/s,
+    3,
+    /huge\.json:1:\d+: 1e999 is a number beyond ±1\.8e308.*\[ERR_CLI_JSON_SYNTAX\]/s,
   ],
   ['YAML .nan', 'nan.yaml', 'StartAt: P\nStates:\n  P: {Type: Pass, End: true, Result: .nan}\n', 4, /\/States\/P\/Result.*\[ERR_ASL_NOT_JSON_DATA\]/s],
   ['an input nested 100,000 levels deep', 'deep.json', '{"a":'.repeat(100_000) + '1' + '}'.repeat(100_000), 3, /\[ERR_CLI_NO_STATE_MACHINE\]/],
@@ -69,5 +69,13 @@ for (const [name, file, content, exit, expected] of cases) {
     assert.equal(warnings, []);
   });
 }
+
+hostile('regression: an input number beyond the double range exits 3 saying where, instead of running as null', async () => {
+  writeFileSync(join(dir, 'pass.json'), PASS);
+  const r = await cli(['run', join(dir, 'pass.json'), '--input-json', '{"amount": 1e999}']);
+  assert.is(r.code, 3);
+  assert.is(r.stdout, '');
+  assert.match(r.stderr, /--input-json:1:12: 1e999 is a number beyond ±1\.8e308.*\[ERR_CLI_JSON_SYNTAX\]/s);
+});
 
 hostile.run();
