@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { compile, createService, DefinitionError, ProblemCodes, ServiceError, validate, virtualClock } from '../../src/index.js';
@@ -125,6 +126,96 @@ hostile('NaN and Infinity in a definition built in code are refused where they a
       [[ProblemCodes.NOT_JSON_DATA, pointer]],
     );
   }
+});
+
+/** True when every token of `pointer` but the last names an own key on the way down (the last may name a missing field). */
+function resolves(root: unknown, pointer: string): boolean {
+  if (pointer === '') return true;
+  const tokens = pointer
+    .slice(1)
+    .split('/')
+    .map((token) => token.replace(/~1/g, '/').replace(/~0/g, '~'));
+  let at = root;
+  for (let i = 0; i < tokens.length; i++) {
+    if (at === null || typeof at !== 'object' || !Object.hasOwn(at, tokens[i]!)) return i === tokens.length - 1;
+    at = (at as Record<string, unknown>)[tokens[i]!];
+  }
+  return true;
+}
+
+const hostileNames = fc.constantFrom(
+  'A',
+  'B',
+  'a/b',
+  'c~d',
+  '~0',
+  '~1',
+  '/',
+  '__proto__',
+  'constructor',
+  'toString',
+  '😀',
+  'x'.repeat(81),
+  '',
+  ' ',
+  'a\u0000b',
+  '$.x',
+);
+const fieldValue = fc.oneof(
+  fc.jsonValue({ maxDepth: 2 }),
+  hostileNames,
+  fc.constantFrom('$', '$.a[', '$$.Execution', "States.Format('{}', $)", 'States.Nope()', '{% $ %}', '{% ( %}', 1e308, 'arn:aws:states:::lambda:invoke'),
+);
+const fieldName = fc.constantFrom(
+  'Type',
+  'Next',
+  'End',
+  'Default',
+  'Choices',
+  'Parameters',
+  'ResultPath',
+  'Result',
+  'Resource',
+  'Seconds',
+  'Retry',
+  'Catch',
+  'Branches',
+  'Output',
+  'a/b',
+  '~x',
+  '__proto__',
+  'x.$',
+);
+const hostileState = fc
+  .tuple(
+    fc.constantFrom('Pass', 'Task', 'Choice', 'Wait', 'Succeed', 'Fail', 'Parallel', 'Map', 'Bogus'),
+    fc.dictionary(fieldName, fieldValue, { maxKeys: 4 }),
+    fc.option(hostileNames),
+  )
+  .map(([Type, fields, next]) => ({ Type, ...(next === null ? { End: true } : { Next: next }), ...fields }));
+const hostileMachine = fc
+  .tuple(hostileNames, fc.dictionary(hostileNames, hostileState, { minKeys: 1, maxKeys: 4 }))
+  .map(([StartAt, States]) => ({ StartAt, States }));
+
+hostile('generated hostile definitions: every problem has a code and a pointer that resolves; compile and validate agree', () => {
+  const codes = new Set<string>(Object.values(ProblemCodes));
+  fc.assert(
+    fc.property(hostileMachine, (built) => {
+      const definition = JSON.parse(JSON.stringify(built)) as unknown;
+      const problems = validate(definition);
+      for (const p of problems) {
+        assert.ok(codes.has(p.code), p.code);
+        assert.ok(resolves(definition, p.pointer), `${p.code} at ${JSON.stringify(p.pointer)} in ${JSON.stringify(definition)}`);
+      }
+      try {
+        compile(definition);
+        assert.is(problems.length, 0, 'compile built what validate refused');
+      } catch (error) {
+        assert.instance(error, DefinitionError);
+      }
+    }),
+    { numRuns: 3000, seed: 20261207 },
+  );
 });
 
 hostile.run();
