@@ -352,9 +352,12 @@ export class StepFunctionsServer {
 /** Aborts when the connection closes before `response` is written out (the client hung up). */
 function hangUpSignal(response: ServerResponse): AbortSignal {
   const hangUp = new AbortController();
-  response.once('close', () => {
-    if (!response.writableFinished) hangUp.abort();
-  });
+  // A client that hung up while its body was read has closed the connection already.
+  if (response.socket === null || response.socket.destroyed) hangUp.abort();
+  else
+    response.once('close', () => {
+      if (!response.writableFinished) hangUp.abort();
+    });
   return hangUp.signal;
 }
 
