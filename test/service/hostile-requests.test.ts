@@ -66,6 +66,32 @@ const cases: [what: string, call: () => Promise<unknown>, message: string][] = [
   ],
 ];
 
+hostile('regression: UntagResource checks every key (a string of 1 to 128 characters) before removing any', async () => {
+  await service.tagResource({ resourceArn: MACHINE, tags: [{ key: 'keep', value: 'v' }] });
+  for (const [tagKeys, message] of [
+    [['keep', 7], "1 validation error detected: Value '7' at 'tagKeys.2.member' failed to satisfy constraint: Member must be a string"],
+    [
+      ['keep', 'k'.repeat(129)],
+      `1 validation error detected: Value '${'k'.repeat(129)}' at 'tagKeys.2.member' failed to satisfy constraint: Member must have length less than or equal to 128`,
+    ],
+    [
+      ['keep', ''],
+      "1 validation error detected: Value '' at 'tagKeys.2.member' failed to satisfy constraint: Member must have length greater than or equal to 1",
+    ],
+  ] as const) {
+    let refused: unknown = null;
+    try {
+      await service.untagResource({ resourceArn: MACHINE, tagKeys: tagKeys as never });
+    } catch (error) {
+      refused = error;
+    }
+    assert.instance(refused, ServiceError);
+    assert.is((refused as ServiceError).name, 'ValidationException');
+    assert.is((refused as ServiceError).message, message);
+  }
+  assert.equal((await service.listTagsForResource({ resourceArn: MACHINE })).tags, [{ key: 'keep', value: 'v' }]);
+});
+
 hostile('regression: ListMapRuns refuses a nextToken no list gave, as every list does', async () => {
   for (const nextToken of ['bogus', Buffer.from('0:arn:aws:states:us-east-1:123456789012:mapRun:waits/m:1').toString('base64url')]) {
     let refused: unknown = null;
