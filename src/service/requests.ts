@@ -166,6 +166,16 @@ export function parseExecutionInput(input: unknown): { text: string; value: unkn
   return { text: input, value };
 }
 
+/**
+ * The length bounds of StartExecution's and StartSyncExecution's name and input, which AWS's
+ * model validation checks before the operation looks anything up: an input over the bound
+ * is a ValidationException even when the state machine does not exist.
+ */
+export function checkStartBounds(request: { name?: unknown; input?: unknown }): void {
+  if (typeof request.name === 'string') checkLength(request.name, 'name', 1, 80);
+  if (typeof request.input === 'string') checkLength(request.input, 'input', 0, maxInputLength, true);
+}
+
 /** `key:value` tags as AWS takes them: keys 1–128, values 0–256 characters. */
 export function checkTags(tags: unknown, member = 'tags'): { key: string; value: string }[] {
   if (tags === undefined || tags === null) return [];

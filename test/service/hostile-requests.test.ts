@@ -92,6 +92,30 @@ hostile('regression: UntagResource checks every key (a string of 1 to 128 charac
   assert.equal((await service.listTagsForResource({ resourceArn: MACHINE })).tags, [{ key: 'keep', value: 'v' }]);
 });
 
+hostile(
+  'regression: an input or name over its bound is a ValidationException even for a state machine that does not exist, as AWS checks bounds first',
+  async () => {
+    const missingMachine = 'arn:aws:states:us-east-1:123456789012:stateMachine:missing';
+    for (const [call, member, max] of [
+      [() => service.startExecution({ stateMachineArn: missingMachine, input: `"${'x'.repeat(262_143)}"` }), 'input', 262_144],
+      [() => service.startSyncExecution({ stateMachineArn: missingMachine, input: `"${'x'.repeat(262_143)}"` }), 'input', 262_144],
+      [() => service.startExecution({ stateMachineArn: missingMachine, name: 'n'.repeat(81) }), 'name', 80],
+    ] as const) {
+      let refused: unknown = null;
+      try {
+        await call();
+      } catch (error) {
+        refused = error;
+      }
+      assert.instance(refused, ServiceError);
+      assert.is((refused as ServiceError).name, 'ValidationException', `${member}: ${(refused as Error).message.slice(0, 80)}`);
+      assert.ok(
+        (refused as ServiceError).message.includes(`at '${member}' failed to satisfy constraint: Member must have length less than or equal to ${max}`),
+      );
+    }
+  },
+);
+
 hostile('regression: ListMapRuns refuses a nextToken no list gave, as every list does', async () => {
   for (const nextToken of ['bogus', Buffer.from('0:arn:aws:states:us-east-1:123456789012:mapRun:waits/m:1').toString('base64url')]) {
     let refused: unknown = null;
