@@ -14,12 +14,35 @@ export interface JsonSyntaxFault {
  */
 export function parseJsonText(text: string, source: string): unknown {
   const body = stripByteOrderMark(text);
+  let value: unknown;
   try {
-    return JSON.parse(body);
+    value = JSON.parse(body);
   } catch (error) {
     const fault = findJsonSyntaxFault(body) ?? { offset: 0, reason: (error as Error).message };
     throw new CliError(CliErrorCodes.JSON_SYNTAX, describeFault(body, source, fault));
   }
+  // JSON.parse reads 1e999 as Infinity, which would go on as null: say where it is instead.
+  if (holdsNonFiniteNumber(value)) {
+    const fault = findJsonSyntaxFault(body) ?? { offset: 0, reason: NUMBER_OUT_OF_RANGE };
+    throw new CliError(CliErrorCodes.JSON_SYNTAX, describeFault(body, source, fault));
+  }
+  return value;
+}
+
+const NUMBER_OUT_OF_RANGE = 'a number beyond ±1.8e308, which JSON.parse reads as Infinity and would pass on as null';
+
+/** True when a parsed JSON value holds Infinity anywhere (walked with an explicit stack: depth costs nothing). */
+function holdsNonFiniteNumber(root: unknown): boolean {
+  const pending: unknown[] = [root];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if (typeof value === 'number') {
+      if (!Number.isFinite(value)) return true;
+    } else if (value !== null && typeof value === 'object') {
+      for (const item of Object.values(value)) pending.push(item);
+    }
+  }
+  return false;
 }
 
 export function describeFault(text: string, source: string, fault: JsonSyntaxFault): string {
@@ -121,6 +144,7 @@ export function findJsonSyntaxFault(text: string): JsonSyntaxFault | null {
           const end = i + match[0].length;
           if (text[end] !== undefined && /[\d.eE+-]/.test(text[end]!))
             return { offset: i, reason: 'invalid number (JSON numbers have no leading zeros, and need digits around a decimal point)' };
+          if (!Number.isFinite(Number(match[0]))) return { offset: i, reason: `${match[0]} is ${NUMBER_OUT_OF_RANGE}` };
           i = end;
           expecting = afterValue();
           continue;

@@ -23,13 +23,19 @@ const MAX_LENIENT_VALUES = 1_000_000;
  */
 export function parseYamlText(text: string, source: string): unknown {
   const body = stripByteOrderMark(text);
-  const doc = parseDocument(body, { prettyErrors: false, uniqueKeys: false });
+  // logLevel 'error': the parser's warnings (a mapping used as a key, say) would go to process warnings, outside the CLI's messages.
+  const doc = parseDocument(body, { prettyErrors: false, uniqueKeys: false, logLevel: 'error' });
   const first = doc.errors[0];
   if (first !== undefined) {
     const lenient = parseLeniently(body);
     if (lenient.ok) return lenient.value;
     const position = positionAt(body, first.pos[0]);
-    throw new CliError(CliErrorCodes.YAML_SYNTAX, `${source}:${position.line}:${position.column}: ${first.message}\n${codeFrame(body, position)}`);
+    // The parser's own wording for this one names its API (parseAllDocuments), not the user's file.
+    const message =
+      first.code === 'MULTIPLE_DOCS'
+        ? 'the file holds more than one YAML document (another begins at this ---); statemill reads one definition or template per file'
+        : first.message;
+    throw new CliError(CliErrorCodes.YAML_SYNTAX, `${source}:${position.line}:${position.column}: ${message}\n${codeFrame(body, position)}`);
   }
   expandShortForms(doc);
   try {

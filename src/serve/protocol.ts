@@ -110,7 +110,32 @@ export function decodeRequest(body: string): Record<string, unknown> {
       `The request body must be a JSON object (the operation's input structure), not ${parsed === null ? 'null' : Array.isArray(parsed) ? 'an array' : `a ${typeof parsed}`}`,
     );
   }
+  if (nestedTooDeep(parsed, MAX_REQUEST_DEPTH)) {
+    throw new ServiceError(
+      'SerializationException',
+      `The request body is nested more than ${MAX_REQUEST_DEPTH} levels deep; no Step Functions request structure is (definitions and inputs travel as JSON text in strings)`,
+    );
+  }
   return parsed as Record<string, unknown>;
+}
+
+/**
+ * How deep a request body's JSON may nest. Step Functions' deepest request structure (a
+ * logging configuration's destination) is five levels; deeper bodies are refused before any
+ * operation reads them, so no check or message recurses through a value nested thousands deep.
+ */
+export const MAX_REQUEST_DEPTH = 32;
+
+/** True when `value` holds arrays or objects more than `levels` deep (walks at most that deep). */
+function nestedTooDeep(value: unknown, levels: number): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (levels === 0) return true;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (nestedTooDeep(value[i], levels - 1)) return true;
+    return false;
+  }
+  for (const key in value) if (nestedTooDeep((value as Record<string, unknown>)[key], levels - 1)) return true;
+  return false;
 }
 
 /**

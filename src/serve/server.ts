@@ -1,5 +1,5 @@
-import { createServer as createHttpServer, IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createHttpServer, IncomingMessage, STATUS_CODES, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { UuidSequence } from '../run/ids.js';
 import { ServiceError, ServiceErrorNames } from '../service/errors.js';
 import { createLogger, type Logger } from './log.js';
@@ -134,7 +134,20 @@ export class StepFunctionsServer {
       },
       failed: () => this.settled(),
     };
-    this.http = createHttpServer<typeof EndpointRequest>({ IncomingMessage: EndpointRequest }, (request, response) => this.handle(request, response));
+    // Any Host is served (SDKs prefix it with sync-), so a request without one is too: node:http would answer it a bare 400.
+    this.http = createHttpServer<typeof EndpointRequest>({ IncomingMessage: EndpointRequest, requireHostHeader: false }, (request, response) =>
+      this.handle(request, response),
+    );
+    // Without these, node:http answers bytes it cannot parse and unknown Expect headers with a bare status and no body.
+    this.http.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => answerUnreadable(error, socket));
+    this.http.on('checkExpectation', (request: EndpointRequest, response: ServerResponse) => {
+      this.sendAnswer(
+        response,
+        requestIds.next(),
+        encodeError('ValidationException', `Unsupported Expect header ${JSON.stringify(request.headers.expect)}: only 100-continue is understood`, 417),
+      );
+      request.resume();
+    });
     // Clients keep connections alive between calls; their idle timeout is longer than Node's 5 s default.
     this.http.keepAliveTimeout = 65_000;
   }
@@ -194,7 +207,7 @@ export class StepFunctionsServer {
     const requestId = requestIds.next();
     const url = request.url;
     if (url !== '/' && !url?.startsWith('/?')) {
-      if (url === '/health' && (request.method === 'GET' || request.method === 'HEAD')) {
+      if ((url === '/health' || url?.startsWith('/health?')) && (request.method === 'GET' || request.method === 'HEAD')) {
         const body = this.stopping === null ? '{"status":"ok"}' : '{"status":"stopping"}';
         this.send(response, requestId, this.stopping === null ? 200 : 503, body, null);
         return;
@@ -253,7 +266,8 @@ export class StepFunctionsServer {
       const input = decodeRequest(body);
       const method = (this.service as Record<string, unknown>)[METHOD_OF.get(operation)!];
       if (typeof method !== 'function') throw new ServiceError('UnknownOperationException', `statemill does not implement ${operation} yet`);
-      output = method.call(this.service, input);
+      // A long poll ends when its worker hangs up, so the next task goes to a worker that is still there.
+      output = operation === 'GetActivityTask' ? method.call(this.service, input, hangUpSignal(request.response!)) : method.call(this.service, input);
     } catch (error) {
       this.finish(request, this.refusal(operation, error));
       return;
@@ -335,6 +349,18 @@ export class StepFunctionsServer {
   }
 }
 
+/** Aborts when the connection closes before `response` is written out (the client hung up). */
+function hangUpSignal(response: ServerResponse): AbortSignal {
+  const hangUp = new AbortController();
+  // A client that hung up while its body was read has closed the connection already.
+  if (response.socket === null || response.socket.destroyed) hangUp.abort();
+  else
+    response.once('close', () => {
+      if (!response.writableFinished) hangUp.abort();
+    });
+  return hangUp.signal;
+}
+
 function headerText(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
@@ -349,6 +375,25 @@ function headerFault(target: string | undefined, contentType: string | undefined
   return new ServiceError(
     'SerializationException',
     `Content-Type must be ${CONTENT_TYPE}, not ${contentType === undefined ? 'absent' : JSON.stringify(contentType)}`,
+  );
+}
+
+/**
+ * The answer to a request node:http could not read (a malformed request line, header or
+ * chunk; headers over its size limit; a request that took too long to arrive): a typed error
+ * like every other refusal, then the connection closes. A connection that already carried
+ * an answer is only closed, as node:http does, so no answer is written into another's bytes.
+ */
+function answerUnreadable(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || !socket.writable || socket.bytesWritten > 0) {
+    socket.destroy();
+    return;
+  }
+  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  const answer = encodeError('SerializationException', `Malformed HTTP request (${error.code ?? 'unknown'}): ${error.message}`, status);
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: ${CONTENT_TYPE}\r\ncontent-length: ${Buffer.byteLength(answer.body)}\r\n` +
+      `x-amzn-requestid: ${requestIds.next()}\r\nx-amzn-errortype: ${answer.errorType}\r\nconnection: close\r\n\r\n${answer.body}`,
   );
 }
 

@@ -46,19 +46,35 @@ export class ActivityQueue {
     return true;
   }
 
-  /** The next task, waiting up to `ms` of `clock` for one; null when none came. */
-  take(clock: Clock, ms: number): Promise<ActivityTask | null> {
+  /**
+   * The next task, waiting up to `ms` of `clock` for one; null when none came, or when
+   * `signal` aborts first (the worker hung up: a task must not go to a poll nobody reads).
+   */
+  take(clock: Clock, ms: number, signal?: AbortSignal): Promise<ActivityTask | null> {
+    if (signal?.aborted) return Promise.resolve(null);
     const ready = this.tasks.shift();
     if (ready !== undefined) return Promise.resolve(ready);
     return new Promise((resolve) => {
+      const leave = (): void => {
+        const at = this.pollers.indexOf(poller);
+        if (at >= 0) this.pollers.splice(at, 1);
+      };
+      const abandoned = (): void => {
+        poller.cancel();
+        leave();
+        resolve(null);
+      };
       const poller: Poller = {
-        resolve,
+        resolve(task) {
+          signal?.removeEventListener('abort', abandoned);
+          resolve(task);
+        },
         cancel: clock.schedule(ms, () => {
-          const at = this.pollers.indexOf(poller);
-          if (at >= 0) this.pollers.splice(at, 1);
-          resolve(null);
+          leave();
+          poller.resolve(null);
         }),
       };
+      signal?.addEventListener('abort', abandoned, { once: true });
       this.pollers.push(poller);
     });
   }
@@ -110,8 +126,11 @@ export class Activities {
     return queue;
   }
 
-  /** A worker's long poll: the next task of the activity, or `{}` after 60 seconds without one. */
-  async getActivityTask(request: T.GetActivityTaskInput): Promise<T.GetActivityTaskOutput> {
+  /**
+   * A worker's long poll: the next task of the activity, or `{}` after 60 seconds without one,
+   * or at once when `signal` aborts (the endpoint aborts it when the worker's connection closes).
+   */
+  async getActivityTask(request: T.GetActivityTaskInput, signal?: AbortSignal): Promise<T.GetActivityTaskOutput> {
     const r = request ?? ({} as T.GetActivityTaskInput);
     if (r.workerName !== undefined && r.workerName !== null) {
       requireString(r.workerName, 'workerName');
@@ -119,7 +138,7 @@ export class Activities {
     }
     const queue = this.activityQueue(r.activityArn);
     if (this.registry.closed || this.pollsReleased) return {};
-    const task = await queue.take(this.registry.clock, activityPollMs);
+    const task = await queue.take(this.registry.clock, activityPollMs, signal);
     if (task === null) return {};
     for (const integration of this.integrations) integration.activityTaken?.(task.taskToken, r.workerName ?? undefined);
     return { taskToken: task.taskToken, input: task.input };

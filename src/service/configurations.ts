@@ -3,7 +3,7 @@
 import { variableReferences } from './definitions.js';
 import { ServiceError } from './errors.js';
 import type { Revision } from './records.js';
-import { checkBoolean, checkEnum, missing } from './requests.js';
+import { checkBoolean, checkEnum, missing, shown } from './requests.js';
 import type * as T from './types.js';
 
 const logLevels: readonly T.LogLevel[] = ['ALL', 'ERROR', 'FATAL', 'OFF'];
@@ -62,7 +62,7 @@ export function checkLogging(value: unknown): T.LoggingConfiguration {
     if (typeof arn !== 'string' || !/^arn:aws[a-z-]*:logs:[a-z0-9-]+:\d{12}:log-group:.+:\*$/.test(arn)) {
       throw new ServiceError(
         'InvalidLoggingConfiguration',
-        `Invalid Logging Configuration: Log Destination not a valid CloudWatch Logs log group ARN: ${String(arn)}`,
+        `Invalid Logging Configuration: Log Destination not a valid CloudWatch Logs log group ARN: ${shown(arn)}`,
       );
     }
   }
@@ -100,7 +100,7 @@ export function checkEncryption(value: unknown): T.EncryptionConfiguration | und
   if (typeof period !== 'number' || !Number.isInteger(period) || period < 60 || period > 900) {
     throw new ServiceError(
       'ValidationException',
-      `1 validation error detected: Value '${String(period)}' at 'encryptionConfiguration.kmsDataKeyReusePeriodSeconds' failed to satisfy constraint: Member must have value between 60 and 900`,
+      `1 validation error detected: Value '${shown(period)}' at 'encryptionConfiguration.kmsDataKeyReusePeriodSeconds' failed to satisfy constraint: Member must have value between 60 and 900`,
     );
   }
   return { type, kmsKeyId: v.kmsKeyId, kmsDataKeyReusePeriodSeconds: period };

@@ -14,7 +14,7 @@ import { ServiceError } from './errors.js';
 import { described, errorDetails, startedEvent } from './history.js';
 import type { ExecutionRecord, Revision, StateMachineRecord } from './records.js';
 import type { Registry, StateMachineTarget } from './registry.js';
-import { checkEnum, checkLength, checkName, page, parseArn, parseExecutionInput, requireString } from './requests.js';
+import { checkEnum, checkLength, checkName, checkStartBounds, page, parseArn, parseExecutionInput, requireString } from './requests.js';
 import type { IntegrationHost, NestedExecutionHost, ServiceIntegration } from './seam.js';
 import { markHostStopped, type SqliteStore } from './store.js';
 import type * as T from './types.js';
@@ -151,6 +151,7 @@ export class Executions {
 
   async startExecution(request: T.StartExecutionInput): Promise<T.StartExecutionOutput> {
     const r = request ?? ({} as T.StartExecutionInput);
+    checkStartBounds(r);
     const { target, testCase } = this.splitTestCase(r.stateMachineArn);
     const resolved = this.registry.stateMachineTarget(target, 'stateMachineArn');
     const name = r.name === undefined || r.name === null ? randomUUID() : checkName(r.name);
@@ -172,6 +173,7 @@ export class Executions {
 
   async startSyncExecution(request: T.StartSyncExecutionInput): Promise<T.StartSyncExecutionOutput> {
     const r = request ?? ({} as T.StartSyncExecutionInput);
+    checkStartBounds(r);
     const { target, testCase } = this.splitTestCase(r.stateMachineArn);
     const resolved = this.registry.stateMachineTarget(target, 'stateMachineArn');
     const name = r.name === undefined || r.name === null ? randomUUID() : checkName(r.name);
@@ -556,12 +558,12 @@ export class Executions {
     const r = request ?? ({} as T.StopExecutionInput);
     const exec = this.registry.execution(r.executionArn);
     if (r.error !== undefined && r.error !== null) {
-      requireString(r.error, 'error');
-      checkLength(r.error, 'error', 0, 256);
+      requireString(r.error, 'error', true);
+      checkLength(r.error, 'error', 0, 256, true);
     }
     if (r.cause !== undefined && r.cause !== null) {
-      requireString(r.cause, 'cause');
-      checkLength(r.cause, 'cause', 0, 32768);
+      requireString(r.cause, 'cause', true);
+      checkLength(r.cause, 'cause', 0, 32768, true);
     }
     if (exec.status !== 'RUNNING') return { stopDate: exec.stopDate! };
     exec.stopRequest = { error: r.error ?? undefined, cause: r.cause ?? undefined };

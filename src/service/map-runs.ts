@@ -1,6 +1,6 @@
 import { ServiceError } from './errors.js';
 import type { Registry } from './registry.js';
-import { checkMaxResults, parseArn } from './requests.js';
+import { page, parseArn } from './requests.js';
 import type * as T from './types.js';
 
 /** Map runs: statemill runs no Distributed Map as a separate map run yet, so there are none to show. */
@@ -14,8 +14,8 @@ export class MapRuns {
 
   async listMapRuns(request: T.ListMapRunsInput): Promise<T.ListMapRunsOutput> {
     this.registry.execution(request?.executionArn);
-    checkMaxResults(request.maxResults);
-    return { mapRuns: [] };
+    // Paged like every list, so a nextToken no list gave is refused (InvalidToken), not ignored.
+    return { mapRuns: page<T.MapRunListItem>([], request.maxResults, request.nextToken, (run) => run.mapRunArn).items };
   }
 
   async updateMapRun(request: T.UpdateMapRunInput): Promise<T.EmptyOutput> {

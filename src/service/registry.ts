@@ -1,7 +1,7 @@
 import type { Clock } from '../run/clock.js';
 import { ServiceError } from './errors.js';
 import type { ActivityRecord, AliasRecord, ExecutionRecord, StateMachineRecord, VersionRecord } from './records.js';
-import { parseArn, type ParsedArn } from './requests.js';
+import { parseArn, shown, type ParsedArn } from './requests.js';
 
 /** A machine, a version of it or an alias of it, as StartExecution and DescribeStateMachine take them. */
 export interface StateMachineTarget {
@@ -46,7 +46,7 @@ export class Registry {
   baseMachine(arn: unknown, member: string): StateMachineRecord {
     const parsed = parseArn(arn, member, ['stateMachine']);
     const machine = parsed.parts.length === 1 && this.local(parsed) ? this.stateMachines.get(arn as string) : undefined;
-    if (machine === undefined) throw new ServiceError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${String(arn)}'`);
+    if (machine === undefined) throw new ServiceError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${shown(arn)}'`);
     return machine;
   }
 
@@ -56,7 +56,7 @@ export class Registry {
     const own = typeof arn === 'string' ? this.stateMachines.get(arn) : undefined;
     if (own !== undefined && arn === this.arn('stateMachine', own.name)) return { machine: own };
     const parsed = parseArn(arn, member, ['stateMachine']);
-    const notFound = () => new ServiceError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${String(arn)}'`);
+    const notFound = () => new ServiceError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${shown(arn)}'`);
     if (!this.local(parsed) || parsed.parts.length > 2) throw notFound();
     const machine = this.stateMachines.get(this.arn('stateMachine', parsed.parts[0]!));
     if (machine === undefined) throw notFound();
@@ -77,7 +77,7 @@ export class Registry {
     const parsed = parseArn(arn, member, ['execution', 'express']);
     if (parsed.kind === 'express') throw new ServiceError('InvalidArn', "Invalid Arn: 'Resource type not valid in this context: express'");
     const exec = this.executions.get(arn as string);
-    if (exec === undefined) throw new ServiceError('ExecutionDoesNotExist', `Execution Does Not Exist: '${String(arn)}'`);
+    if (exec === undefined) throw new ServiceError('ExecutionDoesNotExist', `Execution Does Not Exist: '${shown(arn)}'`);
     return exec;
   }
 
@@ -85,7 +85,7 @@ export class Registry {
   activity(arn: unknown): ActivityRecord {
     parseArn(arn, 'activityArn', ['activity']);
     const activity = this.activities.get(arn as string);
-    if (activity === undefined) throw new ServiceError('ActivityDoesNotExist', `Activity Does Not Exist: '${String(arn)}'`);
+    if (activity === undefined) throw new ServiceError('ActivityDoesNotExist', `Activity Does Not Exist: '${shown(arn)}'`);
     return activity;
   }
 }

@@ -39,25 +39,47 @@ export function missing(member: string): ServiceError {
   );
 }
 
-export function requireString(value: unknown, member: string): asserts value is string {
+/**
+ * How a validation message shows a member's value: members the service model marks sensitive
+ * (definition, input, output, error, cause, task token, an alias's description) are left out,
+ * as AWS leaves them out, so a 256 KiB input is not echoed back in its refusal.
+ */
+function valueOf(value: unknown, sensitive: boolean): string {
+  return sensitive ? 'Value' : `Value '${shown(value)}'`;
+}
+
+/**
+ * A request member's value as a refusal shows it (what String() makes of it). String() of an
+ * array recurses through its elements, so an array nested thousands deep, or an object
+ * without a prototype, is named by its kind instead of crashing the refusal.
+ */
+export function shown(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return Array.isArray(value) ? '(an array nested too deep to show)' : '(a value that cannot be shown)';
+  }
+}
+
+export function requireString(value: unknown, member: string, sensitive = false): asserts value is string {
   if (value === undefined || value === null) throw missing(member);
   if (typeof value !== 'string')
     throw new ServiceError(
       'ValidationException',
-      `1 validation error detected: Value '${String(value)}' at '${member}' failed to satisfy constraint: Member must be a string`,
+      `1 validation error detected: ${valueOf(value, sensitive)} at '${member}' failed to satisfy constraint: Member must be a string`,
     );
 }
 
-export function checkLength(value: string, member: string, min: number, max: number): void {
+export function checkLength(value: string, member: string, min: number, max: number, sensitive = false): void {
   if (value.length < min)
     throw new ServiceError(
       'ValidationException',
-      `1 validation error detected: Value '${value}' at '${member}' failed to satisfy constraint: Member must have length greater than or equal to ${min}`,
+      `1 validation error detected: ${valueOf(value, sensitive)} at '${member}' failed to satisfy constraint: Member must have length greater than or equal to ${min}`,
     );
   if (value.length > max)
     throw new ServiceError(
       'ValidationException',
-      `1 validation error detected: Value '${value}' at '${member}' failed to satisfy constraint: Member must have length less than or equal to ${max}`,
+      `1 validation error detected: ${valueOf(value, sensitive)} at '${member}' failed to satisfy constraint: Member must have length less than or equal to ${max}`,
     );
 }
 
@@ -66,7 +88,7 @@ export function checkEnum<T extends string>(value: unknown, member: string, allo
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
     throw new ServiceError(
       'ValidationException',
-      `1 validation error detected: Value '${String(value)}' at '${member}' failed to satisfy constraint: Member must satisfy enum value set: [${allowed.join(', ')}]`,
+      `1 validation error detected: Value '${shown(value)}' at '${member}' failed to satisfy constraint: Member must satisfy enum value set: [${allowed.join(', ')}]`,
     );
   }
   return value as T;
@@ -78,7 +100,7 @@ export function checkMaxResults(value: unknown, max = 1000): number {
   if (typeof value !== 'number' || !Number.isInteger(value))
     throw new ServiceError(
       'ValidationException',
-      `1 validation error detected: Value '${String(value)}' at 'maxResults' failed to satisfy constraint: Member must be an integer`,
+      `1 validation error detected: Value '${shown(value)}' at 'maxResults' failed to satisfy constraint: Member must be an integer`,
     );
   if (value < 0)
     throw new ServiceError(
@@ -98,7 +120,7 @@ export function checkBoolean(value: unknown, member: string): boolean | undefine
   if (typeof value !== 'boolean')
     throw new ServiceError(
       'ValidationException',
-      `1 validation error detected: Value '${String(value)}' at '${member}' failed to satisfy constraint: Member must be a boolean`,
+      `1 validation error detected: Value '${shown(value)}' at '${member}' failed to satisfy constraint: Member must be a boolean`,
     );
   return value;
 }
@@ -127,14 +149,10 @@ export const maxInputLength = 262_144;
  */
 export function parseExecutionInput(input: unknown): { text: string; value: unknown } {
   if (input === undefined || input === null) return { text: '{}', value: {} };
-  if (typeof input !== 'string')
-    throw new ServiceError(
-      'ValidationException',
-      `1 validation error detected: Value '${String(input)}' at 'input' failed to satisfy constraint: Member must be a string`,
-    );
+  requireString(input, 'input', true);
   // The service model bounds the member's length; an input within it whose UTF-8 bytes
   // pass 256 KiB starts, and fails with States.DataLimitExceeded, as in AWS.
-  checkLength(input, 'input', 0, maxInputLength);
+  checkLength(input, 'input', 0, maxInputLength, true);
   if (input.trim() === '') throw new ServiceError('InvalidExecutionInput', "Invalid State Machine Execution Input: 'Invalid execution input.'");
   let value: unknown;
   try {
@@ -146,6 +164,16 @@ export function parseExecutionInput(input: unknown): { text: string; value: unkn
   const tooDeep = nestingFault(input);
   if (tooDeep !== null) throw new ServiceError('InvalidExecutionInput', `Invalid State Machine Execution Input: '${tooDeep.message}'`);
   return { text: input, value };
+}
+
+/**
+ * The length bounds of StartExecution's and StartSyncExecution's name and input, which AWS's
+ * model validation checks before the operation looks anything up: an input over the bound
+ * is a ValidationException even when the state machine does not exist.
+ */
+export function checkStartBounds(request: { name?: unknown; input?: unknown }): void {
+  if (typeof request.name === 'string') checkLength(request.name, 'name', 1, 80);
+  if (typeof request.input === 'string') checkLength(request.input, 'input', 0, maxInputLength, true);
 }
 
 /** `key:value` tags as AWS takes them: keys 1–128, values 0–256 characters. */

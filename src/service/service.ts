@@ -267,8 +267,8 @@ export class Service {
     return this.activityOperations.deleteActivity(request);
   }
 
-  getActivityTask(request: T.GetActivityTaskInput): Promise<T.GetActivityTaskOutput> {
-    return this.activityOperations.getActivityTask(request);
+  getActivityTask(request: T.GetActivityTaskInput, signal?: AbortSignal): Promise<T.GetActivityTaskOutput> {
+    return this.activityOperations.getActivityTask(request, signal);
   }
 
   /** The task queue of an existing activity (created on first use), or ActivityDoesNotExist. */

@@ -20,7 +20,7 @@ export class StateMachines {
   async createStateMachine(request: T.CreateStateMachineInput): Promise<T.CreateStateMachineOutput> {
     const r = request ?? ({} as T.CreateStateMachineInput);
     const name = checkName(r.name);
-    requireString(r.definition, 'definition');
+    requireString(r.definition, 'definition', true);
     requireString(r.roleArn, 'roleArn');
     checkLength(r.roleArn, 'roleArn', 1, 256);
     const type = checkEnum(r.type, 'type', typeValues) ?? 'STANDARD';
@@ -141,7 +141,7 @@ export class StateMachines {
     let definitionText = old.definitionText;
     let definition = old.definition;
     if (r.definition !== undefined) {
-      requireString(r.definition, 'definition');
+      requireString(r.definition, 'definition', true);
       const verdict = judgeDefinition(r.definition, machine.type);
       if (!verdict.ok) throw invalidDefinition(verdict.diagnostics);
       definitionText = r.definition;
@@ -197,8 +197,8 @@ export class StateMachines {
 
   async validateStateMachineDefinition(request: T.ValidateStateMachineDefinitionInput): Promise<T.ValidateStateMachineDefinitionOutput> {
     const r = request ?? ({} as T.ValidateStateMachineDefinitionInput);
-    requireString(r.definition, 'definition');
-    checkLength(r.definition, 'definition', 1, 1_048_576);
+    requireString(r.definition, 'definition', true);
+    checkLength(r.definition, 'definition', 1, 1_048_576, true);
     const type = checkEnum(r.type, 'type', typeValues) ?? 'STANDARD';
     checkEnum(r.severity, 'severity', ['ERROR', 'WARNING'] as const);
     const max = r.maxResults === undefined || r.maxResults === null || r.maxResults === 0 ? 100 : checkMaxResults(r.maxResults, 100);

@@ -1,6 +1,6 @@
 import { ServiceError } from './errors.js';
 import type { Registry } from './registry.js';
-import { checkTags, missing, parseArn } from './requests.js';
+import { checkLength, checkTags, missing, parseArn, requireString, shown } from './requests.js';
 import type * as T from './types.js';
 
 /** Tags of state machines and activities: TagResource, UntagResource, ListTagsForResource. */
@@ -12,7 +12,7 @@ export class Tags {
     const parsed = parseArn(arn, 'resourceArn', ['stateMachine', 'activity']);
     const exists =
       parsed.kind === 'activity' ? this.registry.activities.has(arn as string) : parsed.parts.length === 1 && this.registry.stateMachines.has(arn as string);
-    if (!exists) throw new ServiceError('ResourceNotFound', `Resource not found: '${String(arn)}'`);
+    if (!exists) throw new ServiceError('ResourceNotFound', `Resource not found: '${shown(arn)}'`);
     let tags = this.registry.tags.get(arn as string);
     if (tags === undefined) {
       tags = new Map();
@@ -33,6 +33,11 @@ export class Tags {
   async untagResource(request: T.UntagResourceInput): Promise<T.EmptyOutput> {
     const tags = this.tagsOf(request?.resourceArn);
     if (!Array.isArray(request.tagKeys)) throw missing('tagKeys');
+    // Every key is checked before any is removed: a refused request changes nothing.
+    request.tagKeys.forEach((key: unknown, i) => {
+      requireString(key, `tagKeys.${i + 1}.member`);
+      checkLength(key, `tagKeys.${i + 1}.member`, 1, 128);
+    });
     for (const key of request.tagKeys) tags.delete(key);
     return {};
   }

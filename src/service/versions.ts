@@ -2,7 +2,7 @@ import { sameJson } from './configurations.js';
 import { ServiceError } from './errors.js';
 import type { AliasRecord, StateMachineRecord, VersionRecord } from './records.js';
 import type { Registry } from './registry.js';
-import { checkLength, checkMaxResults, missing, page, parseArn, requireString, type ParsedArn } from './requests.js';
+import { checkLength, checkMaxResults, missing, page, parseArn, requireString, shown, type ParsedArn } from './requests.js';
 import type * as T from './types.js';
 
 const aliasNamePattern = /^(?=.*[a-zA-Z_\-.])[a-zA-Z0-9_\-.]+$/;
@@ -108,7 +108,7 @@ export class Versions {
       if (typeof route.weight !== 'number' || !Number.isInteger(route.weight) || route.weight < 0 || route.weight > 100) {
         throw new ServiceError(
           'ValidationException',
-          `1 validation error detected: Value '${String(route.weight)}' at 'routingConfiguration.${i + 1}.member.weight' failed to satisfy constraint: Member must have value between 0 and 100`,
+          `1 validation error detected: Value '${shown(route.weight)}' at 'routingConfiguration.${i + 1}.member.weight' failed to satisfy constraint: Member must have value between 0 and 100`,
         );
       }
       routing.push({ stateMachineVersionArn: route.stateMachineVersionArn as string, weight: route.weight });
@@ -186,7 +186,7 @@ export class Versions {
   private aliasOf(arn: unknown): AliasRecord {
     const parsed = parseArn(arn, 'stateMachineAliasArn', ['stateMachine']);
     if (parsed.parts.length !== 2 || /^\d+$/.test(parsed.parts[1]!))
-      throw new ServiceError('ValidationException', `Invalid Arn: 'Not a state machine alias ARN: ${String(arn)}'`);
+      throw new ServiceError('ValidationException', `Invalid Arn: 'Not a state machine alias ARN: ${shown(arn)}'`);
     const alias = this.registry.local(parsed)
       ? this.registry.stateMachines.get(this.registry.arn('stateMachine', parsed.parts[0]!))?.aliases.get(parsed.parts[1]!)
       : undefined;
@@ -222,7 +222,7 @@ function checkAliasName(name: unknown): string {
 
 function checkDescription(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
-  requireString(value, 'description');
-  checkLength(value, 'description', 0, 256);
+  requireString(value, 'description', true);
+  checkLength(value, 'description', 0, 256, true);
   return value;
 }

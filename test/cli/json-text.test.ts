@@ -33,11 +33,12 @@ const faults: Array<[text: string, line: number, column: number, reasonIncludes:
   ['{\n  "a": 1,\n  "b": [1,\n    2,\n  ]\n}', 5, 3, 'trailing comma'],
   ['[[[[', 1, 5, 'still open: [[[['],
   ['{"a": {"b": [', 1, 14, 'still open: {{['],
+  ['{"a": [1, -1e999]}', 1, 11, 'beyond ±1.8e308'],
 ];
 
 for (const [text, line, column, reason] of faults) {
   jsonText(`fault in ${JSON.stringify(text)} at ${line}:${column}`, () => {
-    assert.throws(() => JSON.parse(text));
+    if (!text.includes('e999')) assert.throws(() => JSON.parse(text));
     const fault = findJsonSyntaxFault(text);
     assert.ok(fault !== null);
     assert.equal(positionAt(text, fault!.offset), { line, column });

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { OPERATIONS } from '../../src/serve/protocol.js';
+import { decodeRequest, MAX_REQUEST_DEPTH, OPERATIONS } from '../../src/serve/protocol.js';
+import { ServiceError } from '../../src/service/errors.js';
 import { startEndpoint, type TestEndpoint } from './endpoint.js';
 
 /**
@@ -83,6 +84,39 @@ hostile('random request structures for every operation: 200 or a typed 4xx, neve
     }),
     { numRuns: 400, seed: 20261206 },
   );
+});
+
+const nestedArray = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
+
+hostile('regression: members nested 20,000 deep answer a typed 4xx from every operation, not a 500 (stack overflow)', async () => {
+  const operations = OPERATIONS.filter((op) => op !== 'GetActivityTask');
+  const untyped: string[] = [];
+  for (const operation of operations) {
+    for (const member of ['stateMachineArn', 'executionArn', 'activityArn', 'resourceArn', 'name', 'type', 'maxResults', 'nextToken', 'stateName']) {
+      const response = await fetch(t.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `AWSStepFunctions.${operation}` },
+        body: `{"${member}":${nestedArray(20_000)}}`,
+      });
+      const answer = (await response.json()) as { __type?: string };
+      if (response.status !== 400 || answer.__type !== 'com.amazonaws.sfn#SerializationException')
+        untyped.push(`${operation} ${member} → ${response.status} ${answer.__type}`);
+    }
+  }
+  assert.equal(untyped, []);
+});
+
+hostile('decodeRequest takes bodies nested up to MAX_REQUEST_DEPTH and refuses deeper ones with a SerializationException', () => {
+  assert.equal(decodeRequest(`{"a":${nestedArray(MAX_REQUEST_DEPTH - 1)}}`), { a: JSON.parse(nestedArray(MAX_REQUEST_DEPTH - 1)) });
+  for (const body of [`{"a":${nestedArray(MAX_REQUEST_DEPTH)}}`, `{"tags":[${'{"a":'.repeat(40)}1${'}'.repeat(40)}]}`]) {
+    try {
+      decodeRequest(body);
+      assert.unreachable(`accepted ${body.slice(0, 40)}`);
+    } catch (error) {
+      assert.instance(error, ServiceError);
+      assert.is((error as ServiceError).name, 'SerializationException');
+    }
+  }
 });
 
 hostile.run();

@@ -245,7 +245,7 @@ standard('tokens: single use, unknown, malformed, and bad output answer with AWS
       'empty token',
       () => h.tasks.sendTaskFailure({ taskToken: '' }),
       'ValidationException',
-      "1 validation error detected: Value at 'taskToken' failed to satisfy constraint: Member must have length less than or equal to 2048",
+      "1 validation error detected: Value at 'taskToken' failed to satisfy constraint: Member must have length greater than or equal to 1",
     ],
     [
       'missing output',

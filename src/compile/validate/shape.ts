@@ -16,7 +16,9 @@ export const MAX_DEFINITION_CONTAINERS = 1_048_576;
  * Refuses a definition nested deeper than MAX_DEFINITION_DEPTH before anything else looks at
  * it, so every later check may recurse freely. The walk itself recurses at most that deep. An
  * object that contains itself (possible only for objects built in code) is endlessly deep.
- * It also refuses one holding more than MAX_DEFINITION_CONTAINERS objects and arrays.
+ * It also refuses one holding more than MAX_DEFINITION_CONTAINERS objects and arrays, and one
+ * holding NaN or ±Infinity (what JSON.parse makes of 1e999) anywhere, which would otherwise
+ * run as null.
  */
 export function checkTreeShape(definition: unknown): Problem | null {
   const walk = new ShapeWalk();
@@ -29,9 +31,16 @@ export function checkTreeShape(definition: unknown): Problem | null {
     );
   }
   const path: (string | number)[] = [];
-  findTooDeep(definition, path);
+  findRefused(definition, path);
   let pointer = '';
   for (const token of path) pointer = pointerTo(pointer, token);
+  if (walk.nonFinite !== null) {
+    return problem(
+      ProblemCodes.NOT_JSON_DATA,
+      pointer,
+      `${String(walk.nonFinite)} is not a JSON number: JSON has no NaN or Infinity, and JSON text reads a number beyond ±1.8e308 (such as 1e999) as Infinity, which would run as null; write a smaller number or a string`,
+    );
+  }
   return problem(
     ProblemCodes.NESTING_TOO_DEEP,
     pointer,
@@ -42,9 +51,16 @@ export function checkTreeShape(definition: unknown): Problem | null {
 /** The fast check, counting containers as it goes: for-in reads a JSON object's values without building key arrays. */
 class ShapeWalk {
   containersLeft = MAX_DEFINITION_CONTAINERS;
+  /** NaN or ±Infinity when one stopped the walk: a value no JSON output can hold, which would become null unseen. */
+  nonFinite: number | null = null;
 
-  /** True when `value` is nested too deep or the walk has seen too many containers. */
+  /** True when `value` is nested too deep, holds a non-finite number, or the walk has seen too many containers. */
   refuses(value: unknown, depth: number): boolean {
+    if (typeof value === 'number') {
+      if (Number.isFinite(value)) return false;
+      this.nonFinite = value;
+      return true;
+    }
     if (value === null || typeof value !== 'object') return false;
     if (depth >= MAX_DEFINITION_DEPTH || --this.containersLeft < 0) return true;
     if (Array.isArray(value)) {
@@ -56,21 +72,25 @@ class ShapeWalk {
   }
 }
 
-/** The same walk, run only once ShapeWalk has found a value too deep, keeping the tokens that lead to the deep value. */
-function findTooDeep(value: unknown, path: (string | number)[]): boolean {
+/**
+ * The same walk, run only once ShapeWalk has refused a value too deep or a non-finite number,
+ * keeping the tokens that lead to it (the walks visit values in the same order, so both stop at the same one).
+ */
+function findRefused(value: unknown, path: (string | number)[]): boolean {
+  if (typeof value === 'number') return !Number.isFinite(value);
   if (value === null || typeof value !== 'object') return false;
   if (path.length >= MAX_DEFINITION_DEPTH) return true;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       path.push(i);
-      if (findTooDeep(value[i], path)) return true;
+      if (findRefused(value[i], path)) return true;
       path.pop();
     }
     return false;
   }
   for (const key in value) {
     path.push(key);
-    if (findTooDeep((value as Record<string, unknown>)[key], path)) return true;
+    if (findRefused((value as Record<string, unknown>)[key], path)) return true;
     path.pop();
   }
   return false;

@@ -233,9 +233,8 @@ function validation(member: string, constraint: string): ServiceError {
 
 function checkToken(token: unknown): asserts token is string {
   if (typeof token !== 'string') throw validation('taskToken', 'Member must not be null');
-  if (token.length < 1 || token.length > MAX_TOKEN_LENGTH) {
-    throw validation('taskToken', `Member must have length less than or equal to ${MAX_TOKEN_LENGTH}`);
-  }
+  if (token.length < 1) throw validation('taskToken', 'Member must have length greater than or equal to 1');
+  if (token.length > MAX_TOKEN_LENGTH) throw validation('taskToken', `Member must have length less than or equal to ${MAX_TOKEN_LENGTH}`);
 }
 
 /** A token that settled nothing, as AWS refuses it. */

@@ -1,5 +1,6 @@
 import { ServiceError } from '../errors.js';
 import { nestingFault } from '../json-errors.js';
+import { shown } from '../requests.js';
 import { parseSuppliedContext } from './context-object.js';
 import { stateUnderTest } from './definition.js';
 import { evaluateFlowState } from './flow-states.js';
@@ -29,8 +30,11 @@ export async function testState(request: TestStateRequest, options: TestStateOpt
   if (!inspectionLevels.includes(level)) {
     throw new ServiceError(
       'ValidationException',
-      `1 validation error detected: Value '${String(level)}' at 'inspectionLevel' failed to satisfy constraint: Member must satisfy enum value set: [INFO, DEBUG, TRACE]`,
+      `1 validation error detected: Value '${shown(level)}' at 'inspectionLevel' failed to satisfy constraint: Member must satisfy enum value set: [INFO, DEBUG, TRACE]`,
     );
+  }
+  if (request.stateName !== undefined && typeof request.stateName !== 'string') {
+    throw new ServiceError('ValidationException', "1 validation error detected: Value at 'stateName' failed to satisfy constraint: Member must be a string");
   }
   const state = stateUnderTest(request.definition, request.stateName);
   const mock = checkMock(request, state);
