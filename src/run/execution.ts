@@ -2,7 +2,15 @@ import type { MachineArns } from './arns.js';
 import { scheduleLimit, type Clock } from './clock.js';
 import { AslError, StatesErrors, toAslError } from './errors.js';
 import { Execution, Frame, VariableScope } from './frame.js';
-import { HistoryRecorder, STANDARD_HISTORY_EVENTS, historyLimitCause, type HistoryEvent, type HistoryLevel, type RecordedHistory } from './history.js';
+import {
+  HistoryRecorder,
+  HistorySettings,
+  STANDARD_HISTORY_EVENTS,
+  historyLimitCause,
+  type HistoryEvent,
+  type HistoryLevel,
+  type RecordedHistory,
+} from './history.js';
 import { UuidSequence } from './ids.js';
 import { ExecutionTimeout, executionEnded } from './interruptions.js';
 import { MapIterations, type IterationParent, type MapProcessor } from './iterations.js';
@@ -192,6 +200,8 @@ export class Machine {
   private readonly roleArn: string;
   private readonly standard: boolean;
   private readonly historyLevel: HistoryLevel;
+  /** What its executions' history recorders share (unused when the level is OFF). */
+  private readonly historySettings: HistorySettings;
   private readonly region: string;
   private readonly processors: ReadonlyMap<string, MapProcessor>;
 
@@ -210,6 +220,7 @@ export class Machine {
     this.clock = compiled.clock;
     this.limits = compiled.limits;
     this.timeoutMs = compiled.timeoutMs;
+    this.historySettings = new HistorySettings(this.historyLevel, this.clock, this.region, this.standard ? STANDARD_HISTORY_EVENTS : Infinity);
   }
 
   /** Runs one execution. Never rejects for a workflow failure: the result says what happened. */
@@ -238,10 +249,8 @@ export class Machine {
     exec.readClock(startMs);
     exec.suspendable = true;
     if (this.historyLevel !== 'OFF') {
-      exec.history = this.standard
-        ? new HistoryRecorder(this.historyLevel, this.clock, this.region, STANDARD_HISTORY_EVENTS, () => exec.abort(executionEnded))
-        : new HistoryRecorder(this.historyLevel, this.clock, this.region);
-      exec.history.executionStarted(input, this.roleArn);
+      exec.history = new HistoryRecorder(this.historySettings);
+      exec.history.executionStarted(input, this.roleArn, options.inputText);
       options.onHistory?.(exec.history);
     }
     const inputBound = this.measureInput(exec, input, options.inputText);
@@ -325,6 +334,7 @@ export class Machine {
   ): Promise<ExecutionResult> {
     // A default name is built from many string pieces; an execution that waits keeps one flat copy instead (about 450 bytes less).
     exec.name.charCodeAt(0);
+    exec.history?.compact();
     return new Promise<ExecutionResult>((resolve) => {
       const race = new ExecutionRace(this, exec, stop, resolve);
       race.onResume = hooks.onResume ?? null;
@@ -353,9 +363,7 @@ export class Machine {
     exec.transitions = record.transitions;
     exec.variableBytes = record.variableBytes;
     if (this.historyLevel !== 'OFF') {
-      exec.history = this.standard
-        ? new HistoryRecorder(this.historyLevel, this.clock, this.region, STANDARD_HISTORY_EVENTS, () => exec.abort(executionEnded))
-        : new HistoryRecorder(this.historyLevel, this.clock, this.region);
+      exec.history = new HistoryRecorder(this.historySettings);
       exec.history.restore(options.events, record.historyLastId);
     }
     const frame = new Frame(exec, vars, -1, null);
