@@ -1,5 +1,5 @@
 import type { MachineArns } from './arns.js';
-import { scheduleLimit, type Clock } from './clock.js';
+import { setLimit, type Clock, type Limit, type LimitTarget } from './clock.js';
 import { AslError, StatesErrors, toAslError } from './errors.js';
 import { Execution, Frame, VariableScope } from './frame.js';
 import {
@@ -199,8 +199,7 @@ export class Machine {
   private readonly executionArnPrefix: string;
   private readonly roleArn: string;
   private readonly standard: boolean;
-  private readonly historyLevel: HistoryLevel;
-  /** What its executions' history recorders share (unused when the level is OFF). */
+  /** Its history level, and what its executions' recorders share (none are made when the level is OFF). */
   private readonly historySettings: HistorySettings;
   private readonly region: string;
   private readonly processors: ReadonlyMap<string, MapProcessor>;
@@ -213,14 +212,13 @@ export class Machine {
     this.roleArn = arns.roleArn;
     this.region = arns.region;
     this.standard = compiled.standard;
-    this.historyLevel = compiled.history;
     this.start = compiled.start;
     this.states = compiled.states;
     this.processors = compiled.processors;
     this.clock = compiled.clock;
     this.limits = compiled.limits;
     this.timeoutMs = compiled.timeoutMs;
-    this.historySettings = new HistorySettings(this.historyLevel, this.clock, this.region, this.standard ? STANDARD_HISTORY_EVENTS : Infinity);
+    this.historySettings = new HistorySettings(compiled.history, this.clock, this.region, this.standard ? STANDARD_HISTORY_EVENTS : Infinity);
   }
 
   /** Runs one execution. Never rejects for a workflow failure: the result says what happened. */
@@ -248,7 +246,7 @@ export class Machine {
     const exec = this.execution(name, input, startMs, startMs + this.timeoutMs, options.executionId);
     exec.readClock(startMs);
     exec.suspendable = true;
-    if (this.historyLevel !== 'OFF') {
+    if (this.historySettings.level !== 'OFF') {
       exec.history = new HistoryRecorder(this.historySettings);
       exec.history.executionStarted(input, this.roleArn, options.inputText);
       options.onHistory?.(exec.history);
@@ -362,7 +360,7 @@ export class Machine {
     exec.eventId = record.eventId;
     exec.transitions = record.transitions;
     exec.variableBytes = record.variableBytes;
-    if (this.historyLevel !== 'OFF') {
+    if (this.historySettings.level !== 'OFF') {
       exec.history = new HistoryRecorder(this.historySettings);
       exec.history.restore(options.events, record.historyLastId);
     }
@@ -526,13 +524,13 @@ export class Machine {
  * through the Machine's private completed/failed/settle (read by name: the Machine's API
  * stays as it was).
  */
-class ExecutionRace implements ResultPort, StopTarget {
+class ExecutionRace implements ResultPort, StopTarget, LimitTarget {
   private readonly machine: Machine;
   private readonly exec: Execution;
   private readonly stop: StopHandle | null;
   private readonly resolve: (result: ExecutionResult) => void;
   private done: boolean;
-  private cancelDeadline: (() => void) | null;
+  private deadline: Limit | null;
   /** The caller's durable-store hooks (ExecuteOptions.onSuspend / onResume). */
   onSuspend: ((suspension: Suspension) => void) | null;
   onResume: (() => void) | null;
@@ -542,14 +540,14 @@ class ExecutionRace implements ResultPort, StopTarget {
     this.stop = stop;
     this.resolve = resolve;
     this.done = false;
-    this.cancelDeadline = null;
+    this.deadline = null;
     this.onSuspend = null;
     this.onResume = null;
     // A stop from now on settles the race at once (a suspended execution has no run to notice it); one that came while the run was synchronous already ended the execution.
     if (stop !== null && !stop.stopped) stop.attach(this);
     const remaining = exec.deadlineMs - exec.clock.now();
-    // A bound method holds no closure context: a waiting execution keeps it.
-    if (remaining !== Infinity) this.cancelDeadline = scheduleLimit(exec.clock, Math.max(0, remaining), this.timedOut.bind(this));
+    // The race is the limit's target: a waiting execution keeps no closure for its deadline.
+    if (remaining !== Infinity) this.deadline = setLimit(exec.clock, Math.max(0, remaining), this);
   }
   suspended(suspension: Suspension): void {
     if (!this.done) this.onSuspend?.(suspension);
@@ -566,13 +564,13 @@ class ExecutionRace implements ResultPort, StopTarget {
   stopRequested(): void {
     if (!this.done) this.finish(this.machine['stopped'](this.exec, this.stop!));
   }
-  private timedOut(): void {
+  limitReached(): void {
     if (!this.done) this.finish(this.machine['settle'](this.exec, 'TIMED_OUT', undefined, StatesErrors.Timeout, timeoutCause(this.machine['timeoutMs'])));
   }
   private finish(result: ExecutionResult): void {
     if (this.done) return;
     this.done = true;
-    this.cancelDeadline?.();
+    this.deadline?.cancel();
     this.stop?.attach(null);
     this.resolve(result);
   }

@@ -84,7 +84,8 @@ export function appendEvent(
  * The packed form: the same headers and slots, as characters below 256 (so the string
  * takes a byte a character unless a payload has others). Headers, ids and names' numbers
  * are base-128 varints; other values a tag and their text: N null, U undefined, S a string
- * (its length, then it), I a non-negative integer (varint), D another number (its text's
+ * (its length, then it), B the string before again (a state's input is often the output
+ * before it, the same text), I a non-negative integer (varint), D another number (its text's
  * length, then it), P a pair (two values: a Task's timeout and heartbeat), R a name (its number).
  */
 
@@ -97,31 +98,45 @@ function varint(n: number): string {
   return out + String.fromCharCode(n);
 }
 
-function valueText(value: unknown, names: NameTable | null): string {
+/** Packs values, remembering the last string it wrote (for B). */
+class Packer {
+  private lastText: string | null = null;
+
+  value(value: unknown, names: NameTable | null): string {
+    if (typeof value !== 'string') return valueText(value);
+    if (names !== null) return 'R' + varint(names.numberOf(value));
+    if (value === this.lastText) return 'B';
+    this.lastText = value;
+    return 'S' + varint(value.length) + value;
+  }
+}
+
+/** A value other than a string. */
+function valueText(value: unknown): string {
   if (value === null) return 'N';
   if (value === undefined) return 'U';
-  if (typeof value === 'string') return names !== null ? 'R' + varint(names.numberOf(value)) : 'S' + varint(value.length) + value;
   if (typeof value === 'number') {
     if (Number.isSafeInteger(value) && value >= 0) return 'I' + varint(value);
     const text = String(value);
     return 'D' + varint(text.length) + text;
   }
-  if (Array.isArray(value) && value.length === 2) return 'P' + valueText(value[0], null) + valueText(value[1], null);
+  if (Array.isArray(value) && value.length === 2) return 'P' + valueText(value[0]) + valueText(value[1]);
   throw new TypeError(`a history event value cannot be packed: ${typeof value}`);
 }
 
 /** `packed` followed by the events on `tape`, as one flat string (join writes it flat: no chain of concatenations is kept). */
 export function pack(packed: string, tape: readonly unknown[], names: NameTable): string {
   const pieces: string[] = [packed];
+  const packer = new Packer();
   for (let i = 0; i < tape.length;) {
     const header = tape[i++] as number;
     pieces.push(varint(header));
-    if (header >>> DELTA_SHIFT === DELTA_ESCAPE) pieces.push(valueText(tape[i++], null));
+    if (header >>> DELTA_SHIFT === DELTA_ESCAPE) pieces.push(valueText(tape[i++]));
     if ((header & ID_FLAG) !== 0) pieces.push(varint(tape[i++] as number));
     if ((header & PREVIOUS_FLAG) !== 0) pieces.push(varint(tape[i++] as number));
     const code = header & CODE_MASK;
     const arity = arities[code]!;
-    for (let k = 0; k < arity; k++, i++) pieces.push(valueText(tape[i], (nameSlots[code]! >> k) & 1 ? names : null));
+    for (let k = 0; k < arity; k++, i++) pieces.push(packer.value(tape[i], (nameSlots[code]! >> k) & 1 ? names : null));
   }
   return pieces.join('');
 }
@@ -129,6 +144,8 @@ export function pack(packed: string, tape: readonly unknown[], names: NameTable)
 /** Reads a packed string from its start. */
 class PackedReader {
   position = 0;
+  /** The last string read (for B). */
+  private lastText = '';
   constructor(
     private readonly text: string,
     private readonly names: NameTable,
@@ -157,7 +174,9 @@ class PackedReader {
       case 'U':
         return undefined;
       case 'S':
-        return this.chars(this.varint());
+        return (this.lastText = this.chars(this.varint()));
+      case 'B':
+        return this.lastText;
       case 'I':
         return this.varint();
       case 'D':

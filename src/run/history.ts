@@ -207,6 +207,28 @@ function detailsKey(type: string, kind: Kind): string {
 /** A marker that no payload is carried over to the next event. */
 const nothingCarried = Symbol('nothing carried');
 
+/**
+ * A payload and its text that the very next event of `carriedBy` may reuse: a state's output
+ * is the next state's input, and the execution's input the first state's, with nothing run
+ * between. The two events are recorded in one synchronous stretch, so one slot serves every
+ * recorder (a waiting execution keeps none); any event recorded clears it.
+ */
+let carriedBy: HistoryRecorder | null = null;
+let carriedValue: unknown = nothingCarried;
+let carriedText = '';
+/** The thread the carried payload was recorded in (null: the execution's start). */
+let carriedFrame: Frame | null = null;
+
+function dropCarried(): void {
+  carriedBy = null;
+  carriedValue = nothingCarried;
+  carriedText = '';
+  carriedFrame = null;
+}
+
+/** Events resumed executions had recorded before their host restarted, as read back from the store (few recorders have any). */
+const restoredEvents = new WeakMap<HistoryRecorder, readonly HistoryEvent[]>();
+
 /** Short JSON texts, shared by every execution that writes one (`{}`, `[]`, `true`, `0`): a string of its own takes 24 bytes. */
 const shortTexts = new Map<string, string>();
 const SHORT_TEXTS_KEPT = 1024;
@@ -218,9 +240,6 @@ function shared(text: string): string {
   if (shortTexts.size < SHORT_TEXTS_KEPT) shortTexts.set(text, text);
   return text;
 }
-
-/** No events read back from a store: shared by every recorder that has none. */
-const noEvents: readonly HistoryEvent[] = Object.freeze([]);
 
 /** A history being recorded, as a caller watching a running execution reads it. */
 export interface RecordedHistory {
@@ -267,30 +286,17 @@ export class HistoryRecorder implements RecordedHistory {
   private tape: unknown[] | null;
   /** The events recorded before, packed. */
   private packed: string;
-  /** Events a resumed execution had recorded before its host restarted, as read back from the store. */
-  private restored: readonly HistoryEvent[];
   private lastId: number;
   /** The time of the last event recorded (NaN before the first). */
   private lastMs: number;
   private flags: number;
-  /**
-   * A payload and its text that the very next event may reuse: a state's output is the next
-   * state's input, and the execution's input the first state's, with nothing run between.
-   */
-  private carriedValue: unknown;
-  private carriedText: string;
-  private carriedFrame: Frame | null;
   constructor(settings: HistorySettings) {
     this.settings = settings;
     this.tape = null;
     this.packed = '';
-    this.restored = noEvents;
     this.lastId = 0;
     this.lastMs = NaN;
     this.flags = 0;
-    this.carriedValue = nothingCarried;
-    this.carriedText = '';
-    this.carriedFrame = null;
   }
 
   /**
@@ -302,7 +308,7 @@ export class HistoryRecorder implements RecordedHistory {
   }
 
   events(): HistoryEvent[] {
-    const out = this.restored.slice();
+    const out = restoredEvents.get(this)?.slice() ?? [];
     // Each call hands out Dates of its own, one per millisecond.
     let date: Date | null = null;
     readEvents(this.packed, this.tape, this.settings.names, (code, id, previousEventId, ms, a, b, c) => {
@@ -315,7 +321,7 @@ export class HistoryRecorder implements RecordedHistory {
 
   /** Takes over the events a resumed execution had recorded before (it records none before this); its ids go on after `lastId`. */
   restore(events: readonly HistoryEvent[], lastId: number): void {
-    this.restored = events;
+    restoredEvents.set(this, events);
     this.lastId = Math.max(lastId, events.length === 0 ? 0 : events[events.length - 1]!.id);
   }
 
@@ -328,9 +334,7 @@ export class HistoryRecorder implements RecordedHistory {
     this.packed = pack(this.packed, this.tape, this.settings.names);
     this.tape = null;
     // The carried text may be one the packed string now holds: it is not kept twice.
-    this.carriedValue = nothingCarried;
-    this.carriedText = '';
-    this.carriedFrame = null;
+    if (carriedBy === this) dropCarried();
   }
 
   private keeps(type: string): boolean {
@@ -347,7 +351,7 @@ export class HistoryRecorder implements RecordedHistory {
    * its own last event). Returns the id taken (the last one, when none was).
    */
   private add(frame: Frame | null, type: string, a: unknown = null, b: unknown = null, c: unknown = null, previous = -1): number {
-    this.carriedValue = nothingCarried;
+    dropCarried();
     if ((this.flags & FULL) !== 0 && frame !== null) return this.lastId;
     if (this.lastId + 1 === this.settings.maxEvents && type !== 'ExecutionSucceeded' && frame !== null) {
       // The quota's last event may only end the execution: this one is not recorded, the execution fails.
@@ -373,17 +377,18 @@ export class HistoryRecorder implements RecordedHistory {
 
   /** A payload's JSON text, reusing the carried one when it is the same value in the same thread (`frame`; null: any). */
   private text(frame: Frame | null, value: unknown): string {
-    const carried = value === this.carriedValue && (frame === null || this.carriedFrame === null || this.carriedFrame === frame);
-    return carried ? this.carriedText : jsonText(value);
+    const carried = value === carriedValue && carriedBy === this && (frame === null || carriedFrame === null || carriedFrame === frame);
+    return carried ? carriedText : jsonText(value);
   }
 
   /** Lets the next event reuse `text` for `value`: `frame` is the thread it was recorded in (null: the execution's start). */
   private carry(frame: Frame | null, value: unknown, text: string): void {
     // No text was written when the level does not keep the event.
     if (text === '') return;
-    this.carriedValue = value;
-    this.carriedText = text;
-    this.carriedFrame = frame;
+    carriedBy = this;
+    carriedValue = value;
+    carriedText = text;
+    carriedFrame = frame;
   }
 
   /** `inputText`, when given, is the input as the caller wrote it: kept instead of a copy when it is the same text. */
