@@ -330,7 +330,7 @@ export class Machine {
     hooks: ExecuteOptions,
     resumed = false,
   ): Promise<ExecutionResult> {
-    // A default name is built from many string pieces; an execution that waits keeps one flat copy instead (about 450 bytes less).
+    // A default name is built from many string pieces; an execution that waits keeps one flat copy instead (about 450 bytes less), and its history packed (as at each later wait: suspended()).
     exec.name.charCodeAt(0);
     exec.history?.compact();
     return new Promise<ExecutionResult>((resolve) => {
@@ -550,6 +550,7 @@ class ExecutionRace implements ResultPort, StopTarget, LimitTarget {
     if (remaining !== Infinity) this.deadline = setLimit(exec.clock, Math.max(0, remaining), this);
   }
   suspended(suspension: Suspension): void {
+    this.exec.history?.compact();
     if (!this.done) this.onSuspend?.(suspension);
   }
   resumed(): void {

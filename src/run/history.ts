@@ -176,8 +176,9 @@ function codeOf(type: string): number {
   if (code === undefined) {
     const kind = kindOf(type);
     code = newCode(arities[kind]!, nameSlots[kind]!);
-    eventTypes.push(type);
-    eventKinds.push(kind);
+    // By the code taken, not pushed: codes are taken from one sequence (history-tape.ts).
+    eventTypes[code] = type;
+    eventKinds[code] = kind;
     eventCodes.set(type, code);
   }
   return code;

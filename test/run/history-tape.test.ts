@@ -208,6 +208,39 @@ tape('an execution waiting for its token holds its history packed, and reads it 
   );
 });
 
+tape('an execution waiting a second time packs what it recorded since the first wait', async () => {
+  const tasks = new StandardTasks();
+  let token = '';
+  const wait = (next: string | null) => ({
+    Type: 'Task',
+    Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken',
+    Parameters: { 'token.$': '$$.Task.Token' },
+    ...(next === null ? { End: true } : { Next: next }),
+  });
+  const machine = compile(
+    { StartAt: 'First', States: { First: wait('Second'), Second: wait(null) } },
+    {
+      handlers: { 'arn:aws:states:::sqs:sendMessage': (i: { token: string }) => void (token = i.token) },
+      integrations: tasks.integrations(),
+      workflowType: 'STANDARD',
+      clock: virtualClock(0),
+      history: 'ALL',
+    },
+  );
+  let recorder: HistoryRecorder | null = null;
+  const pending = machine.execute({}, { onHistory: (h) => (recorder = h as HistoryRecorder) });
+  const first = recorder!['packed'];
+  tasks.sendTaskSuccess({ taskToken: token, output: '{"n":1}' });
+  assert.is(recorder!['tape'], null, 'nothing left on the tape at the second wait');
+  assert.ok(recorder!['packed'].length > first.length && recorder!['packed'].startsWith(first), 'the second wait packed more after the first');
+  const waiting = recorder!.events();
+  assert.equal(waiting.filter((e) => e.type === 'TaskSubmitted').length, 2);
+  tasks.sendTaskSuccess({ taskToken: token, output: '{"n":2}' });
+  const result = await pending;
+  assert.is(result.status, 'SUCCEEDED');
+  assert.equal(result.history!.slice(0, waiting.length), waiting);
+});
+
 tape('a packed history that does not read as one is refused, naming what and where', () => {
   const code = newCode(1, 0b1);
   const names = new NameTable();
