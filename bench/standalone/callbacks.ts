@@ -10,7 +10,8 @@
  *   a time and 1,000 in flight, beside the same workflow with a request-response Task;
  * - resume: the time from SendTaskSuccess to SUCCEEDED per execution, for 20,000 suspended
  *   executions answered in one go;
- * - memory: heap bytes per suspended execution (100,000 waiting), beyond their payloads,
+ * - memory: bytes per suspended execution (100,000 waiting), heap and external (Buffers and
+ *   ArrayBuffers) together, beyond their payloads,
  *   for the engine alone (compile() with integrations), through StandardExecutions, and
  *   through createService() (history ALL, its default, and OFF: history records hold
  *   the payloads' JSON texts, so the two lines show what the history adds).
@@ -123,32 +124,37 @@ async function resume(count: number): Promise<number> {
 await resume(5000);
 const resumeUs = await median(() => resume(20_000));
 
-/** Heap bytes per suspended execution, beyond the input and answer they hold. */
-async function suspendedBytes(start: (i: number) => unknown, answerAll: () => Promise<void>): Promise<number> {
+/** Bytes per suspended execution, on the heap and outside it (Buffers, ArrayBuffers: `external` counts them), before payloads are taken off. */
+interface Held {
+  readonly heap: number;
+  readonly external: number;
+}
+
+/** The heap and external memory in use after a full collection. */
+function used(): Held {
   gc!();
   gc!();
-  const before = process.memoryUsage().heapUsed;
+  const { heapUsed, external } = process.memoryUsage();
+  return { heap: heapUsed, external };
+}
+
+async function suspendedBytes(start: (i: number) => unknown, answerAll: () => Promise<void>): Promise<Held> {
+  const before = used();
   const held = new Array<unknown>(SUSPENDED);
   for (let i = 0; i < SUSPENDED; i++) held[i] = start(i);
   await new Promise((resolve) => setImmediate(resolve));
-  gc!();
-  gc!();
-  const after = process.memoryUsage().heapUsed;
+  const after = used();
   await answerAll();
   held.length = 0;
-  return (after - before) / SUSPENDED;
+  return { heap: (after.heap - before.heap) / SUSPENDED, external: (after.external - before.external) / SUSPENDED };
 }
 // The payload: each execution's input ({ order: 'o-<i>' }), the waiting state's input (Prepare's output, the same shape) and its token.
 const payloadBytes = (() => {
-  gc!();
-  gc!();
-  const before = process.memoryUsage().heapUsed;
+  const before = used().heap;
   const inputs = Array.from({ length: SUSPENDED }, (_, i) => ({ order: `o-${i}` }));
   const stateInputs = inputs.map((input) => ({ order: input.order }));
   const strings = Array.from({ length: SUSPENDED }, () => tasks.tokens.mint());
-  gc!();
-  gc!();
-  const bytes = (process.memoryUsage().heapUsed - before) / SUSPENDED;
+  const bytes = (used().heap - before) / SUSPENDED;
   if (inputs.length + stateInputs.length + strings.length === 0) throw new Error('unreachable');
   return bytes;
 })();
@@ -181,8 +187,8 @@ const hostBytes = await suspendedBytes(
   },
 );
 
-/** Heap bytes per execution waiting on a token through createService() recording history at `level`. */
-async function serviceBytes(level: HistoryLevel): Promise<number> {
+/** Bytes per execution waiting on a token through createService() recording history at `level`. */
+async function serviceBytes(level: HistoryLevel): Promise<Held> {
   const service = createService({
     handlers: { 'arn:aws:states:::sqs:sendMessage': (i: { token: string }) => void (lastToken = i.token) },
     history: level,
@@ -232,14 +238,13 @@ console.log(
   `| callback round trips/s, 1,000 in flight | ${fmt(wideCallback)} (request-response baseline ${fmt(wideBaseline)}/s, ratio ${(wideCallback / wideBaseline).toFixed(2)}) |`,
 );
 console.log(`| resume by SendTaskSuccess → SUCCEEDED, per execution | ${resumeUs.toFixed(2)} µs |`);
-console.log(
-  `| heap per suspended execution, engine (${fmt(SUSPENDED)} waiting) | ${fmt(engineBytes - payloadBytes)} B beyond payload (${fmt(engineBytes)} B total, payload ${fmt(payloadBytes)} B) |`,
-);
-console.log(`| heap per suspended execution, StandardExecutions host | ${fmt(hostBytes - payloadBytes)} B beyond payload (${fmt(hostBytes)} B total) |`);
-console.log(
-  `| heap per suspended execution, createService(), history OFF | ${fmt(serviceBytesOff - payloadBytes)} B beyond payload (${fmt(serviceBytesOff)} B total) |`,
-);
-console.log(
-  `| heap per suspended execution, createService(), history ALL (default) | ${fmt(serviceBytesAll - payloadBytes)} B beyond payload (${fmt(serviceBytesAll)} B total) |`,
-);
+/** A memory row: heap and external bytes together beyond the payload, then each. */
+const memoryRow = (what: string, held: Held) =>
+  console.log(
+    `| memory per suspended execution, ${what} | ${fmt(held.heap + held.external - payloadBytes)} B beyond payload (heap ${fmt(held.heap)} B + external ${fmt(held.external)} B, payload ${fmt(payloadBytes)} B) |`,
+  );
+memoryRow(`engine (${fmt(SUSPENDED)} waiting)`, engineBytes);
+memoryRow('StandardExecutions host', hostBytes);
+memoryRow('createService(), history OFF', serviceBytesOff);
+memoryRow('createService(), history ALL (default)', serviceBytesAll);
 process.exit(0);

@@ -12,6 +12,12 @@ export interface Clock {
    * rather than a wait. Optional: a clock without it times limits with schedule().
    */
   scheduleLimit?(ms: number, callback: () => void): () => void;
+  /**
+   * Like scheduleLimit(), telling `target` when the limit passes rather than calling a
+   * function: the limit is then one small object, with no closure (a waiting execution keeps
+   * its deadline for as long as it waits). Optional: see setLimit().
+   */
+  limit?(ms: number, target: LimitTarget): Limit;
   /** Resolves after `ms` milliseconds of this clock's time, or rejects when `signal` aborts. */
   sleep(ms: number, signal?: AbortSignal | null): Promise<void>;
   /** True when time passes only as sleeps end (no real waiting). */
@@ -20,6 +26,27 @@ export interface Clock {
 
 function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new Error('aborted');
+}
+
+/** What a time limit set with setLimit() tells when it passes. */
+export interface LimitTarget {
+  limitReached(): void;
+}
+
+/** A time limit set with setLimit(): cancel() takes it back. */
+export interface Limit {
+  cancel(): void;
+}
+
+/** A limit timed through a clock's scheduleLimit() or schedule(), for clocks without limit(). */
+class ScheduledLimit implements Limit {
+  constructor(readonly cancel: () => void) {}
+}
+
+/** Sets a limit on `clock` for `target`: with its limit() when it has one. */
+export function setLimit(clock: Clock, ms: number, target: LimitTarget): Limit {
+  if (clock.limit !== undefined) return clock.limit(ms, target);
+  return new ScheduledLimit(scheduleLimit(clock, ms, () => target.limitReached()));
 }
 
 /** Times a limit on `clock`: with its scheduleLimit() when it has one. */
@@ -50,10 +77,19 @@ function sleepOn(clock: Pick<Clock, 'schedule'>, ms: number, signal: AbortSignal
  */
 const MAX_TIMER_MS = 2_147_483_647;
 
-/** One pending limit of the real clock; `callback` is null once it fired or was cancelled. */
-interface LimitEntry {
+/** One pending limit of the real clock: what it tells (a function or a target), null once it fired or was cancelled. */
+class LimitEntry implements Limit {
   readonly due: number;
-  callback: (() => void) | null;
+  callback: (() => void) | LimitTarget | null;
+  private readonly queue: LimitQueue;
+  constructor(due: number, callback: (() => void) | LimitTarget, queue: LimitQueue) {
+    this.due = due;
+    this.callback = callback;
+    this.queue = queue;
+  }
+  cancel(): void {
+    this.queue.cancel(this);
+  }
 }
 
 /**
@@ -68,16 +104,15 @@ class LimitQueue {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private timerDue = Infinity;
 
-  add(ms: number, callback: () => void): () => void {
-    const entry: LimitEntry = { due: performance.now() + (ms > 0 ? ms : 0), callback };
+  add(ms: number, callback: (() => void) | LimitTarget): LimitEntry {
+    const entry = new LimitEntry(performance.now() + (ms > 0 ? ms : 0), callback, this);
     this.push(entry);
     this.live++;
     if (entry.due < this.timerDue) this.arm();
-    // A bound function holds no closure context: a waiting execution keeps one per limit.
-    return this.cancel.bind(this, entry);
+    return entry;
   }
 
-  private cancel(entry: LimitEntry): void {
+  cancel(entry: LimitEntry): void {
     if (entry.callback === null) return;
     entry.callback = null;
     this.retired();
@@ -104,7 +139,8 @@ class LimitQueue {
       if (callback === null) continue;
       entry.callback = null;
       this.live--;
-      callback();
+      if (typeof callback === 'function') callback();
+      else callback.limitReached();
     }
     if (this.live === 0) this.heap = [];
     else this.arm();
@@ -171,7 +207,12 @@ export const realClock: Clock = {
   virtual: false,
   now: Date.now,
   scheduleLimit(ms, callback) {
-    return realLimits.add(ms, callback);
+    const entry = realLimits.add(ms, callback);
+    // A bound method holds no closure context.
+    return entry.cancel.bind(entry);
+  },
+  limit(ms, target) {
+    return realLimits.add(ms, target);
   },
   schedule(ms, callback) {
     // NaN and negative delays fire at once; delays longer than a timer holds pass in steps.

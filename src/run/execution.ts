@@ -1,8 +1,16 @@
 import type { MachineArns } from './arns.js';
-import { scheduleLimit, type Clock } from './clock.js';
+import { setLimit, type Clock, type Limit, type LimitTarget } from './clock.js';
 import { AslError, StatesErrors, toAslError } from './errors.js';
 import { Execution, Frame, VariableScope } from './frame.js';
-import { HistoryRecorder, STANDARD_HISTORY_EVENTS, historyLimitCause, type HistoryEvent, type HistoryLevel, type RecordedHistory } from './history.js';
+import {
+  HistoryRecorder,
+  HistorySettings,
+  STANDARD_HISTORY_EVENTS,
+  historyLimitCause,
+  type HistoryEvent,
+  type HistoryLevel,
+  type RecordedHistory,
+} from './history.js';
 import { UuidSequence } from './ids.js';
 import { ExecutionTimeout, executionEnded } from './interruptions.js';
 import { MapIterations, type IterationParent, type MapProcessor } from './iterations.js';
@@ -109,7 +117,8 @@ export class Machine {
   private readonly executionArnPrefix: string;
   private readonly roleArn: string;
   private readonly standard: boolean;
-  private readonly historyLevel: HistoryLevel;
+  /** Its history level, and what its executions' recorders share (none are made when the level is OFF). */
+  private readonly historySettings: HistorySettings;
   private readonly region: string;
   private readonly processors: ReadonlyMap<string, MapProcessor>;
 
@@ -121,13 +130,13 @@ export class Machine {
     this.roleArn = arns.roleArn;
     this.region = arns.region;
     this.standard = compiled.standard;
-    this.historyLevel = compiled.history;
     this.start = compiled.start;
     this.states = compiled.states;
     this.processors = compiled.processors;
     this.clock = compiled.clock;
     this.limits = compiled.limits;
     this.timeoutMs = compiled.timeoutMs;
+    this.historySettings = new HistorySettings(compiled.history, this.clock, this.region, this.standard ? STANDARD_HISTORY_EVENTS : Infinity);
   }
 
   /** Runs one execution. Never rejects for a workflow failure: the result says what happened. */
@@ -155,11 +164,9 @@ export class Machine {
     const exec = this.execution(name, input, startMs, startMs + this.timeoutMs, options.executionId);
     exec.readClock(startMs);
     exec.suspendable = true;
-    if (this.historyLevel !== 'OFF') {
-      exec.history = this.standard
-        ? new HistoryRecorder(this.historyLevel, this.clock, this.region, STANDARD_HISTORY_EVENTS, () => exec.abort(executionEnded))
-        : new HistoryRecorder(this.historyLevel, this.clock, this.region);
-      exec.history.executionStarted(input, this.roleArn);
+    if (this.historySettings.level !== 'OFF') {
+      exec.history = new HistoryRecorder(this.historySettings);
+      exec.history.executionStarted(input, this.roleArn, options.inputText);
       options.onHistory?.(exec.history);
     }
     const inputBound = this.measureInput(exec, input, options.inputText);
@@ -241,8 +248,9 @@ export class Machine {
     hooks: ExecuteOptions,
     resumed = false,
   ): Promise<ExecutionResult> {
-    // A default name is built from many string pieces; an execution that waits keeps one flat copy instead (about 450 bytes less).
+    // A default name is built from many string pieces; an execution that waits keeps one flat copy instead (about 450 bytes less), and its history packed (as at each later wait: suspended()).
     exec.name.charCodeAt(0);
+    exec.history?.compact();
     return new Promise<ExecutionResult>((resolve) => {
       const race = new ExecutionRace(this, exec, stop, resolve);
       race.onResume = hooks.onResume ?? null;
@@ -270,10 +278,8 @@ export class Machine {
     exec.eventId = record.eventId;
     exec.transitions = record.transitions;
     exec.variableBytes = record.variableBytes;
-    if (this.historyLevel !== 'OFF') {
-      exec.history = this.standard
-        ? new HistoryRecorder(this.historyLevel, this.clock, this.region, STANDARD_HISTORY_EVENTS, () => exec.abort(executionEnded))
-        : new HistoryRecorder(this.historyLevel, this.clock, this.region);
+    if (this.historySettings.level !== 'OFF') {
+      exec.history = new HistoryRecorder(this.historySettings);
       exec.history.restore(options.events, record.historyLastId);
     }
     const context: RestoreContext = {
@@ -399,13 +405,13 @@ export class Machine {
  * through the Machine's private completed/failed/settle (read by name: the Machine's API
  * stays as it was).
  */
-class ExecutionRace implements ResultPort, StopTarget {
+class ExecutionRace implements ResultPort, StopTarget, LimitTarget {
   private readonly machine: Machine;
   private readonly exec: Execution;
   private readonly stop: StopHandle | null;
   private readonly resolve: (result: ExecutionResult) => void;
   private done: boolean;
-  private cancelDeadline: (() => void) | null;
+  private deadline: Limit | null;
   /** The caller's durable-store hooks (ExecuteOptions.onSuspend / onResume). */
   onSuspend: ((suspension: Suspension) => void) | null;
   onResume: (() => void) | null;
@@ -415,16 +421,17 @@ class ExecutionRace implements ResultPort, StopTarget {
     this.stop = stop;
     this.resolve = resolve;
     this.done = false;
-    this.cancelDeadline = null;
+    this.deadline = null;
     this.onSuspend = null;
     this.onResume = null;
     // A stop from now on settles the race at once (a suspended execution has no run to notice it); one that came while the run was synchronous already ended the execution.
     if (stop !== null && !stop.stopped) stop.attach(this);
     const remaining = exec.deadlineMs - exec.clock.now();
-    // A bound method holds no closure context: a waiting execution keeps it.
-    if (remaining !== Infinity) this.cancelDeadline = scheduleLimit(exec.clock, Math.max(0, remaining), this.timedOut.bind(this));
+    // The race is the limit's target: a waiting execution keeps no closure for its deadline.
+    if (remaining !== Infinity) this.deadline = setLimit(exec.clock, Math.max(0, remaining), this);
   }
   suspended(suspension: Suspension): void {
+    this.exec.history?.compact();
     if (!this.done) this.onSuspend?.(suspension);
   }
   resumed(): void {
@@ -439,13 +446,13 @@ class ExecutionRace implements ResultPort, StopTarget {
   stopRequested(): void {
     if (!this.done) this.finish(this.machine['stopped'](this.exec, this.stop!));
   }
-  private timedOut(): void {
+  limitReached(): void {
     if (!this.done) this.finish(this.machine['settle'](this.exec, 'TIMED_OUT', undefined, StatesErrors.Timeout, timeoutCause(this.machine['timeoutMs'])));
   }
   private finish(result: ExecutionResult): void {
     if (this.done) return;
     this.done = true;
-    this.cancelDeadline?.();
+    this.deadline?.cancel();
     this.stop?.attach(null);
     this.resolve(result);
   }

@@ -1,5 +1,7 @@
 import type { Clock } from './clock.js';
 import { AslError } from './errors.js';
+import { executionEnded } from './interruptions.js';
+import { appendEvent, NameTable, newCode, pack, readEvents } from './history-tape.js';
 import type { Frame } from './frame.js';
 
 /**
@@ -45,7 +47,7 @@ function isError(type: string): boolean {
 /** JSON text of a value, as AWS shows payloads; a value that cannot be written shows as null. */
 function jsonText(value: unknown): string {
   try {
-    return JSON.stringify(value) ?? 'null';
+    return shared(JSON.stringify(value) ?? 'null');
   } catch {
     return 'null';
   }
@@ -80,7 +82,7 @@ function withTiming(details: Record<string, unknown>, timing: readonly [number, 
   return details;
 }
 
-/** What an event's details are made from (EventRecord's `a`–`c`), and so how they are built. */
+/** What an event's details are made from (its values `a`–`c` on the tape), and so how they are built. */
 const enum Kind {
   /** No details (TaskStarted of a Lambda, ParallelStateStarted, …). */
   None,
@@ -160,30 +162,26 @@ function timingOf(timeoutSeconds: number, heartbeatSeconds: number): readonly [n
   return timeoutSeconds > 0 || heartbeatSeconds > 0 ? [timeoutSeconds, heartbeatSeconds] : null;
 }
 
-/**
- * One recorded event, kept compact while the execution runs: a waiting execution holds its
- * history, and AWS's event objects (a details object each, split resources) are built only
- * when someone reads them. Payloads are kept as JSON text, written when the event happens:
- * a handler may change a value it was given afterwards. Every record is made by the same
- * literal, so all share one hidden class and take no slack.
- */
-interface EventRecord {
-  readonly type: string;
-  readonly id: number;
-  readonly previousEventId: number;
-  /** Shared by every event recorded in the same millisecond, of any execution: never handed out. */
-  readonly timestamp: Date;
-  readonly a: unknown;
-  readonly b: unknown;
-  readonly c: unknown;
-}
+/** How many values (`a`–`c`) an event of each Kind keeps, and which of them are names (bit k: value k). */
+const arities: readonly number[] = [0, 2, 1, 2, 3, 2, 2, 3, 3, 1, 1, 2, 1, 2];
+const nameSlots: readonly number[] = [0, 0b10, 0, 0, 0b1, 0b1, 0b1, 0b1, 0b1, 0b1, 0, 0b1, 0, 0b1];
 
-/** The last timestamp any recorder took: a Date takes 96 bytes, and many events share a millisecond. */
-let sharedStamp = new Date(0);
+/** Event types and their Kinds by code (history-tape.ts), a code taken on each type's first use. */
+const eventTypes: string[] = [];
+const eventKinds: Kind[] = [];
+const eventCodes = new Map<string, number>();
 
-function stampOf(ms: number): Date {
-  if (sharedStamp.getTime() !== ms) sharedStamp = new Date(ms);
-  return sharedStamp;
+function codeOf(type: string): number {
+  let code = eventCodes.get(type);
+  if (code === undefined) {
+    const kind = kindOf(type);
+    code = newCode(arities[kind]!, nameSlots[kind]!);
+    // By the code taken, not pushed: codes are taken from one sequence (history-tape.ts).
+    eventTypes[code] = type;
+    eventKinds[code] = kind;
+    eventCodes.set(type, code);
+  }
+  return code;
 }
 
 /** `Task` → `TaskStateEntered`, and so on: made once per state type, not once per event. */
@@ -199,16 +197,50 @@ function typeOf(types: Map<string, string>, stateType: string, suffix: string): 
 /** `TaskScheduled` → `taskScheduledEventDetails`: AWS names each event's details after its type. */
 const detailsKeys = new Map<string, string>();
 
-function detailsKey(record: EventRecord, kind: Kind): string {
+function detailsKey(type: string, kind: Kind): string {
   if (kind === Kind.StateEntered) return 'stateEnteredEventDetails';
   if (kind === Kind.StateExited) return 'stateExitedEventDetails';
-  let key = detailsKeys.get(record.type);
-  if (key === undefined) detailsKeys.set(record.type, (key = record.type[0]!.toLowerCase() + record.type.slice(1) + 'EventDetails'));
+  let key = detailsKeys.get(type);
+  if (key === undefined) detailsKeys.set(type, (key = type[0]!.toLowerCase() + type.slice(1) + 'EventDetails'));
   return key;
 }
 
 /** A marker that no payload is carried over to the next event. */
 const nothingCarried = Symbol('nothing carried');
+
+/**
+ * A payload and its text that the very next event of `carriedBy` may reuse: a state's output
+ * is the next state's input, and the execution's input the first state's, with nothing run
+ * between. The two events are recorded in one synchronous stretch, so one slot serves every
+ * recorder (a waiting execution keeps none); any event recorded clears it.
+ */
+let carriedBy: HistoryRecorder | null = null;
+let carriedValue: unknown = nothingCarried;
+let carriedText = '';
+/** The thread the carried payload was recorded in (null: the execution's start). */
+let carriedFrame: Frame | null = null;
+
+function dropCarried(): void {
+  carriedBy = null;
+  carriedValue = nothingCarried;
+  carriedText = '';
+  carriedFrame = null;
+}
+
+/** Events resumed executions had recorded before their host restarted, as read back from the store (few recorders have any). */
+const restoredEvents = new WeakMap<HistoryRecorder, readonly HistoryEvent[]>();
+
+/** Short JSON texts, shared by every execution that writes one (`{}`, `[]`, `true`, `0`): a string of its own takes 24 bytes. */
+const shortTexts = new Map<string, string>();
+const SHORT_TEXTS_KEPT = 1024;
+
+function shared(text: string): string {
+  if (text.length > 4) return text;
+  const known = shortTexts.get(text);
+  if (known !== undefined) return known;
+  if (shortTexts.size < SHORT_TEXTS_KEPT) shortTexts.set(text, text);
+  return text;
+}
 
 /** A history being recorded, as a caller watching a running execution reads it. */
 export interface RecordedHistory {
@@ -216,78 +248,101 @@ export interface RecordedHistory {
   events(): HistoryEvent[];
 }
 
+/** What every recorder of one machine shares: a waiting execution holds one reference, not four fields. */
+export class HistorySettings {
+  readonly level: HistoryLevel;
+  readonly clock: Clock;
+  readonly region: string;
+  /** Standard's quota (STANDARD_HISTORY_EVENTS); Infinity for Express. */
+  readonly maxEvents: number;
+  /** The names the machine's events repeat, as packed histories refer to them. */
+  readonly names: NameTable;
+  constructor(level: HistoryLevel, clock: Clock, region: string, maxEvents = Infinity) {
+    this.level = level;
+    this.clock = clock;
+    this.region = region;
+    this.maxEvents = maxEvents;
+    this.names = new NameTable();
+  }
+}
+
+/** HistoryRecorder.flags: the execution reached its quota. */
+const FULL = 1;
+/** HistoryRecorder.flags: the execution has settled, and branches still winding down record nothing more. */
+const CLOSED = 2;
+
 /**
  * Records one execution's events. Every event takes the next id whether or not the level
  * keeps it, so ids match the "event id #N" that causes cite. `previousEventId` links each
  * event to the one before it in the same thread of control (a Parallel branch, a Map
- * iteration), as AWS does.
+ * iteration), as AWS does. Events are kept compact (history-tape.ts): on a tape while the
+ * execution runs, packed into one string once it waits (a waiting execution holds its
+ * history, maybe for a year); AWS's event objects are built only when someone reads them.
+ * Payloads are kept as JSON text, written when the event happens: a handler may change a
+ * value it was given afterwards.
  */
 export class HistoryRecorder implements RecordedHistory {
-  /** Set when the execution reached its history quota: it ends FAILED with historyLimitCause. */
-  full: boolean;
-  private readonly records: EventRecord[];
-  /** Events a resumed execution had recorded before its host restarted, as read back from the store. */
-  private restored: readonly HistoryEvent[];
-  private readonly maxEvents: number;
-  private readonly onFull: (() => void) | null;
-  private readonly level: HistoryLevel;
-  private readonly clock: Clock;
-  private readonly region: string;
+  private readonly settings: HistorySettings;
+  /** The events recorded since the history was last packed (null: none). */
+  private tape: unknown[] | null;
+  /** The events recorded before, packed. */
+  private packed: string;
   private lastId: number;
-  /** Set once the execution has settled: branches still winding down record nothing more. */
-  private closed: boolean;
-  /**
-   * A payload and its text that the very next event may reuse: a state's output is the next
-   * state's input, and the execution's input the first state's, with nothing run between.
-   */
-  private carriedValue: unknown;
-  private carriedText: string;
-  private carriedFrame: Frame | null;
-  /**
-   * `maxEvents` is Standard's quota (STANDARD_HISTORY_EVENTS); `onFull` ends the execution
-   * when an event other than ExecutionSucceeded would be the last one the quota allows.
-   */
-  constructor(level: HistoryLevel, clock: Clock, region: string, maxEvents = Infinity, onFull: (() => void) | null = null) {
-    this.full = false;
-    this.records = [];
-    this.restored = [];
-    this.maxEvents = maxEvents;
-    this.onFull = onFull;
-    this.level = level;
-    this.clock = clock;
-    this.region = region;
+  /** The time of the last event recorded (NaN before the first). */
+  private lastMs: number;
+  private flags: number;
+  constructor(settings: HistorySettings) {
+    this.settings = settings;
+    this.tape = null;
+    this.packed = '';
     this.lastId = 0;
-    this.closed = false;
-    this.carriedValue = nothingCarried;
-    this.carriedText = '';
-    this.carriedFrame = null;
+    this.lastMs = NaN;
+    this.flags = 0;
+  }
+
+  /**
+   * Set when the execution reached its history quota: it ends FAILED with historyLimitCause.
+   * The event that would have been the quota's last aborts the execution of its frame.
+   */
+  get full(): boolean {
+    return (this.flags & FULL) !== 0;
   }
 
   events(): HistoryEvent[] {
-    const restored = this.restored.length;
-    const out = new Array<HistoryEvent>(restored + this.records.length);
-    for (let i = 0; i < restored; i++) out[i] = this.restored[i]!;
-    // Each call hands out Dates of its own, one per millisecond, as the records share theirs with other executions.
-    let stamp: Date | null = null;
-    let date = new Date(0);
-    for (let i = 0; i < this.records.length; i++) {
-      const record = this.records[i]!;
-      if (record.timestamp !== stamp) date = new Date((stamp = record.timestamp).getTime());
-      out[restored + i] = this.event(record, date);
-    }
+    const out = restoredEvents.get(this)?.slice() ?? [];
+    // Each call hands out Dates of its own, one per millisecond.
+    let date: Date | null = null;
+    readEvents(this.packed, this.tape, this.settings.names, (code, id, previousEventId, ms, a, b, c) => {
+      const kind = eventKinds[code]!;
+      if (date === null || date.getTime() !== ms) date = new Date(ms);
+      out.push(event(id, previousEventId, date, eventTypes[code]!, kind, this.details(kind, a, b, c)));
+    });
     return out;
   }
 
   /** Takes over the events a resumed execution had recorded before (it records none before this); its ids go on after `lastId`. */
   restore(events: readonly HistoryEvent[], lastId: number): void {
-    this.restored = events;
+    restoredEvents.set(this, events);
     this.lastId = Math.max(lastId, events.length === 0 ? 0 : events[events.length - 1]!.id);
   }
 
+  /**
+   * Packs the events recorded so far into one string, called as the execution starts to
+   * wait: a tape of about twenty slots and a string per payload take twice the room.
+   */
+  compact(): void {
+    if (this.tape === null) return;
+    this.packed = pack(this.packed, this.tape, this.settings.names);
+    this.tape = null;
+    // The carried text may be one the packed string now holds: it is not kept twice.
+    if (carriedBy === this) dropCarried();
+  }
+
   private keeps(type: string): boolean {
-    if (this.closed) return false;
-    if (this.level === 'ALL') return true;
-    return this.level === 'ERROR' ? isError(type) : isFatal(type);
+    if ((this.flags & CLOSED) !== 0) return false;
+    const level = this.settings.level;
+    if (level === 'ALL') return true;
+    return level === 'ERROR' ? isError(type) : isFatal(type);
   }
 
   /**
@@ -297,39 +352,51 @@ export class HistoryRecorder implements RecordedHistory {
    * its own last event). Returns the id taken (the last one, when none was).
    */
   private add(frame: Frame | null, type: string, a: unknown = null, b: unknown = null, c: unknown = null, previous = -1): number {
-    this.carriedValue = nothingCarried;
-    if (this.full && frame !== null) return this.lastId;
-    if (this.lastId + 1 === this.maxEvents && type !== 'ExecutionSucceeded' && frame !== null) {
+    dropCarried();
+    if ((this.flags & FULL) !== 0 && frame !== null) return this.lastId;
+    if (this.lastId + 1 === this.settings.maxEvents && type !== 'ExecutionSucceeded' && frame !== null) {
       // The quota's last event may only end the execution: this one is not recorded, the execution fails.
-      this.full = true;
-      this.onFull?.();
+      this.flags |= FULL;
+      frame.exec.abort(executionEnded);
       return this.lastId;
     }
     const id = ++this.lastId;
     const previousEventId = previous >= 0 ? previous : frame !== null ? frame.historyEventId : id - 1;
     if (frame !== null) frame.historyEventId = id;
-    if (this.keeps(type)) this.records.push({ type, id, previousEventId, timestamp: stampOf(this.clock.now()), a, b, c });
+    if (this.keeps(type)) this.record(codeOf(type), id, previousEventId, a, b, c);
     return id;
+  }
+
+  /** Puts an event on the tape. */
+  private record(code: number, id: number, previousEventId: number, a: unknown, b: unknown, c: unknown): void {
+    const ms = this.settings.clock.now();
+    // ALL keeps every event once it keeps one, so only the first id may differ from the one before's + 1.
+    const explicitId = Number.isNaN(this.lastMs) ? id !== 1 : this.settings.level !== 'ALL';
+    appendEvent((this.tape ??= []), code, id, explicitId, previousEventId, ms, this.lastMs, a, b, c);
+    this.lastMs = ms;
   }
 
   /** A payload's JSON text, reusing the carried one when it is the same value in the same thread (`frame`; null: any). */
   private text(frame: Frame | null, value: unknown): string {
-    const carried = value === this.carriedValue && (frame === null || this.carriedFrame === null || this.carriedFrame === frame);
-    return carried ? this.carriedText : jsonText(value);
+    const carried = value === carriedValue && carriedBy === this && (frame === null || carriedFrame === null || carriedFrame === frame);
+    return carried ? carriedText : jsonText(value);
   }
 
   /** Lets the next event reuse `text` for `value`: `frame` is the thread it was recorded in (null: the execution's start). */
   private carry(frame: Frame | null, value: unknown, text: string): void {
     // No text was written when the level does not keep the event.
     if (text === '') return;
-    this.carriedValue = value;
-    this.carriedText = text;
-    this.carriedFrame = frame;
+    carriedBy = this;
+    carriedValue = value;
+    carriedText = text;
+    carriedFrame = frame;
   }
 
-  executionStarted(input: unknown, roleArn: string): void {
+  /** `inputText`, when given, is the input as the caller wrote it: kept instead of a copy when it is the same text. */
+  executionStarted(input: unknown, roleArn: string, inputText?: string): void {
     const type = 'ExecutionStarted';
-    const text = this.keeps(type) ? jsonText(input) : '';
+    let text = this.keeps(type) ? jsonText(input) : '';
+    if (text === inputText) text = inputText;
     this.add(null, type, text, roleArn);
     this.carry(null, input, text);
   }
@@ -338,13 +405,13 @@ export class HistoryRecorder implements RecordedHistory {
   executionSucceeded(output: unknown): void {
     const type = 'ExecutionSucceeded';
     this.add(null, type, this.keeps(type) ? this.text(null, output) : '');
-    this.closed = true;
+    this.flags |= CLOSED;
   }
 
   /** ExecutionFailed, ExecutionTimedOut or ExecutionAborted, with the error and cause. */
   executionEnded(type: 'ExecutionFailed' | 'ExecutionTimedOut' | 'ExecutionAborted', error: string | null | undefined, cause: string | null | undefined): void {
     this.add(null, type, error, cause);
-    this.closed = true;
+    this.flags |= CLOSED;
   }
 
   stateEntered(frame: Frame, input: unknown): number {
@@ -426,17 +493,7 @@ export class HistoryRecorder implements RecordedHistory {
     this.add(parent, type, parent.stateName, index, null, iteration.historyEventId);
   }
 
-  /** AWS's event for a record. The details in the literal, not added after: an added property needs a backing store of its own. */
-  private event(record: EventRecord, timestamp: Date): HistoryEvent {
-    const { id, previousEventId, type } = record;
-    const kind = kindOf(type);
-    const details = this.details(record, kind);
-    const event = details === null ? { id, previousEventId, timestamp, type } : { id, previousEventId, timestamp, type, [detailsKey(record, kind)]: details };
-    return event as unknown as HistoryEvent;
-  }
-
-  private details(record: EventRecord, kind: Kind): Record<string, unknown> | null {
-    const { a, b, c } = record;
+  private details(kind: Kind, a: unknown, b: unknown, c: unknown): Record<string, unknown> | null {
     const timing = c as readonly [number, number] | null;
     switch (kind) {
       case Kind.ExecutionStarted:
@@ -457,7 +514,7 @@ export class HistoryRecorder implements RecordedHistory {
         return withTiming({ resource: a, input: b, inputDetails: untruncated }, timing);
       case Kind.TaskScheduled: {
         const split = splitResource(a as string);
-        return withTiming({ resourceType: split.resourceType, resource: split.resource, region: this.region, parameters: b }, timing);
+        return withTiming({ resourceType: split.resourceType, resource: split.resource, region: this.settings.region, parameters: b }, timing);
       }
       case Kind.TaskStarted:
         return splitResource(a as string);
@@ -473,6 +530,12 @@ export class HistoryRecorder implements RecordedHistory {
         return null;
     }
   }
+}
+
+/** AWS's event. The details in the literal, not added after: an added property needs a backing store of its own. */
+function event(id: number, previousEventId: number, timestamp: Date, type: string, kind: Kind, details: Record<string, unknown> | null): HistoryEvent {
+  const made = details === null ? { id, previousEventId, timestamp, type } : { id, previousEventId, timestamp, type, [detailsKey(type, kind)]: details };
+  return made as unknown as HistoryEvent;
 }
 
 /** A Task event's resource and output (its JSON text). */

@@ -287,7 +287,7 @@ export class Executions {
       // Still running (waiting, or a handler is): the store learns of it now. One that ended
       // at once is written once, when it is settled.
       if (standard && exec.suspension == null) this.options.store?.executionStarted(exec);
-      exec.done = result.then((settled) => this.settle(exec, settled));
+      exec.done = standard ? result.then(this.settleStandard) : result.then((settled) => this.settle(exec, settled));
     } else this.settle(exec, result);
     return exec;
   }
@@ -342,6 +342,9 @@ export class Executions {
     revision.machines.set(testCase, compiled);
     return compiled;
   }
+
+  /** Settles the Standard execution a result is of, found by its ARN: one function for all, so one that waits holds no closure of its own. */
+  private readonly settleStandard = (settled: ExecutionResult): void => this.settle(this.registry.executions.get(settled.executionArn)!, settled);
 
   /** Records how an execution ended (`result` null: it could not start). */
   private settle(exec: ExecutionRecord, result: ExecutionResult | null, error?: string, cause?: string): void {

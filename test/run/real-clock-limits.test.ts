@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { realClock } from '../../src/index.js';
+import { realClock, virtualClock } from '../../src/index.js';
+import { setLimit, type LimitTarget } from '../../src/run/clock.js';
 
 /** The real clock's time limits share one timer: order, cancellation, and many cancelled limits. */
 const limits = suite('real-clock-limits');
@@ -54,6 +55,30 @@ limits('a limit set from a firing limit fires too', async () => {
   });
   await after(40);
   assert.equal(fired, ['first', 'second']);
+});
+
+limits('a limit set on a target object tells it, in due order with limits on functions; a cancelled one never does', async () => {
+  const fired: string[] = [];
+  const target = (name: string): LimitTarget => ({ limitReached: () => fired.push(name) });
+  realClock.limit!(20, target('target at 20'));
+  scheduleLimit(10, () => fired.push('function at 10'));
+  const cancelled = realClock.limit!(5, target('cancelled'));
+  setLimit(realClock, 0, target('target at 0'));
+  cancelled.cancel();
+  cancelled.cancel();
+  await after(50);
+  assert.equal(fired, ['target at 0', 'function at 10', 'target at 20']);
+});
+
+limits('setLimit on a clock without limit() times the target with its scheduleLimit()', async () => {
+  const clock = virtualClock(0);
+  assert.is(clock.limit, undefined);
+  const fired: string[] = [];
+  setLimit(clock, 1000, { limitReached: () => fired.push('kept') });
+  setLimit(clock, 500, { limitReached: () => fired.push('cancelled') }).cancel();
+  // A virtual clock passes limits on its way to a sleep's end.
+  await clock.sleep(2000);
+  assert.equal(fired, ['kept']);
 });
 
 limits.run();
