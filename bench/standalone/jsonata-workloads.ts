@@ -5,6 +5,9 @@
  * execution, each subject interleaved round by round with the others, so ratios come from
  * the same run on a shared, noisy machine. Outputs are checked against the baseline first.
  *
+ * Bytes per execution are also counted by V8's sampling heap profiler ('B/exec sampled'),
+ * which sees every allocation and moves less between runs than the heap growth.
+ *
  * Time is the process's CPU time (user + system) per execution, which other processes on
  * the machine disturb less than wall time; `--wall` measures wall time instead. Latencies
  * are per execution, wall clock, in the same rounds. Bytes per execution are measured as
@@ -30,6 +33,7 @@
  * own rounds (the collections whose start fell inside them) and the scavenges' median pause.
  */
 import { cpus, loadavg } from 'node:os';
+import { Session } from 'node:inspector/promises';
 import { PerformanceObserver, constants as perfConstants } from 'node:perf_hooks';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -88,6 +92,7 @@ interface Subject {
   /** The wall-clock windows of its timed rounds, to attribute collections to it. */
   readonly windows: [number, number][];
   bytes: number;
+  sampledBytes: number;
 }
 
 /** Every young-generation collection of the run: start (performance.now() time) and pause, ms. */
@@ -139,6 +144,39 @@ async function timeCalls(call: (i: number) => unknown, ms: number, latency: hdr.
   return (used.user + used.system) / calls;
 }
 
+const SAMPLED_CALLS = 20_000;
+
+/**
+ * Bytes allocated per call by V8's sampling heap profiler (a sample every 64 bytes on
+ * average, objects a collection freed included): every allocation of the JavaScript heap,
+ * with or without collections, unlike the heap growth below, which moves by a few hundred
+ * bytes from run to run with what the compilers leave in the heap.
+ */
+async function sampledAllocation(call: (i: number) => unknown): Promise<number> {
+  const session = new Session();
+  session.connect();
+  await session.post('HeapProfiler.startSampling', {
+    samplingInterval: 64,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  });
+  for (let i = 0; i < SAMPLED_CALLS; i++) {
+    const r = call(i);
+    if (r instanceof Promise) await r;
+  }
+  const { profile } = await session.post('HeapProfiler.stopSampling');
+  session.disconnect();
+  // Each node's selfSize is already scaled up from its samples to an estimate of all its bytes.
+  let total = 0;
+  const nodes = [profile.head];
+  while (nodes.length > 0) {
+    const node = nodes.pop()!;
+    total += node.selfSize;
+    nodes.push(...node.children);
+  }
+  return total / SAMPLED_CALLS;
+}
+
 /** Median bytes allocated per call (engine-alloc.ts's method). */
 async function allocated(call: (i: number) => unknown): Promise<number> {
   const samples: number[] = [];
@@ -181,6 +219,7 @@ for (const workload of chosen) {
     latency: hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: 3 }),
     windows: [],
     bytes: NaN,
+    sampledBytes: NaN,
   });
   const subjects: Subject[] = [subject('baseline', (i) => workload.baseline(inputs[i & 63]))];
   const first = builds[0]!.engine;
@@ -210,6 +249,7 @@ for (const workload of chosen) {
   }
   await new Promise((resolve) => setTimeout(resolve, 20)); // the rounds' collections reach the observer
   if (gc !== undefined) for (const s of subjects) s.bytes = await allocated(s.call);
+  for (const s of subjects) s.sampledBytes = await sampledAllocation(s.call);
 
   const base = subjects[0]!;
   const row = (s: Subject) => {
@@ -231,6 +271,7 @@ for (const workload of chosen) {
       'scavenge ms': own.length === 0 ? '—' : median(own.map(([, pause]) => pause)).toFixed(2),
       'B/exec': Number.isNaN(s.bytes) ? '—' : s.bytes.toFixed(0),
       'B × baseline': Number.isNaN(s.bytes) ? '—' : (s.bytes / base.bytes).toFixed(2),
+      'B/exec sampled': s.sampledBytes.toFixed(0),
     };
   };
   console.log(`\n${workload.name}`);
