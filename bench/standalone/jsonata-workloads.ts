@@ -252,8 +252,11 @@ for (const workload of chosen) {
   for (const s of subjects) s.sampledBytes = await sampledAllocation(s.call);
 
   const base = subjects[0]!;
+  // With two builds, each build's JSONata twin against build A's, round by round (the rounds sit side by side).
+  const firstJsonata = subjects[2]!;
   const row = (s: Subject) => {
     const ratios = s.times.map((t, r) => t / base.times[r]!).sort((x, y) => x - y);
+    const againstA = s.times.map((t, r) => t / firstJsonata.times[r]!);
     const µs = (percentile: number) => s.latency.getValueAtPercentile(percentile) / 1000;
     const p999 = µs(99.9);
     const own = scavenges.filter(([at]) => s.windows.some(([from, to]) => at >= from && at < to));
@@ -263,6 +266,7 @@ for (const workload of chosen) {
       '× baseline min': ratios[0]!.toFixed(2),
       '× baseline median': median(ratios).toFixed(2),
       '× baseline max': ratios[ratios.length - 1]!.toFixed(2),
+      ...(builds.length > 1 ? { 'JSONata × A (median)': s.name.startsWith('JSONata') ? median(againstA).toFixed(3) : '' } : {}),
       'p50 µs': µs(50).toFixed(1),
       'p99 µs': µs(99).toFixed(1),
       'p99.9 µs': p999.toFixed(1),
