@@ -1,7 +1,7 @@
 import type { Problem } from '../asl/problems.js';
 import { AslError, StatesErrors, runtimeError, stateCause } from '../run/errors.js';
 import type { Frame, VariableScope } from '../run/frame.js';
-import { jsonByteLength } from '../run/limits.js';
+import { jsonByteLength, payloadBound } from '../run/limits.js';
 import { isPromiseLike } from '../run/state.js';
 import { compileJsonataValue, type Evaluate, type JsonataField } from './jsonata/index.js';
 import type { StatesScope } from './jsonata/scope.js';
@@ -80,7 +80,12 @@ async function evaluateRest(entries: Evaluate[], scope: StatesScope, values: unk
  */
 const TOTAL_PAYLOADS = 40;
 
-/** Sets the variables of one Assign in the frame's scope, once the state's output is known. */
+/**
+ * Sets the variables of one Assign in the frame's scope, once the state's output is known.
+ * Each value's size is first an upper bound (payloadBound: string lengths, no string read),
+ * which is what the scopes keep; only when the bounds do not prove a quota kept are the
+ * values measured exactly (sizesExactly), so no quota refuses what fits.
+ */
 export function assignVariables(frame: Frame, names: readonly string[], values: readonly unknown[]): void {
   const scope = frame.vars!;
   if (scope.parent !== null) {
@@ -99,31 +104,65 @@ export function assignVariables(frame: Frame, names: readonly string[], values: 
   let assigned = 0;
   let replaced = 0;
   for (let i = 0; i < names.length; i++) {
-    const size = byteSize(values[i], limit);
+    // Past the limit, payloadBound is the exact size.
+    const size = sizeBound(values[i], limit);
     if (size > limit) throw tooLarge(frame, `The variable '${names[i]}' exceeds the maximum size of ${limit} bytes.`);
     sizes[i] = size;
     assigned += size;
     replaced += scope.sizeOf(names[i]!);
   }
-  if (assigned > limit) throw tooLarge(frame, `The variables assigned by this state exceed the maximum combined size of ${limit} bytes.`);
-  if (visibleBytes(scope) - replaced + assigned > limit * TOTAL_PAYLOADS) {
-    throw tooLarge(frame, `The workflow variables exceed the maximum total size of ${limit * TOTAL_PAYLOADS} bytes.`);
+  if (assigned > limit && sizesExactly(values, sizes, limit) > limit) {
+    throw tooLarge(frame, `The variables assigned by this state exceed the maximum combined size of ${limit} bytes.`);
+  }
+  const total = limit * TOTAL_PAYLOADS;
+  if (visibleBytes(scope) - replaced + assigned > total && exactTotal(scope, names, values, sizes, limit) > total) {
+    throw tooLarge(frame, `The workflow variables exceed the maximum total size of ${total} bytes.`);
   }
   for (let i = 0; i < names.length; i++) scope.set(names[i]!, values[i], sizes[i]!);
 }
 
-/** JSON size of a value; scalars without a walk. */
-function byteSize(value: unknown, limit: number): number {
+/** An upper bound of a value's JSON size while it fits in `limit`, its exact size past it; scalars but strings exactly. */
+function sizeBound(value: unknown, limit: number): number {
   switch (typeof value) {
     case 'boolean':
       return value ? 4 : 5;
     case 'number':
       return String(value).length;
     case 'object':
-      return value === null ? 4 : jsonByteLength(value, limit);
+      return value === null ? 4 : payloadBound(value, limit);
     default:
-      return jsonByteLength(value, limit);
+      return payloadBound(value, limit);
   }
+}
+
+/** Replaces each size by the exact one; their sum. */
+function sizesExactly(values: readonly unknown[], sizes: number[], limit: number): number {
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) {
+    sizes[i] = jsonByteLength(values[i], limit);
+    sum += sizes[i]!;
+  }
+  return sum;
+}
+
+/**
+ * The exact total of the variables visible from `scope` once `names` are set to `values`
+ * (their exact sizes written into `sizes`). The sizes the scopes keep for the other
+ * variables are made exact too, so that the next Assign starts from them. Scopes cannot
+ * hide an enclosing scope's variable (assignVariables refuses it), so each visible variable
+ * is kept by exactly one scope.
+ */
+function exactTotal(scope: VariableScope, names: readonly string[], values: readonly unknown[], sizes: number[], limit: number): number {
+  let total = sizesExactly(values, sizes, limit);
+  for (const [name, value] of scope.visible()) {
+    if (names.includes(name)) continue;
+    const size = jsonByteLength(value, Infinity);
+    total += size;
+    let owner = scope;
+    while (owner.parent !== null && owner.parent.has(name)) owner = owner.parent;
+    owner.set(name, value, size);
+  }
+  return total;
 }
 
 function tooLarge(frame: Frame, detail: string): AslError {

@@ -276,7 +276,7 @@ export class VariableScope {
   /** Created by the first assignment: most scopes (a Map iteration's, a branch's) never hold one. */
   private values: Map<string, unknown> | null;
   readonly parent: VariableScope | null;
-  /** JSON size of this scope's values, kept for AWS's quota on variables (0 when unlimited). */
+  /** JSON size of this scope's values (an upper bound: compile/variables.ts), kept for AWS's quota on variables (0 when unlimited). */
   bytes: number;
   private sizes: Map<string, number> | null;
   constructor(parent: VariableScope | null) {
@@ -285,7 +285,7 @@ export class VariableScope {
     this.bytes = 0;
     this.sizes = null;
   }
-  /** Sets a variable of this scope; `size` is its JSON size in bytes, or 0 when not measured. */
+  /** Sets a variable of this scope; `size` is its JSON size in bytes or an upper bound of it, or 0 when not measured. */
   set(name: string, value: unknown, size: number): void {
     (this.values ??= new Map()).set(name, value);
     if (size === 0 && this.sizes === null) return;

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { compile, virtualClock, type Handlers } from '../../src/index.js';
+import { assignVariables } from '../../src/compile/variables.js';
+import { VariableScope, type Frame } from '../../src/run/frame.js';
 
 interface VariableCase {
   name: string;
@@ -84,6 +86,32 @@ Limits('assigning a variable again replaces its size instead of adding to the to
     ).status,
     'SUCCEEDED',
   );
+});
+
+// Sizes start as upper bounds (6 bytes per string unit); a quota the bounds pass is decided by exact sizes.
+Limits("values whose bounds pass one Assign's quota but whose sizes keep it are assigned", async () => {
+  // Each value: 102 bytes of JSON, bounded by 602; together 204 bytes, bounded by 1,204.
+  const definition = { QueryLanguage: 'JSONata', StartAt: 'P', States: { P: { Type: 'Pass', Assign: { a: 'x'.repeat(100), b: 'y'.repeat(100) }, End: true } } };
+  assert.is((await run(definition, 1000)).status, 'SUCCEEDED');
+});
+
+Limits('variables whose bounds pass the total quota but whose sizes keep it are assigned; past it they are refused', async () => {
+  // 100 variables of 102 bytes: 10,200 bytes, bounded by 60,200, under a total of 40,000.
+  assert.is((await run(assigning(100, 102), 1000)).status, 'SUCCEEDED');
+  const r = await run(assigning(400, 102), 1000);
+  assert.is(r.error, 'States.DataLimitExceeded');
+  assert.match(r.cause!, /maximum total size of 40000 bytes/);
+});
+
+Limits('measuring the total exactly leaves each scope with the exact size of its own variables', () => {
+  const outer = new VariableScope(null);
+  const inner = new VariableScope(outer);
+  const frame = { vars: inner, exec: { limits: { payloadBytes: 1000 } } } as unknown as Frame;
+  for (let i = 0; i < 66; i++) outer.set(`o${i}`, 'x'.repeat(100), 602);
+  assignVariables(frame, ['a', 'b'], ['y'.repeat(100), 'z'.repeat(100)]);
+  assert.is(outer.bytes, 66 * 102);
+  assert.is(inner.bytes, 2 * 102);
+  assert.is(inner.sizeOf('o0'), 0);
 });
 
 Limits('a machine without a payload limit measures nothing', async () => {

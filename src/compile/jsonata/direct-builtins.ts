@@ -194,10 +194,18 @@ function trim(s: string): string {
   return result;
 }
 
-/** jsonata's $substring, counting code points; a negative start counts from the end. */
+const SURROGATE = /[\ud800-\udfff]/;
+
+/**
+ * jsonata's $substring, counting code points; a negative start counts from the end. A string
+ * without surrogates has one code point per UTF-16 unit, and String.prototype.slice takes its
+ * arguments as Array.prototype.slice does: it is cut where it is, without an array of its
+ * characters (a Choice rule of a workload calls this once per execution).
+ */
 function substring(s: unknown, start: unknown, length: unknown): unknown {
   if ((s !== undefined && typeof s !== 'string') || typeof start !== 'number' || (length !== undefined && typeof length !== 'number')) throw BAIL;
   if (s === undefined) return undefined;
+  if (!SURROGATE.test(s)) return unitSubstring(s, start, length as number | undefined);
   const chars = Array.from(s);
   let from = start;
   if (chars.length + from < 0) from = 0;
@@ -207,6 +215,17 @@ function substring(s: unknown, start: unknown, length: unknown): unknown {
     return chars.slice(from, end).join('');
   }
   return chars.slice(from).join('');
+}
+
+/** $substring of a string whose code points are its UTF-16 units. */
+function unitSubstring(s: string, start: number, length: number | undefined): string {
+  let from = start;
+  if (s.length + from < 0) from = 0;
+  if (length !== undefined) {
+    if (length <= 0) return '';
+    return s.slice(from, from >= 0 ? from + length : s.length + from + length);
+  }
+  return s.slice(from);
 }
 
 function substringAround(s: unknown, chars: unknown, before: boolean): unknown {

@@ -5,27 +5,33 @@ import { contextObject, type Frame } from '../../run/frame.js';
  * the field may read them, the task result and the error output. One per state attempt (or
  * per Map item, for ItemSelector); the context object and the timestamp behind $now() are
  * built at most once, and only when an expression asks for them.
+ *
+ * A scope is made for every attempt of every JSONata state, so it keeps only what every
+ * attempt uses in fields of its own (five: 64 bytes); the error output, the context object
+ * and the instant of $now(), which few attempts need, live in a ScopeExtras made on demand.
+ * Allocation per execution is what decides how often a young-generation collection meets
+ * one, and so the latency tail.
  */
 export class StatesScope {
   readonly frame: Frame;
   readonly input: unknown;
   /** `$states.result`: undefined until the task, branches or iterations produced it, and where a field may not read it. */
   result: unknown;
-  /** `$states.errorOutput`: undefined outside a Catch. */
-  readonly errorOutput: unknown;
   /** An upper bound of the result's JSON size, once the result was checked against the payload limit; Infinity until then. */
   resultBound: number;
-  private contextValue: Record<string, unknown> | null;
-  private nowValue: number;
+  private extras: ScopeExtras | null;
 
   constructor(frame: Frame, input: unknown, result: unknown = undefined, errorOutput: unknown = undefined) {
     this.frame = frame;
     this.input = input;
     this.result = result;
-    this.errorOutput = errorOutput;
     this.resultBound = Infinity;
-    this.contextValue = null;
-    this.nowValue = -1;
+    this.extras = errorOutput === undefined ? null : new ScopeExtras(errorOutput);
+  }
+
+  /** `$states.errorOutput`: undefined outside a Catch. */
+  get errorOutput(): unknown {
+    return this.extras === null ? undefined : this.extras.errorOutput;
   }
 
   /**
@@ -34,19 +40,23 @@ export class StatesScope {
    * item has finished.
    */
   nextItem(): void {
-    this.contextValue = null;
-    this.nowValue = -1;
+    const extras = this.extras;
+    if (extras === null) return;
+    extras.context = null;
+    extras.now = -1;
   }
 
   /** `$states.context`: the context object as of now. */
   context(): Record<string, unknown> {
-    return (this.contextValue ??= contextObject(this.frame));
+    const extras = (this.extras ??= new ScopeExtras(undefined));
+    return (extras.context ??= contextObject(this.frame));
   }
 
   /** The instant $now() and $millis() report, read once from the execution's clock. */
   now(): number {
-    if (this.nowValue < 0) this.nowValue = this.frame.exec.clock.now();
-    return this.nowValue;
+    const extras = (this.extras ??= new ScopeExtras(undefined));
+    if (extras.now < 0) extras.now = this.frame.exec.clock.now();
+    return extras.now;
   }
 
   /** `$states` as one object, for an expression that reads it whole. */
@@ -54,7 +64,21 @@ export class StatesScope {
     const states: Record<string, unknown> = { input: this.input };
     if (withContext) states.context = this.context();
     if (this.result !== undefined) states.result = this.result;
-    if (this.errorOutput !== undefined) states.errorOutput = this.errorOutput;
+    const errorOutput = this.errorOutput;
+    if (errorOutput !== undefined) states.errorOutput = errorOutput;
     return states;
+  }
+}
+
+/** The parts of a StatesScope that few attempts need. */
+class ScopeExtras {
+  readonly errorOutput: unknown;
+  context: Record<string, unknown> | null;
+  /** Milliseconds since the epoch; -1 until read. */
+  now: number;
+  constructor(errorOutput: unknown) {
+    this.errorOutput = errorOutput;
+    this.context = null;
+    this.now = -1;
   }
 }
