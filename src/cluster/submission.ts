@@ -10,7 +10,8 @@ import { BatchWriter, readValue } from '../pool/codec.js';
 import { BatchNames, type WorkflowOptions } from '../pool/protocol.js';
 import { ExecutionResult, type ExecutionStatus } from '../run/result.js';
 import { ClusterFaults } from './errors.js';
-import { arnsOf, type BatchJobData, type ClusterKeys, type JobFailure, type ResultRecord } from './protocol.js';
+import { AnswerReader } from './answers.js';
+import { arnsOf, type BatchAnswer, type BatchJobData, type ClusterKeys, type JobFailure } from './protocol.js';
 
 /** A batch's inputs outlive a client that vanished by a day at most. */
 const PAYLOAD_TTL_S = 86_400;
@@ -136,12 +137,9 @@ export class ExecutionBatches {
     const batch = this.pending.get(jobId);
     if (batch === undefined) return false;
     this.pending.delete(jobId);
-    const reply = readValue(data, 'no-eval') as ResultRecord[] | JobFailure;
-    if (Array.isArray(reply)) {
-      const generated = new BatchNames(batch.nameBase);
-      const ids = BatchNames.ids(batch.nameBase);
-      batch.entries.forEach((entry, i) => this.settle(batch, entry, reply[i]!, batch.names?.[i] ?? generated.of(i), ids.of(i)));
-    } else this.settleAs(batch, reply.fault, reply.message);
+    const reply = readValue(data, 'no-eval') as BatchAnswer | JobFailure;
+    if (Array.isArray(reply)) this.settleAll(batch, reply);
+    else this.settleAs(batch, reply.fault, reply.message);
     return true;
   }
 
@@ -182,25 +180,31 @@ export class ExecutionBatches {
       });
   }
 
-  /** Execution `entry` of `batch` as `record` says it ended; `name` and `executionId` are the ones the batch gave it. */
-  private settle(batch: Batch, entry: Submission, record: ResultRecord, name: string, executionId: string): void {
-    const [status, sentName, executionArn, stateMachineArn, startMs, durationMs, output, error, cause, history] = record;
+  /** Every execution of `batch` as its answer says it ended, under the names and execution ids the batch gave them where the answer leaves them out. */
+  private settleAll(batch: Batch, answer: BatchAnswer): void {
     const workflow = batch.workflow;
-    const events = (history ?? undefined) as ExecutionResult['history'];
-    const result = new ExecutionResult({
-      executionArn: executionArn ?? `${workflow.executionArnPrefix}${name}:${executionId}`,
-      stateMachineArn: stateMachineArn ?? workflow.stateMachineArn,
-      name: sentName ?? name,
-      status,
-      startMs,
-      stopMs: startMs + durationMs,
-      input: entry.input,
-      output,
-      error,
-      cause,
-      history: events,
-    });
-    this.finish(entry, status, result);
+    const generated = new BatchNames(batch.nameBase);
+    const ids = BatchNames.ids(batch.nameBase);
+    const reader = new AnswerReader(answer);
+    const entries = batch.entries;
+    for (let i = 0; i < entries.length && reader.next(); i++) {
+      const entry = entries[i]!;
+      const name = reader.name ?? batch.names?.[i] ?? generated.of(i);
+      const result = new ExecutionResult({
+        executionArn: reader.executionArn ?? `${workflow.executionArnPrefix}${name}:${ids.of(i)}`,
+        stateMachineArn: reader.stateMachineArn ?? workflow.stateMachineArn,
+        name,
+        status: reader.status,
+        startMs: reader.startMs,
+        stopMs: reader.stopMs,
+        input: entry.input,
+        output: reader.output,
+        error: reader.error,
+        cause: reader.cause,
+        history: reader.history as ExecutionResult['history'],
+      });
+      this.finish(entry, reader.status, result);
+    }
   }
 
   private settleAs(batch: Batch, fault: string, cause: string): void {

@@ -18,19 +18,19 @@ import type { Redis } from 'ioredis';
 import { readValue } from '../pool/codec.js';
 import { encodeHistogram } from '../pool/latency.js';
 import { createPool, type Pool, type PoolOptions } from '../pool/pool.js';
-import { answer, hungRecord, messageOf } from './answers.js';
+import { answer, appendHung, messageOf } from './answers.js';
 import { ClusterError, ClusterErrorCodes, ClusterFaults } from './errors.js';
 import {
   ClusterKeys,
   limitsFromWire,
   Queues,
+  type BatchAnswer,
   type BlockJobData,
   type BlockReply,
   type IterationParent,
   type JobFailure,
   type LoadJobData,
   type LoadShardReply,
-  type ResultRecord,
   type WorkerRecord,
   type WorkflowRecord,
 } from './protocol.js';
@@ -179,12 +179,9 @@ export class ClusterWorker {
         `statemill worker: a runner thread made no progress for ${stalledMs} ms and was terminated; ${held.length} batch(es) answered for it\n`,
       );
       for (const batch of held) {
-        const records: ResultRecord[] = [];
-        for (let i = 0; i < batch.count; i++) {
-          const culprit = batch.serial === runningBatch && i === runningIndex;
-          records.push(hungRecord(culprit, batch.timeLimitMs, stalledMs));
-        }
-        answer(this.redis, this.keys, batch.client, batch.jobId, 'batch', records).catch(() => {});
+        const answered: BatchAnswer = [];
+        for (let i = 0; i < batch.count; i++) appendHung(answered, batch.serial === runningBatch && i === runningIndex, batch.timeLimitMs, stalledMs);
+        answer(this.redis, this.keys, batch.client, batch.jobId, 'batch', answered).catch(() => {});
       }
     }
   }
