@@ -16,10 +16,10 @@ import { readBatch } from '../pool/codec.js';
 import { realClock, virtualClock } from '../run/clock.js';
 import { defaultLimits } from '../run/limits.js';
 import type { ExecutionResult } from '../run/result.js';
-import { answer, appendRefused, appendResult, messageOf } from './answers.js';
+import { answer, AnswerWriter, messageOf } from './answers.js';
 import { Cluster } from './client.js';
 import { ClusterFaults } from './errors.js';
-import { arnsOf, ClusterKeys, limitsFromWire, Queues, type BatchAnswer, type BatchJobData, type WorkflowRecord } from './protocol.js';
+import { arnsOf, ClusterKeys, limitsFromWire, Queues, type BatchJobData, type WorkflowRecord } from './protocol.js';
 import { connect } from './redis.js';
 import { BEAT_MS, RunnerBeat, type HeldBatch, type RunnerData, type RunnerMessage } from './runner-protocol.js';
 
@@ -87,9 +87,9 @@ async function runBatch(job: Job): Promise<void> {
   if ('failure' in loaded) {
     const record = loaded.record;
     if (record === null) return answer(redis, keys, batch.client, jobId, 'batch', { fault: ClusterFaults.WorkflowLoad, message: loaded.failure });
-    const refused: BatchAnswer = [];
-    for (let i = 0; i < inputs.length; i++) appendRefused(refused, loaded.failure);
-    return answer(redis, keys, batch.client, jobId, 'batch', refused);
+    const refused = new AnswerWriter(null);
+    for (let i = 0; i < inputs.length; i++) refused.refused(loaded.failure);
+    return answer(redis, keys, batch.client, jobId, 'batch', refused.answer);
   }
   const serial = batchSerial++;
   const held: HeldBatch = { jobId, serial, client: batch.client, names: batch.names, count: inputs.length, timeLimitMs: loaded.timeLimitMs };
@@ -115,9 +115,9 @@ async function runBatch(job: Job): Promise<void> {
     Atomics.store(beat, RunnerBeat.RUNNING_BATCH, -1);
     if (waiting.length > 0) await Promise.all(waiting);
     // Written in batch order once all ended.
-    const answered: BatchAnswer = [];
-    for (let i = 0; i < results.length; i++) appendResult(answered, results[i]!, loaded.arns, names[i]!, executionIds[i]!);
-    await answer(redis, keys, batch.client, jobId, 'batch', answered);
+    const answered = new AnswerWriter(loaded.arns);
+    for (let i = 0; i < results.length; i++) answered.result(results[i]!, names[i]!, executionIds[i]!);
+    await answer(redis, keys, batch.client, jobId, 'batch', answered.answer);
   } finally {
     Atomics.store(beat, RunnerBeat.RUNNING_BATCH, -1);
     released.push(jobId);

@@ -18,13 +18,12 @@ import type { Redis } from 'ioredis';
 import { readValue } from '../pool/codec.js';
 import { encodeHistogram } from '../pool/latency.js';
 import { createPool, type Pool, type PoolOptions } from '../pool/pool.js';
-import { answer, appendHung, messageOf } from './answers.js';
+import { answer, AnswerWriter, messageOf } from './answers.js';
 import { ClusterError, ClusterErrorCodes, ClusterFaults } from './errors.js';
 import {
   ClusterKeys,
   limitsFromWire,
   Queues,
-  type BatchAnswer,
   type BlockJobData,
   type BlockReply,
   type IterationParent,
@@ -179,9 +178,9 @@ export class ClusterWorker {
         `statemill worker: a runner thread made no progress for ${stalledMs} ms and was terminated; ${held.length} batch(es) answered for it\n`,
       );
       for (const batch of held) {
-        const answered: BatchAnswer = [];
-        for (let i = 0; i < batch.count; i++) appendHung(answered, batch.serial === runningBatch && i === runningIndex, batch.timeLimitMs, stalledMs);
-        answer(this.redis, this.keys, batch.client, batch.jobId, 'batch', answered).catch(() => {});
+        const answered = new AnswerWriter(null);
+        for (let i = 0; i < batch.count; i++) answered.hung(batch.serial === runningBatch && i === runningIndex, batch.timeLimitMs, stalledMs);
+        answer(this.redis, this.keys, batch.client, batch.jobId, 'batch', answered.answer).catch(() => {});
       }
     }
   }

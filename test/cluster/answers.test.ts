@@ -1,7 +1,7 @@
 /** A batch's answer (protocol.ts BatchAnswer): what a worker leaves out because the client can build it, and what the client reads back. */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { AnswerReader, appendHung, appendRefused, appendResult } from '../../src/cluster/answers.js';
+import { AnswerReader, AnswerWriter } from '../../src/cluster/answers.js';
 import { ResultCarries, type BatchAnswer } from '../../src/cluster/protocol.js';
 import { packValue, readValue } from '../../src/pool/codec.js';
 import { ExecutionResult, type ExecutionStatus } from '../../src/run/result.js';
@@ -96,8 +96,9 @@ function travelled(answer: BatchAnswer): BatchAnswer {
 
 for (const { what, result: given, read, carries } of cases) {
   test(`answer: ${what}`, () => {
-    const answer: BatchAnswer = [];
-    appendResult(answer, given, arns, name, id);
+    const writer = new AnswerWriter(arns);
+    writer.result(given, name, id);
+    const answer = writer.answer;
     // The first start, then the code, the start relative to it, the duration and only the fields the code names.
     assert.equal(answer.slice(0, 4), [1_000_000, (carries | ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'].indexOf(given.status)) as number, 0, 7]);
     const reader = new AnswerReader(travelled(answer));
@@ -131,11 +132,11 @@ for (const { what, result: given, read, carries } of cases) {
 }
 
 test('answer: executions are read back in order, each start relative to the first (earlier ones too)', () => {
-  const answer: BatchAnswer = [];
+  const writer = new AnswerWriter(arns);
   const later = new ExecutionResult({ ...result({}), startMs: 1_000_050, stopMs: 1_000_052, input: {}, output: 1, error: undefined, cause: undefined });
   const earlier = new ExecutionResult({ ...result({}), startMs: 999_990, stopMs: 1_000_000, input: {}, output: 2, error: undefined, cause: undefined });
-  for (const one of [result({}), later, earlier]) appendResult(answer, one, arns, name, id);
-  const reader = new AnswerReader(travelled(answer));
+  for (const one of [result({}), later, earlier]) writer.result(one, name, id);
+  const reader = new AnswerReader(travelled(writer.answer));
   const read: [number, number, unknown][] = [];
   while (reader.next()) read.push([reader.startMs, reader.stopMs, reader.output]);
   assert.equal(read, [
@@ -145,12 +146,31 @@ test('answer: executions are read back in order, each start relative to the firs
   ]);
 });
 
+test('answer: each execution of a batch is judged on its own name, the ARN form once found is not assumed for another name', () => {
+  const writer = new AnswerWriter(arns);
+  const standardForm = `${arns.executionArnPrefix}${name}`;
+  const otherName = name.replace(/1$/, '9');
+  writer.result(result({ executionArn: standardForm }), name, id);
+  writer.result(result({}), name, id);
+  writer.result(result({ name: otherName }), name, id);
+  writer.result(result({}), name, id);
+  const reader = new AnswerReader(travelled(writer.answer));
+  const read: unknown[] = [];
+  while (reader.next()) read.push([reader.name, reader.executionArn]);
+  assert.equal(read, [
+    [null, standardForm],
+    [null, null],
+    [otherName, `${arns.executionArnPrefix}${otherName}:${id}`],
+    [null, null],
+  ]);
+});
+
 test('answer: refused and hung executions carry their error and cause under the names the client builds', () => {
-  const answer: BatchAnswer = [];
-  appendRefused(answer, 'cannot load');
-  appendHung(answer, true, 2000, 3500);
-  appendHung(answer, false, 2000, 3500);
-  const reader = new AnswerReader(travelled(answer));
+  const writer = new AnswerWriter(null);
+  writer.refused('cannot load');
+  writer.hung(true, 2000, 3500);
+  writer.hung(false, 2000, 3500);
+  const reader = new AnswerReader(travelled(writer.answer));
   const read: unknown[] = [];
   while (reader.next()) read.push([reader.status, reader.error, reader.name, reader.executionArn, reader.output]);
   assert.equal(read, [
