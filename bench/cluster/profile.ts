@@ -101,6 +101,12 @@ const processesCpu = async () => ({
   client: process.cpuUsage(),
   workers: workers.children.map((child) => processCpuUs(child.pid!) ?? 0),
   redis: redisCpuUs(await admin.info('cpu')),
+  // Reads Redis made from its clients' sockets and replies it wrote: each is a socket write (a system call) of a client, or one Redis made.
+  redisIo: ioCounts(await admin.info('stats')),
+});
+const ioCounts = (stats: string) => ({
+  reads: Number(/total_reads_processed:(\d+)/.exec(stats)?.[1] ?? 0),
+  writes: Number(/total_writes_processed:(\d+)/.exec(stats)?.[1] ?? 0),
 });
 await admin.config('RESETSTAT');
 await session.post('Profiler.start');
@@ -150,6 +156,9 @@ console.log(
     .sort((a, b) => b[1] - a[1])
     .map(([name, n]) => `${name} ${(n / jobs).toFixed(2)}`)
     .join(', ')}`,
+);
+console.log(
+  `Socket reads Redis made per job: ${((after.redisIo.reads - before.redisIo.reads) / jobs).toFixed(1)}; replies it wrote per job: ${((after.redisIo.writes - before.redisIo.writes) / jobs).toFixed(1)}`,
 );
 console.log(`Redis time by command (calls, µs inside Redis): ${commandTimes(stats)}\n`);
 
