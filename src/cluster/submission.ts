@@ -16,6 +16,8 @@ import { arnsOf, type BatchAnswer, type BatchJobData, type ClusterKeys, type Job
 
 /** A batch's inputs outlive a client that vanished by a day at most. */
 const PAYLOAD_TTL_S = 86_400;
+/** How long an open batch keeps filling while the workers are busy before it goes out anyway (should a free slot go unnoticed). */
+const HOLD_MS = 100;
 
 /** One submitted execution, waiting for its result. */
 export class Submission {
@@ -76,6 +78,8 @@ export class ExecutionBatches {
   private readonly pending = new Map<string, Batch>();
   private sequence = 0;
   private flushScheduled = false;
+  /** Sends the batches held open while the workers were busy, at the latest HOLD_MS after they were first held. */
+  private holdTimer: NodeJS.Timeout | null = null;
   /** The socket whose writes wait for the end of this turn of the event loop (holdWrites). */
   private held: Socket | null = null;
 
@@ -85,6 +89,10 @@ export class ExecutionBatches {
     private readonly redis: Redis,
     private readonly queue: Queue,
     private readonly batchSize: number,
+    /** Most executions in one job while the workers are busy (busy()). */
+    private readonly busyBatchSize: number,
+    /** Batches the live workers can use at once, as last known (0 when unknown). */
+    private readonly slots: () => number,
     private readonly jobAttempts: number,
     private readonly finish: Finish,
     /** Called when a batch settled other than by an answer the client read. */
@@ -111,6 +119,18 @@ export class ExecutionBatches {
     return batch;
   }
 
+  /**
+   * Whether this client's unanswered jobs are as many as the live workers can use. A
+   * job sent now would wait in Redis for a slot anyway, so the open batches keep filling
+   * instead, up to busyBatchSize, and go out when an answer frees a slot: fewer, larger
+   * jobs, and each job costs client, Redis and worker about as much CPU as a few hundred
+   * trivial executions do.
+   */
+  private busy(): boolean {
+    const slots = this.slots();
+    return slots > 0 && this.pending.size >= slots;
+  }
+
   /** Adds an execution whose input the batch's writer holds; sends the batch once full. */
   add(batch: Batch, input: unknown, name: string | null): Promise<ExecutionResult> {
     if (name !== null) {
@@ -120,19 +140,37 @@ export class ExecutionBatches {
     const submitted = performance.now();
     const result = new Promise<ExecutionResult>((resolve) => batch.entries.push(new Submission(input, submitted, resolve)));
     this.unsent++;
-    if (batch.entries.length >= this.batchSize) {
+    const size = batch.entries.length;
+    if (size >= this.batchSize && (size >= this.busyBatchSize || !this.busy())) {
       batch.workflow.filling = null;
       this.send(batch);
     }
     return result;
   }
 
-  flush(): void {
+  /** Sends the open batches; while the workers are busy they keep filling, unless `force`. */
+  flush(force = false): void {
     this.flushScheduled = false;
+    const hold = !force && this.busy();
     for (const batch of this.open.splice(0)) {
-      if (batch.workflow.filling === batch) batch.workflow.filling = null;
-      if (batch.entries.length > 0 && !batch.sent) this.send(batch);
+      if (batch.sent || batch.entries.length === 0) {
+        if (batch.workflow.filling === batch) batch.workflow.filling = null;
+      } else if (hold) this.open.push(batch);
+      else {
+        if (batch.workflow.filling === batch) batch.workflow.filling = null;
+        this.send(batch);
+      }
     }
+    if (this.open.length > 0) this.holdTimer ??= setTimeout(() => this.flush(true), HOLD_MS);
+    else if (this.holdTimer !== null) {
+      clearTimeout(this.holdTimer);
+      this.holdTimer = null;
+    }
+  }
+
+  /** A slot may have freed: the batches held open go out unless the workers are still busy. */
+  private slotFreed(): void {
+    if (this.open.length > 0 && !this.flushScheduled) this.flush();
   }
 
   /** The answer to job `jobId`; false when it was answered already (a re-run batch). */
@@ -140,6 +178,7 @@ export class ExecutionBatches {
     const batch = this.pending.get(jobId);
     if (batch === undefined) return false;
     this.pending.delete(jobId);
+    this.slotFreed();
     const reply = readValue(data, 'no-eval') as BatchAnswer | JobFailure;
     if (Array.isArray(reply)) this.settleAll(batch, reply);
     else this.settleAs(batch, reply.fault, reply.message);
@@ -151,6 +190,7 @@ export class ExecutionBatches {
     const batch = this.pending.get(jobId);
     if (batch === undefined) return false;
     this.pending.delete(jobId);
+    this.slotFreed();
     this.redis.del(this.keys.payload(jobId)).catch(() => {});
     this.settleAs(batch, ClusterFaults.BatchFailed, reason);
     return true;
