@@ -16,6 +16,12 @@ import { arnsOf, type BatchAnswer, type BatchJobData, type ClusterKeys, type Job
 
 /** A batch's inputs outlive a client that vanished by a day at most. */
 const PAYLOAD_TTL_S = 86_400;
+/**
+ * Past `batch` executions, a batch keeps filling while the workers are busy only as long as
+ * its inputs take less than this: larger jobs pay where a job's fixed cost is a large share of
+ * its work (small inputs), and a batch of large inputs only grows its buffers.
+ */
+const BUSY_BATCH_BYTES = 256 * 1024;
 /** How long an open batch keeps filling while the workers are busy before it goes out anyway (should a free slot go unnoticed). */
 const HOLD_MS = 100;
 
@@ -120,11 +126,11 @@ export class ExecutionBatches {
   }
 
   /**
-   * Whether this client's unanswered jobs are as many as the live workers can use. A
-   * job sent now would wait in Redis for a slot anyway, so the open batches keep filling
-   * instead, up to busyBatchSize, and go out when an answer frees a slot: fewer, larger
-   * jobs, and each job costs client, Redis and worker about as much CPU as a few hundred
-   * trivial executions do.
+   * Whether this client's unanswered jobs are as many as the live workers can use. A job
+   * sent now would wait in Redis for a slot anyway, so the open batches keep filling instead,
+   * up to busyBatchSize (past `batch` only while under BUSY_BATCH_BYTES), and go out when an
+   * answer frees a slot: fewer, larger jobs, and each job costs client, Redis and worker
+   * about as much CPU as a few hundred trivial executions do.
    */
   private busy(): boolean {
     const slots = this.slots();
@@ -141,7 +147,7 @@ export class ExecutionBatches {
     const result = new Promise<ExecutionResult>((resolve) => batch.entries.push(new Submission(input, submitted, resolve)));
     this.unsent++;
     const size = batch.entries.length;
-    if (size >= this.batchSize && (size >= this.busyBatchSize || !this.busy())) {
+    if (size >= this.batchSize && (size >= this.busyBatchSize || batch.writer.byteLength >= BUSY_BATCH_BYTES || !this.busy())) {
       batch.workflow.filling = null;
       this.send(batch);
     }
@@ -155,7 +161,7 @@ export class ExecutionBatches {
     for (const batch of this.open.splice(0)) {
       if (batch.sent || batch.entries.length === 0) {
         if (batch.workflow.filling === batch) batch.workflow.filling = null;
-      } else if (hold) this.open.push(batch);
+      } else if (hold && (batch.entries.length < this.batchSize || batch.writer.byteLength < BUSY_BATCH_BYTES)) this.open.push(batch);
       else {
         if (batch.workflow.filling === batch) batch.workflow.filling = null;
         this.send(batch);

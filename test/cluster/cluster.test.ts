@@ -197,6 +197,31 @@ withRedis(
   },
 );
 
+withRedis('while the workers are busy, a batch of large inputs still goes out at `batch` executions', async (context) => {
+  await worker(context, ['--concurrency', '1']);
+  const cluster = client(context, { batch: 2, busyBatch: 8 });
+  const log = join(mkdtempSync(join(tmpdir(), 'statemill-busy-')), 'runs.log');
+  try {
+    await cluster.register('recorded', {
+      definition: { StartAt: 'R', States: { R: { Type: 'Task', Resource: 'recorded', End: true } } },
+      handlers: fixtures.handlers,
+    });
+    const first = Array.from({ length: 2 }, (_, n) => cluster.execute('recorded', { n, ms: 400, log }));
+    await sleep(150);
+    const later: Promise<ExecutionResult>[] = [];
+    // Two ticks of two 150 KB inputs: each pair is past 256 KB, so it goes out as it fills.
+    for (let tick = 0; tick < 2; tick++) {
+      for (let k = 0; k < 2; k++) later.push(cluster.execute('recorded', { n: 2 + tick * 2 + k, ms: 0, log, pad: 'x'.repeat(150_000) }));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const results = await Promise.all([...first, ...later]);
+    assert.ok(results.every((result) => result.status === 'SUCCEEDED'));
+    assert.is(cluster.metrics().batches, 3);
+  } finally {
+    rmSync(dirname(log), { recursive: true, force: true });
+  }
+});
+
 withRedis('a worker killed mid-batch: its batch runs again elsewhere and every execution settles exactly once', async (context) => {
   const dir = mkdtempSync(join(tmpdir(), 'statemill-cluster-'));
   const log = join(dir, 'runs.log');
