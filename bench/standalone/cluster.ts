@@ -13,7 +13,7 @@
  *
  * Then Redis's own cost: with INFO commandstats reset before a fixed run, the commands per
  * job and per execution, and Redis's CPU time per job (INFO cpu), which gives the ceiling of
- * one Redis (it runs commands on one thread): executions/s = batch × 1 s / CPU per job.
+ * one Redis (it runs commands on one thread): executions/s = executions per job × 1 s / CPU per job.
  *
  * `--baseline DIR` adds a third contender: the cluster of another checkout (its client imported
  * from DIR/src, its own worker processes started from DIR on their own prefix, in the same
@@ -408,7 +408,7 @@ try {
       const calls = [...stats.entries()].filter(([name]) => !['info', 'config'].includes(name)).reduce((sum, [, n]) => sum + n, 0);
       const perJobUs = cpu / jobs;
       console.log(
-        `| ${workload.name} | ${label} | ${BATCH} | ${executions} | ${jobs} | ${fixed(calls / jobs, 1)} | ${fixed(calls / executions, 2)} | ${fixed(perJobUs, 0)} | ${fixed(cpu / executions, 1)} | ${fixed(bytes / executions, 0)} | ${fixed((BATCH * 1e6) / perJobUs, 0)} |`,
+        `| ${workload.name} | ${label} | ${BATCH} | ${executions} | ${jobs} | ${fixed(calls / jobs, 1)} | ${fixed(calls / executions, 2)} | ${fixed(perJobUs, 0)} | ${fixed(cpu / executions, 1)} | ${fixed(bytes / executions, 0)} | ${fixed((executions * 1e6) / cpu, 0)} |`,
       );
       redisCosts.push({
         workload: workload.name,
