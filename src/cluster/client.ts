@@ -185,7 +185,7 @@ export class Cluster extends EventEmitter {
       this.busyBatchSize,
       () => this.liveSlots(),
       jobAttempts,
-      (entry, status, result) => this.finish(entry, status, result),
+      (entry, status, result, now) => this.finish(entry, status, result, now),
       checkIdle,
     );
     this.fanOuts = new MapFanOuts(this.clientId, this.keys, this.redis, this.blocksQueue, mapBlockSize, () => this.liveThreads(), jobAttempts, checkIdle);
@@ -411,10 +411,11 @@ export class Cluster extends EventEmitter {
     this.checkIdle();
   }
 
-  private finish(entry: Submission, status: ExecutionStatus, result: ExecutionResult): void {
+  /** Settles `entry` with `result`; `now` is performance.now() when its batch settled. */
+  private finish(entry: Submission, status: ExecutionStatus, result: ExecutionResult, now: number): void {
     this.counts[status]++;
     this.unsettled--;
-    this.latency.recordValue(Math.max(1, Math.round((performance.now() - entry.submitted) * 1000)));
+    this.latency.recordValue(Math.max(1, Math.round((now - entry.submitted) * 1000)));
     entry.resolve(result);
     if (this.drainWanted && this.unsettled < this.maxQueue) {
       this.drainWanted = false;

@@ -67,7 +67,13 @@ export class Batch {
 }
 
 /** How a settled execution is counted and handed to its caller (the client's backpressure lives there). */
-export type Finish = (entry: Submission, status: ExecutionStatus, result: ExecutionResult) => void;
+export type Finish = (entry: Submission, status: ExecutionStatus, result: ExecutionResult, now: number) => void;
+
+/** The resolve function of the promise `new Promise(captureResolve)` just made: no closure per execution. */
+let capturedResolve: ((result: ExecutionResult) => void) | null = null;
+function captureResolve(resolve: (result: ExecutionResult) => void): void {
+  capturedResolve = resolve;
+}
 
 /** The client's execution batches: filling, sent and not yet answered. */
 export class ExecutionBatches {
@@ -144,7 +150,8 @@ export class ExecutionBatches {
       batch.names.push(name);
     } else if (batch.names !== null) batch.names.push(null);
     const submitted = performance.now();
-    const result = new Promise<ExecutionResult>((resolve) => batch.entries.push(new Submission(input, submitted, resolve)));
+    const result = new Promise<ExecutionResult>(captureResolve);
+    batch.entries.push(new Submission(input, submitted, capturedResolve!));
     this.unsent++;
     const size = batch.entries.length;
     if (size >= this.batchSize && (size >= this.busyBatchSize || batch.writer.byteLength >= BUSY_BATCH_BYTES || !this.busy())) {
@@ -255,6 +262,8 @@ export class ExecutionBatches {
     const ids = BatchNames.ids(batch.nameBase);
     const reader = new AnswerReader(answer);
     const entries = batch.entries;
+    // Every execution of the batch settles now: one clock reading for its latencies.
+    const now = performance.now();
     for (let i = 0; i < entries.length && reader.next(); i++) {
       const entry = entries[i]!;
       const name = reader.name ?? batch.names?.[i] ?? generated.of(i);
@@ -271,12 +280,13 @@ export class ExecutionBatches {
         cause: reader.cause,
         history: reader.history as ExecutionResult['history'],
       });
-      this.finish(entry, reader.status, result);
+      this.finish(entry, reader.status, result, now);
     }
   }
 
   private settleAs(batch: Batch, fault: string, cause: string): void {
     const now = Date.now();
+    const settled = performance.now();
     batch.entries.forEach((entry, i) => {
       const name = batch.names?.[i] ?? randomUUID();
       this.faults++;
@@ -292,7 +302,7 @@ export class ExecutionBatches {
         error: fault,
         cause,
       });
-      this.finish(entry, 'FAILED', result);
+      this.finish(entry, 'FAILED', result, settled);
     });
   }
 }
