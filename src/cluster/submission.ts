@@ -1,7 +1,8 @@
 /**
  * The cluster client's executions: submitted ones gather in one batch per workflow until the
- * tick ends (or the batch is full), go to Redis as one job, and settle from that job's answer
- * — or as a ClusterFault when the job is lost or the client closes first.
+ * tick ends (or the batch is full; while the workers are busy, until a slot frees: busy()),
+ * go to Redis as one job, and settle from that job's answer — or as a ClusterFault when the
+ * job is lost or the client closes first.
  */
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
