@@ -5,7 +5,6 @@
  * job is lost or the client closes first.
  */
 import { randomUUID } from 'node:crypto';
-import type { Socket } from 'node:net';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { BatchWriter, readValue } from '../pool/codec.js';
@@ -93,8 +92,6 @@ export class ExecutionBatches {
   private flushScheduled = false;
   /** Sends the batches held open while the workers were busy, at the latest HOLD_MS after they were first held. */
   private holdTimer: NodeJS.Timeout | null = null;
-  /** The socket whose writes wait for the end of this turn of the event loop (holdWrites). */
-  private held: Socket | null = null;
 
   constructor(
     private readonly clientId: string,
@@ -229,31 +226,12 @@ export class ExecutionBatches {
     const bytes = batch.writer.finish();
     const payload = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const options = { jobId, removeOnComplete: true, removeOnFail: 1000, attempts: this.jobAttempts, backoff: { type: 'fixed', delay: 100 } };
-    this.holdWrites();
     // The inputs' SET and the job's add go out together: Redis runs one connection's commands in order, so no worker can take the job before its inputs are there.
     batch.workflow.stored
       .then(() => Promise.all([this.redis.set(this.keys.payload(jobId), payload, 'EX', PAYLOAD_TTL_S), this.queue.add('batch', data, options)]))
       .catch((thrown: unknown) => {
         if (this.lost(jobId, `the batch could not be queued: ${thrown instanceof Error ? thrown.message : String(thrown)}`)) this.changed();
       });
-  }
-
-  /**
-   * Holds this connection's socket writes until the event loop's check phase, so the tick's
-   * inputs (SET) and jobs (BullMQ's add, sent a few promise turns later) leave in one write:
-   * one system call, and one read for Redis, where each went alone before.
-   */
-  private holdWrites(): void {
-    if (this.held !== null) return;
-    const stream = (this.redis as unknown as { stream?: Socket }).stream;
-    // Not connected yet: ioredis queues the commands itself and sends them together on connecting.
-    if (stream === undefined || typeof stream.cork !== 'function') return;
-    stream.cork();
-    this.held = stream;
-    setImmediate(() => {
-      this.held = null;
-      stream.uncork();
-    });
   }
 
   /** Every execution of `batch` as its answer says it ended, under the names and execution ids the batch gave them where the answer leaves them out. */
