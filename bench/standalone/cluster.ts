@@ -13,7 +13,7 @@
  *
  * Then Redis's own cost: with INFO commandstats reset before a fixed run, the commands per
  * job and per execution, and Redis's CPU time per job (INFO cpu), which gives the ceiling of
- * one Redis (it runs commands on one thread): executions/s = batch × 1 s / CPU per job.
+ * one Redis (it runs commands on one thread): executions/s = executions per job × 1 s / CPU per job.
  *
  * `--baseline DIR` adds a third contender: the cluster of another checkout (its client imported
  * from DIR/src, its own worker processes started from DIR on their own prefix, in the same
@@ -21,7 +21,7 @@
  * (a symbolic link to this checkout's will do). `--cpu-prof DIR` writes a CPU profile of every
  * worker process there (and profiles this process if node was started with --cpu-prof).
  *
- *   node --import tsx/esm bench/standalone/cluster.ts [--workers 2] [--threads cores] [--seconds 2] [--rounds 3] [--batch 256] [--heavy-batch 16]
+ *   node --import tsx/esm bench/standalone/cluster.ts [--workers 2] [--threads cores] [--seconds 2] [--rounds 3] [--batch 256] [--heavy-batch 16] [--busy-batch 4 (× batch)]
  *     [--worker-concurrency K (batches each worker runs at once)] [--map-block-size N] [--skip trivial,webhook,cpu,map,redis] [--json file]
  *     [--baseline DIR] [--cpu-prof DIR]
  */
@@ -51,6 +51,7 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '3' },
     batch: { type: 'string', default: '256' },
     'heavy-batch': { type: 'string', default: '16' },
+    'busy-batch': { type: 'string' },
     'map-items': { type: 'string', default: '1000' },
     'map-runs': { type: 'string', default: '5' },
     'map-block-size': { type: 'string' },
@@ -72,6 +73,8 @@ const HEAVY_BATCH = Number(args['heavy-batch']);
 const MAP_ITEMS = Number(args['map-items']);
 const MAP_RUNS = Number(args['map-runs']);
 const MAP_BLOCK_SIZE = args['map-block-size'] === undefined ? {} : { mapBlockSize: Number(args['map-block-size']) };
+/** --busy-batch N: the clusters' busyBatch as N × their batch (1 sends every tick's executions at once); the client's default (4) otherwise. */
+const busyBatch = (batch: number) => (args['busy-batch'] === undefined ? {} : { busyBatch: Number(args['busy-batch']) * batch });
 if (!(THREADS % WORKERS === 0)) throw new Error(`--threads (${THREADS}) must be a multiple of --workers (${WORKERS}): each worker gets the same share`);
 
 const PREFIX = 'bench';
@@ -146,13 +149,15 @@ if (baselineDir !== null) await startSet(BASELINE_PREFIX, checkoutSource(baselin
 
 const admin = new Redis(url);
 const pool: Pool = createPool({ threads: THREADS, batch: BATCH, maxQueue: 100_000 });
-const cluster: Cluster = createCluster({ connection: url, prefix: PREFIX, batch: BATCH, maxQueue: 100_000, ...MAP_BLOCK_SIZE });
-const clusterHeavy: Cluster = createCluster({ connection: url, prefix: PREFIX, batch: HEAVY_BATCH, maxQueue: 100_000 });
+const cluster: Cluster = createCluster({ connection: url, prefix: PREFIX, batch: BATCH, ...busyBatch(BATCH), maxQueue: 100_000, ...MAP_BLOCK_SIZE });
+const clusterHeavy: Cluster = createCluster({ connection: url, prefix: PREFIX, batch: HEAVY_BATCH, ...busyBatch(HEAVY_BATCH), maxQueue: 100_000 });
 /** The baseline checkout's clients, from its own sources. */
 const baselineModule =
   baselineDir === null ? null : ((await import(pathToFileURL(join(baselineDir, 'src/cluster/index.ts')).href)) as { createCluster: typeof createCluster });
-const baseline = baselineModule?.createCluster({ connection: url, prefix: BASELINE_PREFIX, batch: BATCH, maxQueue: 100_000, ...MAP_BLOCK_SIZE }) ?? null;
-const baselineHeavy = baselineModule?.createCluster({ connection: url, prefix: BASELINE_PREFIX, batch: HEAVY_BATCH, maxQueue: 100_000 }) ?? null;
+const baseline =
+  baselineModule?.createCluster({ connection: url, prefix: BASELINE_PREFIX, batch: BATCH, ...busyBatch(BATCH), maxQueue: 100_000, ...MAP_BLOCK_SIZE }) ?? null;
+const baselineHeavy =
+  baselineModule?.createCluster({ connection: url, prefix: BASELINE_PREFIX, batch: HEAVY_BATCH, ...busyBatch(HEAVY_BATCH), maxQueue: 100_000 }) ?? null;
 
 async function shutDown(): Promise<void> {
   await Promise.allSettled([pool.close(), cluster.close(), clusterHeavy.close(), baseline?.close(), baselineHeavy?.close()]);
@@ -175,11 +180,13 @@ const clusters: ContenderCluster[] = [{ label: `cluster, ${WORKERS} workers × $
 if (baseline !== null && baselineHeavy !== null)
   clusters.push({ label: `baseline checkout's cluster (${baselineDir})`, batched: baseline, heavy: baselineHeavy });
 
-const contenders: { label: string; execute(w: Workload): Execute }[] = [
-  { label: `pool, ${THREADS} threads`, execute: () => (id, input) => pool.execute(id, input) },
+const contenders: { label: string; execute(w: Workload): Execute; jobs: ((w: Workload) => number) | null }[] = [
+  { label: `pool, ${THREADS} threads`, execute: () => (id, input) => pool.execute(id, input), jobs: null },
   ...clusters.map((c) => ({
     label: c.label,
     execute: (w: Workload): Execute => (w.heavy ? (id, input) => c.heavy.execute(id, input) : (id, input) => c.batched.execute(id, input)),
+    /** Jobs its client sent so far: while the workers are busy, a job carries up to busyBatch executions. */
+    jobs: (w: Workload) => (w.heavy ? c.heavy : c.batched).metrics().batches,
   })),
 ];
 
@@ -209,6 +216,8 @@ interface Run {
   readonly p99Ms: number;
   /** CPU time of this process, every worker process and Redis, per execution: what the machine spent, whatever else it ran meanwhile. */
   readonly cpuUsPerExecution: number;
+  /** Executions per job, for a cluster (null for the pool). */
+  readonly executionsPerJob: number | null;
 }
 
 /** CPU time used so far by this process (pool threads and cluster clients), the worker processes and redis-server, in µs. */
@@ -219,15 +228,17 @@ async function machineCpuUs(): Promise<number> {
   return total;
 }
 
-/** drive(), with the CPU time every process of the benchmark spent on it. */
-async function measureRun(execute: Execute, workload: Workload, inFlight: number, ms: number): Promise<Run> {
+/** drive(), with the CPU time every process of the benchmark spent on it, and the jobs a cluster sent. */
+async function measureRun(execute: Execute, jobs: (() => number) | null, workload: Workload, inFlight: number, ms: number): Promise<Run> {
   const before = await machineCpuUs();
+  const jobsBefore = jobs?.() ?? 0;
   const run = await drive(execute, workload, inFlight, ms);
-  return { ...run, cpuUsPerExecution: ((await machineCpuUs()) - before) / run.executions };
+  const executionsPerJob = jobs === null ? null : run.executions / Math.max(1, jobs() - jobsBefore);
+  return { ...run, cpuUsPerExecution: ((await machineCpuUs()) - before) / run.executions, executionsPerJob };
 }
 
 /** Keeps `inFlight` executions going for `ms`; executions/s and latency percentiles. */
-function drive(execute: Execute, workload: Workload, inFlight: number, ms: number): Promise<Omit<Run, 'cpuUsPerExecution'>> {
+function drive(execute: Execute, workload: Workload, inFlight: number, ms: number): Promise<Omit<Run, 'cpuUsPerExecution' | 'executionsPerJob'>> {
   const histogram = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: 3 });
   const began = performance.now();
   const stopAt = began + ms;
@@ -278,9 +289,9 @@ const baselineRatios: string[] = [];
 try {
   console.log('## Throughput\n');
   console.log(
-    '| workload | engine | batch | executions/s min / median / max | p50 ms (median) | p99 ms (median) | cluster × pool (median of rounds) | CPU µs / execution, all processes (median) |',
+    '| workload | engine | batch | executions / job (median) | executions/s min / median / max | p50 ms (median) | p99 ms (median) | cluster × pool (median of rounds) | CPU µs / execution, all processes (median) |',
   );
-  console.log('|---|---|---:|---:|---:|---:|---:|---:|');
+  console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const workload of workloads) {
     const runs = contenders.map(() => [] as Run[]);
     const inFlight = Math.max(1024, 4 * THREADS * workload.batch);
@@ -288,7 +299,8 @@ try {
       for (const [c, contender] of contenders.entries()) {
         const execute = contender.execute(workload);
         await drive(execute, workload, inFlight, WARMUP_MS);
-        runs[c]!.push(await measureRun(execute, workload, inFlight, MEASURE_MS));
+        const jobs = contender.jobs;
+        runs[c]!.push(await measureRun(execute, jobs === null ? null : () => jobs(workload), workload, inFlight, MEASURE_MS));
       }
     }
     for (const [c, contender] of contenders.entries()) {
@@ -296,7 +308,7 @@ try {
       const ratios = runs[c]!.map((run, round) => run.rate / runs[0]![round]!.rate);
       const ratio = c === 0 ? '' : `${fixed(median(ratios), 2)} (${spread(ratios, 2)})`;
       console.log(
-        `| ${workload.name} | ${contender.label} | ${workload.batch} | ${spread(
+        `| ${workload.name} | ${contender.label} | ${workload.batch} | ${c === 0 ? '' : fixed(median(measured.map((r) => r.executionsPerJob ?? 0)), 0)} | ${spread(
           measured.map((r) => r.rate),
           0,
         )} | ${fixed(median(measured.map((r) => r.p50Ms)), 1)} | ${fixed(median(measured.map((r) => r.p99Ms)), 1)} | ${ratio} | ${fixed(median(measured.map((r) => r.cpuUsPerExecution)), 1)} |`,
@@ -396,7 +408,7 @@ try {
       const calls = [...stats.entries()].filter(([name]) => !['info', 'config'].includes(name)).reduce((sum, [, n]) => sum + n, 0);
       const perJobUs = cpu / jobs;
       console.log(
-        `| ${workload.name} | ${label} | ${BATCH} | ${executions} | ${jobs} | ${fixed(calls / jobs, 1)} | ${fixed(calls / executions, 2)} | ${fixed(perJobUs, 0)} | ${fixed(cpu / executions, 1)} | ${fixed(bytes / executions, 0)} | ${fixed((BATCH * 1e6) / perJobUs, 0)} |`,
+        `| ${workload.name} | ${label} | ${BATCH} | ${executions} | ${jobs} | ${fixed(calls / jobs, 1)} | ${fixed(calls / executions, 2)} | ${fixed(perJobUs, 0)} | ${fixed(cpu / executions, 1)} | ${fixed(bytes / executions, 0)} | ${fixed((executions * 1e6) / cpu, 0)} |`,
       );
       redisCosts.push({
         workload: workload.name,

@@ -40,6 +40,14 @@ export interface ClusterOptions {
   readonly prefix?: string;
   /** Most executions in one job. Default 256. */
   readonly batch?: number;
+  /**
+   * Most executions in one job while the workers are busy: when this client's unanswered jobs
+   * are as many as the live workers can use (a running and a ready batch per thread, or their
+   * --concurrency if less), the open batch keeps
+   * filling across ticks up to this size and goes out when an answer frees a slot. Default
+   * 4 × batch; equal to batch to send every tick's executions at once.
+   */
+  readonly busyBatch?: number;
   /** Most executions submitted and not yet settled; past it `execute` rejects with ERR_CLUSTER_QUEUE_FULL. Default 10,000. */
   readonly maxQueue?: number;
   /** Items per job when a Map fans out. Default: the items shared into 2 blocks per thread of the live workers, as many as they run at once (64 blocks when none is known). */
@@ -108,6 +116,7 @@ export class Cluster extends EventEmitter {
   /** This client's id: its jobs' ids and its results stream carry it. */
   readonly clientId: string;
   readonly batchSize: number;
+  readonly busyBatchSize: number;
   readonly maxQueue: number;
   private readonly keys: ClusterKeys;
   private readonly closeTimeoutMs: number;
@@ -131,6 +140,8 @@ export class Cluster extends EventEmitter {
   private readonly latency: Histogram;
   /** Threads of the live workers, as last read, and when (runMap sizes blocks by it). */
   private threadsSeen: { threads: Promise<number>; at: number } | null = null;
+  /** Batches the live workers can use at once (per worker its concurrency, at most 2 per thread), as last read; 0 until read. */
+  private slotsSeen = 0;
 
   constructor(options: ClusterOptions) {
     super();
@@ -138,6 +149,8 @@ export class Cluster extends EventEmitter {
     this.clientId = randomUUID();
     this.keys = new ClusterKeys(options.prefix ?? DEFAULT_PREFIX);
     this.batchSize = positiveInteger(options.batch ?? 256, 'batch');
+    this.busyBatchSize = positiveInteger(options.busyBatch ?? 4 * this.batchSize, 'busyBatch');
+    if (this.busyBatchSize < this.batchSize) throw invalid('busyBatch must be at least batch');
     this.maxQueue = positiveInteger(options.maxQueue ?? 10_000, 'maxQueue');
     const mapBlockSize = options.mapBlockSize === undefined ? null : positiveInteger(options.mapBlockSize, 'mapBlockSize');
     this.closeTimeoutMs = options.closeTimeoutMs ?? 30_000;
@@ -169,8 +182,10 @@ export class Cluster extends EventEmitter {
       this.redis,
       this.executionsQueue,
       this.batchSize,
+      this.busyBatchSize,
+      () => this.liveSlots(),
       jobAttempts,
-      (entry, status, result) => this.finish(entry, status, result),
+      (entry, status, result, now) => this.finish(entry, status, result, now),
       checkIdle,
     );
     this.fanOuts = new MapFanOuts(this.clientId, this.keys, this.redis, this.blocksQueue, mapBlockSize, () => this.liveThreads(), jobAttempts, checkIdle);
@@ -307,12 +322,22 @@ export class Cluster extends EventEmitter {
     const now = performance.now();
     if (this.threadsSeen === null || now - this.threadsSeen.at > 5_000) {
       const threads = this.liveWorkers().then(
-        (workers) => workers.reduce((sum, worker) => sum + worker.threads, 0),
+        (workers) => {
+          // A thread runs one batch at a time: one running and one ready to start are all a thread can use.
+          this.slotsSeen = workers.reduce((sum, worker) => sum + Math.min(worker.concurrency, 2 * worker.threads), 0);
+          return workers.reduce((sum, worker) => sum + worker.threads, 0);
+        },
         () => 0,
       );
       this.threadsSeen = { threads, at: now };
     }
     return this.threadsSeen.threads;
+  }
+
+  /** Batches the live workers can use at once, as last read; starts a new read every 5 s. */
+  private liveSlots(): number {
+    void this.liveThreads();
+    return this.slotsSeen;
   }
 
   metrics(): ClusterMetrics {
@@ -342,7 +367,7 @@ export class Cluster extends EventEmitter {
   close(): Promise<void> {
     if (this.closing !== null) return this.closing;
     this.closing = (async () => {
-      this.batches.flush();
+      this.batches.flush(true);
       if (!this.idle()) {
         const idle = new Promise<void>((resolve) => (this.whenIdle = resolve));
         let timer: NodeJS.Timeout | undefined;
@@ -386,10 +411,11 @@ export class Cluster extends EventEmitter {
     this.checkIdle();
   }
 
-  private finish(entry: Submission, status: ExecutionStatus, result: ExecutionResult): void {
+  /** Settles `entry` with `result`; `now` is performance.now() when its batch settled. */
+  private finish(entry: Submission, status: ExecutionStatus, result: ExecutionResult, now: number): void {
     this.counts[status]++;
     this.unsettled--;
-    this.latency.recordValue(Math.max(1, Math.round((performance.now() - entry.submitted) * 1000)));
+    this.latency.recordValue(Math.max(1, Math.round((now - entry.submitted) * 1000)));
     entry.resolve(result);
     if (this.drainWanted && this.unsettled < this.maxQueue) {
       this.drainWanted = false;

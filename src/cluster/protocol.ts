@@ -12,7 +12,6 @@
  */
 import { machineArns, type MachineArns } from '../run/arns.js';
 import type { IterationParent, MapIterationsResult } from '../run/iterations.js';
-import type { ExecutionStatus } from '../run/result.js';
 
 /** Names of the queues and Redis keys of one cluster, all under one prefix. */
 export class ClusterKeys {
@@ -110,25 +109,30 @@ export interface LoadJobData {
 }
 
 /**
- * How each execution of a batch ended. What the client can build itself is left out: most
- * results carry neither a name nor an ARN (~170 bytes of the ~260 a trivial result took).
+ * How a batch's executions ended, as one flat array (one array to write and read, not one
+ * per execution): the first execution's start (ms since the epoch), then for each execution
+ * in batch order its code (ResultCode), its start relative to the first, its duration, and
+ * then only the fields its code says it carries, in ResultCarries order. What the client can
+ * build itself is left out: the name when it is the batch's generated one (BatchNames.of over
+ * the batch's nameBase) or the caller's; the execution ARN when it is the workflow's prefix +
+ * name + ':' + the batch's generated id (BatchNames.ids); the state machine's when it is the
+ * workflow's (arnsOf). A trivial result is its code, two small integers and its output.
  */
-export type ResultRecord = [
-  status: ExecutionStatus,
-  /** null when it is the batch's generated name for the execution (BatchNames.of over the batch's nameBase) or the one its caller chose. */
-  name: string | null,
-  /** null when it is the workflow's ARN prefix + name + ':' + the batch's generated id for the execution (BatchNames.ids), as the pool's are. */
-  executionArn: string | null,
-  /** null when it is the workflow's, as the client builds it (arnsOf). */
-  stateMachineArn: string | null,
-  startMs: number,
-  /** stopMs − startMs: a small integer where an absolute time takes 9 bytes. */
-  durationMs: number,
-  output: unknown,
-  error: string | null | undefined,
-  cause: string | null | undefined,
-  history: unknown,
-];
+export type BatchAnswer = unknown[];
+
+/** The low two bits of a result's code: its status, as pool/protocol.ts STATUSES orders them. */
+export const RESULT_STATUS_BITS = 3;
+
+/** The other bits of a result's code: the optional fields that follow it, in this order. */
+export const ResultCarries = {
+  OUTPUT: 4,
+  ERROR: 8,
+  CAUSE: 16,
+  NAME: 32,
+  EXECUTION_ARN: 64,
+  STATE_MACHINE_ARN: 128,
+  HISTORY: 256,
+} as const;
 
 /** A block's outcome: the pool's fan-out result for its items, or null when it was skipped because the Map stopped. */
 export type BlockReply = MapIterationsResult | null;

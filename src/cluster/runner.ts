@@ -16,10 +16,10 @@ import { readBatch } from '../pool/codec.js';
 import { realClock, virtualClock } from '../run/clock.js';
 import { defaultLimits } from '../run/limits.js';
 import type { ExecutionResult } from '../run/result.js';
-import { answer, messageOf, recordOf, refusedRecord } from './answers.js';
+import { answer, AnswerWriter, messageOf } from './answers.js';
 import { Cluster } from './client.js';
 import { ClusterFaults } from './errors.js';
-import { arnsOf, ClusterKeys, limitsFromWire, Queues, type BatchJobData, type ResultRecord, type WorkflowRecord } from './protocol.js';
+import { arnsOf, ClusterKeys, limitsFromWire, Queues, type BatchJobData, type WorkflowRecord } from './protocol.js';
 import { connect } from './redis.js';
 import { BEAT_MS, RunnerBeat, type HeldBatch, type RunnerData, type RunnerMessage } from './runner-protocol.js';
 
@@ -86,31 +86,38 @@ async function runBatch(job: Job): Promise<void> {
   const inputs = readBatch(payload, 'no-eval');
   if ('failure' in loaded) {
     const record = loaded.record;
-    const refused = record === null ? { fault: ClusterFaults.WorkflowLoad, message: loaded.failure } : inputs.map(() => refusedRecord(loaded.failure));
-    return answer(redis, keys, batch.client, jobId, 'batch', refused);
+    if (record === null) return answer(redis, keys, batch.client, jobId, 'batch', { fault: ClusterFaults.WorkflowLoad, message: loaded.failure });
+    const refused = new AnswerWriter(null);
+    for (let i = 0; i < inputs.length; i++) refused.refused(loaded.failure);
+    return answer(redis, keys, batch.client, jobId, 'batch', refused.answer);
   }
   const serial = batchSerial++;
   const held: HeldBatch = { jobId, serial, client: batch.client, names: batch.names, count: inputs.length, timeLimitMs: loaded.timeLimitMs };
   parentPort!.postMessage({ type: 'holds', batch: held, released: takeReleased() } satisfies RunnerMessage);
-  const records = new Array<ResultRecord>(inputs.length);
+  const results = new Array<ExecutionResult>(inputs.length);
+  const names = new Array<string>(inputs.length);
+  const executionIds = new Array<string>(inputs.length);
   const waiting: Promise<void>[] = [];
   const generated = new BatchNames(batch.nameBase);
   const ids = BatchNames.ids(batch.nameBase);
   try {
     Atomics.store(beat, RunnerBeat.RUNNING_BATCH, serial);
     for (let i = 0; i < inputs.length; i++) {
-      const name = batch.names?.[i] ?? generated.of(i);
-      const executionId = ids.of(i);
+      const name = (names[i] = batch.names?.[i] ?? generated.of(i));
+      const executionId = (executionIds[i] = ids.of(i));
       // Each execution that starts is progress: a long batch of executions within their limits is not a hang.
       Atomics.add(beat, RunnerBeat.BEAT, 1);
       Atomics.store(beat, RunnerBeat.RUNNING_INDEX, i);
       const ran = loaded.machine.run(inputs[i], { name, executionId });
-      if (ran instanceof Promise) waiting.push(ran.then((result: ExecutionResult) => void (records[i] = recordOf(result, loaded.arns, name, executionId))));
-      else records[i] = recordOf(ran, loaded.arns, name, executionId);
+      if (ran instanceof Promise) waiting.push(ran.then((result: ExecutionResult) => void (results[i] = result)));
+      else results[i] = ran;
     }
     Atomics.store(beat, RunnerBeat.RUNNING_BATCH, -1);
     if (waiting.length > 0) await Promise.all(waiting);
-    await answer(redis, keys, batch.client, jobId, 'batch', records);
+    // Written in batch order once all ended.
+    const answered = new AnswerWriter(loaded.arns);
+    for (let i = 0; i < results.length; i++) answered.result(results[i]!, names[i]!, executionIds[i]!);
+    await answer(redis, keys, batch.client, jobId, 'batch', answered.answer);
   } finally {
     Atomics.store(beat, RunnerBeat.RUNNING_BATCH, -1);
     released.push(jobId);

@@ -1,7 +1,8 @@
 /**
  * The cluster client's executions: submitted ones gather in one batch per workflow until the
- * tick ends (or the batch is full), go to Redis as one job, and settle from that job's answer
- * — or as a ClusterFault when the job is lost or the client closes first.
+ * tick ends (or the batch is full; while the workers are busy, until a slot frees: busy()),
+ * go to Redis as one job, and settle from that job's answer — or as a ClusterFault when the
+ * job is lost or the client closes first.
  */
 import { randomUUID } from 'node:crypto';
 import type { Queue } from 'bullmq';
@@ -10,10 +11,19 @@ import { BatchWriter, readValue } from '../pool/codec.js';
 import { BatchNames, type WorkflowOptions } from '../pool/protocol.js';
 import { ExecutionResult, type ExecutionStatus } from '../run/result.js';
 import { ClusterFaults } from './errors.js';
-import { arnsOf, type BatchJobData, type ClusterKeys, type JobFailure, type ResultRecord } from './protocol.js';
+import { AnswerReader } from './answers.js';
+import { arnsOf, type BatchAnswer, type BatchJobData, type ClusterKeys, type JobFailure } from './protocol.js';
 
 /** A batch's inputs outlive a client that vanished by a day at most. */
 const PAYLOAD_TTL_S = 86_400;
+/**
+ * Past `batch` executions, a batch keeps filling while the workers are busy only as long as
+ * its inputs take less than this: larger jobs pay where a job's fixed cost is a large share of
+ * its work (small inputs), and a batch of large inputs only grows its buffers.
+ */
+const BUSY_BATCH_BYTES = 256 * 1024;
+/** How long an open batch keeps filling while the workers are busy before it goes out anyway (should a free slot go unnoticed). */
+const HOLD_MS = 100;
 
 /** One submitted execution, waiting for its result. */
 export class Submission {
@@ -57,7 +67,13 @@ export class Batch {
 }
 
 /** How a settled execution is counted and handed to its caller (the client's backpressure lives there). */
-export type Finish = (entry: Submission, status: ExecutionStatus, result: ExecutionResult) => void;
+export type Finish = (entry: Submission, status: ExecutionStatus, result: ExecutionResult, now: number) => void;
+
+/** The resolve function of the promise `new Promise(captureResolve)` just made: no closure per execution. */
+let capturedResolve: ((result: ExecutionResult) => void) | null = null;
+function captureResolve(resolve: (result: ExecutionResult) => void): void {
+  capturedResolve = resolve;
+}
 
 /** The client's execution batches: filling, sent and not yet answered. */
 export class ExecutionBatches {
@@ -74,6 +90,8 @@ export class ExecutionBatches {
   private readonly pending = new Map<string, Batch>();
   private sequence = 0;
   private flushScheduled = false;
+  /** Sends the batches held open while the workers were busy, at the latest HOLD_MS after they were first held. */
+  private holdTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly clientId: string,
@@ -81,6 +99,10 @@ export class ExecutionBatches {
     private readonly redis: Redis,
     private readonly queue: Queue,
     private readonly batchSize: number,
+    /** Most executions in one job while the workers are busy (busy()). */
+    private readonly busyBatchSize: number,
+    /** Batches the live workers can use at once, as last known (0 when unknown). */
+    private readonly slots: () => number,
     private readonly jobAttempts: number,
     private readonly finish: Finish,
     /** Called when a batch settled other than by an answer the client read. */
@@ -107,6 +129,18 @@ export class ExecutionBatches {
     return batch;
   }
 
+  /**
+   * Whether this client's unanswered jobs are as many as the live workers can use. A job
+   * sent now would wait in Redis for a slot anyway, so the open batches keep filling instead,
+   * up to busyBatchSize (past `batch` only while under BUSY_BATCH_BYTES), and go out when an
+   * answer frees a slot: fewer, larger jobs, and each job costs client, Redis and worker
+   * about as much CPU as a few hundred trivial executions do.
+   */
+  private busy(): boolean {
+    const slots = this.slots();
+    return slots > 0 && this.pending.size >= slots;
+  }
+
   /** Adds an execution whose input the batch's writer holds; sends the batch once full. */
   add(batch: Batch, input: unknown, name: string | null): Promise<ExecutionResult> {
     if (name !== null) {
@@ -114,21 +148,40 @@ export class ExecutionBatches {
       batch.names.push(name);
     } else if (batch.names !== null) batch.names.push(null);
     const submitted = performance.now();
-    const result = new Promise<ExecutionResult>((resolve) => batch.entries.push(new Submission(input, submitted, resolve)));
+    const result = new Promise<ExecutionResult>(captureResolve);
+    batch.entries.push(new Submission(input, submitted, capturedResolve!));
     this.unsent++;
-    if (batch.entries.length >= this.batchSize) {
+    const size = batch.entries.length;
+    if (size >= this.batchSize && (size >= this.busyBatchSize || batch.writer.byteLength >= BUSY_BATCH_BYTES || !this.busy())) {
       batch.workflow.filling = null;
       this.send(batch);
     }
     return result;
   }
 
-  flush(): void {
+  /** Sends the open batches; while the workers are busy they keep filling, unless `force`. */
+  flush(force = false): void {
     this.flushScheduled = false;
+    const hold = !force && this.busy();
     for (const batch of this.open.splice(0)) {
-      if (batch.workflow.filling === batch) batch.workflow.filling = null;
-      if (batch.entries.length > 0 && !batch.sent) this.send(batch);
+      if (batch.sent || batch.entries.length === 0) {
+        if (batch.workflow.filling === batch) batch.workflow.filling = null;
+      } else if (hold && (batch.entries.length < this.batchSize || batch.writer.byteLength < BUSY_BATCH_BYTES)) this.open.push(batch);
+      else {
+        if (batch.workflow.filling === batch) batch.workflow.filling = null;
+        this.send(batch);
+      }
     }
+    if (this.open.length > 0) this.holdTimer ??= setTimeout(() => this.flush(true), HOLD_MS);
+    else if (this.holdTimer !== null) {
+      clearTimeout(this.holdTimer);
+      this.holdTimer = null;
+    }
+  }
+
+  /** A slot may have freed: the batches held open go out unless the workers are still busy. */
+  private slotFreed(): void {
+    if (this.open.length > 0 && !this.flushScheduled) this.flush();
   }
 
   /** The answer to job `jobId`; false when it was answered already (a re-run batch). */
@@ -136,12 +189,10 @@ export class ExecutionBatches {
     const batch = this.pending.get(jobId);
     if (batch === undefined) return false;
     this.pending.delete(jobId);
-    const reply = readValue(data, 'no-eval') as ResultRecord[] | JobFailure;
-    if (Array.isArray(reply)) {
-      const generated = new BatchNames(batch.nameBase);
-      const ids = BatchNames.ids(batch.nameBase);
-      batch.entries.forEach((entry, i) => this.settle(batch, entry, reply[i]!, batch.names?.[i] ?? generated.of(i), ids.of(i)));
-    } else this.settleAs(batch, reply.fault, reply.message);
+    this.slotFreed();
+    const reply = readValue(data, 'no-eval') as BatchAnswer | JobFailure;
+    if (Array.isArray(reply)) this.settleAll(batch, reply);
+    else this.settleAs(batch, reply.fault, reply.message);
     return true;
   }
 
@@ -150,6 +201,7 @@ export class ExecutionBatches {
     const batch = this.pending.get(jobId);
     if (batch === undefined) return false;
     this.pending.delete(jobId);
+    this.slotFreed();
     this.redis.del(this.keys.payload(jobId)).catch(() => {});
     this.settleAs(batch, ClusterFaults.BatchFailed, reason);
     return true;
@@ -182,29 +234,38 @@ export class ExecutionBatches {
       });
   }
 
-  /** Execution `entry` of `batch` as `record` says it ended; `name` and `executionId` are the ones the batch gave it. */
-  private settle(batch: Batch, entry: Submission, record: ResultRecord, name: string, executionId: string): void {
-    const [status, sentName, executionArn, stateMachineArn, startMs, durationMs, output, error, cause, history] = record;
+  /** Every execution of `batch` as its answer says it ended, under the names and execution ids the batch gave them where the answer leaves them out. */
+  private settleAll(batch: Batch, answer: BatchAnswer): void {
     const workflow = batch.workflow;
-    const events = (history ?? undefined) as ExecutionResult['history'];
-    const result = new ExecutionResult({
-      executionArn: executionArn ?? `${workflow.executionArnPrefix}${name}:${executionId}`,
-      stateMachineArn: stateMachineArn ?? workflow.stateMachineArn,
-      name: sentName ?? name,
-      status,
-      startMs,
-      stopMs: startMs + durationMs,
-      input: entry.input,
-      output,
-      error,
-      cause,
-      history: events,
-    });
-    this.finish(entry, status, result);
+    const generated = new BatchNames(batch.nameBase);
+    const ids = BatchNames.ids(batch.nameBase);
+    const reader = new AnswerReader(answer);
+    const entries = batch.entries;
+    // Every execution of the batch settles now: one clock reading for its latencies.
+    const now = performance.now();
+    for (let i = 0; i < entries.length && reader.next(); i++) {
+      const entry = entries[i]!;
+      const name = reader.name ?? batch.names?.[i] ?? generated.of(i);
+      const result = new ExecutionResult({
+        executionArn: reader.executionArn ?? `${workflow.executionArnPrefix}${name}:${ids.of(i)}`,
+        stateMachineArn: reader.stateMachineArn ?? workflow.stateMachineArn,
+        name,
+        status: reader.status,
+        startMs: reader.startMs,
+        stopMs: reader.stopMs,
+        input: entry.input,
+        output: reader.output,
+        error: reader.error,
+        cause: reader.cause,
+        history: reader.history as ExecutionResult['history'],
+      });
+      this.finish(entry, reader.status, result, now);
+    }
   }
 
   private settleAs(batch: Batch, fault: string, cause: string): void {
     const now = Date.now();
+    const settled = performance.now();
     batch.entries.forEach((entry, i) => {
       const name = batch.names?.[i] ?? randomUUID();
       this.faults++;
@@ -220,7 +281,7 @@ export class ExecutionBatches {
         error: fault,
         cause,
       });
-      this.finish(entry, 'FAILED', result);
+      this.finish(entry, 'FAILED', result, settled);
     });
   }
 }

@@ -18,7 +18,7 @@ import type { Redis } from 'ioredis';
 import { readValue } from '../pool/codec.js';
 import { encodeHistogram } from '../pool/latency.js';
 import { createPool, type Pool, type PoolOptions } from '../pool/pool.js';
-import { answer, hungRecord, messageOf } from './answers.js';
+import { answer, AnswerWriter, messageOf } from './answers.js';
 import { ClusterError, ClusterErrorCodes, ClusterFaults } from './errors.js';
 import {
   ClusterKeys,
@@ -30,7 +30,6 @@ import {
   type JobFailure,
   type LoadJobData,
   type LoadShardReply,
-  type ResultRecord,
   type WorkerRecord,
   type WorkflowRecord,
 } from './protocol.js';
@@ -179,12 +178,9 @@ export class ClusterWorker {
         `statemill worker: a runner thread made no progress for ${stalledMs} ms and was terminated; ${held.length} batch(es) answered for it\n`,
       );
       for (const batch of held) {
-        const records: ResultRecord[] = [];
-        for (let i = 0; i < batch.count; i++) {
-          const culprit = batch.serial === runningBatch && i === runningIndex;
-          records.push(hungRecord(culprit, batch.timeLimitMs, stalledMs));
-        }
-        answer(this.redis, this.keys, batch.client, batch.jobId, 'batch', records).catch(() => {});
+        const answered = new AnswerWriter(null);
+        for (let i = 0; i < batch.count; i++) answered.hung(batch.serial === runningBatch && i === runningIndex, batch.timeLimitMs, stalledMs);
+        answer(this.redis, this.keys, batch.client, batch.jobId, 'batch', answered.answer).catch(() => {});
       }
     }
   }

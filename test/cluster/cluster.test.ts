@@ -1,6 +1,6 @@
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { DefinitionError } from '../../src/asl/problems.js';
@@ -161,6 +161,65 @@ withRedis('executions submitted in one tick travel as batches of at most `batch`
   const results = await Promise.all(Array.from({ length: 250 }, (_, i) => cluster.execute('double', { n: i })));
   assert.ok(results.every((result) => result.status === 'SUCCEEDED'));
   assert.is(cluster.metrics().batches, 3);
+});
+
+withRedis(
+  'while the workers are busy, the open batch keeps filling across ticks up to `busyBatch`, then the rest goes out after at most 100 ms',
+  async (context) => {
+    // One thread taking one batch at a time: one unanswered job keeps it busy.
+    await worker(context, ['--concurrency', '1']);
+    const cluster = client(context, { batch: 4, busyBatch: 12 });
+    const log = join(mkdtempSync(join(tmpdir(), 'statemill-busy-')), 'runs.log');
+    try {
+      await cluster.register('recorded', {
+        definition: { StartAt: 'R', States: { R: { Type: 'Task', Resource: 'recorded', End: true } } },
+        handlers: fixtures.handlers,
+      });
+      // A first batch that keeps the worker busy for 400 ms (and lets the client learn the workers' threads).
+      const first = Array.from({ length: 4 }, (_, n) => cluster.execute('recorded', { n, ms: 400, log }));
+      await sleep(150);
+      const later: Promise<ExecutionResult>[] = [];
+      for (let tick = 0; tick < 3; tick++) {
+        for (let k = 0; k < 5; k++) later.push(cluster.execute('recorded', { n: 4 + tick * 5 + k, ms: 0, log }));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      const results = await Promise.all([...first, ...later]);
+      assert.equal(
+        results.map((result) => [result.status, (result.output as { n: number }).n]),
+        Array.from({ length: 19 }, (_, n) => ['SUCCEEDED', n]),
+      );
+      // 4, then 12 of the three ticks' 15 (past `batch` while the first ran), then the 3 left once held 100 ms.
+      assert.is(cluster.metrics().batches, 3);
+      assert.is(readLines(log).length, 19, 'each handler ran once');
+    } finally {
+      rmSync(dirname(log), { recursive: true, force: true });
+    }
+  },
+);
+
+withRedis('while the workers are busy, a batch of large inputs still goes out at `batch` executions', async (context) => {
+  await worker(context, ['--concurrency', '1']);
+  const cluster = client(context, { batch: 2, busyBatch: 8 });
+  const log = join(mkdtempSync(join(tmpdir(), 'statemill-busy-')), 'runs.log');
+  try {
+    await cluster.register('recorded', {
+      definition: { StartAt: 'R', States: { R: { Type: 'Task', Resource: 'recorded', End: true } } },
+      handlers: fixtures.handlers,
+    });
+    const first = Array.from({ length: 2 }, (_, n) => cluster.execute('recorded', { n, ms: 400, log }));
+    await sleep(150);
+    const later: Promise<ExecutionResult>[] = [];
+    // Two ticks of two 150 KB inputs: each pair is past 256 KB, so it goes out as it fills.
+    for (let tick = 0; tick < 2; tick++) {
+      for (let k = 0; k < 2; k++) later.push(cluster.execute('recorded', { n: 2 + tick * 2 + k, ms: 0, log, pad: 'x'.repeat(150_000) }));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const results = await Promise.all([...first, ...later]);
+    assert.ok(results.every((result) => result.status === 'SUCCEEDED'));
+    assert.is(cluster.metrics().batches, 3);
+  } finally {
+    rmSync(dirname(log), { recursive: true, force: true });
+  }
 });
 
 withRedis('a worker killed mid-batch: its batch runs again elsewhere and every execution settles exactly once', async (context) => {
@@ -363,6 +422,8 @@ withRedis('refusals: unknown and duplicate workflows, bad definitions, inputs ms
   await assertRefused(cluster.execute('double', {}, { name: 7 as unknown as string }), ClusterErrorCodes.INVALID_OPTION);
   assert.throws(() => createCluster({ connection: 'http://localhost' }), isCode(ClusterErrorCodes.INVALID_OPTION));
   assert.throws(() => createCluster({ connection: context.redis!.url, batch: 0 }), isCode(ClusterErrorCodes.INVALID_OPTION));
+  assert.throws(() => createCluster({ connection: context.redis!.url, batch: 8, busyBatch: 4 }), isCode(ClusterErrorCodes.INVALID_OPTION));
+  assert.throws(() => createCluster({ connection: context.redis!.url, busyBatch: 1.5 }), isCode(ClusterErrorCodes.INVALID_OPTION));
 });
 
 test.run();
