@@ -245,7 +245,7 @@ function parseBracketNames(text: string, first: number, quote: string, tokens: T
     let j = i + 1;
     while (j < text.length && text[j] !== quote) j += text[j] === '\\' ? 2 : 1;
     if (j >= text.length) throw new PathSyntaxError(`the name opened with ${quote} at position ${i} is never closed`);
-    names.push(unescapeName(text.slice(i + 1, j)));
+    names.push(unescapeName(text.slice(i + 1, j), quote));
     const next = significant(text, j + 1);
     if (text[next] === ']') {
       tokens.push({ kind: 'names', names });
@@ -256,9 +256,24 @@ function parseBracketNames(text: string, first: number, quote: string, tokens: T
   }
 }
 
-function unescapeName(raw: string): string {
+/**
+ * Jayway's escapes, except that a backslash before the other kind of quote stays: AWS resolves
+ * `$['Test\""Name"']` to the key `Test\""Name"` (recorded in LocalStack's escape-sequence test).
+ */
+function unescapeName(raw: string, quote: string): string {
+  const otherQuote = quote === "'" ? '"' : "'";
+  let out = '';
+  let start = 0;
   try {
-    return unescapeJayway(raw);
+    for (let i = 0; i < raw.length; i++) {
+      if (raw[i] !== '\\') continue;
+      if (raw[i + 1] === otherQuote) {
+        out += unescapeJayway(raw.slice(start, i)) + '\\' + otherQuote;
+        start = i + 2;
+      }
+      i++;
+    }
+    return out + unescapeJayway(raw.slice(start));
   } catch (e) {
     throw new PathSyntaxError((e as Error).message);
   }
