@@ -97,8 +97,8 @@ function compileJsonataTask(def: Record<string, unknown>, env: StateEnv): RunSta
   const invoke = compileInvocation(def, env, argumentsBound, payloadOnly);
   const timing = compileJsonataTiming(def, env);
   const direct = typeof timing === 'function' ? null : compileJsonataDirectLambda(def, env, argumentsBound, payloadOnly);
-  const checkSize = compileResultLimit(env);
-  const checkPayloadSize = payloadOnly ? compileResultLimit(env, LAMBDA_METADATA_BYTES) : checkSize;
+  const checkSize = compileResultLimit(env, 0, def.Resource);
+  const checkPayloadSize = payloadOnly ? compileResultLimit(env, LAMBDA_METADATA_BYTES, def.Resource) : checkSize;
 
   function finish(scope: StatesScope, result: unknown): unknown {
     scope.resultBound = result instanceof PayloadOnlyResponse ? checkPayloadSize(result) : checkSize(result);
