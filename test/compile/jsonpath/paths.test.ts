@@ -169,6 +169,20 @@ paths('InputPath/OutputPath finding nothing: a member missing before the last st
   }
 });
 
+paths('a Map ItemsPath finding nothing is worded as Jayway words it, in bracket notation', async () => {
+  const prefix = "An error occurred while executing the state 'S' (entered at the event id #2). ";
+  const cases: { path: string; input: unknown; detail: string }[] = [
+    { path: '$.items', input: {}, detail: "No results for path: $['items']" },
+    { path: '$.a.items', input: {}, detail: "Missing property in path $['a']" },
+  ];
+  for (const { path, input, detail } of cases) {
+    const map = { Type: 'Map', ItemsPath: path, ItemProcessor: { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } } };
+    const result = await runDefinition(single(map), input);
+    assert.is(result.error, 'States.Runtime', path);
+    assert.is(result.cause, `${prefix}Invalid path '${path}' : ${detail}`, path);
+  }
+});
+
 paths('a ResultPath write copies the document, sets the member and leaves the original as it was; a non-object on the way is no match', () => {
   const cases: { path: string; document: unknown; value: unknown; expected: unknown }[] = [
     { path: '$.r', document: { a: 1 }, value: 2, expected: { a: 1, r: 2 } },
