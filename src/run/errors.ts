@@ -90,7 +90,11 @@ export function toAslError(thrown: unknown): AslError {
   return new AslError(StatesErrors.Runtime, `Internal error: ${message ?? 'a value that could not be read'}`);
 }
 
-/** The error output a catcher hands on: `{ Error, Cause }`. */
+/**
+ * The error output a catcher hands on: `{ Error, Cause }`. A task that timed out has no
+ * cause, which AWS hands a catcher as "" (AWS-recorded); other missing values stay null.
+ */
 export function errorOutput(error: AslError): { Error: string | null; Cause: string | null } {
-  return { Error: error.error, Cause: error.cause };
+  const timedOut = error.error === StatesErrors.Timeout || error.error === StatesErrors.HeartbeatTimeout;
+  return { Error: error.error, Cause: error.cause === null && timedOut ? '' : error.cause };
 }

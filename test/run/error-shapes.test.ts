@@ -161,4 +161,32 @@ for (const [label, handlers, fields, errorEquals, matched] of matching) {
   });
 }
 
+/**
+ * A task timeout has no cause: the execution fails without one (null), while a catcher's
+ * error output carries Cause "" (AWS-recorded, LocalStack test_task_service_lambda
+ * test_invoke_timeout: {"Error":"States.Timeout","Cause":""}).
+ */
+const never = () => new Promise(() => {});
+const timeoutRows: [label: string, task: Record<string, unknown>, caught: unknown][] = [
+  ['TimeoutSeconds (JSONPath)', { TimeoutSeconds: 5 }, { Error: 'States.Timeout', Cause: '' }],
+  ['TimeoutSeconds (JSONata errorOutput)', { QueryLanguage: 'JSONata', TimeoutSeconds: 5 }, { Error: 'States.Timeout', Cause: '' }],
+  ['HeartbeatSeconds', { TimeoutSeconds: 10, HeartbeatSeconds: 2 }, { Error: 'States.HeartbeatTimeout', Cause: '' }],
+];
+for (const [label, fields, caught] of timeoutRows) {
+  shapes(`a task timeout (${label}): a catcher gets Cause "", the execution fails with no cause`, async () => {
+    const jsonata = fields.QueryLanguage === 'JSONata';
+    const catcher = jsonata
+      ? { ErrorEquals: ['States.ALL'], Output: '{% $states.errorOutput %}', Next: 'Done' }
+      : { ErrorEquals: ['States.ALL'], Next: 'Done' };
+    const task = { Type: 'Task', Resource: 'never', ...fields, End: true };
+    const caughtRun = await compile(
+      { StartAt: 'T', States: { T: { ...task, Catch: [catcher] }, Done: { Type: 'Pass', End: true } } },
+      { handlers: { never }, clock: virtualClock(0) },
+    ).execute({});
+    assert.equal(caughtRun.output, caught);
+    const failed = await compile({ StartAt: 'T', States: { T: task } }, { handlers: { never }, clock: virtualClock(0) }).execute({});
+    assert.equal([failed.status, failed.error, failed.cause], ['FAILED', (caught as { Error: string }).Error, null]);
+  });
+}
+
 shapes.run();

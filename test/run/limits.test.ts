@@ -112,4 +112,33 @@ limits('an input exactly at the limit runs; one byte more fails', async () => {
   assert.equal((await runPass(over)).error, 'States.DataLimitExceeded');
 });
 
+limits("an oversized Task result: the cause names the Lambda ARN, an integration's service, or the state for a bare handler name", async () => {
+  const functionArn = 'arn:aws:lambda:us-east-1:000000000000:function:big';
+  const tooBig = () => 'a'.repeat(257 * 1024);
+  const handlers = { [functionArn]: tooBig, big: tooBig };
+  const cause = (subject: string) => `The state/task '${subject}' returned a result with a size exceeding the maximum number of bytes service limit.`;
+  // The first two rows are AWS-recorded (LocalStack test_states_errors …data_limit_exceeded_on_large_utf8_response).
+  const rows: [string, Record<string, unknown>, string][] = [
+    ['a Lambda function ARN', { Resource: functionArn }, cause(functionArn)],
+    ['lambda:invoke', { Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: 'big', Payload: {} } }, cause('lambda')],
+    [
+      'lambda:invoke in JSONata',
+      { QueryLanguage: 'JSONata', Resource: 'arn:aws:states:::lambda:invoke', Arguments: { FunctionName: 'big', Payload: {} } },
+      cause('lambda'),
+    ],
+    ['a handler named without an ARN', { Resource: 'big' }, cause('Invoke')],
+  ];
+  for (const [name, task, expected] of rows) {
+    const definition = {
+      StartAt: 'Invoke',
+      States: {
+        Invoke: { Type: 'Task', ...task, Catch: [{ ErrorEquals: ['States.DataLimitExceeded'], Next: 'Caught' }], End: true },
+        Caught: { Type: 'Pass', End: true },
+      },
+    };
+    const result = await compile(definition, { clock: virtualClock(0), handlers }).execute({});
+    assert.equal(result.output, { Error: 'States.DataLimitExceeded', Cause: expected }, name);
+  }
+});
+
 limits.run();

@@ -259,7 +259,7 @@ stopping('a synchronous handler that returns after its Task TimeoutSeconds fails
     const r = await compile(definition, { clock, handlers }).execute({});
     assert.is(r.status, 'SUCCEEDED', shape);
     caught = r.output;
-    assert.equal(caught, { Error: 'States.Timeout', Cause: null }, shape);
+    assert.equal(caught, { Error: 'States.Timeout', Cause: '' }, shape);
   }
   const onTime = await compile(definition, { clock, handlers: { slow: () => 'fine' } }).execute({});
   assert.is(onTime.output, 'fine');

@@ -90,7 +90,7 @@ suspension('a suspended task times out (States.Timeout) and its catcher runs', a
   });
   const result = await machine.execute({ order: 2 });
   assert.is(result.status, 'SUCCEEDED');
-  assert.equal(result.output, { order: 2, error: { Error: 'States.Timeout', Cause: null } });
+  assert.equal(result.output, { order: 2, error: { Error: 'States.Timeout', Cause: '' } });
   assert.throws(
     () => tasks.sendTaskSuccess({ taskToken: tokens[0]!, output: '{}' }),
     (e: Error) => e.name === 'TaskTimedOut',

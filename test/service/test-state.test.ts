@@ -790,7 +790,7 @@ limits("a handler past the Task's TimeoutSeconds fails the attempt with States.T
     { definition: JSON.stringify(definition), roleArn: role },
     { clock, handlers: { slow: () => clock.sleep(10_000).then(() => 'too late') } },
   );
-  assert.equal(response, { status: 'CAUGHT_ERROR', error: 'States.Timeout', nextState: 'Late', output: '{"Error":"States.Timeout","Cause":null}' });
+  assert.equal(response, { status: 'CAUGHT_ERROR', error: 'States.Timeout', nextState: 'Late', output: '{"Error":"States.Timeout","Cause":""}' });
 });
 
 limits("a handler running past TestState's five minutes fails with States.Timeout", async () => {

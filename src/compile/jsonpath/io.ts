@@ -1,6 +1,6 @@
 import { AslError, StatesErrors, jsonForCause, runtimeError, stateCause } from '../../run/errors.js';
 import type { Frame } from '../../run/frame.js';
-import { bracketNotation, compilePath, compileSetter } from './paths.js';
+import { compilePath, compileSetter, missingPathReason } from './paths.js';
 
 /**
  * The JSONPath input/output fields shared by most state types, each compiled into the
@@ -24,7 +24,7 @@ export function compileSelectPath(path: unknown): Transform {
   return function selectPath(value, frame) {
     const selected = read(value, frame);
     if (selected === undefined) {
-      throw runtimeError(frame, `Invalid path '${text}' : No results for path: ${bracketNotation(text)}`);
+      throw runtimeError(frame, `Invalid path '${text}' : ${missingPathReason(text, value)}`);
     }
     return selected;
   };

@@ -245,7 +245,7 @@ function parseBracketNames(text: string, first: number, quote: string, tokens: T
     let j = i + 1;
     while (j < text.length && text[j] !== quote) j += text[j] === '\\' ? 2 : 1;
     if (j >= text.length) throw new PathSyntaxError(`the name opened with ${quote} at position ${i} is never closed`);
-    names.push(unescapeName(text.slice(i + 1, j)));
+    names.push(unescapeName(text.slice(i + 1, j), quote));
     const next = significant(text, j + 1);
     if (text[next] === ']') {
       tokens.push({ kind: 'names', names });
@@ -256,9 +256,24 @@ function parseBracketNames(text: string, first: number, quote: string, tokens: T
   }
 }
 
-function unescapeName(raw: string): string {
+/**
+ * Jayway's escapes, except that a backslash before the other kind of quote stays: AWS resolves
+ * `$['Test\""Name"']` to the key `Test\""Name"` (recorded in LocalStack's escape-sequence test).
+ */
+function unescapeName(raw: string, quote: string): string {
+  const otherQuote = quote === "'" ? '"' : "'";
+  let out = '';
+  let start = 0;
   try {
-    return unescapeJayway(raw);
+    for (let i = 0; i < raw.length; i++) {
+      if (raw[i] !== '\\') continue;
+      if (raw[i + 1] === otherQuote) {
+        out += unescapeJayway(raw.slice(start, i)) + '\\' + otherQuote;
+        start = i + 2;
+      }
+      i++;
+    }
+    return out + unescapeJayway(raw.slice(start));
   } catch (e) {
     throw new PathSyntaxError((e as Error).message);
   }
@@ -404,10 +419,44 @@ export function bracketNotation(text: string): string {
     const parsed = parsePath(text);
     if (parsed.segments === null) return text;
     const head = parsed.root === 'context' ? '$$' : parsed.root === 'variable' ? '$' + parsed.variable : '$';
-    return head + parsed.segments.map((s) => ('index' in s ? `[${s.index}]` : `['${s.name}']`)).join('');
+    return bracketed(head, parsed.segments);
   } catch {
     return text;
   }
+}
+
+/**
+ * Why a path over `document` found nothing, in Jayway's words (AWS's cause texts): a member
+ * missing before the last step is "Missing property in path" up to that member; anything
+ * else is "No results for path" with the whole path.
+ */
+export function missingPathReason(text: string, document: unknown): string {
+  const whole = `No results for path: ${bracketNotation(text)}`;
+  let segments: readonly Segment[] | null;
+  try {
+    const parsed = parsePath(text);
+    segments = parsed.root === 'input' ? parsed.segments : null;
+  } catch {
+    return whole;
+  }
+  if (segments === null) return whole;
+  let node = document;
+  for (let i = 0; i < segments.length - 1; i++) {
+    const segment = segments[i]!;
+    if ('index' in segment || node === null || typeof node !== 'object' || Array.isArray(node)) {
+      if (!('index' in segment) || !Array.isArray(node)) return whole;
+      node = node[segment.index < 0 ? node.length + segment.index : segment.index];
+      if (node === undefined) return whole;
+      continue;
+    }
+    if (!Object.hasOwn(node, segment.name)) return `Missing property in path ${bracketed('$', segments.slice(0, i + 1))}`;
+    node = (node as Record<string, unknown>)[segment.name];
+  }
+  return whole;
+}
+
+function bracketed(head: string, segments: readonly Segment[]): string {
+  return head + segments.map((s) => ('index' in s ? `[${s.index}]` : `['${s.name}']`)).join('');
 }
 
 /**

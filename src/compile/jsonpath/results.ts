@@ -10,16 +10,30 @@ import { assignVariables, compileJsonPathAssign } from '../variables.js';
 /**
  * AWS refuses a Task or Map result over the payload limit; the check returns the result's
  * size bound. `omittedBytes`: the size of parts of the real result left out of the value
- * checked (a Lambda envelope reduced to its Payload).
+ * checked (a Lambda envelope reduced to its Payload). `resource`: a Task's Resource, which
+ * the cause names instead of the state.
  */
-export function compileResultLimit(env: StateEnv, omittedBytes = 0): (result: unknown) => number {
+export function compileResultLimit(env: StateEnv, omittedBytes = 0, resource?: unknown): (result: unknown) => number {
   const payloadLimit = env.machine.limits.payloadBytes;
-  const cause = `The state/task '${env.name}' returned a result with a size exceeding the maximum number of bytes service limit.`;
+  const cause = `The state/task '${typeof resource === 'string' ? resultSubject(resource, env.name) : env.name}' returned a result with a size exceeding the maximum number of bytes service limit.`;
   return function checkResultSize(result) {
     const bound = omittedBytes + payloadBound(result, payloadLimit - omittedBytes);
     if (bound > payloadLimit) throw new AslError(StatesErrors.DataLimitExceeded, cause);
     return bound;
   };
+}
+
+/**
+ * What AWS's cause calls a Task when its result is too large (AWS-recorded): the service of
+ * an integration (`arn:aws:states:::lambda:invoke` → `lambda`), another ARN itself (a Lambda
+ * function's); a handler named without an ARN (statemill's own form) keeps the state's name.
+ */
+function resultSubject(resource: string, stateName: string): string {
+  const prefix = 'arn:aws:states:::';
+  if (!resource.startsWith('arn:')) return stateName;
+  if (!resource.startsWith(prefix)) return resource;
+  const colon = resource.indexOf(':', prefix.length);
+  return colon > prefix.length ? resource.slice(prefix.length, colon) : resource;
 }
 
 /**
@@ -58,7 +72,7 @@ export function compileJsonPathFinish(def: Record<string, unknown>, env: StateEn
   const outputPath = compileSelectPath(def.OutputPath);
   const assign = 'Assign' in def ? compileJsonPathAssign(def.Assign) : null;
   const selectedBound = 'ResultSelector' in def ? templateBound(def.ResultSelector) : WHOLE_DOCUMENT;
-  const checkSize = checksResultSize ? compileResultLimit(env, omittedBytes) : selectedBound !== null ? compileResultBound(env) : null;
+  const checkSize = checksResultSize ? compileResultLimit(env, omittedBytes, def.Resource) : selectedBound !== null ? compileResultBound(env) : null;
   const pathBytes = resultPathBytes(def.ResultPath);
   return function finishWithResult(raw, result, frame, resultBound = Infinity) {
     if (checkSize !== null) {

@@ -9,7 +9,7 @@ import { compileSelectPath } from '../jsonpath/io.js';
 import { StatesScope, compileJsonataValue, queryEvaluationError, stateField, type Evaluate } from '../jsonata/index.js';
 import { andThen, compileItems, compileNumber, compileOutcome, type Checked, type NumberRule } from '../jsonata/state.js';
 import { jsonataItemBound } from '../jsonata/bounds.js';
-import { compileReferencePath } from '../jsonpath/paths.js';
+import { compileReferencePath, missingPathReason } from '../jsonpath/paths.js';
 import { compileRecovery } from '../recovery.js';
 import { compileJsonPathFinish, compileResultLimit } from '../jsonpath/results.js';
 import { WHOLE_DOCUMENT, builtBound, compileTemplate, templateBound, type Builder, type TemplateBound } from '../jsonpath/templates.js';
@@ -106,7 +106,7 @@ function compileItemsPath(path: unknown): (input: unknown, frame: Frame) => unkn
   return function readItems(input, frame) {
     const items = read === null ? input : read(input, frame);
     if (items === undefined) {
-      throw runtimeError(frame, `Invalid path '${path as string}' : No results for path: ${path as string}`);
+      throw runtimeError(frame, `Invalid path '${path as string}' : ${missingPathReason(path as string, input)}`);
     }
     if (!Array.isArray(items)) {
       throw runtimeError(frame, `Map state input must be an array but was: ${jsonForCause(items)}`);

@@ -12,7 +12,7 @@ import { compileSelectPath, identity, type Transform } from '../jsonpath/io.js';
 import { StatesScope, compileJsonataValue, isJsonataExpression, stateField } from '../jsonata/index.js';
 import { jsonataValueBound } from '../jsonata/bounds.js';
 import { andThen, compileNumber, compileOutcome, type NumberRule } from '../jsonata/state.js';
-import { compileReferencePath } from '../jsonpath/paths.js';
+import { compileReferencePath, missingPathReason } from '../jsonpath/paths.js';
 import { compileRecovery, recovers } from '../recovery.js';
 import { compileJsonPathFinish, compileResultLimit } from '../jsonpath/results.js';
 import { compilePatternCall, withTaskToken, type Invoke, type Timing } from '../task-patterns.js';
@@ -108,8 +108,8 @@ function compileJsonataTask(def: Record<string, unknown>, env: StateEnv): RunSta
   const invoke = compileInvocation(def, env, argumentsBound, payloadOnly);
   const timing = compileJsonataTiming(def, env);
   const direct = typeof timing === 'function' ? null : compileJsonataDirectLambda(def, env, argumentsBound, payloadOnly);
-  const checkSize = compileResultLimit(env);
-  const checkPayloadSize = payloadOnly ? compileResultLimit(env, LAMBDA_METADATA_BYTES) : checkSize;
+  const checkSize = compileResultLimit(env, 0, def.Resource);
+  const checkPayloadSize = payloadOnly ? compileResultLimit(env, LAMBDA_METADATA_BYTES, def.Resource) : checkSize;
   const throwsFailure = !recovers(def);
 
   function finish(scope: StatesScope, result: unknown): unknown {
@@ -420,6 +420,7 @@ function compileSeconds(value: unknown, path: unknown, field: string, fallback: 
     const read = compileReferencePath(path);
     return function readSeconds(input: unknown, frame: Frame): number {
       const seconds = read(input, frame);
+      if (seconds === undefined) throw runtimeError(frame, `Invalid path '${path}' : ${missingPathReason(path, input)}`);
       if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds <= 0) {
         throw runtimeError(frame, `The ${field} parameter does not reference a positive integer: ${path} == ${jsonForCause(seconds)}`);
       }

@@ -14,6 +14,16 @@ import { assignVariables, compileJsonPathAssign } from '../variables.js';
 type Delay = (input: unknown, frame: Frame) => number;
 
 /**
+ * AWS keeps a wait's length in a 32-bit count of seconds: a longer one fails the state
+ * (AWS-recorded: 24,855 days ahead waits, 24,856 days ahead fails).
+ */
+const LONGEST_WAIT_MS = 2_147_483_647_000;
+
+function refuseTooLong(ms: number, frame: Frame): void {
+  if (ms > LONGEST_WAIT_MS) throw runtimeError(frame, 'Wait state delay is too long.');
+}
+
+/**
  * Wait: InputPath → wait → OutputPath (JSONata: Output). A zero or past wait completes
  * synchronously. Assign reads the effective input (`$` or `$states.input`) and takes effect
  * when the wait is over. On a Standard execution's main line the wait parks the execution
@@ -43,6 +53,7 @@ export function compileWait(def: Record<string, unknown>, env: StateEnv): RunSta
     const effective = inputPath(input, frame);
     const ms = delay(effective, frame);
     if (ms <= 0) return finish(effective, frame);
+    refuseTooLong(ms, frame);
     if (parksOnTimer(frame)) throw Suspension.timed(frame, node, effective, frame.exec.clock.now() + ms);
     return frame.exec.sleep(ms, frame.stop).then(() => finish(effective, frame));
   };
@@ -67,6 +78,7 @@ function compileJsonataWait(def: Record<string, unknown>, env: StateEnv): RunSta
   function finish(scope: StatesScope, ms: number): unknown {
     const frame = scope.frame;
     if (ms <= 0) return outcome(scope, scope.input);
+    refuseTooLong(ms, frame);
     if (parksOnTimer(frame)) throw Suspension.timed(frame, node, scope.input, frame.exec.clock.now() + ms);
     return frame.exec.sleep(ms, frame.stop).then(() => outcome(scope, scope.input));
   }

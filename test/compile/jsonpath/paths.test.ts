@@ -150,6 +150,39 @@ paths('a missing definite path is named in bracket notation in the cause', () =>
   assert.is(bracketNotation(' $.a '), "$['a']");
 });
 
+paths('InputPath/OutputPath finding nothing: a member missing before the last step is "Missing property in path" up to it, as Jayway and AWS say', async () => {
+  const prefix = "An error occurred while executing the state 'S' (entered at the event id #2). ";
+  // The first row is AWS-recorded (LocalStack test_catch_states_runtime, an OutputPath over a Task result).
+  const cases: { field: string; path: string; input: unknown; detail: string }[] = [
+    { field: 'OutputPath', path: '$.no.such.result.path', input: {}, detail: "Missing property in path $['no']" },
+    { field: 'InputPath', path: '$.a.b.c', input: { a: {} }, detail: "Missing property in path $['a']['b']" },
+    { field: 'InputPath', path: '$.a[1].b.c', input: { a: [0, {}] }, detail: "Missing property in path $['a'][1]['b']" },
+    { field: 'InputPath', path: '$.a[-1].b.c', input: { a: [{}] }, detail: "Missing property in path $['a'][-1]['b']" },
+    { field: 'InputPath', path: '$.NoSuchInputPath', input: { x: 0 }, detail: "No results for path: $['NoSuchInputPath']" },
+    { field: 'InputPath', path: '$.a.b', input: { a: {} }, detail: "No results for path: $['a']['b']" },
+    { field: 'InputPath', path: '$.a[3].b', input: { a: [] }, detail: "No results for path: $['a'][3]['b']" },
+  ];
+  for (const { field, path, input, detail } of cases) {
+    const result = await runDefinition(single({ Type: 'Pass', [field]: path }), input);
+    assert.is(result.error, 'States.Runtime', path);
+    assert.is(result.cause, `${prefix}Invalid path '${path}' : ${detail}`, path);
+  }
+});
+
+paths('a Map ItemsPath finding nothing is worded as Jayway words it, in bracket notation', async () => {
+  const prefix = "An error occurred while executing the state 'S' (entered at the event id #2). ";
+  const cases: { path: string; input: unknown; detail: string }[] = [
+    { path: '$.items', input: {}, detail: "No results for path: $['items']" },
+    { path: '$.a.items', input: {}, detail: "Missing property in path $['a']" },
+  ];
+  for (const { path, input, detail } of cases) {
+    const map = { Type: 'Map', ItemsPath: path, ItemProcessor: { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } } };
+    const result = await runDefinition(single(map), input);
+    assert.is(result.error, 'States.Runtime', path);
+    assert.is(result.cause, `${prefix}Invalid path '${path}' : ${detail}`, path);
+  }
+});
+
 paths('a ResultPath write copies the document, sets the member and leaves the original as it was; a non-object on the way is no match', () => {
   const cases: { path: string; document: unknown; value: unknown; expected: unknown }[] = [
     { path: '$.r', document: { a: 1 }, value: 2, expected: { a: 1, r: 2 } },
