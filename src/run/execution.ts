@@ -101,6 +101,9 @@ export interface ResumeOptions {
 /** Default execution names and Express ARN ids. */
 const executionIds = new UuidSequence();
 
+/** The options of a call that gives none: one object for all (read only), not one per execution. */
+const NO_OPTIONS: ExecuteOptions = Object.freeze({});
+
 /**
  * A compiled definition (compile() in compile/machine.ts builds it): execute it as often as
  * you like, concurrently. This is the run side: each call starts one execution of the
@@ -140,7 +143,7 @@ export class Machine {
   }
 
   /** Runs one execution. Never rejects for a workflow failure: the result says what happened. */
-  execute(input: unknown = {}, options: ExecuteOptions = {}): Promise<ExecutionResult> {
+  execute(input: unknown = {}, options: ExecuteOptions = NO_OPTIONS): Promise<ExecutionResult> {
     let result: ExecutionResult | Promise<ExecutionResult>;
     try {
       result = this.run(input, options);
@@ -156,7 +159,7 @@ export class Machine {
    * promise: a loop running many executions saves a promise and a turn of the microtask
    * queue on each.
    */
-  run(input: unknown = {}, options: ExecuteOptions = {}): ExecutionResult | Promise<ExecutionResult> {
+  run(input: unknown = {}, options: ExecuteOptions = NO_OPTIONS): ExecutionResult | Promise<ExecutionResult> {
     let name = options.name;
     if (name === undefined) name = executionIds.next();
     else checkExecutionName(name);

@@ -44,33 +44,60 @@ export interface Timing {
   readonly fromPaths: boolean;
 }
 
+/**
+ * The context of one handler call without TimeoutSeconds, HeartbeatSeconds or a task token,
+ * which is most calls: two fields (40 bytes; one is made per call, and allocation per
+ * execution decides how often a young-generation collection meets one). It is not shared
+ * between calls: a handler may keep it, and then reads its own call's attempt and signal.
+ * `context` is built from the frame when read, as in every context.
+ */
 class HandlerContext implements TaskContext {
   readonly attempt: number;
-  private readonly frame: Frame;
-  private readonly deadline: TaskDeadline | null;
-  /** A callback's token, kept for reads after the frame has handed it out (after an await). */
-  private readonly taskToken: string | null;
-  constructor(frame: Frame, deadline: TaskDeadline | null) {
-    this.frame = frame;
+  protected readonly frame: Frame;
+  constructor(frame: Frame) {
     this.attempt = frame.retryCount + 1;
-    this.deadline = deadline;
-    this.taskToken = frame.taskToken;
+    this.frame = frame;
   }
   get context(): Record<string, unknown> {
-    const context = contextObject(this.frame);
-    if (this.taskToken !== null && context.Task === undefined) context.Task = { Token: this.taskToken };
-    return context;
+    return contextObject(this.frame);
   }
   get [EXECUTION_IDENTITY](): object {
     return this.frame.exec;
   }
-  /** The task's own signal when it has a timeout or heartbeat, else the execution's (made on demand). */
+  /** The execution's signal (made on demand): nothing else ends an unlimited call. */
   get signal(): AbortSignal {
+    return this.frame.exec.signal;
+  }
+  heartbeat(): void {}
+}
+
+/** The context of a call with a deadline (TimeoutSeconds, HeartbeatSeconds) or a task token. */
+class LimitedHandlerContext extends HandlerContext {
+  private readonly deadline: TaskDeadline | null;
+  /** A callback's token, kept for reads after the frame has handed it out (after an await). */
+  private readonly taskToken: string | null;
+  constructor(frame: Frame, deadline: TaskDeadline | null) {
+    super(frame);
+    this.deadline = deadline;
+    this.taskToken = frame.taskToken;
+  }
+  override get context(): Record<string, unknown> {
+    const context = contextObject(this.frame);
+    if (this.taskToken !== null && context.Task === undefined) context.Task = { Token: this.taskToken };
+    return context;
+  }
+  /** The task's own signal when it has a timeout or heartbeat, else the execution's (made on demand). */
+  override get signal(): AbortSignal {
     return this.deadline !== null ? this.deadline.signal : this.frame.exec.signal;
   }
-  heartbeat(): void {
+  override heartbeat(): void {
     if (this.deadline !== null) this.deadline.heartbeat();
   }
+}
+
+/** The context a call gets: the two-field one unless it has a deadline or a token. */
+function handlerContext(frame: Frame, deadline: TaskDeadline | null): TaskContext {
+  return deadline === null && frame.taskToken === null ? new HandlerContext(frame) : new LimitedHandlerContext(frame, deadline);
 }
 
 /**
@@ -139,7 +166,7 @@ export function callHandler(handler: Handler, input: unknown, frame: Frame, timi
   if (!timing.bounded) {
     let result: unknown;
     try {
-      result = handler(input, new HandlerContext(frame, null));
+      result = handler(input, handlerContext(frame, null));
     } catch (thrown) {
       return new TaskFailure(handlerError(thrown));
     }
@@ -231,7 +258,7 @@ function callWithDeadlines(handler: Handler, input: unknown, frame: Frame, timin
   const deadline = new TaskDeadline(frame.exec, timeoutMs, timing.heartbeatSeconds(input, frame) * 1000);
   let result: unknown;
   try {
-    result = handler(input, new HandlerContext(frame, deadline));
+    result = handler(input, new LimitedHandlerContext(frame, deadline));
   } catch (thrown) {
     return new TaskFailure(deadline.passed() ?? handlerError(thrown));
   }

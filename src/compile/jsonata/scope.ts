@@ -13,8 +13,8 @@ import { contextObject, type Frame } from '../../run/frame.js';
  * one, and so the latency tail.
  */
 export class StatesScope {
-  readonly frame: Frame;
-  readonly input: unknown;
+  frame: Frame;
+  input: unknown;
   /** `$states.result`: undefined until the task, branches or iterations produced it, and where a field may not read it. */
   result: unknown;
   /** An upper bound of the result's JSON size, once the result was checked against the payload limit; Infinity until then. */
@@ -27,6 +27,30 @@ export class StatesScope {
     this.result = result;
     this.resultBound = Infinity;
     this.extras = errorOutput === undefined ? null : new ScopeExtras(errorOutput);
+  }
+
+  /**
+   * Makes a released scope (see release) serve a new attempt, as a new scope would: no
+   * result, no bound, no context object or instant kept from before.
+   */
+  reuse(frame: Frame, input: unknown): this {
+    this.frame = frame;
+    this.input = input;
+    return this;
+  }
+
+  /**
+   * Forgets what the scope held once its attempt has ended synchronously, so that a scope
+   * kept for reuse holds no execution's values alive. Nothing reads a scope after its
+   * attempt: the evaluators take it as an argument and keep no reference to it, and what an
+   * expression returns is built anew (statesObject) or is one of the values it held.
+   */
+  release(): void {
+    this.frame = RELEASED_FRAME;
+    this.input = undefined;
+    this.result = undefined;
+    this.resultBound = Infinity;
+    this.extras = null;
   }
 
   /** `$states.errorOutput`: undefined outside a Catch. */
@@ -69,6 +93,9 @@ export class StatesScope {
     return states;
   }
 }
+
+/** The frame of a released scope: none (a released scope is not read before reuse sets one). */
+const RELEASED_FRAME = null as unknown as Frame;
 
 /** The parts of a StatesScope that few attempts need. */
 class ScopeExtras {
