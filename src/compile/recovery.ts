@@ -1,4 +1,4 @@
-import { StatesErrors, errorOutput, toAslError } from '../run/errors.js';
+import { StatesErrors, errorOutput, heartbeatLapse, toAslError, type AslError } from '../run/errors.js';
 import { checkRunning, type Frame } from '../run/frame.js';
 import { Interruption } from '../run/run-states.js';
 import { isPromiseLike, type RunState, type StateNode } from '../run/state.js';
@@ -15,7 +15,7 @@ import { assignVariables, compileJsonPathAssign } from './variables.js';
  * matchers once; at run time a state that succeeds pays nothing beyond one try/catch, and
  * retry counters are allocated only when an error actually happens.
  */
-type Matcher = (error: string) => boolean;
+type Matcher = (error: AslError) => boolean;
 
 interface Retrier {
   readonly matches: Matcher;
@@ -41,26 +41,27 @@ interface Catcher {
  * in AWS's docs too, but AWS recorded States.ALL catching a task result over the limit; a
  * state output over the limit is raised after the state, where no catcher applies.)
  */
-function isTerminal(error: string): boolean {
+function isTerminal(error: string | null): boolean {
   return error === StatesErrors.Runtime;
 }
 
 function compileMatcher(errorEquals: readonly string[]): Matcher {
   if (errorEquals.includes(StatesErrors.ALL)) {
     return function matchesAll(error) {
-      return !isTerminal(error);
+      return !isTerminal(error.error);
     };
   }
   const names = new Set(errorEquals);
   const taskFailed = names.has(StatesErrors.TaskFailed);
-  const timeout = names.has(StatesErrors.Timeout);
+  const heartbeat = names.has(StatesErrors.HeartbeatTimeout);
   return function matchesListed(error) {
-    if (isTerminal(error)) return false;
-    if (names.has(error)) return true;
-    // A missed heartbeat is also a timeout (the spec's States.Timeout covers both).
-    if (timeout && error === StatesErrors.HeartbeatTimeout) return true;
-    // States.TaskFailed covers every task error except a timeout.
-    return taskFailed && error !== StatesErrors.Timeout;
+    const name = error.error ?? '';
+    if (isTerminal(name)) return false;
+    if (names.has(name)) return true;
+    // A heartbeat lapse surfaces as States.Timeout; States.HeartbeatTimeout names only it.
+    if (heartbeat && error === heartbeatLapse) return true;
+    // States.TaskFailed covers every task error except States.Timeout (a lapse included).
+    return taskFailed && name !== StatesErrors.Timeout;
   };
 }
 
@@ -163,10 +164,9 @@ export function compileRecovery(attempt: RunState, def: Record<string, unknown>,
     // A stopped branch or iteration, or an ended execution, neither retries nor catches.
     checkRunning(frame);
     const error = toAslError(thrown);
-    const name = error.error ?? '';
     for (let i = 0; i < retriers.length; i++) {
       const retrier = retriers[i]!;
-      if (!retrier.matches(name)) continue;
+      if (!retrier.matches(error)) continue;
       const used = counts ?? zeroCounts(retriers.length);
       if (used[i]! >= retrier.maxAttempts) break;
       used[i]!++;
@@ -179,7 +179,7 @@ export function compileRecovery(attempt: RunState, def: Record<string, unknown>,
     }
     for (let i = 0; i < catchers.length; i++) {
       const catcher = catchers[i]!;
-      if (!catcher.matches(name)) continue;
+      if (!catcher.matches(error)) continue;
       frame.next = catcher.next;
       frame.resultBound = Infinity;
       return catcher.output(input, errorOutput(error), frame);

@@ -30,6 +30,15 @@ export const StatesErrors = {
   Permissions: 'States.Permissions',
 } as const;
 
+/**
+ * A heartbeat lapse (no heartbeat within HeartbeatSeconds). AWS records it as States.Timeout
+ * (TaskTimedOut, ExecutionFailed, a catcher's Error), yet a Retry or Catch naming
+ * States.HeartbeatTimeout matches it and not a TimeoutSeconds timeout. This one shared
+ * instance is that mark, told apart by identity: no field added to every error, no second
+ * shape for the code that reads errors. Never build another AslError for a lapse.
+ */
+export const heartbeatLapse = new AslError(StatesErrors.Timeout, null);
+
 /** Where a run-time failure happened, as AWS words the start of its causes. */
 export interface FailureSite {
   readonly stateName: string;
@@ -95,6 +104,5 @@ export function toAslError(thrown: unknown): AslError {
  * cause, which AWS hands a catcher as "" (AWS-recorded); other missing values stay null.
  */
 export function errorOutput(error: AslError): { Error: string | null; Cause: string | null } {
-  const timedOut = error.error === StatesErrors.Timeout || error.error === StatesErrors.HeartbeatTimeout;
-  return { Error: error.error, Cause: error.cause === null && timedOut ? '' : error.cause };
+  return { Error: error.error, Cause: error.cause === null && error.error === StatesErrors.Timeout ? '' : error.cause };
 }

@@ -463,11 +463,11 @@ export class HistoryRecorder implements RecordedHistory {
     else this.add(frame, type, text);
   }
 
-  /** TaskFailed, or TaskTimedOut for States.Timeout / States.HeartbeatTimeout (Lambda and activity events alike). */
+  /** TaskFailed, or TaskTimedOut for States.Timeout, a heartbeat lapse included (Lambda and activity events alike). */
   taskFailed(frame: Frame, resource: string, thrown: unknown): void {
     const error = thrown instanceof AslError ? thrown.error : 'States.Runtime';
     const cause = thrown instanceof AslError ? thrown.cause : String(thrown);
-    const timedOut = error === 'States.Timeout' || error === 'States.HeartbeatTimeout';
+    const timedOut = error === 'States.Timeout';
     if (isLambdaArn(resource)) this.add(frame, timedOut ? 'LambdaFunctionTimedOut' : 'LambdaFunctionFailed', error, cause);
     else if (isActivityArn(resource)) this.add(frame, timedOut ? 'ActivityTimedOut' : 'ActivityFailed', error, cause);
     else this.add(frame, timedOut ? 'TaskTimedOut' : 'TaskFailed', resource, error, cause);

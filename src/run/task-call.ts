@@ -1,6 +1,6 @@
 import { types } from 'node:util';
 import { scheduleLimit } from './clock.js';
-import { AslError, StatesErrors, textOf } from './errors.js';
+import { AslError, StatesErrors, heartbeatLapse, textOf } from './errors.js';
 import { contextObject, type Execution, type Frame } from './frame.js';
 import { isPromiseLike } from './state.js';
 
@@ -219,7 +219,7 @@ class TaskDeadline {
   passed(): AslError | null {
     const now = this.exec.clock.now();
     if (now - this.startMs > this.timeoutMs) return new AslError(StatesErrors.Timeout, null);
-    if (this.heartbeatMs > 0 && now - this.lastBeatMs > this.heartbeatMs) return new AslError(StatesErrors.HeartbeatTimeout, null);
+    if (this.heartbeatMs > 0 && now - this.lastBeatMs > this.heartbeatMs) return heartbeatLapse;
     return null;
   }
   /** Arms the timers for what is left of the limits; `fail` settles the attempt when one fires. */
@@ -237,7 +237,7 @@ class TaskDeadline {
   private armHeartbeat(ms: number): void {
     if (this.heartbeatMs <= 0) return;
     this.cancelHeartbeat?.();
-    this.cancelHeartbeat = scheduleLimit(this.exec.clock, Math.max(0, ms), () => this.expire(new AslError(StatesErrors.HeartbeatTimeout, null)));
+    this.cancelHeartbeat = scheduleLimit(this.exec.clock, Math.max(0, ms), () => this.expire(heartbeatLapse));
   }
   private expire(error: AslError): void {
     if (this.settled) return;

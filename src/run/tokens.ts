@@ -1,6 +1,6 @@
 import { randomFillSync } from 'node:crypto';
 import { scheduleLimit } from './clock.js';
-import { AslError, StatesErrors } from './errors.js';
+import { AslError, StatesErrors, heartbeatLapse } from './errors.js';
 import type { EndListener, Execution, Frame } from './frame.js';
 import { executionEnded } from './interruptions.js';
 import { isPromiseLike } from './state.js';
@@ -100,7 +100,7 @@ export class TaskTokens {
 
   /**
    * Waits for `token`'s answer: resolves with SendTaskSuccess's output, rejects with the
-   * failure's AslError, States.Timeout after `timeoutMs`, States.HeartbeatTimeout when
+   * failure's AslError, States.Timeout after `timeoutMs`, `heartbeatLapse` (States.Timeout too) when
    * no heartbeat comes for `heartbeatMs` (0: none), or the execution's end. With
    * `deferHeartbeat` the heartbeat timer starts at the first heartbeat() (an activity's
    * starts when a worker takes the task).
@@ -280,7 +280,7 @@ export class TaskTokens {
   private armHeartbeat(task: PendingTask, ms = task.heartbeatMs): void {
     task.cancelHeartbeat?.();
     task.heartbeatAt = task.exec.clock.now() + ms;
-    task.cancelHeartbeat = scheduleLimit(task.exec.clock, Math.max(0, ms), () => this.expire(task, new AslError(StatesErrors.HeartbeatTimeout, null)));
+    task.cancelHeartbeat = scheduleLimit(task.exec.clock, Math.max(0, ms), () => this.expire(task, heartbeatLapse));
   }
 
   private randomBytes(bytes: number): Buffer {

@@ -170,7 +170,7 @@ const never = () => new Promise(() => {});
 const timeoutRows: [label: string, task: Record<string, unknown>, caught: unknown][] = [
   ['TimeoutSeconds (JSONPath)', { TimeoutSeconds: 5 }, { Error: 'States.Timeout', Cause: '' }],
   ['TimeoutSeconds (JSONata errorOutput)', { QueryLanguage: 'JSONata', TimeoutSeconds: 5 }, { Error: 'States.Timeout', Cause: '' }],
-  ['HeartbeatSeconds', { TimeoutSeconds: 10, HeartbeatSeconds: 2 }, { Error: 'States.HeartbeatTimeout', Cause: '' }],
+  ['HeartbeatSeconds', { TimeoutSeconds: 10, HeartbeatSeconds: 2 }, { Error: 'States.Timeout', Cause: '' }],
 ];
 for (const [label, fields, caught] of timeoutRows) {
   shapes(`a task timeout (${label}): a catcher gets Cause "", the execution fails with no cause`, async () => {

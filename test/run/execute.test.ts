@@ -230,13 +230,13 @@ execute('TimeoutSeconds fails a slow async task with States.Timeout, and aborts 
   assert.ok(aborted);
 });
 
-execute('HeartbeatSeconds: a task that stops heartbeating fails with States.HeartbeatTimeout', async () => {
+execute('HeartbeatSeconds: a task that stops heartbeating fails with States.Timeout', async () => {
   const clock = virtualClock(0);
   const silent = compile(task('h', { TimeoutSeconds: 100, HeartbeatSeconds: 3 }), {
     clock,
     handlers: { h: () => clock.sleep(10_000).then(() => 'done') },
   });
-  assert.is((await silent.execute({})).error, 'States.HeartbeatTimeout');
+  assert.is((await silent.execute({})).error, 'States.Timeout');
 
   const clock2 = virtualClock(0);
   const chatty = compile(task('h', { TimeoutSeconds: 100, HeartbeatSeconds: 3 }), {

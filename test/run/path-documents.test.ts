@@ -59,7 +59,7 @@ const cases: { name: string; definition: object; input: unknown; status: string;
     definition: task({ TimeoutSeconds: 100, HeartbeatSecondsPath: '$.beat' }),
     input: { job: { payload: 1, beat: 1 } },
     status: 'FAILED',
-    error: 'States.HeartbeatTimeout',
+    error: 'States.Timeout',
   },
   {
     name: 'Task TimeoutSecondsPath on lambda:invoke (FunctionName and Payload only in Parameters)',

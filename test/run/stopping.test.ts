@@ -265,11 +265,11 @@ stopping('a synchronous handler that returns after its Task TimeoutSeconds fails
   assert.is(onTime.output, 'fine');
 });
 
-stopping('a synchronous handler silent past HeartbeatSeconds fails with States.HeartbeatTimeout; heartbeats keep it alive', async () => {
+stopping('a synchronous handler silent past HeartbeatSeconds fails with States.Timeout; heartbeats keep it alive', async () => {
   const clock = manualClock();
   const definition = { StartAt: 'Slow', States: { Slow: { Type: 'Task', Resource: 'slow', TimeoutSeconds: 10, HeartbeatSeconds: 1, End: true } } };
   const silent = await compile(definition, { clock, handlers: { slow: () => (clock.advance(1500), 'late') } }).execute({});
-  assert.equal([silent.status, silent.error], ['FAILED', 'States.HeartbeatTimeout']);
+  assert.equal([silent.status, silent.error], ['FAILED', 'States.Timeout']);
   const beating: Handlers = {
     slow: (_input, ctx) => {
       for (let i = 0; i < 3; i++) {
@@ -282,6 +282,37 @@ stopping('a synchronous handler silent past HeartbeatSeconds fails with States.H
   const alive = await compile(definition, { clock, handlers: beating }).execute({});
   assert.equal([alive.status, alive.output], ['SUCCEEDED', 'alive']);
 });
+
+/** How long a synchronous handler took → which catcher of [States.HeartbeatTimeout, States.Timeout] takes its late result. */
+const lateSyncRows: [label: string, tookMs: number, caughtBy: string | null][] = [
+  ['past HeartbeatSeconds only: a heartbeat lapse', 1500, 'heartbeat'],
+  ['past TimeoutSeconds: a timeout, which States.HeartbeatTimeout does not match', 11_000, 'timeout'],
+  ['within both limits', 500, null],
+];
+for (const [label, tookMs, caughtBy] of lateSyncRows) {
+  stopping(`a synchronous handler's late result ${label}`, async () => {
+    const clock = manualClock();
+    const definition = {
+      StartAt: 'Slow',
+      States: {
+        Slow: {
+          Type: 'Task',
+          Resource: 'slow',
+          TimeoutSeconds: 10,
+          HeartbeatSeconds: 1,
+          Catch: [
+            { ErrorEquals: ['States.HeartbeatTimeout'], ResultPath: '$.heartbeat', Next: 'Caught' },
+            { ErrorEquals: ['States.Timeout'], ResultPath: '$.timeout', Next: 'Caught' },
+          ],
+          End: true,
+        },
+        Caught: { Type: 'Pass', End: true },
+      },
+    };
+    const result = await compile(definition, { clock, handlers: { slow: () => (clock.advance(tookMs), 'late') } }).execute({});
+    assert.equal(result.output, caughtBy === null ? 'late' : { [caughtBy]: { Error: 'States.Timeout', Cause: '' } });
+  });
+}
 
 stopping('the state after a slow synchronous handler is entered at the time the handler returned', async () => {
   const clock = manualClock();

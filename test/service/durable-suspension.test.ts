@@ -281,11 +281,11 @@ durable('Retry counters survive the restart: an attempt failed before it and one
 });
 
 durable(
-  'a TimeoutSeconds that ran out while the host was down ends the wait as States.Timeout at start-up (Catch applies); a HeartbeatSeconds as States.HeartbeatTimeout',
+  'a TimeoutSeconds that ran out while the host was down ends the wait as States.Timeout at start-up (Catch applies); a HeartbeatSeconds too (a lapse is recorded as States.Timeout)',
   async () => {
     for (const [field, error] of [
       ['TimeoutSeconds', 'States.Timeout'],
-      ['HeartbeatSeconds', 'States.HeartbeatTimeout'],
+      ['HeartbeatSeconds', 'States.Timeout'],
     ] as const) {
       await withFreshStore(async (store) => {
         const definition = askMachine(
@@ -781,12 +781,12 @@ durable(
   },
 );
 
-durable('an activity task whose HeartbeatSeconds ran out while the host was down fails with States.HeartbeatTimeout at start-up', async () => {
+durable('an activity task whose HeartbeatSeconds ran out while the host was down fails with States.Timeout at start-up', async () => {
   await withFreshStore(async (store) => {
     const { executionArn } = await crashedInActivity(store, true);
     const restarted = store.open({ clock: manualClock(T0 + 700_000) });
     const described = await restarted.waitForExecution({ executionArn });
-    assert.equal([described.status, described.error], ['FAILED', 'States.HeartbeatTimeout']);
+    assert.equal([described.status, described.error], ['FAILED', 'States.Timeout']);
   });
 });
 
@@ -1296,7 +1296,7 @@ durable('a branch token’s TimeoutSeconds after the restart ends it with States
   });
 });
 
-durable('a branch token’s HeartbeatSeconds that ran out while the host was down ends it at start-up with States.HeartbeatTimeout', async () => {
+durable('a branch token’s HeartbeatSeconds that ran out while the host was down is a lapse at start-up (States.HeartbeatTimeout catches it)', async () => {
   await withFreshStore(async (store) => {
     const definition = approvals(
       { Catch: [{ ErrorEquals: ['States.HeartbeatTimeout'], ResultPath: '$.error', Next: 'Silent' }] },
@@ -1308,7 +1308,7 @@ durable('a branch token’s HeartbeatSeconds that ran out while the host was dow
     clock.halt();
     const restarted = store.open({ clock: manualClock(T0 + 60_000), handlers: branchOutbox().handlers });
     const described = await restarted.waitForExecution({ executionArn });
-    assert.equal(JSON.parse(described.output!), { error: 'States.HeartbeatTimeout' });
+    assert.equal(JSON.parse(described.output!), { error: 'States.Timeout' });
   });
 });
 

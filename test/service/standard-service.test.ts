@@ -188,7 +188,7 @@ service('activities through the service: a worker loop with GetActivityTask (als
   const taken = await s.getActivityTask({ activityArn });
   assert.ok(taken.taskToken);
   await clock.sleep(31_000);
-  assert.is((await s.waitForExecution(silent)).error, 'States.HeartbeatTimeout');
+  assert.is((await s.waitForExecution(silent)).error, 'States.Timeout');
   assert.is((await refusal(s.sendTaskSuccess({ taskToken: taken.taskToken!, output: '{}' }))).name, 'TaskTimedOut');
   await s.close();
 });

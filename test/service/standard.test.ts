@@ -184,7 +184,7 @@ standard('without integrations compile() and validate() refuse Standard construc
   }
 });
 
-standard('HeartbeatSeconds: a missed heartbeat fails the task with States.HeartbeatTimeout; SendTaskHeartbeat resets it', async () => {
+standard('HeartbeatSeconds: a missed heartbeat fails the task with States.Timeout (as AWS records a lapse); SendTaskHeartbeat resets it', async () => {
   const clock = virtualClock(0);
   let token = '';
   const h = host({ 'arn:aws:states:::sqs:sendMessage': (input: { token: string }) => void (token = input.token) }, clock);
@@ -200,7 +200,7 @@ standard('HeartbeatSeconds: a missed heartbeat fails the task with States.Heartb
   await clock.sleep(3_000);
   const ended = await h.executionEnded(exec);
   assert.is(ended.status, 'FAILED');
-  assert.is(ended.error, 'States.HeartbeatTimeout');
+  assert.is(ended.error, 'States.Timeout');
   assert.is((await refusal(() => h.tasks.sendTaskHeartbeat({ taskToken: token }))).name, 'TaskTimedOut');
 });
 
@@ -530,7 +530,7 @@ standard('activities: a worker loop takes tasks with GetActivityTask and answers
   assert.is(ended[1]!.cause, 'n is 2');
 });
 
-standard('activities: a worker that stops heartbeating fails the task with States.HeartbeatTimeout; a late answer is refused', async () => {
+standard('activities: a worker that stops heartbeating fails the task with States.Timeout; a late answer is refused', async () => {
   const clock = virtualClock(0);
   const h = host({}, clock);
   const exec = start(h, h.createStateMachine('review', reviewMachine));
@@ -539,7 +539,7 @@ standard('activities: a worker that stops heartbeating fails the task with State
   assert.equal(JSON.parse(task.input!), {});
   await clock.sleep(61_000);
   const ended = await h.executionEnded(exec);
-  assert.is(ended.error, 'States.HeartbeatTimeout');
+  assert.is(ended.error, 'States.Timeout');
   assert.is((await refusal(() => h.tasks.sendTaskSuccess({ taskToken: task.taskToken!, output: '{}' }))).name, 'TaskTimedOut');
 });
 

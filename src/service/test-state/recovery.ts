@@ -12,13 +12,12 @@ import { refuseCompileProblems, type Outcome, type TestRun } from './run-env.js'
  */
 export async function recover(thrown: unknown, rawInput: unknown, run: TestRun): Promise<Outcome> {
   const error: AslError = toAslError(thrown);
-  const name = error.error ?? '';
   const details: ErrorDetails = {};
   const retriers = compileRetriers(run.state.def.Retry);
   const retryCount = run.config.retrierRetryCount ?? 0;
   for (let i = 0; i < retriers.length; i++) {
     const retrier = retriers[i]!;
-    if (!retrier.matches(name)) continue;
+    if (!retrier.matches(error)) continue;
     details.retryIndex = i;
     if (retryCount < retrier.maxAttempts) {
       const delayMs = Math.min(retrier.intervalMs * Math.pow(retrier.backoffRate, retryCount), retrier.maxDelayMs);
@@ -31,7 +30,7 @@ export async function recover(thrown: unknown, rawInput: unknown, run: TestRun):
   refuseCompileProblems(run);
   for (let i = 0; i < catchers.length; i++) {
     const catcher = catchers[i]!;
-    if (!catcher.matches(name)) continue;
+    if (!catcher.matches(error)) continue;
     details.catchIndex = i;
     let output: unknown;
     try {
