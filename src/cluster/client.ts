@@ -9,12 +9,12 @@
  *
  * Every submitted execution settles exactly once: with the first answer for its batch (a
  * batch BullMQ re-runs after a worker died answers again, and that answer is dropped), with
- * a FAILED result naming a ClusterFault when BullMQ gives up on the batch or the client
+ * a FAILED result naming a ClusterFault when BullMQ gives up on the batch (give-ups.ts) or the client
  * closes first, or by a rejection at submission.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { Queue, QueueEvents } from 'bullmq';
+import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { DefinitionError } from '../asl/problems.js';
 import { validate } from '../compile/validate/validate.js';
@@ -27,6 +27,7 @@ import type { WorkflowOptions } from '../pool/protocol.js';
 import type { ExecutionResult, ExecutionStatus } from '../run/result.js';
 import { ClusterError, ClusterErrorCodes, type ClusterErrorCode } from './errors.js';
 import { MapFanOuts } from './fan-out.js';
+import { GiveUpWatch } from './give-ups.js';
 import { ClusterKeys, limitsToWire, Queues, type WorkerRecord, type WorkflowRecord } from './protocol.js';
 import { connect, type ClusterConnection } from './redis.js';
 import { ResultStream } from './result-stream.js';
@@ -124,9 +125,7 @@ export class Cluster extends EventEmitter {
   private readonly executionsQueue: Queue;
   private readonly blocksQueue: Queue;
   private readonly loadsQueue: Queue;
-  private readonly events: QueueEvents[];
-  /** Connections handed to BullMQ, which leaves connections it was given open on close. */
-  private readonly connections: Redis[] = [];
+  private readonly giveUps: GiveUpWatch;
   private readonly workflows = new Map<string, ClusterWorkflow>();
   private readonly batches: ExecutionBatches;
   private readonly fanOuts: MapFanOuts;
@@ -164,15 +163,6 @@ export class Cluster extends EventEmitter {
     this.loadsQueue = new Queue(Queues.loads, queueOptions);
     // A connection error is retried by ioredis; BullMQ prints errors nobody listens for.
     for (const queue of [this.executionsQueue, this.blocksQueue, this.loadsQueue]) queue.on('error', () => {});
-    // BullMQ answers nothing for a job it gave up on (stalled too often, or kept failing): its 'failed' event is how the client learns.
-    this.events = [Queues.executions, Queues.mapBlocks, Queues.loads].map((queue) => {
-      const connection = connect(options.connection);
-      this.connections.push(connection);
-      const events = new QueueEvents(queue, { connection, prefix: this.keys.prefix });
-      events.on('failed', ({ jobId, failedReason }) => this.jobFailed(jobId, failedReason));
-      events.on('error', () => {});
-      return events;
-    });
     this.counts = { submitted: 0, rejected: 0, duplicateAnswers: 0, SUCCEEDED: 0, FAILED: 0, TIMED_OUT: 0, ABORTED: 0 };
     this.latency = latencyHistogram();
     const checkIdle = () => this.checkIdle();
@@ -191,6 +181,15 @@ export class Cluster extends EventEmitter {
     this.fanOuts = new MapFanOuts(this.clientId, this.keys, this.redis, this.blocksQueue, mapBlockSize, () => this.liveThreads(), jobAttempts, checkIdle);
     this.loads = new ShardedLoads(this.clientId, this.loadsQueue);
     this.results = new ResultStream(this.keys.results(this.clientId), reader, (jobId, kind, data) => this.answer(jobId, kind, data));
+    this.giveUps = new GiveUpWatch(
+      this.redis,
+      [
+        { queue: this.executionsQueue, jobIds: () => this.batches.jobIds() },
+        { queue: this.blocksQueue, jobIds: () => this.fanOuts.jobIds() },
+        { queue: this.loadsQueue, jobIds: () => this.loads.jobIds() },
+      ],
+      (jobId, reason) => this.jobFailed(jobId, reason),
+    );
   }
 
   /** True once `maxQueue` executions are unsettled, until the 'drain' event. */
@@ -378,17 +377,12 @@ export class Cluster extends EventEmitter {
         this.fanOuts.abandon();
         this.loads.abandon();
       }
+      this.giveUps.stop();
       await Promise.allSettled([...this.workflows.values()].map((workflow) => workflow.stored));
       await this.results.stop();
       await this.redis.del(this.keys.results(this.clientId)).catch(() => {});
-      await Promise.allSettled([
-        ...this.events.map((events) => events.close()),
-        this.executionsQueue.close(),
-        this.blocksQueue.close(),
-        this.loadsQueue.close(),
-      ]);
+      await Promise.allSettled([this.executionsQueue.close(), this.blocksQueue.close(), this.loadsQueue.close()]);
       this.redis.disconnect();
-      for (const connection of this.connections) connection.disconnect();
     })();
     return this.closing;
   }

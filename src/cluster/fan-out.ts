@@ -72,6 +72,11 @@ export class MapFanOuts {
     return this.pending.size + this.sizing;
   }
 
+  /** Job ids of the blocks sent and not yet answered. */
+  jobIds(): IterableIterator<string> {
+    return this.pending.keys();
+  }
+
   /** Runs `request`'s items over the cluster in blocks of `workflow`; `request` has at least one item. */
   async run(workflow: ClusterWorkflow, request: MapIterationsRequest): Promise<MapIterationsResult> {
     const count = request.inputs.length;

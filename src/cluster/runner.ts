@@ -21,7 +21,7 @@ import { Cluster } from './client.js';
 import { ClusterFaults } from './errors.js';
 import { arnsOf, ClusterKeys, limitsFromWire, Queues, type BatchJobData, type WorkflowRecord } from './protocol.js';
 import { connect } from './redis.js';
-import { BEAT_MS, RunnerBeat, type HeldBatch, type RunnerData, type RunnerMessage } from './runner-protocol.js';
+import { BEAT_MS, HeldSlots, RunnerBeat, type RunnerData, type RunnerMessage } from './runner-protocol.js';
 
 type Loaded =
   | { readonly machine: Machine; readonly record: WorkflowRecord; readonly arns: ReturnType<typeof arnsOf>; readonly timeLimitMs: number }
@@ -34,20 +34,10 @@ const keys = new ClusterKeys(data.prefix);
 const redis = connect(data.connection);
 const workflows = new Map<string, Promise<Loaded>>();
 const beat = new Int32Array(data.beat);
+const heldSlots = new HeldSlots(data.held);
 let batchSerial = 0;
-/** Batches answered since the host's main thread was last told: it learns with the next batch's 'holds', or at the next beat. */
-let released: string[] = [];
 Atomics.store(beat, RunnerBeat.RUNNING_BATCH, -1);
-setInterval(() => {
-  Atomics.add(beat, RunnerBeat.BEAT, 1);
-  if (released.length > 0) parentPort!.postMessage({ type: 'released', jobIds: takeReleased() } satisfies RunnerMessage);
-}, BEAT_MS).unref();
-
-function takeReleased(): string[] {
-  const jobIds = released;
-  released = [];
-  return jobIds;
-}
+setInterval(() => Atomics.add(beat, RunnerBeat.BEAT, 1), BEAT_MS).unref();
 
 // A stray asynchronous error of a handler (a promise nobody awaited) must not end the thread and every batch it holds.
 process.on('unhandledRejection', (reason) => process.stderr.write(`statemill worker: an unhandled rejection in a handler: ${messageOf(reason)}\n`));
@@ -92,8 +82,7 @@ async function runBatch(job: Job): Promise<void> {
     return answer(redis, keys, batch.client, jobId, 'batch', refused.answer);
   }
   const serial = batchSerial++;
-  const held: HeldBatch = { jobId, serial, client: batch.client, names: batch.names, count: inputs.length, timeLimitMs: loaded.timeLimitMs };
-  parentPort!.postMessage({ type: 'holds', batch: held, released: takeReleased() } satisfies RunnerMessage);
+  const slot = heldSlots.hold({ jobId, serial, client: batch.client, count: inputs.length, timeLimitMs: loaded.timeLimitMs });
   const results = new Array<ExecutionResult>(inputs.length);
   const names = new Array<string>(inputs.length);
   const executionIds = new Array<string>(inputs.length);
@@ -120,7 +109,7 @@ async function runBatch(job: Job): Promise<void> {
     await answer(redis, keys, batch.client, jobId, 'batch', answered.answer);
   } finally {
     Atomics.store(beat, RunnerBeat.RUNNING_BATCH, -1);
-    released.push(jobId);
+    heldSlots.release(slot);
   }
 }
 

@@ -35,6 +35,11 @@ export class ShardedLoads {
     return this.pending.size;
   }
 
+  /** Job ids of the shards sent and not yet answered. */
+  jobIds(): IterableIterator<string> {
+    return this.pending.keys();
+  }
+
   /** Runs `shards` shards of `options` for `workflow` (stored in Redis already) and merges their figures. */
   async run(
     workflow: ClusterWorkflow,

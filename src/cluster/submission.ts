@@ -114,6 +114,11 @@ export class ExecutionBatches {
     return this.pending.size;
   }
 
+  /** Job ids of the batches sent and not yet answered. */
+  jobIds(): IterableIterator<string> {
+    return this.pending.keys();
+  }
+
   /** The batch `workflow`'s next execution joins, started when none is filling. */
   filling(workflow: ClusterWorkflow): Batch {
     const filling = workflow.filling;

@@ -34,7 +34,7 @@ import {
   type WorkflowRecord,
 } from './protocol.js';
 import { connect, type ClusterConnection } from './redis.js';
-import { RunnerBeat, type HeldBatch, type RunnerData, type RunnerMessage } from './runner-protocol.js';
+import { HeldSlots, RunnerBeat, type RunnerData, type RunnerMessage } from './runner-protocol.js';
 import { moduleFileUrl } from '../pool/module-url.js';
 
 export interface ClusterWorkerOptions {
@@ -74,7 +74,7 @@ export class ClusterWorker {
   private readonly poolOptions: PoolOptions;
   private pool: Pool | null = null;
   private readonly handlers: string | null;
-  private readonly runnerData: Omit<RunnerData, 'beat'>;
+  private readonly runnerData: Omit<RunnerData, 'beat' | 'held'>;
   private readonly runners: RunnerThread[] = [];
   private readonly workers: Worker[];
   /** Connections handed to BullMQ, which leaves connections it was given open on close. */
@@ -147,7 +147,11 @@ export class ClusterWorker {
 
   /** A runner thread; one that ends (a handler ended the thread, or the hang watchdog terminated it) is replaced; BullMQ re-runs the batches a thread that ended on its own held. */
   private startRunner(): RunnerThread {
-    const runner = new RunnerThread({ ...this.runnerData, beat: new SharedArrayBuffer(RunnerBeat.length * Int32Array.BYTES_PER_ELEMENT) });
+    const runner = new RunnerThread({
+      ...this.runnerData,
+      beat: new SharedArrayBuffer(RunnerBeat.length * Int32Array.BYTES_PER_ELEMENT),
+      held: HeldSlots.allocate(this.runnerData.concurrency),
+    });
     runner.thread.once('exit', () => {
       if (this.closing !== null || !runner.started) return;
       const index = this.runners.indexOf(runner);
@@ -168,11 +172,12 @@ export class ClusterWorker {
     const now = Date.now();
     for (const runner of this.runners) {
       const stalledMs = runner.stalledMs(now);
-      if (runner.hung || runner.held.size === 0 || stalledMs <= runner.hangTimeoutMs()) continue;
+      const longestTimeLimitMs = runner.held.longestTimeLimitMs();
+      if (runner.hung || longestTimeLimitMs < 0 || stalledMs <= longestTimeLimitMs + HANG_GRACE_MS) continue;
       runner.hung = true;
       const runningBatch = Atomics.load(runner.beat, RunnerBeat.RUNNING_BATCH);
       const runningIndex = Atomics.load(runner.beat, RunnerBeat.RUNNING_INDEX);
-      const held = [...runner.held.values()];
+      const held = runner.held.held();
       void runner.thread.terminate();
       process.stderr.write(
         `statemill worker: a runner thread made no progress for ${stalledMs} ms and was terminated; ${held.length} batch(es) answered for it\n`,
@@ -291,8 +296,8 @@ class RunnerThread {
   readonly thread: ThreadWorker;
   readonly ready: Promise<void>;
   readonly beat: Int32Array;
-  /** Batches it runs now, by job id. */
-  readonly held = new Map<string, HeldBatch>();
+  /** Batches it runs now. */
+  readonly held: HeldSlots;
   started = false;
   /** Terminated by the watchdog. */
   hung = false;
@@ -300,15 +305,11 @@ class RunnerThread {
   private lastBeatAt = Date.now();
   constructor(data: RunnerData) {
     this.beat = new Int32Array(data.beat);
+    this.held = new HeldSlots(data.held);
     this.thread = new ThreadWorker(new URL(runnerFile()), { workerData: data });
     this.ready = new Promise((resolve, reject) => {
       this.thread.on('message', (message: RunnerMessage) => {
-        if (message.type === 'holds') {
-          for (const jobId of message.released) this.held.delete(jobId);
-          this.held.set(message.batch.jobId, message.batch);
-        } else if (message.type === 'released') {
-          for (const jobId of message.jobIds) this.held.delete(jobId);
-        } else if (message.type === 'ready') {
+        if (message.type === 'ready') {
           this.started = true;
           resolve();
         }
@@ -330,13 +331,6 @@ class RunnerThread {
       this.lastBeatAt = now;
     }
     return now - this.lastBeatAt;
-  }
-
-  /** How long it may make no progress: the longest time limit of the batches it holds, plus a grace. */
-  hangTimeoutMs(): number {
-    let limit = 0;
-    for (const batch of this.held.values()) limit = Math.max(limit, batch.timeLimitMs);
-    return limit + HANG_GRACE_MS;
   }
 
   /** Lets it finish the batches it holds, then ends it. */
