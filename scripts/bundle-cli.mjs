@@ -1,24 +1,37 @@
 /**
- * Bundles the `statemill` executable (after tsc has built dist/src) into dist/cli: one file
- * for what `run` and `validate` load at start, plus chunks for what they load on demand.
- * Node 20 spends about half a millisecond on each ES module it resolves and links; the CLI
- * loads about 70, so the bundle starts some 40 ms sooner (bench/standalone/startup.ts measures it).
+ * Bundles the `statemill` CLI (after tsc has built dist/src) into one CommonJS file,
+ * dist/cli/statemill.cjs, which bin/statemill.cjs runs with V8's code cache, then runs it once
+ * so that the cache exists (dist/cli/statemill.<V8 version>-<arch>.v8cache).
+ * Node 20 spends about half a millisecond on each ES module it resolves and links, and has a
+ * code cache only for scripts compiled through node:vm: one CommonJS file gets both. esbuild
+ * cannot split CommonJS into chunks, so every command's code is in the file; with the cache,
+ * code a start does not run costs it little (bench/standalone/startup.ts measures it).
  *
- * Left unbundled, loaded from dist as built: the benchmark harness (dist/bench/command.js, in
- * a checkout only: the package does not ship it) and modules that find files next to themselves
- * at run time (the worker pool, the service and the cluster start worker threads from their
- * own directories).
+ * Left unbundled, loaded from dist as built through import() (they are ES modules): the
+ * benchmark harness (dist/bench/command.js, in a checkout only: the package does not ship it)
+ * and modules that find files next to themselves at run time (the worker pool, the service,
+ * the HTTP server over it and the cluster start worker threads from their own directories).
  * jsonata, yaml and js-yaml stay in node_modules: they load only when a file needs them.
  */
 import { build } from 'esbuild';
-import { readFileSync, rmSync } from 'node:fs';
-import { dirname, relative, resolve, sep } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const built = resolve(root, 'dist', 'src');
 const outdir = resolve(root, 'dist', 'cli');
-const unbundled = [resolve(root, 'dist', 'bench') + sep, resolve(built, 'pool') + sep, resolve(built, 'service') + sep, resolve(built, 'cluster') + sep];
+const unbundled = [
+  ...[resolve(root, 'dist', 'bench'), resolve(built, 'pool'), resolve(built, 'service'), resolve(built, 'cluster')].map((dir) => dir + sep),
+  // The library's index, which `serve` imports whole for the HTTP server (the rest of the CLI imports through it from
+  // the defining modules: linkThroughIndexes).
+  resolve(built, 'index.js'),
+];
+const isUnbundled = (target) => unbundled.some((prefix) => target === prefix || target.startsWith(prefix));
+/** How the bundle names an unbundled module: its path from dist/cli. */
+const fromOutdir = (target) => `./${relative(outdir, target).split(sep).join('/')}`;
 
 /** Imports of unbundled modules point at their dist/src files from dist/cli. */
 const keepUnbundled = {
@@ -26,8 +39,7 @@ const keepUnbundled = {
   setup(esbuild) {
     esbuild.onResolve({ filter: /^\.\.?\// }, (args) => {
       const target = resolve(args.resolveDir, args.path);
-      if (!unbundled.some((prefix) => target === prefix || target.startsWith(prefix))) return undefined;
-      return { path: `./${relative(outdir, target).split(sep).join('/')}`, external: true };
+      return isUnbundled(target) ? { path: fromOutdir(target), external: true } : undefined;
     });
   },
 };
@@ -63,10 +75,27 @@ const linkThroughIndexes = {
         }
         return [...byModule].map(([file, bound]) => `import { ${bound.join(', ')} } from './${relative(from, file).split(sep).join('/')}';`).join('\n');
       });
-      return { contents, loader: 'js' };
+      return { contents: throughLauncherImport(contents, from), loader: 'js' };
     });
   },
 };
+
+/**
+ * V8's code cache and the import() of a node:vm script do not go together on Node 20 (a script
+ * compiled from cached data loses its import callback, and the callback needs
+ * --experimental-vm-modules anyway). The CLI's import() of what stays outside the bundle (ES
+ * modules, handlers modules) therefore calls `importModule`, which bin/statemill.cjs passes
+ * to the bundle: a plain import() of its own. Specifiers are given from dist/cli. import() of
+ * bundled modules stays, for esbuild to inline.
+ */
+function throughLauncherImport(text, from) {
+  return text
+    .replace(/\bimport\((['"])(\.[^'"]*)\1\)/g, (call, _quote, specifier) => {
+      const target = resolve(from, specifier);
+      return isUnbundled(target) ? `importModule('${fromOutdir(target)}')` : call;
+    })
+    .replace(/\bimport\((?![\s)'"])/g, 'importModule(');
+}
 
 /** The module that defines `name`, which `file` exports, following re-exports (`export { a as b } from './x.js'`). */
 function definitionOf(file, name) {
@@ -102,23 +131,37 @@ const childProcessOnUse = {
   },
 };
 
-// Chunk names carry content hashes: start empty, so no chunk of an earlier build lingers.
+// Start empty, so no file (or code cache) of an earlier build lingers.
 rmSync(outdir, { recursive: true, force: true });
 
-await build({
-  entryPoints: { main: resolve(built, 'cli', 'main.js') },
-  outdir,
+const bundled = await build({
+  entryPoints: [resolve(built, 'cli', 'main.js')],
+  outfile: join(outdir, 'statemill.cjs'),
+  write: false,
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
   external: ['jsonata', 'yaml', 'js-yaml', 'piscina', 'msgpackr', 'hdr-histogram-js', 'bullmq', 'ioredis', 'better-sqlite3'],
-  // commander is CommonJS: bundled into ESM, its require() calls need a require.
-  banner: { js: "import { createRequire as createRequireForBundle } from 'node:module';\nconst require = createRequireForBundle(import.meta.url);" },
+  // The sources find their package's files with createRequire(import.meta.url): bin/statemill.cjs passes the bundle's URL.
+  define: { 'import.meta.url': 'importMetaUrl' },
   plugins: [linkThroughIndexes, keepUnbundled, childProcessOnUse],
   // Less text to parse at every start; names stay, so stack traces and profiles still read.
   minifyWhitespace: true,
   minifySyntax: true,
   logLevel: 'warning',
 });
+// bin/statemill.cjs wraps the bundle in a function, where main's `#!` line would be a syntax error.
+mkdirSync(outdir, { recursive: true });
+writeFileSync(join(outdir, 'statemill.cjs'), bundled.outputFiles[0].text.replace(/^#!.*\n/, ''));
+
+// One `run` through the executable writes the code cache, with the functions a run compiles.
+const work = mkdtempSync(join(tmpdir(), 'statemill-bundle-'));
+try {
+  const definition = join(work, 'pass.asl.json');
+  writeFileSync(definition, JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Pass', Next: 'B' }, B: { Type: 'Succeed' } } }));
+  const warm = spawnSync(process.execPath, [join(root, 'bin', 'statemill.cjs'), 'run', definition, '--input-json', '{}'], { encoding: 'utf8' });
+  if (warm.status !== 0) throw new Error(`bundle-cli: the bundled CLI failed its first run (exit ${warm.status}): ${warm.stderr}`);
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}

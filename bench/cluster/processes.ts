@@ -124,10 +124,10 @@ export interface WorkerSource {
   readonly args: readonly string[];
 }
 
-/** This checkout's CLI, as this module runs: src/cli/main.ts through tsx from source, dist/cli/main.js when built. */
+/** This checkout's CLI, as this module runs: src/cli/main.ts through tsx from source, bin/statemill.cjs when built. */
 export function thisCheckout(): WorkerSource {
   if (import.meta.url.endsWith('.ts')) return checkoutSource(fileURLToPath(new URL('../../', import.meta.url)));
-  return { cwd: fileURLToPath(new URL('../../../', import.meta.url)), args: [fileURLToPath(new URL('../../cli/main.js', import.meta.url))] };
+  return { cwd: fileURLToPath(new URL('../../../', import.meta.url)), args: [fileURLToPath(new URL('../../../bin/statemill.cjs', import.meta.url))] };
 }
 
 /** Another checkout's sources (a baseline to compare with): its node_modules must hold tsx. */

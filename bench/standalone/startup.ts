@@ -2,12 +2,12 @@
  * Start-up of the `statemill` executable: wall time of `statemill run` on a 3-state
  * definition and of `statemill validate` on a 20,000-state one, beside bare `node` started
  * the same way in the same rounds (what no CLI can go below). Runs the built CLI
- * (dist/cli/main.js, the bundle the package's bin points at), so build first:
+ * (bin/statemill.cjs, the package's bin, running the bundle in dist/cli), so build first:
  *
  *   npm run build && node --import tsx/esm bench/standalone/startup.ts [--runs 30] [--baseline DIR]
  *
  * `--baseline DIR` adds the same two commands run by another checkout's built CLI
- * (DIR/dist/cli/main.js: e.g. `git archive <commit> | tar -x -C DIR`, node_modules linked,
+ * (DIR/bin/statemill.cjs, or DIR/dist/cli/main.js for a build before it: e.g. `git archive <commit> | tar -x -C DIR`, node_modules linked,
  * `npm run build` there) to the same rounds: before / after in one run.
  *
  * Prints min / median / max per command in milliseconds, and the median over bare node;
@@ -23,13 +23,18 @@ import { fileURLToPath } from 'node:url';
 import { median } from '../median.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const cli = join(root, 'dist', 'cli', 'main.js');
+const cli = join(root, 'bin', 'statemill.cjs');
 const runsAt = process.argv.indexOf('--runs');
 const runs = runsAt > 0 ? Number(process.argv[runsAt + 1]) : 30;
 const baselineAt = process.argv.indexOf('--baseline');
-const baselineCli = baselineAt > 0 ? join(process.argv[baselineAt + 1]!, 'dist', 'cli', 'main.js') : null;
+/** A checkout's built executable: bin/statemill.cjs, or dist/cli/main.js before there was a bin/. */
+function builtCli(checkout: string): string {
+  const launcher = join(checkout, 'bin', 'statemill.cjs');
+  return existsSync(launcher) ? launcher : join(checkout, 'dist', 'cli', 'main.js');
+}
+const baselineCli = baselineAt > 0 ? builtCli(process.argv[baselineAt + 1]!) : null;
 
-for (const built of baselineCli === null ? [cli] : [cli, baselineCli]) {
+for (const built of [join(root, 'dist', 'cli', 'statemill.cjs'), ...(baselineCli === null ? [] : [baselineCli])]) {
   if (!existsSync(built)) {
     console.error(`bench/standalone/startup: ${built} is missing; run npm run build first`);
     process.exit(2);

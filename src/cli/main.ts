@@ -28,7 +28,8 @@ process.on('unhandledRejection', (reason) => crashed('unhandled promise rejectio
 
 const interrupt = new AbortController();
 process.once('SIGINT', () => interrupt.abort(new Error('Interrupted (Ctrl-C).')));
-process.exitCode = await runCli(process.argv.slice(2), {
+// No top-level await: the CLI is bundled as CommonJS (scripts/bundle-cli.mjs says why).
+void runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
   // Opened only when a command reads it (no --input-json or --input): creating it costs every start.
@@ -37,4 +38,6 @@ process.exitCode = await runCli(process.argv.slice(2), {
   },
   cwd: process.cwd(),
   signal: interrupt.signal,
+}).then((exitCode) => {
+  process.exitCode = exitCode;
 });

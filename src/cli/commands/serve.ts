@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { hostPrefixAdvice, serve, StoreError, type Handlers, type RunningEndpoint, type ServeLogLevel } from '../../index.js';
+import type { Handlers, RunningEndpoint, ServeLogLevel } from '../../index.js';
 import { CliError, CliErrorCodes } from '../cli-error.js';
 import { ExitCodes, type ExitCode } from '../exit-codes.js';
 import { readTextFile } from '../files.js';
@@ -34,6 +34,9 @@ export async function serveCommand(options: ServeCommandOptions, io: CliIo): Pro
     throw new CliError(CliErrorCodes.USAGE, `--retain-executions must be a whole number, not ${JSON.stringify(options.retainExecutions)}`);
   const handlers: Handlers = options.handlers === undefined ? {} : await loadHandlersModule(options.handlers, io.cwd);
   const mocks = options.mocks === undefined ? undefined : parseJsonText(await readTextFile(options.mocks, io.cwd, 'mock configuration'), options.mocks);
+  // Imported here, not at the top: the CLI bundle is CommonJS (for V8's code cache), and the server, over the service,
+  // is ES modules left out of it, which only import() can load.
+  const { serve, hostPrefixAdvice, StoreError } = await import('../../index.js');
   let endpoint: RunningEndpoint;
   try {
     endpoint = await serve({
