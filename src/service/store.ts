@@ -559,7 +559,7 @@ export function markHostStopped(exec: ExecutionRecord, now: Date, cause?: string
   exec.error = HOST_STOPPED_ERROR;
   exec.cause =
     cause ??
-    `The statemill process running this execution stopped (crash or kill) while it was RUNNING and not parked: only executions whose every running thread waits (a task token, an activity task, a Wait state, a retry interval, a .sync child — on the main line, in the branches of a Parallel state or the iterations of an inline Map state, not in a distributed Map) are resumed after a restart, so it was marked FAILED when the store was opened again at ${now.toISOString()}.`;
+    `The statemill process running this execution stopped (crash or kill) while it was RUNNING and not parked: only executions whose every running thread waits (a task token, an activity task, a Wait state, a retry interval, a .sync child — on the main line, in the branches of a Parallel state or the iterations of a Map state, inline or distributed, unless they run in the pool) are resumed after a restart, so it was marked FAILED when the store was opened again at ${now.toISOString()}.`;
   const recorded: HistoryEventShape[] =
     exec.events !== null && exec.events.length > 0
       ? exec.events
