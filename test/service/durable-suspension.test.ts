@@ -259,6 +259,45 @@ durable('SendTaskFailure after the restart goes through the Task’s Catch; Send
   });
 });
 
+durable(
+  'a SendTaskHeartbeat before the crash is kept: after the restart HeartbeatSeconds counts from the last heartbeat, not from the record, then ends the wait as States.HeartbeatTimeout; no heartbeat row outlives the execution',
+  async () => {
+    await withFreshStore(async (store) => {
+      const definition = askMachine(
+        { HeartbeatSeconds: 60, Catch: [{ ErrorEquals: ['States.HeartbeatTimeout'], ResultPath: '$.error', Next: 'Late' }] },
+        { Late: { Type: 'Pass', Parameters: { 'error.$': '$.error.Error' }, End: true } },
+      );
+      const clock = manualClock(T0);
+      const first = outbox();
+      const crashed = store.open({ handlers: first.handlers, clock });
+      const { stateMachineArn } = await crashed.createStateMachine({ name: 'ask', definition, roleArn });
+      const { executionArn } = await crashed.startExecution({ stateMachineArn, name: 'asking', input: '{"who":"ada"}' });
+      await turns();
+      clock.advance(50_000);
+      await crashed.sendTaskHeartbeat({ taskToken: first.tokens[0]! });
+      clock.halt();
+      const later = manualClock(T0 + 100_000);
+      const restarted = store.open({ handlers: outbox().handlers, clock: later });
+      await turns();
+      assert.is(
+        (await restarted.describeExecution({ executionArn })).status,
+        'RUNNING',
+        '50 s after the last heartbeat, 100 s after the record: still waiting',
+      );
+      later.advance(9_000);
+      await turns();
+      assert.is((await restarted.describeExecution({ executionArn })).status, 'RUNNING', '59 s after the last heartbeat');
+      later.advance(2_000);
+      const described = await restarted.waitForExecution({ executionArn });
+      assert.equal(JSON.parse(described.output!), { error: 'States.HeartbeatTimeout' });
+      const db = new Database(store.file, { readonly: true });
+      const rows = (db.prepare('SELECT count(*) AS n FROM heartbeats').get() as { n: number }).n;
+      db.close();
+      assert.is(rows, 0, 'the heartbeat row went with the execution’s end');
+    });
+  },
+);
+
 durable('Retry counters survive the restart: an attempt failed before it and one after it exhaust MaxAttempts 1, and the Catch takes over', async () => {
   await withFreshStore(async (store) => {
     const definition = askMachine(
