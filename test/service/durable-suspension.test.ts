@@ -1613,6 +1613,69 @@ durable(
   },
 );
 
+durable(
+  'a JSONata distributed Map with a ResultWriter whose iterations got heartbeats before the crash: after the restart HeartbeatSeconds counts from them, the answers complete it and the results are written then',
+  async () => {
+    await withFreshStore(async (store) => {
+      const definition = JSON.stringify({
+        QueryLanguage: 'JSONata',
+        StartAt: 'Each',
+        States: {
+          Each: {
+            Type: 'Map',
+            Items: '{% $states.input.items %}',
+            ItemSelector: { index: '{% $states.context.Map.Item.Index %}', value: '{% $states.context.Map.Item.Value %}' },
+            ItemProcessor: {
+              ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+              StartAt: 'AskItem',
+              States: {
+                AskItem: {
+                  Type: 'Task',
+                  Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken',
+                  Arguments: { QueueUrl: 'q', MessageBody: { TaskToken: '{% $states.context.Task.Token %}', index: '{% $states.input.index %}' } },
+                  HeartbeatSeconds: 60,
+                  Output: '{% $states.input.value & ": " & $states.result.word %}',
+                  End: true,
+                },
+              },
+            },
+            ResultWriter: { Resource: 'arn:aws:states:::s3:putObject', Arguments: { Bucket: 'out', Prefix: 'runs' } },
+            End: true,
+          },
+        },
+      });
+      const clock = manualClock(T0);
+      const asked = itemOutbox();
+      const crashed = store.open({ handlers: { ...memoryBucket({}).handlers, ...asked.handlers }, clock });
+      const { stateMachineArn } = await crashed.createStateMachine({ name: 'each', definition, roleArn });
+      const { executionArn } = await crashed.startExecution({ stateMachineArn, name: 'items', input: '{"items":["ada","bob"]}' });
+      await turns();
+      const tokens = asked.tokens;
+      assert.equal(Object.keys(tokens).sort(), ['0', '1'], JSON.stringify(await crashed.describeExecution({ executionArn })));
+      clock.advance(50_000);
+      await crashed.sendTaskHeartbeat({ taskToken: tokens[0]! });
+      await crashed.sendTaskHeartbeat({ taskToken: tokens[1]! });
+      clock.halt();
+      const written = memoryBucket({});
+      const later = manualClock(T0 + 100_000);
+      const restarted = store.open({ handlers: { ...written.handlers, ...itemOutbox().handlers }, clock: later });
+      await turns();
+      assert.is((await restarted.describeExecution({ executionArn })).status, 'RUNNING', 'the heartbeats hold the iterations’ waits');
+      await restarted.sendTaskSuccess({ taskToken: tokens[1]!, output: '{"word":"yes"}' });
+      await restarted.sendTaskSuccess({ taskToken: tokens[0]!, output: '{"word":"ok"}' });
+      const described = await restarted.waitForExecution({ executionArn });
+      assert.is(described.status, 'SUCCEEDED', JSON.stringify(described));
+      const details = (JSON.parse(described.output!) as { ResultWriterDetails: { Key: string } }).ResultWriterDetails;
+      const manifest = JSON.parse(written.written[details.Key]!) as { ResultFiles: Record<string, Array<{ Key: string }>> };
+      const succeeded = JSON.parse(written.written[manifest.ResultFiles.SUCCEEDED![0]!.Key]!) as Array<{ Output: string }>;
+      assert.equal(
+        succeeded.map((r) => JSON.parse(r.Output)),
+        ['ada: ok', 'bob: yes'],
+      );
+    });
+  },
+);
+
 /** A message handler that keeps each token it is given by the item (`$.index`) that sent it. */
 function itemOutbox() {
   const tokens: Record<number, string> = {};
