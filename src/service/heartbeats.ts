@@ -53,10 +53,9 @@ export class StoredHeartbeats {
       resumed.add(exec.executionArn);
       exec.suspension = withHeartbeats(exec.suspension, byToken) as DurableSuspension;
     }
-    for (const row of rows) {
-      if (resumed.has(row.arn)) this.executions.add(row.arn);
-      else if (!this.executions.has(row.arn)) this.deleteOf.run(row.arn);
-    }
+    const stale = new Set<string>();
+    for (const row of rows) (resumed.has(row.arn) ? this.executions : stale).add(row.arn);
+    for (const arn of stale) this.deleteOf.run(arn);
   }
 }
 

@@ -298,6 +298,32 @@ durable(
   },
 );
 
+durable('heartbeat rows of an execution that ran on and was not resumed (FAILED statemill.HostStopped at start-up) are deleted then', async () => {
+  await withFreshStore(async (store) => {
+    const stuck = 'arn:aws:lambda:us-east-1:123456789012:function:stuck';
+    const definition = askMachine({ HeartbeatSeconds: 60, Next: 'Work' }, { Work: { Type: 'Task', Resource: stuck, Next: 'Greet' } });
+    const handlers = { ...outbox().handlers, [stuck]: () => new Promise<never>(() => {}) };
+    const first = outbox();
+    const crashed = store.open({ handlers: { ...handlers, ...first.handlers } });
+    const { stateMachineArn } = await crashed.createStateMachine({ name: 'ask', definition, roleArn });
+    const { executionArn } = await crashed.startExecution({ stateMachineArn, name: 'asking', input: '{"who":"ada"}' });
+    await turns();
+    await crashed.sendTaskHeartbeat({ taskToken: first.tokens[0]! });
+    await crashed.sendTaskSuccess({ taskToken: first.tokens[0]!, output: '{"word":"ok"}' });
+    await turns();
+    const heartbeatRows = () => {
+      const db = new Database(store.file, { readonly: true });
+      const n = (db.prepare('SELECT count(*) AS n FROM heartbeats').get() as { n: number }).n;
+      db.close();
+      return n;
+    };
+    assert.is(heartbeatRows(), 1, 'the heartbeat was written');
+    const restarted = store.open({ handlers });
+    assert.equal((await restarted.describeExecution({ executionArn })).error, HOST_STOPPED_ERROR);
+    assert.is(heartbeatRows(), 0, 'its row went at start-up');
+  });
+});
+
 durable('Retry counters survive the restart: an attempt failed before it and one after it exhaust MaxAttempts 1, and the Catch takes over', async () => {
   await withFreshStore(async (store) => {
     const definition = askMachine(
