@@ -15,7 +15,8 @@ import { StoredHeartbeats } from './heartbeats.js';
  * start returns with it still running, and each time it parks on its main line (a task
  * token, an activity task, a Wait state, a retry interval: its durable record, see
  * run/execution.ts durableRecord), a worker takes its activity task, or it runs on, one
- * transaction each. At the next start a parked execution is resumed where it waited
+ * transaction each; a heartbeat on a parked execution's token, one row of its own
+ * (service/heartbeats.ts). At the next start a parked execution is resumed where it waited
  * (Executions.resumeSuspended); any other that was RUNNING when the process died is marked
  * FAILED (`statemill.HostStopped`) with a cause saying so.
  */
