@@ -293,7 +293,7 @@ function restoreIterations(node: StateNode, frame: Frame, record: DurablePoint, 
   const processor = node.iterations;
   const records = record.iterations ?? [];
   const inputs = record.inputs ?? [];
-  if (processor === null || processor.isolated) throw new RangeError(`state '${node.name}' is not an inline Map state`);
+  if (processor === null) throw new RangeError(`state '${node.name}' is not a Map state`);
   if (records.length > inputs.length) throw new RangeError(`the record of Map state '${node.name}' names more iterations than items`);
   const group = new ParkedIterations(
     frame,
@@ -324,7 +324,7 @@ function restoreIterations(node: StateNode, frame: Frame, record: DurablePoint, 
       if (iterationNode === undefined) throw new RangeError(`no state '${point.stateName}' in the iterations of Map state '${node.name}'`);
       let vars: VariableScope | undefined;
       if (processor.assigns) {
-        vars = new VariableScope(frame.vars);
+        vars = new VariableScope(processor.isolated ? null : frame.vars);
         for (const [name, value, size] of point.variables) vars.set(name, value, size);
       }
       frames[i] = group.iterationFrame(i, vars);

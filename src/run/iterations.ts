@@ -146,13 +146,13 @@ export function runMapIterations(
     const elsewhere = executor(request);
     if (elsewhere !== null) return elsewhere.then((result) => outputsOf(result, allowed, parent));
   }
-  if (!processor.isolated && processor.node !== null && parent.exec.standard && mayPark(parent)) {
+  if (processor.node !== null && parent.exec.standard && mayPark(parent)) {
     return runParkableIterations(processor, inputs, inputBound, parent, rawInput, limit, allowed);
   }
   return runIterations(processor, inputs, inputBound, parent, limit, allowed);
 }
 
-/** An inline Map's iterations whose waits park the execution (see run/parked-iterations.ts). */
+/** A Map's iterations, inline or distributed, whose waits park the execution (see run/parked-iterations.ts). */
 function runParkableIterations(
   processor: MapProcessor,
   inputs: unknown[],

@@ -1,6 +1,6 @@
 import { AslError, StatesErrors, errorOutput, stateCause, toAslError } from './errors.js';
 import { childFrame } from './branches.js';
-import { Frame, type StopSignal, type VariableScope } from './frame.js';
+import { Frame, VariableScope, type StopSignal } from './frame.js';
 import { Interruption, abandoned } from './interruptions.js';
 import type { MapProcessor } from './iterations.js';
 import { BranchPort, type ThreadGroup } from './parked-branches.js';
@@ -9,7 +9,7 @@ import { isPromiseLike } from './state.js';
 import { Suspension, follow } from './suspension.js';
 
 /**
- * An inline Map state whose iterations wait, as plain data: the same design as a Parallel's
+ * A Map state whose iterations wait, as plain data: the same design as a Parallel's
  * ParkedBranches (see run/parked-branches.ts), with what a Map adds. Iterations start in item
  * order, at most `limit` in flight (0: no limit); a parked iteration counts as in flight, and
  * each one that finishes starts the next. A failed iteration's slot holds its error output
@@ -21,8 +21,12 @@ import { Suspension, follow } from './suspension.js';
  * Its durable record (run/durable.ts) adds to the Map's state, raw input and Retry counters
  * the iterations' inputs, how many started, the failures so far, the concurrency and
  * tolerance, and per started iteration its output or its parked point (with its
- * `$$.Map.Item.Index`/`Value` given back by its index and input). A distributed Map, or one
- * whose iterations run elsewhere (the pool), waits in promises: no restart resumes it.
+ * `$$.Map.Item.Index`/`Value` given back by its index and input). A distributed Map's
+ * iterations (ProcessorConfig Mode DISTRIBUTED) park the same way, each in a scope of its own
+ * that sees none of the execution's variables; their inputs in the record are the items as the
+ * ItemReader, ItemSelector and ItemBatcher made them, so a restart reads no item source again,
+ * and the ResultWriter writes once the last iteration ends. A Map whose iterations run
+ * elsewhere (the pool) waits in promises: no restart resumes it.
  */
 export class ParkedIterations extends Suspension implements ThreadGroup {
   readonly processor: MapProcessor;
@@ -73,7 +77,8 @@ export class ParkedIterations extends Suspension implements ThreadGroup {
     this.inputBound = inputBound;
     this.limit = limit;
     this.allowed = allowed;
-    this.sharedVars = processor.assigns ? null : frame.vars;
+    // A distributed Map's iterations see none of the execution's variables.
+    this.sharedVars = processor.assigns ? null : processor.isolated ? new VariableScope(null) : frame.vars;
     this.frames = new Array<Frame>(n);
     this.outputs = new Array<unknown>(n);
     this.points = new Array<Suspension | null>(n).fill(null);
@@ -101,7 +106,7 @@ export class ParkedIterations extends Suspension implements ThreadGroup {
     const parent = this.frame;
     if (vars !== undefined) return new Frame(parent.exec, vars, index, this.inputs[index], this.stop);
     if (this.sharedVars !== null) return new Frame(parent.exec, this.sharedVars, index, this.inputs[index], this.stop);
-    return childFrame(parent, this.stop, index, this.inputs[index], false);
+    return childFrame(parent, this.stop, index, this.inputs[index], this.processor.isolated);
   }
 
   /** Starts iterations while there is room: all of them when nothing limits concurrency and each finishes at once. */

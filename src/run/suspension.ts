@@ -203,9 +203,9 @@ export class Suspension extends Interruption implements EndListener {
 /**
  * Whether a wait at `frame` parks its execution as plain data (a Suspension) rather than in
  * a promise: on the main line of an execution that Machine.run() started, and in the
- * branches of a Parallel or the iterations of an inline Map that parks (a Standard
- * execution's, itself where it may park: see run/parked-branches.ts and parked-iterations.ts).
- * A distributed Map's iterations wait in promises.
+ * branches of a Parallel or the iterations of a Map (inline or distributed) that parks (a
+ * Standard execution's, itself where it may park: see run/parked-branches.ts and
+ * parked-iterations.ts). Iterations that run in the pool wait in promises.
  */
 export function mayPark(frame: Frame): boolean {
   const stop = frame.stop;

@@ -190,6 +190,12 @@ export class TaskTokens {
     return task === undefined ? null : { timeoutAt: task.timeoutAt, heartbeatMs: task.heartbeatMs, heartbeatAt: task.heartbeatAt };
   }
 
+  /** The execution (its id) a waiting task with HeartbeatSeconds belongs to, and when its heartbeat timer fires; null otherwise. */
+  heartbeatOf(token: string): { executionId: string; heartbeatAt: number } | null {
+    const task = this.pending.get(token);
+    return task === undefined || task.heartbeatMs <= 0 ? null : { executionId: task.exec.id, heartbeatAt: task.heartbeatAt };
+  }
+
   /** True while `token`'s task waits for an answer. */
   isPending(token: string): boolean {
     return this.pending.has(token);

@@ -287,7 +287,13 @@ export class Service {
   }
 
   async sendTaskHeartbeat(request: SendTaskHeartbeatInput): Promise<T.EmptyOutput> {
-    return this.standardTasks.sendTaskHeartbeat(request);
+    const answered = this.standardTasks.sendTaskHeartbeat(request);
+    const beat = this.store === null ? null : this.standardTasks.tokens.heartbeatOf(request.taskToken);
+    // Kept only for an execution the store would resume (parked): a restart counts HeartbeatSeconds from here.
+    if (beat !== null && this.registry.executions.get(beat.executionId)?.suspension != null) {
+      this.store!.heartbeats.beat(beat.executionId, request.taskToken, beat.heartbeatAt);
+    }
+    return answered;
   }
 
   // ── Tags ───────────────────────────────────────────────────────────────────────────────

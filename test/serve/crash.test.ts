@@ -78,10 +78,10 @@ async function settled(url: string, executionArn: string): Promise<any> {
 }
 
 crash(
-  '20 finished and 5 Standard executions waiting inside a distributed Map iteration, 10 Express ones, kill -9, restart: 20 as they were, 5 FAILED (host stopped), the server works on',
+  '20 finished and 5 Standard executions with a handler call in flight inside a distributed Map iteration, 10 Express ones, kill -9, restart: 20 as they were, 5 FAILED (host stopped), the server works on',
   async () => {
     const store = join(dir, 'statemill.db');
-    const first = startServe(['--store', store]);
+    const first = startServe(['--store', store, '--handlers', join(root, 'test/serve/fixtures/token-outbox.mjs')]);
     const url = await first.url;
     const quick = await call(url, 'CreateStateMachine', {
       name: 'quick',
@@ -91,7 +91,7 @@ crash(
     const sleepy = await call(url, 'CreateStateMachine', {
       name: 'sleepy',
       roleArn,
-      // A Wait inside a distributed Map's iteration is not parked as plain data: the restart cannot resume it.
+      // A handler call in flight (one that never answers) is not a wait: nothing durable holds it, the restart cannot resume it.
       definition: JSON.stringify({
         StartAt: 'Each',
         States: {
@@ -100,8 +100,8 @@ crash(
             ItemsPath: '$.items',
             ItemProcessor: {
               ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
-              StartAt: 'Nap',
-              States: { Nap: { Type: 'Wait', Seconds: 3600, End: true } },
+              StartAt: 'Work',
+              States: { Work: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:stuck', End: true } },
             },
             End: true,
           },
@@ -164,7 +164,7 @@ crash(
       assert.is((await settled(again, fresh.executionArn)).output, '{"sum":42}');
       const sync = await call(again, 'StartSyncExecution', { stateMachineArn: express.stateMachineArn, input: '{"x":1}' });
       assert.is(sync.status, 'SUCCEEDED');
-      console.log(`  crash test: ${same}/20 finished executions intact, ${outcomes.length}/5 waiting ones FAILED (statemill.HostStopped), 0 RUNNING, 0 lost`);
+      console.log(`  crash test: ${same}/20 finished executions intact, ${outcomes.length}/5 running ones FAILED (statemill.HostStopped), 0 RUNNING, 0 lost`);
     } finally {
       second.child.kill('SIGTERM');
       assert.equal(await second.exit, { code: 0, signal: null });

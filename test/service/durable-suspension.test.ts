@@ -259,6 +259,71 @@ durable('SendTaskFailure after the restart goes through the Task’s Catch; Send
   });
 });
 
+durable(
+  'a SendTaskHeartbeat before the crash is kept: after the restart HeartbeatSeconds counts from the last heartbeat, not from the record, then ends the wait as States.HeartbeatTimeout; no heartbeat row outlives the execution',
+  async () => {
+    await withFreshStore(async (store) => {
+      const definition = askMachine(
+        { HeartbeatSeconds: 60, Catch: [{ ErrorEquals: ['States.HeartbeatTimeout'], ResultPath: '$.error', Next: 'Late' }] },
+        { Late: { Type: 'Pass', Parameters: { 'error.$': '$.error.Error' }, End: true } },
+      );
+      const clock = manualClock(T0);
+      const first = outbox();
+      const crashed = store.open({ handlers: first.handlers, clock });
+      const { stateMachineArn } = await crashed.createStateMachine({ name: 'ask', definition, roleArn });
+      const { executionArn } = await crashed.startExecution({ stateMachineArn, name: 'asking', input: '{"who":"ada"}' });
+      await turns();
+      clock.advance(50_000);
+      await crashed.sendTaskHeartbeat({ taskToken: first.tokens[0]! });
+      clock.halt();
+      const later = manualClock(T0 + 100_000);
+      const restarted = store.open({ handlers: outbox().handlers, clock: later });
+      await turns();
+      assert.is(
+        (await restarted.describeExecution({ executionArn })).status,
+        'RUNNING',
+        '50 s after the last heartbeat, 100 s after the record: still waiting',
+      );
+      later.advance(9_000);
+      await turns();
+      assert.is((await restarted.describeExecution({ executionArn })).status, 'RUNNING', '59 s after the last heartbeat');
+      later.advance(2_000);
+      const described = await restarted.waitForExecution({ executionArn });
+      assert.equal(JSON.parse(described.output!), { error: 'States.HeartbeatTimeout' });
+      const db = new Database(store.file, { readonly: true });
+      const rows = (db.prepare('SELECT count(*) AS n FROM heartbeats').get() as { n: number }).n;
+      db.close();
+      assert.is(rows, 0, 'the heartbeat row went with the execution’s end');
+    });
+  },
+);
+
+durable('heartbeat rows of an execution that ran on and was not resumed (FAILED statemill.HostStopped at start-up) are deleted then', async () => {
+  await withFreshStore(async (store) => {
+    const stuck = 'arn:aws:lambda:us-east-1:123456789012:function:stuck';
+    const definition = askMachine({ HeartbeatSeconds: 60, Next: 'Work' }, { Work: { Type: 'Task', Resource: stuck, Next: 'Greet' } });
+    const handlers = { ...outbox().handlers, [stuck]: () => new Promise<never>(() => {}) };
+    const first = outbox();
+    const crashed = store.open({ handlers: { ...handlers, ...first.handlers } });
+    const { stateMachineArn } = await crashed.createStateMachine({ name: 'ask', definition, roleArn });
+    const { executionArn } = await crashed.startExecution({ stateMachineArn, name: 'asking', input: '{"who":"ada"}' });
+    await turns();
+    await crashed.sendTaskHeartbeat({ taskToken: first.tokens[0]! });
+    await crashed.sendTaskSuccess({ taskToken: first.tokens[0]!, output: '{"word":"ok"}' });
+    await turns();
+    const heartbeatRows = () => {
+      const db = new Database(store.file, { readonly: true });
+      const n = (db.prepare('SELECT count(*) AS n FROM heartbeats').get() as { n: number }).n;
+      db.close();
+      return n;
+    };
+    assert.is(heartbeatRows(), 1, 'the heartbeat was written');
+    const restarted = store.open({ handlers });
+    assert.equal((await restarted.describeExecution({ executionArn })).error, HOST_STOPPED_ERROR);
+    assert.is(heartbeatRows(), 0, 'its row went at start-up');
+  });
+});
+
 durable('Retry counters survive the restart: an attempt failed before it and one after it exhaust MaxAttempts 1, and the Catch takes over', async () => {
   await withFreshStore(async (store) => {
     const definition = askMachine(
@@ -1407,30 +1472,235 @@ durable('a damaged branch record stops start-up with ERR_STORE_CORRUPT naming th
   });
 });
 
-durable('a wait inside a distributed Map’s iteration is not resumed: FAILED (statemill.HostStopped) at start-up, the cause saying what resumes', async () => {
-  await withFreshStore(async (store) => {
-    const definition = JSON.stringify({
-      StartAt: 'Each',
-      States: {
-        Each: {
-          Type: 'Map',
-          ItemsPath: '$.items',
-          ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'AskB', States: { AskB: askIn('b', { End: true }) } },
-          End: true,
+/**
+ * A Distributed Map (ProcessorConfig Mode DISTRIBUTED, STANDARD children) over `$.items` whose
+ * iterations each ask for an approval: the first state assigns in the iteration's own scope
+ * (which sees none of the execution's variables), the last reads it back. `map` adds fields to the Map state.
+ */
+function distributedApprovals(map: Record<string, unknown> = {}): string {
+  return JSON.stringify({
+    StartAt: 'Prepare',
+    States: {
+      Prepare: { Type: 'Pass', Assign: { greeting: 'hello' }, Next: 'Each' },
+      Each: {
+        Type: 'Map',
+        ItemsPath: '$.items',
+        ItemSelector: { 'index.$': '$$.Map.Item.Index', 'value.$': '$$.Map.Item.Value' },
+        ItemProcessor: {
+          ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+          StartAt: 'Note',
+          States: {
+            Note: { Type: 'Pass', Assign: { 'mine.$': '$.value' }, Next: 'AskItem' },
+            AskItem: {
+              Type: 'Task',
+              Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken',
+              Parameters: { QueueUrl: 'q', MessageBody: { 'TaskToken.$': '$$.Task.Token', 'index.$': '$.index' } },
+              ResultPath: '$.answer',
+              Next: 'Said',
+            },
+            Said: { Type: 'Pass', Parameters: { 'text.$': "States.Format('{} #{}: {}', $mine, $.index, $.answer.word)" }, End: true },
+          },
         },
+        ResultPath: '$.said',
+        End: true,
+        ...map,
       },
+    },
+  });
+}
+
+durable(
+  'a distributed Map whose iterations wait on tokens: one answered before the crash, the others after the restart; results in item order, iteration variables kept, map runs as listed before, history as without a restart',
+  async () => {
+    const runOnce = async (restart: boolean) => {
+      let outcome: { output: unknown; events: unknown[]; calledAgain: number } = { output: null, events: [], calledAgain: 0 };
+      await withFreshStore(async (store) => {
+        const { crashed, executionArn, tokens } = await startedMap(store, distributedApprovals(), ['ada', 'bob', 'cy']);
+        assert.equal(Object.keys(tokens).sort(), ['0', '1', '2'], 'every iteration sent its token');
+        const mapRunsBefore = (await crashed.listMapRuns({ executionArn })).mapRuns;
+        await crashed.sendTaskSuccess({ taskToken: tokens[1]!, output: '{"word":"yes"}' });
+        await turns();
+        const again = itemOutbox();
+        const service = restart ? store.open({ handlers: again.handlers }) : crashed;
+        assert.is((await service.describeExecution({ executionArn })).status, 'RUNNING');
+        assert.equal((await service.listMapRuns({ executionArn })).mapRuns, mapRunsBefore, 'the map runs listed as before the restart');
+        await service.sendTaskSuccess({ taskToken: tokens[2]!, output: '{"word":"sure"}' });
+        await service.sendTaskSuccess({ taskToken: tokens[0]!, output: '{"word":"ok"}' });
+        const described = await service.waitForExecution({ executionArn });
+        assert.is(described.status, 'SUCCEEDED', JSON.stringify(described));
+        const history = (await service.getExecutionHistory({ executionArn })).events;
+        assertNoGaps(history, 'distributed map');
+        outcome = {
+          output: JSON.parse(described.output!),
+          events: history.map((e) => [e.id, e.previousEventId, e.type]),
+          calledAgain: Object.keys(again.tokens).length,
+        };
+      });
+      return outcome;
+    };
+    const restarted = await runOnce(true);
+    assert.equal(restarted.output, {
+      items: ['ada', 'bob', 'cy'],
+      said: [{ text: 'ada #0: ok' }, { text: 'bob #1: yes' }, { text: 'cy #2: sure' }],
     });
-    const first = branchOutbox();
-    const crashed = store.open({ handlers: first.handlers });
-    const { stateMachineArn } = await crashed.createStateMachine({ name: 'each', definition, roleArn });
-    const { executionArn } = await crashed.startExecution({ stateMachineArn, name: 'asking', input: '{"items":[{"who":"ada"}]}' });
-    await turns();
-    const restarted = store.open({ handlers: branchOutbox().handlers });
-    const described = await restarted.describeExecution({ executionArn });
-    assert.equal([described.status, described.error], ['FAILED', HOST_STOPPED_ERROR]);
-    assert.match(described.cause!, /not in a distributed Map/);
+    assert.is(restarted.calledAgain, 0, 'no resource is called again');
+    assert.equal(restarted.events, (await runOnce(false)).events, 'the same history as without the restart');
+  },
+);
+
+durable('a distributed Map’s iterations see none of the execution’s variables after a restart either', async () => {
+  await withFreshStore(async (store) => {
+    const definition = distributedApprovals().replace("'{} #{}: {}', $mine", "'{} #{}: {}', $greeting");
+    const { executionArn, tokens } = await startedMap(store, definition, ['ada']);
+    const restarted = store.open({ handlers: itemOutbox().handlers });
+    await restarted.sendTaskSuccess({ taskToken: tokens[0]!, output: '{"word":"ok"}' });
+    const described = await restarted.waitForExecution({ executionArn });
+    assert.equal([described.status, described.error], ['FAILED', 'States.Runtime']);
+    assert.match(described.cause!, /greeting/);
   });
 });
+
+/** S3 in memory for an ItemReader and a ResultWriter: each getObject counted, each putObject kept by key. */
+function memoryBucket(objects: Record<string, unknown>) {
+  const reads: string[] = [];
+  const written: Record<string, string> = {};
+  return {
+    reads,
+    written,
+    handlers: {
+      'arn:aws:states:::s3:getObject': (input: { Key: string }) => (reads.push(input.Key), { Body: Buffer.from(JSON.stringify(objects[input.Key])) }),
+      'arn:aws:states:::s3:putObject': (input: { Key: string; Body: string }) => ((written[input.Key] = input.Body), {}),
+    },
+  };
+}
+
+durable(
+  'a distributed Map with ItemReader, ItemBatcher and ResultWriter waiting on tokens: the items are not read again after the restart, a tolerated failure and the results are written once the last batch ends',
+  async () => {
+    await withFreshStore(async (store) => {
+      const definition = distributedApprovals({
+        ItemsPath: undefined,
+        ItemReader: { Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: { InputType: 'JSON' }, Parameters: { Bucket: 'in', Key: 'people.json' } },
+        ItemSelector: undefined,
+        ItemBatcher: { MaxItemsPerBatch: 2 },
+        ItemProcessor: {
+          ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+          StartAt: 'AskBatch',
+          States: {
+            AskBatch: {
+              Type: 'Task',
+              Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken',
+              Parameters: { QueueUrl: 'q', MessageBody: { 'TaskToken.$': '$$.Task.Token', 'index.$': '$.Items[0].index' } },
+              ResultSelector: { 'names.$': '$.names' },
+              End: true,
+            },
+          },
+        },
+        ToleratedFailureCount: 1,
+        ResultWriter: { Resource: 'arn:aws:states:::s3:putObject', Parameters: { Bucket: 'out', Prefix: 'runs' } },
+      });
+      const people = [0, 1, 2, 3, 4].map((index) => ({ index, name: `p${index}` }));
+      const first = memoryBucket({ 'people.json': people });
+      const asked = itemOutbox();
+      const crashed = store.open({ handlers: { ...first.handlers, ...asked.handlers } });
+      const { stateMachineArn } = await crashed.createStateMachine({ name: 'batches', definition, roleArn });
+      const { executionArn } = await crashed.startExecution({ stateMachineArn, name: 'batches', input: '{}' });
+      await turns();
+      assert.equal(Object.keys(asked.tokens).sort(), ['0', '2', '4'], 'one token per batch of two');
+      assert.equal(first.reads, ['people.json'], 'read once');
+      await crashed.sendTaskFailure({ taskToken: asked.tokens[2]!, error: 'No', cause: 'second batch' });
+      await turns();
+      const second = memoryBucket({ 'people.json': [] });
+      const restarted = store.open({ handlers: { ...second.handlers, ...itemOutbox().handlers } });
+      await restarted.sendTaskSuccess({ taskToken: asked.tokens[4]!, output: '{"names":["p4"]}' });
+      await turns();
+      assert.equal(second.written, {}, 'nothing written while a batch waits');
+      await restarted.sendTaskSuccess({ taskToken: asked.tokens[0]!, output: '{"names":["p0","p1"]}' });
+      const described = await restarted.waitForExecution({ executionArn });
+      assert.is(described.status, 'SUCCEEDED', JSON.stringify(described));
+      assert.equal(second.reads, [], 'the item source is not read again after the restart');
+      const said = (JSON.parse(described.output!) as { said: { ResultWriterDetails: { Bucket: string; Key: string } } }).said;
+      assert.is(said.ResultWriterDetails.Bucket, 'out');
+      const manifest = JSON.parse(second.written[said.ResultWriterDetails.Key]!) as { ResultFiles: Record<string, Array<{ Key: string }>> };
+      const succeeded = JSON.parse(second.written[manifest.ResultFiles.SUCCEEDED![0]!.Key]!) as Array<{ Output: string }>;
+      assert.equal(
+        succeeded.map((r) => JSON.parse(r.Output)),
+        [{ names: ['p0', 'p1'] }, { names: ['p4'] }],
+        'results in item order',
+      );
+      const failed = JSON.parse(second.written[manifest.ResultFiles.FAILED![0]!.Key]!) as Array<{ Error: string; Cause: string }>;
+      assert.equal(
+        failed.map((r) => [r.Error, r.Cause]),
+        [['No', 'second batch']],
+        'the tolerated failure',
+      );
+      assertNoGaps((await restarted.getExecutionHistory({ executionArn })).events, 'distributed map with reader and writer');
+    });
+  },
+);
+
+durable(
+  'a JSONata distributed Map with a ResultWriter whose iterations got heartbeats before the crash: after the restart HeartbeatSeconds counts from them, the answers complete it and the results are written then',
+  async () => {
+    await withFreshStore(async (store) => {
+      const definition = JSON.stringify({
+        QueryLanguage: 'JSONata',
+        StartAt: 'Each',
+        States: {
+          Each: {
+            Type: 'Map',
+            Items: '{% $states.input.items %}',
+            ItemSelector: { index: '{% $states.context.Map.Item.Index %}', value: '{% $states.context.Map.Item.Value %}' },
+            ItemProcessor: {
+              ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+              StartAt: 'AskItem',
+              States: {
+                AskItem: {
+                  Type: 'Task',
+                  Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken',
+                  Arguments: { QueueUrl: 'q', MessageBody: { TaskToken: '{% $states.context.Task.Token %}', index: '{% $states.input.index %}' } },
+                  HeartbeatSeconds: 60,
+                  Output: '{% $states.input.value & ": " & $states.result.word %}',
+                  End: true,
+                },
+              },
+            },
+            ResultWriter: { Resource: 'arn:aws:states:::s3:putObject', Arguments: { Bucket: 'out', Prefix: 'runs' } },
+            End: true,
+          },
+        },
+      });
+      const clock = manualClock(T0);
+      const asked = itemOutbox();
+      const crashed = store.open({ handlers: { ...memoryBucket({}).handlers, ...asked.handlers }, clock });
+      const { stateMachineArn } = await crashed.createStateMachine({ name: 'each', definition, roleArn });
+      const { executionArn } = await crashed.startExecution({ stateMachineArn, name: 'items', input: '{"items":["ada","bob"]}' });
+      await turns();
+      const tokens = asked.tokens;
+      assert.equal(Object.keys(tokens).sort(), ['0', '1'], JSON.stringify(await crashed.describeExecution({ executionArn })));
+      clock.advance(50_000);
+      await crashed.sendTaskHeartbeat({ taskToken: tokens[0]! });
+      await crashed.sendTaskHeartbeat({ taskToken: tokens[1]! });
+      clock.halt();
+      const written = memoryBucket({});
+      const later = manualClock(T0 + 100_000);
+      const restarted = store.open({ handlers: { ...written.handlers, ...itemOutbox().handlers }, clock: later });
+      await turns();
+      assert.is((await restarted.describeExecution({ executionArn })).status, 'RUNNING', 'the heartbeats hold the iterations’ waits');
+      await restarted.sendTaskSuccess({ taskToken: tokens[1]!, output: '{"word":"yes"}' });
+      await restarted.sendTaskSuccess({ taskToken: tokens[0]!, output: '{"word":"ok"}' });
+      const described = await restarted.waitForExecution({ executionArn });
+      assert.is(described.status, 'SUCCEEDED', JSON.stringify(described));
+      const details = (JSON.parse(described.output!) as { ResultWriterDetails: { Key: string } }).ResultWriterDetails;
+      const manifest = JSON.parse(written.written[details.Key]!) as { ResultFiles: Record<string, Array<{ Key: string }>> };
+      const succeeded = JSON.parse(written.written[manifest.ResultFiles.SUCCEEDED![0]!.Key]!) as Array<{ Output: string }>;
+      assert.equal(
+        succeeded.map((r) => JSON.parse(r.Output)),
+        ['ada: ok', 'bob: yes'],
+      );
+    });
+  },
+);
 
 /** A message handler that keeps each token it is given by the item (`$.index`) that sent it. */
 function itemOutbox() {

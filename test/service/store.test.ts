@@ -20,9 +20,11 @@ const freshFile = () => join(dir, `store-${++fileNumber}.db`);
 const roleArn = 'arn:aws:iam::123456789012:role/local';
 const pass = JSON.stringify({ StartAt: 'Step', States: { Step: { Type: 'Pass', Result: 1, ResultPath: '$.step', End: true } } });
 const nap = JSON.stringify({ StartAt: 'Nap', States: { Nap: { Type: 'Wait', Seconds: 3600, End: true } } });
-/** A Wait inside a Parallel branch: not on the main line, so not parked as plain data; a restart cannot resume it. */
-/** A Wait inside a distributed Map's iteration: it sleeps in a promise, which no restart resumes. */
-const napInIteration = JSON.stringify({
+/**
+ * A distributed Map's iteration whose Task handler never answers: the execution runs (a
+ * handler call in flight), it does not wait, so nothing durable holds it and no restart resumes it.
+ */
+const stuckInIteration = JSON.stringify({
   StartAt: 'Each',
   States: {
     Each: {
@@ -30,13 +32,14 @@ const napInIteration = JSON.stringify({
       ItemsPath: '$.items',
       ItemProcessor: {
         ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
-        StartAt: 'Nap',
-        States: { Nap: { Type: 'Wait', Seconds: 3600, End: true } },
+        StartAt: 'Work',
+        States: { Work: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:stuck', End: true } },
       },
       End: true,
     },
   },
 });
+const stuck = { handlers: { 'arn:aws:lambda:us-east-1:123456789012:function:stuck': () => new Promise<never>(() => {}) } };
 
 async function run(service: StepFunctionsService, stateMachineArn: string, name: string, input = '{}'): Promise<string> {
   const { executionArn } = await service.startExecution({ stateMachineArn, name, input });
@@ -122,39 +125,47 @@ store(
   'an execution RUNNING when its process stopped comes back FAILED with statemill.HostStopped, its history up to where it waited and an ExecutionFailed; the store records it so',
   async () => {
     const file = freshFile();
-    const crashed = createService({ store: file });
+    const crashed = createService({ store: file, ...stuck });
     // No close() before the restart: a second service opening the file is what a restart after kill -9 sees.
     const opened = [crashed];
     try {
-      const { stateMachineArn } = await crashed.createStateMachine({ name: 'sleepy', definition: napInIteration, roleArn });
+      const { stateMachineArn } = await crashed.createStateMachine({ name: 'sleepy', definition: stuckInIteration, roleArn });
       const { executionArn } = await crashed.startExecution({ stateMachineArn, name: 'asleep', input: '{"items":[1]}' });
-      const restarted = createService({ store: file });
+      const restarted = createService({ store: file, ...stuck });
       opened.push(restarted);
       const described = await restarted.describeExecution({ executionArn });
       assert.is(described.status, 'FAILED');
       assert.is(described.error, HOST_STOPPED_ERROR);
       assert.match(
         described.cause!,
-        /stopped \(crash or kill\) while it was RUNNING and not parked: only executions whose every running thread waits .* not in a distributed Map\) are resumed after a restart/,
+        /stopped \(crash or kill\) while it was RUNNING and not parked: only executions whose every running thread waits .* inline or distributed, unless they run in the pool\) are resumed after a restart/,
       );
       const history = await restarted.getExecutionHistory({ executionArn });
       assert.equal(
         history.events.map((e) => e.type),
-        ['ExecutionStarted', 'MapStateEntered', 'MapStateStarted', 'MapIterationStarted', 'WaitStateEntered', 'ExecutionFailed'],
-        'the history up to where it waited, then why it failed',
+        [
+          'ExecutionStarted',
+          'MapStateEntered',
+          'MapStateStarted',
+          'MapIterationStarted',
+          'TaskStateEntered',
+          'LambdaFunctionScheduled',
+          'LambdaFunctionStarted',
+          'ExecutionFailed',
+        ],
+        'the history up to where it ran, then why it failed',
       );
       assert.equal(
         history.events.map((e) => e.id),
-        [1, 2, 3, 4, 5, 6],
+        [1, 2, 3, 4, 5, 6, 7, 8],
       );
-      assert.is(history.events[5]!.previousEventId, 5, 'ExecutionFailed follows the last recorded event');
+      assert.is(history.events[7]!.previousEventId, 7, 'ExecutionFailed follows the last recorded event');
       assert.is(JSON.parse(JSON.stringify(history.events[0]!)).executionStartedEventDetails.input, '{"items":[1]}');
       await restarted.close();
       const third = createService({ store: file });
       opened.push(third);
       assert.is((await third.describeExecution({ executionArn })).error, HOST_STOPPED_ERROR);
     } finally {
-      // A failed assertion must not leave an hour-long Wait keeping the test process alive.
       for (const service of opened) await service.close();
     }
   },
@@ -188,10 +199,10 @@ store(
     const ended = sqlite.executionEnded.bind(sqlite);
     sqlite.executionStarted = (exec) => (writes.push(`started ${exec.name}`), started(exec));
     sqlite.executionEnded = (exec, forgotten) => (writes.push(`ended ${exec.name}`), ended(exec, forgotten));
-    const service = createService({ store: sqlite });
+    const service = createService({ store: sqlite, ...stuck });
     const quick = await service.createStateMachine({ name: 'quick', definition: pass, roleArn });
     await run(service, quick.stateMachineArn, 'at-once');
-    const slow = await service.createStateMachine({ name: 'slow', definition: napInIteration, roleArn });
+    const slow = await service.createStateMachine({ name: 'slow', definition: stuckInIteration, roleArn });
     await service.startExecution({ stateMachineArn: slow.stateMachineArn, name: 'waiting', input: '{"items":[1]}' });
     await service.close();
     assert.equal(writes, ['ended at-once', 'started waiting', 'ended waiting']);
@@ -273,8 +284,8 @@ const graceful = suite('service: SQLite store, graceful close');
 
 graceful('close() stops a running Standard execution that is not parked, and the store keeps it ABORTED, not RUNNING', async () => {
   const file = freshFile();
-  const first = createService({ store: file });
-  const { stateMachineArn } = await first.createStateMachine({ name: 'sleepy', definition: napInIteration, roleArn });
+  const first = createService({ store: file, ...stuck });
+  const { stateMachineArn } = await first.createStateMachine({ name: 'sleepy', definition: stuckInIteration, roleArn });
   const { executionArn } = await first.startExecution({ stateMachineArn, name: 'asleep', input: '{"items":[1]}' });
   await first.close();
   const second = createService({ store: file });

@@ -96,7 +96,13 @@ export function compileMap(def: Record<string, unknown>, env: StateEnv): RunStat
   processor.join = function joinMap(suspension) {
     const group = suspension as ParkedIterations;
     const input = group.rawInput;
-    return recovery.resume(input, group.frame, group.retries, () => finish(input, group.joined(), group.frame));
+    const frame = group.frame;
+    return recovery.resume(input, frame, group.retries, () => {
+      const outputs = group.joined();
+      if (writer === null) return finish(input, outputs, frame);
+      // A distributed Map's results are written once its last iteration ends, after a restart too.
+      return andThen(writer(outputs, group.inputs, inputPath(input, frame), frame, null), (written) => finish(input, written, frame));
+    });
   };
   return recovery.run;
 }
@@ -412,7 +418,12 @@ function compileJsonataMap(
   processor.join = function joinJsonataMap(suspension) {
     const group = suspension as ParkedIterations;
     const input = group.rawInput;
-    return recovery.resume(input, group.frame, group.retries, () => finish(new StatesScope(group.frame, input), group.joined()));
+    return recovery.resume(input, group.frame, group.retries, () => {
+      const scope = new StatesScope(group.frame, input);
+      const outputs = group.joined();
+      if (writer === null) return finish(scope, outputs);
+      return andThen(writer(outputs, group.inputs, input, group.frame, scope), (written) => finish(scope, written));
+    });
   };
   return recovery.run;
 }
