@@ -154,6 +154,9 @@ const bundled = await build({
 // bin/statemill.cjs wraps the bundle in a function, where main's `#!` line would be a syntax error.
 mkdirSync(outdir, { recursive: true });
 writeFileSync(join(outdir, 'statemill.cjs'), bundled.outputFiles[0].text.replace(/^#!.*\n/, ''));
+// dist/cli/main.js was the executable before bin/statemill.cjs: links made to it then (npm's npx
+// cache of a checkout keeps its bin link, scripts name the path) still start the CLI.
+writeFileSync(join(outdir, 'main.js'), "#!/usr/bin/env node\nimport '../../bin/statemill.cjs';\n", { mode: 0o755 });
 
 // One `run` through the executable writes the code cache, with the functions a run compiles.
 const work = mkdtempSync(join(tmpdir(), 'statemill-bundle-'));

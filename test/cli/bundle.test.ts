@@ -87,6 +87,13 @@ bundle('statemill starts from the code cache the build wrote (V8 accepts it)', (
   assert.equal(codeCacheOf(r.stderr), { given: true, rejected: false });
 });
 
+bundle('dist/cli/main.js, the executable before bin/statemill.cjs, still starts the CLI as an executable (npx keeps links to it)', () => {
+  if (!built) return console.log('  (skipped: dist/cli is not built; npm run build)');
+  const r = spawnSync(join(outdir, 'main.js'), ['run', 'pass.asl.json', '--input-json', '{}'], { cwd: fixtures, encoding: 'utf8' });
+  assert.is(r.status, 0, `${r.error ?? ''}${r.stderr}`);
+  assert.is(JSON.parse(r.stdout).status, 'SUCCEEDED');
+});
+
 /** A copy of the executable and its bundle in a temporary directory, as an install lays them out. */
 function copiedInstall(): { dir: string; launcher: string; cacheFiles: () => string[] } {
   const dir = mkdtempSync(join(tmpdir(), 'statemill-bundle-test-'));
