@@ -260,7 +260,7 @@ durable('SendTaskFailure after the restart goes through the Task’s Catch; Send
 });
 
 durable(
-  'a SendTaskHeartbeat before the crash is kept: after the restart HeartbeatSeconds counts from the last heartbeat, not from the record, then ends the wait as States.HeartbeatTimeout; no heartbeat row outlives the execution',
+  'a SendTaskHeartbeat before the crash is kept: after the restart HeartbeatSeconds counts from the last heartbeat, not from the record, then ends the wait as a heartbeat lapse (a States.HeartbeatTimeout catcher catches it, its Error is States.Timeout as AWS records it); no heartbeat row outlives the execution',
   async () => {
     await withFreshStore(async (store) => {
       const definition = askMachine(
@@ -289,7 +289,7 @@ durable(
       assert.is((await restarted.describeExecution({ executionArn })).status, 'RUNNING', '59 s after the last heartbeat');
       later.advance(2_000);
       const described = await restarted.waitForExecution({ executionArn });
-      assert.equal(JSON.parse(described.output!), { error: 'States.HeartbeatTimeout' });
+      assert.equal(JSON.parse(described.output!), { error: 'States.Timeout' });
       const db = new Database(store.file, { readonly: true });
       const rows = (db.prepare('SELECT count(*) AS n FROM heartbeats').get() as { n: number }).n;
       db.close();
