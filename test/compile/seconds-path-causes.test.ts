@@ -4,7 +4,7 @@ import { compile, virtualClock } from '../../src/index.js';
 
 /**
  * A Task's TimeoutSecondsPath or HeartbeatSecondsPath that finds nothing fails the state
- * with States.Runtime worded as every other path that finds nothing (AWS-recorded, LocalStack
+ * with States.Runtime worded as every other path that finds nothing (AWS-recorded cases
  * test_invalid_jsonpath[ST.INVALID_JSONPATH_IN_TIMEOUTSECONDSPATH] and
  * […_IN_HEARTBEATSECONDSPATH]); a value that is there but no positive integer keeps its own cause.
  */

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { compile, virtualClock } from '../../src/index.js';
 
 /**
- * AWS keeps a Wait's length in a 32-bit count of seconds. AWS-recorded (LocalStack
+ * AWS keeps a Wait's length in a 32-bit count of seconds. AWS-recorded (case
  * test_wait.py test_timestamp_too_far_in_future_boundary): a TimestampPath 24,855 days ahead
  * waits (the execution is still running), 24,856 days ahead fails at once with States.Runtime.
  * The same bound holds for every way of writing the wait.

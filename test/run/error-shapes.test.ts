@@ -163,7 +163,7 @@ for (const [label, handlers, fields, errorEquals, matched] of matching) {
 
 /**
  * A task timeout has no cause: the execution fails without one (null), while a catcher's
- * error output carries Cause "" (AWS-recorded, LocalStack test_task_service_lambda
+ * error output carries Cause "" (AWS-recorded case test_task_service_lambda
  * test_invoke_timeout: {"Error":"States.Timeout","Cause":""}).
  */
 const never = () => new Promise(() => {});

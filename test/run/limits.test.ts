@@ -117,7 +117,7 @@ limits("an oversized Task result: the cause names the Lambda ARN, an integration
   const tooBig = () => 'a'.repeat(257 * 1024);
   const handlers = { [functionArn]: tooBig, big: tooBig };
   const cause = (subject: string) => `The state/task '${subject}' returned a result with a size exceeding the maximum number of bytes service limit.`;
-  // The first two rows are AWS-recorded (LocalStack test_states_errors …data_limit_exceeded_on_large_utf8_response).
+  // The first two rows are AWS-recorded (case test_states_errors …data_limit_exceeded_on_large_utf8_response).
   const rows: [string, Record<string, unknown>, string][] = [
     ['a Lambda function ARN', { Resource: functionArn }, cause(functionArn)],
     ['lambda:invoke', { Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: 'big', Payload: {} } }, cause('lambda')],

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { createService, virtualClock, type Clock, type StepFunctionsService } from '../../src/index.js';
 
 /**
- * A heartbeat lapse as AWS records it (LocalStack's AWS-recorded snapshots
+ * A heartbeat lapse as AWS records it (AWS-recorded snapshots
  * test_heartbeats.snapshot.json: an SQS `.waitForTaskToken` Task with HeartbeatSeconds 5 and
  * TimeoutSeconds 600 records TaskTimedOut and ExecutionFailed with `"error": "States.Timeout"`
  * and no cause). The name States.HeartbeatTimeout exists only in Retry and Catch, where it

@@ -258,7 +258,7 @@ function parseBracketNames(text: string, first: number, quote: string, tokens: T
 
 /**
  * Jayway's escapes, except that a backslash before the other kind of quote stays: AWS resolves
- * `$['Test\""Name"']` to the key `Test\""Name"` (recorded in LocalStack's escape-sequence test).
+ * `$['Test\""Name"']` to the key `Test\""Name"` (an AWS-recorded escape-sequence case).
  */
 function unescapeName(raw: string, quote: string): string {
   const otherQuote = quote === "'" ? '"' : "'";

@@ -152,7 +152,7 @@ paths('a missing definite path is named in bracket notation in the cause', () =>
 
 paths('InputPath/OutputPath finding nothing: a member missing before the last step is "Missing property in path" up to it, as Jayway and AWS say', async () => {
   const prefix = "An error occurred while executing the state 'S' (entered at the event id #2). ";
-  // The first row is AWS-recorded (LocalStack test_catch_states_runtime, an OutputPath over a Task result).
+  // The first row is AWS-recorded (case test_catch_states_runtime, an OutputPath over a Task result).
   const cases: { field: string; path: string; input: unknown; detail: string }[] = [
     { field: 'OutputPath', path: '$.no.such.result.path', input: {}, detail: "Missing property in path $['no']" },
     { field: 'InputPath', path: '$.a.b.c', input: { a: {} }, detail: "Missing property in path $['a']['b']" },
