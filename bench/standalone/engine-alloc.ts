@@ -12,10 +12,10 @@
  *
  *   node --expose-gc --min-semi-space-size=64 --max-semi-space-size=64 --import tsx/esm bench/standalone/engine-alloc.ts [--sampled]
  */
-import { Session } from 'node:inspector/promises';
 import { cpus, loadavg } from 'node:os';
 import { compile, virtualClock } from '../../src/index.js';
 import { builtinWorkloads } from '../../workloads/index.js';
+import { sampledBytesPerCall } from './heap-sampling.js';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (gc === undefined) throw new Error('run with node --expose-gc (see the header)');
@@ -97,26 +97,10 @@ const SAMPLED_CALLS = 20_000;
 /** Node 20's default semi-space: a young-generation collection each time this much was allocated. */
 const SEMI_SPACE_BYTES = 8 * 1024 * 1024;
 
-/** Bytes per call by V8's sampling heap profiler, each node's estimate of all its bytes summed. */
+/** Bytes per call by V8's sampling heap profiler, after as many calls again to warm up. */
 async function sampled(fn: (i: number) => unknown): Promise<number> {
   for (let i = 0; i < SAMPLED_CALLS; i++) await fn(i);
-  const session = new Session();
-  session.connect();
-  await session.post('HeapProfiler.startSampling', { samplingInterval: 64, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
-  for (let i = 0; i < SAMPLED_CALLS; i++) {
-    const r = fn(i);
-    if (r instanceof Promise) await r;
-  }
-  const { profile } = await session.post('HeapProfiler.stopSampling');
-  session.disconnect();
-  let total = 0;
-  const nodes = [profile.head];
-  while (nodes.length > 0) {
-    const node = nodes.pop()!;
-    total += node.selfSize;
-    nodes.push(...node.children);
-  }
-  return total / SAMPLED_CALLS;
+  return sampledBytesPerCall(fn, SAMPLED_CALLS);
 }
 
 const withSampling = process.argv.includes('--sampled');

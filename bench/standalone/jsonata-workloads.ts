@@ -33,13 +33,13 @@
  * own rounds (the collections whose start fell inside them) and the scavenges' median pause.
  */
 import { cpus, loadavg } from 'node:os';
-import { Session } from 'node:inspector/promises';
 import { PerformanceObserver, constants as perfConstants } from 'node:perf_hooks';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
 import * as hdr from 'hdr-histogram-js';
 import { median } from '../median.js';
+import { sampledBytesPerCall } from './heap-sampling.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -146,37 +146,6 @@ async function timeCalls(call: (i: number) => unknown, ms: number, latency: hdr.
 
 const SAMPLED_CALLS = 20_000;
 
-/**
- * Bytes allocated per call by V8's sampling heap profiler (a sample every 64 bytes on
- * average, objects a collection freed included): every allocation of the JavaScript heap,
- * with or without collections, unlike the heap growth below, which moves by a few hundred
- * bytes from run to run with what the compilers leave in the heap.
- */
-async function sampledAllocation(call: (i: number) => unknown): Promise<number> {
-  const session = new Session();
-  session.connect();
-  await session.post('HeapProfiler.startSampling', {
-    samplingInterval: 64,
-    includeObjectsCollectedByMajorGC: true,
-    includeObjectsCollectedByMinorGC: true,
-  });
-  for (let i = 0; i < SAMPLED_CALLS; i++) {
-    const r = call(i);
-    if (r instanceof Promise) await r;
-  }
-  const { profile } = await session.post('HeapProfiler.stopSampling');
-  session.disconnect();
-  // Each node's selfSize is already scaled up from its samples to an estimate of all its bytes.
-  let total = 0;
-  const nodes = [profile.head];
-  while (nodes.length > 0) {
-    const node = nodes.pop()!;
-    total += node.selfSize;
-    nodes.push(...node.children);
-  }
-  return total / SAMPLED_CALLS;
-}
-
 /** Median bytes allocated per call (engine-alloc.ts's method). */
 async function allocated(call: (i: number) => unknown): Promise<number> {
   const samples: number[] = [];
@@ -249,7 +218,7 @@ for (const workload of chosen) {
   }
   await new Promise((resolve) => setTimeout(resolve, 20)); // the rounds' collections reach the observer
   if (gc !== undefined) for (const s of subjects) s.bytes = await allocated(s.call);
-  for (const s of subjects) s.sampledBytes = await sampledAllocation(s.call);
+  for (const s of subjects) s.sampledBytes = await sampledBytesPerCall(s.call, SAMPLED_CALLS);
 
   const base = subjects[0]!;
   // With two builds, each build's JSONata twin against build A's, round by round (the rounds sit side by side).
