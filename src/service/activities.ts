@@ -2,7 +2,7 @@ import type { Clock } from '../run/clock.js';
 import { checkEncryption, ownedKey } from './configurations.js';
 import type { ActivityRecord } from './records.js';
 import type { Registry } from './registry.js';
-import { checkLength, checkName, checkTags, page, parseArn, requireString } from './requests.js';
+import { checkLength, checkName, checkTags, page, pageRequest, parseArn, requireString } from './requests.js';
 import type { ServiceIntegration } from './seam.js';
 import type * as T from './types.js';
 
@@ -150,8 +150,9 @@ export class Activities {
   }
 
   async listActivities(request: T.ListActivitiesInput = {}): Promise<T.ListActivitiesOutput> {
+    const paging = pageRequest(request);
     const all = [...this.registry.activities.values()].map((a) => ({ activityArn: a.arn, name: a.name, creationDate: a.creationDate }));
-    const p = page(all, request?.maxResults, request?.nextToken, (a) => a.activityArn);
+    const p = page(all, paging, 'ListActivities', this.registry.clock.now(), (a) => a.activityArn);
     return { activities: p.items, ...(p.nextToken !== undefined ? { nextToken: p.nextToken } : {}) };
   }
 

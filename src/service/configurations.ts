@@ -67,7 +67,8 @@ export function checkLogging(value: unknown): T.LoggingConfiguration {
     }
   }
   const out: T.LoggingConfiguration = { level, includeExecutionData };
-  if (destinations.length > 0) out.destinations = destinations;
+  // Destinations given are shown back, an empty list included, as AWS shows them.
+  if (v.destinations !== undefined && v.destinations !== null) out.destinations = destinations;
   return out;
 }
 

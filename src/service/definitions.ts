@@ -34,6 +34,8 @@ export function judgeDefinition(text: string, type: StateMachineType): Definitio
       ],
     };
   }
+  // Blank text is no JSON document at all: AWS says so without a parser location.
+  if (text.trim() === '') return { ok: false, diagnostics: [notAnObject] };
   let definition: unknown;
   try {
     definition = JSON.parse(text);
@@ -44,10 +46,18 @@ export function judgeDefinition(text: string, type: StateMachineType): Definitio
       diagnostics: [{ severity: 'ERROR', code: 'INVALID_JSON_DESCRIPTION', message: `${fault.message}\n at ${fault.location}`, location: fault.location }],
     };
   }
+  if (definition === null || typeof definition !== 'object' || Array.isArray(definition)) return { ok: false, diagnostics: [notAnObject] };
   const problems = validate(definition).filter((p) => type === 'EXPRESS' || p.code !== ProblemCodes.UNSUPPORTED_INTEGRATION);
   if (problems.length === 0) return { ok: true, definition: definition as Record<string, unknown> };
   return { ok: false, diagnostics: diagnosticsOf(problems, definition) };
 }
+
+/** AWS's diagnostic for a definition that is blank or JSON other than an object (`null`, `[]`, `42`). */
+const notAnObject: ValidateStateMachineDefinitionDiagnostic = Object.freeze({
+  severity: 'ERROR',
+  code: 'SCHEMA_VALIDATION_FAILED',
+  message: 'Definition must be a valid JSON object',
+}) as ValidateStateMachineDefinitionDiagnostic;
 
 /** The InvalidDefinition refusal for a verdict's diagnostics, in AWS's format. */
 export function invalidDefinition(diagnostics: readonly ValidateStateMachineDefinitionDiagnostic[]): ServiceError {
@@ -55,7 +65,18 @@ export function invalidDefinition(diagnostics: readonly ValidateStateMachineDefi
   return new ServiceError('InvalidDefinition', `Invalid State Machine Definition: '${parts.join(', ')}'`);
 }
 
-/** Missing fields at one place are listed together, as AWS lists them: `These fields are required: [StartAt, States]`. */
+/**
+ * The order in which AWS lists a state machine's (or a branch's) missing fields: its schema's
+ * order, `[States, StartAt]`; fields it has no order for follow, alphabetically.
+ */
+const requiredFieldOrder = ['States', 'StartAt'];
+
+function requiredFieldRank(field: string): number {
+  const rank = requiredFieldOrder.indexOf(field);
+  return rank < 0 ? requiredFieldOrder.length : rank;
+}
+
+/** Missing fields at one place are listed together, as AWS lists them: `These fields are required: [States, StartAt]`. */
 function diagnosticsOf(problems: readonly Problem[], definition: unknown): ValidateStateMachineDefinitionDiagnostic[] {
   const required = new Map<string, string[]>();
   const out: ValidateStateMachineDefinitionDiagnostic[] = [];
@@ -72,14 +93,25 @@ function diagnosticsOf(problems: readonly Problem[], definition: unknown): Valid
         continue;
       }
     }
+    if (p.code === ProblemCodes.QUERY_LANGUAGE && location.endsWith('/QueryLanguage')) {
+      // AWS names the state, not its QueryLanguage field, and words it its own way.
+      const state = location.slice(0, -'/QueryLanguage'.length);
+      out.push({ severity: 'ERROR', code: 'SCHEMA_VALIDATION_FAILED', message: jsonPathUnderJsonata, location: state });
+      continue;
+    }
     out.push({ severity: 'ERROR', code: codeOf(p), message: messageOf(p, definition), location });
   }
   for (const d of out) {
     const fields = d.message === '' ? required.get(d.location!) : undefined;
-    if (fields !== undefined) d.message = `These fields are required: [${fields.sort().join(', ')}]`;
+    if (fields !== undefined) {
+      fields.sort((a, b) => requiredFieldRank(a) - requiredFieldRank(b) || (a < b ? -1 : a > b ? 1 : 0));
+      d.message = `These fields are required: [${fields.join(', ')}]`;
+    }
   }
   return out;
 }
+
+const jsonPathUnderJsonata = "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine";
 
 function codeOf(p: Problem): string {
   switch (p.code) {
@@ -102,6 +134,8 @@ function messageOf(p: Problem, definition: unknown): string {
     const resource = resourceAt(definition, p.pointer);
     if (resource !== undefined && /^arn:[^:]+:states:[^:]*:[^:]*:activity:/.test(resource)) return 'Express state machine does not support Activity ARN';
     const suffix = resource === undefined ? undefined : /\.(sync(?::2)?|waitForTaskToken)$/.exec(resource)?.[1];
+    // AWS's message for .waitForTaskToken ends in a space (recorded); the one for .sync does not.
+    if (suffix === 'waitForTaskToken') return "Express state machine does not support '.waitForTaskToken' service integration ";
     if (suffix !== undefined) return `Express state machine does not support '.${suffix}' service integration`;
   }
   if (p.code === ProblemCodes.UNKNOWN_FIELD) {

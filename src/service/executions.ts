@@ -13,7 +13,7 @@ import { ServiceError } from './errors.js';
 import { described, errorDetails, startedEvent } from './history.js';
 import type { ExecutionRecord, Revision, StateMachineRecord } from './records.js';
 import type { Registry, StateMachineTarget } from './registry.js';
-import { checkEnum, checkLength, checkName, checkStartBounds, page, parseArn, parseExecutionInput, requireString } from './requests.js';
+import { checkEnum, checkLength, checkName, checkStartBounds, page, pageRequest, parseArn, parseExecutionInput, requireString } from './requests.js';
 import type { IntegrationHost, NestedExecutionHost, ServiceIntegration } from './seam.js';
 import { markHostStopped, type SqliteStore } from './store.js';
 import type * as T from './types.js';
@@ -463,8 +463,9 @@ export class Executions {
 
   async listExecutions(request: T.ListExecutionsInput = {}): Promise<T.ListExecutionsOutput> {
     const r = request ?? {};
+    const paging = pageRequest(r);
     const statusFilter = checkEnum(r.statusFilter, 'statusFilter', statusValues);
-    checkEnum(r.redriveFilter, 'redriveFilter', ['REDRIVEN', 'NOT_REDRIVEN'] as const);
+    const redriveFilter = checkEnum(r.redriveFilter, 'redriveFilter', ['REDRIVEN', 'NOT_REDRIVEN'] as const);
     if (r.mapRunArn !== undefined && r.mapRunArn !== null) {
       parseArn(r.mapRunArn, 'mapRunArn', ['mapRun']);
       throw new ServiceError('ResourceNotFound', `Resource not found: '${r.mapRunArn}'`);
@@ -495,7 +496,8 @@ export class Executions {
       item.redriveCount = 0;
       return item;
     });
-    const p = page(items, r.maxResults, r.nextToken, (e) => e.executionArn);
+    const scope = `ListExecutions ${r.stateMachineArn} ${statusFilter ?? ''} ${redriveFilter ?? ''}`;
+    const p = page(items, paging, scope, this.registry.clock.now(), (e) => e.executionArn);
     return { executions: p.items, ...(p.nextToken !== undefined ? { nextToken: p.nextToken } : {}) };
   }
 

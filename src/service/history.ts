@@ -1,11 +1,12 @@
 import type { ExecutionRecord } from './records.js';
 import type { Registry } from './registry.js';
-import { checkBoolean, page } from './requests.js';
+import { checkBoolean, page, pageRequest } from './requests.js';
 import type * as T from './types.js';
 
 /** GetExecutionHistory: an execution's events, paged, oldest first unless reversed. */
 export function executionHistory(registry: Registry, request: T.GetExecutionHistoryInput): T.GetExecutionHistoryOutput {
   const r = request ?? ({} as T.GetExecutionHistoryInput);
+  const paging = pageRequest(r);
   const exec = registry.execution(r.executionArn);
   const reverse = checkBoolean(r.reverseOrder, 'reverseOrder') ?? false;
   const includeData = checkBoolean(r.includeExecutionData, 'includeExecutionData') ?? true;
@@ -15,7 +16,8 @@ export function executionHistory(registry: Registry, request: T.GetExecutionHist
     events = [startedThrough(events[0]!, exec), ...events.slice(1)];
   if (reverse) events = [...events].reverse();
   if (!includeData) events = events.map(withoutData);
-  const p = page(events, r.maxResults, r.nextToken, (e) => String(e.id));
+  // A token names its execution and direction: another execution's token, or one of the other order, is refused.
+  const p = page(events, paging, `GetExecutionHistory ${exec.executionArn} ${reverse}`, registry.clock.now(), (e) => String(e.id));
   return { events: p.items, ...(p.nextToken !== undefined ? { nextToken: p.nextToken } : {}) };
 }
 

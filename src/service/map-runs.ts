@@ -1,6 +1,6 @@
 import { ServiceError } from './errors.js';
 import type { Registry } from './registry.js';
-import { page, parseArn } from './requests.js';
+import { page, pageRequest, parseArn } from './requests.js';
 import type * as T from './types.js';
 
 /** Map runs: statemill runs no Distributed Map as a separate map run yet, so there are none to show. */
@@ -13,9 +13,10 @@ export class MapRuns {
   }
 
   async listMapRuns(request: T.ListMapRunsInput): Promise<T.ListMapRunsOutput> {
-    this.registry.execution(request?.executionArn);
+    const paging = pageRequest(request);
+    const exec = this.registry.execution(request?.executionArn);
     // Paged like every list, so a nextToken no list gave is refused (InvalidToken), not ignored.
-    return { mapRuns: page<T.MapRunListItem>([], request.maxResults, request.nextToken, (run) => run.mapRunArn).items };
+    return { mapRuns: page<T.MapRunListItem>([], paging, `ListMapRuns ${exec.executionArn}`, this.registry.clock.now(), (run) => run.mapRunArn).items };
   }
 
   async updateMapRun(request: T.UpdateMapRunInput): Promise<T.EmptyOutput> {

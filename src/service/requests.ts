@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ServiceError } from './errors.js';
 import { jsonFault, nestingFault } from './json-errors.js';
 import { executionNameProblem } from '../run/names.js';
@@ -192,25 +193,61 @@ export function checkTags(tags: unknown, member = 'tags'): { key: string; value:
   });
 }
 
+/** AWS's bounds of a page token (the service model's PageToken). */
+const maxTokenLength = 1024;
+/** How long a page token stays good: AWS's tokens expire after 24 hours. */
+const tokenLifetimeMs = 24 * 60 * 60 * 1000;
+
+/** What a list call pages: its size and the token it continues from, checked before anything is looked up. */
+export interface PageRequest {
+  readonly size: number;
+  readonly nextToken: string | undefined;
+}
+
 /**
- * Pages a list. `nextToken` names the first item of the next page by its key (an ARN, an
- * event id), so a list that grows between calls (new executions come first) neither repeats
- * nor skips items; a token whose item is gone is refused as AWS refuses an expired one.
+ * A list call's `maxResults` and `nextToken`, checked against the service model's bounds as
+ * AWS checks them: before the operation looks its resource up.
  */
-export function page<T>(items: readonly T[], maxResults: unknown, nextToken: unknown, keyOf: (item: T) => string): { items: T[]; nextToken?: string } {
-  const size = checkMaxResults(maxResults);
+export function pageRequest(request: { maxResults?: unknown; nextToken?: unknown } | undefined): PageRequest {
+  const size = checkMaxResults(request?.maxResults);
+  const nextToken = request?.nextToken;
+  if (nextToken === undefined || nextToken === null) return { size, nextToken: undefined };
+  requireString(nextToken, 'nextToken');
+  checkLength(nextToken, 'nextToken', 1, maxTokenLength);
+  return { size, nextToken };
+}
+
+/** AWS's one answer for a token it did not issue for this list, or issued more than 24 hours ago. */
+const invalidToken = (): ServiceError => new ServiceError('InvalidToken', "Invalid Token: 'Invalid token'");
+
+/** A list's identity in its tokens, short and fixed in length whatever the ARNs and filters. */
+function scopeDigest(scope: string): string {
+  return createHash('sha256').update(scope).digest('base64url').slice(0, 16);
+}
+
+/**
+ * Pages a list. A token names the list it was issued for (`scope`: the operation, the
+ * resource it lists, the filters that choose the items), when it was issued, and the first
+ * item of the next page by its key (an ARN, an event id), so a list that grows between calls
+ * (new executions come first) neither repeats nor skips items. A token of another list, of
+ * another execution's history, older than 24 hours, or whose item is gone is refused with
+ * AWS's InvalidToken; only `maxResults` may change between pages.
+ */
+export function page<T>(items: readonly T[], request: PageRequest, scope: string, now: number, keyOf: (item: T) => string): { items: T[]; nextToken?: string } {
+  const digest = scopeDigest(scope);
   let start = 0;
-  if (nextToken !== undefined && nextToken !== null) {
-    requireString(nextToken, 'nextToken');
-    const decoded = /^(\d+):(.*)$/s.exec(Buffer.from(nextToken, 'base64url').toString('utf8'));
-    if (decoded === null) throw new ServiceError('InvalidToken', `Invalid Token: '${nextToken}'`);
-    const hint = Number(decoded[1]);
-    const key = decoded[2]!;
+  if (request.nextToken !== undefined) {
+    const decoded = /^([\w-]{16}):(\d+):(\d+):(.+)$/s.exec(Buffer.from(request.nextToken, 'base64url').toString('utf8'));
+    if (decoded === null || decoded[1] !== digest) throw invalidToken();
+    const issued = Number(decoded[2]);
+    if (issued > now || now - issued > tokenLifetimeMs) throw invalidToken();
+    const hint = Number(decoded[3]);
+    const key = decoded[4]!;
     start = hint < items.length && keyOf(items[hint]!) === key ? hint : items.findIndex((item) => keyOf(item) === key);
-    if (start < 0) throw new ServiceError('InvalidToken', `Invalid Token: 'The token has expired: ${nextToken}'`);
+    if (start < 0) throw invalidToken();
   }
-  const slice = items.slice(start, start + size);
+  const slice = items.slice(start, start + request.size);
   const end = start + slice.length;
   if (end >= items.length) return { items: slice };
-  return { items: slice, nextToken: Buffer.from(`${end}:${keyOf(items[end]!)}`).toString('base64url') };
+  return { items: slice, nextToken: Buffer.from(`${digest}:${now}:${end}:${keyOf(items[end]!)}`).toString('base64url') };
 }

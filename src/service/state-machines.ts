@@ -4,7 +4,7 @@ import { invalidDefinition, judgeDefinition } from './definitions.js';
 import { ServiceError } from './errors.js';
 import type { Revision, StateMachineRecord } from './records.js';
 import type { Registry } from './registry.js';
-import { checkBoolean, checkEnum, checkLength, checkMaxResults, checkName, checkTags, page, parseArn, requireString } from './requests.js';
+import { checkBoolean, checkEnum, checkLength, checkMaxResults, checkName, checkTags, page, pageRequest, parseArn, requireString } from './requests.js';
 import type * as T from './types.js';
 import type { Versions } from './versions.js';
 
@@ -113,8 +113,9 @@ export class StateMachines {
   }
 
   async listStateMachines(request: T.ListStateMachinesInput = {}): Promise<T.ListStateMachinesOutput> {
+    const paging = pageRequest(request);
     const all = [...this.registry.stateMachines.values()].map((m) => ({ stateMachineArn: m.arn, name: m.name, type: m.type, creationDate: m.creationDate }));
-    const p = page(all, request?.maxResults, request?.nextToken, (m) => m.stateMachineArn);
+    const p = page(all, paging, 'ListStateMachines', this.registry.clock.now(), (m) => m.stateMachineArn);
     return { stateMachines: p.items, ...(p.nextToken !== undefined ? { nextToken: p.nextToken } : {}) };
   }
 

@@ -2,7 +2,7 @@ import { sameJson } from './configurations.js';
 import { ServiceError } from './errors.js';
 import type { AliasRecord, StateMachineRecord, VersionRecord } from './records.js';
 import type { Registry } from './registry.js';
-import { checkLength, checkMaxResults, missing, page, parseArn, requireString, shown, type ParsedArn } from './requests.js';
+import { checkLength, missing, page, pageRequest, parseArn, requireString, shown, type ParsedArn } from './requests.js';
 import type * as T from './types.js';
 
 const aliasNamePattern = /^(?=.*[a-zA-Z_\-.])[a-zA-Z0-9_\-.]+$/;
@@ -40,9 +40,10 @@ export class Versions {
   }
 
   async listStateMachineVersions(request: T.ListStateMachineVersionsInput): Promise<T.ListStateMachineVersionsOutput> {
+    const paging = pageRequest(request);
     const machine = this.registry.baseMachine(request?.stateMachineArn, 'stateMachineArn');
     const all = [...machine.versions.values()].reverse().map((v) => ({ stateMachineVersionArn: v.arn, creationDate: v.creationDate }));
-    const p = page(all, request.maxResults, request.nextToken, (v) => v.stateMachineVersionArn);
+    const p = page(all, paging, `ListStateMachineVersions ${machine.arn}`, this.registry.clock.now(), (v) => v.stateMachineVersionArn);
     return { stateMachineVersions: p.items, ...(p.nextToken !== undefined ? { nextToken: p.nextToken } : {}) };
   }
 
@@ -94,9 +95,10 @@ export class Versions {
         "1 validation error detected: Value at 'routingConfiguration' failed to satisfy constraint: Member must be a list",
       );
     if (value.length < 1 || value.length > 2) {
+      const bound = value.length < 1 ? 'greater than or equal to 1' : 'less than or equal to 2';
       throw new ServiceError(
         'ValidationException',
-        `1 validation error detected: Value '${JSON.stringify(value)}' at 'routingConfiguration' failed to satisfy constraint: Member must have length less than or equal to 2`,
+        `1 validation error detected: Value '${routingShown(value)}' at 'routingConfiguration' failed to satisfy constraint: Member must have length ${bound}`,
       );
     }
     const routing: T.RoutingConfigurationListItem[] = [];
@@ -105,28 +107,39 @@ export class Versions {
       const route = (item ?? {}) as { stateMachineVersionArn?: unknown; weight?: unknown };
       const parsed = parseArn(route.stateMachineVersionArn, `routingConfiguration.${i + 1}.member.stateMachineVersionArn`, ['stateMachine']);
       parsedArns.push(parsed);
-      if (typeof route.weight !== 'number' || !Number.isInteger(route.weight) || route.weight < 0 || route.weight > 100) {
+      const weightAt = `routingConfiguration.${i + 1}.member.weight`;
+      if (route.weight === undefined || route.weight === null) throw missing(weightAt);
+      if (typeof route.weight !== 'number' || !Number.isInteger(route.weight))
         throw new ServiceError(
           'ValidationException',
-          `1 validation error detected: Value '${shown(route.weight)}' at 'routingConfiguration.${i + 1}.member.weight' failed to satisfy constraint: Member must have value between 0 and 100`,
+          `1 validation error detected: Value '${shown(route.weight)}' at '${weightAt}' failed to satisfy constraint: Member must be an integer`,
+        );
+      if (route.weight < 0 || route.weight > 100) {
+        const bound = route.weight < 0 ? 'greater than or equal to 0' : 'less than or equal to 100';
+        throw new ServiceError(
+          'ValidationException',
+          `1 validation error detected: Value '${route.weight}' at '${weightAt}' failed to satisfy constraint: Member must have value ${bound}`,
         );
       }
       routing.push({ stateMachineVersionArn: route.stateMachineVersionArn as string, weight: route.weight });
     }
     const unversioned = parsedArns.filter((p) => p.parts.length !== 2 || !/^\d+$/.test(p.parts[1]!));
     if (unversioned.length > 0) {
-      throw new ServiceError(
-        'ValidationException',
-        `Routing configuration must contain state machine version ARNs. Received: [${routing.map((route) => route.stateMachineVersionArn).join(', ')}]`,
-      );
+      throw new ServiceError('ValidationException', `Routing configuration must contain state machine version ARNs. Received: [${versionArns(routing)}]`);
     }
     const names = new Set(parsedArns.map((p) => p.parts[0]));
     if (names.size > 1) throw new ServiceError('ValidationException', 'Routing configuration must contain versions of the same state machine.');
     if (new Set(routing.map((route) => route.stateMachineVersionArn)).size !== routing.length) {
-      throw new ServiceError('ValidationException', 'Routing configuration must contain distinct state machine version ARNs.');
+      throw new ServiceError(
+        'ValidationException',
+        `Routing configuration must contain distinct state machine version ARNs. Received: [${versionArns(routing)}]`,
+      );
     }
     if (routing.reduce((sum, route) => sum + route.weight, 0) !== 100)
-      throw new ServiceError('ValidationException', 'Sum of routing configuration weights must equal 100.');
+      throw new ServiceError(
+        'ValidationException',
+        `Sum of routing configuration weights must equal 100. Received: [${routing.map((route) => route.weight).join(', ')}]`,
+      );
     const machine = this.registry.stateMachines.get(this.registry.arn('stateMachine', parsedArns[0]!.parts[0]!));
     for (const [i, p] of parsedArns.entries()) {
       if (machine === undefined || !this.registry.local(p) || !machine.versions.has(Number(p.parts[1]))) {
@@ -172,14 +185,14 @@ export class Versions {
   }
 
   async listStateMachineAliases(request: T.ListStateMachineAliasesInput): Promise<T.ListStateMachineAliasesOutput> {
-    const maxResults = checkMaxResults(request?.maxResults);
+    const paging = pageRequest(request);
     const arn = request?.stateMachineArn;
     // A version ARN lists the aliases that route to that version, as AWS documents.
     const version = typeof arn === 'string' && /:\d+$/.test(arn) ? this.registry.stateMachineTarget(arn, 'stateMachineArn') : null;
     const machine = version?.machine ?? this.registry.baseMachine(arn, 'stateMachineArn');
     const aliases = [...machine.aliases.values()].filter((a) => version === null || a.routing.some((r) => r.stateMachineVersionArn === version.version?.arn));
     const all = aliases.map((a) => ({ stateMachineAliasArn: a.arn, creationDate: a.creationDate }));
-    const p = page(all, maxResults, request.nextToken, (a) => a.stateMachineAliasArn);
+    const p = page(all, paging, `ListStateMachineAliases ${arn}`, this.registry.clock.now(), (a) => a.stateMachineAliasArn);
     return { stateMachineAliases: p.items, ...(p.nextToken !== undefined ? { nextToken: p.nextToken } : {}) };
   }
 
@@ -225,4 +238,18 @@ function checkDescription(value: unknown): string | undefined {
   requireString(value, 'description', true);
   checkLength(value, 'description', 0, 256, true);
   return value;
+}
+
+const versionArns = (routing: readonly T.RoutingConfigurationListItem[]): string => routing.map((route) => route.stateMachineVersionArn).join(', ');
+
+/**
+ * A routing configuration as AWS's validation message shows it: the Java form of its items,
+ * `[RoutingConfigurationListItem(stateMachineVersionArn=…, weight=50), …]`.
+ */
+function routingShown(value: readonly unknown[]): string {
+  const items = value.map((item) => {
+    const route = (item ?? {}) as { stateMachineVersionArn?: unknown; weight?: unknown };
+    return `RoutingConfigurationListItem(stateMachineVersionArn=${shown(route.stateMachineVersionArn ?? null)}, weight=${shown(route.weight ?? null)})`;
+  });
+  return `[${items.join(', ')}]`;
 }

@@ -120,7 +120,7 @@ machines('validateStateMachineDefinition: OK, or FAIL with AWS diagnostics; Expr
   const express = await s.validateStateMachineDefinition({ definition: callback, type: 'EXPRESS' });
   assert.equal(
     express.diagnostics.map((d) => [d.code, d.message, d.location]),
-    [['SCHEMA_VALIDATION_FAILED', "Express state machine does not support '.waitForTaskToken' service integration", '/States/T/Resource']],
+    [['SCHEMA_VALIDATION_FAILED', "Express state machine does not support '.waitForTaskToken' service integration ", '/States/T/Resource']],
   );
   const many = JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Pass', Next: 'X', Foo: 1, Bar: 2 } } });
   const truncated = await s.validateStateMachineDefinition({ definition: many, maxResults: 1 });
