@@ -160,7 +160,7 @@ for (const [what, given, shown] of [
     const s = service();
     const { stateMachineArn } = await s.createStateMachine({ name: 'm', definition: passDefinition, roleArn: ROLE, loggingConfiguration: given as never });
     assert.equal((await s.describeStateMachine({ stateMachineArn })).loggingConfiguration, shown);
-    await s.updateStateMachine({ stateMachineArn, loggingConfiguration: given ?? ({} as never) });
+    await s.updateStateMachine({ stateMachineArn, loggingConfiguration: (given ?? {}) as never });
     assert.equal(
       (await s.describeStateMachine({ stateMachineArn })).loggingConfiguration,
       given === undefined ? { level: 'OFF', includeExecutionData: false } : shown,
