@@ -35,10 +35,14 @@ export interface ExecutionOptions {
   readonly tokens: TaskTokens;
 }
 
+/** ListExecutions' page tokens are longer than the other lists' (the service model's ListExecutionsPageToken). */
+const listExecutionsTokenMaxLength = 3096;
+
 /**
  * The execution operations: start (Standard, Express, sync, nested), describe, list, stop;
  * each execution runs a compiled Machine, and its record is kept up to the retention bound.
  */
+
 export class Executions {
   /** Finished Standard executions, oldest first from `finishedHead`: the retention bound drops from the front. */
   private readonly finished: ExecutionRecord[] = [];
@@ -463,7 +467,7 @@ export class Executions {
 
   async listExecutions(request: T.ListExecutionsInput = {}): Promise<T.ListExecutionsOutput> {
     const r = request ?? {};
-    const paging = pageRequest(r);
+    const paging = pageRequest(r, listExecutionsTokenMaxLength);
     const statusFilter = checkEnum(r.statusFilter, 'statusFilter', statusValues);
     const redriveFilter = checkEnum(r.redriveFilter, 'redriveFilter', ['REDRIVEN', 'NOT_REDRIVEN'] as const);
     if (r.mapRunArn !== undefined && r.mapRunArn !== null) {

@@ -193,8 +193,8 @@ export function checkTags(tags: unknown, member = 'tags'): { key: string; value:
   });
 }
 
-/** AWS's bounds of a page token (the service model's PageToken). */
-const maxTokenLength = 1024;
+/** AWS's bound of a page token (the service model's PageToken; ListExecutions' own is 3096). */
+const pageTokenMaxLength = 1024;
 /** How long a page token stays good: AWS's tokens expire after 24 hours. */
 const tokenLifetimeMs = 24 * 60 * 60 * 1000;
 
@@ -208,7 +208,7 @@ export interface PageRequest {
  * A list call's `maxResults` and `nextToken`, checked against the service model's bounds as
  * AWS checks them: before the operation looks its resource up.
  */
-export function pageRequest(request: { maxResults?: unknown; nextToken?: unknown } | undefined): PageRequest {
+export function pageRequest(request: { maxResults?: unknown; nextToken?: unknown } | undefined, maxTokenLength = pageTokenMaxLength): PageRequest {
   const size = checkMaxResults(request?.maxResults);
   const nextToken = request?.nextToken;
   if (nextToken === undefined || nextToken === null) return { size, nextToken: undefined };

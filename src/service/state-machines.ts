@@ -114,7 +114,10 @@ export class StateMachines {
 
   async listStateMachines(request: T.ListStateMachinesInput = {}): Promise<T.ListStateMachinesOutput> {
     const paging = pageRequest(request);
-    const all = [...this.registry.stateMachines.values()].map((m) => ({ stateMachineArn: m.arn, name: m.name, type: m.type, creationDate: m.creationDate }));
+    // AWS lists state machines by name, not by creation (recorded: statemachine_10_… before statemachine_1_…).
+    const all = [...this.registry.stateMachines.values()]
+      .map((m) => ({ stateMachineArn: m.arn, name: m.name, type: m.type, creationDate: m.creationDate }))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const p = page(all, paging, 'ListStateMachines', this.registry.clock.now(), (m) => m.stateMachineArn);
     return { stateMachines: p.items, ...(p.nextToken !== undefined ? { nextToken: p.nextToken } : {}) };
   }

@@ -375,12 +375,17 @@ paging('nextToken and maxResults are checked against the model before the resour
     ['ListStateMachineVersions of a missing machine', (x) => s.listStateMachineVersions({ stateMachineArn: missingMachine, ...x })],
     ['GetExecutionHistory of a missing execution', (x) => s.getExecutionHistory({ executionArn: `${ARN}:execution:missing:e`, ...x })],
   ];
-  const long = 't'.repeat(1025);
   for (const [name, call] of calls) {
+    // ListExecutions' tokens may be longer (the model's ListExecutionsPageToken).
+    const bound = name.startsWith('ListExecutions') ? 3096 : 1024;
+    const long = 't'.repeat(bound + 1);
+    await refusal(call({ nextToken: 't'.repeat(bound) })).then((refused) =>
+      assert.is(refused.name, name.includes('missing') ? refused.name : 'InvalidToken', name),
+    );
     for (const [extra, message] of [
       [
         { nextToken: long },
-        `1 validation error detected: Value '${long}' at 'nextToken' failed to satisfy constraint: Member must have length less than or equal to 1024`,
+        `1 validation error detected: Value '${long}' at 'nextToken' failed to satisfy constraint: Member must have length less than or equal to ${bound}`,
       ],
       [
         { nextToken: '' },
@@ -396,6 +401,27 @@ paging('nextToken and maxResults are checked against the model before the resour
       assert.is(refused.message, message, name);
     }
   }
+});
+
+paging('ListStateMachines lists by name, as AWS does, and pages in that order', async () => {
+  const s = service();
+  const names = ['statemachine_1_x', 'statemachine_10_x', 'b', 'B', 'a-2', 'a_1', 'statemachine_2_x'];
+  for (const name of names) await s.createStateMachine({ name, definition: passDefinition, roleArn: ROLE });
+  const byName = ['B', 'a-2', 'a_1', 'b', 'statemachine_10_x', 'statemachine_1_x', 'statemachine_2_x'];
+  assert.equal(
+    (await s.listStateMachines({})).stateMachines.map((m) => m.name),
+    byName,
+  );
+  const seen: string[] = [];
+  let nextToken: string | undefined;
+  do {
+    const answer = await s.listStateMachines({ maxResults: 3, nextToken });
+    seen.push(...answer.stateMachines.map((m) => m.name));
+    nextToken = answer.nextToken;
+    // Created between pages, sorting before the next page: the pages neither repeat nor skip a machine.
+    if (seen.length === 3) await s.createStateMachine({ name: 'a_0', definition: passDefinition, roleArn: ROLE });
+  } while (nextToken !== undefined);
+  assert.equal(seen, byName);
 });
 
 paging("pages: every item once, in the list's order, whatever the page size; maxResults 0 is the default of 100", async () => {

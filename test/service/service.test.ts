@@ -56,7 +56,7 @@ machines('create is idempotent for the same definition text and role; other text
   assert.is(e2.name, 'StateMachineAlreadyExists');
 });
 
-machines('list pages with maxResults and nextToken, in creation order', async () => {
+machines('list pages with maxResults and nextToken, in name order', async () => {
   const s = service();
   for (const name of ['a', 'b', 'c']) await s.createStateMachine({ name, definition: pass(), roleArn: ROLE });
   const first = await s.listStateMachines({ maxResults: 2 });
