@@ -13,7 +13,7 @@ import { ServiceError } from './errors.js';
 import { described, errorDetails, startedEvent } from './history.js';
 import type { ExecutionRecord, Revision, StateMachineRecord } from './records.js';
 import type { Registry, StateMachineTarget } from './registry.js';
-import { checkEnum, checkLength, checkName, checkStartBounds, page, pageRequest, parseArn, parseExecutionInput, requireString } from './requests.js';
+import { checkEnum, checkLength, checkName, checkStartBounds, executionsPageRequest, page, parseArn, parseExecutionInput, requireString } from './requests.js';
 import type { IntegrationHost, NestedExecutionHost, ServiceIntegration } from './seam.js';
 import { markHostStopped, type SqliteStore } from './store.js';
 import type * as T from './types.js';
@@ -35,14 +35,10 @@ export interface ExecutionOptions {
   readonly tokens: TaskTokens;
 }
 
-/** ListExecutions' page tokens are longer than the other lists' (the service model's ListExecutionsPageToken). */
-const listExecutionsTokenMaxLength = 3096;
-
 /**
  * The execution operations: start (Standard, Express, sync, nested), describe, list, stop;
  * each execution runs a compiled Machine, and its record is kept up to the retention bound.
  */
-
 export class Executions {
   /** Finished Standard executions, oldest first from `finishedHead`: the retention bound drops from the front. */
   private readonly finished: ExecutionRecord[] = [];
@@ -467,7 +463,7 @@ export class Executions {
 
   async listExecutions(request: T.ListExecutionsInput = {}): Promise<T.ListExecutionsOutput> {
     const r = request ?? {};
-    const paging = pageRequest(r, listExecutionsTokenMaxLength);
+    const paging = executionsPageRequest(r);
     const statusFilter = checkEnum(r.statusFilter, 'statusFilter', statusValues);
     const redriveFilter = checkEnum(r.redriveFilter, 'redriveFilter', ['REDRIVEN', 'NOT_REDRIVEN'] as const);
     if (r.mapRunArn !== undefined && r.mapRunArn !== null) {
@@ -500,8 +496,7 @@ export class Executions {
       item.redriveCount = 0;
       return item;
     });
-    const scope = `ListExecutions ${r.stateMachineArn} ${statusFilter ?? ''} ${redriveFilter ?? ''}`;
-    const p = page(items, paging, scope, this.registry.clock.now(), (e) => e.executionArn);
+    const p = page(items, paging, `ListExecutions ${r.stateMachineArn} ${statusFilter} ${redriveFilter}`, this.registry.clock.now(), (e) => e.executionArn);
     return { executions: p.items, ...(p.nextToken !== undefined ? { nextToken: p.nextToken } : {}) };
   }
 

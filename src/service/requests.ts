@@ -193,8 +193,10 @@ export function checkTags(tags: unknown, member = 'tags'): { key: string; value:
   });
 }
 
-/** AWS's bound of a page token (the service model's PageToken; ListExecutions' own is 3096). */
+/** AWS's bound of a page token (the service model's PageToken). */
 const pageTokenMaxLength = 1024;
+/** ListExecutions' page tokens may be longer (the service model's ListExecutionsPageToken). */
+const executionsTokenMaxLength = 3096;
 /** How long a page token stays good: AWS's tokens expire after 24 hours. */
 const tokenLifetimeMs = 24 * 60 * 60 * 1000;
 
@@ -215,6 +217,11 @@ export function pageRequest(request: { maxResults?: unknown; nextToken?: unknown
   requireString(nextToken, 'nextToken');
   checkLength(nextToken, 'nextToken', 1, maxTokenLength);
   return { size, nextToken };
+}
+
+/** ListExecutions' `maxResults` and `nextToken`, as pageRequest() checks a list's. */
+export function executionsPageRequest(request: { maxResults?: unknown; nextToken?: unknown } | undefined): PageRequest {
+  return pageRequest(request, executionsTokenMaxLength);
 }
 
 /** AWS's one answer for a token it did not issue for this list, or issued more than 24 hours ago. */
