@@ -10,7 +10,7 @@ import { StopHandle } from '../run/stop.js';
 import type { TaskTokens } from '../run/tokens.js';
 import { withRevisionDetails } from './configurations.js';
 import { ServiceError } from './errors.js';
-import { described, errorDetails, startedEvent } from './history.js';
+import { described, errorDetails, listed, startedEvent } from './history.js';
 import type { ExecutionRecord, Revision, StateMachineRecord } from './records.js';
 import type { Registry, StateMachineTarget } from './registry.js';
 import { checkEnum, checkLength, checkName, checkStartBounds, executionsPageRequest, page, parseArn, parseExecutionInput, requireString } from './requests.js';
@@ -482,20 +482,7 @@ export class Executions {
         (statusFilter === undefined || e.status === statusFilter) &&
         (qualifier === undefined || e.versionArn === qualifier || e.aliasArn === qualifier),
     );
-    const items = matching.reverse().map((e) => {
-      const item: T.ExecutionListItem = {
-        executionArn: e.executionArn,
-        stateMachineArn: e.machine.arn,
-        name: e.name,
-        status: e.status,
-        startDate: e.startDate,
-      };
-      if (e.stopDate !== undefined) item.stopDate = e.stopDate;
-      if (e.versionArn !== undefined) item.stateMachineVersionArn = e.versionArn;
-      if (e.aliasArn !== undefined) item.stateMachineAliasArn = e.aliasArn;
-      item.redriveCount = 0;
-      return item;
-    });
+    const items = matching.reverse().map(listed);
     const p = page(items, paging, `ListExecutions ${r.stateMachineArn} ${statusFilter} ${redriveFilter}`, this.registry.clock.now(), (e) => e.executionArn);
     return { executions: p.items, ...(p.nextToken !== undefined ? { nextToken: p.nextToken } : {}) };
   }

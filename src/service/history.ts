@@ -49,6 +49,22 @@ export function described(exec: ExecutionRecord, included: boolean): T.DescribeE
   return out;
 }
 
+/** An execution as ListExecutions lists it. */
+export function listed(exec: ExecutionRecord): T.ExecutionListItem {
+  const item: T.ExecutionListItem = {
+    executionArn: exec.executionArn,
+    stateMachineArn: exec.machine.arn,
+    name: exec.name,
+    status: exec.status,
+    startDate: exec.startDate,
+  };
+  if (exec.stopDate !== undefined) item.stopDate = exec.stopDate;
+  if (exec.versionArn !== undefined) item.stateMachineVersionArn = exec.versionArn;
+  if (exec.aliasArn !== undefined) item.stateMachineAliasArn = exec.aliasArn;
+  item.redriveCount = 0;
+  return item;
+}
+
 export function startedEvent(exec: ExecutionRecord): T.HistoryEventShape {
   return {
     id: 1,
