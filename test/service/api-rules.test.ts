@@ -446,6 +446,19 @@ paging("pages: every item once, in the list's order, whatever the page size; max
   const all = await s.listStateMachineVersions({ stateMachineArn, maxResults: 0 });
   assert.is(all.stateMachineVersions.length, 13);
   assert.is(all.nextToken, undefined);
+  for (let revision = 14; revision <= 105; revision++) {
+    const definition = JSON.stringify({ Comment: `R${revision}`, StartAt: 'A', States: { A: { Type: 'Pass', End: true } } });
+    await s.updateStateMachine({ stateMachineArn, definition, publish: true });
+  }
+  for (const maxResults of [undefined, 0]) {
+    const defaultPage = await s.listStateMachineVersions({ stateMachineArn, maxResults });
+    assert.is(defaultPage.stateMachineVersions.length, 100, `maxResults ${maxResults}: a page of the default 100`);
+    const last = await s.listStateMachineVersions({ stateMachineArn, nextToken: defaultPage.nextToken });
+    assert.equal(
+      last.stateMachineVersions.map((v) => Number(v.stateMachineVersionArn.split(':').pop())),
+      [5, 4, 3, 2, 1],
+    );
+  }
 
   const { executionArn } = await s.startExecution({ stateMachineArn: `${stateMachineArn}:1`, name: 'e' });
   await s.waitForExecution({ executionArn });
