@@ -1,5 +1,5 @@
 import { validate } from '../../compile/validate/validate.js';
-import type { Problem } from '../../asl/problems.js';
+import { ProblemCodes, type Problem } from '../../asl/problems.js';
 import type { QueryLanguage } from '../../compile/context.js';
 import { ServiceError } from '../errors.js';
 import { isObject } from '../../json.js';
@@ -113,15 +113,20 @@ function targetStubs(def: Record<string, unknown>): Record<string, unknown> {
  * ResultWriter are fine here: TestState runs one step, mocked or through a handler.
  */
 function refuseProblems(machine: Record<string, unknown>): void {
-  const problems = validate(machine).filter((p) => p.code !== 'ERR_ASL_UNSUPPORTED_INTEGRATION');
+  const problems = validate(machine).filter((p) => p.code !== ProblemCodes.UNSUPPORTED_INTEGRATION);
   if (problems.length === 0) return;
   throw invalidDefinition('SCHEMA_VALIDATION_FAILED', describe(problems[0]!, machine));
 }
 
-/** AWS's wording where it is known ("Value cannot be empty"), statemill's otherwise. */
+/** AWS lists the state types in this order when a Type is none of them. */
+const UNKNOWN_TYPE_MESSAGE = "The field 'Type' should have one of these values: [Task, Wait, Pass, Succeed, Fail, Choice, Parallel, Map]";
+
+/** AWS's wording where it is known ("Value cannot be empty", an unknown Type), statemill's otherwise. */
 function describe(problem: Problem, machine: Record<string, unknown>): string {
   const value = valueAt(machine, problem.pointer);
-  const message = Array.isArray(value) && value.length === 0 ? 'Value cannot be empty' : problem.message;
+  let message = problem.message;
+  if (problem.code === ProblemCodes.UNKNOWN_STATE_TYPE) message = UNKNOWN_TYPE_MESSAGE;
+  else if (Array.isArray(value) && value.length === 0) message = 'Value cannot be empty';
   return `${message} at ${problem.pointer || '/'}`;
 }
 

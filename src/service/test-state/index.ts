@@ -41,7 +41,7 @@ export async function testState(request: TestStateRequest, options: TestStateOpt
   if (state.type === 'Task' && mock === null && (request.roleArn === undefined || request.roleArn === '')) {
     throw new ServiceError('ValidationException', 'RoleArn must be specified when testing a Task state');
   }
-  const context = request.context === undefined ? null : parseSuppliedContext(request.context);
+  const context = request.context === undefined ? null : parseSuppliedContext(request.context, state);
   const input = jsonMember(request.input, 'input') ?? {};
   const variables = jsonMember(request.variables, 'variables');
   if (variables !== undefined && (variables === null || typeof variables !== 'object' || Array.isArray(variables))) {

@@ -1,0 +1,146 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ServiceError } from '../../src/service/errors.js';
+import { testState, type TestStateRequest } from '../../src/service/test-state/index.js';
+
+/**
+ * TestState refusals whose text AWS records word for word: each request, the error type and
+ * AWS's message. Definitions, input and context are given as values and sent as JSON text;
+ * `rawMock` is sent as is (a mock result that is not JSON text).
+ */
+interface Case {
+  name: string;
+  definition: unknown;
+  stateName?: string;
+  input?: unknown;
+  context?: unknown;
+  mock?: { result?: unknown; errorOutput?: { error: string; cause: string } };
+  rawMock?: TestStateRequest['mock'];
+  stateConfiguration?: TestStateRequest['stateConfiguration'];
+  type: string;
+  message: string;
+}
+
+const role = 'arn:aws:iam::123456789012:role/test';
+const lambdaTask = { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: 'f', 'Payload.$': '$' }, End: true };
+const mapState = { Type: 'Map', ItemProcessor: { StartAt: 'Each', States: { Each: { Type: 'Pass', End: true } } }, End: true };
+const context = {
+  Execution: { Id: 'arn:aws:states:us-east-1:123456789012:execution:m:e', Name: 'e', Input: {} },
+  State: { Name: 'S', RetryCount: 0 },
+  StateMachine: { Id: 'arn:aws:states:us-east-1:123456789012:stateMachine:m', Name: 'm' },
+};
+const withToken = { ...context, Task: { Token: 't' } };
+const taskContextMessage =
+  "Invalid Context object provided: Context object contains 'Task' when state is not a Task state with a '.sync' or '.waitForTaskToken' service integration pattern";
+const unknownTypeMessage = (pointer: string) =>
+  `Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: The field 'Type' should have one of these values: [Task, Wait, Pass, Succeed, Fail, Choice, Parallel, Map] at ${pointer}'`;
+
+const cases: Case[] = [
+  {
+    name: 'a mock result that is not JSON text, whatever the fieldValidationMode',
+    definition: lambdaTask,
+    rawMock: { result: 'plain words', fieldValidationMode: 'NONE' },
+    type: 'ValidationException',
+    message: 'Mocked result must be valid JSON',
+  },
+  {
+    name: 'mapIterationFailureCount above the mocked iterations',
+    definition: mapState,
+    input: [1, 2],
+    mock: { result: [1, 2] },
+    stateConfiguration: { mapIterationFailureCount: 3 },
+    type: 'ValidationException',
+    message: 'Map iteration failure count must be less than or equal to the number of Map iterations',
+  },
+  {
+    name: "a context with 'Map'",
+    definition: lambdaTask,
+    context: { ...context, Map: { Item: { Index: 0, Value: 1 } } },
+    mock: { result: {} },
+    type: 'ValidationException',
+    message: "Invalid Context object provided: 'Map' field is not supported when mocking a Context object",
+  },
+  {
+    name: "a context with 'Task' for a request-response Task",
+    definition: lambdaTask,
+    context: withToken,
+    mock: { result: {} },
+    type: 'ValidationException',
+    message: taskContextMessage,
+  },
+  {
+    name: "a context with 'Task' for an activity Task (not a service integration pattern)",
+    definition: { Type: 'Task', Resource: 'arn:aws:states:us-east-1:123456789012:activity:approve', End: true },
+    context: withToken,
+    mock: { result: {} },
+    type: 'ValidationException',
+    message: taskContextMessage,
+  },
+  {
+    name: "a context with 'Task' for a Wait state",
+    definition: { Type: 'Wait', Seconds: 1, End: true },
+    context: withToken,
+    type: 'ValidationException',
+    message: taskContextMessage,
+  },
+  {
+    name: 'an unknown Type, the state tested alone',
+    definition: { Type: 'Paas', End: true },
+    type: 'InvalidDefinition',
+    message: unknownTypeMessage('/States/StateName/Type'),
+  },
+  {
+    name: 'an unknown Type elsewhere in a whole state machine',
+    definition: { StartAt: 'A', States: { A: { Type: 'Pass', Next: 'B' }, B: { Type: 'Nothing', End: true } } },
+    stateName: 'A',
+    type: 'InvalidDefinition',
+    message: unknownTypeMessage('/States/B/Type'),
+  },
+];
+
+function requestOf(c: Case): TestStateRequest {
+  const request: TestStateRequest = { definition: JSON.stringify(c.definition), roleArn: role };
+  if (c.stateName !== undefined) request.stateName = c.stateName;
+  if (c.input !== undefined) request.input = JSON.stringify(c.input);
+  if (c.context !== undefined) request.context = JSON.stringify(c.context);
+  if (c.mock !== undefined) request.mock = c.mock.result === undefined ? { errorOutput: c.mock.errorOutput } : { result: JSON.stringify(c.mock.result) };
+  if (c.rawMock !== undefined) request.mock = c.rawMock;
+  if (c.stateConfiguration !== undefined) request.stateConfiguration = c.stateConfiguration;
+  return request;
+}
+
+for (const c of cases) {
+  test(`TestState refuses ${c.name} with AWS's message`, async () => {
+    try {
+      await testState(requestOf(c));
+    } catch (error) {
+      assert.instance(error, ServiceError);
+      assert.is((error as ServiceError).name, c.type);
+      assert.is((error as ServiceError).message, c.message);
+      return;
+    }
+    assert.unreachable('answered instead of refusing');
+  });
+}
+
+const tokenResources = [
+  'arn:aws:states:::sqs:sendMessage.waitForTaskToken',
+  'arn:aws:states:::states:startExecution.sync',
+  'arn:aws:states:::states:startExecution.sync:2',
+];
+
+for (const resource of tokenResources) {
+  test(`a context with 'Task' is the context of a ${resource.slice(resource.lastIndexOf('.'))} Task`, async () => {
+    const response = await testState({
+      definition: JSON.stringify({ Type: 'Task', Resource: resource, Parameters: { 'Token.$': '$$.Task.Token' }, ResultPath: '$.seen', End: true }),
+      input: '{}',
+      context: JSON.stringify(withToken),
+      mock: { result: '{}', fieldValidationMode: 'NONE' },
+      inspectionLevel: 'DEBUG',
+    });
+    assert.is(response.status, 'SUCCEEDED');
+    assert.equal(JSON.parse(response.inspectionData!.afterParameters!), { Token: 't' });
+  });
+}
+
+test.run();
