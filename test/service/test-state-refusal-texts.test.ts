@@ -98,6 +98,87 @@ const cases: Case[] = [
   },
 ];
 
+/** AWS's service-model bounds, checked before anything else; sensitive members are not echoed. */
+const modelBound = (at: string, constraint: string) => `1 validation error detected: ${at} failed to satisfy constraint: ${constraint}`;
+const pass = JSON.stringify({ Type: 'Pass', End: true });
+const mockedTask = { definition: JSON.stringify(lambdaTask), mock: { errorOutput: { error: 'E', cause: 'C' } } };
+const modelBounds: { name: string; request: Record<string, unknown>; message: string }[] = [
+  {
+    name: 'an empty definition',
+    request: { definition: '' },
+    message: modelBound("Value at 'definition'", 'Member must have length greater than or equal to 1'),
+  },
+  {
+    name: 'an empty stateName',
+    request: { definition: pass, stateName: '' },
+    message: modelBound("Value at 'stateName'", 'Member must have length greater than or equal to 1'),
+  },
+  {
+    name: 'a stateName over 80 characters',
+    request: { definition: pass, stateName: 'S'.repeat(81) },
+    message: modelBound("Value at 'stateName'", 'Member must have length less than or equal to 80'),
+  },
+  {
+    name: 'an empty roleArn',
+    request: { definition: pass, roleArn: '' },
+    message: modelBound("Value '' at 'roleArn'", 'Member must have length greater than or equal to 1'),
+  },
+  {
+    name: 'an input over 256 KiB',
+    request: { definition: pass, input: JSON.stringify('x'.repeat(262_143)) },
+    message: modelBound("Value at 'input'", 'Member must have length less than or equal to 262144'),
+  },
+  {
+    name: 'revealSecrets that is not a boolean',
+    request: { definition: pass, revealSecrets: 'true' },
+    message: modelBound("Value 'true' at 'revealSecrets'", 'Member must be a boolean'),
+  },
+  {
+    name: 'an unknown fieldValidationMode',
+    request: { definition: JSON.stringify(lambdaTask), mock: { result: '{}', fieldValidationMode: 'LAX' } },
+    message: modelBound("Value 'LAX' at 'mock.fieldValidationMode'", 'Member must satisfy enum value set: [STRICT, PRESENT, NONE]'),
+  },
+  {
+    name: 'a mocked error name over 256 characters',
+    request: { ...mockedTask, mock: { errorOutput: { error: 'E'.repeat(257), cause: 'C' } } },
+    message: modelBound("Value at 'mock.errorOutput.error'", 'Member must have length less than or equal to 256'),
+  },
+  {
+    name: 'a mocked cause over 32,768 characters',
+    request: { ...mockedTask, mock: { errorOutput: { error: 'E', cause: 'C'.repeat(32_769) } } },
+    message: modelBound("Value at 'mock.errorOutput.cause'", 'Member must have length less than or equal to 32768'),
+  },
+  {
+    name: 'a negative retrierRetryCount',
+    request: { ...mockedTask, stateConfiguration: { retrierRetryCount: -1 } },
+    message: modelBound("Value '-1' at 'stateConfiguration.retrierRetryCount'", 'Member must have value greater than or equal to 0'),
+  },
+  {
+    name: 'a fractional mapIterationFailureCount',
+    request: { ...mockedTask, stateConfiguration: { mapIterationFailureCount: 1.5 } },
+    message: modelBound("Value '1.5' at 'stateConfiguration.mapIterationFailureCount'", 'Member must be an integer'),
+  },
+  {
+    name: 'an empty errorCausedByState',
+    request: { ...mockedTask, stateConfiguration: { errorCausedByState: '' } },
+    message: modelBound("Value at 'stateConfiguration.errorCausedByState'", 'Member must have length greater than or equal to 1'),
+  },
+];
+
+for (const c of modelBounds) {
+  test(`TestState refuses ${c.name} with AWS's model-validation message`, async () => {
+    try {
+      await testState(c.request as unknown as TestStateRequest);
+    } catch (error) {
+      assert.instance(error, ServiceError);
+      assert.is((error as ServiceError).name, 'ValidationException');
+      assert.is((error as ServiceError).message, c.message);
+      return;
+    }
+    assert.unreachable('answered instead of refusing');
+  });
+}
+
 function requestOf(c: Case): TestStateRequest {
   const request: TestStateRequest = { definition: JSON.stringify(c.definition), roleArn: role };
   if (c.stateName !== undefined) request.stateName = c.stateName;
