@@ -56,7 +56,7 @@ export function invalidDefinition(diagnostics: readonly ValidateStateMachineDefi
 }
 
 /** Missing fields at one place are listed together, as AWS lists them: `These fields are required: [StartAt, States]`. */
-function diagnosticsOf(problems: readonly Problem[], definition: unknown): ValidateStateMachineDefinitionDiagnostic[] {
+export function diagnosticsOf(problems: readonly Problem[], definition: unknown): ValidateStateMachineDefinitionDiagnostic[] {
   const required = new Map<string, string[]>();
   const out: ValidateStateMachineDefinitionDiagnostic[] = [];
   for (const p of problems) {

@@ -96,6 +96,25 @@ const cases: Case[] = [
     type: 'InvalidDefinition',
     message: unknownTypeMessage('/States/B/Type'),
   },
+  {
+    name: 'a state without a required field, worded as the API words it',
+    definition: { Type: 'Task', End: true },
+    type: 'InvalidDefinition',
+    message: "Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: These fields are required: [Resource] at /States/StateName'",
+  },
+  {
+    name: 'a field no state has, worded as the API words it',
+    definition: { Type: 'Pass', Bogus: 1, End: true },
+    type: 'InvalidDefinition',
+    message: 'Invalid State Machine Definition: \'SCHEMA_VALIDATION_FAILED: Field "Bogus" is not supported at /States/StateName/Bogus\'',
+  },
+  {
+    name: 'a Next naming no state in a whole state machine, worded as the API words it',
+    definition: { StartAt: 'A', States: { A: { Type: 'Pass', Next: 'Nowhere' } } },
+    stateName: 'A',
+    type: 'InvalidDefinition',
+    message: "Invalid State Machine Definition: 'MISSING_TRANSITION_TARGET: Missing 'Next' target: Nowhere at /States/A/Next'",
+  },
 ];
 
 /** AWS's service-model bounds, checked before anything else; sensitive members are not echoed. */
