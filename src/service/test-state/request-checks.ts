@@ -5,7 +5,7 @@ import type { InspectionLevel, TestStateRequest } from './request.js';
 /** Longest JSON-text member AWS's model allows (input, variables, context, mock.result, mapItemReaderData). */
 const maxDataLength = 262_144;
 
-export const inspectionLevels: readonly InspectionLevel[] = ['INFO', 'DEBUG', 'TRACE'];
+const inspectionLevels: readonly InspectionLevel[] = ['INFO', 'DEBUG', 'TRACE'];
 
 /**
  * The bounds AWS's service model puts on TestState's members, checked before anything else
