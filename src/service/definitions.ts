@@ -77,7 +77,7 @@ function requiredFieldRank(field: string): number {
 }
 
 /** Missing fields at one place are listed together, as AWS lists them: `These fields are required: [States, StartAt]`. */
-function diagnosticsOf(problems: readonly Problem[], definition: unknown): ValidateStateMachineDefinitionDiagnostic[] {
+export function diagnosticsOf(problems: readonly Problem[], definition: unknown): ValidateStateMachineDefinitionDiagnostic[] {
   const required = new Map<string, string[]>();
   const out: ValidateStateMachineDefinitionDiagnostic[] = [];
   for (const p of problems) {

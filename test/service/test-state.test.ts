@@ -100,7 +100,7 @@ const refused: { name: string; request: RequestValues; type: string; message: st
     name: 'mapIterationFailureCount above the mocked iterations',
     request: { definition: mapState, input: { items: [1] }, mock: { result: [1] }, stateConfiguration: { mapIterationFailureCount: 2 } },
     type: 'ValidationException',
-    message: 'MapIterationFailureCount must not be greater than the number of items in the mocked result.',
+    message: 'Map iteration failure count must be less than or equal to the number of Map iterations',
   },
   ...['Pass', 'Succeed', 'Fail', 'Wait', 'Choice'].map((type) => ({
     name: `a mock for a ${type} state`,
@@ -148,7 +148,7 @@ const refused: { name: string; request: RequestValues; type: string; message: st
     name: 'a mock result that is not JSON',
     request: { definition: lambdaTask, mock: { result: {} } },
     type: 'ValidationException',
-    message: 'Mocked result must be valid JSON.',
+    message: 'Mocked result must be valid JSON',
   },
   {
     name: 'a state name not in the definition',
@@ -205,7 +205,7 @@ const refused: { name: string; request: RequestValues; type: string; message: st
     name: 'a context with a Map section',
     request: { definition: { Type: 'Pass', End: true }, context: { Map: { Item: { Index: 0 } } } },
     type: 'ValidationException',
-    message: "Invalid Context object provided: Field 'Map' is not allowed",
+    message: "Invalid Context object provided: 'Map' field is not supported when mocking a Context object",
   },
   {
     name: 'a context with an unknown field',
@@ -490,11 +490,7 @@ const answered: { name: string; request: RequestValues; expected: Record<string,
     },
     expected: { status: 'CAUGHT_ERROR', error: 'Queue.Full', cause: 'no room', nextState: 'Later', output: { Error: 'Queue.Full', Cause: 'no room' } },
   },
-  ...[
-    'arn:aws:states:::sqs:sendMessage.waitForTaskToken',
-    'arn:aws:states:::states:startExecution.sync:2',
-    'arn:aws:states:us-east-1:123456789012:activity:approve',
-  ].map((resource) => ({
+  ...['arn:aws:states:::sqs:sendMessage.waitForTaskToken', 'arn:aws:states:::states:startExecution.sync:2'].map((resource) => ({
     name: `a mocked ${resource.split(':').slice(-2).join(':')} Task is accepted`,
     request: {
       definition: { Type: 'Task', Resource: resource, Parameters: { 'token.$': '$$.Task.Token' }, End: true },

@@ -1,6 +1,7 @@
 import { validate } from '../../compile/validate/validate.js';
-import type { Problem } from '../../asl/problems.js';
+import { ProblemCodes, type Problem } from '../../asl/problems.js';
 import type { QueryLanguage } from '../../compile/context.js';
+import { diagnosticsOf, invalidDefinition as apiInvalidDefinition } from '../definitions.js';
 import { ServiceError } from '../errors.js';
 import { isObject } from '../../json.js';
 
@@ -109,20 +110,24 @@ function targetStubs(def: Record<string, unknown>): Record<string, unknown> {
 }
 
 /**
- * Problems that refuse the request. `.sync`, `.waitForTaskToken`, activities, ItemReader and
+ * Problems that refuse the request, worded as the API words a definition's diagnostics
+ * (AWS validates both alike). `.sync`, `.waitForTaskToken`, activities, ItemReader and
  * ResultWriter are fine here: TestState runs one step, mocked or through a handler.
  */
 function refuseProblems(machine: Record<string, unknown>): void {
-  const problems = validate(machine).filter((p) => p.code !== 'ERR_ASL_UNSUPPORTED_INTEGRATION');
+  const problems = validate(machine).filter((p) => p.code !== ProblemCodes.UNSUPPORTED_INTEGRATION);
   if (problems.length === 0) return;
-  throw invalidDefinition('SCHEMA_VALIDATION_FAILED', describe(problems[0]!, machine));
+  throw apiInvalidDefinition(diagnosticsOf([inTestStateWords(problems[0]!, machine)], machine));
 }
 
-/** AWS's wording where it is known ("Value cannot be empty"), statemill's otherwise. */
-function describe(problem: Problem, machine: Record<string, unknown>): string {
+/** AWS lists the state types in this order when a Type is none of them. */
+const UNKNOWN_TYPE_MESSAGE = "The field 'Type' should have one of these values: [Task, Wait, Pass, Succeed, Fail, Choice, Parallel, Map]";
+
+/** AWS's wording where TestState's recordings show it: an empty list, an unknown Type. */
+function inTestStateWords(problem: Problem, machine: Record<string, unknown>): Problem {
+  if (problem.code === ProblemCodes.UNKNOWN_STATE_TYPE) return { ...problem, message: UNKNOWN_TYPE_MESSAGE };
   const value = valueAt(machine, problem.pointer);
-  const message = Array.isArray(value) && value.length === 0 ? 'Value cannot be empty' : problem.message;
-  return `${message} at ${problem.pointer || '/'}`;
+  return Array.isArray(value) && value.length === 0 ? { ...problem, message: 'Value cannot be empty' } : problem;
 }
 
 function valueAt(document: unknown, pointer: string): unknown {

@@ -1,21 +1,19 @@
 import { ServiceError } from '../errors.js';
 import { nestingFault } from '../json-errors.js';
-import { shown } from '../requests.js';
 import { parseSuppliedContext } from './context-object.js';
 import { stateUnderTest } from './definition.js';
 import { evaluateFlowState } from './flow-states.js';
 import { evaluateMap } from './map-state.js';
 import { checkMock } from './mock.js';
 import { evaluateParallel } from './parallel-state.js';
-import type { InspectionLevel, TestStateOptions, TestStateRequest, TestStateResponse } from './request.js';
+import type { TestStateOptions, TestStateRequest, TestStateResponse } from './request.js';
+import { checkRequestShape } from './request-checks.js';
 import { toResponse } from './response.js';
 import { createRun, type Outcome, type TestRun } from './run-env.js';
 import { evaluateTask } from './task-state.js';
 
 export type * from './request.js';
 export { checkedResources } from './result-shapes.js';
-
-const inspectionLevels: readonly InspectionLevel[] = ['INFO', 'DEBUG', 'TRACE'];
 
 /**
  * AWS Step Functions' TestState: runs one state (alone, or named in a whole state machine)
@@ -26,22 +24,14 @@ const inspectionLevels: readonly InspectionLevel[] = ['INFO', 'DEBUG', 'TRACE'];
  */
 export async function testState(request: TestStateRequest, options: TestStateOptions = {}): Promise<TestStateResponse> {
   if (request === null || typeof request !== 'object') throw new ServiceError('ValidationException', 'The TestState request must be an object');
+  checkRequestShape(request);
   const level = request.inspectionLevel ?? 'INFO';
-  if (!inspectionLevels.includes(level)) {
-    throw new ServiceError(
-      'ValidationException',
-      `1 validation error detected: Value '${shown(level)}' at 'inspectionLevel' failed to satisfy constraint: Member must satisfy enum value set: [INFO, DEBUG, TRACE]`,
-    );
-  }
-  if (request.stateName !== undefined && typeof request.stateName !== 'string') {
-    throw new ServiceError('ValidationException', "1 validation error detected: Value at 'stateName' failed to satisfy constraint: Member must be a string");
-  }
   const state = stateUnderTest(request.definition, request.stateName);
   const mock = checkMock(request, state);
-  if (state.type === 'Task' && mock === null && (request.roleArn === undefined || request.roleArn === '')) {
+  if (state.type === 'Task' && mock === null && (request.roleArn === undefined || request.roleArn === null)) {
     throw new ServiceError('ValidationException', 'RoleArn must be specified when testing a Task state');
   }
-  const context = request.context === undefined ? null : parseSuppliedContext(request.context);
+  const context = request.context === undefined ? null : parseSuppliedContext(request.context, state);
   const input = jsonMember(request.input, 'input') ?? {};
   const variables = jsonMember(request.variables, 'variables');
   if (variables !== undefined && (variables === null || typeof variables !== 'object' || Array.isArray(variables))) {
@@ -77,9 +67,8 @@ function evaluate(run: TestRun, input: unknown): Promise<Outcome> {
 }
 
 /** A JSON-text member of the request, parsed; undefined when absent. */
-function jsonMember(text: unknown, member: string): unknown {
+function jsonMember(text: string | null | undefined, member: string): unknown {
   if (text === undefined || text === null) return undefined;
-  if (typeof text !== 'string') throw new ServiceError('ValidationException', `The ${member} must be JSON text`);
   let value: unknown;
   try {
     value = JSON.parse(text);

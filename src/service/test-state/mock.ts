@@ -53,7 +53,7 @@ function parseResult(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    throw new ServiceError('ValidationException', 'Mocked result must be valid JSON.');
+    throw new ServiceError('ValidationException', 'Mocked result must be valid JSON');
   }
 }
 
@@ -67,7 +67,7 @@ function checkMapResult(state: StateUnderTest, value: unknown, config: TestState
   if (!Array.isArray(value)) throw new ServiceError('ValidationException', 'Mocked result must be an array.');
   const failures = config.mapIterationFailureCount;
   if (failures !== undefined && failures > value.length) {
-    throw new ServiceError('ValidationException', 'MapIterationFailureCount must not be greater than the number of items in the mocked result.');
+    throw new ServiceError('ValidationException', 'Map iteration failure count must be less than or equal to the number of Map iterations');
   }
 }
 

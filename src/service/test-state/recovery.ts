@@ -7,7 +7,8 @@ import { refuseCompileProblems, type Outcome, type TestRun } from './run-env.js'
  * What AWS's TestState makes of an error in a state with Retry and Catch, given
  * `retrierRetryCount` n: the first retrier that matches decides. While it has attempts left
  * (n < MaxAttempts) the state is RETRIABLE, and the next retry would wait IntervalSeconds ×
- * BackoffRate^n, capped by MaxDelaySeconds (jitter left out: the cap is reported). Otherwise
+ * BackoffRate^n, capped by MaxDelaySeconds (jitter left out: the cap is reported), in whole
+ * seconds as AWS's model types retryBackoffIntervalSeconds (an integer; the fraction is cut). Otherwise
  * the first matching catcher gives CAUGHT_ERROR with its Next and output; else FAILED.
  */
 export async function recover(thrown: unknown, rawInput: unknown, run: TestRun): Promise<Outcome> {
@@ -21,7 +22,7 @@ export async function recover(thrown: unknown, rawInput: unknown, run: TestRun):
     details.retryIndex = i;
     if (retryCount < retrier.maxAttempts) {
       const delayMs = Math.min(retrier.intervalMs * Math.pow(retrier.backoffRate, retryCount), retrier.maxDelayMs);
-      details.retryBackoffIntervalSeconds = delayMs / 1000;
+      details.retryBackoffIntervalSeconds = Math.floor(delayMs / 1000);
       return { status: 'RETRIABLE', hasOutput: false, error: error.error, cause: error.cause, errorDetails: details };
     }
     break;

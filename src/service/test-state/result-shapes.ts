@@ -36,7 +36,21 @@ const consumedCapacity = struct({
   LocalSecondaryIndexes: mapOf(capacity),
   GlobalSecondaryIndexes: mapOf(capacity),
 });
-const attributeMap = mapOf(any);
+const blob: Shape = { type: 'blob' };
+// A DynamoDB attribute value: one typed member (M and L nest further values, not checked deeper).
+const attributeValue = struct({
+  S: str,
+  N: str,
+  B: blob,
+  SS: list(str),
+  NS: list(str),
+  BS: list(blob),
+  M: mapOf(any),
+  L: list(any),
+  NULL: bool,
+  BOOL: bool,
+});
+const attributeMap = mapOf(attributeValue);
 const itemCollectionMetrics = struct({ ItemCollectionKey: attributeMap, SizeEstimateRangeGB: list(double) });
 const dynamoWrite = struct({ Attributes: attributeMap, ConsumedCapacity: consumedCapacity, ItemCollectionMetrics: itemCollectionMetrics });
 
@@ -67,11 +81,12 @@ export const resultShapes: Readonly<Record<string, Shape>> = {
     LogResult: str,
     Payload: any,
     ExecutedVersion: { type: 'string', min: 1, max: 1024 },
+    DurableExecutionArn: { type: 'string', min: 1, max: 1024 },
   }),
   'arn:aws:states:::states:startExecution': struct({ ExecutionArn: { type: 'string', min: 1, max: 256 }, StartDate: time }, ['ExecutionArn', 'StartDate']),
   'arn:aws:states:::events:putEvents': struct({
     FailedEntryCount: int,
-    Entries: list(struct({ EventId: str, ErrorCode: str, ErrorMessage: str })),
+    Entries: list(struct({ EventId: { type: 'string', max: 64 }, ErrorCode: str, ErrorMessage: str })),
   }),
   'arn:aws:states:::sqs:sendMessage': struct({
     MD5OfMessageBody: str,
@@ -94,6 +109,8 @@ export const resultShapes: Readonly<Record<string, Shape>> = {
     KeyId: { type: 'string', min: 1, max: 2048 },
     Plaintext: { type: 'blob', min: 1, max: 4096 },
     EncryptionAlgorithm: oneOf('SYMMETRIC_DEFAULT', 'RSAES_OAEP_SHA_1', 'RSAES_OAEP_SHA_256', 'SM2PKE'),
+    CiphertextForRecipient: { type: 'blob', min: 1, max: 6144 },
+    KeyMaterialId: { type: 'string', min: 64, max: 64 },
   }),
   'arn:aws:states:::aws-sdk:lambda:getFunction': struct({
     Configuration: lambdaConfiguration,
@@ -102,7 +119,7 @@ export const resultShapes: Readonly<Record<string, Shape>> = {
     Concurrency: struct({ ReservedConcurrentExecutions: { type: 'integer', min: 0 } }),
   }),
   'arn:aws:states:::aws-sdk:s3:getObject': struct({
-    Body: { type: 'blob' },
+    Body: blob,
     DeleteMarker: bool,
     AcceptRanges: str,
     Expiration: str,

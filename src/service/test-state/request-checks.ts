@@ -1,0 +1,63 @@
+import { ServiceError } from '../errors.js';
+import { checkBoolean, checkEnum, checkLength, requireString, shown } from '../requests.js';
+import type { InspectionLevel, TestStateRequest } from './request.js';
+
+/** Longest JSON-text member AWS's model allows (input, variables, context, mock.result, mapItemReaderData). */
+const maxDataLength = 262_144;
+
+const inspectionLevels: readonly InspectionLevel[] = ['INFO', 'DEBUG', 'TRACE'];
+
+/**
+ * The bounds AWS's service model puts on TestState's members, checked before anything else
+ * as AWS checks them: lengths, enumerations, types and minimums, with AWS's
+ * "1 validation error detected" messages. Members the model marks sensitive (definition,
+ * stateName, input, variables, context, the mock's result, error and cause) are not echoed.
+ */
+export function checkRequestShape(request: TestStateRequest): void {
+  requireString(request.definition, 'definition', true);
+  checkLength(request.definition, 'definition', 1, 1_048_576, true);
+  optionalString(request.roleArn, 'roleArn', 1, 256, false);
+  optionalString(request.input, 'input', 0, maxDataLength, true);
+  checkEnum(request.inspectionLevel, 'inspectionLevel', inspectionLevels);
+  checkBoolean(request.revealSecrets, 'revealSecrets');
+  optionalString(request.variables, 'variables', 0, maxDataLength, true);
+  optionalString(request.stateName, 'stateName', 1, 80, true);
+  optionalString(request.context, 'context', 0, maxDataLength, true);
+  const mock = request.mock;
+  if (mock !== undefined && mock !== null) {
+    optionalString(mock.result, 'mock.result', 0, maxDataLength, true);
+    const errorOutput = mock.errorOutput;
+    if (errorOutput !== undefined && errorOutput !== null) {
+      optionalString(errorOutput.error, 'mock.errorOutput.error', 0, 256, true);
+      optionalString(errorOutput.cause, 'mock.errorOutput.cause', 0, 32_768, true);
+    }
+    checkEnum(mock.fieldValidationMode, 'mock.fieldValidationMode', ['STRICT', 'PRESENT', 'NONE']);
+  }
+  const config = request.stateConfiguration;
+  if (config !== undefined && config !== null) {
+    atLeastZero(config.retrierRetryCount, 'stateConfiguration.retrierRetryCount');
+    optionalString(config.errorCausedByState, 'stateConfiguration.errorCausedByState', 1, 80, true);
+    atLeastZero(config.mapIterationFailureCount, 'stateConfiguration.mapIterationFailureCount');
+    optionalString(config.mapItemReaderData, 'stateConfiguration.mapItemReaderData', 0, maxDataLength, true);
+  }
+}
+
+function optionalString(value: unknown, member: string, min: number, max: number, sensitive: boolean): void {
+  if (value === undefined || value === null) return;
+  requireString(value, member, sensitive);
+  checkLength(value, member, min, max, sensitive);
+}
+
+function atLeastZero(value: unknown, member: string): void {
+  if (value === undefined || value === null) return;
+  if (typeof value !== 'number' || !Number.isInteger(value))
+    throw new ServiceError(
+      'ValidationException',
+      `1 validation error detected: Value '${shown(value)}' at '${member}' failed to satisfy constraint: Member must be an integer`,
+    );
+  if (value < 0)
+    throw new ServiceError(
+      'ValidationException',
+      `1 validation error detected: Value '${value}' at '${member}' failed to satisfy constraint: Member must have value greater than or equal to 0`,
+    );
+}
