@@ -128,10 +128,14 @@ function codeOf(p: Problem): string {
   }
 }
 
+/** AWS lists the state types in this order when a Type is none of them (recorded). */
+const unknownTypeMessage = "The field 'Type' should have one of these values: [Task, Wait, Pass, Succeed, Fail, Choice, Parallel, Map]";
+
 /** AWS's wording where it is known; statemill's otherwise. */
 function messageOf(p: Problem, definition: unknown): string {
   if (p.code === ProblemCodes.UNSUPPORTED_INTEGRATION) {
-    const resource = resourceAt(definition, p.pointer);
+    const at = valueAt(definition, p.pointer);
+    const resource = typeof at === 'string' ? at : undefined;
     if (resource !== undefined && /^arn:[^:]+:states:[^:]*:[^:]*:activity:/.test(resource)) return 'Express state machine does not support Activity ARN';
     const suffix = resource === undefined ? undefined : /\.(sync(?::2)?|waitForTaskToken)$/.exec(resource)?.[1];
     // AWS's message for .waitForTaskToken ends in a space (recorded); the one for .sync does not.
@@ -146,16 +150,19 @@ function messageOf(p: Problem, definition: unknown): string {
     const target = /names '([^']*)'/.exec(p.message)?.[1];
     if (target !== undefined && p.pointer !== '/StartAt') return `Missing 'Next' target: ${target}`;
   }
+  if (p.code === ProblemCodes.UNKNOWN_STATE_TYPE) return unknownTypeMessage;
+  const at = valueAt(definition, p.pointer);
+  if (Array.isArray(at) && at.length === 0) return 'Value cannot be empty';
   return p.message;
 }
 
-function resourceAt(definition: unknown, pointer: string): string | undefined {
+function valueAt(definition: unknown, pointer: string): unknown {
   let at: unknown = definition;
   for (const token of pointer.split('/').slice(1)) {
     if (at === null || typeof at !== 'object') return undefined;
     at = (at as Record<string, unknown>)[token.replace(/~1/g, '/').replace(/~0/g, '~')];
   }
-  return typeof at === 'string' ? at : undefined;
+  return at;
 }
 
 /** Fields whose states nest other states: their variable references belong to those states. */

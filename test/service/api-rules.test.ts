@@ -110,6 +110,31 @@ for (const [what, definition, type, expected] of [
       },
     ],
   ],
+  [
+    'a Type that is no state type: AWS lists the eight in its order',
+    JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Bogus', End: true } } }),
+    'STANDARD',
+    [
+      {
+        severity: 'ERROR',
+        code: 'SCHEMA_VALIDATION_FAILED',
+        message: "The field 'Type' should have one of these values: [Task, Wait, Pass, Succeed, Fail, Choice, Parallel, Map]",
+        location: '/States/A/Type',
+      },
+    ],
+  ],
+  [
+    'a Parallel without branches',
+    JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Parallel', Branches: [], End: true } } }),
+    'STANDARD',
+    [{ severity: 'ERROR', code: 'SCHEMA_VALIDATION_FAILED', message: 'Value cannot be empty', location: '/States/P/Branches' }],
+  ],
+  [
+    'a Choice without rules',
+    JSON.stringify({ StartAt: 'C', States: { C: { Type: 'Choice', Choices: [], Default: 'D' }, D: { Type: 'Succeed' } } }),
+    'EXPRESS',
+    [{ severity: 'ERROR', code: 'SCHEMA_VALIDATION_FAILED', message: 'Value cannot be empty', location: '/States/C/Choices' }],
+  ],
 ] as const) {
   diagnostics(`ValidateStateMachineDefinition: ${what}`, async () => {
     const s = service();

@@ -117,28 +117,7 @@ function targetStubs(def: Record<string, unknown>): Record<string, unknown> {
 function refuseProblems(machine: Record<string, unknown>): void {
   const problems = validate(machine).filter((p) => p.code !== ProblemCodes.UNSUPPORTED_INTEGRATION);
   if (problems.length === 0) return;
-  throw apiInvalidDefinition(diagnosticsOf([inTestStateWords(problems[0]!, machine)], machine));
-}
-
-/** AWS lists the state types in this order when a Type is none of them. */
-const UNKNOWN_TYPE_MESSAGE = "The field 'Type' should have one of these values: [Task, Wait, Pass, Succeed, Fail, Choice, Parallel, Map]";
-
-/** AWS's wording where TestState's recordings show it: an empty list, an unknown Type. */
-function inTestStateWords(problem: Problem, machine: Record<string, unknown>): Problem {
-  if (problem.code === ProblemCodes.UNKNOWN_STATE_TYPE) return { ...problem, message: UNKNOWN_TYPE_MESSAGE };
-  const value = valueAt(machine, problem.pointer);
-  return Array.isArray(value) && value.length === 0 ? { ...problem, message: 'Value cannot be empty' } : problem;
-}
-
-function valueAt(document: unknown, pointer: string): unknown {
-  if (pointer === '') return document;
-  let value = document;
-  for (const raw of pointer.slice(1).split('/')) {
-    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    if (value === null || typeof value !== 'object') return undefined;
-    value = (value as Record<string, unknown>)[key];
-  }
-  return value;
+  throw apiInvalidDefinition(diagnosticsOf([problems[0]!], machine));
 }
 
 function invalidDefinition(code: string, detail: string): ServiceError {
