@@ -2,6 +2,7 @@ import { Frame, StopSignal, VariableScope, type Execution } from './frame.js';
 import { executionEnded } from './interruptions.js';
 import { ParkedBranches } from './parked-branches.js';
 import { ParkedIterations } from './parked-iterations.js';
+import type { ParkedThreads } from './parked-threads.js';
 import type { StateNode } from './state.js';
 import { Suspension } from './suspension.js';
 import type { TaskTokens } from './tokens.js';
@@ -152,14 +153,7 @@ function pointRecord(suspension: Suspension, tokens: TaskTokens, variables: Arra
   return activity === null ? record : { ...record, activityInput: activity.input, activityTaken: activity.taken };
 }
 
-/** The threads of a parked group (Parallel branches, Map iterations) as they stand. */
-interface ParkedThreads {
-  readonly finished: readonly boolean[];
-  readonly outputs: readonly unknown[];
-  readonly points: readonly (Suspension | null)[];
-}
-
-/** Each of the first `count` threads' output or parked point; null while one runs (between two waits nothing durable holds). */
+/** Each of the first `count` threads' (Parallel branches', Map iterations') output or parked point; null while one runs (between two waits nothing durable holds). */
 function threadRecords(
   group: ParkedThreads,
   count: number,
@@ -338,7 +332,7 @@ function restoreIterations(node: StateNode, frame: Frame, record: DurablePoint, 
 }
 
 /** Parks each restored point in its group (once every probe is done), then lets the group go on. */
-function parkAll<G extends ParkedBranches | ParkedIterations>(
+function parkAll<G extends ParkedThreads>(
   group: G,
   frames: readonly (Frame | null)[],
   points: readonly (Suspension | Promise<Suspension> | null)[],
