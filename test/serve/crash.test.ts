@@ -1,11 +1,10 @@
-import Database from 'better-sqlite3';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { editSuspension, roleArn, scratchDir, storedExecution, stuckInIteration } from '../support/stores.js';
 
 /**
  * `statemill serve --store` killed with SIGKILL and started again on the same file: machines,
@@ -28,8 +27,7 @@ function track(child: ChildProcess): ChildProcess {
 crash.after(() => {
   for (const child of children) child.kill('SIGKILL');
 });
-const dir = mkdtempSync(join(tmpdir(), 'statemill-crash-'));
-const roleArn = 'arn:aws:iam::123456789012:role/local';
+const dir = scratchDir();
 
 function startServe(
   args: string[],
@@ -92,21 +90,7 @@ crash(
       name: 'sleepy',
       roleArn,
       // A handler call in flight (one that never answers) is not a wait: nothing durable holds it, the restart cannot resume it.
-      definition: JSON.stringify({
-        StartAt: 'Each',
-        States: {
-          Each: {
-            Type: 'Map',
-            ItemsPath: '$.items',
-            ItemProcessor: {
-              ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
-              StartAt: 'Work',
-              States: { Work: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:stuck', End: true } },
-            },
-            End: true,
-          },
-        },
-      }),
+      definition: stuckInIteration,
     });
     const express = await call(url, 'CreateStateMachine', {
       name: 'express',
@@ -241,13 +225,10 @@ crash(
     for (let i = 0; i < 400 && readFileSync(outbox, 'utf8').trim().split('\n').length < 2; i++) await new Promise((r) => setTimeout(r, 5));
     third.child.kill('SIGKILL');
     await third.exit;
-    const db = new Database(store);
-    const row = db.prepare('SELECT data FROM executions WHERE arn = ?').get(damaged) as { data: string };
-    const data = JSON.parse(row.data);
-    assert.type(data.suspension, 'object', 'the waiting execution was recorded with its suspension');
-    data.suspension.variables = 'not a list';
-    db.prepare('UPDATE executions SET data = ? WHERE arn = ?').run(JSON.stringify(data), damaged);
-    db.close();
+    assert.type(storedExecution(store, damaged).data.suspension, 'object', 'the waiting execution was recorded with its suspension');
+    editSuspension(store, damaged, (suspension) => {
+      suspension.variables = 'not a list';
+    });
     const refused = startServe(['--store', store, ...handlers], env);
     const listened = refused.url.then(
       () => true,
