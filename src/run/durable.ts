@@ -253,33 +253,17 @@ function restoreBranches(node: StateNode, frame: Frame, record: DurablePoint, ct
   const group = new ParkedBranches(frame, plan, record.rawInput, new StopSignal(frame.stop, true));
   group.retries = record.retries;
   group.outputsBound = record.outputsBound ?? Infinity;
-  const frames: (Frame | null)[] = [];
-  const points: (Suspension | Promise<Suspension> | null)[] = [];
-  try {
-    for (let i = 0; i < records.length; i++) {
-      const branch = records[i]!;
-      frames.push(null);
-      points.push(null);
-      if (branch.finished) {
-        group.restoredOutput(i, branch.output);
-        continue;
-      }
-      const point = branch.point;
-      const branchNode = plan.states[i]!.get(point.stateName);
-      if (branchNode === undefined) throw new RangeError(`no state '${point.stateName}' in branch ${i} of Parallel state '${node.name}'`);
-      let vars = frame.vars;
-      if (plan.assigns[i]) {
-        vars = new VariableScope(frame.vars);
-        for (const [name, value, size] of point.variables) vars.set(name, value, size);
-      }
-      frames[i] = new Frame(frame.exec, vars, frame.mapIndex, frame.mapValue, group.stop);
-      points[i] = restorePoint(branchNode, frames[i]!, point, ctx);
-    }
-  } catch (thrown) {
-    abandon(points, ctx.tokens);
-    throw thrown;
-  }
-  return parkAll(group, frames, points, ctx.tokens);
+  return restoreThreads(group, records, ctx, {
+    stateOf(index, stateName) {
+      const branchNode = plan.states[index]!.get(stateName);
+      if (branchNode === undefined) throw new RangeError(`no state '${stateName}' in branch ${index} of Parallel state '${node.name}'`);
+      return branchNode;
+    },
+    frameOf(index, variables) {
+      const vars = plan.assigns[index] ? restoredScope(frame.vars, variables) : frame.vars;
+      return new Frame(frame.exec, vars, frame.mapIndex, frame.mapValue, group.stop);
+    },
+  });
 }
 
 /** A Map's iterations parked again: finished ones keep their outputs, parked ones wait where they did, the rest start as there is room. */
@@ -302,27 +286,49 @@ function restoreIterations(node: StateNode, frame: Frame, record: DurablePoint, 
   group.retries = record.retries;
   group.next = records.length;
   group.failures = record.failures ?? 0;
+  return restoreThreads(group, records, ctx, {
+    stateOf(_index, stateName) {
+      const iterationNode = processor.states.get(stateName);
+      if (iterationNode === undefined) throw new RangeError(`no state '${stateName}' in the iterations of Map state '${node.name}'`);
+      return iterationNode;
+    },
+    frameOf(index, variables) {
+      // A distributed Map's iterations see none of the execution's variables.
+      return group.iterationFrame(index, processor.assigns ? restoredScope(processor.isolated ? null : frame.vars, variables) : undefined);
+    },
+  });
+}
+
+/** A thread's own variable scope, under `parent`, holding what its record names. */
+function restoredScope(parent: VariableScope | null, variables: DurablePoint['variables']): VariableScope {
+  const vars = new VariableScope(parent);
+  for (const [name, value, size] of variables) vars.set(name, value, size);
+  return vars;
+}
+
+/** Where a group's parked thread stands again: its state (throws if the machine has none of that name) and a frame with its recorded variables. */
+interface ThreadPlace {
+  stateOf(index: number, stateName: string): StateNode;
+  frameOf(index: number, variables: DurablePoint['variables']): Frame;
+}
+
+/** The threads of `group` from their records: finished ones keep their outputs, parked ones are restored where `place` says. */
+function restoreThreads<G extends ParkedThreads>(group: G, records: readonly DurableBranch[], ctx: RestoreContext, place: ThreadPlace): G | Promise<G> {
   const frames: (Frame | null)[] = [];
   const points: (Suspension | Promise<Suspension> | null)[] = [];
   try {
     for (let i = 0; i < records.length; i++) {
-      const iteration = records[i]!;
+      const thread = records[i]!;
       frames.push(null);
       points.push(null);
-      if (iteration.finished) {
-        group.restoredOutput(i, iteration.output);
+      if (thread.finished) {
+        group.restoredOutput(i, thread.output);
         continue;
       }
-      const point = iteration.point;
-      const iterationNode = processor.states.get(point.stateName);
-      if (iterationNode === undefined) throw new RangeError(`no state '${point.stateName}' in the iterations of Map state '${node.name}'`);
-      let vars: VariableScope | undefined;
-      if (processor.assigns) {
-        vars = new VariableScope(processor.isolated ? null : frame.vars);
-        for (const [name, value, size] of point.variables) vars.set(name, value, size);
-      }
-      frames[i] = group.iterationFrame(i, vars);
-      points[i] = restorePoint(iterationNode, frames[i]!, point, ctx);
+      const point = thread.point;
+      const threadNode = place.stateOf(i, point.stateName);
+      frames[i] = place.frameOf(i, point.variables);
+      points[i] = restorePoint(threadNode, frames[i]!, point, ctx);
     }
   } catch (thrown) {
     abandon(points, ctx.tokens);
