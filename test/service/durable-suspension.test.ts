@@ -1432,32 +1432,7 @@ function distributedApprovals(map: Record<string, unknown> = {}): string {
 durable(
   'a distributed Map whose iterations wait on tokens: one answered before the crash, the others after the restart; results in item order, iteration variables kept, map runs as listed before, history as without a restart',
   async () => {
-    const runOnce = async (restart: boolean) => {
-      let outcome: { output: unknown; events: unknown[]; calledAgain: number } = { output: null, events: [], calledAgain: 0 };
-      await withFreshStore(async (store) => {
-        const { crashed, executionArn, tokens } = await startedMap(store, distributedApprovals(), ['ada', 'bob', 'cy']);
-        assert.equal(Object.keys(tokens).sort(), ['0', '1', '2'], 'every iteration sent its token');
-        const mapRunsBefore = (await crashed.listMapRuns({ executionArn })).mapRuns;
-        await crashed.sendTaskSuccess({ taskToken: tokens[1]!, output: '{"word":"yes"}' });
-        await turns();
-        const again = itemOutbox();
-        const service = restart ? store.open({ handlers: again.handlers }) : crashed;
-        assert.is((await service.describeExecution({ executionArn })).status, 'RUNNING');
-        assert.equal((await service.listMapRuns({ executionArn })).mapRuns, mapRunsBefore, 'the map runs listed as before the restart');
-        await service.sendTaskSuccess({ taskToken: tokens[2]!, output: '{"word":"sure"}' });
-        await service.sendTaskSuccess({ taskToken: tokens[0]!, output: '{"word":"ok"}' });
-        const described = await service.waitForExecution({ executionArn });
-        assert.is(described.status, 'SUCCEEDED', JSON.stringify(described));
-        const history = (await service.getExecutionHistory({ executionArn })).events;
-        assertNoGaps(history, 'distributed map');
-        outcome = {
-          output: JSON.parse(described.output!),
-          events: history.map((e) => [e.id, e.previousEventId, e.type]),
-          calledAgain: Object.keys(again.tokens).length,
-        };
-      });
-      return outcome;
-    };
+    const runOnce = (restart: boolean) => answeredAcrossRestart(distributedApprovals(), restart, 'distributed map', true);
     const restarted = await runOnce(true);
     assert.equal(restarted.output, {
       items: ['ada', 'bob', 'cy'],
@@ -1677,33 +1652,44 @@ async function startedMap(store: FreshStore, definition: string, items: string[]
   return { crashed, executionArn, tokens: first.tokens };
 }
 
+/**
+ * The three iterations of `definition` over ada, bob and cy wait on tokens: item 1's is answered
+ * before the crash, items 2 and 0 after the restart (`restart` false: on the same service, the
+ * run to compare with). What the execution gave: its output, its history (checked gap-free under
+ * `label`) and how many resources were called again. `sameMapRuns`: a distributed Map's map runs
+ * are listed after the restart as before it.
+ */
+async function answeredAcrossRestart(definition: string, restart: boolean, label: string, sameMapRuns = false) {
+  let outcome: { output: unknown; events: unknown[]; calledAgain: number } = { output: null, events: [], calledAgain: 0 };
+  await withFreshStore(async (store) => {
+    const { crashed, executionArn, tokens } = await startedMap(store, definition, ['ada', 'bob', 'cy']);
+    assert.equal(Object.keys(tokens).sort(), ['0', '1', '2'], 'every iteration sent its token');
+    const mapRunsBefore = sameMapRuns ? (await crashed.listMapRuns({ executionArn })).mapRuns : null;
+    await crashed.sendTaskSuccess({ taskToken: tokens[1]!, output: '{"word":"yes"}' });
+    await turns();
+    const again = itemOutbox();
+    const service = restart ? store.open({ handlers: again.handlers }) : crashed;
+    assert.is((await service.describeExecution({ executionArn })).status, 'RUNNING');
+    if (mapRunsBefore !== null) assert.equal((await service.listMapRuns({ executionArn })).mapRuns, mapRunsBefore, 'the map runs listed as before the restart');
+    await service.sendTaskSuccess({ taskToken: tokens[2]!, output: '{"word":"sure"}' });
+    await service.sendTaskSuccess({ taskToken: tokens[0]!, output: '{"word":"ok"}' });
+    const described = await service.waitForExecution({ executionArn });
+    assert.is(described.status, 'SUCCEEDED', JSON.stringify(described));
+    const history = (await service.getExecutionHistory({ executionArn })).events;
+    assertNoGaps(history, label);
+    outcome = {
+      output: JSON.parse(described.output!),
+      events: history.map((e) => [e.id, e.previousEventId, e.type]),
+      calledAgain: Object.keys(again.tokens).length,
+    };
+  });
+  return outcome;
+}
+
 durable(
   'a Map whose iterations wait on tokens: one answered before the crash, the others after the restart in reverse order; results in item order, $$.Map.Item kept, history gap-free and as without a restart',
   async () => {
-    const runOnce = async (restart: boolean) => {
-      let outcome: { output: unknown; events: unknown[]; calledAgain: number } = { output: null, events: [], calledAgain: 0 };
-      await withFreshStore(async (store) => {
-        const { crashed, executionArn, tokens } = await startedMap(store, approvalsPerItem(), ['ada', 'bob', 'cy']);
-        assert.equal(Object.keys(tokens).sort(), ['0', '1', '2'], 'every iteration sent its token');
-        await crashed.sendTaskSuccess({ taskToken: tokens[1]!, output: '{"word":"yes"}' });
-        await turns();
-        const again = itemOutbox();
-        const service = restart ? store.open({ handlers: again.handlers }) : crashed;
-        assert.is((await service.describeExecution({ executionArn })).status, 'RUNNING');
-        await service.sendTaskSuccess({ taskToken: tokens[2]!, output: '{"word":"sure"}' });
-        await service.sendTaskSuccess({ taskToken: tokens[0]!, output: '{"word":"ok"}' });
-        const described = await service.waitForExecution({ executionArn });
-        assert.is(described.status, 'SUCCEEDED', JSON.stringify(described));
-        const history = (await service.getExecutionHistory({ executionArn })).events;
-        assertNoGaps(history, 'map');
-        outcome = {
-          output: JSON.parse(described.output!),
-          events: history.map((e) => [e.id, e.previousEventId, e.type]),
-          calledAgain: Object.keys(again.tokens).length,
-        };
-      });
-      return outcome;
-    };
+    const runOnce = (restart: boolean) => answeredAcrossRestart(approvalsPerItem(), restart, 'map');
     const restarted = await runOnce(true);
     assert.equal(restarted.output, {
       items: ['ada', 'bob', 'cy'],
