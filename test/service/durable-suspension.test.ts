@@ -1392,6 +1392,15 @@ durable('a damaged branch record stops start-up with ERR_STORE_CORRUPT naming th
   });
 });
 
+/** An iteration's state that sends its token and item index out (itemOutbox keeps them) and waits for the answer, then goes to Said. */
+const askItem = {
+  Type: 'Task',
+  Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken',
+  Parameters: { QueueUrl: 'q', MessageBody: { 'TaskToken.$': '$$.Task.Token', 'index.$': '$.index' } },
+  ResultPath: '$.answer',
+  Next: 'Said',
+};
+
 /**
  * A Distributed Map (ProcessorConfig Mode DISTRIBUTED, STANDARD children) over `$.items` whose
  * iterations each ask for an approval: the first state assigns in the iteration's own scope
@@ -1411,13 +1420,7 @@ function distributedApprovals(map: Record<string, unknown> = {}): string {
           StartAt: 'Note',
           States: {
             Note: { Type: 'Pass', Assign: { 'mine.$': '$.value' }, Next: 'AskItem' },
-            AskItem: {
-              Type: 'Task',
-              Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken',
-              Parameters: { QueueUrl: 'q', MessageBody: { 'TaskToken.$': '$$.Task.Token', 'index.$': '$.index' } },
-              ResultPath: '$.answer',
-              Next: 'Said',
-            },
+            AskItem: askItem,
             Said: { Type: 'Pass', Parameters: { 'text.$': "States.Format('{} #{}: {}', $mine, $.index, $.answer.word)" }, End: true },
           },
         },
@@ -1624,13 +1627,7 @@ function approvalsPerItem(map: Record<string, unknown> = {}, extraStates: Record
         ItemProcessor: {
           StartAt: 'AskItem',
           States: {
-            AskItem: {
-              Type: 'Task',
-              Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken',
-              Parameters: { QueueUrl: 'q', MessageBody: { 'TaskToken.$': '$$.Task.Token', 'index.$': '$.index' } },
-              ResultPath: '$.answer',
-              Next: 'Said',
-            },
+            AskItem: askItem,
             Said: { Type: 'Pass', Parameters: { 'text.$': "States.Format('{} {} #{}: {}', $greeting, $.value, $.index, $.answer.word)" }, End: true },
           },
         },
