@@ -107,10 +107,7 @@ function pointRecord(suspension: Suspension, tokens: TaskTokens, variables: Arra
     return {
       ...common,
       waitsOn: 'branches',
-      token: '',
-      timeoutAt: null,
-      heartbeatMs: 0,
-      heartbeatAt: null,
+      ...noToken,
       branches,
       outputsBound: finiteOrNull(suspension.outputsBound),
     };
@@ -122,10 +119,7 @@ function pointRecord(suspension: Suspension, tokens: TaskTokens, variables: Arra
     return {
       ...common,
       waitsOn: 'iterations',
-      token: '',
-      timeoutAt: null,
-      heartbeatMs: 0,
-      heartbeatAt: null,
+      ...noToken,
       inputs: suspension.inputs,
       inputBound: finiteOrNull(suspension.inputBound),
       limit: suspension.limit,
@@ -135,7 +129,7 @@ function pointRecord(suspension: Suspension, tokens: TaskTokens, variables: Arra
     };
   }
   if (suspension.token === '') {
-    return { ...common, waitsOn: 'timer', wakeAt: finiteOrNull(suspension.wakeAt), token: '', timeoutAt: null, heartbeatMs: 0, heartbeatAt: null };
+    return { ...common, waitsOn: 'timer', wakeAt: finiteOrNull(suspension.wakeAt), ...noToken };
   }
   const timers = tokens.timers(suspension.token);
   if (timers === null) return null;
@@ -176,6 +170,9 @@ function threadRecords(
   }
   return records;
 }
+
+/** A record's token fields where it waits on no token (a timer, a Parallel's branches, a Map's iterations). */
+const noToken = { token: '', timeoutAt: null, heartbeatMs: 0, heartbeatAt: null } as const;
 
 function finiteOrNull(value: number): number | null {
   return Number.isFinite(value) ? value : null;
