@@ -2,6 +2,7 @@ import { Frame, StopSignal, VariableScope, type Execution } from './frame.js';
 import { executionEnded } from './interruptions.js';
 import { ParkedBranches } from './parked-branches.js';
 import { ParkedIterations } from './parked-iterations.js';
+import type { ParkedThreads } from './parked-threads.js';
 import type { StateNode } from './state.js';
 import { Suspension } from './suspension.js';
 import type { TaskTokens } from './tokens.js';
@@ -106,10 +107,7 @@ function pointRecord(suspension: Suspension, tokens: TaskTokens, variables: Arra
     return {
       ...common,
       waitsOn: 'branches',
-      token: '',
-      timeoutAt: null,
-      heartbeatMs: 0,
-      heartbeatAt: null,
+      ...noToken,
       branches,
       outputsBound: finiteOrNull(suspension.outputsBound),
     };
@@ -121,10 +119,7 @@ function pointRecord(suspension: Suspension, tokens: TaskTokens, variables: Arra
     return {
       ...common,
       waitsOn: 'iterations',
-      token: '',
-      timeoutAt: null,
-      heartbeatMs: 0,
-      heartbeatAt: null,
+      ...noToken,
       inputs: suspension.inputs,
       inputBound: finiteOrNull(suspension.inputBound),
       limit: suspension.limit,
@@ -134,7 +129,7 @@ function pointRecord(suspension: Suspension, tokens: TaskTokens, variables: Arra
     };
   }
   if (suspension.token === '') {
-    return { ...common, waitsOn: 'timer', wakeAt: finiteOrNull(suspension.wakeAt), token: '', timeoutAt: null, heartbeatMs: 0, heartbeatAt: null };
+    return { ...common, waitsOn: 'timer', wakeAt: finiteOrNull(suspension.wakeAt), ...noToken };
   }
   const timers = tokens.timers(suspension.token);
   if (timers === null) return null;
@@ -152,14 +147,7 @@ function pointRecord(suspension: Suspension, tokens: TaskTokens, variables: Arra
   return activity === null ? record : { ...record, activityInput: activity.input, activityTaken: activity.taken };
 }
 
-/** The threads of a parked group (Parallel branches, Map iterations) as they stand. */
-interface ParkedThreads {
-  readonly finished: readonly boolean[];
-  readonly outputs: readonly unknown[];
-  readonly points: readonly (Suspension | null)[];
-}
-
-/** Each of the first `count` threads' output or parked point; null while one runs (between two waits nothing durable holds). */
+/** Each of the first `count` threads' (Parallel branches', Map iterations') output or parked point; null while one runs (between two waits nothing durable holds). */
 function threadRecords(
   group: ParkedThreads,
   count: number,
@@ -182,6 +170,9 @@ function threadRecords(
   }
   return records;
 }
+
+/** A record's token fields where it waits on no token (a timer, a Parallel's branches, a Map's iterations). */
+const noToken = { token: '', timeoutAt: null, heartbeatMs: 0, heartbeatAt: null } as const;
 
 function finiteOrNull(value: number): number | null {
   return Number.isFinite(value) ? value : null;
@@ -259,33 +250,17 @@ function restoreBranches(node: StateNode, frame: Frame, record: DurablePoint, ct
   const group = new ParkedBranches(frame, plan, record.rawInput, new StopSignal(frame.stop, true));
   group.retries = record.retries;
   group.outputsBound = record.outputsBound ?? Infinity;
-  const frames: (Frame | null)[] = [];
-  const points: (Suspension | Promise<Suspension> | null)[] = [];
-  try {
-    for (let i = 0; i < records.length; i++) {
-      const branch = records[i]!;
-      frames.push(null);
-      points.push(null);
-      if (branch.finished) {
-        group.restoredOutput(i, branch.output);
-        continue;
-      }
-      const point = branch.point;
-      const branchNode = plan.states[i]!.get(point.stateName);
-      if (branchNode === undefined) throw new RangeError(`no state '${point.stateName}' in branch ${i} of Parallel state '${node.name}'`);
-      let vars = frame.vars;
-      if (plan.assigns[i]) {
-        vars = new VariableScope(frame.vars);
-        for (const [name, value, size] of point.variables) vars.set(name, value, size);
-      }
-      frames[i] = new Frame(frame.exec, vars, frame.mapIndex, frame.mapValue, group.stop);
-      points[i] = restorePoint(branchNode, frames[i]!, point, ctx);
-    }
-  } catch (thrown) {
-    abandon(points, ctx.tokens);
-    throw thrown;
-  }
-  return parkAll(group, frames, points, ctx.tokens);
+  return restoreThreads(group, records, ctx, {
+    stateOf(index, stateName) {
+      const branchNode = plan.states[index]!.get(stateName);
+      if (branchNode === undefined) throw new RangeError(`no state '${stateName}' in branch ${index} of Parallel state '${node.name}'`);
+      return branchNode;
+    },
+    frameOf(index, variables) {
+      const vars = plan.assigns[index] ? restoredScope(frame.vars, variables) : frame.vars;
+      return new Frame(frame.exec, vars, frame.mapIndex, frame.mapValue, group.stop);
+    },
+  });
 }
 
 /** A Map's iterations parked again: finished ones keep their outputs, parked ones wait where they did, the rest start as there is room. */
@@ -308,27 +283,49 @@ function restoreIterations(node: StateNode, frame: Frame, record: DurablePoint, 
   group.retries = record.retries;
   group.next = records.length;
   group.failures = record.failures ?? 0;
+  return restoreThreads(group, records, ctx, {
+    stateOf(_index, stateName) {
+      const iterationNode = processor.states.get(stateName);
+      if (iterationNode === undefined) throw new RangeError(`no state '${stateName}' in the iterations of Map state '${node.name}'`);
+      return iterationNode;
+    },
+    frameOf(index, variables) {
+      // A distributed Map's iterations see none of the execution's variables.
+      return group.iterationFrame(index, processor.assigns ? restoredScope(processor.isolated ? null : frame.vars, variables) : undefined);
+    },
+  });
+}
+
+/** A thread's own variable scope, under `parent`, holding what its record names. */
+function restoredScope(parent: VariableScope | null, variables: DurablePoint['variables']): VariableScope {
+  const vars = new VariableScope(parent);
+  for (const [name, value, size] of variables) vars.set(name, value, size);
+  return vars;
+}
+
+/** Where a group's parked thread stands again: its state (throws if the machine has none of that name) and a frame with its recorded variables. */
+interface ThreadPlace {
+  stateOf(index: number, stateName: string): StateNode;
+  frameOf(index: number, variables: DurablePoint['variables']): Frame;
+}
+
+/** The threads of `group` from their records: finished ones keep their outputs, parked ones are restored where `place` says. */
+function restoreThreads<G extends ParkedThreads>(group: G, records: readonly DurableBranch[], ctx: RestoreContext, place: ThreadPlace): G | Promise<G> {
   const frames: (Frame | null)[] = [];
   const points: (Suspension | Promise<Suspension> | null)[] = [];
   try {
     for (let i = 0; i < records.length; i++) {
-      const iteration = records[i]!;
+      const thread = records[i]!;
       frames.push(null);
       points.push(null);
-      if (iteration.finished) {
-        group.restoredOutput(i, iteration.output);
+      if (thread.finished) {
+        group.restoredOutput(i, thread.output);
         continue;
       }
-      const point = iteration.point;
-      const iterationNode = processor.states.get(point.stateName);
-      if (iterationNode === undefined) throw new RangeError(`no state '${point.stateName}' in the iterations of Map state '${node.name}'`);
-      let vars: VariableScope | undefined;
-      if (processor.assigns) {
-        vars = new VariableScope(processor.isolated ? null : frame.vars);
-        for (const [name, value, size] of point.variables) vars.set(name, value, size);
-      }
-      frames[i] = group.iterationFrame(i, vars);
-      points[i] = restorePoint(iterationNode, frames[i]!, point, ctx);
+      const point = thread.point;
+      const threadNode = place.stateOf(i, point.stateName);
+      frames[i] = place.frameOf(i, point.variables);
+      points[i] = restorePoint(threadNode, frames[i]!, point, ctx);
     }
   } catch (thrown) {
     abandon(points, ctx.tokens);
@@ -338,7 +335,7 @@ function restoreIterations(node: StateNode, frame: Frame, record: DurablePoint, 
 }
 
 /** Parks each restored point in its group (once every probe is done), then lets the group go on. */
-function parkAll<G extends ParkedBranches | ParkedIterations>(
+function parkAll<G extends ParkedThreads>(
   group: G,
   frames: readonly (Frame | null)[],
   points: readonly (Suspension | Promise<Suspension> | null)[],

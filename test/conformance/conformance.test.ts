@@ -1,8 +1,7 @@
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { conformanceDir, loadCases, runCase, type CaseOutcome } from './runner.js';
+import { assertFloorHolds, conformanceDir, loadCases, passingNames, runCase, type CaseOutcome } from './runner.js';
 
 /**
  * The AWS-recorded cases: every case listed in passing.txt must keep passing (the floor
@@ -23,18 +22,7 @@ test('conformance cases recorded against AWS keep passing', async () => {
   const outcomes: CaseOutcome[] = [];
   for (const c of cases) outcomes.push(await runCase(c));
   report(outcomes);
-  const passing = new Set(outcomes.filter((o) => o.passed).map((o) => o.name));
-  if (process.env.STATEMILL_UPDATE_CONFORMANCE === '1') {
-    writeFileSync(floorFile, [...passing].sort().join('\n') + '\n');
-  }
-  const floor = readFileSync(floorFile, 'utf8').split('\n').filter(Boolean);
-  const regressed = outcomes.filter((o) => !o.passed && floor.includes(o.name));
-  assert.equal(
-    regressed.map((o) => `${o.name}: ${o.detail}`),
-    [],
-    'cases that passed before fail now',
-  );
-  assert.ok(passing.size >= floor.length, `${passing.size} passing, floor ${floor.length}`);
+  assertFloorHolds(outcomes, passingNames(outcomes), floorFile);
 });
 
 function report(outcomes: CaseOutcome[]) {

@@ -1,6 +1,7 @@
-import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { readFileSync, readdirSync, existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
+import * as assert from 'uvu/assert';
 import { compile, virtualClock, type Handlers } from '../../src/index.js';
 
 /**
@@ -41,6 +42,46 @@ export function reportMissingCorpus(what: string, dir: string, variable: string)
   process.stderr.write(
     `\nNOTE: the ${what} were not found at ${dir}, so none of them ran. They live in ../shared beside the checkout; ${variable} points elsewhere.\n\n`,
   );
+}
+
+/** What the floor check needs of a case's outcome. */
+export interface FloorOutcome {
+  readonly name: string;
+  readonly passed: boolean;
+  readonly detail: string;
+}
+
+/** The names of the cases that pass. */
+export function passingNames(outcomes: readonly FloorOutcome[]): Set<string> {
+  return new Set(outcomes.filter((o) => o.passed).map((o) => o.name));
+}
+
+/** Which of the floor's cases count, and whether the floor may be rewritten. */
+export interface FloorOptions {
+  /** Only the floor's cases among `outcomes` count (the corpus may be another set than the one the floor lists). */
+  readonly presentOnly?: boolean;
+  /** `STATEMILL_UPDATE_CONFORMANCE=1` rewrites the floor (default true). */
+  readonly mayRewrite?: boolean;
+}
+
+/**
+ * The floor in `floorFile` holds: every case it lists passes still, and no fewer pass than it
+ * lists (the floor only goes up). `STATEMILL_UPDATE_CONFORMANCE=1` first rewrites it to the
+ * cases that pass now, where `options` allow.
+ */
+export function assertFloorHolds(outcomes: readonly FloorOutcome[], passing: ReadonlySet<string>, floorFile: string, options: FloorOptions = {}): void {
+  if (process.env.STATEMILL_UPDATE_CONFORMANCE === '1' && options.mayRewrite !== false) writeFileSync(floorFile, [...passing].sort().join('\n') + '\n');
+  const present = options.presentOnly === true ? new Set(outcomes.map((o) => o.name)) : null;
+  const floor = readFileSync(floorFile, 'utf8')
+    .split('\n')
+    .filter((name) => name !== '' && (present === null || present.has(name)));
+  const regressed = outcomes.filter((o) => !o.passed && floor.includes(o.name));
+  assert.equal(
+    regressed.map((o) => `${o.name}: ${o.detail}`),
+    [],
+    'cases that passed before fail now',
+  );
+  assert.ok(passing.size >= floor.length, `${passing.size} passing, floor ${floor.length}`);
 }
 
 /** The cases, or [] when the directory is absent (a plain clone has no ../shared), which is reported. */

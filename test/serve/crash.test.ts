@@ -1,11 +1,10 @@
-import Database from 'better-sqlite3';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { editSuspension, roleArn, scratchDir, storedExecution, stuckInIteration } from '../support/stores.js';
+import { killServers, root, startServe, type ServeProcess } from './serve-process.js';
 
 /**
  * `statemill serve --store` killed with SIGKILL and started again on the same file: machines,
@@ -16,45 +15,29 @@ import * as assert from 'uvu/assert';
  */
 const crash = suite('serve: --store survives kill -9');
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
+crash.after(killServers);
+const dir = scratchDir();
 
-/** Every server process a test starts; a failed assertion must not leave one running. */
-const children = new Set<ChildProcess>();
-function track(child: ChildProcess): ChildProcess {
-  children.add(child);
-  child.on('exit', () => children.delete(child));
-  return child;
+/** Kills `serve` with SIGKILL, as a crash would. */
+async function killedHard(serve: ServeProcess): Promise<void> {
+  serve.child.kill('SIGKILL');
+  assert.equal(await serve.exit, { code: null, signal: 'SIGKILL' });
 }
-crash.after(() => {
-  for (const child of children) child.kill('SIGKILL');
-});
-const dir = mkdtempSync(join(tmpdir(), 'statemill-crash-'));
-const roleArn = 'arn:aws:iam::123456789012:role/local';
 
-function startServe(
-  args: string[],
-  env: Record<string, string> = {},
-): { child: ChildProcess; url: Promise<string>; exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>; stderr: () => string } {
-  const child = track(
-    spawn(process.execPath, ['--import', 'tsx/esm', 'src/cli/main.ts', 'serve', '--port', '0', '--log-level', 'warn', ...args], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, ...env },
-    }),
-  );
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (chunk) => (err += chunk));
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  const url = new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (chunk) => {
-      out += chunk;
-      const found = /endpoint at (http:\/\/\S+)/.exec(out);
-      if (found) resolve(found[1]!);
-    });
-    void exit.then(({ code }) => reject(new Error(`serve exited with ${code} before listening: ${err}`)));
-  });
-  return { child, url, exit, stderr: () => err };
+/** Runs `test` on `serve`'s URL once it listens, then stops it with SIGTERM however the test ended: it exits 0. */
+async function whileServing(serve: ServeProcess, test: (url: string) => Promise<void>): Promise<void> {
+  const url = await serve.url;
+  try {
+    await test(url);
+  } finally {
+    serve.child.kill('SIGTERM');
+    assert.equal(await serve.exit, { code: 0, signal: null });
+  }
+}
+
+/** `statemill serve` logging warnings only. */
+function startQuietServe(args: string[], env: Record<string, string> = {}): ServeProcess {
+  return startServe(['--log-level', 'warn', ...args], env);
 }
 
 async function call(url: string, operation: string, body: unknown): Promise<any> {
@@ -81,7 +64,7 @@ crash(
   '20 finished and 5 Standard executions with a handler call in flight inside a distributed Map iteration, 10 Express ones, kill -9, restart: 20 as they were, 5 FAILED (host stopped), the server works on',
   async () => {
     const store = join(dir, 'statemill.db');
-    const first = startServe(['--store', store, '--handlers', join(root, 'test/serve/fixtures/token-outbox.mjs')]);
+    const first = startQuietServe(['--store', store, '--handlers', join(root, 'test/serve/fixtures/token-outbox.mjs')]);
     const url = await first.url;
     const quick = await call(url, 'CreateStateMachine', {
       name: 'quick',
@@ -92,21 +75,7 @@ crash(
       name: 'sleepy',
       roleArn,
       // A handler call in flight (one that never answers) is not a wait: nothing durable holds it, the restart cannot resume it.
-      definition: JSON.stringify({
-        StartAt: 'Each',
-        States: {
-          Each: {
-            Type: 'Map',
-            ItemsPath: '$.items',
-            ItemProcessor: {
-              ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
-              StartAt: 'Work',
-              States: { Work: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:stuck', End: true } },
-            },
-            End: true,
-          },
-        },
-      }),
+      definition: stuckInIteration,
     });
     const express = await call(url, 'CreateStateMachine', {
       name: 'express',
@@ -128,12 +97,10 @@ crash(
     for (let n = 0; n < 10; n++) await call(url, 'StartSyncExecution', { stateMachineArn: express.stateMachineArn });
     for (const executionArn of waiting) assert.is((await call(url, 'DescribeExecution', { executionArn })).status, 'RUNNING');
 
-    first.child.kill('SIGKILL');
-    assert.equal(await first.exit, { code: null, signal: 'SIGKILL' });
+    await killedHard(first);
 
-    const second = startServe(['--store', store]);
-    const again = await second.url;
-    try {
+    const second = startQuietServe(['--store', store]);
+    await whileServing(second, async (again) => {
       const machines = await call(again, 'ListStateMachines', {});
       assert.equal(machines.stateMachines.map((m: { name: string }) => m.name).sort(), ['express', 'quick', 'sleepy']);
       assert.equal((await call(again, 'ListTagsForResource', { resourceArn: quick.stateMachineArn })).tags, [{ key: 'kept', value: 'yes' }]);
@@ -165,10 +132,7 @@ crash(
       const sync = await call(again, 'StartSyncExecution', { stateMachineArn: express.stateMachineArn, input: '{"x":1}' });
       assert.is(sync.status, 'SUCCEEDED');
       console.log(`  crash test: ${same}/20 finished executions intact, ${outcomes.length}/5 running ones FAILED (statemill.HostStopped), 0 RUNNING, 0 lost`);
-    } finally {
-      second.child.kill('SIGTERM');
-      assert.equal(await second.exit, { code: 0, signal: null });
-    }
+    });
   },
 );
 
@@ -180,7 +144,7 @@ crash(
     writeFileSync(outbox, '');
     const env = { STATEMILL_TEST_OUTBOX: outbox };
     const handlers = ['--handlers', join(root, 'test/serve/fixtures/token-outbox.mjs')];
-    const first = startServe(['--store', store, ...handlers], env);
+    const first = startQuietServe(['--store', store, ...handlers], env);
     const url = await first.url;
     const definition = JSON.stringify({
       StartAt: 'Ask',
@@ -205,11 +169,9 @@ crash(
     }
     assert.ok(token !== '', 'the token went out');
     const before = (await call(url, 'GetExecutionHistory', { executionArn })).events;
-    first.child.kill('SIGKILL');
-    assert.equal(await first.exit, { code: null, signal: 'SIGKILL' });
-    const second = startServe(['--store', store, ...handlers], env);
-    const again = await second.url;
-    try {
+    await killedHard(first);
+    const second = startQuietServe(['--store', store, ...handlers], env);
+    await whileServing(second, async (again) => {
       assert.is((await call(again, 'DescribeExecution', { executionArn })).status, 'RUNNING', 'still waiting on its token');
       await call(again, 'SendTaskSuccess', { taskToken: token, output: '{"approved":true}' });
       const described = await settled(again, executionArn);
@@ -229,26 +191,20 @@ crash(
       console.log(
         `  crash test: a token issued before kill -9 completed its execution after the restart (${before.length} events before, ${events.length} in all)`,
       );
-    } finally {
-      second.child.kill('SIGTERM');
-      assert.equal(await second.exit, { code: 0, signal: null });
-    }
+    });
 
     // A second execution waits at the next kill -9; its record is then damaged, as another writer might.
-    const third = startServe(['--store', store, ...handlers], env);
+    const third = startQuietServe(['--store', store, ...handlers], env);
     const thirdUrl = await third.url;
     const damaged = (await call(thirdUrl, 'StartExecution', { stateMachineArn, name: 'damaged', input: '{"order":8}' })).executionArn;
     for (let i = 0; i < 400 && readFileSync(outbox, 'utf8').trim().split('\n').length < 2; i++) await new Promise((r) => setTimeout(r, 5));
     third.child.kill('SIGKILL');
     await third.exit;
-    const db = new Database(store);
-    const row = db.prepare('SELECT data FROM executions WHERE arn = ?').get(damaged) as { data: string };
-    const data = JSON.parse(row.data);
-    assert.type(data.suspension, 'object', 'the waiting execution was recorded with its suspension');
-    data.suspension.variables = 'not a list';
-    db.prepare('UPDATE executions SET data = ? WHERE arn = ?').run(JSON.stringify(data), damaged);
-    db.close();
-    const refused = startServe(['--store', store, ...handlers], env);
+    assert.type(storedExecution(store, damaged).data.suspension, 'object', 'the waiting execution was recorded with its suspension');
+    editSuspension(store, damaged, (suspension) => {
+      suspension.variables = 'not a list';
+    });
+    const refused = startQuietServe(['--store', store, ...handlers], env);
     const listened = refused.url.then(
       () => true,
       () => false,
@@ -271,7 +227,7 @@ crash(
     writeFileSync(outbox, '');
     const env = { STATEMILL_TEST_OUTBOX: outbox };
     const handlers = ['--handlers', join(root, 'test/serve/fixtures/token-outbox.mjs')];
-    const first = startServe(['--store', store, ...handlers], env);
+    const first = startQuietServe(['--store', store, ...handlers], env);
     const url = await first.url;
     const ask = (branch: string) => ({
       Type: 'Task',
@@ -314,11 +270,9 @@ crash(
       if (before.some((e) => e.type === 'TaskStateExited')) break;
       await new Promise((r) => setTimeout(r, 5));
     }
-    first.child.kill('SIGKILL');
-    assert.equal(await first.exit, { code: null, signal: 'SIGKILL' });
-    const second = startServe(['--store', store, ...handlers], env);
-    const again = await second.url;
-    try {
+    await killedHard(first);
+    const second = startQuietServe(['--store', store, ...handlers], env);
+    await whileServing(second, async (again) => {
       assert.is((await call(again, 'DescribeExecution', { executionArn })).status, 'RUNNING', 'still waiting on its branch’s token');
       await call(again, 'SendTaskSuccess', { taskToken: tokens.finance, output: '{"approved":"finance"}' });
       const described = await settled(again, executionArn);
@@ -342,16 +296,13 @@ crash(
       console.log(
         `  crash test: a token issued in a Parallel branch before kill -9 completed the Parallel after the restart (${before.length} events before, ${events.length} in all)`,
       );
-    } finally {
-      second.child.kill('SIGTERM');
-      assert.equal(await second.exit, { code: 0, signal: null });
-    }
+    });
   },
 );
 
 crash('a Wait of 2 s killed -9 midway, restarted after it ended: the execution goes on at once and SUCCEEDS, its history complete, without gaps', async () => {
   const store = join(dir, 'waits.db');
-  const first = startServe(['--store', store]);
+  const first = startQuietServe(['--store', store]);
   const url = await first.url;
   const definition = JSON.stringify({
     StartAt: 'Before',
@@ -368,14 +319,12 @@ crash('a Wait of 2 s killed -9 midway, restarted after it ended: the execution g
     before.map((e) => e.type),
     ['ExecutionStarted', 'PassStateEntered', 'PassStateExited', 'WaitStateEntered'],
   );
-  first.child.kill('SIGKILL');
-  assert.equal(await first.exit, { code: null, signal: 'SIGKILL' });
+  await killedHard(first);
   // Down until the Wait is over.
   const endsAt = startDate * 1000 + 2000;
   await new Promise((r) => setTimeout(r, Math.max(0, endsAt - Date.now()) + 100));
-  const second = startServe(['--store', store]);
-  const again = await second.url;
-  try {
+  const second = startQuietServe(['--store', store]);
+  await whileServing(second, async (again) => {
     const described = await settled(again, executionArn);
     assert.equal([described.status, described.output], ['SUCCEEDED', '{"before":"ready","order":9}']);
     const events = (await call(again, 'GetExecutionHistory', { executionArn })).events as Array<{
@@ -401,24 +350,20 @@ crash('a Wait of 2 s killed -9 midway, restarted after it ended: the execution g
     const exited = events[before.length]!;
     assert.ok(exited.timestamp * 1000 >= endsAt, 'the Wait ended no earlier than its 2 s');
     console.log(`  crash test: a 2 s Wait killed -9 midway SUCCEEDED after the restart (${before.length} events before, ${events.length} in all, no gap)`);
-  } finally {
-    second.child.kill('SIGTERM');
-    assert.equal(await second.exit, { code: 0, signal: null });
-  }
+  });
 });
 
 crash('SIGTERM during a Wait: the server exits 0 and leaves the execution parked; restarted, it goes on and SUCCEEDS', async () => {
   const store = join(dir, 'graceful-waits.db');
-  const first = startServe(['--store', store]);
+  const first = startQuietServe(['--store', store]);
   const url = await first.url;
   const definition = JSON.stringify({ StartAt: 'Nap', States: { Nap: { Type: 'Wait', Seconds: 1, Next: 'Done' }, Done: { Type: 'Pass', End: true } } });
   const { stateMachineArn } = await call(url, 'CreateStateMachine', { name: 'napping', roleArn, definition });
   const { executionArn } = await call(url, 'StartExecution', { stateMachineArn, name: 'nap', input: '{"order":3}' });
   first.child.kill('SIGTERM');
   assert.equal(await first.exit, { code: 0, signal: null });
-  const second = startServe(['--store', store]);
-  const again = await second.url;
-  try {
+  const second = startQuietServe(['--store', store]);
+  await whileServing(second, async (again) => {
     const described = await settled(again, executionArn);
     assert.equal([described.status, described.output], ['SUCCEEDED', '{"order":3}']);
     const events = (await call(again, 'GetExecutionHistory', { executionArn })).events as Array<{ id: number; type: string }>;
@@ -426,16 +371,13 @@ crash('SIGTERM during a Wait: the server exits 0 and leaves the execution parked
       events.map((e) => `${e.id} ${e.type}`),
       ['1 ExecutionStarted', '2 WaitStateEntered', '3 WaitStateExited', '4 PassStateEntered', '5 PassStateExited', '6 ExecutionSucceeded'],
     );
-  } finally {
-    second.child.kill('SIGTERM');
-    assert.equal(await second.exit, { code: 0, signal: null });
-  }
+  });
 });
 
 crash('a store file that is not a statemill store stops start-up with a clear error (exit 3) before listening', async () => {
   const notes = join(dir, 'notes.txt');
   writeFileSync(notes, 'not a database\n');
-  const serve = startServe(['--store', notes]);
+  const serve = startQuietServe(['--store', notes]);
   const { code } = await serve.exit;
   assert.is(code, 3);
   assert.match(serve.stderr(), /--store .*notes\.txt: .*is not an SQLite database .*\(ERR_STORE_CORRUPT\)/);

@@ -1,7 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { spawn } from 'node:child_process';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { killServers, root, startServe } from './serve-process.js';
 
 /**
  * `statemill serve` as a process: SIGTERM stops accepting connections, lets the request in
@@ -9,37 +9,7 @@ import * as assert from 'uvu/assert';
  */
 const shutdown = suite('serve: graceful shutdown on SIGTERM');
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-
-/** Every server process a test starts; a failed assertion must not leave one running. */
-const children = new Set<ChildProcess>();
-function track(child: ChildProcess): ChildProcess {
-  children.add(child);
-  child.on('exit', () => children.delete(child));
-  return child;
-}
-shutdown.after(() => {
-  for (const child of children) child.kill('SIGKILL');
-});
-
-function startServe(args: string[]): { child: ChildProcess; url: Promise<string>; stderr: () => string; exit: Promise<number | null> } {
-  const child = track(
-    spawn(process.execPath, ['--import', 'tsx/esm', 'src/cli/main.ts', 'serve', '--port', '0', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] }),
-  );
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (chunk) => (err += chunk));
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const url = new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (chunk) => {
-      out += chunk;
-      const found = /endpoint at (http:\/\/\S+)/.exec(out);
-      if (found) resolve(found[1]!);
-    });
-    void exit.then((code) => reject(new Error(`serve exited with ${code} before listening: ${err}`)));
-  });
-  return { child, url, stderr: () => err, exit };
-}
+shutdown.after(killServers);
 
 async function call(url: string, operation: string, body: unknown): Promise<{ status: number; json: any }> {
   const response = await fetch(url, {
@@ -66,7 +36,7 @@ shutdown('a StartSyncExecution in flight at SIGTERM gets its answer; then no new
   assert.is(answer.status, 200);
   assert.is(answer.json.status, 'SUCCEEDED');
   assert.is(answer.json.output, '"finished"');
-  assert.is(await serve.exit, 0);
+  assert.is((await serve.exit).code, 0);
   const refused = await fetch(`${url}/health`).catch((e) => e);
   assert.instance(refused, Error, 'the port no longer answers');
   const logs = serve
@@ -89,7 +59,7 @@ shutdown('a port in use is a usage error naming the port, not a crash', async ()
   second.stderr!.on('data', (chunk) => (err += chunk));
   const code = await new Promise<number | null>((resolve) => second.on('exit', resolve));
   first.child.kill('SIGTERM');
-  assert.is(await first.exit, 0);
+  assert.is((await first.exit).code, 0);
   assert.is(code, 2);
   assert.match(err, new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port}: the port is in use`));
 });

@@ -1,8 +1,7 @@
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { reportMissingCorpus } from '../conformance/runner.js';
+import { assertFloorHolds, passingNames, reportMissingCorpus } from '../conformance/runner.js';
 import { apiCasesDir, loadApiCases, runApiCase, type ApiOutcome } from './api-runner.js';
 
 /**
@@ -21,24 +20,12 @@ test('API call sequences recorded against AWS keep passing', async () => {
   }
   const outcomes: ApiOutcome[] = [];
   for (const c of cases) outcomes.push(await runApiCase(c));
-  const passing = new Set(outcomes.filter((o) => o.passed).map((o) => o.name));
+  const passing = passingNames(outcomes);
   console.log(`  conformance-api: ${passing.size}/${outcomes.length} cases pass`);
   for (const o of outcomes) if (!o.passed) console.log(`    ✘ ${o.name}: ${o.detail.slice(0, 300)}`);
-  // The floor lists the shared corpus only: another directory's cases are not written into it.
-  if (process.env.STATEMILL_UPDATE_CONFORMANCE === '1' && process.env.STATEMILL_CONFORMANCE_API_DIR === undefined)
-    writeFileSync(floorFile, [...passing].sort().join('\n') + '\n');
-  // The floor names cases of the shared corpus; a corpus given by STATEMILL_CONFORMANCE_API_DIR (e.g. a held-out set) is held to its own cases only.
-  const present = new Set(outcomes.map((o) => o.name));
-  const floor = readFileSync(floorFile, 'utf8')
-    .split('\n')
-    .filter((name) => name !== '' && present.has(name));
-  const regressed = outcomes.filter((o) => !o.passed && floor.includes(o.name));
-  assert.equal(
-    regressed.map((o) => `${o.name}: ${o.detail}`),
-    [],
-    'cases that passed before fail now',
-  );
-  assert.ok(passing.size >= floor.length, `${passing.size} passing, floor ${floor.length}`);
+  // The floor lists the shared corpus only: another directory's cases are not written into it, and a corpus given by
+  // STATEMILL_CONFORMANCE_API_DIR (e.g. a held-out set) is held to its own cases only.
+  assertFloorHolds(outcomes, passing, floorFile, { presentOnly: true, mayRewrite: process.env.STATEMILL_CONFORMANCE_API_DIR === undefined });
   assert.ok(passing.size >= Math.ceil(outcomes.length * 0.95), `${passing.size}/${outcomes.length} pass; at least 95% must`);
 });
 

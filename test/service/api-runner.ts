@@ -199,8 +199,13 @@ function tokens(path: string): (string | number)[] {
 }
 
 function getPath(root: unknown, path: string): unknown {
+  return walk(root, tokens(path));
+}
+
+/** The value `steps` lead to from `root`; undefined where one leads through something that is not an object or array. */
+function walk(root: unknown, steps: readonly (string | number)[]): unknown {
   let at: any = root;
-  for (const t of tokens(path)) {
+  for (const t of steps) {
     if (at === null || typeof at !== 'object') return undefined;
     at = at[t];
   }
@@ -208,29 +213,15 @@ function getPath(root: unknown, path: string): unknown {
 }
 
 function setPath(root: unknown, path: string, value: unknown): void {
-  const ts = tokens(path);
-  const parent: any = getPath(
-    root,
-    '$' +
-      ts
-        .slice(0, -1)
-        .map((t) => (typeof t === 'number' ? `[${t}]` : `.${t}`))
-        .join(''),
-  );
-  if (parent !== null && typeof parent === 'object') parent[ts[ts.length - 1]!] = value;
+  const steps = tokens(path);
+  const parent: any = walk(root, steps.slice(0, -1));
+  if (parent !== null && typeof parent === 'object') parent[steps[steps.length - 1]!] = value;
 }
 
 function deletePath(root: unknown, path: string): void {
-  const ts = tokens(path);
-  const parent: any = getPath(
-    root,
-    '$' +
-      ts
-        .slice(0, -1)
-        .map((t) => (typeof t === 'number' ? `[${t}]` : `.${t}`))
-        .join(''),
-  );
-  if (parent !== null && typeof parent === 'object') delete parent[ts[ts.length - 1]!];
+  const steps = tokens(path);
+  const parent: any = walk(root, steps.slice(0, -1));
+  if (parent !== null && typeof parent === 'object') delete parent[steps[steps.length - 1]!];
 }
 
 /** Where two JSON values differ (object key order ignored), or null. */

@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createService, realClock, ServiceError, virtualClock, type ServiceOptions } from '../../src/index.js';
+import { createService, realClock, virtualClock, type ServiceOptions } from '../../src/index.js';
+import { refusal } from './refusal.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/r';
 const ARN = 'arn:aws:states:us-east-1:123456789012';
@@ -10,16 +11,6 @@ const waiting = (seconds: number) =>
 
 function service(options: ServiceOptions = {}) {
   return createService({ clock: virtualClock(0), ...options });
-}
-
-async function refusal(promise: Promise<unknown>): Promise<ServiceError> {
-  try {
-    await promise;
-  } catch (thrown) {
-    assert.instance(thrown, ServiceError);
-    return thrown as ServiceError;
-  }
-  throw new assert.Assertion({ message: 'expected a refusal' } as never);
 }
 
 const machines = suite('service: state machines');

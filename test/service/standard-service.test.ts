@@ -1,22 +1,14 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SFNClient, SendTaskSuccessCommand, SendTaskFailureCommand, GetActivityTaskCommand } from '@aws-sdk/client-sfn';
-import { createService, virtualClock, ServiceError, type StepFunctionsService, type TaskContext } from '../../src/index.js';
+import { createService, virtualClock, type StepFunctionsService, type TaskContext } from '../../src/index.js';
+import { refusal } from './refusal.js';
 
 /** Standard constructs through createService(): callbacks, nested executions, activities, SDK commands. */
 const service = suite('standard-service');
 const ROLE = 'arn:aws:iam::123456789012:role/sfn';
 void SFNClient;
 
-async function refusal(promise: Promise<unknown>): Promise<ServiceError> {
-  try {
-    await promise;
-  } catch (thrown) {
-    assert.instance(thrown, ServiceError);
-    return thrown as ServiceError;
-  }
-  return assert.unreachable('expected a ServiceError') as never;
-}
 const flush = () => new Promise((resolve) => setImmediate(resolve));
 
 async function machine(s: StepFunctionsService, name: string, definition: unknown, type: 'STANDARD' | 'EXPRESS' = 'STANDARD') {

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { compile, validate, virtualClock, DefinitionError, StandardExecutions, StandardTasks, type Clock, type Handlers } from '../../src/index.js';
-import { ServiceError } from '../../src/service/errors.js';
+import { refusal } from './refusal.js';
 
 /** Standard workflows end to end: callbacks, activities, nested executions, through StandardTasks' operations. */
 const standard = suite('standard');
@@ -14,15 +14,6 @@ function host(handlers: Handlers = {}, clock?: Clock) {
 }
 function start(h: StandardExecutions, arn: string, input: unknown = {}, name?: string) {
   return h.startExecution({ stateMachineArn: arn, name, input: JSON.stringify(input), parentExecutionArn: '' }).executionArn;
-}
-async function refusal(call: () => unknown): Promise<ServiceError> {
-  try {
-    await call();
-  } catch (thrown) {
-    assert.instance(thrown, ServiceError);
-    return thrown as ServiceError;
-  }
-  return assert.unreachable('expected a ServiceError') as never;
 }
 const isDefinitionError = (e: unknown) => e instanceof DefinitionError;
 const flush = () => new Promise((resolve) => setImmediate(resolve));

@@ -1,11 +1,10 @@
 import Database from 'better-sqlite3';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createService, type StepFunctionsService } from '../../src/service/index.js';
 import { HOST_STOPPED_ERROR, SqliteStore, StoreError, StoreErrorCodes } from '../../src/service/store.js';
+import { countRows, freshStoreFile, roleArn, stuckInIteration, stuckResource, withFreshStore } from '../support/stores.js';
 
 /**
  * The embedded store: what a service wrote comes back identical in the next one on the same
@@ -14,32 +13,9 @@ import { HOST_STOPPED_ERROR, SqliteStore, StoreError, StoreErrorCodes } from '..
  */
 const store = suite('service: SQLite store');
 
-const dir = mkdtempSync(join(tmpdir(), 'statemill-store-'));
-let fileNumber = 0;
-const freshFile = () => join(dir, `store-${++fileNumber}.db`);
-const roleArn = 'arn:aws:iam::123456789012:role/local';
 const pass = JSON.stringify({ StartAt: 'Step', States: { Step: { Type: 'Pass', Result: 1, ResultPath: '$.step', End: true } } });
 const nap = JSON.stringify({ StartAt: 'Nap', States: { Nap: { Type: 'Wait', Seconds: 3600, End: true } } });
-/**
- * A distributed Map's iteration whose Task handler never answers: the execution runs (a
- * handler call in flight), it does not wait, so nothing durable holds it and no restart resumes it.
- */
-const stuckInIteration = JSON.stringify({
-  StartAt: 'Each',
-  States: {
-    Each: {
-      Type: 'Map',
-      ItemsPath: '$.items',
-      ItemProcessor: {
-        ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
-        StartAt: 'Work',
-        States: { Work: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:stuck', End: true } },
-      },
-      End: true,
-    },
-  },
-});
-const stuck = { handlers: { 'arn:aws:lambda:us-east-1:123456789012:function:stuck': () => new Promise<never>(() => {}) } };
+const stuck = { handlers: { [stuckResource]: () => new Promise<never>(() => {}) } };
 
 async function run(service: StepFunctionsService, stateMachineArn: string, name: string, input = '{}'): Promise<string> {
   const { executionArn } = await service.startExecution({ stateMachineArn, name, input });
@@ -66,7 +42,7 @@ async function snapshot(service: StepFunctionsService, stateMachineArn: string, 
 }
 
 store('state machines, versions, aliases, tags, activities and finished Standard executions come back identical after a restart', async () => {
-  const file = freshFile();
+  const file = freshStoreFile();
   const first = createService({ store: file });
   const { stateMachineArn } = await first.createStateMachine({ name: 'orders', definition: pass, roleArn, tags: [{ key: 'team', value: 'a' }] });
   const { stateMachineVersionArn } = await first.publishStateMachineVersion({ stateMachineArn });
@@ -124,15 +100,12 @@ store('state machines, versions, aliases, tags, activities and finished Standard
 store(
   'an execution RUNNING when its process stopped comes back FAILED with statemill.HostStopped, its history up to where it waited and an ExecutionFailed; the store records it so',
   async () => {
-    const file = freshFile();
-    const crashed = createService({ store: file, ...stuck });
-    // No close() before the restart: a second service opening the file is what a restart after kill -9 sees.
-    const opened = [crashed];
-    try {
+    await withFreshStore(async (store) => {
+      // No close() before the restart: a second service opening the file is what a restart after kill -9 sees.
+      const crashed = store.open(stuck);
       const { stateMachineArn } = await crashed.createStateMachine({ name: 'sleepy', definition: stuckInIteration, roleArn });
       const { executionArn } = await crashed.startExecution({ stateMachineArn, name: 'asleep', input: '{"items":[1]}' });
-      const restarted = createService({ store: file, ...stuck });
-      opened.push(restarted);
+      const restarted = store.open(stuck);
       const described = await restarted.describeExecution({ executionArn });
       assert.is(described.status, 'FAILED');
       assert.is(described.error, HOST_STOPPED_ERROR);
@@ -162,17 +135,14 @@ store(
       assert.is(history.events[7]!.previousEventId, 7, 'ExecutionFailed follows the last recorded event');
       assert.is(JSON.parse(JSON.stringify(history.events[0]!)).executionStartedEventDetails.input, '{"items":[1]}');
       await restarted.close();
-      const third = createService({ store: file });
-      opened.push(third);
+      const third = store.open();
       assert.is((await third.describeExecution({ executionArn })).error, HOST_STOPPED_ERROR);
-    } finally {
-      for (const service of opened) await service.close();
-    }
+    });
   },
 );
 
 store('Express executions write nothing; Standard ones one row each', async () => {
-  const file = freshFile();
+  const file = freshStoreFile();
   const service = createService({ store: file });
   const express = await service.createStateMachine({ name: 'fast', definition: pass, roleArn, type: 'EXPRESS' });
   for (let i = 0; i < 5; i++) await service.startSyncExecution({ stateMachineArn: express.stateMachineArn });
@@ -193,7 +163,7 @@ store('Express executions write nothing; Standard ones one row each', async () =
 store(
   'an execution that ends at once is written once (when it ends); one still running after its start is written when it starts and when it ends',
   async () => {
-    const sqlite = new SqliteStore(freshFile());
+    const sqlite = new SqliteStore(freshStoreFile());
     const writes: string[] = [];
     const started = sqlite.executionStarted.bind(sqlite);
     const ended = sqlite.executionEnded.bind(sqlite);
@@ -210,7 +180,7 @@ store(
 );
 
 store('the retention bound holds in the store too: only the newest executions come back', async () => {
-  const file = freshFile();
+  const file = freshStoreFile();
   const service = createService({ store: file, retainExecutions: 3 });
   const { stateMachineArn } = await service.createStateMachine({ name: 'many', definition: pass, roleArn });
   for (let i = 1; i <= 5; i++) await run(service, stateMachineArn, `e${i}`);
@@ -218,9 +188,7 @@ store('the retention bound holds in the store too: only the newest executions co
   const reopened = createService({ store: file, retainExecutions: 2 });
   assert.equal((await reopened.listExecutions({ stateMachineArn })).executions.map((e) => e.name).sort(), ['e4', 'e5']);
   await reopened.close();
-  const db = new Database(file, { readonly: true });
-  assert.is((db.prepare('SELECT count(*) AS n FROM executions').get() as { n: number }).n, 2);
-  db.close();
+  assert.is(countRows(file, 'executions'), 2);
 });
 
 const refusals: Array<{ name: string; prepare: (file: string) => void; code: string; message: RegExp }> = [
@@ -261,7 +229,7 @@ const refusals: Array<{ name: string; prepare: (file: string) => void; code: str
 
 for (const c of refusals) {
   store(`refused at start-up with ${c.code}: ${c.name}`, () => {
-    const file = freshFile();
+    const file = freshStoreFile();
     c.prepare(file);
     const error = (() => {
       try {
@@ -283,7 +251,7 @@ store.run();
 const graceful = suite('service: SQLite store, graceful close');
 
 graceful('close() stops a running Standard execution that is not parked, and the store keeps it ABORTED, not RUNNING', async () => {
-  const file = freshFile();
+  const file = freshStoreFile();
   const first = createService({ store: file, ...stuck });
   const { stateMachineArn } = await first.createStateMachine({ name: 'sleepy', definition: stuckInIteration, roleArn });
   const { executionArn } = await first.startExecution({ stateMachineArn, name: 'asleep', input: '{"items":[1]}' });
@@ -296,7 +264,7 @@ graceful('close() stops a running Standard execution that is not parked, and the
 });
 
 graceful('close() leaves an execution parked on its main line in the store as it parked: the next start resumes it', async () => {
-  const file = freshFile();
+  const file = freshStoreFile();
   const first = createService({ store: file });
   const { stateMachineArn } = await first.createStateMachine({ name: 'sleepy', definition: nap, roleArn });
   const { executionArn } = await first.startExecution({ stateMachineArn, name: 'asleep', input: '{"items":[1]}' });
