@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createService, ServiceError, virtualClock, type Clock } from '../../src/index.js';
+import { createService, virtualClock, type Clock } from '../../src/index.js';
+import { refusal } from './refusal.js';
 
 /**
  * AWS's rules for answers the held-out AWS-recorded API sequences showed statemill getting
@@ -13,16 +14,6 @@ const ARN = 'arn:aws:states:us-east-1:123456789012';
 
 function service(clock: Clock = virtualClock(0)) {
   return createService({ clock });
-}
-
-async function refusal(promise: Promise<unknown>): Promise<ServiceError> {
-  try {
-    await promise;
-  } catch (thrown) {
-    assert.instance(thrown, ServiceError);
-    return thrown as ServiceError;
-  }
-  throw new assert.Assertion({ message: 'expected a refusal' } as never);
 }
 
 const passChain = (count: number) => {
