@@ -259,6 +259,8 @@ export class Cluster extends EventEmitter {
       this.drainWanted = true;
       return this.refuse(ClusterErrorCodes.QUEUE_FULL, `the cluster client's queue is full: maxQueue (${this.maxQueue}) executions are unsettled`);
     }
+    const shape = options === undefined ? null : optionsShapeProblem(options, ['name']);
+    if (shape !== null) return this.refuse(ClusterErrorCodes.INVALID_OPTION, `execute('${id}', …): option '${shape.option}' ${shape.problem}`);
     const name = options?.name ?? null;
     if (name !== null && typeof name !== 'string') return this.refuse(ClusterErrorCodes.INVALID_OPTION, 'the execution name must be a string');
     const batch = this.batches.filling(workflow);

@@ -2,6 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createPool, PoolError, PoolErrorCodes, type Pool } from '../../src/index.js';
 import { ClusterError, ClusterErrorCodes, createCluster, createClusterWorker } from '../../src/cluster/index.js';
+import { redisMissing, startRedis } from '../cluster/support.js';
 
 /**
  * Options of createPool, register and execute, and of createCluster and its workers, from
@@ -107,6 +108,32 @@ for (const [label, create, named] of clusterCases) {
     assert.throws(create, (thrown: unknown) => (refusedWith(thrown, ClusterErrorCodes.INVALID_OPTION, named), true));
   });
 }
+
+options('cluster execute rejects options it does not take (a signal, a misspelt name, null) before queueing anything', async () => {
+  const missing = redisMissing();
+  if (missing !== null) return console.log(missing);
+  const redis = await startRedis();
+  const cluster = createCluster({ connection: redis.url, prefix: 'hostile-options', closeTimeoutMs: 1000 });
+  try {
+    await cluster.register('double', { definition, handlers: handlersUrl });
+    for (const [given, named] of [
+      [null, "'options'"],
+      [{ signal: AbortSignal.abort() }, "'signal'"],
+      [{ nmae: 'x' }, "did you mean 'name'"],
+    ] as const) {
+      try {
+        await cluster.execute('double', { n: 1 }, given as never);
+        assert.unreachable('execute accepted it');
+      } catch (thrown) {
+        refusedWith(thrown, ClusterErrorCodes.INVALID_OPTION, named);
+      }
+    }
+    assert.is(cluster.metrics().submitted, 0);
+  } finally {
+    await cluster.close();
+    await redis.destroy();
+  }
+});
 
 options.run();
 lifecycle.run();
