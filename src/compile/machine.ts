@@ -130,5 +130,14 @@ function compileOptionsProblem(options: unknown): OptionProblem | null {
     stringProblem(o.roleArn, 'roleArn'),
     oneOfProblem(o.workflowType, 'workflowType', ['EXPRESS', 'STANDARD']),
     oneOfProblem(o.history, 'history', historyLevels),
+    o.mapExecutor === undefined || typeof o.mapExecutor === 'function' ? null : { option: 'mapExecutor', problem: 'must be a function' },
+    integrationsProblem(o.integrations),
   );
+}
+
+/** Undefined, null, or Integrations: an object with its task `tokens` (new StandardTasks().integrations() makes one). */
+function integrationsProblem(integrations: unknown): OptionProblem | null {
+  if (integrations === undefined || integrations === null) return null;
+  if (typeof integrations === 'object' && typeof (integrations as { tokens?: unknown }).tokens === 'object') return null;
+  return { option: 'integrations', problem: 'must be Integrations: an object with its task tokens (new StandardTasks().integrations())' };
 }

@@ -468,12 +468,15 @@ class ExecutionRace implements ResultPort, StopTarget, LimitTarget {
 }
 
 /** Where a stop request comes from: the caller's signal, else its stop handle; null with neither. */
-/** Refuses options that are not an object, and a `signal` that is not an AbortSignal, before the execution starts. */
+/** Refuses options that are not an object, a `signal` that is not an AbortSignal and the like, before the execution starts. */
 function checkExecuteOptions(options: unknown): void {
   if (options === null || typeof options !== 'object')
     throw new OptionError('execute()', 'options', `must be an object, not ${options === null ? 'null' : typeof options}`);
-  const signal = (options as ExecuteOptions).signal;
+  const { signal, stop, inputText, executionId } = options as ExecuteOptions;
   if (signal !== undefined && !(signal instanceof AbortSignal)) throw new OptionError('execute()', 'signal', 'must be an AbortSignal');
+  if (stop !== undefined && !(stop instanceof StopHandle)) throw new OptionError('execute()', 'stop', 'must be a StopHandle (new StopHandle())');
+  if (inputText !== undefined && typeof inputText !== 'string') throw new OptionError('execute()', 'inputText', 'must be the JSON text of the input');
+  if (executionId !== undefined && typeof executionId !== 'string') throw new OptionError('execute()', 'executionId', 'must be a string');
 }
 
 function stopOf(options: { signal?: AbortSignal; stop?: StopHandle }): StopHandle | null {

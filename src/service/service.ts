@@ -1,4 +1,5 @@
 import type { Handlers } from '../compile/handlers.js';
+import { isObject } from '../json.js';
 import { realClock, type Clock } from '../run/clock.js';
 import { historyLevels, type HistoryLevel } from '../run/history.js';
 import type { Limits } from '../run/limits.js';
@@ -399,5 +400,14 @@ function serviceOptionsProblem(options: unknown): OptionProblem | null {
       ? null
       : { option: 'store', problem: 'must be the path of an SQLite file or an open SqliteStore' },
     o.integrations === undefined || Array.isArray(o.integrations) ? null : { option: 'integrations', problem: 'must be an array of integrations' },
+    mocksProblem(o.mocks),
   );
+}
+
+/** Undefined, or a mock configuration's outline (its test cases are checked when one runs, as Step Functions Local does). */
+function mocksProblem(mocks: unknown): OptionProblem | null {
+  if (mocks === undefined) return null;
+  const outline = mocks !== null && typeof mocks === 'object' ? (mocks as Record<string, unknown>) : null;
+  if (outline !== null && isObject(outline.StateMachines) && isObject(outline.MockedResponses)) return null;
+  return { option: 'mocks', problem: 'must be a mock configuration: an object with StateMachines and MockedResponses objects' };
 }

@@ -27,6 +27,8 @@ const compileCases: [label: string, options: unknown, option: string][] = [
   ['an unknown workflow type', { handlers, workflowType: 'FAST' }, 'workflowType'],
   ['a number for a name', { handlers, stateMachineName: 5 }, 'stateMachineName'],
   ['a number for a region', { handlers, region: 5 }, 'region'],
+  ['a map executor that is not a function', { handlers, mapExecutor: 5 }, 'mapExecutor'],
+  ['integrations without task tokens', { handlers, integrations: 5 }, 'integrations'],
 ];
 
 for (const [label, given, option] of compileCases) {
@@ -64,6 +66,9 @@ const executeCases: [label: string, options: unknown, option: string][] = [
   ['a number for options', 5, 'options'],
   ['a signal that is a plain object', { signal: {} }, 'signal'],
   ['a signal that is text', { signal: 'abort' }, 'signal'],
+  ['a stop handle that is a plain object', { stop: {} }, 'stop'],
+  ['input text that is a number', { inputText: 5 }, 'inputText'],
+  ['an execution id that is a number', { executionId: 5 }, 'executionId'],
 ];
 
 for (const [label, given, option] of executeCases) {
@@ -91,6 +96,16 @@ options('an already aborted signal settles the execution ABORTED without calling
   const r = await machine.execute({}, { signal: AbortSignal.abort() });
   assert.is(r.status, 'ABORTED');
   assert.is(calls, 0);
+});
+
+options('virtualClock() refuses a start that is not a finite number', () => {
+  for (const start of ['x', NaN, Infinity, new Date(0)]) {
+    assert.throws(
+      () => virtualClock(start as never),
+      (e: unknown) => e instanceof OptionError && e.option === 'start',
+    );
+  }
+  assert.is(virtualClock(5).now(), 5);
 });
 
 options.run();

@@ -19,6 +19,8 @@ const cases: [label: string, options: unknown, option: string][] = [
   ['a store that is a number', { store: 5 }, 'store'],
   ['integrations that are not an array', { integrations: 5 }, 'integrations'],
   ['a number for a region', { region: 5 }, 'region'],
+  ['mocks that are a number', { mocks: 5 }, 'mocks'],
+  ['mocks without MockedResponses', { mocks: { StateMachines: {} } }, 'mocks'],
 ];
 
 for (const [label, given, option] of cases) {
