@@ -1,6 +1,7 @@
 export { validate } from './compile/validate/validate.js';
 export { DefinitionError, ProblemCodes, type Problem, type ProblemCode } from './asl/problems.js';
 export { compile, type CompileOptions } from './compile/machine.js';
+export { OptionError } from './options.js';
 export { Machine, type ExecuteOptions } from './run/execution.js';
 export { StopHandle } from './run/stop.js';
 export { checkSupport } from './compile/support.js';

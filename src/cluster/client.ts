@@ -26,6 +26,7 @@ import { moduleFileUrl } from '../pool/module-url.js';
 import type { WorkflowOptions } from '../pool/protocol.js';
 import type { ExecutionResult, ExecutionStatus } from '../run/result.js';
 import { ClusterError, ClusterErrorCodes, type ClusterErrorCode } from './errors.js';
+import { firstProblem, optionsShapeProblem, stringProblem } from '../options.js';
 import { MapFanOuts } from './fan-out.js';
 import { GiveUpWatch } from './give-ups.js';
 import { ClusterKeys, limitsToWire, Queues, type WorkerRecord, type WorkflowRecord } from './protocol.js';
@@ -145,6 +146,12 @@ export class Cluster extends EventEmitter {
   constructor(options: ClusterOptions) {
     super();
     if (options === null || typeof options !== 'object') throw invalid('createCluster needs { connection }');
+    const problem = firstProblem(
+      optionsShapeProblem(options, CLUSTER_OPTIONS),
+      stringProblem(options.prefix, 'prefix'),
+      options.closeTimeoutMs === undefined || typeof options.closeTimeoutMs === 'number' ? null : { option: 'closeTimeoutMs', problem: 'must be a number' },
+    );
+    if (problem !== null) throw invalid(`option '${problem.option}' ${problem.problem}`);
     this.clientId = randomUUID();
     this.keys = new ClusterKeys(options.prefix ?? DEFAULT_PREFIX);
     this.batchSize = positiveInteger(options.batch ?? 256, 'batch');
@@ -252,6 +259,8 @@ export class Cluster extends EventEmitter {
       this.drainWanted = true;
       return this.refuse(ClusterErrorCodes.QUEUE_FULL, `the cluster client's queue is full: maxQueue (${this.maxQueue}) executions are unsettled`);
     }
+    const shape = options === undefined ? null : optionsShapeProblem(options, ['name']);
+    if (shape !== null) return this.refuse(ClusterErrorCodes.INVALID_OPTION, `execute('${id}', …): option '${shape.option}' ${shape.problem}`);
     const name = options?.name ?? null;
     if (name !== null && typeof name !== 'string') return this.refuse(ClusterErrorCodes.INVALID_OPTION, 'the execution name must be a string');
     const batch = this.batches.filling(workflow);
@@ -435,6 +444,17 @@ export class Cluster extends EventEmitter {
     }
   }
 }
+
+const CLUSTER_OPTIONS: readonly (keyof ClusterOptions)[] = [
+  'connection',
+  'prefix',
+  'batch',
+  'busyBatch',
+  'maxQueue',
+  'mapBlockSize',
+  'closeTimeoutMs',
+  'jobAttempts',
+];
 
 export function createCluster(options: ClusterOptions): Cluster {
   return new Cluster(options);

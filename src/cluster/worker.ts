@@ -20,6 +20,8 @@ import { encodeHistogram } from '../pool/latency.js';
 import { createPool, type Pool, type PoolOptions } from '../pool/pool.js';
 import { answer, AnswerWriter, messageOf } from './answers.js';
 import { ClusterError, ClusterErrorCodes, ClusterFaults } from './errors.js';
+import { firstProblem, integerProblem, optionsShapeProblem, stringProblem, type OptionProblem } from '../options.js';
+import { MAX_THREADS, poolOptionsProblem } from '../pool/checks.js';
 import {
   ClusterKeys,
   limitsFromWire,
@@ -87,6 +89,13 @@ export class ClusterWorker {
 
   constructor(options: ClusterWorkerOptions) {
     if (options === null || typeof options !== 'object') throw invalid('a cluster worker needs { connection }');
+    const problem = firstProblem(
+      optionsShapeProblem(options, WORKER_OPTIONS),
+      stringProblem(options.prefix, 'prefix'),
+      integerProblem(options.threads, 'threads', 1, MAX_THREADS),
+      prefixed('pool.', poolOptionsProblem(options.pool)),
+    );
+    if (problem !== null) throw invalid(`option '${problem.option}' ${problem.problem}`);
     this.id = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
     this.keys = new ClusterKeys(options.prefix ?? 'statemill');
     this.threads = options.threads ?? availableParallelism();
@@ -275,6 +284,22 @@ export class ClusterWorker {
     }
     return found;
   }
+}
+
+const WORKER_OPTIONS: readonly (keyof ClusterWorkerOptions)[] = [
+  'connection',
+  'prefix',
+  'threads',
+  'concurrency',
+  'handlers',
+  'lockDurationMs',
+  'stalledIntervalMs',
+  'maxStalledCount',
+  'pool',
+];
+
+function prefixed(prefix: string, problem: OptionProblem | null): OptionProblem | null {
+  return problem === null || problem.option.startsWith(prefix) ? problem : { option: prefix + problem.option, problem: problem.problem };
 }
 
 export function createClusterWorker(options: ClusterWorkerOptions): ClusterWorker {

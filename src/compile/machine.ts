@@ -3,13 +3,24 @@ import { validate } from './validate/validate.js';
 import { executionTimeLimit, machineArns } from '../run/arns.js';
 import { realClock, type Clock } from '../run/clock.js';
 import { Machine } from '../run/execution.js';
-import type { HistoryLevel } from '../run/history.js';
+import { historyLevels, type HistoryLevel } from '../run/history.js';
 import type { MapExecutor } from '../run/iterations.js';
 import { defaultLimits, type Limits } from '../run/limits.js';
 import type { MachineEnv, QueryLanguage } from './context.js';
 import { HandlerIndex, missingHandlers, type Handlers } from './handlers.js';
 import type { Integrations } from './task-patterns.js';
 import { compileStates } from './scope.js';
+import {
+  clockProblem,
+  firstProblem,
+  handlersProblem,
+  limitsProblem,
+  oneOfProblem,
+  optionsShapeProblem,
+  stringProblem,
+  throwOptionProblem,
+  type OptionProblem,
+} from '../options.js';
 
 export { Machine, type ExecuteOptions } from '../run/execution.js';
 
@@ -55,6 +66,7 @@ export interface CompileOptions {
  * (structure, paths, intrinsics, handlers) when the definition cannot run.
  */
 export function compile(definition: unknown, options: CompileOptions = {}): Machine {
+  throwOptionProblem('compile()', compileOptionsProblem(options));
   const integrations = options.integrations ?? null;
   const standard = integrations !== null && options.workflowType !== 'EXPRESS';
   const problems: Problem[] = validate(definition, { workflowType: standard ? 'STANDARD' : 'EXPRESS' });
@@ -87,4 +99,45 @@ export function compile(definition: unknown, options: CompileOptions = {}): Mach
     timeoutMs: executionTimeLimit(def, limits),
     history: options.history ?? 'OFF',
   });
+}
+
+const COMPILE_OPTIONS: readonly (keyof CompileOptions)[] = [
+  'handlers',
+  'clock',
+  'limits',
+  'stateMachineName',
+  'region',
+  'accountId',
+  'roleArn',
+  'workflowType',
+  'mapExecutor',
+  'history',
+  'integrations',
+];
+
+/** What is wrong with compile()'s options (OptionError names it), checked before anything runs. */
+function compileOptionsProblem(options: unknown): OptionProblem | null {
+  const shape = optionsShapeProblem(options, COMPILE_OPTIONS);
+  if (shape !== null || options === undefined) return shape;
+  const o = options as Record<string, unknown>;
+  return firstProblem(
+    handlersProblem(o.handlers),
+    clockProblem(o.clock),
+    limitsProblem(o.limits),
+    stringProblem(o.stateMachineName, 'stateMachineName'),
+    stringProblem(o.region, 'region'),
+    stringProblem(o.accountId, 'accountId'),
+    stringProblem(o.roleArn, 'roleArn'),
+    oneOfProblem(o.workflowType, 'workflowType', ['EXPRESS', 'STANDARD']),
+    oneOfProblem(o.history, 'history', historyLevels),
+    o.mapExecutor === undefined || typeof o.mapExecutor === 'function' ? null : { option: 'mapExecutor', problem: 'must be a function' },
+    integrationsProblem(o.integrations),
+  );
+}
+
+/** Undefined, null, or Integrations: an object with its task `tokens` (new StandardTasks().integrations() makes one). */
+function integrationsProblem(integrations: unknown): OptionProblem | null {
+  if (integrations === undefined || integrations === null) return null;
+  if (typeof integrations === 'object' && typeof (integrations as { tokens?: unknown }).tokens === 'object') return null;
+  return { option: 'integrations', problem: 'must be Integrations: an object with its task tokens (new StandardTasks().integrations())' };
 }

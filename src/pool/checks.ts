@@ -1,6 +1,52 @@
 /** Checks of what callers pass the pool, failing with ERR_POOL_INVALID_OPTION. */
+import { firstProblem, integerProblem, optionsShapeProblem, type OptionProblem } from '../options.js';
 import { PoolError, PoolErrorCodes } from './errors.js';
 import { moduleFileUrl } from './module-url.js';
+import type { PoolOptions } from './pool.js';
+
+/** Most threads a pool takes: past it a typo (1e9), not a machine, is the likelier cause. */
+export const MAX_THREADS = 1024;
+
+const POOL_OPTIONS: readonly (keyof PoolOptions)[] = [
+  'threads',
+  'batch',
+  'maxBatchBytes',
+  'maxQueue',
+  'batchesPerWorker',
+  'hangTimeoutMs',
+  'decoder',
+  'resourceLimits',
+  'mapFanOut',
+  'mapFanOutMinItems',
+];
+
+/** Refuses, at createPool(), options that are not an object, keys it does not know, and values of the wrong type or out of range. */
+export function checkPoolOptions(options: unknown): void {
+  const problem = poolOptionsProblem(options);
+  if (problem !== null) throw invalid(`option '${problem.option}' ${problem.problem}`);
+}
+
+/** What is wrong with createPool()'s options, or null (the cluster's worker checks its `pool` option with it). */
+export function poolOptionsProblem(options: unknown): OptionProblem | null {
+  const shape = optionsShapeProblem(options, POOL_OPTIONS);
+  if (shape !== null || options === undefined) return shape;
+  const o = options as Record<string, unknown>;
+  return firstProblem(
+    integerProblem(o.threads, 'threads', 1, MAX_THREADS),
+    integerProblem(o.batch, 'batch', 1),
+    integerProblem(o.maxBatchBytes, 'maxBatchBytes', 1),
+    integerProblem(o.maxQueue, 'maxQueue', 1),
+    integerProblem(o.batchesPerWorker, 'batchesPerWorker', 1),
+    o.hangTimeoutMs === undefined || (typeof o.hangTimeoutMs === 'number' && o.hangTimeoutMs > 0)
+      ? null
+      : { option: 'hangTimeoutMs', problem: 'must be a positive number of milliseconds' },
+    o.mapFanOut === undefined || typeof o.mapFanOut === 'boolean' ? null : { option: 'mapFanOut', problem: 'must be true or false' },
+    integerProblem(o.mapFanOutMinItems, 'mapFanOutMinItems', 0),
+    o.resourceLimits === undefined || (typeof o.resourceLimits === 'object' && o.resourceLimits !== null && !Array.isArray(o.resourceLimits))
+      ? null
+      : { option: 'resourceLimits', problem: 'must be an object of worker_threads resource limits' },
+  );
+}
 
 export function positiveInteger(value: number, name: string): number {
   if (!Number.isInteger(value) || value < 1) throw invalid(`${name} must be a positive integer`);

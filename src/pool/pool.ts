@@ -12,10 +12,11 @@ import { availableParallelism } from 'node:os';
 import type { ResourceLimits } from 'node:worker_threads';
 import type { ExecutionResult } from '../run/result.js';
 import { Batches } from './batches.js';
-import { invalid, positiveInteger } from './checks.js';
+import { checkPoolOptions, invalid, positiveInteger } from './checks.js';
 import type { DecoderEntry } from './codec.js';
 import { Dispatcher } from './dispatcher.js';
 import { PoolError, PoolErrorCodes } from './errors.js';
+import { optionsShapeProblem } from '../options.js';
 import type { MapFanOutRequest, MapFanOutResult } from './fan-out-plan.js';
 import { FanOuts } from './fan-outs.js';
 import { summarize, type LatencySummary } from './latency.js';
@@ -120,6 +121,7 @@ export class Pool extends EventEmitter {
 
   constructor(options: PoolOptions = {}) {
     super();
+    checkPoolOptions(options);
     this.threads = positiveInteger(options.threads ?? availableParallelism(), 'threads');
     this.batchSize = positiveInteger(options.batch ?? 256, 'batch');
     this.maxQueue = positiveInteger(options.maxQueue ?? 10_000, 'maxQueue');
@@ -194,6 +196,8 @@ export class Pool extends EventEmitter {
     if (workflow === undefined) return this.tally.refuse(PoolErrorCodes.UNKNOWN_WORKFLOW, `no workflow is registered as '${id}'`);
     // Without a name, it is named after its batch's UUID (protocol.ts, BatchNames) on both threads.
     if (options === undefined) return this.batches.submit(workflow, input, null, false, false);
+    const problem = optionsShapeProblem(options, EXECUTE_OPTIONS);
+    if (problem !== null) return this.tally.refuse(PoolErrorCodes.INVALID_OPTION, `execute('${id}', …): option '${problem.option}' ${problem.problem}`);
     return this.batches.submit(workflow, input, options.name ?? null, options.inputJson === true, options.outputJson === true);
   }
 
@@ -271,6 +275,9 @@ export class Pool extends EventEmitter {
     }
   }
 }
+
+/** What pool.execute takes; a `signal` among them is refused, not ignored (a pooled execution cannot be aborted). */
+const EXECUTE_OPTIONS: readonly (keyof PoolExecuteOptions)[] = ['name', 'inputJson', 'outputJson'];
 
 export function createPool(options?: PoolOptions): Pool {
   return new Pool(options);

@@ -14,6 +14,7 @@ import { invalid } from './checks.js';
 import type { WorkflowOptions, WorkflowRef, WorkflowSpec } from './protocol.js';
 import type { Submission } from './submission.js';
 import { moduleFileUrl } from './module-url.js';
+import { firstProblem, limitsProblem, optionsShapeProblem } from '../options.js';
 
 export interface RegisterOptions {
   /** The state machine definition (ASL JSON as an object). */
@@ -69,6 +70,12 @@ export interface RegistryDefaults {
 export function createWorkflow(id: string, registration: RegisterOptions, key: number, defaults: RegistryDefaults): Workflow {
   if (typeof id !== 'string' || id === '') throw invalid('a workflow id must be a non-empty string');
   if (registration === null || typeof registration !== 'object') throw invalid(`register('${id}', …) needs { definition, handlers }`);
+  const shape = firstProblem(
+    optionsShapeProblem(registration, REGISTER_OPTIONS),
+    optionsShapeProblem(registration.options, WORKFLOW_OPTIONS, 'options.'),
+    limitsProblem(registration.options?.limits, 'options.limits'),
+  );
+  if (shape !== null) throw invalid(`workflow '${id}': option '${shape.option}' ${shape.problem}`);
   const problems = validate(registration.definition);
   if (problems.length > 0) throw new DefinitionError(problems);
   const options = checkOptions(id, registration.options ?? {});
@@ -89,7 +96,7 @@ export function createWorkflow(id: string, registration: RegisterOptions, key: n
     registration.hangTimeoutMs ??
     defaults.hangTimeoutMs ??
     executionTimeLimit(registration.definition, { ...defaultLimits, ...options.limits }) + HANG_GRACE_MS;
-  if (!(hangTimeoutMs > 0)) throw invalid(`workflow '${id}': hangTimeoutMs must be a positive number`);
+  if (!(typeof hangTimeoutMs === 'number' && hangTimeoutMs > 0)) throw invalid(`workflow '${id}': hangTimeoutMs must be a positive number`);
   return new Workflow(id, mapStatePointers(registration.definition), { key, spec: JSON.stringify(spec) }, options, hangTimeoutMs);
 }
 
@@ -104,6 +111,9 @@ function handlersUrl(id: string, handlers: string | URL): string {
   if (url !== null) return url;
   throw invalid(`workflow '${id}': handlers must be a file: URL or an absolute path to a module exporting 'handlers'`);
 }
+
+const REGISTER_OPTIONS: readonly (keyof RegisterOptions)[] = ['definition', 'handlers', 'options', 'mapFanOut', 'hangTimeoutMs'];
+const WORKFLOW_OPTIONS: readonly (keyof WorkflowOptions)[] = ['clock', 'limits', 'stateMachineName', 'region', 'accountId', 'roleArn'];
 
 function checkOptions(id: string, options: WorkflowOptions): WorkflowOptions {
   if (options.clock !== undefined && options.clock !== 'real' && options.clock !== 'virtual') {

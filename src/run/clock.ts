@@ -2,6 +2,8 @@
  * Time is injected: Wait states, retry intervals, timeouts and the timestamps of the
  * context object all read a Clock, so tests and benchmarks can make time pass instantly.
  */
+import { OptionError } from './option-error.js';
+
 export interface Clock {
   /** Milliseconds since the epoch. */
   now(): number;
@@ -260,6 +262,8 @@ function before(a: PendingTimer, b: PendingTimer): boolean {
  * time.
  */
 export function virtualClock(start: number = Date.now()): Clock {
+  if (typeof start !== 'number' || !Number.isFinite(start))
+    throw new OptionError('virtualClock()', 'start', 'must be a finite number of milliseconds since the epoch');
   let current = start;
   let seq = 0;
   let liveSleeps = 0;

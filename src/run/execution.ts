@@ -14,8 +14,10 @@ import {
 import { UuidSequence } from './ids.js';
 import { ExecutionTimeout, executionEnded } from './interruptions.js';
 import { MapIterations, type IterationParent, type MapProcessor } from './iterations.js';
+import { cyclePointer, cycleProblem } from './cycles.js';
 import { payloadBound, textBound, type Limits } from './limits.js';
 import { checkExecutionName } from './names.js';
+import { OptionError } from './option-error.js';
 import { ExecutionResult, type ExecutionStatus } from './result.js';
 import { runStates } from './run-states.js';
 import { isPromiseLike, type StateNode } from './state.js';
@@ -160,6 +162,7 @@ export class Machine {
    * queue on each.
    */
   run(input: unknown = {}, options: ExecuteOptions = NO_OPTIONS): ExecutionResult | Promise<ExecutionResult> {
+    if (options !== NO_OPTIONS) checkExecuteOptions(options);
     let name = options.name;
     if (name === undefined) name = executionIds.next();
     else checkExecutionName(name);
@@ -386,6 +389,9 @@ export class Machine {
       return this.settle(exec, 'FAILED', undefined, StatesErrors.Runtime, `The execution input could not be read as JSON: ${detail}`);
     }
     if (bound <= limit) return bound;
+    // A cycle measures as endless: say what it is rather than call it too large.
+    const cycle = cyclePointer(input);
+    if (cycle !== null) return this.settle(exec, 'FAILED', undefined, StatesErrors.Runtime, `The execution input is not JSON: ${cycleProblem(cycle)}.`);
     return this.settle(exec, 'FAILED', undefined, StatesErrors.DataLimitExceeded, `The execution input exceeds the maximum of ${limit} bytes.`);
   }
 
@@ -462,6 +468,17 @@ class ExecutionRace implements ResultPort, StopTarget, LimitTarget {
 }
 
 /** Where a stop request comes from: the caller's signal, else its stop handle; null with neither. */
+/** Refuses options that are not an object, a `signal` that is not an AbortSignal and the like, before the execution starts. */
+function checkExecuteOptions(options: unknown): void {
+  if (options === null || typeof options !== 'object')
+    throw new OptionError('execute()', 'options', `must be an object, not ${options === null ? 'null' : typeof options}`);
+  const { signal, stop, inputText, executionId } = options as ExecuteOptions;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) throw new OptionError('execute()', 'signal', 'must be an AbortSignal');
+  if (stop !== undefined && !(stop instanceof StopHandle)) throw new OptionError('execute()', 'stop', 'must be a StopHandle (new StopHandle())');
+  if (inputText !== undefined && typeof inputText !== 'string') throw new OptionError('execute()', 'inputText', 'must be the JSON text of the input');
+  if (executionId !== undefined && typeof executionId !== 'string') throw new OptionError('execute()', 'executionId', 'must be a string');
+}
+
 function stopOf(options: { signal?: AbortSignal; stop?: StopHandle }): StopHandle | null {
   const signal = options.signal ?? null;
   return signal !== null ? new SignalStop(signal) : (options.stop ?? null);

@@ -170,14 +170,19 @@ export function callHandler(handler: Handler, input: unknown, frame: Frame, timi
     } catch (thrown) {
       return new TaskFailure(handlerError(thrown));
     }
-    if (isPromiseLike(result)) return Promise.resolve(result).then(undefined, rejectAsAslError);
-    return result;
+    if (isPromiseLike(result)) return Promise.resolve(result).then(answerOf, rejectAsAslError);
+    return result === undefined ? null : result;
   }
   return callWithDeadlines(handler, input, frame, timing);
 }
 
 function rejectAsAslError(thrown: unknown): never {
   throw handlerError(thrown);
+}
+
+/** A handler that returns nothing answers null, as a Lambda function does (its runtime sends `null`). */
+function answerOf(result: unknown): unknown {
+  return result === undefined ? null : result;
 }
 
 /**
@@ -264,7 +269,7 @@ function callWithDeadlines(handler: Handler, input: unknown, frame: Frame, timin
   }
   if (!isPromiseLike(result)) {
     const late = deadline.passed();
-    return late !== null ? new TaskFailure(late) : result;
+    return late !== null ? new TaskFailure(late) : answerOf(result);
   }
   return new Promise((resolve, reject) => {
     deadline.start((error) => {
@@ -276,7 +281,7 @@ function callWithDeadlines(handler: Handler, input: unknown, frame: Frame, timin
         const late = deadline.passed();
         deadline.stop();
         if (late !== null) reject(late);
-        else resolve(value);
+        else resolve(answerOf(value));
       },
       (thrown) => {
         const late = deadline.passed();

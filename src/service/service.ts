@@ -1,7 +1,20 @@
 import type { Handlers } from '../compile/handlers.js';
+import { isObject } from '../json.js';
 import { realClock, type Clock } from '../run/clock.js';
-import type { HistoryLevel } from '../run/history.js';
+import { historyLevels, type HistoryLevel } from '../run/history.js';
 import type { Limits } from '../run/limits.js';
+import {
+  clockProblem,
+  firstProblem,
+  handlersProblem,
+  limitsProblem,
+  oneOfProblem,
+  optionsShapeProblem,
+  integerProblem,
+  stringProblem,
+  throwOptionProblem,
+  type OptionProblem,
+} from '../options.js';
 import { Activities, type ActivityQueue } from './activities.js';
 import { Executions } from './executions.js';
 import { executionHistory } from './history.js';
@@ -69,6 +82,7 @@ export class Service {
   private readonly store: SqliteStore | null;
 
   constructor(options: ServiceOptions = {}) {
+    throwOptionProblem('createService()', serviceOptionsProblem(options));
     this.region = options.region ?? 'us-east-1';
     this.accountId = options.accountId ?? '123456789012';
     this.clock = options.clock ?? realClock;
@@ -355,3 +369,45 @@ const catalogueOperations = [
   'tagResource',
   'untagResource',
 ] as const satisfies ReadonlyArray<keyof Service>;
+
+const SERVICE_OPTIONS: readonly (keyof ServiceOptions)[] = [
+  'handlers',
+  'clock',
+  'mocks',
+  'region',
+  'accountId',
+  'limits',
+  'history',
+  'retainExecutions',
+  'store',
+  'integrations',
+];
+
+/** What is wrong with createService()'s options (OptionError names it), checked before anything is built. */
+function serviceOptionsProblem(options: unknown): OptionProblem | null {
+  const shape = optionsShapeProblem(options, SERVICE_OPTIONS);
+  if (shape !== null || options === undefined) return shape;
+  const o = options as Record<string, unknown>;
+  return firstProblem(
+    handlersProblem(o.handlers),
+    clockProblem(o.clock),
+    limitsProblem(o.limits),
+    stringProblem(o.region, 'region'),
+    stringProblem(o.accountId, 'accountId'),
+    oneOfProblem(o.history, 'history', historyLevels),
+    integerProblem(o.retainExecutions, 'retainExecutions', 0, Number.MAX_SAFE_INTEGER, true),
+    o.store === undefined || typeof o.store === 'string' || o.store instanceof SqliteStore
+      ? null
+      : { option: 'store', problem: 'must be the path of an SQLite file or an open SqliteStore' },
+    o.integrations === undefined || Array.isArray(o.integrations) ? null : { option: 'integrations', problem: 'must be an array of integrations' },
+    mocksProblem(o.mocks),
+  );
+}
+
+/** Undefined, or a mock configuration's outline (its test cases are checked when one runs, as Step Functions Local does). */
+function mocksProblem(mocks: unknown): OptionProblem | null {
+  if (mocks === undefined) return null;
+  const outline = mocks !== null && typeof mocks === 'object' ? (mocks as Record<string, unknown>) : null;
+  if (outline !== null && isObject(outline.StateMachines) && isObject(outline.MockedResponses)) return null;
+  return { option: 'mocks', problem: 'must be a mock configuration: an object with StateMachines and MockedResponses objects' };
+}

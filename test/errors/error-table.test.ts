@@ -8,6 +8,7 @@ import { problemHints } from '../../src/cli/hints.js';
 import { MockErrorCodes } from '../../src/mocks/config.js';
 import { PoolErrorCodes } from '../../src/pool/errors.js';
 import { ExecutionNameError } from '../../src/run/names.js';
+import { OptionError } from '../../src/run/option-error.js';
 import { StoreErrorCodes } from '../../src/service/store.js';
 
 /**
@@ -23,6 +24,7 @@ const codeTables: Record<string, readonly string[]> = {
   PoolErrorCodes: Object.values(PoolErrorCodes),
   ClusterErrorCodes: Object.values(ClusterErrorCodes),
   ExecutionNameError: [new ExecutionNameError('', '').code],
+  OptionError: [new OptionError('', '', '').code],
   StoreErrorCodes: Object.values(StoreErrorCodes),
 };
 

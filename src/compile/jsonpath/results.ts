@@ -1,5 +1,6 @@
 import { AslError, StatesErrors } from '../../run/errors.js';
 import type { Frame } from '../../run/frame.js';
+import { cyclePointer, cycleProblem } from '../../run/cycles.js';
 import { payloadBound } from '../../run/limits.js';
 import type { StateEnv } from '../context.js';
 import { compileResultPath, compileSelectPath, identity, type Transform } from './io.js';
@@ -15,12 +16,29 @@ import { assignVariables, compileJsonPathAssign } from '../variables.js';
  */
 export function compileResultLimit(env: StateEnv, omittedBytes = 0, resource?: unknown): (result: unknown) => number {
   const payloadLimit = env.machine.limits.payloadBytes;
-  const cause = `The state/task '${typeof resource === 'string' ? resultSubject(resource, env.name) : env.name}' returned a result with a size exceeding the maximum number of bytes service limit.`;
+  const subject = `The state/task '${typeof resource === 'string' ? resultSubject(resource, env.name) : env.name}'`;
+  const cause = `${subject} returned a result with a size exceeding the maximum number of bytes service limit.`;
   return function checkResultSize(result) {
-    const bound = omittedBytes + payloadBound(result, payloadLimit - omittedBytes);
-    if (bound > payloadLimit) throw new AslError(StatesErrors.DataLimitExceeded, cause);
-    return bound;
+    let bound: number;
+    try {
+      bound = omittedBytes + payloadBound(result, payloadLimit - omittedBytes);
+    } catch (thrown) {
+      throw new AslError(StatesErrors.Runtime, `${subject} returned a result that could not be read: ${messageOf(thrown)}`);
+    }
+    if (bound <= payloadLimit) return bound;
+    // A cycle measures as endless: say what it is rather than call it too large.
+    const cycle = cyclePointer(result);
+    if (cycle !== null) throw new AslError(StatesErrors.Runtime, `${subject} returned a result that is not JSON: ${cycleProblem(cycle)}.`);
+    throw new AslError(StatesErrors.DataLimitExceeded, cause);
   };
+}
+
+function messageOf(thrown: unknown): string {
+  try {
+    return thrown instanceof Error ? thrown.message : String(thrown);
+  } catch {
+    return 'a value that could not be read';
+  }
 }
 
 /**

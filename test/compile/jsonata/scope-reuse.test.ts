@@ -70,8 +70,13 @@ const cases: {
   {
     name: 'an attempt without a result does not see the one before',
     task: { Output: '{% [$states.input.n, $states.result] %}' },
+    // A handler that returns nothing answers null, as a Lambda function does.
     handlers: { h: (x: { n: number }) => (x.n === 2 ? undefined : x.n) },
-    expected: [[1, 1], [2], [3, 3]],
+    expected: [
+      [1, 1],
+      [2, null],
+      [3, 3],
+    ],
   },
   {
     name: 'asynchronous attempts that overlap each keep their scope',
