@@ -9,7 +9,7 @@
  *   node --import tsx/esm bench/cluster/profile.ts [--workload trivial|cpu] [--batch 256] [--workers 2] [--threads-each 1]
  *     [--seconds 4] [--dir /tmp/statemill-cluster-profile] [--checkout DIR (another checkout's client and workers)] [--top 12] [--heap (the client's allocations by site)]
  *     [--busy-batch N (the client's busyBatch)] [--cpu-only (no profilers: the processes' CPU alone, undisturbed)]
- *     [--perf (with --cpu-only: \`perf record -a -g\` over the window into DIR/perf.data; start node with --perf-basic-prof for the client's JavaScript names)]
+ *     [--perf (with --cpu-only: 'perf record -a -g' over the window, summed up by process and area; start node with --perf-basic-prof-only-functions for the client's JavaScript names)]
  *
  * The profiler costs CPU of its own (a sample every millisecond): compare figures of this
  * script with each other (before and after with --checkout, in one session), not with
@@ -27,6 +27,7 @@ import { describeMachine, machineInfo } from '../machine.js';
 import { handlers } from '../standalone/pool-handlers.js';
 import { cpuDefinition, poolHandlersModule, smallInput, trivialDefinition } from '../standalone/pool-support.js';
 import { cpuRoundsFor } from './handler-rounds.js';
+import { perfSamples } from './perf-summary.js';
 import { describeAllocations, describeThread, threadTime } from './cpu-profile.js';
 import { checkoutSource, processCpuUs, startRedis, startWorkers, thisCheckout } from './processes.js';
 import { commandStats, commandTimes, redisCpuUs } from './redis-stats.js';
@@ -64,6 +65,7 @@ const heavyRounds = args.workload === 'cpu' ? cpuRoundsFor(0.5) : 0;
 const definition = args.workload === 'cpu' ? cpuDefinition : trivialDefinition;
 const input = args.workload === 'cpu' ? (i: number) => ({ rounds: heavyRounds, seed: i }) : smallInput;
 
+const PERF_HZ = 1999;
 /** Calls of the CPU-heavy handler timed alone, for its own CPU per call. */
 const HANDLER_CALLS = 400;
 function handlerCpuUs(): number {
@@ -139,7 +141,7 @@ const doneBefore = done;
 const batchesBefore = cluster.metrics().batches;
 const fromUs = nowUs();
 const perfRecord = perf
-  ? spawn('perf', ['record', '-F', '999', '-a', '-g', '-o', join(dir, 'perf.data'), '--', 'sleep', String(WINDOW_MS / 1000)], { stdio: 'ignore' })
+  ? spawn('perf', ['record', '-F', String(PERF_HZ), '-a', '-g', '-o', join(dir, 'perf.data'), '--', 'sleep', String(WINDOW_MS / 1000)], { stdio: 'ignore' })
   : null;
 await new Promise((r) => setTimeout(r, WINDOW_MS));
 if (perfRecord !== null && perfRecord.exitCode === null) await new Promise((r) => perfRecord.once('exit', r));
@@ -194,17 +196,33 @@ console.log(
 );
 console.log(`Redis time by command (calls, µs inside Redis): ${commandTimes(stats)}\n`);
 
-if (perf)
+if (perf) {
+  const pids = new Map<number, string>([
+    [process.pid, 'client'],
+    [redis.pid, 'redis-server'],
+  ]);
+  workers.children.forEach((child, i) => pids.set(child.pid!, `worker ${i + 1}`));
+  const summary = perfSamples(join(dir, 'perf.data'), pids, args.workload === 'cpu' ? 'burn' : null);
   console.log(
-    `perf data: ${join(dir, 'perf.data')} (perf report -i … --sort pid,sym); client pid ${process.pid}, workers ${workers.children.map((c) => c.pid).join(', ')}, redis-server ${redis.pid}\n`,
+    `perf, ${PERF_HZ} samples a second of CPU time${args.workload === 'cpu' ? ", the handler's own work (burn) left out" : ''} (${join(dir, 'perf.data')}):\n`,
   );
+  console.log('| process | area | µs / job | µs / execution |\n|---|---|---:|---:|');
+  const sampleUs = 1e6 / PERF_HZ;
+  for (const [name, { samples, areas }] of [...summary.entries()].sort()) {
+    console.log(`| ${name} | **all** | **${((samples * sampleUs) / jobs).toFixed(0)}** | ${((samples * sampleUs) / executions).toFixed(2)} |`);
+    for (const [area, n] of areas.slice(0, TOP))
+      console.log(`| | ${area} | ${((n * sampleUs) / jobs).toFixed(0)} | ${((n * sampleUs) / executions).toFixed(2)} |`);
+  }
+  console.log();
+}
 const unit = { count: executions, unit: 'execution' };
 if (allocations !== null) console.log(describeAllocations(allocations.head, unit, TOP), '\n');
-if (!profiling) process.exit(0);
-console.log(describeThread('client, main thread', threadTime(join(dir, 'client.cpuprofile'), { fromUs, toUs }), unit, TOP), '\n');
-for (const file of readdirSync(join(dir, 'workers')).sort()) {
-  const time = threadTime(join(dir, 'workers', file), { fromUs, toUs });
-  // Threads that did nothing in the window (tsx's, an idle pool's) are left out.
-  if (time.busyUs < 0.02 * WINDOW_MS * 1000) continue;
-  console.log(describeThread(`worker thread ${file}`, time, unit, TOP), '\n');
+if (profiling) {
+  console.log(describeThread('client, main thread', threadTime(join(dir, 'client.cpuprofile'), { fromUs, toUs }), unit, TOP), '\n');
+  for (const file of readdirSync(join(dir, 'workers')).sort()) {
+    const time = threadTime(join(dir, 'workers', file), { fromUs, toUs });
+    // Threads that did nothing in the window (tsx's, an idle pool's) are left out.
+    if (time.busyUs < 0.02 * WINDOW_MS * 1000) continue;
+    console.log(describeThread(`worker thread ${file}`, time, unit, TOP), '\n');
+  }
 }
