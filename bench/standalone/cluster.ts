@@ -21,7 +21,7 @@
  * (a symbolic link to this checkout's will do). `--cpu-prof DIR` writes a CPU profile of every
  * worker process there (and profiles this process if node was started with --cpu-prof).
  *
- *   node --import tsx/esm bench/standalone/cluster.ts [--workers 2] [--threads cores] [--seconds 2] [--rounds 3] [--batch 256] [--heavy-batch 16] [--busy-batch 4 (× batch)]
+ *   node --import tsx/esm bench/standalone/cluster.ts [--workers 2] [--threads cores] [--seconds 2] [--rounds 3] [--batch 256] [--heavy-batch 16] [--busy-batch 16 (× batch)]
  *     [--worker-concurrency K (batches each worker runs at once)] [--map-block-size N] [--skip trivial,webhook,cpu,map,redis] [--json file]
  *     [--baseline DIR] [--cpu-prof DIR]
  */
@@ -74,7 +74,7 @@ const HEAVY_BATCH = Number(args['heavy-batch']);
 const MAP_ITEMS = Number(args['map-items']);
 const MAP_RUNS = Number(args['map-runs']);
 const MAP_BLOCK_SIZE = args['map-block-size'] === undefined ? {} : { mapBlockSize: Number(args['map-block-size']) };
-/** --busy-batch N: the clusters' busyBatch as N × their batch (1 sends every tick's executions at once); the client's default (4) otherwise. */
+/** --busy-batch N: the clusters' busyBatch as N × their batch (1 sends every tick's executions at once); the client's default (16) otherwise. */
 const busyBatch = (batch: number) => (args['busy-batch'] === undefined ? {} : { busyBatch: Number(args['busy-batch']) * batch });
 if (!(THREADS % WORKERS === 0)) throw new Error(`--threads (${THREADS}) must be a multiple of --workers (${WORKERS}): each worker gets the same share`);
 
