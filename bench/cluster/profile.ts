@@ -61,7 +61,7 @@ const profiling = !args['cpu-only'];
 const perf = args.perf && !profiling;
 const busyBatch = args['busy-batch'] === undefined ? {} : { busyBatch: Number(args['busy-batch']) };
 if (args.workload !== 'trivial' && args.workload !== 'cpu') throw new Error('--workload is trivial or cpu');
-const heavyRounds = args.workload === 'cpu' ? cpuRoundsFor(0.5) : 0;
+const heavyRounds = args.workload === 'cpu' ? await cpuRoundsFor(0.5) : 0;
 const definition = args.workload === 'cpu' ? cpuDefinition : trivialDefinition;
 const input = args.workload === 'cpu' ? (i: number) => ({ rounds: heavyRounds, seed: i }) : smallInput;
 

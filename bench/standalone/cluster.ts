@@ -96,7 +96,7 @@ interface Workload {
 }
 
 // The CPU-heavy handler is calibrated on CPU time: at a wall-clock calibration under load it came out at half its 0.5 ms.
-const heavyRounds = cpuRoundsFor(0.5);
+const heavyRounds = await cpuRoundsFor(0.5);
 const itemRounds = await roundsFor(0.2);
 const webhookInputs = Array.from({ length: 512 }, (_, i) => webhookNormalize.generateInput(7, i, webhookNormalize.sizes.quick));
 const allWorkloads: Workload[] = [
