@@ -156,8 +156,8 @@ export class ExecutionBatches {
    * (this client's unanswered jobs as many as the live workers can use). A job sent then
    * would wait in Redis for a slot anyway, so the open batches keep filling instead and go
    * out when an answer frees a slot: fewer, larger jobs, and each job costs client, Redis and
-   * worker about 2 ms of CPU — as much as a few hundred trivial executions, or 8 % of a job
-   * of sixteen 1.5 ms ones. A batch grows up to an even share of this client's executions in
+   * worker 2–5 ms of CPU — as much as a few hundred trivial executions, or a quarter to half
+   * of the work of sixteen 0.5 ms ones. A batch grows up to an even share of this client's executions in
    * flight per slot (when the queue is long, every slot's job is large; when it is short,
    * none holds work another thread could run), at most busyBatchSize.
    */
