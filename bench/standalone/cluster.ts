@@ -7,7 +7,8 @@
  * workload AWS-style webhooks are measured with), CPU-heavy handlers (one Task of ≈0.5 ms),
  * and a 1,000-item Map of ≈0.2 ms items (pool.runMap against cluster.runMap). Outputs of
  * both are checked against in-process outputs before anything is timed. The pool and the
- * cluster take turns, round after round, so a noisy neighbour slows both alike; each row
+ * cluster take turns, round after round (each round starting with the next contender, so
+ * none is always the one measured after another), so a noisy neighbour slows both alike; each row
  * gives min / median / max over the rounds, and the ratio is the median of the per-round
  * ratios (the machine is shared: compare only ratios from the same run).
  *
@@ -21,7 +22,7 @@
  * (a symbolic link to this checkout's will do). `--cpu-prof DIR` writes a CPU profile of every
  * worker process there (and profiles this process if node was started with --cpu-prof).
  *
- *   node --import tsx/esm bench/standalone/cluster.ts [--workers 2] [--threads cores] [--seconds 2] [--rounds 3] [--batch 256] [--heavy-batch 16] [--busy-batch 4 (× batch)]
+ *   node --import tsx/esm bench/standalone/cluster.ts [--workers 2] [--threads cores] [--seconds 2] [--rounds 3] [--batch 256] [--heavy-batch 16] [--busy-batch 16 (× batch)]
  *     [--worker-concurrency K (batches each worker runs at once)] [--map-block-size N] [--skip trivial,webhook,cpu,map,redis] [--json file]
  *     [--baseline DIR] [--cpu-prof DIR]
  */
@@ -38,6 +39,7 @@ import { createPool, type Pool } from '../../src/pool/index.js';
 import { webhookNormalize } from '../../workloads/webhook-normalize/workload.js';
 import { machineInfo, describeMachine } from '../machine.js';
 import { median } from '../median.js';
+import { cpuRoundsFor } from '../cluster/handler-rounds.js';
 import { checkoutSource, processCpuUs, startRedis, startWorkers, thisCheckout, type WorkerProcesses } from '../cluster/processes.js';
 import { commandStats, commandTimes, networkBytes, redisCpuUs } from '../cluster/redis-stats.js';
 import { handlers as benchHandlers } from './pool-handlers.js';
@@ -73,7 +75,7 @@ const HEAVY_BATCH = Number(args['heavy-batch']);
 const MAP_ITEMS = Number(args['map-items']);
 const MAP_RUNS = Number(args['map-runs']);
 const MAP_BLOCK_SIZE = args['map-block-size'] === undefined ? {} : { mapBlockSize: Number(args['map-block-size']) };
-/** --busy-batch N: the clusters' busyBatch as N × their batch (1 sends every tick's executions at once); the client's default (4) otherwise. */
+/** --busy-batch N: the clusters' busyBatch as N × their batch (1 sends every tick's executions at once); the client's default (16) otherwise. */
 const busyBatch = (batch: number) => (args['busy-batch'] === undefined ? {} : { busyBatch: Number(args['busy-batch']) * batch });
 if (!(THREADS % WORKERS === 0)) throw new Error(`--threads (${THREADS}) must be a multiple of --workers (${WORKERS}): each worker gets the same share`);
 
@@ -93,7 +95,8 @@ interface Workload {
   input(i: number): unknown;
 }
 
-const heavyRounds = await roundsFor(0.5);
+// The CPU-heavy handler is calibrated on CPU time: at a wall-clock calibration under load it came out at half its 0.5 ms.
+const heavyRounds = await cpuRoundsFor(0.5);
 const itemRounds = await roundsFor(0.2);
 const webhookInputs = Array.from({ length: 512 }, (_, i) => webhookNormalize.generateInput(7, i, webhookNormalize.sizes.quick));
 const allWorkloads: Workload[] = [
@@ -296,7 +299,11 @@ try {
     const runs = contenders.map(() => [] as Run[]);
     const inFlight = Math.max(1024, 4 * THREADS * workload.batch);
     for (let round = 0; round < ROUNDS; round++) {
-      for (const [c, contender] of contenders.entries()) {
+      // Each round starts with the next contender: the one measured right after the pool paid for the
+      // pool's garbage in this process (webhook-normalize: 5–15 % more CPU per execution in that place, whichever cluster it was).
+      for (let turn = 0; turn < contenders.length; turn++) {
+        const c = (round + turn) % contenders.length;
+        const contender = contenders[c]!;
         const execute = contender.execute(workload);
         await drive(execute, workload, inFlight, WARMUP_MS);
         const jobs = contender.jobs;

@@ -45,9 +45,9 @@ export interface ClusterOptions {
   /**
    * Most executions in one job while the workers are busy: when this client's unanswered jobs
    * are as many as the live workers can use (a running and a ready batch per thread, or their
-   * --concurrency if less), the open batch keeps
-   * filling across ticks up to this size and goes out when an answer frees a slot. Default
-   * 4 × batch; equal to batch to send every tick's executions at once.
+   * --concurrency if less), the open batch keeps filling across ticks, up to an even share of
+   * the client's executions in flight per slot and at most this size, and goes out when an
+   * answer frees a slot. Default 16 × batch; equal to batch to send every tick's executions at once.
    */
   readonly busyBatch?: number;
   /** Most executions submitted and not yet settled; past it `execute` rejects with ERR_CLUSTER_QUEUE_FULL. Default 10,000. */
@@ -155,7 +155,7 @@ export class Cluster extends EventEmitter {
     this.clientId = randomUUID();
     this.keys = new ClusterKeys(options.prefix ?? DEFAULT_PREFIX);
     this.batchSize = positiveInteger(options.batch ?? 256, 'batch');
-    this.busyBatchSize = positiveInteger(options.busyBatch ?? 4 * this.batchSize, 'busyBatch');
+    this.busyBatchSize = positiveInteger(options.busyBatch ?? 16 * this.batchSize, 'busyBatch');
     if (this.busyBatchSize < this.batchSize) throw invalid('busyBatch must be at least batch');
     this.maxQueue = positiveInteger(options.maxQueue ?? 10_000, 'maxQueue');
     const mapBlockSize = options.mapBlockSize === undefined ? null : positiveInteger(options.mapBlockSize, 'mapBlockSize');

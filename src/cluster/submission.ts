@@ -85,11 +85,28 @@ export class ExecutionBatches {
   sent = 0;
   /** Executions settled with a ClusterFault. */
   faults = 0;
+  /** Executions in batches handed to Redis and not yet settled. */
+  private unanswered = 0;
   private readonly open: Batch[] = [];
   /** Batches handed to Redis and not yet answered, by job id. */
   private readonly pending = new Map<string, Batch>();
   private sequence = 0;
   private flushScheduled = false;
+  /**
+   * Answers whose settlements' callbacks have yet to run: the slots they freed are refilled
+   * only after those (refill()), and their executions count as in flight until then, so
+   * executions the callbacks submit at once (a caller keeping N in flight) join the job that
+   * refills a slot, instead of a job of `batch` going out before them and the rest waiting
+   * for the next slot.
+   */
+  private refilling = 0;
+  private refillingExecutions = 0;
+  private readonly refill = (): void => {
+    if (--this.refilling > 0) return;
+    this.unanswered -= this.refillingExecutions;
+    this.refillingExecutions = 0;
+    this.slotFreed();
+  };
   /** Sends the batches held open while the workers were busy, at the latest HOLD_MS after they were first held. */
   private holdTimer: NodeJS.Timeout | null = null;
 
@@ -135,15 +152,19 @@ export class ExecutionBatches {
   }
 
   /**
-   * Whether this client's unanswered jobs are as many as the live workers can use. A job
-   * sent now would wait in Redis for a slot anyway, so the open batches keep filling instead,
-   * up to busyBatchSize (past `batch` only while under BUSY_BATCH_BYTES), and go out when an
-   * answer frees a slot: fewer, larger jobs, and each job costs client, Redis and worker
-   * about as much CPU as a few hundred trivial executions do.
+   * Whether `size` executions are short of what a batch may hold while the workers are busy
+   * (this client's unanswered jobs as many as the live workers can use). A job sent then
+   * would wait in Redis for a slot anyway, so the open batches keep filling instead and go
+   * out when an answer frees a slot: fewer, larger jobs, and each job costs client, Redis and
+   * worker 2–5 ms of CPU — as much as a few hundred trivial executions, or a quarter to half
+   * of the work of sixteen 0.5 ms ones. A batch grows up to an even share of this client's executions in
+   * flight per slot (when the queue is long, every slot's job is large; when it is short,
+   * none holds work another thread could run), at most busyBatchSize.
    */
-  private busy(): boolean {
+  private holdsMore(size: number): boolean {
     const slots = this.slots();
-    return slots > 0 && this.pending.size >= slots;
+    if (slots === 0 || (this.pending.size < slots && this.refilling === 0)) return false;
+    return size < Math.max(this.batchSize, Math.min(this.busyBatchSize, Math.ceil((this.unsent + this.unanswered) / slots)));
   }
 
   /** Adds an execution whose input the batch's writer holds; sends the batch once full. */
@@ -157,7 +178,7 @@ export class ExecutionBatches {
     batch.entries.push(new Submission(input, submitted, capturedResolve!));
     this.unsent++;
     const size = batch.entries.length;
-    if (size >= this.batchSize && (size >= this.busyBatchSize || batch.writer.byteLength >= BUSY_BATCH_BYTES || !this.busy())) {
+    if (size >= this.batchSize && (batch.writer.byteLength >= BUSY_BATCH_BYTES || !this.holdsMore(size))) {
       batch.workflow.filling = null;
       this.send(batch);
     }
@@ -167,11 +188,11 @@ export class ExecutionBatches {
   /** Sends the open batches; while the workers are busy they keep filling, unless `force`. */
   flush(force = false): void {
     this.flushScheduled = false;
-    const hold = !force && this.busy();
     for (const batch of this.open.splice(0)) {
       if (batch.sent || batch.entries.length === 0) {
         if (batch.workflow.filling === batch) batch.workflow.filling = null;
-      } else if (hold && (batch.entries.length < this.batchSize || batch.writer.byteLength < BUSY_BATCH_BYTES)) this.open.push(batch);
+      } else if (!force && this.holdsMore(batch.entries.length) && (batch.entries.length < this.batchSize || batch.writer.byteLength < BUSY_BATCH_BYTES))
+        this.open.push(batch);
       else {
         if (batch.workflow.filling === batch) batch.workflow.filling = null;
         this.send(batch);
@@ -191,21 +212,26 @@ export class ExecutionBatches {
 
   /** The answer to job `jobId`; false when it was answered already (a re-run batch). */
   answered(jobId: string, data: Buffer): boolean {
-    const batch = this.pending.get(jobId);
+    const batch = this.take(jobId);
     if (batch === undefined) return false;
-    this.pending.delete(jobId);
-    this.slotFreed();
-    const reply = readValue(data, 'no-eval') as BatchAnswer | JobFailure;
-    if (Array.isArray(reply)) this.settleAll(batch, reply);
-    else this.settleAs(batch, reply.fault, reply.message);
+    this.refilling++;
+    this.refillingExecutions += batch.entries.length;
+    try {
+      const reply = readValue(data, 'no-eval') as BatchAnswer | JobFailure;
+      if (Array.isArray(reply)) this.settleAll(batch, reply);
+      else this.settleAs(batch, reply.fault, reply.message);
+    } finally {
+      // After the callbacks of the settlements above, queued as they resolved.
+      queueMicrotask(this.refill);
+    }
     return true;
   }
 
   /** BullMQ gave up on job `jobId` (or it could not be queued); false when it is not a pending batch. */
   lost(jobId: string, reason: string): boolean {
-    const batch = this.pending.get(jobId);
+    const batch = this.take(jobId);
     if (batch === undefined) return false;
-    this.pending.delete(jobId);
+    this.unanswered -= batch.entries.length;
     this.slotFreed();
     this.redis.del(this.keys.payload(jobId)).catch(() => {});
     this.settleAs(batch, ClusterFaults.BatchFailed, reason);
@@ -216,8 +242,16 @@ export class ExecutionBatches {
   abandon(): void {
     for (const [jobId, batch] of this.pending) {
       this.pending.delete(jobId);
+      this.unanswered -= batch.entries.length;
       this.settleAs(batch, ClusterFaults.ClientClosed, 'the cluster client closed before the execution was answered');
     }
+  }
+
+  /** Takes job `jobId` off the unanswered ones: its batch, or undefined when it is not one of them. */
+  private take(jobId: string): Batch | undefined {
+    const batch = this.pending.get(jobId);
+    if (batch !== undefined) this.pending.delete(jobId);
+    return batch;
   }
 
   private send(batch: Batch): void {
@@ -225,6 +259,7 @@ export class ExecutionBatches {
     batch.sent = true;
     this.pending.set(jobId, batch);
     this.unsent -= batch.entries.length;
+    this.unanswered += batch.entries.length;
     this.started += batch.entries.length;
     this.sent++;
     const data: BatchJobData = { client: this.clientId, workflow: batch.workflow.key, nameBase: batch.nameBase, names: batch.names };
