@@ -10,6 +10,7 @@ import type { MachineEnv, QueryLanguage } from './context.js';
 import { HandlerIndex, missingHandlers, type Handlers } from './handlers.js';
 import type { Integrations } from './task-patterns.js';
 import { compileStates } from './scope.js';
+import { assignsAnywhere } from './variables.js';
 
 export { Machine, type ExecuteOptions } from '../run/execution.js';
 
@@ -86,5 +87,6 @@ export function compile(definition: unknown, options: CompileOptions = {}): Mach
     limits,
     timeoutMs: executionTimeLimit(def, limits),
     history: options.history ?? 'OFF',
+    assigns: assignsAnywhere(def.States),
   });
 }

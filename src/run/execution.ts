@@ -39,6 +39,8 @@ export interface CompiledMachine {
   /** How long an execution may run, in milliseconds of `clock` (run/arns.ts executionTimeLimit). */
   readonly timeoutMs: number;
   readonly history: HistoryLevel;
+  /** Whether some state assigns variables (an Assign field anywhere): only then does an execution's main line get a variable scope. */
+  readonly assigns: boolean;
 }
 
 export interface ExecuteOptions {
@@ -124,6 +126,7 @@ export class Machine {
   private readonly historySettings: HistorySettings;
   private readonly region: string;
   private readonly processors: ReadonlyMap<string, MapProcessor>;
+  private readonly assigns: boolean;
 
   constructor(compiled: CompiledMachine) {
     const arns = compiled.arns;
@@ -139,6 +142,7 @@ export class Machine {
     this.clock = compiled.clock;
     this.limits = compiled.limits;
     this.timeoutMs = compiled.timeoutMs;
+    this.assigns = compiled.assigns;
     this.historySettings = new HistorySettings(compiled.history, this.clock, this.region, this.standard ? STANDARD_HISTORY_EVENTS : Infinity);
   }
 
@@ -176,7 +180,8 @@ export class Machine {
     if (typeof inputBound !== 'number') return inputBound;
     const stop = stopOf(options);
     if (stop?.stopped) return this.stopped(exec, stop);
-    const frame = new Frame(exec, new VariableScope(null), -1, null);
+    // A scope no state writes stays empty: reads of a variable find none either way.
+    const frame = new Frame(exec, this.assigns ? new VariableScope(null) : null, -1, null);
     frame.valueBound = inputBound;
     // AWS links the first state's entered event to no event (previousEventId 0), not to ExecutionStarted.
     frame.historyEventId = 0;
