@@ -100,6 +100,13 @@ export interface ResumeOptions {
   onResume?: () => void;
 }
 
+/**
+ * The main line's variable scope in every execution of a machine where no state assigns
+ * (no Assign field anywhere): nothing ever writes to it, so all of them share it, empty.
+ * Not null, which for a Map's iterations means "each its own scope".
+ */
+const NO_VARIABLES = new VariableScope(null);
+
 /** Default execution names and Express ARN ids. */
 const executionIds = new UuidSequence();
 
@@ -180,8 +187,7 @@ export class Machine {
     if (typeof inputBound !== 'number') return inputBound;
     const stop = stopOf(options);
     if (stop?.stopped) return this.stopped(exec, stop);
-    // A scope no state writes stays empty: reads of a variable find none either way.
-    const frame = new Frame(exec, this.assigns ? new VariableScope(null) : null, -1, null);
+    const frame = new Frame(exec, this.assigns ? new VariableScope(null) : NO_VARIABLES, -1, null);
     frame.valueBound = inputBound;
     // AWS links the first state's entered event to no event (previousEventId 0), not to ExecutionStarted.
     frame.historyEventId = 0;
