@@ -1,7 +1,7 @@
 import type { MachineArns } from './arns.js';
 import { setLimit, type Clock, type Limit, type LimitTarget } from './clock.js';
 import { AslError, StatesErrors, toAslError } from './errors.js';
-import { Execution, Frame, VariableScope } from './frame.js';
+import { Execution, ExecutionSettings, Frame, VariableScope } from './frame.js';
 import {
   HistoryRecorder,
   HistorySettings,
@@ -134,6 +134,8 @@ export class Machine {
   private readonly region: string;
   private readonly processors: ReadonlyMap<string, MapProcessor>;
   private readonly assigns: boolean;
+  /** What all its executions share. */
+  private readonly executionSettings: ExecutionSettings;
 
   constructor(compiled: CompiledMachine) {
     const arns = compiled.arns;
@@ -150,6 +152,14 @@ export class Machine {
     this.limits = compiled.limits;
     this.timeoutMs = compiled.timeoutMs;
     this.assigns = compiled.assigns;
+    this.executionSettings = new ExecutionSettings({
+      stateMachineId: this.stateMachineArn,
+      stateMachineName: this.stateMachineName,
+      roleArn: this.roleArn,
+      standard: this.standard,
+      clock: this.clock,
+      limits: this.limits,
+    });
     this.historySettings = new HistorySettings(compiled.history, this.clock, this.region, this.standard ? STANDARD_HISTORY_EVENTS : Infinity);
   }
 
@@ -241,12 +251,7 @@ export class Machine {
       name,
       input,
       startMs,
-      stateMachineId: this.stateMachineArn,
-      stateMachineName: this.stateMachineName,
-      roleArn: this.roleArn,
-      standard: this.standard,
-      clock: this.clock,
-      limits: this.limits,
+      settings: this.executionSettings,
       deadlineMs,
     });
   }
