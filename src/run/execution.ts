@@ -1,7 +1,7 @@
 import type { MachineArns } from './arns.js';
 import { setLimit, type Clock, type Limit, type LimitTarget } from './clock.js';
 import { AslError, StatesErrors, toAslError } from './errors.js';
-import { Execution, ExecutionSettings, Frame, VariableScope } from './frame.js';
+import { Execution, ExecutionSettings, Frame, VariableScope, type ExecutionInitWithSettings } from './frame.js';
 import {
   HistoryRecorder,
   HistorySettings,
@@ -16,7 +16,7 @@ import { ExecutionTimeout, executionEnded } from './interruptions.js';
 import { MapIterations, type IterationParent, type MapProcessor } from './iterations.js';
 import { payloadBound, textBound, type Limits } from './limits.js';
 import { checkExecutionName } from './names.js';
-import { ExecutionResult, type ExecutionStatus } from './result.js';
+import { ExecutionResult, type ExecutionResultInit, type ExecutionStatus } from './result.js';
 import { runStates } from './run-states.js';
 import { isPromiseLike, type StateNode } from './state.js';
 import { SignalStop, StopHandle, stopCause, type StopTarget } from './stop.js';
@@ -106,6 +106,37 @@ export interface ResumeOptions {
  * Not null, which for a Map's iterations means "each its own scope".
  */
 const NO_VARIABLES = new VariableScope(null);
+
+/**
+ * What execution() and settle() fill in and hand to the Execution and ExecutionResult
+ * constructors, which copy it and keep nothing of it: one object each for all executions
+ * rather than a literal each, which V8 removes only where it inlines the constructor (not
+ * in every run: an ExecutionResult init is 112 B). Each is emptied of values afterwards so
+ * that it keeps no execution's input or output alive. Their times start as null so that V8
+ * keeps those fields tagged: a number field would store each time unboxed and box it again
+ * (16 B) when the constructor reads it.
+ */
+const executionInit: { -readonly [K in keyof ExecutionInitWithSettings]: ExecutionInitWithSettings[K] } = {
+  id: '',
+  name: '',
+  input: undefined,
+  startMs: null!,
+  settings: null!,
+  deadlineMs: null!,
+};
+const resultInit: { -readonly [K in keyof ExecutionResultInit]: ExecutionResultInit[K] } = {
+  executionArn: '',
+  stateMachineArn: '',
+  name: '',
+  status: 'SUCCEEDED',
+  startMs: null!,
+  stopMs: null!,
+  input: undefined,
+  output: undefined,
+  error: undefined,
+  cause: undefined,
+  history: undefined,
+};
 
 /** Default execution names and Express ARN ids. */
 const executionIds = new UuidSequence();
@@ -246,14 +277,16 @@ export class Machine {
    * UUID of their own (`executionId`, or a fresh one): AWS lets Express executions share a name.
    */
   private execution(name: string, input: unknown, startMs: number, deadlineMs: number, executionId?: string): Execution {
-    return new Execution({
-      id: this.standard ? this.executionArnPrefix + name : `${this.executionArnPrefix}${name}:${executionId ?? executionIds.next()}`,
-      name,
-      input,
-      startMs,
-      settings: this.executionSettings,
-      deadlineMs,
-    });
+    const init = executionInit;
+    init.id = this.standard ? this.executionArnPrefix + name : `${this.executionArnPrefix}${name}:${executionId ?? executionIds.next()}`;
+    init.name = name;
+    init.input = input;
+    init.startMs = startMs;
+    init.settings = this.executionSettings;
+    init.deadlineMs = deadlineMs;
+    const exec = new Execution(init);
+    init.input = undefined;
+    return exec;
   }
 
   /**
@@ -367,19 +400,21 @@ export class Machine {
     if (status !== 'SUCCEEDED' && !exec.aborted) exec.abort(executionEnded);
     const history = exec.history;
     if (history !== null) recordEnd(history, status, output, error, cause);
-    return new ExecutionResult({
-      executionArn: exec.id,
-      stateMachineArn: this.stateMachineArn,
-      name: exec.name,
-      status,
-      startMs: exec.startMs,
-      stopMs,
-      input: exec.input,
-      output,
-      error,
-      cause,
-      history: history ?? undefined,
-    });
+    const init = resultInit;
+    init.executionArn = exec.id;
+    init.stateMachineArn = this.stateMachineArn;
+    init.name = exec.name;
+    init.status = status;
+    init.startMs = exec.startMs;
+    init.stopMs = stopMs;
+    init.input = exec.input;
+    init.output = output;
+    init.error = error;
+    init.cause = cause;
+    init.history = history ?? undefined;
+    const result = new ExecutionResult(init);
+    init.input = init.output = init.history = undefined;
+    return result;
   }
 
   /**

@@ -53,8 +53,11 @@ export class ExecutionSettings {
   }
 }
 
+/** An ExecutionInit that gives the machine's shared settings (a Machine's own executions). */
+export type ExecutionInitWithSettings = ExecutionIdentity & { readonly settings: ExecutionSettings };
+
 /** What an Execution is made from: who it is, and what it runs with (the machine's shared settings, or their fields). */
-export type ExecutionInit = ExecutionIdentity & (ExecutionSettingsInit | { readonly settings: ExecutionSettings });
+export type ExecutionInit = ExecutionInitWithSettings | (ExecutionIdentity & ExecutionSettingsInit);
 
 /** What one execute() call knows about itself: the source of `$$.Execution` and `$$.StateMachine`. */
 export class Execution {
