@@ -10,7 +10,10 @@
  * collection per that many executions, which decides whether collections meet more than
  * 0.1% of executions, and so the p99.9).
  *
- *   node --expose-gc --min-semi-space-size=64 --max-semi-space-size=64 --import tsx/esm bench/standalone/engine-alloc.ts [--sampled]
+ *   node --expose-gc --min-semi-space-size=64 --max-semi-space-size=64 --import tsx/esm bench/standalone/engine-alloc.ts [--sampled] [--only account-opening,webhook]
+ *
+ * `--only` keeps the subjects whose name contains one of the comma-separated words (the
+ * sampled count takes about a minute a subject on this machine).
  */
 import { cpus, loadavg } from 'node:os';
 import { compile, virtualClock } from '../../src/index.js';
@@ -104,6 +107,9 @@ async function sampled(fn: (i: number) => unknown): Promise<number> {
 }
 
 const withSampling = process.argv.includes('--sampled');
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt >= 0 ? (process.argv[onlyAt + 1] ?? '').split(',').filter((word) => word !== '') : null;
+if (only !== null && only.length === 0) throw new Error('--only: the words a subject name must contain, comma-separated');
 
 console.log(
   `machine: ${cpus()[0]?.model} × ${cpus().length}, Node ${process.version}, load ${loadavg()
@@ -112,6 +118,7 @@ console.log(
 );
 const rows: Record<string, string>[] = [];
 for (const s of subjects) {
+  if (only !== null && !only.some((word) => s.name.includes(word))) continue;
   // Answers first.
   for (let i = 0; i < 64; i++) {
     const [e, h] = [await s.engine(i), await s.hand(i)];

@@ -57,7 +57,7 @@ export function lambdaResponse(payload: unknown): unknown {
  * functions' own work, are then never built.
  */
 export class PayloadOnlyResponse {
-  readonly Payload: unknown;
+  Payload: unknown;
   constructor(payload: unknown) {
     this.Payload = payload === undefined ? null : payload;
   }

@@ -21,6 +21,7 @@ import {
   throwOptionProblem,
   type OptionProblem,
 } from '../options.js';
+import { assignsAnywhere } from './variables.js';
 
 export { Machine, type ExecuteOptions } from '../run/execution.js';
 
@@ -98,6 +99,7 @@ export function compile(definition: unknown, options: CompileOptions = {}): Mach
     limits,
     timeoutMs: executionTimeLimit(def, limits),
     history: options.history ?? 'OFF',
+    assigns: assignsAnywhere(def.States),
   });
 }
 

@@ -1,7 +1,7 @@
 import type { MachineArns } from './arns.js';
 import { setLimit, type Clock, type Limit, type LimitTarget } from './clock.js';
 import { AslError, StatesErrors, toAslError } from './errors.js';
-import { Execution, Frame, VariableScope } from './frame.js';
+import { Execution, ExecutionSettings, Frame, VariableScope, type ExecutionInitWithSettings } from './frame.js';
 import {
   HistoryRecorder,
   HistorySettings,
@@ -18,7 +18,7 @@ import { cyclePointer, cycleProblem } from './cycles.js';
 import { payloadBound, textBound, type Limits } from './limits.js';
 import { checkExecutionName } from './names.js';
 import { OptionError } from './option-error.js';
-import { ExecutionResult, type ExecutionStatus } from './result.js';
+import { ExecutionResult, type ExecutionResultInit, type ExecutionStatus } from './result.js';
 import { runStates } from './run-states.js';
 import { isPromiseLike, type StateNode } from './state.js';
 import { SignalStop, StopHandle, stopCause, type StopTarget } from './stop.js';
@@ -41,6 +41,8 @@ export interface CompiledMachine {
   /** How long an execution may run, in milliseconds of `clock` (run/arns.ts executionTimeLimit). */
   readonly timeoutMs: number;
   readonly history: HistoryLevel;
+  /** Whether some state assigns variables (an Assign field anywhere): only then does an execution's main line get a variable scope. */
+  readonly assigns: boolean;
 }
 
 export interface ExecuteOptions {
@@ -100,6 +102,44 @@ export interface ResumeOptions {
   onResume?: () => void;
 }
 
+/**
+ * The main line's variable scope in every execution of a machine where no state assigns
+ * (no Assign field anywhere): nothing ever writes to it, so all of them share it, empty.
+ * Not null, which for a Map's iterations means "each its own scope".
+ */
+const NO_VARIABLES = new VariableScope(null);
+
+/**
+ * What execution() and settle() fill in and hand to the Execution and ExecutionResult
+ * constructors, which copy it and keep nothing of it: one object each for all executions
+ * rather than a literal each, which V8 removes only where it inlines the constructor (not
+ * in every run: an ExecutionResult init is 112 B). Each is emptied of values afterwards so
+ * that it keeps no execution's input or output alive. Their times start as null so that V8
+ * keeps those fields tagged: a number field would store each time unboxed and box it again
+ * (16 B) when the constructor reads it.
+ */
+const executionInit: { -readonly [K in keyof ExecutionInitWithSettings]: ExecutionInitWithSettings[K] } = {
+  id: '',
+  name: '',
+  input: undefined,
+  startMs: null!,
+  settings: null!,
+  deadlineMs: null!,
+};
+const resultInit: { -readonly [K in keyof ExecutionResultInit]: ExecutionResultInit[K] } = {
+  executionArn: '',
+  stateMachineArn: '',
+  name: '',
+  status: 'SUCCEEDED',
+  startMs: null!,
+  stopMs: null!,
+  input: undefined,
+  output: undefined,
+  error: undefined,
+  cause: undefined,
+  history: undefined,
+};
+
 /** Default execution names and Express ARN ids. */
 const executionIds = new UuidSequence();
 
@@ -126,6 +166,9 @@ export class Machine {
   private readonly historySettings: HistorySettings;
   private readonly region: string;
   private readonly processors: ReadonlyMap<string, MapProcessor>;
+  private readonly assigns: boolean;
+  /** What all its executions share. */
+  private readonly executionSettings: ExecutionSettings;
 
   constructor(compiled: CompiledMachine) {
     const arns = compiled.arns;
@@ -141,6 +184,15 @@ export class Machine {
     this.clock = compiled.clock;
     this.limits = compiled.limits;
     this.timeoutMs = compiled.timeoutMs;
+    this.assigns = compiled.assigns;
+    this.executionSettings = new ExecutionSettings({
+      stateMachineId: this.stateMachineArn,
+      stateMachineName: this.stateMachineName,
+      roleArn: this.roleArn,
+      standard: this.standard,
+      clock: this.clock,
+      limits: this.limits,
+    });
     this.historySettings = new HistorySettings(compiled.history, this.clock, this.region, this.standard ? STANDARD_HISTORY_EVENTS : Infinity);
   }
 
@@ -179,7 +231,7 @@ export class Machine {
     if (typeof inputBound !== 'number') return inputBound;
     const stop = stopOf(options);
     if (stop?.stopped) return this.stopped(exec, stop);
-    const frame = new Frame(exec, new VariableScope(null), -1, null);
+    const frame = new Frame(exec, this.assigns ? new VariableScope(null) : NO_VARIABLES, -1, null);
     frame.valueBound = inputBound;
     // AWS links the first state's entered event to no event (previousEventId 0), not to ExecutionStarted.
     frame.historyEventId = 0;
@@ -228,19 +280,16 @@ export class Machine {
    * UUID of their own (`executionId`, or a fresh one): AWS lets Express executions share a name.
    */
   private execution(name: string, input: unknown, startMs: number, deadlineMs: number, executionId?: string): Execution {
-    return new Execution({
-      id: this.standard ? this.executionArnPrefix + name : `${this.executionArnPrefix}${name}:${executionId ?? executionIds.next()}`,
-      name,
-      input,
-      startMs,
-      stateMachineId: this.stateMachineArn,
-      stateMachineName: this.stateMachineName,
-      roleArn: this.roleArn,
-      standard: this.standard,
-      clock: this.clock,
-      limits: this.limits,
-      deadlineMs,
-    });
+    const init = executionInit;
+    init.id = this.standard ? this.executionArnPrefix + name : `${this.executionArnPrefix}${name}:${executionId ?? executionIds.next()}`;
+    init.name = name;
+    init.input = input;
+    init.startMs = startMs;
+    init.settings = this.executionSettings;
+    init.deadlineMs = deadlineMs;
+    const exec = new Execution(init);
+    init.input = undefined;
+    return exec;
   }
 
   /**
@@ -354,19 +403,21 @@ export class Machine {
     if (status !== 'SUCCEEDED' && !exec.aborted) exec.abort(executionEnded);
     const history = exec.history;
     if (history !== null) recordEnd(history, status, output, error, cause);
-    return new ExecutionResult({
-      executionArn: exec.id,
-      stateMachineArn: this.stateMachineArn,
-      name: exec.name,
-      status,
-      startMs: exec.startMs,
-      stopMs,
-      input: exec.input,
-      output,
-      error,
-      cause,
-      history: history ?? undefined,
-    });
+    const init = resultInit;
+    init.executionArn = exec.id;
+    init.stateMachineArn = this.stateMachineArn;
+    init.name = exec.name;
+    init.status = status;
+    init.startMs = exec.startMs;
+    init.stopMs = stopMs;
+    init.input = exec.input;
+    init.output = output;
+    init.error = error;
+    init.cause = cause;
+    init.history = history ?? undefined;
+    const result = new ExecutionResult(init);
+    init.input = init.output = init.history = undefined;
+    return result;
   }
 
   /**

@@ -8,14 +8,20 @@ export interface EndListener {
   executionEnded(): void;
 }
 
-/** What an Execution is made from: who it is, what it runs with, and until when. */
-export interface ExecutionInit {
+/** Who an execution is and until when it may run. */
+interface ExecutionIdentity {
   /** The execution's ARN (`$$.Execution.Id`). */
   readonly id: string;
   readonly name: string;
   readonly input: unknown;
   /** When it started, in milliseconds of `clock`. */
   readonly startMs: number;
+  /** When it times out, in milliseconds of `clock`; default Infinity (never). */
+  readonly deadlineMs?: number;
+}
+
+/** What every execution of one machine shares. */
+export interface ExecutionSettingsInit {
   /** `$$.StateMachine.Id`: the state machine's ARN. */
   readonly stateMachineId: string;
   readonly stateMachineName: string;
@@ -24,9 +30,34 @@ export interface ExecutionInit {
   readonly standard: boolean;
   readonly clock: Clock;
   readonly limits: Limits;
-  /** When it times out, in milliseconds of `clock`; default Infinity (never). */
-  readonly deadlineMs?: number;
 }
+
+/**
+ * The settings of a machine's executions, made once per machine: an execution holds this one
+ * reference instead of six fields (40 bytes less per execution).
+ */
+export class ExecutionSettings {
+  readonly stateMachineId: string;
+  readonly stateMachineName: string;
+  readonly roleArn: string;
+  readonly standard: boolean;
+  readonly clock: Clock;
+  readonly limits: Limits;
+  constructor(init: ExecutionSettingsInit) {
+    this.stateMachineId = init.stateMachineId;
+    this.stateMachineName = init.stateMachineName;
+    this.roleArn = init.roleArn;
+    this.standard = init.standard;
+    this.clock = init.clock;
+    this.limits = init.limits;
+  }
+}
+
+/** An ExecutionInit that gives the machine's shared settings (a Machine's own executions). */
+export type ExecutionInitWithSettings = ExecutionIdentity & { readonly settings: ExecutionSettings };
+
+/** What an Execution is made from: who it is, and what it runs with (the machine's shared settings, or their fields). */
+export type ExecutionInit = ExecutionInitWithSettings | (ExecutionIdentity & ExecutionSettingsInit);
 
 /** What one execute() call knows about itself: the source of `$$.Execution` and `$$.StateMachine`. */
 export class Execution {
@@ -34,13 +65,8 @@ export class Execution {
   readonly name: string;
   readonly input: unknown;
   readonly startMs: number;
-  readonly stateMachineId: string;
-  readonly stateMachineName: string;
-  readonly roleArn: string;
-  /** Standard workflows show `$$.Execution.RedriveCount`; Express ones (the default) do not. */
-  readonly standard: boolean;
-  readonly clock: Clock;
-  readonly limits: Limits;
+  /** `$$.StateMachine`, the role, the clock and the limits: the getters below read them. */
+  readonly settings: ExecutionSettings;
   /** True once the execution was stopped or timed out. */
   aborted: boolean;
   private controller: AbortController | null;
@@ -83,12 +109,7 @@ export class Execution {
     this.name = init.name;
     this.input = init.input;
     this.startMs = init.startMs;
-    this.stateMachineId = init.stateMachineId;
-    this.stateMachineName = init.stateMachineName;
-    this.roleArn = init.roleArn;
-    this.standard = init.standard;
-    this.clock = init.clock;
-    this.limits = init.limits;
+    this.settings = 'settings' in init ? init.settings : new ExecutionSettings(init);
     this.aborted = false;
     this.controller = null;
     this.sleeping = null;
@@ -102,6 +123,27 @@ export class Execution {
     this.history = null;
     this.suppliedContext = null;
     this.suspendable = false;
+  }
+
+  /** `$$.StateMachine.Id`: the state machine's ARN. */
+  get stateMachineId(): string {
+    return this.settings.stateMachineId;
+  }
+  get stateMachineName(): string {
+    return this.settings.stateMachineName;
+  }
+  get roleArn(): string {
+    return this.settings.roleArn;
+  }
+  /** Standard workflows show `$$.Execution.RedriveCount`; Express ones (the default) do not. */
+  get standard(): boolean {
+    return this.settings.standard;
+  }
+  get clock(): Clock {
+    return this.settings.clock;
+  }
+  get limits(): Limits {
+    return this.settings.limits;
   }
 
   /**

@@ -31,12 +31,13 @@ export function compileTask(def: Record<string, unknown>, env: StateEnv): RunSta
   const inputPath = compileSelectPath(def.InputPath);
   const parameters: Transform = 'Parameters' in def ? compileTemplate(def.Parameters) : identity;
   const payloadOnly = readsOnlyPayload(def);
+  const responses = payloadOnly ? new PayloadResponses() : null;
   const inputBound = 'Parameters' in def ? templateBound(def.Parameters) : WHOLE_DOCUMENT;
-  const invoke = compileInvocation(def, env, inputBound, payloadOnly);
+  const invoke = compileInvocation(def, env, inputBound, responses);
   function invokeWithParameters(selected: unknown, frame: Frame, timing: Timing): unknown {
     return invoke(parameters(selected, frame), frame, timing);
   }
-  const call = compileDirectLambda(def, env, inputBound, payloadOnly, invokeWithParameters) ?? invokeWithParameters;
+  const call = compileDirectLambda(def, env, inputBound, responses, invokeWithParameters) ?? invokeWithParameters;
   const timing = compileTiming(def);
   const finish = compileJsonPathFinish(def, env, true);
   const throwsFailure = !recovers(def);
@@ -44,12 +45,16 @@ export function compileTask(def: Record<string, unknown>, env: StateEnv): RunSta
 
   function finishResult(input: unknown, result: unknown, frame: Frame): unknown {
     if (!(result instanceof PayloadOnlyResponse)) return finish(input, result, frame);
+    let output: unknown;
     try {
-      return finishPayload(input, result, frame);
+      output = finishPayload(input, result, frame);
     } catch {
       // Causes quote the whole result: fail exactly as the full envelope fails.
       return finish(input, lambdaResponse(result.Payload), frame);
     }
+    // JSONPath's result handling is synchronous and its output holds the Payload's values, never the response.
+    responses!.give(result);
+    return output;
   }
   function attemptTask(input: unknown, frame: Frame): unknown {
     const selected = inputPath(input, frame);
@@ -104,18 +109,27 @@ function compileJsonataTask(def: Record<string, unknown>, env: StateEnv): RunSta
   const outcome = compileOutcome(def, env.pointer, problems);
   // Output and Assign that read only `$states.result.Payload…` never need Lambda's envelope built.
   const payloadOnly = jsonataReadsOnlyPayload(def);
+  const responses = payloadOnly ? new PayloadResponses() : null;
   const argumentsBound = 'Arguments' in def ? jsonataValueBound(def.Arguments) : WHOLE_DOCUMENT;
-  const invoke = compileInvocation(def, env, argumentsBound, payloadOnly);
+  const invoke = compileInvocation(def, env, argumentsBound, responses);
   const timing = compileJsonataTiming(def, env);
-  const direct = typeof timing === 'function' ? null : compileJsonataDirectLambda(def, env, argumentsBound, payloadOnly);
+  const direct = typeof timing === 'function' ? null : compileJsonataDirectLambda(def, env, argumentsBound, responses);
   const checkSize = compileResultLimit(env, 0, def.Resource);
   const checkPayloadSize = payloadOnly ? compileResultLimit(env, LAMBDA_METADATA_BYTES, def.Resource) : checkSize;
   const throwsFailure = !recovers(def);
 
   function finish(scope: StatesScope, result: unknown): unknown {
-    scope.resultBound = result instanceof PayloadOnlyResponse ? checkPayloadSize(result) : checkSize(result);
+    if (!(result instanceof PayloadOnlyResponse)) {
+      scope.resultBound = checkSize(result);
+      scope.result = result;
+      return outcome(scope, result);
+    }
+    scope.resultBound = checkPayloadSize(result);
     scope.result = result;
-    return outcome(scope, result);
+    const output = outcome(scope, result);
+    // An evaluation still under way (a promise) may read `$states.result.Payload` later: the response stays with it.
+    if (!isPromiseLike(output)) responses!.give(result);
+    return output;
   }
   function invokeWith(scope: StatesScope, effective: unknown, resolved: Timing): unknown {
     const result = invoke(effective, scope.frame, resolved);
@@ -176,8 +190,8 @@ function compileJsonataTask(def: Record<string, unknown>, env: StateEnv): RunSta
 }
 
 /** The handler call, recorded in the execution history when the execution keeps one. */
-function compileInvocation(def: Record<string, unknown>, env: StateEnv, inputBound: TemplateBound | null, payloadOnly: boolean): Invoke {
-  const invoke = compileLimitedCall(def, env, inputBound, payloadOnly);
+function compileInvocation(def: Record<string, unknown>, env: StateEnv, inputBound: TemplateBound | null, responses: PayloadResponses | null): Invoke {
+  const invoke = compileLimitedCall(def, env, inputBound, responses);
   const resource = def.Resource as string;
   return function invokeTask(effective, frame, timing) {
     if (frame.exec.history === null) return invoke(effective, frame, timing);
@@ -224,8 +238,8 @@ function invokeRecorded(invoke: Invoke, resource: string, effective: unknown, fr
  * the effective input is built only from the state's input (`inputBound`), its bound often
  * proves it fits without walking it.
  */
-function compileLimitedCall(def: Record<string, unknown>, env: StateEnv, inputBound: TemplateBound | null, payloadOnly: boolean): Invoke {
-  const invoke = compileHandlerCall(def, env, payloadOnly);
+function compileLimitedCall(def: Record<string, unknown>, env: StateEnv, inputBound: TemplateBound | null, responses: PayloadResponses | null): Invoke {
+  const invoke = compileHandlerCall(def, env, responses);
   const limit = env.machine.limits.payloadBytes;
   if (limit === Infinity) return invoke;
   const cause = `The state/task '${env.name}' has an input with a size exceeding the maximum number of bytes service limit.`;
@@ -237,11 +251,11 @@ function compileLimitedCall(def: Record<string, unknown>, env: StateEnv, inputBo
   };
 }
 
-function compileHandlerCall(def: Record<string, unknown>, env: StateEnv, payloadOnly: boolean): Invoke {
+function compileHandlerCall(def: Record<string, unknown>, env: StateEnv, responses: PayloadResponses | null): Invoke {
   const resource = def.Resource as string;
-  const standard = compilePatternCall(def, env, (r) => compileResourceCall(r, env, payloadOnly));
+  const standard = compilePatternCall(def, env, (r) => compileResourceCall(r, env, responses));
   if (standard !== null) return standard;
-  const call = compileResourceCall(resource, env, payloadOnly);
+  const call = compileResourceCall(resource, env, responses);
   if (call !== null) return call;
   env.machine.problems.push({
     code: 'ERR_ASL_NO_HANDLER',
@@ -252,14 +266,14 @@ function compileHandlerCall(def: Record<string, unknown>, env: StateEnv, payload
 }
 
 /** The call of `resource`'s handler (a raw mock, lambda:invoke by FunctionName, or the handler keyed by it); null when none. */
-function compileResourceCall(resource: string, env: StateEnv, payloadOnly: boolean): Invoke | null {
+function compileResourceCall(resource: string, env: StateEnv, responses: PayloadResponses | null): Invoke | null {
   const handler = env.machine.handlers.resource(resource);
   if (handler !== undefined && answersRaw(handler, env.name)) {
     return function invokeRawIntegration(effective, frame, timing) {
       return callHandler(handler, effective, frame, timing);
     };
   }
-  if (isLambdaInvoke(resource)) return compileLambdaInvoke(env, payloadOnly);
+  if (isLambdaInvoke(resource)) return compileLambdaInvoke(env, responses);
   if (handler === undefined) return null;
   return function invokeHandler(effective, frame, timing) {
     return callHandler(handler, effective, frame, timing);
@@ -271,7 +285,7 @@ function compileResourceCall(resource: string, env: StateEnv, payloadOnly: boole
  * Payload, and the result is wrapped in Lambda's response envelope, as AWS does; reduced
  * to its Payload when the state reads nothing else and no history records the envelope.
  */
-function compileLambdaInvoke(env: StateEnv, payloadOnly: boolean): Invoke {
+function compileLambdaInvoke(env: StateEnv, responses: PayloadResponses | null): Invoke {
   const handlers = env.machine.handlers;
   return function invokeLambda(effective, frame, timing) {
     const args = (effective ?? {}) as Record<string, unknown>;
@@ -287,9 +301,10 @@ function compileLambdaInvoke(env: StateEnv, payloadOnly: boolean): Invoke {
       );
     }
     const result = callHandler(handler, lambdaEvent(args.Payload), frame, timing);
-    const respond = payloadOnly && frame.exec.history === null ? payloadResponse : lambdaResponse;
-    if (isPromiseLike(result)) return Promise.resolve(result).then(respond);
-    return result instanceof TaskFailure ? result : respond(result);
+    const payloadOnly = responses !== null && frame.exec.history === null;
+    if (isPromiseLike(result)) return Promise.resolve(result).then(payloadOnly ? payloadResponse : lambdaResponse);
+    if (result instanceof TaskFailure) return result;
+    return payloadOnly ? responses.take(result) : lambdaResponse(result);
   };
 }
 
@@ -308,7 +323,7 @@ function compileDirectLambda(
   def: Record<string, unknown>,
   env: StateEnv,
   inputBound: TemplateBound | null,
-  payloadOnly: boolean,
+  responses: PayloadResponses | null,
   withParameters: Invoke,
 ): Invoke | null {
   const resource = def.Resource as string;
@@ -325,14 +340,15 @@ function compileDirectLambda(
   if (handler === undefined) return null;
   const payload: Builder = 'Payload.$' in fields ? compileDynamicValue(fields['Payload.$'] as string, 'Payload.$') : compileTemplate(fields.Payload);
   const limit = env.machine.limits.payloadBytes;
-  const respond = payloadOnly ? payloadResponse : lambdaResponse;
+  const respond = responses !== null ? payloadResponse : lambdaResponse;
   return function invokeLambdaDirectly(selected, frame, timing) {
     if (frame.exec.history !== null || (limit !== Infinity && !(inputBound !== null && builtBound(inputBound, frame.valueBound) <= limit))) {
       return withParameters(selected, frame, timing);
     }
     const result = callHandler(handler, lambdaEvent(payload(selected, frame)), frame, timing);
     if (isPromiseLike(result)) return Promise.resolve(result).then(respond);
-    return result instanceof TaskFailure ? result : respond(result);
+    if (result instanceof TaskFailure) return result;
+    return responses !== null ? responses.take(result) : lambdaResponse(result);
   };
 }
 
@@ -356,7 +372,7 @@ function compileJsonataDirectLambda(
   def: Record<string, unknown>,
   env: StateEnv,
   argumentsBound: TemplateBound | null,
-  payloadOnly: boolean,
+  responses: PayloadResponses | null,
 ): DirectLambda | null {
   const resource = def.Resource as string;
   const raw = env.machine.handlers.resource(resource);
@@ -372,7 +388,7 @@ function compileJsonataDirectLambda(
   // Its problems, if any, were reported when the Arguments were compiled.
   const payload = 'Payload' in fields ? compileJsonataValue(fields.Payload, stateField(env.pointer, 'Arguments').child('Payload'), []) : null;
   const limit = env.machine.limits.payloadBytes;
-  const respond = payloadOnly ? payloadResponse : lambdaResponse;
+  const respond = responses !== null ? payloadResponse : lambdaResponse;
   return {
     applies(frame) {
       return frame.exec.history === null && (limit === Infinity || (argumentsBound !== null && builtBound(argumentsBound, frame.valueBound) <= limit));
@@ -383,13 +399,40 @@ function compileJsonataDirectLambda(
     call(value, frame, timing) {
       const result = callHandler(handler, lambdaEvent(value), frame, timing);
       if (isPromiseLike(result)) return Promise.resolve(result).then(respond);
-      return result instanceof TaskFailure ? result : respond(result);
+      if (result instanceof TaskFailure) return result;
+      return responses !== null ? responses.take(result) : lambdaResponse(result);
     },
   };
 }
 
 function payloadResponse(payload: unknown): PayloadOnlyResponse {
   return new PayloadOnlyResponse(payload);
+}
+
+/**
+ * The PayloadOnlyResponse a payload-only Task's calls share (32 B per call otherwise). A call
+ * that answered synchronously takes the spare, or makes one when an attempt still holds it;
+ * the state gives it back once nothing can read it any more (its result was handled
+ * synchronously). Calls that answer with a promise make their own, so attempts that
+ * overlap never share one.
+ */
+class PayloadResponses {
+  private spare: PayloadOnlyResponse | null;
+  constructor() {
+    this.spare = null;
+  }
+  take(payload: unknown): PayloadOnlyResponse {
+    const spare = this.spare;
+    if (spare === null) return new PayloadOnlyResponse(payload);
+    this.spare = null;
+    spare.Payload = payload === undefined ? null : payload;
+    return spare;
+  }
+  /** Keeps `response` for the next call, holding no value meanwhile. */
+  give(response: PayloadOnlyResponse): void {
+    response.Payload = null;
+    this.spare = response;
+  }
 }
 
 function compileTiming(def: Record<string, unknown>): Timing {
