@@ -27,7 +27,11 @@ export interface CaseOutcome {
   detail: string;
 }
 
-export const conformanceDir = resolve(process.env.STATEMILL_CONFORMANCE_DIR ?? join(import.meta.dirname, '../../../shared/conformance/cases'));
+/** The shared corpus beside the checkout, whose cases passing.txt lists. */
+export const sharedConformanceDir = resolve(import.meta.dirname, '../../../shared/conformance/cases');
+
+/** Where the cases are read from: `STATEMILL_CONFORMANCE_DIR` names another folder of cases in the same format. */
+export const conformanceDir = resolve(process.env.STATEMILL_CONFORMANCE_DIR ?? sharedConformanceDir);
 
 const absencesReported = new Set<string>();
 
