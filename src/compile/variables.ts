@@ -98,6 +98,7 @@ export function assignVariables(frame: Frame, names: readonly string[], values: 
   const limit = frame.exec.limits.payloadBytes;
   if (limit === Infinity) {
     for (let i = 0; i < names.length; i++) scope.set(names[i]!, values[i], 0);
+    if (frame.exec.history !== null) frame.exec.history.variablesAssigned(frame, names, values);
     return;
   }
   const sizes = new Array<number>(names.length);
@@ -119,6 +120,7 @@ export function assignVariables(frame: Frame, names: readonly string[], values: 
     throw tooLarge(frame, `The workflow variables exceed the maximum total size of ${total} bytes.`);
   }
   for (let i = 0; i < names.length; i++) scope.set(names[i]!, values[i], sizes[i]!);
+  if (frame.exec.history !== null) frame.exec.history.variablesAssigned(frame, names, values);
 }
 
 /** An upper bound of a value's JSON size while it fits in `limit`, its exact size past it; scalars but strings exactly. */

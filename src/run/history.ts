@@ -96,7 +96,7 @@ const enum Kind {
   TaskError,
   /** a: state name, b: input text. */
   StateEntered,
-  /** a: state name, b: output text. */
+  /** a: state name, b: output text, c: the variables its Assign set (history.ts assignedText) or null. */
   StateExited,
   /** a: resource, b: input text, c: timing (Lambda and activity). */
   ResourceScheduled,
@@ -163,7 +163,7 @@ function timingOf(timeoutSeconds: number, heartbeatSeconds: number): readonly [n
 }
 
 /** How many values (`a`–`c`) an event of each Kind keeps, and which of them are names (bit k: value k). */
-const arities: readonly number[] = [0, 2, 1, 2, 3, 2, 2, 3, 3, 1, 1, 2, 1, 2];
+const arities: readonly number[] = [0, 2, 1, 2, 3, 2, 3, 3, 3, 1, 1, 2, 1, 2];
 const nameSlots: readonly number[] = [0, 0b10, 0, 0, 0b1, 0b1, 0b1, 0b1, 0b1, 0b1, 0, 0b1, 0, 0b1];
 
 /** Event types and their Kinds by code (history-tape.ts), a code taken on each type's first use. */
@@ -291,6 +291,8 @@ export class HistoryRecorder implements RecordedHistory {
   /** The time of the last event recorded (NaN before the first). */
   private lastMs: number;
   private flags: number;
+  /** The variables each thread's current state assigned, as its StateExited shows them (null: none assigned yet). */
+  private assigned: Map<Frame, string> | null;
   constructor(settings: HistorySettings) {
     this.settings = settings;
     this.tape = null;
@@ -298,6 +300,7 @@ export class HistoryRecorder implements RecordedHistory {
     this.lastId = 0;
     this.lastMs = NaN;
     this.flags = 0;
+    this.assigned = null;
   }
 
   /**
@@ -415,6 +418,8 @@ export class HistoryRecorder implements RecordedHistory {
   }
 
   stateEntered(frame: Frame, input: unknown): number {
+    // A state that assigned and then failed leaves nothing for the next state's exit.
+    if (this.assigned !== null) this.assigned.delete(frame);
     const type = typeOf(enteredTypes, frame.stateType, 'StateEntered');
     const text = this.keeps(type) ? this.text(frame, input) : '';
     return this.add(frame, type, frame.stateName, text);
@@ -423,8 +428,26 @@ export class HistoryRecorder implements RecordedHistory {
   stateExited(frame: Frame, output: unknown): void {
     const type = typeOf(exitedTypes, frame.stateType, 'StateExited');
     const text = this.keeps(type) ? jsonText(output) : '';
-    this.add(frame, type, frame.stateName, text);
+    let assigned: string | null = null;
+    if (this.assigned !== null) {
+      assigned = this.assigned.get(frame) ?? null;
+      if (assigned !== null) this.assigned.delete(frame);
+    }
+    this.add(frame, type, frame.stateName, text, assigned);
     this.carry(frame, output, text);
+  }
+
+  /**
+   * The state running in `frame` assigned `values` to `names` (its Assign, or its catcher's):
+   * its StateExited shows them as AWS does, each value's JSON text by its name. The texts are
+   * written now, as the values are when assigned.
+   */
+  variablesAssigned(frame: Frame, names: readonly string[], values: readonly unknown[]): void {
+    const assigned = (this.assigned ??= new Map());
+    const before = assigned.get(frame);
+    const texts: Record<string, string> = before === undefined ? {} : (JSON.parse(before) as Record<string, string>);
+    for (let i = 0; i < names.length; i++) texts[names[i]!] = jsonText(values[i]);
+    assigned.set(frame, JSON.stringify(texts));
   }
 
   /**
@@ -475,7 +498,15 @@ export class HistoryRecorder implements RecordedHistory {
 
   /** ParallelStateStarted, ParallelStateSucceeded, ParallelStateFailed, MapStateSucceeded, MapStateFailed. */
   stateEvent(frame: Frame, type: string): void {
-    this.add(frame, type);
+    if (type !== 'MapStateSucceeded') {
+      this.add(frame, type);
+      return;
+    }
+    // AWS links MapStateSucceeded to the event just before it (the last iteration's end), and
+    // the Map's StateExited to that same event rather than to MapStateSucceeded.
+    const previous = this.lastId;
+    this.add(frame, type, null, null, null, previous);
+    frame.historyEventId = previous;
   }
 
   mapStarted(frame: Frame, length: number): void {
@@ -491,6 +522,8 @@ export class HistoryRecorder implements RecordedHistory {
   mapIterationEnded(parent: Frame, iteration: Frame, index: number, succeeded: boolean): void {
     const type = succeeded ? 'MapIterationSucceeded' : 'MapIterationFailed';
     this.add(parent, type, parent.stateName, index, null, iteration.historyEventId);
+    // AWS links the Map's next event (the next MapIterationStarted, MapStateFailed) to the iteration's last event, not to its end.
+    parent.historyEventId = iteration.historyEventId;
   }
 
   private details(kind: Kind, a: unknown, b: unknown, c: unknown): Record<string, unknown> | null {
@@ -509,7 +542,8 @@ export class HistoryRecorder implements RecordedHistory {
       case Kind.StateEntered:
         return { name: a, input: b, inputDetails: untruncated };
       case Kind.StateExited:
-        return { name: a, output: b, outputDetails: untruncated };
+        if (c === null) return { name: a, output: b, outputDetails: untruncated };
+        return { assignedVariables: assignedVariables(c as string), assignedVariablesDetails: untruncated, name: a, output: b, outputDetails: untruncated };
       case Kind.ResourceScheduled:
         return withTiming({ resource: a, input: b, inputDetails: untruncated }, timing);
       case Kind.TaskScheduled: {
@@ -536,6 +570,11 @@ export class HistoryRecorder implements RecordedHistory {
 function event(id: number, previousEventId: number, timestamp: Date, type: string, kind: Kind, details: Record<string, unknown> | null): HistoryEvent {
   const made = details === null ? { id, previousEventId, timestamp, type } : { id, previousEventId, timestamp, type, [detailsKey(type, kind)]: details };
   return made as unknown as HistoryEvent;
+}
+
+/** A StateExited's assignedVariables: each variable's value as JSON text, by its name. */
+function assignedVariables(text: string): Record<string, string> {
+  return JSON.parse(text) as Record<string, string>;
 }
 
 /** A Task event's resource and output (its JSON text). */

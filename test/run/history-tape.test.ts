@@ -125,6 +125,24 @@ const cases: Case[] = [
     input: [1.5, -2, null, true],
   },
   {
+    name: "states with Assign (their exits' assigned variables) around states without",
+    definition: {
+      StartAt: 'A',
+      States: {
+        A: { Type: 'Pass', Assign: { n: 1, s: 'ünï', o: { k: [true, null] } }, Next: 'T' },
+        T: { Type: 'Task', Resource: 'echo', Assign: { 'got.$': '$.a' }, Next: 'P' },
+        P: { Type: 'Pass', End: true },
+      },
+    },
+    handlers: {
+      echo: (x: unknown) => {
+        packNow();
+        return x;
+      },
+    },
+    input: { a: 'x' },
+  },
+  {
     name: 'level ERROR: only failures kept, each with its own id',
     definition: {
       StartAt: 'T',
@@ -160,6 +178,8 @@ for (const c of cases) {
     const plain = await historyOf(c, false);
     const packed = await historyOf(c, true);
     assert.ok(plain.length > 1);
+    const assigning = plain.filter((e) => (e as Record<string, any>).stateExitedEventDetails?.assignedVariables !== undefined);
+    assert.is(assigning.length, c.name.includes('Assign') ? 2 : 0, 'exits with assigned variables');
     assert.equal(packed, plain);
   });
 }

@@ -1,0 +1,201 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { compile, virtualClock, type Handlers } from '../../src/index.js';
+import type { ExecutionResult } from '../../src/run/result.js';
+
+/**
+ * Details of history events as AWS records them (GetExecutionHistory of the AWS-recorded
+ * conformance cases): what each case's events must hold, in tables.
+ */
+const fidelity = suite('history fidelity');
+
+function run(definition: unknown, input: unknown, handlers: Handlers = {}): Promise<ExecutionResult> {
+  return compile(definition, { handlers, clock: virtualClock(0), history: 'ALL' }).execute(input);
+}
+
+/** Each StateExited: the state's name and its assignedVariables (undefined: the event has none). */
+function exits(r: ExecutionResult): [string, unknown][] {
+  return r
+    .history!.filter((e) => e.type.endsWith('StateExited'))
+    .map((e) => {
+      const details = (e as Record<string, any>).stateExitedEventDetails;
+      if ('assignedVariables' in details) assert.equal(details.assignedVariablesDetails, { truncated: false }, `${details.name}: assignedVariablesDetails`);
+      return [details.name, details.assignedVariables];
+    });
+}
+
+const failing: Handlers = {
+  boom: () => {
+    const e = new Error('no');
+    e.name = 'Boom';
+    throw e;
+  },
+  echo: (input: unknown) => input,
+};
+
+const assignCases: { name: string; definition: unknown; input?: unknown; exits: [string, unknown][] }[] = [
+  {
+    name: 'Pass (JSONPath): each value as JSON text, a state without Assign has none',
+    definition: {
+      StartAt: 'A',
+      States: {
+        A: { Type: 'Pass', Result: { n: 1 }, Assign: { x: 42, s: 'text', o: { k: [1, null] }, 'fromResult.$': '$.n' }, Next: 'B' },
+        B: { Type: 'Pass', End: true },
+      },
+    },
+    exits: [
+      ['A', { x: '42', s: '"text"', o: '{"k":[1,null]}', fromResult: '1' }],
+      ['B', undefined],
+    ],
+  },
+  {
+    name: 'Pass (JSONata): an expression reading the input',
+    definition: { QueryLanguage: 'JSONata', StartAt: 'A', States: { A: { Type: 'Pass', Assign: { sum: '{% $states.input.a + 1 %}' }, End: true } } },
+    input: { a: 2 },
+    exits: [['A', { sum: '3' }]],
+  },
+  {
+    name: "Choice: the matching rule's Assign",
+    definition: {
+      StartAt: 'C',
+      States: {
+        C: {
+          Type: 'Choice',
+          Choices: [{ Variable: '$.go', BooleanEquals: true, Assign: { picked: 'rule' }, Next: 'E' }],
+          Default: 'E',
+          Assign: { picked: 'default' },
+        },
+        E: { Type: 'Succeed' },
+      },
+    },
+    input: { go: true },
+    exits: [
+      ['C', { picked: '"rule"' }],
+      ['E', undefined],
+    ],
+  },
+  {
+    name: "Task: its Assign reads the result; a caught Task shows its catcher's Assign",
+    definition: {
+      StartAt: 'T',
+      States: {
+        T: { Type: 'Task', Resource: 'echo', Assign: { 'got.$': '$.v' }, Next: 'F' },
+        F: { Type: 'Task', Resource: 'boom', Catch: [{ ErrorEquals: ['States.ALL'], Assign: { 'err.$': '$.Error' }, Next: 'D' }], End: true },
+        D: { Type: 'Pass', End: true },
+      },
+    },
+    input: { v: [true] },
+    exits: [
+      ['T', { got: '[true]' }],
+      ['F', { err: '"Boom"' }],
+      ['D', undefined],
+    ],
+  },
+  {
+    name: 'Wait with Assign; Assign: {} shows an empty object',
+    definition: {
+      StartAt: 'W',
+      States: { W: { Type: 'Wait', Seconds: 0, Assign: { waited: true }, Next: 'P' }, P: { Type: 'Pass', Assign: {}, End: true } },
+    },
+    exits: [
+      ['W', { waited: 'true' }],
+      ['P', {}],
+    ],
+  },
+];
+
+for (const c of assignCases) {
+  fidelity(`assignedVariables: ${c.name}`, async () => {
+    const r = await run(c.definition, c.input ?? {}, failing);
+    assert.is(r.status, 'SUCCEEDED', r.cause ?? '');
+    assert.equal(exits(r), c.exits);
+  });
+}
+
+/** [id, previousEventId, type] of every event. */
+function links(r: ExecutionResult): [number, number, string][] {
+  return r.history!.map((e) => [e.id, e.previousEventId, e.type]);
+}
+
+const item = { StartAt: 'I', States: { I: { Type: 'Pass', End: true } } };
+
+const linkCases: { name: string; definition: unknown; input: unknown; links: [number, number, string][] }[] = [
+  {
+    // As AWS records test_map_state: the next MapIterationStarted follows the iteration's last
+    // event, MapStateSucceeded the last MapIterationSucceeded, MapStateExited that same event.
+    name: 'a Map of two items',
+    definition: { StartAt: 'M', States: { M: { Type: 'Map', MaxConcurrency: 1, ItemProcessor: item, End: true } } },
+    input: [1, 2],
+    links: [
+      [1, 0, 'ExecutionStarted'],
+      [2, 0, 'MapStateEntered'],
+      [3, 2, 'MapStateStarted'],
+      [4, 3, 'MapIterationStarted'],
+      [5, 4, 'PassStateEntered'],
+      [6, 5, 'PassStateExited'],
+      [7, 6, 'MapIterationSucceeded'],
+      [8, 6, 'MapIterationStarted'],
+      [9, 8, 'PassStateEntered'],
+      [10, 9, 'PassStateExited'],
+      [11, 10, 'MapIterationSucceeded'],
+      [12, 11, 'MapStateSucceeded'],
+      [13, 11, 'MapStateExited'],
+      [14, 13, 'ExecutionSucceeded'],
+    ],
+  },
+  {
+    name: 'an empty Map: MapStateSucceeded and MapStateExited both follow MapStateStarted',
+    definition: { StartAt: 'M', States: { M: { Type: 'Map', ItemProcessor: item, Next: 'P' }, P: { Type: 'Pass', End: true } } },
+    input: [],
+    links: [
+      [1, 0, 'ExecutionStarted'],
+      [2, 0, 'MapStateEntered'],
+      [3, 2, 'MapStateStarted'],
+      [4, 3, 'MapStateSucceeded'],
+      [5, 3, 'MapStateExited'],
+      [6, 5, 'PassStateEntered'],
+      [7, 6, 'PassStateExited'],
+      [8, 7, 'ExecutionSucceeded'],
+    ],
+  },
+  {
+    // As AWS records test_map_state_catch: MapStateFailed follows the iteration's last event.
+    name: 'a caught failing Map',
+    definition: {
+      StartAt: 'M',
+      States: {
+        M: {
+          Type: 'Map',
+          ItemProcessor: { StartAt: 'F', States: { F: { Type: 'Fail', Error: 'E' } } },
+          Catch: [{ ErrorEquals: ['States.ALL'], Next: 'P' }],
+          End: true,
+        },
+        P: { Type: 'Pass', End: true },
+      },
+    },
+    input: [1],
+    links: [
+      [1, 0, 'ExecutionStarted'],
+      [2, 0, 'MapStateEntered'],
+      [3, 2, 'MapStateStarted'],
+      [4, 3, 'MapIterationStarted'],
+      [5, 4, 'FailStateEntered'],
+      [6, 5, 'MapIterationFailed'],
+      [7, 5, 'MapStateFailed'],
+      [8, 7, 'MapStateExited'],
+      [9, 8, 'PassStateEntered'],
+      [10, 9, 'PassStateExited'],
+      [11, 10, 'ExecutionSucceeded'],
+    ],
+  },
+];
+
+for (const c of linkCases) {
+  fidelity(`previousEventId: ${c.name}`, async () => {
+    const r = await run(c.definition, c.input);
+    assert.is(r.status, 'SUCCEEDED', r.cause ?? '');
+    assert.equal(links(r), c.links);
+  });
+}
+
+fidelity.run();
