@@ -3,6 +3,19 @@ import { AslError } from './errors.js';
 import { executionEnded } from './interruptions.js';
 import { appendEvent, NameTable, newCode, pack, readEvents } from './history-tape.js';
 import type { Frame } from './frame.js';
+import {
+  assignedVariables,
+  errorDetails,
+  evaluationDetails,
+  evaluationLocation,
+  isActivityArn,
+  isLambdaArn,
+  ownEvaluationFailure,
+  resourceOutput,
+  splitResource,
+  untruncated,
+  withTiming,
+} from './history-details.js';
 
 /**
  * Execution history, shaped like the events AWS's GetExecutionHistory returns (and Express
@@ -31,9 +44,6 @@ export const STANDARD_HISTORY_EVENTS = 25_000;
 /** The cause of the ExecutionFailed that ends an execution at its history quota. */
 export const historyLimitCause = `The execution reached the maximum number of history events (${STANDARD_HISTORY_EVENTS}).`;
 
-/** Details AWS attaches to a payload: statemill never truncates one. */
-const untruncated = Object.freeze({ truncated: false });
-
 /** The execution's end in failure: the only events FATAL keeps. */
 function isFatal(type: string): boolean {
   return type === 'ExecutionFailed' || type === 'ExecutionAborted' || type === 'ExecutionTimedOut';
@@ -51,35 +61,6 @@ function jsonText(value: unknown): string {
   } catch {
     return 'null';
   }
-}
-
-/** `arn:aws:states:::lambda:invoke` → lambda / invoke, as AWS splits a Task's Resource. */
-function splitResource(resource: string): { resourceType: string; resource: string } {
-  const prefix = 'arn:aws:states:::';
-  if (resource.startsWith(prefix)) {
-    const rest = resource.slice(prefix.length);
-    const colon = rest.indexOf(':');
-    if (colon > 0) return { resourceType: rest.slice(0, colon), resource: rest.slice(colon + 1) };
-  }
-  return { resourceType: 'handler', resource };
-}
-
-/** Direct Lambda ARNs get LambdaFunction* events in AWS rather than Task* ones. */
-function isLambdaArn(resource: string): boolean {
-  return resource.startsWith('arn:aws:lambda:');
-}
-
-/** Activity ARNs get Activity* events in AWS rather than Task* ones. */
-function isActivityArn(resource: string): boolean {
-  return /^arn:[^:]*:states:[^:]*:[^:]*:activity:[^:]+$/.test(resource);
-}
-
-/** A TaskScheduled/ActivityScheduled event's details with the state's limits, where it sets them. */
-function withTiming(details: Record<string, unknown>, timing: readonly [number, number] | null): Record<string, unknown> {
-  if (timing === null) return details;
-  if (timing[0] > 0) details.timeoutInSeconds = timing[0];
-  if (timing[1] > 0) details.heartbeatInSeconds = timing[1];
-  return details;
 }
 
 /** What an event's details are made from (its values `a`–`c` on the tape), and so how they are built. */
@@ -112,6 +93,8 @@ const enum Kind {
   MapLength,
   /** a: Map state name, b: iteration index. */
   Iteration,
+  /** a: state name, b: cause, c: the field it names or null. */
+  Evaluation,
 }
 
 /** Which details an event of `type` has: each type has one kind, so records need not keep it. */
@@ -152,6 +135,8 @@ function kindOf(type: string): Kind {
     case 'MapIterationSucceeded':
     case 'MapIterationFailed':
       return Kind.Iteration;
+    case 'EvaluationFailed':
+      return Kind.Evaluation;
     default:
       return type.endsWith('StateEntered') ? Kind.StateEntered : type.endsWith('StateExited') ? Kind.StateExited : Kind.None;
   }
@@ -163,8 +148,8 @@ function timingOf(timeoutSeconds: number, heartbeatSeconds: number): readonly [n
 }
 
 /** How many values (`a`–`c`) an event of each Kind keeps, and which of them are names (bit k: value k). */
-const arities: readonly number[] = [0, 2, 1, 2, 3, 2, 3, 3, 3, 1, 1, 2, 1, 2];
-const nameSlots: readonly number[] = [0, 0b10, 0, 0, 0b1, 0b1, 0b1, 0b1, 0b1, 0b1, 0, 0b1, 0, 0b1];
+const arities: readonly number[] = [0, 2, 1, 2, 3, 2, 3, 3, 3, 1, 1, 2, 1, 2, 3];
+const nameSlots: readonly number[] = [0, 0b10, 0, 0, 0b1, 0b1, 0b1, 0b1, 0b1, 0b1, 0, 0b1, 0, 0b1, 0b1];
 
 /** Event types and their Kinds by code (history-tape.ts), a code taken on each type's first use. */
 const eventTypes: string[] = [];
@@ -496,6 +481,34 @@ export class HistoryRecorder implements RecordedHistory {
     else this.add(frame, timedOut ? 'TaskTimedOut' : 'TaskFailed', resource, error, cause);
   }
 
+  /**
+   * EvaluationFailed, before the failure of a state whose own JSONata evaluation failed (its
+   * error leaving it, no Catch taking it). AWS links it to the event before the state's
+   * StateEntered, a Wait's to its StateEntered; the next event follows it.
+   */
+  stateFailed(frame: Frame, thrown: unknown): void {
+    if (!(thrown instanceof AslError)) return;
+    const cause = ownEvaluationFailure(thrown.error ?? '', thrown.cause ?? '', frame.stateName, frame.enteredEventId);
+    if (cause === null) return;
+    // Nothing recorded in the thread since the state was entered (a Map failed before MapStateStarted, say).
+    const justEntered = frame.historyEventId === frame.enteredEventId;
+    const unstartedMap = justEntered && frame.stateType === 'Map';
+    // After events of the state's own (a Task's), the last of them: AWS's recordings show no such case.
+    const previous = !justEntered || frame.stateType === 'Wait' ? frame.historyEventId : this.previousOf(frame.enteredEventId, frame.historyEventId);
+    this.add(frame, 'EvaluationFailed', frame.stateName, cause, evaluationLocation(cause), previous);
+    // AWS ends such a Map with MapStateFailed, as one that started.
+    if (unstartedMap) this.add(frame, 'MapStateFailed');
+  }
+
+  /** The previous event id of the recorded event `id`; `otherwise` when it is not recorded (a level keeping less). Reads the whole history: for failures only. */
+  private previousOf(id: number, otherwise: number): number {
+    let found = otherwise;
+    readEvents(this.packed, this.tape, this.settings.names, (_code, eventId, previousEventId) => {
+      if (eventId === id) found = previousEventId;
+    });
+    return found;
+  }
+
   /** ParallelStateStarted, ParallelStateSucceeded, ParallelStateFailed, MapStateSucceeded, MapStateFailed. */
   stateEvent(frame: Frame, type: string): void {
     if (type !== 'MapStateSucceeded') {
@@ -560,6 +573,8 @@ export class HistoryRecorder implements RecordedHistory {
         return { length: a };
       case Kind.Iteration:
         return { name: a, index: b };
+      case Kind.Evaluation:
+        return evaluationDetails(a as string, b as string, c as string | null);
       default:
         return null;
     }
@@ -570,22 +585,4 @@ export class HistoryRecorder implements RecordedHistory {
 function event(id: number, previousEventId: number, timestamp: Date, type: string, kind: Kind, details: Record<string, unknown> | null): HistoryEvent {
   const made = details === null ? { id, previousEventId, timestamp, type } : { id, previousEventId, timestamp, type, [detailsKey(type, kind)]: details };
   return made as unknown as HistoryEvent;
-}
-
-/** A StateExited's assignedVariables: each variable's value as JSON text, by its name. */
-function assignedVariables(text: string): Record<string, string> {
-  return JSON.parse(text) as Record<string, string>;
-}
-
-/** A Task event's resource and output (its JSON text). */
-function resourceOutput(resource: string, outputText: string): Record<string, unknown> {
-  const split = splitResource(resource);
-  return { resourceType: split.resourceType, resource: split.resource, output: outputText, outputDetails: untruncated };
-}
-
-/** `details` (empty by default) with the error and cause, where there are ones. */
-function errorDetails(error: string | null | undefined, cause: string | null | undefined, details: Record<string, string> = {}): Record<string, string> {
-  if (error !== null && error !== undefined) details.error = error;
-  if (cause !== null && cause !== undefined) details.cause = cause;
-  return details;
 }

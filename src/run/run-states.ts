@@ -31,7 +31,13 @@ export function runStates(start: StateNode, input: unknown, frame: Frame): unkno
     frame.next = state.next;
     frame.resultBound = Infinity;
     if (exec.history !== null) exec.history.stateEntered(frame, value);
-    const out = state.run(value, frame);
+    let out: unknown;
+    try {
+      out = state.run(value, frame);
+    } catch (thrown) {
+      if (exec.history !== null) exec.history.stateFailed(frame, thrown);
+      throw thrown;
+    }
     if (isPromiseLike(out)) return continueAfter(out, state, frame);
     if (state.mayGrow) checkOutputSize(state, out, frame);
     if (exec.history !== null) exec.history.stateExited(frame, out);
@@ -59,16 +65,23 @@ export function continueFrom(state: StateNode, out: unknown, frame: Frame): unkn
 function continueAfter(pending: PromiseLike<unknown>, state: StateNode, frame: Frame): Promise<unknown> {
   // A then-chain rather than an async function: errors thrown later (a handler's, on a
   // retry) then capture no async stack frames, which made creating them twice as costly.
+  const history = frame.exec.history;
+  const failed =
+    history === null
+      ? undefined
+      : (thrown: unknown) => {
+          history.stateFailed(frame, thrown);
+          throw thrown;
+        };
   return Promise.resolve(pending).then((value) => {
     // Time passed while the state waited.
     frame.exec.clockStale = true;
     if (state.mayGrow) checkOutputSize(state, value, frame);
-    const history = frame.exec.history;
     if (history !== null) history.stateExited(frame, value);
     frame.exec.eventId += state.extraEvents;
     const next = frame.next as StateNode | null;
     return next === null ? value : runStates(next, value, frame);
-  });
+  }, failed);
 }
 
 /**

@@ -117,14 +117,14 @@ function links(r: ExecutionResult): [number, number, string][] {
   return r.history!.map((e) => [e.id, e.previousEventId, e.type]);
 }
 
-const item = { StartAt: 'I', States: { I: { Type: 'Pass', End: true } } };
+const noItem = { StartAt: 'I', States: { I: { Type: 'Pass', End: true } } };
 
 const linkCases: { name: string; definition: unknown; input: unknown; links: [number, number, string][] }[] = [
   {
     // As AWS records test_map_state: the next MapIterationStarted follows the iteration's last
     // event, MapStateSucceeded the last MapIterationSucceeded, MapStateExited that same event.
     name: 'a Map of two items',
-    definition: { StartAt: 'M', States: { M: { Type: 'Map', MaxConcurrency: 1, ItemProcessor: item, End: true } } },
+    definition: { StartAt: 'M', States: { M: { Type: 'Map', MaxConcurrency: 1, ItemProcessor: noItem, End: true } } },
     input: [1, 2],
     links: [
       [1, 0, 'ExecutionStarted'],
@@ -145,7 +145,7 @@ const linkCases: { name: string; definition: unknown; input: unknown; links: [nu
   },
   {
     name: 'an empty Map: MapStateSucceeded and MapStateExited both follow MapStateStarted',
-    definition: { StartAt: 'M', States: { M: { Type: 'Map', ItemProcessor: item, Next: 'P' }, P: { Type: 'Pass', End: true } } },
+    definition: { StartAt: 'M', States: { M: { Type: 'Map', ItemProcessor: noItem, Next: 'P' }, P: { Type: 'Pass', End: true } } },
     input: [],
     links: [
       [1, 0, 'ExecutionStarted'],
@@ -195,6 +195,125 @@ for (const c of linkCases) {
     const r = await run(c.definition, c.input);
     assert.is(r.status, 'SUCCEEDED', r.cause ?? '');
     assert.equal(links(r), c.links);
+  });
+}
+
+/** The cause AWS gives a failed JSONata evaluation of `state`, entered at event `entered`. */
+function evaluationCause(state: string, entered: number, rest: string): string {
+  return `An error occurred while executing the state '${state}' (entered at the event id #${entered}). ${rest}`;
+}
+
+const evaluationCases: { name: string; definition: unknown; input?: unknown; links: [number, number, string][]; details: Record<string, string> | null }[] = [
+  {
+    // As AWS records test_undefined_reference: linked to the event before the StateEntered.
+    name: "a Pass's Assign returning nothing, after another state",
+    definition: {
+      QueryLanguage: 'JSONata',
+      StartAt: 'A',
+      States: { A: { Type: 'Pass', Next: 'B' }, B: { Type: 'Pass', Assign: { r: '{% $nope %}' }, End: true } },
+    },
+    links: [
+      [1, 0, 'ExecutionStarted'],
+      [2, 0, 'PassStateEntered'],
+      [3, 2, 'PassStateExited'],
+      [4, 3, 'PassStateEntered'],
+      [5, 3, 'EvaluationFailed'],
+      [6, 5, 'ExecutionFailed'],
+    ],
+    details: {
+      error: 'States.QueryEvaluationError',
+      cause: evaluationCause('B', 4, "The JSONata expression '$nope' specified for the field 'Assign/r' returned nothing (undefined)."),
+      location: 'Assign/r',
+      state: 'B',
+    },
+  },
+  {
+    // As AWS records test_wait_timestamp_jsonata: a Wait's follows its StateEntered.
+    name: "a Wait's Timestamp that is no ISO-8601 time",
+    definition: { QueryLanguage: 'JSONata', StartAt: 'W', States: { W: { Type: 'Wait', Timestamp: '{% "2016-13-05T21:29:29Z" %}', End: true } } },
+    links: [
+      [1, 0, 'ExecutionStarted'],
+      [2, 0, 'WaitStateEntered'],
+      [3, 2, 'EvaluationFailed'],
+      [4, 3, 'ExecutionFailed'],
+    ],
+    details: {
+      error: 'States.QueryEvaluationError',
+      cause: evaluationCause('W', 2, 'The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: 2016-13-05T21:29:29Z'),
+      location: 'Timestamp',
+      state: 'W',
+    },
+  },
+  {
+    // As AWS records test_map_state_items_eval_jsonata_fail: MapStateFailed follows, though no MapStateStarted came.
+    name: "a Map's Items that is no array",
+    definition: { QueryLanguage: 'JSONata', StartAt: 'M', States: { M: { Type: 'Map', Items: '{% 1 %}', ItemProcessor: noItem, End: true } } },
+    links: [
+      [1, 0, 'ExecutionStarted'],
+      [2, 0, 'MapStateEntered'],
+      [3, 0, 'EvaluationFailed'],
+      [4, 3, 'MapStateFailed'],
+      [5, 4, 'ExecutionFailed'],
+    ],
+    details: {
+      error: 'States.QueryEvaluationError',
+      cause: evaluationCause(
+        'M',
+        2,
+        "The JSONata expression '1' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was 'number' for value: 1",
+      ),
+      location: 'Items',
+      state: 'M',
+    },
+  },
+  {
+    // As AWS records test_map_catch_error: the iteration's state records it, the Map passing the error on records none.
+    name: 'a state in a Map iteration',
+    definition: {
+      QueryLanguage: 'JSONata',
+      StartAt: 'M',
+      States: {
+        M: { Type: 'Map', Items: '{% [1] %}', ItemProcessor: { StartAt: 'I', States: { I: { Type: 'Pass', Output: '{% $nope %}', End: true } } }, End: true },
+      },
+    },
+    links: [
+      [1, 0, 'ExecutionStarted'],
+      [2, 0, 'MapStateEntered'],
+      [3, 2, 'MapStateStarted'],
+      [4, 3, 'MapIterationStarted'],
+      [5, 4, 'PassStateEntered'],
+      [6, 4, 'EvaluationFailed'],
+      [7, 6, 'MapIterationFailed'],
+      [8, 6, 'MapStateFailed'],
+      [9, 8, 'ExecutionFailed'],
+    ],
+    details: {
+      error: 'States.QueryEvaluationError',
+      cause: evaluationCause('I', 5, "The JSONata expression '$nope' specified for the field 'Output' returned nothing (undefined)."),
+      location: 'Output',
+      state: 'I',
+    },
+  },
+  {
+    name: 'a JSONPath failure (States.Runtime) records none',
+    definition: { StartAt: 'M', States: { M: { Type: 'Map', ItemsPath: '$.missing', ItemProcessor: noItem, End: true } } },
+    links: [
+      [1, 0, 'ExecutionStarted'],
+      [2, 0, 'MapStateEntered'],
+      [3, 2, 'ExecutionFailed'],
+    ],
+    details: null,
+  },
+];
+
+for (const c of evaluationCases) {
+  fidelity(`EvaluationFailed: ${c.name}`, async () => {
+    const r = await run(c.definition, c.input ?? {});
+    assert.is(r.status, 'FAILED');
+    assert.equal(links(r), c.links);
+    const failed = r.history!.find((e) => e.type === 'EvaluationFailed') as Record<string, any> | undefined;
+    assert.equal(failed?.evaluationFailedEventDetails ?? null, c.details);
+    if (c.details !== null) assert.is(r.cause, c.details.cause, 'the execution fails with the same cause');
   });
 }
 

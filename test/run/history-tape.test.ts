@@ -143,6 +143,24 @@ const cases: Case[] = [
     input: { a: 'x' },
   },
   {
+    name: 'a JSONata evaluation failing after a Task (EvaluationFailed: its state, cause and field)',
+    definition: {
+      QueryLanguage: 'JSONata',
+      StartAt: 'T',
+      States: {
+        T: { Type: 'Task', Resource: 'echo', Next: 'P' },
+        P: { Type: 'Pass', Output: { bad: '{% $nope %}' }, End: true },
+      },
+    },
+    handlers: {
+      echo: (x: unknown) => {
+        packNow();
+        return x;
+      },
+    },
+    input: { a: 1 },
+  },
+  {
     name: 'level ERROR: only failures kept, each with its own id',
     definition: {
       StartAt: 'T',
@@ -180,6 +198,7 @@ for (const c of cases) {
     assert.ok(plain.length > 1);
     const assigning = plain.filter((e) => (e as Record<string, any>).stateExitedEventDetails?.assignedVariables !== undefined);
     assert.is(assigning.length, c.name.includes('Assign') ? 2 : 0, 'exits with assigned variables');
+    assert.is(plain.filter((e) => e.type === 'EvaluationFailed').length, c.name.includes('EvaluationFailed') ? 1 : 0, 'EvaluationFailed events');
     assert.equal(packed, plain);
   });
 }
