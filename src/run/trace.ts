@@ -86,12 +86,16 @@ export function formatTrace(history: readonly HistoryEvent[], options: TraceOpti
 
   for (const event of history) {
     if (event.type === 'MapIterationStarted' || event.type === 'ParallelStateStarted') starters.set(event.id, { event, children: 0 });
-    let thread = threads.get(event.previousEventId) ?? rootThread;
     const d = details(event);
     const type = event.type;
+    // EvaluationFailed links to the event before its state's StateEntered: its cause names that one.
+    const evaluated = type === 'EvaluationFailed' ? /entered at the event id #(\d+)/.exec(String(d.cause)) : null;
+    let thread = threads.get(evaluated === null ? event.previousEventId : Number(evaluated[1])) ?? rootThread;
     if (type === 'MapIterationSucceeded' || type === 'MapIterationFailed') {
-      // These follow the iteration's last event but belong to the Map's thread.
+      // These follow the iteration's last event but belong to the Map's thread, as do the
+      // Map's next events that link to that last event too (the next MapIterationStarted, MapStateFailed).
       thread = thread.parent ?? thread;
+      threads.set(event.previousEventId, thread);
     }
     if (type.endsWith('StateEntered')) {
       thread = childThread(thread, event.previousEventId) ?? thread;

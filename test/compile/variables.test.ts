@@ -106,7 +106,7 @@ Limits('variables whose bounds pass the total quota but whose sizes keep it are 
 Limits('measuring the total exactly leaves each scope with the exact size of its own variables', () => {
   const outer = new VariableScope(null);
   const inner = new VariableScope(outer);
-  const frame = { vars: inner, exec: { limits: { payloadBytes: 1000 } } } as unknown as Frame;
+  const frame = { vars: inner, exec: { limits: { payloadBytes: 1000 }, history: null } } as unknown as Frame;
   for (let i = 0; i < 66; i++) outer.set(`o${i}`, 'x'.repeat(100), 602);
   assignVariables(frame, ['a', 'b'], ['y'.repeat(100), 'z'.repeat(100)]);
   assert.is(outer.bytes, 66 * 102);

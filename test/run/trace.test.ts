@@ -97,6 +97,41 @@ trace('a failed execution ends with its error and cause; long values are cut', a
   );
 });
 
+trace("a Map iteration's failed JSONata evaluation shows in the iteration, the Map's failure in the Map", async () => {
+  const lines = await traceOf(
+    {
+      QueryLanguage: 'JSONata',
+      StartAt: 'M',
+      States: {
+        M: {
+          Type: 'Map',
+          Items: '{% [1, 2] %}',
+          ItemProcessor: { StartAt: 'I', States: { I: { Type: 'Pass', Output: '{% $states.input = 2 ? $nope : 1 %}', End: true } } },
+          End: true,
+        },
+      },
+    },
+    {},
+    {},
+    { maxValueLength: 10 },
+  );
+  assert.equal(
+    lines.map((l) => l.slice(11).replace(/: An error occurred.*/, '')),
+    [
+      'execution started  input {}',
+      '-> M (Map)  input {}',
+      '  map over 2 items',
+      '  [0] -> I (Pass)  input 1',
+      '  [0] <- I  output 1  0ms',
+      '  [1] -> I (Pass)  input 2',
+      '    [1] EvaluationFailed  States.QueryEvaluationError',
+      '  MapIterationFailed  (no error)',
+      '  MapStateFailed  (no error)',
+      'execution failed  States.QueryEvaluationError',
+    ],
+  );
+});
+
 trace('an empty history is an empty trace', () => {
   assert.is(formatTrace([]), '');
 });
