@@ -172,6 +172,7 @@ export function compileRecovery(attempt: RunState, def: Record<string, unknown>,
       used[i]!++;
       const delay = retryDelay(retrier, used[i]!);
       frame.retryCount++;
+      if (frame.exec.history !== null) frame.exec.history.retrying(frame);
       // Failed attempt: Failed event; the retry: Scheduled + Started (AWS history numbering).
       frame.exec.eventId += 3;
       if (parksOnTimer(frame)) throw Suspension.timed(frame, node, input, frame.exec.clock.now() + delay, used);

@@ -72,3 +72,13 @@ export function evaluationLocation(cause: string): string | null {
 export function evaluationDetails(state: string, cause: string, location: string | null): Record<string, string> {
   return location === null ? { error: 'States.QueryEvaluationError', cause, state } : { error: 'States.QueryEvaluationError', cause, location, state };
 }
+
+/** The execution's end in failure: the only events FATAL keeps. */
+export function isFatal(type: string): boolean {
+  return type === 'ExecutionFailed' || type === 'ExecutionAborted' || type === 'ExecutionTimedOut';
+}
+
+/** Every failure event, and a Fail state being entered: what ERROR keeps. */
+export function isError(type: string): boolean {
+  return type === 'FailStateEntered' || type.endsWith('Failed') || type.endsWith('Aborted') || type.endsWith('TimedOut');
+}

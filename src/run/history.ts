@@ -9,6 +9,8 @@ import {
   evaluationDetails,
   evaluationLocation,
   isActivityArn,
+  isError,
+  isFatal,
   isLambdaArn,
   ownEvaluationFailure,
   resourceOutput,
@@ -43,16 +45,6 @@ export const STANDARD_HISTORY_EVENTS = 25_000;
 
 /** The cause of the ExecutionFailed that ends an execution at its history quota. */
 export const historyLimitCause = `The execution reached the maximum number of history events (${STANDARD_HISTORY_EVENTS}).`;
-
-/** The execution's end in failure: the only events FATAL keeps. */
-function isFatal(type: string): boolean {
-  return type === 'ExecutionFailed' || type === 'ExecutionAborted' || type === 'ExecutionTimedOut';
-}
-
-/** Every failure event, and a Fail state being entered: what ERROR keeps. */
-function isError(type: string): boolean {
-  return type === 'FailStateEntered' || type.endsWith('Failed') || type.endsWith('Aborted') || type.endsWith('TimedOut');
-}
 
 /** JSON text of a value, as AWS shows payloads; a value that cannot be written shows as null. */
 function jsonText(value: unknown): string {
@@ -278,6 +270,8 @@ export class HistoryRecorder implements RecordedHistory {
   private flags: number;
   /** The variables each thread's current state assigned, as its StateExited shows them (null: none assigned yet). */
   private assigned: Map<Frame, string> | null;
+  /** A Map's or Parallel's failure event held until its Retry or Catch decides: AWS records none for an attempt that is retried. */
+  private heldFailure: Frame | null;
   constructor(settings: HistorySettings) {
     this.settings = settings;
     this.tape = null;
@@ -286,6 +280,7 @@ export class HistoryRecorder implements RecordedHistory {
     this.lastMs = NaN;
     this.flags = 0;
     this.assigned = null;
+    this.heldFailure = null;
   }
 
   /**
@@ -340,6 +335,7 @@ export class HistoryRecorder implements RecordedHistory {
    * its own last event). Returns the id taken (the last one, when none was).
    */
   private add(frame: Frame | null, type: string, a: unknown = null, b: unknown = null, c: unknown = null, previous = -1): number {
+    if (this.heldFailure !== null) this.releaseFailure();
     dropCarried();
     if ((this.flags & FULL) !== 0 && frame !== null) return this.lastId;
     if (this.lastId + 1 === this.settings.maxEvents && type !== 'ExecutionSucceeded' && frame !== null) {
@@ -509,8 +505,13 @@ export class HistoryRecorder implements RecordedHistory {
     return found;
   }
 
-  /** ParallelStateStarted, ParallelStateSucceeded, ParallelStateFailed, MapStateSucceeded, MapStateFailed. */
+  /** ParallelState/MapState Started, Succeeded, Failed; a failure is held until the next event (dropped on a retry). */
   stateEvent(frame: Frame, type: string): void {
+    if (type === 'MapStateFailed' || type === 'ParallelStateFailed') {
+      if (this.heldFailure !== null) this.releaseFailure();
+      this.heldFailure = frame;
+      return;
+    }
     if (type !== 'MapStateSucceeded') {
       this.add(frame, type);
       return;
@@ -520,6 +521,17 @@ export class HistoryRecorder implements RecordedHistory {
     const previous = this.lastId;
     this.add(frame, type, null, null, null, previous);
     frame.historyEventId = previous;
+  }
+
+  /** `frame`'s state is retried: AWS records no Map/ParallelStateFailed for the attempt (its next Started follows its last event). */
+  retrying(frame: Frame): void {
+    if (this.heldFailure === frame) this.heldFailure = null;
+  }
+
+  private releaseFailure(): void {
+    const frame = this.heldFailure!;
+    this.heldFailure = null;
+    this.add(frame, frame.stateType === 'Map' ? 'MapStateFailed' : 'ParallelStateFailed');
   }
 
   mapStarted(frame: Frame, length: number): void {

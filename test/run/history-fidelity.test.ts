@@ -198,6 +198,98 @@ for (const c of linkCases) {
   });
 }
 
+const failItem = { StartAt: 'F', States: { F: { Type: 'Fail', Error: 'E', Cause: 'C' } } };
+const retryOnce = [{ ErrorEquals: ['States.ALL'], MaxAttempts: 1, IntervalSeconds: 1 }];
+
+// As AWS records test_map_state_retry: an attempt that is retried records no MapStateFailed (a
+// retried Parallel's, PARALLEL_CATCH_ERROR_OUTPUT_WITH_RETRY, no ParallelStateFailed); the next
+// MapStateStarted follows the attempt's last iteration's last event; the last attempt's failure is recorded.
+const retryCases: { name: string; definition: unknown; status: string; links: [number, number, string][] }[] = [
+  {
+    name: 'a Map retried once, then failing the execution',
+    definition: { StartAt: 'M', States: { M: { Type: 'Map', ItemProcessor: failItem, Retry: retryOnce, End: true } } },
+    status: 'FAILED',
+    links: [
+      [1, 0, 'ExecutionStarted'],
+      [2, 0, 'MapStateEntered'],
+      [3, 2, 'MapStateStarted'],
+      [4, 3, 'MapIterationStarted'],
+      [5, 4, 'FailStateEntered'],
+      [6, 5, 'MapIterationFailed'],
+      [7, 5, 'MapStateStarted'],
+      [8, 7, 'MapIterationStarted'],
+      [9, 8, 'FailStateEntered'],
+      [10, 9, 'MapIterationFailed'],
+      [11, 9, 'MapStateFailed'],
+      [12, 11, 'ExecutionFailed'],
+    ],
+  },
+  {
+    name: 'a Map retried once, then caught',
+    definition: {
+      StartAt: 'M',
+      States: {
+        M: { Type: 'Map', ItemProcessor: failItem, Retry: retryOnce, Catch: [{ ErrorEquals: ['States.ALL'], Next: 'P' }], End: true },
+        P: { Type: 'Pass', End: true },
+      },
+    },
+    status: 'SUCCEEDED',
+    links: [
+      [1, 0, 'ExecutionStarted'],
+      [2, 0, 'MapStateEntered'],
+      [3, 2, 'MapStateStarted'],
+      [4, 3, 'MapIterationStarted'],
+      [5, 4, 'FailStateEntered'],
+      [6, 5, 'MapIterationFailed'],
+      [7, 5, 'MapStateStarted'],
+      [8, 7, 'MapIterationStarted'],
+      [9, 8, 'FailStateEntered'],
+      [10, 9, 'MapIterationFailed'],
+      [11, 9, 'MapStateFailed'],
+      [12, 11, 'MapStateExited'],
+      [13, 12, 'PassStateEntered'],
+      [14, 13, 'PassStateExited'],
+      [15, 14, 'ExecutionSucceeded'],
+    ],
+  },
+];
+
+for (const c of retryCases) {
+  fidelity(`retried attempt: ${c.name}`, async () => {
+    const r = await run(c.definition, [1]);
+    assert.is(r.status, c.status, r.cause ?? '');
+    assert.equal(links(r), c.links);
+  });
+}
+
+fidelity('retried attempt: a Parallel retried once, then caught, records ParallelStateFailed for the last attempt only', async () => {
+  const definition = {
+    StartAt: 'P',
+    States: {
+      P: { Type: 'Parallel', Branches: [failItem], Retry: retryOnce, Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Q' }], End: true },
+      Q: { Type: 'Pass', End: true },
+    },
+  };
+  const r = await run(definition, {});
+  assert.is(r.status, 'SUCCEEDED', r.cause ?? '');
+  assert.equal(
+    r.history!.map((e) => e.type),
+    [
+      'ExecutionStarted',
+      'ParallelStateEntered',
+      'ParallelStateStarted',
+      'FailStateEntered',
+      'ParallelStateStarted',
+      'FailStateEntered',
+      'ParallelStateFailed',
+      'ParallelStateExited',
+      'PassStateEntered',
+      'PassStateExited',
+      'ExecutionSucceeded',
+    ],
+  );
+});
+
 /** The cause AWS gives a failed JSONata evaluation of `state`, entered at event `entered`. */
 function evaluationCause(state: string, entered: number, rest: string): string {
   return `An error occurred while executing the state '${state}' (entered at the event id #${entered}). ${rest}`;
