@@ -83,17 +83,21 @@ export function runBranches<T>(
       stop.stop();
       // Branches already pending will end as Abandoned; nobody awaits them any more.
       if (pending !== null) for (const p of pending) p.then(undefined, ignore);
+      if (history !== null) failedBranch(parent, frame);
       if (history !== null) recordParallelEnd(history, parent, error);
       throw error;
     }
     if (isPromiseLike(out)) {
       const index = i;
-      (pending ??= []).push(
-        Promise.resolve(out).then((value) => {
-          outputs[index] = value;
-          outputsBound += frame.valueBound;
-        }),
-      );
+      const ended = (value: unknown) => {
+        outputs[index] = value;
+        outputsBound += frame.valueBound;
+      };
+      const branchFailed = (error: unknown) => {
+        if (!stop.isStopped()) failedBranch(parent, frame);
+        throw error;
+      };
+      (pending ??= []).push(Promise.resolve(out).then(ended, history === null ? undefined : branchFailed));
     } else {
       outputs[i] = out;
       outputsBound += frame.valueBound;
@@ -152,6 +156,7 @@ function runParkableBranches<T>(
     } catch (thrown) {
       if (group === null && !(thrown instanceof Suspension)) {
         stop.stop();
+        if (history !== null) failedBranch(parent, frame);
         if (history !== null) recordParallelEnd(history, parent, thrown);
         throw thrown;
       }
@@ -194,6 +199,11 @@ function runParkableBranches<T>(
       throw thrown;
     },
   );
+}
+
+/** AWS links ParallelStateFailed (or, on a retry, the next ParallelStateStarted) to the failed branch's last event. */
+export function failedBranch(parent: Frame, branch: Frame): void {
+  parent.historyEventId = branch.historyEventId;
 }
 
 /** ParallelStateSucceeded, or ParallelStateFailed when a branch failed (not when the execution ended). */

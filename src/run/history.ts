@@ -516,8 +516,7 @@ export class HistoryRecorder implements RecordedHistory {
       this.add(frame, type);
       return;
     }
-    // AWS links MapStateSucceeded to the event just before it (the last iteration's end), and
-    // the Map's StateExited to that same event rather than to MapStateSucceeded.
+    // AWS links MapStateSucceeded to the event before it (the last iteration's end), and the Map's StateExited to that event too.
     const previous = this.lastId;
     this.add(frame, type, null, null, null, previous);
     frame.historyEventId = previous;

@@ -1,4 +1,4 @@
-import type { Branches } from './branches.js';
+import { failedBranch, type Branches } from './branches.js';
 import type { Frame, StopSignal } from './frame.js';
 import { Interruption } from './interruptions.js';
 import { isPromiseLike } from './state.js';
@@ -62,7 +62,11 @@ export class ParkedBranches extends ParkedThreads {
   threadFailed(index: number, thrown: unknown): void {
     if (this.answered || this.finished[index]) return;
     this.ended(index);
-    if (!this.failed) this.fail(thrown);
+    if (!this.failed) {
+      const branch = this.frames[index];
+      if (this.frame.exec.history !== null && branch !== undefined) failedBranch(this.frame, branch);
+      this.fail(thrown);
+    }
     this.check();
   }
 

@@ -290,6 +290,96 @@ fidelity('retried attempt: a Parallel retried once, then caught, records Paralle
   );
 });
 
+const passBranch = { StartAt: 'A', States: { A: { Type: 'Pass', End: true } } };
+const taskBranch = { StartAt: 'T', States: { T: { Type: 'Task', Resource: 'boomLater', End: true } } };
+const failingLater: Handlers = {
+  boomLater: async () => {
+    await Promise.resolve();
+    const e = new Error('no');
+    e.name = 'Boom';
+    throw e;
+  },
+};
+
+// As AWS records test_parallel_state_fail and _catch: ParallelStateFailed follows the failed
+// branch's last event; PARALLEL_CATCH_ERROR_OUTPUT_WITH_RETRY: so does a retry's ParallelStateStarted.
+const parallelFailureCases: { name: string; definition: unknown; status: string; links: [number, number, string][] }[] = [
+  {
+    name: 'a branch failing at once',
+    definition: { StartAt: 'P', States: { P: { Type: 'Parallel', Branches: [passBranch, failItem], End: true } } },
+    status: 'FAILED',
+    links: [
+      [1, 0, 'ExecutionStarted'],
+      [2, 0, 'ParallelStateEntered'],
+      [3, 2, 'ParallelStateStarted'],
+      [4, 3, 'PassStateEntered'],
+      [5, 4, 'PassStateExited'],
+      [6, 3, 'FailStateEntered'],
+      [7, 6, 'ParallelStateFailed'],
+      [8, 7, 'ExecutionFailed'],
+    ],
+  },
+  {
+    name: 'a branch failing later (its Task)',
+    definition: { StartAt: 'P', States: { P: { Type: 'Parallel', Branches: [passBranch, taskBranch], End: true } } },
+    status: 'FAILED',
+    links: [
+      [1, 0, 'ExecutionStarted'],
+      [2, 0, 'ParallelStateEntered'],
+      [3, 2, 'ParallelStateStarted'],
+      [4, 3, 'PassStateEntered'],
+      [5, 4, 'PassStateExited'],
+      [6, 3, 'TaskStateEntered'],
+      [7, 6, 'TaskScheduled'],
+      [8, 7, 'TaskStarted'],
+      [9, 8, 'TaskFailed'],
+      [10, 9, 'ParallelStateFailed'],
+      [11, 10, 'ExecutionFailed'],
+    ],
+  },
+  {
+    name: 'retried once, then caught',
+    definition: {
+      StartAt: 'P',
+      States: {
+        P: { Type: 'Parallel', Branches: [taskBranch], Retry: retryOnce, Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Q' }], End: true },
+        Q: { Type: 'Pass', End: true },
+      },
+    },
+    status: 'SUCCEEDED',
+    links: [
+      [1, 0, 'ExecutionStarted'],
+      [2, 0, 'ParallelStateEntered'],
+      [3, 2, 'ParallelStateStarted'],
+      [4, 3, 'TaskStateEntered'],
+      [5, 4, 'TaskScheduled'],
+      [6, 5, 'TaskStarted'],
+      [7, 6, 'TaskFailed'],
+      [8, 7, 'ParallelStateStarted'],
+      [9, 8, 'TaskStateEntered'],
+      [10, 9, 'TaskScheduled'],
+      [11, 10, 'TaskStarted'],
+      [12, 11, 'TaskFailed'],
+      [13, 12, 'ParallelStateFailed'],
+      [14, 13, 'ParallelStateExited'],
+      [15, 14, 'PassStateEntered'],
+      [16, 15, 'PassStateExited'],
+      [17, 16, 'ExecutionSucceeded'],
+    ],
+  },
+];
+
+// STANDARD runs a top-level Parallel's branches as parkable threads, EXPRESS as plain ones.
+for (const workflowType of ['STANDARD', 'EXPRESS'] as const) {
+  for (const c of parallelFailureCases) {
+    fidelity(`ParallelStateFailed (${workflowType}): ${c.name}`, async () => {
+      const r = await compile(c.definition, { handlers: failingLater, clock: virtualClock(0), history: 'ALL', workflowType }).execute({});
+      assert.is(r.status, c.status, r.cause ?? '');
+      assert.equal(links(r), c.links);
+    });
+  }
+}
+
 /** The cause AWS gives a failed JSONata evaluation of `state`, entered at event `entered`. */
 function evaluationCause(state: string, entered: number, rest: string): string {
   return `An error occurred while executing the state '${state}' (entered at the event id #${entered}). ${rest}`;
