@@ -512,13 +512,13 @@ export class HistoryRecorder implements RecordedHistory {
       this.heldFailure = frame;
       return;
     }
-    if (type !== 'MapStateSucceeded') {
+    if (type === 'ParallelStateStarted') {
       this.add(frame, type);
       return;
     }
-    // AWS links MapStateSucceeded to the event before it (the last iteration's end), and the Map's StateExited to that event too.
+    // AWS links the state's StateExited to the event before Map/ParallelStateSucceeded (the last iteration's or branch's end), and MapStateSucceeded too.
     const previous = this.lastId;
-    this.add(frame, type, null, null, null, previous);
+    this.add(frame, type, null, null, null, type === 'MapStateSucceeded' ? previous : -1);
     frame.historyEventId = previous;
   }
 

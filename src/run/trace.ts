@@ -15,6 +15,7 @@ export interface TraceOptions {
 /** One state being run: opened by its Entered event, closed by its Exited one. */
 interface OpenState {
   readonly name: string;
+  readonly type: string;
   readonly enteredMs: number;
   attempts: number;
 }
@@ -97,10 +98,14 @@ export function formatTrace(history: readonly HistoryEvent[], options: TraceOpti
       thread = thread.parent ?? thread;
       threads.set(event.previousEventId, thread);
     }
+    if (type === 'ParallelStateExited' || type === 'ParallelStateSucceeded' || type === 'ParallelStateFailed' || type === 'ParallelStateStarted') {
+      // These may follow a branch's last event (the end, a retry) but belong to the Parallel's thread.
+      while (thread.state?.type !== 'Parallel' && thread.parent !== null) thread = thread.parent;
+    }
     if (type.endsWith('StateEntered')) {
       thread = childThread(thread, event.previousEventId) ?? thread;
-      const state: OpenState = { name: String(d.name), enteredMs: event.timestamp.getTime(), attempts: 0 };
-      line(event, thread, 0, `-> ${state.name} (${type.slice(0, -'StateEntered'.length)})  input ${clip(d.input, max)}`);
+      const state: OpenState = { name: String(d.name), type: type.slice(0, -'StateEntered'.length), enteredMs: event.timestamp.getTime(), attempts: 0 };
+      line(event, thread, 0, `-> ${state.name} (${state.type})  input ${clip(d.input, max)}`);
       thread = { depth: thread.depth, label: thread.label, state, parent: thread.parent };
     } else if (type.endsWith('StateExited')) {
       const state = thread.state;

@@ -380,6 +380,59 @@ for (const workflowType of ['STANDARD', 'EXPRESS'] as const) {
   }
 }
 
+// As AWS records test_parallel_state, _order, _nested, PARALLEL_STATE_PARAMETERS: ParallelStateExited
+// follows the event before ParallelStateSucceeded (the last branch's end), as a Map's StateExited does.
+const parallelSuccessCases: { name: string; definition: unknown; input: unknown; exited: [number, number][] }[] = [
+  {
+    name: 'two branches finishing at once',
+    definition: {
+      StartAt: 'P',
+      States: { P: { Type: 'Parallel', Branches: [passBranch, { StartAt: 'B', States: { B: { Type: 'Pass', End: true } } }], End: true } },
+    },
+    input: {},
+    exited: [[9, 7]],
+  },
+  {
+    name: 'a branch finishing later (its Task)',
+    definition: {
+      StartAt: 'P',
+      States: { P: { Type: 'Parallel', Branches: [passBranch, { StartAt: 'T', States: { T: { Type: 'Task', Resource: 'later', End: true } } }], End: true } },
+    },
+    input: {},
+    exited: [[12, 10]],
+  },
+  {
+    name: 'nested: the outer follows the inner ParallelStateExited',
+    definition: {
+      StartAt: 'P',
+      States: { P: { Type: 'Parallel', Branches: [{ StartAt: 'Q', States: { Q: { Type: 'Parallel', Branches: [passBranch], End: true } } }], End: true } },
+    },
+    input: {},
+    exited: [
+      [9, 7],
+      [11, 9],
+    ],
+  },
+];
+
+for (const workflowType of ['STANDARD', 'EXPRESS'] as const) {
+  for (const c of parallelSuccessCases) {
+    fidelity(`ParallelStateExited (${workflowType}): ${c.name}`, async () => {
+      const handlers: Handlers = { later: async (input: unknown) => input };
+      const r = await compile(c.definition, { handlers, clock: virtualClock(0), history: 'ALL', workflowType }).execute(c.input);
+      assert.is(r.status, 'SUCCEEDED', r.cause ?? '');
+      const exited = r.history!.filter((e) => e.type === 'ParallelStateExited').map((e) => [e.id, e.previousEventId]);
+      assert.equal(exited, c.exited);
+      const succeeded = r.history!.filter((e) => e.type === 'ParallelStateSucceeded').map((e) => e.id);
+      assert.equal(
+        succeeded,
+        c.exited.map(([id]) => id - 1),
+        'ParallelStateSucceeded comes just before',
+      );
+    });
+  }
+}
+
 /** The cause AWS gives a failed JSONata evaluation of `state`, entered at event `entered`. */
 function evaluationCause(state: string, entered: number, rest: string): string {
   return `An error occurred while executing the state '${state}' (entered at the event id #${entered}). ${rest}`;

@@ -46,6 +46,41 @@ trace('each state entered and left, with input, output, offset and duration; ret
   ]);
 });
 
+trace("a Parallel's end and a retry's start stay at the Parallel's depth though they follow a branch's last event", async () => {
+  const definition = {
+    StartAt: 'Par',
+    States: {
+      Par: {
+        Type: 'Parallel',
+        Branches: [
+          { StartAt: 'A', States: { A: { Type: 'Pass', End: true } } },
+          { StartAt: 'F', States: { F: { Type: 'Fail', Error: 'Oops', Cause: 'bad' } } },
+        ],
+        Retry: [{ ErrorEquals: ['Oops'], MaxAttempts: 1, IntervalSeconds: 1 }],
+        Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Done' }],
+        End: true,
+      },
+      Done: { Type: 'Pass', End: true },
+    },
+  };
+  const lines = await traceOf(definition, {}, {});
+  assert.equal(lines, [
+    '     +0ms  execution started  input {}',
+    '     +0ms  -> Par (Parallel)  input {}',
+    '     +0ms    [branch 1] -> A (Pass)  input {}',
+    '     +0ms    [branch 1] <- A  output {}  0ms',
+    '     +0ms    [branch 2] -> F (Fail)  input {}',
+    '  +1000ms    [branch 1] -> A (Pass)  input {}',
+    '  +1000ms    [branch 1] <- A  output {}  0ms',
+    '  +1000ms    [branch 2] -> F (Fail)  input {}',
+    '  +1000ms    ParallelStateFailed  (no error)',
+    '  +1000ms  <- Par  output {"Error":"Oops","Cause":"bad"}  1000ms',
+    '  +1000ms  -> Done (Pass)  input {"Error":"Oops","Cause":"bad"}',
+    '  +1000ms  <- Done  output {"Error":"Oops","Cause":"bad"}  0ms',
+    '  +1000ms  execution succeeded  output {"Error":"Oops","Cause":"bad"}',
+  ]);
+});
+
 trace('Map iterations and Parallel branches are indented and labelled', async () => {
   const lines = await traceOf(
     {
