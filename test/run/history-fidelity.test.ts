@@ -433,6 +433,47 @@ for (const workflowType of ['STANDARD', 'EXPRESS'] as const) {
   }
 }
 
+// As AWS records test_map_state_tolerated_failure_count_path / _percentage_path with a bad value:
+// MapStateStarted (the items' count), then the execution fails, no MapStateFailed.
+const badTolerance: { name: string; setting: Record<string, unknown>; input: unknown; cause: string }[] = [
+  { name: 'a negative count', setting: { ToleratedFailureCountPath: '$.t' }, input: { items: [0], t: -1 }, cause: 'ToleratedFailureCount cannot be negative.' },
+  {
+    name: 'a percentage over 100',
+    setting: { ToleratedFailurePercentagePath: '$.t' },
+    input: { items: [0, 1], t: 100.1 },
+    cause: 'ToleratedFailurePercentage must be between 0 and 100.',
+  },
+  { name: 'a count that is no number', setting: { ToleratedFailureCountPath: '$.t' }, input: { items: [0], t: 'NoNumber' }, cause: '' },
+];
+
+for (const c of badTolerance) {
+  fidelity(`Distributed Map failing on its tolerated failures: ${c.name}`, async () => {
+    const definition = {
+      StartAt: 'M',
+      States: {
+        M: {
+          Type: 'Map',
+          ItemsPath: '$.items',
+          ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, ...noItem },
+          ...c.setting,
+          End: true,
+        },
+      },
+    };
+    const r = await run(definition, c.input);
+    assert.is(r.status, 'FAILED');
+    assert.is(r.error, 'States.Runtime');
+    assert.ok(r.cause!.includes(c.cause), r.cause);
+    assert.equal(links(r), [
+      [1, 0, 'ExecutionStarted'],
+      [2, 0, 'MapStateEntered'],
+      [3, 2, 'MapStateStarted'],
+      [4, 3, 'ExecutionFailed'],
+    ]);
+    assert.equal((r.history![2] as Record<string, any>).mapStateStartedEventDetails, { length: (c.input as { items: unknown[] }).items.length });
+  });
+}
+
 /** The cause AWS gives a failed JSONata evaluation of `state`, entered at event `entered`. */
 function evaluationCause(state: string, entered: number, rest: string): string {
   return `An error occurred while executing the state '${state}' (entered at the event id #${entered}). ${rest}`;

@@ -77,7 +77,15 @@ export function compileMap(def: Record<string, unknown>, env: StateEnv): RunStat
   }
   function mapItems(input: unknown, effective: unknown, items: unknown[], frame: Frame): unknown {
     const limit = maxConcurrency(effective, frame);
-    const allowed = toleratedFailures(tolerance, effective, frame, items.length);
+    let allowed: number;
+    try {
+      allowed = toleratedFailures(tolerance, effective, frame, items.length);
+    } catch (thrown) {
+      // AWS records MapStateStarted before failing on the setting (and no MapStateFailed).
+      frame.exec.eventId++;
+      if (frame.exec.history !== null) frame.exec.history.mapStarted(frame, items.length);
+      throw thrown;
+    }
     let inputs: unknown[] = items;
     if (selector !== null) inputs = selectEach(selector, effective, items, frame);
     if (batching !== null) inputs = batch(batching, inputs, effective, frame);
