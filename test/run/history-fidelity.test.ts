@@ -463,7 +463,7 @@ for (const c of badTolerance) {
     const r = await run(definition, c.input);
     assert.is(r.status, 'FAILED');
     assert.is(r.error, 'States.Runtime');
-    assert.ok(r.cause!.includes(c.cause), r.cause);
+    assert.ok(r.cause!.includes(c.cause), r.cause ?? '');
     assert.equal(links(r), [
       [1, 0, 'ExecutionStarted'],
       [2, 0, 'MapStateEntered'],
