@@ -93,11 +93,15 @@ export function runBranches<T>(
         outputs[index] = value;
         outputsBound += frame.valueBound;
       };
-      const branchFailed = (error: unknown) => {
-        if (!stop.isStopped()) failedBranch(parent, frame);
-        throw error;
-      };
-      (pending ??= []).push(Promise.resolve(out).then(ended, history === null ? undefined : branchFailed));
+      // Only a recorded history needs the failed branch (a closure made for it alone).
+      const branchFailed =
+        history === null
+          ? undefined
+          : (error: unknown) => {
+              if (!stop.isStopped()) failedBranch(parent, frame);
+              throw error;
+            };
+      (pending ??= []).push(Promise.resolve(out).then(ended, branchFailed));
     } else {
       outputs[i] = out;
       outputsBound += frame.valueBound;
