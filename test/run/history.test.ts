@@ -332,43 +332,40 @@ history('a failing Map iteration: MapIterationFailed then MapStateFailed', async
   assert.equal(eventOf(r, 'MapIterationFailed').mapIterationFailedEventDetails, { name: 'M', index: 1 });
 });
 
-history(
-  'a Parallel: Started, each branch following it, Succeeded following Started, Exited the event before Succeeded (as AWS records test_parallel_state)',
-  async () => {
-    const r = await machine(
-      {
-        StartAt: 'Par',
-        States: {
-          Par: {
-            Type: 'Parallel',
-            Branches: [
-              { StartAt: 'A', States: { A: { Type: 'Pass', Result: 'a', End: true } } },
-              { StartAt: 'B', States: { B: { Type: 'Task', Resource: 'b', End: true } } },
-            ],
-            End: true,
-          },
+history('a Parallel: Started, each branch following it, Succeeded following Started, Exited the event before Succeeded', async () => {
+  const r = await machine(
+    {
+      StartAt: 'Par',
+      States: {
+        Par: {
+          Type: 'Parallel',
+          Branches: [
+            { StartAt: 'A', States: { A: { Type: 'Pass', Result: 'a', End: true } } },
+            { StartAt: 'B', States: { B: { Type: 'Task', Resource: 'b', End: true } } },
+          ],
+          End: true,
         },
       },
-      { b: async () => 'b' },
-    ).execute({});
-    assert.equal(r.output, ['a', 'b']);
-    assert.equal(links(r), [
-      [1, 0, 'ExecutionStarted'],
-      [2, 0, 'ParallelStateEntered'],
-      [3, 2, 'ParallelStateStarted'],
-      [4, 3, 'PassStateEntered'],
-      [5, 4, 'PassStateExited'],
-      [6, 3, 'TaskStateEntered'],
-      [7, 6, 'TaskScheduled'],
-      [8, 7, 'TaskStarted'],
-      [9, 8, 'TaskSucceeded'],
-      [10, 9, 'TaskStateExited'],
-      [11, 3, 'ParallelStateSucceeded'],
-      [12, 10, 'ParallelStateExited'],
-      [13, 12, 'ExecutionSucceeded'],
-    ]);
-  },
-);
+    },
+    { b: async () => 'b' },
+  ).execute({});
+  assert.equal(r.output, ['a', 'b']);
+  assert.equal(links(r), [
+    [1, 0, 'ExecutionStarted'],
+    [2, 0, 'ParallelStateEntered'],
+    [3, 2, 'ParallelStateStarted'],
+    [4, 3, 'PassStateEntered'],
+    [5, 4, 'PassStateExited'],
+    [6, 3, 'TaskStateEntered'],
+    [7, 6, 'TaskScheduled'],
+    [8, 7, 'TaskStarted'],
+    [9, 8, 'TaskSucceeded'],
+    [10, 9, 'TaskStateExited'],
+    [11, 3, 'ParallelStateSucceeded'],
+    [12, 10, 'ParallelStateExited'],
+    [13, 12, 'ExecutionSucceeded'],
+  ]);
+});
 
 history('a failing Parallel branch: ParallelStateFailed before ExecutionFailed', async () => {
   const r = await machine({
