@@ -98,20 +98,26 @@ export function checkEnum<T extends string>(value: unknown, member: string, allo
 /** A page size: 0 or absent means the default (100 for lists, as AWS). */
 export function checkMaxResults(value: unknown, max = 1000): number {
   if (value === undefined || value === null || value === 0) return 100;
+  return checkInteger(value, 'maxResults', 0, max)!;
+}
+
+/** An integer member from `min` to `max`, or undefined when absent; AWS's messages otherwise. */
+export function checkInteger(value: unknown, member: string, min: number, max = Infinity): number | undefined {
+  if (value === undefined || value === null) return undefined;
   if (typeof value !== 'number' || !Number.isInteger(value))
     throw new ServiceError(
       'ValidationException',
-      `1 validation error detected: Value '${shown(value)}' at 'maxResults' failed to satisfy constraint: Member must be an integer`,
+      `1 validation error detected: Value '${shown(value)}' at '${member}' failed to satisfy constraint: Member must be an integer`,
     );
-  if (value < 0)
+  if (value < min)
     throw new ServiceError(
       'ValidationException',
-      `1 validation error detected: Value '${value}' at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to 0`,
+      `1 validation error detected: Value '${value}' at '${member}' failed to satisfy constraint: Member must have value greater than or equal to ${min}`,
     );
   if (value > max)
     throw new ServiceError(
       'ValidationException',
-      `1 validation error detected: Value '${value}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to ${max}`,
+      `1 validation error detected: Value '${value}' at '${member}' failed to satisfy constraint: Member must have value less than or equal to ${max}`,
     );
   return value;
 }

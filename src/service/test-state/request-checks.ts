@@ -1,5 +1,4 @@
-import { ServiceError } from '../errors.js';
-import { checkBoolean, checkEnum, checkLength, requireString, shown } from '../requests.js';
+import { checkBoolean, checkEnum, checkInteger, checkLength, requireString } from '../requests.js';
 import type { InspectionLevel, TestStateRequest } from './request.js';
 
 /** Longest JSON-text member AWS's model allows (input, variables, context, mock.result, mapItemReaderData). */
@@ -35,9 +34,9 @@ export function checkRequestShape(request: TestStateRequest): void {
   }
   const config = request.stateConfiguration;
   if (config !== undefined && config !== null) {
-    atLeastZero(config.retrierRetryCount, 'stateConfiguration.retrierRetryCount');
+    checkInteger(config.retrierRetryCount, 'stateConfiguration.retrierRetryCount', 0);
     optionalString(config.errorCausedByState, 'stateConfiguration.errorCausedByState', 1, 80, true);
-    atLeastZero(config.mapIterationFailureCount, 'stateConfiguration.mapIterationFailureCount');
+    checkInteger(config.mapIterationFailureCount, 'stateConfiguration.mapIterationFailureCount', 0);
     optionalString(config.mapItemReaderData, 'stateConfiguration.mapItemReaderData', 0, maxDataLength, true);
   }
 }
@@ -46,18 +45,4 @@ function optionalString(value: unknown, member: string, min: number, max: number
   if (value === undefined || value === null) return;
   requireString(value, member, sensitive);
   checkLength(value, member, min, max, sensitive);
-}
-
-function atLeastZero(value: unknown, member: string): void {
-  if (value === undefined || value === null) return;
-  if (typeof value !== 'number' || !Number.isInteger(value))
-    throw new ServiceError(
-      'ValidationException',
-      `1 validation error detected: Value '${shown(value)}' at '${member}' failed to satisfy constraint: Member must be an integer`,
-    );
-  if (value < 0)
-    throw new ServiceError(
-      'ValidationException',
-      `1 validation error detected: Value '${value}' at '${member}' failed to satisfy constraint: Member must have value greater than or equal to 0`,
-    );
 }
