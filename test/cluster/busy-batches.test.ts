@@ -3,51 +3,14 @@
  * in flight per slot the workers have (at most busyBatch), and the slot an answer frees is
  * refilled only after the callbacks of that answer's settlements ran.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { suite } from 'uvu';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as assert from 'uvu/assert';
 import { createCluster, type Cluster } from '../../src/cluster/index.js';
 import type { ExecutionResult } from '../../src/run/result.js';
-import { fixtures, redisMissing, startRedis, startWorker, type RedisServer, type WorkerProcess } from './support.js';
+import { clusterSuite, fixtures, startWorker, type RedisServer, type WorkerProcess } from './support.js';
 
-const missing = redisMissing();
-if (missing !== null) console.log(`cluster busy batches: ${missing}`);
-
-const test = suite<{ redis: RedisServer | null; workers: WorkerProcess[]; clients: Cluster[]; prefix: string; dir: string }>('cluster busy batches', {
-  redis: null,
-  workers: [],
-  clients: [],
-  prefix: '',
-  dir: '',
-});
-
-let prefixes = 0;
-
-test.before(async (context) => {
-  if (missing === null) context.redis = await startRedis();
-});
-
-test.before.each((context) => {
-  context.prefix = `busy${prefixes++}`;
-  context.dir = mkdtempSync(join(tmpdir(), 'statemill-busy-'));
-});
-
-test.after.each(async (context) => {
-  await Promise.all(context.clients.splice(0).map((client) => client.close()));
-  await Promise.all(context.workers.splice(0).map((worker) => worker.kill('SIGKILL')));
-  rmSync(context.dir, { recursive: true, force: true });
-});
-
-test.after(async (context) => {
-  await context.redis?.destroy();
-});
-
-function withRedis(name: string, body: Parameters<typeof test>[1]): void {
-  if (missing === null) test(name, body);
-  else test.skip(name, body);
-}
+const { test, withRedis } = clusterSuite('cluster busy batches', 'busy');
 
 const recorded = { definition: { StartAt: 'R', States: { R: { Type: 'Task', Resource: 'recorded', End: true } } }, handlers: fixtures.handlers };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

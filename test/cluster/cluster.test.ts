@@ -1,7 +1,6 @@
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { DefinitionError } from '../../src/asl/problems.js';
 import { createCluster, ClusterError, ClusterErrorCodes, ClusterFaults, type Cluster } from '../../src/cluster/index.js';
@@ -9,42 +8,9 @@ import { compile } from '../../src/compile/machine.js';
 import { virtualClock } from '../../src/run/clock.js';
 import type { ExecutionResult } from '../../src/run/result.js';
 import { handlers } from './fixtures/handlers.js';
-import { fixtures, redisMissing, startRedis, startWorker, type RedisServer, type WorkerProcess } from './support.js';
+import { clusterSuite, fixtures, startWorker, type RedisServer, type WorkerProcess } from './support.js';
 
-const missing = redisMissing();
-if (missing !== null) console.log(`cluster: ${missing}`);
-
-const test = suite<{ redis: RedisServer | null; workers: WorkerProcess[]; clients: Cluster[]; prefix: string }>('cluster', {
-  redis: null,
-  workers: [],
-  clients: [],
-  prefix: '',
-});
-
-let prefixes = 0;
-
-test.before(async (context) => {
-  if (missing === null) context.redis = await startRedis();
-});
-
-test.before.each((context) => {
-  context.prefix = `t${prefixes++}`;
-});
-
-test.after.each(async (context) => {
-  await Promise.all(context.clients.splice(0).map((client) => client.close()));
-  await Promise.all(context.workers.splice(0).map((worker) => worker.kill('SIGKILL')));
-});
-
-test.after(async (context) => {
-  await context.redis?.destroy();
-});
-
-/** The test body, run only where Redis is. */
-function withRedis(name: string, body: Parameters<typeof test>[1]): void {
-  if (missing === null) test(name, body);
-  else test.skip(name, body);
-}
+const { test, withRedis } = clusterSuite('cluster', 't');
 
 function client(context: { redis: RedisServer | null; clients: Cluster[]; prefix: string }, options: Record<string, unknown> = {}): Cluster {
   const cluster = createCluster({ connection: context.redis!.url, prefix: context.prefix, ...options });

@@ -1,55 +1,20 @@
 /** Faults around closing: a client closed mid-load, a worker stopped with SIGTERM, a batch BullMQ fails for good, a runner thread stuck in a handler. */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createCluster, ClusterFaults, type Cluster } from '../../src/cluster/index.js';
 import type { ExecutionResult } from '../../src/run/result.js';
-import { fixtures, redisMissing, startRedis, startWorker, type RedisServer, type WorkerProcess } from './support.js';
+import { clusterSuite, fixtures, startWorker, type ClusterTestContext, type WorkerProcess } from './support.js';
 
-const missing = redisMissing();
-if (missing !== null) console.log(`cluster faults: ${missing}`);
+const { test, withRedis } = clusterSuite('cluster faults', 'f');
 
-interface Context {
-  redis: RedisServer | null;
-  workers: WorkerProcess[];
-  clients: Cluster[];
-  prefix: string;
-  dir: string;
-}
-
-const test = suite<Context>('cluster faults', { redis: null, workers: [], clients: [], prefix: '', dir: '' });
-let prefixes = 0;
-
-test.before(async (context) => {
-  if (missing === null) context.redis = await startRedis();
-});
-test.before.each((context) => {
-  context.prefix = `f${prefixes++}`;
-  context.dir = mkdtempSync(join(tmpdir(), 'statemill-cluster-faults-'));
-});
-test.after.each(async (context) => {
-  await Promise.all(context.clients.splice(0).map((client) => client.close()));
-  await Promise.all(context.workers.splice(0).map((worker) => worker.kill('SIGKILL')));
-  rmSync(context.dir, { recursive: true, force: true });
-});
-test.after(async (context) => {
-  await context.redis?.destroy();
-});
-
-function withRedis(name: string, body: Parameters<typeof test>[1]): void {
-  if (missing === null) test(name, body);
-  else test.skip(name, body);
-}
-
-function client(context: Context, options: Record<string, unknown> = {}): Cluster {
+function client(context: ClusterTestContext, options: Record<string, unknown> = {}): Cluster {
   const cluster = createCluster({ connection: context.redis!.url, prefix: context.prefix, ...options });
   context.clients.push(cluster);
   return cluster;
 }
 
-async function worker(context: Context, args: string[] = []): Promise<WorkerProcess> {
+async function worker(context: ClusterTestContext, args: string[] = []): Promise<WorkerProcess> {
   const started = await startWorker(context.redis!.url, ['--prefix', context.prefix, ...args]);
   context.workers.push(started);
   return started;

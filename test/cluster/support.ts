@@ -9,6 +9,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { suite } from 'uvu';
+import type { Cluster } from '../../src/cluster/index.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const cliMain = join(root, 'src/cli/main.ts');
@@ -146,3 +148,45 @@ export const fixtures = {
   handlers: fileURLToPath(new URL('./fixtures/handlers.ts', import.meta.url)),
   generator: fileURLToPath(new URL('./fixtures/generator.ts', import.meta.url)),
 };
+
+/** What each cluster test gets: the suite's Redis (null where none could start), the workers and clients it started (stopped after it), a queue prefix and a scratch folder of its own. */
+export interface ClusterTestContext {
+  redis: RedisServer | null;
+  workers: WorkerProcess[];
+  clients: Cluster[];
+  prefix: string;
+  dir: string;
+}
+
+/**
+ * A uvu suite for tests against one Redis it starts: each test has its own queue prefix
+ * (`prefix` and a number) and scratch folder; its clients are closed and its workers killed
+ * after it. `withRedis` registers a test that is skipped where Redis cannot be started (the
+ * reason printed once).
+ */
+export function clusterSuite(title: string, prefix: string) {
+  const missing = redisMissing();
+  if (missing !== null) console.log(`${title}: ${missing}`);
+  const test = suite<ClusterTestContext>(title, { redis: null, workers: [], clients: [], prefix: '', dir: '' });
+  let prefixes = 0;
+  test.before(async (context) => {
+    if (missing === null) context.redis = await startRedis();
+  });
+  test.before.each((context) => {
+    context.prefix = `${prefix}${prefixes++}`;
+    context.dir = mkdtempSync(join(tmpdir(), `statemill-${prefix}-`));
+  });
+  test.after.each(async (context) => {
+    await Promise.all(context.clients.splice(0).map((client) => client.close()));
+    await Promise.all(context.workers.splice(0).map((worker) => worker.kill('SIGKILL')));
+    rmSync(context.dir, { recursive: true, force: true });
+  });
+  test.after(async (context) => {
+    await context.redis?.destroy();
+  });
+  const withRedis = (name: string, body: Parameters<typeof test>[1]): void => {
+    if (missing === null) test(name, body);
+    else test.skip(name, body);
+  };
+  return { test, withRedis };
+}
