@@ -60,6 +60,11 @@ export class DefinitionError extends Error {
   }
 }
 
+/** The reference token an escaped JSON pointer token stands for (RFC 6901: `~1` is `/`, `~0` is `~`). */
+export function unescapePointerToken(token: string): string {
+  return token.replace(/~1/g, '/').replace(/~0/g, '~');
+}
+
 /** Appends one reference token to a JSON pointer, escaping as RFC 6901 requires. */
 export function pointerTo(base: string, token: string | number): string {
   const text = String(token);

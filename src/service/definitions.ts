@@ -1,4 +1,4 @@
-import { ProblemCodes, type Problem } from '../asl/problems.js';
+import { ProblemCodes, unescapePointerToken, type Problem } from '../asl/problems.js';
 import { validate } from '../compile/validate/validate.js';
 import { ServiceError } from './errors.js';
 import { jsonFault } from './json-errors.js';
@@ -144,7 +144,7 @@ function messageOf(p: Problem, definition: unknown): string {
   }
   if (p.code === ProblemCodes.UNKNOWN_FIELD) {
     const field = p.pointer.slice(p.pointer.lastIndexOf('/') + 1);
-    return `Field "${field.replace(/~1/g, '/').replace(/~0/g, '~')}" is not supported`;
+    return `Field "${unescapePointerToken(field)}" is not supported`;
   }
   if (p.code === ProblemCodes.UNKNOWN_STATE) {
     const target = /names '([^']*)'/.exec(p.message)?.[1];
@@ -160,7 +160,7 @@ function valueAt(definition: unknown, pointer: string): unknown {
   let at: unknown = definition;
   for (const token of pointer.split('/').slice(1)) {
     if (at === null || typeof at !== 'object') return undefined;
-    at = (at as Record<string, unknown>)[token.replace(/~1/g, '/').replace(/~0/g, '~')];
+    at = (at as Record<string, unknown>)[unescapePointerToken(token)];
   }
   return at;
 }
