@@ -65,6 +65,11 @@ export function unescapePointerToken(token: string): string {
   return token.replace(/~1/g, '/').replace(/~0/g, '~');
 }
 
+/** The last reference token of a JSON pointer, unescaped: the state name of a state's pointer. */
+export function lastPointerToken(pointer: string): string {
+  return unescapePointerToken(pointer.slice(pointer.lastIndexOf('/') + 1));
+}
+
 /** Appends one reference token to a JSON pointer, escaping as RFC 6901 requires. */
 export function pointerTo(base: string, token: string | number): string {
   const text = String(token);

@@ -9,6 +9,7 @@
 import { executionTimeLimit } from '../run/arns.js';
 import { parentPort, workerData } from 'node:worker_threads';
 import { Worker, type Job } from 'bullmq';
+import { lastPointerToken } from '../asl/problems.js';
 import type { MapExecutor } from '../run/iterations.js';
 import { compile, type Machine } from '../compile/machine.js';
 import { BatchNames, type WorkflowOptions } from '../pool/protocol.js';
@@ -170,10 +171,7 @@ function mapHook(key: string, record: WorkflowRecord): MapExecutor {
   const names = record.mapFanOut === true ? null : new Set(record.mapFanOut as readonly string[]);
   const minItems = record.mapFanOutMinItems ?? 16;
   return (request) => {
-    const stateName = request.state
-      .slice(request.state.lastIndexOf('/') + 1)
-      .replace(/~1/g, '/')
-      .replace(/~0/g, '~');
+    const stateName = lastPointerToken(request.state);
     if (names !== null && !names.has(stateName)) return null;
     if (request.inputs.length < minItems) return null;
     if (fanOutClient === null) fanOutClient = new Cluster({ connection: data.connection, prefix: data.prefix });

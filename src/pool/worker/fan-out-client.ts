@@ -6,6 +6,7 @@
  * back without decoding anything.
  */
 import { MessageChannel, parentPort } from 'node:worker_threads';
+import { lastPointerToken } from '../../asl/problems.js';
 import type { MapExecutor } from '../../run/iterations.js';
 import type { DecoderEntry } from '../codec.js';
 import { collectOutcomes, planFanOut, type MapFanOutRequest, type MapFanOutResult } from '../fan-out-plan.js';
@@ -20,10 +21,7 @@ import { SharedItems } from '../shared-items.js';
 export function mapHookFor(key: number, spec: WorkflowSpec, threads: number, decoder: DecoderEntry): MapExecutor {
   const names = spec.mapFanOut === true ? null : new Set(spec.mapFanOut === false ? [] : spec.mapFanOut);
   return function fanOutMap(request) {
-    const stateName = request.state
-      .slice(request.state.lastIndexOf('/') + 1)
-      .replace(/~1/g, '/')
-      .replace(/~0/g, '~');
+    const stateName = lastPointerToken(request.state);
     if (names !== null && !names.has(stateName)) return null;
     if (request.inputs.length < spec.mapFanOutMinItems) return null;
     return fanOutFromWorker(key, request, threads, decoder);

@@ -1,5 +1,5 @@
 import { validate } from '../../compile/validate/validate.js';
-import { ProblemCodes, type Problem } from '../../asl/problems.js';
+import { pointerTo, ProblemCodes, type Problem } from '../../asl/problems.js';
 import type { QueryLanguage } from '../../compile/context.js';
 import { diagnosticsOf, invalidDefinition as apiInvalidDefinition } from '../definitions.js';
 import { ServiceError } from '../errors.js';
@@ -67,11 +67,11 @@ function findState(block: Record<string, unknown>, name: string, pointer: string
   if (states === null || typeof states !== 'object') return null;
   const entries = states as Record<string, unknown>;
   if (Object.prototype.hasOwnProperty.call(entries, name) && isObject(entries[name]))
-    return { def: entries[name] as Record<string, unknown>, pointer: `${pointer}/States/${escape(name)}` };
+    return { def: entries[name] as Record<string, unknown>, pointer: pointerTo(`${pointer}/States`, name) };
   for (const [stateName, value] of Object.entries(entries)) {
     if (!isObject(value)) continue;
     const state = value as Record<string, unknown>;
-    const here = `${pointer}/States/${escape(stateName)}`;
+    const here = pointerTo(`${pointer}/States`, stateName);
     for (const key of ['ItemProcessor', 'Iterator']) {
       if (isObject(state[key])) {
         const inner = findState(state[key] as Record<string, unknown>, name, `${here}/${key}`);
@@ -122,8 +122,4 @@ function refuseProblems(machine: Record<string, unknown>): void {
 
 function invalidDefinition(code: string, detail: string): ServiceError {
   return new ServiceError('InvalidDefinition', `Invalid State Machine Definition: '${code}: ${detail}'`);
-}
-
-function escape(name: string): string {
-  return name.replace(/~/g, '~0').replace(/\//g, '~1');
 }
