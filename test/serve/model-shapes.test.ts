@@ -1,0 +1,357 @@
+import * as sfn from '@aws-sdk/client-sfn';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ServiceError, ServiceErrorNames } from '../../src/service/errors.js';
+import { encodeServiceError, METHOD_OF, OPERATIONS } from '../../src/serve/protocol.js';
+import { checkErrorAnswer, checkErrorName, checkOutput, checkShape, PROTOCOL_ERRORS, type TimestampForm } from '../support/shape-checker.js';
+import { sdkServiceModel, serviceModel, type ServiceModel } from '../support/sfn-model.js';
+import { startEndpoint, type TestEndpoint } from './endpoint.js';
+import { tour, tourHandlers, type TourTarget } from './model-scenario.js';
+
+/**
+ * Every answer checked against the service model AWS publishes (botocore's, else the SDK's
+ * schemas): one tour of all 37 operations in-process and over HTTP through the SDK v3, each
+ * answer and refusal checked — the raw JSON over the wire, the parsed value in-process — and
+ * every history event's details against HistoryEvent.
+ */
+const shapes = suite('serve: answers fit the service model');
+
+const model = serviceModel();
+let t: TestEndpoint;
+
+shapes.before(async () => {
+  console.log(`  (service model: ${model.source}${model.limitations === null ? '' : `; ${model.limitations}`})`);
+  t = await startEndpoint({ handlers: tourHandlers, virtualClock: true });
+});
+shapes.after(() => t.close());
+
+const lowerFirst = (text: string) => text[0]!.toLowerCase() + text.slice(1);
+
+/** Event types whose details AWS always sends. */
+const DETAILED =
+  /StateEntered$|StateExited$|^(ExecutionStarted|ExecutionSucceeded|MapStateStarted)$|^(Task|Activity|LambdaFunction|MapIteration)(?!StateAborted)/;
+
+/** The details member an event of `type` carries, as HistoryEvent names it; null when none. */
+function detailsMemberOf(type: string, members: Readonly<Record<string, unknown>>): string | null {
+  if (type.endsWith('StateEntered')) return 'stateEnteredEventDetails';
+  if (type.endsWith('StateExited')) return 'stateExitedEventDetails';
+  const name = `${lowerFirst(type)}EventDetails`;
+  return members[name] === undefined ? null : name;
+}
+
+/** Problems of a history beyond its shape: details under the member its type names, ids in order. */
+function historyProblems(model: ServiceModel, events: readonly Record<string, unknown>[], at: string): string[] {
+  const members = model.shapes.HistoryEvent!.members!;
+  const problems: string[] = [];
+  events.forEach((event, i) => {
+    const type = event.type as string;
+    const expected = detailsMemberOf(type, members);
+    for (const key of Object.keys(event)) {
+      if (key.endsWith('EventDetails') && key !== expected) problems.push(`${at}/${i}/${key}: a ${type} event carries ${expected ?? 'no details'}`);
+    }
+    if (expected !== null && DETAILED.test(type) && event[expected] === undefined) problems.push(`${at}/${i}: a ${type} event without ${expected}`);
+    if (typeof event.previousEventId === 'number' && typeof event.id === 'number' && event.previousEventId >= event.id) {
+      problems.push(`${at}/${i}/previousEventId: ${event.previousEventId} is not before its event ${event.id}`);
+    }
+  });
+  return problems;
+}
+
+/** What a tour saw: problems by operation, operations answered, event types met. */
+class Findings {
+  readonly problems: string[] = [];
+  readonly covered = new Set<string>();
+  readonly eventTypes = new Set<string>();
+  note(operation: string, found: readonly string[]): void {
+    this.covered.add(operation);
+    for (const problem of found) this.problems.push(`${operation} ${problem}`);
+  }
+  answer(operation: string, value: unknown, form: TimestampForm): void {
+    this.note(operation, checkOutput(model, operation, value, form));
+    if (operation === 'GetExecutionHistory') {
+      const events = (value as { events: Record<string, unknown>[] }).events;
+      for (const event of events) this.eventTypes.add(event.type as string);
+      this.note(operation, historyProblems(model, events, '/events'));
+    }
+  }
+}
+
+function inProcessTarget(findings: Findings): TourTarget {
+  const service = t.endpoint.service as unknown as Record<string, (request: unknown) => Promise<unknown>>;
+  async function call(operation: string, request: Record<string, unknown>): Promise<any> {
+    try {
+      const answer = await service[METHOD_OF.get(operation)!]!.call(service, request);
+      findings.answer(operation, answer, 'date');
+      return answer;
+    } catch (error) {
+      if (error instanceof ServiceError) findings.note(operation, checkErrorName(model, operation, error.name));
+      throw error;
+    }
+  }
+  return {
+    call,
+    async refuse(operation, request) {
+      const error = await call(operation, request).then(
+        () => null,
+        (e: Error) => e,
+      );
+      if (!(error instanceof ServiceError)) throw new Error(`${operation} ${JSON.stringify(request)} was not refused with a ServiceError: ${error}`);
+      return error.name;
+    },
+  };
+}
+
+/** The raw answer of the SDK's last request: captured inside the deserializer, before it reads the body. */
+interface RawAnswer {
+  status: number;
+  contentType: string | undefined;
+  body: string;
+}
+
+function sdkTarget(findings: Findings): TourTarget {
+  let last: RawAnswer | null = null;
+  const client = t.client;
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      const result = await next(args);
+      const response = result.response as { statusCode: number; headers: Record<string, string>; body: AsyncIterable<Uint8Array> };
+      const chunks: Uint8Array[] = [];
+      for await (const chunk of response.body) chunks.push(chunk);
+      const body = Buffer.concat(chunks);
+      last = { status: response.statusCode, contentType: response.headers['content-type'], body: body.toString('utf8') };
+      response.body = body as unknown as AsyncIterable<Uint8Array>;
+      return result;
+    },
+    { step: 'deserialize', priority: 'low', name: 'recordRawAnswer' },
+  );
+  const commands = sfn as unknown as Record<string, new (input: unknown) => any>;
+  async function call(operation: string, request: Record<string, unknown>): Promise<any> {
+    last = null;
+    try {
+      const { $metadata: _, ...answer } = await client.send(new commands[`${operation}Command`]!(request));
+      const raw = last as RawAnswer | null;
+      if (raw === null) throw new Error(`${operation}: no raw answer recorded`);
+      if (raw.status !== 200) findings.note(operation, [`status: ${raw.status} for an answer`]);
+      if (raw.contentType !== 'application/x-amz-json-1.0') findings.note(operation, [`content-type: ${raw.contentType}`]);
+      findings.answer(operation, JSON.parse(raw.body), 'wire');
+      // The SDK's parse of it: timestamps become Dates.
+      findings.note(operation, checkOutput(model, operation, answer, 'date'));
+      return answer;
+    } catch (error) {
+      const raw = last as RawAnswer | null;
+      if ((error as { $fault?: string }).$fault !== undefined && raw !== null)
+        findings.note(operation, checkErrorAnswer(model, operation, raw.status, raw.body));
+      throw error;
+    }
+  }
+  return {
+    call,
+    async refuse(operation, request) {
+      const error = await call(operation, request).then(
+        () => null,
+        (e: Error) => e,
+      );
+      if (error === null || (error as { $fault?: string }).$fault === undefined) {
+        throw new Error(`${operation} ${JSON.stringify(request)} was not refused by the service: ${error}`);
+      }
+      return error.name;
+    },
+  };
+}
+
+function assertClean(findings: Findings): void {
+  assert.equal(findings.problems, [], `answers outside the model:\n  ${findings.problems.join('\n  ')}`);
+  assert.equal(
+    OPERATIONS.filter((op) => !findings.covered.has(op)),
+    [],
+    'operations the tour did not reach',
+  );
+}
+
+/**
+ * Event types the tour's executions must record: what statemill produces (map runs come with
+ * Distributed Map, ExecutionRedriven with redrives, which statemill refuses).
+ */
+const EXPECTED_EVENT_TYPES = [
+  'ExecutionStarted',
+  'ExecutionSucceeded',
+  'ExecutionFailed',
+  'ExecutionAborted',
+  'ExecutionTimedOut',
+  'TaskStateEntered',
+  'TaskStateExited',
+  'TaskScheduled',
+  'TaskStarted',
+  'TaskSubmitted',
+  'TaskSucceeded',
+  'TaskFailed',
+  'TaskTimedOut',
+  'LambdaFunctionScheduled',
+  'LambdaFunctionStarted',
+  'LambdaFunctionSucceeded',
+  'LambdaFunctionFailed',
+  'ActivityScheduled',
+  'ActivityStarted',
+  'ActivitySucceeded',
+  'ActivityFailed',
+  'ChoiceStateEntered',
+  'ChoiceStateExited',
+  'WaitStateEntered',
+  'WaitStateExited',
+  'ParallelStateEntered',
+  'ParallelStateStarted',
+  'ParallelStateSucceeded',
+  'ParallelStateExited',
+  'MapStateEntered',
+  'MapStateStarted',
+  'MapIterationStarted',
+  'MapIterationSucceeded',
+  'MapStateSucceeded',
+  'MapStateExited',
+  'PassStateEntered',
+  'PassStateExited',
+  'SucceedStateEntered',
+  'SucceedStateExited',
+  'FailStateEntered',
+];
+
+shapes('in-process: every answer and refusal of the 37 operations fits the model (timestamps as Dates)', async () => {
+  const findings = new Findings();
+  await tour(inProcessTarget(findings), 'local');
+  assertClean(findings);
+  assert.equal(
+    EXPECTED_EVENT_TYPES.filter((type) => !findings.eventTypes.has(type)),
+    [],
+    'event types the tour did not produce',
+  );
+});
+
+shapes('over HTTP through the SDK v3: every raw answer and refusal fits the model (timestamps as epoch seconds; statuses per error)', async () => {
+  const findings = new Findings();
+  await tour(sdkTarget(findings), 'wire');
+  assertClean(findings);
+});
+
+shapes('each refusal goes out with the HTTP status the model gives its exception (ConflictException 409, ResourceNotFound 404, …)', () => {
+  for (const name of ServiceErrorNames) {
+    const answer = encodeServiceError(new ServiceError(name, 'why'));
+    const body = JSON.parse(answer.body) as Record<string, unknown>;
+    assert.is(body.__type, `com.amazonaws.sfn#${name}`);
+    assert.is(answer.status, PROTOCOL_ERRORS.get(name) ?? model.errorStatus.get(name) ?? 400, name);
+  }
+});
+
+/** The checker itself: each kind of misfit is caught, with where it is. */
+const misfits: { name: string; shape: string; value: unknown; form?: TimestampForm; problem: RegExp }[] = [
+  { name: 'a missing required member', shape: 'StartExecutionOutput', value: { executionArn: 'arn:x' }, form: 'date', problem: /^\/startDate: required/ },
+  {
+    name: 'a member the model does not define',
+    shape: 'StartExecutionOutput',
+    value: { executionArn: 'a', startDate: 1, extra: 1 },
+    problem: /^\/extra: StartExecutionOutput has no member extra/,
+  },
+  {
+    name: 'a Date over the wire',
+    shape: 'StartExecutionOutput',
+    value: { executionArn: 'a', startDate: new Date() },
+    problem: /^\/startDate: a Date where timestamp/,
+  },
+  {
+    name: 'epoch seconds in-process',
+    shape: 'StartExecutionOutput',
+    value: { executionArn: 'a', startDate: 1 },
+    form: 'date',
+    problem: /^\/startDate: number 1 where timestamp/,
+  },
+  { name: 'a null member', shape: 'StopExecutionOutput', value: { stopDate: null }, problem: /^\/stopDate: null where / },
+  { name: 'a string for a number', shape: 'HistoryEvent', value: { timestamp: 1, type: 'PassStateEntered', id: '1' }, problem: /^\/id: string "1" where / },
+  { name: 'an object for a list', shape: 'ListActivitiesOutput', value: { activities: {} }, problem: /^\/activities: object \{\} where list/ },
+  {
+    name: 'a nested misfit',
+    shape: 'ListActivitiesOutput',
+    value: { activities: [{ activityArn: 'a', name: 'n' }] },
+    problem: /^\/activities\/0\/creationDate: required/,
+  },
+  { name: 'a number for a boolean', shape: 'CloudWatchEventsExecutionDataDetails', value: { included: 1 }, problem: /^\/included: number 1 where boolean/ },
+];
+
+const botocoreOnly: typeof misfits = [
+  {
+    name: 'a fraction for an integer',
+    shape: 'MapIterationEventDetails',
+    value: { name: 'm', index: 0.5 },
+    problem: /^\/index: number 0.5 where integer UnsignedInteger/,
+  },
+  {
+    name: 'a value outside an enum',
+    shape: 'HistoryEvent',
+    value: { timestamp: 1, type: 'PassStateBegun', id: 1 },
+    problem: /^\/type: "PassStateBegun" is not one of/,
+  },
+  {
+    name: 'a string over its maximum',
+    shape: 'ActivityListItem',
+    value: { activityArn: 'a', name: 'n'.repeat(81), creationDate: 1 },
+    problem: /^\/name: 81 characters, more than Name's maximum 80/,
+  },
+  {
+    name: 'an empty string under its minimum',
+    shape: 'ActivityListItem',
+    value: { activityArn: '', name: 'n', creationDate: 1 },
+    problem: /^\/activityArn: 0 characters, fewer than Arn's minimum 1/,
+  },
+  { name: 'a number below its minimum', shape: 'MapIterationEventDetails', value: { index: -1 }, problem: /^\/index: -1 is below UnsignedInteger's minimum 0/ },
+  {
+    name: 'a string outside its pattern',
+    shape: 'RedriveExecutionInput',
+    value: { executionArn: 'a', clientToken: '  ' },
+    problem: /^\/clientToken: "  " does not match ClientToken's pattern/,
+  },
+];
+
+shapes('the checker catches each kind of misfit, naming where (botocore model and SDK schemas alike)', () => {
+  const models = [model, sdkServiceModel()];
+  for (const m of models) {
+    const cases = m.limitations === null ? [...misfits, ...botocoreOnly] : misfits;
+    for (const { name, shape, value, form = 'wire', problem } of cases) {
+      const found = checkShape(m, shape, value, form);
+      assert.ok(
+        found.some((p) => problem.test(p)),
+        `${m.source}: ${name}: ${found.join('; ') || 'nothing found'}`,
+      );
+    }
+    assert.equal(checkShape(m, 'StartExecutionOutput', { executionArn: 'arn:x', startDate: 1.5 }, 'wire'), [], `${m.source}: a fitting answer`);
+  }
+});
+
+shapes('the checker catches misfit refusals: unknown __type, wrong HTTP status, missing message, error foreign to the operation', () => {
+  const cases: { status: number; body: string; problem: RegExp }[] = [
+    { status: 400, body: '{"__type":"com.amazonaws.sfn#NoSuchThing","message":"m"}', problem: /NoSuchThing is not an error of the model/ },
+    {
+      status: 400,
+      body: '{"__type":"com.amazonaws.sfn#ResourceNotFound","message":"m"}',
+      problem: /^status: ResourceNotFound is HTTP 404 in the model, not 400/,
+    },
+    { status: 400, body: '{"__type":"com.amazonaws.sfn#ResourceNotFound"}', problem: /^\/message: undefined/ },
+    {
+      status: 400,
+      body: '{"__type":"ResourceNotFound:http://internal","message":"m","reason":"x"}',
+      problem: /^\/reason: ResourceNotFound has no member reason/,
+    },
+    { status: 400, body: '<html>', problem: /^body: not JSON/ },
+  ];
+  for (const { status, body, problem } of cases) {
+    const found = checkErrorAnswer(model, 'DescribeMapRun', status, body);
+    assert.ok(
+      found.some((p) => problem.test(p)),
+      `${body}: ${found.join('; ') || 'nothing found'}`,
+    );
+  }
+  if (model.limitations === null) {
+    assert.match(checkErrorName(model, 'DescribeMapRun', 'ExecutionDoesNotExist').join(), /not among DescribeMapRun's errors/);
+  }
+  assert.equal(checkErrorAnswer(model, 'DescribeMapRun', 404, '{"__type":"com.amazonaws.sfn#ResourceNotFound","message":"m"}'), []);
+  assert.equal(checkErrorAnswer(model, 'DescribeMapRun', 400, '{"__type":"com.amazonaws.sfn#UnknownOperationException","message":"m"}'), []);
+});
+
+shapes.run();
