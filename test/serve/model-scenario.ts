@@ -10,6 +10,7 @@
 export const ROLE = 'arn:aws:iam::123456789012:role/statemill';
 export const DOUBLE = 'arn:aws:lambda:us-east-1:123456789012:function:double';
 export const FLAKY = 'arn:aws:lambda:us-east-1:123456789012:function:flaky';
+export const SILENT = 'arn:aws:lambda:us-east-1:123456789012:function:silent';
 const SQS_CALLBACK = 'arn:aws:states:::sqs:sendMessage.waitForTaskToken';
 
 /** What a tour needs of its target: an operation called by wire name, answering or refusing. */
@@ -35,6 +36,8 @@ export const tourHandlers = {
     if (attempt <= 2) throw Object.assign(new Error('not yet'), { name: 'Flaky.NotYet' });
     return { attempt };
   },
+  // Never answers: its Task's TimeoutSeconds ends it.
+  [SILENT]: () => new Promise(() => {}),
   'arn:aws:states:::sqs:sendMessage': (input: { MessageBody: { tag: string; token: string } }) => {
     callbackTokens.set(input.MessageBody.tag, input.MessageBody.token);
     return { MessageId: 'm-1' };
@@ -148,6 +151,51 @@ const timeoutTask = json({
     },
   },
 });
+/** A Map whose item fails, caught; then a Parallel whose branch fails: *Failed events of both. */
+const failuresDefinition = json({
+  StartAt: 'Each',
+  States: {
+    Each: {
+      Type: 'Map',
+      ItemsPath: '$.items',
+      ItemProcessor: { StartAt: 'Bad', States: { Bad: { Type: 'Fail', Error: 'Item.Bad', Cause: 'bad item' } } },
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.mapError', Next: 'Both' }],
+      Next: 'Both',
+    },
+    Both: {
+      Type: 'Parallel',
+      Branches: [{ StartAt: 'Worse', States: { Worse: { Type: 'Fail', Error: 'Branch.Bad' } } }],
+      End: true,
+    },
+  },
+});
+
+/** Callbacks inside a Parallel and a Map, never answered: StopExecution aborts them all (statemill records ExecutionAborted alone). */
+function abortedDefinition(tag: string): string {
+  const callback = (which: string) => ({
+    Type: 'Task',
+    Resource: SQS_CALLBACK,
+    Parameters: { QueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/q', MessageBody: { tag: `${tag}-${which}`, 'token.$': '$$.Task.Token' } },
+    End: true,
+  });
+  return json({
+    StartAt: 'Both',
+    States: {
+      Both: {
+        Type: 'Parallel',
+        Branches: [
+          { StartAt: 'Hold', States: { Hold: callback('branch') } },
+          {
+            StartAt: 'Each',
+            States: { Each: { Type: 'Map', ItemsPath: '$.items', ItemProcessor: { StartAt: 'Item', States: { Item: callback('item') } }, End: true } },
+          },
+        ],
+        End: true,
+      },
+    },
+  });
+}
+
 const passDefinition = json({ StartAt: 'Step', States: { Step: { Type: 'Pass', Result: { done: true }, ResultPath: '$.step', End: true } } });
 
 async function settled(target: TourTarget, executionArn: string): Promise<any> {
@@ -228,6 +276,7 @@ export async function tour(target: TourTarget, prefix: string): Promise<any[][]>
     stateMachineArn: main.stateMachineArn,
     name: tag,
     input: json({ tag, n: 3, items: [{ n: 1 }, { n: 2 }] }),
+    traceHeader: 'Root=1-5759e988-bd862e3fe1be46a994272793',
   });
   await target.call('DescribeExecution', { executionArn: started.executionArn });
   await target.call('DescribeStateMachineForExecution', { executionArn: started.executionArn });
@@ -286,10 +335,41 @@ export async function tour(target: TourTarget, prefix: string): Promise<any[][]>
   await settled(target, timedOut.executionArn);
   await history(timedOut.executionArn);
 
+  // Timeouts that pass in real time (1 s each, side by side): a callback, an activity nobody polls, a silent Lambda.
   const waiting = await target.call('CreateStateMachine', { name: `${prefix}-waiting`, definition: timeoutTask, roleArn: ROLE });
-  const taskTimedOut = await target.call('StartExecution', { stateMachineArn: waiting.stateMachineArn });
-  await settled(target, taskTimedOut.executionArn);
-  await history(taskTimedOut.executionArn);
+  const { activityArn: idleActivity } = await target.call('CreateActivity', { name: `${prefix}-idle` });
+  const idle = await target.call('CreateStateMachine', {
+    name: `${prefix}-idle`,
+    definition: json({ StartAt: 'Idle', States: { Idle: { Type: 'Task', Resource: idleActivity, TimeoutSeconds: 1, End: true } } }),
+    roleArn: ROLE,
+  });
+  const silent = await target.call('CreateStateMachine', {
+    name: `${prefix}-silent`,
+    definition: json({ StartAt: 'Call', States: { Call: { Type: 'Task', Resource: SILENT, TimeoutSeconds: 1, End: true } } }),
+    roleArn: ROLE,
+  });
+  const timeouts = [
+    await target.call('StartExecution', { stateMachineArn: waiting.stateMachineArn }),
+    await target.call('StartExecution', { stateMachineArn: idle.stateMachineArn }),
+    await target.call('StartExecution', { stateMachineArn: silent.stateMachineArn }),
+  ];
+  for (const { executionArn } of timeouts) {
+    await settled(target, executionArn);
+    await history(executionArn);
+  }
+
+  const failures = await target.call('CreateStateMachine', { name: `${prefix}-failures`, definition: failuresDefinition, roleArn: ROLE });
+  const failedBoth = await target.call('StartExecution', { stateMachineArn: failures.stateMachineArn, input: '{"items":[1]}' });
+  await settled(target, failedBoth.executionArn);
+  await history(failedBoth.executionArn);
+
+  const aborts = await target.call('CreateStateMachine', { name: `${prefix}-aborts`, definition: abortedDefinition(`${prefix}-aborts`), roleArn: ROLE });
+  const aborted = await target.call('StartExecution', { stateMachineArn: aborts.stateMachineArn, input: '{"items":[1]}' });
+  await tokenFor(`${prefix}-aborts-branch`);
+  await tokenFor(`${prefix}-aborts-item`);
+  await target.call('StopExecution', { executionArn: aborted.executionArn });
+  await settled(target, aborted.executionArn);
+  await history(aborted.executionArn);
 
   const held = await target.call('CreateStateMachine', {
     name: `${prefix}-held`,
@@ -313,9 +393,29 @@ export async function tour(target: TourTarget, prefix: string): Promise<any[][]>
   await settled(target, evaluation.executionArn);
   await history(evaluation.executionArn);
 
-  // Express: StartSyncExecution succeeded and failed; Standard-only operations refused.
-  const express = await target.call('CreateStateMachine', { name: `${prefix}-express`, definition: passDefinition, roleArn: ROLE, type: 'EXPRESS' });
-  await target.call('StartSyncExecution', { stateMachineArn: express.stateMachineArn, input: '{"a":1}', name: 'sync-1' });
+  // Express: StartSyncExecution succeeded, failed and timed out; Standard-only operations refused.
+  const express = await target.call('CreateStateMachine', {
+    name: `${prefix}-express`,
+    definition: passDefinition,
+    roleArn: ROLE,
+    type: 'EXPRESS',
+    loggingConfiguration: {
+      level: 'ALL',
+      includeExecutionData: true,
+      destinations: [{ cloudWatchLogsLogGroup: { logGroupArn: 'arn:aws:logs:us-east-1:123456789012:log-group:tour:*' } }],
+    },
+    tracingConfiguration: { enabled: true },
+    encryptionConfiguration: { type: 'AWS_OWNED_KEY' },
+  });
+  await target.call('DescribeStateMachine', { stateMachineArn: express.stateMachineArn, includedData: 'METADATA_ONLY' });
+  await target.call('StartSyncExecution', {
+    stateMachineArn: express.stateMachineArn,
+    input: '{"a":1}',
+    name: 'sync-1',
+    traceHeader: 'Root=1-5759e988-bd862e3fe1be46a994272793',
+  });
+  const expressSlow = await target.call('CreateStateMachine', { name: `${prefix}-express-slow`, definition: slowDefinition, roleArn: ROLE, type: 'EXPRESS' });
+  await target.call('StartSyncExecution', { stateMachineArn: expressSlow.stateMachineArn });
   await target.call('StartSyncExecution', { stateMachineArn: express.stateMachineArn, input: '{"a":1}', includedData: 'METADATA_ONLY' });
   const expressFails = await target.call('CreateStateMachine', { name: `${prefix}-express-fails`, definition: failDefinition, roleArn: ROLE, type: 'EXPRESS' });
   await target.call('StartSyncExecution', { stateMachineArn: expressFails.stateMachineArn });
@@ -357,6 +457,24 @@ export async function tour(target: TourTarget, prefix: string): Promise<any[][]>
   await target.call('DeleteStateMachineAlias', { stateMachineAliasArn: alias.stateMachineAliasArn });
   await target.call('DeleteStateMachineVersion', { stateMachineVersionArn: published.stateMachineVersionArn });
   await target.refuse('DescribeStateMachineAlias', { stateMachineAliasArn: alias.stateMachineAliasArn });
+
+  // Pages: every list with a next page.
+  await settled(target, (await target.call('StartExecution', { stateMachineArn: fails.stateMachineArn, name: 'twice' })).executionArn);
+  await target.call('ListExecutions', { stateMachineArn: main.stateMachineVersionArn });
+  for (const [operation, request] of [
+    ['ListStateMachines', {}],
+    ['ListActivities', {}],
+    ['ListExecutions', { stateMachineArn: fails.stateMachineArn }],
+  ] as const) {
+    const first = await target.call(operation, { ...request, maxResults: 1 });
+    if (first.nextToken === undefined) throw new Error(`${operation} gave one item and no next page`);
+    await target.call(operation, { ...request, maxResults: 1, nextToken: first.nextToken });
+  }
+  await target.call('ValidateStateMachineDefinition', {
+    definition: json({ StartAt: 'A', States: { A: { Type: 'Pass', End: true }, Orphan: { Type: 'Pass', End: true } } }),
+    severity: 'WARNING',
+    type: 'STANDARD',
+  });
 
   // Map runs: none exist for these executions.
   await target.call('ListMapRuns', { executionArn: started.executionArn });

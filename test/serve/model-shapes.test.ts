@@ -5,8 +5,10 @@ import { ServiceError, ServiceErrorNames } from '../../src/service/errors.js';
 import { encodeServiceError, METHOD_OF, OPERATIONS } from '../../src/serve/protocol.js';
 import { checkErrorAnswer, checkErrorName, checkOutput, checkShape, PROTOCOL_ERRORS, type TimestampForm } from '../support/shape-checker.js';
 import { sdkServiceModel, serviceModel, type ServiceModel } from '../support/sfn-model.js';
+import { fileURLToPath } from 'node:url';
 import { startEndpoint, type TestEndpoint } from './endpoint.js';
-import { tour, tourHandlers, type TourTarget } from './model-scenario.js';
+import { clientEnvironment, configFile, run, unavailable } from './external-clients.js';
+import { ROLE, tour, tourHandlers, type TourTarget } from './model-scenario.js';
 
 /**
  * Every answer checked against the service model AWS publishes (botocore's, else the SDK's
@@ -18,10 +20,16 @@ const shapes = suite('serve: answers fit the service model');
 
 const model = serviceModel();
 let t: TestEndpoint;
+let noBoto3: string | null;
+let noAwsCli: string | null;
 
 shapes.before(async () => {
   console.log(`  (service model: ${model.source}${model.limitations === null ? '' : `; ${model.limitations}`})`);
   t = await startEndpoint({ handlers: tourHandlers, virtualClock: true });
+  noBoto3 = await unavailable('python3', ['-c', 'import boto3']);
+  if (noBoto3 !== null) console.log(`  (boto3 tour skipped: ${noBoto3})`);
+  noAwsCli = await unavailable('aws', ['--version']);
+  if (noAwsCli !== null) console.log(`  (AWS CLI tour skipped: ${noAwsCli})`);
 });
 shapes.after(() => t.close());
 
@@ -213,6 +221,12 @@ const EXPECTED_EVENT_TYPES = [
   'SucceedStateEntered',
   'SucceedStateExited',
   'FailStateEntered',
+  'EvaluationFailed',
+  'ActivityTimedOut',
+  'LambdaFunctionTimedOut',
+  'MapIterationFailed',
+  'MapStateFailed',
+  'ParallelStateFailed',
 ];
 
 shapes('in-process: every answer and refusal of the 37 operations fits the model (timestamps as Dates)', async () => {
@@ -232,6 +246,38 @@ shapes('over HTTP through the SDK v3: every raw answer and refusal fits the mode
   assertClean(findings);
 });
 
+/** Requests every operation must refuse: nothing at all, and every ARN-like member malformed. */
+const refusedRequests: Record<string, unknown>[] = [
+  {},
+  Object.fromEntries(
+    ['stateMachineArn', 'executionArn', 'activityArn', 'resourceArn', 'mapRunArn', 'stateMachineAliasArn', 'stateMachineVersionArn', 'taskToken'].map(
+      (member) => [member, 'not-an-arn'],
+    ),
+  ),
+];
+
+shapes('over raw HTTP, each of the 37 operations refuses an empty and a malformed request with one of its model errors', async () => {
+  const findings = new Findings();
+  const answered: string[] = [];
+  for (const operation of OPERATIONS) {
+    for (const request of refusedRequests) {
+      const response = await fetch(t.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `AWSStepFunctions.${operation}` },
+        body: JSON.stringify(request),
+      });
+      const body = await response.text();
+      // ListActivities, ListStateMachines and ValidateStateMachineDefinition (a definition is required, not an ARN) may answer.
+      if (response.status === 200) {
+        answered.push(operation);
+        findings.answer(operation, JSON.parse(body), 'wire');
+      } else findings.note(operation, checkErrorAnswer(model, operation, response.status, body));
+    }
+  }
+  assert.equal(findings.problems, [], `refusals outside the model:\n  ${findings.problems.join('\n  ')}`);
+  assert.equal([...new Set(answered)].sort(), ['ListActivities', 'ListStateMachines']);
+});
+
 shapes('each refusal goes out with the HTTP status the model gives its exception (ConflictException 409, ResourceNotFound 404, …)', () => {
   for (const name of ServiceErrorNames) {
     const answer = encodeServiceError(new ServiceError(name, 'why'));
@@ -239,6 +285,65 @@ shapes('each refusal goes out with the HTTP status the model gives its exception
     assert.is(body.__type, `com.amazonaws.sfn#${name}`);
     assert.is(answer.status, PROTOCOL_ERRORS.get(name) ?? model.errorStatus.get(name) ?? 400, name);
   }
+});
+
+shapes(
+  'boto3 parses a representative tour (26 operations, refusals with 400/404/409) into its types: required members present, every timestamp a datetime',
+  async () => {
+    if (noBoto3 !== null) return;
+    const script = fileURLToPath(new URL('./fixtures/boto3_tour.py', import.meta.url));
+    const result = await run('python3', [script, t.url, 'py'], clientEnvironment());
+    assert.is(result.code, 0, result.stderr);
+    const { operations, refusals, problems } = result.json() as { operations: string[]; refusals: Record<string, [string, number]>; problems: string[] };
+    assert.equal(problems, []);
+    assert.is(operations.length, 26, operations.join(', '));
+    assert.equal(refusals, {
+      DeleteStateMachineVersion: ['ConflictException', 409],
+      DescribeMapRun: ['ResourceNotFound', 404],
+      DescribeExecution: ['ExecutionDoesNotExist', 400],
+      SendTaskSuccess: ['TaskTimedOut', 400],
+      StartSyncExecution: ['StateMachineTypeNotSupported', 400],
+    });
+  },
+);
+
+/** An ISO 8601 timestamp with its zone, as the AWS CLI prints a datetime. */
+const ISO_TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?[+-]\d\d:\d\d$/;
+
+shapes('the AWS CLI: a representative subset answers parsed JSON with ISO timestamps, and 404/409 refusals by their code', async () => {
+  if (noAwsCli !== null) return;
+  // iso8601: the CLI parses each timestamp and prints it back (CLI v1's default prints the wire's number as it came).
+  const config = configFile('model-shapes-config', ['cli_timestamp_format = iso8601']);
+  const env = clientEnvironment({ AWS_DISABLE_HOST_PREFIX_INJECTION: 'true', AWS_CONFIG_FILE: config });
+  const aws = (args: string[]) => run('aws', ['stepfunctions', '--endpoint-url', t.url, '--output', 'json', ...args], env);
+  const ok = async (args: string[]) => {
+    const result = await aws(args);
+    assert.is(result.code, 0, `${args[0]}: ${result.stderr}`);
+    return result.json();
+  };
+  const definition = JSON.stringify({ StartAt: 'Step', States: { Step: { Type: 'Pass', End: true } } });
+  const created = await ok(['create-state-machine', '--name', 'cli-tour', '--definition', definition, '--role-arn', ROLE, '--publish']);
+  assert.match(created.creationDate, ISO_TIMESTAMP);
+  const { executionArn } = await ok(['start-execution', '--state-machine-arn', created.stateMachineArn, '--input', '{"a":1}']);
+  await t.endpoint.service.waitForExecution({ executionArn });
+  const described = await ok(['describe-execution', '--execution-arn', executionArn]);
+  assert.is(described.status, 'SUCCEEDED');
+  assert.match(described.stopDate, ISO_TIMESTAMP);
+  const history = await ok(['get-execution-history', '--execution-arn', executionArn, '--reverse-order']);
+  assert.ok(history.events.every((e: { timestamp: string }) => ISO_TIMESTAMP.test(e.timestamp)));
+  const listed = await ok(['list-executions', '--state-machine-arn', created.stateMachineArn]);
+  assert.is(listed.executions.length, 1);
+  const tested = await ok(['test-state', '--definition', '{"Type":"Pass","End":true}', '--input', '{"b":2}', '--inspection-level', 'DEBUG']);
+  assert.is(tested.status, 'SUCCEEDED');
+  await ok(['create-state-machine-alias', '--name', 'live', '--routing-configuration', `stateMachineVersionArn=${created.stateMachineVersionArn},weight=100`]);
+  const conflict = await aws(['delete-state-machine-version', '--state-machine-version-arn', created.stateMachineVersionArn]);
+  assert.match(conflict.stderr, /\(ConflictException\) when calling the DeleteStateMachineVersion operation/);
+  const missing = await aws([
+    'describe-map-run',
+    '--map-run-arn',
+    `${created.stateMachineArn.replace(':stateMachine:', ':mapRun:')}/Each:00000000-0000-4000-8000-000000000000`,
+  ]);
+  assert.match(missing.stderr, /\(ResourceNotFound\) when calling the DescribeMapRun operation/);
 });
 
 /** The checker itself: each kind of misfit is caught, with where it is. */

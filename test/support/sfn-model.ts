@@ -8,7 +8,7 @@ import { gunzipSync } from 'node:zlib';
  * Step Functions' service model, as AWS publishes it, in botocore's form: the shapes of every
  * operation's input, output and errors. Read at test time, never copied into the repository:
  * botocore's `stepfunctions/2016-11-23/service-2.json(.gz)` where Python's botocore is
- * installed (or the file `SFN_SERVICE_MODEL` names) — it holds everything: required members,
+ * installed (or the file `SFN_SERVICE_MODEL` names; `SFN_SERVICE_MODEL=sdk` forces the SDK's) — it holds everything: required members,
  * types, enums, string bounds and patterns; otherwise derived from the Smithy schemas that
  * `@aws-sdk/client-sfn` compiles in (members, types, required members; no enums or bounds).
  * HTTP statuses of errors come from the SDK's schemas either way (botocore's JSON has them
@@ -171,7 +171,7 @@ function readSdkSchemas(): ServiceModel {
     shapes,
     errorStatus: sdkErrorStatuses(),
     source: '@aws-sdk/client-sfn schemas',
-    limitations: 'botocore not found: enums, string bounds, patterns and per-operation error lists go unchecked',
+    limitations: "without botocore's model: enums, string bounds, patterns and per-operation error lists go unchecked",
   };
 }
 
@@ -180,7 +180,7 @@ let loaded: ServiceModel | null = null;
 /** The service model: botocore's where found, else the SDK's schemas (see `limitations`). */
 export function serviceModel(): ServiceModel {
   if (loaded !== null) return loaded;
-  const file = botocoreModelFile();
+  const file = process.env.SFN_SERVICE_MODEL === 'sdk' ? null : botocoreModelFile();
   loaded = file === null ? readSdkSchemas() : readBotocore(file);
   return loaded;
 }
