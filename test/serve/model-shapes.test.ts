@@ -6,6 +6,10 @@ import { encodeServiceError, METHOD_OF, OPERATIONS } from '../../src/serve/proto
 import { checkErrorAnswer, checkErrorName, checkOutput, checkShape, PROTOCOL_ERRORS, type TimestampForm } from '../support/shape-checker.js';
 import { sdkServiceModel, serviceModel, type ServiceModel } from '../support/sfn-model.js';
 import { fileURLToPath } from 'node:url';
+import { virtualClock } from '../../src/run/clock.js';
+import { createService } from '../../src/service/index.js';
+import { handlersFor, loadCases } from '../conformance/runner.js';
+import { loadApiCases, runApiCase, type ApiTarget } from '../service/api-runner.js';
 import { startEndpoint, type TestEndpoint } from './endpoint.js';
 import { clientEnvironment, configFile, run, unavailable } from './external-clients.js';
 import { ROLE, tour, tourHandlers, type TourTarget } from './model-scenario.js';
@@ -246,6 +250,68 @@ shapes('over HTTP through the SDK v3: every raw answer and refusal fits the mode
   assertClean(findings);
 });
 
+shapes('the AWS-recorded call sequences of conformance-api, replayed in-process: every answer and refusal fits the model', async () => {
+  const cases = loadApiCases();
+  if (cases.length === 0) {
+    console.log('  (conformance-api replay skipped: ../shared/conformance-api/cases not found)');
+    return;
+  }
+  const findings = new Findings();
+  const checking = (options: { region: string; accountId: string }): ApiTarget => {
+    const service = createService(options);
+    return {
+      async send(command: { constructor: { name: string } }) {
+        const operation = command.constructor.name.replace(/Command$/, '');
+        try {
+          const answer = await service.send(command as Parameters<typeof service.send>[0]);
+          findings.answer(operation, answer, 'date');
+          return answer;
+        } catch (error) {
+          if (error instanceof ServiceError) findings.note(operation, checkErrorName(model, operation, error.name));
+          throw error;
+        }
+      },
+      describeExecution: (request) => service.describeExecution(request),
+      close: () => service.close(),
+    } as ApiTarget;
+  };
+  for (const c of cases) await runApiCase(c, checking);
+  assert.equal(findings.problems, [], `answers outside the model:\n  ${findings.problems.join('\n  ')}`);
+  assert.ok(findings.covered.size >= 25, `only ${findings.covered.size} operations replayed`);
+});
+
+shapes(
+  'the AWS-recorded conformance definitions, run by the service: every DescribeExecution, history and StartSyncExecution answer fits the model',
+  async () => {
+    const cases = loadCases();
+    if (cases.length === 0) {
+      console.log('  (conformance replay skipped: ../shared/conformance/cases not found)');
+      return;
+    }
+    const findings = new Findings();
+    for (const c of cases) {
+      const service = createService({ handlers: handlersFor(c.resources), clock: virtualClock(), accountId: '000000000000' });
+      try {
+        const type = c.stateMachineType ?? 'STANDARD';
+        const definition = JSON.stringify(c.definition);
+        const { stateMachineArn } = await service.createStateMachine({ name: 'conformance', definition, roleArn: 'arn:aws:iam::000000000000:role/r', type });
+        const input = JSON.stringify(c.input);
+        if (type === 'EXPRESS') {
+          findings.answer('StartSyncExecution', await service.startSyncExecution({ stateMachineArn, input }), 'date');
+          continue;
+        }
+        const { executionArn } = await service.startExecution({ stateMachineArn, input });
+        findings.answer('DescribeExecution', await service.waitForExecution({ executionArn }), 'date');
+        findings.answer('GetExecutionHistory', await service.getExecutionHistory({ executionArn, maxResults: 1000 }), 'date');
+      } finally {
+        await service.close();
+      }
+    }
+    assert.equal([...new Set(findings.problems)], [], 'answers outside the model');
+    assert.ok(findings.eventTypes.size >= 30, `only ${findings.eventTypes.size} event types recorded`);
+  },
+);
+
 /** Requests every operation must refuse: nothing at all, and every ARN-like member malformed. */
 const refusedRequests: Record<string, unknown>[] = [
   {},
@@ -404,6 +470,12 @@ const botocoreOnly: typeof misfits = [
     shape: 'ActivityListItem',
     value: { activityArn: '', name: 'n', creationDate: 1 },
     problem: /^\/activityArn: 0 characters, fewer than Arn's minimum 1/,
+  },
+  {
+    name: 'an integer beyond 32 bits',
+    shape: 'MapIterationEventDetails',
+    value: { index: 2 ** 31 },
+    problem: /^\/index: 2147483648 does not fit UnsignedInteger \(a 32-bit integer\)/,
   },
   { name: 'a number below its minimum', shape: 'MapIterationEventDetails', value: { index: -1 }, problem: /^\/index: -1 is below UnsignedInteger's minimum 0/ },
   {

@@ -25,6 +25,9 @@ export const PROTOCOL_ERRORS: ReadonlyMap<string, number> = new Map([
  */
 export const INPUT_CONSTRAINT_ERROR = 'ValidationException';
 
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
+
 const pointerToken = (name: string | number) => String(name).replace(/~/g, '~0').replace(/\//g, '~1');
 
 const patterns = new Map<string, RegExp>();
@@ -118,6 +121,10 @@ function checkValue(model: ServiceModel, shapeName: string, value: unknown, form
       if (typeof value !== 'number' || !Number.isInteger(value)) {
         problems.push(`${where}: ${describe(value)} where ${shape.type} ${shapeName} is expected`);
         return;
+      }
+      // An integer is 32 bits in the model (clients in typed languages overflow past it); a long beyond 2^53 loses digits in JSON.
+      if (shape.type === 'integer' ? value < INT32_MIN || value > INT32_MAX : !Number.isSafeInteger(value)) {
+        problems.push(`${where}: ${value} does not fit ${shapeName} (a ${shape.type === 'integer' ? '32-bit integer' : 'long'})`);
       }
       checkRange(shapeName, shape, value, where, problems);
       return;
