@@ -10,6 +10,7 @@ import { virtualClock } from '../../src/run/clock.js';
 import { createService } from '../../src/service/index.js';
 import { handlersFor, loadCases } from '../conformance/runner.js';
 import { loadApiCases, runApiCase, type ApiTarget } from '../service/api-runner.js';
+import { loadTestStateCases } from '../service/test-state-runner.js';
 import { startEndpoint, type TestEndpoint } from './endpoint.js';
 import { clientEnvironment, configFile, run, unavailable } from './external-clients.js';
 import { ROLE, tour, tourHandlers, type TourTarget } from './model-scenario.js';
@@ -311,6 +312,27 @@ shapes(
     assert.ok(findings.eventTypes.size >= 30, `only ${findings.eventTypes.size} event types recorded`);
   },
 );
+
+shapes('the AWS-recorded TestState requests of conformance-teststate: every answer and refusal fits the model', async () => {
+  const cases = loadTestStateCases();
+  if (cases === null || cases.length === 0) {
+    console.log('  (TestState replay skipped: ../shared/conformance-teststate/cases not found)');
+    return;
+  }
+  const findings = new Findings();
+  for (const c of cases) {
+    const service = createService({ handlers: handlersFor(c.resources), accountId: '000000000000' });
+    try {
+      findings.answer('TestState', await service.testState({ ...c.request, definition: JSON.stringify(c.request.definition) }), 'date');
+    } catch (error) {
+      if (!(error instanceof ServiceError)) throw error;
+      findings.note('TestState', checkErrorName(model, 'TestState', error.name));
+    } finally {
+      await service.close();
+    }
+  }
+  assert.equal([...new Set(findings.problems)], [], 'answers outside the model');
+});
 
 /** Requests every operation must refuse: nothing at all, and every ARN-like member malformed. */
 const refusedRequests: Record<string, unknown>[] = [
