@@ -527,6 +527,11 @@ export async function tour(target: TourTarget, prefix: string): Promise<any[][]>
   });
   await target.refuse('TestState', { definition: json({ Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', End: true }), input: '{}' });
 
+  // A poll that finds no task answers {} (at once on the virtual clock; after 60 s on a real one).
+  const { activityArn: emptyActivity } = await target.call('CreateActivity', { name: `${prefix}-empty` });
+  const none = await target.call('GetActivityTask', { activityArn: emptyActivity, workerName: 'idle' });
+  if (none.taskToken !== undefined) throw new Error('an activity without work handed out a task');
+
   // Deletions and what follows them.
   await target.call('DeleteStateMachine', { stateMachineArn: express.stateMachineArn });
   await target.call('DeleteActivity', { activityArn });
