@@ -170,7 +170,7 @@ const failuresDefinition = json({
   },
 });
 
-/** Callbacks inside a Parallel and a Map, never answered: StopExecution aborts them all (statemill records ExecutionAborted alone). */
+/** Callbacks inside a Parallel and a Map, never answered: StopExecution aborts them all (ExecutionAborted alone, no *StateAborted: as AWS recorded conformance-api test_stop_execution for a Wait). */
 function abortedDefinition(tag: string): string {
   const callback = (which: string) => ({
     Type: 'Task',

@@ -75,8 +75,11 @@ class Findings {
   readonly problems: string[] = [];
   readonly covered = new Set<string>();
   readonly eventTypes = new Set<string>();
+  checked = 0;
+  events = 0;
   note(operation: string, found: readonly string[]): void {
     this.covered.add(operation);
+    this.checked++;
     for (const problem of found) this.problems.push(`${operation} ${problem}`);
   }
   answer(operation: string, value: unknown, form: TimestampForm): void {
@@ -84,8 +87,15 @@ class Findings {
     if (operation === 'GetExecutionHistory') {
       const events = (value as { events: Record<string, unknown>[] }).events;
       for (const event of events) this.eventTypes.add(event.type as string);
-      this.note(operation, historyProblems(model, events, '/events'));
+      this.events += events.length;
+      for (const problem of historyProblems(model, events, '/events')) this.problems.push(`${operation} ${problem}`);
     }
+  }
+  /** What was checked, printed beside the suite's dots. */
+  report(label: string): void {
+    console.log(
+      `  ${label}: ${this.checked} answers and refusals of ${this.covered.size} operations, ${this.events} history events of ${this.eventTypes.size} types`,
+    );
   }
 }
 
@@ -172,7 +182,8 @@ function sdkTarget(findings: Findings): TourTarget {
   };
 }
 
-function assertClean(findings: Findings): void {
+function assertClean(findings: Findings, label: string): void {
+  findings.report(label);
   assert.equal(findings.problems, [], `answers outside the model:\n  ${findings.problems.join('\n  ')}`);
   assert.equal(
     OPERATIONS.filter((op) => !findings.covered.has(op)),
@@ -237,7 +248,7 @@ const EXPECTED_EVENT_TYPES = [
 shapes('in-process: every answer and refusal of the 37 operations fits the model (timestamps as Dates)', async () => {
   const findings = new Findings();
   await tour(inProcessTarget(findings), 'local');
-  assertClean(findings);
+  assertClean(findings, 'in-process tour');
   assert.equal(
     EXPECTED_EVENT_TYPES.filter((type) => !findings.eventTypes.has(type)),
     [],
@@ -248,7 +259,7 @@ shapes('in-process: every answer and refusal of the 37 operations fits the model
 shapes('over HTTP through the SDK v3: every raw answer and refusal fits the model (timestamps as epoch seconds; statuses per error)', async () => {
   const findings = new Findings();
   await tour(sdkTarget(findings), 'wire');
-  assertClean(findings);
+  assertClean(findings, 'SDK v3 tour (raw wire)');
 });
 
 shapes('the AWS-recorded call sequences of conformance-api, replayed in-process: every answer and refusal fits the model', async () => {
@@ -277,6 +288,7 @@ shapes('the AWS-recorded call sequences of conformance-api, replayed in-process:
     } as ApiTarget;
   };
   for (const c of cases) await runApiCase(c, checking);
+  findings.report('conformance-api replay');
   assert.equal(findings.problems, [], `answers outside the model:\n  ${findings.problems.join('\n  ')}`);
   assert.ok(findings.covered.size >= 25, `only ${findings.covered.size} operations replayed`);
 });
@@ -308,6 +320,7 @@ shapes(
         await service.close();
       }
     }
+    findings.report('conformance definitions');
     assert.equal([...new Set(findings.problems)], [], 'answers outside the model');
     assert.ok(findings.eventTypes.size >= 30, `only ${findings.eventTypes.size} event types recorded`);
   },
@@ -331,6 +344,7 @@ shapes('the AWS-recorded TestState requests of conformance-teststate: every answ
       await service.close();
     }
   }
+  findings.report('conformance-teststate replay');
   assert.equal([...new Set(findings.problems)], [], 'answers outside the model');
 });
 
