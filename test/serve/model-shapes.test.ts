@@ -1,11 +1,19 @@
 import * as sfn from '@aws-sdk/client-sfn';
+import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ServiceError, ServiceErrorNames } from '../../src/service/errors.js';
 import { encodeServiceError, METHOD_OF, OPERATIONS } from '../../src/serve/protocol.js';
-import { checkErrorAnswer, checkErrorName, checkOutput, checkShape, PROTOCOL_ERRORS, type TimestampForm } from '../support/shape-checker.js';
-import { sdkServiceModel, serviceModel, type ServiceModel } from '../support/sfn-model.js';
-import { fileURLToPath } from 'node:url';
+import {
+  checkErrorAnswer,
+  checkErrorName,
+  checkHistoryEvents,
+  checkOutput,
+  checkShape,
+  PROTOCOL_ERRORS,
+  type TimestampForm,
+} from '../support/shape-checker.js';
+import { sdkServiceModel, serviceModel } from '../support/sfn-model.js';
 import { virtualClock } from '../../src/run/clock.js';
 import { createService } from '../../src/service/index.js';
 import { handlersFor, loadCases } from '../conformance/runner.js';
@@ -38,38 +46,6 @@ shapes.before(async () => {
 });
 shapes.after(() => t.close());
 
-const lowerFirst = (text: string) => text[0]!.toLowerCase() + text.slice(1);
-
-/** Event types whose details AWS always sends. */
-const DETAILED =
-  /StateEntered$|StateExited$|^(ExecutionStarted|ExecutionSucceeded|MapStateStarted)$|^(Task|Activity|LambdaFunction|MapIteration)(?!StateAborted)/;
-
-/** The details member an event of `type` carries, as HistoryEvent names it; null when none. */
-function detailsMemberOf(type: string, members: Readonly<Record<string, unknown>>): string | null {
-  if (type.endsWith('StateEntered')) return 'stateEnteredEventDetails';
-  if (type.endsWith('StateExited')) return 'stateExitedEventDetails';
-  const name = `${lowerFirst(type)}EventDetails`;
-  return members[name] === undefined ? null : name;
-}
-
-/** Problems of a history beyond its shape: details under the member its type names, ids in order. */
-function historyProblems(model: ServiceModel, events: readonly Record<string, unknown>[], at: string): string[] {
-  const members = model.shapes.HistoryEvent!.members!;
-  const problems: string[] = [];
-  events.forEach((event, i) => {
-    const type = event.type as string;
-    const expected = detailsMemberOf(type, members);
-    for (const key of Object.keys(event)) {
-      if (key.endsWith('EventDetails') && key !== expected) problems.push(`${at}/${i}/${key}: a ${type} event carries ${expected ?? 'no details'}`);
-    }
-    if (expected !== null && DETAILED.test(type) && event[expected] === undefined) problems.push(`${at}/${i}: a ${type} event without ${expected}`);
-    if (typeof event.previousEventId === 'number' && typeof event.id === 'number' && event.previousEventId >= event.id) {
-      problems.push(`${at}/${i}/previousEventId: ${event.previousEventId} is not before its event ${event.id}`);
-    }
-  });
-  return problems;
-}
-
 /** What a tour saw: problems by operation, operations answered, event types met. */
 class Findings {
   readonly problems: string[] = [];
@@ -88,7 +64,7 @@ class Findings {
       const events = (value as { events: Record<string, unknown>[] }).events;
       for (const event of events) this.eventTypes.add(event.type as string);
       this.events += events.length;
-      for (const problem of historyProblems(model, events, '/events')) this.problems.push(`${operation} ${problem}`);
+      for (const problem of checkHistoryEvents(model, events)) this.problems.push(`${operation} ${problem}`);
     }
   }
   /** What was checked, printed beside the suite's dots. */
@@ -541,6 +517,29 @@ shapes('the checker catches each kind of misfit, naming where (botocore model an
     }
     assert.equal(checkShape(m, 'StartExecutionOutput', { executionArn: 'arn:x', startDate: 1.5 }, 'wire'), [], `${m.source}: a fitting answer`);
   }
+});
+
+shapes('the history check catches details under the member of another type, missing details, and an event linked to itself or a later one', () => {
+  const cases: { events: Record<string, unknown>[]; problem: RegExp }[] = [
+    {
+      events: [{ id: 1, previousEventId: 0, type: 'TaskStateEntered', taskScheduledEventDetails: {} }],
+      problem: /^\/events\/0\/taskScheduledEventDetails: a TaskStateEntered event carries stateEnteredEventDetails/,
+    },
+    { events: [{ id: 1, previousEventId: 0, type: 'PassStateExited' }], problem: /^\/events\/0: a PassStateExited event without stateExitedEventDetails/ },
+    {
+      events: [{ id: 1, previousEventId: 0, type: 'ParallelStateStarted', parallelStateStartedEventDetails: {} }],
+      problem: /^\/events\/0\/parallelStateStartedEventDetails: a ParallelStateStarted event carries no details/,
+    },
+    { events: [{ id: 2, previousEventId: 2, type: 'ExecutionAborted' }], problem: /^\/events\/0\/previousEventId: 2 is not before its event 2/ },
+  ];
+  for (const { events, problem } of cases) {
+    const found = checkHistoryEvents(model, events);
+    assert.ok(
+      found.some((p) => problem.test(p)),
+      `${JSON.stringify(events)}: ${found.join('; ') || 'nothing found'}`,
+    );
+  }
+  assert.equal(checkHistoryEvents(model, [{ id: 1, previousEventId: 0, type: 'ExecutionAborted', executionAbortedEventDetails: {} }]), []);
 });
 
 shapes('the checker catches misfit refusals: unknown __type, wrong HTTP status, missing message, error foreign to the operation', () => {

@@ -227,3 +227,39 @@ export function checkErrorAnswer(model: ServiceModel, operation: string, status:
   if (!PROTOCOL_ERRORS.has(name)) problems.push(...checkShape(model, name, members, 'wire'));
   return problems;
 }
+
+const lowerFirst = (text: string) => text[0]!.toLowerCase() + text.slice(1);
+
+/** Event types whose details AWS always sends. */
+const DETAILED =
+  /StateEntered$|StateExited$|^(ExecutionStarted|ExecutionSucceeded|MapStateStarted)$|^(Task|Activity|LambdaFunction|MapIteration)(?!StateAborted)/;
+
+/** The details member an event of `type` carries, as HistoryEvent names it; null when none. */
+function detailsMemberOf(type: string, members: Readonly<Record<string, unknown>>): string | null {
+  if (type.endsWith('StateEntered')) return 'stateEnteredEventDetails';
+  if (type.endsWith('StateExited')) return 'stateExitedEventDetails';
+  const name = `${lowerFirst(type)}EventDetails`;
+  return members[name] === undefined ? null : name;
+}
+
+/**
+ * Problems of history events beyond their shape: each event's details under the member its
+ * type names (every `*StateEntered` under `stateEnteredEventDetails`, …), present where AWS
+ * always sends them, and each event linked to an earlier one.
+ */
+export function checkHistoryEvents(model: ServiceModel, events: readonly Record<string, unknown>[], at = '/events'): string[] {
+  const members = model.shapes.HistoryEvent!.members!;
+  const problems: string[] = [];
+  events.forEach((event, i) => {
+    const type = event.type as string;
+    const expected = detailsMemberOf(type, members);
+    for (const key of Object.keys(event)) {
+      if (key.endsWith('EventDetails') && key !== expected) problems.push(`${at}/${i}/${key}: a ${type} event carries ${expected ?? 'no details'}`);
+    }
+    if (expected !== null && DETAILED.test(type) && event[expected] === undefined) problems.push(`${at}/${i}: a ${type} event without ${expected}`);
+    if (typeof event.previousEventId === 'number' && typeof event.id === 'number' && event.previousEventId >= event.id) {
+      problems.push(`${at}/${i}/previousEventId: ${event.previousEventId} is not before its event ${event.id}`);
+    }
+  });
+  return problems;
+}
