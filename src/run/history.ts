@@ -577,7 +577,7 @@ export class HistoryRecorder implements RecordedHistory {
       case Kind.TaskStarted:
         return splitResource(a as string);
       case Kind.Worker:
-        return a === undefined ? {} : { workerName: a };
+        return a === null ? {} : { workerName: a };
       case Kind.TaskOutput:
         return resourceOutput(a as string, b as string);
       case Kind.MapLength:

@@ -208,7 +208,19 @@ export function encodeError(name: string, message: string, status = 400): WireAn
   return { status, body: JSON.stringify({ __type: ERROR_NAMESPACE + name, message }), errorType: name };
 }
 
+/**
+ * The refusals whose HTTP status is not 400: the `httpError` of Step Functions' Smithy model
+ * (the SDKs' schemas; botocore's JSON says the same only in prose: "HTTP Status Code: 409").
+ * Clients read the exception from `__type` whatever the status.
+ */
+const ERROR_STATUS: ReadonlyMap<ServiceErrorName, number> = new Map<ServiceErrorName, number>([
+  ['ConflictException', 409],
+  ['ResourceNotFound', 404],
+  ['ServiceQuotaExceededException', 402],
+  ['InternalFailure', 500],
+]);
+
 /** The refusal for a ServiceError (whatever the service or the protocol layer threw). */
 export function encodeServiceError(error: ServiceError): WireAnswer {
-  return encodeError(error.name as ServiceErrorName, error.message, error.name === 'InternalFailure' ? 500 : 400);
+  return encodeError(error.name, error.message, ERROR_STATUS.get(error.name) ?? 400);
 }

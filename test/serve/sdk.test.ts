@@ -266,12 +266,13 @@ sdk('map runs and redrive answer as AWS does for executions without them', async
   const describeRun = await t.client
     .send(new sfn.DescribeMapRunCommand({ mapRunArn: `${executionArn!.replace(':execution:', ':mapRun:')}/m:1` }))
     .catch((e) => e);
-  assert.instance(describeRun, Error);
-  assert.ok(describeRun.$metadata?.httpStatusCode === 400, `${describeRun.name}: ${describeRun.message}`);
+  assert.instance(describeRun, sfn.ResourceNotFound);
+  assert.is(describeRun.$metadata?.httpStatusCode, 404, 'ResourceNotFound is HTTP 404 in the service model');
   const updateRun = await t.client
     .send(new sfn.UpdateMapRunCommand({ mapRunArn: `${executionArn!.replace(':execution:', ':mapRun:')}/m:1`, maxConcurrency: 1 }))
     .catch((e) => e);
-  assert.is(updateRun.$metadata?.httpStatusCode, 400, `${updateRun.name}: ${updateRun.message}`);
+  assert.instance(updateRun, sfn.ResourceNotFound);
+  assert.is(updateRun.$metadata?.httpStatusCode, 404);
   const redrive = await t.client.send(new sfn.RedriveExecutionCommand({ executionArn })).catch((e) => e);
   const status = (redrive as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
   assert.ok(redrive instanceof Error ? status === 400 : status === 200, String(redrive));

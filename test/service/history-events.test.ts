@@ -63,6 +63,20 @@ history('an activity records ActivityScheduled, ActivityStarted (with the worker
   await s.close();
 });
 
+history('an activity taken without a workerName records ActivityStarted with empty details (no workerName: null)', async () => {
+  const s = createService({ clock: virtualClock(0) });
+  const { activityArn } = await s.createActivity({ name: 'work' });
+  const arn = await machine(s, 'anonymous', { StartAt: 'Work', States: { Work: { Type: 'Task', Resource: activityArn, End: true } } });
+  const { executionArn } = await s.startExecution({ stateMachineArn: arn });
+  await flush();
+  const task = await s.getActivityTask({ activityArn });
+  await s.sendTaskSuccess({ taskToken: task.taskToken!, output: '{}' });
+  await s.waitForExecution({ executionArn });
+  const started = (await eventsOf(s, executionArn)).find((e) => e.type === 'ActivityStarted');
+  assert.equal(started, { id: 4, previousEventId: 3, type: 'ActivityStarted', activityStartedEventDetails: {} });
+  await s.close();
+});
+
 history('an activity that fails or times out records ActivityFailed / ActivityTimedOut', async () => {
   const s = createService({ clock: virtualClock(0) });
   const { activityArn } = await s.createActivity({ name: 'work' });
