@@ -14,7 +14,8 @@
  * baseline's; the p99.9 ratio round by round where a round holds at least 2,000 executions;
  * the young-generation collections (scavenges) whose start fell inside the subject's rounds:
  * executions per scavenge, their median and longest pause, and the share of the subject's
- * time spent in them; and bytes allocated per execution by V8's sampling heap profiler
+ * time spent in them; the other collections there (mark-compact, incremental marking steps,
+ * weak callbacks: count and longest pause); and bytes allocated per execution by V8's sampling heap profiler
  * (heap-sampling.ts).
  *
  * Why those: a scavenge pauses the thread for far longer than one execution takes, so once
@@ -73,12 +74,13 @@ const root = args.build === undefined ? new URL('../../', import.meta.url).href 
 const engine = (await import(new URL('src/index.js', root).href)) as Engine;
 const { builtinWorkloads } = (await import(new URL('workloads/index.js', root).href)) as { builtinWorkloads: readonly Workload[] };
 
-/** Every young-generation collection of the run: start (performance.now() time) and pause, ms. */
+/** Every young-generation collection of the run, and every other (mark-compact, incremental marking, weak callbacks): start (performance.now() time) and pause, ms. */
 const scavenges: [number, number][] = [];
+const otherCollections: [number, number][] = [];
 new PerformanceObserver((list) => {
   for (const entry of list.getEntries()) {
     const detail = (entry as { detail?: { kind?: number } }).detail;
-    if (detail?.kind === perfConstants.NODE_PERFORMANCE_GC_MINOR) scavenges.push([entry.startTime, entry.duration]);
+    (detail?.kind === perfConstants.NODE_PERFORMANCE_GC_MINOR ? scavenges : otherCollections).push([entry.startTime, entry.duration]);
   }
 }).observe({ entryTypes: ['gc'] });
 
@@ -208,7 +210,9 @@ for (const workload of chosen) {
   const base = subjects[0]!;
   const µs = (s: Subject, percentile: number) => s.latency.getValueAtPercentile(percentile) / 1000;
   const rows = subjects.map((s) => {
-    const own = scavenges.filter(([at]) => s.windows.some(([from, to]) => at >= from && at < to));
+    const inRounds = ([at]: [number, number]) => s.windows.some(([from, to]) => at >= from && at < to);
+    const own = scavenges.filter(inRounds);
+    const others = otherCollections.filter(inRounds).map(([, pause]) => pause);
     const pauses = own.map(([, pause]) => pause);
     const windowMs = s.windows.reduce((sum, [from, to]) => sum + (to - from), 0);
     return {
@@ -223,6 +227,7 @@ for (const workload of chosen) {
       'exec/scavenge': own.length === 0 ? '—' : (s.calls / own.length).toFixed(0),
       'scavenge ms (median / max)': own.length === 0 ? '—' : `${median(pauses).toFixed(2)} / ${Math.max(...pauses).toFixed(2)}`,
       'time in scavenges': `${((100 * pauses.reduce((a, b) => a + b, 0)) / windowMs).toFixed(1)}%`,
+      'other GCs (count, max ms)': others.length === 0 ? '—' : `${others.length}, ${Math.max(...others).toFixed(2)}`,
       'B/exec': s.sampledBytes.toFixed(0),
       'B × baseline': s === base ? '' : (s.sampledBytes / base.sampledBytes).toFixed(2),
     };
