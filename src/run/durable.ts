@@ -278,7 +278,10 @@ function restoreIterations(node: StateNode, frame: Frame, record: DurablePoint, 
     record.inputBound ?? Infinity,
     record.limit ?? 0,
     record.allowed ?? -1,
-    new StopSignal(frame.stop, true),
+    // A distributed Map's children keep their events out of the parent's history after a restart too (its map run is not kept).
+    new StopSignal(frame.stop, true, processor.isolated),
+    null,
+    frame.exec.eventId,
   );
   group.retries = record.retries;
   group.next = records.length;

@@ -2,6 +2,7 @@ import type { Clock } from './clock.js';
 import type { HistoryRecorder } from './history.js';
 import { abandoned, executionEnded } from './interruptions.js';
 import type { Limits } from './limits.js';
+import type { MapRunHost } from './map-runs.js';
 
 /** Something waiting that must end when its execution ends (plain data with a method, no closure). */
 export interface EndListener {
@@ -104,6 +105,8 @@ export class Execution {
   suppliedContext: Record<string, unknown> | null;
   /** Set by Machine.run(): a task waiting for its token on the main line may suspend the execution (run/suspension.ts). */
   suspendable: boolean;
+  /** Keeps the map runs its Distributed Maps start (the service); null: nobody keeps them. */
+  mapRuns: MapRunHost | null;
   constructor(init: ExecutionInit) {
     this.id = init.id;
     this.name = init.name;
@@ -123,6 +126,7 @@ export class Execution {
     this.history = null;
     this.suppliedContext = null;
     this.suspendable = false;
+    this.mapRuns = null;
   }
 
   /** `$$.StateMachine.Id`: the state machine's ARN. */
@@ -376,12 +380,15 @@ export class StopSignal {
   readonly parent: StopSignal | null;
   /** Whether a wait in these threads parks the execution as plain data (run/parked-branches.ts) rather than in a promise. */
   readonly parks: boolean;
+  /** Threads of a map run's child executions (or inside one): the parent's history records none of their events. */
+  readonly inMapRun: boolean;
   /** Sleeps in this group or groups inside it; created by the first sleep. */
   private sleepers: Sleep[] | null;
-  constructor(parent: StopSignal | null = null, parks = false) {
+  constructor(parent: StopSignal | null = null, parks = false, mapRun = false) {
     this.stopped = false;
     this.parent = parent;
     this.parks = parks;
+    this.inMapRun = mapRun || (parent !== null && parent.inMapRun);
     this.sleepers = null;
   }
   /** True once this group or any enclosing one was abandoned. */

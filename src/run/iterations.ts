@@ -3,6 +3,7 @@ import { childFrame } from './branches.js';
 import { Execution, Frame, StopSignal, VariableScope } from './frame.js';
 import { ExecutionTimeout } from './interruptions.js';
 import { Interruption, runStates } from './run-states.js';
+import type { MapRun } from './map-runs.js';
 import { ParkedIterations } from './parked-iterations.js';
 import { isPromiseLike, type StateNode } from './state.js';
 import { mayPark, type ResumeStep } from './suspension.js';
@@ -120,7 +121,9 @@ function failedElsewhere(thrown: unknown): IterationEnd {
 /**
  * A Map's iterations, on its MapExecutor (the pool) when that takes them, else here. Returns
  * their outputs in item order, or a promise of them; `allowed` failures are tolerated (their
- * slots hold the error output), -1 meaning the first failure fails the Map.
+ * slots hold the error output), -1 meaning the first failure fails the Map. A Distributed
+ * Map's `run` (null for an inline Map) gets each child execution's start and end, and gives
+ * the concurrency and tolerance, which UpdateMapRun may change while it runs.
  */
 export function runMapIterations(
   processor: MapProcessor,
@@ -130,6 +133,7 @@ export function runMapIterations(
   rawInput: unknown,
   limit: number,
   allowed: number,
+  run: MapRun | null = null,
 ): unknown {
   const executor = processor.executor;
   if (executor !== null) {
@@ -144,12 +148,45 @@ export function runMapIterations(
       },
     };
     const elsewhere = executor(request);
-    if (elsewhere !== null) return elsewhere.then((result) => outputsOf(result, allowed, parent));
+    if (elsewhere !== null) return elsewhere.then((result) => outputsOf(result, allowed, parent, run));
   }
   if (processor.node !== null && parent.exec.standard && mayPark(parent)) {
-    return runParkableIterations(processor, inputs, inputBound, parent, rawInput, limit, allowed);
+    return runParkableIterations(processor, inputs, inputBound, parent, rawInput, limit, allowed, run);
   }
-  return runIterations(processor, inputs, inputBound, parent, limit, allowed);
+  return runIterations(processor, inputs, inputBound, parent, limit, allowed, run);
+}
+
+/** MapRunStarted after MapStateStarted; returns the event id the map run's end follows (its children's events take none of the parent's). */
+export function mapRunStarted(parent: Frame, run: MapRun): number {
+  const exec = parent.exec;
+  exec.eventId++;
+  exec.history?.mapRunStarted(parent, run.arn);
+  return exec.eventId;
+}
+
+/**
+ * MapRunSucceeded, then MapStateSucceeded. AWS's recordings link the state's exit to
+ * MapRunSucceeded in most cases, to MapRunStarted in some: the first is followed.
+ */
+export function mapRunSucceeded(parent: Frame, run: MapRun | null, runEventId: number): void {
+  mapRunEnded(parent, run, runEventId, null);
+  parent.exec.history?.stateEvent(parent, 'MapStateSucceeded');
+}
+
+/** The map run ended: MapRunSucceeded, or MapRunFailed with the Map's error (none recorded when the execution ended). */
+export function mapRunEnded(parent: Frame, run: MapRun | null, runEventId: number, thrown: unknown): void {
+  const exec = parent.exec;
+  exec.eventId = runEventId + 1;
+  const ms = exec.clock.now();
+  if (thrown === null) {
+    run?.ended('SUCCEEDED', ms);
+    exec.history?.mapRunEnded(parent, 'MapRunSucceeded');
+  } else if (thrown instanceof Interruption) run?.ended('ABORTED', ms);
+  else {
+    const error = toAslError(thrown);
+    run?.ended('FAILED', ms, error.error ?? undefined, error.cause ?? undefined);
+    exec.history?.mapRunEnded(parent, 'MapRunFailed', error.error, error.cause);
+  }
 }
 
 /** A Map's iterations, inline or distributed, whose waits park the execution (see run/parked-iterations.ts). */
@@ -161,11 +198,14 @@ function runParkableIterations(
   rawInput: unknown,
   limit: number,
   allowed: number,
+  run: MapRun | null,
 ): unknown[] | Promise<unknown[]> {
   const exec = parent.exec;
   exec.eventId++;
   exec.history?.mapStarted(parent, inputs.length);
-  const group = new ParkedIterations(parent, processor, rawInput, inputs, inputBound, limit, allowed, new StopSignal(parent.stop, true));
+  const runEventId = processor.isolated ? mapRunStarted(parent, run!) : 0;
+  const stop = new StopSignal(parent.stop, true, processor.isolated);
+  const group = new ParkedIterations(parent, processor, rawInput, inputs, inputBound, limit, allowed, stop, run, runEventId);
   group.startMore();
   return group.launched();
 }
@@ -184,16 +224,19 @@ function iterationParent(frame: Frame, isolated: boolean): IterationParent {
 }
 
 /** Iteration outcomes from elsewhere, judged as runIterations judges its own. */
-function outputsOf(result: MapIterationsResult, allowed: number, parent: Frame): unknown[] {
+function outputsOf(result: MapIterationsResult, allowed: number, parent: Frame, run: MapRun | null): unknown[] {
   const outputs = result.outputs.slice();
+  let failure: AslError | null = null;
   if (result.failures.length > 0) {
     const first = result.failures.reduce((a, b) => (b.index < a.index ? b : a));
-    if (allowed < 0) throw new AslError(first.error, first.cause);
-    if (result.stopped || result.failures.length > allowed) {
-      throw new AslError(StatesErrors.ExceedToleratedFailureThreshold, stateCause(parent, 'The specified tolerated failure threshold was exceeded'));
+    if (allowed < 0) failure = new AslError(first.error, first.cause);
+    else if (result.stopped || result.failures.length > allowed) {
+      failure = new AslError(StatesErrors.ExceedToleratedFailureThreshold, stateCause(parent, 'The specified tolerated failure threshold was exceeded'));
     }
     for (const f of result.failures) outputs[f.index] = { Error: f.error, Cause: f.cause };
   }
+  if (run !== null) run.ended(failure === null ? 'SUCCEEDED' : 'FAILED', parent.exec.clock.now(), failure?.error ?? undefined, failure?.cause ?? undefined);
+  if (failure !== null) throw failure;
   return outputs;
 }
 
@@ -201,13 +244,21 @@ function outputsOf(result: MapIterationsResult, allowed: number, parent: Frame):
  * Runs the iterations here, synchronously while each completes synchronously; once one is
  * pending, keeps at most `limit` in flight (0: all).
  */
-function runIterations(processor: MapProcessor, inputs: unknown[], inputBound: number, parent: Frame, limit: number, allowed: number): unknown {
+function runIterations(
+  processor: MapProcessor,
+  inputs: unknown[],
+  inputBound: number,
+  parent: Frame,
+  limit: number,
+  allowed: number,
+  run: MapRun | null,
+): unknown {
   const { start, isolated } = processor;
   const n = inputs.length;
   // The scope every iteration shares when none assigns: the Map's own (none for a distributed Map).
   const sharedVars = processor.assigns ? null : isolated ? new VariableScope(null) : parent.vars;
   const outputs = new Array<unknown>(n);
-  const stop = new StopSignal(parent.stop);
+  const stop = new StopSignal(parent.stop, false, run !== null);
   const exec = parent.exec;
   let failures = 0;
   let next = 0;
@@ -215,26 +266,35 @@ function runIterations(processor: MapProcessor, inputs: unknown[], inputBound: n
   // each iteration (MapStateSucceeded and MapStateExited are the state's extraEvents).
   exec.eventId++;
   const history = exec.history;
-  // Each iteration's frame, kept only while recording: its end event follows its last one.
-  const frames: Frame[] | null = history === null ? null : new Array<Frame>(n);
+  // Each iteration's frame, kept only while recording iteration events: its end event follows its last one.
+  const frames: Frame[] | null = history === null || run !== null ? null : new Array<Frame>(n);
   if (history !== null) history.mapStarted(parent, n);
+  const runEventId = run === null ? 0 : mapRunStarted(parent, run);
 
   /** Records a failed iteration; throws when it must fail the whole Map. */
   function failed(thrown: unknown, index: number): void {
     exec.eventId++;
-    if (history !== null && !(thrown instanceof Interruption)) history.mapIterationEnded(parent, frames![index]!, index, false);
-    if (thrown instanceof Interruption || allowed < 0) {
+    if (frames !== null && !(thrown instanceof Interruption)) history!.mapIterationEnded(parent, frames[index]!, index, false);
+    const tolerated = run === null ? allowed : run.allowed;
+    if (thrown instanceof Interruption || tolerated < 0) {
       stop.stop();
+      if (run !== null) {
+        run.childEnded(index, thrown instanceof Interruption ? 'ABORTED' : 'FAILED', errorOutput(toAslError(thrown)), exec.clock.now());
+        mapRunEnded(parent, run, runEventId, thrown);
+      }
       if (history !== null && !(thrown instanceof Interruption)) history.stateEvent(parent, 'MapStateFailed');
       throw thrown;
     }
     const error = toAslError(thrown);
     failures++;
     outputs[index] = errorOutput(error);
-    if (failures > allowed) {
+    run?.childEnded(index, 'FAILED', outputs[index], exec.clock.now());
+    if (failures > tolerated) {
       stop.stop();
+      const exceeded = new AslError(StatesErrors.ExceedToleratedFailureThreshold, stateCause(parent, 'The specified tolerated failure threshold was exceeded'));
+      if (run !== null) mapRunEnded(parent, run, runEventId, exceeded);
       if (history !== null) history.stateEvent(parent, 'MapStateFailed');
-      throw new AslError(StatesErrors.ExceedToleratedFailureThreshold, stateCause(parent, 'The specified tolerated failure threshold was exceeded'));
+      throw exceeded;
     }
   }
   // The frame of an iteration that finished synchronously, for the next one (only when they
@@ -250,10 +310,11 @@ function runIterations(processor: MapProcessor, inputs: unknown[], inputBound: n
     } else frame = new Frame(parent.exec, sharedVars, index, inputs[index], stop);
     frame.valueBound = inputBound;
     exec.eventId++;
-    if (history !== null) {
-      frames![index] = frame;
-      history.mapIterationStarted(parent, frame, index);
+    if (frames !== null) {
+      frames[index] = frame;
+      history!.mapIterationStarted(parent, frame, index);
     }
+    run?.childStarted(index, exec.clock.now());
     let out: unknown;
     try {
       out = runStates(start, inputs[index], frame);
@@ -263,10 +324,15 @@ function runIterations(processor: MapProcessor, inputs: unknown[], inputBound: n
     }
     if (!isPromiseLike(out)) {
       exec.eventId++;
-      if (history !== null) history.mapIterationEnded(parent, frame, index, true);
-      else if (sharedVars !== null) spare = frame;
+      run?.childEnded(index, 'SUCCEEDED', out, exec.clock.now());
+      if (frames !== null) history!.mapIterationEnded(parent, frame, index, true);
+      else if (history === null && sharedVars !== null) spare = frame;
     }
     return out;
+  }
+  function succeeded(): void {
+    if (run !== null) mapRunSucceeded(parent, run, runEventId);
+    else if (history !== null) history.stateEvent(parent, 'MapStateSucceeded');
   }
 
   while (next < n) {
@@ -275,7 +341,7 @@ function runIterations(processor: MapProcessor, inputs: unknown[], inputBound: n
     if (isPromiseLike(out)) return continueAsync(out, index);
     if (outputs[index] === undefined) outputs[index] = out;
   }
-  if (history !== null) history.stateEvent(parent, 'MapStateSucceeded');
+  succeeded();
   return outputs;
 
   function continueAsync(first: PromiseLike<unknown>, firstIndex: number): Promise<unknown[]> {
@@ -292,7 +358,8 @@ function runIterations(processor: MapProcessor, inputs: unknown[], inputBound: n
         Promise.resolve(pending).then(
           (value) => {
             exec.eventId++;
-            if (history !== null) history.mapIterationEnded(parent, frames![index]!, index, true);
+            run?.childEnded(index, 'SUCCEEDED', value, exec.clock.now());
+            if (frames !== null) history!.mapIterationEnded(parent, frames[index]!, index, true);
             outputs[index] = value;
             inFlight--;
             pump();
@@ -311,7 +378,8 @@ function runIterations(processor: MapProcessor, inputs: unknown[], inputBound: n
       }
       function pump() {
         if (settled) return;
-        while ((limit <= 0 || inFlight < limit) && next < n) {
+        const allowedInFlight = run === null ? limit : run.maxConcurrency;
+        while ((allowedInFlight <= 0 || inFlight < allowedInFlight) && next < n) {
           const index = next++;
           let out: unknown;
           try {
@@ -325,10 +393,11 @@ function runIterations(processor: MapProcessor, inputs: unknown[], inputBound: n
         }
         if (inFlight === 0 && next >= n) {
           settled = true;
-          if (history !== null) history.stateEvent(parent, 'MapStateSucceeded');
+          succeeded();
           resolve(outputs);
         }
       }
+      if (run !== null) run.onUpdate = pump;
       track(first, firstIndex);
       pump();
     });

@@ -1,6 +1,7 @@
 import { jsonForCause, runtimeError } from '../../run/errors.js';
 import { Frame } from '../../run/frame.js';
 import { runMapIterations, type MapProcessor } from '../../run/iterations.js';
+import { MapRun } from '../../run/map-runs.js';
 import type { ParkedIterations } from '../../run/parked-iterations.js';
 import { jsonByteLength } from '../../run/limits.js';
 import { isPromiseLike, type RunState } from '../../run/state.js';
@@ -56,9 +57,10 @@ export function compileMap(def: Record<string, unknown>, env: StateEnv): RunStat
   };
   if (processor.node !== null) processor.node.iterations = processor;
   env.machine.processors.set(env.pointer, processor);
+  const mapRuns = processor.isolated ? compileMapRuns(def, processorDef, env.name) : null;
   const reader = compileItemReader(def, env);
   const writer = compileResultWriter(def, env);
-  if (env.queryLanguage === 'JSONata') return compileJsonataMap(def, env, processor, reader, writer);
+  if (env.queryLanguage === 'JSONata') return compileJsonataMap(def, env, processor, reader, writer, mapRuns);
   const inputPath = compileSelectPath(def.InputPath);
   const itemsPath = compileItemsPath(def.ItemsPath);
   const selector = 'ItemSelector' in def ? compileTemplate(def.ItemSelector) : 'Parameters' in def ? compileTemplate(def.Parameters) : null;
@@ -77,9 +79,9 @@ export function compileMap(def: Record<string, unknown>, env: StateEnv): RunStat
   }
   function mapItems(input: unknown, effective: unknown, items: unknown[], frame: Frame): unknown {
     const limit = maxConcurrency(effective, frame);
-    let allowed: number;
+    let tolerated: Tolerated;
     try {
-      allowed = toleratedFailures(tolerance, effective, frame, items.length);
+      tolerated = readTolerance(tolerance, effective, frame);
     } catch (thrown) {
       // AWS records MapStateStarted before failing on the setting (and no MapStateFailed).
       frame.exec.eventId++;
@@ -90,13 +92,15 @@ export function compileMap(def: Record<string, unknown>, env: StateEnv): RunStat
     if (selector !== null) inputs = selectEach(selector, effective, items, frame);
     if (batching !== null) inputs = batch(batching, inputs, effective, frame);
     const inputBound = itemBound === null ? Infinity : builtBound(itemBound, frame.valueBound);
-    const outputs = runMapIterations(processor, inputs, inputBound, frame, input, limit, allowed);
+    const allowed = allowedFailures(tolerated[0], tolerated[1], items.length);
+    const run = mapRuns === null ? null : mapRuns(frame, inputs, limit, tolerated);
+    const outputs = runMapIterations(processor, inputs, inputBound, frame, input, limit, allowed, run);
     if (writer === null) {
       if (isPromiseLike(outputs)) return Promise.resolve(outputs).then((o) => finish(input, o, frame));
       return finish(input, outputs, frame);
     }
     return andThen(
-      andThen(outputs as unknown[], (o) => writer(o, inputs, effective, frame, null)),
+      andThen(outputs as unknown[], (o) => writer(o, inputs, effective, frame, null, run)),
       (written) => finish(input, written, frame),
     );
   }
@@ -109,7 +113,7 @@ export function compileMap(def: Record<string, unknown>, env: StateEnv): RunStat
       const outputs = group.joined();
       if (writer === null) return finish(input, outputs, frame);
       // A distributed Map's results are written once its last iteration ends, after a restart too.
-      return andThen(writer(outputs, group.inputs, inputPath(input, frame), frame, null), (written) => finish(input, written, frame));
+      return andThen(writer(outputs, group.inputs, inputPath(input, frame), frame, null, group.run), (written) => finish(input, written, frame));
     });
   };
   return recovery.run;
@@ -202,9 +206,25 @@ function compileTolerance(def: Record<string, unknown>): Tolerance {
   };
 }
 
-/** How many failed iterations the Map tolerates; -1 when any failure fails it at once. */
-function toleratedFailures(tolerance: Tolerance, input: unknown, frame: Frame, total: number): number {
-  if (tolerance.count === null && tolerance.percentage === null) return -1;
+/** ToleratedFailureCount and ToleratedFailurePercentage as read at run time (null: not set). */
+type Tolerated = readonly [count: number | null, percentage: number | null];
+const NOTHING_TOLERATED: Tolerated = [null, null];
+
+/** Makes a Distributed Map's map run (run/map-runs.ts) each time the Map runs. */
+type StartMapRun = (frame: Frame, inputs: readonly unknown[], maxConcurrency: number, tolerated: Tolerated) => MapRun;
+
+function compileMapRuns(def: Record<string, unknown>, processorDef: Record<string, unknown>, name: string): StartMapRun {
+  const label = typeof def.Label === 'string' ? def.Label : name;
+  const config = processorDef.ProcessorConfig as Record<string, unknown>;
+  const standardChildren = config.ExecutionType !== 'EXPRESS';
+  return function startMapRun(frame, inputs, maxConcurrency, tolerated) {
+    return new MapRun(frame.exec, label, inputs, maxConcurrency, tolerated[0], tolerated[1], allowedFailures, standardChildren);
+  };
+}
+
+/** The Map's tolerated failure count and percentage, checked as AWS checks them. */
+function readTolerance(tolerance: Tolerance, input: unknown, frame: Frame): Tolerated {
+  if (tolerance.count === null && tolerance.percentage === null) return NOTHING_TOLERATED;
   let count: number | null = null;
   let percentage: number | null = null;
   if (tolerance.count !== null) {
@@ -215,7 +235,7 @@ function toleratedFailures(tolerance: Tolerance, input: unknown, frame: Frame, t
     percentage = tolerance.percentage(input, frame);
     if (percentage < 0 || percentage > 100) throw runtimeError(frame, 'ToleratedFailurePercentage must be between 0 and 100.');
   }
-  return allowedFailures(count, percentage, total);
+  return [count, percentage];
 }
 
 /** The failures a count and a percentage of `total` allow together; -1 when neither is set. */
@@ -364,6 +384,7 @@ function compileJsonataMap(
   processor: MapProcessor,
   reader: ReadItems | null,
   writer: WriteResults | null,
+  mapRuns: StartMapRun | null,
 ): RunState {
   const settings = compileJsonataMapSettings(def, env);
   const outcome = compileOutcome(def, env.pointer, env.machine.problems);
@@ -384,13 +405,15 @@ function compileJsonataMap(
     scope.result = outputs;
     return outcome(scope, outputs);
   }
-  function iterate(scope: StatesScope, inputs: unknown[], limit: number, allowed: number): unknown {
+  function iterate(scope: StatesScope, inputs: unknown[], limit: number, tolerated: Tolerated, total: number): unknown {
     const frame = scope.frame;
     const inputBound = itemBound === null || frame.exec.suppliedContext !== null ? Infinity : builtBound(itemBound, frame.valueBound);
-    const outputs = runMapIterations(processor, inputs, inputBound, frame, scope.input, limit, allowed);
+    const allowed = allowedFailures(tolerated[0], tolerated[1], total);
+    const run = mapRuns === null ? null : mapRuns(frame, inputs, limit, tolerated);
+    const outputs = runMapIterations(processor, inputs, inputBound, frame, scope.input, limit, allowed, run);
     if (writer !== null) {
       return andThen(
-        andThen(outputs as unknown[], (o) => writer(o, inputs, scope.input, scope.frame, scope)),
+        andThen(outputs as unknown[], (o) => writer(o, inputs, scope.input, scope.frame, scope, run)),
         (written) => finish(scope, written),
       );
     }
@@ -411,16 +434,16 @@ function compileJsonataMap(
     return readTolerance(scope, items, limit);
   }
   function readTolerance(scope: StatesScope, items: unknown[], limit: number): unknown {
-    const allowed = toleratedFailureSettings(settings, scope, items.length);
-    if (isPromiseLike(allowed)) return Promise.resolve(allowed).then((a) => selectThenIterate(scope, items, limit, a));
-    return selectThenIterate(scope, items, limit, allowed);
+    const tolerated = toleratedFailureSettings(settings, scope);
+    if (isPromiseLike(tolerated)) return Promise.resolve(tolerated).then((t) => selectThenIterate(scope, items, limit, t));
+    return selectThenIterate(scope, items, limit, tolerated);
   }
-  function selectThenIterate(scope: StatesScope, items: unknown[], limit: number, allowed: number): unknown {
+  function selectThenIterate(scope: StatesScope, items: unknown[], limit: number, tolerated: Tolerated): unknown {
     const selected = selectItems(settings.selector, scope, items);
     if (isPromiseLike(selected) || settings.batcher !== null) {
-      return andThen(selected, (s) => andThen(batchJsonata(settings.batcher, scope, s), (inputs) => iterate(scope, inputs, limit, allowed)));
+      return andThen(selected, (s) => andThen(batchJsonata(settings.batcher, scope, s), (inputs) => iterate(scope, inputs, limit, tolerated, items.length)));
     }
-    return iterate(scope, selected, limit, allowed);
+    return iterate(scope, selected, limit, tolerated, items.length);
   }
   const recovery = compileRecovery(attemptJsonataMap, def, env);
   processor.join = function joinJsonataMap(suspension) {
@@ -430,18 +453,16 @@ function compileJsonataMap(
       const scope = new StatesScope(group.frame, input);
       const outputs = group.joined();
       if (writer === null) return finish(scope, outputs);
-      return andThen(writer(outputs, group.inputs, input, group.frame, scope), (written) => finish(scope, written));
+      return andThen(writer(outputs, group.inputs, input, group.frame, scope, group.run), (written) => finish(scope, written));
     });
   };
   return recovery.run;
 }
 
-function toleratedFailureSettings(settings: JsonataMapSettings, scope: StatesScope, total: number): number | Promise<number> {
-  if (settings.toleratedCount === null && settings.toleratedPercentage === null) return allowedFailures(null, null, total);
+function toleratedFailureSettings(settings: JsonataMapSettings, scope: StatesScope): Tolerated | Promise<Tolerated> {
+  if (settings.toleratedCount === null && settings.toleratedPercentage === null) return NOTHING_TOLERATED;
   const count = settings.toleratedCount === null ? null : settings.toleratedCount(scope);
-  return andThen(count, (c) =>
-    andThen(settings.toleratedPercentage === null ? null : settings.toleratedPercentage(scope), (p) => allowedFailures(c, p, total)),
-  );
+  return andThen(count, (c) => andThen(settings.toleratedPercentage === null ? null : settings.toleratedPercentage(scope), (p): Tolerated => [c, p]));
 }
 
 /**
