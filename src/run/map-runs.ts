@@ -38,6 +38,8 @@ export class MapRun {
   /** The child executions' machine: `arn:…:stateMachine:<machine>/<label>`. */
   readonly childMachineArn: string;
   readonly standardChildren: boolean;
+  /** ItemBatcher: each child's input is a batch `{ Items: […] }` of items, not one item. */
+  readonly batched: boolean;
   /** Each child execution's input, in item order. */
   readonly inputs: readonly unknown[];
   readonly startMs: number;
@@ -68,12 +70,14 @@ export class MapRun {
     percentage: number | null,
     allowedFailures: AllowedFailures,
     standardChildren: boolean,
+    batched: boolean,
   ) {
     this.id = randomUUID();
     this.arn = `${mapRunResource(exec, 'mapRun', label)}:${this.id}`;
     this.executionArn = exec.id;
     this.childMachineArn = mapRunResource(exec, 'stateMachine', label);
     this.standardChildren = standardChildren;
+    this.batched = batched;
     this.inputs = inputs;
     this.startMs = exec.clock.now();
     this.stopMs = NaN;

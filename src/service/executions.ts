@@ -6,11 +6,13 @@ import type { Limits } from '../run/limits.js';
 import type { ExecutionResult } from '../run/result.js';
 import { durableRecord, type ExecuteOptions } from '../run/execution.js';
 import type { HistoryEvent, HistoryLevel, RecordedHistory } from '../run/history.js';
+import type { MapRunHost } from '../run/map-runs.js';
 import { StopHandle } from '../run/stop.js';
 import type { TaskTokens } from '../run/tokens.js';
 import { withRevisionDetails } from './configurations.js';
 import { ServiceError } from './errors.js';
 import { described, errorDetails, listed, startedEvent } from './history.js';
+import { mapRunChildren } from './map-run-children.js';
 import type { ExecutionRecord, Revision, StateMachineRecord } from './records.js';
 import type { Registry, StateMachineTarget } from './registry.js';
 import { checkEnum, checkLength, checkName, checkStartBounds, executionsPageRequest, page, parseArn, parseExecutionInput, requireString } from './requests.js';
@@ -33,6 +35,8 @@ export interface ExecutionOptions {
   readonly store: SqliteStore | null;
   /** The task tokens SendTask* reaches: a restored suspension waits on its token there again. */
   readonly tokens: TaskTokens;
+  /** Keeps the map runs of Standard executions (map-runs.ts). */
+  readonly mapRuns: MapRunHost;
 }
 
 /**
@@ -106,8 +110,9 @@ export class Executions {
   }
 
   /** A Standard execution's store hooks: its durable record is written where it parks on its main line and cleared when it runs on. */
-  private durableHooks(exec: ExecutionRecord): Pick<ExecuteOptions, 'onHistory' | 'onSuspend' | 'onResume'> {
+  private durableHooks(exec: ExecutionRecord): Pick<ExecuteOptions, 'onHistory' | 'onSuspend' | 'onResume' | 'mapRuns'> {
     const store = this.options.store;
+    const mapRuns = this.options.mapRuns;
     // Without history the machine never calls onHistory: a waiting execution need not hold the closure.
     const onHistory =
       this.options.history === 'OFF'
@@ -117,9 +122,10 @@ export class Executions {
             // A resumed execution's recorder took over the events read back from the store.
             exec.events = null;
           };
-    if (store === null) return onHistory === undefined ? {} : { onHistory };
+    if (store === null) return onHistory === undefined ? { mapRuns } : { onHistory, mapRuns };
     return {
       onHistory,
+      mapRuns,
       onSuspend: (suspension) => {
         exec.suspension = durableRecord(suspension, this.options.tokens);
         store.executionSuspended(exec);
@@ -467,8 +473,14 @@ export class Executions {
     const statusFilter = checkEnum(r.statusFilter, 'statusFilter', statusValues);
     const redriveFilter = checkEnum(r.redriveFilter, 'redriveFilter', ['REDRIVEN', 'NOT_REDRIVEN'] as const);
     if (r.mapRunArn !== undefined && r.mapRunArn !== null) {
+      if (r.stateMachineArn !== undefined && r.stateMachineArn !== null)
+        throw new ServiceError('ValidationException', 'Must provide a StateMachine ARN or MapRun ARN, not both');
       parseArn(r.mapRunArn, 'mapRunArn', ['mapRun']);
-      throw new ServiceError('ResourceNotFound', `Resource not found: '${r.mapRunArn}'`);
+      const entry = this.registry.mapRuns.get(r.mapRunArn);
+      if (entry === undefined) throw new ServiceError('ResourceNotFound', `Resource not found: '${r.mapRunArn}'`);
+      const children = mapRunChildren(entry.run, entry.parent).filter((e) => statusFilter === undefined || e.status === statusFilter);
+      const p = page(children.map(listed), paging, `ListExecutions ${r.mapRunArn} ${statusFilter}`, this.registry.clock.now(), (e) => e.executionArn);
+      return { executions: p.items, ...(p.nextToken !== undefined ? { nextToken: p.nextToken } : {}) };
     }
     if (r.stateMachineArn === undefined || r.stateMachineArn === null)
       throw new ServiceError('ValidationException', 'Must provide a StateMachine ARN or MapRun ARN');

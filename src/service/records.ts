@@ -104,6 +104,8 @@ export interface ExecutionRecord {
   suspension?: DurableSuspension | null;
   /** Set when the service closed while it was parked with a store: its record stays as written (RUNNING, parked), for the next start to resume. */
   keptParked?: boolean;
+  /** Set on a map run's child execution: the map run that started it. */
+  mapRunArn?: string;
   /** The mock test case it was started with (`arn#TestCase`), so a resumed execution runs with the same mocks. */
   testCase?: string;
   /** Settles when the execution has ended and the record says how. */

@@ -106,6 +106,7 @@ export class Service {
       integrations,
       store: this.store,
       tokens: this.standardTasks.tokens,
+      mapRuns: this.mapRunOperations,
     };
     this.executionOperations = new Executions(this.registry, this.versionOperations, executionOptions, {
       service: this,
@@ -251,7 +252,7 @@ export class Service {
 
   // ── Map runs ───────────────────────────────────────────────────────────────────────────
 
-  describeMapRun(request: T.DescribeMapRunInput): Promise<never> {
+  describeMapRun(request: T.DescribeMapRunInput): Promise<T.DescribeMapRunOutput> {
     return this.mapRunOperations.describeMapRun(request);
   }
 

@@ -217,8 +217,9 @@ function compileMapRuns(def: Record<string, unknown>, processorDef: Record<strin
   const label = typeof def.Label === 'string' ? def.Label : name;
   const config = processorDef.ProcessorConfig as Record<string, unknown>;
   const standardChildren = config.ExecutionType !== 'EXPRESS';
+  const batched = def.ItemBatcher !== null && typeof def.ItemBatcher === 'object';
   return function startMapRun(frame, inputs, maxConcurrency, tolerated) {
-    return new MapRun(frame.exec, label, inputs, maxConcurrency, tolerated[0], tolerated[1], allowedFailures, standardChildren);
+    return new MapRun(frame.exec, label, inputs, maxConcurrency, tolerated[0], tolerated[1], allowedFailures, standardChildren, batched);
   };
 }
 
