@@ -1,6 +1,7 @@
 import { Frame, StopSignal, VariableScope, type Execution } from './frame.js';
 import { executionEnded } from './interruptions.js';
 import { ParkedBranches } from './parked-branches.js';
+import { ChildExecution } from './map-runs.js';
 import { ParkedIterations } from './parked-iterations.js';
 import type { ParkedThreads } from './parked-threads.js';
 import type { StateNode } from './state.js';
@@ -279,7 +280,7 @@ function restoreIterations(node: StateNode, frame: Frame, record: DurablePoint, 
     record.limit ?? 0,
     record.allowed ?? -1,
     // A distributed Map's children keep their events out of the parent's history after a restart too (its map run is not kept).
-    new StopSignal(frame.stop, true, processor.isolated),
+    new StopSignal(frame.stop, true, processor.isolated ? new ChildExecution(null, -1, null) : null),
     null,
     frame.exec.eventId,
   );

@@ -2,7 +2,7 @@ import type { Clock } from './clock.js';
 import type { HistoryRecorder } from './history.js';
 import { abandoned, executionEnded } from './interruptions.js';
 import type { Limits } from './limits.js';
-import type { MapRunHost } from './map-runs.js';
+import type { ChildExecution, MapRunHost } from './map-runs.js';
 
 /** Something waiting that must end when its execution ends (plain data with a method, no closure). */
 export interface EndListener {
@@ -380,15 +380,15 @@ export class StopSignal {
   readonly parent: StopSignal | null;
   /** Whether a wait in these threads parks the execution as plain data (run/parked-branches.ts) rather than in a promise. */
   readonly parks: boolean;
-  /** Threads of a map run's child executions (or inside one): the parent's history records none of their events. */
-  readonly inMapRun: boolean;
+  /** The map run child execution these threads belong to (the nearest, for a map run inside one); its history, not the parent's, records their events. */
+  readonly child: ChildExecution | null;
   /** Sleeps in this group or groups inside it; created by the first sleep. */
   private sleepers: Sleep[] | null;
-  constructor(parent: StopSignal | null = null, parks = false, mapRun = false) {
+  constructor(parent: StopSignal | null = null, parks = false, child: ChildExecution | null = null) {
     this.stopped = false;
     this.parent = parent;
     this.parks = parks;
-    this.inMapRun = mapRun || (parent !== null && parent.inMapRun);
+    this.child = child ?? (parent === null ? null : parent.child);
     this.sleepers = null;
   }
   /** True once this group or any enclosing one was abandoned. */

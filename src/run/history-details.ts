@@ -103,3 +103,8 @@ function shared(text: string): string {
   if (shortTexts.size < SHORT_TEXTS_KEPT) shortTexts.set(text, text);
   return text;
 }
+
+/** A scheduled event's timeout and heartbeat seconds, kept only where the state sets one (most set none). */
+export function timingOf(timeoutSeconds: number, heartbeatSeconds: number): readonly [number, number] | null {
+  return timeoutSeconds > 0 || heartbeatSeconds > 0 ? [timeoutSeconds, heartbeatSeconds] : null;
+}

@@ -16,16 +16,16 @@ import {
   ownEvaluationFailure,
   resourceOutput,
   splitResource,
+  timingOf,
   untruncated,
   withTiming,
 } from './history-details.js';
 
 /**
  * Execution history, shaped like the events AWS's GetExecutionHistory returns (and Express
- * workflows log): `{ id, previousEventId, timestamp, type, <type>EventDetails }`, with inputs
- * and outputs as JSON text. Only executions of a machine compiled with a `history` level
- * other than OFF have a recorder; the engine checks `exec.history !== null` and does
- * nothing else when there is none.
+ * workflows log): `{ id, previousEventId, timestamp, type, <type>EventDetails }`, inputs and
+ * outputs as JSON text. Only executions of a machine compiled with a `history` level other
+ * than OFF have a recorder; the engine checks `exec.history !== null`, nothing else.
  */
 
 /** Express logging levels: ALL events; ERROR only failures; FATAL only the execution's end in failure. */
@@ -129,11 +129,6 @@ function kindOf(type: string): Kind {
     default:
       return type.endsWith('StateEntered') ? Kind.StateEntered : type.endsWith('StateExited') ? Kind.StateExited : Kind.None;
   }
-}
-
-/** A scheduled event's timeout and heartbeat seconds, kept only where the state sets one (most set none). */
-function timingOf(timeoutSeconds: number, heartbeatSeconds: number): readonly [number, number] | null {
-  return timeoutSeconds > 0 || heartbeatSeconds > 0 ? [timeoutSeconds, heartbeatSeconds] : null;
 }
 
 /** How many values (`a`–`c`) an event of each Kind keeps, and which of them are names (bit k: value k). */
@@ -322,8 +317,9 @@ export class HistoryRecorder implements RecordedHistory {
   private add(frame: Frame | null, type: string, a: unknown = null, b: unknown = null, c: unknown = null, previous = -1): number {
     if (this.heldFailure !== null) this.releaseFailure();
     dropCarried();
-    // A map run's child executions keep their events out of the parent's history.
-    if (frame !== null && frame.stop !== null && frame.stop.inMapRun) return this.lastId;
+    // A map run's child execution records its events in a history of its own.
+    const child = frame !== null && frame.stop !== null ? frame.stop.child : null;
+    if (child !== null && child.history !== this) return child.history === null ? this.lastId : child.history.add(frame, type, a, b, c, previous);
     if ((this.flags & FULL) !== 0 && frame !== null) return this.lastId;
     if (this.lastId + 1 === this.settings.maxEvents && type !== 'ExecutionSucceeded' && frame !== null) {
       // The quota's last event may only end the execution: this one is not recorded, the execution fails.
@@ -504,7 +500,7 @@ export class HistoryRecorder implements RecordedHistory {
       return;
     }
     // AWS links the state's StateExited to the event before Map/ParallelStateSucceeded (the last iteration's or branch's end), and MapStateSucceeded too.
-    const previous = this.lastId;
+    const previous = (frame.stop?.child?.history ?? this).lastId;
     this.add(frame, type, null, null, null, type === 'MapStateSucceeded' ? previous : -1);
     frame.historyEventId = previous;
   }
@@ -518,6 +514,11 @@ export class HistoryRecorder implements RecordedHistory {
     const frame = this.heldFailure!;
     this.heldFailure = null;
     this.add(frame, frame.stateType === 'Map' ? 'MapStateFailed' : 'ParallelStateFailed');
+  }
+
+  /** A recorder for a map run's child execution, with this one's settings. */
+  forChild(): HistoryRecorder {
+    return new HistoryRecorder(this.settings);
   }
 
   mapStarted(frame: Frame, length: number): void {

@@ -3,7 +3,7 @@ import { childFrame } from './branches.js';
 import { Execution, Frame, StopSignal, VariableScope } from './frame.js';
 import { ExecutionTimeout } from './interruptions.js';
 import { Interruption, runStates } from './run-states.js';
-import type { MapRun } from './map-runs.js';
+import { ChildExecution, type MapRun } from './map-runs.js';
 import { ParkedIterations } from './parked-iterations.js';
 import { isPromiseLike, type StateNode } from './state.js';
 import { mayPark, type ResumeStep } from './suspension.js';
@@ -156,6 +156,17 @@ export function runMapIterations(
   return runIterations(processor, inputs, inputBound, parent, limit, allowed, run);
 }
 
+/**
+ * Child `index` of `run` starts: the StopSignal its threads run under, in the group `stop`,
+ * naming the child so that its events go to its own history (when the execution records one).
+ */
+export function childExecution(run: MapRun, stop: StopSignal, index: number, parent: Frame): StopSignal {
+  const exec = parent.exec;
+  const history = exec.history === null ? null : exec.history.forChild();
+  run.childStarted(index, exec.clock.now(), history);
+  return new StopSignal(stop, stop.parks, new ChildExecution(run, index, history));
+}
+
 /** MapRunStarted after MapStateStarted; returns the event id the map run's end follows (its children's events take none of the parent's). */
 export function mapRunStarted(parent: Frame, run: MapRun): number {
   const exec = parent.exec;
@@ -204,7 +215,7 @@ function runParkableIterations(
   exec.eventId++;
   exec.history?.mapStarted(parent, inputs.length);
   const runEventId = processor.isolated ? mapRunStarted(parent, run!) : 0;
-  const stop = new StopSignal(parent.stop, true, processor.isolated);
+  const stop = new StopSignal(parent.stop, true);
   const group = new ParkedIterations(parent, processor, rawInput, inputs, inputBound, limit, allowed, stop, run, runEventId);
   group.startMore();
   return group.launched();
@@ -258,7 +269,7 @@ function runIterations(
   // The scope every iteration shares when none assigns: the Map's own (none for a distributed Map).
   const sharedVars = processor.assigns ? null : isolated ? new VariableScope(null) : parent.vars;
   const outputs = new Array<unknown>(n);
-  const stop = new StopSignal(parent.stop, false, run !== null);
+  const stop = new StopSignal(parent.stop);
   const exec = parent.exec;
   let failures = 0;
   let next = 0;
@@ -302,7 +313,8 @@ function runIterations(
   let spare: Frame | null = null;
   function launch(index: number): unknown {
     let frame: Frame;
-    if (sharedVars === null) frame = childFrame(parent, stop, index, inputs[index], isolated);
+    if (run !== null) frame = new Frame(exec, sharedVars ?? new VariableScope(null), index, inputs[index], childExecution(run, stop, index, parent));
+    else if (sharedVars === null) frame = childFrame(parent, stop, index, inputs[index], isolated);
     else if (spare !== null) {
       frame = spare;
       spare = null;
@@ -314,7 +326,6 @@ function runIterations(
       frames[index] = frame;
       history!.mapIterationStarted(parent, frame, index);
     }
-    run?.childStarted(index, exec.clock.now());
     let out: unknown;
     try {
       out = runStates(start, inputs[index], frame);
@@ -326,7 +337,7 @@ function runIterations(
       exec.eventId++;
       run?.childEnded(index, 'SUCCEEDED', out, exec.clock.now());
       if (frames !== null) history!.mapIterationEnded(parent, frame, index, true);
-      else if (history === null && sharedVars !== null) spare = frame;
+      else if (history === null && sharedVars !== null && run === null) spare = frame;
     }
     return out;
   }

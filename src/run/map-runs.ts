@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Execution } from './frame.js';
+import type { Execution, Frame } from './frame.js';
+import type { HistoryRecorder } from './history.js';
 
 /**
  * Map runs: each time a Distributed Map state runs (ProcessorConfig Mode DISTRIBUTED), AWS
@@ -30,6 +31,22 @@ export function mapRunResource(exec: Execution, kind: string, label: string): st
   return `${machineArn.slice(0, at)}:${kind}:${machine}/${label}`;
 }
 
+/**
+ * One child execution of a map run, named by the StopSignal its threads run under (run/frame.ts),
+ * so the parent's recorder hands their events to the child's own history (null: none recorded).
+ * A map run restored after a restart is not kept: its children have no run, and no history.
+ */
+export class ChildExecution {
+  readonly run: MapRun | null;
+  readonly index: number;
+  readonly history: HistoryRecorder | null;
+  constructor(run: MapRun | null, index: number, history: HistoryRecorder | null) {
+    this.run = run;
+    this.index = index;
+    this.history = history;
+  }
+}
+
 /** One Map Run: its settings (UpdateMapRun may change them while it runs) and its child executions. */
 export class MapRun {
   readonly id: string;
@@ -57,12 +74,15 @@ export class MapRun {
   readonly childStopMs: number[];
   /** A child's output (SUCCEEDED) or `{ Error, Cause }` (FAILED). */
   readonly childResults: unknown[];
+  /** Each started child's history, when the parent records one. */
+  readonly childHistories: (HistoryRecorder | null)[];
+  private readonly roleArn: string;
   /** Called after UpdateMapRun: the iterations start more if the concurrency now allows it. */
   onUpdate: (() => void) | null;
   private readonly allowedFailures: AllowedFailures;
 
   constructor(
-    exec: Execution,
+    frame: Frame,
     label: string,
     inputs: readonly unknown[],
     maxConcurrency: number,
@@ -72,9 +92,13 @@ export class MapRun {
     standardChildren: boolean,
     batched: boolean,
   ) {
+    const exec = frame.exec;
+    // A Distributed Map inside a child execution starts a map run of that child's.
+    const child = frame.stop?.child ?? null;
     this.id = randomUUID();
     this.arn = `${mapRunResource(exec, 'mapRun', label)}:${this.id}`;
-    this.executionArn = exec.id;
+    this.executionArn = child !== null && child.run !== null ? child.run.childArn(child.index) : exec.id;
+    this.roleArn = exec.roleArn;
     this.childMachineArn = mapRunResource(exec, 'stateMachine', label);
     this.standardChildren = standardChildren;
     this.batched = batched;
@@ -94,6 +118,7 @@ export class MapRun {
     this.childStartMs = new Array<number>(n).fill(NaN);
     this.childStopMs = new Array<number>(n).fill(NaN);
     this.childResults = new Array<unknown>(n);
+    this.childHistories = [];
     this.onUpdate = null;
     exec.mapRuns?.mapRunStarted(this);
   }
@@ -103,9 +128,13 @@ export class MapRun {
     return `${this.arn.replace(':mapRun:', ':execution:')}:${index}`;
   }
 
-  childStarted(index: number, ms: number): void {
+  /** Child `index` starts; `history` (null: none recorded) gets its ExecutionStarted. */
+  childStarted(index: number, ms: number, history: HistoryRecorder | null): void {
     this.childStatus[index] = 'RUNNING';
     this.childStartMs[index] = ms;
+    if (history === null) return;
+    this.childHistories[index] = history;
+    history.executionStarted(this.inputs[index], this.roleArn);
   }
 
   childEnded(index: number, status: 'SUCCEEDED' | 'FAILED' | 'ABORTED', result: unknown, ms: number): void {
@@ -113,6 +142,14 @@ export class MapRun {
     this.childStatus[index] = status;
     this.childResults[index] = result;
     this.childStopMs[index] = ms;
+    const history = this.childHistories[index];
+    if (history === undefined || history === null) return;
+    if (status === 'SUCCEEDED') history.executionSucceeded(result);
+    else if (status === 'ABORTED') history.executionEnded('ExecutionAborted', null, null);
+    else {
+      const failure = result as { Error?: string | null; Cause?: string | null } | undefined;
+      history.executionEnded('ExecutionFailed', failure?.Error, failure?.Cause);
+    }
   }
 
   /** The map run ended: children still running end ABORTED. */

@@ -2,7 +2,7 @@ import { AslError, StatesErrors, errorOutput, stateCause, toAslError } from './e
 import { childFrame } from './branches.js';
 import { Frame, VariableScope, type StopSignal } from './frame.js';
 import { Interruption } from './interruptions.js';
-import { mapRunEnded, mapRunSucceeded, type MapProcessor } from './iterations.js';
+import { childExecution, mapRunEnded, mapRunSucceeded, type MapProcessor } from './iterations.js';
 import type { MapRun } from './map-runs.js';
 import { ParkedThreads } from './parked-threads.js';
 import { runStates } from './run-states.js';
@@ -80,11 +80,11 @@ export class ParkedIterations extends ParkedThreads {
   }
 
   /** The frame of iteration `index`, given its own variable scope (restored after a restart), or a new one. */
-  iterationFrame(index: number, vars: VariableScope | null | undefined): Frame {
+  iterationFrame(index: number, vars: VariableScope | null | undefined, stop = this.stop): Frame {
     const parent = this.frame;
-    if (vars !== undefined) return new Frame(parent.exec, vars, index, this.inputs[index], this.stop);
-    if (this.sharedVars !== null) return new Frame(parent.exec, this.sharedVars, index, this.inputs[index], this.stop);
-    return childFrame(parent, this.stop, index, this.inputs[index], this.processor.isolated);
+    if (vars !== undefined) return new Frame(parent.exec, vars, index, this.inputs[index], stop);
+    if (this.sharedVars !== null) return new Frame(parent.exec, this.sharedVars, index, this.inputs[index], stop);
+    return childFrame(parent, stop, index, this.inputs[index], this.processor.isolated);
   }
 
   /** Starts iterations while there is room: all of them when nothing limits concurrency and each finishes at once. */
@@ -103,7 +103,8 @@ export class ParkedIterations extends ParkedThreads {
     const parent = this.frame;
     const exec = parent.exec;
     let frame: Frame;
-    if (this.spare !== null) {
+    if (this.run !== null) frame = this.iterationFrame(index, undefined, childExecution(this.run, this.stop, index, parent));
+    else if (this.spare !== null) {
       frame = this.spare;
       this.spare = null;
       frame.restart(index, this.inputs[index]);
@@ -112,7 +113,6 @@ export class ParkedIterations extends ParkedThreads {
     this.started(index, frame);
     exec.eventId++;
     if (!this.processor.isolated) exec.history?.mapIterationStarted(parent, frame, index);
-    this.run?.childStarted(index, exec.clock.now());
     let out: unknown;
     try {
       out = runStates(this.processor.start, this.inputs[index], frame);
@@ -123,7 +123,7 @@ export class ParkedIterations extends ParkedThreads {
     if (!isPromiseLike(out)) {
       this.threadDone(index, out);
       // Nothing refers to the frame of an iteration that finished at once unless a history records it: the next iteration may take it.
-      if (this.sharedVars !== null && exec.history === null) this.spare = frame;
+      if (this.sharedVars !== null && exec.history === null && this.run === null) this.spare = frame;
     } else follow(out, this.portOf(index));
   }
 

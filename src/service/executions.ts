@@ -6,13 +6,12 @@ import type { Limits } from '../run/limits.js';
 import type { ExecutionResult } from '../run/result.js';
 import { durableRecord, type ExecuteOptions } from '../run/execution.js';
 import type { HistoryEvent, HistoryLevel, RecordedHistory } from '../run/history.js';
-import type { MapRunHost } from '../run/map-runs.js';
 import { StopHandle } from '../run/stop.js';
 import type { TaskTokens } from '../run/tokens.js';
 import { withRevisionDetails } from './configurations.js';
 import { ServiceError } from './errors.js';
 import { described, errorDetails, listed, startedEvent } from './history.js';
-import { mapRunChildren } from './map-run-children.js';
+import type { MapRuns } from './map-runs.js';
 import type { ExecutionRecord, Revision, StateMachineRecord } from './records.js';
 import type { Registry, StateMachineTarget } from './registry.js';
 import { checkEnum, checkLength, checkName, checkStartBounds, executionsPageRequest, page, parseArn, parseExecutionInput, requireString } from './requests.js';
@@ -35,8 +34,8 @@ export interface ExecutionOptions {
   readonly store: SqliteStore | null;
   /** The task tokens SendTask* reaches: a restored suspension waits on its token there again. */
   readonly tokens: TaskTokens;
-  /** Keeps the map runs of Standard executions (map-runs.ts). */
-  readonly mapRuns: MapRunHost;
+  /** Keeps the map runs of Standard executions. */
+  readonly mapRuns: MapRuns;
 }
 
 /**
@@ -374,7 +373,10 @@ export class Executions {
       if (result.status === 'SUCCEEDED') this.recordOutput(exec, result.output);
       if (result.status === 'ABORTED') this.recordStop(exec);
     }
-    if (exec.machine.type === 'STANDARD') this.retain(exec);
+    if (exec.machine.type === 'STANDARD') {
+      this.options.mapRuns.executionEnded(exec.executionArn, exec.stopDate.getTime());
+      this.retain(exec);
+    }
   }
 
   /**
@@ -428,6 +430,7 @@ export class Executions {
       this.finished[this.finishedHead++] = undefined as never;
       old.forgotten = true;
       if (this.registry.executions.get(old.executionArn) === old) this.registry.executions.delete(old.executionArn);
+      this.options.mapRuns.forget(old.executionArn);
       this.withForgotten.add(old.machine);
       if (this.options.store !== null) (forgotten ??= []).push(old);
     }
@@ -475,12 +478,7 @@ export class Executions {
     if (r.mapRunArn !== undefined && r.mapRunArn !== null) {
       if (r.stateMachineArn !== undefined && r.stateMachineArn !== null)
         throw new ServiceError('ValidationException', 'Must provide a StateMachine ARN or MapRun ARN, not both');
-      parseArn(r.mapRunArn, 'mapRunArn', ['mapRun']);
-      const entry = this.registry.mapRuns.get(r.mapRunArn);
-      if (entry === undefined) throw new ServiceError('ResourceNotFound', `Resource not found: '${r.mapRunArn}'`);
-      const children = mapRunChildren(entry.run, entry.parent).filter((e) => statusFilter === undefined || e.status === statusFilter);
-      const p = page(children.map(listed), paging, `ListExecutions ${r.mapRunArn} ${statusFilter}`, this.registry.clock.now(), (e) => e.executionArn);
-      return { executions: p.items, ...(p.nextToken !== undefined ? { nextToken: p.nextToken } : {}) };
+      return this.options.mapRuns.listChildren(r.mapRunArn, paging, statusFilter);
     }
     if (r.stateMachineArn === undefined || r.stateMachineArn === null)
       throw new ServiceError('ValidationException', 'Must provide a StateMachine ARN or MapRun ARN');

@@ -78,7 +78,8 @@ function childRecord(run: MapRun, parent: ExecutionRecord, index: number): Execu
     mapRunArn: run.arn,
     done: Promise.resolve(),
   };
-  record.events = childEvents(record);
+  const history = run.childHistories[index];
+  record.events = history === undefined || history === null ? childEvents(record) : (history.events() as unknown as T.HistoryEventShape[]);
   return record;
 }
 
@@ -86,7 +87,7 @@ function textOf(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-/** A child's history: its start, and its end once it ended. */
+/** A child's history when the service records none (`history: 'OFF'` keeps the parent's empty): its start, and its end once it ended. */
 function childEvents(child: ExecutionRecord): T.HistoryEventShape[] {
   const events: T.HistoryEventShape[] = [
     {

@@ -1,7 +1,9 @@
 import type { MapRun, MapRunHost } from '../run/map-runs.js';
 import { ServiceError } from './errors.js';
+import { listed } from './history.js';
+import { mapRunChild, mapRunChildren } from './map-run-children.js';
 import type { Registry } from './registry.js';
-import { checkInteger, page, pageRequest, parseArn, shown } from './requests.js';
+import { checkInteger, page, pageRequest, parseArn, shown, type PageRequest } from './requests.js';
 import type * as T from './types.js';
 
 /**
@@ -14,9 +16,31 @@ export class MapRuns implements MapRunHost {
   constructor(private readonly registry: Registry) {}
 
   mapRunStarted(run: MapRun): void {
-    const parent = this.registry.executions.get(run.executionArn);
+    // A map run inside a child execution belongs to that child.
+    const parent = this.registry.executions.get(run.executionArn) ?? mapRunChild(this.registry, run.executionArn);
     // Only the service's own Standard executions keep their map runs.
-    if (parent !== undefined) this.registry.mapRuns.set(run.arn, { run, parent });
+    if (parent === undefined) return;
+    this.registry.mapRuns.set(run.arn, { run, parent });
+    const runs = this.registry.executionMapRuns.get(run.executionArn);
+    if (runs === undefined) this.registry.executionMapRuns.set(run.executionArn, [run]);
+    else runs.push(run);
+  }
+
+  /** The execution was dropped by the retention bound: its map runs go with it. */
+  forget(executionArn: string): void {
+    const runs = this.registry.executionMapRuns.get(executionArn);
+    if (runs === undefined) return;
+    this.registry.executionMapRuns.delete(executionArn);
+    for (const run of runs) {
+      this.registry.mapRuns.delete(run.arn);
+      for (let i = 0; i < run.inputs.length; i++) this.forget(run.childArn(i));
+    }
+  }
+
+  /** The execution ended (stopped, timed out, failed elsewhere): its map runs still running end ABORTED. */
+  executionEnded(executionArn: string, ms: number): void {
+    const runs = this.registry.executionMapRuns.get(executionArn);
+    if (runs !== undefined) for (const run of runs) if (run.status === 'RUNNING') run.ended('ABORTED', ms);
   }
 
   /** The map run an ARN names, or InvalidArn / ResourceNotFound as AWS refuses it. */
@@ -25,6 +49,15 @@ export class MapRuns implements MapRunHost {
     const entry = this.registry.mapRuns.get(arn as string);
     if (entry === undefined) throw new ServiceError('ResourceNotFound', `Resource not found: '${shown(arn)}'`);
     return entry.run;
+  }
+
+  /** ListExecutions by `mapRunArn`: the map run's children that have started, newest first. */
+  listChildren(mapRunArn: unknown, paging: PageRequest, statusFilter: T.ExecutionStatusName | undefined): T.ListExecutionsOutput {
+    const run = this.mapRun(mapRunArn);
+    const { parent } = this.registry.mapRuns.get(run.arn)!;
+    const children = mapRunChildren(run, parent).filter((e) => statusFilter === undefined || e.status === statusFilter);
+    const p = page(children.map(listed), paging, `ListExecutions ${run.arn} ${statusFilter}`, this.registry.clock.now(), (e) => e.executionArn);
+    return { executions: p.items, ...(p.nextToken !== undefined ? { nextToken: p.nextToken } : {}) };
   }
 
   async describeMapRun(request: T.DescribeMapRunInput): Promise<T.DescribeMapRunOutput> {
@@ -48,10 +81,8 @@ export class MapRuns implements MapRunHost {
   async listMapRuns(request: T.ListMapRunsInput): Promise<T.ListMapRunsOutput> {
     const paging = pageRequest(request);
     const exec = this.registry.execution(request?.executionArn);
-    const items: T.MapRunListItem[] = [];
-    for (const { run } of this.registry.mapRuns.values()) if (run.executionArn === exec.executionArn) items.push(listedMapRun(run));
     // Newest first, as ListExecutions lists.
-    items.reverse();
+    const items = (this.registry.executionMapRuns.get(exec.executionArn) ?? []).map(listedMapRun).reverse();
     const p = page(items, paging, `ListMapRuns ${exec.executionArn}`, this.registry.clock.now(), (run) => run.mapRunArn);
     return { mapRuns: p.items, ...(p.nextToken !== undefined ? { nextToken: p.nextToken } : {}) };
   }

@@ -23,6 +23,8 @@ export class Registry {
   readonly tags = new Map<string, Map<string, string>>();
   /** Map runs by ARN, each with the execution that started it. */
   readonly mapRuns = new Map<string, { readonly run: MapRun; readonly parent: ExecutionRecord }>();
+  /** Each execution's map runs, oldest first. */
+  readonly executionMapRuns = new Map<string, MapRun[]>();
   /** Set by close(): nothing new starts. */
   closed = false;
 

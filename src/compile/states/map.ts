@@ -219,7 +219,7 @@ function compileMapRuns(def: Record<string, unknown>, processorDef: Record<strin
   const standardChildren = config.ExecutionType !== 'EXPRESS';
   const batched = def.ItemBatcher !== null && typeof def.ItemBatcher === 'object';
   return function startMapRun(frame, inputs, maxConcurrency, tolerated) {
-    return new MapRun(frame.exec, label, inputs, maxConcurrency, tolerated[0], tolerated[1], allowedFailures, standardChildren, batched);
+    return new MapRun(frame, label, inputs, maxConcurrency, tolerated[0], tolerated[1], allowedFailures, standardChildren, batched);
   };
 }
 
