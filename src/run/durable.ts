@@ -1,4 +1,4 @@
-import { Frame, StopSignal, VariableScope, type Execution } from './frame.js';
+import { ChildStop, Frame, StopSignal, VariableScope, type Execution } from './frame.js';
 import { executionEnded } from './interruptions.js';
 import { ParkedBranches } from './parked-branches.js';
 import { ChildExecution } from './map-runs.js';
@@ -280,7 +280,7 @@ function restoreIterations(node: StateNode, frame: Frame, record: DurablePoint, 
     record.limit ?? 0,
     record.allowed ?? -1,
     // A distributed Map's children keep their events out of the parent's history after a restart too (its map run is not kept).
-    new StopSignal(frame.stop, true, processor.isolated ? new ChildExecution(null, -1, null) : null),
+    processor.isolated ? new ChildStop(frame.stop, true, new ChildExecution(null, -1, null)) : new StopSignal(frame.stop, true),
     null,
     frame.exec.eventId,
   );

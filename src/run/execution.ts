@@ -16,7 +16,6 @@ import { ExecutionTimeout, executionEnded } from './interruptions.js';
 import { MapIterations, type IterationParent, type MapProcessor } from './iterations.js';
 import { cyclePointer, cycleProblem } from './cycles.js';
 import { payloadBound, textBound, type Limits } from './limits.js';
-import type { MapRunHost } from './map-runs.js';
 import { checkExecutionName } from './names.js';
 import { OptionError } from './option-error.js';
 import { ExecutionResult, type ExecutionResultInit, type ExecutionStatus } from './result.js';
@@ -84,8 +83,6 @@ export interface ExecuteOptions {
   onSuspend?: (suspension: Suspension) => void;
   /** Called when a parked execution runs on (its token was answered, or its wait ended). */
   onResume?: () => void;
-  /** Keeps the map runs the execution's Distributed Maps start (createService() does). */
-  mapRuns?: MapRunHost;
 }
 
 export { durableRecord, type DurablePoint, type DurableSuspension } from './durable.js';
@@ -103,7 +100,6 @@ export interface ResumeOptions {
   onHistory?: (history: RecordedHistory) => void;
   onSuspend?: (suspension: Suspension) => void;
   onResume?: () => void;
-  mapRuns?: MapRunHost;
 }
 
 /**
@@ -226,7 +222,6 @@ export class Machine {
     const exec = this.execution(name, input, startMs, startMs + this.timeoutMs, options.executionId);
     exec.readClock(startMs);
     exec.suspendable = true;
-    if (options.mapRuns !== undefined) exec.mapRuns = options.mapRuns;
     if (this.historySettings.level !== 'OFF') {
       exec.history = new HistoryRecorder(this.historySettings);
       exec.history.executionStarted(input, this.roleArn, options.inputText);
@@ -335,7 +330,6 @@ export class Machine {
     for (const [name, value, size] of record.variables) vars.set(name, value, size);
     const exec = this.execution(options.name, options.input, record.startMs, record.deadlineMs ?? Infinity);
     exec.suspendable = true;
-    if (options.mapRuns !== undefined) exec.mapRuns = options.mapRuns;
     exec.eventId = record.eventId;
     exec.transitions = record.transitions;
     exec.variableBytes = record.variableBytes;
@@ -529,13 +523,11 @@ class ExecutionRace implements ResultPort, StopTarget, LimitTarget {
 function checkExecuteOptions(options: unknown): void {
   if (options === null || typeof options !== 'object')
     throw new OptionError('execute()', 'options', `must be an object, not ${options === null ? 'null' : typeof options}`);
-  const { signal, stop, inputText, executionId, mapRuns } = options as ExecuteOptions;
+  const { signal, stop, inputText, executionId } = options as ExecuteOptions;
   if (signal !== undefined && !(signal instanceof AbortSignal)) throw new OptionError('execute()', 'signal', 'must be an AbortSignal');
   if (stop !== undefined && !(stop instanceof StopHandle)) throw new OptionError('execute()', 'stop', 'must be a StopHandle (new StopHandle())');
   if (inputText !== undefined && typeof inputText !== 'string') throw new OptionError('execute()', 'inputText', 'must be the JSON text of the input');
   if (executionId !== undefined && typeof executionId !== 'string') throw new OptionError('execute()', 'executionId', 'must be a string');
-  if (mapRuns !== undefined && typeof mapRuns?.mapRunStarted !== 'function')
-    throw new OptionError('execute()', 'mapRuns', 'must be an object with a mapRunStarted(run) method');
 }
 
 function stopOf(options: { signal?: AbortSignal; stop?: StopHandle }): StopHandle | null {

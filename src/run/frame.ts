@@ -2,7 +2,7 @@ import type { Clock } from './clock.js';
 import type { HistoryRecorder } from './history.js';
 import { abandoned, executionEnded } from './interruptions.js';
 import type { Limits } from './limits.js';
-import type { ChildExecution, MapRunHost } from './map-runs.js';
+import type { ChildExecution } from './map-runs.js';
 
 /** Something waiting that must end when its execution ends (plain data with a method, no closure). */
 export interface EndListener {
@@ -105,8 +105,6 @@ export class Execution {
   suppliedContext: Record<string, unknown> | null;
   /** Set by Machine.run(): a task waiting for its token on the main line may suspend the execution (run/suspension.ts). */
   suspendable: boolean;
-  /** Keeps the map runs its Distributed Maps start (the service); null: nobody keeps them. */
-  mapRuns: MapRunHost | null;
   constructor(init: ExecutionInit) {
     this.id = init.id;
     this.name = init.name;
@@ -126,7 +124,6 @@ export class Execution {
     this.history = null;
     this.suppliedContext = null;
     this.suspendable = false;
-    this.mapRuns = null;
   }
 
   /** `$$.StateMachine.Id`: the state machine's ARN. */
@@ -380,15 +377,12 @@ export class StopSignal {
   readonly parent: StopSignal | null;
   /** Whether a wait in these threads parks the execution as plain data (run/parked-branches.ts) rather than in a promise. */
   readonly parks: boolean;
-  /** The map run child execution these threads belong to (the nearest, for a map run inside one); its history, not the parent's, records their events. */
-  readonly child: ChildExecution | null;
   /** Sleeps in this group or groups inside it; created by the first sleep. */
   private sleepers: Sleep[] | null;
-  constructor(parent: StopSignal | null = null, parks = false, child: ChildExecution | null = null) {
+  constructor(parent: StopSignal | null = null, parks = false) {
     this.stopped = false;
     this.parent = parent;
     this.parks = parks;
-    this.child = child ?? (parent === null ? null : parent.child);
     this.sleepers = null;
   }
   /** True once this group or any enclosing one was abandoned. */
@@ -410,6 +404,21 @@ export class StopSignal {
   forget(sleep: Sleep): void {
     removeFrom(this.sleepers, sleep);
   }
+}
+
+/** The StopSignal of a map run child execution's threads: its history, not the parent's, records their events. */
+export class ChildStop extends StopSignal {
+  readonly child: ChildExecution;
+  constructor(parent: StopSignal | null, parks: boolean, child: ChildExecution) {
+    super(parent, parks);
+    this.child = child;
+  }
+}
+
+/** The map run child execution a thread stopped by `stop` runs in (the nearest, for a map run inside one), or null. */
+export function childExecutionOf(stop: StopSignal | null): ChildExecution | null {
+  for (let s = stop; s !== null; s = s.parent) if (s instanceof ChildStop) return s.child;
+  return null;
 }
 
 /** Throws the interruption that ends a thread of control that must not go on: its group was stopped or the execution ended. */

@@ -2,7 +2,7 @@ import type { Clock } from './clock.js';
 import { AslError } from './errors.js';
 import { executionEnded } from './interruptions.js';
 import { appendEvent, NameTable, newCode, pack, readEvents } from './history-tape.js';
-import type { Frame } from './frame.js';
+import { childExecutionOf, type Frame } from './frame.js';
 import {
   assignedVariables,
   errorDetails,
@@ -318,7 +318,7 @@ export class HistoryRecorder implements RecordedHistory {
     if (this.heldFailure !== null) this.releaseFailure();
     dropCarried();
     // A map run's child execution records its events in a history of its own.
-    const child = frame !== null && frame.stop !== null ? frame.stop.child : null;
+    const child = frame !== null && frame.stop !== null ? childExecutionOf(frame.stop) : null;
     if (child !== null && child.history !== this) return child.history === null ? this.lastId : child.history.add(frame, type, a, b, c, previous);
     if ((this.flags & FULL) !== 0 && frame !== null) return this.lastId;
     if (this.lastId + 1 === this.settings.maxEvents && type !== 'ExecutionSucceeded' && frame !== null) {
@@ -500,7 +500,7 @@ export class HistoryRecorder implements RecordedHistory {
       return;
     }
     // AWS links the state's StateExited to the event before Map/ParallelStateSucceeded (the last iteration's or branch's end), and MapStateSucceeded too.
-    const previous = (frame.stop?.child?.history ?? this).lastId;
+    const previous = (childExecutionOf(frame.stop)?.history ?? this).lastId;
     this.add(frame, type, null, null, null, type === 'MapStateSucceeded' ? previous : -1);
     frame.historyEventId = previous;
   }

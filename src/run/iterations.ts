@@ -1,6 +1,6 @@
 import { AslError, StatesErrors, errorOutput, stateCause, toAslError } from './errors.js';
 import { childFrame } from './branches.js';
-import { Execution, Frame, StopSignal, VariableScope } from './frame.js';
+import { ChildStop, Execution, Frame, StopSignal, VariableScope } from './frame.js';
 import { ExecutionTimeout } from './interruptions.js';
 import { Interruption, runStates } from './run-states.js';
 import { ChildExecution, type MapRun } from './map-runs.js';
@@ -164,7 +164,7 @@ export function childExecution(run: MapRun, stop: StopSignal, index: number, par
   const exec = parent.exec;
   const history = exec.history === null ? null : exec.history.forChild();
   run.childStarted(index, exec.clock.now(), history);
-  return new StopSignal(stop, stop.parks, new ChildExecution(run, index, history));
+  return new ChildStop(stop, stop.parks, new ChildExecution(run, index, history));
 }
 
 /** MapRunStarted after MapStateStarted; returns the event id the map run's end follows (its children's events take none of the parent's). */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Execution, Frame } from './frame.js';
+import { childExecutionOf, type Execution, type Frame } from './frame.js';
 import type { HistoryRecorder } from './history.js';
 
 /**
@@ -8,7 +8,7 @@ import type { HistoryRecorder } from './history.js';
  * (`arn:…:execution:<machine>/<label>:<uuid>`, one per item or batch) run the iterations. The
  * parent's history shows MapRunStarted and MapRunSucceeded/Failed in place of the iterations'
  * events. The engine makes a MapRun for every such Map; a host (the service, through
- * ExecuteOptions.mapRuns) keeps it for DescribeMapRun, ListMapRuns, UpdateMapRun and the child
+ * CompileOptions.mapRuns) keeps it for DescribeMapRun, ListMapRuns, UpdateMapRun and the child
  * executions, and may change its concurrency and tolerance while it runs.
  */
 
@@ -91,10 +91,11 @@ export class MapRun {
     allowedFailures: AllowedFailures,
     standardChildren: boolean,
     batched: boolean,
+    host: MapRunHost | null,
   ) {
     const exec = frame.exec;
     // A Distributed Map inside a child execution starts a map run of that child's.
-    const child = frame.stop?.child ?? null;
+    const child = childExecutionOf(frame.stop);
     this.id = randomUUID();
     this.arn = `${mapRunResource(exec, 'mapRun', label)}:${this.id}`;
     this.executionArn = child !== null && child.run !== null ? child.run.childArn(child.index) : exec.id;
@@ -120,7 +121,7 @@ export class MapRun {
     this.childResults = new Array<unknown>(n);
     this.childHistories = [];
     this.onUpdate = null;
-    exec.mapRuns?.mapRunStarted(this);
+    host?.mapRunStarted(this);
   }
 
   /** The child execution of item (or batch) `index`: its ARN ends with the map run's UUID and the index. */

@@ -109,9 +109,8 @@ export class Executions {
   }
 
   /** A Standard execution's store hooks: its durable record is written where it parks on its main line and cleared when it runs on. */
-  private durableHooks(exec: ExecutionRecord): Pick<ExecuteOptions, 'onHistory' | 'onSuspend' | 'onResume' | 'mapRuns'> {
+  private durableHooks(exec: ExecutionRecord): Pick<ExecuteOptions, 'onHistory' | 'onSuspend' | 'onResume'> {
     const store = this.options.store;
-    const mapRuns = this.options.mapRuns;
     // Without history the machine never calls onHistory: a waiting execution need not hold the closure.
     const onHistory =
       this.options.history === 'OFF'
@@ -121,10 +120,9 @@ export class Executions {
             // A resumed execution's recorder took over the events read back from the store.
             exec.events = null;
           };
-    if (store === null) return onHistory === undefined ? { mapRuns } : { onHistory, mapRuns };
+    if (store === null) return onHistory === undefined ? {} : { onHistory };
     return {
       onHistory,
-      mapRuns,
       onSuspend: (suspension) => {
         exec.suspension = durableRecord(suspension, this.options.tokens);
         store.executionSuspended(exec);
@@ -338,6 +336,7 @@ export class Executions {
       roleArn: revision.roleArn,
       workflowType: machine.type,
       history: standard ? this.options.history : 'OFF',
+      ...(standard ? { mapRuns: this.options.mapRuns } : {}),
     };
     for (const integration of this.options.integrations) {
       if (integration.compileOptions !== undefined) options = { ...options, ...integration.compileOptions(integrated, this.host) };

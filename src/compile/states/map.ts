@@ -57,7 +57,7 @@ export function compileMap(def: Record<string, unknown>, env: StateEnv): RunStat
   };
   if (processor.node !== null) processor.node.iterations = processor;
   env.machine.processors.set(env.pointer, processor);
-  const mapRuns = processor.isolated ? compileMapRuns(def, processorDef, env.name) : null;
+  const mapRuns = processor.isolated ? compileMapRuns(def, processorDef, env) : null;
   const reader = compileItemReader(def, env);
   const writer = compileResultWriter(def, env);
   if (env.queryLanguage === 'JSONata') return compileJsonataMap(def, env, processor, reader, writer, mapRuns);
@@ -213,13 +213,14 @@ const NOTHING_TOLERATED: Tolerated = [null, null];
 /** Makes a Distributed Map's map run (run/map-runs.ts) each time the Map runs. */
 type StartMapRun = (frame: Frame, inputs: readonly unknown[], maxConcurrency: number, tolerated: Tolerated) => MapRun;
 
-function compileMapRuns(def: Record<string, unknown>, processorDef: Record<string, unknown>, name: string): StartMapRun {
-  const label = typeof def.Label === 'string' ? def.Label : name;
+function compileMapRuns(def: Record<string, unknown>, processorDef: Record<string, unknown>, env: StateEnv): StartMapRun {
+  const label = typeof def.Label === 'string' ? def.Label : env.name;
+  const host = env.machine.mapRuns;
   const config = processorDef.ProcessorConfig as Record<string, unknown>;
   const standardChildren = config.ExecutionType !== 'EXPRESS';
   const batched = def.ItemBatcher !== null && typeof def.ItemBatcher === 'object';
   return function startMapRun(frame, inputs, maxConcurrency, tolerated) {
-    return new MapRun(frame, label, inputs, maxConcurrency, tolerated[0], tolerated[1], allowedFailures, standardChildren, batched);
+    return new MapRun(frame, label, inputs, maxConcurrency, tolerated[0], tolerated[1], allowedFailures, standardChildren, batched, host);
   };
 }
 
