@@ -3,7 +3,7 @@ import { childFrame } from './branches.js';
 import { ChildStop, Execution, Frame, StopSignal, VariableScope } from './frame.js';
 import { ExecutionTimeout } from './interruptions.js';
 import { Interruption, runStates } from './run-states.js';
-import { ChildExecution, type MapRun } from './map-runs.js';
+import { ChildExecution, type MapRun, type MapRunHost } from './map-runs.js';
 import { ParkedIterations } from './parked-iterations.js';
 import { isPromiseLike, type StateNode } from './state.js';
 import { mayPark, type ResumeStep } from './suspension.js';
@@ -28,6 +28,8 @@ export interface MapProcessor {
   join: ResumeStep | null;
   /** The registry waiting iterations' tokens are withdrawn from when the Map fails (null: no Standard integrations). */
   readonly tokens: TaskTokens | null;
+  /** Keeps a Distributed Map's map runs (null: nobody keeps them); a restart finds a parked one's there. */
+  readonly mapRuns: MapRunHost | null;
 }
 
 /**

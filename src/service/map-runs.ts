@@ -1,4 +1,5 @@
-import type { MapRun, MapRunHost } from '../run/map-runs.js';
+import { MapRun, type MapRunHost, type MapRunRecord } from '../run/map-runs.js';
+import type { ExecutionRecord } from './records.js';
 import { ServiceError } from './errors.js';
 import { listed } from './history.js';
 import { mapRunChild, mapRunChildren } from './map-run-children.js';
@@ -19,11 +20,43 @@ export class MapRuns implements MapRunHost {
     // A map run inside a child execution belongs to that child.
     const parent = this.registry.executions.get(run.executionArn) ?? mapRunChild(this.registry, run.executionArn);
     // Only the service's own Standard executions keep their map runs.
-    if (parent === undefined) return;
+    if (parent !== undefined) this.keep(run, parent);
+  }
+
+  private keep(run: MapRun, parent: ExecutionRecord): void {
     this.registry.mapRuns.set(run.arn, { run, parent });
     const runs = this.registry.executionMapRuns.get(run.executionArn);
     if (runs === undefined) this.registry.executionMapRuns.set(run.executionArn, [run]);
     else runs.push(run);
+  }
+
+  mapRunRestored(arn: string): MapRun | undefined {
+    return this.registry.mapRuns.get(arn)?.run;
+  }
+
+  /** An execution's map runs as plain data, the nested ones (a Distributed Map in a child) after their parents'; undefined when it has none. */
+  records(executionArn: string): MapRunRecord[] | undefined {
+    const runs = this.registry.executionMapRuns.get(executionArn);
+    if (runs === undefined) return undefined;
+    const records: MapRunRecord[] = [];
+    for (const run of runs) {
+      records.push(run.record());
+      for (let i = 0; i < run.inputs.length; i++) records.push(...(this.records(run.childArn(i)) ?? []));
+    }
+    return records;
+  }
+
+  /** Takes back the map runs a store kept with `exec` (before it resumes, so a parked Distributed Map finds its own). */
+  restore(exec: ExecutionRecord): void {
+    const records = exec.restoredMapRuns;
+    if (records === undefined) return;
+    delete exec.restoredMapRuns;
+    for (const record of records) {
+      const parent = record.executionArn === exec.executionArn ? exec : mapRunChild(this.registry, record.executionArn);
+      if (parent !== undefined) this.keep(new MapRun(record), parent);
+    }
+    // An execution the restart ended (HostStopped) leaves no map run running.
+    if (exec.status !== 'RUNNING') this.executionEnded(exec.executionArn, exec.stopDate!.getTime());
   }
 
   /** The execution was dropped by the retention bound: its map runs go with it. */
@@ -123,7 +156,7 @@ function counts(run: MapRun, items: boolean): T.MapRunCounts {
     pendingRedrive: 0,
   };
   for (let i = 0; i < run.childStatus.length; i++) {
-    const n = items && run.batched ? batchSize(run.inputs[i]) : 1;
+    const n = items ? run.itemsOf(i) : 1;
     c.total += n;
     switch (run.childStatus[i]) {
       case 'PENDING':
@@ -145,11 +178,6 @@ function counts(run: MapRun, items: boolean): T.MapRunCounts {
     }
   }
   return c;
-}
-
-function batchSize(input: unknown): number {
-  const items = (input as { Items?: unknown } | null)?.Items;
-  return Array.isArray(items) ? items.length : 1;
 }
 
 /** UpdateMapRun's toleratedFailurePercentage: a number from 0 to 100, with AWS's constraint wording. */

@@ -3,6 +3,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createService, virtualClock, type StepFunctionsService } from '../../src/index.js';
 import { startEndpoint } from '../serve/endpoint.js';
+import { withFreshStore } from '../support/stores.js';
 import { refusal } from './refusal.js';
 
 /**
@@ -438,6 +439,79 @@ mapRuns('an inline Map makes no map run', async () => {
   assert.equal(listed, []);
   assert.ok((await eventTypes(s, executionArn)).includes('MapIterationStarted'));
 });
+
+/** A Distributed Map whose children each wait for a task token, sent out with the item as `index`. */
+const waitingMap = distributedMap({
+  ItemProcessor: {
+    ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+    StartAt: 'Ask',
+    States: {
+      Ask: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken',
+        Parameters: { QueueUrl: 'q', MessageBody: { 'TaskToken.$': '$$.Task.Token', 'index.$': '$' } },
+        End: true,
+      },
+    },
+  },
+});
+
+function outbox() {
+  const tokens: Record<number, string> = {};
+  const handlers = {
+    'arn:aws:states:::sqs:sendMessage': (input: { MessageBody: { TaskToken: string; index: number } }) => {
+      tokens[input.MessageBody.index] = input.MessageBody.TaskToken;
+      return {};
+    },
+  };
+  return { tokens, handlers };
+}
+
+async function turns(n = 20): Promise<void> {
+  for (let i = 0; i < n; i++) await turn();
+}
+
+mapRuns(
+  'a restart (--store): a parked Distributed Map keeps its map run, which counts on and ends; a finished one is listed and described as before',
+  async () => {
+    await withFreshStore(async (store) => {
+      const asked = outbox();
+      const crashed = store.open({ handlers: asked.handlers });
+      const { stateMachineArn } = await crashed.createStateMachine({ name: 'approvals', roleArn: ROLE, definition: JSON.stringify(waitingMap) });
+      const { executionArn } = await crashed.startExecution({ stateMachineArn, name: 'approvals', input: '[0,1,2]' });
+      await turns();
+      await crashed.sendTaskSuccess({ taskToken: asked.tokens[0]!, output: '"a"' });
+      await turns();
+      const [before] = (await crashed.listMapRuns({ executionArn })).mapRuns;
+      assert.equal((await crashed.describeMapRun({ mapRunArn: before!.mapRunArn })).executionCounts, {
+        ...zeroCounts,
+        succeeded: 1,
+        running: 2,
+        total: 3,
+        resultsWritten: 1,
+      });
+      const restarted = store.open({ handlers: outbox().handlers });
+      assert.equal((await restarted.listMapRuns({ executionArn })).mapRuns, [before], 'the same map run after the restart');
+      await restarted.sendTaskSuccess({ taskToken: asked.tokens[1]!, output: '"b"' });
+      await restarted.sendTaskSuccess({ taskToken: asked.tokens[2]!, output: '"c"' });
+      const described = await restarted.waitForExecution({ executionArn });
+      assert.is(described.output, '["a","b","c"]');
+      const mapRun = await restarted.describeMapRun({ mapRunArn: before!.mapRunArn });
+      assert.is(mapRun.status, 'SUCCEEDED');
+      assert.equal(mapRun.executionCounts, { ...zeroCounts, succeeded: 3, total: 3, resultsWritten: 3 });
+      const first = await restarted.getExecutionHistory({ executionArn: `${before!.mapRunArn.replace(':mapRun:', ':execution:')}:0` });
+      assert.equal(
+        first.events.map((e) => e.type),
+        ['ExecutionStarted', 'TaskStateEntered', 'TaskScheduled', 'TaskStarted', 'TaskSubmitted', 'TaskSucceeded', 'TaskStateExited', 'ExecutionSucceeded'],
+        'a child that ended before the restart keeps its history',
+      );
+      const again = store.open({ handlers: outbox().handlers });
+      const after = await again.describeMapRun({ mapRunArn: before!.mapRunArn });
+      assert.equal([after.status, after.executionCounts.succeeded, after.stopDate?.getTime()], ['SUCCEEDED', 3, mapRun.stopDate?.getTime()]);
+      assert.is((await again.listExecutions({ mapRunArn: before!.mapRunArn })).executions.length, 3);
+    });
+  },
+);
 
 mapRuns('over HTTP with @aws-sdk/client-sfn: ListMapRuns, DescribeMapRun, ListExecutions by mapRunArn', async () => {
   const t = await startEndpoint({ handlers: { [FN]: doubling } });

@@ -1,7 +1,7 @@
 import { jsonForCause, runtimeError } from '../../run/errors.js';
 import { Frame } from '../../run/frame.js';
 import { runMapIterations, type MapProcessor } from '../../run/iterations.js';
-import { MapRun } from '../../run/map-runs.js';
+import { MapRun, allowedFailures } from '../../run/map-runs.js';
 import type { ParkedIterations } from '../../run/parked-iterations.js';
 import { jsonByteLength } from '../../run/limits.js';
 import { isPromiseLike, type RunState } from '../../run/state.js';
@@ -16,6 +16,8 @@ import { compileJsonPathFinish, compileResultLimit } from '../jsonpath/results.j
 import { WHOLE_DOCUMENT, builtBound, compileTemplate, templateBound, type Builder, type TemplateBound } from '../jsonpath/templates.js';
 import { assignsAnywhere } from '../variables.js';
 import { compileItemReader, compileResultWriter, type ReadItems, type WriteResults } from '../item-reader.js';
+
+export { percentOf } from '../../run/map-runs.js';
 
 /** A number read from the input at run time, validated as AWS validates it. */
 type Setting = (input: unknown, frame: Frame) => number;
@@ -54,6 +56,7 @@ export function compileMap(def: Record<string, unknown>, env: StateEnv): RunStat
     states: states ?? new Map(),
     join: null,
     tokens: env.machine.integrations?.tokens ?? null,
+    mapRuns: env.machine.mapRuns,
   };
   if (processor.node !== null) processor.node.iterations = processor;
   env.machine.processors.set(env.pointer, processor);
@@ -220,7 +223,7 @@ function compileMapRuns(def: Record<string, unknown>, processorDef: Record<strin
   const standardChildren = config.ExecutionType !== 'EXPRESS';
   const batched = def.ItemBatcher !== null && typeof def.ItemBatcher === 'object';
   return function startMapRun(frame, inputs, maxConcurrency, tolerated) {
-    return new MapRun(frame, label, inputs, maxConcurrency, tolerated[0], tolerated[1], allowedFailures, standardChildren, batched, host);
+    return MapRun.start(frame, label, inputs, maxConcurrency, tolerated[0], tolerated[1], standardChildren, batched, host);
   };
 }
 
@@ -238,34 +241,6 @@ function readTolerance(tolerance: Tolerance, input: unknown, frame: Frame): Tole
     if (percentage < 0 || percentage > 100) throw runtimeError(frame, 'ToleratedFailurePercentage must be between 0 and 100.');
   }
   return [count, percentage];
-}
-
-/** The failures a count and a percentage of `total` allow together; -1 when neither is set. */
-function allowedFailures(count: number | null, percentage: number | null, total: number): number {
-  if (count === null && percentage === null) return -1;
-  let allowed = Infinity;
-  if (count !== null) allowed = count;
-  if (percentage !== null) allowed = Math.min(allowed, percentOf(percentage, total));
-  return allowed;
-}
-
-/**
- * ⌊percentage × total / 100⌋, exactly: the percentage as the decimal written in the
- * definition or input, not its binary approximation (29% of 100 is 29 failures, where
- * floating point makes it 28.999…).
- */
-export function percentOf(percentage: number, total: number): number {
-  if (Number.isInteger(percentage)) {
-    const scaled = percentage * total;
-    return (scaled - (scaled % 100)) / 100;
-  }
-  // The shortest decimal that reads back as the number: what JSON text gave.
-  const decimal = /^(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/.exec(String(percentage))!;
-  const fraction = decimal[2] ?? '';
-  const exponent = Number(decimal[3] ?? 0) - fraction.length;
-  const digits = BigInt(decimal[1]! + fraction) * BigInt(total);
-  if (exponent >= 0) return Number((digits * 10n ** BigInt(exponent)) / 100n);
-  return Number(digits / (100n * 10n ** BigInt(-exponent)));
 }
 
 function compileBatching(def: unknown): Batching | null {
