@@ -183,6 +183,36 @@ mapRuns('a failed child with no tolerance fails the map run with its error', asy
   assert.is(mapRun.status, 'FAILED');
 });
 
+mapRuns('an ItemReader that fails: a map run of no items ends FAILED (MapStateStarted length 0, MapRunStarted, MapRunFailed), as AWS records it', async () => {
+  const definition = distributedMap({
+    ItemReader: { Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: { InputType: 'JSON' }, Parameters: { Bucket: 'in', Key: 'items.json' } },
+  });
+  const s = createService({ clock: virtualClock(0), handlers: { [FN]: doubling, 'arn:aws:states:::s3:getObject': () => ({ Body: '{"not":"a list"}' }) } });
+  const { stateMachineArn } = await s.createStateMachine({ name: 'reader', roleArn: ROLE, definition: JSON.stringify(definition) });
+  const { executionArn } = await s.startExecution({ stateMachineArn, input: '{}' });
+  const described = await s.waitForExecution({ executionArn });
+  assert.is(described.error, 'States.ItemReaderFailed');
+  const { events } = await s.getExecutionHistory({ executionArn });
+  assert.equal(
+    events.map((e) => [e.id, e.previousEventId, e.type]),
+    [
+      [1, 0, 'ExecutionStarted'],
+      [2, 0, 'MapStateEntered'],
+      [3, 2, 'MapStateStarted'],
+      [4, 3, 'MapRunStarted'],
+      [5, 4, 'MapRunFailed'],
+      [6, 5, 'MapStateFailed'],
+      [7, 6, 'ExecutionFailed'],
+    ],
+  );
+  assert.equal(events[2]!.mapStateStartedEventDetails, { length: 0 });
+  assert.equal(events[4]!.mapRunFailedEventDetails, { error: 'States.ItemReaderFailed', cause: described.cause });
+  const [listed] = (await s.listMapRuns({ executionArn })).mapRuns;
+  const mapRun = await s.describeMapRun({ mapRunArn: listed!.mapRunArn });
+  assert.is(mapRun.status, 'FAILED');
+  assert.equal(mapRun.itemCounts, zeroCounts);
+});
+
 mapRuns('ItemBatcher: one child per batch, its input { Items }; itemCounts count items, executionCounts children', async () => {
   const definition = distributedMap({ ItemBatcher: { MaxItemsPerBatch: 2 } });
   const { s, described, listed } = await run(definition, [1, 2, 3, 4, 5], (batch) => (batch as { Items: number[] }).Items.length);

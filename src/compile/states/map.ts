@@ -1,6 +1,7 @@
 import { jsonForCause, runtimeError } from '../../run/errors.js';
 import { Frame } from '../../run/frame.js';
-import { runMapIterations, type MapProcessor } from '../../run/iterations.js';
+import { mapRunEnded, mapRunStarted, runMapIterations, type MapProcessor } from '../../run/iterations.js';
+import { Interruption } from '../../run/run-states.js';
 import { MapRun, allowedFailures } from '../../run/map-runs.js';
 import type { ParkedIterations } from '../../run/parked-iterations.js';
 import { jsonByteLength } from '../../run/limits.js';
@@ -61,7 +62,8 @@ export function compileMap(def: Record<string, unknown>, env: StateEnv): RunStat
   if (processor.node !== null) processor.node.iterations = processor;
   env.machine.processors.set(env.pointer, processor);
   const mapRuns = processor.isolated ? compileMapRuns(def, processorDef, env) : null;
-  const reader = compileItemReader(def, env);
+  const itemReader = compileItemReader(def, env);
+  const reader = itemReader !== null && mapRuns !== null ? readInMapRun(itemReader, mapRuns) : itemReader;
   const writer = compileResultWriter(def, env);
   if (env.queryLanguage === 'JSONata') return compileJsonataMap(def, env, processor, reader, writer, mapRuns);
   const inputPath = compileSelectPath(def.InputPath);
@@ -225,6 +227,34 @@ function compileMapRuns(def: Record<string, unknown>, processorDef: Record<strin
   return function startMapRun(frame, inputs, maxConcurrency, tolerated) {
     return MapRun.start(frame, label, inputs, maxConcurrency, tolerated[0], tolerated[1], standardChildren, batched, host);
   };
+}
+
+/**
+ * A Distributed Map's ItemReader: a failure to read the items ends a map run of none, as AWS
+ * records it (MapStateStarted with length 0, MapRunStarted, MapRunFailed, MapStateFailed).
+ */
+function readInMapRun(reader: ReadItems, startMapRun: StartMapRun): ReadItems {
+  return function readItemsOfMapRun(input, frame, scope) {
+    let items: unknown[] | Promise<unknown[]>;
+    try {
+      items = reader(input, frame, scope);
+    } catch (thrown) {
+      return failedRead(frame, startMapRun, thrown);
+    }
+    if (isPromiseLike(items)) return items.then(undefined, (thrown: unknown) => failedRead(frame, startMapRun, thrown));
+    return items;
+  };
+}
+
+function failedRead(frame: Frame, startMapRun: StartMapRun, thrown: unknown): never {
+  if (thrown instanceof Interruption) throw thrown;
+  const history = frame.exec.history;
+  frame.exec.eventId++;
+  history?.mapStarted(frame, 0);
+  const run = startMapRun(frame, [], 0, NOTHING_TOLERATED);
+  mapRunEnded(frame, run, mapRunStarted(frame, run), thrown);
+  history?.stateEvent(frame, 'MapStateFailed');
+  throw thrown;
 }
 
 /** The Map's tolerated failure count and percentage, checked as AWS checks them. */
