@@ -169,11 +169,15 @@ export function childExecution(run: MapRun, stop: StopSignal, index: number, par
   return new ChildStop(stop, stop.parks, new ChildExecution(run, index, history));
 }
 
-/** MapRunStarted after MapStateStarted; returns the event id the map run's end follows (its children's events take none of the parent's). */
-export function mapRunStarted(parent: Frame, run: MapRun): number {
+/**
+ * MapRunStarted after MapStateStarted; returns the event id the map run's end follows (its
+ * children's events take none of the parent's). `run` is null only where nothing records nor
+ * keeps it (no history, no host): the ids are counted all the same.
+ */
+export function mapRunStarted(parent: Frame, run: MapRun | null): number {
   const exec = parent.exec;
   exec.eventId++;
-  exec.history?.mapRunStarted(parent, run.arn);
+  if (run !== null) exec.history?.mapRunStarted(parent, run.arn);
   return exec.eventId;
 }
 
@@ -216,7 +220,7 @@ function runParkableIterations(
   const exec = parent.exec;
   exec.eventId++;
   exec.history?.mapStarted(parent, inputs.length);
-  const runEventId = processor.isolated ? mapRunStarted(parent, run!) : 0;
+  const runEventId = processor.isolated ? mapRunStarted(parent, run) : 0;
   const stop = new StopSignal(parent.stop, true);
   const group = new ParkedIterations(parent, processor, rawInput, inputs, inputBound, limit, allowed, stop, run, runEventId);
   group.startMore();
@@ -280,9 +284,9 @@ function runIterations(
   exec.eventId++;
   const history = exec.history;
   // Each iteration's frame, kept only while recording iteration events: its end event follows its last one.
-  const frames: Frame[] | null = history === null || run !== null ? null : new Array<Frame>(n);
+  const frames: Frame[] | null = history === null || isolated ? null : new Array<Frame>(n);
   if (history !== null) history.mapStarted(parent, n);
-  const runEventId = run === null ? 0 : mapRunStarted(parent, run);
+  const runEventId = isolated ? mapRunStarted(parent, run) : 0;
 
   /** Records a failed iteration; throws when it must fail the whole Map. */
   function failed(thrown: unknown, index: number): void {
@@ -291,10 +295,8 @@ function runIterations(
     const tolerated = run === null ? allowed : run.allowed;
     if (thrown instanceof Interruption || tolerated < 0) {
       stop.stop();
-      if (run !== null) {
-        run.childEnded(index, thrown instanceof Interruption ? 'ABORTED' : 'FAILED', errorOutput(toAslError(thrown)), exec.clock.now());
-        mapRunEnded(parent, run, runEventId, thrown);
-      }
+      run?.childEnded(index, thrown instanceof Interruption ? 'ABORTED' : 'FAILED', errorOutput(toAslError(thrown)), exec.clock.now());
+      if (isolated) mapRunEnded(parent, run, runEventId, thrown);
       if (history !== null && !(thrown instanceof Interruption)) history.stateEvent(parent, 'MapStateFailed');
       throw thrown;
     }
@@ -305,7 +307,7 @@ function runIterations(
     if (failures > tolerated) {
       stop.stop();
       const exceeded = new AslError(StatesErrors.ExceedToleratedFailureThreshold, stateCause(parent, 'The specified tolerated failure threshold was exceeded'));
-      if (run !== null) mapRunEnded(parent, run, runEventId, exceeded);
+      if (isolated) mapRunEnded(parent, run, runEventId, exceeded);
       if (history !== null) history.stateEvent(parent, 'MapStateFailed');
       throw exceeded;
     }
@@ -344,7 +346,7 @@ function runIterations(
     return out;
   }
   function succeeded(): void {
-    if (run !== null) mapRunSucceeded(parent, run, runEventId);
+    if (isolated) mapRunSucceeded(parent, run, runEventId);
     else if (history !== null) history.stateEvent(parent, 'MapStateSucceeded');
   }
 

@@ -1,7 +1,7 @@
 import * as sfn from '@aws-sdk/client-sfn';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createService, virtualClock, type StepFunctionsService } from '../../src/index.js';
+import { compile, createService, virtualClock, type StepFunctionsService } from '../../src/index.js';
 import { startEndpoint } from '../serve/endpoint.js';
 import { withFreshStore } from '../support/stores.js';
 import { refusal } from './refusal.js';
@@ -458,6 +458,34 @@ mapRuns('refusals: unknown, malformed and wrong-kind ARNs, a finished map run, o
     const error = await refusal(c.call);
     assert.is(error.name, c.name, c.message);
     assert.is(error.message, c.message);
+  }
+});
+
+mapRuns('plain compile(): the history shows the map run, and the event ids after it count as AWS counts them, with or without a history', async () => {
+  const { End: _end, ...fan } = distributedMap().States.Fan;
+  const definition = {
+    StartAt: 'Fan',
+    States: { Fan: { ...fan, Next: 'Broken' }, Broken: { Type: 'Pass', Parameters: { 'x.$': '$.missing' }, End: true } },
+  };
+  const handlers = { [FN]: doubling };
+  // STANDARD runs the iterations where they may park, EXPRESS in promises: both count alike.
+  for (const workflowType of ['STANDARD', 'EXPRESS'] as const) {
+    const recorded = await compile(definition, { handlers, history: 'ALL', workflowType, clock: virtualClock(0) }).execute([1, 2, 3]);
+    const plain = await compile(definition, { handlers, workflowType, clock: virtualClock(0) }).execute([1, 2, 3]);
+    const types = recorded.history!.map((e) => e.type);
+    assert.equal(types.slice(0, 8), [
+      'ExecutionStarted',
+      'MapStateEntered',
+      'MapStateStarted',
+      'MapRunStarted',
+      'MapRunSucceeded',
+      'MapStateSucceeded',
+      'MapStateExited',
+      'PassStateEntered',
+    ]);
+    assert.match(String(recorded.history![3]!.mapRunStartedEventDetails!.mapRunArn), /:mapRun:statemill\/Fan:[0-9a-f-]{36}$/);
+    assert.match(recorded.cause!, '(entered at the event id #8)', workflowType);
+    assert.is(plain.cause, recorded.cause, `the same ids without a history (${workflowType})`);
   }
 });
 

@@ -215,8 +215,8 @@ function compileTolerance(def: Record<string, unknown>): Tolerance {
 type Tolerated = readonly [count: number | null, percentage: number | null];
 const NOTHING_TOLERATED: Tolerated = [null, null];
 
-/** Makes a Distributed Map's map run (run/map-runs.ts) each time the Map runs. */
-type StartMapRun = (frame: Frame, inputs: readonly unknown[], maxConcurrency: number, tolerated: Tolerated) => MapRun;
+/** Makes a Distributed Map's map run (run/map-runs.ts) each time the Map runs; null where nothing records nor keeps it. */
+type StartMapRun = (frame: Frame, inputs: readonly unknown[], maxConcurrency: number, tolerated: Tolerated) => MapRun | null;
 
 function compileMapRuns(def: Record<string, unknown>, processorDef: Record<string, unknown>, env: StateEnv): StartMapRun {
   const label = typeof def.Label === 'string' ? def.Label : env.name;
@@ -225,6 +225,8 @@ function compileMapRuns(def: Record<string, unknown>, processorDef: Record<strin
   const standardChildren = config.ExecutionType !== 'EXPRESS';
   const batched = def.ItemBatcher !== null && typeof def.ItemBatcher === 'object';
   return function startMapRun(frame, inputs, maxConcurrency, tolerated) {
+    // Without a history or a host a map run would be made for nobody: the Map runs as before, its event ids counted as AWS counts them.
+    if (host === null && frame.exec.history === null) return null;
     return MapRun.start(frame, label, inputs, maxConcurrency, tolerated[0], tolerated[1], standardChildren, batched, host);
   };
 }
