@@ -169,6 +169,15 @@ export function childExecution(run: MapRun, stop: StopSignal, index: number, par
   return new ChildStop(stop, stop.parks, new ChildExecution(run, index, history));
 }
 
+/** The frame of child `index` of `run`, in the group `stop` (kept out of runIterations' loop, which inline Maps run). */
+function childRunFrame(run: MapRun, stop: StopSignal, sharedVars: VariableScope | null, index: number, input: unknown, parent: Frame): Frame {
+  return new Frame(parent.exec, sharedVars ?? new VariableScope(null), index, input, childExecution(run, stop, index, parent));
+}
+
+function childSucceeded(run: MapRun, index: number, output: unknown, exec: Execution): void {
+  run.childEnded(index, 'SUCCEEDED', output, exec.clock.now());
+}
+
 /**
  * MapRunStarted after MapStateStarted; returns the event id the map run's end follows (its
  * children's events take none of the parent's). `run` is null only where nothing records nor
@@ -317,7 +326,7 @@ function runIterations(
   let spare: Frame | null = null;
   function launch(index: number): unknown {
     let frame: Frame;
-    if (run !== null) frame = new Frame(exec, sharedVars ?? new VariableScope(null), index, inputs[index], childExecution(run, stop, index, parent));
+    if (run !== null) frame = childRunFrame(run, stop, sharedVars, index, inputs[index], parent);
     else if (sharedVars === null) frame = childFrame(parent, stop, index, inputs[index], isolated);
     else if (spare !== null) {
       frame = spare;
@@ -339,15 +348,11 @@ function runIterations(
     }
     if (!isPromiseLike(out)) {
       exec.eventId++;
-      run?.childEnded(index, 'SUCCEEDED', out, exec.clock.now());
+      if (run !== null) childSucceeded(run, index, out, exec);
       if (frames !== null) history!.mapIterationEnded(parent, frame, index, true);
       else if (history === null && sharedVars !== null && run === null) spare = frame;
     }
     return out;
-  }
-  function succeeded(): void {
-    if (isolated) mapRunSucceeded(parent, run, runEventId);
-    else if (history !== null) history.stateEvent(parent, 'MapStateSucceeded');
   }
 
   while (next < n) {
@@ -356,7 +361,8 @@ function runIterations(
     if (isPromiseLike(out)) return continueAsync(out, index);
     if (outputs[index] === undefined) outputs[index] = out;
   }
-  succeeded();
+  if (isolated) mapRunSucceeded(parent, run, runEventId);
+  else if (history !== null) history.stateEvent(parent, 'MapStateSucceeded');
   return outputs;
 
   function continueAsync(first: PromiseLike<unknown>, firstIndex: number): Promise<unknown[]> {
@@ -373,7 +379,7 @@ function runIterations(
         Promise.resolve(pending).then(
           (value) => {
             exec.eventId++;
-            run?.childEnded(index, 'SUCCEEDED', value, exec.clock.now());
+            if (run !== null) childSucceeded(run, index, value, exec);
             if (frames !== null) history!.mapIterationEnded(parent, frames[index]!, index, true);
             outputs[index] = value;
             inFlight--;
@@ -408,7 +414,8 @@ function runIterations(
         }
         if (inFlight === 0 && next >= n) {
           settled = true;
-          succeeded();
+          if (isolated) mapRunSucceeded(parent, run, runEventId);
+          else if (history !== null) history.stateEvent(parent, 'MapStateSucceeded');
           resolve(outputs);
         }
       }
