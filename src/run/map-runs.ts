@@ -86,6 +86,8 @@ export interface MapRunRecord {
   readonly standardChildren: boolean;
   readonly batched: boolean;
   readonly roleArn: string;
+  /** The ItemProcessor's JSON text: the child executions' definition. */
+  readonly definition: string;
   readonly inputs: readonly unknown[];
   readonly startMs: number;
   readonly stopMs: number | null;
@@ -113,6 +115,8 @@ export class MapRun {
   /** ItemBatcher: each child's input is a batch `{ Items: […] }` of items, not one item. */
   readonly batched: boolean;
   private readonly roleArn: string;
+  /** The ItemProcessor's JSON text: the child executions' definition. */
+  readonly definition: string;
   /** Each child execution's input, in item order. */
   readonly inputs: readonly unknown[];
   readonly startMs: number;
@@ -144,6 +148,7 @@ export class MapRun {
     this.standardChildren = record.standardChildren;
     this.batched = record.batched;
     this.roleArn = record.roleArn;
+    this.definition = record.definition;
     this.inputs = record.inputs;
     this.startMs = record.startMs;
     this.stopMs = record.stopMs ?? NaN;
@@ -166,6 +171,7 @@ export class MapRun {
   static start(
     frame: Frame,
     label: string,
+    definition: string,
     inputs: readonly unknown[],
     maxConcurrency: number,
     count: number | null,
@@ -187,6 +193,7 @@ export class MapRun {
       standardChildren,
       batched,
       roleArn: exec.roleArn,
+      definition,
       inputs,
       startMs: exec.clock.now(),
       stopMs: null,
@@ -217,6 +224,7 @@ export class MapRun {
       standardChildren: this.standardChildren,
       batched: this.batched,
       roleArn: this.roleArn,
+      definition: this.definition,
       inputs: this.inputs,
       startMs: this.startMs,
       stopMs: time(this.stopMs),

@@ -466,6 +466,8 @@ export class Executions {
       tracingConfiguration: rev.tracingConfiguration,
       encryptionConfiguration: rev.encryptionConfiguration,
     };
+    // A map run's child: its machine is the Map's ItemProcessor, named by the map run's label.
+    if (exec.mapRunArn !== undefined) Object.assign(out, { mapRunArn: exec.mapRunArn, label: exec.machine.name.slice(exec.machine.name.indexOf('/') + 1) });
     return withRevisionDetails(out, rev);
   }
 

@@ -91,6 +91,9 @@ mapRuns('ARNs: the map run and its children name the machine and the Label, or t
     const child = await s.describeExecution({ executionArn: children.executions[0]!.executionArn });
     assert.is(child.stateMachineArn, item.stateMachineArn);
     assert.is(child.mapRunArn, item.mapRunArn);
+    const machine = await s.describeStateMachineForExecution({ executionArn: child.executionArn });
+    assert.equal([machine.stateMachineArn, machine.mapRunArn, machine.label], [item.stateMachineArn, item.mapRunArn, c.label]);
+    assert.equal(JSON.parse(machine.definition), distributedMap(c.fields, c.type).States.Fan.ItemProcessor, 'the children run the ItemProcessor');
   }
 });
 

@@ -224,10 +224,11 @@ function compileMapRuns(def: Record<string, unknown>, processorDef: Record<strin
   const config = processorDef.ProcessorConfig as Record<string, unknown>;
   const standardChildren = config.ExecutionType !== 'EXPRESS';
   const batched = def.ItemBatcher !== null && typeof def.ItemBatcher === 'object';
+  const definition = JSON.stringify(processorDef);
   return function startMapRun(frame, inputs, maxConcurrency, tolerated) {
     // Without a history or a host a map run would be made for nobody: the Map runs as before, its event ids counted as AWS counts them.
     if (host === null && frame.exec.history === null) return null;
-    return MapRun.start(frame, label, inputs, maxConcurrency, tolerated[0], tolerated[1], standardChildren, batched, host);
+    return MapRun.start(frame, label, definition, inputs, maxConcurrency, tolerated[0], tolerated[1], standardChildren, batched, host);
   };
 }
 
