@@ -70,10 +70,15 @@ export class MapRuns implements MapRunHost {
     }
   }
 
-  /** The execution ended (stopped, timed out, failed elsewhere): its map runs still running end ABORTED. */
+  /** The execution ended (stopped, timed out, failed elsewhere): its map runs still running end ABORTED, and those of their children. */
   executionEnded(executionArn: string, ms: number): void {
     const runs = this.registry.executionMapRuns.get(executionArn);
-    if (runs !== undefined) for (const run of runs) if (run.status === 'RUNNING') run.ended('ABORTED', ms);
+    if (runs === undefined) return;
+    for (const run of runs) {
+      if (run.status !== 'RUNNING') continue;
+      run.ended('ABORTED', ms);
+      for (let i = 0; i < run.inputs.length; i++) this.executionEnded(run.childArn(i), ms);
+    }
   }
 
   /** The map run an ARN names, or InvalidArn / ResourceNotFound as AWS refuses it. */

@@ -388,6 +388,25 @@ mapRuns('StopExecution: the map run ends ABORTED with its running children', asy
   assert.is(aborted.executions.length, 2);
 });
 
+mapRuns('StopExecution: a Distributed Map running in a child’s own map run ends ABORTED too', async () => {
+  const { handler, waiting } = gate();
+  const inner = distributedMap().States.Fan;
+  const definition = distributedMap({
+    ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'Inner', States: { Inner: inner } },
+  });
+  const s = createService({ clock: virtualClock(0), handlers: { [FN]: handler } });
+  const { stateMachineArn } = await s.createStateMachine({ name: 'nested', roleArn: ROLE, definition: JSON.stringify(definition) });
+  const { executionArn } = await s.startExecution({ stateMachineArn, input: '[[1,2]]' });
+  await turn();
+  assert.is(waiting.length, 2);
+  await s.stopExecution({ executionArn });
+  const [outer] = (await s.listMapRuns({ executionArn })).mapRuns;
+  const [child] = (await s.listExecutions({ mapRunArn: outer!.mapRunArn })).executions;
+  const [innerRun] = (await s.listMapRuns({ executionArn: child!.executionArn })).mapRuns;
+  assert.is((await s.describeMapRun({ mapRunArn: innerRun!.mapRunArn })).status, 'ABORTED');
+  assert.is((await s.describeMapRun({ mapRunArn: outer!.mapRunArn })).status, 'ABORTED');
+});
+
 mapRuns('refusals: unknown, malformed and wrong-kind ARNs, a finished map run, out-of-range and missing settings', async () => {
   const { s, executionArn, listed } = await run(distributedMap(), [1]);
   const mapRunArn = listed[0]!.mapRunArn;
@@ -486,7 +505,8 @@ mapRuns('plain compile(): the history shows the map run, and the event ids after
       'MapStateExited',
       'PassStateEntered',
     ]);
-    assert.match(String(recorded.history![3]!.mapRunStartedEventDetails!.mapRunArn), /:mapRun:statemill\/Fan:[0-9a-f-]{36}$/);
+    const started = recorded.history![3]!.mapRunStartedEventDetails as { mapRunArn: string };
+    assert.match(started.mapRunArn, /:mapRun:statemill\/Fan:[0-9a-f-]{36}$/);
     assert.match(recorded.cause!, '(entered at the event id #8)', workflowType);
     assert.is(plain.cause, recorded.cause, `the same ids without a history (${workflowType})`);
   }
