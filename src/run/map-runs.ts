@@ -7,9 +7,10 @@ import { HistoryRecorder, type HistoryEvent, type RecordedHistory } from './hist
  * makes a Map Run resource, `arn:…:mapRun:<machine>/<label>:<uuid>`, whose child executions
  * (`arn:…:execution:<machine>/<label>:<uuid>`, one per item or batch) run the iterations. The
  * parent's history shows MapRunStarted and MapRunSucceeded/Failed in place of the iterations'
- * events. The engine makes a MapRun for every such Map; a host (the service, through
- * CompileOptions.mapRuns) keeps it for DescribeMapRun, ListMapRuns, UpdateMapRun and the child
- * executions, and may change its concurrency and tolerance while it runs.
+ * events. The engine makes a MapRun for every such Map whose execution records a history or
+ * has a host (the service, through CompileOptions.mapRuns), which keeps it for DescribeMapRun,
+ * ListMapRuns, UpdateMapRun and the child executions, and may change its concurrency and
+ * tolerance while it runs.
  */
 
 export type MapRunStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
@@ -104,6 +105,12 @@ export interface MapRunRecord {
   readonly childEvents: readonly (readonly HistoryEvent[] | null)[];
 }
 
+/** A child's history as a store gave it back: its timestamps Dates again (JSON wrote them as text). */
+function readBack(events: readonly HistoryEvent[]): RecordedHistory {
+  const revived = events.map((e) => (e.timestamp instanceof Date ? e : { ...e, timestamp: new Date(e.timestamp as unknown as string) }));
+  return { events: () => revived.slice() };
+}
+
 /** One Map Run: its settings (UpdateMapRun may change them while it runs) and its child executions. */
 export class MapRun {
   readonly id: string;
@@ -163,7 +170,7 @@ export class MapRun {
     this.childStartMs = record.childStartMs.map((ms) => ms ?? NaN);
     this.childStopMs = record.childStopMs.map((ms) => ms ?? NaN);
     this.childResults = record.childResults.slice();
-    this.childHistories = record.childEvents.map((events) => (events === null ? null : { events: () => events.slice() }));
+    this.childHistories = record.childEvents.map((events) => (events === null ? null : readBack(events)));
     this.onUpdate = null;
   }
 

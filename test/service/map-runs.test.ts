@@ -586,6 +586,7 @@ mapRuns(
         ['ExecutionStarted', 'TaskStateEntered', 'TaskScheduled', 'TaskStarted', 'TaskSubmitted', 'TaskSucceeded', 'TaskStateExited', 'ExecutionSucceeded'],
         'a child that ended before the restart keeps its history',
       );
+      assert.instance(first.events[0]!.timestamp, Date);
       const again = store.open({ handlers: outbox().handlers });
       const after = await again.describeMapRun({ mapRunArn: before!.mapRunArn });
       assert.equal([after.status, after.executionCounts.succeeded, after.stopDate?.getTime()], ['SUCCEEDED', 3, mapRun.stopDate?.getTime()]);
