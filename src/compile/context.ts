@@ -1,4 +1,5 @@
 import type { MapExecutor, MapProcessor } from '../run/iterations.js';
+import type { MapRunHost } from '../run/map-runs.js';
 import type { Limits } from '../run/limits.js';
 import type { StateNode } from '../run/state.js';
 import type { Problem } from '../asl/problems.js';
@@ -19,6 +20,8 @@ export interface MachineEnv {
   readonly processors: Map<string, MapProcessor>;
   /** Standard task patterns (callbacks, `.sync`, activities, nested executions); null refuses them. */
   readonly integrations: Integrations | null;
+  /** Keeps the map runs Distributed Maps start (createService()); null: nobody keeps them. */
+  readonly mapRuns: MapRunHost | null;
 }
 
 export interface StateEnv {

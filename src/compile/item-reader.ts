@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { AslError, jsonForCause, runtimeError, stateCause } from '../run/errors.js';
 import type { Frame } from '../run/frame.js';
+import { mapRunResource, type MapRun } from '../run/map-runs.js';
 import { isPromiseLike } from '../run/state.js';
 import type { StateEnv } from './context.js';
 import type { Handler } from './handlers.js';
@@ -44,7 +45,8 @@ const MAX_ITEMS_LIMIT = 100_000_000;
 /** Reads a Map's items: from the Map's effective input (JSONPath) or its `$states` scope (JSONata). */
 export type ReadItems = (input: unknown, frame: Frame, scope: StatesScope | null) => unknown[] | Promise<unknown[]>;
 /** Writes a Map's iteration results and answers the Map's result (`{ MapRunArn, ResultWriterDetails }`). */
-export type WriteResults = (outputs: unknown[], inputs: unknown[], input: unknown, frame: Frame, scope: StatesScope | null) => unknown;
+/** `run`: the Distributed Map's map run, whose ARN the results name (null after a restart: a new ARN). */
+export type WriteResults = (outputs: unknown[], inputs: unknown[], input: unknown, frame: Frame, scope: StatesScope | null, run: MapRun | null) => unknown;
 
 interface ReaderConfig {
   readonly inputType: string | undefined;
@@ -89,14 +91,13 @@ export function compileResultWriter(def: Record<string, unknown>, env: StateEnv)
   const config = (writer.WriterConfig ?? {}) as Record<string, unknown>;
   const transformation = typeof config.Transformation === 'string' ? config.Transformation : 'NONE';
   const outputType = typeof config.OutputType === 'string' ? config.OutputType : 'JSON';
-  return function writeResults(outputs, inputs, input, frame, scope) {
+  return function writeResults(outputs, inputs, input, frame, scope, run) {
     return andThen(args(input, frame, scope), (request) => {
       const { Bucket, Prefix } = (request ?? {}) as { Bucket?: unknown; Prefix?: unknown };
       if (typeof Bucket !== 'string')
         throw runtimeError(frame, `The field 'Bucket' is required in ResultWriter and must be a string, but was: ${jsonForCause(Bucket)}`);
-      const mapRunId = randomUUID();
-      const machine = frame.exec.stateMachineId.split(':').pop();
-      const mapRunArn = frame.exec.stateMachineId.replace(':stateMachine:', ':mapRun:').replace(/:[^:]*$/, `:${machine}/${label}:${mapRunId}`);
+      const mapRunId = run?.id ?? randomUUID();
+      const mapRunArn = run?.arn ?? `${mapRunResource(frame.exec, 'mapRun', label)}:${mapRunId}`;
       const records = outputs.map((output, index) => childRecord(output, inputs[index], index, frame, mapRunArn));
       if (transformation !== 'NONE') {
         const outputsOnly = records.filter((r) => r.Status === 'SUCCEEDED').map((r) => JSON.parse(r.Output as string) as unknown);

@@ -5,6 +5,7 @@ import { realClock, type Clock } from '../run/clock.js';
 import { Machine } from '../run/execution.js';
 import { historyLevels, type HistoryLevel } from '../run/history.js';
 import type { MapExecutor } from '../run/iterations.js';
+import type { MapRunHost } from '../run/map-runs.js';
 import { defaultLimits, type Limits } from '../run/limits.js';
 import type { MachineEnv, QueryLanguage } from './context.js';
 import { HandlerIndex, missingHandlers, type Handlers } from './handlers.js';
@@ -60,6 +61,8 @@ export interface CompileOptions {
    * executions with `states:startExecution` or `aws-sdk:sfn:startSyncExecution`).
    */
   integrations?: Integrations;
+  /** Keeps the map runs the executions' Distributed Maps start, for DescribeMapRun and the like (createService() passes its own). */
+  mapRuns?: MapRunHost;
 }
 
 /**
@@ -85,6 +88,7 @@ export function compile(definition: unknown, options: CompileOptions = {}): Mach
     mapExecutor: options.mapExecutor ?? null,
     processors: new Map(),
     integrations,
+    mapRuns: options.mapRuns ?? null,
   };
   const states = compileStates(env, def, '', (def.QueryLanguage as QueryLanguage | undefined) ?? 'JSONPath');
   if (env.problems.length > 0) throw new DefinitionError(env.problems);
@@ -115,6 +119,7 @@ const COMPILE_OPTIONS: readonly (keyof CompileOptions)[] = [
   'mapExecutor',
   'history',
   'integrations',
+  'mapRuns',
 ];
 
 /** What is wrong with compile()'s options (OptionError names it), checked before anything runs. */
@@ -134,6 +139,9 @@ function compileOptionsProblem(options: unknown): OptionProblem | null {
     oneOfProblem(o.history, 'history', historyLevels),
     o.mapExecutor === undefined || typeof o.mapExecutor === 'function' ? null : { option: 'mapExecutor', problem: 'must be a function' },
     integrationsProblem(o.integrations),
+    o.mapRuns === undefined || typeof (o.mapRuns as MapRunHost | null)?.mapRunStarted === 'function'
+      ? null
+      : { option: 'mapRuns', problem: 'must be an object with a mapRunStarted(run) method' },
   );
 }
 

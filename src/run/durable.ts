@@ -1,6 +1,7 @@
-import { Frame, StopSignal, VariableScope, type Execution } from './frame.js';
+import { ChildStop, Frame, StopSignal, VariableScope, type Execution } from './frame.js';
 import { executionEnded } from './interruptions.js';
 import { ParkedBranches } from './parked-branches.js';
+import { ChildExecution } from './map-runs.js';
 import { ParkedIterations } from './parked-iterations.js';
 import type { ParkedThreads } from './parked-threads.js';
 import type { StateNode } from './state.js';
@@ -48,6 +49,9 @@ export interface DurablePoint {
   readonly limit?: number;
   readonly allowed?: number;
   readonly failures?: number;
+  /** A Distributed Map: its map run's ARN (a host that kept it gives it back on restart) and the event id its end follows. */
+  readonly mapRunArn?: string;
+  readonly runEventId?: number;
   /** A Map: the iterations started so far, in item order, each finished (its output) or parked (its point). */
   readonly iterations?: DurableBranch[];
 }
@@ -125,6 +129,7 @@ function pointRecord(suspension: Suspension, tokens: TaskTokens, variables: Arra
       limit: suspension.limit,
       allowed: suspension.allowed,
       failures: suspension.failures,
+      ...(suspension.run !== null ? { mapRunArn: suspension.run.arn, runEventId: suspension.runEventId } : {}),
       iterations,
     };
   }
@@ -270,6 +275,8 @@ function restoreIterations(node: StateNode, frame: Frame, record: DurablePoint, 
   const inputs = record.inputs ?? [];
   if (processor === null) throw new RangeError(`state '${node.name}' is not a Map state`);
   if (records.length > inputs.length) throw new RangeError(`the record of Map state '${node.name}' names more iterations than items`);
+  // The map run the service kept across the restart (none: the children go on uncounted).
+  const run = record.mapRunArn === undefined ? null : (processor.mapRuns?.mapRunRestored?.(record.mapRunArn) ?? null);
   const group = new ParkedIterations(
     frame,
     processor,
@@ -278,7 +285,10 @@ function restoreIterations(node: StateNode, frame: Frame, record: DurablePoint, 
     record.inputBound ?? Infinity,
     record.limit ?? 0,
     record.allowed ?? -1,
-    new StopSignal(frame.stop, true),
+    // A distributed Map's children keep their events out of the parent's history after a restart too (the parked ones record no more).
+    processor.isolated ? new ChildStop(frame.stop, true, new ChildExecution(null, -1, null)) : new StopSignal(frame.stop, true),
+    run,
+    record.runEventId ?? frame.exec.eventId,
   );
   group.retries = record.retries;
   group.next = records.length;

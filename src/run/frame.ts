@@ -2,6 +2,7 @@ import type { Clock } from './clock.js';
 import type { HistoryRecorder } from './history.js';
 import { abandoned, executionEnded } from './interruptions.js';
 import type { Limits } from './limits.js';
+import type { ChildExecution } from './map-runs.js';
 
 /** Something waiting that must end when its execution ends (plain data with a method, no closure). */
 export interface EndListener {
@@ -403,6 +404,21 @@ export class StopSignal {
   forget(sleep: Sleep): void {
     removeFrom(this.sleepers, sleep);
   }
+}
+
+/** The StopSignal of a map run child execution's threads: its history, not the parent's, records their events. */
+export class ChildStop extends StopSignal {
+  readonly child: ChildExecution;
+  constructor(parent: StopSignal | null, parks: boolean, child: ChildExecution) {
+    super(parent, parks);
+    this.child = child;
+  }
+}
+
+/** The map run child execution a thread stopped by `stop` runs in (the nearest, for a map run inside one), or null. */
+export function childExecutionOf(stop: StopSignal | null): ChildExecution | null {
+  for (let s = stop; s !== null; s = s.parent) if (s instanceof ChildStop) return s.child;
+  return null;
 }
 
 /** Throws the interruption that ends a thread of control that must not go on: its group was stopped or the execution ended. */

@@ -82,3 +82,29 @@ export function isFatal(type: string): boolean {
 export function isError(type: string): boolean {
   return type === 'FailStateEntered' || type.endsWith('Failed') || type.endsWith('Aborted') || type.endsWith('TimedOut');
 }
+
+/** JSON text of a value, as AWS shows payloads; a value that cannot be written shows as null. */
+export function jsonText(value: unknown): string {
+  try {
+    return shared(JSON.stringify(value) ?? 'null');
+  } catch {
+    return 'null';
+  }
+}
+
+/** Short JSON texts, shared by every execution that writes one (`{}`, `[]`, `true`, `0`): a string of its own takes 24 bytes. */
+const shortTexts = new Map<string, string>();
+const SHORT_TEXTS_KEPT = 1024;
+
+function shared(text: string): string {
+  if (text.length > 4) return text;
+  const known = shortTexts.get(text);
+  if (known !== undefined) return known;
+  if (shortTexts.size < SHORT_TEXTS_KEPT) shortTexts.set(text, text);
+  return text;
+}
+
+/** A scheduled event's timeout and heartbeat seconds, kept only where the state sets one (most set none). */
+export function timingOf(timeoutSeconds: number, heartbeatSeconds: number): readonly [number, number] | null {
+  return timeoutSeconds > 0 || heartbeatSeconds > 0 ? [timeoutSeconds, heartbeatSeconds] : null;
+}

@@ -2,7 +2,7 @@ import type { Clock } from './clock.js';
 import { AslError } from './errors.js';
 import { executionEnded } from './interruptions.js';
 import { appendEvent, NameTable, newCode, pack, readEvents } from './history-tape.js';
-import type { Frame } from './frame.js';
+import { childExecutionOf, type Frame } from './frame.js';
 import {
   assignedVariables,
   errorDetails,
@@ -12,19 +12,20 @@ import {
   isError,
   isFatal,
   isLambdaArn,
+  jsonText,
   ownEvaluationFailure,
   resourceOutput,
   splitResource,
+  timingOf,
   untruncated,
   withTiming,
 } from './history-details.js';
 
 /**
  * Execution history, shaped like the events AWS's GetExecutionHistory returns (and Express
- * workflows log): `{ id, previousEventId, timestamp, type, <type>EventDetails }`, with inputs
- * and outputs as JSON text. Only executions of a machine compiled with a `history` level
- * other than OFF have a recorder; the engine checks `exec.history !== null` and does
- * nothing else when there is none.
+ * workflows log): `{ id, previousEventId, timestamp, type, <type>EventDetails }`, inputs and
+ * outputs as JSON text. Only executions of a machine compiled with a `history` level other
+ * than OFF have a recorder; the engine checks `exec.history !== null`, nothing else.
  */
 
 /** Express logging levels: ALL events; ERROR only failures; FATAL only the execution's end in failure. */
@@ -45,15 +46,6 @@ export const STANDARD_HISTORY_EVENTS = 25_000;
 
 /** The cause of the ExecutionFailed that ends an execution at its history quota. */
 export const historyLimitCause = `The execution reached the maximum number of history events (${STANDARD_HISTORY_EVENTS}).`;
-
-/** JSON text of a value, as AWS shows payloads; a value that cannot be written shows as null. */
-function jsonText(value: unknown): string {
-  try {
-    return shared(JSON.stringify(value) ?? 'null');
-  } catch {
-    return 'null';
-  }
-}
 
 /** What an event's details are made from (its values `a`–`c` on the tape), and so how they are built. */
 const enum Kind {
@@ -87,6 +79,8 @@ const enum Kind {
   Iteration,
   /** a: state name, b: cause, c: the field it names or null. */
   Evaluation,
+  /** a: the map run's ARN. */
+  MapRun,
 }
 
 /** Which details an event of `type` has: each type has one kind, so records need not keep it. */
@@ -105,6 +99,7 @@ function kindOf(type: string): Kind {
     case 'LambdaFunctionTimedOut':
     case 'ActivityFailed':
     case 'ActivityTimedOut':
+    case 'MapRunFailed':
       return Kind.Error;
     case 'TaskFailed':
     case 'TaskTimedOut':
@@ -129,19 +124,16 @@ function kindOf(type: string): Kind {
       return Kind.Iteration;
     case 'EvaluationFailed':
       return Kind.Evaluation;
+    case 'MapRunStarted':
+      return Kind.MapRun;
     default:
       return type.endsWith('StateEntered') ? Kind.StateEntered : type.endsWith('StateExited') ? Kind.StateExited : Kind.None;
   }
 }
 
-/** A scheduled event's timeout and heartbeat seconds, kept only where the state sets one (most set none). */
-function timingOf(timeoutSeconds: number, heartbeatSeconds: number): readonly [number, number] | null {
-  return timeoutSeconds > 0 || heartbeatSeconds > 0 ? [timeoutSeconds, heartbeatSeconds] : null;
-}
-
 /** How many values (`a`–`c`) an event of each Kind keeps, and which of them are names (bit k: value k). */
-const arities: readonly number[] = [0, 2, 1, 2, 3, 2, 3, 3, 3, 1, 1, 2, 1, 2, 3];
-const nameSlots: readonly number[] = [0, 0b10, 0, 0, 0b1, 0b1, 0b1, 0b1, 0b1, 0b1, 0, 0b1, 0, 0b1, 0b1];
+const arities: readonly number[] = [0, 2, 1, 2, 3, 2, 3, 3, 3, 1, 1, 2, 1, 2, 3, 1];
+const nameSlots: readonly number[] = [0, 0b10, 0, 0, 0b1, 0b1, 0b1, 0b1, 0b1, 0b1, 0, 0b1, 0, 0b1, 0b1, 0];
 
 /** Event types and their Kinds by code (history-tape.ts), a code taken on each type's first use. */
 const eventTypes: string[] = [];
@@ -206,18 +198,6 @@ function dropCarried(): void {
 
 /** Events resumed executions had recorded before their host restarted, as read back from the store (few recorders have any). */
 const restoredEvents = new WeakMap<HistoryRecorder, readonly HistoryEvent[]>();
-
-/** Short JSON texts, shared by every execution that writes one (`{}`, `[]`, `true`, `0`): a string of its own takes 24 bytes. */
-const shortTexts = new Map<string, string>();
-const SHORT_TEXTS_KEPT = 1024;
-
-function shared(text: string): string {
-  if (text.length > 4) return text;
-  const known = shortTexts.get(text);
-  if (known !== undefined) return known;
-  if (shortTexts.size < SHORT_TEXTS_KEPT) shortTexts.set(text, text);
-  return text;
-}
 
 /** A history being recorded, as a caller watching a running execution reads it. */
 export interface RecordedHistory {
@@ -337,6 +317,9 @@ export class HistoryRecorder implements RecordedHistory {
   private add(frame: Frame | null, type: string, a: unknown = null, b: unknown = null, c: unknown = null, previous = -1): number {
     if (this.heldFailure !== null) this.releaseFailure();
     dropCarried();
+    // A map run's child execution records its events in a history of its own.
+    const child = frame !== null && frame.stop !== null ? childExecutionOf(frame.stop) : null;
+    if (child !== null && child.history !== this) return child.history === null ? this.lastId : child.history.add(frame, type, a, b, c, previous);
     if ((this.flags & FULL) !== 0 && frame !== null) return this.lastId;
     if (this.lastId + 1 === this.settings.maxEvents && type !== 'ExecutionSucceeded' && frame !== null) {
       // The quota's last event may only end the execution: this one is not recorded, the execution fails.
@@ -517,7 +500,7 @@ export class HistoryRecorder implements RecordedHistory {
       return;
     }
     // AWS links the state's StateExited to the event before Map/ParallelStateSucceeded (the last iteration's or branch's end), and MapStateSucceeded too.
-    const previous = this.lastId;
+    const previous = (childExecutionOf(frame.stop)?.history ?? this).lastId;
     this.add(frame, type, null, null, null, type === 'MapStateSucceeded' ? previous : -1);
     frame.historyEventId = previous;
   }
@@ -533,8 +516,23 @@ export class HistoryRecorder implements RecordedHistory {
     this.add(frame, frame.stateType === 'Map' ? 'MapStateFailed' : 'ParallelStateFailed');
   }
 
+  /** A recorder for a map run's child execution, with this one's settings. */
+  forChild(): HistoryRecorder {
+    return new HistoryRecorder(this.settings);
+  }
+
   mapStarted(frame: Frame, length: number): void {
     this.add(frame, 'MapStateStarted', length);
+  }
+
+  /** MapRunStarted, after MapStateStarted: the Map's iterations run as the map run's child executions. */
+  mapRunStarted(frame: Frame, mapRunArn: string): void {
+    this.add(frame, 'MapRunStarted', mapRunArn);
+  }
+
+  /** MapRunSucceeded, MapRunFailed (with the error and cause) or MapRunAborted. */
+  mapRunEnded(frame: Frame, type: 'MapRunSucceeded' | 'MapRunFailed' | 'MapRunAborted', error?: string | null, cause?: string | null): void {
+    this.add(frame, type, error, cause);
   }
 
   /** MapIterationStarted: the iteration's thread continues from it. */
@@ -586,6 +584,8 @@ export class HistoryRecorder implements RecordedHistory {
         return { name: a, index: b };
       case Kind.Evaluation:
         return evaluationDetails(a as string, b as string, c as string | null);
+      case Kind.MapRun:
+        return { mapRunArn: a };
       default:
         return null;
     }

@@ -1,8 +1,9 @@
 import { AslError, StatesErrors, errorOutput, stateCause, toAslError } from './errors.js';
 import { childFrame } from './branches.js';
-import { Execution, Frame, StopSignal, VariableScope } from './frame.js';
+import { ChildStop, Execution, Frame, StopSignal, VariableScope } from './frame.js';
 import { ExecutionTimeout } from './interruptions.js';
 import { Interruption, runStates } from './run-states.js';
+import { ChildExecution, type MapRun, type MapRunHost } from './map-runs.js';
 import { ParkedIterations } from './parked-iterations.js';
 import { isPromiseLike, type StateNode } from './state.js';
 import { mayPark, type ResumeStep } from './suspension.js';
@@ -27,6 +28,8 @@ export interface MapProcessor {
   join: ResumeStep | null;
   /** The registry waiting iterations' tokens are withdrawn from when the Map fails (null: no Standard integrations). */
   readonly tokens: TaskTokens | null;
+  /** Keeps a Distributed Map's map runs (null: nobody keeps them); a restart finds a parked one's there. */
+  readonly mapRuns: MapRunHost | null;
 }
 
 /**
@@ -120,7 +123,9 @@ function failedElsewhere(thrown: unknown): IterationEnd {
 /**
  * A Map's iterations, on its MapExecutor (the pool) when that takes them, else here. Returns
  * their outputs in item order, or a promise of them; `allowed` failures are tolerated (their
- * slots hold the error output), -1 meaning the first failure fails the Map.
+ * slots hold the error output), -1 meaning the first failure fails the Map. A Distributed
+ * Map's `run` (null for an inline Map) gets each child execution's start and end, and gives
+ * the concurrency and tolerance, which UpdateMapRun may change while it runs.
  */
 export function runMapIterations(
   processor: MapProcessor,
@@ -130,6 +135,7 @@ export function runMapIterations(
   rawInput: unknown,
   limit: number,
   allowed: number,
+  run: MapRun | null = null,
 ): unknown {
   const executor = processor.executor;
   if (executor !== null) {
@@ -144,12 +150,69 @@ export function runMapIterations(
       },
     };
     const elsewhere = executor(request);
-    if (elsewhere !== null) return elsewhere.then((result) => outputsOf(result, allowed, parent));
+    if (elsewhere !== null) return elsewhere.then((result) => outputsOf(result, allowed, parent, run));
   }
   if (processor.node !== null && parent.exec.standard && mayPark(parent)) {
-    return runParkableIterations(processor, inputs, inputBound, parent, rawInput, limit, allowed);
+    return runParkableIterations(processor, inputs, inputBound, parent, rawInput, limit, allowed, run);
   }
-  return runIterations(processor, inputs, inputBound, parent, limit, allowed);
+  return runIterations(processor, inputs, inputBound, parent, limit, allowed, run);
+}
+
+/**
+ * Child `index` of `run` starts: the StopSignal its threads run under, in the group `stop`,
+ * naming the child so that its events go to its own history (when the execution records one).
+ */
+export function childExecution(run: MapRun, stop: StopSignal, index: number, parent: Frame): StopSignal {
+  const exec = parent.exec;
+  const history = exec.history === null ? null : exec.history.forChild();
+  run.childStarted(index, exec.clock.now(), history);
+  return new ChildStop(stop, stop.parks, new ChildExecution(run, index, history));
+}
+
+/** The frame of child `index` of `run`, in the group `stop` (kept out of runIterations' loop, which inline Maps run). */
+function childRunFrame(run: MapRun, stop: StopSignal, sharedVars: VariableScope | null, index: number, input: unknown, parent: Frame): Frame {
+  return new Frame(parent.exec, sharedVars ?? new VariableScope(null), index, input, childExecution(run, stop, index, parent));
+}
+
+function childSucceeded(run: MapRun, index: number, output: unknown, exec: Execution): void {
+  run.childEnded(index, 'SUCCEEDED', output, exec.clock.now());
+}
+
+/**
+ * MapRunStarted after MapStateStarted; returns the event id the map run's end follows (its
+ * children's events take none of the parent's). `run` is null only where nothing records nor
+ * keeps it (no history, no host): the ids are counted all the same.
+ */
+export function mapRunStarted(parent: Frame, run: MapRun | null): number {
+  const exec = parent.exec;
+  exec.eventId++;
+  if (run !== null) exec.history?.mapRunStarted(parent, run.arn);
+  return exec.eventId;
+}
+
+/**
+ * MapRunSucceeded, then MapStateSucceeded. AWS's recordings link the state's exit to
+ * MapRunSucceeded in most cases, to MapRunStarted in some: the first is followed.
+ */
+export function mapRunSucceeded(parent: Frame, run: MapRun | null, runEventId: number): void {
+  mapRunEnded(parent, run, runEventId, null);
+  parent.exec.history?.stateEvent(parent, 'MapStateSucceeded');
+}
+
+/** The map run ended: MapRunSucceeded, or MapRunFailed with the Map's error (none recorded when the execution ended). */
+export function mapRunEnded(parent: Frame, run: MapRun | null, runEventId: number, thrown: unknown): void {
+  const exec = parent.exec;
+  exec.eventId = runEventId + 1;
+  const ms = exec.clock.now();
+  if (thrown === null) {
+    run?.ended('SUCCEEDED', ms);
+    exec.history?.mapRunEnded(parent, 'MapRunSucceeded');
+  } else if (thrown instanceof Interruption) run?.ended('ABORTED', ms);
+  else {
+    const error = toAslError(thrown);
+    run?.ended('FAILED', ms, error.error ?? undefined, error.cause ?? undefined);
+    exec.history?.mapRunEnded(parent, 'MapRunFailed', error.error, error.cause);
+  }
 }
 
 /** A Map's iterations, inline or distributed, whose waits park the execution (see run/parked-iterations.ts). */
@@ -161,11 +224,14 @@ function runParkableIterations(
   rawInput: unknown,
   limit: number,
   allowed: number,
+  run: MapRun | null,
 ): unknown[] | Promise<unknown[]> {
   const exec = parent.exec;
   exec.eventId++;
   exec.history?.mapStarted(parent, inputs.length);
-  const group = new ParkedIterations(parent, processor, rawInput, inputs, inputBound, limit, allowed, new StopSignal(parent.stop, true));
+  const runEventId = processor.isolated ? mapRunStarted(parent, run) : 0;
+  const stop = new StopSignal(parent.stop, true);
+  const group = new ParkedIterations(parent, processor, rawInput, inputs, inputBound, limit, allowed, stop, run, runEventId);
   group.startMore();
   return group.launched();
 }
@@ -184,16 +250,19 @@ function iterationParent(frame: Frame, isolated: boolean): IterationParent {
 }
 
 /** Iteration outcomes from elsewhere, judged as runIterations judges its own. */
-function outputsOf(result: MapIterationsResult, allowed: number, parent: Frame): unknown[] {
+function outputsOf(result: MapIterationsResult, allowed: number, parent: Frame, run: MapRun | null): unknown[] {
   const outputs = result.outputs.slice();
+  let failure: AslError | null = null;
   if (result.failures.length > 0) {
     const first = result.failures.reduce((a, b) => (b.index < a.index ? b : a));
-    if (allowed < 0) throw new AslError(first.error, first.cause);
-    if (result.stopped || result.failures.length > allowed) {
-      throw new AslError(StatesErrors.ExceedToleratedFailureThreshold, stateCause(parent, 'The specified tolerated failure threshold was exceeded'));
+    if (allowed < 0) failure = new AslError(first.error, first.cause);
+    else if (result.stopped || result.failures.length > allowed) {
+      failure = new AslError(StatesErrors.ExceedToleratedFailureThreshold, stateCause(parent, 'The specified tolerated failure threshold was exceeded'));
     }
     for (const f of result.failures) outputs[f.index] = { Error: f.error, Cause: f.cause };
   }
+  if (run !== null) run.ended(failure === null ? 'SUCCEEDED' : 'FAILED', parent.exec.clock.now(), failure?.error ?? undefined, failure?.cause ?? undefined);
+  if (failure !== null) throw failure;
   return outputs;
 }
 
@@ -201,7 +270,15 @@ function outputsOf(result: MapIterationsResult, allowed: number, parent: Frame):
  * Runs the iterations here, synchronously while each completes synchronously; once one is
  * pending, keeps at most `limit` in flight (0: all).
  */
-function runIterations(processor: MapProcessor, inputs: unknown[], inputBound: number, parent: Frame, limit: number, allowed: number): unknown {
+function runIterations(
+  processor: MapProcessor,
+  inputs: unknown[],
+  inputBound: number,
+  parent: Frame,
+  limit: number,
+  allowed: number,
+  run: MapRun | null,
+): unknown {
   const { start, isolated } = processor;
   const n = inputs.length;
   // The scope every iteration shares when none assigns: the Map's own (none for a distributed Map).
@@ -215,26 +292,33 @@ function runIterations(processor: MapProcessor, inputs: unknown[], inputBound: n
   // each iteration (MapStateSucceeded and MapStateExited are the state's extraEvents).
   exec.eventId++;
   const history = exec.history;
-  // Each iteration's frame, kept only while recording: its end event follows its last one.
-  const frames: Frame[] | null = history === null ? null : new Array<Frame>(n);
+  // Each iteration's frame, kept only while recording iteration events: its end event follows its last one.
+  const frames: Frame[] | null = history === null || isolated ? null : new Array<Frame>(n);
   if (history !== null) history.mapStarted(parent, n);
+  const runEventId = isolated ? mapRunStarted(parent, run) : 0;
 
   /** Records a failed iteration; throws when it must fail the whole Map. */
   function failed(thrown: unknown, index: number): void {
     exec.eventId++;
-    if (history !== null && !(thrown instanceof Interruption)) history.mapIterationEnded(parent, frames![index]!, index, false);
-    if (thrown instanceof Interruption || allowed < 0) {
+    if (frames !== null && !(thrown instanceof Interruption)) history!.mapIterationEnded(parent, frames[index]!, index, false);
+    const tolerated = run === null ? allowed : run.allowed;
+    if (thrown instanceof Interruption || tolerated < 0) {
       stop.stop();
+      run?.childEnded(index, thrown instanceof Interruption ? 'ABORTED' : 'FAILED', errorOutput(toAslError(thrown)), exec.clock.now());
+      if (isolated) mapRunEnded(parent, run, runEventId, thrown);
       if (history !== null && !(thrown instanceof Interruption)) history.stateEvent(parent, 'MapStateFailed');
       throw thrown;
     }
     const error = toAslError(thrown);
     failures++;
     outputs[index] = errorOutput(error);
-    if (failures > allowed) {
+    run?.childEnded(index, 'FAILED', outputs[index], exec.clock.now());
+    if (failures > tolerated) {
       stop.stop();
+      const exceeded = new AslError(StatesErrors.ExceedToleratedFailureThreshold, stateCause(parent, 'The specified tolerated failure threshold was exceeded'));
+      if (isolated) mapRunEnded(parent, run, runEventId, exceeded);
       if (history !== null) history.stateEvent(parent, 'MapStateFailed');
-      throw new AslError(StatesErrors.ExceedToleratedFailureThreshold, stateCause(parent, 'The specified tolerated failure threshold was exceeded'));
+      throw exceeded;
     }
   }
   // The frame of an iteration that finished synchronously, for the next one (only when they
@@ -242,7 +326,8 @@ function runIterations(processor: MapProcessor, inputs: unknown[], inputBound: n
   let spare: Frame | null = null;
   function launch(index: number): unknown {
     let frame: Frame;
-    if (sharedVars === null) frame = childFrame(parent, stop, index, inputs[index], isolated);
+    if (run !== null) frame = childRunFrame(run, stop, sharedVars, index, inputs[index], parent);
+    else if (sharedVars === null) frame = childFrame(parent, stop, index, inputs[index], isolated);
     else if (spare !== null) {
       frame = spare;
       spare = null;
@@ -250,9 +335,9 @@ function runIterations(processor: MapProcessor, inputs: unknown[], inputBound: n
     } else frame = new Frame(parent.exec, sharedVars, index, inputs[index], stop);
     frame.valueBound = inputBound;
     exec.eventId++;
-    if (history !== null) {
-      frames![index] = frame;
-      history.mapIterationStarted(parent, frame, index);
+    if (frames !== null) {
+      frames[index] = frame;
+      history!.mapIterationStarted(parent, frame, index);
     }
     let out: unknown;
     try {
@@ -263,8 +348,9 @@ function runIterations(processor: MapProcessor, inputs: unknown[], inputBound: n
     }
     if (!isPromiseLike(out)) {
       exec.eventId++;
-      if (history !== null) history.mapIterationEnded(parent, frame, index, true);
-      else if (sharedVars !== null) spare = frame;
+      if (run !== null) childSucceeded(run, index, out, exec);
+      if (frames !== null) history!.mapIterationEnded(parent, frame, index, true);
+      else if (history === null && sharedVars !== null && run === null) spare = frame;
     }
     return out;
   }
@@ -275,7 +361,8 @@ function runIterations(processor: MapProcessor, inputs: unknown[], inputBound: n
     if (isPromiseLike(out)) return continueAsync(out, index);
     if (outputs[index] === undefined) outputs[index] = out;
   }
-  if (history !== null) history.stateEvent(parent, 'MapStateSucceeded');
+  if (isolated) mapRunSucceeded(parent, run, runEventId);
+  else if (history !== null) history.stateEvent(parent, 'MapStateSucceeded');
   return outputs;
 
   function continueAsync(first: PromiseLike<unknown>, firstIndex: number): Promise<unknown[]> {
@@ -292,7 +379,8 @@ function runIterations(processor: MapProcessor, inputs: unknown[], inputBound: n
         Promise.resolve(pending).then(
           (value) => {
             exec.eventId++;
-            if (history !== null) history.mapIterationEnded(parent, frames![index]!, index, true);
+            if (run !== null) childSucceeded(run, index, value, exec);
+            if (frames !== null) history!.mapIterationEnded(parent, frames[index]!, index, true);
             outputs[index] = value;
             inFlight--;
             pump();
@@ -311,7 +399,8 @@ function runIterations(processor: MapProcessor, inputs: unknown[], inputBound: n
       }
       function pump() {
         if (settled) return;
-        while ((limit <= 0 || inFlight < limit) && next < n) {
+        const allowedInFlight = run === null ? limit : run.maxConcurrency;
+        while ((allowedInFlight <= 0 || inFlight < allowedInFlight) && next < n) {
           const index = next++;
           let out: unknown;
           try {
@@ -325,10 +414,12 @@ function runIterations(processor: MapProcessor, inputs: unknown[], inputBound: n
         }
         if (inFlight === 0 && next >= n) {
           settled = true;
-          if (history !== null) history.stateEvent(parent, 'MapStateSucceeded');
+          if (isolated) mapRunSucceeded(parent, run, runEventId);
+          else if (history !== null) history.stateEvent(parent, 'MapStateSucceeded');
           resolve(outputs);
         }
       }
+      if (run !== null) run.onUpdate = pump;
       track(first, firstIndex);
       pump();
     });

@@ -2,7 +2,8 @@ import { AslError, StatesErrors, errorOutput, stateCause, toAslError } from './e
 import { childFrame } from './branches.js';
 import { Frame, VariableScope, type StopSignal } from './frame.js';
 import { Interruption } from './interruptions.js';
-import type { MapProcessor } from './iterations.js';
+import { childExecution, mapRunEnded, mapRunSucceeded, type MapProcessor } from './iterations.js';
+import type { MapRun } from './map-runs.js';
 import { ParkedThreads } from './parked-threads.js';
 import { runStates } from './run-states.js';
 import { isPromiseLike } from './state.js';
@@ -44,6 +45,10 @@ export class ParkedIterations extends ParkedThreads {
   private starting: boolean;
   /** The frame of an iteration that finished at once, for the next one (see start()). */
   private spare: Frame | null;
+  /** A Distributed Map's map run (null: inline, or restored after a restart, which keeps no map run). */
+  readonly run: MapRun | null;
+  /** The event id the map run's end follows (a Distributed Map's children take none of the parent's). */
+  readonly runEventId: number;
 
   constructor(
     frame: Frame,
@@ -54,6 +59,8 @@ export class ParkedIterations extends ParkedThreads {
     limit: number,
     allowed: number,
     stop: StopSignal,
+    run: MapRun | null = null,
+    runEventId = 0,
   ) {
     super(frame, inputs.length, processor.node ?? null, rawInput, processor.join ?? null, stop);
     this.processor = processor;
@@ -67,14 +74,17 @@ export class ParkedIterations extends ParkedThreads {
     this.failures = 0;
     this.starting = false;
     this.spare = null;
+    this.run = run;
+    this.runEventId = runEventId;
+    if (run !== null) run.onUpdate = () => this.startMore();
   }
 
   /** The frame of iteration `index`, given its own variable scope (restored after a restart), or a new one. */
-  iterationFrame(index: number, vars: VariableScope | null | undefined): Frame {
+  iterationFrame(index: number, vars: VariableScope | null | undefined, stop = this.stop): Frame {
     const parent = this.frame;
-    if (vars !== undefined) return new Frame(parent.exec, vars, index, this.inputs[index], this.stop);
-    if (this.sharedVars !== null) return new Frame(parent.exec, this.sharedVars, index, this.inputs[index], this.stop);
-    return childFrame(parent, this.stop, index, this.inputs[index], this.processor.isolated);
+    if (vars !== undefined) return new Frame(parent.exec, vars, index, this.inputs[index], stop);
+    if (this.sharedVars !== null) return new Frame(parent.exec, this.sharedVars, index, this.inputs[index], stop);
+    return childFrame(parent, stop, index, this.inputs[index], this.processor.isolated);
   }
 
   /** Starts iterations while there is room: all of them when nothing limits concurrency and each finishes at once. */
@@ -82,7 +92,8 @@ export class ParkedIterations extends ParkedThreads {
     if (this.starting) return;
     this.starting = true;
     const n = this.inputs.length;
-    while (!this.failed && !this.answered && this.next < n && (this.limit <= 0 || this.next - (n - this.unfinished) < this.limit)) {
+    const limit = this.run === null ? this.limit : this.run.maxConcurrency;
+    while (!this.failed && !this.answered && this.next < n && (limit <= 0 || this.next - (n - this.unfinished) < limit)) {
       this.start(this.next++);
     }
     this.starting = false;
@@ -92,7 +103,8 @@ export class ParkedIterations extends ParkedThreads {
     const parent = this.frame;
     const exec = parent.exec;
     let frame: Frame;
-    if (this.spare !== null) {
+    if (this.run !== null) frame = this.iterationFrame(index, undefined, childExecution(this.run, this.stop, index, parent));
+    else if (this.spare !== null) {
       frame = this.spare;
       this.spare = null;
       frame.restart(index, this.inputs[index]);
@@ -100,7 +112,7 @@ export class ParkedIterations extends ParkedThreads {
     frame.valueBound = this.inputBound;
     this.started(index, frame);
     exec.eventId++;
-    exec.history?.mapIterationStarted(parent, frame, index);
+    if (!this.processor.isolated) exec.history?.mapIterationStarted(parent, frame, index);
     let out: unknown;
     try {
       out = runStates(this.processor.start, this.inputs[index], frame);
@@ -111,7 +123,7 @@ export class ParkedIterations extends ParkedThreads {
     if (!isPromiseLike(out)) {
       this.threadDone(index, out);
       // Nothing refers to the frame of an iteration that finished at once unless a history records it: the next iteration may take it.
-      if (this.sharedVars !== null && exec.history === null) this.spare = frame;
+      if (this.sharedVars !== null && exec.history === null && this.run === null) this.spare = frame;
     } else follow(out, this.portOf(index));
   }
 
@@ -119,6 +131,7 @@ export class ParkedIterations extends ParkedThreads {
     if (this.answered || this.finished[index]) return;
     this.iterationEnded(index, true);
     this.outputs[index] = output;
+    this.run?.childEnded(index, 'SUCCEEDED', output, this.frame.exec.clock.now());
     this.startMore();
     this.check();
   }
@@ -127,11 +140,13 @@ export class ParkedIterations extends ParkedThreads {
     if (this.answered || this.finished[index]) return;
     this.iterationEnded(index, thrown instanceof Interruption ? null : false);
     if (this.failed) return;
-    if (thrown instanceof Interruption || this.allowed < 0) this.fail(thrown);
+    const allowed = this.run === null ? this.allowed : this.run.allowed;
+    this.run?.childEnded(index, thrown instanceof Interruption ? 'ABORTED' : 'FAILED', errorOutput(toAslError(thrown)), this.frame.exec.clock.now());
+    if (thrown instanceof Interruption || allowed < 0) this.fail(thrown);
     else {
       this.failures++;
       this.outputs[index] = errorOutput(toAslError(thrown));
-      if (this.failures > this.allowed) {
+      if (this.failures > allowed) {
         this.fail(new AslError(StatesErrors.ExceedToleratedFailureThreshold, stateCause(this.frame, 'The specified tolerated failure threshold was exceeded')));
       } else this.startMore();
     }
@@ -149,16 +164,18 @@ export class ParkedIterations extends ParkedThreads {
     this.ended(index);
     const exec = this.frame.exec;
     exec.eventId++;
-    if (succeeded !== null) exec.history?.mapIterationEnded(this.frame, this.frames[index]!, index, succeeded);
+    if (succeeded !== null && !this.processor.isolated) exec.history?.mapIterationEnded(this.frame, this.frames[index]!, index, succeeded);
   }
 
   protected override fail(thrown: unknown): void {
     super.fail(thrown);
+    if (this.processor.isolated) mapRunEnded(this.frame, this.run, this.runEventId, thrown);
     if (!(thrown instanceof Interruption)) this.frame.exec.history?.stateEvent(this.frame, 'MapStateFailed');
   }
 
   protected override succeeded(): void {
-    this.frame.exec.history?.stateEvent(this.frame, 'MapStateSucceeded');
+    if (this.processor.isolated) mapRunSucceeded(this.frame, this.run, this.runEventId);
+    else this.frame.exec.history?.stateEvent(this.frame, 'MapStateSucceeded');
   }
 
   protected taskTokens(): TaskTokens | null {

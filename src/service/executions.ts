@@ -11,6 +11,7 @@ import type { TaskTokens } from '../run/tokens.js';
 import { withRevisionDetails } from './configurations.js';
 import { ServiceError } from './errors.js';
 import { described, errorDetails, listed, startedEvent } from './history.js';
+import type { MapRuns } from './map-runs.js';
 import type { ExecutionRecord, Revision, StateMachineRecord } from './records.js';
 import type { Registry, StateMachineTarget } from './registry.js';
 import { checkEnum, checkLength, checkName, checkStartBounds, executionsPageRequest, page, parseArn, parseExecutionInput, requireString } from './requests.js';
@@ -33,6 +34,8 @@ export interface ExecutionOptions {
   readonly store: SqliteStore | null;
   /** The task tokens SendTask* reaches: a restored suspension waits on its token there again. */
   readonly tokens: TaskTokens;
+  /** Keeps the map runs of Standard executions. */
+  readonly mapRuns: MapRuns;
 }
 
 /**
@@ -333,6 +336,7 @@ export class Executions {
       roleArn: revision.roleArn,
       workflowType: machine.type,
       history: standard ? this.options.history : 'OFF',
+      ...(standard ? { mapRuns: this.options.mapRuns } : {}),
     };
     for (const integration of this.options.integrations) {
       if (integration.compileOptions !== undefined) options = { ...options, ...integration.compileOptions(integrated, this.host) };
@@ -368,7 +372,10 @@ export class Executions {
       if (result.status === 'SUCCEEDED') this.recordOutput(exec, result.output);
       if (result.status === 'ABORTED') this.recordStop(exec);
     }
-    if (exec.machine.type === 'STANDARD') this.retain(exec);
+    if (exec.machine.type === 'STANDARD') {
+      this.options.mapRuns.executionEnded(exec.executionArn, exec.stopDate.getTime());
+      this.retain(exec);
+    }
   }
 
   /**
@@ -422,6 +429,7 @@ export class Executions {
       this.finished[this.finishedHead++] = undefined as never;
       old.forgotten = true;
       if (this.registry.executions.get(old.executionArn) === old) this.registry.executions.delete(old.executionArn);
+      this.options.mapRuns.forget(old.executionArn);
       this.withForgotten.add(old.machine);
       if (this.options.store !== null) (forgotten ??= []).push(old);
     }
@@ -458,6 +466,8 @@ export class Executions {
       tracingConfiguration: rev.tracingConfiguration,
       encryptionConfiguration: rev.encryptionConfiguration,
     };
+    // A map run's child: its machine is the Map's ItemProcessor, named by the map run's label.
+    if (exec.mapRunArn !== undefined) Object.assign(out, { mapRunArn: exec.mapRunArn, label: exec.machine.name.slice(exec.machine.name.indexOf('/') + 1) });
     return withRevisionDetails(out, rev);
   }
 
@@ -467,8 +477,9 @@ export class Executions {
     const statusFilter = checkEnum(r.statusFilter, 'statusFilter', statusValues);
     const redriveFilter = checkEnum(r.redriveFilter, 'redriveFilter', ['REDRIVEN', 'NOT_REDRIVEN'] as const);
     if (r.mapRunArn !== undefined && r.mapRunArn !== null) {
-      parseArn(r.mapRunArn, 'mapRunArn', ['mapRun']);
-      throw new ServiceError('ResourceNotFound', `Resource not found: '${r.mapRunArn}'`);
+      if (r.stateMachineArn !== undefined && r.stateMachineArn !== null)
+        throw new ServiceError('ValidationException', 'Must provide a StateMachine ARN or MapRun ARN, not both');
+      return this.options.mapRuns.listChildren(r.mapRunArn, paging, statusFilter);
     }
     if (r.stateMachineArn === undefined || r.stateMachineArn === null)
       throw new ServiceError('ValidationException', 'Must provide a StateMachine ARN or MapRun ARN');

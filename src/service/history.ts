@@ -42,6 +42,7 @@ export function described(exec: ExecutionRecord, included: boolean): T.DescribeE
   if (exec.traceHeader !== undefined) out.traceHeader = exec.traceHeader;
   if (exec.versionArn !== undefined) out.stateMachineVersionArn = exec.versionArn;
   if (exec.aliasArn !== undefined) out.stateMachineAliasArn = exec.aliasArn;
+  if (exec.mapRunArn !== undefined) out.mapRunArn = exec.mapRunArn;
   out.redriveCount = 0;
   out.redriveStatus = 'NOT_REDRIVABLE';
   out.redriveStatusReason =
@@ -61,6 +62,7 @@ export function listed(exec: ExecutionRecord): T.ExecutionListItem {
   if (exec.stopDate !== undefined) item.stopDate = exec.stopDate;
   if (exec.versionArn !== undefined) item.stateMachineVersionArn = exec.versionArn;
   if (exec.aliasArn !== undefined) item.stateMachineAliasArn = exec.aliasArn;
+  if (exec.mapRunArn !== undefined) item.mapRunArn = exec.mapRunArn;
   item.redriveCount = 0;
   return item;
 }

@@ -1,4 +1,5 @@
 import type { DurableSuspension } from '../run/execution.js';
+import type { MapRunRecord } from '../run/map-runs.js';
 import type { RecordedHistory } from '../run/history.js';
 import type { Machine } from '../compile/machine.js';
 import type { StopHandle } from '../run/stop.js';
@@ -104,6 +105,10 @@ export interface ExecutionRecord {
   suspension?: DurableSuspension | null;
   /** Set when the service closed while it was parked with a store: its record stays as written (RUNNING, parked), for the next start to resume. */
   keptParked?: boolean;
+  /** Set on a map run's child execution: the map run that started it. */
+  mapRunArn?: string;
+  /** Its map runs (and those of Distributed Maps in their children) as a store read them back, until the service takes them. */
+  restoredMapRuns?: readonly MapRunRecord[];
   /** The mock test case it was started with (`arn#TestCase`), so a resumed execution runs with the same mocks. */
   testCase?: string;
   /** Settles when the execution has ended and the record says how. */

@@ -1,5 +1,7 @@
 import type { Clock } from '../run/clock.js';
+import type { MapRun } from '../run/map-runs.js';
 import { ServiceError } from './errors.js';
+import { mapRunChild } from './map-run-children.js';
 import type { ActivityRecord, AliasRecord, ExecutionRecord, StateMachineRecord, VersionRecord } from './records.js';
 import { parseArn, shown, type ParsedArn } from './requests.js';
 
@@ -19,6 +21,10 @@ export class Registry {
   readonly executions = new Map<string, ExecutionRecord>();
   readonly activities = new Map<string, ActivityRecord>();
   readonly tags = new Map<string, Map<string, string>>();
+  /** Map runs by ARN, each with the execution that started it. */
+  readonly mapRuns = new Map<string, { readonly run: MapRun; readonly parent: ExecutionRecord }>();
+  /** Each execution's map runs, oldest first. */
+  readonly executionMapRuns = new Map<string, MapRun[]>();
   /** Set by close(): nothing new starts. */
   closed = false;
 
@@ -76,7 +82,8 @@ export class Registry {
   execution(arn: unknown, member = 'executionArn'): ExecutionRecord {
     const parsed = parseArn(arn, member, ['execution', 'express']);
     if (parsed.kind === 'express') throw new ServiceError('InvalidArn', "Invalid Arn: 'Resource type not valid in this context: express'");
-    const exec = this.executions.get(arn as string);
+    // A map run's child execution is made from its map run when asked for.
+    const exec = this.executions.get(arn as string) ?? mapRunChild(this, arn as string);
     if (exec === undefined) throw new ServiceError('ExecutionDoesNotExist', `Execution Does Not Exist: '${shown(arn)}'`);
     return exec;
   }

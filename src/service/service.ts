@@ -97,6 +97,7 @@ export class Service {
     this.activityOperations = new Activities(this.registry, integrations);
     this.tagOperations = new Tags(this.registry);
     this.mapRunOperations = new MapRuns(this.registry);
+    if (this.store !== null) this.store.mapRunRecords = (executionArn) => this.mapRunOperations.records(executionArn);
     const executionOptions = {
       handlers: this.handlers,
       mocks: options.mocks,
@@ -106,6 +107,7 @@ export class Service {
       integrations,
       store: this.store,
       tokens: this.standardTasks.tokens,
+      mapRuns: this.mapRunOperations,
     };
     this.executionOperations = new Executions(this.registry, this.versionOperations, executionOptions, {
       service: this,
@@ -128,6 +130,8 @@ export class Service {
     for (const activity of restored.activities) activities.set(activity.arn, activity);
     for (const [arn, resourceTags] of restored.tags) tags.set(arn, resourceTags);
     for (const exec of restored.executions) this.executionOperations.restored(exec);
+    // Map runs are taken back once every execution is: a parked one resumes counting in its own.
+    for (const exec of [...restored.executions, ...restored.suspended]) this.mapRunOperations.restore(exec);
     for (const exec of restored.suspended) this.executionOperations.resumeSuspended(exec);
     const save = () => store.saveCatalogue(stateMachines.values(), activities.values(), tags);
     for (const method of catalogueOperations) {
@@ -251,7 +255,7 @@ export class Service {
 
   // ── Map runs ───────────────────────────────────────────────────────────────────────────
 
-  describeMapRun(request: T.DescribeMapRunInput): Promise<never> {
+  describeMapRun(request: T.DescribeMapRunInput): Promise<T.DescribeMapRunOutput> {
     return this.mapRunOperations.describeMapRun(request);
   }
 

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import type { ActivityRecord, AliasRecord, ExecutionRecord, Revision, StateMachineRecord, VersionRecord } from './records.js';
 import type { HistoryEventShape } from './types.js';
 import type { DurableSuspension } from '../run/execution.js';
+import type { MapRunRecord } from '../run/map-runs.js';
 import { StopHandle } from '../run/stop.js';
 import { StoredHeartbeats } from './heartbeats.js';
 
@@ -122,6 +123,7 @@ interface ExecutionData {
   /** A RUNNING execution parked on its main line: what a restart resumes it from, and its mock test case. */
   suspension?: DurableSuspension;
   testCase?: string;
+  mapRuns?: readonly MapRunRecord[];
 }
 
 interface ExecutionRow {
@@ -155,6 +157,8 @@ export class SqliteStore {
   readonly heartbeats: StoredHeartbeats;
   private readonly endAndForget: (exec: ExecutionRecord, forgotten: readonly ExecutionRecord[]) => void;
   private finishedSeq = 0;
+  /** An execution's map runs as the service keeps them (service/map-runs.ts), written with its record. */
+  mapRunRecords: ((executionArn: string) => readonly MapRunRecord[] | undefined) | null = null;
 
   /** Opens (or creates) the store at `path`; a file that is not a statemill store is refused with a StoreError. */
   constructor(path: string) {
@@ -333,6 +337,7 @@ export class SqliteStore {
         stopRequest: null,
         done: Promise.resolve(),
       };
+      if (data.mapRuns !== undefined) exec.restoredMapRuns = data.mapRuns;
       if (exec.status === 'RUNNING' && data.suspension !== undefined) {
         exec.suspension = checkSuspension(data.suspension, row.arn, this.path);
         if (data.testCase !== undefined) exec.testCase = data.testCase;
@@ -438,6 +443,7 @@ export class SqliteStore {
       error: exec.error,
       cause: exec.cause,
     };
+    data.mapRuns = this.mapRunRecords?.(exec.executionArn);
     if (!ended && exec.suspension != null) {
       data.suspension = exec.suspension;
       if (exec.testCase !== undefined) data.testCase = exec.testCase;

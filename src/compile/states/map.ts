@@ -1,6 +1,8 @@
 import { jsonForCause, runtimeError } from '../../run/errors.js';
 import { Frame } from '../../run/frame.js';
-import { runMapIterations, type MapProcessor } from '../../run/iterations.js';
+import { mapRunEnded, mapRunStarted, runMapIterations, type MapProcessor } from '../../run/iterations.js';
+import { Interruption } from '../../run/run-states.js';
+import { MapRun, allowedFailures } from '../../run/map-runs.js';
 import type { ParkedIterations } from '../../run/parked-iterations.js';
 import { jsonByteLength } from '../../run/limits.js';
 import { isPromiseLike, type RunState } from '../../run/state.js';
@@ -15,6 +17,8 @@ import { compileJsonPathFinish, compileResultLimit } from '../jsonpath/results.j
 import { WHOLE_DOCUMENT, builtBound, compileTemplate, templateBound, type Builder, type TemplateBound } from '../jsonpath/templates.js';
 import { assignsAnywhere } from '../variables.js';
 import { compileItemReader, compileResultWriter, type ReadItems, type WriteResults } from '../item-reader.js';
+
+export { percentOf } from '../../run/map-runs.js';
 
 /** A number read from the input at run time, validated as AWS validates it. */
 type Setting = (input: unknown, frame: Frame) => number;
@@ -53,12 +57,15 @@ export function compileMap(def: Record<string, unknown>, env: StateEnv): RunStat
     states: states ?? new Map(),
     join: null,
     tokens: env.machine.integrations?.tokens ?? null,
+    mapRuns: env.machine.mapRuns,
   };
   if (processor.node !== null) processor.node.iterations = processor;
   env.machine.processors.set(env.pointer, processor);
-  const reader = compileItemReader(def, env);
+  const mapRuns = processor.isolated ? compileMapRuns(def, processorDef, env) : null;
+  const itemReader = compileItemReader(def, env);
+  const reader = itemReader !== null && mapRuns !== null ? readInMapRun(itemReader, mapRuns) : itemReader;
   const writer = compileResultWriter(def, env);
-  if (env.queryLanguage === 'JSONata') return compileJsonataMap(def, env, processor, reader, writer);
+  if (env.queryLanguage === 'JSONata') return compileJsonataMap(def, env, processor, reader, writer, mapRuns);
   const inputPath = compileSelectPath(def.InputPath);
   const itemsPath = compileItemsPath(def.ItemsPath);
   const selector = 'ItemSelector' in def ? compileTemplate(def.ItemSelector) : 'Parameters' in def ? compileTemplate(def.Parameters) : null;
@@ -77,9 +84,9 @@ export function compileMap(def: Record<string, unknown>, env: StateEnv): RunStat
   }
   function mapItems(input: unknown, effective: unknown, items: unknown[], frame: Frame): unknown {
     const limit = maxConcurrency(effective, frame);
-    let allowed: number;
+    let tolerated: Tolerated;
     try {
-      allowed = toleratedFailures(tolerance, effective, frame, items.length);
+      tolerated = readTolerance(tolerance, effective, frame);
     } catch (thrown) {
       // AWS records MapStateStarted before failing on the setting (and no MapStateFailed).
       frame.exec.eventId++;
@@ -90,13 +97,15 @@ export function compileMap(def: Record<string, unknown>, env: StateEnv): RunStat
     if (selector !== null) inputs = selectEach(selector, effective, items, frame);
     if (batching !== null) inputs = batch(batching, inputs, effective, frame);
     const inputBound = itemBound === null ? Infinity : builtBound(itemBound, frame.valueBound);
-    const outputs = runMapIterations(processor, inputs, inputBound, frame, input, limit, allowed);
+    const allowed = allowedFailures(tolerated[0], tolerated[1], items.length);
+    const run = mapRuns === null ? null : mapRuns(frame, inputs, limit, tolerated);
+    const outputs = runMapIterations(processor, inputs, inputBound, frame, input, limit, allowed, run);
     if (writer === null) {
       if (isPromiseLike(outputs)) return Promise.resolve(outputs).then((o) => finish(input, o, frame));
       return finish(input, outputs, frame);
     }
     return andThen(
-      andThen(outputs as unknown[], (o) => writer(o, inputs, effective, frame, null)),
+      andThen(outputs as unknown[], (o) => writer(o, inputs, effective, frame, null, run)),
       (written) => finish(input, written, frame),
     );
   }
@@ -109,7 +118,7 @@ export function compileMap(def: Record<string, unknown>, env: StateEnv): RunStat
       const outputs = group.joined();
       if (writer === null) return finish(input, outputs, frame);
       // A distributed Map's results are written once its last iteration ends, after a restart too.
-      return andThen(writer(outputs, group.inputs, inputPath(input, frame), frame, null), (written) => finish(input, written, frame));
+      return andThen(writer(outputs, group.inputs, inputPath(input, frame), frame, null, group.run), (written) => finish(input, written, frame));
     });
   };
   return recovery.run;
@@ -202,9 +211,58 @@ function compileTolerance(def: Record<string, unknown>): Tolerance {
   };
 }
 
-/** How many failed iterations the Map tolerates; -1 when any failure fails it at once. */
-function toleratedFailures(tolerance: Tolerance, input: unknown, frame: Frame, total: number): number {
-  if (tolerance.count === null && tolerance.percentage === null) return -1;
+/** ToleratedFailureCount and ToleratedFailurePercentage as read at run time (null: not set). */
+type Tolerated = readonly [count: number | null, percentage: number | null];
+const NOTHING_TOLERATED: Tolerated = [null, null];
+
+/** Makes a Distributed Map's map run (run/map-runs.ts) each time the Map runs; null where nothing records nor keeps it. */
+type StartMapRun = (frame: Frame, inputs: readonly unknown[], maxConcurrency: number, tolerated: Tolerated) => MapRun | null;
+
+function compileMapRuns(def: Record<string, unknown>, processorDef: Record<string, unknown>, env: StateEnv): StartMapRun {
+  const label = typeof def.Label === 'string' ? def.Label : env.name;
+  const host = env.machine.mapRuns;
+  const config = processorDef.ProcessorConfig as Record<string, unknown>;
+  const standardChildren = config.ExecutionType !== 'EXPRESS';
+  const batched = def.ItemBatcher !== null && typeof def.ItemBatcher === 'object';
+  const definition = JSON.stringify(processorDef);
+  return function startMapRun(frame, inputs, maxConcurrency, tolerated) {
+    // Without a history or a host a map run would be made for nobody: the Map runs as before, its event ids counted as AWS counts them.
+    if (host === null && frame.exec.history === null) return null;
+    return MapRun.start(frame, label, definition, inputs, maxConcurrency, tolerated[0], tolerated[1], standardChildren, batched, host);
+  };
+}
+
+/**
+ * A Distributed Map's ItemReader: a failure to read the items ends a map run of none, as AWS
+ * records it (MapStateStarted with length 0, MapRunStarted, MapRunFailed, MapStateFailed).
+ */
+function readInMapRun(reader: ReadItems, startMapRun: StartMapRun): ReadItems {
+  return function readItemsOfMapRun(input, frame, scope) {
+    let items: unknown[] | Promise<unknown[]>;
+    try {
+      items = reader(input, frame, scope);
+    } catch (thrown) {
+      return failedRead(frame, startMapRun, thrown);
+    }
+    if (isPromiseLike(items)) return items.then(undefined, (thrown: unknown) => failedRead(frame, startMapRun, thrown));
+    return items;
+  };
+}
+
+function failedRead(frame: Frame, startMapRun: StartMapRun, thrown: unknown): never {
+  if (thrown instanceof Interruption) throw thrown;
+  const history = frame.exec.history;
+  frame.exec.eventId++;
+  history?.mapStarted(frame, 0);
+  const run = startMapRun(frame, [], 0, NOTHING_TOLERATED);
+  mapRunEnded(frame, run, mapRunStarted(frame, run), thrown);
+  history?.stateEvent(frame, 'MapStateFailed');
+  throw thrown;
+}
+
+/** The Map's tolerated failure count and percentage, checked as AWS checks them. */
+function readTolerance(tolerance: Tolerance, input: unknown, frame: Frame): Tolerated {
+  if (tolerance.count === null && tolerance.percentage === null) return NOTHING_TOLERATED;
   let count: number | null = null;
   let percentage: number | null = null;
   if (tolerance.count !== null) {
@@ -215,35 +273,7 @@ function toleratedFailures(tolerance: Tolerance, input: unknown, frame: Frame, t
     percentage = tolerance.percentage(input, frame);
     if (percentage < 0 || percentage > 100) throw runtimeError(frame, 'ToleratedFailurePercentage must be between 0 and 100.');
   }
-  return allowedFailures(count, percentage, total);
-}
-
-/** The failures a count and a percentage of `total` allow together; -1 when neither is set. */
-function allowedFailures(count: number | null, percentage: number | null, total: number): number {
-  if (count === null && percentage === null) return -1;
-  let allowed = Infinity;
-  if (count !== null) allowed = count;
-  if (percentage !== null) allowed = Math.min(allowed, percentOf(percentage, total));
-  return allowed;
-}
-
-/**
- * ⌊percentage × total / 100⌋, exactly: the percentage as the decimal written in the
- * definition or input, not its binary approximation (29% of 100 is 29 failures, where
- * floating point makes it 28.999…).
- */
-export function percentOf(percentage: number, total: number): number {
-  if (Number.isInteger(percentage)) {
-    const scaled = percentage * total;
-    return (scaled - (scaled % 100)) / 100;
-  }
-  // The shortest decimal that reads back as the number: what JSON text gave.
-  const decimal = /^(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/.exec(String(percentage))!;
-  const fraction = decimal[2] ?? '';
-  const exponent = Number(decimal[3] ?? 0) - fraction.length;
-  const digits = BigInt(decimal[1]! + fraction) * BigInt(total);
-  if (exponent >= 0) return Number((digits * 10n ** BigInt(exponent)) / 100n);
-  return Number(digits / (100n * 10n ** BigInt(-exponent)));
+  return [count, percentage];
 }
 
 function compileBatching(def: unknown): Batching | null {
@@ -364,6 +394,7 @@ function compileJsonataMap(
   processor: MapProcessor,
   reader: ReadItems | null,
   writer: WriteResults | null,
+  mapRuns: StartMapRun | null,
 ): RunState {
   const settings = compileJsonataMapSettings(def, env);
   const outcome = compileOutcome(def, env.pointer, env.machine.problems);
@@ -384,13 +415,15 @@ function compileJsonataMap(
     scope.result = outputs;
     return outcome(scope, outputs);
   }
-  function iterate(scope: StatesScope, inputs: unknown[], limit: number, allowed: number): unknown {
+  function iterate(scope: StatesScope, inputs: unknown[], limit: number, tolerated: Tolerated, total: number): unknown {
     const frame = scope.frame;
     const inputBound = itemBound === null || frame.exec.suppliedContext !== null ? Infinity : builtBound(itemBound, frame.valueBound);
-    const outputs = runMapIterations(processor, inputs, inputBound, frame, scope.input, limit, allowed);
+    const allowed = allowedFailures(tolerated[0], tolerated[1], total);
+    const run = mapRuns === null ? null : mapRuns(frame, inputs, limit, tolerated);
+    const outputs = runMapIterations(processor, inputs, inputBound, frame, scope.input, limit, allowed, run);
     if (writer !== null) {
       return andThen(
-        andThen(outputs as unknown[], (o) => writer(o, inputs, scope.input, scope.frame, scope)),
+        andThen(outputs as unknown[], (o) => writer(o, inputs, scope.input, scope.frame, scope, run)),
         (written) => finish(scope, written),
       );
     }
@@ -411,16 +444,16 @@ function compileJsonataMap(
     return readTolerance(scope, items, limit);
   }
   function readTolerance(scope: StatesScope, items: unknown[], limit: number): unknown {
-    const allowed = toleratedFailureSettings(settings, scope, items.length);
-    if (isPromiseLike(allowed)) return Promise.resolve(allowed).then((a) => selectThenIterate(scope, items, limit, a));
-    return selectThenIterate(scope, items, limit, allowed);
+    const tolerated = toleratedFailureSettings(settings, scope);
+    if (isPromiseLike(tolerated)) return Promise.resolve(tolerated).then((t) => selectThenIterate(scope, items, limit, t));
+    return selectThenIterate(scope, items, limit, tolerated);
   }
-  function selectThenIterate(scope: StatesScope, items: unknown[], limit: number, allowed: number): unknown {
+  function selectThenIterate(scope: StatesScope, items: unknown[], limit: number, tolerated: Tolerated): unknown {
     const selected = selectItems(settings.selector, scope, items);
     if (isPromiseLike(selected) || settings.batcher !== null) {
-      return andThen(selected, (s) => andThen(batchJsonata(settings.batcher, scope, s), (inputs) => iterate(scope, inputs, limit, allowed)));
+      return andThen(selected, (s) => andThen(batchJsonata(settings.batcher, scope, s), (inputs) => iterate(scope, inputs, limit, tolerated, items.length)));
     }
-    return iterate(scope, selected, limit, allowed);
+    return iterate(scope, selected, limit, tolerated, items.length);
   }
   const recovery = compileRecovery(attemptJsonataMap, def, env);
   processor.join = function joinJsonataMap(suspension) {
@@ -430,18 +463,16 @@ function compileJsonataMap(
       const scope = new StatesScope(group.frame, input);
       const outputs = group.joined();
       if (writer === null) return finish(scope, outputs);
-      return andThen(writer(outputs, group.inputs, input, group.frame, scope), (written) => finish(scope, written));
+      return andThen(writer(outputs, group.inputs, input, group.frame, scope, group.run), (written) => finish(scope, written));
     });
   };
   return recovery.run;
 }
 
-function toleratedFailureSettings(settings: JsonataMapSettings, scope: StatesScope, total: number): number | Promise<number> {
-  if (settings.toleratedCount === null && settings.toleratedPercentage === null) return allowedFailures(null, null, total);
+function toleratedFailureSettings(settings: JsonataMapSettings, scope: StatesScope): Tolerated | Promise<Tolerated> {
+  if (settings.toleratedCount === null && settings.toleratedPercentage === null) return NOTHING_TOLERATED;
   const count = settings.toleratedCount === null ? null : settings.toleratedCount(scope);
-  return andThen(count, (c) =>
-    andThen(settings.toleratedPercentage === null ? null : settings.toleratedPercentage(scope), (p) => allowedFailures(c, p, total)),
-  );
+  return andThen(count, (c) => andThen(settings.toleratedPercentage === null ? null : settings.toleratedPercentage(scope), (p): Tolerated => [c, p]));
 }
 
 /**

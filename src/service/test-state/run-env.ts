@@ -107,7 +107,7 @@ export function createRun(setup: RunSetup, options: TestStateOptions): TestRun {
   frame.enteredMs = now;
   frame.retryCount = setup.config.retrierRetryCount ?? 0;
   const handlers = new HandlerIndex(options.handlers ?? {});
-  const machine: MachineEnv = { handlers, limits: defaultLimits, problems: [], mapExecutor: null, processors: new Map(), integrations: null };
+  const machine: MachineEnv = { handlers, limits: defaultLimits, problems: [], mapExecutor: null, processors: new Map(), integrations: null, mapRuns: null };
   const env: StateEnv = {
     machine,
     name: setup.state.name,
