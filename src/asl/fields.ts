@@ -32,6 +32,7 @@ export type FieldKind =
   | 'positiveInteger'
   | 'nonNegativeInteger'
   | 'percentage'
+  | 'label'
   | 'timestamp'
   | 'items'
   | 'condition'
@@ -263,7 +264,7 @@ const map = spec(
       ['ToleratedFailureCountPath', field('referencePath', 'JSONPath')],
       ['ToleratedFailurePercentage', field('percentage', 'both', true)],
       ['ToleratedFailurePercentagePath', field('referencePath', 'JSONPath')],
-      ['Label', field('string')],
+      ['Label', field('label')],
     ],
   ],
   {

@@ -84,6 +84,9 @@ function checkField(v: Validation, site: Site, spec: FieldSpec, key: string, val
     case 'string':
       if (typeof value !== 'string') v.report(ProblemCodes.FIELD_TYPE, at, `${key} must be a string; found ${describe(value)}`);
       return;
+    case 'label':
+      checkLabel(v, value, at);
+      return;
     case 'end':
       if (typeof value !== 'boolean') v.report(ProblemCodes.FIELD_TYPE, at, `End must be true or false; found ${describe(value)}`);
       return;
@@ -286,4 +289,16 @@ function checkResource(v: Validation, value: unknown, at: string): void {
 
 function assertNever(value: never): never {
   throw new Error(`unhandled field kind ${String(value)}`);
+}
+
+/** AWS's Label rules: 1–40 characters, none of them whitespace, a wildcard, a bracket, `:;,\\|^~$#%&`"` or a control character. */
+const maxLabelLength = 40;
+const labelForbidden = /[\s?*<>{}[\]:;,\\|^~$#%&`"\u0000-\u001f\u007f-\u009f]/;
+
+function checkLabel(v: Validation, value: unknown, at: string): void {
+  if (typeof value !== 'string') return v.report(ProblemCodes.FIELD_TYPE, at, `Label must be a string; found ${describe(value)}`);
+  if (value === '') return v.report(ProblemCodes.FIELD_VALUE, at, 'Label cannot be empty');
+  if (value.length > maxLabelLength) return v.report(ProblemCodes.FIELD_VALUE, at, `Label cannot exceed ${maxLabelLength} characters`);
+  const forbidden = labelForbidden.exec(value)?.[0];
+  if (forbidden !== undefined) v.report(ProblemCodes.FIELD_VALUE, at, `Label contains invalid character: ${JSON.stringify(forbidden)}`);
 }
