@@ -4,8 +4,9 @@
  * that succeed, fail, are aborted, time out, stay running and are redriven; histories with
  * Task (Lambda, retries, catches, callbacks, activities, nested `.sync`), Wait, Choice,
  * Parallel, Map, Fail and JSONata states; versions, aliases, tags, TestState, validation and
- * the refusals each operation can give. The target checks every answer; the tour only drives.
+ * the refusals each operation can give; Distributed Maps' map runs (model-map-runs.ts). The target checks every answer; the tour only drives.
  */
+import { ITEMS, itemsHandler, mapRunTour } from './model-map-runs.js';
 
 export const ROLE = 'arn:aws:iam::123456789012:role/statemill';
 export const DOUBLE = 'arn:aws:lambda:us-east-1:123456789012:function:double';
@@ -29,6 +30,7 @@ const flakyAttempts = new Map<string, number>();
 
 /** The handlers the tour's machines call (serve's `handlers`). */
 export const tourHandlers = {
+  [ITEMS]: itemsHandler,
   [DOUBLE]: (input: { n: number }) => ({ n: input.n * 2 }),
   [FLAKY]: (input: { key: string }) => {
     const attempt = (flakyAttempts.get(input.key) ?? 0) + 1;
@@ -476,8 +478,9 @@ export async function tour(target: TourTarget, prefix: string): Promise<any[][]>
     type: 'STANDARD',
   });
 
-  // Map runs: none exist for these executions.
+  // Map runs: none for an inline Map; real ones of Distributed Maps.
   await target.call('ListMapRuns', { executionArn: started.executionArn });
+  await mapRunTour(target, prefix, ROLE, { history, settled: (executionArn) => settled(target, executionArn) });
   const mapRunArn = `${started.executionArn.replace(':execution:', ':mapRun:')}/Each:00000000-0000-4000-8000-000000000000`;
   await target.refuse('DescribeMapRun', { mapRunArn });
   await target.refuse('UpdateMapRun', { mapRunArn, maxConcurrency: 1 });

@@ -169,8 +169,9 @@ function assertClean(findings: Findings, label: string): void {
 }
 
 /**
- * Event types the tour's executions must record: what statemill produces (map runs come with
- * Distributed Map, ExecutionRedriven with redrives, which statemill refuses).
+ * Event types the tour's executions must record: what statemill produces (ExecutionRedriven
+ * comes with redrives, which statemill refuses; a stopped execution records ExecutionAborted
+ * alone, as AWS records it, so its map run no MapRunAborted).
  */
 const EXPECTED_EVENT_TYPES = [
   'ExecutionStarted',
@@ -219,6 +220,9 @@ const EXPECTED_EVENT_TYPES = [
   'MapIterationFailed',
   'MapStateFailed',
   'ParallelStateFailed',
+  'MapRunStarted',
+  'MapRunSucceeded',
+  'MapRunFailed',
 ];
 
 shapes('in-process: every answer and refusal of the 37 operations fits the model (timestamps as Dates)', async () => {
