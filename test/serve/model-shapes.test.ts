@@ -370,7 +370,7 @@ shapes('each refusal goes out with the HTTP status the model gives its exception
 });
 
 shapes(
-  'boto3 parses a tour of all 37 operations (refusals with 400/404/409) into its types: required members present, every timestamp a datetime',
+  'boto3 parses a tour of all 37 operations (real map runs included; refusals with 400/404/409) into its types: required members present, every timestamp a datetime',
   async () => {
     if (noBoto3 !== null) return;
     const script = fileURLToPath(new URL('./fixtures/boto3_tour.py', import.meta.url));
@@ -398,7 +398,7 @@ shapes(
 /** An ISO 8601 timestamp with its zone, as the AWS CLI prints a datetime. */
 const ISO_TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?[+-]\d\d:\d\d$/;
 
-shapes('the AWS CLI: a representative subset answers parsed JSON with ISO timestamps, and 404/409 refusals by their code', async () => {
+shapes('the AWS CLI: a representative subset (map runs included) answers parsed JSON with ISO timestamps, and 404/409 refusals by their code', async () => {
   if (noAwsCli !== null) return;
   // iso8601: the CLI parses each timestamp and prints it back (CLI v1's default prints the wire's number as it came).
   const config = configFile('model-shapes-config', ['cli_timestamp_format = iso8601']);
@@ -432,6 +432,30 @@ shapes('the AWS CLI: a representative subset answers parsed JSON with ISO timest
     `${created.stateMachineArn.replace(':stateMachine:', ':mapRun:')}/Each:00000000-0000-4000-8000-000000000000`,
   ]);
   assert.match(missing.stderr, /\(ResourceNotFound\) when calling the DescribeMapRun operation/);
+
+  // Map runs of a Distributed Map.
+  const fan = JSON.stringify({
+    StartAt: 'Fan',
+    States: {
+      Fan: {
+        Type: 'Map',
+        Label: 'Rows',
+        ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'EXPRESS' }, StartAt: 'Item', States: { Item: { Type: 'Pass', End: true } } },
+        End: true,
+      },
+    },
+  });
+  const distributed = await ok(['create-state-machine', '--name', 'cli-distributed', '--definition', fan, '--role-arn', ROLE]);
+  const fanned = await ok(['start-execution', '--state-machine-arn', distributed.stateMachineArn, '--input', '[1,2,3]']);
+  await t.endpoint.service.waitForExecution({ executionArn: fanned.executionArn });
+  const runs = await ok(['list-map-runs', '--execution-arn', fanned.executionArn]);
+  assert.is(runs.mapRuns.length, 1);
+  assert.match(runs.mapRuns[0].mapRunArn, /:mapRun:cli-distributed\/Rows:/);
+  assert.match(runs.mapRuns[0].stopDate, ISO_TIMESTAMP);
+  const mapRun = await ok(['describe-map-run', '--map-run-arn', runs.mapRuns[0].mapRunArn]);
+  assert.is(mapRun.status, 'SUCCEEDED');
+  assert.match(mapRun.startDate, ISO_TIMESTAMP);
+  assert.equal([mapRun.itemCounts.total, mapRun.itemCounts.succeeded, mapRun.executionCounts.total], [3, 3, 3]);
 });
 
 /** The checker itself: each kind of misfit is caught, with where it is. */
