@@ -62,6 +62,23 @@ labels('CreateStateMachine refuses each Label AWS refuses: InvalidDefinition nam
   }
 });
 
+labels('ValidateStateMachineDefinition and UpdateStateMachine judge the Label the same way', async () => {
+  const s = createService();
+  try {
+    const validated = await s.validateStateMachineDefinition({ definition: definition('label_?') });
+    assert.is(validated.result, 'FAIL');
+    assert.equal(validated.diagnostics, [
+      { severity: 'ERROR', code: 'SCHEMA_VALIDATION_FAILED', message: 'Label contains invalid character: "?"', location: '/States/MapState/Label' },
+    ]);
+    const { stateMachineArn } = await s.createStateMachine({ name: 'update-label', roleArn: ROLE, definition: definition('fine') });
+    const error = await refusal(s.updateStateMachine({ stateMachineArn, definition: definition('') }));
+    assert.is(error.name, 'InvalidDefinition');
+    assert.match(error.message, "SCHEMA_VALIDATION_FAILED: Label cannot be empty at /States/MapState/Label'");
+  } finally {
+    await s.close();
+  }
+});
+
 labels('Labels AWS accepts: 1 and 40 characters, letters, digits, - _ . / + = @ ! ( ) and non-ASCII', async () => {
   const s = createService();
   try {
