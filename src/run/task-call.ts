@@ -158,7 +158,8 @@ export function throwIfFailed(value: unknown): unknown {
 
 /**
  * Calls a Task's handler: its result, a promise of it (rejected with an AslError), or a
- * TaskFailure when the handler threw or its result came too late.
+ * TaskFailure when the handler threw or its result came too late. A result whose `then`
+ * getter throws fails as if the handler had thrown that, as awaiting it in a Lambda runtime does.
  */
 export function callHandler(handler: Handler, input: unknown, frame: Frame, timing: Timing): unknown {
   // Handler code takes time: the next transition reads the clock again.
@@ -170,7 +171,13 @@ export function callHandler(handler: Handler, input: unknown, frame: Frame, timi
     } catch (thrown) {
       return new TaskFailure(handlerError(thrown));
     }
-    if (isPromiseLike(result)) return Promise.resolve(result).then(answerOf, rejectAsAslError);
+    let later: boolean;
+    try {
+      later = isPromiseLike(result);
+    } catch (thrown) {
+      return new TaskFailure(handlerError(thrown));
+    }
+    if (later) return Promise.resolve(result).then(answerOf, rejectAsAslError);
     return result === undefined ? null : result;
   }
   return callWithDeadlines(handler, input, frame, timing);
@@ -267,7 +274,13 @@ function callWithDeadlines(handler: Handler, input: unknown, frame: Frame, timin
   } catch (thrown) {
     return new TaskFailure(deadline.passed() ?? handlerError(thrown));
   }
-  if (!isPromiseLike(result)) {
+  let later: boolean;
+  try {
+    later = isPromiseLike(result);
+  } catch (thrown) {
+    return new TaskFailure(deadline.passed() ?? handlerError(thrown));
+  }
+  if (!later) {
     const late = deadline.passed();
     return late !== null ? new TaskFailure(late) : answerOf(result);
   }

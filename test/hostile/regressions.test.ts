@@ -1,11 +1,13 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { compile, virtualClock } from '../../src/index.js';
+import { compile, createService, virtualClock } from '../../src/index.js';
 
 /**
  * The defects the hostile-input properties found, each as the plain case it shrank to.
  */
 const regressions = suite('hostile: regressions');
+
+const ROLE = 'arn:aws:iam::123456789012:role/r';
 
 regressions('a synchronous loop whose every transition measures a large payload still lets an abort in within a few transitions', async () => {
   // Found by the mutated-definitions search: a Pass looping on itself with ResultPath grows
@@ -39,6 +41,52 @@ regressions('a synchronous loop whose every transition measures a large payload 
   const result = await machine.execute({ n: 0, rows }, { signal: controller.signal });
   assert.is(result.status, 'ABORTED');
   assert.ok(calls < 1000, `the abort waited for ${calls} calls`);
+});
+
+/** An answer whose `then` is a getter that throws: `await` in a Lambda runtime rejects with what it throws. */
+function throwingThen(): object {
+  return Object.defineProperty({}, 'then', {
+    get() {
+      throw Object.assign(new Error('then says no'), { name: 'Answer.Unreadable' });
+    },
+  });
+}
+
+for (const [label, extra] of [
+  ['', {}],
+  [' under TimeoutSeconds', { TimeoutSeconds: 5 }],
+  [' behind a promise', {}],
+] as const) {
+  regressions(`a handler answer whose then getter throws fails the task with what it threw${label}, not as an internal error`, async () => {
+    // Found by the executions property (the pool's and in-process): the run loop read
+    // `then` to see whether the answer was a promise, and the getter's error escaped as
+    // States.Runtime "Internal error: then says no", past the state's Catch.
+    const machine = compile(
+      {
+        StartAt: 'Act',
+        States: {
+          Act: { Type: 'Task', Resource: 'act', ...extra, Catch: [{ ErrorEquals: ['Answer.Unreadable'], Next: 'Caught' }], End: true },
+          Caught: { Type: 'Pass', End: true },
+        },
+      },
+      { handlers: { act: () => (label === ' behind a promise' ? Promise.resolve().then(throwingThen) : throwingThen()) }, clock: virtualClock(0) },
+    );
+    const result = await machine.execute({ in: 1 });
+    assert.is(result.status, 'SUCCEEDED', `${result.error}: ${result.cause}`);
+    assert.equal(result.output, { Error: 'Answer.Unreadable', Cause: 'then says no' });
+  });
+}
+
+regressions('TestState: a handler answer whose then getter throws fails the state with what it threw, not as an internal error', async () => {
+  const service = createService({ clock: virtualClock(0), handlers: { act: throwingThen } });
+  try {
+    const answer = await service.testState({ definition: JSON.stringify({ Type: 'Task', Resource: 'act', End: true }), roleArn: ROLE, input: '{}' });
+    assert.is(answer.status, 'FAILED');
+    assert.is(answer.error, 'Answer.Unreadable');
+    assert.is(answer.cause, 'then says no');
+  } finally {
+    await service.close();
+  }
 });
 
 regressions.run();
