@@ -1,6 +1,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { compile, createService, virtualClock } from '../../src/index.js';
+import { compile, createService, ServiceError, virtualClock, type TestStateRequest } from '../../src/index.js';
+
+type TestStateMock = NonNullable<TestStateRequest['mock']>;
 
 /**
  * The defects the hostile-input properties found, each as the plain case it shrank to.
@@ -88,5 +90,32 @@ regressions('TestState: a handler answer whose then getter throws fails the stat
     await service.close();
   }
 });
+
+const taskState = JSON.stringify({ Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: 'f' }, End: true });
+
+for (const [label, mock, expected] of [
+  ['alone', { errorOutput: null }, 'ValidationException'],
+  ['beside a result', { errorOutput: null, result: '{"Payload":1}', fieldValidationMode: 'NONE' }, 'SUCCEEDED'],
+  ['with a null result beside an error', { result: null, errorOutput: { error: 'E', cause: 'c' } }, 'FAILED'],
+] as const) {
+  regressions(`TestState: a mock's errorOutput or result sent as null is absent (${label}), not a TypeError`, async () => {
+    // Found by the TestState search: checkMock tested the mock's members against undefined
+    // only, and read null.error: a TypeError, which the endpoint answers as a 500.
+    const service = createService({ clock: virtualClock(0) });
+    try {
+      const request = { definition: taskState, roleArn: ROLE, input: '{}', mock: mock as unknown as TestStateMock };
+      let outcome: string;
+      try {
+        outcome = (await service.testState(request)).status!;
+      } catch (error) {
+        assert.instance(error, ServiceError, String(error));
+        outcome = (error as ServiceError).name;
+      }
+      assert.is(outcome, expected);
+    } finally {
+      await service.close();
+    }
+  });
+}
 
 regressions.run();
