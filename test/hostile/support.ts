@@ -435,13 +435,13 @@ export function mutate(definition: unknown, mutations: readonly Mutation[]): unk
   return root;
 }
 
-/** A copy of a generated value with its Nested markers expanded, so one value planted twice is two values. */
+/** A copy of a generated value with its Nested markers expanded and its undefined members left out, so one value planted twice is two values. */
 export function plant(value: unknown): unknown {
   if (value instanceof Nested) return deeplyNested(value.depth);
   if (Array.isArray(value)) return value.map(plant);
   if (value !== null && typeof value === 'object') {
     const copy: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) setOwn(copy, k, plant(v));
+    for (const [k, v] of Object.entries(value)) if (v !== undefined) setOwn(copy, k, plant(v));
     return copy;
   }
   return value === undefined ? null : value;
