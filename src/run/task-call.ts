@@ -1,7 +1,7 @@
 import { types } from 'node:util';
 import { scheduleLimit } from './clock.js';
 import { AslError, StatesErrors, heartbeatLapse, textOf } from './errors.js';
-import { contextObject, type Execution, type Frame } from './frame.js';
+import { contextObject, type EndListener, type Execution, type Frame } from './frame.js';
 import { isPromiseLike } from './state.js';
 
 /**
@@ -197,8 +197,9 @@ function answerOf(result: unknown): unknown {
  * attempt when they fire, and the AbortSignal the handler sees, created only if it asks.
  * A handler that holds the thread can keep a timer from firing, so its result is also
  * checked against the limits when it arrives: a late result is a timeout all the same.
+ * The execution ending (stopped, timed out) ends the timers too, answered or not.
  */
-class TaskDeadline {
+class TaskDeadline implements EndListener {
   private readonly exec: Execution;
   private readonly timeoutMs: number;
   private readonly heartbeatMs: number;
@@ -236,7 +237,10 @@ class TaskDeadline {
   }
   /** Arms the timers for what is left of the limits; `fail` settles the attempt when one fires. */
   start(fail: (error: AslError) => void): void {
+    // Ended while the handler ran: nothing to time.
+    if (this.exec.aborted) return;
     this.fail = fail;
+    this.exec.listenForEnd(this);
     const left = this.timeoutMs - (this.exec.clock.now() - this.startMs);
     this.cancelTimeout = scheduleLimit(this.exec.clock, Math.max(0, left), () => this.expire(new AslError(StatesErrors.Timeout, null)));
     this.armHeartbeat(this.heartbeatMs - (this.exec.clock.now() - this.lastBeatMs));
@@ -261,6 +265,10 @@ class TaskDeadline {
     this.settled = true;
     this.cancelTimeout?.();
     this.cancelHeartbeat?.();
+    if (this.fail !== null) this.exec.forgetEndListener(this);
+  }
+  executionEnded(): void {
+    this.stop();
   }
 }
 

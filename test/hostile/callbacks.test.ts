@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createService, ServiceError, virtualClock } from '../../src/index.js';
+import { handlers as behaviourHandlers, kinds } from './fixtures/behaviours.js';
 import { brief, fuzzParameters, hostileStrings, hostileValue, plant } from './support.js';
 
 /**
@@ -64,6 +65,19 @@ const definitions = [
       },
     },
   },
+  {
+    StartAt: 'Act',
+    States: {
+      Act: {
+        Type: 'Task',
+        Resource: 'act',
+        Retry: [{ ErrorEquals: ['Retryable'], MaxAttempts: 1, IntervalSeconds: 1 }],
+        Catch: [{ ErrorEquals: ['Caught'], Next: 'Then' }],
+        Next: 'Then',
+      },
+      Then: { ...waitTask('q2'), End: true },
+    },
+  },
 ];
 
 /** The ServiceErrors a caller of these operations may meet. */
@@ -76,6 +90,7 @@ const refusals = new Set([
   'ExecutionDoesNotExist',
   'InvalidArn',
   'InvalidExecutionInput',
+  'ExecutionNotRedrivable',
 ]);
 
 type Action =
@@ -84,6 +99,7 @@ type Action =
   | { kind: 'failure'; token: number; error: unknown; cause: unknown }
   | { kind: 'heartbeat'; token: number }
   | { kind: 'stop'; execution: number; error: unknown; cause: unknown }
+  | { kind: 'redrive'; execution: number }
   | { kind: 'tick' };
 
 const odd = fc.oneof(hostileValue(1), hostileStrings, fc.constant(undefined));
@@ -91,8 +107,9 @@ const action: fc.Arbitrary<Action> = fc.oneof(
   fc.record({
     kind: fc.constant('start' as const),
     definition: fc.nat(),
-    input: fc.record({ items: fc.array(fc.nat(9), { maxLength: 4 }), extra: hostileValue(1) }),
+    input: fc.record({ items: fc.array(fc.nat(9), { maxLength: 4 }), plan: fc.tuple(fc.nat(kinds.length - 1), fc.nat(), fc.nat(3)), extra: hostileValue(1) }),
   }),
+  fc.record({ kind: fc.constant('redrive' as const), execution: fc.nat() }),
   {
     weight: 3,
     arbitrary: fc.record({
@@ -133,7 +150,7 @@ callbacks('random callers of task tokens and stops: typed refusals only, and eve
       const tokens: string[] = [];
       const service = createService({
         clock: virtualClock(0),
-        handlers: { [SQS]: (input: { MessageBody: { TaskToken: string } }) => void tokens.push(input.MessageBody.TaskToken) },
+        handlers: { [SQS]: (input: { MessageBody: { TaskToken: string } }) => void tokens.push(input.MessageBody.TaskToken), ...behaviourHandlers },
       });
       const context = `seed ${parameters.seed}: ${brief(actions, 1500)}`;
       try {
@@ -176,6 +193,12 @@ callbacks('random callers of task tokens and stops: typed refusals only, and eve
                 );
               }
               break;
+            case 'redrive':
+              if (executions.length > 0) {
+                const executionArn = executions[a.execution % executions.length]!;
+                await refusedOrDone(`redriveExecution ${context}`, () => service.redriveExecution({ executionArn }));
+              }
+              break;
             case 'tick':
               await new Promise((resolve) => setImmediate(resolve));
               break;
@@ -187,9 +210,11 @@ callbacks('random callers of task tokens and stops: typed refusals only, and eve
           const described = await service.describeExecution({ executionArn });
           const { events } = await service.getExecutionHistory({ executionArn, maxResults: 1000 });
           const ends = events.filter((e) => terminalEvents.has(e.type));
-          assert.is(ends.length, 1, `${executionArn} has ${ends.length} terminal events: ${context}`);
-          assert.is(events[events.length - 1], ends[0], `the terminal event of ${executionArn} is not its last: ${context}`);
-          assert.is(described.status, statusOfEvent[ends[0]!.type], `${executionArn}: ${context}`);
+          // Each redrive reopens a failed execution, which then ends again.
+          const redrives = events.filter((e) => e.type === 'ExecutionRedriven').length;
+          assert.is(ends.length, 1 + redrives, `${executionArn} has ${ends.length} terminal events and ${redrives} redrives: ${context}`);
+          assert.is(events[events.length - 1], ends[ends.length - 1], `the terminal event of ${executionArn} is not its last: ${context}`);
+          assert.is(described.status, statusOfEvent[ends[ends.length - 1]!.type], `${executionArn}: ${context}`);
         }
       } finally {
         await service.close();

@@ -118,4 +118,54 @@ for (const [label, mock, expected] of [
   });
 }
 
+/** How many timers keep the event loop alive. */
+const liveTimers = () => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+const never = () => new Promise(() => {});
+const fail = () => {
+  throw Object.assign(new Error('no'), { name: 'Failed' });
+};
+const limited = (resource: string) => ({ Type: 'Task', Resource: resource, TimeoutSeconds: 1000, HeartbeatSeconds: 500, End: true });
+
+for (const [label, definition, stop] of [
+  ['an aborted execution', { StartAt: 'T', States: { T: limited('never') } }, true],
+  [
+    'a Parallel whose other branch failed',
+    {
+      StartAt: 'P',
+      States: {
+        P: {
+          Type: 'Parallel',
+          Branches: [
+            { StartAt: 'T', States: { T: limited('never') } },
+            { StartAt: 'F', States: { F: { Type: 'Task', Resource: 'fail', End: true } } },
+          ],
+          End: true,
+        },
+      },
+    },
+    false,
+  ],
+  [
+    'a Map whose other iteration failed',
+    {
+      StartAt: 'M',
+      States: { M: { Type: 'Map', ItemProcessor: { StartAt: 'T', States: { T: { ...limited('never'), Resource: 'byItem' } } }, End: true } },
+    },
+    false,
+  ],
+] as const) {
+  regressions(`the TimeoutSeconds and HeartbeatSeconds timers of a task that never answers end with ${label}`, async () => {
+    // Found by the executions property on the real clock: the task's limits stayed armed
+    // after its execution had settled, holding the process open for HeartbeatSeconds.
+    const before = liveTimers();
+    const controller = new AbortController();
+    const machine = compile(definition, { handlers: { never, fail, byItem: (item: number) => (item === 2 ? fail() : never()) } });
+    if (stop) setTimeout(() => controller.abort(), 5);
+    const result = await machine.execute([1, 2, 3], { signal: controller.signal });
+    assert.is(result.status, stop ? 'ABORTED' : 'FAILED');
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.is(liveTimers(), before);
+  });
+}
+
 regressions.run();
