@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { compile, createPool, virtualClock, type Handler, type Handlers, type Machine } from '../../src/index.js';
+import { compile, createPool, realClock, virtualClock, type Handler, type Handlers, type Machine } from '../../src/index.js';
 import { handlersFor } from '../conformance/runner.js';
 import { builtinWorkloads } from '../../workloads/index.js';
 import { behave, kinds, type Plan } from './fixtures/behaviours.js';
-import { brief, conformanceCases, fuzzParameters, setOwn } from './support.js';
+import { brief, conformanceCases, fuzzParameters, resourcesOf, setOwn } from './support.js';
 
 /**
  * Real definitions (the AWS-recorded conformance cases with the handlers their recordings
@@ -20,8 +20,10 @@ const executions = suite('hostile: executions');
 
 interface Subject {
   readonly name: string;
-  readonly machine: Machine;
+  readonly definition: unknown;
+  readonly handlers: Handlers;
   readonly input: unknown;
+  readonly workflowType: 'STANDARD' | 'EXPRESS';
 }
 
 /** The plan the wrapped handlers follow, one entry per call in turn (empty: behave as recorded). */
@@ -39,28 +41,55 @@ function misbehaving(handlers: Handlers): Handlers {
   return wrapped;
 }
 
-const subjects: Subject[] = [];
-for (const c of conformanceCases()) {
-  try {
-    const machine = compile(c.definition, {
-      handlers: misbehaving(handlersFor(c.resources)),
-      clock: virtualClock(0),
-      workflowType: c.stateMachineType ?? 'STANDARD',
-    });
-    subjects.push({ name: c.name, machine, input: c.input });
-  } catch {
-    // A case AWS refused at creation: the definitions property covers it.
-  }
+const subjects: Subject[] = [
+  ...conformanceCases().map((c) => ({
+    name: c.name,
+    definition: c.definition,
+    handlers: misbehaving(handlersFor(c.resources)),
+    input: c.input,
+    workflowType: c.stateMachineType ?? ('STANDARD' as const),
+  })),
+  ...builtinWorkloads.flatMap((workload) =>
+    [workload.definition, workload.jsonataDefinition]
+      .filter((definition) => definition !== null)
+      .map((definition, i) => ({
+        name: `${workload.name}${i === 0 ? '' : ' (JSONata)'}`,
+        definition,
+        handlers: misbehaving(workload.handlers as Handlers),
+        input: workload.generateInput(1, 0),
+        workflowType: 'EXPRESS' as const,
+      })),
+  ),
+];
+
+/** The subjects that call handlers: on the real clock, only their limits and timers are of interest. */
+const withTasks = subjects.filter((subject) => resourcesOf(subject.definition).size > 0);
+
+/** Every Task of `definition` (copied) with TimeoutSeconds and HeartbeatSeconds, so that its limits are armed on the real clock. */
+function withTaskLimits(definition: unknown): unknown {
+  if (Array.isArray(definition)) return definition.map(withTaskLimits);
+  if (definition === null || typeof definition !== 'object') return definition;
+  const copy: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(definition)) setOwn(copy, key, withTaskLimits(value));
+  const timed = !('TimeoutSecondsPath' in copy || 'HeartbeatSecondsPath' in copy || 'Timeout' in copy || 'Heartbeat' in copy);
+  if (copy.Type === 'Task' && timed) Object.assign(copy, { TimeoutSeconds: 1000, HeartbeatSeconds: 500, ...copy });
+  return copy;
 }
-for (const workload of builtinWorkloads) {
-  for (const [variant, definition] of [
-    ['', workload.definition],
-    [' (JSONata)', workload.jsonataDefinition],
-  ] as const) {
-    if (definition === null) continue;
-    const machine = compile(definition, { handlers: misbehaving(workload.handlers as Handlers), clock: virtualClock(0) });
-    subjects.push({ name: workload.name + variant, machine, input: workload.generateInput(1, 0) });
+
+const machines = new Map<string, Machine | null>();
+/** The subject's machine on the virtual clock, or on the real one with its Tasks' limits armed; null when AWS refused it. */
+function machineOf(subject: Subject, real: boolean): Machine | null {
+  const key = `${real ? 'real' : 'virtual'} ${subject.name}`;
+  if (!machines.has(key)) {
+    try {
+      const definition = real ? withTaskLimits(subject.definition) : subject.definition;
+      machines.set(key, compile(definition, { handlers: subject.handlers, clock: real ? realClock : virtualClock(0), workflowType: subject.workflowType }));
+    } catch {
+      // A case AWS refused at creation: the definitions property covers it.
+      machines.set(key, null);
+    }
   }
+  return machines.get(key)!;
 }
 
 const hostileKey = fc.oneof(
@@ -107,43 +136,54 @@ function activeResources(): Map<string, number> {
   return counts;
 }
 
-executions('random inputs and misbehaving handlers: every execution settles once, with strings for error and cause, and leaves nothing running', async () => {
-  const parameters = fuzzParameters(20261213, 300);
-  await fc.assert(
-    fc.asyncProperty(fc.nat(), inputSpec, fc.array(plan, { maxLength: 4 }), fc.boolean(), async (pick, spec, chosen, viaRun) => {
-      const subject = subjects[pick % subjects.length]!;
-      const input = inputOf(spec, subject);
-      const before = activeResources();
-      plans = chosen;
-      calls = 0;
-      const context = `seed ${parameters.seed}: ${subject.name}, input ${brief(spec, 200)}, plans ${brief(chosen)}, ${viaRun ? 'run()' : 'execute()'}`;
-      // A handler that never answers holds its execution until it is stopped.
-      const controller = new AbortController();
-      const guard = setTimeout(() => controller.abort(), 50);
-      let settlements = 0;
-      const answer = viaRun ? subject.machine.run(input, { signal: controller.signal }) : subject.machine.execute(input, { signal: controller.signal });
-      const result = await Promise.resolve(answer).finally(() => settlements++);
-      clearTimeout(guard);
-      plans = [];
-      assert.is(settlements, 1, context);
-      assert.ok(settledStatuses.has(result.status), `${result.status}: ${context}`);
-      if (result.status === 'SUCCEEDED') {
-        const hostileValues = chosen.some(([kind]) => ['return', 'resolve', 'thenable'].includes(kinds[kind]!));
-        if (!hostileValues) assert.type(JSON.stringify(result.output), 'string', context);
-      } else {
-        assert.ok(result.error === null || typeof result.error === 'string', `error ${String(result.error)}: ${context}`);
-        assert.ok(result.cause === null || typeof result.cause === 'string', `cause ${String(result.cause)}: ${context}`);
-        // A handler's own TypeError is its error; only statemill's States.* errors must not carry one.
-        if (result.error?.startsWith('States.')) assert.not.match(result.cause ?? '', internalCause, context);
-      }
-      // Handlers' own timers last at most 3 ms; after them, nothing of the execution's may remain.
-      await new Promise((resolve) => setTimeout(resolve, 15));
-      const after = activeResources();
-      for (const [kind, count] of after) assert.ok(count <= (before.get(kind) ?? 0), `${count} ${kind} left (was ${before.get(kind) ?? 0}): ${context}`);
-    }),
-    parameters,
+for (const [clock, seed, runs] of [
+  ['virtual', 20261213, 300],
+  ['real', 20261216, 60],
+] as const) {
+  executions(
+    `random inputs and misbehaving handlers on the ${clock} clock: every execution settles once, with strings for error and cause, and leaves nothing running`,
+    async () => {
+      const parameters = fuzzParameters(seed, runs);
+      await fc.assert(
+        fc.asyncProperty(fc.nat(), inputSpec, fc.array(plan, { maxLength: 4 }), fc.boolean(), async (pick, spec, chosen, viaRun) => {
+          const among = clock === 'real' ? withTasks : subjects;
+          const subject = among[pick % among.length]!;
+          const machine = machineOf(subject, clock === 'real');
+          if (machine === null) return;
+          const input = inputOf(spec, subject);
+          const before = activeResources();
+          plans = chosen;
+          calls = 0;
+          const context = `seed ${parameters.seed}: ${subject.name}, input ${brief(spec, 200)}, plans ${brief(chosen)}, ${viaRun ? 'run()' : 'execute()'}`;
+          // A handler that never answers (or a Wait on the real clock) holds its execution until it is stopped.
+          const controller = new AbortController();
+          const guard = setTimeout(() => controller.abort(), clock === 'real' ? 20 : 50);
+          let settlements = 0;
+          const answer = viaRun ? machine.run(input, { signal: controller.signal }) : machine.execute(input, { signal: controller.signal });
+          const result = await Promise.resolve(answer).finally(() => settlements++);
+          clearTimeout(guard);
+          plans = [];
+          assert.is(settlements, 1, context);
+          assert.ok(settledStatuses.has(result.status), `${result.status}: ${context}`);
+          if (result.status === 'SUCCEEDED') {
+            const hostileValues = chosen.some(([kind]) => ['return', 'resolve', 'thenable'].includes(kinds[kind]!));
+            if (!hostileValues) assert.type(JSON.stringify(result.output), 'string', context);
+          } else {
+            assert.ok(result.error === null || typeof result.error === 'string', `error ${String(result.error)}: ${context}`);
+            assert.ok(result.cause === null || typeof result.cause === 'string', `cause ${String(result.cause)}: ${context}`);
+            // A handler's own TypeError is its error; only statemill's States.* errors must not carry one.
+            if (result.error?.startsWith('States.')) assert.not.match(result.cause ?? '', internalCause, context);
+          }
+          // Handlers' own timers last at most 3 ms; after them, nothing of the execution's may remain.
+          await new Promise((resolve) => setTimeout(resolve, 15));
+          const after = activeResources();
+          for (const [kind, count] of after) assert.ok(count <= (before.get(kind) ?? 0), `${count} ${kind} left (was ${before.get(kind) ?? 0}): ${context}`);
+        }),
+        parameters,
+      );
+    },
   );
-});
+}
 
 const poolDefinitions: Record<string, object> = {
   task: { StartAt: 'Act', States: { Act: { Type: 'Task', Resource: 'act', End: true } } },
