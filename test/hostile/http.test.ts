@@ -246,12 +246,13 @@ http('random operation sequences: every answer is 200 or a typed 4xx; every acce
 /** Writes `chunks` on one new connection, `gapMs` apart, and resolves to all the server sends until it closes. */
 function exchange(chunks: readonly Buffer[], gapMs: number): Promise<string> {
   const { port } = t.endpoint.server.address()!;
-  return new Promise((resolve, reject) => {
+  return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
     let received = '';
     socket.setEncoding('latin1');
     socket.on('data', (chunk: string) => (received += chunk));
-    socket.on('error', reject);
+    // The server may close a connection while bytes are still on the way (after refusing a body over the limit): what it answered counts.
+    socket.on('error', () => resolve(received));
     socket.on('close', () => resolve(received));
     let i = 0;
     const next = (): void => {
@@ -315,6 +316,7 @@ const wireRequest = fc.record({
       Buffer.from('{"definition":"\\ud800"}'),
       Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d]),
       Buffer.from('{"a":' + '['.repeat(3000)),
+      Buffer.from(`{"definition":"${' '.repeat(300_000)}"}`),
     ),
   ),
   chunked: fc.option(fc.integer({ min: 1, max: 5 })),
@@ -330,10 +332,13 @@ http('pipelined and trickled requests with random bodies: one well-formed answer
       );
       const bytes = Buffer.concat([...requests.map((r) => requestBytes(r.operation, r.body, r.chunked, r.contentType)), last]);
       // Trickled: the bytes in small pieces with pauses between; pipelined: all at once.
-      const chunks = gapMs === 0 ? [bytes] : Array.from({ length: Math.ceil(bytes.length / 97) }, (_, i) => bytes.subarray(i * 97, i * 97 + 97));
+      const piece = Math.max(97, Math.ceil(bytes.length / 40));
+      const chunks = gapMs === 0 ? [bytes] : Array.from({ length: Math.ceil(bytes.length / piece) }, (_, i) => bytes.subarray(i * piece, i * piece + piece));
       const answers = answersIn(await exchange(chunks, gapMs));
       const context = `seed ${parameters.seed}: ${brief(requests.map((r) => [r.operation, r.contentType, r.chunked, r.body.toString('latin1').slice(0, 80)]))}`;
-      assert.is(answers.length, requests.length + 1, context);
+      // A body over the limit is refused (413) unread, and its connection closed: nothing after it is answered there.
+      const tooLarge = answers.findIndex((answer) => answer.status === 413);
+      assert.is(answers.length, tooLarge >= 0 ? tooLarge + 1 : requests.length + 1, context);
       for (const answer of answers) {
         assertWellFormed(
           {
@@ -345,7 +350,8 @@ http('pipelined and trickled requests with random bodies: one well-formed answer
           context,
         );
       }
-      assert.is(answers[answers.length - 1]!.status, 200, context);
+      if (tooLarge < 0) assert.is(answers[answers.length - 1]!.status, 200, context);
+      else assert.is(answersIn(await exchange([last], 0))[0]?.status, 200, context);
     }),
     parameters,
   );
