@@ -164,7 +164,8 @@ for (const [label, definition, stop] of [
     const result = await machine.execute([1, 2, 3], { signal: controller.signal });
     assert.is(result.status, stop ? 'ABORTED' : 'FAILED');
     await new Promise((resolve) => setImmediate(resolve));
-    assert.is(liveTimers(), before);
+    // At most as many as before: a timer of an earlier test may have ended meanwhile.
+    assert.ok(liveTimers() <= before, `${liveTimers()} timers live, ${before} before`);
   });
 }
 
