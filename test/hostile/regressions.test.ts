@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { compile, createService, ServiceError, virtualClock, type TestStateRequest } from '../../src/index.js';
+import { encodeResponse } from '../../src/serve/protocol.js';
 
 type TestStateMock = NonNullable<TestStateRequest['mock']>;
 
@@ -168,5 +169,13 @@ for (const [label, definition, stop] of [
     assert.ok(liveTimers() <= before, `${liveTimers()} timers live, ${before} before`);
   });
 }
+
+regressions('the endpoint writes a member named __proto__ inside an answer, as JSON.stringify does', () => {
+  // Found by serve/encode-response.test.ts's generated outputs (an unseeded property) during
+  // this work: toWire() copied members by assignment, and assigning "__proto__" sets the
+  // copy's prototype, so the member vanished from the answer.
+  const output = JSON.parse('{"outer":{"__proto__":{"kept":1},"other":2},"list":[{"__proto__":0}]}') as Record<string, unknown>;
+  assert.is(encodeResponse(output), JSON.stringify(output));
+});
 
 regressions.run();
