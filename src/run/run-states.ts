@@ -8,6 +8,21 @@ export { Abandoned, ExecutionTimeout, Interruption } from './interruptions.js';
 
 /** A synchronous run yields to the event loop after this many transitions, so timers and aborts get a turn. */
 const TRANSITIONS_PER_SLICE = 10_000;
+/**
+ * Or sooner, once a slice has run this long: transitions that each measure a large payload
+ * take milliseconds apiece, and 10,000 of them held the thread for many seconds. Checked
+ * every SLICE_CHECK_INTERVAL transitions (a power of two), so quick ones pay almost nothing.
+ */
+const SLICE_MS = 20;
+const SLICE_CHECK_INTERVAL = 64;
+/**
+ * performance.now() at the first check of the current synchronous stretch, or 0 between
+ * stretches: the microtask queued with it runs once the stretch gives the thread back.
+ */
+let sliceStart = 0;
+function endSlice(): void {
+  sliceStart = 0;
+}
 
 /**
  * Runs states from `start` until one ends the thread of control, synchronously for as long
@@ -20,7 +35,9 @@ export function runStates(start: StateNode, input: unknown, frame: Frame): unkno
   const exec = frame.exec;
   while (state !== null) {
     if (frame.stop !== null && frame.stop.isStopped()) throw abandoned;
-    if (++exec.transitions % TRANSITIONS_PER_SLICE === 0) return resumeLater(state, value, frame);
+    if (++exec.transitions % TRANSITIONS_PER_SLICE === 0 || ((exec.transitions & (SLICE_CHECK_INTERVAL - 1)) === 0 && sliceSpent())) {
+      return resumeLater(state, value, frame);
+    }
     const now = exec.now();
     if (now > exec.deadlineMs || exec.aborted) throw executionEnded;
     frame.stateName = state.name;
@@ -104,6 +121,15 @@ function checkOutputSize(state: StateNode, output: unknown, frame: Frame): void 
     );
   }
   frame.valueBound = bound;
+}
+
+/** True when the current synchronous stretch has run SLICE_MS since its first check. */
+function sliceSpent(): boolean {
+  const now = performance.now();
+  if (sliceStart !== 0) return now - sliceStart >= SLICE_MS;
+  sliceStart = now;
+  queueMicrotask(endSlice);
+  return false;
 }
 
 function resumeLater(state: StateNode, value: unknown, frame: Frame): Promise<unknown> {

@@ -1,7 +1,7 @@
 import { types } from 'node:util';
 import { scheduleLimit } from './clock.js';
 import { AslError, StatesErrors, heartbeatLapse, textOf } from './errors.js';
-import { contextObject, type Execution, type Frame } from './frame.js';
+import { contextObject, type EndListener, type Execution, type Frame } from './frame.js';
 import { isPromiseLike } from './state.js';
 
 /**
@@ -158,7 +158,8 @@ export function throwIfFailed(value: unknown): unknown {
 
 /**
  * Calls a Task's handler: its result, a promise of it (rejected with an AslError), or a
- * TaskFailure when the handler threw or its result came too late.
+ * TaskFailure when the handler threw or its result came too late. A result whose `then`
+ * getter throws fails as if the handler had thrown that, as awaiting it in a Lambda runtime does.
  */
 export function callHandler(handler: Handler, input: unknown, frame: Frame, timing: Timing): unknown {
   // Handler code takes time: the next transition reads the clock again.
@@ -170,7 +171,13 @@ export function callHandler(handler: Handler, input: unknown, frame: Frame, timi
     } catch (thrown) {
       return new TaskFailure(handlerError(thrown));
     }
-    if (isPromiseLike(result)) return Promise.resolve(result).then(answerOf, rejectAsAslError);
+    let later: boolean;
+    try {
+      later = isPromiseLike(result);
+    } catch (thrown) {
+      return new TaskFailure(handlerError(thrown));
+    }
+    if (later) return Promise.resolve(result).then(answerOf, rejectAsAslError);
     return result === undefined ? null : result;
   }
   return callWithDeadlines(handler, input, frame, timing);
@@ -190,8 +197,9 @@ function answerOf(result: unknown): unknown {
  * attempt when they fire, and the AbortSignal the handler sees, created only if it asks.
  * A handler that holds the thread can keep a timer from firing, so its result is also
  * checked against the limits when it arrives: a late result is a timeout all the same.
+ * The execution ending (stopped, timed out) ends the timers too, answered or not.
  */
-class TaskDeadline {
+class TaskDeadline implements EndListener {
   private readonly exec: Execution;
   private readonly timeoutMs: number;
   private readonly heartbeatMs: number;
@@ -229,7 +237,10 @@ class TaskDeadline {
   }
   /** Arms the timers for what is left of the limits; `fail` settles the attempt when one fires. */
   start(fail: (error: AslError) => void): void {
+    // Ended while the handler ran: nothing to time.
+    if (this.exec.aborted) return;
     this.fail = fail;
+    this.exec.listenForEnd(this);
     const left = this.timeoutMs - (this.exec.clock.now() - this.startMs);
     this.cancelTimeout = scheduleLimit(this.exec.clock, Math.max(0, left), () => this.expire(new AslError(StatesErrors.Timeout, null)));
     this.armHeartbeat(this.heartbeatMs - (this.exec.clock.now() - this.lastBeatMs));
@@ -254,6 +265,10 @@ class TaskDeadline {
     this.settled = true;
     this.cancelTimeout?.();
     this.cancelHeartbeat?.();
+    if (this.fail !== null) this.exec.forgetEndListener(this);
+  }
+  executionEnded(): void {
+    this.stop();
   }
 }
 
@@ -267,7 +282,13 @@ function callWithDeadlines(handler: Handler, input: unknown, frame: Frame, timin
   } catch (thrown) {
     return new TaskFailure(deadline.passed() ?? handlerError(thrown));
   }
-  if (!isPromiseLike(result)) {
+  let later: boolean;
+  try {
+    later = isPromiseLike(result);
+  } catch (thrown) {
+    return new TaskFailure(deadline.passed() ?? handlerError(thrown));
+  }
+  if (!later) {
     const late = deadline.passed();
     return late !== null ? new TaskFailure(late) : answerOf(result);
   }

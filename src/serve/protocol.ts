@@ -147,7 +147,8 @@ function toWire(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value;
   if (value instanceof Date) return value.getTime() / 1000;
   if (Array.isArray(value)) return value.map(toWire);
-  const copy: Record<string, unknown> = {};
+  // No prototype: a member named __proto__ is then a member, as JSON.stringify writes it, not the copy's prototype.
+  const copy: Record<string, unknown> = Object.create(null);
   for (const key of Object.keys(value)) copy[key] = toWire((value as Record<string, unknown>)[key]);
   return copy;
 }

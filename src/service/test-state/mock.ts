@@ -18,14 +18,17 @@ const unmockable = new Set(['Pass', 'Succeed', 'Fail', 'Choice', 'Wait']);
 export function checkMock(request: TestStateRequest, state: StateUnderTest): Mocked | null {
   const mock = request.mock ?? null;
   const config: TestStateConfiguration = request.stateConfiguration ?? {};
-  if (mock !== null && mock.result !== undefined && mock.errorOutput !== undefined) {
+  // A member sent as null is absent, as the request checks (and AWS's JSON protocol) take it.
+  const result = mock?.result ?? undefined;
+  const errorOutput = mock?.errorOutput ?? undefined;
+  if (mock !== null && result !== undefined && errorOutput !== undefined) {
     throw new ServiceError('ValidationException', 'A test mock should have only one of the following fields: [result, errorOutput].');
   }
   if (mock !== null && request.revealSecrets === true) {
     throw new ServiceError('ValidationException', 'TestState does not support RevealSecrets when a mock is specified.');
   }
   if (mock === null) {
-    if (config.mapIterationFailureCount !== undefined) {
+    if (config.mapIterationFailureCount !== undefined && config.mapIterationFailureCount !== null) {
       throw new ServiceError('ValidationException', 'TestState does not support MapIterationFailureCount when a mock is not specified.');
     }
     if (state.type === 'Map' || state.type === 'Parallel') {
@@ -37,12 +40,12 @@ export function checkMock(request: TestStateRequest, state: StateUnderTest): Moc
     return null;
   }
   if (unmockable.has(state.type)) throw new ServiceError('ValidationException', `State type '${state.type}' is not supported when a mock is specified`);
-  if (mock.result === undefined && mock.errorOutput === undefined) {
+  if (result === undefined && errorOutput === undefined) {
     throw new ServiceError('ValidationException', 'A test mock should have one of the following fields: [result, errorOutput].');
   }
   checkErrorCausedByState(state, config);
-  if (mock.errorOutput !== undefined) return { kind: 'error', error: mock.errorOutput.error ?? '', cause: mock.errorOutput.cause ?? '' };
-  const value = parseResult(mock.result!);
+  if (errorOutput !== undefined) return { kind: 'error', error: errorOutput.error ?? '', cause: errorOutput.cause ?? '' };
+  const value = parseResult(result!);
   if (state.type === 'Map') checkMapResult(state, value, config);
   else if (state.type === 'Parallel') checkParallelResult(state, value);
   else checkFields(state, value, mock);

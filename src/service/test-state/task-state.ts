@@ -133,7 +133,14 @@ async function call(handler: Handler, input: unknown, run: TestRun): Promise<unk
   } catch (thrown) {
     throw handlerError(thrown);
   }
-  if (!isPromiseLike(result)) return result;
+  let later: boolean;
+  try {
+    later = isPromiseLike(result);
+  } catch (thrown) {
+    // A `then` getter that throws: awaiting the answer in a Lambda runtime throws that.
+    throw handlerError(thrown);
+  }
+  if (!later) return result;
   let cancel: () => void = () => {};
   const expired = new Promise<never>((_, reject) => {
     cancel = scheduleLimit(frame.exec.clock, seconds * 1000, () => {
