@@ -6,12 +6,15 @@ import { isPromiseLike, type StateNode } from './state.js';
 
 export { Abandoned, ExecutionTimeout, Interruption } from './interruptions.js';
 
-/** A synchronous run yields to the event loop after this many transitions, so timers and aborts get a turn. */
-const TRANSITIONS_PER_SLICE = 10_000;
 /**
- * Or sooner, once a slice has run this long: transitions that each measure a large payload
- * take milliseconds apiece, and 10,000 of them held the thread for many seconds. Checked
- * every SLICE_CHECK_INTERVAL transitions (a power of two), so quick ones pay almost nothing.
+ * A synchronous run yields to the event loop after this many transitions (a power of two),
+ * so timers and aborts get a turn; checked every SLICE_CHECK_INTERVAL transitions, with the
+ * time the stretch has run.
+ */
+const TRANSITIONS_PER_SLICE = 8192;
+/**
+ * Or sooner, once a stretch has run this long: transitions that each measure a large
+ * payload take milliseconds apiece, and thousands of them held the thread for seconds.
  */
 const SLICE_MS = 20;
 const SLICE_CHECK_INTERVAL = 64;
@@ -35,9 +38,7 @@ export function runStates(start: StateNode, input: unknown, frame: Frame): unkno
   const exec = frame.exec;
   while (state !== null) {
     if (frame.stop !== null && frame.stop.isStopped()) throw abandoned;
-    if (++exec.transitions % TRANSITIONS_PER_SLICE === 0 || ((exec.transitions & (SLICE_CHECK_INTERVAL - 1)) === 0 && sliceSpent())) {
-      return resumeLater(state, value, frame);
-    }
+    if ((++exec.transitions & (SLICE_CHECK_INTERVAL - 1)) === 0 && sliceSpent(exec.transitions)) return resumeLater(state, value, frame);
     const now = exec.now();
     if (now > exec.deadlineMs || exec.aborted) throw executionEnded;
     frame.stateName = state.name;
@@ -123,8 +124,9 @@ function checkOutputSize(state: StateNode, output: unknown, frame: Frame): void 
   frame.valueBound = bound;
 }
 
-/** True when the current synchronous stretch has run SLICE_MS since its first check. */
-function sliceSpent(): boolean {
+/** True when this run has made TRANSITIONS_PER_SLICE more transitions, or the current synchronous stretch has run SLICE_MS. */
+function sliceSpent(transitions: number): boolean {
+  if ((transitions & (TRANSITIONS_PER_SLICE - 1)) === 0) return true;
   const now = performance.now();
   if (sliceStart !== 0) return now - sliceStart >= SLICE_MS;
   sliceStart = now;

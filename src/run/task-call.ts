@@ -166,13 +166,9 @@ export function callHandler(handler: Handler, input: unknown, frame: Frame, timi
   frame.exec.clockStale = true;
   if (!timing.bounded) {
     let result: unknown;
-    try {
-      result = handler(input, handlerContext(frame, null));
-    } catch (thrown) {
-      return new TaskFailure(handlerError(thrown));
-    }
     let later: boolean;
     try {
+      result = handler(input, handlerContext(frame, null));
       later = isPromiseLike(result);
     } catch (thrown) {
       return new TaskFailure(handlerError(thrown));
@@ -277,13 +273,9 @@ function callWithDeadlines(handler: Handler, input: unknown, frame: Frame, timin
   const timeoutMs = timing.timeoutSeconds(input, frame) * 1000;
   const deadline = new TaskDeadline(frame.exec, timeoutMs, timing.heartbeatSeconds(input, frame) * 1000);
   let result: unknown;
-  try {
-    result = handler(input, new LimitedHandlerContext(frame, deadline));
-  } catch (thrown) {
-    return new TaskFailure(deadline.passed() ?? handlerError(thrown));
-  }
   let later: boolean;
   try {
+    result = handler(input, new LimitedHandlerContext(frame, deadline));
     later = isPromiseLike(result);
   } catch (thrown) {
     return new TaskFailure(deadline.passed() ?? handlerError(thrown));

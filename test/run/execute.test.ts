@@ -281,7 +281,7 @@ execute('an endless synchronous loop still times out', async () => {
 });
 
 execute('under the virtual clock a long loop that ends is not timed out when it yields', async () => {
-  // 30,000 transitions: the run yields to the event loop every 10,000.
+  // 30,000 transitions: the run yields to the event loop every 8,192.
   const def = {
     StartAt: 'Inc',
     States: {
