@@ -94,7 +94,13 @@ export class MapRuns implements MapRunHost {
     const run = this.mapRun(mapRunArn);
     const { parent } = this.registry.mapRuns.get(run.arn)!;
     const children = mapRunChildren(run, parent).filter((e) => statusFilter === undefined || e.status === statusFilter);
-    const p = page(children.map(listed), paging, `ListExecutions ${run.arn} ${statusFilter}`, this.registry.clock.now(), (e) => e.executionArn);
+    const p = page(
+      children.map((child) => listedChild(run, child)),
+      paging,
+      `ListExecutions ${run.arn} ${statusFilter}`,
+      this.registry.clock.now(),
+      (e) => e.executionArn,
+    );
     return { executions: p.items, ...(p.nextToken !== undefined ? { nextToken: p.nextToken } : {}) };
   }
 
@@ -138,6 +144,13 @@ export class MapRuns implements MapRunHost {
     run.update(maxConcurrency, count, percentage);
     return {};
   }
+}
+
+/** A child execution as ListExecutions by mapRunArn lists it: with the items it processed (a batch's, or 1). */
+function listedChild(run: MapRun, child: ExecutionRecord): T.ExecutionListItem {
+  const item = listed(child);
+  item.itemCount = run.itemsOf(Number(child.name));
+  return item;
 }
 
 function listedMapRun(run: MapRun): T.MapRunListItem {

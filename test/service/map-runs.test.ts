@@ -226,6 +226,15 @@ mapRuns('ItemBatcher: one child per batch, its input { Items }; itemCounts count
   const child = await s.describeExecution({ executionArn: `${mapRun.mapRunArn.replace(':mapRun:', ':execution:')}:2` });
   assert.is(child.input, '{"Items":[5]}');
   assert.is(child.output, '1');
+  // ListExecutions by mapRunArn gives each child's itemCount (ExecutionListItem: only when listed by map run).
+  const children = (await s.listExecutions({ mapRunArn: mapRun.mapRunArn })).executions;
+  assert.equal(children.map((c) => [c.name, c.itemCount, c.mapRunArn]).sort(), [
+    ['0', 2, mapRun.mapRunArn],
+    ['1', 2, mapRun.mapRunArn],
+    ['2', 1, mapRun.mapRunArn],
+  ]);
+  const byMachine = (await s.listExecutions({ stateMachineArn: child.stateMachineArn.split('/')[0]! })).executions;
+  assert.ok(byMachine.every((e) => e.itemCount === undefined && e.mapRunArn === undefined));
 });
 
 mapRuns('one map run each time the Map runs: ListMapRuns pages them, newest first', async () => {
