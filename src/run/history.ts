@@ -530,8 +530,8 @@ export class HistoryRecorder implements RecordedHistory {
     this.add(frame, 'MapRunStarted', mapRunArn);
   }
 
-  /** MapRunSucceeded, MapRunFailed (with the error and cause) or MapRunAborted. */
-  mapRunEnded(frame: Frame, type: 'MapRunSucceeded' | 'MapRunFailed' | 'MapRunAborted', error?: string | null, cause?: string | null): void {
+  /** MapRunSucceeded, or MapRunFailed with the error and cause (an aborted map run records no event: the execution's end says it). */
+  mapRunEnded(frame: Frame, type: 'MapRunSucceeded' | 'MapRunFailed', error?: string | null, cause?: string | null): void {
     this.add(frame, type, error, cause);
   }
 
