@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { compile, createService, DefinitionError, ProblemCodes, ServiceError, validate, virtualClock } from '../../src/index.js';
+import { pointerResolves } from '../hostile/support.js';
 
 /**
  * Hostile definition texts through every door (validate, compile, CreateStateMachine,
@@ -128,21 +129,6 @@ hostile('NaN and Infinity in a definition built in code are refused where they a
   }
 });
 
-/** True when every token of `pointer` but the last names an own key on the way down (the last may name a missing field). */
-function resolves(root: unknown, pointer: string): boolean {
-  if (pointer === '') return true;
-  const tokens = pointer
-    .slice(1)
-    .split('/')
-    .map((token) => token.replace(/~1/g, '/').replace(/~0/g, '~'));
-  let at = root;
-  for (let i = 0; i < tokens.length; i++) {
-    if (at === null || typeof at !== 'object' || !Object.hasOwn(at, tokens[i]!)) return i === tokens.length - 1;
-    at = (at as Record<string, unknown>)[tokens[i]!];
-  }
-  return true;
-}
-
 const hostileNames = fc.constantFrom(
   'A',
   'B',
@@ -205,7 +191,7 @@ hostile('generated hostile definitions: every problem has a code and a pointer t
       const problems = validate(definition);
       for (const p of problems) {
         assert.ok(codes.has(p.code), p.code);
-        assert.ok(resolves(definition, p.pointer), `${p.code} at ${JSON.stringify(p.pointer)} in ${JSON.stringify(definition)}`);
+        assert.ok(pointerResolves(definition, p.pointer), `${p.code} at ${JSON.stringify(p.pointer)} in ${JSON.stringify(definition)}`);
       }
       try {
         compile(definition);
