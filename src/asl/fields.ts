@@ -27,6 +27,7 @@ export type FieldKind =
   | 'referencePath'
   | 'referencePathOrIntrinsic'
   | 'payloadTemplate'
+  | 'parametersTemplate'
   | 'assign'
   | 'anyJson'
   | 'positiveInteger'
@@ -99,7 +100,7 @@ const inputOutputPaths: FieldList = [
   ['OutputPath', field('path', 'JSONPath')],
 ];
 const parametersAndResultPath: FieldList = [
-  ['Parameters', field('payloadTemplate', 'JSONPath')],
+  ['Parameters', field('parametersTemplate', 'JSONPath')],
   ['ResultPath', field('resultPath', 'JSONPath')],
 ];
 const resultSelector: FieldList = [['ResultSelector', field('payloadTemplate', 'JSONPath')]];

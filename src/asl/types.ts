@@ -114,7 +114,8 @@ interface JsonPathInputOutput {
 }
 
 interface JsonPathResult {
-  Parameters?: PayloadTemplate;
+  /** An object as the ASL specification says; AWS also takes an array of templates. */
+  Parameters?: PayloadTemplate | JsonValue[];
   /** null discards the result and keeps the raw input; never `$$…` nor a variable. */
   ResultPath?: ReferencePath | null;
 }

@@ -20,6 +20,16 @@ export function checkPayloadTemplate(v: Validation, language: QueryLanguage, key
   if (language === 'JSONPath') checkTemplateObject(v, value, at);
 }
 
+/**
+ * A state's Parameters (JSONPath): a template object, or an array of templates. The ASL
+ * specification asks for an object; AWS also takes an array (public samples deploy such
+ * definitions), whose items are evaluated as templates.
+ */
+export function checkParametersTemplate(v: Validation, key: string, value: unknown, at: string): void {
+  if (Array.isArray(value) || isObject(value)) checkTemplateValue(v, value, at);
+  else v.report(ProblemCodes.FIELD_TYPE, at, `${key} must be an object or an array; found ${describe(value)}`);
+}
+
 function checkTemplateValue(v: Validation, value: unknown, at: string): void {
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) checkTemplateValue(v, value[i], pointerTo(at, i));

@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { compileTemplate } from '../../../src/compile/jsonpath/templates.js';
+import { compile } from '../../../src/index.js';
 import { AslError } from '../../../src/run/errors.js';
 import { testExecution, testFrame } from '../../support/frames.js';
 
@@ -82,6 +83,29 @@ templates('a path that finds nothing fails with States.Runtime naming the path, 
       error.cause!,
     );
   }
+});
+
+templates("a state's Parameters may be an array of templates, as AWS takes it (Pass and Task)", async () => {
+  let received: unknown;
+  const machine = compile(
+    {
+      StartAt: 'Format',
+      States: {
+        Format: { Type: 'Pass', Parameters: [{ 'Item.$': '$.Item' }, 'literal', [{ 'id.$': '$.Item.id' }]], Next: 'Send' },
+        Send: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:send', Parameters: [{ 'first.$': '$[0]' }], End: true },
+      },
+    },
+    { handlers: { 'arn:aws:lambda:us-east-1:123456789012:function:send': (input: unknown) => ((received = input), 'sent') } },
+  );
+  const result = await machine.execute({ Item: { id: 7 } });
+  assert.is(result.status, 'SUCCEEDED');
+  assert.equal(received, [{ first: { Item: { id: 7 } } }]);
+  assert.is(result.output, 'sent');
+  const pass = await compile({
+    StartAt: 'P',
+    States: { P: { Type: 'Pass', Parameters: [{ 'Item.$': '$.Item' }, 'literal', [{ 'id.$': '$.Item.id' }]], End: true } },
+  }).execute({ Item: { id: 7 } });
+  assert.equal(pass.output, [{ Item: { id: 7 } }, 'literal', [{ id: 7 }]]);
 });
 
 templates.run();
