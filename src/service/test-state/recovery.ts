@@ -8,9 +8,12 @@ import { refuseCompileProblems, type Outcome, type TestRun } from './run-env.js'
  * `retrierRetryCount` n: the first retrier that matches decides. While it has attempts left
  * (n < MaxAttempts) the state is RETRIABLE, and the next retry would wait IntervalSeconds ×
  * BackoffRate^n, capped by MaxDelaySeconds (jitter left out: the cap is reported), in whole
- * seconds as AWS's model types retryBackoffIntervalSeconds (an integer; the fraction is cut). Otherwise
+ * seconds as AWS's model types retryBackoffIntervalSeconds (an integer; the fraction is cut, and a
+ * backoff past the model's 32-bit Java integer, even an unbounded one, is its largest value). Otherwise
  * the first matching catcher gives CAUGHT_ERROR with its Next and output; else FAILED.
  */
+const MAX_JAVA_INT = 2_147_483_647;
+
 export async function recover(thrown: unknown, rawInput: unknown, run: TestRun): Promise<Outcome> {
   const error: AslError = toAslError(thrown);
   const details: ErrorDetails = {};
@@ -22,7 +25,7 @@ export async function recover(thrown: unknown, rawInput: unknown, run: TestRun):
     details.retryIndex = i;
     if (retryCount < retrier.maxAttempts) {
       const delayMs = Math.min(retrier.intervalMs * Math.pow(retrier.backoffRate, retryCount), retrier.maxDelayMs);
-      details.retryBackoffIntervalSeconds = Math.floor(delayMs / 1000);
+      details.retryBackoffIntervalSeconds = Math.min(Math.floor(delayMs / 1000), MAX_JAVA_INT);
       return { status: 'RETRIABLE', hasOutput: false, error: error.error, cause: error.cause, errorDetails: details };
     }
     break;
