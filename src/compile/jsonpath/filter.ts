@@ -4,7 +4,7 @@ import { compileWholeMatch } from '../jsonata/regex.js';
 /**
  * Jayway JsonPath filter expressions, `[?( … )]`, parsed at compile time into a predicate
  * over JSON data. The language is Jayway's, not JavaScript: `@`/`$` paths, literals
- * (strings, numbers, true, false, null, JSON arrays and objects), the relational operators
+ * (strings, numbers, true, false, null, JSON arrays and objects; an unquoted word is a string), the relational operators
  * `== != === !== < <= > >= =~ in nin subsetof anyof noneof contains size empty exists`, `&&`,
  * `||`, `!` and parentheses. A path alone tests that it exists. There are no calls, no
  * arithmetic and no assignments: a filter only reads the data it is handed.
@@ -266,9 +266,10 @@ class FilterParser {
     }
     const bare = /^[A-Za-z_][^\s()'"\\&|=<>!~,[\]{}]*/.exec(this.text.slice(this.pos));
     if (bare !== null) {
-      // Jayway reads an unquoted word as a number (or true/false/null) and refuses the filter, so AWS does too.
-      const quoted = this.text.slice(0, this.pos) + `'${bare[0]}'` + this.text.slice(this.pos + bare[0].length);
-      return this.fail(`the word ${bare[0]} is not quoted, and Jayway (the JSONPath AWS runs) refuses it; quote a string: ${quoted}`);
+      // An unquoted word is a string, as Jayway 2.0 read it: AWS accepts such filters (public samples deploy
+      // `@.Name==Receipt`), where later Jayway versions refuse the path.
+      this.pos += bare[0].length;
+      return bare[0];
     }
     return this.fail(`unexpected '${c}'; expected a path, a string, a number, true, false, null, or a JSON array or object`);
   }
