@@ -130,6 +130,13 @@ run('a handlers module that throws while loading exits 3 with its error', async 
   assert.ok(r.stderr.includes('[ERR_CLI_HANDLERS_MODULE]') && r.stderr.includes('payment sandbox'), r.stderr);
 });
 
+run('JSON text given to --input (a file option) exits 3 and points to --input-json', async () => {
+  const r = await cli([...order, '--input', '{"orderId": "o-1"}']);
+  assert.is(r.code, 3);
+  assert.ok(r.stderr.includes('[ERR_CLI_FILE_NOT_FOUND]'), r.stderr);
+  assert.ok(r.stderr.includes(`--input-json '{"orderId": "o-1"}'`), r.stderr);
+});
+
 run('a missing handlers module exits 3', async () => {
   const r = await cli(['run', 'order.asl.json', '--handlers', './nope.mjs']);
   assert.is(r.code, 3);
