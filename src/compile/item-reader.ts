@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { AslError, jsonForCause, runtimeError, stateCause } from '../run/errors.js';
 import type { Frame } from '../run/frame.js';
 import { mapRunResource, type MapRun } from '../run/map-runs.js';
+import { mapLabel } from './map-label.js';
 import { isPromiseLike } from '../run/state.js';
 import type { StateEnv } from './context.js';
 import type { Handler } from './handlers.js';
@@ -87,7 +88,7 @@ export function compileResultWriter(def: Record<string, unknown>, env: StateEnv)
   if (writer === undefined) return null;
   const args = compileArguments(writer, env, 'ResultWriter');
   const put = s3Handler(env, S3_PUT_OBJECT, 'ResultWriter');
-  const label = typeof def.Label === 'string' ? def.Label : env.name;
+  const label = mapLabel(def, env);
   const config = (writer.WriterConfig ?? {}) as Record<string, unknown>;
   const transformation = typeof config.Transformation === 'string' ? config.Transformation : 'NONE';
   const outputType = typeof config.OutputType === 'string' ? config.OutputType : 'JSON';

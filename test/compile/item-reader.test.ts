@@ -123,7 +123,11 @@ itemReader('ResultWriter writes the manifest and result files through s3:putObje
     const result = await compile(definition, { handlers: s3FolderHandlers(dir), stateMachineName: 'writer' }).execute({});
     assert.is(result.status, 'SUCCEEDED', `${result.error} ${result.cause}`);
     const out = result.output as { MapRunArn: string; ResultWriterDetails: { Bucket: string; Key: string } };
-    assert.match(out.MapRunArn, /^arn:aws:states:us-east-1:123456789012:mapRun:writer\/M:[0-9a-f-]{36}$/);
+    // No Label: AWS names the map run with a generated UUID (`<machine>/<Label or UUID>`).
+    assert.match(
+      out.MapRunArn,
+      /^arn:aws:states:us-east-1:123456789012:mapRun:writer\/[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}:[0-9a-f-]{36}$/,
+    );
     assert.is(out.ResultWriterDetails.Bucket, 'data');
     assert.match(out.ResultWriterDetails.Key, /^out\/[0-9a-f-]{36}\/manifest\.json$/);
     const manifest = JSON.parse(readFileSync(join(dir, 'data', out.ResultWriterDetails.Key), 'utf8'));

@@ -44,7 +44,9 @@ recorded('DescribeMapRun and ListMapRuns: the recorded members, counts, toleranc
     const { mapRuns } = await s.listMapRuns({ executionArn });
     assert.is(mapRuns.length, 1);
     assert.equal(Object.keys(mapRuns[0]!).sort(), ['executionArn', 'mapRunArn', 'startDate', 'stateMachineArn', 'stopDate']);
-    assert.is(mapRuns[0]!.stateMachineArn, `${stateMachineArn}/MapState`);
+    // The Map has no Label: the recording's snapshot transformer replaced that part of the ARNs
+    // only because it matched a UUID, so AWS names it with a UUID there, not the state's name.
+    assert.match(mapRuns[0]!.stateMachineArn, new RegExp(`^${stateMachineArn}/[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`));
     const described = await s.describeMapRun({ mapRunArn: mapRuns[0]!.mapRunArn });
     const { startDate, stopDate, redriveCount, ...rest } = described as typeof described & { redriveCount?: number };
     assert.instance(startDate, Date);

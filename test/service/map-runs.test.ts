@@ -50,7 +50,7 @@ async function run(definition: unknown, input: unknown, handler: Handler = doubl
   const { executionArn } = await s.startExecution({ stateMachineArn, name: 'exec-1', input: JSON.stringify(input) });
   const described = await s.waitForExecution({ executionArn });
   const { mapRuns: listed } = await s.listMapRuns({ executionArn });
-  return { s, executionArn, described, listed };
+  return { s, stateMachineArn, executionArn, described, listed };
 }
 
 async function eventTypes(s: StepFunctionsService, executionArn: string): Promise<string[]> {
@@ -70,18 +70,26 @@ const zeroCounts = {
   pendingRedrive: 0,
 };
 
-mapRuns('ARNs: the map run and its children name the machine and the Label, or the Map state when there is none', async () => {
+mapRuns('ARNs: the map run and its children name the machine and the Label, or without one a UUID that every run of the Map shares', async () => {
   const cases = [
-    { fields: {}, label: 'Fan', type: 'STANDARD' },
+    { fields: {}, label: null, type: 'STANDARD' },
     { fields: { Label: 'Thumbnails' }, label: 'Thumbnails', type: 'STANDARD' },
     { fields: { Label: 'Rows' }, label: 'Rows', type: 'EXPRESS' },
   ];
   for (const c of cases) {
-    const { s, executionArn, listed } = await run(distributedMap(c.fields, c.type), [1, 2], doubling, 'images');
-    assert.is(listed.length, 1, c.label);
+    const { s, stateMachineArn, executionArn, listed } = await run(distributedMap(c.fields, c.type), [1, 2], doubling, 'images');
+    assert.is(listed.length, 1, String(c.label));
     const item = listed[0]!;
-    assert.match(item.mapRunArn, new RegExp(`^${PREFIX}:mapRun:images/${c.label}:[0-9a-f-]{36}$`));
-    assert.is(item.stateMachineArn, `${PREFIX}:stateMachine:images/${c.label}`);
+    const label = c.label ?? item.stateMachineArn.slice(item.stateMachineArn.indexOf('/') + 1);
+    if (c.label === null) {
+      assert.match(label, /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      const again = await s.startExecution({ stateMachineArn, input: '[3]' });
+      await s.waitForExecution(again);
+      const { mapRuns: second } = await s.listMapRuns({ executionArn: again.executionArn });
+      assert.is(second[0]!.stateMachineArn, item.stateMachineArn, 'every run of the Map has the same label');
+    }
+    assert.match(item.mapRunArn, new RegExp(`^${PREFIX}:mapRun:images/${label}:[0-9a-f-]{36}$`));
+    assert.is(item.stateMachineArn, `${PREFIX}:stateMachine:images/${label}`);
     assert.is(item.executionArn, executionArn);
     const children = await s.listExecutions({ mapRunArn: item.mapRunArn });
     assert.equal(
@@ -92,7 +100,7 @@ mapRuns('ARNs: the map run and its children name the machine and the Label, or t
     assert.is(child.stateMachineArn, item.stateMachineArn);
     assert.is(child.mapRunArn, item.mapRunArn);
     const machine = await s.describeStateMachineForExecution({ executionArn: child.executionArn });
-    assert.equal([machine.stateMachineArn, machine.mapRunArn, machine.label], [item.stateMachineArn, item.mapRunArn, c.label]);
+    assert.equal([machine.stateMachineArn, machine.mapRunArn, machine.label], [item.stateMachineArn, item.mapRunArn, label]);
     assert.equal(JSON.parse(machine.definition), distributedMap(c.fields, c.type).States.Fan.ItemProcessor, 'the children run the ItemProcessor');
   }
 });
@@ -515,7 +523,7 @@ mapRuns('plain compile(): the history shows the map run, and the event ids after
       'PassStateEntered',
     ]);
     const started = recorded.history![3]!.mapRunStartedEventDetails as { mapRunArn: string };
-    assert.match(started.mapRunArn, /:mapRun:statemill\/Fan:[0-9a-f-]{36}$/);
+    assert.match(started.mapRunArn, /:mapRun:statemill\/[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}:[0-9a-f-]{36}$/);
     assert.match(recorded.cause!, '(entered at the event id #8)', workflowType);
     assert.is(plain.cause, recorded.cause, `the same ids without a history (${workflowType})`);
   }

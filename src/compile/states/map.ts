@@ -17,6 +17,7 @@ import { compileJsonPathFinish, compileResultLimit } from '../jsonpath/results.j
 import { WHOLE_DOCUMENT, builtBound, compileTemplate, templateBound, type Builder, type TemplateBound } from '../jsonpath/templates.js';
 import { assignsAnywhere } from '../variables.js';
 import { compileItemReader, compileResultWriter, type ReadItems, type WriteResults } from '../item-reader.js';
+import { mapLabel } from '../map-label.js';
 
 export { percentOf } from '../../run/map-runs.js';
 
@@ -219,12 +220,12 @@ const NOTHING_TOLERATED: Tolerated = [null, null];
 type StartMapRun = (frame: Frame, inputs: readonly unknown[], maxConcurrency: number, tolerated: Tolerated) => MapRun | null;
 
 function compileMapRuns(def: Record<string, unknown>, processorDef: Record<string, unknown>, env: StateEnv): StartMapRun {
-  const label = typeof def.Label === 'string' ? def.Label : env.name;
+  const definition = JSON.stringify(processorDef);
+  const label = mapLabel(def, env);
   const host = env.machine.mapRuns;
   const config = processorDef.ProcessorConfig as Record<string, unknown>;
   const standardChildren = config.ExecutionType !== 'EXPRESS';
   const batched = def.ItemBatcher !== null && typeof def.ItemBatcher === 'object';
-  const definition = JSON.stringify(processorDef);
   return function startMapRun(frame, inputs, maxConcurrency, tolerated) {
     // Without a history or a host a map run would be made for nobody: the Map runs as before, its event ids counted as AWS counts them.
     if (host === null && frame.exec.history === null) return null;
