@@ -25,6 +25,7 @@ import { SignalStop, StopHandle, stopCause, type StopTarget } from './stop.js';
 import { Suspension, follow, type ResultPort } from './suspension.js';
 import type { TaskTokens } from './tokens.js';
 import { restorePoint, type DurableSuspension, type RestoreContext } from './durable.js';
+import { RedriveTap, redriveRun, type RedriveOptions, type RedrivePoint } from './redrive.js';
 
 /** What compile() builds: the compiled states, and the settings every execution of them shares. */
 export interface CompiledMachine {
@@ -83,9 +84,12 @@ export interface ExecuteOptions {
   onSuspend?: (suspension: Suspension) => void;
   /** Called when a parked execution runs on (its token was answered, or its wait ended). */
   onResume?: () => void;
+  /** A host that may redrive the execution passes one (run/redrive.ts): it keeps where an unsuccessful run stood. */
+  redrive?: RedriveTap;
 }
 
 export { durableRecord, type DurablePoint, type DurableSuspension } from './durable.js';
+export { RedriveTap, type RedriveOptions, type RedrivePoint } from './redrive.js';
 
 /** What Machine.resume() takes besides the durable record. */
 export interface ResumeOptions {
@@ -235,6 +239,11 @@ export class Machine {
     frame.valueBound = inputBound;
     // AWS links the first state's entered event to no event (previousEventId 0), not to ExecutionStarted.
     frame.historyEventId = 0;
+    const tap = options.redrive;
+    if (tap !== undefined) {
+      exec.redrive = tap;
+      tap.frame = frame;
+    }
     // A stop while the run is still synchronous (a handler aborting, say) ends it at the next transition.
     stop?.attach(exec);
     let out: unknown;
@@ -362,6 +371,11 @@ export class Machine {
     return this.race(exec, suspension, stop, options, true);
   }
 
+  /** Runs an execution that ended unsuccessfully again from where its main line stood (run/redrive.ts). */
+  redrive(point: RedrivePoint, options: RedriveOptions): ExecutionResult | Promise<ExecutionResult> {
+    return redriveRun(this, point, options);
+  }
+
   /** The top-level state named `name`: a resumed record names the Task it parked in. */
   private topLevelState(name: string): StateNode {
     const node = this.states.get(name);
@@ -401,6 +415,7 @@ export class Machine {
     stopMs: number = this.clock.now(),
   ) {
     if (status !== 'SUCCEEDED' && !exec.aborted) exec.abort(executionEnded);
+    if (exec.redrive !== null) exec.redrive.ended(exec, status);
     const history = exec.history;
     if (history !== null) recordEnd(history, status, output, error, cause);
     const init = resultInit;
@@ -523,7 +538,8 @@ class ExecutionRace implements ResultPort, StopTarget, LimitTarget {
 function checkExecuteOptions(options: unknown): void {
   if (options === null || typeof options !== 'object')
     throw new OptionError('execute()', 'options', `must be an object, not ${options === null ? 'null' : typeof options}`);
-  const { signal, stop, inputText, executionId } = options as ExecuteOptions;
+  const { signal, stop, inputText, executionId, redrive } = options as ExecuteOptions;
+  if (redrive !== undefined && !(redrive instanceof RedriveTap)) throw new OptionError('execute()', 'redrive', 'must be a RedriveTap');
   if (signal !== undefined && !(signal instanceof AbortSignal)) throw new OptionError('execute()', 'signal', 'must be an AbortSignal');
   if (stop !== undefined && !(stop instanceof StopHandle)) throw new OptionError('execute()', 'stop', 'must be a StopHandle (new StopHandle())');
   if (inputText !== undefined && typeof inputText !== 'string') throw new OptionError('execute()', 'inputText', 'must be the JSON text of the input');
