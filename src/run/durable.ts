@@ -206,6 +206,7 @@ export function restorePoint(node: StateNode, frame: Frame, record: DurablePoint
   frame.next = node.next;
   frame.valueBound = record.valueBound ?? Infinity;
   frame.historyEventId = record.historyEventId;
+  frame.stateInput = record.rawInput;
   if (record.waitsOn === 'branches') return restoreBranches(node, frame, record, ctx);
   if (record.waitsOn === 'iterations') return restoreIterations(node, frame, record, ctx);
   if (record.waitsOn === 'timer') {

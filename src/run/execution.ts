@@ -104,6 +104,8 @@ export interface ResumeOptions {
   onHistory?: (history: RecordedHistory) => void;
   onSuspend?: (suspension: Suspension) => void;
   onResume?: () => void;
+  /** As ExecuteOptions.redrive: the resumed run keeps where it stood should it end unsuccessfully. */
+  redrive?: RedriveTap;
 }
 
 /**
@@ -354,7 +356,12 @@ export class Machine {
         return probe;
       },
     };
-    const parked = restorePoint(node, new Frame(exec, vars, -1, null), record, context);
+    const frame = new Frame(exec, vars, -1, null);
+    if (options.redrive !== undefined) {
+      exec.redrive = options.redrive;
+      options.redrive.frame = frame;
+    }
+    const parked = restorePoint(node, frame, record, context);
     if (parked instanceof Promise) return parked.then((suspension) => this.resumeAt(suspension, options));
     return this.resumeAt(parked, options);
   }

@@ -95,6 +95,7 @@ export class Executions {
         events: (exec.events ?? []) as unknown as HistoryEvent[],
         tokens: this.options.tokens,
         stop: exec.stopHandle,
+        redrive: this.redriveTap(exec, exec.redriveCount ?? 0, exec.redriveDate?.getTime() ?? NaN),
         ...this.durableHooks(exec),
       });
     } catch (thrown) {

@@ -206,4 +206,36 @@ api('with a store: an execution that failed before a restart is redriven after i
   });
 });
 
+api('with a store: an execution parked in a Wait when its host stopped, resumed, then failing, is redrivable with its count', async () => {
+  await withFreshStore(async (store) => {
+    const calls = { check: 0, later: 0 };
+    const failsOnce = (name: 'check' | 'later') => () => {
+      if (++calls[name] === 1) throw Object.assign(new Error('not yet'), { name: 'NotYet' });
+      return name;
+    };
+    const handlers = { check: failsOnce('check'), later: failsOnce('later') };
+    const definition = JSON.stringify({
+      StartAt: 'Check',
+      States: {
+        Check: { Type: 'Task', Resource: 'check', Next: 'Nap' },
+        Nap: { Type: 'Wait', Seconds: 3600, Next: 'Later' },
+        Later: { Type: 'Task', Resource: 'later', End: true },
+      },
+    });
+    const first = store.open({ handlers });
+    const stateMachineArn = await machine(first, 'napper', definition);
+    const executionArn = await ended(first, stateMachineArn);
+    await first.redriveExecution({ executionArn });
+    assert.is((await first.describeExecution({ executionArn })).status, 'RUNNING');
+    await store.closeAll();
+    const second = store.open({ handlers, clock: virtualClock(Date.now()) });
+    const failed = await second.waitForExecution({ executionArn });
+    assert.equal([failed.status, failed.redriveCount, failed.redriveStatus], ['FAILED', 1, 'REDRIVABLE']);
+    await second.redriveExecution({ executionArn });
+    const done = await second.waitForExecution({ executionArn });
+    assert.equal([done.status, done.output, done.redriveCount], ['SUCCEEDED', '"later"', 2]);
+    assert.equal(calls, { check: 2, later: 2 });
+  });
+});
+
 api.run();
