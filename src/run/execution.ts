@@ -421,8 +421,9 @@ export class Machine {
     cause: string | null | undefined,
     stopMs: number = this.clock.now(),
   ) {
-    if (status !== 'SUCCEEDED' && !exec.aborted) exec.abort(executionEnded);
+    // Before the end stops what still runs: the tap sees each thread where it stood.
     if (exec.redrive !== null) exec.redrive.ended(exec, status);
+    if (status !== 'SUCCEEDED' && !exec.aborted) exec.abort(executionEnded);
     const history = exec.history;
     if (history !== null) recordEnd(history, status, output, error, cause);
     const init = resultInit;

@@ -2,22 +2,42 @@ import type { ExecutionResult, ExecutionStatus } from './result.js';
 import { Frame, VariableScope, type Execution } from './frame.js';
 import { HistoryRecorder, type HistoryEvent, type RecordedHistory } from './history.js';
 import { runStates } from './run-states.js';
+import { redriveGroup, threadStarts } from './redrive-threads.js';
 import { isPromiseLike } from './state.js';
 import type { StopHandle } from './stop.js';
 import { Suspension } from './suspension.js';
+import { ParkedBranches } from './parked-branches.js';
+import { ParkedIterations } from './parked-iterations.js';
+import type { ParkedThreads } from './parked-threads.js';
 import type { Machine } from './execution.js';
+
+/** Where one thread stood: the state to run again, its raw input, and the variables of its own scope (the main line: all). */
+export interface RedriveThreadPoint {
+  readonly stateName: string;
+  readonly rawInput: unknown;
+  readonly variables: Array<[string, unknown, number]>;
+}
+
+/** A Parallel branch or Map iteration of a redrive point: finished (its output, kept), or to run again from its point (null: from its start). */
+export type RedriveThread = { readonly finished: true; readonly output: unknown } | { readonly finished: false; readonly point: RedriveThreadPoint | null };
 
 /**
  * Where an execution's main line stood when it ended unsuccessfully, as JSON-ready data: the
  * top-level state to run again, that state's raw input, every variable, and the counters the
- * execution goes on from. A redrive (Machine.redrive) continues there.
+ * execution goes on from. When that state is a Parallel or an inline Map whose threads had
+ * started, their records too: a redrive (Machine.redrive) runs only those that did not finish.
  */
-export interface RedrivePoint {
-  readonly stateName: string;
-  readonly rawInput: unknown;
-  readonly variables: Array<[string, unknown, number]>;
+export interface RedrivePoint extends RedriveThreadPoint {
   readonly transitions: number;
   readonly variableBytes: number;
+  /** A Parallel: its branches, and the input they all got (an unstarted branch starts from it). */
+  readonly branches?: RedriveThread[];
+  readonly branchInput?: unknown;
+  /** An inline Map: its iterations' inputs, MaxConcurrency (0: none), tolerated failures (-1: none), and the iterations started, in item order. */
+  readonly inputs?: unknown[];
+  readonly limit?: number;
+  readonly allowed?: number;
+  readonly iterations?: RedriveThread[];
 }
 
 /**
@@ -32,13 +52,33 @@ export class RedriveTap {
   readonly redriveMs: number;
   /** The run's main line while it runs. */
   frame: Frame | null;
+  /** The branches or iterations of the main line's latest Parallel or Map, the Parallel's branch input, and which of them failed. */
+  private group: ParkedThreads | null;
+  private groupInput: unknown;
+  private readonly failed: Set<number>;
   /** Set when the run ended FAILED, TIMED_OUT or ABORTED with a state to continue from. */
   point: RedrivePoint | null;
   constructor(count = 0, redriveMs = NaN) {
     this.count = count;
     this.redriveMs = redriveMs;
     this.frame = null;
+    this.group = null;
+    this.groupInput = undefined;
+    this.failed = new Set();
     this.point = null;
+  }
+
+  /** A Parallel's branches (their input `input`) or a Map's iterations start as a group: kept when they are the main line's. */
+  watch(group: ParkedThreads, input: unknown): void {
+    if (group.frame !== this.frame) return;
+    this.group = group;
+    this.groupInput = input;
+    this.failed.clear();
+  }
+
+  /** A thread of `group` failed: it runs again on a redrive even when its Map tolerated it. */
+  threadFailed(group: ParkedThreads, index: number): void {
+    if (group === this.group) this.failed.add(index);
   }
 
   /**
@@ -48,18 +88,59 @@ export class RedriveTap {
    */
   ended(exec: Execution, status: ExecutionStatus): void {
     const frame = this.frame;
+    const group = this.group;
     this.frame = null;
+    this.group = null;
     const history = exec.history;
     if (status === 'SUCCEEDED' || frame === null || frame.stateName === '' || history === null || history.full) return;
-    const vars = frame.vars;
-    this.point = {
+    const point = {
       stateName: frame.stateName,
       rawInput: frame.stateInput,
-      variables: vars === null ? [] : vars.visible().map(([name, value]): [string, unknown, number] => [name, value, vars.sizeOf(name)]),
+      variables: variablesOf(frame.vars, 'visible'),
       transitions: exec.transitions,
       variableBytes: exec.variableBytes,
     };
+    // The group is the state's own only while its attempt runs (a Retry's next attempt makes another).
+    const own = group !== null && group.node !== null && group.node.name === frame.stateName && group.rawInput === frame.stateInput;
+    this.point = own ? { ...point, ...threadsOf(group, this.groupInput, this.failed) } : point;
   }
+}
+
+/** The records of a main-line group's threads: a Parallel's branches or an inline Map's iterations (a Distributed Map's run again whole). */
+function threadsOf(group: ParkedThreads, branchInput: unknown, failed: ReadonlySet<number>): Partial<RedrivePoint> {
+  if (group instanceof ParkedBranches) return { branches: threadRecords(group, group.frames.length, group.plan.assigns, failed), branchInput };
+  if (!(group instanceof ParkedIterations) || group.processor.isolated) return {};
+  const assigns = group.processor.assigns;
+  return {
+    inputs: group.inputs,
+    limit: group.limit,
+    allowed: group.allowed,
+    iterations: threadRecords(group, group.next, () => assigns, failed),
+  };
+}
+
+function threadRecords(group: ParkedThreads, count: number, assigns: readonly boolean[] | (() => boolean), failed: ReadonlySet<number>): RedriveThread[] {
+  const records: RedriveThread[] = [];
+  for (let i = 0; i < count; i++) {
+    const frame = group.frames[i];
+    if (group.finished[i] && !failed.has(i)) records.push({ finished: true, output: group.outputs[i] });
+    else if (frame === undefined || frame.stateName === '') records.push({ finished: false, point: null });
+    else {
+      const own = typeof assigns === 'function' ? assigns() : assigns[i]!;
+      records.push({
+        finished: false,
+        point: { stateName: frame.stateName, rawInput: frame.stateInput, variables: variablesOf(frame.vars, own ? 'own' : 'none') },
+      });
+    }
+  }
+  return records;
+}
+
+/** A frame's variables as a record holds them: all it sees (the main line), its own scope's, or none (a thread sharing its parent's scope). */
+function variablesOf(vars: VariableScope | null, which: 'visible' | 'own' | 'none'): Array<[string, unknown, number]> {
+  if (vars === null || which === 'none') return [];
+  if (which === 'own') return vars.own();
+  return vars.visible().map(([name, value]): [string, unknown, number] => [name, value, vars.sizeOf(name)]);
 }
 
 /** What Machine.redrive() takes besides the point. */
@@ -107,11 +188,14 @@ export function redriveRun(machine: Machine, point: RedrivePoint, options: Redri
   // The state run again follows the ExecutionRedriven event.
   frame.historyEventId = lastId;
   options.tap.frame = frame;
+  // A Parallel's or Map's threads that finished keep their outputs; the others run again (checked before anything runs).
+  const starts = threadStarts(node, point);
   const stop = options.stop ?? null;
   if (stop?.stopped) return machine['stopped'](exec, stop);
   stop?.attach(exec);
   let out: unknown;
   try {
+    if (starts !== null) throw redriveGroup(node, frame, point, starts);
     out = runStates(node, point.rawInput, frame);
   } catch (thrown) {
     if (thrown instanceof Suspension) return machine['race'](exec, thrown, stop, options);

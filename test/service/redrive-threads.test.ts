@@ -1,0 +1,201 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createService, virtualClock, type Handlers } from '../../src/index.js';
+
+/**
+ * A redrive of a Parallel or an inline Map reruns only the branches and iterations that failed
+ * or were aborted: those that finished keep their outputs and are not run again; a branch runs
+ * again from the state it stood in, with its input and its own variables.
+ */
+const threads = suite('RedriveExecution: Parallel and inline Map');
+
+const ROLE = 'arn:aws:iam::123456789012:role/r';
+
+/** Counts calls per key; `fails(key, call)` says whether that call throws. */
+function recorder(fails: (key: string, call: number) => boolean, async: boolean) {
+  const calls: Record<string, number> = {};
+  const seen: unknown[] = [];
+  const handler = (key: string) => (input: unknown) => {
+    const call = (calls[key] = (calls[key] ?? 0) + 1);
+    seen.push(input);
+    const failing = fails(key, call);
+    const result = { key, call };
+    if (!async) {
+      if (failing) throw Object.assign(new Error(`${key} failed`), { name: 'Flaky' });
+      return result;
+    }
+    return Promise.resolve().then(() => {
+      if (failing) throw Object.assign(new Error(`${key} failed`), { name: 'Flaky' });
+      return result;
+    });
+  };
+  return { calls, seen, handler };
+}
+
+async function runAndRedrive(handlers: Handlers, definition: unknown, input: unknown, redrives: number) {
+  const service = createService({ handlers, clock: virtualClock(Date.UTC(2026, 0, 1)) });
+  const { stateMachineArn } = await service.createStateMachine({ name: 'm', definition: JSON.stringify(definition), roleArn: ROLE });
+  const { executionArn } = await service.startExecution({ stateMachineArn, input: JSON.stringify(input) });
+  const statuses = [(await service.waitForExecution({ executionArn })).status];
+  let last = await service.describeExecution({ executionArn });
+  for (let i = 0; i < redrives; i++) {
+    await service.redriveExecution({ executionArn });
+    last = await service.waitForExecution({ executionArn });
+    statuses.push(last.status);
+  }
+  const events = (await service.getExecutionHistory({ executionArn })).events;
+  return { statuses, last, events };
+}
+
+const parallel = {
+  StartAt: 'Both',
+  States: {
+    Both: {
+      Type: 'Parallel',
+      Branches: [
+        { StartAt: 'A', States: { A: { Type: 'Task', Resource: 'a', End: true } } },
+        {
+          StartAt: 'B1',
+          States: {
+            B1: { Type: 'Task', Resource: 'b1', ResultPath: '$.b1', Assign: { 'fromB1.$': '$.key' }, Next: 'B2' },
+            B2: { Type: 'Task', Resource: 'b2', Parameters: { 'seen.$': '$fromB1', 'order.$': '$.order' }, End: true },
+          },
+        },
+        { StartAt: 'C', States: { C: { Type: 'Task', Resource: 'c', End: true } } },
+      ],
+      Next: 'After',
+    },
+    After: { Type: 'Pass', End: true },
+  },
+};
+
+for (const async of [false, true]) {
+  const how = async ? 'asynchronous' : 'synchronous';
+  threads(`Parallel (${how} handlers): only the failed branch runs again, from its failed state, with its variables`, async () => {
+    const r = recorder((key, call) => key === 'b2' && call === 1, async);
+    const { statuses, last, events } = await runAndRedrive(
+      { a: r.handler('a'), b1: r.handler('b1'), b2: r.handler('b2'), c: r.handler('c') },
+      parallel,
+      { order: 9 },
+      1,
+    );
+    assert.equal(statuses, ['FAILED', 'SUCCEEDED']);
+    assert.equal(JSON.parse(last.output!), [
+      { key: 'a', call: 1 },
+      { key: 'b2', call: 2 },
+      { key: 'c', call: 1 },
+    ]);
+    assert.equal(r.calls, { a: 1, b1: 1, b2: 2, c: 1 });
+    assert.equal(
+      r.seen.filter((s) => (s as { seen?: string }).seen !== undefined),
+      [
+        { seen: 'b1', order: 9 },
+        { seen: 'b1', order: 9 },
+      ],
+    );
+    const after = events.slice(events.findIndex((e) => e.type === 'ExecutionRedriven')).map((e) => e.type);
+    const task = ['TaskStateEntered', 'TaskScheduled', 'TaskStarted', 'TaskSucceeded', 'TaskStateExited'];
+    // Synchronous branches run in order: C had not started when B failed, and runs now too.
+    assert.equal(after, [
+      'ExecutionRedriven',
+      'ParallelStateEntered',
+      'ParallelStateStarted',
+      ...task,
+      ...(async ? [] : task),
+      'ParallelStateSucceeded',
+      'ParallelStateExited',
+      'PassStateEntered',
+      'PassStateExited',
+      'ExecutionSucceeded',
+    ]);
+  });
+}
+
+threads('Parallel: a branch never started (a sibling failed first, synchronously) runs from its start on the redrive', async () => {
+  const r = recorder((key, call) => key === 'a' && call === 1, false);
+  const { statuses, last } = await runAndRedrive({ a: r.handler('a'), b1: r.handler('b1'), b2: r.handler('b2'), c: r.handler('c') }, parallel, { order: 1 }, 1);
+  assert.equal(statuses, ['FAILED', 'SUCCEEDED']);
+  assert.equal(r.calls, { a: 2, b1: 1, b2: 1, c: 1 });
+  assert.is((JSON.parse(last.output!) as unknown[]).length, 3);
+});
+
+const map = (extra: Record<string, unknown> = {}) => ({
+  StartAt: 'Each',
+  States: {
+    Each: {
+      Type: 'Map',
+      ItemsPath: '$.items',
+      ItemProcessor: {
+        ProcessorConfig: { Mode: 'INLINE' },
+        StartAt: 'Work',
+        States: { Work: { Type: 'Task', Resource: 'work', End: true } },
+      },
+      End: true,
+      ...extra,
+    },
+  },
+});
+
+threads('inline Map: only the failed iterations run again; those not started yet start on the redrive', async () => {
+  const calls: Record<number, number> = {};
+  const work = (item: number) => {
+    calls[item] = (calls[item] ?? 0) + 1;
+    if ((item === 2 || item === 4) && calls[item] === 1) throw Object.assign(new Error(`item ${item}`), { name: 'Flaky' });
+    return item * 10;
+  };
+  const { statuses, last } = await runAndRedrive({ work }, map(), { items: [1, 2, 3, 4] }, 2);
+  assert.equal(statuses, ['FAILED', 'FAILED', 'SUCCEEDED']);
+  assert.equal(JSON.parse(last.output!), [10, 20, 30, 40]);
+  assert.equal(calls, { 1: 1, 2: 2, 3: 1, 4: 2 });
+});
+
+threads('inline Map with MaxConcurrency and asynchronous work: finished iterations keep their outputs', async () => {
+  const calls: Record<number, number> = {};
+  const work = async (item: number) => {
+    calls[item] = (calls[item] ?? 0) + 1;
+    await Promise.resolve();
+    if (item === 3 && calls[item] === 1) throw Object.assign(new Error('item 3'), { name: 'Flaky' });
+    return item;
+  };
+  const { statuses, last } = await runAndRedrive({ work }, map({ MaxConcurrency: 2 }), { items: [1, 2, 3, 4, 5] }, 1);
+  assert.equal(statuses, ['FAILED', 'SUCCEEDED']);
+  assert.equal(JSON.parse(last.output!), [1, 2, 3, 4, 5]);
+  assert.equal([calls[1], calls[2], calls[3]], [1, 1, 2]);
+});
+
+threads('inline Map: a failure it tolerated is run again on a redrive of an execution that failed later', async () => {
+  const calls: Record<string, number> = {};
+  const count = (key: string) => (calls[key] = (calls[key] ?? 0) + 1);
+  const handlers = {
+    work: (item: number) => {
+      if (item === 2 && count('2') === 1) throw Object.assign(new Error('item 2'), { name: 'Flaky' });
+      if (item !== 2) count(String(item));
+      return item;
+    },
+  };
+  const definition = {
+    StartAt: 'Each',
+    States: {
+      Each: {
+        Type: 'Map',
+        ItemsPath: '$.items',
+        ToleratedFailureCount: 1,
+        ItemProcessor: { StartAt: 'Work', States: { Work: { Type: 'Task', Resource: 'work', End: true } } },
+        Next: 'Check',
+      },
+      Check: {
+        Type: 'Choice',
+        Choices: [{ Variable: '$[1]', IsNumeric: true, Next: 'Done' }],
+        Default: 'Incomplete',
+      },
+      Incomplete: { Type: 'Fail', Error: 'Incomplete' },
+      Done: { Type: 'Succeed' },
+    },
+  };
+  const { statuses } = await runAndRedrive(handlers, definition, { items: [1, 2, 3] }, 1);
+  // The Fail state is where it stood: the redrive runs it again, not the Map.
+  assert.equal(statuses, ['FAILED', 'FAILED']);
+  assert.equal(calls, { 1: 1, 2: 1, 3: 1 });
+});
+
+threads.run();
