@@ -65,6 +65,11 @@ export function checkRedrive(request: T.RedriveExecutionInput, exec: ExecutionRe
   if (token !== undefined && token !== null) {
     requireString(token, 'clientToken');
     checkLength(token, 'clientToken', 1, 64);
+    if (!/^[!-~]+$/.test(token))
+      throw new ServiceError(
+        'ValidationException',
+        `1 validation error detected: Value '${token}' at 'clientToken' failed to satisfy constraint: Member must satisfy regular expression pattern: [!-~]+`,
+      );
     const earlier = exec.redriveTokens?.find((t) => t.token === token && nowMs - t.date.getTime() <= CLIENT_TOKEN_MS);
     if (earlier !== undefined) return earlier.date;
   }

@@ -62,6 +62,12 @@ const refusals: Array<[string, (s: StepFunctionsService) => Promise<{ executionA
     /clientToken/,
   ],
   [
+    'a client token with a space (outside [!-~]+)',
+    async (s) => ({ executionArn: await ended(s, await machine(s, 'f', fails)), clientToken: 'two words' }),
+    'ValidationException',
+    /regular expression pattern: \[!-~\]\+/,
+  ],
+  [
     'a client token that is not a string',
     async (s) => ({ executionArn: await ended(s, await machine(s, 'f', fails)), clientToken: 42 }),
     'ValidationException',
