@@ -1,7 +1,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createService, virtualClock, type StepFunctionsService } from '../../src/index.js';
-import { withFreshStore } from '../support/stores.js';
+import Database from 'better-sqlite3';
+import { stuckResource, withFreshStore } from '../support/stores.js';
 import { refusal } from './refusal.js';
 
 /**
@@ -241,6 +242,79 @@ api('with a store: an execution parked in a Wait when its host stopped, resumed,
     const done = await second.waitForExecution({ executionArn });
     assert.equal([done.status, done.output, done.redriveCount], ['SUCCEEDED', '"later"', 2]);
     assert.equal(calls, { check: 2, later: 2 });
+  });
+});
+
+api('an execution that reached the 25,000-event history quota is not redrivable', async () => {
+  const s = createService({ clock: virtualClock(Date.UTC(2026, 0, 1)) });
+  const loop = JSON.stringify({
+    StartAt: 'A',
+    States: {
+      A: { Type: 'Pass', Next: 'B' },
+      B: { Type: 'Choice', Choices: [{ Variable: '$.never', IsPresent: true, Next: 'End' }], Default: 'A' },
+      End: { Type: 'Succeed' },
+    },
+  });
+  const executionArn = await ended(s, await machine(s, 'loop', loop));
+  const described = await s.describeExecution({ executionArn });
+  assert.equal([described.status, described.error, described.redriveStatus], ['FAILED', 'States.Runtime', 'NOT_REDRIVABLE']);
+  assert.match(described.redriveStatusReason!, /history reached the event quota/);
+});
+
+api('with a store: an execution RUNNING (not parked) when its process stopped ends statemill.HostStopped and is not redrivable', async () => {
+  await withFreshStore(async (store) => {
+    const handlers = { [stuckResource]: () => new Promise<never>(() => {}) };
+    const first = store.open({ handlers });
+    const stateMachineArn = await machine(
+      first,
+      'stuck',
+      JSON.stringify({ StartAt: 'Work', States: { Work: { Type: 'Task', Resource: stuckResource, End: true } } }),
+    );
+    const { executionArn } = await first.startExecution({ stateMachineArn });
+    // A second service on the same file is what a restart after kill -9 sees.
+    const second = store.open({ handlers });
+    const described = await second.describeExecution({ executionArn });
+    assert.equal([described.status, described.error, described.redriveStatus], ['FAILED', 'statemill.HostStopped', 'NOT_REDRIVABLE']);
+    assert.is((await refusal(second.redriveExecution({ executionArn }))).name, 'ExecutionNotRedrivable');
+  });
+});
+
+api('with a store: a stored point that does not fit the machine ends the redrive FAILED (States.Runtime), saying why', async () => {
+  await withFreshStore(async (store) => {
+    const first = store.open({ clock: virtualClock(Date.UTC(2026, 0, 1)) });
+    const executionArn = await ended(first, await machine(first, 'f', fails));
+    await store.closeAll();
+    const db = new Database(store.file);
+    const row = db.prepare('SELECT data FROM executions WHERE arn = ?').get(executionArn) as { data: string };
+    const data = JSON.parse(row.data);
+    data.redrive.point.stateName = 'Gone';
+    db.prepare('UPDATE executions SET data = ? WHERE arn = ?').run(JSON.stringify(data), executionArn);
+    db.close();
+    const second = store.open({ clock: virtualClock(Date.UTC(2026, 0, 2)) });
+    await second.redriveExecution({ executionArn });
+    const done = await second.waitForExecution({ executionArn });
+    assert.equal([done.status, done.error, done.redriveCount], ['FAILED', 'States.Runtime', 1]);
+    assert.match(done.cause!, /could not be redriven: no state 'Gone' at the top level/);
+    const types = (await second.getExecutionHistory({ executionArn })).events.map((e) => e.type);
+    assert.equal(types.slice(-2), ['ExecutionRedriven', 'ExecutionFailed']);
+  });
+});
+
+api('with a store: a stored point of an unreadable shape leaves the execution NOT_REDRIVABLE, saying why', async () => {
+  await withFreshStore(async (store) => {
+    const first = store.open({ clock: virtualClock(Date.UTC(2026, 0, 1)) });
+    const executionArn = await ended(first, await machine(first, 'f', fails));
+    await store.closeAll();
+    const db = new Database(store.file);
+    const row = db.prepare('SELECT data FROM executions WHERE arn = ?').get(executionArn) as { data: string };
+    const data = JSON.parse(row.data);
+    data.redrive.point.variables = 'not a list';
+    db.prepare('UPDATE executions SET data = ? WHERE arn = ?').run(JSON.stringify(data), executionArn);
+    db.close();
+    const second = store.open({ clock: virtualClock(Date.UTC(2026, 0, 2)) });
+    const described = await second.describeExecution({ executionArn });
+    assert.is(described.redriveStatus, 'NOT_REDRIVABLE');
+    assert.match(described.redriveStatusReason!, /stored in a form this version does not read/);
   });
 });
 
