@@ -55,7 +55,9 @@ export class RedriveTap {
   /** The branches or iterations of the main line's latest Parallel or Map, the Parallel's branch input, and which of them failed. */
   private group: ParkedThreads | null;
   private groupInput: unknown;
-  private readonly failed: Set<number>;
+  /** The main line's StateEntered id when the group started: a later visit to the same state is another. */
+  private groupEntered: number;
+  private failed: Set<number> | null;
   /** Set when the run ended FAILED, TIMED_OUT or ABORTED with a state to continue from. */
   point: RedrivePoint | null;
   constructor(count = 0, redriveMs = NaN) {
@@ -64,7 +66,8 @@ export class RedriveTap {
     this.frame = null;
     this.group = null;
     this.groupInput = undefined;
-    this.failed = new Set();
+    this.groupEntered = 0;
+    this.failed = null;
     this.point = null;
   }
 
@@ -73,12 +76,13 @@ export class RedriveTap {
     if (group.frame !== this.frame) return;
     this.group = group;
     this.groupInput = input;
-    this.failed.clear();
+    this.groupEntered = group.frame.enteredEventId;
+    this.failed = null;
   }
 
   /** A thread of `group` failed: it runs again on a redrive even when its Map tolerated it. */
   threadFailed(group: ParkedThreads, index: number): void {
-    if (group === this.group) this.failed.add(index);
+    if (group === this.group) (this.failed ??= new Set()).add(index);
   }
 
   /**
@@ -100,11 +104,13 @@ export class RedriveTap {
       transitions: exec.transitions,
       variableBytes: exec.variableBytes,
     };
-    // The group is the state's own only while its attempt runs (a Retry's next attempt makes another).
-    const own = group !== null && group.node !== null && group.node.name === frame.stateName && group.rawInput === frame.stateInput;
-    this.point = own ? { ...point, ...threadsOf(group, this.groupInput, this.failed) } : point;
+    // The group of this visit to the state (a Retry's next attempt makes another; a run stopped before entering the state again has none).
+    const own = group !== null && group.node !== null && group.node.name === frame.stateName && this.groupEntered === frame.enteredEventId;
+    this.point = own ? { ...point, ...threadsOf(group, this.groupInput, this.failed ?? noneFailed) } : point;
   }
 }
+
+const noneFailed: ReadonlySet<number> = new Set();
 
 /** The records of a main-line group's threads: a Parallel's branches or an inline Map's iterations (a Distributed Map's run again whole). */
 function threadsOf(group: ParkedThreads, branchInput: unknown, failed: ReadonlySet<number>): Partial<RedrivePoint> {
