@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createService, virtualClock, type Handlers } from '../../src/index.js';
+import { withFreshStore } from '../support/stores.js';
 
 /**
  * A redrive of a Parallel or an inline Map reruns only the branches and iterations that failed
@@ -196,6 +197,60 @@ threads('inline Map: a failure it tolerated is run again on a redrive of an exec
   // The Fail state is where it stood: the redrive runs it again, not the Map.
   assert.equal(statuses, ['FAILED', 'FAILED']);
   assert.equal(calls, { 1: 1, 2: 1, 3: 1 });
+});
+
+threads('JSONata Parallel and Map: the same — only what failed runs again, Output over all the outputs', async () => {
+  const calls: Record<string, number> = {};
+  const work = (input: { key: string }) => {
+    calls[input.key] = (calls[input.key] ?? 0) + 1;
+    if ((input.key === 'p2' || input.key === 'm3') && calls[input.key] === 1) throw Object.assign(new Error(input.key), { name: 'Flaky' });
+    return input.key;
+  };
+  const task = (key: string) => ({ Type: 'Task', Resource: 'work', Arguments: { key }, End: true });
+  const definition = {
+    QueryLanguage: 'JSONata',
+    StartAt: 'Both',
+    States: {
+      Both: {
+        Type: 'Parallel',
+        Branches: [
+          { StartAt: 'P1', States: { P1: task('p1') } },
+          { StartAt: 'P2', States: { P2: task('p2') } },
+        ],
+        Output: '{% {"parallel": $states.result} %}',
+        Next: 'Each',
+      },
+      Each: {
+        Type: 'Map',
+        Items: '{% ["m1", "m2", "m3"] %}',
+        ItemProcessor: { StartAt: 'M', States: { M: { Type: 'Task', Resource: 'work', Arguments: { key: '{% $states.input %}' }, End: true } } },
+        Output: '{% $merge([$states.input, {"map": $states.result}]) %}',
+        End: true,
+      },
+    },
+  };
+  const { statuses, last } = await runAndRedrive({ work }, definition, {}, 2);
+  assert.equal(statuses, ['FAILED', 'FAILED', 'SUCCEEDED']);
+  assert.equal(JSON.parse(last.output!), { parallel: ['p1', 'p2'], map: ['m1', 'm2', 'm3'] });
+  assert.equal(calls, { p1: 1, p2: 2, m1: 1, m2: 1, m3: 2 });
+});
+
+threads('with a store: a Parallel that failed before a restart reruns only its failed branch after it', async () => {
+  await withFreshStore(async (store) => {
+    const r = recorder((key, call) => key === 'b2' && call === 1, false);
+    const handlers = { a: r.handler('a'), b1: r.handler('b1'), b2: r.handler('b2'), c: r.handler('c') };
+    const first = store.open({ handlers, clock: virtualClock(Date.UTC(2026, 0, 1)) });
+    const { stateMachineArn } = await first.createStateMachine({ name: 'm', definition: JSON.stringify(parallel), roleArn: ROLE });
+    const { executionArn } = await first.startExecution({ stateMachineArn, input: '{"order":3}' });
+    assert.is((await first.waitForExecution({ executionArn })).status, 'FAILED');
+    await store.closeAll();
+    const second = store.open({ handlers, clock: virtualClock(Date.UTC(2026, 0, 2)) });
+    await second.redriveExecution({ executionArn });
+    const done = await second.waitForExecution({ executionArn });
+    assert.is(done.status, 'SUCCEEDED');
+    assert.equal(r.calls, { a: 1, b1: 1, b2: 2, c: 1 });
+    assert.equal(JSON.parse(done.output!)[1], { key: 'b2', call: 2 });
+  });
 });
 
 threads.run();
