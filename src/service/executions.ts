@@ -456,7 +456,9 @@ export class Executions {
     if (r.mapRunArn !== undefined && r.mapRunArn !== null) {
       if (r.stateMachineArn !== undefined && r.stateMachineArn !== null)
         throw new ServiceError('ValidationException', 'Must provide a StateMachine ARN or MapRun ARN, not both');
-      return this.options.mapRuns.listChildren(r.mapRunArn, paging, statusFilter);
+      const children = this.options.mapRuns.listChildren(r.mapRunArn, paging, statusFilter);
+      // A map run's children are not redriven on their own (a redrive runs a Distributed Map again whole).
+      return redriveFilter === 'REDRIVEN' ? { executions: [] } : children;
     }
     if (r.stateMachineArn === undefined || r.stateMachineArn === null)
       throw new ServiceError('ValidationException', 'Must provide a StateMachine ARN or MapRun ARN');

@@ -253,4 +253,49 @@ threads('with a store: a Parallel that failed before a restart reruns only its f
   });
 });
 
+threads('a Distributed Map runs again whole, in a new map run (its map run is not redriven: see the README)', async () => {
+  const calls: Record<number, number> = {};
+  const work = (item: number) => {
+    calls[item] = (calls[item] ?? 0) + 1;
+    if (item === 2 && calls[item] === 1) throw Object.assign(new Error('item 2'), { name: 'Flaky' });
+    return item;
+  };
+  const service = createService({ handlers: { work }, clock: virtualClock(Date.UTC(2026, 0, 1)) });
+  const distributed = map({
+    ItemProcessor: {
+      ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+      StartAt: 'Work',
+      States: { Work: { Type: 'Task', Resource: 'work', End: true } },
+    },
+  });
+  const { stateMachineArn } = await service.createStateMachine({ name: 'd', definition: JSON.stringify(distributed), roleArn: ROLE });
+  const { executionArn } = await service.startExecution({ stateMachineArn, input: JSON.stringify({ items: [1, 2, 3] }) });
+  assert.is((await service.waitForExecution({ executionArn })).status, 'FAILED');
+  await service.redriveExecution({ executionArn });
+  const done = await service.waitForExecution({ executionArn });
+  assert.is(done.status, 'SUCCEEDED');
+  assert.equal(JSON.parse(done.output!), [1, 2, 3]);
+  assert.is(calls[2], 2);
+  const runs = (await service.listMapRuns({ executionArn })).mapRuns;
+  assert.is(runs.length, 2);
+});
+
+threads('ListExecutions of a map run with redriveFilter REDRIVEN lists none (its children are not redriven on their own)', async () => {
+  const service = createService({ handlers: { work: (item: number) => item }, clock: virtualClock(Date.UTC(2026, 0, 1)) });
+  const distributed = map({
+    ItemProcessor: {
+      ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+      StartAt: 'Work',
+      States: { Work: { Type: 'Task', Resource: 'work', End: true } },
+    },
+  });
+  const { stateMachineArn } = await service.createStateMachine({ name: 'd', definition: JSON.stringify(distributed), roleArn: ROLE });
+  const { executionArn } = await service.startExecution({ stateMachineArn, input: JSON.stringify({ items: [1, 2] }) });
+  await service.waitForExecution({ executionArn });
+  const [run] = (await service.listMapRuns({ executionArn })).mapRuns;
+  const count = async (redriveFilter?: 'REDRIVEN' | 'NOT_REDRIVEN') =>
+    (await service.listExecutions({ mapRunArn: run!.mapRunArn, redriveFilter })).executions.length;
+  assert.equal([await count(), await count('NOT_REDRIVEN'), await count('REDRIVEN')], [2, 2, 0]);
+});
+
 threads.run();
