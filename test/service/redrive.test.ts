@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createService, virtualClock, type Clock, type Handlers } from '../../src/index.js';
+import { createService, formatTrace, virtualClock, type Clock, type Handlers } from '../../src/index.js';
 import { refusal } from './refusal.js';
 
 /**
@@ -110,6 +110,11 @@ redrive('the history goes on: ExecutionRedriven after the end, ids continuing, t
     ],
   );
   assert.equal(after[0]!.executionRedrivenEventDetails, { redriveCount: 1 });
+  const trace = formatTrace(events as never).split('\n');
+  const redrivenLine = trace.findIndex((l) => l.includes('execution redriven  redrive 1'));
+  assert.ok(redrivenLine > 0, trace.join('\n'));
+  assert.match(trace[redrivenLine - 1]!, /execution failed {2}NotYet: not yet/);
+  assert.match(trace[redrivenLine + 1]!, /^ +\+\d+ms {2}-> Charge \(Task\)/);
   assert.equal(after[1]!.stateEnteredEventDetails, { name: 'Charge', input: '{"prepared":{}}', inputDetails: { truncated: false } });
 });
 
