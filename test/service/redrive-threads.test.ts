@@ -298,4 +298,41 @@ threads('ListExecutions of a map run with redriveFilter REDRIVEN lists none (its
   assert.equal([await count(), await count('NOT_REDRIVEN'), await count('REDRIVEN')], [2, 2, 0]);
 });
 
+threads('with a store: a redriven Parallel whose rerun branch parks in a Wait resumes after a restart, the finished branch not run again', async () => {
+  await withFreshStore(async (store) => {
+    const calls = { a: 0, b: 0 };
+    const handlers = {
+      a: () => ++calls.a,
+      b: () => {
+        if (++calls.b === 1) throw Object.assign(new Error('b'), { name: 'Flaky' });
+        return 'b';
+      },
+    };
+    const definition = {
+      StartAt: 'Both',
+      States: {
+        Both: {
+          Type: 'Parallel',
+          Branches: [
+            { StartAt: 'A', States: { A: { Type: 'Task', Resource: 'a', End: true } } },
+            { StartAt: 'B', States: { B: { Type: 'Task', Resource: 'b', Next: 'Nap' }, Nap: { Type: 'Wait', Seconds: 3600, End: true } } },
+          ],
+          End: true,
+        },
+      },
+    };
+    const first = store.open({ handlers });
+    const { stateMachineArn } = await first.createStateMachine({ name: 'm', definition: JSON.stringify(definition), roleArn: ROLE });
+    const { executionArn } = await first.startExecution({ stateMachineArn });
+    assert.is((await first.waitForExecution({ executionArn })).status, 'FAILED');
+    await first.redriveExecution({ executionArn });
+    assert.is((await first.describeExecution({ executionArn })).status, 'RUNNING');
+    await store.closeAll();
+    const second = store.open({ handlers, clock: virtualClock(Date.now()) });
+    const done = await second.waitForExecution({ executionArn });
+    assert.equal([done.status, JSON.parse(done.output!), done.redriveCount], ['SUCCEEDED', [1, 'b'], 1]);
+    assert.equal(calls, { a: 1, b: 2 });
+  });
+});
+
 threads.run();
