@@ -294,8 +294,8 @@ function restoreIterations(node: StateNode, frame: Frame, record: DurablePoint, 
   );
   group.retries = record.retries;
   group.next = records.length;
-  frame.exec.redrive?.watch(group, undefined);
   group.failures = record.failures ?? 0;
+  frame.exec.redrive?.watch(group, undefined);
   return restoreThreads(group, records, ctx, {
     stateOf(_index, stateName) {
       const iterationNode = processor.states.get(stateName);
