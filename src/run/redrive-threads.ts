@@ -1,6 +1,8 @@
 import { restoredScope } from './durable.js';
 import { Frame, StopSignal } from './frame.js';
 import { ParkedBranches } from './parked-branches.js';
+import { childExecution, type MapProcessor } from './iterations.js';
+import type { MapRun } from './map-runs.js';
 import { ParkedIterations } from './parked-iterations.js';
 import type { ParkedThreads } from './parked-threads.js';
 import type { RedrivePoint, RedriveThread, RedriveThreadPoint } from './redrive.js';
@@ -8,10 +10,10 @@ import { runStates } from './run-states.js';
 import type { StateNode } from './state.js';
 
 /**
- * A redrive of a Parallel or inline Map on the main line: the state is entered again with its
- * raw input, the threads that finished keep their outputs, and only the others run, each from
- * the state it stood in (with its input and its own variables) or, never started, from its
- * start. The group they make is a Suspension of the state's frame: the machine parks it, and
+ * A redrive of a Parallel or Map on the main line: the state is entered again with its raw
+ * input, the threads that finished keep their outputs, and only the others run, each from the
+ * state it stood in (with its input and its own variables) or, never started, from its start;
+ * a Distributed Map's map run runs again, its unsuccessful children started anew. The group they make is a Suspension of the state's frame: the machine parks it, and
  * the state's join step (Retry, Catch, ResultSelector…) runs the main line on once they end.
  */
 
@@ -28,12 +30,25 @@ export function threadStarts(node: StateNode, point: RedrivePoint): (StateNode |
   }
   if (point.iterations === undefined) return null;
   const processor = node.iterations;
-  if (processor === null || processor.isolated) throw new RangeError(`state '${node.name}' is not an inline Map state`);
+  if (processor === null) throw new RangeError(`state '${node.name}' is not a Map state`);
+  if (processor.isolated !== (point.mapRunArn !== undefined))
+    throw new RangeError(`Map state '${node.name}' is not ${processor.isolated ? 'an inline' : 'a distributed'} Map as the redrive point says`);
+  // A map run the host no longer keeps: the Distributed Map runs again whole.
+  if (processor.isolated && mapRunOf(processor, point) === null) return null;
   if (point.iterations.length > (point.inputs ?? []).length)
     throw new RangeError(`the redrive point of Map state '${node.name}' names more iterations than items`);
+  // A map run's unsuccessful children start anew (their histories too).
   return point.iterations.map((r) =>
-    r.finished ? null : r.point === null ? processor.start : stateIn(processor.states, r.point, `the iterations of Map state '${node.name}'`),
+    r.finished
+      ? null
+      : r.point === null || processor.isolated
+        ? processor.start
+        : stateIn(processor.states, r.point, `the iterations of Map state '${node.name}'`),
   );
+}
+
+function mapRunOf(processor: MapProcessor, point: RedrivePoint): MapRun | null {
+  return point.mapRunArn === undefined ? null : (processor.mapRuns?.mapRunRestored?.(point.mapRunArn) ?? null);
 }
 
 /** The state's threads run again from `starts` (threadStarts()), in the group it returns. */
@@ -88,7 +103,9 @@ function redriveIterations(
   exec.eventId++;
   exec.history?.mapStarted(frame, inputs.length);
   const stop = new StopSignal(frame.stop, true);
-  const group = new ParkedIterations(frame, processor, point.rawInput, inputs, Infinity, point.limit ?? 0, point.allowed ?? -1, stop);
+  const run = mapRunOf(processor, point);
+  run?.redriven(exec.clock.now());
+  const group = new ParkedIterations(frame, processor, point.rawInput, inputs, Infinity, point.limit ?? 0, point.allowed ?? -1, stop, run, exec.eventId);
   exec.redrive?.watch(group, null);
   // Iterations past the recorded ones start as there is room (startMore), as they would have.
   group.next = records.length;
@@ -99,6 +116,12 @@ function redriveIterations(
       continue;
     }
     if (group.failed) continue;
+    if (run !== null) {
+      // A child of the map run: started anew, in a history of its own.
+      exec.eventId++;
+      runThread(group, i, group.iterationFrame(i, undefined, childExecution(run, group.stop, i, frame)), starts[i]!, inputs[i]);
+      continue;
+    }
     const at = record.point;
     const iteration = group.iterationFrame(i, processor.assigns ? restoredScope(frame.vars, at?.variables ?? []) : undefined);
     exec.eventId++;

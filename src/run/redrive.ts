@@ -33,11 +33,13 @@ export interface RedrivePoint extends RedriveThreadPoint {
   /** A Parallel: its branches, and the input they all got (an unstarted branch starts from it). */
   readonly branches?: RedriveThread[];
   readonly branchInput?: unknown;
-  /** An inline Map: its iterations' inputs, MaxConcurrency (0: none), tolerated failures (-1: none), and the iterations started, in item order. */
+  /** A Map: its iterations' inputs, MaxConcurrency (0: none), tolerated failures (-1: none), and the iterations started, in item order. */
   readonly inputs?: unknown[];
   readonly limit?: number;
   readonly allowed?: number;
   readonly iterations?: RedriveThread[];
+  /** A Distributed Map: its map run, which the redrive runs again (its unsuccessful children anew). */
+  readonly mapRunArn?: string;
 }
 
 /**
@@ -112,16 +114,17 @@ export class RedriveTap {
 
 const noneFailed: ReadonlySet<number> = new Set();
 
-/** The records of a main-line group's threads: a Parallel's branches or an inline Map's iterations (a Distributed Map's run again whole). */
+/** The records of a main-line group's threads: a Parallel's branches, a Map's iterations (a Distributed Map's with its map run; one without is run again whole). */
 function threadsOf(group: ParkedThreads, branchInput: unknown, failed: ReadonlySet<number>): Partial<RedrivePoint> {
   if (group instanceof ParkedBranches) return { branches: threadRecords(group, group.frames.length, group.plan.assigns, failed), branchInput };
-  if (!(group instanceof ParkedIterations) || group.processor.isolated) return {};
+  if (!(group instanceof ParkedIterations) || (group.processor.isolated && group.run === null)) return {};
   const assigns = group.processor.assigns;
   return {
     inputs: group.inputs,
     limit: group.limit,
     allowed: group.allowed,
     iterations: threadRecords(group, group.next, () => assigns, failed),
+    ...(group.run !== null ? { mapRunArn: group.run.arn } : {}),
   };
 }
 

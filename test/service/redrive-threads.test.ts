@@ -253,7 +253,7 @@ threads('with a store: a Parallel that failed before a restart reruns only its f
   });
 });
 
-threads('a Distributed Map runs again whole, in a new map run (its map run is not redriven: see the README)', async () => {
+threads('a Distributed Map: its map run runs again (same ARN, redriveCount 1), only the unsuccessful children started anew', async () => {
   const calls: Record<number, number> = {};
   const work = (item: number) => {
     calls[item] = (calls[item] ?? 0) + 1;
@@ -271,13 +271,50 @@ threads('a Distributed Map runs again whole, in a new map run (its map run is no
   const { stateMachineArn } = await service.createStateMachine({ name: 'd', definition: JSON.stringify(distributed), roleArn: ROLE });
   const { executionArn } = await service.startExecution({ stateMachineArn, input: JSON.stringify({ items: [1, 2, 3] }) });
   assert.is((await service.waitForExecution({ executionArn })).status, 'FAILED');
-  await service.redriveExecution({ executionArn });
+  const [failedRun] = (await service.listMapRuns({ executionArn })).mapRuns;
+  assert.is((await service.describeMapRun({ mapRunArn: failedRun!.mapRunArn })).status, 'FAILED');
+  const { redriveDate } = await service.redriveExecution({ executionArn });
   const done = await service.waitForExecution({ executionArn });
   assert.is(done.status, 'SUCCEEDED');
   assert.equal(JSON.parse(done.output!), [1, 2, 3]);
-  assert.is(calls[2], 2);
+  assert.equal(calls, { 1: 1, 2: 2, 3: 1 });
   const runs = (await service.listMapRuns({ executionArn })).mapRuns;
-  assert.is(runs.length, 2);
+  assert.equal(
+    runs.map((r) => r.mapRunArn),
+    [failedRun!.mapRunArn],
+  );
+  const described = await service.describeMapRun({ mapRunArn: failedRun!.mapRunArn });
+  assert.equal([described.status, described.redriveCount, described.redriveDate], ['SUCCEEDED', 1, redriveDate]);
+  assert.equal([described.executionCounts.succeeded, described.executionCounts.failed], [3, 0]);
+  const children = (await service.listExecutions({ mapRunArn: failedRun!.mapRunArn })).executions;
+  assert.ok(children.every((c) => c.status === 'SUCCEEDED'));
+});
+
+threads('a Distributed Map whose map run is no longer kept runs again whole, in a new map run', async () => {
+  const calls: Record<number, number> = {};
+  const work = (item: number) => {
+    calls[item] = (calls[item] ?? 0) + 1;
+    if (item === 2 && calls[item] === 1) throw Object.assign(new Error('item 2'), { name: 'Flaky' });
+    return item;
+  };
+  const service = createService({ handlers: { work }, clock: virtualClock(Date.UTC(2026, 0, 1)) });
+  const distributed = map({
+    ItemProcessor: {
+      ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+      StartAt: 'Work',
+      States: { Work: { Type: 'Task', Resource: 'work', End: true } },
+    },
+  });
+  const { stateMachineArn } = await service.createStateMachine({ name: 'd', definition: JSON.stringify(distributed), roleArn: ROLE });
+  const { executionArn } = await service.startExecution({ stateMachineArn, input: JSON.stringify({ items: [1, 2, 3] }) });
+  await service.waitForExecution({ executionArn });
+  // As if the map run had been dropped: the registry no longer has it.
+  const registry = (service as unknown as { registry: { mapRuns: Map<string, unknown> } }).registry;
+  registry.mapRuns.clear();
+  await service.redriveExecution({ executionArn });
+  const done = await service.waitForExecution({ executionArn });
+  assert.is(done.status, 'SUCCEEDED');
+  assert.equal(calls, { 1: 2, 2: 2, 3: 1 });
 });
 
 threads('ListExecutions of a map run with redriveFilter REDRIVEN lists none (its children are not redriven on their own)', async () => {
@@ -332,6 +369,37 @@ threads('with a store: a redriven Parallel whose rerun branch parks in a Wait re
     const done = await second.waitForExecution({ executionArn });
     assert.equal([done.status, JSON.parse(done.output!), done.redriveCount], ['SUCCEEDED', [1, 'b'], 1]);
     assert.equal(calls, { a: 1, b: 2 });
+  });
+});
+
+threads('with a store: a Distributed Map that failed before a restart redrives its map run after it', async () => {
+  await withFreshStore(async (store) => {
+    const calls: Record<number, number> = {};
+    const work = (item: number) => {
+      calls[item] = (calls[item] ?? 0) + 1;
+      if (item === 1 && calls[item] === 1) throw Object.assign(new Error('item 1'), { name: 'Flaky' });
+      return item * 2;
+    };
+    const distributed = map({
+      ItemProcessor: {
+        ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'EXPRESS' },
+        StartAt: 'Work',
+        States: { Work: { Type: 'Task', Resource: 'work', End: true } },
+      },
+    });
+    const first = store.open({ handlers: { work }, clock: virtualClock(Date.UTC(2026, 0, 1)) });
+    const { stateMachineArn } = await first.createStateMachine({ name: 'd', definition: JSON.stringify(distributed), roleArn: ROLE });
+    const { executionArn } = await first.startExecution({ stateMachineArn, input: JSON.stringify({ items: [0, 1] }) });
+    assert.is((await first.waitForExecution({ executionArn })).status, 'FAILED');
+    await store.closeAll();
+    const second = store.open({ handlers: { work }, clock: virtualClock(Date.UTC(2026, 0, 2)) });
+    await second.redriveExecution({ executionArn });
+    const done = await second.waitForExecution({ executionArn });
+    assert.equal([done.status, JSON.parse(done.output!)], ['SUCCEEDED', [0, 2]]);
+    assert.equal(calls, { 0: 1, 1: 2 });
+    const runs = (await second.listMapRuns({ executionArn })).mapRuns;
+    assert.is(runs.length, 1);
+    assert.is((await second.describeMapRun({ mapRunArn: runs[0]!.mapRunArn })).redriveCount, 1);
   });
 });
 
