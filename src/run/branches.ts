@@ -158,13 +158,14 @@ function runParkableBranches<T>(
     try {
       out = runStates(starts[i]!, input, frame);
     } catch (thrown) {
-      if (group === null && !(thrown instanceof Suspension)) {
+      // A redrivable run's failure goes through the group too: its tap learns which branches finished (run/redrive.ts).
+      if (group === null && !(thrown instanceof Suspension) && parent.exec.redrive === null) {
         stop.stop();
         if (history !== null) failedBranch(parent, frame);
         if (history !== null) recordParallelEnd(history, parent, thrown);
         throw thrown;
       }
-      group ??= ParkedBranches.after(parent, branches, rawInput, stop, finished, i, finishedBound);
+      group ??= ParkedBranches.after(parent, branches, rawInput, input, stop, finished, i, finishedBound);
       group.started(i, frame);
       group.threw(i, thrown);
       continue;
@@ -174,7 +175,7 @@ function runParkableBranches<T>(
       finishedBound += frame.valueBound;
       continue;
     }
-    group ??= ParkedBranches.after(parent, branches, rawInput, stop, finished, i, finishedBound);
+    group ??= ParkedBranches.after(parent, branches, rawInput, input, stop, finished, i, finishedBound);
     group.started(i, frame);
     group.gave(i, out);
   }

@@ -206,6 +206,7 @@ export function restorePoint(node: StateNode, frame: Frame, record: DurablePoint
   frame.next = node.next;
   frame.valueBound = record.valueBound ?? Infinity;
   frame.historyEventId = record.historyEventId;
+  frame.stateInput = record.rawInput;
   if (record.waitsOn === 'branches') return restoreBranches(node, frame, record, ctx);
   if (record.waitsOn === 'iterations') return restoreIterations(node, frame, record, ctx);
   if (record.waitsOn === 'timer') {
@@ -255,6 +256,7 @@ function restoreBranches(node: StateNode, frame: Frame, record: DurablePoint, ct
   const group = new ParkedBranches(frame, plan, record.rawInput, new StopSignal(frame.stop, true));
   group.retries = record.retries;
   group.outputsBound = record.outputsBound ?? Infinity;
+  frame.exec.redrive?.watch(group, undefined);
   return restoreThreads(group, records, ctx, {
     stateOf(index, stateName) {
       const branchNode = plan.states[index]!.get(stateName);
@@ -293,6 +295,7 @@ function restoreIterations(node: StateNode, frame: Frame, record: DurablePoint, 
   group.retries = record.retries;
   group.next = records.length;
   group.failures = record.failures ?? 0;
+  frame.exec.redrive?.watch(group, undefined);
   return restoreThreads(group, records, ctx, {
     stateOf(_index, stateName) {
       const iterationNode = processor.states.get(stateName);
@@ -307,7 +310,7 @@ function restoreIterations(node: StateNode, frame: Frame, record: DurablePoint, 
 }
 
 /** A thread's own variable scope, under `parent`, holding what its record names. */
-function restoredScope(parent: VariableScope | null, variables: DurablePoint['variables']): VariableScope {
+export function restoredScope(parent: VariableScope | null, variables: DurablePoint['variables']): VariableScope {
   const vars = new VariableScope(parent);
   for (const [name, value, size] of variables) vars.set(name, value, size);
   return vars;

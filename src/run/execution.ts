@@ -25,6 +25,7 @@ import { SignalStop, StopHandle, stopCause, type StopTarget } from './stop.js';
 import { Suspension, follow, type ResultPort } from './suspension.js';
 import type { TaskTokens } from './tokens.js';
 import { restorePoint, type DurableSuspension, type RestoreContext } from './durable.js';
+import { RedriveTap, redriveRun, type RedriveOptions, type RedrivePoint } from './redrive.js';
 
 /** What compile() builds: the compiled states, and the settings every execution of them shares. */
 export interface CompiledMachine {
@@ -83,9 +84,12 @@ export interface ExecuteOptions {
   onSuspend?: (suspension: Suspension) => void;
   /** Called when a parked execution runs on (its token was answered, or its wait ended). */
   onResume?: () => void;
+  /** A host that may redrive the execution passes one (run/redrive.ts): it keeps where an unsuccessful run stood. */
+  redrive?: RedriveTap;
 }
 
 export { durableRecord, type DurablePoint, type DurableSuspension } from './durable.js';
+export { RedriveTap, type RedriveOptions, type RedrivePoint } from './redrive.js';
 
 /** What Machine.resume() takes besides the durable record. */
 export interface ResumeOptions {
@@ -100,6 +104,8 @@ export interface ResumeOptions {
   onHistory?: (history: RecordedHistory) => void;
   onSuspend?: (suspension: Suspension) => void;
   onResume?: () => void;
+  /** As ExecuteOptions.redrive: the resumed run keeps where it stood should it end unsuccessfully. */
+  redrive?: RedriveTap;
 }
 
 /**
@@ -235,6 +241,11 @@ export class Machine {
     frame.valueBound = inputBound;
     // AWS links the first state's entered event to no event (previousEventId 0), not to ExecutionStarted.
     frame.historyEventId = 0;
+    const tap = options.redrive;
+    if (tap !== undefined) {
+      exec.redrive = tap;
+      tap.frame = frame;
+    }
     // A stop while the run is still synchronous (a handler aborting, say) ends it at the next transition.
     stop?.attach(exec);
     let out: unknown;
@@ -345,7 +356,12 @@ export class Machine {
         return probe;
       },
     };
-    const parked = restorePoint(node, new Frame(exec, vars, -1, null), record, context);
+    const frame = new Frame(exec, vars, -1, null);
+    if (options.redrive !== undefined) {
+      exec.redrive = options.redrive;
+      options.redrive.frame = frame;
+    }
+    const parked = restorePoint(node, frame, record, context);
     if (parked instanceof Promise) return parked.then((suspension) => this.resumeAt(suspension, options));
     return this.resumeAt(parked, options);
   }
@@ -360,6 +376,11 @@ export class Machine {
       return Promise.resolve(this.stopped(exec, stop));
     }
     return this.race(exec, suspension, stop, options, true);
+  }
+
+  /** Runs an execution that ended unsuccessfully again from where its main line stood (run/redrive.ts). */
+  redrive(point: RedrivePoint, options: RedriveOptions): ExecutionResult | Promise<ExecutionResult> {
+    return redriveRun(this, point, options);
   }
 
   /** The top-level state named `name`: a resumed record names the Task it parked in. */
@@ -400,6 +421,8 @@ export class Machine {
     cause: string | null | undefined,
     stopMs: number = this.clock.now(),
   ) {
+    // Before the end stops what still runs: the tap sees each thread where it stood.
+    if (exec.redrive !== null) exec.redrive.ended(exec, status);
     if (status !== 'SUCCEEDED' && !exec.aborted) exec.abort(executionEnded);
     const history = exec.history;
     if (history !== null) recordEnd(history, status, output, error, cause);
@@ -523,7 +546,8 @@ class ExecutionRace implements ResultPort, StopTarget, LimitTarget {
 function checkExecuteOptions(options: unknown): void {
   if (options === null || typeof options !== 'object')
     throw new OptionError('execute()', 'options', `must be an object, not ${options === null ? 'null' : typeof options}`);
-  const { signal, stop, inputText, executionId } = options as ExecuteOptions;
+  const { signal, stop, inputText, executionId, redrive } = options as ExecuteOptions;
+  if (redrive !== undefined && !(redrive instanceof RedriveTap)) throw new OptionError('execute()', 'redrive', 'must be a RedriveTap');
   if (signal !== undefined && !(signal instanceof AbortSignal)) throw new OptionError('execute()', 'signal', 'must be an AbortSignal');
   if (stop !== undefined && !(stop instanceof StopHandle)) throw new OptionError('execute()', 'stop', 'must be a StopHandle (new StopHandle())');
   if (inputText !== undefined && typeof inputText !== 'string') throw new OptionError('execute()', 'inputText', 'must be the JSON text of the input');

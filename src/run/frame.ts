@@ -3,6 +3,7 @@ import type { HistoryRecorder } from './history.js';
 import { abandoned, executionEnded } from './interruptions.js';
 import type { Limits } from './limits.js';
 import type { ChildExecution } from './map-runs.js';
+import type { RedriveTap } from './redrive.js';
 
 /** Something waiting that must end when its execution ends (plain data with a method, no closure). */
 export interface EndListener {
@@ -105,6 +106,8 @@ export class Execution {
   suppliedContext: Record<string, unknown> | null;
   /** Set by Machine.run(): a task waiting for its token on the main line may suspend the execution (run/suspension.ts). */
   suspendable: boolean;
+  /** Set when a host may redrive the execution (a service's Standard run): its redrive count and where it stood when it ended. */
+  redrive: RedriveTap | null;
   constructor(init: ExecutionInit) {
     this.id = init.id;
     this.name = init.name;
@@ -124,6 +127,7 @@ export class Execution {
     this.history = null;
     this.suppliedContext = null;
     this.suspendable = false;
+    this.redrive = null;
   }
 
   /** `$$.StateMachine.Id`: the state machine's ARN. */
@@ -458,6 +462,8 @@ export class Frame {
   historyEventId: number;
   /** `$$.Task.Token` of the task attempt running now (`.waitForTaskToken`, activities); null otherwise. */
   taskToken: string | null;
+  /** The raw input of the state this thread is in, kept only while recording history: a redrive runs the state again from it. */
+  stateInput: unknown;
   constructor(exec: Execution, vars: VariableScope | null, mapIndex: number, mapValue: unknown, stop: StopSignal | null = null) {
     this.exec = exec;
     this.vars = vars;
@@ -474,6 +480,7 @@ export class Frame {
     this.resultBound = Infinity;
     this.historyEventId = 0;
     this.taskToken = null;
+    this.stateInput = undefined;
   }
 
   /**
@@ -496,12 +503,18 @@ export class Frame {
     this.resultBound = Infinity;
     this.historyEventId = 0;
     this.taskToken = null;
+    this.stateInput = undefined;
   }
 }
 
 /** ISO 8601 with milliseconds, as AWS writes context-object times. */
 export function isoTime(ms: number): string {
   return new Date(ms).toISOString();
+}
+
+/** `$$.Execution.RedriveTime`: when the execution was last redriven (absent before its first redrive). */
+function redriveTime(exec: Execution): string | undefined {
+  return exec.redrive !== null && exec.redrive.count > 0 ? isoTime(exec.redrive.redriveMs) : undefined;
 }
 
 /** AWS shows `$$.State.RetryCount` only in states that can retry. */
@@ -519,7 +532,8 @@ export const contextFields: Readonly<Record<string, (frame: Frame) => unknown>> 
   'Execution.Name': (f) => f.exec.name,
   'Execution.RoleArn': (f) => f.exec.roleArn,
   'Execution.StartTime': (f) => isoTime(f.exec.startMs),
-  'Execution.RedriveCount': (f) => (f.exec.standard ? 0 : undefined),
+  'Execution.RedriveCount': (f) => (f.exec.standard ? (f.exec.redrive?.count ?? 0) : undefined),
+  'Execution.RedriveTime': (f) => redriveTime(f.exec),
   'State.EnteredTime': (f) => isoTime(f.enteredMs),
   'State.Name': (f) => f.stateName,
   'State.RetryCount': (f) => (retries(f.stateType) ? f.retryCount : undefined),
@@ -536,7 +550,7 @@ export function contextObject(frame: Frame): Record<string, unknown> {
   if (exec.suppliedContext !== null) return structuredClone(exec.suppliedContext);
   const ctx: Record<string, unknown> = {
     Execution: exec.standard
-      ? { Id: exec.id, Input: exec.input, Name: exec.name, RoleArn: exec.roleArn, StartTime: isoTime(exec.startMs), RedriveCount: 0 }
+      ? { Id: exec.id, Input: exec.input, Name: exec.name, RoleArn: exec.roleArn, StartTime: isoTime(exec.startMs), RedriveCount: exec.redrive?.count ?? 0 }
       : { Id: exec.id, Input: exec.input, Name: exec.name, RoleArn: exec.roleArn, StartTime: isoTime(exec.startMs) },
     State: retries(frame.stateType)
       ? { EnteredTime: isoTime(frame.enteredMs), Name: frame.stateName, RetryCount: frame.retryCount }
@@ -546,6 +560,7 @@ export function contextObject(frame: Frame): Record<string, unknown> {
       Name: exec.stateMachineName,
     },
   };
+  if (exec.redrive !== null && exec.redrive.count > 0) (ctx.Execution as Record<string, unknown>).RedriveTime = redriveTime(exec);
   if (frame.mapIndex >= 0) ctx.Map = { Item: { Index: frame.mapIndex, Value: frame.mapValue } };
   if (frame.taskToken !== null) ctx.Task = { Token: frame.taskToken };
   return ctx;

@@ -232,6 +232,7 @@ function runParkableIterations(
   const runEventId = processor.isolated ? mapRunStarted(parent, run) : 0;
   const stop = new StopSignal(parent.stop, true);
   const group = new ParkedIterations(parent, processor, rawInput, inputs, inputBound, limit, allowed, stop, run, runEventId);
+  exec.redrive?.watch(group, null);
   group.startMore();
   return group.launched();
 }

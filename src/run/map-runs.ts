@@ -103,6 +103,9 @@ export interface MapRunRecord {
   readonly childStopMs: readonly (number | null)[];
   readonly childResults: readonly unknown[];
   readonly childEvents: readonly (readonly HistoryEvent[] | null)[];
+  /** Redrives of its parent that ran it again (absent in records written before redrives: none), and when the last did. */
+  readonly redriveCount?: number;
+  readonly redriveMs?: number | null;
 }
 
 /** A child's history as a store gave it back: its timestamps Dates again (JSON wrote them as text). */
@@ -145,6 +148,9 @@ export class MapRun {
   readonly childHistories: (RecordedHistory | null)[];
   /** Called after UpdateMapRun: the iterations start more if the concurrency now allows it. */
   onUpdate: (() => void) | null;
+  /** Redrives of its parent that ran it again, and when the last did (NaN: none). */
+  redriveCount: number;
+  redriveMs: number;
 
   /** A map run as `record` says (one starting, or one read back from a store). */
   constructor(record: MapRunRecord) {
@@ -172,6 +178,8 @@ export class MapRun {
     this.childResults = record.childResults.slice();
     this.childHistories = record.childEvents.map((events) => (events === null ? null : readBack(events)));
     this.onUpdate = null;
+    this.redriveCount = record.redriveCount ?? 0;
+    this.redriveMs = record.redriveMs ?? NaN;
   }
 
   /** The map run a Distributed Map starts at `frame` over `inputs`; `host` (null: none) keeps it. */
@@ -246,6 +254,8 @@ export class MapRun {
       childStopMs: this.childStopMs.map(time),
       childResults: this.childResults,
       childEvents: Array.from(this.childStatus, (_status, i) => this.childHistories[i]?.events() ?? null),
+      redriveCount: this.redriveCount,
+      redriveMs: time(this.redriveMs),
     };
   }
 
@@ -302,6 +312,16 @@ export class MapRun {
     this.cause = cause;
     for (let i = 0; i < this.childStatus.length; i++) if (this.childStatus[i] === 'RUNNING') this.childEnded(i, 'ABORTED', undefined, ms);
     this.onUpdate = null;
+  }
+
+  /** Its parent was redriven at `ms`: it runs again, its unsuccessful children started anew (run/redrive-threads.ts). */
+  redriven(ms: number): void {
+    this.status = 'RUNNING';
+    this.stopMs = NaN;
+    this.error = undefined;
+    this.cause = undefined;
+    this.redriveCount++;
+    this.redriveMs = ms;
   }
 
   /** UpdateMapRun: new settings for the children not started yet. */

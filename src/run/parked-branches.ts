@@ -1,8 +1,6 @@
 import { failedBranch, type Branches } from './branches.js';
 import type { Frame, StopSignal } from './frame.js';
 import { Interruption } from './interruptions.js';
-import { isPromiseLike } from './state.js';
-import { follow } from './suspension.js';
 import { ParkedThreads } from './parked-threads.js';
 import type { TaskTokens } from './tokens.js';
 
@@ -37,18 +35,25 @@ export class ParkedBranches extends ParkedThreads {
     this.outputsBound = 2 + n;
   }
 
-  /** The group of branches whose first `count` finished at once (`outputs`, their bound `outputsBound`) before one parked or went asynchronous. */
-  static after(frame: Frame, plan: Branches, rawInput: unknown, stop: StopSignal, outputs: unknown[], count: number, outputsBound: number): ParkedBranches {
+  /**
+   * The group of branches (their input `input`) whose first `count` finished at once (`outputs`,
+   * their bound `outputsBound`) before one parked, went asynchronous or failed.
+   */
+  static after(
+    frame: Frame,
+    plan: Branches,
+    rawInput: unknown,
+    input: unknown,
+    stop: StopSignal,
+    outputs: unknown[],
+    count: number,
+    outputsBound: number,
+  ): ParkedBranches {
     const group = new ParkedBranches(frame, plan, rawInput, stop);
+    frame.exec.redrive?.watch(group, input);
     for (let i = 0; i < count; i++) group.restoredOutput(i, outputs[i]);
     group.outputsBound = outputsBound;
     return group;
-  }
-
-  /** What branch `index`'s run returned: its output, or a promise of it. */
-  gave(index: number, out: unknown): void {
-    if (isPromiseLike(out)) follow(out, this.portOf(index));
-    else this.threadDone(index, out);
   }
 
   threadDone(index: number, output: unknown): void {
@@ -61,6 +66,7 @@ export class ParkedBranches extends ParkedThreads {
 
   threadFailed(index: number, thrown: unknown): void {
     if (this.answered || this.finished[index]) return;
+    this.frame.exec.redrive?.threadFailed(this, index);
     this.ended(index);
     if (!this.failed) {
       const branch = this.frames[index];

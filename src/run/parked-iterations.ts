@@ -138,6 +138,7 @@ export class ParkedIterations extends ParkedThreads {
 
   threadFailed(index: number, thrown: unknown): void {
     if (this.answered || this.finished[index]) return;
+    this.frame.exec.redrive?.threadFailed(this, index);
     this.iterationEnded(index, thrown instanceof Interruption ? null : false);
     if (this.failed) return;
     const allowed = this.run === null ? this.allowed : this.run.allowed;

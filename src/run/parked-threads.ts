@@ -1,7 +1,7 @@
 import type { Frame, StopSignal } from './frame.js';
 import { abandoned } from './interruptions.js';
-import type { StateNode } from './state.js';
-import { Suspension, type ResultPort, type ResumeStep } from './suspension.js';
+import { isPromiseLike, type StateNode } from './state.js';
+import { Suspension, follow, type ResultPort, type ResumeStep } from './suspension.js';
 import type { TaskTokens } from './tokens.js';
 
 /**
@@ -83,6 +83,12 @@ export abstract class ParkedThreads extends Suspension {
   started(index: number, frame: Frame): void {
     this.frames[index] = frame;
     this.running++;
+  }
+
+  /** What thread `index`'s run returned: its output, or a promise of it. */
+  gave(index: number, out: unknown): void {
+    if (isPromiseLike(out)) follow(out, this.portOf(index));
+    else this.threadDone(index, out);
   }
 
   /** What thread `index`'s run threw: its parked point, or its failure. */

@@ -1,6 +1,6 @@
 import { AslError, StatesErrors } from './errors.js';
 import type { Frame } from './frame.js';
-import { abandoned, executionEnded } from './interruptions.js';
+import { abandoned, executionEnded, type Interruption } from './interruptions.js';
 import { payloadBound } from './limits.js';
 import { isPromiseLike, type StateNode } from './state.js';
 
@@ -37,10 +37,10 @@ export function runStates(start: StateNode, input: unknown, frame: Frame): unkno
   let value = input;
   const exec = frame.exec;
   while (state !== null) {
-    if (frame.stop !== null && frame.stop.isStopped()) throw abandoned;
+    if (frame.stop !== null && frame.stop.isStopped()) throw endedBefore(abandoned, state, value, frame);
     if ((++exec.transitions & (SLICE_CHECK_INTERVAL - 1)) === 0 && sliceSpent(exec.transitions)) return resumeLater(state, value, frame);
     const now = exec.now();
-    if (now > exec.deadlineMs || exec.aborted) throw executionEnded;
+    if (now > exec.deadlineMs || exec.aborted) throw endedBefore(executionEnded, state, value, frame);
     frame.stateName = state.name;
     frame.stateType = state.type;
     frame.enteredEventId = ++exec.eventId;
@@ -48,7 +48,10 @@ export function runStates(start: StateNode, input: unknown, frame: Frame): unkno
     frame.retryCount = 0;
     frame.next = state.next;
     frame.resultBound = Infinity;
-    if (exec.history !== null) exec.history.stateEntered(frame, value);
+    if (exec.history !== null) {
+      exec.history.stateEntered(frame, value);
+      frame.stateInput = value;
+    }
     let out: unknown;
     try {
       out = state.run(value, frame);
@@ -64,6 +67,19 @@ export function runStates(start: StateNode, input: unknown, frame: Frame): unkno
     state = frame.next as StateNode | null;
   }
   return value;
+}
+
+/**
+ * The interruption that ends a thread before it enters `state`: while recording history the
+ * thread then stands at `state`, with `value` its input, so that a redrive starts there.
+ */
+function endedBefore(interruption: Interruption, state: StateNode, value: unknown, frame: Frame): Interruption {
+  if (frame.exec.history !== null) {
+    frame.stateName = state.name;
+    frame.stateType = state.type;
+    frame.stateInput = value;
+  }
+  return interruption;
 }
 
 /**

@@ -122,6 +122,8 @@ export function formatTrace(history: readonly HistoryEvent[], options: TraceOpti
       line(event, thread, 1, `map over ${plural(Number(d.length), 'item')}`);
     } else if (type === 'ExecutionStarted') {
       line(event, rootThread, 0, `execution started  input ${clip(d.input, max)}`);
+    } else if (type === 'ExecutionRedriven') {
+      line(event, rootThread, 0, `execution redriven  redrive ${String(d.redriveCount)}`);
     } else if (type === 'ExecutionSucceeded') {
       line(event, rootThread, 0, `execution succeeded  output ${clip(d.output, max)}`);
     } else if (type === 'ExecutionFailed' || type === 'ExecutionTimedOut' || type === 'ExecutionAborted') {

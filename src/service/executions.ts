@@ -7,14 +7,26 @@ import type { ExecutionResult } from '../run/result.js';
 import { durableRecord, type ExecuteOptions } from '../run/execution.js';
 import type { HistoryEvent, HistoryLevel, RecordedHistory } from '../run/history.js';
 import { StopHandle } from '../run/stop.js';
+import { RedriveTap } from '../run/redrive.js';
 import type { TaskTokens } from '../run/tokens.js';
 import { withRevisionDetails } from './configurations.js';
 import { ServiceError } from './errors.js';
-import { described, errorDetails, listed, startedEvent } from './history.js';
+import { described, errorDetails, listed, recordOutput, recordStop, startedEvent } from './history.js';
+import { checkRedrive, redrive } from './redrive.js';
 import type { MapRuns } from './map-runs.js';
 import type { ExecutionRecord, Revision, StateMachineRecord } from './records.js';
 import type { Registry, StateMachineTarget } from './registry.js';
-import { checkEnum, checkLength, checkName, checkStartBounds, executionsPageRequest, page, parseArn, parseExecutionInput, requireString } from './requests.js';
+import {
+  checkEnum,
+  checkLength,
+  checkName,
+  checkStartBounds,
+  checkTraceHeader,
+  executionsPageRequest,
+  page,
+  parseExecutionInput,
+  requireString,
+} from './requests.js';
 import type { IntegrationHost, NestedExecutionHost, ServiceIntegration } from './seam.js';
 import { markHostStopped, type SqliteStore } from './store.js';
 import type * as T from './types.js';
@@ -83,6 +95,7 @@ export class Executions {
         events: (exec.events ?? []) as unknown as HistoryEvent[],
         tokens: this.options.tokens,
         stop: exec.stopHandle,
+        redrive: this.redriveTap(exec, exec.redriveCount ?? 0, exec.redriveDate?.getTime() ?? NaN),
         ...this.durableHooks(exec),
       });
     } catch (thrown) {
@@ -282,7 +295,7 @@ export class Executions {
     const result = compiled.run(
       input.value,
       standard
-        ? { name, inputText: input.text, stop: exec.stopHandle, ...this.durableHooks(exec) }
+        ? { name, inputText: input.text, stop: exec.stopHandle, redrive: this.redriveTap(exec, 0, NaN), ...this.durableHooks(exec) }
         : { name, executionId: expressId, inputText: input.text, stop: exec.stopHandle },
     );
     if (result instanceof Promise) {
@@ -352,6 +365,8 @@ export class Executions {
   /** Records how an execution ended (`result` null: it could not start). */
   private settle(exec: ExecutionRecord, result: ExecutionResult | null, error?: string, cause?: string): void {
     this.running.delete(exec);
+    if (exec.redriveTap !== undefined) exec.redrivePoint = exec.redriveTap.point;
+    exec.redriveTap = undefined;
     if (result === null) {
       exec.status = 'FAILED';
       exec.stopDate = this.registry.now();
@@ -369,50 +384,12 @@ export class Executions {
       // The recorder's array is the execution's own, and no longer grows: kept as it is.
       exec.events = (result.history ?? []) as unknown as T.HistoryEventShape[];
       exec.liveEvents = null;
-      if (result.status === 'SUCCEEDED') this.recordOutput(exec, result.output);
-      if (result.status === 'ABORTED') this.recordStop(exec);
+      if (result.status === 'SUCCEEDED') recordOutput(exec, result.output);
+      if (result.status === 'ABORTED') recordStop(exec);
     }
     if (exec.machine.type === 'STANDARD') {
       this.options.mapRuns.executionEnded(exec.executionArn, exec.stopDate.getTime());
       this.retain(exec);
-    }
-  }
-
-  /**
-   * The output as JSON text. A value too deep to write (built up state by state: inputs are
-   * refused past 1,000 levels) fails the execution instead, its last event included.
-   */
-  private recordOutput(exec: ExecutionRecord, output: unknown): void {
-    try {
-      exec.outputText = JSON.stringify(output) ?? 'null';
-      return;
-    } catch (thrown) {
-      exec.status = 'FAILED';
-      exec.error = 'States.Runtime';
-      exec.cause = `The execution output could not be written as JSON: ${thrown instanceof Error ? thrown.message : String(thrown)}`;
-    }
-    const events = exec.events!;
-    const last = events[events.length - 1];
-    if (last !== undefined && last.type === 'ExecutionSucceeded') {
-      events[events.length - 1] = {
-        id: last.id,
-        previousEventId: last.previousEventId,
-        timestamp: last.timestamp,
-        type: 'ExecutionFailed',
-        executionFailedEventDetails: errorDetails(exec.error, exec.cause),
-      };
-    }
-  }
-
-  /** AWS shows a stopped execution's error and cause as StopExecution gave them, and links the event to none. */
-  private recordStop(exec: ExecutionRecord): void {
-    const stop = exec.stopRequest;
-    exec.error = stop?.error;
-    exec.cause = stop?.cause;
-    const events = exec.events!;
-    const last = events[events.length - 1];
-    if (last !== undefined && last.type === 'ExecutionAborted') {
-      events[events.length - 1] = { ...last, previousEventId: 0, executionAbortedEventDetails: errorDetails(exec.error, exec.cause) };
     }
   }
 
@@ -450,7 +427,7 @@ export class Executions {
   async describeExecution(request: T.DescribeExecutionInput): Promise<T.DescribeExecutionOutput> {
     const exec = this.registry.execution(request?.executionArn);
     const includedData = checkEnum(request.includedData, 'includedData', ['ALL_DATA', 'METADATA_ONLY'] as const) ?? 'ALL_DATA';
-    return described(exec, includedData === 'ALL_DATA');
+    return described(exec, includedData === 'ALL_DATA', this.registry.clock.now());
   }
 
   async describeStateMachineForExecution(request: T.DescribeStateMachineForExecutionInput): Promise<T.DescribeStateMachineForExecutionOutput> {
@@ -479,7 +456,9 @@ export class Executions {
     if (r.mapRunArn !== undefined && r.mapRunArn !== null) {
       if (r.stateMachineArn !== undefined && r.stateMachineArn !== null)
         throw new ServiceError('ValidationException', 'Must provide a StateMachine ARN or MapRun ARN, not both');
-      return this.options.mapRuns.listChildren(r.mapRunArn, paging, statusFilter);
+      const children = this.options.mapRuns.listChildren(r.mapRunArn, paging, statusFilter);
+      // A map run's children are not redriven on their own (a redrive runs a Distributed Map again whole).
+      return redriveFilter === 'REDRIVEN' ? { executions: [] } : children;
     }
     if (r.stateMachineArn === undefined || r.stateMachineArn === null)
       throw new ServiceError('ValidationException', 'Must provide a StateMachine ARN or MapRun ARN');
@@ -491,6 +470,7 @@ export class Executions {
       (e) =>
         e.forgotten !== true &&
         (statusFilter === undefined || e.status === statusFilter) &&
+        (redriveFilter === undefined || (redriveFilter === 'REDRIVEN') === (e.redriveCount ?? 0) > 0) &&
         (qualifier === undefined || e.versionArn === qualifier || e.aliasArn === qualifier),
     );
     const items = matching.reverse().map(listed);
@@ -534,7 +514,7 @@ export class Executions {
         const exec = this.registry.executions.get(executionArn) ?? this.nestedExpress.get(executionArn);
         if (exec === undefined) throw new ServiceError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
         await exec.done;
-        return described(exec, true);
+        return described(exec, true, this.registry.clock.now());
       },
       stopExecution: (executionArn, error, cause) => {
         const exec = this.registry.executions.get(executionArn) ?? this.nestedExpress.get(executionArn);
@@ -573,12 +553,35 @@ export class Executions {
     return { stopDate: exec.stopDate! };
   }
 
+  /** Runs an unsuccessful Standard execution again from where it stood (src/service/redrive.ts says which can be, and how). */
   async redriveExecution(request: T.RedriveExecutionInput): Promise<T.RedriveExecutionOutput> {
     const exec = this.registry.execution(request?.executionArn);
-    throw new ServiceError(
-      'ExecutionNotRedrivable',
-      `Execution is ${exec.status} and cannot be redriven: statemill does not redrive executions ('${exec.executionArn}')`,
-    );
+    const now = this.registry.now();
+    const repeated = checkRedrive(request, exec, now.getTime());
+    if (repeated !== null) return { redriveDate: repeated };
+    this.refuseWhenClosed();
+    const unfinished = this.finished.indexOf(exec, this.finishedHead);
+    if (unfinished >= 0) this.finished.splice(unfinished, 1);
+    this.running.add(exec);
+    const result = redrive(exec, now, request.clientToken ?? undefined, {
+      machine: () => this.compiled(exec.machine, exec.revision, exec.testCase ?? ''),
+      hooks: (count) => ({ tap: this.redriveTap(exec, count, now.getTime())!, ...this.durableHooks(exec) }),
+    });
+    if (result === null) {
+      this.running.delete(exec);
+      this.retain(exec);
+    } else if (result instanceof Promise) {
+      if (exec.suspension == null) this.options.store?.executionStarted(exec);
+      exec.done = result.then(this.settleStandard);
+    } else this.settle(exec, result);
+    return { redriveDate: now };
+  }
+
+  /** A Standard run's redrive tap, kept on its record until it settles; none without history (nothing then says where a state's input was). */
+  private redriveTap(exec: ExecutionRecord, count: number, redriveMs: number): RedriveTap | undefined {
+    if (this.options.history !== 'OFF') return (exec.redriveTap = new RedriveTap(count, redriveMs));
+    exec.redriveMissing = "the service records no history (history: 'OFF'), so statemill kept no point to continue from";
+    return undefined;
   }
 
   /** Stops every running execution (ABORTED) and waits until each has settled; with a store, one parked on its main line stays parked there for the next start. */
@@ -588,11 +591,4 @@ export class Executions {
     for (const exec of pending) exec.stopHandle.stop(new Error('The service was closed.'));
     await Promise.all(pending.map((x) => x.done));
   }
-}
-
-function checkTraceHeader(value: unknown): string | undefined {
-  if (value === undefined || value === null) return undefined;
-  requireString(value, 'traceHeader');
-  checkLength(value, 'traceHeader', 0, 256);
-  return value;
 }

@@ -1,4 +1,5 @@
 import type { ExecutionRecord } from './records.js';
+import { redriveMembers } from './redrive.js';
 import type { Registry } from './registry.js';
 import { checkBoolean, page, pageRequest } from './requests.js';
 import type * as T from './types.js';
@@ -21,8 +22,8 @@ export function executionHistory(registry: Registry, request: T.GetExecutionHist
   return { events: p.items, ...(p.nextToken !== undefined ? { nextToken: p.nextToken } : {}) };
 }
 
-/** DescribeExecution's answer for an execution record. */
-export function described(exec: ExecutionRecord, included: boolean): T.DescribeExecutionOutput & { name: string } {
+/** DescribeExecution's answer for an execution record (`nowMs`: the service's time, which says whether it can still be redriven). */
+export function described(exec: ExecutionRecord, included: boolean, nowMs: number): T.DescribeExecutionOutput & { name: string } {
   const out: T.DescribeExecutionOutput & { name: string } = {
     executionArn: exec.executionArn,
     stateMachineArn: exec.machine.arn,
@@ -43,11 +44,7 @@ export function described(exec: ExecutionRecord, included: boolean): T.DescribeE
   if (exec.versionArn !== undefined) out.stateMachineVersionArn = exec.versionArn;
   if (exec.aliasArn !== undefined) out.stateMachineAliasArn = exec.aliasArn;
   if (exec.mapRunArn !== undefined) out.mapRunArn = exec.mapRunArn;
-  out.redriveCount = 0;
-  out.redriveStatus = 'NOT_REDRIVABLE';
-  out.redriveStatusReason =
-    exec.status === 'RUNNING' || exec.status === 'SUCCEEDED' ? `Execution is ${exec.status} and cannot be redriven` : 'statemill does not redrive executions';
-  return out;
+  return Object.assign(out, redriveMembers(exec, nowMs));
 }
 
 /** An execution as ListExecutions lists it. */
@@ -63,7 +60,8 @@ export function listed(exec: ExecutionRecord): T.ExecutionListItem {
   if (exec.versionArn !== undefined) item.stateMachineVersionArn = exec.versionArn;
   if (exec.aliasArn !== undefined) item.stateMachineAliasArn = exec.aliasArn;
   if (exec.mapRunArn !== undefined) item.mapRunArn = exec.mapRunArn;
-  item.redriveCount = 0;
+  item.redriveCount = exec.redriveCount ?? 0;
+  if (exec.redriveDate !== undefined) item.redriveDate = exec.redriveDate;
   return item;
 }
 
@@ -103,4 +101,42 @@ function withoutData(event: T.HistoryEventShape): T.HistoryEventShape {
     out[key] = details;
   }
   return out;
+}
+
+/**
+ * The output as JSON text. A value too deep to write (built up state by state: inputs are
+ * refused past 1,000 levels) fails the execution instead, its last event included.
+ */
+export function recordOutput(exec: ExecutionRecord, output: unknown): void {
+  try {
+    exec.outputText = JSON.stringify(output) ?? 'null';
+    return;
+  } catch (thrown) {
+    exec.status = 'FAILED';
+    exec.error = 'States.Runtime';
+    exec.cause = `The execution output could not be written as JSON: ${thrown instanceof Error ? thrown.message : String(thrown)}`;
+  }
+  const events = exec.events!;
+  const last = events[events.length - 1];
+  if (last !== undefined && last.type === 'ExecutionSucceeded') {
+    events[events.length - 1] = {
+      id: last.id,
+      previousEventId: last.previousEventId,
+      timestamp: last.timestamp,
+      type: 'ExecutionFailed',
+      executionFailedEventDetails: errorDetails(exec.error, exec.cause),
+    };
+  }
+}
+
+/** AWS shows a stopped execution's error and cause as StopExecution gave them, and links the event to none. */
+export function recordStop(exec: ExecutionRecord): void {
+  const stop = exec.stopRequest;
+  exec.error = stop?.error;
+  exec.cause = stop?.cause;
+  const events = exec.events!;
+  const last = events[events.length - 1];
+  if (last !== undefined && last.type === 'ExecutionAborted') {
+    events[events.length - 1] = { ...last, previousEventId: 0, executionAbortedEventDetails: errorDetails(exec.error, exec.cause) };
+  }
 }

@@ -116,8 +116,9 @@ export class MapRuns implements MapRunHost {
       toleratedFailureCount: run.toleratedFailureCount ?? 0,
       itemCounts: counts(run, true),
       executionCounts: counts(run, false),
-      redriveCount: 0,
+      redriveCount: run.redriveCount,
     };
+    if (!Number.isNaN(run.redriveMs)) out.redriveDate = new Date(run.redriveMs);
     if (!Number.isNaN(run.stopMs)) out.stopDate = new Date(run.stopMs);
     return out;
   }

@@ -1,4 +1,4 @@
-import type { DurableSuspension } from '../run/execution.js';
+import type { DurableSuspension, RedrivePoint, RedriveTap } from '../run/execution.js';
 import type { MapRunRecord } from '../run/map-runs.js';
 import type { RecordedHistory } from '../run/history.js';
 import type { Machine } from '../compile/machine.js';
@@ -87,8 +87,8 @@ export interface ExecutionRecord {
   readonly inputText: string;
   readonly traceHeader: string | undefined;
   readonly startDate: Date;
-  /** Stopping it stops the execution: StopExecution, a `.sync` parent's end and close() do. */
-  readonly stopHandle: StopHandle;
+  /** Stopping it stops the execution: StopExecution, a `.sync` parent's end and close() do. A redrive gives it a new one. */
+  stopHandle: StopHandle;
   status: ExecutionStatusName;
   stopDate: Date | undefined;
   outputText: string | undefined;
@@ -111,6 +111,17 @@ export interface ExecutionRecord {
   restoredMapRuns?: readonly MapRunRecord[];
   /** The mock test case it was started with (`arn#TestCase`), so a resumed execution runs with the same mocks. */
   testCase?: string;
+  /** How many times it was redriven (absent: never), and when last. */
+  redriveCount?: number;
+  redriveDate?: Date;
+  /** Where a redrive continues from: kept when a run ended unsuccessfully (run/redrive.ts). */
+  redrivePoint?: RedrivePoint | null;
+  /** Why no point was kept, when a reason more precise than the usual one is known. */
+  redriveMissing?: string;
+  /** The running run's hold on its point, taken when it settles. */
+  redriveTap?: RedriveTap;
+  /** The client tokens of its last redrives, for RedriveExecution's idempotency. */
+  redriveTokens?: ReadonlyArray<{ readonly token: string; readonly date: Date }>;
   /** Settles when the execution has ended and the record says how. */
   done: Promise<void>;
 }

@@ -264,3 +264,11 @@ export function page<T>(items: readonly T[], request: PageRequest, scope: string
   if (end >= items.length) return { items: slice };
   return { items: slice, nextToken: Buffer.from(`${digest}:${now}:${end}:${keyOf(items[end]!)}`).toString('base64url') };
 }
+
+/** StartExecution's `traceHeader`: a string of at most 256 characters. */
+export function checkTraceHeader(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  requireString(value, 'traceHeader');
+  checkLength(value, 'traceHeader', 0, 256);
+  return value;
+}

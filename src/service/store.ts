@@ -7,6 +7,8 @@ import type { DurableSuspension } from '../run/execution.js';
 import type { MapRunRecord } from '../run/map-runs.js';
 import { StopHandle } from '../run/stop.js';
 import { StoredHeartbeats } from './heartbeats.js';
+import { startedEvent } from './history.js';
+import { redriveData, restoreRedrive, type RedriveData } from './redrive.js';
 
 /**
  * The service's embedded store (`createService({ store: 'path.db' })`, `statemill serve
@@ -124,6 +126,7 @@ interface ExecutionData {
   suspension?: DurableSuspension;
   testCase?: string;
   mapRuns?: readonly MapRunRecord[];
+  redrive?: RedriveData;
 }
 
 interface ExecutionRow {
@@ -338,6 +341,7 @@ export class SqliteStore {
         done: Promise.resolve(),
       };
       if (data.mapRuns !== undefined) exec.restoredMapRuns = data.mapRuns;
+      if (data.redrive !== undefined) restoreRedrive(exec, data.redrive);
       if (exec.status === 'RUNNING' && data.suspension !== undefined) {
         exec.suspension = checkSuspension(data.suspension, row.arn, this.path);
         if (data.testCase !== undefined) exec.testCase = data.testCase;
@@ -444,6 +448,7 @@ export class SqliteStore {
       cause: exec.cause,
     };
     data.mapRuns = this.mapRunRecords?.(exec.executionArn);
+    data.redrive = redriveData(exec);
     if (!ended && exec.suspension != null) {
       data.suspension = exec.suspension;
       if (exec.testCase !== undefined) data.testCase = exec.testCase;
@@ -573,18 +578,7 @@ export function markHostStopped(exec: ExecutionRecord, now: Date, cause?: string
   exec.cause =
     cause ??
     `The statemill process running this execution stopped (crash or kill) while it was RUNNING and not parked: only executions whose every running thread waits (a task token, an activity task, a Wait state, a retry interval, a .sync child — on the main line, in the branches of a Parallel state or the iterations of a Map state, inline or distributed, unless they run in the pool) are resumed after a restart, so it was marked FAILED when the store was opened again at ${now.toISOString()}.`;
-  const recorded: HistoryEventShape[] =
-    exec.events !== null && exec.events.length > 0
-      ? exec.events
-      : [
-          {
-            id: 1,
-            previousEventId: 0,
-            timestamp: exec.startDate,
-            type: 'ExecutionStarted',
-            executionStartedEventDetails: { input: exec.inputText, inputDetails: { truncated: false }, roleArn: exec.revision.roleArn },
-          },
-        ];
+  const recorded: HistoryEventShape[] = exec.events !== null && exec.events.length > 0 ? exec.events : [startedEvent(exec)];
   const last = recorded[recorded.length - 1]!;
   exec.events = [
     ...recorded,

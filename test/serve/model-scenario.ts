@@ -327,6 +327,9 @@ export async function tour(target: TourTarget, prefix: string): Promise<any[][]>
     await settled(target, failed.executionArn);
     await history(failed.executionArn);
     await target.call('DescribeExecution', { executionArn: failed.executionArn });
+    await target.call('ListExecutions', { stateMachineArn: fails.stateMachineArn, redriveFilter: 'REDRIVEN' });
+    // The same client token answers the same redrive again.
+    await target.call('RedriveExecution', { executionArn: failed.executionArn, clientToken: `${prefix}-redrive-1` });
   }
   await target.refuse('RedriveExecution', { executionArn: started.executionArn });
   await target.refuse('StartExecution', { stateMachineArn: fails.stateMachineArn, name: 'once', input: '{"a":2}' });

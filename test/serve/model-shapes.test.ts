@@ -169,12 +169,12 @@ function assertClean(findings: Findings, label: string): void {
 }
 
 /**
- * Event types the tour's executions must record: what statemill produces (ExecutionRedriven
- * comes with redrives, which statemill refuses; a stopped execution records ExecutionAborted
- * alone, as AWS records it, so its map run no MapRunAborted).
+ * Event types the tour's executions must record: what statemill produces (a stopped execution
+ * records ExecutionAborted alone, as AWS records it, so its map run no MapRunAborted).
  */
 const EXPECTED_EVENT_TYPES = [
   'ExecutionStarted',
+  'ExecutionRedriven',
   'ExecutionSucceeded',
   'ExecutionFailed',
   'ExecutionAborted',

@@ -458,11 +458,11 @@ executions('close(): waiting StartSyncExecution calls all answer ABORTED, with n
   }
 });
 
-executions('redriveExecution is refused, typed: ExecutionNotRedrivable', async () => {
+executions('redriveExecution of a SUCCEEDED execution is refused, typed: ExecutionNotRedrivable', async () => {
   const s = service();
   const { stateMachineArn } = await s.createStateMachine({
     name: 'm',
-    definition: JSON.stringify({ StartAt: 'F', States: { F: { Type: 'Fail' } } }),
+    definition: JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }),
     roleArn: ROLE,
   });
   const { executionArn } = await s.startExecution({ stateMachineArn });
