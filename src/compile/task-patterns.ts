@@ -17,6 +17,8 @@ import { answersRaw } from './handlers.js';
 export interface Integrations {
   /** The tokens of callback and activity tasks; SendTaskSuccess/Failure/Heartbeat settle them. */
   readonly tokens: TaskTokens;
+  /** False when the activity does not exist (deleted, or never created): the Task fails with States.Runtime, as AWS records it. */
+  activityExists?(activityArn: string): boolean;
   /** An activity task is ready: a worker's GetActivityTask should receive `{ taskToken, input }`. */
   scheduleActivity?(activityArn: string, taskToken: string, input: unknown): void;
   /** The activity task ended before or without a worker's answer (timeout, stop): drop it from its queue. */

@@ -560,6 +560,38 @@ others('activities: create (idempotent), describe, list, delete; GetActivityTask
   assert.is((await refusal(s.describeActivity(created))).name, 'ActivityDoesNotExist');
 });
 
+others('a deleted activity: an execution waiting on it can still be stopped; one reaching it fails with States.Runtime, as AWS recorded', async () => {
+  const s = service();
+  const { activityArn } = await s.createActivity({ name: 'gone' });
+  const definition = JSON.stringify({ StartAt: 'ActivityTask', States: { ActivityTask: { Type: 'Task', Resource: activityArn, End: true } } });
+  const { stateMachineArn } = await s.createStateMachine({ name: 'waits', definition, roleArn: ROLE, type: 'STANDARD' });
+  const { executionArn } = await s.startExecution({ stateMachineArn });
+  await s.deleteActivity({ activityArn });
+  await s.stopExecution({ executionArn, error: 'Cleanup' });
+  assert.is((await s.describeExecution({ executionArn })).status, 'ABORTED');
+  // Recorded on AWS (LocalStack's test_activity_task_on_deleted, 2024-03-17): no task events, the execution fails.
+  const late = await s.startExecution({ stateMachineArn, input: '{"Value1":"HelloWorld"}' });
+  const ended = await s.waitForExecution(late);
+  assert.equal(
+    [ended.status, ended.error, ended.cause],
+    [
+      'FAILED',
+      'States.Runtime',
+      `An error occurred while executing the state 'ActivityTask' (entered at the event id #2). The activity ${activityArn} does not exist.`,
+    ],
+  );
+  const events = (await s.getExecutionHistory(late)).events;
+  assert.equal(
+    events.map((e) => [e.type, e.id, e.previousEventId]),
+    [
+      ['ExecutionStarted', 1, 0],
+      ['TaskStateEntered', 2, 0],
+      ['ExecutionFailed', 3, 2],
+    ],
+  );
+  await s.close();
+});
+
 others('tags on machines and activities: add, overwrite, remove, list', async () => {
   const s = service();
   const { stateMachineArn } = await s.createStateMachine({ name: 'm', definition: pass(), roleArn: ROLE, tags: [{ key: 'team', value: 'a' }] });

@@ -1,5 +1,6 @@
 import { AslError, StatesErrors, jsonForCause, runtimeError } from '../../run/errors.js';
 import type { Frame } from '../../run/frame.js';
+import { isActivityArn } from '../../run/history-details.js';
 import { Interruption } from '../../run/interruptions.js';
 import type { Suspension } from '../../run/suspension.js';
 import { TaskFailure, callHandler, throwIfFailed } from '../../run/task-call.js';
@@ -193,9 +194,16 @@ function compileJsonataTask(def: Record<string, unknown>, env: StateEnv): RunSta
 function compileInvocation(def: Record<string, unknown>, env: StateEnv, inputBound: TemplateBound | null, responses: PayloadResponses | null): Invoke {
   const invoke = compileLimitedCall(def, env, inputBound, responses);
   const resource = def.Resource as string;
-  return function invokeTask(effective, frame, timing) {
+  const invokeTask: Invoke = function invokeTask(effective, frame, timing) {
     if (frame.exec.history === null) return invoke(effective, frame, timing);
     return invokeRecorded(invoke, resource, effective, frame, timing);
+  };
+  const activityExists = isActivityArn(resource) ? env.machine.integrations?.activityExists : undefined;
+  if (activityExists === undefined) return invokeTask;
+  // A deleted (or never created) activity fails the execution before any task event, as AWS records it.
+  return function invokeActivityTask(effective, frame, timing) {
+    if (!activityExists.call(env.machine.integrations, resource)) throw runtimeError(frame, `The activity ${resource} does not exist.`);
+    return invokeTask(effective, frame, timing);
   };
 }
 

@@ -90,13 +90,27 @@ export class StandardTasks {
    * object's own (getActivityTask()).
    */
   integrations(host?: ExecutionHost, activityQueue?: (activityArn: string) => ActivityTaskQueue): Integrations {
+    // A deleted activity has no queue: nothing to hand out or withdraw (a task restored after a restart waits for its timeout).
+    const queueOf = (activityArn: string): ActivityTaskQueue | null => {
+      try {
+        return activityQueue!(activityArn);
+      } catch (error) {
+        if (error instanceof ServiceError && error.name === 'ActivityDoesNotExist') return null;
+        throw error;
+      }
+    };
     const integrations: Integrations =
       activityQueue === undefined
-        ? { tokens: this.tokens, scheduleActivity: (activityArn, taskToken, input) => this.scheduleActivity(activityArn, taskToken, input) }
+        ? {
+            tokens: this.tokens,
+            activityExists: (activityArn) => this.activityExists(activityArn),
+            scheduleActivity: (activityArn, taskToken, input) => this.scheduleActivity(activityArn, taskToken, input),
+          }
         : {
             tokens: this.tokens,
-            scheduleActivity: (activityArn, taskToken, input) => activityQueue(activityArn).schedule({ taskToken, input: JSON.stringify(input ?? null) }),
-            withdrawActivity: (activityArn, taskToken) => void activityQueue(activityArn).withdraw(taskToken),
+            activityExists: (activityArn) => queueOf(activityArn) !== null,
+            scheduleActivity: (activityArn, taskToken, input) => void queueOf(activityArn)?.schedule({ taskToken, input: JSON.stringify(input ?? null) }),
+            withdrawActivity: (activityArn, taskToken) => void queueOf(activityArn)?.withdraw(taskToken),
           };
     if (host === undefined) return integrations;
     return {
