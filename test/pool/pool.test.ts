@@ -376,13 +376,19 @@ batching('while every task slot is busy, executions submitted over several ticks
   const pool = createPool({ threads: 1, batchesPerWorker: 1, batch: 64 });
   try {
     pool.register('interval', { definition: { StartAt: 'Wait', States: { Wait: { Type: 'Task', Resource: 'interval', End: true } } }, handlers: handlersUrl });
-    const first = pool.execute('interval', { ms: 150, index: 0 });
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    pool.register('held', { definition: { StartAt: 'Hold', States: { Hold: { Type: 'Task', Resource: 'held', End: true } } }, handlers: handlersUrl });
+    // The first execution keeps the only slot busy until released, however slow the machine.
+    const channel = new BroadcastChannel('pool-batching-first');
+    const started = new Promise<void>((resolve) => (channel.onmessage = (event) => (event as MessageEvent).data === 'started' && resolve()));
+    const first = pool.execute('held', { channel: 'pool-batching-first', index: 0 });
+    await started;
     const later: Promise<ExecutionResult>[] = [];
     for (let index = 1; index <= 5; index++) {
       later.push(pool.execute('interval', { ms: 1, index }));
       await new Promise((resolve) => setImmediate(resolve));
     }
+    channel.postMessage('release');
+    channel.close();
     const results = await Promise.all([first, ...later]);
     assert.ok(results.every((r) => r.status === 'SUCCEEDED'));
     // The names of one batch's unnamed executions come from one UUID (protocol.ts, BatchNames).
