@@ -145,7 +145,13 @@ export async function startWorker(redisUrl: string, args: readonly string[] = []
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  await waitForOutput(child, /taking jobs/, 'statemill worker');
+  try {
+    await waitForOutput(child, /taking jobs/, 'statemill worker');
+  } catch (error) {
+    // Not among the test's workers yet, so nothing else would stop it.
+    child.kill('SIGKILL');
+    throw error;
+  }
   return new WorkerProcess(child);
 }
 
