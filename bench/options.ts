@@ -106,7 +106,8 @@ The cluster (needs redis-server on the PATH, or STATEMILL_REDIS_SERVER)
                           standing for a host, and compare them with the pool at the
                           same total thread count, in interleaved rounds: executions/s,
                           p50 and p99 per workload (uses --workload, --threads: one
-                          total, default the number of cores; --batch: one size,
+                          total, default the number of cores rounded down to a multiple
+                          of --workers, at least --workers; --batch: one size,
                           default 256; --duration, --warmup, --rounds, --inputs, --pool-concurrency)
   --workers <n>           worker processes for --cluster (default 2); threads are shared out evenly
   --worker-concurrency <n>
@@ -224,7 +225,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     warmupMs: parsed.warmup === undefined ? 500 : parseDuration(parsed.warmup),
     rounds: parsed.rounds === undefined ? (quick ? 2 : 3) : parseCount(parsed.rounds, 'rounds'),
     concurrency: parsed.concurrency === undefined ? [1, 16] : parseCounts(parsed.concurrency, 'concurrency'),
-    threads: parsed.threads === undefined ? (cluster === null ? [1, 2] : [availableParallelism()]) : parseCounts(parsed.threads, 'threads'),
+    threads: parsed.threads === undefined ? (cluster === null ? [1, 2] : [clusterThreads(cluster.workers)]) : parseCounts(parsed.threads, 'threads'),
     batch: parsed.batch === undefined ? (cluster === null ? [1, 16, 64] : [256]) : parseCounts(parsed.batch, 'batch'),
     poolConcurrency: parsed['pool-concurrency'] === undefined ? null : parseCount(parsed['pool-concurrency'], 'pool-concurrency'),
     rate: parsed.rate === undefined ? null : parseCount(parsed.rate, 'rate'),
@@ -262,6 +263,15 @@ function clusterOptions(parsed: Record<string, string | boolean | undefined>): C
     workers: parsed.workers === undefined ? 2 : parseCount(parsed.workers as string, 'workers'),
     workerConcurrency: workerConcurrency === undefined ? null : parseCount(workerConcurrency as string, 'worker-concurrency'),
   };
+}
+
+/**
+ * --cluster's default total: the cores, rounded down to a multiple of `workers` so that each
+ * worker process gets the same share, and at least one thread per worker (a machine with
+ * fewer cores than workers, or a process confined to fewer, still runs the README's example).
+ */
+function clusterThreads(workers: number): number {
+  return Math.max(1, Math.floor(availableParallelism() / workers)) * workers;
 }
 
 /** Threads per worker process: the total (`--threads`) shared out evenly over `--workers`. */

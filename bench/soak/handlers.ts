@@ -29,18 +29,26 @@ export function exitCode(index: number): number {
   return index + 1;
 }
 
-/** A Task with TimeoutSeconds 1, a Pass, and a Choice that sends `executionTimeout` to a Task outlasting the execution's TimeoutSeconds. */
-export const soakDefinition = {
-  Comment: 'statemill soak run: the input names the fault to inject',
-  TimeoutSeconds: 2,
-  StartAt: 'Route',
-  States: {
-    Route: { Type: 'Choice', Choices: [{ Variable: '$.fault', StringEquals: 'executionTimeout', Next: 'Linger' }], Default: 'Work' },
-    Work: { Type: 'Task', Resource: 'work', TimeoutSeconds: 1, ResultPath: '$.result', Next: 'Answer' },
-    Answer: { Type: 'Pass', Parameters: { 'index.$': '$.index', 'double.$': '$.result.double', 'thread.$': '$.result.thread' }, End: true },
-    Linger: { Type: 'Task', Resource: 'linger', End: true },
-  },
-};
+/**
+ * A Task with TimeoutSeconds `taskTimeoutSeconds`, a Pass, and a Choice that sends
+ * `executionTimeout` to a Task outlasting the execution's TimeoutSeconds (twice the task's).
+ */
+export function soakDefinitionWith(taskTimeoutSeconds: number) {
+  return {
+    Comment: 'statemill soak run: the input names the fault to inject',
+    TimeoutSeconds: 2 * taskTimeoutSeconds,
+    StartAt: 'Route',
+    States: {
+      Route: { Type: 'Choice', Choices: [{ Variable: '$.fault', StringEquals: 'executionTimeout', Next: 'Linger' }], Default: 'Work' },
+      Work: { Type: 'Task', Resource: 'work', TimeoutSeconds: taskTimeoutSeconds, ResultPath: '$.result', Next: 'Answer' },
+      Answer: { Type: 'Pass', Parameters: { 'index.$': '$.index', 'double.$': '$.result.double', 'thread.$': '$.result.thread' }, End: true },
+      Linger: { Type: 'Task', Resource: 'linger', End: true },
+    },
+  };
+}
+
+/** The soak's workflow: a task limit of 1 s, an execution limit of 2 s. */
+export const soakDefinition = soakDefinitionWith(1);
 
 function namedError(name: string, message: string): Error {
   const error = new Error(message);

@@ -20,7 +20,17 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { createPool, PoolError, PoolErrorCodes, PoolFaults, type Pool, type PoolErrorCode, type PoolMetrics } from '../../src/pool/index.js';
 import type { ExecutionResult } from '../../src/run/result.js';
-import { exitCode, faultMessage, FaultKinds, RejectedError, soakDefinition, ThrownError, type FaultKind, type SoakInput } from './handlers.js';
+import {
+  exitCode,
+  faultMessage,
+  FaultKinds,
+  RejectedError,
+  soakDefinition,
+  soakDefinitionWith,
+  ThrownError,
+  type FaultKind,
+  type SoakInput,
+} from './handlers.js';
 import { median } from '../median.js';
 
 export const soakHandlersModule = new URL(import.meta.url.endsWith('.ts') ? './handlers.ts' : './handlers.js', import.meta.url);
@@ -59,6 +69,8 @@ export interface SoakOptions {
   readonly faultRates: FaultRates;
   /** The workflow's hang timeout: how long a thread may make no progress before it is terminated. */
   readonly hangTimeoutMs: number;
+  /** The Task's TimeoutSeconds (default 1); the execution's is twice it. */
+  readonly taskTimeoutSeconds?: number;
   /** Every this many executions, the next full queue is overrun on purpose… */
   readonly overrunEvery: number;
   /** …by this many submissions, each of which must be refused. */
@@ -547,7 +559,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const rssBeforeMb = mb(process.memoryUsage().rss);
 
   const pool = createPool({ threads: options.threads, batch: options.batch, maxQueue: options.maxQueue });
-  pool.register(WORKFLOW, { definition: soakDefinition, handlers: soakHandlersModule, hangTimeoutMs: options.hangTimeoutMs });
+  pool.register(WORKFLOW, {
+    definition: options.taskTimeoutSeconds === undefined ? soakDefinition : soakDefinitionWith(options.taskTimeoutSeconds),
+    handlers: soakHandlersModule,
+    hangTimeoutMs: options.hangTimeoutMs,
+  });
   const ledger = new Ledger(pool, faultFor);
   const samples: MemorySample[] = [];
   const began = performance.now();

@@ -34,6 +34,8 @@ export class FanOut {
   /** Why the last task lost with its thread was lost. */
   private lastFault: Fault | null;
   private finished: boolean;
+  /** True once a stop waits for the end of the turn to settle. */
+  private settling: boolean;
   private readonly done: (replies: MapItemsReply[], stopped: boolean) => void;
 
   constructor(
@@ -57,6 +59,7 @@ export class FanOut {
     this.fruitlessLosses = 0;
     this.lastFault = null;
     this.done = done;
+    this.settling = false;
     this.finished = items.count === 0;
     if (this.finished) queueMicrotask(() => done([], false));
   }
@@ -103,7 +106,7 @@ export class FanOut {
       };
       this.fail(this.items.claimRest(), why.error, why.cause);
     }
-    this.carryOn(concurrency);
+    this.carryOn(concurrency, fault !== null);
   }
 
   /** Task `task` could not set up (its workflow would not compile): every item not yet taken fails with `error`. */
@@ -137,11 +140,23 @@ export class FanOut {
     if (this.items.addFailures(count) > this.allowed) this.items.stop();
   }
 
-  /** After a task ended with concurrency `concurrency`: finish, wait for the others, or send one in its place. */
-  private carryOn(concurrency: number): void {
+  /**
+   * After a task ended with concurrency `concurrency`: finish, wait for the others, or send one
+   * in its place. Past the tolerance it stops; when a task lost with its thread stopped it, it
+   * settles only after this turn of the event loop: every other task on that thread is lost in
+   * the same turn, and the items they had claimed (the one that ended the thread, maybe) are
+   * reported too.
+   */
+  private carryOn(concurrency: number, lostWithThread = false): void {
     if (this.failures > this.allowed) {
       this.items.stop();
-      this.finish(true);
+      if (!lostWithThread) this.finish(true);
+      else if (!this.settling) {
+        this.settling = true;
+        setImmediate(() => {
+          if (!this.finished) this.finish(true);
+        });
+      }
       return;
     }
     if (!this.items.stopped && this.items.claimed < this.items.blocks) {

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { clusterLayout, OptionsError, parseBenchOptions, parseDuration } from '../../bench/options.js';
@@ -61,6 +62,13 @@ test('--cluster: one total thread count shared evenly over --workers, one batch 
   assert.equal(defaults.cluster, { workers: 2, workerConcurrency: null });
   assert.equal(defaults.batch, [256]);
   assert.is(parseBenchOptions([]).cluster, null);
+  // Without --threads: the cores rounded down to a multiple of --workers, one thread per worker at least.
+  for (const workers of [1, 2, 3, availableParallelism() + 1]) {
+    const options = parseBenchOptions(['--cluster', '--workers', String(workers)]);
+    const threads = options.threads[0]!;
+    assert.is(threads, Math.max(1, Math.floor(availableParallelism() / workers)) * workers, `--workers ${workers}`);
+    assert.is(clusterLayout(options, options.cluster!).threadsEach, threads / workers);
+  }
 });
 
 const clusterMisuse: { argv: string[]; names: RegExp }[] = [

@@ -3,7 +3,7 @@
  * in flight per slot the workers have (at most busyBatch), and the slot an answer frees is
  * refilled only after the callbacks of that answer's settlements ran.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as assert from 'uvu/assert';
 import { createCluster, type Cluster } from '../../src/cluster/index.js';
@@ -30,21 +30,32 @@ async function setUp(
 }
 
 function runs(log: string): number {
-  return readFileSync(log, 'utf8').split('\n').filter(Boolean).length;
+  return existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean).length : 0;
+}
+
+/** Waits until `count` handlers have started (each writes a line first); fails after a generous backstop. */
+async function untilRuns(log: string, count: number, backstopMs = 60_000): Promise<void> {
+  const until = Date.now() + backstopMs;
+  while (runs(log) < count) {
+    if (Date.now() > until) throw new Error(`${runs(log)} of ${count} handlers had started after ${backstopMs} ms`);
+    await sleep(5);
+  }
 }
 
 withRedis('while the workers are busy, a batch grows to an even share of the executions in flight per slot, not to busyBatch', async (context) => {
   const cluster = await setUp(context, 2, { batch: 2, busyBatch: 100 });
   const log = join(context.dir, 'runs.log');
-  // Two jobs of two 400 ms executions fill the worker's two slots (and let the client learn them).
-  const first = [0, 1].map((n) => cluster.execute('recorded', { n, ms: 400, log }));
+  const gate = join(context.dir, 'gate');
+  // Two jobs of two executions that wait for the gate fill the worker's two slots (and let the client learn them).
+  const first = [0, 1].map((n) => cluster.execute('recorded', { n, ms: 0, log, gate }));
   await nextTick();
-  first.push(...[2, 3].map((n) => cluster.execute('recorded', { n, ms: 400, log })));
-  await sleep(150);
+  first.push(...[2, 3].map((n) => cluster.execute('recorded', { n, ms: 0, log, gate })));
+  await untilRuns(log, 4);
   // Twelve more in one tick: with 4 in flight, the first job goes out at 4 of (4 + 4) / 2; the
   // second at 8 of (8 + 8) / 2. Held to busyBatch, all twelve would have waited for one job.
   const later: Promise<ExecutionResult>[] = [];
   for (let n = 4; n < 16; n++) later.push(cluster.execute('recorded', { n, ms: 0, log }));
+  writeFileSync(gate, '');
   const results = await Promise.all([...first, ...later]);
   assert.equal(
     results.map((result) => [result.status, (result.output as { n: number }).n]),

@@ -33,7 +33,12 @@ export function freePort(): Promise<number> {
   });
 }
 
-function waitForOutput(child: ChildProcess, pattern: RegExp, what: string, timeoutMs = 20_000): Promise<void> {
+/**
+ * Waits for `child` to print `pattern`. The deadline is only a backstop for a process that
+ * never gets ready: under CPU starvation a statemill worker (node and tsx compiling the CLI)
+ * took over 20 s to start, so it is generous.
+ */
+function waitForOutput(child: ChildProcess, pattern: RegExp, what: string, timeoutMs = 90_000): Promise<void> {
   return new Promise((resolve, reject) => {
     let seen = '';
     const timer = setTimeout(() => reject(new Error(`${what} did not start within ${timeoutMs} ms:\n${seen}`)), timeoutMs);
@@ -140,7 +145,13 @@ export async function startWorker(redisUrl: string, args: readonly string[] = []
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  await waitForOutput(child, /taking jobs/, 'statemill worker');
+  try {
+    await waitForOutput(child, /taking jobs/, 'statemill worker');
+  } catch (error) {
+    // Not among the test's workers yet, so nothing else would stop it.
+    child.kill('SIGKILL');
+    throw error;
+  }
   return new WorkerProcess(child);
 }
 

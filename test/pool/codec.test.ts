@@ -164,7 +164,8 @@ board('a slot is unstarted until a worker stamps it, and keeps its last progress
   assert.is(worker.slots, 4);
   main.clear(2);
   assert.is(main.threadOf(2), 0);
-  const before = Date.now();
+  // The board's own clock (timeOrigin + now): Date.now() is another clock, which may be stepped.
+  const before = performance.timeOrigin + performance.now();
   worker.start(2, 7);
   assert.is(main.threadOf(2), 7);
   assert.ok(main.lastProgress(2) >= before);

@@ -69,19 +69,64 @@ test('a task lost before it started is replaced; one lost after claiming fails j
   );
 });
 
-test('with no failures tolerated, a lost task stops the fan-out at once', () => {
+/** One turn of the event loop: what piscina does for a thread that died (fail each of its tasks) is done by then. */
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+test('with no failures tolerated, a lost task stops the fan-out at once; it settles after the turn', async () => {
   const { items, fanOut, finished, result } = tenItems(-1);
   const first = fanOut.take().task;
   fanOut.take();
   items.claim(first);
   fanOut.taskLost(first, crashed);
   assert.ok(items.stopped, 'running tasks see the stop');
+  assert.not.ok(fanOut.wantsSlot);
+  await nextTurn();
   assert.is(finished[0]!.stopped, true);
   assert.equal(
     result().failures.map((f) => f.index),
     [0, 1],
   );
-  assert.not.ok(fanOut.wantsSlot);
+});
+
+// Regression: the first loss settled the fan-out at once, so the blocks of a second task on the
+// same thread, the item that ended the thread among them, were in no reply (test/pool/fan-out's
+// "a thread lost during a fan-out stops it" failed when both tasks had gone to one thread).
+test('tasks lost together with their thread all report the blocks they claimed, when the first loss stops the fan-out', async () => {
+  const { items, fanOut, result } = tenItems(-1);
+  const first = fanOut.take().task;
+  const second = fanOut.take().task;
+  assert.equal([items.claim(first), items.claim(second), items.claim(second)], [0, 1, 2]);
+  const exited = {
+    error: PoolFaults.WorkerExited,
+    cause: 'The worker thread running this execution exited with code 3 (process.exit was called) before it finished.',
+  };
+  fanOut.taskLost(first, exited);
+  fanOut.taskLost(second, exited);
+  await nextTurn();
+  const { failures, stopped } = result();
+  assert.is(stopped, true);
+  assert.equal(
+    failures.map((f) => [f.index, f.error]),
+    [0, 1, 2, 3, 4, 5].map((index) => [index, PoolFaults.WorkerExited]),
+  );
+});
+
+test('a live task that answers while a stop waits for the turn still has its outputs kept; a task ending after it settled is ignored', async () => {
+  const { items, fanOut, finished, result } = tenItems(-1, [0, 0, 0]);
+  const [lost, live, late] = [fanOut.take().task, fanOut.take().task, fanOut.take().task];
+  assert.equal([items.claim(lost), items.claim(live), items.claim(late)], [0, 1, 2]);
+  fanOut.taskLost(lost, crashed);
+  fanOut.taskDone(live, ran(items, [1]));
+  await nextTurn();
+  fanOut.taskDone(late, ran(items, [2]));
+  await nextTurn();
+  assert.is(finished.length, 1);
+  const { outputs, failures } = result();
+  assert.equal(outputs, [undefined, undefined, 20, 30, undefined, undefined, undefined, undefined, undefined, undefined]);
+  assert.equal(
+    failures.map((f) => f.index),
+    [0, 1],
+  );
 });
 
 test('tasks lost again and again without claiming anything fail the items nobody took', () => {

@@ -124,6 +124,11 @@ fanOut.before((context) => {
   context.pool.register('context map', { definition: contextMap, handlers: handlersUrl, mapFanOut: true });
   context.pool.register('nested map', { definition: nestedMap, handlers: handlersUrl });
   context.pool.register('double', { definition: { StartAt: 'Run', States: { Run: { Type: 'Task', Resource: 'double', End: true } } }, handlers: handlersUrl });
+  context.pool.register('busy map', { definition: mapOf('busyUntilExecution'), handlers: handlersUrl });
+  context.pool.register('mark', {
+    definition: { StartAt: 'Run', States: { Run: { Type: 'Task', Resource: 'markThread', End: true } } },
+    handlers: handlersUrl,
+  });
 });
 
 fanOut.after(async (context) => {
@@ -233,15 +238,30 @@ fanOut('fanned-out iterations see the execution and the outer variables as in-pr
 });
 
 fanOut('a long fan-out lets other executions on its threads run between its blocks', async ({ pool }) => {
-  // About 150 ms of iterations on each thread; the execution comes while they run.
-  const items = Array.from({ length: 1500 }, (_, n) => ({ n }));
+  // About a second of iterations on each thread, until the execution has run on it. The
+  // execution is sent after the fan-out's tasks, so it waits on its thread behind one of them.
+  const items = Array.from({ length: 10_000 }, (_, n) => ({ n }));
   const settled: string[] = [];
-  const map = pool.runMap('spread map', request(items)).then(() => settled.push('map'));
-  await new Promise((resolve) => setTimeout(resolve, 30));
-  const execution = await pool.execute('double', { n: 4 });
-  settled.push('execution');
-  await map;
-  assert.equal(execution.output, { n: 8 });
+  const map = pool.runMap('busy map', request(items)).then((result) => {
+    settled.push('map');
+    return result;
+  });
+  const execution = pool.execute('mark', {}).then((result) => {
+    settled.push('execution');
+    return result;
+  });
+  const [mapResult, executionResult] = await Promise.all([map, execution]);
+  assert.is(executionResult.status, 'SUCCEEDED');
+  const outputs = mapResult.outputs as { n: number; afterExecution: boolean }[];
+  assert.equal(
+    outputs.map((o) => o.n),
+    items.map((i) => i.n),
+  );
+  // Iterations of the fan-out's task ran after the execution on its thread: it ran between their blocks.
+  assert.ok(
+    outputs.some((o) => o.afterExecution),
+    'no iteration ran after the execution: it waited for the fan-out to end',
+  );
   assert.equal(settled, ['execution', 'map']);
 });
 

@@ -374,15 +374,24 @@ const batching = suite('batching');
 
 batching('while every task slot is busy, executions submitted over several ticks wait in one open batch', async () => {
   const pool = createPool({ threads: 1, batchesPerWorker: 1, batch: 64 });
+  // The first execution keeps the only slot busy until released, however slow the machine.
+  const channel = new BroadcastChannel('pool-batching-first');
   try {
     pool.register('interval', { definition: { StartAt: 'Wait', States: { Wait: { Type: 'Task', Resource: 'interval', End: true } } }, handlers: handlersUrl });
-    const first = pool.execute('interval', { ms: 150, index: 0 });
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    pool.register('held', { definition: { StartAt: 'Hold', States: { Hold: { Type: 'Task', Resource: 'held', End: true } } }, handlers: handlersUrl });
+    let backstop: NodeJS.Timeout | undefined;
+    const started = new Promise<void>((resolve, reject) => {
+      channel.onmessage = (event) => (event as MessageEvent).data === 'started' && resolve();
+      backstop = setTimeout(() => reject(new Error('the held execution did not start within 60 s')), 60_000);
+    });
+    const first = pool.execute('held', { channel: 'pool-batching-first', index: 0 });
+    await started.finally(() => clearTimeout(backstop));
     const later: Promise<ExecutionResult>[] = [];
     for (let index = 1; index <= 5; index++) {
       later.push(pool.execute('interval', { ms: 1, index }));
       await new Promise((resolve) => setImmediate(resolve));
     }
+    channel.postMessage('release');
     const results = await Promise.all([first, ...later]);
     assert.ok(results.every((r) => r.status === 'SUCCEEDED'));
     // The names of one batch's unnamed executions come from one UUID (protocol.ts, BatchNames).
@@ -390,6 +399,8 @@ batching('while every task slot is busy, executions submitted over several ticks
     assert.is(prefixes.size, 1);
     assert.is.not(results[0]!.name.slice(0, 28), [...prefixes][0]);
   } finally {
+    channel.postMessage('release');
+    channel.close();
     await pool.close();
   }
 });

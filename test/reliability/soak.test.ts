@@ -16,8 +16,12 @@ const options: SoakOptions = {
   maxQueue: 1000,
   seed: 8,
   faultRates: rates,
-  // Long enough that a thread starved by a busy machine is not taken for a hung one.
-  hangTimeoutMs: 1000,
+  // Long enough that a thread starved by a busy machine is not taken for a hung one: at 1000 ms,
+  // a run starved of CPU (taskset -c 1 beside busy loops) had healthy threads terminated.
+  hangTimeoutMs: 3000,
+  // A batch runs its executions back to back; on a loaded machine that took over a second, so a
+  // rejection due on the next turn of the event loop met its 1 s task limit first (States.Timeout).
+  taskTimeoutSeconds: 5,
   overrunEvery: 10_000,
   overrunBy: 10,
   closedProbes: 3,

@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startEndpoint, type TestEndpoint } from './endpoint.js';
@@ -29,19 +29,27 @@ async function call(operation: string, request: unknown, signal?: AbortSignal): 
   return answer;
 }
 
-/** Resolves once the server has read a request for `operation` and let its handler run. */
-function served(operation: string): Promise<void> {
+/** Resolves with the server's response to a request for `operation`, once the server has read the request and let its handler run. */
+function served(operation: string): Promise<ServerResponse> {
   return new Promise((resolve) => {
-    const seen = (request: IncomingMessage) => {
+    const seen = (request: IncomingMessage, response: ServerResponse) => {
       if (request.headers['x-amz-target'] !== `AWSStepFunctions.${operation}`) return;
       t.endpoint.server.http.off('request', seen);
-      request.once('end', () => setTimeout(resolve, 20));
+      request.once('end', () => setTimeout(() => resolve(response), 20));
     };
     t.endpoint.server.http.on('request', seen);
   });
 }
 
-/** A bound on a call that must answer now: a test that fails does not wait for the 60 s poll. */
+/** Resolves once the server has seen `response`'s connection close, and its own listeners have run. */
+function closed(response: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    if (response.closed) setImmediate(resolve);
+    else response.once('close', () => setImmediate(resolve));
+  });
+}
+
+/** A bound on a call that must answer now (generous, for a loaded machine): a test that fails does not wait for the 60 s poll. */
 function within<T>(ms: number, promise: Promise<T>): Promise<T | 'no answer'> {
   return Promise.race([promise, new Promise<'no answer'>((resolve) => setTimeout(() => resolve('no answer'), ms).unref())]);
 }
@@ -54,13 +62,13 @@ polls('regression: a poll whose worker hung up does not take the next task; a li
   const hangUp = new AbortController();
   const polling = served('GetActivityTask');
   const abandoned = call('GetActivityTask', { activityArn, workerName: 'gone' }, hangUp.signal).catch((error: Error) => error.name);
-  await polling;
+  const poll = await polling;
   hangUp.abort();
   assert.is(await abandoned, 'AbortError');
-  await new Promise((resolve) => setTimeout(resolve, 20));
+  await closed(poll);
 
   const { executionArn } = await call('StartExecution', { stateMachineArn, input: '{"amount":5}' });
-  const task = await within(2000, call('GetActivityTask', { activityArn, workerName: 'live' }));
+  const task = await within(20_000, call('GetActivityTask', { activityArn, workerName: 'live' }));
   assert.ok(task !== 'no answer' && typeof task.taskToken === 'string', `the live worker got ${JSON.stringify(task)}`);
   assert.is(task.input, '{"amount":5}');
 

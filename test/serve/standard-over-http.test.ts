@@ -1,4 +1,5 @@
 import * as sfn from '@aws-sdk/client-sfn';
+import type { IncomingMessage } from 'node:http';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startEndpoint, type TestEndpoint } from './endpoint.js';
@@ -165,8 +166,13 @@ standard('an activity: the execution waits until a worker takes the task with Ge
 standard('closing the endpoint answers a pending GetActivityTask long poll with no task, so the drain does not wait 60 s', async () => {
   const own = await startEndpoint();
   const { activityArn } = await own.client.send(new sfn.CreateActivityCommand({ name: 'idle' }));
+  // The poll is pending in the server (its handler ran once the body was read) before the close.
+  const pending = new Promise<void>((resolve) =>
+    own.endpoint.server.http.once('request', (request: IncomingMessage) => request.once('end', () => setImmediate(resolve))),
+  );
   const poll = own.client.send(new sfn.GetActivityTaskCommand({ activityArn }));
-  await new Promise((r) => setTimeout(r, 50));
+  // A poll that fails or is answered before it is pending ends the wait too (the assertions below then fail).
+  await Promise.race([pending, poll.catch(() => undefined)]);
   const closed = own.endpoint.close();
   const answer = await poll;
   assert.is(answer.$metadata.httpStatusCode, 200);
