@@ -458,6 +458,12 @@ export class Frame {
   historyEventId: number;
   /** `$$.Task.Token` of the task attempt running now (`.waitForTaskToken`, activities); null otherwise. */
   taskToken: string | null;
+  /**
+   * The object a ResultPath of this thread made last (a copy of its input with the result
+   * set), which nothing else holds while the states after it only read it: the next
+   * ResultPath may set its result in it instead of copying it again. Null when there is none.
+   */
+  owned: object | null;
   constructor(exec: Execution, vars: VariableScope | null, mapIndex: number, mapValue: unknown, stop: StopSignal | null = null) {
     this.exec = exec;
     this.vars = vars;
@@ -474,6 +480,7 @@ export class Frame {
     this.resultBound = Infinity;
     this.historyEventId = 0;
     this.taskToken = null;
+    this.owned = null;
   }
 
   /**
@@ -496,6 +503,7 @@ export class Frame {
     this.resultBound = Infinity;
     this.historyEventId = 0;
     this.taskToken = null;
+    this.owned = null;
   }
 }
 
