@@ -29,6 +29,12 @@ const cases: [string, Record<string, unknown>, string][] = [
     '{"a":{"four":4},"b":4,"c":5,"d":"two"}',
   ],
   ["a key given twice (plain and .$): the later wins, in the first one's place", { a: 0, b: 2, 'a.$': '$.x' }, '{"a":1,"b":2}'],
+  [
+    'reads of one to three names among constants',
+    { 'a.$': '$.u.v.w', b: null, c: true, 'd.$': '$.x', e: 'k', 'f.$': '$.w.four' },
+    '{"a":5,"b":null,"c":true,"d":1,"e":"k","f":4}',
+  ],
+  ['a constant object among reads is a copy', { 'a.$': '$.x', b: { c: 1 } }, '{"a":1,"b":{"c":1}}'],
   ['a __proto__ key is an own property', { '__proto__.$': '$.w', b: 1 }, '{"__proto__":{"four":4},"b":1}'],
 ];
 
