@@ -1,6 +1,7 @@
 import { pointerTo } from '../asl/problems.js';
 import { StateNode } from '../run/state.js';
 import type { MachineEnv, QueryLanguage, StateEnv } from './context.js';
+import { passesOwnedValue } from './owned-values.js';
 import { stateCompilers } from './states/index.js';
 
 /** Choice, Wait, Succeed and Fail only select from their input, unless a JSONata Output builds a new one. */
@@ -58,6 +59,7 @@ export function compileStates(
       compileBlock: (block, blockPointer) => compileStates(machine, block, blockPointer, machineLanguage),
     };
     node.run = stateCompilers[def.Type as string]!.compile(def, env);
+    node.passesOwned = passesOwnedValue(def.Type as string, def, env.queryLanguage, machine);
     node.next = typeof def.Next === 'string' ? lookup(def.Next) : null;
   }
   return nodes;

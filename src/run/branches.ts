@@ -52,17 +52,20 @@ export function runBranches<T>(
   context: T,
   done: BranchesDone<T>,
 ): unknown {
-  const { starts, assigns } = branches;
+  const starts = branches.starts;
+  const assigns = branches.assigns;
+  const exec = parent.exec;
   // History: ParallelStateStarted comes before any branch's events.
-  parent.exec.eventId++;
-  const history = parent.exec.history;
+  exec.eventId++;
+  const history = exec.history;
   if (history !== null) history.stateEvent(parent, 'ParallelStateStarted');
-  if (parent.exec.standard && mayPark(parent)) return runParkableBranches(branches, input, inputBound, parent, rawInput, context, done);
+  if (exec.standard && mayPark(parent)) return runParkableBranches(branches, input, inputBound, parent, rawInput, context, done);
   const stop = new StopSignal(parent.stop);
   const outputs = new Array<unknown>(starts.length);
   // The run loop leaves each branch frame's valueBound bounding its output; the array adds its brackets and commas.
   let outputsBound = 2 + starts.length;
-  let pending: Promise<unknown>[] | null = null;
+  // Made when a branch first goes asynchronous: branches that all finish at once need no closure (nor this function a context for one).
+  let join: BranchJoin | null = null;
   // The frame of a branch that finished synchronously, for the next branch that shares the
   // Parallel's scope (not while recording: a history's events name their branch's frame).
   let spare: Frame | null = null;
@@ -73,7 +76,7 @@ export function runBranches<T>(
       frame = spare;
       spare = null;
       frame.restart(parent.mapIndex, parent.mapValue);
-    } else frame = new Frame(parent.exec, parent.vars, parent.mapIndex, parent.mapValue, stop);
+    } else frame = new Frame(exec, parent.vars, parent.mapIndex, parent.mapValue, stop);
     frame.valueBound = inputBound;
     if (history !== null) frame.historyEventId = parent.historyEventId;
     let out: unknown;
@@ -81,49 +84,80 @@ export function runBranches<T>(
       out = runStates(starts[i]!, input, frame);
     } catch (error) {
       stop.stop();
-      // Branches already pending will end as Abandoned; nobody awaits them any more.
-      if (pending !== null) for (const p of pending) p.then(undefined, ignore);
+      if (join !== null) join.abandon();
       if (history !== null) failedBranch(parent, frame);
       if (history !== null) recordParallelEnd(history, parent, error);
       throw error;
     }
-    if (isPromiseLike(out)) {
-      const index = i;
-      const ended = (value: unknown) => {
-        outputs[index] = value;
-        outputsBound += frame.valueBound;
-      };
-      // Only a recorded history needs the failed branch (a closure made for it alone).
-      const branchFailed =
-        history === null
-          ? undefined
-          : (error: unknown) => {
-              if (!stop.isStopped()) failedBranch(parent, frame);
-              throw error;
-            };
-      (pending ??= []).push(Promise.resolve(out).then(ended, branchFailed));
-    } else {
+    if (isPromiseLike(out)) (join ??= new BranchJoin(outputs, stop, parent)).add(i, frame, out);
+    else {
       outputs[i] = out;
       outputsBound += frame.valueBound;
       if (history === null && !assigns[i]) spare = frame;
     }
   }
-  if (pending === null) {
+  if (join === null) {
     if (history !== null) recordParallelEnd(history, parent, null);
     return done(context, outputs, parent, outputsBound);
   }
-  const all = firstFailureStops(pending, stop);
-  if (history === null) return all.then(() => done(context, outputs, parent, outputsBound));
-  return all.then(
-    () => {
-      recordParallelEnd(history, parent, null);
-      return done(context, outputs, parent, outputsBound);
-    },
-    (error) => {
-      recordParallelEnd(history, parent, error);
-      throw error;
-    },
-  );
+  return join.joined(outputsBound, context, done);
+}
+
+/** The branches of one runBranches call that went asynchronous: their outputs as they come, and the Parallel's end once all have. */
+class BranchJoin {
+  private readonly outputs: unknown[];
+  private readonly stop: StopSignal;
+  private readonly parent: Frame;
+  private readonly pending: Promise<unknown>[];
+  /** The bounds of the asynchronous branches' outputs, added as they end. */
+  private bound: number;
+  constructor(outputs: unknown[], stop: StopSignal, parent: Frame) {
+    this.outputs = outputs;
+    this.stop = stop;
+    this.parent = parent;
+    this.pending = [];
+    this.bound = 0;
+  }
+  /** Branch `index`, run in `frame`, goes on asynchronously: its output is `out`'s value. */
+  add(index: number, frame: Frame, out: PromiseLike<unknown>): void {
+    const parent = this.parent;
+    const stop = this.stop;
+    // Only a recorded history needs the failed branch (a closure made for it alone).
+    const branchFailed =
+      parent.exec.history === null
+        ? undefined
+        : (error: unknown) => {
+            if (!stop.isStopped()) failedBranch(parent, frame);
+            throw error;
+          };
+    this.pending.push(
+      Promise.resolve(out).then((value) => {
+        this.outputs[index] = value;
+        this.bound += frame.valueBound;
+      }, branchFailed),
+    );
+  }
+  /** A branch failed synchronously: the pending ones end as Abandoned, and nobody awaits them any more. */
+  abandon(): void {
+    for (const p of this.pending) p.then(undefined, ignore);
+  }
+  /** `done` with every output, once all pending branches have ended (`syncBound`: the bound of the others' outputs, brackets and commas). */
+  joined<T>(syncBound: number, context: T, done: BranchesDone<T>): Promise<unknown> {
+    const parent = this.parent;
+    const history = parent.exec.history;
+    const all = firstFailureStops(this.pending, this.stop);
+    if (history === null) return all.then(() => done(context, this.outputs, parent, syncBound + this.bound));
+    return all.then(
+      () => {
+        recordParallelEnd(history, parent, null);
+        return done(context, this.outputs, parent, syncBound + this.bound);
+      },
+      (error) => {
+        recordParallelEnd(history, parent, error);
+        throw error;
+      },
+    );
+  }
 }
 
 /**

@@ -464,6 +464,12 @@ export class Frame {
   taskToken: string | null;
   /** The raw input of the state this thread is in, kept only while recording history: a redrive runs the state again from it. */
   stateInput: unknown;
+  /**
+   * The object a ResultPath of this thread made last (a copy of its input with the result
+   * set), which nothing else holds while the states after it only read it: the next
+   * ResultPath may set its result in it instead of copying it again. Null when there is none.
+   */
+  owned: object | null;
   constructor(exec: Execution, vars: VariableScope | null, mapIndex: number, mapValue: unknown, stop: StopSignal | null = null) {
     this.exec = exec;
     this.vars = vars;
@@ -481,6 +487,7 @@ export class Frame {
     this.historyEventId = 0;
     this.taskToken = null;
     this.stateInput = undefined;
+    this.owned = null;
   }
 
   /**
@@ -504,6 +511,7 @@ export class Frame {
     this.historyEventId = 0;
     this.taskToken = null;
     this.stateInput = undefined;
+    this.owned = null;
   }
 }
 

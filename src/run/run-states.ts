@@ -48,6 +48,7 @@ export function runStates(start: StateNode, input: unknown, frame: Frame): unkno
     frame.retryCount = 0;
     frame.next = state.next;
     frame.resultBound = Infinity;
+    if (!state.passesOwned) frame.owned = null;
     if (exec.history !== null) {
       exec.history.stateEntered(frame, value);
       frame.stateInput = value;

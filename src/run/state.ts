@@ -33,6 +33,12 @@ export class StateNode {
   branches: Branches | null;
   /** A Map's processor (null for other states): a restart finds a parked iteration's states and the join step here. */
   iterations: MapProcessor | null;
+  /**
+   * Whether the value its thread made last (Frame.owned) stays the thread's own through this
+   * state, which then may write its result into it (compile/owned-values.ts); the run loop
+   * forgets that value on entering any other state.
+   */
+  passesOwned: boolean;
   constructor(name: string, type: string, run: RunState, extraEvents: number, mayGrow: boolean) {
     this.name = name;
     this.type = type;
@@ -43,6 +49,7 @@ export class StateNode {
     this.wake = null;
     this.branches = null;
     this.iterations = null;
+    this.passesOwned = false;
   }
 }
 

@@ -347,12 +347,49 @@ function compileTypeTest(read: Accessor, test: (value: unknown) => boolean, expe
   };
 }
 
+/**
+ * A comparison with a literal, its relation inline rather than a call per test (a Choice
+ * often tests ten of them). The literal has its family's type (checked with the definition),
+ * so `===` tests the value's type as well.
+ */
 function compareLiteral(read: Accessor, variable: string, literal: Primitive, type: string, relation: Relation): Predicate {
+  if (relation === relations.Equals) {
+    return function equalsLiteral(input, frame) {
+      const value = read(input, frame);
+      if (value === undefined) throw missingChoicePath(frame, variable);
+      return value === literal;
+    };
+  }
+  const order = orderOf(relation);
+  if (type === 'number') {
+    const bound = literal as number;
+    return function compareNumberWithLiteral(input, frame) {
+      const value = read(input, frame);
+      if (value === undefined) throw missingChoicePath(frame, variable);
+      if (typeof value !== 'number') return false;
+      return order === Order.Less ? value < bound : order === Order.Greater ? value > bound : order === Order.AtMost ? value <= bound : value >= bound;
+    };
+  }
   return function compareWithLiteral(input, frame) {
     const value = read(input, frame);
     if (value === undefined) throw missingChoicePath(frame, variable);
     return typeof value === type && relation(value as Primitive, literal);
   };
+}
+
+/** The ordering relations, as compareLiteral writes them inline. */
+const enum Order {
+  Less,
+  Greater,
+  AtMost,
+  AtLeast,
+}
+
+function orderOf(relation: Relation): Order {
+  if (relation === relations.LessThan) return Order.Less;
+  if (relation === relations.GreaterThan) return Order.Greater;
+  if (relation === relations.LessThanEquals) return Order.AtMost;
+  return Order.AtLeast;
 }
 
 function comparePaths(read: Accessor, variable: string, operandPath: string, type: string, relation: Relation): Predicate {

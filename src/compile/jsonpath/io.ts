@@ -1,6 +1,7 @@
 import { AslError, StatesErrors, jsonForCause, runtimeError, stateCause } from '../../run/errors.js';
 import type { Frame } from '../../run/frame.js';
-import { compilePath, compileSetter, missingPathReason } from './paths.js';
+import { setOwn } from '../../json.js';
+import { compilePath, compileSetter, missingPathReason, parseReferencePath } from './paths.js';
 
 /**
  * The JSONPath input/output fields shared by most state types, each compiled into the
@@ -42,6 +43,24 @@ export function compileResultPath(path: unknown): Merge {
     };
   const text = path as string;
   const write = compileSetter(text);
+  const segments = parseReferencePath(text).segments;
+  if (segments !== null && segments.length === 1 && 'name' in segments[0]!) {
+    const name = segments[0].name;
+    return function mergeMember(raw, result, frame) {
+      // The thread's own copy from an earlier ResultPath, which only reading states have seen since: set the result in it.
+      if (raw === frame.owned && result !== undefined) {
+        setOwn(raw as Record<string, unknown>, name, result);
+        return raw;
+      }
+      const merged = write(raw, result);
+      if (merged === undefined) {
+        throw new AslError(StatesErrors.ResultPathMatchFailure, stateCause(frame, `Unable to apply ResultPath '${text}' to input '${jsonForCause(raw)}'`));
+      }
+      // A recorded history writes each output's JSON text as it is recorded: it keeps no object to protect.
+      frame.owned = merged as object;
+      return merged;
+    };
+  }
   return function mergeResult(raw, result, frame) {
     const merged = write(raw, result);
     if (merged === undefined) {

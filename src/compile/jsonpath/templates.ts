@@ -39,7 +39,125 @@ function compileNode(node: unknown): Builder {
       builders.push(compileNode(value));
     }
   }
-  return objectBuilder(keys, builders);
+  const built = objectBuilder(keys, builders);
+  return sharedMemberBuilder(node as Record<string, unknown>, keys, built) ?? plainReadsBuilder(node as Record<string, unknown>, keys, built) ?? built;
+}
+
+/**
+ * A template whose every value is a constant number, string, boolean or null, or a path of
+ * one to three member names into the input (`$.a`, `$.a.b.c`), built in one loop: no call
+ * per value. A value missing sends the build back to `whole`, the template's ordinary
+ * builder, whose error names the path and the input. Null for other templates.
+ */
+function plainReadsBuilder(node: Record<string, unknown>, keys: readonly string[], whole: Builder): Builder | null {
+  if (keys.includes('__proto__')) return null;
+  const paths: (string[] | null)[] = [];
+  const constants: unknown[] = [];
+  for (const [key, value] of Object.entries(node)) {
+    if (!key.endsWith('.$')) {
+      if (value !== null && typeof value === 'object') return null;
+      paths.push(null);
+      constants.push(value);
+      continue;
+    }
+    if (typeof value !== 'string' || isIntrinsicCall(value)) return null;
+    const names = plainInputNames(value);
+    if (names === null || names.length < 1 || names.length > 3) return null;
+    paths.push(names);
+    constants.push(undefined);
+  }
+  return function buildFromReads(document, frame) {
+    const out: Record<string, unknown> = {};
+    for (let i = 0; i < keys.length; i++) {
+      const path = paths[i]!;
+      let value: unknown;
+      if (path === null) value = constants[i];
+      else {
+        value = document;
+        for (let j = 0; j < path.length && value !== undefined; j++) {
+          value = value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>)[path[j]!] : undefined;
+        }
+        if (value === undefined) return whole(document, frame);
+      }
+      out[keys[i]!] = value;
+    }
+    return out;
+  };
+}
+
+/** Thrown by a member reader under sharedMemberBuilder when its value is missing: the whole template is then built again to fail as AWS does. */
+const MISSING_MEMBER = Symbol('missing member');
+
+/**
+ * A template whose every value is a path into the same member of the input (`$.applicant.name`,
+ * `$.applicant.email`, … : a usual Parameters) reads that member once rather than once per
+ * value, and builds the object from it. A value missing there sends the build back to
+ * `whole`, the template's ordinary builder, whose error names the path and the input. Null
+ * for other templates.
+ */
+function sharedMemberBuilder(node: Record<string, unknown>, keys: readonly string[], whole: Builder): Builder | null {
+  if (keys.length < 2) return null;
+  let member: string | null = null;
+  const rests: string[][] = [];
+  for (const [key, value] of Object.entries(node)) {
+    if (!key.endsWith('.$') || typeof value !== 'string' || isIntrinsicCall(value)) return null;
+    const names = plainInputNames(value);
+    if (names === null || names.length < 2 || names.length > 3 || (member !== null && names[0] !== member)) return null;
+    member = names[0]!;
+    rests.push(names.slice(1));
+  }
+  const name = member!;
+  if (rests.every((rest) => rest.length === 1) && !keys.includes('__proto__'))
+    return sharedMemberValues(
+      name,
+      keys,
+      rests.map((rest) => rest[0]!),
+      whole,
+    );
+  const fromMember = objectBuilder(keys, rests.map(relativeReader));
+  return function buildFromMember(document, frame) {
+    const outer = document !== null && typeof document === 'object' && !Array.isArray(document) ? (document as Record<string, unknown>)[name] : undefined;
+    if (outer === null || typeof outer !== 'object' || Array.isArray(outer)) return whole(document, frame);
+    try {
+      return fromMember(outer, frame);
+    } catch (thrown) {
+      if (thrown === MISSING_MEMBER) return whole(document, frame);
+      throw thrown;
+    }
+  };
+}
+
+/** sharedMemberBuilder where every value is a member of the shared one (`$.a.b`): read and stored in one loop, no call per value. */
+function sharedMemberValues(member: string, keys: readonly string[], names: readonly string[], whole: Builder): Builder {
+  return function buildFromMemberValues(document, frame) {
+    const outer = document !== null && typeof document === 'object' && !Array.isArray(document) ? (document as Record<string, unknown>)[member] : undefined;
+    if (outer === null || typeof outer !== 'object' || Array.isArray(outer)) return whole(document, frame);
+    const out: Record<string, unknown> = {};
+    for (let i = 0; i < keys.length; i++) {
+      const value = (outer as Record<string, unknown>)[names[i]!];
+      if (value === undefined) return whole(document, frame);
+      out[keys[i]!] = value;
+    }
+    return out;
+  };
+}
+
+/** A reader of `$.a.b` / `$.a.b.c` under sharedMemberBuilder, given `a`'s value (an object): the rest of the path. */
+function relativeReader(names: readonly string[]): Builder {
+  const [b, c] = names as [string, string | undefined];
+  if (c === undefined) {
+    return function readMemberOfShared(outer) {
+      const value = (outer as Record<string, unknown>)[b];
+      if (value === undefined) throw MISSING_MEMBER;
+      return value;
+    };
+  }
+  return function readMember2OfShared(outer) {
+    const inner = (outer as Record<string, unknown>)[b];
+    const value = inner !== null && typeof inner === 'object' && !Array.isArray(inner) ? (inner as Record<string, unknown>)[c] : undefined;
+    if (value === undefined) throw MISSING_MEMBER;
+    return value;
+  };
 }
 
 /**

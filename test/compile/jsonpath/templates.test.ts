@@ -30,6 +30,12 @@ const cases: [string, Record<string, unknown>, string][] = [
     '{"a":{"four":4},"b":4,"c":5,"d":"two"}',
   ],
   ["a key given twice (plain and .$): the later wins, in the first one's place", { a: 0, b: 2, 'a.$': '$.x' }, '{"a":1,"b":2}'],
+  [
+    'reads of one to three names among constants',
+    { 'a.$': '$.u.v.w', b: null, c: true, 'd.$': '$.x', e: 'k', 'f.$': '$.w.four' },
+    '{"a":5,"b":null,"c":true,"d":1,"e":"k","f":4}',
+  ],
+  ['a constant object among reads is a copy', { 'a.$': '$.x', b: { c: 1 } }, '{"a":1,"b":{"c":1}}'],
   ['a __proto__ key is an own property', { '__proto__.$': '$.w', b: 1 }, '{"__proto__":{"four":4},"b":1}'],
 ];
 
@@ -106,6 +112,76 @@ templates("a state's Parameters may be an array of templates, as AWS takes it (P
     States: { P: { Type: 'Pass', Parameters: [{ 'Item.$': '$.Item' }, 'literal', [{ 'id.$': '$.Item.id' }]], End: true } },
   }).execute({ Item: { id: 7 } });
   assert.equal(pass.output, [{ Item: { id: 7 } }, 'literal', [{ id: 7 }]]);
+});
+
+/**
+ * A template whose values all read one member of the input (`$.m.a`, `$.m.b.c`) reads that
+ * member once; what it builds and how it fails must not show it.
+ */
+const shared = { m: { a: 1, b: { c: 'x' }, d: null, e: [1], f: { c: 2 } }, n: { a: 3 } };
+const sharedCases: [string, Record<string, unknown>, string][] = [
+  ['two values of one member', { 'p.$': '$.m.a', 'q.$': '$.m.d' }, '{"p":1,"q":null}'],
+  [
+    "values two and three names deep, in the template's order",
+    { 'p.$': '$.m.b.c', 'q.$': '$.m.a', 'r.$': '$.m.e', 's.$': '$.m.f.c' },
+    '{"p":"x","q":1,"r":[1],"s":2}',
+  ],
+  ['values of two members (read each time)', { 'p.$': '$.m.a', 'q.$': '$.n.a' }, '{"p":1,"q":3}'],
+  ['a constant among them', { 'p.$': '$.m.a', q: 'k', 'r.$': '$.m.b.c' }, '{"p":1,"q":"k","r":"x"}'],
+  ['the member itself among them', { 'p.$': '$.m', 'q.$': '$.m.a' }, `{"p":${JSON.stringify(shared.m)},"q":1}`],
+];
+for (const [name, template, expected] of sharedCases) {
+  templates(`one member read once: ${name}`, () => {
+    assert.is(JSON.stringify(compileTemplate(template)(shared, frame)), expected);
+  });
+}
+
+templates('one member read once: a value missing fails as the ordinary builder does, naming its own path', () => {
+  const failing: [Record<string, unknown>, unknown, string][] = [
+    [{ 'p.$': '$.m.a', 'q.$': '$.m.z' }, shared, '$.m.z'],
+    [{ 'p.$': '$.m.z', 'q.$': '$.m.y' }, shared, '$.m.z'],
+    [{ 'p.$': '$.m.a', 'q.$': '$.m.b.z' }, shared, '$.m.b.z'],
+    [{ 'p.$': '$.m.a', 'q.$': '$.m.a.z' }, shared, '$.m.a.z'],
+    [{ 'p.$': '$.m.a', 'q.$': '$.m.e.z' }, shared, '$.m.e.z'],
+    [{ 'p.$': '$.q.a', 'q.$': '$.q.b' }, shared, '$.q.a'],
+    [{ 'p.$': '$.m.a', 'q.$': '$.m.b' }, { m: [1] }, '$.m.a'],
+    [{ 'p.$': '$.m.length', 'q.$': '$.m.length' }, { m: [1] }, '$.m.length'],
+    [{ 'p.$': '$.m.a', 'q.$': '$.m.b' }, { m: 'text' }, '$.m.a'],
+    [{ 'p.$': '$.m.a', 'q.$': '$.m.b' }, [1], '$.m.a'],
+  ];
+  for (const [template, doc, path] of failing) {
+    let thrown: unknown;
+    try {
+      compileTemplate(template)(doc, frame);
+    } catch (error) {
+      thrown = error;
+    }
+    assert.instance(thrown, AslError, path);
+    const error = thrown as AslError;
+    assert.is(error.error, 'States.Runtime', path);
+    const key = Object.keys(template).find((k) => template[k] === path)!;
+    assert.ok(
+      error.cause!.endsWith(`The JSONPath '${path}' specified for the field '${key}' could not be found in the input '${JSON.stringify(doc)}'`),
+      error.cause!,
+    );
+  }
+});
+
+templates('one member read once: an error a value raises that is not a missing path is not retried', () => {
+  let reads = 0;
+  const doc = {
+    get m() {
+      reads++;
+      return {
+        a: 1,
+        get b() {
+          throw new Error('unreadable');
+        },
+      };
+    },
+  };
+  assert.throws(() => compileTemplate({ 'p.$': '$.m.a', 'q.$': '$.m.b' })(doc, frame), /unreadable/);
+  assert.is(reads, 1);
 });
 
 templates.run();
