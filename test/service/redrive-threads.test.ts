@@ -253,7 +253,8 @@ threads('with a store: a Parallel that failed before a restart reruns only its f
   });
 });
 
-threads('a Distributed Map: its map run runs again (same ARN, redriveCount 1), only the unsuccessful children started anew', async () => {
+/** A Distributed Map over items 1–3 whose child for item 2 fails once (`calls` counts each item's runs), started and run to its end. */
+async function distributedMapFailingOnce(): Promise<{ service: ReturnType<typeof createService>; executionArn: string; calls: Record<number, number> }> {
   const calls: Record<number, number> = {};
   const work = (item: number) => {
     calls[item] = (calls[item] ?? 0) + 1;
@@ -270,7 +271,13 @@ threads('a Distributed Map: its map run runs again (same ARN, redriveCount 1), o
   });
   const { stateMachineArn } = await service.createStateMachine({ name: 'd', definition: JSON.stringify(distributed), roleArn: ROLE });
   const { executionArn } = await service.startExecution({ stateMachineArn, input: JSON.stringify({ items: [1, 2, 3] }) });
-  assert.is((await service.waitForExecution({ executionArn })).status, 'FAILED');
+  await service.waitForExecution({ executionArn });
+  return { service, executionArn, calls };
+}
+
+threads('a Distributed Map: its map run runs again (same ARN, redriveCount 1), only the unsuccessful children started anew', async () => {
+  const { service, executionArn, calls } = await distributedMapFailingOnce();
+  assert.is((await service.describeExecution({ executionArn })).status, 'FAILED');
   const [failedRun] = (await service.listMapRuns({ executionArn })).mapRuns;
   assert.is((await service.describeMapRun({ mapRunArn: failedRun!.mapRunArn })).status, 'FAILED');
   const { redriveDate } = await service.redriveExecution({ executionArn });
@@ -291,23 +298,7 @@ threads('a Distributed Map: its map run runs again (same ARN, redriveCount 1), o
 });
 
 threads('a Distributed Map whose map run is no longer kept runs again whole, in a new map run', async () => {
-  const calls: Record<number, number> = {};
-  const work = (item: number) => {
-    calls[item] = (calls[item] ?? 0) + 1;
-    if (item === 2 && calls[item] === 1) throw Object.assign(new Error('item 2'), { name: 'Flaky' });
-    return item;
-  };
-  const service = createService({ handlers: { work }, clock: virtualClock(Date.UTC(2026, 0, 1)) });
-  const distributed = map({
-    ItemProcessor: {
-      ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
-      StartAt: 'Work',
-      States: { Work: { Type: 'Task', Resource: 'work', End: true } },
-    },
-  });
-  const { stateMachineArn } = await service.createStateMachine({ name: 'd', definition: JSON.stringify(distributed), roleArn: ROLE });
-  const { executionArn } = await service.startExecution({ stateMachineArn, input: JSON.stringify({ items: [1, 2, 3] }) });
-  await service.waitForExecution({ executionArn });
+  const { service, executionArn, calls } = await distributedMapFailingOnce();
   // As if the map run had been dropped: the registry no longer has it.
   const registry = (service as unknown as { registry: { mapRuns: Map<string, unknown> } }).registry;
   registry.mapRuns.clear();
