@@ -39,6 +39,12 @@ owned('a Choice between two ResultPaths: both results set, the execution input u
   assert.equal(Object.keys(r.output as object), ['id', 'n', 'first', 'second']);
 });
 
+owned('a null input (no copy yet, the frame holds none): a ResultPath $.name fails with States.ResultPathMatchFailure, as before', () => {
+  const r = run({ StartAt: 'P', States: { P: { Type: 'Pass', Result: 1, ResultPath: '$.x', End: true } } }, {}, null);
+  assert.equal([r.status, r.error], ['FAILED', 'States.ResultPathMatchFailure']);
+  assert.ok(r.cause!.endsWith("Unable to apply ResultPath '$.x' to input 'null'"), r.cause!);
+});
+
 owned('a ResultPath over a key its input already has keeps the key in its place', () => {
   const r = run(
     {

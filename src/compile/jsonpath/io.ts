@@ -48,7 +48,7 @@ export function compileResultPath(path: unknown): Merge {
     const name = segments[0].name;
     return function mergeMember(raw, result, frame) {
       // The thread's own copy from an earlier ResultPath, which only reading states have seen since: set the result in it.
-      if (raw === frame.owned && result !== undefined) {
+      if (raw === frame.owned && raw !== null && result !== undefined) {
         setOwn(raw as Record<string, unknown>, name, result);
         return raw;
       }
