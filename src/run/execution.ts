@@ -24,7 +24,7 @@ import { isPromiseLike, type StateNode } from './state.js';
 import { SignalStop, StopHandle, stopCause, type StopTarget } from './stop.js';
 import { Suspension, follow, type ResultPort } from './suspension.js';
 import type { TaskTokens } from './tokens.js';
-import { restorePoint, type DurableSuspension, type RestoreContext } from './durable.js';
+import { restorePoint, restoredScope, type DurableSuspension, type RestoreContext } from './durable.js';
 import { RedriveTap, redriveRun, type RedriveOptions, type RedrivePoint } from './redrive.js';
 
 /** What compile() builds: the compiled states, and the settings every execution of them shares. */
@@ -337,17 +337,8 @@ export class Machine {
    */
   resume(record: DurableSuspension, options: ResumeOptions): Promise<ExecutionResult> {
     const node = this.topLevelState(record.stateName);
-    const vars = new VariableScope(null);
-    for (const [name, value, size] of record.variables) vars.set(name, value, size);
-    const exec = this.execution(options.name, options.input, record.startMs, record.deadlineMs ?? Infinity);
-    exec.suspendable = true;
-    exec.eventId = record.eventId;
-    exec.transitions = record.transitions;
-    exec.variableBytes = record.variableBytes;
-    if (this.historySettings.level !== 'OFF') {
-      exec.history = new HistoryRecorder(this.historySettings);
-      exec.history.restore(options.events, record.historyLastId);
-    }
+    const vars = restoredScope(null, record.variables);
+    const exec = this.reopened(options.name, options.input, record.startMs, record.deadlineMs ?? Infinity, record, options.events, record.historyLastId);
     const context: RestoreContext = {
       tokens: options.tokens,
       probeExecution: () => {
@@ -364,6 +355,31 @@ export class Machine {
     const parked = restorePoint(node, frame, record, context);
     if (parked instanceof Promise) return parked.then((suspension) => this.resumeAt(suspension, options));
     return this.resumeAt(parked, options);
+  }
+
+  /**
+   * An execution that goes on from recorded work (resume(), redrive()): its counters as
+   * recorded, and, when this machine records history, the events so far up to `historyLastId`.
+   */
+  private reopened(
+    name: string,
+    input: unknown,
+    startMs: number,
+    deadlineMs: number,
+    counters: { readonly eventId: number; readonly transitions: number; readonly variableBytes: number },
+    events: readonly HistoryEvent[],
+    historyLastId: number,
+  ): Execution {
+    const exec = this.execution(name, input, startMs, deadlineMs);
+    exec.suspendable = true;
+    exec.eventId = counters.eventId;
+    exec.transitions = counters.transitions;
+    exec.variableBytes = counters.variableBytes;
+    if (this.historySettings.level !== 'OFF') {
+      exec.history = new HistoryRecorder(this.historySettings);
+      exec.history.restore(events, historyLastId);
+    }
+    return exec;
   }
 
   /** resume() once the execution waits again (restorePoint): it is parked in `suspension`, unless it was stopped meanwhile. */

@@ -1,6 +1,7 @@
 import type { ExecutionResult, ExecutionStatus } from './result.js';
 import { Frame, VariableScope, type Execution } from './frame.js';
-import { HistoryRecorder, type HistoryEvent, type RecordedHistory } from './history.js';
+import { restoredScope } from './durable.js';
+import type { HistoryEvent, RecordedHistory } from './history.js';
 import { runStates } from './run-states.js';
 import { redriveGroup, threadStarts } from './redrive-threads.js';
 import { isPromiseLike } from './state.js';
@@ -176,24 +177,14 @@ export interface RedriveOptions {
 export function redriveRun(machine: Machine, point: RedrivePoint, options: RedriveOptions): ExecutionResult | Promise<ExecutionResult> {
   const node = machine['topLevelState'](point.stateName);
   const now: number = machine['clock'].now();
-  const exec: Execution = machine['execution'](options.name, options.input, options.startMs, now + machine['timeoutMs']);
-  exec.readClock(now);
-  exec.suspendable = true;
-  exec.transitions = point.transitions;
-  exec.variableBytes = point.variableBytes;
-  exec.redrive = options.tap;
   const events = options.events;
   const lastId = events.length === 0 ? 0 : events[events.length - 1]!.id;
-  exec.eventId = lastId;
-  const settings = machine['historySettings'];
-  if (settings.level !== 'OFF') {
-    exec.history = new HistoryRecorder(settings);
-    exec.history.restore(events, lastId);
-    options.onHistory?.(exec.history);
-  }
-  const vars = new VariableScope(null);
-  for (const [name, value, size] of point.variables) vars.set(name, value, size);
-  const frame = new Frame(exec, vars, -1, null);
+  const counters = { eventId: lastId, transitions: point.transitions, variableBytes: point.variableBytes };
+  const exec: Execution = machine['reopened'](options.name, options.input, options.startMs, now + machine['timeoutMs'], counters, events, lastId);
+  exec.readClock(now);
+  exec.redrive = options.tap;
+  if (exec.history !== null) options.onHistory?.(exec.history);
+  const frame = new Frame(exec, restoredScope(null, point.variables), -1, null);
   // The state run again follows the ExecutionRedriven event.
   frame.historyEventId = lastId;
   options.tap.frame = frame;
