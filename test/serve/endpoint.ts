@@ -10,6 +10,8 @@ export interface TestEndpoint {
   readonly endpoint: RunningEndpoint;
   readonly client: SFNClient;
   readonly url: string;
+  /** DescribeExecution over HTTP once the execution is no longer RUNNING (polled every 5 ms, up to 500 times). */
+  finished(executionArn: string): Promise<sfn.DescribeExecutionCommandOutput>;
   close(): Promise<void>;
 }
 
@@ -28,6 +30,14 @@ export async function startEndpoint(options: ServeOptions = {}): Promise<TestEnd
     endpoint,
     client,
     url: endpoint.url,
+    async finished(executionArn) {
+      for (let i = 0; i < 500; i++) {
+        const described = await client.send(new sfn.DescribeExecutionCommand({ executionArn }));
+        if (described.status !== 'RUNNING') return described;
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      throw new Error(`${executionArn} still RUNNING`);
+    },
     async close() {
       client.destroy();
       await endpoint.close();

@@ -18,15 +18,6 @@ paging.before(async () => {
 });
 paging.after(() => t.close());
 
-async function finished(executionArn: string): Promise<void> {
-  for (let i = 0; i < 500; i++) {
-    const described = await t.client.send(new sfn.DescribeExecutionCommand({ executionArn }));
-    if (described.status !== 'RUNNING') return;
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  throw new Error(`${executionArn} still RUNNING`);
-}
-
 async function collect<T>(pages: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
   for await (const page of pages) out.push(page);
@@ -40,7 +31,7 @@ paging('paginators walk histories, executions and state machines page by page, i
   const executions: string[] = [];
   for (const name of ['e1', 'e2', 'e3', 'e4', 'e5']) {
     const { executionArn } = await t.client.send(new sfn.StartExecutionCommand({ stateMachineArn: arns[0], name }));
-    await finished(executionArn!);
+    await t.finished(executionArn!);
     executions.push(executionArn!);
   }
   const whole = await t.client.send(new sfn.GetExecutionHistoryCommand({ executionArn: executions[0] }));
@@ -67,7 +58,7 @@ paging('a history token of another execution, and a token too long, are refused 
   const executions: string[] = [];
   for (const name of ['one', 'two']) {
     const { executionArn } = await t.client.send(new sfn.StartExecutionCommand({ stateMachineArn, name }));
-    await finished(executionArn!);
+    await t.finished(executionArn!);
     executions.push(executionArn!);
   }
   const first = await t.client.send(new sfn.GetExecutionHistoryCommand({ executionArn: executions[0], maxResults: 2 }));

@@ -42,18 +42,9 @@ redrive.before(async () => {
 });
 redrive.after(() => t.close());
 
-async function finished(executionArn: string): Promise<sfn.DescribeExecutionCommandOutput> {
-  for (let i = 0; i < 500; i++) {
-    const described = await t.client.send(new sfn.DescribeExecutionCommand({ executionArn }));
-    if (described.status !== 'RUNNING') return described;
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  throw new Error(`${executionArn} still RUNNING`);
-}
-
 async function failedExecution(id: string): Promise<string> {
   const { executionArn } = await t.client.send(new sfn.StartExecutionCommand({ stateMachineArn, name: id, input: JSON.stringify({ id }) }));
-  assert.is((await finished(executionArn!)).status, 'FAILED');
+  assert.is((await t.finished(executionArn!)).status, 'FAILED');
   return executionArn!;
 }
 
@@ -64,7 +55,7 @@ redrive('SDK v3: RedriveExecutionCommand answers its redriveDate; the execution 
   assert.equal([failed.redriveCount, failed.redriveStatus], [0, 'REDRIVABLE']);
   const answer = await t.client.send(new sfn.RedriveExecutionCommand({ executionArn, clientToken: 'sdk-token' }));
   assert.instance(answer.redriveDate, Date);
-  const done = await finished(executionArn);
+  const done = await t.finished(executionArn);
   assert.is(done.status, 'SUCCEEDED');
   assert.equal(JSON.parse(done.output!), { id: 'sdk', prepared: 'ready', charged: 'paid' });
   assert.equal([done.redriveCount, done.redriveDate?.getTime(), done.redriveStatus], [1, answer.redriveDate!.getTime(), 'NOT_REDRIVABLE']);
@@ -81,7 +72,7 @@ redrive('SDK v3: RedriveExecutionCommand answers its redriveDate; the execution 
 redrive('SDK v3: a SUCCEEDED execution is refused with the typed ExecutionNotRedrivable, HTTP 400', async () => {
   const executionArn = await failedExecution('twice');
   await t.client.send(new sfn.RedriveExecutionCommand({ executionArn }));
-  await finished(executionArn);
+  await t.finished(executionArn);
   const refused = await t.client.send(new sfn.RedriveExecutionCommand({ executionArn })).catch((e) => e);
   assert.instance(refused, sfn.ExecutionNotRedrivable);
   assert.is(refused.$metadata?.httpStatusCode, 400);
@@ -101,7 +92,7 @@ redrive('the AWS CLI: redrive-execution, then describe-execution shows the redri
   // CLI v1 prints timestamps as epoch seconds by default, v2 in ISO 8601.
   const date = answered.json().redriveDate as number | string;
   assert.ok(Number.isFinite(typeof date === 'number' ? date : Date.parse(date)), String(date));
-  await finished(executionArn);
+  await t.finished(executionArn);
   const described = await run('aws', ['stepfunctions', 'describe-execution', '--endpoint-url', t.url, '--execution-arn', executionArn], env);
   assert.equal([described.json().status, described.json().redriveCount], ['SUCCEEDED', 1]);
   const refused = await run('aws', ['stepfunctions', 'redrive-execution', '--endpoint-url', t.url, '--execution-arn', executionArn], env);

@@ -21,15 +21,6 @@ sdk.before(async () => {
 });
 sdk.after(() => t.close());
 
-async function finished(executionArn: string): Promise<sfn.DescribeExecutionCommandOutput> {
-  for (let i = 0; i < 500; i++) {
-    const described = await t.client.send(new sfn.DescribeExecutionCommand({ executionArn }));
-    if (described.status !== 'RUNNING') return described;
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  throw new Error(`${executionArn} still RUNNING`);
-}
-
 sdk('state machines: create, describe, list, update, validate, delete', async () => {
   const created = await t.client.send(new sfn.CreateStateMachineCommand({ name: 'orders', definition: passDefinition, roleArn }));
   assert.is(created.stateMachineArn, 'arn:aws:states:us-east-1:123456789012:stateMachine:orders');
@@ -68,7 +59,7 @@ sdk('Standard executions: start, poll, history (pages, reverse order), list, des
   const { stateMachineArn } = await t.client.send(new sfn.CreateStateMachineCommand({ name: 'standard', definition: passDefinition, roleArn }));
   const started = await t.client.send(new sfn.StartExecutionCommand({ stateMachineArn, name: 'first', input: '{"orderId":"o-1"}' }));
   assert.is(started.executionArn, 'arn:aws:states:us-east-1:123456789012:execution:standard:first');
-  const done = await finished(started.executionArn!);
+  const done = await t.finished(started.executionArn!);
   assert.is(done.status, 'SUCCEEDED');
   assert.equal(JSON.parse(done.output!), { orderId: 'o-1', step: { done: true } });
   assert.instance(done.stopDate, Date);
@@ -101,7 +92,7 @@ sdk('StopExecution aborts a waiting Standard execution', async () => {
   const { executionArn } = await t.client.send(new sfn.StartExecutionCommand({ stateMachineArn }));
   const stopped = await t.client.send(new sfn.StopExecutionCommand({ executionArn, error: 'Operator', cause: 'enough' }));
   assert.instance(stopped.stopDate, Date);
-  const described = await finished(executionArn!);
+  const described = await t.finished(executionArn!);
   assert.is(described.status, 'ABORTED');
 });
 
@@ -201,7 +192,7 @@ sdk('a Lambda function with no handler and no --lambda-endpoint fails its execut
   });
   const { stateMachineArn } = await t.client.send(new sfn.CreateStateMachineCommand({ name: 'no-function', definition, roleArn }));
   const { executionArn } = await t.client.send(new sfn.StartExecutionCommand({ stateMachineArn }));
-  const done = await finished(executionArn!);
+  const done = await t.finished(executionArn!);
   assert.is(done.status, 'FAILED');
   assert.is(done.error, 'Lambda.ResourceNotFoundException');
   assert.match(done.cause!, /^Function not found: nowhere \(Service: AWSLambda; Status Code: 404; Error Code: ResourceNotFoundException/);
@@ -252,7 +243,7 @@ sdk('versions and aliases: publish, list, alias create/describe/update/list/dele
   const aliases = await t.client.send(new sfn.ListStateMachineAliasesCommand({ stateMachineArn }));
   assert.is(aliases.stateMachineAliases!.length, 1);
   const started = await t.client.send(new sfn.StartExecutionCommand({ stateMachineArn: stateMachineAliasArn }));
-  assert.is((await finished(started.executionArn!)).status, 'SUCCEEDED');
+  assert.is((await t.finished(started.executionArn!)).status, 'SUCCEEDED');
   await t.client.send(new sfn.DeleteStateMachineAliasCommand({ stateMachineAliasArn }));
   await t.client.send(new sfn.DeleteStateMachineVersionCommand({ stateMachineVersionArn }));
 });
@@ -260,7 +251,7 @@ sdk('versions and aliases: publish, list, alias create/describe/update/list/dele
 sdk('map runs and redrive answer as AWS does for executions without them', async () => {
   const { stateMachineArn } = await t.client.send(new sfn.CreateStateMachineCommand({ name: 'no-map', definition: failDefinition, roleArn }));
   const { executionArn } = await t.client.send(new sfn.StartExecutionCommand({ stateMachineArn }));
-  assert.is((await finished(executionArn!)).status, 'FAILED');
+  assert.is((await t.finished(executionArn!)).status, 'FAILED');
   const runs = await t.client.send(new sfn.ListMapRunsCommand({ executionArn }));
   assert.equal(runs.mapRuns, []);
   const describeRun = await t.client
