@@ -1,8 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createService, virtualClock, type StepFunctionsService } from '../../src/index.js';
-import Database from 'better-sqlite3';
-import { stuckResource, withFreshStore } from '../support/stores.js';
+import { editStoredRecord, stuckResource, withFreshStore } from '../support/stores.js';
 import { refusal } from './refusal.js';
 
 /**
@@ -284,12 +283,9 @@ api('with a store: a stored point that does not fit the machine ends the redrive
     const first = store.open({ clock: virtualClock(Date.UTC(2026, 0, 1)) });
     const executionArn = await ended(first, await machine(first, 'f', fails));
     await store.closeAll();
-    const db = new Database(store.file);
-    const row = db.prepare('SELECT data FROM executions WHERE arn = ?').get(executionArn) as { data: string };
-    const data = JSON.parse(row.data);
-    data.redrive.point.stateName = 'Gone';
-    db.prepare('UPDATE executions SET data = ? WHERE arn = ?').run(JSON.stringify(data), executionArn);
-    db.close();
+    editStoredRecord(store.file, executionArn, (data) => {
+      data.redrive.point.stateName = 'Gone';
+    });
     const second = store.open({ clock: virtualClock(Date.UTC(2026, 0, 2)) });
     await second.redriveExecution({ executionArn });
     const done = await second.waitForExecution({ executionArn });
@@ -305,12 +301,9 @@ api('with a store: a stored point of an unreadable shape leaves the execution NO
     const first = store.open({ clock: virtualClock(Date.UTC(2026, 0, 1)) });
     const executionArn = await ended(first, await machine(first, 'f', fails));
     await store.closeAll();
-    const db = new Database(store.file);
-    const row = db.prepare('SELECT data FROM executions WHERE arn = ?').get(executionArn) as { data: string };
-    const data = JSON.parse(row.data);
-    data.redrive.point.variables = 'not a list';
-    db.prepare('UPDATE executions SET data = ? WHERE arn = ?').run(JSON.stringify(data), executionArn);
-    db.close();
+    editStoredRecord(store.file, executionArn, (data) => {
+      data.redrive.point.variables = 'not a list';
+    });
     const second = store.open({ clock: virtualClock(Date.UTC(2026, 0, 2)) });
     const described = await second.describeExecution({ executionArn });
     assert.is(described.redriveStatus, 'NOT_REDRIVABLE');

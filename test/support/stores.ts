@@ -63,14 +63,19 @@ export function storedExecution(file: string, executionArn: string): { status: s
   return { status: row.status, data: JSON.parse(row.data) };
 }
 
-/** Rewrites the stored suspension record of `executionArn`, as a foreign writer might. */
-export function editSuspension(file: string, executionArn: string, edit: (suspension: Record<string, any>) => void): void {
+/** Rewrites the stored record of `executionArn`, as a foreign writer might. */
+export function editStoredRecord(file: string, executionArn: string, edit: (data: Record<string, any>) => void): void {
   const db = new Database(file);
   const row = db.prepare('SELECT data FROM executions WHERE arn = ?').get(executionArn) as { data: string };
   const data = JSON.parse(row.data);
-  edit(data.suspension);
+  edit(data);
   db.prepare('UPDATE executions SET data = ? WHERE arn = ?').run(JSON.stringify(data), executionArn);
   db.close();
+}
+
+/** Rewrites the stored suspension record of `executionArn`, as a foreign writer might. */
+export function editSuspension(file: string, executionArn: string, edit: (suspension: Record<string, any>) => void): void {
+  editStoredRecord(file, executionArn, (data) => edit(data.suspension));
 }
 
 /** How many rows the store's `table` holds. */
