@@ -4,6 +4,7 @@ import { AslError, jsonForCause, runtimeError, stateCause } from '../run/errors.
 import type { Frame } from '../run/frame.js';
 import { mapRunResource, type MapRun } from '../run/map-runs.js';
 import { mapLabel } from './map-label.js';
+import { integerSetting } from './path-settings.js';
 import { isPromiseLike } from '../run/state.js';
 import type { StateEnv } from './context.js';
 import type { Handler } from './handlers.js';
@@ -149,13 +150,14 @@ function compileReaderConfig(config: Record<string, unknown>): ReaderConfig {
     const read = compileReferencePath(path);
     maxItems = function readMaxItems(input, frame) {
       const value = read(input, frame);
-      if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_ITEMS_LIMIT) {
+      const limit = integerSetting(value);
+      if (limit === null || limit < 0 || limit > MAX_ITEMS_LIMIT) {
         throw runtimeError(
           frame,
           `The MaxItemsPath field refers to value "${typeof value === 'string' ? value : jsonForCause(value)}" which is not a valid integer: ${path}`,
         );
       }
-      return value;
+      return limit;
     };
   } else if (typeof config.MaxItems === 'number') {
     const constant = config.MaxItems;

@@ -18,6 +18,7 @@ import { WHOLE_DOCUMENT, builtBound, compileTemplate, templateBound, type Builde
 import { assignsAnywhere } from '../variables.js';
 import { compileItemReader, compileResultWriter, type ReadItems, type WriteResults } from '../item-reader.js';
 import { mapLabel } from '../map-label.js';
+import { floatSetting, integerSetting } from '../path-settings.js';
 
 export { percentOf } from '../../run/map-runs.js';
 
@@ -179,26 +180,6 @@ function compileSetting(value: unknown, path: unknown, field: string, kind: 'int
   }
   const constant = typeof value === 'number' ? value : fallback;
   return () => constant;
-}
-
-/**
- * AWS reads a Map setting's path value as text and parses it as a Java int or float, so
- * numeric strings count: "1" is an integer, "1.5" is not; " 2.5 " is a float (Java trims
- * it), as is "1e2". Null when the value is neither a number of the kind nor such a string.
- */
-function integerSetting(v: unknown): number | null {
-  if (typeof v === 'number') return Number.isInteger(v) ? v : null;
-  if (typeof v !== 'string' || !/^[+-]?\d{1,10}$/.test(v)) return null;
-  const n = Number(v);
-  return n >= -2_147_483_648 && n <= 2_147_483_647 ? n : null;
-}
-
-function floatSetting(v: unknown): number | null {
-  if (typeof v === 'number') return v;
-  if (typeof v !== 'string') return null;
-  const text = v.trim();
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?[fFdD]?$/.test(text)) return null;
-  return Number.parseFloat(text);
 }
 
 function compileTolerance(def: Record<string, unknown>): Tolerance {
