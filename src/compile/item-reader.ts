@@ -8,7 +8,8 @@ import { integerSetting } from './path-settings.js';
 import { isPromiseLike } from '../run/state.js';
 import type { StateEnv } from './context.js';
 import type { Handler } from './handlers.js';
-import { StatesScope, compileJsonataValue, stateField, type Evaluate } from './jsonata/index.js';
+import { StatesScope, compileJsonataValue, isJsonataExpression, stateField, type Evaluate } from './jsonata/index.js';
+import { compileNumber } from './jsonata/state.js';
 import { compileReferencePath } from './jsonpath/paths.js';
 import { compileTemplate, type Builder } from './jsonpath/templates.js';
 
@@ -55,7 +56,8 @@ interface ReaderConfig {
   readonly headerLocation: string;
   readonly headers: readonly string[] | null;
   readonly delimiter: string;
-  readonly maxItems: ((input: unknown, frame: Frame) => number) | null;
+  /** MaxItems, MaxItemsPath or a JSONata MaxItems expression; null when none is given. */
+  readonly maxItems: ((input: unknown, frame: Frame, scope: StatesScope | null) => number | Promise<number>) | null;
 }
 
 /** The Map's ItemReader, or null when it has none. */
@@ -63,22 +65,27 @@ export function compileItemReader(def: Record<string, unknown>, env: StateEnv): 
   const reader = def.ItemReader as Record<string, unknown> | undefined;
   if (reader === undefined) return null;
   const resource = reader.Resource as string;
-  const config = compileReaderConfig((reader.ReaderConfig ?? {}) as Record<string, unknown>);
+  const config = compileReaderConfig((reader.ReaderConfig ?? {}) as Record<string, unknown>, env);
   const args = compileArguments(reader, env, 'ItemReader');
   if (resource === S3_LIST_OBJECTS) {
     const list = s3Handler(env, S3_LIST_OBJECTS, 'ItemReader');
     return function readListedObjects(input, frame, scope) {
-      return guard(frame, () => andThen(args(input, frame, scope), (request) => listAll(list, request as S3Request, frame, limitOf(config, input, frame))));
+      return guard(frame, () =>
+        andThen(args(input, frame, scope), (request) =>
+          andThen(limitOf(config, input, frame, scope), (limit) => listAll(list, request as S3Request, frame, limit)),
+        ),
+      );
     };
   }
   const get = s3Handler(env, S3_GET_OBJECT, 'ItemReader');
   return function readObject(input, frame, scope) {
     return guard(frame, () =>
-      andThen(args(input, frame, scope), (request) => {
-        const limit = limitOf(config, input, frame);
-        if (config.inputType === 'MANIFEST') return readManifest(get, request as S3Request, config, frame, limit);
-        return andThen(getText(get, request as S3Request, frame), (text) => parseItems(text, config, frame, limit));
-      }),
+      andThen(args(input, frame, scope), (request) =>
+        andThen(limitOf(config, input, frame, scope), (limit) => {
+          if (config.inputType === 'MANIFEST') return readManifest(get, request as S3Request, config, frame, limit);
+          return andThen(getText(get, request as S3Request, frame), (text) => parseItems(text, config, frame, limit));
+        }),
+      ),
     );
   };
 }
@@ -143,21 +150,28 @@ interface S3Request {
   [field: string]: unknown;
 }
 
-function compileReaderConfig(config: Record<string, unknown>): ReaderConfig {
+function compileReaderConfig(config: Record<string, unknown>, env: StateEnv): ReaderConfig {
   let maxItems: ReaderConfig['maxItems'] = null;
   if (typeof config.MaxItemsPath === 'string') {
     const path = config.MaxItemsPath;
     const read = compileReferencePath(path);
+    // Unlike MaxItems, a value read at run time has no ceiling: AWS reads every item for 100000001.
     maxItems = function readMaxItems(input, frame) {
       const value = read(input, frame);
       const limit = integerSetting(value);
-      if (limit === null || limit < 0 || limit > MAX_ITEMS_LIMIT) {
+      if (limit === null) {
         throw runtimeError(
           frame,
           `The MaxItemsPath field refers to value "${typeof value === 'string' ? value : jsonForCause(value)}" which is not a valid integer: ${path}`,
         );
       }
-      return limit;
+      return positiveMaxItems(limit);
+    };
+  } else if (env.queryLanguage === 'JSONata' && isJsonataExpression(config.MaxItems)) {
+    const field = stateField(env.pointer, 'ItemReader').child('ReaderConfig').child('MaxItems');
+    const evaluate = compileNumber(config.MaxItems, field, env.machine.problems, ANY_INTEGER);
+    maxItems = function evaluateMaxItems(input, frame, scope) {
+      return andThen(evaluate(scope ?? new StatesScope(frame, input)), positiveMaxItems);
     };
   } else if (typeof config.MaxItems === 'number') {
     const constant = config.MaxItems;
@@ -197,11 +211,19 @@ function s3Handler(env: StateEnv, resource: string, owner: string): Handler {
   };
 }
 
-function limitOf(config: ReaderConfig, input: unknown, frame: Frame): number {
+/** A JSONata MaxItems must give an integer; its sign is checked as MaxItemsPath's is. */
+const ANY_INTEGER = { integer: true, min: -Infinity, max: Infinity, outOfRange: () => '' };
+
+/** A MaxItems found at run time; AWS fails the item reader on a negative one. */
+function positiveMaxItems(limit: number): number {
+  if (limit < 0) throw new AslError(ItemReaderErrors.ItemReaderFailed, 'field MaxItems must be positive');
+  return limit;
+}
+
+function limitOf(config: ReaderConfig, input: unknown, frame: Frame, scope: StatesScope | null): number | Promise<number> {
   if (config.maxItems === null) return Infinity;
-  const limit = config.maxItems(input, frame);
   // MaxItems 0 means no limit, as on AWS.
-  return limit === 0 ? Infinity : limit;
+  return andThen(config.maxItems(input, frame, scope), (limit) => (limit === 0 ? Infinity : limit));
 }
 
 /** A reader's failure (a handler's, or unreadable content) as States.ItemReaderFailed. */
