@@ -269,8 +269,7 @@ function parseItems(text: string, config: ReaderConfig, frame: Frame, limit: num
   switch (config.inputType) {
     case 'JSON': {
       const parsed = JSON.parse(text) as unknown;
-      if (!Array.isArray(parsed))
-        throw new AslError(ItemReaderErrors.ItemReaderFailed, stateCause(frame, 'Attempt to read items failed: the JSON object is not an array.'));
+      if (!Array.isArray(parsed)) throw new AslError(ItemReaderErrors.ItemReaderFailed, 'Attempting to map over non-iterable node.');
       return parsed.length > limit ? parsed.slice(0, limit) : parsed;
     }
     case 'JSONL': {
@@ -282,14 +281,17 @@ function parseItems(text: string, config: ReaderConfig, frame: Frame, limit: num
       return items;
     }
     case 'CSV':
-      return csvItems(text, config, frame, limit);
+      return csvItems(text, config, limit);
     default:
       throw new AslError(ItemReaderErrors.ItemReaderFailed, stateCause(frame, `InputType ${String(config.inputType)} is not supported.`));
   }
 }
 
-/** CSV rows as objects keyed by the header (FIRST_ROW or GIVEN); every value is a string, as on AWS. */
-function csvItems(text: string, config: ReaderConfig, frame: Frame, limit: number, headers: readonly string[] | null = config.headers): unknown[] {
+/**
+ * CSV rows as objects keyed by the header (FIRST_ROW or GIVEN); every value is a string, as on
+ * AWS. As AWS does, a row's fields past the header's are dropped and its missing ones are "".
+ */
+function csvItems(text: string, config: ReaderConfig, limit: number, headers: readonly string[] | null = config.headers): unknown[] {
   const rows = csvLibrary().parse(text, { delimiter: config.delimiter, relax_column_count: true, skip_empty_lines: true, bom: true }) as string[][];
   let names = headers;
   let from = 0;
@@ -297,15 +299,10 @@ function csvItems(text: string, config: ReaderConfig, frame: Frame, limit: numbe
     names = rows[0] ?? [];
     from = 1;
   }
+  if (new Set(names).size < names.length) throw new AslError(ItemReaderErrors.ItemReaderFailed, 'CSV headers cannot contain duplicates.');
   const items: Record<string, string>[] = [];
   for (let i = from; i < rows.length && items.length < limit; i++) {
     const row = rows[i]!;
-    if (row.length > names.length) {
-      throw new AslError(
-        ItemReaderErrors.ItemReaderFailed,
-        stateCause(frame, `Attempt to read items failed: row ${i + 1} has ${row.length} fields but the header has ${names.length}.`),
-      );
-    }
     const item: Record<string, string> = {};
     for (let c = 0; c < names.length; c++) item[names[c]!] = row[c] ?? '';
     items.push(item);
@@ -334,7 +331,7 @@ function readManifest(get: Handler, request: S3Request, config: ReaderConfig, fr
     const next = (index: number): unknown[] | Promise<unknown[]> => {
       if (index >= files.length || items.length >= limit) return items;
       return andThen(getText(get, { Bucket: bucket, Key: files[index]!.key }, frame), (part) => {
-        items.push(...csvItems(part, csv, frame, limit - items.length, headers));
+        items.push(...csvItems(part, csv, limit - items.length, headers));
         return next(index + 1);
       });
     };
