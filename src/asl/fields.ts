@@ -27,6 +27,7 @@ export type FieldKind =
   | 'referencePath'
   | 'referencePathOrIntrinsic'
   | 'payloadTemplate'
+  | 'credentials'
   | 'parametersTemplate'
   | 'assign'
   | 'anyJson'
@@ -144,7 +145,7 @@ const task = spec(
       ['TimeoutSecondsPath', field('referencePath', 'JSONPath')],
       ['HeartbeatSeconds', field('positiveInteger', 'both', true)],
       ['HeartbeatSecondsPath', field('referencePath', 'JSONPath')],
-      ['Credentials', field('payloadTemplate', 'both', true)],
+      ['Credentials', field('credentials', 'both', true)],
     ],
   ],
   {

@@ -8,7 +8,7 @@ import { checkCatch, checkErrorEquals, checkRetry } from './error-handlers.js';
 import { closestName, describe, shown } from './messages.js';
 import { checkPathField, checkReferencePathField, checkResultPath } from './paths.js';
 import { checkBranches, checkMachine } from './states.js';
-import { checkAssign, checkParametersTemplate, checkPayloadTemplate } from './templates.js';
+import { checkAssign, checkCredentials, checkParametersTemplate, checkPayloadTemplate } from './templates.js';
 import { isJsonataExpression } from './values.js';
 import type { Scope, Site, Validation } from './walk.js';
 
@@ -116,6 +116,9 @@ function checkField(v: Validation, site: Site, spec: FieldSpec, key: string, val
       return;
     case 'payloadTemplate':
       checkPayloadTemplate(v, site.language, key, value, at);
+      return;
+    case 'credentials':
+      checkCredentials(v, site.language, value, at);
       return;
     case 'parametersTemplate':
       checkParametersTemplate(v, key, value, at);

@@ -20,6 +20,14 @@ export function checkPayloadTemplate(v: Validation, language: QueryLanguage, key
   if (language === 'JSONPath') checkTemplateObject(v, value, at);
 }
 
+/** A Task's Credentials: a template naming the role to assume, RoleArn (or RoleArn.$ in JSONPath), as AWS requires. */
+export function checkCredentials(v: Validation, language: QueryLanguage, value: unknown, at: string): void {
+  checkPayloadTemplate(v, language, 'Credentials', value, at);
+  if (!isObject(value) || hasOwn(value, 'RoleArn') || (language === 'JSONPath' && hasOwn(value, 'RoleArn.$'))) return;
+  const accepted = language === 'JSONPath' ? "'RoleArn' (or 'RoleArn.$' with a path)" : "'RoleArn'";
+  v.report(ProblemCodes.MISSING_FIELD, at, `Credentials needs ${accepted}: the ARN of the IAM role to assume`);
+}
+
 /**
  * A state's Parameters (JSONPath): a template object, or an array of templates. The ASL
  * specification asks for an object; AWS also takes an array (public samples deploy such
