@@ -274,6 +274,7 @@ function checkResource(v: Validation, value: unknown, at: string): void {
     v.report(ProblemCodes.FIELD_VALUE, at, 'Resource must be a constant ARN; a JSONata expression is not allowed here');
     return;
   }
+  checkOptimizedAction(v, value, at);
   if (v.standard) return;
   if (activityArn.test(value)) {
     v.report(
@@ -291,6 +292,42 @@ function checkResource(v: Validation, value: unknown, at: string): void {
       `Express state machine does not support '.${pattern[1]}' service integration: statemill runs Express workflows, which only call a service and take its response`,
     );
   }
+}
+
+/**
+ * The actions of the optimized integrations whose list is closed (AWS-DG "Integrating optimized
+ * services"; DynamoDB's: "Only GetItem, PutItem, UpdateItem, and DeleteItem"). Any other action
+ * of these services is reached through `arn:aws:states:::aws-sdk:<service>:<action>`; AWS refuses
+ * `arn:aws:states:::dynamodb:query` when the state machine is created. Other services are not
+ * checked.
+ */
+const optimizedActions: ReadonlyMap<string, readonly string[]> = new Map([
+  ['apigateway', ['invoke']],
+  ['batch', ['submitJob']],
+  ['dynamodb', ['getItem', 'putItem', 'updateItem', 'deleteItem']],
+  ['ecs', ['runTask']],
+  ['events', ['putEvents']],
+  ['glue', ['startJobRun']],
+  ['http', ['invoke']],
+  ['lambda', ['invoke']],
+  ['sns', ['publish']],
+  ['sqs', ['sendMessage']],
+  ['states', ['startExecution']],
+]);
+const optimizedIntegration = /^arn:aws[\w-]*:states:[^:]*:[^:]*:([a-z0-9-]+):([A-Za-z0-9]+)(?:\.(?:sync(?::\d+)?|waitForTaskToken))?$/;
+
+function checkOptimizedAction(v: Validation, resource: string, at: string): void {
+  const match = optimizedIntegration.exec(resource);
+  if (match === null) return;
+  const [, service, action] = match as unknown as [string, string, string];
+  const actions = optimizedActions.get(service);
+  if (actions === undefined || actions.includes(action)) return;
+  v.report(
+    ProblemCodes.UNSUPPORTED_INTEGRATION,
+    at,
+    `The resource provided ${shown(resource)} is not recognized. The value is not a valid resource ARN, or the resource is not available in this region. ` +
+      `The optimized ${service} integration offers ${actions.join(', ')}; call ${action} through arn:aws:states:::aws-sdk:${service}:${action}`,
+  );
 }
 
 function assertNever(value: never): never {

@@ -117,6 +117,18 @@ messages('unknown fields and values suggest the intended one', () => {
   assert.match(problemAt(problems, '/States/B/Type').message, "did you mean 'Task'?");
 });
 
+messages('an optimized integration offering no such action uses the AWS wording and names the aws-sdk form; suffixes are not the action', () => {
+  const task = (Resource: string) => ({ StartAt: 'T', States: { T: { Type: 'Task', Resource, End: true } } });
+  const problem = problemAt(validate(task('arn:aws:states:::dynamodb:query'), { workflowType: 'STANDARD' }), '/States/T/Resource');
+  assert.is(problem.code, ProblemCodes.UNSUPPORTED_INTEGRATION);
+  assert.match(problem.message, 'The resource provided arn:aws:states:::dynamodb:query is not recognized');
+  assert.match(problem.message, 'arn:aws:states:::aws-sdk:dynamodb:query');
+  assert.is(validate(task('arn:aws:states:::sqs:receiveMessage.waitForTaskToken'), { workflowType: 'STANDARD' })[0]?.code, ProblemCodes.UNSUPPORTED_INTEGRATION);
+  for (const ok of ['arn:aws:states:::states:startExecution.sync:2', 'arn:aws:states:::lambda:invoke.waitForTaskToken', 'arn:aws:states:::ecs:runTask.sync']) {
+    assert.equal(validate(task(ok), { workflowType: 'STANDARD' }), [], ok);
+  }
+});
+
 messages('Express refusals use the AWS wording', () => {
   const problems = validate({
     StartAt: 'A',
