@@ -689,6 +689,39 @@ const answered: { name: string; request: RequestValues; expected: Record<string,
     },
   },
   {
+    name: 'Map settings read by their …Path take numeric strings, as an execution does',
+    request: {
+      definition: { ...mapState, MaxConcurrencyPath: '$.max', ToleratedFailurePercentagePath: '$.pct', ItemBatcher: { MaxItemsPerBatchPath: '$.per' } },
+      input: { items: [1, 2, 3], max: '2', pct: ' 50.5 ', per: '2' },
+      mock: { result: [{}, {}] },
+      inspectionLevel: 'DEBUG',
+    },
+    expected: {
+      status: 'SUCCEEDED',
+      output: [{}, {}],
+      inspectionData: {
+        input: { items: [1, 2, 3], max: '2', pct: ' 50.5 ', per: '2' },
+        afterInputPath: { items: [1, 2, 3], max: '2', pct: ' 50.5 ', per: '2' },
+        afterItemsPath: [1, 2, 3],
+        afterItemBatcher: [{ Items: [1, 2] }, { Items: [3] }],
+        maxConcurrency: 2,
+        toleratedFailurePercentage: 50.5,
+        afterResultSelector: [{}, {}],
+        afterResultPath: [{}, {}],
+      },
+    },
+  },
+  {
+    name: 'a Map setting path naming no integer fails as in an execution',
+    request: { definition: { ...mapState, ToleratedFailureCountPath: '$.count' }, input: { items: [1], count: '1.5' }, mock: { result: [1] } },
+    expected: {
+      status: 'FAILED',
+      error: 'States.Runtime',
+      cause:
+        'An error occurred while executing the state \'StateName\' (entered at the event id #0). The ToleratedFailureCountPath field refers to value "1.5" which is not a valid integer: $.count',
+    },
+  },
+  {
     name: 'more failed iterations than tolerated: States.ExceedToleratedFailureThreshold',
     request: {
       definition: { ...mapState, ToleratedFailureCount: 1 },

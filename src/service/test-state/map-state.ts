@@ -3,8 +3,9 @@ import { StatesScope, compileJsonataValue, stateField } from '../../compile/json
 import { compileItems, compileNumber, compileOutcome, type Checked, type NumberRule } from '../../compile/jsonata/state.js';
 import { compileReferencePath } from '../../compile/jsonpath/paths.js';
 import { batchItems } from '../../compile/states/map.js';
+import { floatSetting, integerSetting } from '../../compile/path-settings.js';
 import { compileTemplate } from '../../compile/jsonpath/templates.js';
-import { AslError, StatesErrors, jsonForCause } from '../../run/errors.js';
+import { AslError, StatesErrors, jsonForCause, runtimeError } from '../../run/errors.js';
 import { Frame } from '../../run/frame.js';
 import { ServiceError } from '../errors.js';
 import { finishJsonPath, mockedResult } from './result-stages.js';
@@ -46,10 +47,10 @@ async function jsonPathMap(run: TestRun, input: unknown): Promise<Outcome> {
     }
     if (def.ItemBatcher !== null && typeof def.ItemBatcher === 'object')
       run.record('afterItemBatcher', batches(def.ItemBatcher as Record<string, unknown>, inputs, effective, frame));
-    run.record('maxConcurrency', setting(def.MaxConcurrency, def.MaxConcurrencyPath, effective, frame) ?? 0);
+    run.record('maxConcurrency', setting(def.MaxConcurrency, def.MaxConcurrencyPath, 'MaxConcurrencyPath', 'integer', effective, frame) ?? 0);
     const tolerance: Tolerance = {
-      count: setting(def.ToleratedFailureCount, def.ToleratedFailureCountPath, effective, frame),
-      percentage: setting(def.ToleratedFailurePercentage, def.ToleratedFailurePercentagePath, effective, frame),
+      count: setting(def.ToleratedFailureCount, def.ToleratedFailureCountPath, 'ToleratedFailureCountPath', 'integer', effective, frame),
+      percentage: setting(def.ToleratedFailurePercentage, def.ToleratedFailurePercentagePath, 'ToleratedFailurePercentagePath', 'float', effective, frame),
     };
     recordTolerance(run, tolerance);
     const result = iterationResults(run, tolerance);
@@ -152,18 +153,24 @@ function itemsAt(path: unknown, input: unknown, frame: Frame): unknown[] {
 
 /** ItemBatcher: the iterations' inputs grouped into `{ Items, BatchInput }` batches, as the Map would run them. */
 function batches(batcher: Record<string, unknown>, inputs: unknown[], input: unknown, frame: Frame): unknown[] {
-  const maxItems = setting(batcher.MaxItemsPerBatch, batcher.MaxItemsPerBatchPath, input, frame) ?? Infinity;
-  const maxBytes = setting(batcher.MaxInputBytesPerBatch, batcher.MaxInputBytesPerBatchPath, input, frame) ?? 262_144;
+  const maxItems = setting(batcher.MaxItemsPerBatch, batcher.MaxItemsPerBatchPath, 'MaxItemsPerBatchPath', 'integer', input, frame) ?? Infinity;
+  const maxBytes = setting(batcher.MaxInputBytesPerBatch, batcher.MaxInputBytesPerBatchPath, 'MaxInputBytesPerBatchPath', 'integer', input, frame) ?? 262_144;
   const batchInput = 'BatchInput' in batcher ? compileTemplate(batcher.BatchInput)(input, frame) : undefined;
   return batchItems(inputs, maxItems, maxBytes, batchInput, frame);
 }
 
-/** MaxConcurrency, ToleratedFailureCount, ToleratedFailurePercentage: a constant, or read by their …Path; null when absent. */
-function setting(value: unknown, path: unknown, input: unknown, frame: Frame): number | null {
+/**
+ * MaxConcurrency, ToleratedFailureCount, ToleratedFailurePercentage, the ItemBatcher's limits: a
+ * constant, or read by their …Path as an execution reads them (numeric strings count); null when absent.
+ */
+function setting(value: unknown, path: unknown, field: string, kind: 'integer' | 'float', input: unknown, frame: Frame): number | null {
   if (typeof path === 'string') {
     const v = compileReferencePath(path)(input, frame);
-    if (typeof v !== 'number') throw new AslError(StatesErrors.Runtime, `The field refers to value "${jsonForCause(v)}" which is not a valid number: ${path}`);
-    return v;
+    const parsed = kind === 'integer' ? integerSetting(v) : floatSetting(v);
+    if (parsed === null) {
+      throw runtimeError(frame, `The ${field} field refers to value "${typeof v === 'string' ? v : jsonForCause(v)}" which is not a valid ${kind}: ${path}`);
+    }
+    return parsed;
   }
   return typeof value === 'number' ? value : null;
 }
