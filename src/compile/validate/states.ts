@@ -134,11 +134,14 @@ export function checkBranches(v: Validation, site: Site, value: unknown, at: str
 // States
 
 const stateTypeNames = [...stateTypes.keys()];
+/** Fields of a state machine that samples sometimes write inside States by mistake. */
+const machineFields = new Set(['QueryLanguage', 'Comment', 'StartAt', 'TimeoutSeconds', 'Version']);
 
 /** Checks one state; false when it has no known Type, so its fields (and transitions) could not be read. */
 function checkState(v: Validation, scope: Scope, name: string, state: unknown, pointer: string): boolean {
   if (!isObject(state)) {
-    v.report(ProblemCodes.NOT_AN_OBJECT, pointer, `state '${shown(name)}' must be an object with a Type; found ${describe(state)}`);
+    const misplaced = machineFields.has(name) ? `; ${name} is a field of the state machine or of a state, not a state: move it out of States` : '';
+    v.report(ProblemCodes.NOT_AN_OBJECT, pointer, `state '${shown(name)}' must be an object with a Type; found ${describe(state)}${misplaced}`);
     return false;
   }
   const type = own(state, 'Type');

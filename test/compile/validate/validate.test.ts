@@ -123,10 +123,21 @@ messages('an optimized integration offering no such action uses the AWS wording 
   assert.is(problem.code, ProblemCodes.UNSUPPORTED_INTEGRATION);
   assert.match(problem.message, 'The resource provided arn:aws:states:::dynamodb:query is not recognized');
   assert.match(problem.message, 'arn:aws:states:::aws-sdk:dynamodb:query');
-  assert.is(validate(task('arn:aws:states:::sqs:receiveMessage.waitForTaskToken'), { workflowType: 'STANDARD' })[0]?.code, ProblemCodes.UNSUPPORTED_INTEGRATION);
+  assert.is(
+    validate(task('arn:aws:states:::sqs:receiveMessage.waitForTaskToken'), { workflowType: 'STANDARD' })[0]?.code,
+    ProblemCodes.UNSUPPORTED_INTEGRATION,
+  );
   for (const ok of ['arn:aws:states:::states:startExecution.sync:2', 'arn:aws:states:::lambda:invoke.waitForTaskToken', 'arn:aws:states:::ecs:runTask.sync']) {
     assert.equal(validate(task(ok), { workflowType: 'STANDARD' }), [], ok);
   }
+});
+
+messages('a state machine field written inside States is told where it belongs', () => {
+  const problems = validate({ StartAt: 'A', States: { QueryLanguage: 'JSONata', A: { Type: 'Succeed' } } });
+  const problem = problemAt(problems, '/States/QueryLanguage');
+  assert.is(problem.code, ProblemCodes.NOT_AN_OBJECT);
+  assert.match(problem.message, 'QueryLanguage is a field of the state machine or of a state, not a state: move it out of States');
+  assert.not.match(problemAt(validate({ StartAt: 'A', States: { A: { Type: 'Succeed' }, B: 'x' } }), '/States/B').message, 'move it out');
 });
 
 messages('Express refusals use the AWS wording', () => {
