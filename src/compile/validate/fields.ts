@@ -155,6 +155,7 @@ function checkField(v: Validation, site: Site, spec: FieldSpec, key: string, val
       return;
     case 'itemBatcher':
       checkObjectFields(v, site, key, value, at, itemBatcherFields, 'ItemBatcher', []);
+      if (isObject(value)) checkBatcherLimits(v, value, at);
       return;
     case 'resultWriter':
       checkObjectFields(v, site, key, value, at, resultWriterFields, 'ResultWriter', []);
@@ -205,6 +206,19 @@ function checkObjectFields(
   }
   checkFields(v, site, value, at, fields, owner);
   for (const name of required) if (!hasOwn(value, name)) v.report(ProblemCodes.MISSING_FIELD, at, `${owner} needs ${name}`);
+}
+
+/** Each ItemBatcher limit is given as a value or read by its path, not both (AWS's CDK refuses both too). */
+function checkBatcherLimits(v: Validation, batcher: Record<string, unknown>, at: string): void {
+  for (const limit of ['MaxItemsPerBatch', 'MaxInputBytesPerBatch']) {
+    if (hasOwn(batcher, limit) && hasOwn(batcher, `${limit}Path`)) {
+      v.report(
+        ProblemCodes.EXCLUSIVE_FIELDS,
+        pointerTo(at, `${limit}Path`),
+        `${limit}Path cannot be given together with ${limit}: an ItemBatcher takes one of them`,
+      );
+    }
+  }
 }
 
 function checkNumber(v: Validation, spec: FieldSpec, key: string, value: unknown, at: string): void {
