@@ -374,6 +374,8 @@ export interface ItemReader {
     CSVHeaderLocation?: 'FIRST_ROW' | 'GIVEN';
     CSVHeaders?: string[];
     CSVDelimiter?: string;
+    /** A JSON Pointer to the array of items inside a JSON document (InputType JSON). */
+    ItemsPointer?: string;
     MaxItems?: JsonataNumber;
     MaxItemsPath?: ReferencePath;
     [field: string]: JsonValue | undefined;

@@ -5,6 +5,7 @@ import type { Frame } from '../run/frame.js';
 import { mapRunResource, type MapRun } from '../run/map-runs.js';
 import { mapLabel } from './map-label.js';
 import { integerSetting } from './path-settings.js';
+import { itemsAtPointer } from './items-pointer.js';
 import { isPromiseLike } from '../run/state.js';
 import type { StateEnv } from './context.js';
 import type { Handler } from './handlers.js';
@@ -56,6 +57,8 @@ interface ReaderConfig {
   readonly headerLocation: string;
   readonly headers: readonly string[] | null;
   readonly delimiter: string;
+  /** ReaderConfig.ItemsPointer: where the items are inside a JSON document; null: the document is the array. */
+  readonly itemsPointer: string | null;
   /** MaxItems, MaxItemsPath or a JSONata MaxItems expression; null when none is given. */
   readonly maxItems: ((input: unknown, frame: Frame, scope: StatesScope | null) => number | Promise<number>) | null;
 }
@@ -182,6 +185,7 @@ function compileReaderConfig(config: Record<string, unknown>, env: StateEnv): Re
     headerLocation: typeof config.CSVHeaderLocation === 'string' ? config.CSVHeaderLocation : 'FIRST_ROW',
     headers: Array.isArray(config.CSVHeaders) ? (config.CSVHeaders as string[]) : null,
     delimiter: CSV_DELIMITERS[typeof config.CSVDelimiter === 'string' ? config.CSVDelimiter : 'COMMA'] ?? ',',
+    itemsPointer: typeof config.ItemsPointer === 'string' ? config.ItemsPointer : null,
     maxItems,
   };
 }
@@ -268,7 +272,8 @@ function bodyText(answer: unknown, gunzip: boolean): string | Promise<string> {
 function parseItems(text: string, config: ReaderConfig, frame: Frame, limit: number): unknown[] {
   switch (config.inputType) {
     case 'JSON': {
-      const parsed = JSON.parse(text) as unknown;
+      const document = JSON.parse(text) as unknown;
+      const parsed = config.itemsPointer === null ? document : itemsAtPointer(document, config.itemsPointer);
       if (!Array.isArray(parsed)) throw new AslError(ItemReaderErrors.ItemReaderFailed, 'Attempting to map over non-iterable node.');
       return parsed.length > limit ? parsed.slice(0, limit) : parsed;
     }

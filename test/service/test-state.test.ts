@@ -759,6 +759,51 @@ const answered: { name: string; request: RequestValues; expected: Record<string,
     },
   },
   {
+    name: 'an ItemReader with ItemsPointer iterates over the array it points to in mapItemReaderData',
+    request: {
+      definition: {
+        ...distributedMapState,
+        ItemReader: {
+          Resource: 'arn:aws:states:::s3:getObject',
+          ReaderConfig: { InputType: 'JSON', ItemsPointer: '/data/items' },
+          Parameters: { Bucket: 'b', Key: 'k' },
+        },
+      },
+      mock: { result: ['x', 'y'] },
+      stateConfiguration: { mapItemReaderData: '{"data":{"items":["r","s"]}}' },
+      inspectionLevel: 'DEBUG',
+    },
+    expected: {
+      status: 'SUCCEEDED',
+      output: ['x', 'y'],
+      inspectionData: {
+        input: {},
+        afterInputPath: {},
+        afterItemsPointer: ['r', 's'],
+        afterItemsPath: ['r', 's'],
+        maxConcurrency: 0,
+        afterResultSelector: ['x', 'y'],
+        afterResultPath: ['x', 'y'],
+      },
+    },
+  },
+  {
+    name: 'an ItemsPointer naming no array in mapItemReaderData fails the state with States.ItemReaderFailed',
+    request: {
+      definition: {
+        ...distributedMapState,
+        ItemReader: {
+          Resource: 'arn:aws:states:::s3:getObject',
+          ReaderConfig: { InputType: 'JSON', ItemsPointer: '/data' },
+          Parameters: { Bucket: 'b', Key: 'k' },
+        },
+      },
+      mock: { result: [] },
+      stateConfiguration: { mapItemReaderData: '{"data":{"items":[]}}' },
+    },
+    expected: { status: 'FAILED', error: 'States.ItemReaderFailed', cause: 'The ItemsPointer \'/data\' must point to an array, but points to: {"items":[]}' },
+  },
+  {
     name: 'a mocked error raised in a Parallel branch (errorCausedByState) fails the Parallel',
     request: { definition: twoBranches, mock: { errorOutput: { error: 'Boom', cause: 'b' } }, stateConfiguration: { errorCausedByState: 'B' } },
     expected: { status: 'FAILED', error: 'Boom', cause: 'b' },

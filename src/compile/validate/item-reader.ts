@@ -1,5 +1,6 @@
 import { ProblemCodes, type Problem } from '../../asl/problems.js';
 import { isObject } from '../../json.js';
+import { isItemsPointer } from '../items-pointer.js';
 
 /**
  * What a Distributed Map's ItemReader and ResultWriter may say beyond their field shapes
@@ -107,6 +108,17 @@ function readerProblems(problems: Problem[], reader: Record<string, unknown>, at
       problems.push({ code: ProblemCodes.FIELD_TYPE, pointer: `${cat}/CSVHeaders`, message: 'CSVHeaders must be a non-empty array of strings' });
     } else if (!given) {
       problems.push({ code: ProblemCodes.FIELD_VALUE, pointer: `${cat}/CSVHeaders`, message: 'CSVHeaders is only allowed when CSVHeaderLocation is GIVEN' });
+    }
+  }
+  if ('ItemsPointer' in config) {
+    if (config.InputType !== 'JSON') {
+      problems.push({ code: ProblemCodes.FIELD_VALUE, pointer: `${cat}/ItemsPointer`, message: 'ItemsPointer is only allowed when InputType is JSON' });
+    } else if (!isItemsPointer(config.ItemsPointer)) {
+      problems.push({
+        code: ProblemCodes.FIELD_VALUE,
+        pointer: `${cat}/ItemsPointer`,
+        message: `ItemsPointer must be a JSON Pointer to the items' array (e.g. "/data/items"); found ${JSON.stringify(config.ItemsPointer)}`,
+      });
     }
   }
   if ('MaxItems' in config && 'MaxItemsPath' in config) {

@@ -4,6 +4,7 @@ import { compileItems, compileNumber, compileOutcome, type Checked, type NumberR
 import { compileReferencePath } from '../../compile/jsonpath/paths.js';
 import { batchItems } from '../../compile/states/map.js';
 import { floatSetting, integerSetting } from '../../compile/path-settings.js';
+import { itemsAtPointer } from '../../compile/items-pointer.js';
 import { compileTemplate } from '../../compile/jsonpath/templates.js';
 import { AslError, StatesErrors, jsonForCause, runtimeError } from '../../run/errors.js';
 import { Frame } from '../../run/frame.js';
@@ -121,7 +122,7 @@ function iterationResults(run: TestRun, tolerance: Tolerance): unknown {
   return result;
 }
 
-/** What an ItemReader read: TestState's `mapItemReaderData` (the reader itself is not run). */
+/** What an ItemReader read: TestState's `mapItemReaderData` (the reader itself is not run), at its ItemsPointer if it has one. */
 function readerItems(run: TestRun): unknown[] | null {
   if (!('ItemReader' in run.state.def)) return null;
   const text = run.config.mapItemReaderData;
@@ -133,8 +134,20 @@ function readerItems(run: TestRun): unknown[] | null {
   } catch {
     throw new ServiceError('ValidationException', 'MapItemReaderData must be valid JSON.');
   }
+  const pointer = itemsPointerOf(run.state.def.ItemReader);
+  if (pointer !== null) {
+    const selected = itemsAtPointer(items, pointer);
+    run.record('afterItemsPointer', selected);
+    return selected;
+  }
   if (!Array.isArray(items)) throw new ServiceError('ValidationException', 'MapItemReaderData must be a JSON array.');
   return items;
+}
+
+function itemsPointerOf(reader: unknown): string | null {
+  const config = reader !== null && typeof reader === 'object' ? (reader as { ReaderConfig?: unknown }).ReaderConfig : undefined;
+  const pointer = config !== null && typeof config === 'object' ? (config as { ItemsPointer?: unknown }).ItemsPointer : undefined;
+  return typeof pointer === 'string' ? pointer : null;
 }
 
 function inputItems(input: unknown): unknown[] {
