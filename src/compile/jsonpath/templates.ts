@@ -251,6 +251,8 @@ export function compileDynamicValue(text: string, key: string): Builder {
   const names = plainInputNames(text);
   if (names !== null && names.length >= 1 && names.length <= 2) return memberReader(names, text, key);
   const read = compilePath(text);
+  const itemNames = names === null ? plainItemNames(text) : null;
+  if (itemNames !== null && itemNames.length === 1) return itemMemberReader(itemNames[0]!, read, text, key);
   return function readTemplatePath(document, frame) {
     const value = read(document, frame);
     if (value === undefined) {
@@ -281,6 +283,45 @@ function memberReader(names: readonly string[], text: string, key: string): Buil
     if (value === undefined) throw missing(document, frame);
     return value;
   };
+}
+
+/**
+ * `$$.Map.Item.Value.a` (the usual ItemSelector value) read from the frame's item, as the
+ * context object's field gives it. With the context given whole (TestState), or missing,
+ * `read` (the compiled path) reads it again, so the value or the error is the one it gives.
+ */
+function itemMemberReader(name: string, read: Builder, text: string, key: string): Builder {
+  return function readItemMember(document, frame) {
+    const item = frame.mapIndex >= 0 && frame.exec.suppliedContext === null ? frame.mapValue : undefined;
+    let value = item !== null && typeof item === 'object' && !Array.isArray(item) ? (item as Record<string, unknown>)[name] : undefined;
+    if (value === undefined) {
+      value = read(document, frame);
+      if (value === undefined) {
+        throw runtimeError(frame, `The JSONPath '${text}' specified for the field '${key}' could not be found in the input '${jsonForCause(document)}'`);
+      }
+    }
+    return value;
+  };
+}
+
+/** The names below the Map item in `$$.Map.Item.Value.a.b…` (none an Object.prototype name), else null. */
+function plainItemNames(text: string): string[] | null {
+  let parsed;
+  try {
+    parsed = parsePath(text);
+  } catch {
+    return null;
+  }
+  const segments = parsed.segments;
+  if (parsed.root !== 'context' || segments === null || segments.length < 3) return null;
+  const names: string[] = [];
+  for (const segment of segments) {
+    if (!('name' in segment)) return null;
+    names.push(segment.name);
+  }
+  if (names[0] !== 'Map' || names[1] !== 'Item' || names[2] !== 'Value') return null;
+  const below = names.slice(3);
+  return below.some((name) => name in Object.prototype) ? null : below;
 }
 
 /** The names of a path of the input made only of plain member names (none an Object.prototype name), else null. */
