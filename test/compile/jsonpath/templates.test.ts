@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { compileTemplate } from '../../../src/compile/jsonpath/templates.js';
 import { compile } from '../../../src/index.js';
 import { AslError } from '../../../src/run/errors.js';
-import { testExecution, testFrame } from '../../support/frames.js';
+import { testExecution, testFrame, type TestFrameOptions } from '../../support/frames.js';
 
 /**
  * Payload templates build objects through builders chosen by key count (one to six keys
@@ -182,6 +182,54 @@ templates('one member read once: an error a value raises that is not a missing p
   };
   assert.throws(() => compileTemplate({ 'p.$': '$.m.a', 'q.$': '$.m.b' })(doc, frame), /unreadable/);
   assert.is(reads, 1);
+});
+
+/**
+ * `$$.Map.Item.Value.a` (an ItemSelector's usual value) is read from the frame's item; what
+ * it builds and how it fails must be what the context path gives.
+ */
+const inMap = (value: unknown) => testFrame({ mapItem: { index: 0, value } });
+
+templates("the Map item's member read from the frame: the context path's value", () => {
+  const build = compileTemplate({ 'a.$': '$$.Map.Item.Value.a', 'b.$': '$.x', 'c.$': '$$.Map.Item.Value.c' });
+  const rows: [unknown, string][] = [
+    [{ a: 1, c: 'k' }, '{"a":1,"b":1,"c":"k"}'],
+    [{ a: null, c: { d: [2] } }, '{"a":null,"b":1,"c":{"d":[2]}}'],
+  ];
+  for (const [item, expected] of rows) assert.is(JSON.stringify(build(document, inMap(item))), expected);
+});
+
+templates("the Map item's member missing fails as the context path does, naming the path, the field and the input", () => {
+  const rows: [string, TestFrameOptions['mapItem'], string?][] = [
+    ['a member the item lacks', { index: 0, value: { a: 1 } }],
+    ['an array item', { index: 1, value: [1] }],
+    ['an array item and a name arrays have', { index: 1, value: [1] }, '$$.Map.Item.Value.length'],
+    ['a string item', { index: 0, value: 'text' }],
+    ['a null item', { index: 0, value: null }],
+    ['no Map iteration', undefined],
+  ];
+  for (const [name, mapItem, path = '$$.Map.Item.Value.q'] of rows) {
+    let thrown: unknown;
+    try {
+      compileTemplate({ 'field.$': path, 'b.$': '$.x' })(document, testFrame(mapItem === undefined ? {} : { mapItem }));
+    } catch (error) {
+      thrown = error;
+    }
+    assert.instance(thrown, AslError, name);
+    const error = thrown as AslError;
+    assert.is(error.error, 'States.Runtime', name);
+    assert.ok(
+      error.cause!.endsWith(`The JSONPath '${path}' specified for the field 'field.$' could not be found in the input '${JSON.stringify(document)}'`),
+      error.cause!,
+    );
+  }
+});
+
+templates("the Map item's member with the context given whole (TestState) is read from that context, not the frame", () => {
+  const exec = testExecution();
+  exec.suppliedContext = { Map: { Item: { Index: 3, Value: { a: 'given' } } } };
+  const frame = testFrame({ exec, mapItem: { index: 0, value: { a: 'frame' } } });
+  assert.equal(compileTemplate({ 'a.$': '$$.Map.Item.Value.a', 'b.$': '$.x' })(document, frame), { a: 'given', b: 1 });
 });
 
 templates.run();
