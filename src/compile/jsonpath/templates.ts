@@ -66,6 +66,8 @@ function plainReadsBuilder(node: Record<string, unknown>, keys: readonly string[
     paths.push(names);
     constants.push(undefined);
   }
+  const only = paths.length === 1 ? paths[0] : null;
+  if (only != null && only.length === 1) return singleMember(keys[0]!, only[0]!, whole);
   return function buildFromReads(document, frame) {
     const out: Record<string, unknown> = {};
     for (let i = 0; i < keys.length; i++) {
@@ -81,6 +83,17 @@ function plainReadsBuilder(node: Record<string, unknown>, keys: readonly string[
       }
       out[keys[i]!] = value;
     }
+    return out;
+  };
+}
+
+/** plainReadsBuilder of one key whose value is `$.a` (a usual ResultSelector): one read and one store, no loop. */
+function singleMember(key: string, name: string, whole: Builder): Builder {
+  return function buildFromMember1(document, frame) {
+    const value = document !== null && typeof document === 'object' && !Array.isArray(document) ? (document as Record<string, unknown>)[name] : undefined;
+    if (value === undefined) return whole(document, frame);
+    const out: Record<string, unknown> = {};
+    out[key] = value;
     return out;
   };
 }
