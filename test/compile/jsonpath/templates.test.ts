@@ -18,6 +18,8 @@ const document = { x: 1, y: 'two', z: [3], w: { four: 4 }, v: null, u: { v: { w:
 
 const cases: [string, Record<string, unknown>, string][] = [
   ['one key', { 'a.$': '$.x' }, '{"a":1}'],
+  ['one key whose value is null', { 'a.$': '$.v' }, '{"a":null}'],
+  ['one key whose value is an object', { 'a.$': '$.w' }, '{"a":{"four":4}}'],
   ['two keys', { 'a.$': '$.x', b: 'k' }, '{"a":1,"b":"k"}'],
   ['three keys', { 'a.$': '$.x', 'b.$': '$.y', c: { 'd.$': '$.z' } }, '{"a":1,"b":"two","c":{"d":[3]}}'],
   ['four keys', { 'a.$': '$.x', 'b.$': '$.y', 'c.$': '$.z', 'd.$': '$.w' }, '{"a":1,"b":"two","c":[3],"d":{"four":4}}'],
