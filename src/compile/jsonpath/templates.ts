@@ -40,7 +40,58 @@ function compileNode(node: unknown): Builder {
     }
   }
   const built = objectBuilder(keys, builders);
-  return sharedMemberBuilder(node as Record<string, unknown>, keys, built) ?? plainReadsBuilder(node as Record<string, unknown>, keys, built) ?? built;
+  return (
+    sharedMemberBuilder(node as Record<string, unknown>, keys, built) ??
+    plainReadsBuilder(node as Record<string, unknown>, keys, built) ??
+    itemReadsBuilder(node as Record<string, unknown>, keys, built) ??
+    built
+  );
+}
+
+/**
+ * A template of three values, each a member of the Map item (`$$.Map.Item.Value.a`) or of
+ * the input (`$.a`): a usual ItemSelector. Its values are read in one function, no call per
+ * value. With the context given whole (TestState), outside a Map iteration, or with a value
+ * missing, `whole` builds it, so the value or the error is the one it always was. Null for
+ * other templates.
+ */
+function itemReadsBuilder(node: Record<string, unknown>, keys: readonly string[], whole: Builder): Builder | null {
+  if (keys.length !== 3 || keys.includes('__proto__')) return null;
+  const fromItem: boolean[] = [];
+  const names: string[] = [];
+  for (const [key, value] of Object.entries(node)) {
+    if (!key.endsWith('.$') || typeof value !== 'string' || isIntrinsicCall(value)) return null;
+    const inInput = plainInputNames(value);
+    const inItem = inInput === null ? plainItemNames(value) : null;
+    const path = inInput ?? inItem;
+    if (path === null || path.length !== 1) return null;
+    fromItem.push(inItem !== null);
+    names.push(path[0]!);
+  }
+  if (!fromItem.includes(true)) return null;
+  const [k0, k1, k2] = keys as [string, string, string];
+  const [n0, n1, n2] = names as [string, string, string];
+  const [i0, i1, i2] = fromItem as [boolean, boolean, boolean];
+  return function buildFromItemReads3(document, frame) {
+    if (frame.mapIndex < 0 || frame.exec.suppliedContext !== null) return whole(document, frame);
+    const item = frame.mapValue;
+    const fromItem = item !== null && typeof item === 'object' && !Array.isArray(item) ? (item as Record<string, unknown>) : undefined;
+    const fromInput = document !== null && typeof document === 'object' && !Array.isArray(document) ? (document as Record<string, unknown>) : undefined;
+    const h0 = i0 ? fromItem : fromInput;
+    const v0 = h0 === undefined ? undefined : h0[n0];
+    if (v0 === undefined) return whole(document, frame);
+    const h1 = i1 ? fromItem : fromInput;
+    const v1 = h1 === undefined ? undefined : h1[n1];
+    if (v1 === undefined) return whole(document, frame);
+    const h2 = i2 ? fromItem : fromInput;
+    const v2 = h2 === undefined ? undefined : h2[n2];
+    if (v2 === undefined) return whole(document, frame);
+    const out: Record<string, unknown> = {};
+    out[k0] = v0;
+    out[k1] = v1;
+    out[k2] = v2;
+    return out;
+  };
 }
 
 /**

@@ -210,21 +210,40 @@ templates("the Map item's member missing fails as the context path does, naming 
     ['a null item', { index: 0, value: null }],
     ['no Map iteration', undefined],
   ];
+  // Two values and three (an ItemSelector of three member reads has a builder of its own), the missing one in each place.
+  const templatesWith = (path: string): Record<string, unknown>[] => [
+    { 'field.$': path, 'b.$': '$.x' },
+    { 'field.$': path, 'b.$': '$.x', 'c.$': '$.y' },
+    { 'a.$': '$.x', 'field.$': path, 'c.$': '$.y' },
+    { 'a.$': '$.x', 'b.$': '$.y', 'field.$': path },
+  ];
   for (const [name, mapItem, path = '$$.Map.Item.Value.q'] of rows) {
-    let thrown: unknown;
-    try {
-      compileTemplate({ 'field.$': path, 'b.$': '$.x' })(document, testFrame(mapItem === undefined ? {} : { mapItem }));
-    } catch (error) {
-      thrown = error;
+    for (const template of templatesWith(path)) {
+      let thrown: unknown;
+      try {
+        compileTemplate(template)(document, testFrame(mapItem === undefined ? {} : { mapItem }));
+      } catch (error) {
+        thrown = error;
+      }
+      assert.instance(thrown, AslError, name);
+      const error = thrown as AslError;
+      assert.is(error.error, 'States.Runtime', name);
+      assert.ok(
+        error.cause!.endsWith(`The JSONPath '${path}' specified for the field 'field.$' could not be found in the input '${JSON.stringify(document)}'`),
+        error.cause!,
+      );
     }
-    assert.instance(thrown, AslError, name);
-    const error = thrown as AslError;
-    assert.is(error.error, 'States.Runtime', name);
-    assert.ok(
-      error.cause!.endsWith(`The JSONPath '${path}' specified for the field 'field.$' could not be found in the input '${JSON.stringify(document)}'`),
-      error.cause!,
-    );
   }
+});
+
+templates("three member reads of the Map item and the input: each from its own source, in the template's order", () => {
+  const item = { x: 'item x', y: 'item y', q: 'item q' };
+  const rows: [Record<string, unknown>, string][] = [
+    [{ 'p.$': '$$.Map.Item.Value.x', 'q.$': '$.x', 'r.$': '$$.Map.Item.Value.q' }, '{"p":"item x","q":1,"r":"item q"}'],
+    [{ 'p.$': '$.y', 'q.$': '$$.Map.Item.Value.y', 'r.$': '$.x' }, '{"p":"two","q":"item y","r":1}'],
+    [{ 'p.$': '$$.Map.Item.Value.q', 'q.$': '$$.Map.Item.Value.x', 'r.$': '$$.Map.Item.Value.y' }, '{"p":"item q","q":"item x","r":"item y"}'],
+  ];
+  for (const [template, expected] of rows) assert.is(JSON.stringify(compileTemplate(template)(document, inMap(item))), expected);
 });
 
 templates("the Map item's member with the context given whole (TestState) is read from that context, not the frame", () => {
@@ -232,6 +251,7 @@ templates("the Map item's member with the context given whole (TestState) is rea
   exec.suppliedContext = { Map: { Item: { Index: 3, Value: { a: 'given' } } } };
   const frame = testFrame({ exec, mapItem: { index: 0, value: { a: 'frame' } } });
   assert.equal(compileTemplate({ 'a.$': '$$.Map.Item.Value.a', 'b.$': '$.x' })(document, frame), { a: 'given', b: 1 });
+  assert.equal(compileTemplate({ 'a.$': '$$.Map.Item.Value.a', 'b.$': '$.x', 'c.$': '$.y' })(document, frame), { a: 'given', b: 1, c: 'two' });
 });
 
 templates.run();
