@@ -96,6 +96,8 @@ export function compileJsonPathFinish(def: Record<string, unknown>, env: StateEn
   const pathBytes = resultPathBytes(def.ResultPath);
   // ResultPath `$` makes the selected result the whole output (OutputPath only selects from it): its bound is the output's.
   const replacesInput = (def.ResultPath === undefined || def.ResultPath === '$') && def.OutputPath !== null;
+  // The usual Task: the result is the output, ResultSelector, ResultPath and OutputPath each the identity (no call each).
+  const outputIsResult = !('ResultSelector' in def) && replacesInput && (def.OutputPath === undefined || def.OutputPath === '$');
   return function finishWithResult(raw, result, frame, resultBound = Infinity) {
     if (checkSize !== null) {
       const bound = checkSize(result, resultBound);
@@ -105,7 +107,7 @@ export function compileJsonPathFinish(def: Record<string, unknown>, env: StateEn
         frame.resultBound = replacesInput && frame.valueBound !== Infinity ? selected - frame.valueBound : selected;
       }
     }
-    if (assign === null) return outputPath(resultPath(raw, resultSelector(result, frame), frame), frame);
+    if (assign === null) return outputIsResult ? result : outputPath(resultPath(raw, resultSelector(result, frame), frame), frame);
     const values = assign.evaluate(result, frame);
     const output = outputPath(resultPath(raw, resultSelector(result, frame), frame), frame);
     assignVariables(frame, assign.names, values);
