@@ -125,7 +125,9 @@ function failedElsewhere(thrown: unknown): IterationEnd {
  * their outputs in item order, or a promise of them; `allowed` failures are tolerated (their
  * slots hold the error output), -1 meaning the first failure fails the Map. A Distributed
  * Map's `run` (null for an inline Map) gets each child execution's start and end, and gives
- * the concurrency and tolerance, which UpdateMapRun may change while it runs.
+ * the concurrency and tolerance, which UpdateMapRun may change while it runs. When the
+ * iterations all end synchronously here, `parent.resultBound` is left bounding the outputs'
+ * JSON size (Infinity otherwise, as the caller sets it), so the Map's result check need not walk them.
  */
 export function runMapIterations(
   processor: MapProcessor,
@@ -289,6 +291,8 @@ function runIterations(
   const exec = parent.exec;
   let failures = 0;
   let next = 0;
+  // The run loop leaves each iteration frame's valueBound bounding its output; the array adds its brackets and commas.
+  let outputsBound = 2 + n;
   // History: MapStateStarted now; MapIterationStarted and MapIterationSucceeded/Failed around
   // each iteration (MapStateSucceeded and MapStateExited are the state's extraEvents).
   exec.eventId++;
@@ -313,6 +317,7 @@ function runIterations(
     const error = toAslError(thrown);
     failures++;
     outputs[index] = errorOutput(error);
+    outputsBound = Infinity;
     run?.childEnded(index, 'FAILED', outputs[index], exec.clock.now());
     if (failures > tolerated) {
       stop.stop();
@@ -349,6 +354,7 @@ function runIterations(
     }
     if (!isPromiseLike(out)) {
       exec.eventId++;
+      outputsBound += frame.valueBound;
       if (run !== null) childSucceeded(run, index, out, exec);
       if (frames !== null) history!.mapIterationEnded(parent, frame, index, true);
       else if (history === null && sharedVars !== null && run === null) spare = frame;
@@ -364,6 +370,7 @@ function runIterations(
   }
   if (isolated) mapRunSucceeded(parent, run, runEventId);
   else if (history !== null) history.stateEvent(parent, 'MapStateSucceeded');
+  parent.resultBound = outputsBound;
   return outputs;
 
   function continueAsync(first: PromiseLike<unknown>, firstIndex: number): Promise<unknown[]> {

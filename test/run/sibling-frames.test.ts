@@ -178,4 +178,46 @@ siblings('a later branch over the payload limit still fails: the shared frame ke
   assert.is(result.error, 'States.DataLimitExceeded');
 });
 
+siblings("a handler's thenable in a branch or an iteration is awaited: its value is the thread's output, between synchronous siblings", async () => {
+  // Callers of the run loop tell its pending runs by `instanceof Promise`: a thenable must have become one there.
+  const thenable = (value: unknown) => ({
+    then(resolve: (v: unknown) => void) {
+      resolve(value);
+    },
+  });
+  const handlers = {
+    sync: (input: { i: number }) => ({ sync: input.i }),
+    thenable: (input: { i: number }) => thenable({ later: input.i }),
+  };
+  const task = (resource: string, i: number) => ({
+    StartAt: `T${i}`,
+    States: { [`T${i}`]: { Type: 'Task', Resource: resource, Parameters: { i }, End: true } },
+  });
+  const fan = await compile(parallel([task('sync', 0), task('thenable', 1), task('sync', 2)]), { handlers, clock: virtualClock(0) }).execute({});
+  assert.equal(fan.output, [{ sync: 0 }, { later: 1 }, { sync: 2 }]);
+  const map = {
+    StartAt: 'Each',
+    States: {
+      Each: {
+        Type: 'Map',
+        ItemSelector: { 'i.$': '$$.Map.Item.Value' },
+        ItemProcessor: {
+          StartAt: 'Pick',
+          States: {
+            Pick: { Type: 'Choice', Choices: [{ Variable: '$.i', NumericEquals: 1, Next: 'Later' }], Default: 'Now' },
+            Later: { Type: 'Task', Resource: 'thenable', End: true },
+            Now: { Type: 'Task', Resource: 'sync', End: true },
+          },
+        },
+        End: true,
+      },
+    },
+  };
+  for (const concurrency of [0, 1]) {
+    const machine = compile({ ...map, States: { Each: { ...map.States.Each, MaxConcurrency: concurrency } } }, { handlers, clock: virtualClock(0) });
+    const result = await machine.execute([0, 1, 2]);
+    assert.equal(result.output, [{ sync: 0 }, { later: 1 }, { sync: 2 }], `MaxConcurrency ${concurrency}`);
+  }
+});
+
 siblings.run();

@@ -14,11 +14,13 @@ import { assignVariables, compileJsonPathAssign } from '../variables.js';
  * checked (a Lambda envelope reduced to its Payload). `resource`: a Task's Resource, which
  * the cause names instead of the state.
  */
-export function compileResultLimit(env: StateEnv, omittedBytes = 0, resource?: unknown): (result: unknown) => number {
+export function compileResultLimit(env: StateEnv, omittedBytes = 0, resource?: unknown): (result: unknown, knownBound?: number) => number {
   const payloadLimit = env.machine.limits.payloadBytes;
   const subject = `The state/task '${typeof resource === 'string' ? resultSubject(resource, env.name) : env.name}'`;
   const cause = `${subject} returned a result with a size exceeding the maximum number of bytes service limit.`;
-  return function checkResultSize(result) {
+  // A bound the caller already knows (a Map's: its iterations' output bounds added) spares the walk when it is within the limit.
+  return function checkResultSize(result, knownBound = Infinity) {
+    if (omittedBytes + knownBound <= payloadLimit) return omittedBytes + knownBound;
     let bound: number;
     try {
       bound = omittedBytes + payloadBound(result, payloadLimit - omittedBytes);
@@ -92,12 +94,20 @@ export function compileJsonPathFinish(def: Record<string, unknown>, env: StateEn
   const selectedBound = 'ResultSelector' in def ? templateBound(def.ResultSelector) : WHOLE_DOCUMENT;
   const checkSize = checksResultSize ? compileResultLimit(env, omittedBytes, def.Resource) : selectedBound !== null ? compileResultBound(env) : null;
   const pathBytes = resultPathBytes(def.ResultPath);
+  // ResultPath `$` makes the selected result the whole output (OutputPath only selects from it): its bound is the output's.
+  const replacesInput = (def.ResultPath === undefined || def.ResultPath === '$') && def.OutputPath !== null;
+  // The usual Task: the result is the output, ResultSelector, ResultPath and OutputPath each the identity (no call each).
+  const outputIsResult = !('ResultSelector' in def) && replacesInput && (def.OutputPath === undefined || def.OutputPath === '$');
   return function finishWithResult(raw, result, frame, resultBound = Infinity) {
     if (checkSize !== null) {
       const bound = checkSize(result, resultBound);
-      if (selectedBound !== null && bound !== Infinity) frame.resultBound = builtBound(selectedBound, bound) + pathBytes;
+      if (selectedBound !== null && bound !== Infinity) {
+        const selected = builtBound(selectedBound, bound) + pathBytes;
+        // The run loop adds the input's bound to this: the difference leaves the output's own.
+        frame.resultBound = replacesInput && frame.valueBound !== Infinity ? selected - frame.valueBound : selected;
+      }
     }
-    if (assign === null) return outputPath(resultPath(raw, resultSelector(result, frame), frame), frame);
+    if (assign === null) return outputIsResult ? result : outputPath(resultPath(raw, resultSelector(result, frame), frame), frame);
     const values = assign.evaluate(result, frame);
     const output = outputPath(resultPath(raw, resultSelector(result, frame), frame), frame);
     assignVariables(frame, assign.names, values);

@@ -40,7 +40,58 @@ function compileNode(node: unknown): Builder {
     }
   }
   const built = objectBuilder(keys, builders);
-  return sharedMemberBuilder(node as Record<string, unknown>, keys, built) ?? plainReadsBuilder(node as Record<string, unknown>, keys, built) ?? built;
+  return (
+    sharedMemberBuilder(node as Record<string, unknown>, keys, built) ??
+    plainReadsBuilder(node as Record<string, unknown>, keys, built) ??
+    itemReadsBuilder(node as Record<string, unknown>, keys, built) ??
+    built
+  );
+}
+
+/**
+ * A template of three values, each a member of the Map item (`$$.Map.Item.Value.a`) or of
+ * the input (`$.a`): a usual ItemSelector. Its values are read in one function, no call per
+ * value. With the context given whole (TestState), outside a Map iteration, or with a value
+ * missing, `whole` builds it, so the value or the error is the one it always was. Null for
+ * other templates.
+ */
+function itemReadsBuilder(node: Record<string, unknown>, keys: readonly string[], whole: Builder): Builder | null {
+  if (keys.length !== 3 || keys.includes('__proto__')) return null;
+  const fromItem: boolean[] = [];
+  const names: string[] = [];
+  for (const [key, value] of Object.entries(node)) {
+    if (!key.endsWith('.$') || typeof value !== 'string' || isIntrinsicCall(value)) return null;
+    const inInput = plainInputNames(value);
+    const inItem = inInput === null ? plainItemNames(value) : null;
+    const path = inInput ?? inItem;
+    if (path === null || path.length !== 1) return null;
+    fromItem.push(inItem !== null);
+    names.push(path[0]!);
+  }
+  if (!fromItem.includes(true)) return null;
+  const [k0, k1, k2] = keys as [string, string, string];
+  const [n0, n1, n2] = names as [string, string, string];
+  const [i0, i1, i2] = fromItem as [boolean, boolean, boolean];
+  return function buildFromItemReads3(document, frame) {
+    if (frame.mapIndex < 0 || frame.exec.suppliedContext !== null) return whole(document, frame);
+    const item = frame.mapValue;
+    const fromItem = item !== null && typeof item === 'object' && !Array.isArray(item) ? (item as Record<string, unknown>) : undefined;
+    const fromInput = document !== null && typeof document === 'object' && !Array.isArray(document) ? (document as Record<string, unknown>) : undefined;
+    const h0 = i0 ? fromItem : fromInput;
+    const v0 = h0 === undefined ? undefined : h0[n0];
+    if (v0 === undefined) return whole(document, frame);
+    const h1 = i1 ? fromItem : fromInput;
+    const v1 = h1 === undefined ? undefined : h1[n1];
+    if (v1 === undefined) return whole(document, frame);
+    const h2 = i2 ? fromItem : fromInput;
+    const v2 = h2 === undefined ? undefined : h2[n2];
+    if (v2 === undefined) return whole(document, frame);
+    const out: Record<string, unknown> = {};
+    out[k0] = v0;
+    out[k1] = v1;
+    out[k2] = v2;
+    return out;
+  };
 }
 
 /**
@@ -66,6 +117,8 @@ function plainReadsBuilder(node: Record<string, unknown>, keys: readonly string[
     paths.push(names);
     constants.push(undefined);
   }
+  const only = paths.length === 1 ? paths[0] : null;
+  if (only != null && only.length === 1) return singleMember(keys[0]!, only[0]!, whole);
   return function buildFromReads(document, frame) {
     const out: Record<string, unknown> = {};
     for (let i = 0; i < keys.length; i++) {
@@ -81,6 +134,17 @@ function plainReadsBuilder(node: Record<string, unknown>, keys: readonly string[
       }
       out[keys[i]!] = value;
     }
+    return out;
+  };
+}
+
+/** plainReadsBuilder of one key whose value is `$.a` (a usual ResultSelector): one read and one store, no loop. */
+function singleMember(key: string, name: string, whole: Builder): Builder {
+  return function buildFromMember1(document, frame) {
+    const value = document !== null && typeof document === 'object' && !Array.isArray(document) ? (document as Record<string, unknown>)[name] : undefined;
+    if (value === undefined) return whole(document, frame);
+    const out: Record<string, unknown> = {};
+    out[key] = value;
     return out;
   };
 }
@@ -251,6 +315,8 @@ export function compileDynamicValue(text: string, key: string): Builder {
   const names = plainInputNames(text);
   if (names !== null && names.length >= 1 && names.length <= 2) return memberReader(names, text, key);
   const read = compilePath(text);
+  const itemNames = names === null ? plainItemNames(text) : null;
+  if (itemNames !== null && itemNames.length === 1) return itemMemberReader(itemNames[0]!, read, text, key);
   return function readTemplatePath(document, frame) {
     const value = read(document, frame);
     if (value === undefined) {
@@ -281,6 +347,45 @@ function memberReader(names: readonly string[], text: string, key: string): Buil
     if (value === undefined) throw missing(document, frame);
     return value;
   };
+}
+
+/**
+ * `$$.Map.Item.Value.a` (the usual ItemSelector value) read from the frame's item, as the
+ * context object's field gives it. With the context given whole (TestState), or missing,
+ * `read` (the compiled path) reads it again, so the value or the error is the one it gives.
+ */
+function itemMemberReader(name: string, read: Builder, text: string, key: string): Builder {
+  return function readItemMember(document, frame) {
+    const item = frame.mapIndex >= 0 && frame.exec.suppliedContext === null ? frame.mapValue : undefined;
+    let value = item !== null && typeof item === 'object' && !Array.isArray(item) ? (item as Record<string, unknown>)[name] : undefined;
+    if (value === undefined) {
+      value = read(document, frame);
+      if (value === undefined) {
+        throw runtimeError(frame, `The JSONPath '${text}' specified for the field '${key}' could not be found in the input '${jsonForCause(document)}'`);
+      }
+    }
+    return value;
+  };
+}
+
+/** The names below the Map item in `$$.Map.Item.Value.a.b…` (none an Object.prototype name), else null. */
+function plainItemNames(text: string): string[] | null {
+  let parsed;
+  try {
+    parsed = parsePath(text);
+  } catch {
+    return null;
+  }
+  const segments = parsed.segments;
+  if (parsed.root !== 'context' || segments === null || segments.length < 3) return null;
+  const names: string[] = [];
+  for (const segment of segments) {
+    if (!('name' in segment)) return null;
+    names.push(segment.name);
+  }
+  if (names[0] !== 'Map' || names[1] !== 'Item' || names[2] !== 'Value') return null;
+  const below = names.slice(3);
+  return below.some((name) => name in Object.prototype) ? null : below;
 }
 
 /** The names of a path of the input made only of plain member names (none an Object.prototype name), else null. */

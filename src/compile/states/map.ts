@@ -101,10 +101,11 @@ export function compileMap(def: Record<string, unknown>, env: StateEnv): RunStat
     const inputBound = itemBound === null ? Infinity : builtBound(itemBound, frame.valueBound);
     const allowed = allowedFailures(tolerated[0], tolerated[1], items.length);
     const run = mapRuns === null ? null : mapRuns(frame, inputs, limit, tolerated);
+    frame.resultBound = Infinity;
     const outputs = runMapIterations(processor, inputs, inputBound, frame, input, limit, allowed, run);
     if (writer === null) {
       if (isPromiseLike(outputs)) return Promise.resolve(outputs).then((o) => finish(input, o, frame));
-      return finish(input, outputs, frame);
+      return finish(input, outputs, frame, frame.resultBound);
     }
     return andThen(
       andThen(outputs as unknown[], (o) => writer(o, inputs, effective, frame, null, run)),

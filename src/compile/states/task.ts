@@ -38,7 +38,9 @@ export function compileTask(def: Record<string, unknown>, env: StateEnv): RunSta
   function invokeWithParameters(selected: unknown, frame: Frame, timing: Timing): unknown {
     return invoke(parameters(selected, frame), frame, timing);
   }
-  const call = compileDirectLambda(def, env, inputBound, responses, invokeWithParameters) ?? invokeWithParameters;
+  // Without Parameters the handler gets what InputPath selected: no identity call in between.
+  const call = compileDirectLambda(def, env, inputBound, responses, invokeWithParameters) ?? ('Parameters' in def ? invokeWithParameters : invoke);
+  const selectsWhole = def.InputPath === undefined || def.InputPath === '$';
   const timing = compileTiming(def);
   const finish = compileJsonPathFinish(def, env, true);
   const throwsFailure = !recovers(def);
@@ -58,7 +60,7 @@ export function compileTask(def: Record<string, unknown>, env: StateEnv): RunSta
     return output;
   }
   function attemptTask(input: unknown, frame: Frame): unknown {
-    const selected = inputPath(input, frame);
+    const selected = selectsWhole ? input : inputPath(input, frame);
     // TimeoutSecondsPath and HeartbeatSecondsPath read the input after InputPath, not Parameters' result.
     const result = call(selected, frame, timing.fromPaths ? resolveTiming(timing, selected, frame) : timing);
     if (isPromiseLike(result)) return Promise.resolve(result).then((r) => finishResult(input, r, frame));

@@ -85,6 +85,12 @@ const caughtBranch: Branch = (i) => ({
   ],
 });
 
+/** An ItemSelector giving each iteration its item twice. */
+const doubled = { 'a.$': '$$.Map.Item.Value', 'b.$': '$$.Map.Item.Value' };
+/** A Map over `$.items` whose iteration is `state` alone. */
+const mapOf = (state: Record<string, unknown>, fields: Record<string, unknown>) =>
+  single({ Type: 'Map', ItemsPath: '$.items', ...fields, ItemProcessor: { StartAt: 'I', States: { I: { ...state, End: true } } } });
+
 const limitTable: [string, unknown, unknown, string | undefined][] = [
   [
     'Parameters copying the input twice: over',
@@ -186,6 +192,51 @@ const limitTable: [string, unknown, unknown, string | undefined][] = [
   ['Parallel ResultSelector copying one branch: under', parallelOf([passBranch, passBranch], { ResultSelector: { 'a.$': '$[0]' } }), third, undefined],
   ['Parallel of branches whose Catch adds the error: over', parallelOf([caughtBranch, caughtBranch], { ResultPath: '$.r' }), small, 'States.DataLimitExceeded'],
   ['Parallel of a branch whose Catch adds the error: under', parallelOf([caughtBranch], { ResultPath: '$.r' }), small, undefined],
+  // A Map's iterations that end synchronously hand their outputs' bounds, added, to its result check; a ResultPath `$` bounds the output by the result alone.
+  ['Map of iterations returning large results: over', mapOf({ Type: 'Task', Resource: 'big' }, {}), { items: [1, 2] }, 'States.DataLimitExceeded'],
+  ['Map of iterations returning large results: under', mapOf({ Type: 'Task', Resource: 'big' }, {}), { items: [1] }, undefined],
+  [
+    'Map of iterations whose selected results are beside their inputs: over',
+    mapOf({ Type: 'Task', Resource: 'big', ResultSelector: { 'a.$': '$.x' }, ResultPath: '$.r' }, {}),
+    { items: [{}, {}] },
+    'States.DataLimitExceeded',
+  ],
+  [
+    'Map of iterations passing on their items doubled: over',
+    mapOf({ Type: 'Pass' }, { ItemSelector: doubled }),
+    { items: [third, small] },
+    'States.DataLimitExceeded',
+  ],
+  ['Map of iterations passing on their items doubled: under', mapOf({ Type: 'Pass' }, { ItemSelector: doubled }), { items: [small, small] }, undefined],
+  [
+    'Map of tolerated failures whose error outputs add up: over',
+    mapOf({ Type: 'Task', Resource: 'fail' }, { ToleratedFailurePercentage: 100 }),
+    { items: [1, 2, 3, 4] },
+    'States.DataLimitExceeded',
+  ],
+  [
+    'Map of asynchronous iterations returning their items doubled: over',
+    mapOf({ Type: 'Task', Resource: 'later' }, { ItemSelector: doubled }),
+    { items: [third, small] },
+    'States.DataLimitExceeded',
+  ],
+  ['Map of asynchronous iterations: under', mapOf({ Type: 'Task', Resource: 'later' }, {}), { items: [small, small] }, undefined],
+  ['Task result replacing a large input: under', single({ Type: 'Task', Resource: 'big' }), half, undefined],
+  [
+    'Task result replacing a large input, then copied twice: over',
+    { StartAt: 'T', States: { T: { Type: 'Task', Resource: 'big', Next: 'P' }, P: { Type: 'Pass', Parameters: { 'a.$': '$', 'b.$': '$' }, End: true } } },
+    small,
+    'States.DataLimitExceeded',
+  ],
+  [
+    'Task result selected by OutputPath, then copied twice: over',
+    {
+      StartAt: 'T',
+      States: { T: { Type: 'Task', Resource: 'big', OutputPath: '$.x', Next: 'P' }, P: { Type: 'Pass', Parameters: { 'a.$': '$', 'b.$': '$' }, End: true } },
+    },
+    small,
+    'States.DataLimitExceeded',
+  ],
 ];
 
 for (const [name, definition, input, error] of limitTable) {

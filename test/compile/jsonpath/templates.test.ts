@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { compileTemplate } from '../../../src/compile/jsonpath/templates.js';
 import { compile } from '../../../src/index.js';
 import { AslError } from '../../../src/run/errors.js';
-import { testExecution, testFrame } from '../../support/frames.js';
+import { testExecution, testFrame, type TestFrameOptions } from '../../support/frames.js';
 
 /**
  * Payload templates build objects through builders chosen by key count (one to six keys
@@ -18,6 +18,8 @@ const document = { x: 1, y: 'two', z: [3], w: { four: 4 }, v: null, u: { v: { w:
 
 const cases: [string, Record<string, unknown>, string][] = [
   ['one key', { 'a.$': '$.x' }, '{"a":1}'],
+  ['one key whose value is null', { 'a.$': '$.v' }, '{"a":null}'],
+  ['one key whose value is an object', { 'a.$': '$.w' }, '{"a":{"four":4}}'],
   ['two keys', { 'a.$': '$.x', b: 'k' }, '{"a":1,"b":"k"}'],
   ['three keys', { 'a.$': '$.x', 'b.$': '$.y', c: { 'd.$': '$.z' } }, '{"a":1,"b":"two","c":{"d":[3]}}'],
   ['four keys', { 'a.$': '$.x', 'b.$': '$.y', 'c.$': '$.z', 'd.$': '$.w' }, '{"a":1,"b":"two","c":[3],"d":{"four":4}}'],
@@ -182,6 +184,74 @@ templates('one member read once: an error a value raises that is not a missing p
   };
   assert.throws(() => compileTemplate({ 'p.$': '$.m.a', 'q.$': '$.m.b' })(doc, frame), /unreadable/);
   assert.is(reads, 1);
+});
+
+/**
+ * `$$.Map.Item.Value.a` (an ItemSelector's usual value) is read from the frame's item; what
+ * it builds and how it fails must be what the context path gives.
+ */
+const inMap = (value: unknown) => testFrame({ mapItem: { index: 0, value } });
+
+templates("the Map item's member read from the frame: the context path's value", () => {
+  const build = compileTemplate({ 'a.$': '$$.Map.Item.Value.a', 'b.$': '$.x', 'c.$': '$$.Map.Item.Value.c' });
+  const rows: [unknown, string][] = [
+    [{ a: 1, c: 'k' }, '{"a":1,"b":1,"c":"k"}'],
+    [{ a: null, c: { d: [2] } }, '{"a":null,"b":1,"c":{"d":[2]}}'],
+  ];
+  for (const [item, expected] of rows) assert.is(JSON.stringify(build(document, inMap(item))), expected);
+});
+
+templates("the Map item's member missing fails as the context path does, naming the path, the field and the input", () => {
+  const rows: [string, TestFrameOptions['mapItem'], string?][] = [
+    ['a member the item lacks', { index: 0, value: { a: 1 } }],
+    ['an array item', { index: 1, value: [1] }],
+    ['an array item and a name arrays have', { index: 1, value: [1] }, '$$.Map.Item.Value.length'],
+    ['a string item', { index: 0, value: 'text' }],
+    ['a null item', { index: 0, value: null }],
+    ['no Map iteration', undefined],
+  ];
+  // Two values and three (an ItemSelector of three member reads has a builder of its own), the missing one in each place.
+  const templatesWith = (path: string): Record<string, unknown>[] => [
+    { 'field.$': path, 'b.$': '$.x' },
+    { 'field.$': path, 'b.$': '$.x', 'c.$': '$.y' },
+    { 'a.$': '$.x', 'field.$': path, 'c.$': '$.y' },
+    { 'a.$': '$.x', 'b.$': '$.y', 'field.$': path },
+  ];
+  for (const [name, mapItem, path = '$$.Map.Item.Value.q'] of rows) {
+    for (const template of templatesWith(path)) {
+      let thrown: unknown;
+      try {
+        compileTemplate(template)(document, testFrame(mapItem === undefined ? {} : { mapItem }));
+      } catch (error) {
+        thrown = error;
+      }
+      assert.instance(thrown, AslError, name);
+      const error = thrown as AslError;
+      assert.is(error.error, 'States.Runtime', name);
+      assert.ok(
+        error.cause!.endsWith(`The JSONPath '${path}' specified for the field 'field.$' could not be found in the input '${JSON.stringify(document)}'`),
+        error.cause!,
+      );
+    }
+  }
+});
+
+templates("three member reads of the Map item and the input: each from its own source, in the template's order", () => {
+  const item = { x: 'item x', y: 'item y', q: 'item q' };
+  const rows: [Record<string, unknown>, string][] = [
+    [{ 'p.$': '$$.Map.Item.Value.x', 'q.$': '$.x', 'r.$': '$$.Map.Item.Value.q' }, '{"p":"item x","q":1,"r":"item q"}'],
+    [{ 'p.$': '$.y', 'q.$': '$$.Map.Item.Value.y', 'r.$': '$.x' }, '{"p":"two","q":"item y","r":1}'],
+    [{ 'p.$': '$$.Map.Item.Value.q', 'q.$': '$$.Map.Item.Value.x', 'r.$': '$$.Map.Item.Value.y' }, '{"p":"item q","q":"item x","r":"item y"}'],
+  ];
+  for (const [template, expected] of rows) assert.is(JSON.stringify(compileTemplate(template)(document, inMap(item))), expected);
+});
+
+templates("the Map item's member with the context given whole (TestState) is read from that context, not the frame", () => {
+  const exec = testExecution();
+  exec.suppliedContext = { Map: { Item: { Index: 3, Value: { a: 'given' } } } };
+  const frame = testFrame({ exec, mapItem: { index: 0, value: { a: 'frame' } } });
+  assert.equal(compileTemplate({ 'a.$': '$$.Map.Item.Value.a', 'b.$': '$.x' })(document, frame), { a: 'given', b: 1 });
+  assert.equal(compileTemplate({ 'a.$': '$$.Map.Item.Value.a', 'b.$': '$.x', 'c.$': '$.y' })(document, frame), { a: 'given', b: 1, c: 'two' });
 });
 
 templates.run();
