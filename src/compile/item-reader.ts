@@ -59,6 +59,8 @@ interface ReaderConfig {
   readonly delimiter: string;
   /** ReaderConfig.ItemsPointer: where the items are inside a JSON document; null: the document is the array. */
   readonly itemsPointer: string | null;
+  /** Transformation LOAD_AND_FLATTEN: the listed objects' contents are the items, not the listing. */
+  readonly loadAndFlatten: boolean;
   /** MaxItems, MaxItemsPath or a JSONata MaxItems expression; null when none is given. */
   readonly maxItems: ((input: unknown, frame: Frame, scope: StatesScope | null) => number | Promise<number>) | null;
 }
@@ -72,6 +74,20 @@ export function compileItemReader(def: Record<string, unknown>, env: StateEnv): 
   const args = compileArguments(reader, env, 'ItemReader');
   if (resource === S3_LIST_OBJECTS) {
     const list = s3Handler(env, S3_LIST_OBJECTS, 'ItemReader');
+    if (config.loadAndFlatten) {
+      const get = s3Handler(env, S3_GET_OBJECT, 'ItemReader');
+      return function readListedObjectsContents(input, frame, scope) {
+        return guard(frame, () =>
+          andThen(args(input, frame, scope), (request) =>
+            andThen(limitOf(config, input, frame, scope), (limit) =>
+              andThen(listAll(list, request as S3Request, frame, Infinity), (objects) =>
+                loadAndFlatten(get, (request as S3Request).Bucket, objects, config, frame, limit),
+              ),
+            ),
+          ),
+        );
+      };
+    }
     return function readListedObjects(input, frame, scope) {
       return guard(frame, () =>
         andThen(args(input, frame, scope), (request) =>
@@ -181,11 +197,13 @@ function compileReaderConfig(config: Record<string, unknown>, env: StateEnv): Re
     maxItems = () => constant;
   }
   return {
-    inputType: typeof config.InputType === 'string' ? config.InputType : undefined,
+    // ManifestType S3_INVENTORY is InputType MANIFEST under its newer name.
+    inputType: config.ManifestType === 'S3_INVENTORY' ? 'MANIFEST' : typeof config.InputType === 'string' ? config.InputType : undefined,
     headerLocation: typeof config.CSVHeaderLocation === 'string' ? config.CSVHeaderLocation : 'FIRST_ROW',
     headers: Array.isArray(config.CSVHeaders) ? (config.CSVHeaders as string[]) : null,
     delimiter: CSV_DELIMITERS[typeof config.CSVDelimiter === 'string' ? config.CSVDelimiter : 'COMMA'] ?? ',',
     itemsPointer: typeof config.ItemsPointer === 'string' ? config.ItemsPointer : null,
+    loadAndFlatten: config.Transformation === 'LOAD_AND_FLATTEN',
     maxItems,
   };
 }
@@ -342,6 +360,30 @@ function readManifest(get: Handler, request: S3Request, config: ReaderConfig, fr
     };
     return next(0);
   });
+}
+
+/**
+ * LOAD_AND_FLATTEN: each listed object's content read as InputType, one list of all their items
+ * in listing order; keys ending in `/` (the console's folder markers) hold no items.
+ */
+function loadAndFlatten(get: Handler, bucket: unknown, objects: unknown[], config: ReaderConfig, frame: Frame, limit: number): unknown[] | Promise<unknown[]> {
+  const items: unknown[] = [];
+  const add = (text: string): void => {
+    for (const item of parseItems(text, config, frame, limit - items.length)) items.push(item);
+  };
+  let index = 0;
+  // A loop while the handler answers synchronously, so a long listing does not deepen the stack.
+  const readOn = (): unknown[] | Promise<unknown[]> => {
+    while (index < objects.length && items.length < limit) {
+      const key = (objects[index++] as { Key?: unknown }).Key;
+      if (typeof key !== 'string' || key.endsWith('/')) continue;
+      const text = getText(get, { Bucket: bucket, Key: key }, frame);
+      if (typeof text !== 'string') return text.then((t) => (add(t), readOn()));
+      add(text);
+    }
+    return items;
+  };
+  return readOn();
 }
 
 /** listObjectsV2, page by page: each object becomes `{ Etag, Key, LastModified, Size, StorageClass }` as on AWS. */

@@ -180,4 +180,33 @@ itemReader('ResultWriter with WriterConfig FLATTEN writes only the outputs, flat
   }
 });
 
+itemReader('LOAD_AND_FLATTEN skips folder markers, awaits an asynchronous getObject, and reads a long listing answered synchronously', async () => {
+  const reader = {
+    Resource: 'arn:aws:states:::s3:listObjectsV2',
+    ReaderConfig: { InputType: 'JSONL', Transformation: 'LOAD_AND_FLATTEN' },
+    Parameters: { Bucket: 'b', Prefix: 'p/' },
+  };
+  const listing = (keys: string[]) => () => ({ Contents: keys.map((Key) => ({ Key, ETag: '"e"', Size: 1, LastModified: new Date(0) })) });
+  const read: string[] = [];
+  const asyncGet = async (request: unknown) => {
+    const { Bucket, Key } = request as { Bucket: string; Key: string };
+    read.push(`${Bucket}/${Key}`);
+    return `{"key":"${Key}"}`;
+  };
+  const handlers = { 'arn:aws:states:::s3:listObjectsV2': listing(['p/', 'p/a.jsonl', 'p/sub/', 'p/b.jsonl']), 'arn:aws:states:::s3:getObject': asyncGet };
+  const result = await compile(mapWith({ ItemReader: reader }), { handlers }).execute({});
+  assert.is(result.status, 'SUCCEEDED', `${result.error} ${result.cause}`);
+  assert.equal(result.output, [{ key: 'p/a.jsonl' }, { key: 'p/b.jsonl' }]);
+  assert.equal(read, ['b/p/a.jsonl', 'b/p/b.jsonl']);
+
+  const many = Array.from({ length: 20_000 }, (_, i) => `p/${String(i).padStart(5, '0')}.jsonl`);
+  const syncGet = (request: unknown) => `${(request as { Key: string }).Key.length}`;
+  const long = compile(mapWith({ ItemReader: { ...reader, ReaderConfig: { ...reader.ReaderConfig, MaxItems: 15_000 } } }), {
+    handlers: { 'arn:aws:states:::s3:listObjectsV2': listing(many), 'arn:aws:states:::s3:getObject': syncGet },
+  });
+  const longResult = await long.execute({});
+  assert.is(longResult.status, 'SUCCEEDED', `${longResult.error} ${longResult.cause}`);
+  assert.is((longResult.output as unknown[]).length, 15_000);
+});
+
 itemReader.run();

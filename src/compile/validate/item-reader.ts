@@ -15,6 +15,19 @@ const DELIMITERS = ['COMMA', 'PIPE', 'SEMICOLON', 'SPACE', 'TAB'];
 const TRANSFORMATIONS = ['NONE', 'COMPACT', 'FLATTEN'];
 const OUTPUT_TYPES = ['JSON', 'JSONL'];
 const MAX_ITEMS_LIMIT = 100_000_000;
+const READER_CONFIG_FIELDS = [
+  'InputType',
+  'CSVHeaderLocation',
+  'CSVHeaders',
+  'CSVDelimiter',
+  'ItemsPointer',
+  'MaxItems',
+  'MaxItemsPath',
+  'Transformation',
+  'ManifestType',
+];
+const READER_TRANSFORMATIONS = ['NONE', 'LOAD_AND_FLATTEN'];
+const MANIFEST_TYPES = ['S3_INVENTORY', 'ATHENA_DATA'];
 
 function oneOf(problems: Problem[], pointer: string, field: string, value: unknown, allowed: readonly string[]): void {
   if (typeof value !== 'string' || !allowed.includes(value)) {
@@ -69,23 +82,19 @@ function readerProblems(problems: Problem[], reader: Record<string, unknown>, at
   }
   if (!isObject(config)) return;
   const cat = `${at}/ReaderConfig`;
-  if ('InputType' in config) {
-    if (config.InputType === 'PARQUET') {
+  for (const field of Object.keys(config)) {
+    if (!READER_CONFIG_FIELDS.includes(field)) {
       problems.push({
-        code: ProblemCodes.UNSUPPORTED_INTEGRATION,
-        pointer: `${cat}/InputType`,
-        message: 'InputType PARQUET is not supported by statemill; convert the items to CSV, JSON or JSONL',
+        code: ProblemCodes.UNKNOWN_FIELD,
+        pointer: `${cat}/${field}`,
+        message: `ReaderConfig has no field '${field}'; its fields are ${READER_CONFIG_FIELDS.join(', ')}`,
       });
-    } else {
-      oneOf(problems, `${cat}/InputType`, 'InputType', config.InputType, INPUT_TYPES);
     }
-  } else if (resource === READER_RESOURCES[0]) {
-    problems.push({
-      code: ProblemCodes.MISSING_FIELD,
-      pointer: `${cat}/InputType`,
-      message: 'an ItemReader reading s3:getObject needs ReaderConfig.InputType (CSV, JSON, JSONL or MANIFEST)',
-    });
   }
+  const inventory = manifestProblems(problems, config, resource, cat);
+  if ('Transformation' in config) transformationProblems(problems, config, resource, cat);
+  // An S3 Inventory manifest says what its files hold: InputType is left out (or MANIFEST).
+  if (!inventory) inputTypeProblems(problems, config, resource, cat);
   const csv = config.InputType === 'CSV';
   for (const field of ['CSVHeaderLocation', 'CSVHeaders', 'CSVDelimiter']) {
     if (field in config && !csv) {
@@ -140,6 +149,83 @@ function readerProblems(problems: Problem[], reader: Record<string, unknown>, at
       code: ProblemCodes.FIELD_VALUE,
       pointer: `${cat}/MaxItemsPath`,
       message: `MaxItemsPath must be a reference path starting with $; found ${JSON.stringify(config.MaxItemsPath)}`,
+    });
+  }
+}
+
+function inputTypeProblems(problems: Problem[], config: Record<string, unknown>, resource: unknown, cat: string): void {
+  if ('InputType' in config) {
+    if (config.InputType === 'PARQUET') {
+      problems.push({
+        code: ProblemCodes.UNSUPPORTED_INTEGRATION,
+        pointer: `${cat}/InputType`,
+        message: 'InputType PARQUET is not supported by statemill; convert the items to CSV, JSON or JSONL',
+      });
+    } else {
+      oneOf(problems, `${cat}/InputType`, 'InputType', config.InputType, INPUT_TYPES);
+    }
+  } else if (resource === READER_RESOURCES[0]) {
+    problems.push({
+      code: ProblemCodes.MISSING_FIELD,
+      pointer: `${cat}/InputType`,
+      message: 'an ItemReader reading s3:getObject needs ReaderConfig.InputType (CSV, JSON, JSONL or MANIFEST)',
+    });
+  }
+}
+
+/** ManifestType: S3_INVENTORY reads an S3 Inventory manifest (as InputType MANIFEST does); true when it does. */
+function manifestProblems(problems: Problem[], config: Record<string, unknown>, resource: unknown, cat: string): boolean {
+  if (!('ManifestType' in config)) return false;
+  const type = config.ManifestType;
+  if (type === 'ATHENA_DATA') {
+    problems.push({
+      code: ProblemCodes.UNSUPPORTED_INTEGRATION,
+      pointer: `${cat}/ManifestType`,
+      message:
+        'ManifestType ATHENA_DATA (an Athena UNLOAD manifest) is not supported by statemill; list the data files with listObjectsV2 and Transformation LOAD_AND_FLATTEN',
+    });
+    return false;
+  }
+  oneOf(problems, `${cat}/ManifestType`, 'ManifestType', type, MANIFEST_TYPES);
+  if (type !== 'S3_INVENTORY') return false;
+  if (resource !== READER_RESOURCES[0]) {
+    problems.push({
+      code: ProblemCodes.FIELD_VALUE,
+      pointer: `${cat}/ManifestType`,
+      message: 'ManifestType S3_INVENTORY reads a manifest with arn:aws:states:::s3:getObject',
+    });
+  }
+  if ('InputType' in config && config.InputType !== 'MANIFEST') {
+    problems.push({
+      code: ProblemCodes.FIELD_VALUE,
+      pointer: `${cat}/InputType`,
+      message: `ManifestType S3_INVENTORY reads the CSV files its manifest lists; leave InputType out (found ${JSON.stringify(config.InputType)})`,
+    });
+  }
+  return true;
+}
+
+/** Transformation LOAD_AND_FLATTEN: listObjectsV2 lists objects whose contents (of InputType) are the items. */
+function transformationProblems(problems: Problem[], config: Record<string, unknown>, resource: unknown, cat: string): void {
+  oneOf(problems, `${cat}/Transformation`, 'Transformation', config.Transformation, READER_TRANSFORMATIONS);
+  if (config.Transformation !== 'LOAD_AND_FLATTEN') return;
+  if (resource !== READER_RESOURCES[1]) {
+    problems.push({
+      code: ProblemCodes.FIELD_VALUE,
+      pointer: `${cat}/Transformation`,
+      message: 'Transformation LOAD_AND_FLATTEN reads the objects arn:aws:states:::s3:listObjectsV2 lists; use it with that Resource',
+    });
+  } else if (!('InputType' in config)) {
+    problems.push({
+      code: ProblemCodes.MISSING_FIELD,
+      pointer: `${cat}/InputType`,
+      message: 'Transformation LOAD_AND_FLATTEN needs ReaderConfig.InputType, what each listed object holds (CSV, JSON or JSONL)',
+    });
+  } else if (config.InputType === 'MANIFEST') {
+    problems.push({
+      code: ProblemCodes.FIELD_VALUE,
+      pointer: `${cat}/InputType`,
+      message: 'Transformation LOAD_AND_FLATTEN reads CSV, JSON or JSONL objects, not MANIFEST',
     });
   }
 }
