@@ -113,11 +113,12 @@ export function compileItemReader(def: Record<string, unknown>, env: StateEnv): 
 export function compileResultWriter(def: Record<string, unknown>, env: StateEnv): WriteResults | null {
   const writer = def.ResultWriter as Record<string, unknown> | undefined;
   if (writer === undefined) return null;
+  const config = (writer.WriterConfig ?? {}) as Record<string, unknown>;
+  const transformation = typeof config.Transformation === 'string' ? config.Transformation : 'NONE';
+  if (!('Resource' in writer)) return reshapeResults(transformation === 'FLATTEN');
   const args = compileArguments(writer, env, 'ResultWriter');
   const put = s3Handler(env, S3_PUT_OBJECT, 'ResultWriter');
   const label = mapLabel(def, env);
-  const config = (writer.WriterConfig ?? {}) as Record<string, unknown>;
-  const transformation = typeof config.Transformation === 'string' ? config.Transformation : 'NONE';
   const outputType = typeof config.OutputType === 'string' ? config.OutputType : 'JSON';
   return function writeResults(outputs, inputs, input, frame, scope, run) {
     return andThen(args(input, frame, scope), (request) => {
@@ -205,6 +206,18 @@ function compileReaderConfig(config: Record<string, unknown>, env: StateEnv): Re
     itemsPointer: typeof config.ItemsPointer === 'string' ? config.ItemsPointer : null,
     loadAndFlatten: config.Transformation === 'LOAD_AND_FLATTEN',
     maxItems,
+  };
+}
+
+/**
+ * A ResultWriter without Resource reshapes the Map's result instead of writing it to S3:
+ * COMPACT keeps the successful iterations' outputs, FLATTEN also flattens arrays among them
+ * one level, as the files written to S3 would hold them.
+ */
+function reshapeResults(flatten: boolean): WriteResults {
+  return function reshapeResults(outputs) {
+    const succeeded = outputs.filter((output) => !isErrorOutput(output));
+    return flatten ? succeeded.flat() : succeeded;
   };
 }
 

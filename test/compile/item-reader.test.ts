@@ -209,4 +209,35 @@ itemReader('LOAD_AND_FLATTEN skips folder markers, awaits an asynchronous getObj
   assert.is((longResult.output as unknown[]).length, 15_000);
 });
 
+itemReader('a ResultWriter with only a WriterConfig reshapes the Map result: COMPACT keeps the successful outputs, FLATTEN also flattens them', async () => {
+  const processor = {
+    ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+    StartAt: 'Check',
+    States: {
+      Check: { Type: 'Choice', Choices: [{ Variable: '$', NumericEquals: 2, Next: 'Bad' }], Default: 'Pair' },
+      Bad: { Type: 'Fail', Error: 'Two', Cause: 'no twos' },
+      Pair: { Type: 'Pass', Parameters: { 'v.$': 'States.Array($, $)' }, OutputPath: '$.v', End: true },
+    },
+  };
+  const run = async (Transformation: string) => {
+    const definition = mapWith({
+      ItemsPath: '$.items',
+      ItemProcessor: processor,
+      ToleratedFailureCount: 1,
+      ResultWriter: { WriterConfig: { Transformation } },
+    });
+    assert.equal(validate(definition), []);
+    return compile(definition).execute({ items: [1, 2, 3] });
+  };
+  const compact = await run('COMPACT');
+  assert.is(compact.status, 'SUCCEEDED', `${compact.error} ${compact.cause}`);
+  assert.equal(compact.output, [
+    [1, 1],
+    [3, 3],
+  ]);
+  const flat = await run('FLATTEN');
+  assert.is(flat.status, 'SUCCEEDED', `${flat.error} ${flat.cause}`);
+  assert.equal(flat.output, [1, 1, 3, 3]);
+});
+
 itemReader.run();

@@ -241,11 +241,27 @@ function writerProblems(problems: Problem[], writer: Record<string, unknown>, at
   }
   const config = writer.WriterConfig;
   if (!('Resource' in writer)) {
-    problems.push({
-      code: ProblemCodes.UNSUPPORTED_INTEGRATION,
-      pointer: `${at}/Resource`,
-      message: 'a ResultWriter without Resource only reshapes the results; statemill needs arn:aws:states:::s3:putObject',
-    });
+    const transformation = isObject(config) ? config.Transformation : undefined;
+    if (!isObject(config)) {
+      problems.push({
+        code: ProblemCodes.MISSING_FIELD,
+        pointer: `${at}/Resource`,
+        message: 'a ResultWriter needs Resource (arn:aws:states:::s3:putObject) and its bucket to export the results, or a WriterConfig to reshape them',
+      });
+    } else if (transformation !== 'COMPACT' && transformation !== 'FLATTEN') {
+      problems.push({
+        code: ProblemCodes.FIELD_VALUE,
+        pointer: `${at}/WriterConfig`,
+        message:
+          'a ResultWriter without Resource reshapes the results with WriterConfig.Transformation COMPACT or FLATTEN; NONE keeps the execution details only in the files written to S3',
+      });
+    } else if ('Parameters' in writer || 'Arguments' in writer) {
+      problems.push({
+        code: ProblemCodes.MISSING_FIELD,
+        pointer: `${at}/Resource`,
+        message: 'a ResultWriter that names a bucket needs Resource arn:aws:states:::s3:putObject',
+      });
+    }
   }
   if (!isObject(config)) return;
   if ('Transformation' in config) oneOf(problems, `${at}/WriterConfig/Transformation`, 'Transformation', config.Transformation, TRANSFORMATIONS);
