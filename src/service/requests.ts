@@ -84,6 +84,16 @@ export function checkLength(value: string, member: string, min: number, max: num
     );
 }
 
+/** An IAM role's ARN (`arn:aws:iam::123456789012:role/name`), as AWS requires of a state machine's `roleArn`. */
+const roleArnPattern = /^arn:aws(-[a-z]+)*:iam::\d{12}:role\/./;
+
+export function checkRoleArn(value: unknown): string {
+  requireString(value, 'roleArn');
+  checkLength(value, 'roleArn', 1, 256);
+  if (!roleArnPattern.test(value)) throw new ServiceError('InvalidArn', `Invalid Role Arn: '${value}'`);
+  return value;
+}
+
 export function checkEnum<T extends string>(value: unknown, member: string, allowed: readonly T[]): T | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
