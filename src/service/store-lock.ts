@@ -24,7 +24,8 @@ export function lockStore(path: string, Driver: LockDriver): () => void {
   if (entry === undefined) {
     const db = new Driver(`${key}-lock`, { timeout: 0 });
     try {
-      db.exec('BEGIN EXCLUSIVE');
+      // The journal in memory: the lock leaves no second file beside it.
+      db.exec('PRAGMA journal_mode = MEMORY; BEGIN EXCLUSIVE');
     } catch (error) {
       db.close();
       if ((error as { code?: string }).code !== 'SQLITE_BUSY') throw error;
