@@ -166,7 +166,7 @@ async function encodedCall(encoding: string, body: Buffer): Promise<{ status: nu
   const response = await fetch(t.url, {
     method: 'POST',
     headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AWSStepFunctions.ListStateMachines', 'content-encoding': encoding },
-    body,
+    body: new Uint8Array(body),
   });
   const json = (await response.json()) as Record<string, unknown>;
   return { status: response.status, type: json.__type as string | undefined, json };
