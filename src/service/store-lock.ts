@@ -22,7 +22,13 @@ export function lockStore(path: string, Driver: LockDriver): () => void {
   const key = resolve(path);
   let entry = held.get(key);
   if (entry === undefined) {
-    const db = new Driver(`${key}-lock`, { timeout: 0 });
+    let db: LockDatabase;
+    try {
+      db = new Driver(`${key}-lock`, { timeout: 0 });
+    } catch (error) {
+      // A folder that does not exist, one this process may not write in: the store's own file would fail alike.
+      throw new StoreError(StoreErrorCodes.CORRUPT, path, `${path} is not a usable statemill store: ${(error as Error).message}`);
+    }
     try {
       // The journal in memory: the lock leaves no second file beside it.
       db.exec('PRAGMA journal_mode = MEMORY; BEGIN EXCLUSIVE');

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createService, type StepFunctionsService } from '../../src/service/index.js';
@@ -224,6 +225,15 @@ const refusals: Array<{ name: string; prepare: (file: string) => void; code: str
     message: /is not a usable statemill store/,
   },
 ];
+
+store('regression: a store in a folder that does not exist is refused naming the file (a StoreError), as before the store lock', () => {
+  const file = join(freshStoreFile(), 'missing-folder', 'store.db');
+  assert.throws(
+    () => createService({ store: file }),
+    (error: unknown) =>
+      error instanceof StoreError && error.code === StoreErrorCodes.CORRUPT && error.message.startsWith(`${file} is not a usable statemill store`),
+  );
+});
 
 for (const c of refusals) {
   store(`refused at start-up with ${c.code}: ${c.name}`, () => {
