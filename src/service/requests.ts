@@ -275,10 +275,15 @@ export function page<T>(items: readonly T[], request: PageRequest, scope: string
   return { items: slice, nextToken: Buffer.from(`${digest}:${now}:${end}:${keyOf(items[end]!)}`).toString('base64url') };
 }
 
-/** StartExecution's `traceHeader`: a string of at most 256 characters. */
+/** StartExecution's `traceHeader`: at most 256 ASCII characters (the model's `\p{ASCII}*`). */
 export function checkTraceHeader(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
   requireString(value, 'traceHeader');
   checkLength(value, 'traceHeader', 0, 256);
+  if (!/^[\x00-\x7f]*$/.test(value))
+    throw new ServiceError(
+      'ValidationException',
+      `1 validation error detected: ${valueOf(value, false)} at 'traceHeader' failed to satisfy constraint: Member must satisfy regular expression pattern: \\p{ASCII}*`,
+    );
   return value;
 }
