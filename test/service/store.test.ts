@@ -5,7 +5,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createService, type StepFunctionsService } from '../../src/service/index.js';
 import { HOST_STOPPED_ERROR, SqliteStore, StoreError, StoreErrorCodes } from '../../src/service/store.js';
-import { countRows, freshStoreFile, roleArn, stuckInIteration, stuckResource, withFreshStore } from '../support/stores.js';
+import { countRows, freshStoreFile, lockIsFree, roleArn, stuckInIteration, stuckResource, withFreshStore } from '../support/stores.js';
 
 /**
  * The embedded store: what a service wrote comes back identical in the next one on the same
@@ -251,6 +251,7 @@ for (const c of refusals) {
     assert.is((error as StoreError).code, c.code);
     assert.match((error as StoreError).message, c.message);
     assert.ok((error as StoreError).message.includes(file), 'the message names the file');
+    assert.ok(lockIsFree(file), 'a refused store is not left locked');
   });
 }
 
