@@ -370,7 +370,8 @@ export class Cluster extends EventEmitter {
   /**
    * Stops taking work and waits for every submitted execution's answer; after
    * `closeTimeoutMs`, what is still unanswered settles as FAILED (Cluster.ClientClosed) and
-   * pending runMap/load calls reject. Then closes its Redis connections.
+   * pending runMap/load calls reject. Then closes its Redis connections (its clean-up there
+   * waits at most `closeTimeoutMs` too, so an unreachable Redis does not hold close() for ever).
    */
   close(): Promise<void> {
     if (this.closing !== null) return this.closing;
@@ -387,10 +388,16 @@ export class Cluster extends EventEmitter {
         this.loads.abandon();
       }
       this.giveUps.stop();
-      await Promise.allSettled([...this.workflows.values()].map((workflow) => workflow.stored));
       await this.results.stop();
-      await this.redis.del(this.keys.results(this.clientId)).catch(() => {});
-      await Promise.allSettled([this.executionsQueue.close(), this.blocksQueue.close(), this.loadsQueue.close()]);
+      // Commands wait through reconnections: with Redis out of reach the clean-up would wait for ever, so it gets closeTimeoutMs.
+      const cleanUp = (async () => {
+        await Promise.allSettled([...this.workflows.values()].map((workflow) => workflow.stored));
+        await this.redis.del(this.keys.results(this.clientId)).catch(() => {});
+        await Promise.allSettled([this.executionsQueue.close(), this.blocksQueue.close(), this.loadsQueue.close()]);
+      })();
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([cleanUp, new Promise<void>((resolve) => (timer = setTimeout(resolve, this.closeTimeoutMs)))]);
+      clearTimeout(timer);
       this.redis.disconnect();
     })();
     return this.closing;

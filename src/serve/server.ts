@@ -1,5 +1,6 @@
 import { createServer as createHttpServer, IncomingMessage, STATUS_CODES, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { gunzipSync } from 'node:zlib';
 import { UuidSequence } from '../run/ids.js';
 import { ServiceError, ServiceErrorNames } from '../service/errors.js';
 import { createLogger, type Logger } from './log.js';
@@ -61,6 +62,8 @@ class EndpointRequest extends IncomingMessage {
   response: ServerResponse | null = null;
   operation: OperationName | null = null;
   requestId = '';
+  /** The body came with `Content-Encoding: gzip`. */
+  gzipped = false;
   /** performance.now() when the body began, for the debug log; 0 when not logging. */
   started = 0;
   private firstChunk: Buffer | null = null;
@@ -95,6 +98,12 @@ class EndpointRequest extends IncomingMessage {
   body(): string {
     if (this.moreChunks !== null) return Buffer.concat(this.moreChunks).toString('utf8');
     return this.firstChunk === null ? '' : this.firstChunk.toString('utf8');
+  }
+
+  /** The body as it arrived, in bytes. */
+  bytes(): Buffer {
+    if (this.moreChunks !== null) return Buffer.concat(this.moreChunks);
+    return this.firstChunk ?? Buffer.alloc(0);
   }
 }
 
@@ -246,7 +255,19 @@ export class StepFunctionsServer {
       this.refuseTooLarge(request, response, requestId);
       return;
     }
+    // Content codings are case-insensitive (RFC 9110 §8.4.1).
+    const encoding = headers['content-encoding']?.toLowerCase();
+    if (encoding !== undefined && encoding !== 'identity' && encoding !== 'gzip') {
+      this.sendAnswer(
+        response,
+        requestId,
+        encodeError('SerializationException', `Content-Encoding ${JSON.stringify(encoding)} is not supported: send the body as it is, or gzip`, 415),
+      );
+      request.resume();
+      return;
+    }
     this.inFlight++;
+    request.gzipped = encoding === 'gzip';
     request.endpoint = this.reader;
     request.response = response;
     request.operation = operation;
@@ -259,8 +280,17 @@ export class StepFunctionsServer {
 
   /** The request's body has arrived: decode, call the service, encode, answer. */
   private bodyRead(request: EndpointRequest): void {
-    const body = request.body();
     const operation = request.operation!;
+    let body: string;
+    if (!request.gzipped) body = request.body();
+    else {
+      const inflated = inflate(request.bytes(), this.bodyLimit);
+      if (typeof inflated !== 'string') {
+        this.finish(request, inflated);
+        return;
+      }
+      body = inflated;
+    }
     let output: unknown;
     try {
       const input = decodeRequest(body);
@@ -359,6 +389,17 @@ function hangUpSignal(response: ServerResponse): AbortSignal {
       if (!response.writableFinished) hangUp.abort();
     });
   return hangUp.signal;
+}
+
+/** A gzip body inflated to text, within the body limit; or the refusal. */
+function inflate(bytes: Buffer, bodyLimit: number): string | WireAnswer {
+  try {
+    return gunzipSync(bytes, { maxOutputLength: bodyLimit }).toString('utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
+      return encodeError('ValidationException', `Request body exceeds the limit of ${bodyLimit} bytes once inflated (Content-Encoding: gzip)`, 413);
+    return encodeError('SerializationException', `The request body is not gzip data, as its Content-Encoding: gzip says: ${(error as Error).message}`);
+  }
 }
 
 function headerText(value: string | string[] | undefined): string | undefined {

@@ -122,7 +122,7 @@ function codeOf(p: Problem): string {
     case ProblemCodes.DUPLICATE_STATE:
       return 'DUPLICATE_STATE_NAME';
     case ProblemCodes.NO_TERMINAL_STATE:
-      return 'NO_TERMINAL_STATE';
+      return 'MISSING_END_STATE';
     default:
       return 'SCHEMA_VALIDATION_FAILED';
   }

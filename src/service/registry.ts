@@ -62,6 +62,12 @@ export class Registry {
     const own = typeof arn === 'string' ? this.stateMachines.get(arn) : undefined;
     if (own !== undefined && arn === this.arn('stateMachine', own.name)) return { machine: own };
     const parsed = parseArn(arn, member, ['stateMachine']);
+    // AWS: "If you provide a qualified state machine ARN that refers to a Distributed Map state, the request fails with ValidationException."
+    if (parsed.parts[0]!.includes('/'))
+      throw new ServiceError(
+        'ValidationException',
+        `'${shown(arn)}' is the ARN of a Distributed Map state's child state machine (<machine>/<label>): give the state machine's ARN, or a version's or an alias's`,
+      );
     const notFound = () => new ServiceError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${shown(arn)}'`);
     if (!this.local(parsed) || parsed.parts.length > 2) throw notFound();
     const machine = this.stateMachines.get(this.arn('stateMachine', parsed.parts[0]!));

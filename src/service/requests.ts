@@ -84,6 +84,16 @@ export function checkLength(value: string, member: string, min: number, max: num
     );
 }
 
+/** An IAM role's ARN (`arn:aws:iam::123456789012:role/name`), as AWS requires of a state machine's `roleArn`. */
+const roleArnPattern = /^arn:aws(-[a-z]+)*:iam::\d{12}:role\/./;
+
+export function checkRoleArn(value: unknown): string {
+  requireString(value, 'roleArn');
+  checkLength(value, 'roleArn', 1, 256);
+  if (!roleArnPattern.test(value)) throw new ServiceError('InvalidArn', `Invalid Role Arn: '${value}'`);
+  return value;
+}
+
 export function checkEnum<T extends string>(value: unknown, member: string, allowed: readonly T[]): T | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
@@ -265,10 +275,15 @@ export function page<T>(items: readonly T[], request: PageRequest, scope: string
   return { items: slice, nextToken: Buffer.from(`${digest}:${now}:${end}:${keyOf(items[end]!)}`).toString('base64url') };
 }
 
-/** StartExecution's `traceHeader`: a string of at most 256 characters. */
+/** StartExecution's `traceHeader`: at most 256 ASCII characters (the model's `\p{ASCII}*`). */
 export function checkTraceHeader(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
   requireString(value, 'traceHeader');
   checkLength(value, 'traceHeader', 0, 256);
+  if (!/^[\x00-\x7f]*$/.test(value))
+    throw new ServiceError(
+      'ValidationException',
+      `1 validation error detected: ${valueOf(value, false)} at 'traceHeader' failed to satisfy constraint: Member must satisfy regular expression pattern: \\p{ASCII}*`,
+    );
   return value;
 }

@@ -116,7 +116,14 @@ export class Service {
       accountId: this.accountId,
       activityQueue: (arn) => this.activityQueue(arn),
     });
-    if (this.store !== null) this.restore(this.store, executionOptions.retainExecutions);
+    if (this.store === null) return;
+    try {
+      this.restore(this.store, executionOptions.retainExecutions);
+    } catch (error) {
+      // A store this service opened is closed again, so a refused file is not left open (and locked).
+      if (typeof options.store === 'string') this.store.close();
+      throw error;
+    }
   }
 
   /**

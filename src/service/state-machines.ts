@@ -4,7 +4,19 @@ import { invalidDefinition, judgeDefinition } from './definitions.js';
 import { ServiceError } from './errors.js';
 import type { Revision, StateMachineRecord } from './records.js';
 import type { Registry } from './registry.js';
-import { checkBoolean, checkEnum, checkLength, checkMaxResults, checkName, checkTags, page, pageRequest, parseArn, requireString } from './requests.js';
+import {
+  checkBoolean,
+  checkEnum,
+  checkLength,
+  checkRoleArn,
+  checkMaxResults,
+  checkName,
+  checkTags,
+  page,
+  pageRequest,
+  parseArn,
+  requireString,
+} from './requests.js';
 import type * as T from './types.js';
 import type { Versions } from './versions.js';
 
@@ -21,8 +33,7 @@ export class StateMachines {
     const r = request ?? ({} as T.CreateStateMachineInput);
     const name = checkName(r.name);
     requireString(r.definition, 'definition', true);
-    requireString(r.roleArn, 'roleArn');
-    checkLength(r.roleArn, 'roleArn', 1, 256);
+    checkRoleArn(r.roleArn);
     const type = checkEnum(r.type, 'type', typeValues) ?? 'STANDARD';
     const publish = checkBoolean(r.publish, 'publish') ?? false;
     const versionDescription = this.versionDescription(r.versionDescription, publish);
@@ -152,11 +163,7 @@ export class StateMachines {
       definition = verdict.definition;
     }
     let roleArn = old.roleArn;
-    if (r.roleArn !== undefined) {
-      requireString(r.roleArn, 'roleArn');
-      checkLength(r.roleArn, 'roleArn', 1, 256);
-      roleArn = r.roleArn;
-    }
+    if (r.roleArn !== undefined) roleArn = checkRoleArn(r.roleArn);
     const loggingConfiguration = r.loggingConfiguration !== undefined ? checkLogging(r.loggingConfiguration) : old.loggingConfiguration;
     const tracingConfiguration = r.tracingConfiguration !== undefined ? checkTracing(r.tracingConfiguration) : old.tracingConfiguration;
     const encryptionConfiguration = checkEncryption(r.encryptionConfiguration) ?? old.encryptionConfiguration;

@@ -7,6 +7,8 @@ import type { DurableSuspension } from '../run/execution.js';
 import type { MapRunRecord } from '../run/map-runs.js';
 import { StopHandle } from '../run/stop.js';
 import { StoredHeartbeats } from './heartbeats.js';
+import { lockStore } from './store-lock.js';
+import { StoreError, StoreErrorCodes } from './store-errors.js';
 import { startedEvent } from './history.js';
 import { redriveData, restoreRedrive, type RedriveData } from './redrive.js';
 
@@ -24,28 +26,7 @@ import { redriveData, restoreRedrive, type RedriveData } from './redrive.js';
  * FAILED (`statemill.HostStopped`) with a cause saying so.
  */
 
-export const StoreErrorCodes = {
-  /** better-sqlite3 (an optional dependency) is not installed or does not load. */
-  UNAVAILABLE: 'ERR_STORE_UNAVAILABLE',
-  /** The file is not an SQLite database, or is damaged. */
-  CORRUPT: 'ERR_STORE_CORRUPT',
-  /** An SQLite database that some other program made. */
-  FOREIGN: 'ERR_STORE_FOREIGN',
-  /** A statemill store of a schema this version does not know. */
-  VERSION: 'ERR_STORE_VERSION',
-} as const;
-export type StoreErrorCode = (typeof StoreErrorCodes)[keyof typeof StoreErrorCodes];
-
-export class StoreError extends Error {
-  override readonly name = 'StoreError';
-  readonly code: StoreErrorCode;
-  readonly path: string;
-  constructor(code: StoreErrorCode, path: string, message: string) {
-    super(message);
-    this.code = code;
-    this.path = path;
-  }
-}
+export { StoreError, StoreErrorCodes, type StoreErrorCode } from './store-errors.js';
 
 /** The error and cause of an execution that was RUNNING when its host stopped. */
 export const HOST_STOPPED_ERROR = 'statemill.HostStopped';
@@ -67,7 +48,7 @@ interface Database {
   transaction<A extends unknown[]>(fn: (...args: A) => void): (...args: A) => void;
   close(): unknown;
 }
-type DatabaseConstructor = new (path: string) => Database;
+type DatabaseConstructor = new (path: string, options?: { timeout: number }) => Database;
 
 /** What the store gives back at start-up, for the service to rebuild its records from. */
 export interface RestoredState {
@@ -151,6 +132,7 @@ function loadDriver(path: string): DatabaseConstructor {
 export class SqliteStore {
   readonly path: string;
   private readonly db: Database;
+  private readonly unlock: () => void;
   private readonly revisionKeys = new WeakMap<Revision, string>();
   private readonly insertRevision: Statement;
   private readonly writeExecution: Statement;
@@ -168,6 +150,7 @@ export class SqliteStore {
     this.path = path;
     checkHeader(path);
     const Driver = loadDriver(path);
+    const unlock = (this.unlock = lockStore(path, Driver));
     try {
       this.db = new Driver(path);
       this.db.pragma('journal_mode = WAL');
@@ -180,6 +163,7 @@ export class SqliteStore {
       this.prepareSchema();
       this.heartbeats = new StoredHeartbeats(this.db);
     } catch (error) {
+      unlock();
       if (error instanceof StoreError) throw error;
       throw new StoreError(StoreErrorCodes.CORRUPT, path, `${path} is not a usable statemill store: ${(error as Error).message}`);
     }
@@ -430,6 +414,7 @@ export class SqliteStore {
 
   close(): void {
     this.db.close();
+    this.unlock();
   }
 
   private executionRow(exec: ExecutionRecord, ended: boolean): [string, string, string, string | null, number | null] {

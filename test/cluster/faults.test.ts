@@ -139,6 +139,20 @@ withRedis(
   },
 );
 
+test('regression: close() of a client whose Redis cannot be reached ends after closeTimeoutMs instead of waiting for Redis for ever', async () => {
+  // Nothing listens on port 1: ioredis keeps reconnecting and queues every command meanwhile.
+  const cluster = createCluster({ connection: 'redis://127.0.0.1:1', closeTimeoutMs: 200 });
+  // A registration waits for Redis too (its write is queued): close() does not wait for it past the timeout either.
+  void cluster.register('slow', { definition: slow, handlers: fixtures.handlers }).catch(() => {});
+  let timer: NodeJS.Timeout | undefined;
+  const outcome = await Promise.race([
+    cluster.close().then(() => 'closed'),
+    new Promise((resolve) => (timer = setTimeout(resolve, 5000, 'still closing after 5 s'))),
+  ]);
+  clearTimeout(timer);
+  assert.is(outcome, 'closed');
+});
+
 test.run();
 
 function within<T>(ms: number, promise: Promise<T>, message: string): Promise<T> {

@@ -411,4 +411,36 @@ crash('without the optional better-sqlite3, --store stops start-up with ERR_STOR
   assert.match(err, /needs the optional dependency better-sqlite3 12 \(npm install better-sqlite3@12; 13 needs Node 22\).*\(ERR_STORE_UNAVAILABLE\)/);
 });
 
+crash(
+  'regression: a second serve on a store file another one serves stops start-up (exit 3, ERR_STORE_IN_USE) instead of overwriting its machines',
+  async () => {
+    const store = join(dir, 'shared.db');
+    const first = startQuietServe(['--store', store]);
+    await whileServing(first, async (url) => {
+      await call(url, 'CreateStateMachine', {
+        name: 'first',
+        roleArn,
+        definition: JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }),
+      });
+      const second = startQuietServe(['--store', store]);
+      const outcome = await Promise.race([second.exit.then(({ code }) => code), second.url.then(() => 'listening')]);
+      assert.is(outcome, 3);
+      assert.match(second.stderr(), /--store .*shared\.db: .*in use by another process.*\(ERR_STORE_IN_USE\)/);
+      const { stateMachines } = await call(url, 'ListStateMachines', {});
+      assert.equal(
+        stateMachines.map((m: { name: string }) => m.name),
+        ['first'],
+      );
+    });
+    // Once the first has stopped, the file opens again, its machine in it.
+    const third = startQuietServe(['--store', store]);
+    await whileServing(third, async (url) => {
+      assert.equal(
+        (await call(url, 'ListStateMachines', {})).stateMachines.map((m: { name: string }) => m.name),
+        ['first'],
+      );
+    });
+  },
+);
+
 crash.run();

@@ -1,4 +1,5 @@
 import { connect } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -159,5 +160,39 @@ hostile('Expect: 100-continue is honoured', async () => {
   assert.ok(raw.startsWith('HTTP/1.1 100 Continue\r\n'));
   assert.is(parseAnswer(raw).status, 200);
 });
+
+/** POSTs `body` to ListStateMachines with `Content-Encoding: encoding`. */
+async function encodedCall(encoding: string, body: Buffer): Promise<{ status: number; type: string | undefined; json: Record<string, unknown> }> {
+  const response = await fetch(t.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AWSStepFunctions.ListStateMachines', 'content-encoding': encoding },
+    body: new Uint8Array(body),
+  });
+  const json = (await response.json()) as Record<string, unknown>;
+  return { status: response.status, type: json.__type as string | undefined, json };
+}
+
+hostile(
+  'regression: a gzip body (Content-Encoding: gzip) is inflated; a bad one, one inflating past the limit, another encoding are refused naming the header',
+  async () => {
+    assert.equal(await encodedCall('gzip', gzipSync('{"maxResults":5}')), { status: 200, type: undefined, json: { stateMachines: [] } });
+    assert.equal(await encodedCall('identity', Buffer.from('{}')), { status: 200, type: undefined, json: { stateMachines: [] } });
+    const notGzip = await encodedCall('gzip', Buffer.from('{}'));
+    assert.is(notGzip.status, 400);
+    assert.is(notGzip.type, 'com.amazonaws.sfn#SerializationException');
+    assert.match(notGzip.json.message as string, /^The request body is not gzip data, as its Content-Encoding: gzip says/);
+    // 200 KB of spaces compress to a few hundred bytes: under the 1,000-byte limit on the wire, far over it inflated.
+    const bomb = gzipSync(`{"maxResults":5${' '.repeat(200_000)}}`);
+    assert.ok(bomb.length < 1000);
+    const inflated = await encodedCall('gzip', bomb);
+    assert.is(inflated.status, 413);
+    assert.is(inflated.type, 'com.amazonaws.sfn#ValidationException');
+    assert.match(inflated.json.message as string, /exceeds the limit of 1000 bytes once inflated/);
+    const brotli = await encodedCall('br', Buffer.from('{}'));
+    assert.is(brotli.status, 415);
+    assert.is(brotli.type, 'com.amazonaws.sfn#SerializationException');
+    assert.is(brotli.json.message, 'Content-Encoding "br" is not supported: send the body as it is, or gzip');
+  },
+);
 
 hostile.run();

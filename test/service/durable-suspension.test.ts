@@ -5,7 +5,7 @@ import { virtualClock } from '../../src/run/clock.js';
 import type { ServiceOptions } from '../../src/service/index.js';
 import { HOST_STOPPED_ERROR, StoreError, StoreErrorCodes } from '../../src/service/store.js';
 import type { Clock } from '../../src/run/clock.js';
-import { countRows, editSuspension, roleArn, storedExecution, stuckResource, withFreshStore, type FreshStore } from '../support/stores.js';
+import { countRows, editSuspension, lockIsFree, roleArn, storedExecution, stuckResource, withFreshStore, type FreshStore } from '../support/stores.js';
 
 /**
  * Executions parked on their main line survive a restart over the same store: a second
@@ -388,6 +388,7 @@ durable('a damaged suspension record stops start-up with ERR_STORE_CORRUPT namin
       assert.is((thrown as StoreError).code, StoreErrorCodes.CORRUPT);
       assert.match((thrown as Error).message, new RegExp(`suspension record of execution ${executionArn} in \\S+ is damaged \\(token is not a task token\\)`));
     }
+    assert.ok(lockIsFree(store.file), 'the refused store is closed, not left locked');
   });
 });
 

@@ -68,7 +68,12 @@ const machineArn = 'arn:aws:states:us-east-1:123456789012:stateMachine:m';
 
 test('every operation refuses requests of the wrong shape with a ServiceError', async () => {
   const s = createService({ clock: virtualClock(0) });
-  await s.createStateMachine({ name: 'm', definition: '{"StartAt":"A","States":{"A":{"Type":"Pass","End":true}}}', roleArn: 'r', publish: true });
+  await s.createStateMachine({
+    name: 'm',
+    definition: '{"StartAt":"A","States":{"A":{"Type":"Pass","End":true}}}',
+    roleArn: 'arn:aws:iam::123456789012:role/r',
+    publish: true,
+  });
   const untyped: string[] = [];
   for (const [op, method] of Object.entries(operations)) {
     const requests: unknown[] = [null, undefined, 1, 'x', []];

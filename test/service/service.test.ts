@@ -119,6 +119,16 @@ machines('validateStateMachineDefinition: OK, or FAIL with AWS diagnostics; Expr
   assert.is(truncated.truncated, true);
 });
 
+machines('regression: a definition no state ends is MISSING_END_STATE, the code AWS documents (was NO_TERMINAL_STATE)', async () => {
+  const s = service();
+  const loop = JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Pass', Next: 'B' }, B: { Type: 'Pass', Next: 'A' } } });
+  const answer = await s.validateStateMachineDefinition({ definition: loop });
+  assert.equal(
+    answer.diagnostics.map((d) => [d.severity, d.code, d.location]),
+    [['ERROR', 'MISSING_END_STATE', '/']],
+  );
+});
+
 machines('describeStateMachine lists the variables each state reads', async () => {
   const s = service();
   const definition = JSON.stringify({

@@ -1,10 +1,11 @@
 import Database from 'better-sqlite3';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createService, type StepFunctionsService } from '../../src/service/index.js';
 import { HOST_STOPPED_ERROR, SqliteStore, StoreError, StoreErrorCodes } from '../../src/service/store.js';
-import { countRows, freshStoreFile, roleArn, stuckInIteration, stuckResource, withFreshStore } from '../support/stores.js';
+import { countRows, freshStoreFile, lockIsFree, roleArn, stuckInIteration, stuckResource, withFreshStore } from '../support/stores.js';
 
 /**
  * The embedded store: what a service wrote comes back identical in the next one on the same
@@ -225,6 +226,15 @@ const refusals: Array<{ name: string; prepare: (file: string) => void; code: str
   },
 ];
 
+store('regression: a store in a folder that does not exist is refused naming the file (a StoreError), as before the store lock', () => {
+  const file = join(freshStoreFile(), 'missing-folder', 'store.db');
+  assert.throws(
+    () => createService({ store: file }),
+    (error: unknown) =>
+      error instanceof StoreError && error.code === StoreErrorCodes.CORRUPT && error.message.startsWith(`${file} is not a usable statemill store`),
+  );
+});
+
 for (const c of refusals) {
   store(`refused at start-up with ${c.code}: ${c.name}`, () => {
     const file = freshStoreFile();
@@ -241,6 +251,7 @@ for (const c of refusals) {
     assert.is((error as StoreError).code, c.code);
     assert.match((error as StoreError).message, c.message);
     assert.ok((error as StoreError).message.includes(file), 'the message names the file');
+    assert.ok(lockIsFree(file), 'a refused store is not left locked');
   });
 }
 

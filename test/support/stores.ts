@@ -86,6 +86,19 @@ export function countRows(file: string, table: 'executions' | 'heartbeats'): num
   return n;
 }
 
+/** Whether another process could take the store's lock now (a second connection sees it as another process would). */
+export function lockIsFree(file: string): boolean {
+  const db = new Database(`${file}-lock`, { timeout: 0 });
+  try {
+    db.exec('BEGIN EXCLUSIVE');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    db.close();
+  }
+}
+
 export const stuckResource = 'arn:aws:lambda:us-east-1:123456789012:function:stuck';
 
 /**
