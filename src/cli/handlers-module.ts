@@ -14,8 +14,14 @@ const EXAMPLE = "export const handlers = { 'my-resource': async (input, ctx) => 
 export async function loadHandlersModule(file: string, cwd: string): Promise<Handlers> {
   const path = resolve(cwd, file);
   const found = await stat(path).catch(() => null);
-  if (found === null || !found.isFile()) {
+  if (found === null) {
     throw new CliError(CliErrorCodes.FILE_NOT_FOUND, `handlers module not found: ${file}${path !== file ? ` (looked for ${path})` : ''}`);
+  }
+  if (!found.isFile()) {
+    throw new CliError(
+      CliErrorCodes.FILE_UNREADABLE,
+      `handlers module ${file} is ${found.isDirectory() ? 'a directory' : 'not a file'}; name the module's file`,
+    );
   }
   let module: Record<string, unknown>;
   try {
@@ -24,7 +30,8 @@ export async function loadHandlersModule(file: string, cwd: string): Promise<Han
     throw new CliError(CliErrorCodes.HANDLERS_MODULE, `cannot load handlers module ${file}: ${describeImportError(error, path)}`);
   }
   const fromDefault = module.default !== null && typeof module.default === 'object' ? (module.default as Record<string, unknown>).handlers : undefined;
-  const handlers = module.handlers ?? fromDefault;
+  // A `handlers` export that is null is a wrong value, not a missing export.
+  const handlers = 'handlers' in module ? module.handlers : fromDefault;
   if (handlers === undefined) {
     const names = Object.keys(module);
     throw new CliError(
