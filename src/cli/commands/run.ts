@@ -101,7 +101,7 @@ export async function runCommand(file: string, options: RunOptions, io: CliIo): 
       ...(options.virtualClock ? { clock: virtualClock() } : {}),
     });
   } catch (error) {
-    if (error instanceof DefinitionError) return refuse(loaded.label, error, io);
+    if (error instanceof DefinitionError) return refuse(loaded, workflowType, error, io);
     throw error;
   }
   const result = await machine.execute(input, { name: options.name, signal: io.signal });
@@ -129,8 +129,10 @@ function refuseMocks(file: string, loaded: LoadedDefinition, error: MockConfigEr
   return ExitCodes.INPUT;
 }
 
-function refuse(label: string, error: DefinitionError, io: CliIo): ExitCode {
-  io.stderr.write(formatProblems(label, reportProblems(error.problems)));
+/** The definition's problems; what a STANDARD machine's language allows but this run cannot do is said to be that, as validate says it. */
+function refuse(loaded: LoadedDefinition, workflowType: 'EXPRESS' | 'STANDARD', error: DefinitionError, io: CliIo): ExitCode {
+  const validAsl = workflowType === 'STANDARD' && validate(loaded.definition, { workflowType }).length === 0;
+  io.stderr.write(formatProblems(validAsl ? `${loaded.label}: valid ASL, but statemill cannot run it` : loaded.label, reportProblems(error.problems)));
   return ExitCodes.INVALID_DEFINITION;
 }
 

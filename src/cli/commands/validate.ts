@@ -37,8 +37,9 @@ export async function validateCommand(files: readonly string[], options: Validat
       for (const outcome of await loadDefinitions(file, io.cwd, params)) {
         if ('error' in outcome) results.push(unreadable(file, outcome.label, outcome.resource, outcome.error));
         else {
-          const problems = reportProblems(validate(outcome.definition));
+          // A template's STANDARD machine is judged as AWS judges it: its .waitForTaskToken is valid ASL, which `run` does not run.
           const workflowType = outcome.type ?? 'EXPRESS';
+          const problems = reportProblems(validate(outcome.definition, { workflowType }));
           const engineProblems = problems.length === 0 ? reportProblems(checkSupport(outcome.definition, { workflowType })) : [];
           const runs = problems.length === 0 ? engineProblems.length === 0 : null;
           results.push({ file, label: outcome.label, resource: outcome.resource, valid: problems.length === 0, problems, runs, engineProblems, error: null });
