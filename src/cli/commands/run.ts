@@ -65,6 +65,10 @@ export async function runCommand(file: string, options: RunOptions, io: CliIo): 
   if (options.stateMachine !== undefined && options.mocks === undefined) {
     throw new CliError(CliErrorCodes.USAGE, '--state-machine chooses a state machine in --mocks <file>; give --mocks too');
   }
+  if (options.trace && options.history !== undefined && options.history !== 'ALL') {
+    // The trace is made from every event: at a lower level it would print nothing, without a word.
+    throw new CliError(CliErrorCodes.USAGE, `--trace shows every event, so it needs --history ALL (or no --history), not --history ${options.history}`);
+  }
   const nameProblem = options.name === undefined ? null : executionNameProblem(options.name);
   if (nameProblem !== null) throw new CliError(CliErrorCodes.USAGE, `--name: ${nameProblem}`);
   const loaded = await loadDefinition(file, io.cwd, options.resource, parseParams(options.param));
