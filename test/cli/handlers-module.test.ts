@@ -37,6 +37,27 @@ const cases = [
     says: 'has no `handlers` export (its exports: call)',
   },
   {
+    what: "a `handlers` export whose keys cannot be listed (a Proxy that throws) is the module's fault, not an internal error",
+    module: 'proxy-handlers.mjs',
+    source: 'export const handlers = new Proxy({}, { ownKeys() { throw new Error("no keys"); } });',
+    code: 'ERR_CLI_HANDLERS_EXPORT',
+    says: 'reading it threw Error: no keys',
+  },
+  {
+    what: "a `handlers` export with a getter that throws is the module's fault, not an internal error",
+    module: 'getter-handlers.mjs',
+    source: 'export const handlers = { get call() { throw new TypeError("not yet"); } };',
+    code: 'ERR_CLI_HANDLERS_EXPORT',
+    says: 'reading it threw TypeError: not yet',
+  },
+  {
+    what: "a default export whose `handlers` getter throws is the module's fault too",
+    module: 'default-getter.mjs',
+    source: 'export default { get handlers() { throw new Error("lazy"); } };',
+    code: 'ERR_CLI_HANDLERS_EXPORT',
+    says: 'reading it threw Error: lazy',
+  },
+  {
     what: 'a directory named as the module is said to be one, not missing',
     module: 'handlers-folder.mjs',
     source: null,
