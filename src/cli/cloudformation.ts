@@ -67,7 +67,7 @@ export function findStateMachines(document: unknown, values: ReadonlyMap<string,
     name: null,
     type: null,
     substitute: (definition: unknown) => substituteValues(definition, values),
-    substituteText: (text: string) => (values.size === 0 ? text : replacePlaceholders(text, (name) => values.get(name) ?? `\${${name}}`)),
+    substituteText: (text: string) => fillParams(text, values),
   };
   if (own(document, 'StartAt') !== undefined || own(document, 'States') !== undefined) {
     return [{ ...bare, source: { kind: 'object', definition: document } }];
@@ -123,6 +123,11 @@ function fromProperties(logicalId: string | null, properties: Record<string, unk
         ? 'in S3 (DefinitionS3Location)'
         : 'nowhere: it has no Definition, DefinitionString or DefinitionUri';
   return { ...found, source: { kind: 'unusable', reason: `its definition is ${where}; point statemill at the definition file itself` } };
+}
+
+/** `${Name}` placeholders of definition text replaced by --param values; others are left as they are. */
+export function fillParams(text: string, values: ReadonlyMap<string, string>): string {
+  return values.size === 0 || !text.includes('${') ? text : replacePlaceholders(text, (name) => values.get(name) ?? `\${${name}}`);
 }
 
 /** `${Name}` placeholders of a bare definition replaced by --param values; others are left as they are. */

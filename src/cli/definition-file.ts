@@ -1,8 +1,9 @@
 import { dirname, extname, relative, resolve } from 'node:path';
 import { CliError, CliErrorCodes } from './cli-error.js';
-import { findStateMachines, type FoundStateMachine, type WorkflowType } from './cloudformation.js';
+import { fillParams, findStateMachines, type FoundStateMachine, type WorkflowType } from './cloudformation.js';
 import { readTextFile } from './files.js';
 import { parseJsonText } from './json-text.js';
+import { isObject, own } from '../json.js';
 
 /** One state machine definition read from a file. */
 export interface LoadedDefinition {
@@ -39,7 +40,7 @@ export async function parseDocumentText(text: string, source: string): Promise<u
  * read or holds none; a resource whose definition cannot be read is reported in the list.
  */
 export async function loadDefinitions(file: string, cwd: string, params: ReadonlyMap<string, string> = new Map()): Promise<DefinitionOutcome[]> {
-  const document = await parseDocumentText(await readTextFile(file, cwd, 'definition'), file);
+  const document = await parseDefinitionDocument(await readTextFile(file, cwd, 'definition'), file, params);
   const found = findStateMachines(document, params);
   if (found === null) {
     throw new CliError(
@@ -82,8 +83,36 @@ export async function loadDefinition(file: string, cwd: string, resource?: strin
 }
 
 /**
+ * The document a file holds. A plain ASL file's `${Name}` placeholders are filled by --param
+ * in its text before it is parsed, as AWS fills a DefinitionUri file's substitutions, so
+ * `"Seconds": ${Wait}` becomes a number and the file need not parse before; a template is
+ * parsed as written (its own placeholders are filled where it uses them). Filled text that
+ * does not parse (a value with a quote in a JSON string) falls back to filling the strings
+ * of the parsed file.
+ */
+async function parseDefinitionDocument(text: string, file: string, params: ReadonlyMap<string, string>): Promise<unknown> {
+  const filled = fillParams(text, params);
+  if (filled === text) return parseSubstituted(text, file, parseDocumentText);
+  let filledError: unknown;
+  try {
+    const document = await parseDocumentText(filled, file);
+    if (isObject(document) && (own(document, 'StartAt') !== undefined || own(document, 'States') !== undefined)) return document;
+  } catch (error) {
+    filledError = error;
+  }
+  try {
+    return await parseDocumentText(text, file);
+  } catch (error) {
+    // Neither parses: the filled text's fault is the one left to fix (the placeholders given are not it).
+    return parseSubstituted(filled, file, () => {
+      throw filledError ?? error;
+    });
+  }
+}
+
+/**
  * Parses definition text after substitution; when it does not parse and placeholders are
- * left that the template could not fill, says so (they are often what breaks it).
+ * left that nothing fills, says so (they are often what breaks it).
  */
 async function parseSubstituted<T>(text: string, where: string, parse: (text: string, where: string) => T | Promise<T>): Promise<T> {
   try {
@@ -93,7 +122,7 @@ async function parseSubstituted<T>(text: string, where: string, parse: (text: st
     if (!(error instanceof CliError) || left.length === 0) throw error;
     throw new CliError(
       error.code,
-      `${error.message}\n(the definition still holds placeholders the template does not fill: ${left.slice(0, 5).join(', ')}${left.length > 5 ? ', …' : ''}; give them with --param Name=Value)`,
+      `${error.message}\n(the definition still holds placeholders nothing fills: ${left.slice(0, 5).join(', ')}${left.length > 5 ? ', …' : ''}; give them with --param Name=Value)`,
       error.exitCode,
     );
   }

@@ -14,8 +14,14 @@ const EXAMPLE = "export const handlers = { 'my-resource': async (input, ctx) => 
 export async function loadHandlersModule(file: string, cwd: string): Promise<Handlers> {
   const path = resolve(cwd, file);
   const found = await stat(path).catch(() => null);
-  if (found === null || !found.isFile()) {
+  if (found === null) {
     throw new CliError(CliErrorCodes.FILE_NOT_FOUND, `handlers module not found: ${file}${path !== file ? ` (looked for ${path})` : ''}`);
+  }
+  if (!found.isFile()) {
+    throw new CliError(
+      CliErrorCodes.FILE_UNREADABLE,
+      `handlers module ${file} is ${found.isDirectory() ? 'a directory' : 'not a file'}; name the module's file`,
+    );
   }
   let module: Record<string, unknown>;
   try {
@@ -23,8 +29,7 @@ export async function loadHandlersModule(file: string, cwd: string): Promise<Han
   } catch (error) {
     throw new CliError(CliErrorCodes.HANDLERS_MODULE, `cannot load handlers module ${file}: ${describeImportError(error, path)}`);
   }
-  const fromDefault = module.default !== null && typeof module.default === 'object' ? (module.default as Record<string, unknown>).handlers : undefined;
-  const handlers = module.handlers ?? fromDefault;
+  const handlers = readGuarded(file, () => handlersExport(module));
   if (handlers === undefined) {
     const names = Object.keys(module);
     throw new CliError(
@@ -38,14 +43,16 @@ export async function loadHandlersModule(file: string, cwd: string): Promise<Han
       `the \`handlers\` export of ${file} must be an object mapping each Task Resource to a function, not ${describe(handlers)}:\n  ${EXAMPLE}`,
     );
   }
-  const notFunctions = Object.keys(handlers).filter((key) => typeof (handlers as Record<string, unknown>)[key] !== 'function');
+  // Read once, here: a getter or a Proxy that throws is the module's fault, reported as such, not a crash later.
+  const read = readGuarded(file, () => Object.keys(handlers).map((key): [string, unknown] => [key, (handlers as Record<string, unknown>)[key]]));
+  const notFunctions = read.filter(([, value]) => typeof value !== 'function').map(([key]) => key);
   if (notFunctions.length > 0) {
     throw new CliError(
       CliErrorCodes.HANDLERS_EXPORT,
       `in the \`handlers\` export of ${file}, every value must be a function (input, ctx) => result; these are not: ${notFunctions.map((k) => `'${k}'`).join(', ')}`,
     );
   }
-  return handlers as Record<string, Handler>;
+  return Object.fromEntries(read) as Record<string, Handler>;
 }
 
 /**
@@ -82,6 +89,23 @@ function runtimeError(message: string): Error {
   const error = new Error(message);
   error.name = 'States.Runtime';
   return error;
+}
+
+/** The module's `handlers` export, or its default export's. */
+function handlersExport(module: Record<string, unknown>): unknown {
+  // A `handlers` export that is null is a wrong value, not a missing export.
+  if ('handlers' in module) return module.handlers;
+  return module.default !== null && typeof module.default === 'object' ? (module.default as Record<string, unknown>).handlers : undefined;
+}
+
+/** What `read` reads of the module's export; a getter or Proxy that throws is an ERR_CLI_HANDLERS_EXPORT naming the module. */
+function readGuarded<T>(file: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    const thrown = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    throw new CliError(CliErrorCodes.HANDLERS_EXPORT, `cannot read the \`handlers\` export of ${file}: reading it threw ${thrown}`);
+  }
 }
 
 function describe(value: unknown): string {

@@ -21,7 +21,7 @@ export async function readExecutionInput(options: InputOptions, io: CliIo): Prom
   if (options.inputJson !== undefined) return parseJsonText(options.inputJson, '--input-json');
   if (options.input !== undefined && options.input !== '-') return parseJsonText(await readInputFile(options.input, io), options.input);
   if (options.input === undefined && io.stdin.isTTY === true) return {};
-  const text = await readAll(io.stdin);
+  const text = await readAll(io.stdin, io.signal);
   return text.trim() === '' ? {} : parseJsonText(text, '<stdin>');
 }
 

@@ -26,10 +26,13 @@ function crashed(kind: string, thrown: unknown): void {
 process.on('uncaughtException', (error) => crashed('uncaught exception', error));
 process.on('unhandledRejection', (reason) => crashed('unhandled promise rejection', reason));
 
+const argv = process.argv.slice(2);
 const interrupt = new AbortController();
-process.once('SIGINT', () => interrupt.abort(new Error('Interrupted (Ctrl-C).')));
+// bench has no execution to settle: Ctrl-C ends it as it ends any program (its cluster and
+// media modes stop the processes they started first). A listener here would swallow it.
+if (argv[0] !== 'bench') process.once('SIGINT', () => interrupt.abort(new Error('Interrupted (Ctrl-C).')));
 // No top-level await: the CLI is bundled as CommonJS (scripts/bundle-cli.mjs says why).
-void runCli(process.argv.slice(2), {
+void runCli(argv, {
   stdout: process.stdout,
   stderr: process.stderr,
   // Opened only when a command reads it (no --input-json or --input): creating it costs every start.

@@ -86,6 +86,8 @@ export class ClusterWorker {
   private readonly heartbeat: NodeJS.Timeout;
   private readonly watchdog: NodeJS.Timeout;
   private closing: Promise<void> | null = null;
+  /** Whether its queues ever connected to Redis: until then a close cannot wait for them (they wait for Redis). */
+  private connected = false;
 
   constructor(options: ClusterWorkerOptions) {
     if (options === null || typeof options !== 'object') throw invalid('a cluster worker needs { connection }');
@@ -129,6 +131,10 @@ export class ClusterWorker {
       return bullWorker;
     };
     this.workers = [worker(Queues.mapBlocks, this.threads * 2, (job) => this.runBlock(job)), worker(Queues.loads, 1, (job) => this.runLoad(job))];
+    Promise.all(this.workers.map((w) => w.waitUntilReady())).then(
+      () => (this.connected = true),
+      () => {},
+    );
     this.heartbeat = setInterval(() => this.sayAlive(), HEARTBEAT_MS);
     this.watchdog = setInterval(() => this.checkHung(), WATCH_MS);
     this.sayAlive();
@@ -139,12 +145,17 @@ export class ClusterWorker {
     await Promise.all([...this.workers.map((worker) => worker.waitUntilReady()), ...this.runners.map((runner) => runner.ready)]);
   }
 
-  /** Finishes the jobs it is running, takes no more, stops its threads. */
+  /**
+   * Finishes the jobs it is running, takes no more, stops its threads. A worker whose queues
+   * never reached Redis holds no jobs: it stops at once rather than wait for Redis, which
+   * BullMQ's close and every Redis command would do forever.
+   */
   close(): Promise<void> {
     if (this.closing !== null) return this.closing;
     this.closing = (async () => {
       clearInterval(this.heartbeat);
       clearInterval(this.watchdog);
+      if (!this.connected) return this.abandon();
       await Promise.allSettled([...this.workers.map((worker) => worker.close()), ...this.runners.map((runner) => runner.close())]);
       await this.pool?.close();
       await this.redis.hdel(this.keys.workers, this.id).catch(() => {});
@@ -152,6 +163,17 @@ export class ClusterWorker {
       for (const connection of this.connections) connection.disconnect();
     })();
     return this.closing;
+  }
+
+  /** Stops a worker that never reached Redis: its connections first, so that BullMQ's forced close returns. */
+  private async abandon(): Promise<void> {
+    this.redis.disconnect();
+    for (const connection of this.connections) connection.disconnect();
+    await Promise.allSettled([
+      ...this.workers.map((worker) => worker.close(true)),
+      ...this.runners.map((runner) => (runner.started ? runner.close() : runner.thread.terminate())),
+    ]);
+    await this.pool?.close();
   }
 
   /** A runner thread; one that ends (a handler ended the thread, or the hang watchdog terminated it) is replaced; BullMQ re-runs the batches a thread that ended on its own held. */

@@ -53,16 +53,36 @@ export class HandlerIndex {
   private readonly byFunctionName = new Map<string, Handler>();
   private readonly resolved = new Map<string, Handler | null>();
   private readonly fallback: LambdaResolver | null;
+  /** Keys whose value is not a function → what it is, for the message that says so. */
+  private readonly notFunctions = new Map<string, string>();
   constructor(handlers: Handlers) {
     const fallback = (handlers as { [LAMBDA_FALLBACK]?: unknown })[LAMBDA_FALLBACK];
     this.fallback = typeof fallback === 'function' ? (fallback as LambdaResolver) : null;
     for (const key of Object.keys(handlers)) {
       const handler = handlers[key];
-      if (typeof handler !== 'function') continue;
+      if (typeof handler !== 'function') {
+        const given: unknown = handler;
+        if (given !== undefined)
+          this.notFunctions.set(
+            key,
+            given === null ? 'null' : Array.isArray(given) ? 'an array' : typeof given === 'object' ? 'an object' : `a ${typeof given}`,
+          );
+        continue;
+      }
       this.exact.set(key, handler);
       const name = lambdaFunctionName(key);
       if (!this.byFunctionName.has(name)) this.byFunctionName.set(name, handler);
     }
+  }
+  /**
+   * ERR_ASL_NO_HANDLER's message for a Task whose Resource finds no handler: a value given for
+   * it that is not a function is named, since "no handler" would send the caller looking for a
+   * missing key.
+   */
+  noHandlerMessage(stateName: string, resource: string): string {
+    const given = this.notFunctions.get(resource);
+    if (given !== undefined) return `state '${stateName}' uses Resource '${resource}', whose handler is ${given}, not a function (input, ctx) => value`;
+    return `state '${stateName}' uses Resource '${resource}', which has no handler; pass one as compile(definition, { handlers: { '${resource}': (input, ctx) => … } })`;
   }
   /** The handler for a Task Resource. */
   resource(resource: string): Handler | undefined {
@@ -163,7 +183,7 @@ export function missingHandlers(definition: unknown, handlers: Handlers, reporte
     problems.push({
       code: ProblemCodes.NO_HANDLER,
       pointer: `${site.pointer}/Resource`,
-      message: `state '${name}' uses Resource '${resource}', which has no handler; pass one as compile(definition, { handlers: { '${resource}': (input, ctx) => … } })`,
+      message: index.noHandlerMessage(name, resource),
     });
   }
   return problems;

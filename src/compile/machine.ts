@@ -123,7 +123,7 @@ const COMPILE_OPTIONS: readonly (keyof CompileOptions)[] = [
 ];
 
 /** What is wrong with compile()'s options (OptionError names it), checked before anything runs. */
-function compileOptionsProblem(options: unknown): OptionProblem | null {
+export function compileOptionsProblem(options: unknown): OptionProblem | null {
   const shape = optionsShapeProblem(options, COMPILE_OPTIONS);
   if (shape !== null || options === undefined) return shape;
   const o = options as Record<string, unknown>;

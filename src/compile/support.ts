@@ -1,7 +1,8 @@
 import { DefinitionError, ProblemCodes, type Problem } from '../asl/problems.js';
 import { validate } from './validate/validate.js';
 import { statesByName, type Handler } from './handlers.js';
-import { compile, type CompileOptions } from './machine.js';
+import { compile, compileOptionsProblem, type CompileOptions } from './machine.js';
+import { throwOptionProblem } from '../options.js';
 
 /**
  * What compile() refuses in a definition that validate() accepts: the parts of the language
@@ -11,7 +12,9 @@ import { compile, type CompileOptions } from './machine.js';
  * problems: compile() looks no further than those.
  */
 export function checkSupport(definition: unknown, options: Omit<CompileOptions, 'handlers'> = {}): Problem[] {
-  if (validate(definition).length > 0) return [];
+  throwOptionProblem('checkSupport()', compileOptionsProblem(options));
+  // The language as the workflow type judges it: a Standard machine's .waitForTaskToken is valid ASL that compile() does not run without integrations.
+  if (validate(definition, { workflowType: options.workflowType }).length > 0) return [];
   const placeholders: Record<string, Handler> = {};
   for (const site of statesByName(definition).values()) {
     if (site.resource !== null && !Object.prototype.hasOwnProperty.call(placeholders, site.resource)) {

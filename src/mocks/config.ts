@@ -1,5 +1,6 @@
 import { pointerTo } from '../asl/problems.js';
 import { isObject, own } from '../json.js';
+import { firstProblem, stringProblem, throwOptionProblem } from '../options.js';
 
 /**
  * The mock configuration file of AWS Step Functions Local: test cases name, per Task state,
@@ -97,6 +98,9 @@ function listed(names: string[]): string {
  * not stop the others from running, as with Step Functions Local.
  */
 export function planTestCase(config: unknown, testCase: string, stateMachine?: string): TestCasePlan {
+  const testCaseProblem =
+    typeof testCase === 'string' ? null : { option: 'testCase', problem: 'must be the name of a test case of the configuration (a string)' };
+  throwOptionProblem('planTestCase()', firstProblem(testCaseProblem, stringProblem(stateMachine, 'stateMachine')));
   const { plan, problems } = readTestCase(config, testCase, stateMachine);
   if (problems.length > 0) throw MockConfigError.of(problems);
   return plan;

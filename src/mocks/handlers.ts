@@ -10,6 +10,7 @@ import {
   type StateSite,
   type TaskContext,
 } from '../compile/handlers.js';
+import { firstProblem, handlersProblem, optionsShapeProblem, stringProblem, throwOptionProblem, type OptionProblem } from '../options.js';
 import { AslError, StatesErrors } from '../run/errors.js';
 import { MockConfigError, MockErrorCodes, outcomeOf, readTestCase, type MockedResponsePlan, type MockProblem, type TestCasePlan } from './config.js';
 
@@ -71,6 +72,7 @@ type StateAnswer = { readonly kind: 'mocked'; readonly response: MockedResponseP
  * case.
  */
 export function mockHandlers(definition: unknown, config: unknown, options: MockOptions): Handlers {
+  throwOptionProblem('mockHandlers()', mockOptionsProblem(options));
   const { plan, problems } = readTestCase(config, options.testCase, options.stateMachine);
   const states = statesByName(definition);
   problems.push(...mockedStateProblems(plan, states));
@@ -170,4 +172,17 @@ function testCaseTask(answers: ReadonlyMap<string, StateAnswer>, fallback: Handl
   }
   const raw = new Set([...answers].filter(([, answer]) => answer.kind !== 'handler').map(([name]) => name));
   return Object.assign(runTestCaseTask, { [RAW_RESULT_STATES]: raw as ReadonlySet<string> });
+}
+
+/** What is wrong with mockHandlers()'s options: they name the test case, so they are required. */
+function mockOptionsProblem(options: unknown): OptionProblem | null {
+  if (options === undefined) return { option: 'options', problem: 'is required: { testCase } names the test case to run' };
+  const shape = optionsShapeProblem(options, ['testCase', 'stateMachine', 'handlers']);
+  if (shape !== null) return shape;
+  const { testCase, stateMachine, handlers } = options as Record<string, unknown>;
+  return firstProblem(
+    testCase === undefined ? { option: 'testCase', problem: 'is required: the name of a test case of the configuration' } : stringProblem(testCase, 'testCase'),
+    stringProblem(stateMachine, 'stateMachine'),
+    handlersProblem(handlers),
+  );
 }

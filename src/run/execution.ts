@@ -16,8 +16,8 @@ import { ExecutionTimeout, executionEnded } from './interruptions.js';
 import { MapIterations, type IterationParent, type MapProcessor } from './iterations.js';
 import { cyclePointer, cycleProblem } from './cycles.js';
 import { payloadBound, textBound, type Limits } from './limits.js';
+import { checkExecuteOptions } from './execute-options.js';
 import { checkExecutionName } from './names.js';
-import { OptionError } from './option-error.js';
 import { ExecutionResult, type ExecutionResultInit, type ExecutionStatus } from './result.js';
 import { runStates } from './run-states.js';
 import { isPromiseLike, type StateNode } from './state.js';
@@ -558,18 +558,6 @@ class ExecutionRace implements ResultPort, StopTarget, LimitTarget {
 }
 
 /** Where a stop request comes from: the caller's signal, else its stop handle; null with neither. */
-/** Refuses options that are not an object, a `signal` that is not an AbortSignal and the like, before the execution starts. */
-function checkExecuteOptions(options: unknown): void {
-  if (options === null || typeof options !== 'object')
-    throw new OptionError('execute()', 'options', `must be an object, not ${options === null ? 'null' : typeof options}`);
-  const { signal, stop, inputText, executionId, redrive } = options as ExecuteOptions;
-  if (redrive !== undefined && !(redrive instanceof RedriveTap)) throw new OptionError('execute()', 'redrive', 'must be a RedriveTap');
-  if (signal !== undefined && !(signal instanceof AbortSignal)) throw new OptionError('execute()', 'signal', 'must be an AbortSignal');
-  if (stop !== undefined && !(stop instanceof StopHandle)) throw new OptionError('execute()', 'stop', 'must be a StopHandle (new StopHandle())');
-  if (inputText !== undefined && typeof inputText !== 'string') throw new OptionError('execute()', 'inputText', 'must be the JSON text of the input');
-  if (executionId !== undefined && typeof executionId !== 'string') throw new OptionError('execute()', 'executionId', 'must be a string');
-}
-
 function stopOf(options: { signal?: AbortSignal; stop?: StopHandle }): StopHandle | null {
   const signal = options.signal ?? null;
   return signal !== null ? new SignalStop(signal) : (options.stop ?? null);

@@ -1,4 +1,5 @@
 import type { HistoryEvent } from './history.js';
+import { OptionError } from './option-error.js';
 
 /**
  * A trace for humans, made from an execution history (`result.history`, level ALL): one
@@ -63,6 +64,11 @@ function plural(n: number, word: string): string {
 }
 
 export function formatTrace(history: readonly HistoryEvent[], options: TraceOptions = {}): string {
+  if (!Array.isArray(history)) {
+    // result.history is undefined unless the machine records history: the usual way to get here.
+    const why = history === undefined ? "undefined: compile the machine with { history: 'ALL' } to record it" : `${history === null ? 'null' : typeof history}`;
+    throw new OptionError('formatTrace()', 'history', `must be the events of result.history, not ${why}`);
+  }
   const max = options.maxValueLength ?? 200;
   const threads = new Map<number, Thread>();
   /** Events that start child threads (Map iterations, Parallel branches), and how many each started. */

@@ -16,9 +16,11 @@ export interface RunCliOptions {
   /** Piped standard input; without it stdin is a terminal (so no input is read from it). */
   stdin?: string;
   signal?: AbortSignal;
+  /** The working directory; default the fixtures directory. */
+  cwd?: string;
 }
 
-/** Runs the CLI in-process, in the fixtures directory, capturing what it writes. */
+/** Runs the CLI in-process, in the fixtures directory unless told otherwise, capturing what it writes. */
 export async function cli(argv: string[], options: RunCliOptions = {}): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
@@ -27,7 +29,7 @@ export async function cli(argv: string[], options: RunCliOptions = {}): Promise<
     stdout: { write: (text: string) => (stdout += text) },
     stderr: { write: (text: string) => (stderr += text) },
     stdin,
-    cwd: fixtures,
+    cwd: options.cwd ?? fixtures,
     signal: options.signal,
   });
   return { code, stdout, stderr, json: () => JSON.parse(stdout) };

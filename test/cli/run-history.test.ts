@@ -61,4 +61,19 @@ run('--trace prints the trace to stderr and leaves the printed result as it was'
   assert.match(lines.at(-1)!, /execution failed {2}Payment\.Declined: The card was declined\./);
 });
 
+for (const level of ['OFF', 'ERROR', 'FATAL']) {
+  run(`--trace with --history ${level} is a usage error (it printed no trace, without a word)`, async () => {
+    const r = await cli(['run', 'pass.asl.json', '--input-json', '{}', '--trace', '--history', level]);
+    assert.is(r.code, 2, r.stderr);
+    assert.is(r.stdout, '');
+    assert.ok(r.stderr.includes('[ERR_CLI_USAGE]') && r.stderr.includes(`not --history ${level}`), r.stderr);
+  });
+}
+
+run('--trace with --history ALL prints both', async () => {
+  const r = await cli(['run', 'pass.asl.json', '--input-json', '{}', '--trace', '--history', 'ALL']);
+  assert.is(r.code, 0, r.stderr);
+  assert.ok(r.json().history.length > 0 && r.stderr.includes('execution started'), r.stderr);
+});
+
 run.run();

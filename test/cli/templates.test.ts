@@ -201,4 +201,44 @@ templates('the library: validate() checks the language, checkSupport() what comp
   assert.equal(checkSupport({ StartAt: 'Nowhere', States: {} }), []);
 });
 
+templates(
+  "a template's STANDARD machine with .waitForTaskToken is valid ASL that statemill cannot run (it was called invalid, 'Express state machine does not support')",
+  async () => {
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const work = mkdtempSync(join(tmpdir(), 'statemill-standard-'));
+    const definition = {
+      StartAt: 'Ask',
+      States: {
+        Ask: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken',
+          Parameters: { QueueUrl: 'q', 'MessageBody.$': '$$.Task.Token' },
+          End: true,
+        },
+      },
+    };
+    const template = { Resources: { Orders: { Type: 'AWS::Serverless::StateMachine', Properties: { Type: 'STANDARD', Definition: definition } } } };
+    writeFileSync(join(work, 'callback.json'), JSON.stringify(template));
+    try {
+      const json = (await cli(['validate', 'callback.json', '--json'], { cwd: work })).json();
+      const [only] = json.definitions;
+      assert.equal([json.valid, only.valid, only.problems, only.runs], [false, true, [], false]);
+      assert.equal(
+        only.engineProblems.map((p: { code: string }) => p.code),
+        ['ERR_ASL_UNSUPPORTED_INTEGRATION'],
+      );
+      const text = await cli(['validate', 'callback.json'], { cwd: work });
+      assert.is(text.code, 4);
+      assert.ok(text.stdout.includes('valid ASL, but statemill cannot run it'), text.stdout);
+      const run = await cli(['run', 'callback.json'], { cwd: work });
+      assert.is(run.code, 4);
+      assert.ok(run.stderr.includes('valid ASL, but statemill cannot run it') && run.stderr.includes('[ERR_ASL_UNSUPPORTED_INTEGRATION]'), run.stderr);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  },
+);
+
 templates.run();

@@ -98,4 +98,13 @@ validate('no file at all is a usage error', async () => {
   assert.is((await cli(['validate'])).code, 2);
 });
 
+validate('a file that cannot be validated has its code at the end of its first line, before the code frame (it came after the frame)', async () => {
+  const r = await cli(['validate', 'pass.asl.json', 'malformed.json']);
+  assert.is(r.code, 3);
+  const lines = r.stdout.split('\n');
+  const at = lines.findIndex((line) => line.startsWith('malformed.json: cannot be validated'));
+  assert.ok(lines[at + 1]!.startsWith('  malformed.json:4:41:') && lines[at + 1]!.endsWith('  [ERR_CLI_JSON_SYNTAX]'), r.stdout);
+  assert.is(r.stdout.split('[ERR_CLI_JSON_SYNTAX]').length, 2, r.stdout);
+});
+
 validate.run();

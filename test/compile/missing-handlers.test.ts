@@ -87,4 +87,23 @@ missing('a definition that contains itself is walked once: statesByName ends, mo
   assert.type(mockHandlers(cyclic, config, { testCase: 'T' }), 'object');
 });
 
+for (const [given, kind] of [
+  [1, 'a number'],
+  ['charge.js#handler', 'a string'],
+  [null, 'null'],
+  [{ fn: () => 1 }, 'an object'],
+] as const) {
+  missing(`a handler given as ${kind} is named as such, not reported missing (ERR_ASL_NO_HANDLER still)`, () => {
+    const definition = { StartAt: 'Charge', States: { Charge: { Type: 'Task', Resource: 'charge', End: true } } };
+    try {
+      compile(definition, { handlers: { charge: given as never } });
+      assert.unreachable('compiled');
+    } catch (error) {
+      const [problem] = (error as DefinitionError).problems;
+      assert.equal([problem!.code, problem!.pointer], ['ERR_ASL_NO_HANDLER', '/States/Charge/Resource']);
+      assert.ok(problem!.message.includes(`whose handler is ${kind}, not a function`), problem!.message);
+    }
+  });
+}
+
 missing.run();

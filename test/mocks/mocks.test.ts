@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { compile, virtualClock, type Handlers } from '../../src/index.js';
-import { MockConfigError, mockHandlers } from '../../src/mocks/index.js';
+import { compile, OptionError, virtualClock, type Handlers } from '../../src/index.js';
+import { MockConfigError, mockHandlers, planTestCase } from '../../src/mocks/index.js';
 
 /** Step Functions Local mock configurations: runs from a table, then every configuration fault by code and pointer. */
 const mocks = suite('mocks');
@@ -213,5 +213,43 @@ mocks('counts are never forgotten while an execution runs, with more than 1,024 
   const statuses = results.map((r) => `${r.status} ${r.output ?? r.cause}`);
   assert.equal([...new Set(statuses)], ['SUCCEEDED ok']);
 });
+
+/** mockHandlers() and planTestCase() options misused: an OptionError naming the option, not a TypeError or "no test case 'undefined'". */
+const optionMistakes: Array<{ what: string; call: () => unknown; option: string }> = [
+  { what: 'mockHandlers() without options', call: () => (mockHandlers as Function)(failOnce.definition, failOnce.config), option: 'options' },
+  { what: 'mockHandlers() options that are a string', call: () => mockHandlers(failOnce.definition, failOnce.config, 'T' as never), option: 'options' },
+  { what: 'mockHandlers() without testCase', call: () => mockHandlers(failOnce.definition, failOnce.config, {} as never), option: 'testCase' },
+  {
+    what: 'mockHandlers() with testcase misspelt',
+    call: () => mockHandlers(failOnce.definition, failOnce.config, { testcase: 'T' } as never),
+    option: 'testcase',
+  },
+  {
+    what: 'mockHandlers() with a testCase that is not a string',
+    call: () => mockHandlers(failOnce.definition, failOnce.config, { testCase: 1 as never }),
+    option: 'testCase',
+  },
+  {
+    what: 'mockHandlers() with handlers that are a function',
+    call: () => mockHandlers(failOnce.definition, failOnce.config, { testCase: 'T', handlers: (() => 1) as never }),
+    option: 'handlers',
+  },
+  { what: 'planTestCase() without a test case', call: () => (planTestCase as Function)(failOnce.config), option: 'testCase' },
+  { what: 'planTestCase() with a state machine that is not a string', call: () => planTestCase(failOnce.config, 'T', 5 as never), option: 'stateMachine' },
+];
+
+for (const { what, call, option } of optionMistakes) {
+  mocks(`${what} throws an OptionError naming '${option}'`, () => {
+    try {
+      call();
+    } catch (error) {
+      assert.instance(error, OptionError);
+      assert.is((error as OptionError).code, 'ERR_INVALID_OPTION');
+      assert.is((error as OptionError).option, option);
+      return;
+    }
+    assert.unreachable('no error');
+  });
+}
 
 mocks.run();

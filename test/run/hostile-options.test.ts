@@ -69,6 +69,12 @@ const executeCases: [label: string, options: unknown, option: string][] = [
   ['a stop handle that is a plain object', { stop: {} }, 'stop'],
   ['input text that is a number', { inputText: 5 }, 'inputText'],
   ['an execution id that is a number', { executionId: 5 }, 'executionId'],
+  // A misspelt key used to be ignored: `signl` left the execution unstoppable without a word.
+  ['a misspelt name (nmae)', { nmae: 'x' }, 'nmae'],
+  ['a misspelt signal (signl)', { signl: AbortSignal.abort() }, 'signl'],
+  ['an array for options', [], 'options'],
+  ['an onHistory that is not a function', { onHistory: 5 }, 'onHistory'],
+  ['an onSuspend that is not a function', { onSuspend: {} }, 'onSuspend'],
 ];
 
 for (const [label, given, option] of executeCases) {

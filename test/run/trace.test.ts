@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { compile, virtualClock, type Handlers } from '../../src/index.js';
+import { compile, OptionError, virtualClock, type Handlers } from '../../src/index.js';
 import { formatTrace } from '../../src/run/trace.js';
 
 /** The human trace: states entered and left with input, output, durations, retries and failures. */
@@ -169,6 +169,24 @@ trace("a Map iteration's failed JSONata evaluation shows in the iteration, the M
 
 trace('an empty history is an empty trace', () => {
   assert.is(formatTrace([]), '');
+});
+
+trace("formatTrace(result.history) of a machine that records no history throws an OptionError saying so (it was a TypeError reading 'length')", async () => {
+  const r = await compile({ StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }).execute({});
+  for (const given of [r.history, null, 'events']) {
+    try {
+      formatTrace(given as never);
+      assert.unreachable('formatted');
+    } catch (error) {
+      assert.instance(error, OptionError);
+      assert.is((error as OptionError).option, 'history');
+    }
+  }
+  try {
+    formatTrace(r.history!);
+  } catch (error) {
+    assert.ok((error as Error).message.includes("{ history: 'ALL' }"), (error as Error).message);
+  }
 });
 
 trace.run();

@@ -65,6 +65,10 @@ export async function runCommand(file: string, options: RunOptions, io: CliIo): 
   if (options.stateMachine !== undefined && options.mocks === undefined) {
     throw new CliError(CliErrorCodes.USAGE, '--state-machine chooses a state machine in --mocks <file>; give --mocks too');
   }
+  if (options.trace && options.history !== undefined && options.history !== 'ALL') {
+    // The trace is made from every event: at a lower level it would print nothing, without a word.
+    throw new CliError(CliErrorCodes.USAGE, `--trace shows every event, so it needs --history ALL (or no --history), not --history ${options.history}`);
+  }
   const nameProblem = options.name === undefined ? null : executionNameProblem(options.name);
   if (nameProblem !== null) throw new CliError(CliErrorCodes.USAGE, `--name: ${nameProblem}`);
   const loaded = await loadDefinition(file, io.cwd, options.resource, parseParams(options.param));
@@ -101,7 +105,7 @@ export async function runCommand(file: string, options: RunOptions, io: CliIo): 
       ...(options.virtualClock ? { clock: virtualClock() } : {}),
     });
   } catch (error) {
-    if (error instanceof DefinitionError) return refuse(loaded.label, error, io);
+    if (error instanceof DefinitionError) return refuse(loaded, workflowType, error, io);
     throw error;
   }
   const result = await machine.execute(input, { name: options.name, signal: io.signal });
@@ -129,8 +133,10 @@ function refuseMocks(file: string, loaded: LoadedDefinition, error: MockConfigEr
   return ExitCodes.INPUT;
 }
 
-function refuse(label: string, error: DefinitionError, io: CliIo): ExitCode {
-  io.stderr.write(formatProblems(label, reportProblems(error.problems)));
+/** The definition's problems; what a STANDARD machine's language allows but this run cannot do is said to be that, as validate says it. */
+function refuse(loaded: LoadedDefinition, workflowType: 'EXPRESS' | 'STANDARD', error: DefinitionError, io: CliIo): ExitCode {
+  const validAsl = workflowType === 'STANDARD' && validate(loaded.definition, { workflowType }).length === 0;
+  io.stderr.write(formatProblems(validAsl ? `${loaded.label}: valid ASL, but statemill cannot run it` : loaded.label, reportProblems(error.problems)));
   return ExitCodes.INVALID_DEFINITION;
 }
 

@@ -1,5 +1,5 @@
 import { checkSupport, validate } from '../../index.js';
-import { CliError } from '../cli-error.js';
+import { CliError, withCode } from '../cli-error.js';
 import { loadDefinitions } from '../definition-file.js';
 import { ExitCodes, type ExitCode } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
@@ -37,8 +37,9 @@ export async function validateCommand(files: readonly string[], options: Validat
       for (const outcome of await loadDefinitions(file, io.cwd, params)) {
         if ('error' in outcome) results.push(unreadable(file, outcome.label, outcome.resource, outcome.error));
         else {
-          const problems = reportProblems(validate(outcome.definition));
+          // A template's STANDARD machine is judged as AWS judges it: its .waitForTaskToken is valid ASL, which `run` does not run.
           const workflowType = outcome.type ?? 'EXPRESS';
+          const problems = reportProblems(validate(outcome.definition, { workflowType }));
           const engineProblems = problems.length === 0 ? reportProblems(checkSupport(outcome.definition, { workflowType })) : [];
           const runs = problems.length === 0 ? engineProblems.length === 0 : null;
           results.push({ file, label: outcome.label, resource: outcome.resource, valid: problems.length === 0, problems, runs, engineProblems, error: null });
@@ -57,7 +58,7 @@ export async function validateCommand(files: readonly string[], options: Validat
   } else {
     for (const result of results) {
       if (result.error !== null)
-        io.stdout.write(`${result.label}: cannot be validated\n  ${result.error.message.replace(/\n/g, '\n  ')}  [${result.error.code}]\n`);
+        io.stdout.write(`${result.label}: cannot be validated\n  ${withCode(result.error.message, result.error.code).replace(/\n/g, '\n  ')}\n`);
       else if (!result.valid) io.stdout.write(formatProblems(result.label, result.problems));
       else if (result.runs) io.stdout.write(`${result.label}: valid\n`);
       else io.stdout.write(formatProblems(`${result.label}: valid ASL, but statemill cannot run it`, result.engineProblems));

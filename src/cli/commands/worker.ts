@@ -45,7 +45,11 @@ export async function workerCommand(options: WorkerOptions, io: CliIo, stopSigna
     ...(stalledIntervalMs === undefined ? {} : { stalledIntervalMs }),
     ...(maxStalledCount === undefined ? {} : { maxStalledCount }),
   });
-  await worker.ready();
+  if (!(await readyUnlessStopped(worker, options.redis, io, stopSignal))) {
+    io.stderr.write(`statemill worker: stopped before Redis at ${options.redis} answered; it took no jobs\n`);
+    await worker.close();
+    return ExitCodes.OK;
+  }
   io.stdout.write(`statemill worker ${worker.id}: ${worker.threads} threads, ${worker.concurrency} batches at once, taking jobs from ${options.redis}\n`);
   await new Promise<void>((done) => {
     if (stopSignal.aborted) return done();
@@ -54,6 +58,30 @@ export async function workerCommand(options: WorkerOptions, io: CliIo, stopSigna
   io.stdout.write(`statemill worker ${worker.id}: stopping after the jobs it holds\n`);
   await worker.close();
   return ExitCodes.OK;
+}
+
+/** How long a worker waits for Redis before it says it is waiting. */
+const REDIS_NOTICE_MS = 3_000;
+
+/**
+ * True once the worker's queues are connected; false when Ctrl-C or SIGTERM comes first. A
+ * Redis that does not answer is retried for ever (it may be starting), so the wait is said
+ * on stderr and Ctrl-C ends it: it used to be silent and deaf to both signals.
+ */
+async function readyUnlessStopped(worker: { ready(): Promise<void> }, url: string, io: CliIo, stopSignal: AbortSignal): Promise<boolean> {
+  if (stopSignal.aborted) return false;
+  let onStop: () => void = () => {};
+  const stopped = new Promise<boolean>((resolve) => stopSignal.addEventListener('abort', (onStop = () => resolve(false)), { once: true }));
+  const notice = setTimeout(
+    () => io.stderr.write(`statemill worker: waiting for Redis at ${url}, which does not answer yet (Ctrl-C to stop)\n`),
+    REDIS_NOTICE_MS,
+  );
+  try {
+    return await Promise.race([worker.ready().then(() => true), stopped]);
+  } finally {
+    clearTimeout(notice);
+    stopSignal.removeEventListener('abort', onStop);
+  }
 }
 
 function optionalCount(text: string | undefined, flag: string, least = 1): number | undefined {

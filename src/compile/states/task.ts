@@ -270,7 +270,7 @@ function compileHandlerCall(def: Record<string, unknown>, env: StateEnv, respons
   env.machine.problems.push({
     code: 'ERR_ASL_NO_HANDLER',
     pointer: `${env.pointer}/Resource`,
-    message: `state '${env.name}' uses Resource '${resource}', which has no handler; pass one as compile(definition, { handlers: { '${resource}': (input, ctx) => … } })`,
+    message: env.machine.handlers.noHandlerMessage(env.name, resource),
   });
   return () => undefined;
 }

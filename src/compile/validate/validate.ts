@@ -1,5 +1,6 @@
 import { topLevelFields } from '../../asl/fields.js';
 import { ProblemCodes, type Problem } from '../../asl/problems.js';
+import { oneOfProblem, optionsShapeProblem, throwOptionProblem } from '../../options.js';
 import { jsonataProblems } from '../jsonata/check.js';
 import { errorMessage, problem } from './messages.js';
 import { checkTreeShape } from './shape.js';
@@ -8,7 +9,9 @@ import { Validation } from './walk.js';
 
 /**
  * validate(definition) lists every problem of an ASL definition, each with a stable code and
- * a JSON pointer, and never throws: whatever it is given, it answers with problems or [].
+ * a JSON pointer, and never throws for the definition: whatever it is given, it answers with
+ * problems or []. Its options are the caller's, checked as compile()'s are: a misspelt
+ * `workflowType` or 'standard' would otherwise judge the definition as Express's.
  *
  * One walk over the definition. Each States block is a scope: its names are known before its
  * states are checked, so every Next, Default and Catch Next resolves on the spot, and the
@@ -33,6 +36,8 @@ export interface ValidateOptions {
 }
 
 export function validate(definition: unknown, options: ValidateOptions = {}): Problem[] {
+  const shape = optionsShapeProblem(options, ['workflowType']);
+  throwOptionProblem('validate()', shape ?? oneOfProblem(options.workflowType, 'workflowType', ['EXPRESS', 'STANDARD']));
   try {
     const shape = checkTreeShape(definition);
     if (shape !== null) return [shape];

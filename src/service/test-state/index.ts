@@ -1,3 +1,4 @@
+import { throwOptionProblem } from '../../options.js';
 import { ServiceError } from '../errors.js';
 import { nestingFault } from '../json-errors.js';
 import { parseSuppliedContext } from './context-object.js';
@@ -7,7 +8,7 @@ import { evaluateMap } from './map-state.js';
 import { checkMock } from './mock.js';
 import { evaluateParallel } from './parallel-state.js';
 import type { TestStateOptions, TestStateRequest, TestStateResponse } from './request.js';
-import { checkRequestShape } from './request-checks.js';
+import { checkRequestShape, testStateOptionsProblem } from './request-checks.js';
 import { toResponse } from './response.js';
 import { createRun, type Outcome, type TestRun } from './run-env.js';
 import { evaluateTask } from './task-state.js';
@@ -23,6 +24,7 @@ export { checkedResources } from './result-shapes.js';
  * handler `options.handlers` has for it.
  */
 export async function testState(request: TestStateRequest, options: TestStateOptions = {}): Promise<TestStateResponse> {
+  throwOptionProblem('testState()', testStateOptionsProblem(options));
   if (request === null || typeof request !== 'object') throw new ServiceError('ValidationException', 'The TestState request must be an object');
   checkRequestShape(request);
   const level = request.inspectionLevel ?? 'INFO';

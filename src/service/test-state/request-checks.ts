@@ -1,4 +1,5 @@
 import { checkBoolean, checkEnum, checkInteger, checkLength, requireString } from '../requests.js';
+import { clockProblem, firstProblem, handlersProblem, optionsShapeProblem, stringProblem, type OptionProblem } from '../../options.js';
 import type { InspectionLevel, TestStateRequest } from './request.js';
 
 /** Longest JSON-text member AWS's model allows (input, variables, context, mock.result, mapItemReaderData). */
@@ -45,4 +46,15 @@ function optionalString(value: unknown, member: string, min: number, max: number
   if (value === undefined || value === null) return;
   requireString(value, member, sensitive);
   checkLength(value, member, min, max, sensitive);
+}
+
+/** testState()'s own options (not the request's members, which AWS's model bounds). */
+export const testStateOptionKeys = ['handlers', 'clock', 'region', 'accountId'] as const;
+
+/** What is wrong with testState()'s options (or those testStateOf() passes on): null when nothing is. */
+export function testStateOptionsProblem(options: unknown, known: readonly string[] = testStateOptionKeys): OptionProblem | null {
+  const shape = optionsShapeProblem(options, known);
+  if (shape !== null || options === undefined) return shape;
+  const { handlers, clock, region, accountId } = options as Record<string, unknown>;
+  return firstProblem(handlersProblem(handlers), clockProblem(clock), stringProblem(region, 'region'), stringProblem(accountId, 'accountId'));
 }

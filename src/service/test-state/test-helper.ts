@@ -1,4 +1,6 @@
+import { OptionError, throwOptionProblem } from '../../options.js';
 import { testState } from './index.js';
+import { testStateOptionKeys, testStateOptionsProblem } from './request-checks.js';
 import type { ErrorDetails, FieldValidationMode, InspectionLevel, TestStateOptions, TestStateRequest, TestStateResponse, TestStateStatus } from './request.js';
 
 /** The role a Task runs as when a test names none (AWS requires one for a Task without a mock). */
@@ -81,30 +83,59 @@ export function testStateOf(definition: unknown, options?: StateTestOptions): Pr
 export function testStateOf(definition: unknown, stateName: string | undefined, options?: StateTestOptions): Promise<StateTestResult>;
 export async function testStateOf(definition: unknown, nameOrOptions?: string | StateTestOptions, maybeOptions?: StateTestOptions): Promise<StateTestResult> {
   const stateName = typeof nameOrOptions === 'string' ? nameOrOptions : undefined;
-  const options: StateTestOptions = (typeof nameOrOptions === 'object' && nameOrOptions !== null ? nameOrOptions : maybeOptions) ?? {};
+  const named = stateName !== undefined || nameOrOptions === undefined || nameOrOptions === null;
+  const options: StateTestOptions = (named ? maybeOptions : (nameOrOptions as StateTestOptions)) ?? {};
+  throwOptionProblem('testStateOf()', testStateOptionsProblem(options, stateTestOptionKeys));
   const request: TestStateRequest = {
-    definition: typeof definition === 'string' ? definition : JSON.stringify(definition),
+    definition: typeof definition === 'string' ? definition : jsonOf(definition, 'definition'),
     inspectionLevel: options.inspectionLevel ?? 'DEBUG',
     roleArn: options.roleArn ?? DEFAULT_ROLE_ARN,
   };
   if (stateName !== undefined) request.stateName = stateName;
-  if ('input' in options) request.input = JSON.stringify(options.input ?? null);
-  if (options.variables !== undefined) request.variables = JSON.stringify(options.variables);
-  if (options.context !== undefined) request.context = JSON.stringify(options.context);
+  if ('input' in options) request.input = jsonOf(options.input, 'input');
+  if (options.variables !== undefined) request.variables = jsonOf(options.variables, 'variables');
+  if (options.context !== undefined) request.context = jsonOf(options.context, 'context');
   if (options.revealSecrets !== undefined) request.revealSecrets = options.revealSecrets;
   if (options.mock !== undefined) {
     const { result, errorOutput, fieldValidationMode } = options.mock;
     request.mock = {
-      ...('result' in options.mock ? { result: JSON.stringify(result ?? null) } : {}),
+      ...('result' in options.mock ? { result: jsonOf(result, 'mock.result') } : {}),
       ...(errorOutput !== undefined ? { errorOutput } : {}),
       ...(fieldValidationMode !== undefined ? { fieldValidationMode } : {}),
     };
   }
   if (options.stateConfiguration !== undefined) {
     const { mapItemReaderData, ...rest } = options.stateConfiguration;
-    request.stateConfiguration = { ...rest, ...(mapItemReaderData !== undefined ? { mapItemReaderData: JSON.stringify(mapItemReaderData) } : {}) };
+    request.stateConfiguration = {
+      ...rest,
+      ...(mapItemReaderData !== undefined ? { mapItemReaderData: jsonOf(mapItemReaderData, 'stateConfiguration.mapItemReaderData') } : {}),
+    };
   }
   return asValues(await testState(request, { handlers: options.handlers, clock: options.clock, region: options.region, accountId: options.accountId }));
+}
+
+/** What testStateOf() takes: TestState's request members as values, and testState()'s options. */
+const stateTestOptionKeys = [
+  'input',
+  'inspectionLevel',
+  'mock',
+  'variables',
+  'context',
+  'roleArn',
+  'revealSecrets',
+  'stateConfiguration',
+  ...testStateOptionKeys,
+] as const;
+
+/** A value's JSON text for the request; one JSON cannot write (a BigInt, a cycle) is the caller's mistake, named. */
+function jsonOf(value: unknown, option: string): string {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch (error) {
+    throw new OptionError('testStateOf()', option, `must be JSON data: ${String((error as Error)?.message).split('\n')[0]}`);
+  }
+  return text ?? 'null';
 }
 
 function asValues(response: TestStateResponse): StateTestResult {
