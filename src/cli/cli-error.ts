@@ -14,6 +14,8 @@ export const CliErrorCodes = {
   HANDLERS_MODULE: 'ERR_CLI_HANDLERS_MODULE',
   HANDLERS_EXPORT: 'ERR_CLI_HANDLERS_EXPORT',
   MOCKS: 'ERR_CLI_MOCKS',
+  /** run: a STANDARD machine's callback, `.sync` or activity Task that the test case does not mock (nothing could answer it). */
+  UNMOCKED_TASK: 'ERR_CLI_UNMOCKED_TASK',
   /** Ctrl-C before an execution started (while the input was read from stdin); exit code 6. */
   INTERRUPTED: 'ERR_CLI_INTERRUPTED',
   /** Handler code threw where nothing could catch it (exit code 7). */

@@ -28,7 +28,10 @@ function name, for arn:aws:states:::lambda:invoke) to a function:
 
 --mocks reads a Step Functions Local mock configuration (StateMachines → TestCases,
 MockedResponses); states the test case does not mock use --handlers, and one with
-no handler fails the execution only if it is reached.
+no handler fails the execution only if it is reached. In a STANDARD workflow the
+mocks answer .waitForTaskToken, .sync and activity Tasks at once (as statemill serve
+--mocks does); one the test case does not mock is refused before the run (a .sync
+Task may instead have a --handlers handler keyed by its whole Resource).
 
 Templates: --param Name=Value fills parameters and \${Name} placeholders; the name and
 type (EXPRESS, or STANDARD with its one-year limit) come from the template, --type

@@ -6,11 +6,13 @@ import {
   MockConfigError,
   mockHandlers,
   planTestCase,
+  TaskTokens,
   validate,
   virtualClock,
   type ExecutionResult,
   type Handlers,
   type HistoryLevel,
+  type Integrations,
 } from '../../index.js';
 import { CliError, CliErrorCodes } from '../cli-error.js';
 import { loadDefinition, type LoadedDefinition } from '../definition-file.js';
@@ -22,7 +24,8 @@ import type { CliIo } from '../io.js';
 import { formatJson } from '../json-output.js';
 import { parseJsonText } from '../json-text.js';
 import { parseParams } from '../params.js';
-import { formatProblems, reportProblems } from '../problem-report.js';
+import { formatProblems, reportProblems, type ReportedProblem } from '../problem-report.js';
+import { unansweredTasks, waitingTasks } from '../waiting-tasks.js';
 
 export interface RunOptions {
   readonly input?: string;
@@ -73,31 +76,45 @@ export async function runCommand(file: string, options: RunOptions, io: CliIo): 
   if (nameProblem !== null) throw new CliError(CliErrorCodes.USAGE, `--name: ${nameProblem}`);
   const loaded = await loadDefinition(file, io.cwd, options.resource, parseParams(options.param));
   const input = await readExecutionInput(options, io);
-  let handlers: Handlers = options.handlers === undefined ? {} : checkedHandlers(await loadHandlersModule(options.handlers, io.cwd));
+  const workflowType = options.type ?? loaded.type ?? 'EXPRESS';
+  const given: Handlers = options.handlers === undefined ? {} : checkedHandlers(await loadHandlersModule(options.handlers, io.cwd));
+  let handlers = given;
   let stateMachineName: string | undefined;
+  /** The states the test case mocks. */
+  let mocked: ReadonlySet<string> | null = null;
   if (options.mocks !== undefined) {
     const config = parseJsonText(await readTextFile(options.mocks, io.cwd, 'mock configuration'), options.mocks);
     const testCase = options.testCase!;
     try {
-      handlers = mockHandlers(loaded.definition, config, { testCase, stateMachine: options.stateMachine, handlers });
+      handlers = mockHandlers(loaded.definition, config, { testCase, stateMachine: options.stateMachine, handlers: given });
       // The configuration serves the test case (mockHandlers checked all of it): its state machine names $$.StateMachine.
-      stateMachineName = planTestCase(config, testCase, options.stateMachine).stateMachine;
+      const plan = planTestCase(config, testCase, options.stateMachine);
+      stateMachineName = plan.stateMachine;
+      mocked = new Set(plan.states.keys());
     } catch (error) {
       if (!(error instanceof MockConfigError)) throw error;
-      return refuseMocks(options.mocks, loaded, error, io);
+      return refuseMocks(options.mocks, loaded, workflowType, error, io);
     }
   }
-  const workflowType = options.type ?? loaded.type ?? 'EXPRESS';
   if (workflowType === 'STANDARD') {
     io.stderr.write(
       `statemill: ${loaded.label} runs as a STANDARD workflow${options.type === undefined ? ' (its template says so)' : ''}: ` +
-        `executions may take up to a year instead of Express's five minutes; everything else runs as in Express. --type EXPRESS for five minutes.\n`,
+        `executions may take up to a year instead of Express's five minutes; ${mocked === null ? '' : 'callback, .sync and activity Tasks take their mocked responses at once; '}` +
+        `everything else runs as in Express. --type EXPRESS for five minutes.\n`,
     );
+  }
+  let integrations: Integrations | undefined;
+  if (workflowType === 'STANDARD' && mocked !== null) {
+    // Mocks answer waiting Tasks at once, as in `statemill serve --mocks`; the integrations hold only the tokens they are minted.
+    const unanswered = unansweredTasks(waitingTasks(loaded.definition), mocked, given, options.testCase!);
+    if (unanswered.length > 0) return refuseUnanswered(options.mocks!, loaded, unanswered, io);
+    integrations = { tokens: new TaskTokens() };
   }
   let machine;
   try {
     machine = compile(loaded.definition, {
       handlers,
+      ...(integrations === undefined ? {} : { integrations }),
       stateMachineName: stateMachineName ?? loaded.name ?? undefined,
       workflowType,
       ...(workflowType === 'STANDARD' ? { limits: { executionMs: STANDARD_EXECUTION_MS } } : {}),
@@ -105,7 +122,7 @@ export async function runCommand(file: string, options: RunOptions, io: CliIo): 
       ...(options.virtualClock ? { clock: virtualClock() } : {}),
     });
   } catch (error) {
-    if (error instanceof DefinitionError) return refuse(loaded, workflowType, error, io);
+    if (error instanceof DefinitionError) return refuse(loaded, workflowType, error, mocked !== null, io);
     throw error;
   }
   const result = await machine.execute(input, { name: options.name, signal: io.signal });
@@ -123,21 +140,37 @@ function historyLevel(options: RunOptions): HistoryLevel {
 }
 
 /** Every fault of the mock configuration, and the definition's own problems with them: one round, not two. */
-function refuseMocks(file: string, loaded: LoadedDefinition, error: MockConfigError, io: CliIo): ExitCode {
+function refuseMocks(file: string, loaded: LoadedDefinition, workflowType: 'EXPRESS' | 'STANDARD', error: MockConfigError, io: CliIo): ExitCode {
   const count = `${error.problems.length} problem${error.problems.length === 1 ? '' : 's'}`;
   const lines = [`statemill: ${file}: the mock configuration cannot run this test case (${count})  [${CliErrorCodes.MOCKS}]`];
   error.problems.forEach((p, n) => lines.push('', `  ${n + 1}. ${p.pointer || '/'}`, `     ${p.message}  [${p.code}]`));
   io.stderr.write(lines.join('\n') + '\n');
-  const problems = validate(loaded.definition);
+  const problems = validate(loaded.definition, { workflowType });
   if (problems.length > 0) io.stderr.write('\n' + formatProblems(loaded.label, reportProblems(problems)));
   return ExitCodes.INPUT;
 }
 
 /** The definition's problems; what a STANDARD machine's language allows but this run cannot do is said to be that, as validate says it. */
-function refuse(loaded: LoadedDefinition, workflowType: 'EXPRESS' | 'STANDARD', error: DefinitionError, io: CliIo): ExitCode {
+function refuse(loaded: LoadedDefinition, workflowType: 'EXPRESS' | 'STANDARD', error: DefinitionError, withMocks: boolean, io: CliIo): ExitCode {
   const validAsl = workflowType === 'STANDARD' && validate(loaded.definition, { workflowType }).length === 0;
   io.stderr.write(formatProblems(validAsl ? `${loaded.label}: valid ASL, but statemill cannot run it` : loaded.label, reportProblems(error.problems)));
+  if (withMocks && workflowType === 'EXPRESS' && waitingTasks(loaded.definition).length > 0) {
+    io.stderr.write(
+      `\nAWS runs .waitForTaskToken, .sync and activity Tasks only in STANDARD workflows, and refuses them in EXPRESS ones; ` +
+        `as a STANDARD workflow (--type STANDARD, or the template's type) the test case's mocks answer them.\n`,
+    );
+  }
   return ExitCodes.INVALID_DEFINITION;
+}
+
+/** Waiting Tasks the test case leaves unanswered: refused before anything runs, since the execution would wait for ever. */
+function refuseUnanswered(file: string, loaded: LoadedDefinition, problems: readonly ReportedProblem[], io: CliIo): ExitCode {
+  const count = `${problems.length} Task${problems.length === 1 ? '' : 's'}`;
+  io.stderr.write(
+    `statemill: ${file}: the test case leaves ${count} of this STANDARD workflow waiting for an answer that \`statemill run\` cannot give  [${CliErrorCodes.MOCKS}]\n\n`,
+  );
+  io.stderr.write(formatProblems(loaded.label, problems));
+  return ExitCodes.INPUT;
 }
 
 /** The result as printed: status first, then output or error and cause, then where and when. */
