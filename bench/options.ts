@@ -4,6 +4,8 @@
  */
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
+import { CliError } from '../src/cli/cli-error.js';
+import { parseParams } from '../src/cli/params.js';
 import type { CustomWorkflowFiles, Size } from './workflow.js';
 
 export const ScenarioNames = ['throughput', 'latency', 'fanout', 'retry', 'micro'] as const;
@@ -74,6 +76,8 @@ Workflows
   --definition <file>     your own workflow definition (ASL JSON) instead of the built-ins
   --handlers <file>       module exporting \`handlers\` (Resource -> function) for --definition
   --input <file>          input for --definition: one JSON value, or {"inputs": [...]}
+  --param <Name=Value>    (repeatable) a template parameter or \${Name} placeholder of
+                          --definition, as in statemill run
   --expected <file>       expected outcome(s) for --definition: {"status","output"|"error","cause"},
                           or {"outcomes": [...]} (default: statemill's own answers, cross-checked)
   --size <quick|standard> generated input sizes (default: standard; quick with --quick)
@@ -163,6 +167,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
         definition: { type: 'string' },
         handlers: { type: 'string' },
         input: { type: 'string' },
+        param: { type: 'string', multiple: true },
         expected: { type: 'string' },
         size: { type: 'string' },
         inputs: { type: 'string' },
@@ -196,9 +201,10 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   }
   const quick = parsed.quick === true;
   if (parsed.definition !== undefined && parsed.handlers === undefined) throw new OptionsError('--definition needs --handlers');
-  if (parsed.definition === undefined && (parsed.handlers !== undefined || parsed.input !== undefined)) {
-    throw new OptionsError('--handlers and --input go with --definition');
+  if (parsed.definition === undefined && (parsed.handlers !== undefined || parsed.input !== undefined || parsed.param !== undefined)) {
+    throw new OptionsError('--handlers, --input and --param go with --definition');
   }
+  const params = checkedParams(parsed.param ?? []);
   if (parsed.definition !== undefined && parsed.workload !== undefined) throw new OptionsError('use either --workload or --definition');
   const size = parsed.size ?? (quick ? 'quick' : 'standard');
   if (size !== 'quick' && size !== 'standard') throw new OptionsError(`--size is quick or standard, not '${size}'`);
@@ -217,7 +223,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     custom:
       parsed.definition === undefined
         ? null
-        : { definition: parsed.definition, handlers: parsed.handlers!, input: parsed.input ?? null, expected: parsed.expected ?? null },
+        : { definition: parsed.definition, handlers: parsed.handlers!, input: parsed.input ?? null, expected: parsed.expected ?? null, params },
     scenarios: parsed.scenario === undefined ? defaultScenarios : parseNames(parsed.scenario, ScenarioNames, 'scenario'),
     modes: parsed.mode === undefined ? ['inproc'] : parseNames(parsed.mode, ModeNames, 'mode'),
     size,
@@ -246,8 +252,19 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   return options;
 }
 
+/** --param values as given (the results file records them), checked as `statemill run` checks them: a malformed one is the same usage error. */
+function checkedParams(texts: readonly string[]): readonly string[] {
+  try {
+    parseParams(texts);
+    return texts;
+  } catch (error) {
+    if (error instanceof CliError) throw new OptionsError(error.message);
+    throw error;
+  }
+}
+
 /** --cluster and what goes with it (the thread count's fit to the workers: clusterLayout). */
-function clusterOptions(parsed: Record<string, string | boolean | undefined>): ClusterBenchOptions | null {
+function clusterOptions(parsed: Record<string, string | boolean | readonly string[] | undefined>): ClusterBenchOptions | null {
   if (parsed.cluster !== true) {
     for (const name of ['workers', 'worker-concurrency']) if (parsed[name] !== undefined) throw new OptionsError(`--${name} goes with --cluster`);
     return null;

@@ -6,6 +6,7 @@
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import { loadDefinition, parseDocumentText } from '../src/cli/definition-file.js';
+import { parseParams } from '../src/cli/params.js';
 import { readTextFile } from '../src/cli/files.js';
 import { loadHandlersModule } from '../src/cli/handlers-module.js';
 import type { GeneratorOptions, Outcome, Workload, WorkloadHandlers } from '../workloads/types.js';
@@ -52,6 +53,8 @@ export interface CustomWorkflowFiles {
   readonly input: string | null;
   /** Optional JSON file with the expected outcome(s), same shape as the inputs file. */
   readonly expected: string | null;
+  /** --param Name=Value, as given: the definition's template parameters and placeholders. */
+  readonly params: readonly string[];
 }
 
 /** JSON or YAML, read as `statemill run` reads its input; a file it cannot use is a CliError (exit code 3). */
@@ -72,7 +75,7 @@ function listOf(document: unknown, key: string): unknown[] {
  * same errors and exit codes.
  */
 export async function workflowFromFiles(files: CustomWorkflowFiles): Promise<BenchWorkflow> {
-  const definition = (await loadDefinition(files.definition, process.cwd())).definition;
+  const definition = (await loadDefinition(files.definition, process.cwd(), undefined, parseParams(files.params))).definition;
   if (definition === null || typeof definition !== 'object' || Array.isArray(definition)) {
     throw new BenchSetupError(`${files.definition} does not hold a state machine definition (a JSON object)`, 'ERR_CLI_NO_STATE_MACHINE', 3);
   }

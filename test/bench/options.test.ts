@@ -34,7 +34,7 @@ test('--quick is short and uses the quick sizes', () => {
 
 test('a user workflow needs its handlers', () => {
   const options = parseBenchOptions(['--definition', 'my.asl.json', '--handlers', './handlers.js', '--input', 'sample.json']);
-  assert.equal(options.custom, { definition: 'my.asl.json', handlers: './handlers.js', input: 'sample.json', expected: null });
+  assert.equal(options.custom, { definition: 'my.asl.json', handlers: './handlers.js', input: 'sample.json', expected: null, params: [] });
   rejects(() => parseBenchOptions(['--definition', 'my.asl.json']));
   rejects(() => parseBenchOptions(['--handlers', './handlers.js']));
   rejects(() => parseBenchOptions(['--definition', 'a.json', '--handlers', 'h.js', '--workload', 'order-processing']));
