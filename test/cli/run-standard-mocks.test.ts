@@ -124,6 +124,15 @@ standard('an EXPRESS machine with mocks still refuses what AWS refuses in Expres
   }
 });
 
+standard('a STANDARD run without --mocks still refuses them (nothing would answer), and says mocks would', async () => {
+  const r = await cli(['run', 'callbacks.asl.json', '--type', 'STANDARD', '--virtual-clock']);
+  assert.is(r.code, 4, r.stderr);
+  assert.is(r.stdout, '');
+  assert.ok(r.stderr.includes('valid ASL, but statemill cannot run it'), r.stderr);
+  assert.is(r.stderr.split('[ERR_ASL_UNSUPPORTED_INTEGRATION]').length - 1, 3, r.stderr);
+  assert.ok(r.stderr.includes("a test case's mocks (--mocks <file> --test-case <name>) answer"), r.stderr);
+});
+
 standard('a fault of the mock configuration lists the STANDARD definition without calling its waiting Tasks Express problems', async () => {
   const r = await cli(['run', ...ORDERS, '--type', 'STANDARD', '--mocks', 'callbacks-mocks.json', '--test-case', 'Nope']);
   assert.is(r.code, 3, r.stderr);

@@ -154,13 +154,22 @@ function refuseMocks(file: string, loaded: LoadedDefinition, workflowType: 'EXPR
 function refuse(loaded: LoadedDefinition, workflowType: 'EXPRESS' | 'STANDARD', error: DefinitionError, withMocks: boolean, io: CliIo): ExitCode {
   const validAsl = workflowType === 'STANDARD' && validate(loaded.definition, { workflowType }).length === 0;
   io.stderr.write(formatProblems(validAsl ? `${loaded.label}: valid ASL, but statemill cannot run it` : loaded.label, reportProblems(error.problems)));
-  if (withMocks && workflowType === 'EXPRESS' && waitingTasks(loaded.definition).length > 0) {
-    io.stderr.write(
-      `\nAWS runs .waitForTaskToken, .sync and activity Tasks only in STANDARD workflows, and refuses them in EXPRESS ones; ` +
-        `as a STANDARD workflow (--type STANDARD, or the template's type) the test case's mocks answer them.\n`,
-    );
-  }
+  const advice = waitingTasksAdvice(workflowType, withMocks);
+  if (advice !== null && waitingTasks(loaded.definition).length > 0) io.stderr.write(`\n${advice}\n`);
   return ExitCodes.INVALID_DEFINITION;
+}
+
+/** What would run the callback, .sync and activity Tasks refused here: mocks in a STANDARD workflow. */
+function waitingTasksAdvice(workflowType: 'EXPRESS' | 'STANDARD', withMocks: boolean): string | null {
+  if (workflowType === 'STANDARD') {
+    if (withMocks) return null;
+    return "In a STANDARD workflow, a test case's mocks (--mocks <file> --test-case <name>) answer .waitForTaskToken, .sync and activity Tasks at once, as statemill serve --mocks does.";
+  }
+  if (!withMocks) return null;
+  return (
+    'AWS runs .waitForTaskToken, .sync and activity Tasks only in STANDARD workflows, and refuses them in EXPRESS ones; ' +
+    "as a STANDARD workflow (--type STANDARD, or the template's type) the test case's mocks answer them."
+  );
 }
 
 /** Waiting Tasks the test case leaves unanswered: refused before anything runs, since the execution would wait for ever. */
