@@ -99,6 +99,7 @@ for (const row of refused) {
     const r = await run(row.machine, row.testCase, '--type', 'STANDARD', ...(row.extra ?? []));
     assert.is(r.code, 3, r.stderr);
     assert.is(r.stdout, '', 'nothing ran');
+    assert.not.ok(r.stderr.includes('take their mocked responses'), 'no word of a run that does not happen');
     assert.ok(r.stderr.includes('[ERR_CLI_MOCKS]') && r.stderr.includes('statemill serve --mocks'), r.stderr);
     const named = [...r.stderr.matchAll(/\(state "([^"]+)"\)\n\s+state '\1' waits for .* test case '([^']+)' does not mock it.*\[ERR_CLI_UNMOCKED_TASK\]/g)];
     assert.equal(

@@ -96,19 +96,19 @@ export async function runCommand(file: string, options: RunOptions, io: CliIo): 
       return refuseMocks(options.mocks, loaded, workflowType, error, io);
     }
   }
-  if (workflowType === 'STANDARD') {
-    io.stderr.write(
-      `statemill: ${loaded.label} runs as a STANDARD workflow${options.type === undefined ? ' (its template says so)' : ''}: ` +
-        `executions may take up to a year instead of Express's five minutes; ${mocked === null ? '' : 'callback, .sync and activity Tasks take their mocked responses at once; '}` +
-        `everything else runs as in Express. --type EXPRESS for five minutes.\n`,
-    );
-  }
   let integrations: Integrations | undefined;
   if (workflowType === 'STANDARD' && mocked !== null) {
     // Mocks answer waiting Tasks at once, as in `statemill serve --mocks`; the integrations hold only the tokens they are minted.
     const unanswered = unansweredTasks(waitingTasks(loaded.definition), mocked, given, options.testCase!);
     if (unanswered.length > 0) return refuseUnanswered(options.mocks!, loaded, unanswered, io);
     integrations = { tokens: new TaskTokens() };
+  }
+  if (workflowType === 'STANDARD') {
+    io.stderr.write(
+      `statemill: ${loaded.label} runs as a STANDARD workflow${options.type === undefined ? ' (its template says so)' : ''}: ` +
+        `executions may take up to a year instead of Express's five minutes; ${mocked === null ? '' : 'callback, .sync and activity Tasks take their mocked responses at once; '}` +
+        `everything else runs as in Express. --type EXPRESS for five minutes.\n`,
+    );
   }
   let machine;
   try {
