@@ -58,6 +58,9 @@ const executeCases: [label: string, options: unknown, named: string][] = [
   ['null options', null, "'options'"],
   ['a signal (a pooled execution cannot be aborted)', { signal: AbortSignal.abort() }, "'signal'"],
   ['a misspelt key', { nmae: 'x' }, "did you mean 'name'"],
+  // These two ran as if false before: the input taken as a value, the output not as text.
+  ["inputJson given as 'yes'", { inputJson: 'yes' }, "'inputJson' must be true or false, not string"],
+  ['outputJson given as 1', { outputJson: 1 }, "'outputJson' must be true or false, not number"],
 ];
 
 const lifecycle = suite<{ pool: Pool }>('hostile pool calls');
