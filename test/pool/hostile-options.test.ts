@@ -104,6 +104,12 @@ const clusterCases: [label: string, create: () => unknown, named: string][] = [
   ['a worker with 1e9 threads', () => createClusterWorker({ connection, threads: 1e9 }), "'threads'"],
   ['a worker whose pool has batch 0', () => createClusterWorker({ connection, pool: { batch: 0 } }), "'pool.batch'"],
   ['a worker with a misspelt key', () => createClusterWorker({ connection, concurency: 1 } as never), "did you mean 'concurrency'"],
+  // These four were taken before: Infinity made close() give up after 1 ms (a timer's overflow),
+  // a negative lock went to BullMQ, and BullMQ's own refusals carried no code.
+  ['a close timeout of Infinity', () => createCluster({ connection, closeTimeoutMs: Infinity }), 'closeTimeoutMs must be at most 2147483647'],
+  ['a worker with a negative lock duration', () => createClusterWorker({ connection, lockDurationMs: -5 }), "'lockDurationMs'"],
+  ['a worker with a stalled interval of 0', () => createClusterWorker({ connection, stalledIntervalMs: 0 }), "'stalledIntervalMs'"],
+  ['a worker with a max stalled count of -1', () => createClusterWorker({ connection, maxStalledCount: -1 }), "'maxStalledCount'"],
 ];
 
 for (const [label, create, named] of clusterCases) {
