@@ -34,6 +34,13 @@ const poolCases: [label: string, options: unknown, named: string][] = [
   ['mapFanOut "yes"', { threads: 1, mapFanOut: 'yes' }, "'mapFanOut'"],
   ['mapFanOutMinItems -5', { threads: 1, mapFanOutMinItems: -5 }, "'mapFanOutMinItems'"],
   ['resourceLimits 5', { threads: 1, resourceLimits: 5 }, "'resourceLimits'"],
+  // These two were taken before, and Node ran the threads without the limit asked for.
+  [
+    'a resource limit given as text',
+    { threads: 1, resourceLimits: { maxOldGenerationSizeMb: '64' } },
+    "'resourceLimits.maxOldGenerationSizeMb' must be a positive number of MB",
+  ],
+  ['a misspelt resource limit', { threads: 1, resourceLimits: { maxOldGenerationSizeMB: 64 } }, "did you mean 'resourceLimits.maxOldGenerationSizeMb'"],
   ['hangTimeoutMs "5"', { threads: 1, hangTimeoutMs: '5' }, "'hangTimeoutMs'"],
 ];
 
