@@ -6,6 +6,7 @@ import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { CliError } from '../src/cli/cli-error.js';
 import { parseParams } from '../src/cli/params.js';
+import { MAX_THREADS } from '../src/pool/checks.js';
 import type { CustomWorkflowFiles, Size } from './workflow.js';
 
 export const ScenarioNames = ['throughput', 'latency', 'fanout', 'retry', 'micro'] as const;
@@ -126,23 +127,31 @@ Output
   -h, --help              show this help
 `;
 
-/** "10s", "500ms", "2m", or a number of seconds. */
-export function parseDuration(text: string): number {
+/** "10s", "500ms", "2m", or a number of seconds; `option` names it in the error. */
+export function parseDuration(text: string, option = 'duration'): number {
   const match = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim());
-  if (match === null) throw new OptionsError(`not a duration: '${text}' (examples: 10s, 500ms, 2m)`);
+  if (match === null) throw new OptionsError(`--${option} takes a duration (examples: 10s, 500ms, 2m), not '${text}'`);
   const value = Number(match[1]);
   const unit = match[2] ?? 's';
   return unit === 'ms' ? value : unit === 's' ? value * 1000 : value * 60_000;
 }
 
-function parseCount(text: string, name: string): number {
+function parseCount(text: string, name: string, max = Number.MAX_SAFE_INTEGER): number {
   const value = Number(text);
   if (!Number.isInteger(value) || value < 1) throw new OptionsError(`--${name} takes positive whole numbers, not '${text}'`);
+  if (value > max) throw new OptionsError(`--${name} takes numbers up to ${max}, not '${text}'`);
   return value;
 }
 
-function parseCounts(text: string, name: string): number[] {
-  return text.split(',').map((part) => parseCount(part.trim(), name));
+function parseCounts(text: string, name: string, max?: number): number[] {
+  return text.split(',').map((part) => parseCount(part.trim(), name, max));
+}
+
+/** Measured time per configuration: more than nothing, and at least 1 ms for each round, or the rates are 0/s. */
+function measuredMs(text: string, rounds: number): number {
+  const durationMs = parseDuration(text, 'duration');
+  if (durationMs < rounds) throw new OptionsError(`--duration '${text}' leaves under 1 ms for each of --rounds ${rounds}: nothing would be measured`);
+  return durationMs;
 }
 
 function parseNames<T extends string>(text: string, allowed: readonly T[], name: string): T[] {
@@ -215,6 +224,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     }
   }
   const cluster = clusterOptions(parsed);
+  const rounds = parsed.rounds === undefined ? (quick ? 2 : 3) : parseCount(parsed.rounds, 'rounds');
   const defaultScenarios: ScenarioName[] = quick ? ['throughput', 'retry'] : ['throughput', 'latency', 'retry'];
   const options: BenchOptions = {
     help: parsed.help === true,
@@ -227,11 +237,12 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     scenarios: parsed.scenario === undefined ? defaultScenarios : parseNames(parsed.scenario, ScenarioNames, 'scenario'),
     modes: parsed.mode === undefined ? ['inproc'] : parseNames(parsed.mode, ModeNames, 'mode'),
     size,
-    durationMs: parsed.duration === undefined ? (quick ? 1000 : 3000) : parseDuration(parsed.duration),
-    warmupMs: parsed.warmup === undefined ? 500 : parseDuration(parsed.warmup),
-    rounds: parsed.rounds === undefined ? (quick ? 2 : 3) : parseCount(parsed.rounds, 'rounds'),
+    durationMs: parsed.duration === undefined ? (quick ? 1000 : 3000) : measuredMs(parsed.duration, rounds),
+    warmupMs: parsed.warmup === undefined ? 500 : parseDuration(parsed.warmup, 'warmup'),
+    rounds,
     concurrency: parsed.concurrency === undefined ? [1, 16] : parseCounts(parsed.concurrency, 'concurrency'),
-    threads: parsed.threads === undefined ? (cluster === null ? [1, 2] : [clusterThreads(cluster.workers)]) : parseCounts(parsed.threads, 'threads'),
+    threads:
+      parsed.threads === undefined ? (cluster === null ? [1, 2] : [clusterThreads(cluster.workers)]) : parseCounts(parsed.threads, 'threads', MAX_THREADS),
     batch: parsed.batch === undefined ? (cluster === null ? [1, 16, 64] : [256]) : parseCounts(parsed.batch, 'batch'),
     poolConcurrency: parsed['pool-concurrency'] === undefined ? null : parseCount(parsed['pool-concurrency'], 'pool-concurrency'),
     rate: parsed.rate === undefined ? null : parseCount(parsed.rate, 'rate'),

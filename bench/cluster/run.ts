@@ -114,15 +114,17 @@ export async function runClusterBench(
   let workers: WorkerProcesses | null = null;
   let cluster: Cluster | null = null;
   let answersCorrect = true;
-  // Interrupted: the processes this run started stop with it (workers first: they need Redis to stop).
-  const onInterrupt = () => {
+  // Interrupted (Ctrl-C, or SIGTERM from `timeout`, kill or a supervisor): the processes this run
+  // started stop with it (workers first: they need Redis to stop), then it exits as the signal would.
+  const onInterrupt = (signal: NodeJS.Signals) => {
     void (async () => {
       await workers?.stop();
       await redis.stop();
-      process.exit(130);
+      process.exit(signal === 'SIGTERM' ? 143 : 130);
     })();
   };
   process.once('SIGINT', onInterrupt);
+  process.once('SIGTERM', onInterrupt);
   try {
     const prefix = `bench-${randomUUID().slice(0, 8)}`;
     workers = await startWorkers({
@@ -166,6 +168,7 @@ export async function runClusterBench(
     }
   } finally {
     process.removeListener('SIGINT', onInterrupt);
+    process.removeListener('SIGTERM', onInterrupt);
     await cluster?.close();
     await workers?.stop();
     await redis.stop();

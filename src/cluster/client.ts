@@ -25,7 +25,7 @@ import type { LoadOptions, LoadResult } from '../pool/shards.js';
 import { moduleFileUrl } from '../pool/module-url.js';
 import type { WorkflowOptions } from '../pool/protocol.js';
 import type { ExecutionResult, ExecutionStatus } from '../run/result.js';
-import { ClusterError, ClusterErrorCodes, type ClusterErrorCode } from './errors.js';
+import { ClusterError, ClusterErrorCodes, MAX_TIMER_MS, type ClusterErrorCode } from './errors.js';
 import { firstProblem, optionsShapeProblem, stringProblem } from '../options.js';
 import { MapFanOuts } from './fan-out.js';
 import { GiveUpWatch } from './give-ups.js';
@@ -161,6 +161,7 @@ export class Cluster extends EventEmitter {
     const mapBlockSize = options.mapBlockSize === undefined ? null : positiveInteger(options.mapBlockSize, 'mapBlockSize');
     this.closeTimeoutMs = options.closeTimeoutMs ?? 30_000;
     if (!(this.closeTimeoutMs >= 0)) throw invalid('closeTimeoutMs must be a number ≥ 0');
+    if (this.closeTimeoutMs > MAX_TIMER_MS) throw invalid(`closeTimeoutMs must be at most ${MAX_TIMER_MS} (about 24.8 days), not ${this.closeTimeoutMs}`);
     const jobAttempts = positiveInteger(options.jobAttempts ?? 3, 'jobAttempts');
     this.redis = connect(options.connection);
     const reader = connect(options.connection);

@@ -26,6 +26,9 @@ export const ClusterErrorCodes = {
 
 export type ClusterErrorCode = (typeof ClusterErrorCodes)[keyof typeof ClusterErrorCodes];
 
+/** The longest delay a Node timer keeps (2^31 − 1 ms): a longer one fires after 1 ms, so options in ms are refused past it. */
+export const MAX_TIMER_MS = 2_147_483_647;
+
 export class ClusterError extends Error {
   override readonly name = 'ClusterError';
   readonly code: ClusterErrorCode;

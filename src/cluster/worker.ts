@@ -19,7 +19,7 @@ import { readValue } from '../pool/codec.js';
 import { encodeHistogram } from '../pool/latency.js';
 import { createPool, type Pool, type PoolOptions } from '../pool/pool.js';
 import { answer, AnswerWriter, messageOf } from './answers.js';
-import { ClusterError, ClusterErrorCodes, ClusterFaults } from './errors.js';
+import { ClusterError, ClusterErrorCodes, ClusterFaults, MAX_TIMER_MS } from './errors.js';
 import { firstProblem, integerProblem, optionsShapeProblem, stringProblem, type OptionProblem } from '../options.js';
 import { MAX_THREADS, poolOptionsProblem } from '../pool/checks.js';
 import {
@@ -95,6 +95,9 @@ export class ClusterWorker {
       optionsShapeProblem(options, WORKER_OPTIONS),
       stringProblem(options.prefix, 'prefix'),
       integerProblem(options.threads, 'threads', 1, MAX_THREADS),
+      integerProblem(options.lockDurationMs, 'lockDurationMs', 1, MAX_TIMER_MS),
+      integerProblem(options.stalledIntervalMs, 'stalledIntervalMs', 1, MAX_TIMER_MS),
+      integerProblem(options.maxStalledCount, 'maxStalledCount', 0),
       prefixed('pool.', poolOptionsProblem(options.pool)),
     );
     if (problem !== null) throw invalid(`option '${problem.option}' ${problem.problem}`);

@@ -42,10 +42,26 @@ export function poolOptionsProblem(options: unknown): OptionProblem | null {
       : { option: 'hangTimeoutMs', problem: 'must be a positive number of milliseconds' },
     o.mapFanOut === undefined || typeof o.mapFanOut === 'boolean' ? null : { option: 'mapFanOut', problem: 'must be true or false' },
     integerProblem(o.mapFanOutMinItems, 'mapFanOutMinItems', 0),
-    o.resourceLimits === undefined || (typeof o.resourceLimits === 'object' && o.resourceLimits !== null && !Array.isArray(o.resourceLimits))
-      ? null
-      : { option: 'resourceLimits', problem: 'must be an object of worker_threads resource limits' },
+    resourceLimitsProblem(o.resourceLimits),
   );
+}
+
+const RESOURCE_LIMITS = ['maxYoungGenerationSizeMb', 'maxOldGenerationSizeMb', 'codeRangeSizeMb', 'stackSizeMb'];
+
+/** worker_threads' resource limits: Node ignores a misspelt key or a limit that is not a number, so the pool says so. */
+function resourceLimitsProblem(limits: unknown): OptionProblem | null {
+  if (limits === undefined) return null;
+  if (typeof limits !== 'object' || limits === null || Array.isArray(limits)) {
+    return { option: 'resourceLimits', problem: 'must be an object of worker_threads resource limits' };
+  }
+  const shape = optionsShapeProblem(limits, RESOURCE_LIMITS, 'resourceLimits.');
+  if (shape !== null) return shape;
+  for (const [key, value] of Object.entries(limits)) {
+    if (value !== undefined && !(typeof value === 'number' && value > 0 && Number.isFinite(value))) {
+      return { option: `resourceLimits.${key}`, problem: `must be a positive number of MB, not ${JSON.stringify(value) ?? typeof value}` };
+    }
+  }
+  return null;
 }
 
 export function positiveInteger(value: number, name: string): number {

@@ -19,14 +19,16 @@ export interface LatencySummary {
 }
 
 export function summarize(histogram: Histogram): LatencySummary {
+  const max = histogram.maxValue;
+  // A percentile is its bucket's top, up to 0.1% above the exact maximum the histogram keeps.
   return {
     count: histogram.totalCount,
     mean: histogram.totalCount === 0 ? 0 : histogram.mean,
-    p50: histogram.getValueAtPercentile(50),
-    p90: histogram.getValueAtPercentile(90),
-    p99: histogram.getValueAtPercentile(99),
-    p999: histogram.getValueAtPercentile(99.9),
-    max: histogram.maxValue,
+    p50: Math.min(histogram.getValueAtPercentile(50), max),
+    p90: Math.min(histogram.getValueAtPercentile(90), max),
+    p99: Math.min(histogram.getValueAtPercentile(99), max),
+    p999: Math.min(histogram.getValueAtPercentile(99.9), max),
+    max,
   };
 }
 

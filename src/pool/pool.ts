@@ -16,7 +16,7 @@ import { checkPoolOptions, invalid, positiveInteger } from './checks.js';
 import type { DecoderEntry } from './codec.js';
 import { Dispatcher } from './dispatcher.js';
 import { PoolError, PoolErrorCodes } from './errors.js';
-import { optionsShapeProblem } from '../options.js';
+import { firstProblem, optionsShapeProblem, type OptionProblem } from '../options.js';
 import type { MapFanOutRequest, MapFanOutResult } from './fan-out-plan.js';
 import { FanOuts } from './fan-outs.js';
 import { summarize, type LatencySummary } from './latency.js';
@@ -196,7 +196,7 @@ export class Pool extends EventEmitter {
     if (workflow === undefined) return this.tally.refuse(PoolErrorCodes.UNKNOWN_WORKFLOW, `no workflow is registered as '${id}'`);
     // Without a name, it is named after its batch's UUID (protocol.ts, BatchNames) on both threads.
     if (options === undefined) return this.batches.submit(workflow, input, null, false, false);
-    const problem = optionsShapeProblem(options, EXECUTE_OPTIONS);
+    const problem = optionsShapeProblem(options, EXECUTE_OPTIONS) ?? firstProblem(flagProblem(options, 'inputJson'), flagProblem(options, 'outputJson'));
     if (problem !== null) return this.tally.refuse(PoolErrorCodes.INVALID_OPTION, `execute('${id}', …): option '${problem.option}' ${problem.problem}`);
     return this.batches.submit(workflow, input, options.name ?? null, options.inputJson === true, options.outputJson === true);
   }
@@ -278,6 +278,12 @@ export class Pool extends EventEmitter {
 
 /** What pool.execute takes; a `signal` among them is refused, not ignored (a pooled execution cannot be aborted). */
 const EXECUTE_OPTIONS: readonly (keyof PoolExecuteOptions)[] = ['name', 'inputJson', 'outputJson'];
+
+/** `inputJson` / `outputJson`: a boolean, or absent; `'yes'` or `1` would otherwise pass as false in silence. */
+function flagProblem(options: PoolExecuteOptions, option: 'inputJson' | 'outputJson'): OptionProblem | null {
+  const value: unknown = options[option];
+  return value === undefined || typeof value === 'boolean' ? null : { option, problem: `must be true or false, not ${typeof value}` };
+}
 
 export function createPool(options?: PoolOptions): Pool {
   return new Pool(options);

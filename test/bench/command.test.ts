@@ -83,6 +83,25 @@ test('a wrong answer is reported and exits 1; that engine is not timed', async (
   assert.not.match(stdout, /statemill\s+in-process/);
 });
 
+// It exited 1 before, statemill's second run "wrong" against its first: the reference held the first run's id.
+test('without --expected, a value that differs from run to run (a generated id) is not compared, and the report says which', async () => {
+  const withIds = ['--definition', fixture('greeting.asl.json'), '--handlers', fixture('greeting-ids-handlers.ts'), '--input', fixture('greeting-inputs.json')];
+  const { code, stdout, stderr } = await bench([...withIds, ...short, '--scenario', 'throughput', '--json']);
+  assert.is(code, 0, stderr);
+  const report = JSON.parse(stdout) as BenchReport;
+  for (const engine of ['statemill', 'aws-local-stepfunctions']) {
+    const record = report.verification.find((v) => v.engine === engine)!;
+    assert.is(record.status, 'ok', `${engine}: ${record.detail}`);
+    assert.is(record.matched, 2);
+  }
+  assert.ok(report.throughput.some((r) => r.engine === 'statemill' && r.executions > 0));
+  assert.ok(
+    report.notes.some((note) => note.includes('values that differed between two of its runs were not compared: /output/receipts/0/id')),
+    report.notes.join('\n'),
+  );
+  assert.not.match(report.notes.join('\n'), /\/output\/greeting|\/kind/);
+});
+
 test('the summary table names the machine', async () => {
   const { code, stdout } = await bench([...greeting, ...short, '--scenario', 'throughput', '--no-peer']);
   assert.is(code, 0);

@@ -83,6 +83,33 @@ const clusterMisuse: { argv: string[]; names: RegExp }[] = [
   { argv: ['--cluster', '--threads', '2', '--media', 'ffmpeg'], names: /--media does not go with it/ },
 ];
 
+// Each was accepted before (0/s rates, an internal error at createPool) or named no option.
+const valueMisuse: { argv: string[]; names: RegExp }[] = [
+  { argv: ['--duration', '0'], names: /--duration '0' leaves under 1 ms for each of --rounds 3/ },
+  { argv: ['--duration', '0ms', '--rounds', '1'], names: /--duration '0ms' leaves under 1 ms/ },
+  { argv: ['--duration', '5ms', '--rounds', '10'], names: /--duration '5ms' leaves under 1 ms for each of --rounds 10/ },
+  { argv: ['--duration=-1'], names: /--duration takes a duration .*not '-1'/ },
+  { argv: ['--warmup=-5'], names: /--warmup takes a duration .*not '-5'/ },
+  { argv: ['--threads', '2000', '--mode', 'pool'], names: /--threads takes numbers up to 1024, not '2000'/ },
+  { argv: ['--threads', '1,1025'], names: /--threads takes numbers up to 1024, not '1025'/ },
+  { argv: ['--cluster', '--workers', '1', '--threads', '4096'], names: /--threads takes numbers up to 1024/ },
+];
+
+for (const { argv, names } of valueMisuse) {
+  test(`an out-of-range value is a usage error naming the option: ${argv.join(' ')}`, () => {
+    assert.throws(
+      () => parseBenchOptions(argv),
+      (error: unknown) => error instanceof OptionsError && names.test(error.message),
+    );
+  });
+}
+
+test('the smallest measurable duration and the most threads are accepted', () => {
+  assert.is(parseBenchOptions(['--duration', '3ms', '--rounds', '3']).durationMs, 3);
+  assert.is(parseBenchOptions(['--warmup', '0']).warmupMs, 0);
+  assert.equal(parseBenchOptions(['--threads', '1024']).threads, [1024]);
+});
+
 for (const { argv, names } of clusterMisuse) {
   test(`--cluster misuse is a usage error naming the option: ${argv.join(' ')}`, () => {
     assert.throws(

@@ -34,6 +34,13 @@ const poolCases: [label: string, options: unknown, named: string][] = [
   ['mapFanOut "yes"', { threads: 1, mapFanOut: 'yes' }, "'mapFanOut'"],
   ['mapFanOutMinItems -5', { threads: 1, mapFanOutMinItems: -5 }, "'mapFanOutMinItems'"],
   ['resourceLimits 5', { threads: 1, resourceLimits: 5 }, "'resourceLimits'"],
+  // These two were taken before, and Node ran the threads without the limit asked for.
+  [
+    'a resource limit given as text',
+    { threads: 1, resourceLimits: { maxOldGenerationSizeMb: '64' } },
+    "'resourceLimits.maxOldGenerationSizeMb' must be a positive number of MB",
+  ],
+  ['a misspelt resource limit', { threads: 1, resourceLimits: { maxOldGenerationSizeMB: 64 } }, "did you mean 'resourceLimits.maxOldGenerationSizeMb'"],
   ['hangTimeoutMs "5"', { threads: 1, hangTimeoutMs: '5' }, "'hangTimeoutMs'"],
 ];
 
@@ -58,6 +65,9 @@ const executeCases: [label: string, options: unknown, named: string][] = [
   ['null options', null, "'options'"],
   ['a signal (a pooled execution cannot be aborted)', { signal: AbortSignal.abort() }, "'signal'"],
   ['a misspelt key', { nmae: 'x' }, "did you mean 'name'"],
+  // These two ran as if false before: the input taken as a value, the output not as text.
+  ["inputJson given as 'yes'", { inputJson: 'yes' }, "'inputJson' must be true or false, not string"],
+  ['outputJson given as 1', { outputJson: 1 }, "'outputJson' must be true or false, not number"],
 ];
 
 const lifecycle = suite<{ pool: Pool }>('hostile pool calls');
@@ -101,6 +111,12 @@ const clusterCases: [label: string, create: () => unknown, named: string][] = [
   ['a worker with 1e9 threads', () => createClusterWorker({ connection, threads: 1e9 }), "'threads'"],
   ['a worker whose pool has batch 0', () => createClusterWorker({ connection, pool: { batch: 0 } }), "'pool.batch'"],
   ['a worker with a misspelt key', () => createClusterWorker({ connection, concurency: 1 } as never), "did you mean 'concurrency'"],
+  // These four were taken before: Infinity made close() give up after 1 ms (a timer's overflow),
+  // a negative lock went to BullMQ, and BullMQ's own refusals carried no code.
+  ['a close timeout of Infinity', () => createCluster({ connection, closeTimeoutMs: Infinity }), 'closeTimeoutMs must be at most 2147483647'],
+  ['a worker with a negative lock duration', () => createClusterWorker({ connection, lockDurationMs: -5 }), "'lockDurationMs'"],
+  ['a worker with a stalled interval of 0', () => createClusterWorker({ connection, stalledIntervalMs: 0 }), "'stalledIntervalMs'"],
+  ['a worker with a max stalled count of -1', () => createClusterWorker({ connection, maxStalledCount: -1 }), "'maxStalledCount'"],
 ];
 
 for (const [label, create, named] of clusterCases) {
