@@ -1,18 +1,15 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runCli } from '../../src/cli/program.js';
-import { fixtures } from './run-cli.js';
+import { CliProcess, fixtures } from './run-cli.js';
 
 /** Ctrl-C is never swallowed: it settles a running execution, and ends what has none to settle. */
 const interrupt = suite('cli Ctrl-C');
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'statemill-interrupt-'));
 interrupt.after(() => rmSync(work, { recursive: true, force: true }));
 
@@ -43,27 +40,10 @@ interrupt('Ctrl-C during `statemill bench` ends it at once (it used to be swallo
   writeFileSync(definition, JSON.stringify({ StartAt: 'Call', States: { Call: { Type: 'Task', Resource: 'call', End: true } } }));
   writeFileSync(handlers, 'export const handlers = { call: (input) => input };');
   const args = ['bench', '--definition', definition, '--handlers', handlers, '--duration', '120s', '--warmup', '0ms', '--rounds', '1'];
-  const child = spawn(process.execPath, ['--import', 'tsx/esm', 'src/cli/main.ts', ...args, '--no-save', '--no-peer', '--scenario', 'throughput'], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => (stdout += chunk));
-  const measuring = new Promise<void>((resolve) =>
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-      if (stderr.includes('answers match')) resolve();
-    }),
-  );
-  const ended = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(`${code}/${signal}`)));
-  await measuring;
-  child.kill('SIGINT');
-  // Not a speed check: a bench that swallows Ctrl-C runs on for two minutes, far past this.
-  const outcome = await Promise.race([ended, new Promise<string>((resolve) => setTimeout(() => resolve('still running'), 30_000).unref())]);
-  if (outcome === 'still running') child.kill('SIGKILL');
-  assert.is(outcome, 'null/SIGINT', stderr);
-  assert.not.ok(stdout.includes('Throughput and latency'), stdout);
+  const bench = new CliProcess([...args, '--no-save', '--no-peer', '--scenario', 'throughput']);
+  assert.ok(await bench.stderrHolds('answers match'), bench.stderr);
+  assert.is(await bench.stop('SIGINT'), 'null/SIGINT', bench.stderr);
+  assert.not.ok(bench.stdout.includes('Throughput and latency'), bench.stdout);
 });
 
 interrupt.run();

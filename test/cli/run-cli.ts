@@ -1,3 +1,4 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Readable } from 'node:stream';
 import { runCli } from '../../src/cli/program.js';
@@ -33,4 +34,53 @@ export async function cli(argv: string[], options: RunCliOptions = {}): Promise<
     signal: options.signal,
   });
   return { code, stdout, stderr, json: () => JSON.parse(stdout) };
+}
+
+/**
+ * The CLI as a child process from the repository root (`node --import tsx/esm src/cli/main.ts …`),
+ * for what only a real process shows: signals, and the processes it starts.
+ */
+export class CliProcess {
+  readonly child: ChildProcess;
+  stdout = '';
+  stderr = '';
+  private readonly exited: Promise<string>;
+
+  constructor(args: string[]) {
+    const root = fileURLToPath(new URL('../../', import.meta.url));
+    this.child = spawn(process.execPath, ['--import', 'tsx/esm', 'src/cli/main.ts', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child.stdout!.on('data', (chunk) => (this.stdout += chunk));
+    this.child.stderr!.on('data', (chunk) => (this.stderr += chunk));
+    this.exited = new Promise((resolve) => this.child.once('exit', (code, signal) => resolve(`${code}/${signal}`)));
+  }
+
+  /** True once stderr holds `text`; false if it has not after `ms`. */
+  stderrHolds(text: string, ms = 120_000): Promise<boolean> {
+    return new Promise((resolve) => {
+      const check = () => {
+        if (!this.stderr.includes(text)) return;
+        this.child.stderr!.off('data', check);
+        clearTimeout(timer);
+        resolve(true);
+      };
+      const timer = setTimeout(() => {
+        this.child.stderr!.off('data', check);
+        resolve(false);
+      }, ms).unref();
+      this.child.stderr!.on('data', check);
+      check();
+    });
+  }
+
+  /**
+   * Sends `signal` and answers how the process ended (`code/signal`), or 'still running' if it
+   * has not 30 s later (then it is killed). Not a speed check: a process deaf to the signal
+   * runs on far past that.
+   */
+  async stop(signal: NodeJS.Signals): Promise<string> {
+    this.child.kill(signal);
+    const outcome = await Promise.race([this.exited, new Promise<string>((resolve) => setTimeout(() => resolve('still running'), 30_000).unref())]);
+    if (outcome === 'still running') this.child.kill('SIGKILL');
+    return outcome;
+  }
 }

@@ -4,14 +4,14 @@
  * in-process ones, and prints the pool and the cluster side by side. Short settings: this
  * proves the command and its table, not speed.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runBenchCommand as bench } from '../support/bench-command.js';
 import type { ClusterBenchReport } from '../../bench/cluster/run.js';
 import { redisMissing } from './support.js';
+import { CliProcess } from '../cli/run-cli.js';
 
 const missing = redisMissing();
 if (missing !== null) console.log(`statemill bench --cluster: ${missing}`);
@@ -114,7 +114,6 @@ function alive(pid: number): boolean {
 (missing === null && process.platform === 'linux' ? test : test.skip)(
   'bench --cluster stopped by SIGTERM stops its redis-server and worker processes too, and exits 143',
   async () => {
-    const root = fileURLToPath(new URL('../../', import.meta.url));
     const args = [
       'bench',
       '--cluster',
@@ -132,28 +131,17 @@ function alive(pid: number): boolean {
       '1',
       '--no-save',
     ];
-    const child = spawn(process.execPath, ['--import', 'tsx/esm', 'src/cli/main.ts', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    const measuring = new Promise<void>((resolve) =>
-      child.stderr.on('data', (chunk) => {
-        stderr += chunk;
-        if (stderr.includes('answers match')) resolve();
-      }),
-    );
-    const ended = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(`${code}/${signal}`)));
-    await measuring;
-    const started = execFileSync('ps', ['-o', 'pid=', '--ppid', String(child.pid)], { encoding: 'utf8' })
+    const benchmark = new CliProcess(args);
+    assert.ok(await benchmark.stderrHolds('answers match'), benchmark.stderr);
+    const started = execFileSync('ps', ['-o', 'pid=', '--ppid', String(benchmark.child.pid)], { encoding: 'utf8' })
       .split('\n')
       .map((line) => Number(line.trim()))
       .filter((pid) => pid > 0 && alive(pid));
     assert.ok(started.length >= 2, `a redis-server and a worker were started: ${started.join(', ')}`);
-    child.kill('SIGTERM');
-    // Not a speed check: a benchmark that ignores SIGTERM measures on for two minutes, far past this.
-    const outcome = await Promise.race([ended, new Promise<string>((resolve) => setTimeout(() => resolve('still running'), 30_000).unref())]);
+    const outcome = await benchmark.stop('SIGTERM');
     const left = started.filter(alive);
     for (const pid of left) process.kill(pid, 'SIGKILL');
-    if (outcome === 'still running') child.kill('SIGKILL');
-    assert.is(outcome, '143/null', stderr);
+    assert.is(outcome, '143/null', benchmark.stderr);
     assert.equal(left, [], 'processes the benchmark started are still running');
   },
 );
