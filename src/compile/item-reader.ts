@@ -43,8 +43,6 @@ export const ItemReaderErrors = {
 } as const;
 
 const CSV_DELIMITERS: Readonly<Record<string, string>> = { COMMA: ',', PIPE: '|', SEMICOLON: ';', SPACE: ' ', TAB: '\t' };
-/** AWS's ceiling on MaxItems. */
-const MAX_ITEMS_LIMIT = 100_000_000;
 
 /** Reads a Map's items: from the Map's effective input (JSONPath) or its `$states` scope (JSONata). */
 export type ReadItems = (input: unknown, frame: Frame, scope: StatesScope | null) => unknown[] | Promise<unknown[]>;
