@@ -1,5 +1,5 @@
 import { validate } from '../../compile/validate/validate.js';
-import { pointerTo, ProblemCodes, type Problem } from '../../asl/problems.js';
+import { pointerTo, ProblemCodes } from '../../asl/problems.js';
 import type { QueryLanguage } from '../../compile/context.js';
 import { diagnosticsOf, invalidDefinition as apiInvalidDefinition } from '../definitions.js';
 import { ServiceError } from '../errors.js';
