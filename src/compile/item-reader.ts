@@ -4,14 +4,13 @@ import { AslError, jsonForCause, runtimeError, stateCause } from '../run/errors.
 import type { Frame } from '../run/frame.js';
 import { mapRunResource, type MapRun } from '../run/map-runs.js';
 import { mapLabel } from './map-label.js';
-import { integerSetting } from './path-settings.js';
+import { compilePathSetting } from './path-settings.js';
 import { itemsAtPointer } from './items-pointer.js';
 import { isPromiseLike } from '../run/state.js';
 import type { StateEnv } from './context.js';
 import type { Handler } from './handlers.js';
 import { StatesScope, compileJsonataValue, isJsonataExpression, stateField, type Evaluate } from './jsonata/index.js';
 import { compileNumber } from './jsonata/state.js';
-import { compileReferencePath } from './jsonpath/paths.js';
 import { compileTemplate, type Builder } from './jsonpath/templates.js';
 
 type CsvParse = typeof import('csv-parse/sync');
@@ -171,20 +170,9 @@ interface S3Request {
 function compileReaderConfig(config: Record<string, unknown>, env: StateEnv): ReaderConfig {
   let maxItems: ReaderConfig['maxItems'] = null;
   if (typeof config.MaxItemsPath === 'string') {
-    const path = config.MaxItemsPath;
-    const read = compileReferencePath(path);
     // Unlike MaxItems, a value read at run time has no ceiling: AWS reads every item for 100000001.
-    maxItems = function readMaxItems(input, frame) {
-      const value = read(input, frame);
-      const limit = integerSetting(value);
-      if (limit === null) {
-        throw runtimeError(
-          frame,
-          `The MaxItemsPath field refers to value "${typeof value === 'string' ? value : jsonForCause(value)}" which is not a valid integer: ${path}`,
-        );
-      }
-      return positiveMaxItems(limit);
-    };
+    const read = compilePathSetting(config.MaxItemsPath, 'MaxItemsPath', 'integer');
+    maxItems = (input, frame) => positiveMaxItems(read(input, frame));
   } else if (env.queryLanguage === 'JSONata' && isJsonataExpression(config.MaxItems)) {
     const field = stateField(env.pointer, 'ItemReader').child('ReaderConfig').child('MaxItems');
     const evaluate = compileNumber(config.MaxItems, field, env.machine.problems, ANY_INTEGER);

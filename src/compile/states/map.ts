@@ -18,7 +18,7 @@ import { WHOLE_DOCUMENT, builtBound, compileTemplate, templateBound, type Builde
 import { assignsAnywhere } from '../variables.js';
 import { compileItemReader, compileResultWriter, type ReadItems, type WriteResults } from '../item-reader.js';
 import { mapLabel } from '../map-label.js';
-import { floatSetting, integerSetting } from '../path-settings.js';
+import { compilePathSetting } from '../path-settings.js';
 
 export { percentOf } from '../../run/map-runs.js';
 
@@ -167,18 +167,7 @@ function selectEach(selector: Builder, effective: unknown, items: unknown[], par
 }
 
 function compileSetting(value: unknown, path: unknown, field: string, kind: 'integer' | 'float', fallback: number): Setting {
-  if (typeof path === 'string') {
-    const read = compileReferencePath(path);
-    return function readSetting(input, frame) {
-      const v = read(input, frame);
-      const setting = kind === 'integer' ? integerSetting(v) : floatSetting(v);
-      if (setting === null) {
-        const shown = typeof v === 'string' ? v : jsonForCause(v);
-        throw runtimeError(frame, `The ${field} field refers to value "${shown}" which is not a valid ${kind}: ${path}`);
-      }
-      return setting;
-    };
-  }
+  if (typeof path === 'string') return compilePathSetting(path, field, kind);
   const constant = typeof value === 'number' ? value : fallback;
   return () => constant;
 }

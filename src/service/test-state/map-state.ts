@@ -3,10 +3,10 @@ import { StatesScope, compileJsonataValue, stateField } from '../../compile/json
 import { compileItems, compileNumber, compileOutcome, type Checked, type NumberRule } from '../../compile/jsonata/state.js';
 import { compileReferencePath } from '../../compile/jsonpath/paths.js';
 import { batchItems } from '../../compile/states/map.js';
-import { floatSetting, integerSetting } from '../../compile/path-settings.js';
+import { compilePathSetting } from '../../compile/path-settings.js';
 import { itemsAtPointer } from '../../compile/items-pointer.js';
 import { compileTemplate } from '../../compile/jsonpath/templates.js';
-import { AslError, StatesErrors, jsonForCause, runtimeError } from '../../run/errors.js';
+import { AslError, StatesErrors, jsonForCause } from '../../run/errors.js';
 import { Frame } from '../../run/frame.js';
 import { ServiceError } from '../errors.js';
 import { finishJsonPath, mockedResult } from './result-stages.js';
@@ -177,14 +177,7 @@ function batches(batcher: Record<string, unknown>, inputs: unknown[], input: unk
  * constant, or read by their …Path as an execution reads them (numeric strings count); null when absent.
  */
 function setting(value: unknown, path: unknown, field: string, kind: 'integer' | 'float', input: unknown, frame: Frame): number | null {
-  if (typeof path === 'string') {
-    const v = compileReferencePath(path)(input, frame);
-    const parsed = kind === 'integer' ? integerSetting(v) : floatSetting(v);
-    if (parsed === null) {
-      throw runtimeError(frame, `The ${field} field refers to value "${typeof v === 'string' ? v : jsonForCause(v)}" which is not a valid ${kind}: ${path}`);
-    }
-    return parsed;
-  }
+  if (typeof path === 'string') return compilePathSetting(path, field, kind)(input, frame);
   return typeof value === 'number' ? value : null;
 }
 
