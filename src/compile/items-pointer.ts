@@ -1,4 +1,5 @@
 import { unescapePointerToken } from '../asl/problems.js';
+import { isObject, own } from '../json.js';
 import { AslError, jsonForCause } from '../run/errors.js';
 
 /**
@@ -29,6 +30,5 @@ export function itemsAtPointer(document: unknown, pointer: string): unknown[] {
 
 function child(node: unknown, name: string): unknown {
   if (Array.isArray(node)) return /^(?:0|[1-9][0-9]*)$/.test(name) ? node[Number(name)] : undefined;
-  if (node !== null && typeof node === 'object' && Object.prototype.hasOwnProperty.call(node, name)) return (node as Record<string, unknown>)[name];
-  return undefined;
+  return isObject(node) ? own(node, name) : undefined;
 }

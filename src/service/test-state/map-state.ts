@@ -8,6 +8,7 @@ import { itemsAtPointer } from '../../compile/items-pointer.js';
 import { compileTemplate } from '../../compile/jsonpath/templates.js';
 import { AslError, StatesErrors, jsonForCause } from '../../run/errors.js';
 import { Frame } from '../../run/frame.js';
+import { isObject } from '../../json.js';
 import { ServiceError } from '../errors.js';
 import { finishJsonPath, mockedResult } from './result-stages.js';
 import { recover } from './recovery.js';
@@ -145,8 +146,8 @@ function readerItems(run: TestRun): unknown[] | null {
 }
 
 function itemsPointerOf(reader: unknown): string | null {
-  const config = reader !== null && typeof reader === 'object' ? (reader as { ReaderConfig?: unknown }).ReaderConfig : undefined;
-  const pointer = config !== null && typeof config === 'object' ? (config as { ItemsPointer?: unknown }).ItemsPointer : undefined;
+  const config = isObject(reader) ? reader.ReaderConfig : undefined;
+  const pointer = isObject(config) ? config.ItemsPointer : undefined;
   return typeof pointer === 'string' ? pointer : null;
 }
 
