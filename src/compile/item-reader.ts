@@ -78,7 +78,7 @@ export function compileItemReader(def: Record<string, unknown>, env: StateEnv): 
           andThen(args(input, frame, scope), (request) =>
             andThen(limitOf(config, input, frame, scope), (limit) =>
               andThen(listAll(list, request as S3Request, frame, Infinity), (objects) =>
-                loadAndFlatten(get, (request as S3Request).Bucket, objects, config, frame, limit),
+                readObjects(get, (request as S3Request).Bucket, listedKeys(objects), config, frame, limit),
               ),
             ),
           ),
@@ -313,9 +313,9 @@ function parseItems(text: string, config: ReaderConfig, frame: Frame, limit: num
  * CSV rows as objects keyed by the header (FIRST_ROW or GIVEN); every value is a string, as on
  * AWS. As AWS does, a row's fields past the header's are dropped and its missing ones are "".
  */
-function csvItems(text: string, config: ReaderConfig, limit: number, headers: readonly string[] | null = config.headers): unknown[] {
+function csvItems(text: string, config: ReaderConfig, limit: number): unknown[] {
   const rows = csvLibrary().parse(text, { delimiter: config.delimiter, relax_column_count: true, skip_empty_lines: true, bom: true }) as string[][];
-  let names = headers;
+  let names = config.headers;
   let from = 0;
   if (config.headerLocation !== 'GIVEN' || names === null) {
     names = rows[0] ?? [];
@@ -347,25 +347,24 @@ function readManifest(get: Handler, request: S3Request, config: ReaderConfig, fr
     }
     const headers = manifest.fileSchema.split(',').map((name) => name.trim());
     const bucket = typeof manifest.destinationBucket === 'string' ? manifest.destinationBucket.replace(/^arn:aws[\w-]*:s3:::/, '') : request.Bucket;
-    const csv: ReaderConfig = { ...config, headerLocation: 'GIVEN', headers, delimiter: ',' };
-    const items: unknown[] = [];
-    const files = manifest.files;
-    const next = (index: number): unknown[] | Promise<unknown[]> => {
-      if (index >= files.length || items.length >= limit) return items;
-      return andThen(getText(get, { Bucket: bucket, Key: files[index]!.key }, frame), (part) => {
-        items.push(...csvItems(part, csv, limit - items.length, headers));
-        return next(index + 1);
-      });
-    };
-    return next(0);
+    const csv: ReaderConfig = { ...config, inputType: 'CSV', headerLocation: 'GIVEN', headers, delimiter: ',' };
+    const keys = manifest.files.map((file) => file.key);
+    return readObjects(get, bucket, keys, csv, frame, limit);
   });
 }
 
 /**
- * LOAD_AND_FLATTEN: each listed object's content read as InputType, one list of all their items
- * in listing order; keys ending in `/` (the console's folder markers) hold no items.
+ * The items of several objects of one bucket, each read as `config` says, one list in the
+ * order of `keys` (LOAD_AND_FLATTEN's listing, an inventory manifest's files), up to `limit`.
  */
-function loadAndFlatten(get: Handler, bucket: unknown, objects: unknown[], config: ReaderConfig, frame: Frame, limit: number): unknown[] | Promise<unknown[]> {
+function readObjects(
+  get: Handler,
+  bucket: unknown,
+  keys: readonly string[],
+  config: ReaderConfig,
+  frame: Frame,
+  limit: number,
+): unknown[] | Promise<unknown[]> {
   const items: unknown[] = [];
   const add = (text: string): void => {
     for (const item of parseItems(text, config, frame, limit - items.length)) items.push(item);
@@ -373,16 +372,24 @@ function loadAndFlatten(get: Handler, bucket: unknown, objects: unknown[], confi
   let index = 0;
   // A loop while the handler answers synchronously, so a long listing does not deepen the stack.
   const readOn = (): unknown[] | Promise<unknown[]> => {
-    while (index < objects.length && items.length < limit) {
-      const key = (objects[index++] as { Key?: unknown }).Key;
-      if (typeof key !== 'string' || key.endsWith('/')) continue;
-      const text = getText(get, { Bucket: bucket, Key: key }, frame);
+    while (index < keys.length && items.length < limit) {
+      const text = getText(get, { Bucket: bucket, Key: keys[index++] }, frame);
       if (typeof text !== 'string') return text.then((t) => (add(t), readOn()));
       add(text);
     }
     return items;
   };
   return readOn();
+}
+
+/** LOAD_AND_FLATTEN reads the listed objects' keys; those ending in `/` (the console's folder markers) hold no items. */
+function listedKeys(objects: unknown[]): string[] {
+  const keys: string[] = [];
+  for (const object of objects) {
+    const key = (object as { Key?: unknown }).Key;
+    if (typeof key === 'string' && !key.endsWith('/')) keys.push(key);
+  }
+  return keys;
 }
 
 /** listObjectsV2, page by page: each object becomes `{ Etag, Key, LastModified, Size, StorageClass }` as on AWS. */
