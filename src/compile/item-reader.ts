@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { AslError, jsonForCause, runtimeError, stateCause } from '../run/errors.js';
 import type { Frame } from '../run/frame.js';
 import { mapRunResource, type MapRun } from '../run/map-runs.js';
+import { setOwn } from '../json.js';
 import { mapLabel } from './map-label.js';
 import { compilePathSetting } from './path-settings.js';
 import { itemsAtPointer } from './items-pointer.js';
@@ -322,11 +323,11 @@ function csvItems(text: string, config: ReaderConfig, limit: number): unknown[] 
     from = 1;
   }
   if (new Set(names).size < names.length) throw new AslError(ItemReaderErrors.ItemReaderFailed, 'CSV headers cannot contain duplicates.');
-  const items: Record<string, string>[] = [];
+  const items: Record<string, unknown>[] = [];
   for (let i = from; i < rows.length && items.length < limit; i++) {
     const row = rows[i]!;
-    const item: Record<string, string> = {};
-    for (let c = 0; c < names.length; c++) item[names[c]!] = row[c] ?? '';
+    const item: Record<string, unknown> = {};
+    for (let c = 0; c < names.length; c++) setOwn(item, names[c]!, row[c] ?? '');
     items.push(item);
   }
   return items;
