@@ -370,33 +370,25 @@ function itemMemberReader(name: string, read: Builder, text: string, key: string
 
 /** The names below the Map item in `$$.Map.Item.Value.a.b…` (none an Object.prototype name), else null. */
 function plainItemNames(text: string): string[] | null {
-  let parsed;
-  try {
-    parsed = parsePath(text);
-  } catch {
-    return null;
-  }
-  const segments = parsed.segments;
-  if (parsed.root !== 'context' || segments === null || segments.length < 3) return null;
-  const names: string[] = [];
-  for (const segment of segments) {
-    if (!('name' in segment)) return null;
-    names.push(segment.name);
-  }
-  if (names[0] !== 'Map' || names[1] !== 'Item' || names[2] !== 'Value') return null;
-  const below = names.slice(3);
-  return below.some((name) => name in Object.prototype) ? null : below;
+  const names = plainNames(text, 'context');
+  if (names === null || names.length < 3 || names[0] !== 'Map' || names[1] !== 'Item' || names[2] !== 'Value') return null;
+  return names.slice(3);
 }
 
 /** The names of a path of the input made only of plain member names (none an Object.prototype name), else null. */
 function plainInputNames(text: string): string[] | null {
+  return plainNames(text, 'input');
+}
+
+/** The names of a path from `root` made only of plain member names (none an Object.prototype name), else null. */
+function plainNames(text: string, root: 'input' | 'context'): string[] | null {
   let parsed;
   try {
     parsed = parsePath(text);
   } catch {
     return null;
   }
-  if (parsed.root !== 'input' || parsed.segments === null) return null;
+  if (parsed.root !== root || parsed.segments === null) return null;
   const names: string[] = [];
   for (const segment of parsed.segments) {
     if (!('name' in segment) || segment.name in Object.prototype) return null;
