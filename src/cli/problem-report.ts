@@ -21,7 +21,8 @@ export function reportProblems(problems: readonly Problem[]): ReportedProblem[] 
   }));
 }
 
-function unescapeToken(token: string): string {
+/** The reference token an escaped JSON pointer token stands for (RFC 6901: `~1` is `/`, `~0` is `~`). */
+export function unescapeToken(token: string): string {
   return token.replace(/~1/g, '/').replace(/~0/g, '~');
 }
 
