@@ -3,6 +3,7 @@
  * sharded load mode records microseconds; summaries are always in microseconds.
  */
 import * as hdr from 'hdr-histogram-js';
+import { percentile } from '../src/pool/latency.js';
 
 export type Histogram = hdr.Histogram;
 
@@ -22,15 +23,6 @@ export function nanosecondHistogram(): Histogram {
 
 function rounded(value: number): number {
   return value >= 100 ? Math.round(value) : Math.round(value * 100) / 100;
-}
-
-/**
- * A percentile, never above the largest value recorded: hdr-histogram answers with the top
- * of the value's bucket (up to 0.1% above it), which for the slowest executions exceeds the
- * exact maximum it keeps, and a table showing p99.9 above max is read as a bug.
- */
-function percentile(histogram: Histogram, percent: number): number {
-  return Math.min(histogram.getValueAtPercentile(percent), histogram.maxValue);
 }
 
 /** Percentiles in microseconds; `unitNs` is the size of one recorded unit in nanoseconds. */

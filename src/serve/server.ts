@@ -96,8 +96,7 @@ class EndpointRequest extends IncomingMessage {
 
   /** The body as text ('' when there was none). */
   body(): string {
-    if (this.moreChunks !== null) return Buffer.concat(this.moreChunks).toString('utf8');
-    return this.firstChunk === null ? '' : this.firstChunk.toString('utf8');
+    return this.bytes().toString('utf8');
   }
 
   /** The body as it arrived, in bytes. */
