@@ -57,6 +57,8 @@ export interface FieldSpec {
   readonly expression: boolean;
   /** The values an `enum` field may take. */
   readonly values: readonly string[];
+  /** The largest value a number field may hold (AWS's documented ceiling), or Infinity. */
+  readonly max: number;
 }
 
 /** How a state of this type leaves: `Next` xor `End: true`, per-rule `Next`/`Default`, or never. */
@@ -74,12 +76,22 @@ export interface StateTypeSpec {
 }
 
 function field(kind: FieldKind, language: FieldLanguage = 'both', expression = false): FieldSpec {
-  return { kind, language, expression, values: [] };
+  return { kind, language, expression, values: [], max: Infinity };
+}
+
+/** An integer field with AWS's documented ceiling. */
+function upTo(max: number, kind: 'positiveInteger' | 'nonNegativeInteger', language: FieldLanguage = 'both', expression = false): FieldSpec {
+  return { ...field(kind, language, expression), max };
 }
 
 function oneOfValues(...values: string[]): FieldSpec {
-  return { kind: 'enum', language: 'both', expression: false, values };
+  return { kind: 'enum', language: 'both', expression: false, values, max: Infinity };
 }
+
+/** The longest Wait `Seconds` and retry `IntervalSeconds`, and the most `MaxAttempts`, AWS documents. */
+export const MAX_DOCUMENTED_SECONDS = 99_999_999;
+/** The longest retry interval `MaxDelaySeconds` may cap at (AWS: "less than 31622401"). */
+const MAX_DELAY_SECONDS = 31_622_400;
 
 const queryLanguages = oneOfValues('JSONPath', 'JSONata');
 
@@ -186,7 +198,7 @@ const wait = spec(
     output,
     inputOutputPaths,
     [
-      ['Seconds', field('nonNegativeInteger', 'both', true)],
+      ['Seconds', upTo(MAX_DOCUMENTED_SECONDS, 'nonNegativeInteger', 'both', true)],
       ['Timestamp', field('timestamp', 'both', true)],
       ['SecondsPath', field('referencePath', 'JSONPath')],
       ['TimestampPath', field('referencePath', 'JSONPath')],
@@ -317,10 +329,10 @@ export const processorConfigFields: ReadonlyMap<string, FieldSpec> = new Map([
 
 export const retrierFields: ReadonlyMap<string, FieldSpec> = new Map([
   ['ErrorEquals', field('errorEquals')],
-  ['IntervalSeconds', field('positiveInteger')],
-  ['MaxAttempts', field('nonNegativeInteger')],
+  ['IntervalSeconds', upTo(MAX_DOCUMENTED_SECONDS, 'positiveInteger')],
+  ['MaxAttempts', upTo(MAX_DOCUMENTED_SECONDS, 'nonNegativeInteger')],
   ['BackoffRate', field('backoffRate')],
-  ['MaxDelaySeconds', field('positiveInteger')],
+  ['MaxDelaySeconds', upTo(MAX_DELAY_SECONDS, 'positiveInteger')],
   ['JitterStrategy', oneOfValues('FULL', 'NONE')],
   ['Comment', field('string')],
 ]);

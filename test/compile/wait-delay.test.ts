@@ -6,7 +6,8 @@ import { compile, virtualClock } from '../../src/index.js';
  * AWS keeps a Wait's length in a 32-bit count of seconds. AWS-recorded (case
  * test_wait.py test_timestamp_too_far_in_future_boundary): a TimestampPath 24,855 days ahead
  * waits (the execution is still running), 24,856 days ahead fails at once with States.Runtime.
- * The same bound holds for every way of writing the wait.
+ * The same bound holds for every way of writing the wait (Seconds, literal or JSONata, stops
+ * at AWS's documented 99999999 before it; see the JSONata state cases and validate's fixtures).
  */
 const DAY_MS = 86_400_000;
 const at = (days: number) => new Date(days * DAY_MS).toISOString();
@@ -18,7 +19,6 @@ const rows: [string, Record<string, unknown>, unknown, 'fits' | 'too long'][] = 
   ['Timestamp 24,856 days ahead', { Timestamp: at(24_856) }, {}, 'too long'],
   ['SecondsPath 2^31 - 1', { SecondsPath: '$.s' }, { s: 2_147_483_647 }, 'fits'],
   ['SecondsPath 2^31', { SecondsPath: '$.s' }, { s: 2_147_483_648 }, 'too long'],
-  ['JSONata Seconds 2^31', { QueryLanguage: 'JSONata', Seconds: '{% $states.input.s %}' }, { s: 2_147_483_648 }, 'too long'],
   ['JSONata Timestamp 24,856 days ahead', { QueryLanguage: 'JSONata', Timestamp: '{% $states.input.t %}' }, { t: at(24_856) }, 'too long'],
 ];
 

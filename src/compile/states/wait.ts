@@ -1,3 +1,4 @@
+import { MAX_DOCUMENTED_SECONDS } from '../../asl/fields.js';
 import { jsonForCause, runtimeError } from '../../run/errors.js';
 import type { Frame } from '../../run/frame.js';
 import type { RunState } from '../../run/state.js';
@@ -88,11 +89,12 @@ function compileJsonataWait(def: Record<string, unknown>, env: StateEnv): RunSta
   };
 }
 
+/** AWS documents Seconds, a JSONata expression's result included, as an integer from 0 to 99999999. */
 const waitSeconds: NumberRule = {
   integer: true,
   min: 0,
-  max: Number.MAX_SAFE_INTEGER,
-  outOfRange: (v) => `The Seconds field must be a non-negative integer, but was: ${v}`,
+  max: MAX_DOCUMENTED_SECONDS,
+  outOfRange: (v) => `The Seconds field must be an integer from 0 to ${MAX_DOCUMENTED_SECONDS}, but was: ${v}`,
 };
 
 function compileDelay(def: Record<string, unknown>): Delay {

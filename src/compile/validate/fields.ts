@@ -236,6 +236,7 @@ function checkNumber(v: Validation, spec: FieldSpec, key: string, value: unknown
         ? Number.isInteger(value) && value >= 0
         : value >= 0 && value <= 100;
   if (!fits) v.report(ProblemCodes.FIELD_VALUE, at, `${key} must be ${expected}; found ${value}`);
+  else if (value > spec.max) v.report(ProblemCodes.FIELD_VALUE, at, `${key} must be at most ${spec.max}; found ${value}`);
 }
 
 function checkTimestamp(v: Validation, key: string, value: unknown, at: string): void {
