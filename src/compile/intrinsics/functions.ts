@@ -159,7 +159,7 @@ export function jsonMerge(left: unknown, right: unknown, deep: unknown): unknown
 
 export function arrayPartition(array: unknown, size: unknown): unknown {
   if (!Array.isArray(array) || typeof size !== 'number') return reject('expected an array and a number');
-  const chunk = Math.trunc(size);
+  const chunk = roundHalfUp(size);
   if (chunk < 1) return reject('the chunk size must be at least 1');
   const chunks: unknown[][] = [];
   for (let i = 0; i < array.length; i += chunk) chunks.push(array.slice(i, i + chunk));
@@ -181,9 +181,9 @@ export function arrayContains(array: unknown, target: unknown): unknown {
 
 export function arrayRange(first: unknown, last: unknown, step: unknown): unknown {
   if (typeof first !== 'number' || typeof last !== 'number' || typeof step !== 'number') return reject('expected three numbers');
-  const start = Math.trunc(first);
-  const end = Math.trunc(last);
-  const by = Math.trunc(step);
+  const start = roundHalfUp(first);
+  const end = roundHalfUp(last);
+  const by = roundHalfUp(step);
   if (by === 0) return reject('the step must not be 0');
   const count = (end - start) / by < 0 ? 0 : Math.floor((end - start) / by) + 1;
   if (count > MAX_RANGE_ITEMS) return reject(`the range has more than ${MAX_RANGE_ITEMS} items`);
@@ -257,8 +257,13 @@ function isInt(n: number): boolean {
   return n >= INT_MIN && n <= INT_MAX;
 }
 
-/** Java's Math.round (half up), without JavaScript's negative zero. */
-function roundHalfUp(n: number): number {
+/**
+ * Java's Math.round (half up), without JavaScript's negative zero: how AWS makes whole numbers
+ * of MathAdd's arguments (recorded: 2.5 → 3, -2.5 → -2) and, as its developer guide says,
+ * rounds ArrayPartition's chunk size, ArrayRange's arguments and MathRandom's bounds "to the
+ * nearest integer".
+ */
+export function roundHalfUp(n: number): number {
   return Math.round(n) + 0;
 }
 
@@ -274,8 +279,8 @@ export function mathAdd(a: unknown, b: unknown): unknown {
 export function mathRandom(first: unknown, last: unknown, seed: unknown): unknown {
   if (typeof first !== 'number' || typeof last !== 'number') return reject('expected two numbers');
   if (seed !== undefined && typeof seed !== 'number') return reject('the seed is not a number');
-  const start = Math.trunc(first);
-  const end = Math.trunc(last);
+  const start = roundHalfUp(first);
+  const end = roundHalfUp(last);
   if (!isInt(start) || !isInt(end) || start >= end || end - start > INT_MAX) return reject('the range is empty or too large');
   const bound = end - start;
   if (seed === undefined) return start + Math.floor(Math.random() * bound);
@@ -286,7 +291,7 @@ export function checkRandomBounds(args: readonly ArgNode[]): string | null {
   const [first, last] = args;
   if (first?.type !== 'literal' || last?.type !== 'literal') return null;
   if (typeof first.value !== 'number' || typeof last.value !== 'number') return null;
-  return Math.trunc(first.value) < Math.trunc(last.value) ? null : 'the start must be less than the end (after dropping fractions)';
+  return roundHalfUp(first.value) < roundHalfUp(last.value) ? null : 'the start must be less than the end (after rounding to whole numbers)';
 }
 
 /**

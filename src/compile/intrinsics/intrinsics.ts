@@ -19,8 +19,10 @@
  *
  * Where AWS differs from the spec, AWS wins (each is observed on AWS by such suites or by the
  * conformance cases): States.Format prints arrays and objects the Java way (`{a=1, b=[]}`)
- * instead of failing; ArrayPartition, ArrayRange, ArrayGetItem and MathRandom truncate
- * fractional numbers, MathAdd rounds them half up; ArrayContains compares scalars by their text
+ * instead of failing; MathAdd rounds fractional numbers half up (recorded), and so do
+ * ArrayPartition, ArrayRange and MathRandom's bounds (the developer guide: "round it off to
+ * the nearest integer"), while ArrayGetItem's index and MathRandom's seed, of which neither
+ * says anything, drop their fractions; ArrayContains compares scalars by their text
  * (`true` matches `"true"`) and containers by their JSON text (key order matters); Hash
  * accepts any value (we hash a non-string's JSON text: what AWS hashes is not recorded);
  * StringToJson of a blank string is null. A seeded MathRandom draws from java.util.Random, the

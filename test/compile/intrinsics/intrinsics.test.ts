@@ -120,7 +120,25 @@ const semantics: Array<[call: string, input: unknown, expected: unknown]> = [
   ['States.Array($$.Execution.Input.userId, $.role)', { userId: 7, role: 'admin' }, [7, 'admin']],
   // ArrayPartition
   ['States.ArrayPartition($.a, 4)', { a: [1, 2, 3, 4, 5, 6, 7, 8, 9] }, [[1, 2, 3, 4], [5, 6, 7, 8], [9]]],
-  ['States.ArrayPartition($.a, 2.6)', { a: [1, 2, 3, 4, 5] }, [[1, 2], [3, 4], [5]]],
+  // A fractional chunk size is rounded to the nearest integer, half up (AWS-DG intrinsic-functions).
+  [
+    'States.ArrayPartition($.a, 2.6)',
+    { a: [1, 2, 3, 4, 5] },
+    [
+      [1, 2, 3],
+      [4, 5],
+    ],
+  ],
+  [
+    'States.ArrayPartition($.a, 2.5)',
+    { a: [1, 2, 3, 4, 5] },
+    [
+      [1, 2, 3],
+      [4, 5],
+    ],
+  ],
+  ['States.ArrayPartition($.a, 2.4)', { a: [1, 2, 3, 4, 5] }, [[1, 2], [3, 4], [5]]],
+  ['States.ArrayPartition($.a, $.n)', { a: [1, 2], n: 0.5 }, [[1], [2]]],
   ['States.ArrayPartition($.a, 2147483647)', { a: [1, 2, 3] }, [[1, 2, 3]]],
   ['States.ArrayPartition(States.Array(1, 2, 3, 4, 5), 2)', {}, [[1, 2], [3, 4], [5]]],
   // ArrayContains: scalars compare by text, containers by JSON text
@@ -144,15 +162,17 @@ const semantics: Array<[call: string, input: unknown, expected: unknown]> = [
     true,
   ],
   ["States.ArrayContains($.a, '[1,2]')", { a: [[1, 2]] }, false],
-  // ArrayRange: inclusive end, fractions dropped
+  // ArrayRange: inclusive end; fractional arguments rounded to the nearest integer, half up (AWS-DG)
   ['States.ArrayRange(1, 9, 2)', {}, [1, 3, 5, 7, 9]],
   ['States.ArrayRange(-2, 2, 2)', {}, [-2, 0, 2]],
   ['States.ArrayRange(5, 1, -2)', {}, [5, 3, 1]],
   ['States.ArrayRange(3, 3, -1)', {}, [3]],
   ['States.ArrayRange(5, 1, 1)', {}, []],
   ['States.ArrayRange(1, 5, -1)', {}, []],
-  ['States.ArrayRange(1.6, 1.4, 1)', {}, [1]],
-  ['States.ArrayRange(5.4, -0.6, -2.4)', {}, [5, 3, 1]],
+  ['States.ArrayRange(1.5, 3.4, 1)', {}, [2, 3]],
+  ['States.ArrayRange(1.6, 1.4, 1)', {}, []],
+  ['States.ArrayRange(5.4, -0.6, -2.4)', {}, [5, 3, 1, -1]],
+  ['States.ArrayRange(-2.5, 0, 1.5)', {}, [-2, 0]],
   ['States.ArrayRange($.a, $.b, $.c)', { a: 2, b: 6, c: 2 }, [2, 4, 6]],
   ['States.ArrayLength(States.ArrayRange(1000, 1, -1))', {}, 1000],
   // ArrayGetItem
@@ -241,7 +261,8 @@ const seededRandom: Array<[start: number, end: number, seed: number, expected: n
   [0, 2147483647, 1, 1569548985],
   [-2147483648, -1, 42, -2147483648 + 1562431130],
   [100, 107, 42, 101],
-  [0.9, 10.7, 42.8, 0],
+  // Bounds are rounded (1 and 11); the seed keeps its whole part (42).
+  [0.9, 10.7, 42.8, 1],
 ];
 
 for (const [start, end, seed, expected] of seededRandom) {
@@ -252,12 +273,12 @@ for (const [start, end, seed, expected] of seededRandom) {
   });
 }
 
-test('States.MathRandom without a seed stays in [start, end) with fractions dropped', () => {
-  const evaluate = compileIntrinsic('States.MathRandom(1.6, 5.4)');
+test('States.MathRandom without a seed stays in [start, end), its bounds rounded to the nearest integer', () => {
+  const evaluate = compileIntrinsic('States.MathRandom(1.6, 5.5)');
   const frame = frameFor({ input: {} });
   const seen = new Set<unknown>();
   for (let i = 0; i < 2000; i++) seen.add(evaluate({}, frame));
-  assert.equal([...seen].sort(), [1, 2, 3, 4]);
+  assert.equal([...seen].sort(), [2, 3, 4, 5]);
 });
 
 test('a constant call is computed once and returns a fresh copy each time', () => {
@@ -306,7 +327,7 @@ const invalidArguments: Array<[call: string, input: unknown]> = [
   ['States.StringToJson($.s)', { s: 'undefined' }],
   ['States.StringToJson($.s)', { s: ['[]'] }],
   ['States.ArrayPartition($.a, 2)', { a: 'not-array' }],
-  ['States.ArrayPartition($.a, $.n)', { a: [1], n: 0.6 }],
+  ['States.ArrayPartition($.a, $.n)', { a: [1], n: 0.4 }],
   ['States.ArrayPartition($.a, $.n)', { a: [1], n: '2' }],
   ['States.ArrayContains($.a, 1)', { a: { 0: 1 } }],
   ['States.ArrayRange($.a, 5, 1)', { a: 'a' }],
@@ -333,7 +354,7 @@ const invalidArguments: Array<[call: string, input: unknown]> = [
   ['States.JsonMerge($.a, $.b, $.deep)', { a: {}, b: {}, deep: true }],
   ['States.MathRandom($.s, $.e)', { s: 1, e: 1 }],
   ['States.MathRandom($.s, $.e)', { s: 10, e: 5 }],
-  ['States.MathRandom($.s, $.e)', { s: 1.4, e: 1.6 }],
+  ['States.MathRandom($.s, $.e)', { s: 1.6, e: 2.4 }],
   ['States.MathRandom($.s, 10)', { s: 'a' }],
   ['States.MathRandom(1, 10, $.seed)', { seed: null }],
   ['States.MathRandom($.s, $.e)', { s: -2147483648, e: 2147483647 }],
@@ -470,6 +491,7 @@ const rejected: Array<[call: string, problem: IntrinsicProblem]> = [
   ['States.ArrayRange(1, 1001, 1)', 'argument-value'],
   ['States.ArrayPartition($.a, 0)', 'argument-value'],
   ['States.ArrayPartition($.a, -0.4)', 'argument-value'],
+  ['States.ArrayPartition($.a, 0.4)', 'argument-value'],
   ['States.ArrayGetItem($.a, -1)', 'argument-value'],
   ['States.ArrayGetItem(States.Array(1, 2), 2)', 'argument-value'],
   ['States.JsonMerge($.a, $.b, true)', 'argument-value'],
@@ -481,7 +503,7 @@ const rejected: Array<[call: string, problem: IntrinsicProblem]> = [
   ["States.Format('\\{}', 1)", 'argument-value'],
   ['States.MathRandom(1, 1)', 'argument-value'],
   ['States.MathRandom(10, 5)', 'argument-value'],
-  ['States.MathRandom(1.4, 1.6)', 'argument-value'],
+  ['States.MathRandom(1.6, 2.4)', 'argument-value'],
   ['States.MathAdd(2147483647, 1)', 'argument-value'],
   ['States.MathAdd(1e309, 1)', 'argument-value'],
   ["States.StringToJson('{bad')", 'argument-value'],
