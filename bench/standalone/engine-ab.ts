@@ -155,17 +155,20 @@ function replayingHandlers(handlers: WorkloadHandlers): WorkloadHandlers {
 for (const workload of builtinWorkloads) {
   if (workload.name === 'video-transcode') continue; // asynchronous handlers: a replayed promise would be shared
   const inputs = Array.from({ length: 64 }, (_, i) => workload.generateInput(1, i, workload.sizes.quick));
-  cases.push({
-    name: `${workload.name}-engine`,
-    make: (e) => {
-      const machine = e.compile(workload.definition, {
-        handlers: replayingHandlers(workload.handlers),
-        clock: e.virtualClock(),
-      });
-      let i = 0;
-      return () => machine.run(inputs[i++ & 63]);
-    },
-  });
+  for (const [language, definition] of [
+    ['', workload.definition],
+    ['-jsonata', workload.jsonataDefinition],
+  ] as const) {
+    if (definition === null) continue;
+    cases.push({
+      name: `${workload.name}${language}-engine`,
+      make: (e) => {
+        const machine = e.compile(definition, { handlers: replayingHandlers(workload.handlers), clock: e.virtualClock() });
+        let i = 0;
+        return () => machine.run(inputs[i++ & 63]);
+      },
+    });
+  }
 }
 
 // The payload-size walk alone, over each workload's inputs (whether it fits is the answer compared).
