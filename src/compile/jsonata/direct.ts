@@ -130,14 +130,51 @@ function compilePath(node: ExprNode): Direct | null {
       const leaf = contextLeaf(rest);
       if (leaf !== null) return leaf;
     }
-    return function readStatesPath(scope) {
-      return continuePath(statesField(scope), rest);
-    };
+    return (
+      memberSteps(statesField, rest) ??
+      function readStatesPath(scope) {
+        return continuePath(statesField(scope), rest);
+      }
+    );
   }
   const start = compileNode(first);
   if (start === null) return null;
-  return function readPath(scope) {
-    return continuePath(start(scope), names);
+  return (
+    memberSteps(start, names) ??
+    function readPath(scope) {
+      return continuePath(start(scope), names);
+    }
+  );
+}
+
+/**
+ * One or two member steps without filters or inherited names (`$states.input.a.b`,
+ * `$var.a`), the usual paths: read inline while the values are objects and not arrays;
+ * anything else goes through continuePath from the start, which gives the same value (a
+ * read of data has no effect). Null for other steps.
+ */
+function memberSteps(start: Direct, steps: readonly NameStep[]): Direct | null {
+  if (steps.length < 1 || steps.length > 2 || steps.some((s) => s.filters !== null || inheritedNames.has(s.name))) return null;
+  const a = steps[0]!.name;
+  if (steps.length === 1) {
+    return function readMember(scope) {
+      const v = start(scope);
+      if (typeof v !== 'object' || v === null || Array.isArray(v)) return continuePath(v, steps);
+      const found = (v as Record<string, unknown>)[a];
+      return typeof found === 'function' ? undefined : found;
+    };
+  }
+  const b = steps[1]!.name;
+  return function readMembers2(scope) {
+    const v = start(scope);
+    if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
+      const member = (v as Record<string, unknown>)[a];
+      if (typeof member === 'object' && member !== null && !Array.isArray(member)) {
+        const found = (member as Record<string, unknown>)[b];
+        return typeof found === 'function' ? undefined : found;
+      }
+    }
+    return continuePath(v, steps);
   };
 }
 
