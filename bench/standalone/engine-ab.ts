@@ -23,7 +23,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { builtinWorkloads } from '../../workloads/index.js';
-import type { WorkloadHandler, WorkloadHandlers } from '../../workloads/types.js';
+import type { Workload, WorkloadHandler, WorkloadHandlers } from '../../workloads/types.js';
 import { median } from '../median.js';
 import { flaky, mapDefinition, mapInput, MAP_LIMITS, parallelDefinition, parallelInput, price, retryDefinition, timePerCall } from './shapes.js';
 
@@ -111,13 +111,18 @@ for (const branches of [2, 10]) {
     },
   });
 }
+/** A workload's JSONPath definition and its JSONata twin, each with its case-name suffix. */
+function twinsOf(workload: Workload): [string, Record<string, unknown>][] {
+  return workload.jsonataDefinition === null
+    ? [['', workload.definition]]
+    : [
+        ['', workload.definition],
+        ['-jsonata', workload.jsonataDefinition],
+      ];
+}
 for (const workload of builtinWorkloads) {
   const inputs = Array.from({ length: 64 }, (_, i) => workload.generateInput(1, i, workload.sizes.quick));
-  for (const [language, definition] of [
-    ['', workload.definition],
-    ['-jsonata', workload.jsonataDefinition],
-  ] as const) {
-    if (definition === null) continue;
+  for (const [language, definition] of twinsOf(workload)) {
     cases.push({
       name: `${workload.name}${language}`,
       make: (e) => {
@@ -155,17 +160,16 @@ function replayingHandlers(handlers: WorkloadHandlers): WorkloadHandlers {
 for (const workload of builtinWorkloads) {
   if (workload.name === 'video-transcode') continue; // asynchronous handlers: a replayed promise would be shared
   const inputs = Array.from({ length: 64 }, (_, i) => workload.generateInput(1, i, workload.sizes.quick));
-  cases.push({
-    name: `${workload.name}-engine`,
-    make: (e) => {
-      const machine = e.compile(workload.definition, {
-        handlers: replayingHandlers(workload.handlers),
-        clock: e.virtualClock(),
-      });
-      let i = 0;
-      return () => machine.run(inputs[i++ & 63]);
-    },
-  });
+  for (const [language, definition] of twinsOf(workload)) {
+    cases.push({
+      name: `${workload.name}${language}-engine`,
+      make: (e) => {
+        const machine = e.compile(definition, { handlers: replayingHandlers(workload.handlers), clock: e.virtualClock() });
+        let i = 0;
+        return () => machine.run(inputs[i++ & 63]);
+      },
+    });
+  }
 }
 
 // The payload-size walk alone, over each workload's inputs (whether it fits is the answer compared).

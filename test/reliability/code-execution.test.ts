@@ -335,6 +335,7 @@ noCode('regression: JavaScript functions in task results, inputs and variables a
     '1 ~> $states.result.inherited.f',
     '$states.result.f',
     '$states.result.nested.deeper.f',
+    '$states.result.instance.method',
     '$type($states.result.f)',
     '$string($states.result.f)',
     '$states.result.f = $states.result.f',

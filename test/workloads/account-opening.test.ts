@@ -33,6 +33,22 @@ test('a mistyped document number is declined as unverified', async () => {
     assert.equal(output(c.engine), { applicationId: c.input.applicationId, decision: 'DECLINED', sanctionsMatch: false, identityVerified: false });
 });
 
+test('the JSONata twin is valid and agrees with the baseline on every decision, listed applicants and mistyped documents', async () => {
+  assert.equal(validate(accountOpening.jsonataDefinition!), []);
+  assert.is(accountOpening.jsonataDefinition!.QueryLanguage, 'JSONata');
+  const mixed = await runBoth(accountOpening, { watchListRate: 0.2, badDocumentRate: 0.1 }, 40, 11, true);
+  assert.equal(differences(mixed), []);
+  assert.equal([...new Set(mixed.map((c) => output(c.engine).decision))].sort(), ['APPROVED', 'DECLINED', 'REVIEW']);
+  for (const options of [
+    { watchListRate: 1, badDocumentRate: 0 },
+    { watchListRate: 0, badDocumentRate: 1 },
+  ]) {
+    const compared = await runBoth(accountOpening, options, 4, 11, true);
+    assert.equal(differences(compared), [], JSON.stringify(options));
+    for (const c of compared) assert.is(output(c.engine).decision, 'DECLINED');
+  }
+});
+
 test('MRZ check digits follow ICAO 9303 (weights 7, 3, 1)', () => {
   // ICAO 9303 part 3 example: document number L898902C3 has check digit 6.
   assert.is(mrzCheckDigit('L898902C3'), 6);

@@ -26,6 +26,16 @@ test('a busy encoder is retried until the segment transcodes', async () => {
   for (const c of compared) assert.is(c.engine.status, 'SUCCEEDED');
 });
 
+test('the JSONata twin is valid and agrees with the baseline, a busy encoder retried', async () => {
+  assert.equal(validate(videoTranscode.jsonataDefinition!), []);
+  assert.is(videoTranscode.jsonataDefinition!.QueryLanguage, 'JSONata');
+  for (const transientFailureRate of [0, 1]) {
+    const compared = await runBoth(videoTranscode, { ...small, transientFailureRate }, 3, 11, true);
+    assert.equal(differences(compared), [], `transientFailureRate ${transientFailureRate}`);
+    for (const c of compared) assert.is(c.engine.status, 'SUCCEEDED');
+  }
+});
+
 test('segments are contiguous, start on keyframes and last about 3 seconds', () => {
   const input = { jobId: 'job-x', durationSeconds: 61.5, fps: 30, gopSeconds: 2 };
   const { keyframesMs } = locateKeyframes(input);

@@ -112,23 +112,69 @@ function compilePath(node: ExprNode): Direct | null {
     const name = step.value as string;
     names.push({ read: propertyReader(name), name, filters });
   }
-  const statesField = first.value === 'states' && first.predicate === undefined ? statesFieldReader(names[0]) : null;
+  const filters = names[0]?.filters ?? null;
+  const statesField =
+    first.value === 'states' && first.predicate === undefined && (filters === null || filters.length === 1) ? statesFieldReader(names[0]) : null;
   if (statesField !== null) {
     // `$states.input…` starts from the field itself: no `$states` object is built.
     const rest = names.slice(1);
+    if (filters !== null) {
+      // `$states.result[0]…`: the field is what that step reads from `$states`.
+      const index = filters[0]!;
+      return function readStatesItem(scope) {
+        return continuePath(itemAt(statesField(scope), index), rest);
+      };
+    }
     if (rest.length === 0) return statesField;
     if (names[0]!.name === 'context') {
       const leaf = contextLeaf(rest);
       if (leaf !== null) return leaf;
     }
-    return function readStatesPath(scope) {
-      return continuePath(statesField(scope), rest);
-    };
+    return (
+      memberSteps(statesField, rest) ??
+      function readStatesPath(scope) {
+        return continuePath(statesField(scope), rest);
+      }
+    );
   }
   const start = compileNode(first);
   if (start === null) return null;
-  return function readPath(scope) {
-    return continuePath(start(scope), names);
+  return (
+    memberSteps(start, names) ??
+    function readPath(scope) {
+      return continuePath(start(scope), names);
+    }
+  );
+}
+
+/**
+ * One or two member steps without filters or inherited names (`$states.input.a.b`,
+ * `$var.a`), the usual paths: read inline while the values are objects and not arrays;
+ * anything else goes through continuePath from the start, which gives the same value (a
+ * read of data has no effect). Null for other steps.
+ */
+function memberSteps(start: Direct, steps: readonly NameStep[]): Direct | null {
+  if (steps.length < 1 || steps.length > 2 || steps.some((s) => s.filters !== null || inheritedNames.has(s.name))) return null;
+  const a = steps[0]!.name;
+  if (steps.length === 1) {
+    return function readMember(scope) {
+      const v = start(scope);
+      if (typeof v !== 'object' || v === null || Array.isArray(v)) return continuePath(v, steps);
+      const found = (v as Record<string, unknown>)[a];
+      return typeof found === 'function' ? undefined : found;
+    };
+  }
+  const b = steps[1]!.name;
+  return function readMembers2(scope) {
+    const v = start(scope);
+    if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
+      const member = (v as Record<string, unknown>)[a];
+      if (typeof member === 'object' && member !== null && !Array.isArray(member)) {
+        const found = (member as Record<string, unknown>)[b];
+        return typeof found === 'function' ? undefined : found;
+      }
+    }
+    return continuePath(v, steps);
   };
 }
 
@@ -158,7 +204,7 @@ function contextLeaf(steps: readonly NameStep[]): Direct | null {
 }
 
 function statesFieldReader(step: NameStep | undefined): Direct | null {
-  if (step === undefined || step.filters !== null) return null;
+  if (step === undefined) return null;
   switch (step.name) {
     case 'input':
       return (scope) => scope.input;
@@ -200,12 +246,27 @@ function continuePath(value: unknown, steps: readonly NameStep[]): unknown {
   for (let i = 0; i < steps.length; i++) {
     if (Array.isArray(v)) return sequencePath(v, steps, i);
     const step = steps[i]!;
-    if (step.filters !== null) return sequencePath([v], steps, i);
     if (v === null || typeof v !== 'object') return undefined;
-    v = step.read(v);
+    if (step.filters === null) v = step.read(v);
+    else if (step.filters.length === 1) v = itemAt(step.read(v), step.filters[0]!);
+    else return sequencePath([v], steps, i);
     if (v === undefined) return undefined;
   }
   return v;
+}
+
+/**
+ * jsonata's one `[n]` filter on a value one step read from an object, as sequencePath
+ * applies it: the item at that index (from the end when negative), a value that is not an
+ * array being a sequence of one. An item that is an array stays one (the last step returns
+ * it, a further step maps over it); none makes the whole path undefined.
+ */
+function itemAt(found: unknown, n: number): unknown {
+  if (found === undefined) return undefined;
+  let index = Math.floor(n);
+  if (Array.isArray(found)) return found[index < 0 ? found.length + index : index];
+  if (index < 0) index += 1;
+  return index === 0 ? found : undefined;
 }
 
 /** Whether the last index filter left a sequence (jsonata's `createSequence`) or a real array. */

@@ -142,7 +142,7 @@ export function compileExpression(source: string, field: JsonataField, problems:
       // Data nested too deeply for a recursive step, or a value that throws when read.
       throw failed(scope, describeFailure(error));
     }
-    return settle(value, scope);
+    return value === undefined || value === UNSUPPORTED_RESULT ? settle(value, scope) : value;
   };
 }
 

@@ -92,6 +92,22 @@ Direct('every expression of the table: same value as the library, and the simple
   }
 });
 
+Direct('`$states.input[n]…` and `$states.result[n]…` read the field itself: no `$states` object, so no context object, is built', () => {
+  const frame = frameWith(table.document, table.variables);
+  for (const [text, expected] of [
+    ['$states.result[0].value', 42],
+    ['$states.input[0].n', 5],
+    ['$states.input.items[1].price', 2.5],
+    ['$states.result[1]', undefined],
+  ] as const) {
+    const scope = new StatesScope(frame, table.document, RESULT, ERROR_OUTPUT);
+    scope.context = () => {
+      throw new Error(`${text} built the context object`);
+    };
+    assert.is(compileDirect(astOf(parseJsonata(text)))!(scope), expected, text);
+  }
+});
+
 /** A small deterministic generator of expressions over the table's document. */
 function generator(seed: number) {
   let state = seed >>> 0;
