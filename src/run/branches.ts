@@ -85,7 +85,7 @@ export function runBranches<T>(
     } catch (error) {
       stop.stop();
       if (join !== null) join.abandon();
-      if (history !== null) failedBranch(parent, frame);
+      if (history !== null) failedBranch(parent, frame, error);
       if (history !== null) recordParallelEnd(history, parent, error);
       throw error;
     }
@@ -127,7 +127,7 @@ class BranchJoin {
       parent.exec.history === null
         ? undefined
         : (error: unknown) => {
-            if (!stop.isStopped()) failedBranch(parent, frame);
+            if (!stop.isStopped()) failedBranch(parent, frame, error);
             throw error;
           };
     this.pending.push(
@@ -195,7 +195,7 @@ function runParkableBranches<T>(
       // A redrivable run's failure goes through the group too: its tap learns which branches finished (run/redrive.ts).
       if (group === null && !(thrown instanceof Suspension) && parent.exec.redrive === null) {
         stop.stop();
-        if (history !== null) failedBranch(parent, frame);
+        if (history !== null) failedBranch(parent, frame, thrown);
         if (history !== null) recordParallelEnd(history, parent, thrown);
         throw thrown;
       }
@@ -240,9 +240,13 @@ function runParkableBranches<T>(
   );
 }
 
-/** AWS links ParallelStateFailed (or, on a retry, the next ParallelStateStarted) to the failed branch's last event. */
-export function failedBranch(parent: Frame, branch: Frame): void {
+/**
+ * AWS links ParallelStateFailed (or, on a retry, the next ParallelStateStarted) to the failed
+ * branch's last event; a Task whose error ended the branch records TaskStateAborted after it.
+ */
+export function failedBranch(parent: Frame, branch: Frame, thrown: unknown): void {
   parent.historyEventId = branch.historyEventId;
+  if (branch.stateType === 'Task' && !(thrown instanceof Interruption)) parent.exec.history?.taskAborted(branch);
 }
 
 /** ParallelStateSucceeded, or ParallelStateFailed when a branch failed (not when the execution ended). */

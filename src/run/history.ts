@@ -505,6 +505,11 @@ export class HistoryRecorder implements RecordedHistory {
     frame.historyEventId = previous;
   }
 
+  /** TaskStateAborted, after the failure event of a Task whose error ended its Parallel branch (AWS links it to that event). */
+  taskAborted(frame: Frame): void {
+    this.add(frame, 'TaskStateAborted');
+  }
+
   /** `frame`'s state is retried: AWS records no Map/ParallelStateFailed for the attempt (its next Started follows its last event). */
   retrying(frame: Frame): void {
     if (this.heldFailure === frame) this.heldFailure = null;
@@ -530,9 +535,21 @@ export class HistoryRecorder implements RecordedHistory {
     this.add(frame, 'MapRunStarted', mapRunArn);
   }
 
-  /** MapRunSucceeded, or MapRunFailed with the error and cause (an aborted map run records no event: the execution's end says it). */
-  mapRunEnded(frame: Frame, type: 'MapRunSucceeded' | 'MapRunFailed', error?: string | null, cause?: string | null): void {
-    this.add(frame, type, error, cause);
+  /**
+   * MapRunSucceeded, then MapStateSucceeded. The state's exit follows MapRunStarted, as in
+   * every AWS recording since November 2024 (the older ones link it to MapRunSucceeded).
+   */
+  mapRunSucceeded(frame: Frame): void {
+    // The map run's children record in histories of their own: the thread's last event is MapRunStarted.
+    const started = frame.historyEventId;
+    this.add(frame, 'MapRunSucceeded');
+    this.stateEvent(frame, 'MapStateSucceeded');
+    frame.historyEventId = started;
+  }
+
+  /** MapRunFailed with the error and cause (an aborted map run records no event: the execution's end says it). */
+  mapRunFailed(frame: Frame, error: string | null, cause: string | null): void {
+    this.add(frame, 'MapRunFailed', error, cause);
   }
 
   /** MapIterationStarted: the iteration's thread continues from it. */

@@ -192,28 +192,24 @@ export function mapRunStarted(parent: Frame, run: MapRun | null): number {
   return exec.eventId;
 }
 
-/**
- * MapRunSucceeded, then MapStateSucceeded. AWS's recordings link the state's exit to
- * MapRunSucceeded in most cases, to MapRunStarted in some: the first is followed.
- */
+/** MapRunSucceeded, then MapStateSucceeded. */
 export function mapRunSucceeded(parent: Frame, run: MapRun | null, runEventId: number): void {
-  mapRunEnded(parent, run, runEventId, null);
-  parent.exec.history?.stateEvent(parent, 'MapStateSucceeded');
+  const exec = parent.exec;
+  exec.eventId = runEventId + 1;
+  run?.ended('SUCCEEDED', exec.clock.now());
+  exec.history?.mapRunSucceeded(parent);
 }
 
-/** The map run ended: MapRunSucceeded, or MapRunFailed with the Map's error (none recorded when the execution ended). */
+/** The map run failed: MapRunFailed with the Map's error (none recorded when the execution ended). */
 export function mapRunEnded(parent: Frame, run: MapRun | null, runEventId: number, thrown: unknown): void {
   const exec = parent.exec;
   exec.eventId = runEventId + 1;
   const ms = exec.clock.now();
-  if (thrown === null) {
-    run?.ended('SUCCEEDED', ms);
-    exec.history?.mapRunEnded(parent, 'MapRunSucceeded');
-  } else if (thrown instanceof Interruption) run?.ended('ABORTED', ms);
+  if (thrown instanceof Interruption) run?.ended('ABORTED', ms);
   else {
     const error = toAslError(thrown);
     run?.ended('FAILED', ms, error.error ?? undefined, error.cause ?? undefined);
-    exec.history?.mapRunEnded(parent, 'MapRunFailed', error.error, error.cause);
+    exec.history?.mapRunFailed(parent, error.error, error.cause);
   }
 }
 

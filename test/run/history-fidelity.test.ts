@@ -303,6 +303,9 @@ const failingLater: Handlers = {
 
 // As AWS records test_parallel_state_fail and _catch: ParallelStateFailed follows the failed
 // branch's last event; PARALLEL_CATCH_ERROR_OUTPUT_WITH_RETRY: so does a retry's ParallelStateStarted.
+// A Task whose error ends its branch records TaskStateAborted after its failure event, which the
+// Parallel's next event still follows (PARALLEL_CATCH_ERROR_OUTPUT_WITH_RETRY, and
+// SQS_PARALLEL_WAIT_FOR_TASK_TOKEN of test_callback, whose branch events keep their ids).
 const parallelFailureCases: { name: string; definition: unknown; status: string; links: [number, number, string][] }[] = [
   {
     name: 'a branch failing at once',
@@ -333,8 +336,9 @@ const parallelFailureCases: { name: string; definition: unknown; status: string;
       [7, 6, 'TaskScheduled'],
       [8, 7, 'TaskStarted'],
       [9, 8, 'TaskFailed'],
-      [10, 9, 'ParallelStateFailed'],
-      [11, 10, 'ExecutionFailed'],
+      [10, 9, 'TaskStateAborted'],
+      [11, 9, 'ParallelStateFailed'],
+      [12, 11, 'ExecutionFailed'],
     ],
   },
   {
@@ -355,16 +359,18 @@ const parallelFailureCases: { name: string; definition: unknown; status: string;
       [5, 4, 'TaskScheduled'],
       [6, 5, 'TaskStarted'],
       [7, 6, 'TaskFailed'],
-      [8, 7, 'ParallelStateStarted'],
-      [9, 8, 'TaskStateEntered'],
-      [10, 9, 'TaskScheduled'],
-      [11, 10, 'TaskStarted'],
-      [12, 11, 'TaskFailed'],
-      [13, 12, 'ParallelStateFailed'],
-      [14, 13, 'ParallelStateExited'],
-      [15, 14, 'PassStateEntered'],
-      [16, 15, 'PassStateExited'],
-      [17, 16, 'ExecutionSucceeded'],
+      [8, 7, 'TaskStateAborted'],
+      [9, 7, 'ParallelStateStarted'],
+      [10, 9, 'TaskStateEntered'],
+      [11, 10, 'TaskScheduled'],
+      [12, 11, 'TaskStarted'],
+      [13, 12, 'TaskFailed'],
+      [14, 13, 'TaskStateAborted'],
+      [15, 13, 'ParallelStateFailed'],
+      [16, 15, 'ParallelStateExited'],
+      [17, 16, 'PassStateEntered'],
+      [18, 17, 'PassStateExited'],
+      [19, 18, 'ExecutionSucceeded'],
     ],
   },
 ];
