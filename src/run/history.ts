@@ -407,6 +407,8 @@ export class HistoryRecorder implements RecordedHistory {
    * written now, as the values are when assigned.
    */
   variablesAssigned(frame: Frame, names: readonly string[], values: readonly unknown[]): void {
+    // Assign: {} shows nothing (AWS's recording of test_assign_base BASE_EMPTY has no assignedVariables).
+    if (names.length === 0) return;
     const assigned = (this.assigned ??= new Map());
     const before = assigned.get(frame);
     const texts: Record<string, string> = before === undefined ? {} : (JSON.parse(before) as Record<string, string>);

@@ -92,14 +92,15 @@ const assignCases: { name: string; definition: unknown; input?: unknown; exits: 
     ],
   },
   {
-    name: 'Wait with Assign; Assign: {} shows an empty object',
+    // Assign: {} as AWS records test_assign_base BASE_EMPTY: no assignedVariables.
+    name: 'Wait with Assign; Assign: {} shows none',
     definition: {
       StartAt: 'W',
       States: { W: { Type: 'Wait', Seconds: 0, Assign: { waited: true }, Next: 'P' }, P: { Type: 'Pass', Assign: {}, End: true } },
     },
     exits: [
       ['W', { waited: 'true' }],
-      ['P', {}],
+      ['P', undefined],
     ],
   },
 ];
