@@ -85,7 +85,7 @@ export function runBranches<T>(
     } catch (error) {
       stop.stop();
       if (join !== null) join.abandon();
-      if (history !== null) failedBranch(parent, frame, error);
+      failedBranch(parent, frame, error);
       if (history !== null) recordParallelEnd(history, parent, error);
       throw error;
     }
@@ -122,14 +122,10 @@ class BranchJoin {
   add(index: number, frame: Frame, out: PromiseLike<unknown>): void {
     const parent = this.parent;
     const stop = this.stop;
-    // Only a recorded history needs the failed branch (a closure made for it alone).
-    const branchFailed =
-      parent.exec.history === null
-        ? undefined
-        : (error: unknown) => {
-            if (!stop.isStopped()) failedBranch(parent, frame, error);
-            throw error;
-          };
+    const branchFailed = (error: unknown) => {
+      if (!stop.isStopped()) failedBranch(parent, frame, error);
+      throw error;
+    };
     this.pending.push(
       Promise.resolve(out).then((value) => {
         this.outputs[index] = value;
@@ -195,7 +191,7 @@ function runParkableBranches<T>(
       // A redrivable run's failure goes through the group too: its tap learns which branches finished (run/redrive.ts).
       if (group === null && !(thrown instanceof Suspension) && parent.exec.redrive === null) {
         stop.stop();
-        if (history !== null) failedBranch(parent, frame, thrown);
+        failedBranch(parent, frame, thrown);
         if (history !== null) recordParallelEnd(history, parent, thrown);
         throw thrown;
       }
@@ -242,11 +238,14 @@ function runParkableBranches<T>(
 
 /**
  * AWS links ParallelStateFailed (or, on a retry, the next ParallelStateStarted) to the failed
- * branch's last event; a Task whose error ended the branch records TaskStateAborted after it.
+ * branch's last event; a Task whose error ended the branch records TaskStateAborted after it
+ * (its id counted without a history too: causes cite later events' ids).
  */
 export function failedBranch(parent: Frame, branch: Frame, thrown: unknown): void {
   parent.historyEventId = branch.historyEventId;
-  if (branch.stateType === 'Task' && !(thrown instanceof Interruption)) parent.exec.history?.taskAborted(branch);
+  if (branch.stateType !== 'Task' || thrown instanceof Interruption) return;
+  parent.exec.eventId++;
+  parent.exec.history?.taskAborted(branch);
 }
 
 /** ParallelStateSucceeded, or ParallelStateFailed when a branch failed (not when the execution ended). */
