@@ -121,6 +121,7 @@ function kindOf(type: string): Kind {
     case 'MapIterationStarted':
     case 'MapIterationSucceeded':
     case 'MapIterationFailed':
+    case 'MapIterationAborted':
       return Kind.Iteration;
     case 'EvaluationFailed':
       return Kind.Evaluation;
@@ -557,6 +558,22 @@ export class HistoryRecorder implements RecordedHistory {
   /** MapIterationStarted: the iteration's thread continues from it. */
   mapIterationStarted(parent: Frame, iteration: Frame, index: number): void {
     iteration.historyEventId = this.add(parent, 'MapIterationStarted', parent.stateName, index);
+  }
+
+  /**
+   * A failed iteration failed its Map: TaskStateAborted for its Task, then MapIterationAborted
+   * and TaskStateAborted (a Task) for each iteration still running, all linked to the failed
+   * iteration's last event, which MapStateFailed follows too (AWS's recording of
+   * test_service_lambda_map_timeout).
+   */
+  mapIterationsAborted(parent: Frame, failed: Frame, running: readonly (readonly [Frame, number])[]): void {
+    const last = parent.historyEventId;
+    if (failed.stateType === 'Task') this.add(parent, 'TaskStateAborted', null, null, null, last);
+    for (const [frame, index] of running) {
+      this.add(parent, 'MapIterationAborted', parent.stateName, index, null, last);
+      if (frame.stateType === 'Task') this.add(parent, 'TaskStateAborted', null, null, null, last);
+    }
+    parent.historyEventId = last;
   }
 
   /** MapIterationSucceeded or MapIterationFailed, following the iteration's last event. */

@@ -192,6 +192,25 @@ export function mapRunStarted(parent: Frame, run: MapRun | null): number {
   return exec.eventId;
 }
 
+/**
+ * Iteration `index` (run in `failed`) failed the Map while others ran: the aborted events
+ * (HistoryRecorder.mapIterationsAborted), their ids counted. `frames` holds the iterations
+ * started; `ended(i)` says whether iteration i ended.
+ */
+export function iterationsAborted(parent: Frame, failed: Frame, index: number, frames: readonly (Frame | undefined)[], ended: (i: number) => boolean): void {
+  const running: (readonly [Frame, number])[] = [];
+  let ids = failed.stateType === 'Task' ? 1 : 0;
+  for (let i = 0; i < frames.length; i++) {
+    const frame = frames[i];
+    if (i === index || frame === undefined || ended(i)) continue;
+    running.push([frame, i]);
+    ids += frame.stateType === 'Task' ? 2 : 1;
+  }
+  const exec = parent.exec;
+  exec.eventId += ids;
+  exec.history?.mapIterationsAborted(parent, failed, running);
+}
+
 /** MapRunSucceeded, then MapStateSucceeded. */
 export function mapRunSucceeded(parent: Frame, run: MapRun | null, runEventId: number): void {
   const exec = parent.exec;
@@ -306,6 +325,7 @@ function runIterations(
     if (thrown instanceof Interruption || tolerated < 0) {
       stop.stop();
       run?.childEnded(index, thrown instanceof Interruption ? 'ABORTED' : 'FAILED', errorOutput(toAslError(thrown)), exec.clock.now());
+      if (frames !== null && !(thrown instanceof Interruption)) iterationsAborted(parent, frames[index]!, index, frames, ended);
       if (isolated) mapRunEnded(parent, run, runEventId, thrown);
       if (history !== null && !(thrown instanceof Interruption)) history.stateEvent(parent, 'MapStateFailed');
       throw thrown;
@@ -318,10 +338,15 @@ function runIterations(
     if (failures > tolerated) {
       stop.stop();
       const exceeded = new AslError(StatesErrors.ExceedToleratedFailureThreshold, stateCause(parent, 'The specified tolerated failure threshold was exceeded'));
+      if (frames !== null) iterationsAborted(parent, frames[index]!, index, frames, ended);
       if (isolated) mapRunEnded(parent, run, runEventId, exceeded);
       if (history !== null) history.stateEvent(parent, 'MapStateFailed');
       throw exceeded;
     }
+  }
+  /** Whether iteration `i` ended (its output, or a tolerated failure's error output, is in). */
+  function ended(i: number): boolean {
+    return outputs[i] !== undefined;
   }
   // The frame of an iteration that finished synchronously, for the next one (only when they
   // share a scope and nothing records: a history's events name their iteration's frame).

@@ -387,6 +387,60 @@ for (const workflowType of ['STANDARD', 'EXPRESS'] as const) {
   }
 }
 
+// As AWS records test_service_lambda_map_timeout (four iterations whose Tasks time out): the failed
+// iteration's MapIterationFailed, then TaskStateAborted for its Task; MapIterationAborted and
+// TaskStateAborted for each iteration still running; all of them, and MapStateFailed, linked to the
+// failed iteration's last event. Here iteration 0's Task fails while the other three wait.
+const invokeEach = {
+  StartAt: 'M',
+  States: {
+    M: {
+      Type: 'Map',
+      ItemProcessor: {
+        StartAt: 'Invoke',
+        States: { Invoke: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { 'FunctionName.$': '$.fn' }, End: true } },
+      },
+      End: true,
+    },
+  },
+};
+const oneFailsThreeWait: Handlers = { boomLater: failingLater.boomLater!, hang: () => new Promise(() => {}) };
+
+for (const workflowType of ['STANDARD', 'EXPRESS'] as const) {
+  fidelity(`MapIterationAborted (${workflowType}): one iteration fails while three run`, async () => {
+    const input = [{ fn: 'boomLater' }, { fn: 'hang' }, { fn: 'hang' }, { fn: 'hang' }];
+    const r = await compile(invokeEach, { handlers: oneFailsThreeWait, clock: virtualClock(0), history: 'ALL', workflowType }).execute(input);
+    assert.is(r.status, 'FAILED');
+    const started = [0, 1, 2, 3].flatMap((i): [number, number, string][] => [
+      [4 + 4 * i, i === 0 ? 3 : 4 * i, 'MapIterationStarted'],
+      [5 + 4 * i, 4 + 4 * i, 'TaskStateEntered'],
+      [6 + 4 * i, 5 + 4 * i, 'TaskScheduled'],
+      [7 + 4 * i, 6 + 4 * i, 'TaskStarted'],
+    ]);
+    assert.equal(links(r), [
+      [1, 0, 'ExecutionStarted'],
+      [2, 0, 'MapStateEntered'],
+      [3, 2, 'MapStateStarted'],
+      ...started,
+      [20, 7, 'TaskFailed'],
+      [21, 20, 'MapIterationFailed'],
+      [22, 20, 'TaskStateAborted'],
+      [23, 20, 'MapIterationAborted'],
+      [24, 20, 'TaskStateAborted'],
+      [25, 20, 'MapIterationAborted'],
+      [26, 20, 'TaskStateAborted'],
+      [27, 20, 'MapIterationAborted'],
+      [28, 20, 'TaskStateAborted'],
+      [29, 20, 'MapStateFailed'],
+      [30, 29, 'ExecutionFailed'],
+    ]);
+    assert.equal(
+      r.history!.filter((e) => e.type === 'MapIterationAborted').map((e) => (e as Record<string, any>).mapIterationAbortedEventDetails),
+      [1, 2, 3].map((index) => ({ name: 'M', index })),
+    );
+  });
+}
+
 // As AWS records test_parallel_state, _order, _nested, PARALLEL_STATE_PARAMETERS: ParallelStateExited
 // follows the event before ParallelStateSucceeded (the last branch's end), as a Map's StateExited does.
 const parallelSuccessCases: { name: string; definition: unknown; input: unknown; exited: [number, number][] }[] = [

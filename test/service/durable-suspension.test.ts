@@ -1764,8 +1764,19 @@ durable(
       assert.ok(answered !== 'settled', 'the waiting item’s token was withdrawn');
       const history = (await restarted.getExecutionHistory({ executionArn })).events;
       assert.equal(
-        history.slice(-7).map((e) => e.type),
-        ['TaskFailed', 'MapIterationFailed', 'MapStateFailed', 'MapStateExited', 'PassStateEntered', 'PassStateExited', 'ExecutionSucceeded'],
+        history.slice(-10).map((e) => e.type),
+        [
+          'TaskFailed',
+          'MapIterationFailed',
+          'TaskStateAborted',
+          'MapIterationAborted',
+          'TaskStateAborted',
+          'MapStateFailed',
+          'MapStateExited',
+          'PassStateEntered',
+          'PassStateExited',
+          'ExecutionSucceeded',
+        ],
       );
       assertNoGaps(history, 'map tolerance');
     });
