@@ -508,11 +508,6 @@ export class HistoryRecorder implements RecordedHistory {
     frame.historyEventId = previous;
   }
 
-  /** TaskStateAborted, after the failure event of a Task whose error ended its Parallel branch (AWS links it to that event). */
-  taskAborted(frame: Frame): void {
-    this.add(frame, 'TaskStateAborted');
-  }
-
   /** `frame`'s state is retried: AWS records no Map/ParallelStateFailed for the attempt (its next Started follows its last event). */
   retrying(frame: Frame): void {
     if (this.heldFailure === frame) this.heldFailure = null;
@@ -561,16 +556,18 @@ export class HistoryRecorder implements RecordedHistory {
   }
 
   /**
-   * A failed iteration failed its Map: TaskStateAborted for its Task, then MapIterationAborted
-   * and TaskStateAborted (a Task) for each iteration still running, all linked to the failed
-   * iteration's last event, which MapStateFailed follows too (AWS's recording of
-   * test_service_lambda_map_timeout).
+   * A failed thread (`failed`: a Parallel's branch, a Map's iteration) failed its state while
+   * others ran: TaskStateAborted for its Task, then for each thread still running its
+   * MapIterationAborted (an iteration: `index` >= 0) and TaskStateAborted (a Task), all linked
+   * to the failed thread's last event, which the state's next event (ParallelStateFailed,
+   * MapStateFailed) follows too. AWS records these for a Map (test_service_lambda_map_timeout)
+   * and for a Parallel's failed Task (PARALLEL_CATCH_ERROR_OUTPUT, SQS_PARALLEL_WAIT_FOR_TASK_TOKEN).
    */
-  mapIterationsAborted(parent: Frame, failed: Frame, running: readonly (readonly [Frame, number])[]): void {
+  threadsAborted(parent: Frame, failed: Frame, running: readonly (readonly [Frame, number])[]): void {
     const last = parent.historyEventId;
     if (failed.stateType === 'Task') this.add(parent, 'TaskStateAborted', null, null, null, last);
     for (const [frame, index] of running) {
-      this.add(parent, 'MapIterationAborted', parent.stateName, index, null, last);
+      if (index >= 0) this.add(parent, 'MapIterationAborted', parent.stateName, index, null, last);
       if (frame.stateType === 'Task') this.add(parent, 'TaskStateAborted', null, null, null, last);
     }
     parent.historyEventId = last;

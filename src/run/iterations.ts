@@ -193,22 +193,30 @@ export function mapRunStarted(parent: Frame, run: MapRun | null): number {
 }
 
 /**
- * Iteration `index` (run in `failed`) failed the Map while others ran: the aborted events
- * (HistoryRecorder.mapIterationsAborted), their ids counted. `frames` holds the iterations
- * started; `ended(i)` says whether iteration i ended.
+ * Thread `index` (run in `failed`) of a Parallel or an inline Map failed the state while others
+ * ran: the aborted events (HistoryRecorder.threadsAborted), their ids counted. `frames` holds
+ * the threads started, `ended(i)` says whether thread i ended; `iterations`: a Map's, each
+ * aborted one recording MapIterationAborted too.
  */
-export function iterationsAborted(parent: Frame, failed: Frame, index: number, frames: readonly (Frame | undefined)[], ended: (i: number) => boolean): void {
+export function threadsAborted(
+  parent: Frame,
+  failed: Frame,
+  index: number,
+  frames: readonly (Frame | undefined)[],
+  ended: (i: number) => boolean,
+  iterations: boolean,
+): void {
   const running: (readonly [Frame, number])[] = [];
   let ids = failed.stateType === 'Task' ? 1 : 0;
   for (let i = 0; i < frames.length; i++) {
     const frame = frames[i];
     if (i === index || frame === undefined || ended(i)) continue;
-    running.push([frame, i]);
-    ids += frame.stateType === 'Task' ? 2 : 1;
+    running.push([frame, iterations ? i : -1]);
+    ids += (iterations ? 1 : 0) + (frame.stateType === 'Task' ? 1 : 0);
   }
   const exec = parent.exec;
   exec.eventId += ids;
-  exec.history?.mapIterationsAborted(parent, failed, running);
+  exec.history?.threadsAborted(parent, failed, running);
 }
 
 /** MapRunSucceeded, then MapStateSucceeded. */
@@ -325,7 +333,7 @@ function runIterations(
     if (thrown instanceof Interruption || tolerated < 0) {
       stop.stop();
       run?.childEnded(index, thrown instanceof Interruption ? 'ABORTED' : 'FAILED', errorOutput(toAslError(thrown)), exec.clock.now());
-      if (frames !== null && !(thrown instanceof Interruption)) iterationsAborted(parent, frames[index]!, index, frames, ended);
+      if (frames !== null && !(thrown instanceof Interruption)) threadsAborted(parent, frames[index]!, index, frames, ended, true);
       if (isolated) mapRunEnded(parent, run, runEventId, thrown);
       if (history !== null && !(thrown instanceof Interruption)) history.stateEvent(parent, 'MapStateFailed');
       throw thrown;
@@ -338,7 +346,7 @@ function runIterations(
     if (failures > tolerated) {
       stop.stop();
       const exceeded = new AslError(StatesErrors.ExceedToleratedFailureThreshold, stateCause(parent, 'The specified tolerated failure threshold was exceeded'));
-      if (frames !== null) iterationsAborted(parent, frames[index]!, index, frames, ended);
+      if (frames !== null) threadsAborted(parent, frames[index]!, index, frames, ended, true);
       if (isolated) mapRunEnded(parent, run, runEventId, exceeded);
       if (history !== null) history.stateEvent(parent, 'MapStateFailed');
       throw exceeded;

@@ -2,7 +2,7 @@ import { AslError, StatesErrors, errorOutput, stateCause, toAslError } from './e
 import { childFrame } from './branches.js';
 import { Frame, VariableScope, type StopSignal } from './frame.js';
 import { Interruption } from './interruptions.js';
-import { childExecution, iterationsAborted, mapRunEnded, mapRunSucceeded, type MapProcessor } from './iterations.js';
+import { childExecution, mapRunEnded, mapRunSucceeded, threadsAborted, type MapProcessor } from './iterations.js';
 import type { MapRun } from './map-runs.js';
 import { ParkedThreads } from './parked-threads.js';
 import { runStates } from './run-states.js';
@@ -166,7 +166,7 @@ export class ParkedIterations extends ParkedThreads {
   /** Iteration `index` failed the Map: the iterations still running are aborted (an isolated Map's children record their own). */
   private aborted(index: number): void {
     if (this.processor.isolated) return;
-    iterationsAborted(this.frame, this.frames[index]!, index, this.frames, (i) => this.finished[i]!);
+    threadsAborted(this.frame, this.frames[index]!, index, this.frames, (i) => this.finished[i]!, true);
   }
 
   /** An iteration ended: its history event (succeeded true, failed false, null: none, the execution ended). */

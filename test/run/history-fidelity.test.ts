@@ -387,6 +387,72 @@ for (const workflowType of ['STANDARD', 'EXPRESS'] as const) {
   }
 }
 
+// A failed branch aborts its siblings as a failed iteration does the others (test_service_lambda_map_timeout):
+// the failed Task's TaskStateAborted, then one for the Task of each branch still running, all linked
+// to the failed branch's last event, which ParallelStateFailed follows. A Parallel has no event of
+// its own per branch (no MapIterationAborted).
+const siblingsRunning: Handlers = {
+  hang: () => new Promise(() => {}),
+  boomLater: failingLater.boomLater!,
+  boomNow: () => {
+    const e = new Error('no');
+    e.name = 'Boom';
+    throw e;
+  },
+};
+for (const [failing, when] of [
+  ['boomLater', 'later'],
+  ['boomNow', 'at once'],
+] as const) {
+  for (const workflowType of ['STANDARD', 'EXPRESS'] as const) {
+    fidelity(`TaskStateAborted (${workflowType}): a branch's Task fails ${when} while a sibling's Task runs`, async () => {
+      const definition = {
+        StartAt: 'P',
+        States: {
+          P: {
+            Type: 'Parallel',
+            Branches: [
+              { StartAt: 'W', States: { W: { Type: 'Task', Resource: 'hang', End: true } } },
+              { StartAt: 'T', States: { T: { Type: 'Task', Resource: failing, End: true } } },
+              passBranch,
+            ],
+            End: true,
+          },
+        },
+      };
+      const r = await compile(definition, { handlers: siblingsRunning, clock: virtualClock(0), history: 'ALL', workflowType }).execute({});
+      assert.is(r.status, 'FAILED');
+      const failed: [number, number, string][] =
+        failing === 'boomNow'
+          ? [[10, 9, 'TaskFailed']]
+          : [
+              [10, 3, 'PassStateEntered'],
+              [11, 10, 'PassStateExited'],
+              [12, 9, 'TaskFailed'],
+            ];
+      const at = failed[failed.length - 1]![0];
+      assert.equal(links(r).slice(0, 9 + failed.length), [
+        [1, 0, 'ExecutionStarted'],
+        [2, 0, 'ParallelStateEntered'],
+        [3, 2, 'ParallelStateStarted'],
+        [4, 3, 'TaskStateEntered'],
+        [5, 4, 'TaskScheduled'],
+        [6, 5, 'TaskStarted'],
+        [7, 3, 'TaskStateEntered'],
+        [8, 7, 'TaskScheduled'],
+        [9, 8, 'TaskStarted'],
+        ...failed,
+      ]);
+      assert.equal(links(r).slice(9 + failed.length), [
+        [at + 1, at, 'TaskStateAborted'],
+        [at + 2, at, 'TaskStateAborted'],
+        [at + 3, at, 'ParallelStateFailed'],
+        [at + 4, at + 3, 'ExecutionFailed'],
+      ]);
+    });
+  }
+}
+
 // As AWS records test_service_lambda_map_timeout (four iterations whose Tasks time out): the failed
 // iteration's MapIterationFailed, then TaskStateAborted for its Task; MapIterationAborted and
 // TaskStateAborted for each iteration still running; all of them, and MapStateFailed, linked to the

@@ -1231,8 +1231,17 @@ durable('a branch failing after the restart goes through the Parallel’s Catch;
     assert.ok(refused !== null, 'the abandoned branch’s token settles nothing');
     const history = (await restarted.getExecutionHistory({ executionArn })).events;
     assert.equal(
-      history.slice(-7).map((e) => e.type),
-      ['TaskFailed', 'TaskStateAborted', 'ParallelStateFailed', 'ParallelStateExited', 'PassStateEntered', 'PassStateExited', 'ExecutionSucceeded'],
+      history.slice(-8).map((e) => e.type),
+      [
+        'TaskFailed',
+        'TaskStateAborted',
+        'TaskStateAborted',
+        'ParallelStateFailed',
+        'ParallelStateExited',
+        'PassStateEntered',
+        'PassStateExited',
+        'ExecutionSucceeded',
+      ],
     );
     assertNoGaps(history, 'catch');
   });
