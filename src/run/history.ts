@@ -1,13 +1,13 @@
-import type { Clock } from './clock.js';
 import { AslError } from './errors.js';
 import { executionEnded } from './interruptions.js';
-import { appendEvent, NameTable, newCode, pack, readEvents } from './history-tape.js';
+import { appendEvent, newCode, pack, readEvents } from './history-tape.js';
 import { childExecutionOf, type Frame } from './frame.js';
 import {
   assignedVariables,
   errorDetails,
   evaluationDetails,
   evaluationLocation,
+  HistorySettings,
   isActivityArn,
   isError,
   isFatal,
@@ -16,6 +16,7 @@ import {
   ownEvaluationFailure,
   resourceOutput,
   splitResource,
+  stateEventType,
   timingOf,
   untruncated,
   withTiming,
@@ -154,16 +155,6 @@ function codeOf(type: string): number {
   return code;
 }
 
-/** `Task` → `TaskStateEntered`, and so on: made once per state type, not once per event. */
-const enteredTypes = new Map<string, string>();
-const exitedTypes = new Map<string, string>();
-
-function typeOf(types: Map<string, string>, stateType: string, suffix: string): string {
-  let type = types.get(stateType);
-  if (type === undefined) types.set(stateType, (type = stateType + suffix));
-  return type;
-}
-
 /** `TaskScheduled` → `taskScheduledEventDetails`: AWS names each event's details after its type. */
 const detailsKeys = new Map<string, string>();
 
@@ -204,24 +195,6 @@ const restoredEvents = new WeakMap<HistoryRecorder, readonly HistoryEvent[]>();
 export interface RecordedHistory {
   /** The events so far, as AWS's GetExecutionHistory shows them: built afresh on each call. */
   events(): HistoryEvent[];
-}
-
-/** What every recorder of one machine shares: a waiting execution holds one reference, not four fields. */
-export class HistorySettings {
-  readonly level: HistoryLevel;
-  readonly clock: Clock;
-  readonly region: string;
-  /** Standard's quota (STANDARD_HISTORY_EVENTS); Infinity for Express. */
-  readonly maxEvents: number;
-  /** The names the machine's events repeat, as packed histories refer to them. */
-  readonly names: NameTable;
-  constructor(level: HistoryLevel, clock: Clock, region: string, maxEvents = Infinity) {
-    this.level = level;
-    this.clock = clock;
-    this.region = region;
-    this.maxEvents = maxEvents;
-    this.names = new NameTable();
-  }
 }
 
 /** HistoryRecorder.flags: the execution reached its quota. */
@@ -385,13 +358,13 @@ export class HistoryRecorder implements RecordedHistory {
   stateEntered(frame: Frame, input: unknown): number {
     // A state that assigned and then failed leaves nothing for the next state's exit.
     if (this.assigned !== null) this.assigned.delete(frame);
-    const type = typeOf(enteredTypes, frame.stateType, 'StateEntered');
+    const type = stateEventType(frame.stateType, 'StateEntered');
     const text = this.keeps(type) ? this.text(frame, input) : '';
     return this.add(frame, type, frame.stateName, text);
   }
 
   stateExited(frame: Frame, output: unknown): void {
-    const type = typeOf(exitedTypes, frame.stateType, 'StateExited');
+    const type = stateEventType(frame.stateType, 'StateExited');
     const text = this.keeps(type) ? jsonText(output) : '';
     let assigned: string | null = null;
     if (this.assigned !== null) {
@@ -408,8 +381,7 @@ export class HistoryRecorder implements RecordedHistory {
    * written now, as the values are when assigned.
    */
   variablesAssigned(frame: Frame, names: readonly string[], values: readonly unknown[]): void {
-    // Assign: {} shows nothing (AWS's recording of test_assign_base BASE_EMPTY has no assignedVariables).
-    if (names.length === 0) return;
+    if (names.length === 0) return; // Assign: {} shows none (AWS's test_assign_base BASE_EMPTY)
     const assigned = (this.assigned ??= new Map());
     const before = assigned.get(frame);
     const texts: Record<string, string> = before === undefined ? {} : (JSON.parse(before) as Record<string, string>);
@@ -533,12 +505,8 @@ export class HistoryRecorder implements RecordedHistory {
     this.add(frame, 'MapRunStarted', mapRunArn);
   }
 
-  /**
-   * MapRunSucceeded, then MapStateSucceeded. The state's exit follows MapRunStarted, as in
-   * every AWS recording since November 2024 (the older ones link it to MapRunSucceeded).
-   */
+  /** MapRunSucceeded, MapStateSucceeded; the exit follows MapRunStarted, the thread's last event (AWS's recordings since 2024-11). */
   mapRunSucceeded(frame: Frame): void {
-    // The map run's children record in histories of their own: the thread's last event is MapRunStarted.
     const started = frame.historyEventId;
     this.add(frame, 'MapRunSucceeded');
     this.stateEvent(frame, 'MapStateSucceeded');
@@ -556,12 +524,10 @@ export class HistoryRecorder implements RecordedHistory {
   }
 
   /**
-   * A failed thread (`failed`: a Parallel's branch, a Map's iteration) failed its state while
-   * others ran: TaskStateAborted for its Task, then for each thread still running its
-   * MapIterationAborted (an iteration: `index` >= 0) and TaskStateAborted (a Task), all linked
-   * to the failed thread's last event, which the state's next event (ParallelStateFailed,
-   * MapStateFailed) follows too. AWS records these for a Map (test_service_lambda_map_timeout)
-   * and for a Parallel's failed Task (PARALLEL_CATCH_ERROR_OUTPUT, SQS_PARALLEL_WAIT_FOR_TASK_TOKEN).
+   * A failed branch or iteration failed its state: TaskStateAborted for its Task, then for each
+   * one still running MapIterationAborted (an iteration: index >= 0) and TaskStateAborted (a
+   * Task), all linked to the failed one's last event, as the state's next event is (AWS's
+   * test_service_lambda_map_timeout, PARALLEL_CATCH_ERROR_OUTPUT).
    */
   threadsAborted(parent: Frame, failed: Frame, running: readonly (readonly [Frame, number])[]): void {
     const last = parent.historyEventId;
