@@ -1,5 +1,6 @@
 import { Frame, StopSignal, VariableScope } from './frame.js';
 import type { HistoryRecorder } from './history.js';
+import { threadsAborted } from './iterations.js';
 import { Interruption, runStates } from './run-states.js';
 import { ParkedBranches } from './parked-branches.js';
 import { isPromiseLike, type StateNode } from './state.js';
@@ -85,7 +86,8 @@ export function runBranches<T>(
     } catch (error) {
       stop.stop();
       if (join !== null) join.abandon();
-      if (history !== null) failedBranch(parent, frame);
+      if (join === null) failedBranch(parent, frame, i, error, noFrames, allEnded);
+      else join.failed(i, frame, error);
       if (history !== null) recordParallelEnd(history, parent, error);
       throw error;
     }
@@ -109,6 +111,9 @@ class BranchJoin {
   private readonly stop: StopSignal;
   private readonly parent: Frame;
   private readonly pending: Promise<unknown>[];
+  /** The asynchronous branches' frames by branch index, and which of them ended. */
+  private readonly frames: Frame[];
+  private readonly ended: boolean[];
   /** The bounds of the asynchronous branches' outputs, added as they end. */
   private bound: number;
   constructor(outputs: unknown[], stop: StopSignal, parent: Frame) {
@@ -116,22 +121,27 @@ class BranchJoin {
     this.stop = stop;
     this.parent = parent;
     this.pending = [];
+    this.frames = [];
+    this.ended = [];
     this.bound = 0;
+  }
+  /** Branch `index` (in `frame`) failed while the asynchronous ones not ended still ran. */
+  failed(index: number, frame: Frame, thrown: unknown): void {
+    this.ended[index] = true;
+    failedBranch(this.parent, frame, index, thrown, this.frames, (i) => this.ended[i] === true);
   }
   /** Branch `index`, run in `frame`, goes on asynchronously: its output is `out`'s value. */
   add(index: number, frame: Frame, out: PromiseLike<unknown>): void {
-    const parent = this.parent;
     const stop = this.stop;
-    // Only a recorded history needs the failed branch (a closure made for it alone).
-    const branchFailed =
-      parent.exec.history === null
-        ? undefined
-        : (error: unknown) => {
-            if (!stop.isStopped()) failedBranch(parent, frame);
-            throw error;
-          };
+    this.frames[index] = frame;
+    const branchFailed = (error: unknown) => {
+      if (!stop.isStopped()) this.failed(index, frame, error);
+      this.ended[index] = true;
+      throw error;
+    };
     this.pending.push(
       Promise.resolve(out).then((value) => {
+        this.ended[index] = true;
         this.outputs[index] = value;
         this.bound += frame.valueBound;
       }, branchFailed),
@@ -195,7 +205,7 @@ function runParkableBranches<T>(
       // A redrivable run's failure goes through the group too: its tap learns which branches finished (run/redrive.ts).
       if (group === null && !(thrown instanceof Suspension) && parent.exec.redrive === null) {
         stop.stop();
-        if (history !== null) failedBranch(parent, frame);
+        failedBranch(parent, frame, i, thrown, noFrames, allEnded);
         if (history !== null) recordParallelEnd(history, parent, thrown);
         throw thrown;
       }
@@ -240,10 +250,26 @@ function runParkableBranches<T>(
   );
 }
 
-/** AWS links ParallelStateFailed (or, on a retry, the next ParallelStateStarted) to the failed branch's last event. */
-export function failedBranch(parent: Frame, branch: Frame): void {
+/**
+ * AWS links ParallelStateFailed (or, on a retry, the next ParallelStateStarted) to the failed
+ * branch's last event; the failed branch's Task and the Tasks of the branches still running
+ * (`frames` those started, `ended(i)` whether branch i ended) record TaskStateAborted after it
+ * (their ids counted without a history too: causes cite later events' ids).
+ */
+export function failedBranch(
+  parent: Frame,
+  branch: Frame,
+  index: number,
+  thrown: unknown,
+  frames: readonly (Frame | undefined)[],
+  ended: (i: number) => boolean,
+): void {
   parent.historyEventId = branch.historyEventId;
+  if (!(thrown instanceof Interruption)) threadsAborted(parent, branch, index, frames, ended, false);
 }
+
+const noFrames: readonly Frame[] = [];
+const allEnded = () => true;
 
 /** ParallelStateSucceeded, or ParallelStateFailed when a branch failed (not when the execution ended). */
 function recordParallelEnd(history: HistoryRecorder, parent: Frame, error: unknown): void {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 /**
  * Run-time failures are ASL errors: a name matchable by ErrorEquals and a cause.
  * AslError is deliberately not an Error subclass: failures drive Retry and Catch
@@ -105,4 +106,21 @@ export function toAslError(thrown: unknown): AslError {
  */
 export function errorOutput(error: AslError): { Error: string | null; Cause: string | null } {
   return { Error: error.error, Cause: error.cause === null && error.error === StatesErrors.Timeout ? '' : error.cause };
+}
+
+/**
+ * Lambda.ResourceNotFoundException for a `lambda:invoke` whose FunctionName names no
+ * function, with the cause AWS records (test_task_service_lambda's test_no_such_function):
+ * the function's ARN, in the partition, region and account of `stateMachineArn` when a name
+ * is given, with its version ($LATEST unless qualified), and the request's id.
+ */
+export function functionNotFound(functionName: string, stateMachineArn: string): AslError {
+  const [, partition, , region, account] = stateMachineArn.split(':');
+  const arn = functionName.startsWith('arn:') ? functionName : `arn:${partition}:lambda:${region}:${account}:function:${functionName}`;
+  // arn:partition:lambda:region:account:function:name has seven parts; an eighth is its version or alias.
+  const qualified = arn.split(':').length > 7 ? arn : `${arn}:$LATEST`;
+  return new AslError(
+    'Lambda.ResourceNotFoundException',
+    `Function not found: ${qualified} (Service: AWSLambda; Status Code: 404; Error Code: ResourceNotFoundException; Request ID: ${randomUUID()}; Proxy: null)`,
+  );
 }

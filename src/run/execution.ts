@@ -2,15 +2,8 @@ import type { MachineArns } from './arns.js';
 import { setLimit, type Clock, type Limit, type LimitTarget } from './clock.js';
 import { AslError, StatesErrors, toAslError } from './errors.js';
 import { Execution, ExecutionSettings, Frame, VariableScope, type ExecutionInitWithSettings } from './frame.js';
-import {
-  HistoryRecorder,
-  HistorySettings,
-  STANDARD_HISTORY_EVENTS,
-  historyLimitCause,
-  type HistoryEvent,
-  type HistoryLevel,
-  type RecordedHistory,
-} from './history.js';
+import { HistorySettings } from './history-details.js';
+import { HistoryRecorder, STANDARD_HISTORY_EVENTS, historyLimitCause, type HistoryEvent, type HistoryLevel, type RecordedHistory } from './history.js';
 import { UuidSequence } from './ids.js';
 import { ExecutionTimeout, executionEnded } from './interruptions.js';
 import { MapIterations, type IterationParent, type MapProcessor } from './iterations.js';

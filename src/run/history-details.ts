@@ -1,3 +1,6 @@
+import type { Clock } from './clock.js';
+import { NameTable } from './history-tape.js';
+import type { HistoryLevel } from './history.js';
 /** The details of history events (run/history.ts): pieces AWS's event objects are built from as they are read. */
 
 /** Details AWS attaches to a payload: statemill never truncates one. */
@@ -107,4 +110,33 @@ function shared(text: string): string {
 /** A scheduled event's timeout and heartbeat seconds, kept only where the state sets one (most set none). */
 export function timingOf(timeoutSeconds: number, heartbeatSeconds: number): readonly [number, number] | null {
   return timeoutSeconds > 0 || heartbeatSeconds > 0 ? [timeoutSeconds, heartbeatSeconds] : null;
+}
+
+/** `Task` → `TaskStateEntered`, and so on: made once per state type, not once per event. */
+const enteredTypes = new Map<string, string>();
+const exitedTypes = new Map<string, string>();
+
+export function stateEventType(stateType: string, suffix: 'StateEntered' | 'StateExited'): string {
+  const types = suffix === 'StateEntered' ? enteredTypes : exitedTypes;
+  let type = types.get(stateType);
+  if (type === undefined) types.set(stateType, (type = stateType + suffix));
+  return type;
+}
+
+/** What every recorder of one machine shares: a waiting execution holds one reference, not four fields. */
+export class HistorySettings {
+  readonly level: HistoryLevel;
+  readonly clock: Clock;
+  readonly region: string;
+  /** Standard's quota (STANDARD_HISTORY_EVENTS); Infinity for Express. */
+  readonly maxEvents: number;
+  /** The names the machine's events repeat, as packed histories refer to them. */
+  readonly names: NameTable;
+  constructor(level: HistoryLevel, clock: Clock, region: string, maxEvents = Infinity) {
+    this.level = level;
+    this.clock = clock;
+    this.region = region;
+    this.maxEvents = maxEvents;
+    this.names = new NameTable();
+  }
 }

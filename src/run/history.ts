@@ -1,13 +1,13 @@
-import type { Clock } from './clock.js';
 import { AslError } from './errors.js';
 import { executionEnded } from './interruptions.js';
-import { appendEvent, NameTable, newCode, pack, readEvents } from './history-tape.js';
+import { appendEvent, newCode, pack, readEvents } from './history-tape.js';
 import { childExecutionOf, type Frame } from './frame.js';
 import {
   assignedVariables,
   errorDetails,
   evaluationDetails,
   evaluationLocation,
+  HistorySettings,
   isActivityArn,
   isError,
   isFatal,
@@ -16,6 +16,7 @@ import {
   ownEvaluationFailure,
   resourceOutput,
   splitResource,
+  stateEventType,
   timingOf,
   untruncated,
   withTiming,
@@ -121,6 +122,7 @@ function kindOf(type: string): Kind {
     case 'MapIterationStarted':
     case 'MapIterationSucceeded':
     case 'MapIterationFailed':
+    case 'MapIterationAborted':
       return Kind.Iteration;
     case 'EvaluationFailed':
       return Kind.Evaluation;
@@ -151,16 +153,6 @@ function codeOf(type: string): number {
     eventCodes.set(type, code);
   }
   return code;
-}
-
-/** `Task` → `TaskStateEntered`, and so on: made once per state type, not once per event. */
-const enteredTypes = new Map<string, string>();
-const exitedTypes = new Map<string, string>();
-
-function typeOf(types: Map<string, string>, stateType: string, suffix: string): string {
-  let type = types.get(stateType);
-  if (type === undefined) types.set(stateType, (type = stateType + suffix));
-  return type;
 }
 
 /** `TaskScheduled` → `taskScheduledEventDetails`: AWS names each event's details after its type. */
@@ -203,24 +195,6 @@ const restoredEvents = new WeakMap<HistoryRecorder, readonly HistoryEvent[]>();
 export interface RecordedHistory {
   /** The events so far, as AWS's GetExecutionHistory shows them: built afresh on each call. */
   events(): HistoryEvent[];
-}
-
-/** What every recorder of one machine shares: a waiting execution holds one reference, not four fields. */
-export class HistorySettings {
-  readonly level: HistoryLevel;
-  readonly clock: Clock;
-  readonly region: string;
-  /** Standard's quota (STANDARD_HISTORY_EVENTS); Infinity for Express. */
-  readonly maxEvents: number;
-  /** The names the machine's events repeat, as packed histories refer to them. */
-  readonly names: NameTable;
-  constructor(level: HistoryLevel, clock: Clock, region: string, maxEvents = Infinity) {
-    this.level = level;
-    this.clock = clock;
-    this.region = region;
-    this.maxEvents = maxEvents;
-    this.names = new NameTable();
-  }
 }
 
 /** HistoryRecorder.flags: the execution reached its quota. */
@@ -384,13 +358,13 @@ export class HistoryRecorder implements RecordedHistory {
   stateEntered(frame: Frame, input: unknown): number {
     // A state that assigned and then failed leaves nothing for the next state's exit.
     if (this.assigned !== null) this.assigned.delete(frame);
-    const type = typeOf(enteredTypes, frame.stateType, 'StateEntered');
+    const type = stateEventType(frame.stateType, 'StateEntered');
     const text = this.keeps(type) ? this.text(frame, input) : '';
     return this.add(frame, type, frame.stateName, text);
   }
 
   stateExited(frame: Frame, output: unknown): void {
-    const type = typeOf(exitedTypes, frame.stateType, 'StateExited');
+    const type = stateEventType(frame.stateType, 'StateExited');
     const text = this.keeps(type) ? jsonText(output) : '';
     let assigned: string | null = null;
     if (this.assigned !== null) {
@@ -407,6 +381,7 @@ export class HistoryRecorder implements RecordedHistory {
    * written now, as the values are when assigned.
    */
   variablesAssigned(frame: Frame, names: readonly string[], values: readonly unknown[]): void {
+    if (names.length === 0) return; // Assign: {} shows none (AWS's test_assign_base BASE_EMPTY)
     const assigned = (this.assigned ??= new Map());
     const before = assigned.get(frame);
     const texts: Record<string, string> = before === undefined ? {} : (JSON.parse(before) as Record<string, string>);
@@ -530,14 +505,38 @@ export class HistoryRecorder implements RecordedHistory {
     this.add(frame, 'MapRunStarted', mapRunArn);
   }
 
-  /** MapRunSucceeded, or MapRunFailed with the error and cause (an aborted map run records no event: the execution's end says it). */
-  mapRunEnded(frame: Frame, type: 'MapRunSucceeded' | 'MapRunFailed', error?: string | null, cause?: string | null): void {
-    this.add(frame, type, error, cause);
+  /** MapRunSucceeded, MapStateSucceeded; the exit follows MapRunStarted, the thread's last event (AWS's recordings since 2024-11). */
+  mapRunSucceeded(frame: Frame): void {
+    const started = frame.historyEventId;
+    this.add(frame, 'MapRunSucceeded');
+    this.stateEvent(frame, 'MapStateSucceeded');
+    frame.historyEventId = started;
+  }
+
+  /** MapRunFailed with the error and cause (an aborted map run records no event: the execution's end says it). */
+  mapRunFailed(frame: Frame, error: string | null, cause: string | null): void {
+    this.add(frame, 'MapRunFailed', error, cause);
   }
 
   /** MapIterationStarted: the iteration's thread continues from it. */
   mapIterationStarted(parent: Frame, iteration: Frame, index: number): void {
     iteration.historyEventId = this.add(parent, 'MapIterationStarted', parent.stateName, index);
+  }
+
+  /**
+   * A failed branch or iteration failed its state: TaskStateAborted for its Task, then for each
+   * one still running MapIterationAborted (an iteration: index >= 0) and TaskStateAborted (a
+   * Task), all linked to the failed one's last event, as the state's next event is (AWS's
+   * test_service_lambda_map_timeout, PARALLEL_CATCH_ERROR_OUTPUT).
+   */
+  threadsAborted(parent: Frame, failed: Frame, running: readonly (readonly [Frame, number])[]): void {
+    const last = parent.historyEventId;
+    if (failed.stateType === 'Task') this.add(parent, 'TaskStateAborted', null, null, null, last);
+    for (const [frame, index] of running) {
+      if (index >= 0) this.add(parent, 'MapIterationAborted', parent.stateName, index, null, last);
+      if (frame.stateType === 'Task') this.add(parent, 'TaskStateAborted', null, null, null, last);
+    }
+    parent.historyEventId = last;
   }
 
   /** MapIterationSucceeded or MapIterationFailed, following the iteration's last event. */

@@ -193,27 +193,50 @@ export function mapRunStarted(parent: Frame, run: MapRun | null): number {
 }
 
 /**
- * MapRunSucceeded, then MapStateSucceeded. AWS's recordings link the state's exit to
- * MapRunSucceeded in most cases, to MapRunStarted in some: the first is followed.
+ * Thread `index` (run in `failed`) of a Parallel or an inline Map failed the state while others
+ * ran: the aborted events (HistoryRecorder.threadsAborted), their ids counted. `frames` holds
+ * the threads started, `ended(i)` says whether thread i ended; `iterations`: a Map's, each
+ * aborted one recording MapIterationAborted too.
  */
-export function mapRunSucceeded(parent: Frame, run: MapRun | null, runEventId: number): void {
-  mapRunEnded(parent, run, runEventId, null);
-  parent.exec.history?.stateEvent(parent, 'MapStateSucceeded');
+export function threadsAborted(
+  parent: Frame,
+  failed: Frame,
+  index: number,
+  frames: readonly (Frame | undefined)[],
+  ended: (i: number) => boolean,
+  iterations: boolean,
+): void {
+  const running: (readonly [Frame, number])[] = [];
+  let ids = failed.stateType === 'Task' ? 1 : 0;
+  for (let i = 0; i < frames.length; i++) {
+    const frame = frames[i];
+    if (i === index || frame === undefined || ended(i)) continue;
+    running.push([frame, iterations ? i : -1]);
+    ids += (iterations ? 1 : 0) + (frame.stateType === 'Task' ? 1 : 0);
+  }
+  const exec = parent.exec;
+  exec.eventId += ids;
+  exec.history?.threadsAborted(parent, failed, running);
 }
 
-/** The map run ended: MapRunSucceeded, or MapRunFailed with the Map's error (none recorded when the execution ended). */
+/** MapRunSucceeded, then MapStateSucceeded. */
+export function mapRunSucceeded(parent: Frame, run: MapRun | null, runEventId: number): void {
+  const exec = parent.exec;
+  exec.eventId = runEventId + 1;
+  run?.ended('SUCCEEDED', exec.clock.now());
+  exec.history?.mapRunSucceeded(parent);
+}
+
+/** The map run failed: MapRunFailed with the Map's error (none recorded when the execution ended). */
 export function mapRunEnded(parent: Frame, run: MapRun | null, runEventId: number, thrown: unknown): void {
   const exec = parent.exec;
   exec.eventId = runEventId + 1;
   const ms = exec.clock.now();
-  if (thrown === null) {
-    run?.ended('SUCCEEDED', ms);
-    exec.history?.mapRunEnded(parent, 'MapRunSucceeded');
-  } else if (thrown instanceof Interruption) run?.ended('ABORTED', ms);
+  if (thrown instanceof Interruption) run?.ended('ABORTED', ms);
   else {
     const error = toAslError(thrown);
     run?.ended('FAILED', ms, error.error ?? undefined, error.cause ?? undefined);
-    exec.history?.mapRunEnded(parent, 'MapRunFailed', error.error, error.cause);
+    exec.history?.mapRunFailed(parent, error.error, error.cause);
   }
 }
 
@@ -310,6 +333,7 @@ function runIterations(
     if (thrown instanceof Interruption || tolerated < 0) {
       stop.stop();
       run?.childEnded(index, thrown instanceof Interruption ? 'ABORTED' : 'FAILED', errorOutput(toAslError(thrown)), exec.clock.now());
+      if (frames !== null && !(thrown instanceof Interruption)) threadsAborted(parent, frames[index]!, index, frames, ended, true);
       if (isolated) mapRunEnded(parent, run, runEventId, thrown);
       if (history !== null && !(thrown instanceof Interruption)) history.stateEvent(parent, 'MapStateFailed');
       throw thrown;
@@ -322,10 +346,15 @@ function runIterations(
     if (failures > tolerated) {
       stop.stop();
       const exceeded = new AslError(StatesErrors.ExceedToleratedFailureThreshold, stateCause(parent, 'The specified tolerated failure threshold was exceeded'));
+      if (frames !== null) threadsAborted(parent, frames[index]!, index, frames, ended, true);
       if (isolated) mapRunEnded(parent, run, runEventId, exceeded);
       if (history !== null) history.stateEvent(parent, 'MapStateFailed');
       throw exceeded;
     }
+  }
+  /** Whether iteration `i` ended (its output, or a tolerated failure's error output, is in). */
+  function ended(i: number): boolean {
+    return outputs[i] !== undefined;
   }
   // The frame of an iteration that finished synchronously, for the next one (only when they
   // share a scope and nothing records: a history's events name their iteration's frame).

@@ -70,7 +70,7 @@ export class ParkedBranches extends ParkedThreads {
     this.ended(index);
     if (!this.failed) {
       const branch = this.frames[index];
-      if (this.frame.exec.history !== null && branch !== undefined) failedBranch(this.frame, branch);
+      if (branch !== undefined) failedBranch(this.frame, branch, index, thrown, this.frames, (i) => this.finished[i]!);
       this.fail(thrown);
     }
     this.check();

@@ -2,7 +2,7 @@ import { AslError, StatesErrors, errorOutput, stateCause, toAslError } from './e
 import { childFrame } from './branches.js';
 import { Frame, VariableScope, type StopSignal } from './frame.js';
 import { Interruption } from './interruptions.js';
-import { childExecution, mapRunEnded, mapRunSucceeded, type MapProcessor } from './iterations.js';
+import { childExecution, mapRunEnded, mapRunSucceeded, threadsAborted, type MapProcessor } from './iterations.js';
 import type { MapRun } from './map-runs.js';
 import { ParkedThreads } from './parked-threads.js';
 import { runStates } from './run-states.js';
@@ -143,11 +143,14 @@ export class ParkedIterations extends ParkedThreads {
     if (this.failed) return;
     const allowed = this.run === null ? this.allowed : this.run.allowed;
     this.run?.childEnded(index, thrown instanceof Interruption ? 'ABORTED' : 'FAILED', errorOutput(toAslError(thrown)), this.frame.exec.clock.now());
-    if (thrown instanceof Interruption || allowed < 0) this.fail(thrown);
-    else {
+    if (thrown instanceof Interruption || allowed < 0) {
+      if (!(thrown instanceof Interruption)) this.aborted(index);
+      this.fail(thrown);
+    } else {
       this.failures++;
       this.outputs[index] = errorOutput(toAslError(thrown));
       if (this.failures > allowed) {
+        this.aborted(index);
         this.fail(new AslError(StatesErrors.ExceedToleratedFailureThreshold, stateCause(this.frame, 'The specified tolerated failure threshold was exceeded')));
       } else this.startMore();
     }
@@ -158,6 +161,12 @@ export class ParkedIterations extends ParkedThreads {
   joined(): unknown[] {
     if (this.failed) throw this.failure;
     return this.outputs;
+  }
+
+  /** Iteration `index` failed the Map: the iterations still running are aborted (an isolated Map's children record their own). */
+  private aborted(index: number): void {
+    if (this.processor.isolated) return;
+    threadsAborted(this.frame, this.frames[index]!, index, this.frames, (i) => this.finished[i]!, true);
   }
 
   /** An iteration ended: its history event (succeeded true, failed false, null: none, the execution ended). */

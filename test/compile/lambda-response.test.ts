@@ -102,6 +102,11 @@ lambda('the payload limit counts the envelope the state does not read', async ()
   assert.is((await machine.execute({})).status, 'SUCCEEDED');
 });
 
+/** A cause without the request id each Lambda call has of its own (a missing function's). */
+function withoutRequestId(cause: string | null | undefined): string | null | undefined {
+  return cause?.replace(/Request ID: [0-9a-f-]{36}/, 'Request ID: …');
+}
+
 /**
  * A constant FunctionName and a Payload (the console's shape) call the function without
  * building the Parameters object; recording a history builds it. Both must agree on every
@@ -132,7 +137,7 @@ for (const [name, parameters, input, limits] of parameterShapes) {
         States: { Call: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: parameters, OutputPath: '$.Payload', End: true } },
       };
       const r = await compile(definition, { handlers: recording, clock: virtualClock(0), limits, history }).execute(input);
-      outcomes.push({ status: r.status, output: r.output, error: r.error, cause: r.cause, events });
+      outcomes.push({ status: r.status, output: r.output, error: r.error, cause: withoutRequestId(r.cause), events });
     }
     assert.equal(outcomes[0], outcomes[1]);
   });
@@ -199,7 +204,7 @@ for (const [name, fields] of jsonataSameAsEnvelope) {
     const outcomes = [];
     for (const history of ['OFF', 'ALL'] as const) {
       const r = await compile(jsonataLambdaState(fields), { handlers, clock: virtualClock(0), history }).execute({ n: 7 });
-      outcomes.push({ status: r.status, output: r.output, error: r.error, cause: r.cause });
+      outcomes.push({ status: r.status, output: r.output, error: r.error, cause: withoutRequestId(r.cause) });
     }
     assert.equal(outcomes[0], outcomes[1]);
   });
@@ -225,7 +230,7 @@ for (const [name, args] of directArguments) {
     const outcomes = [];
     for (const history of ['OFF', 'ALL'] as const) {
       const r = await compile(definition, { handlers: { [FUNCTION]: (event: unknown) => ({ event }) }, clock: virtualClock(0), history }).execute({ n: 7 });
-      outcomes.push({ status: r.status, output: r.output, error: r.error, cause: r.cause });
+      outcomes.push({ status: r.status, output: r.output, error: r.error, cause: withoutRequestId(r.cause) });
     }
     assert.equal(outcomes[0], outcomes[1]);
   });

@@ -522,6 +522,30 @@ execute('lambda:invoke resolves FunctionName by name or ARN and wraps the Payloa
   assert.is(missing.error, 'Lambda.ResourceNotFoundException');
 });
 
+// The cause AWS records for a FunctionName naming no function (LocalStack's AWS-validated
+// test_task_service_lambda.py test_no_such_function, 2025-11-25): the function's ARN in the
+// machine's region and account, $LATEST unless qualified, and a request id.
+const missingFunctions: { fn: string; region?: string; accountId?: string; arn: string }[] = [
+  { fn: 'no_such_fn', arn: 'arn:aws:lambda:us-east-1:123456789012:function:no_such_fn:$LATEST' },
+  { fn: 'no_such_fn', region: 'eu-west-1', accountId: '111122223333', arn: 'arn:aws:lambda:eu-west-1:111122223333:function:no_such_fn:$LATEST' },
+  { fn: 'no_such_fn:live', arn: 'arn:aws:lambda:us-east-1:123456789012:function:no_such_fn:live' },
+  { fn: 'arn:aws:lambda:us-west-2:444455556666:function:gone', arn: 'arn:aws:lambda:us-west-2:444455556666:function:gone:$LATEST' },
+  { fn: 'arn:aws:lambda:us-west-2:444455556666:function:gone:7', arn: 'arn:aws:lambda:us-west-2:444455556666:function:gone:7' },
+];
+for (const c of missingFunctions) {
+  execute(`lambda:invoke of a missing function ${c.fn}${c.region ? ` (machine in ${c.region})` : ''}: the cause names ${c.arn}`, async () => {
+    const def = {
+      StartAt: 'L',
+      States: { L: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: c.fn }, End: true } },
+    };
+    const r = await compile(def, { clock: virtualClock(0), region: c.region, accountId: c.accountId }).execute({});
+    assert.is(r.error, 'Lambda.ResourceNotFoundException');
+    const uuid = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+    const text = `Function not found: ${c.arn} (Service: AWSLambda; Status Code: 404; Error Code: ResourceNotFoundException; Request ID: UUID; Proxy: null)`;
+    assert.match(r.cause!, new RegExp('^' + text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace('UUID', uuid) + '$'));
+  });
+}
+
 execute('Map: a mapExecutor (the pool) may run the iterations; its outcomes are judged like local ones', async () => {
   const seen: unknown[] = [];
   const fanned = compile(mapDef({}), {

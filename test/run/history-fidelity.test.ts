@@ -92,14 +92,15 @@ const assignCases: { name: string; definition: unknown; input?: unknown; exits: 
     ],
   },
   {
-    name: 'Wait with Assign; Assign: {} shows an empty object',
+    // Assign: {} as AWS records test_assign_base BASE_EMPTY: no assignedVariables.
+    name: 'Wait with Assign; Assign: {} shows none',
     definition: {
       StartAt: 'W',
       States: { W: { Type: 'Wait', Seconds: 0, Assign: { waited: true }, Next: 'P' }, P: { Type: 'Pass', Assign: {}, End: true } },
     },
     exits: [
       ['W', { waited: 'true' }],
-      ['P', {}],
+      ['P', undefined],
     ],
   },
 ];
@@ -303,6 +304,9 @@ const failingLater: Handlers = {
 
 // As AWS records test_parallel_state_fail and _catch: ParallelStateFailed follows the failed
 // branch's last event; PARALLEL_CATCH_ERROR_OUTPUT_WITH_RETRY: so does a retry's ParallelStateStarted.
+// A Task whose error ends its branch records TaskStateAborted after its failure event, which the
+// Parallel's next event still follows (PARALLEL_CATCH_ERROR_OUTPUT_WITH_RETRY, and
+// SQS_PARALLEL_WAIT_FOR_TASK_TOKEN of test_callback, whose branch events keep their ids).
 const parallelFailureCases: { name: string; definition: unknown; status: string; links: [number, number, string][] }[] = [
   {
     name: 'a branch failing at once',
@@ -333,8 +337,9 @@ const parallelFailureCases: { name: string; definition: unknown; status: string;
       [7, 6, 'TaskScheduled'],
       [8, 7, 'TaskStarted'],
       [9, 8, 'TaskFailed'],
-      [10, 9, 'ParallelStateFailed'],
-      [11, 10, 'ExecutionFailed'],
+      [10, 9, 'TaskStateAborted'],
+      [11, 9, 'ParallelStateFailed'],
+      [12, 11, 'ExecutionFailed'],
     ],
   },
   {
@@ -355,16 +360,18 @@ const parallelFailureCases: { name: string; definition: unknown; status: string;
       [5, 4, 'TaskScheduled'],
       [6, 5, 'TaskStarted'],
       [7, 6, 'TaskFailed'],
-      [8, 7, 'ParallelStateStarted'],
-      [9, 8, 'TaskStateEntered'],
-      [10, 9, 'TaskScheduled'],
-      [11, 10, 'TaskStarted'],
-      [12, 11, 'TaskFailed'],
-      [13, 12, 'ParallelStateFailed'],
-      [14, 13, 'ParallelStateExited'],
-      [15, 14, 'PassStateEntered'],
-      [16, 15, 'PassStateExited'],
-      [17, 16, 'ExecutionSucceeded'],
+      [8, 7, 'TaskStateAborted'],
+      [9, 7, 'ParallelStateStarted'],
+      [10, 9, 'TaskStateEntered'],
+      [11, 10, 'TaskScheduled'],
+      [12, 11, 'TaskStarted'],
+      [13, 12, 'TaskFailed'],
+      [14, 13, 'TaskStateAborted'],
+      [15, 13, 'ParallelStateFailed'],
+      [16, 15, 'ParallelStateExited'],
+      [17, 16, 'PassStateEntered'],
+      [18, 17, 'PassStateExited'],
+      [19, 18, 'ExecutionSucceeded'],
     ],
   },
 ];
@@ -378,6 +385,126 @@ for (const workflowType of ['STANDARD', 'EXPRESS'] as const) {
       assert.equal(links(r), c.links);
     });
   }
+}
+
+// A failed branch aborts its siblings as a failed iteration does the others (test_service_lambda_map_timeout):
+// the failed Task's TaskStateAborted, then one for the Task of each branch still running, all linked
+// to the failed branch's last event, which ParallelStateFailed follows. A Parallel has no event of
+// its own per branch (no MapIterationAborted).
+const siblingsRunning: Handlers = {
+  hang: () => new Promise(() => {}),
+  boomLater: failingLater.boomLater!,
+  boomNow: () => {
+    const e = new Error('no');
+    e.name = 'Boom';
+    throw e;
+  },
+};
+for (const [failing, when] of [
+  ['boomLater', 'later'],
+  ['boomNow', 'at once'],
+] as const) {
+  for (const workflowType of ['STANDARD', 'EXPRESS'] as const) {
+    fidelity(`TaskStateAborted (${workflowType}): a branch's Task fails ${when} while a sibling's Task runs`, async () => {
+      const definition = {
+        StartAt: 'P',
+        States: {
+          P: {
+            Type: 'Parallel',
+            Branches: [
+              { StartAt: 'W', States: { W: { Type: 'Task', Resource: 'hang', End: true } } },
+              { StartAt: 'T', States: { T: { Type: 'Task', Resource: failing, End: true } } },
+              passBranch,
+            ],
+            End: true,
+          },
+        },
+      };
+      const r = await compile(definition, { handlers: siblingsRunning, clock: virtualClock(0), history: 'ALL', workflowType }).execute({});
+      assert.is(r.status, 'FAILED');
+      const failed: [number, number, string][] =
+        failing === 'boomNow'
+          ? [[10, 9, 'TaskFailed']]
+          : [
+              [10, 3, 'PassStateEntered'],
+              [11, 10, 'PassStateExited'],
+              [12, 9, 'TaskFailed'],
+            ];
+      const at = failed[failed.length - 1]![0];
+      assert.equal(links(r).slice(0, 9 + failed.length), [
+        [1, 0, 'ExecutionStarted'],
+        [2, 0, 'ParallelStateEntered'],
+        [3, 2, 'ParallelStateStarted'],
+        [4, 3, 'TaskStateEntered'],
+        [5, 4, 'TaskScheduled'],
+        [6, 5, 'TaskStarted'],
+        [7, 3, 'TaskStateEntered'],
+        [8, 7, 'TaskScheduled'],
+        [9, 8, 'TaskStarted'],
+        ...failed,
+      ]);
+      assert.equal(links(r).slice(9 + failed.length), [
+        [at + 1, at, 'TaskStateAborted'],
+        [at + 2, at, 'TaskStateAborted'],
+        [at + 3, at, 'ParallelStateFailed'],
+        [at + 4, at + 3, 'ExecutionFailed'],
+      ]);
+    });
+  }
+}
+
+// As AWS records test_service_lambda_map_timeout (four iterations whose Tasks time out): the failed
+// iteration's MapIterationFailed, then TaskStateAborted for its Task; MapIterationAborted and
+// TaskStateAborted for each iteration still running; all of them, and MapStateFailed, linked to the
+// failed iteration's last event. Here iteration 0's Task fails while the other three wait.
+const invokeEach = {
+  StartAt: 'M',
+  States: {
+    M: {
+      Type: 'Map',
+      ItemProcessor: {
+        StartAt: 'Invoke',
+        States: { Invoke: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { 'FunctionName.$': '$.fn' }, End: true } },
+      },
+      End: true,
+    },
+  },
+};
+const oneFailsThreeWait: Handlers = { boomLater: failingLater.boomLater!, hang: () => new Promise(() => {}) };
+
+for (const workflowType of ['STANDARD', 'EXPRESS'] as const) {
+  fidelity(`MapIterationAborted (${workflowType}): one iteration fails while three run`, async () => {
+    const input = [{ fn: 'boomLater' }, { fn: 'hang' }, { fn: 'hang' }, { fn: 'hang' }];
+    const r = await compile(invokeEach, { handlers: oneFailsThreeWait, clock: virtualClock(0), history: 'ALL', workflowType }).execute(input);
+    assert.is(r.status, 'FAILED');
+    const started = [0, 1, 2, 3].flatMap((i): [number, number, string][] => [
+      [4 + 4 * i, i === 0 ? 3 : 4 * i, 'MapIterationStarted'],
+      [5 + 4 * i, 4 + 4 * i, 'TaskStateEntered'],
+      [6 + 4 * i, 5 + 4 * i, 'TaskScheduled'],
+      [7 + 4 * i, 6 + 4 * i, 'TaskStarted'],
+    ]);
+    assert.equal(links(r), [
+      [1, 0, 'ExecutionStarted'],
+      [2, 0, 'MapStateEntered'],
+      [3, 2, 'MapStateStarted'],
+      ...started,
+      [20, 7, 'TaskFailed'],
+      [21, 20, 'MapIterationFailed'],
+      [22, 20, 'TaskStateAborted'],
+      [23, 20, 'MapIterationAborted'],
+      [24, 20, 'TaskStateAborted'],
+      [25, 20, 'MapIterationAborted'],
+      [26, 20, 'TaskStateAborted'],
+      [27, 20, 'MapIterationAborted'],
+      [28, 20, 'TaskStateAborted'],
+      [29, 20, 'MapStateFailed'],
+      [30, 29, 'ExecutionFailed'],
+    ]);
+    assert.equal(
+      r.history!.filter((e) => e.type === 'MapIterationAborted').map((e) => (e as Record<string, any>).mapIterationAbortedEventDetails),
+      [1, 2, 3].map((index) => ({ name: 'M', index })),
+    );
+  });
 }
 
 // As AWS records test_parallel_state, _order, _nested, PARALLEL_STATE_PARAMETERS: ParallelStateExited

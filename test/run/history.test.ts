@@ -320,7 +320,7 @@ history('a synchronous Map records its events in AWS order', async () => {
   ]);
 });
 
-history('a failing Map iteration: MapIterationFailed then MapStateFailed', async () => {
+history('a failing Map iteration: MapIterationFailed, TaskStateAborted for its Task, then MapStateFailed', async () => {
   const r = await machine(mapDefinition, {
     double: (x: number) => {
       if (x === 2) throw named('Odd.Error', 'two');
@@ -328,7 +328,7 @@ history('a failing Map iteration: MapIterationFailed then MapStateFailed', async
     },
   }).execute({ items: [1, 2, 3] });
   assert.is(r.error, 'Odd.Error');
-  assert.equal(types(r).slice(-4), ['TaskFailed', 'MapIterationFailed', 'MapStateFailed', 'ExecutionFailed']);
+  assert.equal(types(r).slice(-5), ['TaskFailed', 'MapIterationFailed', 'TaskStateAborted', 'MapStateFailed', 'ExecutionFailed']);
   assert.equal(eventOf(r, 'MapIterationFailed').mapIterationFailedEventDetails, { name: 'M', index: 1 });
 });
 

@@ -1231,8 +1231,17 @@ durable('a branch failing after the restart goes through the Parallel’s Catch;
     assert.ok(refused !== null, 'the abandoned branch’s token settles nothing');
     const history = (await restarted.getExecutionHistory({ executionArn })).events;
     assert.equal(
-      history.slice(-6).map((e) => e.type),
-      ['TaskFailed', 'ParallelStateFailed', 'ParallelStateExited', 'PassStateEntered', 'PassStateExited', 'ExecutionSucceeded'],
+      history.slice(-8).map((e) => e.type),
+      [
+        'TaskFailed',
+        'TaskStateAborted',
+        'TaskStateAborted',
+        'ParallelStateFailed',
+        'ParallelStateExited',
+        'PassStateEntered',
+        'PassStateExited',
+        'ExecutionSucceeded',
+      ],
     );
     assertNoGaps(history, 'catch');
   });
@@ -1764,8 +1773,19 @@ durable(
       assert.ok(answered !== 'settled', 'the waiting item’s token was withdrawn');
       const history = (await restarted.getExecutionHistory({ executionArn })).events;
       assert.equal(
-        history.slice(-7).map((e) => e.type),
-        ['TaskFailed', 'MapIterationFailed', 'MapStateFailed', 'MapStateExited', 'PassStateEntered', 'PassStateExited', 'ExecutionSucceeded'],
+        history.slice(-10).map((e) => e.type),
+        [
+          'TaskFailed',
+          'MapIterationFailed',
+          'TaskStateAborted',
+          'MapIterationAborted',
+          'TaskStateAborted',
+          'MapStateFailed',
+          'MapStateExited',
+          'PassStateEntered',
+          'PassStateExited',
+          'ExecutionSucceeded',
+        ],
       );
       assertNoGaps(history, 'map tolerance');
     });

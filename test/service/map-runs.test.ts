@@ -130,7 +130,7 @@ mapRuns('a map run that succeeds: DescribeMapRun, ListMapRuns and the parent his
       [4, 3, 'MapRunStarted'],
       [5, 4, 'MapRunSucceeded'],
       [6, 5, 'MapStateSucceeded'],
-      [7, 5, 'MapStateExited'],
+      [7, 4, 'MapStateExited'],
       [8, 7, 'ExecutionSucceeded'],
     ],
   );

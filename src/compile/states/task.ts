@@ -1,4 +1,4 @@
-import { AslError, StatesErrors, jsonForCause, runtimeError } from '../../run/errors.js';
+import { AslError, StatesErrors, functionNotFound, jsonForCause, runtimeError } from '../../run/errors.js';
 import type { Frame } from '../../run/frame.js';
 import { isActivityArn } from '../../run/history-details.js';
 import { Interruption } from '../../run/interruptions.js';
@@ -304,12 +304,7 @@ function compileLambdaInvoke(env: StateEnv, responses: PayloadResponses | null):
       throw runtimeError(frame, `The field 'FunctionName' is required and must be a string, but was: ${jsonForCause(functionName)}`);
     }
     const handler = handlers.lambda(functionName);
-    if (handler === undefined) {
-      throw new AslError(
-        'Lambda.ResourceNotFoundException',
-        `Function not found: ${functionName} (Service: AWSLambda; Status Code: 404; Error Code: ResourceNotFoundException)`,
-      );
-    }
+    if (handler === undefined) throw functionNotFound(functionName, frame.exec.stateMachineId);
     const result = callHandler(handler, lambdaEvent(args.Payload), frame, timing);
     const payloadOnly = responses !== null && frame.exec.history === null;
     if (isPromiseLike(result)) return Promise.resolve(result).then(payloadOnly ? payloadResponse : lambdaResponse);

@@ -6,7 +6,7 @@ import { lambdaEvent, lambdaResponse } from '../../compile/lambda-response.js';
 import { handlerError } from '../../run/task-call.js';
 import { compileTemplate } from '../../compile/jsonpath/templates.js';
 import { scheduleLimit } from '../../run/clock.js';
-import { AslError, StatesErrors, jsonForCause } from '../../run/errors.js';
+import { AslError, StatesErrors, functionNotFound, jsonForCause } from '../../run/errors.js';
 import { contextObject } from '../../run/frame.js';
 import { isPromiseLike } from '../../run/state.js';
 import { ServiceError } from '../errors.js';
@@ -87,12 +87,7 @@ async function invokeHandler(run: TestRun, effective: unknown): Promise<unknown>
       throw new AslError('States.Runtime', `The field 'FunctionName' is required and must be a string, but was: ${jsonForCause(functionName)}`);
     }
     const handler = handlers.lambda(functionName);
-    if (handler === undefined) {
-      throw new AslError(
-        'Lambda.ResourceNotFoundException',
-        `Function not found: ${functionName} (Service: AWSLambda; Status Code: 404; Error Code: ResourceNotFoundException)`,
-      );
-    }
+    if (handler === undefined) throw functionNotFound(functionName, run.frame.exec.stateMachineId);
     return lambdaResponse(await call(handler, lambdaEvent(args.Payload), run));
   }
   if (raw === undefined) {
