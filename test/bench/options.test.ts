@@ -93,6 +93,12 @@ const valueMisuse: { argv: string[]; names: RegExp }[] = [
   { argv: ['--threads', '2000', '--mode', 'pool'], names: /--threads takes numbers up to 1024, not '2000'/ },
   { argv: ['--threads', '1,1025'], names: /--threads takes numbers up to 1024, not '1025'/ },
   { argv: ['--cluster', '--workers', '1', '--threads', '4096'], names: /--threads takes numbers up to 1024/ },
+  // The fan-out scenario is documented for Maps of 10 to 10,000 items (--help, bench/README.md).
+  { argv: ['--fanout-items', '9'], names: /--fanout-items takes whole numbers from 10, not '9'/ },
+  { argv: ['--fanout-items', '10,1'], names: /--fanout-items takes whole numbers from 10, not '1'/ },
+  { argv: ['--fanout-items', '0'], names: /--fanout-items takes whole numbers from 10, not '0'/ },
+  { argv: ['--fanout-items', '10001'], names: /--fanout-items takes numbers up to 10000, not '10001'/ },
+  { argv: ['--fanout-items', '100,'], names: /--fanout-items takes whole numbers from 10, not ''/ },
 ];
 
 for (const { argv, names } of valueMisuse) {
@@ -104,8 +110,9 @@ for (const { argv, names } of valueMisuse) {
   });
 }
 
-test('the smallest measurable duration and the most threads are accepted', () => {
+test('the smallest measurable duration, the most threads and the ends of the fan-out range are accepted', () => {
   assert.is(parseBenchOptions(['--duration', '3ms', '--rounds', '3']).durationMs, 3);
+  assert.equal(parseBenchOptions(['--fanout-items', '10,10000']).fanoutItems, [10, 10_000]);
   assert.is(parseBenchOptions(['--warmup', '0']).warmupMs, 0);
   assert.equal(parseBenchOptions(['--threads', '1024']).threads, [1024]);
 });
