@@ -83,7 +83,7 @@ Workflows
                           or {"outcomes": [...]} (default: statemill's own answers, cross-checked)
   --size <quick|standard> generated input sizes (default: standard; quick with --quick)
   --inputs <n>            distinct generated inputs per workload (default 64)
-  --seed <n>              generator seed (default 1)
+  --seed <n>              generator seed, 0 to 4294967295 (default 1)
   --jsonata               also run the JSONata twins of workloads that have one
   --media ffmpeg          video-transcode on real media: a generated video transcoded with
                           ffmpeg in-process and through the pool (needs ffmpeg on the PATH;
@@ -157,6 +157,9 @@ function parseCounts(text: string, name: string, max?: number): number[] {
 
 /** The Map sizes the fan-out scenario is built for (bench/README.md). */
 const FANOUT_ITEMS = { min: 10, max: 10_000 } as const;
+
+/** Seeds as the input generators use them: 32-bit, so a larger one would repeat a smaller one's inputs. */
+const MAX_SEED = 0xffff_ffff;
 
 /** Measured time per configuration: more than nothing, and at least 1 ms for each round, or the rates are 0/s. */
 function measuredMs(text: string, rounds: number): number {
@@ -261,7 +264,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
       parsed['fanout-items'] === undefined
         ? [10, 100, 1000, 10_000]
         : parsed['fanout-items'].split(',').map((part) => parseWhole(part.trim(), 'fanout-items', FANOUT_ITEMS.min, FANOUT_ITEMS.max)),
-    seed: parsed.seed === undefined ? 1 : parseCount(parsed.seed, 'seed'),
+    seed: parsed.seed === undefined ? 1 : parseWhole(parsed.seed, 'seed', 0, MAX_SEED),
     inputs: parsed.inputs === undefined ? 64 : parseCount(parsed.inputs, 'inputs'),
     peer: parsed['no-peer'] !== true,
     jsonata: parsed.jsonata === true,
