@@ -41,9 +41,9 @@ const quick = ['--batch', '16', '--inputs', '12', '--duration', '400ms', '--warm
       const pool = lines.find((line) => line.startsWith(workload) && line.includes('pool, 2 threads'));
       const cluster = lines.find((line) => line.startsWith(workload) && line.includes('cluster, 2 workers × 1'));
       assert.ok(pool !== undefined && cluster !== undefined, `${workload}: both rows in\n${stdout}`);
-      // threads, batch, min / median / max executions/s, p50, p99, (the ratio on the cluster's row,) CPU µs per execution.
-      assert.match(pool!, /\s2\s+16\s+[\d,]+ \/ [\d,]+ \/ [\d,]+\s+[\d.]+\s+[\d.]+\s+[\d.]+$/);
-      assert.match(cluster!, /\s2\s+16\s+[\d,]+ \/ [\d,]+ \/ [\d,]+\s+[\d.]+\s+[\d.]+\s+\d+\.\d\d× \(\d+\.\d\d – \d+\.\d\d\)\s+[\d.]+$/);
+      // threads, batch, min / median / max executions/s, p50 and p99 with their unit, (the ratio on the cluster's row,) CPU µs per execution.
+      assert.match(pool!, /\s2\s+16\s+[\d,]+ \/ [\d,]+ \/ [\d,]+\s+[\d.]+ (µs|ms)\s+[\d.]+ (µs|ms)\s+[\d.]+$/);
+      assert.match(cluster!, /\s2\s+16\s+[\d,]+ \/ [\d,]+ \/ [\d,]+\s+[\d.]+ (µs|ms)\s+[\d.]+ (µs|ms)\s+\d+\.\d\d× \(\d+\.\d\d – \d+\.\d\d\)\s+[\d.]+$/);
       for (const engine of ['statemill', 'statemill-pool', 'statemill-cluster']) {
         assert.ok(
           lines.some((line) => new RegExp(`^${workload}\\s+${engine}\\s+12/12\\s*$`).test(line)),
