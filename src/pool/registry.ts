@@ -6,7 +6,7 @@
  */
 import { DefinitionError } from '../asl/problems.js';
 import { validate } from '../compile/validate/validate.js';
-import { statesByName } from '../compile/handlers.js';
+import { missingHandlers, statesByName } from '../compile/handlers.js';
 import { executionTimeLimit, machineArns } from '../run/arns.js';
 import { defaultLimits, type Limits } from '../run/limits.js';
 import type { BatchWriter } from './codec.js';
@@ -19,8 +19,11 @@ import { firstProblem, limitsProblem, optionsShapeProblem } from '../options.js'
 export interface RegisterOptions {
   /** The state machine definition (ASL JSON as an object). */
   readonly definition: unknown;
-  /** The module exporting `handlers`: a file: URL (string or URL) or an absolute path. */
-  readonly handlers: string | URL;
+  /**
+   * The module exporting `handlers`: a file: URL (string or URL) or an absolute path. Not
+   * needed by a workflow none of whose states calls a handler (Pass, Choice, Wait, Succeed, Fail).
+   */
+  readonly handlers?: string | URL;
   /** Compile options that can cross threads. */
   readonly options?: WorkflowOptions;
   /** Map states (by name) whose iterations fan out across the pool; true for all. Default: the pool's `mapFanOut`. */
@@ -69,7 +72,7 @@ export interface RegistryDefaults {
 /** Checks a registration and builds its Workflow; throws DefinitionError or PoolError. */
 export function createWorkflow(id: string, registration: RegisterOptions, key: number, defaults: RegistryDefaults): Workflow {
   if (typeof id !== 'string' || id === '') throw invalid('a workflow id must be a non-empty string');
-  if (registration === null || typeof registration !== 'object') throw invalid(`register('${id}', …) needs { definition, handlers }`);
+  if (registration === null || typeof registration !== 'object') throw invalid(`register('${id}', …) needs { definition, handlers? }`);
   const shape = firstProblem(
     optionsShapeProblem(registration, REGISTER_OPTIONS),
     optionsShapeProblem(registration.options, WORKFLOW_OPTIONS, 'options.'),
@@ -86,7 +89,7 @@ export function createWorkflow(id: string, registration: RegisterOptions, key: n
   const spec: WorkflowSpec = {
     id,
     definition: registration.definition,
-    handlers: handlersUrl(id, registration.handlers),
+    handlers: handlersModule(id, registration.handlers, registration.definition, invalid),
     options: { ...options, limits: undefined },
     limits: wireLimits(options.limits ?? {}),
     mapFanOut,
@@ -106,7 +109,18 @@ function mapStatePointers(definition: unknown): Set<string> {
   return pointers;
 }
 
-function handlersUrl(id: string, handlers: string | URL): string {
+/**
+ * Where the workers import a registration's handlers from: its module's file: URL, or null
+ * when none is given, which a workflow whose Tasks all have handlers cannot do: it is refused
+ * here with the DefinitionError compile() would throw (ERR_ASL_NO_HANDLER for each such Task).
+ * A pool and a cluster refuse a `handlers` that names no module with their own `invalid` error.
+ */
+export function handlersModule(id: string, handlers: unknown, definition: unknown, invalid: (message: string) => Error): string | null {
+  if (handlers === undefined) {
+    const missing = missingHandlers(definition, {});
+    if (missing.length > 0) throw new DefinitionError(missing);
+    return null;
+  }
   const url = moduleFileUrl(handlers);
   if (url !== null) return url;
   throw invalid(`workflow '${id}': handlers must be a file: URL or an absolute path to a module exporting 'handlers'`);
