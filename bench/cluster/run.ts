@@ -29,7 +29,7 @@ import { closedLoop } from '../load/closed-loop.js';
 import { formatLatency, formatRate } from '../units.js';
 import { verifySubject } from '../scenarios/verify.js';
 import type { BenchWorkflow } from '../workflow.js';
-import { processCpuUs, startRedis, startWorkers, thisCheckout, type BenchRedis, type WorkerProcesses } from './processes.js';
+import { processCpuUs, startRedis, startWorkers, stopWithSignals, thisCheckout, type BenchRedis, type WorkerProcesses } from './processes.js';
 
 export const CLUSTER_REPORT_SCHEMA = 'statemill-bench-cluster/1';
 
@@ -114,17 +114,11 @@ export async function runClusterBench(
   let workers: WorkerProcesses | null = null;
   let cluster: Cluster | null = null;
   let answersCorrect = true;
-  // Interrupted (Ctrl-C, or SIGTERM from `timeout`, kill or a supervisor): the processes this run
-  // started stop with it (workers first: they need Redis to stop), then it exits as the signal would.
-  const onInterrupt = (signal: NodeJS.Signals) => {
-    void (async () => {
-      await workers?.stop();
-      await redis.stop();
-      process.exit(signal === 'SIGTERM' ? 143 : 130);
-    })();
-  };
-  process.once('SIGINT', onInterrupt);
-  process.once('SIGTERM', onInterrupt);
+  // Workers first: they need Redis to stop.
+  const removeSignalHandlers = stopWithSignals(async () => {
+    await workers?.stop();
+    await redis.stop();
+  });
   try {
     const prefix = `bench-${randomUUID().slice(0, 8)}`;
     workers = await startWorkers({
@@ -167,8 +161,7 @@ export async function runClusterBench(
       }
     }
   } finally {
-    process.removeListener('SIGINT', onInterrupt);
-    process.removeListener('SIGTERM', onInterrupt);
+    removeSignalHandlers();
     await cluster?.close();
     await workers?.stop();
     await redis.stop();
