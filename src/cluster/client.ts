@@ -26,7 +26,7 @@ import { handlersModule } from '../pool/registry.js';
 import type { WorkflowOptions } from '../pool/protocol.js';
 import type { ExecutionResult, ExecutionStatus } from '../run/result.js';
 import { ClusterError, ClusterErrorCodes, MAX_TIMER_MS, type ClusterErrorCode } from './errors.js';
-import { firstProblem, optionsShapeProblem, stringProblem } from '../options.js';
+import { firstProblem, machineNameProblem, optionsShapeProblem, stringProblem } from '../options.js';
 import { MapFanOuts } from './fan-out.js';
 import { GiveUpWatch } from './give-ups.js';
 import { ClusterKeys, limitsToWire, Queues, type WorkerRecord, type WorkflowRecord } from './protocol.js';
@@ -230,6 +230,8 @@ export class Cluster extends EventEmitter {
       throw invalid(`workflow '${id}': mapFanOut must be a boolean or an array of Map state names`);
     }
     const mapFanOutMinItems = positiveInteger(registration.mapFanOutMinItems ?? 16, `workflow '${id}': mapFanOutMinItems`);
+    const name = machineNameProblem(registration.options?.stateMachineName, 'options.stateMachineName');
+    if (name !== null) throw invalid(`workflow '${id}': ${name.option} ${name.problem}`);
     const record: WorkflowRecord = {
       id,
       definition: registration.definition,

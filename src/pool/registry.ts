@@ -14,7 +14,7 @@ import { invalid } from './checks.js';
 import type { WorkflowOptions, WorkflowRef, WorkflowSpec } from './protocol.js';
 import type { Submission } from './submission.js';
 import { moduleFileUrl } from './module-url.js';
-import { firstProblem, limitsProblem, optionsShapeProblem } from '../options.js';
+import { firstProblem, limitsProblem, machineNameProblem, optionsShapeProblem } from '../options.js';
 
 export interface RegisterOptions {
   /** The state machine definition (ASL JSON as an object). */
@@ -133,10 +133,12 @@ function checkOptions(id: string, options: WorkflowOptions): WorkflowOptions {
   if (options.clock !== undefined && options.clock !== 'real' && options.clock !== 'virtual') {
     throw invalid(`workflow '${id}': options.clock must be 'real' or 'virtual'`);
   }
-  for (const field of ['stateMachineName', 'region', 'accountId', 'roleArn'] as const) {
+  for (const field of ['region', 'accountId', 'roleArn'] as const) {
     const value = options[field];
     if (value !== undefined && typeof value !== 'string') throw invalid(`workflow '${id}': options.${field} must be a string`);
   }
+  const name = machineNameProblem(options.stateMachineName, 'options.stateMachineName');
+  if (name !== null) throw invalid(`workflow '${id}': ${name.option} ${name.problem}`);
   const limits = options.limits ?? {};
   for (const [field, value] of Object.entries(limits)) {
     if (!(field in defaultLimits) || typeof value !== 'number' || !(value > 0)) {

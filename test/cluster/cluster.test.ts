@@ -407,6 +407,10 @@ withRedis('refusals: unknown and duplicate workflows, bad definitions, inputs ms
     () => cluster.register('relative', { definition: workflows['task then pass']!.definition, handlers: './handlers.js' }),
     isCode(ClusterErrorCodes.INVALID_OPTION),
   );
+  assert.throws(
+    () => cluster.register('named', { definition: workflows['task then pass']!.definition, handlers: fixtures.handlers, options: { stateMachineName: 'a b' } }),
+    isCode(ClusterErrorCodes.INVALID_OPTION),
+  );
   await assertRefused(cluster.execute('double', { f: () => 1 }), ClusterErrorCodes.INPUT_NOT_ENCODABLE);
   await assertRefused(cluster.execute('double', {}, { name: 7 as unknown as string }), ClusterErrorCodes.INVALID_OPTION);
   assert.throws(() => createCluster({ connection: 'http://localhost' }), isCode(ClusterErrorCodes.INVALID_OPTION));

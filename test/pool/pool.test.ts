@@ -237,6 +237,11 @@ const refusals: [string, (pool: Pool) => unknown, string][] = [
     PoolErrorCodes.INVALID_OPTION,
   ],
   ['an empty id', (pool) => pool.register('', { definition: workflows['async handler']!.definition, handlers: handlersUrl }), PoolErrorCodes.INVALID_OPTION],
+  [
+    'a state machine name AWS would refuse (it failed in every worker before)',
+    (pool) => pool.register('named', { definition: workflows['async handler']!.definition, handlers: handlersUrl, options: { stateMachineName: 'a b' } }),
+    PoolErrorCodes.INVALID_OPTION,
+  ],
 ];
 for (const [what, call, code] of refusals) {
   api(`register refuses ${what}`, ({ pool }) => {
