@@ -1,6 +1,8 @@
+import { characterCount, longerThan } from './characters.js';
+
 /**
  * Names of executions, state machines and activities, checked as AWS checks StartExecution's
- * and CreateStateMachine's `name` (InvalidName): 1 to 80 characters (UTF-16 units), none of
+ * and CreateStateMachine's `name` (InvalidName): 1 to 80 characters (code points, as AWS counts), none of
  * them white space, `< > { } [ ]`, `? *`, `" # % \ ^ | ~ ` $ & , ; : /`, a control character
  * (U+0000–001F, U+007F–009F), U+FFFE, U+FFFF, U+10FFFF or half of a surrogate pair.
  */
@@ -24,7 +26,7 @@ export function stateMachineNameProblem(name: unknown): string | null {
 export function nameProblem(name: unknown, what: string): string | null {
   if (typeof name !== 'string') return `${what} is a string, not ${name === null ? 'null' : Array.isArray(name) ? 'an array' : typeof name}`;
   if (name.length === 0) return `${what} cannot be empty`;
-  if (name.length > MAX_NAME_LENGTH) return `${what} has at most ${MAX_NAME_LENGTH} characters; this one has ${name.length}`;
+  if (longerThan(name, MAX_NAME_LENGTH)) return `${what} has at most ${MAX_NAME_LENGTH} characters; this one has ${characterCount(name)}`;
   const bad = FORBIDDEN.exec(name);
   if (bad !== null) return `${what} cannot contain ${describe(bad[0])} (at index ${bad.index})`;
   if (LONE_SURROGATE.test(name)) return `${what} cannot contain half of a surrogate pair`;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ServiceError } from './errors.js';
 import { jsonFault, nestingFault } from './json-errors.js';
+import { characterCount } from '../run/characters.js';
 import { nameProblem } from '../run/names.js';
 
 /**
@@ -71,13 +72,16 @@ export function requireString(value: unknown, member: string, sensitive = false)
     );
 }
 
+/** A member's length within the service model's bounds, in characters as AWS counts them (run/characters.ts). */
 export function checkLength(value: string, member: string, min: number, max: number, sensitive = false): void {
-  if (value.length < min)
+  // Code units bound the count (at most that many characters, at least half as many): count only where they leave it open.
+  const length = value.length > max || value.length < 2 * min ? characterCount(value) : value.length;
+  if (length < min)
     throw new ServiceError(
       'ValidationException',
       `1 validation error detected: ${valueOf(value, sensitive)} at '${member}' failed to satisfy constraint: Member must have length greater than or equal to ${min}`,
     );
-  if (value.length > max)
+  if (length > max)
     throw new ServiceError(
       'ValidationException',
       `1 validation error detected: ${valueOf(value, sensitive)} at '${member}' failed to satisfy constraint: Member must have length less than or equal to ${max}`,

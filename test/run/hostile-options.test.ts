@@ -30,6 +30,7 @@ const compileCases: [label: string, options: unknown, option: string][] = [
   ['a name with a space', { handlers, stateMachineName: 'a b' }, 'stateMachineName'],
   ['an empty name', { handlers, stateMachineName: '' }, 'stateMachineName'],
   ['a name of 81 characters', { handlers, stateMachineName: 'x'.repeat(81) }, 'stateMachineName'],
+  ['a name of 81 emoji', { handlers, stateMachineName: '😀'.repeat(81) }, 'stateMachineName'],
   ['a name with a template placeholder', { handlers, stateMachineName: '${Stage}-orders' }, 'stateMachineName'],
   ['a name with a colon, which would split its ARN', { handlers, stateMachineName: 'orders:1' }, 'stateMachineName'],
   ['a name with a slash', { handlers, stateMachineName: 'team/orders' }, 'stateMachineName'],
@@ -54,7 +55,7 @@ for (const [label, given, option] of compileCases) {
 }
 
 options('compile() takes every name AWS takes for a state machine, 80 characters and letters beyond ASCII included', async () => {
-  for (const name of ['m', 'order-processing_v2.1', 'x'.repeat(80), 'naïve-café', "it's(1)+2=3@a!"]) {
+  for (const name of ['m', 'order-processing_v2.1', 'x'.repeat(80), 'naïve-café', "it's(1)+2=3@a!", '😀'.repeat(80)]) {
     const machine = compile(
       { StartAt: 'P', States: { P: { Type: 'Pass', Parameters: { 'name.$': '$$.StateMachine.Name' }, End: true } } },
       { stateMachineName: name },
