@@ -727,7 +727,12 @@ const activityDefinition = (activityArn: string) =>
     },
   });
 
-async function crashedInActivity(store: FreshStore, take: boolean) {
+/** A service that crashed with an execution waiting in an activity Task (its task taken by a worker when `take`), after `lastly` did what it does. */
+async function crashedInActivity(
+  store: FreshStore,
+  take: boolean,
+  lastly?: (crashed: ReturnType<FreshStore['open']>, activityArn: string) => Promise<unknown>,
+) {
   const clock = manualClock(T0);
   const crashed = store.open({ clock });
   const { activityArn } = await crashed.createActivity({ name: 'review' });
@@ -735,6 +740,7 @@ async function crashedInActivity(store: FreshStore, take: boolean) {
   const { executionArn } = await crashed.startExecution({ stateMachineArn, name: 'doc', input: '{"doc":"a.txt"}' });
   await turns();
   const taken = take ? await crashed.getActivityTask({ activityArn, workerName: 'before' }) : null;
+  await lastly?.(crashed, activityArn);
   clock.halt();
   return { activityArn, executionArn, taken };
 }
@@ -826,15 +832,7 @@ durable('DeleteActivity leaves executions waiting on the activity as they were: 
 durable('an execution whose activity was deleted while it waited fails at the restart with a cause that says so', async () => {
   for (const take of [false, true]) {
     await withFreshStore(async (store) => {
-      const clock = manualClock(T0);
-      const crashed = store.open({ clock });
-      const { activityArn } = await crashed.createActivity({ name: 'review' });
-      const { stateMachineArn } = await crashed.createStateMachine({ name: 'reviewing', definition: activityDefinition(activityArn), roleArn });
-      const { executionArn } = await crashed.startExecution({ stateMachineArn, name: 'doc', input: '{"doc":"a.txt"}' });
-      await turns();
-      if (take) await crashed.getActivityTask({ activityArn, workerName: 'w' });
-      await crashed.deleteActivity({ activityArn });
-      clock.halt();
+      const { activityArn, executionArn } = await crashedInActivity(store, take, (crashed, activityArn) => crashed.deleteActivity({ activityArn }));
       const restarted = store.open({ clock: manualClock(T0 + 1_000) });
       const described = await restarted.waitForExecution({ executionArn });
       assert.equal(
