@@ -83,7 +83,7 @@ Workflows
                           or {"outcomes": [...]} (default: statemill's own answers, cross-checked)
   --size <quick|standard> generated input sizes (default: standard; quick with --quick)
   --inputs <n>            distinct generated inputs per workload (default 64)
-  --seed <n>              generator seed (default 1)
+  --seed <n>              generator seed, 0 to 4294967295 (default 1)
   --jsonata               also run the JSONata twins of workloads that have one
   --media ffmpeg          video-transcode on real media: a generated video transcoded with
                           ffmpeg in-process and through the pool (needs ffmpeg on the PATH;
@@ -102,7 +102,8 @@ What to measure
   --pool-concurrency <n>  executions in flight against the pool (default threads × batch × 3,
                           enough to keep every worker's batches full)
   --rate <n>              open-loop target executions/s (default: half the sequential rate)
-  --fanout-items <list>   Map sizes for the fan-out scenario (default 10,100,1000,10000)
+  --fanout-items <list>   Map sizes for the fan-out scenario, each 10 to 10000
+                          (default 10,100,1000,10000)
   --no-peer               skip aws-local-stepfunctions
 
 The cluster (needs redis-server on the PATH, or STATEMILL_REDIS_SERVER)
@@ -136,16 +137,29 @@ export function parseDuration(text: string, option = 'duration'): number {
   return unit === 'ms' ? value : unit === 's' ? value * 1000 : value * 60_000;
 }
 
-function parseCount(text: string, name: string, max = Number.MAX_SAFE_INTEGER): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) throw new OptionsError(`--${name} takes positive whole numbers, not '${text}'`);
+/** A whole number from `min` to `max`; the usage error names the option and the range. */
+function parseWhole(text: string, name: string, min: number, max: number): number {
+  const value = text.trim() === '' ? NaN : Number(text);
+  if (!Number.isInteger(value) || value < min) {
+    throw new OptionsError(`--${name} takes ${min === 1 ? 'positive whole numbers' : `whole numbers from ${min}`}, not '${text}'`);
+  }
   if (value > max) throw new OptionsError(`--${name} takes numbers up to ${max}, not '${text}'`);
   return value;
+}
+
+function parseCount(text: string, name: string, max = Number.MAX_SAFE_INTEGER): number {
+  return parseWhole(text, name, 1, max);
 }
 
 function parseCounts(text: string, name: string, max?: number): number[] {
   return text.split(',').map((part) => parseCount(part.trim(), name, max));
 }
+
+/** The Map sizes the fan-out scenario is built for (bench/README.md). */
+const FANOUT_ITEMS = { min: 10, max: 10_000 } as const;
+
+/** Seeds as the input generators use them: 32-bit, so a larger one would repeat a smaller one's inputs. */
+const MAX_SEED = 0xffff_ffff;
 
 /** Measured time per configuration: more than nothing, and at least 1 ms for each round, or the rates are 0/s. */
 function measuredMs(text: string, rounds: number): number {
@@ -246,8 +260,11 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     batch: parsed.batch === undefined ? (cluster === null ? [1, 16, 64] : [256]) : parseCounts(parsed.batch, 'batch'),
     poolConcurrency: parsed['pool-concurrency'] === undefined ? null : parseCount(parsed['pool-concurrency'], 'pool-concurrency'),
     rate: parsed.rate === undefined ? null : parseCount(parsed.rate, 'rate'),
-    fanoutItems: parsed['fanout-items'] === undefined ? [10, 100, 1000, 10_000] : parseCounts(parsed['fanout-items'], 'fanout-items'),
-    seed: parsed.seed === undefined ? 1 : parseCount(parsed.seed, 'seed'),
+    fanoutItems:
+      parsed['fanout-items'] === undefined
+        ? [10, 100, 1000, 10_000]
+        : parsed['fanout-items'].split(',').map((part) => parseWhole(part.trim(), 'fanout-items', FANOUT_ITEMS.min, FANOUT_ITEMS.max)),
+    seed: parsed.seed === undefined ? 1 : parseWhole(parsed.seed, 'seed', 0, MAX_SEED),
     inputs: parsed.inputs === undefined ? 64 : parseCount(parsed.inputs, 'inputs'),
     peer: parsed['no-peer'] !== true,
     jsonata: parsed.jsonata === true,

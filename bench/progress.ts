@@ -1,3 +1,5 @@
+import { formatRate } from './units.js';
+
 /**
  * The live progress line on stderr: rewritten in place on a terminal, one line per finished
  * measurement otherwise (so logs stay readable).
@@ -25,9 +27,4 @@ export class Progress {
   note(text: string): void {
     this.stream.write(`${this.live ? '\r\x1b[K' : ''}${text}\n`);
   }
-}
-
-export function formatRate(perSecond: number): string {
-  if (perSecond >= 100) return Math.round(perSecond).toLocaleString('en-US');
-  return perSecond.toPrecision(3);
 }

@@ -14,7 +14,8 @@ import { openLoop } from './load/open-loop.js';
 import { machineInfo } from './machine.js';
 import { markVarying, varyingPaths, type Outcome } from './outcome.js';
 import type { BenchOptions } from './options.js';
-import { Progress, formatRate } from './progress.js';
+import { Progress } from './progress.js';
+import { formatLatency, formatRate } from './units.js';
 import { defaultLabel } from './report/results.js';
 import { REPORT_SCHEMA, type BenchReport, type ThroughputRecord } from './report/types.js';
 import { inProcessFanout, measureFanout, type FanoutSubjectFactory } from './scenarios/fanout.js';
@@ -212,7 +213,7 @@ async function measureOpenLoop(
     executions: result.executions,
     latency: result.latency,
   });
-  progress.done(`p50 ${result.latency.p50Us} µs, p99 ${result.latency.p99Us} µs`);
+  progress.done(`p50 ${formatLatency(result.latency.p50Us)}, p99 ${formatLatency(result.latency.p99Us)}`);
 }
 
 async function benchWorkflow(workflow: BenchWorkflow, options: BenchOptions, timing: Timing, report: BenchReport, progress: Progress): Promise<boolean> {

@@ -14,7 +14,7 @@ export { StandardExecutions, type StandardExecutionsOptions } from './service/st
 export { realClock, virtualClock, type Clock } from './run/clock.js';
 export { defaultLimits, type Limits } from './run/limits.js';
 export { ExecutionResult, type ExecutionResultInit, type ExecutionStatus } from './run/result.js';
-export { ExecutionNameError, executionNameProblem } from './run/names.js';
+export { ExecutionNameError, executionNameProblem, stateMachineNameProblem } from './run/names.js';
 export { mockHandlers, planTestCase, MockConfigError, MockErrorCodes, type MockConfig, type MockedInvocation, type MockOptions } from './mocks/index.js';
 export type * from './asl/types.js';
 export { formatTrace, type TraceOptions } from './run/trace.js';

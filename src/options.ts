@@ -6,6 +6,7 @@
  * their own codes).
  */
 
+import { stateMachineNameProblem } from './run/names.js';
 import { OptionError } from './run/option-error.js';
 
 export { OptionError };
@@ -42,6 +43,17 @@ export function throwOptionProblem(what: string, problem: OptionProblem | null):
 /** Undefined, or a string. */
 export function stringProblem(value: unknown, option: string): OptionProblem | null {
   return value === undefined || typeof value === 'string' ? null : { option, problem: `must be a string, not ${kindOf(value)}` };
+}
+
+/**
+ * Undefined, or a name AWS would take for a state machine (CreateStateMachine's rules): it
+ * becomes `$$.StateMachine.Name` and part of every ARN, where AWS could never show 'a b'.
+ */
+export function machineNameProblem(name: unknown, option = 'stateMachineName'): OptionProblem | null {
+  const type = stringProblem(name, option);
+  if (type !== null || name === undefined) return type;
+  const problem = stateMachineNameProblem(name);
+  return problem === null ? null : { option, problem: `must be a valid state machine name: ${problem}` };
 }
 
 /** Undefined, or one of `allowed`. */

@@ -202,3 +202,21 @@ export function processCpuUs(pid: number): number | null {
     return null;
   }
 }
+
+/**
+ * Until the returned function is called, a signal that ends the benchmark (SIGINT from
+ * Ctrl-C, which reaches it alone, or SIGTERM from `timeout`, kill or a supervisor) first
+ * runs `stop` — the processes it started, in process groups of their own, would outlive
+ * it — then exits as the signal would (130, 143).
+ */
+export function stopWithSignals(stop: () => Promise<void>): () => void {
+  const onSignal = (signal: NodeJS.Signals) => {
+    void stop().finally(() => process.exit(signal === 'SIGTERM' ? 143 : 130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  return () => {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  };
+}

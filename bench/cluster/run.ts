@@ -26,10 +26,10 @@ import { compiledSubject, selectWorkflows } from '../run.js';
 import { contenderLabel, throughputRecord, type Contender } from '../scenarios/throughput.js';
 import { nanosecondHistogram } from '../histogram.js';
 import { closedLoop } from '../load/closed-loop.js';
-import { formatRate } from '../progress.js';
+import { formatLatency, formatRate } from '../units.js';
 import { verifySubject } from '../scenarios/verify.js';
 import type { BenchWorkflow } from '../workflow.js';
-import { processCpuUs, startRedis, startWorkers, thisCheckout, type BenchRedis, type WorkerProcesses } from './processes.js';
+import { processCpuUs, startRedis, startWorkers, stopWithSignals, thisCheckout, type BenchRedis, type WorkerProcesses } from './processes.js';
 
 export const CLUSTER_REPORT_SCHEMA = 'statemill-bench-cluster/1';
 
@@ -114,17 +114,11 @@ export async function runClusterBench(
   let workers: WorkerProcesses | null = null;
   let cluster: Cluster | null = null;
   let answersCorrect = true;
-  // Interrupted (Ctrl-C, or SIGTERM from `timeout`, kill or a supervisor): the processes this run
-  // started stop with it (workers first: they need Redis to stop), then it exits as the signal would.
-  const onInterrupt = (signal: NodeJS.Signals) => {
-    void (async () => {
-      await workers?.stop();
-      await redis.stop();
-      process.exit(signal === 'SIGTERM' ? 143 : 130);
-    })();
-  };
-  process.once('SIGINT', onInterrupt);
-  process.once('SIGTERM', onInterrupt);
+  // Workers first: they need Redis to stop.
+  const removeSignalHandlers = stopWithSignals(async () => {
+    await workers?.stop();
+    await redis.stop();
+  });
   try {
     const prefix = `bench-${randomUUID().slice(0, 8)}`;
     workers = await startWorkers({
@@ -167,8 +161,7 @@ export async function runClusterBench(
       }
     }
   } finally {
-    process.removeListener('SIGINT', onInterrupt);
-    process.removeListener('SIGTERM', onInterrupt);
+    removeSignalHandlers();
     await cluster?.close();
     await workers?.stop();
     await redis.stop();
@@ -222,7 +215,7 @@ async function measureRounds(
       own.rates.push(result.perSecond);
       own.executions += result.executions;
       own.elapsedMs += result.elapsedMs;
-      progress.done(`${formatRate(result.perSecond)}/s, p50 ${result.latency.p50Us} µs`);
+      progress.done(`${formatRate(result.perSecond)}/s, p50 ${formatLatency(result.latency.p50Us)}`);
     }
   }
   return contenders.map((contender, c) => ({ record: throughputRecord(workflow.name, contender, state[c]!), cpuUsPerExecution: state[c]!.cpu }));
@@ -252,10 +245,6 @@ function spread(values: readonly number[]): string {
   return `${rate(Math.min(...values))} / ${rate(median(values))} / ${rate(Math.max(...values))}`;
 }
 
-function ms(us: number): string {
-  return (us / 1000).toFixed(us >= 10_000 ? 1 : 2);
-}
-
 export function clusterTables(report: ClusterBenchReport): Table[] {
   const throughput: Table = {
     title: `Pool and cluster at ${report.threads} threads (executions/s over ${report.throughput[0]?.roundsPerSecond.length ?? 0} interleaved rounds; ratios from the same run)`,
@@ -265,8 +254,8 @@ export function clusterTables(report: ClusterBenchReport): Table[] {
       'threads',
       'batch',
       'executions/s min / median / max',
-      'p50 ms',
-      'p99 ms',
+      'p50',
+      'p99',
       'cluster × pool (per-round min – max)',
       'CPU µs / execution',
     ],
@@ -285,8 +274,8 @@ export function clusterTables(report: ClusterBenchReport): Table[] {
         String(record.threads),
         String(record.batch),
         spread(record.roundsPerSecond),
-        ms(record.latency.p50Us),
-        ms(record.latency.p99Us),
+        formatLatency(record.latency.p50Us),
+        formatLatency(record.latency.p99Us),
         cell,
         cpu.length === 0 ? 'n/a' : median(cpu).toFixed(1),
       ];

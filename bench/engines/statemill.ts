@@ -14,7 +14,7 @@ export function statemillSubject(workflow: BenchWorkflow, options: StatemillSubj
     handlers: workflow.handlers,
     clock: virtualClock(),
     limits: options.payloadBytes === undefined ? undefined : { payloadBytes: options.payloadBytes },
-    stateMachineName: workflow.name.replace(/[^\w-]/g, '-'),
+    stateMachineName: workflow.name.replace(/[^\w-]/g, '-').slice(0, 80),
   });
   return {
     engine: 'statemill',

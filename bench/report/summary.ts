@@ -3,6 +3,7 @@
  * report render the same content.
  */
 import type { BenchReport, ThroughputRecord } from './types.js';
+import { formatLatency, formatRate } from '../units.js';
 
 export interface Table {
   title: string;
@@ -17,12 +18,7 @@ export const PEER_TARGET = 10;
 export const RETRY_TARGET = 2;
 
 function us(value: number | null): string {
-  if (value === null) return '—';
-  return value >= 1000 ? `${(value / 1000).toFixed(2)} ms` : `${value.toFixed(value >= 100 ? 0 : 1)} µs`;
-}
-
-function rate(value: number): string {
-  return value >= 100 ? Math.round(value).toLocaleString('en-US') : value.toPrecision(3);
+  return value === null ? '—' : formatLatency(value);
 }
 
 function times(value: number | null): string {
@@ -99,7 +95,7 @@ function throughputTable(report: BenchReport): Table | null {
       r.workflow,
       r.engine,
       describeConfiguration(r),
-      rate(r.perSecond),
+      formatRate(r.perSecond),
       us(r.latency.p50Us),
       us(r.latency.p90Us),
       us(r.latency.p99Us),
@@ -119,8 +115,8 @@ function latencyTable(report: BenchReport): Table | null {
     rows: report.latency.map((r) => [
       r.workflow,
       r.threads === null ? r.engine : `${r.engine} (${r.threads} thr, batch ${r.batch})`,
-      rate(r.targetPerSecond),
-      rate(r.achievedPerSecond),
+      formatRate(r.targetPerSecond),
+      formatRate(r.achievedPerSecond),
       us(r.latency.p50Us),
       us(r.latency.p90Us),
       us(r.latency.p99Us),
@@ -174,7 +170,7 @@ function microTable(report: BenchReport): Table | null {
     title: 'Micro-benchmarks (tinybench)',
     headers: ['task', 'ops/s', 'mean', 'p99'],
     alignRight: [false, true, true, true],
-    rows: report.micro.map((m) => [m.name, rate(m.opsPerSecond), us(m.meanUs), us(m.p99Us)]),
+    rows: report.micro.map((m) => [m.name, formatRate(m.opsPerSecond), us(m.meanUs), us(m.p99Us)]),
     notes: [],
   };
 }

@@ -11,6 +11,7 @@ import { statemillSubject } from '../engines/statemill.js';
 import { isPromiseLike, type Subject } from '../engines/subject.js';
 import type { ModeName } from '../options.js';
 import type { Progress } from '../progress.js';
+import { formatLatency } from '../units.js';
 import type { FanoutRecord } from '../report/types.js';
 import type { BenchWorkflow } from '../workflow.js';
 
@@ -123,7 +124,7 @@ export async function measureFanout(plan: FanoutPlan, progress: Progress, skippe
           runs,
         };
         records.push(record);
-        progress.done(`${record.measuredMs} ms (ideal ${record.idealMs} ms, ×${record.ratioToIdeal})`);
+        progress.done(`${formatLatency(record.measuredMs * 1000)} (ideal ${formatLatency(record.idealMs * 1000)}, ×${record.ratioToIdeal})`);
       }
     } finally {
       await subject.close();

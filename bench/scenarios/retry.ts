@@ -16,6 +16,7 @@ import { closedLoop } from '../load/closed-loop.js';
 import { differenceBetween, outcomeOf, type Outcome } from '../outcome.js';
 import type { Subject } from '../engines/subject.js';
 import type { Progress } from '../progress.js';
+import { formatLatency } from '../units.js';
 import type { RetryRecord } from '../report/types.js';
 import type { Timing } from './throughput.js';
 
@@ -147,7 +148,7 @@ export async function measureRetryOverhead(timing: Timing, progress: Progress): 
         onProgress: (executions, elapsedMs) => progress.update(executions, elapsedMs),
       });
       entry.rates.push(result.perSecond);
-      progress.done(`${(1e6 / result.perSecond).toFixed(2)} µs per execution`);
+      progress.done(`${formatLatency(1e6 / result.perSecond)} per execution`);
     }
   }
   const us = (rates: number[]) => 1e6 / [...rates].sort((a, b) => a - b)[rates.length >> 1]!;

@@ -7,7 +7,8 @@ import { nanosecondHistogram, summarizeLatency, type Histogram } from '../histog
 import { closedLoop } from '../load/closed-loop.js';
 import type { Subject } from '../engines/subject.js';
 import type { ModeName } from '../options.js';
-import { formatRate, type Progress } from '../progress.js';
+import type { Progress } from '../progress.js';
+import { formatLatency, formatRate } from '../units.js';
 import type { ComparisonRecord, ThroughputRecord } from '../report/types.js';
 import { median } from '../median.js';
 
@@ -57,7 +58,7 @@ export async function measureThroughput(
       own.rates.push(result.perSecond);
       own.executions += result.executions;
       own.elapsedMs += result.elapsedMs;
-      progress.done(`${formatRate(result.perSecond)}/s, p50 ${result.latency.p50Us} µs`);
+      progress.done(`${formatRate(result.perSecond)}/s, p50 ${formatLatency(result.latency.p50Us)}`);
     }
   }
   return contenders.map((contender, c) => throughputRecord(workflow, contender, state[c]!));

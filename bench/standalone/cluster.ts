@@ -40,7 +40,7 @@ import { webhookNormalize } from '../../workloads/webhook-normalize/workload.js'
 import { machineInfo, describeMachine } from '../machine.js';
 import { median } from '../median.js';
 import { cpuRoundsFor } from '../cluster/handler-rounds.js';
-import { checkoutSource, processCpuUs, startRedis, startWorkers, thisCheckout, type WorkerProcesses } from '../cluster/processes.js';
+import { checkoutSource, processCpuUs, startRedis, startWorkers, stopWithSignals, thisCheckout, type WorkerProcesses } from '../cluster/processes.js';
 import { commandStats, commandTimes, networkBytes, redisCpuUs } from '../cluster/redis-stats.js';
 import { handlers as benchHandlers } from './pool-handlers.js';
 import { cores, cpuDefinition, fanOutDefinition, fixed, poolHandlersModule, roundsFor, smallInput, trivialDefinition } from './pool-support.js';
@@ -142,13 +142,25 @@ const workerThreads = THREADS / WORKERS;
 const workerConcurrency = args['worker-concurrency'] === undefined ? null : Number(args['worker-concurrency']);
 const profiling = args['cpu-prof'] === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', resolve(args['cpu-prof'])];
 const workerSets: WorkerProcesses[] = [];
+/** The processes this run started. Workers first: a worker stopping gracefully needs Redis, and waited for it forever when Redis stopped first. */
+async function stopProcesses(): Promise<void> {
+  await Promise.all(workerSets.map((set) => set.stop()));
+  await redis.stop();
+}
+const removeSignalHandlers = stopWithSignals(stopProcesses);
 const startSet = async (prefix: string, source: ReturnType<typeof thisCheckout>) => {
   workerSets.push(
     await startWorkers({ url, prefix, processes: WORKERS, threadsEach: workerThreads, concurrency: workerConcurrency, source, nodeArgs: profiling }),
   );
 };
-await startSet(PREFIX, thisCheckout());
-if (baselineDir !== null) await startSet(BASELINE_PREFIX, checkoutSource(baselineDir));
+try {
+  await startSet(PREFIX, thisCheckout());
+  if (baselineDir !== null) await startSet(BASELINE_PREFIX, checkoutSource(baselineDir));
+} catch (error) {
+  removeSignalHandlers();
+  await stopProcesses();
+  throw error;
+}
 
 const admin = new Redis(url);
 const pool: Pool = createPool({ threads: THREADS, batch: BATCH, maxQueue: 100_000 });
@@ -163,11 +175,10 @@ const baselineHeavy =
   baselineModule?.createCluster({ connection: url, prefix: BASELINE_PREFIX, batch: HEAVY_BATCH, ...busyBatch(HEAVY_BATCH), maxQueue: 100_000 }) ?? null;
 
 async function shutDown(): Promise<void> {
+  removeSignalHandlers();
   await Promise.allSettled([pool.close(), cluster.close(), clusterHeavy.close(), baseline?.close(), baselineHeavy?.close()]);
   admin.disconnect();
-  // Workers first: a worker stopping gracefully needs Redis, and waited for it forever when Redis stopped first.
-  await Promise.all(workerSets.map((set) => set.stop()));
-  await redis.stop();
+  await stopProcesses();
 }
 
 // ---- Contenders ---------------------------------------------------------------------
@@ -192,23 +203,6 @@ const contenders: { label: string; execute(w: Workload): Execute; jobs: ((w: Wor
     jobs: (w: Workload) => (w.heavy ? c.heavy : c.batched).metrics().batches,
   })),
 ];
-
-for (const workload of workloads) {
-  pool.register(workload.name, { definition: workload.definition, handlers: workload.handlersModule, options: { clock: 'virtual' } });
-  const registration = { definition: workload.definition, handlers: workload.handlersModule, options: { clock: 'virtual' as const } };
-  for (const c of clusters) await (workload.heavy ? c.heavy : c.batched).register(workload.name, registration);
-  const machine = compile(workload.definition, { handlers: workload.handlers as never, clock: virtualClock() });
-  for (let i = 0; i < 32; i++) {
-    const expected = await machine.execute(workload.input(i));
-    for (const contender of contenders) {
-      const got = await contender.execute(workload)(workload.name, workload.input(i));
-      if (got.status !== expected.status || !isDeepStrictEqual(got.output, expected.output))
-        throw new Error(`${workload.name}: ${contender.label} differs from in-process at input ${i}`);
-    }
-  }
-}
-pool.register('map', { definition: fanOutDefinition, handlers: poolHandlersModule });
-for (const c of clusters) await c.batched.register('map', { definition: fanOutDefinition, handlers: poolHandlersModule });
 
 // ---- Measurements -------------------------------------------------------------------
 
@@ -290,6 +284,23 @@ const rows: Record<string, unknown>[] = [];
 const baselineRatios: string[] = [];
 
 try {
+  // Registered and checked here: a wrong answer ends the run, and the processes stop with it.
+  for (const workload of workloads) {
+    pool.register(workload.name, { definition: workload.definition, handlers: workload.handlersModule, options: { clock: 'virtual' } });
+    const registration = { definition: workload.definition, handlers: workload.handlersModule, options: { clock: 'virtual' as const } };
+    for (const c of clusters) await (workload.heavy ? c.heavy : c.batched).register(workload.name, registration);
+    const machine = compile(workload.definition, { handlers: workload.handlers as never, clock: virtualClock() });
+    for (let i = 0; i < 32; i++) {
+      const expected = await machine.execute(workload.input(i));
+      for (const contender of contenders) {
+        const got = await contender.execute(workload)(workload.name, workload.input(i));
+        if (got.status !== expected.status || !isDeepStrictEqual(got.output, expected.output))
+          throw new Error(`${workload.name}: ${contender.label} differs from in-process at input ${i}`);
+      }
+    }
+  }
+  pool.register('map', { definition: fanOutDefinition, handlers: poolHandlersModule });
+  for (const c of clusters) await c.batched.register('map', { definition: fanOutDefinition, handlers: poolHandlersModule });
   console.log('## Throughput\n');
   console.log(
     '| workload | engine | batch | executions / job (median) | executions/s min / median / max | p50 ms (median) | p99 ms (median) | cluster × pool (median of rounds) | CPU µs / execution, all processes (median) |',

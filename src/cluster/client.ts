@@ -22,11 +22,11 @@ import type { MapIterationsRequest, MapIterationsResult } from '../run/iteration
 import { encodeFailure } from '../pool/codec.js';
 import { latencyHistogram, summarize, type Histogram, type LatencySummary } from '../pool/latency.js';
 import type { LoadOptions, LoadResult } from '../pool/shards.js';
-import { moduleFileUrl } from '../pool/module-url.js';
+import { handlersModule } from '../pool/registry.js';
 import type { WorkflowOptions } from '../pool/protocol.js';
 import type { ExecutionResult, ExecutionStatus } from '../run/result.js';
 import { ClusterError, ClusterErrorCodes, MAX_TIMER_MS, type ClusterErrorCode } from './errors.js';
-import { firstProblem, optionsShapeProblem, stringProblem } from '../options.js';
+import { firstProblem, machineNameProblem, optionsShapeProblem, stringProblem } from '../options.js';
 import { MapFanOuts } from './fan-out.js';
 import { GiveUpWatch } from './give-ups.js';
 import { ClusterKeys, limitsToWire, Queues, type WorkerRecord, type WorkflowRecord } from './protocol.js';
@@ -63,8 +63,11 @@ export interface ClusterOptions {
 export interface ClusterRegisterOptions {
   /** The state machine definition (ASL JSON as an object). */
   readonly definition: unknown;
-  /** The handlers module: a file: URL or an absolute path, the same on every host (or give workers --handlers). */
-  readonly handlers: string | URL;
+  /**
+   * The handlers module: a file: URL or an absolute path, the same on every host (or give
+   * workers --handlers). Not needed by a workflow none of whose states calls a handler.
+   */
+  readonly handlers?: string | URL;
   /** Compile options that can cross processes, as for the pool. */
   readonly options?: WorkflowOptions;
   /**
@@ -219,7 +222,7 @@ export class Cluster extends EventEmitter {
     if (this.closing !== null) throw new ClusterError(ClusterErrorCodes.CLOSED, 'the cluster client is closed');
     if (typeof id !== 'string' || id === '') throw invalid('a workflow id must be a non-empty string');
     if (this.workflows.has(id)) throw new ClusterError(ClusterErrorCodes.DUPLICATE_WORKFLOW, `a workflow is already registered as '${id}'`);
-    if (registration === null || typeof registration !== 'object') throw invalid(`register('${id}', …) needs { definition, handlers }`);
+    if (registration === null || typeof registration !== 'object') throw invalid(`register('${id}', …) needs { definition, handlers? }`);
     const problems = validate(registration.definition);
     if (problems.length > 0) throw new DefinitionError(problems);
     const mapFanOut = registration.mapFanOut ?? false;
@@ -227,10 +230,12 @@ export class Cluster extends EventEmitter {
       throw invalid(`workflow '${id}': mapFanOut must be a boolean or an array of Map state names`);
     }
     const mapFanOutMinItems = positiveInteger(registration.mapFanOutMinItems ?? 16, `workflow '${id}': mapFanOutMinItems`);
+    const name = machineNameProblem(registration.options?.stateMachineName, 'options.stateMachineName');
+    if (name !== null) throw invalid(`workflow '${id}': ${name.option} ${name.problem}`);
     const record: WorkflowRecord = {
       id,
       definition: registration.definition,
-      handlers: handlersUrl(id, registration.handlers),
+      handlers: handlersModule(id, registration.handlers, registration.definition, invalid),
       options: { ...(registration.options ?? {}), limits: limitsToWire(registration.options?.limits) } as Record<string, unknown>,
       ...(mapFanOut === false ? {} : { mapFanOut, mapFanOutMinItems }),
     };
@@ -466,12 +471,6 @@ const CLUSTER_OPTIONS: readonly (keyof ClusterOptions)[] = [
 
 export function createCluster(options: ClusterOptions): Cluster {
   return new Cluster(options);
-}
-
-function handlersUrl(id: string, handlers: string | URL): string {
-  const url = moduleFileUrl(handlers);
-  if (url !== null) return url;
-  throw invalid(`workflow '${id}': handlers must be a file: URL or an absolute path to a module exporting 'handlers'`);
 }
 
 function positiveInteger(value: unknown, name: string): number {

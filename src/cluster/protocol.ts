@@ -53,8 +53,8 @@ export const Queues = {
 export interface WorkflowRecord {
   readonly id: string;
   readonly definition: unknown;
-  /** file: URL of the handlers module; a worker started with --handlers uses its own instead. */
-  readonly handlers: string;
+  /** file: URL of the handlers module (null: none); a worker started with --handlers uses its own instead. */
+  readonly handlers: string | null;
   /** Compile options that can cross processes (pool/protocol.ts WorkflowOptions). */
   readonly options: Record<string, unknown>;
   /** Map states (by name, or true for all) whose items fan out over the cluster when the execution runs on a worker. */

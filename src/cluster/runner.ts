@@ -134,14 +134,17 @@ async function load(key: string): Promise<Loaded> {
   if (text === null) return { record: null, failure: `workflow '${key}' is not registered in this cluster's Redis` };
   const record = JSON.parse(text) as WorkflowRecord;
   const handlersUrl = data.handlers ?? record.handlers;
-  let handlers: unknown;
-  try {
-    handlers = ((await import(handlersUrl)) as Record<string, unknown>).handlers;
-  } catch (thrown) {
-    return { record, failure: `workflow '${record.id}': cannot import handlers module ${handlersUrl}: ${messageOf(thrown)}` };
+  // A workflow registered without handlers calls none (register() checked it).
+  let handlers: unknown = {};
+  if (handlersUrl !== null) {
+    try {
+      handlers = ((await import(handlersUrl)) as Record<string, unknown>).handlers;
+    } catch (thrown) {
+      return { record, failure: `workflow '${record.id}': cannot import handlers module ${handlersUrl}: ${messageOf(thrown)}` };
+    }
+    if (handlers === null || typeof handlers !== 'object')
+      return { record, failure: `workflow '${record.id}': module ${handlersUrl} does not export an object named 'handlers'` };
   }
-  if (handlers === null || typeof handlers !== 'object')
-    return { record, failure: `workflow '${record.id}': module ${handlersUrl} does not export an object named 'handlers'` };
   const options = record.options;
   try {
     const mapExecutor = record.mapFanOut === undefined || record.mapFanOut === false ? undefined : mapHook(key, record);
@@ -157,7 +160,10 @@ async function load(key: string): Promise<Loaded> {
     });
     return { machine, record, arns: arnsOf(options), timeLimitMs: timeLimitOf(record) };
   } catch (thrown) {
-    return { record, failure: `workflow '${record.id}' does not compile with the handlers of ${handlersUrl}: ${messageOf(thrown)}` };
+    return {
+      record,
+      failure: `workflow '${record.id}' does not compile ${handlersUrl === null ? 'without handlers' : `with the handlers of ${handlersUrl}`}: ${messageOf(thrown)}`,
+    };
   }
 }
 

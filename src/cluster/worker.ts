@@ -297,7 +297,7 @@ export class ClusterWorker {
         try {
           this.hostPool().register(key, {
             definition: record.definition,
-            handlers: this.handlers ?? record.handlers,
+            handlers: this.handlers ?? record.handlers ?? undefined,
             options: { ...record.options, limits: limitsFromWire(record.options.limits) },
           });
           return { poolId: key, record };

@@ -40,8 +40,8 @@ export type WireLimits = Readonly<Record<string, number | 'Infinity'>>;
 export interface WorkflowSpec {
   readonly id: string;
   readonly definition: unknown;
-  /** file: URL of the module exporting `handlers`. */
-  readonly handlers: string;
+  /** file: URL of the module exporting `handlers`; null: the workflow calls no handler. */
+  readonly handlers: string | null;
   /** The options without `limits`, which travel in `limits`. */
   readonly options: WorkflowOptions;
   readonly limits: WireLimits;

@@ -6,7 +6,7 @@
  */
 import { DefinitionError } from '../asl/problems.js';
 import { validate } from '../compile/validate/validate.js';
-import { statesByName } from '../compile/handlers.js';
+import { missingHandlers, statesByName } from '../compile/handlers.js';
 import { executionTimeLimit, machineArns } from '../run/arns.js';
 import { defaultLimits, type Limits } from '../run/limits.js';
 import type { BatchWriter } from './codec.js';
@@ -14,13 +14,16 @@ import { invalid } from './checks.js';
 import type { WorkflowOptions, WorkflowRef, WorkflowSpec } from './protocol.js';
 import type { Submission } from './submission.js';
 import { moduleFileUrl } from './module-url.js';
-import { firstProblem, limitsProblem, optionsShapeProblem } from '../options.js';
+import { firstProblem, limitsProblem, machineNameProblem, optionsShapeProblem } from '../options.js';
 
 export interface RegisterOptions {
   /** The state machine definition (ASL JSON as an object). */
   readonly definition: unknown;
-  /** The module exporting `handlers`: a file: URL (string or URL) or an absolute path. */
-  readonly handlers: string | URL;
+  /**
+   * The module exporting `handlers`: a file: URL (string or URL) or an absolute path. Not
+   * needed by a workflow none of whose states calls a handler (Pass, Choice, Wait, Succeed, Fail).
+   */
+  readonly handlers?: string | URL;
   /** Compile options that can cross threads. */
   readonly options?: WorkflowOptions;
   /** Map states (by name) whose iterations fan out across the pool; true for all. Default: the pool's `mapFanOut`. */
@@ -69,7 +72,7 @@ export interface RegistryDefaults {
 /** Checks a registration and builds its Workflow; throws DefinitionError or PoolError. */
 export function createWorkflow(id: string, registration: RegisterOptions, key: number, defaults: RegistryDefaults): Workflow {
   if (typeof id !== 'string' || id === '') throw invalid('a workflow id must be a non-empty string');
-  if (registration === null || typeof registration !== 'object') throw invalid(`register('${id}', …) needs { definition, handlers }`);
+  if (registration === null || typeof registration !== 'object') throw invalid(`register('${id}', …) needs { definition, handlers? }`);
   const shape = firstProblem(
     optionsShapeProblem(registration, REGISTER_OPTIONS),
     optionsShapeProblem(registration.options, WORKFLOW_OPTIONS, 'options.'),
@@ -86,7 +89,7 @@ export function createWorkflow(id: string, registration: RegisterOptions, key: n
   const spec: WorkflowSpec = {
     id,
     definition: registration.definition,
-    handlers: handlersUrl(id, registration.handlers),
+    handlers: handlersModule(id, registration.handlers, registration.definition, invalid),
     options: { ...options, limits: undefined },
     limits: wireLimits(options.limits ?? {}),
     mapFanOut,
@@ -106,7 +109,18 @@ function mapStatePointers(definition: unknown): Set<string> {
   return pointers;
 }
 
-function handlersUrl(id: string, handlers: string | URL): string {
+/**
+ * Where the workers import a registration's handlers from: its module's file: URL, or null
+ * when none is given, which a workflow whose Tasks all have handlers cannot do: it is refused
+ * here with the DefinitionError compile() would throw (ERR_ASL_NO_HANDLER for each such Task).
+ * A pool and a cluster refuse a `handlers` that names no module with their own `invalid` error.
+ */
+export function handlersModule(id: string, handlers: unknown, definition: unknown, invalid: (message: string) => Error): string | null {
+  if (handlers === undefined) {
+    const missing = missingHandlers(definition, {});
+    if (missing.length > 0) throw new DefinitionError(missing);
+    return null;
+  }
   const url = moduleFileUrl(handlers);
   if (url !== null) return url;
   throw invalid(`workflow '${id}': handlers must be a file: URL or an absolute path to a module exporting 'handlers'`);
@@ -119,10 +133,12 @@ function checkOptions(id: string, options: WorkflowOptions): WorkflowOptions {
   if (options.clock !== undefined && options.clock !== 'real' && options.clock !== 'virtual') {
     throw invalid(`workflow '${id}': options.clock must be 'real' or 'virtual'`);
   }
-  for (const field of ['stateMachineName', 'region', 'accountId', 'roleArn'] as const) {
+  for (const field of ['region', 'accountId', 'roleArn'] as const) {
     const value = options[field];
     if (value !== undefined && typeof value !== 'string') throw invalid(`workflow '${id}': options.${field} must be a string`);
   }
+  const name = machineNameProblem(options.stateMachineName, 'options.stateMachineName');
+  if (name !== null) throw invalid(`workflow '${id}': ${name.option} ${name.problem}`);
   const limits = options.limits ?? {};
   for (const [field, value] of Object.entries(limits)) {
     if (!(field in defaultLimits) || typeof value !== 'number' || !(value > 0)) {

@@ -27,7 +27,8 @@ export interface DurablePoint {
   readonly timeoutAt: number | null;
   readonly heartbeatMs: number;
   readonly heartbeatAt: number | null;
-  /** An activity task: its input as workers get it, and whether a worker took it (then it is not handed out again). */
+  /** An activity task: its activity, its input as workers get it, and whether a worker took it (then it is not handed out again). */
+  readonly activityArn?: string;
   readonly activityInput?: unknown;
   readonly activityTaken?: boolean;
   /** The nested execution a `.sync` Task waits on. */
@@ -149,7 +150,7 @@ function pointRecord(suspension: Suspension, tokens: TaskTokens, variables: Arra
   const activity = suspension.activity;
   // A `.sync` child is followed again after a restart by its ARN: until its start is answered the execution cannot resume elsewhere.
   if (suspension.child !== null) return suspension.child.executionArn === '' ? null : { ...record, childArn: suspension.child.executionArn };
-  return activity === null ? record : { ...record, activityInput: activity.input, activityTaken: activity.taken };
+  return activity === null ? record : { ...record, activityArn: activity.arn, activityInput: activity.input, activityTaken: activity.taken };
 }
 
 /** Each of the first `count` threads' (Parallel branches', Map iterations') output or parked point; null while one runs (between two waits nothing durable holds). */
@@ -234,6 +235,12 @@ function takeResumeStep(suspension: Suspension, probe: Suspension | null, record
     // A probe that failed into a retry interval parked on a timer of its own: that timer goes too.
     probe?.settle(false, executionEnded);
     tokens.withdraw(suspension.token);
+    // An activity Task fails on entry once its activity is gone: DeleteActivity while it waited is what happened.
+    if (record.activityArn !== undefined && probe === null) {
+      throw new RangeError(
+        `the activity ${record.activityArn} that state '${suspension.node!.name}' waited on was deleted (DeleteActivity) while the execution waited, so its task can no longer be handed out or answered`,
+      );
+    }
     throw new RangeError(`state '${suspension.node!.name}' does not wait for a task token where the record says it did`);
   }
   suspension.resume = probe.resume;

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { ServiceError } from './errors.js';
 import { jsonFault, nestingFault } from './json-errors.js';
-import { executionNameProblem } from '../run/names.js';
+import { characterCount } from '../run/characters.js';
+import { nameProblem } from '../run/names.js';
 
 /**
  * Checks of request members, refusing as AWS refuses: ValidationException with the
@@ -71,13 +72,16 @@ export function requireString(value: unknown, member: string, sensitive = false)
     );
 }
 
+/** A member's length within the service model's bounds, in characters as AWS counts them (run/characters.ts). */
 export function checkLength(value: string, member: string, min: number, max: number, sensitive = false): void {
-  if (value.length < min)
+  // Code units bound the count (at most that many characters, at least half as many): count only where they leave it open.
+  const length = value.length > max || value.length < 2 * min ? characterCount(value) : value.length;
+  if (length < min)
     throw new ServiceError(
       'ValidationException',
       `1 validation error detected: ${valueOf(value, sensitive)} at '${member}' failed to satisfy constraint: Member must have length greater than or equal to ${min}`,
     );
-  if (value.length > max)
+  if (length > max)
     throw new ServiceError(
       'ValidationException',
       `1 validation error detected: ${valueOf(value, sensitive)} at '${member}' failed to satisfy constraint: Member must have length less than or equal to ${max}`,
@@ -142,18 +146,11 @@ export function checkBoolean(value: unknown, member: string): boolean | undefine
   return value;
 }
 
-/**
- * Characters AWS refuses in the names of state machines, executions, activities: white
- * space, brackets, wildcards, these punctuation marks, and control characters.
- */
-const forbiddenInName = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/u;
-
-/** A resource name (1–80 characters, none of the forbidden ones), or InvalidName. */
+/** A resource name (1–80 characters, none that AWS refuses: run/names.ts), or InvalidName. */
 export function checkName(name: unknown, member = 'name'): string {
   requireString(name, member);
   checkLength(name, member, 1, 80);
-  // The engine's rule adds U+FFFE, U+FFFF, U+10FFFF and half a surrogate pair to the characters above.
-  if (forbiddenInName.test(name) || executionNameProblem(name) !== null) throw new ServiceError('InvalidName', `Invalid Name: '${name}'`);
+  if (nameProblem(name, 'a name') !== null) throw new ServiceError('InvalidName', `Invalid Name: '${name}'`);
   return name;
 }
 

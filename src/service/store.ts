@@ -506,6 +506,8 @@ function checkPoint(value: unknown, at: string, refuse: (what: string) => never)
     refuse(`${at}waitsOn is not "token", "timer", "branches" or "iterations"`);
   if (typeof record.token !== 'string' || (waitsOn === 'token' && record.token === '')) refuse(`${at}token is not a task token`);
   if (waitsOn === 'timer' && record.wakeAt !== null && typeof record.wakeAt !== 'number') refuse(`${at}wakeAt is neither a number nor null`);
+  if (record.activityArn !== undefined && (typeof record.activityArn !== 'string' || record.activityArn === ''))
+    refuse(`${at}activityArn is not an activity ARN`);
   if (record.activityTaken !== undefined && typeof record.activityTaken !== 'boolean') refuse(`${at}activityTaken is not a boolean`);
   if (record.childArn !== undefined && (typeof record.childArn !== 'string' || record.childArn === '')) refuse(`${at}childArn is not an execution ARN`);
   for (const key of pointNumbers) if (typeof record[key] !== 'number') refuse(`${at}${key} is not a number`);

@@ -110,4 +110,32 @@ test('the summary table names the machine', async () => {
   assert.match(stdout, /statemill's own answers were the reference/);
 });
 
+/** The cells of a summary table's rows (columns two or more spaces apart), from its header row on. */
+function tableCells(text: string, header: RegExp): string[][] {
+  const lines = text.split('\n');
+  const start = lines.findIndex((line) => header.test(line));
+  assert.ok(start >= 0, `a table headed ${header} in\n${text}`);
+  const rows: string[][] = [];
+  for (const line of lines.slice(start + 2)) {
+    if (line.trim() === '') break;
+    rows.push(line.trim().split(/\s{2,}/));
+  }
+  return rows;
+}
+
+// Before, the progress line wrote the raw figure in µs ("p50 1234 µs") where the table wrote "1.23 ms".
+test('a latency reads the same, with its unit, in the progress lines and in the tables', async () => {
+  const slow = ['--definition', fixture('greeting.asl.json'), '--handlers', fixture('greeting-slow-handlers.ts'), '--input', fixture('greeting-inputs.json')];
+  const { code, stdout, stderr } = await bench([...slow, ...short, '--scenario', 'throughput,latency', '--rate', '200', '--no-peer']);
+  assert.is(code, 0, stderr);
+  const latency = /^\d+(\.\d+)? (µs|ms)$/;
+  const shown = [...stderr.matchAll(/\b(p50|p99) ([^,\n]+)/g)].map((m) => m[2]!);
+  assert.ok(shown.length >= 4, `progress lines with latencies in\n${stderr}`);
+  for (const text of shown) assert.match(text, latency, `a latency with its unit: '${text}'`);
+  // One round each: a progress line's p50 is its row's p50 in the table.
+  const throughput = tableCells(stdout, /^workload\s+engine\s+configuration\s+exec\/s\s+p50/).map((row) => row[4]);
+  const openLoop = tableCells(stdout, /^workload\s+engine\s+target\/s\s+achieved\/s\s+p50/).flatMap((row) => [row[4], row[6]]);
+  for (const text of shown) assert.ok([...throughput, ...openLoop].includes(text), `'${text}' of the progress lines is in a table:\n${stdout}`);
+});
+
 test.run();

@@ -93,6 +93,17 @@ const valueMisuse: { argv: string[]; names: RegExp }[] = [
   { argv: ['--threads', '2000', '--mode', 'pool'], names: /--threads takes numbers up to 1024, not '2000'/ },
   { argv: ['--threads', '1,1025'], names: /--threads takes numbers up to 1024, not '1025'/ },
   { argv: ['--cluster', '--workers', '1', '--threads', '4096'], names: /--threads takes numbers up to 1024/ },
+  // The fan-out scenario is documented for Maps of 10 to 10,000 items (--help, bench/README.md).
+  { argv: ['--fanout-items', '9'], names: /--fanout-items takes whole numbers from 10, not '9'/ },
+  { argv: ['--fanout-items', '10,1'], names: /--fanout-items takes whole numbers from 10, not '1'/ },
+  { argv: ['--fanout-items', '0'], names: /--fanout-items takes whole numbers from 10, not '0'/ },
+  { argv: ['--fanout-items', '10001'], names: /--fanout-items takes numbers up to 10000, not '10001'/ },
+  { argv: ['--fanout-items', '100,'], names: /--fanout-items takes whole numbers from 10, not ''/ },
+  { argv: ['--seed=-1'], names: /--seed takes whole numbers from 0, not '-1'/ },
+  { argv: ['--seed', ''], names: /--seed takes whole numbers from 0, not ''/ },
+  { argv: ['--seed', '1.5'], names: /--seed takes whole numbers from 0, not '1.5'/ },
+  // The generators mix a seed as 32 bits: 2³² would repeat seed 0's inputs.
+  { argv: ['--seed', '4294967296'], names: /--seed takes numbers up to 4294967295, not '4294967296'/ },
 ];
 
 for (const { argv, names } of valueMisuse) {
@@ -104,8 +115,12 @@ for (const { argv, names } of valueMisuse) {
   });
 }
 
-test('the smallest measurable duration and the most threads are accepted', () => {
+test('the smallest measurable duration, the most threads and the ends of the fan-out and seed ranges are accepted', () => {
   assert.is(parseBenchOptions(['--duration', '3ms', '--rounds', '3']).durationMs, 3);
+  assert.equal(parseBenchOptions(['--fanout-items', '10,10000']).fanoutItems, [10, 10_000]);
+  // 0 is a seed like any other (refused before), not "no seed".
+  assert.is(parseBenchOptions(['--seed', '0']).seed, 0);
+  assert.is(parseBenchOptions(['--seed', '4294967295']).seed, 4_294_967_295);
   assert.is(parseBenchOptions(['--warmup', '0']).warmupMs, 0);
   assert.equal(parseBenchOptions(['--threads', '1024']).threads, [1024]);
 });

@@ -38,7 +38,8 @@ export async function cli(argv: string[], options: RunCliOptions = {}): Promise<
 
 /**
  * The CLI as a child process from the repository root (`node --import tsx/esm src/cli/main.ts …`),
- * for what only a real process shows: signals, and the processes it starts.
+ * or another script of the repository (`script`: a benchmark), for what only a real process
+ * shows: signals, and the processes it starts.
  */
 export class CliProcess {
   readonly child: ChildProcess;
@@ -46,9 +47,9 @@ export class CliProcess {
   stderr = '';
   private readonly exited: Promise<string>;
 
-  constructor(args: string[]) {
+  constructor(args: string[], script = 'src/cli/main.ts') {
     const root = fileURLToPath(new URL('../../', import.meta.url));
-    this.child = spawn(process.execPath, ['--import', 'tsx/esm', 'src/cli/main.ts', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = spawn(process.execPath, ['--import', 'tsx/esm', script, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child.stdout!.on('data', (chunk) => (this.stdout += chunk));
     this.child.stderr!.on('data', (chunk) => (this.stderr += chunk));
     this.exited = new Promise((resolve) => this.child.once('exit', (code, signal) => resolve(`${code}/${signal}`)));
@@ -56,18 +57,28 @@ export class CliProcess {
 
   /** True once stderr holds `text`; false if it has not after `ms`. */
   stderrHolds(text: string, ms = 120_000): Promise<boolean> {
+    return this.holds('stderr', text, ms);
+  }
+
+  /** True once stdout holds `text`; false if it has not after `ms`. */
+  stdoutHolds(text: string, ms = 120_000): Promise<boolean> {
+    return this.holds('stdout', text, ms);
+  }
+
+  private holds(stream: 'stdout' | 'stderr', text: string, ms: number): Promise<boolean> {
+    const source = this.child[stream]!;
     return new Promise((resolve) => {
       const check = () => {
-        if (!this.stderr.includes(text)) return;
-        this.child.stderr!.off('data', check);
+        if (!this[stream].includes(text)) return;
+        source.off('data', check);
         clearTimeout(timer);
         resolve(true);
       };
       const timer = setTimeout(() => {
-        this.child.stderr!.off('data', check);
+        source.off('data', check);
         resolve(false);
       }, ms).unref();
-      this.child.stderr!.on('data', check);
+      source.on('data', check);
       check();
     });
   }

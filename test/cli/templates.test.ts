@@ -149,6 +149,32 @@ templates('a placeholder left open in definition text that then does not parse i
   assert.is(filled.code, 0, filled.stdout);
 });
 
+// compile() now refuses a state machine name AWS would refuse; a template's name with an open placeholder must not stop `run`.
+templates('a template name AWS would refuse (an open ${Stage}, a space) runs under the logical id, said on stderr; --param fills the placeholder', async () => {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(join(tmpdir(), 'statemill-templates-'));
+  const template = (name: string) =>
+    'Parameters:\n  Stage:\n    Type: String\nResources:\n  Orders:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n' +
+    `      Name: ${name}\n      Type: EXPRESS\n` +
+    "      Definition:\n        StartAt: P\n        States:\n          P: { Type: Pass, Parameters: { 'name.$': '$$.StateMachine.Name' }, End: true }\n";
+  writeFileSync(join(dir, 'open.yaml'), template('!Sub "${Stage}-orders"'));
+  writeFileSync(join(dir, 'spaced.yaml'), template('"my orders"'));
+  const cases: [args: string[], name: string, note: RegExp | null][] = [
+    [[join(dir, 'open.yaml')], 'Orders', /'\$\{Stage\}-orders' is not one AWS takes .*--param Name=Value.*'Orders', its logical id/],
+    [[join(dir, 'open.yaml'), '--param', 'Stage=prod'], 'prod-orders', null],
+    [[join(dir, 'spaced.yaml')], 'Orders', /'my orders' is not one AWS takes \(a state machine name cannot contain U\+0020/],
+  ];
+  for (const [args, name, note] of cases) {
+    const r = await cli(['run', ...args]);
+    assert.is(r.code, 0, r.stdout + r.stderr);
+    assert.equal([r.json().output.name, r.json().stateMachineArn.split(':').pop()], [name, name], args.join(' '));
+    if (note === null) assert.is(r.stderr, '', args.join(' '));
+    else assert.match(r.stderr, note);
+  }
+});
+
 templates("a STANDARD machine runs with Standard's one-year limit and says so; --type EXPRESS brings back five minutes", async () => {
   const standard = await cli(['run', 'standard-template.yaml', '--virtual-clock']);
   assert.is(standard.code, 0, standard.stdout + standard.stderr);

@@ -41,9 +41,9 @@ const quick = ['--batch', '16', '--inputs', '12', '--duration', '400ms', '--warm
       const pool = lines.find((line) => line.startsWith(workload) && line.includes('pool, 2 threads'));
       const cluster = lines.find((line) => line.startsWith(workload) && line.includes('cluster, 2 workers × 1'));
       assert.ok(pool !== undefined && cluster !== undefined, `${workload}: both rows in\n${stdout}`);
-      // threads, batch, min / median / max executions/s, p50, p99, (the ratio on the cluster's row,) CPU µs per execution.
-      assert.match(pool!, /\s2\s+16\s+[\d,]+ \/ [\d,]+ \/ [\d,]+\s+[\d.]+\s+[\d.]+\s+[\d.]+$/);
-      assert.match(cluster!, /\s2\s+16\s+[\d,]+ \/ [\d,]+ \/ [\d,]+\s+[\d.]+\s+[\d.]+\s+\d+\.\d\d× \(\d+\.\d\d – \d+\.\d\d\)\s+[\d.]+$/);
+      // threads, batch, min / median / max executions/s, p50 and p99 with their unit, (the ratio on the cluster's row,) CPU µs per execution.
+      assert.match(pool!, /\s2\s+16\s+[\d,]+ \/ [\d,]+ \/ [\d,]+\s+[\d.]+ (µs|ms)\s+[\d.]+ (µs|ms)\s+[\d.]+$/);
+      assert.match(cluster!, /\s2\s+16\s+[\d,]+ \/ [\d,]+ \/ [\d,]+\s+[\d.]+ (µs|ms)\s+[\d.]+ (µs|ms)\s+\d+\.\d\d× \(\d+\.\d\d – \d+\.\d\d\)\s+[\d.]+$/);
       for (const engine of ['statemill', 'statemill-pool', 'statemill-cluster']) {
         assert.ok(
           lines.some((line) => new RegExp(`^${workload}\\s+${engine}\\s+12/12\\s*$`).test(line)),
@@ -133,17 +133,33 @@ function alive(pid: number): boolean {
     ];
     const benchmark = new CliProcess(args);
     assert.ok(await benchmark.stderrHolds('answers match'), benchmark.stderr);
-    const started = execFileSync('ps', ['-o', 'pid=', '--ppid', String(benchmark.child.pid)], { encoding: 'utf8' })
-      .split('\n')
-      .map((line) => Number(line.trim()))
-      .filter((pid) => pid > 0 && alive(pid));
-    assert.ok(started.length >= 2, `a redis-server and a worker were started: ${started.join(', ')}`);
-    const outcome = await benchmark.stop('SIGTERM');
-    const left = started.filter(alive);
-    for (const pid of left) process.kill(pid, 'SIGKILL');
-    assert.is(outcome, '143/null', benchmark.stderr);
-    assert.equal(left, [], 'processes the benchmark started are still running');
+    await assertStopsItsProcesses(benchmark);
   },
 );
+
+// Before, bench/standalone/cluster.ts had no signal handlers: SIGTERM ended it alone, as `bench --cluster` before.
+(missing === null && process.platform === 'linux' ? test : test.skip)(
+  'bench/standalone/cluster.ts stopped by SIGTERM stops its redis-server and worker processes too, and exits 143',
+  async () => {
+    const args = ['--workers', '1', '--threads', '1', '--seconds', '120', '--rounds', '1', '--skip', 'webhook,cpu,map,redis'];
+    const benchmark = new CliProcess(args, 'bench/standalone/cluster.ts');
+    assert.ok(await benchmark.stdoutHolds('## Throughput'), benchmark.stdout + benchmark.stderr);
+    await assertStopsItsProcesses(benchmark);
+  },
+);
+
+/** SIGTERM to `benchmark` ends it with 143 and ends the processes it started (its children: redis-server, workers). */
+async function assertStopsItsProcesses(benchmark: CliProcess): Promise<void> {
+  const started = execFileSync('ps', ['-o', 'pid=', '--ppid', String(benchmark.child.pid)], { encoding: 'utf8' })
+    .split('\n')
+    .map((line) => Number(line.trim()))
+    .filter((pid) => pid > 0 && alive(pid));
+  assert.ok(started.length >= 2, `a redis-server and a worker were started: ${started.join(', ')}`);
+  const outcome = await benchmark.stop('SIGTERM');
+  const left = started.filter(alive);
+  for (const pid of left) process.kill(pid, 'SIGKILL');
+  assert.is(outcome, '143/null', benchmark.stderr);
+  assert.equal(left, [], 'processes the benchmark started are still running');
+}
 
 test.run();

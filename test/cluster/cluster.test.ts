@@ -368,6 +368,29 @@ withRedis('a worker started with --handlers uses its own module for every workfl
   assert.equal((result.output as { twice: number }).twice, 8);
 });
 
+// Before, register() demanded a handlers module even of a workflow that calls none.
+withRedis('a workflow whose states call no handler registers without handlers and runs on a worker as in-process', async (context) => {
+  await worker(context);
+  const cluster = client(context);
+  const definition = {
+    StartAt: 'Size',
+    States: {
+      Size: { Type: 'Choice', Choices: [{ Variable: '$.n', NumericGreaterThan: 2, Next: 'Big' }], Default: 'Shape' },
+      Shape: { Type: 'Pass', Parameters: { 'n.$': '$.n', 'name.$': '$$.Execution.Name' }, End: true },
+      Big: { Type: 'Fail', Error: 'Too.Big', Cause: 'n is over 2' },
+    },
+  };
+  await cluster.register('no handlers needed', { definition });
+  const machine = compile(definition);
+  for (const n of [1, 5]) {
+    assert.equal(outcome(await cluster.execute('no handlers needed', { n }, { name: `n-${n}` })), outcome(await machine.execute({ n }, { name: `n-${n}` })));
+  }
+  assert.throws(
+    () => cluster.register('needs a handler', { definition: workflows['task then pass']!.definition }),
+    (e: unknown) => e instanceof DefinitionError && e.problems.map((p) => [p.code, p.pointer]).join() === 'ERR_ASL_NO_HANDLER,/States/Double/Resource',
+  );
+});
+
 withRedis('refusals: unknown and duplicate workflows, bad definitions, inputs msgpack cannot carry, bad options', async (context) => {
   const cluster = client(context);
   await assertRefused(cluster.execute('nothing', {}), ClusterErrorCodes.UNKNOWN_WORKFLOW);
@@ -382,6 +405,10 @@ withRedis('refusals: unknown and duplicate workflows, bad definitions, inputs ms
   );
   assert.throws(
     () => cluster.register('relative', { definition: workflows['task then pass']!.definition, handlers: './handlers.js' }),
+    isCode(ClusterErrorCodes.INVALID_OPTION),
+  );
+  assert.throws(
+    () => cluster.register('named', { definition: workflows['task then pass']!.definition, handlers: fixtures.handlers, options: { stateMachineName: 'a b' } }),
     isCode(ClusterErrorCodes.INVALID_OPTION),
   );
   await assertRefused(cluster.execute('double', { f: () => 1 }), ClusterErrorCodes.INPUT_NOT_ENCODABLE);

@@ -237,6 +237,11 @@ const refusals: [string, (pool: Pool) => unknown, string][] = [
     PoolErrorCodes.INVALID_OPTION,
   ],
   ['an empty id', (pool) => pool.register('', { definition: workflows['async handler']!.definition, handlers: handlersUrl }), PoolErrorCodes.INVALID_OPTION],
+  [
+    'a state machine name AWS would refuse (it failed in every worker before)',
+    (pool) => pool.register('named', { definition: workflows['async handler']!.definition, handlers: handlersUrl, options: { stateMachineName: 'a b' } }),
+    PoolErrorCodes.INVALID_OPTION,
+  ],
 ];
 for (const [what, call, code] of refusals) {
   api(`register refuses ${what}`, ({ pool }) => {
@@ -270,6 +275,45 @@ api('a Resource with no handler fails with ERR_POOL_WORKFLOW_LOAD carrying the d
   assert.is(error.code, PoolErrorCodes.WORKFLOW_LOAD);
   assert.ok(error.problems.some((p) => p.code === ProblemCodes.NO_HANDLER));
 });
+
+// Before, register() demanded a handlers module even of a workflow that calls none.
+api('a workflow whose states call no handler registers without handlers and runs as in-process', async ({ pool }) => {
+  const definition = {
+    StartAt: 'Shape',
+    States: {
+      Shape: { Type: 'Pass', Parameters: { 'n.$': '$.n', 'name.$': '$$.Execution.Name' }, Next: 'Pause' },
+      Pause: { Type: 'Wait', Seconds: 60, Next: 'Size' },
+      Size: { Type: 'Choice', Choices: [{ Variable: '$.n', NumericGreaterThan: 2, Next: 'Big' }], Default: 'Done' },
+      Done: { Type: 'Succeed' },
+      Big: { Type: 'Fail', Error: 'Too.Big', Cause: 'n is over 2' },
+    },
+  };
+  pool.register('no handlers needed', { definition, options: { clock: 'virtual' } });
+  const machine = compile(definition, { clock: virtualClock() });
+  for (const n of [1, 5]) {
+    const input = { n };
+    assert.equal(comparable(await pool.execute('no handlers needed', input, { name: `n-${n}` })), comparable(await machine.execute(input, { name: `n-${n}` })));
+  }
+});
+
+api(
+  'a workflow with a Task registered without handlers is refused at register, as compile() refuses it: ERR_ASL_NO_HANDLER at its Resource',
+  async ({ pool }) => {
+    const definition = { StartAt: 'Prepare', States: { Prepare: { Type: 'Pass', Next: 'Call' }, Call: { Type: 'Task', Resource: 'double', End: true } } };
+    try {
+      pool.register('needs a handler', { definition });
+      assert.unreachable('register accepted a Task without handlers');
+    } catch (error) {
+      assert.instance(error, DefinitionError);
+      assert.equal(
+        (error as DefinitionError).problems.map((p) => [p.code, p.pointer]),
+        [[ProblemCodes.NO_HANDLER, '/States/Call/Resource']],
+      );
+    }
+    const error = await pool.execute('needs a handler', {}).catch((e: PoolError) => e);
+    assert.is((error as PoolError).code, PoolErrorCodes.UNKNOWN_WORKFLOW, 'nothing was registered');
+  },
+);
 
 api('a batch whose results outgrow its reply area (4 MiB) still settles every execution with its result', async ({ pool }) => {
   pool.register('large outputs', {

@@ -8,11 +8,14 @@ const identity = suite('execution-identity');
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const showsId = { StartAt: 'P', States: { P: { Type: 'Pass', Parameters: { 'id.$': '$$.Execution.Id', 'name.$': '$$.Execution.Name' }, End: true } } };
 
-const valid: string[] = ['a', 'order-42_retry.3', 'x'.repeat(80), 'naïve-café', 'emoji-😀', 'a+b=c@d!', "it's(1)"];
+// AWS counts characters (code points): 80 emoji are 80 characters, though 160 UTF-16 units.
+const valid: string[] = ['a', 'order-42_retry.3', 'x'.repeat(80), 'naïve-café', 'emoji-😀', 'a+b=c@d!', "it's(1)", '😀'.repeat(80), `${'x'.repeat(79)}😀`];
 const invalid: [label: string, name: unknown][] = [
   ['empty', ''],
   ['81 characters', 'x'.repeat(81)],
   ['200 characters', 'y'.repeat(200)],
+  ['81 emoji', '😀'.repeat(81)],
+  ['80 characters and an emoji', `${'x'.repeat(80)}😀`],
   ['a space', 'has space'],
   ['a tab', 'tab\there'],
   ['a no-break space', 'no\u00a0break'],

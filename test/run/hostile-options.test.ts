@@ -26,6 +26,15 @@ const compileCases: [label: string, options: unknown, option: string][] = [
   ['an unknown history level', { handlers, history: 'SOME' }, 'history'],
   ['an unknown workflow type', { handlers, workflowType: 'FAST' }, 'workflowType'],
   ['a number for a name', { handlers, stateMachineName: 5 }, 'stateMachineName'],
+  // AWS's CreateStateMachine name rules: each of these was accepted and shown in $$.StateMachine.Name and the ARNs.
+  ['a name with a space', { handlers, stateMachineName: 'a b' }, 'stateMachineName'],
+  ['an empty name', { handlers, stateMachineName: '' }, 'stateMachineName'],
+  ['a name of 81 characters', { handlers, stateMachineName: 'x'.repeat(81) }, 'stateMachineName'],
+  ['a name of 81 emoji', { handlers, stateMachineName: '😀'.repeat(81) }, 'stateMachineName'],
+  ['a name with a template placeholder', { handlers, stateMachineName: '${Stage}-orders' }, 'stateMachineName'],
+  ['a name with a colon, which would split its ARN', { handlers, stateMachineName: 'orders:1' }, 'stateMachineName'],
+  ['a name with a slash', { handlers, stateMachineName: 'team/orders' }, 'stateMachineName'],
+  ['a name with a control character', { handlers, stateMachineName: 'bell\u0007' }, 'stateMachineName'],
   ['a number for a region', { handlers, region: 5 }, 'region'],
   ['a map executor that is not a function', { handlers, mapExecutor: 5 }, 'mapExecutor'],
   ['integrations without task tokens', { handlers, integrations: 5 }, 'integrations'],
@@ -44,6 +53,16 @@ for (const [label, given, option] of compileCases) {
     }
   });
 }
+
+options('compile() takes every name AWS takes for a state machine, 80 characters and letters beyond ASCII included', async () => {
+  for (const name of ['m', 'order-processing_v2.1', 'x'.repeat(80), 'naïve-café', "it's(1)+2=3@a!", '😀'.repeat(80)]) {
+    const machine = compile(
+      { StartAt: 'P', States: { P: { Type: 'Pass', Parameters: { 'name.$': '$$.StateMachine.Name' }, End: true } } },
+      { stateMachineName: name },
+    );
+    assert.equal((await machine.execute({})).output, { name }, name);
+  }
+});
 
 options('compile() takes every documented option, Infinity limits included', () => {
   const machine = compile(definition, {

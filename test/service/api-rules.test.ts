@@ -510,7 +510,58 @@ paging('includeExecutionData: false drops the payloads of every page, and may ch
   assert.equal(second.events[0]!.id, 4);
 });
 
+const lengths = suite('AWS rules: lengths in characters');
+
+/**
+ * The service model bounds a member's length in characters (Unicode code points; an emoji is
+ * one, though two UTF-16 units): at the bound in emoji a request passes the check, one over
+ * it is a ValidationException. Before, the emoji counted twice and the bound was half.
+ */
+const bounded: [member: string, max: number, call: (s: ReturnType<typeof service>, value: string) => Promise<unknown>][] = [
+  ['CreateStateMachine name', 80, (s, name) => s.createStateMachine({ name, definition: passChain(1), roleArn: ROLE })],
+  ['CreateActivity name', 80, (s, name) => s.createActivity({ name })],
+  [
+    'StartExecution name',
+    80,
+    async (s, name) =>
+      s.startExecution({ stateMachineArn: (await s.createStateMachine({ name: 'm', definition: passChain(1), roleArn: ROLE })).stateMachineArn, name }),
+  ],
+  [
+    'TagResource tag key',
+    128,
+    async (s, key) => s.tagResource({ resourceArn: (await s.createActivity({ name: 'a' })).activityArn, tags: [{ key, value: 'v' }] }),
+  ],
+  [
+    'TagResource tag value',
+    256,
+    async (s, value) => s.tagResource({ resourceArn: (await s.createActivity({ name: 'a' })).activityArn, tags: [{ key: 'k', value }] }),
+  ],
+  [
+    'GetActivityTask workerName',
+    80,
+    async (s, workerName) => s.getActivityTask({ activityArn: (await s.createActivity({ name: 'a' })).activityArn, workerName }),
+  ],
+  [
+    'StopExecution error',
+    256,
+    async (s, error) => {
+      const { stateMachineArn } = await s.createStateMachine({ name: 'm', definition: passChain(1), roleArn: ROLE });
+      return s.stopExecution({ executionArn: (await s.startExecution({ stateMachineArn })).executionArn, error });
+    },
+  ],
+];
+
+for (const [member, max, call] of bounded) {
+  lengths(`${member}: ${max} emoji are ${max} characters and pass; ${max + 1} are a ValidationException`, async () => {
+    await call(service(), '😀'.repeat(max));
+    const over = await refusal(call(service(), '😀'.repeat(max + 1)));
+    assert.is(over.name, 'ValidationException', over.message);
+    assert.match(over.message, `Member must have length less than or equal to ${max}`);
+  });
+}
+
 diagnostics.run();
 logging.run();
 routing.run();
 paging.run();
+lengths.run();

@@ -2,9 +2,10 @@ import Database from 'better-sqlite3';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { virtualClock } from '../../src/run/clock.js';
-import type { ServiceOptions } from '../../src/service/index.js';
+import { createService, type ServiceOptions } from '../../src/service/index.js';
 import { HOST_STOPPED_ERROR, StoreError, StoreErrorCodes } from '../../src/service/store.js';
 import type { Clock } from '../../src/run/clock.js';
+import { refusal } from './refusal.js';
 import { countRows, editSuspension, lockIsFree, roleArn, storedExecution, stuckResource, withFreshStore, type FreshStore } from '../support/stores.js';
 
 /**
@@ -580,6 +581,7 @@ const damagedTimerRecords: Array<{ change: Record<string, unknown>; says: string
   { change: { wakeAt: 'soon' }, says: 'wakeAt is neither a number nor null' },
   { change: { waitsOn: 'token' }, says: 'token is not a task token' },
   { change: { activityTaken: 'yes' }, says: 'activityTaken is not a boolean' },
+  { change: { activityArn: 7 }, says: 'activityArn is not an activity ARN' },
 ];
 
 durable('a damaged timer record stops start-up with ERR_STORE_CORRUPT naming the field', async () => {
@@ -725,7 +727,12 @@ const activityDefinition = (activityArn: string) =>
     },
   });
 
-async function crashedInActivity(store: FreshStore, take: boolean) {
+/** A service that crashed with an execution waiting in an activity Task (its task taken by a worker when `take`), after `lastly` did what it does. */
+async function crashedInActivity(
+  store: FreshStore,
+  take: boolean,
+  lastly?: (crashed: ReturnType<FreshStore['open']>, activityArn: string) => Promise<unknown>,
+) {
   const clock = manualClock(T0);
   const crashed = store.open({ clock });
   const { activityArn } = await crashed.createActivity({ name: 'review' });
@@ -733,6 +740,7 @@ async function crashedInActivity(store: FreshStore, take: boolean) {
   const { executionArn } = await crashed.startExecution({ stateMachineArn, name: 'doc', input: '{"doc":"a.txt"}' });
   await turns();
   const taken = take ? await crashed.getActivityTask({ activityArn, workerName: 'before' }) : null;
+  await lastly?.(crashed, activityArn);
   clock.halt();
   return { activityArn, executionArn, taken };
 }
@@ -787,6 +795,58 @@ durable('an activity task whose HeartbeatSeconds ran out while the host was down
     const described = await restarted.waitForExecution({ executionArn });
     assert.equal([described.status, described.error], ['FAILED', 'States.Timeout']);
   });
+});
+
+/**
+ * DeleteActivity with executions waiting on the activity: AWS documents nothing (the API
+ * reference says only "Deletes an activity"). Running, statemill leaves them waiting as they
+ * were: a worker that took a task answers it with its token; a task no worker took can no
+ * longer be handed out, and its TimeoutSeconds (or StopExecution) ends it.
+ */
+durable('DeleteActivity leaves executions waiting on the activity as they were: a taken task is answered, an untaken one times out', async () => {
+  const clock = manualClock(T0);
+  const s = createService({ clock });
+  try {
+    const { activityArn } = await s.createActivity({ name: 'review' });
+    const definition = JSON.stringify({ StartAt: 'Review', States: { Review: { Type: 'Task', Resource: activityArn, TimeoutSeconds: 300, End: true } } });
+    const { stateMachineArn } = await s.createStateMachine({ name: 'reviewing', definition, roleArn });
+    const taken = await s.startExecution({ stateMachineArn, name: 'taken' });
+    await turns();
+    const task = await s.getActivityTask({ activityArn, workerName: 'w' });
+    const waiting = await s.startExecution({ stateMachineArn, name: 'waiting' });
+    await turns();
+    await s.deleteActivity({ activityArn });
+    assert.equal([(await s.describeExecution(taken)).status, (await s.describeExecution(waiting)).status], ['RUNNING', 'RUNNING']);
+    assert.is((await refusal(s.getActivityTask({ activityArn }))).name, 'ActivityDoesNotExist');
+    await s.sendTaskSuccess({ taskToken: task.taskToken!, output: '{"ok":true}' });
+    assert.equal((await s.waitForExecution(taken)).status, 'SUCCEEDED');
+    clock.advance(300_000);
+    const ended = await s.waitForExecution(waiting);
+    assert.equal([ended.status, ended.error], ['FAILED', 'States.Timeout']);
+  } finally {
+    await s.close();
+  }
+});
+
+// Before, the restart failed such an execution with "state 'Review' does not wait for a task token where the record says it did".
+durable('an execution whose activity was deleted while it waited fails at the restart with a cause that says so', async () => {
+  for (const take of [false, true]) {
+    await withFreshStore(async (store) => {
+      const { activityArn, executionArn } = await crashedInActivity(store, take, (crashed, activityArn) => crashed.deleteActivity({ activityArn }));
+      const restarted = store.open({ clock: manualClock(T0 + 1_000) });
+      const described = await restarted.waitForExecution({ executionArn });
+      assert.equal(
+        [described.status, described.error, described.cause],
+        [
+          'FAILED',
+          HOST_STOPPED_ERROR,
+          'The statemill process running this execution stopped while it was parked, and it could not be resumed: ' +
+            `the activity ${activityArn} that state 'Review' waited on was deleted (DeleteActivity) while the execution waited, so its task can no longer be handed out or answered`,
+        ],
+        take ? 'a task a worker took' : 'a task no worker took',
+      );
+    });
+  }
 });
 
 const SYNC = 'arn:aws:states:::states:startExecution.sync';

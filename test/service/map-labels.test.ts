@@ -40,6 +40,7 @@ const forbidden = [
 const refused: { name: string; label: unknown; message: string }[] = [
   { name: 'empty', label: '', message: `SCHEMA_VALIDATION_FAILED: Label cannot be empty ${at}` },
   { name: '41 characters', label: '12345678901234567890123456789012345678901', message: `SCHEMA_VALIDATION_FAILED: Label cannot exceed 40 characters ${at}` },
+  { name: '41 emoji', label: '😀'.repeat(41), message: `SCHEMA_VALIDATION_FAILED: Label cannot exceed 40 characters ${at}` },
   { name: 'a number', label: 7, message: `SCHEMA_VALIDATION_FAILED: Label must be a string; found the number 7 ${at}` },
   ...forbidden.map((c) => ({
     name: `label_${JSON.stringify(c)}`,
@@ -57,6 +58,19 @@ labels('CreateStateMachine refuses each Label AWS refuses: InvalidDefinition nam
       assert.is(error.name, 'InvalidDefinition', c.name);
       assert.is(error.message, `Invalid State Machine Definition: '${c.message}`, c.name);
     }
+  } finally {
+    await s.close();
+  }
+});
+
+// Characters, as AWS counts them: 40 emoji (80 UTF-16 units) were refused as too long.
+labels('a Label of 40 characters is taken, emoji counted one character each', async () => {
+  const s = createService();
+  try {
+    for (const label of ['x'.repeat(40), '😀'.repeat(40)])
+      await s
+        .createStateMachine({ name: 'labels', roleArn: ROLE, definition: definition(label) })
+        .then(({ stateMachineArn }) => s.deleteStateMachine({ stateMachineArn }));
   } finally {
     await s.close();
   }

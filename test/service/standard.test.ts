@@ -250,6 +250,19 @@ standard('tokens: single use, unknown, malformed, and bad output answer with AWS
       'ValidationException',
       "1 validation error detected: Value at 'error' failed to satisfy constraint: Member must have length less than or equal to 256",
     ],
+    [
+      'error of 257 emoji',
+      () => h.tasks.sendTaskFailure({ taskToken: token, error: '😀'.repeat(257) }),
+      'ValidationException',
+      "1 validation error detected: Value at 'error' failed to satisfy constraint: Member must have length less than or equal to 256",
+    ],
+    // 256 emoji are 256 characters (512 UTF-16 units): past the length check, to the token's own answer.
+    [
+      'error of 256 emoji, with a token of another service',
+      () => h.tasks.sendTaskFailure({ taskToken: new StandardTasks().tokens.mint(), error: '😀'.repeat(256) }),
+      'TaskDoesNotExist',
+      "Task Does Not Exist: 'Provided task does not exist'",
+    ],
   ];
   for (const [what, call, name, message] of cases) {
     const e = await refusal(call);

@@ -6,6 +6,7 @@ import {
   MockConfigError,
   mockHandlers,
   planTestCase,
+  stateMachineNameProblem,
   TaskTokens,
   validate,
   virtualClock,
@@ -115,7 +116,7 @@ export async function runCommand(file: string, options: RunOptions, io: CliIo): 
     machine = compile(loaded.definition, {
       handlers,
       ...(integrations === undefined ? {} : { integrations }),
-      stateMachineName: stateMachineName ?? loaded.name ?? undefined,
+      stateMachineName: runName(stateMachineName ?? loaded.name, loaded, io),
       workflowType,
       ...(workflowType === 'STANDARD' ? { limits: { executionMs: STANDARD_EXECUTION_MS } } : {}),
       history: historyLevel(options),
@@ -131,6 +132,24 @@ export async function runCommand(file: string, options: RunOptions, io: CliIo): 
   if (options.history !== undefined && options.history !== 'OFF') shown.history = result.history ?? [];
   io.stdout.write(formatJson(shown) + '\n');
   return exitCodeOf[result.status];
+}
+
+/**
+ * The state machine name the run shows (`$$.StateMachine.Name`, the ARNs): the template's (or
+ * the test case's), unless AWS would refuse it — a `${Stage}-orders` whose placeholder no
+ * --param filled, say — when the logical id stands in for it, as CloudFormation names a state
+ * machine it is given no name for after its logical id; a line on stderr says so.
+ */
+function runName(name: string | null, loaded: LoadedDefinition, io: CliIo): string | undefined {
+  if (name === null) return undefined;
+  const problem = stateMachineNameProblem(name);
+  if (problem === null) return name;
+  const instead = loaded.resource !== null && stateMachineNameProblem(loaded.resource) === null ? loaded.resource : undefined;
+  const fill = name.includes('${') ? ' (--param Name=Value fills a ${Name} placeholder)' : '';
+  io.stderr.write(
+    `statemill: the state machine name '${name}' is not one AWS takes (${problem})${fill}; this run shows ${instead === undefined ? 'the default name' : `'${instead}', its logical id`}\n`,
+  );
+  return instead;
 }
 
 /** --history's level; a trace needs every event, so --trace alone records ALL. */

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { BAIL } from './bail.js';
 import { setOwn } from '../../json.js';
+import { characterCount } from '../../run/characters.js';
 import { dataValue } from './data.js';
 import { booleanOf, extensionFunctionNames, hashAlgorithms, parseJson } from './functions.js';
 import type { StatesScope } from './scope.js';
@@ -116,7 +117,7 @@ export const builtins: ReadonlyMap<string, BuiltinSpec> = new Map<string, Builti
   ['abs', fixed(1, (v) => numberFunction(v, Math.abs))],
   ['string', fixed(1, (v) => (v === undefined ? undefined : toText(v)))],
   ['number', fixed(1, (v) => toNumber(v))],
-  ['length', fixed(1, (v) => stringFunction(v, codePointLength))],
+  ['length', fixed(1, (v) => stringFunction(v, characterCount))],
   ['uppercase', fixed(1, (v) => stringFunction(v, (s) => s.toUpperCase()))],
   ['lowercase', fixed(1, (v) => stringFunction(v, (s) => s.toLowerCase()))],
   ['trim', fixed(1, (v) => stringFunction(v, trim))],
@@ -172,12 +173,6 @@ function stringFunction(v: unknown, f: (s: string) => unknown): unknown {
   if (v === undefined) return undefined;
   if (typeof v !== 'string') throw BAIL;
   return f(v);
-}
-
-function codePointLength(s: string): number {
-  let n = 0;
-  for (const _ of s) n++;
-  return n;
 }
 
 function contains(s: unknown, pattern: unknown): unknown {

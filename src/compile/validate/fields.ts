@@ -3,6 +3,7 @@ import { hasOwn, isObject } from '../../json.js';
 import { ProblemCodes, pointerTo } from '../../asl/problems.js';
 import type { QueryLanguage } from '../../asl/types.js';
 import { parseTimestamp } from '../timestamps.js';
+import { longerThan } from '../../run/characters.js';
 import { checkChoices } from './choices.js';
 import { checkCatch, checkErrorEquals, checkRetry } from './error-handlers.js';
 import { closestName, describe, shown } from './messages.js';
@@ -356,7 +357,7 @@ const labelForbidden = /[\s?*<>{}[\]:;,\\|^~$#%&`"\u0000-\u001f\u007f-\u009f]/;
 function checkLabel(v: Validation, value: unknown, at: string): void {
   if (typeof value !== 'string') return v.report(ProblemCodes.FIELD_TYPE, at, `Label must be a string; found ${describe(value)}`);
   if (value === '') return v.report(ProblemCodes.FIELD_VALUE, at, 'Label cannot be empty');
-  if (value.length > maxLabelLength) return v.report(ProblemCodes.FIELD_VALUE, at, `Label cannot exceed ${maxLabelLength} characters`);
+  if (longerThan(value, maxLabelLength)) return v.report(ProblemCodes.FIELD_VALUE, at, `Label cannot exceed ${maxLabelLength} characters`);
   const forbidden = labelForbidden.exec(value)?.[0];
   if (forbidden !== undefined) v.report(ProblemCodes.FIELD_VALUE, at, `Label contains invalid character: ${JSON.stringify(forbidden)}`);
 }

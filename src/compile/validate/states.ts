@@ -5,7 +5,8 @@ import { hasOwn, isObject, own } from '../../json.js';
 import { checkFields, reportUnknownField, unknownStateMessage } from './fields.js';
 import { itemReaderProblems } from './item-reader.js';
 import { article, closestName, describe, shown } from './messages.js';
-import { MAX_NAME_LENGTH, codePointLength } from './values.js';
+import { MAX_NAME_LENGTH } from './values.js';
+import { characterCount } from '../../run/characters.js';
 import { Scope, type Site, type Validation } from './walk.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -75,7 +76,7 @@ export function checkMachine(
 }
 
 function checkStateName(v: Validation, name: string, pointer: string): void {
-  const length = codePointLength(name);
+  const length = characterCount(name);
   if (length === 0 || length > MAX_NAME_LENGTH) {
     v.report(ProblemCodes.STATE_NAME, pointer, `state names are 1 to ${MAX_NAME_LENGTH} characters; '${shown(name)}' has ${length}`);
   }

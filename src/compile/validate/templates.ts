@@ -5,7 +5,8 @@ import { isIntrinsicCall } from '../intrinsics/intrinsics.js';
 import { parsePath } from '../jsonpath/paths.js';
 import { describe, shown } from './messages.js';
 import { intrinsicError, parseWith } from './paths.js';
-import { MAX_NAME_LENGTH, codePointLength } from './values.js';
+import { MAX_NAME_LENGTH } from './values.js';
+import { characterCount } from '../../run/characters.js';
 import type { Validation } from './walk.js';
 
 /** Payload templates and Assign: their `key.$` entries hold paths or intrinsic calls. */
@@ -116,8 +117,8 @@ export function checkAssign(v: Validation, language: QueryLanguage, value: unkno
 function checkVariableName(v: Validation, name: string, at: string): void {
   if (name === 'states') {
     v.report(ProblemCodes.VARIABLE_NAME, at, "'states' is reserved (JSONata reads $states) and cannot be assigned");
-  } else if (codePointLength(name) > MAX_NAME_LENGTH) {
-    v.report(ProblemCodes.VARIABLE_NAME, at, `variable names are at most ${MAX_NAME_LENGTH} characters; '${shown(name)}' has ${codePointLength(name)}`);
+  } else if (characterCount(name) > MAX_NAME_LENGTH) {
+    v.report(ProblemCodes.VARIABLE_NAME, at, `variable names are at most ${MAX_NAME_LENGTH} characters; '${shown(name)}' has ${characterCount(name)}`);
   } else if (!variableName.test(name)) {
     v.report(
       ProblemCodes.VARIABLE_NAME,

@@ -7,16 +7,3 @@ export const MAX_NAME_LENGTH = 80;
 export function isJsonataExpression(value: unknown): boolean {
   return typeof value === 'string' && value.startsWith('{%') && value.endsWith('%}') && value.length >= 4;
 }
-
-export function codePointLength(text: string): number {
-  let length = 0;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 0xd800 || code > 0xdbff || i + 1 === text.length) length++;
-    else {
-      length++;
-      i++;
-    }
-  }
-  return length;
-}

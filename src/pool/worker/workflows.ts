@@ -61,7 +61,7 @@ export function workflowFor(ref: WorkflowRef): CompiledWorkflow | Promise<Compil
 }
 
 async function compileWorkflow(key: number, spec: WorkflowSpec): Promise<CompiledWorkflow> {
-  const handlers = await importHandlers(spec);
+  const handlers = spec.handlers === null ? {} : await importHandlers(spec.id, spec.handlers);
   const options: CompileOptions = {
     handlers,
     clock: spec.options.clock === 'virtual' ? virtualClock() : realClock,
@@ -79,9 +79,13 @@ async function compileWorkflow(key: number, spec: WorkflowSpec): Promise<Compile
   try {
     machine = compile(spec.definition, machineOptions);
   } catch (thrown) {
-    throw new PoolError(PoolErrorCodes.WORKFLOW_LOAD, `workflow '${spec.id}' does not compile with the handlers of ${spec.handlers}`, {
-      cause: thrown,
-    });
+    throw new PoolError(
+      PoolErrorCodes.WORKFLOW_LOAD,
+      `workflow '${spec.id}' does not compile ${spec.handlers === null ? 'without handlers' : `with the handlers of ${spec.handlers}`}`,
+      {
+        cause: thrown,
+      },
+    );
   }
   return new CompiledWorkflow(spec, machine, options);
 }
@@ -92,16 +96,16 @@ function limitsOf(wire: WireLimits): Partial<Limits> {
   return limits as Partial<Limits>;
 }
 
-async function importHandlers(spec: WorkflowSpec): Promise<Handlers> {
+async function importHandlers(id: string, url: string): Promise<Handlers> {
   let module: Record<string, unknown>;
   try {
-    module = (await import(spec.handlers)) as Record<string, unknown>;
+    module = (await import(url)) as Record<string, unknown>;
   } catch (thrown) {
-    throw new PoolError(PoolErrorCodes.WORKFLOW_LOAD, `workflow '${spec.id}': cannot import handlers module ${spec.handlers}`, { cause: thrown });
+    throw new PoolError(PoolErrorCodes.WORKFLOW_LOAD, `workflow '${id}': cannot import handlers module ${url}`, { cause: thrown });
   }
   const handlers = module.handlers;
   if (handlers === null || typeof handlers !== 'object') {
-    throw new PoolError(PoolErrorCodes.WORKFLOW_LOAD, `workflow '${spec.id}': module ${spec.handlers} does not export an object named 'handlers'`);
+    throw new PoolError(PoolErrorCodes.WORKFLOW_LOAD, `workflow '${id}': module ${url} does not export an object named 'handlers'`);
   }
   return handlers as Handlers;
 }

@@ -3,6 +3,7 @@ import { TaskTokens, type TokenAnswer } from '../../run/tokens.js';
 import type { EndedExecution, Integrations, NestedStart, StartedExecution } from '../../compile/task-patterns.js';
 import { ServiceError } from '../errors.js';
 import { nestingFault } from '../json-errors.js';
+import { longerThan } from '../../run/characters.js';
 
 /** AWS's longest GetActivityTask poll: it answers with no task after 60 seconds. */
 const ACTIVITY_POLL_MS = 60_000;
@@ -164,7 +165,7 @@ export class StandardTasks {
     if (typeof arn !== 'string') return Promise.reject(validation('activityArn', 'Member must not be null'));
     if (!arn.startsWith('arn:')) return Promise.reject(new ServiceError('InvalidArn', `Invalid Arn: 'Invalid ARN prefix: ${arn}'`));
     if (!ACTIVITY_ARN.test(arn)) return Promise.reject(new ServiceError('InvalidArn', `Invalid Arn: 'Resource type not valid in this context: ${arn}'`));
-    if (input.workerName !== undefined && input.workerName.length > MAX_WORKER_NAME_LENGTH) {
+    if (input.workerName !== undefined && longerThan(input.workerName, MAX_WORKER_NAME_LENGTH)) {
       return Promise.reject(validation('workerName', `Member must have length less than or equal to ${MAX_WORKER_NAME_LENGTH}`));
     }
     if (!this.activityExists(arn)) return Promise.reject(new ServiceError('ActivityDoesNotExist', `Activity Does Not Exist: '${arn}'`));
@@ -237,7 +238,7 @@ export class StandardTasks {
 function optionalText(value: unknown, member: string, maxLength: number): string | null {
   if (value === undefined || value === null) return null;
   if (typeof value !== 'string') throw validation(member, 'Member must be a string');
-  if (value.length > maxLength) throw validation(member, `Member must have length less than or equal to ${maxLength}`);
+  if (longerThan(value, maxLength)) throw validation(member, `Member must have length less than or equal to ${maxLength}`);
   return value;
 }
 
@@ -248,7 +249,7 @@ function validation(member: string, constraint: string): ServiceError {
 function checkToken(token: unknown): asserts token is string {
   if (typeof token !== 'string') throw validation('taskToken', 'Member must not be null');
   if (token.length < 1) throw validation('taskToken', 'Member must have length greater than or equal to 1');
-  if (token.length > MAX_TOKEN_LENGTH) throw validation('taskToken', `Member must have length less than or equal to ${MAX_TOKEN_LENGTH}`);
+  if (longerThan(token, MAX_TOKEN_LENGTH)) throw validation('taskToken', `Member must have length less than or equal to ${MAX_TOKEN_LENGTH}`);
 }
 
 /** A token that settled nothing, as AWS refuses it. */

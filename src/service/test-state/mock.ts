@@ -3,6 +3,7 @@ import type { FieldValidationMode, TestStateConfiguration, TestStateMock, TestSt
 import { resultShapes, type Shape } from './result-shapes.js';
 import type { StateUnderTest } from './definition.js';
 import { isObject } from '../../json.js';
+import { characterCount } from '../../run/characters.js';
 
 /** What the state's task, branches or iterations produce instead of running. */
 export type Mocked = { readonly kind: 'result'; readonly value: unknown } | { readonly kind: 'error'; readonly error: string; readonly cause: string };
@@ -135,8 +136,10 @@ export function mismatch(shape: Shape, value: unknown, field: string, strict: bo
     case 'blob': {
       if (typeof value !== 'string') return `Field '${field}' must be a string`;
       if (shape.type === 'string' && shape.values !== undefined && !shape.values.includes(value)) return `Field '${field}' is not an expected value`;
-      if (shape.min !== undefined && value.length < shape.min) return `Field '${field}' is smaller than the minimum length`;
-      if (shape.max !== undefined && value.length > shape.max) return `Field '${field}' is larger than the maximum length`;
+      // A string's bounds are in characters, as AWS counts them; a blob's are the model's own.
+      const length = shape.type === 'string' ? characterCount(value) : value.length;
+      if (shape.min !== undefined && length < shape.min) return `Field '${field}' is smaller than the minimum length`;
+      if (shape.max !== undefined && length > shape.max) return `Field '${field}' is larger than the maximum length`;
       return null;
     }
     case 'timestamp':
