@@ -99,14 +99,28 @@ test('bench --cluster without redis-server: exit 2 and ERR_CLI_BENCH_REDIS_MISSI
   }
 });
 
-/** Whether process `pid` still exists. */
+/**
+ * Whether process `pid` still runs. A zombie does not: it has exited, and on machines whose
+ * PID 1 reaps no orphans (containers) one that exited after its parent stays in the table.
+ */
 function alive(pid: number): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat[stat.lastIndexOf(')') + 2] !== 'Z';
   } catch {
     return false;
   }
+}
+
+/** The processes of `pids` still running once they had up to `ms` to end. */
+async function stillRunning(pids: readonly number[], ms: number): Promise<number[]> {
+  const until = Date.now() + ms;
+  let left = pids.filter(alive);
+  while (left.length > 0 && Date.now() < until) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    left = left.filter(alive);
+  }
+  return left;
 }
 
 // Before, SIGTERM (what `timeout` and supervisors send) ended the benchmark alone: its redis-server
@@ -156,7 +170,7 @@ async function assertStopsItsProcesses(benchmark: CliProcess): Promise<void> {
     .filter((pid) => pid > 0 && alive(pid));
   assert.ok(started.length >= 2, `a redis-server and a worker were started: ${started.join(', ')}`);
   const outcome = await benchmark.stop('SIGTERM');
-  const left = started.filter(alive);
+  const left = await stillRunning(started, 5000);
   for (const pid of left) process.kill(pid, 'SIGKILL');
   assert.is(outcome, '143/null', benchmark.stderr);
   assert.equal(left, [], 'processes the benchmark started are still running');
