@@ -5,7 +5,7 @@ import type { Frame } from '../../run/frame.js';
 import { isPromiseLike } from '../../run/state.js';
 import { JsonataSyntaxError, astOf, expressionText, factsOf, isJsonataExpression, parseJsonata } from './ast.js';
 import { BAIL } from './bail.js';
-import { compileDirect } from './direct.js';
+import { compileDirect, type Direct } from './direct.js';
 import { EvaluationStopped } from './guard.js';
 import { UNSUPPORTED_RESULT, libraryEvaluator, type LibraryEvaluate } from './library.js';
 import type { StatesScope } from './scope.js';
@@ -88,6 +88,20 @@ function describeFailure(error: unknown): string {
  * undefined: that is an error) or a promise of it.
  */
 export function compileExpression(source: string, field: JsonataField, problems: Problem[]): Evaluate {
+  return compileExpressionParts(source, field, problems).evaluate;
+}
+
+/**
+ * An expression's evaluator, and its direct closure (direct.ts) when it has one: that
+ * closure alone returns undefined, UNSUPPORTED_RESULT or throws where the evaluator would
+ * word an error or turn to the library.
+ */
+interface ExpressionParts {
+  readonly evaluate: Evaluate;
+  readonly direct: Direct | null;
+}
+
+function compileExpressionParts(source: string, field: JsonataField, problems: Problem[]): ExpressionParts {
   const text = expressionText(source);
   let expression: jsonata.Expression;
   try {
@@ -95,8 +109,11 @@ export function compileExpression(source: string, field: JsonataField, problems:
   } catch (error) {
     const message = error instanceof JsonataSyntaxError ? `${error.code}: ${error.message}` : String(error);
     problems.push({ code: ProblemCodes.JSONATA_SYNTAX, pointer: field.pointer, message: `the JSONata expression '${text}' cannot be parsed: ${message}` });
-    return function unparsable() {
-      throw new AslError(StatesErrors.Runtime, `The JSONata expression '${text}' cannot be parsed`);
+    return {
+      evaluate: function unparsable() {
+        throw new AslError(StatesErrors.Runtime, `The JSONata expression '${text}' cannot be parsed`);
+      },
+      direct: null,
     };
   }
   const ast = astOf(expression);
@@ -132,11 +149,12 @@ export function compileExpression(source: string, field: JsonataField, problems:
     );
   }
 
-  if (direct === null) return evaluateLibrary;
-  return function evaluateJsonata(scope) {
+  if (direct === null) return { evaluate: evaluateLibrary, direct: null };
+  const evaluateDirect = direct;
+  const evaluateJsonata = function evaluateJsonata(scope: StatesScope): unknown {
     let value: unknown;
     try {
-      value = direct(scope);
+      value = evaluateDirect(scope);
     } catch (error) {
       if (error === BAIL) return evaluateLibrary(scope);
       // Data nested too deeply for a recursive step, or a value that throws when read.
@@ -144,6 +162,7 @@ export function compileExpression(source: string, field: JsonataField, problems:
     }
     return value === undefined || value === UNSUPPORTED_RESULT ? settle(value, scope) : value;
   };
+  return { evaluate: evaluateJsonata, direct };
 }
 
 /** True when a JSON value holds a `{% … %}` string anywhere. */
@@ -160,21 +179,33 @@ function containsExpression(value: unknown): boolean {
  * follow it one by one, so the first failing entry is still the one reported.
  */
 export function compileJsonataValue(value: unknown, field: JsonataField, problems: Problem[]): Evaluate {
-  if (isJsonataExpression(value)) return compileExpression(value, field, problems);
+  return compileValueParts(value, field, problems).evaluate;
+}
+
+/**
+ * A field value's evaluator, and a direct closure for it when it has one: an expression's
+ * own (direct.ts), a literal's evaluator, or an object's directObject. A direct closure
+ * returns undefined, UNSUPPORTED_RESULT or throws wherever the evaluator would do anything
+ * but return a value, and starts nothing asynchronous.
+ */
+function compileValueParts(value: unknown, field: JsonataField, problems: Problem[]): ExpressionParts {
+  if (isJsonataExpression(value)) return compileExpressionParts(value, field, problems);
   if (!containsExpression(value)) {
     if (value === null || typeof value !== 'object') {
-      return function literal() {
+      const literal = function literal(): unknown {
         return value;
       };
+      return { evaluate: literal, direct: literal };
     }
     const copy = constantCopy(value);
-    return function literalCopy(scope) {
+    const literalCopy = function literalCopy(scope: StatesScope): unknown {
       return copy(undefined, scope.frame);
     };
+    return { evaluate: literalCopy, direct: literalCopy };
   }
   if (Array.isArray(value)) {
     const items = value.map((item, i) => compileJsonataValue(item, field.child(i), problems));
-    return function buildArray(scope) {
+    const buildArray = function buildArray(scope: StatesScope): unknown {
       const out = new Array<unknown>(items.length);
       for (let i = 0; i < items.length; i++) {
         const v = items[i]!(scope);
@@ -183,18 +214,92 @@ export function compileJsonataValue(value: unknown, field: JsonataField, problem
       }
       return out;
     };
+    return { evaluate: buildArray, direct: null };
   }
   const keys = Object.keys(value as object);
-  const entries = keys.map((key) => compileJsonataValue((value as Record<string, unknown>)[key], field.child(key), problems));
-  if (keys.length >= 1 && keys.length <= 4 && !keys.includes('__proto__')) return smallObject(keys, entries);
-  return function buildObject(scope) {
-    const out: Record<string, unknown> = {};
-    for (let i = 0; i < entries.length; i++) {
-      const v = entries[i]!(scope);
-      if (isPromiseLike(v)) return finishObject(out, i, v, keys, entries, scope);
-      setOwn(out, keys[i]!, v);
+  const parts = keys.map((key) => compileValueParts((value as Record<string, unknown>)[key], field.child(key), problems));
+  const entries = parts.map((p) => p.evaluate);
+  const directs = parts.map((p) => p.direct);
+  const small = keys.length >= 1 && keys.length <= 6 && !keys.includes('__proto__');
+  if (small && directs.every((d) => d !== null)) return directObject(keys, directs as Direct[], entries);
+  if (small && keys.length <= 4) return { evaluate: smallObject(keys, entries), direct: null };
+  const buildObject = function buildObject(scope: StatesScope): unknown {
+    return buildFrom({}, 0, keys, entries, scope);
+  };
+  return { evaluate: buildObject, direct: null };
+}
+
+/** Stores the entries from `from` on in `out`, in order; a promise when one needs the library. */
+function buildFrom(out: Record<string, unknown>, from: number, keys: readonly string[], entries: readonly Evaluate[], scope: StatesScope): unknown {
+  for (let i = from; i < entries.length; i++) {
+    const v = entries[i]!(scope);
+    if (isPromiseLike(v)) return finishObject(out, i, v, keys, entries, scope);
+    setOwn(out, keys[i]!, v);
+  }
+  return out;
+}
+
+/**
+ * An object of up to six keys (none `__proto__`) whose values all have direct closures (the
+ * usual Arguments and Output: member paths, variables, literals): the closures are called
+ * in one function, each key stored at a site of its own, with no evaluator wrapping each
+ * value. At the first value that is not a plain result (undefined, unsupported, thrown) the
+ * rest of the object is built by the values' evaluators from that value on, so its error
+ * and its wording, or the library's evaluation, are the ones the evaluator gives; a direct
+ * closure only reads, so calling that value's again changes nothing.
+ */
+function directObject(keys: readonly string[], directs: readonly Direct[], entries: readonly Evaluate[]): ExpressionParts {
+  const [k0, k1, k2, k3, k4, k5] = keys as [string, string, string, string, string, string];
+  const [d0, d1, d2, d3, d4, d5] = directs as [Direct, Direct, Direct, Direct, Direct, Direct];
+  const count = keys.length;
+  /** Stores the values in `out`; -1 when all were plain, else the index of the first that was not. */
+  function fill(out: Record<string, unknown>, scope: StatesScope): number {
+    let at = 0;
+    try {
+      let v = d0(scope);
+      if (v === undefined || v === UNSUPPORTED_RESULT) return at;
+      out[k0] = v;
+      if (count === 1) return -1;
+      at = 1;
+      v = d1(scope);
+      if (v === undefined || v === UNSUPPORTED_RESULT) return at;
+      out[k1] = v;
+      if (count === 2) return -1;
+      at = 2;
+      v = d2(scope);
+      if (v === undefined || v === UNSUPPORTED_RESULT) return at;
+      out[k2] = v;
+      if (count === 3) return -1;
+      at = 3;
+      v = d3(scope);
+      if (v === undefined || v === UNSUPPORTED_RESULT) return at;
+      out[k3] = v;
+      if (count === 4) return -1;
+      at = 4;
+      v = d4(scope);
+      if (v === undefined || v === UNSUPPORTED_RESULT) return at;
+      out[k4] = v;
+      if (count === 5) return -1;
+      at = 5;
+      v = d5(scope);
+      if (v === undefined || v === UNSUPPORTED_RESULT) return at;
+      out[k5] = v;
+      return -1;
+    } catch {
+      return at;
     }
-    return out;
+  }
+  return {
+    evaluate: function buildDirectObject(scope) {
+      const out: Record<string, unknown> = {};
+      const at = fill(out, scope);
+      return at < 0 ? out : buildFrom(out, at, keys, entries, scope);
+    },
+    // Inside an enclosing directObject: a value that is not plain sends the enclosing object to its evaluators.
+    direct: function readDirectObject(scope) {
+      const out: Record<string, unknown> = {};
+      return fill(out, scope) < 0 ? out : undefined;
+    },
   };
 }
 
