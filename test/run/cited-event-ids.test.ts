@@ -1,14 +1,15 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { compile, virtualClock, type Handlers } from '../../src/index.js';
+import { compile, createService, virtualClock, type Handlers } from '../../src/index.js';
 import type { ExecutionResult } from '../../src/run/result.js';
 
 /**
  * The "entered at the event id #N" a cause cites, after a failure inside a Parallel branch or
  * a Map iteration that the Parallel or Map catches, retries or tolerates: N is the id of the
  * failing state's StateEntered in the recorded history, and the same without a history (the
- * engine then counts the ids itself). Each row puts one failing thread body in each
- * container; the state after the container fails citing its own event id.
+ * engine then counts the ids itself), and in a Standard execution of createService(), whose
+ * branches and iterations run as parkable threads. Each row puts one failing thread body in
+ * each container; the state after the container fails citing its own event id.
  */
 const cited = suite('event ids cited after failures in branches and iterations');
 
@@ -130,6 +131,10 @@ const containers: { name: string; tolerant?: true; state: (body: Record<string, 
     }),
   },
   {
+    name: "a Parallel's Catch, two branches failing alike",
+    state: (body) => ({ Type: 'Parallel', Branches: [body, renamed(body, '2')], Catch: catchAll, Next: 'Citing' }),
+  },
+  {
     name: "an inline Map's Catch (MaxConcurrency 0)",
     state: (body) => ({ Type: 'Map', ItemsPath: '$.items', ItemProcessor: body, Catch: catchAll, Next: 'Citing' }),
   },
@@ -157,6 +162,19 @@ const containers: { name: string; tolerant?: true; state: (body: Record<string, 
   },
 ];
 
+/** `value` with every state name in it (States keys, StartAt, Next) ending in `suffix`: state names are unique in a machine. */
+function renamed(value: unknown, suffix: string): any {
+  if (Array.isArray(value)) return value.map((v) => renamed(v, suffix));
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, v]) => {
+      if (key === 'StartAt' || key === 'Next') return [key, `${v as string}${suffix}`];
+      if (key === 'States') return [key, Object.fromEntries(Object.entries(v as object).map(([name, state]) => [`${name}${suffix}`, renamed(state, suffix)]))];
+      return [key, renamed(v, suffix)];
+    }),
+  );
+}
+
 function definition(container: (body: Record<string, unknown>) => Record<string, unknown>, states: Record<string, unknown>): unknown {
   const body = { StartAt: Object.keys(states)[0], States: states };
   return { StartAt: 'Threads', States: { Threads: container(body), Citing: citing } };
@@ -170,17 +188,31 @@ function citedId(r: ExecutionResult): number {
 
 const input = { items: [1, 2] };
 
+/** Runs `definition` with `history: 'ALL'` and without, and as a Standard execution: each cites Citing's StateEntered id. */
+async function assertCitesEnteredId(definition: unknown): Promise<void> {
+  const recorded = await compile(definition, { handlers, clock: virtualClock(0), history: 'ALL' }).execute(input);
+  const entered = recorded.history!.find((e) => e.type === 'PassStateEntered' && (e as Record<string, any>).stateEnteredEventDetails.name === 'Citing');
+  assert.ok(entered, 'Citing entered');
+  assert.is(citedId(recorded), entered!.id, 'with a history');
+  const counted = await compile(definition, { handlers, clock: virtualClock(0) }).execute(input);
+  assert.is(citedId(counted), entered!.id, 'without a history');
+  const { stateMachineArn } = await service.createStateMachine({ name: `m${machines++}`, roleArn: ROLE, definition: JSON.stringify(definition) });
+  const { executionArn } = await service.startExecution({ stateMachineArn, input: JSON.stringify(input) });
+  const standard = await service.waitForExecution({ executionArn });
+  const { events } = await service.getExecutionHistory({ executionArn, maxResults: 1000 });
+  const standardEntered = events.find((e) => e.type === 'PassStateEntered' && (e as Record<string, any>).stateEnteredEventDetails.name === 'Citing');
+  assert.ok(standardEntered, 'Citing entered in the Standard execution');
+  assert.is(citedId(standard as ExecutionResult), standardEntered!.id, 'in a Standard execution');
+}
+const ROLE = 'arn:aws:iam::123456789012:role/statemill';
+const service = createService({ clock: virtualClock(0), handlers });
+let machines = 0;
+
 for (const body of bodies) {
   for (const container of containers) {
     if (body.tolerantOnly && !container.tolerant) continue;
     cited(`${body.name}, in ${container.name}`, async () => {
-      const def = definition(container.state, body.states);
-      const recorded = await compile(def, { handlers, clock: virtualClock(0), history: 'ALL' }).execute(input);
-      const entered = recorded.history!.find((e) => e.type === 'PassStateEntered' && (e as Record<string, any>).stateEnteredEventDetails.name === 'Citing');
-      assert.ok(entered, 'Citing entered');
-      assert.is(citedId(recorded), entered!.id, 'with a history');
-      const counted = await compile(def, { handlers, clock: virtualClock(0) }).execute(input);
-      assert.is(citedId(counted), entered!.id, 'without a history');
+      await assertCitesEnteredId(definition(container.state, body.states));
     });
   }
 }
@@ -190,12 +222,7 @@ for (const body of bodies) {
   const [start, { End: _end, ...state }] = Object.entries(body.states)[0]! as [string, Record<string, unknown>];
   if (state.Type !== 'Task' || 'Catch' in state || body.tolerantOnly) continue;
   cited(`${body.name}, caught by its own Catch`, async () => {
-    const def = { StartAt: start, States: { [start]: { ...state, Catch: catchAll, Next: 'Citing' }, Citing: citing } };
-    const recorded = await compile(def, { handlers, clock: virtualClock(0), history: 'ALL' }).execute(input);
-    const entered = recorded.history!.find((e) => e.type === 'PassStateEntered')!;
-    assert.is(citedId(recorded), entered.id, 'with a history');
-    const counted = await compile(def, { handlers, clock: virtualClock(0) }).execute(input);
-    assert.is(citedId(counted), entered.id, 'without a history');
+    await assertCitesEnteredId({ StartAt: start, States: { [start]: { ...state, Catch: catchAll, Next: 'Citing' }, Citing: citing } });
   });
 }
 
