@@ -90,6 +90,31 @@ export function compileTask(def: Record<string, unknown>, env: StateEnv): RunSta
   return recovery.run;
 }
 
+/**
+ * `evaluate` (Arguments, a direct Lambda call's Payload, the timing), then `call` with its
+ * value and `extra`; the evaluation's failure is the attempt's failure before its handler call.
+ */
+function evaluateThenCall<V, E>(
+  evaluate: (scope: StatesScope) => V | Promise<V>,
+  scope: StatesScope,
+  call: (scope: StatesScope, value: V, extra: E) => unknown,
+  extra: E,
+): unknown {
+  let value: V | Promise<V>;
+  try {
+    value = evaluate(scope);
+  } catch (thrown) {
+    return failBeforeCall(scope.frame, thrown);
+  }
+  if (isPromiseLike(value)) {
+    return Promise.resolve(value).then(
+      (v) => throwIfFailed(call(scope, v, extra)),
+      (thrown) => failBeforeCall(scope.frame, thrown),
+    );
+  }
+  return call(scope, value as V, extra);
+}
+
 /** The attempt failed before calling its handler, so recorded no task events (run/failure-events.ts counts them). */
 function failBeforeCall(frame: Frame, thrown: unknown): never {
   frame.failedBeforeCall = true;
@@ -161,19 +186,9 @@ function compileJsonataTask(def: Record<string, unknown>, env: StateEnv): RunSta
   }
   function timed(scope: StatesScope, effective: unknown): unknown {
     if (typeof timing !== 'function') return invokeWith(scope, effective, timing);
-    let resolved: Timing | Promise<Timing>;
-    try {
-      resolved = timing(scope);
-    } catch (thrown) {
-      return failBeforeCall(scope.frame, thrown);
-    }
-    // After an awaited timing, the call's failure settles a promise: it rejects it.
-    if (isPromiseLike(resolved)) {
-      return Promise.resolve(resolved).then(
-        (t) => throwIfFailed(invokeWith(scope, effective, t)),
-        (thrown) => failBeforeCall(scope.frame, thrown),
-      );
-    }
+    return evaluateThenCall(timing, scope, invokeTimed, effective);
+  }
+  function invokeTimed(scope: StatesScope, resolved: Timing, effective: unknown): unknown {
     return invokeWith(scope, effective, resolved);
   }
   function callDirectly(scope: StatesScope, payload: unknown): unknown {
@@ -201,35 +216,9 @@ function compileJsonataTask(def: Record<string, unknown>, env: StateEnv): RunSta
     return outcome;
   }
   function attemptWithScope(scope: StatesScope, input: unknown, frame: Frame): unknown {
-    if (direct !== null && direct.applies(frame)) {
-      let payload: unknown;
-      try {
-        payload = direct.payload(scope);
-      } catch (thrown) {
-        return failBeforeCall(frame, thrown);
-      }
-      if (isPromiseLike(payload)) {
-        return Promise.resolve(payload).then(
-          (p) => throwIfFailed(callDirectly(scope, p)),
-          (thrown) => failBeforeCall(frame, thrown),
-        );
-      }
-      return callDirectly(scope, payload);
-    }
+    if (direct !== null && direct.applies(frame)) return evaluateThenCall(direct.payload, scope, callDirectly, null);
     if (args === null) return timed(scope, input);
-    let effective: unknown;
-    try {
-      effective = args(scope);
-    } catch (thrown) {
-      return failBeforeCall(frame, thrown);
-    }
-    if (isPromiseLike(effective)) {
-      return Promise.resolve(effective).then(
-        (e) => throwIfFailed(timed(scope, e)),
-        (thrown) => failBeforeCall(frame, thrown),
-      );
-    }
-    return timed(scope, effective);
+    return evaluateThenCall(args, scope, timed, null);
   }
   const resource = def.Resource as string;
   function resumeJsonataTask(suspension: Suspension): unknown {
