@@ -1,6 +1,7 @@
 import { Frame, StopSignal, VariableScope } from './frame.js';
 import type { HistoryRecorder } from './history.js';
-import { threadsAborted } from './iterations.js';
+import { uncaughtFailureEvents } from './failure-events.js';
+import { noFrames, threadsAborted } from './iterations.js';
 import { Interruption, runStates } from './run-states.js';
 import { ParkedBranches } from './parked-branches.js';
 import { isPromiseLike, type StateNode } from './state.js';
@@ -136,6 +137,8 @@ class BranchJoin {
     this.frames[index] = frame;
     const branchFailed = (error: unknown) => {
       if (!stop.isStopped()) this.failed(index, frame, error);
+      // A branch stopped by a sibling's failure records its own failure's events all the same.
+      else if (this.ended[index] !== true) frame.exec.eventId += uncaughtFailureEvents(frame, error);
       this.ended[index] = true;
       throw error;
     };
@@ -265,10 +268,10 @@ export function failedBranch(
   ended: (i: number) => boolean,
 ): void {
   parent.historyEventId = branch.historyEventId;
+  parent.exec.eventId += uncaughtFailureEvents(branch, thrown);
   if (!(thrown instanceof Interruption)) threadsAborted(parent, branch, index, frames, ended, false);
 }
 
-const noFrames: readonly Frame[] = [];
 const allEnded = () => true;
 
 /** ParallelStateSucceeded, or ParallelStateFailed when a branch failed (not when the execution ended). */

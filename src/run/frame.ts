@@ -470,6 +470,12 @@ export class Frame {
    * ResultPath may set its result in it instead of copying it again. Null when there is none.
    */
   owned: object | null;
+  /**
+   * Set when the current Task attempt failed before calling its handler, so recorded no task
+   * events (run/failure-events.ts counts them and resets it). False whenever a state
+   * completes: a frame restarted for another thread needs no reset.
+   */
+  failedBeforeCall: boolean;
   constructor(exec: Execution, vars: VariableScope | null, mapIndex: number, mapValue: unknown, stop: StopSignal | null = null) {
     this.exec = exec;
     this.vars = vars;
@@ -488,6 +494,7 @@ export class Frame {
     this.taskToken = null;
     this.stateInput = undefined;
     this.owned = null;
+    this.failedBeforeCall = false;
   }
 
   /**

@@ -1,6 +1,7 @@
 import { AslError, StatesErrors, errorOutput, stateCause, toAslError } from './errors.js';
 import { childFrame } from './branches.js';
 import { ChildStop, Execution, Frame, StopSignal, VariableScope } from './frame.js';
+import { uncaughtFailureEvents } from './failure-events.js';
 import { ExecutionTimeout } from './interruptions.js';
 import { Interruption, runStates } from './run-states.js';
 import { ChildExecution, type MapRun, type MapRunHost } from './map-runs.js';
@@ -219,6 +220,9 @@ export function threadsAborted(
   exec.history?.threadsAborted(parent, failed, running);
 }
 
+/** No thread started besides the failed one (threadsAborted's `frames`). */
+export const noFrames: readonly Frame[] = [];
+
 /** MapRunSucceeded, then MapStateSucceeded. */
 export function mapRunSucceeded(parent: Frame, run: MapRun | null, runEventId: number): void {
   const exec = parent.exec;
@@ -320,20 +324,23 @@ function runIterations(
   // each iteration (MapStateSucceeded and MapStateExited are the state's extraEvents).
   exec.eventId++;
   const history = exec.history;
-  // Each iteration's frame, kept only while recording iteration events: its end event follows its last one.
-  const frames: Frame[] | null = history === null || isolated ? null : new Array<Frame>(n);
+  const recording = history !== null && !isolated;
+  // Each iteration's frame: while recording, its end event follows its last one; once
+  // iterations overlap, those still running when one fails the Map record their abort.
+  let frames: Frame[] | null = recording ? new Array<Frame>(n) : null;
   if (history !== null) history.mapStarted(parent, n);
   const runEventId = isolated ? mapRunStarted(parent, run) : 0;
 
-  /** Records a failed iteration; throws when it must fail the whole Map. */
-  function failed(thrown: unknown, index: number): void {
+  /** Records a failed iteration (run in `frame`); throws when it must fail the whole Map. */
+  function failed(thrown: unknown, index: number, frame: Frame): void {
+    if (!isolated) exec.eventId += uncaughtFailureEvents(frame, thrown);
     exec.eventId++;
-    if (frames !== null && !(thrown instanceof Interruption)) history!.mapIterationEnded(parent, frames[index]!, index, false);
+    if (recording && !(thrown instanceof Interruption)) history!.mapIterationEnded(parent, frame, index, false);
     const tolerated = run === null ? allowed : run.allowed;
     if (thrown instanceof Interruption || tolerated < 0) {
       stop.stop();
       run?.childEnded(index, thrown instanceof Interruption ? 'ABORTED' : 'FAILED', errorOutput(toAslError(thrown)), exec.clock.now());
-      if (frames !== null && !(thrown instanceof Interruption)) threadsAborted(parent, frames[index]!, index, frames, ended, true);
+      if (!isolated && !(thrown instanceof Interruption)) threadsAborted(parent, frame, index, frames ?? noFrames, ended, true);
       if (isolated) mapRunEnded(parent, run, runEventId, thrown);
       if (history !== null && !(thrown instanceof Interruption)) history.stateEvent(parent, 'MapStateFailed');
       throw thrown;
@@ -346,7 +353,7 @@ function runIterations(
     if (failures > tolerated) {
       stop.stop();
       const exceeded = new AslError(StatesErrors.ExceedToleratedFailureThreshold, stateCause(parent, 'The specified tolerated failure threshold was exceeded'));
-      if (frames !== null) threadsAborted(parent, frames[index]!, index, frames, ended, true);
+      if (!isolated) threadsAborted(parent, frame, index, frames ?? noFrames, ended, true);
       if (isolated) mapRunEnded(parent, run, runEventId, exceeded);
       if (history !== null) history.stateEvent(parent, 'MapStateFailed');
       throw exceeded;
@@ -370,23 +377,24 @@ function runIterations(
     } else frame = new Frame(parent.exec, sharedVars, index, inputs[index], stop);
     frame.valueBound = inputBound;
     exec.eventId++;
-    if (frames !== null) {
-      frames[index] = frame;
-      history!.mapIterationStarted(parent, frame, index);
-    }
+    if (frames !== null) frames[index] = frame;
+    if (recording) history!.mapIterationStarted(parent, frame, index);
     let out: unknown;
     try {
       out = runStates(start, inputs[index], frame);
     } catch (thrown) {
-      failed(thrown, index);
+      failed(thrown, index, frame);
       return undefined;
     }
     if (!isPromiseLike(out)) {
       exec.eventId++;
       outputsBound += frame.valueBound;
       if (run !== null) childSucceeded(run, index, out, exec);
-      if (frames !== null) history!.mapIterationEnded(parent, frame, index, true);
+      if (recording) history!.mapIterationEnded(parent, frame, index, true);
       else if (history === null && sharedVars !== null && run === null) spare = frame;
+    } else if (frames === null) {
+      frames = new Array<Frame>(n);
+      frames[index] = frame;
     }
     return out;
   }
@@ -403,6 +411,7 @@ function runIterations(
   return outputs;
 
   function continueAsync(first: PromiseLike<unknown>, firstIndex: number): Promise<unknown[]> {
+    const started = frames!;
     return new Promise<unknown[]>((resolve, reject) => {
       let inFlight = 0;
       let settled = false;
@@ -415,17 +424,24 @@ function runIterations(
         inFlight++;
         Promise.resolve(pending).then(
           (value) => {
+            // An iteration still running when another failed the Map was aborted.
+            if (settled) return;
             exec.eventId++;
             if (run !== null) childSucceeded(run, index, value, exec);
-            if (frames !== null) history!.mapIterationEnded(parent, frames[index]!, index, true);
+            if (recording) history!.mapIterationEnded(parent, started[index]!, index, true);
             outputs[index] = value;
             inFlight--;
             pump();
           },
           (thrown) => {
             inFlight--;
+            // An aborted iteration's failure records its events all the same (none for its abandonment).
+            if (settled) {
+              if (!isolated) exec.eventId += uncaughtFailureEvents(started[index]!, thrown);
+              return;
+            }
             try {
-              failed(thrown, index);
+              failed(thrown, index, started[index]!);
             } catch (fatal) {
               fail(fatal);
               return;

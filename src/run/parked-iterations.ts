@@ -2,6 +2,7 @@ import { AslError, StatesErrors, errorOutput, stateCause, toAslError } from './e
 import { childFrame } from './branches.js';
 import { Frame, VariableScope, type StopSignal } from './frame.js';
 import { Interruption } from './interruptions.js';
+import { uncaughtFailureEvents } from './failure-events.js';
 import { childExecution, mapRunEnded, mapRunSucceeded, threadsAborted, type MapProcessor } from './iterations.js';
 import type { MapRun } from './map-runs.js';
 import { ParkedThreads } from './parked-threads.js';
@@ -137,7 +138,10 @@ export class ParkedIterations extends ParkedThreads {
   }
 
   threadFailed(index: number, thrown: unknown): void {
-    if (this.answered || this.finished[index]) return;
+    if (this.finished[index]) return;
+    // An iteration aborted by another's failure records its own failure's events all the same.
+    if (!this.processor.isolated) this.frame.exec.eventId += uncaughtFailureEvents(this.frames[index]!, thrown);
+    if (this.answered) return;
     this.frame.exec.redrive?.threadFailed(this, index);
     this.iterationEnded(index, thrown instanceof Interruption ? null : false);
     if (this.failed) return;

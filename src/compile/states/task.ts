@@ -36,7 +36,13 @@ export function compileTask(def: Record<string, unknown>, env: StateEnv): RunSta
   const inputBound = 'Parameters' in def ? templateBound(def.Parameters) : WHOLE_DOCUMENT;
   const invoke = compileInvocation(def, env, inputBound, responses);
   function invokeWithParameters(selected: unknown, frame: Frame, timing: Timing): unknown {
-    return invoke(parameters(selected, frame), frame, timing);
+    let effective: unknown;
+    try {
+      effective = parameters(selected, frame);
+    } catch (thrown) {
+      return failBeforeCall(frame, thrown);
+    }
+    return invoke(effective, frame, timing);
   }
   // Without Parameters the handler gets what InputPath selected: no identity call in between.
   const call = compileDirectLambda(def, env, inputBound, responses, invokeWithParameters) ?? ('Parameters' in def ? invokeWithParameters : invoke);
@@ -60,9 +66,16 @@ export function compileTask(def: Record<string, unknown>, env: StateEnv): RunSta
     return output;
   }
   function attemptTask(input: unknown, frame: Frame): unknown {
-    const selected = selectsWhole ? input : inputPath(input, frame);
-    // TimeoutSecondsPath and HeartbeatSecondsPath read the input after InputPath, not Parameters' result.
-    const result = call(selected, frame, timing.fromPaths ? resolveTiming(timing, selected, frame) : timing);
+    let selected: unknown;
+    let resolved: Timing;
+    try {
+      selected = selectsWhole ? input : inputPath(input, frame);
+      // TimeoutSecondsPath and HeartbeatSecondsPath read the input after InputPath, not Parameters' result.
+      resolved = timing.fromPaths ? resolveTiming(timing, selected, frame) : timing;
+    } catch (thrown) {
+      return failBeforeCall(frame, thrown);
+    }
+    const result = call(selected, frame, resolved);
     if (isPromiseLike(result)) return Promise.resolve(result).then((r) => finishResult(input, r, frame));
     if (result instanceof TaskFailure) return failed(result, throwsFailure);
     return finishResult(input, result, frame);
@@ -75,6 +88,37 @@ export function compileTask(def: Record<string, unknown>, env: StateEnv): RunSta
   }
   const recovery = compileRecovery(withTaskToken(attemptTask, def, env, resumeTask), def, env);
   return recovery.run;
+}
+
+/**
+ * `evaluate` (Arguments, a direct Lambda call's Payload, the timing), then `call` with its
+ * value and `extra`; the evaluation's failure is the attempt's failure before its handler call.
+ */
+function evaluateThenCall<V, E>(
+  evaluate: (scope: StatesScope) => V | Promise<V>,
+  scope: StatesScope,
+  call: (scope: StatesScope, value: V, extra: E) => unknown,
+  extra: E,
+): unknown {
+  let value: V | Promise<V>;
+  try {
+    value = evaluate(scope);
+  } catch (thrown) {
+    return failBeforeCall(scope.frame, thrown);
+  }
+  if (isPromiseLike(value)) {
+    return Promise.resolve(value).then(
+      (v) => throwIfFailed(call(scope, v, extra)),
+      (thrown) => failBeforeCall(scope.frame, thrown),
+    );
+  }
+  return call(scope, value as V, extra);
+}
+
+/** The attempt failed before calling its handler, so recorded no task events (run/failure-events.ts counts them). */
+function failBeforeCall(frame: Frame, thrown: unknown): never {
+  frame.failedBeforeCall = true;
+  throw thrown;
 }
 
 /**
@@ -142,9 +186,9 @@ function compileJsonataTask(def: Record<string, unknown>, env: StateEnv): RunSta
   }
   function timed(scope: StatesScope, effective: unknown): unknown {
     if (typeof timing !== 'function') return invokeWith(scope, effective, timing);
-    const resolved = timing(scope);
-    // After an awaited timing, the call's failure settles a promise: it rejects it.
-    if (isPromiseLike(resolved)) return Promise.resolve(resolved).then((t) => throwIfFailed(invokeWith(scope, effective, t)));
+    return evaluateThenCall(timing, scope, invokeTimed, effective);
+  }
+  function invokeTimed(scope: StatesScope, resolved: Timing, effective: unknown): unknown {
     return invokeWith(scope, effective, resolved);
   }
   function callDirectly(scope: StatesScope, payload: unknown): unknown {
@@ -172,15 +216,9 @@ function compileJsonataTask(def: Record<string, unknown>, env: StateEnv): RunSta
     return outcome;
   }
   function attemptWithScope(scope: StatesScope, input: unknown, frame: Frame): unknown {
-    if (direct !== null && direct.applies(frame)) {
-      const payload = direct.payload(scope);
-      if (isPromiseLike(payload)) return Promise.resolve(payload).then((p) => throwIfFailed(callDirectly(scope, p)));
-      return callDirectly(scope, payload);
-    }
+    if (direct !== null && direct.applies(frame)) return evaluateThenCall(direct.payload, scope, callDirectly, null);
     if (args === null) return timed(scope, input);
-    const effective = args(scope);
-    if (isPromiseLike(effective)) return Promise.resolve(effective).then((e) => throwIfFailed(timed(scope, e)));
-    return timed(scope, effective);
+    return evaluateThenCall(args, scope, timed, null);
   }
   const resource = def.Resource as string;
   function resumeJsonataTask(suspension: Suspension): unknown {
@@ -204,7 +242,7 @@ function compileInvocation(def: Record<string, unknown>, env: StateEnv, inputBou
   if (activityExists === undefined) return invokeTask;
   // A deleted (or never created) activity fails the execution before any task event, as AWS records it.
   return function invokeActivityTask(effective, frame, timing) {
-    if (!activityExists.call(env.machine.integrations, resource)) throw runtimeError(frame, `The activity ${resource} does not exist.`);
+    if (!activityExists.call(env.machine.integrations, resource)) return failBeforeCall(frame, runtimeError(frame, `The activity ${resource} does not exist.`));
     return invokeTask(effective, frame, timing);
   };
 }
@@ -350,7 +388,13 @@ function compileDirectLambda(
     if (frame.exec.history !== null || (limit !== Infinity && !(inputBound !== null && builtBound(inputBound, frame.valueBound) <= limit))) {
       return withParameters(selected, frame, timing);
     }
-    const result = callHandler(handler, lambdaEvent(payload(selected, frame)), frame, timing);
+    let event: unknown;
+    try {
+      event = lambdaEvent(payload(selected, frame));
+    } catch (thrown) {
+      return failBeforeCall(frame, thrown);
+    }
+    const result = callHandler(handler, event, frame, timing);
     if (isPromiseLike(result)) return Promise.resolve(result).then(respond);
     if (result instanceof TaskFailure) return result;
     return responses !== null ? responses.take(result) : lambdaResponse(result);

@@ -1,0 +1,229 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { compile, createService, virtualClock, type Handlers } from '../../src/index.js';
+import type { ExecutionResult } from '../../src/run/result.js';
+
+/**
+ * The "entered at the event id #N" a cause cites, after a failure inside a Parallel branch or
+ * a Map iteration that the Parallel or Map catches, retries or tolerates: N is the id of the
+ * failing state's StateEntered in the recorded history, and the same without a history (the
+ * engine then counts the ids itself), and in a Standard execution of createService(), whose
+ * branches and iterations run as parkable threads. Each row puts one failing thread body in
+ * each container; the state after the container fails citing its own event id.
+ */
+const cited = suite('event ids cited after failures in branches and iterations');
+
+function named(name: string): Error {
+  const e = new Error('went wrong');
+  e.name = name;
+  return e;
+}
+
+const handlers: Handlers = {
+  throws: () => {
+    throw named('Boom');
+  },
+  rejects: async () => {
+    throw named('Boom');
+  },
+  answers: () => ({ ok: true }),
+  answersLater: async () => ({ ok: true }),
+};
+
+/** Fails citing its own StateEntered: the state whose cause is checked. */
+const citing = { Type: 'Pass', QueryLanguage: 'JSONata', Output: '{% $undefinedfn() %}', End: true };
+const retryOnce = [{ ErrorEquals: ['States.ALL'], MaxAttempts: 1, IntervalSeconds: 1 }];
+const catchAll = [{ ErrorEquals: ['States.ALL'], Next: 'Citing' }];
+
+/** Thread bodies that fail: their states, the first one starting. */
+const bodies: { name: string; states: Record<string, unknown>; tolerantOnly?: true }[] = [
+  { name: 'a Task whose handler throws', states: { T: { Type: 'Task', Resource: 'throws', End: true } } },
+  { name: 'a Task whose handler rejects', states: { T: { Type: 'Task', Resource: 'rejects', End: true } } },
+  { name: 'a Task whose Retry gives up (handler throws)', states: { T: { Type: 'Task', Resource: 'throws', Retry: retryOnce, End: true } } },
+  { name: 'a Task whose Retry gives up (handler rejects)', states: { T: { Type: 'Task', Resource: 'rejects', Retry: retryOnce, End: true } } },
+  {
+    name: 'a Task failing in Arguments, before any handler call',
+    states: { T: { Type: 'Task', QueryLanguage: 'JSONata', Resource: 'answers', Arguments: '{% $undefinedfn() %}', End: true } },
+  },
+  {
+    name: 'a Task failing in Arguments on every attempt of its Retry',
+    states: { T: { Type: 'Task', QueryLanguage: 'JSONata', Resource: 'answers', Arguments: '{% $undefinedfn() %}', Retry: retryOnce, End: true } },
+  },
+  {
+    name: 'a Task failing in TimeoutSeconds, before any handler call',
+    states: { T: { Type: 'Task', QueryLanguage: 'JSONata', Resource: 'answers', TimeoutSeconds: '{% $undefinedfn() %}', End: true } },
+  },
+  {
+    name: 'a Task failing in Output after TaskSucceeded',
+    states: { T: { Type: 'Task', QueryLanguage: 'JSONata', Resource: 'answers', Output: '{% $undefinedfn() %}', End: true } },
+  },
+  {
+    name: 'a Task failing in Output after an asynchronous TaskSucceeded',
+    states: { T: { Type: 'Task', QueryLanguage: 'JSONata', Resource: 'answersLater', Output: '{% $undefinedfn() %}', End: true } },
+  },
+  // States.Runtime: no Catch takes it, a Map's tolerance does.
+  {
+    name: 'a Task failing in Parameters (JSONPath), before any handler call',
+    states: { T: { Type: 'Task', Resource: 'answers', Parameters: { 'x.$': '$.missing' }, End: true } },
+    tolerantOnly: true,
+  },
+  {
+    name: 'a Task failing in ResultSelector (JSONPath) after TaskSucceeded',
+    states: { T: { Type: 'Task', Resource: 'answers', ResultSelector: { 'x.$': '$.missing' }, End: true } },
+    tolerantOnly: true,
+  },
+  {
+    name: 'a Task caught inside the thread, then a Fail state',
+    states: { T: { Type: 'Task', Resource: 'throws', Catch: [{ ErrorEquals: ['States.ALL'], Next: 'F' }], End: true }, F: { Type: 'Fail', Error: 'E' } },
+  },
+  { name: 'a Fail state', states: { F: { Type: 'Fail', Error: 'E', Cause: 'c' } } },
+  { name: 'a Pass state whose Output fails', states: { P: { Type: 'Pass', QueryLanguage: 'JSONata', Output: '{% $undefinedfn() %}', End: true } } },
+  {
+    name: 'a Pass, then a Task whose handler throws',
+    states: { P: { Type: 'Pass', Next: 'T' }, T: { Type: 'Task', Resource: 'throws', End: true } },
+  },
+  {
+    name: 'a nested Parallel whose branch Task throws',
+    states: { N: { Type: 'Parallel', Branches: [{ StartAt: 'T', States: { T: { Type: 'Task', Resource: 'throws', End: true } } }], End: true } },
+  },
+  {
+    name: 'a nested Parallel whose branch Task rejects',
+    states: { N: { Type: 'Parallel', Branches: [{ StartAt: 'T', States: { T: { Type: 'Task', Resource: 'rejects', End: true } } }], End: true } },
+  },
+  {
+    name: 'a nested Map whose iteration Task throws',
+    states: {
+      N: {
+        Type: 'Map',
+        ItemsPath: '$$.Execution.Input.items',
+        ItemProcessor: { StartAt: 'T', States: { T: { Type: 'Task', Resource: 'throws', End: true } } },
+        End: true,
+      },
+    },
+  },
+  {
+    name: 'a nested Map whose iteration fails in Arguments',
+    states: {
+      N: {
+        Type: 'Map',
+        ItemsPath: '$$.Execution.Input.items',
+        ItemProcessor: {
+          StartAt: 'T',
+          States: { T: { Type: 'Task', QueryLanguage: 'JSONata', Resource: 'answers', Arguments: '{% $undefinedfn() %}', End: true } },
+        },
+        End: true,
+      },
+    },
+  },
+];
+
+/** Where a body runs: a Parallel's branch or a Map's iterations over two items, then Citing. */
+const containers: { name: string; tolerant?: true; state: (body: Record<string, unknown>) => Record<string, unknown> }[] = [
+  { name: "a Parallel's Catch", state: (body) => ({ Type: 'Parallel', Branches: [body], Catch: catchAll, Next: 'Citing' }) },
+  { name: "a Parallel's Retry, then its Catch", state: (body) => ({ Type: 'Parallel', Branches: [body], Retry: retryOnce, Catch: catchAll, Next: 'Citing' }) },
+  {
+    name: "a Parallel's Catch, a sibling branch succeeding first",
+    state: (body) => ({
+      Type: 'Parallel',
+      Branches: [{ StartAt: 'S', States: { S: { Type: 'Task', Resource: 'answers', End: true } } }, body],
+      Catch: catchAll,
+      Next: 'Citing',
+    }),
+  },
+  {
+    name: "a Parallel's Catch, two branches failing alike",
+    state: (body) => ({ Type: 'Parallel', Branches: [body, renamed(body, '2')], Catch: catchAll, Next: 'Citing' }),
+  },
+  {
+    name: "an inline Map's Catch (MaxConcurrency 0)",
+    state: (body) => ({ Type: 'Map', ItemsPath: '$.items', ItemProcessor: body, Catch: catchAll, Next: 'Citing' }),
+  },
+  {
+    name: "an inline Map's Catch (MaxConcurrency 1)",
+    state: (body) => ({ Type: 'Map', ItemsPath: '$.items', MaxConcurrency: 1, ItemProcessor: body, Catch: catchAll, Next: 'Citing' }),
+  },
+  {
+    name: "an inline Map's Retry, then its Catch",
+    state: (body) => ({ Type: 'Map', ItemsPath: '$.items', MaxConcurrency: 1, ItemProcessor: body, Retry: retryOnce, Catch: catchAll, Next: 'Citing' }),
+  },
+  {
+    name: "an inline Map's Catch of its exceeded ToleratedFailureCount",
+    state: (body) => ({ Type: 'Map', ItemsPath: '$.items', MaxConcurrency: 1, ToleratedFailureCount: 1, ItemProcessor: body, Catch: catchAll, Next: 'Citing' }),
+  },
+  {
+    name: 'an inline Map tolerating every failure',
+    tolerant: true,
+    state: (body) => ({ Type: 'Map', ItemsPath: '$.items', ToleratedFailurePercentage: 100, ItemProcessor: body, Next: 'Citing' }),
+  },
+  {
+    name: 'an inline Map tolerating every failure (MaxConcurrency 1)',
+    tolerant: true,
+    state: (body) => ({ Type: 'Map', ItemsPath: '$.items', MaxConcurrency: 1, ToleratedFailurePercentage: 100, ItemProcessor: body, Next: 'Citing' }),
+  },
+];
+
+/** `value` with every state name in it (States keys, StartAt, Next) ending in `suffix`: state names are unique in a machine. */
+function renamed(value: unknown, suffix: string): any {
+  if (Array.isArray(value)) return value.map((v) => renamed(v, suffix));
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, v]) => {
+      if (key === 'StartAt' || key === 'Next') return [key, `${v as string}${suffix}`];
+      if (key === 'States') return [key, Object.fromEntries(Object.entries(v as object).map(([name, state]) => [`${name}${suffix}`, renamed(state, suffix)]))];
+      return [key, renamed(v, suffix)];
+    }),
+  );
+}
+
+function definition(container: (body: Record<string, unknown>) => Record<string, unknown>, states: Record<string, unknown>): unknown {
+  const body = { StartAt: Object.keys(states)[0], States: states };
+  return { StartAt: 'Threads', States: { Threads: container(body), Citing: citing } };
+}
+
+function citedId(r: ExecutionResult): number {
+  const m = /^An error occurred while executing the state 'Citing' \(entered at the event id #(\d+)\)/.exec(r.cause ?? '');
+  assert.ok(m, `expected Citing's failure, got ${r.status} ${r.error}: ${r.cause}`);
+  return Number(m[1]);
+}
+
+const input = { items: [1, 2] };
+
+/** Runs `definition` with `history: 'ALL'` and without, and as a Standard execution: each cites Citing's StateEntered id. */
+async function assertCitesEnteredId(definition: unknown): Promise<void> {
+  const recorded = await compile(definition, { handlers, clock: virtualClock(0), history: 'ALL' }).execute(input);
+  const entered = recorded.history!.find((e) => e.type === 'PassStateEntered' && (e as Record<string, any>).stateEnteredEventDetails.name === 'Citing');
+  assert.ok(entered, 'Citing entered');
+  assert.is(citedId(recorded), entered!.id, 'with a history');
+  const counted = await compile(definition, { handlers, clock: virtualClock(0) }).execute(input);
+  assert.is(citedId(counted), entered!.id, 'without a history');
+  const { stateMachineArn } = await service.createStateMachine({ name: `m${machines++}`, roleArn: ROLE, definition: JSON.stringify(definition) });
+  const { executionArn } = await service.startExecution({ stateMachineArn, input: JSON.stringify(input) });
+  const standard = await service.waitForExecution({ executionArn });
+  const { events } = await service.getExecutionHistory({ executionArn, maxResults: 1000 });
+  const standardEntered = events.find((e) => e.type === 'PassStateEntered' && (e as Record<string, any>).stateEnteredEventDetails.name === 'Citing');
+  assert.ok(standardEntered, 'Citing entered in the Standard execution');
+  assert.is(citedId(standard as ExecutionResult), standardEntered!.id, 'in a Standard execution');
+}
+const ROLE = 'arn:aws:iam::123456789012:role/statemill';
+const service = createService({ clock: virtualClock(0), handlers });
+let machines = 0;
+
+for (const body of bodies) {
+  for (const container of containers) {
+    if (body.tolerantOnly && !container.tolerant) continue;
+    cited(`${body.name}, in ${container.name}`, async () => {
+      await assertCitesEnteredId(definition(container.state, body.states));
+    });
+  }
+}
+
+/** The same bodies as the state itself, with its own Catch (no container). */
+for (const body of bodies) {
+  const [start, { End: _end, ...state }] = Object.entries(body.states)[0]! as [string, Record<string, unknown>];
+  if (state.Type !== 'Task' || 'Catch' in state || body.tolerantOnly) continue;
+  cited(`${body.name}, caught by its own Catch`, async () => {
+    await assertCitesEnteredId({ StartAt: start, States: { [start]: { ...state, Catch: catchAll, Next: 'Citing' }, Citing: citing } });
+  });
+}
+
+cited.run();
