@@ -64,6 +64,16 @@ function resourceLimitsProblem(limits: unknown): OptionProblem | null {
   return null;
 }
 
+/** Largest seed a load takes: bench's --seed takes the same range, 0 to 2^32 - 1. */
+export const MAX_SEED = 0xffff_ffff;
+
+/** A load's seed (default 1), refused unless a whole number up to MAX_SEED. */
+export function loadSeed(seed: unknown): number {
+  const problem = integerProblem(seed, 'seed', 0, MAX_SEED);
+  if (problem !== null) throw invalid(`option '${problem.option}' ${problem.problem}`);
+  return (seed as number | undefined) ?? 1;
+}
+
 export function positiveInteger(value: number, name: string): number {
   if (!Number.isInteger(value) || value < 1) throw invalid(`${name} must be a positive integer`);
   return value;

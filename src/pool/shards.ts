@@ -2,7 +2,7 @@
  * Main side of the sharded load mode: what `pool.load` takes, the one task it sends each
  * thread, and what it gives back.
  */
-import { invalid, moduleUrl, positiveInteger } from './checks.js';
+import { invalid, loadSeed, moduleUrl, positiveInteger } from './checks.js';
 import type { Dispatcher, LostTask } from './dispatcher.js';
 import { PoolError, PoolErrorCodes } from './errors.js';
 import { decodeHistogram, latencyHistogram, summarize, type Histogram, type LatencySummary } from './latency.js';
@@ -23,7 +23,7 @@ export interface LoadOptions {
   readonly durationMs?: number;
   /** Executions in flight at once inside each thread. Default 1. */
   readonly concurrency?: number;
-  /** Seed of the first thread's input stream; thread i uses seed + i. Default 1. */
+  /** Seed of the first thread's input stream, 0 to 2^32 - 1; thread i uses seed + i. Default 1. */
   readonly seed?: number;
 }
 
@@ -64,6 +64,7 @@ export async function runShards(
   if (!poolIdle) throw invalid('load runs on an idle pool: wait for submitted executions to settle first');
   const generator = moduleUrl(options.generator, 'load: generator');
   const concurrency = positiveInteger(options.concurrency ?? 1, 'concurrency');
+  const seed = loadSeed(options.seed);
   const started = performance.now();
   const replies = await Promise.all(
     Array.from({ length: threads }, (_, i) =>
@@ -76,7 +77,7 @@ export async function runShards(
             generator,
             generatorExport: options.generatorExport ?? 'generateInput',
             generatorOptions: options.generatorOptions ?? null,
-            seed: (options.seed ?? 1) + i,
+            seed: seed + i,
             executions,
             durationMs,
             concurrency,

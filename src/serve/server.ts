@@ -38,6 +38,8 @@ export interface ServerOptions {
 
 export const DEFAULT_BODY_LIMIT = 4 * 1024 * 1024;
 const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
+/** How long a connection refused with 413 keeps reading what its client still sends before it closes (see lingerClose()). */
+const LINGER_MS = 2_000;
 const serviceErrorNames: ReadonlySet<string> = new Set(ServiceErrorNames);
 /** `X-Amzn-RequestId`s: distinct UUIDs at the cost of a concatenation (randomUUID() per request costs more). */
 const requestIds = new UuidSequence();
@@ -124,6 +126,8 @@ export class StepFunctionsServer {
   /** True when each request is logged (the level is fixed at construction). */
   private readonly debug: boolean;
   private readonly reader: BodyReader;
+  /** Connections whose body was refused with 413: they close after it, and nothing more is answered on them. */
+  private readonly refusedConnections = new WeakSet<Socket>();
 
   constructor(service: EndpointService, options: ServerOptions = {}) {
     this.service = service;
@@ -212,6 +216,11 @@ export class StepFunctionsServer {
   }
 
   private handle(request: EndpointRequest, response: ServerResponse): void {
+    // node:http parses on to the end of the bytes it has read, so a request pipelined behind a refused body can still arrive: it goes unanswered, as the connection closes.
+    if (this.refusedConnections.has(request.socket)) {
+      request.resume();
+      return;
+    }
     const requestId = requestIds.next();
     const url = request.url;
     if (url !== '/' && !url?.startsWith('/?')) {
@@ -348,11 +357,21 @@ export class StepFunctionsServer {
     );
   }
 
+  /**
+   * Answers 413 and closes the connection without reading the rest of the request: what the
+   * client sends from now on is dropped unparsed (drainUnparsed()), and the connection
+   * half-closes once the answer is out (lingerClose()).
+   */
   private refuseTooLarge(request: IncomingMessage, response: ServerResponse, requestId: string): void {
-    response.setHeader('connection', 'close');
-    this.sendAnswer(response, requestId, encodeError('ValidationException', `Request body exceeds the limit of ${this.bodyLimit} bytes`, 413));
-    // The rest of the body is not read: the connection closes once the answer is out.
-    response.on('finish', () => request.destroy());
+    const socket = request.socket;
+    this.refusedConnections.add(socket);
+    drainUnparsed(socket);
+    // What the parser still yields from bytes it holds goes nowhere.
+    request.resume();
+    const answer = encodeError('ValidationException', `Request body exceeds the limit of ${this.bodyLimit} bytes`, 413);
+    response.writeHead(answer.status, this.headers(requestId, answer.body, answer.errorType, true));
+    // write(), not end(): an ended response with Connection: close makes node:http destroy the socket as soon as it is out.
+    response.write(answer.body, () => lingerClose(socket));
   }
 
   private sendAnswer(response: ServerResponse, requestId: string, answer: WireAnswer): void {
@@ -361,12 +380,16 @@ export class StepFunctionsServer {
 
   private send(response: ServerResponse, requestId: string, status: number, body: string, errorType: string | null): void {
     if (response.headersSent) return;
-    // A flat [name, value, …] list: Node writes it without walking an object.
+    response.writeHead(status, this.headers(requestId, body, errorType, this.stopping !== null));
+    response.end(body);
+  }
+
+  /** An answer's headers as a flat [name, value, …] list: Node writes it without walking an object. */
+  private headers(requestId: string, body: string, errorType: string | null, close: boolean): string[] {
     const headers: string[] = ['content-type', CONTENT_TYPE, 'content-length', String(Buffer.byteLength(body)), 'x-amzn-requestid', requestId];
     if (errorType !== null) headers.push('x-amzn-errortype', errorType);
-    if (this.stopping !== null) headers.push('connection', 'close');
-    response.writeHead(status, headers);
-    response.end(body);
+    if (close) headers.push('connection', 'close');
+    return headers;
   }
 
   private settled(): void {
@@ -388,6 +411,37 @@ function hangUpSignal(response: ServerResponse): AbortSignal {
       if (!response.writableFinished) hangUp.abort();
     });
   return hangUp.signal;
+}
+
+/**
+ * Takes reading a connection away from node:http. Its parser reads the socket's handle itself
+ * until a 'data' listener is added, and its own 'data' listener then feeds the parser: with
+ * that one removed and ours added, what arrives from now on is dropped, not parsed (the parser
+ * still goes through the bytes it holds; handle() ignores requests it finds there). A
+ * connection node:http paused because answers queued unsent past its high-water mark does not
+ * read again once the parser lets go: it is closed after LINGER_MS, perhaps with a reset.
+ */
+function drainUnparsed(socket: Socket): void {
+  socket.removeAllListeners('data');
+  socket.on('data', drop);
+}
+
+function drop(): void {}
+
+/**
+ * Closes a connection once its 413 is out without resetting it. Closing a socket with unread
+ * bytes makes the kernel reset the connection, and a reset can discard the 413 before the
+ * client reads it; so this half-closes (FIN) and keeps dropping what the client sends until it
+ * closes its side (the socket then destroys itself) or LINGER_MS pass.
+ */
+function lingerClose(socket: Socket): void {
+  if (socket.destroyed) return;
+  // A request of the parser's may have paused the socket while its bytes were dropped.
+  socket.resume();
+  socket.end();
+  const deadline = setTimeout(() => socket.destroy(), LINGER_MS);
+  deadline.unref();
+  socket.once('close', () => clearTimeout(deadline));
 }
 
 /** A gzip body inflated to text, within the body limit; or the refusal. */

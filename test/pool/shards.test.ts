@@ -76,4 +76,25 @@ for (const [what, call, code] of refusals) {
   });
 }
 
+const badSeeds: [seed: unknown, problem: string][] = [
+  [-1, 'must be a whole number, not -1'],
+  [1.5, 'must be a whole number, not 1.5'],
+  [Number.NaN, 'must be a whole number, not NaN'],
+  ['7', 'must be a whole number, not "7"'],
+  [2 ** 32, 'must be at most 4294967295, not 4294967296'],
+];
+for (const [seed, problem] of badSeeds) {
+  load(`load refuses the seed ${String(seed)}: ${problem}`, async ({ pool }) => {
+    const error = await pool.load('double', { generator: generatorUrl, executionsPerThread: 1, seed: seed as number }).catch((e: unknown) => e);
+    assert.instance(error, PoolError);
+    assert.is((error as PoolError).code, PoolErrorCodes.INVALID_OPTION);
+    assert.is((error as PoolError).message, `option 'seed' ${problem}`);
+  });
+}
+
+load('load takes the seeds from 0 to 2^32 - 1', async ({ pool }) => {
+  for (const seed of [0, 2 ** 32 - 1])
+    assert.is((await pool.load('double', { generator: generatorUrl, executionsPerThread: 2, seed })).executions, 2 * pool.threads);
+});
+
 load.run();

@@ -12,9 +12,20 @@ const ACTIVITY = 'arn:aws:states:us-east-1:123456789012:activity:review';
 function host(handlers: Handlers = {}, clock?: Clock) {
   return new StandardExecutions({ handlers, clock });
 }
+/** Executions each test started, with their hosts: a test that fails leaves them running. */
+const started: { host: StandardExecutions; executionArn: string }[] = [];
 function start(h: StandardExecutions, arn: string, input: unknown = {}, name?: string) {
-  return h.startExecution({ stateMachineArn: arn, name, input: JSON.stringify(input), parentExecutionArn: '' }).executionArn;
+  const { executionArn } = h.startExecution({ stateMachineArn: arn, name, input: JSON.stringify(input), parentExecutionArn: '' });
+  started.push({ host: h, executionArn });
+  return executionArn;
 }
+// A running execution holds a timer, which kept the process alive after a failed test (the tokens test's): stopped here, a failure ends the run.
+standard.after.each(() => {
+  for (const { host, executionArn } of started.splice(0)) {
+    if (host.describeExecution(executionArn).status === 'RUNNING')
+      host.stopExecution(executionArn, 'TestEnded', 'the test ended with the execution still running');
+  }
+});
 const isDefinitionError = (e: unknown) => e instanceof DefinitionError;
 const flush = () => new Promise((resolve) => setImmediate(resolve));
 
