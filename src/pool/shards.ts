@@ -66,7 +66,9 @@ export async function runShards(
   const concurrency = positiveInteger(options.concurrency ?? 1, 'concurrency');
   const seed = loadSeed(options.seed);
   const started = performance.now();
-  const replies = await Promise.all(
+  // Every thread's task is awaited before a failure is thrown: one thread's setup failure must
+  // not leave the others' slots busy, which would refuse the next load as if the pool were busy.
+  const settled = await Promise.allSettled(
     Array.from({ length: threads }, (_, i) =>
       dispatcher
         .send(
@@ -97,6 +99,11 @@ export async function runShards(
         ),
     ),
   );
+  const replies: ShardReply[] = [];
+  for (const outcome of settled) {
+    if (outcome.status === 'rejected') throw outcome.reason;
+    replies.push(outcome.value);
+  }
   return sumShards(replies, performance.now() - started);
 }
 

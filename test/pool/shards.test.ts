@@ -76,6 +76,14 @@ for (const [what, call, code] of refusals) {
   });
 }
 
+// Before, a load whose generator failed in one thread was refused while the other thread still
+// ran its share, and the next load found the pool busy.
+load('a load failing in its threads leaves the pool idle: the next load runs', async ({ pool }) => {
+  const error = await pool.load('double', { generator: generatorUrl, generatorExport: 'throwingInput', executionsPerThread: 1 }).catch((e: unknown) => e);
+  assert.instance(error, PoolError);
+  assert.is((await pool.load('double', { generator: generatorUrl, executionsPerThread: 1 })).executions, pool.threads);
+});
+
 const badSeeds: [seed: unknown, problem: string][] = [
   [-1, 'must be a whole number, not -1'],
   [1.5, 'must be a whole number, not 1.5'],
