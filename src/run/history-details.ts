@@ -1,7 +1,7 @@
+/** The details of history events (run/history.ts): pieces AWS's event objects are built from as they are read. */
 import type { Clock } from './clock.js';
 import { NameTable } from './history-tape.js';
 import type { HistoryLevel } from './history.js';
-/** The details of history events (run/history.ts): pieces AWS's event objects are built from as they are read. */
 
 /** Details AWS attaches to a payload: statemill never truncates one. */
 export const untruncated = Object.freeze({ truncated: false });
