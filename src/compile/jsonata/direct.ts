@@ -26,6 +26,20 @@ export function compileDirect(ast: ExprNode): Direct | null {
   return compileNode(ast);
 }
 
+/**
+ * The names after `input` when the expression is `$states.input.a.b` or `$states.input.a.b.c`
+ * (member steps only, no filters, no name inherited from Object.prototype), which read as a
+ * chain of property reads while the values are objects; else null.
+ */
+export function inputMemberPath(ast: ExprNode): readonly string[] | null {
+  if (ast.type !== 'path' || compileNode(ast) === null) return null;
+  const steps = ast.steps!;
+  if (steps.length < 4 || steps.length > 5 || steps[0]!.value !== 'states' || steps[0]!.predicate !== undefined || steps[1]!.value !== 'input') return null;
+  const names = steps.slice(2);
+  if (steps[1]!.stages !== undefined || names.some((step) => step.stages !== undefined || inheritedNames.has(step.value as string))) return null;
+  return names.map((step) => step.value as string);
+}
+
 function compileNode(node: ExprNode): Direct | null {
   if (node.group !== undefined || node.keepArray === true || node.tuple === true) return null;
   let direct: Direct | null;

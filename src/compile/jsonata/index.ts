@@ -5,7 +5,7 @@ import type { Frame } from '../../run/frame.js';
 import { isPromiseLike } from '../../run/state.js';
 import { JsonataSyntaxError, astOf, expressionText, factsOf, isJsonataExpression, parseJsonata } from './ast.js';
 import { BAIL } from './bail.js';
-import { compileDirect, type Direct } from './direct.js';
+import { compileDirect, inputMemberPath, type Direct } from './direct.js';
 import { EvaluationStopped } from './guard.js';
 import { UNSUPPORTED_RESULT, libraryEvaluator, type LibraryEvaluate } from './library.js';
 import type { StatesScope } from './scope.js';
@@ -99,6 +99,8 @@ export function compileExpression(source: string, field: JsonataField, problems:
 interface ExpressionParts {
   readonly evaluate: Evaluate;
   readonly direct: Direct | null;
+  /** The names after `input` when the expression is `$states.input.a.b` or `$states.input.a.b.c` (direct.ts inputMemberPath). */
+  readonly inputMembers?: readonly string[] | null;
 }
 
 function compileExpressionParts(source: string, field: JsonataField, problems: Problem[]): ExpressionParts {
@@ -162,7 +164,7 @@ function compileExpressionParts(source: string, field: JsonataField, problems: P
     }
     return value === undefined || value === UNSUPPORTED_RESULT ? settle(value, scope) : value;
   };
-  return { evaluate: evaluateJsonata, direct };
+  return { evaluate: evaluateJsonata, direct, inputMembers: inputMemberPath(ast) };
 }
 
 /** True when a JSON value holds a `{% … %}` string anywhere. */
@@ -221,7 +223,10 @@ function compileValueParts(value: unknown, field: JsonataField, problems: Proble
   const entries = parts.map((p) => p.evaluate);
   const directs = parts.map((p) => p.direct);
   const small = keys.length >= 1 && keys.length <= 6 && !keys.includes('__proto__');
-  if (small && directs.every((d) => d !== null)) return directObject(keys, directs as Direct[], entries);
+  if (small && directs.every((d) => d !== null)) {
+    const whole = directObject(keys, directs as Direct[], entries);
+    return sharedInputMember(keys, parts, whole) ?? whole;
+  }
   if (small && keys.length <= 4) return { evaluate: smallObject(keys, entries), direct: null };
   const buildObject = function buildObject(scope: StatesScope): unknown {
     return buildFrom({}, 0, keys, entries, scope);
@@ -299,6 +304,52 @@ function directObject(keys: readonly string[], directs: readonly Direct[], entri
     direct: function readDirectObject(scope) {
       const out: Record<string, unknown> = {};
       return fill(out, scope) < 0 ? out : undefined;
+    },
+  };
+}
+
+/**
+ * A directObject whose values are all `$states.input.m.…` with one `m` and one or two steps
+ * after it (`$states.input.applicant.name`, `$states.input.applicant.document.number`, …: a
+ * usual Arguments) reads `m` once and each value from it, without a call per value. Wherever
+ * a value would not be a plain read (the input, `m` or a step between not an object, or an
+ * array; a value missing or a function) the object is left to `whole`, which gives the value
+ * or the error each path gives alone. Null for other objects.
+ */
+function sharedInputMember(keys: readonly string[], parts: readonly ExpressionParts[], whole: ExpressionParts): ExpressionParts | null {
+  if (keys.length < 2) return null;
+  const member = parts[0]!.inputMembers?.[0];
+  if (member === undefined || !parts.every((p) => p.inputMembers?.[0] === member)) return null;
+  const firsts = parts.map((p) => p.inputMembers![1]!);
+  // The step after the first, or null for a value read in one step from `m`.
+  const seconds = parts.map((p) => p.inputMembers![2] ?? null);
+  const count = keys.length;
+  function readShared(scope: StatesScope): Record<string, unknown> | null {
+    const input = scope.input;
+    if (typeof input !== 'object' || input === null || Array.isArray(input)) return null;
+    const outer = (input as Record<string, unknown>)[member!];
+    if (typeof outer !== 'object' || outer === null || Array.isArray(outer)) return null;
+    const out: Record<string, unknown> = {};
+    for (let i = 0; i < count; i++) {
+      let v = (outer as Record<string, unknown>)[firsts[i]!];
+      const second = seconds[i];
+      if (second !== null) {
+        if (typeof v !== 'object' || v === null || Array.isArray(v)) return null;
+        v = (v as Record<string, unknown>)[second!];
+      }
+      if (v === undefined || typeof v === 'function') return null;
+      out[keys[i]!] = v;
+    }
+    return out;
+  }
+  const evaluateWhole = whole.evaluate;
+  const readWhole = whole.direct!;
+  return {
+    evaluate: function buildFromInputMember(scope) {
+      return readShared(scope) ?? evaluateWhole(scope);
+    },
+    direct: function readFromInputMember(scope) {
+      return readShared(scope) ?? readWhole(scope);
     },
   };
 }

@@ -80,4 +80,45 @@ test('an object of member paths, variables and literals is built without a promi
   assert.not.ok(isPromiseLike(value));
 });
 
+test('an object whose values all read one member of the input reads that member once', () => {
+  let reads = 0;
+  const applicant = { fullName: 'Ada', age: 36, document: { number: 'X1' } };
+  const input = new Proxy(
+    { applicant },
+    {
+      get(target, key) {
+        if (key === 'applicant') reads++;
+        return Reflect.get(target, key);
+      },
+    },
+  );
+  const template = {
+    a: '{% $states.input.applicant.fullName %}',
+    b: '{% $states.input.applicant.age %}',
+    c: '{% $states.input.applicant.document.number %}',
+  };
+  const evaluate = compileJsonataValue(template, new JsonataField('Arguments', '/States/S/Arguments'), []);
+  assert.equal(evaluate(new StatesScope(testFrame({}), input)), { a: 'Ada', b: 36, c: 'X1' });
+  assert.is(reads, 1);
+});
+
+test("a name every object inherits, in an object of one member's values, reads as that path alone reads it", () => {
+  const field = new JsonataField('Arguments', '/States/S/Arguments');
+  for (const name of ['__proto__', 'constructor', 'hasOwnProperty']) {
+    const path = `{% $states.input.applicant.${name} %}`;
+    const alone = compileJsonataValue(path, field.child('b'), []);
+    const inObject = compileJsonataValue({ a: '{% $states.input.applicant.fullName %}', b: path }, field, []);
+    const scope = () => new StatesScope(testFrame({ stateName: 'S' }), table.document);
+    const cause = (evaluate: (s: StatesScope) => unknown) => {
+      try {
+        return { value: evaluate(scope()) };
+      } catch (e) {
+        return { cause: (e as AslError).cause };
+      }
+    };
+    const one = cause(alone);
+    assert.equal(cause(inObject), 'value' in one ? { value: { a: 'Ada', b: one.value } } : one, name);
+  }
+});
+
 test.run();
