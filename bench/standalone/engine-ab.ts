@@ -23,8 +23,9 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { builtinWorkloads } from '../../workloads/index.js';
-import type { Workload, WorkloadHandler, WorkloadHandlers } from '../../workloads/types.js';
+import type { Workload } from '../../workloads/types.js';
 import { median } from '../median.js';
+import { replayingHandlers } from './replaying-handlers.js';
 import { flaky, mapDefinition, mapInput, MAP_LIMITS, parallelDefinition, parallelInput, price, retryDefinition, timePerCall } from './shapes.js';
 
 const { values: args } = parseArgs({
@@ -137,26 +138,6 @@ for (const workload of builtinWorkloads) {
   }
 }
 
-/**
- * Handlers that answer at once with a copy of what the real handler answered the first time:
- * a workload run with them (`…-engine` cases) costs what the engine itself costs, which the
- * real handlers' time would otherwise dilute.
- */
-function replayingHandlers(handlers: WorkloadHandlers): WorkloadHandlers {
-  const replaying: Record<string, WorkloadHandler> = {};
-  for (const [resource, handler] of Object.entries(handlers)) {
-    let first: unknown;
-    let answered = false;
-    replaying[resource] = function replay(input, ctx) {
-      if (!answered) {
-        first = handler(input, ctx);
-        answered = true;
-      }
-      return first !== null && typeof first === 'object' && !Array.isArray(first) ? { ...first } : first;
-    };
-  }
-  return replaying;
-}
 for (const workload of builtinWorkloads) {
   if (workload.name === 'video-transcode') continue; // asynchronous handlers: a replayed promise would be shared
   const inputs = Array.from({ length: 64 }, (_, i) => workload.generateInput(1, i, workload.sizes.quick));

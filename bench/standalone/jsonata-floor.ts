@@ -19,9 +19,10 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
 import { accountOpening } from '../../workloads/account-opening/workload.js';
-import type { WorkloadHandler, WorkloadHandlers } from '../../workloads/types.js';
+import type { WorkloadHandlers } from '../../workloads/types.js';
 import { median } from '../median.js';
 import { runAccountOpeningFloor } from './account-opening-floor.js';
+import { replayingHandlers } from './replaying-handlers.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -40,23 +41,6 @@ interface Engine {
 const engine = (await import(
   args.build === undefined ? new URL('../../src/index.js', import.meta.url).href : pathToFileURL(resolve(args.build, 'src/index.js')).href
 )) as Engine;
-
-/** Handlers answering with a copy of their first answer: what is timed is then the caller's own work. */
-function replayingHandlers(handlers: WorkloadHandlers): WorkloadHandlers {
-  const replaying: Record<string, WorkloadHandler> = {};
-  for (const [resource, handler] of Object.entries(handlers)) {
-    let first: unknown;
-    let answered = false;
-    replaying[resource] = function replay(input, ctx) {
-      if (!answered) {
-        first = handler(input, ctx);
-        answered = true;
-      }
-      return first !== null && typeof first === 'object' && !Array.isArray(first) ? { ...first } : first;
-    };
-  }
-  return replaying;
-}
 
 const inputs = Array.from({ length: 64 }, (_, i) => accountOpening.generateInput(1, i, accountOpening.sizes.quick));
 const replaying = replayingHandlers(accountOpening.handlers);
