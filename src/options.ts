@@ -119,7 +119,8 @@ function kindOf(value: unknown): string {
   return `${typeof value} ${shown(value)}`;
 }
 
-function shown(value: unknown): string {
+/** A value as a message shows it: a string quoted, a number or other primitive as its text, an object by its kind. */
+export function shown(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'bigint') return `${value}n`;
   if (typeof value === 'symbol' || typeof value === 'function') return typeof value;

@@ -26,7 +26,7 @@ import { compiledSubject, selectWorkflows } from '../run.js';
 import { contenderLabel, throughputRecord, type Contender } from '../scenarios/throughput.js';
 import { nanosecondHistogram } from '../histogram.js';
 import { closedLoop } from '../load/closed-loop.js';
-import { formatLatency, formatRate } from '../units.js';
+import { formatLatency, formatRate, formatSpread } from '../units.js';
 import { verifySubject } from '../scenarios/verify.js';
 import type { BenchWorkflow } from '../workflow.js';
 import { processCpuUs, startRedis, startWorkers, stopWithSignals, thisCheckout, type BenchRedis, type WorkerProcesses } from './processes.js';
@@ -240,11 +240,6 @@ async function verified(workflow: BenchWorkflow, subjects: readonly Subject[], r
   }
 }
 
-function spread(values: readonly number[]): string {
-  const rate = (value: number) => Math.round(value).toLocaleString('en-US');
-  return `${rate(Math.min(...values))} / ${rate(median(values))} / ${rate(Math.max(...values))}`;
-}
-
 export function clusterTables(report: ClusterBenchReport): Table[] {
   const throughput: Table = {
     title: `Pool and cluster at ${report.threads} threads (executions/s over ${report.throughput[0]?.roundsPerSecond.length ?? 0} interleaved rounds; ratios from the same run)`,
@@ -273,7 +268,7 @@ export function clusterTables(report: ClusterBenchReport): Table[] {
         engine,
         String(record.threads),
         String(record.batch),
-        spread(record.roundsPerSecond),
+        formatSpread(record.roundsPerSecond, formatRate),
         formatLatency(record.latency.p50Us),
         formatLatency(record.latency.p99Us),
         cell,

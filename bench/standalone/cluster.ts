@@ -39,6 +39,7 @@ import { createPool, type Pool } from '../../src/pool/index.js';
 import { webhookNormalize } from '../../workloads/webhook-normalize/workload.js';
 import { machineInfo, describeMachine } from '../machine.js';
 import { median } from '../median.js';
+import { formatLatency, formatRate, formatSpread } from '../units.js';
 import { cpuRoundsFor } from '../cluster/handler-rounds.js';
 import { checkoutSource, processCpuUs, startRedis, startWorkers, stopWithSignals, thisCheckout, type WorkerProcesses } from '../cluster/processes.js';
 import { commandStats, commandTimes, networkBytes, redisCpuUs } from '../cluster/redis-stats.js';
@@ -209,8 +210,9 @@ const contenders: { label: string; execute(w: Workload): Execute; jobs: ((w: Wor
 interface Run {
   readonly rate: number;
   readonly executions: number;
-  readonly p50Ms: number;
-  readonly p99Ms: number;
+  /** Latency percentiles, µs. */
+  readonly p50Us: number;
+  readonly p99Us: number;
   /** CPU time of this process, every worker process and Redis, per execution: what the machine spent, whatever else it ran meanwhile. */
   readonly cpuUsPerExecution: number;
   /** Executions per job, for a cluster (null for the pool). */
@@ -259,8 +261,8 @@ function drive(execute: Execute, workload: Workload, inFlight: number, ms: numbe
         resolve({
           rate: (done * 1000) / elapsed,
           executions: done,
-          p50Ms: histogram.getValueAtPercentile(50) / 1000,
-          p99Ms: histogram.getValueAtPercentile(99) / 1000,
+          p50Us: histogram.getValueAtPercentile(50),
+          p99Us: histogram.getValueAtPercentile(99),
         });
       }
     }
@@ -269,7 +271,15 @@ function drive(execute: Execute, workload: Workload, inFlight: number, ms: numbe
 }
 
 function spread(values: readonly number[], digits: number): string {
-  return `${fixed(Math.min(...values), digits)} / ${fixed(median(values), digits)} / ${fixed(Math.max(...values), digits)}`;
+  return formatSpread(values, (value) => fixed(value, digits));
+}
+
+/** Map run times, given in ms, as min / median / max with their units. */
+function mapTimes(ms: readonly number[]): string {
+  return formatSpread(
+    ms.map((t) => t * 1000),
+    formatLatency,
+  );
 }
 
 const machine = machineInfo();
@@ -303,7 +313,7 @@ try {
   for (const c of clusters) await c.batched.register('map', { definition: fanOutDefinition, handlers: poolHandlersModule });
   console.log('## Throughput\n');
   console.log(
-    '| workload | engine | batch | executions / job (median) | executions/s min / median / max | p50 ms (median) | p99 ms (median) | cluster × pool (median of rounds) | CPU µs / execution, all processes (median) |',
+    '| workload | engine | batch | executions / job (median) | executions/s min / median / max | p50 (median) | p99 (median) | cluster × pool (median of rounds) | CPU µs / execution, all processes (median) |',
   );
   console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const workload of workloads) {
@@ -326,10 +336,10 @@ try {
       const ratios = runs[c]!.map((run, round) => run.rate / runs[0]![round]!.rate);
       const ratio = c === 0 ? '' : `${fixed(median(ratios), 2)} (${spread(ratios, 2)})`;
       console.log(
-        `| ${workload.name} | ${contender.label} | ${workload.batch} | ${c === 0 ? '' : fixed(median(measured.map((r) => r.executionsPerJob ?? 0)), 0)} | ${spread(
+        `| ${workload.name} | ${contender.label} | ${workload.batch} | ${c === 0 ? '' : fixed(median(measured.map((r) => r.executionsPerJob ?? 0)), 0)} | ${formatSpread(
           measured.map((r) => r.rate),
-          0,
-        )} | ${fixed(median(measured.map((r) => r.p50Ms)), 1)} | ${fixed(median(measured.map((r) => r.p99Ms)), 1)} | ${ratio} | ${fixed(median(measured.map((r) => r.cpuUsPerExecution)), 1)} |`,
+          formatRate,
+        )} | ${formatLatency(median(measured.map((r) => r.p50Us)))} | ${formatLatency(median(measured.map((r) => r.p99Us)))} | ${ratio} | ${fixed(median(measured.map((r) => r.cpuUsPerExecution)), 1)} |`,
       );
       rows.push({ workload: workload.name, engine: contender.label, batch: workload.batch, runs: measured, ratios: c === 0 ? null : ratios });
     }
@@ -383,14 +393,14 @@ try {
     await clusterSixtyFourth.close();
     const mapRatios = times[1]!.map((t, run) => t / times[0]![run]!);
     const sixtyFourthRatios = times[2]!.map((t, run) => t / times[0]![run]!);
-    console.log('| engine | ms min / median / max | cluster ÷ pool time (median of runs) |');
+    console.log('| engine | time min / median / max | cluster ÷ pool time (median of runs) |');
     console.log('|---|---:|---:|');
-    console.log(`| pool.runMap, ${THREADS} threads | ${spread(times[0]!, 1)} | |`);
+    console.log(`| pool.runMap, ${THREADS} threads | ${mapTimes(times[0]!)} | |`);
     console.log(
-      `| cluster.runMap, ${WORKERS} workers × ${workerThreads} | ${spread(times[1]!, 1)} | ${fixed(median(mapRatios), 2)} (${spread(mapRatios, 2)}) |`,
+      `| cluster.runMap, ${WORKERS} workers × ${workerThreads} | ${mapTimes(times[1]!)} | ${fixed(median(mapRatios), 2)} (${spread(mapRatios, 2)}) |`,
     );
     console.log(
-      `| cluster.runMap, blocks of ${sixtyFourth} (a 64th: the former default) | ${spread(times[2]!, 1)} | ${fixed(median(sixtyFourthRatios), 2)} (${spread(sixtyFourthRatios, 2)}) |`,
+      `| cluster.runMap, blocks of ${sixtyFourth} (a 64th: the former default) | ${mapTimes(times[2]!)} | ${fixed(median(sixtyFourthRatios), 2)} (${spread(sixtyFourthRatios, 2)}) |`,
     );
     report.map = {
       items: MAP_ITEMS,

@@ -24,15 +24,20 @@ import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { nanosecondHistogram, summarizeLatency } from '../histogram.js';
 import { median } from '../median.js';
+import { formatLatency, formatRate, formatSpread } from '../units.js';
 
 interface AutocannonResult {
   requests: { average: number; total: number };
-  latency: { p50: number; p99: number; p99_9: number };
   non2xx: number;
   errors: number;
 }
-type Autocannon = (options: Record<string, unknown>) => Promise<AutocannonResult>;
+/** A run: its result when awaited, and each answer's status and response time (ms, from hrtime) as a 'response' event. */
+type AutocannonRun = Promise<AutocannonResult> & {
+  on(event: 'response', listener: (client: unknown, statusCode: number, bytes: number, responseMs: number) => void): void;
+};
+type Autocannon = (options: Record<string, unknown>) => AutocannonRun;
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
 const self = fileURLToPath(import.meta.url);
@@ -170,9 +175,10 @@ interface Load {
   rps: number;
   /** The server process's CPU time per answered request, µs. */
   cpuPerRequest: number;
-  p50: number;
-  p99: number;
-  p999: number;
+  /** Latency percentiles, µs. */
+  p50Us: number;
+  p99Us: number;
+  p999Us: number;
 }
 
 function cpuOf(child: ChildProcess): Promise<number> {
@@ -190,7 +196,7 @@ function cpuOf(child: ChildProcess): Promise<number> {
 async function load(server: { child: ChildProcess; message: any }, body: string, duration: number, connections: number): Promise<Load> {
   const url = server.message.url as string;
   const cpuBefore = await cpuOf(server.child);
-  const result = await autocannon({
+  const run = autocannon({
     url,
     method: 'POST',
     headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AWSStepFunctions.StartSyncExecution' },
@@ -198,14 +204,22 @@ async function load(server: { child: ChildProcess; message: any }, body: string,
     connections,
     duration,
   });
+  // autocannon's own percentiles are whole milliseconds (a sub-millisecond p50 reads 0), so the
+  // latencies are recorded here from the response times it measures.
+  const histogram = nanosecondHistogram();
+  run.on('response', (_client, statusCode, _bytes, responseMs) => {
+    if (statusCode === 200) histogram.recordValue(Math.max(1, Math.round(responseMs * 1e6)));
+  });
+  const result = await run;
+  const latency = summarizeLatency(histogram);
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`load on ${url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
   const cpuPerRequest = (await cpuOf(server.child)) - cpuBefore;
   return {
     rps: result.requests.average,
     cpuPerRequest: cpuPerRequest / Math.max(1, result.requests.total),
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    p999: result.latency.p99_9,
+    p50Us: latency.p50Us,
+    p99Us: latency.p99Us,
+    p999Us: latency.p999Us,
   };
 }
 
@@ -336,20 +350,17 @@ async function parentMain(): Promise<void> {
     process.stderr.write(`round ${round + 1}/${rounds} done\n`);
   }
   const summary = (key: RowKey) => ({
-    rps: Math.round(median(runs[key].map((r) => r.rps))),
-    rpsMin: Math.round(Math.min(...runs[key].map((r) => r.rps))),
-    rpsMax: Math.round(Math.max(...runs[key].map((r) => r.rps))),
+    rps: runs[key].map((r) => r.rps),
     cpu: median(runs[key].map((r) => r.cpuPerRequest)),
-    p50: median(runs[key].map((r) => r.p50)),
-    p99: median(runs[key].map((r) => r.p99)),
-    p999: median(runs[key].map((r) => r.p999)),
+    p50Us: median(runs[key].map((r) => r.p50Us)),
+    p99Us: median(runs[key].map((r) => r.p99Us)),
+    p999Us: median(runs[key].map((r) => r.p999Us)),
   });
   for (const server of [bare, own.layer, own.endpoint, base?.layer, base?.endpoint]) server?.child.kill();
   // Ratios per round too: each round's servers ran under the same load.
   const ratios = (key: RowKey) => runs[key].map((r, i) => r.rps / runs.bare[i]!.rps);
   const bigCosts = (small: RowKey, big: RowKey) => runs[big].map((r, i) => 1 - r.rps / runs[small][i]!.rps);
-  const range = (values: number[], digits: number, scale = 1) =>
-    `${(Math.min(...values) * scale).toFixed(digits)} / ${(median(values) * scale).toFixed(digits)} / ${(Math.max(...values) * scale).toFixed(digits)}`;
+  const range = (values: number[], digits: number, scale = 1) => formatSpread(values, (value) => (value * scale).toFixed(digits));
   const bigLength = JSON.parse(own.big).input.length;
   const rows: [string, RowKey][] = [
     ['bare node:http, fixed JSON answer', 'bare'],
@@ -372,11 +383,11 @@ async function parentMain(): Promise<void> {
   const syncReport = [
     `statemill serve, ${connections} keep-alive connections, ${duration} s × ${rounds} rounds, load generator in another process; load average ${range(loadAverages, 1)} (min / median / max over the rounds)`,
     '',
-    '| server | req/s min | median | max | server CPU µs/request | p50 ms | p99 ms | p99.9 ms |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    '| server | req/s min / median / max | server CPU µs/request | p50 | p99 | p99.9 |',
+    '|---|---:|---:|---:|---:|---:|',
     ...rows.map(([label, key]) => {
       const s = table[key];
-      return `| ${label} | ${s.rpsMin} | ${s.rps} | ${s.rpsMax} | ${s.cpu.toFixed(1)} | ${s.p50} | ${s.p99} | ${s.p999} |`;
+      return `| ${label} | ${formatSpread(s.rps, formatRate)} | ${s.cpu.toFixed(1)} | ${formatLatency(s.p50Us)} | ${formatLatency(s.p99Us)} | ${formatLatency(s.p999Us)} |`;
     }),
     '',
     ...(base === null ? [] : ratioLines('baseline: ', 'baseLayer', 'baseSmall', 'baseBig')),
@@ -407,7 +418,7 @@ async function parentMain(): Promise<void> {
   process.stdout.write(
     [
       ...syncReport.slice(0, -1),
-      `Standard, StartExecution + DescribeExecution polling (${connections} in flight, ${standard.describesPerExecution.toFixed(2)} DescribeExecution calls per execution): ${Math.round(standard.inMemory)} executions/s in memory, ${Math.round(standard.stored)} with --store (the store's share: ${((1 - standard.stored / standard.inMemory) * 100).toFixed(1)}%)`,
+      `Standard, StartExecution + DescribeExecution polling (${connections} in flight, ${standard.describesPerExecution.toFixed(2)} DescribeExecution calls per execution): ${formatRate(standard.inMemory)} executions/s in memory, ${formatRate(standard.stored)} with --store (the store's share: ${((1 - standard.stored / standard.inMemory) * 100).toFixed(1)}%)`,
       `Memory: ${memory.message.executions} finished Standard executions kept: RSS ${memory.message.rssMB.toFixed(0)} MB (${memory.message.rssBeforeMB.toFixed(0)} MB before), heap ${memory.message.heapUsedMB.toFixed(0)} MB; first execution still described (${memory.message.firstStatus}, ${memory.message.firstHistoryEvents} history events)`,
       '',
     ].join('\n'),

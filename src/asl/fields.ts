@@ -90,6 +90,8 @@ function oneOfValues(...values: string[]): FieldSpec {
 
 /** The longest Wait `Seconds` and retry `IntervalSeconds`, and the most `MaxAttempts`, AWS documents. */
 export const MAX_DOCUMENTED_SECONDS = 99_999_999;
+/** The largest batch an ItemBatcher makes, and its default limit (AWS: MaxInputBytesPerBatch "up to 256 KiB"). */
+export const MAX_BATCH_BYTES = 262_144;
 /** The longest retry interval `MaxDelaySeconds` may cap at (AWS: "less than 31622401"). */
 const MAX_DELAY_SECONDS = 31_622_400;
 
@@ -377,7 +379,7 @@ export const resultWriterFields: ReadonlyMap<string, FieldSpec> = new Map([
 export const itemBatcherFields: ReadonlyMap<string, FieldSpec> = new Map([
   ['MaxItemsPerBatch', field('positiveInteger', 'both', true)],
   ['MaxItemsPerBatchPath', field('referencePath', 'JSONPath')],
-  ['MaxInputBytesPerBatch', field('positiveInteger', 'both', true)],
+  ['MaxInputBytesPerBatch', upTo(MAX_BATCH_BYTES, 'positiveInteger', 'both', true)],
   ['MaxInputBytesPerBatchPath', field('referencePath', 'JSONPath')],
   ['BatchInput', field('object', 'both', true)],
 ]);

@@ -19,6 +19,7 @@ import type { Redis } from 'ioredis';
 import { DefinitionError } from '../asl/problems.js';
 import { validate } from '../compile/validate/validate.js';
 import type { MapIterationsRequest, MapIterationsResult } from '../run/iterations.js';
+import { loadPlan } from '../pool/checks.js';
 import { encodeFailure } from '../pool/codec.js';
 import { latencyHistogram, summarize, type Histogram, type LatencySummary } from '../pool/latency.js';
 import type { LoadOptions, LoadResult } from '../pool/shards.js';
@@ -26,7 +27,7 @@ import { handlersModule } from '../pool/registry.js';
 import type { WorkflowOptions } from '../pool/protocol.js';
 import type { ExecutionResult, ExecutionStatus } from '../run/result.js';
 import { ClusterError, ClusterErrorCodes, MAX_TIMER_MS, type ClusterErrorCode } from './errors.js';
-import { firstProblem, machineNameProblem, optionsShapeProblem, stringProblem } from '../options.js';
+import { firstProblem, integerProblem, machineNameProblem, optionsShapeProblem, stringProblem } from '../options.js';
 import { MapFanOuts } from './fan-out.js';
 import { GiveUpWatch } from './give-ups.js';
 import { ClusterKeys, limitsToWire, Queues, type WorkerRecord, type WorkflowRecord } from './protocol.js';
@@ -313,13 +314,14 @@ export class Cluster extends EventEmitter {
     if (this.closing !== null) throw new ClusterError(ClusterErrorCodes.CLOSED, 'the cluster client is closed');
     const workflow = this.workflows.get(id);
     if (workflow === undefined) throw new ClusterError(ClusterErrorCodes.UNKNOWN_WORKFLOW, `no workflow is registered as '${id}'`);
-    const executionsPerThread = options.executionsPerThread ?? null;
-    const durationMs = options.durationMs ?? null;
-    if (executionsPerThread === null && durationMs === null) throw invalid('load needs executionsPerThread or durationMs');
+    const plan = loadPlan(options, ['workers']);
+    if (typeof plan === 'string') throw invalid(plan);
+    const workers = integerProblem(options.workers, 'workers', 1);
+    if (workers !== null) throw invalid(`option '${workers.option}' ${workers.problem}`);
     const shards = options.workers ?? (await this.liveWorkers()).length;
-    if (!(Number.isInteger(shards) && shards > 0)) throw invalid('load needs at least one live worker (start `statemill worker`, or pass workers)');
+    if (shards === 0) throw invalid('load needs at least one live worker (start `statemill worker`, or pass workers)');
     await workflow.stored;
-    return this.loads.run(workflow, options, shards, executionsPerThread, durationMs);
+    return this.loads.run(workflow, options, plan, shards);
   }
 
   /** The worker processes that said they were alive in the last 10 s. */

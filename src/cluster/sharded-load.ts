@@ -4,12 +4,16 @@
  * here into the pool's LoadResult.
  */
 import type { Queue } from 'bullmq';
+import { MAX_SEED, type LoadPlan } from '../pool/checks.js';
 import { readValue } from '../pool/codec.js';
 import { addUpShards, type LoadOptions, type LoadResult } from '../pool/shards.js';
 import { moduleFileUrl } from '../pool/module-url.js';
 import { ClusterError, ClusterErrorCodes } from './errors.js';
 import type { JobFailure, LoadJobData, LoadShardReply } from './protocol.js';
 import type { ClusterWorkflow } from './submission.js';
+
+/** How far apart the shards' seeds are: room for each worker's threads, which add their index. */
+const SHARD_SEED_STEP = 1000;
 
 class LoadRun {
   readonly replies: LoadShardReply[] = [];
@@ -40,14 +44,8 @@ export class ShardedLoads {
     return this.pending.keys();
   }
 
-  /** Runs `shards` shards of `options` for `workflow` (stored in Redis already) and merges their figures. */
-  async run(
-    workflow: ClusterWorkflow,
-    options: LoadOptions,
-    shards: number,
-    executionsPerThread: number | null,
-    durationMs: number | null,
-  ): Promise<LoadResult> {
+  /** Runs `shards` shards of `options` (checked: `plan`) for `workflow` (stored in Redis already) and merges their figures. */
+  async run(workflow: ClusterWorkflow, options: LoadOptions, plan: LoadPlan, shards: number): Promise<LoadResult> {
     const generator = moduleUrl(options.generator);
     const started = performance.now();
     const replies = await new Promise<LoadShardReply[]>((resolve, reject) => {
@@ -61,10 +59,11 @@ export class ShardedLoads {
           generator,
           generatorExport: options.generatorExport ?? 'generateInput',
           generatorOptions: options.generatorOptions ?? null,
-          seed: (options.seed ?? 1) + shard * 1000,
-          executionsPerThread,
-          durationMs,
-          concurrency: options.concurrency ?? 1,
+          // Wrapped into the seeds' range, which each worker's pool.load checks again.
+          seed: (plan.seed + shard * SHARD_SEED_STEP) % (MAX_SEED + 1),
+          executionsPerThread: plan.executionsPerThread === Infinity ? null : plan.executionsPerThread,
+          durationMs: plan.durationMs === Infinity ? null : plan.durationMs,
+          concurrency: plan.concurrency,
         };
         return { name: 'load', data, opts: { jobId, removeOnComplete: true, removeOnFail: 1000, attempts: 1 } };
       });

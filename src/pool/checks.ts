@@ -1,8 +1,9 @@
 /** Checks of what callers pass the pool, failing with ERR_POOL_INVALID_OPTION. */
-import { firstProblem, integerProblem, optionsShapeProblem, type OptionProblem } from '../options.js';
+import { firstProblem, integerProblem, optionsShapeProblem, shown, type OptionProblem } from '../options.js';
 import { PoolError, PoolErrorCodes } from './errors.js';
 import { moduleFileUrl } from './module-url.js';
 import type { PoolOptions } from './pool.js';
+import type { LoadOptions } from './shards.js';
 
 /** Most threads a pool takes: past it a typo (1e9), not a machine, is the likelier cause. */
 export const MAX_THREADS = 1024;
@@ -67,11 +68,50 @@ function resourceLimitsProblem(limits: unknown): OptionProblem | null {
 /** Largest seed a load takes: bench's --seed takes the same range, 0 to 2^32 - 1. */
 export const MAX_SEED = 0xffff_ffff;
 
-/** A load's seed (default 1), refused unless a whole number up to MAX_SEED. */
-export function loadSeed(seed: unknown): number {
-  const problem = integerProblem(seed, 'seed', 0, MAX_SEED);
-  if (problem !== null) throw invalid(`option '${problem.option}' ${problem.problem}`);
-  return (seed as number | undefined) ?? 1;
+/** Longest load a thread runs (2^31 - 1 ms, about 24.8 days, as the cluster bounds its times): past it a typo is the likelier cause. */
+export const MAX_LOAD_MS = 2_147_483_647;
+
+const LOAD_OPTIONS = ['generator', 'generatorExport', 'generatorOptions', 'executionsPerThread', 'durationMs', 'concurrency', 'seed'];
+
+/** A load's bounds and seed as each thread runs them: Infinity for no bound. */
+export interface LoadPlan {
+  readonly executionsPerThread: number;
+  readonly durationMs: number;
+  readonly concurrency: number;
+  readonly seed: number;
+}
+
+/**
+ * What is wrong with load()'s options, or null: keys it does not know (`more` are the
+ * caller's own, the cluster's `workers`) and numbers a thread cannot run by (-1 or 1.5
+ * executions, a NaN or string duration).
+ */
+function loadOptionsProblem(options: unknown, more: readonly string[]): OptionProblem | null {
+  if (options === undefined) return { option: 'options', problem: 'must be an object naming the generator, not undefined' };
+  const shape = optionsShapeProblem(options, [...LOAD_OPTIONS, ...more]);
+  if (shape !== null) return shape;
+  const o = options as Record<string, unknown>;
+  return firstProblem(
+    integerProblem(o.executionsPerThread, 'executionsPerThread', 1, Number.MAX_SAFE_INTEGER, true),
+    o.durationMs === undefined || o.durationMs === Infinity || (typeof o.durationMs === 'number' && o.durationMs > 0 && o.durationMs <= MAX_LOAD_MS)
+      ? null
+      : { option: 'durationMs', problem: `must be a positive number of milliseconds up to ${MAX_LOAD_MS} (or Infinity), not ${shown(o.durationMs)}` },
+    integerProblem(o.concurrency, 'concurrency', 1),
+    integerProblem(o.seed, 'seed', 0, MAX_SEED),
+  );
+}
+
+/** load()'s bounds and seed with their defaults, or what is wrong with them (the caller throws it with its own code). */
+export function loadPlan(options: LoadOptions, more: readonly string[] = []): LoadPlan | string {
+  const problem = loadOptionsProblem(options, more);
+  if (problem !== null) return `option '${problem.option}' ${problem.problem}`;
+  const plan = {
+    executionsPerThread: options.executionsPerThread ?? Infinity,
+    durationMs: options.durationMs ?? Infinity,
+    concurrency: options.concurrency ?? 1,
+    seed: options.seed ?? 1,
+  };
+  return plan.executionsPerThread === Infinity && plan.durationMs === Infinity ? 'load needs executionsPerThread or durationMs' : plan;
 }
 
 export function positiveInteger(value: number, name: string): number {

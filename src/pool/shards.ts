@@ -2,7 +2,7 @@
  * Main side of the sharded load mode: what `pool.load` takes, the one task it sends each
  * thread, and what it gives back.
  */
-import { invalid, loadSeed, moduleUrl, positiveInteger } from './checks.js';
+import { invalid, loadPlan, moduleUrl } from './checks.js';
 import type { Dispatcher, LostTask } from './dispatcher.js';
 import { PoolError, PoolErrorCodes } from './errors.js';
 import { decodeHistogram, latencyHistogram, summarize, type Histogram, type LatencySummary } from './latency.js';
@@ -58,13 +58,10 @@ export async function runShards(
   poolIdle: boolean,
   pump: () => void,
 ): Promise<LoadResult> {
-  const executions = options.executionsPerThread ?? Infinity;
-  const durationMs = options.durationMs ?? Infinity;
-  if (executions === Infinity && durationMs === Infinity) throw invalid('load needs executionsPerThread or durationMs');
+  const plan = loadPlan(options);
+  if (typeof plan === 'string') throw invalid(plan);
   if (!poolIdle) throw invalid('load runs on an idle pool: wait for submitted executions to settle first');
   const generator = moduleUrl(options.generator, 'load: generator');
-  const concurrency = positiveInteger(options.concurrency ?? 1, 'concurrency');
-  const seed = loadSeed(options.seed);
   const started = performance.now();
   // Every thread's task is awaited before a failure is thrown: one thread's setup failure must
   // not leave the others' slots busy, which would refuse the next load as if the pool were busy.
@@ -79,10 +76,10 @@ export async function runShards(
             generator,
             generatorExport: options.generatorExport ?? 'generateInput',
             generatorOptions: options.generatorOptions ?? null,
-            seed: seed + i,
-            executions,
-            durationMs,
-            concurrency,
+            seed: plan.seed + i,
+            executions: plan.executionsPerThread,
+            durationMs: plan.durationMs,
+            concurrency: plan.concurrency,
           }),
           workflow.hangTimeoutMs,
         )

@@ -235,12 +235,6 @@ function takeResumeStep(suspension: Suspension, probe: Suspension | null, record
     // A probe that failed into a retry interval parked on a timer of its own: that timer goes too.
     probe?.settle(false, executionEnded);
     tokens.withdraw(suspension.token);
-    // An activity Task fails on entry once its activity is gone: DeleteActivity while it waited is what happened.
-    if (record.activityArn !== undefined && probe === null) {
-      throw new RangeError(
-        `the activity ${record.activityArn} that state '${suspension.node!.name}' waited on was deleted (DeleteActivity) while the execution waited, so its task can no longer be handed out or answered`,
-      );
-    }
     throw new RangeError(`state '${suspension.node!.name}' does not wait for a task token where the record says it did`);
   }
   suspension.resume = probe.resume;

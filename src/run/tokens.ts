@@ -138,7 +138,7 @@ export class TaskTokens {
     const suspension = new Suspension(frame, token);
     suspension.activity = activity;
     // A probe (see probeResume()) stops at the suspension point: nothing is registered, no resource called.
-    if (this.probing > 0 && this.probes.has(frame)) throw suspension;
+    if (this.isProbing(frame)) throw suspension;
     const task = new PendingTask(token, exec, heartbeatMs, this);
     task.suspension = suspension;
     this.pending.set(token, task);
@@ -182,6 +182,11 @@ export class TaskTokens {
     }
     if (!isPromiseLike(out)) return done(null);
     return Promise.resolve(out).then(() => done(null), done);
+  }
+
+  /** True while `frame` runs a probe attempt (probeResume()): checks of the world as it is now, such as an activity's existence, do not apply to a wait restored from the record. */
+  isProbing(frame: Frame): boolean {
+    return this.probing > 0 && this.probes.has(frame);
   }
 
   /** A waiting task's timers for a durable record: when its timeout and heartbeat timeout fire (Infinity: not armed). */

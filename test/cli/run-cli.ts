@@ -83,6 +83,11 @@ export class CliProcess {
     });
   }
 
+  /** How the process ended (`code/signal`), once it has. */
+  exit(): Promise<string> {
+    return this.exited;
+  }
+
   /**
    * Sends `signal` and answers how the process ended (`code/signal`), or 'still running' if it
    * has not 30 s later (then it is killed). Not a speed check: a process deaf to the signal

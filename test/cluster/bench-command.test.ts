@@ -12,6 +12,7 @@ import { runBenchCommand as bench } from '../support/bench-command.js';
 import type { ClusterBenchReport } from '../../bench/cluster/run.js';
 import { redisMissing } from './support.js';
 import { CliProcess } from '../cli/run-cli.js';
+import { columnCells, LATENCY_CELL } from '../bench/markdown-table.js';
 
 const missing = redisMissing();
 if (missing !== null) console.log(`statemill bench --cluster: ${missing}`);
@@ -161,6 +162,21 @@ async function stillRunning(pids: readonly number[], ms: number): Promise<number
     await assertStopsItsProcesses(benchmark);
   },
 );
+
+// Before, its tables had "p50 ms" and "ms min / median / max" columns of bare numbers.
+(missing === null ? test : test.skip)('bench/standalone/cluster.ts writes its latencies and Map times with their units, as the main bench does', async () => {
+  const args = ['--workers', '1', '--threads', '1', '--seconds', '0.3', '--rounds', '1', '--map-runs', '1', '--skip', 'webhook,cpu,redis'];
+  const benchmark = new CliProcess(args, 'bench/standalone/cluster.ts');
+  assert.is(await benchmark.exit(), '0/null', benchmark.stderr);
+  for (const header of ['p50 (median)', 'p99 (median)']) {
+    const cells = columnCells(benchmark.stdout, header);
+    assert.is(cells.length, 2, `${header}: the pool and the cluster\n${benchmark.stdout}`);
+    for (const cell of cells) assert.match(cell, LATENCY_CELL, `${header}: '${cell}'`);
+  }
+  const mapTimes = columnCells(benchmark.stdout, 'time min / median / max');
+  assert.is(mapTimes.length, 3, benchmark.stdout);
+  for (const cell of mapTimes) for (const time of cell.split(' / ')) assert.match(time, LATENCY_CELL, `Map time: '${cell}'`);
+});
 
 /** SIGTERM to `benchmark` ends it with 143 and ends the processes it started (its children: redis-server, workers). */
 async function assertStopsItsProcesses(benchmark: CliProcess): Promise<void> {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as assert from 'uvu/assert';
 import { DefinitionError } from '../../src/asl/problems.js';
-import { createCluster, ClusterError, ClusterErrorCodes, ClusterFaults, type Cluster } from '../../src/cluster/index.js';
+import { createCluster, ClusterError, ClusterErrorCodes, ClusterFaults, type Cluster, type ClusterLoadOptions } from '../../src/cluster/index.js';
 import { compile } from '../../src/compile/machine.js';
 import { virtualClock } from '../../src/run/clock.js';
 import type { ExecutionResult } from '../../src/run/result.js';
@@ -347,6 +347,28 @@ withRedis('load(): each worker runs one shard on its own pool and the counts add
   assert.is(result.executions, 1000);
   assert.is(result.succeeded, 1000);
   assert.is(result.latency.count, 1000);
+  // Refused at the client, as pool.load refuses them: before, a worker's pool refused a bad seed
+  // or concurrency as a failed shard (ERR_CLUSTER_REDIS) and ran 1.5 executions as two.
+  const badLoads: [options: Record<string, unknown>, option: string][] = [
+    [{ seed: -1 }, 'seed'],
+    [{ seed: 2 ** 32 }, 'seed'],
+    [{ executionsPerThread: 1.5 }, 'executionsPerThread'],
+    [{ executionsPerThread: '5' }, 'executionsPerThread'],
+    [{ durationMs: Number.NaN }, 'durationMs'],
+    [{ concurrency: 0 }, 'concurrency'],
+    [{ workers: 1.5 }, 'workers'],
+    [{ worker: 2 }, 'worker'],
+  ];
+  for (const [options, option] of badLoads) {
+    const refusal = await cluster.load('double', { generator: fixtures.generator, executionsPerThread: 1, workers: 2, ...options } as ClusterLoadOptions).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    assert.ok(isCode(ClusterErrorCodes.INVALID_OPTION)(refusal), `${JSON.stringify(options)}: ${String(refusal)}`);
+    assert.ok((refusal as ClusterError).message.startsWith(`option '${option}' `), (refusal as ClusterError).message);
+  }
+  // The second shard's seed (seed + 1000) is past 2^32 - 1: wrapped into range, not refused by its worker's pool.
+  assert.is((await cluster.load('double', { generator: fixtures.generator, executionsPerThread: 5, workers: 2, seed: 2 ** 32 - 1 })).executions, 10);
 });
 
 withRedis('a workflow whose handlers do not load on a worker fails its executions with Cluster.WorkflowLoad', async (context) => {

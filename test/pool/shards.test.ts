@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createPool, PoolError, PoolErrorCodes, type Pool } from '../../src/pool/index.js';
+import { createPool, PoolError, PoolErrorCodes, type LoadOptions, type Pool } from '../../src/pool/index.js';
 
 const handlersUrl = new URL('./fixtures/handlers.ts', import.meta.url);
 const generatorUrl = new URL('./fixtures/generator.ts', import.meta.url);
@@ -84,21 +84,44 @@ load('a load failing in its threads leaves the pool idle: the next load runs', a
   assert.is((await pool.load('double', { generator: generatorUrl, executionsPerThread: 1 })).executions, pool.threads);
 });
 
-const badSeeds: [seed: unknown, problem: string][] = [
-  [-1, 'must be a whole number, not -1'],
-  [1.5, 'must be a whole number, not 1.5'],
-  [Number.NaN, 'must be a whole number, not NaN'],
-  ['7', 'must be a whole number, not "7"'],
-  [2 ** 32, 'must be at most 4294967295, not 4294967296'],
+// Each refused before any thread runs: a thread would run -1 or NaN executions as none, 1.5 as
+// two, "5" by coercion, and a duration of NaN or "100" as none.
+const badOptions: [options: Record<string, unknown>, option: string, problem: string][] = [
+  [{ seed: -1 }, 'seed', 'must be a whole number, not -1'],
+  [{ seed: 1.5 }, 'seed', 'must be a whole number, not 1.5'],
+  [{ seed: Number.NaN }, 'seed', 'must be a whole number, not NaN'],
+  [{ seed: '7' }, 'seed', 'must be a whole number, not "7"'],
+  [{ seed: 2 ** 32 }, 'seed', 'must be at most 4294967295, not 4294967296'],
+  [{ executionsPerThread: -1 }, 'executionsPerThread', 'must be a positive integer or Infinity, not -1'],
+  [{ executionsPerThread: 0 }, 'executionsPerThread', 'must be a positive integer or Infinity, not 0'],
+  [{ executionsPerThread: 1.5 }, 'executionsPerThread', 'must be a positive integer or Infinity, not 1.5'],
+  [{ executionsPerThread: Number.NaN }, 'executionsPerThread', 'must be a positive integer or Infinity, not NaN'],
+  [{ executionsPerThread: '5' }, 'executionsPerThread', 'must be a positive integer or Infinity, not "5"'],
+  [{ executionsPerThread: 2 ** 53 }, 'executionsPerThread', 'must be at most 9007199254740991, not 9007199254740992'],
+  [{ durationMs: -1 }, 'durationMs', 'must be a positive number of milliseconds up to 2147483647 (or Infinity), not -1'],
+  [{ durationMs: 0 }, 'durationMs', 'must be a positive number of milliseconds up to 2147483647 (or Infinity), not 0'],
+  [{ durationMs: Number.NaN }, 'durationMs', 'must be a positive number of milliseconds up to 2147483647 (or Infinity), not NaN'],
+  [{ durationMs: '100' }, 'durationMs', 'must be a positive number of milliseconds up to 2147483647 (or Infinity), not "100"'],
+  [{ durationMs: 2 ** 31 }, 'durationMs', 'must be a positive number of milliseconds up to 2147483647 (or Infinity), not 2147483648'],
+  [{ concurrency: 0 }, 'concurrency', 'must be a positive integer, not 0'],
+  [{ concurrency: 2.5 }, 'concurrency', 'must be a positive integer, not 2.5'],
+  [{ concurrency: '4' }, 'concurrency', 'must be a positive integer, not "4"'],
+  [{ executionPerThread: 5 }, 'executionPerThread', "is not an option (did you mean 'executionsPerThread'?)"],
 ];
-for (const [seed, problem] of badSeeds) {
-  load(`load refuses the seed ${String(seed)}: ${problem}`, async ({ pool }) => {
-    const error = await pool.load('double', { generator: generatorUrl, executionsPerThread: 1, seed: seed as number }).catch((e: unknown) => e);
+for (const [options, option, problem] of badOptions) {
+  const value = Object.values(options)[0];
+  load(`load refuses ${option}: ${typeof value === 'string' ? `'${value}'` : String(value)}`, async ({ pool }) => {
+    const error = await pool.load('double', { generator: generatorUrl, durationMs: 50, ...options } as LoadOptions).catch((e: unknown) => e);
     assert.instance(error, PoolError);
     assert.is((error as PoolError).code, PoolErrorCodes.INVALID_OPTION);
-    assert.is((error as PoolError).message, `option 'seed' ${problem}`);
+    assert.ok((error as PoolError).message.startsWith(`option '${option}' ${problem}`), (error as PoolError).message);
   });
 }
+
+load('load takes Infinity for the bound it is not given, and a fractional duration', async ({ pool }) => {
+  assert.is((await pool.load('double', { generator: generatorUrl, executionsPerThread: 3, durationMs: Infinity })).executions, 3 * pool.threads);
+  assert.ok((await pool.load('double', { generator: generatorUrl, executionsPerThread: Infinity, durationMs: 20.5 })).executions > 0);
+});
 
 load('load takes the seeds from 0 to 2^32 - 1', async ({ pool }) => {
   for (const seed of [0, 2 ** 32 - 1])

@@ -504,6 +504,17 @@ execute('Map: ItemBatcher groups items with BatchInput', async () => {
   ]);
 });
 
+// Before, a path-given limit above AWS's 256 KiB made batches of that size.
+execute('Map: an ItemBatcher MaxInputBytesPerBatchPath above 262144 (256 KiB) fails the execution with States.Runtime', async () => {
+  const m = machine(mapDef({ ItemBatcher: { MaxInputBytesPerBatchPath: '$.bytes' } }), { work: (b: unknown) => b });
+  const atLimit = await m.execute({ items: [1, 2], bytes: 262_144 });
+  assert.equal(atLimit.output, [{ Items: [1, 2] }]);
+  const over = await m.execute({ items: [1, 2], bytes: 262_145 });
+  assert.is(over.status, 'FAILED');
+  assert.is(over.error, 'States.Runtime');
+  assert.match(over.cause ?? '', /MaxInputBytesPerBatch must be at most 262144/);
+});
+
 execute('lambda:invoke resolves FunctionName by name or ARN and wraps the Payload', async () => {
   const def = {
     StartAt: 'L',

@@ -1,3 +1,4 @@
+import { MAX_BATCH_BYTES } from '../../asl/fields.js';
 import { jsonForCause, runtimeError } from '../../run/errors.js';
 import { Frame } from '../../run/frame.js';
 import { mapRunEnded, mapRunStarted, runMapIterations, type MapProcessor } from '../../run/iterations.js';
@@ -263,7 +264,7 @@ function compileBatching(def: unknown): Batching | null {
 /** ItemBatcher: groups items into `{ Items, BatchInput }` inputs by count and by size. */
 function batch(batching: Batching, items: unknown[], input: unknown, frame: Frame): unknown[] {
   const maxItems = batching.maxItems === null ? Infinity : batching.maxItems(input, frame);
-  const maxBytes = batching.maxBytes === null ? 262_144 : batching.maxBytes(input, frame);
+  const maxBytes = batching.maxBytes === null ? MAX_BATCH_BYTES : batching.maxBytes(input, frame);
   const batchInput = batching.batchInput === null ? undefined : batching.batchInput(input, frame);
   return batchItems(items, maxItems, maxBytes, batchInput, frame);
 }
@@ -271,6 +272,7 @@ function batch(batching: Batching, items: unknown[], input: unknown, frame: Fram
 export function batchItems(items: unknown[], maxItems: number, maxBytes: number, batchInput: unknown, frame: Frame): unknown[] {
   if (maxItems <= 0) throw runtimeError(frame, 'MaxItemsPerBatch must be a positive integer.');
   if (maxBytes <= 0) throw runtimeError(frame, 'MaxInputBytesPerBatch must be a positive integer.');
+  if (maxBytes > MAX_BATCH_BYTES) throw runtimeError(frame, `MaxInputBytesPerBatch must be at most ${MAX_BATCH_BYTES} (256 KiB).`);
   const batches: unknown[] = [];
   let current: unknown[] = [];
   let bytes = 0;
@@ -489,7 +491,7 @@ async function selectRest(
 function batchJsonata(batcher: JsonataBatcher | null, scope: StatesScope, items: unknown[]): unknown[] | Promise<unknown[]> {
   if (batcher === null) return items;
   return andThen(batcher.maxItems === null ? Infinity : batcher.maxItems(scope), (maxItems) =>
-    andThen(batcher.maxBytes === null ? 262_144 : batcher.maxBytes(scope), (maxBytes) =>
+    andThen(batcher.maxBytes === null ? MAX_BATCH_BYTES : batcher.maxBytes(scope), (maxBytes) =>
       andThen(batcher.batchInput === null ? undefined : batcher.batchInput(scope), (batchInput) =>
         batchItems(items, maxItems, maxBytes, batchInput, scope.frame),
       ),

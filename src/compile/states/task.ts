@@ -238,11 +238,15 @@ function compileInvocation(def: Record<string, unknown>, env: StateEnv, inputBou
     if (frame.exec.history === null) return invoke(effective, frame, timing);
     return invokeRecorded(invoke, resource, effective, frame, timing);
   };
-  const activityExists = isActivityArn(resource) ? env.machine.integrations?.activityExists : undefined;
+  const integrations = env.machine.integrations;
+  const activityExists = isActivityArn(resource) ? integrations?.activityExists : undefined;
   if (activityExists === undefined) return invokeTask;
   // A deleted (or never created) activity fails the execution before any task event, as AWS records it.
+  // Not so a task restored after a restart (a probe): one that waited when DeleteActivity came waits on, as it would have without the restart.
   return function invokeActivityTask(effective, frame, timing) {
-    if (!activityExists.call(env.machine.integrations, resource)) return failBeforeCall(frame, runtimeError(frame, `The activity ${resource} does not exist.`));
+    if (!integrations!.tokens.isProbing(frame) && !activityExists.call(integrations, resource)) {
+      return failBeforeCall(frame, runtimeError(frame, `The activity ${resource} does not exist.`));
+    }
     return invokeTask(effective, frame, timing);
   };
 }

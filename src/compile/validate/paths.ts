@@ -59,6 +59,20 @@ export function checkResultPath(v: Validation, key: string, value: unknown, at: 
   }
 }
 
+/**
+ * The intrinsics a Fail state's ErrorPath/CausePath may call, as AWS's guide lists them ("Fail
+ * workflow state"): those that return a string. Their arguments may call any intrinsic.
+ */
+const STRING_INTRINSICS = [
+  'States.Format',
+  'States.JsonToString',
+  'States.ArrayGetItem',
+  'States.Base64Encode',
+  'States.Base64Decode',
+  'States.Hash',
+  'States.UUID',
+];
+
 /** ItemsPath and the `…Path` fields of Task, Wait and Map; Fail's ErrorPath/CausePath may also be an intrinsic call. */
 export function checkReferencePathField(v: Validation, key: string, value: unknown, at: string, intrinsicAllowed: boolean): void {
   if (typeof value !== 'string') {
@@ -67,7 +81,15 @@ export function checkReferencePathField(v: Validation, key: string, value: unkno
   }
   if (intrinsicAllowed && isIntrinsicCall(value)) {
     const error = intrinsicError(value);
+    const name = value.slice(0, value.indexOf('('));
     if (error !== null) v.report(ProblemCodes.INTRINSIC_SYNTAX, at, `${key} '${shown(value)}' is not a valid intrinsic function call: ${error}`);
+    else if (!STRING_INTRINSICS.includes(name)) {
+      v.report(
+        ProblemCodes.FIELD_VALUE,
+        at,
+        `${key} '${shown(value)}' calls ${name}, which ${key} does not take: it takes a reference path or a call of ${STRING_INTRINSICS.join(', ')}`,
+      );
+    }
     return;
   }
   const parsed = parseWith(parseReferencePath, value);

@@ -1,3 +1,4 @@
+import { MAX_BATCH_BYTES } from '../../asl/fields.js';
 import { compileSelectPath } from '../../compile/jsonpath/io.js';
 import { StatesScope, compileJsonataValue, stateField } from '../../compile/jsonata/index.js';
 import { compileItems, compileNumber, compileOutcome, type Checked, type NumberRule } from '../../compile/jsonata/state.js';
@@ -168,7 +169,8 @@ function itemsAt(path: unknown, input: unknown, frame: Frame): unknown[] {
 /** ItemBatcher: the iterations' inputs grouped into `{ Items, BatchInput }` batches, as the Map would run them. */
 function batches(batcher: Record<string, unknown>, inputs: unknown[], input: unknown, frame: Frame): unknown[] {
   const maxItems = setting(batcher.MaxItemsPerBatch, batcher.MaxItemsPerBatchPath, 'MaxItemsPerBatchPath', 'integer', input, frame) ?? Infinity;
-  const maxBytes = setting(batcher.MaxInputBytesPerBatch, batcher.MaxInputBytesPerBatchPath, 'MaxInputBytesPerBatchPath', 'integer', input, frame) ?? 262_144;
+  const maxBytes =
+    setting(batcher.MaxInputBytesPerBatch, batcher.MaxInputBytesPerBatchPath, 'MaxInputBytesPerBatchPath', 'integer', input, frame) ?? MAX_BATCH_BYTES;
   const batchInput = 'BatchInput' in batcher ? compileTemplate(batcher.BatchInput)(input, frame) : undefined;
   return batchItems(inputs, maxItems, maxBytes, batchInput, frame);
 }
