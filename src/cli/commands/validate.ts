@@ -10,6 +10,8 @@ export interface ValidateOptions {
   readonly json?: boolean;
   /** --param Name=Value, as given. */
   readonly param?: readonly string[];
+  /** --type: the workflow type every machine is judged as, over the template's. */
+  readonly type?: 'EXPRESS' | 'STANDARD';
 }
 
 /**
@@ -37,10 +39,11 @@ export async function validateCommand(files: readonly string[], options: Validat
       for (const outcome of await loadDefinitions(file, io.cwd, params)) {
         if ('error' in outcome) results.push(unreadable(file, outcome.label, outcome.resource, outcome.error));
         else {
-          // A template's STANDARD machine is judged as AWS judges it: its .waitForTaskToken is valid ASL, which `run` does not run.
-          const workflowType = outcome.type ?? 'EXPRESS';
-          const problems = reportProblems(validate(outcome.definition, { workflowType }));
-          const engineProblems = problems.length === 0 ? reportProblems(checkSupport(outcome.definition, { workflowType })) : [];
+          // Judged as AWS judges it: a machine of unknown type is STANDARD (CreateStateMachine's and
+          // ValidateStateMachineDefinition's default), whose .waitForTaskToken is valid ASL that `run` runs only from mocks.
+          const workflowType = options.type ?? outcome.type ?? 'STANDARD';
+          const problems = reportProblems(validate(outcome.definition, { workflowType }), outcome.definition);
+          const engineProblems = problems.length === 0 ? reportProblems(checkSupport(outcome.definition, { workflowType }), outcome.definition) : [];
           const runs = problems.length === 0 ? engineProblems.length === 0 : null;
           results.push({ file, label: outcome.label, resource: outcome.resource, valid: problems.length === 0, problems, runs, engineProblems, error: null });
         }
