@@ -46,9 +46,9 @@ Examples:
 Each problem is printed with its JSON pointer, the state it is in, a message, its
 stable code (ERR_ASL_…) and a hint: first the language's problems (what AWS refuses),
 then, once there are none, what statemill does not run ("valid ASL, but statemill
-cannot run it"), as \`statemill run\` would refuse it. A machine is judged as its
-type: --type, else the template's, else STANDARD (AWS's default), whose .sync,
-.waitForTaskToken and activity Tasks are valid ASL. --json prints {"valid",
+cannot run it"). A machine is judged as its type: --type, else the template's, else
+STANDARD (AWS's default), as statemill serve runs it: its .sync, .waitForTaskToken and
+activity Tasks are valid and run (statemill run answers them from mocks). --json prints {"valid",
 "definitions": [{file, resource, valid, problems: [{code, pointer, state, message,
 hint}], runs, engineProblems, error}]}.`;
 

@@ -25,6 +25,8 @@ interface Case {
   codes: string[];
   messageIncludes?: string;
   hintIncludes?: string;
+  /** In the readable listing (without --json). */
+  textIncludes?: string;
 }
 
 const cases: Case[] = JSON.parse(readFileSync(new URL('./samples/validate.cases.json', import.meta.url), 'utf8'));
