@@ -40,7 +40,7 @@ export function reportProblems(problems: readonly Problem[], definition: unknown
 }
 
 /** The value a JSON pointer names in a parsed definition; undefined where there is none. */
-function valueAt(root: unknown, pointer: string): unknown {
+export function valueAt(root: unknown, pointer: string): unknown {
   let value = root;
   for (const token of pointer === '' ? [] : pointer.split('/').slice(1).map(unescapeToken)) {
     if (Array.isArray(value) && /^(0|[1-9]\d*)$/.test(token)) value = value[Number(token)];
