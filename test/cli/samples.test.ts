@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
@@ -94,6 +94,28 @@ samples("a Distributed Map's ItemReader without an S3 handler says where a handl
   };
   const [message] = problemsOf(() => compile(definition));
   assert.ok(message!.includes('the handlers of compile() or createService() (--handlers for statemill run and serve)'), message);
+});
+
+samples('a DefinitionUri that differs from the file only in letter case is not found, and the message names the file it meant', async () => {
+  // serverless-patterns sfn-lambda, sfn-sns and sfn-log-export name statemachine/StateMachine.asl.json for stateMachine.asl.json.
+  const work = mkdtempSync(join(tmpdir(), 'statemill-samples-'));
+  try {
+    mkdirSync(join(work, 'statemachine'));
+    writeFileSync(join(work, 'statemachine', 'stateMachine.asl.json'), JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }));
+    const template =
+      'Resources:\n  Machine:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: statemachine/StateMachine.asl.json\n';
+    writeFileSync(join(work, 'template.yaml'), template);
+    const r = await cli(['validate', 'template.yaml'], { cwd: work });
+    if (existsSync(join(work, 'statemachine', 'StateMachine.asl.json'))) {
+      assert.is(r.code, 0, r.stdout); // a file system that does not tell letter case apart finds it
+      return;
+    }
+    assert.is(r.code, 3, r.stdout);
+    assert.ok(r.stdout.includes('[ERR_CLI_FILE_NOT_FOUND]'), r.stdout);
+    assert.ok(r.stdout.includes('did you mean statemachine/stateMachine.asl.json? (its name differs in letter case'), r.stdout);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 });
 
 samples.run();
