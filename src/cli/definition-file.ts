@@ -3,6 +3,7 @@ import { CliError, CliErrorCodes } from './cli-error.js';
 import { fillParams, findStateMachines, type FoundStateMachine, type WorkflowType } from './cloudformation.js';
 import { readTextFile } from './files.js';
 import { parseJsonText } from './json-text.js';
+import { unfilledPlaceholders } from './params.js';
 import { isObject, own } from '../json.js';
 
 /** One state machine definition read from a file. */
@@ -118,7 +119,7 @@ async function parseSubstituted<T>(text: string, where: string, parse: (text: st
   try {
     return await parse(text, where);
   } catch (error) {
-    const left = [...new Set(text.match(/\$\{[^}!][^}]*\}/g) ?? [])];
+    const left = unfilledPlaceholders(text);
     if (!(error instanceof CliError) || left.length === 0) throw error;
     throw new CliError(
       error.code,

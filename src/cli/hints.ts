@@ -24,7 +24,7 @@ export const problemHints: Record<ProblemCode, string> = {
   ERR_ASL_ERROR_EQUALS: 'ErrorEquals needs at least one name; States.ALL must stand alone and in the last retrier or catcher.',
   ERR_ASL_TIMESTAMP: 'Timestamps are RFC 3339 with a time zone, e.g. 2024-01-31T12:00:00Z.',
   ERR_ASL_UNSUPPORTED_INTEGRATION:
-    'statemill runs Express workflows in-process: for .sync, .waitForTaskToken or an activity, call the service plainly and let your handler wait; for an S3 ItemReader or ResultWriter, pass the items in the state input and return the results.',
+    "AWS runs .sync, .waitForTaskToken and activity Tasks only in STANDARD workflows. statemill serve runs them; statemill run runs them in a STANDARD workflow (--type STANDARD, or the template's type) from a test case's mocks (--mocks <file> --test-case <name>). In an EXPRESS workflow, call the service plainly and let your handler wait.",
   ERR_ASL_NO_HANDLER:
     'Give the Resource a handler: `statemill run … --handlers ./handlers.mjs` with `export const handlers = { "<Resource>": async (input, ctx) => … }` (lambda:invoke tasks are keyed by FunctionName), or mock the state with --mocks and --test-case.',
   ERR_ASL_QUERY_LANGUAGE:

@@ -19,3 +19,8 @@ export function parseParams(texts: readonly string[] | undefined): Map<string, s
   }
   return params;
 }
+
+/** The `${Name}` placeholders a text still holds, each once (`${!Literal}` is Fn::Sub's escaped text, not one). */
+export function unfilledPlaceholders(text: string): string[] {
+  return [...new Set(text.match(/\$\{[^}!][^}]*\}/g) ?? [])];
+}

@@ -1,5 +1,7 @@
 import type { Problem } from '../index.js';
 import { problemHints } from './hints.js';
+import { isObject, own } from '../json.js';
+import { unfilledPlaceholders } from './params.js';
 
 /** A definition problem as the CLI shows it: with the state it is in and what to do. */
 export interface ReportedProblem {
@@ -11,14 +13,41 @@ export interface ReportedProblem {
   readonly hint: string | null;
 }
 
-export function reportProblems(problems: readonly Problem[]): ReportedProblem[] {
-  return problems.map((p) => ({
-    code: p.code,
-    pointer: p.pointer,
-    state: stateNameAt(p.pointer),
-    message: p.message,
-    hint: problemHints[p.code] ?? null,
-  }));
+/**
+ * The problems of `definition` as the CLI shows them. A problem whose value still holds a
+ * `${Name}` placeholder (a DefinitionSubstitutions or Fn::Sub variable nothing filled, so AWS
+ * would never see it) says so first in its hint: that, not the ASL, is what to fix.
+ */
+export function reportProblems(problems: readonly Problem[], definition: unknown): ReportedProblem[] {
+  return problems.map((p) => {
+    const hint = problemHints[p.code] ?? null;
+    const value = valueAt(definition, p.pointer);
+    const left = typeof value === 'string' ? unfilledPlaceholders(value) : [];
+    const names = left.map((placeholder) => placeholder.slice(2, -1).trim());
+    const filling =
+      left.length === 0
+        ? null
+        : `${left.join(', ')} ${left.length === 1 ? 'is a template placeholder' : 'are template placeholders'} that nothing filled: ` +
+          `give ${names.map((name) => `--param ${name}=Value`).join(' ')} (or the template's DefinitionSubstitutions).`;
+    return {
+      code: p.code,
+      pointer: p.pointer,
+      state: stateNameAt(p.pointer),
+      message: p.message,
+      hint: filling === null ? hint : `${filling} ${hint ?? ''}`.trim(),
+    };
+  });
+}
+
+/** The value a JSON pointer names in a parsed definition; undefined where there is none. */
+export function valueAt(root: unknown, pointer: string): unknown {
+  let value = root;
+  for (const token of pointer === '' ? [] : pointer.split('/').slice(1).map(unescapeToken)) {
+    if (Array.isArray(value) && /^(0|[1-9]\d*)$/.test(token)) value = value[Number(token)];
+    else if (isObject(value)) value = own(value, token);
+    else return undefined;
+  }
+  return value;
 }
 
 /** The reference token an escaped JSON pointer token stands for (RFC 6901: `~1` is `/`, `~0` is `~`). */

@@ -46,7 +46,9 @@ Examples:
 Each problem is printed with its JSON pointer, the state it is in, a message, its
 stable code (ERR_ASL_…) and a hint: first the language's problems (what AWS refuses),
 then, once there are none, what statemill does not run ("valid ASL, but statemill
-cannot run it"), as \`statemill run\` would refuse it. --json prints {"valid",
+cannot run it"). A machine is judged as its type: --type, else the template's, else
+STANDARD (AWS's default), as statemill serve runs it: its .sync, .waitForTaskToken and
+activity Tasks are valid and run (statemill run answers them from mocks). --json prints {"valid",
 "definitions": [{file, resource, valid, problems: [{code, pointer, state, message,
 hint}], runs, engineProblems, error}]}.`;
 
@@ -165,6 +167,12 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void, only: stri
       .argument('<definitions...>', 'ASL definitions (JSON or YAML) or CloudFormation/SAM/CDK templates')
       .option('--json', 'print the problems as JSON')
       .option('--param <Name=Value>', 'template parameter or ${Name} placeholder value (repeatable)', collectParam)
+      .addOption(
+        new Option('--type <type>', "workflow type to judge by (default: the template's Type/StateMachineType, else STANDARD, as AWS)").choices([
+          'EXPRESS',
+          'STANDARD',
+        ]),
+      )
       .addHelpText('after', `${VALIDATE_EXAMPLES}\n\n${EXIT_CODES_HELP}\n`)
       .action(async (files: string[], options: ValidateOptions) => {
         const { validateCommand } = await import('./commands/validate.js');

@@ -1,7 +1,7 @@
 import { ProblemCodes, validate, type Handlers, type Problem } from '../index.js';
 import { hasOwn } from '../json.js';
 import { CliErrorCodes } from './cli-error.js';
-import { stateNameAt, unescapeToken, type ReportedProblem } from './problem-report.js';
+import { stateNameAt, valueAt, type ReportedProblem } from './problem-report.js';
 
 /**
  * A Task only Standard workflows run: it waits for a task token (`.waitForTaskToken`), for
@@ -32,12 +32,7 @@ export function waitingTasks(definition: unknown): WaitingTask[] {
 }
 
 function waitingTaskAt(definition: unknown, problem: Problem): WaitingTask {
-  let node: unknown = definition;
-  for (const token of problem.pointer.split('/').slice(1)) {
-    const key = unescapeToken(token);
-    node = node !== null && typeof node === 'object' && hasOwn(node, key) ? (node as Record<string, unknown>)[key] : undefined;
-  }
-  const resource = String(node);
+  const resource = String(valueAt(definition, problem.pointer));
   const kind = resource.endsWith('.waitForTaskToken') ? 'callback' : /\.sync(:\d+)?$/.test(resource) ? 'sync' : 'activity';
   return { state: stateNameAt(problem.pointer)!, pointer: problem.pointer, resource, kind };
 }

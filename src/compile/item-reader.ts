@@ -226,7 +226,7 @@ function s3Handler(env: StateEnv, resource: string, owner: string): Handler {
   env.machine.problems.push({
     code: 'ERR_ASL_NO_HANDLER',
     pointer: `${env.pointer}/${owner}/Resource`,
-    message: `state '${env.name}' uses ${owner}, which needs a handler for '${resource}' to reach Amazon S3; pass one in compile(definition, { handlers }), e.g. s3FolderHandlers(dir)`,
+    message: `state '${env.name}' uses ${owner}, which needs a handler for '${resource}' to reach Amazon S3; pass one in the handlers of compile() or createService() (--handlers for statemill run and serve), e.g. s3FolderHandlers(dir)`,
   });
   return () => {
     throw new AslError(owner === 'ItemReader' ? ItemReaderErrors.ItemReaderFailed : ItemReaderErrors.ResultWriterFailed, `no handler for ${resource}`);

@@ -1,5 +1,6 @@
 import { DefinitionError, type Problem } from '../asl/problems.js';
-import { validate } from './validate/validate.js';
+import { validateFor } from './validate/validate.js';
+import type { WaitingTasks } from './validate/walk.js';
 import { executionTimeLimit, machineArns } from '../run/arns.js';
 import { realClock, type Clock } from '../run/clock.js';
 import { Machine } from '../run/execution.js';
@@ -66,6 +67,12 @@ export interface CompileOptions {
   mapRuns?: MapRunHost;
 }
 
+/** A STANDARD machine runs its callbacks, `.sync` jobs and activities only with integrations; an Express one never. */
+function waitingTasks(workflowType: 'EXPRESS' | 'STANDARD' | undefined, withIntegrations: boolean): WaitingTasks {
+  if (workflowType === 'STANDARD') return withIntegrations ? 'allowed' : 'needs-integrations';
+  return withIntegrations && workflowType === undefined ? 'allowed' : 'express';
+}
+
 /**
  * Validates and compiles a definition. Throws one DefinitionError listing every problem
  * (structure, paths, intrinsics, handlers) when the definition cannot run.
@@ -73,8 +80,7 @@ export interface CompileOptions {
 export function compile(definition: unknown, options: CompileOptions = {}): Machine {
   throwOptionProblem('compile()', compileOptionsProblem(options));
   const integrations = options.integrations ?? null;
-  const standard = integrations !== null && options.workflowType !== 'EXPRESS';
-  const problems: Problem[] = validate(definition, { workflowType: standard ? 'STANDARD' : 'EXPRESS' });
+  const problems: Problem[] = validateFor(definition, waitingTasks(options.workflowType, integrations !== null));
   // Missing handlers are listed with the definition's own problems, not in a second round
   // (integrations answer Resources of their own: with them, compiling finds what is missing).
   if (problems.length > 0) {

@@ -36,7 +36,7 @@ report('every problem code has a hint', () => {
 });
 
 report('the readable form numbers problems and shows pointer, state, message, code and hint', () => {
-  const text = formatProblems('m.json', reportProblems([{ code: 'ERR_ASL_UNKNOWN_STATE', pointer: '/States/A/Next', message: "Next names 'B'" }]));
+  const text = formatProblems('m.json', reportProblems([{ code: 'ERR_ASL_UNKNOWN_STATE', pointer: '/States/A/Next', message: "Next names 'B'" }], {}));
   assert.equal(text.split('\n'), [
     'm.json: 1 problem',
     '',

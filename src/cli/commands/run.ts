@@ -165,14 +165,16 @@ function refuseMocks(file: string, loaded: LoadedDefinition, workflowType: 'EXPR
   error.problems.forEach((p, n) => lines.push('', `  ${n + 1}. ${p.pointer || '/'}`, `     ${p.message}  [${p.code}]`));
   io.stderr.write(lines.join('\n') + '\n');
   const problems = validate(loaded.definition, { workflowType });
-  if (problems.length > 0) io.stderr.write('\n' + formatProblems(loaded.label, reportProblems(problems)));
+  if (problems.length > 0) io.stderr.write('\n' + formatProblems(loaded.label, reportProblems(problems, loaded.definition)));
   return ExitCodes.INPUT;
 }
 
 /** The definition's problems; what a STANDARD machine's language allows but this run cannot do is said to be that, as validate says it. */
 function refuse(loaded: LoadedDefinition, workflowType: 'EXPRESS' | 'STANDARD', error: DefinitionError, withMocks: boolean, io: CliIo): ExitCode {
   const validAsl = workflowType === 'STANDARD' && validate(loaded.definition, { workflowType }).length === 0;
-  io.stderr.write(formatProblems(validAsl ? `${loaded.label}: valid ASL, but statemill cannot run it` : loaded.label, reportProblems(error.problems)));
+  io.stderr.write(
+    formatProblems(validAsl ? `${loaded.label}: valid ASL, but statemill cannot run it` : loaded.label, reportProblems(error.problems, loaded.definition)),
+  );
   const advice = waitingTasksAdvice(workflowType, withMocks);
   if (advice !== null && waitingTasks(loaded.definition).length > 0) io.stderr.write(`\n${advice}\n`);
   return ExitCodes.INVALID_DEFINITION;

@@ -291,23 +291,20 @@ function checkResource(v: Validation, value: unknown, at: string): void {
     return;
   }
   checkOptimizedAction(v, value, at);
-  if (v.standard) return;
-  if (activityArn.test(value)) {
-    v.report(
-      ProblemCodes.UNSUPPORTED_INTEGRATION,
-      at,
-      `Express state machine does not support Activity ARN: statemill runs Express workflows, and '${shown(value)}' is an activity`,
-    );
+  if (v.waitingTasks === 'allowed') return;
+  const pattern = waitingIntegration.exec(value);
+  const what = activityArn.test(value) ? `the activity '${shown(value)}'` : pattern !== null ? `'.${pattern[1]}' service integration` : null;
+  if (what === null) return;
+  if (v.waitingTasks === 'express') {
+    const aws = pattern === null ? `Activity ARN: '${shown(value)}' is an activity` : `${what}`;
+    v.report(ProblemCodes.UNSUPPORTED_INTEGRATION, at, `Express state machine does not support ${aws}, which AWS runs only in a STANDARD state machine`);
     return;
   }
-  const pattern = waitingIntegration.exec(value);
-  if (pattern !== null) {
-    v.report(
-      ProblemCodes.UNSUPPORTED_INTEGRATION,
-      at,
-      `Express state machine does not support '.${pattern[1]}' service integration: statemill runs Express workflows, which only call a service and take its response`,
-    );
-  }
+  v.report(
+    ProblemCodes.UNSUPPORTED_INTEGRATION,
+    at,
+    `this STANDARD state machine's ${what} is valid ASL, but it needs the Standard integrations: createService() and statemill serve run it, and so does compile() given integrations`,
+  );
 }
 
 /**

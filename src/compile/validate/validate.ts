@@ -5,7 +5,7 @@ import { jsonataProblems } from '../jsonata/check.js';
 import { errorMessage, problem } from './messages.js';
 import { checkTreeShape } from './shape.js';
 import { checkMachine, topLevelLanguage } from './states.js';
-import { Validation } from './walk.js';
+import { Validation, type WaitingTasks } from './walk.js';
 
 /**
  * validate(definition) lists every problem of an ASL definition, each with a stable code and
@@ -38,10 +38,15 @@ export interface ValidateOptions {
 export function validate(definition: unknown, options: ValidateOptions = {}): Problem[] {
   const shape = optionsShapeProblem(options, ['workflowType']);
   throwOptionProblem('validate()', shape ?? oneOfProblem(options.workflowType, 'workflowType', ['EXPRESS', 'STANDARD']));
+  return validateFor(definition, options.workflowType === 'STANDARD' ? 'allowed' : 'express');
+}
+
+/** validate() with Standard-only integrations judged as `waitingTasks` says (compile() without integrations). */
+export function validateFor(definition: unknown, waitingTasks: WaitingTasks): Problem[] {
   try {
     const shape = checkTreeShape(definition);
     if (shape !== null) return [shape];
-    const v = new Validation(topLevelLanguage(definition), options.workflowType === 'STANDARD');
+    const v = new Validation(topLevelLanguage(definition), waitingTasks);
     checkMachine(v, definition, '', topLevelFields, null, 'state machine');
     v.problems.push(...jsonataProblems(definition));
     return v.problems;

@@ -15,19 +15,26 @@ const SUGGESTION_CELLS = 10_000_000;
 /** A name longer than this gets no suggestion (nothing that long is a typo of a state name). */
 const MAX_SUGGESTED_LENGTH = 200;
 
+/**
+ * Standard-only integrations are `allowed` (a Standard machine that runs them), refused as AWS
+ * refuses them in an `express` machine, or refused in a Standard machine compiled without the
+ * integrations that run them (`needs-integrations`): valid ASL, but not runnable that way.
+ */
+export type WaitingTasks = 'allowed' | 'express' | 'needs-integrations';
+
 export class Validation {
   readonly problems: Problem[] = [];
   /** The language of every state that does not set its own, in every scope (AWS does not inherit from a Parallel or Map). */
   readonly topLanguage: QueryLanguage;
   /** Every state name seen so far, machine-wide, with the pointer where it was declared. */
   readonly declared = new Map<string, string>();
-  /** Standard-only integrations (callbacks, `.sync`, activities) are allowed. */
-  readonly standard: boolean;
+  /** How Standard-only integrations (callbacks, `.sync`, activities) are judged. */
+  readonly waitingTasks: WaitingTasks;
   private suggestionCellsLeft = SUGGESTION_CELLS;
 
-  constructor(topLanguage: QueryLanguage, standard: boolean) {
+  constructor(topLanguage: QueryLanguage, waitingTasks: WaitingTasks) {
     this.topLanguage = topLanguage;
-    this.standard = standard;
+    this.waitingTasks = waitingTasks;
   }
 
   report(code: ProblemCode, pointer: string, message: string): void {
