@@ -3,6 +3,7 @@ import { ServiceError } from './errors.js';
 import { jsonFault, nestingFault } from './json-errors.js';
 import { characterCount } from '../run/characters.js';
 import { nameProblem } from '../run/names.js';
+import { enumValueSet } from './request-model.js';
 
 /**
  * Checks of request members, refusing as AWS refuses: ValidationException with the
@@ -103,7 +104,7 @@ export function checkEnum<T extends string>(value: unknown, member: string, allo
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
     throw new ServiceError(
       'ValidationException',
-      `1 validation error detected: Value '${shown(value)}' at '${member}' failed to satisfy constraint: Member must satisfy enum value set: [${allowed.join(', ')}]`,
+      `1 validation error detected: Value '${shown(value)}' at '${member}' failed to satisfy constraint: Member must satisfy enum value set: ${enumValueSet(allowed)}`,
     );
   }
   return value as T;
@@ -178,16 +179,6 @@ export function parseExecutionInput(input: unknown): { text: string; value: unkn
   const tooDeep = nestingFault(input);
   if (tooDeep !== null) throw new ServiceError('InvalidExecutionInput', `Invalid State Machine Execution Input: '${tooDeep.message}'`);
   return { text: input, value };
-}
-
-/**
- * The length bounds of StartExecution's and StartSyncExecution's name and input, which AWS's
- * model validation checks before the operation looks anything up: an input over the bound
- * is a ValidationException even when the state machine does not exist.
- */
-export function checkStartBounds(request: { name?: unknown; input?: unknown }): void {
-  if (typeof request.name === 'string') checkLength(request.name, 'name', 1, 80);
-  if (typeof request.input === 'string') checkLength(request.input, 'input', 0, maxInputLength, true);
 }
 
 /** `key:value` tags as AWS takes them: keys 1–128, values 0–256 characters. */

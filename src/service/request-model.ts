@@ -1,0 +1,264 @@
+import { ServiceError } from './errors.js';
+import { characterCount } from '../run/characters.js';
+
+/**
+ * The constraints AWS's service model (botocore's stepfunctions 2016-11-23) puts on each
+ * operation's top-level request members, checked as AWS's front end checks them: before the
+ * operation looks at anything, every member at once, answering one ValidationException that
+ * lists every violation ("2 validation errors detected: …; …"). A member of the wrong JSON
+ * type is left to the operation's own checks. Nested members (tags, routing entries,
+ * logging, mocks) are checked by the operations.
+ */
+
+type Shape =
+  | {
+      readonly type: 'string';
+      readonly min?: number;
+      readonly max?: number;
+      readonly pattern?: Pattern;
+      readonly values?: readonly string[];
+      readonly sensitive?: true;
+    }
+  | { readonly type: 'integer' | 'float'; readonly min?: number; readonly max?: number }
+  | { readonly type: 'list'; readonly min?: number; readonly max?: number; readonly show?: (items: readonly unknown[]) => string }
+  /** A structure or boolean: no constraint of its own at the top level but being required. */
+  | { readonly type: 'other' };
+
+/** A pattern as the model writes it (Java's syntax, matched against the whole value) and as JavaScript tests it. */
+interface Pattern {
+  readonly text: string;
+  readonly regex: RegExp;
+}
+
+function pattern(text: string): Pattern {
+  return { text, regex: new RegExp(`^(?:${text})$`, 'u') };
+}
+
+interface Member {
+  readonly shape: Shape;
+  readonly required?: true;
+}
+
+const arn: Shape = { type: 'string', min: 1, max: 256 };
+const longArn: Shape = { type: 'string', min: 1, max: 2000 };
+const name: Shape = { type: 'string', min: 1, max: 80 };
+const definition: Shape = { type: 'string', min: 1, max: 1_048_576, sensitive: true };
+const sensitiveData: Shape = { type: 'string', max: 262_144, sensitive: true };
+const sensitiveError: Shape = { type: 'string', min: 0, max: 256, sensitive: true };
+const sensitiveCause: Shape = { type: 'string', min: 0, max: 32_768, sensitive: true };
+const versionDescription: Shape = { type: 'string', max: 256, sensitive: true };
+const pageSize: Shape = { type: 'integer', min: 0, max: 1000 };
+const pageToken: Shape = { type: 'string', min: 1, max: 1024 };
+const taskToken: Shape = { type: 'string', min: 1, max: 2048 };
+const traceHeader: Shape = { type: 'string', min: 0, max: 256, pattern: pattern('\\p{ASCII}*') };
+const includedData: Shape = { type: 'string', values: ['ALL_DATA', 'METADATA_ONLY'] };
+const stateMachineType: Shape = { type: 'string', values: ['STANDARD', 'EXPRESS'] };
+const other: Shape = { type: 'other' };
+const aliasName: Shape = { type: 'string', min: 1, max: 80, pattern: pattern('^(?=.*[a-zA-Z_\\-\\.])[a-zA-Z0-9_\\-\\.]+$') };
+const routing: Shape = { type: 'list', min: 1, max: 2, show: routingShown };
+
+/** A RoutingConfigurationList as AWS's messages show it (Java's toString of its items). */
+export function routingShown(value: readonly unknown[]): string {
+  const items = value.map((item) => {
+    const route = (item ?? {}) as { stateMachineVersionArn?: unknown; weight?: unknown };
+    return `RoutingConfigurationListItem(stateMachineVersionArn=${shownValue(route.stateMachineVersionArn ?? null)}, weight=${shownValue(route.weight ?? null)})`;
+  });
+  return `[${items.join(', ')}]`;
+}
+
+const req = (shape: Shape): Member => ({ shape, required: true });
+const opt = (shape: Shape): Member => ({ shape });
+
+/** Each operation's input members, in the model's order. */
+const inputs: Record<string, Record<string, Member>> = {
+  CreateActivity: { name: req(name), tags: opt(other), encryptionConfiguration: opt(other) },
+  CreateStateMachine: {
+    name: req(name),
+    definition: req(definition),
+    roleArn: req(arn),
+    type: opt(stateMachineType),
+    loggingConfiguration: opt(other),
+    tags: opt(other),
+    tracingConfiguration: opt(other),
+    publish: opt(other),
+    versionDescription: opt(versionDescription),
+    encryptionConfiguration: opt(other),
+  },
+  CreateStateMachineAlias: { description: opt(versionDescription), name: req(aliasName), routingConfiguration: req(routing) },
+  DeleteActivity: { activityArn: req(arn) },
+  DeleteStateMachine: { stateMachineArn: req(arn) },
+  DeleteStateMachineAlias: { stateMachineAliasArn: req(arn) },
+  DeleteStateMachineVersion: { stateMachineVersionArn: req(longArn) },
+  DescribeActivity: { activityArn: req(arn) },
+  DescribeExecution: { executionArn: req(arn), includedData: opt(includedData) },
+  DescribeMapRun: { mapRunArn: req(longArn) },
+  DescribeStateMachine: { stateMachineArn: req(arn), includedData: opt(includedData) },
+  DescribeStateMachineAlias: { stateMachineAliasArn: req(arn) },
+  DescribeStateMachineForExecution: { executionArn: req(arn), includedData: opt(includedData) },
+  GetActivityTask: { activityArn: req(arn), workerName: opt(name) },
+  GetExecutionHistory: {
+    executionArn: req(arn),
+    maxResults: opt(pageSize),
+    reverseOrder: opt(other),
+    nextToken: opt(pageToken),
+    includeExecutionData: opt(other),
+  },
+  ListActivities: { maxResults: opt(pageSize), nextToken: opt(pageToken) },
+  ListExecutions: {
+    stateMachineArn: opt(arn),
+    statusFilter: opt({ type: 'string', values: ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'] }),
+    maxResults: opt(pageSize),
+    nextToken: opt({ type: 'string', min: 1, max: 3096 }),
+    mapRunArn: opt(longArn),
+    redriveFilter: opt({ type: 'string', values: ['REDRIVEN', 'NOT_REDRIVEN'] }),
+  },
+  ListMapRuns: { executionArn: req(arn), maxResults: opt(pageSize), nextToken: opt(pageToken) },
+  ListStateMachineAliases: { stateMachineArn: req(arn), nextToken: opt(pageToken), maxResults: opt(pageSize) },
+  ListStateMachineVersions: { stateMachineArn: req(arn), nextToken: opt(pageToken), maxResults: opt(pageSize) },
+  ListStateMachines: { maxResults: opt(pageSize), nextToken: opt(pageToken) },
+  ListTagsForResource: { resourceArn: req(arn) },
+  PublishStateMachineVersion: { stateMachineArn: req(arn), revisionId: opt({ type: 'string' }), description: opt(versionDescription) },
+  RedriveExecution: { executionArn: req(arn), clientToken: opt({ type: 'string', min: 1, max: 64, pattern: pattern('[!-~]+') }) },
+  SendTaskFailure: { taskToken: req(taskToken), error: opt(sensitiveError), cause: opt(sensitiveCause) },
+  SendTaskHeartbeat: { taskToken: req(taskToken) },
+  SendTaskSuccess: { taskToken: req(taskToken), output: req(sensitiveData) },
+  StartExecution: { stateMachineArn: req(arn), name: opt(name), input: opt(sensitiveData), traceHeader: opt(traceHeader) },
+  StartSyncExecution: {
+    stateMachineArn: req(arn),
+    name: opt(name),
+    input: opt(sensitiveData),
+    traceHeader: opt(traceHeader),
+    includedData: opt(includedData),
+  },
+  StopExecution: { executionArn: req(arn), error: opt(sensitiveError), cause: opt(sensitiveCause) },
+  TagResource: { resourceArn: req(arn), tags: req(other) },
+  TestState: {
+    definition: req(definition),
+    roleArn: opt(arn),
+    input: opt(sensitiveData),
+    inspectionLevel: opt({ type: 'string', values: ['INFO', 'DEBUG', 'TRACE'] }),
+    revealSecrets: opt(other),
+    variables: opt(sensitiveData),
+    stateName: opt({ type: 'string', min: 1, max: 80, sensitive: true }),
+    mock: opt(other),
+    context: opt(sensitiveData),
+    stateConfiguration: opt(other),
+  },
+  UntagResource: { resourceArn: req(arn), tagKeys: req(other) },
+  UpdateMapRun: {
+    mapRunArn: req(longArn),
+    maxConcurrency: opt({ type: 'integer', min: 0 }),
+    toleratedFailurePercentage: opt({ type: 'float', min: 0, max: 100 }),
+    toleratedFailureCount: opt({ type: 'integer', min: 0 }),
+  },
+  UpdateStateMachine: {
+    stateMachineArn: req(arn),
+    definition: opt(definition),
+    roleArn: opt(arn),
+    loggingConfiguration: opt(other),
+    tracingConfiguration: opt(other),
+    publish: opt(other),
+    versionDescription: opt(versionDescription),
+    encryptionConfiguration: opt(other),
+  },
+  UpdateStateMachineAlias: { stateMachineAliasArn: req(arn), description: opt(versionDescription), routingConfiguration: opt(routing) },
+  ValidateStateMachineDefinition: {
+    definition: req(definition),
+    type: opt(stateMachineType),
+    severity: opt({ type: 'string', values: ['ERROR', 'WARNING'] }),
+    maxResults: opt({ type: 'integer', min: 0, max: 100 }),
+  },
+};
+
+/** Java's String.hashCode(), on which the orders of AWS's messages depend. */
+function javaHash(text: string): number {
+  let hash = 0;
+  for (let i = 0; i < text.length; i++) hash = (Math.imul(31, hash) + text.charCodeAt(i)) | 0;
+  return hash;
+}
+
+/**
+ * The order in which AWS's message lists the members in violation: a Java HashMap's (of at
+ * most 12 entries, so 16 buckets, each hash spread by its high half), members in one bucket
+ * in the model's order. It reproduces the orders AWS's multi-error messages show elsewhere;
+ * no Step Functions recording has two members in violation.
+ */
+function memberOrder(names: readonly string[]): string[] {
+  const bucket = (member: string): number => {
+    const hash = javaHash(member);
+    return (hash ^ (hash >>> 16)) & 15;
+  };
+  return names
+    .map((member, index) => ({ member, index, bucket: bucket(member) }))
+    .sort((a, b) => a.bucket - b.bucket || a.index - b.index)
+    .map((entry) => entry.member);
+}
+
+/**
+ * An enumeration as AWS's "Member must satisfy enum value set: […]" lists it: by each value's
+ * hash in 32 buckets, later values of one bucket first. The rule gives the order AWS recorded
+ * for ListExecutions' statusFilter ([SUCCEEDED, TIMED_OUT, PENDING_REDRIVE, ABORTED, FAILED,
+ * RUNNING]) from the model's order, and the orders of other services' recorded messages.
+ */
+export function enumValueSet(values: readonly string[]): string {
+  const ordered = values
+    .map((value, index) => ({ value, index, bucket: (javaHash(value) >>> 0) % 32 }))
+    .sort((a, b) => a.bucket - b.bucket || b.index - a.index)
+    .map((entry) => entry.value);
+  return `[${ordered.join(', ')}]`;
+}
+
+/** A member's value as AWS's messages show it: Java's text of it (a float with its `.0`). */
+function shownValue(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return Array.isArray(value) ? '(an array nested too deep to show)' : '(a value that cannot be shown)';
+  }
+}
+
+function violations(member: string, shape: Shape, value: unknown): string[] {
+  const found: string[] = [];
+  const at = (shown: string | null, constraint: string) =>
+    found.push(`${shown === null ? 'Value' : `Value '${shown}'`} at '${member}' failed to satisfy constraint: Member must ${constraint}`);
+  if (shape.type === 'string' && typeof value === 'string') {
+    const shown = shape.sensitive === true ? null : value;
+    if (shape.pattern !== undefined && !shape.pattern.regex.test(value)) at(shown, `satisfy regular expression pattern: ${shape.pattern.text}`);
+    const length = shape.min !== undefined || shape.max !== undefined ? characterCount(value) : 0;
+    if (shape.min !== undefined && length < shape.min) at(shown, `have length greater than or equal to ${shape.min}`);
+    if (shape.max !== undefined && length > shape.max) at(shown, `have length less than or equal to ${shape.max}`);
+    if (shape.values !== undefined && !shape.values.includes(value)) at(shown, `satisfy enum value set: ${enumValueSet(shape.values)}`);
+  } else if ((shape.type === 'integer' || shape.type === 'float') && typeof value === 'number') {
+    const shown = shape.type === 'float' && Number.isInteger(value) ? `${value}.0` : String(value);
+    if (shape.min !== undefined && value < shape.min) at(shown, `have value greater than or equal to ${shape.min}`);
+    if (shape.max !== undefined && value > shape.max) at(shown, `have value less than or equal to ${shape.max}`);
+  } else if (shape.type === 'list' && Array.isArray(value)) {
+    const shown = shape.show !== undefined ? shape.show(value) : shownValue(value);
+    if (shape.min !== undefined && value.length < shape.min) at(shown, `have length greater than or equal to ${shape.min}`);
+    if (shape.max !== undefined && value.length > shape.max) at(shown, `have length less than or equal to ${shape.max}`);
+  }
+  return found;
+}
+
+/** Each operation's members, in the order their violations are listed. */
+const checkOrder = new Map(Object.entries(inputs).map(([operation, members]) => [operation, memberOrder(Object.keys(members))]));
+
+/**
+ * Refuses `request` with AWS's ValidationException listing every violation of the service
+ * model's constraints on `operation`'s top-level members; does nothing when there is none.
+ */
+export function checkRequestModel(operation: string, request: unknown): void {
+  const members = inputs[operation];
+  if (members === undefined) return;
+  const fields = (request !== null && typeof request === 'object' ? request : {}) as Record<string, unknown>;
+  const found: string[] = [];
+  for (const member of checkOrder.get(operation)!) {
+    const { shape, required } = members[member]!;
+    const value = Object.hasOwn(fields, member) ? fields[member] : undefined;
+    if (value === undefined || value === null) {
+      if (required === true) found.push(`Value null at '${member}' failed to satisfy constraint: Member must not be null`);
+    } else found.push(...violations(member, shape, value));
+  }
+  if (found.length === 0) return;
+  throw new ServiceError('ValidationException', `${found.length} validation error${found.length === 1 ? '' : 's'} detected: ${found.join('; ')}`);
+}
