@@ -58,10 +58,10 @@ const aliasName: Shape = { type: 'string', min: 1, max: 80, pattern: pattern('^(
 const routing: Shape = { type: 'list', min: 1, max: 2, show: routingShown };
 
 /** A RoutingConfigurationList as AWS's messages show it (Java's toString of its items). */
-export function routingShown(value: readonly unknown[]): string {
+function routingShown(value: readonly unknown[]): string {
   const items = value.map((item) => {
     const route = (item ?? {}) as { stateMachineVersionArn?: unknown; weight?: unknown };
-    return `RoutingConfigurationListItem(stateMachineVersionArn=${shownValue(route.stateMachineVersionArn ?? null)}, weight=${shownValue(route.weight ?? null)})`;
+    return `RoutingConfigurationListItem(stateMachineVersionArn=${shown(route.stateMachineVersionArn ?? null)}, weight=${shown(route.weight ?? null)})`;
   });
   return `[${items.join(', ')}]`;
 }
@@ -208,8 +208,12 @@ export function enumValueSet(values: readonly string[]): string {
   return `[${ordered.join(', ')}]`;
 }
 
-/** A member's value as AWS's messages show it: Java's text of it (a float with its `.0`). */
-function shownValue(value: unknown): string {
+/**
+ * A request member's value as a refusal shows it (what String() makes of it). String() of an
+ * array recurses through its elements, so an array nested thousands deep, or an object
+ * without a prototype, is named by its kind instead of crashing the refusal.
+ */
+export function shown(value: unknown): string {
   try {
     return String(value);
   } catch {
@@ -219,23 +223,23 @@ function shownValue(value: unknown): string {
 
 function violations(member: string, shape: Shape, value: unknown): string[] {
   const found: string[] = [];
-  const at = (shown: string | null, constraint: string) =>
-    found.push(`${shown === null ? 'Value' : `Value '${shown}'`} at '${member}' failed to satisfy constraint: Member must ${constraint}`);
+  const at = (display: string | null, constraint: string) =>
+    found.push(`${display === null ? 'Value' : `Value '${display}'`} at '${member}' failed to satisfy constraint: Member must ${constraint}`);
   if (shape.type === 'string' && typeof value === 'string') {
-    const shown = shape.sensitive === true ? null : value;
-    if (shape.pattern !== undefined && !shape.pattern.regex.test(value)) at(shown, `satisfy regular expression pattern: ${shape.pattern.text}`);
+    const display = shape.sensitive === true ? null : value;
+    if (shape.pattern !== undefined && !shape.pattern.regex.test(value)) at(display, `satisfy regular expression pattern: ${shape.pattern.text}`);
     const length = shape.min !== undefined || shape.max !== undefined ? characterCount(value) : 0;
-    if (shape.min !== undefined && length < shape.min) at(shown, `have length greater than or equal to ${shape.min}`);
-    if (shape.max !== undefined && length > shape.max) at(shown, `have length less than or equal to ${shape.max}`);
-    if (shape.values !== undefined && !shape.values.includes(value)) at(shown, `satisfy enum value set: ${enumValueSet(shape.values)}`);
+    if (shape.min !== undefined && length < shape.min) at(display, `have length greater than or equal to ${shape.min}`);
+    if (shape.max !== undefined && length > shape.max) at(display, `have length less than or equal to ${shape.max}`);
+    if (shape.values !== undefined && !shape.values.includes(value)) at(display, `satisfy enum value set: ${enumValueSet(shape.values)}`);
   } else if ((shape.type === 'integer' || shape.type === 'float') && typeof value === 'number') {
-    const shown = shape.type === 'float' && Number.isInteger(value) ? `${value}.0` : String(value);
-    if (shape.min !== undefined && value < shape.min) at(shown, `have value greater than or equal to ${shape.min}`);
-    if (shape.max !== undefined && value > shape.max) at(shown, `have value less than or equal to ${shape.max}`);
+    const display = shape.type === 'float' && Number.isInteger(value) ? `${value}.0` : String(value);
+    if (shape.min !== undefined && value < shape.min) at(display, `have value greater than or equal to ${shape.min}`);
+    if (shape.max !== undefined && value > shape.max) at(display, `have value less than or equal to ${shape.max}`);
   } else if (shape.type === 'list' && Array.isArray(value)) {
-    const shown = shape.show !== undefined ? shape.show(value) : shownValue(value);
-    if (shape.min !== undefined && value.length < shape.min) at(shown, `have length greater than or equal to ${shape.min}`);
-    if (shape.max !== undefined && value.length > shape.max) at(shown, `have length less than or equal to ${shape.max}`);
+    const display = shape.show !== undefined ? shape.show(value) : shown(value);
+    if (shape.min !== undefined && value.length < shape.min) at(display, `have length greater than or equal to ${shape.min}`);
+    if (shape.max !== undefined && value.length > shape.max) at(display, `have length less than or equal to ${shape.max}`);
   }
   return found;
 }

@@ -3,7 +3,9 @@ import { ServiceError } from './errors.js';
 import { jsonFault, nestingFault } from './json-errors.js';
 import { characterCount } from '../run/characters.js';
 import { nameProblem } from '../run/names.js';
-import { enumValueSet } from './request-model.js';
+import { enumValueSet, shown } from './request-model.js';
+
+export { shown };
 
 /**
  * Checks of request members, refusing as AWS refuses: ValidationException with the
@@ -49,19 +51,6 @@ export function missing(member: string): ServiceError {
  */
 function valueOf(value: unknown, sensitive: boolean): string {
   return sensitive ? 'Value' : `Value '${shown(value)}'`;
-}
-
-/**
- * A request member's value as a refusal shows it (what String() makes of it). String() of an
- * array recurses through its elements, so an array nested thousands deep, or an object
- * without a prototype, is named by its kind instead of crashing the refusal.
- */
-export function shown(value: unknown): string {
-  try {
-    return String(value);
-  } catch {
-    return Array.isArray(value) ? '(an array nested too deep to show)' : '(a value that cannot be shown)';
-  }
 }
 
 export function requireString(value: unknown, member: string, sensitive = false): asserts value is string {

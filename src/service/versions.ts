@@ -94,13 +94,6 @@ export class Versions {
         'ValidationException',
         "1 validation error detected: Value at 'routingConfiguration' failed to satisfy constraint: Member must be a list",
       );
-    if (value.length < 1 || value.length > 2) {
-      const bound = value.length < 1 ? 'greater than or equal to 1' : 'less than or equal to 2';
-      throw new ServiceError(
-        'ValidationException',
-        `1 validation error detected: Value '${routingShown(value)}' at 'routingConfiguration' failed to satisfy constraint: Member must have length ${bound}`,
-      );
-    }
     const routing: T.RoutingConfigurationListItem[] = [];
     const parsedArns: ParsedArn[] = [];
     for (const [i, item] of (value as unknown[]).entries()) {
@@ -241,15 +234,3 @@ function checkDescription(value: unknown): string | undefined {
 }
 
 const versionArns = (routing: readonly T.RoutingConfigurationListItem[]): string => routing.map((route) => route.stateMachineVersionArn).join(', ');
-
-/**
- * A routing configuration as AWS's validation message shows it: the Java form of its items,
- * `[RoutingConfigurationListItem(stateMachineVersionArn=…, weight=50), …]`.
- */
-function routingShown(value: readonly unknown[]): string {
-  const items = value.map((item) => {
-    const route = (item ?? {}) as { stateMachineVersionArn?: unknown; weight?: unknown };
-    return `RoutingConfigurationListItem(stateMachineVersionArn=${shown(route.stateMachineVersionArn ?? null)}, weight=${shown(route.weight ?? null)})`;
-  });
-  return `[${items.join(', ')}]`;
-}
