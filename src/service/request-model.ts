@@ -3,11 +3,11 @@ import { characterCount } from '../run/characters.js';
 
 /**
  * The constraints AWS's service model (botocore's stepfunctions 2016-11-23) puts on each
- * operation's top-level request members, checked as AWS's front end checks them: before the
- * operation looks at anything, every member at once, answering one ValidationException that
- * lists every violation ("2 validation errors detected: …; …"). A member of the wrong JSON
- * type is left to the operation's own checks. Nested members (tags, routing entries,
- * logging, mocks) are checked by the operations.
+ * operation's request members, nested ones included (`loggingConfiguration.level`,
+ * `tags.1.member.key`), checked as AWS's front end checks them: before the operation looks at
+ * anything, every member at once, answering one ValidationException that lists every
+ * violation ("2 validation errors detected: …; …"). A member of the wrong JSON type is left
+ * to the operation's own checks.
  */
 
 type Shape =
@@ -20,9 +20,23 @@ type Shape =
       readonly sensitive?: true;
     }
   | { readonly type: 'integer' | 'float'; readonly min?: number; readonly max?: number }
-  | { readonly type: 'list'; readonly min?: number; readonly max?: number; readonly show?: (items: readonly unknown[]) => string }
-  /** A structure or boolean: no constraint of its own at the top level but being required. */
+  | {
+      readonly type: 'list';
+      readonly min?: number;
+      readonly max?: number;
+      readonly member?: Shape;
+      readonly show?: (items: readonly unknown[]) => string;
+    }
+  | Structure
+  /** A boolean, or a structure none of whose members the model constrains. */
   | { readonly type: 'other' };
+
+interface Structure {
+  readonly type: 'structure';
+  readonly members: Readonly<Record<string, Member>>;
+  /** The members in the order their violations are listed (memberOrder()). */
+  readonly order: readonly string[];
+}
 
 /** A pattern as the model writes it (Java's syntax, matched against the whole value) and as JavaScript tests it. */
 interface Pattern {
@@ -37,6 +51,18 @@ function pattern(text: string): Pattern {
 interface Member {
   readonly shape: Shape;
   readonly required?: true;
+}
+
+function req(shape: Shape): Member {
+  return { shape, required: true };
+}
+
+function opt(shape: Shape): Member {
+  return { shape };
+}
+
+function structure(members: Record<string, Member>): Structure {
+  return { type: 'structure', members, order: memberOrder(Object.keys(members)) };
 }
 
 const arn: Shape = { type: 'string', min: 1, max: 256 };
@@ -55,7 +81,26 @@ const includedData: Shape = { type: 'string', values: ['ALL_DATA', 'METADATA_ONL
 const stateMachineType: Shape = { type: 'string', values: ['STANDARD', 'EXPRESS'] };
 const other: Shape = { type: 'other' };
 const aliasName: Shape = { type: 'string', min: 1, max: 80, pattern: pattern('^(?=.*[a-zA-Z_\\-\\.])[a-zA-Z0-9_\\-\\.]+$') };
-const routing: Shape = { type: 'list', min: 1, max: 2, show: routingShown };
+const routing: Shape = {
+  type: 'list',
+  min: 1,
+  max: 2,
+  show: routingShown,
+  member: structure({ stateMachineVersionArn: req(arn), weight: req({ type: 'integer', min: 0, max: 100 }) }),
+};
+const tagKey: Shape = { type: 'string', min: 1, max: 128 };
+const tags: Shape = { type: 'list', member: structure({ key: opt(tagKey), value: opt({ type: 'string', min: 0, max: 256 }) }) };
+const logging = structure({
+  level: opt({ type: 'string', values: ['ALL', 'ERROR', 'FATAL', 'OFF'] }),
+  includeExecutionData: opt(other),
+  destinations: opt({ type: 'list', member: structure({ cloudWatchLogsLogGroup: opt(structure({ logGroupArn: opt(arn) })) }) }),
+});
+const encryption = structure({
+  kmsKeyId: opt({ type: 'string', min: 1, max: 2048 }),
+  kmsDataKeyReusePeriodSeconds: opt({ type: 'integer', min: 60, max: 900 }),
+  type: req({ type: 'string', values: ['AWS_OWNED_KEY', 'CUSTOMER_MANAGED_KMS_KEY'] }),
+});
+const stateName: Shape = { type: 'string', min: 1, max: 80, sensitive: true };
 
 /** A RoutingConfigurationList as AWS's messages show it (Java's toString of its items). */
 function routingShown(value: readonly unknown[]): string {
@@ -66,108 +111,118 @@ function routingShown(value: readonly unknown[]): string {
   return `[${items.join(', ')}]`;
 }
 
-const req = (shape: Shape): Member => ({ shape, required: true });
-const opt = (shape: Shape): Member => ({ shape });
-
 /** Each operation's input members, in the model's order. */
-const inputs: Record<string, Record<string, Member>> = {
-  CreateActivity: { name: req(name), tags: opt(other), encryptionConfiguration: opt(other) },
-  CreateStateMachine: {
+const inputs: Record<string, Structure> = {
+  CreateActivity: structure({ name: req(name), tags: opt(tags), encryptionConfiguration: opt(encryption) }),
+  CreateStateMachine: structure({
     name: req(name),
     definition: req(definition),
     roleArn: req(arn),
     type: opt(stateMachineType),
-    loggingConfiguration: opt(other),
-    tags: opt(other),
+    loggingConfiguration: opt(logging),
+    tags: opt(tags),
     tracingConfiguration: opt(other),
     publish: opt(other),
     versionDescription: opt(versionDescription),
-    encryptionConfiguration: opt(other),
-  },
-  CreateStateMachineAlias: { description: opt(versionDescription), name: req(aliasName), routingConfiguration: req(routing) },
-  DeleteActivity: { activityArn: req(arn) },
-  DeleteStateMachine: { stateMachineArn: req(arn) },
-  DeleteStateMachineAlias: { stateMachineAliasArn: req(arn) },
-  DeleteStateMachineVersion: { stateMachineVersionArn: req(longArn) },
-  DescribeActivity: { activityArn: req(arn) },
-  DescribeExecution: { executionArn: req(arn), includedData: opt(includedData) },
-  DescribeMapRun: { mapRunArn: req(longArn) },
-  DescribeStateMachine: { stateMachineArn: req(arn), includedData: opt(includedData) },
-  DescribeStateMachineAlias: { stateMachineAliasArn: req(arn) },
-  DescribeStateMachineForExecution: { executionArn: req(arn), includedData: opt(includedData) },
-  GetActivityTask: { activityArn: req(arn), workerName: opt(name) },
-  GetExecutionHistory: {
+    encryptionConfiguration: opt(encryption),
+  }),
+  CreateStateMachineAlias: structure({ description: opt(versionDescription), name: req(aliasName), routingConfiguration: req(routing) }),
+  DeleteActivity: structure({ activityArn: req(arn) }),
+  DeleteStateMachine: structure({ stateMachineArn: req(arn) }),
+  DeleteStateMachineAlias: structure({ stateMachineAliasArn: req(arn) }),
+  DeleteStateMachineVersion: structure({ stateMachineVersionArn: req(longArn) }),
+  DescribeActivity: structure({ activityArn: req(arn) }),
+  DescribeExecution: structure({ executionArn: req(arn), includedData: opt(includedData) }),
+  DescribeMapRun: structure({ mapRunArn: req(longArn) }),
+  DescribeStateMachine: structure({ stateMachineArn: req(arn), includedData: opt(includedData) }),
+  DescribeStateMachineAlias: structure({ stateMachineAliasArn: req(arn) }),
+  DescribeStateMachineForExecution: structure({ executionArn: req(arn), includedData: opt(includedData) }),
+  GetActivityTask: structure({ activityArn: req(arn), workerName: opt(name) }),
+  GetExecutionHistory: structure({
     executionArn: req(arn),
     maxResults: opt(pageSize),
     reverseOrder: opt(other),
     nextToken: opt(pageToken),
     includeExecutionData: opt(other),
-  },
-  ListActivities: { maxResults: opt(pageSize), nextToken: opt(pageToken) },
-  ListExecutions: {
+  }),
+  ListActivities: structure({ maxResults: opt(pageSize), nextToken: opt(pageToken) }),
+  ListExecutions: structure({
     stateMachineArn: opt(arn),
     statusFilter: opt({ type: 'string', values: ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'] }),
     maxResults: opt(pageSize),
     nextToken: opt({ type: 'string', min: 1, max: 3096 }),
     mapRunArn: opt(longArn),
     redriveFilter: opt({ type: 'string', values: ['REDRIVEN', 'NOT_REDRIVEN'] }),
-  },
-  ListMapRuns: { executionArn: req(arn), maxResults: opt(pageSize), nextToken: opt(pageToken) },
-  ListStateMachineAliases: { stateMachineArn: req(arn), nextToken: opt(pageToken), maxResults: opt(pageSize) },
-  ListStateMachineVersions: { stateMachineArn: req(arn), nextToken: opt(pageToken), maxResults: opt(pageSize) },
-  ListStateMachines: { maxResults: opt(pageSize), nextToken: opt(pageToken) },
-  ListTagsForResource: { resourceArn: req(arn) },
-  PublishStateMachineVersion: { stateMachineArn: req(arn), revisionId: opt({ type: 'string' }), description: opt(versionDescription) },
-  RedriveExecution: { executionArn: req(arn), clientToken: opt({ type: 'string', min: 1, max: 64, pattern: pattern('[!-~]+') }) },
-  SendTaskFailure: { taskToken: req(taskToken), error: opt(sensitiveError), cause: opt(sensitiveCause) },
-  SendTaskHeartbeat: { taskToken: req(taskToken) },
-  SendTaskSuccess: { taskToken: req(taskToken), output: req(sensitiveData) },
-  StartExecution: { stateMachineArn: req(arn), name: opt(name), input: opt(sensitiveData), traceHeader: opt(traceHeader) },
-  StartSyncExecution: {
+  }),
+  ListMapRuns: structure({ executionArn: req(arn), maxResults: opt(pageSize), nextToken: opt(pageToken) }),
+  ListStateMachineAliases: structure({ stateMachineArn: req(arn), nextToken: opt(pageToken), maxResults: opt(pageSize) }),
+  ListStateMachineVersions: structure({ stateMachineArn: req(arn), nextToken: opt(pageToken), maxResults: opt(pageSize) }),
+  ListStateMachines: structure({ maxResults: opt(pageSize), nextToken: opt(pageToken) }),
+  ListTagsForResource: structure({ resourceArn: req(arn) }),
+  PublishStateMachineVersion: structure({ stateMachineArn: req(arn), revisionId: opt({ type: 'string' }), description: opt(versionDescription) }),
+  RedriveExecution: structure({ executionArn: req(arn), clientToken: opt({ type: 'string', min: 1, max: 64, pattern: pattern('[!-~]+') }) }),
+  SendTaskFailure: structure({ taskToken: req(taskToken), error: opt(sensitiveError), cause: opt(sensitiveCause) }),
+  SendTaskHeartbeat: structure({ taskToken: req(taskToken) }),
+  SendTaskSuccess: structure({ taskToken: req(taskToken), output: req(sensitiveData) }),
+  StartExecution: structure({ stateMachineArn: req(arn), name: opt(name), input: opt(sensitiveData), traceHeader: opt(traceHeader) }),
+  StartSyncExecution: structure({
     stateMachineArn: req(arn),
     name: opt(name),
     input: opt(sensitiveData),
     traceHeader: opt(traceHeader),
     includedData: opt(includedData),
-  },
-  StopExecution: { executionArn: req(arn), error: opt(sensitiveError), cause: opt(sensitiveCause) },
-  TagResource: { resourceArn: req(arn), tags: req(other) },
-  TestState: {
+  }),
+  StopExecution: structure({ executionArn: req(arn), error: opt(sensitiveError), cause: opt(sensitiveCause) }),
+  TagResource: structure({ resourceArn: req(arn), tags: req(tags) }),
+  TestState: structure({
     definition: req(definition),
     roleArn: opt(arn),
     input: opt(sensitiveData),
     inspectionLevel: opt({ type: 'string', values: ['INFO', 'DEBUG', 'TRACE'] }),
     revealSecrets: opt(other),
     variables: opt(sensitiveData),
-    stateName: opt({ type: 'string', min: 1, max: 80, sensitive: true }),
-    mock: opt(other),
+    stateName: opt(stateName),
+    mock: opt(
+      structure({
+        result: opt(sensitiveData),
+        errorOutput: opt(structure({ error: opt(sensitiveError), cause: opt(sensitiveCause) })),
+        fieldValidationMode: opt({ type: 'string', values: ['STRICT', 'PRESENT', 'NONE'] }),
+      }),
+    ),
     context: opt(sensitiveData),
-    stateConfiguration: opt(other),
-  },
-  UntagResource: { resourceArn: req(arn), tagKeys: req(other) },
-  UpdateMapRun: {
+    stateConfiguration: opt(
+      structure({
+        retrierRetryCount: opt({ type: 'integer', min: 0 }),
+        errorCausedByState: opt(stateName),
+        mapIterationFailureCount: opt({ type: 'integer', min: 0 }),
+        mapItemReaderData: opt(sensitiveData),
+      }),
+    ),
+  }),
+  UntagResource: structure({ resourceArn: req(arn), tagKeys: req({ type: 'list', member: tagKey }) }),
+  UpdateMapRun: structure({
     mapRunArn: req(longArn),
     maxConcurrency: opt({ type: 'integer', min: 0 }),
     toleratedFailurePercentage: opt({ type: 'float', min: 0, max: 100 }),
     toleratedFailureCount: opt({ type: 'integer', min: 0 }),
-  },
-  UpdateStateMachine: {
+  }),
+  UpdateStateMachine: structure({
     stateMachineArn: req(arn),
     definition: opt(definition),
     roleArn: opt(arn),
-    loggingConfiguration: opt(other),
+    loggingConfiguration: opt(logging),
     tracingConfiguration: opt(other),
     publish: opt(other),
     versionDescription: opt(versionDescription),
-    encryptionConfiguration: opt(other),
-  },
-  UpdateStateMachineAlias: { stateMachineAliasArn: req(arn), description: opt(versionDescription), routingConfiguration: opt(routing) },
-  ValidateStateMachineDefinition: {
+    encryptionConfiguration: opt(encryption),
+  }),
+  UpdateStateMachineAlias: structure({ stateMachineAliasArn: req(arn), description: opt(versionDescription), routingConfiguration: opt(routing) }),
+  ValidateStateMachineDefinition: structure({
     definition: req(definition),
     type: opt(stateMachineType),
     severity: opt({ type: 'string', values: ['ERROR', 'WARNING'] }),
     maxResults: opt({ type: 'integer', min: 0, max: 100 }),
-  },
+  }),
 };
 
 /** Java's String.hashCode(), on which the orders of AWS's messages depend. */
@@ -221,10 +276,10 @@ export function shown(value: unknown): string {
   }
 }
 
-function violations(member: string, shape: Shape, value: unknown): string[] {
-  const found: string[] = [];
+/** Adds to `found` what `value` at `path` violates of `shape`, nested members' violations in their turn. */
+function violations(path: string, shape: Shape, value: unknown, found: string[]): void {
   const at = (display: string | null, constraint: string) =>
-    found.push(`${display === null ? 'Value' : `Value '${display}'`} at '${member}' failed to satisfy constraint: Member must ${constraint}`);
+    found.push(`${display === null ? 'Value' : `Value '${display}'`} at '${path}' failed to satisfy constraint: Member must ${constraint}`);
   if (shape.type === 'string' && typeof value === 'string') {
     const display = shape.sensitive === true ? null : value;
     if (shape.pattern !== undefined && !shape.pattern.regex.test(value)) at(display, `satisfy regular expression pattern: ${shape.pattern.text}`);
@@ -237,32 +292,35 @@ function violations(member: string, shape: Shape, value: unknown): string[] {
     if (shape.min !== undefined && value < shape.min) at(display, `have value greater than or equal to ${shape.min}`);
     if (shape.max !== undefined && value > shape.max) at(display, `have value less than or equal to ${shape.max}`);
   } else if (shape.type === 'list' && Array.isArray(value)) {
-    const display = shape.show !== undefined ? shape.show(value) : shown(value);
-    if (shape.min !== undefined && value.length < shape.min) at(display, `have length greater than or equal to ${shape.min}`);
-    if (shape.max !== undefined && value.length > shape.max) at(display, `have length less than or equal to ${shape.max}`);
+    if (shape.min !== undefined && value.length < shape.min) at(shape.show?.(value) ?? shown(value), `have length greater than or equal to ${shape.min}`);
+    if (shape.max !== undefined && value.length > shape.max) at(shape.show?.(value) ?? shown(value), `have length less than or equal to ${shape.max}`);
+    if (shape.member !== undefined) value.forEach((item, i) => violations(`${path}.${i + 1}.member`, shape.member!, item, found));
+  } else if (shape.type === 'structure' && value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    structureViolations(path, shape, value as Record<string, unknown>, found);
   }
-  return found;
 }
 
-/** Each operation's members, in the order their violations are listed. */
-const checkOrder = new Map(Object.entries(inputs).map(([operation, members]) => [operation, memberOrder(Object.keys(members))]));
+function structureViolations(path: string, shape: Structure, fields: Record<string, unknown>, found: string[]): void {
+  for (const member of shape.order) {
+    const { shape: memberShape, required } = shape.members[member]!;
+    const at = path === '' ? member : `${path}.${member}`;
+    const value = Object.hasOwn(fields, member) ? fields[member] : undefined;
+    if (value === undefined || value === null) {
+      if (required === true) found.push(`Value null at '${at}' failed to satisfy constraint: Member must not be null`);
+    } else violations(at, memberShape, value, found);
+  }
+}
 
 /**
  * Refuses `request` with AWS's ValidationException listing every violation of the service
- * model's constraints on `operation`'s top-level members; does nothing when there is none.
+ * model's constraints on `operation`'s members; does nothing when there is none.
  */
 export function checkRequestModel(operation: string, request: unknown): void {
-  const members = inputs[operation];
-  if (members === undefined) return;
+  const input = inputs[operation];
+  if (input === undefined) return;
   const fields = (request !== null && typeof request === 'object' ? request : {}) as Record<string, unknown>;
   const found: string[] = [];
-  for (const member of checkOrder.get(operation)!) {
-    const { shape, required } = members[member]!;
-    const value = Object.hasOwn(fields, member) ? fields[member] : undefined;
-    if (value === undefined || value === null) {
-      if (required === true) found.push(`Value null at '${member}' failed to satisfy constraint: Member must not be null`);
-    } else found.push(...violations(member, shape, value));
-  }
+  structureViolations('', input, fields, found);
   if (found.length === 0) return;
   throw new ServiceError('ValidationException', `${found.length} validation error${found.length === 1 ? '' : 's'} detected: ${found.join('; ')}`);
 }
