@@ -283,7 +283,9 @@ function violations(path: string, shape: Shape, value: unknown, found: string[])
   if (shape.type === 'string' && typeof value === 'string') {
     const display = shape.sensitive === true ? null : value;
     if (shape.pattern !== undefined && !shape.pattern.regex.test(value)) at(display, `satisfy regular expression pattern: ${shape.pattern.text}`);
-    const length = shape.min !== undefined || shape.max !== undefined ? characterCount(value) : 0;
+    // Code units bound the count (at most that many characters, at least half as many): count only where they leave it open.
+    const units = value.length;
+    const length = units > (shape.max ?? Infinity) || units < 2 * (shape.min ?? 0) ? characterCount(value) : units;
     if (shape.min !== undefined && length < shape.min) at(display, `have length greater than or equal to ${shape.min}`);
     if (shape.max !== undefined && length > shape.max) at(display, `have length less than or equal to ${shape.max}`);
     if (shape.values !== undefined && !shape.values.includes(value)) at(display, `satisfy enum value set: ${enumValueSet(shape.values)}`);
