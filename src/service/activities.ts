@@ -2,7 +2,7 @@ import type { Clock } from '../run/clock.js';
 import { checkEncryption, ownedKey } from './configurations.js';
 import type { ActivityRecord } from './records.js';
 import type { Registry } from './registry.js';
-import { checkLength, checkName, checkTags, page, pageRequest, parseArn, requireString } from './requests.js';
+import { checkName, checkTags, page, pageRequest, parseArn, requireString } from './requests.js';
 import type { ServiceIntegration } from './seam.js';
 import type * as T from './types.js';
 
@@ -132,10 +132,7 @@ export class Activities {
    */
   async getActivityTask(request: T.GetActivityTaskInput, signal?: AbortSignal): Promise<T.GetActivityTaskOutput> {
     const r = request ?? ({} as T.GetActivityTaskInput);
-    if (r.workerName !== undefined && r.workerName !== null) {
-      requireString(r.workerName, 'workerName');
-      checkLength(r.workerName, 'workerName', 1, 80);
-    }
+    if (r.workerName !== undefined && r.workerName !== null) requireString(r.workerName, 'workerName');
     const queue = this.activityQueue(r.activityArn);
     if (this.registry.closed || this.pollsReleased) return {};
     const task = await queue.take(this.registry.clock, activityPollMs, signal);

@@ -3,7 +3,7 @@
 import { variableReferences } from './definitions.js';
 import { ServiceError } from './errors.js';
 import type { Revision } from './records.js';
-import { checkBoolean, checkEnum, missing, shown } from './requests.js';
+import { checkBoolean, checkEnum, checkInteger, shown } from './requests.js';
 import type * as T from './types.js';
 
 const logLevels: readonly T.LogLevel[] = ['ALL', 'ERROR', 'FATAL', 'OFF'];
@@ -84,8 +84,8 @@ export function checkEncryption(value: unknown): T.EncryptionConfiguration | und
       "1 validation error detected: Value at 'encryptionConfiguration' failed to satisfy constraint: Member must be a structure",
     );
   const v = value as T.EncryptionConfiguration;
-  const type = checkEnum(v.type, 'encryptionConfiguration.type', ['AWS_OWNED_KEY', 'CUSTOMER_MANAGED_KMS_KEY'] as const);
-  if (type === undefined) throw missing('encryptionConfiguration.type');
+  // Present: the service model requires it, and request-model.ts checked that first.
+  const type = checkEnum(v.type, 'encryptionConfiguration.type', ['AWS_OWNED_KEY', 'CUSTOMER_MANAGED_KMS_KEY'] as const)!;
   if (type === 'AWS_OWNED_KEY') {
     if (v.kmsKeyId !== undefined || v.kmsDataKeyReusePeriodSeconds !== undefined) {
       throw new ServiceError(
@@ -97,13 +97,7 @@ export function checkEncryption(value: unknown): T.EncryptionConfiguration | und
   }
   if (typeof v.kmsKeyId !== 'string' || v.kmsKeyId.length === 0)
     throw new ServiceError('InvalidEncryptionConfiguration', 'Invalid Encryption Configuration: kmsKeyId is required with CUSTOMER_MANAGED_KMS_KEY.');
-  const period = v.kmsDataKeyReusePeriodSeconds ?? 300;
-  if (typeof period !== 'number' || !Number.isInteger(period) || period < 60 || period > 900) {
-    throw new ServiceError(
-      'ValidationException',
-      `1 validation error detected: Value '${shown(period)}' at 'encryptionConfiguration.kmsDataKeyReusePeriodSeconds' failed to satisfy constraint: Member must have value between 60 and 900`,
-    );
-  }
+  const period = checkInteger(v.kmsDataKeyReusePeriodSeconds, 'encryptionConfiguration.kmsDataKeyReusePeriodSeconds', 60, 900) ?? 300;
   return { type, kmsKeyId: v.kmsKeyId, kmsDataKeyReusePeriodSeconds: period };
 }
 

@@ -5,7 +5,7 @@ import type { ExecutionResult } from '../run/result.js';
 import { StopHandle } from '../run/stop.js';
 import { ServiceError } from './errors.js';
 import type { ExecutionRecord } from './records.js';
-import { checkLength, requireString } from './requests.js';
+import { requireString } from './requests.js';
 import type * as T from './types.js';
 
 /**
@@ -64,12 +64,6 @@ export function checkRedrive(request: T.RedriveExecutionInput, exec: ExecutionRe
   const token = request.clientToken;
   if (token !== undefined && token !== null) {
     requireString(token, 'clientToken');
-    checkLength(token, 'clientToken', 1, 64);
-    if (!/^[!-~]+$/.test(token))
-      throw new ServiceError(
-        'ValidationException',
-        `1 validation error detected: Value '${token}' at 'clientToken' failed to satisfy constraint: Member must satisfy regular expression pattern: [!-~]+`,
-      );
     const earlier = exec.redriveTokens?.find((t) => t.token === token && nowMs - t.date.getTime() <= CLIENT_TOKEN_MS);
     if (earlier !== undefined) return earlier.date;
   }

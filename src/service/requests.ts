@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { ServiceError } from './errors.js';
 import { jsonFault, nestingFault } from './json-errors.js';
-import { characterCount } from '../run/characters.js';
 import { nameProblem } from '../run/names.js';
+import { enumValueSet, shown } from './request-model.js';
+
+export { shown };
 
 /**
  * Checks of request members, refusing as AWS refuses: ValidationException with the
@@ -50,19 +52,6 @@ function valueOf(value: unknown, sensitive: boolean): string {
   return sensitive ? 'Value' : `Value '${shown(value)}'`;
 }
 
-/**
- * A request member's value as a refusal shows it (what String() makes of it). String() of an
- * array recurses through its elements, so an array nested thousands deep, or an object
- * without a prototype, is named by its kind instead of crashing the refusal.
- */
-export function shown(value: unknown): string {
-  try {
-    return String(value);
-  } catch {
-    return Array.isArray(value) ? '(an array nested too deep to show)' : '(a value that cannot be shown)';
-  }
-}
-
 export function requireString(value: unknown, member: string, sensitive = false): asserts value is string {
   if (value === undefined || value === null) throw missing(member);
   if (typeof value !== 'string')
@@ -72,28 +61,11 @@ export function requireString(value: unknown, member: string, sensitive = false)
     );
 }
 
-/** A member's length within the service model's bounds, in characters as AWS counts them (run/characters.ts). */
-export function checkLength(value: string, member: string, min: number, max: number, sensitive = false): void {
-  // Code units bound the count (at most that many characters, at least half as many): count only where they leave it open.
-  const length = value.length > max || value.length < 2 * min ? characterCount(value) : value.length;
-  if (length < min)
-    throw new ServiceError(
-      'ValidationException',
-      `1 validation error detected: ${valueOf(value, sensitive)} at '${member}' failed to satisfy constraint: Member must have length greater than or equal to ${min}`,
-    );
-  if (length > max)
-    throw new ServiceError(
-      'ValidationException',
-      `1 validation error detected: ${valueOf(value, sensitive)} at '${member}' failed to satisfy constraint: Member must have length less than or equal to ${max}`,
-    );
-}
-
 /** An IAM role's ARN (`arn:aws:iam::123456789012:role/name`), as AWS requires of a state machine's `roleArn`. */
 const roleArnPattern = /^arn:aws(-[a-z]+)*:iam::\d{12}:role\/./;
 
 export function checkRoleArn(value: unknown): string {
   requireString(value, 'roleArn');
-  checkLength(value, 'roleArn', 1, 256);
   if (!roleArnPattern.test(value)) throw new ServiceError('InvalidArn', `Invalid Role Arn: '${value}'`);
   return value;
 }
@@ -103,7 +75,7 @@ export function checkEnum<T extends string>(value: unknown, member: string, allo
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
     throw new ServiceError(
       'ValidationException',
-      `1 validation error detected: Value '${shown(value)}' at '${member}' failed to satisfy constraint: Member must satisfy enum value set: [${allowed.join(', ')}]`,
+      `1 validation error detected: Value '${shown(value)}' at '${member}' failed to satisfy constraint: Member must satisfy enum value set: ${enumValueSet(allowed)}`,
     );
   }
   return value as T;
@@ -146,27 +118,22 @@ export function checkBoolean(value: unknown, member: string): boolean | undefine
   return value;
 }
 
-/** A resource name (1–80 characters, none that AWS refuses: run/names.ts), or InvalidName. */
+/** A resource name with none of the characters AWS refuses (run/names.ts), or InvalidName; its length is the model check's. */
 export function checkName(name: unknown, member = 'name'): string {
   requireString(name, member);
-  checkLength(name, member, 1, 80);
   if (nameProblem(name, 'a name') !== null) throw new ServiceError('InvalidName', `Invalid Name: '${name}'`);
   return name;
 }
 
-/** Longest execution input the API takes, in characters (the service model's bound). */
-export const maxInputLength = 262_144;
-
 /**
  * An execution's input text and its value; absent means `{}`. Refuses text that is not JSON
- * with InvalidExecutionInput, and text longer than the model allows with ValidationException.
+ * with InvalidExecutionInput. The service model bounds its length (request-model.ts); an
+ * input within it whose UTF-8 bytes pass 256 KiB starts, and fails with
+ * States.DataLimitExceeded, as in AWS.
  */
 export function parseExecutionInput(input: unknown): { text: string; value: unknown } {
   if (input === undefined || input === null) return { text: '{}', value: {} };
   requireString(input, 'input', true);
-  // The service model bounds the member's length; an input within it whose UTF-8 bytes
-  // pass 256 KiB starts, and fails with States.DataLimitExceeded, as in AWS.
-  checkLength(input, 'input', 0, maxInputLength, true);
   if (input.trim() === '') throw new ServiceError('InvalidExecutionInput', "Invalid State Machine Execution Input: 'Invalid execution input.'");
   let value: unknown;
   try {
@@ -180,36 +147,21 @@ export function parseExecutionInput(input: unknown): { text: string; value: unkn
   return { text: input, value };
 }
 
-/**
- * The length bounds of StartExecution's and StartSyncExecution's name and input, which AWS's
- * model validation checks before the operation looks anything up: an input over the bound
- * is a ValidationException even when the state machine does not exist.
- */
-export function checkStartBounds(request: { name?: unknown; input?: unknown }): void {
-  if (typeof request.name === 'string') checkLength(request.name, 'name', 1, 80);
-  if (typeof request.input === 'string') checkLength(request.input, 'input', 0, maxInputLength, true);
-}
-
-/** `key:value` tags as AWS takes them: keys 1–128, values 0–256 characters. */
+/** `key:value` tags as AWS takes them (their lengths checked with the rest of the request). */
 export function checkTags(tags: unknown, member = 'tags'): { key: string; value: string }[] {
   if (tags === undefined || tags === null) return [];
   if (!Array.isArray(tags))
     throw new ServiceError('ValidationException', `1 validation error detected: Value at '${member}' failed to satisfy constraint: Member must be a list`);
   return tags.map((tag: unknown, i) => {
     const t = (tag ?? {}) as { key?: unknown; value?: unknown };
+    // Lengths are the model check's (request-model.ts); types are checked here.
     requireString(t.key, `${member}.${i + 1}.member.key`);
-    checkLength(t.key, `${member}.${i + 1}.member.key`, 1, 128);
     const value = t.value ?? '';
     requireString(value, `${member}.${i + 1}.member.value`);
-    checkLength(value, `${member}.${i + 1}.member.value`, 0, 256);
     return { key: t.key, value };
   });
 }
 
-/** AWS's bound of a page token (the service model's PageToken). */
-const pageTokenMaxLength = 1024;
-/** ListExecutions' page tokens may be longer (the service model's ListExecutionsPageToken). */
-const executionsTokenMaxLength = 3096;
 /** How long a page token stays good: AWS's tokens expire after 24 hours. */
 const tokenLifetimeMs = 24 * 60 * 60 * 1000;
 
@@ -219,22 +171,13 @@ export interface PageRequest {
   readonly nextToken: string | undefined;
 }
 
-/**
- * A list call's `maxResults` and `nextToken`, checked against the service model's bounds as
- * AWS checks them: before the operation looks its resource up.
- */
-export function pageRequest(request: { maxResults?: unknown; nextToken?: unknown } | undefined, maxTokenLength = pageTokenMaxLength): PageRequest {
+/** A list call's `maxResults` and `nextToken` (their bounds are the model check's). */
+export function pageRequest(request: { maxResults?: unknown; nextToken?: unknown } | undefined): PageRequest {
   const size = checkMaxResults(request?.maxResults);
   const nextToken = request?.nextToken;
   if (nextToken === undefined || nextToken === null) return { size, nextToken: undefined };
   requireString(nextToken, 'nextToken');
-  checkLength(nextToken, 'nextToken', 1, maxTokenLength);
   return { size, nextToken };
-}
-
-/** ListExecutions' `maxResults` and `nextToken`, as pageRequest() checks a list's. */
-export function executionsPageRequest(request: { maxResults?: unknown; nextToken?: unknown } | undefined): PageRequest {
-  return pageRequest(request, executionsTokenMaxLength);
 }
 
 /** AWS's one answer for a token it did not issue for this list, or issued more than 24 hours ago. */
@@ -272,15 +215,9 @@ export function page<T>(items: readonly T[], request: PageRequest, scope: string
   return { items: slice, nextToken: Buffer.from(`${digest}:${now}:${end}:${keyOf(items[end]!)}`).toString('base64url') };
 }
 
-/** StartExecution's `traceHeader`: at most 256 ASCII characters (the model's `\p{ASCII}*`). */
+/** StartExecution's `traceHeader` (its length and ASCII pattern are the model check's). */
 export function checkTraceHeader(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
   requireString(value, 'traceHeader');
-  checkLength(value, 'traceHeader', 0, 256);
-  if (!/^[\x00-\x7f]*$/.test(value))
-    throw new ServiceError(
-      'ValidationException',
-      `1 validation error detected: ${valueOf(value, false)} at 'traceHeader' failed to satisfy constraint: Member must satisfy regular expression pattern: \\p{ASCII}*`,
-    );
   return value;
 }

@@ -20,7 +20,9 @@ import { Executions } from './executions.js';
 import { executionHistory } from './history.js';
 import { MapRuns } from './map-runs.js';
 import { Registry } from './registry.js';
+import { checkRequestModel } from './request-model.js';
 import type { ServiceIntegration } from './seam.js';
+import { operations } from './send.js';
 import { StateMachines } from './state-machines.js';
 import { standardIntegration } from './standard/integration.js';
 import { StandardTasks, type SendTaskFailureInput, type SendTaskHeartbeatInput, type SendTaskSuccessInput } from './standard/tasks.js';
@@ -116,6 +118,7 @@ export class Service {
       accountId: this.accountId,
       activityQueue: (arn) => this.activityQueue(arn),
     });
+    this.checkRequestsFirst();
     if (this.store === null) return;
     try {
       this.restore(this.store, executionOptions.retainExecutions);
@@ -123,6 +126,28 @@ export class Service {
       // A store this service opened is closed again, so a refused file is not left open (and locked).
       if (typeof options.store === 'string') this.store.close();
       throw error;
+    }
+  }
+
+  /**
+   * Has every operation check its request against AWS's service model before it does anything
+   * else, as AWS's front end does (request-model.ts), whether called directly or through send().
+   */
+  private checkRequestsFirst(): void {
+    for (const [operation, method] of Object.entries(operations)) {
+      const answer = this[method] as (this: Service, request: unknown, ...rest: unknown[]) => Promise<unknown>;
+      // Configurable: restore() wraps the operations that change the catalogue once more.
+      Object.defineProperty(this, method, {
+        configurable: true,
+        value: (request: unknown, ...rest: unknown[]) => {
+          try {
+            checkRequestModel(operation, request);
+          } catch (refusal) {
+            return Promise.reject(refusal);
+          }
+          return answer.call(this, request, ...rest);
+        },
+      });
     }
   }
 

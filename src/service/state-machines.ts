@@ -4,19 +4,7 @@ import { invalidDefinition, judgeDefinition } from './definitions.js';
 import { ServiceError } from './errors.js';
 import type { Revision, StateMachineRecord } from './records.js';
 import type { Registry } from './registry.js';
-import {
-  checkBoolean,
-  checkEnum,
-  checkLength,
-  checkRoleArn,
-  checkMaxResults,
-  checkName,
-  checkTags,
-  page,
-  pageRequest,
-  parseArn,
-  requireString,
-} from './requests.js';
+import { checkBoolean, checkEnum, checkRoleArn, checkMaxResults, checkName, checkTags, page, pageRequest, parseArn, requireString } from './requests.js';
 import type * as T from './types.js';
 import type { Versions } from './versions.js';
 
@@ -87,8 +75,7 @@ export class StateMachines {
 
   private versionDescription(description: unknown, publish: boolean): string | undefined {
     if (description === undefined || description === null) return undefined;
-    requireString(description, 'versionDescription');
-    checkLength(description, 'versionDescription', 0, 256);
+    requireString(description, 'versionDescription', true);
     if (!publish) throw new ServiceError('ValidationException', 'Version description can only be set when publish is true');
     return description;
   }
@@ -209,7 +196,6 @@ export class StateMachines {
   async validateStateMachineDefinition(request: T.ValidateStateMachineDefinitionInput): Promise<T.ValidateStateMachineDefinitionOutput> {
     const r = request ?? ({} as T.ValidateStateMachineDefinitionInput);
     requireString(r.definition, 'definition', true);
-    checkLength(r.definition, 'definition', 1, 1_048_576, true);
     const type = checkEnum(r.type, 'type', typeValues) ?? 'STANDARD';
     checkEnum(r.severity, 'severity', ['ERROR', 'WARNING'] as const);
     const max = r.maxResults === undefined || r.maxResults === null || r.maxResults === 0 ? 100 : checkMaxResults(r.maxResults, 100);

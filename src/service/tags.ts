@@ -1,6 +1,6 @@
 import { ServiceError } from './errors.js';
 import type { Registry } from './registry.js';
-import { checkLength, checkTags, missing, parseArn, requireString, shown } from './requests.js';
+import { checkTags, missing, parseArn, requireString, shown } from './requests.js';
 import type * as T from './types.js';
 
 /** Tags of state machines and activities: TagResource, UntagResource, ListTagsForResource. */
@@ -34,10 +34,7 @@ export class Tags {
     const tags = this.tagsOf(request?.resourceArn);
     if (!Array.isArray(request.tagKeys)) throw missing('tagKeys');
     // Every key is checked before any is removed: a refused request changes nothing.
-    request.tagKeys.forEach((key: unknown, i) => {
-      requireString(key, `tagKeys.${i + 1}.member`);
-      checkLength(key, `tagKeys.${i + 1}.member`, 1, 128);
-    });
+    request.tagKeys.forEach((key: unknown, i) => requireString(key, `tagKeys.${i + 1}.member`));
     for (const key of request.tagKeys) tags.delete(key);
     return {};
   }

@@ -2,10 +2,8 @@ import { sameJson } from './configurations.js';
 import { ServiceError } from './errors.js';
 import type { AliasRecord, StateMachineRecord, VersionRecord } from './records.js';
 import type { Registry } from './registry.js';
-import { checkLength, missing, page, pageRequest, parseArn, requireString, shown, type ParsedArn } from './requests.js';
+import { missing, page, pageRequest, parseArn, requireString, shown, type ParsedArn } from './requests.js';
 import type * as T from './types.js';
-
-const aliasNamePattern = /^(?=.*[a-zA-Z_\-.])[a-zA-Z0-9_\-.]+$/;
 
 /** Versions (published revisions of a machine) and aliases (weighted routes to versions). */
 export class Versions {
@@ -25,10 +23,7 @@ export class Versions {
     const parsed = parseArn(r.stateMachineArn, 'stateMachineArn', ['stateMachine']);
     const machine = parsed.parts.length === 1 && this.registry.local(parsed) ? this.registry.stateMachines.get(r.stateMachineArn) : undefined;
     if (machine === undefined) throw new ServiceError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${r.stateMachineArn}'`);
-    if (r.description !== undefined) {
-      requireString(r.description, 'description');
-      checkLength(r.description, 'description', 0, 256);
-    }
+    if (r.description !== undefined) requireString(r.description, 'description', true);
     if (r.revisionId !== undefined && r.revisionId !== null && r.revisionId !== (machine.revision.revisionId ?? 'INITIAL')) {
       throw new ServiceError(
         'ConflictException',
@@ -94,13 +89,6 @@ export class Versions {
         'ValidationException',
         "1 validation error detected: Value at 'routingConfiguration' failed to satisfy constraint: Member must be a list",
       );
-    if (value.length < 1 || value.length > 2) {
-      const bound = value.length < 1 ? 'greater than or equal to 1' : 'less than or equal to 2';
-      throw new ServiceError(
-        'ValidationException',
-        `1 validation error detected: Value '${routingShown(value)}' at 'routingConfiguration' failed to satisfy constraint: Member must have length ${bound}`,
-      );
-    }
     const routing: T.RoutingConfigurationListItem[] = [];
     const parsedArns: ParsedArn[] = [];
     for (const [i, item] of (value as unknown[]).entries()) {
@@ -114,13 +102,6 @@ export class Versions {
           'ValidationException',
           `1 validation error detected: Value '${shown(route.weight)}' at '${weightAt}' failed to satisfy constraint: Member must be an integer`,
         );
-      if (route.weight < 0 || route.weight > 100) {
-        const bound = route.weight < 0 ? 'greater than or equal to 0' : 'less than or equal to 100';
-        throw new ServiceError(
-          'ValidationException',
-          `1 validation error detected: Value '${route.weight}' at '${weightAt}' failed to satisfy constraint: Member must have value ${bound}`,
-        );
-      }
       routing.push({ stateMachineVersionArn: route.stateMachineVersionArn as string, weight: route.weight });
     }
     const unversioned = parsedArns.filter((p) => p.parts.length !== 2 || !/^\d+$/.test(p.parts[1]!));
@@ -223,33 +204,13 @@ export class Versions {
 
 function checkAliasName(name: unknown): string {
   requireString(name, 'name');
-  checkLength(name, 'name', 1, 80);
-  if (!aliasNamePattern.test(name)) {
-    throw new ServiceError(
-      'ValidationException',
-      `1 validation error detected: Value '${name}' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: ^(?=.*[a-zA-Z_\\-\\.])[a-zA-Z0-9_\\-\\.]+$`,
-    );
-  }
   return name;
 }
 
 function checkDescription(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
   requireString(value, 'description', true);
-  checkLength(value, 'description', 0, 256, true);
   return value;
 }
 
 const versionArns = (routing: readonly T.RoutingConfigurationListItem[]): string => routing.map((route) => route.stateMachineVersionArn).join(', ');
-
-/**
- * A routing configuration as AWS's validation message shows it: the Java form of its items,
- * `[RoutingConfigurationListItem(stateMachineVersionArn=…, weight=50), …]`.
- */
-function routingShown(value: readonly unknown[]): string {
-  const items = value.map((item) => {
-    const route = (item ?? {}) as { stateMachineVersionArn?: unknown; weight?: unknown };
-    return `RoutingConfigurationListItem(stateMachineVersionArn=${shown(route.stateMachineVersionArn ?? null)}, weight=${shown(route.weight ?? null)})`;
-  });
-  return `[${items.join(', ')}]`;
-}

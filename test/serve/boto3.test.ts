@@ -60,4 +60,73 @@ boto3('AWS_DISABLE_HOST_PREFIX_INJECTION=true fixes it for a boto3 client withou
   assert.is(result.stdout.trim(), 'SUCCEEDED');
 });
 
+/**
+ * Bad requests through boto3, as its users send them: botocore refuses some itself (a missing
+ * member, one under its minimum length or value), and sends the rest (over a maximum, outside
+ * an enumeration or a pattern), which the server refuses as AWS does: HTTP 400, the
+ * exception's code and the service model's constraint wording, every violation listed.
+ */
+const badRequests: { operation: string; params: Record<string, unknown>; refusal: 'client' | { code: string; message: string } }[] = [
+  { operation: 'create_state_machine', params: { name: 'n', definition: '{}' }, refusal: 'client' },
+  { operation: 'describe_state_machine', params: { stateMachineArn: '' }, refusal: 'client' },
+  {
+    operation: 'tag_resource',
+    params: { resourceArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:m', tags: [{ key: '', value: 'v' }] },
+    refusal: 'client',
+  },
+  {
+    operation: 'describe_execution',
+    params: { executionArn: 'a'.repeat(257) },
+    refusal: {
+      code: 'ValidationException',
+      message: `1 validation error detected: Value '${'a'.repeat(257)}' at 'executionArn' failed to satisfy constraint: Member must have length less than or equal to 256`,
+    },
+  },
+  {
+    operation: 'list_executions',
+    params: { stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:none', statusFilter: 'succeeded', maxResults: 1001 },
+    refusal: {
+      code: 'ValidationException',
+      message:
+        "2 validation errors detected: Value 'succeeded' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [SUCCEEDED, TIMED_OUT, PENDING_REDRIVE, ABORTED, FAILED, RUNNING]; Value '1001' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 1000",
+    },
+  },
+  {
+    operation: 'update_map_run',
+    params: { mapRunArn: 'arn:aws:states:us-east-1:123456789012:mapRun:m/map:none', toleratedFailurePercentage: 101 },
+    refusal: {
+      code: 'ValidationException',
+      message:
+        "1 validation error detected: Value '101.0' at 'toleratedFailurePercentage' failed to satisfy constraint: Member must have value less than or equal to 100",
+    },
+  },
+  {
+    operation: 'create_state_machine_alias',
+    params: { name: 'ALIAS@', routingConfiguration: [{ stateMachineVersionArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:m:1', weight: 100 }] },
+    refusal: {
+      code: 'ValidationException',
+      message:
+        "1 validation error detected: Value 'ALIAS@' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: ^(?=.*[a-zA-Z_\\-\\.])[a-zA-Z0-9_\\-\\.]+$",
+    },
+  },
+  {
+    operation: 'start_execution',
+    params: { stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:none', name: 'n'.repeat(81) },
+    refusal: {
+      code: 'ValidationException',
+      message: `1 validation error detected: Value '${'n'.repeat(81)}' at 'name' failed to satisfy constraint: Member must have length less than or equal to 80`,
+    },
+  },
+];
+
+boto3('bad requests: botocore refuses a missing or too short member itself; the rest reach the server, refused with 400 and the model wording', async () => {
+  if (skip !== null) return;
+  const script = fileURLToPath(new URL('./fixtures/boto3_bad_requests.py', import.meta.url));
+  const cases = badRequests.map(({ operation, params }) => ({ operation, params }));
+  const result = await run('python3', [script, t.url, JSON.stringify(cases)], clientEnvironment());
+  assert.is(result.code, 0, result.stderr);
+  const expected = badRequests.map(({ refusal }) => (refusal === 'client' ? { refusedBy: 'client' } : { refusedBy: 'server', ...refusal, status: 400 }));
+  assert.equal(result.json(), expected);
+});
+
 boto3.run();

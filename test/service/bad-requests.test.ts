@@ -41,6 +41,8 @@ async function populated(): Promise<{ service: StepFunctionsService; values: Rec
     PASS,
     ROLE,
     LONG81: 'n'.repeat(81),
+    LONG257: 'a'.repeat(257),
+    LONG2001: 'a'.repeat(2001),
     BIGINPUT: JSON.stringify({ big: 'x'.repeat(262_144) }),
     DEEP1001: '['.repeat(1001) + ']'.repeat(1001),
     DEEP5000: '['.repeat(5000) + ']'.repeat(5000),
@@ -56,7 +58,7 @@ function substitute(value: unknown, values: Record<string, unknown>): unknown {
     const whole = /^@([A-Z0-9]+)$/.exec(value);
     if (whole !== null && typeof values[whole[1]!] !== 'string' && values[whole[1]!] !== undefined) return values[whole[1]!];
     return value.replace(
-      /@(SMEXEC|XEXEC|EXEC|XSM|SM|ACT|PASS|ROLE|LONG81|BIGINPUT|DEEP1001|DEEP5000|DEEPOBJ|UNCLOSED)/g,
+      /@(SMEXEC|XEXEC|EXEC|XSM|SM|ACT|PASS|ROLE|LONG81|LONG257|LONG2001|BIGINPUT|DEEP1001|DEEP5000|DEEPOBJ|UNCLOSED)/g,
       (_, key: string) => values[key] as string,
     );
   }

@@ -480,7 +480,7 @@ mapRuns('refusals: unknown, malformed and wrong-kind ARNs, a finished map run, o
       call: () => s.updateMapRun({ mapRunArn, toleratedFailurePercentage: -1 }),
       name: 'ValidationException',
       message:
-        "1 validation error detected: Value '-1' at 'toleratedFailurePercentage' failed to satisfy constraint: Member must have value greater than or equal to 0",
+        "1 validation error detected: Value '-1.0' at 'toleratedFailurePercentage' failed to satisfy constraint: Member must have value greater than or equal to 0",
     },
     {
       call: () => s.updateMapRun({ mapRunArn, maxConcurrency: 1.5 }),

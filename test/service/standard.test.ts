@@ -247,13 +247,13 @@ standard('tokens: single use, unknown, malformed, and bad output answer with AWS
       'empty token',
       () => h.tasks.sendTaskFailure({ taskToken: '' }),
       'ValidationException',
-      "1 validation error detected: Value at 'taskToken' failed to satisfy constraint: Member must have length greater than or equal to 1",
+      "1 validation error detected: Value '' at 'taskToken' failed to satisfy constraint: Member must have length greater than or equal to 1",
     ],
     [
       'missing output',
       () => h.tasks.sendTaskSuccess({ taskToken: token } as never),
       'ValidationException',
-      "1 validation error detected: Value at 'output' failed to satisfy constraint: Member must not be null",
+      "1 validation error detected: Value null at 'output' failed to satisfy constraint: Member must not be null",
     ],
     [
       'error over 256 characters',

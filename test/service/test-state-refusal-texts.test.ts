@@ -155,7 +155,7 @@ const modelBounds: { name: string; request: Record<string, unknown>; message: st
   {
     name: 'an unknown fieldValidationMode',
     request: { definition: JSON.stringify(lambdaTask), mock: { result: '{}', fieldValidationMode: 'LAX' } },
-    message: modelBound("Value 'LAX' at 'mock.fieldValidationMode'", 'Member must satisfy enum value set: [STRICT, PRESENT, NONE]'),
+    message: modelBound("Value 'LAX' at 'mock.fieldValidationMode'", 'Member must satisfy enum value set: [STRICT, NONE, PRESENT]'),
   },
   {
     name: 'a mocked error name over 256 characters',

@@ -235,7 +235,7 @@ const refused: { name: string; request: RequestValues; type: string; message: st
     name: 'an unknown inspection level',
     request: { definition: { Type: 'Pass', End: true }, inspectionLevel: 'ALL' as 'INFO' },
     type: 'ValidationException',
-    message: /Member must satisfy enum value set: \[INFO, DEBUG, TRACE\]/,
+    message: /Member must satisfy enum value set: \[TRACE, INFO, DEBUG\]/,
   },
   {
     name: 'an ItemReader without mapItemReaderData',

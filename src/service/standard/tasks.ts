@@ -4,13 +4,11 @@ import type { EndedExecution, Integrations, NestedStart, StartedExecution } from
 import { ServiceError } from '../errors.js';
 import { nestingFault } from '../json-errors.js';
 import { longerThan } from '../../run/characters.js';
+import { checkRequestModel } from '../request-model.js';
 
 /** AWS's longest GetActivityTask poll: it answers with no task after 60 seconds. */
 const ACTIVITY_POLL_MS = 60_000;
-const MAX_TOKEN_LENGTH = 2048;
 const MAX_OUTPUT_BYTES = 262_144;
-const MAX_ERROR_LENGTH = 256;
-const MAX_CAUSE_LENGTH = 32_768;
 const MAX_WORKER_NAME_LENGTH = 80;
 const ACTIVITY_ARN = /^arn:aws[\w-]*:states:[^:]+:\d{12}:activity:[^:]+$/;
 
@@ -124,6 +122,7 @@ export class StandardTasks {
   }
 
   sendTaskSuccess(input: SendTaskSuccessInput): Record<string, never> {
+    checkRequestModel('SendTaskSuccess', input);
     checkToken(input?.taskToken);
     if (typeof input.output !== 'string') throw validation('output', 'Member must not be null');
     if (Buffer.byteLength(input.output) > MAX_OUTPUT_BYTES) {
@@ -142,15 +141,17 @@ export class StandardTasks {
   }
 
   sendTaskFailure(input: SendTaskFailureInput): Record<string, never> {
+    checkRequestModel('SendTaskFailure', input);
     checkToken(input?.taskToken);
     // null is absent, as in the JSON the SDK sends.
-    const error = optionalText(input.error, 'error', MAX_ERROR_LENGTH);
-    const cause = optionalText(input.cause, 'cause', MAX_CAUSE_LENGTH);
+    const error = optionalText(input.error, 'error');
+    const cause = optionalText(input.cause, 'cause');
     answer(this.tokens.fail(input.taskToken, error, cause));
     return {};
   }
 
   sendTaskHeartbeat(input: SendTaskHeartbeatInput): Record<string, never> {
+    checkRequestModel('SendTaskHeartbeat', input);
     checkToken(input?.taskToken);
     answer(this.tokens.heartbeat(input.taskToken));
     return {};
@@ -235,10 +236,10 @@ export class StandardTasks {
   }
 }
 
-function optionalText(value: unknown, member: string, maxLength: number): string | null {
+/** A text member, its bounds checked with the rest of the request (request-model.ts). */
+function optionalText(value: unknown, member: string): string | null {
   if (value === undefined || value === null) return null;
   if (typeof value !== 'string') throw validation(member, 'Member must be a string');
-  if (longerThan(value, maxLength)) throw validation(member, `Member must have length less than or equal to ${maxLength}`);
   return value;
 }
 
@@ -246,10 +247,9 @@ function validation(member: string, constraint: string): ServiceError {
   return new ServiceError('ValidationException', `1 validation error detected: Value at '${member}' failed to satisfy constraint: ${constraint}`);
 }
 
+/** A task token, its bounds checked with the rest of the request (request-model.ts). */
 function checkToken(token: unknown): asserts token is string {
   if (typeof token !== 'string') throw validation('taskToken', 'Member must not be null');
-  if (token.length < 1) throw validation('taskToken', 'Member must have length greater than or equal to 1');
-  if (longerThan(token, MAX_TOKEN_LENGTH)) throw validation('taskToken', `Member must have length less than or equal to ${MAX_TOKEN_LENGTH}`);
 }
 
 /** A token that settled nothing, as AWS refuses it. */

@@ -1,51 +1,48 @@
-import { checkBoolean, checkEnum, checkInteger, checkLength, requireString } from '../requests.js';
+import { checkBoolean, checkEnum, checkInteger, requireString } from '../requests.js';
+import { checkRequestModel } from '../request-model.js';
 import { clockProblem, firstProblem, handlersProblem, optionsShapeProblem, stringProblem, type OptionProblem } from '../../options.js';
 import type { InspectionLevel, TestStateRequest } from './request.js';
-
-/** Longest JSON-text member AWS's model allows (input, variables, context, mock.result, mapItemReaderData). */
-const maxDataLength = 262_144;
 
 const inspectionLevels: readonly InspectionLevel[] = ['INFO', 'DEBUG', 'TRACE'];
 
 /**
- * The bounds AWS's service model puts on TestState's members, checked before anything else
- * as AWS checks them: lengths, enumerations, types and minimums, with AWS's
- * "1 validation error detected" messages. Members the model marks sensitive (definition,
- * stateName, input, variables, context, the mock's result, error and cause) are not echoed.
+ * TestState's request as AWS checks it before anything else: the service model's bounds
+ * (request-model.ts: lengths, enumerations, minimums, every violation at once), then the
+ * members' JSON types, with AWS's "1 validation error detected" messages. Members the model
+ * marks sensitive (definition, stateName, input, variables, context, the mock's result,
+ * error and cause) are not echoed.
  */
 export function checkRequestShape(request: TestStateRequest): void {
+  checkRequestModel('TestState', request);
   requireString(request.definition, 'definition', true);
-  checkLength(request.definition, 'definition', 1, 1_048_576, true);
-  optionalString(request.roleArn, 'roleArn', 1, 256, false);
-  optionalString(request.input, 'input', 0, maxDataLength, true);
+  optionalString(request.roleArn, 'roleArn', false);
+  optionalString(request.input, 'input', true);
   checkEnum(request.inspectionLevel, 'inspectionLevel', inspectionLevels);
   checkBoolean(request.revealSecrets, 'revealSecrets');
-  optionalString(request.variables, 'variables', 0, maxDataLength, true);
-  optionalString(request.stateName, 'stateName', 1, 80, true);
-  optionalString(request.context, 'context', 0, maxDataLength, true);
+  optionalString(request.variables, 'variables', true);
+  optionalString(request.stateName, 'stateName', true);
+  optionalString(request.context, 'context', true);
   const mock = request.mock;
   if (mock !== undefined && mock !== null) {
-    optionalString(mock.result, 'mock.result', 0, maxDataLength, true);
+    optionalString(mock.result, 'mock.result', true);
     const errorOutput = mock.errorOutput;
     if (errorOutput !== undefined && errorOutput !== null) {
-      optionalString(errorOutput.error, 'mock.errorOutput.error', 0, 256, true);
-      optionalString(errorOutput.cause, 'mock.errorOutput.cause', 0, 32_768, true);
+      optionalString(errorOutput.error, 'mock.errorOutput.error', true);
+      optionalString(errorOutput.cause, 'mock.errorOutput.cause', true);
     }
     checkEnum(mock.fieldValidationMode, 'mock.fieldValidationMode', ['STRICT', 'PRESENT', 'NONE']);
   }
   const config = request.stateConfiguration;
   if (config !== undefined && config !== null) {
     checkInteger(config.retrierRetryCount, 'stateConfiguration.retrierRetryCount', 0);
-    optionalString(config.errorCausedByState, 'stateConfiguration.errorCausedByState', 1, 80, true);
+    optionalString(config.errorCausedByState, 'stateConfiguration.errorCausedByState', true);
     checkInteger(config.mapIterationFailureCount, 'stateConfiguration.mapIterationFailureCount', 0);
-    optionalString(config.mapItemReaderData, 'stateConfiguration.mapItemReaderData', 0, maxDataLength, true);
+    optionalString(config.mapItemReaderData, 'stateConfiguration.mapItemReaderData', true);
   }
 }
 
-function optionalString(value: unknown, member: string, min: number, max: number, sensitive: boolean): void {
-  if (value === undefined || value === null) return;
-  requireString(value, member, sensitive);
-  checkLength(value, member, min, max, sensitive);
+function optionalString(value: unknown, member: string, sensitive: boolean): void {
+  if (value !== undefined && value !== null) requireString(value, member, sensitive);
 }
 
 /** testState()'s own options (not the request's members, which AWS's model bounds). */
