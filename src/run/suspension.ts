@@ -143,6 +143,11 @@ export class Suspension extends Interruption implements EndListener {
   activityTaken(workerName: string | undefined): void {
     this.activity!.taken = true;
     this.frame.exec.history?.activityStarted(this.frame, workerName);
+    this.waitChanged();
+  }
+
+  /** What a parked wait's durable record holds changed (a worker took its activity task, an event was recorded): a store records it again. */
+  waitChanged(): void {
     if (this.port !== null && !this.answered) this.port.suspended?.(this);
   }
 
