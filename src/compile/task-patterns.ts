@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { AslError, StatesErrors, jsonForCause, runtimeError } from '../run/errors.js';
 import type { Frame } from '../run/frame.js';
 import { isPromiseLike, type RunState } from '../run/state.js';
-import { Suspension, mayPark, type ChildWait, type ResumeStep } from '../run/suspension.js';
+import { Suspension, activityStarted, mayPark, type ChildWait, type ResumeStep } from '../run/suspension.js';
 import { TaskFailure, type Timing } from '../run/task-call.js';
 import type { TaskTokens } from '../run/tokens.js';
 import type { StateEnv } from './context.js';
@@ -317,7 +317,6 @@ function compileActivity(resource: string, integrations: Integrations, env: Stat
   return function invokeActivity(effective, frame, timing) {
     const token = takeToken(frame);
     const [timeoutMs, heartbeatMs] = waitTimes(timing, effective, frame);
-    const history = frame.exec.history;
     if (suspends(frame)) {
       const suspension = tokens.suspend(token, frame, timeoutMs, heartbeatMs, { arn: resource, input: effective, queues: integrations, taken: false });
       tokens.whenStarted(token, (workerName) => suspension.activityTaken(workerName));
@@ -325,7 +324,7 @@ function compileActivity(resource: string, integrations: Integrations, env: Stat
       throw suspension;
     }
     const answer = tokens.wait(token, frame.exec, timeoutMs, heartbeatMs, true);
-    if (history !== null) tokens.whenStarted(token, (workerName) => history.activityStarted(frame, workerName));
+    tokens.whenStarted(token, (workerName) => activityStarted(frame, workerName));
     integrations.scheduleActivity!(resource, token, effective);
     if (integrations.withdrawActivity === undefined) return answer;
     return answer.finally(() => integrations.withdrawActivity!(resource, token));

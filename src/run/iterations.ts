@@ -1,7 +1,6 @@
 import { AslError, StatesErrors, errorOutput, stateCause, toAslError } from './errors.js';
 import { childFrame } from './branches.js';
 import { ChildStop, Execution, Frame, StopSignal, VariableScope } from './frame.js';
-import { uncaughtFailureEvents } from './failure-events.js';
 import { ExecutionTimeout } from './interruptions.js';
 import { Interruption, runStates } from './run-states.js';
 import { ChildExecution, type MapRun, type MapRunHost } from './map-runs.js';
@@ -333,7 +332,6 @@ function runIterations(
 
   /** Records a failed iteration (run in `frame`); throws when it must fail the whole Map. */
   function failed(thrown: unknown, index: number, frame: Frame): void {
-    if (!isolated) exec.eventId += uncaughtFailureEvents(frame, thrown);
     exec.eventId++;
     if (recording && !(thrown instanceof Interruption)) history!.mapIterationEnded(parent, frame, index, false);
     const tolerated = run === null ? allowed : run.allowed;
@@ -435,11 +433,8 @@ function runIterations(
           },
           (thrown) => {
             inFlight--;
-            // An aborted iteration's failure records its events all the same (none for its abandonment).
-            if (settled) {
-              if (!isolated) exec.eventId += uncaughtFailureEvents(started[index]!, thrown);
-              return;
-            }
+            // An aborted iteration recorded its TaskStateAborted and MapIterationAborted, and nothing more.
+            if (settled) return;
             try {
               failed(thrown, index, started[index]!);
             } catch (fatal) {

@@ -4,16 +4,17 @@ import { createService, virtualClock, type Handlers, type HistoryLevel, type Ste
 import { roleArn, withFreshStore, type FreshStore } from '../support/stores.js';
 
 /**
- * A callback (`.waitForTaskToken`) or `.sync` Task records TaskSubmitted between TaskStarted
- * and its end, and a later state's cause ("entered at the event id #N") counts it: N is the
- * id of that state's StateEntered in the history GetExecutionHistory returns, whether the
- * resource's call answers synchronously or later, the token is answered inside the call or
- * after the execution parked, the service records a history or not, and across a restart
- * over the same store between the parking and the answer. The Task runs on the main line,
- * in a Parallel's branch and in a Map's two iterations; the state after it fails citing
- * its own entry.
+ * The events of Standard workflows' Tasks count in a later state's cause ("entered at the
+ * event id #N"): N is the id of that state's StateEntered in the history GetExecutionHistory
+ * returns, and the same when the service records no history. A callback
+ * (`.waitForTaskToken`) or `.sync` Task records TaskSubmitted between TaskStarted and its end,
+ * whether the resource's call answers synchronously or later, the token is answered inside
+ * the call or after the execution parked, and across a restart over the same store between
+ * the parking and the answer; such a Task runs on the main line, in a Parallel's branch and
+ * in a Map's two iterations. An activity task records ActivityStarted only when a worker
+ * takes it. The state after the Task fails citing its own entry.
  */
-const submitted = suite('event ids cited after a Task that recorded TaskSubmitted');
+const submitted = suite('event ids cited after Standard Tasks: callbacks, .sync jobs, activities');
 
 const CALLBACK = 'arn:aws:states:::sqs:sendMessage.waitForTaskToken';
 const SYNC = 'arn:aws:states:::states:startExecution.sync';
@@ -181,6 +182,36 @@ for (const place of places) {
       }
     }
     assert.equal(cited, [entered, entered], 'with a history, then without');
+  });
+}
+
+/** An activity Task that times out (TimeoutSeconds 1, real time), a worker having taken its task or not, caught into Citing. */
+for (const taken of [false, true]) {
+  submitted(`an activity Task timing out, ${taken ? 'after a worker took its task' : 'no worker having taken its task'}`, async () => {
+    const runs = await Promise.all(
+      (['ALL', 'OFF'] as const).map(async (history) => {
+        const service = createService({ history });
+        try {
+          const { activityArn } = await service.createActivity({ name: 'review' });
+          const machine = {
+            StartAt: 'Review',
+            States: {
+              Review: { Type: 'Task', Resource: activityArn, TimeoutSeconds: 1, Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Citing' }], Next: 'Citing' },
+              Citing: citing,
+            },
+          };
+          const { stateMachineArn } = await service.createStateMachine({ name: 'reviews', roleArn, definition: JSON.stringify(machine) });
+          const { executionArn } = await service.startExecution({ stateMachineArn, input: '{}' });
+          if (taken) assert.ok((await service.getActivityTask({ activityArn, workerName: 'w' })).taskToken, 'a worker took the task');
+          const ended = await service.waitForExecution({ executionArn });
+          return { cited: citedId(ended.cause), entered: history === 'ALL' ? await enteredId(service, executionArn, 0) : null };
+        } finally {
+          await service.close();
+        }
+      }),
+    );
+    assert.is(runs[0]!.cited, runs[0]!.entered, 'with a history');
+    assert.is(runs[1]!.cited, runs[0]!.entered, 'without a history');
   });
 }
 
