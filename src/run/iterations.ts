@@ -69,6 +69,12 @@ export interface MapIterationsResult {
   readonly failures: readonly { readonly index: number; readonly error: string | null; readonly cause: string | null }[];
   /** True when more iterations failed than tolerated and the rest were not started. */
   readonly stopped: boolean;
+  /**
+   * History events the iterations that ran recorded, or would have, between each one's
+   * MapIterationStarted and its end (MapIterations.events), so that later states cite the
+   * ids they would in-process; absent: not known, counted as none.
+   */
+  readonly events?: number;
 }
 
 /**
@@ -90,10 +96,17 @@ export class MapIterations {
   private readonly start: StateNode;
   private readonly exec: Execution;
   private readonly outer: VariableScope | null;
+  private readonly firstEventId: number;
   constructor(start: StateNode, exec: Execution, outer: VariableScope | null) {
     this.start = start;
     this.exec = exec;
     this.outer = outer;
+    this.firstEventId = exec.eventId;
+  }
+
+  /** History events the iterations run so far counted (their states' events: none of the Map's own, as MapIterationStarted). */
+  get events(): number {
+    return this.exec.eventId - this.firstEventId;
   }
 
   /** Runs the iteration of item number `index`. Never throws or rejects: a failure is an outcome. */
@@ -152,7 +165,7 @@ export function runMapIterations(
       },
     };
     const elsewhere = executor(request);
-    if (elsewhere !== null) return elsewhere.then((result) => outputsOf(result, allowed, parent, run));
+    if (elsewhere !== null) return elsewhere.then((result) => outputsOf(result, allowed, parent, run, processor.isolated));
   }
   if (processor.node !== null && parent.exec.standard && mayPark(parent)) {
     return runParkableIterations(processor, inputs, inputBound, parent, rawInput, limit, allowed, run);
@@ -278,9 +291,15 @@ function iterationParent(frame: Frame, isolated: boolean): IterationParent {
   };
 }
 
-/** Iteration outcomes from elsewhere, judged as runIterations judges its own. */
-function outputsOf(result: MapIterationsResult, allowed: number, parent: Frame, run: MapRun | null): unknown[] {
+/**
+ * Iteration outcomes from elsewhere, judged as runIterations judges its own, their events
+ * counted as it counts them: MapStateStarted, then per iteration that ran its
+ * MapIterationStarted, its states' events and its end; a Distributed Map's MapRunStarted and
+ * MapRunSucceeded/Failed instead (its children's events are their own).
+ */
+function outputsOf(result: MapIterationsResult, allowed: number, parent: Frame, run: MapRun | null, isolated: boolean): unknown[] {
   const outputs = result.outputs.slice();
+  parent.exec.eventId += isolated ? 3 : 1 + (result.events ?? 0) + 2 * (result.failures.length + succeededIterations(result.outputs));
   let failure: AslError | null = null;
   if (result.failures.length > 0) {
     const first = result.failures.reduce((a, b) => (b.index < a.index ? b : a));
@@ -293,6 +312,13 @@ function outputsOf(result: MapIterationsResult, allowed: number, parent: Frame, 
   if (run !== null) run.ended(failure === null ? 'SUCCEEDED' : 'FAILED', parent.exec.clock.now(), failure?.error ?? undefined, failure?.cause ?? undefined);
   if (failure !== null) throw failure;
   return outputs;
+}
+
+/** Iterations that ran and succeeded: their outputs are in (a failed one's or one not run is undefined). */
+function succeededIterations(outputs: readonly unknown[]): number {
+  let count = 0;
+  for (const output of outputs) if (output !== undefined) count++;
+  return count;
 }
 
 /**
