@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { compile } from '../../src/compile/machine.js';
 import { virtualClock } from '../../src/run/clock.js';
 import { createPool, type Pool } from '../../src/pool/index.js';
+import { citedId, citing, citingEnteredId } from '../support/citing.js';
 import { handlers } from './fixtures/handlers.js';
 
 /**
@@ -16,7 +17,6 @@ import { handlers } from './fixtures/handlers.js';
 const fanOutIds = suite<{ pool: Pool }>('event ids cited after a Map fanned out over the pool');
 
 const handlersUrl = new URL('./fixtures/handlers.ts', import.meta.url);
-const citing = { Type: 'Pass', QueryLanguage: 'JSONata', Output: '{% $undefinedfn() %}', End: true };
 const items = Array.from({ length: 20 }, (_, n) => ({ n }));
 
 /** Each row's Map state, without Next. */
@@ -123,12 +123,6 @@ function definition(map: Record<string, unknown>): Record<string, unknown> {
   return { StartAt: 'Each', States: { Each: { ...map, Next: 'Citing' }, Citing: citing } };
 }
 
-function citedId(cause: string | null | undefined): number {
-  const m = /^An error occurred while executing the state 'Citing' \(entered at the event id #(\d+)\)/.exec(cause ?? '');
-  assert.ok(m, `expected Citing's failure, got ${cause}`);
-  return Number(m[1]);
-}
-
 fanOutIds.before((context) => {
   context.pool = createPool({ threads: 2, mapFanOutMinItems: 1 });
   for (const { name, map } of maps)
@@ -142,11 +136,10 @@ fanOutIds.after(async (context) => {
 for (const { name, map } of maps) {
   fanOutIds(name, async ({ pool }) => {
     const inProcess = await compile(definition(map), { handlers, clock: virtualClock(), history: 'ALL' }).execute({ items });
-    const entered = inProcess.history!.find((e) => e.type === 'PassStateEntered' && (e as Record<string, any>).stateEnteredEventDetails.name === 'Citing');
-    assert.ok(entered, 'Citing entered in-process');
-    assert.is(citedId(inProcess.cause), entered!.id, 'in-process');
+    const entered = citingEnteredId(inProcess.history!);
+    assert.is(citedId(inProcess.cause), entered, 'in-process');
     const pooled = await pool.execute(name, { items });
-    assert.is(citedId(pooled.cause), entered!.id, 'through the pool');
+    assert.is(citedId(pooled.cause), entered, 'through the pool');
   });
 }
 

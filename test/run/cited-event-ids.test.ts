@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { compile, createService, virtualClock, type Handlers } from '../../src/index.js';
-import type { ExecutionResult } from '../../src/run/result.js';
+import { citedId, citing, citingEnteredId } from '../support/citing.js';
 
 /**
  * The "entered at the event id #N" a cause cites, after a failure inside a Parallel branch or
@@ -40,8 +40,6 @@ const handlers: Handlers = {
 };
 const held: (() => void)[] = [];
 
-/** Fails citing its own StateEntered: the state whose cause is checked. */
-const citing = { Type: 'Pass', QueryLanguage: 'JSONata', Output: '{% $undefinedfn() %}', End: true };
 const retryOnce = [{ ErrorEquals: ['States.ALL'], MaxAttempts: 1, IntervalSeconds: 1 }];
 const catchAll = [{ ErrorEquals: ['States.ALL'], Next: 'Citing' }];
 
@@ -190,29 +188,20 @@ function definition(container: (body: Record<string, unknown>) => Record<string,
   return { StartAt: 'Threads', States: { Threads: container(body), Citing: citing } };
 }
 
-function citedId(r: ExecutionResult): number {
-  const m = /^An error occurred while executing the state 'Citing' \(entered at the event id #(\d+)\)/.exec(r.cause ?? '');
-  assert.ok(m, `expected Citing's failure, got ${r.status} ${r.error}: ${r.cause}`);
-  return Number(m[1]);
-}
-
 const input = { items: [1, 2] };
 
 /** Runs `definition` with `history: 'ALL'` and without, and as a Standard execution: each cites Citing's StateEntered id. */
 async function assertCitesEnteredId(definition: unknown): Promise<void> {
   const recorded = await compile(definition, { handlers, clock: virtualClock(0), history: 'ALL' }).execute(input);
-  const entered = recorded.history!.find((e) => e.type === 'PassStateEntered' && (e as Record<string, any>).stateEnteredEventDetails.name === 'Citing');
-  assert.ok(entered, 'Citing entered');
-  assert.is(citedId(recorded), entered!.id, 'with a history');
+  const entered = citingEnteredId(recorded.history!);
+  assert.is(citedId(recorded.cause), entered, 'with a history');
   const counted = await compile(definition, { handlers, clock: virtualClock(0) }).execute(input);
-  assert.is(citedId(counted), entered!.id, 'without a history');
+  assert.is(citedId(counted.cause), entered, 'without a history');
   const { stateMachineArn } = await service.createStateMachine({ name: `m${machines++}`, roleArn: ROLE, definition: JSON.stringify(definition) });
   const { executionArn } = await service.startExecution({ stateMachineArn, input: JSON.stringify(input) });
   const standard = await service.waitForExecution({ executionArn });
   const { events } = await service.getExecutionHistory({ executionArn, maxResults: 1000 });
-  const standardEntered = events.find((e) => e.type === 'PassStateEntered' && (e as Record<string, any>).stateEnteredEventDetails.name === 'Citing');
-  assert.ok(standardEntered, 'Citing entered in the Standard execution');
-  assert.is(citedId(standard as ExecutionResult), standardEntered!.id, 'in a Standard execution');
+  assert.is(citedId(standard.cause), citingEnteredId(events), 'in a Standard execution');
 }
 const ROLE = 'arn:aws:iam::123456789012:role/statemill';
 const service = createService({ clock: virtualClock(0), handlers });

@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createService, virtualClock, type Handlers, type HistoryLevel, type StepFunctionsService } from '../../src/index.js';
+import { citedId, citing, citingEnteredId } from '../support/citing.js';
 import { roleArn, withFreshStore, type FreshStore } from '../support/stores.js';
 
 /**
@@ -18,8 +19,6 @@ const submitted = suite('event ids cited after Standard Tasks: callbacks, .sync 
 
 const CALLBACK = 'arn:aws:states:::sqs:sendMessage.waitForTaskToken';
 const SYNC = 'arn:aws:states:::states:startExecution.sync';
-
-const citing = { Type: 'Pass', QueryLanguage: 'JSONata', Output: '{% $undefinedfn() %}', End: true };
 
 function callbackTask(name: string): Record<string, unknown> {
   return { Type: 'Task', Resource: CALLBACK, Parameters: { QueueUrl: 'q', MessageBody: { 'TaskToken.$': '$$.Task.Token', name } }, End: true };
@@ -91,19 +90,11 @@ function sqs(answering: Answering, service: () => StepFunctionsService) {
   return { tokens, unresolved, handlers };
 }
 
-function citedId(cause: string | undefined): number {
-  const m = /^An error occurred while executing the state 'Citing' \(entered at the event id #(\d+)\)/.exec(cause ?? '');
-  assert.ok(m, `expected Citing's failure, got ${cause}`);
-  return Number(m[1]);
-}
-
 /** Citing's PassStateEntered id in the history `service` returns for `executionArn`; the history holds `submittedEvents` TaskSubmitted events. */
 async function enteredId(service: StepFunctionsService, executionArn: string, submittedEvents: number): Promise<number> {
   const { events } = await service.getExecutionHistory({ executionArn, maxResults: 1000 });
   assert.is(events.filter((e) => e.type === 'TaskSubmitted').length, submittedEvents, 'TaskSubmitted recorded once per call');
-  const entered = events.find((e) => e.type === 'PassStateEntered' && (e as Record<string, any>).stateEnteredEventDetails.name === 'Citing');
-  assert.ok(entered, 'Citing entered');
-  return entered!.id;
+  return citingEnteredId(events);
 }
 
 /** Runs the callback machine of `place` on a service made by `open`, answering as `answering` says; `restart` opens the service that answers. Returns the cited id and the answering service. */
