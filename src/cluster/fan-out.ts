@@ -16,6 +16,8 @@ import type { ClusterWorkflow } from './submission.js';
 class FanOut {
   readonly outputs: unknown[];
   readonly failures: { index: number; error: string | null; cause: string | null }[] = [];
+  /** History events the answered blocks' iterations counted. */
+  events = 0;
   next = 0;
   inFlight = 0;
   done = false;
@@ -164,6 +166,7 @@ export class MapFanOuts {
     } else if (reply !== null) {
       for (let i = 0; i < reply.outputs.length; i++) fanOut.outputs[start + i] = reply.outputs[i];
       for (const failure of reply.failures) fanOut.failures.push({ index: start + failure.index, error: failure.error, cause: failure.cause });
+      fanOut.events += reply.events ?? 0;
     }
     const tolerated = fanOut.request.toleratedFailures;
     if (fanOut.failures.length > 0 && fanOut.failures.length > tolerated) {
@@ -180,6 +183,6 @@ export class MapFanOuts {
     fanOut.done = true;
     for (const [jobId, pending] of this.pending) if (pending.fanOut === fanOut) this.pending.delete(jobId);
     fanOut.failures.sort((a, b) => a.index - b.index);
-    fanOut.resolve({ outputs: fanOut.outputs, failures: fanOut.failures, stopped });
+    fanOut.resolve({ outputs: fanOut.outputs, failures: fanOut.failures, stopped, events: fanOut.events });
   }
 }

@@ -1,5 +1,4 @@
 import { StatesErrors, errorOutput, heartbeatLapse, toAslError, type AslError } from '../run/errors.js';
-import { caughtAttemptEvents, failedAttemptEvents } from '../run/failure-events.js';
 import { checkRunning, type Frame } from '../run/frame.js';
 import { Interruption } from '../run/run-states.js';
 import { isPromiseLike, type RunState, type StateNode } from '../run/state.js';
@@ -174,14 +173,12 @@ export function compileRecovery(attempt: RunState, def: Record<string, unknown>,
       const delay = retryDelay(retrier, used[i]!);
       frame.retryCount++;
       if (frame.exec.history !== null) frame.exec.history.retrying(frame);
-      frame.exec.eventId += failedAttemptEvents(frame);
       if (parksOnTimer(frame)) throw Suspension.timed(frame, node, input, frame.exec.clock.now() + delay, used);
       return frame.exec.sleepThen(delay, frame.stop, () => retryAttempt(input, frame, used));
     }
     for (let i = 0; i < catchers.length; i++) {
       const catcher = catchers[i]!;
       if (!catcher.matches(error)) continue;
-      frame.exec.eventId += caughtAttemptEvents(frame);
       frame.next = catcher.next;
       frame.resultBound = Infinity;
       return catcher.output(input, errorOutput(error), frame);

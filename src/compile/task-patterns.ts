@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { AslError, StatesErrors, jsonForCause, runtimeError } from '../run/errors.js';
 import type { Frame } from '../run/frame.js';
 import { isPromiseLike, type RunState } from '../run/state.js';
-import { Suspension, mayPark, type ChildWait, type ResumeStep } from '../run/suspension.js';
+import { Suspension, activityStarted, mayPark, type ChildWait, type ResumeStep } from '../run/suspension.js';
 import { TaskFailure, type Timing } from '../run/task-call.js';
 import type { TaskTokens } from '../run/tokens.js';
 import type { StateEnv } from './context.js';
@@ -225,17 +225,16 @@ function compileCallback(call: Invoke, resource: string, integrations: Integrati
     const answer = tokens.wait(token, frame.exec, timeoutMs, heartbeatMs);
     const called = callHoldingToken(call, tokens, token, effective, frame);
     if (called instanceof TaskFailure) return called;
-    const history = frame.exec.history;
     if (!isPromiseLike(called)) {
       // The answer settles in a later microtask at the earliest, so TaskSubmitted comes first.
-      history?.taskSubmitted(frame, resource, called);
+      taskSubmitted(frame, resource, called);
       return answer;
     }
     return new Promise((resolve, reject) => {
       answer.then(resolve, reject);
       Promise.resolve(called).then(
-        (submitted) => {
-          if (history !== null && tokens.isPending(token)) history.taskSubmitted(frame, resource, submitted);
+        (output) => {
+          if (tokens.isPending(token)) taskSubmitted(frame, resource, output);
         },
         (thrown) => {
           tokens.withdraw(token);
@@ -244,6 +243,12 @@ function compileCallback(call: Invoke, resource: string, integrations: Integrati
       );
     });
   };
+}
+
+/** TaskSubmitted: a callback's or `.sync` job's request went out, `output` the service's answer; its id is counted with or without a history. */
+function taskSubmitted(frame: Frame, resource: string, output: unknown): void {
+  frame.exec.eventId++;
+  frame.exec.history?.taskSubmitted(frame, resource, output);
 }
 
 /**
@@ -281,15 +286,17 @@ function suspendOnCallback(
   const suspension = tokens.suspend(token, frame, timeoutMs, heartbeatMs);
   const called = callHoldingToken(call, tokens, token, effective, frame);
   if (called instanceof TaskFailure) return called;
-  const history = frame.exec.history;
   if (!isPromiseLike(called)) {
     // An answer given inside the call waits in the suspension until the execution is parked: TaskSubmitted comes first.
-    history?.taskSubmitted(frame, resource, called);
+    taskSubmitted(frame, resource, called);
     throw suspension;
   }
   Promise.resolve(called).then(
-    (submitted) => {
-      if (history !== null && tokens.isPending(token)) history.taskSubmitted(frame, resource, submitted);
+    (output) => {
+      if (!tokens.isPending(token)) return;
+      taskSubmitted(frame, resource, output);
+      // The execution may have parked meanwhile: its durable record holds the event ids as they were.
+      suspension.waitChanged();
     },
     (thrown) => tokens.failWith(token, thrown),
   );
@@ -310,7 +317,6 @@ function compileActivity(resource: string, integrations: Integrations, env: Stat
   return function invokeActivity(effective, frame, timing) {
     const token = takeToken(frame);
     const [timeoutMs, heartbeatMs] = waitTimes(timing, effective, frame);
-    const history = frame.exec.history;
     if (suspends(frame)) {
       const suspension = tokens.suspend(token, frame, timeoutMs, heartbeatMs, { arn: resource, input: effective, queues: integrations, taken: false });
       tokens.whenStarted(token, (workerName) => suspension.activityTaken(workerName));
@@ -318,7 +324,7 @@ function compileActivity(resource: string, integrations: Integrations, env: Stat
       throw suspension;
     }
     const answer = tokens.wait(token, frame.exec, timeoutMs, heartbeatMs, true);
-    if (history !== null) tokens.whenStarted(token, (workerName) => history.activityStarted(frame, workerName));
+    tokens.whenStarted(token, (workerName) => activityStarted(frame, workerName));
     integrations.scheduleActivity!(resource, token, effective);
     if (integrations.withdrawActivity === undefined) return answer;
     return answer.finally(() => integrations.withdrawActivity!(resource, token));
@@ -368,7 +374,7 @@ function compileNestedSync(resource: string, version: number, integrations: Inte
     const [timeoutMs, heartbeatMs] = waitTimes(timing, effective, frame);
     if (suspends(frame)) return suspendOnChild(resource, version, integrations, effective, frame, timeoutMs, heartbeatMs);
     return andThen(startChild(integrations, effective, frame, 'StepFunctions'), (started) => {
-      frame.exec.history?.taskSubmitted(frame, resource, startedOutput(started));
+      taskSubmitted(frame, resource, startedOutput(started));
       // The child's end settles a private token, so the task's timeout and the parent's end apply as to callbacks.
       const token = tokens.mint();
       const answer = tokens.wait(token, frame.exec, timeoutMs, heartbeatMs);
@@ -417,7 +423,7 @@ function suspendOnChild(
     throw thrown;
   }
   const onStarted = (done: StartedExecution) => {
-    frame.exec.history?.taskSubmitted(frame, resource, startedOutput(done));
+    taskSubmitted(frame, resource, startedOutput(done));
     suspension.childStarted(done.executionArn);
     child.follow(token);
   };

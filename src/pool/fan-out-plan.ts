@@ -49,7 +49,9 @@ export function planFanOut(count: number, threads: number, maxConcurrency: numbe
 export function collectOutcomes(count: number, blockSize: number, replies: readonly MapItemsReply[], stopped: boolean, decoder: DecoderEntry): MapFanOutResult {
   const outputs = new Array<unknown>(count).fill(undefined);
   const failures: MapIterationFailure[] = [];
+  let events = 0;
   for (const reply of replies) {
+    events += reply.events;
     const outcomes = readBatch(reply.outcomes, decoder) as IterationOutcome[];
     let at = 0;
     for (const block of reply.blocks) {
@@ -62,7 +64,7 @@ export function collectOutcomes(count: number, blockSize: number, replies: reado
     }
   }
   failures.sort((a, b) => a.index - b.index);
-  return { outputs, failures, stopped };
+  return { outputs, failures, stopped, events };
 }
 
 /** Outcome bytes for `count` items lost with their worker: every one failed with the fault. */

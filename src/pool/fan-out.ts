@@ -135,7 +135,8 @@ export class FanOut {
     if (blocks.length === 0) return;
     let count = 0;
     for (const block of blocks) count += this.items.sizeOf(block);
-    this.replies.push({ blocks, outcomes: lostOutcomes(count, error, cause), failures: count });
+    // Lost with their thread: the iterations' events are unknown.
+    this.replies.push({ blocks, outcomes: lostOutcomes(count, error, cause), failures: count, events: 0 });
     this.failures += count;
     if (this.items.addFailures(count) > this.allowed) this.items.stop();
   }

@@ -178,11 +178,12 @@ export interface MapItemsTask extends TaskBase {
   readonly tolerated: number;
 }
 
-/** The blocks a MapItemsTask claimed, in claim order; one IterationOutcome per item of those blocks, in the same order; how many failed. */
+/** The blocks a MapItemsTask claimed, in claim order; one IterationOutcome per item of those blocks, in the same order; how many failed; the history events their iterations counted (MapIterations.events). */
 export interface MapItemsReply {
   readonly blocks: number[];
   readonly outcomes: Uint8Array;
   readonly failures: number;
+  readonly events: number;
 }
 
 /** [0, output] succeeded, [1, error, cause] failed, [2] not run (the fan-out stopped first). */

@@ -1,6 +1,5 @@
 import { Frame, StopSignal, VariableScope } from './frame.js';
 import type { HistoryRecorder } from './history.js';
-import { uncaughtFailureEvents } from './failure-events.js';
 import { noFrames, threadsAborted } from './iterations.js';
 import { Interruption, runStates } from './run-states.js';
 import { ParkedBranches } from './parked-branches.js';
@@ -136,9 +135,11 @@ class BranchJoin {
     const stop = this.stop;
     this.frames[index] = frame;
     const branchFailed = (error: unknown) => {
-      if (!stop.isStopped()) this.failed(index, frame, error);
-      // A branch stopped by a sibling's failure records its own failure's events all the same.
-      else if (this.ended[index] !== true) frame.exec.eventId += uncaughtFailureEvents(frame, error);
+      // The first failure abandons the other branches at once; one failing after it recorded its TaskStateAborted, and nothing more.
+      if (!stop.isStopped()) {
+        stop.stop();
+        this.failed(index, frame, error);
+      }
       this.ended[index] = true;
       throw error;
     };
@@ -158,7 +159,7 @@ class BranchJoin {
   joined<T>(syncBound: number, context: T, done: BranchesDone<T>): Promise<unknown> {
     const parent = this.parent;
     const history = parent.exec.history;
-    const all = firstFailureStops(this.pending, this.stop);
+    const all = Promise.all(this.pending);
     if (history === null) return all.then(() => done(context, this.outputs, parent, syncBound + this.bound));
     return all.then(
       () => {
@@ -268,7 +269,6 @@ export function failedBranch(
   ended: (i: number) => boolean,
 ): void {
   parent.historyEventId = branch.historyEventId;
-  parent.exec.eventId += uncaughtFailureEvents(branch, thrown);
   if (!(thrown instanceof Interruption)) threadsAborted(parent, branch, index, frames, ended, false);
 }
 
@@ -281,15 +281,3 @@ function recordParallelEnd(history: HistoryRecorder, parent: Frame, error: unkno
 }
 
 function ignore() {}
-
-/** Like Promise.all, and marks the siblings stopped as soon as one fails. */
-export function firstFailureStops(pending: Promise<unknown>[], stop: StopSignal): Promise<unknown> {
-  return Promise.all(
-    pending.map((p) =>
-      p.then(undefined, (error) => {
-        stop.stop();
-        throw error;
-      }),
-    ),
-  );
-}

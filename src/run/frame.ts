@@ -427,8 +427,13 @@ export function childExecutionOf(stop: StopSignal | null): ChildExecution | null
 
 /** Throws the interruption that ends a thread of control that must not go on: its group was stopped or the execution ended. */
 export function checkRunning(frame: Frame): void {
-  if (frame.stop !== null && frame.stop.isStopped()) throw abandoned;
+  if (abandonedThread(frame)) throw abandoned;
   if (frame.exec.aborted) throw executionEnded;
+}
+
+/** Whether `frame`'s thread was abandoned: a sibling branch or iteration failed its Parallel or Map (or an enclosing one's). */
+export function abandonedThread(frame: Frame): boolean {
+  return frame.stop !== null && frame.stop.isStopped();
 }
 
 /**
@@ -470,12 +475,6 @@ export class Frame {
    * ResultPath may set its result in it instead of copying it again. Null when there is none.
    */
   owned: object | null;
-  /**
-   * Set when the current Task attempt failed before calling its handler, so recorded no task
-   * events (run/failure-events.ts counts them and resets it). False whenever a state
-   * completes: a frame restarted for another thread needs no reset.
-   */
-  failedBeforeCall: boolean;
   constructor(exec: Execution, vars: VariableScope | null, mapIndex: number, mapValue: unknown, stop: StopSignal | null = null) {
     this.exec = exec;
     this.vars = vars;
@@ -494,7 +493,6 @@ export class Frame {
     this.taskToken = null;
     this.stateInput = undefined;
     this.owned = null;
-    this.failedBeforeCall = false;
   }
 
   /**

@@ -1,7 +1,6 @@
 import { AslError, StatesErrors, errorOutput, stateCause, toAslError } from './errors.js';
 import { childFrame } from './branches.js';
 import { ChildStop, Execution, Frame, StopSignal, VariableScope } from './frame.js';
-import { uncaughtFailureEvents } from './failure-events.js';
 import { ExecutionTimeout } from './interruptions.js';
 import { Interruption, runStates } from './run-states.js';
 import { ChildExecution, type MapRun, type MapRunHost } from './map-runs.js';
@@ -70,6 +69,12 @@ export interface MapIterationsResult {
   readonly failures: readonly { readonly index: number; readonly error: string | null; readonly cause: string | null }[];
   /** True when more iterations failed than tolerated and the rest were not started. */
   readonly stopped: boolean;
+  /**
+   * History events the iterations that ran recorded, or would have, between each one's
+   * MapIterationStarted and its end (MapIterations.events), so that later states cite the
+   * ids they would in-process; absent: not known, counted as none.
+   */
+  readonly events?: number;
 }
 
 /**
@@ -91,10 +96,17 @@ export class MapIterations {
   private readonly start: StateNode;
   private readonly exec: Execution;
   private readonly outer: VariableScope | null;
+  private readonly firstEventId: number;
   constructor(start: StateNode, exec: Execution, outer: VariableScope | null) {
     this.start = start;
     this.exec = exec;
     this.outer = outer;
+    this.firstEventId = exec.eventId;
+  }
+
+  /** History events the iterations run so far counted (their states' events: none of the Map's own, as MapIterationStarted). */
+  get events(): number {
+    return this.exec.eventId - this.firstEventId;
   }
 
   /** Runs the iteration of item number `index`. Never throws or rejects: a failure is an outcome. */
@@ -153,7 +165,7 @@ export function runMapIterations(
       },
     };
     const elsewhere = executor(request);
-    if (elsewhere !== null) return elsewhere.then((result) => outputsOf(result, allowed, parent, run));
+    if (elsewhere !== null) return elsewhere.then((result) => outputsOf(result, allowed, parent, run, processor.isolated));
   }
   if (processor.node !== null && parent.exec.standard && mayPark(parent)) {
     return runParkableIterations(processor, inputs, inputBound, parent, rawInput, limit, allowed, run);
@@ -279,9 +291,15 @@ function iterationParent(frame: Frame, isolated: boolean): IterationParent {
   };
 }
 
-/** Iteration outcomes from elsewhere, judged as runIterations judges its own. */
-function outputsOf(result: MapIterationsResult, allowed: number, parent: Frame, run: MapRun | null): unknown[] {
+/**
+ * Iteration outcomes from elsewhere, judged as runIterations judges its own, their events
+ * counted as it counts them: MapStateStarted, then per iteration that ran its
+ * MapIterationStarted, its states' events and its end; a Distributed Map's MapRunStarted and
+ * MapRunSucceeded/Failed instead (its children's events are their own).
+ */
+function outputsOf(result: MapIterationsResult, allowed: number, parent: Frame, run: MapRun | null, isolated: boolean): unknown[] {
   const outputs = result.outputs.slice();
+  parent.exec.eventId += isolated ? 3 : 1 + (result.events ?? 0) + 2 * (result.failures.length + succeededIterations(result.outputs));
   let failure: AslError | null = null;
   if (result.failures.length > 0) {
     const first = result.failures.reduce((a, b) => (b.index < a.index ? b : a));
@@ -294,6 +312,13 @@ function outputsOf(result: MapIterationsResult, allowed: number, parent: Frame, 
   if (run !== null) run.ended(failure === null ? 'SUCCEEDED' : 'FAILED', parent.exec.clock.now(), failure?.error ?? undefined, failure?.cause ?? undefined);
   if (failure !== null) throw failure;
   return outputs;
+}
+
+/** Iterations that ran and succeeded: their outputs are in (a failed one's or one not run is undefined). */
+function succeededIterations(outputs: readonly unknown[]): number {
+  let count = 0;
+  for (const output of outputs) if (output !== undefined) count++;
+  return count;
 }
 
 /**
@@ -333,7 +358,6 @@ function runIterations(
 
   /** Records a failed iteration (run in `frame`); throws when it must fail the whole Map. */
   function failed(thrown: unknown, index: number, frame: Frame): void {
-    if (!isolated) exec.eventId += uncaughtFailureEvents(frame, thrown);
     exec.eventId++;
     if (recording && !(thrown instanceof Interruption)) history!.mapIterationEnded(parent, frame, index, false);
     const tolerated = run === null ? allowed : run.allowed;
@@ -435,11 +459,8 @@ function runIterations(
           },
           (thrown) => {
             inFlight--;
-            // An aborted iteration's failure records its events all the same (none for its abandonment).
-            if (settled) {
-              if (!isolated) exec.eventId += uncaughtFailureEvents(started[index]!, thrown);
-              return;
-            }
+            // An aborted iteration recorded its TaskStateAborted and MapIterationAborted, and nothing more.
+            if (settled) return;
             try {
               failed(thrown, index, started[index]!);
             } catch (fatal) {

@@ -1,5 +1,4 @@
 import { failedBranch, type Branches } from './branches.js';
-import { uncaughtFailureEvents } from './failure-events.js';
 import type { Frame, StopSignal } from './frame.js';
 import { Interruption } from './interruptions.js';
 import { ParkedThreads } from './parked-threads.js';
@@ -68,11 +67,8 @@ export class ParkedBranches extends ParkedThreads {
   threadFailed(index: number, thrown: unknown): void {
     if (this.finished[index]) return;
     const branch = this.frames[index];
-    // A branch stopped by a sibling's failure records its own failure's events all the same.
-    if (this.failed || this.answered) {
-      if (branch !== undefined) this.frame.exec.eventId += uncaughtFailureEvents(branch, thrown);
-      if (this.answered) return;
-    }
+    // A branch abandoned by a sibling's failure recorded its TaskStateAborted, and nothing more.
+    if (this.answered) return;
     this.frame.exec.redrive?.threadFailed(this, index);
     this.ended(index);
     if (!this.failed) {

@@ -2,7 +2,6 @@ import { AslError, StatesErrors, errorOutput, stateCause, toAslError } from './e
 import { childFrame } from './branches.js';
 import { Frame, VariableScope, type StopSignal } from './frame.js';
 import { Interruption } from './interruptions.js';
-import { uncaughtFailureEvents } from './failure-events.js';
 import { childExecution, mapRunEnded, mapRunSucceeded, threadsAborted, type MapProcessor } from './iterations.js';
 import type { MapRun } from './map-runs.js';
 import { ParkedThreads } from './parked-threads.js';
@@ -139,12 +138,14 @@ export class ParkedIterations extends ParkedThreads {
 
   threadFailed(index: number, thrown: unknown): void {
     if (this.finished[index]) return;
-    // An iteration aborted by another's failure records its own failure's events all the same.
-    if (!this.processor.isolated) this.frame.exec.eventId += uncaughtFailureEvents(this.frames[index]!, thrown);
+    // An iteration aborted by another's failure recorded its TaskStateAborted and MapIterationAborted, and nothing more.
     if (this.answered) return;
     this.frame.exec.redrive?.threadFailed(this, index);
+    if (this.failed) {
+      this.ended(index);
+      return;
+    }
     this.iterationEnded(index, thrown instanceof Interruption ? null : false);
-    if (this.failed) return;
     const allowed = this.run === null ? this.allowed : this.run.allowed;
     this.run?.childEnded(index, thrown instanceof Interruption ? 'ABORTED' : 'FAILED', errorOutput(toAslError(thrown)), this.frame.exec.clock.now());
     if (thrown instanceof Interruption || allowed < 0) {

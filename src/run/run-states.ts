@@ -1,5 +1,6 @@
 import { AslError, StatesErrors } from './errors.js';
-import type { Frame } from './frame.js';
+import { abandonedThread, type Frame } from './frame.js';
+import { uncaughtFailureEvents } from './failure-events.js';
 import { abandoned, executionEnded, type Interruption } from './interruptions.js';
 import { payloadBound } from './limits.js';
 import { isPromiseLike, type StateNode } from './state.js';
@@ -57,7 +58,7 @@ export function runStates(start: StateNode, input: unknown, frame: Frame): unkno
     try {
       out = state.run(value, frame);
     } catch (thrown) {
-      if (exec.history !== null) exec.history.stateFailed(frame, thrown);
+      stateFailed(frame, thrown);
       throw thrown;
     }
     if (isPromiseLike(out)) return continueAfter(out, state, frame);
@@ -68,6 +69,18 @@ export function runStates(start: StateNode, input: unknown, frame: Frame): unkno
     state = frame.next as StateNode | null;
   }
   return value;
+}
+
+/**
+ * The state running in `frame` failed, and the failure leaves it (no Retry or Catch took
+ * it): its EvaluationFailed recorded, and that and a Parallel's or Map's Failed event
+ * counted (run/failure-events.ts) as they happen, before the Parallel or Map it runs in
+ * learns of it. A thread abandoned meanwhile (a sibling failed first) records nothing more.
+ */
+export function stateFailed(frame: Frame, thrown: unknown): void {
+  if (abandonedThread(frame)) return;
+  frame.exec.eventId += uncaughtFailureEvents(frame, thrown);
+  frame.exec.history?.stateFailed(frame, thrown);
 }
 
 /**
@@ -101,14 +114,17 @@ function continueAfter(pending: PromiseLike<unknown>, state: StateNode, frame: F
   // A then-chain rather than an async function: errors thrown later (a handler's, on a
   // retry) then capture no async stack frames, which made creating them twice as costly.
   const history = frame.exec.history;
+  // A main line's failure without a history ends the execution: nothing later cites an id.
   const failed =
-    history === null
+    history === null && frame.stop === null
       ? undefined
       : (thrown: unknown) => {
-          history.stateFailed(frame, thrown);
+          stateFailed(frame, thrown);
           throw thrown;
         };
   return Promise.resolve(pending).then((value) => {
+    // A sibling failed the Parallel or Map while the state ran: its thread records nothing more (AWS records its TaskStateAborted).
+    if (abandonedThread(frame)) throw abandoned;
     // Time passed while the state waited.
     frame.exec.clockStale = true;
     if (state.mayGrow) checkOutputSize(state, value, frame);

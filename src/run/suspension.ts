@@ -1,6 +1,6 @@
 import type { EndListener, Frame } from './frame.js';
 import { Interruption, abandoned, executionEnded } from './interruptions.js';
-import { continueFrom } from './run-states.js';
+import { continueFrom, stateFailed } from './run-states.js';
 import { isPromiseLike, type StateNode } from './state.js';
 
 /** Where an execution's result goes: the machine's race of completion, deadline and abort. */
@@ -142,7 +142,12 @@ export class Suspension extends Interruption implements EndListener {
   /** A worker took the activity task: its history says so, and a durable record learns it is not to be handed out again. */
   activityTaken(workerName: string | undefined): void {
     this.activity!.taken = true;
-    this.frame.exec.history?.activityStarted(this.frame, workerName);
+    activityStarted(this.frame, workerName);
+    this.waitChanged();
+  }
+
+  /** What a parked wait's durable record holds changed (a worker took its activity task, an event was recorded): a store records it again. */
+  waitChanged(): void {
     if (this.port !== null && !this.answered) this.port.suspended?.(this);
   }
 
@@ -200,6 +205,12 @@ export class Suspension extends Interruption implements EndListener {
   }
 }
 
+/** ActivityStarted: a worker took the activity task of the Task running in `frame`; counted with or without a history. */
+export function activityStarted(frame: Frame, workerName: string | undefined): void {
+  frame.exec.eventId++;
+  frame.exec.history?.activityStarted(frame, workerName);
+}
+
 /**
  * Whether a wait at `frame` parks its execution as plain data (a Suspension) rather than in
  * a promise: on the main line of an execution that Machine.run() started, and in the
@@ -239,13 +250,26 @@ function resumeExecution(suspension: Suspension): void {
   }
   let out: unknown;
   try {
-    out = continueFrom(suspension.node!, suspension.resume!(suspension), frame);
+    out = suspension.resume!(suspension);
   } catch (thrown) {
-    if (thrown instanceof Suspension) thrown.park(port);
-    else port.fail(thrown);
+    // The waiting state's own failure leaves it here, as a failure in the run loop leaves its state.
+    if (!(thrown instanceof Suspension)) stateFailed(frame, thrown);
+    runOnFailed(thrown, port);
+    return;
+  }
+  try {
+    out = continueFrom(suspension.node!, out, frame);
+  } catch (thrown) {
+    runOnFailed(thrown, port);
     return;
   }
   follow(out, port);
+}
+
+/** What a resumed run threw: its next suspension, parked at `port`, or its failure. */
+function runOnFailed(thrown: unknown, port: ResultPort): void {
+  if (thrown instanceof Suspension) thrown.park(port);
+  else port.fail(thrown);
 }
 
 /** Sends a run's output (or the promise of it) to `port`; a suspension on the way is parked there. */

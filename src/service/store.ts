@@ -19,7 +19,8 @@ import { redriveData, restoreRedrive, type RedriveData } from './redrive.js';
  * Express executions write nothing. A Standard execution is written when it ends, when its
  * start returns with it still running, and each time it parks on its main line (a task
  * token, an activity task, a Wait state, a retry interval: its durable record, see
- * run/execution.ts durableRecord), a worker takes its activity task, or it runs on, one
+ * run/execution.ts durableRecord), a worker takes its activity task, a parked callback's
+ * resource answers its call (TaskSubmitted), or it runs on, one
  * transaction each; a heartbeat on a parked execution's token, one row of its own
  * (service/heartbeats.ts). At the next start a parked execution is resumed where it waited
  * (Executions.resumeSuspended); any other that was RUNNING when the process died is marked

@@ -7,6 +7,7 @@ import * as assert from 'uvu/assert';
 import { createCluster, type Cluster } from '../../src/cluster/index.js';
 import { compile } from '../../src/compile/machine.js';
 import type { ExecutionResult } from '../../src/run/result.js';
+import { citedId, citing, citingEnteredId } from '../support/citing.js';
 import { handlers } from './fixtures/handlers.js';
 import { fixtures, redisMissing, startRedis, startWorker, type RedisServer, type WorkerProcess } from './support.js';
 
@@ -105,5 +106,17 @@ for (const [name, tolerance, failing] of toleranceCases) {
     assert.equal(outcome(remote), outcome(local));
   });
 }
+
+withRedis('a later state cites the event id it would in-process: the blocks report the events their iterations counted', async (context) => {
+  const cluster = context.clients[0]!;
+  const { End: _end, ...each } = (mapDefinition({ ToleratedFailureCount: 3 }, 'item') as { States: { Each: Record<string, unknown> } }).States.Each;
+  const definition = { StartAt: 'Each', States: { Each: { ...each, Next: 'Citing' }, Citing: citing } };
+  await cluster.register('citing', { definition, handlers: fixtures.handlers, mapFanOut: ['Each'], mapFanOutMinItems: 2 });
+  const input = { items: items([3, 17, 30]), ms: 0, log: '' };
+  const [remote, local] = await Promise.all([cluster.execute('citing', input), compile(definition, { handlers, history: 'ALL' }).execute(input)]);
+  const entered = citingEnteredId(local.history!);
+  assert.is(citedId(local.cause), entered, 'in-process');
+  assert.is(citedId(remote.cause), entered, 'over the cluster');
+});
 
 test.run();

@@ -31,7 +31,7 @@ function tenItems(tolerated: number, concurrencies = [0, 0]) {
 function ran(items: SharedItems, blocks: number[]): MapItemsReply {
   const writer = new BatchWriter();
   for (const block of blocks) for (let i = 0; i < items.sizeOf(block); i++) writer.add([Outcome.Succeeded, (items.firstOf(block) + i) * 10]);
-  return { blocks, outcomes: writer.finish(), failures: 0 };
+  return { blocks, outcomes: writer.finish(), failures: 0, events: 0 };
 }
 
 test('tasks are handed out once each, with their own concurrency', () => {

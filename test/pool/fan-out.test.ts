@@ -154,7 +154,7 @@ fanOut('outputs come back in item order', async ({ pool }) => {
 });
 
 fanOut('an empty Map returns at once', async ({ pool }) => {
-  assert.equal(await pool.runMap('double map', request([])), { outputs: [], failures: [], stopped: false });
+  assert.equal(await pool.runMap('double map', request([])), { outputs: [], failures: [], stopped: false, events: 0 });
 });
 
 for (const maxConcurrency of [1, 2, 3]) {

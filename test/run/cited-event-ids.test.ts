@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { compile, createService, virtualClock, type Handlers } from '../../src/index.js';
-import type { ExecutionResult } from '../../src/run/result.js';
+import { citedId, citing, citingEnteredId } from '../support/citing.js';
 
 /**
  * The "entered at the event id #N" a cause cites, after a failure inside a Parallel branch or
@@ -28,10 +28,18 @@ const handlers: Handlers = {
   },
   answers: () => ({ ok: true }),
   answersLater: async () => ({ ok: true }),
+  // Held until the state after the container runs: the thread is still running when its sibling fails the container.
+  answersAfterAbort: () => new Promise((resolve) => held.push(() => resolve({ ok: true }))),
+  failsAfterAbort: () => new Promise((_, reject) => held.push(() => reject(named('Late')))),
+  // The state after the container: lets the held calls end, and ends once they had time to record anything.
+  releases: async () => {
+    for (const release of held.splice(0)) release();
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    return {};
+  },
 };
+const held: (() => void)[] = [];
 
-/** Fails citing its own StateEntered: the state whose cause is checked. */
-const citing = { Type: 'Pass', QueryLanguage: 'JSONata', Output: '{% $undefinedfn() %}', End: true };
 const retryOnce = [{ ErrorEquals: ['States.ALL'], MaxAttempts: 1, IntervalSeconds: 1 }];
 const catchAll = [{ ErrorEquals: ['States.ALL'], Next: 'Citing' }];
 
@@ -180,29 +188,20 @@ function definition(container: (body: Record<string, unknown>) => Record<string,
   return { StartAt: 'Threads', States: { Threads: container(body), Citing: citing } };
 }
 
-function citedId(r: ExecutionResult): number {
-  const m = /^An error occurred while executing the state 'Citing' \(entered at the event id #(\d+)\)/.exec(r.cause ?? '');
-  assert.ok(m, `expected Citing's failure, got ${r.status} ${r.error}: ${r.cause}`);
-  return Number(m[1]);
-}
-
 const input = { items: [1, 2] };
 
 /** Runs `definition` with `history: 'ALL'` and without, and as a Standard execution: each cites Citing's StateEntered id. */
 async function assertCitesEnteredId(definition: unknown): Promise<void> {
   const recorded = await compile(definition, { handlers, clock: virtualClock(0), history: 'ALL' }).execute(input);
-  const entered = recorded.history!.find((e) => e.type === 'PassStateEntered' && (e as Record<string, any>).stateEnteredEventDetails.name === 'Citing');
-  assert.ok(entered, 'Citing entered');
-  assert.is(citedId(recorded), entered!.id, 'with a history');
+  const entered = citingEnteredId(recorded.history!);
+  assert.is(citedId(recorded.cause), entered, 'with a history');
   const counted = await compile(definition, { handlers, clock: virtualClock(0) }).execute(input);
-  assert.is(citedId(counted), entered!.id, 'without a history');
+  assert.is(citedId(counted.cause), entered, 'without a history');
   const { stateMachineArn } = await service.createStateMachine({ name: `m${machines++}`, roleArn: ROLE, definition: JSON.stringify(definition) });
   const { executionArn } = await service.startExecution({ stateMachineArn, input: JSON.stringify(input) });
   const standard = await service.waitForExecution({ executionArn });
   const { events } = await service.getExecutionHistory({ executionArn, maxResults: 1000 });
-  const standardEntered = events.find((e) => e.type === 'PassStateEntered' && (e as Record<string, any>).stateEnteredEventDetails.name === 'Citing');
-  assert.ok(standardEntered, 'Citing entered in the Standard execution');
-  assert.is(citedId(standard as ExecutionResult), standardEntered!.id, 'in a Standard execution');
+  assert.is(citedId(standard.cause), citingEnteredId(events), 'in a Standard execution');
 }
 const ROLE = 'arn:aws:iam::123456789012:role/statemill';
 const service = createService({ clock: virtualClock(0), handlers });
@@ -225,5 +224,89 @@ for (const body of bodies) {
     await assertCitesEnteredId({ StartAt: start, States: { [start]: { ...state, Catch: catchAll, Next: 'Citing' }, Citing: citing } });
   });
 }
+
+/**
+ * A thread still running when its sibling fails the Parallel or Map is aborted: AWS records its
+ * Task's TaskStateAborted (and a Map's MapIterationAborted), then nothing more of it, however
+ * its call ends later. Each row's thread is held in its call until the state after the
+ * container (Releases) runs; its sibling fails at once. Releases then Citing follow, and
+ * their events are all the history holds after the container.
+ */
+const abortedBodies: { name: string; states: Record<string, unknown> }[] = [
+  { name: 'a Task answering after the abort', states: { S: { Type: 'Task', Resource: 'answersAfterAbort', Next: 'S2' }, S2: { Type: 'Pass', End: true } } },
+  { name: 'a Task failing after the abort', states: { S: { Type: 'Task', Resource: 'failsAfterAbort', End: true } } },
+  {
+    name: 'a Task failing after the abort, into its Catch',
+    states: {
+      S: { Type: 'Task', Resource: 'failsAfterAbort', Catch: [{ ErrorEquals: ['States.ALL'], Next: 'S2' }], End: true },
+      S2: { Type: 'Pass', End: true },
+    },
+  },
+  {
+    name: 'a nested Parallel whose branch answers after the abort',
+    states: {
+      N: { Type: 'Parallel', Branches: [{ StartAt: 'S', States: { S: { Type: 'Task', Resource: 'answersAfterAbort', End: true } } }], Next: 'S2' },
+      S2: { Type: 'Pass', End: true },
+    },
+  },
+];
+const failing = { StartAt: 'F', States: { F: { Type: 'Task', Resource: 'rejects', End: true } } };
+const catchToReleases = [{ ErrorEquals: ['States.ALL'], Next: 'Releases' }];
+const abortingContainers: { name: string; state: (running: Record<string, unknown>) => Record<string, unknown> }[] = [
+  { name: 'a Parallel', state: (running) => ({ Type: 'Parallel', Branches: [running, failing], Catch: catchToReleases, Next: 'Releases' }) },
+  {
+    name: 'an inline Map (item 1 runs the thread, item 2 fails)',
+    state: (running) => ({
+      Type: 'Map',
+      ItemsPath: '$.items',
+      ItemProcessor: {
+        StartAt: 'Route',
+        States: {
+          Route: { Type: 'Choice', Choices: [{ Variable: '$', NumericEquals: 1, Next: running.StartAt as string }], Default: 'F' },
+          ...(running.States as object),
+          ...failing.States,
+        },
+      },
+      Catch: catchToReleases,
+      Next: 'Releases',
+    }),
+  },
+];
+
+for (const body of abortedBodies) {
+  for (const container of abortingContainers) {
+    cited(`${body.name}, in ${container.name} failed by its sibling: nothing recorded after its abort`, async () => {
+      const running = { StartAt: Object.keys(body.states)[0], States: body.states };
+      const definition = {
+        StartAt: 'Threads',
+        States: { Threads: container.state(running), Releases: { Type: 'Task', Resource: 'releases', Next: 'Citing' }, Citing: citing },
+      };
+      await assertCitesEnteredId(definition);
+      const recorded = await compile(definition, { handlers, clock: virtualClock(0), history: 'ALL' }).execute(input);
+      const types = recorded.history!.map((e) => e.type);
+      assert.ok(types.includes('TaskStateAborted'), 'the running thread was aborted');
+      assert.equal(
+        types.slice(types.findIndex((t) => t === 'ParallelStateExited' || t === 'MapStateExited') + 1),
+        ['TaskStateEntered', 'TaskScheduled', 'TaskStarted', 'TaskSucceeded', 'TaskStateExited', 'PassStateEntered', 'EvaluationFailed', 'ExecutionFailed'],
+        "after the container, Releases' and Citing's events only",
+      );
+    });
+  }
+}
+
+cited("two branches whose calls fail in the same turn: the Parallel's failure aborts each branch's Task once", async () => {
+  const definition = {
+    StartAt: 'Threads',
+    States: { Threads: { Type: 'Parallel', Branches: [failing, renamed(failing, '2')], Catch: catchAll, Next: 'Citing' }, Citing: citing },
+  };
+  await assertCitesEnteredId(definition);
+  const recorded = await compile(definition, { handlers, clock: virtualClock(0), history: 'ALL' }).execute(input);
+  const types = recorded.history!.map((e) => e.type);
+  assert.equal(types.slice(types.lastIndexOf('TaskFailed') + 1, types.indexOf('ParallelStateExited')), [
+    'TaskStateAborted',
+    'TaskStateAborted',
+    'ParallelStateFailed',
+  ]);
+});
 
 cited.run();

@@ -15,7 +15,9 @@ interface StateTypeCompiler {
   readonly compile: StateCompiler;
   /**
    * History events a successful pass adds after StateEntered, as AWS numbers them (the
-   * "event id #N" in causes): Exited, plus e.g. TaskScheduled/Started/Succeeded.
+   * "event id #N" in causes): Exited, plus e.g. ParallelStateSucceeded. A Task's call events
+   * are counted as they happen (compile/states/task.ts), so that a thread abandoned during
+   * its call has counted what it recorded.
    */
   readonly extraEvents: number;
 }
@@ -23,7 +25,7 @@ interface StateTypeCompiler {
 /** Every state type's compiler, in one table (asl/fields.ts stateTypes lists their fields). */
 export const stateCompilers: Readonly<Record<string, StateTypeCompiler>> = {
   Pass: { compile: compilePass, extraEvents: 1 },
-  Task: { compile: compileTask, extraEvents: 4 },
+  Task: { compile: compileTask, extraEvents: 1 },
   Choice: { compile: compileChoice, extraEvents: 1 },
   Wait: { compile: compileWait, extraEvents: 1 },
   Succeed: { compile: compileSucceed, extraEvents: 1 },

@@ -1,5 +1,5 @@
 import { AslError, StatesErrors, functionNotFound, jsonForCause, runtimeError } from '../../run/errors.js';
-import type { Frame } from '../../run/frame.js';
+import { abandonedThread, type Frame } from '../../run/frame.js';
 import { isActivityArn } from '../../run/history-details.js';
 import { Interruption } from '../../run/interruptions.js';
 import type { Suspension } from '../../run/suspension.js';
@@ -36,13 +36,7 @@ export function compileTask(def: Record<string, unknown>, env: StateEnv): RunSta
   const inputBound = 'Parameters' in def ? templateBound(def.Parameters) : WHOLE_DOCUMENT;
   const invoke = compileInvocation(def, env, inputBound, responses);
   function invokeWithParameters(selected: unknown, frame: Frame, timing: Timing): unknown {
-    let effective: unknown;
-    try {
-      effective = parameters(selected, frame);
-    } catch (thrown) {
-      return failBeforeCall(frame, thrown);
-    }
-    return invoke(effective, frame, timing);
+    return invoke(parameters(selected, frame), frame, timing);
   }
   // Without Parameters the handler gets what InputPath selected: no identity call in between.
   const call = compileDirectLambda(def, env, inputBound, responses, invokeWithParameters) ?? ('Parameters' in def ? invokeWithParameters : invoke);
@@ -66,15 +60,9 @@ export function compileTask(def: Record<string, unknown>, env: StateEnv): RunSta
     return output;
   }
   function attemptTask(input: unknown, frame: Frame): unknown {
-    let selected: unknown;
-    let resolved: Timing;
-    try {
-      selected = selectsWhole ? input : inputPath(input, frame);
-      // TimeoutSecondsPath and HeartbeatSecondsPath read the input after InputPath, not Parameters' result.
-      resolved = timing.fromPaths ? resolveTiming(timing, selected, frame) : timing;
-    } catch (thrown) {
-      return failBeforeCall(frame, thrown);
-    }
+    const selected = selectsWhole ? input : inputPath(input, frame);
+    // TimeoutSecondsPath and HeartbeatSecondsPath read the input after InputPath, not Parameters' result.
+    const resolved = timing.fromPaths ? resolveTiming(timing, selected, frame) : timing;
     const result = call(selected, frame, resolved);
     if (isPromiseLike(result)) return Promise.resolve(result).then((r) => finishResult(input, r, frame));
     if (result instanceof TaskFailure) return failed(result, throwsFailure);
@@ -90,35 +78,16 @@ export function compileTask(def: Record<string, unknown>, env: StateEnv): RunSta
   return recovery.run;
 }
 
-/**
- * `evaluate` (Arguments, a direct Lambda call's Payload, the timing), then `call` with its
- * value and `extra`; the evaluation's failure is the attempt's failure before its handler call.
- */
+/** `evaluate` (Arguments, a direct Lambda call's Payload, the timing), then `call` with its value and `extra`. */
 function evaluateThenCall<V, E>(
   evaluate: (scope: StatesScope) => V | Promise<V>,
   scope: StatesScope,
   call: (scope: StatesScope, value: V, extra: E) => unknown,
   extra: E,
 ): unknown {
-  let value: V | Promise<V>;
-  try {
-    value = evaluate(scope);
-  } catch (thrown) {
-    return failBeforeCall(scope.frame, thrown);
-  }
-  if (isPromiseLike(value)) {
-    return Promise.resolve(value).then(
-      (v) => throwIfFailed(call(scope, v, extra)),
-      (thrown) => failBeforeCall(scope.frame, thrown),
-    );
-  }
+  const value = evaluate(scope);
+  if (isPromiseLike(value)) return Promise.resolve(value).then((v) => throwIfFailed(call(scope, v, extra)));
   return call(scope, value as V, extra);
-}
-
-/** The attempt failed before calling its handler, so recorded no task events (run/failure-events.ts counts them). */
-function failBeforeCall(frame: Frame, thrown: unknown): never {
-  frame.failedBeforeCall = true;
-  throw thrown;
 }
 
 /**
@@ -132,16 +101,15 @@ function failed(failure: TaskFailure, throwsFailure: boolean): TaskFailure {
 
 /**
  * A suspended task's answer as its call would have returned it: SendTaskSuccess's output,
- * or thrown, the failure (SendTaskFailure, a timeout, the execution's end); recorded in the
- * history as the call's end is.
+ * or thrown, the failure (SendTaskFailure, a timeout, the execution's end); counted and
+ * recorded in the history as the call's end is (callEnded).
  */
 function taskAnswer(suspension: Suspension, resource: string): unknown {
-  const history = suspension.frame.exec.history;
   if (suspension.answerOk) {
-    history?.taskSucceeded(suspension.frame, resource, suspension.answer);
+    callSucceeded(suspension.frame, resource, suspension.answer);
     return suspension.answer;
   }
-  if (history !== null && !(suspension.answer instanceof Interruption)) history.taskFailed(suspension.frame, resource, suspension.answer);
+  callFailed(suspension.frame, resource, suspension.answer);
   throw suspension.answer;
 }
 
@@ -230,59 +198,86 @@ function compileJsonataTask(def: Record<string, unknown>, env: StateEnv): RunSta
   return recovery.run;
 }
 
-/** The handler call, recorded in the execution history when the execution keeps one. */
+/** The handler call, its events counted (causes cite later ids) and recorded in the execution history when the execution keeps one. */
 function compileInvocation(def: Record<string, unknown>, env: StateEnv, inputBound: TemplateBound | null, responses: PayloadResponses | null): Invoke {
   const invoke = compileLimitedCall(def, env, inputBound, responses);
   const resource = def.Resource as string;
+  const activity = isActivityArn(resource);
+  // An activity's ActivityStarted comes when a worker takes its task, and is counted then.
+  const startEvents = activity ? 1 : 2;
   const invokeTask: Invoke = function invokeTask(effective, frame, timing) {
-    if (frame.exec.history === null) return invoke(effective, frame, timing);
-    return invokeRecorded(invoke, resource, effective, frame, timing);
+    const history = frame.exec.history;
+    if (history !== null) {
+      // Resolved by now (paths read before the call): the limits the state set, for TaskScheduled.
+      const limited = timing.bounded && !timing.fromPaths;
+      const timeout = limited ? timing.timeoutSeconds(effective, frame) : 0;
+      history.taskStarted(frame, resource, effective, timeout < NO_TIMEOUT ? timeout : 0, limited ? timing.heartbeatSeconds(effective, frame) : 0);
+    }
+    frame.exec.eventId += startEvents;
+    let result: unknown;
+    try {
+      result = invoke(effective, frame, timing);
+    } catch (thrown) {
+      callFailed(frame, resource, thrown);
+      throw thrown;
+    }
+    return callEnded(result, frame, resource);
   };
   const integrations = env.machine.integrations;
-  const activityExists = isActivityArn(resource) ? integrations?.activityExists : undefined;
+  const activityExists = activity ? integrations?.activityExists : undefined;
   if (activityExists === undefined) return invokeTask;
   // A deleted (or never created) activity fails the execution before any task event, as AWS records it.
   // Not so a task restored after a restart (a probe): one that waited when DeleteActivity came waits on, as it would have without the restart.
   return function invokeActivityTask(effective, frame, timing) {
     if (!integrations!.tokens.isProbing(frame) && !activityExists.call(integrations, resource)) {
-      return failBeforeCall(frame, runtimeError(frame, `The activity ${resource} does not exist.`));
+      throw runtimeError(frame, `The activity ${resource} does not exist.`);
     }
     return invokeTask(effective, frame, timing);
   };
 }
 
-/** A handler call recorded in the execution history: scheduled and started, then succeeded or failed. */
-function invokeRecorded(invoke: Invoke, resource: string, effective: unknown, frame: Frame, timing: Timing): unknown {
-  const history = frame.exec.history!;
-  // Resolved by now (paths read before the call): the limits the state set, for TaskScheduled.
-  const limited = timing.bounded && !timing.fromPaths;
-  const timeout = limited ? timing.timeoutSeconds(effective, frame) : 0;
-  history.taskStarted(frame, resource, effective, timeout < NO_TIMEOUT ? timeout : 0, limited ? timing.heartbeatSeconds(effective, frame) : 0);
-  let result: unknown;
-  try {
-    result = invoke(effective, frame, timing);
-  } catch (thrown) {
-    if (!(thrown instanceof Interruption)) history.taskFailed(frame, resource, thrown);
-    throw thrown;
-  }
+/**
+ * The end of a Task's call (its result, a promise of it, or a TaskFailure): TaskSucceeded or
+ * TaskFailed, counted and recorded as it comes. A call that ends after its thread was
+ * abandoned (a sibling branch or iteration failed the Parallel or Map, which recorded the
+ * thread's TaskStateAborted) records and counts nothing, as on AWS.
+ */
+function callEnded(result: unknown, frame: Frame, resource: string): unknown {
   if (result instanceof TaskFailure) {
-    history.taskFailed(frame, resource, result.error);
+    callFailed(frame, resource, result.error);
     return result;
   }
   if (!isPromiseLike(result)) {
-    history.taskSucceeded(frame, resource, result);
+    callSucceeded(frame, resource, result);
     return result;
   }
+  return callEndsLater(result, frame, resource);
+}
+
+/** callEnded of a promise; apart, so that a synchronous call's end allocates no closure context. */
+function callEndsLater(result: PromiseLike<unknown>, frame: Frame, resource: string): Promise<unknown> {
   return Promise.resolve(result).then(
     (value) => {
-      history.taskSucceeded(frame, resource, value);
+      if (!abandonedThread(frame)) callSucceeded(frame, resource, value);
       return value;
     },
     (thrown) => {
-      if (!(thrown instanceof Interruption)) history.taskFailed(frame, resource, thrown);
+      if (!abandonedThread(frame)) callFailed(frame, resource, thrown);
       throw thrown;
     },
   );
+}
+
+function callSucceeded(frame: Frame, resource: string, value: unknown): void {
+  frame.exec.eventId++;
+  frame.exec.history?.taskSucceeded(frame, resource, value);
+}
+
+/** TaskFailed (or TimedOut); an interruption (the execution's end, a parked wait) ends the call with no event. */
+function callFailed(frame: Frame, resource: string, thrown: unknown): void {
+  if (thrown instanceof Interruption) return;
+  frame.exec.eventId++;
+  frame.exec.history?.taskFailed(frame, resource, thrown);
 }
 
 /**
@@ -392,16 +387,10 @@ function compileDirectLambda(
     if (frame.exec.history !== null || (limit !== Infinity && !(inputBound !== null && builtBound(inputBound, frame.valueBound) <= limit))) {
       return withParameters(selected, frame, timing);
     }
-    let event: unknown;
-    try {
-      event = lambdaEvent(payload(selected, frame));
-    } catch (thrown) {
-      return failBeforeCall(frame, thrown);
-    }
+    const event = lambdaEvent(payload(selected, frame));
+    frame.exec.eventId += 2;
     const result = callHandler(handler, event, frame, timing);
-    if (isPromiseLike(result)) return Promise.resolve(result).then(respond);
-    if (result instanceof TaskFailure) return result;
-    return responses !== null ? responses.take(result) : lambdaResponse(result);
+    return directCallEnded(result, frame, resource, respond, responses);
   };
 }
 
@@ -450,12 +439,18 @@ function compileJsonataDirectLambda(
       return payload === null ? undefined : payload(scope);
     },
     call(value, frame, timing) {
-      const result = callHandler(handler, lambdaEvent(value), frame, timing);
-      if (isPromiseLike(result)) return Promise.resolve(result).then(respond);
-      if (result instanceof TaskFailure) return result;
-      return responses !== null ? responses.take(result) : lambdaResponse(result);
+      const event = lambdaEvent(value);
+      frame.exec.eventId += 2;
+      return directCallEnded(callHandler(handler, event, frame, timing), frame, resource, respond, responses);
     },
   };
+}
+
+/** A direct lambda:invoke call's end (callHandler's `result`) as Lambda answers it, counted as callEnded counts the general path's. */
+function directCallEnded(result: unknown, frame: Frame, resource: string, respond: (payload: unknown) => unknown, responses: PayloadResponses | null): unknown {
+  if (isPromiseLike(result)) return callEnded(Promise.resolve(result).then(respond), frame, resource);
+  if (result instanceof TaskFailure) return callEnded(result, frame, resource);
+  return callEnded(responses !== null ? responses.take(result) : lambdaResponse(result), frame, resource);
 }
 
 function payloadResponse(payload: unknown): PayloadOnlyResponse {

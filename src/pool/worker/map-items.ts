@@ -68,7 +68,9 @@ export function runMapItems(workflow: CompiledWorkflow, task: MapItemsTask, boar
       for (let at = base + next; at < outcomes.length; at++) outcomes[at] = NOT_RUN;
       write();
       const all = outcomes as IterationOutcome[];
-      resolve(written < 0 ? itemsReplyOneByOne(blocks, all, failures) : { blocks, outcomes: writer.finish(), failures });
+      resolve(
+        written < 0 ? itemsReplyOneByOne(blocks, all, failures, iterations.events) : { blocks, outcomes: writer.finish(), failures, events: iterations.events },
+      );
     }
     function launch(): void {
       const sliceEnds = performance.now() + SLICE_MS;
@@ -121,7 +123,7 @@ const NOT_RUN: IterationOutcome = [Outcome.NotRun];
 const SLICE_MS = 10;
 
 /** The slow path after an output failed to encode: fail just the iterations whose outputs cannot travel. */
-function itemsReplyOneByOne(blocks: number[], outcomes: IterationOutcome[], failures: number): MapItemsReply {
+function itemsReplyOneByOne(blocks: number[], outcomes: IterationOutcome[], failures: number, events: number): MapItemsReply {
   const writer = new BatchWriter();
   for (const outcome of outcomes) {
     let value: IterationOutcome = outcome;
@@ -133,5 +135,5 @@ function itemsReplyOneByOne(blocks: number[], outcomes: IterationOutcome[], fail
     }
     writer.add(value);
   }
-  return { blocks, outcomes: writer.finish(), failures };
+  return { blocks, outcomes: writer.finish(), failures, events };
 }
