@@ -7,7 +7,9 @@
  * (process.cpuUsage(), so time other processes take does not count); the ratios engine ÷
  * floor, floor ÷ baseline and engine ÷ baseline round by round, min / median / max. The
  * `…, engine share` rows run the engine and the floor with handlers that replay their first
- * answer (as engine-ab.ts's `…-engine` cases), so what is left is each one's own work.
+ * answer (as engine-ab.ts's `…-engine` cases), so what is left is each one's own work; the
+ * last table is each caller's time with the real handlers less its time with the replaying
+ * ones (the handler calls' share, the same replaying handlers on both sides), round by round.
  * Every subject's outcome is checked against the baseline's first.
  *
  *   node --import tsx/esm bench/standalone/jsonata-floor.ts [--rounds 21] [--time 200] [--build /tmp/b]
@@ -103,16 +105,18 @@ for (let round = 0; round < ROUNDS; round++) {
 console.log(`load at end ${load()}`);
 console.table(names.map((name) => ({ subject: name, 'CPU µs, median round': median(times.get(name)!).toFixed(2) })));
 
+/** Min / median / max of per-round values, under the column `column` naming them. */
+function spread(column: string, name: string, values: number[]): Record<string, string> {
+  const sorted = [...values].sort((x, y) => x - y);
+  return { [column]: name, min: sorted[0]!.toFixed(2), median: median(sorted).toFixed(2), max: sorted[sorted.length - 1]!.toFixed(2) };
+}
 function ratio(over: string, under: string): Record<string, string> {
-  const a = times.get(over)!;
   const b = times.get(under)!;
-  const ratios = a.map((t, i) => t / b[i]!).sort((x, y) => x - y);
-  return {
-    ratio: `${over} ÷ ${under}`,
-    min: ratios[0]!.toFixed(2),
-    median: median(ratios).toFixed(2),
-    max: ratios[ratios.length - 1]!.toFixed(2),
-  };
+  return spread(
+    'ratio',
+    `${over} ÷ ${under}`,
+    times.get(over)!.map((t, i) => t / b[i]!),
+  );
 }
 console.table([
   ratio('engine, JSONata', 'floor'),
@@ -122,3 +126,14 @@ console.table([
   ratio('engine, JSONPath', 'baseline'),
   ratio('engine, JSONata, engine share', 'floor, engine share'),
 ]);
+
+/** Per round: `real` less `replaying`, in µs. */
+function difference(real: string, replaying: string): Record<string, string> {
+  const b = times.get(replaying)!;
+  return spread(
+    'handler calls, µs',
+    `${real} − ${replaying}`,
+    times.get(real)!.map((t, i) => t - b[i]!),
+  );
+}
+console.table([difference('engine, JSONata', 'engine, JSONata, engine share'), difference('floor', 'floor, engine share')]);
