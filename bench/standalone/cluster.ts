@@ -411,47 +411,49 @@ try {
     };
   }
 
-  console.log('\n## What Redis does per job\n');
-  console.log('A fixed run after CONFIG RESETSTAT; commands from INFO commandstats, CPU from INFO cpu (user + sys of the whole redis-server).\n');
-  console.log(
-    '| workload | engine | batch | executions | jobs | commands / job | commands / execution | Redis CPU µs / job | Redis CPU µs / execution | network in + out bytes / execution | one Redis, executions/s ceiling |',
-  );
-  console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
-  const redisCosts: Record<string, unknown>[] = [];
-  for (const workload of skipped.has('redis') ? [] : workloads.filter((w) => !w.heavy)) {
-    for (const { label, batched: cluster } of clusters) {
-      const executions = 40 * BATCH;
-      await admin.config('RESETSTAT');
-      const cpuBefore = redisCpuUs(await admin.info('cpu'));
-      const bytesBefore = networkBytes(await admin.info('stats'));
-      const batchesBefore = cluster.metrics().batches;
-      await Promise.all(Array.from({ length: executions }, (_, i) => cluster.execute(workload.name, workload.input(i))));
-      // Let the workers' last acknowledgements land before reading the counters.
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      const cpu = redisCpuUs(await admin.info('cpu')) - cpuBefore;
-      const bytes = networkBytes(await admin.info('stats')) - bytesBefore;
-      const stats = commandStats(await admin.info('commandstats'));
-      const jobs = cluster.metrics().batches - batchesBefore;
-      // The INFO and CONFIG calls of this measurement, and the idle polling of the other queues, are not the workload's.
-      const calls = [...stats.entries()].filter(([name]) => !['info', 'config'].includes(name)).reduce((sum, [, n]) => sum + n, 0);
-      const perJobUs = cpu / jobs;
-      console.log(
-        `| ${workload.name} | ${label} | ${BATCH} | ${executions} | ${jobs} | ${fixed(calls / jobs, 1)} | ${fixed(calls / executions, 2)} | ${fixed(perJobUs, 0)} | ${fixed(cpu / executions, 1)} | ${fixed(bytes / executions, 0)} | ${fixed((executions * 1e6) / cpu, 0)} |`,
-      );
-      redisCosts.push({
-        workload: workload.name,
-        engine: label,
-        batch: BATCH,
-        executions,
-        jobs,
-        commands: Object.fromEntries(stats),
-        cpuUs: cpu,
-        networkBytes: bytes,
-      });
+  if (!skipped.has('redis')) {
+    console.log('\n## What Redis does per job\n');
+    console.log('A fixed run after CONFIG RESETSTAT; commands from INFO commandstats, CPU from INFO cpu (user + sys of the whole redis-server).\n');
+    console.log(
+      '| workload | engine | batch | executions | jobs | commands / job | commands / execution | Redis CPU µs / job | Redis CPU µs / execution | network in + out bytes / execution | one Redis, executions/s ceiling |',
+    );
+    console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+    const redisCosts: Record<string, unknown>[] = [];
+    for (const workload of workloads.filter((w) => !w.heavy)) {
+      for (const { label, batched: cluster } of clusters) {
+        const executions = 40 * BATCH;
+        await admin.config('RESETSTAT');
+        const cpuBefore = redisCpuUs(await admin.info('cpu'));
+        const bytesBefore = networkBytes(await admin.info('stats'));
+        const batchesBefore = cluster.metrics().batches;
+        await Promise.all(Array.from({ length: executions }, (_, i) => cluster.execute(workload.name, workload.input(i))));
+        // Let the workers' last acknowledgements land before reading the counters.
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        const cpu = redisCpuUs(await admin.info('cpu')) - cpuBefore;
+        const bytes = networkBytes(await admin.info('stats')) - bytesBefore;
+        const stats = commandStats(await admin.info('commandstats'));
+        const jobs = cluster.metrics().batches - batchesBefore;
+        // The INFO and CONFIG calls of this measurement, and the idle polling of the other queues, are not the workload's.
+        const calls = [...stats.entries()].filter(([name]) => !['info', 'config'].includes(name)).reduce((sum, [, n]) => sum + n, 0);
+        const perJobUs = cpu / jobs;
+        console.log(
+          `| ${workload.name} | ${label} | ${BATCH} | ${executions} | ${jobs} | ${fixed(calls / jobs, 1)} | ${fixed(calls / executions, 2)} | ${fixed(perJobUs, 0)} | ${fixed(cpu / executions, 1)} | ${fixed(bytes / executions, 0)} | ${fixed((executions * 1e6) / cpu, 0)} |`,
+        );
+        redisCosts.push({
+          workload: workload.name,
+          engine: label,
+          batch: BATCH,
+          executions,
+          jobs,
+          commands: Object.fromEntries(stats),
+          cpuUs: cpu,
+          networkBytes: bytes,
+        });
+      }
     }
+    report.redis = redisCosts;
+    console.log('\nCommands by name (last run: calls, µs inside Redis):', commandTimes(await admin.info('commandstats')));
   }
-  report.redis = redisCosts;
-  console.log('\nCommands by name (last run: calls, µs inside Redis):', commandTimes(await admin.info('commandstats')));
   console.log(`\nLoad average at the end: ${machineInfo().loadAverage.join(' / ')}`);
   if (args.json !== undefined) writeFileSync(args.json, JSON.stringify(report, null, 2));
 } finally {
