@@ -36,6 +36,8 @@ export async function validateCommand(files: readonly string[], options: Validat
   // `waiting`: the states of a valid STANDARD machine that only a service (or a mock) answers.
   const results: Array<ValidatedDefinition & { label: string; waiting?: string[] }> = [];
   const params = parseParams(options.param);
+  // The integrations statemill serve runs a STANDARD machine with: one set judges every machine.
+  const standard = { integrations: new StandardTasks().integrations() };
   for (const file of files) {
     try {
       for (const outcome of await loadDefinitions(file, io.cwd, params)) {
@@ -46,7 +48,7 @@ export async function validateCommand(files: readonly string[], options: Validat
           const workflowType = options.type ?? outcome.type ?? 'STANDARD';
           const definition = outcome.definition;
           const problems = reportProblems(validate(definition, { workflowType }), definition);
-          const integrations = workflowType === 'STANDARD' ? { integrations: new StandardTasks().integrations() } : {};
+          const integrations = workflowType === 'STANDARD' ? standard : {};
           const engineProblems = problems.length === 0 ? reportProblems(checkSupport(definition, { workflowType, ...integrations }), definition) : [];
           const runs = problems.length === 0 ? engineProblems.length === 0 : null;
           const waiting = runs === true && workflowType === 'STANDARD' ? waitingTasks(definition).map((task) => task.state) : [];

@@ -296,7 +296,7 @@ function checkResource(v: Validation, value: unknown, at: string): void {
   const what = activityArn.test(value) ? `the activity '${shown(value)}'` : pattern !== null ? `'.${pattern[1]}' service integration` : null;
   if (what === null) return;
   if (v.waitingTasks === 'express') {
-    const aws = pattern === null ? `Activity ARN: '${shown(value)}' is an activity` : `${what}`;
+    const aws = pattern === null ? `Activity ARN: '${shown(value)}' is an activity` : what;
     v.report(ProblemCodes.UNSUPPORTED_INTEGRATION, at, `Express state machine does not support ${aws}, which AWS runs only in a STANDARD state machine`);
     return;
   }
