@@ -95,7 +95,7 @@ What to measure
   --mode <names>          inproc, pool, sharded (comma-separated, or "all"; default inproc)
   --duration <time>       measured time per configuration, e.g. 10s, 500ms (default 3s; quick 1s)
   --warmup <time>         warm-up per configuration (default 500ms)
-  --rounds <n>            split each measurement into n interleaved rounds (default 3; quick 2)
+  --rounds <n>            split each measurement into n interleaved rounds (default 3; quick 5)
   --concurrency <list>    in-process executions in flight (default 1,16)
   --threads <list>        pool threads (default 1,2)
   --batch <list>          pool batch sizes (default 1,16,64)
@@ -238,7 +238,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     }
   }
   const cluster = clusterOptions(parsed);
-  const rounds = parsed.rounds === undefined ? (quick ? 2 : 3) : parseCount(parsed.rounds, 'rounds');
+  const rounds = parsed.rounds === undefined ? (quick ? 5 : 3) : parseCount(parsed.rounds, 'rounds');
   const defaultScenarios: ScenarioName[] = quick ? ['throughput', 'retry'] : ['throughput', 'latency', 'retry'];
   const options: BenchOptions = {
     help: parsed.help === true,

@@ -181,6 +181,7 @@ async function measureSharded(workflow: BenchWorkflow, options: BenchOptions, re
       usPerExecution: Math.round(1e7 / run.perSecond) / 10,
       latency: summarizeLatency(run.histogram, 1000),
       roundsPerSecond: [Math.round(run.perSecond * 10) / 10],
+      roundsCpuUsPerExecution: [],
     });
     progress.done(`${formatRate(run.perSecond)}/s (inputs generated in the workers)`);
   }

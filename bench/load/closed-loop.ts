@@ -21,19 +21,39 @@ export interface LoadResult {
   readonly executions: number;
   readonly elapsedMs: number;
   readonly perSecond: number;
+  /** This process's CPU time (user + system, all its threads) over the measured executions, in µs. */
+  readonly cpuUs: number;
   readonly latency: LatencySummary;
 }
 
 const PROGRESS_EVERY_MS = 250;
+
+/**
+ * The warm-up of a round of interleaved measurements: the whole warm-up before the first, at
+ * most one round's length before each later one. closedLoop() collects all garbage before it
+ * measures, and a full collection made while none of a subject's objects are alive (its
+ * previous round ended two collections ago) lets their hidden classes die, and with them
+ * the optimized code built on them: V8 deoptimizes it ("weak objects") and optimizes it
+ * again inside the measured time. After one such collection the engine had 32 functions
+ * deoptimized and 45 optimized again, the hand-written loop 7 and 13; over the next 300 ms an
+ * execution that retries cost the engine 11× its steady CPU time, the loop 1.5× (on this
+ * machine, under load). Without a warm-up after the collection every round after the first
+ * charged the engine that recompilation. Every contender warms up alike.
+ */
+export function roundWarmupMs(round: number, warmupMs: number, roundMs: number): number {
+  return round === 0 ? warmupMs : Math.min(warmupMs, roundMs);
+}
 
 export async function closedLoop(subject: Subject, inputs: readonly unknown[], options: ClosedLoopOptions): Promise<LoadResult> {
   collectGarbage();
   if (options.warmupMs > 0) await drive(subject, inputs, options.concurrency, options.warmupMs, null, undefined);
   const histogram = options.histogram ?? nanosecondHistogram();
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   const executions = await drive(subject, inputs, options.concurrency, options.durationMs, histogram, options.onProgress);
+  const cpu = process.cpuUsage(cpuBefore);
   const elapsedMs = performance.now() - started;
-  return { executions, elapsedMs, perSecond: (executions * 1000) / elapsedMs, latency: summarizeLatency(histogram) };
+  return { executions, elapsedMs, perSecond: (executions * 1000) / elapsedMs, cpuUs: cpu.user + cpu.system, latency: summarizeLatency(histogram) };
 }
 
 async function drive(

@@ -37,6 +37,7 @@ function comparisonTable(report: BenchReport): Table | null {
     us(c.statemillUs),
     times(c.ratioToBaseline),
     c.ratioToBaseline === null ? '—' : verdict(c.ratioToBaseline <= BASELINE_TARGET),
+    times(c.cpuRatioToBaseline ?? null),
     c.peer === 'measured' ? us(c.peerUs) : `n/a: ${c.peer}`,
     times(c.speedupOverPeer),
     c.speedupOverPeer === null ? '—' : verdict(c.speedupOverPeer >= PEER_TARGET),
@@ -45,13 +46,14 @@ function comparisonTable(report: BenchReport): Table | null {
     times(c.overheadSpeedupOverPeer),
   ]);
   return {
-    title: 'In-process, one execution at a time (time per execution; ratios from the same run)',
+    title: 'In-process, one execution at a time (time per execution; ratios round by round, from the same run)',
     headers: [
       'workload',
       'baseline',
       'statemill',
       'vs baseline',
       `≤ ${BASELINE_TARGET}×`,
+      'CPU-time ratio',
       'aws-local-stepfunctions',
       'statemill faster',
       `≥ ${PEER_TARGET}×`,
@@ -59,7 +61,7 @@ function comparisonTable(report: BenchReport): Table | null {
       'ALSF overhead',
       'overhead ratio',
     ],
-    alignRight: [false, true, true, true, false, true, true, false, true, true, true],
+    alignRight: [false, true, true, true, false, true, true, true, false, true, true, true],
     rows,
     notes: peerNotes(report),
   };
@@ -74,6 +76,8 @@ function peerNotes(report: BenchReport): string[] {
   const notes = [...byNote].map(([note, workflows]) => `aws-local-stepfunctions on ${workflows.join(', ')}: ${note}`);
   notes.push(
     'baseline: the same handlers called by plain code (the limit an engine can approach)',
+    'ratios: taken round by round (the contenders ran side by side in interleaved rounds) and the median shown',
+    "CPU-time ratio: the same from this process's CPU time per execution (user + system, its garbage collector's threads included), which leaves out what other processes take from a busy machine",
     "overhead: time per execution minus the baseline's, i.e. what the engine adds on top of the handlers",
   );
   return notes;

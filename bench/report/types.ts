@@ -33,14 +33,18 @@ export interface ThroughputRecord {
   latency: LatencySummary;
   /** Throughput of each round; `perSecond` is their median. */
   roundsPerSecond: number[];
+  /** This process's CPU time per execution in each round (µs); all its threads for the pool; empty where not measured (sharded load, cluster). */
+  roundsCpuUsPerExecution: number[];
 }
 
 export interface ComparisonRecord {
   workflow: string;
   baselineUs: number | null;
   statemillUs: number;
-  /** statemill time per execution / baseline's: the target is at most 2.0. */
+  /** statemill's time per execution ÷ the baseline's, round by round, median: the target is at most 2.0. */
   ratioToBaseline: number | null;
+  /** The same from this process's CPU time per execution: time other processes take from a busy machine is left out. */
+  cpuRatioToBaseline: number | null;
   peerUs: number | null;
   /** aws-local-stepfunctions time per execution / statemill's: the target is at least 10. */
   speedupOverPeer: number | null;

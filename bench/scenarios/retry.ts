@@ -12,7 +12,7 @@
 import { compile, virtualClock, type Clock } from '../../src/index.js';
 import { workflowError } from '../../workloads/support/errors.js';
 import type { HandlerContext } from '../../workloads/types.js';
-import { closedLoop } from '../load/closed-loop.js';
+import { closedLoop, roundWarmupMs } from '../load/closed-loop.js';
 import { differenceBetween, outcomeOf, type Outcome } from '../outcome.js';
 import type { Subject } from '../engines/subject.js';
 import type { Progress } from '../progress.js';
@@ -106,21 +106,6 @@ function failingCallUs(): number {
   return ((performance.now() - started) * 1000) / calls;
 }
 
-/**
- * The warm-up of every round after the first. closedLoop() collects all garbage before it
- * measures, and a full collection made while none of a subject's objects are alive (its
- * previous round ended two collections ago) lets their hidden classes die, and with them
- * the optimized code built on them: V8 deoptimizes it ("weak objects") and optimizes it
- * again inside the measured time. After one such collection the engine had 32 functions
- * deoptimized and 45 optimized again, the loop 7 and 13; over the next 300 ms an execution
- * that retries cost the engine 11× its steady CPU time, the loop 1.5× (on this machine,
- * under load). Without a warm-up after the collection every round after the first charged
- * the engine that recompilation. Both sides warm up alike: at most one round's length.
- */
-function rewarmMs(warmupMs: number, roundMs: number): number {
-  return Math.min(warmupMs, roundMs);
-}
-
 export async function measureRetryOverhead(timing: Timing, progress: Progress): Promise<RetryRecord> {
   const noRetry = [{ failures: 0, value: 21 }];
   const oneRetry = [{ failures: 1, value: 21 }];
@@ -144,7 +129,7 @@ export async function measureRetryOverhead(timing: Timing, progress: Progress): 
       const result = await closedLoop(entry.subject, entry.inputs, {
         concurrency: 1,
         durationMs: roundMs,
-        warmupMs: round === 0 ? timing.warmupMs : rewarmMs(timing.warmupMs, roundMs),
+        warmupMs: roundWarmupMs(round, timing.warmupMs, roundMs),
         onProgress: (executions, elapsedMs) => progress.update(executions, elapsedMs),
       });
       entry.rates.push(result.perSecond);

@@ -4,7 +4,7 @@
  * of its rounds, and ratios come from the same run.
  */
 import { nanosecondHistogram, summarizeLatency, type Histogram } from '../histogram.js';
-import { closedLoop } from '../load/closed-loop.js';
+import { closedLoop, roundWarmupMs } from '../load/closed-loop.js';
 import type { Subject } from '../engines/subject.js';
 import type { ModeName } from '../options.js';
 import type { Progress } from '../progress.js';
@@ -40,7 +40,13 @@ export async function measureThroughput(
   timing: Timing,
   progress: Progress,
 ): Promise<ThroughputRecord[]> {
-  const state = contenders.map(() => ({ histogram: nanosecondHistogram() as Histogram, rates: [] as number[], executions: 0, elapsedMs: 0 }));
+  const state = contenders.map(() => ({
+    histogram: nanosecondHistogram() as Histogram,
+    rates: [] as number[],
+    cpuUsPerExecution: [] as number[],
+    executions: 0,
+    elapsedMs: 0,
+  }));
   const roundMs = timing.durationMs / timing.rounds;
   for (let round = 0; round < timing.rounds; round++) {
     for (let c = 0; c < contenders.length; c++) {
@@ -51,11 +57,12 @@ export async function measureThroughput(
       const result = await closedLoop(contender.subject, inputs, {
         concurrency: contender.concurrency,
         durationMs: roundMs,
-        warmupMs: round === 0 ? timing.warmupMs : 0,
+        warmupMs: roundWarmupMs(round, timing.warmupMs, roundMs),
         histogram: own.histogram,
         onProgress: (executions, elapsedMs) => progress.update(executions, elapsedMs),
       });
       own.rates.push(result.perSecond);
+      own.cpuUsPerExecution.push(result.cpuUs / result.executions);
       own.executions += result.executions;
       own.elapsedMs += result.elapsedMs;
       progress.done(`${formatRate(result.perSecond)}/s, p50 ${formatLatency(result.latency.p50Us)}`);
@@ -68,6 +75,8 @@ export async function measureThroughput(
 export interface Measured {
   readonly histogram: Histogram;
   readonly rates: readonly number[];
+  /** This process's CPU time per execution in each round (µs), where it measures the contender. */
+  readonly cpuUsPerExecution?: readonly number[];
   readonly executions: number;
   readonly elapsedMs: number;
 }
@@ -87,11 +96,27 @@ export function throughputRecord(workflow: string, contender: Contender, own: Me
     usPerExecution: Math.round(1e7 / perSecond) / 10,
     latency: summarizeLatency(own.histogram),
     roundsPerSecond: own.rates.map((rate) => Math.round(rate * 10) / 10),
+    roundsCpuUsPerExecution: (own.cpuUsPerExecution ?? []).map((us) => Math.round(us * 100) / 100),
   };
 }
 
 function ratio(numerator: number, denominator: number): number {
   return Math.round((numerator / denominator) * 100) / 100;
+}
+
+/**
+ * How much longer `slower` takes per execution than `faster`, round by round (the rounds ran
+ * side by side, so a slow spell of the machine touches both), then the median; `null` when
+ * the two have no rounds in common.
+ */
+function roundRatio(slower: readonly number[], faster: readonly number[], perSecond: boolean): number | null {
+  if (slower.length === 0 || slower.length !== faster.length) return null;
+  return ratio(median(slower.map((value, round) => (perSecond ? faster[round]! / value : value / faster[round]!))), 1);
+}
+
+/** `roundRatio` of wall-clock throughput, or the ratio of the medians where rounds differ. */
+function wallRatio(slower: ThroughputRecord, faster: ThroughputRecord): number {
+  return roundRatio(slower.roundsPerSecond, faster.roundsPerSecond, true) ?? ratio(slower.usPerExecution, faster.usPerExecution);
 }
 
 /** statemill against the baseline and the peer, from the sequential figures of one run. */
@@ -107,9 +132,10 @@ export function compare(workflow: string, records: readonly ThroughputRecord[], 
     workflow,
     baselineUs: baseline?.usPerExecution ?? null,
     statemillUs: statemill.usPerExecution,
-    ratioToBaseline: baseline === undefined ? null : ratio(statemill.usPerExecution, baseline.usPerExecution),
+    ratioToBaseline: baseline === undefined ? null : wallRatio(statemill, baseline),
+    cpuRatioToBaseline: baseline === undefined ? null : roundRatio(statemill.roundsCpuUsPerExecution, baseline.roundsCpuUsPerExecution, false),
     peerUs: peer?.usPerExecution ?? null,
-    speedupOverPeer: peer === undefined ? null : ratio(peer.usPerExecution, statemill.usPerExecution),
+    speedupOverPeer: peer === undefined ? null : wallRatio(peer, statemill),
     peer: peer === undefined ? peerStatus : 'measured',
     statemillOverheadUs,
     peerOverheadUs,

@@ -3,6 +3,8 @@ import * as assert from 'uvu/assert';
 import type { Outcome } from '../../bench/outcome.js';
 import type { Subject } from '../../bench/engines/subject.js';
 import { closedLoop } from '../../bench/load/closed-loop.js';
+import { measureThroughput } from '../../bench/scenarios/throughput.js';
+import { Progress } from '../../bench/progress.js';
 import { openLoop } from '../../bench/load/open-loop.js';
 
 function busyWait(ms: number): void {
@@ -49,6 +51,22 @@ test('the open loop counts latency from when each execution was due (coordinated
   const closed = await closedLoop(stallingSubject(20, stallMs), [1], { concurrency: 1, durationMs: 250, warmupMs: 0 });
   // A closed loop records the same stall once: it hides it from every percentile but the max.
   assert.ok(closed.latency.p99Us < 5_000, `closed p99 ${closed.latency.p99Us} µs`);
+});
+
+test('every round of interleaved measurements warms up first, not only the first round', async () => {
+  // Each round collects garbage before it measures, which can throw away optimised code:
+  // a later round that measured at once would charge its recompilation to the contender.
+  const subject = stallingSubject(0, 0);
+  const silent = new Progress({ isTTY: false, write: () => true } as unknown as NodeJS.WriteStream);
+  const contender = { subject, mode: 'inproc' as const, concurrency: 1, threads: null, batch: null };
+  const [record] = await measureThroughput('w', [contender], [1], { durationMs: 60, warmupMs: 15, rounds: 3 }, silent);
+  // Measured executions are counted in the record; the subject also ran every warm-up's.
+  assert.ok(subject.calls > record!.executions, `ran ${subject.calls}, measured ${record!.executions}`);
+  const perMs = record!.executions / 60;
+  // Three warm-ups of 15 ms each (the later ones capped at one 20 ms round): about 45 ms more;
+  // with only the first round warmed up, 15 ms. The bound sits between, for noisy machines.
+  assert.ok(subject.calls - record!.executions > perMs * 28, `warm-up executions ${subject.calls - record!.executions}, measured ${perMs.toFixed(0)}/ms`);
+  assert.is(record!.roundsCpuUsPerExecution.length, 3);
 });
 
 test.run();

@@ -28,7 +28,7 @@ test('--quick is short and uses the quick sizes', () => {
   const quick = parseBenchOptions(['--quick']);
   assert.is(quick.size, 'quick');
   assert.is(quick.durationMs, 1000);
-  assert.is(quick.rounds, 2);
+  assert.is(quick.rounds, 5);
   assert.equal(quick.workloads, []);
 });
 

@@ -32,6 +32,7 @@ function row(
     usPerExecution: 1e6 / perSecond,
     latency,
     roundsPerSecond: [perSecond],
+    roundsCpuUsPerExecution: [],
   };
 }
 
@@ -77,6 +78,7 @@ function report(): BenchReport {
         baselineUs: 25,
         statemillUs: 100,
         ratioToBaseline: 4,
+        cpuRatioToBaseline: 4.2,
         peerUs: null,
         speedupOverPeer: null,
         peer: 'no JSONata support',
@@ -106,7 +108,7 @@ function report(): BenchReport {
 test('the summary shows verdicts against the targets, unsupported peers and wrong answers', () => {
   const text = renderSummary(report());
   assert.match(text, /Test CPU, 2 cores, Node v20\.0\.0/);
-  assert.match(text, /order-processing\s+25\.0 µs\s+100 µs\s+4\.00×\s+NO\s+n\/a: no JSONata support/);
+  assert.match(text, /order-processing\s+25\.0 µs\s+100 µs\s+4\.00×\s+NO\s+4\.20×\s+n\/a: no JSONata support/);
   assert.match(text, /statemill\s+3\.0 µs\s+20\.0 µs\s+12\.0 µs\s+2\.00× yes/);
   assert.match(text, /Answers that were not verified/);
   assert.match(text, /3\/4\s+input #2: \/output\/total: expected 1, got 2/);
