@@ -114,7 +114,7 @@ function subcommandOf(argv: readonly string[]): string | null {
  */
 function buildProgram(io: CliIo, setExitCode: (code: number) => void, only: string | null): Command {
   const program = new Command('statemill')
-    .description('Run and validate AWS Step Functions (Amazon States Language) workflows locally, with Express semantics.')
+    .description('Run, validate, serve and benchmark AWS Step Functions (Amazon States Language) workflows locally: Express and Standard.')
     .version(packageVersion(), '-v, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .exitOverride()
