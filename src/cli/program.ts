@@ -140,9 +140,10 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void, only: stri
       .option('--resource <logicalId>', 'state machine resource to run, when a template has several')
       .option('--param <Name=Value>', 'template parameter or ${Name} placeholder value (repeatable)', collectParam)
       .addOption(
-        new Option('--type <type>', "workflow type (default: the template's Type/StateMachineType, else EXPRESS); STANDARD allows one-year executions").choices(
-          ['EXPRESS', 'STANDARD'],
-        ),
+        new Option(
+          '--type <type>',
+          "workflow type (default: the template's Type/StateMachineType, else STANDARD for a definition with callback, .sync or activity Tasks, else EXPRESS); STANDARD allows one-year executions",
+        ).choices(['EXPRESS', 'STANDARD']),
       )
       .option('--name <name>', 'execution name ($$.Execution.Name); a UUID by default')
       .option('--virtual-clock', 'let Wait states and retry intervals pass at once (time limits still hold)')

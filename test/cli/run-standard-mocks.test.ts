@@ -116,13 +116,30 @@ for (const row of refused) {
 }
 
 standard('an EXPRESS machine with mocks still refuses what AWS refuses in Express, and says a STANDARD workflow would run them', async () => {
-  for (const type of [[], ['--type', 'EXPRESS']]) {
-    const r = await run(ORDERS, 'Approved', ...type);
-    assert.is(r.code, 4, r.stderr);
-    assert.is(r.stdout, '');
-    assert.is(r.stderr.split('[ERR_ASL_UNSUPPORTED_INTEGRATION]').length - 1, 3, r.stderr);
-    assert.ok(r.stderr.includes('only in STANDARD workflows') && r.stderr.includes('--type STANDARD'), r.stderr);
-  }
+  const r = await run(ORDERS, 'Approved', '--type', 'EXPRESS');
+  assert.is(r.code, 4, r.stderr);
+  assert.is(r.stdout, '');
+  assert.is(r.stderr.split('[ERR_ASL_UNSUPPORTED_INTEGRATION]').length - 1, 3, r.stderr);
+  assert.ok(r.stderr.includes('only in STANDARD workflows') && r.stderr.includes('--type STANDARD'), r.stderr);
+});
+
+standard("a plain ASL file with callback, .sync or activity Tasks and no --type runs as STANDARD, AWS's default type", async () => {
+  // An exported definition carries no type; AWS creates it STANDARD unless told otherwise.
+  const r = await run(ORDERS, 'Approved');
+  assert.is(r.code, 0, r.stderr);
+  assert.equal(r.json().output, ran[0]!.output);
+  assert.ok(r.json().executionArn.includes(':execution:'), r.stdout);
+  assert.ok(r.stderr.includes("runs as a STANDARD workflow (AWS's default type: EXPRESS refuses its callback, .sync and activity Tasks)"), r.stderr);
+  const unmocked = await cli(['run', 'callbacks.asl.json', '--virtual-clock']);
+  assert.is(unmocked.code, 4, unmocked.stderr);
+  assert.ok(unmocked.stderr.includes("a test case's mocks (--mocks <file> --test-case <name>) answer"), unmocked.stderr);
+});
+
+standard('a plain ASL file without such Tasks still runs as EXPRESS by default', async () => {
+  const r = await cli(['run', 'pass.asl.json']);
+  assert.is(r.code, 0, r.stderr);
+  assert.ok(r.json().executionArn.includes(':express:'), r.stdout);
+  assert.not.ok(r.stderr.includes('STANDARD'), r.stderr);
 });
 
 standard('a STANDARD run without --mocks still refuses them (nothing would answer), and says mocks would', async () => {

@@ -38,7 +38,7 @@ export interface RunOptions {
   readonly resource?: string;
   /** --param Name=Value, as given. */
   readonly param?: readonly string[];
-  /** Workflow type; by default the template's, else EXPRESS. */
+  /** Workflow type; by default the template's, else STANDARD for a definition only STANDARD runs, else EXPRESS. */
   readonly type?: 'EXPRESS' | 'STANDARD';
   readonly name?: string;
   readonly virtualClock?: boolean;
@@ -77,7 +77,7 @@ export async function runCommand(file: string, options: RunOptions, io: CliIo): 
   if (nameProblem !== null) throw new CliError(CliErrorCodes.USAGE, `--name: ${nameProblem}`);
   const loaded = await loadDefinition(file, io.cwd, options.resource, parseParams(options.param));
   const input = await readExecutionInput(options, io);
-  const workflowType = options.type ?? loaded.type ?? 'EXPRESS';
+  const workflowType = options.type ?? loaded.type ?? defaultType(loaded.definition);
   const given: Handlers = options.handlers === undefined ? {} : checkedHandlers(await loadHandlersModule(options.handlers, io.cwd));
   let handlers = given;
   let stateMachineName: string | undefined;
@@ -106,7 +106,7 @@ export async function runCommand(file: string, options: RunOptions, io: CliIo): 
   }
   if (workflowType === 'STANDARD') {
     io.stderr.write(
-      `statemill: ${loaded.label} runs as a STANDARD workflow${options.type === undefined ? ' (its template says so)' : ''}: ` +
+      `statemill: ${loaded.label} runs as a STANDARD workflow${standardBecause(options, loaded)}: ` +
         `executions may take up to a year instead of Express's five minutes; ${mocked === null ? '' : 'callback, .sync and activity Tasks take their mocked responses at once; '}` +
         `everything else runs as in Express. --type EXPRESS for five minutes.\n`,
     );
@@ -132,6 +132,22 @@ export async function runCommand(file: string, options: RunOptions, io: CliIo): 
   if (options.history !== undefined && options.history !== 'OFF') shown.history = result.history ?? [];
   io.stdout.write(formatJson(shown) + '\n');
   return exitCodeOf[result.status];
+}
+
+/**
+ * The type of a definition nothing gives a type: EXPRESS, the engine's own, unless the
+ * definition has callback, .sync or activity Tasks — AWS refuses those in EXPRESS and takes
+ * them in STANDARD, its default type, so an exported definition runs as it was written.
+ */
+function defaultType(definition: unknown): 'EXPRESS' | 'STANDARD' {
+  return waitingTasks(definition).length > 0 ? 'STANDARD' : 'EXPRESS';
+}
+
+/** Why this run is STANDARD, when --type did not say so. */
+function standardBecause(options: RunOptions, loaded: LoadedDefinition): string {
+  if (options.type !== undefined) return '';
+  if (loaded.type !== null) return ' (its template says so)';
+  return " (AWS's default type: EXPRESS refuses its callback, .sync and activity Tasks)";
 }
 
 /**
