@@ -14,10 +14,13 @@ export class VariableLayout {
   private readonly slots: ReadonlyMap<string, number>;
   /** One UNSET per slot: a scope's values start as a copy of it. */
   readonly unset: readonly unknown[];
+  /** One 0 per slot: a scope's sizes start as a copy of it. */
+  readonly zeros: readonly number[];
   constructor(names: readonly string[]) {
     this.names = names;
     this.slots = new Map(names.map((name, slot) => [name, slot]));
     this.unset = names.map(() => UNSET);
+    this.zeros = names.map(() => 0);
   }
   /** The slot of `name`, or -1 when this layout has none for it. */
   slotOf(name: string): number {
@@ -65,7 +68,7 @@ export class VariableScope {
   setSlot(slot: number, value: unknown, size: number): void {
     (this.values ??= this.layout.unset.slice())[slot] = value;
     if (size === 0 && this.sizes === null) return;
-    const sizes = (this.sizes ??= this.layout.names.map(() => 0));
+    const sizes = (this.sizes ??= this.layout.zeros.slice());
     this.bytes += size - sizes[slot]!;
     sizes[slot] = size;
   }
