@@ -24,7 +24,7 @@ import {
   throwOptionProblem,
   type OptionProblem,
 } from '../options.js';
-import { assignsAnywhere } from './variables.js';
+import { assignsAnywhere, layoutOf } from './variables.js';
 
 export { Machine, type ExecuteOptions } from '../run/execution.js';
 
@@ -111,6 +111,7 @@ export function compile(definition: unknown, options: CompileOptions = {}): Mach
     timeoutMs: executionTimeLimit(def, limits),
     history: options.history ?? 'OFF',
     assigns: assignsAnywhere(def.States),
+    layout: layoutOf(def),
   });
 }
 

@@ -1,6 +1,7 @@
 import type { Problem } from '../asl/problems.js';
 import { AslError, StatesErrors, runtimeError, stateCause } from '../run/errors.js';
-import type { Frame, VariableScope } from '../run/frame.js';
+import { type Frame } from '../run/frame.js';
+import { VariableLayout, type VariableScope } from '../run/variables.js';
 import { jsonByteLength, payloadBound } from '../run/limits.js';
 import { isPromiseLike } from '../run/state.js';
 import { compileJsonataValue, type Evaluate, type JsonataField } from './jsonata/index.js';
@@ -18,23 +19,74 @@ import { compileDynamicValue, compileTemplate, type Builder } from './jsonpath/t
  * with it (run/frame VariableScope). A distributed Map's iterations see nothing outside.
  *
  * The names an Assign sets are known at compile time, so it compiles to the list of names and
- * one evaluator per value; running it yields the values in that order.
+ * one evaluator per value; running it yields the values in that order. Each block's names
+ * get fixed slots (layoutOf), which an Assign writes by index.
  */
 export interface JsonPathAssign {
-  readonly names: readonly string[];
+  readonly names: AssignedNames;
   evaluate(document: unknown, frame: Frame): unknown[];
 }
 
 export interface JsonataAssign {
-  readonly names: readonly string[];
+  readonly names: AssignedNames;
   /** The new values, in the order of `names`; a promise only when a value needed the jsonata library. */
   evaluate(scope: StatesScope): unknown[] | Promise<unknown[]>;
+}
+
+/** The names one Assign sets, with their slots in the layout of the scope it last assigned in (its block's, but for TestState's). */
+export class AssignedNames {
+  readonly list: readonly string[];
+  private layout: VariableLayout | null;
+  private slots: readonly number[];
+  constructor(list: readonly string[]) {
+    this.list = list;
+    this.layout = null;
+    this.slots = [];
+  }
+  /** The slot of each name in `scope`, which gains those its layout lacks. */
+  slotsIn(scope: VariableScope): readonly number[] {
+    if (scope.layout !== this.layout) {
+      this.slots = this.list.map((name) => scope.slotFor(name));
+      this.layout = scope.layout;
+    }
+    return this.slots;
+  }
+}
+
+/** The names an Assign sets once its `.$` suffixes are taken off. */
+function assignedNames(assign: unknown): string[] {
+  return Object.keys(assign as Record<string, unknown>).map((key) => (key.endsWith('.$') ? key.slice(0, -2) : key));
+}
+
+/**
+ * The slots of one States block's variables: the names the Assign fields of its states
+ * set (the states', their Choices' and Catchers'), not those of the blocks inside them.
+ */
+export function layoutOf(block: Record<string, unknown>): VariableLayout {
+  const names = new Set<string>();
+  for (const state of Object.values((block.States ?? {}) as Record<string, unknown>)) collectAssigned(state, names);
+  return new VariableLayout([...names]);
+}
+
+const NESTED_BLOCKS = new Set(['Branches', 'ItemProcessor', 'Iterator']);
+
+function collectAssigned(node: unknown, names: Set<string>): void {
+  if (node === null || typeof node !== 'object') return;
+  if (Array.isArray(node)) {
+    for (const item of node) collectAssigned(item, names);
+    return;
+  }
+  for (const [key, value] of Object.entries(node)) {
+    if (NESTED_BLOCKS.has(key)) continue;
+    if (key === 'Assign' && value !== null && typeof value === 'object' && !Array.isArray(value)) for (const name of assignedNames(value)) names.add(name);
+    else collectAssigned(value, names);
+  }
 }
 
 /** JSONPath Assign: `name.$` keys hold paths (over `$`, `$$` or `$var`) or intrinsic calls; other values are literal. */
 export function compileJsonPathAssign(assign: unknown): JsonPathAssign {
   const entries = Object.entries(assign as Record<string, unknown>);
-  const names = entries.map(([key]) => (key.endsWith('.$') ? key.slice(0, -2) : key));
+  const names = new AssignedNames(assignedNames(assign));
   const builders: Builder[] = entries.map(([key, value]) => (key.endsWith('.$') ? compileDynamicValue(value as string, key) : compileTemplate(value)));
   return {
     names,
@@ -48,8 +100,9 @@ export function compileJsonPathAssign(assign: unknown): JsonPathAssign {
 
 /** JSONata Assign: each value may hold `{% … %}` expressions over `$states`. */
 export function compileJsonataAssign(assign: unknown, field: JsonataField, problems: Problem[]): JsonataAssign {
-  const names = Object.keys(assign as Record<string, unknown>);
-  const entries: Evaluate[] = names.map((name) => compileJsonataValue((assign as Record<string, unknown>)[name], field.child(name), problems));
+  const keys = Object.keys(assign as Record<string, unknown>);
+  const names = new AssignedNames(keys);
+  const entries: Evaluate[] = keys.map((name) => compileJsonataValue((assign as Record<string, unknown>)[name], field.child(name), problems));
   return {
     names,
     evaluate(scope) {
@@ -86,8 +139,9 @@ const TOTAL_PAYLOADS = 40;
  * which is what the scopes keep; only when the bounds do not prove a quota kept are the
  * values measured exactly (sizesExactly), so no quota refuses what fits.
  */
-export function assignVariables(frame: Frame, names: readonly string[], values: readonly unknown[]): void {
+export function assignVariables(frame: Frame, target: AssignedNames, values: readonly unknown[]): void {
   const scope = frame.vars!;
+  const names = target.list;
   if (scope.parent !== null) {
     for (let i = 0; i < names.length; i++) {
       if (scope.parent.has(names[i]!)) {
@@ -95,9 +149,10 @@ export function assignVariables(frame: Frame, names: readonly string[], values: 
       }
     }
   }
+  const slots = target.slotsIn(scope);
   const limit = frame.exec.limits.payloadBytes;
   if (limit === Infinity) {
-    for (let i = 0; i < names.length; i++) scope.set(names[i]!, values[i], 0);
+    for (let i = 0; i < slots.length; i++) scope.setSlot(slots[i]!, values[i], 0);
     if (frame.exec.history !== null) frame.exec.history.variablesAssigned(frame, names, values);
     return;
   }
@@ -110,7 +165,7 @@ export function assignVariables(frame: Frame, names: readonly string[], values: 
     if (size > limit) throw tooLarge(frame, `The variable '${names[i]}' exceeds the maximum size of ${limit} bytes.`);
     sizes[i] = size;
     assigned += size;
-    replaced += scope.sizeOf(names[i]!);
+    replaced += scope.sizeAt(slots[i]!);
   }
   if (assigned > limit && sizesExactly(values, sizes, limit) > limit) {
     throw tooLarge(frame, `The variables assigned by this state exceed the maximum combined size of ${limit} bytes.`);
@@ -119,7 +174,7 @@ export function assignVariables(frame: Frame, names: readonly string[], values: 
   if (visibleBytes(scope) - replaced + assigned > total && exactTotal(scope, names, values, sizes, limit) > total) {
     throw tooLarge(frame, `The workflow variables exceed the maximum total size of ${total} bytes.`);
   }
-  for (let i = 0; i < names.length; i++) scope.set(names[i]!, values[i], sizes[i]!);
+  for (let i = 0; i < slots.length; i++) scope.setSlot(slots[i]!, values[i], sizes[i]!);
   if (frame.exec.history !== null) frame.exec.history.variablesAssigned(frame, names, values);
 }
 

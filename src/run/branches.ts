@@ -1,4 +1,5 @@
-import { Frame, StopSignal, VariableScope } from './frame.js';
+import { Frame, StopSignal } from './frame.js';
+import { VariableScope, type VariableLayout } from './variables.js';
 import type { HistoryRecorder } from './history.js';
 import { noFrames, threadsAborted } from './iterations.js';
 import { Interruption, runStates } from './run-states.js';
@@ -12,8 +13,8 @@ import type { TaskTokens } from './tokens.js';
  * Each gets its own Frame, and its own variable scope when it assigns; the first failure
  * stops the rest at their next state boundary and becomes the state's failure.
  */
-export function childFrame(parent: Frame, stop: StopSignal, mapIndex: number, mapValue: unknown, isolated: boolean): Frame {
-  const vars = isolated ? new VariableScope(null) : new VariableScope(parent.vars);
+export function childFrame(parent: Frame, stop: StopSignal, mapIndex: number, mapValue: unknown, isolated: boolean, layout: VariableLayout): Frame {
+  const vars = new VariableScope(isolated ? null : parent.vars, layout);
   return new Frame(parent.exec, vars, mapIndex, mapValue, stop);
 }
 
@@ -21,6 +22,8 @@ export function childFrame(parent: Frame, stop: StopSignal, mapIndex: number, ma
 export interface Branches {
   readonly starts: readonly StateNode[];
   readonly assigns: readonly boolean[];
+  /** The slots of each branch's variables. */
+  readonly layouts: readonly VariableLayout[];
   /** Each branch's states by name: a restart finds a parked branch's state here. */
   readonly states: readonly ReadonlyMap<string, StateNode>[];
   /** The Parallel state's node. */
@@ -72,7 +75,7 @@ export function runBranches<T>(
   let spare: Frame | null = null;
   for (let i = 0; i < starts.length; i++) {
     let frame: Frame;
-    if (assigns[i]) frame = childFrame(parent, stop, parent.mapIndex, parent.mapValue, false);
+    if (assigns[i]) frame = childFrame(parent, stop, parent.mapIndex, parent.mapValue, false, branches.layouts[i]!);
     else if (spare !== null) {
       frame = spare;
       spare = null;
@@ -198,7 +201,7 @@ function runParkableBranches<T>(
   let finishedBound = 2 + starts.length;
   for (let i = 0; i < starts.length && !(group !== null && group.failed); i++) {
     const frame = assigns[i]
-      ? childFrame(parent, stop, parent.mapIndex, parent.mapValue, false)
+      ? childFrame(parent, stop, parent.mapIndex, parent.mapValue, false, branches.layouts[i]!)
       : new Frame(parent.exec, parent.vars, parent.mapIndex, parent.mapValue, stop);
     frame.valueBound = inputBound;
     if (history !== null) frame.historyEventId = parent.historyEventId;

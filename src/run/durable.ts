@@ -1,4 +1,5 @@
-import { ChildStop, Frame, StopSignal, VariableScope, type Execution } from './frame.js';
+import { ChildStop, Frame, StopSignal, type Execution } from './frame.js';
+import { VariableScope, type VariableLayout } from './variables.js';
 import { executionEnded } from './interruptions.js';
 import { ParkedBranches } from './parked-branches.js';
 import { ChildExecution } from './map-runs.js';
@@ -265,7 +266,7 @@ function restoreBranches(node: StateNode, frame: Frame, record: DurablePoint, ct
       return branchNode;
     },
     frameOf(index, variables) {
-      const vars = plan.assigns[index] ? restoredScope(frame.vars, variables) : frame.vars;
+      const vars = plan.assigns[index] ? restoredScope(frame.vars, variables, plan.layouts[index]!) : frame.vars;
       return new Frame(frame.exec, vars, frame.mapIndex, frame.mapValue, group.stop);
     },
   });
@@ -305,14 +306,14 @@ function restoreIterations(node: StateNode, frame: Frame, record: DurablePoint, 
     },
     frameOf(index, variables) {
       // A distributed Map's iterations see none of the execution's variables.
-      return group.iterationFrame(index, processor.assigns ? restoredScope(processor.isolated ? null : frame.vars, variables) : undefined);
+      return group.iterationFrame(index, processor.assigns ? restoredScope(processor.isolated ? null : frame.vars, variables, processor.layout) : undefined);
     },
   });
 }
 
 /** A thread's own variable scope, under `parent`, holding what its record names. */
-export function restoredScope(parent: VariableScope | null, variables: DurablePoint['variables']): VariableScope {
-  const vars = new VariableScope(parent);
+export function restoredScope(parent: VariableScope | null, variables: DurablePoint['variables'], layout: VariableLayout): VariableScope {
+  const vars = new VariableScope(parent, layout);
   for (const [name, value, size] of variables) vars.set(name, value, size);
   return vars;
 }

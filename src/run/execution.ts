@@ -1,7 +1,8 @@
 import type { MachineArns } from './arns.js';
 import { setLimit, type Clock, type Limit, type LimitTarget } from './clock.js';
 import { AslError, StatesErrors, toAslError } from './errors.js';
-import { Execution, ExecutionSettings, Frame, VariableScope, type ExecutionInitWithSettings } from './frame.js';
+import { Execution, ExecutionSettings, Frame, type ExecutionInitWithSettings } from './frame.js';
+import { VariableLayout, VariableScope } from './variables.js';
 import { HistorySettings } from './history-details.js';
 import { HistoryRecorder, STANDARD_HISTORY_EVENTS, historyLimitCause, type HistoryEvent, type HistoryLevel, type RecordedHistory } from './history.js';
 import { UuidSequence } from './ids.js';
@@ -37,6 +38,8 @@ export interface CompiledMachine {
   readonly history: HistoryLevel;
   /** Whether some state assigns variables (an Assign field anywhere): only then does an execution's main line get a variable scope. */
   readonly assigns: boolean;
+  /** The slots of the top-level block's variables. */
+  readonly layout: VariableLayout;
 }
 
 export interface ExecuteOptions {
@@ -166,6 +169,7 @@ export class Machine {
   private readonly region: string;
   private readonly processors: ReadonlyMap<string, MapProcessor>;
   private readonly assigns: boolean;
+  private readonly layout: VariableLayout;
   /** What all its executions share. */
   private readonly executionSettings: ExecutionSettings;
 
@@ -184,6 +188,7 @@ export class Machine {
     this.limits = compiled.limits;
     this.timeoutMs = compiled.timeoutMs;
     this.assigns = compiled.assigns;
+    this.layout = compiled.layout;
     this.executionSettings = new ExecutionSettings({
       stateMachineId: this.stateMachineArn,
       stateMachineName: this.stateMachineName,
@@ -230,7 +235,7 @@ export class Machine {
     if (typeof inputBound !== 'number') return inputBound;
     const stop = stopOf(options);
     if (stop?.stopped) return this.stopped(exec, stop);
-    const frame = new Frame(exec, this.assigns ? new VariableScope(null) : NO_VARIABLES, -1, null);
+    const frame = new Frame(exec, this.assigns ? new VariableScope(null, this.layout) : NO_VARIABLES, -1, null);
     frame.valueBound = inputBound;
     // AWS links the first state's entered event to no event (previousEventId 0), not to ExecutionStarted.
     frame.historyEventId = 0;
@@ -273,10 +278,10 @@ export class Machine {
     );
     let outer: VariableScope | null = null;
     if (!processor.isolated) {
-      outer = new VariableScope(null);
+      outer = new VariableScope(null, new VariableLayout(parent.variables.map(([name]) => name)));
       for (const [name, value] of parent.variables) outer.set(name, value, 0);
     }
-    return new MapIterations(processor.start, exec, outer);
+    return new MapIterations(processor.start, exec, outer, processor.layout);
   }
 
   /**
@@ -330,7 +335,7 @@ export class Machine {
    */
   resume(record: DurableSuspension, options: ResumeOptions): Promise<ExecutionResult> {
     const node = this.topLevelState(record.stateName);
-    const vars = restoredScope(null, record.variables);
+    const vars = restoredScope(null, record.variables, this.layout);
     const exec = this.reopened(options.name, options.input, record.startMs, record.deadlineMs ?? Infinity, record, options.events, record.historyLastId);
     const context: RestoreContext = {
       tokens: options.tokens,

@@ -4,6 +4,7 @@ import { abandoned, executionEnded } from './interruptions.js';
 import type { Limits } from './limits.js';
 import type { ChildExecution } from './map-runs.js';
 import type { RedriveTap } from './redrive.js';
+import type { VariableScope } from './variables.js';
 
 /** Something waiting that must end when its execution ends (plain data with a method, no closure). */
 export interface EndListener {
@@ -317,59 +318,6 @@ function removeFrom<T>(list: T[] | null, item: T): void {
 
 /** Transitions that may share one clock reading when no handler ran between them (a power of two). */
 const CLOCK_READ_INTERVAL = 16;
-
-/** Workflow variables of one scope (a States block); reads fall through to outer scopes. */
-export class VariableScope {
-  /** Created by the first assignment: most scopes (a Map iteration's, a branch's) never hold one. */
-  private values: Map<string, unknown> | null;
-  readonly parent: VariableScope | null;
-  /** JSON size of this scope's values (an upper bound: compile/variables.ts), kept for AWS's quota on variables (0 when unlimited). */
-  bytes: number;
-  private sizes: Map<string, number> | null;
-  constructor(parent: VariableScope | null) {
-    this.values = null;
-    this.parent = parent;
-    this.bytes = 0;
-    this.sizes = null;
-  }
-  /** Sets a variable of this scope; `size` is its JSON size in bytes or an upper bound of it, or 0 when not measured. */
-  set(name: string, value: unknown, size: number): void {
-    (this.values ??= new Map()).set(name, value);
-    if (size === 0 && this.sizes === null) return;
-    this.sizes ??= new Map();
-    this.bytes += size - (this.sizes.get(name) ?? 0);
-    this.sizes.set(name, size);
-  }
-  sizeOf(name: string): number {
-    return this.sizes?.get(name) ?? 0;
-  }
-  has(name: string): boolean {
-    for (let s: VariableScope | null = this; s !== null; s = s.parent) if (s.values !== null && s.values.has(name)) return true;
-    return false;
-  }
-  get(name: string): unknown {
-    for (let s: VariableScope | null = this; s !== null; s = s.parent) {
-      if (s.values === null) continue;
-      const v = s.values.get(name);
-      if (v !== undefined || s.values.has(name)) return v;
-    }
-    return undefined;
-  }
-  /** This scope's own variables as [name, value, size] (not its parents'), for a durable record. */
-  own(): [string, unknown, number][] {
-    if (this.values === null) return [];
-    return [...this.values].map(([name, value]): [string, unknown, number] => [name, value, this.sizeOf(name)]);
-  }
-  /** Every variable readable from this scope, as [name, value], an inner scope's value hiding an outer one's. */
-  visible(): [string, unknown][] {
-    const seen = new Map<string, unknown>();
-    for (let s: VariableScope | null = this; s !== null; s = s.parent) {
-      if (s.values === null) continue;
-      for (const [name, value] of s.values) if (!seen.has(name)) seen.set(name, value);
-    }
-    return [...seen];
-  }
-}
 
 /**
  * Shared by sibling threads of control (the branches of one Parallel, the iterations of one

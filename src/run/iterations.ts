@@ -1,6 +1,7 @@
 import { AslError, StatesErrors, errorOutput, stateCause, toAslError } from './errors.js';
 import { childFrame } from './branches.js';
-import { ChildStop, Execution, Frame, StopSignal, VariableScope } from './frame.js';
+import { ChildStop, Execution, Frame, StopSignal } from './frame.js';
+import { VariableScope, type VariableLayout } from './variables.js';
 import { ExecutionTimeout } from './interruptions.js';
 import { Interruption, runStates } from './run-states.js';
 import { ChildExecution, type MapRun, type MapRunHost } from './map-runs.js';
@@ -18,6 +19,8 @@ export interface MapProcessor {
   readonly isolated: boolean;
   /** True when some state in the processor assigns; iterations that never assign share one variable scope. */
   readonly assigns: boolean;
+  /** The slots of the processor's variables. */
+  readonly layout: VariableLayout;
   /** Runs the iterations elsewhere (the pool) when the Map opts in; null runs them in-process. */
   readonly executor: MapExecutor | null;
   /** The Map state's node: its waiting iterations park as plain data (run/parked-iterations.ts) under it. */
@@ -96,11 +99,13 @@ export class MapIterations {
   private readonly start: StateNode;
   private readonly exec: Execution;
   private readonly outer: VariableScope | null;
+  private readonly layout: VariableLayout;
   private readonly firstEventId: number;
-  constructor(start: StateNode, exec: Execution, outer: VariableScope | null) {
+  constructor(start: StateNode, exec: Execution, outer: VariableScope | null, layout: VariableLayout) {
     this.start = start;
     this.exec = exec;
     this.outer = outer;
+    this.layout = layout;
     this.firstEventId = exec.eventId;
   }
 
@@ -111,7 +116,7 @@ export class MapIterations {
 
   /** Runs the iteration of item number `index`. Never throws or rejects: a failure is an outcome. */
   run(item: unknown, index: number): IterationEnd | Promise<IterationEnd> {
-    const frame = new Frame(this.exec, new VariableScope(this.outer), index, item);
+    const frame = new Frame(this.exec, new VariableScope(this.outer, this.layout), index, item);
     let out: unknown;
     try {
       out = runStates(this.start, item, frame);
@@ -185,8 +190,16 @@ export function childExecution(run: MapRun, stop: StopSignal, index: number, par
 }
 
 /** The frame of child `index` of `run`, in the group `stop` (kept out of runIterations' loop, which inline Maps run). */
-function childRunFrame(run: MapRun, stop: StopSignal, sharedVars: VariableScope | null, index: number, input: unknown, parent: Frame): Frame {
-  return new Frame(parent.exec, sharedVars ?? new VariableScope(null), index, input, childExecution(run, stop, index, parent));
+function childRunFrame(
+  run: MapRun,
+  stop: StopSignal,
+  sharedVars: VariableScope | null,
+  layout: VariableLayout,
+  index: number,
+  input: unknown,
+  parent: Frame,
+): Frame {
+  return new Frame(parent.exec, sharedVars ?? new VariableScope(null, layout), index, input, childExecution(run, stop, index, parent));
 }
 
 function childSucceeded(run: MapRun, index: number, output: unknown, exec: Execution): void {
@@ -392,8 +405,8 @@ function runIterations(
   let spare: Frame | null = null;
   function launch(index: number): unknown {
     let frame: Frame;
-    if (run !== null) frame = childRunFrame(run, stop, sharedVars, index, inputs[index], parent);
-    else if (sharedVars === null) frame = childFrame(parent, stop, index, inputs[index], isolated);
+    if (run !== null) frame = childRunFrame(run, stop, sharedVars, processor.layout, index, inputs[index], parent);
+    else if (sharedVars === null) frame = childFrame(parent, stop, index, inputs[index], isolated, processor.layout);
     else if (spare !== null) {
       frame = spare;
       spare = null;

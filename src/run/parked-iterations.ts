@@ -1,6 +1,7 @@
 import { AslError, StatesErrors, errorOutput, stateCause, toAslError } from './errors.js';
 import { childFrame } from './branches.js';
-import { Frame, VariableScope, type StopSignal } from './frame.js';
+import { Frame, type StopSignal } from './frame.js';
+import { VariableScope } from './variables.js';
 import { Interruption } from './interruptions.js';
 import { childExecution, mapRunEnded, mapRunSucceeded, threadsAborted, type MapProcessor } from './iterations.js';
 import type { MapRun } from './map-runs.js';
@@ -84,7 +85,7 @@ export class ParkedIterations extends ParkedThreads {
     const parent = this.frame;
     if (vars !== undefined) return new Frame(parent.exec, vars, index, this.inputs[index], stop);
     if (this.sharedVars !== null) return new Frame(parent.exec, this.sharedVars, index, this.inputs[index], stop);
-    return childFrame(parent, stop, index, this.inputs[index], this.processor.isolated);
+    return childFrame(parent, stop, index, this.inputs[index], this.processor.isolated, this.processor.layout);
   }
 
   /** Starts iterations while there is room: all of them when nothing limits concurrency and each finishes at once. */

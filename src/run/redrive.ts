@@ -1,5 +1,6 @@
 import type { ExecutionResult, ExecutionStatus } from './result.js';
-import { Frame, VariableScope, type Execution } from './frame.js';
+import { Frame, type Execution } from './frame.js';
+import { VariableScope } from './variables.js';
 import { restoredScope } from './durable.js';
 import type { HistoryEvent, RecordedHistory } from './history.js';
 import { runStates } from './run-states.js';
@@ -184,7 +185,7 @@ export function redriveRun(machine: Machine, point: RedrivePoint, options: Redri
   exec.readClock(now);
   exec.redrive = options.tap;
   if (exec.history !== null) options.onHistory?.(exec.history);
-  const frame = new Frame(exec, restoredScope(null, point.variables), -1, null);
+  const frame = new Frame(exec, restoredScope(null, point.variables, machine['layout']), -1, null);
   // The state run again follows the ExecutionRedriven event.
   frame.historyEventId = lastId;
   options.tap.frame = frame;

@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { compile, virtualClock, type Handlers } from '../../src/index.js';
-import { assignVariables } from '../../src/compile/variables.js';
-import { VariableScope, type Frame } from '../../src/run/frame.js';
+import { AssignedNames, assignVariables } from '../../src/compile/variables.js';
+import { type Frame } from '../../src/run/frame.js';
+import { VariableScope } from '../../src/run/variables.js';
 
 interface VariableCase {
   name: string;
@@ -108,7 +109,7 @@ Limits('measuring the total exactly leaves each scope with the exact size of its
   const inner = new VariableScope(outer);
   const frame = { vars: inner, exec: { limits: { payloadBytes: 1000 }, history: null } } as unknown as Frame;
   for (let i = 0; i < 66; i++) outer.set(`o${i}`, 'x'.repeat(100), 602);
-  assignVariables(frame, ['a', 'b'], ['y'.repeat(100), 'z'.repeat(100)]);
+  assignVariables(frame, new AssignedNames(['a', 'b']), ['y'.repeat(100), 'z'.repeat(100)]);
   assert.is(outer.bytes, 66 * 102);
   assert.is(inner.bytes, 2 * 102);
   assert.is(inner.sizeOf('o0'), 0);

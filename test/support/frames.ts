@@ -4,7 +4,8 @@
  */
 import { machineArns } from '../../src/run/arns.js';
 import { virtualClock } from '../../src/run/clock.js';
-import { Execution, Frame, VariableScope, type ExecutionInit } from '../../src/run/frame.js';
+import { Execution, Frame, type ExecutionInit } from '../../src/run/frame.js';
+import { VariableScope } from '../../src/run/variables.js';
 import { defaultLimits } from '../../src/run/limits.js';
 
 const defaultArns = machineArns({}, false);

@@ -5,6 +5,7 @@ import { builtinNames, builtins, deepEqual, toBoolean, toText } from './direct-b
 import { compileArray, compileMergeOfArray, compileObject } from './direct-objects.js';
 import type { StatesScope } from './scope.js';
 import { contextFields, type Frame } from '../../run/frame.js';
+import { UNSET, VariableRead } from '../../run/variables.js';
 
 /**
  * Direct, synchronous evaluation of the JSONata that workflows mostly write: `$states.input.a.b`,
@@ -96,11 +97,12 @@ function compileVariable(name: string): Direct | null {
   }
   // An unset variable that names a built-in reads as that function; the library handles it.
   const builtin = builtinNames.has(name);
+  const variable = new VariableRead(name);
   return function readVariable(scope) {
-    const vars = scope.frame.vars;
-    const value = vars === null ? undefined : vars.get(name);
-    if (value === undefined && builtin) throw BAIL;
-    return value;
+    const value = variable.valueIn(scope.frame.vars);
+    if (value !== UNSET) return value;
+    if (builtin) throw BAIL;
+    return undefined;
   };
 }
 
@@ -529,6 +531,7 @@ function compileCall(node: ExprNode): Direct | null {
   if (procedure.type !== 'variable' || procedure.predicate !== undefined) return null;
   const name = procedure.value as string;
   const builtin = builtins.get(name);
+  const variable = new VariableRead(name);
   const arity = node.arguments!.length;
   if (builtin === undefined || arity < builtin.minArity || arity > builtin.maxArity) return null;
   const argument = node.arguments![0];
@@ -536,7 +539,7 @@ function compileCall(node: ExprNode): Direct | null {
     const merge = compileMergeOfArray(argument!, compileNode);
     if (merge !== null) {
       return function callMerge(scope) {
-        if (hidden(scope, name)) throw BAIL;
+        if (hidden(scope, variable)) throw BAIL;
         return merge(scope);
       };
     }
@@ -553,23 +556,23 @@ function compileCall(node: ExprNode): Direct | null {
   switch (args.length) {
     case 0:
       return function callBuiltin0(scope) {
-        if (hidden(scope, name)) throw BAIL;
+        if (hidden(scope, variable)) throw BAIL;
         return call(undefined, undefined, undefined, scope);
       };
     case 1:
       return function callBuiltin1(scope) {
-        if (hidden(scope, name)) throw BAIL;
+        if (hidden(scope, variable)) throw BAIL;
         return call(first!(scope), undefined, undefined, scope);
       };
     case 2:
       return function callBuiltin2(scope) {
-        if (hidden(scope, name)) throw BAIL;
+        if (hidden(scope, variable)) throw BAIL;
         const a = first!(scope);
         return call(a, second!(scope), undefined, scope);
       };
     default:
       return function callBuiltin3(scope) {
-        if (hidden(scope, name)) throw BAIL;
+        if (hidden(scope, variable)) throw BAIL;
         const a = first!(scope);
         const b = second!(scope);
         return call(a, b, third!(scope), scope);
@@ -578,7 +581,6 @@ function compileCall(node: ExprNode): Direct | null {
 }
 
 /** A workflow variable of a built-in's name hides the built-in. */
-function hidden(scope: StatesScope, name: string): boolean {
-  const vars = scope.frame.vars;
-  return vars !== null && vars.has(name);
+function hidden(scope: StatesScope, variable: VariableRead): boolean {
+  return variable.valueIn(scope.frame.vars) !== UNSET;
 }

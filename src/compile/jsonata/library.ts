@@ -5,6 +5,7 @@ import { FLAG_TRUE, neutralised, prepareSyntaxTree } from './data.js';
 import { NOW_BINDING, installFunctions, isFunctionValue } from './functions.js';
 import { EvaluationGuard, GUARD_BINDING, installGuard } from './guard.js';
 import type { StatesScope } from './scope.js';
+import { UNSET, VariableRead } from '../../run/variables.js';
 
 /**
  * Evaluation by the jsonata library itself (2.2, for its security fixes; AWS runs 2.0.6), for the
@@ -25,7 +26,7 @@ export function libraryEvaluator(expression: jsonata.Expression, facts: Expressi
   installFunctions(expression);
   installGuard(expression);
   prepareSyntaxTree(expression, astOf(expression));
-  const variables = facts.variables;
+  const variables = facts.variables.map((name) => new VariableRead(name));
   const withContext = facts.readsContext;
   return async function evaluateWithLibrary(scope) {
     const bindings: Record<string, unknown> = Object.create(null);
@@ -33,11 +34,9 @@ export function libraryEvaluator(expression: jsonata.Expression, facts: Expressi
     bindings[NOW_BINDING] = scope.now();
     bindings[GUARD_BINDING] = new EvaluationGuard(scope.frame);
     const vars = scope.frame.vars;
-    if (vars !== null) {
-      for (let i = 0; i < variables.length; i++) {
-        const name = variables[i]!;
-        if (vars.has(name)) bindings[name] = neutralised(vars.get(name));
-      }
+    for (let i = 0; i < variables.length; i++) {
+      const value = variables[i]!.valueIn(vars);
+      if (value !== UNSET) bindings[variables[i]!.name] = neutralised(value);
     }
     return toJson(await expression.evaluate(undefined, bindings));
   };

@@ -1,4 +1,5 @@
 import { contextFields, contextObject, type Frame } from '../../run/frame.js';
+import { UNSET, VariableRead } from '../../run/variables.js';
 import { compileFilter, FilterSyntaxError, unescapeJayway, type Operand, type Predicate } from './filter.js';
 import { copyOwn, setOwn } from '../../json.js';
 import { segmentsOf, tokensReader, walker } from './evaluate.js';
@@ -369,10 +370,10 @@ export function compileParsed(parsed: ParsedPath): Accessor {
       return read(contextObject(frame));
     };
   }
-  const name = parsed.variable;
+  const variable = new VariableRead(parsed.variable);
   return function readVariablePath(_document, frame) {
-    if (frame.vars === null || !frame.vars.has(name)) return undefined;
-    return read(frame.vars.get(name));
+    const value = variable.valueIn(frame.vars);
+    return value === UNSET ? undefined : read(value);
   };
 }
 
@@ -390,11 +391,10 @@ function compileTokens(parsed: ParsedPath): Accessor {
       return read(context, context);
     };
   }
-  const name = parsed.variable;
+  const variable = new VariableRead(parsed.variable);
   return function readVariableTokens(_document, frame) {
-    if (frame.vars === null || !frame.vars.has(name)) return undefined;
-    const value = frame.vars.get(name);
-    return read(value, value);
+    const value = variable.valueIn(frame.vars);
+    return value === UNSET ? undefined : read(value, value);
   };
 }
 

@@ -16,7 +16,7 @@ import { compileReferencePath, missingPathReason } from '../jsonpath/paths.js';
 import { compileRecovery } from '../recovery.js';
 import { compileJsonPathFinish, compileResultLimit } from '../jsonpath/results.js';
 import { WHOLE_DOCUMENT, builtBound, compileTemplate, templateBound, type Builder, type TemplateBound } from '../jsonpath/templates.js';
-import { assignsAnywhere } from '../variables.js';
+import { assignsAnywhere, layoutOf } from '../variables.js';
 import { compileItemReader, compileResultWriter, type ReadItems, type WriteResults } from '../item-reader.js';
 import { mapLabel } from '../map-label.js';
 import { compilePathSetting } from '../path-settings.js';
@@ -54,6 +54,7 @@ export function compileMap(def: Record<string, unknown>, env: StateEnv): RunStat
     start: states?.get(processorDef.StartAt as string) ?? env.compileScope(processorDef, processorPointer, env.queryLanguage),
     isolated: (processorDef.ProcessorConfig as Record<string, unknown> | undefined)?.Mode === 'DISTRIBUTED',
     assigns: assignsAnywhere(processorDef),
+    layout: layoutOf(processorDef),
     executor: env.machine.mapExecutor,
     // Where states run alone (TestState) no iteration parks.
     node: states === null ? null : env.lookup(env.name),

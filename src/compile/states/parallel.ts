@@ -7,7 +7,7 @@ import { StatesScope, compileJsonataValue, stateField } from '../jsonata/index.j
 import { compileOutcome } from '../jsonata/state.js';
 import { compileRecovery } from '../recovery.js';
 import { compileJsonPathFinish } from '../jsonpath/results.js';
-import { assignsAnywhere } from '../variables.js';
+import { assignsAnywhere, layoutOf } from '../variables.js';
 import { WHOLE_DOCUMENT, builtBound, compileTemplate, templateBound } from '../jsonpath/templates.js';
 import { runBranches, type Branches } from '../../run/branches.js';
 
@@ -24,6 +24,7 @@ export function compileParallel(def: Record<string, unknown>, env: StateEnv): Ru
       (branch, i) => states[i]!.get(branch.StartAt as string) ?? env.compileScope(branch, `${env.pointer}/Branches/${i}`, env.queryLanguage),
     ),
     assigns: definitions.map(assignsAnywhere),
+    layouts: definitions.map(layoutOf),
     states,
     node,
     join: null,
