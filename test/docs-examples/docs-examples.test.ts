@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { compile, virtualClock, type Clock, type Handler, type Handlers, type TaskContext } from '../../src/index.js';
+import { compile, validate, virtualClock, type Clock, type Handler, type Handlers, type TaskContext } from '../../src/index.js';
 
 /**
  * The worked examples of AWS's Step Functions developer guide, one table per topic: each row
@@ -22,7 +22,10 @@ interface Outcome {
 }
 
 interface Expected {
+  /** An execution's status, or INVALID: validate() reports `problem` (ERR_ASL_…) at `pointer`. */
   status: string;
+  problem?: string;
+  pointer?: string;
   output?: unknown;
   /** JSON pointer → a regular expression the value there (as text) matches. */
   outputMatches?: Record<string, string>;
@@ -83,11 +86,16 @@ for (const file of readdirSync(directory).filter((name) => name.endsWith('.json'
   const examples = suite(`developer guide examples: ${file}`);
   for (const row of table.rows) {
     examples(`${row.example} (${row.url})`, async () => {
+      const { expected } = row;
+      if (expected.status === 'INVALID') {
+        const problems = validate(row.definition).map((p) => `${p.code} ${p.pointer}`);
+        assert.ok(problems.includes(`${expected.problem} ${expected.pointer}`), problems.join('\n'));
+        return;
+      }
       const clock = virtualClock(0);
       const received: Record<string, unknown[]> = {};
       const machine = compile(row.definition, { handlers: handlersFor(row.tasks ?? {}, clock, received), clock });
       const result = await machine.execute(row.input);
-      const { expected } = row;
       assert.is(result.status, expected.status, `${result.error}: ${result.cause}`);
       if (expected.output !== undefined) assert.equal(result.output, expected.output);
       for (const [pointer, pattern] of Object.entries(expected.outputMatches ?? {})) {
