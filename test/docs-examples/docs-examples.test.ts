@@ -46,6 +46,8 @@ interface Row {
   note?: string;
   definition: unknown;
   input: unknown;
+  /** The virtual clock's start (ISO 8601); default the epoch. */
+  startAt?: string;
   tasks?: Record<string, Outcome[]>;
   expected: Expected;
 }
@@ -92,7 +94,7 @@ for (const file of readdirSync(directory).filter((name) => name.endsWith('.json'
         assert.ok(problems.includes(`${expected.problem} ${expected.pointer}`), problems.join('\n'));
         return;
       }
-      const clock = virtualClock(0);
+      const clock = virtualClock(row.startAt === undefined ? 0 : Date.parse(row.startAt));
       const received: Record<string, unknown[]> = {};
       const machine = compile(row.definition, { handlers: handlersFor(row.tasks ?? {}, clock, received), clock });
       const result = await machine.execute(row.input);
