@@ -1,7 +1,17 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { compile, validate, virtualClock, type Clock, type Handler, type Handlers, type TaskContext } from '../../src/index.js';
+import {
+  compile,
+  testState,
+  validate,
+  virtualClock,
+  type TestStateRequest,
+  type Clock,
+  type Handler,
+  type Handlers,
+  type TaskContext,
+} from '../../src/index.js';
 
 /**
  * The worked examples of AWS's Step Functions developer guide, one table per topic: each row
@@ -52,9 +62,23 @@ interface Row {
   expected: Expected;
 }
 
+/**
+ * A TestState example: the request as the page sends it, its JSON members (definition,
+ * input, context, variables, mock result) written as values, and the response members the
+ * page shows, JSON text compared as the value it holds.
+ */
+interface TestStateRow {
+  url: string;
+  example: string;
+  note?: string;
+  request: Record<string, unknown>;
+  expected: { exception?: string; response?: Record<string, unknown> };
+}
+
 interface Table {
   comment: string;
-  rows: Row[];
+  rows?: Row[];
+  testState?: TestStateRow[];
 }
 
 function handlersFor(tasks: Record<string, Outcome[]>, clock: Clock, received: Record<string, unknown[]>): Handlers {
@@ -81,12 +105,57 @@ function at(value: unknown, pointer: string): unknown {
   return node;
 }
 
+/** TestState's JSON members are JSON text; a row writes them as values. */
+function requestOf(row: TestStateRow): TestStateRequest {
+  const request: Record<string, unknown> = { ...row.request };
+  for (const key of ['definition', 'input', 'context', 'variables']) {
+    if (key in request) request[key] = JSON.stringify(request[key]);
+  }
+  const mock = request.mock as Record<string, unknown> | undefined;
+  if (mock !== undefined && 'result' in mock) request.mock = { ...mock, result: JSON.stringify(mock.result) };
+  return request as unknown as TestStateRequest;
+}
+
+/** A response member as a value: JSON text parsed, inspection data member by member. */
+function valueOf(key: string, value: unknown): unknown {
+  if (key === 'output' && typeof value === 'string') return JSON.parse(value);
+  if (key !== 'inspectionData' || value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([field, data]) => [field, typeof data === 'string' && field !== 'errorDetails' ? JSON.parse(data) : data]),
+  );
+}
+
+async function runTestState(row: TestStateRow): Promise<void> {
+  let response: Record<string, unknown>;
+  try {
+    response = (await testState(requestOf(row), { clock: virtualClock(0) })) as unknown as Record<string, unknown>;
+  } catch (error) {
+    if (row.expected.exception === undefined) throw error;
+    assert.is((error as Error).name, row.expected.exception);
+    return;
+  }
+  assert.is(row.expected.exception, undefined, 'the request was expected to be refused');
+  for (const [key, expected] of Object.entries(row.expected.response ?? {})) {
+    const actual = valueOf(key, response[key]);
+    if (key === 'inspectionData') {
+      for (const [field, value] of Object.entries(expected as Record<string, unknown>)) {
+        assert.equal((actual as Record<string, unknown>)[field], value, `inspectionData.${field}`);
+      }
+    } else {
+      assert.equal(actual, expected, key);
+    }
+  }
+}
+
 const directory = new URL('./', import.meta.url);
 
 for (const file of readdirSync(directory).filter((name) => name.endsWith('.json'))) {
   const table = JSON.parse(readFileSync(new URL(file, directory), 'utf8')) as Table;
   const examples = suite(`developer guide examples: ${file}`);
-  for (const row of table.rows) {
+  for (const row of table.testState ?? []) {
+    examples(`TestState: ${row.example} (${row.url})`, () => runTestState(row));
+  }
+  for (const row of table.rows ?? []) {
     examples(`${row.example} (${row.url})`, async () => {
       const { expected } = row;
       if (expected.status === 'INVALID') {
