@@ -13,15 +13,11 @@ import type { Handler } from './handlers.js';
 import { StatesScope, compileJsonataValue, isJsonataExpression, stateField, type Evaluate } from './jsonata/index.js';
 import { compileNumber } from './jsonata/state.js';
 import { compileTemplate, type Builder } from './jsonpath/templates.js';
+import { delimitedRows } from './delimited-text.js';
 
-type CsvParse = typeof import('csv-parse/sync');
-let csvParse: CsvParse | null = null;
 let zlib: typeof import('node:zlib') | null = null;
 
-/** csv-parse and node:zlib, loaded on first use: only some item readers need them, and they would slow every start-up. */
-function csvLibrary(): CsvParse {
-  return (csvParse ??= createRequire(import.meta.url)('csv-parse/sync') as CsvParse);
-}
+/** node:zlib, loaded on first use: only some item readers need it, and it would slow every start-up. */
 function gunzipSync(bytes: Uint8Array): Buffer {
   zlib ??= createRequire(import.meta.url)('node:zlib') as typeof import('node:zlib');
   return zlib.gunzipSync(bytes);
@@ -315,7 +311,7 @@ function parseItems(text: string, config: ReaderConfig, frame: Frame, limit: num
  * AWS. As AWS does, a row's fields past the header's are dropped and its missing ones are "".
  */
 function csvItems(text: string, config: ReaderConfig, limit: number): unknown[] {
-  const rows = csvLibrary().parse(text, { delimiter: config.delimiter, relax_column_count: true, skip_empty_lines: true, bom: true }) as string[][];
+  const rows = delimitedRows(text, config.delimiter);
   let names = config.headers;
   let from = 0;
   if (config.headerLocation !== 'GIVEN' || names === null) {

@@ -395,6 +395,8 @@ export class Frame {
   /** `$$.Map.Item.Index` and `.Value` (-1: not in a Map iteration); an ItemSelector's frame moves them item by item. */
   mapIndex: number;
   mapValue: unknown;
+  /** `$$.Map.Item.Source` in an ItemSelector's frame (STATE_DATA: items from the state's input); null elsewhere. */
+  mapSource: string | null;
   /** Shared by sibling branches or iterations; set when one fails and the rest are abandoned. */
   readonly stop: StopSignal | null;
   stateName: string;
@@ -428,6 +430,7 @@ export class Frame {
     this.vars = vars;
     this.mapIndex = mapIndex;
     this.mapValue = mapValue;
+    this.mapSource = null;
     this.stop = stop;
     this.stateName = '';
     this.stateType = '';
@@ -468,15 +471,22 @@ export class Frame {
   }
 }
 
-/** ISO 8601 with milliseconds, as AWS writes context-object times. */
+/**
+ * ISO 8601 as AWS writes context-object times: milliseconds, except that a time on a whole
+ * second has no fraction ('…T10:04:42Z'), as the developer guide's Context object page says.
+ */
 export function isoTime(ms: number): string {
-  return new Date(ms).toISOString();
+  const text = new Date(ms).toISOString();
+  return text.endsWith('.000Z') ? `${text.slice(0, -5)}Z` : text;
 }
 
 /** `$$.Execution.RedriveTime`: when the execution was last redriven (absent before its first redrive). */
 function redriveTime(exec: Execution): string | undefined {
   return exec.redrive !== null && exec.redrive.count > 0 ? isoTime(exec.redrive.redriveMs) : undefined;
 }
+
+/** `$$.Map.Item.Source` of items taken from the state's input (ItemsPath, Items) rather than an ItemReader. */
+export const STATE_DATA_SOURCE = 'STATE_DATA';
 
 /** AWS shows `$$.State.RetryCount` only in states that can retry. */
 function retries(stateType: string): boolean {
@@ -502,6 +512,7 @@ export const contextFields: Readonly<Record<string, (frame: Frame) => unknown>> 
   'StateMachine.Name': (f) => f.exec.stateMachineName,
   'Map.Item.Index': (f) => (f.mapIndex >= 0 ? f.mapIndex : undefined),
   'Map.Item.Value': (f) => (f.mapIndex >= 0 ? f.mapValue : undefined),
+  'Map.Item.Source': (f) => (f.mapIndex >= 0 && f.mapSource !== null ? f.mapSource : undefined),
   'Task.Token': (f) => f.taskToken ?? undefined,
 };
 
@@ -522,7 +533,12 @@ export function contextObject(frame: Frame): Record<string, unknown> {
     },
   };
   if (exec.redrive !== null && exec.redrive.count > 0) (ctx.Execution as Record<string, unknown>).RedriveTime = redriveTime(exec);
-  if (frame.mapIndex >= 0) ctx.Map = { Item: { Index: frame.mapIndex, Value: frame.mapValue } };
+  if (frame.mapIndex >= 0) {
+    ctx.Map = {
+      Item:
+        frame.mapSource === null ? { Index: frame.mapIndex, Value: frame.mapValue } : { Index: frame.mapIndex, Value: frame.mapValue, Source: frame.mapSource },
+    };
+  }
   if (frame.taskToken !== null) ctx.Task = { Token: frame.taskToken };
   return ctx;
 }

@@ -79,7 +79,7 @@ iterations('an iteration sees the execution, its item and the outer variables as
     item: 'c',
     execution: 'run-1',
     input: 3,
-    started: '1970-01-01T00:00:00.000Z',
+    started: '1970-01-01T00:00:00Z',
     index: 2,
     greeting: 'hello',
     count: 3,

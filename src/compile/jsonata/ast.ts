@@ -179,6 +179,21 @@ export function factsOf(ast: ExprNode): ExpressionFacts {
   return { variables: [...variables], readsContext, inheritedName };
 }
 
+/** The fields an expression reads of `$states` by name: `input` for `$states.input…`, and so on. */
+export function statesFieldsRead(ast: ExprNode): Set<string> {
+  const fields = new Set<string>();
+  const pending: ExprNode[] = [ast];
+  while (pending.length > 0) {
+    const node = pending.pop()!;
+    if (node.type === 'path') {
+      const [first, second] = node.steps!;
+      if (first!.type === 'variable' && first!.value === 'states' && second !== undefined && second.type === 'name') fields.add(second.value as string);
+    }
+    for (const child of childrenOf(node)) pending.push(child);
+  }
+  return fields;
+}
+
 /** True for a path `$states.input…`, `$states.result…` or `$states.errorOutput…`. */
 function picksOtherThanContext(path: ExprNode | null): boolean {
   if (path === null) return false;

@@ -42,10 +42,15 @@ class FunctionError {
   }
 }
 
-/** Chunks of `size` items; the last one may be shorter. */
-function partition(array: unknown[] | undefined, size: number): unknown[] | undefined {
+/**
+ * Chunks of `size` items; the last one may be shorter. Like every integer argument of these
+ * functions, a fractional size is rounded down first (AWS's developer guide, "JSONata
+ * functions provided by Step Functions").
+ */
+function partition(array: unknown[] | undefined, fractionalSize: number): unknown[] | undefined {
   if (array === undefined) return undefined;
-  if (!Number.isInteger(size) || size <= 0) throw new FunctionError(`The chunk size of $partition must be a positive integer; found ${size}`);
+  const size = Math.trunc(fractionalSize);
+  if (size <= 0) throw new FunctionError(`The chunk size of $partition must be a positive integer; found ${fractionalSize}`);
   const chunks: unknown[][] = [];
   for (let i = 0; i < array.length; i += size) chunks.push(array.slice(i, i + size));
   return chunks;
@@ -53,9 +58,13 @@ function partition(array: unknown[] | undefined, size: number): unknown[] | unde
 
 /**
  * From `start` towards `end` in steps of `step`, `end` included when a step lands on it. The
- * result is a JSONata sequence, so a single number comes back unwrapped, as on AWS.
+ * result is a JSONata sequence, so a single number comes back unwrapped, as on AWS. Its
+ * arguments are integers, fractions rounded down as for $partition.
  */
-function range(start: number, end: number, step: number): unknown[] | undefined {
+function range(fractionalStart: number, fractionalEnd: number, fractionalStep: number): unknown[] | undefined {
+  const start = Math.trunc(fractionalStart);
+  const end = Math.trunc(fractionalEnd);
+  const step = Math.trunc(fractionalStep);
   if (step === 0) throw new FunctionError('The step of $range must not be 0');
   const out: number[] & { sequence?: boolean } = [];
   for (let v = start; step > 0 ? v <= end : v >= end; v += step) {

@@ -1,6 +1,6 @@
 import { MAX_BATCH_BYTES } from '../../asl/fields.js';
 import { jsonForCause, runtimeError } from '../../run/errors.js';
-import { Frame } from '../../run/frame.js';
+import { Frame, STATE_DATA_SOURCE } from '../../run/frame.js';
 import { mapRunEnded, mapRunStarted, runMapIterations, type MapProcessor } from '../../run/iterations.js';
 import { Interruption } from '../../run/run-states.js';
 import { MapRun, allowedFailures } from '../../run/map-runs.js';
@@ -98,7 +98,7 @@ export function compileMap(def: Record<string, unknown>, env: StateEnv): RunStat
       throw thrown;
     }
     let inputs: unknown[] = items;
-    if (selector !== null) inputs = selectEach(selector, effective, items, frame);
+    if (selector !== null) inputs = selectEach(selector, effective, items, frame, reader === null ? STATE_DATA_SOURCE : null);
     if (batching !== null) inputs = batch(batching, inputs, effective, frame);
     const inputBound = itemBound === null ? Infinity : builtBound(itemBound, frame.valueBound);
     const allowed = allowedFailures(tolerated[0], tolerated[1], items.length);
@@ -143,10 +143,14 @@ function compileItemsPath(path: unknown): (input: unknown, frame: Frame) => unkn
   };
 }
 
-/** The frame an ItemSelector sees: the Map state's, with `$$.Map.Item.Index/Value` of one item. */
-function itemFrame(parent: Frame, index: number, item: unknown): Frame {
+/**
+ * The frame an ItemSelector sees: the Map state's, with `$$.Map.Item.Index/Value` of one item
+ * and its `Source` (null for an ItemReader's items, whose S3 source it does not show).
+ */
+function itemFrame(parent: Frame, index: number, item: unknown, source: string | null): Frame {
   // Selectors only read, so the Map state's own variables and stop signal serve.
   const frame = new Frame(parent.exec, parent.vars, index, item, parent.stop);
+  frame.mapSource = source;
   frame.stateName = parent.stateName;
   frame.enteredEventId = parent.enteredEventId;
   frame.enteredMs = parent.enteredMs;
@@ -157,8 +161,8 @@ function itemFrame(parent: Frame, index: number, item: unknown): Frame {
  * ItemSelector over every item, in order. Selectors only read, synchronously, so one frame
  * serves every item, its `$$.Map.Item` moved along.
  */
-function selectEach(selector: Builder, effective: unknown, items: unknown[], parent: Frame): unknown[] {
-  const frame = itemFrame(parent, 0, undefined);
+function selectEach(selector: Builder, effective: unknown, items: unknown[], parent: Frame, source: string | null): unknown[] {
+  const frame = itemFrame(parent, 0, undefined, source);
   const inputs = new Array<unknown>(items.length);
   for (let i = 0; i < items.length; i++) {
     frame.mapIndex = i;
@@ -424,7 +428,7 @@ function compileJsonataMap(
     return selectThenIterate(scope, items, limit, tolerated);
   }
   function selectThenIterate(scope: StatesScope, items: unknown[], limit: number, tolerated: Tolerated): unknown {
-    const selected = selectItems(settings.selector, scope, items);
+    const selected = selectItems(settings.selector, scope, items, reader === null ? STATE_DATA_SOURCE : null);
     if (isPromiseLike(selected) || settings.batcher !== null) {
       return andThen(selected, (s) => andThen(batchJsonata(settings.batcher, scope, s), (inputs) => iterate(scope, inputs, limit, tolerated, items.length)));
     }
@@ -455,9 +459,9 @@ function toleratedFailureSettings(settings: JsonataMapSettings, scope: StatesSco
  * turn. One at a time, so one frame and one `$states` serve every item, its `$$.Map.Item`
  * moved along (an item whose expression went to the library keeps its own).
  */
-function selectItems(selector: Evaluate | null, scope: StatesScope, items: unknown[]): unknown[] | Promise<unknown[]> {
+function selectItems(selector: Evaluate | null, scope: StatesScope, items: unknown[], source: string | null): unknown[] | Promise<unknown[]> {
   if (selector === null) return items;
-  const frame = itemFrame(scope.frame, 0, undefined);
+  const frame = itemFrame(scope.frame, 0, undefined, source);
   const selected = new Array<unknown>(items.length);
   const itemScope = new StatesScope(frame, scope.input);
   for (let i = 0; i < items.length; i++) {

@@ -67,7 +67,7 @@ function compileJsonataWait(def: Record<string, unknown>, env: StateEnv): RunSta
   let until: (scope: StatesScope) => number | Promise<number>;
   if ('Timestamp' in def) {
     const timestamp = compileTimestamp(def.Timestamp, stateField(env.pointer, 'Timestamp'), problems);
-    until = (scope) => andThen(timestamp(scope), (at) => at - scope.frame.exec.clock.now());
+    until = (scope) => andThen(timestamp(scope), (at) => wholeSecond(at) - scope.frame.exec.clock.now());
   } else {
     const seconds = compileNumber(def.Seconds, stateField(env.pointer, 'Seconds'), problems, waitSeconds);
     until = (scope) => andThen(seconds(scope), (s) => s * 1000);
@@ -103,7 +103,7 @@ function compileDelay(def: Record<string, unknown>): Delay {
     return () => ms;
   }
   if (typeof def.Timestamp === 'string') {
-    const at = parseTimestamp(def.Timestamp);
+    const at = wholeSecond(parseTimestamp(def.Timestamp));
     return function untilTimestamp(_input, frame) {
       return at - frame.exec.clock.now();
     };
@@ -139,8 +139,13 @@ function compileDelay(def: Record<string, unknown>): Delay {
         `The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: ${path} == ${describe(text)}`,
       );
     }
-    return at - frame.exec.clock.now();
+    return wholeSecond(at) - frame.exec.clock.now();
   };
+}
+
+/** A Wait's timestamp counts to the second: AWS truncates its milliseconds (developer guide, Wait state). */
+function wholeSecond(epochMs: number): number {
+  return Math.floor(epochMs / 1000) * 1000;
 }
 
 /** Values appear in AWS's Wait causes as written, strings unquoted. */

@@ -8,7 +8,7 @@ import { compilePathSetting } from '../../compile/path-settings.js';
 import { itemsAtPointer } from '../../compile/items-pointer.js';
 import { compileTemplate } from '../../compile/jsonpath/templates.js';
 import { AslError, StatesErrors, jsonForCause } from '../../run/errors.js';
-import { Frame } from '../../run/frame.js';
+import { Frame, STATE_DATA_SOURCE } from '../../run/frame.js';
 import { isObject } from '../../json.js';
 import { ServiceError } from '../errors.js';
 import { finishJsonPath, mockedResult } from './result-stages.js';
@@ -39,13 +39,15 @@ async function jsonPathMap(run: TestRun, input: unknown): Promise<Outcome> {
   try {
     const effective = compileSelectPath(def.InputPath)(input, frame);
     run.record('afterInputPath', effective);
-    const items = readerItems(run) ?? itemsAt(def.ItemsPath, effective, frame);
+    const readerData = readerItems(run);
+    const items = readerData ?? itemsAt(def.ItemsPath, effective, frame);
+    const source = readerData === null ? STATE_DATA_SOURCE : null;
     run.record('afterItemsPath', items);
     const selectorDef = 'ItemSelector' in def ? def.ItemSelector : 'Parameters' in def ? def.Parameters : undefined;
     let inputs = items;
     if (selectorDef !== undefined) {
       const selector = compileTemplate(selectorDef);
-      inputs = items.map((item, index) => selector(effective, itemFrame(frame, index, item)));
+      inputs = items.map((item, index) => selector(effective, itemFrame(frame, index, item, source)));
       run.record('afterItemSelector', inputs);
     }
     if (def.ItemBatcher !== null && typeof def.ItemBatcher === 'object')
@@ -86,10 +88,12 @@ async function jsonataMap(run: TestRun, input: unknown): Promise<Outcome> {
   refuseCompileProblems(run);
   try {
     const scope = new StatesScope(run.frame, input);
-    const values = readerItems(run) ?? (items === null ? inputItems(input) : await items(scope));
+    const readerData = readerItems(run);
+    const values = readerData ?? (items === null ? inputItems(input) : await items(scope));
+    const source = readerData === null ? STATE_DATA_SOURCE : null;
     if (selector !== null) {
       const selected: unknown[] = [];
-      for (let i = 0; i < values.length; i++) selected.push(await selector(new StatesScope(itemFrame(run.frame, i, values[i]), input)));
+      for (let i = 0; i < values.length; i++) selected.push(await selector(new StatesScope(itemFrame(run.frame, i, values[i], source), input)));
     }
     run.record('maxConcurrency', maxConcurrency === null ? 0 : await maxConcurrency(scope));
     const tolerance: Tolerance = {
@@ -184,9 +188,10 @@ function setting(value: unknown, path: unknown, field: string, kind: 'integer' |
   return typeof value === 'number' ? value : null;
 }
 
-/** The frame an ItemSelector sees: `$$.Map.Item` of one item. */
-function itemFrame(parent: Frame, index: number, item: unknown): Frame {
+/** The frame an ItemSelector sees: `$$.Map.Item` of one item (its Source when the items are the state's own). */
+function itemFrame(parent: Frame, index: number, item: unknown, source: string | null): Frame {
   const frame = new Frame(parent.exec, parent.vars, index, item, parent.stop);
+  frame.mapSource = source;
   frame.stateName = parent.stateName;
   frame.enteredMs = parent.enteredMs;
   return frame;

@@ -105,9 +105,9 @@ context("an ItemSelector sees each item's own $states.context.Map.Item, also whe
   const result = await compile(definition, { clock: virtualClock() }).execute({ items: ['a', 'b', 'c'] });
   assert.is(result.status, 'SUCCEEDED', String(result.cause));
   assert.equal(result.output, [
-    { scaled: 0, value: 'a', item: { Index: 0, Value: 'a' } },
-    { scaled: 10, value: 'b', item: { Index: 1, Value: 'b' } },
-    { scaled: 20, value: 'c', item: { Index: 2, Value: 'c' } },
+    { scaled: 0, value: 'a', item: { Index: 0, Value: 'a', Source: 'STATE_DATA' } },
+    { scaled: 10, value: 'b', item: { Index: 1, Value: 'b', Source: 'STATE_DATA' } },
+    { scaled: 20, value: 'c', item: { Index: 2, Value: 'c', Source: 'STATE_DATA' } },
   ]);
 });
 
@@ -130,8 +130,8 @@ context("an ItemSelector evaluated directly item by item sees each item's own co
   assert.is(result.status, 'SUCCEEDED', String(result.cause));
   const items = result.output as { index: number; whole: { Map: { Item: unknown } }; states: { context: { Map: { Item: unknown } } } }[];
   items.forEach((item, i) => {
-    assert.equal(item.whole.Map.Item, { Index: i, Value: ['a', 'b', 'c'][i] });
-    assert.equal(item.states.context.Map.Item, { Index: i, Value: ['a', 'b', 'c'][i] });
+    assert.equal(item.whole.Map.Item, { Index: i, Value: ['a', 'b', 'c'][i], Source: 'STATE_DATA' });
+    assert.equal(item.states.context.Map.Item, { Index: i, Value: ['a', 'b', 'c'][i], Source: 'STATE_DATA' });
   });
 });
 

@@ -346,6 +346,39 @@ States('an expression that does not parse is a definition problem at compile, wi
   }
 });
 
+States('$states.result and $states.errorOutput where the state has none are definition problems, each at its string', () => {
+  const task = (fields: Record<string, unknown>) => ({ Type: 'Task', Resource: 'echo', ...fields });
+  const definition = {
+    QueryLanguage: 'JSONata',
+    StartAt: 'P',
+    States: {
+      P: { Type: 'Pass', Output: '{% $states.result %}', Next: 'T' },
+      T: task({
+        Arguments: { r: '{% $states.result.x %}' },
+        Output: '{% $states.errorOutput %}',
+        Catch: [{ ErrorEquals: ['States.ALL'], Output: '{% $states.result %}', Assign: { e: '{% $states.errorOutput.Error %}' }, Next: 'Fine' }],
+        Next: 'Fine',
+      }),
+      Fine: task({ Output: '{% $states.result.Payload %}', Assign: { r: '{% $states.result %}' }, End: true }),
+    },
+  };
+  try {
+    compile(definition, { handlers });
+    assert.unreachable();
+  } catch (e) {
+    assert.instance(e, DefinitionError);
+    assert.equal(
+      (e as DefinitionError).problems.map((p) => [p.code, p.pointer]),
+      [
+        [ProblemCodes.JSONATA_STATES_FIELD, '/States/P/Output'],
+        [ProblemCodes.JSONATA_STATES_FIELD, '/States/T/Arguments/r'],
+        [ProblemCodes.JSONATA_STATES_FIELD, '/States/T/Output'],
+        [ProblemCodes.JSONATA_STATES_FIELD, '/States/T/Catch/0/Output'],
+      ],
+    );
+  }
+});
+
 States('fields evaluated by the library are reported in order: the first failing one names the error', async () => {
   const definition = {
     QueryLanguage: 'JSONata',
