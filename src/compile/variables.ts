@@ -137,9 +137,11 @@ const TOTAL_PAYLOADS = 40;
  * Sets the variables of one Assign in the frame's scope, once the state's output is known.
  * Each value's size is first an upper bound (payloadBound: string lengths, no string read),
  * which is what the scopes keep; only when the bounds do not prove a quota kept are the
- * values measured exactly (sizesExactly), so no quota refuses what fits.
+ * values measured exactly (sizesExactly), so no quota refuses what fits. `measured`, an
+ * object whose payloadBound the state already took (`$states.result`, once the result's
+ * check measured it), is `measuredBound` wherever a value is that object: not walked again.
  */
-export function assignVariables(frame: Frame, target: AssignedNames, values: readonly unknown[]): void {
+export function assignVariables(frame: Frame, target: AssignedNames, values: readonly unknown[], measured: unknown = null, measuredBound = Infinity): void {
   const scope = frame.vars!;
   const names = target.list;
   if (scope.parent !== null) {
@@ -161,7 +163,8 @@ export function assignVariables(frame: Frame, target: AssignedNames, values: rea
   let replaced = 0;
   for (let i = 0; i < names.length; i++) {
     // Past the limit, payloadBound is the exact size.
-    const size = sizeBound(values[i], limit);
+    const value = values[i];
+    const size = value === measured && measuredBound <= limit ? measuredBound : sizeBound(value, limit);
     if (size > limit) throw tooLarge(frame, `The variable '${names[i]}' exceeds the maximum size of ${limit} bytes.`);
     sizes[i] = size;
     assigned += size;

@@ -5,6 +5,10 @@ import { compile, virtualClock, type Handlers } from '../../src/index.js';
 import { AssignedNames, assignVariables } from '../../src/compile/variables.js';
 import { type Frame } from '../../src/run/frame.js';
 import { VariableScope } from '../../src/run/variables.js';
+import { StatesScope } from '../../src/compile/jsonata/index.js';
+import { compileOutcome } from '../../src/compile/jsonata/state.js';
+import type { Problem } from '../../src/asl/problems.js';
+import type { AslError } from '../../src/run/errors.js';
 
 interface VariableCase {
   name: string;
@@ -114,6 +118,75 @@ Limits('measuring the total exactly leaves each scope with the exact size of its
   assert.is(inner.bytes, 2 * 102);
   assert.is(inner.sizeOf('o0'), 0);
 });
+
+/**
+ * A value the state's result check already measured (the result itself, when an object)
+ * is given to the scope at that check's bound instead of walked again; any other value,
+ * and a measured bound past the limit, is walked as before.
+ */
+const measuredRows: { row: string; value: (measured: object) => unknown; bound: number; size: number | string }[] = [
+  { row: 'the measured object: the bound given', value: (m) => m, bound: 37, size: 37 },
+  { row: 'an equal copy of it: walked (2 + 4 × 6 + 4 + 25)', value: (m) => ({ ...m }), bound: 37, size: 55 },
+  { row: 'a number inside it: walked (its digits)', value: () => 12345, bound: 37, size: 5 },
+  { row: 'null, with nothing measured: walked', value: () => null, bound: Infinity, size: 4 },
+  { row: 'the measured object, its bound past the limit: walked', value: (m) => m, bound: 2000, size: 55 },
+  { row: 'a value past the limit: refused', value: () => 'x'.repeat(999), bound: 37, size: "The variable 'v' exceeds the maximum size of 1000 bytes." },
+];
+for (const { row, value, bound, size } of measuredRows) {
+  Limits(`a value the state measured: ${row}`, () => {
+    const scope = new VariableScope(null);
+    const frame = { vars: scope, exec: { limits: { payloadBytes: 1000 }, history: null } } as unknown as Frame;
+    const measured = { done: 12345 };
+    const assign = () => assignVariables(frame, new AssignedNames(['v']), [value(measured)], bound === Infinity ? null : measured, bound);
+    if (typeof size === 'string') {
+      assert.throws(assign, (e: AslError) => e.error === 'States.DataLimitExceeded' && e.cause!.endsWith(size));
+      return;
+    }
+    assign();
+    assert.is(scope.sizeOf('v'), size);
+  });
+}
+
+/** A JSONata Task's Assign after its result's check: what each variable is sized at. */
+const taskResultRows: { row: string; result: unknown; resultBound: number; assign: Record<string, string>; sizes: Record<string, number> }[] = [
+  {
+    row: '$states.result, an object: the check’s bound; a part of it: walked',
+    result: { id: 7, name: 'ab' },
+    resultBound: 90,
+    assign: { whole: '{% $states.result %}', id: '{% $states.result.id %}', name: '{% $states.result.name %}' },
+    sizes: { whole: 90, id: 1, name: 14 },
+  },
+  {
+    row: '$states.result, a number: its digits, not the check’s bound',
+    result: 12345,
+    resultBound: 25,
+    assign: { n: '{% $states.result %}' },
+    sizes: { n: 5 },
+  },
+  { row: '$states.result, a boolean', result: false, resultBound: 25, assign: { b: '{% $states.result %}' }, sizes: { b: 5 } },
+  { row: '$states.result, null', result: null, resultBound: 25, assign: { z: '{% $states.result %}' }, sizes: { z: 4 } },
+  {
+    row: 'no result measured (a Parallel’s): walked',
+    result: { id: 7 },
+    resultBound: Infinity,
+    assign: { whole: '{% $states.result %}' },
+    sizes: { whole: 43 },
+  },
+];
+for (const { row, result, resultBound, assign, sizes } of taskResultRows) {
+  Limits(`Assign after a result's check: ${row}`, () => {
+    const problems: Problem[] = [];
+    const outcome = compileOutcome({ Assign: assign }, '/States/T', problems);
+    assert.equal(problems, []);
+    const vars = new VariableScope(null);
+    const frame = { vars, valueBound: Infinity, exec: { limits: { payloadBytes: 1000 }, history: null, suppliedContext: null } } as unknown as Frame;
+    const scope = new StatesScope(frame, {});
+    scope.result = result;
+    scope.resultBound = resultBound;
+    assert.is(outcome(scope, result), result);
+    for (const [name, size] of Object.entries(sizes)) assert.is(vars.sizeOf(name), size, name);
+  });
+}
 
 Limits('a machine without a payload limit measures nothing', async () => {
   assert.is((await run(assigning(50, 5000), Infinity)).status, 'SUCCEEDED');
