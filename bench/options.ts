@@ -90,7 +90,7 @@ Workflows
                           uses --threads, --rounds, --json; --quick: a 15 s video)
 
 What to measure
-  --quick                 short run of the built-in workloads (about a minute on 2 cores)
+  --quick                 short run of the built-in workloads (one to two minutes on 2 cores)
   --scenario <names>      throughput, latency, fanout, retry, micro (comma-separated, or "all")
   --mode <names>          inproc, pool, sharded (comma-separated, or "all"; default inproc)
   --duration <time>       measured time per configuration, e.g. 10s, 500ms (default 3s; quick 1s)

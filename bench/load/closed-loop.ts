@@ -29,21 +29,17 @@ export interface LoadResult {
 const PROGRESS_EVERY_MS = 250;
 
 /**
- * The warm-up of a round of interleaved measurements: the whole warm-up before the first, at
- * most one round's length before each later one. closedLoop() collects all garbage before it
- * measures, and a full collection made while none of a subject's objects are alive (its
- * previous round ended two collections ago) lets their hidden classes die, and with them
- * the optimized code built on them: V8 deoptimizes it ("weak objects") and optimizes it
- * again inside the measured time. After one such collection the engine had 32 functions
- * deoptimized and 45 optimized again, the hand-written loop 7 and 13; over the next 300 ms an
- * execution that retries cost the engine 11× its steady CPU time, the loop 1.5× (on this
- * machine, under load). Without a warm-up after the collection every round after the first
- * charged the engine that recompilation. Every contender warms up alike.
+ * Runs the subject for `durationMs` after a full garbage collection and `warmupMs` of warm-up.
+ * The warm-up comes after the collection, and interleaved rounds need it every time: a full
+ * collection made while none of a subject's objects are alive frees the hidden classes V8
+ * holds only weakly (those reached by property transitions: class instances with fields,
+ * objects built key by key), and the optimised code built on them is thrown away ("weak
+ * objects") and rebuilt while the next executions run. Measured with
+ * bench/standalone/after-full-gc.ts: statemill's executions in the first 100 ms after such a
+ * collection cost 4–6× its steady CPU time, and up to 300 ms pass before it is back (the
+ * hand-written baselines 1.4–1.7× for 100 ms); without a warm-up every round after the first
+ * charged the engine that recompilation.
  */
-export function roundWarmupMs(round: number, warmupMs: number, roundMs: number): number {
-  return round === 0 ? warmupMs : Math.min(warmupMs, roundMs);
-}
-
 export async function closedLoop(subject: Subject, inputs: readonly unknown[], options: ClosedLoopOptions): Promise<LoadResult> {
   collectGarbage();
   if (options.warmupMs > 0) await drive(subject, inputs, options.concurrency, options.warmupMs, null, undefined);

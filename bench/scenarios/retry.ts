@@ -12,7 +12,7 @@
 import { compile, virtualClock, type Clock } from '../../src/index.js';
 import { workflowError } from '../../workloads/support/errors.js';
 import type { HandlerContext } from '../../workloads/types.js';
-import { closedLoop, roundWarmupMs } from '../load/closed-loop.js';
+import { closedLoop } from '../load/closed-loop.js';
 import { differenceBetween, outcomeOf, type Outcome } from '../outcome.js';
 import type { Subject } from '../engines/subject.js';
 import type { Progress } from '../progress.js';
@@ -129,7 +129,7 @@ export async function measureRetryOverhead(timing: Timing, progress: Progress): 
       const result = await closedLoop(entry.subject, entry.inputs, {
         concurrency: 1,
         durationMs: roundMs,
-        warmupMs: roundWarmupMs(round, timing.warmupMs, roundMs),
+        warmupMs: timing.warmupMs,
         onProgress: (executions, elapsedMs) => progress.update(executions, elapsedMs),
       });
       entry.rates.push(result.perSecond);

@@ -4,7 +4,7 @@
  * of its rounds, and ratios come from the same run.
  */
 import { nanosecondHistogram, summarizeLatency, type Histogram } from '../histogram.js';
-import { closedLoop, roundWarmupMs } from '../load/closed-loop.js';
+import { closedLoop } from '../load/closed-loop.js';
 import type { Subject } from '../engines/subject.js';
 import type { ModeName } from '../options.js';
 import type { Progress } from '../progress.js';
@@ -57,7 +57,7 @@ export async function measureThroughput(
       const result = await closedLoop(contender.subject, inputs, {
         concurrency: contender.concurrency,
         durationMs: roundMs,
-        warmupMs: roundWarmupMs(round, timing.warmupMs, roundMs),
+        warmupMs: timing.warmupMs,
         histogram: own.histogram,
         onProgress: (executions, elapsedMs) => progress.update(executions, elapsedMs),
       });

@@ -63,8 +63,8 @@ test('every round of interleaved measurements warms up first, not only the first
   // Measured executions are counted in the record; the subject also ran every warm-up's.
   assert.ok(subject.calls > record!.executions, `ran ${subject.calls}, measured ${record!.executions}`);
   const perMs = record!.executions / 60;
-  // Three warm-ups of 15 ms each (the later ones capped at one 20 ms round): about 45 ms more;
-  // with only the first round warmed up, 15 ms. The bound sits between, for noisy machines.
+  // Three warm-ups of 15 ms each: about 45 ms more; with only the first round warmed up,
+  // 15 ms. The bound sits between, for noisy machines.
   assert.ok(subject.calls - record!.executions > perMs * 28, `warm-up executions ${subject.calls - record!.executions}, measured ${perMs.toFixed(0)}/ms`);
   assert.is(record!.roundsCpuUsPerExecution.length, 3);
 });
