@@ -147,7 +147,7 @@ function compileItemsPath(path: unknown): (input: unknown, frame: Frame) => unkn
  * The frame an ItemSelector sees: the Map state's, with `$$.Map.Item.Index/Value` of one item
  * and its `Source` (null for an ItemReader's items, whose S3 source it does not show).
  */
-function itemFrame(parent: Frame, index: number, item: unknown, source: string | null): Frame {
+export function itemFrame(parent: Frame, index: number, item: unknown, source: string | null): Frame {
   // Selectors only read, so the Map state's own variables and stop signal serve.
   const frame = new Frame(parent.exec, parent.vars, index, item, parent.stop);
   frame.mapSource = source;

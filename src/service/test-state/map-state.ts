@@ -3,7 +3,7 @@ import { compileSelectPath } from '../../compile/jsonpath/io.js';
 import { StatesScope, compileJsonataValue, stateField } from '../../compile/jsonata/index.js';
 import { compileItems, compileNumber, compileOutcome, type Checked, type NumberRule } from '../../compile/jsonata/state.js';
 import { compileReferencePath } from '../../compile/jsonpath/paths.js';
-import { batchItems } from '../../compile/states/map.js';
+import { batchItems, itemFrame } from '../../compile/states/map.js';
 import { compilePathSetting } from '../../compile/path-settings.js';
 import { itemsAtPointer } from '../../compile/items-pointer.js';
 import { compileTemplate } from '../../compile/jsonpath/templates.js';
@@ -186,13 +186,4 @@ function batches(batcher: Record<string, unknown>, inputs: unknown[], input: unk
 function setting(value: unknown, path: unknown, field: string, kind: 'integer' | 'float', input: unknown, frame: Frame): number | null {
   if (typeof path === 'string') return compilePathSetting(path, field, kind)(input, frame);
   return typeof value === 'number' ? value : null;
-}
-
-/** The frame an ItemSelector sees: `$$.Map.Item` of one item (its Source when the items are the state's own). */
-function itemFrame(parent: Frame, index: number, item: unknown, source: string | null): Frame {
-  const frame = new Frame(parent.exec, parent.vars, index, item, parent.stop);
-  frame.mapSource = source;
-  frame.stateName = parent.stateName;
-  frame.enteredMs = parent.enteredMs;
-  return frame;
 }
