@@ -105,18 +105,19 @@ function ratio(numerator: number, denominator: number): number {
 }
 
 /**
- * How much longer `slower` takes per execution than `faster`, round by round (the rounds ran
- * side by side, so a slow spell of the machine touches both), then the median; `null` when
- * the two have no rounds in common.
+ * How much longer `slower` takes per execution than `faster` (times per execution, by round),
+ * round by round (the rounds ran side by side, so a slow spell of the machine touches both),
+ * then the median; `null` when the two have no rounds in common.
  */
-function roundRatio(slower: readonly number[], faster: readonly number[], perSecond: boolean): number | null {
+function roundRatio(slower: readonly number[], faster: readonly number[]): number | null {
   if (slower.length === 0 || slower.length !== faster.length) return null;
-  return ratio(median(slower.map((value, round) => (perSecond ? faster[round]! / value : value / faster[round]!))), 1);
+  return ratio(median(slower.map((time, round) => time / faster[round]!)), 1);
 }
 
-/** `roundRatio` of wall-clock throughput, or the ratio of the medians where rounds differ. */
+/** `roundRatio` of wall-clock time per execution, or the ratio of the medians where rounds differ. */
 function wallRatio(slower: ThroughputRecord, faster: ThroughputRecord): number {
-  return roundRatio(slower.roundsPerSecond, faster.roundsPerSecond, true) ?? ratio(slower.usPerExecution, faster.usPerExecution);
+  const timesOf = (record: ThroughputRecord) => record.roundsPerSecond.map((rate) => 1 / rate);
+  return roundRatio(timesOf(slower), timesOf(faster)) ?? ratio(slower.usPerExecution, faster.usPerExecution);
 }
 
 /** statemill against the baseline and the peer, from the sequential figures of one run. */
@@ -133,7 +134,7 @@ export function compare(workflow: string, records: readonly ThroughputRecord[], 
     baselineUs: baseline?.usPerExecution ?? null,
     statemillUs: statemill.usPerExecution,
     ratioToBaseline: baseline === undefined ? null : wallRatio(statemill, baseline),
-    cpuRatioToBaseline: baseline === undefined ? null : roundRatio(statemill.roundsCpuUsPerExecution, baseline.roundsCpuUsPerExecution, false),
+    cpuRatioToBaseline: baseline === undefined ? null : roundRatio(statemill.roundsCpuUsPerExecution, baseline.roundsCpuUsPerExecution),
     peerUs: peer?.usPerExecution ?? null,
     speedupOverPeer: peer === undefined ? null : wallRatio(peer, statemill),
     peer: peer === undefined ? peerStatus : 'measured',
