@@ -11,6 +11,20 @@ export class AslError {
     this.error = error;
     this.cause = cause;
   }
+  /**
+   * Read like an Error by whatever prints a thrown value (a test runner, a logger): uvu,
+   * given a throw without `name`, reports nothing and skips the rest of the suite. Getters on
+   * the prototype, so no failure pays for them; no stack is captured.
+   */
+  get name(): string {
+    return this.error ?? 'AslError';
+  }
+  get message(): string {
+    return this.cause ?? '';
+  }
+  get stack(): string {
+    return `${this.name}: ${this.message}`;
+  }
 }
 
 /** Error names AWS raises itself. */
