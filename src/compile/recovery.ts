@@ -121,11 +121,6 @@ export function retryDelay(retrier: Retrier, retry: number): number {
   return retrier.fullJitter ? Math.random() * delay : delay;
 }
 
-/** Wraps one attempt of a state with its Retry and Catch fields. */
-export function withRecovery(attempt: RunState, def: Record<string, unknown>, env: StateEnv): RunState {
-  return compileRecovery(attempt, def, env).run;
-}
-
 /**
  * Whether a state has a retrier or a catcher. A Task without one throws its handler's
  * failure itself rather than returning it (a TaskFailure) to a recovery that is not there.

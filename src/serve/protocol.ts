@@ -56,9 +56,6 @@ export type OperationName = (typeof OPERATIONS)[number];
 /** The service method of each operation: its name camelCased (`StartSyncExecution` → `startSyncExecution`). */
 export const METHOD_OF: ReadonlyMap<string, string> = new Map(OPERATIONS.map((op) => [op, op[0]!.toLowerCase() + op.slice(1)]));
 
-/** Operations the SDKs send to `sync-<host>` (the model's `endpoint.hostPrefix`). */
-export const HOST_PREFIXED_OPERATIONS: readonly OperationName[] = ['StartSyncExecution', 'TestState'];
-
 /** An answer with its status: 200 with the operation's output, or a refusal. */
 export interface WireAnswer {
   readonly status: number;

@@ -337,10 +337,6 @@ export function parseReferencePath(text: string): ParsedPath {
   return parsed;
 }
 
-export function isDefinite(text: string): boolean {
-  return parsePath(text).definite;
-}
-
 /** Compiles a Path into an accessor over the state's document, the context object or a variable. */
 export function compilePath(text: string): Accessor {
   return compileParsed(parsePath(text));
