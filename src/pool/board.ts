@@ -14,7 +14,7 @@
  * batch order, so the count says which), and each slot has a reply area: the worker writes
  * each execution's result there as it ends. When the thread dies, the main thread still has
  * the results of the executions that ended, knows which were running, and runs the rest
- * again elsewhere (issue 14: one crash used to fail every execution of its thread's batches).
+ * again elsewhere: one crash does not fail every execution of its thread's batches.
  */
 export class ProgressBoard {
   readonly buffer: SharedArrayBuffer;
