@@ -3,10 +3,9 @@ import type { MapRunHost } from '../run/map-runs.js';
 import type { Limits } from '../run/limits.js';
 import type { StateNode } from '../run/state.js';
 import type { Problem } from '../asl/problems.js';
+import type { QueryLanguage } from '../asl/types.js';
 import type { HandlerIndex } from './handlers.js';
 import type { Integrations } from './task-patterns.js';
-
-export type QueryLanguage = 'JSONPath' | 'JSONata';
 
 /** What every state compiler may read: machine-wide options, and where the state sits. */
 export interface MachineEnv {

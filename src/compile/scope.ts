@@ -1,6 +1,7 @@
 import { pointerTo } from '../asl/problems.js';
 import { StateNode } from '../run/state.js';
-import type { MachineEnv, QueryLanguage, StateEnv } from './context.js';
+import type { QueryLanguage } from '../asl/types.js';
+import type { MachineEnv, StateEnv } from './context.js';
 import { passesOwnedValue } from './owned-values.js';
 import { stateCompilers } from './states/index.js';
 

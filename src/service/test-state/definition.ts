@@ -1,6 +1,6 @@
 import { validate } from '../../compile/validate/validate.js';
 import { pointerTo, ProblemCodes } from '../../asl/problems.js';
-import type { QueryLanguage } from '../../compile/context.js';
+import type { QueryLanguage } from '../../asl/types.js';
 import { diagnosticsOf, invalidDefinition as apiInvalidDefinition } from '../definitions.js';
 import { ServiceError } from '../errors.js';
 import { isObject } from '../../json.js';
