@@ -8,7 +8,7 @@ import { historyLevels, type HistoryLevel } from '../run/history.js';
 import type { MapExecutor } from '../run/iterations.js';
 import type { MapRunHost } from '../run/map-runs.js';
 import { defaultLimits, type Limits } from '../run/limits.js';
-import type { QueryLanguage } from '../asl/types.js';
+import { languageOf } from '../asl/query-language.js';
 import type { MachineEnv } from './context.js';
 import { HandlerIndex, missingHandlers, type Handlers } from './handlers.js';
 import type { Integrations } from './task-patterns.js';
@@ -98,7 +98,7 @@ export function compile(definition: unknown, options: CompileOptions = {}): Mach
     integrations,
     mapRuns: options.mapRuns ?? null,
   };
-  const states = compileStates(env, def, '', (def.QueryLanguage as QueryLanguage | undefined) ?? 'JSONPath');
+  const states = compileStates(env, def, '', languageOf(def, 'JSONPath'));
   if (env.problems.length > 0) throw new DefinitionError(env.problems);
   const standardWorkflow = options.workflowType === 'STANDARD';
   return new Machine({
