@@ -267,14 +267,15 @@ function callS3(handler: Handler, request: S3Request, frame: Frame): unknown {
 
 /** The object's bytes as text: a handler answers a string, bytes, or an S3 GetObject answer whose Body is one of those. */
 function getText(get: Handler, request: S3Request, frame: Frame): string | Promise<string> {
-  return andThen(callS3(get, request, frame), (answer) => bodyText(answer, true));
+  return andThen(callS3(get, request, frame), bodyText);
 }
 
-function bodyText(answer: unknown, gunzip: boolean): string | Promise<string> {
+/** The text of an S3 answer or its Body; gzip-compressed bytes are unzipped first. */
+function bodyText(answer: unknown): string | Promise<string> {
   const body = answer !== null && typeof answer === 'object' && 'Body' in answer ? (answer as { Body: unknown }).Body : answer;
   if (typeof body === 'string') return body;
   if (body instanceof Uint8Array) {
-    const bytes = gunzip && body[0] === 0x1f && body[1] === 0x8b ? gunzipSync(body) : body;
+    const bytes = body[0] === 0x1f && body[1] === 0x8b ? gunzipSync(body) : body;
     return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
   }
   if (body !== null && typeof body === 'object' && typeof (body as { transformToString?: unknown }).transformToString === 'function') {
