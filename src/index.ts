@@ -1,3 +1,9 @@
+/**
+ * statemill's public API (the package's `.` entry): validate() and compile() for definitions,
+ * the Machine they give, the pool, the service (createService: AWS's API in-process, Standard
+ * workflows, TestState), the HTTP endpoint, and mock configurations. The cluster has its own
+ * entry, `statemill/cluster` (src/cluster/index.ts). README.md's "Layout" maps the folders.
+ */
 export { validate } from './compile/validate/validate.js';
 export { DefinitionError, ProblemCodes, type Problem, type ProblemCode } from './asl/problems.js';
 export { compile, type CompileOptions } from './compile/machine.js';
