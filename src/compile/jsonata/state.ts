@@ -22,7 +22,8 @@ export type Outcome = (scope: StatesScope, fallback: unknown) => unknown;
  * `Output` and `Assign` of one owner. Assign is evaluated first, then Output, both against the
  * same `$states` and the variables as they were; the new values are set once Output succeeded.
  * The output's size bound, when it follows from the input's and the result's, is handed to
- * the run loop (outputBound), which then need not walk the output for the payload limit.
+ * the run loop (noteOutputBound sets frame.resultBound), which then need not walk the output
+ * for the payload limit.
  */
 export function compileOutcome(owner: Record<string, unknown>, ownerPointer: string, problems: Problem[]): Outcome {
   const hasOutput = hasOwn(owner, 'Output');
