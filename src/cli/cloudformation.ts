@@ -8,7 +8,7 @@ import { isObject, own } from '../json.js';
  * stays a `${Name}` placeholder, so the definition still validates.
  */
 
-export const STATE_MACHINE_TYPES = new Set(['AWS::StepFunctions::StateMachine', 'AWS::Serverless::StateMachine']);
+const STATE_MACHINE_TYPES = new Set(['AWS::StepFunctions::StateMachine', 'AWS::Serverless::StateMachine']);
 const FUNCTION_TYPES = new Set(['AWS::Lambda::Function', 'AWS::Serverless::Function']);
 const ACTIVITY_TYPE = 'AWS::StepFunctions::Activity';
 

@@ -33,7 +33,7 @@ export const S3_GET_OBJECT = 'arn:aws:states:::s3:getObject';
 export const S3_LIST_OBJECTS = 'arn:aws:states:::s3:listObjectsV2';
 export const S3_PUT_OBJECT = 'arn:aws:states:::s3:putObject';
 
-export const ItemReaderErrors = {
+const ItemReaderErrors = {
   ItemReaderFailed: 'States.ItemReaderFailed',
   ResultWriterFailed: 'States.ResultWriterFailed',
 } as const;

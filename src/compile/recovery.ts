@@ -116,7 +116,7 @@ function zeroCounts(retriers: number): number[] {
 }
 
 /** Delay before retry number `retry` (1-based) of a retrier, in milliseconds. */
-export function retryDelay(retrier: Retrier, retry: number): number {
+function retryDelay(retrier: Retrier, retry: number): number {
   const delay = Math.min(retrier.intervalMs * Math.pow(retrier.backoffRate, retry - 1), retrier.maxDelayMs);
   return retrier.fullJitter ? Math.random() * delay : delay;
 }

@@ -78,7 +78,7 @@ const STATES_START_EXECUTION = 'arn:aws:states:::states:startExecution';
 const SDK_START_EXECUTION = 'arn:aws:states:::aws-sdk:sfn:startExecution';
 const SDK_START_SYNC_EXECUTION = 'arn:aws:states:::aws-sdk:sfn:startSyncExecution';
 /** AWS injects this into a nested execution's input so the child knows its parent. */
-export const STARTED_BY = 'AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID';
+const STARTED_BY = 'AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID';
 
 export interface ParsedResource {
   readonly pattern: TaskPattern;
@@ -88,7 +88,7 @@ export interface ParsedResource {
   readonly syncVersion: number;
 }
 
-export function parseResource(resource: string): ParsedResource {
+function parseResource(resource: string): ParsedResource {
   if (activityArn.test(resource)) return { pattern: 'activity', base: resource, syncVersion: 0 };
   const match = suffix.exec(resource);
   if (match === null) return { pattern: 'request', base: resource, syncVersion: 0 };

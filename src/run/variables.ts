@@ -32,7 +32,7 @@ export class VariableLayout {
 }
 
 /** The layout of a block that assigns nothing it knows of at compile time. */
-export const NO_LAYOUT = new VariableLayout([]);
+const NO_LAYOUT = new VariableLayout([]);
 
 /** Workflow variables of one scope (a States block); reads fall through to outer scopes. */
 export class VariableScope {

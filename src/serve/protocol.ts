@@ -8,7 +8,7 @@ import { ServiceError, type ServiceErrorName } from '../service/errors.js';
 
 export const TARGET_PREFIX = 'AWSStepFunctions.';
 export const CONTENT_TYPE = 'application/x-amz-json-1.0';
-export const ERROR_NAMESPACE = 'com.amazonaws.sfn#';
+const ERROR_NAMESPACE = 'com.amazonaws.sfn#';
 
 /** The 37 operations of the service model, by wire name. */
 export const OPERATIONS = [
