@@ -11,7 +11,7 @@ import { isPromiseLike } from '../run/state.js';
 import type { StateEnv } from './context.js';
 import type { Handler } from './handlers.js';
 import { StatesScope, compileJsonataValue, isJsonataExpression, stateField, type Evaluate } from './jsonata/index.js';
-import { compileNumber } from './jsonata/state.js';
+import { andThen, compileNumber } from './jsonata/state.js';
 import { compileTemplate, type Builder } from './jsonpath/templates.js';
 import { delimitedRows } from './delimited-text.js';
 
@@ -475,8 +475,4 @@ function joinKey(prefix: unknown, rest: string): string {
 
 function serialise(values: unknown[], outputType: string): string {
   return outputType === 'JSONL' ? values.map((v) => JSON.stringify(v)).join('\n') + '\n' : JSON.stringify(values);
-}
-
-function andThen<T, R>(value: T | PromiseLike<T>, then: (value: T) => R): R | Promise<Awaited<R>> {
-  return isPromiseLike(value) ? (Promise.resolve(value).then(then) as Promise<Awaited<R>>) : then(value as T);
 }

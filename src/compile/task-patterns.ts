@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AslError, StatesErrors, jsonForCause, runtimeError } from '../run/errors.js';
 import type { Frame } from '../run/frame.js';
+import { andThen } from './jsonata/state.js';
 import { isPromiseLike, type RunState } from '../run/state.js';
 import { Suspension, activityStarted, mayPark, type ChildWait, type ResumeStep } from '../run/suspension.js';
 import { TaskFailure, type Timing } from '../run/task-call.js';
@@ -564,8 +565,4 @@ function serviceFailure(thrown: unknown, service: 'StepFunctions' | 'Sfn'): AslE
       ? `${message} (Service: AWSStepFunctions; Status Code: 400; Error Code: ${name}; Request ID: ${randomUUID()}; Proxy: null)`
       : `${message} (Service: Sfn, Status Code: 400, Request ID: ${randomUUID()})`;
   return new AslError(`${service}.${exception}`, cause);
-}
-
-function andThen<T>(value: T | Promise<T>, then: (value: T) => unknown): unknown {
-  return isPromiseLike(value) ? Promise.resolve(value).then(then) : then(value);
 }

@@ -168,7 +168,7 @@ export function compileTimestamp(value: unknown, field: JsonataField, problems: 
 }
 
 /** Runs `then` on a value that may be a promise, staying synchronous when it is not. */
-export function andThen<T, R>(value: T | Promise<T>, then: (value: T) => R | Promise<R>): R | Promise<R> {
+export function andThen<T, R>(value: T | PromiseLike<T>, then: (value: T) => R | Promise<R>): R | Promise<R> {
   if (isPromiseLike(value)) return Promise.resolve(value).then(then);
   return then(value as T);
 }
