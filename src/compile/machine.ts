@@ -44,8 +44,10 @@ export interface CompileOptions {
   /** `$$.Execution.RoleArn`. */
   roleArn?: string;
   /**
-   * EXPRESS (default) or STANDARD. statemill always runs with Express semantics; this only
-   * changes what the context object and ARNs show (Standard executions have a RedriveCount).
+   * EXPRESS (default) or STANDARD: the executions' ARNs (`:express:<machine>:<name>:<uuid>` or
+   * `:execution:<machine>:<name>`), `$$.Execution.RedriveCount` (Standard only), the
+   * 25,000-event history quota (Standard only) and, with `integrations`, whether callback,
+   * `.sync` and activity Tasks are accepted.
    */
   workflowType?: 'EXPRESS' | 'STANDARD';
   /** Runs Map iterations elsewhere (set by the pool for Maps that opt in). */
