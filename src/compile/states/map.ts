@@ -51,7 +51,7 @@ export function compileMap(def: Record<string, unknown>, env: StateEnv): RunStat
   const states = env.compileBlock?.(processorDef, processorPointer) ?? null;
   const processor: MapProcessor = {
     state: env.pointer,
-    start: states?.get(processorDef.StartAt as string) ?? env.compileScope(processorDef, processorPointer, env.queryLanguage),
+    start: states?.get(processorDef.StartAt as string) ?? env.compileScope(processorDef, processorPointer),
     isolated: (processorDef.ProcessorConfig as Record<string, unknown> | undefined)?.Mode === 'DISTRIBUTED',
     assigns: assignsAnywhere(processorDef),
     layout: layoutOf(processorDef),
