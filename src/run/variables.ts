@@ -90,13 +90,6 @@ export class VariableScope {
     for (let s: VariableScope | null = this; s !== null; s = s.parent) if (s.ownValue(name) !== UNSET) return true;
     return false;
   }
-  get(name: string): unknown {
-    for (let s: VariableScope | null = this; s !== null; s = s.parent) {
-      const v = s.ownValue(name);
-      if (v !== UNSET) return v;
-    }
-    return undefined;
-  }
   /** This scope's own variables as [name, value, size] (not its parents'), for a durable record. */
   own(): [string, unknown, number][] {
     const values = this.values;
