@@ -7,7 +7,7 @@ import type { StateMachineType } from './types.js';
 
 /**
  * The seam between the service and the Task integrations it supplies to its executions
- * (nested executions, callbacks, activities, ItemReader — see SEAM.md). An integration is
+ * (nested executions, callbacks, activities — see SEAM.md). An integration is
  * asked, once per compiled revision of a state machine, for the handlers and compile()
  * options the machine's executions need; it reaches the service through the host.
  */
