@@ -11,6 +11,8 @@ import { readTextFile } from '../src/cli/files.js';
 import { loadHandlersModule } from '../src/cli/handlers-module.js';
 import type { GeneratorOptions, Outcome, Workload, WorkloadHandlers } from '../workloads/types.js';
 import { BenchSetupError } from './errors.js';
+import { CliErrorCodes } from '../src/cli/cli-error.js';
+import { ExitCodes } from '../src/cli/exit-codes.js';
 
 export interface BenchWorkflow {
   readonly name: string;
@@ -77,14 +79,14 @@ function listOf(document: unknown, key: string): unknown[] {
 export async function workflowFromFiles(files: CustomWorkflowFiles): Promise<BenchWorkflow> {
   const definition = (await loadDefinition(files.definition, process.cwd(), undefined, parseParams(files.params))).definition;
   if (definition === null || typeof definition !== 'object' || Array.isArray(definition)) {
-    throw new BenchSetupError(`${files.definition} does not hold a state machine definition (a JSON object)`, 'ERR_CLI_NO_STATE_MACHINE', 3);
+    throw new BenchSetupError(`${files.definition} does not hold a state machine definition (a JSON object)`, CliErrorCodes.NO_STATE_MACHINE, ExitCodes.INPUT);
   }
   const handlersModule = pathToFileURL(resolve(files.handlers));
   const handlers = (await loadHandlersModule(files.handlers, process.cwd())) as WorkloadHandlers;
   const inputs = files.input === null ? [{}] : listOf(await readDocument(files.input), 'inputs');
   const expected = files.expected === null ? null : (listOf(await readDocument(files.expected), 'outcomes') as Outcome[]);
   if (expected !== null && expected.length !== inputs.length) {
-    throw new BenchSetupError(`${files.expected} holds ${expected.length} outcomes for ${inputs.length} inputs`, 'ERR_CLI_BENCH_EXPECTED', 3);
+    throw new BenchSetupError(`${files.expected} holds ${expected.length} outcomes for ${inputs.length} inputs`, CliErrorCodes.BENCH_EXPECTED, ExitCodes.INPUT);
   }
   return {
     name: files.definition.replace(/^.*[\\/]/, '').replace(/\.(json|ya?ml)$/, ''),

@@ -1,3 +1,9 @@
+/**
+ * statemill's public API (the package's `.` entry): validate() and compile() for definitions,
+ * the Machine they give, the pool, the service (createService: AWS's API in-process, Standard
+ * workflows, TestState), the HTTP endpoint, and mock configurations. The cluster has its own
+ * entry, `statemill/cluster` (src/cluster/index.ts). README.md's "Layout" maps the folders.
+ */
 export { validate } from './compile/validate/validate.js';
 export { DefinitionError, ProblemCodes, type Problem, type ProblemCode } from './asl/problems.js';
 export { compile, type CompileOptions } from './compile/machine.js';
@@ -9,7 +15,8 @@ export type { Handler, Handlers, TaskContext } from './run/task-call.js';
 export type { Integrations, NestedStart, StartedExecution, EndedExecution } from './compile/task-patterns.js';
 export { TaskTokens } from './run/tokens.js';
 export { s3FolderHandlers } from './mocks/s3-folder.js';
-export { StandardTasks, type ExecutionHost, type StandardTasksOptions, type GetActivityTaskOutput } from './service/standard/tasks.js';
+export { StandardTasks, type ExecutionHost, type StandardTasksOptions } from './service/standard/tasks.js';
+export type { GetActivityTaskOutput } from './service/types.js';
 export { StandardExecutions, type StandardExecutionsOptions } from './service/standard/executions.js';
 export { realClock, virtualClock, type Clock } from './run/clock.js';
 export { defaultLimits, type Limits } from './run/limits.js';

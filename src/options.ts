@@ -76,18 +76,18 @@ export function integerProblem(value: unknown, option: string, min: number, max 
  * checked here: one that is not a function is no handler, and a Task that needs it is
  * reported with the definition's problems, at its Resource.
  */
-export function handlersProblem(handlers: unknown, option = 'handlers'): OptionProblem | null {
+export function handlersProblem(handlers: unknown): OptionProblem | null {
   if (handlers === undefined || (handlers !== null && typeof handlers === 'object' && !Array.isArray(handlers))) return null;
-  return { option, problem: `must be an object mapping each Resource to a function (input, ctx) => value, not ${kindOf(handlers)}` };
+  return { option: 'handlers', problem: `must be an object mapping each Resource to a function (input, ctx) => value, not ${kindOf(handlers)}` };
 }
 
 /** Undefined, or a Clock: now(), schedule() and sleep() functions. */
-export function clockProblem(clock: unknown, option = 'clock'): OptionProblem | null {
+export function clockProblem(clock: unknown): OptionProblem | null {
   if (clock === undefined) return null;
   if (clock === null || typeof clock !== 'object')
-    return { option, problem: `must be a Clock (realClock, virtualClock() or one of your own), not ${kindOf(clock)}` };
+    return { option: 'clock', problem: `must be a Clock (realClock, virtualClock() or one of your own), not ${kindOf(clock)}` };
   for (const method of ['now', 'schedule', 'sleep']) {
-    if (typeof (clock as Record<string, unknown>)[method] !== 'function') return { option, problem: `must be a Clock: it has no ${method}() method` };
+    if (typeof (clock as Record<string, unknown>)[method] !== 'function') return { option: 'clock', problem: `must be a Clock: it has no ${method}() method` };
   }
   return null;
 }

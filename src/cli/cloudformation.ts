@@ -8,7 +8,7 @@ import { isObject, own } from '../json.js';
  * stays a `${Name}` placeholder, so the definition still validates.
  */
 
-export const STATE_MACHINE_TYPES = new Set(['AWS::StepFunctions::StateMachine', 'AWS::Serverless::StateMachine']);
+const STATE_MACHINE_TYPES = new Set(['AWS::StepFunctions::StateMachine', 'AWS::Serverless::StateMachine']);
 const FUNCTION_TYPES = new Set(['AWS::Lambda::Function', 'AWS::Serverless::Function']);
 const ACTIVITY_TYPE = 'AWS::StepFunctions::Activity';
 
@@ -178,7 +178,7 @@ class IntrinsicResolver {
       case 'Ref':
         return typeof argument === 'string' ? this.reference(argument, null) : '';
       case 'Fn::GetAtt': {
-        const [target, attribute] = typeof argument === 'string' ? splitOnce(argument, '.') : Array.isArray(argument) ? argument : [];
+        const [target, attribute] = typeof argument === 'string' ? splitAtFirstDot(argument) : Array.isArray(argument) ? argument : [];
         return typeof target === 'string' ? this.reference(target, typeof attribute === 'string' ? attribute : null) : '';
       }
       case 'Fn::Join': {
@@ -193,7 +193,7 @@ class IntrinsicResolver {
         return replacePlaceholders(template, (placeholder) => {
           const local = own(locals, placeholder);
           if (local !== undefined) return this.resolveString(local, depth + 1);
-          const [target, attribute] = splitOnce(placeholder, '.');
+          const [target, attribute] = splitAtFirstDot(placeholder);
           return this.reference(target, attribute ?? null);
         });
       }
@@ -277,8 +277,9 @@ function intrinsicName(value: Record<string, unknown>): string | null {
   return key === 'Ref' || key.startsWith('Fn::') ? key : null;
 }
 
-function splitOnce(text: string, separator: string): [string, string | undefined] {
-  const at = text.indexOf(separator);
+/** `Resource.Attribute` as GetAtt's string form and Fn::Sub's `${Resource.Attribute}` write it. */
+function splitAtFirstDot(text: string): [string, string | undefined] {
+  const at = text.indexOf('.');
   return at < 0 ? [text, undefined] : [text.slice(0, at), text.slice(at + 1)];
 }
 

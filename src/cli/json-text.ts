@@ -45,7 +45,7 @@ function holdsNonFiniteNumber(root: unknown): boolean {
   return false;
 }
 
-export function describeFault(text: string, source: string, fault: JsonSyntaxFault): string {
+function describeFault(text: string, source: string, fault: JsonSyntaxFault): string {
   const position = positionAt(text, fault.offset);
   return `${source}:${position.line}:${position.column}: ${fault.reason}\n${codeFrame(text, position)}`;
 }

@@ -51,7 +51,7 @@ export function valueAt(root: unknown, pointer: string): unknown {
 }
 
 /** The reference token an escaped JSON pointer token stands for (RFC 6901: `~1` is `/`, `~0` is `~`). */
-export function unescapeToken(token: string): string {
+function unescapeToken(token: string): string {
   return token.replace(/~1/g, '/').replace(/~0/g, '~');
 }
 

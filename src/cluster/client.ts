@@ -26,7 +26,7 @@ import type { LoadOptions, LoadResult } from '../pool/shards.js';
 import { handlersModule } from '../pool/registry.js';
 import type { WorkflowOptions } from '../pool/protocol.js';
 import type { ExecutionResult, ExecutionStatus } from '../run/result.js';
-import { ClusterError, ClusterErrorCodes, MAX_TIMER_MS, type ClusterErrorCode } from './errors.js';
+import { ClusterError, ClusterErrorCodes, MAX_TIMER_MS, invalidOption, type ClusterErrorCode } from './errors.js';
 import { firstProblem, integerProblem, machineNameProblem, optionsShapeProblem, stringProblem } from '../options.js';
 import { MapFanOuts } from './fan-out.js';
 import { GiveUpWatch } from './give-ups.js';
@@ -149,23 +149,23 @@ export class Cluster extends EventEmitter {
 
   constructor(options: ClusterOptions) {
     super();
-    if (options === null || typeof options !== 'object') throw invalid('createCluster needs { connection }');
+    if (options === null || typeof options !== 'object') throw invalidOption('createCluster needs { connection }');
     const problem = firstProblem(
       optionsShapeProblem(options, CLUSTER_OPTIONS),
       stringProblem(options.prefix, 'prefix'),
       options.closeTimeoutMs === undefined || typeof options.closeTimeoutMs === 'number' ? null : { option: 'closeTimeoutMs', problem: 'must be a number' },
     );
-    if (problem !== null) throw invalid(`option '${problem.option}' ${problem.problem}`);
+    if (problem !== null) throw invalidOption(`option '${problem.option}' ${problem.problem}`);
     this.clientId = randomUUID();
     this.keys = new ClusterKeys(options.prefix ?? DEFAULT_PREFIX);
     this.batchSize = positiveInteger(options.batch ?? 256, 'batch');
     this.busyBatchSize = positiveInteger(options.busyBatch ?? 16 * this.batchSize, 'busyBatch');
-    if (this.busyBatchSize < this.batchSize) throw invalid('busyBatch must be at least batch');
+    if (this.busyBatchSize < this.batchSize) throw invalidOption('busyBatch must be at least batch');
     this.maxQueue = positiveInteger(options.maxQueue ?? 10_000, 'maxQueue');
     const mapBlockSize = options.mapBlockSize === undefined ? null : positiveInteger(options.mapBlockSize, 'mapBlockSize');
     this.closeTimeoutMs = options.closeTimeoutMs ?? 30_000;
-    if (!(this.closeTimeoutMs >= 0)) throw invalid('closeTimeoutMs must be a number ≥ 0');
-    if (this.closeTimeoutMs > MAX_TIMER_MS) throw invalid(`closeTimeoutMs must be at most ${MAX_TIMER_MS} (about 24.8 days), not ${this.closeTimeoutMs}`);
+    if (!(this.closeTimeoutMs >= 0)) throw invalidOption('closeTimeoutMs must be a number ≥ 0');
+    if (this.closeTimeoutMs > MAX_TIMER_MS) throw invalidOption(`closeTimeoutMs must be at most ${MAX_TIMER_MS} (about 24.8 days), not ${this.closeTimeoutMs}`);
     const jobAttempts = positiveInteger(options.jobAttempts ?? 3, 'jobAttempts');
     this.redis = connect(options.connection);
     const reader = connect(options.connection);
@@ -221,22 +221,22 @@ export class Cluster extends EventEmitter {
    */
   register(id: string, registration: ClusterRegisterOptions): Promise<void> {
     if (this.closing !== null) throw new ClusterError(ClusterErrorCodes.CLOSED, 'the cluster client is closed');
-    if (typeof id !== 'string' || id === '') throw invalid('a workflow id must be a non-empty string');
+    if (typeof id !== 'string' || id === '') throw invalidOption('a workflow id must be a non-empty string');
     if (this.workflows.has(id)) throw new ClusterError(ClusterErrorCodes.DUPLICATE_WORKFLOW, `a workflow is already registered as '${id}'`);
-    if (registration === null || typeof registration !== 'object') throw invalid(`register('${id}', …) needs { definition, handlers? }`);
+    if (registration === null || typeof registration !== 'object') throw invalidOption(`register('${id}', …) needs { definition, handlers? }`);
     const problems = validate(registration.definition);
     if (problems.length > 0) throw new DefinitionError(problems);
     const mapFanOut = registration.mapFanOut ?? false;
     if (typeof mapFanOut !== 'boolean' && !(Array.isArray(mapFanOut) && mapFanOut.every((name) => typeof name === 'string'))) {
-      throw invalid(`workflow '${id}': mapFanOut must be a boolean or an array of Map state names`);
+      throw invalidOption(`workflow '${id}': mapFanOut must be a boolean or an array of Map state names`);
     }
     const mapFanOutMinItems = positiveInteger(registration.mapFanOutMinItems ?? 16, `workflow '${id}': mapFanOutMinItems`);
     const name = machineNameProblem(registration.options?.stateMachineName, 'options.stateMachineName');
-    if (name !== null) throw invalid(`workflow '${id}': ${name.option} ${name.problem}`);
+    if (name !== null) throw invalidOption(`workflow '${id}': ${name.option} ${name.problem}`);
     const record: WorkflowRecord = {
       id,
       definition: registration.definition,
-      handlers: handlersModule(id, registration.handlers, registration.definition, invalid),
+      handlers: handlersModule(id, registration.handlers, registration.definition, invalidOption),
       options: { ...(registration.options ?? {}), limits: limitsToWire(registration.options?.limits) } as Record<string, unknown>,
       ...(mapFanOut === false ? {} : { mapFanOut, mapFanOutMinItems }),
     };
@@ -315,11 +315,11 @@ export class Cluster extends EventEmitter {
     const workflow = this.workflows.get(id);
     if (workflow === undefined) throw new ClusterError(ClusterErrorCodes.UNKNOWN_WORKFLOW, `no workflow is registered as '${id}'`);
     const plan = loadPlan(options, ['workers']);
-    if (typeof plan === 'string') throw invalid(plan);
+    if (typeof plan === 'string') throw invalidOption(plan);
     const workers = integerProblem(options.workers, 'workers', 1);
-    if (workers !== null) throw invalid(`option '${workers.option}' ${workers.problem}`);
+    if (workers !== null) throw invalidOption(`option '${workers.option}' ${workers.problem}`);
     const shards = options.workers ?? (await this.liveWorkers()).length;
-    if (shards === 0) throw invalid('load needs at least one live worker (start `statemill worker`, or pass workers)');
+    if (shards === 0) throw invalidOption('load needs at least one live worker (start `statemill worker`, or pass workers)');
     await workflow.stored;
     return this.loads.run(workflow, options, plan, shards);
   }
@@ -476,10 +476,6 @@ export function createCluster(options: ClusterOptions): Cluster {
 }
 
 function positiveInteger(value: unknown, name: string): number {
-  if (!Number.isInteger(value) || (value as number) < 1) throw invalid(`${name} must be a positive integer`);
+  if (!Number.isInteger(value) || (value as number) < 1) throw invalidOption(`${name} must be a positive integer`);
   return value as number;
-}
-
-function invalid(message: string): ClusterError {
-  return new ClusterError(ClusterErrorCodes.INVALID_OPTION, message);
 }

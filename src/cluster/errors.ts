@@ -38,6 +38,11 @@ export class ClusterError extends Error {
   }
 }
 
+/** An option of createCluster() or createClusterWorker() that cannot be used. */
+export function invalidOption(message: string): ClusterError {
+  return new ClusterError(ClusterErrorCodes.INVALID_OPTION, message);
+}
+
 /** Error names of FAILED results the cluster gives an execution it lost. */
 export const ClusterFaults = {
   /** BullMQ gave up on the execution's batch (it stalled more often than allowed, or kept failing). */

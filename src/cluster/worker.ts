@@ -19,7 +19,7 @@ import { readValue } from '../pool/codec.js';
 import { encodeHistogram } from '../pool/latency.js';
 import { createPool, type Pool, type PoolOptions } from '../pool/pool.js';
 import { answer, AnswerWriter, messageOf } from './answers.js';
-import { ClusterError, ClusterErrorCodes, ClusterFaults, MAX_TIMER_MS } from './errors.js';
+import { ClusterFaults, MAX_TIMER_MS, invalidOption } from './errors.js';
 import { firstProblem, integerProblem, optionsShapeProblem, stringProblem, type OptionProblem } from '../options.js';
 import { MAX_THREADS, poolOptionsProblem } from '../pool/checks.js';
 import {
@@ -90,7 +90,7 @@ export class ClusterWorker {
   private connected = false;
 
   constructor(options: ClusterWorkerOptions) {
-    if (options === null || typeof options !== 'object') throw invalid('a cluster worker needs { connection }');
+    if (options === null || typeof options !== 'object') throw invalidOption('a cluster worker needs { connection }');
     const problem = firstProblem(
       optionsShapeProblem(options, WORKER_OPTIONS),
       stringProblem(options.prefix, 'prefix'),
@@ -100,14 +100,14 @@ export class ClusterWorker {
       integerProblem(options.maxStalledCount, 'maxStalledCount', 0),
       prefixed('pool.', poolOptionsProblem(options.pool)),
     );
-    if (problem !== null) throw invalid(`option '${problem.option}' ${problem.problem}`);
+    if (problem !== null) throw invalidOption(`option '${problem.option}' ${problem.problem}`);
     this.id = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
     this.keys = new ClusterKeys(options.prefix ?? 'statemill');
     this.threads = options.threads ?? availableParallelism();
-    if (!(Number.isInteger(this.threads) && this.threads > 0)) throw invalid('threads must be a positive integer');
+    if (!(Number.isInteger(this.threads) && this.threads > 0)) throw invalidOption('threads must be a positive integer');
     this.poolOptions = { maxQueue: 1_000_000, ...options.pool, threads: this.threads };
     this.concurrency = options.concurrency ?? this.threads * 3;
-    if (!(Number.isInteger(this.concurrency) && this.concurrency > 0)) throw invalid('concurrency must be a positive integer');
+    if (!(Number.isInteger(this.concurrency) && this.concurrency > 0)) throw invalidOption('concurrency must be a positive integer');
     this.handlers = options.handlers === undefined ? null : moduleUrl(options.handlers);
     this.redis = connect(options.connection);
     const common = {
@@ -334,11 +334,7 @@ export function createClusterWorker(options: ClusterWorkerOptions): ClusterWorke
 function moduleUrl(module: string | URL): string {
   const url = moduleFileUrl(module);
   if (url !== null) return url;
-  throw invalid('handlers must be a file: URL or an absolute path');
-}
-
-function invalid(message: string): ClusterError {
-  return new ClusterError(ClusterErrorCodes.INVALID_OPTION, message);
+  throw invalidOption('handlers must be a file: URL or an absolute path');
 }
 
 /** A runner thread (runner.ts), the batches it holds and how long since it made progress. */

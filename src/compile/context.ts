@@ -3,10 +3,9 @@ import type { MapRunHost } from '../run/map-runs.js';
 import type { Limits } from '../run/limits.js';
 import type { StateNode } from '../run/state.js';
 import type { Problem } from '../asl/problems.js';
+import type { QueryLanguage } from '../asl/types.js';
 import type { HandlerIndex } from './handlers.js';
 import type { Integrations } from './task-patterns.js';
-
-export type QueryLanguage = 'JSONPath' | 'JSONata';
 
 /** What every state compiler may read: machine-wide options, and where the state sits. */
 export interface MachineEnv {
@@ -32,8 +31,11 @@ export interface StateEnv {
   readonly queryLanguage: QueryLanguage;
   /** The compiled state with this name in the same States block. */
   lookup(name: string): StateNode;
-  /** Compiles a nested States block (Parallel branch, Map processor) and returns its start. */
-  compileScope(definition: Record<string, unknown>, pointer: string, queryLanguage: QueryLanguage): StateNode;
+  /**
+   * Compiles a nested States block (Parallel branch, Map processor) and returns its start. Its
+   * states follow the machine's QueryLanguage, not this state's (AWS does not pass it on).
+   */
+  compileScope(definition: Record<string, unknown>, pointer: string): StateNode;
   /**
    * Compiles a nested States block and returns all its states by name (a parked Parallel
    * branch is found again by its state's name); absent where states run alone (TestState).

@@ -37,7 +37,7 @@ const lambdaArn = /^arn:aws[\w-]*:lambda:[^:]*:[^:]*:function:([^:]+)(?::[^:]+)?
 const partialLambdaArn = /^(?:\d{12}:)?function:([^:]+)(?::[^:]+)?$|^([^:]+):(?:\$LATEST|[\w-]+)$/;
 
 /** The function name inside a Lambda ARN, partial ARN or qualified name; the text itself otherwise. */
-export function lambdaFunctionName(nameOrArn: string): string {
+function lambdaFunctionName(nameOrArn: string): string {
   const full = lambdaArn.exec(nameOrArn);
   if (full) return full[1]!;
   const partial = partialLambdaArn.exec(nameOrArn);

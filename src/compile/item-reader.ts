@@ -11,7 +11,7 @@ import { isPromiseLike } from '../run/state.js';
 import type { StateEnv } from './context.js';
 import type { Handler } from './handlers.js';
 import { StatesScope, compileJsonataValue, isJsonataExpression, stateField, type Evaluate } from './jsonata/index.js';
-import { compileNumber } from './jsonata/state.js';
+import { andThen, compileNumber } from './jsonata/state.js';
 import { compileTemplate, type Builder } from './jsonpath/templates.js';
 import { delimitedRows } from './delimited-text.js';
 
@@ -33,7 +33,7 @@ export const S3_GET_OBJECT = 'arn:aws:states:::s3:getObject';
 export const S3_LIST_OBJECTS = 'arn:aws:states:::s3:listObjectsV2';
 export const S3_PUT_OBJECT = 'arn:aws:states:::s3:putObject';
 
-export const ItemReaderErrors = {
+const ItemReaderErrors = {
   ItemReaderFailed: 'States.ItemReaderFailed',
   ResultWriterFailed: 'States.ResultWriterFailed',
 } as const;
@@ -267,14 +267,15 @@ function callS3(handler: Handler, request: S3Request, frame: Frame): unknown {
 
 /** The object's bytes as text: a handler answers a string, bytes, or an S3 GetObject answer whose Body is one of those. */
 function getText(get: Handler, request: S3Request, frame: Frame): string | Promise<string> {
-  return andThen(callS3(get, request, frame), (answer) => bodyText(answer, true));
+  return andThen(callS3(get, request, frame), bodyText);
 }
 
-function bodyText(answer: unknown, gunzip: boolean): string | Promise<string> {
+/** The text of an S3 answer or its Body; gzip-compressed bytes are unzipped first. */
+function bodyText(answer: unknown): string | Promise<string> {
   const body = answer !== null && typeof answer === 'object' && 'Body' in answer ? (answer as { Body: unknown }).Body : answer;
   if (typeof body === 'string') return body;
   if (body instanceof Uint8Array) {
-    const bytes = gunzip && body[0] === 0x1f && body[1] === 0x8b ? gunzipSync(body) : body;
+    const bytes = body[0] === 0x1f && body[1] === 0x8b ? gunzipSync(body) : body;
     return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
   }
   if (body !== null && typeof body === 'object' && typeof (body as { transformToString?: unknown }).transformToString === 'function') {
@@ -474,8 +475,4 @@ function joinKey(prefix: unknown, rest: string): string {
 
 function serialise(values: unknown[], outputType: string): string {
   return outputType === 'JSONL' ? values.map((v) => JSON.stringify(v)).join('\n') + '\n' : JSON.stringify(values);
-}
-
-function andThen<T, R>(value: T | PromiseLike<T>, then: (value: T) => R): R | Promise<Awaited<R>> {
-  return isPromiseLike(value) ? (Promise.resolve(value).then(then) as Promise<Awaited<R>>) : then(value as T);
 }

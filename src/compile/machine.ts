@@ -8,7 +8,8 @@ import { historyLevels, type HistoryLevel } from '../run/history.js';
 import type { MapExecutor } from '../run/iterations.js';
 import type { MapRunHost } from '../run/map-runs.js';
 import { defaultLimits, type Limits } from '../run/limits.js';
-import type { MachineEnv, QueryLanguage } from './context.js';
+import { languageOf } from '../asl/query-language.js';
+import type { MachineEnv } from './context.js';
 import { HandlerIndex, missingHandlers, type Handlers } from './handlers.js';
 import type { Integrations } from './task-patterns.js';
 import { compileStates } from './scope.js';
@@ -43,8 +44,10 @@ export interface CompileOptions {
   /** `$$.Execution.RoleArn`. */
   roleArn?: string;
   /**
-   * EXPRESS (default) or STANDARD. statemill always runs with Express semantics; this only
-   * changes what the context object and ARNs show (Standard executions have a RedriveCount).
+   * EXPRESS (default) or STANDARD: the executions' ARNs (`:express:<machine>:<name>:<uuid>` or
+   * `:execution:<machine>:<name>`), `$$.Execution.RedriveCount` (Standard only), the
+   * 25,000-event history quota (Standard only) and, with `integrations`, whether callback,
+   * `.sync` and activity Tasks are accepted.
    */
   workflowType?: 'EXPRESS' | 'STANDARD';
   /** Runs Map iterations elsewhere (set by the pool for Maps that opt in). */
@@ -97,7 +100,7 @@ export function compile(definition: unknown, options: CompileOptions = {}): Mach
     integrations,
     mapRuns: options.mapRuns ?? null,
   };
-  const states = compileStates(env, def, '', (def.QueryLanguage as QueryLanguage | undefined) ?? 'JSONPath');
+  const states = compileStates(env, def, '', languageOf(def, 'JSONPath'));
   if (env.problems.length > 0) throw new DefinitionError(env.problems);
   const standardWorkflow = options.workflowType === 'STANDARD';
   return new Machine({

@@ -1,4 +1,5 @@
-import type { MachineEnv, QueryLanguage } from './context.js';
+import type { QueryLanguage } from '../asl/types.js';
+import type { MachineEnv } from './context.js';
 import { isIntrinsicCall } from './intrinsics/intrinsics.js';
 import { dynamicValues } from './jsonpath/templates.js';
 import { parsePath } from './jsonpath/paths.js';

@@ -116,14 +116,9 @@ function zeroCounts(retriers: number): number[] {
 }
 
 /** Delay before retry number `retry` (1-based) of a retrier, in milliseconds. */
-export function retryDelay(retrier: Retrier, retry: number): number {
+function retryDelay(retrier: Retrier, retry: number): number {
   const delay = Math.min(retrier.intervalMs * Math.pow(retrier.backoffRate, retry - 1), retrier.maxDelayMs);
   return retrier.fullJitter ? Math.random() * delay : delay;
-}
-
-/** Wraps one attempt of a state with its Retry and Catch fields. */
-export function withRecovery(attempt: RunState, def: Record<string, unknown>, env: StateEnv): RunState {
-  return compileRecovery(attempt, def, env).run;
 }
 
 /**

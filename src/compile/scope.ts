@@ -1,6 +1,8 @@
 import { pointerTo } from '../asl/problems.js';
 import { StateNode } from '../run/state.js';
-import type { MachineEnv, QueryLanguage, StateEnv } from './context.js';
+import { languageOf } from '../asl/query-language.js';
+import type { QueryLanguage } from '../asl/types.js';
+import type { MachineEnv, StateEnv } from './context.js';
 import { passesOwnedValue } from './owned-values.js';
 import { stateCompilers } from './states/index.js';
 
@@ -12,12 +14,6 @@ function mayGrow(type: string, def: Record<string, unknown>): boolean {
 
 function notCompiled(): never {
   throw new Error('state used before it was compiled');
-}
-
-/** A state's language: its own QueryLanguage (AWS reads anything but "JSONPath" as JSONata), else the machine's. */
-function stateLanguage(def: Record<string, unknown>, machineLanguage: QueryLanguage): QueryLanguage {
-  if (!Object.prototype.hasOwnProperty.call(def, 'QueryLanguage')) return machineLanguage;
-  return def.QueryLanguage === 'JSONPath' ? 'JSONPath' : 'JSONata';
 }
 
 /**
@@ -53,7 +49,7 @@ export function compileStates(
       machine,
       name,
       pointer: pointerTo(pointerTo(pointer, 'States'), name),
-      queryLanguage: stateLanguage(def, machineLanguage),
+      queryLanguage: languageOf(def, machineLanguage),
       lookup,
       compileScope: (block, blockPointer) => compileScope(machine, block, blockPointer, machineLanguage),
       compileBlock: (block, blockPointer) => compileStates(machine, block, blockPointer, machineLanguage),

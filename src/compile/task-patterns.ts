@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AslError, StatesErrors, jsonForCause, runtimeError } from '../run/errors.js';
 import type { Frame } from '../run/frame.js';
+import { andThen } from './jsonata/state.js';
 import { isPromiseLike, type RunState } from '../run/state.js';
 import { Suspension, activityStarted, mayPark, type ChildWait, type ResumeStep } from '../run/suspension.js';
 import { TaskFailure, type Timing } from '../run/task-call.js';
@@ -78,7 +79,7 @@ const STATES_START_EXECUTION = 'arn:aws:states:::states:startExecution';
 const SDK_START_EXECUTION = 'arn:aws:states:::aws-sdk:sfn:startExecution';
 const SDK_START_SYNC_EXECUTION = 'arn:aws:states:::aws-sdk:sfn:startSyncExecution';
 /** AWS injects this into a nested execution's input so the child knows its parent. */
-export const STARTED_BY = 'AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID';
+const STARTED_BY = 'AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID';
 
 export interface ParsedResource {
   readonly pattern: TaskPattern;
@@ -88,7 +89,7 @@ export interface ParsedResource {
   readonly syncVersion: number;
 }
 
-export function parseResource(resource: string): ParsedResource {
+function parseResource(resource: string): ParsedResource {
   if (activityArn.test(resource)) return { pattern: 'activity', base: resource, syncVersion: 0 };
   const match = suffix.exec(resource);
   if (match === null) return { pattern: 'request', base: resource, syncVersion: 0 };
@@ -564,8 +565,4 @@ function serviceFailure(thrown: unknown, service: 'StepFunctions' | 'Sfn'): AslE
       ? `${message} (Service: AWSStepFunctions; Status Code: 400; Error Code: ${name}; Request ID: ${randomUUID()}; Proxy: null)`
       : `${message} (Service: Sfn, Status Code: 400, Request ID: ${randomUUID()})`;
   return new AslError(`${service}.${exception}`, cause);
-}
-
-function andThen<T>(value: T | Promise<T>, then: (value: T) => unknown): unknown {
-  return isPromiseLike(value) ? Promise.resolve(value).then(then) : then(value);
 }

@@ -242,7 +242,7 @@ export function assignsAnywhere(block: unknown): boolean {
 }
 
 /** True when `key` is a field of `node` or of any object within it. */
-export function containsKey(node: unknown, key: string): boolean {
+function containsKey(node: unknown, key: string): boolean {
   if (node === null || typeof node !== 'object') return false;
   if (Array.isArray(node)) return node.some((item) => containsKey(item, key));
   for (const [name, value] of Object.entries(node)) if (name === key || containsKey(value, key)) return true;

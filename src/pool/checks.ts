@@ -69,7 +69,7 @@ function resourceLimitsProblem(limits: unknown): OptionProblem | null {
 export const MAX_SEED = 0xffff_ffff;
 
 /** Longest load a thread runs (2^31 - 1 ms, about 24.8 days, as the cluster bounds its times): past it a typo is the likelier cause. */
-export const MAX_LOAD_MS = 2_147_483_647;
+const MAX_LOAD_MS = 2_147_483_647;
 
 const LOAD_OPTIONS = ['generator', 'generatorExport', 'generatorOptions', 'executionsPerThread', 'durationMs', 'concurrency', 'seed'];
 

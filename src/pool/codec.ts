@@ -63,7 +63,7 @@ msgpackr.addExtension({
  *
  * moreTypes: a typed array, DataView, ArrayBuffer, Set, Error or RegExp is written as
  * itself, so it is read back as the same type with the same contents. Without it msgpackr
- * writes any typed array as plain bytes, read back as a Uint8Array (issue 14).
+ * writes any typed array as plain bytes, read back as a Uint8Array.
  */
 function packer(): msgpackr.Packr {
   // Fresh options each time: msgpackr keeps its structures on the options object it is given.
@@ -80,9 +80,9 @@ function packer(): msgpackr.Packr {
 
 /**
  * How every pool message is read. copyBuffers: msgpackr otherwise returns bytes (a Buffer,
- * a Uint8Array) as a view into the message it reads, so a handler's typed array sat over the
- * whole batch and its `.buffer` held other executions' inputs (issue 14). Each now gets
- * memory of its own.
+ * a Uint8Array) as a view into the message it reads, so a handler's typed array would sit over
+ * the whole batch and its `.buffer` would hold other executions' inputs. Each gets memory of
+ * its own.
  */
 function unpacker(decoder: DecoderEntry): msgpackr.Unpackr {
   return new (entry(decoder).Unpackr)({ sequential: true, useRecords: true, moreTypes: true, copyBuffers: true } as msgpackr.Options);

@@ -105,7 +105,7 @@ export async function runShards(
 }
 
 /** Adds up the threads' replies. */
-export function sumShards(replies: readonly ShardReply[], elapsedMs: number): LoadResult {
+function sumShards(replies: readonly ShardReply[], elapsedMs: number): LoadResult {
   return addUpShards(replies, replies.length, elapsedMs, (reply) => reply.threadId);
 }
 

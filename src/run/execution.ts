@@ -87,21 +87,14 @@ export interface ExecuteOptions {
 export { durableRecord, type DurablePoint, type DurableSuspension } from './durable.js';
 export { RedriveTap, type RedriveOptions, type RedrivePoint } from './redrive.js';
 
-/** What Machine.resume() takes besides the durable record. */
-export interface ResumeOptions {
+/** What Machine.resume() takes besides the durable record; the rest as execute() takes it. */
+export interface ResumeOptions extends Pick<ExecuteOptions, 'signal' | 'stop' | 'onHistory' | 'onSuspend' | 'onResume' | 'redrive'> {
   name: string;
   input: unknown;
   /** The history recorded up to the suspension: events after the restart continue its numbering. */
   events: readonly HistoryEvent[];
   /** The registry the token is waited on again (the one SendTask* calls reach). */
   tokens: TaskTokens;
-  signal?: AbortSignal;
-  stop?: StopHandle;
-  onHistory?: (history: RecordedHistory) => void;
-  onSuspend?: (suspension: Suspension) => void;
-  onResume?: () => void;
-  /** As ExecuteOptions.redrive: the resumed run keeps where it stood should it end unsuccessfully. */
-  redrive?: RedriveTap;
 }
 
 /**

@@ -10,7 +10,7 @@
  * events of a waiting execution then take about 200 bytes, their payloads' texts included.
  */
 
-export const CODE_MASK = 0x7f;
+const CODE_MASK = 0x7f;
 const ID_FLAG = 0x80;
 const PREVIOUS_FLAG = 0x100;
 const DELTA_SHIFT = 9;

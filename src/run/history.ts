@@ -62,7 +62,7 @@ const enum Kind {
   TaskError,
   /** a: state name, b: input text. */
   StateEntered,
-  /** a: state name, b: output text, c: the variables its Assign set (history.ts assignedText) or null. */
+  /** a: state name, b: output text, c: the variables its Assign set (variablesAssigned) or null. */
   StateExited,
   /** a: resource, b: input text, c: timing (Lambda and activity). */
   ResourceScheduled,

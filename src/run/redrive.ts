@@ -2,16 +2,15 @@ import type { ExecutionResult, ExecutionStatus } from './result.js';
 import { Frame, type Execution } from './frame.js';
 import { VariableScope } from './variables.js';
 import { restoredScope } from './durable.js';
-import type { HistoryEvent, RecordedHistory } from './history.js';
+import type { HistoryEvent } from './history.js';
 import { runStates } from './run-states.js';
 import { redriveGroup, threadStarts } from './redrive-threads.js';
 import { isPromiseLike } from './state.js';
-import type { StopHandle } from './stop.js';
 import { Suspension } from './suspension.js';
 import { ParkedBranches } from './parked-branches.js';
 import { ParkedIterations } from './parked-iterations.js';
 import type { ParkedThreads } from './parked-threads.js';
-import type { Machine } from './execution.js';
+import type { ExecuteOptions, Machine } from './execution.js';
 
 /** Where one thread stood: the state to run again, its raw input, and the variables of its own scope (the main line: all). */
 export interface RedriveThreadPoint {
@@ -154,8 +153,8 @@ function variablesOf(vars: VariableScope | null, which: 'visible' | 'own' | 'non
   return vars.visible().map(([name, value]): [string, unknown, number] => [name, value, vars.sizeOf(name)]);
 }
 
-/** What Machine.redrive() takes besides the point. */
-export interface RedriveOptions {
+/** What Machine.redrive() takes besides the point; stop and the hooks as execute() takes them. */
+export interface RedriveOptions extends Pick<ExecuteOptions, 'stop' | 'onHistory' | 'onSuspend' | 'onResume'> {
   name: string;
   input: unknown;
   /** The execution's first start, in milliseconds of the clock (`$$.Execution.StartTime` stays). */
@@ -164,10 +163,6 @@ export interface RedriveOptions {
   events: readonly HistoryEvent[];
   /** This run's tap: its count is the redrive count. */
   tap: RedriveTap;
-  stop?: StopHandle;
-  onHistory?: (history: RecordedHistory) => void;
-  onSuspend?: (suspension: Suspension) => void;
-  onResume?: () => void;
 }
 
 /**

@@ -95,9 +95,9 @@ class LimitedHandlerContext extends HandlerContext {
   }
 }
 
-/** The context a call gets: the two-field one unless it has a deadline or a token. */
-function handlerContext(frame: Frame, deadline: TaskDeadline | null): TaskContext {
-  return deadline === null && frame.taskToken === null ? new HandlerContext(frame) : new LimitedHandlerContext(frame, deadline);
+/** The context of a call without TimeoutSeconds or HeartbeatSeconds: the two-field one unless it has a token. */
+function handlerContext(frame: Frame): TaskContext {
+  return frame.taskToken === null ? new HandlerContext(frame) : new LimitedHandlerContext(frame, null);
 }
 
 /**
@@ -168,7 +168,7 @@ export function callHandler(handler: Handler, input: unknown, frame: Frame, timi
     let result: unknown;
     let later: boolean;
     try {
-      result = handler(input, handlerContext(frame, null));
+      result = handler(input, handlerContext(frame));
       later = isPromiseLike(result);
     } catch (thrown) {
       return new TaskFailure(handlerError(thrown));

@@ -32,7 +32,7 @@ export class VariableLayout {
 }
 
 /** The layout of a block that assigns nothing it knows of at compile time. */
-export const NO_LAYOUT = new VariableLayout([]);
+const NO_LAYOUT = new VariableLayout([]);
 
 /** Workflow variables of one scope (a States block); reads fall through to outer scopes. */
 export class VariableScope {
@@ -89,13 +89,6 @@ export class VariableScope {
   has(name: string): boolean {
     for (let s: VariableScope | null = this; s !== null; s = s.parent) if (s.ownValue(name) !== UNSET) return true;
     return false;
-  }
-  get(name: string): unknown {
-    for (let s: VariableScope | null = this; s !== null; s = s.parent) {
-      const v = s.ownValue(name);
-      if (v !== UNSET) return v;
-    }
-    return undefined;
   }
   /** This scope's own variables as [name, value, size] (not its parents'), for a durable record. */
   own(): [string, unknown, number][] {

@@ -1,3 +1,8 @@
+/**
+ * `statemill serve`: the service (createService) behind AWS's JSON 1.0 wire protocol, for the
+ * AWS SDKs and CLI. server.ts decodes a request, calls the service and encodes its answer;
+ * serve() here builds the service and listens.
+ */
 import type { Handlers } from '../compile/handlers.js';
 import { virtualClock, type Clock } from '../run/clock.js';
 import { createService, type ServiceOptions } from '../service/index.js';

@@ -8,7 +8,7 @@ import { ServiceError, type ServiceErrorName } from '../service/errors.js';
 
 export const TARGET_PREFIX = 'AWSStepFunctions.';
 export const CONTENT_TYPE = 'application/x-amz-json-1.0';
-export const ERROR_NAMESPACE = 'com.amazonaws.sfn#';
+const ERROR_NAMESPACE = 'com.amazonaws.sfn#';
 
 /** The 37 operations of the service model, by wire name. */
 export const OPERATIONS = [
@@ -55,9 +55,6 @@ export type OperationName = (typeof OPERATIONS)[number];
 
 /** The service method of each operation: its name camelCased (`StartSyncExecution` → `startSyncExecution`). */
 export const METHOD_OF: ReadonlyMap<string, string> = new Map(OPERATIONS.map((op) => [op, op[0]!.toLowerCase() + op.slice(1)]));
-
-/** Operations the SDKs send to `sync-<host>` (the model's `endpoint.hostPrefix`). */
-export const HOST_PREFIXED_OPERATIONS: readonly OperationName[] = ['StartSyncExecution', 'TestState'];
 
 /** An answer with its status: 200 with the operation's output, or a refusal. */
 export interface WireAnswer {

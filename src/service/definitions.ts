@@ -11,7 +11,7 @@ import type { StateMachineType, ValidateStateMachineDefinitionDiagnostic } from 
  */
 
 /** Largest definition AWS accepts, in UTF-8 bytes (1 MiB). */
-export const maxDefinitionBytes = 1_048_576;
+const maxDefinitionBytes = 1_048_576;
 
 export type DefinitionVerdict = { ok: true; definition: Record<string, unknown> } | { ok: false; diagnostics: ValidateStateMachineDefinitionDiagnostic[] };
 

@@ -11,7 +11,8 @@ import { RedriveTap } from '../run/redrive.js';
 import type { TaskTokens } from '../run/tokens.js';
 import { withRevisionDetails } from './configurations.js';
 import { ServiceError } from './errors.js';
-import { described, errorDetails, listed, recordOutput, recordStop, startedEvent } from './history.js';
+import { described, listed, recordOutput, recordStop, startedEvent } from './history.js';
+import { errorDetails } from '../run/history-details.js';
 import { checkRedrive, redrive } from './redrive.js';
 import type { MapRuns } from './map-runs.js';
 import type { ExecutionRecord, Revision, StateMachineRecord } from './records.js';
@@ -157,7 +158,7 @@ export class Executions {
   async startExecution(request: T.StartExecutionInput): Promise<T.StartExecutionOutput> {
     const r = request ?? ({} as T.StartExecutionInput);
     const { target, testCase } = this.splitTestCase(r.stateMachineArn);
-    const resolved = this.registry.stateMachineTarget(target, 'stateMachineArn');
+    const resolved = this.registry.stateMachineTarget(target);
     const name = r.name === undefined || r.name === null ? randomUUID() : checkName(r.name);
     const input = parseExecutionInput(r.input);
     const traceHeader = checkTraceHeader(r.traceHeader);
@@ -178,7 +179,7 @@ export class Executions {
   async startSyncExecution(request: T.StartSyncExecutionInput): Promise<T.StartSyncExecutionOutput> {
     const r = request ?? ({} as T.StartSyncExecutionInput);
     const { target, testCase } = this.splitTestCase(r.stateMachineArn);
-    const resolved = this.registry.stateMachineTarget(target, 'stateMachineArn');
+    const resolved = this.registry.stateMachineTarget(target);
     const name = r.name === undefined || r.name === null ? randomUUID() : checkName(r.name);
     const input = parseExecutionInput(r.input);
     const traceHeader = checkTraceHeader(r.traceHeader);
@@ -450,7 +451,7 @@ export class Executions {
     }
     if (r.stateMachineArn === undefined || r.stateMachineArn === null)
       throw new ServiceError('ValidationException', 'Must provide a StateMachine ARN or MapRun ARN');
-    const target = this.registry.stateMachineTarget(r.stateMachineArn, 'stateMachineArn');
+    const target = this.registry.stateMachineTarget(r.stateMachineArn);
     if (target.machine.type === 'EXPRESS')
       throw new ServiceError('StateMachineTypeNotSupported', 'This operation is not supported by this type of state machine');
     const qualifier = target.version?.arn ?? target.alias?.arn;
@@ -486,7 +487,7 @@ export class Executions {
     return {
       startExecution: async (request) => {
         const { target, testCase } = this.splitTestCase(request.stateMachineArn);
-        const resolved = this.registry.stateMachineTarget(target, 'stateMachineArn');
+        const resolved = this.registry.stateMachineTarget(target);
         const name = request.name === undefined ? randomUUID() : checkName(request.name);
         const input = parseExecutionInput(request.input);
         this.refuseWhenClosed();

@@ -1,3 +1,4 @@
+import { errorDetails } from '../run/history-details.js';
 import type { ExecutionRecord } from './records.js';
 import { redriveMembers } from './redrive.js';
 import type { Registry } from './registry.js';
@@ -81,13 +82,6 @@ function startedThrough(event: T.HistoryEventShape, exec: ExecutionRecord): T.Hi
   if (exec.aliasArn !== undefined) details.stateMachineAliasArn = exec.aliasArn;
   details.stateMachineVersionArn = exec.versionArn;
   return { ...event, executionStartedEventDetails: details };
-}
-
-export function errorDetails(error: string | undefined, cause: string | undefined): Record<string, string> {
-  const details: Record<string, string> = {};
-  if (error !== undefined) details.error = error;
-  if (cause !== undefined) details.cause = cause;
-  return details;
 }
 
 /** An event without its payloads (GetExecutionHistory's includeExecutionData: false). */

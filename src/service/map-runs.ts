@@ -82,8 +82,8 @@ export class MapRuns implements MapRunHost {
   }
 
   /** The map run an ARN names, or InvalidArn / ResourceNotFound as AWS refuses it. */
-  mapRun(arn: unknown, member = 'mapRunArn'): MapRun {
-    parseArn(arn, member, ['mapRun']);
+  mapRun(arn: unknown): MapRun {
+    parseArn(arn, 'mapRunArn', ['mapRun']);
     const entry = this.registry.mapRuns.get(arn as string);
     if (entry === undefined) throw new ServiceError('ResourceNotFound', `Resource not found: '${shown(arn)}'`);
     return entry.run;

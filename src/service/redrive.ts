@@ -16,14 +16,14 @@ import type * as T from './types.js';
  */
 
 /** AWS's quotas: redrives per execution, and how long after its stop an execution can be redriven. */
-export const MAX_REDRIVES = 1000;
-export const REDRIVE_PERIOD_MS = 14 * 24 * 3600 * 1000;
+const MAX_REDRIVES = 1000;
+const REDRIVE_PERIOD_MS = 14 * 24 * 3600 * 1000;
 /** A client token answers again for this long after its redrive, and an execution keeps the last few. */
 const CLIENT_TOKEN_MS = 15 * 60 * 1000;
 const CLIENT_TOKENS_KEPT = 10;
 
 /** Why the execution cannot be redriven now, or null when it can. */
-export function notRedrivable(exec: ExecutionRecord, nowMs: number): string | null {
+function notRedrivable(exec: ExecutionRecord, nowMs: number): string | null {
   if (exec.status === 'RUNNING' || exec.status === 'SUCCEEDED' || exec.status === 'PENDING_REDRIVE')
     return `Execution is ${exec.status} and cannot be redriven`;
   if (exec.mapRunArn !== undefined) return 'Execution is a child of a map run: it is redriven by redriving its parent execution';

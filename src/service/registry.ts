@@ -49,19 +49,19 @@ export class Registry {
   }
 
   /** The unqualified machine an ARN names, or StateMachineDoesNotExist. */
-  baseMachine(arn: unknown, member: string): StateMachineRecord {
-    const parsed = parseArn(arn, member, ['stateMachine']);
+  baseMachine(arn: unknown): StateMachineRecord {
+    const parsed = parseArn(arn, 'stateMachineArn', ['stateMachine']);
     const machine = parsed.parts.length === 1 && this.local(parsed) ? this.stateMachines.get(arn as string) : undefined;
     if (machine === undefined) throw new ServiceError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${shown(arn)}'`);
     return machine;
   }
 
   /** A machine, a version of it or an alias of it, or StateMachineDoesNotExist. */
-  stateMachineTarget(arn: unknown, member: string): StateMachineTarget {
+  stateMachineTarget(arn: unknown): StateMachineTarget {
     // A machine's own ARN, the common case, needs no parse; the comparison keeps another region's or account's ARN out.
     const own = typeof arn === 'string' ? this.stateMachines.get(arn) : undefined;
     if (own !== undefined && arn === this.arn('stateMachine', own.name)) return { machine: own };
-    const parsed = parseArn(arn, member, ['stateMachine']);
+    const parsed = parseArn(arn, 'stateMachineArn', ['stateMachine']);
     // AWS: "If you provide a qualified state machine ARN that refers to a Distributed Map state, the request fails with ValidationException."
     if (parsed.parts[0]!.includes('/'))
       throw new ServiceError(
@@ -85,8 +85,8 @@ export class Registry {
   }
 
   /** A Standard execution by ARN; Express ARNs are refused as AWS refuses them. */
-  execution(arn: unknown, member = 'executionArn'): ExecutionRecord {
-    const parsed = parseArn(arn, member, ['execution', 'express']);
+  execution(arn: unknown): ExecutionRecord {
+    const parsed = parseArn(arn, 'executionArn', ['execution', 'express']);
     if (parsed.kind === 'express') throw new ServiceError('InvalidArn', "Invalid Arn: 'Resource type not valid in this context: express'");
     // A map run's child execution is made from its map run when asked for.
     const exec = this.executions.get(arn as string) ?? mapRunChild(this, arn as string);

@@ -119,8 +119,8 @@ export function checkBoolean(value: unknown, member: string): boolean | undefine
 }
 
 /** A resource name with none of the characters AWS refuses (run/names.ts), or InvalidName; its length is the model check's. */
-export function checkName(name: unknown, member = 'name'): string {
-  requireString(name, member);
+export function checkName(name: unknown): string {
+  requireString(name, 'name');
   if (nameProblem(name, 'a name') !== null) throw new ServiceError('InvalidName', `Invalid Name: '${name}'`);
   return name;
 }
@@ -148,16 +148,16 @@ export function parseExecutionInput(input: unknown): { text: string; value: unkn
 }
 
 /** `key:value` tags as AWS takes them (their lengths checked with the rest of the request). */
-export function checkTags(tags: unknown, member = 'tags'): { key: string; value: string }[] {
+export function checkTags(tags: unknown): { key: string; value: string }[] {
   if (tags === undefined || tags === null) return [];
   if (!Array.isArray(tags))
-    throw new ServiceError('ValidationException', `1 validation error detected: Value at '${member}' failed to satisfy constraint: Member must be a list`);
+    throw new ServiceError('ValidationException', `1 validation error detected: Value at 'tags' failed to satisfy constraint: Member must be a list`);
   return tags.map((tag: unknown, i) => {
     const t = (tag ?? {}) as { key?: unknown; value?: unknown };
     // Lengths are the model check's (request-model.ts); types are checked here.
-    requireString(t.key, `${member}.${i + 1}.member.key`);
+    requireString(t.key, `tags.${i + 1}.member.key`);
     const value = t.value ?? '';
-    requireString(value, `${member}.${i + 1}.member.value`);
+    requireString(value, `tags.${i + 1}.member.value`);
     return { key: t.key, value };
   });
 }

@@ -1,4 +1,4 @@
-import type { EndedExecution } from '../compile/task-patterns.js';
+import type { EndedExecution, NestedStart, StartedExecution } from '../compile/task-patterns.js';
 import type { CompileOptions } from '../compile/machine.js';
 import type { Handlers } from '../compile/handlers.js';
 import type { Clock } from '../run/clock.js';
@@ -7,7 +7,7 @@ import type { StateMachineType } from './types.js';
 
 /**
  * The seam between the service and the Task integrations it supplies to its executions
- * (nested executions, callbacks, activities, ItemReader — see SEAM.md). An integration is
+ * (nested executions, callbacks, activities — see SEAM.md). An integration is
  * asked, once per compiled revision of a state machine, for the handlers and compile()
  * options the machine's executions need; it reaches the service through the host.
  */
@@ -33,21 +33,14 @@ export interface IntegratedMachine {
 }
 
 /** A child execution to start, as a nested-execution Task's Parameters ask for it. */
-export interface NestedStartRequest {
-  readonly stateMachineArn: string;
-  readonly name: string | undefined;
-  /** The child's input as JSON text. */
-  readonly input: string;
-  /** The execution whose Task starts the child. */
-  readonly parentExecutionArn: string;
-}
+export type NestedStartRequest = NestedStart;
 
 /** What DescribeExecution answers for an execution that ended (what a `.sync` Task reads). */
 export type EndedNestedExecution = EndedExecution;
 
 /** The service's executions, as nested-execution Tasks use them (Service.nestedExecutions()). */
 export interface NestedExecutionHost {
-  startExecution(request: NestedStartRequest): Promise<{ readonly executionArn: string; readonly startDate: Date }>;
+  startExecution(request: NestedStartRequest): Promise<StartedExecution>;
   /** Settles when the execution has ended, with DescribeExecution's answer. */
   executionEnded(executionArn: string): Promise<EndedNestedExecution>;
   /** Stops a running execution (its `.sync` parent stopped, failed or timed out); a finished one is left as it is. */

@@ -81,7 +81,7 @@ export class StateMachines {
   }
 
   async describeStateMachine(request: T.DescribeStateMachineInput): Promise<T.DescribeStateMachineOutput> {
-    const target = this.registry.stateMachineTarget(request?.stateMachineArn, 'stateMachineArn');
+    const target = this.registry.stateMachineTarget(request?.stateMachineArn);
     const { machine } = target;
     if (target.version !== undefined) {
       const v = target.version;

@@ -307,6 +307,7 @@ export interface GetActivityTaskInput {
 }
 export interface GetActivityTaskOutput {
   taskToken?: string;
+  /** The task's input as JSON text. */
   input?: string;
 }
 export interface DeleteActivityInput {

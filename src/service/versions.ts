@@ -36,7 +36,7 @@ export class Versions {
 
   async listStateMachineVersions(request: T.ListStateMachineVersionsInput): Promise<T.ListStateMachineVersionsOutput> {
     const paging = pageRequest(request);
-    const machine = this.registry.baseMachine(request?.stateMachineArn, 'stateMachineArn');
+    const machine = this.registry.baseMachine(request?.stateMachineArn);
     const all = [...machine.versions.values()].reverse().map((v) => ({ stateMachineVersionArn: v.arn, creationDate: v.creationDate }));
     const p = page(all, paging, `ListStateMachineVersions ${machine.arn}`, this.registry.clock.now(), (v) => v.stateMachineVersionArn);
     return { stateMachineVersions: p.items, ...(p.nextToken !== undefined ? { nextToken: p.nextToken } : {}) };
@@ -169,8 +169,8 @@ export class Versions {
     const paging = pageRequest(request);
     const arn = request?.stateMachineArn;
     // A version ARN lists the aliases that route to that version, as AWS documents.
-    const version = typeof arn === 'string' && /:\d+$/.test(arn) ? this.registry.stateMachineTarget(arn, 'stateMachineArn') : null;
-    const machine = version?.machine ?? this.registry.baseMachine(arn, 'stateMachineArn');
+    const version = typeof arn === 'string' && /:\d+$/.test(arn) ? this.registry.stateMachineTarget(arn) : null;
+    const machine = version?.machine ?? this.registry.baseMachine(arn);
     const aliases = [...machine.aliases.values()].filter((a) => version === null || a.routing.some((r) => r.stateMachineVersionArn === version.version?.arn));
     const all = aliases.map((a) => ({ stateMachineAliasArn: a.arn, creationDate: a.creationDate }));
     const p = page(all, paging, `ListStateMachineAliases ${arn}`, this.registry.clock.now(), (a) => a.stateMachineAliasArn);

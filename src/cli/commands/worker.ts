@@ -66,7 +66,7 @@ const REDIS_NOTICE_MS = 3_000;
 /**
  * True once the worker's queues are connected; false when Ctrl-C or SIGTERM comes first. A
  * Redis that does not answer is retried for ever (it may be starting), so the wait is said
- * on stderr and Ctrl-C ends it: it used to be silent and deaf to both signals.
+ * on stderr and Ctrl-C or SIGTERM ends it.
  */
 async function readyUnlessStopped(worker: { ready(): Promise<void> }, url: string, io: CliIo, stopSignal: AbortSignal): Promise<boolean> {
   if (stopSignal.aborted) return false;

@@ -235,7 +235,8 @@ export function base64Decode(text: unknown): unknown {
   return Buffer.from(text, 'base64').toString('utf8');
 }
 
-export const hashAlgorithms = new Map<string, string>([
+/** The algorithms of States.Hash and JSONata's $hash, by the names node:crypto knows them. */
+export const hashAlgorithms: ReadonlyMap<string, string> = new Map([
   ['MD5', 'md5'],
   ['SHA-1', 'sha1'],
   ['SHA-256', 'sha256'],

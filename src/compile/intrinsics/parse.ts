@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Frame } from '../../run/frame.js';
 import { parsePath, PathSyntaxError, type ParsedPath } from '../jsonpath/paths.js';
+import { isSpace } from '../jsonpath/filter.js';
 import {
   MAX_TEXT_INPUT,
   arrayContains,
@@ -284,10 +285,6 @@ function parsePathArgument(cursor: Cursor, fn: FunctionSpec, index: number): Pat
 
 function skipSpaces(cursor: Cursor): void {
   while (cursor.pos < cursor.text.length && isSpace(cursor.text[cursor.pos]!)) cursor.pos++;
-}
-
-function isSpace(c: string): boolean {
-  return c === ' ' || c === '\t' || c === '\n' || c === '\r';
 }
 
 // ---------------------------------------------------------------------------------------

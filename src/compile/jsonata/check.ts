@@ -1,4 +1,6 @@
 import { ProblemCodes, pointerTo, type Problem } from '../../asl/problems.js';
+import { languageOf } from '../../asl/query-language.js';
+import type { QueryLanguage } from '../../asl/types.js';
 import {
   JsonataSyntaxError,
   astOf,
@@ -26,8 +28,7 @@ export function jsonataProblems(definition: unknown): Problem[] {
   const problems: Problem[] = [];
   try {
     if (!isObject(definition)) return problems;
-    const machineLanguage = hasOwn(definition, 'QueryLanguage') && definition.QueryLanguage !== 'JSONPath' ? 'JSONata' : 'JSONPath';
-    checkBlock(definition, '', machineLanguage, problems, 0);
+    checkBlock(definition, '', languageOf(definition, 'JSONPath'), problems, 0);
   } catch {
     // A definition malformed beyond what the walk expects: validate() reports its shape.
   }
@@ -54,15 +55,14 @@ const STATES_WITH_RESULTS = new Set(['Task', 'Map', 'Parallel']);
 /** State fields that never hold expressions, or that are walked on their own. */
 const notEvaluated = new Set(['Type', 'Comment', 'QueryLanguage', 'Next', 'End', 'Default', 'Resource', 'Retry', 'Branches', 'ItemProcessor', 'Iterator']);
 
-function checkBlock(block: Record<string, unknown>, pointer: string, machineLanguage: string, problems: Problem[], depth: number): void {
+function checkBlock(block: Record<string, unknown>, pointer: string, machineLanguage: QueryLanguage, problems: Problem[], depth: number): void {
   const states = block.States;
   if (!isObject(states) || depth > MAX_DEPTH) return;
   for (const name of Object.keys(states)) {
     const state = states[name];
     if (!isObject(state)) continue;
     const statePointer = pointerTo(pointerTo(pointer, 'States'), name);
-    const language = hasOwn(state, 'QueryLanguage') ? (state.QueryLanguage === 'JSONPath' ? 'JSONPath' : 'JSONata') : machineLanguage;
-    if (language === 'JSONata') checkState(state, statePointer, problems, depth);
+    if (languageOf(state, machineLanguage) === 'JSONata') checkState(state, statePointer, problems, depth);
     // Nested blocks follow the machine's language, not this state's.
     if (Array.isArray(state.Branches)) {
       state.Branches.forEach((branch, i) => {

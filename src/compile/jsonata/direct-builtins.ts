@@ -3,7 +3,8 @@ import { BAIL } from './bail.js';
 import { setOwn } from '../../json.js';
 import { characterCount } from '../../run/characters.js';
 import { dataValue } from './data.js';
-import { booleanOf, extensionFunctionNames, hashAlgorithms, parseJson } from './functions.js';
+import { booleanOf, extensionFunctionNames, parseJson } from './functions.js';
+import { hashAlgorithms } from '../intrinsics/functions.js';
 import type { StatesScope } from './scope.js';
 
 /**

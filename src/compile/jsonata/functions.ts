@@ -3,6 +3,7 @@ import type jsonata from 'jsonata';
 import { jsonataLibrary } from './ast.js';
 import { setOwn } from '../../json.js';
 import { neutralised } from './data.js';
+import { hashAlgorithms } from '../intrinsics/functions.js';
 
 /**
  * The functions Step Functions adds to JSONata ($partition, $range, $hash, $random with an
@@ -18,15 +19,6 @@ export const NOW_BINDING = ' now';
 
 /** Size limit AWS applies to generated ranges (as for States.ArrayRange). */
 const MAX_RANGE_ITEMS = 1000;
-
-/** AWS's $hash algorithms, by the names node:crypto knows them. */
-export const hashAlgorithms: ReadonlyMap<string, string> = new Map([
-  ['MD5', 'md5'],
-  ['SHA-1', 'sha1'],
-  ['SHA-256', 'sha256'],
-  ['SHA-384', 'sha384'],
-  ['SHA-512', 'sha512'],
-]);
 
 /** `this` inside a function jsonata calls: the evaluation's environment and context value. */
 interface Focus {

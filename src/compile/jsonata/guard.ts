@@ -21,7 +21,7 @@ import { refuseDataCall, refuseDataFunction } from './data.js';
  */
 
 /** Evaluation steps (calls of jsonata's evaluate) in one evaluation: some seconds of work, as jsonata takes microseconds a step. */
-export const MAX_EVALUATION_STEPS = 2_000_000;
+const MAX_EVALUATION_STEPS = 2_000_000;
 
 /**
  * Steps in progress at once. Recursion adds about three per level, and each holds suspended
@@ -29,7 +29,7 @@ export const MAX_EVALUATION_STEPS = 2_000_000;
  * 175 MB, at about 33,000 levels. It is that high because jsonata evaluates the groups of
  * `path{key: value}` side by side: 10,000 groups can hold 60,000 steps in progress.
  */
-export const MAX_NESTED_STEPS = 100_000;
+const MAX_NESTED_STEPS = 100_000;
 
 /**
  * Items in the arrays and sequences the steps produce, each array counted once, when a step
@@ -37,7 +37,7 @@ export const MAX_NESTED_STEPS = 100_000;
  * million; three such maps nested would produce a billion. Arrays that become garbage count
  * too, so `$reduce` building an array with `$append` reaches the limit at about 4,500 items.
  */
-export const MAX_PRODUCED_ITEMS = 10_000_000;
+const MAX_PRODUCED_ITEMS = 10_000_000;
 
 /** Steps between checks of the deadline, abort and stop signals and of the step budget. */
 const STEPS_PER_CHECK = 1024;
@@ -49,7 +49,7 @@ const STEPS_PER_TURN = 4 * STEPS_PER_CHECK;
 export const GUARD_BINDING = ' guard';
 
 /** A limit reached; reported as the expression's failure. */
-export class EvaluationLimit {
+class EvaluationLimit {
   readonly message: string;
   constructor(message: string) {
     this.message = message;

@@ -23,7 +23,7 @@ function re2Library(): typeof RE2JS {
  * and `$` under the `m` flag see only `\n` as a line end.
  */
 
-export class RegexUnsupported extends Error {
+class RegexUnsupported extends Error {
   override readonly name = 'RegexUnsupported';
 }
 
@@ -35,7 +35,7 @@ const JS_SPACE = '\\t\\n\\x{0B}\\f\\r \\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202
  * RegexUnsupported for what RE2 cannot do, saying what. For a Java pattern (JSONPath filters,
  * Jayway's `=~`), `\s` and `.` keep RE2's meaning, which is close to Java's.
  */
-export function re2Source(source: string, dialect: 'javascript' | 'java' = 'javascript'): string {
+function re2Source(source: string, dialect: 'javascript' | 'java' = 'javascript'): string {
   const javascript = dialect === 'javascript';
   let out = '';
   let inClass = false;
@@ -86,7 +86,7 @@ export function re2Source(source: string, dialect: 'javascript' | 'java' = 'java
 const compiled = new Map<string, RE2JS>();
 
 /** The RE2 form of a regex literal, compiled once per pattern and flags; throws RegexUnsupported. */
-export function compileRegex(regex: RegExp): RE2JS {
+function compileRegex(regex: RegExp): RE2JS {
   const key = `${regex.flags}/${regex.source}`;
   let re = compiled.get(key);
   if (re === undefined) {

@@ -22,7 +22,8 @@ export type Outcome = (scope: StatesScope, fallback: unknown) => unknown;
  * `Output` and `Assign` of one owner. Assign is evaluated first, then Output, both against the
  * same `$states` and the variables as they were; the new values are set once Output succeeded.
  * The output's size bound, when it follows from the input's and the result's, is handed to
- * the run loop (outputBound), which then need not walk the output for the payload limit.
+ * the run loop (noteOutputBound sets frame.resultBound), which then need not walk the output
+ * for the payload limit.
  */
 export function compileOutcome(owner: Record<string, unknown>, ownerPointer: string, problems: Problem[]): Outcome {
   const hasOutput = hasOwn(owner, 'Output');
@@ -167,7 +168,7 @@ export function compileTimestamp(value: unknown, field: JsonataField, problems: 
 }
 
 /** Runs `then` on a value that may be a promise, staying synchronous when it is not. */
-export function andThen<T, R>(value: T | Promise<T>, then: (value: T) => R | Promise<R>): R | Promise<R> {
+export function andThen<T, R>(value: T | PromiseLike<T>, then: (value: T) => R | Promise<R>): R | Promise<R> {
   if (isPromiseLike(value)) return Promise.resolve(value).then(then);
   return then(value as T);
 }

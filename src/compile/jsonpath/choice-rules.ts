@@ -308,7 +308,7 @@ function compileNot(inner: Predicate): Predicate {
 }
 
 /** AWS's cause for a Choice path that names nothing. */
-export function missingChoicePath(frame: Frame, path: string): AslError {
+function missingChoicePath(frame: Frame, path: string): AslError {
   return runtimeError(frame, `Invalid path '${path}': The choice state's condition path references an invalid value.`);
 }
 

@@ -289,7 +289,8 @@ class FilterParser {
   }
 }
 
-function isSpace(c: string): boolean {
+/** The white space paths, filters and intrinsic calls may hold between tokens: space, tab, line feed, carriage return. */
+export function isSpace(c: string | undefined): boolean {
   return c === ' ' || c === '\t' || c === '\n' || c === '\r';
 }
 

@@ -1,6 +1,6 @@
 import { contextFields, contextObject, type Frame } from '../../run/frame.js';
 import { UNSET, VariableRead } from '../../run/variables.js';
-import { compileFilter, FilterSyntaxError, unescapeJayway, type Operand, type Predicate } from './filter.js';
+import { compileFilter, FilterSyntaxError, isSpace, unescapeJayway, type Operand, type Predicate } from './filter.js';
 import { copyOwn, setOwn } from '../../json.js';
 import { segmentsOf, tokensReader, walker } from './evaluate.js';
 
@@ -58,10 +58,6 @@ export type PathFunction = (typeof pathFunctions)[number];
 
 const identStart = /[\p{ID_Start}_]/u;
 const identPart = /[\p{ID_Continue}_$\u200c\u200d]/u;
-
-function isSpace(c: string | undefined): boolean {
-  return c === ' ' || c === '\t' || c === '\n' || c === '\r';
-}
 
 /** Parses a Path (`$`, `$$`, or `$name` for a variable); surrounding whitespace is ignored, as Jayway trims it. */
 export function parsePath(text: string): ParsedPath {
@@ -335,10 +331,6 @@ export function parseReferencePath(text: string): ParsedPath {
     throw new PathSyntaxError(`a reference path must name a single node; wildcards, slices, lists, filters, functions and '..' are not allowed`);
   }
   return parsed;
-}
-
-export function isDefinite(text: string): boolean {
-  return parsePath(text).definite;
 }
 
 /** Compiles a Path into an accessor over the state's document, the context object or a variable. */

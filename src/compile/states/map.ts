@@ -51,7 +51,7 @@ export function compileMap(def: Record<string, unknown>, env: StateEnv): RunStat
   const states = env.compileBlock?.(processorDef, processorPointer) ?? null;
   const processor: MapProcessor = {
     state: env.pointer,
-    start: states?.get(processorDef.StartAt as string) ?? env.compileScope(processorDef, processorPointer, env.queryLanguage),
+    start: states?.get(processorDef.StartAt as string) ?? env.compileScope(processorDef, processorPointer),
     isolated: (processorDef.ProcessorConfig as Record<string, unknown> | undefined)?.Mode === 'DISTRIBUTED',
     assigns: assignsAnywhere(processorDef),
     layout: layoutOf(processorDef),
@@ -73,7 +73,7 @@ export function compileMap(def: Record<string, unknown>, env: StateEnv): RunStat
   const inputPath = compileSelectPath(def.InputPath);
   const itemsPath = compileItemsPath(def.ItemsPath);
   const selector = 'ItemSelector' in def ? compileTemplate(def.ItemSelector) : 'Parameters' in def ? compileTemplate(def.Parameters) : null;
-  const maxConcurrency = compileSetting(def.MaxConcurrency, def.MaxConcurrencyPath, 'MaxConcurrencyPath', 'integer', 0);
+  const maxConcurrency = compileSetting(def.MaxConcurrency, def.MaxConcurrencyPath, 'MaxConcurrencyPath', 'integer');
   const tolerance = compileTolerance(def);
   const batching = compileBatching(def.ItemBatcher);
   const finish = compileJsonPathFinish(def, env, true);
@@ -172,9 +172,10 @@ function selectEach(selector: Builder, effective: unknown, items: unknown[], par
   return inputs;
 }
 
-function compileSetting(value: unknown, path: unknown, field: string, kind: 'integer' | 'float', fallback: number): Setting {
+/** A setting read from its `…Path` field, else its own field's number, else 0. */
+function compileSetting(value: unknown, path: unknown, field: string, kind: 'integer' | 'float'): Setting {
   if (typeof path === 'string') return compilePathSetting(path, field, kind);
-  const constant = typeof value === 'number' ? value : fallback;
+  const constant = typeof value === 'number' ? value : 0;
   return () => constant;
 }
 
@@ -182,9 +183,9 @@ function compileTolerance(def: Record<string, unknown>): Tolerance {
   const hasCount = 'ToleratedFailureCount' in def || 'ToleratedFailureCountPath' in def;
   const hasPercentage = 'ToleratedFailurePercentage' in def || 'ToleratedFailurePercentagePath' in def;
   return {
-    count: hasCount ? compileSetting(def.ToleratedFailureCount, def.ToleratedFailureCountPath, 'ToleratedFailureCountPath', 'integer', 0) : null,
+    count: hasCount ? compileSetting(def.ToleratedFailureCount, def.ToleratedFailureCountPath, 'ToleratedFailureCountPath', 'integer') : null,
     percentage: hasPercentage
-      ? compileSetting(def.ToleratedFailurePercentage, def.ToleratedFailurePercentagePath, 'ToleratedFailurePercentagePath', 'float', 0)
+      ? compileSetting(def.ToleratedFailurePercentage, def.ToleratedFailurePercentagePath, 'ToleratedFailurePercentagePath', 'float')
       : null,
   };
 }
@@ -260,8 +261,8 @@ function compileBatching(def: unknown): Batching | null {
   const hasItems = 'MaxItemsPerBatch' in b || 'MaxItemsPerBatchPath' in b;
   const hasBytes = 'MaxInputBytesPerBatch' in b || 'MaxInputBytesPerBatchPath' in b;
   return {
-    maxItems: hasItems ? compileSetting(b.MaxItemsPerBatch, b.MaxItemsPerBatchPath, 'MaxItemsPerBatchPath', 'integer', 0) : null,
-    maxBytes: hasBytes ? compileSetting(b.MaxInputBytesPerBatch, b.MaxInputBytesPerBatchPath, 'MaxInputBytesPerBatchPath', 'integer', 0) : null,
+    maxItems: hasItems ? compileSetting(b.MaxItemsPerBatch, b.MaxItemsPerBatchPath, 'MaxItemsPerBatchPath', 'integer') : null,
+    maxBytes: hasBytes ? compileSetting(b.MaxInputBytesPerBatch, b.MaxInputBytesPerBatchPath, 'MaxInputBytesPerBatchPath', 'integer') : null,
     batchInput: 'BatchInput' in b ? compileTemplate(b.BatchInput) : null,
   };
 }

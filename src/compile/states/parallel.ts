@@ -20,9 +20,7 @@ export function compileParallel(def: Record<string, unknown>, env: StateEnv): Ru
   const states = definitions.map((branch, i) => env.compileBlock?.(branch, `${env.pointer}/Branches/${i}`) ?? new Map<string, StateNode>());
   const node = env.lookup(env.name);
   const branches: Branches = {
-    starts: definitions.map(
-      (branch, i) => states[i]!.get(branch.StartAt as string) ?? env.compileScope(branch, `${env.pointer}/Branches/${i}`, env.queryLanguage),
-    ),
+    starts: definitions.map((branch, i) => states[i]!.get(branch.StartAt as string) ?? env.compileScope(branch, `${env.pointer}/Branches/${i}`)),
     assigns: definitions.map(assignsAnywhere),
     layouts: definitions.map(layoutOf),
     states,

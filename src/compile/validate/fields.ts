@@ -10,7 +10,7 @@ import { closestName, describe, shown } from './messages.js';
 import { checkPathField, checkReferencePathField, checkResultPath } from './paths.js';
 import { checkBranches, checkMachine } from './states.js';
 import { checkAssign, checkCredentials, checkParametersTemplate, checkPayloadTemplate } from './templates.js';
-import { isJsonataExpression } from './values.js';
+import { isJsonataExpression } from '../jsonata/ast.js';
 import type { Scope, Site, Validation } from './walk.js';
 
 // ---------------------------------------------------------------------------------------------

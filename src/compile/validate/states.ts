@@ -1,5 +1,6 @@
 import { branchFields, stateTypes, type FieldSpec, type StateTypeSpec } from '../../asl/fields.js';
 import { ProblemCodes, pointerTo } from '../../asl/problems.js';
+import { languageOf } from '../../asl/query-language.js';
 import type { QueryLanguage } from '../../asl/types.js';
 import { hasOwn, isObject, own } from '../../json.js';
 import { checkFields, reportUnknownField, unknownStateMessage } from './fields.js';
@@ -11,12 +12,6 @@ import { Scope, type Site, type Validation } from './walk.js';
 
 // ---------------------------------------------------------------------------------------------
 // State machines and States blocks
-
-/** AWS reads any QueryLanguage other than exactly "JSONPath" as JSONata (and reports the bad value). */
-export function topLevelLanguage(definition: unknown): QueryLanguage {
-  if (!isObject(definition) || !hasOwn(definition, 'QueryLanguage')) return 'JSONPath';
-  return definition.QueryLanguage === 'JSONPath' ? 'JSONPath' : 'JSONata';
-}
 
 export function checkMachine(
   v: Validation,
@@ -175,16 +170,15 @@ function checkState(v: Validation, scope: Scope, name: string, state: unknown, p
 
 /** The state's own QueryLanguage, or the top level's; a JSONPath state under a JSONata top level is refused. */
 function stateLanguage(v: Validation, state: Record<string, unknown>, pointer: string): QueryLanguage {
-  if (!hasOwn(state, 'QueryLanguage')) return v.topLanguage;
-  const declared = state.QueryLanguage;
-  if (declared === 'JSONPath' && v.topLanguage === 'JSONata') {
+  const language = languageOf(state, v.topLanguage);
+  if (language === 'JSONPath' && v.topLanguage === 'JSONata') {
     v.report(
       ProblemCodes.QUERY_LANGUAGE,
       pointerTo(pointer, 'QueryLanguage'),
       "QueryLanguage cannot be 'JSONPath' when the state machine's top-level QueryLanguage is 'JSONata'",
     );
   }
-  return declared === 'JSONPath' ? 'JSONPath' : 'JSONata';
+  return language;
 }
 
 function reportUnknownStateField(v: Validation, site: Site, key: string, at: string, fields: ReadonlyMap<string, FieldSpec>, owner: string): void {

@@ -4,7 +4,8 @@ import { oneOfProblem, optionsShapeProblem, throwOptionProblem } from '../../opt
 import { jsonataProblems } from '../jsonata/check.js';
 import { errorMessage, problem } from './messages.js';
 import { checkTreeShape } from './shape.js';
-import { checkMachine, topLevelLanguage } from './states.js';
+import { checkMachine } from './states.js';
+import { languageOf } from '../../asl/query-language.js';
 import { Validation, type WaitingTasks } from './walk.js';
 
 /**
@@ -46,7 +47,7 @@ export function validateFor(definition: unknown, waitingTasks: WaitingTasks): Pr
   try {
     const shape = checkTreeShape(definition);
     if (shape !== null) return [shape];
-    const v = new Validation(topLevelLanguage(definition), waitingTasks);
+    const v = new Validation(languageOf(definition, 'JSONPath'), waitingTasks);
     checkMachine(v, definition, '', topLevelFields, null, 'state machine');
     v.problems.push(...jsonataProblems(definition));
     return v.problems;

@@ -5,6 +5,7 @@ import { ServiceError } from '../errors.js';
 import { nestingFault } from '../json-errors.js';
 import { longerThan } from '../../run/characters.js';
 import { checkRequestModel } from '../request-model.js';
+import type { GetActivityTaskInput, GetActivityTaskOutput } from '../types.js';
 
 /** AWS's longest GetActivityTask poll: it answers with no task after 60 seconds. */
 const ACTIVITY_POLL_MS = 60_000;
@@ -44,15 +45,6 @@ export interface SendTaskFailureInput {
 }
 export interface SendTaskHeartbeatInput {
   taskToken: string;
-}
-export interface GetActivityTaskInput {
-  activityArn: string;
-  workerName?: string;
-}
-export interface GetActivityTaskOutput {
-  taskToken?: string;
-  /** The task's input as JSON text. */
-  input?: string;
 }
 
 interface ActivityTask {

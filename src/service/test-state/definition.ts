@@ -1,6 +1,7 @@
 import { validate } from '../../compile/validate/validate.js';
 import { pointerTo, ProblemCodes } from '../../asl/problems.js';
-import type { QueryLanguage } from '../../compile/context.js';
+import { languageOf } from '../../asl/query-language.js';
+import type { QueryLanguage } from '../../asl/types.js';
 import { diagnosticsOf, invalidDefinition as apiInvalidDefinition } from '../definitions.js';
 import { ServiceError } from '../errors.js';
 import { isObject } from '../../json.js';
@@ -48,17 +49,11 @@ export function stateUnderTest(definitionText: unknown, stateName: string | unde
     };
   }
   if (!('States' in definition)) throw new ServiceError('ValidationException', 'State not found in definition');
-  const topLanguage: QueryLanguage = definition.QueryLanguage === 'JSONata' ? 'JSONata' : 'JSONPath';
+  const topLanguage = languageOf(definition, 'JSONPath');
   const found = findState(definition, stateName, '');
   if (found === null) throw new ServiceError('ValidationException', 'State not found in definition');
   refuseProblems(definition);
   return { name: stateName, def: found.def, type: found.def.Type as string, queryLanguage: languageOf(found.def, topLanguage), pointer: found.pointer };
-}
-
-/** A state's language: its own QueryLanguage, else the machine's (AWS does not inherit it from a Map or Parallel). */
-function languageOf(def: Record<string, unknown>, machine: QueryLanguage): QueryLanguage {
-  if (!Object.prototype.hasOwnProperty.call(def, 'QueryLanguage')) return machine;
-  return def.QueryLanguage === 'JSONPath' ? 'JSONPath' : 'JSONata';
 }
 
 /** The named state in a States block or any block nested in it (Parallel branches, Map processors). */

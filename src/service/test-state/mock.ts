@@ -100,7 +100,7 @@ function checkFields(state: StateUnderTest, value: unknown, mock: TestStateMock)
 }
 
 /** The first way `value` does not fit `shape` (AWS's wording), or null. */
-export function mismatch(shape: Shape, value: unknown, field: string, strict: boolean): string | null {
+function mismatch(shape: Shape, value: unknown, field: string, strict: boolean): string | null {
   switch (shape.type) {
     case 'any':
       return null;
