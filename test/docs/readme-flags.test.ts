@@ -3,13 +3,14 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { ExitCodes } from '../../src/cli/exit-codes.js';
 import { runCli } from '../../src/cli/program.js';
 
 /**
  * The command line the README describes is the one the parser accepts: every option of a
- * command's `--help` is documented in that command's README section, and every `--flag` the
+ * command's `--help` is documented in that command's README section, every `--flag` the
  * README names anywhere is an option of some statemill command, or a flag of another tool
- * the README shows (listed below with the tool).
+ * the README shows (listed below with the tool), and its exit-code table is ExitCodes.
  */
 const flags = suite('README command-line flags');
 
@@ -104,6 +105,17 @@ flags('each flag the README shows for a script in bench/ is one that script read
     const declared = new RegExp(`'--${name}'|(^|[\\s{,])'?${name}'?: \\{`, 'm');
     for (const script of scripts) assert.ok(declared.test(readFileSync(new URL(script, `file://${root}`), 'utf8')), `${script} does not read ${flag}`);
   }
+});
+
+flags("the README's exit-code table lists exactly the exit codes of ExitCodes", () => {
+  const rows = section('### Exit codes')
+    .split('\n')
+    .flatMap((row) => /^\| (\d+) \|/.exec(row)?.[1] ?? [])
+    .map(Number);
+  assert.equal(
+    rows,
+    [...new Set(Object.values(ExitCodes))].sort((a, b) => a - b),
+  );
 });
 
 flags.run();
