@@ -79,6 +79,7 @@ const benchScriptFlags: Record<string, readonly string[]> = {
   '--perf': ['bench/cluster/profile.ts'],
   '--sync-only': ['bench/standalone/serve.ts'],
   '--clock': ['bench/standalone/engine-ab.ts'],
+  '--time': ['bench/standalone/workload-tail.ts'],
 };
 
 for (const { command, heading } of documentedCommands) {
