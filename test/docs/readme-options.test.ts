@@ -2,14 +2,15 @@ import { readFileSync } from 'node:fs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createCluster } from '../../src/cluster/index.js';
-import { checkSupport, compile, createPool, createService, mockHandlers, testState, testStateOf, validate } from '../../src/index.js';
+import { checkSupport, compile, createPool, createService, mockHandlers, operations, testState, testStateOf, validate } from '../../src/index.js';
 
 /**
  * The options the README documents for each call of the public API are the options the call
  * takes: each call is asked with a key it cannot know, and its refusal ("known: a, b, …")
  * says which it takes; the README's list for that call, read from where the README gives it,
  * must name the same ones. An option added without a README entry, or a README entry left
- * behind (or misspelt), fails here.
+ * behind (or misspelt), fails here; so does a service operation the README's table of
+ * operations leaves out.
  */
 const options = suite('README options of the public API');
 
@@ -138,5 +139,14 @@ for (const { call, documented, takes, internal = {} } of calls) {
     assert.equal([...new Set(documented())].sort(), taken);
   });
 }
+
+options("the README's table of service operations names every operation the service answers", () => {
+  const text = section('## Service API');
+  const table = text.slice(text.indexOf('| group | operations |')).split('\n\n')[0]!;
+  assert.equal(
+    Object.values(operations).filter((method) => !table.includes(`\`${method}\``)),
+    [],
+  );
+});
 
 options.run();
