@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { markdownSection } from './readme-blocks.js';
 
 /**
  * The README's "Supply chain" table speaks of the dependencies statemill installs: every
@@ -13,8 +14,7 @@ const lock = JSON.parse(readFileSync(new URL('../../package-lock.json', import.m
 
 /** The table's rows: the packages its first cell names (their first words, comma-separated) and the versions its second gives. */
 function supplyChainRows(): { packages: string[]; versions: string[] }[] {
-  const section = readme.slice(readme.indexOf('\n## Supply chain\n'));
-  return section
+  return markdownSection(readme, '## Supply chain')
     .split('\n')
     .filter((line) => line.startsWith('| ') && !line.startsWith('| package |'))
     .map((line) => {

@@ -5,6 +5,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ExitCodes } from '../../src/cli/exit-codes.js';
 import { runCli } from '../../src/cli/program.js';
+import { markdownSection } from './readme-blocks.js';
 
 /**
  * The command line the README describes is the one the parser accepts: every option of a
@@ -32,14 +33,7 @@ function namedFlags(text: string): Set<string> {
   return new Set(text.match(/(?<![\w-])--[a-z][a-z0-9-]*/g) ?? []);
 }
 
-/** The README from the heading that starts with `heading` (the heading included) to the next heading of any level. */
-function section(heading: string): string {
-  const lines = readme.split('\n');
-  const start = lines.findIndex((line) => line.startsWith(heading));
-  assert.ok(start >= 0, `README has a heading starting ${heading}`);
-  const end = lines.findIndex((line, i) => i > start && /^#{1,6} /.test(line));
-  return lines.slice(start, end < 0 ? undefined : end).join('\n');
-}
+const section = (heading: string): string => markdownSection(readme, heading);
 
 async function helpOf(command: string): Promise<string> {
   let text = '';

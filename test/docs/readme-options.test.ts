@@ -3,6 +3,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createCluster } from '../../src/cluster/index.js';
 import { checkSupport, compile, createPool, createService, mockHandlers, operations, testState, testStateOf, validate } from '../../src/index.js';
+import { markdownSection } from './readme-blocks.js';
 
 /**
  * The options the README documents for each call of the public API are the options the call
@@ -15,16 +16,9 @@ import { checkSupport, compile, createPool, createService, mockHandlers, operati
 const options = suite('README options of the public API');
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-const lines = readme.split('\n');
 const definition = { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } };
 
-/** The README from the heading that starts with `heading` to the next heading of any level. */
-function section(heading: string): string {
-  const start = lines.findIndex((line) => line.startsWith(heading));
-  assert.ok(start >= 0, `README has a heading starting ${heading}`);
-  const end = lines.findIndex((line, i) => i > start && /^#{1,6} /.test(line));
-  return lines.slice(start, end < 0 ? undefined : end).join('\n');
-}
+const section = (heading: string): string => markdownSection(readme, heading);
 
 /** The names of a section's option bullets: `- \`name\` …`, `- \`a\`, \`b\` …`, `- \`options.name\` …`. */
 function bullets(text: string): string[] {
