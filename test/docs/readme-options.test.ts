@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createCluster } from '../../src/cluster/index.js';
+import { createCluster, createClusterWorker } from '../../src/cluster/index.js';
 import { checkSupport, compile, createPool, createService, mockHandlers, operations, testState, testStateOf, validate } from '../../src/index.js';
 import { markdownSection } from './readme-blocks.js';
 
@@ -114,6 +114,11 @@ const calls: readonly { call: string; documented: () => string[]; takes: () => P
   { call: 'pool.execute()', documented: () => signature(poolSection, '`pool.execute('), takes: () => known(() => pool.execute('p', {}, unknown)) },
   { call: 'pool.load()', documented: () => signature(poolSection, '`pool.load('), takes: () => known(() => pool.load('p', unknown)) },
   { call: 'createCluster()', documented: () => signature(clusterSection, '`createCluster('), takes: () => known(() => createCluster(unknown)) },
+  {
+    call: 'createClusterWorker()',
+    documented: () => signature(clusterSection, '`createClusterWorker('),
+    takes: () => known(() => createClusterWorker(unknown)),
+  },
   {
     call: 'mockHandlers()',
     documented: () => signature(section('## Mocks'), '`mockHandlers('),
