@@ -98,3 +98,12 @@ export function helpExamples(help: string): string[] {
     .map((line) => /^\s*\$ (statemill .*)$/.exec(line)?.[1])
     .filter((command): command is string => command !== undefined);
 }
+
+/** The part of a Markdown text from the heading that starts with `heading` (the heading included) to the next heading of any level. */
+export function markdownSection(markdown: string, heading: string): string {
+  const lines = markdown.split('\n');
+  const start = lines.findIndex((line) => line.startsWith(heading));
+  if (start < 0) throw new Error(`no heading starting ${heading}`);
+  const end = lines.findIndex((line, i) => i > start && /^#{1,6} /.test(line));
+  return lines.slice(start, end < 0 ? undefined : end).join('\n');
+}

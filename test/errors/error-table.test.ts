@@ -3,10 +3,10 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { DefinitionError, ProblemCodes } from '../../src/asl/problems.js';
 import { CliErrorCodes } from '../../src/cli/cli-error.js';
-import { ClusterErrorCodes } from '../../src/cluster/errors.js';
+import { ClusterErrorCodes, ClusterFaults } from '../../src/cluster/errors.js';
 import { problemHints } from '../../src/cli/hints.js';
 import { MockErrorCodes } from '../../src/mocks/config.js';
-import { PoolErrorCodes } from '../../src/pool/errors.js';
+import { PoolErrorCodes, PoolFaults } from '../../src/pool/errors.js';
 import { ExecutionNameError } from '../../src/run/names.js';
 import { OptionError } from '../../src/run/option-error.js';
 import { StoreErrorCodes } from '../../src/service/store.js';
@@ -44,6 +44,12 @@ test('every ERR_ code the README names is a code of some table', () => {
   const named = new Set(readme.match(/\bERR_[A-Z0-9_]+/g) ?? []);
   const unknown = [...named].filter((code) => !known.has(code) && !nodeCodes.has(code));
   assert.equal(unknown, []);
+});
+
+test('the fault names of pooled and clustered results are the ones the README gives, no more, no fewer', () => {
+  const faults = [...Object.values(PoolFaults), ...Object.values(ClusterFaults)].sort();
+  const named = [...new Set(readme.match(/\b(?:Pool|Cluster)\.[A-Z][A-Za-z]+/g) ?? [])].sort();
+  assert.equal(named, faults);
 });
 
 test('every definition problem code has a CLI hint, and no hint is left for a code that is gone', () => {
