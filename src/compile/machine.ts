@@ -7,7 +7,7 @@ import { Machine } from '../run/execution.js';
 import { historyLevels, type HistoryLevel } from '../run/history.js';
 import type { MapExecutor } from '../run/iterations.js';
 import type { MapRunHost } from '../run/map-runs.js';
-import { defaultLimits, type Limits } from '../run/limits.js';
+import { defaultLimits, STANDARD_EXECUTION_MS, type Limits } from '../run/limits.js';
 import { languageOf } from '../asl/query-language.js';
 import type { MachineEnv } from './context.js';
 import { HandlerIndex, missingHandlers, type Handlers } from './handlers.js';
@@ -90,7 +90,7 @@ export function compile(definition: unknown, options: CompileOptions = {}): Mach
     throw new DefinitionError(integrations === null ? [...problems, ...missingHandlers(definition, options.handlers ?? {}, problems)] : problems);
   }
   const def = definition as Record<string, unknown>;
-  const limits: Limits = { ...defaultLimits, ...options.limits };
+  const limits: Limits = { ...defaultLimits, ...(options.workflowType === 'STANDARD' ? { executionMs: STANDARD_EXECUTION_MS } : {}), ...options.limits };
   const env: MachineEnv = {
     handlers: new HandlerIndex(options.handlers ?? {}),
     limits,

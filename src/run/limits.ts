@@ -1,8 +1,8 @@
-/** Express-workflow limits, configurable per compiled machine. */
+/** Execution limits, configurable per compiled machine. */
 export interface Limits {
   /** Largest state input, output or task result, in UTF-8 bytes (AWS: 262,144). */
   payloadBytes: number;
-  /** Longest execution, in milliseconds of the machine's clock (Express: 5 minutes). */
+  /** Longest execution, in milliseconds of the machine's clock (Express: 5 minutes; Standard: a year). */
   executionMs: number;
 }
 
@@ -10,6 +10,9 @@ export const defaultLimits: Limits = Object.freeze({
   payloadBytes: 262_144,
   executionMs: 300_000,
 });
+
+/** A Standard workflow's longest execution: one year (365 days). */
+export const STANDARD_EXECUTION_MS = 365 * 24 * 3_600_000;
 
 /**
  * True when a value's JSON text fits in `limit` UTF-8 bytes. Most payloads are far below

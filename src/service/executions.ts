@@ -23,7 +23,6 @@ import { markHostStopped, type SqliteStore } from './store.js';
 import type * as T from './types.js';
 import type { Versions } from './versions.js';
 
-const standardExecutionMs = 365 * 24 * 3600 * 1000;
 const statusValues: readonly T.ExecutionStatusName[] = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'];
 
 /** What the execution operations take of the service's options. */
@@ -331,7 +330,7 @@ export class Executions {
     let options: CompileOptions = {
       handlers,
       clock: this.registry.clock,
-      limits: { ...(standard ? { executionMs: standardExecutionMs } : {}), ...this.options.limits },
+      limits: this.options.limits,
       stateMachineName: machine.name,
       region: this.registry.region,
       accountId: this.registry.accountId,

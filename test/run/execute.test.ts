@@ -280,6 +280,26 @@ execute('an endless synchronous loop still times out', async () => {
   assert.is(virtual.stopDate.getTime() - virtual.startDate.getTime(), 200);
 });
 
+// A day-long Wait under the virtual clock: Express executions end at five minutes, Standard ones may run a year.
+const executionTimeLimits: [
+  label: string,
+  options: { workflowType?: 'EXPRESS' | 'STANDARD'; limits?: { executionMs: number } },
+  status: string,
+  ranMs: number,
+][] = [
+  ['EXPRESS by default: five minutes', {}, 'TIMED_OUT', 300_000],
+  ['STANDARD: a year', { workflowType: 'STANDARD' }, 'SUCCEEDED', 86_400_000],
+  ['STANDARD with limits.executionMs: the given limit', { workflowType: 'STANDARD', limits: { executionMs: 600_000 } }, 'TIMED_OUT', 600_000],
+];
+for (const [label, options, status, ranMs] of executionTimeLimits) {
+  execute(`the execution time limit, ${label}`, async () => {
+    const def = { StartAt: 'Day', States: { Day: { Type: 'Wait', Seconds: 86_400, End: true } } };
+    const r = await compile(def, { clock: virtualClock(), ...options }).execute({});
+    assert.is(r.status, status);
+    assert.is(r.stopDate.getTime() - r.startDate.getTime(), ranMs);
+  });
+}
+
 execute('under the virtual clock a long loop that ends is not timed out when it yields', async () => {
   // 30,000 transitions: the run yields to the event loop every 8,192.
   const def = {

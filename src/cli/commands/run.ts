@@ -48,9 +48,6 @@ export interface RunOptions {
   readonly trace?: boolean;
 }
 
-/** Standard workflows may run for a year. */
-const STANDARD_EXECUTION_MS = 365 * 24 * 60 * 60 * 1000;
-
 const exitCodeOf: Record<ExecutionResult['status'], ExitCode> = {
   SUCCEEDED: ExitCodes.OK,
   FAILED: ExitCodes.FAILED,
@@ -118,7 +115,6 @@ export async function runCommand(file: string, options: RunOptions, io: CliIo): 
       ...(integrations === undefined ? {} : { integrations }),
       stateMachineName: runName(stateMachineName ?? loaded.name, loaded, io),
       workflowType,
-      ...(workflowType === 'STANDARD' ? { limits: { executionMs: STANDARD_EXECUTION_MS } } : {}),
       history: historyLevel(options),
       ...(options.virtualClock ? { clock: virtualClock() } : {}),
     });

@@ -62,7 +62,6 @@ export class StandardExecutions implements ExecutionHost {
       accountId: this.options.accountId,
       stateMachineName: name,
       workflowType: type,
-      limits: type === 'STANDARD' ? { executionMs: 365 * 24 * 3_600_000 } : undefined,
       integrations: this.tasks.integrations(this),
     });
     const executionArnPrefix = machine.stateMachineArn.replace(':stateMachine:', type === 'STANDARD' ? ':execution:' : ':express:') + ':';
