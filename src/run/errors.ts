@@ -36,13 +36,9 @@ export const StatesErrors = {
   HeartbeatTimeout: 'States.HeartbeatTimeout',
   DataLimitExceeded: 'States.DataLimitExceeded',
   NoChoiceMatched: 'States.NoChoiceMatched',
-  IntrinsicFailure: 'States.IntrinsicFailure',
   ResultPathMatchFailure: 'States.ResultPathMatchFailure',
-  ParameterPathFailure: 'States.ParameterPathFailure',
-  BranchFailed: 'States.BranchFailed',
   QueryEvaluationError: 'States.QueryEvaluationError',
   ExceedToleratedFailureThreshold: 'States.ExceedToleratedFailureThreshold',
-  Permissions: 'States.Permissions',
 } as const;
 
 /**
