@@ -20,6 +20,7 @@ import { Suspension, follow, type ResultPort } from './suspension.js';
 import type { TaskTokens } from './tokens.js';
 import { restorePoint, restoredScope, type DurableSuspension, type RestoreContext } from './durable.js';
 import { RedriveTap, redriveRun, type RedriveOptions, type RedrivePoint } from './redrive.js';
+import './hidden-classes.js';
 
 /** What compile() builds: the compiled states, and the settings every execution of them shares. */
 export interface CompiledMachine {

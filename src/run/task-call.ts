@@ -96,7 +96,7 @@ class LimitedHandlerContext extends HandlerContext {
 }
 
 /** The context a call gets: the two-field one unless it has a deadline or a token. */
-function handlerContext(frame: Frame, deadline: TaskDeadline | null): TaskContext {
+export function handlerContext(frame: Frame, deadline: TaskDeadline | null): TaskContext {
   return deadline === null && frame.taskToken === null ? new HandlerContext(frame) : new LimitedHandlerContext(frame, deadline);
 }
 
