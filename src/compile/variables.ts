@@ -1,8 +1,8 @@
 import type { Problem } from '../asl/problems.js';
 import { AslError, StatesErrors, runtimeError, stateCause } from '../run/errors.js';
 import { type Frame } from '../run/frame.js';
-import { VariableLayout, type VariableScope } from '../run/variables.js';
-import { jsonByteLength, payloadBound } from '../run/limits.js';
+import { VariableLayout, variableSize, type VariableScope } from '../run/variables.js';
+import { jsonByteLength } from '../run/limits.js';
 import { isPromiseLike } from '../run/state.js';
 import { compileJsonataValue, type Evaluate, type JsonataField } from './jsonata/index.js';
 import type { StatesScope } from './jsonata/scope.js';
@@ -164,7 +164,7 @@ export function assignVariables(frame: Frame, target: AssignedNames, values: rea
   for (let i = 0; i < names.length; i++) {
     // Past the limit, payloadBound is the exact size.
     const value = values[i];
-    const size = value === measured && measuredBound <= limit ? measuredBound : sizeBound(value, limit);
+    const size = value === measured && measuredBound <= limit ? measuredBound : variableSize(value, limit);
     if (size > limit) throw tooLarge(frame, `The variable '${names[i]}' exceeds the maximum size of ${limit} bytes.`);
     sizes[i] = size;
     assigned += size;
@@ -179,20 +179,6 @@ export function assignVariables(frame: Frame, target: AssignedNames, values: rea
   }
   for (let i = 0; i < slots.length; i++) scope.setSlot(slots[i]!, values[i], sizes[i]!);
   if (frame.exec.history !== null) frame.exec.history.variablesAssigned(frame, names, values);
-}
-
-/** An upper bound of a value's JSON size while it fits in `limit`, its exact size past it; scalars but strings exactly. */
-function sizeBound(value: unknown, limit: number): number {
-  switch (typeof value) {
-    case 'boolean':
-      return value ? 4 : 5;
-    case 'number':
-      return String(value).length;
-    case 'object':
-      return value === null ? 4 : payloadBound(value, limit);
-    default:
-      return payloadBound(value, limit);
-  }
 }
 
 /** Replaces each size by the exact one; their sum. */

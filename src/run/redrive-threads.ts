@@ -82,7 +82,7 @@ function redriveBranches(
       continue;
     }
     const at = record.point;
-    const vars = plan.assigns[i] ? restoredScope(frame.vars, at?.variables ?? [], plan.layouts[i]!) : frame.vars;
+    const vars = plan.assigns[i] ? restoredScope(frame.vars, at?.variables ?? [], plan.layouts[i]!, exec.limits.payloadBytes) : frame.vars;
     const branch = new Frame(exec, vars, frame.mapIndex, frame.mapValue, group.stop);
     branch.historyEventId = frame.historyEventId;
     if (!group.failed) runThread(group, i, branch, starts[i]!, at === null ? point.branchInput : at.rawInput);
@@ -123,7 +123,10 @@ function redriveIterations(
       continue;
     }
     const at = record.point;
-    const iteration = group.iterationFrame(i, processor.assigns ? restoredScope(frame.vars, at?.variables ?? [], processor.layout) : undefined);
+    const iteration = group.iterationFrame(
+      i,
+      processor.assigns ? restoredScope(frame.vars, at?.variables ?? [], processor.layout, frame.exec.limits.payloadBytes) : undefined,
+    );
     exec.eventId++;
     exec.history?.mapIterationStarted(frame, iteration, i);
     runThread(group, i, iteration, starts[i]!, at === null ? inputs[i] : at.rawInput);

@@ -180,7 +180,7 @@ export function redriveRun(machine: Machine, point: RedrivePoint, options: Redri
   exec.readClock(now);
   exec.redrive = options.tap;
   if (exec.history !== null) options.onHistory?.(exec.history);
-  const frame = new Frame(exec, restoredScope(null, point.variables, machine['layout']), -1, null);
+  const frame = new Frame(exec, restoredScope(null, point.variables, machine['layout'], exec.limits.payloadBytes), -1, null);
   // The state run again follows the ExecutionRedriven event.
   frame.historyEventId = lastId;
   options.tap.frame = frame;

@@ -96,7 +96,7 @@ class LimitedHandlerContext extends HandlerContext {
 }
 
 /** The context of a call without TimeoutSeconds or HeartbeatSeconds: the two-field one unless it has a token. */
-function handlerContext(frame: Frame): TaskContext {
+export function handlerContext(frame: Frame): TaskContext {
   return frame.taskToken === null ? new HandlerContext(frame) : new LimitedHandlerContext(frame, null);
 }
 

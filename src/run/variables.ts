@@ -1,5 +1,7 @@
 /** Workflow variables at run time: scopes, the slots of their names, and reads by slot. */
 
+import { payloadBound } from './limits.js';
+
 /** What a slot holds before its variable is first assigned (a variable may hold any JSON value, null included). */
 export const UNSET: unique symbol = Symbol('unset variable');
 
@@ -31,8 +33,30 @@ export class VariableLayout {
   }
 }
 
+/**
+ * The size a scope keeps for a variable under the payload limit `limit`: an upper bound of
+ * its JSON size in UTF-8 bytes while that fits (payloadBound; numbers and booleans exactly),
+ * the exact size past it; 0 without a limit, where nothing is checked. Every path that puts
+ * a value in a scope keeps this size or a smaller upper bound, so a value built from
+ * variables can take its bound from their sizes (VariableRead.sizeIn).
+ */
+export function variableSize(value: unknown, limit: number): number {
+  if (limit === Infinity) return 0;
+  switch (typeof value) {
+    case 'boolean':
+      return value ? 4 : 5;
+    case 'number':
+      // JSON writes a number that is not finite as null.
+      return Number.isFinite(value) ? String(value).length : 4;
+    case 'object':
+      return value === null ? 4 : payloadBound(value, limit);
+    default:
+      return payloadBound(value, limit);
+  }
+}
+
 /** The layout of a block that assigns nothing it knows of at compile time. */
-const NO_LAYOUT = new VariableLayout([]);
+export const NO_LAYOUT = new VariableLayout([]);
 
 /** Workflow variables of one scope (a States block); reads fall through to outer scopes. */
 export class VariableScope {
@@ -40,9 +64,9 @@ export class VariableScope {
   /** The values by slot of `layout` (UNSET until assigned); created by the first assignment: most scopes never hold one. */
   values: unknown[] | null;
   readonly parent: VariableScope | null;
-  /** JSON size of this scope's values (an upper bound: compile/variables.ts), kept for AWS's quota on variables (0 when unlimited). */
+  /** JSON size of this scope's values (the sum of their kept sizes), for AWS's quota on variables (0 when unlimited). */
   bytes: number;
-  /** The size by slot, as `values` (0: not measured); created by the first measured assignment. */
+  /** The size kept by slot, as `values`: an upper bound of the value's JSON size (variableSize); created by the first sized assignment. */
   private sizes: number[] | null;
   constructor(parent: VariableScope | null, layout: VariableLayout = NO_LAYOUT) {
     this.layout = layout;
@@ -60,7 +84,7 @@ export class VariableScope {
     this.sizes?.push(0);
     return this.layout.names.length - 1;
   }
-  /** Sets a variable of this scope; `size` is its JSON size in bytes or an upper bound of it, or 0 when not measured. */
+  /** Sets a variable of this scope; `size` is variableSize(value) or a smaller upper bound of its JSON size (0 only without a payload limit). */
   set(name: string, value: unknown, size: number): void {
     this.setSlot(this.slotFor(name), value, size);
   }
@@ -143,6 +167,15 @@ export class VariableRead {
       }
     }
     return vars.parent === null ? UNSET : this.outerValueIn(vars.parent);
+  }
+  /** The size kept for the variable by the scope that holds it as seen from `vars` (variableSize: an upper bound), or Infinity when none holds it. */
+  sizeIn(vars: VariableScope | null): number {
+    for (let s: VariableScope | null = vars; s !== null; s = s.parent) {
+      if (s.values === null) continue;
+      const slot = s.layout.slotOf(this.name);
+      if (slot >= 0 && s.values[slot] !== UNSET) return s.sizeAt(slot);
+    }
+    return Infinity;
   }
   private outerValueIn(outer: VariableScope): unknown {
     let depth = 0;

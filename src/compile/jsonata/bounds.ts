@@ -1,6 +1,7 @@
 import { astOf, isJsonataExpression, parseJsonata, plainStep, type ExprNode } from './ast.js';
 import { setOwn } from '../../json.js';
 import type { TemplateBound } from '../jsonpath/templates.js';
+import { VariableRead } from '../../run/variables.js';
 
 /**
  * Size bounds of what JSONata fields build, as for JSONPath templates (jsonpath/templates.ts),
@@ -12,26 +13,37 @@ import type { TemplateBound } from '../jsonpath/templates.js';
  *   so never longer than the input (likewise `$states.result…`, and in an ItemSelector whose
  *   items come from the input, `$states.context.Map.Item.Value…`);
  * - `$states.context.Map.Item.Index`, a small integer;
+ * - where the caller can take the variables' sizes before the state's Assign changes them
+ *   (Arguments, an ItemSelector: `variables`), a variable or a path of plain names under
+ *   it: parts of the variable, no longer than the size its scope keeps (run/variables.ts);
  * - literals; object and array constructors (their parts, keys, punctuation);
  * - `$merge(…)`: every pair of the merged object comes from one of the objects merged, so it
  *   is no longer than its argument; a condition: at most both branches; numbers and
  *   booleans that operators and $count/$exists compute.
  *
- * Anything else (variables, the rest of the context, strings computed by `&` or functions)
- * has no bound: null.
+ * Anything else (the rest of the context, strings computed by `&` or functions) has no
+ * bound: null.
  */
 export interface ExpressionBound {
   readonly fixed: number;
   readonly input: number;
   readonly result: number;
+  /** The variables read, a name once per read. */
+  readonly variables: readonly string[];
 }
 
-/** Where a bound may read from: in an ItemSelector whose items are parts of the input, an item counts as a read of the input. */
+/**
+ * Where a bound may read from: in an ItemSelector whose items are parts of the input, an item
+ * counts as a read of the input; variables only where `variables` (Output and Assign are
+ * evaluated before their state's Assign takes effect, but their bounds are used after it).
+ */
 export interface BoundSources {
   readonly itemInInput: boolean;
+  readonly variables: boolean;
 }
 
-const OUTPUT: BoundSources = { itemInInput: false };
+const OUTPUT: BoundSources = { itemInInput: false, variables: false };
+const ARGUMENTS: BoundSources = { itemInInput: false, variables: true };
 
 /** Most bytes a number takes in JSON (as payloadBound counts them). */
 const NUMBER_BYTES = 25;
@@ -39,34 +51,35 @@ const NUMBER_BYTES = 25;
 const BOOLEAN_BYTES = 5;
 
 /**
- * The bound of a Task's Arguments: reads of the input only (the result does not exist yet).
- * Null when any part is unbounded.
+ * The bound of a Task's Arguments: reads of the input and of variables (the result does not
+ * exist yet). Null when any part is unbounded.
  */
-export function jsonataValueBound(value: unknown, sources: BoundSources = OUTPUT): TemplateBound | null {
+export function jsonataValueBound(value: unknown, sources: BoundSources = ARGUMENTS): TemplateBound | null {
   const bound = fieldBound(value, sources);
   if (bound === null || bound.result !== 0) return null;
-  return { fixed: bound.fixed, reads: bound.input };
+  return { fixed: bound.fixed, reads: bound.input, variables: bound.variables.map((name) => new VariableRead(name)) };
 }
 
 /** The bound of a JSONata field's value (JSON with `{% … %}` strings at any depth); null when unbounded. */
 export function fieldBound(value: unknown, sources: BoundSources = OUTPUT): ExpressionBound | null {
-  const total = { fixed: 0, input: 0, result: 0 };
+  const total = { fixed: 0, input: 0, result: 0, variables: [] as string[] };
   const skeleton = skeletonOf(value, sources, total);
   if (skeleton === UNBOUNDED) return null;
   // Each expression sits in the skeleton as `null`: its 4 bytes are counted on top of its own bound.
-  return { fixed: total.fixed + utf8Length(JSON.stringify(skeleton)), input: total.input, result: total.result };
+  return { fixed: total.fixed + utf8Length(JSON.stringify(skeleton)), input: total.input, result: total.result, variables: total.variables };
 }
 
 const UNBOUNDED = Symbol('unbounded');
 
 /** The value with every expression written as null, its bound added to `total`. */
-function skeletonOf(value: unknown, sources: BoundSources, total: { fixed: number; input: number; result: number }): unknown {
+function skeletonOf(value: unknown, sources: BoundSources, total: { fixed: number; input: number; result: number; variables: string[] }): unknown {
   if (isJsonataExpression(value)) {
     const bound = textBound(value, sources);
     if (bound === null) return UNBOUNDED;
     total.fixed += bound.fixed;
     total.input += bound.input;
     total.result += bound.result;
+    total.variables.push(...bound.variables);
     return null;
   }
   if (Array.isArray(value)) {
@@ -105,18 +118,20 @@ function utf8Length(text: string): number {
 }
 
 function constantBound(bytes: number): ExpressionBound {
-  return { fixed: bytes, input: 0, result: 0 };
+  return { fixed: bytes, input: 0, result: 0, variables: [] };
 }
 
 function sum(bounds: readonly ExpressionBound[], fixed: number): ExpressionBound {
   let input = 0;
   let result = 0;
+  const variables: string[] = [];
   for (const b of bounds) {
     fixed += b.fixed;
     input += b.input;
     result += b.result;
+    variables.push(...b.variables);
   }
-  return { fixed, input, result };
+  return { fixed, input, result, variables };
 }
 
 /** Operators whose value is a number, or undefined. */
@@ -135,6 +150,8 @@ function nodeBound(node: ExprNode, sources: BoundSources): ExpressionBound | nul
       return constantBound(BOOLEAN_BYTES);
     case 'path':
       return pathBound(node, sources);
+    case 'variable':
+      return variableBound(node.value as string, sources);
     case 'binary':
       if (numberOperators.has(node.value as string)) return constantBound(NUMBER_BYTES);
       if (booleanOperators.has(node.value as string)) return constantBound(BOOLEAN_BYTES);
@@ -199,26 +216,36 @@ function callBound(node: ExprNode, sources: BoundSources): ExpressionBound | nul
   }
 }
 
-/** `$states.input…`, `$states.result…`, `$states.context.Map.Item.Index`, `$states.context.Map.Item.Value…`: plain name steps only. */
+/**
+ * `$states.input…`, `$states.result…`, `$states.context.Map.Item.Index`, `$states.context.Map.Item.Value…`,
+ * and a variable's: plain name steps only.
+ */
 function pathBound(node: ExprNode, sources: BoundSources): ExpressionBound | null {
   if (node.keepSingletonArray === true) return null;
   const steps = node.steps!;
-  if (steps.length < 2 || steps[0]!.type !== 'variable' || steps[0]!.value !== 'states') return null;
+  if (steps.length < 2 || steps[0]!.type !== 'variable') return null;
   if (!steps.every((step, i) => plainStep(step) && (i === 0 || step.type === 'name'))) return null;
+  if (steps[0]!.value !== 'states') return variableBound(steps[0]!.value as string, sources);
   const names = steps.slice(1).map((step) => step.value as string);
   switch (names[0]) {
     case 'input':
-      return { fixed: 0, input: 1, result: 0 };
+      return { fixed: 0, input: 1, result: 0, variables: [] };
     case 'result':
-      return { fixed: 0, input: 0, result: 1 };
+      return { fixed: 0, input: 0, result: 1, variables: [] };
     case 'context':
       if (names[1] !== 'Map' || names[2] !== 'Item') return null;
       if (names[3] === 'Index' && names.length === 4) return constantBound(NUMBER_BYTES);
-      if (names[3] === 'Value' && sources.itemInInput) return { fixed: 0, input: 1, result: 0 };
+      if (names[3] === 'Value' && sources.itemInInput) return { fixed: 0, input: 1, result: 0, variables: [] };
       return null;
     default:
       return null;
   }
+}
+
+/** A workflow variable (`$` and `$$` are not; `$states` whole is unbounded); one of a built-in's name that no scope holds has no size, so no bound at run time. */
+function variableBound(name: string, sources: BoundSources): ExpressionBound | null {
+  if (!sources.variables || name === '' || name === '$' || name === 'states') return null;
+  return { fixed: 0, input: 0, result: 0, variables: [name] };
 }
 
 /**
@@ -229,8 +256,8 @@ function pathBound(node: ExprNode, sources: BoundSources): ExpressionBound | nul
  */
 export function jsonataItemBound(def: Record<string, unknown>): TemplateBound | null {
   const itemInInput = !('Items' in def) || (isJsonataExpression(def.Items) && readsInputPath(def.Items));
-  if ('ItemSelector' in def) return jsonataValueBound(def.ItemSelector, { itemInInput });
-  return itemInInput ? { fixed: 0, reads: 1 } : null;
+  if ('ItemSelector' in def) return jsonataValueBound(def.ItemSelector, { itemInInput, variables: true });
+  return itemInInput ? { fixed: 0, reads: 1, variables: [] } : null;
 }
 
 function readsInputPath(text: string): boolean {

@@ -102,7 +102,7 @@ export function compileJsonPathFinish(def: Record<string, unknown>, env: StateEn
     if (checkSize !== null) {
       const bound = checkSize(result, resultBound);
       if (selectedBound !== null && bound !== Infinity) {
-        const selected = builtBound(selectedBound, bound) + pathBytes;
+        const selected = builtBound(selectedBound, bound, frame.vars) + pathBytes;
         // The run loop adds the input's bound to this: the difference leaves the output's own.
         frame.resultBound = replacesInput && frame.valueBound !== Infinity ? selected - frame.valueBound : selected;
       }

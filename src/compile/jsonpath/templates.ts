@@ -2,6 +2,7 @@ import { runtimeError, jsonForCause } from '../../run/errors.js';
 import type { Frame } from '../../run/frame.js';
 import { compileIntrinsic, isIntrinsicCall } from '../intrinsics/intrinsics.js';
 import { setOwn } from '../../json.js';
+import { VariableRead, type VariableScope } from '../../run/variables.js';
 import { compilePath, parsePath } from './paths.js';
 
 /**
@@ -442,42 +443,54 @@ function copier(value: unknown): () => unknown {
 
 /**
  * An upper bound of the JSON size of what a template builds, as `fixed + reads × the
- * document's bound`: a value copied out of a JSON document is never larger than the
- * document. Knowing it lets the payload-limit checks add numbers instead of walking values.
+ * document's bound + the sizes kept for the variables it reads`: a value copied out of a
+ * JSON document (or a variable) is never larger than it, and a scope keeps an upper bound of
+ * each variable's size (run/variables.ts variableSize). Knowing it lets the payload-limit
+ * checks add numbers instead of walking values.
  */
 export interface TemplateBound {
   /** Bytes of the template's own keys, punctuation and constants. */
   readonly fixed: number;
   /** How many of its values are copied from the document. */
   readonly reads: number;
+  /** The variables its values are copied from, one per value. */
+  readonly variables: readonly VariableRead[];
 }
 
-/** The bound of what `bound`'s template builds from a document bounded by `documentBound`. */
-export function builtBound(bound: TemplateBound, documentBound: number): number {
-  return bound.reads === 0 ? bound.fixed : bound.fixed + bound.reads * documentBound;
+/**
+ * The bound of what `bound`'s template builds from a document bounded by `documentBound`
+ * and the variables seen from `vars`, taken before an Assign of the same state changes them.
+ */
+export function builtBound(bound: TemplateBound, documentBound: number, vars: VariableScope | null): number {
+  let total = bound.reads === 0 ? bound.fixed : bound.fixed + bound.reads * documentBound;
+  const variables = bound.variables;
+  for (let i = 0; i < variables.length; i++) total += variables[i]!.sizeIn(vars);
+  return total;
 }
 
 /** A template that is the document itself (no Parameters, no ItemSelector). */
-export const WHOLE_DOCUMENT: TemplateBound = { fixed: 0, reads: 1 };
+export const WHOLE_DOCUMENT: TemplateBound = { fixed: 0, reads: 1, variables: [] };
 
 /** `$$.Map.Item.Index` is a small integer. */
 const INDEX_BYTES = 24;
 
 /**
  * The bound of a template, or null when a value comes from elsewhere (the context object,
- * a variable, an intrinsic function). In an ItemSelector, `$$.Map.Item.Value` is an item
- * of the Map's input and counts as a read of the document (`itemIsInDocument`).
+ * an intrinsic function). In an ItemSelector, `$$.Map.Item.Value` is an item of the Map's
+ * input and counts as a read of the document (`itemIsInDocument`).
  */
 export function templateBound(template: unknown, itemIsInDocument = false): TemplateBound | null {
   let reads = 0;
   let extra = 0;
+  const variables: VariableRead[] = [];
   for (const value of dynamicValues(template)) {
     const source = typeof value === 'string' ? sourceOf(value, itemIsInDocument) : 'elsewhere';
     if (source === 'elsewhere') return null;
     if (source === 'document') reads++;
-    else extra += INDEX_BYTES;
+    else if (source === 'index') extra += INDEX_BYTES;
+    else variables.push(new VariableRead(source.variable));
   }
-  return { fixed: Buffer.byteLength(JSON.stringify(skeleton(template)), 'utf8') + extra, reads };
+  return { fixed: Buffer.byteLength(JSON.stringify(skeleton(template)), 'utf8') + extra, reads, variables };
 }
 
 /** The template with every `key.$` entry written as `key: null` (null's 4 bytes are counted on top of the value's bound). */
@@ -506,8 +519,8 @@ export function dynamicValues(node: unknown, found: unknown[] = []): unknown[] {
   return found;
 }
 
-/** Where a `key.$` value comes from. Only definite paths count: a deep scan or a union can repeat a value. */
-function sourceOf(text: string, itemIsInDocument: boolean): 'document' | 'index' | 'elsewhere' {
+/** Where a `key.$` value comes from (a variable: by its name). Only definite paths count: a deep scan or a union can repeat a value. */
+function sourceOf(text: string, itemIsInDocument: boolean): 'document' | 'index' | 'elsewhere' | { readonly variable: string } {
   if (isIntrinsicCall(text)) return 'elsewhere';
   let parsed;
   try {
@@ -517,6 +530,7 @@ function sourceOf(text: string, itemIsInDocument: boolean): 'document' | 'index'
   }
   if (parsed.segments === null) return 'elsewhere';
   if (parsed.root === 'input') return 'document';
+  if (parsed.root === 'variable') return { variable: parsed.variable };
   if (itemIsInDocument && parsed.root === 'context') {
     const names = parsed.segments.map((s) => ('name' in s ? s.name : `[${s.index}]`));
     if (names.length >= 3 && names[0] === 'Map' && names[1] === 'Item' && names[2] === 'Value') return 'document';

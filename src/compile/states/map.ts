@@ -100,7 +100,7 @@ export function compileMap(def: Record<string, unknown>, env: StateEnv): RunStat
     let inputs: unknown[] = items;
     if (selector !== null) inputs = selectEach(selector, effective, items, frame, reader === null ? STATE_DATA_SOURCE : null);
     if (batching !== null) inputs = batch(batching, inputs, effective, frame);
-    const inputBound = itemBound === null ? Infinity : builtBound(itemBound, frame.valueBound);
+    const inputBound = itemBound === null ? Infinity : builtBound(itemBound, frame.valueBound, frame.vars);
     const allowed = allowedFailures(tolerated[0], tolerated[1], items.length);
     const run = mapRuns === null ? null : mapRuns(frame, inputs, limit, tolerated);
     frame.resultBound = Infinity;
@@ -397,7 +397,7 @@ function compileJsonataMap(
   }
   function iterate(scope: StatesScope, inputs: unknown[], limit: number, tolerated: Tolerated, total: number): unknown {
     const frame = scope.frame;
-    const inputBound = itemBound === null || frame.exec.suppliedContext !== null ? Infinity : builtBound(itemBound, frame.valueBound);
+    const inputBound = itemBound === null || frame.exec.suppliedContext !== null ? Infinity : builtBound(itemBound, frame.valueBound, frame.vars);
     const allowed = allowedFailures(tolerated[0], tolerated[1], total);
     const run = mapRuns === null ? null : mapRuns(frame, inputs, limit, tolerated);
     const outputs = runMapIterations(processor, inputs, inputBound, frame, scope.input, limit, allowed, run);

@@ -35,7 +35,7 @@ export function compileParallel(def: Record<string, unknown>, env: StateEnv): Ru
   const finish = compileJsonPathFinish(def, env, false);
   const effectiveBound = 'Parameters' in def ? templateBound(def.Parameters) : WHOLE_DOCUMENT;
   function attemptParallel(input: unknown, frame: Frame): unknown {
-    const inputBound = effectiveBound === null ? Infinity : builtBound(effectiveBound, frame.valueBound);
+    const inputBound = effectiveBound === null ? Infinity : builtBound(effectiveBound, frame.valueBound, frame.vars);
     return runBranches(branches, parameters(inputPath(input, frame), frame), inputBound, frame, input, input, finish);
   }
   const recovery = compileRecovery(attemptParallel, def, env);

@@ -47,7 +47,7 @@ export function compilePass(def: Record<string, unknown>, env: StateEnv): RunSta
     }
     return function runPassBoundedParameters(input, frame) {
       // InputPath only selects, so what Parameters reads is within the input's bound.
-      frame.resultBound = builtBound(bound, frame.valueBound) + pathBytes;
+      frame.resultBound = builtBound(bound, frame.valueBound, frame.vars) + pathBytes;
       return outputPath(resultPath(input, parameters(inputPath(input, frame), frame), frame), frame);
     };
   }

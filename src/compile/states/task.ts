@@ -291,7 +291,7 @@ function compileLimitedCall(def: Record<string, unknown>, env: StateEnv, inputBo
   if (limit === Infinity) return invoke;
   const cause = `The state/task '${env.name}' has an input with a size exceeding the maximum number of bytes service limit.`;
   return function invokeWithinLimit(effective, frame, timing) {
-    if (!(inputBound !== null && builtBound(inputBound, frame.valueBound) <= limit) && !fitsPayload(effective, limit)) {
+    if (!(inputBound !== null && builtBound(inputBound, frame.valueBound, frame.vars) <= limit) && !fitsPayload(effective, limit)) {
       throw new AslError(StatesErrors.DataLimitExceeded, cause);
     }
     return invoke(effective, frame, timing);
@@ -384,7 +384,7 @@ function compileDirectLambda(
   const limit = env.machine.limits.payloadBytes;
   const respond = responses !== null ? payloadResponse : lambdaResponse;
   return function invokeLambdaDirectly(selected, frame, timing) {
-    if (frame.exec.history !== null || (limit !== Infinity && !(inputBound !== null && builtBound(inputBound, frame.valueBound) <= limit))) {
+    if (frame.exec.history !== null || (limit !== Infinity && !(inputBound !== null && builtBound(inputBound, frame.valueBound, frame.vars) <= limit))) {
       return withParameters(selected, frame, timing);
     }
     const event = lambdaEvent(payload(selected, frame));
@@ -433,7 +433,9 @@ function compileJsonataDirectLambda(
   const respond = responses !== null ? payloadResponse : lambdaResponse;
   return {
     applies(frame) {
-      return frame.exec.history === null && (limit === Infinity || (argumentsBound !== null && builtBound(argumentsBound, frame.valueBound) <= limit));
+      return (
+        frame.exec.history === null && (limit === Infinity || (argumentsBound !== null && builtBound(argumentsBound, frame.valueBound, frame.vars) <= limit))
+      );
     },
     payload(scope) {
       return payload === null ? undefined : payload(scope);

@@ -4,7 +4,7 @@ import { HandlerIndex } from '../../compile/handlers.js';
 import { machineArns } from '../../run/arns.js';
 import { realClock } from '../../run/clock.js';
 import { Execution, Frame } from '../../run/frame.js';
-import { VariableScope } from '../../run/variables.js';
+import { VariableScope, variableSize } from '../../run/variables.js';
 import { defaultLimits } from '../../run/limits.js';
 import { StateNode } from '../../run/state.js';
 import { ServiceError } from '../errors.js';
@@ -101,7 +101,7 @@ export function createRun(setup: RunSetup, options: TestStateOptions): TestRun {
   });
   exec.suppliedContext = setup.context;
   const scope = new VariableScope(null);
-  for (const [name, value] of Object.entries(setup.variables ?? {})) scope.set(name, value, 0);
+  for (const [name, value] of Object.entries(setup.variables ?? {})) scope.set(name, value, variableSize(value, defaultLimits.payloadBytes));
   const frame = new Frame(exec, scope, -1, null);
   frame.stateName = SINGLE_STATE_NAME;
   frame.stateType = setup.state.type;

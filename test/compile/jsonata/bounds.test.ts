@@ -5,45 +5,62 @@ import { compile, virtualClock } from '../../../src/index.js';
 import { fieldBound, jsonataItemBound, jsonataValueBound, type ExpressionBound } from '../../../src/compile/jsonata/bounds.js';
 import { JsonataField, StatesScope, compileExpression } from '../../../src/compile/jsonata/index.js';
 import { compileOutcome } from '../../../src/compile/jsonata/state.js';
-import { builtBound } from '../../../src/compile/jsonpath/templates.js';
+import { builtBound, type TemplateBound } from '../../../src/compile/jsonpath/templates.js';
 import { jsonByteLength } from '../../../src/run/limits.js';
 import { isPromiseLike } from '../../../src/run/state.js';
 import { testFrame } from '../../support/frames.js';
 
 /**
- * A JSONata Task's Arguments built from constants and `$states.input` paths have a size
- * bound, so the payload-limit check on the handler's input can add numbers instead of
- * walking it. The bound must never be below what is built, and an input over the limit
+ * A JSONata Task's Arguments built from constants, `$states.input` paths and variables have
+ * a size bound, so the payload-limit check on the handler's input can add numbers instead
+ * of walking it. The bound must never be below what is built, and an input over the limit
  * must still fail.
  */
 const bounds = suite('JSONata value bounds');
 
-const table: [string, unknown, { fixed: number; reads: number } | null][] = [
-  ['a constant', { a: 1, b: 'x' }, { fixed: '{"a":1,"b":"x"}'.length, reads: 0 }],
-  ['the input', '{% $states.input %}', { fixed: 4, reads: 1 }],
+/** A TemplateBound with its variables by name. */
+function named(bound: TemplateBound | null): { fixed: number; reads: number; variables: string[] } | null {
+  return bound === null ? null : { fixed: bound.fixed, reads: bound.reads, variables: bound.variables.map((read) => read.name) };
+}
+
+const table: [string, unknown, { fixed: number; reads: number; variables: string[] } | null][] = [
+  ['a constant', { a: 1, b: 'x' }, { fixed: '{"a":1,"b":"x"}'.length, reads: 0, variables: [] }],
+  ['the input', '{% $states.input %}', { fixed: 4, reads: 1, variables: [] }],
   [
     'the input under a key, beside a constant',
     { FunctionName: 'f', Payload: '{% $states.input %}' },
-    { fixed: '{"FunctionName":"f","Payload":null}'.length, reads: 1 },
+    { fixed: '{"FunctionName":"f","Payload":null}'.length, reads: 1, variables: [] },
   ],
   [
     'paths of names, nested and in arrays',
     { a: ['{% $states.input.x %}', { b: '{% $states.input.y.z %}' }] },
-    { fixed: '{"a":[null,{"b":null}]}'.length, reads: 2 },
+    { fixed: '{"a":[null,{"b":null}]}'.length, reads: 2, variables: [] },
+  ],
+  [
+    'variables and paths of names under them, a name once per read',
+    { a: '{% $x %}', b: { c: '{% $y.z %}', d: '{% $x.w %}' }, e: '{% $states.input.v %}' },
+    { fixed: '{"a":null,"b":{"c":null,"d":null},"e":null}'.length, reads: 1, variables: ['x', 'y', 'x'] },
+  ],
+  [
+    'a variable in an object constructor and a condition',
+    "{% {'k': $x, 'c': $states.input.t ? $y : $z} %}",
+    { fixed: 2 + 5 + 5 + 4, reads: 0, variables: ['x', 'y', 'z'] },
   ],
   ['a computed value is unbounded', { a: '{% $states.input.x & "!" %}' }, null],
   ['a function call is unbounded', { a: '{% $string($states.input) %}' }, null],
   ['a filter is unbounded (it is not a plain name step)', { a: '{% $states.input.items[0] %}' }, null],
   ['a singleton-array path is unbounded', { a: '{% $states.input.items[] %}' }, null],
   ['the context is unbounded', { a: '{% $states.context.Execution.Input %}' }, null],
-  ['a variable is unbounded', { a: '{% $x %}' }, null],
+  ['a filter on a variable is unbounded', { a: '{% $x[0] %}' }, null],
+  ['a string built from a variable is unbounded', { a: "{% $x & '' %}" }, null],
   ['$states whole is unbounded', { a: '{% $states %}' }, null],
+  ['$ (the input of the expression) is unbounded', { a: '{% $ %}' }, null],
   ['a wildcard is unbounded', { a: '{% $states.input.* %}' }, null],
 ];
 
 for (const [name, value, expected] of table) {
   bounds(`jsonataValueBound: ${name}`, () => {
-    assert.equal(jsonataValueBound(value), expected);
+    assert.equal(named(jsonataValueBound(value)), expected);
   });
 }
 
@@ -52,26 +69,30 @@ const NULL = 4;
 
 /** `fixed + input × I + result × R`, as a bound of a field (Output, an ItemSelector). */
 const outputTable: [string, unknown, ExpressionBound | null, boolean?][] = [
-  ['a string literal, as JSON writes it', "{% 'é\"' %}", { fixed: '"é\\""'.length + 1 + NULL, input: 0, result: 0 }],
-  ['a number literal', '{% 12 %}', { fixed: 25 + NULL, input: 0, result: 0 }],
-  ['true, false and null', '{% null %}', { fixed: 5 + NULL, input: 0, result: 0 }],
-  ['the result', '{% $states.result.Payload %}', { fixed: NULL, input: 0, result: 1 }],
+  ['a string literal, as JSON writes it', "{% 'é\"' %}", { fixed: '"é\\""'.length + 1 + NULL, input: 0, result: 0, variables: [] }],
+  ['a number literal', '{% 12 %}', { fixed: 25 + NULL, input: 0, result: 0, variables: [] }],
+  ['true, false and null', '{% null %}', { fixed: 5 + NULL, input: 0, result: 0, variables: [] }],
+  ['the result', '{% $states.result.Payload %}', { fixed: NULL, input: 0, result: 1, variables: [] }],
   [
     '$merge of the input and an object constructor',
     "{% $merge([$states.input, {'auth': {'id': $states.result.Payload.id, 'score': $states.result.Payload.score}}]) %}",
     // [ ] and two commas; { } with "auth": and a comma; { } with "id":, "score": and their commas.
-    { fixed: 2 + 2 + (2 + 8) + (2 + 6 + 9) + NULL, input: 1, result: 2 },
+    { fixed: 2 + 2 + (2 + 8) + (2 + 6 + 9) + NULL, input: 1, result: 2, variables: [] },
   ],
-  ['an array constructor', "{% [$states.input.a, 'x'] %}", { fixed: 2 + 2 + 3 + NULL, input: 1, result: 0 }],
-  ['a condition: both branches', "{% $states.input.t ? $states.input.a : 'no' %}", { fixed: 4 + NULL, input: 1, result: 0 }],
+  ['an array constructor', "{% [$states.input.a, 'x'] %}", { fixed: 2 + 2 + 3 + NULL, input: 1, result: 0, variables: [] }],
+  ['a condition: both branches', "{% $states.input.t ? $states.input.a : 'no' %}", { fixed: 4 + NULL, input: 1, result: 0, variables: [] }],
   [
     'numbers and booleans computed',
     "{% {'n': $states.input.a + 1, 'b': $states.input.a > 1, 'c': $count($states.input.x), 'e': $exists($states.input.y)} %}",
-    { fixed: 2 + 4 * 5 + 25 + 5 + 25 + 5 + NULL, input: 0, result: 0 },
+    { fixed: 2 + 4 * 5 + 25 + 5 + 25 + 5 + NULL, input: 0, result: 0, variables: [] },
   ],
-  ['an Output object with a constant beside expressions', { a: '{% $states.input %}', s: 'x' }, { fixed: '{"a":null,"s":"x"}'.length, input: 1, result: 0 }],
-  ['the Map item index', '{% $states.context.Map.Item.Index %}', { fixed: 25 + NULL, input: 0, result: 0 }],
-  ['the Map item, when items come from the input', '{% $states.context.Map.Item.Value.sku %}', { fixed: NULL, input: 1, result: 0 }, true],
+  [
+    'an Output object with a constant beside expressions',
+    { a: '{% $states.input %}', s: 'x' },
+    { fixed: '{"a":null,"s":"x"}'.length, input: 1, result: 0, variables: [] },
+  ],
+  ['the Map item index', '{% $states.context.Map.Item.Index %}', { fixed: 25 + NULL, input: 0, result: 0, variables: [] }],
+  ['the Map item, when items come from the input', '{% $states.context.Map.Item.Value.sku %}', { fixed: NULL, input: 1, result: 0, variables: [] }, true],
   ['the Map item, when items come from elsewhere', '{% $states.context.Map.Item.Value %}', null],
   ['a string built by &', "{% $states.input.a & '!' %}", null],
   ['a variable', '{% $x %}', null],
@@ -84,13 +105,13 @@ const outputTable: [string, unknown, ExpressionBound | null, boolean?][] = [
 
 for (const [name, value, expected, itemInInput] of outputTable) {
   bounds(`fieldBound: ${name}`, () => {
-    assert.equal(fieldBound(value, { itemInInput: itemInInput === true }), expected);
+    assert.equal(fieldBound(value, { itemInInput: itemInInput === true, variables: false }), expected);
   });
 }
 
-const itemTable: [string, Record<string, unknown>, { fixed: number; reads: number } | null][] = [
-  ['no Items, no ItemSelector: each item is part of the input', {}, { fixed: 0, reads: 1 }],
-  ['Items a path under the input', { Items: '{% $states.input.items %}' }, { fixed: 0, reads: 1 }],
+const itemTable: [string, Record<string, unknown>, { fixed: number; reads: number; variables: string[] } | null][] = [
+  ['no Items, no ItemSelector: each item is part of the input', {}, { fixed: 0, reads: 1, variables: [] }],
+  ['Items a path under the input', { Items: '{% $states.input.items %}' }, { fixed: 0, reads: 1, variables: [] }],
   ['Items computed', { Items: '{% $append($states.input.a, $states.input.b) %}' }, null],
   ['Items written out', { Items: [1, 2] }, null],
   [
@@ -99,14 +120,14 @@ const itemTable: [string, Record<string, unknown>, { fixed: number; reads: numbe
       Items: '{% $states.input.items %}',
       ItemSelector: { o: '{% $states.input.id %}', i: '{% $states.context.Map.Item.Index %}', v: '{% $states.context.Map.Item.Value %}' },
     },
-    { fixed: '{"o":null,"i":null,"v":null}'.length + 25, reads: 2 },
+    { fixed: '{"o":null,"i":null,"v":null}'.length + 25, reads: 2, variables: [] },
   ],
   ['an ItemSelector reading the item of computed Items', { Items: '{% [1, 2] %}', ItemSelector: { v: '{% $states.context.Map.Item.Value %}' } }, null],
 ];
 
 for (const [name, def, expected] of itemTable) {
   bounds(`jsonataItemBound: ${name}`, () => {
-    assert.equal(jsonataItemBound(def), expected);
+    assert.equal(named(jsonataItemBound(def)), expected);
   });
 }
 
@@ -124,7 +145,7 @@ bounds('what a bounded expression yields is never longer than its bound (generat
   ];
   const compiled = expressions.map((text) => ({
     text,
-    bound: fieldBound(`{% ${text} %}`, { itemInInput: true })!,
+    bound: fieldBound(`{% ${text} %}`, { itemInInput: true, variables: false })!,
     evaluate: compileExpression(`{% ${text} %}`, new JsonataField('Output', '/Output'), []),
   }));
   for (const c of compiled) assert.ok(c.bound !== null, `${c.text} is bounded`);
@@ -256,7 +277,7 @@ bounds("what the Arguments build is never larger than the bound over the input's
     }).execute(input);
     assert.is(r.status, 'SUCCEEDED', String(r.cause));
     const size = jsonByteLength({ FunctionName: FUNCTION, Payload: built }, Infinity);
-    assert.ok(size <= builtBound(bound, jsonByteLength(input, Infinity)), `${size} over the bound for ${JSON.stringify(input)}`);
+    assert.ok(size <= builtBound(bound, jsonByteLength(input, Infinity), null), `${size} over the bound for ${JSON.stringify(input)}`);
   }
 });
 

@@ -4,6 +4,7 @@ import { compile, virtualClock } from '../../../src/index.js';
 import * as fc from 'fast-check';
 import { builtBound, compileTemplate, templateBound } from '../../../src/compile/jsonpath/templates.js';
 import { jsonByteLength, payloadBound, textBound } from '../../../src/run/limits.js';
+import { VariableRead, VariableScope } from '../../../src/run/variables.js';
 import { fuzzOptions } from '../../reliability/support.js';
 
 /**
@@ -14,14 +15,25 @@ import { fuzzOptions } from '../../reliability/support.js';
  */
 const bounds = suite('payload bounds');
 
-const boundTable: [string, unknown, boolean, { fixed: number; reads: number } | null][] = [
-  ['constants only', { a: 1, b: 'x' }, false, { fixed: '{"a":1,"b":"x"}'.length, reads: 0 }],
-  ['one input path', { 'a.$': '$.x' }, false, { fixed: '{"a":null}'.length, reads: 1 }],
-  ['the whole input twice', { 'a.$': '$', 'b.$': '$' }, false, { fixed: '{"a":null,"b":null}'.length, reads: 2 }],
-  ['nested', { outer: { 'a.$': '$.x', list: [1, { 'b.$': '$.y' }] } }, false, { fixed: '{"outer":{"a":null,"list":[1,{"b":null}]}}'.length, reads: 2 }],
+const boundTable: [string, unknown, boolean, { fixed: number; reads: number; variables: string[] } | null][] = [
+  ['constants only', { a: 1, b: 'x' }, false, { fixed: '{"a":1,"b":"x"}'.length, reads: 0, variables: [] }],
+  ['one input path', { 'a.$': '$.x' }, false, { fixed: '{"a":null}'.length, reads: 1, variables: [] }],
+  ['the whole input twice', { 'a.$': '$', 'b.$': '$' }, false, { fixed: '{"a":null,"b":null}'.length, reads: 2, variables: [] }],
+  [
+    'nested',
+    { outer: { 'a.$': '$.x', list: [1, { 'b.$': '$.y' }] } },
+    false,
+    { fixed: '{"outer":{"a":null,"list":[1,{"b":null}]}}'.length, reads: 2, variables: [] },
+  ],
   ['an intrinsic call is unbounded', { 'a.$': "States.Format('{}', $.x)" }, false, null],
   ['a context path is unbounded', { 'a.$': '$$.Execution.Input' }, false, null],
-  ['a variable is unbounded', { 'a.$': '$total' }, false, null],
+  [
+    'variables and definite paths under them: one read each, bounded by the size their scope keeps',
+    { 'a.$': '$total', 'b.$': '$order.lines[0].sku', 'c.$': '$total' },
+    false,
+    { fixed: '{"a":null,"b":null,"c":null}'.length, reads: 0, variables: ['total', 'order', 'total'] },
+  ],
+  ['a deep scan of a variable is unbounded', { 'a.$': '$order..sku' }, false, null],
   ['a deep scan can repeat values', { 'a.$': '$..x' }, false, null],
   ['a union can repeat values', { 'a.$': '$.x[0,0,0]' }, false, null],
   ['the Map item outside an ItemSelector is unbounded', { 'a.$': '$$.Map.Item.Value' }, false, null],
@@ -29,21 +41,30 @@ const boundTable: [string, unknown, boolean, { fixed: number; reads: number } | 
     'the Map item in an ItemSelector is a read',
     { 'a.$': '$$.Map.Item.Value', 'i.$': '$$.Map.Item.Index' },
     true,
-    { fixed: '{"a":null,"i":null}'.length + 24, reads: 1 },
+    { fixed: '{"a":null,"i":null}'.length + 24, reads: 1, variables: [] },
   ],
-  ['non-ASCII keys count in UTF-8 bytes', { 'é.$': '$' }, false, { fixed: Buffer.byteLength('{"é":null}'), reads: 1 }],
+  ['non-ASCII keys count in UTF-8 bytes', { 'é.$': '$' }, false, { fixed: Buffer.byteLength('{"é":null}'), reads: 1, variables: [] }],
 ];
 
 for (const [name, template, inSelector, expected] of boundTable) {
   bounds(`templateBound: ${name}`, () => {
-    assert.equal(templateBound(template, inSelector), expected);
+    const bound = templateBound(template, inSelector);
+    assert.equal(bound === null ? null : { fixed: bound.fixed, reads: bound.reads, variables: bound.variables.map((read) => read.name) }, expected);
   });
 }
 
-bounds('builtBound: fixed plus reads times the document bound; constants need no document', () => {
-  assert.is(builtBound({ fixed: 10, reads: 2 }, 100), 210);
-  assert.is(builtBound({ fixed: 10, reads: 0 }, Infinity), 10);
-  assert.is(builtBound({ fixed: 10, reads: 1 }, Infinity), Infinity);
+bounds('builtBound: fixed plus reads times the document bound plus the sizes kept for the variables read; constants need no document', () => {
+  assert.is(builtBound({ fixed: 10, reads: 2, variables: [] }, 100, null), 210);
+  assert.is(builtBound({ fixed: 10, reads: 0, variables: [] }, Infinity, null), 10);
+  assert.is(builtBound({ fixed: 10, reads: 1, variables: [] }, Infinity, null), Infinity);
+  const outer = new VariableScope(null);
+  outer.set('a', 'x', 30);
+  const inner = new VariableScope(outer);
+  inner.set('b', 1, 1);
+  const reads = ['a', 'b', 'a'].map((name) => new VariableRead(name));
+  assert.is(builtBound({ fixed: 10, reads: 1, variables: reads }, 100, inner), 10 + 100 + 30 + 1 + 30);
+  // A variable no scope holds has no size: no bound.
+  assert.is(builtBound({ fixed: 10, reads: 0, variables: [new VariableRead('c')] }, 100, inner), Infinity);
 });
 
 const LIMIT = 10_000;
@@ -279,7 +300,7 @@ bounds('property: what a template builds never exceeds its bound over the docume
       const size = Buffer.byteLength(JSON.stringify(built), 'utf8');
       const documentBound = payloadBound(document, limit);
       // Past the limit the document's bound is only "over the limit"; below it, it bounds the document.
-      return documentBound > limit || builtBound(bound, documentBound) >= size;
+      return documentBound > limit || builtBound(bound, documentBound, null) >= size;
     }),
     fuzzOptions(500),
   );

@@ -1,0 +1,121 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { compile, virtualClock } from '../../src/index.js';
+import { stateUnderTest } from '../../src/service/test-state/definition.js';
+import { createRun } from '../../src/service/test-state/run-env.js';
+import { restoredScope } from '../../src/run/durable.js';
+import { defaultLimits, jsonByteLength } from '../../src/run/limits.js';
+import { NO_LAYOUT, variableSize } from '../../src/run/variables.js';
+
+/**
+ * Every scope keeps, for each variable, an upper bound of its JSON size (run/variables.ts
+ * variableSize), whichever way the variable came in: an Assign, TestState's `variables`,
+ * the outer variables a Map's iterations get in another thread. The variable quotas count
+ * those sizes, and an Arguments or Parameters object built from variables takes its size
+ * bound from them. A value over the payload limit is refused as it was when it was walked.
+ */
+const sizes = suite('variable sizes');
+
+const LIMIT = 1000;
+const ARGUMENTS_TOO_LARGE = "The state/task 'Call' has an input with a size exceeding the maximum number of bytes service limit.";
+
+/** Three Pass states each assign one copy of the input's `s` (each Assign within the limit), then Call's handler input holds all three. */
+const definitions: Record<string, unknown> = {
+  JSONata: {
+    QueryLanguage: 'JSONata',
+    StartAt: 'KeepA',
+    States: {
+      KeepA: { Type: 'Pass', Assign: { a: '{% $states.input.s %}' }, Next: 'KeepB' },
+      KeepB: { Type: 'Pass', Assign: { b: '{% $states.input.s %}' }, Next: 'KeepC' },
+      KeepC: { Type: 'Pass', Assign: { c: '{% $states.input.s %}' }, Next: 'Call' },
+      Call: { Type: 'Task', Resource: 'echo', Arguments: { checks: { a: '{% $a %}', b: '{% $b %}', c: '{% $c %}' } }, End: true },
+    },
+  },
+  JSONPath: {
+    StartAt: 'KeepA',
+    States: {
+      KeepA: { Type: 'Pass', Assign: { 'a.$': '$.s' }, Next: 'KeepB' },
+      KeepB: { Type: 'Pass', Assign: { 'b.$': '$.s' }, Next: 'KeepC' },
+      KeepC: { Type: 'Pass', Assign: { 'c.$': '$.s' }, Next: 'Call' },
+      Call: { Type: 'Task', Resource: 'echo', Parameters: { checks: { 'a.$': '$a', 'b.$': '$b', 'c.$': '$c' } }, End: true },
+    },
+  },
+};
+
+// The handler's input is {"checks":{"a":…,"b":…,"c":…}}: 30 bytes around the three values.
+const table: [string, unknown, { error: string; cause: string } | null][] = [
+  ['three strings whose sizes add up to just under the limit (the kept sizes prove it fits)', { s: 'x'.repeat(320) }, null],
+  ['three strings just over the limit between them', { s: 'x'.repeat(324) }, { error: 'States.DataLimitExceeded', cause: ARGUMENTS_TOO_LARGE }],
+  // Each object's kept size is its bound (6 bytes per character): together past the limit, so the object built is measured, and fits.
+  ['three objects whose bounds pass the limit but whose sizes fit', { s: { k: 'x'.repeat(100) } }, null],
+  [
+    'three objects of non-ASCII strings over the limit in UTF-8 bytes',
+    { s: { k: 'é'.repeat(160) } },
+    { error: 'States.DataLimitExceeded', cause: ARGUMENTS_TOO_LARGE },
+  ],
+];
+
+for (const language of Object.keys(definitions)) {
+  for (const [name, input, failure] of table) {
+    sizes(`${language}: a handler input copied from variables, ${name}`, async () => {
+      let called = 0;
+      const machine = compile(definitions[language], { handlers: { echo: () => ++called }, clock: virtualClock(0), limits: { payloadBytes: LIMIT } });
+      const r = await machine.execute(input);
+      if (failure === null) {
+        assert.is(r.status, 'SUCCEEDED', String(r.cause));
+        assert.is(called, 1);
+      } else {
+        assert.equal({ status: r.status, error: r.error, cause: r.cause }, { status: 'FAILED', ...failure });
+        assert.is(called, 0);
+      }
+    });
+  }
+}
+
+sizes('TestState keeps the variables it is given at the sizes an Assign keeps, so the quotas count them', () => {
+  const variables = { text: 'é'.repeat(100), list: [1, 'two', { three: null }], flag: false };
+  const definition = JSON.stringify({ QueryLanguage: 'JSONata', StartAt: 'S', States: { S: { Type: 'Pass', Assign: { next: '{% $text %}' }, End: true } } });
+  const run = createRun({ state: stateUnderTest(definition, 'S'), input: {}, roleArn: null, variables, context: null, mock: null, config: {} }, {});
+  const expected = Object.values(variables).map((value) => variableSize(value, defaultLimits.payloadBytes));
+  assert.ok(expected.every((size, i) => size >= jsonByteLength(Object.values(variables)[i], Infinity)));
+  assert.is(run.frame.vars!.bytes, expected[0]! + expected[1]! + expected[2]!);
+});
+
+sizes('a restored scope keeps the recorded sizes, and measures a value recorded without one (by a machine without a payload limit)', () => {
+  const scope = restoredScope(
+    null,
+    [
+      ['a', 'xyz', 0],
+      ['b', { c: 1 }, 40],
+    ],
+    NO_LAYOUT,
+    LIMIT,
+  );
+  assert.equal([scope.sizeOf('a'), scope.sizeOf('b'), scope.bytes], [variableSize('xyz', LIMIT), 40, variableSize('xyz', LIMIT) + 40]);
+});
+
+sizes("a Map's iterations run elsewhere count the outer variables they are given against the total quota (40 times the payload limit)", async () => {
+  const machine = compile(
+    {
+      QueryLanguage: 'JSONata',
+      StartAt: 'Each',
+      States: {
+        Each: {
+          Type: 'Map',
+          ItemProcessor: { StartAt: 'Keep', States: { Keep: { Type: 'Pass', Assign: { mine: '{% $states.input %}' }, Output: 'kept', End: true } } },
+          End: true,
+        },
+      },
+    },
+    { clock: virtualClock(0), limits: { payloadBytes: LIMIT } },
+  );
+  // 40 variables of 980 bytes: 39,200 of the 40,000 allowed.
+  const outer: [string, unknown][] = Array.from({ length: 40 }, (_, i) => [`v${i}`, 'x'.repeat(978)]);
+  const iterations = machine.iterations('/States/Each', { executionName: 'x', executionInput: [], executionStartMs: 0, remainingMs: 1000, variables: outer });
+  assert.equal(await iterations.run('y'.repeat(700), 0), { output: 'kept' });
+  const over = (await iterations.run('y'.repeat(900), 1)) as { error: string; cause: string };
+  assert.is(over.error, 'States.DataLimitExceeded');
+  assert.match(over.cause, 'maximum total size of 40000 bytes');
+});
+
+sizes.run();
