@@ -72,6 +72,52 @@ for (const language of Object.keys(definitions)) {
   }
 }
 
+const OUTPUT_TOO_LARGE = "The state/task 'Show' returned a result with a size exceeding the maximum number of bytes service limit.";
+
+/**
+ * Show's Output copies three variables (`{"a":…,"b":…,"c":…}`: 16 bytes around the values),
+ * and its Assign sets them anew: the Output reads the values as they were before it.
+ */
+function showing(assign: Record<string, unknown> | null): Record<string, unknown> {
+  const show: Record<string, unknown> = { Type: 'Pass', Output: { a: '{% $a %}', b: '{% $b %}', c: '{% $c %}' }, End: true };
+  if (assign !== null) show.Assign = assign;
+  return {
+    QueryLanguage: 'JSONata',
+    StartAt: 'KeepA',
+    States: {
+      KeepA: { Type: 'Pass', Assign: { a: '{% $states.input.s %}' }, Next: 'KeepB' },
+      KeepB: { Type: 'Pass', Assign: { b: '{% $states.input.s %}' }, Next: 'KeepC' },
+      KeepC: { Type: 'Pass', Assign: { c: '{% $states.input.s %}' }, Next: 'Show' },
+      Show: show,
+    },
+  };
+}
+
+const SMALLER = { a: '{% "" %}', b: '{% "" %}', c: '{% "" %}' };
+const LARGER = { a: '{% $states.input.larger %}', b: '{% $states.input.larger %}', c: '{% $states.input.larger %}' };
+
+const outputTable: [string, Record<string, unknown> | null, Record<string, unknown>, boolean][] = [
+  ['three strings filling the limit exactly', null, { s: 'x'.repeat(326) }, true],
+  ['three strings just over the limit', null, { s: 'x'.repeat(327) }, false],
+  ['three strings under the limit in characters, over it in UTF-8 bytes', null, { s: 'é'.repeat(200) }, false],
+  ['three objects whose bounds pass the limit but whose sizes fit', null, { s: { k: 'x'.repeat(300) } }, true],
+  ["the old values over the limit, the state's Assign setting smaller ones", SMALLER, { s: 'x'.repeat(327) }, false],
+  ["the old values within the limit, the state's Assign setting smaller ones", SMALLER, { s: 'x'.repeat(326) }, true],
+  ["the old values within the limit, the state's Assign setting larger ones", LARGER, { s: 'x'.repeat(50), larger: 'y'.repeat(300) }, true],
+];
+
+for (const [name, assign, input, fits] of outputTable) {
+  sizes(`an Output copied from variables, ${name}`, async () => {
+    const r = await compile(showing(assign), { clock: virtualClock(0), limits: { payloadBytes: LIMIT } }).execute(input);
+    if (fits) {
+      assert.is(r.status, 'SUCCEEDED', String(r.cause));
+      assert.equal(r.output, { a: input.s, b: input.s, c: input.s });
+    } else {
+      assert.equal({ status: r.status, error: r.error, cause: r.cause }, { status: 'FAILED', error: 'States.DataLimitExceeded', cause: OUTPUT_TOO_LARGE });
+    }
+  });
+}
+
 sizes('TestState keeps the variables it is given at the sizes an Assign keeps, so the quotas count them', () => {
   const variables = { text: 'é'.repeat(100), list: [1, 'two', { three: null }], flag: false };
   const definition = JSON.stringify({ QueryLanguage: 'JSONata', StartAt: 'S', States: { S: { Type: 'Pass', Assign: { next: '{% $text %}' }, End: true } } });
