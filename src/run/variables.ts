@@ -132,13 +132,6 @@ export class VariableScope {
   }
 }
 
-/** The sizes kept for the variables `reads` reads as seen from `vars`, added up: Infinity when a scope holds none of one. */
-export function keptSizes(reads: readonly VariableRead[], vars: VariableScope | null): number {
-  let total = 0;
-  for (let i = 0; i < reads.length; i++) total += reads[i]!.sizeIn(vars);
-  return total;
-}
-
 /**
  * One place in a definition that reads the variable `name`: it keeps the slot the name has
  * in the layout it met at each depth of the scope chain, so a read is a layout comparison

@@ -13,8 +13,9 @@ import { VariableRead } from '../../run/variables.js';
  *   so never longer than the input (likewise `$states.result…`, and in an ItemSelector whose
  *   items come from the input, `$states.context.Map.Item.Value…`);
  * - `$states.context.Map.Item.Index`, a small integer;
- * - a variable or a path of plain names under it: parts of the variable, no longer than the
- *   size its scope keeps (run/variables.ts), taken before the state's Assign changes it;
+ * - where the caller can take the variables' sizes before the state's Assign changes them
+ *   (Arguments, an ItemSelector: `variables`), a variable or a path of plain names under
+ *   it: parts of the variable, no longer than the size its scope keeps (run/variables.ts);
  * - literals; object and array constructors (their parts, keys, punctuation);
  * - `$merge(…)`: every pair of the merged object comes from one of the objects merged, so it
  *   is no longer than its argument; a condition: at most both branches; numbers and
@@ -31,12 +32,18 @@ export interface ExpressionBound {
   readonly variables: readonly string[];
 }
 
-/** In an ItemSelector whose items are parts of the input, an item counts as a read of the input. */
+/**
+ * Where a bound may read from: in an ItemSelector whose items are parts of the input, an item
+ * counts as a read of the input; variables only where `variables` (Output and Assign are
+ * evaluated before their state's Assign takes effect, but their bounds are used after it).
+ */
 export interface BoundSources {
   readonly itemInInput: boolean;
+  readonly variables: boolean;
 }
 
-const STATE_FIELD: BoundSources = { itemInInput: false };
+const OUTPUT: BoundSources = { itemInInput: false, variables: false };
+const ARGUMENTS: BoundSources = { itemInInput: false, variables: true };
 
 /** Most bytes a number takes in JSON (as payloadBound counts them). */
 const NUMBER_BYTES = 25;
@@ -47,14 +54,14 @@ const BOOLEAN_BYTES = 5;
  * The bound of a Task's Arguments: reads of the input and of variables (the result does not
  * exist yet). Null when any part is unbounded.
  */
-export function jsonataValueBound(value: unknown, sources: BoundSources = STATE_FIELD): TemplateBound | null {
+export function jsonataValueBound(value: unknown, sources: BoundSources = ARGUMENTS): TemplateBound | null {
   const bound = fieldBound(value, sources);
   if (bound === null || bound.result !== 0) return null;
   return { fixed: bound.fixed, reads: bound.input, variables: bound.variables.map((name) => new VariableRead(name)) };
 }
 
 /** The bound of a JSONata field's value (JSON with `{% … %}` strings at any depth); null when unbounded. */
-export function fieldBound(value: unknown, sources: BoundSources = STATE_FIELD): ExpressionBound | null {
+export function fieldBound(value: unknown, sources: BoundSources = OUTPUT): ExpressionBound | null {
   const total = { fixed: 0, input: 0, result: 0, variables: [] as string[] };
   const skeleton = skeletonOf(value, sources, total);
   if (skeleton === UNBOUNDED) return null;
@@ -144,7 +151,7 @@ function nodeBound(node: ExprNode, sources: BoundSources): ExpressionBound | nul
     case 'path':
       return pathBound(node, sources);
     case 'variable':
-      return variableBound(node.value as string);
+      return variableBound(node.value as string, sources);
     case 'binary':
       if (numberOperators.has(node.value as string)) return constantBound(NUMBER_BYTES);
       if (booleanOperators.has(node.value as string)) return constantBound(BOOLEAN_BYTES);
@@ -218,7 +225,7 @@ function pathBound(node: ExprNode, sources: BoundSources): ExpressionBound | nul
   const steps = node.steps!;
   if (steps.length < 2 || steps[0]!.type !== 'variable') return null;
   if (!steps.every((step, i) => plainStep(step) && (i === 0 || step.type === 'name'))) return null;
-  if (steps[0]!.value !== 'states') return variableBound(steps[0]!.value as string);
+  if (steps[0]!.value !== 'states') return variableBound(steps[0]!.value as string, sources);
   const names = steps.slice(1).map((step) => step.value as string);
   switch (names[0]) {
     case 'input':
@@ -236,8 +243,8 @@ function pathBound(node: ExprNode, sources: BoundSources): ExpressionBound | nul
 }
 
 /** A workflow variable (`$` and `$$` are not; `$states` whole is unbounded); one of a built-in's name that no scope holds has no size, so no bound at run time. */
-function variableBound(name: string): ExpressionBound | null {
-  if (name === '' || name === '$' || name === 'states') return null;
+function variableBound(name: string, sources: BoundSources): ExpressionBound | null {
+  if (!sources.variables || name === '' || name === '$' || name === 'states') return null;
   return { fixed: 0, input: 0, result: 0, variables: [name] };
 }
 
@@ -249,7 +256,7 @@ function variableBound(name: string): ExpressionBound | null {
  */
 export function jsonataItemBound(def: Record<string, unknown>): TemplateBound | null {
   const itemInInput = !('Items' in def) || (isJsonataExpression(def.Items) && readsInputPath(def.Items));
-  if ('ItemSelector' in def) return jsonataValueBound(def.ItemSelector, { itemInInput });
+  if ('ItemSelector' in def) return jsonataValueBound(def.ItemSelector, { itemInInput, variables: true });
   return itemInInput ? { fixed: 0, reads: 1, variables: [] } : null;
 }
 
@@ -261,6 +268,6 @@ function readsInputPath(text: string): boolean {
     return false;
   }
   if (ast.type !== 'path') return false;
-  const bound = pathBound(ast, STATE_FIELD);
+  const bound = pathBound(ast, OUTPUT);
   return bound !== null && bound.input === 1 && bound.fixed === 0;
 }

@@ -6,9 +6,7 @@ import { JsonataField, compileExpression, compileJsonataValue, queryEvaluationEr
 import { parseTimestamp } from '../timestamps.js';
 import { assignVariables, compileJsonataAssign } from '../variables.js';
 import { hasOwn } from '../../json.js';
-import { fieldBound } from './bounds.js';
-import { VariableRead, keptSizes } from '../../run/variables.js';
-import type { Frame } from '../../run/frame.js';
+import { fieldBound, type ExpressionBound } from './bounds.js';
 
 /**
  * What JSONata states share: `Output` and `Assign` (of a state, a Choice rule or a catcher),
@@ -23,20 +21,19 @@ export type Outcome = (scope: StatesScope, fallback: unknown) => unknown;
 /**
  * `Output` and `Assign` of one owner. Assign is evaluated first, then Output, both against the
  * same `$states` and the variables as they were; the new values are set once Output succeeded.
- * The output's size bound, when it follows from the input's, the result's and the sizes the
- * scopes keep for the variables it reads, is handed to the run loop (frame.resultBound),
- * which then need not walk the output for the payload limit. It is taken before the new
- * values are set: the Output read the old ones.
+ * The output's size bound, when it follows from the input's and the result's, is handed to
+ * the run loop (noteOutputBound sets frame.resultBound), which then need not walk the output
+ * for the payload limit.
  */
 export function compileOutcome(owner: Record<string, unknown>, ownerPointer: string, problems: Problem[]): Outcome {
   const hasOutput = hasOwn(owner, 'Output');
   const output = hasOutput ? compileJsonataValue(owner.Output, new JsonataField('Output', pointerTo(ownerPointer, 'Output')), problems) : null;
-  const bound = hasOutput ? outputBoundOf(owner.Output) : null;
+  const bound = hasOutput ? fieldBound(owner.Output) : null;
   if (!hasOwn(owner, 'Assign')) {
     if (output === null) return passThrough;
     return function produceOutput(scope) {
       const out = output(scope);
-      if (bound !== null && !isPromiseLike(out)) noteOutputBound(scope.frame, beyondInput(scope, bound));
+      if (bound !== null && !isPromiseLike(out)) noteOutputBound(scope, bound);
       return out;
     };
   }
@@ -50,13 +47,12 @@ export function compileOutcome(owner: Record<string, unknown>, ownerPointer: str
         return o;
       });
     }
-    const outputBound = bound === null ? Infinity : beyondInput(scope, bound);
     const result = scope.result;
     // A number's or a boolean's size is taken exactly, not as the result check's bound.
     const measured = result !== null && typeof result === 'object';
     assignVariables(scope.frame, names, values, measured ? result : null, measured ? scope.resultBound : Infinity);
     if (output === null) noteFallbackBound(scope, out);
-    else noteOutputBound(scope.frame, outputBound);
+    else if (bound !== null) noteOutputBound(scope, bound);
     return out;
   }
   return function assignThenProduce(scope, fallback) {
@@ -71,37 +67,19 @@ function passThrough(scope: StatesScope, fallback: unknown): unknown {
   return fallback;
 }
 
-/** An Output's bound, with a read site for each variable it reads. */
-interface OutputBound {
-  readonly fixed: number;
-  readonly input: number;
-  readonly result: number;
-  readonly variables: readonly VariableRead[];
-}
-
-function outputBoundOf(output: unknown): OutputBound | null {
-  const bound = fieldBound(output);
-  if (bound === null) return null;
-  return { fixed: bound.fixed, input: bound.input, result: bound.result, variables: bound.variables.map((name) => new VariableRead(name)) };
-}
-
 /**
- * The output's bound less the state input's (`frame.valueBound`), which the run loop adds
- * back; Infinity where the input's bound is unknown, and with a context given whole
- * (TestState), where `$states.context.Map.Item.Index` may hold anything.
+ * Tells the run loop the output's size bound. The loop adds `frame.resultBound` to the bound
+ * of the state's input (`frame.valueBound`), so the difference is what is set. Only where
+ * the input's bound is known; and not with a context given whole (TestState), where
+ * `$states.context.Map.Item.Index` may hold anything.
  */
-function beyondInput(scope: StatesScope, bound: OutputBound): number {
+function noteOutputBound(scope: StatesScope, bound: ExpressionBound): void {
   const frame = scope.frame;
   const inputBound = frame.valueBound;
-  if (inputBound === Infinity || frame.exec.suppliedContext !== null) return Infinity;
+  if (inputBound === Infinity || frame.exec.suppliedContext !== null) return;
   let total = bound.fixed + bound.input * inputBound;
   if (bound.result !== 0) total += bound.result * scope.resultBound;
-  if (bound.variables.length !== 0) total += keptSizes(bound.variables, frame.vars);
-  return total - inputBound;
-}
-
-function noteOutputBound(frame: Frame, beyond: number): void {
-  if (beyond !== Infinity) frame.resultBound = beyond;
+  if (total !== Infinity) frame.resultBound = total - inputBound;
 }
 
 /** With no Output field, the output is the input or the result (a Catch's error output is not measured). */

@@ -2,7 +2,7 @@ import { runtimeError, jsonForCause } from '../../run/errors.js';
 import type { Frame } from '../../run/frame.js';
 import { compileIntrinsic, isIntrinsicCall } from '../intrinsics/intrinsics.js';
 import { setOwn } from '../../json.js';
-import { VariableRead, keptSizes, type VariableScope } from '../../run/variables.js';
+import { VariableRead, type VariableScope } from '../../run/variables.js';
 import { compilePath, parsePath } from './paths.js';
 
 /**
@@ -462,8 +462,10 @@ export interface TemplateBound {
  * and the variables seen from `vars`, taken before an Assign of the same state changes them.
  */
 export function builtBound(bound: TemplateBound, documentBound: number, vars: VariableScope | null): number {
-  const built = bound.reads === 0 ? bound.fixed : bound.fixed + bound.reads * documentBound;
-  return bound.variables.length === 0 ? built : built + keptSizes(bound.variables, vars);
+  let total = bound.reads === 0 ? bound.fixed : bound.fixed + bound.reads * documentBound;
+  const variables = bound.variables;
+  for (let i = 0; i < variables.length; i++) total += variables[i]!.sizeIn(vars);
+  return total;
 }
 
 /** A template that is the document itself (no Parameters, no ItemSelector). */
