@@ -17,27 +17,32 @@ import { NO_LAYOUT, variableSize } from '../../src/run/variables.js';
 const sizes = suite('variable sizes');
 
 const LIMIT = 1000;
-const ARGUMENTS_TOO_LARGE = "The state/task 'Call' has an input with a size exceeding the maximum number of bytes service limit.";
+const ARGUMENTS_TOO_LARGE = "The state/task 'Last' has an input with a size exceeding the maximum number of bytes service limit.";
 
-/** Three Pass states each assign one copy of the input's `s` (each Assign within the limit), then Call's handler input holds all three. */
-const definitions: Record<string, unknown> = {
-  JSONata: {
+/** JSONata: three Pass states each assign one copy of the input's `s` (each Assign within the limit), then `last` runs. */
+function keepingThree(last: Record<string, unknown>): Record<string, unknown> {
+  return {
     QueryLanguage: 'JSONata',
     StartAt: 'KeepA',
     States: {
       KeepA: { Type: 'Pass', Assign: { a: '{% $states.input.s %}' }, Next: 'KeepB' },
       KeepB: { Type: 'Pass', Assign: { b: '{% $states.input.s %}' }, Next: 'KeepC' },
-      KeepC: { Type: 'Pass', Assign: { c: '{% $states.input.s %}' }, Next: 'Call' },
-      Call: { Type: 'Task', Resource: 'echo', Arguments: { checks: { a: '{% $a %}', b: '{% $b %}', c: '{% $c %}' } }, End: true },
+      KeepC: { Type: 'Pass', Assign: { c: '{% $states.input.s %}' }, Next: 'Last' },
+      Last: last,
     },
-  },
+  };
+}
+
+/** Three Pass states each assign one copy of the input's `s`, then the last state's handler input holds all three. */
+const definitions: Record<string, unknown> = {
+  JSONata: keepingThree({ Type: 'Task', Resource: 'echo', Arguments: { checks: { a: '{% $a %}', b: '{% $b %}', c: '{% $c %}' } }, End: true }),
   JSONPath: {
     StartAt: 'KeepA',
     States: {
       KeepA: { Type: 'Pass', Assign: { 'a.$': '$.s' }, Next: 'KeepB' },
       KeepB: { Type: 'Pass', Assign: { 'b.$': '$.s' }, Next: 'KeepC' },
-      KeepC: { Type: 'Pass', Assign: { 'c.$': '$.s' }, Next: 'Call' },
-      Call: { Type: 'Task', Resource: 'echo', Parameters: { checks: { 'a.$': '$a', 'b.$': '$b', 'c.$': '$c' } }, End: true },
+      KeepC: { Type: 'Pass', Assign: { 'c.$': '$.s' }, Next: 'Last' },
+      Last: { Type: 'Task', Resource: 'echo', Parameters: { checks: { 'a.$': '$a', 'b.$': '$b', 'c.$': '$c' } }, End: true },
     },
   },
 };
@@ -72,25 +77,16 @@ for (const language of Object.keys(definitions)) {
   }
 }
 
-const OUTPUT_TOO_LARGE = "The state/task 'Show' returned a result with a size exceeding the maximum number of bytes service limit.";
+const OUTPUT_TOO_LARGE = "The state/task 'Last' returned a result with a size exceeding the maximum number of bytes service limit.";
 
 /**
- * Show's Output copies three variables (`{"a":…,"b":…,"c":…}`: 16 bytes around the values),
+ * The last state's Output copies three variables (`{"a":…,"b":…,"c":…}`: 16 bytes around the values),
  * and its Assign sets them anew: the Output reads the values as they were before it.
  */
 function showing(assign: Record<string, unknown> | null): Record<string, unknown> {
   const show: Record<string, unknown> = { Type: 'Pass', Output: { a: '{% $a %}', b: '{% $b %}', c: '{% $c %}' }, End: true };
   if (assign !== null) show.Assign = assign;
-  return {
-    QueryLanguage: 'JSONata',
-    StartAt: 'KeepA',
-    States: {
-      KeepA: { Type: 'Pass', Assign: { a: '{% $states.input.s %}' }, Next: 'KeepB' },
-      KeepB: { Type: 'Pass', Assign: { b: '{% $states.input.s %}' }, Next: 'KeepC' },
-      KeepC: { Type: 'Pass', Assign: { c: '{% $states.input.s %}' }, Next: 'Show' },
-      Show: show,
-    },
-  };
+  return keepingThree(show);
 }
 
 const SMALLER = { a: '{% "" %}', b: '{% "" %}', c: '{% "" %}' };
