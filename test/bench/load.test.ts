@@ -56,16 +56,30 @@ test('the open loop counts latency from when each execution was due (coordinated
 test('every round of interleaved measurements warms up first, not only the first round', async () => {
   // Each round collects garbage before it measures, which can throw away optimised code:
   // a later round that measured at once would charge its recompilation to the contender.
-  const subject = stallingSubject(0, 0);
-  const silent = new Progress({ isTTY: false, write: () => true } as unknown as NodeJS.WriteStream);
+  // Every call's time is noted, and each round's start; a round's calls then span its
+  // warm-up and its measured time. A busy machine only lengthens the spans, so the bound holds.
+  const calls: number[] = [];
+  const roundStarts: number[] = [];
+  const subject = { ...stallingSubject(0, 0), run: () => (calls.push(performance.now()), null) };
+  class RoundMarks extends Progress {
+    override start(label: string): void {
+      roundStarts.push(calls.length);
+      super.start(label);
+    }
+  }
+  const silent = new RoundMarks({ isTTY: false, write: () => true } as unknown as NodeJS.WriteStream);
   const contender = { subject, mode: 'inproc' as const, concurrency: 1, threads: null, batch: null };
-  const [record] = await measureThroughput('w', [contender], [1], { durationMs: 60, warmupMs: 15, rounds: 3 }, silent);
-  // Measured executions are counted in the record; the subject also ran every warm-up's.
-  assert.ok(subject.calls > record!.executions, `ran ${subject.calls}, measured ${record!.executions}`);
-  const perMs = record!.executions / 60;
-  // Three warm-ups of 15 ms each: about 45 ms more; with only the first round warmed up,
-  // 15 ms. The bound sits between, for noisy machines.
-  assert.ok(subject.calls - record!.executions > perMs * 28, `warm-up executions ${subject.calls - record!.executions}, measured ${perMs.toFixed(0)}/ms`);
+  const timing = { durationMs: 60, warmupMs: 15, rounds: 3 };
+  const [record] = await measureThroughput('w', [contender], [1], timing, silent);
+  assert.is(roundStarts.length, 3);
+  const roundMs = timing.durationMs / timing.rounds;
+  for (let round = 0; round < 3; round++) {
+    const first = calls[roundStarts[round]!]!;
+    const last = calls[(roundStarts[round + 1] ?? calls.length) - 1]!;
+    // Warm-up and measured time: 35 ms; a round without its warm-up would span about 20.
+    assert.ok(last - first >= timing.warmupMs + roundMs - 3, `round ${round + 1}: calls over ${(last - first).toFixed(1)} ms`);
+  }
+  assert.ok(calls.length > record!.executions, `ran ${calls.length}, measured ${record!.executions}`);
   assert.is(record!.roundsCpuUsPerExecution.length, 3);
 });
 
