@@ -76,11 +76,7 @@ export function durableRecord(suspension: Suspension, tokens: TaskTokens): Durab
   const frame = suspension.frame;
   const exec = frame.exec;
   const vars = frame.vars;
-  const point = pointRecord(
-    suspension,
-    tokens,
-    vars === null ? [] : vars.visible().map(([name, value]): [string, unknown, number] => [name, value, vars.sizeOf(name)]),
-  );
+  const point = pointRecord(suspension, tokens, vars === null ? [] : vars.visibleWithSizes());
   if (point === null) return null;
   return {
     ...point,

@@ -150,7 +150,7 @@ function threadRecords(group: ParkedThreads, count: number, assigns: readonly bo
 function variablesOf(vars: VariableScope | null, which: 'visible' | 'own' | 'none'): Array<[string, unknown, number]> {
   if (vars === null || which === 'none') return [];
   if (which === 'own') return vars.own();
-  return vars.visible().map(([name, value]): [string, unknown, number] => [name, value, vars.sizeOf(name)]);
+  return vars.visibleWithSizes();
 }
 
 /** What Machine.redrive() takes besides the point; stop and the hooks as execute() takes them. */

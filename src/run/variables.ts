@@ -122,13 +122,17 @@ export class VariableScope {
     for (let slot = 0; slot < values.length; slot++) if (values[slot] !== UNSET) own.push([this.layout.names[slot]!, values[slot], this.sizeAt(slot)]);
     return own;
   }
+  /** Every variable readable from this scope, as [name, value, size] with the size its own scope keeps, an inner scope's value hiding an outer one's. */
+  visibleWithSizes(): [string, unknown, number][] {
+    const seen = new Map<string, [string, unknown, number]>();
+    for (let s: VariableScope | null = this; s !== null; s = s.parent) {
+      for (const entry of s.own()) if (!seen.has(entry[0])) seen.set(entry[0], entry);
+    }
+    return [...seen.values()];
+  }
   /** Every variable readable from this scope, as [name, value], an inner scope's value hiding an outer one's. */
   visible(): [string, unknown][] {
-    const seen = new Map<string, unknown>();
-    for (let s: VariableScope | null = this; s !== null; s = s.parent) {
-      for (const [name, value] of s.own()) if (!seen.has(name)) seen.set(name, value);
-    }
-    return [...seen];
+    return this.visibleWithSizes().map(([name, value]) => [name, value]);
   }
 }
 
