@@ -531,9 +531,9 @@ function compileCall(node: ExprNode): Direct | null {
   if (procedure.type !== 'variable' || procedure.predicate !== undefined) return null;
   const name = procedure.value as string;
   const builtin = builtins.get(name);
-  const variable = new VariableRead(name);
   const arity = node.arguments!.length;
   if (builtin === undefined || arity < builtin.minArity || arity > builtin.maxArity) return null;
+  const variable = new VariableRead(name);
   const argument = node.arguments![0];
   if (name === 'merge' && argument!.type === 'unary' && argument!.value === '[') {
     const merge = compileMergeOfArray(argument!, compileNode);
