@@ -84,18 +84,22 @@ export interface FanoutRecord {
 }
 
 export interface RetryRecord {
+  /** Interleaved rounds: each measured both sides, no retry and one retry. */
+  rounds: number;
   /** One failing handler call (throwing an Error made up front), alone; subtracted from both sides. */
   failingCallUs: number;
+  /** Wall-clock time per execution, the median of the rounds (likewise below). */
   engineNoRetryUs: number;
   engineOneRetryUs: number;
-  /** engineOneRetryUs − engineNoRetryUs − failingCallUs. */
+  /** One retry − no retry − the failing call, round by round; the median. */
   engineOverheadUs: number;
   handWrittenNoRetryUs: number;
   handWrittenOneRetryUs: number;
-  /** handWrittenOneRetryUs − handWrittenNoRetryUs − failingCallUs. */
   handWrittenOverheadUs: number;
-  /** engine overhead / hand-written overhead: the target is at most 2. */
+  /** Engine overhead / hand-written overhead by the wall clock, round by round; the median. The target is at most 2. */
   ratio: number;
+  /** The same ratio by this process's CPU time (time spent descheduled on a shared machine not counted). */
+  cpuRatio: number;
 }
 
 export interface MicroRecord {

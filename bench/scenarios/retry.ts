@@ -17,6 +17,7 @@ import { differenceBetween, outcomeOf, type Outcome } from '../outcome.js';
 import type { Subject } from '../engines/subject.js';
 import type { Progress } from '../progress.js';
 import { formatLatency } from '../units.js';
+import { median } from '../median.js';
 import type { RetryRecord } from '../report/types.js';
 import type { Timing } from './throughput.js';
 
@@ -88,11 +89,12 @@ function handWrittenSubject(): Subject {
   };
 }
 
-/** Time of one failing handler call (the throw included), alone. */
-function failingCallUs(): number {
+/** Time of one failing handler call (the throw included), alone, by the wall clock and by this process's CPU time. */
+function failingCall(): { wallUs: number; cpuUs: number } {
   const input = { failures: 1, value: 1 };
   const ctx = { attempt: 1 };
   let calls = 0;
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
   while (performance.now() - started < 200) {
     for (let i = 0; i < 100; i++) {
@@ -103,9 +105,58 @@ function failingCallUs(): number {
       }
     }
   }
-  return ((performance.now() - started) * 1000) / calls;
+  const cpu = process.cpuUsage(cpuBefore);
+  return { wallUs: ((performance.now() - started) * 1000) / calls, cpuUs: (cpu.user + cpu.system) / calls };
 }
 
+/** One case's time per execution in each round, by the wall clock and by CPU time (µs). */
+interface CaseRounds {
+  readonly wallUs: number[];
+  readonly cpuUs: number[];
+}
+
+/** One side's rounds: without a retry and with one. */
+export interface SideRounds {
+  readonly no: CaseRounds;
+  readonly one: CaseRounds;
+}
+
+/** What one retry costs a side in each round: one retry − no retry − the failing call. */
+function overheads(one: readonly number[], no: readonly number[], failingUs: number): number[] {
+  return one.map((us, round) => us - no[round]! - failingUs);
+}
+
+/** The engine's overhead over the loop's, round by round (the rounds ran side by side), then the median. */
+function roundRatio(engine: readonly number[], hand: readonly number[]): number {
+  return median(engine.map((us, round) => us / hand[round]!));
+}
+
+/** The record of both sides' rounds: times are medians of the rounds, ratios taken round by round. */
+export function retryRecord(ours: SideRounds, theirs: SideRounds, failing: { wallUs: number; cpuUs: number }): RetryRecord {
+  const engineWall = overheads(ours.one.wallUs, ours.no.wallUs, failing.wallUs);
+  const handWall = overheads(theirs.one.wallUs, theirs.no.wallUs, failing.wallUs);
+  const engineCpu = overheads(ours.one.cpuUs, ours.no.cpuUs, failing.cpuUs);
+  const handCpu = overheads(theirs.one.cpuUs, theirs.no.cpuUs, failing.cpuUs);
+  const round2 = (value: number) => Math.round(value * 100) / 100;
+  return {
+    rounds: engineWall.length,
+    failingCallUs: round2(failing.wallUs),
+    engineNoRetryUs: round2(median(ours.no.wallUs)),
+    engineOneRetryUs: round2(median(ours.one.wallUs)),
+    engineOverheadUs: round2(median(engineWall)),
+    handWrittenNoRetryUs: round2(median(theirs.no.wallUs)),
+    handWrittenOneRetryUs: round2(median(theirs.one.wallUs)),
+    handWrittenOverheadUs: round2(median(handWall)),
+    ratio: round2(roundRatio(engineWall, handWall)),
+    cpuRatio: round2(roundRatio(engineCpu, handCpu)),
+  };
+}
+
+/**
+ * Each round measures both sides, no retry then one retry, the sides' order alternating
+ * from round to round, so that a slow spell of a shared machine touches both sides of a
+ * round; the ratio is taken round by round, as the throughput comparison takes its ratios.
+ */
 export async function measureRetryOverhead(timing: Timing, progress: Progress): Promise<RetryRecord> {
   const noRetry = [{ failures: 0, value: 21 }];
   const oneRetry = [{ failures: 1, value: 21 }];
@@ -116,40 +167,28 @@ export async function measureRetryOverhead(timing: Timing, progress: Progress): 
     const difference = differenceBetween(expected, await engine.outcome(inputs[0]));
     if (difference !== null) throw new Error(`retry scenario: statemill's answer differs from the hand-written loop's: ${difference}`);
   }
-  const cases = [
-    { label: 'retry overhead · statemill · no retry', subject: engine, inputs: noRetry, rates: [] as number[] },
-    { label: 'retry overhead · statemill · one retry', subject: engine, inputs: oneRetry, rates: [] as number[] },
-    { label: 'retry overhead · hand-written · no retry', subject: hand, inputs: noRetry, rates: [] as number[] },
-    { label: 'retry overhead · hand-written · one retry', subject: hand, inputs: oneRetry, rates: [] as number[] },
-  ];
+  const newRounds = (): CaseRounds => ({ wallUs: [], cpuUs: [] });
+  const ours = { name: 'statemill', subject: engine, no: newRounds(), one: newRounds() };
+  const theirs = { name: 'hand-written', subject: hand, no: newRounds(), one: newRounds() };
   const roundMs = timing.durationMs / timing.rounds;
   for (let round = 0; round < timing.rounds; round++) {
-    for (const entry of cases) {
-      progress.start(entry.label);
-      const result = await closedLoop(entry.subject, entry.inputs, {
-        concurrency: 1,
-        durationMs: roundMs,
-        warmupMs: timing.warmupMs,
-        onProgress: (executions, elapsedMs) => progress.update(executions, elapsedMs),
-      });
-      entry.rates.push(result.perSecond);
-      progress.done(`${formatLatency(1e6 / result.perSecond)} per execution`);
+    for (const side of round % 2 === 0 ? [ours, theirs] : [theirs, ours]) {
+      for (const [retries, inputs, rounds] of [
+        ['no retry', noRetry, side.no],
+        ['one retry', oneRetry, side.one],
+      ] as const) {
+        progress.start(`retry overhead · ${side.name} · ${retries}${timing.rounds > 1 ? ` (round ${round + 1}/${timing.rounds})` : ''}`);
+        const result = await closedLoop(side.subject, inputs, {
+          concurrency: 1,
+          durationMs: roundMs,
+          warmupMs: timing.warmupMs,
+          onProgress: (executions, elapsedMs) => progress.update(executions, elapsedMs),
+        });
+        rounds.wallUs.push(1e6 / result.perSecond);
+        rounds.cpuUs.push(result.cpuUs / result.executions);
+        progress.done(`${formatLatency(1e6 / result.perSecond)} per execution`);
+      }
     }
   }
-  const us = (rates: number[]) => 1e6 / [...rates].sort((a, b) => a - b)[rates.length >> 1]!;
-  const [engineNo, engineOne, handNo, handOne] = cases.map((entry) => us(entry.rates)) as [number, number, number, number];
-  const failing = failingCallUs();
-  const engineOverheadUs = engineOne - engineNo - failing;
-  const handWrittenOverheadUs = handOne - handNo - failing;
-  const round2 = (value: number) => Math.round(value * 100) / 100;
-  return {
-    failingCallUs: round2(failing),
-    engineNoRetryUs: round2(engineNo),
-    engineOneRetryUs: round2(engineOne),
-    engineOverheadUs: round2(engineOverheadUs),
-    handWrittenNoRetryUs: round2(handNo),
-    handWrittenOneRetryUs: round2(handOne),
-    handWrittenOverheadUs: round2(handWrittenOverheadUs),
-    ratio: round2(engineOverheadUs / handWrittenOverheadUs),
-  };
+  return retryRecord(ours, theirs, failingCall());
 }

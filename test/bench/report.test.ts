@@ -90,6 +90,7 @@ function report(): BenchReport {
     latency: [],
     fanout: [{ items: 100, mode: 'inproc', threads: 1, itemUs: 200, idealMs: 20, measuredMs: 22, ratioToIdeal: 1.1, runs: 3 }],
     retry: {
+      rounds: 5,
       failingCallUs: 5,
       engineNoRetryUs: 3,
       engineOneRetryUs: 20,
@@ -98,6 +99,7 @@ function report(): BenchReport {
       handWrittenOneRetryUs: 12,
       handWrittenOverheadUs: 6,
       ratio: 2,
+      cpuRatio: 1.8,
     },
     micro: [],
     skipped: ['video-transcode, sharded load mode: not available'],
@@ -109,7 +111,8 @@ test('the summary shows verdicts against the targets, unsupported peers and wron
   const text = renderSummary(report());
   assert.match(text, /Test CPU, 2 cores, Node v20\.0\.0/);
   assert.match(text, /order-processing\s+25\.0 µs\s+100 µs\s+4\.00×\s+NO\s+4\.20×\s+n\/a: no JSONata support/);
-  assert.match(text, /statemill\s+3\.0 µs\s+20\.0 µs\s+12\.0 µs\s+2\.00× yes/);
+  assert.match(text, /statemill\s+3\.0 µs\s+20\.0 µs\s+12\.0 µs\s+2\.00× yes\s+1\.80×/);
+  assert.match(text, /5 interleaved rounds, each measuring both sides/);
   assert.match(text, /Answers that were not verified/);
   assert.match(text, /3\/4\s+input #2: \/output\/total: expected 1, got 2/);
   assert.match(text, /Not measured:\n  - video-transcode, sharded load mode/);
