@@ -1,5 +1,5 @@
 import { ChildStop, Frame, StopSignal, type Execution } from './frame.js';
-import { VariableScope, variableSize, type VariableLayout } from './variables.js';
+import { scopeOf } from './variables.js';
 import { executionEnded } from './interruptions.js';
 import { ParkedBranches } from './parked-branches.js';
 import { ChildExecution } from './map-runs.js';
@@ -262,7 +262,7 @@ function restoreBranches(node: StateNode, frame: Frame, record: DurablePoint, ct
       return branchNode;
     },
     frameOf(index, variables) {
-      const vars = plan.assigns[index] ? restoredScope(frame.vars, variables, plan.layouts[index]!, frame.exec.limits.payloadBytes) : frame.vars;
+      const vars = plan.assigns[index] ? scopeOf(frame.vars, variables, plan.layouts[index]!, frame.exec.limits.payloadBytes) : frame.vars;
       return new Frame(frame.exec, vars, frame.mapIndex, frame.mapValue, group.stop);
     },
   });
@@ -304,21 +304,10 @@ function restoreIterations(node: StateNode, frame: Frame, record: DurablePoint, 
       // A distributed Map's iterations see none of the execution's variables.
       return group.iterationFrame(
         index,
-        processor.assigns ? restoredScope(processor.isolated ? null : frame.vars, variables, processor.layout, frame.exec.limits.payloadBytes) : undefined,
+        processor.assigns ? scopeOf(processor.isolated ? null : frame.vars, variables, processor.layout, frame.exec.limits.payloadBytes) : undefined,
       );
     },
   });
-}
-
-/**
- * A thread's own variable scope, under `parent`, holding what its record names. A recorded
- * size is the variableSize the scope kept, an upper bound under any limit; a record from a
- * machine without a payload limit keeps 0, so the value is measured under this one's.
- */
-export function restoredScope(parent: VariableScope | null, variables: DurablePoint['variables'], layout: VariableLayout, limit: number): VariableScope {
-  const vars = new VariableScope(parent, layout);
-  for (const [name, value, size] of variables) vars.set(name, value, size > 0 ? size : variableSize(value, limit));
-  return vars;
 }
 
 /** Where a group's parked thread stands again: its state (throws if the machine has none of that name) and a frame with its recorded variables. */

@@ -2,7 +2,7 @@ import type { MachineArns } from './arns.js';
 import { setLimit, type Clock, type Limit, type LimitTarget } from './clock.js';
 import { AslError, StatesErrors, toAslError } from './errors.js';
 import { Execution, ExecutionSettings, Frame, type ExecutionInitWithSettings } from './frame.js';
-import { VariableLayout, VariableScope, variableSize } from './variables.js';
+import { VariableLayout, VariableScope, scopeOf } from './variables.js';
 import { HistorySettings } from './history-details.js';
 import { HistoryRecorder, STANDARD_HISTORY_EVENTS, historyLimitCause, type HistoryEvent, type HistoryLevel, type RecordedHistory } from './history.js';
 import { UuidSequence } from './ids.js';
@@ -18,7 +18,7 @@ import { isPromiseLike, type StateNode } from './state.js';
 import { SignalStop, StopHandle, stopCause, type StopTarget } from './stop.js';
 import { Suspension, follow, type ResultPort } from './suspension.js';
 import type { TaskTokens } from './tokens.js';
-import { restorePoint, restoredScope, type DurableSuspension, type RestoreContext } from './durable.js';
+import { restorePoint, type DurableSuspension, type RestoreContext } from './durable.js';
 import { RedriveTap, redriveRun, type RedriveOptions, type RedrivePoint } from './redrive.js';
 import './hidden-classes.js';
 
@@ -270,11 +270,9 @@ export class Machine {
       this.clock.now() + parent.remainingMs,
       parent.executionId,
     );
-    let outer: VariableScope | null = null;
-    if (!processor.isolated) {
-      outer = new VariableScope(null, new VariableLayout(parent.variables.map(([name]) => name)));
-      for (const [name, value] of parent.variables) outer.set(name, value, variableSize(value, exec.limits.payloadBytes));
-    }
+    const outer = processor.isolated
+      ? null
+      : scopeOf(null, parent.variables, new VariableLayout(parent.variables.map(([name]) => name)), exec.limits.payloadBytes);
     return new MapIterations(processor.start, exec, outer, processor.layout);
   }
 
@@ -329,7 +327,7 @@ export class Machine {
    */
   resume(record: DurableSuspension, options: ResumeOptions): Promise<ExecutionResult> {
     const node = this.topLevelState(record.stateName);
-    const vars = restoredScope(null, record.variables, this.layout, this.limits.payloadBytes);
+    const vars = scopeOf(null, record.variables, this.layout, this.limits.payloadBytes);
     const exec = this.reopened(options.name, options.input, record.startMs, record.deadlineMs ?? Infinity, record, options.events, record.historyLastId);
     const context: RestoreContext = {
       tokens: options.tokens,

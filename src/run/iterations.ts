@@ -1,7 +1,7 @@
 import { AslError, StatesErrors, errorOutput, stateCause, toAslError } from './errors.js';
 import { childFrame } from './branches.js';
 import { ChildStop, Execution, Frame, StopSignal } from './frame.js';
-import { VariableScope, type VariableLayout } from './variables.js';
+import { VariableScope, type KeptVariable, type VariableLayout } from './variables.js';
 import { ExecutionTimeout } from './interruptions.js';
 import { Interruption, runStates } from './run-states.js';
 import { ChildExecution, type MapRun, type MapRunHost } from './map-runs.js';
@@ -48,8 +48,11 @@ export interface IterationParent {
   readonly executionStartMs: number;
   /** How long the execution may still run, in milliseconds (Infinity: no limit). */
   readonly remainingMs: number;
-  /** The variables the Map state can read, innermost scope winning; empty for a distributed Map. */
-  readonly variables: readonly (readonly [string, unknown])[];
+  /**
+   * The variables the Map state can read, innermost scope winning, each with the size its
+   * scope keeps (measured again where 0 or missing); empty for a distributed Map.
+   */
+  readonly variables: readonly KeptVariable[];
 }
 
 /** What a Map hands to a MapExecutor: its iterations' inputs and how to run them. */
@@ -300,7 +303,7 @@ function iterationParent(frame: Frame, isolated: boolean): IterationParent {
     executionInput: exec.input,
     executionStartMs: exec.startMs,
     remainingMs: exec.deadlineMs - exec.clock.now(),
-    variables: isolated || frame.vars === null ? [] : frame.vars.visible(),
+    variables: isolated || frame.vars === null ? [] : frame.vars.visibleWithSizes(),
   };
 }
 

@@ -1,4 +1,4 @@
-import { restoredScope } from './durable.js';
+import { scopeOf } from './variables.js';
 import { Frame, StopSignal } from './frame.js';
 import { ParkedBranches } from './parked-branches.js';
 import { childExecution, type MapProcessor } from './iterations.js';
@@ -82,7 +82,7 @@ function redriveBranches(
       continue;
     }
     const at = record.point;
-    const vars = plan.assigns[i] ? restoredScope(frame.vars, at?.variables ?? [], plan.layouts[i]!, exec.limits.payloadBytes) : frame.vars;
+    const vars = plan.assigns[i] ? scopeOf(frame.vars, at?.variables ?? [], plan.layouts[i]!, exec.limits.payloadBytes) : frame.vars;
     const branch = new Frame(exec, vars, frame.mapIndex, frame.mapValue, group.stop);
     branch.historyEventId = frame.historyEventId;
     if (!group.failed) runThread(group, i, branch, starts[i]!, at === null ? point.branchInput : at.rawInput);
@@ -125,7 +125,7 @@ function redriveIterations(
     const at = record.point;
     const iteration = group.iterationFrame(
       i,
-      processor.assigns ? restoredScope(frame.vars, at?.variables ?? [], processor.layout, frame.exec.limits.payloadBytes) : undefined,
+      processor.assigns ? scopeOf(frame.vars, at?.variables ?? [], processor.layout, frame.exec.limits.payloadBytes) : undefined,
     );
     exec.eventId++;
     exec.history?.mapIterationStarted(frame, iteration, i);

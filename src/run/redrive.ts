@@ -1,7 +1,7 @@
 import type { ExecutionResult, ExecutionStatus } from './result.js';
 import { Frame, type Execution } from './frame.js';
 import { VariableScope } from './variables.js';
-import { restoredScope } from './durable.js';
+import { scopeOf } from './variables.js';
 import type { HistoryEvent } from './history.js';
 import { runStates } from './run-states.js';
 import { redriveGroup, threadStarts } from './redrive-threads.js';
@@ -180,7 +180,7 @@ export function redriveRun(machine: Machine, point: RedrivePoint, options: Redri
   exec.readClock(now);
   exec.redrive = options.tap;
   if (exec.history !== null) options.onHistory?.(exec.history);
-  const frame = new Frame(exec, restoredScope(null, point.variables, machine['layout'], exec.limits.payloadBytes), -1, null);
+  const frame = new Frame(exec, scopeOf(null, point.variables, machine['layout'], exec.limits.payloadBytes), -1, null);
   // The state run again follows the ExecutionRedriven event.
   frame.historyEventId = lastId;
   options.tap.frame = frame;

@@ -136,6 +136,21 @@ export class VariableScope {
   }
 }
 
+/** A variable as another scope kept it: [name, value, size]; a missing size is 0. */
+export type KeptVariable = readonly [name: string, value: unknown, size?: number];
+
+/**
+ * A scope holding variables another scope kept (a durable record, a redrive point, the
+ * variables a Map's iterations elsewhere are given). A kept size is an upper bound of the
+ * value's JSON size under any payload limit, so it is kept as it is; 0 or none (kept where
+ * there was no limit) is measured under `limit`.
+ */
+export function scopeOf(parent: VariableScope | null, variables: readonly KeptVariable[], layout: VariableLayout, limit: number): VariableScope {
+  const vars = new VariableScope(parent, layout);
+  for (const [name, value, size] of variables) vars.set(name, value, size !== undefined && size > 0 ? size : variableSize(value, limit));
+  return vars;
+}
+
 /**
  * One place in a definition that reads the variable `name`: it keeps the slot the name has
  * in the layout it met at each depth of the scope chain, so a read is a layout comparison

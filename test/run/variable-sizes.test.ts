@@ -3,9 +3,8 @@ import * as assert from 'uvu/assert';
 import { compile, virtualClock } from '../../src/index.js';
 import { stateUnderTest } from '../../src/service/test-state/definition.js';
 import { createRun } from '../../src/service/test-state/run-env.js';
-import { restoredScope } from '../../src/run/durable.js';
 import { defaultLimits, jsonByteLength } from '../../src/run/limits.js';
-import { NO_LAYOUT, variableSize } from '../../src/run/variables.js';
+import { NO_LAYOUT, scopeOf, variableSize, type VariableScope } from '../../src/run/variables.js';
 
 /**
  * Every scope keeps, for each variable, an upper bound of its JSON size (run/variables.ts
@@ -124,7 +123,7 @@ sizes('TestState keeps the variables it is given at the sizes an Assign keeps, s
 });
 
 sizes('a restored scope keeps the recorded sizes, and measures a value recorded without one (by a machine without a payload limit)', () => {
-  const scope = restoredScope(
+  const scope = scopeOf(
     null,
     [
       ['a', 'xyz', 0],
@@ -136,8 +135,9 @@ sizes('a restored scope keeps the recorded sizes, and measures a value recorded 
   assert.equal([scope.sizeOf('a'), scope.sizeOf('b'), scope.bytes], [variableSize('xyz', LIMIT), 40, variableSize('xyz', LIMIT) + 40]);
 });
 
-sizes("a Map's iterations run elsewhere count the outer variables they are given against the total quota (40 times the payload limit)", async () => {
-  const machine = compile(
+/** A Map whose iterations each assign their input to a variable, for iterations() to run elsewhere. */
+function assigningMap() {
+  return compile(
     {
       QueryLanguage: 'JSONata',
       StartAt: 'Each',
@@ -151,13 +151,65 @@ sizes("a Map's iterations run elsewhere count the outer variables they are given
     },
     { clock: virtualClock(0), limits: { payloadBytes: LIMIT } },
   );
-  // 40 variables of 980 bytes: 39,200 of the 40,000 allowed.
+}
+
+sizes("a Map's iterations run elsewhere count the outer variables they are given against the total quota (40 times the payload limit)", async () => {
+  // 40 variables of 980 bytes: 39,200 of the 40,000 allowed, given without sizes: measured.
   const outer: [string, unknown][] = Array.from({ length: 40 }, (_, i) => [`v${i}`, 'x'.repeat(978)]);
-  const iterations = machine.iterations('/States/Each', { executionName: 'x', executionInput: [], executionStartMs: 0, remainingMs: 1000, variables: outer });
+  const iterations = assigningMap().iterations('/States/Each', {
+    executionName: 'x',
+    executionInput: [],
+    executionStartMs: 0,
+    remainingMs: 1000,
+    variables: outer,
+  });
   assert.equal(await iterations.run('y'.repeat(700), 0), { output: 'kept' });
   const over = (await iterations.run('y'.repeat(900), 1)) as { error: string; cause: string };
   assert.is(over.error, 'States.DataLimitExceeded');
   assert.match(over.cause, 'maximum total size of 40000 bytes');
+});
+
+sizes("a Map's iterations run elsewhere get the sizes the execution's scope kept, and keep them", async () => {
+  // As the pool does: the execution hands its Map to a mapExecutor, which runs the iterations
+  // through iterations() with the parent it was given.
+  const definition = {
+    QueryLanguage: 'JSONata',
+    StartAt: 'Remember',
+    States: {
+      Remember: { Type: 'Pass', Assign: { text: '{% $states.input.text %}', list: '{% $states.input.list %}' }, Next: 'Each' },
+      Each: {
+        Type: 'Map',
+        Items: '{% [1, 2] %}',
+        ItemProcessor: { StartAt: 'Read', States: { Read: { Type: 'Pass', Output: '{% $text %}', End: true } } },
+        End: true,
+      },
+    },
+  };
+  const given: unknown[] = [];
+  const outerSizes: number[][] = [];
+  const machine = compile(definition, {
+    clock: virtualClock(0),
+    limits: { payloadBytes: LIMIT },
+    mapExecutor: async (request) => {
+      given.push(request.parent.variables);
+      const iterations = machine.iterations(request.state, request.parent);
+      const outer = (iterations as unknown as { outer: VariableScope }).outer;
+      outerSizes.push(['text', 'list'].map((name) => outer.sizeOf(name)));
+      const outputs = await Promise.all(request.inputs.map((input, index) => iterations.run(input, index)));
+      return { outputs: outputs.map((outcome) => (outcome as { output: unknown }).output), failures: [], stopped: false };
+    },
+  });
+  const input = { text: 'é'.repeat(10), list: [1, 'two', null] };
+  const result = await machine.execute(input);
+  assert.equal(result.output, [input.text, input.text]);
+  const sizes = [variableSize(input.text, LIMIT), variableSize(input.list, LIMIT)];
+  assert.equal(given, [
+    [
+      ['text', input.text, sizes[0]],
+      ['list', input.list, sizes[1]],
+    ],
+  ]);
+  assert.equal(outerSizes, [sizes]);
 });
 
 sizes.run();
