@@ -289,7 +289,7 @@ standard('tokens: single use, unknown, malformed, and bad output answer with AWS
   assert.equal(JSON.parse((await h.executionEnded(exec)).output!), { a: 1 });
 });
 
-standard('stopping an execution retires its token', async () => {
+standard('stopping an execution shows the error and cause it was stopped with, and retires its token', async () => {
   let token = '';
   const h = host({ 'arn:aws:states:::sqs:sendMessage': (input: { token: string }) => void (token = input.token) });
   const arn = h.createStateMachine('stop', {
@@ -299,7 +299,9 @@ standard('stopping an execution retires its token', async () => {
   const exec = start(h, arn);
   await flush();
   h.stopExecution(exec, 'Operator', 'stopped by hand');
-  assert.is((await h.executionEnded(exec)).status, 'ABORTED');
+  const ended = await h.executionEnded(exec);
+  // As DescribeExecution shows a stopped execution: StopExecution's error and cause.
+  assert.equal([ended.status, ended.error, ended.cause], ['ABORTED', 'Operator', 'stopped by hand']);
   assert.is((await refusal(() => h.tasks.sendTaskSuccess({ taskToken: token, output: '{}' }))).name, 'TaskTimedOut');
   assert.is(h.tasks.tokens.size, 0);
 });

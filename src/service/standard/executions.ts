@@ -34,6 +34,8 @@ interface Run {
   readonly stop: StopHandle;
   readonly ended: Promise<EndedExecution>;
   result: EndedExecution | null;
+  /** StopExecution's error and cause, which a stopped execution shows as they were given. */
+  stopRequest: { readonly error: string; readonly cause: string } | null;
 }
 
 /**
@@ -90,6 +92,7 @@ export class StandardExecutions implements ExecutionHost {
       startDate,
       stop,
       result: null,
+      stopRequest: null,
       ended: registered.machine.execute(input, { name, stop }).then((result) => {
         run.result = ended(run, result);
         return run.result;
@@ -114,7 +117,9 @@ export class StandardExecutions implements ExecutionHost {
 
   stopExecution(executionArn: string, error: string, cause: string): void {
     const run = this.run(executionArn);
-    if (run.result === null) run.stop.stop(new StopReason(error, cause));
+    if (run.result !== null) return;
+    run.stopRequest = { error, cause };
+    run.stop.stop(new Error(cause));
   }
 
   /** DescribeExecution's answer while running or after the end. */
@@ -136,15 +141,6 @@ export class StandardExecutions implements ExecutionHost {
   }
 }
 
-/** Why an execution was stopped: StopExecution's error and cause. */
-class StopReason extends Error {
-  readonly error: string;
-  constructor(error: string, cause: string) {
-    super(cause);
-    this.error = error;
-  }
-}
-
 function ended(run: Run, result: ExecutionResult): EndedExecution {
   const out: { -readonly [K in keyof EndedExecution]: EndedExecution[K] } = {
     executionArn: run.executionArn,
@@ -156,7 +152,8 @@ function ended(run: Run, result: ExecutionResult): EndedExecution {
     input: run.input,
   };
   if (result.status === 'SUCCEEDED') out.output = JSON.stringify(result.output ?? null);
-  if (result.error !== undefined && result.error !== null) out.error = result.error;
-  if (result.cause !== undefined && result.cause !== null) out.cause = result.cause;
+  const { error, cause } = result.status === 'ABORTED' && run.stopRequest !== null ? run.stopRequest : result;
+  if (error !== undefined && error !== null) out.error = error;
+  if (cause !== undefined && cause !== null) out.cause = cause;
   return out;
 }
