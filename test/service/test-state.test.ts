@@ -517,6 +517,19 @@ const answered: { name: string; request: RequestValues; expected: Record<string,
     },
   })),
   {
+    name: 'without a supplied Task.Token, a path to $$.Task.Token finds nothing',
+    request: {
+      definition: { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken', Parameters: { 'token.$': '$$.Task.Token' }, End: true },
+      mock: { result: {} },
+    },
+    expected: {
+      status: 'FAILED',
+      error: 'States.Runtime',
+      cause:
+        "An error occurred while executing the state 'StateName' (entered at the event id #0). The JSONPath '$$.Task.Token' specified for the field 'token.$' could not be found in the input '{}'",
+    },
+  },
+  {
     name: 'an unmocked .waitForTaskToken Task runs its handler, which sees the task token',
     request: {
       definition: { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken', Parameters: { 'token.$': '$$.Task.Token' }, End: true },
