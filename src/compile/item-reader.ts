@@ -59,6 +59,58 @@ interface ReaderConfig {
   readonly maxItems: ((input: unknown, frame: Frame, scope: StatesScope | null) => number | Promise<number>) | null;
 }
 
+/**
+ * Where an ItemReader's items came from, as `$$.Map.Item.Source` shows it. AWS documents
+ * `S3://bucket-name` for the objects a listObjectsV2 listing names and
+ * `S3://bucket-name/object-key` for the items read from an object (no AWS recording shows
+ * either): runs of consecutive items sharing one source.
+ */
+export class ItemSources {
+  private readonly sources: string[] = [];
+  /** Where each run ends (exclusive), in increasing order. */
+  private readonly ends: number[] = [];
+
+  /** The items read so far, up to `end`, that no run covers yet came from `source`. */
+  add(source: string, end: number): void {
+    if (end > (this.ends.length === 0 ? 0 : this.ends[this.ends.length - 1]!)) {
+      this.sources.push(source);
+      this.ends.push(end);
+    }
+  }
+
+  /** The source of the item at `index`. */
+  at(index: number): string | null {
+    let low = 0;
+    let high = this.ends.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (this.ends[middle]! <= index) low = middle + 1;
+      else high = middle;
+    }
+    return low < this.sources.length ? this.sources[low]! : null;
+  }
+}
+
+/** The sources of the items a reader returned, kept beside the array the Map receives. */
+const readSources = new WeakMap<readonly unknown[], ItemSources>();
+
+/** Where the items an ItemReader returned came from; null for any other array. */
+export function sourcesOfRead(items: readonly unknown[]): ItemSources | null {
+  return readSources.get(items) ?? null;
+}
+
+function fromSource(items: unknown[], source: string): unknown[] {
+  const sources = new ItemSources();
+  sources.add(source, items.length);
+  readSources.set(items, sources);
+  return items;
+}
+
+/** The S3 URI AWS's `$$.Map.Item.Source` shows: the bucket, or an object in it. */
+function s3Uri(bucket: unknown, key?: unknown): string {
+  return key === undefined ? `S3://${String(bucket)}` : `S3://${String(bucket)}/${String(key)}`;
+}
+
 /** The Map's ItemReader, or null when it has none. */
 export function compileItemReader(def: Record<string, unknown>, env: StateEnv): ReadItems | null {
   const reader = def.ItemReader as Record<string, unknown> | undefined;
@@ -85,7 +137,9 @@ export function compileItemReader(def: Record<string, unknown>, env: StateEnv): 
     return function readListedObjects(input, frame, scope) {
       return guard(frame, () =>
         andThen(args(input, frame, scope), (request) =>
-          andThen(limitOf(config, input, frame, scope), (limit) => listAll(list, request as S3Request, frame, limit)),
+          andThen(limitOf(config, input, frame, scope), (limit) =>
+            andThen(listAll(list, request as S3Request, frame, limit), (items) => fromSource(items, s3Uri((request as S3Request).Bucket))),
+          ),
         ),
       );
     };
@@ -96,7 +150,8 @@ export function compileItemReader(def: Record<string, unknown>, env: StateEnv): 
       andThen(args(input, frame, scope), (request) =>
         andThen(limitOf(config, input, frame, scope), (limit) => {
           if (config.inputType === 'MANIFEST') return readManifest(get, request as S3Request, config, frame, limit);
-          return andThen(getText(get, request as S3Request, frame), (text) => parseItems(text, config, frame, limit));
+          const { Bucket, Key } = request as S3Request;
+          return andThen(getText(get, request as S3Request, frame), (text) => fromSource(parseItems(text, config, frame, limit), s3Uri(Bucket, Key)));
         }),
       ),
     );
@@ -364,10 +419,13 @@ function readObjects(
   limit: number,
 ): unknown[] | Promise<unknown[]> {
   const items: unknown[] = [];
+  const sources = new ItemSources();
+  readSources.set(items, sources);
+  let index = 0;
   const add = (text: string): void => {
     for (const item of parseItems(text, config, frame, limit - items.length)) items.push(item);
+    sources.add(s3Uri(bucket, keys[index - 1]), items.length);
   };
-  let index = 0;
   // A loop while the handler answers synchronously, so a long listing does not deepen the stack.
   const readOn = (): unknown[] | Promise<unknown[]> => {
     while (index < keys.length && items.length < limit) {

@@ -124,6 +124,22 @@ export function errorOutput(error: AslError): { Error: string | null; Cause: str
  * the function's ARN, in the partition, region and account of `stateMachineArn` when a name
  * is given, with its version ($LATEST unless qualified), and the request's id.
  */
+/** AWS's failure for a state's output, or a Task's or Map's result, over the payload limit; `subject` names the state (or a Task's service). */
+export function resultTooLarge(subject: string): AslError {
+  return new AslError(
+    StatesErrors.DataLimitExceeded,
+    `The state/task '${subject}' returned a result with a size exceeding the maximum number of bytes service limit.`,
+  );
+}
+
+/** AWS's failure for a Task's effective input over the payload limit. */
+export function inputTooLarge(stateName: string): AslError {
+  return new AslError(
+    StatesErrors.DataLimitExceeded,
+    `The state/task '${stateName}' has an input with a size exceeding the maximum number of bytes service limit.`,
+  );
+}
+
 export function functionNotFound(functionName: string, stateMachineArn: string): AslError {
   const [, partition, , region, account] = stateMachineArn.split(':');
   const arn = functionName.startsWith('arn:') ? functionName : `arn:${partition}:lambda:${region}:${account}:function:${functionName}`;

@@ -1,4 +1,4 @@
-import { AslError, StatesErrors } from './errors.js';
+import { resultTooLarge } from './errors.js';
 import { abandonedThread, type Frame } from './frame.js';
 import { uncaughtFailureEvents } from './failure-events.js';
 import { abandoned, executionEnded, type Interruption } from './interruptions.js';
@@ -148,12 +148,7 @@ function checkOutputSize(state: StateNode, output: unknown, frame: Frame): void 
     return;
   }
   const bound = payloadBound(output, limit);
-  if (bound > limit) {
-    throw new AslError(
-      StatesErrors.DataLimitExceeded,
-      `The state/task '${state.name}' returned a result with a size exceeding the maximum number of bytes service limit.`,
-    );
-  }
+  if (bound > limit) throw resultTooLarge(state.name);
   frame.valueBound = bound;
 }
 

@@ -12,6 +12,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const buckets = join(here, 'item-reader-buckets');
 const cases = JSON.parse(readFileSync(join(here, 'item-reader.cases.json'), 'utf8')) as {
   reads: { name: string; reader: unknown; input?: unknown; jsonata?: boolean; items?: unknown[]; keys?: string[]; error?: string; cause?: string }[];
+  sources: { name: string; reader: unknown; jsonata?: boolean; sources: string[] }[];
   problems: { name: string; reader?: unknown; writer?: unknown; mode?: string; pointer: string; code: string }[];
 };
 
@@ -55,6 +56,19 @@ for (const row of cases.reads) {
       return;
     }
     assert.equal(result.output, row.items);
+  });
+}
+
+for (const row of cases.sources) {
+  itemReader(`$$.Map.Item.Source in the ItemSelector: ${row.name}`, async () => {
+    const selector = row.jsonata ? { source: '{% $states.context.Map.Item.Source %}' } : { 'source.$': '$$.Map.Item.Source' };
+    const machine = compile(mapWith({ ItemReader: row.reader, ItemSelector: selector }, 'DISTRIBUTED', row.jsonata), { handlers: s3FolderHandlers(buckets) });
+    const result = await machine.execute({});
+    assert.is(result.status, 'SUCCEEDED', `${result.error} ${result.cause}`);
+    assert.equal(
+      result.output,
+      row.sources.map((s) => ({ source: s })),
+    );
   });
 }
 

@@ -353,6 +353,11 @@ refusals.run();
 
 const answers = suite('TestState answers');
 
+/** AWS's cause for a result or output over the payload limit. */
+function tooLarge(subject: string): string {
+  return `The state/task '${subject}' returned a result with a size exceeding the maximum number of bytes service limit.`;
+}
+
 const retrying = {
   Type: 'Task',
   Resource: 'arn:aws:states:::lambda:invoke',
@@ -511,6 +516,19 @@ const answered: { name: string; request: RequestValues; expected: Record<string,
       },
     },
   })),
+  {
+    name: 'without a supplied Task.Token, a path to $$.Task.Token finds nothing',
+    request: {
+      definition: { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken', Parameters: { 'token.$': '$$.Task.Token' }, End: true },
+      mock: { result: {} },
+    },
+    expected: {
+      status: 'FAILED',
+      error: 'States.Runtime',
+      cause:
+        "An error occurred while executing the state 'StateName' (entered at the event id #0). The JSONPath '$$.Task.Token' specified for the field 'token.$' could not be found in the input '{}'",
+    },
+  },
   {
     name: 'an unmocked .waitForTaskToken Task runs its handler, which sees the task token',
     request: {
@@ -836,6 +854,56 @@ const answered: { name: string; request: RequestValues; expected: Record<string,
       output: { Error: 'Boom', Cause: 'b' },
       inspectionData: { input: {}, errorDetails: { catchIndex: 0 } },
     },
+  },
+  {
+    name: "a Task's result over 256 KiB fails it, even when its ResultSelector keeps a little, as in an execution",
+    request: { definition: { ...lambdaTask, ResultSelector: { 'code.$': '$.StatusCode' } }, roleArn: role },
+    handlers: { f: () => ({ text: 'x'.repeat(300_000) }) },
+    expected: { status: 'FAILED', error: 'States.DataLimitExceeded', cause: tooLarge('lambda') },
+  },
+  {
+    name: "a Task's result over 256 KiB goes through its Catch",
+    request: { definition: { ...lambdaTask, Catch: [{ ErrorEquals: ['States.ALL'], Next: 'H' }] }, roleArn: role },
+    handlers: { f: () => ({ text: 'x'.repeat(300_000) }) },
+    expected: {
+      status: 'CAUGHT_ERROR',
+      error: 'States.DataLimitExceeded',
+      cause: tooLarge('lambda'),
+      nextState: 'H',
+      output: { Error: 'States.DataLimitExceeded', Cause: tooLarge('lambda') },
+    },
+  },
+  {
+    name: "a Task's effective input over 256 KiB fails it before the call",
+    request: {
+      definition: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: 'f', 'a.$': '$.s', 'b.$': '$.s' }, End: true },
+      input: { s: 'x'.repeat(150_000) },
+      mock: { result: {} },
+    },
+    expected: {
+      status: 'FAILED',
+      error: 'States.DataLimitExceeded',
+      cause: "The state/task 'StateName' has an input with a size exceeding the maximum number of bytes service limit.",
+    },
+  },
+  {
+    name: "a state's output over 256 KiB fails it after it ran, where its Catch does not apply",
+    request: {
+      definition: { ...lambdaTask, ResultPath: '$.r', Catch: [{ ErrorEquals: ['States.ALL'], Next: 'H' }] },
+      input: { s: 'x'.repeat(200_000) },
+      mock: { result: { Payload: 'y'.repeat(100_000) } },
+    },
+    expected: { status: 'FAILED', error: 'States.DataLimitExceeded', cause: tooLarge('StateName') },
+  },
+  {
+    name: "a Map's mocked result over 256 KiB in UTF-8 (under 256 Ki characters) fails it",
+    request: { definition: mapState, input: { items: [1] }, mock: { result: ['é'.repeat(140_000)] } },
+    expected: { status: 'FAILED', error: 'States.DataLimitExceeded', cause: tooLarge('StateName') },
+  },
+  {
+    name: "a Pass state's Result over 256 KiB fails it",
+    request: { definition: { Type: 'Pass', Result: 'x'.repeat(300_000), End: true } },
+    expected: { status: 'FAILED', error: 'States.DataLimitExceeded', cause: tooLarge('StateName') },
   },
 ];
 

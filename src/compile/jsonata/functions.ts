@@ -4,6 +4,7 @@ import { jsonataLibrary } from './ast.js';
 import { setOwn } from '../../json.js';
 import { neutralised } from './data.js';
 import { hashAlgorithms } from '../intrinsics/functions.js';
+import { GUARD_BINDING, type EvaluationGuard } from './guard.js';
 
 /**
  * The functions Step Functions adds to JSONata ($partition, $range, $hash, $random with an
@@ -16,9 +17,6 @@ import { hashAlgorithms } from '../intrinsics/functions.js';
 
 /** The binding holding the evaluation's timestamp; a name with a space no expression can write. */
 export const NOW_BINDING = ' now';
-
-/** Size limit AWS applies to generated ranges (as for States.ArrayRange). */
-const MAX_RANGE_ITEMS = 1000;
 
 /** `this` inside a function jsonata calls: the evaluation's environment and context value. */
 interface Focus {
@@ -35,14 +33,15 @@ class FunctionError {
 }
 
 /**
- * Chunks of `size` items; the last one may be shorter. Like every integer argument of these
- * functions, a fractional size is rounded down first (AWS's developer guide, "JSONata
- * functions provided by Step Functions").
+ * Chunks of `size` items; the last one may be shorter. AWS documents none of these edges:
+ * a fractional size is truncated (towards zero), a size of 0 yields nothing, a negative one
+ * fails (README, "Differences from AWS Step Functions").
  */
 function partition(array: unknown[] | undefined, fractionalSize: number): unknown[] | undefined {
   if (array === undefined) return undefined;
   const size = Math.trunc(fractionalSize);
-  if (size <= 0) throw new FunctionError(`The chunk size of $partition must be a positive integer; found ${fractionalSize}`);
+  if (size < 0) throw new FunctionError(`The chunk size of $partition must not be negative; found ${fractionalSize}`);
+  if (size === 0) return undefined;
   const chunks: unknown[][] = [];
   for (let i = 0; i < array.length; i += size) chunks.push(array.slice(i, i + size));
   return chunks;
@@ -50,19 +49,21 @@ function partition(array: unknown[] | undefined, fractionalSize: number): unknow
 
 /**
  * From `start` towards `end` in steps of `step`, `end` included when a step lands on it. The
- * result is a JSONata sequence, so a single number comes back unwrapped, as on AWS. Its
- * arguments are integers, fractions rounded down as for $partition.
+ * result is a JSONata sequence, so a single number comes back unwrapped, as on AWS, and no
+ * number at all is nothing (a step of 0, or one leading away from `end`). Its arguments are
+ * truncated as $partition's are. The 1,000-item limit of States.ArrayRange is not $range's:
+ * only the evaluation's limit on items produced (guard.ts) bounds it, checked before the
+ * numbers are made.
  */
-function range(fractionalStart: number, fractionalEnd: number, fractionalStep: number): unknown[] | undefined {
+function range(this: Focus, fractionalStart: number, fractionalEnd: number, fractionalStep: number): unknown[] | undefined {
   const start = Math.trunc(fractionalStart);
   const end = Math.trunc(fractionalEnd);
   const step = Math.trunc(fractionalStep);
-  if (step === 0) throw new FunctionError('The step of $range must not be 0');
-  const out: number[] & { sequence?: boolean } = [];
-  for (let v = start; step > 0 ? v <= end : v >= end; v += step) {
-    if (out.length === MAX_RANGE_ITEMS) throw new FunctionError(`$range may produce at most ${MAX_RANGE_ITEMS} items`);
-    out.push(v);
-  }
+  if (step === 0) return undefined;
+  const count = Math.max(0, Math.floor((end - start) / step) + 1);
+  (this.environment.lookup(GUARD_BINDING) as EvaluationGuard).makeRoom(count);
+  const out: number[] & { sequence?: boolean } = new Array<number>(count);
+  for (let i = 0; i < count; i++) out[i] = start + i * step;
   out.sequence = true;
   return out;
 }

@@ -56,6 +56,10 @@ class EvaluationLimit {
   }
 }
 
+function tooManyItems(): EvaluationLimit {
+  return new EvaluationLimit(`The evaluation produced more than ${MAX_PRODUCED_ITEMS} items in arrays and sequences, statemill's limit.`);
+}
+
 /** The execution ended while the expression ran; carries the interruption to rethrow (jsonata annotates what it catches, so a fresh object). */
 export class EvaluationStopped {
   readonly interruption: Interruption;
@@ -90,9 +94,12 @@ export class EvaluationGuard {
       if (counted.has(array)) return;
       counted.add(array);
     }
-    if ((this.produced += array.length) > MAX_PRODUCED_ITEMS) {
-      throw new EvaluationLimit(`The evaluation produced more than ${MAX_PRODUCED_ITEMS} items in arrays and sequences, statemill's limit.`);
-    }
+    if ((this.produced += array.length) > MAX_PRODUCED_ITEMS) throw tooManyItems();
+  }
+
+  /** Refuses, before a function builds it, an array of `length` items (NaN included) that would pass the limit; it is counted once returned. */
+  makeRoom(length: number): void {
+    if (!(this.produced + length <= MAX_PRODUCED_ITEMS)) throw tooManyItems();
   }
 
   /** Every STEPS_PER_CHECK steps: ends the evaluation when it must end, and sometimes lets the event loop run. */

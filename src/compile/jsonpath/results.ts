@@ -1,4 +1,4 @@
-import { AslError, StatesErrors } from '../../run/errors.js';
+import { AslError, StatesErrors, resultTooLarge } from '../../run/errors.js';
 import type { Frame } from '../../run/frame.js';
 import { cyclePointer, cycleProblem } from '../../run/cycles.js';
 import { payloadBound } from '../../run/limits.js';
@@ -16,8 +16,8 @@ import { assignVariables, compileJsonPathAssign } from '../variables.js';
  */
 export function compileResultLimit(env: StateEnv, omittedBytes = 0, resource?: unknown): (result: unknown, knownBound?: number) => number {
   const payloadLimit = env.machine.limits.payloadBytes;
-  const subject = `The state/task '${typeof resource === 'string' ? resultSubject(resource, env.name) : env.name}'`;
-  const cause = `${subject} returned a result with a size exceeding the maximum number of bytes service limit.`;
+  const name = typeof resource === 'string' ? resultSubject(resource, env.name) : env.name;
+  const subject = `The state/task '${name}'`;
   // A bound the caller already knows (a Map's: its iterations' output bounds added) spares the walk when it is within the limit.
   return function checkResultSize(result, knownBound = Infinity) {
     if (omittedBytes + knownBound <= payloadLimit) return omittedBytes + knownBound;
@@ -31,7 +31,7 @@ export function compileResultLimit(env: StateEnv, omittedBytes = 0, resource?: u
     // A cycle measures as endless: say what it is rather than call it too large.
     const cycle = cyclePointer(result);
     if (cycle !== null) throw new AslError(StatesErrors.Runtime, `${subject} returned a result that is not JSON: ${cycleProblem(cycle)}.`);
-    throw new AslError(StatesErrors.DataLimitExceeded, cause);
+    throw resultTooLarge(name);
   };
 }
 

@@ -17,7 +17,7 @@ import { compileRecovery } from '../recovery.js';
 import { compileJsonPathFinish, compileResultLimit } from '../jsonpath/results.js';
 import { WHOLE_DOCUMENT, builtBound, compileTemplate, templateBound, type Builder, type TemplateBound } from '../jsonpath/templates.js';
 import { assignsAnywhere, layoutOf } from '../variables.js';
-import { compileItemReader, compileResultWriter, type ReadItems, type WriteResults } from '../item-reader.js';
+import { ItemSources, compileItemReader, compileResultWriter, sourcesOfRead, type ReadItems, type WriteResults } from '../item-reader.js';
 import { mapLabel } from '../map-label.js';
 import { compilePathSetting } from '../path-settings.js';
 
@@ -98,7 +98,7 @@ export function compileMap(def: Record<string, unknown>, env: StateEnv): RunStat
       throw thrown;
     }
     let inputs: unknown[] = items;
-    if (selector !== null) inputs = selectEach(selector, effective, items, frame, reader === null ? STATE_DATA_SOURCE : null);
+    if (selector !== null) inputs = selectEach(selector, effective, items, frame, reader === null ? stateDataSources : sourcesOfRead(items));
     if (batching !== null) inputs = batch(batching, inputs, effective, frame);
     const inputBound = itemBound === null ? Infinity : builtBound(itemBound, frame.valueBound, frame.vars);
     const allowed = allowedFailures(tolerated[0], tolerated[1], items.length);
@@ -129,6 +129,10 @@ export function compileMap(def: Record<string, unknown>, env: StateEnv): RunStat
   return recovery.run;
 }
 
+/** Items taken from the state's input (ItemsPath, Items) all come from STATE_DATA. */
+const stateDataSources = new ItemSources();
+stateDataSources.add(STATE_DATA_SOURCE, Infinity);
+
 function compileItemsPath(path: unknown): (input: unknown, frame: Frame) => unknown[] {
   const read = typeof path === 'string' ? compileReferencePath(path) : null;
   return function readItems(input, frame) {
@@ -143,10 +147,7 @@ function compileItemsPath(path: unknown): (input: unknown, frame: Frame) => unkn
   };
 }
 
-/**
- * The frame an ItemSelector sees: the Map state's, with `$$.Map.Item.Index/Value` of one item
- * and its `Source` (null for an ItemReader's items, whose S3 source it does not show).
- */
+/** The frame an ItemSelector sees: the Map state's, with `$$.Map.Item.Index/Value/Source` of one item. */
 export function itemFrame(parent: Frame, index: number, item: unknown, source: string | null): Frame {
   // Selectors only read, so the Map state's own variables and stop signal serve.
   const frame = new Frame(parent.exec, parent.vars, index, item, parent.stop);
@@ -161,12 +162,13 @@ export function itemFrame(parent: Frame, index: number, item: unknown, source: s
  * ItemSelector over every item, in order. Selectors only read, synchronously, so one frame
  * serves every item, its `$$.Map.Item` moved along.
  */
-function selectEach(selector: Builder, effective: unknown, items: unknown[], parent: Frame, source: string | null): unknown[] {
-  const frame = itemFrame(parent, 0, undefined, source);
+function selectEach(selector: Builder, effective: unknown, items: unknown[], parent: Frame, sources: ItemSources | null): unknown[] {
+  const frame = itemFrame(parent, 0, undefined, null);
   const inputs = new Array<unknown>(items.length);
   for (let i = 0; i < items.length; i++) {
     frame.mapIndex = i;
     frame.mapValue = items[i];
+    frame.mapSource = sources === null ? null : sources.at(i);
     inputs[i] = selector(effective, frame);
   }
   return inputs;
@@ -429,7 +431,7 @@ function compileJsonataMap(
     return selectThenIterate(scope, items, limit, tolerated);
   }
   function selectThenIterate(scope: StatesScope, items: unknown[], limit: number, tolerated: Tolerated): unknown {
-    const selected = selectItems(settings.selector, scope, items, reader === null ? STATE_DATA_SOURCE : null);
+    const selected = selectItems(settings.selector, scope, items, reader === null ? stateDataSources : sourcesOfRead(items));
     if (isPromiseLike(selected) || settings.batcher !== null) {
       return andThen(selected, (s) => andThen(batchJsonata(settings.batcher, scope, s), (inputs) => iterate(scope, inputs, limit, tolerated, items.length)));
     }
@@ -460,17 +462,18 @@ function toleratedFailureSettings(settings: JsonataMapSettings, scope: StatesSco
  * turn. One at a time, so one frame and one `$states` serve every item, its `$$.Map.Item`
  * moved along (an item whose expression went to the library keeps its own).
  */
-function selectItems(selector: Evaluate | null, scope: StatesScope, items: unknown[], source: string | null): unknown[] | Promise<unknown[]> {
+function selectItems(selector: Evaluate | null, scope: StatesScope, items: unknown[], sources: ItemSources | null): unknown[] | Promise<unknown[]> {
   if (selector === null) return items;
-  const frame = itemFrame(scope.frame, 0, undefined, source);
+  const frame = itemFrame(scope.frame, 0, undefined, null);
   const selected = new Array<unknown>(items.length);
   const itemScope = new StatesScope(frame, scope.input);
   for (let i = 0; i < items.length; i++) {
     frame.mapIndex = i;
     frame.mapValue = items[i];
+    frame.mapSource = sources === null ? null : sources.at(i);
     if (i > 0) itemScope.nextItem();
     const value = selector(itemScope);
-    if (isPromiseLike(value)) return selectRest(selector, scope, frame, items, selected, i, value);
+    if (isPromiseLike(value)) return selectRest(selector, scope, frame, items, sources, selected, i, value);
     selected[i] = value;
   }
   return selected;
@@ -481,6 +484,7 @@ async function selectRest(
   scope: StatesScope,
   frame: Frame,
   items: unknown[],
+  sources: ItemSources | null,
   selected: unknown[],
   from: number,
   pending: PromiseLike<unknown>,
@@ -489,6 +493,7 @@ async function selectRest(
   for (let i = from + 1; i < items.length; i++) {
     frame.mapIndex = i;
     frame.mapValue = items[i];
+    frame.mapSource = sources === null ? null : sources.at(i);
     selected[i] = await selector(new StatesScope(frame, scope.input));
   }
   return selected;

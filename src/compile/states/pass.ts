@@ -1,4 +1,4 @@
-import { AslError, StatesErrors } from '../../run/errors.js';
+import { resultTooLarge } from '../../run/errors.js';
 import type { Frame } from '../../run/frame.js';
 import { jsonByteLength } from '../../run/limits.js';
 import type { RunState } from '../../run/state.js';
@@ -20,9 +20,8 @@ export function compilePass(def: Record<string, unknown>, env: StateEnv): RunSta
   const resultPath = compileResultPath(def.ResultPath);
   const outputPath = compileSelectPath(def.OutputPath);
   if ('Result' in def && jsonByteLength(def.Result, env.machine.limits.payloadBytes) > env.machine.limits.payloadBytes) {
-    const cause = `The state/task '${env.name}' returned a result with a size exceeding the maximum number of bytes service limit.`;
     return function runOversizedPass() {
-      throw new AslError(StatesErrors.DataLimitExceeded, cause);
+      throw resultTooLarge(env.name);
     };
   }
   if ('Assign' in def) return compilePassWithAssign(def, inputPath, resultPath, outputPath);

@@ -1,4 +1,4 @@
-import { AslError, StatesErrors, functionNotFound, jsonForCause, runtimeError } from '../../run/errors.js';
+import { functionNotFound, inputTooLarge, jsonForCause, runtimeError } from '../../run/errors.js';
 import { abandonedThread, type Frame } from '../../run/frame.js';
 import { isActivityArn } from '../../run/history-details.js';
 import { Interruption } from '../../run/interruptions.js';
@@ -289,10 +289,9 @@ function compileLimitedCall(def: Record<string, unknown>, env: StateEnv, inputBo
   const invoke = compileHandlerCall(def, env, responses);
   const limit = env.machine.limits.payloadBytes;
   if (limit === Infinity) return invoke;
-  const cause = `The state/task '${env.name}' has an input with a size exceeding the maximum number of bytes service limit.`;
   return function invokeWithinLimit(effective, frame, timing) {
     if (!(inputBound !== null && builtBound(inputBound, frame.valueBound, frame.vars) <= limit) && !fitsPayload(effective, limit)) {
-      throw new AslError(StatesErrors.DataLimitExceeded, cause);
+      throw inputTooLarge(env.name);
     }
     return invoke(effective, frame, timing);
   };

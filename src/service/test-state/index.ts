@@ -12,6 +12,9 @@ import { checkRequestShape, testStateOptionsProblem } from './request-checks.js'
 import { toResponse } from './response.js';
 import { createRun, type Outcome, type TestRun } from './run-env.js';
 import { evaluateTask } from './task-state.js';
+import { failed } from './recovery.js';
+import { fitsPayload } from '../../run/limits.js';
+import { resultTooLarge } from '../../run/errors.js';
 
 export type * from './request.js';
 export { checkedResources } from './result-shapes.js';
@@ -52,7 +55,13 @@ export async function testState(request: TestStateRequest, options: TestStateOpt
     options,
   );
   run.record('input', input);
-  return toResponse(await evaluate(run, input), run, level);
+  return toResponse(withinPayloadLimit(await evaluate(run, input), run), run, level);
+}
+
+/** A state's output over the payload limit fails the state after it ran, where no Retry or Catch applies, as in an execution. */
+function withinPayloadLimit(outcome: Outcome, run: TestRun): Outcome {
+  if (!outcome.hasOutput || fitsPayload(outcome.output, run.env.machine.limits.payloadBytes)) return outcome;
+  return failed(resultTooLarge(run.state.name));
 }
 
 function evaluate(run: TestRun, input: unknown): Promise<Outcome> {

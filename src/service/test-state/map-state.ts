@@ -12,6 +12,7 @@ import { Frame, STATE_DATA_SOURCE } from '../../run/frame.js';
 import { isObject } from '../../json.js';
 import { ServiceError } from '../errors.js';
 import { finishJsonPath, mockedResult } from './result-stages.js';
+import { compileResultLimit } from '../../compile/jsonpath/results.js';
 import { recover } from './recovery.js';
 import { refuseCompileProblems, succeeded, type Outcome, type TestRun } from './run-env.js';
 
@@ -115,16 +116,21 @@ function recordTolerance(run: TestRun, tolerance: Tolerance): void {
   if (tolerance.percentage !== null) run.record('toleratedFailurePercentage', tolerance.percentage);
 }
 
-/** The mocked iterations' results, or the threshold error when more failed than tolerated. */
+/**
+ * The mocked iterations' results, or the threshold error when more failed than tolerated; a
+ * result over the payload limit fails as it does in an execution.
+ */
 function iterationResults(run: TestRun, tolerance: Tolerance): unknown {
   const result = mockedResult(run.mock);
   const failures = run.config.mapIterationFailureCount ?? 0;
-  if (failures === 0 || (tolerance.count === null && tolerance.percentage === null)) return result;
-  const total = Array.isArray(result) ? result.length : 0;
-  let allowed = Infinity;
-  if (tolerance.count !== null) allowed = tolerance.count;
-  if (tolerance.percentage !== null) allowed = Math.min(allowed, Math.floor((tolerance.percentage / 100) * total));
-  if (failures > allowed) throw new AslError(StatesErrors.ExceedToleratedFailureThreshold, THRESHOLD_CAUSE);
+  if (failures > 0 && (tolerance.count !== null || tolerance.percentage !== null)) {
+    const total = Array.isArray(result) ? result.length : 0;
+    let allowed = Infinity;
+    if (tolerance.count !== null) allowed = tolerance.count;
+    if (tolerance.percentage !== null) allowed = Math.min(allowed, Math.floor((tolerance.percentage / 100) * total));
+    if (failures > allowed) throw new AslError(StatesErrors.ExceedToleratedFailureThreshold, THRESHOLD_CAUSE);
+  }
+  compileResultLimit(run.env)(result);
   return result;
 }
 

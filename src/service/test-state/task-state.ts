@@ -6,7 +6,9 @@ import { lambdaEvent, lambdaResponse } from '../../compile/lambda-response.js';
 import { handlerError } from '../../run/task-call.js';
 import { compileTemplate } from '../../compile/jsonpath/templates.js';
 import { scheduleLimit } from '../../run/clock.js';
-import { AslError, StatesErrors, functionNotFound, jsonForCause } from '../../run/errors.js';
+import { AslError, StatesErrors, functionNotFound, inputTooLarge, jsonForCause } from '../../run/errors.js';
+import { fitsPayload } from '../../run/limits.js';
+import { compileResultLimit } from '../../compile/jsonpath/results.js';
 import { contextObject } from '../../run/frame.js';
 import { isPromiseLike } from '../../run/state.js';
 import { ServiceError } from '../errors.js';
@@ -60,14 +62,19 @@ async function jsonataTask(run: TestRun, input: unknown): Promise<Outcome> {
   }
 }
 
-/** The mocked result or error, else the handler's answer. */
+/**
+ * The mocked result or error, else the handler's answer; an effective input or a result over
+ * the payload limit fails as it does in an execution (Retry and Catch see it).
+ */
 async function taskResult(run: TestRun, effective: unknown): Promise<unknown> {
+  if (!fitsPayload(effective, run.env.machine.limits.payloadBytes)) throw inputTooLarge(run.state.name);
   const mock = run.mock;
-  if (mock !== null) {
-    if (mock.kind === 'error') throw new AslError(mock.error, mock.cause);
-    return mock.value;
-  }
-  return invokeHandler(run, effective);
+  let result: unknown;
+  if (mock === null) result = await invokeHandler(run, effective);
+  else if (mock.kind === 'error') throw new AslError(mock.error, mock.cause);
+  else result = mock.value;
+  compileResultLimit(run.env, 0, run.state.def.Resource)(result);
+  return result;
 }
 
 /**
