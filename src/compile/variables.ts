@@ -4,7 +4,8 @@ import { type Frame } from '../run/frame.js';
 import { VariableLayout, variableSize, type VariableScope } from '../run/variables.js';
 import { jsonByteLength } from '../run/limits.js';
 import { isPromiseLike } from '../run/state.js';
-import { compileJsonataValue, type Evaluate, type JsonataField } from './jsonata/index.js';
+import { compileJsonataValue, isJsonataExpression, type Evaluate, type JsonataField } from './jsonata/index.js';
+import { astOf, expressionText, parseJsonata, resultItemIndex } from './jsonata/ast.js';
 import type { StatesScope } from './jsonata/scope.js';
 import { compileDynamicValue, compileTemplate, type Builder } from './jsonpath/templates.js';
 
@@ -29,6 +30,8 @@ export interface JsonPathAssign {
 
 export interface JsonataAssign {
   readonly names: AssignedNames;
+  /** For each value, `k` when it is `$states.result[k]` alone (resultItemIndex), else -1. */
+  readonly resultItems: readonly number[];
   /** The new values, in the order of `names`; a promise only when a value needed the jsonata library. */
   evaluate(scope: StatesScope): unknown[] | Promise<unknown[]>;
 }
@@ -105,6 +108,7 @@ export function compileJsonataAssign(assign: unknown, field: JsonataField, probl
   const entries: Evaluate[] = keys.map((name) => compileJsonataValue((assign as Record<string, unknown>)[name], field.child(name), problems));
   return {
     names,
+    resultItems: keys.map((name) => resultItemOf((assign as Record<string, unknown>)[name])),
     evaluate(scope) {
       const values = new Array<unknown>(entries.length);
       for (let i = 0; i < entries.length; i++) {
@@ -115,6 +119,16 @@ export function compileJsonataAssign(assign: unknown, field: JsonataField, probl
       return values;
     },
   };
+}
+
+/** resultItemIndex of an Assign value: -1 for a value that is not one expression, or one that does not parse (compileJsonataValue reports it). */
+function resultItemOf(value: unknown): number {
+  if (!isJsonataExpression(value)) return -1;
+  try {
+    return resultItemIndex(astOf(parseJsonata(expressionText(value))));
+  } catch {
+    return -1;
+  }
 }
 
 /** Once one value needed the library, the rest are evaluated one by one, in order. */
@@ -140,8 +154,18 @@ const TOTAL_PAYLOADS = 40;
  * values measured exactly (sizesExactly), so no quota refuses what fits. `measured`, an
  * object whose payloadBound the state already took (`$states.result`, once the result's
  * check measured it), is `measuredBound` wherever a value is that object: not walked again.
+ * When `measured` is an array (a Parallel's or Map's result), an object that is its item at
+ * `resultItems[i]` (the value `$states.result[k]`) is within the array's bound less its
+ * brackets, and is kept at that bound unwalked.
  */
-export function assignVariables(frame: Frame, target: AssignedNames, values: readonly unknown[], measured: unknown = null, measuredBound = Infinity): void {
+export function assignVariables(
+  frame: Frame,
+  target: AssignedNames,
+  values: readonly unknown[],
+  measured: unknown = null,
+  measuredBound = Infinity,
+  resultItems: readonly number[] | null = null,
+): void {
   const scope = frame.vars!;
   const names = target.list;
   if (scope.parent !== null) {
@@ -164,7 +188,7 @@ export function assignVariables(frame: Frame, target: AssignedNames, values: rea
   for (let i = 0; i < names.length; i++) {
     // Past the limit, payloadBound is the exact size.
     const value = values[i];
-    const size = value === measured && measuredBound <= limit ? measuredBound : variableSize(value, limit);
+    const size = measuredBound <= limit ? measuredSize(value, measured, measuredBound, resultItems, i, limit) : variableSize(value, limit);
     if (size > limit) throw tooLarge(frame, `The variable '${names[i]}' exceeds the maximum size of ${limit} bytes.`);
     sizes[i] = size;
     assigned += size;
@@ -179,6 +203,15 @@ export function assignVariables(frame: Frame, target: AssignedNames, values: rea
   }
   for (let i = 0; i < slots.length; i++) scope.setSlot(slots[i]!, values[i], sizes[i]!);
   if (frame.exec.history !== null) frame.exec.history.variablesAssigned(frame, names, values);
+}
+
+/** The size assignVariables keeps for the `i`th value, given a measured result within the limit. */
+function measuredSize(value: unknown, measured: unknown, measuredBound: number, resultItems: readonly number[] | null, i: number, limit: number): number {
+  if (value === measured) return measuredBound;
+  const k = resultItems === null ? -1 : resultItems[i]!;
+  // Numbers and booleans are sized exactly, as everywhere; an object item is inside the array's brackets.
+  if (k >= 0 && value !== null && typeof value === 'object' && Array.isArray(measured) && measured[k] === value) return measuredBound - 2;
+  return variableSize(value, limit);
 }
 
 /** Replaces each size by the exact one; their sum. */

@@ -37,7 +37,7 @@ export class VariableLayout {
  * The size a scope keeps for a variable under the payload limit `limit`: an upper bound of
  * its JSON size in UTF-8 bytes while that fits (payloadBound; numbers and booleans exactly),
  * the exact size past it; 0 without a limit, where nothing is checked. Every path that puts
- * a value in a scope keeps this size or a smaller upper bound, so a value built from
+ * a value in a scope keeps this size or another upper bound within the limit, so a value built from
  * variables can take its bound from their sizes (VariableRead.sizeIn).
  */
 export function variableSize(value: unknown, limit: number): number {
@@ -84,7 +84,7 @@ export class VariableScope {
     this.sizes?.push(0);
     return this.layout.names.length - 1;
   }
-  /** Sets a variable of this scope; `size` is variableSize(value) or a smaller upper bound of its JSON size (0 only without a payload limit). */
+  /** Sets a variable of this scope; `size` is variableSize(value) or another upper bound of its JSON size within the limit (0 only without a payload limit). */
   set(name: string, value: unknown, size: number): void {
     this.setSlot(this.slotFor(name), value, size);
   }

@@ -166,11 +166,46 @@ const taskResultRows: { row: string; result: unknown; resultBound: number; assig
   { row: '$states.result, a boolean', result: false, resultBound: 25, assign: { b: '{% $states.result %}' }, sizes: { b: 5 } },
   { row: '$states.result, null', result: null, resultBound: 25, assign: { z: '{% $states.result %}' }, sizes: { z: 4 } },
   {
-    row: 'no result measured (a Parallel’s): walked',
+    row: 'no result measured: walked',
     result: { id: 7 },
     resultBound: Infinity,
     assign: { whole: '{% $states.result %}' },
     sizes: { whole: 43 },
+  },
+  {
+    row: '$states.result[k] of an array (a Parallel’s, a Map’s): an object item at the bound less the brackets; other items walked',
+    result: [{ id: 7 }, [1, 2], 12345, 'ab', null],
+    resultBound: 300,
+    assign: { first: '{% $states.result[0] %}', second: '{% $states.result[1] %}', third: '{% $states.result[2] %}', fourth: '{% $states.result[3] %}' },
+    sizes: { first: 298, second: 298, third: 5, fourth: 14 },
+  },
+  {
+    row: '$states.result[k] with more after it, or a negative index: walked',
+    result: [{ id: 7 }, { id: 8 }],
+    resultBound: 300,
+    assign: { id: '{% $states.result[0].id %}', last: '{% $states.result[-1] %}' },
+    sizes: { id: 1, last: 43 },
+  },
+  {
+    row: '$states.result[k] past the items: nothing assigned there to size (undefined)',
+    result: [{ id: 7 }],
+    resultBound: 300,
+    assign: { first: '{% $states.result[0] %}' },
+    sizes: { first: 298 },
+  },
+  {
+    row: '$states.result[k] of an array whose bound passes the limit: walked',
+    result: [{ id: 7 }, { id: 8 }],
+    resultBound: 2000,
+    assign: { first: '{% $states.result[0] %}' },
+    sizes: { first: 43 },
+  },
+  {
+    row: '$states.result[0] of an object result (the object itself): the check’s bound',
+    result: { id: 7 },
+    resultBound: 90,
+    assign: { whole: '{% $states.result[0] %}' },
+    sizes: { whole: 90 },
   },
 ];
 for (const { row, result, resultBound, assign, sizes } of taskResultRows) {

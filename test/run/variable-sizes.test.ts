@@ -113,6 +113,139 @@ for (const [name, assign, input, fits] of outputTable) {
   });
 }
 
+/**
+ * A Parallel's branch outputs bound its result (AWS checks only its output): while that bound
+ * is within the limit, an Assign of `$states.result[k]` keeps each object at the bound less
+ * the brackets, without walking it, and a later state's input built from those variables
+ * takes its bound from them; past the limit, the values are walked as before.
+ */
+function copies(count: number, read: (name: string) => string): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (let i = 1; i <= count; i++) for (const name of ['a', 'b', 'c']) fields[`${name}${i}`] = read(name);
+  return fields;
+}
+/** Three branches, each one state whose output is the input's `s`. */
+const branchesOf = (state: Record<string, unknown>) => [0, 1, 2].map((i) => ({ StartAt: `Copy${i}`, States: { [`Copy${i}`]: { ...state, End: true } } }));
+const assigningBranches: Record<string, (count: number) => Record<string, unknown>> = {
+  JSONata: (count) => ({
+    QueryLanguage: 'JSONata',
+    StartAt: 'Checks',
+    States: {
+      Checks: {
+        Type: 'Parallel',
+        Branches: branchesOf({ Type: 'Pass', Output: '{% $states.input.s %}' }),
+        Assign: { a: '{% $states.result[0] %}', b: '{% $states.result[1] %}', c: '{% $states.result[2] %}' },
+        Output: '{% $states.input %}',
+        Next: 'Last',
+      },
+      Last: { Type: 'Task', Resource: 'echo', Arguments: copies(count, (name) => `{% $${name} %}`), End: true },
+    },
+  }),
+  JSONPath: (count) => ({
+    StartAt: 'Checks',
+    States: {
+      Checks: {
+        Type: 'Parallel',
+        Branches: branchesOf({ Type: 'Pass', InputPath: '$.s' }),
+        Assign: { 'a.$': '$[0]', 'b.$': '$[1]', 'c.$': '$[2]' },
+        ResultPath: null,
+        Next: 'Last',
+      },
+      Last: {
+        Type: 'Task',
+        Resource: 'echo',
+        Parameters: Object.fromEntries(Object.entries(copies(count, (name) => `$${name}`)).map(([k, v]) => [`${k}.$`, v])),
+        End: true,
+      },
+    },
+  }),
+};
+const COMBINED_TOO_LARGE = 'The variables assigned by this state exceed the maximum combined size of 1000 bytes.';
+// Seven numbers of 19 characters: each object takes 176 bytes, bounded by 289, and the result's bound (872) is within the limit.
+const numbers = Object.fromEntries(Array.from({ length: 7 }, (_, i) => [`n${i}`, 0.12345678901234568]));
+const branchTable: [string, number, unknown, string | null][] = [
+  ['objects whose result is bounded within the limit, copied once', 1, { s: numbers }, null],
+  ['the same objects copied twice: over the limit', 2, { s: numbers }, ARGUMENTS_TOO_LARGE],
+  ['objects whose result bound passes the limit but whose sizes fit', 1, { s: { k: 'x'.repeat(100) } }, null],
+  ['strings together over the limit of one Assign', 1, { s: 'x'.repeat(400) }, COMBINED_TOO_LARGE],
+];
+for (const language of Object.keys(assigningBranches)) {
+  for (const [name, count, input, cause] of branchTable) {
+    sizes(`${language}: a Parallel's Assign of its branch outputs, ${name}`, async () => {
+      let called = 0;
+      const machine = compile(assigningBranches[language]!(count), {
+        handlers: { echo: () => ++called },
+        clock: virtualClock(0),
+        limits: { payloadBytes: LIMIT },
+      });
+      const r = await machine.execute(input);
+      if (cause === null) {
+        assert.is(r.status, 'SUCCEEDED', String(r.cause));
+        assert.is(called, 1);
+      } else {
+        assert.equal({ status: r.status, error: r.error }, { status: 'FAILED', error: 'States.DataLimitExceeded' });
+        assert.ok(r.cause?.endsWith(cause), String(r.cause));
+        assert.is(called, 0);
+      }
+    });
+  }
+}
+
+sizes("JSONata: a Parallel's Assign of `$states.result[0]` keeps the branch's output at the result's bound, without walking it again", async () => {
+  let walks = 0;
+  const answer = new Proxy(
+    { k: 'v' },
+    {
+      ownKeys(target) {
+        walks++;
+        return Reflect.ownKeys(target);
+      },
+    },
+  );
+  const definition = {
+    QueryLanguage: 'JSONata',
+    StartAt: 'Checks',
+    States: {
+      Checks: {
+        Type: 'Parallel',
+        Branches: [{ StartAt: 'Ask', States: { Ask: { Type: 'Task', Resource: 'answer', End: true } } }],
+        Assign: { a: '{% $states.result[0] %}' },
+        Output: '{% $states.input %}',
+        End: true,
+      },
+    },
+  };
+  const r = await compile(definition, { handlers: { answer: () => answer }, clock: virtualClock(0), limits: { payloadBytes: LIMIT } }).execute({});
+  assert.is(r.status, 'SUCCEEDED', String(r.cause));
+  // The one walk is the Task's result check.
+  assert.is(walks, 1);
+});
+
+const PARALLEL_TOO_LARGE = "The state/task 'Checks' returned a result with a size exceeding the maximum number of bytes service limit.";
+// The output is the result, ["…","…","…"]: 8 bytes around the strings. Numbers: the result's bound (80) proves it fits.
+const parallelOutputTable: [string, unknown, boolean][] = [
+  ['numbers, bounded within the limit', { s: 12345 }, true],
+  ['strings filling the limit exactly', { s: 'x'.repeat(330) }, true],
+  ['strings just over the limit', { s: 'x'.repeat(331) }, false],
+];
+for (const [name, input, fits] of parallelOutputTable) {
+  sizes(`JSONata: a Parallel's output that is its result, ${name}`, async () => {
+    const definition = {
+      QueryLanguage: 'JSONata',
+      StartAt: 'Checks',
+      States: { Checks: { Type: 'Parallel', Branches: branchesOf({ Type: 'Pass', Output: '{% $states.input.s %}' }), End: true } },
+    };
+    const r = await compile(definition, { clock: virtualClock(0), limits: { payloadBytes: LIMIT } }).execute(input);
+    if (fits) {
+      assert.is(r.status, 'SUCCEEDED', String(r.cause));
+      const s = (input as { s: unknown }).s;
+      assert.equal(r.output, [s, s, s]);
+    } else {
+      assert.equal({ status: r.status, error: r.error, cause: r.cause }, { status: 'FAILED', error: 'States.DataLimitExceeded', cause: PARALLEL_TOO_LARGE });
+    }
+  });
+}
+
 sizes('TestState keeps the variables it is given at the sizes an Assign keeps, so the quotas count them', () => {
   const variables = { text: 'é'.repeat(100), list: [1, 'two', { three: null }], flag: false };
   const definition = JSON.stringify({ QueryLanguage: 'JSONata', StartAt: 'S', States: { S: { Type: 'Pass', Assign: { next: '{% $text %}' }, End: true } } });

@@ -262,6 +262,22 @@ function collectTopLevel(node: ExprNode | undefined, names: Set<string>): void {
   }
 }
 
+/**
+ * `k` when the expression is `$states.result[k]` alone (`k` a whole number, 0 or more): the
+ * item at `k` of an array result, the result itself otherwise. -1 for any other expression.
+ */
+export function resultItemIndex(ast: ExprNode): number {
+  if (ast.type !== 'path' || ast.keepSingletonArray === true || ast.steps?.length !== 2) return -1;
+  const [states, result] = ast.steps as [ExprNode, ExprNode];
+  if (states.type !== 'variable' || states.value !== 'states' || !plainStep(states)) return -1;
+  if (result.type !== 'name' || result.value !== 'result' || result.stages?.length !== 1) return -1;
+  if (result.predicate !== undefined || result.group !== undefined || result.focus !== undefined || result.index !== undefined) return -1;
+  if (result.tuple === true || result.keepArray === true) return -1;
+  const filter = result.stages[0]!;
+  const k = filter.type === 'filter' && filter.expr?.type === 'number' ? (filter.expr.value as number) : -1;
+  return Number.isInteger(k) && k >= 0 ? k : -1;
+}
+
 /** A step with nothing attached that could read its value some other way (filters, sorts, bindings, groups). */
 export function plainStep(step: ExprNode): boolean {
   return (

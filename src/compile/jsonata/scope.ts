@@ -17,7 +17,7 @@ export class StatesScope {
   input: unknown;
   /** `$states.result`: undefined until the task, branches or iterations produced it, and where a field may not read it. */
   result: unknown;
-  /** An upper bound of the result's JSON size, once the result was checked against the payload limit; Infinity until then. */
+  /** An upper bound of the result's JSON size, once the result was checked against the payload limit (a Parallel's: its branches' output bounds added); Infinity until then. */
   resultBound: number;
   private extras: ScopeExtras | null;
 

@@ -50,7 +50,7 @@ export function compileOutcome(owner: Record<string, unknown>, ownerPointer: str
     const result = scope.result;
     // A number's or a boolean's size is taken exactly, not as the result check's bound.
     const measured = result !== null && typeof result === 'object';
-    assignVariables(scope.frame, names, values, measured ? result : null, measured ? scope.resultBound : Infinity);
+    assignVariables(scope.frame, names, values, measured ? result : null, measured ? scope.resultBound : Infinity, assign.resultItems);
     if (output === null) noteFallbackBound(scope, out);
     else if (bound !== null) noteOutputBound(scope, bound);
     return out;

@@ -53,8 +53,10 @@ function compileJsonataParallel(def: Record<string, unknown>, env: StateEnv, bra
   const args = 'Arguments' in def ? compileJsonataValue(def.Arguments, stateField(env.pointer, 'Arguments'), problems) : null;
   const outcome = compileOutcome(def, env.pointer, problems);
 
-  function finish(scope: StatesScope, outputs: unknown): unknown {
+  /** `outputsBound`, the branches' output bounds added, bounds the result: Output and Assign take sizes from it where it is within the limit. */
+  function finish(scope: StatesScope, outputs: unknown, _frame: Frame, outputsBound: number): unknown {
     scope.result = outputs;
+    scope.resultBound = outputsBound;
     return outcome(scope, outputs);
   }
   function run(scope: StatesScope, effective: unknown): unknown {
@@ -71,7 +73,9 @@ function compileJsonataParallel(def: Record<string, unknown>, env: StateEnv, bra
   branches.join = function joinJsonataParallel(suspension) {
     const group = suspension as ParkedBranches;
     const input = group.rawInput;
-    return recovery.resume(input, group.frame, group.retries, () => finish(new StatesScope(group.frame, input), group.joined()));
+    return recovery.resume(input, group.frame, group.retries, () =>
+      finish(new StatesScope(group.frame, input), group.joined(), group.frame, group.outputsBound),
+    );
   };
   return recovery.run;
 }
