@@ -18,6 +18,12 @@ export const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
  */
 export const RAW_RESULT_STATES = Symbol.for('statemill.rawResultStates');
 
+/**
+ * Of the states a raw handler answers, those a mocked response stands in for the service of:
+ * their request counts as sent, which a callback's or `.sync` job's history records.
+ */
+export const MOCKED_STATES = Symbol('statemill.mockedStates');
+
 /** True when the handler claims the state as a raw service integration (decided at compile time). */
 /**
  * A handlers object may carry, under this key, a resolver for the Lambda functions it has no
@@ -30,6 +36,12 @@ export type LambdaResolver = (functionName: string) => Handler | undefined;
 
 export function answersRaw(handler: Handler, stateName: string): boolean {
   const states = (handler as { [RAW_RESULT_STATES]?: ReadonlySet<string> })[RAW_RESULT_STATES];
+  return states !== undefined && states.has(stateName);
+}
+
+/** True when a mocked response answers the state (see MOCKED_STATES). */
+export function answersFromMock(handler: Handler, stateName: string): boolean {
+  const states = (handler as { [MOCKED_STATES]?: ReadonlySet<string> })[MOCKED_STATES];
   return states !== undefined && states.has(stateName);
 }
 

@@ -7,7 +7,7 @@ import { Suspension, activityStarted, mayPark, type ChildWait, type ResumeStep }
 import { TaskFailure, type Timing } from '../run/task-call.js';
 import type { TaskTokens } from '../run/tokens.js';
 import type { StateEnv } from './context.js';
-import { answersRaw } from './handlers.js';
+import { answersFromMock, answersRaw } from './handlers.js';
 
 /**
  * Standard workflows' task patterns: `.waitForTaskToken` callbacks, `.sync` jobs, nested
@@ -116,7 +116,10 @@ export function compilePatternCall(def: Record<string, unknown>, env: StateEnv, 
   if (integrations === null) return null;
   const own = env.machine.handlers.resource(resource);
   // A mock answering the full Resource gives the task's result itself, as Step Functions Local mocks do.
-  if (own !== undefined && answersRaw(own, env.name)) return null;
+  if (own !== undefined && answersRaw(own, env.name)) {
+    const job = parsed.pattern === 'callback' || parsed.pattern === 'sync';
+    return job && answersFromMock(own, env.name) ? compileMockedJob(plain(resource)!, resource) : null;
+  }
   switch (parsed.pattern) {
     case 'request':
       if (own !== undefined) return null;
@@ -243,6 +246,18 @@ function compileCallback(call: Invoke, resource: string, integrations: Integrati
         },
       );
     });
+  };
+}
+
+/**
+ * A mocked callback or `.sync` task: its mocked response is the callback's or job's outcome,
+ * which on AWS follows the request's TaskSubmitted. No service answered the request, so the
+ * event's output is `{}`, as for a handler that returns nothing.
+ */
+function compileMockedJob(call: Invoke, resource: string): Invoke {
+  return function invokeMockedJob(effective, frame, timing) {
+    taskSubmitted(frame, resource, undefined);
+    return call(effective, frame, timing);
   };
 }
 

@@ -3,6 +3,7 @@ import {
   HandlerIndex,
   isLambdaInvokeResource,
   LAMBDA_FALLBACK,
+  MOCKED_STATES,
   RAW_RESULT_STATES,
   statesByName,
   type Handler,
@@ -31,6 +32,7 @@ export { RAW_RESULT_STATES };
 
 export interface RawResultHandler extends Handler {
   readonly [RAW_RESULT_STATES]: ReadonlySet<string>;
+  readonly [MOCKED_STATES]: ReadonlySet<string>;
 }
 
 /**
@@ -171,7 +173,8 @@ function testCaseTask(answers: ReadonlyMap<string, StateAnswer>, fallback: Handl
     return structuredClone(outcome.returns);
   }
   const raw = new Set([...answers].filter(([, answer]) => answer.kind !== 'handler').map(([name]) => name));
-  return Object.assign(runTestCaseTask, { [RAW_RESULT_STATES]: raw as ReadonlySet<string> });
+  const mocked = new Set([...answers].filter(([, answer]) => answer.kind === 'mocked').map(([name]) => name));
+  return Object.assign(runTestCaseTask, { [RAW_RESULT_STATES]: raw as ReadonlySet<string>, [MOCKED_STATES]: mocked as ReadonlySet<string> });
 }
 
 /** What is wrong with mockHandlers()'s options: they name the test case, so they are required. */

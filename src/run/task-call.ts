@@ -1,7 +1,7 @@
 import { types } from 'node:util';
 import { scheduleLimit } from './clock.js';
 import { AslError, StatesErrors, heartbeatLapse, textOf } from './errors.js';
-import { contextObject, type EndListener, type Execution, type Frame } from './frame.js';
+import { childExecutionOf, contextObject, type EndListener, type Execution, type Frame } from './frame.js';
 import { isPromiseLike } from './state.js';
 
 /**
@@ -24,8 +24,9 @@ export interface TaskContext {
 /**
  * The execution a task context belongs to, as an opaque object: the same object for every
  * task of one execution, and a different one for each execution, even two with the same
- * name. Mocks count invocations per execution with it (in a WeakMap, so nothing outlives
- * the execution). Absent from contexts made outside the engine.
+ * name; a distributed Map's child execution is one of its own. Mocks count invocations per
+ * execution with it (in a WeakMap, so nothing outlives the execution). Absent from contexts
+ * made outside the engine.
  */
 export const EXECUTION_IDENTITY = Symbol.for('statemill.executionIdentity');
 
@@ -62,7 +63,7 @@ class HandlerContext implements TaskContext {
     return contextObject(this.frame);
   }
   get [EXECUTION_IDENTITY](): object {
-    return this.frame.exec;
+    return childExecutionOf(this.frame.stop) ?? this.frame.exec;
   }
   /** The execution's signal (made on demand): nothing else ends an unlimited call. */
   get signal(): AbortSignal {

@@ -71,7 +71,11 @@ async function historyWhenDone(s: StepFunctionsService, executionArn: string): P
 }
 
 for (const [testCase, status, types] of [
-  ['HappyPath', 'SUCCEEDED', ['TaskScheduled', 'TaskStarted', 'TaskSucceeded', 'TaskScheduled', 'TaskStarted', 'TaskSucceeded', 'ExecutionSucceeded']],
+  [
+    'HappyPath',
+    'SUCCEEDED',
+    ['TaskScheduled', 'TaskStarted', 'TaskSucceeded', 'TaskScheduled', 'TaskStarted', 'TaskSubmitted', 'TaskSucceeded', 'ExecutionSucceeded'],
+  ],
   [
     'Flaky',
     'SUCCEEDED',
@@ -84,6 +88,7 @@ for (const [testCase, status, types] of [
       'TaskSucceeded',
       'TaskScheduled',
       'TaskStarted',
+      'TaskSubmitted',
       'TaskSucceeded',
       'ExecutionSucceeded',
     ],
