@@ -3,7 +3,7 @@ import { AslError, StatesErrors, runtimeError, stateCause } from '../run/errors.
 import { type Frame } from '../run/frame.js';
 import { VariableLayout, variableSize, type VariableScope } from '../run/variables.js';
 import { jsonByteLength } from '../run/limits.js';
-import { isPromiseLike } from '../run/state.js';
+import { isPending } from '../run/state.js';
 import { compileJsonataValue, isJsonataExpression, type Evaluate, type JsonataField } from './jsonata/index.js';
 import { astOf, expressionText, parseJsonata, resultItemIndex } from './jsonata/ast.js';
 import type { StatesScope } from './jsonata/scope.js';
@@ -113,7 +113,7 @@ export function compileJsonataAssign(assign: unknown, field: JsonataField, probl
       const values = new Array<unknown>(entries.length);
       for (let i = 0; i < entries.length; i++) {
         const v = entries[i]!(scope);
-        if (isPromiseLike(v)) return evaluateRest(entries, scope, values, i, v);
+        if (isPending(v)) return evaluateRest(entries, scope, values, i, v);
         values[i] = v;
       }
       return values;

@@ -4,7 +4,7 @@ import type { HistoryRecorder } from './history.js';
 import { noFrames, threadsAborted } from './iterations.js';
 import { Interruption, runStates } from './run-states.js';
 import { ParkedBranches } from './parked-branches.js';
-import { isPromiseLike, type StateNode } from './state.js';
+import { isPending, isPromiseLike, type StateNode } from './state.js';
 import { Suspension, mayPark, type ResumeStep } from './suspension.js';
 import type { TaskTokens } from './tokens.js';
 
@@ -94,7 +94,7 @@ export function runBranches<T>(
       if (history !== null) recordParallelEnd(history, parent, error);
       throw error;
     }
-    if (isPromiseLike(out)) (join ??= new BranchJoin(outputs, stop, parent)).add(i, frame, out);
+    if (isPending(out)) (join ??= new BranchJoin(outputs, stop, parent)).add(i, frame, out);
     else {
       outputs[i] = out;
       outputsBound += frame.valueBound;

@@ -53,6 +53,20 @@ export class StateNode {
   }
 }
 
+/**
+ * Whether a value from outside the engine (a handler's return, an integration's, the jsonata
+ * library's) is a promise or any other thenable.
+ */
 export function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return value !== null && typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function';
+}
+
+/**
+ * Whether a value from the engine's own closures is a promise. They return a plain value or a
+ * native Promise they made (a thenable from outside is adopted by one where it enters), so a
+ * class check, with one feedback slot, serves where isPromiseLike's `then` read is megamorphic
+ * over every shape of value passing through it.
+ */
+export function isPending(value: unknown): value is Promise<unknown> {
+  return value instanceof Promise;
 }

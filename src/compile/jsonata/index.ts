@@ -2,7 +2,7 @@ import type jsonata from 'jsonata';
 import { ProblemCodes, pointerTo, type Problem } from '../../asl/problems.js';
 import { AslError, StatesErrors, jsonForCause, stateCause } from '../../run/errors.js';
 import type { Frame } from '../../run/frame.js';
-import { isPromiseLike } from '../../run/state.js';
+import { isPending } from '../../run/state.js';
 import { JsonataSyntaxError, astOf, expressionText, factsOf, isJsonataExpression, parseJsonata } from './ast.js';
 import { BAIL } from './bail.js';
 import { compileDirect, inputMemberPath, type Direct } from './direct.js';
@@ -20,7 +20,7 @@ export { StatesScope } from './scope.js';
  * at any depth. Each expression is parsed once, at compile time, and evaluated directly and
  * synchronously when its shape allows (direct.ts), by the jsonata library otherwise
  * (library.ts, always asynchronous). So a field's value is a plain value or, only
- * when the library had to run, a promise of it.
+ * when the library had to run, a promise of it: a native Promise made here (isPending).
  *
  * Failures are AWS's States.QueryEvaluationError, with its wording: an expression that
  * returns nothing, one that returns a function, one that throws (or passes one of the limits
@@ -211,7 +211,7 @@ function compileValueParts(value: unknown, field: JsonataField, problems: Proble
       const out = new Array<unknown>(items.length);
       for (let i = 0; i < items.length; i++) {
         const v = items[i]!(scope);
-        if (isPromiseLike(v)) return finishArray(out, i, v, items, scope);
+        if (isPending(v)) return finishArray(out, i, v, items, scope);
         out[i] = v;
       }
       return out;
@@ -238,7 +238,7 @@ function compileValueParts(value: unknown, field: JsonataField, problems: Proble
 function buildFrom(out: Record<string, unknown>, from: number, keys: readonly string[], entries: readonly Evaluate[], scope: StatesScope): unknown {
   for (let i = from; i < entries.length; i++) {
     const v = entries[i]!(scope);
-    if (isPromiseLike(v)) return finishObject(out, i, v, keys, entries, scope);
+    if (isPending(v)) return finishObject(out, i, v, keys, entries, scope);
     setOwn(out, keys[i]!, v);
   }
   return out;
@@ -366,19 +366,19 @@ function smallObject(keys: readonly string[], entries: readonly Evaluate[]): Eva
   return function buildSmallObject(scope) {
     const out: Record<string, unknown> = {};
     let v = e0(scope);
-    if (isPromiseLike(v)) return finishObject(out, 0, v, keys, entries, scope);
+    if (isPending(v)) return finishObject(out, 0, v, keys, entries, scope);
     out[k0] = v;
     if (count === 1) return out;
     v = e1(scope);
-    if (isPromiseLike(v)) return finishObject(out, 1, v, keys, entries, scope);
+    if (isPending(v)) return finishObject(out, 1, v, keys, entries, scope);
     out[k1] = v;
     if (count === 2) return out;
     v = e2(scope);
-    if (isPromiseLike(v)) return finishObject(out, 2, v, keys, entries, scope);
+    if (isPending(v)) return finishObject(out, 2, v, keys, entries, scope);
     out[k2] = v;
     if (count === 3) return out;
     v = e3(scope);
-    if (isPromiseLike(v)) return finishObject(out, 3, v, keys, entries, scope);
+    if (isPending(v)) return finishObject(out, 3, v, keys, entries, scope);
     out[k3] = v;
     return out;
   };

@@ -1,6 +1,6 @@
 import { pointerTo, type Problem } from '../../asl/problems.js';
 import { jsonForCause } from '../../run/errors.js';
-import { isPromiseLike } from '../../run/state.js';
+import { isPending, isPromiseLike } from '../../run/state.js';
 import { expressionText, isJsonataExpression } from './ast.js';
 import { JsonataField, compileExpression, compileJsonataValue, queryEvaluationError, unexpectedType, type StatesScope } from './index.js';
 import { parseTimestamp } from '../timestamps.js';
@@ -33,7 +33,7 @@ export function compileOutcome(owner: Record<string, unknown>, ownerPointer: str
     if (output === null) return passThrough;
     return function produceOutput(scope) {
       const out = output(scope);
-      if (bound !== null && !isPromiseLike(out)) noteOutputBound(scope, bound);
+      if (bound !== null && !isPending(out)) noteOutputBound(scope, bound);
       return out;
     };
   }
@@ -41,7 +41,7 @@ export function compileOutcome(owner: Record<string, unknown>, ownerPointer: str
   const names = assign.names;
   function produce(scope: StatesScope, fallback: unknown, values: unknown[]): unknown {
     const out = output === null ? fallback : output(scope);
-    if (isPromiseLike(out)) {
+    if (isPending(out)) {
       return Promise.resolve(out).then((o) => {
         assignVariables(scope.frame, names, values);
         return o;
@@ -57,7 +57,7 @@ export function compileOutcome(owner: Record<string, unknown>, ownerPointer: str
   }
   return function assignThenProduce(scope, fallback) {
     const values = assign.evaluate(scope);
-    if (isPromiseLike(values)) return Promise.resolve(values).then((v) => produce(scope, fallback, v));
+    if (isPending(values)) return values.then((v) => produce(scope, fallback, v));
     return produce(scope, fallback, values);
   };
 }
@@ -104,7 +104,7 @@ function compileChecked<T>(value: unknown, field: JsonataField, problems: Proble
   const evaluate = compileExpression(value, field, problems);
   return function evaluateChecked(scope) {
     const v = evaluate(scope);
-    if (isPromiseLike(v)) return Promise.resolve(v).then((resolved) => check(resolved, scope, text, field));
+    if (isPending(v)) return v.then((resolved) => check(resolved, scope, text, field));
     return check(v, scope, text, field);
   };
 }

@@ -1,6 +1,6 @@
 import { AslError, StatesErrors, stateCause } from '../../run/errors.js';
 import type { Frame } from '../../run/frame.js';
-import { isPromiseLike, type RunState, type StateNode } from '../../run/state.js';
+import { isPending, type RunState, type StateNode } from '../../run/state.js';
 import { compileChoiceRule, type Predicate } from '../jsonpath/choice-rules.js';
 import type { StateEnv } from '../context.js';
 import { compileSelectPath } from '../jsonpath/io.js';
@@ -93,8 +93,8 @@ function compileJsonataChoice(def: Record<string, unknown>, env: StateEnv): RunS
     for (let i = first; i < rules.length; i++) {
       const rule = rules[i]!;
       const matched = rule.condition(scope);
-      if (isPromiseLike(matched)) {
-        return Promise.resolve(matched).then((m) => (m ? take(rule.next, rule.outcome, scope) : chooseFrom(i + 1, scope)));
+      if (isPending(matched)) {
+        return matched.then((m) => (m ? take(rule.next, rule.outcome, scope) : chooseFrom(i + 1, scope)));
       }
       if (matched) return take(rule.next, rule.outcome, scope);
     }

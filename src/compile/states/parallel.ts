@@ -1,6 +1,6 @@
 import type { Frame } from '../../run/frame.js';
 import type { ParkedBranches } from '../../run/parked-branches.js';
-import { isPromiseLike, type RunState, type StateNode } from '../../run/state.js';
+import { isPending, type RunState, type StateNode } from '../../run/state.js';
 import type { StateEnv } from '../context.js';
 import { compileSelectPath, identity, type Transform } from '../jsonpath/io.js';
 import { StatesScope, compileJsonataValue, stateField } from '../jsonata/index.js';
@@ -66,7 +66,7 @@ function compileJsonataParallel(def: Record<string, unknown>, env: StateEnv, bra
     const scope = new StatesScope(frame, input);
     if (args === null) return run(scope, input);
     const effective = args(scope);
-    if (isPromiseLike(effective)) return Promise.resolve(effective).then((e) => run(scope, e));
+    if (isPending(effective)) return effective.then((e) => run(scope, e));
     return run(scope, effective);
   }
   const recovery = compileRecovery(attemptJsonataParallel, def, env);

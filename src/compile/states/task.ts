@@ -5,7 +5,7 @@ import { Interruption } from '../../run/interruptions.js';
 import type { Suspension } from '../../run/suspension.js';
 import { TaskFailure, callHandler, throwIfFailed } from '../../run/task-call.js';
 import { fitsPayload } from '../../run/limits.js';
-import { isPromiseLike, type RunState } from '../../run/state.js';
+import { isPending, isPromiseLike, type RunState } from '../../run/state.js';
 import type { StateEnv } from '../context.js';
 import { LAMBDA_INVOKE, answersRaw } from '../handlers.js';
 import { LAMBDA_METADATA_BYTES, PayloadOnlyResponse, jsonataReadsOnlyPayload, lambdaEvent, lambdaResponse, readsOnlyPayload } from '../lambda-response.js';
@@ -64,7 +64,7 @@ export function compileTask(def: Record<string, unknown>, env: StateEnv): RunSta
     // TimeoutSecondsPath and HeartbeatSecondsPath read the input after InputPath, not Parameters' result.
     const resolved = timing.fromPaths ? resolveTiming(timing, selected, frame) : timing;
     const result = call(selected, frame, resolved);
-    if (isPromiseLike(result)) return Promise.resolve(result).then((r) => finishResult(input, r, frame));
+    if (isPending(result)) return result.then((r) => finishResult(input, r, frame));
     if (result instanceof TaskFailure) return failed(result, throwsFailure);
     return finishResult(input, result, frame);
   }
@@ -86,7 +86,7 @@ function evaluateThenCall<V, E>(
   extra: E,
 ): unknown {
   const value = evaluate(scope);
-  if (isPromiseLike(value)) return Promise.resolve(value).then((v) => throwIfFailed(call(scope, v, extra)));
+  if (isPending(value)) return value.then((v) => throwIfFailed(call(scope, v as V, extra)));
   return call(scope, value as V, extra);
 }
 
@@ -143,12 +143,12 @@ function compileJsonataTask(def: Record<string, unknown>, env: StateEnv): RunSta
     scope.result = result;
     const output = outcome(scope, result);
     // An evaluation still under way (a promise) may read `$states.result.Payload` later: the response stays with it.
-    if (!isPromiseLike(output)) responses!.give(result);
+    if (!isPending(output)) responses!.give(result);
     return output;
   }
   function invokeWith(scope: StatesScope, effective: unknown, resolved: Timing): unknown {
     const result = invoke(effective, scope.frame, resolved);
-    if (isPromiseLike(result)) return Promise.resolve(result).then((r) => finish(scope, r));
+    if (isPending(result)) return result.then((r) => finish(scope, r));
     if (result instanceof TaskFailure) return failed(result, throwsFailure);
     return finish(scope, result);
   }
@@ -161,7 +161,7 @@ function compileJsonataTask(def: Record<string, unknown>, env: StateEnv): RunSta
   }
   function callDirectly(scope: StatesScope, payload: unknown): unknown {
     const result = direct!.call(payload, scope.frame, timing as Timing);
-    if (isPromiseLike(result)) return Promise.resolve(result).then((r) => finish(scope, r));
+    if (isPending(result)) return result.then((r) => finish(scope, r));
     if (result instanceof TaskFailure) return failed(result, throwsFailure);
     return finish(scope, result);
   }
@@ -177,7 +177,7 @@ function compileJsonataTask(def: Record<string, unknown>, env: StateEnv): RunSta
     const scope = spare !== null ? spare.reuse(frame, input) : new StatesScope(frame, input);
     const outcome = attemptWithScope(scope, input, frame);
     // A promise still uses the scope; a value or a TaskFailure does not.
-    if (!isPromiseLike(outcome)) {
+    if (!isPending(outcome)) {
       scope.release();
       spareScope = scope;
     }
