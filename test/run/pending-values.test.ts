@@ -51,4 +51,21 @@ for (const c of cases) {
   });
 }
 
+pending('a thenable inside a value input is a value: it reaches the handler as it is, in either language', async () => {
+  const inner = thenable('unwrapped');
+  for (const definition of [
+    { QueryLanguage: 'JSONata', StartAt: 'T', States: { T: { Type: 'Task', Resource: 'seen', Arguments: '{% $states.input.a %}', End: true } } },
+    { StartAt: 'T', States: { T: { Type: 'Task', Resource: 'seen', InputPath: '$.a', End: true } } },
+  ]) {
+    let received: unknown;
+    const seen = (input: unknown) => {
+      received = input;
+      return 'done';
+    };
+    const result = await compile(definition, { handlers: { seen }, clock: virtualClock(0) }).execute({ a: inner });
+    assert.is(result.status, 'SUCCEEDED', `${result.error}: ${result.cause}`);
+    assert.is(received, inner);
+  }
+});
+
 pending.run();
