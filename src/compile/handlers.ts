@@ -100,7 +100,7 @@ export class HandlerIndex {
   resource(resource: string): Handler | undefined {
     const exact = this.exact.get(resource);
     if (exact !== undefined) return exact;
-    if (!lambdaArn.test(resource)) return undefined;
+    if (!isLambdaFunctionResource(resource)) return undefined;
     const name = lambdaFunctionName(resource);
     return this.byFunctionName.get(name) ?? this.fallback?.(name);
   }
@@ -170,6 +170,11 @@ const UNWALKABLE: ReadonlySet<string> = new Set([
   ProblemCodes.NOT_JSON_DATA,
   ProblemCodes.NOT_AN_OBJECT,
 ]);
+
+/** Whether a Task's Resource is a Lambda function's ARN (the Task form that gets the function's result alone). */
+export function isLambdaFunctionResource(resource: string): boolean {
+  return lambdaArn.test(resource);
+}
 
 /** Whether a Task finds its handler at run time, by Parameters.FunctionName (lambda:invoke). */
 export function isLambdaInvokeResource(resource: string): boolean {

@@ -1,6 +1,7 @@
 import {
   EXECUTION_IDENTITY,
   HandlerIndex,
+  isLambdaFunctionResource,
   isLambdaInvokeResource,
   LAMBDA_FALLBACK,
   MOCKED_STATES,
@@ -11,6 +12,7 @@ import {
   type StateSite,
   type TaskContext,
 } from '../compile/handlers.js';
+import { hasOwn, isObject } from '../json.js';
 import { firstProblem, handlersProblem, optionsShapeProblem, stringProblem, throwOptionProblem, type OptionProblem } from '../options.js';
 import { AslError, StatesErrors } from '../run/errors.js';
 import { MockConfigError, MockErrorCodes, outcomeOf, readTestCase, type MockedResponsePlan, type MockProblem, type TestCasePlan } from './config.js';
@@ -102,7 +104,8 @@ export function mockHandlers(definition: unknown, config: unknown, options: Mock
   const counter = new InvocationCounter();
   for (const [resource, answers] of claimed) {
     if ([...answers.values()].every((answer) => answer.kind === 'handler')) continue;
-    defineHandler(handlers, resource, testCaseTask(answers, baseIndex.resource(resource) ?? null, counter, plan));
+    const result = isLambdaFunctionResource(resource) ? functionResult : wholeResponse;
+    defineHandler(handlers, resource, testCaseTask(answers, baseIndex.resource(resource) ?? null, counter, plan, result));
   }
   return handlers;
 }
@@ -145,8 +148,27 @@ function defineHandler(handlers: Record<string, Handler>, key: string, handler: 
   Object.defineProperty(handlers, key, { value: handler, enumerable: true, writable: true, configurable: true });
 }
 
+/** What a Task gets of a mocked `Return`: a whole service response, for all but a Lambda function ARN. */
+type MockedResult = (returned: unknown) => unknown;
+
+const wholeResponse: MockedResult = (returned) => returned;
+
+/**
+ * A mocked response for a Lambda function is its Invoke response ({ StatusCode, Payload }),
+ * whichever way the Task calls it; a Task whose Resource is the function's ARN gets the
+ * function's result alone, as AWS passes it only the Payload. With no Payload the function
+ * returned nothing, which AWS gives the state as null.
+ */
+const functionResult: MockedResult = (returned) => (isObject(returned) && hasOwn(returned, 'Payload') ? returned.Payload : null);
+
 /** The handler for one Resource: mocked states answer from their responses, the others go to the fallback or fail. */
-function testCaseTask(answers: ReadonlyMap<string, StateAnswer>, fallback: Handler | null, counter: InvocationCounter, plan: TestCasePlan): RawResultHandler {
+function testCaseTask(
+  answers: ReadonlyMap<string, StateAnswer>,
+  fallback: Handler | null,
+  counter: InvocationCounter,
+  plan: TestCasePlan,
+  result: MockedResult,
+): RawResultHandler {
   function runTestCaseTask(input: unknown, ctx: TaskContext): unknown {
     const stateName = (ctx.context as { State: { Name: string } }).State.Name;
     const answer = answers.get(stateName);
@@ -170,7 +192,7 @@ function testCaseTask(answers: ReadonlyMap<string, StateAnswer>, fallback: Handl
     }
     if (outcome.error !== undefined) throw new AslError(outcome.error, outcome.cause);
     // A fresh copy each time: later states may change the value they are given.
-    return structuredClone(outcome.returns);
+    return structuredClone(result(outcome.returns));
   }
   const raw = new Set([...answers].filter(([, answer]) => answer.kind !== 'handler').map(([name]) => name));
   const mocked = new Set([...answers].filter(([, answer]) => answer.kind === 'mocked').map(([name]) => name));

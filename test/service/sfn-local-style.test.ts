@@ -113,6 +113,43 @@ for (const [testCase, status, types] of [
   });
 }
 
+local('a Task whose Resource is a Lambda function ARN records the mocked Payload as the function output, as AWS records the function result', async () => {
+  const greet = 'arn:aws:lambda:us-east-1:123456789012:function:greet';
+  const s = createService({
+    clock: virtualClock(0),
+    mocks: {
+      StateMachines: { greeter: { TestCases: { HappyPath: { Greet: 'GreetOk' } } } },
+      MockedResponses: { GreetOk: { '0': { Return: { StatusCode: 200, Payload: { body: 'hello' } } } } },
+    },
+  });
+  const { stateMachineArn } = (await s.send(
+    new CreateStateMachineCommand({
+      name: 'greeter',
+      roleArn: ROLE,
+      definition: JSON.stringify({ StartAt: 'Greet', States: { Greet: { Type: 'Task', Resource: greet, End: true } } }),
+    }),
+  )) as { stateMachineArn: string };
+  const { executionArn } = (await s.send(new StartExecutionCommand({ stateMachineArn: `${stateMachineArn}#HappyPath`, input: '{"body":"hello"}' }))) as {
+    executionArn: string;
+  };
+  const events = await historyWhenDone(s, executionArn);
+  assert.equal(
+    events.map((e) => [e.id, e.previousEventId, e.type]),
+    [
+      [1, 0, 'ExecutionStarted'],
+      [2, 0, 'TaskStateEntered'],
+      [3, 2, 'LambdaFunctionScheduled'],
+      [4, 3, 'LambdaFunctionStarted'],
+      [5, 4, 'LambdaFunctionSucceeded'],
+      [6, 5, 'TaskStateExited'],
+      [7, 6, 'ExecutionSucceeded'],
+    ],
+  );
+  assert.equal(events[4]!.lambdaFunctionSucceededEventDetails, { output: '{"body":"hello"}', outputDetails: { truncated: false } });
+  assert.equal(events[6]!.executionSucceededEventDetails!.output, '{"body":"hello"}');
+  await s.close();
+});
+
 local('an activity worker heartbeats through SendTaskHeartbeatCommand and answers', async () => {
   const s = createService({ clock: virtualClock(0) });
   const { activityArn } = (await s.send(new CreateActivityCommand({ name: 'pack' }))) as { activityArn: string };
