@@ -156,10 +156,15 @@ const wholeResponse: MockedResult = (returned) => returned;
 /**
  * A mocked response for a Lambda function is its Invoke response ({ StatusCode, Payload }),
  * whichever way the Task calls it; a Task whose Resource is the function's ARN gets the
- * function's result alone, as AWS passes it only the Payload. With no Payload the function
- * returned nothing, which AWS gives the state as null.
+ * function's result alone, as AWS passes it only the Payload. An Invoke response without a
+ * Payload is a function that returned nothing, which AWS gives the state as null; a Return
+ * with neither member was written as the function's result, and is taken as it is.
  */
-const functionResult: MockedResult = (returned) => (isObject(returned) && hasOwn(returned, 'Payload') ? returned.Payload : null);
+const functionResult: MockedResult = (returned) => {
+  if (!isObject(returned)) return returned;
+  if (hasOwn(returned, 'Payload')) return returned.Payload;
+  return hasOwn(returned, 'StatusCode') ? null : returned;
+};
 
 /** The handler for one Resource: mocked states answer from their responses, the others go to the fallback or fail. */
 function testCaseTask(
