@@ -24,7 +24,6 @@ export const RAW_RESULT_STATES = Symbol.for('statemill.rawResultStates');
  */
 export const MOCKED_STATES = Symbol('statemill.mockedStates');
 
-/** True when the handler claims the state as a raw service integration (decided at compile time). */
 /**
  * A handlers object may carry, under this key, a resolver for the Lambda functions it has no
  * entry for: `(functionName) => Handler | undefined`, asked once per name (e.g. a Lambda
@@ -34,6 +33,7 @@ export const MOCKED_STATES = Symbol('statemill.mockedStates');
 export const LAMBDA_FALLBACK = Symbol.for('statemill.lambdaFallback');
 export type LambdaResolver = (functionName: string) => Handler | undefined;
 
+/** True when the handler claims the state as a raw service integration (decided at compile time). */
 export function answersRaw(handler: Handler, stateName: string): boolean {
   const states = (handler as { [RAW_RESULT_STATES]?: ReadonlySet<string> })[RAW_RESULT_STATES];
   return states !== undefined && states.has(stateName);

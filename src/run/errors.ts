@@ -118,12 +118,6 @@ export function errorOutput(error: AslError): { Error: string | null; Cause: str
   return { Error: error.error, Cause: error.cause === null && error.error === StatesErrors.Timeout ? '' : error.cause };
 }
 
-/**
- * Lambda.ResourceNotFoundException for a `lambda:invoke` whose FunctionName names no
- * function, with the cause AWS records (test_task_service_lambda's test_no_such_function):
- * the function's ARN, in the partition, region and account of `stateMachineArn` when a name
- * is given, with its version ($LATEST unless qualified), and the request's id.
- */
 /** AWS's failure for a state's output, or a Task's or Map's result, over the payload limit; `subject` names the state (or a Task's service). */
 export function resultTooLarge(subject: string): AslError {
   return new AslError(
@@ -140,6 +134,12 @@ export function inputTooLarge(stateName: string): AslError {
   );
 }
 
+/**
+ * Lambda.ResourceNotFoundException for a `lambda:invoke` whose FunctionName names no
+ * function, with the cause AWS records (test_task_service_lambda's test_no_such_function):
+ * the function's ARN, in the partition, region and account of `stateMachineArn` when a name
+ * is given, with its version ($LATEST unless qualified), and the request's id.
+ */
 export function functionNotFound(functionName: string, stateMachineArn: string): AslError {
   const [, partition, , region, account] = stateMachineArn.split(':');
   const arn = functionName.startsWith('arn:') ? functionName : `arn:${partition}:lambda:${region}:${account}:function:${functionName}`;

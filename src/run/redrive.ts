@@ -1,7 +1,6 @@
 import type { ExecutionResult, ExecutionStatus } from './result.js';
 import { Frame, type Execution } from './frame.js';
-import { VariableScope } from './variables.js';
-import { scopeOf } from './variables.js';
+import { VariableScope, scopeOf } from './variables.js';
 import type { HistoryEvent } from './history.js';
 import { runStates } from './run-states.js';
 import { redriveGroup, threadStarts } from './redrive-threads.js';
